@@ -1,0 +1,64 @@
+// What one evaluation of a snippet leaves behind. The JSON form of
+// `RunResult` (minus `timeline`/`errors`/`diagnostics`) is exactly the
+// golden-file schema in ../shared/golden, and is the CLI's output contract.
+
+export type EncodedNumber = number | boolean | 'nan' | 'inf' | '-inf';
+
+export type EncodedValue =
+  | { type: 'torch.Tensor' | 'numpy.ndarray' | 'tf.Tensor'; dtype: string; shape: number[]; data: EncodedNumber[] }
+  | { type: 'int' | 'float' | 'bool' | 'str'; value: EncodedNumber | string }
+  | { type: 'list' | 'tuple'; items: EncodedValue[] };
+
+/** A Python exception as the snippet would have raised it. Lines are 1-based. */
+export interface PyErrorInfo {
+  type: string; // "AttributeError"
+  message: string; // "'Tensor' object has no attribute 'unsequeeze'"
+  line: number;
+  column?: number; // 0-based, where known
+  endLine?: number;
+  endColumn?: number;
+}
+
+export type MaskKind = 'padding' | 'causal' | 'combined' | 'additive' | 'other';
+
+/** Something worth telling an ML engineer about a mask (see issue #6). */
+export interface Diagnostic {
+  code: string; // e.g. "fully-masked-row"
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  line: number;
+  variable?: string;
+}
+
+/** A top-level binding as it stood right after the statement on `line`. */
+export interface Snapshot {
+  line: number;
+  endLine: number;
+  name: string;
+  value: EncodedValue;
+  repr: string; // what print(value) would show
+  mask?: MaskKind;
+}
+
+export interface RunResult {
+  variables: Record<string, EncodedValue>;
+  stdout: string;
+  warnings: string[];
+  error: PyErrorInfo | null; // the first error, where Python would have stopped
+  errors: PyErrorInfo[]; // every error met when continuing past failed statements
+  timeline: Snapshot[];
+  diagnostics: Diagnostic[];
+}
+
+export interface RunOptions {
+  /** Keep evaluating later top-level statements after one fails (editor previews). */
+  continueAfterError?: boolean;
+  /** Interpreter steps before raising a TimeoutError-like error (infinite loops). */
+  maxSteps?: number;
+  /** Largest tensor (in elements) the engine will allocate. */
+  maxElements?: number;
+  /** Record `timeline` snapshots (editor previews). */
+  recordTimeline?: boolean;
+  /** Stop after the statement that ends on this 1-based line (preview at cursor). */
+  stopAfterLine?: number;
+}
