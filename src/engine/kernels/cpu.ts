@@ -1,0 +1,241 @@
+// The CPU reference backend: plain loops over strided operands. Values are
+// computed in doubles and rounded by the output typed array (Float32Array
+// rounds to float32, Int32Array wraps), which gives the same result as
+// PyTorch's float32 arithmetic for + - * / and sqrt.
+
+import type { TypedData } from '../tensor';
+import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
+
+function pyFloorMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+}
+
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
+  switch (op) {
+    case 'neg': return (x) => -x;
+    case 'exp': return Math.exp;
+    case 'log': return Math.log;
+    case 'sqrt': return Math.sqrt;
+    case 'rsqrt': return (x) => 1 / Math.sqrt(x);
+    case 'abs': return Math.abs;
+    case 'recip': return (x) => 1 / x;
+    case 'not': return (x) => (x === 0 ? 1 : 0);
+    case 'floor': return Math.floor;
+    case 'ceil': return Math.ceil;
+    case 'round': return roundHalfEven;
+    case 'trunc': return Math.trunc;
+    case 'sin': return Math.sin;
+    case 'cos': return Math.cos;
+    case 'tanh': return Math.tanh;
+    case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
+    case 'log1p': return Math.log1p;
+    case 'expm1': return Math.expm1;
+    case 'sign': return (x) => (Number.isNaN(x) ? (integer ? 0 : NaN) : x > 0 ? 1 : x < 0 ? -1 : 0);
+    case 'isnan': return (x) => (Number.isNaN(x) ? 1 : 0);
+    case 'isinf': return (x) => (x === Infinity || x === -Infinity ? 1 : 0);
+    case 'isfinite': return (x) => (Number.isFinite(x) ? 1 : 0);
+    case 'identity': return (x) => x;
+    case 'bitnot': return (x) => -x - 1;
+  }
+}
+
+function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => number {
+  switch (op) {
+    case 'add': return (a, b) => a + b;
+    case 'sub': return (a, b) => a - b;
+    case 'mul': return (a, b) => a * b;
+    case 'div': return (a, b) => a / b;
+    case 'floordiv':
+      return integer
+        ? (a, b) => {
+            if (b === 0) throw new RangeError('ZeroDivisionError');
+            return Math.floor(a / b);
+          }
+        : (a, b) => {
+            if (b === 0) return a / b;
+            const mod = pyFloorMod(a, b);
+            let div = (a - mod) / b;
+            if (mod !== 0 && (b < 0) !== (mod < 0)) div -= 1;
+            const fl = Math.floor(div);
+            return div - fl > 0.5 ? fl + 1 : fl;
+          };
+    case 'remainder':
+      return integer
+        ? (a, b) => {
+            if (b === 0) throw new RangeError('ZeroDivisionError');
+            return pyFloorMod(a, b);
+          }
+        : (a, b) => (b === 0 ? NaN : pyFloorMod(a, b));
+    case 'fmod': return (a, b) => a % b;
+    case 'pow':
+      return integer ? (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : a ** b) : (a, b) => a ** b;
+    case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
+    case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
+    case 'lt': return (a, b) => (a < b ? 1 : 0);
+    case 'le': return (a, b) => (a <= b ? 1 : 0);
+    case 'gt': return (a, b) => (a > b ? 1 : 0);
+    case 'ge': return (a, b) => (a >= b ? 1 : 0);
+    case 'eq': return (a, b) => (a === b ? 1 : 0);
+    case 'ne': return (a, b) => (a !== b ? 1 : 0);
+    case 'and': return (a, b) => (a !== 0 && b !== 0 ? 1 : 0);
+    case 'or': return (a, b) => (a !== 0 || b !== 0 ? 1 : 0);
+    case 'xor': return (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0);
+    case 'bitand': return (a, b) => Number(BigInt(a) & BigInt(b));
+    case 'bitor': return (a, b) => Number(BigInt(a) | BigInt(b));
+    case 'bitxor': return (a, b) => Number(BigInt(a) ^ BigInt(b));
+    case 'lshift': return (a, b) => a * 2 ** b;
+    case 'rshift': return (a, b) => Math.floor(a / 2 ** b);
+    case 'atan2': return Math.atan2;
+  }
+}
+
+/** Run `visit(outIndex, offsets...)` over `shape` for n strided operands. */
+function strided(
+  shape: readonly number[],
+  operands: readonly Operand[],
+  visit: (i: number, offsets: Int32Array | number[]) => void,
+): void {
+  const nd = shape.length;
+  const k = operands.length;
+  let n = 1;
+  for (const s of shape) n *= s;
+  if (n === 0) return;
+  const offs = operands.map((o) => o.offset);
+  if (nd === 0) {
+    visit(0, offs);
+    return;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  const inner = shape[nd - 1];
+  const innerStrides = operands.map((o) => o.strides[nd - 1]);
+  const cur = offs.slice();
+  let i = 0;
+  for (;;) {
+    const base = cur.slice();
+    for (let j = 0; j < inner; j++) {
+      visit(i++, cur);
+      for (let q = 0; q < k; q++) cur[q] += innerStrides[q];
+    }
+    for (let q = 0; q < k; q++) cur[q] = base[q];
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      for (let q = 0; q < k; q++) cur[q] += operands[q].strides[d];
+      if (idx[d] < shape[d]) break;
+      for (let q = 0; q < k; q++) cur[q] -= operands[q].strides[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+function isDense(o: Operand, shape: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && o.strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  accepts: () => true,
+
+  unary(op, x, shape, out, integer) {
+    const f = unaryFn(op, integer);
+    const xd = x.data;
+    if (isDense(x, shape)) {
+      const o = x.offset;
+      for (let i = 0; i < out.length; i++) out[i] = f(xd[o + i]);
+      return;
+    }
+    strided(shape, [x], (i, offs) => {
+      out[i] = f(xd[offs[0]]);
+    });
+  },
+
+  binary(op, a, b, shape, out, integer) {
+    const f = binaryFn(op, integer);
+    const ad = a.data, bd = b.data;
+    if (isDense(a, shape) && isDense(b, shape)) {
+      const ao = a.offset, bo = b.offset;
+      for (let i = 0; i < out.length; i++) out[i] = f(ad[ao + i], bd[bo + i]);
+      return;
+    }
+    strided(shape, [a, b], (i, offs) => {
+      out[i] = f(ad[offs[0]], bd[offs[1]]);
+    });
+  },
+
+  where(cond, a, b, shape, out) {
+    const cd = cond.data, ad = a.data, bd = b.data;
+    strided(shape, [cond, a, b], (i, offs) => {
+      out[i] = cd[offs[0]] !== 0 ? ad[offs[1]] : bd[offs[2]];
+    });
+  },
+
+  reduce(op: ReduceOp, x: TypedData, outer: number, size: number, inner: number, out: TypedData) {
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        const base = o * size * inner + j;
+        let acc: number;
+        switch (op) {
+          case 'sum': acc = 0; for (let i = 0; i < size; i++) acc += x[base + i * inner]; break;
+          case 'prod': acc = 1; for (let i = 0; i < size; i++) acc *= x[base + i * inner]; break;
+          case 'any': acc = 0; for (let i = 0; i < size; i++) if (x[base + i * inner] !== 0) { acc = 1; break; } break;
+          case 'all': acc = 1; for (let i = 0; i < size; i++) if (x[base + i * inner] === 0) { acc = 0; break; } break;
+          case 'max': case 'min': case 'argmax': case 'argmin': {
+            const isMax = op === 'max' || op === 'argmax';
+            let best = x[base], at = 0;
+            for (let i = 1; i < size && !Number.isNaN(best); i++) {
+              const v = x[base + i * inner];
+              if (Number.isNaN(v) || (isMax ? v > best : v < best)) { best = v; at = i; }
+            }
+            acc = op === 'max' || op === 'min' ? best : at;
+            break;
+          }
+        }
+        out[o * inner + j] = acc;
+      }
+    }
+  },
+
+  matmul(a, bm, batch, m, k, n, out) {
+    const row = new Float64Array(n);
+    for (let p = 0; p < batch; p++) {
+      const ao = p * m * k, bo = p * k * n, oo = p * m * n;
+      for (let i = 0; i < m; i++) {
+        row.fill(0);
+        for (let q = 0; q < k; q++) {
+          const av = a[ao + i * k + q];
+          const bb = bo + q * n;
+          for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
+        }
+        for (let j = 0; j < n; j++) out[oo + i * n + j] = row[j];
+      }
+    }
+  },
+
+  softmax(x, rows, cols, out, log) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let max = -Infinity;
+      for (let c = 0; c < cols; c++) if (x[o + c] > max || Number.isNaN(x[o + c])) max = x[o + c];
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += Math.exp(x[o + c] - max);
+      if (log) {
+        const lse = Math.log(sum);
+        for (let c = 0; c < cols; c++) out[o + c] = x[o + c] - max - lse;
+      } else {
+        for (let c = 0; c < cols; c++) out[o + c] = Math.exp(x[o + c] - max) / sum;
+      }
+    }
+  },
+};
