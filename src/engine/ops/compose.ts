@@ -1,0 +1,316 @@
+// Higher-level ops composed from the primitives, tinygrad-style:
+// triu/tril are a `where` over an index comparison, masked_fill is a `where`,
+// softmax is max/sub/exp/sum/div unless a backend offers a fused kernel.
+
+import { DType, castValue, isFloating } from '../dtype';
+import { EngineError, indexError, runtimeError, valueError } from '../errors';
+import { backendFor } from '../kernels/select';
+import { Tensor, numelOf } from '../tensor';
+import { Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, contiguous, scalarTypeName, unary, where } from './core';
+import { checkMask, gather } from './indexing';
+import { mean, reduce } from './reduce';
+import { expand, fmtShape, normalizeDim, reshape, transpose, unsqueeze } from './shape';
+
+export function arange(start: number, end: number, step: number, dtype: DType): Tensor {
+  if (step === 0) throw runtimeError('step must be nonzero');
+  if ((step > 0 && start > end) || (step < 0 && start < end)) {
+    throw runtimeError('upper bound and larger bound inconsistent with step sign');
+  }
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  checkSize(n);
+  const t = Tensor.empty(dtype, [n]);
+  for (let i = 0; i < n; i++) t.storage.data[i] = castValue(dtype, start + i * step);
+  return t;
+}
+
+export function linspace(start: number, end: number, steps: number, dtype: DType): Tensor {
+  const t = Tensor.empty(dtype, [steps]);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) {
+    // ATen fills the second half backwards from `end` for symmetry.
+    t.storage.data[i] = castValue(dtype, i < half ? start + step * i : end - step * (steps - i - 1));
+  }
+  return t;
+}
+
+/** Index comparison grid for the last two dims: col - row (op) diagonal. */
+function triangleKeep(x: Tensor, diagonal: number, upper: boolean): Tensor {
+  if (x.ndim < 2) {
+    throw indexError(`Dimension out of range (expected to be in range of [${-Math.max(x.ndim, 1)}, ${Math.max(x.ndim, 1) - 1}], but got -2)`);
+  }
+  const m = x.shape[x.ndim - 2], n = x.shape[x.ndim - 1];
+  const rows = reshape(arange(0, m, 1, 'int64'), [m, 1]);
+  const cols = reshape(arange(0, n, 1, 'int64'), [1, n]);
+  const offset = binary('sub', cols, rows);
+  return binary(upper ? 'ge' : 'le', offset, BigInt(diagonal));
+}
+
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  return where(triangleKeep(x, diagonal, true), x, zeroLike(x));
+}
+
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  return where(triangleKeep(x, diagonal, false), x, zeroLike(x));
+}
+
+function zeroLike(x: Tensor): Tensor {
+  return Tensor.empty(x.dtype, []);
+}
+
+/** The fill value as masked_fill converts it: to self's dtype, with ATen's overflow check. */
+function fillValue(x: Tensor, value: TensorOrScalar): Tensor {
+  if (value instanceof Tensor) {
+    if (value.ndim !== 0) {
+      throw runtimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+    }
+    return value.dtype === x.dtype ? value : cast(value, x.dtype);
+  }
+  const v = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
+  if (!isFloating(x.dtype) && x.dtype !== 'bool') {
+    const limits: Record<string, [number, number, string]> = {
+      uint8: [0, 255, 'uint8_t'], int8: [-128, 127, 'int8_t'], int16: [-32768, 32767, 'int16_t'],
+      int32: [-(2 ** 31), 2 ** 31 - 1, 'int'], int64: [-(2 ** 63), 2 ** 63 - 1, 'int64_t'],
+    };
+    const [lo, hi, name] = limits[x.dtype];
+    if (!Number.isFinite(v) || v < lo || v > hi) {
+      throw runtimeError(`value cannot be converted to type ${name} without overflow`);
+    }
+  }
+  const t = Tensor.empty(x.dtype, []);
+  t.storage.data[0] = castValue(x.dtype, v);
+  return t;
+}
+
+/** Out-of-place masked_fill: the result shape is broadcast(self, mask). */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  checkMask(mask, 'masked_fill_');
+  const v = fillValue(x, value);
+  const cond = mask.dtype === 'bool' ? mask : cast(mask, 'bool');
+  return where(cond, v, x);
+}
+
+/** In-place masked_fill_: the mask must broadcast to self. */
+export function maskedFillInPlace(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  checkMask(mask, 'masked_fill_');
+  const shape = broadcastShapes(x.shape, mask.shape);
+  if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
+    throw runtimeError(`output with shape ${fmtShape(x.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
+  }
+  const v = fillValue(x, value);
+  const cond = mask.dtype === 'bool' ? mask : cast(mask, 'bool');
+  assignInto(x, where(cond, v, x));
+  return x;
+}
+
+function checkSoftmaxInput(x: Tensor, log: boolean): void {
+  if (!isFloating(x.dtype)) {
+    throw runtimeError(`"${log ? 'log_softmax' : 'softmax'}_lastdim_kernel_impl" not implemented for '${scalarTypeName(x.dtype)}'`);
+  }
+}
+
+/** softmax / log_softmax along `dim`, fused when the backend has a kernel. */
+export function softmax(input: Tensor, dim: number, log = false, dtype?: DType): Tensor {
+  const x = dtype ? cast(input, dtype) : input;
+  checkSoftmaxInput(x, log);
+  if (x.ndim === 0) return log ? binary('sub', x, x) : binary('div', x, x);
+  const d = normalizeDim(dim, x.ndim);
+  const moved = contiguous(transpose(x, d, x.ndim - 1));
+  const cols = moved.shape[moved.ndim - 1];
+  const rows = moved.numel / Math.max(cols, 1);
+  const backend = backendFor(moved.numel, x.dtype);
+  let out: Tensor;
+  if (backend.softmax) {
+    out = Tensor.empty(x.dtype, moved.shape);
+    backend.softmax(moved.values(), rows, cols, out.storage.data, log);
+  } else {
+    const max = reduce('max', moved, -1, true);
+    const shifted = binary('sub', moved, max);
+    const e = unary('exp', shifted);
+    const s = reduce('sum', e, -1, true);
+    out = log ? binary('sub', shifted, unary('log', s)) : binary('div', e, s);
+  }
+  return contiguous(transpose(out, d, x.ndim - 1));
+}
+
+/** Fused masked softmax: softmax(x.masked_fill(mask, fill)) over the last dim. */
+export function maskedSoftmax(x: Tensor, mask: Tensor, fill = -Infinity): Tensor {
+  checkSoftmaxInput(x, false);
+  const backend = backendFor(x.numel, x.dtype);
+  const shape = broadcastShapes(x.shape, mask.shape);
+  if (!backend.maskedSoftmax || shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
+    return softmax(maskedFill(x, mask, fill), -1);
+  }
+  const xc = contiguous(x);
+  const cols = x.shape[x.ndim - 1];
+  const out = Tensor.empty(x.dtype, x.shape);
+  const m = expand(mask, x.shape);
+  backend.maskedSoftmax(xc.values(), { data: m.storage.data, strides: m.strides, offset: m.offset }, x.numel / cols, cols, fill, out.storage.data);
+  return out;
+}
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduceLoss(per: Tensor, reduction: Reduction, denominator?: Tensor): Tensor {
+  if (reduction === 'none') return per;
+  const s = reduce('sum', per);
+  if (reduction === 'sum') return s;
+  return denominator ? binary('div', s, denominator) : mean(per);
+}
+
+export function checkReduction(r: string): Reduction {
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw valueError(`${r} is not a valid value for reduction`);
+  return r;
+}
+
+/** NLL over class dim 1 (0 for 1-D input); returns per-element loss and the weight of each target. */
+function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number) {
+  if (target.dtype !== 'int64') {
+    throw runtimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
+  }
+  const classDim = logp.ndim === 1 ? 0 : 1;
+  const C = logp.shape[classDim];
+  const expectedTarget = logp.shape.filter((_, i) => i !== classDim);
+  if (target.ndim !== expectedTarget.length || target.shape.some((s, i) => s !== expectedTarget[i])) {
+    if (logp.ndim === 2 && target.ndim === 1) {
+      throw valueError(`Expected input batch_size (${logp.shape[0]}) to match target batch_size (${target.shape[0]}).`);
+    }
+    throw runtimeError(`Expected target size ${fmtShape([logp.shape[0], ...logp.shape.slice(2)])}, got ${fmtShape(target.shape)}`);
+  }
+  if (weight && (weight.ndim !== 1 || weight.numel !== C)) {
+    throw runtimeError(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${fmtShape(weight.shape)}`);
+  }
+  const tv = target.values();
+  const safe = Tensor.empty('int64', target.shape);
+  const w = Tensor.empty(logp.dtype, target.shape);
+  const wv = weight ? weight.values() : null;
+  for (let i = 0; i < tv.length; i++) {
+    const t = tv[i];
+    if (t === ignoreIndex) {
+      safe.storage.data[i] = 0;
+      w.storage.data[i] = 0;
+      continue;
+    }
+    if (t < 0 || t >= C) throw new EngineError('IndexError', `Target ${t} is out of bounds.`);
+    safe.storage.data[i] = t;
+    w.storage.data[i] = wv ? wv[t] : 1;
+  }
+  const idx = unsqueeze(safe, classDim);
+  const picked = reshape(gather(logp, classDim, idx), target.shape);
+  const per = binary('mul', unary('neg', picked), w);
+  return { per, w, classDim, C };
+}
+
+export function nllLoss(logp: Tensor, target: Tensor, opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction } = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  const { per, w } = nllParts(logp, target, opts.weight ?? null, opts.ignoreIndex ?? -100);
+  return reduceLoss(per, reduction, reduce('sum', w));
+}
+
+export function crossEntropy(
+  input: Tensor,
+  target: Tensor,
+  opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction; labelSmoothing?: number } = {},
+): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  const eps = opts.labelSmoothing ?? 0;
+  if (eps < 0 || eps > 1) throw runtimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const logp = softmax(input, classDim, true);
+  const weight = opts.weight ?? null;
+  if (isFloating(target.dtype)) {
+    if ((opts.ignoreIndex ?? -100) >= 0) throw runtimeError('ignore_index is not supported for floating point target');
+    const C = input.shape[classDim];
+    const y = eps > 0 ? binary('add', binary('mul', target, 1 - eps), eps / C) : target;
+    let prod = binary('mul', logp, y);
+    if (weight) prod = binary('mul', prod, reshape(weight, [C, ...new Array(input.ndim - classDim - 1).fill(1)]));
+    const per = unary('neg', reduce('sum', prod, classDim));
+    if (reduction === 'mean') return binary('div', reduce('sum', per), input.numel / C);
+    return reduceLoss(per, reduction);
+  }
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const { per, w, C } = nllParts(logp, target, weight, ignoreIndex);
+  const nll = reduceLoss(per, reduction, reduce('sum', w));
+  if (eps === 0) return nll;
+  // Smoothing term S_n = -sum_c w_c logp[n, c], zero at ignored targets.
+  let lp = logp;
+  if (weight) lp = binary('mul', lp, reshape(weight, [C, ...new Array(input.ndim - classDim - 1).fill(1)]));
+  const valid = binary('ne', target, BigInt(ignoreIndex));
+  const s = binary('mul', unary('neg', reduce('sum', lp, classDim)), valid);
+  const smooth = reduceLoss(s, reduction, reduce('sum', w));
+  return binary('add', binary('mul', nll, 1 - eps), binary('mul', smooth, eps / C));
+}
+
+export function binaryCrossEntropyWithLogits(
+  x: Tensor, y: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
+): Tensor {
+  if (x.shape.length !== y.shape.length || x.shape.some((s, i) => s !== y.shape[i])) {
+    throw valueError(`Target size (${sizeRepr(y.shape)}) must be the same as input size (${sizeRepr(x.shape)})`);
+  }
+  // (1 - y) * x + (1 + (pw - 1) * y) * (log1p(exp(-|x|)) + max(-x, 0))
+  const softplusNeg = binary('add', unary('log1p', unary('exp', unary('neg', unary('abs', x)))), binary('maximum', unary('neg', x), 0));
+  let loss: Tensor;
+  if (opts.posWeight) {
+    const lw = binary('add', binary('mul', binary('sub', opts.posWeight, 1), y), 1);
+    loss = binary('add', binary('mul', binary('sub', 1, y), x), binary('mul', lw, softplusNeg));
+  } else {
+    loss = binary('add', binary('mul', binary('sub', 1, y), x), softplusNeg);
+  }
+  if (opts.weight) loss = binary('mul', loss, opts.weight);
+  return reduceLoss(loss, opts.reduction ?? 'mean');
+}
+
+export function binaryCrossEntropy(p: Tensor, y: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  const logp = binary('maximum', unary('log', p), -100);
+  const log1mp = binary('maximum', unary('log', binary('sub', 1, p)), -100);
+  let loss = unary('neg', binary('add', binary('mul', y, logp), binary('mul', binary('sub', 1, y), log1mp)));
+  if (opts.weight) loss = binary('mul', loss, opts.weight);
+  return reduceLoss(loss, opts.reduction ?? 'mean');
+}
+
+export function mseLoss(a: Tensor, b: Tensor, reduction: Reduction = 'mean'): Tensor {
+  const d = binary('sub', a, b);
+  return reduceLoss(binary('mul', d, d), reduction);
+}
+
+export function l1Loss(a: Tensor, b: Tensor, reduction: Reduction = 'mean'): Tensor {
+  return reduceLoss(unary('abs', binary('sub', a, b)), reduction);
+}
+
+export function sizeRepr(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+export function embedding(weight: Tensor, ids: Tensor): Tensor {
+  if (ids.dtype !== 'int64' && ids.dtype !== 'int32') {
+    throw runtimeError(
+      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${ids.dtype === 'float32' ? 'FloatTensor' : ids.dtype} instead (while checking arguments for embedding)`,
+    );
+  }
+  const iv = ids.values();
+  const [n, dim] = weight.shape;
+  const out = Tensor.empty(weight.dtype, [...ids.shape, dim]);
+  const w = contiguous(weight).values();
+  for (let i = 0; i < iv.length; i++) {
+    const k = iv[i];
+    if (k < 0 || k >= n) throw indexError('index out of range in self');
+    out.storage.data.set(w.subarray(k * dim, (k + 1) * dim), i * dim);
+  }
+  return out;
+}
+
+/** Padding mask from lengths: arange(maxLen)[None, :] < lengths[:, None]. */
+export function lengthsToMask(lengths: Tensor, maxLen?: number): Tensor {
+  const m = maxLen ?? Math.max(0, ...Array.from(lengths.values()));
+  return binary('lt', reshape(arange(0, m, 1, 'int64'), [1, m]), unsqueeze(lengths, -1));
+}
+
+export function clamp(x: Tensor, min: Scalar | Tensor | null, max: Scalar | Tensor | null): Tensor {
+  if (min === null && max === null) throw runtimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  let r = x;
+  if (min !== null) r = binary('maximum', r, min, x.dtype === 'bool' ? undefined : undefined);
+  if (max !== null) r = binary('minimum', r, max);
+  return r;
+}
+
+export { numelOf };

@@ -1,0 +1,281 @@
+// Gather/scatter, masked selection and Python-style tensor indexing.
+
+import { DType, isFloating } from '../dtype';
+import { indexError, runtimeError, warn } from '../errors';
+import { Tensor, numelOf } from '../tensor';
+import { TensorOrScalar, assignInto, broadcastShapes, cast, checkSize, contiguous, scalarTensor, scalarValue, writeValues } from './core';
+import { expand, fmtShape, normalizeDim, select, slice, unsqueeze } from './shape';
+
+function rowMajorIndex(shape: readonly number[], linear: number, out: number[]): void {
+  for (let d = shape.length - 1; d >= 0; d--) {
+    out[d] = linear % shape[d];
+    linear = Math.floor(linear / shape[d]);
+  }
+}
+
+function checkIndexShapes(what: string, self: Tensor, index: Tensor, dim: number, src?: Tensor): void {
+  if (index.dtype !== 'int64') throw runtimeError(`${what}(): Expected dtype int64 for index`);
+  if (index.ndim !== self.ndim && !(index.ndim <= 1 && self.ndim <= 1)) {
+    throw runtimeError('Index tensor must have the same number of dimensions as ' + (what === 'gather' ? 'input' : 'self') + ' tensor');
+  }
+  for (let d = 0; d < index.ndim; d++) {
+    if (d === dim) continue;
+    if (index.shape[d] > self.shape[d]) {
+      throw runtimeError(
+        `Size does not match at dimension ${d} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(self.shape)} apart from dimension ${dim}`,
+      );
+    }
+    if (src && index.shape[d] > src.shape[d]) {
+      throw runtimeError(
+        `Size does not match at dimension ${d} expected index ${fmtShape(index.shape)} to be smaller than src ${fmtShape(src.shape)} apart from dimension ${dim}`,
+      );
+    }
+  }
+}
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normalizeDim(dim, x.ndim);
+  checkIndexShapes('gather', x, index, d);
+  const out = Tensor.empty(x.dtype, index.shape);
+  const iv = index.values();
+  const pos = new Array<number>(index.ndim);
+  const size = x.shape[d] ?? 1;
+  for (let i = 0; i < out.numel; i++) {
+    rowMajorIndex(index.shape, i, pos);
+    const k = iv[i];
+    if (k < 0 || k >= size) throw runtimeError(`index ${k} is out of bounds for dimension ${d} with size ${size}`);
+    pos[d] = k;
+    out.storage.data[i] = x.storage.data[x.offsetOf(pos)];
+  }
+  return out;
+}
+
+/** scatter_/scatter_add_ into `self` (in place). */
+export function scatterInPlace(self: Tensor, dim: number, index: Tensor, src: Tensor | number, reduce: 'none' | 'add' | 'multiply' = 'none'): Tensor {
+  const d = normalizeDim(dim, self.ndim);
+  const srcT = typeof src === 'number' ? null : src;
+  if (srcT && srcT.dtype !== self.dtype) {
+    throw runtimeError(`scatter(): Expected self.dtype to be equal to src.dtype`);
+  }
+  checkIndexShapes('scatter', self, index, d, srcT ?? undefined);
+  const iv = index.values();
+  const pos = new Array<number>(index.ndim);
+  const size = self.shape[d] ?? 1;
+  const data = self.storage.data;
+  for (let i = 0; i < index.numel; i++) {
+    rowMajorIndex(index.shape, i, pos);
+    const v = srcT ? srcT.storage.data[srcT.offsetOf(pos)] : (src as number);
+    const k = iv[i];
+    if (k < 0 || k >= size) throw runtimeError(`index ${k} is out of bounds for dimension ${d} with size ${size}`);
+    pos[d] = k;
+    const off = self.offsetOf(pos);
+    data[off] = reduce === 'add' ? data[off] + v : reduce === 'multiply' ? data[off] * v : v;
+  }
+  return self;
+}
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (index.ndim > 1) throw indexError('index_select(): Index is supposed to be a vector');
+  if (index.dtype !== 'int64' && index.dtype !== 'int32') {
+    throw runtimeError('index_select(): Expected dtype int32 or int64 for index');
+  }
+  const d = normalizeDim(dim, x.ndim);
+  const parts = Array.from(index.values()).map((k) => {
+    if (k < 0 || k >= x.shape[d]) throw indexError('index out of range in self');
+    return unsqueeze(select(x, d, k), d);
+  });
+  return stackAlong(x, parts, d, index.numel);
+}
+
+function stackAlong(x: Tensor, parts: Tensor[], d: number, n: number): Tensor {
+  const shape = x.shape.slice();
+  shape[d] = n;
+  const out = Tensor.empty(x.dtype, shape);
+  const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
+  parts.forEach((p, j) => {
+    const v = p.values();
+    for (let o = 0; o < outer; o++) out.storage.data.set(v.subarray(o * inner, (o + 1) * inner), (o * n + j) * inner);
+  });
+  return out;
+}
+
+export function checkMask(mask: Tensor, what: string): void {
+  if (mask.dtype === 'bool') return;
+  if (mask.dtype === 'uint8') {
+    warn(`${what} received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.`);
+    return;
+  }
+  if (what === 'masked_select') throw runtimeError('masked_select: expected BoolTensor or ByteTensor for mask');
+  throw runtimeError(`${what} only supports boolean masks, but got mask with dtype ${mask.dtype === 'float32' ? 'float' : mask.dtype === 'int64' ? 'long int' : mask.dtype}`);
+}
+
+export function maskedSelect(x: Tensor, mask: Tensor, warnAs = 'masked_select'): Tensor {
+  checkMask(mask, warnAs);
+  const shape = broadcastShapes(x.shape, mask.shape);
+  const xv = contiguous(expand(x, shape)).values();
+  const mv = contiguous(expand(mask, shape)).values();
+  const picked: number[] = [];
+  for (let i = 0; i < mv.length; i++) if (mv[i] !== 0) picked.push(xv[i]);
+  const out = Tensor.empty(x.dtype, [picked.length]);
+  out.storage.data.set(picked);
+  return out;
+}
+
+export function nonzero(x: Tensor): Tensor {
+  const v = x.values();
+  const rows: number[] = [];
+  const pos = new Array<number>(x.ndim);
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] !== 0) {
+      rowMajorIndex(x.shape, i, pos);
+      rows.push(...pos);
+    }
+  }
+  const out = Tensor.empty('int64', [rows.length / Math.max(x.ndim, 1), x.ndim]);
+  out.storage.data.set(rows);
+  return out;
+}
+
+// ---------- Python indexing: x[...] ----------
+
+export type IndexItem =
+  | { kind: 'int'; value: number }
+  | { kind: 'slice'; start: number | null; stop: number | null; step: number | null }
+  | { kind: 'none' }
+  | { kind: 'ellipsis' }
+  | { kind: 'tensor'; value: Tensor };
+
+/** Basic indexing produces a view; returns the view and any advanced (tensor) indices left. */
+function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; advanced: { dim: number; index: Tensor }[] } {
+  const consumed = items.filter((i) => i.kind === 'int' || i.kind === 'slice' || i.kind === 'tensor')
+    .reduce((n, i) => n + (i.kind === 'tensor' && (i.value.dtype === 'bool' || i.value.dtype === 'uint8') ? Math.max(i.value.ndim, 1) : 1), 0);
+  if (items.filter((i) => i.kind === 'ellipsis').length > 1) throw indexError('an index can only have a single ellipsis (\'...\')');
+  if (consumed > x.ndim) {
+    throw indexError(`too many indices for tensor of dimension ${x.ndim}`);
+  }
+  let t = x;
+  let dim = 0;
+  const advanced: { dim: number; index: Tensor }[] = [];
+  for (const item of items) {
+    switch (item.kind) {
+      case 'int': {
+        const size = t.shape[dim];
+        if (item.value < -size || item.value >= size) {
+          throw indexError(`index ${item.value} is out of bounds for dimension ${dim} with size ${size}`);
+        }
+        t = select(t, dim, item.value);
+        break;
+      }
+      case 'slice':
+        t = slice(t, dim, item.start, item.stop, item.step ?? 1);
+        dim++;
+        break;
+      case 'none':
+        t = unsqueeze(t, dim);
+        dim++;
+        break;
+      case 'ellipsis':
+        dim += x.ndim - consumed;
+        break;
+      case 'tensor': {
+        const idx = item.value;
+        if (idx.dtype === 'bool' || idx.dtype === 'uint8') {
+          if (idx.dtype === 'uint8') warn('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.');
+          for (let k = 0; k < idx.ndim; k++) {
+            if (idx.shape[k] !== t.shape[dim + k]) {
+              throw indexError(
+                `The shape of the mask ${fmtShape(idx.shape)} at index ${k} does not match the shape of the indexed tensor ${fmtShape(t.shape)} at index ${dim + k}`,
+              );
+            }
+          }
+          // A bool mask over k dims is k integer index tensors (its nonzero columns).
+          const nz = nonzero(idx);
+          for (let k = 0; k < Math.max(idx.ndim, 1); k++) {
+            const col = Tensor.empty('int64', [nz.shape[0]]);
+            for (let r = 0; r < nz.shape[0]; r++) col.storage.data[r] = idx.ndim === 0 ? 0 : nz.storage.data[r * idx.ndim + k];
+            if (idx.ndim === 0) {
+              t = unsqueeze(t, dim);
+            }
+            advanced.push({ dim: dim++, index: col });
+          }
+          if (idx.ndim === 0 && !idx.item()) advanced[advanced.length - 1].index = Tensor.empty('int64', [0]);
+        } else if (isFloating(idx.dtype)) {
+          throw indexError('tensors used as indices must be long, int, byte or bool tensors');
+        } else {
+          advanced.push({ dim: dim++, index: idx });
+        }
+        break;
+      }
+    }
+  }
+  return { view: t, advanced };
+}
+
+/** Where advanced indices land and which storage offsets they address. */
+function advancedPlan(t: Tensor, advanced: { dim: number; index: Tensor }[]) {
+  const bshape = advanced.map((a) => a.index.shape).reduce((s, x) => broadcastShapes(s, x), [] as number[]);
+  const dims = advanced.map((a) => a.dim);
+  const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
+  const rest = t.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const before = adjacent ? rest.filter((i) => i < dims[0]) : [];
+  const after = adjacent ? rest.filter((i) => i > dims[0]) : rest;
+  const outShape = [...before.map((i) => t.shape[i]), ...bshape, ...after.map((i) => t.shape[i])];
+  const idxVals = advanced.map((a) => contiguous(expand(a.index, bshape)).values());
+  checkSize(numelOf(outShape));
+  const offsets = new Float64Array(numelOf(outShape));
+  const pos = new Array<number>(outShape.length);
+  const nb = numelOf(bshape);
+  for (let i = 0; i < offsets.length; i++) {
+    rowMajorIndex(outShape, i, pos);
+    let off = t.offset;
+    let p = 0;
+    for (const d of before) off += pos[p++] * t.strides[d];
+    let bi = 0;
+    for (let k = 0; k < bshape.length; k++) bi = bi * bshape[k] + pos[p++];
+    advanced.forEach((a, j) => {
+      const size = t.shape[a.dim];
+      let k = nb ? idxVals[j][bi] : 0;
+      if (k < -size || k >= size) throw indexError(`index ${k} is out of bounds for dimension ${a.dim} with size ${size}`);
+      if (k < 0) k += size;
+      off += k * t.strides[a.dim];
+    });
+    for (const d of after) off += pos[p++] * t.strides[d];
+    offsets[i] = off;
+  }
+  return { outShape, offsets };
+}
+
+export function getItem(x: Tensor, items: readonly IndexItem[]): Tensor {
+  const { view, advanced } = basicIndex(x, items);
+  if (advanced.length === 0) return view;
+  const { outShape, offsets } = advancedPlan(view, advanced);
+  const out = Tensor.empty(x.dtype, outShape);
+  for (let i = 0; i < offsets.length; i++) out.storage.data[i] = view.storage.data[offsets[i]];
+  return out;
+}
+
+export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrScalar): void {
+  const { view, advanced } = basicIndex(x, items);
+  if (advanced.length === 0) {
+    assignInto(view, value);
+    return;
+  }
+  const { outShape, offsets } = advancedPlan(view, advanced);
+  const src = value instanceof Tensor ? (value.dtype === x.dtype ? value : cast(value, x.dtype)) : scalarTensor(value, x.dtype);
+  const bs = broadcastShapes(outShape, src.shape);
+  if (bs.length !== outShape.length || bs.some((s, i) => s !== outShape[i])) {
+    throw runtimeError(`shape mismatch: value tensor of shape ${fmtShape(src.shape)} cannot be broadcast to indexing result of shape ${fmtShape(outShape)}`);
+  }
+  const vals = contiguous(expand(src, outShape)).values();
+  for (let i = 0; i < offsets.length; i++) view.storage.data[offsets[i]] = vals[i];
+}
+
+export function fillMasked(x: Tensor, mask: Tensor, value: TensorOrScalar): void {
+  const vals = contiguous(expand(mask, x.shape)).values();
+  const v = value instanceof Tensor ? value.item() : scalarValue(value);
+  const cur = Array.from(x.values());
+  for (let i = 0; i < cur.length; i++) if (vals[i]) cur[i] = v;
+  writeValues(x, cur);
+}
+
+export type { DType };
