@@ -1,0 +1,37 @@
+// "Mask Lens: Preview Mask at Cursor": evaluate up to the cursor's statement
+// and show the variable assigned on that line, or the nearest one above.
+import * as vscode from 'vscode';
+import { TensorInspectorPanel } from '../inspectorPanel';
+import { buildInspectorState } from '../inspectorState';
+import { targetDocument, type MaskLensServices } from '../services';
+import { statementEndLine, variableAtLine } from '../variableLookup';
+import { reportEvaluation } from './report';
+
+export const PREVIEW_MASK_AT_CURSOR_COMMAND = 'maskLens.previewMaskAtCursor';
+
+/** `uri`/`line` (1-based) are given when re-run from the inspector; else the active editor's cursor. */
+export async function previewMaskAtCursor(services: MaskLensServices, uri?: unknown, line?: unknown): Promise<void> {
+  const doc = await targetDocument(services, uri);
+  if (!doc) {
+    void vscode.window.showWarningMessage('Mask Lens: open a Python file and put the cursor on a line to preview.');
+    return;
+  }
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? services.pythonEditors.current();
+  const cursorLine = typeof line === 'number' ? line : (editor?.selection.active.line ?? 0) + 1;
+  // The cached whole-file timeline tells where a multi-line statement ends.
+  const whole = services.evaluations.get(doc);
+  services.diagnostics.publish(doc, whole.result);
+  const stopAfterLine = statementEndLine(whole.result, cursorLine);
+  const evaluation = services.evaluations.evaluateUpTo(doc, stopAfterLine);
+  const found = variableAtLine(evaluation.result, cursorLine, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
+  const panel = TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations);
+  panel.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'cursor', found?.name));
+  if (!found) vscode.window.setStatusBarMessage(`Mask Lens: no variable assigned at or above line ${cursorLine}`, 8000);
+  else reportEvaluation(evaluation);
+}
+
+export function registerPreviewMaskAtCursor(context: vscode.ExtensionContext, services: MaskLensServices): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(PREVIEW_MASK_AT_CURSOR_COMMAND, (uri?: unknown, line?: unknown) => previewMaskAtCursor(services, uri, line)),
+  );
+}

@@ -1,0 +1,87 @@
+// Snippet errors (every one in RunResult.errors) and mask warnings
+// (RunResult.diagnostics) as VS Code Diagnostics on their lines, for the
+// documents the user has previewed.
+import * as vscode from 'vscode';
+import type { Diagnostic as MaskDiagnostic, PyErrorInfo, RunResult } from '../python/result';
+import type { DocumentEvaluations } from './documentEvaluations';
+
+export const DIAGNOSTIC_SOURCE = 'Mask Lens';
+
+/** errors[] holds every error; older results may only fill `error`. */
+export function allErrors(result: RunResult): PyErrorInfo[] {
+  if (result.errors.length > 0) return result.errors;
+  return result.error ? [result.error] : [];
+}
+
+function lineRange(doc: vscode.TextDocument, line1: number, column?: number, endLine1?: number, endColumn?: number): vscode.Range {
+  const lastLine = Math.max(doc.lineCount - 1, 0);
+  const line = Math.min(Math.max(line1 - 1, 0), lastLine);
+  const text = doc.lineAt(line);
+  if (column !== undefined) {
+    const start = new vscode.Position(line, Math.min(column, text.range.end.character));
+    const endLn = endLine1 !== undefined ? Math.min(Math.max(endLine1 - 1, line), lastLine) : line;
+    const end =
+      endColumn !== undefined
+        ? new vscode.Position(endLn, Math.min(endColumn, doc.lineAt(endLn).range.end.character))
+        : doc.lineAt(endLn).range.end;
+    if (end.isAfter(start)) return new vscode.Range(start, end);
+  }
+  // Whole line without its indentation.
+  return new vscode.Range(line, text.firstNonWhitespaceCharacterIndex, line, text.range.end.character);
+}
+
+const SEVERITY: Record<MaskDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult): vscode.Diagnostic[] {
+  const out: vscode.Diagnostic[] = [];
+  for (const e of allErrors(result)) {
+    const d = new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), `${e.type}: ${e.message}`, vscode.DiagnosticSeverity.Error);
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = e.type;
+    out.push(d);
+  }
+  for (const m of result.diagnostics) {
+    const message = m.variable ? `${m.message} (${m.variable})` : m.message;
+    const d = new vscode.Diagnostic(lineRange(doc, m.line), message, SEVERITY[m.severity]);
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = m.code;
+    out.push(d);
+  }
+  return out;
+}
+
+/** Publishes diagnostics for previewed documents and keeps them current as they are re-evaluated. */
+export class MaskLensDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('maskLens');
+  private readonly previewed = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(evaluations: DocumentEvaluations) {
+    this.subscriptions = [
+      evaluations.onDidEvaluate(({ document, evaluation }) => {
+        if (this.previewed.has(document.uri.toString())) this.collection.set(document.uri, toVsDiagnostics(document, evaluation.result));
+      }),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
+    ];
+  }
+
+  /** Start tracking a document and show diagnostics for this result now. */
+  publish(doc: vscode.TextDocument, result: RunResult): void {
+    this.previewed.add(doc.uri.toString());
+    this.collection.set(doc.uri, toVsDiagnostics(doc, result));
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.previewed.delete(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    this.collection.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,47 @@
+// Hover over a variable in a Python file: its dtype, shape, mask grid and repr,
+// from the cached evaluation of the document's current version.
+import * as vscode from 'vscode';
+import type { DocumentEvaluations } from './documentEvaluations';
+import { hoverMarkdown } from './hoverMarkdown';
+import { readSettings } from './settings';
+import { assignedNames, valueOfNameAt, type ResolvedValue } from './variableLookup';
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
+
+export class MaskHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly evaluations: DocumentEvaluations) {}
+
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    if (!readSettings().hoverEnabled) return undefined;
+    const range = doc.getWordRangeAtPosition(pos, IDENTIFIER);
+    if (!range) return undefined;
+    // Attribute names (`x.shape`) are not variables.
+    if (range.start.character > 0 && doc.lineAt(pos.line).text[range.start.character - 1] === '.') {
+      return this.assignmentHover(doc, pos, range);
+    }
+    const { result } = this.evaluations.get(doc);
+    const found = valueOfNameAt(result, doc.getText(range), pos.line + 1);
+    if (found) return this.hover([found], range);
+    return this.assignmentHover(doc, pos, range);
+  }
+
+  /** An identifier inside the expression of `name = ...` shows what `name` became. */
+  private assignmentHover(doc: vscode.TextDocument, pos: vscode.Position, range: vscode.Range): vscode.Hover | undefined {
+    const names = assignedNames(doc.lineAt(pos.line).text);
+    if (names.length === 0) return undefined;
+    const { result } = this.evaluations.get(doc);
+    const found = names.map((n) => valueOfNameAt(result, n, pos.line + 1)).filter((v): v is ResolvedValue => v !== undefined);
+    return found.length > 0 ? this.hover(found, range) : undefined;
+  }
+
+  private hover(values: ResolvedValue[], range: vscode.Range): vscode.Hover {
+    const md = new vscode.MarkdownString(values.map((v) => hoverMarkdown(v)).join('\n\n---\n\n'));
+    md.supportHtml = false;
+    md.isTrusted = false;
+    return new vscode.Hover(md, range);
+  }
+}
+
+export function registerHoverProvider(context: vscode.ExtensionContext, evaluations: DocumentEvaluations): void {
+  context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'python' }, new MaskHoverProvider(evaluations)));
+}

@@ -1,0 +1,36 @@
+// From an evaluation of a document to what the inspector webview shows.
+import * as path from 'node:path';
+import type { InspectorState, InspectorVariable } from './protocol';
+import type { Evaluation } from './documentEvaluations';
+import { allErrors } from './diagnostics';
+import { latestSnapshots } from './variableLookup';
+
+export function buildInspectorState(
+  documentUri: string,
+  fsPath: string,
+  evaluation: Evaluation,
+  mode: InspectorState['mode'],
+  selected?: string,
+): InspectorState {
+  const { result } = evaluation;
+  const snapshots = latestSnapshots(result);
+  const variables: InspectorVariable[] = Object.entries(result.variables).map(([name, value]) => {
+    const s = snapshots.get(name);
+    // An in-place op after the last recorded binding changes the value but not the snapshot's repr.
+    const current = s !== undefined && JSON.stringify(s.value) === JSON.stringify(value);
+    return { name, value, line: s?.line, repr: current ? s.repr : undefined, mask: s?.mask };
+  });
+  return {
+    documentUri,
+    fileName: path.basename(fsPath),
+    mode,
+    stopAfterLine: evaluation.options.stopAfterLine,
+    variables,
+    selected,
+    stdout: result.stdout,
+    warnings: result.warnings,
+    errors: allErrors(result),
+    diagnostics: result.diagnostics,
+    elapsedMs: Math.round(evaluation.elapsedMs * 10) / 10,
+  };
+}

@@ -1,0 +1,28 @@
+// The extension's settings (contributes.configuration in package.json).
+import * as vscode from 'vscode';
+
+export type BackendPreference = 'auto' | 'cpu' | 'gpu';
+
+export interface MaskLensSettings {
+  hoverEnabled: boolean;
+  maxElements: number;
+  backend: BackendPreference;
+  gpuThreshold: number;
+}
+
+export const SETTINGS_SECTION = 'maskLens';
+
+export function readSettings(): MaskLensSettings {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const backend = c.get<string>('backend', 'auto');
+  return {
+    hoverEnabled: c.get<boolean>('hover.enabled', true),
+    maxElements: positive(c.get<number>('hover.maxElements', 4096), 4096),
+    backend: backend === 'cpu' || backend === 'gpu' ? backend : 'auto',
+    gpuThreshold: positive(c.get<number>('gpu.threshold', 65536), 65536),
+  };
+}
+
+function positive(x: number | undefined, fallback: number): number {
+  return typeof x === 'number' && Number.isFinite(x) && x > 0 ? Math.floor(x) : fallback;
+}

