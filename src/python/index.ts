@@ -1,8 +1,163 @@
-// Public entry of the snippet interpreter.
-import type { RunOptions, RunResult } from './result';
+// Public entry of the snippet interpreter: parse, run statement by statement,
+// and report every top-level value in the golden-file schema.
+
+import { setElementBudget } from '../engine/ops/core';
+import { setWarningSink } from '../engine/errors';
+import { ArrayValue } from '../frameworks/common';
+import { frameworkLoader } from '../frameworks';
+import { TorchTensor } from '../frameworks/torch/tensor';
+import type { Span, Stmt } from './ast';
+import { makeBuiltins } from './builtins';
+import { Interpreter } from './evaluator';
+import { pyError } from './exceptions';
+import { parseModule } from './parse';
+import type { EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
+import { Scope } from './scope';
+import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
+import { analyzeMasks } from './masks';
+
 export type { RunOptions, RunResult } from './result';
 
-// Placeholder until the evaluator lands: returns an empty result.
-export function evaluate(_source: string, _options: RunOptions = {}): RunResult {
-  return { variables: {}, stdout: '', warnings: [], error: null, errors: [], timeline: [], diagnostics: [] };
+export const DEFAULT_MAX_STEPS = 2_000_000;
+
+function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber {
+  if (isBool) return x !== 0;
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return isInt ? x : x;
+}
+
+/** A Python value in the golden JSON shape, or undefined for what golden.py skips. */
+export function encodeValue(v: PyValue): EncodedValue | undefined {
+  if (v instanceof ArrayValue) {
+    const t = v.t;
+    const isBool = t.dtype === 'bool';
+    const isInt = !t.isFloating && !isBool;
+    const data = Array.from(t.values(), (x) => encodeNumber(x, isBool, isInt));
+    const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
+    return { type, dtype: v.library === 'torch' ? `torch.${t.dtype}` : t.dtype, shape: [...t.shape], data };
+  }
+  if (typeof v === 'boolean') return { type: 'bool', value: v };
+  if (typeof v === 'bigint') return { type: 'int', value: Number(v) };
+  if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false, false) };
+  if (typeof v === 'string') return { type: 'str', value: v };
+  if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {
+    const items = v.items.map(encodeValue);
+    if (items.some((i) => i === undefined)) return undefined;
+    const type = v instanceof PyList ? 'list' : v instanceof PyNamedTuple ? 'Size' : 'tuple';
+    return { type: type as 'list' | 'tuple', items: items as EncodedValue[] };
+  }
+  return undefined;
+}
+
+function errorInfo(e: PyException, fallback: Span | undefined): PyErrorInfo {
+  const span = e.span ?? fallback;
+  return {
+    type: e.pyType,
+    message: e.pyMessage,
+    line: span?.line ?? 0,
+    column: span?.column,
+    endLine: span?.endLine,
+    endColumn: span?.endColumn,
+  };
+}
+
+/** Evaluate a snippet. Never throws: Python errors are part of the result. */
+export function evaluate(source: string, options: RunOptions = {}): RunResult {
+  const warnings: string[] = [];
+  setElementBudget(options.maxElements ?? 1 << 27);
+  const load = frameworkLoader();
+  let interp!: Interpreter;
+  const builtins = makeBuiltins((op, a, b) => interp.binary(op as never, a, b));
+  interp = new Interpreter(builtins, (name) => load(name), {
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    maxDepth: 200,
+  });
+  setWarningSink((m) => interp.warn(m));
+  const scope = new Scope(null);
+  scope.vars.set('__name__', '__main__');
+  const errors: PyErrorInfo[] = [];
+  const timeline: Snapshot[] = [];
+  const module = parseModule(source);
+  const continueAfterError = options.continueAfterError ?? false;
+
+  // Python refuses to run a file with a syntax error; editors still want the rest.
+  if (module.syntaxErrors.length && !continueAfterError) {
+    const first = module.syntaxErrors[0];
+    errors.push({ type: 'SyntaxError', message: first.message, line: first.span.line, column: first.span.column });
+  } else {
+    for (const stmt of module.body) {
+      if (options.stopAfterLine !== undefined && stmt.span.line > options.stopAfterLine) break;
+      try {
+        interp.exec(stmt, scope);
+      } catch (e) {
+        const exc = interp.asPyException(e) ?? internalError(e);
+        errors.push(errorInfo(exc, stmt.span));
+        if (!continueAfterError) break;
+      }
+      if (options.recordTimeline) snapshot(stmt, scope, interp, timeline);
+    }
+  }
+
+  const variables: Record<string, EncodedValue> = {};
+  for (const [name, v] of scope.vars) {
+    if (name.startsWith('_')) continue;
+    const enc = encodeValue(v);
+    if (enc) variables[name] = enc;
+  }
+  warnings.push(...interp.warnings);
+  setWarningSink(() => {});
+  return {
+    variables,
+    stdout: interp.stdout,
+    warnings: [...new Set(warnings)].sort(),
+    error: errors[0] ?? null,
+    errors,
+    timeline,
+    diagnostics: analyzeMasks(timeline),
+  };
+}
+
+function internalError(e: unknown): PyException {
+  // A bug in Mask Lens must not take the preview down; report it as Python would an unknown failure.
+  const message = e instanceof Error ? e.message : String(e);
+  return pyError('RuntimeError', `Mask Lens internal error: ${message}`);
+}
+
+function assignedNames(stmt: Stmt): string[] {
+  const names: string[] = [];
+  const visit = (t: { kind: string } & Record<string, unknown>) => {
+    if (t.kind === 'Name') names.push(t.id as string);
+    else if (t.kind === 'Tuple' || t.kind === 'List') (t.elts as typeof t[]).forEach(visit);
+    else if (t.kind === 'Starred') visit(t.value as typeof t);
+  };
+  if (stmt.kind === 'Assign') stmt.targets.forEach((t) => visit(t as never));
+  else if (stmt.kind === 'AugAssign' || stmt.kind === 'AnnAssign') visit(stmt.target as never);
+  else if (stmt.kind === 'For') visit(stmt.target as never);
+  else if (stmt.kind === 'Expr' && stmt.value.kind === 'Call' && stmt.value.func.kind === 'Attribute' && stmt.value.func.attr.endsWith('_')) {
+    // in-place tensor method: a.masked_fill_(...) changes `a`
+    const target = stmt.value.func.value;
+    if (target.kind === 'Name') names.push(target.id);
+  }
+  return names;
+}
+
+function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, timeline: Snapshot[]): void {
+  for (const name of assignedNames(stmt)) {
+    const v = scope.vars.get(name);
+    if (v === undefined) continue;
+    const value = encodeValue(v);
+    if (!value) continue;
+    let repr: string;
+    try {
+      repr = interp.repr(v);
+    } catch {
+      repr = '<unprintable>';
+    }
+    timeline.push({
+      line: stmt.span.line, endLine: stmt.span.endLine, name, value, repr,
+      ...(v instanceof TorchTensor && v.requiresGrad ? {} : {}),
+    });
+  }
 }

@@ -1,0 +1,59 @@
+// masklens CLI: `masklens run [--json] FILE.py`.
+// --json prints the golden-file schema (the conformance contract); the plain
+// mode prints each mask as a grid (■ kept/true, ⬚ masked/false).
+
+import { readFileSync } from 'node:fs';
+import { evaluate } from './python';
+import type { EncodedValue, RunResult } from './python/result';
+import { maskGrid } from './render/grid';
+
+/** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
+export function runFile(path: string): RunResult & { case: string } {
+  const source = readFileSync(path, 'utf8');
+  const result = evaluate(source);
+  return { case: path.split('/').pop()!, ...result };
+}
+
+function plain(result: RunResult): string {
+  const lines: string[] = [];
+  if (result.stdout) lines.push(result.stdout.trimEnd(), '');
+  const seen = new Set<string>();
+  const timeline = evaluateTimeline(result);
+  for (const s of timeline) {
+    if (seen.has(s.name)) continue;
+    seen.add(s.name);
+    const v = s.value;
+    if (!('data' in v)) continue;
+    lines.push(`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.mask ? `  (${s.mask} mask)` : ''}  line ${s.line}`);
+    lines.push(maskGrid(v as Extract<EncodedValue, { data: unknown }>), '');
+  }
+  for (const d of result.diagnostics) lines.push(`line ${d.line}: ${d.severity}: ${d.message}`);
+  for (const e of result.errors) lines.push(`line ${e.line}: ${e.type}: ${e.message}`);
+  return lines.join('\n');
+}
+
+function evaluateTimeline(result: RunResult) {
+  return [...result.timeline].reverse();
+}
+
+function main(argv: string[]): number {
+  const args = argv.slice(2);
+  if (args[0] !== 'run' || args.length < 2) {
+    process.stderr.write('usage: masklens run [--json] FILE.py\n');
+    return 2;
+  }
+  const json = args.includes('--json');
+  const file = args.filter((a) => a !== 'run' && !a.startsWith('--'))[0];
+  if (json) {
+    const r = runFile(file);
+    const { case: name, variables, stdout, warnings, error, diagnostics } = r;
+    process.stdout.write(JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics }) + '\n');
+    return 0;
+  }
+  const source = readFileSync(file, 'utf8');
+  const result = evaluate(source, { continueAfterError: true, recordTimeline: true });
+  process.stdout.write(plain(result) + '\n');
+  return result.errors.length ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv);

@@ -1,0 +1,126 @@
+// Shared plumbing between the framework modules: the array-valued Python
+// objects (torch.Tensor, numpy.ndarray, tf.Tensor) and conversions from
+// nested Python lists.
+
+import { DType, caster } from '../engine/dtype';
+import { Scalar, TensorOrScalar, getDefaultDtype } from '../engine/ops/core';
+import { Tensor, allocate } from '../engine/tensor';
+import { toInt } from '../python/args';
+import { pyError } from '../python/exceptions';
+import { CallContext, NativeFn, PyBuiltin, PyList, PyObj, PyTuple, PyValue, typeNameOf } from '../python/values';
+
+/** Any Python object backed by an engine tensor. */
+export abstract class ArrayValue extends PyObj {
+  constructor(public t: Tensor) {
+    super();
+  }
+  abstract get library(): 'torch' | 'numpy' | 'tf';
+  asIndex(): number | undefined {
+    if (this.t.numel === 1 && this.t.ndim === 0 && this.t.dtype !== 'bool' && !this.t.isFloating) return this.t.item();
+    return undefined;
+  }
+  asNumber(): number | undefined {
+    return this.t.numel === 1 ? this.t.item() : undefined;
+  }
+}
+
+/** A Python value as an engine operand (scalars stay scalars for promotion). */
+export function operand(v: PyValue): TensorOrScalar | undefined {
+  if (typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number') return v;
+  if (v instanceof ArrayValue) return v.t;
+  return undefined;
+}
+
+/** Python scalar for one element of dtype `d`. */
+export function scalarOf(d: DType, x: number): PyValue {
+  if (d === 'bool') return x !== 0;
+  if (d.startsWith('float') || d === 'bfloat16') return x;
+  return BigInt(x);
+}
+
+interface Inferred {
+  shape: number[];
+  flat: PyValue[];
+}
+
+/** Flatten nested lists/tuples, checking they are rectangular (torch's wording). */
+export function flattenNested(v: PyValue, ctx: CallContext, isLeafArray: (x: PyValue) => Tensor | undefined): Inferred {
+  const shape: number[] = [];
+  let probe: PyValue = v;
+  for (;;) {
+    const arr = isLeafArray(probe);
+    if (arr) {
+      shape.push(...arr.shape);
+      break;
+    }
+    if (probe instanceof PyList || probe instanceof PyTuple) {
+      shape.push(probe.items.length);
+      if (probe.items.length === 0) break;
+      probe = probe.items[0];
+    } else break;
+  }
+  const flat: PyValue[] = [];
+  const walk = (x: PyValue, dim: number) => {
+    const arr = isLeafArray(x);
+    if (arr) {
+      const expect = shape.slice(dim);
+      if (arr.shape.length !== expect.length || arr.shape.some((s, i) => s !== expect[i])) {
+        throw pyError('ValueError', `expected sequence of length ${shape[dim]} at dim ${dim} (got ${arr.shape[0] ?? 0})`);
+      }
+      const vals = arr.values();
+      for (let i = 0; i < vals.length; i++) flat.push(scalarOf(arr.dtype, vals[i]));
+      return;
+    }
+    if (x instanceof PyList || x instanceof PyTuple) {
+      if (dim >= shape.length) throw pyError('ValueError', `expected sequence of length ${shape[dim - 1]} at dim ${dim - 1} (got ${x.items.length})`);
+      if (x.items.length !== shape[dim]) {
+        throw pyError('ValueError', `expected sequence of length ${shape[dim]} at dim ${dim} (got ${x.items.length})`);
+      }
+      x.items.forEach((y) => walk(y, dim + 1));
+      return;
+    }
+    if (dim !== shape.length) {
+      throw pyError('TypeError', `not a sequence`);
+    }
+    if (typeof x !== 'boolean' && typeof x !== 'bigint' && typeof x !== 'number') {
+      throw pyError('TypeError', `new(): invalid data type '${typeNameOf(x)}'`);
+    }
+    flat.push(x);
+  };
+  walk(v, 0);
+  void ctx;
+  return { shape, flat };
+}
+
+/** Default dtype of Python data: any float → float, else any int → int64, else bool. */
+export function inferDtype(flat: readonly PyValue[], floatDtype: DType = getDefaultDtype(), intDtype: DType = 'int64'): DType {
+  let sawInt = false;
+  let sawBool = false;
+  for (const x of flat) {
+    if (typeof x === 'number') return floatDtype;
+    if (typeof x === 'bigint') sawInt = true;
+    else if (typeof x === 'boolean') sawBool = true;
+  }
+  return sawInt || !sawBool ? (flat.length === 0 ? floatDtype : intDtype) : 'bool';
+}
+
+export function tensorFromFlat(flat: readonly PyValue[], shape: number[], dtype: DType): Tensor {
+  const data = allocate(dtype, flat.length);
+  const c = caster(dtype);
+  for (let i = 0; i < flat.length; i++) {
+    const x = flat[i];
+    const n = typeof x === 'boolean' ? (x ? 1 : 0) : Number(x as Scalar);
+    data[i] = c(n);
+  }
+  return Tensor.fromData(dtype, shape, data);
+}
+
+export function native(name: string, f: NativeFn): PyBuiltin {
+  return new PyBuiltin(name, f);
+}
+
+export function dimList(v: PyValue | undefined): number | number[] | null {
+  if (v === undefined || v === null) return null;
+  if (v instanceof PyTuple || v instanceof PyList) return v.items.map((x) => toInt(x, 'dim'));
+  return toInt(v, 'dim');
+}

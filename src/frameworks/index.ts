@@ -1,0 +1,49 @@
+// Maps import names to framework modules. Modules are built once per
+// evaluation so that state (seeds, print options) never leaks between runs.
+
+import { stdlibModule } from '../python/builtins';
+import type { PyModule } from '../python/values';
+import { makeNumpyModule } from './numpy';
+import { resetNumpyRng } from './numpy/random';
+import { makeTorchModule } from './torch/module';
+import { makeNn } from './torch/nn';
+import { resetTorchRng } from './torch/random';
+import { resetPrintOptions, setGradEnabled } from './torch/tensor';
+import { makeTensorflowModules } from './tensorflow';
+
+export function frameworkLoader(): (name: string) => PyModule | undefined {
+  resetTorchRng(0);
+  resetNumpyRng(0);
+  setGradEnabled(true);
+  resetPrintOptions();
+  const cache = new Map<string, PyModule>();
+  let nn: ReturnType<typeof makeNn> | null = null;
+  const getNn = () => (nn ??= makeNn());
+  let tf: Map<string, PyModule> | null = null;
+  const build = (name: string): PyModule | undefined => {
+    switch (name) {
+      case 'torch': return makeTorchModule({ nn: () => getNn().nn });
+      case 'torch.nn': return (load('torch'), getNn().nn);
+      case 'torch.nn.functional': return (load('torch'), getNn().functional);
+      case 'torch.nn.utils': return getNn().nn.dict.get('utils') as PyModule;
+      case 'torch.nn.utils.rnn': return (getNn().nn.dict.get('utils') as PyModule).dict.get('rnn') as PyModule;
+      case 'torch.nn.init': return getNn().nn.dict.get('init') as PyModule;
+      case 'numpy': return makeNumpyModule();
+      case 'numpy.random': return load('numpy')?.dict.get('random') as PyModule;
+    }
+    if (name === 'tensorflow' || name === 'keras' || name.startsWith('tensorflow.') || name.startsWith('keras.')) {
+      tf ??= makeTensorflowModules(load);
+      return tf.get(name);
+    }
+    return stdlibModule(name);
+  };
+  const load = (name: string): PyModule | undefined => {
+    if (!cache.has(name)) {
+      const m = build(name);
+      if (!m) return undefined;
+      cache.set(name, m);
+    }
+    return cache.get(name);
+  };
+  return load;
+}

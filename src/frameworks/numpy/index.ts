@@ -1,0 +1,407 @@
+// numpy: ndarray with NumPy's promotion (float64 default, value-based
+// scalar casting) and the array functions masking snippets use.
+
+import { DType, isFloating, promoteTypes } from '../../engine/dtype';
+import { formatNumpyArray } from '../../engine/format';
+import type { BinaryOp } from '../../engine/kernels/backend';
+import { arange, tril, triu } from '../../engine/ops/compose';
+import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
+import { getItem, setItem } from '../../engine/ops/indexing';
+import { mean, reduce } from '../../engine/ops/reduce';
+import { cat, expand, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
+import { Tensor } from '../../engine/tensor';
+import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
+import { pyError } from '../../python/exceptions';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { ArrayValue, dimList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
+import { indexItems, setNumpyBridge } from '../torch/tensor';
+import { numpyRng } from './random';
+
+export class NumpyDtype extends PyObj {
+  private static readonly all = new Map<DType, NumpyDtype>();
+  private constructor(readonly dtypeValue: DType) {
+    super();
+  }
+  static of(d: DType): NumpyDtype {
+    let x = NumpyDtype.all.get(d);
+    if (!x) NumpyDtype.all.set(d, (x = new NumpyDtype(d)));
+    return x;
+  }
+  get typeName() {
+    return 'dtype';
+  }
+  override repr() {
+    return `dtype('${this.dtypeValue}')`;
+  }
+  override str() {
+    return this.dtypeValue;
+  }
+  override compare(op: string, other: PyValue): PyValue | undefined {
+    if (op !== '==' && op !== '!=') return undefined;
+    const d = other instanceof NumpyDtype ? other.dtypeValue : typeof other === 'string' ? npDtype(other) : undefined;
+    return op === '==' ? d === this.dtypeValue : d !== this.dtypeValue;
+  }
+  override call(args: PyValue[]): PyValue {
+    return new NumpyArray(cast(toNumpyTensor(args[0] ?? 0n), this.dtypeValue));
+  }
+}
+
+export function npDtype(v: PyValue | undefined): DType | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof NumpyDtype) return v.dtypeValue;
+  if (typeof v === 'string') {
+    const names: Record<string, DType> = {
+      float32: 'float32', float64: 'float64', float: 'float64', float16: 'float16', int32: 'int32', int64: 'int64', int: 'int64',
+      int8: 'int8', int16: 'int16', uint8: 'uint8', bool: 'bool', f4: 'float32', f8: 'float64', i4: 'int32', i8: 'int64', u1: 'uint8',
+    };
+    const d = names[v];
+    if (!d) throw pyError('TypeError', `data type '${v}' not understood`);
+    return d;
+  }
+  const named = (v as { dtypeValue?: DType }).dtypeValue;
+  if (named) return named;
+  const builtin = (v as { name?: string }).name;
+  if (builtin === 'float') return 'float64';
+  if (builtin === 'int') return 'int64';
+  if (builtin === 'bool') return 'bool';
+  throw pyError('TypeError', `Cannot interpret '${typeNameOf(v)}' as a data type`);
+}
+
+export class NumpyArray extends ArrayValue {
+  get typeName() {
+    return 'ndarray';
+  }
+  get library() {
+    return 'numpy' as const;
+  }
+  override repr() {
+    return formatNumpyArray(this.t, 'repr');
+  }
+  override str() {
+    return formatNumpyArray(this.t, 'str');
+  }
+  override getAttr(name: string): PyValue | undefined {
+    const t = this.t;
+    switch (name) {
+      case 'shape': return new PyTuple(t.shape.map((s) => BigInt(s)));
+      case 'dtype': return NumpyDtype.of(t.dtype);
+      case 'ndim': return BigInt(t.ndim);
+      case 'size': return BigInt(t.numel);
+      case 'T': return new NumpyArray(permute(t, t.shape.map((_, i) => t.ndim - 1 - i)));
+    }
+    const m = ARRAY_METHODS[name];
+    return m ? new PyBuiltin(name, (args, kw, ctx) => m(this, args, kw, ctx), `ndarray.${name}`) : undefined;
+  }
+  override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
+    const inplace = op.endsWith('=') && op !== '==';
+    const base = inplace ? op.slice(0, -1) : op;
+    const o = numpyOperand(other);
+    if (o === undefined) return undefined;
+    const [a, b] = reflected ? [o, this.t] : [this.t, o];
+    const r = npBinary(base, a, b);
+    if (inplace) {
+      setItem(this.t, [{ kind: 'ellipsis' }], r);
+      return this;
+    }
+    return new NumpyArray(r);
+  }
+  override unaryOp(op: string): PyValue | undefined {
+    if (op === '-') return new NumpyArray(unary('neg', this.t));
+    if (op === '+') return this;
+    if (op === '~') return new NumpyArray(this.t.dtype === 'bool' ? unary('not', this.t) : unary('bitnot', this.t));
+    return undefined;
+  }
+  override compare(op: string, other: PyValue): PyValue | undefined {
+    const o = numpyOperand(other);
+    if (o === undefined) return undefined;
+    const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+    if (!map[op]) return undefined;
+    return new NumpyArray(binary(map[op], promoteForNumpy(this.t, o), o));
+  }
+  override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
+    const r = getItem(this.t, indexItems(key, ctx));
+    return r.ndim === 0 && !(key instanceof PyTuple && key.items.some((k) => k === null)) ? npScalar(r) : new NumpyArray(r);
+  }
+  override setItem(key: PyValue, value: PyValue, ctx: CallContext): boolean {
+    const v = numpyOperand(value) ?? toNumpyTensor(value, ctx);
+    setItem(this.t, indexItems(key, ctx), v);
+    return true;
+  }
+  override length() {
+    if (this.t.ndim === 0) throw pyError('TypeError', 'len() of unsized object');
+    return this.t.shape[0];
+  }
+  override iterate(): PyValue[] {
+    if (this.t.ndim === 0) throw pyError('TypeError', 'iteration over a 0-d array');
+    return Array.from({ length: this.t.shape[0] }, (_, i) => {
+      const s = select(this.t, 0, i);
+      return s.ndim === 0 ? npScalar(s) : new NumpyArray(s);
+    });
+  }
+  override truthy(): boolean {
+    if (this.t.numel !== 1) {
+      throw pyError('ValueError', 'The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
+    }
+    return this.t.item() !== 0;
+  }
+}
+
+/** NumPy scalars behave as Python numbers here (np.float64 is a float subclass). */
+function npScalar(t: Tensor): PyValue {
+  return scalarOf(t.dtype, t.values()[0]);
+}
+
+function numpyOperand(v: PyValue): Tensor | number | bigint | boolean | undefined {
+  const o = operand(v);
+  if (o instanceof Tensor || o === undefined) return o;
+  return o;
+}
+
+/** NumPy promotes Python floats against int arrays to float64 (not float32). */
+function promoteForNumpy(t: Tensor, o: Tensor | number | bigint | boolean): Tensor {
+  if (typeof o === 'number' && !isFloating(t.dtype)) return cast(t, 'float64');
+  return t;
+}
+
+function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor | number | bigint | boolean): Tensor {
+  // Python floats meeting integer arrays become float64 in NumPy.
+  const lift = (x: typeof a, other: typeof a) =>
+    x instanceof Tensor && !isFloating(x.dtype) && typeof other === 'number' ? cast(x, 'float64') : x;
+  const x = lift(a, b), y = lift(b, a);
+  const bothInt = (v: typeof a) => (v instanceof Tensor ? !isFloating(v.dtype) : typeof v !== 'number');
+  switch (op) {
+    case '+': return binary('add', x, y);
+    case '-': return binary('sub', x, y);
+    case '*': return binary('mul', x, y);
+    case '/': {
+      if (bothInt(x) && bothInt(y)) return binary('div', asF64(x), asF64(y));
+      return binary('div', x, y);
+    }
+    case '//': return binary('floordiv', x, y);
+    case '%': return binary('remainder', x, y);
+    case '**': return binary('pow', x, y);
+    case '&': return binary('bitand', x, y);
+    case '|': return binary('bitor', x, y);
+    case '^': return binary('bitxor', x, y);
+    case '@': return binary('mul', x, y);
+  }
+  throw pyError('TypeError', `unsupported operand type(s) for ${op}: 'numpy.ndarray'`);
+}
+
+function asF64(v: Tensor | number | bigint | boolean): Tensor | number {
+  return v instanceof Tensor ? cast(v, 'float64') : Number(v);
+}
+
+export function toNumpyTensor(v: PyValue, ctx?: CallContext, dtype?: DType): Tensor {
+  if (v instanceof ArrayValue) return dtype && dtype !== v.t.dtype ? cast(v.t, dtype) : v.t;
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') {
+    return scalarTensor(v, dtype ?? (typeof v === 'number' ? 'float64' : typeof v === 'bigint' ? 'int64' : 'bool'));
+  }
+  const { shape, flat } = flattenNested(v, ctx!, (x) => (x instanceof ArrayValue ? x.t : undefined));
+  return tensorFromFlat(flat, shape, dtype ?? inferDtype(flat, 'float64', 'int64'));
+}
+
+type Method = (self: NumpyArray, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
+
+function npReduce(op: 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all' | 'argmax' | 'argmin' | 'mean'): Method {
+  return (self, args, kw, ctx) => {
+    const a = bind(op, args, kw, ['axis?', 'dtype?', 'out?', 'keepdims?']);
+    const axis = dimList(a.axis);
+    const keep = toBool(a.keepdims, ctx);
+    let r: Tensor;
+    if (op === 'mean') r = mean(isFloating(self.t.dtype) ? self.t : cast(self.t, 'float64'), axis, keep);
+    else if (op === 'argmax' || op === 'argmin') r = axis === null ? reduce(op, reshape(self.t, [-1]), 0) : reduce(op, self.t, axis, keep);
+    else {
+      const src = (op === 'sum' || op === 'prod') && (self.t.dtype === 'bool' || self.t.dtype === 'int32' || self.t.dtype === 'uint8') ? cast(self.t, 'int64') : self.t;
+      r = reduce(op, src, axis, keep);
+      if (op === 'any' || op === 'all') r = cast(r, 'bool');
+    }
+    return r.ndim === 0 ? npScalar(r) : new NumpyArray(r);
+  };
+}
+
+const ARRAY_METHODS: Record<string, Method> = {
+  astype: (self, args, kw) => {
+    const a = bind('astype', args, kw, ['dtype', 'order?', 'casting?', 'subok?', 'copy?']);
+    return new NumpyArray(cast(self.t, npDtype(a.dtype)!));
+  },
+  reshape: (self, args) => new NumpyArray(reshape(self.t, toShape(args, 'shape'))),
+  sum: npReduce('sum'), prod: npReduce('prod'), max: npReduce('max'), min: npReduce('min'), mean: npReduce('mean'),
+  any: npReduce('any'), all: npReduce('all'), argmax: npReduce('argmax'), argmin: npReduce('argmin'),
+  tolist: (self) => {
+    const v = self.t.values();
+    let i = 0;
+    const build = (d: number): PyValue =>
+      d === self.t.ndim ? scalarOf(self.t.dtype, v[i++]) : new PyList(Array.from({ length: self.t.shape[d] }, () => build(d + 1)));
+    return build(0);
+  },
+  copy: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
+  flatten: (self) => new NumpyArray(cast(reshape(self.t, [-1]), self.t.dtype)),
+  transpose: (self, args) => new NumpyArray(args.length ? permute(self.t, toShape(args, 'axes')) : permute(self.t, self.t.shape.map((_, i) => self.t.ndim - 1 - i))),
+  item: (self) => npScalar(self.t),
+};
+
+const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `numpy.${name}`);
+
+function creator(name: string, value: number): NativeFn {
+  return (args, kw) => {
+    const a = bind(name, args, kw, ['shape', 'dtype?', 'order?']);
+    const shape = typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape');
+    const t = Tensor.empty(npDtype(a.dtype) ?? 'float64', shape);
+    t.storage.data.fill(value);
+    return new NumpyArray(t);
+  };
+}
+
+export function makeNumpyModule(): PyModule {
+  setNumpyBridge((t) => new NumpyArray(t));
+  const np = new PyModule('numpy');
+  const def = (name: string, f: NativeFn) => np.dict.set(name, fn(name, f));
+  for (const d of ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8'] as DType[]) np.dict.set(d, NumpyDtype.of(d));
+  np.dict.set('bool_', NumpyDtype.of('bool'));
+  np.dict.set('float_', NumpyDtype.of('float64'));
+  np.dict.set('int_', NumpyDtype.of('int64'));
+  np.dict.set('inf', Infinity);
+  np.dict.set('nan', NaN);
+  np.dict.set('pi', Math.PI);
+  np.dict.set('e', Math.E);
+  np.dict.set('newaxis', null);
+  def('array', (args, kw, ctx) => {
+    const a = bind('array', args, kw, ['object', 'dtype?', 'copy?', 'ndmin?']);
+    const t = toNumpyTensor(a.object!, ctx, npDtype(a.dtype));
+    return new NumpyArray(a.object instanceof ArrayValue ? cast(t, t.dtype) : t);
+  });
+  def('asarray', (args, kw, ctx) => {
+    const a = bind('asarray', args, kw, ['a', 'dtype?']);
+    return a.a instanceof NumpyArray && a.dtype === undefined ? a.a : new NumpyArray(toNumpyTensor(a.a!, ctx, npDtype(a.dtype)));
+  });
+  def('ones', creator('ones', 1));
+  def('zeros', creator('zeros', 0));
+  def('empty', creator('empty', 0));
+  def('full', (args, kw) => {
+    const a = bind('full', args, kw, ['shape', 'fill_value', 'dtype?']);
+    const v = a.fill_value!;
+    const d = npDtype(a.dtype) ?? (typeof v === 'number' ? 'float64' : typeof v === 'boolean' ? 'bool' : 'int64');
+    const t = Tensor.empty(d, typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape'));
+    t.storage.data.fill(toFloat(v, 'fill_value'));
+    return new NumpyArray(t);
+  });
+  def('ones_like', ([x]) => {
+    const t = toNumpyTensor(x);
+    const o = Tensor.empty(t.dtype, t.shape);
+    o.storage.data.fill(1);
+    return new NumpyArray(o);
+  });
+  def('zeros_like', ([x]) => {
+    const t = toNumpyTensor(x);
+    return new NumpyArray(Tensor.empty(t.dtype, t.shape));
+  });
+  def('eye', (args, kw) => {
+    const a = bind('eye', args, kw, ['N', 'M?', 'k?', 'dtype?']);
+    const n = toInt(a.N, 'N'), m = a.M === undefined || a.M === null ? n : toInt(a.M, 'M'), k = a.k === undefined ? 0 : toInt(a.k, 'k');
+    const t = Tensor.empty(npDtype(a.dtype) ?? 'float64', [n, m]);
+    for (let i = 0; i < n; i++) if (i + k >= 0 && i + k < m) t.storage.data[i * m + i + k] = 1;
+    return new NumpyArray(t);
+  });
+  def('arange', (args, kw) => {
+    const a = bind('arange', args, kw, ['start', 'stop?', 'step?', 'dtype?']);
+    const nums = [a.start, a.stop, a.step].filter((x) => x !== undefined && x !== null) as PyValue[];
+    const [start, stop, step] = nums.length === 1 ? [0, toFloat(nums[0], 'stop'), 1] : [toFloat(nums[0], 'start'), toFloat(nums[1], 'stop'), nums[2] === undefined ? 1 : toFloat(nums[2], 'step')];
+    const d = npDtype(a.dtype) ?? (nums.some((x) => typeof x === 'number') ? 'float64' : 'int64');
+    return new NumpyArray(arange(start, stop, step, d));
+  });
+  const tri = (name: 'tril' | 'triu') => (args: PyValue[], kw: Kwargs, ctx: CallContext) => {
+    const a = bind(name, args, kw, ['m', 'k?']);
+    let t = toNumpyTensor(a.m!, ctx);
+    if (t.ndim === 1) t = expand(unsqueeze(t, 0), [t.shape[0], t.shape[0]]); // NumPy broadcasts 1-D input
+    const k = a.k === undefined ? 0 : toInt(a.k, 'k');
+    return new NumpyArray(name === 'tril' ? tril(t, k) : triu(t, k));
+  };
+  def('tril', tri('tril'));
+  def('triu', tri('triu'));
+  def('where', (args, _kw, ctx) => {
+    const cond = cast(toNumpyTensor(args[0], ctx), 'bool');
+    if (args.length === 1) throw pyError('NotImplementedError', 'np.where(cond) without x, y is not supported by Mask Lens');
+    const x = numpyOperand(args[1]) ?? toNumpyTensor(args[1], ctx), y = numpyOperand(args[2]) ?? toNumpyTensor(args[2], ctx);
+    const lift = (v: typeof x) => (typeof v === 'number' ? scalarTensor(v, 'float64') : typeof v === 'bigint' ? scalarTensor(v, 'int64') : v);
+    return new NumpyArray(where(cond, lift(x), lift(y)));
+  });
+  def('concatenate', (args, kw, ctx) => {
+    const a = bind('concatenate', args, kw, ['arrays', 'axis?']);
+    return new NumpyArray(cat(ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx)), a.axis === undefined ? 0 : toInt(a.axis, 'axis')));
+  });
+  def('stack', (args, kw, ctx) => {
+    const a = bind('stack', args, kw, ['arrays', 'axis?']);
+    return new NumpyArray(stack(ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx)), a.axis === undefined ? 0 : toInt(a.axis, 'axis')));
+  });
+  def('expand_dims', (args, kw, ctx) => {
+    const a = bind('expand_dims', args, kw, ['a', 'axis']);
+    return new NumpyArray(unsqueeze(toNumpyTensor(a.a!, ctx), toInt(a.axis, 'axis')));
+  });
+  def('sum', (args, kw, ctx) => ARRAY_METHODS.sum(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
+  def('mean', (args, kw, ctx) => ARRAY_METHODS.mean(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
+  def('max', (args, kw, ctx) => ARRAY_METHODS.max(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
+  def('argmax', (args, kw, ctx) => ARRAY_METHODS.argmax(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
+  for (const op of ['exp', 'log', 'sqrt', 'abs'] as const) {
+    def(op, ([x], _kw, ctx) => {
+      const t = toNumpyTensor(x, ctx);
+      return new NumpyArray(unary(op, isFloating(t.dtype) || op === 'abs' ? t : cast(t, 'float64')));
+    });
+  }
+  def('logical_not', ([x], _kw, ctx) => new NumpyArray(unary('not', toNumpyTensor(x, ctx), 'bool')));
+  def('isnan', ([x], _kw, ctx) => new NumpyArray(unary('isnan', toNumpyTensor(x, ctx), 'bool')));
+  def('array_equal', ([a, b], _kw, ctx) => {
+    const x = toNumpyTensor(a, ctx), y = toNumpyTensor(b, ctx);
+    return x.shape.length === y.shape.length && x.shape.every((s, i) => s === y.shape[i]) && reduce('all', binary('eq', x, y)).item() !== 0;
+  });
+  def('result_type', ([a, b], _kw, ctx) => NumpyDtype.of(promoteTypes(toNumpyTensor(a, ctx).dtype, toNumpyTensor(b, ctx).dtype)));
+  np.dict.set('random', makeRandomModule());
+  return np;
+}
+
+function makeRandomModule(): PyModule {
+  const r = new PyModule('numpy.random');
+  const def = (name: string, f: NativeFn) => r.dict.set(name, fn(`random.${name}`, f));
+  const shaped = (args: PyValue[], values: (n: number) => ArrayLike<number>, dtype: DType) => {
+    if (args.length === 0) return scalarOf(dtype, values(1)[0]);
+    const shape = toShape(args, 'size');
+    const t = Tensor.empty(dtype, shape);
+    t.storage.data.set(values(t.numel));
+    return new NumpyArray(t);
+  };
+  const sized = (size: PyValue | undefined, values: (n: number) => ArrayLike<number>, dtype: DType) =>
+    size === undefined || size === null ? scalarOf(dtype, values(1)[0]) : shaped([size], values, dtype);
+  def('seed', ([s]) => {
+    numpyRng().seed(s === undefined || s === null ? 0 : toInt(s, 'seed'));
+    return null;
+  });
+  def('rand', (args) => shaped(args, (n) => numpyRng().randomSample(n), 'float64'));
+  def('randn', (args) => shaped(args, (n) => numpyRng().standardNormal(n), 'float64'));
+  def('random', (args, kw) => sized(args[0] ?? kw.get('size'), (n) => numpyRng().randomSample(n), 'float64'));
+  def('random_sample', (args, kw) => sized(args[0] ?? kw.get('size'), (n) => numpyRng().randomSample(n), 'float64'));
+  def('uniform', (args, kw) => {
+    const a = bind('uniform', args, kw, ['low?', 'high?', 'size?']);
+    const lo = a.low === undefined ? 0 : toFloat(a.low, 'low'), hi = a.high === undefined ? 1 : toFloat(a.high, 'high');
+    return sized(a.size, (n) => numpyRng().uniform(n, lo, hi), 'float64');
+  });
+  def('normal', (args, kw) => {
+    const a = bind('normal', args, kw, ['loc?', 'scale?', 'size?']);
+    const m = a.loc === undefined ? 0 : toFloat(a.loc, 'loc'), s = a.scale === undefined ? 1 : toFloat(a.scale, 'scale');
+    return sized(a.size, (n) => numpyRng().normal(n, m, s), 'float64');
+  });
+  def('randint', (args, kw) => {
+    const a = bind('randint', args, kw, ['low', 'high?', 'size?', 'dtype?']);
+    const [lo, hi] = a.high === undefined || a.high === null ? [0, toInt(a.low, 'low')] : [toInt(a.low, 'low'), toInt(a.high, 'high')];
+    if (lo >= hi) throw pyError('ValueError', 'low >= high');
+    return sized(a.size, (n) => numpyRng().randint(n, lo, hi), npDtype(a.dtype) ?? 'int64');
+  });
+  def('permutation', ([x]) => {
+    if (typeof x === 'bigint') {
+      const t = Tensor.empty('int64', [Number(x)]);
+      t.storage.data.set(numpyRng().permutation(Number(x)));
+      return new NumpyArray(t);
+    }
+    throw pyError('NotImplementedError', 'np.random.permutation of an array is not supported by Mask Lens');
+  });
+  return r;
+}

@@ -1,0 +1,444 @@
+// The `torch` module: factories, functional forms of tensor methods, dtypes,
+// seeding and print options.
+
+import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
+import { runtimeError } from '../../engine/errors';
+
+import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
+import { TensorOrScalar, binary, cast, getDefaultDtype, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { cat, expand, stack } from '../../engine/ops/shape';
+import { Tensor } from '../../engine/tensor';
+import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
+import { pyError } from '../../python/exceptions';
+import {
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
+} from '../../python/values';
+import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
+import { resetTorchRng, torchRng } from './random';
+import {
+  TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
+  track,
+} from './tensor';
+
+/** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
+export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
+  if (v instanceof ArrayValue) return cast(v.t, dtype ?? v.t.dtype);
+  const { shape, flat } = flattenNested(v, ctx, (x) => (x instanceof ArrayValue ? x.t : undefined));
+  const leafDtype = findLeafDtype(v);
+  const d = dtype ?? leafDtype ?? inferDtype(flat);
+  return tensorFromFlat(flat, shape, d);
+}
+
+function findLeafDtype(v: PyValue): DType | undefined {
+  if (v instanceof ArrayValue) return v.t.dtype;
+  if ((v instanceof PyList || v instanceof PyTuple) && v.items.length) return findLeafDtype(v.items[0]);
+  return undefined;
+}
+
+setTensorFactory(tensorFromData);
+
+const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `torch.${name}`);
+
+function factory(name: string, value: number | null): NativeFn {
+  return (args, kw) => {
+    const a = bind(name, args, kw, ['*size', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?', 'pin_memory?']);
+    const shape = kw.has('size') ? toShape([kw.get('size')!], 'size') : toShape(a.__rest ?? [], 'size');
+    const t = new TorchTensor(filled(shape, value ?? 0, toDtype(a.dtype) ?? getDefaultDtype()));
+    if (a.requires_grad === true) t.requiresGrad = true;
+    return t;
+  };
+}
+
+function likeFactory(name: string, value: number | 'rand' | 'randn'): NativeFn {
+  return (args, kw) => {
+    const a = bind(name, args, kw, ['input', 'dtype?', 'device?', 'requires_grad?', 'memory_format?', 'layout?']);
+    const x = tensorArg(a.input, name);
+    const d = toDtype(a.dtype) ?? x.dtype;
+    if (value === 'rand') return new TorchTensor(fromArray(x.shape, d, torchRng().uniform(x.numel, 0, 1, d)));
+    if (value === 'randn') return new TorchTensor(fromArray(x.shape, d, torchRng().normal(x.numel, 0, 1, d)));
+    return new TorchTensor(filled([...x.shape], value, d));
+  };
+}
+
+function fromArray(shape: readonly number[], dtype: DType, values: ArrayLike<number>): Tensor {
+  const t = Tensor.empty(dtype, shape);
+  t.storage.data.set(values);
+  return t;
+}
+
+/** Functional form of a tensor method: torch.f(x, ...) == x.f(...). */
+function method(name: string, target = name): PyBuiltin {
+  return fn(name, (args, kw, ctx) => {
+    let self = args[0];
+    let rest = args.slice(1);
+    if (self === undefined && kw.has('input')) {
+      self = kw.get('input')!;
+      kw = new Map([...kw].filter(([k]) => k !== 'input'));
+      rest = [];
+    }
+    if (!(self instanceof TorchTensor)) {
+      const o = operand(self ?? null);
+      if (o === undefined || o instanceof Tensor) {
+        throw pyError('TypeError', `${name}(): argument 'input' (position 1) must be Tensor, not ${typeNameOf(self ?? null)}`);
+      }
+      self = new TorchTensor(scalarTensor(o));
+    }
+    return TENSOR_METHODS[target](self as TorchTensor, rest, kw, ctx);
+  });
+}
+
+function legacyConstructor(name: string, dtype: DType): PyClass {
+  const cls = new PyClass(name, []);
+  (cls as PyClass & { matches?: (v: PyValue) => boolean }).matches = (v) => v instanceof TorchTensor && v.t.dtype === dtype;
+  cls.dict.set('__new__', new PyBuiltin('__new__', ([, ...args], _kw, ctx) => {
+    if (args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple || args[0] instanceof ArrayValue)) {
+      return new TorchTensor(tensorFromData(args[0], ctx, dtype));
+    }
+    if (args.length === 0) return new TorchTensor(Tensor.empty(dtype, [0]));
+    return new TorchTensor(filled(toShape(args, 'size'), 0, dtype));
+  }));
+  return cls;
+}
+
+function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
+  return (args, kw) => {
+    const a = bind(name, args, kw, ['*size', 'generator?', 'dtype?', 'device?', 'requires_grad?', 'out?', 'layout?']);
+    const shape = kw.has('size') ? toShape([kw.get('size')!], 'size') : toShape(a.__rest ?? [], 'size');
+    const d = toDtype(a.dtype) ?? getDefaultDtype();
+    if (!isFloating(d)) {
+      throw runtimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${d === 'int64' ? 'Long' : d}'`);
+    }
+    const n = shape.reduce((p, q) => p * q, 1);
+    const vals = kind === 'rand' ? torchRng().uniform(n, 0, 1, d) : torchRng().normal(n, 0, 1, d);
+    const t = new TorchTensor(fromArray(shape, d, vals));
+    if (a.requires_grad === true) t.requiresGrad = true;
+    return t;
+  };
+}
+
+function tensorsArg(v: PyValue | undefined, name: string): Tensor[] {
+  if (!(v instanceof PyList || v instanceof PyTuple)) {
+    throw pyError('TypeError', `${name}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${typeNameOf(v ?? null)}`);
+  }
+  return v.items.map((x, i) => {
+    if (!(x instanceof ArrayValue)) {
+      throw pyError('TypeError', `expected Tensor as element ${i} in argument 0, but got ${typeNameOf(x)}`);
+    }
+    return x.t;
+  });
+}
+
+class NoGrad extends PyInstance {}
+
+function printOptions(args: PyValue[], kw: Kwargs): PyValue {
+  const a = bind('set_printoptions', args, kw, ['precision?', 'threshold?', 'edgeitems?', 'linewidth?', 'profile?', 'sci_mode?']);
+  updatePrintOptions({
+    precision: a.precision === undefined || a.precision === null ? undefined : toInt(a.precision, 'precision'),
+    threshold: a.threshold === undefined || a.threshold === null ? undefined : toFloat(a.threshold, 'threshold'),
+    edgeitems: a.edgeitems === undefined || a.edgeitems === null ? undefined : toInt(a.edgeitems, 'edgeitems'),
+    linewidth: a.linewidth === undefined || a.linewidth === null ? undefined : toInt(a.linewidth, 'linewidth'),
+    profile: typeof a.profile === 'string' ? (a.profile as 'default' | 'short' | 'full') : undefined,
+    sciMode: a.sci_mode === undefined ? undefined : a.sci_mode === null ? null : a.sci_mode === true,
+  });
+  return null;
+}
+
+export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
+  const m = new PyModule('torch');
+  const set = (name: string, v: PyValue) => m.dict.set(name, v);
+  const def = (name: string, f: NativeFn) => set(name, fn(name, f));
+
+  for (const d of DTYPES) set(d, TorchDtype.of(d));
+  for (const [alias, d] of Object.entries(TORCH_DTYPE_ALIASES)) set(alias, TorchDtype.of(d));
+  set('cfloat', TorchDtype.of('float32'));
+  set('inf', Infinity);
+  set('nan', NaN);
+  set('pi', Math.PI);
+  set('e', Math.E);
+  set('__version__', '2.5.0');
+
+  def('tensor', (args, kw, ctx) => {
+    const a = bind('tensor', args, kw, ['data', 'dtype?', 'device?', 'requires_grad?', 'pin_memory?']);
+    if (a.data instanceof TorchTensor) {
+      ctx.warn('To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).');
+    }
+    const t = new TorchTensor(tensorFromData(a.data!, ctx, toDtype(a.dtype)));
+    if (a.requires_grad === true) {
+      if (!isFloating(t.t.dtype)) throw runtimeError('Only Tensors of floating point and complex dtype can require gradients');
+      t.requiresGrad = true;
+    }
+    return t;
+  });
+  def('as_tensor', (args, kw, ctx) => {
+    const a = bind('as_tensor', args, kw, ['data', 'dtype?', 'device?']);
+    if (a.data instanceof TorchTensor && (a.dtype === undefined || toDtype(a.dtype) === a.data.t.dtype)) return a.data;
+    if (a.data instanceof ArrayValue && (a.dtype === undefined || toDtype(a.dtype) === a.data.t.dtype)) return new TorchTensor(a.data.t);
+    return new TorchTensor(tensorFromData(a.data!, ctx, toDtype(a.dtype)));
+  });
+  def('from_numpy', ([x]) => {
+    if (!(x instanceof ArrayValue) || x.library !== 'numpy') {
+      throw pyError('TypeError', `expected np.ndarray (got ${typeNameOf(x ?? null)})`);
+    }
+    return new TorchTensor(x.t); // shares memory, as torch.from_numpy does
+  });
+  def('is_tensor', ([x]) => x instanceof TorchTensor);
+  def('numel', ([x]) => BigInt(tensorArg(x, 'numel').numel));
+  def('zeros', factory('zeros', 0));
+  def('ones', factory('ones', 1));
+  def('empty', factory('empty', 0));
+  def('full', (args, kw) => {
+    const a = bind('full', args, kw, ['size', 'fill_value', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
+    const v = a.fill_value!;
+    const d = toDtype(a.dtype) ?? (typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : getDefaultDtype());
+    return new TorchTensor(filled(toShape([a.size!], 'size'), toFloat(v, 'fill_value'), d));
+  });
+  def('zeros_like', likeFactory('zeros_like', 0));
+  def('ones_like', likeFactory('ones_like', 1));
+  def('empty_like', likeFactory('empty_like', 0));
+  def('rand_like', likeFactory('rand_like', 'rand'));
+  def('randn_like', likeFactory('randn_like', 'randn'));
+  def('full_like', (args, kw) => {
+    const a = bind('full_like', args, kw, ['input', 'fill_value', 'dtype?', 'device?']);
+    const x = tensorArg(a.input, 'full_like');
+    return new TorchTensor(filled([...x.shape], toFloat(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? x.dtype));
+  });
+  def('rand', randomTensor('rand', 'rand'));
+  def('randn', randomTensor('randn', 'randn'));
+  def('randint', (args, kw) => {
+    const a = bind('randint', args, kw, ['low?', 'high?', 'size?', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
+    let low = 0, high: number, size: PyValue | undefined;
+    if (a.size === undefined && (a.high instanceof PyTuple || a.high instanceof PyList)) {
+      high = toInt(a.low, 'high');
+      size = a.high;
+    } else {
+      low = toInt(a.low, 'low');
+      high = toInt(a.high, 'high');
+      size = a.size;
+    }
+    if (size === undefined) throw pyError('TypeError', "randint() missing 1 required positional arguments: \"size\"");
+    if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+    const shape = toShape([size], 'size');
+    const d = toDtype(a.dtype) ?? 'int64';
+    return new TorchTensor(fromArray(shape, d, torchRng().randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
+  });
+  def('randperm', (args, kw) => {
+    const a = bind('randperm', args, kw, ['n', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
+    const n = toInt(a.n, 'n');
+    return new TorchTensor(fromArray([n], toDtype(a.dtype) ?? 'int64', torchRng().randperm(n)));
+  });
+  def('bernoulli', (args, kw) => {
+    const a = bind('bernoulli', args, kw, ['input', 'p?', 'generator?']);
+    const x = tensorArg(a.input, 'bernoulli');
+    const vals = a.p !== undefined ? torchRng().bernoulliScalar(x.numel, toFloat(a.p, 'p'), x.dtype) : torchRng().bernoulli(x.values(), x.dtype);
+    return new TorchTensor(fromArray(x.shape, x.dtype, vals));
+  });
+  def('normal', (args, kw) => {
+    const a = bind('normal', args, kw, ['mean', 'std?', 'size?', 'generator?', 'dtype?']);
+    const size = a.size !== undefined ? toShape([a.size], 'size') : null;
+    if (!size) throw runtimeError('torch.normal with tensor mean/std is not supported by Mask Lens');
+    const n = size.reduce((p, q) => p * q, 1);
+    return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng().normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
+  });
+  def('manual_seed', ([seed]) => {
+    resetTorchRng(0);
+    torchRng().manualSeed(typeof seed === 'bigint' ? seed : BigInt(toInt(seed, 'seed')));
+    return new PyInstance(new PyClass('Generator', []));
+  });
+  def('seed', () => BigInt(torchRng().initialSeed()));
+  def('initial_seed', () => BigInt(torchRng().initialSeed()));
+  def('set_printoptions', printOptions);
+  def('set_default_dtype', ([d]) => {
+    setDefaultDtype(toDtype(d)!);
+    return null;
+  });
+  def('get_default_dtype', () => TorchDtype.of(getDefaultDtype()));
+  def('set_grad_enabled', ([on], _kw, ctx) => {
+    setGradEnabled(ctx.truthy(on));
+    return null;
+  });
+  def('is_grad_enabled', () => {
+    const prev = setGradEnabled(true);
+    setGradEnabled(prev);
+    return prev;
+  });
+  def('arange', (args, kw) => {
+    const a = bind('arange', args, kw, ['start', 'end?', 'step?', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
+    const nums = [a.start, a.end, a.step].filter((x) => x !== undefined && x !== null) as PyValue[];
+    const [start, end, step] = nums.length === 1 ? [0, toFloat(nums[0], 'end'), 1] : [toFloat(nums[0], 'start'), toFloat(nums[1], 'end'), nums[2] === undefined ? 1 : toFloat(nums[2], 'step')];
+    const d = toDtype(a.dtype) ?? (nums.some((x) => typeof x === 'number') ? getDefaultDtype() : 'int64');
+    return new TorchTensor(arange(start, end, step, d));
+  });
+  def('linspace', (args, kw) => {
+    const a = bind('linspace', args, kw, ['start', 'end', 'steps', 'dtype?', 'device?', 'requires_grad?']);
+    return new TorchTensor(linspace(toFloat(a.start, 'start'), toFloat(a.end, 'end'), toInt(a.steps, 'steps'), toDtype(a.dtype) ?? getDefaultDtype()));
+  });
+  def('eye', (args, kw) => {
+    const a = bind('eye', args, kw, ['n', 'm?', 'dtype?', 'device?', 'requires_grad?']);
+    const n = toInt(a.n, 'n'), cols = a.m === undefined || a.m === null ? n : toInt(a.m, 'm');
+    const t = Tensor.empty(toDtype(a.dtype) ?? getDefaultDtype(), [n, cols]);
+    for (let i = 0; i < Math.min(n, cols); i++) t.storage.data[i * cols + i] = 1;
+    return new TorchTensor(t);
+  });
+  def('cat', (args, kw) => {
+    const a = bind('cat', args, kw, ['tensors', 'dim?', 'axis?', 'out?']);
+    const ts = tensorsArg(a.tensors, 'cat');
+    const dim = a.dim !== undefined ? toInt(a.dim, 'dim') : a.axis !== undefined ? toInt(a.axis, 'axis') : 0;
+    return track(new TorchTensor(cat(ts, dim)), 'cat', ...((a.tensors as PyList).items));
+  });
+  m.dict.set('concat', m.dict.get('cat')!);
+  m.dict.set('concatenate', m.dict.get('cat')!);
+  def('stack', (args, kw) => {
+    const a = bind('stack', args, kw, ['tensors', 'dim?', 'out?']);
+    return track(new TorchTensor(stack(tensorsArg(a.tensors, 'stack'), a.dim === undefined ? 0 : toInt(a.dim, 'dim'))), 'stack', ...((a.tensors as PyList).items));
+  });
+  def('where', (args, kw) => {
+    const a = bind('where', args, kw, ['condition', 'input?', 'other?']);
+    const cond = tensorArg(a.condition, 'where', 'condition');
+    if (a.input === undefined) return TENSOR_METHODS.nonzero(new TorchTensor(cond), [], new Map([['as_tuple', true]]), null as unknown as CallContext);
+    const x = operand(a.input), y = operand(a.other ?? null);
+    if (x === undefined || y === undefined) throw pyError('TypeError', 'where(): argument \'input\' must be Tensor');
+    return track(new TorchTensor(where(cond, x, y)), 'where', a.input, a.other ?? null);
+  });
+  def('masked_fill', (args, kw) => {
+    const a = bind('masked_fill', args, kw, ['input', 'mask', 'value']);
+    const v = operand(a.value ?? null);
+    if (v === undefined) throw pyError('TypeError', 'masked_fill(): argument \'value\' must be Number');
+    return track(new TorchTensor(maskedFill(tensorArg(a.input, 'masked_fill'), tensorArg(a.mask, 'masked_fill', 'mask'), v)), 'masked_fill', a.input!);
+  });
+  def('softmax', (args, kw) => {
+    const a = bind('softmax', args, kw, ['input', 'dim', 'dtype?']);
+    return track(new TorchTensor(softmax(tensorArg(a.input, 'softmax'), toInt(a.dim, 'dim'), false, toDtype(a.dtype))), 'softmax', a.input!);
+  });
+  def('log_softmax', (args, kw) => {
+    const a = bind('log_softmax', args, kw, ['input', 'dim', 'dtype?']);
+    return track(new TorchTensor(softmax(tensorArg(a.input, 'log_softmax'), toInt(a.dim, 'dim'), true, toDtype(a.dtype))), 'log_softmax', a.input!);
+  });
+  def('triu', (args, kw) => {
+    const a = bind('triu', args, kw, ['input', 'diagonal?', 'out?']);
+    return track(new TorchTensor(triu(tensorArg(a.input, 'triu'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal'))), 'triu', a.input!);
+  });
+  def('tril', (args, kw) => {
+    const a = bind('tril', args, kw, ['input', 'diagonal?', 'out?']);
+    return track(new TorchTensor(tril(tensorArg(a.input, 'tril'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal'))), 'tril', a.input!);
+  });
+  def('broadcast_to', (args, kw) => {
+    const a = bind('broadcast_to', args, kw, ['input', 'size']);
+    return new TorchTensor(expand(tensorArg(a.input, 'broadcast_to'), toShape([a.size!], 'size')));
+  });
+  def('allclose', (args, kw, ctx) => {
+    const a = bind('allclose', args, kw, ['input', 'other', 'rtol?', 'atol?', 'equal_nan?']);
+    return allClose(tensorArg(a.input, 'allclose'), tensorArg(a.other, 'allclose', 'other'), a, ctx);
+  });
+  def('isclose', (args, kw, ctx) => {
+    const a = bind('isclose', args, kw, ['input', 'other', 'rtol?', 'atol?', 'equal_nan?']);
+    const x = tensorArg(a.input, 'isclose'), y = tensorArg(a.other, 'isclose', 'other');
+    const rtol = a.rtol === undefined ? 1e-5 : toFloat(a.rtol, 'rtol'), atol = a.atol === undefined ? 1e-8 : toFloat(a.atol, 'atol');
+    void ctx;
+    const close = binary('le', unary('abs', binary('sub', x, y)), binary('add', binary('mul', unary('abs', y), rtol), atol));
+    return new TorchTensor(binary('or', close, binary('eq', x, y)));
+  });
+  def('no_grad', () => noGradContext());
+  def('inference_mode', () => noGradContext());
+  def('enable_grad', () => noGradContext(true));
+  def('finfo', ([d]) => finfo(toDtype(d ?? TorchDtype.of(getDefaultDtype()))!));
+  def('iinfo', ([d]) => iinfo(toDtype(d)!));
+  def('result_type', ([a, b]) => {
+    const x = operand(a ?? null), y = operand(b ?? null);
+    if (x === undefined || y === undefined) throw pyError('TypeError', 'result_type() arguments must be Tensor or Number');
+    return TorchDtype.of(resultTypeOf(x, y));
+  });
+  def('promote_types', ([a, b]) => TorchDtype.of(binary('add', Tensor.empty(toDtype(a)!, [1]), Tensor.empty(toDtype(b)!, [1])).dtype));
+  def('device', ([d]) => d ?? 'cpu');
+  set('Size', fn('Size', ([shape], _kw, ctx) => torchSize(shape === undefined ? [] : ctx.iterate(shape).map((x) => toInt(x, 'size')))));
+
+  const tensorClass = new PyClass('Tensor', [], 'torch.Tensor');
+  (tensorClass as PyClass & { matches?: (v: PyValue) => boolean }).matches = (v) => v instanceof TorchTensor;
+  tensorClass.dict.set('__new__', new PyBuiltin('__new__', ([, ...args], _kw, ctx) => {
+    if (args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple || args[0] instanceof ArrayValue)) {
+      return new TorchTensor(tensorFromData(args[0], ctx, getDefaultDtype()));
+    }
+    return new TorchTensor(filled(toShape(args, 'size'), 0, getDefaultDtype()));
+  }));
+  for (const [name] of Object.entries(TENSOR_METHODS)) {
+    tensorClass.dict.set(name, new PyBuiltin(name, (args, kw, ctx) => TENSOR_METHODS[name](args[0] as TorchTensor, args.slice(1), kw, ctx)));
+  }
+  set('Tensor', tensorClass);
+  const legacy: [string, DType][] = [
+    ['FloatTensor', 'float32'], ['DoubleTensor', 'float64'], ['HalfTensor', 'float16'], ['LongTensor', 'int64'],
+    ['IntTensor', 'int32'], ['ShortTensor', 'int16'], ['CharTensor', 'int8'], ['ByteTensor', 'uint8'], ['BoolTensor', 'bool'],
+  ];
+  for (const [name, d] of legacy) set(name, legacyConstructor(name, d));
+
+  // Functional forms of tensor methods.
+  for (const name of [
+    'sum', 'mean', 'prod', 'any', 'all', 'std', 'var', 'max', 'min', 'argmax', 'argmin', 'gather', 'masked_select',
+    'index_select', 'nonzero', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'equal', 'logical_not', 'logical_and', 'logical_or',
+    'logical_xor', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'add', 'sub', 'mul', 'div', 'subtract',
+    'multiply', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow', 'matmul', 'mm', 'bmm', 'abs', 'neg', 'exp',
+    'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
+    'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
+    'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
+    'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal',
+  ]) {
+    if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
+  }
+  m.dict.set('clip', method('clip', 'clamp'));
+  m.dict.set('absolute', method('absolute', 'abs'));
+  def('maximum', (args) => new TorchTensor(binary('maximum', tensorArg(args[0], 'maximum'), tensorArg(args[1], 'maximum', 'other'))));
+  def('minimum', (args) => new TorchTensor(binary('minimum', tensorArg(args[0], 'minimum'), tensorArg(args[1], 'minimum', 'other'))));
+  set('nn', ctxClasses.nn());
+  return m;
+}
+
+function resultTypeOf(a: TensorOrScalar, b: TensorOrScalar): DType {
+  return binary('add', a instanceof Tensor ? a : scalarTensor(a), b instanceof Tensor ? b : scalarTensor(b)).dtype;
+}
+
+function noGradContext(enable = false): PyValue {
+  const cls = new PyClass(enable ? 'enable_grad' : 'no_grad', []);
+  let prev = true;
+  cls.dict.set('__enter__', new PyBuiltin('__enter__', () => {
+    prev = setGradEnabled(enable);
+    return null;
+  }));
+  cls.dict.set('__exit__', new PyBuiltin('__exit__', () => {
+    setGradEnabled(prev);
+    return false;
+  }));
+  const inst = new NoGrad(cls);
+  // Mask Lens runs `with` bodies without __exit__ on error paths; restore eagerly on exit call.
+  return inst;
+}
+
+function finfo(d: DType): PyValue {
+  const table: Partial<Record<DType, [number, number, number, number]>> = {
+    float32: [-3.4028234663852886e38, 3.4028234663852886e38, 1.1920928955078125e-7, 1.1754943508222875e-38],
+    float64: [-1.7976931348623157e308, 1.7976931348623157e308, 2.220446049250313e-16, 2.2250738585072014e-308],
+    float16: [-65504, 65504, 0.0009765625, 6.103515625e-5],
+    bfloat16: [-3.3895313892515355e38, 3.3895313892515355e38, 0.0078125, 1.1754943508222875e-38],
+  };
+  const v = table[d];
+  if (!v) throw pyError('TypeError', 'torch.finfo() requires a floating point input type. Use torch.iinfo to handle \'torch.finfo\'');
+  const cls = new PyClass('finfo', []);
+  const inst = new PyInstance(cls);
+  inst.dict.set('min', v[0]);
+  inst.dict.set('max', v[1]);
+  inst.dict.set('eps', v[2]);
+  inst.dict.set('tiny', v[3]);
+  inst.dict.set('dtype', d);
+  return inst;
+}
+
+function iinfo(d: DType): PyValue {
+  const table: Partial<Record<DType, [bigint, bigint]>> = {
+    uint8: [0n, 255n], int8: [-128n, 127n], int16: [-32768n, 32767n], int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  };
+  const v = table[d];
+  if (!v) throw pyError('TypeError', 'torch.iinfo() requires an integer input type. Use torch.finfo to handle \'torch.iinfo\'');
+  const inst = new PyInstance(new PyClass('iinfo', []));
+  inst.dict.set('min', v[0]);
+  inst.dict.set('max', v[1]);
+  return inst;
+}
+
+export { toBool };

@@ -1,0 +1,631 @@
+// torch.nn: Module and the layers masking code uses, torch.nn.functional,
+// and torch.nn.utils.rnn.pad_sequence. Parameter initialisation draws from
+// the shared generator in the same order as PyTorch, so seeded snippets match.
+
+import { DType, isFloating } from '../../engine/dtype';
+import { runtimeError, valueError } from '../../engine/errors';
+import {
+  Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
+  mseLoss, nllLoss, softmax, tril,
+} from '../../engine/ops/compose';
+import { binary, cast, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { matmul, mean, reduce } from '../../engine/ops/reduce';
+import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
+import { Tensor } from '../../engine/tensor';
+import { bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
+import { pyError } from '../../python/exceptions';
+import {
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
+} from '../../python/values';
+import { ArrayValue, operand } from '../common';
+import { torchRng } from './random';
+import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
+
+const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
+
+function parameter(t: Tensor): TorchTensor {
+  const p = new TorchTensor(t);
+  p.requiresGrad = true;
+  p.isParameter = true;
+  return p;
+}
+
+function uniformTensor(shape: number[], bound: number): Tensor {
+  const t = Tensor.empty('float32', shape);
+  t.storage.data.set(torchRng().uniform(t.numel, -bound, bound, 'float32'));
+  return t;
+}
+
+function normalTensor(shape: number[], std = 1): Tensor {
+  const t = Tensor.empty('float32', shape);
+  t.storage.data.set(torchRng().normal(t.numel, 0, std, 'float32'));
+  return t;
+}
+
+function getTensor(self: PyValue, name: string): Tensor {
+  const v = (self as PyInstance).dict.get(name);
+  if (!(v instanceof ArrayValue)) throw runtimeError(`${name} is not a tensor`);
+  return v.t;
+}
+
+function getTensorOrNull(self: PyInstance, name: string): Tensor | null {
+  const v = self.dict.get(name);
+  return v instanceof ArrayValue ? v.t : null;
+}
+
+/** A native nn layer: __init__ binds arguments into attributes; forward computes. */
+function layer(
+  name: string,
+  base: PyClass,
+  init: (self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallContext) => void,
+  forward: (self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue,
+  reprArgs?: (self: PyInstance, ctx: CallContext) => string,
+): PyClass {
+  const cls = new PyClass(name, [base], `torch.nn.modules.${name}`);
+  cls.dict.set('__init__', fn('__init__', ([self, ...args], kw, ctx) => {
+    const inst = self as PyInstance;
+    inst.dict.set('training', true);
+    init(inst, args, kw, ctx);
+    return null;
+  }));
+  cls.dict.set('forward', fn('forward', ([self, ...args], kw, ctx) => forward(self as PyInstance, args, kw, ctx)));
+  if (reprArgs) cls.dict.set('extra_repr', fn('extra_repr', ([self], _kw, ctx) => reprArgs(self as PyInstance, ctx)));
+  return cls;
+}
+
+function reductionOf(self: PyInstance): Reduction {
+  return checkReduction(String(self.dict.get('reduction') ?? 'mean'));
+}
+
+function lossInit(extra: string[]) {
+  return (self: PyInstance, args: PyValue[], kw: Kwargs) => {
+    const a = bind('__init__', args, kw, [...extra, 'size_average?', 'reduce?', 'reduction?']);
+    for (const k of extra) {
+      const key = k.replace('?', '');
+      self.dict.set(key, a[key] ?? DEFAULTS[key] ?? null);
+    }
+    self.dict.set('reduction', a.reduction ?? 'mean');
+  };
+}
+
+const DEFAULTS: Record<string, PyValue> = { ignore_index: -100n, label_smoothing: 0 };
+
+function moduleRepr(self: PyInstance, ctx: CallContext): string {
+  const extra = self.cls.lookup('extra_repr');
+  const inner = extra !== undefined ? ctx.str(ctx.call(extra, [self])) : '';
+  const children = [...self.dict].filter(([, v]) => v instanceof PyInstance && v.cls.lookup('forward') !== undefined);
+  if (!children.length) return `${self.cls.name}(${inner})`;
+  const lines = children.map(([k, v]) => `  (${k}): ${ctx.repr(v).split('\n').join('\n  ')}`);
+  return `${self.cls.name}(\n${lines.join('\n')}\n)`;
+}
+
+export function makeNn(): { nn: PyModule; functional: PyModule } {
+  const nn = new PyModule('torch.nn');
+  const F = new PyModule('torch.nn.functional');
+
+  const Module = new PyClass('Module', [], 'torch.nn.Module');
+  Module.dict.set('__init__', fn('__init__', ([self]) => {
+    (self as PyInstance).dict.set('training', true);
+    return null;
+  }));
+  Module.dict.set('__call__', fn('__call__', ([self, ...args], kw, ctx) => {
+    const forward = ctx.getAttr(self, 'forward');
+    return ctx.call(forward, args, kw);
+  }));
+  Module.dict.set('__repr__', fn('__repr__', ([self], _kw, ctx) => moduleRepr(self as PyInstance, ctx)));
+  const setTraining = (on: boolean) => fn(on ? 'train' : 'eval', ([self, mode], _kw, ctx) => {
+    const flag = mode === undefined ? on : ctx.truthy(mode);
+    const visit = (m: PyValue) => {
+      if (!(m instanceof PyInstance)) return;
+      m.dict.set('training', flag);
+      for (const v of m.dict.values()) if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) visit(v);
+    };
+    visit(self);
+    return self;
+  });
+  Module.dict.set('train', setTraining(true));
+  Module.dict.set('eval', setTraining(false));
+  Module.dict.set('parameters', fn('parameters', ([self]) => new PyList(collectParameters(self as PyInstance, Module).map(([, p]) => p))));
+  Module.dict.set('named_parameters', fn('named_parameters', ([self]) =>
+    new PyList(collectParameters(self as PyInstance, Module).map(([n, p]) => new PyTuple([n, p])))));
+  Module.dict.set('to', fn('to', ([self]) => self));
+  Module.dict.set('cpu', fn('cpu', ([self]) => self));
+  Module.dict.set('zero_grad', fn('zero_grad', () => null));
+  Module.dict.set('register_buffer', fn('register_buffer', ([self, name, value]) => {
+    (self as PyInstance).dict.set(String(name), value);
+    return null;
+  }));
+  Module.dict.set('state_dict', fn('state_dict', ([self], _kw, ctx) => {
+    const d = new PyDict();
+    for (const [n, p] of collectParameters(self as PyInstance, Module)) d.entries.set('s' + n, [n, p]);
+    void ctx;
+    return d;
+  }));
+  nn.dict.set('Module', Module);
+
+  const Parameter = new PyClass('Parameter', [], 'torch.nn.Parameter');
+  Parameter.dict.set('__new__', fn('__new__', ([, data, requiresGrad], _kw, ctx) => {
+    const p = parameter(tensorArg(data, 'Parameter', 'data'));
+    if (requiresGrad !== undefined) p.requiresGrad = ctx.truthy(requiresGrad);
+    return p;
+  }));
+  nn.dict.set('Parameter', Parameter);
+
+  const add = (c: PyClass) => nn.dict.set(c.name, c);
+
+  add(layer('Embedding', Module, (self, args, kw) => {
+    const a = bind('Embedding', args, kw, ['num_embeddings', 'embedding_dim', 'padding_idx?', 'max_norm?', 'norm_type?', 'scale_grad_by_freq?', 'sparse?', '_weight?', 'device?', 'dtype?']);
+    const n = toInt(a.num_embeddings, 'num_embeddings'), dim = toInt(a.embedding_dim, 'embedding_dim');
+    let pad: number | null = a.padding_idx === undefined || a.padding_idx === null ? null : toInt(a.padding_idx, 'padding_idx');
+    if (pad !== null) {
+      if (pad >= n || pad < -n) throw pyError('AssertionError', pad > 0 ? 'Padding_idx must be within num_embeddings' : 'Padding_idx must be within num_embeddings');
+      if (pad < 0) pad += n;
+    }
+    self.dict.set('num_embeddings', BigInt(n));
+    self.dict.set('embedding_dim', BigInt(dim));
+    self.dict.set('padding_idx', pad === null ? null : BigInt(pad));
+    let w: Tensor;
+    if (a._weight instanceof ArrayValue) w = a._weight.t;
+    else {
+      w = normalTensor([n, dim]);
+      if (pad !== null) w.storage.data.fill(0, pad * dim, (pad + 1) * dim);
+    }
+    self.dict.set('weight', parameter(w));
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    return track(new TorchTensor(embedding(getTensor(self, 'weight'), tensorArg(a.input, 'embedding'))), 'embedding', self.dict.get('weight')!);
+  }, (self) => `${self.dict.get('num_embeddings')}, ${self.dict.get('embedding_dim')}${self.dict.get('padding_idx') !== null ? `, padding_idx=${self.dict.get('padding_idx')}` : ''}`));
+
+  const linearInit = (self: PyInstance, inF: number, outF: number, bias: boolean) => {
+    self.dict.set('in_features', BigInt(inF));
+    self.dict.set('out_features', BigInt(outF));
+    const bound = inF > 0 ? 1 / Math.sqrt(inF) : 0;
+    self.dict.set('weight', parameter(uniformTensor([outF, inF], bound)));
+    self.dict.set('bias', bias ? parameter(uniformTensor([outF], bound)) : null);
+  };
+  const Linear = layer('Linear', Module, (self, args, kw, ctx) => {
+    const a = bind('Linear', args, kw, ['in_features', 'out_features', 'bias?', 'device?', 'dtype?']);
+    linearInit(self, toInt(a.in_features, 'in_features'), toInt(a.out_features, 'out_features'), toBool(a.bias, ctx, true));
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    return linear(a.input!, self.dict.get('weight')!, self.dict.get('bias') ?? null);
+  }, (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}`);
+  add(Linear);
+
+  add(layer('CrossEntropyLoss', Module, lossInit(['weight?', 'ignore_index?', 'label_smoothing?']), (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input', 'target']);
+    return crossEntropyCall(a.input!, a.target!, self.dict.get('weight') ?? null, self.dict.get('ignore_index') ?? -100n, reductionOf(self), self.dict.get('label_smoothing') ?? 0);
+  }));
+  add(layer('NLLLoss', Module, lossInit(['weight?', 'ignore_index?']), (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input', 'target']);
+    return nllCall(a.input!, a.target!, self.dict.get('weight') ?? null, self.dict.get('ignore_index') ?? -100n, reductionOf(self));
+  }));
+  add(layer('BCEWithLogitsLoss', Module, lossInit(['weight?', 'pos_weight?']), (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input', 'target']);
+    return track(new TorchTensor(binaryCrossEntropyWithLogits(tensorArg(a.input, 'forward'), tensorArg(a.target, 'forward', 'target'), {
+      weight: getTensorOrNull(self, 'weight'), posWeight: getTensorOrNull(self, 'pos_weight'), reduction: reductionOf(self),
+    })), 'binary_cross_entropy_with_logits', a.input!);
+  }));
+  add(layer('BCELoss', Module, lossInit(['weight?']), (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input', 'target']);
+    return track(new TorchTensor(binaryCrossEntropy(tensorArg(a.input, 'forward'), tensorArg(a.target, 'forward', 'target'), {
+      weight: getTensorOrNull(self, 'weight'), reduction: reductionOf(self),
+    })), 'binary_cross_entropy', a.input!);
+  }));
+  add(layer('MSELoss', Module, lossInit([]), (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input', 'target']);
+    return track(new TorchTensor(mseLoss(tensorArg(a.input, 'forward'), tensorArg(a.target, 'forward', 'target'), reductionOf(self))), 'mse_loss', a.input!);
+  }));
+  add(layer('L1Loss', Module, lossInit([]), (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input', 'target']);
+    return track(new TorchTensor(l1Loss(tensorArg(a.input, 'forward'), tensorArg(a.target, 'forward', 'target'), reductionOf(self))), 'l1_loss', a.input!);
+  }));
+  for (const [name, log] of [['Softmax', false], ['LogSoftmax', true]] as const) {
+    add(layer(name, Module, (self, args, kw) => {
+      const a = bind(name, args, kw, ['dim?']);
+      self.dict.set('dim', a.dim ?? null);
+    }, (self, args, kw) => {
+      const a = bind('forward', args, kw, ['input']);
+      const x = tensorArg(a.input, 'forward');
+      const { dim } = softmaxArgs('F.softmax', x, { dim: self.dict.get('dim') ?? undefined });
+      return track(new TorchTensor(softmax(x, dim, log)), log ? 'log_softmax' : 'softmax', a.input!);
+    }, (self, ctx) => `dim=${ctx.repr(self.dict.get('dim') ?? null)}`));
+  }
+  for (const [name, op] of [['ReLU', 'relu'], ['Sigmoid', 'sigmoid'], ['Tanh', 'tanh'], ['Identity', 'identity']] as const) {
+    add(layer(name, Module, () => {}, (_self, args) => {
+      const x = tensorArg(args[0], 'forward');
+      const r = op === 'relu' ? binary('maximum', x, 0n) : op === 'identity' ? x : unary(op, x);
+      return track(new TorchTensor(r), op, args[0]);
+    }));
+  }
+  add(layer('Dropout', Module, (self, args, kw) => {
+    const a = bind('Dropout', args, kw, ['p?', 'inplace?']);
+    self.dict.set('p', a.p === undefined ? 0.5 : toFloat(a.p, 'p'));
+  }, (self, args, _kw, ctx) => dropout(args[0], Number(self.dict.get('p')), ctx.truthy(self.dict.get('training') ?? true)),
+  (self) => `p=${self.dict.get('p')}, inplace=False`));
+  const Sequential = layer('Sequential', Module, (self, args) => {
+    args.forEach((m, i) => self.dict.set(String(i), m));
+  }, (self, args, _kw, ctx) => {
+    let x = args[0];
+    for (const [, m] of self.dict) if (m instanceof PyInstance) x = ctx.call(m, [x]);
+    return x;
+  });
+  add(Sequential);
+  add(makeMultiheadAttention(Module, linearInit));
+
+  const Transformer = new PyClass('Transformer', [Module], 'torch.nn.Transformer');
+  Transformer.dict.set('generate_square_subsequent_mask', staticFn('generate_square_subsequent_mask', (args, kw) => {
+    const a = bind('generate_square_subsequent_mask', args, kw, ['sz', 'device?', 'dtype?']);
+    const sz = toInt(a.sz, 'sz');
+    const full = filled([sz, sz], -Infinity, toDtype(a.dtype) ?? getDefaultDtype());
+    return new TorchTensor(triuOf(full, 1));
+  }));
+  add(Transformer);
+
+  // ---------- torch.nn.functional ----------
+  const def = (name: string, f: NativeFn) => F.dict.set(name, fn(name, f));
+  def('softmax', (args, kw) => {
+    const a = bind('softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
+    const x = tensorArg(a.input, 'softmax');
+    const { dim, dtype } = softmaxArgs('F.softmax', x, a);
+    return track(new TorchTensor(softmax(x, dim, false, dtype)), 'softmax', a.input!);
+  });
+  def('log_softmax', (args, kw) => {
+    const a = bind('log_softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
+    const x = tensorArg(a.input, 'log_softmax');
+    const { dim, dtype } = softmaxArgs('F.log_softmax', x, a);
+    return track(new TorchTensor(softmax(x, dim, true, dtype)), 'log_softmax', a.input!);
+  });
+  def('cross_entropy', (args, kw) => {
+    const a = bind('cross_entropy', args, kw, ['input', 'target', 'weight?', 'size_average?', 'ignore_index?', 'reduce?', 'reduction?', 'label_smoothing?']);
+    return crossEntropyCall(a.input!, a.target!, a.weight ?? null, a.ignore_index ?? -100n, checkReduction(String(a.reduction ?? 'mean')), a.label_smoothing ?? 0);
+  });
+  def('nll_loss', (args, kw) => {
+    const a = bind('nll_loss', args, kw, ['input', 'target', 'weight?', 'size_average?', 'ignore_index?', 'reduce?', 'reduction?']);
+    return nllCall(a.input!, a.target!, a.weight ?? null, a.ignore_index ?? -100n, checkReduction(String(a.reduction ?? 'mean')));
+  });
+  def('binary_cross_entropy_with_logits', (args, kw) => {
+    const a = bind('binary_cross_entropy_with_logits', args, kw, ['input', 'target', 'weight?', 'size_average?', 'reduce?', 'reduction?', 'pos_weight?']);
+    return track(new TorchTensor(binaryCrossEntropyWithLogits(tensorArg(a.input, 'binary_cross_entropy_with_logits'), tensorArg(a.target, 'binary_cross_entropy_with_logits', 'target'), {
+      weight: a.weight instanceof ArrayValue ? a.weight.t : null, posWeight: a.pos_weight instanceof ArrayValue ? a.pos_weight.t : null,
+      reduction: checkReduction(String(a.reduction ?? 'mean')),
+    })), 'binary_cross_entropy_with_logits', a.input!);
+  });
+  def('binary_cross_entropy', (args, kw) => {
+    const a = bind('binary_cross_entropy', args, kw, ['input', 'target', 'weight?', 'size_average?', 'reduce?', 'reduction?']);
+    return track(new TorchTensor(binaryCrossEntropy(tensorArg(a.input, 'binary_cross_entropy'), tensorArg(a.target, 'binary_cross_entropy', 'target'), {
+      weight: a.weight instanceof ArrayValue ? a.weight.t : null, reduction: checkReduction(String(a.reduction ?? 'mean')),
+    })), 'binary_cross_entropy', a.input!);
+  });
+  def('mse_loss', (args, kw) => {
+    const a = bind('mse_loss', args, kw, ['input', 'target', 'size_average?', 'reduce?', 'reduction?']);
+    return track(new TorchTensor(mseLoss(tensorArg(a.input, 'mse_loss'), tensorArg(a.target, 'mse_loss', 'target'), checkReduction(String(a.reduction ?? 'mean')))), 'mse_loss', a.input!);
+  });
+  def('l1_loss', (args, kw) => {
+    const a = bind('l1_loss', args, kw, ['input', 'target', 'size_average?', 'reduce?', 'reduction?']);
+    return track(new TorchTensor(l1Loss(tensorArg(a.input, 'l1_loss'), tensorArg(a.target, 'l1_loss', 'target'), checkReduction(String(a.reduction ?? 'mean')))), 'l1_loss', a.input!);
+  });
+  def('relu', ([x]) => track(new TorchTensor(binary('maximum', tensorArg(x, 'relu'), 0n)), 'relu', x));
+  def('sigmoid', ([x]) => track(new TorchTensor(unary('sigmoid', tensorArg(x, 'sigmoid'))), 'sigmoid', x));
+  def('tanh', ([x]) => track(new TorchTensor(unary('tanh', tensorArg(x, 'tanh'))), 'tanh', x));
+  def('gelu', ([x]) => {
+    const t = tensorArg(x, 'gelu');
+    const v = t.values();
+    const out = Tensor.empty(t.dtype, t.shape);
+    for (let i = 0; i < v.length; i++) out.storage.data[i] = 0.5 * v[i] * (1 + erf(v[i] / Math.SQRT2));
+    return track(new TorchTensor(out), 'gelu', x);
+  });
+  def('dropout', (args, kw, ctx) => {
+    const a = bind('dropout', args, kw, ['input', 'p?', 'training?', 'inplace?']);
+    return dropout(a.input!, a.p === undefined ? 0.5 : toFloat(a.p, 'p'), toBool(a.training, ctx, true));
+  });
+  def('embedding', (args, kw) => {
+    const a = bind('embedding', args, kw, ['input', 'weight', 'padding_idx?', 'max_norm?', 'norm_type?', 'scale_grad_by_freq?', 'sparse?']);
+    return track(new TorchTensor(embedding(tensorArg(a.weight, 'embedding', 'weight'), tensorArg(a.input, 'embedding'))), 'embedding', a.weight!);
+  });
+  def('linear', (args, kw) => {
+    const a = bind('linear', args, kw, ['input', 'weight', 'bias?']);
+    return linear(a.input!, a.weight!, a.bias ?? null);
+  });
+  def('one_hot', (args, kw) => {
+    const a = bind('one_hot', args, kw, ['tensor', 'num_classes?']);
+    const t = tensorArg(a.tensor, 'one_hot', 'tensor');
+    if (t.dtype !== 'int64') throw runtimeError('one_hot is only applicable to index tensor.');
+    const v = t.values();
+    const n = a.num_classes === undefined || a.num_classes === -1n ? Math.max(-1, ...Array.from(v)) + 1 : toInt(a.num_classes, 'num_classes');
+    const out = Tensor.empty('int64', [...t.shape, n]);
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] < 0) throw runtimeError('Class values must be non-negative.');
+      if (v[i] >= n) throw runtimeError('Class values must be smaller than num_classes.');
+      out.storage.data[i * n + v[i]] = 1;
+    }
+    return new TorchTensor(out);
+  });
+  def('pad', (args, kw) => {
+    const a = bind('pad', args, kw, ['input', 'pad', 'mode?', 'value?']);
+    if (a.mode !== undefined && a.mode !== 'constant') throw pyError('NotImplementedError', `F.pad mode '${String(a.mode)}' is not supported by Mask Lens`);
+    return new TorchTensor(constantPad(tensorArg(a.input, 'pad'), toIntList(a.pad, 'pad'), a.value === undefined || a.value === null ? 0 : toFloat(a.value, 'value')));
+  });
+  def('scaled_dot_product_attention', (args, kw, ctx) => {
+    const a = bind('scaled_dot_product_attention', args, kw, ['query', 'key', 'value', 'attn_mask?', 'dropout_p?', 'is_causal?', 'scale?', 'enable_gqa?']);
+    return sdpa(a, ctx);
+  });
+  def('normalize', (args, kw) => {
+    const a = bind('normalize', args, kw, ['input', 'p?', 'dim?', 'eps?']);
+    const x = tensorArg(a.input, 'normalize');
+    const dim = a.dim === undefined ? 1 : toInt(a.dim, 'dim');
+    const norm = unary('sqrt', reduceSum(binary('mul', x, x), dim));
+    return new TorchTensor(binary('div', x, binary('maximum', norm, a.eps === undefined ? 1e-12 : toFloat(a.eps, 'eps'))));
+  });
+  nn.dict.set('functional', F);
+
+  const utils = new PyModule('torch.nn.utils');
+  const rnn = new PyModule('torch.nn.utils.rnn');
+  rnn.dict.set('pad_sequence', fn('pad_sequence', (args, kw, ctx) => {
+    const a = bind('pad_sequence', args, kw, ['sequences', 'batch_first?', 'padding_value?', 'padding_side?']);
+    const seqs = ctx.iterate(a.sequences!).map((s) => tensorArg(s, 'pad_sequence', 'sequences'));
+    return new TorchTensor(padSequence(seqs, toBool(a.batch_first, ctx), a.padding_value === undefined ? 0 : toFloat(a.padding_value, 'padding_value'), a.padding_side === 'left'));
+  }));
+  utils.dict.set('rnn', rnn);
+  nn.dict.set('utils', utils);
+  nn.dict.set('init', makeInit());
+  return { nn, functional: F };
+}
+
+function staticFn(name: string, f: NativeFn): PyValue {
+  const cls = new PyClass('staticmethod', []);
+  const inst = new PyInstance(cls);
+  inst.native.fn = fn(name, f);
+  return inst;
+}
+
+function reduceSum(x: Tensor, dim: number): Tensor {
+  return reduce('sum', x, dim, true);
+}
+
+function triuOf(x: Tensor, diagonal: number): Tensor {
+  // triu via tril of the complement keeps -inf above the diagonal and exact 0 elsewhere
+  const keepLower = tril(filled([...x.shape], 1, 'bool'), diagonal - 1);
+  return where(keepLower, 0, x);
+}
+
+function erf(x: number): number {
+  // Abramowitz–Stegun 7.1.26 is too coarse for printing; use a series/continued fraction.
+  const t = 1 / (1 + 0.5 * Math.abs(x));
+  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? y : -y;
+}
+
+function collectParameters(self: PyInstance, Module: PyClass, prefix = ''): [string, PyValue][] {
+  const out: [string, PyValue][] = [];
+  for (const [k, v] of self.dict) {
+    if (v instanceof TorchTensor && v.isParameter) out.push([prefix + k, v]);
+    else if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) out.push(...collectParameters(v, Module, `${prefix}${k}.`));
+  }
+  return out;
+}
+
+function linear(input: PyValue, weight: PyValue, bias: PyValue): PyValue {
+  const x = tensorArg(input, 'linear');
+  const w = tensorArg(weight, 'linear', 'weight');
+  let y = matmul(x, transpose(w, 0, 1));
+  if (bias instanceof ArrayValue) y = binary('add', y, bias.t);
+  return track(new TorchTensor(y), 'linear', input, weight);
+}
+
+function crossEntropyCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction, smoothing: PyValue): PyValue {
+  const r = crossEntropy(tensorArg(input, 'cross_entropy'), tensorArg(target, 'cross_entropy', 'target'), {
+    weight: weight instanceof ArrayValue ? weight.t : null,
+    ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
+    reduction,
+    labelSmoothing: toFloat(smoothing, 'label_smoothing'),
+  });
+  return track(new TorchTensor(r), 'nll_loss', input);
+}
+
+function nllCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction): PyValue {
+  const r = nllLoss(tensorArg(input, 'nll_loss'), tensorArg(target, 'nll_loss', 'target'), {
+    weight: weight instanceof ArrayValue ? weight.t : null,
+    ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
+    reduction,
+  });
+  return track(new TorchTensor(r), 'nll_loss', input);
+}
+
+function dropout(input: PyValue, p: number, training: boolean): PyValue {
+  const x = tensorArg(input, 'dropout');
+  if (p < 0 || p > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0) return input;
+  if (p === 1) return track(new TorchTensor(binary('mul', x, 0)), 'dropout', input);
+  const keep = torchRng().bernoulliScalar(x.numel, 1 - p, x.dtype);
+  const mask = Tensor.empty(x.dtype, x.shape);
+  mask.storage.data.set(keep);
+  return track(new TorchTensor(binary('div', binary('mul', x, mask), 1 - p)), 'dropout', input);
+}
+
+function constantPad(x: Tensor, pad: number[], value: number): Tensor {
+  if (pad.length % 2 !== 0) throw runtimeError('Padding length must be divisible by 2');
+  if (pad.length / 2 > x.ndim) throw runtimeError('Padding length too large');
+  let t = x;
+  for (let i = 0; i < pad.length / 2; i++) {
+    const dim = x.ndim - 1 - i;
+    const [before, after] = [pad[2 * i], pad[2 * i + 1]];
+    if (before < 0) t = slice(t, dim, -before, null);
+    if (after < 0) t = slice(t, dim, 0, t.shape[dim] + after);
+    const parts: Tensor[] = [];
+    const side = (n: number) => {
+      const shape = [...t.shape];
+      shape[dim] = n;
+      return filled(shape, value, x.dtype);
+    };
+    if (before > 0) parts.push(side(before));
+    parts.push(t);
+    if (after > 0) parts.push(side(after));
+    t = parts.length > 1 ? cat(parts, dim) : t;
+  }
+  return t;
+}
+
+function padSequence(seqs: Tensor[], batchFirst: boolean, value: number, left: boolean): Tensor {
+  if (seqs.length === 0) throw runtimeError('received an empty list of sequences');
+  const maxLen = Math.max(...seqs.map((s) => s.shape[0]));
+  const padded = seqs.map((s) => {
+    const n = maxLen - s.shape[0];
+    if (n === 0) return s;
+    const fill = filled([n, ...s.shape.slice(1)], value, s.dtype);
+    return cat(left ? [fill, s] : [s, fill], 0);
+  });
+  const out = stack(padded, 0);
+  return batchFirst ? out : transpose(out, 0, 1);
+}
+
+function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
+  const q = tensorArg(a.query, 'scaled_dot_product_attention', 'query');
+  const k = tensorArg(a.key, 'scaled_dot_product_attention', 'key');
+  const v = tensorArg(a.value, 'scaled_dot_product_attention', 'value');
+  const L = q.shape[q.ndim - 2], S = k.shape[k.ndim - 2], E = q.shape[q.ndim - 1];
+  const scale = a.scale === undefined || a.scale === null ? 1 / Math.sqrt(E) : toFloat(a.scale, 'scale');
+  let scores = binary('mul', matmul(q, transpose(k, -2, -1)), scale);
+  if (toBool(a.is_causal, ctx)) {
+    const causal = tril(filled([L, S], 1, 'bool'));
+    scores = maskedFill(scores, unary('not', causal, 'bool'), -Infinity);
+  }
+  if (a.attn_mask instanceof ArrayValue) {
+    const m = a.attn_mask.t;
+    scores = m.dtype === 'bool' ? maskedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
+  }
+  const w = softmax(scores, -1);
+  return track(new TorchTensor(matmul(w, v)), 'sdpa', a.query!);
+}
+
+function makeMultiheadAttention(Module: PyClass, linearInit: (self: PyInstance, i: number, o: number, b: boolean) => void): PyClass {
+  return layer('MultiheadAttention', Module, (self, args, kw, ctx) => {
+    const a = bind('MultiheadAttention', args, kw, ['embed_dim', 'num_heads', 'dropout?', 'bias?', 'add_bias_kv?', 'add_zero_attn?', 'kdim?', 'vdim?', 'batch_first?', 'device?', 'dtype?']);
+    const E = toInt(a.embed_dim, 'embed_dim'), H = toInt(a.num_heads, 'num_heads');
+    if (E % H !== 0) throw pyError('AssertionError', 'embed_dim must be divisible by num_heads');
+    self.dict.set('embed_dim', BigInt(E));
+    self.dict.set('num_heads', BigInt(H));
+    self.dict.set('batch_first', toBool(a.batch_first, ctx));
+    self.dict.set('dropout', a.dropout === undefined ? 0 : toFloat(a.dropout, 'dropout'));
+    const bias = toBool(a.bias, ctx, true);
+    // Parameters are allocated first, the out_proj Linear initialises itself,
+    // then _reset_parameters re-draws in_proj_weight (xavier) and zeroes biases.
+    const inProj = Tensor.empty('float32', [3 * E, E]);
+    const outProj = new PyInstance(new PyClass('NonDynamicallyQuantizableLinear', [Module]));
+    linearInit(outProj, E, E, bias);
+    const bound = Math.sqrt(6 / (E + 3 * E));
+    inProj.storage.data.set(torchRng().uniform(inProj.numel, -bound, bound, 'float32'));
+    self.dict.set('in_proj_weight', parameterOf(inProj));
+    self.dict.set('in_proj_bias', bias ? parameterOf(Tensor.empty('float32', [3 * E])) : null);
+    if (bias) (outProj.dict.get('bias') as TorchTensor).t.storage.data.fill(0);
+    self.dict.set('out_proj', outProj);
+  }, (self, args, kw, ctx) => {
+    const a = bind('forward', args, kw, ['query', 'key', 'value', 'key_padding_mask?', 'need_weights?', 'attn_mask?', 'average_attn_weights?', 'is_causal?']);
+    return mhaForward(self, a, ctx);
+  });
+}
+
+function parameterOf(t: Tensor): TorchTensor {
+  const p = new TorchTensor(t);
+  p.requiresGrad = true;
+  p.isParameter = true;
+  return p;
+}
+
+function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
+  const batchFirst = self.dict.get('batch_first') === true;
+  let q = tensorArg(a.query, 'forward', 'query'), k = tensorArg(a.key, 'forward', 'key'), v = tensorArg(a.value, 'forward', 'value');
+  const unbatched = q.ndim === 2;
+  if (unbatched) {
+    q = unsqueeze(q, 1);
+    k = unsqueeze(k, 1);
+    v = unsqueeze(v, 1);
+  } else if (batchFirst) {
+    q = transpose(q, 0, 1);
+    k = transpose(k, 0, 1);
+    v = transpose(v, 0, 1);
+  }
+  const [L, N, E] = q.shape;
+  const S = k.shape[0];
+  const H = Number(self.dict.get('num_heads'));
+  const hd = E / H;
+  const W = getTensor(self, 'in_proj_weight');
+  const b = getTensorOrNull(self, 'in_proj_bias');
+  const proj = (x: Tensor, i: number) => {
+    let y = matmul(x, transpose(slice(W, 0, i * E, (i + 1) * E), 0, 1));
+    if (b) y = binary('add', y, slice(b, 0, i * E, (i + 1) * E));
+    return y;
+  };
+  // (L, N, E) -> (N*H, L, hd)
+  const heads = (x: Tensor, len: number) => transpose(reshape(x, [len, N * H, hd]), 0, 1);
+  const qh = heads(proj(q, 0), L), kh = heads(proj(k, 1), S), vh = heads(proj(v, 2), S);
+  let mask: Tensor | null = null;
+  if (a.attn_mask instanceof ArrayValue) {
+    let m = a.attn_mask.t;
+    if (m.dtype === 'uint8') {
+      ctx.warn('Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead.');
+      m = cast(m, 'bool');
+    } else if (m.dtype !== 'bool' && !isFloating(m.dtype)) {
+      throw pyError('AssertionError', `Only float, byte, and bool types are supported for attn_mask, not torch.${m.dtype}`);
+    }
+    if (m.ndim === 2) {
+      if (m.shape[0] !== L || m.shape[1] !== S) {
+        throw runtimeError(`The shape of the 2D attn_mask is torch.Size([${m.shape.join(', ')}]), but should be (${L}, ${S}).`);
+      }
+      m = unsqueeze(m, 0);
+    }
+    mask = m;
+  }
+  if (a.key_padding_mask instanceof ArrayValue) {
+    const kpm = a.key_padding_mask.t;
+    if (kpm.dtype !== 'bool' && !isFloating(kpm.dtype)) {
+      throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
+    }
+    const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
+    if (!mask) mask = kp;
+    else if (mask.dtype === 'bool' && kp.dtype === 'bool') mask = binary('or', mask, kp);
+    else if (kp.dtype === 'bool') mask = maskedFill(mask, kp, -Infinity);
+    else mask = binary('add', mask, kp);
+  }
+  if (mask && mask.dtype === 'bool') mask = maskedFill(filled([...mask.shape], 0, q.dtype), mask, -Infinity);
+  let scores = matmul(binary('div', qh, Math.sqrt(hd)), transpose(kh, 1, 2));
+  if (mask) scores = binary('add', scores, mask);
+  const weights = softmax(scores, -1);
+  let out = matmul(weights, vh); // (N*H, L, hd)
+  out = reshape(transpose(out, 0, 1), [L * N, E]);
+  const outProj = self.dict.get('out_proj') as PyInstance;
+  let y = matmul(out, transpose(getTensor(outProj, 'weight'), 0, 1));
+  const ob = getTensorOrNull(outProj, 'bias');
+  if (ob) y = binary('add', y, ob);
+  y = reshape(y, [L, N, E]);
+  if (unbatched) y = reshape(y, [L, E]);
+  else if (batchFirst) y = transpose(y, 0, 1);
+  const output = track(new TorchTensor(y), 'transpose', self.dict.get('in_proj_weight')!);
+  if (a.need_weights !== undefined && !ctx.truthy(a.need_weights)) return new PyTuple([output, null]);
+  let w = reshape(weights, [N, H, L, S]);
+  if (a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights)) w = mean(w, 1);
+  if (unbatched) w = reshape(w, w.shape.slice(1));
+  return new PyTuple([output, track(new TorchTensor(w), 'mean', self.dict.get('in_proj_weight')!)]);
+}
+
+function makeInit(): PyModule {
+  const init = new PyModule('torch.nn.init');
+  const inPlace = (name: string, gen: (t: Tensor, args: PyValue[], kw: Kwargs) => ArrayLike<number>) =>
+    init.dict.set(name, fn(name, ([x, ...args], kw) => {
+      const t = tensorArg(x, name, 'tensor');
+      t.storage.data.set(gen(t, args, kw), t.offset);
+      return x;
+    }));
+  inPlace('uniform_', (t, [a, b]) => torchRng().uniform(t.numel, a === undefined ? 0 : toFloat(a, 'a'), b === undefined ? 1 : toFloat(b, 'b'), t.dtype));
+  inPlace('normal_', (t, [m, s]) => torchRng().normal(t.numel, m === undefined ? 0 : toFloat(m, 'mean'), s === undefined ? 1 : toFloat(s, 'std'), t.dtype));
+  inPlace('zeros_', (t) => new Float64Array(t.numel));
+  inPlace('ones_', (t) => new Float64Array(t.numel).fill(1));
+  inPlace('constant_', (t, [v]) => new Float64Array(t.numel).fill(toFloat(v, 'val')));
+  inPlace('xavier_uniform_', (t, [g]) => {
+    const [fanOut, fanIn] = [t.shape[0], t.shape[1] * t.shape.slice(2).reduce((p, q) => p * q, 1)];
+    const bound = (g === undefined ? 1 : toFloat(g, 'gain')) * Math.sqrt(6 / (fanIn + fanOut));
+    return torchRng().uniform(t.numel, -bound, bound, t.dtype);
+  });
+  return init;
+}
+

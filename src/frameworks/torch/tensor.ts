@@ -1,0 +1,949 @@
+// torch.Tensor as a Python object: attributes, operators and methods mapped
+// onto engine ops with PyTorch's argument conventions and error wording.
+
+import { DType, TORCH_DTYPE_ALIASES, category, isFloating } from '../../engine/dtype';
+import { runtimeError, typeError } from '../../engine/errors';
+import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
+import type { BinaryOp } from '../../engine/kernels/backend';
+import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
+import {
+  Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
+} from '../../engine/ops/core';
+import { IndexItem, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
+import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
+import {
+  chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
+} from '../../engine/ops/shape';
+import { Tensor } from '../../engine/tensor';
+import { Bound, bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
+import { pyError } from '../../python/exceptions';
+import {
+  CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
+} from '../../python/values';
+import { ArrayValue, dimList, operand, scalarOf } from '../common';
+import { torchRng } from './random';
+
+export class TorchDtype extends PyObj {
+  private static readonly all = new Map<DType, TorchDtype>();
+  private constructor(readonly dtype: DType) {
+    super();
+  }
+  static of(d: DType): TorchDtype {
+    let x = TorchDtype.all.get(d);
+    if (!x) TorchDtype.all.set(d, (x = new TorchDtype(d)));
+    return x;
+  }
+  get typeName() {
+    return 'dtype';
+  }
+  override repr() {
+    return `torch.${this.dtype}`;
+  }
+  override getAttr(name: string): PyValue | undefined {
+    if (name === 'is_floating_point') return isFloating(this.dtype);
+    if (name === 'is_signed') return this.dtype !== 'uint8' && this.dtype !== 'bool';
+    if (name === 'itemsize') return BigInt({ bool: 1, uint8: 1, int8: 1, int16: 2, int32: 4, int64: 8, float16: 2, bfloat16: 2, float32: 4, float64: 8 }[this.dtype]);
+    return undefined;
+  }
+}
+
+/** Accepts torch.float32, numpy dtypes/type objects, and strings where PyTorch does. */
+export function toDtype(v: PyValue | undefined, what = 'dtype'): DType | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof TorchDtype) return v.dtype;
+  const d = (v as { dtypeValue?: DType } | null)?.dtypeValue;
+  if (d) return d;
+  if (v instanceof PyObj && (v as { pyTypeName?: string }).pyTypeName) {
+    const n = (v as unknown as { pyTypeName: string }).pyTypeName;
+    if (n === 'float') return 'float64';
+    if (n === 'int') return 'int64';
+    if (n === 'bool') return 'bool';
+  }
+  throw pyError('TypeError', `${what} must be torch.dtype, not ${typeNameOf(v)}`);
+}
+
+export function torchSize(shape: readonly number[]): PyNamedTuple {
+  return new PyNamedTuple(shape.map((s) => BigInt(s)), 'torch.Size');
+}
+
+let printOptions: Readonly<PrintOptions> = DEFAULT_PRINT_OPTIONS;
+export function resetPrintOptions(): void {
+  printOptions = DEFAULT_PRINT_OPTIONS;
+}
+/** torch.set_printoptions: unspecified fields keep their current values. */
+export function updatePrintOptions(args: Partial<Record<keyof PrintOptions, unknown>> & { profile?: PrintProfile }): void {
+  const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+  printOptions = setPrintOptions(printOptions, given as Partial<PrintOptions> & { profile?: PrintProfile });
+}
+
+/** Autograd is display-only: which ops carry requires_grad and their grad_fn names. */
+let gradEnabled = true;
+export function setGradEnabled(on: boolean): boolean {
+  const prev = gradEnabled;
+  gradEnabled = on;
+  return prev;
+}
+
+const GRAD_FN: Record<string, string> = {
+  add: 'AddBackward0', sub: 'SubBackward0', mul: 'MulBackward0', div: 'DivBackward0', matmul: 'UnsafeViewBackward0',
+  softmax: 'SoftmaxBackward0', log_softmax: 'LogSoftmaxBackward0', masked_fill: 'MaskedFillBackward0', neg: 'NegBackward0',
+  exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', view: 'ViewBackward0',
+  reshape: 'ViewBackward0', unsqueeze: 'UnsqueezeBackward0', squeeze: 'SqueezeBackward0', transpose: 'TransposeBackward0',
+  permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', linear: 'AddmmBackward0', gather: 'GatherBackward0',
+  where: 'WhereBackward0', relu: 'ReluBackward0', sigmoid: 'SigmoidBackward0', tanh: 'TanhBackward0', pow: 'PowBackward0',
+  sqrt: 'SqrtBackward0', masked_select: 'MaskedSelectBackward0', nll_loss: 'NllLossBackward0', cat: 'CatBackward0',
+  stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0',
+  index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
+  max: 'MaxBackward1', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
+  flatten: 'ViewBackward0', contiguous: 'CloneBackward0', repeat: 'RepeatBackward0', cross_entropy: 'NllLossBackward0',
+};
+
+export class TorchTensor extends ArrayValue {
+  requiresGrad = false;
+  gradFn: string | null = null;
+  isParameter = false;
+
+  get typeName() {
+    return this.isParameter ? 'Parameter' : 'Tensor';
+  }
+  get library() {
+    return 'torch' as const;
+  }
+
+  override repr(): string {
+    return formatTorchTensor(this.t, {
+      gradFn: this.gradFn ?? undefined,
+      requiresGrad: this.requiresGrad && !this.gradFn,
+      printOptions,
+      parameter: this.isParameter,
+    });
+  }
+
+  override getAttr(name: string, ctx: CallContext): PyValue | undefined {
+    const t = this.t;
+    switch (name) {
+      case 'shape': return torchSize(t.shape);
+      case 'dtype': return TorchDtype.of(t.dtype);
+      case 'ndim': return BigInt(t.ndim);
+      case 'T': return wrapLike(this, permute(t, t.shape.map((_, i) => t.ndim - 1 - i)), 'permute');
+      case 'mT': return wrapLike(this, transpose(t, -2, -1), 'transpose');
+      case 'data': return new TorchTensor(t);
+      case 'device': return new TorchDevice();
+      case 'is_cuda': return false;
+      case 'requires_grad': return this.requiresGrad;
+      case 'grad': return null;
+      case 'grad_fn': return this.gradFn ? new GradFn(this.gradFn) : null;
+      case 'is_leaf': return this.gradFn === null;
+      case 'layout': return 'torch.strided';
+    }
+    const m = TENSOR_METHODS[name];
+    if (m) return new PyBuiltin(name, (args, kw, c) => m(this, args, kw, c), `Tensor.${name}`);
+    void ctx;
+    return undefined;
+  }
+
+  override setAttr(name: string, value: PyValue, ctx: CallContext): boolean {
+    if (name === 'requires_grad') {
+      this.requiresGrad = ctx.truthy(value);
+      return true;
+    }
+    if (name === 'data' && value instanceof ArrayValue) {
+      this.t = value.t;
+      return true;
+    }
+    return false;
+  }
+
+  override binaryOp(op: string, other: PyValue, reflected: boolean, ctx: CallContext): PyValue | undefined {
+    const inplace = op.endsWith('=') && op !== '==';
+    const base = inplace ? op.slice(0, -1) : op;
+    const o = operand(other);
+    if (o === undefined) {
+      if (other instanceof PyList || other instanceof PyTuple) return undefined;
+      return undefined;
+    }
+    const [a, b] = reflected ? [o, this.t] : [this.t, o];
+    const r = tensorBinary(base, a, b);
+    if (inplace) {
+      checkInplaceCast(r.dtype, this.t.dtype);
+      assignInto(this.t, r);
+      return this;
+    }
+    void ctx;
+    return track(new TorchTensor(r), BINARY_GRAD[base] ?? 'add', this, other);
+  }
+
+  override unaryOp(op: string): PyValue | undefined {
+    const t = this.t;
+    if (op === '-') {
+      if (t.dtype === 'bool') {
+        throw runtimeError('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+      }
+      return track(new TorchTensor(unary('neg', t)), 'neg', this);
+    }
+    if (op === '+') return this;
+    if (op === '~') return new TorchTensor(bitwiseNot(t));
+    return undefined;
+  }
+
+  override compare(op: string, other: PyValue): PyValue | undefined {
+    if (op === '__contains__') {
+      const o = operand(other);
+      if (o === undefined) return undefined;
+      return reduce('any', binary('eq', this.t, o)).item() !== 0;
+    }
+    const o = operand(other);
+    if (o === undefined) {
+      if (op === '==') return false;
+      if (op === '!=') return true;
+      return undefined;
+    }
+    const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+    return new TorchTensor(binary(map[op], this.t, o));
+  }
+
+  override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
+    const items = indexItems(key, ctx);
+    const r = getItem(this.t, items);
+    return track(new TorchTensor(r), r.storage === this.t.storage ? 'select' : 'index', this);
+  }
+
+  override setItem(key: PyValue, value: PyValue, ctx: CallContext): boolean {
+    const v = operand(value) ?? (value instanceof PyList || value instanceof PyTuple ? toTorchData(value, ctx, this.t.dtype) : undefined);
+    if (v === undefined) throw pyError('TypeError', `can't assign a ${typeNameOf(value)} to a torch.${tensorTypeName(this.t.dtype)}`);
+    setItem(this.t, indexItems(key, ctx), v);
+    return true;
+  }
+
+  override length(): number | undefined {
+    if (this.t.ndim === 0) throw typeError('len() of a 0-d tensor');
+    return this.t.shape[0];
+  }
+
+  override iterate(): PyValue[] | undefined {
+    if (this.t.ndim === 0) throw typeError('iteration over a 0-d tensor');
+    return Array.from({ length: this.t.shape[0] }, (_, i) => track(new TorchTensor(select(this.t, 0, i)), 'select', this));
+  }
+
+  override truthy(): boolean {
+    if (this.t.numel === 0) throw runtimeError('Boolean value of Tensor with no values is ambiguous');
+    if (this.t.numel > 1) throw runtimeError('Boolean value of Tensor with more than one value is ambiguous');
+    return this.t.item() !== 0;
+  }
+
+  format(spec: string): string | undefined {
+    if (spec === '') return undefined;
+    if (this.t.numel !== 1) throw typeError('unsupported format string passed to Tensor.__format__');
+    return undefined;
+  }
+}
+
+class TorchDevice extends PyObj {
+  get typeName() {
+    return 'device';
+  }
+  override repr() {
+    return "device(type='cpu')";
+  }
+  override str() {
+    return 'cpu';
+  }
+  override getAttr(name: string) {
+    return name === 'type' ? 'cpu' : undefined;
+  }
+}
+
+class GradFn extends PyObj {
+  constructor(readonly name: string) {
+    super();
+  }
+  get typeName() {
+    return this.name;
+  }
+  override repr() {
+    return `<${this.name} object at 0x7f0000000000>`;
+  }
+  override getAttr(name: string) {
+    return name === 'name' ? new PyBuiltin('name', () => this.name) : undefined;
+  }
+}
+
+const BINARY_GRAD: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul', '**': 'pow' };
+
+/** Mark `out` as produced by `op` when any input requires grad (and grad mode is on). */
+export function track(out: TorchTensor, op: string, ...inputs: PyValue[]): TorchTensor {
+  if (!gradEnabled) return out;
+  if (inputs.some((x) => x instanceof TorchTensor && x.requiresGrad)) {
+    if (isFloating(out.t.dtype)) {
+      out.requiresGrad = true;
+      out.gradFn = GRAD_FN[op] ?? `${op[0].toUpperCase()}${op.slice(1)}Backward0`;
+    }
+  }
+  return out;
+}
+
+export function wrapLike(src: TorchTensor, t: Tensor, op: string): TorchTensor {
+  return track(new TorchTensor(t), op, src);
+}
+
+export function tensorTypeName(d: DType): string {
+  const names: Partial<Record<DType, string>> = {
+    float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor', int64: 'LongTensor',
+    int32: 'IntTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor',
+  };
+  return names[d]!;
+}
+
+function checkInplaceCast(result: DType, self: DType): void {
+  if (category(result) > category(self)) {
+    throw runtimeError(`result type ${scalarTypeName(result)} can't be cast to the desired output type ${scalarTypeName(self)}`);
+  }
+}
+
+function bitwiseNot(t: Tensor): Tensor {
+  if (t.dtype === 'bool') return unary('not', t);
+  if (isFloating(t.dtype)) throw runtimeError(`"bitwise_not_cpu" not implemented for '${scalarTypeName(t.dtype)}'`);
+  return unary('bitnot', t);
+}
+
+const BITWISE: Record<string, BinaryOp> = { '&': 'bitand', '|': 'bitor', '^': 'bitxor' };
+const BITWISE_NAMES: Record<string, string> = { '&': 'bitwise_and_cpu', '|': 'bitwise_or_cpu', '^': 'bitwise_xor_cpu' };
+
+/** Python operator on tensors/scalars with PyTorch's checks. */
+export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const isBool = (x: TensorOrScalar) => (x instanceof Tensor ? x.dtype === 'bool' : typeof x === 'boolean');
+  switch (op) {
+    case '+': return binary('add', a, b);
+    case '-':
+      if (isBool(a) && isBool(b)) {
+        throw runtimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+      }
+      if (isBool(a) || isBool(b)) {
+        if ((a instanceof Tensor && a.dtype === 'bool' && !(b instanceof Tensor)) || (b instanceof Tensor && b.dtype === 'bool' && !(a instanceof Tensor))) {
+          if (typeof (a instanceof Tensor ? b : a) === 'boolean') {
+            throw runtimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+          }
+        }
+      }
+      return binary('sub', a, b);
+    case '*': return binary('mul', a, b);
+    case '/': return binary('div', a, b);
+    case '//': return floorDivide(a, b);
+    case '%': return binary('remainder', a, b);
+    case '**': return power(a, b);
+    case '@': {
+      if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw typeError('unsupported operand type(s) for @');
+      return matmul(a, b);
+    }
+    case '&': case '|': case '^': {
+      const d = resultType(a, b);
+      if (isFloating(d)) throw runtimeError(`"${BITWISE_NAMES[op]}" not implemented for '${scalarTypeName(d)}'`);
+      return binary(BITWISE[op], a, b);
+    }
+    case '<<': return binary('lshift', a, b);
+    case '>>': return binary('rshift', a, b);
+  }
+  throw typeError(`unsupported operand type(s) for ${op}`);
+}
+
+export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const d = resultType(a, b);
+  if (!isFloating(d)) {
+    const bt = b instanceof Tensor ? b : null;
+    if ((bt && bt.values().some((x) => x === 0)) || (!bt && Number(b) === 0)) throw runtimeError('ZeroDivisionError');
+  }
+  return binary('floordiv', a, b);
+}
+
+export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const d = resultType(a, b);
+  if (!isFloating(d) && d !== 'bool') {
+    const neg = b instanceof Tensor ? b.values().some((x) => x < 0) : Number(b) < 0;
+    if (neg) throw runtimeError('Integers to negative integer powers are not allowed.');
+  }
+  return binary('pow', a, b);
+}
+
+/** Python index expression → engine index items. */
+export function indexItems(key: PyValue, ctx: CallContext): IndexItem[] {
+  const one = (k: PyValue): IndexItem => {
+    if (typeof k === 'bigint' || typeof k === 'boolean') {
+      return typeof k === 'boolean' ? { kind: 'tensor', value: Tensor.fromData('bool', [], Uint8Array.of(k ? 1 : 0)) } : { kind: 'int', value: Number(k) };
+    }
+    if (k === null) return { kind: 'none' };
+    if (k instanceof PyEllipsis) return { kind: 'ellipsis' };
+    if (k instanceof PySlice) {
+      const f = (x: PyValue) => (x === null ? null : toInt(x, 'slice indices'));
+      return { kind: 'slice', start: f(k.start), stop: f(k.stop), step: f(k.step) };
+    }
+    if (k instanceof ArrayValue) {
+      if (k.t.ndim === 0 && !k.t.isFloating && k.t.dtype !== 'bool' && k.t.dtype !== 'uint8') return { kind: 'int', value: k.t.item() };
+      return { kind: 'tensor', value: k.t };
+    }
+    if (k instanceof PyList) return { kind: 'tensor', value: toTorchData(k, ctx) };
+    if (typeof k === 'number') throw pyError('IndexError', 'only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got float)');
+    throw pyError('IndexError', `only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got ${typeNameOf(k)})`);
+  };
+  if (key instanceof PyTuple) return key.items.map(one);
+  return [one(key)];
+}
+
+// Resolved lazily to avoid an import cycle with the torch module.
+let tensorFromData: (v: PyValue, ctx: CallContext, dtype?: DType) => Tensor = () => {
+  throw new Error('torch not initialised');
+};
+export function setTensorFactory(f: typeof tensorFromData): void {
+  tensorFromData = f;
+}
+export function toTorchData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
+  return tensorFromData(v, ctx, dtype);
+}
+
+/** A tensor argument; Python scalars are accepted where PyTorch wraps them. */
+export function tensorArg(v: PyValue | undefined, fn: string, name = 'input', allowScalar = false): Tensor {
+  if (v instanceof ArrayValue) return v.t;
+  if (allowScalar && (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean')) {
+    return toTorchData(v, null as unknown as CallContext);
+  }
+  throw pyError('TypeError', `${fn}(): argument '${name}' (position 1) must be Tensor, not ${typeNameOf(v ?? null)}`);
+}
+
+function scalarArg(v: PyValue | undefined, fn: string): TensorOrScalar {
+  const o = operand(v ?? null);
+  if (o === undefined) throw pyError('TypeError', `${fn}(): argument 'other' must be Tensor or Number, not ${typeNameOf(v ?? null)}`);
+  return o;
+}
+
+type Method = (self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
+
+const T = (self: TorchTensor, t: Tensor, op: string, ...others: PyValue[]) => track(new TorchTensor(t), op, self, ...others);
+
+function castMethod(d: DType): Method {
+  return (self, args, kw) => {
+    bind('cast', args, kw, ['memory_format?']);
+    return self.t.dtype === d ? self : T(self, cast(self.t, d), 'to');
+  };
+}
+
+function shapeArgs(args: PyValue[], kw: Kwargs, name: string): number[] {
+  if (args.length === 0 && kw.has('size')) return toShape([kw.get('size')!], name);
+  if (args.length === 0 && kw.has('shape')) return toShape([kw.get('shape')!], name);
+  return toShape(args, name);
+}
+
+function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
+  return (self, args, kw, ctx) => {
+    const a = bind(op, args, kw, ['dim?', 'keepdim?', 'dtype?']);
+    const r = reduce(op, self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype));
+    return T(self, r, op);
+  };
+}
+
+/** max/min: all-reduce, elementwise with a tensor, or (values, indices) along a dim. */
+export function maxMin(op: 'max' | 'min', self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue {
+  const a = bind(op, args, kw, ['dim?', 'keepdim?']);
+  if (a.dim instanceof ArrayValue) return T(self, binary(op === 'max' ? 'maximum' : 'minimum', self.t, a.dim.t), op, a.dim);
+  if (a.dim === undefined || a.dim === null) {
+    if (self.t.numel === 0) {
+      throw runtimeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    }
+    return T(self, reduce(op, self.t), op);
+  }
+  const dim = toInt(a.dim, 'dim');
+  const keep = toBool(a.keepdim, ctx);
+  const values = T(self, reduce(op, self.t, dim, keep), op);
+  const indices = new TorchTensor(reduce(op === 'max' ? 'argmax' : 'argmin', self.t, dim, keep));
+  return new PyNamedTuple([values, indices], `torch.return_types.${op}`, ['values', 'indices']);
+}
+
+function argReduce(op: 'argmax' | 'argmin'): Method {
+  return (self, args, kw, ctx) => {
+    const a = bind(op, args, kw, ['dim?', 'keepdim?']);
+    const dim = a.dim === undefined || a.dim === null ? null : toInt(a.dim, 'dim');
+    if (dim === null) return new TorchTensor(reduce(op, reshape(self.t, [-1]), 0, false));
+    return new TorchTensor(reduce(op, self.t, dim, toBool(a.keepdim, ctx)));
+  };
+}
+
+function elementwise(op: Parameters<typeof unary>[0], floatOnly = true): Method {
+  return (self) => {
+    const t = self.t;
+    if (floatOnly && !isFloating(t.dtype)) {
+      return T(self, unary(op, cast(t, 'float32')), op);
+    }
+    return T(self, unary(op, t), op);
+  };
+}
+
+function binaryMethod(op: string, inplace = false): Method {
+  return (self, args, kw) => {
+    const a = bind(op, args, kw, ['other', 'alpha?', 'rounding_mode?']);
+    let other = scalarArg(a.other, op);
+    if (a.alpha !== undefined) other = binary('mul', other, scalarArg(a.alpha, op));
+    let r: Tensor;
+    if (op === '/' && a.rounding_mode !== undefined && a.rounding_mode !== null) {
+      r = a.rounding_mode === 'floor' ? floorDivide(self.t, other) : unary('trunc', binary('div', self.t, other), undefined);
+      if (a.rounding_mode === 'trunc' && !isFloating(resultType(self.t, other))) r = cast(r, resultType(self.t, other));
+    } else r = tensorBinary(op, self.t, other);
+    if (inplace) {
+      checkInplaceCast(r.dtype, self.t.dtype);
+      assignInto(self.t, r);
+      return self;
+    }
+    return T(self, r, BINARY_GRAD[op] ?? 'add', a.other ?? null);
+  };
+}
+
+function compareMethod(op: BinaryOp): Method {
+  return (self, args, kw) => {
+    const a = bind(op, args, kw, ['other']);
+    return new TorchTensor(binary(op, self.t, scalarArg(a.other, op)));
+  };
+}
+
+function logicalMethod(op: 'and' | 'or' | 'xor'): Method {
+  return (self, args, kw) => {
+    const a = bind(`logical_${op}`, args, kw, ['other']);
+    return new TorchTensor(binary(op, self.t, scalarArg(a.other, `logical_${op}`)));
+  };
+}
+
+function inplace(m: Method): Method {
+  return (self, args, kw, ctx) => {
+    const r = m(self, args, kw, ctx);
+    if (r instanceof TorchTensor) {
+      checkInplaceCast(r.t.dtype, self.t.dtype);
+      assignInto(self.t, r.t);
+    }
+    return self;
+  };
+}
+
+function dimArg(a: Bound, name = 'dim'): number {
+  const v = a[name];
+  if (v === undefined || v === null) throw pyError('TypeError', `missing required argument '${name}'`);
+  return toInt(v, name);
+}
+
+export function softmaxArgs(fn: string, self: Tensor, a: Bound): { dim: number; dtype?: DType } {
+  if (a.dim === undefined || a.dim === null) {
+    if (fn.startsWith('F.')) {
+      // Legacy implicit dim choice, with PyTorch's warning.
+      const nd = self.ndim;
+      const dim = nd === 0 || nd === 1 || nd === 3 ? 0 : 1;
+      return { dim, dtype: toDtype(a.dtype) };
+    }
+    throw pyError('TypeError', `${fn.replace('F.', '')}() missing 1 required positional arguments: "dim"`);
+  }
+  return { dim: toInt(a.dim, 'dim'), dtype: toDtype(a.dtype) };
+}
+
+export const TENSOR_METHODS: Record<string, Method> = {
+  size: (self, args, kw) => {
+    const a = bind('size', args, kw, ['dim?']);
+    if (a.dim === undefined || a.dim === null) return torchSize(self.t.shape);
+    const d = toInt(a.dim, 'dim');
+    const nd = Math.max(self.t.ndim, 1);
+    if (d < -nd || d >= nd) {
+      throw pyError('IndexError', `Dimension out of range (expected to be in range of [${-nd}, ${nd - 1}], but got ${d})`);
+    }
+    return BigInt(self.t.shape[d < 0 ? d + self.t.ndim : d] ?? 1);
+  },
+  dim: (self) => BigInt(self.t.ndim),
+  ndimension: (self) => BigInt(self.t.ndim),
+  numel: (self) => BigInt(self.t.numel),
+  nelement: (self) => BigInt(self.t.numel),
+  element_size: (self) => BigInt({ bool: 1, uint8: 1, int8: 1, int16: 2, int32: 4, int64: 8, float16: 2, bfloat16: 2, float32: 4, float64: 8 }[self.t.dtype]),
+  item: (self) => {
+    if (self.t.numel !== 1) {
+      throw runtimeError(`a Tensor with ${self.t.numel} elements cannot be converted to Scalar`);
+    }
+    return scalarOf(self.t.dtype, self.t.values()[0]);
+  },
+  tolist: (self) => {
+    const v = self.t.values();
+    let i = 0;
+    const build = (d: number): PyValue =>
+      d === self.t.ndim ? scalarOf(self.t.dtype, v[i++]) : new PyList(Array.from({ length: self.t.shape[d] }, () => build(d + 1)));
+    return build(0);
+  },
+  float: castMethod('float32'),
+  double: castMethod('float64'),
+  half: castMethod('float16'),
+  bfloat16: castMethod('bfloat16'),
+  long: castMethod('int64'),
+  int: castMethod('int32'),
+  short: castMethod('int16'),
+  char: castMethod('int8'),
+  byte: castMethod('uint8'),
+  bool: castMethod('bool'),
+  to: (self, args, kw) => {
+    let d: DType | undefined;
+    for (const x of [...args, kw.get('dtype')]) {
+      if (x instanceof TorchDtype) d = x.dtype;
+      else if (x instanceof TorchTensor) d = x.t.dtype;
+    }
+    return d === undefined || d === self.t.dtype ? self : T(self, cast(self.t, d), 'to');
+  },
+  type: (self, args, kw) => {
+    const a = bind('type', args, kw, ['dtype?', 'non_blocking?']);
+    if (a.dtype === undefined || a.dtype === null) return `torch.${tensorTypeName(self.t.dtype)}`;
+    const d = typeof a.dtype === 'string' ? TORCH_DTYPE_ALIASES[a.dtype.replace('torch.', '').replace('Tensor', '').toLowerCase()] ?? legacyTypeName(a.dtype) : toDtype(a.dtype)!;
+    return d === self.t.dtype ? self : T(self, cast(self.t, d), 'to');
+  },
+  type_as: (self, [other]) => {
+    const d = tensorArg(other, 'type_as', 'other').dtype;
+    return d === self.t.dtype ? self : T(self, cast(self.t, d), 'to');
+  },
+  is_floating_point: (self) => isFloating(self.t.dtype),
+  is_contiguous: (self) => self.t.isContiguous(),
+  view: (self, args, kw) => {
+    if (args.length === 1 && args[0] instanceof TorchDtype) throw runtimeError('view(dtype) is not supported by Mask Lens');
+    return T(self, view(self.t, shapeArgs(args, kw, 'view')), 'view');
+  },
+  reshape: (self, args, kw) => T(self, reshape(self.t, shapeArgs(args, kw, 'reshape')), 'reshape'),
+  view_as: (self, [o]) => T(self, view(self.t, tensorArg(o, 'view_as', 'other').shape), 'view'),
+  reshape_as: (self, [o]) => T(self, reshape(self.t, tensorArg(o, 'reshape_as', 'other').shape), 'reshape'),
+  permute: (self, args, kw) => T(self, permute(self.t, shapeArgs(args, kw.has('dims') ? new Map([['size', kw.get('dims')!]]) : kw, 'permute')), 'permute'),
+  transpose: (self, args, kw) => {
+    const a = bind('transpose', args, kw, ['dim0', 'dim1']);
+    return T(self, transpose(self.t, toInt(a.dim0, 'dim0'), toInt(a.dim1, 'dim1')), 'transpose');
+  },
+  t: (self) => {
+    if (self.t.ndim > 2) throw runtimeError(`t() expects a tensor with <= 2 dimensions, but self is ${self.t.ndim}D`);
+    return T(self, self.t.ndim < 2 ? self.t : transpose(self.t, 0, 1), 'transpose');
+  },
+  unsqueeze: (self, args, kw) => T(self, unsqueeze(self.t, dimArg(bind('unsqueeze', args, kw, ['dim']))), 'unsqueeze'),
+  squeeze: (self, args, kw) => {
+    const a = bind('squeeze', args, kw, ['dim?']);
+    const d = dimList(a.dim);
+    return T(self, squeeze(self.t, d === null ? undefined : d), 'squeeze');
+  },
+  expand: (self, args, kw) => T(self, expand(self.t, shapeArgs(args, kw, 'expand')), 'expand'),
+  expand_as: (self, [o]) => T(self, expand(self.t, tensorArg(o, 'expand_as', 'other').shape), 'expand'),
+  repeat: (self, args, kw) => T(self, repeat(self.t, shapeArgs(args, kw, 'repeat')), 'repeat'),
+  flatten: (self, args, kw) => {
+    const a = bind('flatten', args, kw, ['start_dim?', 'end_dim?']);
+    return T(self, flatten(self.t, a.start_dim === undefined ? 0 : toInt(a.start_dim, 'start_dim'), a.end_dim === undefined ? -1 : toInt(a.end_dim, 'end_dim')), 'flatten');
+  },
+  contiguous: (self) => (self.t.isContiguous() ? self : T(self, contiguous(self.t), 'contiguous')),
+  clone: (self) => T(self, cast(self.t, self.t.dtype), 'clone'),
+  detach: (self) => new TorchTensor(self.t),
+  cpu: (self) => self,
+  cuda: (self) => self,
+  numpy: (self) => {
+    if (self.requiresGrad) throw runtimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+    return numpyFromTorch(self.t);
+  },
+  requires_grad_: (self, args, kw, ctx) => {
+    const a = bind('requires_grad_', args, kw, ['requires_grad?']);
+    self.requiresGrad = toBool(a.requires_grad, ctx, true);
+    return self;
+  },
+  sum: reductionMethod('sum'),
+  prod: reductionMethod('prod'),
+  any: reductionMethod('any'),
+  all: reductionMethod('all'),
+  mean: (self, args, kw, ctx) => {
+    const a = bind('mean', args, kw, ['dim?', 'keepdim?', 'dtype?']);
+    return T(self, mean(self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype)), 'mean');
+  },
+  std: (self, args, kw, ctx) => varStd(self, args, kw, ctx, true),
+  var: (self, args, kw, ctx) => varStd(self, args, kw, ctx, false),
+  max: (self, args, kw, ctx) => maxMin('max', self, args, kw, ctx),
+  min: (self, args, kw, ctx) => maxMin('min', self, args, kw, ctx),
+  argmax: argReduce('argmax'),
+  argmin: argReduce('argmin'),
+  softmax: (self, args, kw) => {
+    const a = bind('softmax', args, kw, ['dim?', 'dtype?']);
+    const { dim, dtype } = softmaxArgs('softmax', self.t, a);
+    return T(self, softmax(self.t, dim, false, dtype), 'softmax');
+  },
+  log_softmax: (self, args, kw) => {
+    const a = bind('log_softmax', args, kw, ['dim?', 'dtype?']);
+    const { dim, dtype } = softmaxArgs('log_softmax', self.t, a);
+    return T(self, softmax(self.t, dim, true, dtype), 'log_softmax');
+  },
+  masked_fill: (self, args, kw) => {
+    const a = bind('masked_fill', args, kw, ['mask', 'value']);
+    return T(self, maskedFill(self.t, tensorArg(a.mask, 'masked_fill', 'mask'), fillArg(a.value)), 'masked_fill', a.value ?? null);
+  },
+  masked_fill_: (self, args, kw) => {
+    const a = bind('masked_fill_', args, kw, ['mask', 'value']);
+    maskedFillInPlace(self.t, tensorArg(a.mask, 'masked_fill_', 'mask'), fillArg(a.value));
+    return self;
+  },
+  masked_select: (self, args, kw) => {
+    const a = bind('masked_select', args, kw, ['mask']);
+    return T(self, maskedSelect(self.t, tensorArg(a.mask, 'masked_select', 'mask')), 'masked_select');
+  },
+  gather: (self, args, kw) => {
+    const a = bind('gather', args, kw, ['dim', 'index', 'sparse_grad?']);
+    return T(self, gather(self.t, dimArg(a), tensorArg(a.index, 'gather', 'index')), 'gather');
+  },
+  scatter: (self, args, kw) => scatter(self, args, kw, false, 'none'),
+  scatter_: (self, args, kw) => scatter(self, args, kw, true, 'none'),
+  scatter_add: (self, args, kw) => scatter(self, args, kw, false, 'add'),
+  scatter_add_: (self, args, kw) => scatter(self, args, kw, true, 'add'),
+  index_select: (self, args, kw) => {
+    const a = bind('index_select', args, kw, ['dim', 'index']);
+    return T(self, indexSelect(self.t, dimArg(a), tensorArg(a.index, 'index_select', 'index')), 'index');
+  },
+  nonzero: (self, args, kw, ctx) => {
+    const a = bind('nonzero', args, kw, ['as_tuple?']);
+    const nz = nonzero(self.t);
+    if (toBool(a.as_tuple, ctx)) {
+      return new PyTuple(Array.from({ length: self.t.ndim }, (_, k) => new TorchTensor(contiguous(select(nz, 1, k)))));
+    }
+    return new TorchTensor(nz);
+  },
+  eq: compareMethod('eq'), ne: compareMethod('ne'), lt: compareMethod('lt'), le: compareMethod('le'),
+  gt: compareMethod('gt'), ge: compareMethod('ge'), greater: compareMethod('gt'), less: compareMethod('lt'),
+  not_equal: compareMethod('ne'), greater_equal: compareMethod('ge'), less_equal: compareMethod('le'),
+  equal: (self, [o]) => {
+    const b = tensorArg(o, 'equal', 'other');
+    if (b.shape.length !== self.t.shape.length || b.shape.some((s, i) => s !== self.t.shape[i])) return false;
+    return reduce('all', binary('eq', self.t, b)).item() !== 0;
+  },
+  allclose: (self, args, kw, ctx) => {
+    const a = bind('allclose', args, kw, ['other', 'rtol?', 'atol?', 'equal_nan?']);
+    return allClose(self.t, tensorArg(a.other, 'allclose', 'other'), a, ctx);
+  },
+  logical_not: (self) => new TorchTensor(unary('not', self.t, 'bool')),
+  logical_and: logicalMethod('and'),
+  logical_or: logicalMethod('or'),
+  logical_xor: logicalMethod('xor'),
+  bitwise_not: (self) => new TorchTensor(bitwiseNot(self.t)),
+  bitwise_and: (self, [o]) => new TorchTensor(tensorBinary('&', self.t, scalarArg(o, 'bitwise_and'))),
+  bitwise_or: (self, [o]) => new TorchTensor(tensorBinary('|', self.t, scalarArg(o, 'bitwise_or'))),
+  bitwise_xor: (self, [o]) => new TorchTensor(tensorBinary('^', self.t, scalarArg(o, 'bitwise_xor'))),
+  add: binaryMethod('+'), sub: binaryMethod('-'), mul: binaryMethod('*'), div: binaryMethod('/'),
+  subtract: binaryMethod('-'), multiply: binaryMethod('*'), divide: binaryMethod('/'), true_divide: binaryMethod('/'),
+  floor_divide: binaryMethod('//'), remainder: binaryMethod('%'), pow: binaryMethod('**'),
+  add_: binaryMethod('+', true), sub_: binaryMethod('-', true), mul_: binaryMethod('*', true), div_: binaryMethod('/', true),
+  pow_: binaryMethod('**', true),
+  matmul: (self, [o]) => T(self, matmul(self.t, tensorArg(o, 'matmul', 'other')), 'matmul', o),
+  mm: (self, [o]) => {
+    const b = tensorArg(o, 'mm', 'mat2');
+    if (self.t.ndim !== 2) throw runtimeError('self must be a matrix');
+    if (b.ndim !== 2) throw runtimeError('mat2 must be a matrix');
+    return T(self, matmul(self.t, b), 'mm', o);
+  },
+  bmm: (self, [o]) => {
+    const b = tensorArg(o, 'bmm', 'mat2');
+    if (self.t.ndim !== 3) throw runtimeError(`batch1 must be a 3D tensor`);
+    if (b.ndim !== 3) throw runtimeError(`batch2 must be a 3D tensor`);
+    return T(self, matmul(self.t, b), 'bmm', o);
+  },
+  abs: (self) => T(self, unary('abs', self.t), 'abs'),
+  neg: (self) => T(self, unary('neg', self.t), 'neg'),
+  exp: elementwise('exp'), log: elementwise('log'), sqrt: elementwise('sqrt'), rsqrt: elementwise('rsqrt'),
+  sigmoid: elementwise('sigmoid'), tanh: elementwise('tanh'), sin: elementwise('sin'), cos: elementwise('cos'),
+  log1p: elementwise('log1p'), expm1: elementwise('expm1'), reciprocal: elementwise('recip'),
+  floor: elementwise('floor', false), ceil: elementwise('ceil', false), round: elementwise('round', false),
+  trunc: elementwise('trunc', false), sign: elementwise('sign', false),
+  isnan: (self) => new TorchTensor(unary('isnan', self.t, 'bool')),
+  isinf: (self) => new TorchTensor(unary('isinf', self.t, 'bool')),
+  isfinite: (self) => new TorchTensor(unary('isfinite', self.t, 'bool')),
+  relu: (self) => T(self, binary('maximum', self.t, self.t.dtype === 'bool' ? false : 0n), 'relu'),
+  clamp: (self, args, kw) => {
+    const a = bind('clamp', args, kw, ['min?', 'max?']);
+    return T(self, clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null), 'clamp');
+  },
+  exp_: inplace((s) => T(s, unary('exp', s.t), 'exp')),
+  clamp_: inplace((self, args, kw) => {
+    const a = bind('clamp_', args, kw, ['min?', 'max?']);
+    return new TorchTensor(clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null));
+  }),
+  fill_: (self, [v]) => {
+    assignInto(self.t, fillArg(v));
+    return self;
+  },
+  zero_: (self) => {
+    assignInto(self.t, 0n);
+    return self;
+  },
+  triu: (self, args, kw) => T(self, triu(self.t, diagonalArg(args, kw, 'triu')), 'triu'),
+  tril: (self, args, kw) => T(self, tril(self.t, diagonalArg(args, kw, 'tril')), 'tril'),
+  triu_: (self, args, kw) => (assignInto(self.t, triu(self.t, diagonalArg(args, kw, 'triu_'))), self),
+  tril_: (self, args, kw) => (assignInto(self.t, tril(self.t, diagonalArg(args, kw, 'tril_'))), self),
+  masked_scatter: (self, args, kw) => {
+    const a = bind('masked_scatter', args, kw, ['mask', 'source']);
+    const mask = tensorArg(a.mask, 'masked_scatter', 'mask');
+    const src = tensorArg(a.source, 'masked_scatter', 'source').values();
+    const out = cast(expand(self.t, self.t.shape), self.t.dtype);
+    const m = contiguous(expand(mask, self.t.shape)).values();
+    let j = 0;
+    for (let i = 0; i < m.length; i++) if (m[i]) out.storage.data[i] = src[j++];
+    return T(self, out, 'masked_scatter');
+  },
+  split: (self, args, kw) => {
+    const a = bind('split', args, kw, ['split_size', 'dim?']);
+    const dim = a.dim === undefined ? 0 : toInt(a.dim, 'dim');
+    const parts = a.split_size instanceof PyList || a.split_size instanceof PyTuple
+      ? splitSizes(self.t, toIntList(a.split_size, 'split_size'), dim)
+      : split(self.t, toInt(a.split_size, 'split_size'), dim);
+    return new PyTuple(parts.map((p) => T(self, p, 'split')));
+  },
+  chunk: (self, args, kw) => {
+    const a = bind('chunk', args, kw, ['chunks', 'dim?']);
+    return new PyTuple(chunk(self.t, toInt(a.chunks, 'chunks'), a.dim === undefined ? 0 : toInt(a.dim, 'dim')).map((p) => T(self, p, 'split')));
+  },
+  unbind: (self, args, kw) => {
+    const a = bind('unbind', args, kw, ['dim?']);
+    const d = a.dim === undefined ? 0 : toInt(a.dim, 'dim');
+    const dd = d < 0 ? d + self.t.ndim : d;
+    return new PyTuple(Array.from({ length: self.t.shape[dd] }, (_, i) => T(self, select(self.t, dd, i), 'select')));
+  },
+  flip: (self, args, kw) => T(self, flip(self.t, shapeArgs(args, kw.has('dims') ? new Map([['size', kw.get('dims')!]]) : kw, 'flip')), 'flip'),
+  cumsum: (self, args, kw) => {
+    const a = bind('cumsum', args, kw, ['dim', 'dtype?']);
+    return T(self, cumsum(self.t, dimArg(a), toDtype(a.dtype)), 'cumsum');
+  },
+  new_zeros: (self, args, kw) => new TorchTensor(filled(shapeArgs(args, kw, 'new_zeros'), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
+  new_ones: (self, args, kw) => new TorchTensor(filled(shapeArgs(args, kw, 'new_ones'), 1, toDtype(kw.get('dtype')) ?? self.t.dtype)),
+  new_full: (self, args, kw) => {
+    const a = bind('new_full', args, kw, ['size', 'fill_value', 'dtype?']);
+    return new TorchTensor(filled(toShape([a.size!], 'size'), toFloat(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? self.t.dtype));
+  },
+  new_tensor: (self, args, kw, ctx) => new TorchTensor(toTorchData(args[0], ctx, toDtype(kw.get('dtype')) ?? self.t.dtype)),
+  where: (self, args, kw) => {
+    const a = bind('where', args, kw, ['condition', 'other']);
+    return T(self, where(tensorArg(a.condition, 'where', 'condition'), self.t, scalarArg(a.other, 'where')), 'where');
+  },
+  uniform_: (self, args, kw) => {
+    const a = bind('uniform_', args, kw, ['from?', 'to?']);
+    const lo = a.from === undefined ? 0 : toFloat(a.from, 'from'), hi = a.to === undefined ? 1 : toFloat(a.to, 'to');
+    assignInto(self.t, fromValues(self.t, torchRng().uniform(self.t.numel, lo, hi, self.t.dtype)));
+    return self;
+  },
+  normal_: (self, args, kw) => {
+    const a = bind('normal_', args, kw, ['mean?', 'std?']);
+    const m = a.mean === undefined ? 0 : toFloat(a.mean, 'mean'), s = a.std === undefined ? 1 : toFloat(a.std, 'std');
+    assignInto(self.t, fromValues(self.t, torchRng().normal(self.t.numel, m, s, self.t.dtype)));
+    return self;
+  },
+  bernoulli_: (self, args, kw) => {
+    const a = bind('bernoulli_', args, kw, ['p?']);
+    const p = a.p === undefined ? 0.5 : toFloat(a.p, 'p');
+    assignInto(self.t, fromValues(self.t, torchRng().bernoulliScalar(self.t.numel, p, self.t.dtype)));
+    return self;
+  },
+  random_: (self, args, kw) => {
+    const a = bind('random_', args, kw, ['from?', 'to?']);
+    const [lo, hi] = a.to === undefined ? [0, a.from === undefined ? 2 ** 24 : toInt(a.from, 'to')] : [toInt(a.from, 'from'), toInt(a.to, 'to')];
+    assignInto(self.t, fromValues(self.t, torchRng().randint(self.t.numel, lo, hi, self.t.dtype)));
+    return self;
+  },
+  __round__: (self) => T(self, unary('round', self.t), 'round'),
+  __abs__: (self) => T(self, unary('abs', self.t), 'abs'),
+};
+TENSOR_METHODS.absolute = TENSOR_METHODS.abs;
+
+function legacyTypeName(s: string): DType {
+  const m: Record<string, DType> = {
+    'torch.FloatTensor': 'float32', 'torch.DoubleTensor': 'float64', 'torch.LongTensor': 'int64', 'torch.IntTensor': 'int32',
+    'torch.ByteTensor': 'uint8', 'torch.BoolTensor': 'bool', 'torch.HalfTensor': 'float16', 'torch.ShortTensor': 'int16',
+  };
+  const d = m[s];
+  if (!d) throw pyError('ValueError', `invalid type: '${s}'`);
+  return d;
+}
+
+function fromValues(like: Tensor, values: ArrayLike<number>): Tensor {
+  const t = Tensor.empty(like.dtype, like.shape);
+  t.storage.data.set(values as ArrayLike<number>);
+  return t;
+}
+
+export function filled(shape: number[], value: number, dtype: DType): Tensor {
+  const t = Tensor.empty(dtype, shape);
+  t.storage.data.fill(value);
+  return t;
+}
+
+function diagonalArg(args: PyValue[], kw: Kwargs, fn: string): number {
+  const a = bind(fn, args, kw, ['diagonal?']);
+  return a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal');
+}
+
+export function fillArg(v: PyValue | undefined): TensorOrScalar {
+  const o = operand(v ?? null);
+  if (o === undefined) {
+    throw pyError('TypeError', `masked_fill() received an invalid combination of arguments - got (Tensor, ${typeNameOf(v ?? null)})`);
+  }
+  return o;
+}
+
+function scatter(self: TorchTensor, args: PyValue[], kw: Kwargs, inPlace: boolean, mode: 'none' | 'add'): PyValue {
+  const a = bind('scatter', args, kw, ['dim', 'index', 'src?', 'value?', 'reduce?']);
+  const target = inPlace ? self.t : cast(self.t, self.t.dtype);
+  const index = tensorArg(a.index, 'scatter', 'index');
+  const srcV = a.src !== undefined ? a.src : a.value;
+  let reduceMode: 'none' | 'add' | 'multiply' = mode;
+  if (a.reduce === 'add') reduceMode = 'add';
+  else if (a.reduce === 'multiply') reduceMode = 'multiply';
+  if (srcV instanceof ArrayValue) scatterInPlace(target, dimArg(a), index, srcV.t, reduceMode);
+  else {
+    const o = operand(srcV ?? null);
+    if (o === undefined || o instanceof Tensor) throw pyError('TypeError', 'scatter() missing required argument: src or value');
+    scatterInPlace(target, dimArg(a), index, Number(o as Scalar), reduceMode);
+  }
+  return inPlace ? self : T(self, target, 'scatter');
+}
+
+function varStd(self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext, sqrt: boolean): PyValue {
+  const a = bind(sqrt ? 'std' : 'var', args, kw, ['dim?', 'unbiased?', 'keepdim?', 'correction?']);
+  let dim = a.dim;
+  let unbiased = a.unbiased;
+  if (typeof dim === 'boolean') {
+    unbiased = dim;
+    dim = undefined;
+  }
+  const correction = a.correction !== undefined && a.correction !== null ? toInt(a.correction, 'correction') : toBool(unbiased, ctx, true) ? 1 : 0;
+  const v = variance(self.t, dimList(dim), correction, toBool(a.keepdim, ctx));
+  return T(self, sqrt ? unary('sqrt', v) : v, sqrt ? 'std' : 'var');
+}
+
+export function allClose(a: Tensor, b: Tensor, args: Bound, ctx: CallContext): boolean {
+  const rtol = args.rtol === undefined ? 1e-5 : toFloat(args.rtol, 'rtol');
+  const atol = args.atol === undefined ? 1e-8 : toFloat(args.atol, 'atol');
+  const equalNan = toBool(args.equal_nan, ctx);
+  const diff = unary('abs', binary('sub', a, b));
+  const tol = binary('add', binary('mul', unary('abs', b), rtol), atol);
+  const ok = binary('le', diff, tol);
+  const av = contiguous(expand(a, ok.shape)).values(), bv = contiguous(expand(b, ok.shape)).values();
+  return ok.values().every((x, i) => x !== 0 || (av[i] === bv[i]) || (equalNan && Number.isNaN(av[i]) && Number.isNaN(bv[i])));
+}
+
+export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
+  const d = dim < 0 ? dim + x.ndim : dim;
+  const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
+  const src = cast(x, outDtype);
+  const out = Tensor.empty(outDtype, x.shape);
+  const inner = x.shape.slice(d + 1).reduce((p, q) => p * q, 1);
+  const size = x.shape[d] ?? 1;
+  const outer = x.numel / Math.max(size * inner, 1);
+  const v = src.values();
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      let acc = 0;
+      for (let i = 0; i < size; i++) {
+        const k = (o * size + i) * inner + j;
+        acc += v[k];
+        out.storage.data[k] = acc;
+      }
+    }
+  }
+  return out;
+}
+
+// numpy conversion hook, set by the numpy framework to avoid an import cycle.
+let numpyFromTorch: (t: Tensor) => PyValue = () => {
+  throw pyError('ModuleNotFoundError', "No module named 'numpy'");
+};
+export function setNumpyBridge(f: (t: Tensor) => PyValue): void {
+  numpyFromTorch = f;
+}
+
+export { arange };

@@ -1,0 +1,769 @@
+// Python's built-in functions, the methods of built-in types, and the few
+// standard-library modules masking snippets import (math, itertools, ...).
+
+import { formatPyFloat, formatSpec } from '../engine/format';
+import { bind, toInt, toStr } from './args';
+import { EXCEPTION_CLASSES, pyError } from './exceptions';
+import { asBigInt, asNumber, equals, hashKey, sortCompare } from './protocols';
+import {
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
+  PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
+} from './values';
+
+const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
+
+// Built-in types are classes so isinstance() and type() work.
+export const TYPE_CLASSES = new Map<string, PyClass>();
+for (const t of ['object', 'int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes']) {
+  TYPE_CLASSES.set(t, new PyClass(t, []));
+}
+TYPE_CLASSES.get('bool')!.bases.push(TYPE_CLASSES.get('int')!);
+
+export function typeOf(v: PyValue): PyClass {
+  if (v instanceof PyInstance) return v.cls;
+  if (v instanceof PyClass) return TYPE_CLASSES.get('type')!;
+  const name = typeNameOf(v);
+  let c = TYPE_CLASSES.get(name);
+  if (!c) {
+    c = new PyClass(name, [TYPE_CLASSES.get('object')!], v instanceof PyObj ? (v as { fullName?: string }).fullName ?? name : name);
+    TYPE_CLASSES.set(name, c);
+  }
+  return c;
+}
+
+function toIndex(v: PyValue): bigint {
+  const i = asBigInt(v);
+  if (i !== undefined) return i;
+  if (v instanceof PyObj) {
+    const n = (v as PyObj & { asIndex?: () => number | undefined }).asIndex?.();
+    if (n !== undefined) return BigInt(n);
+  }
+  throw pyError('TypeError', `'${typeNameOf(v)}' object cannot be interpreted as an integer`);
+}
+
+function pyInt(v: PyValue, base: PyValue | undefined, ctx: CallContext): bigint {
+  if (typeof v === 'string') {
+    const b = base === undefined ? 10 : Number(base);
+    const s = v.trim().replace(/_/g, '');
+    const ok = b === 10 ? /^[+-]?\d+$/.test(s) : true;
+    const n = ok ? parseInt(s, b) : NaN;
+    if (Number.isNaN(n)) throw pyError('ValueError', `invalid literal for int() with base ${b}: ${ctx.repr(v)}`);
+    return BigInt(s.length > 15 && b === 10 ? s : n);
+  }
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw pyError(Number.isNaN(v) ? 'ValueError' : 'OverflowError', Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
+    return BigInt(Math.trunc(v));
+  }
+  const i = asBigInt(v);
+  if (i !== undefined) return i;
+  if (v instanceof PyObj) {
+    const n = (v as PyObj & { asNumber?: () => number | undefined; isIntegral?: () => boolean }).asNumber?.();
+    if (n !== undefined) return BigInt(Math.trunc(n));
+  }
+  throw pyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${typeNameOf(v)}'`);
+}
+
+function pyFloat(v: PyValue, ctx: CallContext): number {
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (s === 'inf' || s === '+inf' || s === 'infinity') return Infinity;
+    if (s === '-inf' || s === '-infinity') return -Infinity;
+    if (s === 'nan' || s === '+nan' || s === '-nan') return NaN;
+    const n = Number(s.replace(/_/g, ''));
+    if (s === '' || Number.isNaN(n)) throw pyError('ValueError', `could not convert string to float: ${ctx.repr(v)}`);
+    return n;
+  }
+  const n = asNumber(v);
+  if (n !== undefined) return n;
+  if (v instanceof PyObj) {
+    const x = (v as PyObj & { asNumber?: () => number | undefined }).asNumber?.();
+    if (x !== undefined) return x;
+  }
+  throw pyError('TypeError', `float() argument must be a string or a real number, not '${typeNameOf(v)}'`);
+}
+
+function rangeOf(args: PyValue[]): PyRange {
+  const xs = args.map(toIndex);
+  if (xs.length === 1) return new PyRange(0n, xs[0], 1n);
+  if (xs.length === 2) return new PyRange(xs[0], xs[1], 1n);
+  if (xs.length === 3) {
+    if (xs[2] === 0n) throw pyError('ValueError', 'range() arg 3 must not be zero');
+    return new PyRange(xs[0], xs[1], xs[2]);
+  }
+  throw pyError('TypeError', `range expected at most 3 arguments, got ${xs.length}`);
+}
+
+function dictFrom(args: PyValue[], kw: Kwargs, ctx: CallContext): PyDict {
+  const d = new PyDict();
+  if (args.length) {
+    const src = args[0];
+    if (src instanceof PyDict) for (const [h, kv] of src.entries) d.entries.set(h, kv);
+    else for (const pair of ctx.iterate(src)) {
+      const [k, v] = ctx.iterate(pair);
+      d.entries.set(hashKey(k, ctx), [k, v]);
+    }
+  }
+  for (const [k, v] of kw) d.entries.set(hashKey(k, ctx), [k, v]);
+  return d;
+}
+
+function listIterator(items: PyValue[], kind = 'iterator'): PyIterator {
+  let i = 0;
+  return new PyIterator(() => (i < items.length ? { done: false, value: items[i++] } : { done: true }), kind);
+}
+
+function minMax(name: 'min' | 'max', args: PyValue[], kwargs: Kwargs, ctx: CallContext): PyValue {
+  const items = args.length === 1 ? ctx.iterate(args[0]) : args;
+  const key = kwargs.get('key');
+  if (items.length === 0) {
+    if (kwargs.has('default')) return kwargs.get('default')!;
+    throw pyError('ValueError', `${name}() arg is an empty sequence`);
+  }
+  let best = items[0];
+  let bestKey = key ? ctx.call(key, [best]) : best;
+  for (const x of items.slice(1)) {
+    const k = key ? ctx.call(key, [x]) : x;
+    const c = sortCompare(k, bestKey, ctx);
+    if (name === 'max' ? c > 0 : c < 0) {
+      best = x;
+      bestKey = k;
+    }
+  }
+  return best;
+}
+
+function sumOf(items: PyValue[], start: PyValue, ctx: CallContext & { binary(op: string, a: PyValue, b: PyValue): PyValue }): PyValue {
+  let acc = start;
+  for (const x of items) acc = ctx.binary('+', acc, x);
+  return acc;
+}
+
+function roundHalfEven(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  // Python rounds the exact binary value; going through the shortest repr is close enough for snippets.
+  const m = 10 ** digits;
+  const y = x * m;
+  const r = Math.round(y);
+  const isHalf = Math.abs(y - Math.trunc(y)) === 0.5;
+  return (isHalf && r % 2 !== 0 ? r - 1 : r) / m;
+}
+
+export function formatValue(v: PyValue, spec: string, ctx: CallContext): string {
+  if (v instanceof PyObj) {
+    const fmt = (v as PyObj & { format?: (spec: string) => string | undefined }).format?.(spec);
+    if (fmt !== undefined) return fmt;
+    if (spec === '') return ctx.str(v);
+    throw pyError('TypeError', `unsupported format string passed to ${v.typeName}.__format__`);
+  }
+  if (spec === '') return ctx.str(v);
+  if (typeof v === 'string') return alignText(v, spec);
+  if (typeof v === 'boolean') return /[dfeEgG%xXbo]$/.test(spec) ? formatSpec(v ? 1n : 0n, true, spec) : alignText(v ? 'True' : 'False', spec);
+  if (typeof v === 'bigint') return formatSpec(v, true, spec);
+  if (typeof v === 'number') return formatSpec(v, false, spec);
+  return alignText(ctx.str(v), spec);
+}
+
+/** format(str, spec): [[fill]align][width][.precision][s] */
+function alignText(s: string, spec: string): string {
+  const m = /^(?:(.)?([<>^]))?(\d+)?(?:\.(\d+))?s?$/.exec(spec);
+  if (!m) throw pyError('ValueError', `Unknown format code '${spec.slice(-1)}' for object of type 'str'`);
+  const [, fill = ' ', align = '<', width, precision] = m;
+  const text = precision !== undefined ? s.slice(0, Number(precision)) : s;
+  const pad = Math.max(0, Number(width ?? 0) - [...text].length);
+  if (align === '>') return fill.repeat(pad) + text;
+  if (align === '^') return fill.repeat(Math.floor(pad / 2)) + text + fill.repeat(pad - Math.floor(pad / 2));
+  return text + fill.repeat(pad);
+}
+
+/** printf-style "%d %.4f %s" % args */
+export function formatPercent(fmt: string, arg: PyValue, ctx: CallContext): string {
+  const args = arg instanceof PyTuple ? arg.items.slice() : [arg];
+  let i = 0;
+  const out = fmt.replace(/%(\([^)]*\))?([-+ #0]*)(\d+|\*)?(?:\.(\d+))?([diouxXeEfFgGcrsa%])/g, (_m, key, flags, width, prec, conv) => {
+    if (conv === '%') return '%';
+    let v: PyValue;
+    if (key) {
+      if (!(arg instanceof PyDict)) throw pyError('TypeError', 'format requires a mapping');
+      const hit = arg.entries.get(hashKey(key.slice(1, -1), ctx));
+      if (!hit) throw pyError('KeyError', ctx.repr(key.slice(1, -1)));
+      v = hit[1];
+    } else {
+      if (i >= args.length) throw pyError('TypeError', 'not enough arguments for format string');
+      v = args[i++];
+    }
+    const spec = `${flags.includes('-') ? '<' : ''}${flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : ''}${flags.includes('0') && !flags.includes('-') ? '0' : ''}${width ?? ''}${prec !== undefined ? '.' + prec : ''}`;
+    switch (conv) {
+      case 's': return alignText(ctx.str(v), spec.replace(/^</, '<').replace(/^([+ 0])/, ''));
+      case 'r': case 'a': return alignText(ctx.repr(v), spec);
+      case 'd': case 'i': case 'u': return formatSpec(BigInt(Math.trunc(Number(asNumber(v) ?? pyFloat(v, ctx)))), true, spec + 'd');
+      case 'c': return typeof v === 'string' ? v : String.fromCodePoint(Number(v));
+      default: {
+        const n = asNumber(v) ?? pyFloat(v, ctx);
+        return formatSpec(conv === 'x' || conv === 'X' || conv === 'o' ? BigInt(Math.trunc(n)) : n, conv === 'x' || conv === 'X' || conv === 'o', spec + conv);
+      }
+    }
+  });
+  if (i < args.length && !(arg instanceof PyDict)) throw pyError('TypeError', 'not all arguments converted during string formatting');
+  return out;
+}
+
+export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => PyValue): Map<string, PyValue> {
+  const b = new Map<string, PyValue>();
+  const def = (name: string, f: NativeFn) => b.set(name, fn(name, f));
+
+  def('print', (args, kw, ctx) => {
+    const sep = kw.has('sep') && kw.get('sep') !== null ? toStr(kw.get('sep'), 'sep') : ' ';
+    const end = kw.has('end') && kw.get('end') !== null ? toStr(kw.get('end'), 'end') : '\n';
+    ctx.print(args.map((a) => ctx.str(a)).join(sep) + end);
+    return null;
+  });
+  def('len', ([x], _kw, ctx) => {
+    if (typeof x === 'string') return BigInt([...x].length);
+    if (x instanceof PyList || x instanceof PyTuple) return BigInt(x.items.length);
+    if (x instanceof PyDict || x instanceof PySet) return BigInt(x.entries.size);
+    if (x instanceof PyRange) return BigInt(x.size);
+    if (x instanceof PyInstance) {
+      const m = x.cls.lookup('__len__');
+      if (m !== undefined) return ctx.call(m, [x]);
+    }
+    if (x instanceof PyObj) {
+      const n = x.length(ctx);
+      if (n !== undefined) return BigInt(n);
+    }
+    throw pyError('TypeError', `object of type '${typeNameOf(x)}' has no len()`);
+  });
+  def('range', (args) => rangeOf(args));
+  def('abs', ([x], _kw, ctx) => {
+    if (typeof x === 'bigint') return x < 0n ? -x : x;
+    if (typeof x === 'boolean') return x ? 1n : 0n;
+    if (typeof x === 'number') return Math.abs(x);
+    const m = ctx.getAttr(x, '__abs__');
+    return ctx.call(m, []);
+  });
+  def('round', (args, kw, ctx) => {
+    const a = bind('round', args, kw, ['number', 'ndigits?']);
+    const x = a.number!;
+    if (x instanceof PyObj) {
+      return ctx.call(ctx.getAttr(x, '__round__'), a.ndigits === undefined || a.ndigits === null ? [] : [a.ndigits]);
+    }
+    if (a.ndigits === undefined || a.ndigits === null) {
+      if (typeof x === 'bigint') return x;
+      const n = asNumber(x)!;
+      if (!Number.isFinite(n)) throw pyError(Number.isNaN(n) ? 'ValueError' : 'OverflowError', Number.isNaN(n) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
+      return BigInt(roundHalfEven(n, 0));
+    }
+    if (typeof x === 'bigint') return x;
+    return roundHalfEven(asNumber(x)!, toInt(a.ndigits, 'ndigits'));
+  });
+  def('int', (args, kw, ctx) => (args.length === 0 ? 0n : pyInt(args[0], args[1] ?? kw.get('base'), ctx)));
+  def('float', (args, _kw, ctx) => (args.length === 0 ? 0 : pyFloat(args[0], ctx)));
+  def('str', (args, _kw, ctx) => (args.length === 0 ? '' : ctx.str(args[0])));
+  def('repr', ([x], _kw, ctx) => ctx.repr(x));
+  def('bool', (args, _kw, ctx) => (args.length === 0 ? false : ctx.truthy(args[0])));
+  def('list', (args, _kw, ctx) => new PyList(args.length ? ctx.iterate(args[0]) : []));
+  def('tuple', (args, _kw, ctx) => new PyTuple(args.length ? ctx.iterate(args[0]) : []));
+  def('set', (args, _kw, ctx) => {
+    const s = new PySet();
+    for (const v of args.length ? ctx.iterate(args[0]) : []) s.entries.set(hashKey(v, ctx), v);
+    return s;
+  });
+  def('dict', dictFrom);
+  def('enumerate', (args, kw, ctx) => {
+    const a = bind('enumerate', args, kw, ['iterable', 'start?']);
+    const start = a.start === undefined ? 0n : toIndex(a.start);
+    return listIterator(ctx.iterate(a.iterable!).map((v, i) => new PyTuple([start + BigInt(i), v])), 'enumerate');
+  });
+  def('zip', (args, kw, ctx) => {
+    const lists = args.map((x) => ctx.iterate(x));
+    const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
+    if (kw.get('strict') === true && lists.some((l) => l.length !== n)) throw pyError('ValueError', 'zip() argument 2 is shorter than argument 1');
+    return listIterator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => l[i]))), 'zip');
+  });
+  def('map', ([f, ...its], _kw, ctx) => {
+    const lists = its.map((x) => ctx.iterate(x));
+    const n = Math.min(...lists.map((l) => l.length));
+    return listIterator(Array.from({ length: n }, (_, i) => ctx.call(f, lists.map((l) => l[i]))), 'map');
+  });
+  def('filter', ([f, it], _kw, ctx) =>
+    listIterator(ctx.iterate(it).filter((x) => ctx.truthy(f === null ? x : ctx.call(f, [x]))), 'filter'));
+  def('sorted', (args, kw, ctx) => {
+    const a = bind('sorted', args, kw, ['iterable', 'key?', 'reverse?']);
+    return new PyList(sortValues(ctx.iterate(a.iterable!), a.key ?? null, ctx.truthy(a.reverse ?? false), ctx));
+  });
+  def('reversed', ([x], _kw, ctx) => listIterator(ctx.iterate(x).reverse(), 'reversed'));
+  def('sum', (args, kw, ctx) => {
+    const a = bind('sum', args, kw, ['iterable', 'start?']);
+    return sumOf(ctx.iterate(a.iterable!), a.start ?? 0n, { ...ctx, binary: ctxBinary } as CallContext & { binary: typeof ctxBinary });
+  });
+  def('min', (args, kw, ctx) => minMax('min', args, kw, ctx));
+  def('max', (args, kw, ctx) => minMax('max', args, kw, ctx));
+  def('any', ([x], _kw, ctx) => ctx.iterate(x).some((v) => ctx.truthy(v)));
+  def('all', ([x], _kw, ctx) => ctx.iterate(x).every((v) => ctx.truthy(v)));
+  def('isinstance', ([x, t]) => isInstance(x, t));
+  def('issubclass', ([c, t]) => c instanceof PyClass && (t instanceof PyTuple ? t.items : [t]).some((k) => k instanceof PyClass && c.isSubclassOf(k)));
+  def('type', ([x]) => typeOf(x));
+  def('hasattr', ([o, n], _kw, ctx) => {
+    try {
+      ctx.getAttr(o, toStr(n, 'attribute name'));
+      return true;
+    } catch (e) {
+      if ((e as { pyType?: string }).pyType === 'AttributeError') return false;
+      throw e;
+    }
+  });
+  def('getattr', ([o, n, dflt], _kw, ctx) => {
+    try {
+      return ctx.getAttr(o, toStr(n, 'attribute name'));
+    } catch (e) {
+      if (dflt !== undefined && (e as { pyType?: string }).pyType === 'AttributeError') return dflt;
+      throw e;
+    }
+  });
+  def('setattr', ([o, n, v], _kw, ctx) => {
+    (ctx as unknown as { setAttr(o: PyValue, n: string, v: PyValue): void }).setAttr(o, toStr(n, 'attribute name'), v);
+    return null;
+  });
+  def('iter', ([x], _kw, ctx) => (x instanceof PyIterator ? x : listIterator(ctx.iterate(x))));
+  def('next', ([it, dflt]) => {
+    if (!(it instanceof PyIterator)) throw pyError('TypeError', `'${typeNameOf(it)}' object is not an iterator`);
+    const r = it.next();
+    if (r.done) {
+      if (dflt !== undefined) return dflt;
+      throw pyError('StopIteration', '');
+    }
+    return r.value ?? null;
+  });
+  def('divmod', ([x, y]) => new PyTuple([ctxBinary('//', x, y), ctxBinary('%', x, y)]));
+  def('pow', ([x, y]) => ctxBinary('**', x, y));
+  def('chr', ([x]) => String.fromCodePoint(toInt(x, 'chr() arg')));
+  def('ord', ([x]) => BigInt(toStr(x, 'ord() arg').codePointAt(0) ?? 0));
+  def('format', ([x, spec], _kw, ctx) => formatValue(x, spec === undefined ? '' : toStr(spec, 'format spec'), ctx));
+  def('id', ([x]) => BigInt(typeof x === 'object' && x !== null ? 140000000000000 + hashKey(x, {} as CallContext).length : 0));
+  def('hash', ([x], _kw, ctx) => BigInt(Array.from(hashKey(x, ctx)).reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)));
+  def('callable', ([x]) => x instanceof PyBuiltin || x instanceof PyFunction || x instanceof PyClass || (x instanceof PyInstance && x.cls.lookup('__call__') !== undefined));
+  def('input', () => {
+    throw pyError('NotImplementedError', 'input() is not supported: Mask Lens evaluates snippets without a console');
+  });
+  def('open', () => {
+    throw pyError('NotImplementedError', 'open() is not supported: Mask Lens does not read files');
+  });
+  def('exit', () => {
+    throw pyError('SystemExit', '');
+  });
+  b.set('super', fn('super', ([cls, self]) => {
+    throw pyError('RuntimeError', `super(): __class__ cell not found${cls && self ? '' : ''}`);
+  }));
+  b.set('None', null);
+  b.set('True', true);
+  b.set('False', false);
+  b.set('Ellipsis', PyEllipsis.instance);
+  b.set('NotImplemented', null);
+  b.set('__name__', '__main__');
+  for (const [name, cls] of EXCEPTION_CLASSES) b.set(name, cls);
+  b.set('object', TYPE_CLASSES.get('object')!);
+  const decorator = (name: string) => {
+    const cls = new PyClass(name, []);
+    cls.dict.set('__new__', fn('__new__', ([, f]) => {
+      const inst = new PyInstance(cls);
+      inst.native.fn = f;
+      return inst;
+    }));
+    return cls;
+  };
+  b.set('staticmethod', decorator('staticmethod'));
+  b.set('property', decorator('property'));
+  b.set('classmethod', fn('classmethod', ([f]) => f));
+  b.set('slice', fn('slice', (args) => (args.length === 1 ? new PySlice(null, args[0], null) : new PySlice(args[0], args[1] ?? null, args[2] ?? null))));
+  return b;
+}
+
+export function isInstance(x: PyValue, t: PyValue): boolean {
+  const types = t instanceof PyTuple ? t.items : [t];
+  return types.some((k) => {
+    if (!(k instanceof PyClass)) throw pyError('TypeError', 'isinstance() arg 2 must be a type, a tuple of types, or a union');
+    const own = typeOf(x);
+    if (own.isSubclassOf(k)) return true;
+    if (k.name === 'object') return true;
+    const aliases = (k as PyClass & { matches?: (v: PyValue) => boolean }).matches;
+    return aliases ? aliases(x) : false;
+  });
+}
+
+export function sortValues(items: PyValue[], key: PyValue, reverse: boolean, ctx: CallContext): PyValue[] {
+  const keyed = items.map((v, i) => ({ v, i, k: key === null ? v : ctx.call(key, [v]) }));
+  keyed.sort((a, b) => {
+    const c = reverse ? sortCompare(b.k, a.k, ctx) : sortCompare(a.k, b.k, ctx);
+    return c !== 0 ? c : a.i - b.i;
+  });
+  return keyed.map((x) => x.v);
+}
+
+// ---------- methods of built-in types ----------
+
+const method = (self: PyValue, name: string, f: (args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue) =>
+  new PyBuiltin(name, (args, kw, ctx) => f(args, kw, ctx), `${typeNameOf(self)}.${name}`);
+
+export function builtinAttr(obj: PyValue, name: string, ctx: CallContext): PyValue | undefined {
+  if (obj instanceof PyList) return listAttr(obj, name, ctx);
+  if (obj instanceof PyNamedTuple) return obj.getAttr(name) ?? tupleAttr(obj, name);
+  if (obj instanceof PyTuple) return tupleAttr(obj, name);
+  if (obj instanceof PyDict) return dictAttr(obj, name, ctx);
+  if (obj instanceof PySet) return setAttr(obj, name, ctx);
+  if (typeof obj === 'string') return strAttr(obj, name, ctx);
+  if (typeof obj === 'number') {
+    if (name === 'is_integer') return method(obj, name, () => Number.isInteger(obj));
+    if (name === 'real') return obj;
+    if (name === 'imag') return 0;
+  }
+  if (typeof obj === 'bigint' || typeof obj === 'boolean') {
+    if (name === 'real' || name === 'numerator') return asBigInt(obj)!;
+    if (name === 'bit_length') return method(obj, name, () => BigInt(asBigInt(obj)!.toString(2).replace('-', '').replace(/^0$/, '').length));
+  }
+  return undefined;
+}
+
+function tupleAttr(t: PyTuple, name: string): PyValue | undefined {
+  switch (name) {
+    case 'count': return method(t, name, ([x], _k, ctx) => BigInt(t.items.filter((v) => equals(v, x, ctx)).length));
+    case 'index': return method(t, name, ([x], _k, ctx) => {
+      const i = t.items.findIndex((v) => equals(v, x, ctx));
+      if (i < 0) throw pyError('ValueError', 'tuple.index(x): x not in tuple');
+      return BigInt(i);
+    });
+  }
+  return undefined;
+}
+
+function listAttr(l: PyList, name: string, _ctx: CallContext): PyValue | undefined {
+  switch (name) {
+    case 'append': return method(l, name, ([x]) => (l.items.push(x), null));
+    case 'extend': return method(l, name, ([x], _k, ctx) => (l.items.push(...ctx.iterate(x)), null));
+    case 'insert': return method(l, name, ([i, x]) => {
+      let k = toInt(i, 'index');
+      if (k < 0) k = Math.max(0, k + l.items.length);
+      l.items.splice(k, 0, x);
+      return null;
+    });
+    case 'pop': return method(l, name, ([i]) => {
+      if (l.items.length === 0) throw pyError('IndexError', 'pop from empty list');
+      let k = i === undefined ? l.items.length - 1 : toInt(i, 'index');
+      if (k < 0) k += l.items.length;
+      if (k < 0 || k >= l.items.length) throw pyError('IndexError', 'pop index out of range');
+      return l.items.splice(k, 1)[0];
+    });
+    case 'remove': return method(l, name, ([x], _k, ctx) => {
+      const k = l.items.findIndex((v) => equals(v, x, ctx));
+      if (k < 0) throw pyError('ValueError', 'list.remove(x): x not in list');
+      l.items.splice(k, 1);
+      return null;
+    });
+    case 'index': return method(l, name, ([x], _k, ctx) => {
+      const k = l.items.findIndex((v) => equals(v, x, ctx));
+      if (k < 0) throw pyError('ValueError', `${ctx.repr(x)} is not in list`);
+      return BigInt(k);
+    });
+    case 'count': return method(l, name, ([x], _k, ctx) => BigInt(l.items.filter((v) => equals(v, x, ctx)).length));
+    case 'reverse': return method(l, name, () => (l.items.reverse(), null));
+    case 'sort': return method(l, name, (args, kw, ctx) => {
+      const a = bind('sort', args, kw, ['key?', 'reverse?']);
+      l.items = sortValues(l.items, a.key ?? null, ctx.truthy(a.reverse ?? false), ctx);
+      return null;
+    });
+    case 'copy': return method(l, name, () => new PyList(l.items.slice()));
+    case 'clear': return method(l, name, () => ((l.items.length = 0), null));
+  }
+  return undefined;
+}
+
+function dictAttr(d: PyDict, name: string, ctx: CallContext): PyValue | undefined {
+  switch (name) {
+    case 'keys': return method(d, name, () => new PyList([...d.entries.values()].map(([k]) => k)));
+    case 'values': return method(d, name, () => new PyList([...d.entries.values()].map(([, v]) => v)));
+    case 'items': return method(d, name, () => new PyList([...d.entries.values()].map(([k, v]) => new PyTuple([k, v]))));
+    case 'get': return method(d, name, ([k, dflt]) => d.entries.get(hashKey(k, ctx))?.[1] ?? dflt ?? null);
+    case 'setdefault': return method(d, name, ([k, dflt]) => {
+      const h = hashKey(k, ctx);
+      if (!d.entries.has(h)) d.entries.set(h, [k, dflt ?? null]);
+      return d.entries.get(h)![1];
+    });
+    case 'pop': return method(d, name, ([k, dflt]) => {
+      const h = hashKey(k, ctx);
+      const hit = d.entries.get(h);
+      if (!hit) {
+        if (dflt !== undefined) return dflt;
+        throw pyError('KeyError', ctx.repr(k));
+      }
+      d.entries.delete(h);
+      return hit[1];
+    });
+    case 'update': return method(d, name, ([other], kw) => {
+      if (other instanceof PyDict) for (const [h, kv] of other.entries) d.entries.set(h, kv);
+      else if (other !== undefined) for (const p of ctx.iterate(other)) {
+        const [k, v] = ctx.iterate(p);
+        d.entries.set(hashKey(k, ctx), [k, v]);
+      }
+      for (const [k, v] of kw) d.entries.set(hashKey(k, ctx), [k, v]);
+      return null;
+    });
+    case 'copy': return method(d, name, () => {
+      const c = new PyDict(d.defaultFactory);
+      for (const [h, kv] of d.entries) c.entries.set(h, kv);
+      return c;
+    });
+    case 'clear': return method(d, name, () => (d.entries.clear(), null));
+  }
+  return undefined;
+}
+
+function setAttr(s: PySet, name: string, ctx: CallContext): PyValue | undefined {
+  switch (name) {
+    case 'add': return method(s, name, ([x]) => (s.entries.set(hashKey(x, ctx), x), null));
+    case 'discard': case 'remove': return method(s, name, ([x]) => {
+      if (!s.entries.delete(hashKey(x, ctx)) && name === 'remove') throw pyError('KeyError', ctx.repr(x));
+      return null;
+    });
+    case 'update': return method(s, name, ([x]) => {
+      for (const v of ctx.iterate(x)) s.entries.set(hashKey(v, ctx), v);
+      return null;
+    });
+  }
+  return undefined;
+}
+
+function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined {
+  const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => method(s, name, (a, k) => f(a, k));
+  switch (name) {
+    case 'join': return m(([it]) => ctx.iterate(it).map((x) => {
+      if (typeof x !== 'string') throw pyError('TypeError', `sequence item 0: expected str instance, ${typeNameOf(x)} found`);
+      return x;
+    }).join(s));
+    case 'split': return m(([sep, maxsplit]) => {
+      const parts = sep === undefined || sep === null ? s.trim().split(/\s+/).filter((x) => x) : s.split(toStr(sep, 'sep'));
+      if (maxsplit !== undefined && maxsplit !== null && Number(maxsplit) >= 0 && parts.length > Number(maxsplit) + 1) {
+        const k = Number(maxsplit);
+        const sepStr = sep === undefined || sep === null ? ' ' : String(sep);
+        return new PyList([...parts.slice(0, k), parts.slice(k).join(sepStr)]);
+      }
+      return new PyList(parts);
+    });
+    case 'strip': return m(([c]) => (c === undefined || c === null ? s.trim() : trimChars(s, String(c), true, true)));
+    case 'lstrip': return m(([c]) => (c === undefined || c === null ? s.trimStart() : trimChars(s, String(c), true, false)));
+    case 'rstrip': return m(([c]) => (c === undefined || c === null ? s.trimEnd() : trimChars(s, String(c), false, true)));
+    case 'upper': return m(() => s.toUpperCase());
+    case 'lower': return m(() => s.toLowerCase());
+    case 'replace': return m(([a, b]) => s.split(toStr(a, 'old')).join(toStr(b, 'new')));
+    case 'startswith': return m(([p]) => (p instanceof PyTuple ? p.items.some((x) => s.startsWith(String(x))) : s.startsWith(toStr(p, 'prefix'))));
+    case 'endswith': return m(([p]) => (p instanceof PyTuple ? p.items.some((x) => s.endsWith(String(x))) : s.endsWith(toStr(p, 'suffix'))));
+    case 'format': return m((args, kw) => formatMethod(s, args, kw, ctx));
+    case 'find': return m(([x]) => BigInt(s.indexOf(toStr(x, 'sub'))));
+    case 'count': return m(([x]) => BigInt(s.split(toStr(x, 'sub')).length - 1));
+    case 'isdigit': return m(() => /^\d+$/.test(s));
+    case 'center': return m(([w, f]) => {
+      const width = toInt(w, 'width'), fill = f === undefined ? ' ' : String(f);
+      const total = Math.max(0, width - s.length), left = Math.floor(total / 2) + (total % 2 && width % 2 ? 1 : 0);
+      return fill.repeat(left) + s + fill.repeat(total - left);
+    });
+    case 'ljust': return m(([w, f]) => s.padEnd(toInt(w, 'width'), f === undefined ? ' ' : String(f)));
+    case 'rjust': return m(([w, f]) => s.padStart(toInt(w, 'width'), f === undefined ? ' ' : String(f)));
+    case 'zfill': return m(([w]) => s.padStart(toInt(w, 'width'), '0'));
+    case 'title': return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
+  }
+  return undefined;
+}
+
+function trimChars(s: string, chars: string, left: boolean, right: boolean): string {
+  let a = 0, b = s.length;
+  while (left && a < b && chars.includes(s[a])) a++;
+  while (right && b > a && chars.includes(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+function formatMethod(s: string, args: PyValue[], kw: Kwargs, ctx: CallContext): string {
+  let auto = 0;
+  return s.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::([^{}]*))?\}/g, (m, field: string | undefined, conv, spec) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    const path = (field ?? '').split('.');
+    const head = path[0];
+    let v: PyValue = head === '' ? args[auto++] : /^\d+$/.test(head) ? args[Number(head)] : kw.get(head) ?? null;
+    if (v === undefined) throw pyError('IndexError', `Replacement index ${auto - 1} out of range for positional args tuple`);
+    for (const attr of path.slice(1)) v = ctx.getAttr(v, attr);
+    const text = conv === 'r' ? ctx.repr(v) : conv === 's' ? ctx.str(v) : null;
+    return text !== null ? formatValue(text, spec ?? '', ctx) : formatValue(v, spec ?? '', ctx);
+  });
+}
+
+// ---------- standard-library modules ----------
+
+export function stdlibModule(name: string): PyModule | undefined {
+  switch (name) {
+    case 'math': return mathModule();
+    case 'itertools': return itertoolsModule();
+    case 'functools': return functoolsModule();
+    case 'collections': return collectionsModule();
+    case 'typing': return typingModule();
+    case 'warnings': return warningsModule();
+    case 'copy': return copyModule();
+  }
+  return undefined;
+}
+
+function module(name: string, entries: Record<string, PyValue | NativeFn>): PyModule {
+  const m = new PyModule(name);
+  for (const [k, v] of Object.entries(entries)) m.dict.set(k, typeof v === 'function' ? fn(k, v) : v);
+  return m;
+}
+
+function mathModule(): PyModule {
+  const num = (v: PyValue, ctx: CallContext) => {
+    const n = asNumber(v);
+    if (n !== undefined) return n;
+    return pyFloat(v, ctx);
+  };
+  const f1 = (f: (x: number) => number, name: string) => ([x]: PyValue[], _k: Kwargs, ctx: CallContext) => {
+    const n = num(x, ctx);
+    const r = f(n);
+    if (Number.isNaN(r) && !Number.isNaN(n)) throw pyError('ValueError', 'math domain error');
+    void name;
+    return r;
+  };
+  return module('math', {
+    pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, tau: 2 * Math.PI,
+    sqrt: f1(Math.sqrt, 'sqrt'), exp: f1(Math.exp, 'exp'), log: ([x, base], _k, ctx) => {
+      const n = num(x, ctx);
+      if (n <= 0) throw pyError('ValueError', 'math domain error');
+      return base === undefined ? Math.log(n) : Math.log(n) / Math.log(num(base, ctx));
+    },
+    log2: f1(Math.log2, 'log2'), log10: f1(Math.log10, 'log10'), sin: f1(Math.sin, 'sin'), cos: f1(Math.cos, 'cos'),
+    tanh: f1(Math.tanh, 'tanh'), fabs: f1(Math.abs, 'fabs'), pow: ([x, y], _k, ctx) => num(x, ctx) ** num(y, ctx),
+    floor: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.floor(num(x, ctx)))),
+    ceil: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.ceil(num(x, ctx)))),
+    isnan: ([x], _k, ctx) => Number.isNaN(num(x, ctx)), isinf: ([x], _k, ctx) => Math.abs(num(x, ctx)) === Infinity,
+    isfinite: ([x], _k, ctx) => Number.isFinite(num(x, ctx)),
+    prod: ([it], _k, ctx) => ctx.iterate(it).reduce<PyValue>((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a * b : num(a, ctx) * num(b, ctx)), 1n),
+    gcd: ([a, b]) => {
+      let x = asBigInt(a)!, y = asBigInt(b)!;
+      x = x < 0n ? -x : x;
+      y = y < 0n ? -y : y;
+      while (y) [x, y] = [y, x % y];
+      return x;
+    },
+  });
+}
+
+function itertoolsModule(): PyModule {
+  return module('itertools', {
+    zip_longest: (args, kw, ctx) => {
+      const lists = args.map((x) => ctx.iterate(x));
+      const fill = kw.get('fillvalue') ?? null;
+      const n = Math.max(0, ...lists.map((l) => l.length));
+      return listIterator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => (i < l.length ? l[i] : fill)))), 'itertools.zip_longest');
+    },
+    chain: (args, _kw, ctx) => listIterator(args.flatMap((x) => ctx.iterate(x)), 'itertools.chain'),
+    product: (args, kw, ctx) => {
+      const repeat = kw.has('repeat') ? toInt(kw.get('repeat'), 'repeat') : 1;
+      let pools = args.map((x) => ctx.iterate(x));
+      pools = Array.from({ length: repeat }, () => pools).flat();
+      let out: PyValue[][] = [[]];
+      for (const p of pools) out = out.flatMap((prefix) => p.map((x) => [...prefix, x]));
+      return listIterator(out.map((t) => new PyTuple(t)), 'itertools.product');
+    },
+    accumulate: ([it], _kw, ctx) => {
+      const items = ctx.iterate(it);
+      const out: PyValue[] = [];
+      let acc: PyValue | undefined;
+      for (const x of items) {
+        acc = acc === undefined ? x : (ctx as unknown as { binary(op: string, a: PyValue, b: PyValue): PyValue }).binary('+', acc, x);
+        out.push(acc);
+      }
+      return listIterator(out, 'itertools.accumulate');
+    },
+    combinations: ([it, r], _kw, ctx) => {
+      const items = ctx.iterate(it), k = toInt(r, 'r');
+      const out: PyValue[] = [];
+      const rec = (start: number, acc: PyValue[]) => {
+        if (acc.length === k) return void out.push(new PyTuple(acc));
+        for (let i = start; i < items.length; i++) rec(i + 1, [...acc, items[i]]);
+      };
+      rec(0, []);
+      return listIterator(out, 'itertools.combinations');
+    },
+    repeat: ([x, n]) => listIterator(Array.from({ length: n === undefined ? 0 : toInt(n, 'times') }, () => x), 'itertools.repeat'),
+    islice: (args, _kw, ctx) => {
+      const items = ctx.iterate(args[0]);
+      const [start, stop, step] = args.length === 2 ? [0, args[1], 1] : [args[1] ?? 0n, args[2], args[3] ?? 1n];
+      const s = Number(start), e = stop === null ? items.length : Number(stop), st = Number(step ?? 1n);
+      const out: PyValue[] = [];
+      for (let i = s; i < Math.min(e, items.length); i += st) out.push(items[i]);
+      return listIterator(out, 'itertools.islice');
+    },
+  });
+}
+
+function functoolsModule(): PyModule {
+  return module('functools', {
+    reduce: ([f, it, init], _kw, ctx) => {
+      const items = ctx.iterate(it);
+      let acc = init === undefined ? items.shift() : init;
+      if (acc === undefined) throw pyError('TypeError', 'reduce() of empty iterable with no initial value');
+      for (const x of items) acc = ctx.call(f, [acc, x]);
+      return acc;
+    },
+    partial: ([f, ...bound], boundKw) => fn('partial', (args, kw, ctx) => ctx.call(f, [...bound, ...args], new Map([...boundKw, ...kw]))),
+  });
+}
+
+function collectionsModule(): PyModule {
+  return module('collections', {
+    defaultdict: ([factory]) => new PyDict(factory ?? null),
+    OrderedDict: dictFrom,
+    Counter: ([it], _kw, ctx) => {
+      const d = new PyDict();
+      for (const x of it === undefined ? [] : ctx.iterate(it)) {
+        const h = hashKey(x, ctx);
+        d.entries.set(h, [x, ((d.entries.get(h)?.[1] as bigint) ?? 0n) + 1n]);
+      }
+      return d;
+    },
+  });
+}
+
+function typingModule(): PyModule {
+  const any = new PyClass('Any', []);
+  const m = new PyModule('typing');
+  for (const n of ['Any', 'List', 'Tuple', 'Dict', 'Optional', 'Union', 'Callable', 'Sequence', 'Iterable', 'Set']) m.dict.set(n, any);
+  return m;
+}
+
+function warningsModule(): PyModule {
+  return module('warnings', {
+    warn: ([msg], _kw, ctx) => {
+      ctx.warn(ctx.str(msg));
+      return null;
+    },
+    filterwarnings: () => null,
+    simplefilter: () => null,
+  });
+}
+
+function copyModule(): PyModule {
+  const copy = (v: PyValue, ctx: CallContext, deep: boolean): PyValue => {
+    if (v instanceof PyList) return new PyList(deep ? v.items.map((x) => copy(x, ctx, deep)) : v.items.slice());
+    if (v instanceof PyDict) {
+      const d = new PyDict(v.defaultFactory);
+      for (const [h, [k, x]] of v.entries) d.entries.set(h, [k, deep ? copy(x, ctx, deep) : x]);
+      return d;
+    }
+    if (v instanceof PyObj) {
+      const clone = (v as PyObj & { copy?: () => PyValue }).copy;
+      if (clone) return clone.call(v);
+    }
+    return v;
+  };
+  return module('copy', {
+    copy: ([v], _kw, ctx) => copy(v, ctx, false),
+    deepcopy: ([v], _kw, ctx) => copy(v, ctx, true),
+  });
+}
+
+export { formatPyFloat, listIterator, pyFloat, pyInt, toIndex };

@@ -1,0 +1,1146 @@
+// The tree-walking evaluator: one `switch` over statements and one over
+// expressions. Every error that escapes a node gets that node's span, so the
+// innermost node wins, which is the line Python's traceback would show.
+
+import type * as A from './ast';
+import { EngineError } from '../engine/errors';
+import { EXCEPTION_CLASSES, isExceptionClass, makeException, pyError } from './exceptions';
+import {
+  builtinBinary, builtinEquals, builtinOrder, equals, hashKey, repr as reprValue, str as strValue, truthy as truthyValue,
+  unsupportedOperand,
+} from './protocols';
+import { Scope } from './scope';
+import {
+  CallContext, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
+  PyIterator, PyList, PyModule, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
+} from './values';
+import { builtinAttr, formatPercent, formatValue } from './builtins';
+
+class BreakSignal {}
+class ContinueSignal {}
+class ReturnSignal {
+  constructor(readonly value: PyValue) {}
+}
+
+export interface Limits {
+  maxSteps: number;
+  maxDepth: number;
+}
+
+export type ModuleLoader = (name: string, interp: Interpreter) => PyModule | undefined;
+
+export class Interpreter implements CallContext {
+  stdout = '';
+  readonly warnings: string[] = [];
+  private steps = 0;
+  private depth = 0;
+  /** Line currently executing, for errors raised outside any node (budget). */
+  private currentSpan: A.Span | undefined;
+  readonly modules = new Map<string, PyModule>();
+  /** The class whose body defines the running function (for zero-arg super()). */
+  private classStack: (PyClass | null)[] = [];
+
+  constructor(
+    readonly builtins: Map<string, PyValue>,
+    readonly loadModule: ModuleLoader,
+    readonly limits: Limits,
+  ) {}
+
+  // ---------------- CallContext ----------------
+
+  print(text: string): void {
+    this.stdout += text;
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  repr(v: PyValue): string {
+    return reprValue(v, this);
+  }
+
+  str(v: PyValue): string {
+    return strValue(v, this);
+  }
+
+  truthy(v: PyValue): boolean {
+    return truthyValue(v, this);
+  }
+
+  // ---------------- statements ----------------
+
+  tick(span: A.Span): void {
+    this.currentSpan = span;
+    if (++this.steps > this.limits.maxSteps) {
+      throw pyError(
+        'TimeoutError',
+        `Mask Lens stopped after ${this.limits.maxSteps} steps: is there an infinite loop?`,
+        span,
+      );
+    }
+  }
+
+  execBlock(body: readonly A.Stmt[], scope: Scope): void {
+    for (const s of body) this.exec(s, scope);
+  }
+
+  exec(s: A.Stmt, scope: Scope): void {
+    this.tick(s.span);
+    try {
+      this.execInner(s, scope);
+    } catch (e) {
+      throw this.locate(e, s.span);
+    }
+  }
+
+  private execInner(s: A.Stmt, scope: Scope): void {
+    switch (s.kind) {
+      case 'Expr':
+        this.eval(s.value, scope);
+        return;
+      case 'Assign': {
+        const v = this.eval(s.value, scope);
+        for (const t of s.targets) this.assign(t, v, scope);
+        return;
+      }
+      case 'AugAssign': {
+        const op = s.op;
+        if (s.target.kind === 'Name') {
+          const cur = this.lookupName(s.target, scope);
+          scope.assign(s.target.id, this.inplaceBinary(op, cur, this.eval(s.value, scope)));
+        } else if (s.target.kind === 'Attribute') {
+          const obj = this.eval(s.target.value, scope);
+          const cur = this.getAttr(obj, s.target.attr);
+          this.setAttr(obj, s.target.attr, this.inplaceBinary(op, cur, this.eval(s.value, scope)));
+        } else if (s.target.kind === 'Subscript') {
+          const obj = this.eval(s.target.value, scope);
+          const key = this.eval(s.target.index, scope);
+          const cur = this.getItem(obj, key);
+          this.setItem(obj, key, this.inplaceBinary(op, cur, this.eval(s.value, scope)));
+        } else {
+          throw pyError('SyntaxError', "'tuple' is an illegal expression for augmented assignment");
+        }
+        return;
+      }
+      case 'AnnAssign':
+        if (s.value) this.assign(s.target, this.eval(s.value, scope), scope);
+        return;
+      case 'FunctionDef': {
+        let fn: PyValue = this.makeFunction(s, scope, s.name);
+        for (const d of [...s.decorators].reverse()) fn = this.call(this.eval(d, scope), [fn]);
+        scope.assign(s.name, fn);
+        return;
+      }
+      case 'ClassDef':
+        this.defineClass(s, scope);
+        return;
+      case 'Return':
+        throw new ReturnSignal(s.value ? this.eval(s.value, scope) : null);
+      case 'If':
+        if (this.truthy(this.eval(s.test, scope))) this.execBlock(s.body, scope);
+        else this.execBlock(s.orelse, scope);
+        return;
+      case 'For': {
+        const iter = this.eval(s.iter, scope);
+        let broke = false;
+        const loopBody = (item: PyValue) => {
+          this.assign(s.target, item, scope);
+          try {
+            this.execBlock(s.body, scope);
+          } catch (e) {
+            if (e instanceof BreakSignal) return false;
+            if (!(e instanceof ContinueSignal)) throw e;
+          }
+          return true;
+        };
+        if (iter instanceof PyIterator) {
+          for (;;) {
+            this.tick(s.span);
+            const r = iter.next();
+            if (r.done) break;
+            if (!loopBody(r.value ?? null)) {
+              broke = true;
+              break;
+            }
+          }
+        } else {
+          for (const item of this.iterate(iter)) {
+            this.tick(s.span);
+            if (!loopBody(item)) {
+              broke = true;
+              break;
+            }
+          }
+        }
+        if (!broke) this.execBlock(s.orelse, scope);
+        return;
+      }
+      case 'While': {
+        let broke = false;
+        while (this.truthy(this.eval(s.test, scope))) {
+          this.tick(s.span);
+          try {
+            this.execBlock(s.body, scope);
+          } catch (e) {
+            if (e instanceof BreakSignal) {
+              broke = true;
+              break;
+            }
+            if (!(e instanceof ContinueSignal)) throw e;
+          }
+        }
+        if (!broke) this.execBlock(s.orelse, scope);
+        return;
+      }
+      case 'Break':
+        throw new BreakSignal();
+      case 'Continue':
+        throw new ContinueSignal();
+      case 'Pass':
+        return;
+      case 'Import':
+        for (const a of s.names) {
+          const mod = this.importModule(a.name);
+          if (a.asname) scope.assign(a.asname, mod);
+          else {
+            const top = a.name.split('.')[0];
+            scope.assign(top, this.importModule(top));
+          }
+        }
+        return;
+      case 'ImportFrom': {
+        const mod = this.importModule(s.module);
+        for (const a of s.names) {
+          if (a.name === '*') {
+            for (const [k, v] of mod.dict) if (!k.startsWith('_')) scope.assign(k, v);
+            continue;
+          }
+          let v = mod.dict.get(a.name);
+          if (v === undefined) {
+            const sub = this.tryImport(`${s.module}.${a.name}`);
+            if (sub) v = sub;
+          }
+          if (v === undefined) {
+            throw pyError('ImportError', `cannot import name '${a.name}' from '${s.module}'`);
+          }
+          scope.assign(a.asname ?? a.name, v);
+        }
+        return;
+      }
+      case 'Try':
+        this.execTry(s, scope);
+        return;
+      case 'Raise': {
+        if (!s.exc) {
+          throw pyError('RuntimeError', 'No active exception to reraise');
+        }
+        let exc = this.eval(s.exc, scope);
+        if (exc instanceof PyClass) exc = this.call(exc, []);
+        if (!(exc instanceof PyInstance) || !isExceptionClass(exc.cls)) {
+          throw pyError('TypeError', 'exceptions must derive from BaseException');
+        }
+        throw new PyException(exc, s.span);
+      }
+      case 'With': {
+        const exits: PyValue[] = [];
+        try {
+          for (const item of s.items) {
+            const ctxMgr = this.eval(item.context, scope);
+            const enter = this.getAttrOrUndefined(ctxMgr, '__enter__');
+            const v = enter !== undefined ? this.call(enter, []) : ctxMgr;
+            const exit = this.getAttrOrUndefined(ctxMgr, '__exit__');
+            if (exit !== undefined) exits.push(exit);
+            if (item.target) this.assign(item.target, v, scope);
+          }
+          this.execBlock(s.body, scope);
+        } finally {
+          for (const exit of exits.reverse()) this.call(exit, [null, null, null]);
+        }
+        return;
+      }
+      case 'Assert':
+        if (!this.truthy(this.eval(s.test, scope))) {
+          const msg = s.msg ? this.str(this.eval(s.msg, scope)) : '';
+          throw pyError('AssertionError', msg);
+        }
+        return;
+      case 'Delete':
+        for (const t of s.targets) this.deleteTarget(t, scope);
+        return;
+      case 'Global':
+        s.names.forEach((n) => scope.globalNames.add(n));
+        return;
+      case 'Nonlocal':
+        s.names.forEach((n) => scope.nonlocalNames.add(n));
+        return;
+      case 'SyntaxError':
+        throw pyError('SyntaxError', s.message, s.span);
+    }
+  }
+
+  private execTry(s: A.Try, scope: Scope): void {
+    try {
+      try {
+        this.execBlock(s.body, scope);
+      } catch (e) {
+        const exc = this.asPyException(e);
+        if (!exc) throw e;
+        for (const h of s.handlers) {
+          if (h.type) {
+            const t = this.eval(h.type, scope);
+            const classes = t instanceof PyTuple ? t.items : [t];
+            if (!classes.some((c) => c instanceof PyClass && exc.instance.cls.isSubclassOf(c))) continue;
+          }
+          if (h.name) scope.assign(h.name, exc.instance);
+          this.execBlock(h.body, scope);
+          return;
+        }
+        throw exc;
+      }
+      this.execBlock(s.orelse, scope);
+    } finally {
+      this.execBlock(s.finalbody, scope);
+    }
+  }
+
+  /** Engine and JS failures become Python exceptions. */
+  asPyException(e: unknown): PyException | null {
+    if (e instanceof PyException) return e;
+    if (e instanceof EngineError) {
+      const err = pyError(e.pyType, e.message);
+      return err;
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      return pyError('RecursionError', 'maximum recursion depth exceeded');
+    }
+    return null;
+  }
+
+  /** Give an error the span of the innermost node it escaped. */
+  locate(e: unknown, span: A.Span): unknown {
+    if (e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) return e;
+    const exc = this.asPyException(e);
+    if (exc) {
+      if (!exc.span) exc.span = span;
+      return exc;
+    }
+    return e;
+  }
+
+  private makeFunction(def: A.FunctionDef | A.Lambda, scope: Scope, name: string): PyFunction {
+    const defaults = new Map<string, PyValue>();
+    const p = def.params;
+    for (const param of [...p.posonly, ...p.args, ...p.kwonly]) {
+      if (param.default) defaults.set(param.name, this.eval(param.default, scope));
+    }
+    const fn = new PyFunction(name, def, scope, defaults);
+    fn.definingClass = this.classStack[this.classStack.length - 1] ?? null;
+    return fn;
+  }
+
+  private defineClass(s: A.ClassDef, scope: Scope): void {
+    const bases = s.bases.map((b) => this.eval(b, scope));
+    const baseClasses = bases.map((b) => {
+      if (!(b instanceof PyClass)) throw pyError('TypeError', `bases must be types`);
+      return b;
+    });
+    const cls = new PyClass(s.name, baseClasses, s.name);
+    const body = new Scope(scope, 'class');
+    this.classStack.push(cls);
+    try {
+      this.execBlock(s.body, body);
+    } finally {
+      this.classStack.pop();
+    }
+    for (const [k, v] of body.vars) cls.dict.set(k, v);
+    let out: PyValue = cls;
+    for (const d of [...s.decorators].reverse()) out = this.call(this.eval(d, scope), [out]);
+    scope.assign(s.name, out);
+  }
+
+  // ---------------- assignment ----------------
+
+  assign(t: A.Target, v: PyValue, scope: Scope): void {
+    switch (t.kind) {
+      case 'Name':
+        scope.assign(t.id, v);
+        return;
+      case 'Attribute':
+        this.setAttr(this.eval(t.value, scope), t.attr, v);
+        return;
+      case 'Subscript':
+        this.setItem(this.eval(t.value, scope), this.eval(t.index, scope), v);
+        return;
+      case 'Tuple':
+      case 'List': {
+        const items = this.iterate(v);
+        const star = t.elts.findIndex((e) => e.kind === 'Starred');
+        if (star < 0) {
+          if (items.length !== t.elts.length) {
+            if (items.length > t.elts.length) throw pyError('ValueError', `too many values to unpack (expected ${t.elts.length})`);
+            throw pyError('ValueError', `not enough values to unpack (expected ${t.elts.length}, got ${items.length})`);
+          }
+          t.elts.forEach((e, i) => this.assign(e, items[i], scope));
+          return;
+        }
+        const after = t.elts.length - star - 1;
+        if (items.length < t.elts.length - 1) {
+          throw pyError('ValueError', `not enough values to unpack (expected at least ${t.elts.length - 1}, got ${items.length})`);
+        }
+        t.elts.slice(0, star).forEach((e, i) => this.assign(e, items[i], scope));
+        this.assign((t.elts[star] as A.Starred).value, new PyList(items.slice(star, items.length - after)), scope);
+        t.elts.slice(star + 1).forEach((e, i) => this.assign(e, items[items.length - after + i], scope));
+        return;
+      }
+      case 'Starred':
+        throw pyError('SyntaxError', 'starred assignment target must be in a list or tuple');
+      default:
+        throw pyError('SyntaxError', 'cannot assign to expression');
+    }
+  }
+
+  private deleteTarget(t: A.Target, scope: Scope): void {
+    if (t.kind === 'Name') {
+      const target = scope.target(t.id);
+      if (!target.vars.delete(t.id)) throw pyError('NameError', `name '${t.id}' is not defined`);
+    } else if (t.kind === 'Subscript') {
+      const obj = this.eval(t.value, scope);
+      const key = this.eval(t.index, scope);
+      if (obj instanceof PyList) {
+        const i = this.listIndex(obj, key);
+        obj.items.splice(i, 1);
+      } else if (obj instanceof PyDict) {
+        if (!obj.entries.delete(hashKey(key, this))) throw pyError('KeyError', this.repr(key));
+      } else throw pyError('TypeError', `'${typeNameOf(obj)}' object doesn't support item deletion`);
+    } else if (t.kind === 'Attribute') {
+      const obj = this.eval(t.value, scope);
+      if (obj instanceof PyInstance) obj.dict.delete(t.attr);
+    } else if (t.kind === 'Tuple' || t.kind === 'List') {
+      t.elts.forEach((e) => this.deleteTarget(e, scope));
+    }
+  }
+
+  // ---------------- expressions ----------------
+
+  eval(e: A.Expr, scope: Scope): PyValue {
+    try {
+      return this.evalInner(e, scope);
+    } catch (err) {
+      throw this.locate(err, e.span);
+    }
+  }
+
+  private lookupName(e: A.Name, scope: Scope): PyValue {
+    const v = scope.lookup(e.id);
+    if (v !== undefined) return v;
+    const b = this.builtins.get(e.id);
+    if (b !== undefined) return b;
+    throw pyError('NameError', `name '${e.id}' is not defined`);
+  }
+
+  private evalInner(e: A.Expr, scope: Scope): PyValue {
+    switch (e.kind) {
+      case 'Name':
+        return this.lookupName(e, scope);
+      case 'Constant': {
+        const c = e.value;
+        switch (c.type) {
+          case 'int': return c.value;
+          case 'float': return c.value;
+          case 'str': return c.value;
+          case 'bytes': return c.value;
+          case 'bool': return c.value;
+          case 'None': return null;
+          case 'Ellipsis': return PyEllipsis.instance;
+          case 'complex': throw pyError('NotImplementedError', 'Mask Lens does not support complex numbers');
+        }
+        return null;
+      }
+      case 'FString':
+        return this.evalFString(e, scope);
+      case 'BinOp': {
+        const l = this.eval(e.left, scope);
+        const r = this.eval(e.right, scope);
+        return this.binary(e.op, l, r);
+      }
+      case 'UnaryOp': {
+        const v = this.eval(e.operand, scope);
+        return this.unary(e.op, v);
+      }
+      case 'BoolOp': {
+        let v: PyValue = null;
+        for (const x of e.values) {
+          v = this.eval(x, scope);
+          if (e.op === 'and' ? !this.truthy(v) : this.truthy(v)) return v;
+        }
+        return v;
+      }
+      case 'Compare': {
+        let left = this.eval(e.left, scope);
+        let result: PyValue = true;
+        for (let i = 0; i < e.ops.length; i++) {
+          const right = this.eval(e.comparators[i], scope);
+          result = this.compare(e.ops[i], left, right);
+          if (e.ops.length > 1 && !this.truthy(result)) return result;
+          left = right;
+        }
+        return result;
+      }
+      case 'Call':
+        return this.evalCall(e, scope);
+      case 'Attribute':
+        return this.getAttr(this.eval(e.value, scope), e.attr);
+      case 'Subscript':
+        return this.getItem(this.eval(e.value, scope), this.eval(e.index, scope));
+      case 'Slice':
+        return new PySlice(
+          e.lower ? this.eval(e.lower, scope) : null,
+          e.upper ? this.eval(e.upper, scope) : null,
+          e.step ? this.eval(e.step, scope) : null,
+        );
+      case 'List':
+        return new PyList(this.evalElements(e.elts, scope));
+      case 'Tuple':
+        return new PyTuple(this.evalElements(e.elts, scope));
+      case 'Set': {
+        const s = new PySet();
+        for (const v of this.evalElements(e.elts, scope)) s.entries.set(hashKey(v, this), v);
+        return s;
+      }
+      case 'Dict': {
+        const d = new PyDict();
+        e.keys.forEach((k, i) => {
+          if (k === null) {
+            const other = this.eval(e.values[i], scope);
+            if (other instanceof PyDict) for (const [h, kv] of other.entries) d.entries.set(h, kv);
+            return;
+          }
+          const key = this.eval(k, scope);
+          d.entries.set(hashKey(key, this), [key, this.eval(e.values[i], scope)]);
+        });
+        return d;
+      }
+      case 'ListComp': {
+        const out: PyValue[] = [];
+        this.comprehend(e.generators, 0, new Scope(scope), (s) => out.push(this.eval(e.elt, s)));
+        if (e.set) {
+          const set = new PySet();
+          for (const v of out) set.entries.set(hashKey(v, this), v);
+          return set;
+        }
+        return new PyList(out);
+      }
+      case 'GeneratorExp': {
+        const out: PyValue[] = [];
+        this.comprehend(e.generators, 0, new Scope(scope), (s) => out.push(this.eval(e.elt, s)));
+        let i = 0;
+        return new PyIterator(() => (i < out.length ? { done: false, value: out[i++] } : { done: true }), 'generator');
+      }
+      case 'DictComp': {
+        const d = new PyDict();
+        this.comprehend(e.generators, 0, new Scope(scope), (s) => {
+          const k = this.eval(e.key, s);
+          d.entries.set(hashKey(k, this), [k, this.eval(e.value, s)]);
+        });
+        return d;
+      }
+      case 'IfExp':
+        return this.truthy(this.eval(e.test, scope)) ? this.eval(e.body, scope) : this.eval(e.orelse, scope);
+      case 'Lambda':
+        return this.makeFunction(e, scope, '<lambda>');
+      case 'Starred':
+        throw pyError('SyntaxError', "can't use starred expression here");
+      case 'NamedExpr': {
+        const v = this.eval(e.value, scope);
+        scope.assign(e.target.id, v);
+        return v;
+      }
+    }
+  }
+
+  private evalElements(elts: readonly A.Expr[], scope: Scope): PyValue[] {
+    const out: PyValue[] = [];
+    for (const x of elts) {
+      if (x.kind === 'Starred') out.push(...this.iterate(this.eval(x.value, scope)));
+      else out.push(this.eval(x, scope));
+    }
+    return out;
+  }
+
+  private comprehend(gens: readonly A.Comprehension[], i: number, scope: Scope, emit: (s: Scope) => void): void {
+    if (i === gens.length) {
+      emit(scope);
+      return;
+    }
+    const g = gens[i];
+    const iterScope = i === 0 ? scope.enclosing! : scope;
+    for (const item of this.iterate(this.eval(g.iter, iterScope))) {
+      this.tick(g.span);
+      this.assign(g.target, item, scope);
+      if (g.ifs.every((c) => this.truthy(this.eval(c, scope)))) this.comprehend(gens, i + 1, scope, emit);
+    }
+  }
+
+  private evalFString(e: A.FString, scope: Scope): string {
+    let out = '';
+    for (const p of e.parts) {
+      if (typeof p === 'string') {
+        out += p;
+        continue;
+      }
+      const v = this.eval(p.expr, scope);
+      const spec = p.formatSpec ? this.evalFString(p.formatSpec, scope) : '';
+      let text: string;
+      if (p.conversion === 'r' || (p.debugText && !p.conversion && !spec)) text = this.repr(v);
+      else if (p.conversion === 's') text = this.str(v);
+      else text = formatValue(v, spec, this);
+      if (p.conversion && spec) text = formatValue(text, spec, this);
+      out += (p.debugText ?? '') + text;
+    }
+    return out;
+  }
+
+  private evalCall(e: A.Call, scope: Scope): PyValue {
+    const fn = this.eval(e.func, scope);
+    const args: PyValue[] = [];
+    for (const a of e.args) {
+      if (a.kind === 'Starred') {
+        if (a.double) {
+          continue;
+        }
+        args.push(...this.iterate(this.eval(a.value, scope)));
+      } else args.push(this.eval(a, scope));
+    }
+    const kwargs: Kwargs = new Map();
+    for (const k of e.keywords) {
+      const v = this.eval(k.value, scope);
+      if (k.name === null) {
+        if (!(v instanceof PyDict)) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeNameOf(v)}`);
+        for (const [key, val] of v.entries.values()) kwargs.set(String(key), val);
+      } else kwargs.set(k.name, v);
+    }
+    // zero-argument super() inside a method
+    if (fn === this.builtins.get('super') && args.length === 0) {
+      const frame = this.superFrame(scope);
+      if (frame) return new PySuper(frame.cls, frame.self);
+      throw pyError('RuntimeError', 'super(): no arguments');
+    }
+    return this.call(fn, args, kwargs);
+  }
+
+  private superFrame(scope: Scope): { cls: PyClass; self: PyValue } | null {
+    let s: Scope | null = scope;
+    while (s && s.kind !== 'module') {
+      const marker = s.vars.get('__class__');
+      if (marker instanceof PyClass) {
+        const self = s.vars.get('__self__');
+        return { cls: marker, self: self ?? null };
+      }
+      s = s.enclosing;
+    }
+    return null;
+  }
+
+  // ---------------- calls ----------------
+
+  call(fn: PyValue, args: PyValue[], kwargs: Kwargs = new Map()): PyValue {
+    if (fn instanceof PyBuiltin) return fn.fn(args, kwargs, this);
+    if (fn instanceof PyFunction) return this.callFunction(fn, args, kwargs);
+    if (fn instanceof PyBoundMethod) return this.call(fn.fn, [fn.self, ...args], kwargs);
+    if (fn instanceof PyClass) return this.instantiate(fn, args, kwargs);
+    if (fn instanceof PyInstance) {
+      const c = fn.cls.lookup('__call__');
+      if (c !== undefined) return this.call(c, [fn, ...args], kwargs);
+    }
+    if (fn instanceof PyObj) {
+      const r = fn.call(args, kwargs, this);
+      if (r !== undefined) return r;
+    }
+    throw pyError('TypeError', `'${typeNameOf(fn)}' object is not callable`);
+  }
+
+  private instantiate(cls: PyClass, args: PyValue[], kwargs: Kwargs): PyValue {
+    const factory = cls.lookup('__new__');
+    if (factory instanceof PyBuiltin) return factory.fn([cls, ...args], kwargs, this);
+    const inst = new PyInstance(cls);
+    if (isExceptionClass(cls)) {
+      inst.native.args = args;
+      inst.native.message = args.length === 1 ? this.str(args[0]) : args.length === 0 ? '' : this.repr(new PyTuple(args));
+    }
+    const init = cls.lookup('__init__');
+    if (init !== undefined) {
+      const r = this.call(init, [inst, ...args], kwargs);
+      if (r !== null) throw pyError('TypeError', `__init__() should return None, not '${typeNameOf(r)}'`);
+    } else if ((args.length || kwargs.size) && !isExceptionClass(cls)) {
+      throw pyError('TypeError', `${cls.name}() takes no arguments`);
+    }
+    return inst;
+  }
+
+  private callFunction(fn: PyFunction, args: PyValue[], kwargs: Kwargs): PyValue {
+    if (++this.depth > this.limits.maxDepth) {
+      this.depth = 0;
+      throw pyError('RecursionError', 'maximum recursion depth exceeded');
+    }
+    try {
+      const scope = new Scope(fn.closure);
+      this.bindParams(fn, args, kwargs, scope);
+      const cls = fn.definingClass;
+      if (cls) {
+        scope.vars.set('__class__', cls);
+        const p = fn.def.params;
+        const first = p.posonly[0] ?? p.args[0];
+        if (first) scope.vars.set('__self__', scope.vars.get(first.name) ?? null);
+      }
+      if (fn.def.kind === 'Lambda') return this.eval(fn.def.body, scope);
+      try {
+        this.execBlock(fn.def.body, scope);
+      } catch (e) {
+        if (e instanceof ReturnSignal) return e.value;
+        throw e;
+      }
+      return null;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private bindParams(fn: PyFunction, args: PyValue[], kwargs: Kwargs, scope: Scope): void {
+    const p = fn.def.params;
+    const positional = [...p.posonly, ...p.args];
+    const name = fn.name;
+    const bound = new Set<string>();
+    positional.forEach((param, i) => {
+      if (i < args.length) {
+        scope.vars.set(param.name, args[i]);
+        bound.add(param.name);
+      }
+    });
+    if (args.length > positional.length) {
+      if (!p.vararg) {
+        const given = args.length;
+        throw pyError(
+          'TypeError',
+          `${name}() takes ${positional.length} positional argument${positional.length === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
+        );
+      }
+    }
+    if (p.vararg) scope.vars.set(p.vararg.name, new PyTuple(args.slice(positional.length)));
+    const extra = new PyDict();
+    for (const [k, v] of kwargs) {
+      const param = [...p.args, ...p.kwonly].find((q) => q.name === k);
+      if (param) {
+        if (bound.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
+        scope.vars.set(k, v);
+        bound.add(k);
+      } else if (p.kwarg) {
+        extra.entries.set(hashKey(k, this), [k, v]);
+      } else {
+        throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
+      }
+    }
+    if (p.kwarg) scope.vars.set(p.kwarg.name, extra);
+    const missing: string[] = [];
+    for (const param of positional) {
+      if (bound.has(param.name)) continue;
+      if (fn.defaults.has(param.name)) scope.vars.set(param.name, fn.defaults.get(param.name)!);
+      else missing.push(param.name);
+    }
+    if (missing.length) {
+      const names = missing.map((m) => `'${m}'`);
+      const list = names.length === 1 ? names[0] : names.length === 2 ? `${names[0]} and ${names[1]}` : `${names.slice(0, -1).join(', ')}, and ${names[names.length - 1]}`;
+      throw pyError('TypeError', `${name}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${list}`);
+    }
+    const missingKw: string[] = [];
+    for (const param of p.kwonly) {
+      if (bound.has(param.name)) continue;
+      if (fn.defaults.has(param.name)) scope.vars.set(param.name, fn.defaults.get(param.name)!);
+      else missingKw.push(param.name);
+    }
+    if (missingKw.length) {
+      throw pyError('TypeError', `${name}() missing ${missingKw.length} required keyword-only argument${missingKw.length === 1 ? '' : 's'}: ${missingKw.map((m) => `'${m}'`).join(' and ')}`);
+    }
+  }
+
+  // ---------------- attributes ----------------
+
+  getAttrOrUndefined(obj: PyValue, name: string): PyValue | undefined {
+    if (obj instanceof PyInstance) {
+      if (obj.dict.has(name)) return obj.dict.get(name);
+      const v = obj.cls.lookup(name);
+      if (v !== undefined) return this.bindIfMethod(v, obj);
+      if (name === '__class__') return obj.cls;
+      if (name === '__dict__') {
+        const d = new PyDict();
+        for (const [k, x] of obj.dict) d.entries.set(hashKey(k, this), [k, x]);
+        return d;
+      }
+      if (name === 'args' && obj.native.args) return new PyTuple(obj.native.args as PyValue[]);
+      const getattr = obj.cls.lookup('__getattr__');
+      if (getattr !== undefined) return this.call(getattr, [obj, name]);
+      return undefined;
+    }
+    if (obj instanceof PyClass) {
+      if (name === '__name__') return obj.name;
+      if (name === '__mro__') return new PyTuple(obj.mro());
+      const v = obj.lookup(name);
+      return v;
+    }
+    if (obj instanceof PySuper) {
+      const mro = (obj.self instanceof PyInstance ? obj.self.cls : obj.cls).mro();
+      const start = mro.indexOf(obj.cls) + 1;
+      for (const c of mro.slice(start)) {
+        if (c.dict.has(name)) return this.bindIfMethod(c.dict.get(name)!, obj.self);
+      }
+      if (name === '__init__') return new PyBuiltin('__init__', () => null);
+      return undefined;
+    }
+    if (obj instanceof PyFunction && name === '__name__') return obj.name;
+    if (obj instanceof PyObj) {
+      const v = obj.getAttr(name, this);
+      if (v !== undefined) return v;
+    }
+    return builtinAttr(obj, name, this);
+  }
+
+  private bindIfMethod(v: PyValue, self: PyValue): PyValue {
+    if (v instanceof PyFunction || v instanceof PyBuiltin) return new PyBoundMethod(self, v);
+    if (v instanceof PyInstance && v.cls.name === 'staticmethod') return v.native.fn as PyValue;
+    if (v instanceof PyInstance && v.cls.name === 'property') return this.call(v.native.fn as PyValue, [self]);
+    return v;
+  }
+
+  getAttr(obj: PyValue, name: string): PyValue {
+    const v = this.getAttrOrUndefined(obj, name);
+    if (v !== undefined) return v;
+    if (obj instanceof PyModule) throw pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`);
+    if (obj instanceof PyClass) throw pyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
+    throw pyError('AttributeError', `'${typeNameOf(obj)}' object has no attribute '${name}'`);
+  }
+
+  setAttr(obj: PyValue, name: string, v: PyValue): void {
+    if (obj instanceof PyInstance) {
+      const setter = obj.cls.lookup('__setattr__');
+      if (setter instanceof PyBuiltin) {
+        setter.fn([obj, name, v], new Map(), this);
+        return;
+      }
+      obj.dict.set(name, v);
+      return;
+    }
+    if (obj instanceof PyClass) {
+      obj.dict.set(name, v);
+      return;
+    }
+    if (obj instanceof PyModule) {
+      obj.dict.set(name, v);
+      return;
+    }
+    if (obj instanceof PyObj && obj.setAttr(name, v, this)) return;
+    throw pyError('AttributeError', `'${typeNameOf(obj)}' object has no attribute '${name}'`);
+  }
+
+  // ---------------- operators ----------------
+
+  binary(op: A.BinaryOperator, l: PyValue, r: PyValue): PyValue {
+    if (l instanceof PyObj) {
+      const v = l.binaryOp(op, r, false, this);
+      if (v !== undefined) return v;
+    }
+    if (r instanceof PyObj) {
+      const v = r.binaryOp(op, l, true, this);
+      if (v !== undefined) return v;
+    }
+    const b = builtinBinary(op, l, r);
+    if (b !== undefined) return b;
+    if (op === '%' && typeof l === 'string') return formatPercent(l, r, this);
+    const dunder = BINARY_DUNDERS[op];
+    if (l instanceof PyInstance && dunder) {
+      const m = l.cls.lookup(dunder[0]);
+      if (m !== undefined) return this.call(m, [l, r]);
+    }
+    if (r instanceof PyInstance && dunder) {
+      const m = r.cls.lookup(dunder[1]);
+      if (m !== undefined) return this.call(m, [r, l]);
+    }
+    throw unsupportedOperand(op, l, r);
+  }
+
+  private inplaceBinary(op: A.BinaryOperator, l: PyValue, r: PyValue): PyValue {
+    if (l instanceof PyObj) {
+      const v = l.binaryOp(op + '=', r, false, this);
+      if (v !== undefined) return v;
+    }
+    if (l instanceof PyList && op === '+') {
+      l.items.push(...this.iterate(r));
+      return l;
+    }
+    return this.binary(op, l, r);
+  }
+
+  unary(op: A.UnaryOp['op'], v: PyValue): PyValue {
+    if (op === 'not') return !this.truthy(v);
+    if (v instanceof PyObj) {
+      const r = v.unaryOp(op, this);
+      if (r !== undefined) return r;
+    }
+    if (typeof v === 'boolean' || typeof v === 'bigint') {
+      const i = typeof v === 'boolean' ? (v ? 1n : 0n) : v;
+      if (op === '-') return -i;
+      if (op === '+') return i;
+      if (op === '~') return -i - 1n;
+    }
+    if (typeof v === 'number') {
+      if (op === '-') return -v;
+      if (op === '+') return v;
+    }
+    if (v instanceof PyInstance) {
+      const m = v.cls.lookup(op === '-' ? '__neg__' : op === '+' ? '__pos__' : '__invert__');
+      if (m !== undefined) return this.call(m, [v]);
+    }
+    throw pyError('TypeError', `bad operand type for unary ${op}: '${typeNameOf(v)}'`);
+  }
+
+  compare(op: A.CompareOperator, l: PyValue, r: PyValue): PyValue {
+    switch (op) {
+      case 'is': return l === r || (l === null && r === null);
+      case 'is not': return !(l === r);
+      case 'in': return this.contains(r, l);
+      case 'not in': return !this.contains(r, l);
+    }
+    if (l instanceof PyObj) {
+      const v = l.compare(op, r, false, this);
+      if (v !== undefined) return v;
+    }
+    if (r instanceof PyObj) {
+      const v = r.compare(REFLECTED[op], l, true, this);
+      if (v !== undefined) return v;
+    }
+    if (op === '==' || op === '!=') {
+      if (l instanceof PyInstance) {
+        const m = l.cls.lookup(op === '==' ? '__eq__' : '__ne__');
+        if (m !== undefined) return this.call(m, [l, r]);
+      }
+      const eq = builtinEquals(l, r, this) ?? l === r;
+      return op === '==' ? eq : !eq;
+    }
+    const o = builtinOrder(op, l, r, this);
+    if (o !== undefined) return o;
+    if (l instanceof PyInstance) {
+      const m = l.cls.lookup(ORDER_DUNDERS[op]);
+      if (m !== undefined) return this.call(m, [l, r]);
+    }
+    throw pyError('TypeError', `'${op}' not supported between instances of '${typeNameOf(l)}' and '${typeNameOf(r)}'`);
+  }
+
+  contains(container: PyValue, item: PyValue): boolean {
+    if (typeof container === 'string') {
+      if (typeof item !== 'string') throw pyError('TypeError', `'in <string>' requires string as left operand, not ${typeNameOf(item)}`);
+      return container.includes(item);
+    }
+    if (container instanceof PyDict) return container.entries.has(hashKey(item, this));
+    if (container instanceof PySet) return container.entries.has(hashKey(item, this));
+    if (container instanceof PyRange) {
+      if (typeof item !== 'bigint') return false;
+      const { start, stop, step } = container;
+      return step > 0n ? item >= start && item < stop && (item - start) % step === 0n : item <= start && item > stop && (start - item) % -step === 0n;
+    }
+    if (container instanceof PyInstance) {
+      const m = container.cls.lookup('__contains__');
+      if (m !== undefined) return this.truthy(this.call(m, [container, item]));
+    }
+    if (container instanceof PyObj) {
+      const c = container.compare('__contains__', item, false, this);
+      if (c !== undefined) return this.truthy(c);
+    }
+    return this.iterate(container).some((x) => equals(x, item, this));
+  }
+
+  // ---------------- items and iteration ----------------
+
+  listIndex(list: PyList | PyTuple, key: PyValue): number {
+    if (typeof key !== 'bigint' && typeof key !== 'boolean') {
+      throw pyError('TypeError', `${list instanceof PyList ? 'list' : 'tuple'} indices must be integers or slices, not ${typeNameOf(key)}`);
+    }
+    let i = Number(key);
+    if (i < 0) i += list.items.length;
+    if (i < 0 || i >= list.items.length) {
+      throw pyError('IndexError', `${list instanceof PyList ? 'list' : 'tuple'} index out of range`);
+    }
+    return i;
+  }
+
+  sliceIndices(s: PySlice, length: number): { start: number; stop: number; step: number } {
+    const toInt = (v: PyValue, what: string): number | null => {
+      if (v === null) return null;
+      if (typeof v === 'bigint' || typeof v === 'boolean') return Number(v);
+      if (v instanceof PyObj) {
+        const idx = this.getAttrOrUndefined(v, '__index__');
+        if (idx !== undefined) return Number(this.call(idx, []) as bigint);
+      }
+      throw pyError('TypeError', `slice indices must be integers or None or have an __index__ method${what ? '' : ''}`);
+    };
+    const step = toInt(s.step, 'step') ?? 1;
+    if (step === 0) throw pyError('ValueError', 'slice step cannot be zero');
+    let start = toInt(s.start, 'start'), stop = toInt(s.stop, 'stop');
+    if (step > 0) {
+      start = start === null ? 0 : start < 0 ? Math.max(0, start + length) : Math.min(start, length);
+      stop = stop === null ? length : stop < 0 ? Math.max(0, stop + length) : Math.min(stop, length);
+    } else {
+      start = start === null ? length - 1 : start < 0 ? Math.max(-1, start + length) : Math.min(start, length - 1);
+      stop = stop === null ? -1 : stop < 0 ? Math.max(-1, stop + length) : Math.min(stop, length - 1);
+    }
+    return { start, stop, step };
+  }
+
+  sliceItems<T>(items: readonly T[], s: PySlice): T[] {
+    const { start, stop, step } = this.sliceIndices(s, items.length);
+    const out: T[] = [];
+    if (step > 0) for (let i = start; i < stop; i += step) out.push(items[i]);
+    else for (let i = start; i > stop; i += step) out.push(items[i]);
+    return out;
+  }
+
+  getItem(obj: PyValue, key: PyValue): PyValue {
+    if (obj instanceof PyObj) {
+      const v = obj.getItem(key, this);
+      if (v !== undefined) return v;
+    }
+    if (obj instanceof PyList || obj instanceof PyTuple) {
+      if (key instanceof PySlice) {
+        const items = this.sliceItems(obj.items, key);
+        return obj instanceof PyList ? new PyList(items) : new PyTuple(items);
+      }
+      return obj.items[this.listIndex(obj, key)];
+    }
+    if (typeof obj === 'string') {
+      const chars = [...obj];
+      if (key instanceof PySlice) return this.sliceItems(chars, key).join('');
+      if (typeof key !== 'bigint') throw pyError('TypeError', `string indices must be integers, not '${typeNameOf(key)}'`);
+      let i = Number(key);
+      if (i < 0) i += chars.length;
+      if (i < 0 || i >= chars.length) throw pyError('IndexError', 'string index out of range');
+      return chars[i];
+    }
+    if (obj instanceof PyDict) {
+      const hit = obj.entries.get(hashKey(key, this));
+      if (hit) return hit[1];
+      if (obj.defaultFactory !== undefined && obj.defaultFactory !== null) {
+        const v = this.call(obj.defaultFactory, []);
+        obj.entries.set(hashKey(key, this), [key, v]);
+        return v;
+      }
+      throw pyError('KeyError', this.repr(key));
+    }
+    if (obj instanceof PyRange) {
+      const items = this.iterate(obj);
+      if (key instanceof PySlice) return new PyList(this.sliceItems(items, key));
+      return items[this.listIndex(new PyTuple(items), key)];
+    }
+    if (obj instanceof PyInstance) {
+      const m = obj.cls.lookup('__getitem__');
+      if (m !== undefined) return this.call(m, [obj, key]);
+    }
+    if (obj instanceof PyClass) return obj; // typing generics like List[int]
+    throw pyError('TypeError', `'${typeNameOf(obj)}' object is not subscriptable`);
+  }
+
+  setItem(obj: PyValue, key: PyValue, v: PyValue): void {
+    if (obj instanceof PyObj && obj.setItem(key, v, this)) return;
+    if (obj instanceof PyList) {
+      if (key instanceof PySlice) {
+        const { start, stop, step } = this.sliceIndices(key, obj.items.length);
+        const values = this.iterate(v);
+        if (step === 1) {
+          obj.items.splice(start, Math.max(0, stop - start), ...values);
+          return;
+        }
+        let j = 0;
+        for (let i = start; step > 0 ? i < stop : i > stop; i += step) obj.items[i] = values[j++];
+        return;
+      }
+      obj.items[this.listIndex(obj, key)] = v;
+      return;
+    }
+    if (obj instanceof PyDict) {
+      obj.entries.set(hashKey(key, this), [key, v]);
+      return;
+    }
+    if (obj instanceof PyInstance) {
+      const m = obj.cls.lookup('__setitem__');
+      if (m !== undefined) {
+        this.call(m, [obj, key, v]);
+        return;
+      }
+    }
+    throw pyError('TypeError', `'${typeNameOf(obj)}' object does not support item assignment`);
+  }
+
+  iterate(v: PyValue): PyValue[] {
+    if (v instanceof PyList || v instanceof PyTuple) return v.items.slice();
+    if (typeof v === 'string') return [...v];
+    if (v instanceof PyDict) return [...v.entries.values()].map(([k]) => k);
+    if (v instanceof PySet) return [...v.entries.values()];
+    if (v instanceof PyRange) {
+      const out: PyValue[] = [];
+      const n = v.size;
+      if (n > 10_000_000) throw pyError('MemoryError' as string, 'range too large for Mask Lens');
+      for (let i = 0; i < n; i++) out.push(v.start + BigInt(i) * v.step);
+      return out;
+    }
+    if (v instanceof PyIterator) {
+      const out: PyValue[] = [];
+      for (;;) {
+        const r = v.next();
+        if (r.done) return out;
+        out.push(r.value ?? null);
+        if (out.length % 4096 === 0) this.tick(this.currentSpan!);
+      }
+    }
+    if (v instanceof PyObj) {
+      const items = v.iterate(this);
+      if (items !== undefined) return items;
+    }
+    if (v instanceof PyInstance) {
+      const it = v.cls.lookup('__iter__');
+      if (it !== undefined) return this.iterate(this.call(it, [v]));
+      const gi = v.cls.lookup('__getitem__');
+      const len = v.cls.lookup('__len__');
+      if (gi !== undefined && len !== undefined) {
+        const n = Number(this.call(len, [v]));
+        return Array.from({ length: n }, (_, i) => this.call(gi, [v, BigInt(i)]));
+      }
+    }
+    throw pyError('TypeError', `'${typeNameOf(v)}' object is not iterable`);
+  }
+
+  // ---------------- modules ----------------
+
+  private tryImport(name: string): PyModule | undefined {
+    const cached = this.modules.get(name);
+    if (cached) return cached;
+    const m = this.loadModule(name, this);
+    if (m) this.modules.set(name, m);
+    return m;
+  }
+
+  importModule(name: string): PyModule {
+    const m = this.tryImport(name);
+    if (m) return m;
+    throw pyError('ModuleNotFoundError', `No module named '${name}'`);
+  }
+}
+
+const BINARY_DUNDERS: Record<string, [string, string]> = {
+  '+': ['__add__', '__radd__'], '-': ['__sub__', '__rsub__'], '*': ['__mul__', '__rmul__'],
+  '/': ['__truediv__', '__rtruediv__'], '//': ['__floordiv__', '__rfloordiv__'], '%': ['__mod__', '__rmod__'],
+  '**': ['__pow__', '__rpow__'], '@': ['__matmul__', '__rmatmul__'], '&': ['__and__', '__rand__'],
+  '|': ['__or__', '__ror__'], '^': ['__xor__', '__rxor__'], '<<': ['__lshift__', '__rlshift__'], '>>': ['__rshift__', '__rrshift__'],
+};
+
+const ORDER_DUNDERS: Record<string, string> = { '<': '__lt__', '<=': '__le__', '>': '__gt__', '>=': '__ge__' };
+
+const REFLECTED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
+export { EXCEPTION_CLASSES, makeException };

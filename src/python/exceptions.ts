@@ -1,0 +1,64 @@
+// Python's built-in exception hierarchy, as classes snippets can catch,
+// raise and subclass.
+
+import type { Span } from './ast';
+import { PyClass, PyException, PyInstance, PyValue } from './values';
+
+const HIERARCHY: [string, string | null][] = [
+  ['BaseException', null],
+  ['Exception', 'BaseException'],
+  ['KeyboardInterrupt', 'BaseException'],
+  ['SystemExit', 'BaseException'],
+  ['ArithmeticError', 'Exception'],
+  ['ZeroDivisionError', 'ArithmeticError'],
+  ['OverflowError', 'ArithmeticError'],
+  ['AssertionError', 'Exception'],
+  ['AttributeError', 'Exception'],
+  ['LookupError', 'Exception'],
+  ['IndexError', 'LookupError'],
+  ['KeyError', 'LookupError'],
+  ['NameError', 'Exception'],
+  ['UnboundLocalError', 'NameError'],
+  ['RuntimeError', 'Exception'],
+  ['NotImplementedError', 'RuntimeError'],
+  ['RecursionError', 'RuntimeError'],
+  ['TypeError', 'Exception'],
+  ['ValueError', 'Exception'],
+  ['StopIteration', 'Exception'],
+  ['ImportError', 'Exception'],
+  ['ModuleNotFoundError', 'ImportError'],
+  ['OSError', 'Exception'],
+  ['TimeoutError', 'OSError'],
+  ['SyntaxError', 'Exception'],
+  ['IndentationError', 'SyntaxError'],
+  ['Warning', 'Exception'],
+  ['UserWarning', 'Warning'],
+  ['DeprecationWarning', 'Warning'],
+];
+
+export const EXCEPTION_CLASSES = new Map<string, PyClass>();
+for (const [name, base] of HIERARCHY) {
+  EXCEPTION_CLASSES.set(name, new PyClass(name, base ? [EXCEPTION_CLASSES.get(base)!] : []));
+}
+
+export const BASE_EXCEPTION = EXCEPTION_CLASSES.get('BaseException')!;
+
+export function isExceptionClass(c: PyValue): boolean {
+  return c instanceof PyClass && c.isSubclassOf(BASE_EXCEPTION);
+}
+
+/** An exception instance with `args` and the message str(e) shows. */
+export function makeException(cls: PyClass, args: PyValue[], message: string): PyInstance {
+  const inst = new PyInstance(cls);
+  inst.native.args = args;
+  inst.native.message = message;
+  return inst;
+}
+
+/** Raise-ready error of a built-in type: pyError('TypeError', "...") */
+export function pyError(type: string, message: string, span?: Span): PyException {
+  const cls = EXCEPTION_CLASSES.get(type) ?? EXCEPTION_CLASSES.get('RuntimeError')!;
+  const e = new PyException(makeException(cls, [message], message), span);
+  e.message = `${type}: ${message}`;
+  return e;
+}

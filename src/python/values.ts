@@ -1,0 +1,315 @@
+// Python values as the evaluator sees them. Scalars map onto JS primitives
+// (int → bigint, float → number, bool → boolean, str → string, None → null);
+// everything else is a PyObj.
+
+import type { FunctionDef, Lambda, Span } from './ast';
+import type { Scope } from './scope';
+
+export type PyValue = null | boolean | bigint | number | string | PyObj;
+
+export type Kwargs = Map<string, PyValue>;
+
+/** What a native call may need from the interpreter. */
+export interface CallContext {
+  call(fn: PyValue, args: PyValue[], kwargs?: Kwargs): PyValue;
+  repr(v: PyValue): string;
+  str(v: PyValue): string;
+  iterate(v: PyValue): PyValue[];
+  truthy(v: PyValue): boolean;
+  getAttr(obj: PyValue, name: string): PyValue;
+  print(text: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * Base of every non-scalar value. Natively implemented types (tensors,
+ * framework objects) override the hooks they support; `undefined` means
+ * "not supported", and the evaluator raises Python's TypeError.
+ */
+export abstract class PyObj {
+  /** Python's type name as it appears in messages: 'list', 'Tensor', 'int'. */
+  abstract get typeName(): string;
+  getAttr(_name: string, _ctx: CallContext): PyValue | undefined {
+    return undefined;
+  }
+  setAttr(_name: string, _value: PyValue, _ctx: CallContext): boolean {
+    return false;
+  }
+  /** a (op) b; `reflected` when this object is the right operand. */
+  binaryOp(_op: string, _other: PyValue, _reflected: boolean, _ctx: CallContext): PyValue | undefined {
+    return undefined;
+  }
+  /** -a, +a, ~a */
+  unaryOp(_op: string, _ctx: CallContext): PyValue | undefined {
+    return undefined;
+  }
+  /** a < b etc.; '==' and '!=' fall back to identity. */
+  compare(_op: string, _other: PyValue, _reflected: boolean, _ctx: CallContext): PyValue | undefined {
+    return undefined;
+  }
+  getItem(_key: PyValue, _ctx: CallContext): PyValue | undefined {
+    return undefined;
+  }
+  setItem(_key: PyValue, _value: PyValue, _ctx: CallContext): boolean {
+    return false;
+  }
+  call(_args: PyValue[], _kwargs: Kwargs, _ctx: CallContext): PyValue | undefined {
+    return undefined;
+  }
+  repr(_ctx: CallContext): string | undefined {
+    return undefined;
+  }
+  str(ctx: CallContext): string | undefined {
+    return this.repr(ctx);
+  }
+  length(_ctx: CallContext): number | undefined {
+    return undefined;
+  }
+  iterate(_ctx: CallContext): PyValue[] | undefined {
+    return undefined;
+  }
+  truthy(_ctx: CallContext): boolean | undefined {
+    return undefined;
+  }
+}
+
+export class PyList extends PyObj {
+  constructor(public items: PyValue[]) {
+    super();
+  }
+  get typeName() {
+    return 'list';
+  }
+}
+
+export class PyTuple extends PyObj {
+  constructor(readonly items: PyValue[]) {
+    super();
+  }
+  get typeName() {
+    return 'tuple';
+  }
+}
+
+/** torch.Size, torch.return_types.max and friends: tuples with their own repr. */
+export class PyNamedTuple extends PyTuple {
+  constructor(
+    items: PyValue[],
+    readonly fullName: string, // "torch.Size", "torch.return_types.max"
+    readonly fields: string[] = [],
+  ) {
+    super(items);
+  }
+  override get typeName() {
+    return this.fullName.split('.').pop()!;
+  }
+  override getAttr(name: string): PyValue | undefined {
+    const i = this.fields.indexOf(name);
+    return i >= 0 ? this.items[i] : undefined;
+  }
+}
+
+/** Dict keys must be hashable; we key a JS Map by a canonical string. */
+export class PyDict extends PyObj {
+  readonly entries = new Map<string, [PyValue, PyValue]>();
+  constructor(readonly defaultFactory: PyValue | undefined = undefined) {
+    super();
+  }
+  get typeName() {
+    return this.defaultFactory !== undefined ? 'collections.defaultdict' : 'dict';
+  }
+}
+
+export class PySet extends PyObj {
+  readonly entries = new Map<string, PyValue>();
+  get typeName() {
+    return 'set';
+  }
+}
+
+export class PySlice extends PyObj {
+  constructor(readonly start: PyValue, readonly stop: PyValue, readonly step: PyValue) {
+    super();
+  }
+  get typeName() {
+    return 'slice';
+  }
+}
+
+export class PyEllipsis extends PyObj {
+  static readonly instance = new PyEllipsis();
+  get typeName() {
+    return 'ellipsis';
+  }
+}
+
+export class PyRange extends PyObj {
+  constructor(readonly start: bigint, readonly stop: bigint, readonly step: bigint) {
+    super();
+  }
+  get typeName() {
+    return 'range';
+  }
+  get size(): number {
+    const { start, stop, step } = this;
+    if (step > 0n) return stop > start ? Number((stop - start + step - 1n) / step) : 0;
+    return start > stop ? Number((start - stop - step - 1n) / -step) : 0;
+  }
+}
+
+/** A one-shot iterator (iter(), zip(), map(), generator expressions). */
+export class PyIterator extends PyObj {
+  constructor(
+    readonly next: () => { done: boolean; value?: PyValue },
+    readonly kind = 'iterator',
+  ) {
+    super();
+  }
+  get typeName() {
+    return this.kind;
+  }
+}
+
+export type NativeFn = (args: PyValue[], kwargs: Kwargs, ctx: CallContext) => PyValue;
+
+export class PyBuiltin extends PyObj {
+  constructor(
+    readonly name: string,
+    readonly fn: NativeFn,
+    readonly qualname = name,
+  ) {
+    super();
+  }
+  get typeName() {
+    return 'builtin_function_or_method';
+  }
+}
+
+/** A user `def` or `lambda` closing over its defining scope. */
+export class PyFunction extends PyObj {
+  /** The class whose body defined this function (zero-argument super()). */
+  definingClass: PyClass | null = null;
+  constructor(
+    readonly name: string,
+    readonly def: FunctionDef | Lambda,
+    readonly closure: Scope,
+    readonly defaults: Map<string, PyValue>,
+    readonly qualname = name,
+  ) {
+    super();
+  }
+  get typeName() {
+    return 'function';
+  }
+}
+
+/** A function bound to its first argument (methods). */
+export class PyBoundMethod extends PyObj {
+  constructor(readonly self: PyValue, readonly fn: PyValue) {
+    super();
+  }
+  get typeName() {
+    return 'method';
+  }
+}
+
+export class PyClass extends PyObj {
+  readonly dict = new Map<string, PyValue>();
+  constructor(
+    readonly name: string,
+    readonly bases: PyClass[],
+    readonly qualname = name,
+  ) {
+    super();
+  }
+  get typeName() {
+    return 'type';
+  }
+  /** C3 is overkill for snippets: depth-first, left-to-right, de-duplicated. */
+  mro(): PyClass[] {
+    const out: PyClass[] = [];
+    const visit = (c: PyClass) => {
+      if (out.includes(c)) return;
+      out.push(c);
+      c.bases.forEach(visit);
+    };
+    visit(this);
+    return out;
+  }
+  lookup(name: string): PyValue | undefined {
+    for (const c of this.mro()) if (c.dict.has(name)) return c.dict.get(name);
+    return undefined;
+  }
+  isSubclassOf(other: PyClass): boolean {
+    return this.mro().includes(other);
+  }
+}
+
+export class PyInstance extends PyObj {
+  readonly dict = new Map<string, PyValue>();
+  /** Native state for instances of native classes (nn.Embedding's weight, Keras masks). */
+  native: Record<string, unknown> = {};
+  constructor(readonly cls: PyClass) {
+    super();
+  }
+  get typeName() {
+    return this.cls.name;
+  }
+}
+
+export class PyModule extends PyObj {
+  readonly dict = new Map<string, PyValue>();
+  constructor(readonly name: string) {
+    super();
+  }
+  get typeName() {
+    return 'module';
+  }
+  override getAttr(name: string): PyValue | undefined {
+    return this.dict.get(name);
+  }
+}
+
+/** super() proxy. */
+export class PySuper extends PyObj {
+  constructor(readonly cls: PyClass, readonly self: PyValue) {
+    super();
+  }
+  get typeName() {
+    return 'super';
+  }
+}
+
+/** A raised Python exception travelling through JS. */
+export class PyException extends Error {
+  span: Span | undefined;
+  constructor(
+    readonly instance: PyInstance,
+    span?: Span,
+  ) {
+    super(String(instance.dict.get('__message__') ?? ''));
+    this.span = span;
+  }
+  get pyType(): string {
+    return this.instance.cls.name;
+  }
+  get pyMessage(): string {
+    return String(this.instance.native.message ?? '');
+  }
+}
+
+export const isInt = (v: PyValue): v is bigint => typeof v === 'bigint';
+export const isFloat = (v: PyValue): v is number => typeof v === 'number';
+export const isNumber = (v: PyValue): v is bigint | number | boolean =>
+  typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
+
+export function typeNameOf(v: PyValue): string {
+  if (v === null) return 'NoneType';
+  switch (typeof v) {
+    case 'boolean': return 'bool';
+    case 'bigint': return 'int';
+    case 'number': return 'float';
+    case 'string': return 'str';
+    default: return v.typeName;
+  }
+}

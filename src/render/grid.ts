@@ -1,0 +1,59 @@
+// Text rendering of a tensor's last two dims as a mask grid, shared by the
+// CLI and the hover (■ = kept/true/nonzero, ⬚ = masked/false/zero).
+
+import type { EncodedNumber, EncodedValue } from '../python/result';
+
+type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
+
+const MAX_SIDE = 16;
+
+function cell(x: EncodedNumber): string {
+  if (x === '-inf') return '⬚';
+  if (x === 'nan') return '?';
+  return x === false || x === 0 ? '⬚' : '■';
+}
+
+export function isMaskLike(v: TensorValue): boolean {
+  return v.data.every((x) => typeof x === 'boolean' || x === 0 || x === 1 || x === '-inf' || (typeof x === 'number' && x <= -1e4));
+}
+
+function fmt(x: EncodedNumber): string {
+  if (typeof x === 'boolean') return x ? 'T' : 'F';
+  if (typeof x === 'string') return x;
+  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+}
+
+/** Grids for up to the first four leading slices, truncated at 16x16. */
+export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
+  const shape = v.shape.length === 0 ? [1] : v.shape;
+  const cols = shape[shape.length - 1];
+  const rows = shape.length >= 2 ? shape[shape.length - 2] : 1;
+  const per = rows * cols;
+  const slices = per === 0 ? 0 : v.data.length / per;
+  const mask = isMaskLike(v);
+  const out: string[] = [];
+  for (let b = 0; b < Math.min(slices, 4); b++) {
+    if (slices > 1) out.push(`[${leadingIndex(shape, b).join(', ')}]`);
+    for (let r = 0; r < Math.min(rows, maxSide); r++) {
+      const cells: string[] = [];
+      for (let c = 0; c < Math.min(cols, maxSide); c++) {
+        const x = v.data[b * per + r * cols + c];
+        cells.push(mask ? cell(x) : fmt(x));
+      }
+      out.push(cells.join(mask ? '' : ' ') + (cols > maxSide ? ' …' : ''));
+    }
+    if (rows > maxSide) out.push('…');
+  }
+  if (slices > 4) out.push(`… ${slices - 4} more`);
+  return out.join('\n');
+}
+
+function leadingIndex(shape: readonly number[], b: number): number[] {
+  const lead = shape.slice(0, -2);
+  const idx: number[] = [];
+  for (let d = lead.length - 1; d >= 0; d--) {
+    idx.unshift(b % lead[d]);
+    b = Math.floor(b / lead[d]);
+  }
+  return idx;
+}
