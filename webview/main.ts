@@ -1,6 +1,7 @@
 // The tensor inspector's page: a variable picker, a heatmap of the chosen
 // tensor (one 2-D slice at a time), its printed repr, stdout, and errors.
 // Talks to the extension host only through the messages in protocol.ts.
+import { html } from '@microsoft/fast-element';
 import {
   provideVSCodeDesignSystem,
   vsCodeBadge,
@@ -29,8 +30,32 @@ import {
   type TensorValue,
 } from '../src/vscode/tensorView';
 
+// Record CSP violations (element and directive) where tests can read them: the
+// page must work under its strict policy, and this tells whose markup broke it.
+const cspViolations: { tag: string; directive: string }[] = [];
+document.addEventListener(
+  'securitypolicyviolation',
+  (e) => {
+    const t = e.target;
+    cspViolations.push({ tag: t instanceof Element ? t.tagName.toLowerCase() : String(t), directive: e.violatedDirective });
+    document.body.dataset.cspViolations = JSON.stringify(cspViolations);
+  },
+  true,
+);
+
+/**
+ * The toolkit's badge template with its `style="${…}"` binding left out: that
+ * binding clones an inline style attribute the strict CSP blocks, and this
+ * page never sets a badge's fill or colour, which is all it carried.
+ */
+const badgeTemplate = html<{ circular: boolean }>`
+  <template class="${(x) => (x.circular ? 'circular' : '')}">
+    <div class="control" part="control"><slot></slot></div>
+  </template>
+`;
+
 provideVSCodeDesignSystem().register(
-  vsCodeBadge(),
+  vsCodeBadge({ template: badgeTemplate }),
   vsCodeButton(),
   vsCodeDataGrid(),
   vsCodeDataGridCell(),

@@ -132,7 +132,8 @@ export class TensorInspectorPanel implements vscode.Disposable {
     const csp = [
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource}`,
+      // The nonce lets the toolkit's one feature-detection <style> through (it reads meta[property=csp-nonce]).
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
       `font-src ${webview.cspSource}`,
       `img-src ${webview.cspSource} data:`,
     ].join('; ');
@@ -141,6 +142,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
 <title>Tensor Inspector</title>

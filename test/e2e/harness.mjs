@@ -72,6 +72,9 @@ export function prepareUserData(userDataDir, extraSettings = {}) {
     'window.restoreWindows': 'none',
     'editor.hover.delay': 250,
     'editor.minimap.enabled': false,
+    // Keep the Chat side bar and AI prompts out of the way of the inspector.
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...extraSettings,
   };
   writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
@@ -188,7 +191,9 @@ export async function startCodeServer(paths, { port, userDataDir, extensionsDir,
 /** Everything before starting code-server: installs, build, package. */
 export async function prepare() {
   const paths = ensureE2E();
-  await buildExtension();
+  // MASKLENS_E2E_SKIP_BUILD=1 packages the dist/ bundles as they are.
+  if (process.env.MASKLENS_E2E_SKIP_BUILD) log('MASKLENS_E2E_SKIP_BUILD set: packaging dist/ as it is');
+  else await buildExtension();
   packageVsix();
   return paths;
 }

@@ -1,0 +1,313 @@
+// End-to-end tests in a real VS Code (code-server), driven through Chromium
+// with playwright-core: commands from F1, the inspector webview's DOM, the
+// hover widget, and diagnostics. Expected values are real PyTorch's
+// (shared/golden). Screenshots go to test-results/. `npm run test:e2e`.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { e2eDir, examplesDir, freePort, installExtension, log, prepare, prepareUserData, repoRoot, startCodeServer } from './harness.mjs';
+
+const resultsDir = path.join(repoRoot, 'test-results');
+const runDir = path.join(e2eDir, `run-${process.pid}`);
+const userDataDir = path.join(runDir, 'user-data');
+const extensionsDir = path.join(runDir, 'extensions');
+const goldenDir = process.env.MASKLENS_GOLDEN_DIR ?? path.resolve(repoRoot, '..', 'shared', 'golden');
+
+/** Golden variables from real PyTorch where available, else the values written below. */
+function golden(caseName) {
+  try {
+    return JSON.parse(readFileSync(path.join(goldenDir, `${caseName}.json`), 'utf8')).variables;
+  } catch {
+    return undefined;
+  }
+}
+
+let server;
+let browser;
+let page;
+const consoleErrors = [];
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(resultsDir, `${name}.png`) });
+}
+
+/** 1-based line of the first line of `file` that starts with `prefix`. */
+function lineOf(file, prefix) {
+  const lines = readFileSync(path.join(examplesDir, file), 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.startsWith(prefix));
+  assert.ok(i >= 0, `${file} has a line starting with ${prefix}`);
+  return i + 1;
+}
+
+async function quickInput(prefixKey, text) {
+  await page.keyboard.press(prefixKey);
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await page.keyboard.type(text, { delay: 10 });
+  return input;
+}
+
+async function openFile(file) {
+  await quickInput('Control+P', file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout: 15000 });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
+}
+
+async function runCommand(title, match = title) {
+  await quickInput('F1', title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: match }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+}
+
+async function focusFirstEditor() {
+  await page.keyboard.press('Control+1');
+  await page.waitForTimeout(200);
+}
+
+async function goToLine(line) {
+  await focusFirstEditor();
+  await quickInput('Control+G', String(line));
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+/** The frame holding the inspector's page (webviews nest two iframes deep). */
+async function inspectorFrame(timeoutMs = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.$('#mask-lens-root[data-ready="true"]')) return f;
+      } catch {
+        // frame navigated or detached while looking
+      }
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error('the Tensor Inspector webview did not appear');
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Wait until the inspector shows `fileName`, optionally with a given variable, and read it. */
+async function readInspector(frame, { fileName, variable, mode, timeoutMs = 20000 }) {
+  await frame.waitForFunction(
+    ({ fileName, variable, mode }) => {
+      const b = document.body;
+      if (b.dataset.state !== 'shown') return false;
+      if (document.getElementById('file-name')?.textContent !== fileName) return false;
+      if (mode && !document.getElementById('mode')?.textContent?.includes(mode)) return false;
+      return !variable || document.getElementById('heatmap')?.dataset.variable === variable;
+    },
+    { fileName, variable, mode },
+    { timeout: timeoutMs },
+  );
+  return frame.evaluate(() => {
+    const heatmap = document.getElementById('heatmap');
+    const cells = Array.from(heatmap.querySelectorAll('.cell')).map((c) => ({
+      r: Number(c.dataset.r),
+      c: Number(c.dataset.c),
+      v: c.dataset.v,
+      on: c.classList.contains('on'),
+      cls: c.className,
+    }));
+    const options = Array.from(document.querySelectorAll('#variable-select vscode-option')).map((o) => o.getAttribute('value'));
+    return {
+      variable: heatmap.dataset.variable,
+      mask: heatmap.dataset.mask,
+      slice: heatmap.dataset.slice,
+      sliceLabel: document.getElementById('slice-label').textContent,
+      badges: Array.from(document.querySelectorAll('#badges vscode-badge')).map((b) => b.textContent),
+      cells,
+      repr: document.getElementById('repr').textContent,
+      stdout: document.getElementById('stdout').textContent,
+      options,
+      mode: document.getElementById('mode').textContent,
+      banner: document.getElementById('error-banner').hidden ? '' : document.getElementById('error-banner').textContent,
+      errorCount: document.getElementById('error-count').textContent,
+    };
+  });
+}
+
+/** Choose a variable through the toolkit dropdown, as a person would. */
+async function pickVariable(frame, name) {
+  await frame.locator('#variable-select').click();
+  await frame.locator(`#variable-select vscode-option[value="${name}"]`).click();
+}
+
+/** Hover the first occurrence of `word` on the editor line that starts with `lineStart`. */
+async function hoverWord(lineStart, word) {
+  const box = await page.evaluate(
+    ({ lineStart, word }) => {
+      const lines = document.querySelectorAll('.editor-group-container .monaco-editor .view-lines .view-line');
+      for (const line of lines) {
+        const text = (line.textContent ?? '').replace(/\u00a0/g, ' ');
+        if (!text.startsWith(lineStart)) continue;
+        const at = text.indexOf(word);
+        // Walk text nodes to the character offset of `word`.
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        let offset = 0;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const len = n.textContent.length;
+          if (at < offset + len) {
+            const range = document.createRange();
+            range.setStart(n, at - offset);
+            range.setEnd(n, Math.min(at - offset + Math.min(word.length, 4), len));
+            const r = range.getBoundingClientRect();
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+          }
+          offset += len;
+        }
+      }
+      return null;
+    },
+    { lineStart, word },
+  );
+  assert.ok(box, `editor shows a line starting with ${JSON.stringify(lineStart)}`);
+  await page.mouse.move(box.x, box.y - 40);
+  await page.mouse.move(box.x, box.y, { steps: 4 });
+  const hover = page.locator('.monaco-hover:visible', { hasText: word });
+  await hover.first().waitFor({ timeout: 15000 });
+  return (await hover.first().innerText()).trim();
+}
+
+function maskRow(cells, r) {
+  return cells.filter((c) => c.r === r).sort((a, b) => a.c - b.c).map((c) => (c.on ? 1 : 0));
+}
+
+describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
+  before(async () => {
+    const t0 = Date.now();
+    rmSync(resultsDir, { recursive: true, force: true });
+    mkdirSync(resultsDir, { recursive: true });
+    const paths = await prepare();
+    prepareUserData(userDataDir);
+    installExtension(paths, { userDataDir, extensionsDir });
+    const port = await freePort();
+    server = await startCodeServer(paths, { port, userDataDir, extensionsDir, folder: examplesDir, logFile: path.join(resultsDir, 'code-server.log') });
+    browser = await chromium.launch({
+      executablePath: paths.chromium,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${m.location().url}: ${m.text()}`);
+    });
+    await page.goto(server.workbenchUrl);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60000 });
+    // The workbench keeps wiring itself up for a moment after it paints.
+    await page.waitForTimeout(3000);
+    log(`workbench ready ${Date.now() - t0} ms after start of setup`);
+  });
+
+  after(async () => {
+    if (page) await shot('zz-final').catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop().catch(() => {});
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  test('Preview Masks shows a mask grid and its repr in the inspector', async () => {
+    await openFile('seed_three_masks.py');
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    const view = await readInspector(frame, { fileName: 'seed_three_masks.py', variable: 'padding_mask' });
+    await shot('01-preview-masks');
+    const g = golden('seed_three_masks')?.padding_mask ?? { shape: [2, 1, 1, 4], data: [false, false, true, true, false, false, false, true] };
+    assert.deepEqual(view.options, ['seq', 'padding_mask', 'sequence_mask', 'look_ahead_mask']);
+    assert.ok(view.badges.includes('torch.bool'), `badges ${view.badges}`);
+    assert.ok(view.badges.includes(`[${g.shape.join(', ')}]`), `badges ${view.badges}`);
+    assert.equal(view.mask, 'true');
+    assert.equal(view.sliceLabel, 'padding_mask[0, 0, :, :]');
+    assert.deepEqual(maskRow(view.cells, 0), g.data.slice(0, 4).map(Number));
+    assert.match(view.repr, /^tensor\(\[\[\[\[False, False, {2}True, {2}True\]\]\],/);
+    assert.match(view.stdout, /tensor\(\[\[0\., 1\., 1\., 1\.\],/);
+    assert.equal(view.errorCount, '0');
+
+    // The second batch row, through the slice picker.
+    await frame.locator('#slice-0').click();
+    await frame.locator('#slice-0 vscode-option[value="1"]').click();
+    await frame.waitForFunction(() => document.getElementById('heatmap')?.dataset.slice === '1,0');
+    const second = await readInspector(frame, { fileName: 'seed_three_masks.py', variable: 'padding_mask' });
+    assert.deepEqual(maskRow(second.cells, 0), g.data.slice(4, 8).map(Number));
+
+    // A float 0/1 mask via the variable dropdown: the upper triangle is highlighted.
+    await pickVariable(frame, 'look_ahead_mask');
+    const la = await readInspector(frame, { fileName: 'seed_three_masks.py', variable: 'look_ahead_mask' });
+    await shot('02-look-ahead-mask');
+    for (let r = 0; r < 4; r++) assert.deepEqual(maskRow(la.cells, r), [0, 1, 2, 3].map((c) => (c > r ? 1 : 0)), `row ${r}`);
+    assert.ok(la.badges.includes('torch.float32'));
+    assert.match(la.repr, /tensor\(\[\[0\., 1\., 1\., 1\.\],/);
+  });
+
+  test('Preview Mask at Cursor shows the variable at or above the cursor line', async () => {
+    const printLine = lineOf('seed_three_masks.py', 'print(sequence_mask)');
+    await goToLine(printLine);
+    await runCommand('Mask Lens: Preview Mask at Cursor');
+    const frame = await inspectorFrame();
+    const view = await readInspector(frame, { fileName: 'seed_three_masks.py', variable: 'sequence_mask', mode: `up to line ${printLine}` });
+    await shot('03-preview-at-cursor');
+    // Evaluation stopped at the cursor: the later look_ahead_mask is not bound yet.
+    assert.deepEqual(view.options, ['seq', 'padding_mask', 'sequence_mask']);
+    for (let r = 0; r < 4; r++) assert.deepEqual(maskRow(view.cells, r), [0, 1, 2, 3].map((c) => (c > r ? 1 : 0)), `row ${r}`);
+  });
+
+  test('hovering a mask variable shows its shape and grid', async () => {
+    await focusFirstEditor();
+    const text = await hoverWord('padding_mask = create_padding_mask', 'padding_mask');
+    await shot('04-hover');
+    assert.match(text, /padding_mask/);
+    assert.ok(text.includes('[2, 1, 1, 4]'), `hover shows the shape:\n${text}`);
+    assert.ok(text.includes('torch.bool'), `hover shows the dtype:\n${text}`);
+    assert.ok(text.includes('⬚⬚■■'), `hover shows row [0, 0]:\n${text}`);
+    assert.ok(text.includes('⬚⬚⬚■'), `hover shows row [1, 0]:\n${text}`);
+    assert.ok(text.includes('tensor([[[[False, False,  True,  True]]],'), `hover shows the repr:\n${text}`);
+    await page.keyboard.press('Escape');
+  });
+
+  test('an error line becomes a diagnostic while the rest of the file still previews', async () => {
+    const file = 'error_and_fully_masked_row.py';
+    const errorLine = lineOf(file, 'broken = ');
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    const view = await readInspector(frame, { fileName: file });
+    await shot('05-error-file-inspector');
+    assert.match(view.banner, new RegExp(`AttributeError: 'Tensor' object has no attribute 'unsequeeze' \\(line ${errorLine}\\)`));
+    // key_padding is bound after the failing line and still previews.
+    assert.ok(view.options.includes('key_padding'), `variables ${view.options}`);
+    assert.ok(!view.options.includes('broken'), `variables ${view.options}`);
+    await pickVariable(frame, 'key_padding');
+    const kp = await readInspector(frame, { fileName: file, variable: 'key_padding' });
+    assert.deepEqual(maskRow(kp.cells, 0), [0, 0, 1]);
+    assert.deepEqual(maskRow(kp.cells, 1), [1, 1, 1]);
+
+    // The error is a Diagnostic on its line: a squiggle in the editor, an entry in Problems.
+    await focusFirstEditor();
+    await page.locator('.editor-group-container .monaco-editor .squiggly-error').first().waitFor({ timeout: 15000 });
+    await runCommand('Focus on Problems View');
+    const problems = page.locator('.markers-panel');
+    await problems.waitFor({ timeout: 15000 });
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'unsequeeze' }).first().waitFor({ timeout: 15000 });
+    const problemsText = await problems.innerText();
+    await shot('06-problems');
+    assert.match(problemsText, /AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
+    assert.match(problemsText, new RegExp(`\\[Ln ${errorLine}, Col \\d+\\]`));
+    // Mask warnings from the evaluator (RunResult.diagnostics) land there too when it reports them.
+    if (/fully.masked/i.test(problemsText)) log('fully-masked-row warning is shown in Problems');
+    else log('note: no fully-masked-row warning in Problems (evaluator reported none)');
+  });
+
+  test('the inspector runs under its strict CSP (no unsafe-inline)', async () => {
+    const frame = await inspectorFrame();
+    const violations = JSON.parse((await frame.evaluate(() => document.body.dataset.cspViolations)) ?? '[]');
+    const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e) && /masklens/i.test(e));
+    assert.deepEqual(violations, [], csp.join('\n'));
+    assert.deepEqual(csp, []);
+  });
+});
