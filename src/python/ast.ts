@@ -193,10 +193,26 @@ export interface Nonlocal extends Node { kind: 'Nonlocal'; names: string[] }
  * and because it is its own statement the rest of the file still runs in
  * preview mode.
  */
-export interface SyntaxErrorStmt extends Node { kind: 'SyntaxError'; message: string }
+export interface SyntaxErrorStmt extends Node {
+  kind: 'SyntaxError';
+  message: string;
+  /** Where CPython reports the error (its line is CPython's lineno); `span` covers the whole statement. */
+  errorSpan?: Span;
+  /** CPython raises IndentationError/TabError (subclasses of SyntaxError) for indentation problems. */
+  errorType?: SyntaxErrorType;
+}
+
+export type SyntaxErrorType = 'SyntaxError' | 'IndentationError' | 'TabError';
 
 export interface Module {
   body: Stmt[];
   /** Syntax errors in source order (each also present as a SyntaxErrorStmt in body). */
-  syntaxErrors: { message: string; span: Span }[];
+  syntaxErrors: { message: string; span: Span; errorType?: SyntaxErrorType }[];
+  /**
+   * CPython stops at one syntax error per file, and it is not always the
+   * first in source order (a tokenizer error further down wins over a parser
+   * error; parse errors win over compile-time ones like 'return' outside
+   * function). Index into syntaxErrors of the one `python x.py` reports.
+   */
+  reported?: number;
 }
