@@ -158,7 +158,7 @@ function buildLayout(root: HTMLElement): void {
       h('vscode-panel-view', { id: 'view-print' }, [h('section', {}, [h('h3', {}, ['stdout']), h('pre', { id: 'stdout', class: 'stdout' })])]),
       h('vscode-panel-view', { id: 'view-errors' }, [
         h('section', {}, [
-          h('vscode-data-grid', { id: 'problems', 'aria-label': 'Errors and mask warnings', 'grid-template-columns': '4em 12em 1fr' }),
+          h('vscode-data-grid', { id: 'problems', 'aria-label': 'Errors and mask warnings', 'grid-template-columns': '5em 14em 1fr' }),
           h('p', { id: 'no-problems', class: 'muted' }, ['No errors or mask warnings.']),
         ]),
       ]),

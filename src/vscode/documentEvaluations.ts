@@ -74,6 +74,11 @@ export class DocumentEvaluations implements vscode.Disposable {
     return this.evaluateNow(doc);
   }
 
+  /** Evaluate soon (debounced) unless this version is already cached: the first hover is then instant. */
+  warm(doc: vscode.TextDocument): void {
+    if (!this.peek(doc) && !this.pending.has(doc.uri.toString())) this.schedule(doc);
+  }
+
   /** Evaluate up to (and including) the statement ending on `stopAfterLine`; not cached. */
   evaluateUpTo(doc: vscode.TextDocument, stopAfterLine: number): Evaluation {
     const options: RunOptions = { ...fullFileOptions(readSettings()), stopAfterLine };

@@ -1,7 +1,7 @@
 // Hover over a variable in a Python file: its dtype, shape, mask grid and repr,
 // from the cached evaluation of the document's current version.
 import * as vscode from 'vscode';
-import type { DocumentEvaluations } from './documentEvaluations';
+import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { hoverMarkdown } from './hoverMarkdown';
 import { readSettings } from './settings';
 import { assignedNames, valueOfNameAt, type ResolvedValue } from './variableLookup';
@@ -43,5 +43,12 @@ export class MaskHoverProvider implements vscode.HoverProvider {
 }
 
 export function registerHoverProvider(context: vscode.ExtensionContext, evaluations: DocumentEvaluations): void {
-  context.subscriptions.push(vscode.languages.registerHoverProvider({ language: 'python' }, new MaskHoverProvider(evaluations)));
+  const warm = (editor: vscode.TextEditor | undefined) => {
+    if (editor && isPythonDocument(editor.document) && readSettings().hoverEnabled) evaluations.warm(editor.document);
+  };
+  warm(vscode.window.activeTextEditor);
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider({ language: 'python' }, new MaskHoverProvider(evaluations)),
+    vscode.window.onDidChangeActiveTextEditor(warm),
+  );
 }

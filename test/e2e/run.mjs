@@ -287,6 +287,25 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     assert.deepEqual(maskRow(kp.cells, 0), [0, 0, 1]);
     assert.deepEqual(maskRow(kp.cells, 1), [1, 1, 1]);
 
+    // The fully-masked softmax row is nan, drawn as such.
+    await pickVariable(frame, 'attn');
+    const attn = await readInspector(frame, { fileName: file, variable: 'attn' });
+    await shot('06-fully-masked-row');
+    const row1 = attn.cells.filter((c) => c.r === 1);
+    assert.deepEqual(row1.map((c) => c.v), ['nan', 'nan', 'nan']);
+    assert.ok(row1.every((c) => c.cls.includes('nan')));
+    assert.deepEqual(attn.cells.filter((c) => c.r === 0).map((c) => c.v), ['0.3775', '0.6225', '0.']);
+
+    // The Errors tab lists it; clicking the row moves the editor's cursor to the line.
+    await frame.locator('#tab-errors').click();
+    const errorRow = frame.locator('#problems vscode-data-grid-row', { hasText: 'unsequeeze' });
+    await errorRow.waitFor({ timeout: 10000 });
+    assert.equal(view.errorCount, String(Number(view.errorCount)), 'error count badge is a number');
+    assert.ok(Number(view.errorCount) >= 1);
+    await shot('07-errors-tab');
+    await errorRow.click();
+    await page.locator('.statusbar-item', { hasText: `Ln ${errorLine},` }).first().waitFor({ timeout: 10000 });
+
     // The error is a Diagnostic on its line: a squiggle in the editor, an entry in Problems.
     await focusFirstEditor();
     await page.locator('.editor-group-container .monaco-editor .squiggly-error').first().waitFor({ timeout: 15000 });
@@ -295,7 +314,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     await problems.waitFor({ timeout: 15000 });
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'unsequeeze' }).first().waitFor({ timeout: 15000 });
     const problemsText = await problems.innerText();
-    await shot('06-problems');
+    await shot('08-problems');
     assert.match(problemsText, /AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
     assert.match(problemsText, new RegExp(`\\[Ln ${errorLine}, Col \\d+\\]`));
     // Mask warnings from the evaluator (RunResult.diagnostics) land there too when it reports them.
