@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { TorchGenerator, formatCppDouble } from '../../src/engine/random/torch_generator';
+import { TorchGenerator, TORCH_DEFAULT_SEED, formatCppDouble } from '../../src/engine/random/torch_generator';
 import { NumpyRandomState } from '../../src/engine/random/numpy_random';
 import { MT19937 } from '../../src/engine/random/mt19937';
 import { fma32, fma64 } from '../../src/engine/random/float_math';
@@ -266,4 +266,17 @@ test('glibc log/sin/cos: bit-identical on 100k inputs each', () => {
 test('fused multiply-add emulation rounds once', () => {
   for (const [a, b, c, expected] of FIXTURES.libm.fma64) assert.equal(fma64(a, b, c), expected, `fma64(${a}, ${b}, ${c})`);
   for (const [a, b, c, expected] of FIXTURES.libm.fma32) assert.equal(fma32(a, b, c), expected, `fma32(${a}, ${b}, ${c})`);
+});
+
+test('torch compositions: Generator() default seed, torch.normal with tensor arguments, large randperm', () => {
+  // torch.rand(3, generator=torch.Generator())
+  assert.deepEqual(Array.from(new TorchGenerator(TORCH_DEFAULT_SEED).uniform(3, 0, 1)), [0.267295241355896, 0.8725283145904541, 0.3352888226509094]);
+  // torch.normal(mean, std) with tensors is normal_(0, 1) on the output, then mul_(std).add_(mean):
+  // torch.normal(torch.arange(20.), torch.arange(20.) * 0.5 + 0.1)
+  const f = Math.fround;
+  const g = new TorchGenerator(0);
+  const got = Array.from(g.normal(20), (z, i) => f(f(z * f(f(i * 0.5) + 0.1)) + i));
+  assert.deepEqual(got, [-0.11258398741483688, 0.3085838556289673, 1.7243635654449463, 2.3057937622070312, 5.257562637329102, 0.9567527770996094, 4.9417829513549805, 13.670822143554688, 9.919195175170898, 8.27452278137207, 17.362667083740234, 12.489876747131348, 20.47513198852539, 23.469806671142578, 20.718717575073242, 8.588056564331055, 23.54779624938965, 27.82748031616211, 36.245323181152344, 19.5158748626709]);
+  // torch.randperm(100000)
+  assert.equal(sha256(g.manualSeed(0).randperm(100000)), '461eed069a12055084bf9372a3b2b5e7cb421987dd4df2a825c3dd4129757711');
 });

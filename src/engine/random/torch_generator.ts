@@ -76,6 +76,9 @@ export function formatCppDouble(x: number): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
+/** The seed of a fresh torch.Generator() (c10::detail::default_rng_seed_val). */
+export const TORCH_DEFAULT_SEED = 67280421310721n;
+
 export class TorchGenerator {
   private engine = new MT19937(0);
   private seedValue = 0n;
