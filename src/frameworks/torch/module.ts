@@ -229,7 +229,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   def('bernoulli', (args, kw) => {
     const a = bind('bernoulli', args, kw, ['input', 'p?', 'generator?']);
     const x = tensorArg(a.input, 'bernoulli');
-    const vals = a.p !== undefined ? torchRng().bernoulliScalar(x.numel, toFloat(a.p, 'p'), x.dtype) : torchRng().bernoulli(x.values(), x.dtype);
+    const vals = a.p !== undefined ? torchRng().bernoulliScalar(x.numel, toFloat(a.p, 'p')) : torchRng().bernoulli(x.values(), x.dtype);
     return new TorchTensor(fromArray(x.shape, x.dtype, vals));
   });
   def('normal', (args, kw) => {

@@ -437,7 +437,7 @@ function dropout(input: PyValue, p: number, training: boolean): PyValue {
   if (p < 0 || p > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return input;
   if (p === 1) return track(new TorchTensor(binary('mul', x, 0)), 'dropout', input);
-  const keep = torchRng().bernoulliScalar(x.numel, 1 - p, x.dtype);
+  const keep = torchRng().bernoulliScalar(x.numel, 1 - p);
   const mask = Tensor.empty(x.dtype, x.shape);
   mask.storage.data.set(keep);
   return track(new TorchTensor(binary('div', binary('mul', x, mask), 1 - p)), 'dropout', input);

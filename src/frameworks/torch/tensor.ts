@@ -826,7 +826,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   bernoulli_: (self, args, kw) => {
     const a = bind('bernoulli_', args, kw, ['p?']);
     const p = a.p === undefined ? 0.5 : toFloat(a.p, 'p');
-    assignInto(self.t, fromValues(self.t, torchRng().bernoulliScalar(self.t.numel, p, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, torchRng().bernoulliScalar(self.t.numel, p)));
     return self;
   },
   random_: (self, args, kw) => {
