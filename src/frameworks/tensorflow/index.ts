@@ -1,6 +1,507 @@
-// tensorflow / keras: filled in by the Keras layer work (issue #5).
-import type { PyModule } from '../../python/values';
+// tensorflow / tf.keras: eager tf.Tensor, the tf ops masking code uses, and
+// Keras layers with mask propagation (`_keras_mask`, compute_mask, call(mask=)).
 
-export function makeTensorflowModules(_load: (name: string) => PyModule | undefined): Map<string, PyModule> {
-  return new Map();
+import { DType, isFloating } from '../../engine/dtype';
+import { formatTfTensor } from '../../engine/format';
+import type { BinaryOp } from '../../engine/kernels/backend';
+import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
+import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
+import { getItem } from '../../engine/ops/indexing';
+import { matmul, mean, reduce } from '../../engine/ops/reduce';
+import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stack, unsqueeze } from '../../engine/ops/shape';
+import { Tensor } from '../../engine/tensor';
+import { bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
+import { pyError } from '../../python/exceptions';
+import {
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
+  typeNameOf,
+} from '../../python/values';
+import { ArrayValue, dimList, flattenNested, inferDtype, scalarOf, tensorFromFlat } from '../common';
+import { KerasError, padSequences } from '../keras/pad_sequences';
+import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
+import { NumpyArray, npDtype } from '../numpy';
+import { numpyRng } from '../numpy/random';
+import { indexItems } from '../torch/tensor';
+
+export class TfDtype extends PyObj {
+  private static readonly all = new Map<DType, TfDtype>();
+  private constructor(readonly dtypeValue: DType) {
+    super();
+  }
+  static of(d: DType): TfDtype {
+    let x = TfDtype.all.get(d);
+    if (!x) TfDtype.all.set(d, (x = new TfDtype(d)));
+    return x;
+  }
+  get typeName() {
+    return 'DType';
+  }
+  override repr() {
+    return `tf.${this.dtypeValue}`;
+  }
+  override getAttr(name: string) {
+    if (name === 'name') return this.dtypeValue;
+    if (name === 'is_floating') return isFloating(this.dtypeValue);
+    return undefined;
+  }
 }
+
+const TF_NAMES: Record<string, string> = {
+  float32: 'float', float64: 'double', int32: 'int32', int64: 'int64', bool: 'bool', uint8: 'uint8', float16: 'half', int8: 'int8', int16: 'int16', bfloat16: 'bfloat16',
+};
+
+export class TfTensor extends ArrayValue {
+  kerasMask: TfTensor | null = null;
+  get typeName() {
+    return 'EagerTensor';
+  }
+  get library() {
+    return 'tf' as const;
+  }
+  override repr() {
+    return formatTfTensor(this.t);
+  }
+  override getAttr(name: string): PyValue | undefined {
+    switch (name) {
+      case '_keras_mask': return this.kerasMask;
+      case 'shape': return new TensorShape(this.t.shape);
+      case 'dtype': return TfDtype.of(this.t.dtype);
+      case 'ndim': return BigInt(this.t.ndim);
+      case 'numpy': return new PyBuiltin('numpy', () => new NumpyArray(this.t));
+    }
+    return undefined;
+  }
+  override setAttr(name: string, value: PyValue): boolean {
+    if (name === '_keras_mask') {
+      this.kerasMask = value instanceof TfTensor ? value : value === null ? null : new TfTensor(toTf(value));
+      return true;
+    }
+    return false;
+  }
+  override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
+    const o = other instanceof ArrayValue ? other.t : typeof other === 'bigint' || typeof other === 'number' || typeof other === 'boolean' ? scalarTensor(other, this.t.dtype) : undefined;
+    if (!o) return undefined;
+    const ops: Record<string, BinaryOp> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'remainder', '**': 'pow' };
+    const k = ops[op.replace('=', '')];
+    if (!k && op !== '@') return undefined;
+    const [a, b] = reflected ? [o, this.t] : [this.t, o];
+    if (a.dtype !== b.dtype) {
+      const names: Record<string, string> = { add: 'AddV2', sub: 'Sub', mul: 'Mul', div: 'RealDiv', floordiv: 'FloorDiv', remainder: 'FloorMod', pow: 'Pow' };
+      const opName = k ? names[k] : 'MatMul';
+      throw pyError('InvalidArgumentError', `cannot compute ${opName} as input #1(zero-based) was expected to be a ${TF_NAMES[a.dtype]} tensor but is a ${TF_NAMES[b.dtype]} tensor [Op:${opName}]`);
+    }
+    if (op === '@') return new TfTensor(matmul(a, b));
+    const r = binary(k, a, b, k === 'div' && !isFloating(a.dtype) ? 'float64' : undefined);
+    return new TfTensor(r);
+  }
+  override unaryOp(op: string): PyValue | undefined {
+    if (op === '-') return new TfTensor(unary('neg', this.t));
+    if (op === '~' && this.t.dtype === 'bool') return new TfTensor(unary('not', this.t));
+    return undefined;
+  }
+  override compare(op: string, other: PyValue): PyValue | undefined {
+    const o = other instanceof ArrayValue ? other.t : typeof other === 'bigint' || typeof other === 'number' || typeof other === 'boolean' ? scalarTensor(other, this.t.dtype) : undefined;
+    if (!o) return undefined;
+    const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+    return map[op] ? new TfTensor(binary(map[op], this.t, o)) : undefined;
+  }
+  override getItem(key: PyValue, ctx: CallContext): PyValue {
+    return new TfTensor(getItem(this.t, indexItems(key, ctx)));
+  }
+  override iterate(): PyValue[] {
+    return Array.from({ length: this.t.shape[0] }, (_, i) => new TfTensor(getItem(this.t, [{ kind: 'int', value: i }])));
+  }
+  override length() {
+    return this.t.shape[0];
+  }
+}
+
+class TensorShape extends PyTuple {
+  constructor(shape: readonly number[]) {
+    super(shape.map((s) => BigInt(s)));
+  }
+  override get typeName() {
+    return 'TensorShape';
+  }
+  override repr() {
+    return `TensorShape([${this.items.join(', ')}])`;
+  }
+  override getAttr(name: string): PyValue | undefined {
+    if (name === 'as_list') return new PyBuiltin('as_list', () => new PyList(this.items.slice()));
+    if (name === 'rank') return BigInt(this.items.length);
+    return undefined;
+  }
+}
+
+function tfDtype(v: PyValue | undefined): DType | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof TfDtype) return v.dtypeValue;
+  return npDtype(v);
+}
+
+/** Python data or arrays → engine tensor with TF's defaults (float32, int32). */
+export function toTf(v: PyValue, ctx?: CallContext, dtype?: DType): Tensor {
+  if (v instanceof ArrayValue) return dtype && dtype !== v.t.dtype ? cast(v.t, dtype) : v.t;
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') {
+    return scalarTensor(v, dtype ?? (typeof v === 'number' ? 'float32' : typeof v === 'bigint' ? 'int32' : 'bool'));
+  }
+  const { shape, flat } = flattenNested(v, ctx!, (x) => (x instanceof ArrayValue ? x.t : undefined));
+  return tensorFromFlat(flat, shape, dtype ?? inferDtype(flat, 'float32', 'int32'));
+}
+
+const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `tf.${name}`);
+const wrap = (t: Tensor) => new TfTensor(t);
+
+function axisArg(v: PyValue | undefined): number | number[] | null {
+  return dimList(v);
+}
+
+export function makeTensorflowModules(load: (name: string) => PyModule | undefined): Map<string, PyModule> {
+  const tf = new PyModule('tensorflow');
+  const def = (name: string, f: NativeFn) => tf.dict.set(name, fn(name, f));
+  for (const d of ['float32', 'float64', 'float16', 'int32', 'int64', 'int8', 'int16', 'uint8', 'bool', 'bfloat16'] as DType[]) tf.dict.set(d, TfDtype.of(d));
+  tf.dict.set('newaxis', null);
+  tf.dict.set('__version__', '2.16.1');
+  def('constant', (args, kw, ctx) => {
+    const a = bind('constant', args, kw, ['value', 'dtype?', 'shape?', 'name?']);
+    let t = toTf(a.value!, ctx, tfDtype(a.dtype));
+    if (a.value instanceof NumpyArray && a.dtype === undefined) t = cast(t, t.dtype);
+    if (a.shape !== undefined && a.shape !== null) t = t.numel === 1 ? expand(reshape(t, []), toShape([a.shape], 'shape')) : reshape(t, toShape([a.shape], 'shape'));
+    return wrap(t);
+  });
+  tf.dict.set('convert_to_tensor', tf.dict.get('constant')!);
+  def('cast', (args, kw, ctx) => {
+    const a = bind('cast', args, kw, ['x', 'dtype', 'name?']);
+    return wrap(cast(toTf(a.x!, ctx), tfDtype(a.dtype)!));
+  });
+  def('expand_dims', (args, kw, ctx) => {
+    const a = bind('expand_dims', args, kw, ['input', 'axis', 'name?']);
+    return wrap(unsqueeze(toTf(a.input!, ctx), toInt(a.axis, 'axis')));
+  });
+  def('squeeze', (args, kw, ctx) => {
+    const a = bind('squeeze', args, kw, ['input', 'axis?', 'name?']);
+    const ax = axisArg(a.axis);
+    return wrap(squeeze(toTf(a.input!, ctx), ax === null ? undefined : ax));
+  });
+  def('tile', (args, kw, ctx) => {
+    const a = bind('tile', args, kw, ['input', 'multiples', 'name?']);
+    return wrap(repeat(toTf(a.input!, ctx), toIntList(a.multiples instanceof TfTensor ? new PyList(a.multiples.t.toArray().map((x) => BigInt(x))) : a.multiples, 'multiples')));
+  });
+  def('reshape', (args, kw, ctx) => {
+    const a = bind('reshape', args, kw, ['tensor', 'shape', 'name?']);
+    return wrap(reshape(toTf(a.tensor!, ctx), toShape([a.shape!], 'shape')));
+  });
+  def('transpose', (args, kw, ctx) => {
+    const a = bind('transpose', args, kw, ['a', 'perm?', 'conjugate?', 'name?']);
+    const t = toTf(a.a!, ctx);
+    return wrap(permute(t, a.perm === undefined || a.perm === null ? t.shape.map((_, i) => t.ndim - 1 - i) : toIntList(a.perm, 'perm')));
+  });
+  def('split', (args, kw, ctx) => {
+    const a = bind('split', args, kw, ['value', 'num_or_size_splits', 'axis?', 'num?', 'name?']);
+    const t = toTf(a.value!, ctx);
+    const axis = a.axis === undefined ? 0 : toInt(a.axis, 'axis');
+    const ax = axis < 0 ? axis + t.ndim : axis;
+    let parts: Tensor[];
+    if (typeof a.num_or_size_splits === 'bigint') {
+      const n = Number(a.num_or_size_splits);
+      if (t.shape[ax] % n !== 0) {
+        throw pyError('InvalidArgumentError', `Number of ways to split should evenly divide the split dimension, but got split_dim ${ax} (size = ${t.shape[ax]}) and num_split ${n} [Op:Split]`);
+      }
+      parts = chunk(t, n, ax);
+    } else parts = splitSizes(t, toIntList(a.num_or_size_splits, 'num_or_size_splits'), ax);
+    return new PyList(parts.map(wrap));
+  });
+  def('concat', (args, kw, ctx) => {
+    const a = bind('concat', args, kw, ['values', 'axis', 'name?']);
+    return wrap(cat(ctx.iterate(a.values!).map((v) => toTf(v, ctx)), toInt(a.axis, 'axis')));
+  });
+  def('stack', (args, kw, ctx) => {
+    const a = bind('stack', args, kw, ['values', 'axis?', 'name?']);
+    return wrap(stack(ctx.iterate(a.values!).map((v) => toTf(v, ctx)), a.axis === undefined ? 0 : toInt(a.axis, 'axis')));
+  });
+  const cmp = (name: string, op: BinaryOp) => def(name, (args, kw, ctx) => {
+    const a = bind(name, args, kw, ['x', 'y', 'name?']);
+    const x = toTf(a.x!, ctx);
+    return wrap(binary(op, x, toTf(a.y!, ctx, x.dtype)));
+  });
+  cmp('not_equal', 'ne');
+  cmp('equal', 'eq');
+  cmp('less', 'lt');
+  cmp('greater', 'gt');
+  cmp('less_equal', 'le');
+  cmp('greater_equal', 'ge');
+  cmp('logical_and', 'and');
+  cmp('logical_or', 'or');
+  cmp('maximum', 'maximum');
+  cmp('minimum', 'minimum');
+  cmp('add', 'add');
+  cmp('multiply', 'mul');
+  cmp('subtract', 'sub');
+  def('logical_not', ([x], _kw, ctx) => wrap(unary('not', toTf(x, ctx), 'bool')));
+  for (const op of ['exp', 'log', 'sqrt', 'abs', 'sigmoid', 'tanh'] as const) {
+    def(op, ([x], _kw, ctx) => wrap(unary(op, toTf(x, ctx))));
+  }
+  const red = (name: string, op: 'sum' | 'max' | 'min' | 'any' | 'all' | 'prod' | 'mean') => def(name, (args, kw, ctx) => {
+    const a = bind(name, args, kw, ['input_tensor', 'axis?', 'keepdims?', 'name?']);
+    const t = toTf(a.input_tensor!, ctx);
+    const axis = axisArg(a.axis);
+    const keep = toBool(a.keepdims, ctx);
+    return wrap(op === 'mean' ? (isFloating(t.dtype) ? mean(t, axis, keep) : cast(mean(cast(t, 'float64'), axis, keep), t.dtype)) : cast(reduce(op, t, axis, keep), op === 'any' || op === 'all' ? 'bool' : t.dtype));
+  });
+  red('reduce_sum', 'sum');
+  red('reduce_max', 'max');
+  red('reduce_min', 'min');
+  red('reduce_any', 'any');
+  red('reduce_all', 'all');
+  red('reduce_prod', 'prod');
+  red('reduce_mean', 'mean');
+  def('where', (args, kw, ctx) => {
+    const a = bind('where', args, kw, ['condition', 'x?', 'y?', 'name?']);
+    return wrap(where(toTf(a.condition!, ctx), toTf(a.x!, ctx), toTf(a.y!, ctx)));
+  });
+  def('ones', (args, kw) => {
+    const a = bind('ones', args, kw, ['shape', 'dtype?', 'name?']);
+    const t = Tensor.empty(tfDtype(a.dtype) ?? 'float32', toShape([a.shape!], 'shape'));
+    t.storage.data.fill(1);
+    return wrap(t);
+  });
+  def('zeros', (args, kw) => {
+    const a = bind('zeros', args, kw, ['shape', 'dtype?', 'name?']);
+    return wrap(Tensor.empty(tfDtype(a.dtype) ?? 'float32', toShape([a.shape!], 'shape')));
+  });
+  def('range', (args, kw) => {
+    const a = bind('range', args, kw, ['start', 'limit?', 'delta?', 'dtype?']);
+    const [s, e] = a.limit === undefined || a.limit === null ? [0, toInt(a.start, 'limit')] : [toInt(a.start, 'start'), toInt(a.limit, 'limit')];
+    const step = a.delta === undefined ? 1 : toInt(a.delta, 'delta');
+    const n = Math.max(0, Math.ceil((e - s) / step));
+    const t = Tensor.empty(tfDtype(a.dtype) ?? 'int32', [n]);
+    for (let i = 0; i < n; i++) t.storage.data[i] = s + i * step;
+    return wrap(t);
+  });
+  def('shape', ([x], _kw, ctx) => {
+    const t = toTf(x, ctx);
+    const s = Tensor.empty('int32', [t.ndim]);
+    s.storage.data.set(t.shape);
+    return wrap(s);
+  });
+  def('matmul', (args, kw, ctx) => {
+    const a = bind('matmul', args, kw, ['a', 'b', 'transpose_a?', 'transpose_b?']);
+    let x = toTf(a.a!, ctx), y = toTf(a.b!, ctx);
+    if (toBool(a.transpose_a, ctx)) x = permute(x, [...x.shape.keys()].map((i) => (i < x.ndim - 2 ? i : i === x.ndim - 2 ? x.ndim - 1 : x.ndim - 2)));
+    if (toBool(a.transpose_b, ctx)) y = permute(y, [...y.shape.keys()].map((i) => (i < y.ndim - 2 ? i : i === y.ndim - 2 ? y.ndim - 1 : y.ndim - 2)));
+    return wrap(matmul(x, y));
+  });
+  def('sequence_mask', (args, kw, ctx) => {
+    const a = bind('sequence_mask', args, kw, ['lengths', 'maxlen?', 'dtype?', 'name?']);
+    const lengths = cast(toTf(a.lengths!, ctx), 'int64');
+    const m = lengthsToMask(lengths, a.maxlen === undefined || a.maxlen === null ? undefined : toInt(a.maxlen, 'maxlen'));
+    return wrap(a.dtype === undefined ? m : cast(m, tfDtype(a.dtype)!));
+  });
+  def('gather', (args, kw, ctx) => {
+    const a = bind('gather', args, kw, ['params', 'indices', 'axis?']);
+    const p = toTf(a.params!, ctx), idx = cast(toTf(a.indices!, ctx), 'int64');
+    return wrap(getItem(p, [...new Array(a.axis === undefined ? 0 : toInt(a.axis, 'axis')).fill({ kind: 'slice', start: null, stop: null, step: null }), { kind: 'tensor', value: idx }]));
+  });
+  const nn = new PyModule('tensorflow.nn');
+  nn.dict.set('embedding_lookup', fn('embedding_lookup', (args, kw, ctx) => {
+    const a = bind('embedding_lookup', args, kw, ['params', 'ids', 'max_norm?', 'name?']);
+    const p = toTf(a.params!, ctx), ids = cast(toTf(a.ids!, ctx), 'int64');
+    return wrap(getItem(p, [{ kind: 'tensor', value: ids }]));
+  }));
+  nn.dict.set('softmax', fn('softmax', (args, kw, ctx) => {
+    const a = bind('softmax', args, kw, ['logits', 'axis?', 'name?']);
+    return wrap(softmax(toTf(a.logits!, ctx), a.axis === undefined || a.axis === null ? -1 : toInt(a.axis, 'axis')));
+  }));
+  nn.dict.set('relu', fn('relu', ([x], _kw, ctx) => wrap(binary('maximum', toTf(x, ctx), 0))));
+  tf.dict.set('nn', nn);
+  const linalg = new PyModule('tensorflow.linalg');
+  linalg.dict.set('band_part', fn('band_part', (args, kw, ctx) => {
+    const a = bind('band_part', args, kw, ['input', 'num_lower', 'num_upper', 'name?']);
+    let t = toTf(a.input!, ctx);
+    const lower = toInt(a.num_lower, 'num_lower'), upper = toInt(a.num_upper, 'num_upper');
+    if (lower >= 0) t = triu(t, -lower);
+    if (upper >= 0) t = tril(t, upper);
+    return wrap(t);
+  }));
+  tf.dict.set('linalg', linalg);
+  const math = new PyModule('tensorflow.math');
+  for (const n of ['not_equal', 'equal', 'logical_not', 'logical_and', 'logical_or', 'reduce_sum', 'reduce_any', 'exp', 'log', 'maximum', 'minimum', 'add', 'multiply', 'subtract']) {
+    math.dict.set(n, tf.dict.get(n)!);
+  }
+  tf.dict.set('math', math);
+  tf.dict.set('gather', tf.dict.get('gather')!);
+  tf.dict.set('Tensor', Object.assign(new PyClass('Tensor', []), {}));
+
+  const keras = makeKeras(load);
+  tf.dict.set('keras', keras.keras);
+  const modules = new Map<string, PyModule>([
+    ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg],
+    ['tensorflow.keras', keras.keras], ['tensorflow.keras.layers', keras.layers], ['tensorflow.keras.utils', keras.utils],
+    ['tensorflow.keras.preprocessing', keras.preprocessing], ['tensorflow.keras.preprocessing.sequence', keras.sequence],
+    ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils],
+    ['keras.preprocessing', keras.preprocessing], ['keras.preprocessing.sequence', keras.sequence],
+  ]);
+  return modules;
+}
+
+function padSequencesFn(args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue {
+  const a = bind('pad_sequences', args, kw, ['sequences', 'maxlen?', 'dtype?', 'padding?', 'truncating?', 'value?']);
+  const toJs = (v: PyValue): unknown => {
+    if (v instanceof ArrayValue) {
+      const flat = v.t.toArray();
+      return v.t.ndim === 1 ? flat.map((x) => scalarToJs(scalarOf(v.t.dtype, x))) : ctx.iterate(v).map(toJs);
+    }
+    if (v instanceof PyList || v instanceof PyTuple) return v.items.map(toJs);
+    return scalarToJs(v);
+  };
+  const seqs = ctx.iterate(a.sequences!).map(toJs);
+  try {
+    return new NumpyArray(padSequences(seqs, {
+      maxlen: a.maxlen === undefined || a.maxlen === null ? null : toInt(a.maxlen, 'maxlen'),
+      dtype: a.dtype === undefined ? 'int32' : typeof a.dtype === 'string' ? a.dtype : tfDtype(a.dtype)!,
+      padding: a.padding === undefined ? 'pre' : String(a.padding),
+      truncating: a.truncating === undefined ? 'pre' : String(a.truncating),
+      value: a.value === undefined ? 0 : typeof a.value === 'string' ? a.value : toFloat(a.value, 'value'),
+    }));
+  } catch (e) {
+    if (e instanceof KerasError) throw pyError(e.pyType, e.message);
+    throw e;
+  }
+}
+
+function scalarToJs(v: PyValue): unknown {
+  if (typeof v === 'bigint') return { value: Number(v), isInt: true };
+  if (typeof v === 'number') return { value: v, isInt: false };
+  if (typeof v === 'boolean') return { value: v ? 1 : 0, isInt: true };
+  return v;
+}
+
+function makeKeras(load: (name: string) => PyModule | undefined) {
+  void load;
+  const keras = new PyModule('keras');
+  const layers = new PyModule('keras.layers');
+  const utils = new PyModule('keras.utils');
+  const preprocessing = new PyModule('keras.preprocessing');
+  const sequence = new PyModule('keras.preprocessing.sequence');
+  const pad = fn('pad_sequences', padSequencesFn);
+  utils.dict.set('pad_sequences', pad);
+  sequence.dict.set('pad_sequences', pad);
+  preprocessing.dict.set('sequence', sequence);
+  keras.dict.set('layers', layers);
+  keras.dict.set('utils', utils);
+  keras.dict.set('preprocessing', preprocessing);
+
+  const Layer = new PyClass('Layer', [], 'keras.layers.Layer');
+  const method = (name: string, f: NativeFn) => Layer.dict.set(name, new PyBuiltin(name, f));
+  method('__init__', ([self], kw) => {
+    const inst = self as PyInstance;
+    inst.dict.set('supports_masking', false);
+    inst.dict.set('built', false);
+    inst.dict.set('name', kw.get('name') ?? inst.cls.name.toLowerCase());
+    return null;
+  });
+  method('build', () => null);
+  method('add_weight', (args, kw) => {
+    const a = bind('add_weight', args, kw, ['self', 'name?', 'shape?', 'dtype?', 'initializer?', 'trainable?', 'regularizer?']);
+    const shape = a.shape === undefined || a.shape === null ? [] : toShape([a.shape], 'shape');
+    const t = Tensor.empty(tfDtype(a.dtype) ?? 'float32', shape);
+    const init = a.initializer ?? 'glorot_uniform';
+    if (init === 'zeros') return wrap(t);
+    if (init === 'ones') {
+      t.storage.data.fill(1);
+      return wrap(t);
+    }
+    // Keras draws from TF's own generator; values are not reproducible across
+    // TF builds, so a seeded NumPy normal (stddev 0.05) stands in, as in the golden reference.
+    t.storage.data.set(numpyRng().normal(t.numel, 0, 0.05));
+    return wrap(t);
+  });
+  method('compute_mask', ([self, , mask], _kw, ctx) => (ctx.truthy(ctx.getAttr(self, 'supports_masking')) ? mask ?? null : null));
+  method('__call__', (args, kw, ctx) => layerCall(args[0] as PyInstance, args.slice(1), kw, ctx));
+  layers.dict.set('Layer', Layer);
+
+  const Embedding = new PyClass('Embedding', [Layer], 'keras.layers.Embedding');
+  Embedding.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
+    const a = bind('Embedding', args, kw, ['input_dim', 'output_dim', 'embeddings_initializer?', 'embeddings_regularizer?', 'embeddings_constraint?', 'mask_zero?', 'input_length?', '**kw']);
+    const inst = self as PyInstance;
+    ctx.call(Layer.dict.get('__init__')!, [inst]);
+    inst.dict.set('input_dim', a.input_dim!);
+    inst.dict.set('output_dim', a.output_dim!);
+    inst.dict.set('mask_zero', toBool(a.mask_zero, ctx));
+    return null;
+  }));
+  Embedding.dict.set('build', new PyBuiltin('build', ([self]) => {
+    const inst = self as PyInstance;
+    const t = Tensor.empty('float32', [toInt(inst.dict.get('input_dim'), 'input_dim'), toInt(inst.dict.get('output_dim'), 'output_dim')]);
+    t.storage.data.set(numpyRng().uniform(t.numel, -0.05, 0.05));
+    inst.dict.set('embeddings', wrap(t));
+    return null;
+  }));
+  Embedding.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) => {
+    const w = ((self as PyInstance).dict.get('embeddings') as TfTensor).t;
+    const ids = cast(toTf(inputs, ctx), 'int64');
+    const n = w.shape[0];
+    const bad = ids.values().find((i) => i < 0 || i >= n);
+    if (bad !== undefined) {
+      throw pyError('InvalidArgumentError', `indices[${ids.values().indexOf(bad)}] = ${bad} is not in [0, ${n}) [Op:ResourceGather]`);
+    }
+    return wrap(getItem(w, [{ kind: 'tensor', value: ids }]));
+  }));
+  Embedding.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
+    ctx.truthy((self as PyInstance).dict.get('mask_zero') ?? false) ? wrap(embeddingComputeMask(toTf(inputs, ctx))) : null));
+  layers.dict.set('Embedding', Embedding);
+
+  const Masking = new PyClass('Masking', [Layer], 'keras.layers.Masking');
+  Masking.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
+    const a = bind('Masking', args, kw, ['mask_value?', '**kw']);
+    const inst = self as PyInstance;
+    ctx.call(Layer.dict.get('__init__')!, [inst]);
+    inst.dict.set('mask_value', a.mask_value ?? 0);
+    inst.dict.set('supports_masking', true);
+    return null;
+  }));
+  Masking.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) =>
+    wrap(maskingApply(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value')))));
+  Masking.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
+    wrap(maskingComputeMask(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value')))));
+  layers.dict.set('Masking', Masking);
+  return { keras, layers, utils, preprocessing, sequence };
+}
+
+/** Keras Layer.__call__: implicit input mask, lazy build, call(mask=), compute_mask, _keras_mask on outputs. */
+function layerCall(self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue {
+  const inputs = args[0] ?? kw.get('inputs') ?? null;
+  let mask: PyValue = kw.get('mask') ?? null;
+  if (mask === null && inputs instanceof TfTensor) mask = inputs.kerasMask;
+  if (!ctx.truthy(self.dict.get('built') ?? false)) {
+    const shape = inputs instanceof ArrayValue ? new TensorShape(inputs.t.shape) : null;
+    ctx.call(ctx.getAttr(self, 'build'), [shape]);
+    self.dict.set('built', true);
+  }
+  const call = ctx.getAttr(self, 'call');
+  const acceptsMask = callAcceptsMask(call);
+  const callKw: Kwargs = new Map([...kw].filter(([k]) => k !== 'mask'));
+  if (acceptsMask) callKw.set('mask', mask);
+  const out = ctx.call(call, [inputs, ...args.slice(1)], callKw);
+  const newMask = ctx.call(ctx.getAttr(self, 'compute_mask'), [inputs, mask]);
+  const outs = out instanceof PyList || out instanceof PyTuple ? out.items : [out];
+  const masks = newMask instanceof PyList || newMask instanceof PyTuple ? newMask.items : outs.map(() => newMask);
+  const res = outs.map((o, i) => {
+    const t = o instanceof TfTensor ? o : new TfTensor(toTf(o, ctx));
+    const m = masks[i] ?? null;
+    t.kerasMask = m === null ? null : m instanceof TfTensor ? m : new TfTensor(toTf(m, ctx));
+    return t;
+  });
+  return out instanceof PyList ? new PyList(res) : out instanceof PyTuple ? new PyTuple(res) : res[0];
+}
+
+function callAcceptsMask(call: PyValue): boolean {
+  const fnv = call instanceof PyObj && 'fn' in call ? (call as unknown as { fn: PyValue }).fn : call;
+  if (fnv instanceof PyFunction) {
+    const p = fnv.def.params;
+    return [...p.args, ...p.kwonly].some((q) => q.name === 'mask') || p.kwarg !== null;
+  }
+  return false;
+}
+
+export { typeNameOf };

@@ -179,9 +179,12 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   const linearInit = (self: PyInstance, inF: number, outF: number, bias: boolean) => {
     self.dict.set('in_features', BigInt(inF));
     self.dict.set('out_features', BigInt(outF));
-    const bound = inF > 0 ? 1 / Math.sqrt(inF) : 0;
-    self.dict.set('weight', parameter(uniformTensor([outF, inF], bound)));
-    self.dict.set('bias', bias ? parameter(uniformTensor([outF], bound)) : null);
+    // kaiming_uniform_(a=sqrt(5)), evaluated in doubles exactly as torch.nn.init does
+    const a = Math.sqrt(5);
+    const gain = Math.sqrt(2 / (1 + a ** 2));
+    const weightBound = inF > 0 ? Math.sqrt(3) * (gain / Math.sqrt(inF)) : 0;
+    self.dict.set('weight', parameter(uniformTensor([outF, inF], weightBound)));
+    self.dict.set('bias', bias ? parameter(uniformTensor([outF], inF > 0 ? 1 / Math.sqrt(inF) : 0)) : null);
   };
   const Linear = layer('Linear', Module, (self, args, kw, ctx) => {
     const a = bind('Linear', args, kw, ['in_features', 'out_features', 'bias?', 'device?', 'dtype?']);
@@ -513,7 +516,7 @@ function makeMultiheadAttention(Module: PyClass, linearInit: (self: PyInstance, 
     const inProj = Tensor.empty('float32', [3 * E, E]);
     const outProj = new PyInstance(new PyClass('NonDynamicallyQuantizableLinear', [Module]));
     linearInit(outProj, E, E, bias);
-    const bound = Math.sqrt(6 / (E + 3 * E));
+    const bound = xavierBound(E, 3 * E, 1);
     inProj.storage.data.set(torchRng().uniform(inProj.numel, -bound, bound, 'float32'));
     self.dict.set('in_proj_weight', parameterOf(inProj));
     self.dict.set('in_proj_bias', bias ? parameterOf(Tensor.empty('float32', [3 * E])) : null);
@@ -608,6 +611,12 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   return new PyTuple([output, track(new TorchTensor(w), 'mean', self.dict.get('in_proj_weight')!)]);
 }
 
+/** xavier_uniform_ bound, in torch.nn.init's order of double operations. */
+function xavierBound(fanIn: number, fanOut: number, gain: number): number {
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  return Math.sqrt(3) * std;
+}
+
 function makeInit(): PyModule {
   const init = new PyModule('torch.nn.init');
   const inPlace = (name: string, gen: (t: Tensor, args: PyValue[], kw: Kwargs) => ArrayLike<number>) =>
@@ -623,7 +632,7 @@ function makeInit(): PyModule {
   inPlace('constant_', (t, [v]) => new Float64Array(t.numel).fill(toFloat(v, 'val')));
   inPlace('xavier_uniform_', (t, [g]) => {
     const [fanOut, fanIn] = [t.shape[0], t.shape[1] * t.shape.slice(2).reduce((p, q) => p * q, 1)];
-    const bound = (g === undefined ? 1 : toFloat(g, 'gain')) * Math.sqrt(6 / (fanIn + fanOut));
+    const bound = xavierBound(fanIn, fanOut, g === undefined ? 1 : toFloat(g, 'gain'));
     return torchRng().uniform(t.numel, -bound, bound, t.dtype);
   });
   return init;
