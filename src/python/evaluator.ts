@@ -156,7 +156,6 @@ export class Interpreter implements CallContext {
         };
         if (iter instanceof PyIterator) {
           for (;;) {
-            this.tick(s.span);
             const r = iter.next();
             if (r.done) break;
             if (!loopBody(r.value ?? null)) {
@@ -166,7 +165,6 @@ export class Interpreter implements CallContext {
           }
         } else {
           for (const item of this.iterate(iter)) {
-            this.tick(s.span);
             if (!loopBody(item)) {
               broke = true;
               break;
@@ -179,7 +177,6 @@ export class Interpreter implements CallContext {
       case 'While': {
         let broke = false;
         while (this.truthy(this.eval(s.test, scope))) {
-          this.tick(s.span);
           try {
             this.execBlock(s.body, scope);
           } catch (e) {
