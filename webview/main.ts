@@ -369,7 +369,7 @@ function renderHeatmap(name: string, t: TensorValue): void {
 function renderProblems(state: InspectorState): void {
   const rows: ProblemRow[] = [
     ...state.errors.map((e) => ({ Line: e.line, Kind: e.type, Message: e.message })),
-    ...state.diagnostics.map((d) => ({ Line: d.line, Kind: `${d.severity}: ${d.code}`, Message: d.variable ? `${d.message} (${d.variable})` : d.message })),
+    ...state.diagnostics.map((d) => ({ Line: d.line, Kind: `${d.severity}: ${d.code}`, Message: d.variable && !d.message.includes(d.variable) ? `${d.message} (${d.variable})` : d.message })),
   ].sort((a, b) => a.Line - b.Line);
   const warnings = state.warnings.map((w) => ({ Line: 0, Kind: 'warning', Message: w }));
   const all = [...rows, ...warnings];

@@ -45,7 +45,7 @@ export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult): vs
     out.push(d);
   }
   for (const m of result.diagnostics) {
-    const message = m.variable ? `${m.message} (${m.variable})` : m.message;
+    const message = m.variable && !m.message.includes(m.variable) ? `${m.message} (${m.variable})` : m.message;
     const d = new vscode.Diagnostic(lineRange(doc, m.line), message, SEVERITY[m.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = m.code;

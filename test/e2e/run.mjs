@@ -317,9 +317,13 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     await shot('08-problems');
     assert.match(problemsText, /AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
     assert.match(problemsText, new RegExp(`\\[Ln ${errorLine}, Col \\d+\\]`));
-    // Mask warnings from the evaluator (RunResult.diagnostics) land there too when it reports them.
-    if (/fully.masked/i.test(problemsText)) log('fully-masked-row warning is shown in Problems');
-    else log('note: no fully-masked-row warning in Problems (evaluator reported none)');
+    // The evaluator's mask warning (RunResult.diagnostics) for the all-masked softmax row.
+    const attnLine = lineOf(file, 'attn = ');
+    const warning = page.locator('.markers-panel .monaco-list-row', { hasText: 'fully-masked-row' });
+    await warning.first().waitFor({ timeout: 10000 });
+    const warningText = await warning.first().innerText();
+    assert.match(warningText, /NaN/);
+    assert.match(warningText, new RegExp(`\\[Ln ${attnLine}, Col \\d+\\]`));
   });
 
   test('the inspector runs under its strict CSP (no unsafe-inline)', async () => {
