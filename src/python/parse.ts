@@ -36,8 +36,10 @@ interface FoundError {
   to: number;
   errorType: ErrorType;
   kind: ErrorKind;
-  /** "Perhaps you forgot a comma?": CPython read one token past `to`; otherwise two past `from`. */
-  comma?: boolean;
+  /** Offset of the last token CPython's parser read before failing; null when it reached the end. */
+  fetched?: number | null;
+  /** "'(' was never closed": the bracket. */
+  unclosed?: Token;
 }
 
 class LineIndex {
@@ -226,48 +228,128 @@ function startsExpression(tok: Token): boolean {
   return ['(', '[', '{', '~', '...'].includes(tok.value);
 }
 
+function endsExpression(tok: Token): boolean {
+  if (tok.type === 'NAME') return !KEYWORDS.has(tok.value) || ['None', 'True', 'False'].includes(tok.value);
+  return tok.type === 'NUMBER' || tok.type === 'STRING' || [')', ']', '}', '...'].includes(tok.value);
+}
+
+const BINARY_TOKENS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '&', '|', '^', '<<', '>>']);
+
+/** Index just past a bitwise_or-level expression starting at tokens[i]; -1 if it runs off the end. */
+function skipExpression(tokens: Token[], i: number): number {
+  for (;;) {
+    while (i < tokens.length && ['-', '+', '~'].includes(tokens[i]!.value)) i++;
+    const j = skipPrimary(tokens, i);
+    if (j < 0) return -1;
+    if (!BINARY_TOKENS.has(tokens[j]!.value)) return j;
+    i = j + 1;
+  }
+}
+
+/** Index just past a primary expression (atom and trailers) starting at tokens[i]; -1 if it runs off the end. */
+function skipPrimary(tokens: Token[], i: number): number {
+  const skipBracket = (j: number): number => {
+    let depth = 0;
+    for (; j < tokens.length; j++) {
+      const v = tokens[j]!.value;
+      if (v === '(' || v === '[' || v === '{') depth++;
+      else if (v === ')' || v === ']' || v === '}') {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+    }
+    return -1;
+  };
+  if (i >= tokens.length) return -1;
+  let j = ['(', '[', '{'].includes(tokens[i]!.value) ? skipBracket(i) : i + 1;
+  while (j >= 0 && j < tokens.length) {
+    const v = tokens[j]!.value;
+    if (v === '.') j += 2;
+    else if (v === '(' || v === '[') j = skipBracket(j);
+    else break;
+  }
+  return j >= tokens.length ? -1 : j;
+}
+
+/** A compound statement header complete enough that CPython's "expected ':'" rule applies. */
+function headerComplete(line: LogicalLine): boolean {
+  const t = line.tokens;
+  let w = firstWord(line);
+  let i = 1;
+  if (w === 'async') {
+    w = t[1]?.value ?? '';
+    i = 2;
+  }
+  if (w === 'else' || w === 'try' || w === 'finally') return t.length === i;
+  if (w === 'except') return true;
+  if (w === 'for') return t.some((x, k) => k > i && x.value === 'in') && t[t.length - 1]!.value !== 'in';
+  if (w === 'def') return t[t.length - 1]!.value === ')' || t.some((x) => x.value === '->');
+  return t.length > i;
+}
+
 /**
  * CPython's message and location for the first error node lezer left in a
- * statement. `tokens` are the statement's tokens; `newlines` the NEWLINE
- * offsets of its logical lines.
+ * statement, and how far CPython's parser read before giving up (which
+ * decides whether it blames a bracket never closed instead).
  */
 function describeTreeError(err: LezerError, lines: LogicalLine[], text: string): FoundError {
-  const generic = (at: number, end = at): FoundError => ({ message: 'invalid syntax', from: at, to: end, errorType: 'SyntaxError', kind: 'parser' });
   const tokens = lines.flatMap((l) => l.tokens);
   const tokIdx = tokens.findIndex((t) => t.to > err.from || t.from >= err.from);
   const tok = tokIdx >= 0 ? tokens[tokIdx] : undefined;
   const line = lines.find((l) => l.tokens.length && err.from >= l.tokens[0]!.from && err.from <= l.newline) ??
     lines.find((l) => l.tokens.length && l.tokens[0]!.from >= err.from);
-  // NEWLINE position when the error sits past the last token of its logical line
+  // the NEWLINE when the error sits past the last token of its logical line
   const lineLast = line?.tokens[line.tokens.length - 1];
   const atLineEnd = !!line && !!lineLast && err.from >= lineLast.to;
+  // CPython fails on the failing token itself unless a rule below reads further
+  const failTok = atLineEnd ? null : tok;
+  // What CPython's parser reads when it looks past token `i` of the failing
+  // token's logical line: off its end is the NEWLINE, or, inside a bracket
+  // never closed, everything up to the end of the file.
+  const tokLine = tok ? lines.find((l) => l.tokens.includes(tok)) : undefined;
+  const fetchedAt = (skip: (ts: Token[], i: number) => number, i: number): number | null => {
+    if (!tokLine) return null;
+    const j = skip(tokLine.tokens, tokLine.tokens.indexOf(tok!) + i);
+    if (j >= 0) return tokLine.tokens[j]!.from;
+    return tokLine.errors.some((e) => e.unclosed) ? null : tokLine.newline;
+  };
+  const found = (message: string, from: number, to = from, fetched: number | null = failTok ? failTok.from : atLineEnd ? line!.newline : null): FoundError => ({
+    message,
+    from,
+    to,
+    errorType: 'SyntaxError',
+    kind: 'parser',
+    fetched,
+  });
 
   const base = err.from - err.node.from;
-  const parent = err.node.parent;
-  let prev = err.node.prevSibling;
+  let node = err.node;
+  // Lezer repairs `a b` by inserting an empty operator: look at the expression around it.
+  if (node.parent && ['ArithOp', 'BitOp', 'CompareOp'].includes(node.parent.name) && node.parent.from === node.parent.to) node = node.parent;
+  const parent = node.parent;
+  let prev = node.prevSibling;
   while (prev && prev.name === 'Comment') prev = prev.prevSibling;
   const prevPrev = prev?.prevSibling;
-  const nodeText = (n: SyntaxNode): string => text.slice(n.from + base, n.to + base);
-  const parser = (message: string, from: number, to = from): FoundError => ({ message, from, to, errorType: 'SyntaxError', kind: 'parser' });
+  // the container whose syntax is broken (the BinaryExpression lezer made up counts as its parent's)
+  const container = parent?.name === 'BinaryExpression' && node !== err.node ? parent.parent : parent;
 
   let fstring: SyntaxNode | null = null;
   for (let p: SyntaxNode | null = err.node.parent; p; p = p.parent) if (p.name === 'FormatString') fstring = p;
   if (fstring) {
-    {
-      // our tokenizer knows where the literal really ends; lezer may run past it
-      const fs = tokens.find((t) => t.type === 'STRING' && t.from === fstring!.from + base);
-      const at = fs ? fs.to : err.from;
-      if (parent?.name === 'FormatReplacement') {
-        const replText = text.slice(parent.from + base, fs ? fs.to : parent.to + base);
-        if (!prev || prev.name === '{') return parser('f-string: empty expression not allowed', at);
-        const rest = text.slice(err.from, fs ? fs.to : err.from + 2);
-        if (rest.startsWith('!') && !/^![sra]/.test(rest)) {
-          return parser("f-string: invalid conversion character: expected 's', 'r', or 'a'", at);
-        }
-        if (replText.includes('\\')) return parser('f-string expression part cannot include a backslash', at);
+    // our tokenizer knows where the literal really ends; lezer may run past it
+    const fs = tokens.find((t) => t.type === 'STRING' && t.from === fstring!.from + base);
+    const at = fs ? fs.to : err.from;
+    const fetched = fs ? fs.from : err.from;
+    if (parent?.name === 'FormatReplacement') {
+      const replText = text.slice(parent.from + base, fs ? fs.to : parent.to + base);
+      if (!prev || prev.name === '{') return found('f-string: empty expression not allowed', at, at, fetched);
+      const rest = text.slice(err.from, fs ? fs.to : err.from + 2);
+      if (rest.startsWith('!') && !/^![sra]/.test(rest)) {
+        return found("f-string: invalid conversion character: expected 's', 'r', or 'a'", at, at, fetched);
       }
-      return parser("f-string: expecting '}'", at);
+      if (replText.includes('\\')) return found('f-string expression part cannot include a backslash', at, at, fetched);
     }
+    return found("f-string: expecting '}'", at, at, fetched);
   }
 
   // A bare `yield` (lezer wants a value after it).
@@ -278,68 +360,75 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string):
       if (p.name === 'FunctionDefinition' || p.name === 'LambdaExpression') inFunction = true;
     }
     return inFunction
-      ? parser("Mask Lens does not support generators ('yield')", before.from, before.to)
-      : parser("'yield' outside function", before.from, before.to);
+      ? found("Mask Lens does not support generators ('yield')", before.from, before.to)
+      : found("'yield' outside function", before.from, before.to);
   }
 
   if (parent?.name === 'ConditionalExpression' && !parent.getChild('else')) {
-    const kids: SyntaxNode[] = [];
-    for (let c = parent.firstChild; c; c = c.nextSibling) kids.push(c);
-    const test = kids[2];
-    if (test && !test.type.isError) {
-      return {
-        message: "expected 'else' after 'if' expression",
-        from: parent.from + (err.from - err.node.from),
-        to: test.to + (err.from - err.node.from),
-        errorType: 'SyntaxError',
-        kind: 'parser',
-      };
-    }
+    const test = parent.firstChild?.nextSibling?.nextSibling;
+    if (test && !test.type.isError) return found("expected 'else' after 'if' expression", parent.from + base, test.to + base);
   }
 
-  if (line && atLineEnd && isCompoundHeader(line) && lineLast!.value !== ':') {
-    return { message: "expected ':'", from: lineLast!.to, to: lineLast!.to, errorType: 'SyntaxError', kind: 'parser' };
+  if (line && atLineEnd && isCompoundHeader(line) && lineLast!.value !== ':' && headerComplete(line)) {
+    return found("expected ':'", lineLast!.to, lineLast!.to);
   }
 
-  if (parent?.name === 'ParamList') {
-    if (prev?.name === 'AssignOp') return parser('expected default value expression', prev.from + base, prev.to + base);
-    return tok ? parser('invalid syntax', tok.from, tok.to) : parser('invalid syntax', err.from);
+  // def name, then anything but '('
+  if (prev?.name === 'VariableName' && prevPrev?.name === 'def' && tok?.value !== '(') {
+    return found("expected '('", tok ? tok.from : err.from, tok ? tok.to : err.from);
+  }
+
+  if (parent?.name === 'ParamList' && prev?.name === 'AssignOp') {
+    return found('expected default value expression', prev.from + base, prev.to + base);
+  }
+  if (parent?.name === 'ParamList' && prevPrev?.name !== 'AssignOp') {
+    return tok ? found('invalid syntax', tok.from, tok.to) : found('invalid syntax', err.from);
   }
 
   // A key without ':' in a dict display.
   if (parent?.name === 'DictionaryExpression' && prev && EXPRESSION_NODES.has(prev.name) && (prevPrev?.name === ',' || prevPrev?.name === '{')) {
-    const hasColon = parent.getChild(':') !== null;
-    if (hasColon) return parser("':' expected after dictionary key", prev.from + base, prev.to + base);
+    if (parent.getChild(':') !== null) return found("':' expected after dictionary key", prev.from + base, prev.to + base);
   }
 
   // f(a.b = 1)
   if (parent?.name === 'ArgList' && tok?.value === '=' && prev && EXPRESSION_NODES.has(prev.name) && prev.name !== 'VariableName') {
-    return parser('expression cannot contain assignment, perhaps you meant "=="?', prev.from + base, tok.to);
+    return found('expression cannot contain assignment, perhaps you meant "=="?', prev.from + base, tok.to);
   }
 
-  // Two expressions side by side inside brackets. Comprehension conditions and
-  // iterables are disjunctions in CPython's grammar, where this check does not run.
-  const inComprehensionTail = !!prevPrev && (prevPrev.name === 'if' || prevPrev.name === 'in') && !!parent && /Comprehension/.test(parent.name);
-  if (tok && prev && !inComprehensionTail && EXPRESSION_NODES.has(prev.name) && startsExpression(tok) && depthAt(tokens, tok.from) > 0) {
-    const shift = base;
-    const prevText = nodeText(prev);
-    const legacy = prev.name === 'VariableName' && (prevText === 'print' || prevText === 'exec');
-    const nameString = prev.name === 'VariableName' && tok.type === 'STRING';
-    if (!legacy && !nameString) {
-      return {
-        message: 'invalid syntax. Perhaps you forgot a comma?',
-        from: prev.from + shift,
-        to: tok.to,
-        errorType: 'SyntaxError',
-        kind: 'parser',
-        comma: true,
-      };
+  // Two expressions side by side: CPython reads the second one whole before
+  // failing; inside brackets it suggests a comma. Comprehension conditions and
+  // iterables are disjunctions in its grammar, where this check does not run.
+  const prevTok = tokIdx > 0 ? tokens[tokIdx - 1] : undefined;
+  if (!atLineEnd && tok && prevTok && endsExpression(prevTok) && startsExpression(tok)) {
+    let root = err.node;
+    while (root.parent) root = root.parent;
+    // the whole expression that ends with the previous token
+    let a: SyntaxNode | null = root.resolve(prevTok.to - base, -1);
+    while (a && !EXPRESSION_NODES.has(a.name)) a = a.parent;
+    while (a?.parent && EXPRESSION_NODES.has(a.parent.name) && a.parent.to === a.to) a = a.parent;
+    const aFrom = a && a.to + base === prevTok.to ? a.from + base : prevTok.from;
+    const before = a?.prevSibling;
+    const inComprehensionTail = (before?.name === 'if' || before?.name === 'in') && !!a?.parent && /Comprehension/.test(a.parent.name);
+    if (!inComprehensionTail) {
+      const fetched = fetchedAt(skipExpression, 0);
+      const aText = text.slice(aFrom, prevTok.to);
+      const legacy = aText === 'print' || aText === 'exec';
+      const nameString = prevTok.type === 'NAME' && aFrom === prevTok.from && tok.type === 'STRING';
+      if (depthAt(tokens, tok.from) > 0 && !legacy && !nameString) {
+        return found('invalid syntax. Perhaps you forgot a comma?', aFrom, tok.to, fetched);
+      }
+      return found('invalid syntax', tok.from, tok.to, fetched);
     }
   }
 
-  if (atLineEnd && line) return generic(line.newline, line.newline);
-  if (tok) return generic(tok.from, tok.to);
-  return generic(err.from);
+  // `x = (1 = 2`: CPython's invalid_named_expression reads the right-hand side and one token more.
+  if (tok?.value === '=' && prevTok && endsExpression(prevTok)) {
+    return found('invalid syntax', tok.from, tok.to, fetchedAt(skipExpression, 1));
+  }
+
+  if (atLineEnd && line) return found('invalid syntax', line.newline, line.newline);
+  if (tok) return found('invalid syntax', tok.from, tok.to);
+  return found('invalid syntax', err.from);
 }
 
 function depthAt(tokens: Token[], pos: number): number {
@@ -383,7 +472,7 @@ export function parseModule(source: string): A.Module {
   const text = normalizeNewlines(source);
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const index = new LineIndex(text);
-  const { lines, errors: allTokErrors } = tokenize(text, start);
+  const { lines, errors: allTokErrors, uncut } = tokenize(text, start);
   const lezerText = patchForLezer(text, lines);
   const regs = regions(lines);
   const tokenStarts = lines.flatMap((l) => l.tokens.map((t) => t.from));
@@ -400,7 +489,16 @@ export function parseModule(source: string): A.Module {
 
   const body: A.Stmt[] = [];
   const syntaxErrors: A.Module['syntaxErrors'] = [];
-  const found: { error: FoundError; region: number }[] = [];
+  interface Found {
+    error: FoundError;
+    region: number;
+    chunkFrom: number;
+    /** The region's bracket never closed, if it has one. */
+    unclosed: Token | undefined;
+    stmt: A.SyntaxErrorStmt;
+    entry: A.Module['syntaxErrors'][number];
+  }
+  const found: Found[] = [];
 
   regs.forEach((region, ri) => {
     const first = region.lines[0]!;
@@ -440,22 +538,11 @@ export function parseModule(source: string): A.Module {
       const P = parserErrors[0];
       const T = tokErrors[0];
       if (T?.unclosed) {
-        const opener = T.unclosed;
-        const tokensAll = region.lines.flatMap((l) => l.tokens);
-        let parserFirst = false;
-        if (P) {
-          if (P.from < opener.from) parserFirst = true;
-          else {
-            // CPython only blames the bracket if, failing, it had read past the bracket's line.
-            const at = tokensAll.findIndex((t) => (P.comma ? t.from >= P.to : t.to > P.from));
-            const lookahead = at < 0 ? [undefined] : P.comma ? [tokensAll[at]] : [tokensAll[at + 1], tokensAll[at + 2]];
-            parserFirst = lookahead.every((t) => !!t && index.line(t.from) <= index.line(opener.from));
-          }
-        }
-        error = parserFirst ? P! : fromTokError(T);
+        error = blamesParser(P, T.unclosed, index) ? P! : fromTokError(T);
       } else if (T) {
-        if (!P || T.at <= P.from || T.raisedByTokenizer) error = fromTokError(T);
-        else error = P;
+        // The parser meets a tokenizer error when it reads that far.
+        const reach = !P ? Infinity : P.fetched === null ? Infinity : (P.fetched ?? P.from);
+        error = T.raisedByTokenizer || T.at <= reach ? fromTokError(T) : P!;
       } else if (P) {
         error = P;
       } else {
@@ -483,38 +570,85 @@ export function parseModule(source: string): A.Module {
     const entry: A.Module['syntaxErrors'][number] = { message: error.message, span: errorSpan };
     if (error.errorType !== 'SyntaxError') entry.errorType = error.errorType;
     syntaxErrors.push(entry);
-    found.push({ error, region: ri });
+    found.push({ error, region: ri, chunkFrom, unclosed: tokErrors.find((e) => e.unclosed)?.unclosed, stmt, entry });
   });
 
   const module: A.Module = { body, syntaxErrors };
-  const reported = reportedError(found, regs, allTokErrors);
+  const reported = reportedError();
   if (reported !== undefined) module.reported = reported;
   return module;
+
+  /** The error CPython reports for the whole file (see Module.reported); may rewrite what a statement reports. */
+  function reportedError(): number | undefined {
+    if (found.length === 0) return undefined;
+    let first = found.findIndex((f) => f.error.kind !== 'compile');
+    // Only compile-time errors: CPython reports the first.
+    if (first < 0) return 0;
+    const setError = (f: Found, e: FoundError): void => {
+      f.error = e;
+      const errorSpan = index.span(e.from, Math.max(e.from, e.to));
+      f.stmt.message = f.entry.message = e.message;
+      f.stmt.errorSpan = f.entry.span = errorSpan;
+      if (e.errorType === 'SyntaxError') {
+        delete f.stmt.errorType;
+        delete f.entry.errorType;
+      } else f.stmt.errorType = f.entry.errorType = e.errorType;
+    };
+    let f = found[first]!;
+    if (f.error.kind !== 'parser' && !f.error.unclosed) return first;
+
+    // With several brackets never closed, CPython's parser reads on past our
+    // cuts, and the bracket it may blame is the innermost one open at the end.
+    const openAtEnd = uncut.openAtEnd;
+    if (f.unclosed && openAtEnd && f.unclosed.from !== openAtEnd.from) {
+      const treeErr = firstTreeError(parser.parse(lezerText.slice(f.chunkFrom)), f.chunkFrom);
+      const uncutLines = uncut.lines.filter((l) => l.lineStart >= f.chunkFrom);
+      const P = treeErr ? describeTreeError(treeErr, uncutLines, lezerText) : undefined;
+      if (P && blamesParser(P, openAtEnd, index)) setError(f, P);
+      else {
+        const j = found.findIndex((g) => g.error.unclosed?.from === openAtEnd.from);
+        if (j >= 0) {
+          first = j;
+          f = found[j]!;
+        }
+      }
+    }
+
+    // CPython then tokenizes the rest of the file (a bracket never closed is
+    // only found at the end), and the first error its tokenizer raises there
+    // is reported instead.
+    const after = f.error.unclosed ? f.error.unclosed.from : f.error.fetched === null ? Infinity : (f.error.fetched ?? f.error.from);
+    for (const e of allTokErrors) {
+      if (e.at <= after || e.unclosed) continue;
+      if (!e.raisedByTokenizer) break;
+      const j = found.findIndex((g) => {
+        const r = regs[g.region]!;
+        return r.lines.some((l) => l.errors.includes(e));
+      });
+      if (j < 0) break;
+      if (found[j]!.error.message !== e.message) setError(found[j]!, fromTokError(e));
+      return j;
+    }
+    return first;
+  }
+}
+
+/**
+ * With `opener` never closed, CPython keeps the parser's error only if the
+ * parser gave up before reading past the opener's line.
+ */
+function blamesParser(P: FoundError | undefined, opener: Token, index: LineIndex): boolean {
+  if (!P) return false;
+  if (P.fetched === null || P.fetched === undefined) return P.fetched === undefined && index.line(P.from) <= index.line(opener.from);
+  return index.line(P.fetched) <= index.line(opener.from);
 }
 
 function fromTokError(e: TokError): FoundError {
-  return { message: e.message, from: e.from, to: e.to, errorType: e.errorType, kind: 'tokenizer' };
+  const f: FoundError = { message: e.message, from: e.from, to: e.to, errorType: e.errorType, kind: 'tokenizer' };
+  if (e.unclosed) f.unclosed = e.unclosed;
+  return f;
 }
 
 function fromLowerError(e: LowerError, kind: ErrorKind): FoundError {
   return { message: e.message, from: e.from, to: e.to, errorType: e.errorType, kind };
-}
-
-/** The error CPython reports for the whole file (see Module.reported). */
-function reportedError(found: { error: FoundError; region: number }[], regs: Region[], tokErrors: TokError[]): number | undefined {
-  if (found.length === 0) return undefined;
-  const firstParse = found.findIndex((f) => f.error.kind !== 'compile');
-  if (firstParse < 0) return 0;
-  const f = found[firstParse]!;
-  if (f.error.kind !== 'parser') return firstParse;
-  // After a parser error CPython tokenizes the rest of the file; the first
-  // tokenizer error it raises there is reported instead.
-  for (const e of tokErrors) {
-    if (e.at <= f.error.from || e.unclosed) continue;
-    if (!e.raisedByTokenizer) break;
-    const ri = regs.findIndex((r) => r.lines.some((l) => l.errors.includes(e)));
-    const idx = found.findIndex((x) => x.region === ri);
-    return idx >= 0 ? idx : firstParse;
-  }
-  return firstParse;
 }

@@ -81,6 +81,17 @@ export function hasErrorNode(node: SyntaxNode): boolean {
   return found;
 }
 
+/** Whether lezer flagged an error in a statement outside its nested bodies. */
+function headerHasError(node: SyntaxNode): boolean {
+  for (const c of kids(node)) {
+    if (c.name === 'Body') continue;
+    if (c.name === 'FunctionDefinition' || c.name === 'ClassDefinition') {
+      if (headerHasError(c)) return true;
+    } else if (hasErrorNode(c)) return true;
+  }
+  return false;
+}
+
 function splitBy(nodes: SyntaxNode[], sep: string): SyntaxNode[][] {
   const groups: SyntaxNode[][] = [[]];
   for (const n of nodes) {
@@ -185,7 +196,11 @@ export class Lowerer {
       return [this.stmt(node)];
     } catch (e) {
       if (!(e instanceof LowerError)) throw e;
-      this.errors.push(e);
+      // Where lezer found an error in the same statement (its own lines, not
+      // nested blocks), what lowering objects to is an artifact of lezer's repair.
+      if (e.level === 'syntax' && headerHasError(node)) {
+        this.errors.push(new LowerError(e.message, e.from, e.to, 'tree'));
+      } else this.errors.push(e);
       return [{ kind: 'SyntaxError', message: e.message, span: this.spanOf(node), errorSpan: this.spanDoc(e.from, e.to) }];
     }
   }
@@ -1021,6 +1036,8 @@ export class Lowerer {
       }
     };
     flatten(node);
+    // `node` itself was not a test-level expression: a shape lezer left after an error.
+    if (items.length === 1) return this.tree(node);
     // Each result carries its source extent: CPython starts `(a) < b` at the parenthesis.
     interface R {
       e: A.Expr;

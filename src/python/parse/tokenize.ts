@@ -58,6 +58,11 @@ export interface TokenizeResult {
   lines: LogicalLine[];
   /** All tokenizer errors, in the order the tokenizer met them. */
   errors: TokError[];
+  /**
+   * Without our recovery cuts, as CPython sees the file: its logical lines,
+   * and the innermost bracket still open at the end (the one CPython names).
+   */
+  uncut: { lines: LogicalLine[]; openAtEnd: Token | null };
 }
 
 const STRING_PREFIXES = new Set(['r', 'u', 'b', 'br', 'rb', 'f', 'fr', 'rf']);
@@ -99,9 +104,11 @@ function lineOfFactory(text: string): (pos: number) => number {
 export function tokenize(text: string, start = 0): TokenizeResult {
   const lineOf = lineOfFactory(text);
   const cuts = new Set<number>();
+  let uncut: TokenizeResult['uncut'] | null = null;
   for (;;) {
     const result = tokenizeOnce(text, start, cuts, lineOf);
-    if (result.cut === null || cuts.has(result.cut)) return result;
+    uncut ??= { lines: result.lines, openAtEnd: result.openAtEnd };
+    if (result.cut === null || cuts.has(result.cut)) return { lines: result.lines, errors: result.errors, uncut };
     cuts.add(result.cut);
   }
 }
@@ -115,7 +122,7 @@ function tokenizeOnce(
   start: number,
   cuts: Set<number>,
   lineOf: (pos: number) => number,
-): TokenizeResult & { cut: number | null } {
+): { lines: LogicalLine[]; errors: TokError[]; cut: number | null; openAtEnd: Token | null } {
   const n = text.length;
   const lines: LogicalLine[] = [];
   const errors: TokError[] = [];
@@ -126,6 +133,7 @@ function tokenizeOnce(
   let atBol = true;
   let line: LogicalLine | null = null;
   let cut: number | null = null;
+  let openAtEnd: Token | null = null;
 
   const error = (e: Omit<TokError, 'at'> & { at?: number }): void => {
     const full: TokError = { ...e, at: e.at ?? e.from };
@@ -240,6 +248,7 @@ function tokenizeOnce(
           }
         }
         const innermost = brackets[brackets.length - 1]!.token;
+        openAtEnd = innermost;
         error({
           message: `'${innermost.value}' was never closed`,
           errorType: 'SyntaxError',
@@ -372,7 +381,7 @@ function tokenizeOnce(
     pos += ch.length;
   }
 
-  return { lines, errors, cut };
+  return { lines, errors, cut, openAtEnd };
 
   function closeBracket(tok: Token): void {
     const want = OPENERS[tok.value]!;
