@@ -30,6 +30,7 @@ let page;
 const consoleErrors = [];
 
 async function shot(name) {
+  await page.waitForTimeout(300); // let hovers and panels finish fading in
   await page.screenshot({ path: path.join(resultsDir, `${name}.png`) });
 }
 
