@@ -358,10 +358,10 @@ function padSequencesFn(args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue 
   try {
     return new NumpyArray(padSequences(seqs, {
       maxlen: a.maxlen === undefined || a.maxlen === null ? null : toInt(a.maxlen, 'maxlen'),
-      dtype: a.dtype === undefined ? 'int32' : typeof a.dtype === 'string' ? a.dtype : tfDtype(a.dtype)!,
+      dtype: a.dtype === undefined ? 'int32' : typeof a.dtype === 'string' ? a.dtype : a.dtype instanceof PyClass && a.dtype.name === 'object' ? { pyType: 'object' } : { npDtype: tfDtype(a.dtype)! },
       padding: a.padding === undefined ? 'pre' : String(a.padding),
       truncating: a.truncating === undefined ? 'pre' : String(a.truncating),
-      value: a.value === undefined ? 0 : typeof a.value === 'string' ? a.value : toFloat(a.value, 'value'),
+      value: a.value === undefined ? { value: 0, isInt: false } : scalarToJs(a.value),
     }));
   } catch (e) {
     if (e instanceof KerasError) throw pyError(e.pyType, e.message);
