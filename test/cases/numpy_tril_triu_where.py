@@ -1,0 +1,21 @@
+# NumPy masks: np.tril/np.triu with k, np.ones/np.zeros dtypes, np.where, astype, and printing.
+import numpy as np
+
+ones = np.ones((3, 3))
+causal = np.tril(ones, k=0)
+future = np.triu(np.ones((3, 4), dtype=int), k=1)
+below = np.tril(ones, -1)
+as_bool = causal.astype(bool)
+as_u8 = future.astype('uint8')
+zeros = np.zeros((2, 2), dtype=np.float32)
+scores = np.arange(9).reshape(3, 3).astype(np.float32)
+masked = np.where(as_bool, scores, -np.inf)
+idx = np.where(future == 1)
+print(causal)
+print(future)
+print(below)
+print(as_bool)
+print(as_u8, as_u8.dtype)
+print(zeros, zeros.dtype)
+print(masked)
+print(idx)

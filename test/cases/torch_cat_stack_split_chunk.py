@@ -1,0 +1,21 @@
+# cat / stack / split / chunk on masks and sequences.
+import torch
+
+a = torch.tensor([[1, 2], [3, 4]])
+b = torch.tensor([[5, 6]])
+c0 = torch.cat([a, b], dim=0)
+c1 = torch.cat((a, a), dim=1)
+st = torch.stack([a, a * 10])
+st1 = torch.stack([a, a], dim=-1)
+parts = torch.split(torch.arange(7), 3)
+sized = torch.arange(7).split([2, 5])
+first, second = torch.chunk(torch.arange(6).reshape(2, 3), 2, dim=0)
+halves = torch.ones(4, 2).chunk(2)
+print(c0)
+print(c1)
+print(st.shape, st1.shape)
+print(st1)
+print(parts)
+print(sized)
+print(first, second)
+print(len(halves), halves[0].shape)

@@ -1,0 +1,22 @@
+# sum/mean/max/argmax/any/all with dims and keepdim on a masked score matrix.
+import torch
+
+x = torch.tensor([[0.2, 0.9, 0.4], [0.7, 0.1, 0.8]])
+mask = torch.tensor([[True, False, True], [True, True, False]])
+s = x.sum(dim=1)
+sk = x.sum(dim=1, keepdim=True)
+m0 = x.mean(0)
+vals, idx = x.max(dim=1)
+vk, ik = torch.max(x, dim=0, keepdim=True)
+am = x.argmax(dim=-1)
+am_flat = x.argmax()
+any_row = mask.any(dim=1)
+all_col = mask.all(dim=0)
+overall = x.max()
+print(s, sk)
+print(m0)
+print(vals, idx)
+print(vk, ik)
+print(am, am_flat)
+print(any_row, all_col, mask.all(), mask.any())
+print(overall, x.min(dim=1))

@@ -1,0 +1,20 @@
+# view/reshape/permute/transpose/unsqueeze/squeeze/expand/repeat and how shapes print.
+import torch
+
+x = torch.arange(24).view(2, 3, 4)
+r = x.reshape(6, 4)
+p = x.permute(2, 0, 1)
+t = x.transpose(1, 2)
+u = x.unsqueeze(1)
+s = u.squeeze(1)
+sq = torch.zeros(1, 3, 1).squeeze()
+mask = torch.tensor([[True, False, True]])
+e = mask.expand(4, 3)
+rep = mask.repeat(2, 2)
+flat = x.view(-1)
+print(r.shape, p.shape, t.shape, u.shape, s.shape, sq.shape)
+print(p[1])
+print(t.is_contiguous(), t.contiguous().view(2, 12).shape)
+print(e)
+print(rep)
+print(flat[:5], x.dim(), x.numel(), x.size(2))
