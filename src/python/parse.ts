@@ -194,6 +194,17 @@ interface LezerError {
   to: number;
 }
 
+/** Offsets of all of lezer's error nodes. */
+function treeErrorOffsets(tree: Tree, base: number): number[] {
+  const out: number[] = [];
+  tree.iterate({
+    enter: (n) => {
+      if (n.type.isError) out.push(n.from + base);
+    },
+  });
+  return out;
+}
+
 function firstTreeError(tree: Tree, base: number): LezerError | null {
   let found: LezerError | null = null;
   tree.iterate({
@@ -223,7 +234,7 @@ const KEYWORDS = new Set([
 ]);
 
 function startsExpression(tok: Token): boolean {
-  if (tok.type === 'NAME') return !KEYWORDS.has(tok.value) || ['None', 'True', 'False', 'lambda', 'not', 'await'].includes(tok.value);
+  if (tok.type === 'NAME') return !KEYWORDS.has(tok.value) || ['None', 'True', 'False', 'not', 'await'].includes(tok.value);
   if (tok.type === 'NUMBER' || tok.type === 'STRING') return true;
   return ['(', '[', '{', '~', '...'].includes(tok.value);
 }
@@ -281,10 +292,77 @@ function headerComplete(line: LogicalLine): boolean {
     i = 2;
   }
   if (w === 'else' || w === 'try' || w === 'finally') return t.length === i;
-  if (w === 'except') return true;
-  if (w === 'for') return t.some((x, k) => k > i && x.value === 'in') && t[t.length - 1]!.value !== 'in';
-  if (w === 'def') return t[t.length - 1]!.value === ')' || t.some((x) => x.value === '->');
-  return t.length > i;
+  const last = t[t.length - 1]!;
+  if (w === 'except') return t.length === i || endsExpression(last);
+  if (w === 'for') return t.some((x, k) => k > i && x.value === 'in') && endsExpression(last);
+  if (w === 'def') return last.value === ')' || (t.some((x) => x.value === '->') && endsExpression(last));
+  return t.length > i && endsExpression(last);
+}
+
+/** CPython's _PyPegen_get_expr_name for a lezer node, or null where the node is a valid assignment target. */
+function targetProblem(n: SyntaxNode, text: (n: SyntaxNode) => string): { node: SyntaxNode; name: string } | null {
+  const bad = (name: string): { node: SyntaxNode; name: string } => ({ node: n, name });
+  switch (n.name) {
+    case 'VariableName':
+    case 'MemberExpression':
+      return null;
+    case 'TupleExpression':
+    case 'ArrayExpression':
+    case 'ParenthesizedExpression':
+      for (let c = n.firstChild; c; c = c.nextSibling) {
+        if (!EXPRESSION_NODES.has(c.name)) continue;
+        const p = targetProblem(c, text);
+        if (p) return p;
+      }
+      return null;
+    case 'CallExpression':
+      return bad('function call');
+    case 'Number':
+    case 'String':
+    case 'ContinuedString':
+      return bad('literal');
+    case 'FormatString':
+      return bad('f-string expression');
+    case 'Boolean':
+      return bad(text(n));
+    case 'None':
+      return bad('None');
+    case 'Ellipsis':
+      return bad('ellipsis');
+    case 'BinaryExpression': {
+      const op = n.firstChild?.nextSibling;
+      if (op && (op.name === 'ArithOp' || op.name === 'BitOp')) return bad('expression');
+      return bad(op?.name === 'and' || op?.name === 'or' ? 'expression' : 'comparison');
+    }
+    case 'ConditionalExpression':
+      return bad('conditional expression');
+    case 'LambdaExpression':
+      return bad('lambda');
+    case 'DictionaryExpression':
+      return bad('dict literal');
+    case 'SetExpression':
+      return bad('set display');
+    case 'ArrayComprehensionExpression':
+      return bad('list comprehension');
+    case 'SetComprehensionExpression':
+      return bad('set comprehension');
+    case 'DictionaryComprehensionExpression':
+      return bad('dict comprehension');
+    case 'ComprehensionExpression':
+      return bad('generator expression');
+    case 'NamedExpression':
+      return bad('named expression');
+    case 'AwaitExpression':
+      return bad('await expression');
+    default:
+      return bad('expression');
+  }
+}
+
+// CPython 3.11 compares soft keywords with strncmp over the name's length, so
+// any prefix of one ("ma", "c") counts as one and blocks the comma hint.
+function softKeywordPrefix(name: string): boolean {
+  return name.length > 0 && ['match', 'case', '_'].some((k) => k.startsWith(name));
 }
 
 /**
@@ -292,7 +370,7 @@ function headerComplete(line: LogicalLine): boolean {
  * statement, and how far CPython's parser read before giving up (which
  * decides whether it blames a bracket never closed instead).
  */
-function describeTreeError(err: LezerError, lines: LogicalLine[], text: string): FoundError {
+function describeTreeError(err: LezerError, lines: LogicalLine[], text: string, laterErrors: number[] = []): FoundError {
   const tokens = lines.flatMap((l) => l.tokens);
   const tokIdx = tokens.findIndex((t) => t.to > err.from || t.from >= err.from);
   const tok = tokIdx >= 0 ? tokens[tokIdx] : undefined;
@@ -311,7 +389,12 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string):
     if (!tokLine) return null;
     const j = skip(tokLine.tokens, tokLine.tokens.indexOf(tok!) + i);
     if (j >= 0) return tokLine.tokens[j]!.from;
-    return tokLine.errors.some((e) => e.unclosed) ? null : tokLine.newline;
+    if (!tokLine.errors.some((e) => e.unclosed)) return tokLine.newline;
+    // Inside a bracket never closed the parser reads on to the end of the
+    // file, unless what follows on the line already fails to parse.
+    const lineEnd = tokLine.tokens[tokLine.tokens.length - 1]!.from;
+    const stop = laterErrors.find((p) => p > tok!.to && p <= lineEnd);
+    return stop ?? null;
   };
   const found = (message: string, from: number, to = from, fetched: number | null = failTok ? failTok.from : atLineEnd ? line!.newline : null): FoundError => ({
     message,
@@ -364,9 +447,39 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string):
       : found("'yield' outside function", before.from, before.to);
   }
 
-  if (parent?.name === 'ConditionalExpression' && !parent.getChild('else')) {
+  if (parent?.name === 'ConditionalExpression' && !parent.getChild('else') && tok?.value !== ':' && tok?.value !== 'else') {
     const test = parent.firstChild?.nextSibling?.nextSibling;
     if (test && !test.type.isError) return found("expected 'else' after 'if' expression", parent.from + base, test.to + base);
+  }
+
+  // `import (x`: CPython wants a name right after `import`.
+  for (const l of lines) {
+    if (firstWord(l) === 'import' && l.tokens[1]?.value === '(' && err.from >= l.tokens[1].from) {
+      return found('invalid syntax', l.tokens[1].from, l.tokens[1].to, l.tokens[1].from);
+    }
+  }
+
+  // def's ':' after the parameters (and return annotation) is a forced token in CPython's grammar.
+  if (
+    (parent?.name === 'FunctionDefinition' && (prev?.name === 'ParamList' || prev?.name === 'TypeDef')) ||
+    (parent?.name === 'TypeDef' && parent.parent?.name === 'FunctionDefinition' && !!prev && EXPRESSION_NODES.has(prev.name))
+  ) {
+    const at = atLineEnd ? line!.newline : tok ? tok.from : err.from;
+    return found("expected ':'", at, tok && !atLineEnd ? tok.to : at);
+  }
+
+  // A for statement that does not parse: CPython first checks its target.
+  for (let p: SyntaxNode | null = err.node.parent; p; p = p.parent) {
+    if (p.name !== 'ForStatement') continue;
+    const kids: SyntaxNode[] = [];
+    for (let c = p.firstChild; c && c.name !== 'in' && c.name !== 'Body' && !c.type.isError; c = c.nextSibling) kids.push(c);
+    if (!kids.some((c) => c.name === 'for') || err.from + 0 > (p.getChild('Body')?.from ?? Infinity) + base) break;
+    for (const c of kids) {
+      if (!EXPRESSION_NODES.has(c.name)) continue;
+      const problem = targetProblem(c, (n) => text.slice(n.from + base, n.to + base));
+      if (problem) return found(`cannot assign to ${problem.name}`, problem.node.from + base, problem.node.to + base);
+    }
+    break;
   }
 
   if (line && atLineEnd && isCompoundHeader(line) && lineLast!.value !== ':' && headerComplete(line)) {
@@ -391,7 +504,10 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string):
   }
 
   // f(a.b = 1)
-  if (parent?.name === 'ArgList' && tok?.value === '=' && prev && EXPRESSION_NODES.has(prev.name) && prev.name !== 'VariableName') {
+  if (
+    parent?.name === 'ArgList' && tok?.value === '=' && prev && EXPRESSION_NODES.has(prev.name) && prev.name !== 'VariableName' &&
+    (prevPrev?.name === '(' || prevPrev?.name === ',')
+  ) {
     return found('expression cannot contain assignment, perhaps you meant "=="?', prev.from + base, tok.to);
   }
 
@@ -399,7 +515,12 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string):
   // failing; inside brackets it suggests a comma. Comprehension conditions and
   // iterables are disjunctions in its grammar, where this check does not run.
   const prevTok = tokIdx > 0 ? tokens[tokIdx - 1] : undefined;
-  if (!atLineEnd && tok && prevTok && endsExpression(prevTok) && startsExpression(tok)) {
+  const lineWord = tokLine ? firstWord(tokLine) : '';
+  // import lists, global/nonlocal names and def/class names are not expressions
+  const notExpression =
+    ['import', 'from', 'global', 'nonlocal', 'def'].includes(lineWord) ||
+    (lineWord === 'class' && !!tokLine && (tokLine.tokens[2]?.value !== '(' || tokLine.tokens.indexOf(tok!) <= 2));
+  if (!atLineEnd && tok && prevTok && !notExpression && endsExpression(prevTok) && startsExpression(tok)) {
     let root = err.node;
     while (root.parent) root = root.parent;
     // the whole expression that ends with the previous token
@@ -412,7 +533,8 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string):
     if (!inComprehensionTail) {
       const fetched = fetchedAt(skipExpression, 0);
       const aText = text.slice(aFrom, prevTok.to);
-      const legacy = aText === 'print' || aText === 'exec';
+      const aFirst = tokens.find((t) => t.from >= aFrom);
+      const legacy = aText === 'print' || aText === 'exec' || (aFirst?.type === 'NAME' && softKeywordPrefix(aFirst.value));
       const nameString = prevTok.type === 'NAME' && aFrom === prevTok.from && tok.type === 'STRING';
       if (depthAt(tokens, tok.from) > 0 && !legacy && !nameString) {
         return found('invalid syntax. Perhaps you forgot a comma?', aFrom, tok.to, fetched);
@@ -422,8 +544,35 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string):
   }
 
   // `x = (1 = 2`: CPython's invalid_named_expression reads the right-hand side and one token more.
-  if (tok?.value === '=' && prevTok && endsExpression(prevTok)) {
-    return found('invalid syntax', tok.from, tok.to, fetchedAt(skipExpression, 1));
+  if (tok?.value === '=' && prevTok && endsExpression(prevTok) && !notExpression) {
+    const fetched = fetchedAt(skipExpression, 1);
+    const inCondition = ['if', 'elif', 'while'].includes(lineWord) && depthAt(tokens, tok.from) === 0;
+    const inDisplay = depthAt(tokens, tok.from) > 0 && container?.name !== 'ArgList';
+    const afterValue = tokLine ? tokLine.tokens[skipExpression(tokLine.tokens, tokLine.tokens.indexOf(tok) + 1)] : undefined;
+    if ((inCondition || inDisplay) && afterValue?.value !== '=' && afterValue?.value !== ':=') {
+      let root = err.node;
+      while (root.parent) root = root.parent;
+      let a: SyntaxNode | null = root.resolve(prevTok.to - base, -1);
+      while (a && !EXPRESSION_NODES.has(a.name)) a = a.parent;
+      while (a?.parent && EXPRESSION_NODES.has(a.parent.name) && a.parent.to === a.to) a = a.parent;
+      const valueEnd = afterValue ? tokLine!.tokens[tokLine!.tokens.indexOf(afterValue) - 1]!.to : tok.to;
+      if (a && a.to + base === prevTok.to) {
+        const aFrom = a.from + base;
+        if (a.name === 'VariableName') {
+          return found("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", aFrom, valueEnd, fetched);
+        }
+        const excluded = ['ArrayExpression', 'TupleExpression', 'ComprehensionExpression', 'Boolean', 'None'].includes(a.name);
+        const problem = excluded ? null : targetProblem(a, (n) => text.slice(n.from + base, n.to + base));
+        const bitwiseOr = !['comparison', 'conditional expression', 'lambda'].includes(problem?.name ?? '') &&
+          !(a.name === 'BinaryExpression' && ['and', 'or'].includes(a.firstChild?.nextSibling?.name ?? '')) &&
+          !(a.name === 'UnaryExpression' && a.firstChild?.name === 'not');
+        const name = a.name === 'MemberExpression' ? (a.getChild('.') ? 'attribute' : 'subscript') : problem?.name;
+        if (name && bitwiseOr) {
+          return found(`cannot assign to ${name} here. Maybe you meant '==' instead of '='?`, aFrom, a.to + base, fetched);
+        }
+      }
+    }
+    return found('invalid syntax', tok.from, tok.to, fetched);
   }
 
   if (atLineEnd && line) return found('invalid syntax', line.newline, line.newline);
@@ -442,7 +591,8 @@ function depthAt(tokens: Token[], pos: number): number {
 }
 
 /**
- * Same-length edits so that lezer reads what Python reads: its Number token
+ * Same-length edits so that lezer reads what Python reads (lowering reads
+ * names and numbers from the real text): its Number token
  * wants a digit after '.' (`1.`, `2.e5` get a '0'), and its lambda parameters
  * lack the positional-only '/' (it becomes the name '_'; lowering reads the
  * real text).
@@ -451,6 +601,14 @@ function patchForLezer(text: string, lines: LogicalLine[]): string {
   let out: string[] | null = null;
   for (const l of lines) {
     l.tokens.forEach((t, i) => {
+      // Lezer reads `print` followed by anything but '(' or '.' as a Python 2
+      // print statement (`print @ x`, `print -1` are valid Python 3). Only
+      // `print x`, `print "s"` keep it: CPython has its own message for those.
+      const next = l.tokens[i + 1];
+      if (t.type === 'NAME' && t.value === 'print' && next && next.type !== 'NAME' && next.type !== 'NUMBER' && next.type !== 'STRING') {
+        out ??= text.split('');
+        out[t.from] = 'P';
+      }
       if (t.value === '/' && l.tokens[i - 1]?.value === ',' && [',', ':', ')'].includes(l.tokens[i + 1]?.value ?? '')) {
         out ??= text.split('');
         out[t.from] = '_';
@@ -462,7 +620,8 @@ function patchForLezer(text: string, lines: LogicalLine[]): string {
       if (dot < 0 || /[0-9]/.test(t.value[dot + 1] ?? '')) continue;
       if (dot === 0) continue;
       out ??= text.split('');
-      out[t.from + dot] = '0';
+      // `0..5` is two numbers to Python; keep lezer from reading `00.5`
+      out[t.from + dot] = /[0-9.]/.test(text[t.to] ?? '') ? ' ' : '0';
     }
   }
   return out ? out.join('') : text;
@@ -530,7 +689,7 @@ export function parseModule(source: string): A.Module {
       }
       const unclosed = tokErrors.find((e) => e.unclosed);
       if (treeErr) {
-        const described = describeTreeError(treeErr, region.lines, lezerText);
+        const described = describeTreeError(treeErr, region.lines, lezerText, treeErrorOffsets(tree, chunkFrom));
         // With a bracket never closed, errors lezer finds at the end of the cut-off chunk are its echo.
         if (!(unclosed && described.from >= coverTo)) parserErrors.push(described);
       }
@@ -601,9 +760,10 @@ export function parseModule(source: string): A.Module {
     // cuts, and the bracket it may blame is the innermost one open at the end.
     const openAtEnd = uncut.openAtEnd;
     if (f.unclosed && openAtEnd && f.unclosed.from !== openAtEnd.from) {
-      const treeErr = firstTreeError(parser.parse(lezerText.slice(f.chunkFrom)), f.chunkFrom);
+      const rest = parser.parse(lezerText.slice(f.chunkFrom));
+      const treeErr = firstTreeError(rest, f.chunkFrom);
       const uncutLines = uncut.lines.filter((l) => l.lineStart >= f.chunkFrom);
-      const P = treeErr ? describeTreeError(treeErr, uncutLines, lezerText) : undefined;
+      const P = treeErr ? describeTreeError(treeErr, uncutLines, lezerText, treeErrorOffsets(rest, f.chunkFrom)) : undefined;
       if (P && blamesParser(P, openAtEnd, index)) setError(f, P);
       else {
         const j = found.findIndex((g) => g.error.unclosed?.from === openAtEnd.from);

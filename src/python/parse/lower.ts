@@ -92,6 +92,17 @@ function headerHasError(node: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * An assignment whose first target is invalid, with lezer's errors only in
+ * the value: CPython's second pass still reports the target.
+ */
+function targetBeforeErrors(node: SyntaxNode, e: LowerError): boolean {
+  if (node.name !== 'AssignStatement' || !e.message.startsWith('cannot assign to')) return false;
+  const k = kids(node);
+  const eqIdx = k.findIndex((c) => c.name === 'AssignOp');
+  return eqIdx >= 0 && !k.slice(0, eqIdx).some((c) => hasErrorNode(c));
+}
+
 function splitBy(nodes: SyntaxNode[], sep: string): SyntaxNode[][] {
   const groups: SyntaxNode[][] = [[]];
   for (const n of nodes) {
@@ -198,7 +209,7 @@ export class Lowerer {
       if (!(e instanceof LowerError)) throw e;
       // Where lezer found an error in the same statement (its own lines, not
       // nested blocks), what lowering objects to is an artifact of lezer's repair.
-      if (e.level === 'syntax' && headerHasError(node)) {
+      if (e.level === 'syntax' && headerHasError(node) && !targetBeforeErrors(node, e)) {
         this.errors.push(new LowerError(e.message, e.from, e.to, 'tree'));
       } else this.errors.push(e);
       return [{ kind: 'SyntaxError', message: e.message, span: this.spanOf(node), errorSpan: this.spanDoc(e.from, e.to) }];
