@@ -150,7 +150,7 @@ function roundHalfEven(x: number, digits: number): number {
 
 export function formatValue(v: PyValue, spec: string, ctx: CallContext): string {
   if (v instanceof PyObj) {
-    const fmt = (v as PyObj & { format?: (spec: string) => string | undefined }).format?.(spec);
+    const fmt = (v as PyObj & { format?: (spec: string, ctx: CallContext) => string | undefined }).format?.(spec, ctx);
     if (fmt !== undefined) return fmt;
     if (spec === '') return ctx.str(v);
     throw pyError('TypeError', `unsupported format string passed to ${v.typeName}.__format__`);

@@ -782,6 +782,7 @@ export class Interpreter implements CallContext {
       if (name === '__name__') return obj.name;
       if (name === '__mro__') return new PyTuple(obj.mro());
       const v = obj.lookup(name);
+      if (v instanceof PyInstance && v.cls.name === 'staticmethod') return v.native.fn as PyValue;
       return v;
     }
     if (obj instanceof PySuper) {
@@ -852,6 +853,10 @@ export class Interpreter implements CallContext {
     const b = builtinBinary(op, l, r);
     if (b !== undefined) return b;
     if (op === '%' && typeof l === 'string') return formatPercent(l, r, this);
+    if (op === '+' && (typeof l === 'string' || l instanceof PyList || (l instanceof PyTuple && !(r instanceof PyObj && r.typeName !== 'tuple')))) {
+      const kind = typeNameOf(l);
+      throw pyError('TypeError', `can only concatenate ${kind} (not "${typeNameOf(r)}") to ${kind}`);
+    }
     const dunder = BINARY_DUNDERS[op];
     if (l instanceof PyInstance && dunder) {
       const m = l.cls.lookup(dunder[0]);

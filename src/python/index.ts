@@ -5,6 +5,7 @@ import { setElementBudget } from '../engine/ops/core';
 import { setWarningSink } from '../engine/errors';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
+import { NumpyScalar } from '../frameworks/numpy';
 import { TorchTensor } from '../frameworks/torch/tensor';
 import type { Span, Stmt } from './ast';
 import { makeBuiltins } from './builtins';
@@ -30,6 +31,10 @@ function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber
 
 /** A Python value in the golden JSON shape, or undefined for what golden.py skips. */
 export function encodeValue(v: PyValue): EncodedValue | undefined {
+  if (v instanceof NumpyScalar) {
+    const x = v.t.item();
+    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool', !v.t.isFloating) };
+  }
   if (v instanceof ArrayValue) {
     const t = v.t;
     const isBool = t.dtype === 'bool';

@@ -374,7 +374,8 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string, 
   const tokens = lines.flatMap((l) => l.tokens);
   const tokIdx = tokens.findIndex((t) => t.to > err.from || t.from >= err.from);
   const tok = tokIdx >= 0 ? tokens[tokIdx] : undefined;
-  const line = lines.find((l) => l.tokens.length && err.from >= l.tokens[0]!.from && err.from <= l.newline) ??
+  const line =
+    lines.find((l) => l.tokens.length && err.from >= l.tokens[0]!.from && err.from <= l.newline) ??
     lines.find((l) => l.tokens.length && l.tokens[0]!.from >= err.from);
   // the NEWLINE when the error sits past the last token of its logical line
   const lineLast = line?.tokens[line.tokens.length - 1];
@@ -487,8 +488,12 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string, 
   }
 
   // def name, then anything but '('
-  if (prev?.name === 'VariableName' && prevPrev?.name === 'def' && tok?.value !== '(') {
-    return found("expected '('", tok ? tok.from : err.from, tok ? tok.to : err.from);
+  if (prev?.name === 'VariableName' && prevPrev?.name === 'def') {
+    // `def name` and the line ends (lezer may place the error past the newline)
+    const defLine = lines.filter((l) => l.tokens.length && l.tokens[0]!.from <= prev!.from + base).pop();
+    const nameEndsLine = defLine && defLine.tokens[defLine.tokens.length - 1]!.to === prev.to + base;
+    if (nameEndsLine) return found("expected '('", defLine.newline);
+    if (tok && tok.value !== '(') return found("expected '('", tok.from, tok.to);
   }
 
   if (parent?.name === 'ParamList' && prev?.name === 'AssignOp') {

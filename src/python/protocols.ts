@@ -35,7 +35,12 @@ export function repr(v: PyValue, ctx: CallContext): string {
   const custom = v.repr(ctx);
   if (custom !== undefined) return custom;
   if (v instanceof PyNamedTuple) {
-    if (v.fields.length) return `${v.fullName}(${v.fields.map((f, i) => `${f}=${repr(v.items[i], ctx)}`).join(', ')})`;
+    if (v.fields.length) {
+      // structseq repr: torch.return_types prints one field per line
+      const sep = v.fullName.startsWith('torch.return_types') ? ',\n' : ', ';
+      const open = sep === ', ' ? '(' : '(\n';
+      return `${v.fullName}${open}${v.fields.map((f, i) => `${f}=${repr(v.items[i], ctx)}`).join(sep)})`;
+    }
     return `${v.fullName}([${v.items.map((x) => repr(x, ctx)).join(', ')}])`;
   }
   if (v instanceof PyList) return `[${v.items.map((x) => (x === v ? '[...]' : repr(x, ctx))).join(', ')}]`;

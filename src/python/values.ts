@@ -105,7 +105,11 @@ export class PyNamedTuple extends PyTuple {
   }
   override getAttr(name: string): PyValue | undefined {
     const i = this.fields.indexOf(name);
-    return i >= 0 ? this.items[i] : undefined;
+    if (i >= 0) return this.items[i];
+    if (this.fullName === 'torch.Size' && name === 'numel') {
+      return new PyBuiltin('numel', () => this.items.reduce<bigint>((p, x) => p * (x as bigint), 1n));
+    }
+    return undefined;
   }
 }
 

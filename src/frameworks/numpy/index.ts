@@ -2,15 +2,16 @@
 // scalar casting) and the array functions masking snippets use.
 
 import { DType, isFloating, promoteTypes } from '../../engine/dtype';
-import { formatNumpyArray } from '../../engine/format';
+import { formatNumpyArray, formatNumpyScalar } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem, setItem } from '../../engine/ops/indexing';
+import { getItem, nonzero, setItem } from '../../engine/ops/indexing';
 import { mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
+import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, dimList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
@@ -99,11 +100,11 @@ export class NumpyArray extends ArrayValue {
     if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     const r = npBinary(base, a, b);
-    if (inplace) {
+    if (inplace && !(this instanceof NumpyScalar)) {
       setItem(this.t, [{ kind: 'ellipsis' }], r);
       return this;
     }
-    return new NumpyArray(r);
+    return npResult(r, this, other);
   }
   override unaryOp(op: string): PyValue | undefined {
     if (op === '-') return new NumpyArray(unary('neg', this.t));
@@ -116,7 +117,7 @@ export class NumpyArray extends ArrayValue {
     if (o === undefined) return undefined;
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
     if (!map[op]) return undefined;
-    return new NumpyArray(binary(map[op], promoteForNumpy(this.t, o), o));
+    return npResult(binary(map[op], promoteForNumpy(this.t, o), o), this, other);
   }
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
     const r = getItem(this.t, indexItems(key, ctx));
@@ -146,9 +147,29 @@ export class NumpyArray extends ArrayValue {
   }
 }
 
-/** NumPy scalars behave as Python numbers here (np.float64 is a float subclass). */
+/** np.int64(3), np.float64(0.5), np.bool_(True): a 0-d value with its NumPy type name. */
+export class NumpyScalar extends NumpyArray {
+  override get typeName() {
+    return this.t.dtype === 'bool' ? 'bool_' : this.t.dtype;
+  }
+  override repr() {
+    return formatNumpyScalar(this.t.item(), this.t.dtype);
+  }
+  override str() {
+    return this.repr();
+  }
+  format(spec: string, ctx: CallContext): string | undefined {
+    return spec === '' ? undefined : formatValue(scalarOf(this.t.dtype, this.t.item()), spec, ctx);
+  }
+}
+
 function npScalar(t: Tensor): PyValue {
-  return scalarOf(t.dtype, t.values()[0]);
+  return new NumpyScalar(t.ndim === 0 && t.isContiguous() ? t : reshape(cast(t, t.dtype), []));
+}
+
+/** Results of arithmetic between 0-d operands stay NumPy scalars. */
+function npResult(r: Tensor, ...inputs: unknown[]): PyValue {
+  return r.ndim === 0 && inputs.every((x) => !(x instanceof NumpyArray) || x instanceof NumpyScalar) ? npScalar(r) : new NumpyArray(r);
 }
 
 function numpyOperand(v: PyValue): Tensor | number | bigint | boolean | undefined {
@@ -321,7 +342,10 @@ export function makeNumpyModule(): PyModule {
   def('triu', tri('triu'));
   def('where', (args, _kw, ctx) => {
     const cond = cast(toNumpyTensor(args[0], ctx), 'bool');
-    if (args.length === 1) throw pyError('NotImplementedError', 'np.where(cond) without x, y is not supported by Mask Lens');
+    if (args.length === 1) {
+      const nz = nonzero(cond);
+      return new PyTuple(Array.from({ length: cond.ndim }, (_, k) => new NumpyArray(cast(select(nz, 1, k), 'int64'))));
+    }
     const x = numpyOperand(args[1]) ?? toNumpyTensor(args[1], ctx), y = numpyOperand(args[2]) ?? toNumpyTensor(args[2], ctx);
     const lift = (v: typeof x) => (typeof v === 'number' ? scalarTensor(v, 'float64') : typeof v === 'bigint' ? scalarTensor(v, 'int64') : v);
     return new NumpyArray(where(cond, lift(x), lift(y)));

@@ -291,10 +291,10 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('stack', args, kw, ['tensors', 'dim?', 'out?']);
     return track(new TorchTensor(stack(tensorsArg(a.tensors, 'stack'), a.dim === undefined ? 0 : toInt(a.dim, 'dim'))), 'stack', ...((a.tensors as PyList).items));
   });
-  def('where', (args, kw) => {
+  def('where', (args, kw, ctx) => {
     const a = bind('where', args, kw, ['condition', 'input?', 'other?']);
     const cond = tensorArg(a.condition, 'where', 'condition');
-    if (a.input === undefined) return TENSOR_METHODS.nonzero(new TorchTensor(cond), [], new Map([['as_tuple', true]]), null as unknown as CallContext);
+    if (a.input === undefined) return TENSOR_METHODS.nonzero(new TorchTensor(cond), [], new Map([['as_tuple', true]]), ctx);
     const x = operand(a.input), y = operand(a.other ?? null);
     if (x === undefined || y === undefined) throw pyError('TypeError', 'where(): argument \'input\' must be Tensor');
     return track(new TorchTensor(where(cond, x, y)), 'where', a.input, a.other ?? null);
@@ -378,7 +378,8 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
-    'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal',
+    'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
+    'nan_to_num',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

@@ -16,6 +16,7 @@ import {
 } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
+import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
@@ -231,10 +232,11 @@ export class TorchTensor extends ArrayValue {
     return this.t.item() !== 0;
   }
 
-  format(spec: string): string | undefined {
+  /** Tensor.__format__: a 0-d tensor formats like its Python number. */
+  format(spec: string, ctx?: CallContext): string | undefined {
     if (spec === '') return undefined;
-    if (this.t.numel !== 1) throw typeError('unsupported format string passed to Tensor.__format__');
-    return undefined;
+    if (this.t.ndim !== 0) throw typeError('unsupported format string passed to Tensor.__format__');
+    return formatValue(scalarOf(this.t.dtype, this.t.item()), spec, ctx!);
   }
 }
 
@@ -319,11 +321,7 @@ export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): 
         throw runtimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
       }
       if (isBool(a) || isBool(b)) {
-        if ((a instanceof Tensor && a.dtype === 'bool' && !(b instanceof Tensor)) || (b instanceof Tensor && b.dtype === 'bool' && !(a instanceof Tensor))) {
-          if (typeof (a instanceof Tensor ? b : a) === 'boolean') {
-            throw runtimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
-          }
-        }
+        throw runtimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
       }
       return binary('sub', a, b);
     case '*': return binary('mul', a, b);
@@ -834,6 +832,41 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const [lo, hi] = a.to === undefined ? [0, a.from === undefined ? 2 ** 24 : toInt(a.from, 'to')] : [toInt(a.from, 'from'), toInt(a.to, 'to')];
     assignInto(self.t, fromValues(self.t, torchRng().randint(self.t.numel, lo, hi, self.t.dtype)));
     return self;
+  },
+  masked_scatter_: (self, args, kw, ctx) => {
+    const r = TENSOR_METHODS.masked_scatter(self, args, kw, ctx) as TorchTensor;
+    assignInto(self.t, r.t);
+    return self;
+  },
+  repeat_interleave: (self, args, kw) => {
+    const a = bind('repeat_interleave', args, kw, ['repeats', 'dim?', 'output_size?']);
+    const flat = a.dim === undefined || a.dim === null;
+    const x = flat ? reshape(self.t, [-1]) : self.t;
+    const dim = flat ? 0 : toInt(a.dim, 'dim');
+    const d = dim < 0 ? dim + x.ndim : dim;
+    const reps = a.repeats instanceof ArrayValue ? Array.from(a.repeats.t.values()) : new Array(x.shape[d]).fill(toInt(a.repeats, 'repeats'));
+    if (reps.length !== x.shape[d]) throw runtimeError('repeats must have the same size as input along dim');
+    const index: number[] = [];
+    reps.forEach((r, i) => { for (let k = 0; k < r; k++) index.push(i); });
+    const idx = Tensor.empty('int64', [index.length]);
+    idx.storage.data.set(index);
+    return T(self, indexSelect(x, d, idx), 'repeat_interleave');
+  },
+  count_nonzero: (self, args, kw) => {
+    const a = bind('count_nonzero', args, kw, ['dim?']);
+    return new TorchTensor(reduce('sum', binary('ne', self.t, 0n), dimList(a.dim)));
+  },
+  nan_to_num: (self, args, kw) => {
+    const a = bind('nan_to_num', args, kw, ['nan?', 'posinf?', 'neginf?']);
+    const big = self.t.dtype === 'float64' ? Number.MAX_VALUE : 3.4028234663852886e38;
+    const out = cast(self.t, self.t.dtype);
+    const d = out.storage.data;
+    for (let i = 0; i < d.length; i++) {
+      if (Number.isNaN(d[i])) d[i] = a.nan === undefined || a.nan === null ? 0 : toFloat(a.nan, 'nan');
+      else if (d[i] === Infinity) d[i] = a.posinf === undefined || a.posinf === null ? big : toFloat(a.posinf, 'posinf');
+      else if (d[i] === -Infinity) d[i] = a.neginf === undefined || a.neginf === null ? -big : toFloat(a.neginf, 'neginf');
+    }
+    return T(self, out, 'nan_to_num');
   },
   __round__: (self) => T(self, unary('round', self.t), 'round'),
   __abs__: (self) => T(self, unary('abs', self.t), 'abs'),
