@@ -488,11 +488,13 @@ function describeTreeError(err: LezerError, lines: LogicalLine[], text: string, 
   }
 
   // def name, then anything but '('
-  if (prev?.name === 'VariableName' && prevPrev?.name === 'def') {
-    // `def name` and the line ends (lezer may place the error past the newline)
-    const defLine = lines.filter((l) => l.tokens.length && l.tokens[0]!.from <= prev!.from + base).pop();
-    const nameEndsLine = defLine && defLine.tokens[defLine.tokens.length - 1]!.to === prev.to + base;
-    if (nameEndsLine) return found("expected '('", defLine.newline);
+  // `def name` not followed by '(' (lezer may open an empty parameter list anyway)
+  const defNode = parent?.name === 'FunctionDefinition' ? parent : parent?.name === 'ParamList' && !prev ? parent.parent : null;
+  const defName = defNode?.getChild('VariableName');
+  const rightAfterName = !!defName && /^\s*$/.test(text.slice(defName.to + base, err.from));
+  if (defNode?.name === 'FunctionDefinition' && defName && defName.prevSibling?.name === 'def' && rightAfterName) {
+    const defLine = lines.filter((l) => l.tokens.length && l.tokens[0]!.from <= defName.from + base).pop();
+    if (defLine && defLine.tokens[defLine.tokens.length - 1]!.to === defName.to + base) return found("expected '('", defLine.newline);
     if (tok && tok.value !== '(') return found("expected '('", tok.from, tok.to);
   }
 
