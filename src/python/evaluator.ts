@@ -12,7 +12,7 @@ import {
 import { Scope } from './scope';
 import {
   CallContext, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
-  PyIterator, PyList, PyModule, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
+  PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
 } from './values';
 import { builtinAttr, formatPercent, formatValue } from './builtins';
 
@@ -1012,6 +1012,7 @@ export class Interpreter implements CallContext {
     if (obj instanceof PyList || obj instanceof PyTuple) {
       if (key instanceof PySlice) {
         const items = this.sliceItems(obj.items, key);
+        if (obj instanceof PyNamedTuple && obj.fullName === 'torch.Size') return new PyNamedTuple(items, 'torch.Size');
         return obj instanceof PyList ? new PyList(items) : new PyTuple(items);
       }
       return obj.items[this.listIndex(obj, key)];

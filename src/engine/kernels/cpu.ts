@@ -5,6 +5,7 @@
 
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
+import { innerSum32, outerSum32, softmaxRow32 } from './float32_order';
 
 function pyFloorMod(a: number, b: number): number {
   const r = a % b;
@@ -182,6 +183,16 @@ export const cpuBackend: Backend = {
   },
 
   reduce(op: ReduceOp, x: TypedData, outer: number, size: number, inner: number, out: TypedData) {
+    if (op === 'sum' && x instanceof Float32Array && out instanceof Float32Array) {
+      // float32 sums round in PyTorch's accumulation order
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < inner; j++) {
+          const base = o * size * inner + j;
+          out[o * inner + j] = inner === 1 ? innerSum32(x, base, size) : outerSum32(x, base, size, inner);
+        }
+      }
+      return;
+    }
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * size * inner + j;
@@ -224,6 +235,10 @@ export const cpuBackend: Backend = {
   },
 
   softmax(x, rows, cols, out, log) {
+    if (out instanceof Float32Array) {
+      for (let r = 0; r < rows; r++) softmaxRow32(x, r * cols, cols, out, log);
+      return;
+    }
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let max = -Infinity;

@@ -44,9 +44,20 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
         : `${name}(): Expected reduction dim ${rd[0]} to have non-zero size.`,
     );
   }
-  const src = contiguous(permute(x.dtype === outDtype || op === 'argmax' || op === 'argmin' || op === 'any' || op === 'all' ? x : cast(x, outDtype), [...keep, ...rd]));
+  const input = x.dtype === outDtype || op === 'argmax' || op === 'argmin' || op === 'any' || op === 'all' ? x : cast(x, outDtype);
   const out = Tensor.empty(outDtype, outShape);
-  backendFor(x.numel, x.dtype).reduce(op, src.values(), outer, size, 1, out.storage.data);
+  const backend = backendFor(x.numel, x.dtype);
+  const consecutive = rd.every((d, i) => i === 0 || d === rd[i - 1] + 1);
+  if (consecutive && rd.length > 0) {
+    // Natural layout [before, reduced, after]: the kernel sees whether the reduced run is innermost.
+    const c = contiguous(input);
+    const before = numelOf(x.shape.slice(0, rd[0]));
+    const after = numelOf(x.shape.slice(rd[rd.length - 1] + 1));
+    backend.reduce(op, c.values(), before, size, after, out.storage.data);
+    return out;
+  }
+  const src = contiguous(permute(input, [...keep, ...rd]));
+  backend.reduce(op, src.values(), outer, size, 1, out.storage.data);
   return out;
 }
 

@@ -234,8 +234,10 @@ export class TorchTensor extends ArrayValue {
 
   /** Tensor.__format__: a 0-d tensor formats like its Python number. */
   format(spec: string, ctx?: CallContext): string | undefined {
-    if (spec === '') return undefined;
-    if (this.t.ndim !== 0) throw typeError('unsupported format string passed to Tensor.__format__');
+    if (this.t.ndim !== 0) {
+      if (spec === '') return undefined;
+      throw typeError('unsupported format string passed to Tensor.__format__');
+    }
     return formatValue(scalarOf(this.t.dtype, this.t.item()), spec, ctx!);
   }
 }

@@ -112,6 +112,12 @@ function splitBy(nodes: SyntaxNode[], sep: string): SyntaxNode[][] {
   return groups;
 }
 
+const PYTHON_KEYWORDS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
+  'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or',
+  'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+]);
+
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const BINARY_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '&', '|', '^', '<<', '>>']);
 
@@ -1138,6 +1144,8 @@ export class Lowerer {
     if (k[1]?.name === '.') {
       const prop = k[2];
       if (!prop || prop.name !== 'PropertyName' || k.length !== 3) return this.tree(node);
+      // lezer takes any word after '.'; Python's keywords cannot be attribute names
+      if (PYTHON_KEYWORDS.has(this.src(prop))) return this.failAt('invalid syntax', prop);
       return { kind: 'Attribute', value, attr: this.src(prop), attrSpan: this.spanOf(prop), span };
     }
     if (k[1]?.name !== '[' || k[k.length - 1]!.name !== ']') return this.tree(node);

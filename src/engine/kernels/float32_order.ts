@@ -1,0 +1,96 @@
+// Float32 reductions in the exact order PyTorch's CPU kernels use, so that
+// sums and softmax rows round as they do there (a softmax row summing to
+// 0.99999994 prints `1.0000`, not `1.`). Orders follow ATen's
+// native/cpu/SumKernel.cpp (cascade sum, 4-way ILP, 8-lane AVX2 vectors)
+// and vec::reduce_all in SoftMaxKernel.cpp.
+
+const f = Math.fround;
+const LANES = 8; // Vectorized<float>::size() with AVX2
+const ILP = 4;
+
+/** multi_row_sum: a 4-level cascade over `size` rows of `width` accumulators. */
+function cascade(size: number, width: number, load: (row: number, k: number) => number): Float64Array {
+  const levels = 4;
+  const levelPower = Math.max(4, Math.floor(Math.ceil(Math.log2(Math.max(size, 2))) / levels));
+  const levelStep = 1 << levelPower;
+  const levelMask = levelStep - 1;
+  const acc = Array.from({ length: levels }, () => new Float64Array(width));
+  let i = 0;
+  while (i + levelStep <= size) {
+    for (let j = 0; j < levelStep; j++, i++) {
+      for (let k = 0; k < width; k++) acc[0][k] = f(acc[0][k] + load(i, k));
+    }
+    for (let j = 1; j < levels; j++) {
+      for (let k = 0; k < width; k++) {
+        acc[j][k] = f(acc[j][k] + acc[j - 1][k]);
+        acc[j - 1][k] = 0;
+      }
+      if ((i & (levelMask << (j * levelPower))) !== 0) break;
+    }
+  }
+  for (; i < size; i++) for (let k = 0; k < width; k++) acc[0][k] = f(acc[0][k] + load(i, k));
+  for (let j = 1; j < levels; j++) for (let k = 0; k < width; k++) acc[0][k] = f(acc[0][k] + acc[j][k]);
+  return acc[0];
+}
+
+/** row_sum: ILP-4 partial sums over `size` elements, each `lanes` wide. */
+function rowSum(size: number, lanes: number, load: (i: number, lane: number) => number): Float64Array {
+  const sizeIlp = Math.floor(size / ILP);
+  const partial = cascade(sizeIlp, ILP * lanes, (row, k) => load(row * ILP + Math.floor(k / lanes), k % lanes));
+  const out = new Float64Array(lanes);
+  for (let l = 0; l < lanes; l++) out[l] = partial[l];
+  for (let i = sizeIlp * ILP; i < size; i++) for (let l = 0; l < lanes; l++) out[l] = f(out[l] + load(i, l));
+  for (let k = 1; k < ILP; k++) for (let l = 0; l < lanes; l++) out[l] = f(out[l] + partial[k * lanes + l]);
+  return out;
+}
+
+/** Sum of a contiguous float32 run (SumKernel's inner reduction). */
+export function innerSum32(x: ArrayLike<number>, offset: number, size: number): number {
+  if (size < LANES) {
+    return rowSum(size, 1, (i) => x[offset + i])[0];
+  }
+  const vecCount = Math.floor(size / LANES);
+  const vec = rowSum(vecCount, LANES, (i, lane) => x[offset + i * LANES + lane]);
+  let acc = 0;
+  for (let k = vecCount * LANES; k < size; k++) acc = f(acc + x[offset + k]);
+  for (let l = 0; l < LANES; l++) acc = f(acc + vec[l]);
+  return acc;
+}
+
+/** Sum down a strided column (SumKernel's outer reduction: a cascade per column). */
+export function outerSum32(x: ArrayLike<number>, offset: number, size: number, stride: number): number {
+  return cascade(size, 1, (i) => x[offset + i * stride])[0];
+}
+
+/** vec::reduce_all(+) over `size` values produced by `value(i)`. */
+export function reduceAllSum32(size: number, value: (i: number) => number): number {
+  if (size < LANES) {
+    let acc = value(0);
+    for (let i = 1; i < size; i++) acc = f(acc + value(i));
+    return acc;
+  }
+  const acc = new Float64Array(LANES);
+  for (let l = 0; l < LANES; l++) acc[l] = value(l);
+  let d = LANES;
+  for (; d < size - (size % LANES); d += LANES) for (let l = 0; l < LANES; l++) acc[l] = f(acc[l] + value(d + l));
+  for (let l = 0; d + l < size; l++) acc[l] = f(acc[l] + value(d + l));
+  let out = acc[0];
+  for (let l = 1; l < LANES; l++) out = f(out + acc[l]);
+  return out;
+}
+
+/** _vec_softmax_lastdim / _vec_log_softmax_lastdim for one float32 row. */
+export function softmaxRow32(x: ArrayLike<number>, o: number, cols: number, out: { [i: number]: number }, log: boolean): void {
+  let max = -Infinity;
+  for (let c = 0; c < cols; c++) if (x[o + c] > max || Number.isNaN(x[o + c])) max = x[o + c];
+  if (log) {
+    const sum = reduceAllSum32(cols, (i) => f(Math.exp(f(x[o + i] - max))));
+    const lse = f(Math.log(sum));
+    for (let c = 0; c < cols; c++) out[o + c] = f(f(x[o + c] - max) - lse);
+    return;
+  }
+  for (let c = 0; c < cols; c++) out[o + c] = f(Math.exp(f(x[o + c] - max)));
+  const sum = reduceAllSum32(cols, (i) => out[o + i]);
+  const inv = f(1 / sum);
+  for (let c = 0; c < cols; c++) out[o + c] = f(out[o + c] * inv);
+}
