@@ -517,6 +517,28 @@ for (const [src, type, message, line] of PYTHON_ERRORS) {
   });
 }
 
+// Seeded edits of the shared cases (parse-fixtures/make-python-errors.ts) with
+// the exception type, message and line /usr/bin/python3 reported for each.
+const editedCases: [number, [number, number, string][], [string, string, number]][] = JSON.parse(
+  readFileSync(join(here, 'parse-fixtures/python-errors.json'), 'utf8'),
+);
+
+test('edited shared cases: the line CPython reports, and mostly its message', () => {
+  let sameMessage = 0;
+  const wrongLines: string[] = [];
+  for (const [idx, edits, [type, message, line]] of editedCases) {
+    const src = edits.reduce((acc, [at, del, ins]) => acc.slice(0, at) + ins + acc.slice(at + del), snippets[idx]!);
+    const m = parseModule(src);
+    const e = m.syntaxErrors[m.reported ?? 0];
+    if (e?.span.line !== line) wrongLines.push(`${JSON.stringify(src)}: got ${e?.message} at ${e?.span.line}, CPython ${message} at ${line}`);
+    if (e && e.message === message && (e.errorType ?? 'SyntaxError') === type) sameMessage++;
+    assertSpansConsistent(src, m);
+  }
+  assert.deepEqual(wrongLines, []);
+  // CPython has messages for rarer shapes that we report as plain "invalid syntax".
+  assert.ok(sameMessage >= editedCases.length * 0.97, `${sameMessage} of ${editedCases.length} messages match`);
+});
+
 test('statements around a syntax error still lower', () => {
   const m = parseModule('import torch\nx = 1\ny = = 2\nz = x + 1\nprint(z)\n');
   assert.deepEqual(m.body.map((s) => s.kind), ['Import', 'Assign', 'SyntaxError', 'Assign', 'Expr']);
