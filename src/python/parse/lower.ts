@@ -139,7 +139,8 @@ export class Lowerer {
   private src(n: SyntaxNode): string {
     return this.ctx.text.slice(this.from(n), this.to(n));
   }
-  private spanOf(first: { from: number }, last: { to: number } = first as unknown as { to: number }): A.Span {
+  /** Span from the start of `first` to the end of `last` (lezer chunk offsets). */
+  private spanOf(first: { from: number; to: number }, last: { to: number } = first): A.Span {
     return this.ctx.span(this.from(first), this.to(last));
   }
   private spanDoc(from: number, to: number): A.Span {
