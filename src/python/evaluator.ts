@@ -272,7 +272,7 @@ export class Interpreter implements CallContext {
         s.names.forEach((n) => scope.nonlocalNames.add(n));
         return;
       case 'SyntaxError':
-        throw pyError('SyntaxError', s.message, s.span);
+        throw pyError(s.errorType ?? 'SyntaxError', s.message, s.errorSpan ?? s.span);
     }
   }
 

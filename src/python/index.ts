@@ -89,8 +89,8 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
 
   // Python refuses to run a file with a syntax error; editors still want the rest.
   if (module.syntaxErrors.length && !continueAfterError) {
-    const first = module.syntaxErrors[0];
-    errors.push({ type: 'SyntaxError', message: first.message, line: first.span.line, column: first.span.column });
+    const first = module.syntaxErrors[module.reported ?? 0];
+    errors.push({ type: first.errorType ?? 'SyntaxError', message: first.message, line: first.span.line, column: first.span.column });
   } else {
     for (const stmt of module.body) {
       if (options.stopAfterLine !== undefined && stmt.span.line > options.stopAfterLine) break;
