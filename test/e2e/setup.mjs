@@ -71,8 +71,12 @@ function ensureCodeServer() {
   if (existsSync(paths.codeServerMarker) && existsSync(paths.codeServerEntry)) return log(`code-server ${CODE_SERVER_VERSION}: present`);
   ensurePrefix(codeServerPrefix, 'masklens-e2e-code-server', { 'code-server': true, argon2: true });
   log(`installing code-server ${CODE_SERVER_VERSION} (compiles native modules; a few minutes)`);
+  // Drop the outer npm's script environment (npm_node_execpath, NODE, ...):
+  // under `npm test` it names Node 20, and code-server's postinstall would see it.
+  const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
   const env = {
-    ...process.env,
+    ...outer,
+    NODE: paths.node24,
     PATH: `${path.dirname(paths.node24)}:${process.env.PATH}`,
     // The machine's npm config points nodedir at Node 20's headers.
     npm_config_nodedir: paths.node24Dir,
