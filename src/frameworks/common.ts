@@ -9,6 +9,23 @@ import { toInt } from '../python/args';
 import { pyError } from '../python/exceptions';
 import { CallContext, NativeFn, PyBuiltin, PyList, PyObj, PyTuple, PyValue, typeNameOf } from '../python/values';
 
+/** A framework's dtype object (torch.float32, numpy.dtype('int32'), tf.float32). */
+export abstract class DtypeObject extends PyObj {
+  constructor(readonly dtypeValue: DType) {
+    super();
+  }
+}
+
+/** One instance per dtype, so `x.dtype == torch.float32` can compare identities. */
+export function interned<T>(make: (d: DType) => T): (d: DType) => T {
+  const seen = new Map<DType, T>();
+  return (d) => {
+    let x = seen.get(d);
+    if (x === undefined) seen.set(d, (x = make(d)));
+    return x;
+  };
+}
+
 /** Any Python object backed by an engine tensor. */
 export abstract class ArrayValue extends PyObj {
   constructor(public t: Tensor) {

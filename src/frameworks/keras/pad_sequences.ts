@@ -19,6 +19,7 @@
 // Nested JS arrays are Python lists/tuples. A `sequences` that is neither an
 // array nor a string stands for an object without __len__ (e.g. a generator).
 
+import { reprStr } from '../../python/protocols';
 import { DType } from '../../engine/dtype';
 import { EngineError, warn } from '../../engine/errors';
 import { formatPyFloat } from '../../engine/format/pyfloat';
@@ -123,7 +124,7 @@ function resolveDtype(spec: PadDtypeSpec): NpDtype {
   if (typeof spec === 'string' || 'npDtype' in spec) {
     const s = typeof spec === 'string' ? spec : spec.npDtype;
     const d = parseDtypeString(s);
-    if (!d) throw new KerasError('TypeError', `data type ${pyStrRepr(s)} not understood`);
+    if (!d) throw new KerasError('TypeError', `data type ${reprStr(s)} not understood`);
     return d;
   }
   const name = spec.pyType.startsWith('numpy.') ? spec.pyType.slice(6) : spec.pyType;
@@ -184,23 +185,6 @@ function pyStr(s: PyScalar): string {
   }
 }
 
-/** Python repr() of a str. */
-function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + quote;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + quote;
-}
-
 function pyTypeName(s: PyScalar): string {
   switch (s.kind) {
     case 'int': return 'int';
@@ -220,7 +204,7 @@ const FLOAT_SPECIAL = /^([+-]?)(inf|infinity|nan)$/i;
 
 function parsePyInt(text: string): bigint {
   const t = text.trim();
-  if (!INT_LITERAL.test(t)) throw new KerasError('ValueError', `invalid literal for int() with base 10: ${pyStrRepr(text)}`);
+  if (!INT_LITERAL.test(t)) throw new KerasError('ValueError', `invalid literal for int() with base 10: ${reprStr(text)}`);
   return BigInt(t.replace(/_/g, ''));
 }
 
@@ -231,7 +215,7 @@ function parsePyFloat(text: string): number {
     const v = special[2].toLowerCase() === 'nan' ? NaN : Infinity;
     return special[1] === '-' ? -v : v;
   }
-  if (!FLOAT_LITERAL.test(t)) throw new KerasError('ValueError', `could not convert string to float: ${pyStrRepr(text)}`);
+  if (!FLOAT_LITERAL.test(t)) throw new KerasError('ValueError', `could not convert string to float: ${reprStr(text)}`);
   return Number(t.replace(/_/g, ''));
 }
 

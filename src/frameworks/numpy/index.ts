@@ -14,20 +14,12 @@ import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
-import { ArrayValue, dimList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
+import { ArrayValue, DtypeObject, dimList, interned, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { indexItems, setNumpyBridge } from '../torch/tensor';
 import { numpyRng } from './random';
 
-export class NumpyDtype extends PyObj {
-  private static readonly all = new Map<DType, NumpyDtype>();
-  private constructor(readonly dtypeValue: DType) {
-    super();
-  }
-  static of(d: DType): NumpyDtype {
-    let x = NumpyDtype.all.get(d);
-    if (!x) NumpyDtype.all.set(d, (x = new NumpyDtype(d)));
-    return x;
-  }
+export class NumpyDtype extends DtypeObject {
+  static readonly of = interned((d) => new NumpyDtype(d));
   get typeName() {
     return 'dtype';
   }

@@ -16,23 +16,15 @@ import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
   typeNameOf,
 } from '../../python/values';
-import { ArrayValue, dimList, flattenNested, inferDtype, scalarOf, tensorFromFlat } from '../common';
+import { ArrayValue, DtypeObject, dimList, interned, flattenNested, inferDtype, scalarOf, tensorFromFlat } from '../common';
 import { KerasError, padSequences } from '../keras/pad_sequences';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
 import { NumpyArray, npDtype } from '../numpy';
 import { numpyRng } from '../numpy/random';
 import { indexItems } from '../torch/tensor';
 
-export class TfDtype extends PyObj {
-  private static readonly all = new Map<DType, TfDtype>();
-  private constructor(readonly dtypeValue: DType) {
-    super();
-  }
-  static of(d: DType): TfDtype {
-    let x = TfDtype.all.get(d);
-    if (!x) TfDtype.all.set(d, (x = new TfDtype(d)));
-    return x;
-  }
+export class TfDtype extends DtypeObject {
+  static readonly of = interned((d) => new TfDtype(d));
   get typeName() {
     return 'DType';
   }

@@ -21,18 +21,13 @@ import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
-import { ArrayValue, dimList, operand, scalarOf } from '../common';
+import { ArrayValue, DtypeObject, dimList, interned, operand, scalarOf } from '../common';
 import { torchRng } from './random';
 
-export class TorchDtype extends PyObj {
-  private static readonly all = new Map<DType, TorchDtype>();
-  private constructor(readonly dtype: DType) {
-    super();
-  }
-  static of(d: DType): TorchDtype {
-    let x = TorchDtype.all.get(d);
-    if (!x) TorchDtype.all.set(d, (x = new TorchDtype(d)));
-    return x;
+export class TorchDtype extends DtypeObject {
+  static readonly of = interned((d) => new TorchDtype(d));
+  get dtype(): DType {
+    return this.dtypeValue;
   }
   get typeName() {
     return 'dtype';
