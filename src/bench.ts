@@ -1,0 +1,233 @@
+// `npm run bench`: times the mask workloads on our CPU reference, our
+// gpu.js backend (in whichever mode gpu.js found), TensorFlow.js (cpu and
+// wasm backends) and PyTorch when /usr/bin/python3 has it.
+//
+//   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
+//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers]
+//
+// Prints the JSON report on stdout and a readable table on stderr. A peer
+// that is missing is reported as { "unavailable": reason }; no number is
+// ever made up. Each result carries a checksum of its output and whether it
+// matches our CPU reference, so a fast wrong answer shows.
+
+import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import type { Backend } from './engine/kernels/backend';
+import { cpuBackend } from './engine/kernels/cpu';
+import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/kernels/gpu';
+import { evaluate } from './python/index';
+import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type Prepared } from './bench/ours';
+import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
+import { measure, type Timing } from './bench/timing';
+import { runTorch } from './bench/torch';
+import { checksum, FULL, HOVER_SNIPPETS, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
+
+interface Args {
+  quick: boolean;
+  jsonOut?: string;
+  only?: WorkloadName[];
+  repeats?: number;
+  gpuMode?: GpuBackendOptions['mode'];
+  peers: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, peers: true };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i];
+    if (v === '--quick') a.quick = true;
+    else if (v === '--no-peers') a.peers = false;
+    else if (v === '--json-out') a.jsonOut = argv[++i];
+    else if (v === '--repeats') a.repeats = Number(argv[++i]);
+    else if (v === '--gpu-mode') a.gpuMode = argv[++i] as Args['gpuMode'];
+    else if (v === '--only') {
+      const names = argv[++i].split(',');
+      for (const n of names) if (!(WORKLOAD_NAMES as readonly string[]).includes(n)) throw new Error(`unknown workload ${n}`);
+      a.only = names as WorkloadName[];
+    } else throw new Error(`unknown argument ${v}`);
+  }
+  return a;
+}
+
+interface Result extends Partial<Timing> {
+  engine: string;
+  unavailable?: string;
+  error?: string;
+  checksum?: Checksum;
+  matches_ours_cpu?: boolean;
+  [extra: string]: unknown;
+}
+
+interface WorkloadReport {
+  name: WorkloadName;
+  sizes: Record<string, number | string>;
+  results: Result[];
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0] : String(e);
+}
+
+function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, sizes: Sizes, via: MaskedSoftmaxVia = 'compose'): Prepared {
+  switch (name) {
+    case 'combined_mask': return combinedMask(b, sizes.combined_mask);
+    case 'masked_softmax': return maskedSoftmax(b, sizes.masked_softmax, via);
+    case 'cross_entropy_ignore': return crossEntropy(b, sizes.cross_entropy_ignore);
+    case 'qk_matmul': return qkMatmul(b, sizes.qk_matmul);
+  }
+}
+
+async function timed(engine: string, p: () => Prepared, repeats: number, extra: () => Record<string, unknown> = () => ({})): Promise<Result> {
+  try {
+    const prepared = p();
+    const t = await measure(() => prepared.run(), repeats);
+    return { engine, ...t, checksum: checksum(prepared.output()), ...extra() };
+  } catch (e) {
+    return { engine, error: errorText(e), ...extra() };
+  }
+}
+
+function fmt(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return '-';
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+function table(reports: WorkloadReport[]): string {
+  const lines: string[] = [];
+  for (const w of reports) {
+    lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)}  check`);
+    for (const r of w.results) {
+      const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
+      if (r.unavailable || r.error) {
+        lines.push(`  ${label.padEnd(30)} ${r.unavailable ? `unavailable: ${r.unavailable}` : `error: ${r.error}`}`);
+        continue;
+      }
+      const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
+      lines.push(
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)}  ${check}`,
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  // Libraries (tfjs greets on console.log) must not corrupt the JSON on stdout.
+  console.log = console.error;
+  const sizes = args.quick ? QUICK : FULL;
+  const base = args.repeats ?? (args.quick ? 3 : 5);
+  const repeats = Object.fromEntries(WORKLOAD_NAMES.map((n) => [n, n === 'hover_eval' ? base * 4 : base])) as Record<WorkloadName, number>;
+  const selected = args.only ?? [...WORKLOAD_NAMES];
+
+  const gpu: GpuBackend | null = gpuBackend({ threshold: 0, mode: args.gpuMode });
+  const gpuInfo = () => (gpu ? { gpujs_mode: gpu.mode, kernels_compiled: gpu.compiledKernels, dispatches: gpu.dispatches, ...(gpu.failure ? { fell_back_to_cpu: gpu.failure } : {}) } : {});
+
+  const tfjsPeers: Record<TfjsBackendName, Awaited<ReturnType<typeof loadTfjs>> | null> = { cpu: null, wasm: null };
+
+  const reports: WorkloadReport[] = [];
+  for (const name of selected) {
+    console.error(`[bench] ${name} ...`);
+    const results: Result[] = [];
+    if (name === 'hover_eval') {
+      const snippets = Object.values(HOVER_SNIPPETS);
+      const r = await timed('ours (evaluate)', () => ({
+        run() {
+          for (const s of snippets) {
+            const res = evaluate(s);
+            if (res.errors.length) throw new Error(`${res.errors[0].type}: ${res.errors[0].message}`);
+          }
+        },
+        output: () => [],
+      }), repeats.hover_eval);
+      delete r.checksum;
+      results.push(r);
+      reports.push({ name, sizes: { snippets: Object.keys(HOVER_SNIPPETS).join(',') }, results });
+      continue;
+    }
+    results.push(await timed('ours-cpu', () => prepareOurs(name, cpuBackend, sizes), repeats[name]));
+    if (name === 'masked_softmax') {
+      results.push(await timed('ours-cpu (fused js loop)', () => prepareOurs(name, cpuBackend, sizes, 'fused-js'), repeats[name]));
+    }
+    if (gpu) {
+      const before = gpu.dispatches;
+      const r = await timed('ours-gpu', () => prepareOurs(name, gpu, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], gpuInfo);
+      r.dispatches = gpu.dispatches - before;
+      results.push(r);
+    } else {
+      results.push({ engine: 'ours-gpu', unavailable: 'gpuBackend() returned null: gpu.js could not build a working kernel' });
+    }
+    if (args.peers) {
+      for (const tb of ['cpu', 'wasm'] as const) {
+        const peer = (tfjsPeers[tb] ??= await loadTfjs(tb));
+        if ('unavailable' in peer) {
+          results.push({ engine: `tfjs-${tb}`, unavailable: peer.unavailable });
+          continue;
+        }
+        // One tfjs instance serves both backends; switch before building tensors.
+        await peer.tf.setBackend(tb);
+        let w: ReturnType<typeof tfjsWorkload> | null = null;
+        results.push(
+          await timed(`tfjs-${tb}`, () => (w = tfjsWorkload(peer, name, sizes)), repeats[name], () => ({ ...peer.info })),
+        );
+        (w as ReturnType<typeof tfjsWorkload> | null)?.dispose();
+      }
+    }
+    const ref = results[0].checksum;
+    for (const r of results) if (ref && r.checksum) r.matches_ours_cpu = sameChecksum(ref, r.checksum);
+    reports.push({ name, sizes: { ...sizes[name] }, results });
+  }
+
+  let torchInfo: Record<string, unknown> = {};
+  if (args.peers) {
+    console.error('[bench] torch ...');
+    const torch = runTorch(selected, sizes, repeats);
+    if ('unavailable' in torch) {
+      torchInfo = { unavailable: torch.unavailable };
+      for (const w of reports) w.results.push({ engine: 'torch', unavailable: torch.unavailable });
+    } else {
+      torchInfo = { version: torch.torch, threads: torch.threads };
+      for (const w of reports) {
+        const t = torch.results[w.name];
+        if (!t) {
+          w.results.push({ engine: 'torch', unavailable: 'workload missing from the python report' });
+          continue;
+        }
+        const ref = w.results[0].checksum;
+        w.results.push({ engine: 'torch', ...t, ...(ref && t.checksum ? { matches_ours_cpu: sameChecksum(ref, t.checksum) } : {}) });
+      }
+    }
+  }
+
+  const report = {
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? 'unknown',
+      total_memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      gpujs_mode: gpu ? gpu.mode : 'unavailable',
+      gpujs_failure: gpu?.failure ?? null,
+      display: process.env.DISPLAY ?? null,
+      tfjs_cpu: tfjsPeers.cpu && !('unavailable' in tfjsPeers.cpu) ? tfjsPeers.cpu.info : tfjsPeers.cpu,
+      tfjs_wasm: tfjsPeers.wasm && !('unavailable' in tfjsPeers.wasm) ? tfjsPeers.wasm.info : tfjsPeers.wasm,
+      torch: torchInfo,
+    },
+    options: { quick: args.quick, repeats },
+    workloads: reports,
+  };
+  const json = JSON.stringify(report, null, 2);
+  process.stderr.write(table(reports));
+  if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
+  process.stdout.write(json + '\n');
+  gpu?.dispose();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);

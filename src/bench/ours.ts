@@ -1,0 +1,104 @@
+// Our engine's side of each workload, called through the Backend interface
+// the way the ops layer composes it (operands built here, so the bench does
+// not depend on src/engine/ops).
+
+import type { Backend, Operand } from '../engine/kernels/backend';
+import { maskedSoftmaxJs, type GpuBackend } from '../engine/kernels/gpu';
+import type { TypedData } from '../engine/tensor';
+import { detF32, lengths, targets, type Sizes } from './workloads';
+
+export interface Prepared {
+  run(): void;
+  /** The last run's output (for the checksum). */
+  output(): ArrayLike<number>;
+}
+
+const op = (data: TypedData, strides: number[], offset = 0): Operand => ({ data, strides, offset });
+
+/** pad[b, j] = j < len[b]; causal[i, j] = i >= j; combined[b, i, j] = pad[b, j] & causal[i, j]. */
+export function combinedMask(b: Backend, { B, T }: Sizes['combined_mask']): Prepared {
+  const ar = Float32Array.from({ length: T }, (_, i) => i);
+  const len = Float32Array.from(lengths(B, T));
+  let out: Uint8Array = new Uint8Array(0);
+  return {
+    run() {
+      const pad = new Uint8Array(B * T);
+      b.binary('lt', op(ar, [0, 1]), op(len, [1, 0]), [B, T], pad, false);
+      const causal = new Uint8Array(T * T);
+      b.binary('ge', op(ar, [1, 0]), op(ar, [0, 1]), [T, T], causal, false);
+      out = new Uint8Array(B * T * T);
+      b.binary('and', op(pad, [T, 0, 1]), op(causal, [0, T, 1]), [B, T, T], out, false);
+    },
+    output: () => out,
+  };
+}
+
+export type MaskedSoftmaxVia = 'compose' | 'fused-kernel' | 'fused-js';
+
+/**
+ * scores [B,H,T,T] with the causal mask (j > i) filled with -inf, softmax
+ * over the last dim. 'compose' is where + softmax (the ops layer's path on
+ * a backend without a fused kernel); 'fused-kernel' the backend's
+ * maskedSoftmax; 'fused-js' the plain-JS fused loop the gpu backend falls
+ * back to.
+ */
+export function maskedSoftmax(b: Backend, { B, H, T }: Sizes['masked_softmax'], via: MaskedSoftmaxVia): Prepared {
+  const shape = [B, H, T, T];
+  const n = B * H * T * T;
+  const x = detF32(n, 1);
+  const causal = new Uint8Array(T * T);
+  for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+  const mask = op(causal, [0, 0, T, 1]);
+  const rows = B * H * T;
+  let out = new Float32Array(0);
+  return {
+    run() {
+      out = new Float32Array(n);
+      if (via === 'fused-js') {
+        maskedSoftmaxJs(x, mask, rows, T, -Infinity, out, shape);
+      } else if (via === 'fused-kernel') {
+        (b as GpuBackend).maskedSoftmax(x, mask, rows, T, -Infinity, out, shape);
+      } else {
+        const filled = new Float32Array(n);
+        b.where(mask, op(Float32Array.of(-Infinity), [0, 0, 0, 0]), op(x, [H * T * T, T * T, T, 1]), shape, filled);
+        b.softmax!(filled, rows, T, out, false);
+      }
+    },
+    output: () => out,
+  };
+}
+
+/** F.cross_entropy(logits [N,C], target, ignore_index) with mean reduction: log_softmax, then the picked mean. */
+export function crossEntropy(b: Backend, { N, C, ignoreIndex }: Sizes['cross_entropy_ignore']): Prepared {
+  const logits = detF32(N * C, 2);
+  const t = targets(N, C, ignoreIndex);
+  let loss = NaN;
+  return {
+    run() {
+      const logp = new Float32Array(N * C);
+      b.softmax!(logits, N, C, logp, true);
+      let sum = 0, count = 0;
+      for (let i = 0; i < N; i++) {
+        if (t[i] === ignoreIndex) continue;
+        sum -= logp[i * C + t[i]];
+        count++;
+      }
+      loss = Math.fround(sum / count);
+    },
+    output: () => [loss],
+  };
+}
+
+/** q [B,H,T,D] @ kᵀ [B,H,D,T]. */
+export function qkMatmul(b: Backend, { B, H, T, D }: Sizes['qk_matmul']): Prepared {
+  const q = detF32(B * H * T * D, 3);
+  const kt = detF32(B * H * D * T, 4);
+  let out = new Float32Array(0);
+  return {
+    run() {
+      out = new Float32Array(B * H * T * T);
+      b.matmul(q, kt, B * H, T, D, T, out);
+    },
+    output: () => out,
+  };
+}

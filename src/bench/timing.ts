@@ -1,0 +1,38 @@
+// Repeated timing with order statistics.
+
+export interface Timing {
+  median_ms: number;
+  p10_ms: number;
+  p90_ms: number;
+  /** The first (untimed-warmup) call: includes kernel compilation, JIT, allocation. */
+  first_ms: number;
+  runs: number;
+}
+
+/** Linear-interpolated quantile of sorted values. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function summarize(samples: readonly number[], first: number): Timing {
+  const s = [...samples].sort((a, b) => a - b);
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  return { median_ms: r(quantile(s, 0.5)), p10_ms: r(quantile(s, 0.1)), p90_ms: r(quantile(s, 0.9)), first_ms: r(first), runs: s.length };
+}
+
+/** One warm-up call, then `repeats` timed calls (sync or async). */
+export async function measure(fn: () => unknown, repeats: number): Promise<Timing> {
+  let t = performance.now();
+  await fn();
+  const first = performance.now() - t;
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return summarize(samples, first);
+}
