@@ -18,16 +18,24 @@ function plain(result: RunResult): string {
   const lines: string[] = [];
   if (result.stdout) lines.push(result.stdout.trimEnd(), '');
   const seen = new Set<string>();
+  const printed = new Set<RunResult['diagnostics'][number]>();
   const timeline = evaluateTimeline(result);
   for (const s of timeline) {
     if (seen.has(s.name)) continue;
     seen.add(s.name);
     const v = s.value;
     if (!('data' in v)) continue;
-    lines.push(`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.mask ? `  (${s.mask} mask)` : ''}  line ${s.line}`);
-    lines.push(maskGrid(v as Extract<EncodedValue, { data: unknown }>), '');
+    lines.push(`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  line ${s.line}`);
+    lines.push(maskGrid(v as Extract<EncodedValue, { data: unknown }>));
+    // the diagnostics raised where this value was computed go right under it
+    for (const d of result.diagnostics) {
+      if (printed.has(d) || d.line < s.line || d.line > s.endLine || (d.variable && d.variable !== s.name)) continue;
+      printed.add(d);
+      lines.push(`  ${d.severity}: ${d.message}  [${d.code}, line ${d.line}]`);
+    }
+    lines.push('');
   }
-  for (const d of result.diagnostics) lines.push(`line ${d.line}: ${d.severity}: ${d.message}`);
+  for (const d of result.diagnostics) if (!printed.has(d)) lines.push(`line ${d.line}: ${d.severity}: ${d.message}  [${d.code}]`);
   for (const e of result.errors) lines.push(`line ${e.line}: ${e.type}: ${e.message}`);
   return lines.join('\n');
 }

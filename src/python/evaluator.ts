@@ -36,6 +36,10 @@ export class Interpreter implements CallContext {
   private depth = 0;
   /** Line currently executing, for errors raised outside any node (budget). */
   private currentSpan: A.Span | undefined;
+  /** 1-based line of the statement executing now (where a diagnostic belongs). */
+  get currentLine(): number | undefined {
+    return this.currentSpan?.line;
+  }
   readonly modules = new Map<string, PyModule>();
   /** The class whose body defines the running function (for zero-arg super()). */
   private classStack: (PyClass | null)[] = [];

@@ -3,6 +3,7 @@
 
 import { setElementBudget } from '../engine/ops/core';
 import { setWarningSink } from '../engine/errors';
+import { setDiagnosticSink } from '../engine/diagnostics';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { NumpyScalar } from '../frameworks/numpy';
@@ -12,7 +13,7 @@ import { makeBuiltins } from './builtins';
 import { Interpreter } from './evaluator';
 import { pyError } from './exceptions';
 import { parseModule } from './parse';
-import type { EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
+import type { Diagnostic, EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
 import { Scope } from './scope';
 import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
 import { analyzeMasks } from './masks';
@@ -80,6 +81,14 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     maxDepth: 200,
   });
   setWarningSink((m) => interp.warn(m));
+  const consumed: Diagnostic[] = [];
+  const seenDiagnostics = new Set<string>();
+  setDiagnosticSink((d) => {
+    // a consumer inside a loop reports once per line, not once per iteration
+    const line = interp.currentLine ?? 0;
+    const key = `${line}\u0000${d.code}\u0000${d.message}`;
+    if (!seenDiagnostics.has(key)) consumed.push({ ...d, line }), seenDiagnostics.add(key);
+  });
   const scope = new Scope(null);
   scope.vars.set('__name__', '__main__');
   const errors: PyErrorInfo[] = [];
@@ -113,6 +122,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
   }
   warnings.push(...interp.warnings);
   setWarningSink(() => {});
+  setDiagnosticSink(null);
   return {
     variables,
     stdout: interp.stdout,
@@ -120,7 +130,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     error: errors[0] ?? null,
     errors,
     timeline,
-    diagnostics: analyzeMasks(timeline),
+    diagnostics: [...consumed, ...analyzeMasks(timeline)].sort((a, b) => a.line - b.line),
   };
 }
 

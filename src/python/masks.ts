@@ -60,28 +60,113 @@ function triangular(mats: number[][][], rows: number, cols: number, blocked: (x:
   return lowerKeep ? 'lower-keep' : null;
 }
 
+/** What a mask-like value is, in enough detail to name it to an ML engineer. */
+export interface MaskDetails {
+  kind: MaskKind;
+  /** causal: 'tril' keep-mask (True/1 = attend) or 'triu' block-mask (True/1/-inf = masked, diagonal=1). */
+  causalForm?: 'tril' | 'triu';
+  /** padding: where the padded positions sit in each row. */
+  side?: 'left' | 'right';
+  /** padding: real (unpadded) length of each batch row. */
+  lengths?: number[];
+  /** Fraction of positions that are masked out, under the polarity guessed for the form. */
+  maskedFraction?: number;
+  summary: string;
+}
+
 export function classifyMask(name: string, v: EncodedValue): MaskKind | undefined {
+  return maskDetails(name, v)?.kind;
+}
+
+function baseKind(name: string, v: TensorValue, binaryMask: boolean, additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; form?: 'tril' | 'triu' } {
+  const isUpperBlock = triangular(mats, rows, cols, (x) => (additive ? x !== 0 : x === 1));
+  const isLowerKeep = binaryMask && triangular(mats, rows, cols, (x) => x === 0);
+  const fullTriangle = (keepValue: number) =>
+    mats.every((m) => m.every((row, r) => row.every((x, c) => (c <= r ? x === keepValue : x !== keepValue))));
+  if (additive) return isUpperBlock && fullTriangle(0) ? { kind: 'causal', form: 'triu' } : { kind: isUpperBlock ? 'combined' : 'additive' };
+  if (isUpperBlock && fullTriangle(0)) return { kind: 'causal', form: 'triu' };
+  if (isLowerKeep && fullTriangle(1)) return { kind: 'causal', form: 'tril' };
+  if (isUpperBlock || isLowerKeep) return { kind: 'combined' };
+  if (v.shape.some((s) => s === 1) || /pad|mask|valid|keep|attn/i.test(name)) return { kind: 'padding' };
+  return { kind: 'other' };
+}
+
+/**
+ * Padding layout of a [B, T] or broadcastable [B, 1, 1, T] / [B, 1, T] mask: each
+ * row must be one run of one value then a run of the other. Polarity: a 1-then-0
+ * row is a keep-mask (right padding); 0-then-1 is a block-mask with right padding
+ * (mask = ids == pad), unless the name says keep/valid/attention, then a keep-mask
+ * with left padding.
+ */
+function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boolean, binaryMask: boolean): { side: 'left' | 'right'; lengths: number[]; keep: boolean } | undefined {
+  const dims = v.shape;
+  const T = dims[dims.length - 1];
+  if (dims.length < 2 || T < 2 || dims.slice(1, -1).some((d) => d !== 1)) return undefined;
+  const B = dims[0];
+  const rows = Array.from({ length: B }, (_, b) => v.data.slice(b * T, (b + 1) * T).map((x) => (blocked(num(x)) ? 1 : 0)));
+  let first: number | undefined;
+  let sawBoth = false;
+  const runs: number[] = [];
+  for (const row of rows) {
+    const flip = row.findIndex((x) => x !== row[0]);
+    if (flip === -1) { runs.push(-1); continue; }
+    if (row.slice(flip).some((x) => x === row[0])) return undefined;
+    if (first !== undefined && first !== row[0]) return undefined;
+    first = row[0];
+    sawBoth = true;
+    runs.push(flip);
+  }
+  if (!sawBoth) return undefined;
+  // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
+  const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
+  const leadingIsOne = first === 1;
+  let keep: boolean, side: 'left' | 'right';
+  if (!binaryMask) { keep = false; side = leadingIsOne ? 'left' : 'right'; }
+  else if (leadingIsOne) { keep = !/pad|block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
+  else if (keepNamed) { keep = true; side = 'left'; }
+  else { keep = false; side = 'right'; }
+  const maskedValue = keep ? 0 : 1;
+  const lengths = rows.map((row) => row.filter((x) => x !== maskedValue).length);
+  return { side, lengths, keep };
+}
+
+const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
+
+export function maskDetails(name: string, v: EncodedValue): MaskDetails | undefined {
   if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0) return undefined;
   const binaryMask = binaryValued(v);
   const additive = !binaryMask && additiveValued(v);
   if (!binaryMask && !additive) return undefined;
   const { rows, cols, mats } = matrices(v);
-  const isUpperBlock = triangular(mats, rows, cols, (x) => (additive ? x !== 0 : x === 1));
-  const isLowerKeep = binaryMask && triangular(mats, rows, cols, (x) => x === 0);
-  const fullTriangle = (keepValue: number) =>
-    mats.every((m) => m.every((row, r) => row.every((x, c) => (c <= r ? x === keepValue : x !== keepValue))));
-  if (additive) return isUpperBlock && fullTriangle(0) ? 'causal' : isUpperBlock ? 'combined' : 'additive';
-  if (isUpperBlock && fullTriangle(0)) return 'causal';
-  if (isLowerKeep && fullTriangle(1)) return 'causal';
-  if (isUpperBlock || isLowerKeep) return 'combined';
-  if (v.shape.some((s) => s === 1) || /pad|mask|valid|keep|attn/i.test(name)) return 'padding';
-  return 'other';
+  const { kind, form } = baseKind(name, v, binaryMask, additive, rows, cols, mats);
+  const values = v.data.map(num);
+  const ones = values.filter((x) => x !== 0).length / values.length;
+  if (kind === 'causal') {
+    // tril keep-mask: 0 = masked; triu block-mask / additive: non-zero = masked
+    const masked = form === 'tril' ? 1 - ones : ones;
+    const how = additive ? 'additive, triu diagonal=1' : form === 'tril' ? 'tril, 1 = attend' : 'triu, diagonal=1';
+    return { kind, causalForm: form, maskedFraction: masked, summary: `causal (${how}) · ${percent(masked)}` };
+  }
+  if (kind === 'padding' || kind === 'other' || kind === 'additive') {
+    const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask);
+    if (layout) {
+      const masked = layout.keep ? 1 - ones : ones;
+      return {
+        kind: 'padding', side: layout.side, lengths: layout.lengths, maskedFraction: masked,
+        summary: `padding (${layout.side}, lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
+      };
+    }
+  }
+  if (additive) return { kind, maskedFraction: ones, summary: `${kind} · ${percent(ones)}` };
+  return { kind, summary: `${kind} · ${Number((ones * 100).toFixed(1))}% True/1` };
 }
 
 export function analyzeMasks(timeline: Snapshot[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of timeline) {
-    s.mask = classifyMask(s.name, s.value);
+    const details = maskDetails(s.name, s.value);
+    s.mask = details?.kind;
+    if (details) s.maskSummary = details.summary;
     const v = s.value;
     if (!isTensor(v) || v.data.length === 0 || v.dtype.includes('int') || v.dtype.includes('bool')) continue;
     const { cols, mats } = matrices(v);

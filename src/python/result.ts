@@ -38,6 +38,8 @@ export interface Snapshot {
   value: EncodedValue;
   repr: string; // what print(value) would show
   mask?: MaskKind;
+  /** Human summary of the mask's form and masked fraction, e.g. "padding (right, lengths 3, 2) · 37.5% masked". */
+  maskSummary?: string;
 }
 
 export interface RunResult {

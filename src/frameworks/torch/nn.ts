@@ -20,6 +20,7 @@ import {
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
 import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax } from '../../engine/diagnostics';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
 
@@ -231,6 +232,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
       const a = bind('forward', args, kw, ['input']);
       const x = tensorArg(a.input, 'forward');
       const { dim } = softmaxArgs('F.softmax', x, { dim: self.dict.get('dim') ?? undefined });
+      checkSoftmax(x, dim, log);
       return track(new TorchTensor(softmax(x, dim, log)), log ? 'log_softmax' : 'softmax', a.input!);
     }, (self, ctx) => `dim=${ctx.repr(self.dict.get('dim') ?? null)}`));
   }
@@ -271,12 +273,14 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     const a = bind('softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
     const x = tensorArg(a.input, 'softmax');
     const { dim, dtype } = softmaxArgs('F.softmax', x, a);
+    checkSoftmax(x, dim, false);
     return track(new TorchTensor(softmax(x, dim, false, dtype)), 'softmax', a.input!);
   });
   def('log_softmax', (args, kw) => {
     const a = bind('log_softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
     const x = tensorArg(a.input, 'log_softmax');
     const { dim, dtype } = softmaxArgs('F.log_softmax', x, a);
+    checkSoftmax(x, dim, true);
     return track(new TorchTensor(softmax(x, dim, true, dtype)), 'log_softmax', a.input!);
   });
   def('cross_entropy', (args, kw) => {
@@ -417,6 +421,7 @@ function linear(input: PyValue, weight: PyValue, bias: PyValue): PyValue {
 }
 
 function crossEntropyCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction, smoothing: PyValue): PyValue {
+  if (target instanceof ArrayValue && typeof ignoreIndex === 'bigint') checkClassTargets(target.t, Number(ignoreIndex), reduction, 'cross_entropy');
   const r = crossEntropy(tensorArg(input, 'cross_entropy'), tensorArg(target, 'cross_entropy', 'target'), {
     weight: weight instanceof ArrayValue ? weight.t : null,
     ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
@@ -427,6 +432,7 @@ function crossEntropyCall(input: PyValue, target: PyValue, weight: PyValue, igno
 }
 
 function nllCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction): PyValue {
+  if (target instanceof ArrayValue && typeof ignoreIndex === 'bigint') checkClassTargets(target.t, Number(ignoreIndex), reduction, 'nll_loss');
   const r = nllLoss(tensorArg(input, 'nll_loss'), tensorArg(target, 'nll_loss', 'target'), {
     weight: weight instanceof ArrayValue ? weight.t : null,
     ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
@@ -489,6 +495,7 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
   const L = q.shape[q.ndim - 2], S = k.shape[k.ndim - 2], E = q.shape[q.ndim - 1];
   const scale = a.scale === undefined || a.scale === null ? 1 / Math.sqrt(E) : toFloat(a.scale, 'scale');
   let scores = binary('mul', matmul(q, transpose(k, -2, -1)), scale);
+  checkCausalWithMask(a.is_causal === true, a.attn_mask instanceof ArrayValue);
   if (toBool(a.is_causal, ctx)) {
     const causal = tril(filled([L, S], 1, 'bool'));
     scores = maskedFill(scores, unary('not', causal, 'bool'), -Infinity);
@@ -584,6 +591,7 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
     if (kpm.dtype !== 'bool' && !isFloating(kpm.dtype)) {
       throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
     }
+    checkKeyPaddingMask(kpm, N, S);
     const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
     if (!mask) mask = kp;
     else if (mask.dtype === 'bool' && kp.dtype === 'bool') mask = binary('or', mask, kp);

@@ -6,6 +6,7 @@ import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
+import { checkSelectMask, checkSoftmax } from '../../engine/diagnostics';
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
@@ -373,6 +374,7 @@ export function indexItems(key: PyValue, ctx: CallContext): IndexItem[] {
     }
     if (k instanceof ArrayValue) {
       if (k.t.ndim === 0 && !k.t.isFloating && k.t.dtype !== 'bool' && k.t.dtype !== 'uint8') return { kind: 'int', value: k.t.item() };
+      if (k instanceof TorchTensor) checkSelectMask(k.t, 'x[mask] indexing');
       return { kind: 'tensor', value: k.t };
     }
     if (k instanceof PyList) return { kind: 'tensor', value: toTorchData(k, ctx) };
@@ -652,11 +654,13 @@ export const TENSOR_METHODS: Record<string, Method> = {
   softmax: (self, args, kw) => {
     const a = bind('softmax', args, kw, ['dim?', 'dtype?']);
     const { dim, dtype } = softmaxArgs('softmax', self.t, a);
+    checkSoftmax(self.t, dim, false);
     return T(self, softmax(self.t, dim, false, dtype), 'softmax');
   },
   log_softmax: (self, args, kw) => {
     const a = bind('log_softmax', args, kw, ['dim?', 'dtype?']);
     const { dim, dtype } = softmaxArgs('log_softmax', self.t, a);
+    checkSoftmax(self.t, dim, true);
     return T(self, softmax(self.t, dim, true, dtype), 'log_softmax');
   },
   masked_fill: (self, args, kw) => {
@@ -670,7 +674,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   masked_select: (self, args, kw) => {
     const a = bind('masked_select', args, kw, ['mask']);
-    return T(self, maskedSelect(self.t, tensorArg(a.mask, 'masked_select', 'mask')), 'masked_select');
+    const mask = tensorArg(a.mask, 'masked_select', 'mask');
+    checkSelectMask(mask, 'masked_select');
+    return T(self, maskedSelect(self.t, mask), 'masked_select');
   },
   gather: (self, args, kw) => {
     const a = bind('gather', args, kw, ['dim', 'index', 'sparse_grad?']);

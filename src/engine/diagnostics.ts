@@ -1,0 +1,197 @@
+// Mask-semantics diagnostics raised where a mask is consumed (issue #6).
+// Like warn() in errors.ts this is a sink the interpreter installs; unlike
+// warnings, diagnostics never change what an evaluation prints or returns.
+// Every check here only reads tensors and must never throw.
+
+import { DType, castValue, isFloating } from './dtype';
+import { Tensor } from './tensor';
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+export interface EngineDiagnostic {
+  code: string;
+  severity: DiagnosticSeverity;
+  message: string;
+}
+
+let sink: ((d: EngineDiagnostic) => void) | null = null;
+// Finite fill values stored by masked_fill since the sink was installed, as
+// stored in the tensor's dtype: a softmax row made only of one of these was
+// fully masked with a finite fill (uniform, not NaN).
+const fillsSeen = new Set<number>();
+
+/** Install (or, with null, remove) the sink; checks are skipped without one. */
+export function setDiagnosticSink(s: ((d: EngineDiagnostic) => void) | null): void {
+  sink = s;
+  fillsSeen.clear();
+}
+
+export function diagnose(code: string, severity: DiagnosticSeverity, message: string): void {
+  sink?.({ code, severity, message });
+}
+
+/** Run a check only when someone listens, and never let a bug in it break evaluation. */
+function guarded(check: () => void): void {
+  if (!sink) return;
+  try {
+    check();
+  } catch {
+    // a diagnostic is advice; losing one is better than failing the snippet
+  }
+}
+
+const torchDtype = (d: DType) => `torch.${d}`;
+
+function listIndices(ids: string[], max = 4): string {
+  return ids.slice(0, max).join(', ') + (ids.length > max ? ', …' : '');
+}
+
+/** Rows along `dim` of a tensor: calls visit(rowValues, coordsOfOtherDims) for each. */
+function forEachRow(x: Tensor, dim: number, visit: (row: number[], coords: number[]) => void): void {
+  const vals = x.values();
+  const shape = x.shape;
+  const size = shape[dim];
+  let inner = 1;
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
+  const outer = size === 0 ? 0 : vals.length / (size * inner);
+  const others = shape.filter((_, i) => i !== dim);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const row: number[] = new Array(size);
+      for (let k = 0; k < size; k++) row[k] = Number(vals[o * size * inner + k * inner + i]);
+      let flat = o * inner + i;
+      const coords = new Array(others.length).fill(0);
+      for (let j = others.length - 1; j >= 0; j--) {
+        coords[j] = flat % others[j];
+        flat = Math.floor(flat / others[j]);
+      }
+      visit(row, coords);
+    }
+  }
+}
+
+const coordText = (c: number[]) => (c.length === 1 ? `${c[0]}` : `[${c.join(', ')}]`);
+
+/** masked_fill / masked_fill_: mask dtype and fill value against self's dtype. */
+export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean | bigint | number, op: string): void {
+  guarded(() => {
+    if (mask.dtype === 'uint8') {
+      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: byte masks are deprecated and only True/False positions are meant. Use mask.bool().`);
+    } else if (mask.dtype !== 'bool') {
+      diagnose('non-bool-mask', 'warning',
+        `${op} got a ${torchDtype(mask.dtype)} mask, but it needs torch.bool. PyTorch 1.13 reads only the low byte of each element, so a float 1.0 fills nothing; PyTorch ≥ 2.1 raises. Convert with mask.bool() (or mask == 0 if 1 means "keep").`);
+    }
+    if (value instanceof Tensor || typeof value === 'boolean') return;
+    const v = Number(value);
+    if (!isFloating(x.dtype)) return;
+    const stored = castValue(x.dtype, v);
+    if (Number.isFinite(v) && !Number.isFinite(stored)) {
+      diagnose('fill-overflow', 'warning',
+        `${op} value ${v} overflows ${torchDtype(x.dtype)} and is stored as ${stored}: rows where every position is masked will be NaN after softmax. Use torch.finfo(${torchDtype(x.dtype)}).min or float('-inf') deliberately.`);
+    }
+    if (Number.isFinite(stored)) fillsSeen.add(stored);
+  });
+}
+
+/** masked_select / x[mask]: only the deprecated byte mask is worth a word here. */
+export function checkSelectMask(mask: Tensor, op: string): void {
+  guarded(() => {
+    if (mask.dtype === 'uint8') {
+      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: byte masks are deprecated. Use mask.bool().`);
+    }
+  });
+}
+
+/** softmax / log_softmax input (dim already normalized): size-one axis and uniformly filled rows. */
+export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
+  guarded(() => {
+    const fn = log ? 'log_softmax' : 'softmax';
+    if (x.ndim === 0 || !isFloating(x.dtype)) return;
+    const d = dim < 0 ? dim + x.ndim : dim;
+    if (d < 0 || d >= x.ndim) return;
+    if (x.shape[d] === 1 && x.numel > 0) {
+      diagnose('softmax-size-one', 'warning',
+        `${fn} over dim ${dim}, which has size 1: the result is always ${log ? '0' : '1'}. The softmax probably belongs on another axis (e.g. the sequence axis, dim=-1 of [B, T]).`);
+      return;
+    }
+    if (x.shape[d] < 2) return;
+    const uniform: string[] = [];
+    let fill = 0;
+    forEachRow(x, d, (row, coords) => {
+      const v = row[0];
+      if (!Number.isFinite(v) || !(fillsSeen.has(v) || v <= -1e4)) return;
+      if (row.every((y) => y === v)) {
+        uniform.push(coordText(coords));
+        fill = v;
+      }
+    });
+    if (uniform.length) {
+      diagnose('uniform-row', 'warning',
+        `${fn} input has ${uniform.length} row${uniform.length > 1 ? 's' : ''} (${listIndices(uniform)}) where every position holds the fill ${fill}: a fully masked row under a finite fill becomes uniform 1/${x.shape[d]} instead of NaN, so it silently attends to padding.`);
+    }
+  });
+}
+
+/** cross_entropy / nll_loss with class-index targets. */
+export function checkClassTargets(target: Tensor, ignoreIndex: number, reduction: string, fn: string): void {
+  guarded(() => {
+    if (isFloating(target.dtype) || target.dtype === 'bool' || target.numel === 0) return;
+    const tv = Array.from(target.values(), Number);
+    if (reduction === 'mean' && tv.every((t) => t === ignoreIndex)) {
+      diagnose('all-targets-ignored', 'warning',
+        `${fn}: every target equals ignore_index=${ignoreIndex}, so the mean is 0/0 = NaN. Skip such batches or use reduction='sum'.`);
+      return;
+    }
+    // Conservative pad heuristic: default ignore_index, nothing marked -100, and
+    // some sequence (last axis) ends or starts with a run of ≥2 zeros after/before
+    // real tokens, the shape right- or left-padded token ids with pad id 0 take.
+    if (ignoreIndex !== -100 || tv.some((t) => t === -100)) return;
+    const T = target.ndim === 0 ? 1 : target.shape[target.ndim - 1];
+    const padded: number[] = [];
+    for (let r = 0; T > 0 && r < tv.length / T; r++) {
+      const row = tv.slice(r * T, (r + 1) * T);
+      if (!row.some((t) => t !== 0)) continue;
+      const trailing = row.length - 1 - findLastIndex(row, (t) => t !== 0);
+      const leading = row.findIndex((t) => t !== 0);
+      if (trailing >= 2 || leading >= 2) padded.push(r);
+    }
+    if (padded.length) {
+      diagnose('pad-counted-in-loss', 'info',
+        `${fn}: ignore_index is the default -100, but the targets end (or start) with runs of 0 that look like padding${target.ndim > 1 ? ` (rows ${listIndices(padded.map(String))})` : ''}. If 0 is the pad id, those positions are counted in the loss; pass ignore_index=0 or set padded targets to -100.`);
+    }
+  });
+}
+
+function findLastIndex<T>(xs: T[], p: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (p(xs[i])) return i;
+  return -1;
+}
+
+/** nn.MultiheadAttention key_padding_mask [N, S] (True / -inf = ignore this key). */
+export function checkKeyPaddingMask(kpm: Tensor, batch: number, keys: number): void {
+  guarded(() => {
+    if (keys === 0 || kpm.numel !== batch * keys) return;
+    const vals = kpm.values();
+    const ignored = (x: number) => (kpm.dtype === 'bool' ? x !== 0 : x === -Infinity);
+    const rows: string[] = [];
+    for (let b = 0; b < batch; b++) {
+      let all = true;
+      for (let s = 0; s < keys && all; s++) all = ignored(Number(vals[b * keys + s]));
+      if (all) rows.push(String(b));
+    }
+    if (rows.length) {
+      diagnose('inverted-key-padding-mask', 'warning',
+        `key_padding_mask ignores every key of batch row${rows.length > 1 ? 's' : ''} ${listIndices(rows)}, so ${rows.length > 1 ? 'they come' : 'it comes'} out NaN. For nn.MultiheadAttention True means "ignore this key": a mask built as seq != pad (True = keep) must be inverted (seq == pad, or ~mask).`);
+    }
+  });
+}
+
+/** F.scaled_dot_product_attention given both is_causal=True and attn_mask. */
+export function checkCausalWithMask(isCausal: boolean, hasMask: boolean): void {
+  guarded(() => {
+    if (isCausal && hasMask) {
+      diagnose('is-causal-with-mask', 'warning',
+        'scaled_dot_product_attention got is_causal=True and an explicit attn_mask: here both are applied, but PyTorch 2.x rejects the combination in its fused kernels ("Explicit attn_mask should not be set when is_causal=True"). Fold the causal part into attn_mask or drop is_causal.');
+    }
+  });
+}

