@@ -4,13 +4,13 @@
 
 import { readFileSync } from 'node:fs';
 import { evaluate } from './python';
-import type { EncodedValue, RunResult } from './python/result';
+import type { EncodedValue, RunOptions, RunResult } from './python/result';
 import { maskGrid } from './render/grid';
 
 /** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
-export function runFile(path: string): RunResult & { case: string } {
+export function runFile(path: string, options: RunOptions = {}): RunResult & { case: string } {
   const source = readFileSync(path, 'utf8');
-  const result = evaluate(source);
+  const result = evaluate(source, options);
   return { case: path.split('/').pop()!, ...result };
 }
 
@@ -53,7 +53,8 @@ function main(argv: string[]): number {
   const json = args.includes('--json');
   const file = args.filter((a) => a !== 'run' && !a.startsWith('--'))[0];
   if (json) {
-    const r = runFile(file);
+    // the timeline feeds the value-based mask diagnostics; it changes no value
+    const r = runFile(file, { recordTimeline: true });
     const { case: name, variables, stdout, warnings, error, diagnostics } = r;
     process.stdout.write(JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics }) + '\n');
     return 0;

@@ -142,11 +142,13 @@ export function checkClassTargets(target: Tensor, ignoreIndex: number, reduction
         `${fn}: every target equals ignore_index=${ignoreIndex}, so the mean is 0/0 = NaN. Skip such batches or use reduction='sum'.`);
       return;
     }
-    // Conservative pad heuristic: default ignore_index, nothing marked -100, and
-    // some sequence (last axis) ends or starts with a run of ≥2 zeros after/before
-    // real tokens, the shape right- or left-padded token ids with pad id 0 take.
-    if (ignoreIndex !== -100 || tv.some((t) => t === -100)) return;
+    // Conservative pad heuristic: mean reduction (with 'none' people often mask by
+    // hand), default ignore_index, nothing marked -100, and some sequence (last
+    // axis, at least 4 long) ends or starts with a run of ≥2 zeros after/before
+    // real tokens: the shape of right- or left-padded token ids with pad id 0.
+    if (reduction !== 'mean' || ignoreIndex !== -100 || tv.some((t) => t === -100)) return;
     const T = target.ndim === 0 ? 1 : target.shape[target.ndim - 1];
+    if (T < 4) return;
     const padded: number[] = [];
     for (let r = 0; T > 0 && r < tv.length / T; r++) {
       const row = tv.slice(r * T, (r + 1) * T);

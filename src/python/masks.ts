@@ -168,7 +168,8 @@ export function analyzeMasks(timeline: Snapshot[]): Diagnostic[] {
     s.mask = details?.kind;
     if (details) s.maskSummary = details.summary;
     const v = s.value;
-    if (!isTensor(v) || v.data.length === 0 || v.dtype.includes('int') || v.dtype.includes('bool')) continue;
+    // a 0-dim NaN (e.g. a loss) is not a masked row; the loss checks name its cause
+    if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0 || v.dtype.includes('int') || v.dtype.includes('bool')) continue;
     const { cols, mats } = matrices(v);
     const nanRows: string[] = [];
     mats.forEach((m, b) => m.forEach((row, r) => {

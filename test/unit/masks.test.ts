@@ -74,6 +74,7 @@ import torch.nn.functional as F
 logits = torch.zeros(2, 3)
 loss = F.cross_entropy(logits, torch.tensor([-100, -100]))`;
   has(src, 'all-targets-ignored', 4);
+  lacks(src, 'fully-masked-row'); // a NaN scalar loss is not a masked row
   lacks(src.replace('[-100, -100]', '[-100, 1]'), 'all-targets-ignored');
   lacks(src.replace('))', "), reduction='sum')"), 'all-targets-ignored');
   has(src.replace('F.cross_entropy(logits', 'F.nll_loss(logits'), 'all-targets-ignored', 4);
@@ -90,6 +91,9 @@ loss = nn.CrossEntropyLoss()(logits, targets)`;
   assert.equal(run(src).diagnostics.find((d) => d.code === 'pad-counted-in-loss')!.severity, 'info');
   lacks(src.replace('CrossEntropyLoss()', 'CrossEntropyLoss(ignore_index=0)'), 'pad-counted-in-loss');
   lacks(src.replace('[[3, 1, 2, 0, 0], [2, 2, 0, 0, 0]]', '[[3, 1, 2, 0, 1], [2, 0, 1, 3, 1]]'), 'pad-counted-in-loss');
+  lacks(src.replace('CrossEntropyLoss()', "CrossEntropyLoss(reduction='none')"), 'pad-counted-in-loss');
+  // short class-index targets with repeated class 0 are ordinary classification
+  lacks(src.replace('zeros(2, 5, 4)', 'zeros(3, 4)').replace('[[3, 1, 2, 0, 0], [2, 2, 0, 0, 0]]', '[1, 0, 0]'), 'pad-counted-in-loss');
 });
 
 test('inverted-key-padding-mask: a batch row that ignores every key', () => {
