@@ -3,7 +3,12 @@
 // wasm backends) and PyTorch when /usr/bin/python3 has it.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
-//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers]
+//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--sweep]
+//
+// --sweep adds a masked-softmax size sweep ([4, T, T] for T = 16 .. 1024,
+// or .. 256 with --quick) on our CPU paths and the gpu backend, and reports
+// the crossover: the smallest size from which the gpu backend stays faster
+// than the CPU reference (what select.ts's threshold is tuned from).
 //
 // Prints the JSON report on stdout and a readable table on stderr. A peer
 // that is missing is reported as { "unavailable": reason }; no number is
@@ -29,14 +34,16 @@ interface Args {
   repeats?: number;
   gpuMode?: GpuBackendOptions['mode'];
   peers: boolean;
+  sweep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true };
+  const a: Args = { quick: false, peers: true, sweep: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--no-peers') a.peers = false;
+    else if (v === '--sweep') a.sweep = true;
     else if (v === '--json-out') a.jsonOut = argv[++i];
     else if (v === '--repeats') a.repeats = Number(argv[++i]);
     else if (v === '--gpu-mode') a.gpuMode = argv[++i] as Args['gpuMode'];
@@ -112,6 +119,67 @@ function table(reports: WorkloadReport[]): string {
   return lines.join('\n') + '\n';
 }
 
+interface SweepRow {
+  T: number;
+  elements: number;
+  cpu_compose_ms: number;
+  cpu_fused_js_ms: number;
+  gpu_ms: number | null;
+}
+
+interface Sweep {
+  gpujs_mode: string;
+  rows: SweepRow[];
+  /** Smallest element count from which the gpu backend beats the composed CPU path at every larger size; null if it never does. */
+  crossover_elements_vs_cpu: number | null;
+  /** The same against the fused JS loop. */
+  crossover_elements_vs_fused_js: number | null;
+}
+
+function crossover(rows: SweepRow[], cpu: (r: SweepRow) => number): number | null {
+  let at: number | null = null;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const g = rows[i].gpu_ms;
+    if (g === null || g >= cpu(rows[i])) break;
+    at = rows[i].elements;
+  }
+  return at;
+}
+
+async function maskedSoftmaxSweep(gpu: GpuBackend | null, quick: boolean, repeats: number): Promise<Sweep> {
+  const rows: SweepRow[] = [];
+  const maxT = quick ? 256 : 1024;
+  for (let T = 16; T <= maxT; T *= 2) {
+    console.error(`[bench] sweep T=${T} ...`);
+    const sizes = { B: 1, H: 4, T };
+    const med = async (p: Prepared) => (await measure(() => p.run(), repeats)).median_ms;
+    rows.push({
+      T,
+      elements: 4 * T * T,
+      cpu_compose_ms: await med(maskedSoftmax(cpuBackend, sizes, 'compose')),
+      cpu_fused_js_ms: await med(maskedSoftmax(cpuBackend, sizes, 'fused-js')),
+      gpu_ms: gpu ? await med(maskedSoftmax(gpu, sizes, 'fused-kernel')) : null,
+    });
+  }
+  return {
+    gpujs_mode: gpu ? gpu.mode : 'unavailable',
+    rows,
+    crossover_elements_vs_cpu: crossover(rows, (r) => r.cpu_compose_ms),
+    crossover_elements_vs_fused_js: crossover(rows, (r) => r.cpu_fused_js_ms),
+  };
+}
+
+function sweepTable(s: Sweep): string {
+  const lines = [`
+masked_softmax sweep [4,T,T]  gpu.js mode ${s.gpujs_mode}`];
+  lines.push(`  ${'T'.padStart(6)} ${'elements'.padStart(10)} ${'cpu'.padStart(9)} ${'fused js'.padStart(9)} ${'gpu'.padStart(9)}`);
+  for (const r of s.rows) {
+    lines.push(`  ${String(r.T).padStart(6)} ${String(r.elements).padStart(10)} ${fmt(r.cpu_compose_ms).padStart(9)} ${fmt(r.cpu_fused_js_ms).padStart(9)} ${fmt(r.gpu_ms ?? undefined).padStart(9)}`);
+  }
+  lines.push(`  crossover vs cpu: ${s.crossover_elements_vs_cpu ?? 'none'}; vs fused js: ${s.crossover_elements_vs_fused_js ?? 'none'}`);
+  return lines.join('\n') + '\n';
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // Libraries (tfjs greets on console.log) must not corrupt the JSON on stdout.
@@ -179,6 +247,8 @@ async function main(): Promise<void> {
     reports.push({ name, sizes: { ...sizes[name] }, results });
   }
 
+  const sweep = args.sweep ? await maskedSoftmaxSweep(gpu, args.quick, base) : undefined;
+
   let torchInfo: Record<string, unknown> = {};
   if (args.peers) {
     console.error('[bench] torch ...');
@@ -208,6 +278,7 @@ async function main(): Promise<void> {
       platform: `${os.platform()} ${os.release()}`,
       node: process.version,
       gpujs_mode: gpu ? gpu.mode : 'unavailable',
+      gpujs_renderer: gpu?.renderer ?? null,
       gpujs_failure: gpu?.failure ?? null,
       display: process.env.DISPLAY ?? null,
       tfjs_cpu: tfjsPeers.cpu && !('unavailable' in tfjsPeers.cpu) ? tfjsPeers.cpu.info : tfjsPeers.cpu,
@@ -216,9 +287,11 @@ async function main(): Promise<void> {
     },
     options: { quick: args.quick, repeats },
     workloads: reports,
+    ...(sweep ? { masked_softmax_sweep: sweep } : {}),
   };
   const json = JSON.stringify(report, null, 2);
   process.stderr.write(table(reports));
+  if (sweep) process.stderr.write(sweepTable(sweep));
   if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
   process.stdout.write(json + '\n');
   gpu?.dispose();

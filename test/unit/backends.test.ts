@@ -21,7 +21,7 @@ import { cpuBackend } from '../../src/engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from '../../src/engine/kernels/gpu';
 import { coalesce, planChunks } from '../../src/engine/kernels/gpu/plan';
 import { GPU_BINARY, GPU_UNARY } from '../../src/engine/kernels/gpu/sources';
-import { activeBackendName, backendFor, setBackendPreference } from '../../src/engine/kernels/select';
+import { activeBackendName, backendFor, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
 
 // ---------------------------------------------------------------- helpers
 
@@ -557,6 +557,16 @@ describe('dispatch planning', () => {
 });
 
 describe('backend selection', () => {
+  test('auto counts only hardware GL/WebGPU contexts as accelerated', () => {
+    assert.equal(isAccelerated({ mode: 'webgl2', renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3080)' }), true);
+    assert.equal(isAccelerated({ mode: 'webgl2', renderer: null }), true);
+    assert.equal(isAccelerated({ mode: 'webgl2', renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)))' }), false);
+    assert.equal(isAccelerated({ mode: 'webgl', renderer: 'llvmpipe (LLVM 15.0.6, 256 bits)' }), false);
+    assert.equal(isAccelerated({ mode: 'headlessgl', renderer: 'ANGLE' }), false);
+    assert.equal(isAccelerated({ mode: 'webasm', renderer: null }), false);
+    assert.equal(isAccelerated({ mode: 'cpu', renderer: null }), false);
+  });
+
   test('cpu, gpu and auto preferences', () => {
     setBackendPreference('cpu', 0);
     assert.equal(backendFor(1 << 20, 'float32'), cpuBackend);
@@ -572,11 +582,9 @@ describe('backend selection', () => {
     assert.equal(backendFor(999, 'float32'), cpuBackend);
     assert.equal(backendFor(1000, 'float32').name, 'gpu');
 
-    // auto only uses gpu.js with a GL/WebGPU context; its WebAssembly mode stays on the CPU.
+    // auto only uses gpu.js on a hardware GL/WebGPU context; webasm, cpu and headless-gl stay on the CPU.
     setBackendPreference('auto', 0);
-    const mode = (forced as GpuBackend).mode;
-    const accelerated = ['webgpu', 'webgl2', 'webgl', 'headlessgl'].includes(mode);
-    assert.equal(backendFor(1 << 20, 'float32').name, accelerated ? 'gpu' : 'cpu');
+    assert.equal(backendFor(1 << 20, 'float32').name, isAccelerated(forced as GpuBackend) ? 'gpu' : 'cpu');
     setBackendPreference('auto', 65536);
   });
 });

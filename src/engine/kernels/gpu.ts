@@ -43,6 +43,8 @@ export interface GpuBackendOptions {
 export interface GpuBackend extends Backend {
   /** The gpu.js backend the kernels run on ('webasm' in plain Node without headless-gl). */
   readonly mode: GpuMode;
+  /** The GL renderer string when the context reports one (e.g. 'Google SwiftShader', 'llvmpipe'), else null. */
+  readonly renderer: string | null;
   /** False once a kernel failed; from then on everything runs on the CPU reference. */
   readonly available: boolean;
   /** Why the backend stopped using gpu.js, if it did. */
@@ -174,6 +176,7 @@ function fillKindOf(fill: number): FillKind {
 class GpuJsBackend implements GpuBackend {
   readonly name = 'gpu';
   mode: GpuMode = 'unknown';
+  renderer: string | null = null;
   failure: string | null = null;
   threshold: number;
   dispatches = 0;
@@ -488,5 +491,19 @@ export function gpuBackend(options: GpuBackendOptions = {}): GpuBackend | null {
     backend.dispose();
     return null;
   }
+  backend.renderer = glRenderer(gpu);
   return backend;
+}
+
+/** The renderer behind a GL context, unmasked where the browser allows it. */
+function glRenderer(gpu: GPUInstance): string | null {
+  try {
+    const gl = (gpu as unknown as { context?: WebGLRenderingContext | null }).context;
+    if (!gl || typeof gl.getParameter !== 'function') return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const r = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+    return typeof r === 'string' && r ? r : null;
+  } catch {
+    return null;
+  }
 }

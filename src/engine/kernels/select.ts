@@ -1,12 +1,15 @@
 // Which backend runs an op: the CPU reference unless the gpu.js backend
 // asks for the work.
 //
-// 'auto' hands large float32 work to gpu.js only when gpu.js has a real GL
-// or WebGPU context: its WebAssembly and JavaScript modes run on the CPU
-// and were measured slower than the CPU reference here (see src/bench.ts
-// and the figures in the commit that added it), so auto keeps the CPU
-// there. 'gpu' forces gpu.js in whatever mode it found, for every float32
-// op of at least `threshold` elements.
+// 'auto' hands large float32 work to gpu.js only when it has a WebGL2,
+// WebGL or WebGPU context on a hardware renderer. Measured on the 2-core
+// reference machine (npm run bench -- --sweep), gpu.js's CPU-bound modes
+// never beat the CPU reference for masked softmax at any size from 1K to
+// 4M elements: webasm (WebAssembly SIMD) and headlessgl (Mesa llvmpipe
+// under Xvfb) were 1.5-3x slower. So auto keeps the CPU there, and also
+// for software GL renderers (SwiftShader, llvmpipe) in a browser or
+// webview. 'gpu' forces gpu.js in whatever mode it found, for every
+// float32 op of at least `threshold` elements.
 import type { Backend } from './backend';
 import { cpuBackend } from './cpu';
 import { gpuBackend, type GpuBackend, type GpuMode } from './gpu';
@@ -14,14 +17,21 @@ import { gpuBackend, type GpuBackend, type GpuMode } from './gpu';
 export type BackendPreference = 'auto' | 'cpu' | 'gpu';
 
 /**
- * Default element count from which 'auto' uses a GL/WebGPU context.
- * Measured crossover for masked softmax (see bench): below about this size
- * the kernel dispatch and readback cost more than the CPU loop saves.
+ * Default element count from which 'auto' uses a hardware GL/WebGPU
+ * context. No crossover could be measured here (no hardware GPU; see
+ * above); 65536 is where the CPU masked softmax takes about 1.4 ms, the
+ * order of one GL dispatch plus readback, so smaller work cannot win.
  */
 export const DEFAULT_GPU_THRESHOLD = 65536;
 
-/** gpu.js modes that run on an actual graphics device (or its emulation in a browser). */
-const ACCELERATED: ReadonlySet<GpuMode> = new Set<GpuMode>(['webgpu', 'webgl2', 'webgl', 'headlessgl']);
+/** gpu.js modes that can run on a graphics device. headless-gl is left out: in Node it renders through Xvfb's software GL. */
+const DEVICE_MODES: ReadonlySet<GpuMode> = new Set<GpuMode>(['webgpu', 'webgl2', 'webgl']);
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|lavapipe/i;
+
+/** Whether 'auto' should use this gpu.js backend at all. */
+export function isAccelerated(g: Pick<GpuBackend, 'mode' | 'renderer'>): boolean {
+  return DEVICE_MODES.has(g.mode) && !(g.renderer && SOFTWARE_RENDERER.test(g.renderer));
+}
 
 let preference: BackendPreference = 'auto';
 let threshold = DEFAULT_GPU_THRESHOLD;
@@ -45,7 +55,7 @@ export function backendFor(numel: number, dtype: string): Backend {
   if (preference === 'cpu' || dtype !== 'float32' || numel < threshold) return cpuBackend;
   const g = gpuIfAny();
   if (!g || !g.accepts(numel, dtype)) return cpuBackend;
-  if (preference === 'auto' && !ACCELERATED.has(g.mode)) return cpuBackend;
+  if (preference === 'auto' && !isAccelerated(g)) return cpuBackend;
   return g;
 }
 
@@ -58,7 +68,7 @@ export function activeBackendName(): string {
   if (preference === 'cpu') return 'cpu';
   const g = gpuIfAny();
   if (!g || !g.available) return 'cpu';
-  if (preference === 'auto' && !ACCELERATED.has(g.mode)) return 'cpu';
+  if (preference === 'auto' && !isAccelerated(g)) return 'cpu';
   return `gpu:${g.mode}`;
 }
 
