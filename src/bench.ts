@@ -10,7 +10,9 @@
 // the crossover: the smallest size from which the gpu backend stays faster
 // than the CPU reference (what select.ts's threshold is tuned from).
 //
-// Prints the JSON report on stdout and a readable table on stderr. A peer
+// Prints the JSON report on stdout and a readable table on stderr (through
+// npm, use `npm run -s bench` or --json-out for clean JSON: npm echoes the
+// script line on stdout). A peer
 // that is missing is reported as { "unavailable": reason }; no number is
 // ever made up. Each result carries a checksum of its output and whether it
 // matches our CPU reference, so a fast wrong answer shows.
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
   const selected = args.only ?? [...WORKLOAD_NAMES];
 
   const gpu: GpuBackend | null = gpuBackend({ threshold: 0, mode: args.gpuMode });
-  const gpuInfo = () => (gpu ? { gpujs_mode: gpu.mode, kernels_compiled: gpu.compiledKernels, dispatches: gpu.dispatches, ...(gpu.failure ? { fell_back_to_cpu: gpu.failure } : {}) } : {});
+  const gpuInfo = () => (gpu ? { gpujs_mode: gpu.mode, kernels_compiled_total: gpu.compiledKernels, dispatches: gpu.dispatches, ...(gpu.failure ? { fell_back_to_cpu: gpu.failure } : {}) } : {});
 
   const tfjsPeers: Record<TfjsBackendName, Awaited<ReturnType<typeof loadTfjs>> | null> = { cpu: null, wasm: null };
 
