@@ -446,7 +446,12 @@ class GpuJsBackend implements GpuBackend {
     this.disposeKernels();
     const gpu = this.gpu;
     this.gpu = null;
-    if (gpu) void gpu.destroy().catch(() => undefined);
+    if (!gpu) return;
+    try {
+      void Promise.resolve(gpu.destroy()).catch(() => undefined);
+    } catch {
+      // Tearing down a broken context is best effort.
+    }
   }
 }
 
