@@ -53,7 +53,8 @@ export interface Backend {
   softmax?(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean): void;
   /**
    * Fused masked softmax: where mask[r, c] (broadcast by its strides) is
-   * true the score becomes `fill` before the softmax. Optional.
+   * true the score becomes `fill` before the softmax. `shape` is x's shape,
+   * which the mask's strides refer to. Optional.
    */
-  maskedSoftmax?(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData): void;
+  maskedSoftmax?(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
 }

@@ -148,7 +148,7 @@ export function maskedSoftmax(x: Tensor, mask: Tensor, fill = -Infinity): Tensor
   const cols = x.shape[x.ndim - 1];
   const out = Tensor.empty(x.dtype, x.shape);
   const m = expand(mask, x.shape);
-  backend.maskedSoftmax(xc.values(), { data: m.storage.data, strides: m.strides, offset: m.offset }, x.numel / cols, cols, fill, out.storage.data);
+  backend.maskedSoftmax(xc.values(), { data: m.storage.data, strides: m.strides, offset: m.offset }, x.numel / cols, cols, fill, out.storage.data, x.shape);
   return out;
 }
 
