@@ -96,34 +96,31 @@ function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => num
   }
 }
 
-/** Run `visit(outIndex, offsets...)` over `shape` for n strided operands. */
-function strided(
+/**
+ * Walk `shape` row by row (rows are the innermost dimension): `row(out, offsets, steps, n)`
+ * gets the output index of the row start, each operand's storage offset there,
+ * each operand's innermost stride, and the row length, so kernels run a tight inner loop.
+ */
+function stridedRows(
   shape: readonly number[],
   operands: readonly Operand[],
-  visit: (i: number, offsets: Int32Array | number[]) => void,
+  row: (out: number, offsets: number[], steps: number[], n: number) => void,
 ): void {
   const nd = shape.length;
   const k = operands.length;
-  let n = 1;
-  for (const s of shape) n *= s;
-  if (n === 0) return;
-  const offs = operands.map((o) => o.offset);
+  let total = 1;
+  for (const s of shape) total *= s;
+  if (total === 0) return;
+  const cur = operands.map((o) => o.offset);
   if (nd === 0) {
-    visit(0, offs);
+    row(0, cur, operands.map(() => 0), 1);
     return;
   }
-  const idx = new Array<number>(nd).fill(0);
   const inner = shape[nd - 1];
-  const innerStrides = operands.map((o) => o.strides[nd - 1]);
-  const cur = offs.slice();
-  let i = 0;
-  for (;;) {
-    const base = cur.slice();
-    for (let j = 0; j < inner; j++) {
-      visit(i++, cur);
-      for (let q = 0; q < k; q++) cur[q] += innerStrides[q];
-    }
-    for (let q = 0; q < k; q++) cur[q] = base[q];
+  const steps = operands.map((o) => o.strides[nd - 1]);
+  const idx = new Array<number>(nd).fill(0);
+  for (let out = 0; ; out += inner) {
+    row(out, cur.slice(), steps, inner);
     let d = nd - 2;
     for (; d >= 0; d--) {
       idx[d]++;
@@ -157,8 +154,8 @@ export const cpuBackend: Backend = {
       for (let i = 0; i < out.length; i++) out[i] = f(xd[o + i]);
       return;
     }
-    strided(shape, [x], (i, offs) => {
-      out[i] = f(xd[offs[0]]);
+    stridedRows(shape, [x], (o, [p], [sp], n) => {
+      for (let j = 0; j < n; j++, p += sp) out[o + j] = f(xd[p]);
     });
   },
 
@@ -170,15 +167,15 @@ export const cpuBackend: Backend = {
       for (let i = 0; i < out.length; i++) out[i] = f(ad[ao + i], bd[bo + i]);
       return;
     }
-    strided(shape, [a, b], (i, offs) => {
-      out[i] = f(ad[offs[0]], bd[offs[1]]);
+    stridedRows(shape, [a, b], (o, [pa, pb], [sa, sb], n) => {
+      for (let j = 0; j < n; j++, pa += sa, pb += sb) out[o + j] = f(ad[pa], bd[pb]);
     });
   },
 
   where(cond, a, b, shape, out) {
     const cd = cond.data, ad = a.data, bd = b.data;
-    strided(shape, [cond, a, b], (i, offs) => {
-      out[i] = cd[offs[0]] !== 0 ? ad[offs[1]] : bd[offs[2]];
+    stridedRows(shape, [cond, a, b], (o, [pc, pa, pb], [sc, sa, sb], n) => {
+      for (let j = 0; j < n; j++, pc += sc, pa += sa, pb += sb) out[o + j] = cd[pc] !== 0 ? ad[pa] : bd[pb];
     });
   },
 
