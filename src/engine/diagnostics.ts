@@ -24,6 +24,7 @@ const fillsSeen = new Set<number>();
 export function setDiagnosticSink(s: ((d: EngineDiagnostic) => void) | null): void {
   sink = s;
   fillsSeen.clear();
+  consumers.clear();
 }
 
 export function diagnose(code: string, severity: DiagnosticSeverity, message: string): void {
@@ -195,5 +196,68 @@ export function checkCausalWithMask(isCausal: boolean, hasMask: boolean): void {
       diagnose('is-causal-with-mask', 'warning',
         'scaled_dot_product_attention got is_causal=True and an explicit attn_mask: here both are applied, but PyTorch 2.x rejects the combination in its fused kernels ("Explicit attn_mask should not be set when is_causal=True"). Fold the causal part into attn_mask or drop is_causal.');
     }
+  });
+}
+
+/**
+ * Where a tensor was consumed as a mask, so the UI can give its legend in the
+ * consumer's convention (True = filled for masked_fill, True = attend for
+ * scaled_dot_product_attention, ...). Keyed by storage: views share it, so
+ * `mask.unsqueeze(1)` passed to a consumer still marks the variable `mask`.
+ */
+export type MaskConsumer =
+  | 'masked_fill'
+  | 'where'
+  | 'scaled_dot_product_attention'
+  | 'MultiheadAttention.key_padding_mask'
+  | 'MultiheadAttention.attn_mask'
+  | 'keras-mask';
+
+export interface ConsumerUse {
+  consumer: MaskConsumer;
+  /** dtype of the tensor as consumed: bool and float masks mean different things to one consumer. */
+  dtype: DType;
+}
+
+const consumers = new Map<object, ConsumerUse>();
+
+/** Record that `t` was consumed by `consumer`; the first consumer of a storage wins. */
+export function noteConsumer(t: Tensor, consumer: MaskConsumer): void {
+  if (!sink || consumers.has(t.storage)) return;
+  consumers.set(t.storage, { consumer, dtype: t.dtype });
+}
+
+/** The consumer that read this storage since the sink was installed, if any. */
+export function consumerOf(storage: object): ConsumerUse | undefined {
+  return consumers.get(storage);
+}
+
+/**
+ * A broadcast that expands two operands along different axes (mask (B,1,S,1)
+ * against scores (B,1,1,S) gives (B,1,S,S)) builds an outer product nobody
+ * asked for more often than not. Scalars and operands already of the result's
+ * shape are never suspicious.
+ */
+export function checkBroadcast(operands: { label: string; t: Tensor }[], op: string): void {
+  guarded(() => {
+    const ts = operands.filter((o) => o.t.numel > 1);
+    if (ts.length < 2) return;
+    const nd = Math.max(...ts.map((o) => o.t.ndim));
+    const padded = ts.map((o) => [...new Array(nd - o.t.ndim).fill(1), ...o.t.shape]);
+    const result = Array.from({ length: nd }, (_, i) => Math.max(...padded.map((s) => s[i])));
+    if (padded.some((s) => s.every((d, i) => d === result[i]))) return;
+    // each of two operands is stretched along an axis where the other brings the size
+    const stretched = padded.map((s) => new Set(s.flatMap((d, i) => (d === 1 && result[i] > 1 ? [i] : []))));
+    let pair: [number, number] | undefined;
+    for (let a = 0; a < ts.length && !pair; a++) {
+      for (let b = 0; b < ts.length && !pair; b++) {
+        if (a !== b && [...stretched[a]].some((i) => padded[b][i] > 1) && [...stretched[b]].some((i) => padded[a][i] > 1)) pair = [a, b];
+      }
+    }
+    if (!pair) return;
+    const shape = (s: readonly number[]) => `(${s.join(', ')})`;
+    const [a, b] = pair;
+    diagnose('suspicious-broadcast', 'warning',
+      `${op}: ${ts[a].label} ${shape(ts[a].t.shape)} and ${ts[b].label} ${shape(ts[b].t.shape)} broadcast to ${shape(result)}, larger than either: both are expanded along different axes. If a mask of shape (B, 1, 1, S) or (B, 1, S, S) was meant, check the unsqueeze axes.`);
   });
 }

@@ -3,7 +3,7 @@
 
 import { setElementBudget } from '../engine/ops/core';
 import { setWarningSink } from '../engine/errors';
-import { setDiagnosticSink } from '../engine/diagnostics';
+import { consumerOf, setDiagnosticSink } from '../engine/diagnostics';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { NumpyScalar } from '../frameworks/numpy';
@@ -16,7 +16,7 @@ import { parseModule } from './parse';
 import type { Diagnostic, EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
 import { Scope } from './scope';
 import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
-import { analyzeMasks } from './masks';
+import { analyzeMasks, consumerLegend, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 
@@ -93,6 +93,8 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
   scope.vars.set('__name__', '__main__');
   const errors: PyErrorInfo[] = [];
   const timeline: Snapshot[] = [];
+  // storage of each snapshot's tensor: consumers are known only after later statements run
+  const storages = new Map<Snapshot, object>();
   const module = parseModule(source);
   const continueAfterError = options.continueAfterError ?? false;
 
@@ -110,7 +112,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
         errors.push(errorInfo(exc, stmt.span));
         if (!continueAfterError) break;
       }
-      if (options.recordTimeline) snapshot(stmt, scope, interp, timeline);
+      if (options.recordTimeline) snapshot(stmt, scope, interp, timeline, storages);
     }
   }
 
@@ -121,6 +123,13 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    const use = storage && consumerOf(storage);
+    const named = use ? undefined : nameLegend(s.name, s.value);
+    if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
+    else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
+  }
   setWarningSink(() => {});
   setDiagnosticSink(null);
   return {
@@ -158,7 +167,7 @@ function assignedNames(stmt: Stmt): string[] {
   return names;
 }
 
-function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, timeline: Snapshot[]): void {
+function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, timeline: Snapshot[], storages: Map<Snapshot, object>): void {
   for (const name of assignedNames(stmt)) {
     const v = scope.vars.get(name);
     if (v === undefined) continue;
@@ -170,9 +179,11 @@ function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, timeline: Snaps
     } catch {
       repr = '<unprintable>';
     }
-    timeline.push({
+    const s: Snapshot = {
       line: stmt.span.line, endLine: stmt.span.endLine, name, value, repr,
       ...(v instanceof TorchTensor && v.requiresGrad ? {} : {}),
-    });
+    };
+    timeline.push(s);
+    if (v instanceof ArrayValue) storages.set(s, v.t.storage);
   }
 }

@@ -3,7 +3,8 @@
 // entirely masked (NaN after softmax) and causal masks that let a position
 // see the future.
 
-import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, Snapshot } from './result';
+import type { MaskConsumer } from '../engine/diagnostics';
+import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, Snapshot } from './result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
 
@@ -132,6 +133,92 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
 
 const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
 
+/**
+ * Attention patterns told apart by their keep-matrix K[r][c] (query r may see
+ * key c) when every batch slice is the same matrix: bottom-right causal
+ * (query and key lengths differ), causal or bidirectional sliding window,
+ * prefix-LM and block-diagonal (document) masks. Under a 0/1 mask both
+ * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
+ * one polarity fits.
+ */
+function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number } | undefined {
+  if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
+  const first = mats[0];
+  if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) return undefined;
+  const polarities: [string, (x: number) => boolean][] = additive
+    ? [['additive', (x) => x === 0]]
+    : [['1 = attend', (x) => x !== 0], ['True = masked', (x) => x === 0]];
+  for (const [form, keeps] of polarities) {
+    const K = first.map((row) => row.map(keeps));
+    const fits = (p: (r: number, c: number) => boolean) => K.every((row, r) => row.every((k, c) => k === p(r, c)));
+    const masked = K.flat().filter((k) => !k).length / (rows * cols);
+    const tail = (extra: string) => `${extra}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`;
+    const off = cols - rows;
+    if (off !== 0 && fits((r, c) => c <= r + off)) {
+      return { kind: 'causal', masked, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
+    }
+    const lastKept = K[rows - 1].filter(Boolean).length;
+    if (rows === cols && lastKept >= 1 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
+      return { kind: 'sliding-window', masked, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
+    }
+    const half = K[0].filter(Boolean).length - 1;
+    if (rows === cols && half >= 1 && 2 * half + 1 < cols && fits((r, c) => Math.abs(r - c) <= half)) {
+      return { kind: 'sliding-window', masked, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
+    }
+    const prefix = K[0].filter(Boolean).length;
+    if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
+      return { kind: 'prefix-lm', masked, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
+    }
+    if (rows === cols) {
+      // segments from the first row of each block: K[s] keeps [s, e)
+      const segs: [number, number][] = [];
+      for (let s = 0; s < rows && (segs.length === 0 || segs[segs.length - 1][1] > segs[segs.length - 1][0]);) {
+        let e = s;
+        while (e < cols && K[e] !== undefined && K[s][e]) e++;
+        const causalBlock = e === s + 1 && s + 1 < rows && K[s + 1][s];
+        if (causalBlock) for (e = s + 1; e < rows && K[e][s]; e++);
+        segs.push([s, e]); // an empty segment (diagonal not kept) ends the search
+
+        s = e;
+      }
+      const seg = (i: number) => segs.findIndex(([s, e]) => s <= i && i < e);
+      if (segs.length >= 2 && segs.every(([s, e]) => e > s)) {
+        if (fits((r, c) => seg(r) === seg(c))) {
+          return { kind: 'block-diagonal', masked, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}${tail('')}` };
+        }
+        if (fits((r, c) => seg(r) === seg(c) && c <= r)) {
+          return { kind: 'block-diagonal', masked, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}, causal${tail('')}` };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The legend of a mask grid under the convention of the code that consumed it. */
+export function consumerLegend(consumer: MaskConsumer, dtype: string): MaskLegend {
+  const additive = dtype !== 'bool' && /float|half|double/.test(dtype);
+  switch (consumer) {
+    case 'masked_fill':
+      return { on: 'masked (filled)', off: 'kept' };
+    case 'where':
+      return { on: 'takes input', off: 'takes other' };
+    case 'scaled_dot_product_attention':
+      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'attends', off: 'masked' };
+    case 'MultiheadAttention.key_padding_mask':
+    case 'MultiheadAttention.attn_mask':
+      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'masked (not allowed)', off: 'attends' };
+    case 'keras-mask':
+      return { on: 'kept', off: 'masked' };
+  }
+}
+
+/** A convention known from the name alone: Hugging Face's `attention_mask` is 1 = keep. */
+export function nameLegend(name: string, v: EncodedValue): (MaskLegend & { consumer: string }) | undefined {
+  if (!/(^|_)attention_mask$/.test(name) || !isTensor(v) || !binaryValued(v)) return undefined;
+  return { consumer: 'attention_mask (Hugging Face convention)', on: 'attends (1 = keep)', off: 'masked' };
+}
+
 export function maskDetails(name: string, v: EncodedValue): MaskDetails | undefined {
   if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0) return undefined;
   const binaryMask = binaryValued(v);
@@ -139,12 +226,15 @@ export function maskDetails(name: string, v: EncodedValue): MaskDetails | undefi
   if (!binaryMask && !additive) return undefined;
   const { rows, cols, mats } = matrices(v);
   const { kind, form } = baseKind(name, v, binaryMask, additive, rows, cols, mats);
+  // a [B, T] padding mask can look like an attention pattern; its name says which
+  const pattern = kind === 'causal' || /pad|valid|len|attention_mask/i.test(name) ? undefined : attentionPattern(additive, rows, cols, mats);
+  if (pattern) return { kind: pattern.kind, maskedFraction: pattern.masked, summary: pattern.summary };
   const values = v.data.map(num);
   const ones = values.filter((x) => x !== 0).length / values.length;
   if (kind === 'causal') {
     // tril keep-mask: 0 = masked; triu block-mask / additive: non-zero = masked
     const masked = form === 'tril' ? 1 - ones : ones;
-    const how = additive ? 'additive, triu diagonal=1' : form === 'tril' ? 'tril, 1 = attend' : 'triu, diagonal=1';
+    const how = (additive ? 'additive, triu diagonal=1' : form === 'tril' ? 'tril, 1 = attend' : 'triu, diagonal=1') + (rows !== cols ? ', top-left' : '');
     return { kind, causalForm: form, maskedFraction: masked, summary: `causal (${how}) · ${percent(masked)}` };
   }
   if (kind === 'padding' || kind === 'other' || kind === 'additive') {

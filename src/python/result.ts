@@ -19,7 +19,13 @@ export interface PyErrorInfo {
   endColumn?: number;
 }
 
-export type MaskKind = 'padding' | 'causal' | 'combined' | 'additive' | 'other';
+export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'other';
+
+/** What a mask grid's ■ (True / non-zero) and ⬚ (False / zero) mean to the code that reads the mask. */
+export interface MaskLegend {
+  on: string;
+  off: string;
+}
 
 /** Something worth telling an ML engineer about a mask (see issue #6). */
 export interface Diagnostic {
@@ -40,6 +46,10 @@ export interface Snapshot {
   mask?: MaskKind;
   /** Human summary of the mask's form and masked fraction, e.g. "padding (right, lengths 3, 2) · 37.5% masked". */
   maskSummary?: string;
+  /** Who reads this value as a mask (masked_fill, scaled_dot_product_attention, ...), or a name convention (attention_mask). */
+  consumer?: string;
+  /** The consumer's meaning of ■ and ⬚; absent when nothing says. */
+  legend?: MaskLegend;
 }
 
 export interface RunResult {

@@ -1,6 +1,7 @@
 // tensorflow / tf.keras: eager tf.Tensor, the tf ops masking code uses, and
 // Keras layers with mask propagation (`_keras_mask`, compute_mask, call(mask=)).
 
+import { noteConsumer } from '../../engine/diagnostics';
 import { DType, isFloating } from '../../engine/dtype';
 import { formatTfTensor } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
@@ -440,7 +441,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     return wrap(getItem(w, [{ kind: 'tensor', value: ids }]));
   }));
   Embedding.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
-    ctx.truthy((self as PyInstance).dict.get('mask_zero') ?? false) ? wrap(embeddingComputeMask(toTf(inputs, ctx))) : null));
+    ctx.truthy((self as PyInstance).dict.get('mask_zero') ?? false) ? wrap(keptMask(embeddingComputeMask(toTf(inputs, ctx)))) : null));
   layers.dict.set('Embedding', Embedding);
 
   const Masking = new PyClass('Masking', [Layer], 'keras.layers.Masking');
@@ -455,9 +456,15 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   Masking.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) =>
     wrap(maskingApply(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value')))));
   Masking.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
-    wrap(maskingComputeMask(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value')))));
+    wrap(keptMask(maskingComputeMask(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value'))))));
   layers.dict.set('Masking', Masking);
   return { keras, layers, utils, preprocessing, sequence };
+}
+
+/** A mask Keras computed: its convention is True = keep. */
+function keptMask(t: Tensor): Tensor {
+  noteConsumer(t, 'keras-mask');
+  return t;
 }
 
 /** Keras Layer.__call__: implicit input mask, lazy build, call(mask=), compute_mask, _keras_mask on outputs. */
@@ -465,6 +472,7 @@ function layerCall(self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallConte
   const inputs = args[0] ?? kw.get('inputs') ?? null;
   let mask: PyValue = kw.get('mask') ?? null;
   if (mask === null && inputs instanceof TfTensor) mask = inputs.kerasMask;
+  if (mask instanceof ArrayValue) noteConsumer(mask.t, 'keras-mask');
   if (!ctx.truthy(self.dict.get('built') ?? false)) {
     const shape = inputs instanceof ArrayValue ? new TensorShape(inputs.t.shape) : null;
     ctx.call(ctx.getAttr(self, 'build'), [shape]);
@@ -482,6 +490,7 @@ function layerCall(self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallConte
     const t = o instanceof TfTensor ? o : new TfTensor(toTf(o, ctx));
     const m = masks[i] ?? null;
     t.kerasMask = m === null ? null : m instanceof TfTensor ? m : new TfTensor(toTf(m, ctx));
+    if (t.kerasMask) noteConsumer(t.kerasMask.t, 'keras-mask');
     return t;
   });
   return out instanceof PyList ? new PyList(res) : out instanceof PyTuple ? new PyTuple(res) : res[0];

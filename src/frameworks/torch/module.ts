@@ -2,6 +2,7 @@
 // seeding and print options.
 
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
+import { checkBroadcast, noteConsumer } from '../../engine/diagnostics';
 import { runtimeError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
@@ -297,13 +298,18 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (a.input === undefined) return TENSOR_METHODS.nonzero(new TorchTensor(cond), [], new Map([['as_tuple', true]]), ctx);
     const x = operand(a.input), y = operand(a.other ?? null);
     if (x === undefined || y === undefined) throw pyError('TypeError', 'where(): argument \'input\' must be Tensor');
+    noteConsumer(cond, 'where');
+    checkBroadcast([{ label: 'condition', t: cond }, ...(x instanceof Tensor ? [{ label: 'input', t: x }] : []), ...(y instanceof Tensor ? [{ label: 'other', t: y }] : [])], 'torch.where');
     return track(new TorchTensor(where(cond, x, y)), 'where', a.input, a.other ?? null);
   });
   def('masked_fill', (args, kw) => {
     const a = bind('masked_fill', args, kw, ['input', 'mask', 'value']);
     const v = operand(a.value ?? null);
     if (v === undefined) throw pyError('TypeError', 'masked_fill(): argument \'value\' must be Number');
-    return track(new TorchTensor(maskedFill(tensorArg(a.input, 'masked_fill'), tensorArg(a.mask, 'masked_fill', 'mask'), v)), 'masked_fill', a.input!);
+    const input = tensorArg(a.input, 'masked_fill'), mask = tensorArg(a.mask, 'masked_fill', 'mask');
+    noteConsumer(mask, 'masked_fill');
+    checkBroadcast([{ label: 'input', t: input }, { label: 'mask', t: mask }], 'masked_fill');
+    return track(new TorchTensor(maskedFill(input, mask, v)), 'masked_fill', a.input!);
   });
   def('softmax', (args, kw) => {
     const a = bind('softmax', args, kw, ['input', 'dim', 'dtype?']);

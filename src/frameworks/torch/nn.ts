@@ -20,7 +20,7 @@ import {
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
 import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
-import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax } from '../../engine/diagnostics';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer } from '../../engine/diagnostics';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
 
@@ -502,6 +502,7 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
   }
   if (a.attn_mask instanceof ArrayValue) {
     const m = a.attn_mask.t;
+    noteConsumer(m, 'scaled_dot_product_attention');
     scores = m.dtype === 'bool' ? maskedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
   }
   const w = softmax(scores, -1);
@@ -572,6 +573,7 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   let mask: Tensor | null = null;
   if (a.attn_mask instanceof ArrayValue) {
     let m = a.attn_mask.t;
+    noteConsumer(m, 'MultiheadAttention.attn_mask');
     if (m.dtype === 'uint8') {
       ctx.warn('Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead.');
       m = cast(m, 'bool');
@@ -592,6 +594,7 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
       throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
     }
     checkKeyPaddingMask(kpm, N, S);
+    noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
     const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
     if (!mask) mask = kp;
     else if (mask.dtype === 'bool' && kp.dtype === 'bool') mask = binary('or', mask, kp);

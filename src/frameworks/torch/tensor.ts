@@ -6,7 +6,7 @@ import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
-import { checkSelectMask, checkSoftmax } from '../../engine/diagnostics';
+import { checkBroadcast, checkSelectMask, checkSoftmax, noteConsumer } from '../../engine/diagnostics';
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
@@ -665,11 +665,16 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   masked_fill: (self, args, kw) => {
     const a = bind('masked_fill', args, kw, ['mask', 'value']);
-    return T(self, maskedFill(self.t, tensorArg(a.mask, 'masked_fill', 'mask'), fillArg(a.value)), 'masked_fill', a.value ?? null);
+    const mask = tensorArg(a.mask, 'masked_fill', 'mask');
+    noteConsumer(mask, 'masked_fill');
+    checkBroadcast([{ label: 'self', t: self.t }, { label: 'mask', t: mask }], 'masked_fill');
+    return T(self, maskedFill(self.t, mask, fillArg(a.value)), 'masked_fill', a.value ?? null);
   },
   masked_fill_: (self, args, kw) => {
     const a = bind('masked_fill_', args, kw, ['mask', 'value']);
-    maskedFillInPlace(self.t, tensorArg(a.mask, 'masked_fill_', 'mask'), fillArg(a.value));
+    const mask = tensorArg(a.mask, 'masked_fill_', 'mask');
+    noteConsumer(mask, 'masked_fill');
+    maskedFillInPlace(self.t, mask, fillArg(a.value));
     return self;
   },
   masked_select: (self, args, kw) => {
@@ -810,7 +815,10 @@ export const TENSOR_METHODS: Record<string, Method> = {
   new_tensor: (self, args, kw, ctx) => new TorchTensor(toTorchData(args[0], ctx, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   where: (self, args, kw) => {
     const a = bind('where', args, kw, ['condition', 'other']);
-    return T(self, where(tensorArg(a.condition, 'where', 'condition'), self.t, scalarArg(a.other, 'where')), 'where');
+    const cond = tensorArg(a.condition, 'where', 'condition');
+    noteConsumer(cond, 'where');
+    checkBroadcast([{ label: 'condition', t: cond }, { label: 'self', t: self.t }], 'where');
+    return T(self, where(cond, self.t, scalarArg(a.other, 'where')), 'where');
   },
   uniform_: (self, args, kw) => {
     const a = bind('uniform_', args, kw, ['from?', 'to?']);
