@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { evaluate } from './python';
-import type { EncodedValue, RunOptions, RunResult } from './python/result';
+import type { EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
 import { maskGrid } from './render/grid';
 
 /** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
@@ -17,12 +17,8 @@ export function runFile(path: string, options: RunOptions = {}): RunResult & { c
 function plain(result: RunResult): string {
   const lines: string[] = [];
   if (result.stdout) lines.push(result.stdout.trimEnd(), '');
-  const seen = new Set<string>();
   const printed = new Set<RunResult['diagnostics'][number]>();
-  const timeline = evaluateTimeline(result);
-  for (const s of timeline) {
-    if (seen.has(s.name)) continue;
-    seen.add(s.name);
+  for (const s of finalSnapshots(result)) {
     const v = s.value;
     if (!('data' in v)) continue;
     lines.push(`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  line ${s.line}`);
@@ -40,8 +36,11 @@ function plain(result: RunResult): string {
   return lines.join('\n');
 }
 
-function evaluateTimeline(result: RunResult) {
-  return [...result.timeline].reverse();
+/** Each variable's last snapshot, in source order. */
+function finalSnapshots(result: RunResult): Snapshot[] {
+  const last = new Map<string, Snapshot>();
+  for (const s of result.timeline) last.set(s.name, s);
+  return [...last.values()].sort((a, b) => a.line - b.line);
 }
 
 function main(argv: string[]): number {

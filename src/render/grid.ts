@@ -17,10 +17,10 @@ export function isMaskLike(v: TensorValue): boolean {
   return v.data.every((x) => typeof x === 'boolean' || x === 0 || x === 1 || x === '-inf' || (typeof x === 'number' && x <= -1e4));
 }
 
-function fmt(x: EncodedNumber): string {
+function fmt(x: EncodedNumber, floating: boolean): string {
   if (typeof x === 'boolean') return x ? 'T' : 'F';
   if (typeof x === 'string') return x;
-  return Number.isInteger(x) ? String(x) : x.toFixed(4);
+  return floating ? x.toFixed(4) : String(x);
 }
 
 /** Grids for up to the first four leading slices, truncated at 16x16. */
@@ -31,6 +31,9 @@ export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
   const per = rows * cols;
   const slices = per === 0 ? 0 : v.data.length / per;
   const mask = isMaskLike(v);
+  const floating = v.dtype.includes('float');
+  // one column width for the whole grid, so numbers line up
+  const width = mask ? 1 : Math.max(...v.data.slice(0, 4 * per).map((x) => fmt(x, floating).length), 1);
   const out: string[] = [];
   for (let b = 0; b < Math.min(slices, 4); b++) {
     if (slices > 1) out.push(`[${leadingIndex(shape, b).join(', ')}]`);
@@ -38,7 +41,7 @@ export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
       const cells: string[] = [];
       for (let c = 0; c < Math.min(cols, maxSide); c++) {
         const x = v.data[b * per + r * cols + c];
-        cells.push(mask ? cell(x) : fmt(x));
+        cells.push(mask ? cell(x) : fmt(x, floating).padStart(width));
       }
       out.push(cells.join(mask ? '' : ' ') + (cols > maxSide ? ' …' : ''));
     }
