@@ -385,7 +385,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
-    'nan_to_num',
+    'nan_to_num', 'sort', 'argsort', 'topk',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

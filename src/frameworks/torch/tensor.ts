@@ -879,6 +879,24 @@ export const TENSOR_METHODS: Record<string, Method> = {
     }
     return T(self, out, 'nan_to_num');
   },
+  sort: (self, args, kw, ctx) => {
+    const a = bind('sort', args, kw, ['dim?', 'descending?', 'stable?']);
+    const { values, indices } = sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx), null);
+    return new PyNamedTuple([T(self, values, 'sort'), new TorchTensor(indices)], 'torch.return_types.sort', ['values', 'indices']);
+  },
+  argsort: (self, args, kw, ctx) => {
+    const a = bind('argsort', args, kw, ['dim?', 'descending?', 'stable?']);
+    return new TorchTensor(sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx), null).indices);
+  },
+  topk: (self, args, kw, ctx) => {
+    const a = bind('topk', args, kw, ['k', 'dim?', 'largest?', 'sorted?']);
+    const dim = a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim');
+    const k = toInt(a.k, 'k');
+    const d = dim < 0 ? dim + Math.max(self.t.ndim, 1) : dim;
+    if (k < 0 || k > (self.t.shape[d] ?? 1)) throw runtimeError('selected index k out of range');
+    const { values, indices } = sortAlong(self.t, dim, toBool(a.largest, ctx, true), k);
+    return new PyNamedTuple([T(self, values, 'topk'), new TorchTensor(indices)], 'torch.return_types.topk', ['values', 'indices']);
+  },
   __round__: (self) => T(self, unary('round', self.t), 'round'),
   __abs__: (self) => T(self, unary('abs', self.t), 'abs'),
 };
@@ -958,6 +976,36 @@ export function allClose(a: Tensor, b: Tensor, args: Bound, ctx: CallContext): b
   const ok = binary('le', diff, tol);
   const av = contiguous(expand(a, ok.shape)).values(), bv = contiguous(expand(b, ok.shape)).values();
   return ok.values().every((x, i) => x !== 0 || (av[i] === bv[i]) || (equalNan && Number.isNaN(av[i]) && Number.isNaN(bv[i])));
+}
+
+/** Stable sort along `dim` (NaN sorts as the largest value, as in torch); keep the first `k` when given. */
+function sortAlong(x: Tensor, dim: number, descending: boolean, k: number | null): { values: Tensor; indices: Tensor } {
+  if (x.ndim === 0) return { values: cast(x, x.dtype), indices: Tensor.empty('int64', []) };
+  const d = dim < 0 ? dim + x.ndim : dim;
+  const moved = contiguous(transpose(x, d, x.ndim - 1));
+  const n = moved.shape[moved.ndim - 1];
+  const keep = k ?? n;
+  const rows = moved.numel / Math.max(n, 1);
+  const outShape = [...moved.shape.slice(0, -1), keep];
+  const values = Tensor.empty(x.dtype, outShape);
+  const indices = Tensor.empty('int64', outShape);
+  const v = moved.values();
+  const key = (a: number) => (Number.isNaN(a) ? Infinity : a);
+  for (let r = 0; r < rows; r++) {
+    const order = Array.from({ length: n }, (_, i) => i);
+    const base = r * n;
+    order.sort((i, j) => {
+      const a = v[base + i], b = v[base + j];
+      if (Number.isNaN(a) !== Number.isNaN(b)) return (Number.isNaN(a) ? 1 : -1) * (descending ? -1 : 1);
+      const c = key(a) - key(b);
+      return (descending ? -c : c) || i - j;
+    });
+    for (let i = 0; i < keep; i++) {
+      values.storage.data[r * keep + i] = v[base + order[i]];
+      indices.storage.data[r * keep + i] = order[i];
+    }
+  }
+  return { values: contiguous(transpose(values, d, x.ndim - 1)), indices: contiguous(transpose(indices, d, x.ndim - 1)) };
 }
 
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
