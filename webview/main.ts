@@ -150,6 +150,8 @@ function buildLayout(root: HTMLElement): void {
           h('div', { id: 'slice-controls', class: 'slice-controls' }),
           h('div', { id: 'slice-label', class: 'slice-label' }),
           h('div', { id: 'heatmap', class: 'heatmap', role: 'grid' }),
+          h('div', { id: 'mask-legend', class: 'mask-legend' }),
+          h('ul', { id: 'variable-diagnostics', class: 'variable-diagnostics' }),
           h('div', { id: 'scalar', class: 'scalar' }),
           h('h3', {}, ['Printed']),
           h('pre', { id: 'repr', class: 'repr' }),
@@ -256,6 +258,8 @@ function renderSelected(): void {
   const sliceControls = byId('slice-controls');
   badges.replaceChildren();
   heatmap.replaceChildren();
+  byId('mask-legend').replaceChildren();
+  byId('variable-diagnostics').replaceChildren();
   sliceControls.replaceChildren();
   byId('slice-label').textContent = '';
   scalar.textContent = '';
@@ -272,15 +276,32 @@ function renderSelected(): void {
       h('vscode-badge', { class: 'shape', title: 'shape' }, [formatShape(t.shape)]),
       h('vscode-badge', { class: 'kind', title: 'type' }, [t.type]),
     );
-    if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [`${v.mask} mask`]));
+    if (v.maskSummary) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind and fraction masked' }, [v.maskSummary]));
+    else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [`${v.mask} mask`]));
     renderSliceControls(v.name, t);
     renderHeatmap(v.name, t);
+    if (isMaskLike(t) && t.data.length > 0) renderLegend(v);
   } else {
     badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [v.value.type]));
     scalar.textContent = scalarText(v.value);
   }
   if (line) badges.append(h('span', { class: 'muted' }, [line]));
+  for (const d of v.diagnostics ?? []) {
+    byId('variable-diagnostics').append(h('li', { class: `diagnostic ${d.severity}`, 'data-code': d.code }, [`${d.severity}: ${d.code} (line ${d.line}) — ${d.message}`]));
+  }
   repr.textContent = v.repr ?? (isTensor(v.value) ? '(repr not recorded for this value)' : scalarText(v.value));
+}
+
+/** ■/⬚ in the consumer's convention (masked_fill: True = filled; sdpa: True = attends), else plain truth. */
+function renderLegend(v: InspectorVariable): void {
+  const legend = v.legend ?? { on: 'true/nonzero', off: 'false/zero' };
+  const box = byId('mask-legend');
+  box.dataset.consumer = v.consumer ?? '';
+  box.append(
+    h('span', { class: 'swatch on' }, ['■']), ` ${legend.on} · `,
+    h('span', { class: 'swatch off' }, ['⬚']), ` ${legend.off}`,
+    ...(v.consumer ? [h('span', { class: 'muted' }, [` (as read by ${v.consumer})`])] : []),
+  );
 }
 
 function currentSlice(name: string, t: TensorValue): number[] {

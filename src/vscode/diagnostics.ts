@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Diagnostic as MaskDiagnostic, PyErrorInfo, RunResult } from '../python/result';
 import type { DocumentEvaluations } from './documentEvaluations';
+import { readSettings, SETTINGS_SECTION } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'Mask Lens';
 
@@ -36,7 +37,7 @@ const SEVERITY: Record<MaskDiagnostic['severity'], vscode.DiagnosticSeverity> = 
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult): vscode.Diagnostic[] {
+export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult, disabled: ReadonlySet<string> = new Set(readSettings().disabledDiagnostics)): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   for (const e of allErrors(result)) {
     const d = new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), `${e.type}: ${e.message}`, vscode.DiagnosticSeverity.Error);
@@ -45,6 +46,7 @@ export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult): vs
     out.push(d);
   }
   for (const m of result.diagnostics) {
+    if (disabled.has(m.code)) continue;
     const message = m.variable && !m.message.includes(m.variable) ? `${m.message} (${m.variable})` : m.message;
     const d = new vscode.Diagnostic(lineRange(doc, m.line), message, SEVERITY[m.severity]);
     d.source = DIAGNOSTIC_SOURCE;
@@ -66,6 +68,9 @@ export class MaskLensDiagnostics implements vscode.Disposable {
         if (this.previewed.has(document.uri.toString())) this.collection.set(document.uri, toVsDiagnostics(document, evaluation.result));
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS_SECTION}.diagnostics.disabled`)) this.refreshAll(evaluations);
+      }),
     ];
   }
 
@@ -73,6 +78,13 @@ export class MaskLensDiagnostics implements vscode.Disposable {
   publish(doc: vscode.TextDocument, result: RunResult): void {
     this.previewed.add(doc.uri.toString());
     this.collection.set(doc.uri, toVsDiagnostics(doc, result));
+  }
+
+  /** Re-publish every previewed document's diagnostics (the disabled codes changed). */
+  private refreshAll(evaluations: DocumentEvaluations): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (this.previewed.has(doc.uri.toString())) this.collection.set(doc.uri, toVsDiagnostics(doc, evaluations.get(doc).result));
+    }
   }
 
   private forget(uri: vscode.Uri): void {

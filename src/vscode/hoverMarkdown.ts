@@ -1,5 +1,6 @@
 // Markdown for a variable hover: name, dtype, shape, a ■/⬚ grid for masks or
 // a small numeric table, and the printed repr. No 'vscode' import: unit-tested.
+import type { Diagnostic, MaskLegend } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
 import {
   describeValue,
@@ -20,6 +21,29 @@ export interface HoverLimits {
   maxReprLines?: number;
 }
 
+/** Used when no consumer says what the cells mean. */
+export const DEFAULT_LEGEND: MaskLegend = { on: 'true/nonzero', off: 'false/zero' };
+
+export function legendText(legend: MaskLegend | undefined): string {
+  const l = legend ?? DEFAULT_LEGEND;
+  return `■ ${l.on} · ⬚ ${l.off}`;
+}
+
+/**
+ * Diagnostics about the value bound at `v.line`: those naming the variable,
+ * and unnamed ones raised by the statement that bound it.
+ */
+export function diagnosticsFor(diagnostics: readonly Diagnostic[], v: Pick<ResolvedValue, 'name' | 'line'>): Diagnostic[] {
+  return diagnostics.filter((d) => (d.variable !== undefined ? d.variable === v.name : v.line !== undefined && d.line === v.line));
+}
+
+const SEVERITY_ICON: Record<Diagnostic['severity'], string> = { error: '$(error)', warning: '$(warning)', info: '$(info)' };
+
+/** Markdown-escape text that comes from evaluation (messages hold shapes, `*`, `_`). */
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
 /** A code fence longer than any backtick run inside `text`. */
 function fence(text: string, lang = ''): string {
   const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
@@ -27,7 +51,7 @@ function fence(text: string, lang = ''): string {
   return `${f}${lang}\n${text}\n${f}`;
 }
 
-export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}): string {
+export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagnostics: readonly Diagnostic[] = []): string {
   const maxSlices = limits.maxSlices ?? 4;
   const maxReprLines = limits.maxReprLines ?? 24;
   const parts: string[] = [];
@@ -37,6 +61,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}): strin
   if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(d.shape)}\``);
   if (v.mask) head.push(`${v.mask} mask`);
   parts.push(head.join(' · '));
+  if (v.maskSummary) parts.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — read by \`${v.consumer}\`` : ''}`);
+  for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
 
   if (isTensor(v.value)) {
     const t = v.value;
@@ -49,7 +75,10 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}): strin
       blocks.push(lead.length > 0 ? `[${lead.join(', ')}, :, :]\n${body}` : body);
     }
     if (slices.length > maxSlices) blocks.push(`… ${slices.length - maxSlices} more slices`);
-    if (t.data.length > 0) parts.push(fence(blocks.join('\n'), 'text'));
+    if (t.data.length > 0) {
+      parts.push(fence(blocks.join('\n'), 'text'));
+      if (mask) parts.push(escapeMd(legendText(v.legend)));
+    }
   } else if (!v.repr) {
     parts.push(fence(scalarText(v.value), 'python'));
   }

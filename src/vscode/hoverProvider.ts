@@ -2,7 +2,8 @@
 // from the cached evaluation of the document's current version.
 import * as vscode from 'vscode';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
-import { hoverMarkdown } from './hoverMarkdown';
+import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
+import type { RunResult } from '../python/result';
 import { readSettings } from './settings';
 import { assignedNames, valueOfNameAt, type ResolvedValue } from './variableLookup';
 
@@ -21,7 +22,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     }
     const { result } = this.evaluations.get(doc);
     const found = valueOfNameAt(result, doc.getText(range), pos.line + 1);
-    if (found) return this.hover([found], range);
+    if (found) return this.hover([found], range, result.diagnostics);
     return this.assignmentHover(doc, pos, range);
   }
 
@@ -31,12 +32,15 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     if (names.length === 0) return undefined;
     const { result } = this.evaluations.get(doc);
     const found = names.map((n) => valueOfNameAt(result, n, pos.line + 1)).filter((v): v is ResolvedValue => v !== undefined);
-    return found.length > 0 ? this.hover(found, range) : undefined;
+    return found.length > 0 ? this.hover(found, range, result.diagnostics) : undefined;
   }
 
-  private hover(values: ResolvedValue[], range: vscode.Range): vscode.Hover {
-    const md = new vscode.MarkdownString(values.map((v) => hoverMarkdown(v)).join('\n\n---\n\n'));
+  private hover(values: ResolvedValue[], range: vscode.Range, diagnostics: RunResult['diagnostics']): vscode.Hover {
+    const disabled = new Set(readSettings().disabledDiagnostics);
+    const shown = diagnostics.filter((d) => !disabled.has(d.code));
+    const md = new vscode.MarkdownString(values.map((v) => hoverMarkdown(v, {}, diagnosticsFor(shown, v))).join('\n\n---\n\n'));
     md.supportHtml = false;
+    md.supportThemeIcons = true;
     md.isTrusted = false;
     return new vscode.Hover(md, range);
   }

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { DocumentEvaluations } from './documentEvaluations';
-import { buildInspectorState } from './inspectorState';
+import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
+import { readSettings } from './settings';
 import { isWebviewToHostMessage, type HostToWebviewMessage, type InspectorState, type WebviewToHostMessage } from './protocol';
 
 export class TensorInspectorPanel implements vscode.Disposable {
@@ -67,7 +68,8 @@ export class TensorInspectorPanel implements vscode.Disposable {
     return this.state;
   }
 
-  update(state: InspectorState): void {
+  update(full: InspectorState): void {
+    const state = withoutDisabledDiagnostics(full, new Set(readSettings().disabledDiagnostics));
     this.state = state;
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
     this.send({ type: 'showState', state });

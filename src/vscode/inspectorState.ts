@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { InspectorState, InspectorVariable } from './protocol';
 import type { Evaluation } from './documentEvaluations';
 import { allErrors } from './diagnostics';
+import { diagnosticsFor } from './hoverMarkdown';
 import { latestSnapshots } from './variableLookup';
 
 export function buildInspectorState(
@@ -18,7 +19,12 @@ export function buildInspectorState(
     const s = snapshots.get(name);
     // An in-place op after the last recorded binding changes the value but not the snapshot's repr.
     const current = s !== undefined && JSON.stringify(s.value) === JSON.stringify(value);
-    return { name, value, line: s?.line, repr: current ? s.repr : undefined, mask: s?.mask };
+    const diagnostics = diagnosticsFor(result.diagnostics, { name, line: s?.line });
+    return {
+      name, value, line: s?.line, repr: current ? s.repr : undefined, mask: s?.mask,
+      maskSummary: current ? s.maskSummary : undefined, consumer: s?.consumer, legend: s?.legend,
+      ...(diagnostics.length ? { diagnostics } : {}),
+    };
   });
   return {
     documentUri,
@@ -32,5 +38,16 @@ export function buildInspectorState(
     errors: allErrors(result),
     diagnostics: result.diagnostics,
     elapsedMs: Math.round(evaluation.elapsedMs * 10) / 10,
+  };
+}
+
+/** The state without the diagnostics whose codes the user turned off (maskLens.diagnostics.disabled). */
+export function withoutDisabledDiagnostics(state: InspectorState, disabled: ReadonlySet<string>): InspectorState {
+  if (disabled.size === 0) return state;
+  const keep = (d: { code: string }) => !disabled.has(d.code);
+  return {
+    ...state,
+    diagnostics: state.diagnostics.filter(keep),
+    variables: state.variables.map((v) => (v.diagnostics ? { ...v, diagnostics: v.diagnostics.filter(keep) } : v)),
   };
 }

@@ -1,7 +1,7 @@
 // Every message between the extension host and the tensor inspector webview.
 // Both sides import this file, so a message that one side sends and the other
 // does not handle is a type error (see the exhaustive switches).
-import type { Diagnostic, EncodedValue, MaskKind, PyErrorInfo } from '../python/result';
+import type { Diagnostic, EncodedValue, MaskKind, MaskLegend, PyErrorInfo } from '../python/result';
 
 /** One variable the inspector can show. */
 export interface InspectorVariable {
@@ -12,6 +12,13 @@ export interface InspectorVariable {
   /** What print(value) shows, where the evaluator recorded it. */
   repr?: string;
   mask?: MaskKind;
+  /** Kind, form and fraction masked, e.g. "padding (right, lengths 3, 2) · 37.5% masked". */
+  maskSummary?: string;
+  /** Who reads this value as a mask; the legend follows its convention. */
+  consumer?: string;
+  legend?: MaskLegend;
+  /** Mask warnings about this variable. */
+  diagnostics?: Diagnostic[];
 }
 
 /** Everything the inspector shows for one evaluation of one document. */

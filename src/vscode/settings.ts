@@ -8,6 +8,8 @@ export interface MaskLensSettings {
   maxElements: number;
   backend: BackendPreference;
   gpuThreshold: number;
+  /** Diagnostic codes (e.g. "suspicious-broadcast") not to show. */
+  disabledDiagnostics: string[];
 }
 
 export const SETTINGS_SECTION = 'maskLens';
@@ -20,7 +22,12 @@ export function readSettings(): MaskLensSettings {
     maxElements: positive(c.get<number>('hover.maxElements', 4096), 4096),
     backend: backend === 'cpu' || backend === 'gpu' ? backend : 'auto',
     gpuThreshold: positive(c.get<number>('gpu.threshold', 65536), 65536),
+    disabledDiagnostics: stringList(c.get<unknown>('diagnostics.disabled', [])),
   };
+}
+
+function stringList(x: unknown): string[] {
+  return Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [];
 }
 
 function positive(x: number | undefined, fallback: number): number {

@@ -1,7 +1,7 @@
 // Which variable a line or an identifier refers to, from an evaluation's
 // timeline (falling back to the final variables and a plain-text look at the
 // source when the evaluator recorded no timeline). No 'vscode' import: unit-tested.
-import type { EncodedValue, MaskKind, RunResult, Snapshot } from '../python/result';
+import type { EncodedValue, MaskKind, MaskLegend, RunResult, Snapshot } from '../python/result';
 
 export interface ResolvedValue {
   name: string;
@@ -9,6 +9,9 @@ export interface ResolvedValue {
   repr?: string;
   line?: number;
   mask?: MaskKind;
+  maskSummary?: string;
+  consumer?: string;
+  legend?: MaskLegend;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -16,7 +19,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ASSIGN = /^\s*((?:[A-Za-z_][A-Za-z0-9_]*\s*,\s*)*[A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)/;
 
 function fromSnapshot(s: Snapshot): ResolvedValue {
-  return { name: s.name, value: s.value, repr: s.repr, line: s.line, mask: s.mask };
+  return { name: s.name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend };
 }
 
 /** Names a source line assigns at top level, by its text. */

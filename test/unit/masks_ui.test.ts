@@ -1,0 +1,151 @@
+// Issue #6, user-visible half: mask summaries and consumer legends in the
+// hover, the consumer registry, the suspicious-broadcast warning, and the
+// attention-pattern kinds (sliding window, prefix-LM, block-diagonal,
+// bottom-right causal).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluate } from '../../src/python/index';
+import type { RunResult, Snapshot } from '../../src/python/result';
+import { diagnosticsFor, hoverMarkdown } from '../../src/vscode/hoverMarkdown';
+import { valueOfNameAt } from '../../src/vscode/variableLookup';
+
+const run = (src: string): RunResult => evaluate(src, { recordTimeline: true });
+const snap = (r: RunResult, name: string): Snapshot | undefined => [...r.timeline].reverse().find((s) => s.name === name);
+const codes = (r: RunResult) => r.diagnostics.map((d) => d.code);
+
+test('hover shows the mask summary under the name, with the consumer legend', () => {
+  const r = run(`import torch
+pad = torch.tensor([[False, False, True, True], [False, False, False, True]])
+scores = torch.zeros(2, 4)
+out = scores.masked_fill(pad, float('-inf'))
+`);
+  const v = valueOfNameAt(r, 'pad', 2)!;
+  const md = hoverMarkdown(v);
+  assert.match(md, /padding \\\(right, lengths 2, 3\\\) · 37\\\.5% masked/);
+  assert.ok(md.includes('read by `masked_fill`'), md);
+  assert.ok(md.includes('■ masked \\(filled\\) · ⬚ kept'), md);
+  // the summary sits right under the head line, before the grid
+  assert.ok(md.indexOf('37\\.5% masked') < md.indexOf('```text'), md);
+});
+
+test('hover legend defaults to true/nonzero when no consumer read the mask', () => {
+  const r = run(`import torch
+m = torch.tensor([[True, False], [False, True]])
+`);
+  const md = hoverMarkdown(valueOfNameAt(r, 'm', 2)!);
+  assert.ok(md.includes('■ true/nonzero · ⬚ false/zero'), md);
+  assert.ok(!md.includes('read by'), md);
+});
+
+test('consumer conventions: sdpa bool = attends, MultiheadAttention = not allowed, where, Keras keep, HF attention_mask', () => {
+  const r = run(`import torch
+import torch.nn.functional as F
+q = torch.randn(1, 3, 4)
+keep = torch.ones(3, 3, dtype=torch.bool).tril()
+o = F.scaled_dot_product_attention(q, q, q, attn_mask=keep)
+mha = torch.nn.MultiheadAttention(4, 1)
+x = torch.randn(3, 1, 4)
+kpm = torch.tensor([[False, False, True]])
+y, w = mha(x, x, x, key_padding_mask=kpm)
+cond = torch.tensor([True, False])
+z = torch.where(cond, torch.ones(2), torch.zeros(2))
+attention_mask = torch.tensor([[1, 1, 0]])
+`);
+  assert.equal(r.error, null);
+  assert.equal(snap(r, 'keep')?.consumer, 'scaled_dot_product_attention');
+  assert.deepEqual(snap(r, 'keep')?.legend, { on: 'attends', off: 'masked' });
+  assert.equal(snap(r, 'kpm')?.consumer, 'MultiheadAttention.key_padding_mask');
+  assert.deepEqual(snap(r, 'kpm')?.legend, { on: 'masked (not allowed)', off: 'attends' });
+  assert.deepEqual(snap(r, 'cond')?.legend, { on: 'takes input', off: 'takes other' });
+  assert.deepEqual(snap(r, 'attention_mask')?.legend, { on: 'attends (1 = keep)', off: 'masked' });
+  // values never consumed as masks get no legend
+  assert.equal(snap(r, 'q')?.legend, undefined);
+  assert.equal(snap(r, 'x')?.consumer, undefined);
+});
+
+test('Keras masks read True = keep', () => {
+  const r = run(`import tensorflow as tf
+emb = tf.keras.layers.Embedding(10, 2, mask_zero=True)
+ids = tf.constant([[3, 4, 0]])
+m = emb.compute_mask(ids)
+`);
+  assert.equal(r.error, null, JSON.stringify(r.error));
+  assert.equal(snap(r, 'm')?.consumer, 'keras-mask');
+  assert.deepEqual(snap(r, 'm')?.legend, { on: 'kept', off: 'masked' });
+});
+
+test('a view passed to a consumer marks the variable it views', () => {
+  const r = run(`import torch
+pad = torch.tensor([[False, True]])
+scores = torch.zeros(1, 1, 2, 2)
+out = scores.masked_fill(pad[:, None, None, :], -1e9)
+`);
+  assert.equal(snap(r, 'pad')?.consumer, 'masked_fill');
+});
+
+test('suspicious-broadcast fires when both operands expand along different axes, with the shapes', () => {
+  const r = run(`import torch
+scores = torch.zeros(2, 1, 1, 3)
+mask = torch.ones(2, 1, 3, 1, dtype=torch.bool)
+out = scores.masked_fill(mask, -1e9)
+w = torch.where(mask, scores, torch.zeros(1))
+`);
+  const found = r.diagnostics.filter((d) => d.code === 'suspicious-broadcast');
+  assert.deepEqual(found.map((d) => d.line), [4, 5]);
+  assert.match(found[0].message, /\(2, 1, 1, 3\).*\(2, 1, 3, 1\).*\(2, 1, 3, 3\)/);
+  // the value is PyTorch's regardless
+  assert.deepEqual(r.variables.out && 'shape' in r.variables.out ? r.variables.out.shape : undefined, [2, 1, 3, 3]);
+});
+
+test('suspicious-broadcast stays quiet for the usual (B,1,1,S) mask over (B,H,S,S) scores', () => {
+  const r = run(`import torch
+scores = torch.zeros(2, 2, 3, 3)
+mask = torch.tensor([[False, False, True], [False, True, True]])[:, None, None, :]
+out = scores.masked_fill(mask, float('-inf'))
+causal = torch.ones(3, 3, dtype=torch.bool).triu(1)
+out2 = torch.where(causal, torch.tensor(float('-inf')), scores)
+x = torch.zeros(3).masked_fill(torch.tensor(True), 1.0)
+`);
+  assert.ok(!codes(r).includes('suspicious-broadcast'), JSON.stringify(r.diagnostics));
+});
+
+test('diagnostics about a variable show in its hover', () => {
+  const r = run(`import torch
+scores = torch.zeros(2, 1, 1, 3)
+mask = torch.ones(2, 1, 3, 1, dtype=torch.bool)
+out = scores.masked_fill(mask, -1e9)
+`);
+  const v = valueOfNameAt(r, 'out', 4)!;
+  const ds = diagnosticsFor(r.diagnostics, v);
+  assert.deepEqual(ds.map((d) => d.code), ['suspicious-broadcast']);
+  const md = hoverMarkdown(v, {}, ds);
+  assert.ok(md.includes('$(warning) **suspicious-broadcast**'), md);
+  assert.deepEqual(diagnosticsFor(r.diagnostics, valueOfNameAt(r, 'scores', 2)!), []);
+});
+
+const summaryOf = (src: string, name: string) => snap(run(`import torch\ni = torch.arange(5)\n${src}\n`), name)?.maskSummary;
+
+test('sliding-window masks: causal and bidirectional, either polarity', () => {
+  assert.equal(summaryOf('w = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - 3)', 'w'), 'sliding-window (width 3, causal) · 52% masked');
+  assert.equal(summaryOf('w = ~((i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - 2))', 'w'), 'sliding-window (width 2, causal, True = masked) · 64% masked');
+  assert.equal(summaryOf('w = (i[None, :] - i[:, None]).abs() <= 1', 'w'), 'sliding-window (width 3, bidirectional) · 48% masked');
+});
+
+test('prefix-LM and block-diagonal masks', () => {
+  assert.equal(summaryOf('p = (i[None, :] <= i[:, None]) | (i[None, :] < 2)', 'p'), 'prefix-LM (prefix 2) · 36% masked');
+  assert.equal(summaryOf('seg = torch.tensor([0, 0, 1, 1, 1])\nd = seg[:, None] == seg[None, :]', 'd'), 'block-diagonal (segments 2, 3) · 48% masked');
+  assert.equal(summaryOf('seg = torch.tensor([0, 0, 1, 1, 1])\nd = (seg[:, None] == seg[None, :]) & (i[None, :] <= i[:, None])', 'd'), 'block-diagonal (segments 2, 3, causal) · 64% masked');
+});
+
+test('non-square causal masks name their alignment', () => {
+  assert.equal(summaryOf('br = torch.ones(2, 4, dtype=torch.bool).tril(diagonal=2)', 'br'), 'causal (bottom-right, 2×4) · 12.5% masked');
+  assert.equal(summaryOf('tl = torch.ones(2, 4, dtype=torch.bool).tril()', 'tl'), 'causal (tril, 1 = attend, top-left) · 62.5% masked');
+  assert.equal(summaryOf('sq = torch.ones(4, 4, dtype=torch.bool).tril()', 'sq'), 'causal (tril, 1 = attend) · 37.5% masked');
+});
+
+test('patterns do not fire on plain tensors, full masks or padding-named masks', () => {
+  assert.equal(summaryOf('f = torch.ones(5, 5, dtype=torch.bool)', 'f')?.match(/sliding|prefix|block/), null);
+  assert.equal(summaryOf('pad_mask = torch.tensor([[1, 1, 1, 0], [1, 1, 1, 1]])', 'pad_mask')?.startsWith('padding'), true);
+  assert.equal(summaryOf('e = torch.eye(5)', 'e')?.startsWith('sliding-window') || summaryOf('e = torch.eye(5)', 'e')?.startsWith('block-diagonal'), true);
+  assert.equal(summaryOf('r = torch.tensor([[1, 0, 1], [0, 1, 1], [1, 1, 0]])', 'r')?.match(/sliding|prefix|block/), null);
+});
