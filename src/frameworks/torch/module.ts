@@ -355,6 +355,12 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   def('promote_types', ([a, b]) => TorchDtype.of(binary('add', Tensor.empty(toDtype(a)!, [1]), Tensor.empty(toDtype(b)!, [1])).dtype));
   def('device', ([d]) => d ?? 'cpu');
+  def('einsum', (args) => {
+    const [eq, ...rest] = args;
+    if (typeof eq !== 'string') throw pyError('TypeError', 'einsum(): argument \'equation\' must be str');
+    const ops = rest.length === 1 && (rest[0] instanceof PyList || rest[0] instanceof PyTuple) ? (rest[0] as PyList).items : rest;
+    return new TorchTensor(einsum(eq, ops.map((o) => tensorArg(o, 'einsum', 'operands'))));
+  });
   set('Size', fn('Size', ([shape], _kw, ctx) => torchSize(shape === undefined ? [] : ctx.iterate(shape).map((x) => toInt(x, 'size')))));
 
   const tensorClass = new PyClass('Tensor', [], 'torch.Tensor');
@@ -395,6 +401,53 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   def('minimum', (args) => new TorchTensor(binary('minimum', tensorArg(args[0], 'minimum'), tensorArg(args[1], 'minimum', 'other'))));
   set('nn', ctxClasses.nn());
   return m;
+}
+
+/** torch.einsum by explicit index enumeration (snippet-sized operands). */
+function einsum(equation: string, operands: Tensor[]): Tensor {
+  const eq = equation.replace(/\s+/g, '');
+  if (eq.includes('.')) throw pyError('NotImplementedError', 'einsum with ellipsis is not supported by Mask Lens');
+  const [lhs, rhsGiven] = eq.split('->');
+  const inputs = lhs.split(',');
+  if (inputs.length !== operands.length) {
+    throw runtimeError(`einsum(): more operands were provided than specified in the equation`);
+  }
+  const sizes = new Map<string, number>();
+  inputs.forEach((labels, k) => {
+    if (labels.length !== operands[k].ndim) {
+      throw runtimeError(`einsum(): the number of subscripts in the equation (${labels.length}) does not match the number of dimensions (${operands[k].ndim}) for operand ${k} and no ellipsis was given`);
+    }
+    [...labels].forEach((l, d) => {
+      const n = operands[k].shape[d];
+      const seen = sizes.get(l);
+      if (seen !== undefined && seen !== n && seen !== 1 && n !== 1) {
+        throw runtimeError(`einsum(): operands do not broadcast with remapped shapes (original->remapped)`);
+      }
+      sizes.set(l, Math.max(seen ?? 1, n));
+    });
+  });
+  const rhs = rhsGiven ?? [...new Set(lhs.replace(/,/g, ''))].filter((l) => lhs.split(l).length === 2).sort().join('');
+  const labels = [...sizes.keys()];
+  const outLabels = [...rhs];
+  const dtype = operands.map((o) => o.dtype).reduce((a, b) => binary('add', Tensor.empty(a, [1]), Tensor.empty(b, [1])).dtype);
+  const out = Tensor.empty(dtype, outLabels.map((l) => sizes.get(l)!));
+  const vals = operands.map((o) => cast(o, dtype));
+  const pos = new Map<string, number>(labels.map((l) => [l, 0]));
+  const total = labels.reduce((p, l) => p * sizes.get(l)!, 1);
+  for (let i = 0; i < total; i++) {
+    let r = i;
+    for (let j = labels.length - 1; j >= 0; j--) {
+      const n = sizes.get(labels[j])!;
+      pos.set(labels[j], r % n);
+      r = Math.floor(r / n);
+    }
+    let prod = 1;
+    vals.forEach((t, k) => {
+      prod *= t.storage.data[t.offsetOf([...inputs[k]].map((l, d) => (t.shape[d] === 1 ? 0 : pos.get(l)!)))];
+    });
+    out.storage.data[out.offsetOf(outLabels.map((l) => pos.get(l)!))] += prod;
+  }
+  return out;
 }
 
 function resultTypeOf(a: TensorOrScalar, b: TensorOrScalar): DType {
