@@ -268,6 +268,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     assert.ok(text.includes('⬚⬚■■'), `hover shows row [0, 0]:\n${text}`);
     assert.ok(text.includes('⬚⬚⬚■'), `hover shows row [1, 0]:\n${text}`);
     assert.ok(text.includes('tensor([[[[False, False,  True,  True]]],'), `hover shows the repr:\n${text}`);
+    // The mask kind and fraction masked (issue #6), and the ■/⬚ legend.
+    assert.ok(text.includes('padding (right, lengths 2, 3) · 37.5% masked'), `hover shows the mask summary:\n${text}`);
+    assert.match(text, /■ .+ · ⬚ /, `hover shows the legend:\n${text}`);
     await page.keyboard.press('Escape');
   });
 
