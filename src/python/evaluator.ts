@@ -25,6 +25,8 @@ class ReturnSignal {
 export interface Limits {
   maxSteps: number;
   maxDepth: number;
+  /** performance.now() deadline, or Infinity */
+  deadline: number;
 }
 
 export type ModuleLoader = (name: string, interp: Interpreter) => PyModule | undefined;
@@ -82,6 +84,9 @@ export class Interpreter implements CallContext {
         `Mask Lens stopped after ${this.limits.maxSteps} steps: is there an infinite loop?`,
         span,
       );
+    }
+    if ((this.steps & 1023) === 0 && performance.now() > this.limits.deadline) {
+      throw pyError('TimeoutError', `Mask Lens stopped after ${this.steps} steps, past its time budget: is there an infinite loop?`, span);
     }
   }
 

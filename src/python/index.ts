@@ -79,6 +79,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
   interp = new Interpreter(builtins, (name) => load(name), {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxDepth: 200,
+    deadline: options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs,
   });
   setWarningSink((m) => interp.warn(m));
   const consumed: Diagnostic[] = [];

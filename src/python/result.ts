@@ -67,6 +67,8 @@ export interface RunOptions {
   continueAfterError?: boolean;
   /** Interpreter steps before raising a TimeoutError-like error (infinite loops). */
   maxSteps?: number;
+  /** Wall-clock budget in ms (editor previews must not block the extension host). */
+  timeBudgetMs?: number;
   /** Largest tensor (in elements) the engine will allocate. */
   maxElements?: number;
   /** Record `timeline` snapshots (editor previews). */

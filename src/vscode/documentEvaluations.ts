@@ -33,7 +33,10 @@ export function runEvaluation(evaluateFn: EvaluateFn, source: string, options: R
 }
 
 export function fullFileOptions(settings: MaskLensSettings): RunOptions {
-  return { continueAfterError: true, recordTimeline: true, maxElements: settings.maxElements };
+  // hover.maxElements limits what a hover renders, not what the snippet may compute;
+  // the time budget keeps an infinite loop from blocking the extension host.
+  void settings;
+  return { continueAfterError: true, recordTimeline: true, timeBudgetMs: 1500 };
 }
 
 export function isPythonDocument(doc: vscode.TextDocument): boolean {
