@@ -328,6 +328,14 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     const warningText = await warning.first().innerText();
     assert.match(warningText, /NaN/);
     assert.match(warningText, new RegExp(`\\[Ln ${attnLine}, Col \\d+\\]`));
+
+    // The same warning in the hover of the variable it concerns.
+    await focusFirstEditor();
+    const hoverText = await hoverWord('attn = ', 'attn');
+    await shot('09-warning-hover');
+    // "code: message" is the Mask Lens hover's own line (VS Code's problem hover writes "Mask Lens(code)").
+    assert.match(hoverText, /fully-masked-row: attn: 1 row is entirely NaN/, `hover shows the warning:\n${hoverText}`);
+    await page.keyboard.press('Escape');
   });
 
   test('the inspector runs under its strict CSP (no unsafe-inline)', async () => {
