@@ -158,11 +158,11 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
       return { kind: 'causal', masked, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
     }
     const lastKept = K[rows - 1].filter(Boolean).length;
-    if (rows === cols && lastKept >= 1 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
+    if (rows === cols && lastKept >= 2 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
       return { kind: 'sliding-window', masked, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
     }
     const half = K[0].filter(Boolean).length - 1;
-    if (rows === cols && half >= 1 && 2 * half + 1 < cols && fits((r, c) => Math.abs(r - c) <= half)) {
+    if (rows === cols && half >= 1 && half < cols - 1 && fits((r, c) => Math.abs(r - c) <= half)) {
       return { kind: 'sliding-window', masked, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
     }
     const prefix = K[0].filter(Boolean).length;
@@ -182,7 +182,8 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
         s = e;
       }
       const seg = (i: number) => segs.findIndex(([s, e]) => s <= i && i < e);
-      if (segs.length >= 2 && segs.every(([s, e]) => e > s)) {
+      // an identity (every segment 1 long) is a diagonal selection, not a document mask
+      if (segs.length >= 2 && segs.every(([s, e]) => e > s) && segs.some(([s, e]) => e - s >= 2)) {
         if (fits((r, c) => seg(r) === seg(c))) {
           return { kind: 'block-diagonal', masked, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}${tail('')}` };
         }
