@@ -123,7 +123,9 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   const leadingIsOne = first === 1;
   let keep: boolean, side: 'left' | 'right';
   if (!binaryMask) { keep = false; side = leadingIsOne ? 'left' : 'right'; }
-  else if (leadingIsOne) { keep = !/pad|block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
+  // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
+  // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
+  else if (leadingIsOne) { keep = !/block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
   else if (keepNamed) { keep = true; side = 'left'; }
   else { keep = false; side = 'right'; }
   const maskedValue = keep ? 0 : 1;
