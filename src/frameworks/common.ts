@@ -141,3 +141,12 @@ export function dimList(v: PyValue | undefined): number | number[] | null {
   if (v instanceof PyTuple || v instanceof PyList) return v.items.map((x) => toInt(x, 'dim'));
   return toInt(v, 'dim');
 }
+
+/** tensor.tolist() / ndarray.tolist(): nested Python lists of Python scalars. */
+export function nestedList(t: Tensor): PyValue {
+  const v = t.values();
+  let i = 0;
+  const build = (d: number): PyValue =>
+    d === t.ndim ? scalarOf(t.dtype, v[i++]) : new PyList(Array.from({ length: t.shape[d] }, () => build(d + 1)));
+  return build(0);
+}

@@ -5,6 +5,7 @@
 // after the point), integer and bool widths, summarization, line wrapping and
 // the `dtype=` suffix. Also NumPy scalar str/repr (1.x: no `np.float64(...)`).
 
+import { Grid, edgeValues, gridOf } from './grid';
 import type { DType } from '../dtype';
 import { castValue, isFloating } from '../dtype';
 import type { Tensor } from '../tensor';
@@ -296,40 +297,6 @@ function elementFormat(data: ArrayLike<number>, dtype: DType, is0d: boolean, opt
   return (x) => intStr(x).padStart(width, ' ');
 }
 
-interface Grid {
-  shape: readonly number[];
-  strides: number[];
-  data: ArrayLike<number>;
-}
-
-function gridOf(t: Tensor): Grid {
-  const strides = new Array<number>(t.shape.length);
-  let s = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= t.shape[i];
-  }
-  return { shape: t.shape, strides, data: t.values() };
-}
-
-/** Values of numpy's _leading_trailing: the edge items along every axis. */
-function leadingTrailing(g: Grid, edge: number): number[] {
-  const out: number[] = [];
-  const walk = (dim: number, base: number) => {
-    if (dim === g.shape.length) {
-      out.push(g.data[base]);
-      return;
-    }
-    const n = g.shape[dim];
-    const st = g.strides[dim];
-    if (n > 2 * edge) {
-      for (let i = 0; i < edge; i++) walk(dim + 1, base + i * st);
-      for (let i = n - edge; i < n; i++) walk(dim + 1, base + i * st);
-    } else for (let i = 0; i < n; i++) walk(dim + 1, base + i * st);
-  };
-  walk(0, 0);
-  return out;
-}
 
 function extendLine(s: string, line: string, word: string, width: number, nextPrefix: string): [string, string] {
   let wrap = line.length + word.length > width;
@@ -416,7 +383,7 @@ function array2string(t: Tensor, opts: Readonly<NumpyPrintOptions>, separator: s
   if (t.numel === 0) return '[]';
   const g = gridOf(t);
   const summarize = t.numel > opts.threshold;
-  const data = summarize ? leadingTrailing(g, opts.edgeitems) : g.data;
+  const data = summarize ? edgeValues(g, opts.edgeitems) : g.data;
   const fmt = elementFormat(data, t.dtype, t.ndim === 0, opts);
   const lineWidth = opts.linewidth - suffix.length;
   return formatArray(g, fmt, lineWidth, ' ' + ' '.repeat(prefix.length), separator, opts.edgeitems, summarize);

@@ -3,6 +3,7 @@
 // int / fixed / scientific choice, nested brackets, summarization with
 // '...', line wrapping at `linewidth`, and the dtype / size / grad_fn suffixes.
 
+import { Grid, edgeValues, gridOf } from './grid';
 import type { DType } from '../dtype';
 import { isFloating } from '../dtype';
 import type { Tensor } from '../tensor';
@@ -135,42 +136,6 @@ class Formatter {
   }
 }
 
-/** A row-major view of the values for the printer: element at a multi-index. */
-interface Grid {
-  shape: readonly number[];
-  strides: number[];
-  data: ArrayLike<number>;
-}
-
-function gridOf(t: Tensor): Grid {
-  const shape = t.shape;
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return { shape, strides, data: t.values() };
-}
-
-/** The values torch's get_summarized_data keeps: the edge items of every dimension. */
-function summarizedValues(g: Grid, edge: number): number[] {
-  const out: number[] = [];
-  const walk = (dim: number, base: number) => {
-    if (dim === g.shape.length) {
-      out.push(g.data[base]);
-      return;
-    }
-    const n = g.shape[dim];
-    const st = g.strides[dim];
-    if (n > 2 * edge) {
-      for (let i = 0; i < edge; i++) walk(dim + 1, base + i * st);
-      for (let i = n - edge; i < n; i++) walk(dim + 1, base + i * st);
-    } else for (let i = 0; i < n; i++) walk(dim + 1, base + i * st);
-  };
-  walk(0, 0);
-  return out;
-}
 
 function vectorStr(g: Grid, base: number, indent: number, summarize: boolean, f: Formatter, o: Readonly<PrintOptions>): string {
   const n = g.shape[g.shape.length - 1];
@@ -211,7 +176,7 @@ function tensorStr(t: Tensor, indent: number, o: Readonly<PrintOptions>): string
   if (t.numel === 0) return '[]';
   const summarize = t.numel > o.threshold;
   const g = gridOf(t);
-  const f = new Formatter(t.dtype, summarize ? summarizedValues(g, o.edgeitems) : g.data, o);
+  const f = new Formatter(t.dtype, summarize ? edgeValues(g, o.edgeitems) : g.data, o);
   return tensorStrWith(g, 0, 0, indent, summarize, f, o);
 }
 

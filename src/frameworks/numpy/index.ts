@@ -14,7 +14,7 @@ import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
-import { ArrayValue, DtypeObject, dimList, interned, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
+import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { indexItems, setNumpyBridge } from '../torch/tensor';
 import { numpyRng } from './random';
 
@@ -241,13 +241,7 @@ const ARRAY_METHODS: Record<string, Method> = {
   reshape: (self, args) => new NumpyArray(reshape(self.t, toShape(args, 'shape'))),
   sum: npReduce('sum'), prod: npReduce('prod'), max: npReduce('max'), min: npReduce('min'), mean: npReduce('mean'),
   any: npReduce('any'), all: npReduce('all'), argmax: npReduce('argmax'), argmin: npReduce('argmin'),
-  tolist: (self) => {
-    const v = self.t.values();
-    let i = 0;
-    const build = (d: number): PyValue =>
-      d === self.t.ndim ? scalarOf(self.t.dtype, v[i++]) : new PyList(Array.from({ length: self.t.shape[d] }, () => build(d + 1)));
-    return build(0);
-  },
+  tolist: (self) => nestedList(self.t),
   copy: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
   flatten: (self) => new NumpyArray(cast(reshape(self.t, [-1]), self.t.dtype)),
   transpose: (self, args) => new NumpyArray(args.length ? permute(self.t, toShape(args, 'axes')) : permute(self.t, self.t.shape.map((_, i) => self.t.ndim - 1 - i))),

@@ -22,7 +22,7 @@ import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
-import { ArrayValue, DtypeObject, dimList, interned, operand, scalarOf } from '../common';
+import { ArrayValue, DtypeObject, dimList, interned, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
 
 export class TorchDtype extends DtypeObject {
@@ -557,13 +557,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     }
     return scalarOf(self.t.dtype, self.t.values()[0]);
   },
-  tolist: (self) => {
-    const v = self.t.values();
-    let i = 0;
-    const build = (d: number): PyValue =>
-      d === self.t.ndim ? scalarOf(self.t.dtype, v[i++]) : new PyList(Array.from({ length: self.t.shape[d] }, () => build(d + 1)));
-    return build(0);
-  },
+  tolist: (self) => nestedList(self.t),
   float: castMethod('float32'),
   double: castMethod('float64'),
   half: castMethod('float16'),
