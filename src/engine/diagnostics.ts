@@ -74,8 +74,38 @@ function forEachRow(x: Tensor, dim: number, visit: (row: number[], coords: numbe
 const coordText = (c: number[]) => (c.length === 1 ? `${c[0]}` : `[${c.join(', ')}]`);
 
 /** masked_fill / masked_fill_: mask dtype and fill value against self's dtype. */
+/**
+ * True when every row (last dim) of a bool mask runs True…True then False…False
+ * and at least one row ends in False: the shape of a keep-mask (`seq != pad`,
+ * `arange < lengths`, `tril`), i.e. True on the positions that should stay.
+ */
+function looksLikeKeepMask(mask: Tensor): boolean {
+  if (mask.dtype !== 'bool' || mask.ndim < 2) return false;
+  const T = mask.shape[mask.ndim - 1];
+  if (T < 2) return false;
+  const v = mask.values();
+  let sawPadding = false;
+  for (let r = 0; r < v.length / T; r++) {
+    const row = v.subarray(r * T, (r + 1) * T);
+    if (row[0] === 0) return false;
+    const flip = row.indexOf(0);
+    if (flip === -1) continue;
+    for (let c = flip; c < T; c++) if (row[c] !== 0) return false;
+    sawPadding = true;
+  }
+  return sawPadding;
+}
+
+function invertedMaskMessage(consumer: string): string {
+  return `${consumer} treats True as "masked", but this mask is True on each row's leading positions and False on the trailing ones: it looks like a keep-mask (seq != pad, arange < lengths, tril), so the real tokens get masked and the padding (or the future) is kept. Pass ~mask (or mask == 0) if True should mean "keep".`;
+}
+
 export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean | bigint | number, op: string): void {
   guarded(() => {
+    const fill = value instanceof Tensor ? (value.numel === 1 ? value.item() : 0) : Number(value);
+    if ((fill === -Infinity || fill <= -1e4) && looksLikeKeepMask(mask)) {
+      diagnose('inverted-mask', 'warning', invertedMaskMessage(`${op} with ${fill === -Infinity ? '-inf' : fill}`));
+    }
     if (mask.dtype === 'uint8') {
       diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: byte masks are deprecated and only True/False positions are meant. Use mask.bool().`);
     } else if (mask.dtype !== 'bool') {
@@ -181,6 +211,9 @@ export function checkKeyPaddingMask(kpm: Tensor, batch: number, keys: number): v
       let all = true;
       for (let s = 0; s < keys && all; s++) all = ignored(Number(vals[b * keys + s]));
       if (all) rows.push(String(b));
+    }
+    if (!rows.length && looksLikeKeepMask(kpm)) {
+      diagnose('inverted-mask', 'warning', invertedMaskMessage('key_padding_mask of nn.MultiheadAttention'));
     }
     if (rows.length) {
       diagnose('inverted-key-padding-mask', 'warning',

@@ -169,3 +169,15 @@ bias = torch.zeros(2, 4).masked_fill(pad_mask, float('-inf'))`;
   assert.equal(summary('valid'), 'padding (left, lengths 3, 2) · 37.5% masked');
   assert.equal(summary('ids'), undefined);
 });
+
+test('a keep-mask handed to masked_fill with -inf is flagged as inverted', () => {
+  const r = evaluate(`import torch
+seq = torch.tensor([[5, 7, 0], [3, 0, 0]])
+keep = seq != 0
+scores = torch.zeros(2, 3).masked_fill(keep, float('-inf'))
+ok = torch.zeros(2, 3).masked_fill(~keep, float('-inf'))
+`, { recordTimeline: true });
+  const found = r.diagnostics.filter((d) => d.code === 'inverted-mask');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].line, 4);
+});
