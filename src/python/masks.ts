@@ -250,8 +250,44 @@ export function maskDetails(name: string, v: EncodedValue): MaskDetails | undefi
       };
     }
   }
+  if (kind === 'combined' || kind === 'other' || kind === 'additive') {
+    const parts = causalAndPadding(mats, rows, cols, binaryMask);
+    if (parts) {
+      return {
+        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked,
+        summary: `padding (right, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.keep ? ' (1 = attend)' : ''} · ${percent(parts.masked)}`,
+      };
+    }
+  }
   if (additive) return { kind, maskedFraction: ones, summary: `${kind} · ${percent(ones)}` };
   return { kind, summary: `${kind} · ${Number((ones * 100).toFixed(1))}% True/1` };
+}
+
+/**
+ * A combined mask named by its parts: every slice is causal AND a key-padding
+ * mask of its own length (pad_mask.unsqueeze(-2) & tril). Keep-form (1 = attend)
+ * when the top-left cell is set on a 0/1 mask; block-form (non-zero = masked) otherwise.
+ */
+function causalAndPadding(mats: number[][][], rows: number, cols: number, binaryMask: boolean): { lengths: number[]; keep: boolean; masked: number } | undefined {
+  if (rows < 2 || rows !== cols || mats.length === 0) return undefined;
+  const keep = binaryMask && mats[0][0][0] !== 0;
+  const lengths: number[] = [];
+  let masked = 0;
+  for (const m of mats) {
+    const last = m[rows - 1];
+    const attended = (x: number) => (keep ? x !== 0 : x === 0);
+    const len = last.filter(attended).length;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const want = c <= r && c < len;
+        if (attended(m[r][c]) !== want) return undefined;
+        if (!want) masked++;
+      }
+    }
+    lengths.push(len);
+  }
+  if (lengths.every((l) => l === cols)) return undefined; // plain causal
+  return { lengths, keep, masked: masked / (mats.length * rows * cols) };
 }
 
 export function analyzeMasks(timeline: Snapshot[]): Diagnostic[] {

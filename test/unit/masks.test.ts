@@ -181,3 +181,13 @@ ok = torch.zeros(2, 3).masked_fill(~keep, float('-inf'))
   assert.equal(found.length, 1);
   assert.equal(found[0].line, 4);
 });
+
+test('a combined mask is named by its parts: padding lengths and causal', () => {
+  const r = evaluate(`import torch
+batch = torch.tensor([[5, 7, 9, 0], [3, 4, 0, 0]])
+combined = (batch != 0).unsqueeze(-2) & torch.tril(torch.ones(4, 4)).bool()
+`, { recordTimeline: true });
+  const s = r.timeline.find((x) => x.name === 'combined');
+  assert.equal(s?.mask, 'combined');
+  assert.equal(s?.maskSummary, 'padding (right, lengths 3, 2) ∧ causal (1 = attend) · 50% masked');
+});
