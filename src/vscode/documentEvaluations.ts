@@ -112,7 +112,7 @@ export class DocumentEvaluations implements vscode.Disposable {
     );
   }
 
-  /** Settings changed: every cached result is stale (maxElements may differ). */
+  /** Settings changed: every cached result is stale. */
   private refreshAll(): void {
     for (const evaluation of this.cache.values()) evaluation.version = -1;
     for (const doc of vscode.workspace.textDocuments) {

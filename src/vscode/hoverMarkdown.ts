@@ -19,6 +19,8 @@ export interface HoverLimits {
   maxSlices?: number;
   /** Largest number of repr lines shown. */
   maxReprLines?: number;
+  /** maskLens.hover.maxElements: slices are shown until this many elements. */
+  maxElements?: number;
 }
 
 /** Used when no consumer says what the cells mean. */
@@ -52,7 +54,7 @@ function fence(text: string, lang = ''): string {
 }
 
 export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagnostics: readonly Diagnostic[] = []): string {
-  const maxSlices = limits.maxSlices ?? 4;
+  const sliceCap = limits.maxSlices ?? 4;
   const maxReprLines = limits.maxReprLines ?? 24;
   const parts: string[] = [];
   const d = describeValue(v.value);
@@ -68,6 +70,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
     const t = v.value;
     const mask = isMaskLike(t);
     const slices = leadingIndices(t.shape);
+    const perSlice = Math.max(1, t.data.length / Math.max(slices.length, 1));
+    const maxSlices = Math.min(sliceCap, Math.max(1, Math.floor((limits.maxElements ?? Infinity) / perSlice)));
     const blocks: string[] = [];
     for (const lead of slices.slice(0, maxSlices)) {
       const m = sliceMatrix(t, lead);

@@ -36,9 +36,11 @@ export class MaskHoverProvider implements vscode.HoverProvider {
   }
 
   private hover(values: ResolvedValue[], range: vscode.Range, diagnostics: RunResult['diagnostics']): vscode.Hover {
-    const disabled = new Set(readSettings().disabledDiagnostics);
+    const settings = readSettings();
+    const disabled = new Set(settings.disabledDiagnostics);
     const shown = diagnostics.filter((d) => !disabled.has(d.code));
-    const md = new vscode.MarkdownString(values.map((v) => hoverMarkdown(v, {}, diagnosticsFor(shown, v))).join('\n\n---\n\n'));
+    const limits = { maxElements: settings.maxElements };
+    const md = new vscode.MarkdownString(values.map((v) => hoverMarkdown(v, limits, diagnosticsFor(shown, v))).join('\n\n---\n\n'));
     md.supportHtml = false;
     md.supportThemeIcons = true;
     md.isTrusted = false;

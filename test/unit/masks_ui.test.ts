@@ -150,3 +150,14 @@ test('patterns do not fire on plain tensors, full masks or padding-named masks',
   assert.equal(summaryOf('e = torch.eye(5)', 'e')?.match(/sliding|prefix|block/), null);
   assert.equal(summaryOf('r = torch.tensor([[1, 0, 1], [0, 1, 1], [1, 1, 0]])', 'r')?.match(/sliding|prefix|block/), null);
 });
+
+test('hover.maxElements caps how many slices a hover renders', () => {
+  const r = run(`import torch
+big = torch.ones(10, 4, 4).bool()
+`);
+  const v = valueOfNameAt(r, 'big', 2)!;
+  const md = hoverMarkdown(v, { maxElements: 32 });
+  assert.ok(md.includes('[1, :, :]') && !md.includes('[2, :, :]'), md);
+  assert.ok(md.includes('… 8 more slices'), md);
+  assert.ok(hoverMarkdown(v).includes('… 6 more slices'));
+});
