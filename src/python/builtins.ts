@@ -307,7 +307,9 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
       ctx.getAttr(o, toStr(n, 'attribute name'));
       return true;
     } catch (e) {
-      if ((e as { pyType?: string }).pyType === 'AttributeError') return false;
+      const type = (e as { pyType?: string }).pyType;
+      if (type === 'AttributeError') return false;
+      if (type === 'NotImplementedError') return true; // the real library has it
       throw e;
     }
   });

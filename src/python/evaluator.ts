@@ -50,6 +50,8 @@ export class Interpreter implements CallContext {
     readonly builtins: Map<string, PyValue>,
     readonly loadModule: ModuleLoader,
     readonly limits: Limits,
+    /** Explains an attribute the real library has but Mask Lens lacks (NotImplementedError). */
+    readonly unsupportedName: (owner: string, name: string) => string | undefined = () => undefined,
   ) {}
 
   // ---------------- CallContext ----------------
@@ -821,6 +823,8 @@ export class Interpreter implements CallContext {
   getAttr(obj: PyValue, name: string): PyValue {
     const v = this.getAttrOrUndefined(obj, name);
     if (v !== undefined) return v;
+    const gap = this.unsupportedName(obj instanceof PyModule ? obj.name : typeNameOf(obj), name);
+    if (gap) throw pyError('NotImplementedError', gap);
     if (obj instanceof PyModule) throw pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`);
     if (obj instanceof PyClass) throw pyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
     throw pyError('AttributeError', `'${typeNameOf(obj)}' object has no attribute '${name}'`);
@@ -1140,6 +1144,8 @@ export class Interpreter implements CallContext {
   importModule(name: string): PyModule {
     const m = this.tryImport(name);
     if (m) return m;
+    const gap = this.unsupportedName('import', name);
+    if (gap) throw pyError('NotImplementedError', gap);
     throw pyError('ModuleNotFoundError', `No module named '${name}'`);
   }
 }

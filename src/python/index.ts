@@ -6,6 +6,7 @@ import { setWarningSink } from '../engine/errors';
 import { consumerOf, setDiagnosticSink } from '../engine/diagnostics';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
+import { unsupportedName } from '../frameworks/known';
 import { NumpyScalar } from '../frameworks/numpy';
 import { TorchTensor } from '../frameworks/torch/tensor';
 import type { Span, Stmt } from './ast';
@@ -80,7 +81,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxDepth: 200,
     deadline: options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs,
-  });
+  }, unsupportedName);
   setWarningSink((m) => interp.warn(m));
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();

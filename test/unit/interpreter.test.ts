@@ -121,3 +121,11 @@ probs = torch.softmax(scores.masked_fill(mask, float('-inf')), dim=-1)
   assert.equal(d.line, 4);
   assert.equal(d.variable, 'probs');
 });
+
+test('what the real library has but Mask Lens lacks is NotImplementedError, typos stay AttributeError', () => {
+  const gap = run('import torch\ny = torch.ones(2).backward()\n');
+  assert.deepEqual([gap.error?.type, gap.error?.message, gap.error?.line], ['NotImplementedError', 'torch.Tensor.backward is not supported by Mask Lens yet', 2]);
+  assert.equal(run('import torch.optim as optim').error?.type, 'NotImplementedError');
+  assert.equal(run('import torch\nprint(hasattr(torch.ones(1), "backward"))').stdout, 'True\n');
+  assert.equal(run('import torch\ntorch.ones(1).unsequeeze(0)').error?.type, 'AttributeError');
+});
