@@ -83,28 +83,7 @@ function positional(x: number, bf: BinaryFormat, o: DragonFormat): string {
   // zeros up to the digits asked for: min_digits when unique, else precision
   const addDigits = o.unique ? o.minDigits : o.precision;
   const want = fractional ? Math.max(addDigits, 0) : addDigits - whole;
-  if (o.trim === '0') {
-    if (frac === 0) {
-      s += '0';
-      frac++;
-    }
-  } else if (o.trim === 'k' && want > frac) {
-    s += '0'.repeat(want - frac);
-    frac = want;
-  }
-  // rounding (or min_digits) can leave trailing zeros: trim them per mode
-  if (o.trim !== 'k' && frac > 0) {
-    while (s.endsWith('0')) {
-      s = s.slice(0, -1);
-      frac--;
-    }
-    if (s.endsWith('.')) {
-      if (o.trim === '0') {
-        s += '0';
-        frac++;
-      } else if (o.trim === '-') s = s.slice(0, -1);
-    }
-  }
+  [s, frac] = trimFraction(s, frac, want, o.trim, true);
   if (o.padRight >= frac) {
     if (o.trim === '-' && frac === 0) s += ' ';
     s += ' '.repeat(o.padRight - frac);
@@ -113,6 +92,38 @@ function positional(x: number, bf: BinaryFormat, o: DragonFormat): string {
   const lead = whole + (sign ? 1 : 0);
   if (o.padLeft > lead) s = ' '.repeat(o.padLeft - lead) + s;
   return s;
+}
+
+/**
+ * Dragon4's trim modes on the digits after the point: 'k' pads to `want`
+ * digits, '0' keeps at least one, '.'/'-' strip trailing zeros; '-' also
+ * drops a bare point when `dropBarePoint` (positional only).
+ */
+function trimFraction(text: string, frac: number, want: number, trim: DragonFormat['trim'], dropBarePoint: boolean): [string, number] {
+  let s = text;
+  if (trim === '0') {
+    if (frac === 0) {
+      s += '0';
+      frac++;
+    }
+  } else if (trim === 'k' && want > frac) {
+    s += '0'.repeat(want - frac);
+    frac = want;
+  }
+  // rounding (or min_digits) can leave trailing zeros: trim them per mode
+  if (trim !== 'k' && frac > 0) {
+    while (s.endsWith('0')) {
+      s = s.slice(0, -1);
+      frac--;
+    }
+    if (s.endsWith('.')) {
+      if (trim === '0') {
+        s += '0';
+        frac++;
+      } else if (trim === '-' && dropBarePoint) s = s.slice(0, -1);
+    }
+  }
+  return [s, frac];
 }
 
 /** numpy's dragon4_scientific (FormatScientific in dragon4.c). */
@@ -134,23 +145,8 @@ function scientific(x: number, bf: BinaryFormat, o: DragonFormat): string {
   if (frac > 0) mant += '.' + d.digits.slice(1);
   if (o.trim !== '-' && frac === 0) mant += '.';
   const want = Math.max(o.unique ? o.minDigits : o.precision, 0);
-  if (o.trim === '0') {
-    if (frac === 0) {
-      mant += '0';
-      frac++;
-    }
-  } else if (o.trim === 'k' && want > frac) {
-    mant += '0'.repeat(want - frac);
-    frac = want;
-  }
   // unlike positional, DptZeros keeps a '.' left bare by trimming (as dragon4.c does)
-  if (o.trim !== 'k' && frac > 0) {
-    while (mant.endsWith('0')) {
-      mant = mant.slice(0, -1);
-      frac--;
-    }
-    if (o.trim === '0' && mant.endsWith('.')) mant += '0';
-  }
+  [mant, frac] = trimFraction(mant, frac, want, o.trim, false);
   const e = d.exp10;
   const expDigits = o.expDigits < 0 ? 2 : Math.min(o.expDigits, 5);
   return s + mant + 'e' + (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(expDigits, '0');
