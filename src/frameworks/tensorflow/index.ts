@@ -119,6 +119,10 @@ class TensorShape extends PyTuple {
   override repr() {
     return `TensorShape([${this.items.join(', ')}])`;
   }
+  /** print(t.shape) shows the tuple form: (3, 1, 4) */
+  override str() {
+    return this.items.length === 1 ? `(${this.items[0]},)` : `(${this.items.join(', ')})`;
+  }
   override getAttr(name: string): PyValue | undefined {
     if (name === 'as_list') return new PyBuiltin('as_list', () => new PyList(this.items.slice()));
     if (name === 'rank') return BigInt(this.items.length);
