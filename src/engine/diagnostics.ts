@@ -244,7 +244,8 @@ export type MaskConsumer =
   | 'scaled_dot_product_attention'
   | 'MultiheadAttention.key_padding_mask'
   | 'MultiheadAttention.attn_mask'
-  | 'keras-mask';
+  | 'keras-mask'
+  | 'added';
 
 export interface ConsumerUse {
   consumer: MaskConsumer;
@@ -292,5 +293,33 @@ export function checkBroadcast(operands: { label: string; t: Tensor }[], op: str
     const [a, b] = pair;
     diagnose('suspicious-broadcast', 'warning',
       `${op}: ${ts[a].label} ${shape(ts[a].t.shape)} and ${ts[b].label} ${shape(ts[b].t.shape)} broadcast to ${shape(result)}, larger than either: both are expanded along different axes. If a mask of shape (B, 1, 1, S) or (B, 1, S, S) was meant, check the unsqueeze axes.`);
+  });
+}
+
+/**
+ * `scores + mask` / `scores += mask`: when one float operand is an additive
+ * mask (every value 0, ≤ -1e4 or -inf, some of them not 0) record it as
+ * consumed by addition and check the broadcast. Large tensors are skipped:
+ * this runs on a hot path.
+ */
+export function noteAdditiveMask(a: Tensor, b: Tensor, op: string): void {
+  guarded(() => {
+    if (!sink) return;
+    for (const [mask, other, label] of [[b, a, 'mask'], [a, b, 'mask']] as const) {
+      if (!isFloating(mask.dtype) || mask.numel > 1 << 20 || mask.numel < 2) continue;
+      const v = mask.values();
+      let blocked = false;
+      let additive = true;
+      for (let i = 0; i < v.length && additive; i++) {
+        if (v[i] === 0) continue;
+        if (v[i] <= -1e4) blocked = true;
+        else additive = false;
+      }
+      if (additive && blocked) {
+        noteConsumer(mask, 'added');
+        checkBroadcast([{ label: 'scores', t: other }, { label, t: mask }], op);
+        return;
+      }
+    }
   });
 }

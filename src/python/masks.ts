@@ -213,6 +213,8 @@ export function consumerLegend(consumer: MaskConsumer, dtype: string): MaskLegen
       return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'masked (not allowed)', off: 'attends' };
     case 'keras-mask':
       return { on: 'kept', off: 'masked' };
+    case 'added':
+      return { on: 'masked (large negative added)', off: 'attends (0 added)' };
   }
 }
 

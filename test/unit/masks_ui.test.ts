@@ -161,3 +161,15 @@ big = torch.ones(10, 4, 4).bool()
   assert.ok(md.includes('… 8 more slices'), md);
   assert.ok(hoverMarkdown(v).includes('… 6 more slices'));
 });
+
+test('an additive mask added to scores is recorded as consumed by addition', () => {
+  const r = run(`import torch
+bias = torch.triu(torch.full((3, 3), float('-inf')), diagonal=1)
+scores = torch.zeros(2, 3, 3)
+scores = scores + bias
+`);
+  const v = valueOfNameAt(r, 'bias', 2)!;
+  assert.equal(v.consumer, 'added');
+  assert.deepEqual(v.legend, { on: 'masked (large negative added)', off: 'attends (0 added)' });
+  assert.ok(hoverMarkdown(v).includes('read by `added`'));
+});

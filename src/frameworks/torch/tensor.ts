@@ -6,7 +6,7 @@ import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
-import { checkBroadcast, checkSelectMask, checkSoftmax, noteConsumer } from '../../engine/diagnostics';
+import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteConsumer } from '../../engine/diagnostics';
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
@@ -160,6 +160,7 @@ export class TorchTensor extends ArrayValue {
       return undefined;
     }
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
+    if (base === '+' && a instanceof Tensor && b instanceof Tensor) noteAdditiveMask(a, b, op);
     const r = tensorBinary(base, a, b);
     if (inplace) {
       checkInplaceCast(r.dtype, this.t.dtype);
