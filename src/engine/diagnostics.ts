@@ -323,3 +323,22 @@ export function noteAdditiveMask(a: Tensor, b: Tensor, op: string): void {
     }
   });
 }
+
+// Storages drawn from a random generator, and masks compared out of them
+// (torch.rand(...) < 0.15 for MLM, bernoulli/dropout keep-masks).
+const randomStorages = new WeakSet<object>();
+
+export function noteRandom(t: Tensor): Tensor {
+  randomStorages.add(t.storage);
+  return t;
+}
+
+export function isRandom(storage: object): boolean {
+  return randomStorages.has(storage);
+}
+
+/** A result computed from a random operand (a comparison with p) is random too. */
+export function propagateRandom(result: Tensor, ...inputs: unknown[]): Tensor {
+  if (inputs.some((x) => x instanceof Tensor && randomStorages.has(x.storage))) randomStorages.add(result.storage);
+  return result;
+}

@@ -3,7 +3,7 @@
 
 import { setElementBudget } from '../engine/ops/core';
 import { setWarningSink } from '../engine/errors';
-import { consumerOf, setDiagnosticSink } from '../engine/diagnostics';
+import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
@@ -17,7 +17,7 @@ import { parseModule } from './parse';
 import type { Diagnostic, EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
 import { Scope } from './scope';
 import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
-import { analyzeMasks, consumerLegend, nameLegend } from './masks';
+import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 
@@ -125,8 +125,10 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
+  const findings = analyzeMasks(timeline);
   for (const s of timeline) {
     const storage = storages.get(s);
+    if (storage && isRandom(storage)) markRandom(s);
     const use = storage && consumerOf(storage);
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
@@ -141,7 +143,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     error: errors[0] ?? null,
     errors,
     timeline,
-    diagnostics: [...consumed, ...analyzeMasks(timeline)].sort((a, b) => a.line - b.line),
+    diagnostics: [...consumed, ...findings].sort((a, b) => a.line - b.line),
   };
 }
 

@@ -318,3 +318,15 @@ export function analyzeMasks(timeline: Snapshot[]): Diagnostic[] {
   }
   return out;
 }
+
+/**
+ * A 0/1 mask drawn from a generator (torch.rand(...) < p, bernoulli, dropout)
+ * is random, not padding or causal, whatever pattern this draw happens to show.
+ */
+export function markRandom(s: Snapshot): void {
+  const v = s.value;
+  if (!isTensor(v) || v.data.length === 0 || !binaryValued(v)) return;
+  const ones = v.data.filter((x) => num(x) !== 0).length / v.data.length;
+  s.mask = 'random';
+  s.maskSummary = `random (p ≈ ${Number(ones.toFixed(2))}, e.g. dropout or MLM) · ${Number((ones * 100).toFixed(1))}% True/1`;
+}

@@ -19,7 +19,7 @@ export interface PyErrorInfo {
   endColumn?: number;
 }
 
-export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'other';
+export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'other';
 
 /** What a mask grid's ■ (True / non-zero) and ⬚ (False / zero) mean to the code that reads the mask. */
 export interface MaskLegend {

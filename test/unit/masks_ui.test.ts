@@ -173,3 +173,15 @@ scores = scores + bias
   assert.deepEqual(v.legend, { on: 'masked (large negative added)', off: 'attends (0 added)' });
   assert.ok(hoverMarkdown(v).includes('read by `added`'));
 });
+
+test('masks drawn from a generator are classified as random, with their rate', () => {
+  const r = run(`import torch
+torch.manual_seed(0)
+mlm = torch.rand(4, 16) < 0.15
+ids = torch.arange(4)
+`);
+  const s = snap(r, 'mlm')!;
+  assert.equal(s.mask, 'random');
+  assert.match(s.maskSummary ?? '', /^random \(p ≈ 0\.\d+, e\.g\. dropout or MLM\)/);
+  assert.notEqual(snap(r, 'ids')?.mask, 'random');
+});

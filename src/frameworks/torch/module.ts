@@ -2,7 +2,7 @@
 // seeding and print options.
 
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
-import { checkBroadcast, noteConsumer } from '../../engine/diagnostics';
+import { checkBroadcast, noteConsumer, noteRandom } from '../../engine/diagnostics';
 import { runtimeError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
@@ -61,10 +61,11 @@ function likeFactory(name: string, value: number | 'rand' | 'randn'): NativeFn {
   };
 }
 
+/** A tensor of generator output (every caller draws from torchRng), marked random for mask classification. */
 function fromArray(shape: readonly number[], dtype: DType, values: ArrayLike<number>): Tensor {
   const t = Tensor.empty(dtype, shape);
   t.storage.data.set(values);
-  return t;
+  return noteRandom(t);
 }
 
 /** Functional form of a tensor method: torch.f(x, ...) == x.f(...). */

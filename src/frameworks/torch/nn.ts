@@ -20,7 +20,7 @@ import {
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
 import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
-import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer } from '../../engine/diagnostics';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer, noteRandom } from '../../engine/diagnostics';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
 
@@ -447,7 +447,7 @@ function dropout(input: PyValue, p: number, training: boolean): PyValue {
   if (!training || p === 0) return input;
   if (p === 1) return track(new TorchTensor(binary('mul', x, 0)), 'dropout', input);
   const keep = torchRng().bernoulliScalar(x.numel, 1 - p);
-  const mask = Tensor.empty(x.dtype, x.shape);
+  const mask = noteRandom(Tensor.empty(x.dtype, x.shape));
   mask.storage.data.set(keep);
   return track(new TorchTensor(binary('div', binary('mul', x, mask), 1 - p)), 'dropout', input);
 }

@@ -6,7 +6,7 @@ import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
-import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteConsumer } from '../../engine/diagnostics';
+import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteConsumer, propagateRandom } from '../../engine/diagnostics';
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
@@ -197,7 +197,7 @@ export class TorchTensor extends ArrayValue {
       return undefined;
     }
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
-    return new TorchTensor(binary(map[op], this.t, o));
+    return new TorchTensor(propagateRandom(binary(map[op], this.t, o), this.t, o));
   }
 
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
