@@ -1,7 +1,8 @@
 // Tensor element types and PyTorch's type-promotion rules.
-// Every dtype is stored in a Float64Array; a dtype decides how values are
-// rounded or wrapped when written (float32 via Math.fround, ints wrap).
-// int64 is exact up to 2^53, which covers every index a snippet produces.
+// Each dtype has a typed storage (see tensor.ts `allocate`); a dtype decides
+// how values are rounded or wrapped when written (castValue). int64 lives in
+// a Float64Array: exact up to 2^53 (and at -2^63), which covers every index
+// a snippet produces. assertDtype checks the invariant in debug runs.
 
 export type DType =
   | 'bool'
@@ -62,41 +63,71 @@ export function promoteTypes(a: DType, b: DType): DType {
   return INT_ORDER.indexOf(a) > INT_ORDER.indexOf(b) ? a : b;
 }
 
-const F16 = new Float32Array(1);
-const U32 = new Uint32Array(F16.buffer);
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
 
+/** Round half to even of a non-negative value whose fraction is exact in a double. */
+function roundHalfEvenExact(q: number): number {
+  const r = Math.floor(q);
+  const diff = q - r;
+  return diff > 0.5 || (diff === 0.5 && r % 2 === 1) ? r + 1 : r;
+}
+
+// c10::BFloat16(float): round-to-nearest-even on the float32 bits.
 function roundBfloat16(x: number): number {
-  F16[0] = x;
+  F32[0] = x;
   const bits = U32[0];
-  if ((bits & 0x7f800000) === 0x7f800000) return F16[0]; // inf / nan unchanged
+  if ((bits & 0x7f800000) === 0x7f800000) return F32[0]; // inf / nan unchanged
   const rounded = (bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000;
   U32[0] = rounded >>> 0;
-  return F16[0];
+  return F32[0];
 }
 
+// c10::Half(float) (fp16_ieee_from_fp32_value): round-to-nearest-even of a
+// float32 value to binary16, overflowing to inf from 65520 on.
 function roundFloat16(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  const a = Math.abs(x);
-  if (a >= 65520) return x > 0 ? Infinity : -Infinity;
-  // spacing of float16 near a: 2^(e-10), with subnormal spacing 2^-24
-  const e = Math.max(Math.floor(Math.log2(a)), -14);
-  const step = 2 ** (e - 10);
-  const q = a / step;
-  let r = Math.round(q);
-  if (Math.abs(q - Math.trunc(q) - 0.5) < 1e-12 && r % 2 === 1) r -= 1; // ties to even
-  return Math.sign(x) * r * step;
+  const f = Math.fround(x);
+  if (!Number.isFinite(f) || f === 0) return f;
+  F32[0] = f;
+  const exp = ((U32[0] >>> 23) & 0xff) - 127;
+  const a = Math.abs(f);
+  // spacing of float16 at a: 2^(e-10), subnormals 2^-24; a / step is exact (power-of-two scale)
+  const step = 2 ** (Math.max(exp, -14) - 10);
+  const r = roundHalfEvenExact(a / step) * step;
+  const out = r > 65504 ? Infinity : r;
+  return f < 0 ? -out : out;
 }
 
-function wrapInt(x: number, bits: number, signed: boolean): number {
-  if (!Number.isFinite(x)) return signed ? -(2 ** (bits - 1)) : 0;
-  const t = Math.trunc(x);
+/** Two's-complement wrap of an integer-valued double to `bits` bits. */
+function wrapBits(t: number, bits: number, signed: boolean): number {
   const m = 2 ** bits;
-  let r = ((t % m) + m) % m;
+  let r = t % m; // exact: fmod of doubles
+  if (r < 0) r += m;
   if (signed && r >= m / 2) r -= m;
-  return r;
+  return r === 0 ? 0 : r; // no -0 in an integer storage
 }
 
-/** The value `x` becomes when stored in a tensor of dtype `d`. */
+// x86 cvttsd2si/cvttss2si: truncation, and the "integer indefinite" value
+// (the type's minimum) for NaN, infinities and anything out of range.
+function truncTo(x: number, bits: 32 | 64): number {
+  const lim = 2 ** (bits - 1);
+  if (!(x > -lim - 1 && x < lim)) return -lim;
+  const t = Math.trunc(x);
+  return t < -lim ? -lim : t === 0 ? 0 : t;
+}
+
+/**
+ * The value `x` becomes when PyTorch (CPU, x86) converts it to dtype `d`:
+ * c10::convert / static_cast_with_inter_type in c10/util/TypeCast.h.
+ * - float64 keeps x; float32 rounds to nearest even; float16 and bfloat16
+ *   round the float32 value (a double goes through float first).
+ * - bool is x != 0 (NaN is true).
+ * - int64 and int32 truncate toward zero; NaN, infinities and out-of-range
+ *   values give the type's minimum (what the x86 conversion instruction does).
+ * - int16 and int8 go through int32, uint8 through int64 (TypeCast.h's
+ *   special case), then wrap modulo 2^bits.
+ * Integer inputs (already integral) take the same path, which wraps them.
+ */
 export function castValue(d: DType, x: number): number {
   switch (d) {
     case 'float64': return x;
@@ -104,12 +135,25 @@ export function castValue(d: DType, x: number): number {
     case 'float16': return roundFloat16(x);
     case 'bfloat16': return roundBfloat16(x);
     case 'bool': return x !== 0 ? 1 : 0; // NaN is truthy in torch
-    case 'uint8': return wrapInt(x, 8, false);
-    case 'int8': return wrapInt(x, 8, true);
-    case 'int16': return wrapInt(x, 16, true);
-    case 'int32': return wrapInt(x, 32, true);
-    case 'int64': return Number.isFinite(x) ? Math.trunc(x) : -(2 ** 63);
+    case 'uint8': return wrapBits(truncTo(x, 64), 8, false);
+    case 'int8': return wrapBits(truncTo(x, 32), 8, true);
+    case 'int16': return wrapBits(truncTo(x, 32), 16, true);
+    case 'int32': return truncTo(x, 32);
+    case 'int64': return truncTo(x, 64);
   }
+}
+
+const INT_BITS: Partial<Record<DType, number>> = { uint8: 8, int8: 8, int16: 16, int32: 32, int64: 64 };
+
+/**
+ * The value an integer computation's result `x` keeps in dtype `d`: integer
+ * arithmetic wraps modulo 2^bits in PyTorch (int8 127 + 1 == -128). Floating
+ * and bool dtypes round as castValue does. int64 wraps only approximately
+ * beyond 2^53, where a double no longer holds every integer.
+ */
+export function wrapValue(d: DType, x: number): number {
+  if (isFloating(d) || d === 'bool' || !Number.isFinite(x)) return castValue(d, x);
+  return wrapBits(Math.trunc(x), INT_BITS[d]!, d !== 'uint8');
 }
 
 /** A function that rounds a value to dtype `d` (identity where nothing to do). */
@@ -117,6 +161,42 @@ export function caster(d: DType): (x: number) => number {
   if (d === 'float64') return (x) => x;
   if (d === 'float32') return Math.fround;
   return (x) => castValue(d, x);
+}
+
+// ---- the dtype invariant ----
+
+let assertions = typeof process !== 'undefined' && !!process.env?.MASKLENS_DEBUG;
+
+/** Turn the storage invariant checks on or off (tests and the sweep turn them on); returns the previous state. */
+export function setDtypeAssertions(on: boolean): boolean {
+  const prev = assertions;
+  assertions = on;
+  return prev;
+}
+
+export function dtypeAssertionsOn(): boolean {
+  return assertions;
+}
+
+/** Whether `x` is a value a tensor of dtype `d` can hold (NaN only in floating dtypes). */
+export function holdsExactly(d: DType, x: number): boolean {
+  if (Number.isNaN(x)) return isFloating(d);
+  return Object.is(castValue(d, x), x);
+}
+
+/**
+ * Debug assertion of the dtype invariant: every element of `data` is a
+ * value of dtype `d` (integers of its width, bools 0/1, floats already
+ * rounded to float16/bfloat16/float32). A no-op unless assertions are on;
+ * a violation is a Mask Lens bug, so it throws a plain Error.
+ */
+export function assertDtype(d: DType, data: ArrayLike<number>, where: string): void {
+  if (!assertions || d === 'float64') return;
+  for (let i = 0; i < data.length; i++) {
+    if (!holdsExactly(d, data[i])) {
+      throw new Error(`dtype invariant violated in ${where}: ${data[i]} stored in a ${d} tensor`);
+    }
+  }
 }
 
 /** Name as PyTorch prints it: `torch.float32`. */

@@ -1,6 +1,7 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
+import { assertDtype } from '../engine/dtype';
 import { setElementBudget } from '../engine/ops/core';
 import { setWarningSink } from '../engine/errors';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
@@ -39,6 +40,7 @@ export function encodeValue(v: PyValue): EncodedValue | undefined {
   }
   if (v instanceof ArrayValue) {
     const t = v.t;
+    assertDtype(t.dtype, t.values(), 'a result');
     const isBool = t.dtype === 'bool';
     const isInt = !t.isFloating && !isBool;
     const data = Array.from(t.values(), (x) => encodeNumber(x, isBool, isInt));

@@ -58,9 +58,14 @@ export interface TorchFormatOptions {
   parameter?: boolean;
 }
 
-/** Python `str(int)` for an integer-valued double, exactly (int64 beyond 2^53 included). */
+/**
+ * Python `str(int)` for an integer-valued double, exactly (int64 beyond 2^53
+ * included). Never throws: a non-integer here would break the dtype
+ * invariant (assertDtype), so it prints truncated rather than failing the preview.
+ */
 function intStr(x: number): string {
-  return Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
+  if (Number.isSafeInteger(x)) return String(x);
+  return Number.isFinite(x) ? BigInt(Math.trunc(x)).toString() : String(x);
 }
 
 /** torch._tensor_str._Formatter. */

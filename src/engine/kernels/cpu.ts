@@ -76,8 +76,9 @@ function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => num
     case 'fmod': return (a, b) => a % b;
     case 'pow':
       return integer ? (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : a ** b) : (a, b) => a ** b;
-    case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
-    case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
+    // std::max / std::min after the NaN check: on ties (0 vs -0) the first operand wins
+    case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a < b ? b : a);
+    case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : b < a ? b : a);
     case 'lt': return (a, b) => (a < b ? 1 : 0);
     case 'le': return (a, b) => (a <= b ? 1 : 0);
     case 'gt': return (a, b) => (a > b ? 1 : 0);

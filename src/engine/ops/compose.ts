@@ -2,35 +2,51 @@
 // triu/tril are a `where` over an index comparison, masked_fill is a `where`,
 // softmax is max/sub/exp/sum/div unless a backend offers a fused kernel.
 
-import { DType, castValue, isFloating } from '../dtype';
+import { DType, castValue, caster, isFloating } from '../dtype';
 import { checkMaskedFill } from '../diagnostics';
 import { EngineError, indexError, runtimeError, valueError } from '../errors';
+import { reduceAllSum32 } from '../kernels/float32_order';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
-import { Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, contiguous, scalarTypeName, unary, where } from './core';
+import {
+  Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, checkedConvert, contiguous, full, itemScalar, notImplementedFor, resultType,
+  scalarTypeName, unary, where,
+} from './core';
 import { checkMask, gather } from './indexing';
 import { mean, reduce } from './reduce';
 import { expand, fmtShape, normalizeDim, reshape, transpose, unsqueeze } from './shape';
 
 export function arange(start: number, end: number, step: number, dtype: DType): Tensor {
-  if (step === 0) throw runtimeError('step must be nonzero');
+  if (dtype === 'bool') throw notImplementedFor('arange_cpu', dtype);
+  if (step === 0) throw valueError('step must be nonzero');
   if ((step > 0 && start > end) || (step < 0 && start < end)) {
     throw runtimeError('upper bound and larger bound inconsistent with step sign');
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   checkSize(n);
+  if (!isFloating(dtype)) {
+    // integral arange steps in the dtype (RangeFactories.cpp casts start and step to the accumulate type)
+    start = Math.trunc(start);
+    step = Math.trunc(step);
+    if (step === 0) throw valueError('step must be nonzero');
+  }
   const t = Tensor.empty(dtype, [n]);
   for (let i = 0; i < n; i++) t.storage.data[i] = castValue(dtype, start + i * step);
   return t;
 }
 
 export function linspace(start: number, end: number, steps: number, dtype: DType): Tensor {
+  if (dtype === 'bool') throw notImplementedFor('linspace_cpu', dtype);
+  checkSize(steps);
   const t = Tensor.empty(dtype, [steps]);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // float32/float16/bfloat16 step and fill in float (LinspaceKernel's scalar_t/opmath), others in double
+  const f = dtype === 'float64' || !isFloating(dtype) ? (v: number) => v : Math.fround;
+  const step = steps > 1 ? f(f(end - start) / (steps - 1)) : 0;
+  if (steps === 1) end = start; // a single step is `start` (the backwards half is empty)
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) {
     // ATen fills the second half backwards from `end` for symmetry.
-    t.storage.data[i] = castValue(dtype, i < half ? start + step * i : end - step * (steps - i - 1));
+    t.storage.data[i] = castValue(dtype, i < half ? f(start + f(step * i)) : f(end - f(step * (steps - i - 1))));
   }
   return t;
 }
@@ -59,27 +75,17 @@ function zeroLike(x: Tensor): Tensor {
   return Tensor.empty(x.dtype, []);
 }
 
-/** The fill value as masked_fill converts it: to self's dtype, with ATen's overflow check. */
+/**
+ * The fill value as masked_fill converts it: to self's dtype through
+ * checkedConvert (a 0-dim tensor value by its item()), so an int8 tensor
+ * filled with 1000 or a float16 one with -1e9 raises PyTorch's overflow error.
+ */
 function fillValue(x: Tensor, value: TensorOrScalar): Tensor {
-  if (value instanceof Tensor) {
-    if (value.ndim !== 0) {
-      throw runtimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
-    }
-    return value.dtype === x.dtype ? value : cast(value, x.dtype);
-  }
-  const v = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
-  if (!isFloating(x.dtype) && x.dtype !== 'bool') {
-    const limits: Record<string, [number, number, string]> = {
-      uint8: [0, 255, 'uint8_t'], int8: [-128, 127, 'int8_t'], int16: [-32768, 32767, 'int16_t'],
-      int32: [-(2 ** 31), 2 ** 31 - 1, 'int'], int64: [-(2 ** 63), 2 ** 63 - 1, 'int64_t'],
-    };
-    const [lo, hi, name] = limits[x.dtype];
-    if (!Number.isFinite(v) || v < lo || v > hi) {
-      throw runtimeError(`value cannot be converted to type ${name} without overflow`);
-    }
+  if (value instanceof Tensor && value.ndim !== 0) {
+    throw runtimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   }
   const t = Tensor.empty(x.dtype, []);
-  t.storage.data[0] = castValue(x.dtype, v);
+  t.storage.data[0] = checkedConvert(value instanceof Tensor ? itemScalar(value) : value, x.dtype);
   return t;
 }
 
@@ -106,18 +112,53 @@ export function maskedFillInPlace(x: Tensor, mask: Tensor, value: TensorOrScalar
   return x;
 }
 
-function checkSoftmaxInput(x: Tensor, log: boolean): void {
+function checkSoftmaxInput(x: Tensor, log: boolean, lastdim = true): void {
   if (!isFloating(x.dtype)) {
-    throw runtimeError(`"${log ? 'log_softmax' : 'softmax'}_lastdim_kernel_impl" not implemented for '${scalarTypeName(x.dtype)}'`);
+    throw notImplementedFor(`${log ? 'log_softmax' : 'softmax'}${lastdim ? '_lastdim' : ''}_kernel_impl`, x.dtype);
   }
 }
 
-/** softmax / log_softmax along `dim`, fused when the backend has a kernel. */
+/**
+ * log_softmax over the last dim of a float16/bfloat16 tensor, as ATen's
+ * serial_vec_log_softmax_lastdim_range (native/cpu/LogSoftmaxKernelImpl.h)
+ * does it: the row max and the sum of exp(x - max) are kept in the input
+ * dtype, log(sum) is rounded to it, and x - max - lse rounds after each
+ * subtraction (Vectorized<Half> arithmetic goes through float per op).
+ */
+function logSoftmaxLastdimReduced(x: Tensor): Tensor {
+  const c = caster(x.dtype);
+  const src = contiguous(x).values();
+  const cols = x.shape[x.ndim - 1];
+  const out = Tensor.empty(x.dtype, x.shape);
+  const o = out.storage.data;
+  for (let r = 0; r * cols < src.length; r++) {
+    const base = r * cols;
+    let max = -Infinity;
+    for (let k = 0; k < cols; k++) if (src[base + k] > max || Number.isNaN(src[base + k])) max = src[base + k];
+    const sum = c(reduceAllSum32(cols, (k) => Math.fround(Math.exp(Math.fround(src[base + k] - max)))));
+    const lse = c(Math.fround(Math.log(sum)));
+    for (let k = 0; k < cols; k++) o[base + k] = c(c(src[base + k] - max) - lse);
+  }
+  return out;
+}
+
+/**
+ * softmax / log_softmax of `input` along `dim`, fused when the backend has a
+ * kernel. With `dtype` the input is cast first (torch.softmax(x, dim,
+ * dtype=...)). The input must be floating: NotImplementedError otherwise.
+ * float16/bfloat16 compute in float32 and round each result once, as ATen's
+ * CPU kernels do (native/cpu/SoftMaxKernel.cpp converts reduced-precision
+ * rows to float, and its non-last-dim path accumulates in float too).
+ */
 export function softmax(input: Tensor, dim: number, log = false, dtype?: DType): Tensor {
   const x = dtype ? cast(input, dtype) : input;
-  checkSoftmaxInput(x, log);
-  if (x.ndim === 0) return log ? binary('sub', x, x) : binary('div', x, x);
   const d = normalizeDim(dim, x.ndim);
+  checkSoftmaxInput(x, log, d >= x.ndim - 1);
+  if (x.dtype === 'float16' || x.dtype === 'bfloat16') {
+    if (log && d >= x.ndim - 1 && x.ndim > 0) return logSoftmaxLastdimReduced(x);
+    return cast(softmax(cast(x, 'float32'), dim, log), x.dtype);
+  }
+  if (x.ndim === 0) return log ? binary('sub', x, x) : binary('div', x, x);
   const moved = contiguous(transpose(x, d, x.ndim - 1));
   const cols = moved.shape[moved.ndim - 1];
   const rows = moved.numel / Math.max(cols, 1);
@@ -185,6 +226,7 @@ function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   }
   const tv = target.values();
   const safe = Tensor.empty('int64', target.shape);
+  const keep = Tensor.empty('bool', target.shape);
   const w = Tensor.empty(logp.dtype, target.shape);
   const wv = weight ? weight.values() : null;
   for (let i = 0; i < tv.length; i++) {
@@ -196,11 +238,13 @@ function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
     }
     if (t < 0 || t >= C) throw new EngineError('IndexError', `Target ${t} is out of bounds.`);
     safe.storage.data[i] = t;
+    keep.storage.data[i] = 1;
     w.storage.data[i] = wv ? wv[t] : 1;
   }
   const idx = unsqueeze(safe, classDim);
   const picked = reshape(gather(logp, classDim, idx), target.shape);
-  const per = binary('mul', unary('neg', picked), w);
+  // an ignored target contributes exactly 0, even where its row's log-probabilities are NaN
+  const per = where(keep, binary('mul', unary('neg', picked), w), 0);
   return { per, w, classDim, C };
 }
 
@@ -239,27 +283,41 @@ export function crossEntropy(
   let lp = logp;
   if (weight) lp = binary('mul', lp, reshape(weight, [C, ...new Array(input.ndim - classDim - 1).fill(1)]));
   const valid = binary('ne', target, BigInt(ignoreIndex));
-  const s = binary('mul', unary('neg', reduce('sum', lp, classDim)), valid);
+  // ATen zeroes ignored rows with masked_fill, so a NaN there (an inf logit) does not leak in
+  const s = where(valid, unary('neg', reduce('sum', lp, classDim)), 0);
   const smooth = reduceLoss(s, reduction, reduce('sum', w));
   return binary('add', binary('mul', nll, 1 - eps), binary('mul', smooth, eps / C));
 }
 
+/**
+ * F.binary_cross_entropy_with_logits(x, y): x logits and y targets of the
+ * same shape. Follows ATen's Loss.cpp formula and its in-place steps, so the
+ * result has the target's dtype: loss = (1 - y).mul_(x).sub_(log_sigmoid(x)),
+ * with pos_weight: (1 - y).mul_(x).sub_(((pw - 1) * y + 1).mul_(log_sigmoid(x)));
+ * then .mul_(weight) and the reduction. ValueError on a shape mismatch;
+ * NotImplementedError for integer logits (log_sigmoid).
+ */
 export function binaryCrossEntropyWithLogits(
   x: Tensor, y: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
 ): Tensor {
   if (x.shape.length !== y.shape.length || x.shape.some((s, i) => s !== y.shape[i])) {
     throw valueError(`Target size (${sizeRepr(y.shape)}) must be the same as input size (${sizeRepr(x.shape)})`);
   }
-  // (1 - y) * x + (1 + (pw - 1) * y) * (log1p(exp(-|x|)) + max(-x, 0))
-  const softplusNeg = binary('add', unary('log1p', unary('exp', unary('neg', unary('abs', x)))), binary('maximum', unary('neg', x), 0));
-  let loss: Tensor;
+  if (!isFloating(x.dtype)) throw notImplementedFor('log_sigmoid_cpu', x.dtype);
+  // an in-place op keeps its self's dtype
+  const inPlace = (self: Tensor, r: Tensor) => (r.dtype === self.dtype ? r : cast(r, self.dtype));
+  // log_sigmoid(x) = min(x, 0) - log1p(exp(-|x|)); reduced floats compute it in float32 and round once
+  const wide = x.dtype === 'float16' || x.dtype === 'bfloat16' ? cast(x, 'float32') : x;
+  const logSigmoid = cast(binary('sub', binary('minimum', wide, 0), unary('log1p', unary('exp', unary('neg', unary('abs', wide))))), x.dtype);
+  const oneMinusY = binary('sub', 1, y);
+  let loss = inPlace(oneMinusY, binary('mul', oneMinusY, x));
   if (opts.posWeight) {
     const lw = binary('add', binary('mul', binary('sub', opts.posWeight, 1), y), 1);
-    loss = binary('add', binary('mul', binary('sub', 1, y), x), binary('mul', lw, softplusNeg));
+    loss = inPlace(loss, binary('sub', loss, inPlace(lw, binary('mul', lw, logSigmoid))));
   } else {
-    loss = binary('add', binary('mul', binary('sub', 1, y), x), softplusNeg);
+    loss = inPlace(loss, binary('sub', loss, logSigmoid));
   }
-  if (opts.weight) loss = binary('mul', loss, opts.weight);
+  if (opts.weight) loss = inPlace(loss, binary('mul', loss, opts.weight));
   return reduceLoss(loss, opts.reduction ?? 'mean');
 }
 
@@ -308,11 +366,19 @@ export function lengthsToMask(lengths: Tensor, maxLen?: number): Tensor {
   return binary('lt', reshape(arange(0, m, 1, 'int64'), [1, m]), unsqueeze(lengths, -1));
 }
 
+/**
+ * torch.clamp(x, min, max): the result dtype promotes x with the bounds
+ * (clamp(int8_tensor, 1.5) is float32); a Python-scalar bound converts to it
+ * with PyTorch's overflow check. NaN in x propagates.
+ */
 export function clamp(x: Tensor, min: Scalar | Tensor | null, max: Scalar | Tensor | null): Tensor {
   if (min === null && max === null) throw runtimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
-  let r = x;
-  if (min !== null) r = binary('maximum', r, min, x.dtype === 'bool' ? undefined : undefined);
-  if (max !== null) r = binary('minimum', r, max);
+  const bounds = [min, max].filter((v): v is Scalar | Tensor => v !== null);
+  const dtype = resultType(x, ...bounds);
+  const bound = (v: Scalar | Tensor) => (v instanceof Tensor ? v : full([], v, dtype));
+  let r = x.dtype === dtype ? x : cast(x, dtype);
+  if (min !== null) r = binary('maximum', r, bound(min));
+  if (max !== null) r = binary('minimum', r, bound(max));
   return r;
 }
 

@@ -1,6 +1,6 @@
 // Elementwise ops: validate, promote, broadcast, then dispatch to a backend.
 
-import { DType, caster, category, isFloating, promoteTypes } from '../dtype';
+import { DType, assertDtype, castValue, caster, category, isFloating, promoteTypes, wrapValue } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
@@ -41,6 +41,15 @@ export function scalarTypeName(d: DType): string {
 }
 
 /**
+ * ATen's dispatch failure for a dtype a kernel lacks, e.g.
+ * `NotImplementedError: "abs_cpu" not implemented for 'Bool'` (AT_DISPATCH
+ * raises c10::NotImplementedError in PyTorch 2.x).
+ */
+export function notImplementedFor(kernel: string, d: DType): EngineError {
+  return new EngineError('NotImplementedError', `"${kernel}" not implemented for '${scalarTypeName(d)}'`);
+}
+
+/**
  * torch.result_type: dimensioned tensors outrank zero-dim tensors, which
  * outrank Python scalars, unless a lower tier has a higher category
  * (bool < int < float).
@@ -71,32 +80,101 @@ export function checkSize(n: number): void {
   }
 }
 
-export function full(shape: readonly number[], value: number, dtype: DType): Tensor {
+// c10 names the target type this way in overflow messages (c10::demangle of T).
+const C_TYPE_NAMES: Record<DType, string> = {
+  bool: 'bool', uint8: 'uint8_t', int8: 'int8_t', int16: 'int16_t', int32: 'int', int64: 'int64_t',
+  float16: 'c10::Half', bfloat16: 'c10::BFloat16', float32: 'float', float64: 'double',
+};
+const INT_RANGE: Partial<Record<DType, [bigint, bigint]>> = {
+  uint8: [0n, 255n], int8: [-128n, 127n], int16: [-32768n, 32767n], int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+const FLOAT_MAX: Partial<Record<DType, number>> = { float16: 65504, bfloat16: 3.3895313892515355e38, float32: 3.4028234663852886e38 };
+
+/**
+ * c10::checked_convert<T>(scalar, name): a Python scalar converted to dtype
+ * `d` the way fill_, full, new_full, full_like, masked_fill, where (scalar
+ * branches), clamp and pad_sequence convert their fill value. Raises
+ * `RuntimeError: value cannot be converted to type int8_t without overflow`
+ * where c10::overflows says so (c10/util/overflows.h):
+ * - a bool always converts; so does anything into bool;
+ * - a Python int must lie in the type's range, except that an unsigned
+ *   type also accepts negatives down to -max (they wrap: -1 -> 255);
+ *   into float16, |int| > 65504 overflows;
+ * - a Python float into an integer type must be finite, not NaN, and in
+ *   [lowest, 2^digits); into a floating type, finite values beyond +-max
+ *   overflow while inf and NaN pass.
+ * Returns the converted value (truncated, wrapped or rounded as castValue).
+ * `typeName` overrides the C type name in the message (torch.tensor's data
+ * conversion says `int8` where fill_ says `int8_t`).
+ */
+export function checkedConvert(s: Scalar, d: DType, typeName = C_TYPE_NAMES[d]): number {
+  if (typeof s === 'boolean' || d === 'bool') return castValue(d, scalarValue(s));
+  const overflow = () => runtimeError(`value cannot be converted to type ${typeName} without overflow`);
+  const range = INT_RANGE[d];
+  if (typeof s === 'bigint') {
+    if (range) {
+      const [lo, hi] = range;
+      if (s > hi || (lo === 0n ? s < 0n && -s > hi : s < lo)) throw overflow();
+    } else if (FLOAT_MAX[d] !== undefined && (s > BigInt(FLOAT_MAX[d]!) || s < -BigInt(FLOAT_MAX[d]!))) {
+      throw overflow();
+    }
+    return castValue(d, Number(s));
+  }
+  if (range) {
+    const upper = Number(range[1]) + 1; // 2^digits, exact as a double
+    if (!(s >= Number(range[0]) && s < upper)) throw overflow();
+  } else {
+    const max = FLOAT_MAX[d];
+    if (max !== undefined && Number.isFinite(s) && (s > max || s < -max)) throw overflow();
+  }
+  return castValue(d, s);
+}
+
+/** A 0-dim tensor's value as the Python scalar `.item()` gives (for fill values passed as tensors). */
+export function itemScalar(t: Tensor): Scalar {
+  const v = t.item();
+  if (t.dtype === 'bool') return v !== 0;
+  return isFloating(t.dtype) ? v : BigInt(v);
+}
+
+/**
+ * A tensor of `shape` filled with `value` in `dtype`: torch.full / fill_.
+ * The value goes through checkedConvert (PyTorch's overflow check): a
+ * JS number is a Python float, a bigint a Python int.
+ */
+export function full(shape: readonly number[], value: Scalar, dtype: DType): Tensor {
   checkSize(shape.reduce((a, b) => a * b, 1));
+  const v = checkedConvert(value, dtype);
   const t = Tensor.empty(dtype, shape);
-  t.storage.data.fill(caster(dtype)(value));
+  t.storage.data.fill(v);
   return t;
 }
 
+/** A wrapped Python number as a 0-dim tensor of `dtype`, converted without a check (as arithmetic does). */
 export function scalarTensor(s: Scalar, dtype: DType = scalarDtype(s)): Tensor {
-  return full([], scalarValue(s), dtype);
+  const t = Tensor.empty(dtype, []);
+  t.storage.data[0] = castValue(dtype, scalarValue(s));
+  return t;
 }
 
 export function asTensor(x: TensorOrScalar, dtype?: DType): Tensor {
   return x instanceof Tensor ? x : scalarTensor(x, dtype);
 }
 
-/** Copy into a fresh contiguous tensor of `dtype` (torch's `.to(dtype)` / `.clone()`). */
+/** Copy into a fresh contiguous tensor of `dtype` (torch's `.to(dtype)` / `.clone()`), converting as castValue. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const out = Tensor.empty(dtype, x.shape);
   const src = x.values();
   const data = out.storage.data;
-  if (dtype === 'float16' || dtype === 'bfloat16' || dtype === 'bool' || (isFloating(x.dtype) && !isFloating(dtype))) {
+  // Typed-array stores already round to float32 and wrap int->int; every other conversion goes through castValue.
+  const direct = dtype === x.dtype || dtype === 'float64' || dtype === 'float32'
+    || (!isFloating(x.dtype) && dtype !== 'bool' && !isFloating(dtype));
+  if (direct) data.set(src);
+  else {
     const c = caster(dtype);
     for (let i = 0; i < src.length; i++) data[i] = c(src[i]);
-  } else {
-    data.set(src);
   }
+  assertDtype(dtype, data, 'cast');
   return out;
 }
 
@@ -149,14 +227,26 @@ function inDtype(x: TensorOrScalar, dtype: DType): Tensor {
   return widensExactly(x.dtype, dtype) ? x : cast(x, dtype);
 }
 
-function finish(out: Tensor): Tensor {
+/**
+ * Bring a kernel's output into its dtype: bool to 0/1, float16/bfloat16
+ * rounded from the float32 the kernel stored (PyTorch computes these in
+ * float32 and rounds each result once), int64 wrapped as integer arithmetic
+ * wraps. Narrower integer storages wrap by themselves.
+ */
+export function finish(out: Tensor): Tensor {
+  const d = out.storage.data;
   if (out.dtype === 'bool') {
-    const d = out.storage.data;
     for (let i = 0; i < d.length; i++) if (d[i] !== 0) d[i] = 1;
   } else if (out.dtype === 'float16' || out.dtype === 'bfloat16') {
-    const d = out.storage.data, c = caster(out.dtype);
+    const c = caster(out.dtype);
     for (let i = 0; i < d.length; i++) d[i] = c(d[i]);
+  } else if (out.dtype === 'int64') {
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isSafeInteger(d[i])) d[i] = wrapValue('int64', d[i]);
+      else if (d[i] === 0) d[i] = 0; // an integer has no -0 (0 * -2 in doubles is -0)
+    }
   }
+  assertDtype(out.dtype, d, 'elementwise op');
   return out;
 }
 
@@ -167,6 +257,7 @@ export function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype, compute
   return finish(out);
 }
 
+const OPMATH_SCALAR_OPS = new Set<BinaryOp>(['add', 'sub', 'mul', 'div']);
 const COMPARISONS = new Set<BinaryOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
 
 /**
@@ -179,7 +270,11 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
   if (op === 'div' && !isFloating(compute)) compute = getDefaultDtype();
   if (op === 'atan2' && !isFloating(compute)) compute = getDefaultDtype();
   const result = outDtype ?? (COMPARISONS.has(op) ? 'bool' : compute);
-  const ta = inDtype(a, compute), tb = inDtype(b, compute);
+  // float16/bfloat16 add/sub/mul/div keep a Python scalar in the float opmath type instead of
+  // rounding it to the tensor's dtype (BinaryOpsKernel.cpp: iter.original_scalar_value<opmath_t>)
+  const opmath = (compute === 'float16' || compute === 'bfloat16') && OPMATH_SCALAR_OPS.has(op);
+  const operandOf = (x: TensorOrScalar) => (opmath && !(x instanceof Tensor) ? scalarTensor(x, 'float32') : inDtype(x, compute));
+  const ta = operandOf(a), tb = operandOf(b);
   const shape = broadcastShapes(ta.shape, tb.shape);
   const n = shape.reduce((p, q) => p * q, 1);
   checkSize(n);
@@ -197,13 +292,53 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
   return finish(out);
 }
 
+/**
+ * torch.add(a, b, alpha=alpha) / torch.sub: a + alpha * b (a - alpha * b)
+ * in the promoted dtype. alpha_check (native/BinaryOps.cpp): a bool alpha
+ * needs a bool result, a float alpha a floating result; alpha converts to
+ * the result dtype with the overflow check. Integers wrap as the kernel's
+ * integer arithmetic does; floats are computed in double and rounded once
+ * (ATen uses a fused multiply-add in the float opmath type).
+ */
+export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, subtract = false): Tensor {
+  const rt = resultType(a, b);
+  if (typeof alpha === 'boolean' && rt !== 'bool') throw runtimeError('Boolean alpha only supported for Boolean results.');
+  if (typeof alpha === 'number' && !isFloating(rt)) {
+    throw runtimeError('For integral input tensors, argument alpha must not be a floating point number.');
+  }
+  const k = checkedConvert(alpha, rt);
+  const scale = subtract ? -k : k;
+  const inRt = (x: TensorOrScalar) => (x instanceof Tensor ? (x.dtype === rt ? x : cast(x, rt)) : scalarTensor(x, rt));
+  if (!isFloating(rt)) {
+    const scaled = binary('mul', inRt(b), scalarTensor(BigInt(Math.trunc(castValue(rt, scale))), rt));
+    return binary('add', inRt(a), scaled);
+  }
+  // operands convert to the result dtype first (TensorIterator), Python scalars to the float opmath type
+  const opmath: DType = rt === 'float64' ? 'float64' : 'float32';
+  const wide = (x: TensorOrScalar) => cast(x instanceof Tensor ? inRt(x) : scalarTensor(x, opmath), 'float64');
+  return cast(binary('add', wide(a), binary('mul', wide(b), scale)), rt);
+}
+
+/**
+ * A Python scalar assigned into dtype `d` by indexing (`x[i] = s`) or as a
+ * torch.where branch: range-checked as checkedConvert (int8 and 1000, float32
+ * and 1e39 raise), except that float16 and bfloat16 take it unchecked and
+ * overflow to inf (measured against PyTorch 2.13: x[0] = 1e5 on a float16
+ * tensor stores inf, torch.where(m, bf16_tensor, 1e39) gives inf).
+ */
+export function assignedScalar(s: Scalar, d: DType): Tensor {
+  return d === 'float16' || d === 'bfloat16' ? scalarTensor(s, d) : full([], s, d);
+}
+
 /** torch.where(cond, a, b). */
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') {
     throw runtimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(cond.dtype)}`);
   }
   const dtype = resultType(a, b);
-  const ta = inDtype(a, dtype), tb = inDtype(b, dtype);
+  // A Python-scalar branch converts to an integer result dtype with PyTorch's overflow check; floats round freely.
+  const branch = (x: TensorOrScalar) => (x instanceof Tensor ? inDtype(x, dtype) : assignedScalar(x, dtype));
+  const ta = branch(a), tb = branch(b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape), tb.shape);
   const n = shape.reduce((p, q) => p * q, 1);
   checkSize(n);
@@ -214,9 +349,13 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   return out;
 }
 
-/** Write `src` (broadcast) into the view `dst` in place, casting to dst's dtype. */
+/**
+ * Write `src` (broadcast) into the view `dst` in place: a tensor is cast to
+ * dst's dtype (copy_), a Python scalar is converted with PyTorch's overflow
+ * check (fill_, and `x[...] = 300` on an int8 tensor raises).
+ */
 export function assignInto(dst: Tensor, src: TensorOrScalar): void {
-  const s = src instanceof Tensor ? (src.dtype === dst.dtype ? src : cast(src, dst.dtype)) : scalarTensor(src, dst.dtype);
+  const s = src instanceof Tensor ? (src.dtype === dst.dtype ? src : cast(src, dst.dtype)) : full([], src, dst.dtype);
   const shape = broadcastShapes(dst.shape, s.shape);
   if (shape.length !== dst.shape.length || shape.some((d, i) => d !== dst.shape[i])) {
     throw runtimeError(
@@ -228,19 +367,18 @@ export function assignInto(dst: Tensor, src: TensorOrScalar): void {
   writeValues(dst, tmp);
 }
 
-/** Copy contiguous `values` into the (possibly strided) view `dst`. */
+/** Copy contiguous `values` into the (possibly strided) view `dst`, converting each to dst's dtype (castValue). */
 export function writeValues(dst: Tensor, values: ArrayLike<number>): void {
   const data = dst.storage.data;
   const c = caster(dst.dtype);
-  const needsCast = dst.dtype === 'float16' || dst.dtype === 'bfloat16' || dst.dtype === 'bool';
   if (dst.isContiguous()) {
-    for (let i = 0; i < dst.numel; i++) data[dst.offset + i] = needsCast ? c(values[i]) : values[i];
+    for (let i = 0; i < dst.numel; i++) data[dst.offset + i] = c(values[i]);
     return;
   }
   let i = 0;
   const walk = (dim: number, off: number) => {
     if (dim === dst.ndim) {
-      data[off] = needsCast ? c(values[i++]) : values[i++];
+      data[off] = c(values[i++]);
       return;
     }
     for (let k = 0; k < dst.shape[dim]; k++) walk(dim + 1, off + k * dst.strides[dim]);
@@ -250,6 +388,6 @@ export function writeValues(dst: Tensor, values: ArrayLike<number>): void {
 
 export function checkFloating(x: Tensor, what: string): void {
   if (!isFloating(x.dtype)) {
-    throw runtimeError(`"${what}" not implemented for '${scalarTypeName(x.dtype)}'`);
+    throw notImplementedFor(what, x.dtype);
   }
 }

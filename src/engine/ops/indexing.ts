@@ -3,7 +3,7 @@
 import { DType, isFloating } from '../dtype';
 import { indexError, runtimeError, warn } from '../errors';
 import { Tensor, numelOf } from '../tensor';
-import { TensorOrScalar, assignInto, broadcastShapes, cast, checkSize, contiguous, scalarTensor, scalarValue, writeValues } from './core';
+import { TensorOrScalar, assignInto, assignedScalar, broadcastShapes, checkSize, contiguous, itemScalar, scalarTypeName, scalarValue, writeValues } from './core';
 import { expand, fmtShape, normalizeDim, select, slice, unsqueeze } from './shape';
 
 function rowMajorIndex(shape: readonly number[], linear: number, out: number[]): void {
@@ -257,11 +257,22 @@ export function getItem(x: Tensor, items: readonly IndexItem[]): Tensor {
 export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrScalar): void {
   const { view, advanced } = basicIndex(x, items);
   if (advanced.length === 0) {
-    assignInto(view, value);
+    assignInto(view, value instanceof Tensor ? value : assignedScalar(value, x.dtype));
     return;
   }
   const { outShape, offsets } = advancedPlan(view, advanced);
-  const src = value instanceof Tensor ? (value.dtype === x.dtype ? value : cast(value, x.dtype)) : scalarTensor(value, x.dtype);
+  // x[bool_mask] = 0-dim tensor is masked_fill with value.item() (checked); any other
+  // index_put_ takes no implicit cast of a tensor value (PyTorch 2.x), and checks a scalar's range.
+  const maskFill = items.length === 1 && items[0].kind === 'tensor' && items[0].value.dtype === 'bool';
+  if (maskFill && value instanceof Tensor && value.ndim === 0 && value.dtype !== x.dtype) {
+    value = itemScalar(value);
+  }
+  if (value instanceof Tensor && value.dtype !== x.dtype) {
+    throw runtimeError(
+      `Index put requires the source and destination dtypes match, got ${scalarTypeName(x.dtype)} for the destination and ${scalarTypeName(value.dtype)} for the source.`,
+    );
+  }
+  const src = value instanceof Tensor ? value : assignedScalar(value, x.dtype);
   const bs = broadcastShapes(outShape, src.shape);
   if (bs.length !== outShape.length || bs.some((s, i) => s !== outShape[i])) {
     throw runtimeError(`shape mismatch: value tensor of shape ${fmtShape(src.shape)} cannot be broadcast to indexing result of shape ${fmtShape(outShape)}`);

@@ -6,7 +6,7 @@ import { runtimeError } from '../errors';
 import type { ReduceOp } from '../kernels/backend';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
-import { binary, broadcastShapes, cast, checkSize, contiguous, scalarTypeName } from './core';
+import { binary, broadcastShapes, cast, checkSize, contiguous, finish, scalarTypeName } from './core';
 import { expand, normalizeDim, permute, reshape } from './shape';
 
 export function normalizeDims(dims: number | readonly number[] | null | undefined, ndim: number): number[] {
@@ -44,6 +44,10 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
         : `${name}(): Expected reduction dim ${rd[0]} to have non-zero size.`,
     );
   }
+  // float16/bfloat16 sums and products accumulate in float32 and round once
+  // (ATen's acc_type for reduced floats in native/cpu/SumKernel.cpp and ReduceOpsKernel.cpp).
+  const reduced = (outDtype === 'float16' || outDtype === 'bfloat16') && (op === 'sum' || op === 'prod');
+  if (reduced) return cast(reduce(op, x, dims, keepdim, 'float32'), outDtype);
   const input = x.dtype === outDtype || op === 'argmax' || op === 'argmin' || op === 'any' || op === 'all' ? x : cast(x, outDtype);
   const out = Tensor.empty(outDtype, outShape);
   const backend = backendFor(x.numel, x.dtype);
@@ -54,11 +58,11 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
     const before = numelOf(x.shape.slice(0, rd[0]));
     const after = numelOf(x.shape.slice(rd[rd.length - 1] + 1));
     backend.reduce(op, c.values(), before, size, after, out.storage.data);
-    return out;
+    return finish(out);
   }
   const src = contiguous(permute(input, [...keep, ...rd]));
   backend.reduce(op, src.values(), outer, size, 1, out.storage.data);
-  return out;
+  return finish(out);
 }
 
 export function mean(x: Tensor, dims: number | readonly number[] | null = null, keepdim = false, dtype?: DType): Tensor {
@@ -70,12 +74,15 @@ export function mean(x: Tensor, dims: number | readonly number[] | null = null, 
   }
   const rd = normalizeDims(dims, x.ndim);
   const n = numelOf(rd.map((i) => x.shape[i]));
+  // Reduced floats: sum and divide in float32, round once (ReduceOps.cpp mean_out: "cast_fp32 -> sum -> div -> cast").
+  if (d === 'float16' || d === 'bfloat16') return cast(binary('div', reduce('sum', x, rd, keepdim, 'float32'), n), d);
   const s = reduce('sum', x, rd, keepdim, d);
   return binary('div', s, n);
 }
 
 /** Variance with Bessel's correction by default (torch.var / std). */
 export function variance(x: Tensor, dims: number | readonly number[] | null, correction: number, keepdim: boolean): Tensor {
+  if (!isFloating(x.dtype)) throw runtimeError('std and var only support floating point and complex dtypes');
   const rd = normalizeDims(dims, x.ndim);
   const n = numelOf(rd.map((i) => x.shape[i]));
   const m = mean(x, rd, true);
@@ -122,6 +129,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const bv = contiguous(expand(b2, [...batch, k, n])).values();
   const out = Tensor.empty(a.dtype, [...batch, m, n]);
   backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data);
+  finish(out); // float16/bfloat16 accumulate wide and round each result once (CPU gemm for reduced floats)
   let shape = [...batch, m, n];
   if (a.ndim === 1) shape = [...batch, n];
   if (b.ndim === 1) shape = a.ndim === 1 ? [] : [...batch, m];

@@ -1,7 +1,7 @@
 // numpy: ndarray with NumPy's promotion (float64 default, value-based
 // scalar casting) and the array functions masking snippets use.
 
-import { DType, isFloating, promoteTypes } from '../../engine/dtype';
+import { DType, castValue, isFloating, promoteTypes } from '../../engine/dtype';
 import { formatNumpyArray, formatNumpyScalar } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
@@ -290,7 +290,7 @@ export function makeNumpyModule(): PyModule {
     const v = a.fill_value!;
     const d = npDtype(a.dtype) ?? (typeof v === 'number' ? 'float64' : typeof v === 'boolean' ? 'bool' : 'int64');
     const t = Tensor.empty(d, typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape'));
-    t.storage.data.fill(toFloat(v, 'fill_value'));
+    t.storage.data.fill(castValue(d, toFloat(v, 'fill_value'))); // NumPy casts unsafely, without a check
     return new NumpyArray(t);
   });
   def('ones_like', ([x]) => {

@@ -1,12 +1,12 @@
 // The `torch` module: factories, functional forms of tensor methods, dtypes,
 // seeding and print options.
 
-import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
+import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral } from '../../engine/dtype';
 import { checkBroadcast, noteConsumer, noteRandom } from '../../engine/diagnostics';
 import { runtimeError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { TensorOrScalar, binary, cast, getDefaultDtype, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, TensorOrScalar, binary, cast, checkedConvert, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, stack } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
@@ -17,7 +17,7 @@ import {
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { resetTorchRng, torchRng } from './random';
 import {
-  TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
+  TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   track,
 } from './tensor';
 
@@ -27,6 +27,8 @@ export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Ten
   const { shape, flat } = flattenNested(v, ctx, (x) => (x instanceof ArrayValue ? x.t : undefined));
   const leafDtype = findLeafDtype(v);
   const d = dtype ?? leafDtype ?? inferDtype(flat);
+  // torch.tensor range-checks Python numbers going into an integer dtype (tensor_new.cpp); floats round freely
+  if (isIntegral(d)) for (const x of flat) checkedConvert(x as Scalar, d, d);
   return tensorFromFlat(flat, shape, d);
 }
 
@@ -108,7 +110,7 @@ function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
     const shape = kw.has('size') ? toShape([kw.get('size')!], 'size') : toShape(a.__rest ?? [], 'size');
     const d = toDtype(a.dtype) ?? getDefaultDtype();
     if (!isFloating(d)) {
-      throw runtimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${d === 'int64' ? 'Long' : d}'`);
+      throw notImplementedFor(kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu', d);
     }
     const n = shape.reduce((p, q) => p * q, 1);
     const vals = kind === 'rand' ? torchRng().uniform(n, 0, 1, d) : torchRng().normal(n, 0, 1, d);
@@ -192,7 +194,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('full', args, kw, ['size', 'fill_value', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
     const v = a.fill_value!;
     const d = toDtype(a.dtype) ?? (typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : getDefaultDtype());
-    return new TorchTensor(filled(toShape([a.size!], 'size'), toFloat(v, 'fill_value'), d));
+    return new TorchTensor(filled(toShape([a.size!], 'size'), fillScalar(v, 'fill_value'), d));
   });
   def('zeros_like', likeFactory('zeros_like', 0));
   def('ones_like', likeFactory('ones_like', 1));
@@ -202,7 +204,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   def('full_like', (args, kw) => {
     const a = bind('full_like', args, kw, ['input', 'fill_value', 'dtype?', 'device?']);
     const x = tensorArg(a.input, 'full_like');
-    return new TorchTensor(filled([...x.shape], toFloat(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? x.dtype));
+    return new TorchTensor(filled([...x.shape], fillScalar(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? x.dtype));
   });
   def('rand', randomTensor('rand', 'rand'));
   def('randn', randomTensor('randn', 'randn'));

@@ -8,7 +8,7 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { binary, cast, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, binary, cast, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -371,6 +371,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   rnn.dict.set('pad_sequence', fn('pad_sequence', (args, kw, ctx) => {
     const a = bind('pad_sequence', args, kw, ['sequences', 'batch_first?', 'padding_value?', 'padding_side?']);
     const seqs = ctx.iterate(a.sequences!).map((s) => tensorArg(s, 'pad_sequence', 'sequences'));
+    // padding_value is a Python float in pad_sequence's signature, so -1 into uint8 overflows
     return new TorchTensor(padSequence(seqs, toBool(a.batch_first, ctx), a.padding_value === undefined ? 0 : toFloat(a.padding_value, 'padding_value'), a.padding_side === 'left'));
   }));
   utils.dict.set('rnn', rnn);
@@ -475,7 +476,7 @@ function constantPad(x: Tensor, pad: number[], value: number): Tensor {
   return t;
 }
 
-function padSequence(seqs: Tensor[], batchFirst: boolean, value: number, left: boolean): Tensor {
+function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: boolean): Tensor {
   if (seqs.length === 0) throw runtimeError('received an empty list of sequences');
   const maxLen = Math.max(...seqs.map((s) => s.shape[0]));
   const padded = seqs.map((s) => {

@@ -8,7 +8,7 @@ import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
 import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteConsumer, propagateRandom } from '../../engine/diagnostics';
 import {
-  Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, contiguous, full, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
@@ -303,12 +303,23 @@ function checkInplaceCast(result: DType, self: DType): void {
 
 function bitwiseNot(t: Tensor): Tensor {
   if (t.dtype === 'bool') return unary('not', t);
-  if (isFloating(t.dtype)) throw runtimeError(`"bitwise_not_cpu" not implemented for '${scalarTypeName(t.dtype)}'`);
+  if (isFloating(t.dtype)) throw typeError('~ (operator.invert) is only implemented on integer and Boolean-type tensors');
   return unary('bitnot', t);
 }
 
 const BITWISE: Record<string, BinaryOp> = { '&': 'bitand', '|': 'bitor', '^': 'bitxor' };
 const BITWISE_NAMES: Record<string, string> = { '&': 'bitwise_and_cpu', '|': 'bitwise_or_cpu', '^': 'bitwise_xor_cpu' };
+
+/** sub_check: PyTorch refuses `-` with bool operands. */
+function checkBoolSub(a: TensorOrScalar, b: TensorOrScalar): void {
+  const isBool = (x: TensorOrScalar) => (x instanceof Tensor ? x.dtype === 'bool' : typeof x === 'boolean');
+  if (isBool(a) && isBool(b)) {
+    throw runtimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  }
+  if (isBool(a) || isBool(b)) {
+    throw runtimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  }
+}
 
 /** Python operator on tensors/scalars with PyTorch's checks. */
 export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -316,12 +327,7 @@ export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): 
   switch (op) {
     case '+': return binary('add', a, b);
     case '-':
-      if (isBool(a) && isBool(b)) {
-        throw runtimeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
-      }
-      if (isBool(a) || isBool(b)) {
-        throw runtimeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
-      }
+      checkBoolSub(a, b);
       return binary('sub', a, b);
     case '*': return binary('mul', a, b);
     case '/': return binary('div', a, b);
@@ -334,7 +340,7 @@ export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): 
     }
     case '&': case '|': case '^': {
       const d = resultType(a, b);
-      if (isFloating(d)) throw runtimeError(`"${BITWISE_NAMES[op]}" not implemented for '${scalarTypeName(d)}'`);
+      if (isFloating(d)) throw notImplementedFor(BITWISE_NAMES[op], d);
       return binary(BITWISE[op], a, b);
     }
     case '<<': return binary('lshift', a, b);
@@ -457,6 +463,7 @@ export function maxMin(op: 'max' | 'min', self: TorchTensor, args: PyValue[], kw
 function argReduce(op: 'argmax' | 'argmin'): Method {
   return (self, args, kw, ctx) => {
     const a = bind(op, args, kw, ['dim?', 'keepdim?']);
+    if (self.t.dtype === 'bool') throw runtimeError(`${op}(): does not support bool input`);
     const dim = a.dim === undefined || a.dim === null ? null : toInt(a.dim, 'dim');
     if (dim === null) return new TorchTensor(reduce(op, reshape(self.t, [-1]), 0, false));
     return new TorchTensor(reduce(op, self.t, dim, toBool(a.keepdim, ctx)));
@@ -476,10 +483,13 @@ function elementwise(op: Parameters<typeof unary>[0], floatOnly = true): Method 
 function binaryMethod(op: string, inplace = false): Method {
   return (self, args, kw) => {
     const a = bind(op, args, kw, ['other', 'alpha?', 'rounding_mode?']);
-    let other = scalarArg(a.other, op);
-    if (a.alpha !== undefined) other = binary('mul', other, scalarArg(a.alpha, op));
+    const other = scalarArg(a.other, op);
     let r: Tensor;
-    if (op === '/' && a.rounding_mode !== undefined && a.rounding_mode !== null) {
+    if (a.alpha !== undefined && (op === '+' || op === '-')) {
+      const alpha = scalarArg(a.alpha, op);
+      if (op === '-') checkBoolSub(self.t, other);
+      r = addScaled(self.t, other, alpha instanceof Tensor ? itemScalar(alpha) : alpha, op === '-');
+    } else if (op === '/' && a.rounding_mode !== undefined && a.rounding_mode !== null) {
       r = a.rounding_mode === 'floor' ? floorDivide(self.t, other) : unary('trunc', binary('div', self.t, other), undefined);
       if (a.rounding_mode === 'trunc' && !isFloating(resultType(self.t, other))) r = cast(r, resultType(self.t, other));
     } else r = tensorBinary(op, self.t, other);
@@ -736,7 +746,10 @@ export const TENSOR_METHODS: Record<string, Method> = {
     if (b.ndim !== 3) throw runtimeError(`batch2 must be a 3D tensor`);
     return T(self, matmul(self.t, b), 'bmm', o);
   },
-  abs: (self) => T(self, unary('abs', self.t), 'abs'),
+  abs: (self) => {
+    if (self.t.dtype === 'bool') throw notImplementedFor('abs_cpu', 'bool');
+    return T(self, unary('abs', self.t), 'abs');
+  },
   neg: (self) => T(self, unary('neg', self.t), 'neg'),
   exp: elementwise('exp'), log: elementwise('log'), sqrt: elementwise('sqrt'), rsqrt: elementwise('rsqrt'),
   sigmoid: elementwise('sigmoid'), tanh: elementwise('tanh'), sin: elementwise('sin'), cos: elementwise('cos'),
@@ -805,7 +818,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   new_ones: (self, args, kw) => new TorchTensor(filled(shapeArgs(args, kw, 'new_ones'), 1, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   new_full: (self, args, kw) => {
     const a = bind('new_full', args, kw, ['size', 'fill_value', 'dtype?']);
-    return new TorchTensor(filled(toShape([a.size!], 'size'), toFloat(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? self.t.dtype));
+    return new TorchTensor(filled(toShape([a.size!], 'size'), fillScalar(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? self.t.dtype));
   },
   new_tensor: (self, args, kw, ctx) => new TorchTensor(toTorchData(args[0], ctx, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   where: (self, args, kw) => {
@@ -913,10 +926,17 @@ function fromValues(like: Tensor, values: ArrayLike<number>): Tensor {
   return t;
 }
 
-export function filled(shape: number[], value: number, dtype: DType): Tensor {
-  const t = Tensor.empty(dtype, shape);
-  t.storage.data.fill(value);
-  return t;
+/** torch.full: `value` converted to `dtype` with PyTorch's overflow check (engine `full`). */
+export function filled(shape: number[], value: Scalar, dtype: DType): Tensor {
+  return full(shape, value, dtype);
+}
+
+/** A fill value argument as the Python scalar PyTorch's binding sees (a 0-dim tensor gives its item()). */
+export function fillScalar(v: PyValue | undefined, what: string): Scalar {
+  const o = operand(v ?? null);
+  if (o instanceof Tensor && o.numel === 1) return itemScalar(o);
+  if (o === undefined || o instanceof Tensor) return toFloat(v, what);
+  return o;
 }
 
 function diagonalArg(args: PyValue[], kw: Kwargs, fn: string): number {
@@ -1006,6 +1026,8 @@ function sortAlong(x: Tensor, dim: number, descending: boolean, k: number | null
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
   const d = dim < 0 ? dim + x.ndim : dim;
   const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
+  // float16/bfloat16 accumulate in float32 and round each partial sum once (ATen's cumsum acc_type)
+  if (outDtype === 'float16' || outDtype === 'bfloat16') return cast(cumsum(x, dim, 'float32'), outDtype);
   const src = cast(x, outDtype);
   const out = Tensor.empty(outDtype, x.shape);
   const inner = x.shape.slice(d + 1).reduce((p, q) => p * q, 1);

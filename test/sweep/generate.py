@@ -1,0 +1,418 @@
+#!/usr/bin/env python3
+"""Differential dtype sweep: write cases whose expected results come from real PyTorch.
+
+Each case is a short snippet that leaves its result in `r`. The snippet runs
+here under real PyTorch (2.13, CPU) and the outcome is recorded: dtype, shape,
+values and repr(r), or the exception type and message. test/sweep/runner.ts
+runs the same snippet through Mask Lens and compares.
+
+Families cover creation ops, fills, casts, arithmetic and comparison ops,
+reductions, softmax/log_softmax, masked_fill/where, indexing writes,
+cat/stack, pad_sequence and losses, over the ten dtypes, Python scalar kinds
+(bool, int, float, 0-dim tensor) and small shapes, with edge values (+-0,
+NaN, +-inf, each dtype's min/max/eps/tiny, values that do not fit, and
+non-integers into integer dtypes).
+
+usage:
+  generate.py --ci OUT.jsonl.gz                 the committed set (fixed seed)
+  generate.py --n 100000 --seed 7 OUT.jsonl.gz  a larger seeded sweep
+
+Limits, by design of the engine rather than of the sweep: int64 values are
+held as doubles, so a case whose int64 result is not exactly a double (beyond
+2^53 and not a power of two) is dropped, and so are Python ints at or beyond
+2^63 - 1 in scalar pools.
+"""
+import argparse, gzip, json, math, random, sys, warnings
+
+import torch
+import torch.nn.functional as F
+from torch.nn.utils.rnn import pad_sequence
+
+warnings.simplefilter('ignore')
+
+DTYPES = ['bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64']
+FLOATS = ['float16', 'bfloat16', 'float32', 'float64']
+INTS = ['uint8', 'int8', 'int16', 'int32', 'int64']
+
+NAN, INF = float('nan'), float('inf')
+FLOAT_POOL = [0.0, -0.0, 1.0, -1.0, 0.5, 1.5, -1.7, 2.5, 2.9, -2.5, 0.1, 1 / 3, 100.25, 300.7, -300.7, 127.9, -128.9,
+              255.9, 65504.0, 65519.0, 65520.0, 1e5, 1e-5, 6e-8, 1e-8, 1e20, -1e20, 3.4e38, 1e39, 1e300, 1e-300,
+              NAN, INF, -INF, 2.0 ** 31, 2.0 ** 53, -1e9, 1e4, -1e4]
+for _d in FLOATS:
+    _fi = torch.finfo(getattr(torch, _d))
+    FLOAT_POOL += [_fi.max, _fi.min, _fi.eps, _fi.tiny]
+INT_POOL = [0, 1, -1, 2, 3, 7, -5, 127, 128, -128, -129, 255, 256, -255, -256, 1000, -1000, 32767, 32768, -32769,
+            2 ** 31 - 1, 2 ** 31, -2 ** 31, 2 ** 53, -2 ** 63]
+SMALL_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.5, 1.5, -1.7, 2.5, 0.1, 1 / 3, 3.25, -4.0, 10.0, -0.3, 7.75]
+SMALL_INTS = [0, 1, -1, 2, 3, -2, 5, 7, -8, 10, 100]
+
+
+def fmt_float(x):
+    if math.isnan(x):
+        return "float('nan')"
+    if math.isinf(x):
+        return "float('inf')" if x > 0 else "-float('inf')"
+    return repr(x)
+
+
+def fmt_scalar(x):
+    if isinstance(x, bool):
+        return repr(x)
+    if isinstance(x, int):
+        return repr(x)
+    return fmt_float(x)
+
+
+def nested(vals, shape):
+    if len(shape) == 0:
+        return vals[0]
+    if len(shape) == 1:
+        return vals[:shape[0]]
+    step = len(vals) // shape[0]
+    return [nested(vals[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+
+
+def fmt_nested(v):
+    if isinstance(v, list):
+        return '[' + ', '.join(fmt_nested(x) for x in v) + ']'
+    return fmt_scalar(v)
+
+
+class Gen:
+    def __init__(self, rng):
+        self.r = rng
+
+    def pick(self, xs):
+        return xs[self.r.randrange(len(xs))]
+
+    def dtype(self, pool=DTYPES):
+        return self.pick(pool)
+
+    def shape(self):
+        return self.pick([(), (1,), (3,), (3,), (2, 3), (2, 3), (4,)])
+
+    def raw_value(self, d, edge=0.5):
+        """A Python number that, cast to dtype d, is a valid element (edge values half the time)."""
+        r = self.r
+        if d == 'bool':
+            return r.random() < 0.5
+        if d in INTS:
+            return self.pick(INT_POOL) if r.random() < edge else self.pick(SMALL_INTS)
+        return self.pick(FLOAT_POOL) if r.random() < edge else self.pick(SMALL_FLOATS)
+
+    def values(self, d, n, edge=0.5):
+        """n elements exactly representable in d (cast through PyTorch itself)."""
+        raw = [self.raw_value(d, edge) for _ in range(n)]
+        if d == 'bool':
+            return raw
+        src = torch.tensor([float(x) if d in FLOATS else x for x in raw], dtype=torch.float64 if d in FLOATS else torch.int64)
+        return src.to(getattr(torch, d)).tolist()
+
+    def tensor(self, d=None, shape=None, edge=0.5):
+        d = d or self.dtype()
+        shape = self.shape() if shape is None else shape
+        n = math.prod(shape)
+        vals = self.values(d, max(n, 1), edge)
+        data = nested(vals, list(shape)) if shape else vals[0]
+        return f'torch.tensor({fmt_nested(data)}, dtype=torch.{d})', d, shape
+
+    def mask(self, shape):
+        n = max(math.prod(shape), 1)
+        vals = [self.r.random() < 0.5 for _ in range(n)]
+        data = nested(vals, list(shape)) if shape else vals[0]
+        return f'torch.tensor({fmt_nested(data)})'
+
+    def scalar(self, kinds=('bool', 'int', 'float', 'float', 'int')):
+        k = self.pick(list(kinds))
+        if k == 'bool':
+            return repr(self.r.random() < 0.5)
+        if k == 'int':
+            return repr(self.pick(INT_POOL) if self.r.random() < 0.5 else self.pick(SMALL_INTS))
+        if k == 'tensor0':
+            return self.tensor(shape=())[0]
+        return fmt_float(self.pick(FLOAT_POOL) if self.r.random() < 0.5 else self.pick(SMALL_FLOATS))
+
+    def operand(self, shape):
+        """A tensor of a compatible shape, a Python scalar, or a 0-dim tensor."""
+        k = self.r.random()
+        if k < 0.5:
+            sh = self.pick([shape, shape, shape[-1:] if shape else (), ()])
+            return self.tensor(shape=sh)[0]
+        if k < 0.65:
+            return self.tensor(shape=())[0]
+        return self.scalar()
+
+
+# ---- families: each returns a snippet leaving its result in `r` ----
+
+def creation(g):
+    d = g.dtype()
+    sh = g.pick([(3,), (2, 2), ()])
+    s = g.scalar()
+    x, _, _ = g.tensor()
+    opt = lambda: g.pick(['', f', dtype=torch.{g.dtype()}'])
+    return g.pick([
+        f'r = torch.full({sh}, {s}, dtype=torch.{d})',
+        f'r = torch.full({sh}, {s})',
+        f'r = torch.full_like({x}, {s})',
+        f'r = {x}.new_full({sh}, {s})',
+        f'r = {x}.new_zeros({sh})',
+        f'r = {x}.new_ones({sh}{opt()})',
+        f'r = torch.zeros({sh}, dtype=torch.{d})',
+        f'r = torch.ones({sh}, dtype=torch.{d})',
+        f'r = torch.zeros_like({x}{opt()})',
+        f'r = torch.ones_like({x}{opt()})',
+        f'r = torch.tensor([{g.scalar()}, {g.scalar()}, {g.scalar()}]{opt()})',
+        f'r = torch.tensor({g.scalar()}{opt()})',
+        f'r = torch.arange({g.pick([3, 5, 4.5, 300])}{opt()})',
+        f'r = torch.arange({g.pick([-2, 0, 1.5])}, {g.pick([3, 4.5, 7])}, {g.pick([1, 2, 0.5, 1.5])}{opt()})',
+        f'r = torch.eye({g.pick([2, 3])}, dtype=torch.{d})',
+        f'r = torch.linspace({g.pick([0, -1, 0.5])}, {g.pick([1, 10, 2.5])}, {g.pick([1, 4, 5])}{opt()})',
+    ])
+
+
+def fill(g):
+    x, d, sh = g.tensor()
+    s = g.scalar(('bool', 'int', 'float', 'float', 'int', 'tensor0'))
+    m = g.mask(g.pick([sh, sh, sh[-1:] if sh else ()]))
+    return g.pick([
+        f'x = {x}\nx.fill_({s})\nr = x',
+        f'x = {x}\nx.zero_()\nr = x',
+        f'r = {x}.masked_fill({m}, {s})',
+        f'x = {x}\nx.masked_fill_({g.mask(sh)}, {s})\nr = x',
+        f'r = torch.where({m}, {x}, {s})',
+        f'r = torch.where({m}, {s}, {x})',
+        f'r = torch.where({m}, {x}, {g.operand(sh)})',
+        f'r = torch.where({m}, {g.scalar()}, {g.scalar()})',
+    ])
+
+
+CAST_METHODS = {'float': 'float32', 'double': 'float64', 'half': 'float16', 'bfloat16': 'bfloat16', 'long': 'int64',
+                'int': 'int32', 'short': 'int16', 'char': 'int8', 'byte': 'uint8', 'bool': 'bool'}
+
+
+def cast(g):
+    x, d, sh = g.tensor(edge=0.7)
+    to = g.dtype()
+    return g.pick([
+        f'r = {x}.to(torch.{to})',
+        f'r = {x}.to(dtype=torch.{to})',
+        f'r = {x}.{g.pick(list(CAST_METHODS))}()',
+        f'r = {x}.type(torch.{to})',
+        f'r = torch.tensor({x}.tolist(), dtype=torch.{to})',
+    ])
+
+
+def arith(g):
+    x, d, sh = g.tensor()
+    y = g.operand(sh)
+    op = g.pick(['+', '-', '*', '/', '//', '%', '**', '+', '*', '-'])
+    fn = g.pick(['add', 'sub', 'mul', 'div'])
+    return g.pick([
+        f'r = {x} {op} {y}',
+        f'r = {y} {op} {x}',
+        f'r = {x} {op} {y}',
+        f'r = -{x}',
+        f'r = torch.{fn}({x}, {y})',
+        f'r = torch.add({x}, {y}, alpha={g.scalar(("int", "float", "bool"))})',
+        f'x = {x}\nx {op}= {y}\nr = x',
+        f'x = {x}\nx.{fn}_({y})\nr = x',
+        f'r = {x}.abs()',
+        f'r = torch.{g.pick(["exp", "log", "sqrt", "sigmoid", "tanh", "floor", "ceil", "round", "trunc", "sign", "reciprocal", "rsqrt"])}({x})',
+    ])
+
+
+def compare(g):
+    x, d, sh = g.tensor()
+    y = g.operand(sh)
+    op = g.pick(['<', '<=', '>', '>=', '==', '!='])
+    return g.pick([
+        f'r = {x} {op} {y}',
+        f'r = {y} {op} {x}',
+        f'r = torch.{g.pick(["maximum", "minimum"])}({x}, {g.tensor(shape=sh)[0]})',
+        f'r = torch.clamp({x}, {g.scalar(("int", "float"))}, {g.scalar(("int", "float"))})',
+        f'r = torch.{g.pick(["logical_and", "logical_or", "logical_xor"])}({x}, {g.tensor(shape=sh)[0]})',
+        f'r = torch.logical_not({x})',
+        f'r = {x}.{g.pick(["eq", "ne", "lt", "gt", "le", "ge"])}({y})',
+    ])
+
+
+def reduction(g):
+    x, d, sh = g.tensor(shape=g.pick([(3,), (2, 3), (4,), (), (2, 3), (5,)]), edge=0.3)
+    dim = g.pick([0, -1]) if sh else 0
+    return g.pick([
+        f'r = {x}.sum()',
+        f'r = {x}.sum({dim})',
+        f'r = {x}.sum(dtype=torch.{g.dtype()})',
+        f'r = {x}.mean()',
+        f'r = {x}.mean({dim})',
+        f'r = {x}.mean(dtype=torch.{g.dtype(FLOATS)})',
+        f'r = {x}.prod()',
+        f'r = {x}.max()',
+        f'r = {x}.min()',
+        f'r = {x}.max({dim}).values',
+        f'r = {x}.argmax()',
+        f'r = {x}.argmin({dim})',
+        f'r = {x}.any()',
+        f'r = {x}.all()',
+        f'r = {x}.cumsum({dim})',
+        f'r = {x}.count_nonzero()',
+        f'r = {x}.std()',
+        f'r = {x}.var({dim})',
+    ])
+
+
+def softmax(g):
+    x, d, sh = g.tensor(shape=g.pick([(3,), (2, 3), (4,), (2, 3)]), edge=0.2)
+    dim = g.pick([0, -1, 1 if len(sh) > 1 else 0])
+    return g.pick([
+        f'r = torch.softmax({x}, {dim})',
+        f'r = torch.log_softmax({x}, dim={dim})',
+        f'r = F.softmax({x}, dim={dim})',
+        f'r = F.log_softmax({x}, dim={dim})',
+        f'r = torch.softmax({x}, {dim}, dtype=torch.{g.dtype(FLOATS)})',
+        f'r = {x}.softmax({dim})',
+        f'r = {x}.log_softmax({dim})',
+    ])
+
+
+def index_write(g):
+    x, d, sh = g.tensor(shape=g.pick([(3,), (2, 3), (4,)]))
+    s = g.scalar(('bool', 'int', 'float', 'float', 'int', 'tensor0'))
+    row = g.tensor(shape=sh[1:] or ())[0]
+    return g.pick([
+        f'x = {x}\nx[0] = {s}\nr = x',
+        f'x = {x}\nx[{g.mask(sh)}] = {s}\nr = x',
+        f'x = {x}\nx[torch.tensor([0, 1])] = {s}\nr = x',
+        f'x = {x}\nx[1:] = {s}\nr = x',
+        f'x = {x}\nx[0] = {row}\nr = x',
+        f'x = {x}\nx[..., -1] = {s}\nr = x',
+        f'x = {x}\nx[torch.tensor([1, 0])] = {g.tensor(shape=(2,) + tuple(sh[1:]))[0]}\nr = x',
+    ])
+
+
+def catstack(g):
+    sh = g.pick([(3,), (2, 3), (1,)])
+    a = g.tensor(shape=sh)[0]
+    b = g.tensor(shape=sh)[0]
+    return g.pick([
+        f'r = torch.cat([{a}, {b}])',
+        f'r = torch.cat([{a}, {b}], dim=-1)',
+        f'r = torch.stack([{a}, {b}])',
+        f'r = torch.stack([{a}, {b}], dim=-1)',
+        f'r = torch.cat([{a}, {b}, {g.tensor(shape=sh)[0]}])',
+    ])
+
+
+def padseq(g):
+    d = g.dtype()
+    tail = g.pick([(), (2,)])
+    a = g.tensor(d, (3,) + tail)[0]
+    b = g.tensor(d, (g.pick([1, 2]),) + tail)[0]
+    s = g.scalar(('bool', 'int', 'float', 'float', 'int'))
+    bf = g.pick(['True', 'False'])
+    return g.pick([
+        f'r = pad_sequence([{a}, {b}], batch_first={bf}, padding_value={s})',
+        f'r = pad_sequence([{b}, {a}], padding_value={s})',
+        f'r = pad_sequence([{a}, {b}], batch_first={bf})',
+    ])
+
+
+def loss(g):
+    d = g.dtype(FLOATS + FLOATS + ['int64'])
+    n, c = g.pick([(2, 3), (3, 4), (1, 3)])
+    logits = g.tensor(d, (n, c), edge=0.15)[0]
+    target = f'torch.tensor({[g.r.randrange(c) for _ in range(n)]})'
+    if g.r.random() < 0.2:
+        target = f'torch.tensor({[g.pick([g.r.randrange(c), -100]) for _ in range(n)]})'
+    red = g.pick(["'mean'", "'sum'", "'none'"])
+    y = g.tensor(g.dtype(FLOATS), (n, c), edge=0.1)[0]
+    return g.pick([
+        f'r = F.cross_entropy({logits}, {target}, reduction={red})',
+        f'r = F.nll_loss(F.log_softmax({logits}, dim=-1), {target}, reduction={red})',
+        f'r = F.mse_loss({logits}, {y}, reduction={red})',
+        f'r = F.l1_loss({logits}, {y}, reduction={red})',
+        f'r = F.binary_cross_entropy_with_logits({logits}, {y}, reduction={red})',
+        f'r = F.cross_entropy({logits}, {target}, label_smoothing=0.1)',
+    ])
+
+
+FAMILIES = {
+    'creation': creation, 'fill': fill, 'cast': cast, 'arith': arith, 'compare': compare, 'reduction': reduction,
+    'softmax': softmax, 'index_write': index_write, 'catstack': catstack, 'pad_sequence': padseq, 'loss': loss,
+}
+# Results of transcendental kernels (exp, log, tanh...) may differ by an ulp
+# between libm and PyTorch's SLEEF; these families compare within 2 ulps of
+# the result dtype. Everything else is exact.
+ULP_FAMILIES = {'softmax', 'loss'}
+ULP_OPS = ('torch.exp(', 'torch.log(', 'torch.sigmoid(', 'torch.tanh(', 'torch.rsqrt(', '.std()', '.var(', '.mean(',
+           ' ** ', 'x **=', 'torch.div(', ' / ', 'x /=', '.div_(')
+
+
+def enc_num(x):
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, int):
+        return x
+    if math.isnan(x):
+        return 'nan'
+    if math.isinf(x):
+        return 'inf' if x > 0 else '-inf'
+    return x
+
+
+def run_case(src):
+    ns = {'torch': torch, 'F': F, 'pad_sequence': pad_sequence}
+    try:
+        exec(src, ns)
+    except Exception as e:  # the snippet's own error is the expected result
+        msg = str(e).split('\n')[0]
+        return {'error': [type(e).__name__, msg]}
+    r = ns['r']
+    if not isinstance(r, torch.Tensor):
+        return None
+    data = r.reshape(-1).tolist()
+    if r.dtype == torch.int64 and any(float(v) != v for v in data):
+        return None  # beyond what a double holds: outside the engine's int64 range
+    return {'dtype': str(r.dtype), 'shape': list(r.shape), 'data': [enc_num(v) for v in data], 'repr': repr(r)}
+
+
+def cases(n, seed):
+    rng = random.Random(seed)
+    g = Gen(rng)
+    names = list(FAMILIES)
+    out, tries = [], 0
+    while len(out) < n and tries < n * 5:
+        fam = names[tries % len(names)]
+        tries += 1
+        src = FAMILIES[fam](g)
+        if src is None:
+            continue
+        exp = run_case(src)
+        if exp is None:
+            continue
+        tol = 'ulp' if fam in ULP_FAMILIES or any(o in src for o in ULP_OPS) else 'exact'
+        out.append({'id': len(out), 'family': fam, 'tol': tol, 'src': src, 'expect': exp})
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('out')
+    ap.add_argument('--ci', action='store_true', help='the committed set: 3000 cases, seed 17')
+    ap.add_argument('--n', type=int, default=3000)
+    ap.add_argument('--seed', type=int, default=17)
+    a = ap.parse_args()
+    n, seed = (3000, 17) if a.ci else (a.n, a.seed)
+    torch.manual_seed(0)
+    cs = cases(n, seed)
+    meta = {'torch': torch.__version__, 'seed': seed, 'n': len(cs)}
+    lines = [json.dumps(meta)] + [json.dumps(c, separators=(',', ':')) for c in cs]
+    # mtime=0 keeps the committed file byte-identical across regenerations
+    with open(a.out, 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as f:
+        f.write(('\n'.join(lines) + '\n').encode('utf-8'))
+    print(f'{len(cs)} cases -> {a.out} (torch {torch.__version__}, seed {seed})', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
