@@ -28,6 +28,8 @@ export interface Limits {
   maxDepth: number;
   /** performance.now() deadline, or Infinity */
   deadline: number;
+  /** progress[0] is kept at the line executing now (a host that stops the evaluation reports it). */
+  progress?: Int32Array;
 }
 
 export type ModuleLoader = (name: string, interp: Interpreter) => PyModule | undefined;
@@ -81,6 +83,7 @@ export class Interpreter implements CallContext {
 
   tick(span: A.Span): void {
     this.currentSpan = span;
+    if (this.limits.progress) this.limits.progress[0] = span.line;
     if (++this.steps > this.limits.maxSteps) {
       throw pyError(
         'TimeoutError',

@@ -161,6 +161,7 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxDepth: MAX_DEPTH,
     deadline,
+    progress: options.progress,
   }, unsupportedName);
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();

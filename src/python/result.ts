@@ -94,6 +94,8 @@ export interface RunOptions {
   budgetSetting?: string;
   /** Record `timeline` snapshots (editor previews). */
   recordTimeline?: boolean;
+  /** Where the line executing now is written (progress[0]), for a host that may stop the evaluation. */
+  progress?: Int32Array;
   /** Tensors with more elements are returned without data (`elided`); default: all inlined. */
   inlineElements?: number;
   /** Stop after the statement that ends on this 1-based line (preview at cursor). */
