@@ -101,6 +101,8 @@ function roundFloat16(x: number): number {
 /** Two's-complement wrap of an integer-valued double to `bits` bits. */
 function wrapBits(t: number, bits: number, signed: boolean): number {
   const m = 2 ** bits;
+  // in range: nothing to wrap (and 2^64 + t would lose t's low bits in a double)
+  if (signed ? t >= -m / 2 && t < m / 2 : t >= 0 && t < m) return t === 0 ? 0 : t;
   let r = t % m; // exact: fmod of doubles
   if (r < 0) r += m;
   if (signed && r >= m / 2) r -= m;

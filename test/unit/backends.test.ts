@@ -150,7 +150,8 @@ const refBinary: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
   and: (a, b) => +(a !== 0 && b !== 0),
   or: (a, b) => +(a !== 0 || b !== 0),
   xor: (a, b) => +((a !== 0) !== (b !== 0)),
-  pow: (a, b) => a ** b,
+  // C's pow, as PyTorch: 1 ** y and x ** 0 are 1 even for NaN, (-1) ** +-inf is 1
+  pow: (a, b) => (b === 0 || a === 1 ? 1 : a === -1 && (b === Infinity || b === -Infinity) ? 1 : a ** b),
   atan2: Math.atan2,
 };
 

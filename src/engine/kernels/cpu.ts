@@ -5,7 +5,7 @@
 
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
-import { innerSum32, outerSum32, softmaxRow32 } from './float32_order';
+import { innerSum32, innerSum64, outerSum32, outerSum64, softmaxRow32 } from './float32_order';
 
 function pyFloorMod(a: number, b: number): number {
   const r = a % b;
@@ -15,6 +15,33 @@ function pyFloorMod(a: number, b: number): number {
 function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** C's pow: 1 ** y and x ** 0 are 1 even for NaN and infinite y, and (-1) ** +-inf is 1 (JS gives NaN). */
+function cPow(a: number, b: number): number {
+  if (b === 0 || a === 1) return 1;
+  if (a === -1 && !Number.isFinite(b) && !Number.isNaN(b)) return 1;
+  return a ** b;
+}
+
+/**
+ * Integer power by squaring in two's complement, as ATen's powi wraps:
+ * exact modulo 2^64. Beyond 2^53 only the low 32 bits are kept exactly, which
+ * every integer dtype up to int32 needs (an int64 that large is outside the
+ * engine's int64 range anyway).
+ */
+function powInt(a: number, b: number): number {
+  const r = a ** b;
+  if (Number.isSafeInteger(r)) return r;
+  let base = BigInt.asIntN(64, BigInt(a));
+  let e = BigInt(b);
+  let acc = 1n;
+  while (e > 0n) {
+    if (e & 1n) acc = BigInt.asIntN(64, acc * base);
+    base = BigInt.asIntN(64, base * base);
+    e >>= 1n;
+  }
+  return Number.isSafeInteger(Number(acc)) ? Number(acc) : Number(BigInt.asIntN(32, acc));
 }
 
 function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
@@ -59,10 +86,13 @@ function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => num
             return Math.floor(a / b);
           }
         : (a, b) => {
+            // ATen's div_floor_floating (c10/util/generic_math.h): fmod, not Python's mod, so
+            // 1.0 // -inf is -1 and a zero quotient keeps the sign of a / b
             if (b === 0) return a / b;
-            const mod = pyFloorMod(a, b);
+            const mod = a % b;
             let div = (a - mod) / b;
             if (mod !== 0 && (b < 0) !== (mod < 0)) div -= 1;
+            if (div === 0) return Math.sign(a / b) < 0 || Object.is(a / b, -0) ? -0 : 0;
             const fl = Math.floor(div);
             return div - fl > 0.5 ? fl + 1 : fl;
           };
@@ -75,7 +105,7 @@ function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => num
         : (a, b) => (b === 0 ? NaN : pyFloorMod(a, b));
     case 'fmod': return (a, b) => a % b;
     case 'pow':
-      return integer ? (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : a ** b) : (a, b) => a ** b;
+      return integer ? (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : powInt(a, b)) : cPow;
     // std::max / std::min after the NaN check: on ties (0 vs -0) the first operand wins
     case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a < b ? b : a);
     case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : b < a ? b : a);
@@ -181,12 +211,14 @@ export const cpuBackend: Backend = {
   },
 
   reduce(op: ReduceOp, x: TypedData, outer: number, size: number, inner: number, out: TypedData) {
-    if (op === 'sum' && x instanceof Float32Array && out instanceof Float32Array) {
-      // float32 sums round in PyTorch's accumulation order
+    const wide = x instanceof Float64Array && out instanceof Float64Array;
+    if (op === 'sum' && ((x instanceof Float32Array && out instanceof Float32Array) || wide)) {
+      // float32 and float64 sums round in PyTorch's accumulation order (exact for int64, also held in doubles)
+      const [inSum, outSum] = wide ? [innerSum64, outerSum64] : [innerSum32, outerSum32];
       for (let o = 0; o < outer; o++) {
         for (let j = 0; j < inner; j++) {
           const base = o * size * inner + j;
-          out[o * inner + j] = inner === 1 ? innerSum32(x, base, size) : outerSum32(x, base, size, inner);
+          out[o * inner + j] = inner === 1 ? inSum(x, base, size) : outSum(x, base, size, inner);
         }
       }
       return;

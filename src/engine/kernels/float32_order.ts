@@ -6,10 +6,13 @@
 
 const f = Math.fround;
 const LANES = 8; // Vectorized<float>::size() with AVX2
+const LANES64 = 4; // Vectorized<double>::size() with AVX2
 const ILP = 4;
+type Round = (x: number) => number;
+const exact: Round = (x) => x;
 
-/** multi_row_sum: a 4-level cascade over `size` rows of `width` accumulators. */
-function cascade(size: number, width: number, load: (row: number, k: number) => number): Float64Array {
+/** multi_row_sum: a 4-level cascade over `size` rows of `width` accumulators, rounding each add with `f`. */
+function cascade(size: number, width: number, load: (row: number, k: number) => number, f: Round = Math.fround): Float64Array {
   const levels = 4;
   const levelPower = Math.max(4, Math.floor(Math.ceil(Math.log2(Math.max(size, 2))) / levels));
   const levelStep = 1 << levelPower;
@@ -34,9 +37,9 @@ function cascade(size: number, width: number, load: (row: number, k: number) => 
 }
 
 /** row_sum: ILP-4 partial sums over `size` elements, each `lanes` wide. */
-function rowSum(size: number, lanes: number, load: (i: number, lane: number) => number): Float64Array {
+function rowSum(size: number, lanes: number, load: (i: number, lane: number) => number, f: Round = Math.fround): Float64Array {
   const sizeIlp = Math.floor(size / ILP);
-  const partial = cascade(sizeIlp, ILP * lanes, (row, k) => load(row * ILP + Math.floor(k / lanes), k % lanes));
+  const partial = cascade(sizeIlp, ILP * lanes, (row, k) => load(row * ILP + Math.floor(k / lanes), k % lanes), f);
   const out = new Float64Array(lanes);
   for (let l = 0; l < lanes; l++) out[l] = partial[l];
   for (let i = sizeIlp * ILP; i < size; i++) for (let l = 0; l < lanes; l++) out[l] = f(out[l] + load(i, l));
@@ -44,22 +47,37 @@ function rowSum(size: number, lanes: number, load: (i: number, lane: number) => 
   return out;
 }
 
+/** Sum of a contiguous run in SumKernel's inner-reduction order, `lanes` wide, rounding each add with `f`. */
+function innerSum(x: ArrayLike<number>, offset: number, size: number, lanes: number, f: Round): number {
+  if (size < lanes) {
+    return rowSum(size, 1, (i) => x[offset + i], f)[0];
+  }
+  const vecCount = Math.floor(size / lanes);
+  const vec = rowSum(vecCount, lanes, (i, lane) => x[offset + i * lanes + lane], f);
+  let acc = 0;
+  for (let k = vecCount * lanes; k < size; k++) acc = f(acc + x[offset + k]);
+  for (let l = 0; l < lanes; l++) acc = f(acc + vec[l]);
+  return acc;
+}
+
 /** Sum of a contiguous float32 run (SumKernel's inner reduction). */
 export function innerSum32(x: ArrayLike<number>, offset: number, size: number): number {
-  if (size < LANES) {
-    return rowSum(size, 1, (i) => x[offset + i])[0];
-  }
-  const vecCount = Math.floor(size / LANES);
-  const vec = rowSum(vecCount, LANES, (i, lane) => x[offset + i * LANES + lane]);
-  let acc = 0;
-  for (let k = vecCount * LANES; k < size; k++) acc = f(acc + x[offset + k]);
-  for (let l = 0; l < LANES; l++) acc = f(acc + vec[l]);
-  return acc;
+  return innerSum(x, offset, size, LANES, f);
+}
+
+/** Sum of a contiguous float64 run: the same cascade with 4-lane double vectors, so rounding matches. */
+export function innerSum64(x: ArrayLike<number>, offset: number, size: number): number {
+  return innerSum(x, offset, size, LANES64, exact);
 }
 
 /** Sum down a strided column (SumKernel's outer reduction: a cascade per column). */
 export function outerSum32(x: ArrayLike<number>, offset: number, size: number, stride: number): number {
   return cascade(size, 1, (i) => x[offset + i * stride])[0];
+}
+
+/** outerSum32 for float64. */
+export function outerSum64(x: ArrayLike<number>, offset: number, size: number, stride: number): number {
+  return cascade(size, 1, (i) => x[offset + i * stride], exact)[0];
 }
 
 /** vec::reduce_all(+) over `size` values produced by `value(i)`. */

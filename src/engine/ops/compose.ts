@@ -9,7 +9,7 @@ import { reduceAllSum32 } from '../kernels/float32_order';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
 import {
-  Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, checkedConvert, contiguous, full, itemScalar, notImplementedFor, resultType,
+  Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, checkedScalarTensor, contiguous, itemScalar, notImplementedFor, resultType,
   scalarTypeName, unary, where,
 } from './core';
 import { checkMask, gather } from './indexing';
@@ -25,10 +25,11 @@ export function arange(start: number, end: number, step: number, dtype: DType): 
   const n = Math.max(0, Math.ceil((end - start) / step));
   checkSize(n);
   if (!isFloating(dtype)) {
-    // integral arange steps in the dtype (RangeFactories.cpp casts start and step to the accumulate type)
+    // integral arange steps in integers (RangeFactories.cpp casts start and step to the accumulate
+    // type); only int64 then re-checks the truncated step (measured: int16 with step 0.5 repeats start)
     start = Math.trunc(start);
     step = Math.trunc(step);
-    if (step === 0) throw valueError('step must be nonzero');
+    if (step === 0 && dtype === 'int64') throw valueError('step must be nonzero');
   }
   const t = Tensor.empty(dtype, [n]);
   for (let i = 0; i < n; i++) t.storage.data[i] = castValue(dtype, start + i * step);
@@ -36,12 +37,17 @@ export function arange(start: number, end: number, step: number, dtype: DType): 
 }
 
 export function linspace(start: number, end: number, steps: number, dtype: DType): Tensor {
-  if (dtype === 'bool') throw notImplementedFor('linspace_cpu', dtype);
+  if (dtype === 'bool' && steps > 1) throw notImplementedFor('linspace_cpu', dtype);
   checkSize(steps);
   const t = Tensor.empty(dtype, [steps]);
-  // float32/float16/bfloat16 step and fill in float (LinspaceKernel's scalar_t/opmath), others in double
+  // RangeFactories: start and end convert to the dtype first; an integer dtype steps in double,
+  // a floating one keeps the step in the dtype itself and computes in float (float64 in double)
+  if (!isFloating(dtype)) {
+    start = castValue(dtype, start);
+    end = castValue(dtype, end);
+  }
   const f = dtype === 'float64' || !isFloating(dtype) ? (v: number) => v : Math.fround;
-  const step = steps > 1 ? f(f(end - start) / (steps - 1)) : 0;
+  const step = steps > 1 ? (isFloating(dtype) ? castValue(dtype, f(f(end - start) / (steps - 1))) : (end - start) / (steps - 1)) : 0;
   if (steps === 1) end = start; // a single step is `start` (the backwards half is empty)
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) {
@@ -84,9 +90,7 @@ function fillValue(x: Tensor, value: TensorOrScalar): Tensor {
   if (value instanceof Tensor && value.ndim !== 0) {
     throw runtimeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   }
-  const t = Tensor.empty(x.dtype, []);
-  t.storage.data[0] = checkedConvert(value instanceof Tensor ? itemScalar(value) : value, x.dtype);
-  return t;
+  return checkedScalarTensor(value instanceof Tensor ? itemScalar(value) : value, x.dtype);
 }
 
 /** Out-of-place masked_fill: the result shape is broadcast(self, mask). */
@@ -375,7 +379,7 @@ export function clamp(x: Tensor, min: Scalar | Tensor | null, max: Scalar | Tens
   if (min === null && max === null) throw runtimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   const bounds = [min, max].filter((v): v is Scalar | Tensor => v !== null);
   const dtype = resultType(x, ...bounds);
-  const bound = (v: Scalar | Tensor) => (v instanceof Tensor ? v : full([], v, dtype));
+  const bound = (v: Scalar | Tensor) => (v instanceof Tensor ? v : checkedScalarTensor(v, dtype));
   let r = x.dtype === dtype ? x : cast(x, dtype);
   if (min !== null) r = binary('maximum', r, bound(min));
   if (max !== null) r = binary('minimum', r, bound(max));

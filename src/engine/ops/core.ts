@@ -95,8 +95,9 @@ const FLOAT_MAX: Partial<Record<DType, number>> = { float16: 65504, bfloat16: 3.
  * - a Python int must lie in the type's range, except that an unsigned
  *   type also accepts negatives down to -max (they wrap: -1 -> 255);
  *   into float16, |int| > 65504 overflows;
- * - a Python float into an integer type must be finite, not NaN, and in
- *   [lowest, 2^digits); into a floating type, finite values beyond +-max
+ * - a Python float into an integer type must not be NaN and must lie in
+ *   [lowest, max] (127.9 overflows int8; PyTorch 2.13 still compares with
+ *   max, not 2^digits); into a floating type, finite values beyond +-max
  *   overflow while inf and NaN pass.
  * Returns the converted value (truncated, wrapped or rounded as castValue).
  * `typeName` overrides the C type name in the message (torch.tensor's data
@@ -116,13 +117,19 @@ export function checkedConvert(s: Scalar, d: DType, typeName = C_TYPE_NAMES[d]):
     return castValue(d, Number(s));
   }
   if (range) {
-    const upper = Number(range[1]) + 1; // 2^digits, exact as a double
-    if (!(s >= Number(range[0]) && s < upper)) throw overflow();
+    if (!(s >= Number(range[0]) && s <= Number(range[1]))) throw overflow();
   } else {
     const max = FLOAT_MAX[d];
     if (max !== undefined && Number.isFinite(s) && (s > max || s < -max)) throw overflow();
   }
   return castValue(d, s);
+}
+
+/** A Python scalar as a 0-dim tensor of `d`, converted by checkedConvert (clamp bounds, masked_fill values). */
+export function checkedScalarTensor(s: Scalar, d: DType): Tensor {
+  const t = Tensor.empty(d, []);
+  t.storage.data[0] = checkedConvert(s, d);
+  return t;
 }
 
 /** A 0-dim tensor's value as the Python scalar `.item()` gives (for fill values passed as tensors). */
@@ -133,22 +140,39 @@ export function itemScalar(t: Tensor): Scalar {
 }
 
 /**
- * A tensor of `shape` filled with `value` in `dtype`: torch.full / fill_.
- * The value goes through checkedConvert (PyTorch's overflow check): a
- * JS number is a Python float, a bigint a Python int.
+ * The value fill_ stores when filling `numel` elements of dtype `d` with a
+ * Python scalar: checkedConvert, except that a single-element float16 or
+ * bfloat16 tensor takes ATen's scalar_fill shortcut (native/Fill.cpp), which
+ * converts without the check (torch.full((1,), 7e4, dtype=torch.half) is inf,
+ * torch.full((2,), 7e4, dtype=torch.half) raises).
+ */
+export function fillScalarValue(s: Scalar, d: DType, numel: number): number {
+  if (numel === 1 && (d === 'float16' || d === 'bfloat16')) return castValue(d, scalarValue(s));
+  return checkedConvert(s, d);
+}
+
+/**
+ * A tensor of `shape` filled with `value` in `dtype`: torch.full / fill_,
+ * converted as fillScalarValue (PyTorch's overflow check). A JS number is a
+ * Python float, a bigint a Python int, a boolean a Python bool.
  */
 export function full(shape: readonly number[], value: Scalar, dtype: DType): Tensor {
-  checkSize(shape.reduce((a, b) => a * b, 1));
-  const v = checkedConvert(value, dtype);
+  const n = shape.reduce((a, b) => a * b, 1);
+  checkSize(n);
+  const v = fillScalarValue(value, dtype, n);
   const t = Tensor.empty(dtype, shape);
   t.storage.data.fill(v);
   return t;
 }
 
-/** A wrapped Python number as a 0-dim tensor of `dtype`, converted without a check (as arithmetic does). */
+/**
+ * A wrapped Python number as a 0-dim tensor of `dtype`, converted without a
+ * check as arithmetic does: an int into an integer dtype wraps (int32 + 2**40
+ * adds 0), a float converts as castValue.
+ */
 export function scalarTensor(s: Scalar, dtype: DType = scalarDtype(s)): Tensor {
   const t = Tensor.empty(dtype, []);
-  t.storage.data[0] = castValue(dtype, scalarValue(s));
+  t.storage.data[0] = typeof s === 'bigint' ? wrapValue(dtype, Number(BigInt.asIntN(64, s))) : castValue(dtype, scalarValue(s));
   return t;
 }
 
@@ -252,7 +276,7 @@ export function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype, compute
   return finish(out);
 }
 
-const OPMATH_SCALAR_OPS = new Set<BinaryOp>(['add', 'sub', 'mul', 'div']);
+const OPMATH_SCALAR_OPS = new Set<BinaryOp>(['mul', 'div']);
 const COMPARISONS = new Set<BinaryOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
 
 /**
@@ -265,8 +289,9 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
   if (op === 'div' && !isFloating(compute)) compute = getDefaultDtype();
   if (op === 'atan2' && !isFloating(compute)) compute = getDefaultDtype();
   const result = outDtype ?? (COMPARISONS.has(op) ? 'bool' : compute);
-  // float16/bfloat16 add/sub/mul/div keep a Python scalar in the float opmath type instead of
-  // rounding it to the tensor's dtype (BinaryOpsKernel.cpp: iter.original_scalar_value<opmath_t>)
+  // float16/bfloat16 mul/div keep a Python scalar in the float opmath type instead of rounding it
+  // to the tensor's dtype (BinaryOpsKernel.cpp: iter.original_scalar_value<opmath_t>); add/sub are
+  // ufunc-generated and take the scalar in the tensor's dtype (measured: bf16 1 + 300.7 is 300)
   const opmath = (compute === 'float16' || compute === 'bfloat16') && OPMATH_SCALAR_OPS.has(op);
   const operandOf = (x: TensorOrScalar) => (opmath && !(x instanceof Tensor) ? scalarTensor(x, 'float32') : inDtype(x, compute));
   const ta = operandOf(a), tb = operandOf(b);
@@ -292,8 +317,9 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
  * in the promoted dtype. alpha_check (native/BinaryOps.cpp): a bool alpha
  * needs a bool result, a float alpha a floating result; alpha converts to
  * the result dtype with the overflow check. Integers wrap as the kernel's
- * integer arithmetic does; floats are computed in double and rounded once
- * (ATen uses a fused multiply-add in the float opmath type).
+ * integer arithmetic does; float32/float64 are computed in double and
+ * rounded once (ATen's vectorized fused multiply-add); float16/bfloat16
+ * round alpha * other and then the sum, as the ufunc-generated kernel does.
  */
 export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, subtract = false): Tensor {
   const rt = resultType(a, b);
@@ -308,21 +334,20 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
     const scaled = binary('mul', inRt(b), scalarTensor(BigInt(Math.trunc(castValue(rt, scale))), rt));
     return binary('add', inRt(a), scaled);
   }
-  // operands convert to the result dtype first (TensorIterator), Python scalars to the float opmath type
-  const opmath: DType = rt === 'float64' ? 'float64' : 'float32';
-  const wide = (x: TensorOrScalar) => cast(x instanceof Tensor ? inRt(x) : scalarTensor(x, opmath), 'float64');
+  // float16/bfloat16: ufunc add computes self + alpha * other in the dtype, rounding each op
+  if (rt === 'float16' || rt === 'bfloat16') return binary('add', inRt(a), binary('mul', inRt(b), scalarTensor(scale, rt)));
+  // float32/float64: operands in the result dtype, a + alpha * b rounded once (the fused multiply-add)
+  const wide = (x: TensorOrScalar) => cast(inRt(x), 'float64');
   return cast(binary('add', wide(a), binary('mul', wide(b), scale)), rt);
 }
 
 /**
- * A Python scalar assigned into dtype `d` by indexing (`x[i] = s`) or as a
- * torch.where branch: range-checked as checkedConvert (int8 and 1000, float32
- * and 1e39 raise), except that float16 and bfloat16 take it unchecked and
- * overflow to inf (measured against PyTorch 2.13: x[0] = 1e5 on a float16
- * tensor stores inf, torch.where(m, bf16_tensor, 1e39) gives inf).
+ * A Python scalar as the 0-dim tensor PyTorch wraps it in for a torch.where
+ * branch or an advanced-index write: filled as one element (fillScalarValue),
+ * so int8 and 1000 raise while float16 and 1e5 give inf.
  */
 export function assignedScalar(s: Scalar, d: DType): Tensor {
-  return d === 'float16' || d === 'bfloat16' ? scalarTensor(s, d) : full([], s, d);
+  return full([], s, d);
 }
 
 /** torch.where(cond, a, b). */
@@ -350,7 +375,12 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
  * check (fill_, and `x[...] = 300` on an int8 tensor raises).
  */
 export function assignInto(dst: Tensor, src: TensorOrScalar): void {
-  const s = src instanceof Tensor ? (src.dtype === dst.dtype ? src : cast(src, dst.dtype)) : full([], src, dst.dtype);
+  let s: Tensor;
+  if (src instanceof Tensor) s = src.dtype === dst.dtype ? src : cast(src, dst.dtype);
+  else {
+    s = Tensor.empty(dst.dtype, []);
+    s.storage.data[0] = fillScalarValue(src, dst.dtype, dst.numel);
+  }
   const shape = broadcastShapes(dst.shape, s.shape);
   if (shape.length !== dst.shape.length || shape.some((d, i) => d !== dst.shape[i])) {
     throw runtimeError(

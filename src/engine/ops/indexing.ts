@@ -257,7 +257,7 @@ export function getItem(x: Tensor, items: readonly IndexItem[]): Tensor {
 export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrScalar): void {
   const { view, advanced } = basicIndex(x, items);
   if (advanced.length === 0) {
-    assignInto(view, value instanceof Tensor ? value : assignedScalar(value, x.dtype));
+    assignInto(view, value); // fill_ of the view: a scalar is checked against the view's size
     return;
   }
   const { outShape, offsets } = advancedPlan(view, advanced);

@@ -334,8 +334,12 @@ export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): 
       return binary('sub', a, b);
     case '*': return binary('mul', a, b);
     case '/': return binary('div', a, b);
-    case '//': return floorDivide(a, b);
-    case '%': return binary('remainder', a, b);
+    case '//':
+      if (resultType(a, b) === 'bool') throw notImplementedFor('div_floor_cpu', 'bool');
+      return floorDivide(a, b);
+    case '%':
+      if (resultType(a, b) === 'bool') throw notImplementedFor('remainder_cpu', 'bool');
+      return binary('remainder', a, b);
     case '**': return power(a, b);
     case '@': {
       if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw typeError('unsupported operand type(s) for @');
@@ -363,9 +367,9 @@ export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 
 export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
-  if (!isFloating(d) && d !== 'bool') {
-    const neg = b instanceof Tensor ? b.values().some((x) => x < 0) : Number(b) < 0;
-    if (neg) throw runtimeError('Integers to negative integer powers are not allowed.');
+  // only a Python-scalar exponent is checked (pow_tensor_scalar); a tensor exponent gives 0 / +-1 (powi)
+  if (!isFloating(d) && d !== 'bool' && !(b instanceof Tensor) && Number(b) < 0) {
+    throw runtimeError('Integers to negative integer powers are not allowed.');
   }
   return binary('pow', a, b);
 }
@@ -473,9 +477,14 @@ function argReduce(op: 'argmax' | 'argmin'): Method {
   };
 }
 
+// Rounding ops have no bool kernel (their *_vml_cpu dispatch leaves Bool out).
+const NO_BOOL_KERNEL: Partial<Record<string, string>> = { floor: 'floor_vml_cpu', ceil: 'ceil_vml_cpu', round: 'round_vml_cpu', trunc: 'trunc_vml_cpu' };
+
 function elementwise(op: Parameters<typeof unary>[0], floatOnly = true): Method {
   return (self) => {
     const t = self.t;
+    const kernel = NO_BOOL_KERNEL[op];
+    if (kernel && t.dtype === 'bool') throw notImplementedFor(kernel, 'bool');
     if (floatOnly && !isFloating(t.dtype)) {
       return T(self, unary(op, cast(t, 'float32')), op);
     }
