@@ -237,7 +237,10 @@ export const cpuBackend: Backend = {
             let best = x[base], at = 0;
             for (let i = 1; i < size && !Number.isNaN(best); i++) {
               const v = x[base + i * inner];
-              if (Number.isNaN(v) || (isMax ? v > best : v < best)) { best = v; at = i; }
+              // values: an equal later element wins (min_impl returns b on ties, so 0, -0 gives -0);
+              // indices: the first occurrence
+              const take = isMax ? (op === 'max' ? v >= best : v > best) : (op === 'min' ? v <= best : v < best);
+              if (Number.isNaN(v) || take) { best = v; at = i; }
             }
             acc = op === 'max' || op === 'min' ? best : at;
             break;
@@ -249,6 +252,9 @@ export const cpuBackend: Backend = {
   },
 
   matmul(a, bm, batch, m, k, n, out) {
+    // float32: accumulate in float32 along k, one fused multiply-add at a time, as a CPU sgemm does
+    // for small shapes; the product of two floats is exact in a double, so only the add rounds
+    const acc32 = out instanceof Float32Array;
     const row = new Float64Array(n);
     for (let p = 0; p < batch; p++) {
       const ao = p * m * k, bo = p * k * n, oo = p * m * n;
@@ -257,7 +263,8 @@ export const cpuBackend: Backend = {
         for (let q = 0; q < k; q++) {
           const av = a[ao + i * k + q];
           const bb = bo + q * n;
-          for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
+          if (acc32) for (let j = 0; j < n; j++) row[j] = Math.fround(row[j] + av * bm[bb + j]);
+          else for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
         }
         for (let j = 0; j < n; j++) out[oo + i * n + j] = row[j];
       }

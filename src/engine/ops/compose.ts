@@ -22,14 +22,19 @@ export function arange(start: number, end: number, step: number, dtype: DType): 
   if ((step > 0 && start > end) || (step < 0 && start < end)) {
     throw runtimeError('upper bound and larger bound inconsistent with step sign');
   }
-  const n = Math.max(0, Math.ceil((end - start) / step));
+  let n = Math.max(0, Math.ceil((end - start) / step));
   checkSize(n);
-  if (!isFloating(dtype)) {
-    // integral arange steps in integers (RangeFactories.cpp casts start and step to the accumulate
-    // type); only int64 then re-checks the truncated step (measured: int16 with step 0.5 repeats start)
+  if (dtype === 'int64') {
+    // int64 computes the size and the values in int64 (RangeFactories.cpp's accumulate type), so
+    // start, end and step truncate first and a fractional step below 1 is zero
+    [start, end, step] = [Math.trunc(start), Math.trunc(end), Math.trunc(step)];
+    if (step === 0) throw valueError('step must be nonzero');
+    n = Math.max(0, Math.ceil((end - start) / step));
+  } else if (!isFloating(dtype)) {
+    // narrower integers size the range in double and step by the truncated start and step
+    // (measured: int16 arange(-2, 7, 0.5) has 18 elements, all -2)
     start = Math.trunc(start);
     step = Math.trunc(step);
-    if (step === 0 && dtype === 'int64') throw valueError('step must be nonzero');
   }
   const t = Tensor.empty(dtype, [n]);
   for (let i = 0; i < n; i++) t.storage.data[i] = castValue(dtype, start + i * step);

@@ -5,7 +5,7 @@ import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
-import { Tensor, allocate } from '../tensor';
+import { Tensor, allocate, forEachOffset } from '../tensor';
 import { checkBudget, getSlot, slot } from '../context';
 
 /** A Python number as the interpreter hands it over: bool, int (bigint) or float. */
@@ -292,8 +292,13 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
   // float16/bfloat16 mul/div keep a Python scalar in the float opmath type instead of rounding it
   // to the tensor's dtype (BinaryOpsKernel.cpp: iter.original_scalar_value<opmath_t>); add/sub are
   // ufunc-generated and take the scalar in the tensor's dtype (measured: bf16 1 + 300.7 is 300)
+  // The same holds for a 0-dim tensor as the second operand (a CPU scalar in TensorIterator).
   const opmath = (compute === 'float16' || compute === 'bfloat16') && OPMATH_SCALAR_OPS.has(op);
-  const operandOf = (x: TensorOrScalar) => (opmath && !(x instanceof Tensor) ? scalarTensor(x, 'float32') : inDtype(x, compute));
+  const operandOf = (x: TensorOrScalar) => {
+    if (!opmath) return inDtype(x, compute);
+    if (!(x instanceof Tensor)) return scalarTensor(x, 'float32');
+    return x === b && x.ndim === 0 ? cast(x, 'float32') : inDtype(x, compute);
+  };
   const ta = operandOf(a), tb = operandOf(b);
   const shape = broadcastShapes(ta.shape, tb.shape);
   const n = shape.reduce((p, q) => p * q, 1);
@@ -337,8 +342,43 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   // float16/bfloat16: ufunc add computes self + alpha * other in the dtype, rounding each op
   if (rt === 'float16' || rt === 'bfloat16') return binary('add', inRt(a), binary('mul', inRt(b), scalarTensor(scale, rt)));
   // float32/float64: operands in the result dtype, a + alpha * b rounded once (the fused multiply-add)
-  const wide = (x: TensorOrScalar) => cast(inRt(x), 'float64');
-  return cast(binary('add', wide(a), binary('mul', wide(b), scale)), rt);
+  const ta = inRt(a), tb = inRt(b);
+  const shape = broadcastShapes(ta.shape, tb.shape);
+  checkSize(shape.reduce((p, q) => p * q, 1));
+  const out = Tensor.empty(rt, shape);
+  const va = expandedValues(ta, shape), vb = expandedValues(tb, shape);
+  const o = out.storage.data;
+  for (let i = 0; i < o.length; i++) o[i] = fma(vb[i], scale, va[i]);
+  return finish(out);
+}
+
+/** `x` read in row-major order as if expanded to `shape`. */
+function expandedValues(x: Tensor, shape: readonly number[]): number[] {
+  const op = broadcastOperand(x, shape);
+  const vals: number[] = [];
+  forEachOffset(shape, op.strides, op.offset, (off) => vals.push(op.data[off]));
+  return vals;
+}
+
+/**
+ * a * b + c with one rounding (C's fma), by error-free transforms: Dekker's
+ * exact product and Knuth's two-sum. Matches a hardware FMA except in rare
+ * double-rounding ties.
+ */
+export function fma(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (!Number.isFinite(p) || !Number.isFinite(c) || p === 0) return p + c;
+  const split = (x: number): [number, number] => {
+    const t = 134217729 * x; // 2^27 + 1
+    const hi = t - (t - x);
+    return [hi, x - hi];
+  };
+  const [ah, al] = split(a), [bh, bl] = split(b);
+  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
+  const s = p + c;
+  const bb = s - p;
+  const se = p - (s - bb) + (c - bb);
+  return s + (pe + se);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { DType, isFloating } from '../dtype';
 import { indexError, runtimeError, warn } from '../errors';
 import { Tensor, numelOf } from '../tensor';
-import { TensorOrScalar, assignInto, assignedScalar, broadcastShapes, checkSize, contiguous, itemScalar, scalarTypeName, scalarValue, writeValues } from './core';
+import { TensorOrScalar, assignInto, assignedScalar, broadcastShapes, checkSize, checkedScalarTensor, contiguous, itemScalar, scalarTypeName, scalarValue, writeValues } from './core';
 import { expand, fmtShape, normalizeDim, select, slice, unsqueeze } from './shape';
 
 function rowMajorIndex(shape: readonly number[], linear: number, out: number[]): void {
@@ -257,7 +257,9 @@ export function getItem(x: Tensor, items: readonly IndexItem[]): Tensor {
 export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrScalar): void {
   const { view, advanced } = basicIndex(x, items);
   if (advanced.length === 0) {
-    assignInto(view, value); // fill_ of the view: a scalar is checked against the view's size
+    // Python's x[...] = s wraps s in a one-element tensor first (scalar_fill: float16/bfloat16
+    // unchecked, others range-checked), then copies it into the view
+    assignInto(view, value instanceof Tensor ? value : assignedScalar(value, x.dtype));
     return;
   }
   const { outShape, offsets } = advancedPlan(view, advanced);
@@ -265,7 +267,7 @@ export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrS
   // index_put_ takes no implicit cast of a tensor value (PyTorch 2.x), and checks a scalar's range.
   const maskFill = items.length === 1 && items[0].kind === 'tensor' && items[0].value.dtype === 'bool';
   if (maskFill && value instanceof Tensor && value.ndim === 0 && value.dtype !== x.dtype) {
-    value = itemScalar(value);
+    value = checkedScalarTensor(itemScalar(value), x.dtype); // masked_fill_ converts item() with the check
   }
   if (value instanceof Tensor && value.dtype !== x.dtype) {
     throw runtimeError(

@@ -128,12 +128,35 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const av = contiguous(expand(a2, [...batch, m, k])).values();
   const bv = contiguous(expand(b2, [...batch, k, n])).values();
   const out = Tensor.empty(a.dtype, [...batch, m, n]);
-  backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data);
+  if (!isFloating(a.dtype) && !productsAreSafe(av, bv, k)) matmulInt64(av, bv, nb, m, k, n, out.storage.data);
+  else backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data);
   finish(out); // float16/bfloat16 accumulate wide and round each result once (CPU gemm for reduced floats)
   let shape = [...batch, m, n];
   if (a.ndim === 1) shape = [...batch, n];
   if (b.ndim === 1) shape = a.ndim === 1 ? [] : [...batch, m];
   return reshape(out, shape);
+}
+
+// Whether every partial sum of an integer matmul stays within 2^53, so doubles compute it exactly.
+function productsAreSafe(a: ArrayLike<number>, b: ArrayLike<number>, k: number): boolean {
+  let ma = 0, mb = 0;
+  for (let i = 0; i < a.length; i++) ma = Math.max(ma, Math.abs(a[i]));
+  for (let i = 0; i < b.length; i++) mb = Math.max(mb, Math.abs(b[i]));
+  return ma * mb * k < 2 ** 53;
+}
+
+/** Integer matmul with int64 wrap-around (two's complement, as the CPU kernel's integer arithmetic). */
+function matmulInt64(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number, out: { [i: number]: number }): void {
+  for (let p = 0; p < batch; p++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0n;
+        for (let q = 0; q < k; q++) acc = BigInt.asIntN(64, acc + BigInt(a[p * m * k + i * k + q]) * BigInt(b[p * k * n + q * n + j]));
+        // beyond 2^53 keep the low 32 bits exactly: all a narrower integer dtype needs
+        out[p * m * n + i * n + j] = Number.isSafeInteger(Number(acc)) ? Number(acc) : Number(BigInt.asIntN(32, acc));
+      }
+    }
+  }
 }
 
 function cTypeName(d: DType): string {

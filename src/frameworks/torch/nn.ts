@@ -8,7 +8,7 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { Scalar, binary, cast, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, binary, cast, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -479,6 +479,9 @@ function constantPad(x: Tensor, pad: number[], value: number): Tensor {
 function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: boolean): Tensor {
   if (seqs.length === 0) throw runtimeError('received an empty list of sequences');
   const maxLen = Math.max(...seqs.map((s) => s.shape[0]));
+  // ATen's pad_sequence fills the whole output with at::full, so the value is checked against its size
+  const outNumel = seqs.length * maxLen * seqs[0].shape.slice(1).reduce((p, q) => p * q, 1);
+  value = fillScalarValue(value, seqs[0].dtype, outNumel);
   const padded = seqs.map((s) => {
     const n = maxLen - s.shape[0];
     if (n === 0) return s;

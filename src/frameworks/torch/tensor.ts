@@ -9,7 +9,7 @@ import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
 import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteConsumer, propagateRandom } from '../../engine/diagnostics';
 import {
-  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, contiguous, full, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, checkedConvert, contiguous, full, getDefaultDtype, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
@@ -164,7 +164,10 @@ export class TorchTensor extends ArrayValue {
     }
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     if (base === '+' && a instanceof Tensor && b instanceof Tensor) noteAdditiveMask(a, b, op);
-    const r = tensorBinary(base, a, b);
+    // torch/_tensor.py: scalar / tensor is tensor.reciprocal() * scalar (so 3.25 / 7 rounds twice)
+    const r = reflected && base === '/' && !(o instanceof Tensor)
+      ? binary('mul', unary('recip', this.t, floatResult(this.t.dtype), floatResult(this.t.dtype)), o)
+      : tensorBinary(base, a, b);
     if (inplace) {
       checkInplaceCast(r.dtype, this.t.dtype);
       assignInto(this.t, r);
@@ -313,6 +316,11 @@ function bitwiseNot(t: Tensor): Tensor {
 const BITWISE: Record<string, BinaryOp> = { '&': 'bitand', '|': 'bitor', '^': 'bitxor' };
 const BITWISE_NAMES: Record<string, string> = { '&': 'bitwise_and_cpu', '|': 'bitwise_or_cpu', '^': 'bitwise_xor_cpu' };
 
+/** The dtype reciprocal() computes in: integers and bool go to the default float dtype. */
+function floatResult(d: DType): DType {
+  return isFloating(d) ? d : getDefaultDtype();
+}
+
 /** sub_check: PyTorch refuses `-` with bool operands. */
 function checkBoolSub(a: TensorOrScalar, b: TensorOrScalar): void {
   const isBool = (x: TensorOrScalar) => (x instanceof Tensor ? x.dtype === 'bool' : typeof x === 'boolean');
@@ -367,9 +375,11 @@ export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 
 export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
-  // only a Python-scalar exponent is checked (pow_tensor_scalar); a tensor exponent gives 0 / +-1 (powi)
-  if (!isFloating(d) && d !== 'bool' && !(b instanceof Tensor) && Number(b) < 0) {
-    throw runtimeError('Integers to negative integer powers are not allowed.');
+  // only a Python-scalar exponent is checked (pow_tensor_scalar): negative, then converted to the
+  // dtype with the overflow check; a tensor exponent gives 0 / +-1 for negatives (powi)
+  if (!isFloating(d) && d !== 'bool' && !(b instanceof Tensor) && a instanceof Tensor) {
+    if (Number(b) < 0) throw runtimeError('Integers to negative integer powers are not allowed.');
+    checkedConvert(b, d);
   }
   return binary('pow', a, b);
 }
@@ -462,8 +472,13 @@ export function maxMin(op: 'max' | 'min', self: TorchTensor, args: PyValue[], kw
   }
   const dim = toInt(a.dim, 'dim');
   const keep = toBool(a.keepdim, ctx);
-  const values = T(self, reduce(op, self.t, dim, keep), op);
-  const indices = new TorchTensor(reduce(op === 'max' ? 'argmax' : 'argmin', self.t, dim, keep));
+  // max/min along a dim return the value at the (first) index, so a tie of 0 and -0 keeps the first;
+  // the all-reduce max() above lets a later equal element win, as its vectorized kernel does
+  const idx = reduce(op === 'max' ? 'argmax' : 'argmin', self.t, dim, true);
+  const picked = self.t.ndim === 0 ? self.t : gather(self.t, dim, idx);
+  const squeeze = (t: Tensor) => (keep || self.t.ndim === 0 ? t : reshape(t, t.shape.filter((_, i) => i !== (dim < 0 ? dim + self.t.ndim : dim))));
+  const values = T(self, squeeze(picked), op);
+  const indices = new TorchTensor(squeeze(idx));
   return new PyNamedTuple([values, indices], `torch.return_types.${op}`, ['values', 'indices']);
 }
 
