@@ -41,7 +41,17 @@ function powInt(a: number, b: number): number {
     base = BigInt.asIntN(64, base * base);
     e >>= 1n;
   }
-  return Number.isSafeInteger(Number(acc)) ? Number(acc) : Number(BigInt.asIntN(32, acc));
+  return int64AsDouble(acc);
+}
+
+/**
+ * An int64 held as a double: exact when the double holds it, otherwise its
+ * low 32 bits exactly (what every integer dtype up to int32 keeps; an int64
+ * that no double holds is outside the engine's int64 range anyway).
+ */
+export function int64AsDouble(v: bigint): number {
+  const x = Number(v);
+  return BigInt(x) === v ? x : Number(BigInt.asIntN(32, v));
 }
 
 function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
@@ -229,7 +239,12 @@ export const cpuBackend: Backend = {
         let acc: number;
         switch (op) {
           case 'sum': acc = 0; for (let i = 0; i < size; i++) acc += x[base + i * inner]; break;
-          case 'prod': acc = 1; for (let i = 0; i < size; i++) acc *= x[base + i * inner]; break;
+          case 'prod':
+            // a float32 product rounds at each step (prod's kernel multiplies in float)
+            acc = 1;
+            if (out instanceof Float32Array) for (let i = 0; i < size; i++) acc = Math.fround(acc * x[base + i * inner]);
+            else for (let i = 0; i < size; i++) acc *= x[base + i * inner];
+            break;
           case 'any': acc = 0; for (let i = 0; i < size; i++) if (x[base + i * inner] !== 0) { acc = 1; break; } break;
           case 'all': acc = 1; for (let i = 0; i < size; i++) if (x[base + i * inner] === 0) { acc = 0; break; } break;
           case 'max': case 'min': case 'argmax': case 'argmin': {
@@ -252,8 +267,8 @@ export const cpuBackend: Backend = {
   },
 
   matmul(a, bm, batch, m, k, n, out) {
-    // float32: accumulate in float32 along k, one fused multiply-add at a time, as a CPU sgemm does
-    // for small shapes; the product of two floats is exact in a double, so only the add rounds
+    // float32: accumulate in float32 along k, rounding each product and each sum, as the CPU sgemm
+    // does for small shapes (measured: inf * 7.75 + -1.7 * 3.4e38 is NaN, the product overflowing)
     const acc32 = out instanceof Float32Array;
     const row = new Float64Array(n);
     for (let p = 0; p < batch; p++) {
@@ -263,7 +278,7 @@ export const cpuBackend: Backend = {
         for (let q = 0; q < k; q++) {
           const av = a[ao + i * k + q];
           const bb = bo + q * n;
-          if (acc32) for (let j = 0; j < n; j++) row[j] = Math.fround(row[j] + av * bm[bb + j]);
+          if (acc32) for (let j = 0; j < n; j++) row[j] = Math.fround(row[j] + Math.fround(av * bm[bb + j]));
           else for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
         }
         for (let j = 0; j < n; j++) out[oo + i * n + j] = row[j];

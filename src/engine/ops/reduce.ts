@@ -4,9 +4,10 @@
 import { DType, isFloating } from '../dtype';
 import { runtimeError } from '../errors';
 import type { ReduceOp } from '../kernels/backend';
+import { int64AsDouble } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
-import { binary, broadcastShapes, cast, checkSize, contiguous, finish, scalarTypeName } from './core';
+import { binary, broadcastShapes, cast, checkSize, contiguous, finish, scalarTypeName, unary } from './core';
 import { expand, normalizeDim, permute, reshape } from './shape';
 
 export function normalizeDims(dims: number | readonly number[] | null | undefined, ndim: number): number[] {
@@ -80,15 +81,22 @@ export function mean(x: Tensor, dims: number | readonly number[] | null = null, 
   return binary('div', s, n);
 }
 
-/** Variance with Bessel's correction by default (torch.var / std). */
-export function variance(x: Tensor, dims: number | readonly number[] | null, correction: number, keepdim: boolean): Tensor {
+/**
+ * torch.var / torch.std of `x` over `dims` (all when null), with `correction`
+ * (1: Bessel's, the default). Floating dtypes only (RuntimeError otherwise).
+ * Computed in double and rounded once to x's dtype, as ATen's std_var kernel
+ * accumulates with Welford in double (native/cpu/ReduceOpsKernel.cpp), so a
+ * float16 std of [65504, 1, 7.75] is finite although its squares are not.
+ */
+export function variance(x: Tensor, dims: number | readonly number[] | null, correction: number, keepdim: boolean, sqrt = false): Tensor {
   if (!isFloating(x.dtype)) throw runtimeError('std and var only support floating point and complex dtypes');
   const rd = normalizeDims(dims, x.ndim);
   const n = numelOf(rd.map((i) => x.shape[i]));
-  const m = mean(x, rd, true);
-  const d = binary('sub', x, m);
-  const ss = reduce('sum', binary('mul', d, d), rd, keepdim);
-  return binary('div', ss, Math.max(n - correction, 0));
+  const wide = cast(x, 'float64');
+  const d = binary('sub', wide, mean(wide, rd, true));
+  let v = binary('div', reduce('sum', binary('mul', d, d), rd, keepdim), Math.max(n - correction, 0));
+  if (sqrt) v = unary('sqrt', v);
+  return cast(v, x.dtype);
 }
 
 /** torch.matmul with its 1-D promotion and batch broadcasting rules. */
@@ -152,8 +160,7 @@ function matmulInt64(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, 
       for (let j = 0; j < n; j++) {
         let acc = 0n;
         for (let q = 0; q < k; q++) acc = BigInt.asIntN(64, acc + BigInt(a[p * m * k + i * k + q]) * BigInt(b[p * k * n + q * n + j]));
-        // beyond 2^53 keep the low 32 bits exactly: all a narrower integer dtype needs
-        out[p * m * n + i * n + j] = Number.isSafeInteger(Number(acc)) ? Number(acc) : Number(BigInt.asIntN(32, acc));
+        out[p * m * n + i * n + j] = int64AsDouble(acc);
       }
     }
   }

@@ -1005,8 +1005,7 @@ function varStd(self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext
     dim = undefined;
   }
   const correction = a.correction !== undefined && a.correction !== null ? toInt(a.correction, 'correction') : toBool(unbiased, ctx, true) ? 1 : 0;
-  const v = variance(self.t, dimList(dim), correction, toBool(a.keepdim, ctx));
-  return T(self, sqrt ? unary('sqrt', v) : v, sqrt ? 'std' : 'var');
+  return T(self, variance(self.t, dimList(dim), correction, toBool(a.keepdim, ctx), sqrt), sqrt ? 'std' : 'var');
 }
 
 export function allClose(a: Tensor, b: Tensor, args: Bound, ctx: CallContext): boolean {
