@@ -10,7 +10,7 @@ import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteCo
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
-import { IndexItem, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
+import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
 import {
   chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
@@ -771,6 +771,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   masked_scatter: (self, args, kw) => {
     const a = bind('masked_scatter', args, kw, ['mask', 'source']);
     const mask = tensorArg(a.mask, 'masked_scatter', 'mask');
+    checkMask(mask, 'masked_scatter_');
     const src = tensorArg(a.source, 'masked_scatter', 'source').values();
     const out = cast(expand(self.t, self.t.shape), self.t.dtype);
     const m = contiguous(expand(mask, self.t.shape)).values();
