@@ -228,7 +228,7 @@ export function checkCausalWithMask(isCausal: boolean, hasMask: boolean): void {
   guarded(() => {
     if (isCausal && hasMask) {
       diagnose('is-causal-with-mask', 'warning',
-        'scaled_dot_product_attention got is_causal=True and an explicit attn_mask: here both are applied, but PyTorch 2.x rejects the combination in its fused kernels ("Explicit attn_mask should not be set when is_causal=True"). Fold the causal part into attn_mask or drop is_causal.');
+        'scaled_dot_product_attention got is_causal=True and an explicit attn_mask: PyTorch 2.x applies both only in its CPU flash kernel (4-D inputs, no dropout); its math path and GPU kernels raise "Explicit attn_mask should not be set when is_causal=True". Fold the causal part into attn_mask or drop is_causal.');
     }
   });
 }
