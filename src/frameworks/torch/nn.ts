@@ -8,7 +8,7 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { binary, cast, cppTypeName, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { binary, cppTypeName, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -603,11 +603,9 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   if (a.attn_mask instanceof ArrayValue) {
     let m = a.attn_mask.t;
     noteConsumer(m, 'MultiheadAttention.attn_mask');
-    if (m.dtype === 'uint8') {
-      ctx.warn('Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead.');
-      m = cast(m, 'bool');
-    } else if (m.dtype !== 'bool' && !isFloating(m.dtype)) {
-      throw pyError('AssertionError', `Only float, byte, and bool types are supported for attn_mask, not torch.${m.dtype}`);
+    // PyTorch 2.x (F._canonical_mask): bool or floating only; 1.13 still took uint8 with a warning.
+    if (m.dtype !== 'bool' && !isFloating(m.dtype)) {
+      throw pyError('AssertionError', 'only bool and floating types of attn_mask are supported');
     }
     if (m.ndim === 2) {
       if (m.shape[0] !== L || m.shape[1] !== S) {
@@ -622,15 +620,18 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
     if (kpm.dtype !== 'bool' && !isFloating(kpm.dtype)) {
       throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
     }
+    if (mask && (mask.dtype === 'bool') !== (kpm.dtype === 'bool')) {
+      ctx.warn('Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.');
+    }
     checkKeyPaddingMask(kpm, N, S);
     noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
     const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
-    if (!mask) mask = kp;
-    else if (mask.dtype === 'bool' && kp.dtype === 'bool') mask = binary('or', mask, kp);
-    else if (kp.dtype === 'bool') mask = maskedFill(mask, kp, -Infinity);
-    else mask = binary('add', mask, kp);
+    // PyTorch 2.x (F._canonical_mask): each bool mask becomes 0/-inf in the query's dtype first,
+    // then the two are added, whatever their dtypes (a bool attn_mask with a float
+    // key_padding_mask included).
+    mask = mask ? binary('add', canonicalMask(mask, q.dtype), canonicalMask(kp, q.dtype)) : kp;
   }
-  if (mask && mask.dtype === 'bool') mask = maskedFill(filled([...mask.shape], 0, q.dtype), mask, -Infinity);
+  if (mask) mask = canonicalMask(mask, q.dtype);
   let scores = matmul(binary('div', qh, Math.sqrt(hd)), transpose(kh, 1, 2));
   if (mask) scores = binary('add', scores, mask);
   const weights = softmax(scores, -1);
@@ -646,9 +647,17 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   const output = track(new TorchTensor(y), 'transpose', self.dict.get('in_proj_weight')!);
   if (a.need_weights !== undefined && !ctx.truthy(a.need_weights)) return new PyTuple([output, null]);
   let w = reshape(weights, [N, H, L, S]);
-  if (a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights)) w = mean(w, 1);
+  // grad_fn as in PyTorch 2.x: attn_output_weights.mean(dim=1) is MeanBackward1 (1.13 divided a sum:
+  // DivBackward0); per-head weights end in a view.
+  const average = a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights);
+  if (average) w = mean(w, 1);
   if (unbatched) w = reshape(w, w.shape.slice(1));
-  return new PyTuple([output, track(new TorchTensor(w), 'mean', self.dict.get('in_proj_weight')!)]);
+  return new PyTuple([output, track(new TorchTensor(w), average ? 'mean_dim' : 'view', self.dict.get('in_proj_weight')!)]);
+}
+
+/** A bool mask (True = not allowed) as the additive float mask MultiheadAttention adds to the scores. */
+function canonicalMask(m: Tensor, dtype: DType): Tensor {
+  return m.dtype === 'bool' ? maskedFill(filled([...m.shape], 0, dtype), m, -Infinity) : m;
 }
 
 /** xavier_uniform_ bound, in torch.nn.init's order of double operations. */
