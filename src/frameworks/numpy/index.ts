@@ -269,7 +269,7 @@ export function makeNumpyModule(): PyModule {
   const def = (name: string, f: NativeFn) => np.dict.set(name, fn(name, f));
   for (const d of ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8'] as DType[]) np.dict.set(d, NumpyDtype.of(d));
   np.dict.set('bool_', NumpyDtype.of('bool'));
-  np.dict.set('float_', NumpyDtype.of('float64'));
+  np.dict.set('bool', NumpyDtype.of('bool')); // back in NumPy 2 (np.float_ and np.Inf are gone: known.ts)
   np.dict.set('int_', NumpyDtype.of('int64'));
   np.dict.set('inf', Infinity);
   np.dict.set('nan', NaN);
