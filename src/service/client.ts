@@ -12,6 +12,8 @@ import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, Val
 export interface ServiceConfig {
   /** The bundled worker entry (dist/worker.js). */
   workerPath: string;
+  /** Node flags for the worker (tests run the TypeScript source with ['--import', 'tsx']). */
+  execArgv?: string[];
   /** resourceLimits.maxOldGenerationSizeMb: the worker's heap cap. */
   heapMb?: number;
   /** The setting heapMb comes from, named when the cap is hit. */
@@ -127,6 +129,7 @@ export class EvaluationService {
     const w = new Worker(this.config.workerPath, {
       resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
       workerData: { progress: this.progress },
+      execArgv: this.config.execArgv,
     });
     w.unref();
     this.online = new Promise((resolve) => w.once('online', () => resolve()));
