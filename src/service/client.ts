@@ -98,6 +98,12 @@ export class EvaluationService {
     return (await this.request({ type: 'repr', id: this.nextId++, ref }))?.repr ?? null;
   }
 
+  /** Start the worker now (if none is running) and resolve once it is ready. */
+  warmUp(): Promise<void> {
+    this.ensureWorker();
+    return this.online;
+  }
+
   /** The worker may forget this evaluation's values. */
   release(evaluation: number): void {
     this.worker?.postMessage({ type: 'release', evaluation } satisfies HostToWorker);
