@@ -39,3 +39,11 @@ print(out_full)
 print(w_full)
 print(out_full_fast)
 print(torch.allclose(out_eval, out_fast, atol=1e-6))
+try:
+    mha(x, x, x, is_causal=True)
+except RuntimeError as e:
+    is_causal_error = str(e)
+square = nn.Transformer.generate_square_subsequent_mask(3)
+out_hint, w_hint = mha(x, x, x, attn_mask=square, is_causal=True)
+print(is_causal_error)
+print(w_hint)

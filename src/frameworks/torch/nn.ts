@@ -599,6 +599,10 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   // (L, N, E) -> (N*H, L, hd)
   const heads = (x: Tensor, len: number) => transpose(reshape(x, [len, N * H, hd]), 0, 1);
   const qh = heads(proj(q, 0), L), kh = heads(proj(k, 1), S), vh = heads(proj(v, 2), S);
+  // is_causal is only a hint about attn_mask in PyTorch 2.x's multi_head_attention_forward.
+  if (toBool(a.is_causal, ctx) && !(a.attn_mask instanceof ArrayValue)) {
+    throw runtimeError('Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.');
+  }
   let mask: Tensor | null = null;
   if (a.attn_mask instanceof ArrayValue) {
     let m = a.attn_mask.t;
