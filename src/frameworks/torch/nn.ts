@@ -624,18 +624,16 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
     if (kpm.dtype !== 'bool' && !isFloating(kpm.dtype)) {
       throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
     }
+    checkKeyPaddingMask(kpm, N, S);
+    noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
     if (mask && (mask.dtype === 'bool') !== (kpm.dtype === 'bool')) {
       ctx.warn('Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.');
     }
-    checkKeyPaddingMask(kpm, N, S);
-    noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
-    const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
-    // PyTorch 2.x (F._canonical_mask): each bool mask becomes 0/-inf in the query's dtype first,
-    // then the two are added, whatever their dtypes (a bool attn_mask with a float
-    // key_padding_mask included).
-    mask = mask ? binary('add', canonicalMask(mask, q.dtype), canonicalMask(kp, q.dtype)) : kp;
+    const kp = reshape(expand(reshape(additiveMask(kpm, q.dtype), [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
+    // PyTorch 2.x (F._canonical_mask) turns both masks additive, then sums them
+    mask = mask ? binary('add', additiveMask(mask, q.dtype), kp) : kp;
   }
-  if (mask) mask = canonicalMask(mask, q.dtype);
+  if (mask) mask = additiveMask(mask, q.dtype);
   let scores = matmul(binary('div', qh, Math.sqrt(hd)), transpose(kh, 1, 2));
   if (mask) scores = binary('add', scores, mask);
   const weights = softmax(scores, -1);
@@ -656,11 +654,11 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   const average = a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights);
   if (average) w = mean(w, 1);
   if (unbatched) w = reshape(w, w.shape.slice(1));
-  return new PyTuple([output, track(new TorchTensor(w), average ? 'mean_dim' : 'view', self.dict.get('in_proj_weight')!)]);
+  return new PyTuple([output, track(new TorchTensor(w), average ? 'mean.dim' : 'view', self.dict.get('in_proj_weight')!)]);
 }
 
-/** A bool mask (True = not allowed) as the additive float mask MultiheadAttention adds to the scores. */
-function canonicalMask(m: Tensor, dtype: DType): Tensor {
+/** A bool mask (True = masked out) as the float mask F._canonical_mask makes of it: -inf where True, 0 elsewhere. */
+function additiveMask(m: Tensor, dtype: DType): Tensor {
   return m.dtype === 'bool' ? maskedFill(filled([...m.shape], 0, dtype), m, -Infinity) : m;
 }
 

@@ -96,7 +96,7 @@ const GRAD_FN: Record<string, string> = {
   index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
   max: 'MaxBackward1', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
   flatten: 'ViewBackward0', contiguous: 'CloneBackward0', repeat: 'RepeatBackward0', cross_entropy: 'NllLossBackward0',
-  sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0', mean_dim: 'MeanBackward1',
+  sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0', 'mean.dim': 'MeanBackward1',
 };
 
 export class TorchTensor extends ArrayValue {
