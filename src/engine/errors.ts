@@ -16,8 +16,6 @@ export const runtimeError = (message: string) => new EngineError('RuntimeError',
 export const indexError = (message: string) => new EngineError('IndexError', message);
 export const typeError = (message: string) => new EngineError('TypeError', message);
 export const valueError = (message: string) => new EngineError('ValueError', message);
-/** A kernel with no implementation for a dtype ("softmax_lastdim_kernel_impl" not implemented for 'Long'): NotImplementedError in PyTorch 2.x, RuntimeError in 1.13. */
-export const notImplementedError = (message: string) => new EngineError('NotImplementedError', message);
 
 /** Python `warnings.warn` from inside the engine, to the running evaluation's sink. */
 export function warn(message: string): void {

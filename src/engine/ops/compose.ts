@@ -4,7 +4,7 @@
 
 import { DType, castValue, isFloating } from '../dtype';
 import { checkMaskedFill } from '../diagnostics';
-import { EngineError, indexError, notImplementedError, runtimeError, valueError } from '../errors';
+import { EngineError, indexError, runtimeError, valueError } from '../errors';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
 import { Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, contiguous, scalarTypeName, unary, where } from './core';
@@ -108,18 +108,16 @@ export function maskedFillInPlace(x: Tensor, mask: Tensor, value: TensorOrScalar
   return x;
 }
 
-/** Integer input: ATen's CPU kernel (the last-dim one or the general one) has no case for it. */
-function checkSoftmaxInput(x: Tensor, dim: number, log: boolean): void {
+function checkSoftmaxInput(x: Tensor, log: boolean): void {
   if (!isFloating(x.dtype)) {
-    const lastDim = x.ndim === 0 || normalizeDim(dim, x.ndim) === x.ndim - 1;
-    throw notImplementedError(`"${log ? 'log_softmax' : 'softmax'}_${lastDim ? 'lastdim_' : ''}kernel_impl" not implemented for '${scalarTypeName(x.dtype)}'`);
+    throw runtimeError(`"${log ? 'log_softmax' : 'softmax'}_lastdim_kernel_impl" not implemented for '${scalarTypeName(x.dtype)}'`);
   }
 }
 
 /** softmax / log_softmax along `dim`, fused when the backend has a kernel. */
 export function softmax(input: Tensor, dim: number, log = false, dtype?: DType): Tensor {
   const x = dtype ? cast(input, dtype) : input;
-  checkSoftmaxInput(x, dim, log);
+  checkSoftmaxInput(x, log);
   if (x.ndim === 0) return log ? binary('sub', x, x) : binary('div', x, x);
   const d = normalizeDim(dim, x.ndim);
   const moved = contiguous(transpose(x, d, x.ndim - 1));
@@ -142,7 +140,7 @@ export function softmax(input: Tensor, dim: number, log = false, dtype?: DType):
 
 /** Fused masked softmax: softmax(x.masked_fill(mask, fill)) over the last dim. */
 export function maskedSoftmax(x: Tensor, mask: Tensor, fill = -Infinity): Tensor {
-  checkSoftmaxInput(x, -1, false);
+  checkSoftmaxInput(x, false);
   const backend = backendFor(x.numel, x.dtype);
   const shape = broadcastShapes(x.shape, mask.shape);
   if (!backend.maskedSoftmax || shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {

@@ -1,7 +1,7 @@
 // Elementwise ops: validate, promote, broadcast, then dispatch to a backend.
 
 import { DType, caster, category, isFloating, promoteTypes } from '../dtype';
-import { EngineError, notImplementedError, runtimeError } from '../errors';
+import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
@@ -254,6 +254,6 @@ export function writeValues(dst: Tensor, values: ArrayLike<number>): void {
 
 export function checkFloating(x: Tensor, what: string): void {
   if (!isFloating(x.dtype)) {
-    throw notImplementedError(`"${what}" not implemented for '${scalarTypeName(x.dtype)}'`);
+    throw runtimeError(`"${what}" not implemented for '${scalarTypeName(x.dtype)}'`);
   }
 }

@@ -15,7 +15,7 @@
 // avx_mathfun's log/sincos. Double-precision log/sin/cos are glibc's (libm.ts).
 
 import { DType, castValue, isFloating } from '../dtype';
-import { notImplementedError, runtimeError } from '../errors';
+import { runtimeError } from '../errors';
 import { MT19937, MT19937State } from './mt19937';
 import { avxLogf, avxSinCosf, fma32, fma64 } from './float_math';
 import { cos, log, sin } from './libm';
@@ -154,7 +154,7 @@ export class TorchGenerator {
 
   /** Tensor.uniform_(from, to) / torch.rand (from=0, to=1) for `n` elements of `dtype`. */
   uniform(n: number, from: number, to: number, dtype: DType = 'float32'): Float64Array {
-    if (!isFloating(dtype)) throw notImplementedError(`"check_uniform_bounds" not implemented for '${ATEN_NAMES[dtype]}'`);
+    if (!isFloating(dtype)) throw runtimeError(`"check_uniform_bounds" not implemented for '${ATEN_NAMES[dtype]}'`);
     if (from > to) {
       throw runtimeError(
         `uniform_ expects to return a [from, to) range, but found from=${formatCppDouble(from)} > to=${formatCppDouble(to)}`,
@@ -204,7 +204,7 @@ export class TorchGenerator {
    * at least 16 elements.
    */
   normal(n: number, mean = 0, std = 1, dtype: DType = 'float32', contiguous = true): Float64Array {
-    if (!isFloating(dtype)) throw notImplementedError(`"normal_kernel_cpu" not implemented for '${ATEN_NAMES[dtype]}'`);
+    if (!isFloating(dtype)) throw runtimeError(`"normal_kernel_cpu" not implemented for '${ATEN_NAMES[dtype]}'`);
     if (std < 0) throw runtimeError(`normal expects std >= 0.0, but found std ${formatCppDouble(std)}`);
     if (n >= 16 && contiguous) {
       if (dtype === 'float32') return this.normalFillAvx2(n, Math.fround(mean), Math.fround(std));

@@ -3,10 +3,10 @@
 
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
 import { checkBroadcast, noteConsumer, noteRandom } from '../../engine/diagnostics';
-import { notImplementedError, runtimeError } from '../../engine/errors';
+import { runtimeError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { TensorOrScalar, binary, cast, getDefaultDtype, scalarTensor, scalarTypeName, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { TensorOrScalar, binary, cast, getDefaultDtype, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, stack } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
@@ -108,7 +108,7 @@ function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
     const shape = kw.has('size') ? toShape([kw.get('size')!], 'size') : toShape(a.__rest ?? [], 'size');
     const d = toDtype(a.dtype) ?? getDefaultDtype();
     if (!isFloating(d)) {
-      throw notImplementedError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${scalarTypeName(d)}'`);
+      throw runtimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${d === 'int64' ? 'Long' : d}'`);
     }
     const n = shape.reduce((p, q) => p * q, 1);
     const vals = kind === 'rand' ? torchRng().uniform(n, 0, 1, d) : torchRng().normal(n, 0, 1, d);

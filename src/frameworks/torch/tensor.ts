@@ -3,7 +3,7 @@
 
 import { getSlot, slot } from '../../engine/context';
 import { DType, TORCH_DTYPE_ALIASES, category, isFloating } from '../../engine/dtype';
-import { notImplementedError, runtimeError, typeError } from '../../engine/errors';
+import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
@@ -184,7 +184,7 @@ export class TorchTensor extends ArrayValue {
       return track(new TorchTensor(unary('neg', t)), 'neg', this);
     }
     if (op === '+') return this;
-    if (op === '~') return new TorchTensor(bitwiseNot(t, true));
+    if (op === '~') return new TorchTensor(bitwiseNot(t));
     return undefined;
   }
 
@@ -305,13 +305,9 @@ function checkInplaceCast(result: DType, self: DType): void {
   }
 }
 
-/** bitwise_not; the `~` operator checks the dtype first in PyTorch 2.x (Tensor.__invert__) and raises TypeError. */
-function bitwiseNot(t: Tensor, operator = false): Tensor {
+function bitwiseNot(t: Tensor): Tensor {
   if (t.dtype === 'bool') return unary('not', t);
-  if (isFloating(t.dtype)) {
-    if (operator) throw typeError('~ (operator.invert) is only implemented on integer and Boolean-type tensors');
-    throw notImplementedError(`"bitwise_not_cpu" not implemented for '${scalarTypeName(t.dtype)}'`);
-  }
+  if (isFloating(t.dtype)) throw runtimeError(`"bitwise_not_cpu" not implemented for '${scalarTypeName(t.dtype)}'`);
   return unary('bitnot', t);
 }
 
@@ -342,7 +338,7 @@ export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): 
     }
     case '&': case '|': case '^': {
       const d = resultType(a, b);
-      if (isFloating(d)) throw notImplementedError(`"${BITWISE_NAMES[op]}" not implemented for '${scalarTypeName(d)}'`);
+      if (isFloating(d)) throw runtimeError(`"${BITWISE_NAMES[op]}" not implemented for '${scalarTypeName(d)}'`);
       return binary(BITWISE[op], a, b);
     }
     case '<<': return binary('lshift', a, b);
