@@ -12,6 +12,8 @@ import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, Val
 export interface ServiceConfig {
   /** The bundled worker entry (dist/worker.js). */
   workerPath: string;
+  /** Node flags for the worker (tests run the TypeScript source with ['--import', 'tsx']). */
+  execArgv?: string[];
   /** resourceLimits.maxOldGenerationSizeMb: the worker's heap cap. */
   heapMb?: number;
   /** The setting heapMb comes from, named when the cap is hit. */
@@ -96,6 +98,12 @@ export class EvaluationService {
     return (await this.request({ type: 'repr', id: this.nextId++, ref }))?.repr ?? null;
   }
 
+  /** Start the worker now (if none is running) and resolve once it is ready. */
+  warmUp(): Promise<void> {
+    this.ensureWorker();
+    return this.online;
+  }
+
   /** The worker may forget this evaluation's values. */
   release(evaluation: number): void {
     this.worker?.postMessage({ type: 'release', evaluation } satisfies HostToWorker);
@@ -127,6 +135,7 @@ export class EvaluationService {
     const w = new Worker(this.config.workerPath, {
       resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
       workerData: { progress: this.progress },
+      execArgv: this.config.execArgv,
     });
     w.unref();
     this.online = new Promise((resolve) => w.once('online', () => resolve()));

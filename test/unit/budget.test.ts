@@ -141,3 +141,16 @@ test('the time budget stops long work between kernel chunks', () => {
   assert.equal(e.type, 'TimeoutError');
   assert.equal(e.line, 4);
 });
+
+test('fuzz regressions: np.where argument errors in NumPy\'s words', () => {
+  const cases: [string, string][] = [
+    ['idx = np.where(future = 1)', "TypeError: where() got an unexpected keyword argument 'future'"],
+    ['idx = np.where()', "TypeError: where() missing 1 required positional argument: 'condition'"],
+    ['idx = np.where(1, 2)', 'ValueError: either both or neither of x and y should be given'],
+    ['idx = np.where(1, 2, 3, 4)', 'TypeError: where() takes from 1 to 3 positional arguments but 4 were given'],
+  ];
+  for (const [src, want] of cases) {
+    const e = only(`import numpy as np\n${src}`);
+    assert.equal(`${e.type}: ${e.message}`, want, src);
+  }
+});
