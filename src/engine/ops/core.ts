@@ -181,7 +181,7 @@ export function full(shape: readonly number[], value: Scalar, dtype: DType): Ten
  */
 export function scalarTensor(s: Scalar, dtype: DType = scalarDtype(s)): Tensor {
   const t = Tensor.empty(dtype, []);
-  t.storage.data[0] = typeof s === 'bigint' ? wrapValue(dtype, Number(BigInt.asIntN(64, s))) : castValue(dtype, scalarValue(s));
+  t.storage.data[0] = typeof s === 'bigint' && !isFloating(dtype) ? wrapValue(dtype, Number(BigInt.asIntN(64, s))) : castValue(dtype, scalarValue(s));
   return t;
 }
 

@@ -47,8 +47,9 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
   }
   // float16/bfloat16 sums and products accumulate in float32 and round once
   // (ATen's acc_type for reduced floats in native/cpu/SumKernel.cpp and ReduceOpsKernel.cpp).
+  // (the input converts to the requested dtype first: sum(dtype=torch.bfloat16) rounds each element)
   const reduced = (outDtype === 'float16' || outDtype === 'bfloat16') && (op === 'sum' || op === 'prod');
-  if (reduced) return cast(reduce(op, x, dims, keepdim, 'float32'), outDtype);
+  if (reduced) return cast(reduce(op, x.dtype === outDtype ? x : cast(x, outDtype), dims, keepdim, 'float32'), outDtype);
   const input = x.dtype === outDtype || op === 'argmax' || op === 'argmin' || op === 'any' || op === 'all' ? x : cast(x, outDtype);
   const out = Tensor.empty(outDtype, outShape);
   const backend = backendFor(x.numel, x.dtype);

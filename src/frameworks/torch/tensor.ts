@@ -165,6 +165,8 @@ export class TorchTensor extends ArrayValue {
     }
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     if (base === '+' && a instanceof Tensor && b instanceof Tensor) noteAdditiveMask(a, b, op);
+    // an in-place op refuses a result category above self's before computing anything
+    if (inplace) checkInplaceCast(resultType(a, b), this.t.dtype);
     // torch/_tensor.py: scalar / tensor is tensor.reciprocal() * scalar (so 3.25 / 7 rounds twice)
     const r = reflected && base === '/' && !(o instanceof Tensor)
       ? binary('mul', unary('recip', this.t, floatResult(this.t.dtype), floatResult(this.t.dtype)), o)
@@ -376,11 +378,14 @@ export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 
 export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
-  // only a Python-scalar exponent is checked (pow_tensor_scalar): negative, then converted to the
-  // dtype with the overflow check; a tensor exponent gives 0 / +-1 for negatives (powi)
-  if (!isFloating(d) && d !== 'bool' && !(b instanceof Tensor) && a instanceof Tensor) {
-    if (Number(b) < 0) throw runtimeError('Integers to negative integer powers are not allowed.');
+  if (d === 'bool') throw notImplementedFor('pow', 'bool');
+  // A Python-scalar exponent (pow_tensor_scalar) is range-checked against the result dtype, and an
+  // integer base refuses a negative one; a tensor exponent gives 0 / +-1 for negatives (powi).
+  if (!(b instanceof Tensor) && a instanceof Tensor) {
+    if (!isFloating(d) && Number(b) < 0) throw runtimeError('Integers to negative integer powers are not allowed.');
     checkedConvert(b, d);
+    // a floating result raises to the exponent as a double (measured: int16 ** 2.2e-308 is NaN at -129)
+    if (isFloating(d) && typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
   }
   return binary('pow', a, b);
 }
