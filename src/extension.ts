@@ -2,12 +2,14 @@
 // and settings handling; the work lives in src/vscode/.
 import * as vscode from 'vscode';
 import { registerBackendSettings } from './vscode/backendSettings';
+import { registerOpenExample } from './vscode/commands/openExample';
 import { registerOpenInspector } from './vscode/commands/openInspector';
 import { registerPreviewMaskAtCursor } from './vscode/commands/previewMaskAtCursor';
 import { registerPreviewMasks } from './vscode/commands/previewMasks';
 import { MaskLensDiagnostics } from './vscode/diagnostics';
 import { DocumentEvaluations } from './vscode/documentEvaluations';
 import { registerHoverProvider } from './vscode/hoverProvider';
+import { registerInspectorSerializer } from './vscode/inspectorSerializer';
 import { PythonEditorTracker, type MaskLensServices } from './vscode/services';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -24,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPreviewMasks(context, services);
   registerPreviewMaskAtCursor(context, services);
   registerOpenInspector(context, services);
+  registerInspectorSerializer(context, services);
+  registerOpenExample(context);
 }
 
 export function deactivate(): void {

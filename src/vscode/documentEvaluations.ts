@@ -2,7 +2,7 @@
 // document version, so hovers and the inspector answer instantly. Edits
 // schedule a debounced re-evaluation of documents already in the cache.
 import * as vscode from 'vscode';
-import { evaluate } from '../python/index';
+import { evaluator } from './evaluatorLoader';
 import type { RunOptions, RunResult } from '../python/result';
 import { readSettings, type MaskLensSettings } from './settings';
 
@@ -51,7 +51,7 @@ export class DocumentEvaluations implements vscode.Disposable {
   /** Fires after every fresh evaluation of a whole document. */
   readonly onDidEvaluate = this.emitter.event;
 
-  constructor(private readonly evaluateFn: EvaluateFn = evaluate) {
+  constructor(private readonly evaluateFn: EvaluateFn = (source, options) => evaluator().evaluate(source, options)) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const key = e.document.uri.toString();

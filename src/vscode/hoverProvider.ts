@@ -9,7 +9,12 @@ import { assignedNames, valueOfNameAt, type ResolvedValue } from './variableLook
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 
+/** Context key set once a Mask Lens hover has shown (completes the walkthrough's "Hover a mask" step). */
+export const HOVER_SHOWN_CONTEXT = 'maskLens.hoverShown';
+
 export class MaskHoverProvider implements vscode.HoverProvider {
+  private shown = false;
+
   constructor(private readonly evaluations: DocumentEvaluations) {}
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
@@ -44,6 +49,10 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     md.supportHtml = false;
     md.supportThemeIcons = true;
     md.isTrusted = false;
+    if (!this.shown) {
+      this.shown = true;
+      void vscode.commands.executeCommand('setContext', HOVER_SHOWN_CONTEXT, true);
+    }
     return new vscode.Hover(md, range);
   }
 }
