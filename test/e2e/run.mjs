@@ -121,6 +121,22 @@ async function inspectorFrame(timeoutMs = 20000) {
   }
 }
 
+/** The first frame whose body text includes `text` (walkthrough media render in webviews). */
+async function frameWithText(text, timeoutMs = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.evaluate((t) => document.body?.innerText.includes(t) ?? false, text)) return f;
+      } catch {
+        // frame navigated or detached while looking
+      }
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no frame shows ${JSON.stringify(text)}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Wait until the inspector shows `fileName`, optionally with a given variable, and read it. */
 async function readInspector(frame, { fileName, variable, mode, timeoutMs = 20000 }) {
   await frame.waitForFunction(
@@ -413,10 +429,14 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
   test('the Get Started walkthrough: open the example, hover a mask, preview, settings', async () => {
     const openWalkthrough = async () => {
       await focusFirstEditor();
-      await runCommand('Welcome: Open Walkthrough', 'Open Walkthrough');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with Mask Lens' }).first().waitFor({ timeout: 15000 });
-      await page.keyboard.type('Mask Lens', { delay: 10 });
+      // The command opens a second picker (the walkthroughs), so the quick input stays open.
+      await quickInput('F1', 'Welcome: Open Walkthrough');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor({ timeout: 15000 });
       await page.keyboard.press('Enter');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with Mask Lens' }).first();
+      await row.waitFor({ timeout: 15000 });
+      await row.click();
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
       const steps = page.locator('button.getting-started-step');
       await steps.filter({ hasText: 'Open an example' }).first().waitFor({ timeout: 15000 });
       return steps;
@@ -424,6 +444,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     const steps = await openWalkthrough();
     const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
     assert.deepEqual(titles, ['Open an example', 'Hover a mask', 'Preview every mask', 'Adjust the settings']);
+    // The selected step's markdown media (media/walkthrough/open-example.md) renders beside it, in a webview.
+    await steps.filter({ hasText: 'Open an example' }).locator('.step-title').click();
+    await frameWithText('A mask you can see');
     await shot('11-walkthrough');
 
     // Step 1: the button runs maskLens.openExample: an untitled Python editor with the example.
