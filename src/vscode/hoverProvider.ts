@@ -1,6 +1,7 @@
 // Hover over a variable in a Python file: its dtype, shape, mask grid and repr,
 // from the cached evaluation of the document's current version.
 import * as vscode from 'vscode';
+import { isExampleDocument } from './commands/openExample';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import type { RunResult } from '../python/result';
@@ -9,15 +10,29 @@ import { assignedNames, valueOfNameAt, type ResolvedValue } from './variableLook
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 
-/** Context key set once a Mask Lens hover has shown (completes the walkthrough's "Hover a mask" step). */
-export const HOVER_SHOWN_CONTEXT = 'maskLens.hoverShown';
+/**
+ * Context key set when a hover shows in the walkthrough's example; it
+ * completes the "Hover a mask" step. Only the example counts: VS Code misses
+ * a completion context key that was already true when the walkthrough was
+ * first loaded (seen on 1.90 and 1.139), so it must turn true afterwards.
+ */
+export const EXAMPLE_HOVERED_CONTEXT = 'maskLens.exampleHovered';
 
 export class MaskHoverProvider implements vscode.HoverProvider {
-  private shown = false;
+  private exampleHovered = false;
 
   constructor(private readonly evaluations: DocumentEvaluations) {}
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const hover = this.hoverAt(doc, pos);
+    if (hover && !this.exampleHovered && isExampleDocument(doc)) {
+      this.exampleHovered = true;
+      void vscode.commands.executeCommand('setContext', EXAMPLE_HOVERED_CONTEXT, true);
+    }
+    return hover;
+  }
+
+  private hoverAt(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     if (!readSettings().hoverEnabled) return undefined;
     const range = doc.getWordRangeAtPosition(pos, IDENTIFIER);
     if (!range) return undefined;
@@ -30,6 +45,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     if (found) return this.hover([found], range, result.diagnostics);
     return this.assignmentHover(doc, pos, range);
   }
+
 
   /** An identifier inside the expression of `name = ...` shows what `name` became. */
   private assignmentHover(doc: vscode.TextDocument, pos: vscode.Position, range: vscode.Range): vscode.Hover | undefined {
@@ -49,10 +65,6 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     md.supportHtml = false;
     md.supportThemeIcons = true;
     md.isTrusted = false;
-    if (!this.shown) {
-      this.shown = true;
-      void vscode.commands.executeCommand('setContext', HOVER_SHOWN_CONTEXT, true);
-    }
     return new vscode.Hover(md, range);
   }
 }

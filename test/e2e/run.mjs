@@ -422,7 +422,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     // Current VS Code shows it as a modal editor (Escape closes it), 1.90 as a tab.
     const editor = page.locator('.runtime-extensions-editor');
     await page.keyboard.press('Escape');
-    if (await editor.isVisible()) await page.keyboard.press('Control+F4');
+    if (await editor.isVisible()) await runCommand('View: Close Editor', 'Close Editor');
     await editor.waitFor({ state: 'hidden', timeout: 10000 });
   });
 
@@ -455,7 +455,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15000 });
     await page.locator('.editor-group-container.active .view-line', { hasText: 'padding_mask = create_padding_mask' }).first().waitFor({ timeout: 15000 });
 
-    // Step 2: a Mask Lens hover in that editor (sets the maskLens.hoverShown context).
+    // Step 2: a Mask Lens hover in that editor (sets the maskLens.exampleHovered context).
     const hover = await hoverWord('padding_mask = create_padding_mask', 'padding_mask');
     assert.ok(hover.includes('⬚⬚■■'), `the example's hover shows the mask grid:\n${hover}`);
     await page.keyboard.press('Escape');

@@ -7,8 +7,16 @@ import example from '../../../examples/seed_three_masks.py';
 
 export const OPEN_EXAMPLE_COMMAND = 'maskLens.openExample';
 
+/** The untitled documents this command opened (the walkthrough's hover step looks for them). */
+const exampleDocuments = new WeakSet<vscode.TextDocument>();
+
+export function isExampleDocument(doc: vscode.TextDocument): boolean {
+  return exampleDocuments.has(doc);
+}
+
 export async function openExample(): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({ language: 'python', content: example });
+  exampleDocuments.add(doc);
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
 }
 
