@@ -1,12 +1,11 @@
-// One esbuild pass per target: the extension host (node, cjs) in three
-// chunks (glue, evaluator, gpu.js), the web extension, the CLI, the
-// benchmark, and the webview (browser).
+// One esbuild pass per target: the extension host (node, cjs), its
+// evaluation worker and gpu.js chunk, the CLI, the benchmark, and the
+// webview (browser).
 //
 //   node scripts/build.mjs                # development: every target, source maps
 //   node scripts/build.mjs --production   # what the .vsix ships (vscode:prepublish):
-//                                         # the extension with its evaluator and gpu.js
-//                                         # chunks, the web extension and the webview,
-//                                         # minified, without source maps
+//                                         # the extension, its worker and gpu.js chunk
+//                                         # and the webview, minified, no source maps
 import { existsSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
@@ -17,10 +16,10 @@ const node = { ...common, platform: 'node', format: 'cjs', loader: { '.py': 'tex
 const gpuExternals = ['gl', 'webgpu', '@webgpu/types'];
 
 /**
- * In the extension host gpu.js (1 MB) can reach no GPU (no WebGL in Node),
- * and the engine loads it only when maskLens.backend is "gpu" (see
- * engine/kernels/select.ts). So the host bundle leaves it out and
- * `require('gpu.js')` loads dist/gpujs.js, built below, at that moment.
+ * gpu.js (1 MB) is its own chunk, dist/gpujs.js: the evaluation worker
+ * requires it only when the engine asks for the gpu backend (in Node,
+ * select.ts's "auto" never does: no WebGL there), so neither activation
+ * nor an ordinary evaluation loads it.
  */
 const gpuJsChunk = {
   name: 'gpu.js-chunk',
@@ -29,43 +28,9 @@ const gpuJsChunk = {
   },
 };
 
-/**
- * Activation loads only the VS Code glue: the evaluator (interpreter,
- * frameworks, engine, parser) is dist/evaluator.js, which
- * src/vscode/evaluatorLoader.ts requires on the first evaluation.
- */
-const evaluatorChunk = {
-  name: 'evaluator-chunk',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/evaluator$/ }, (args) =>
-      args.importer.endsWith('evaluatorLoader.ts') ? { path: './evaluator.js', external: true } : undefined,
-    );
-  },
-};
-
-/** The web extension host has no require(): gpu.js is left out there (gpuBackend() then returns null). */
-const noGpuJs = {
-  name: 'no-gpu.js',
-  setup(build) {
-    build.onResolve({ filter: /^gpu\.js$/ }, () => ({ path: 'gpu.js', namespace: 'no-gpu.js' }));
-    build.onLoad({ filter: /.*/, namespace: 'no-gpu.js' }, () => ({ contents: "throw new Error('gpu.js is not part of the web extension');" }));
-  },
-};
-
 const builds = [
-  esbuild.build({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [evaluatorChunk, gpuJsChunk] }),
-  // package.json "browser": vscode.dev, github.dev, and any web extension host (itself a Web Worker).
-  esbuild.build({
-    ...common,
-    platform: 'browser',
-    format: 'cjs',
-    loader: { '.py': 'text' },
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/web/extension.js',
-    external: ['vscode'],
-    plugins: [noGpuJs],
-  }),
-  esbuild.build({ ...node, entryPoints: ['src/vscode/evaluator.ts'], outfile: 'dist/evaluator.js', plugins: [gpuJsChunk] }),
+  esbuild.build({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.build({ ...node, entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js', plugins: [gpuJsChunk] }),
   esbuild.build({
     ...node,
     stdin: { contents: "module.exports = require('gpu.js');", resolveDir: '.', sourcefile: 'gpujs-chunk.js' },
@@ -81,6 +46,6 @@ if (!production) {
   );
 } else {
   // Source maps of an earlier development build would no longer match.
-  for (const f of ['extension', 'evaluator', 'gpujs', 'webview', 'web/extension']) rmSync(`dist/${f}.js.map`, { force: true });
+  for (const f of ['extension', 'worker', 'gpujs', 'webview']) rmSync(`dist/${f}.js.map`, { force: true });
 }
 await Promise.all(builds);

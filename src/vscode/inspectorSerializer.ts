@@ -15,7 +15,7 @@ export function registerInspectorSerializer(context: vscode.ExtensionContext, se
         if (typeof documentUri !== 'string') return;
         try {
           const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(documentUri));
-          inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, services.evaluations.get(doc), 'all'));
+          inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, await services.evaluations.latest(doc), 'all'));
         } catch {
           // The file is gone (or was untitled): the restored panel stays empty.
         }
