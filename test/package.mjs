@@ -20,6 +20,7 @@ const EXPECTED = [
   'README.md',
   'dist/extension.js',
   'dist/gpujs.js',
+  'dist/web/extension.js',
   'dist/webview.js',
   'dist/worker.js',
   'media/icon.png',
