@@ -3,7 +3,7 @@
 // package and its host bundle must each stay under 1 MB. `npm run test:package`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -56,4 +56,16 @@ test('vsce package builds a .vsix under 1 MB with a host bundle under 1 MB', () 
 test('vsce ls lists exactly the files the extension ships', () => {
   const files = vsceRun(['ls', '--no-dependencies']).split('\n').map((l) => l.trim()).filter(Boolean).sort();
   assert.deepEqual(files, [...EXPECTED].sort());
+});
+
+test("the README's settings table lists every setting, with its default", () => {
+  const settings = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).contributes.configuration.properties;
+  const rows = new Map(
+    [...readFileSync(path.join(repoRoot, 'README.md'), 'utf8').matchAll(/^\| `(maskLens\.[\w.]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], m[2]]),
+  );
+  assert.deepEqual([...rows.keys()].sort(), Object.keys(settings).sort());
+  for (const [name, spec] of Object.entries(settings)) {
+    const shown = typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default);
+    assert.equal(rows.get(name), shown, `${name}'s default in the README`);
+  }
 });
