@@ -97,8 +97,8 @@ function ensureCodeServer() {
     PATH: `${path.dirname(paths.node)}:${process.env.PATH}`,
     // The machine's npm config points nodedir at Node 20's headers.
     npm_config_nodedir: paths.nodeDir,
-    // Older code-server postinstalls (4.90) refuse to run as root without it.
-    npm_config_unsafe_perm: 'true',
+    // 4.90's postinstall refuses to run as root without it (newer ones don't ask).
+    ...(CODE_SERVER_VERSION === CURRENT_CODE_SERVER ? {} : { npm_config_unsafe_perm: 'true' }),
   };
   seedRipgrepCache();
   run(paths.node, [npmCli(), 'install', '--no-audit', '--no-fund', '--prefix', codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`], { env });
