@@ -5,8 +5,9 @@ import { formatPyFloat, formatSpec } from '../engine/format';
 import { bind, toInt, toStr } from './args';
 import { EXCEPTION_CLASSES, pyError } from './exceptions';
 import { asBigInt, asNumber, equals, hashKey, sortCompare } from './protocols';
+import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
 } from './values';
 
@@ -14,10 +15,34 @@ const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
 
 // Built-in types are classes so isinstance() and type() work.
 export const TYPE_CLASSES = new Map<string, PyClass>();
-for (const t of ['object', 'int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes']) {
-  TYPE_CLASSES.set(t, new PyClass(t, []));
+TYPE_CLASSES.set('object', new PyClass('object', []));
+for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes']) {
+  TYPE_CLASSES.set(t, new PyClass(t, [TYPE_CLASSES.get('object')!]));
 }
-TYPE_CLASSES.get('bool')!.bases.push(TYPE_CLASSES.get('int')!);
+TYPE_CLASSES.get('bool')!.bases.unshift(TYPE_CLASSES.get('int')!);
+
+function typeClass(name: string): PyClass {
+  let c = TYPE_CLASSES.get(name);
+  if (!c) TYPE_CLASSES.set(name, (c = new PyClass(name, [TYPE_CLASSES.get('object')!])));
+  return c;
+}
+
+/** The NotImplemented singleton (binary dunders return it to decline). */
+export const NOT_IMPLEMENTED = new PyInstance(new PyClass('NotImplementedType', []));
+
+/** A lazy one-shot iterator; `step` returns undefined when exhausted. */
+export function lazyIterator(kind: string, step: () => PyValue | undefined): PyIterator {
+  let done = false;
+  return new PyIterator(() => {
+    if (done) return { done: true };
+    const v = step();
+    if (v === undefined) {
+      done = true;
+      return { done: true };
+    }
+    return { done: false, value: v };
+  }, kind);
+}
 
 export function typeOf(v: PyValue): PyClass {
   if (v instanceof PyInstance) return v.cls;
@@ -268,24 +293,53 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     return s;
   });
   def('dict', dictFrom);
+  // enumerate, zip, map and filter are lazy, as in Python: they may wrap infinite iterators
   def('enumerate', (args, kw, ctx) => {
     const a = bind('enumerate', args, kw, ['iterable', 'start?']);
-    const start = a.start === undefined ? 0n : toIndex(a.start);
-    return listIterator(ctx.iterate(a.iterable!).map((v, i) => new PyTuple([start + BigInt(i), v])), 'enumerate');
+    let i = a.start === undefined ? 0n : toIndex(a.start);
+    const it = ctx.iter(a.iterable!);
+    return lazyIterator('enumerate', () => {
+      const r = it.next();
+      return r.done ? undefined : new PyTuple([i++, r.value]);
+    });
   });
   def('zip', (args, kw, ctx) => {
-    const lists = args.map((x) => ctx.iterate(x));
-    const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
-    if (kw.get('strict') === true && lists.some((l) => l.length !== n)) throw pyError('ValueError', 'zip() argument 2 is shorter than argument 1');
-    return listIterator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => l[i]))), 'zip');
+    const its = args.map((x) => ctx.iter(x));
+    const strict = kw.has('strict') && ctx.truthy(kw.get('strict')!);
+    return lazyIterator('zip', () => {
+      if (!its.length) return undefined;
+      const out: PyValue[] = [];
+      for (let k = 0; k < its.length; k++) {
+        const r = its[k].next();
+        if (r.done) {
+          if (strict && k > 0) throw pyError('ValueError', `zip() argument ${k + 1} is shorter than argument${k > 1 ? `s 1-${k}` : ' 1'}`);
+          if (strict && k === 0 && its.slice(1).some((o) => !o.next().done)) throw pyError('ValueError', 'zip() argument 2 is longer than argument 1');
+          return undefined;
+        }
+        out.push(r.value);
+      }
+      return new PyTuple(out);
+    });
   });
-  def('map', ([f, ...its], _kw, ctx) => {
-    const lists = its.map((x) => ctx.iterate(x));
-    const n = Math.min(...lists.map((l) => l.length));
-    return listIterator(Array.from({ length: n }, (_, i) => ctx.call(f, lists.map((l) => l[i]))), 'map');
+  def('map', ([f, ...sources], _kw, ctx) => {
+    const its = sources.map((x) => ctx.iter(x));
+    return lazyIterator('map', () => {
+      const vals: PyValue[] = [];
+      for (const it of its) {
+        const r = it.next();
+        if (r.done) return undefined;
+        vals.push(r.value);
+      }
+      return ctx.call(f, vals);
+    });
   });
-  def('filter', ([f, it], _kw, ctx) =>
-    listIterator(ctx.iterate(it).filter((x) => ctx.truthy(f === null ? x : ctx.call(f, [x]))), 'filter'));
+  def('filter', ([f, source], _kw, ctx) => {
+    const it = ctx.iter(source);
+    return lazyIterator('filter', () => {
+      for (let r = it.next(); !r.done; r = it.next()) if (ctx.truthy(f === null ? r.value : ctx.call(f, [r.value]))) return r.value;
+      return undefined;
+    });
+  });
   def('sorted', (args, kw, ctx) => {
     const a = bind('sorted', args, kw, ['iterable', 'key?', 'reverse?']);
     return new PyList(sortValues(ctx.iterate(a.iterable!), a.key ?? null, ctx.truthy(a.reverse ?? false), ctx));
@@ -297,8 +351,15 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
   });
   def('min', (args, kw, ctx) => minMax('min', args, kw, ctx));
   def('max', (args, kw, ctx) => minMax('max', args, kw, ctx));
-  def('any', ([x], _kw, ctx) => ctx.iterate(x).some((v) => ctx.truthy(v)));
-  def('all', ([x], _kw, ctx) => ctx.iterate(x).every((v) => ctx.truthy(v)));
+  // any/all stop at the first deciding value, so they work on infinite generators
+  def('any', ([x], _kw, ctx) => {
+    for (let it = ctx.iter(x), r = it.next(); !r.done; r = it.next()) if (ctx.truthy(r.value)) return true;
+    return false;
+  });
+  def('all', ([x], _kw, ctx) => {
+    for (let it = ctx.iter(x), r = it.next(); !r.done; r = it.next()) if (!ctx.truthy(r.value)) return false;
+    return true;
+  });
   def('isinstance', ([x, t]) => isInstance(x, t));
   def('issubclass', ([c, t]) => c instanceof PyClass && (t instanceof PyTuple ? t.items : [t]).some((k) => k instanceof PyClass && c.isSubclassOf(k)));
   def('type', ([x]) => typeOf(x));
@@ -325,13 +386,35 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     (ctx as unknown as { setAttr(o: PyValue, n: string, v: PyValue): void }).setAttr(o, toStr(n, 'attribute name'), v);
     return null;
   });
-  def('iter', ([x], _kw, ctx) => (x instanceof PyIterator ? x : listIterator(ctx.iterate(x))));
-  def('next', ([it, dflt]) => {
+  def('iter', ([x], _kw, ctx) => {
+    if (x instanceof PyIterator) return x;
+    if (x instanceof PyInstance && (x.cls.lookup('__iter__') !== undefined || x.cls.lookup('__next__') !== undefined)) {
+      const m = x.cls.lookup('__iter__');
+      if (m !== undefined) return ctx.call(m, [x]);
+    }
+    const it = ctx.iter(x);
+    return lazyIterator('iterator', () => {
+      const r = it.next();
+      return r.done ? undefined : r.value;
+    });
+  });
+  def('next', ([it, dflt], _kw, ctx) => {
+    if (it instanceof PyInstance && it.cls.lookup('__next__') !== undefined) {
+      try {
+        return ctx.call(ctx.getAttr(it, '__next__'), []);
+      } catch (e) {
+        if (dflt !== undefined && (e as { pyType?: string }).pyType === 'StopIteration') return dflt;
+        throw e;
+      }
+    }
     if (!(it instanceof PyIterator)) throw pyError('TypeError', `'${typeNameOf(it)}' object is not an iterator`);
     const r = it.next();
     if (r.done) {
       if (dflt !== undefined) return dflt;
-      throw pyError('StopIteration', '');
+      const ret = (it as PyIterator & { returnValue?: PyValue }).returnValue;
+      const e = pyError('StopIteration', '');
+      if (ret !== undefined && ret !== null) e.instance.native.args = [ret];
+      throw e;
     }
     return r.value ?? null;
   });
@@ -352,30 +435,55 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
   def('exit', () => {
     throw pyError('SystemExit', '');
   });
+  // zero-argument super() is resolved by the evaluator, which knows the calling method
   b.set('super', fn('super', ([cls, self]) => {
-    throw pyError('RuntimeError', `super(): __class__ cell not found${cls && self ? '' : ''}`);
+    if (!(cls instanceof PyClass)) throw pyError(cls === undefined ? 'RuntimeError' : 'TypeError', cls === undefined ? 'super(): __class__ cell not found' : `super() argument 1 must be a type, not ${typeNameOf(cls)}`);
+    return new PySuper(cls, self ?? null);
   }));
   b.set('None', null);
   b.set('True', true);
   b.set('False', false);
   b.set('Ellipsis', PyEllipsis.instance);
-  b.set('NotImplemented', null);
   b.set('__name__', '__main__');
   for (const [name, cls] of EXCEPTION_CLASSES) b.set(name, cls);
   b.set('object', TYPE_CLASSES.get('object')!);
-  const decorator = (name: string) => {
-    const cls = new PyClass(name, []);
-    cls.dict.set('__new__', fn('__new__', ([, f]) => {
-      const inst = new PyInstance(cls);
-      inst.native.fn = f;
-      return inst;
-    }));
+  b.set('staticmethod', STATICMETHOD);
+  b.set('property', PROPERTY);
+  b.set('classmethod', CLASSMETHOD);
+  def('slice', (args) => (args.length === 1 ? new PySlice(null, args[0], null) : new PySlice(args[0], args[1] ?? null, args[2] ?? null)));
+  def('frozenset', (args, _kw, ctx) => {
+    const s = new PySet();
+    for (const v of args.length ? ctx.iterate(args[0]) : []) s.entries.set(hashKey(v, ctx), v);
+    return s;
+  });
+  def('vars', ([o], _kw, ctx) => ctx.getAttr(o, '__dict__'));
+  def('locals', () => new PyDict());
+  def('globals', () => new PyDict());
+  b.set('NotImplemented', NOT_IMPLEMENTED);
+  // The built-in types are classes (isinstance(x, (list, tuple)), type(x) is int); calling one converts.
+  for (const name of ['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'frozenset', 'dict', 'range', 'slice', 'bytes']) {
+    const convert = b.get(name);
+    const cls = typeClass(name);
+    if (convert instanceof PyBuiltin) {
+      cls.dict.set('__new__', fn('__new__', ([, ...args], kw, ctx) => convert.fn(args, kw, ctx)));
+    }
+    b.set(name, cls);
+  }
+  const typeCls = typeClass('type');
+  typeCls.dict.set('__new__', fn('__new__', ([, x, bases, ns], _kw, ctx) => {
+    if (bases === undefined) return typeOf(x);
+    // type(name, bases, namespace) builds a class
+    const cls = new PyClass(toStr(x, 'type.__new__() argument 1'), ctx.iterate(bases) as PyClass[]);
+    if (ns instanceof PyDict) for (const [k, v] of ns.entries.values()) cls.dict.set(String(k), v);
     return cls;
-  };
-  b.set('staticmethod', decorator('staticmethod'));
-  b.set('property', decorator('property'));
-  b.set('classmethod', fn('classmethod', ([f]) => f));
-  b.set('slice', fn('slice', (args) => (args.length === 1 ? new PySlice(null, args[0], null) : new PySlice(args[0], args[1] ?? null, args[2] ?? null))));
+  }));
+  b.set('type', typeCls);
+  const objectCls = typeClass('object');
+  objectCls.dict.set('__setattr__', fn('__setattr__', ([self, name, v]) => {
+    if (self instanceof PyInstance) self.dict.set(toStr(name, 'attribute name'), v ?? null);
+    return null;
+  }));
+  objectCls.dict.set('__new__', fn('__new__', ([cls]) => new PyInstance(cls as PyClass)));
   return b;
 }
 

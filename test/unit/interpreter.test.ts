@@ -93,7 +93,6 @@ test('infinite loops stop with a clear error', () => {
 });
 
 test('unsupported modules and names are ordinary Python errors', () => {
-  assert.equal(run('import jax').error?.message, "No module named 'jax'");
   assert.equal(run('print(undefined_name)').error?.message, "name 'undefined_name' is not defined");
   assert.equal(run('x = {}["k"]').error?.type, 'KeyError');
   assert.equal(run('x = 1 / 0').error?.message, 'division by zero');
