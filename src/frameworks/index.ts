@@ -1,7 +1,7 @@
 // Maps import names to framework modules. Modules are built once per
 // evaluation so that state (seeds, print options) never leaks between runs.
 
-import { stdlibModule } from '../python/builtins';
+import { stdlibModule } from './stdlib';
 import type { PyModule } from '../python/values';
 import { makeNumpyModule } from './numpy';
 import { resetNumpyRng } from './numpy/random';

@@ -327,6 +327,9 @@ export class Interpreter implements CallContext {
 
   private execImport(s: A.Import, scope: Scope): void {
     for (const a of s.names) {
+      // `import a.b.c` imports a, then a.b, then a.b.c (each becomes an attribute of its parent)
+      const parts = a.name.split('.');
+      for (let i = 1; i < parts.length; i++) this.tryImport(parts.slice(0, i).join('.'));
       const mod = this.importModule(a.name, this.guardedImports.has(s));
       if (a.asname) scope.assign(a.asname, mod);
       else {
@@ -766,8 +769,15 @@ export class Interpreter implements CallContext {
 
   private instantiate(cls: PyClass, args: PyValue[], kwargs: Kwargs): PyValue {
     const factory = cls.lookup('__new__');
-    if (factory instanceof PyBuiltin) return factory.fn([cls, ...args], kwargs, this);
-    const inst = new PyInstance(cls);
+    let inst: PyInstance;
+    // native constructors (int, torch.Tensor, Enum lookups) return the finished value; object.__new__ is the default below
+    if (factory instanceof PyBuiltin && factory !== OBJECT_CLASS.dict.get('__new__')) return factory.fn([cls, ...args], kwargs, this);
+    if (factory instanceof PyFunction || factory instanceof PyInstance) {
+      // a user __new__ is a static method; __init__ runs only on an instance of cls
+      const made = this.call(factory instanceof PyInstance ? wrapped(factory) : factory, [cls, ...args], kwargs);
+      if (!(made instanceof PyInstance) || !made.cls.isSubclassOf(cls)) return made;
+      inst = made;
+    } else inst = new PyInstance(cls);
     if (isExceptionClass(cls)) {
       inst.native.args = args;
       inst.native.message = args.length === 1 ? this.str(args[0]) : args.length === 0 ? '' : this.repr(new PyTuple(args));
@@ -822,14 +832,8 @@ export class Interpreter implements CallContext {
         bound.add(param.name);
       }
     });
-    if (args.length > positional.length) {
-      if (!p.vararg) {
-        const given = args.length;
-        throw pyError(
-          'TypeError',
-          `${name}() takes ${positional.length} positional argument${positional.length === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
-        );
-      }
+    if (args.length > positional.length && !p.vararg) {
+      throw pyError('TypeError', tooManyPositional(name, positional.length - positional.filter((q) => fn.defaults.has(q.name)).length, positional.length, args.length));
     }
     if (p.vararg) scope.vars.set(p.vararg.name, new PyTuple(args.slice(positional.length)));
     const extra = new PyDict();
@@ -893,6 +897,7 @@ export class Interpreter implements CallContext {
         if (c.dict.has(name)) return this.bindAttribute(c.dict.get(name)!, obj.self instanceof PyClass ? null : obj.self, start, name);
       }
       if (name === '__init__') return new PyBuiltin('__init__', () => null);
+      if (name === '__class__') return typeOf(obj);
       return undefined;
     }
     if (obj instanceof PyFunction) {
@@ -911,6 +916,7 @@ export class Interpreter implements CallContext {
       const v = obj.getAttr(name, this);
       if (v !== undefined) return v;
     }
+    if (name === '__class__') return typeOf(obj);
     return builtinAttr(obj, name, this);
   }
 
@@ -1215,7 +1221,12 @@ export class Interpreter implements CallContext {
       const m = obj.cls.lookup('__getitem__');
       if (m !== undefined) return this.call(m, [obj, key]);
     }
-    if (obj instanceof PyClass) return obj; // typing generics like List[int]
+    if (obj instanceof PyClass) {
+      // Enum['RED'] and user generics: the class's own __class_getitem__; typing aliases (List[int]) are the class
+      const hook = obj.lookup('__class_getitem__');
+      if (hook !== undefined) return this.call(hook instanceof PyInstance && hook.cls === CLASSMETHOD ? wrapped(hook) : hook, [obj, key]);
+      return obj;
+    }
     throw pyError('TypeError', `'${typeNameOf(obj)}' object is not subscriptable`);
   }
 
@@ -1274,6 +1285,11 @@ export class Interpreter implements CallContext {
     if (v instanceof PyObj) {
       const items = v.iterate(this);
       if (items !== undefined) return items;
+    }
+    if (v instanceof PyClass) {
+      // a metaclass __iter__ (for member in Color:) stands in the class as __class_iter__
+      const hook = v.lookup('__class_iter__');
+      if (hook !== undefined) return this.iterate(this.call(hook, [v]));
     }
     if (v instanceof PyInstance) {
       const it = v.cls.lookup('__iter__');
@@ -1344,7 +1360,13 @@ export class Interpreter implements CallContext {
     const cached = this.modules.get(name);
     if (cached) return cached;
     const m = this.loadModule(name, this);
-    if (m) this.modules.set(name, m);
+    if (m) {
+      this.modules.set(name, m);
+      // `import a.b` makes b an attribute of a, as the import system does
+      const dot = name.lastIndexOf('.');
+      const parent = dot > 0 ? this.modules.get(name.slice(0, dot)) : undefined;
+      if (parent && !parent.dict.has(name.slice(dot + 1))) parent.dict.set(name.slice(dot + 1), m);
+    }
     return m;
   }
 
@@ -1364,6 +1386,12 @@ export class Interpreter implements CallContext {
     this.modules.set(name, placeholder);
     return placeholder;
   }
+}
+
+/** CPython's "f() takes 2 positional arguments but 3 were given" / "takes from 1 to 2 ...". */
+export function tooManyPositional(name: string, min: number, max: number, given: number): string {
+  const takes = min === max ? `${max} positional argument${max === 1 ? '' : 's'}` : `from ${min} to ${max} positional arguments`;
+  return `${name}() takes ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given`;
 }
 
 function pyIterator(v: PyIterator): Iterator<PyValue> {

@@ -20,6 +20,7 @@ export interface CallContext {
   truthy(v: PyValue): boolean;
   setAttr(obj: PyValue, name: string, v: PyValue): void;
   binary(op: string, l: PyValue, r: PyValue): PyValue;
+  compare(op: string, l: PyValue, r: PyValue): PyValue;
   getAttr(obj: PyValue, name: string): PyValue;
   print(text: string): void;
   warn(message: string): void;
