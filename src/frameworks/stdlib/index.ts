@@ -13,7 +13,7 @@ import { jsonModule } from './json';
 import { loggingModule } from './logging';
 import { randomModule } from './random';
 import { systemModule } from './system';
-import { collectionsAbcModule, typingModule } from './typing';
+import { collectionsAbcModule, typesModule, typingModule } from './typing';
 
 const BUILDERS: Record<string, () => PyModule> = {
   dataclasses: dataclassesModule,
@@ -28,6 +28,7 @@ const BUILDERS: Record<string, () => PyModule> = {
   enum: enumModule,
   abc: abcModule,
   inspect: inspectModule,
+  types: typesModule,
 };
 
 /** A standard-library module by its dotted import name, or undefined if Mask Lens has none. */

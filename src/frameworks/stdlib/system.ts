@@ -117,6 +117,7 @@ function osModule(): PyModule {
     stat: refused('os.stat', FS), scandir: refused('os.scandir', FS), open: refused('os.open', FS),
     system: refused('os.system', PROC), getpid: refused('os.getpid', PROC), cpu_count: refused('os.cpu_count', 'inspects the machine'),
     urandom: refused('os.urandom', 'reads the operating system'), chdir: refused('os.chdir', FS),
+    PathLike: new PyClass('PathLike', [TYPE_CLASSES.get('object')!], 'os.PathLike'),
   });
   m.dict.set('path', osPathModule());
   return m;
@@ -295,6 +296,8 @@ function argparseModule(): PyModule {
   Parser.dict.set('parse_known_args', parse(true));
   return module('argparse', {
     ArgumentParser: Parser, Namespace,
+    Action: new PyClass('Action', [TYPE_CLASSES.get('object')!], 'argparse.Action'),
+    SUPPRESS: '==SUPPRESS==',
     ArgumentDefaultsHelpFormatter: new PyClass('ArgumentDefaultsHelpFormatter', []),
     RawTextHelpFormatter: new PyClass('RawTextHelpFormatter', []),
   });

@@ -141,3 +141,25 @@ export function collectionsAbcModule(): PyModule {
   }
   return m;
 }
+
+/** types: SimpleNamespace and the type objects code compares against. */
+export function typesModule(): PyModule {
+  const m = new PyModule('types');
+  const ns = new PyClass('SimpleNamespace', [TYPE_CLASSES.get('object')!], 'types.SimpleNamespace');
+  ns.dict.set('__init__', fn('__init__', ([self], kw) => {
+    for (const [k, v] of kw) (self as PyInstance).dict.set(k, v);
+    return null;
+  }));
+  ns.dict.set('__repr__', fn('__repr__', ([self], _kw, ctx) =>
+    `namespace(${[...(self as PyInstance).dict].map(([k, v]) => `${k}=${ctx.repr(v)}`).join(', ')})`));
+  ns.dict.set('__eq__', fn('__eq__', ([a, b], _kw, ctx) => {
+    if (!(b instanceof PyInstance) || b.cls !== ns) return false;
+    const da = (a as PyInstance).dict, db = b.dict;
+    return da.size === db.size && [...da].every(([k, v]) => db.has(k) && ctx.truthy(ctx.compare('==', v, db.get(k)!)));
+  }));
+  m.dict.set('SimpleNamespace', ns);
+  m.dict.set('FunctionType', TYPE_CLASSES.get('function')!);
+  m.dict.set('LambdaType', TYPE_CLASSES.get('function')!);
+  for (const n of ['MethodType', 'ModuleType', 'GeneratorType', 'BuiltinFunctionType']) m.dict.set(n, new PyClass(n, [TYPE_CLASSES.get('object')!], `types.${n}`));
+  return m;
+}

@@ -747,6 +747,16 @@ export class Lowerer {
   private args(list: SyntaxNode): { args: A.Expr[]; keywords: A.Keyword[] } {
     const k = kids(list).filter((c) => c.name !== '(' && c.name !== ')');
     const groups = splitBy(k, ',');
+    // a bare generator argument's targets have commas of their own (f(a for a, b in y)):
+    // a group with a `for` but no `in` after it continues into the next group
+    for (let i = 0; i < groups.length - 1; i++) {
+      const g = groups[i]!;
+      const lastFor = g.map((c) => c.name).lastIndexOf('for');
+      if (lastFor < 0 || g.slice(lastFor).some((c) => c.name === 'in')) continue;
+      const comma = k[k.indexOf(g[g.length - 1]!) + 1]!;
+      groups.splice(i, 2, [...g, comma, ...groups[i + 1]!]);
+      i--;
+    }
     if (groups.length > 1 && groups[groups.length - 1]!.length === 0) groups.pop();
     const args: A.Expr[] = [];
     const keywords: A.Keyword[] = [];
