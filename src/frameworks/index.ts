@@ -10,6 +10,7 @@ import { makeNn } from './torch/nn';
 import { resetTorchRng } from './torch/random';
 import { resetPrintOptions, setGradEnabled } from './torch/tensor';
 import { makeTensorflowModules } from './tensorflow';
+import { makeEinopsModules } from './einops';
 
 export function frameworkLoader(): (name: string) => PyModule | undefined {
   resetTorchRng(0);
@@ -20,6 +21,7 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
   let nn: ReturnType<typeof makeNn> | null = null;
   const getNn = () => (nn ??= makeNn());
   let tf: Map<string, PyModule> | null = null;
+  let einops: Map<string, PyModule> | null = null;
   const build = (name: string): PyModule | undefined => {
     switch (name) {
       case 'torch': return makeTorchModule({ nn: () => getNn().nn });
@@ -30,6 +32,10 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
       case 'torch.nn.init': return getNn().nn.dict.get('init') as PyModule;
       case 'numpy': return makeNumpyModule();
       case 'numpy.random': return load('numpy')?.dict.get('random') as PyModule;
+    }
+    if (name === 'einops' || name.startsWith('einops.')) {
+      einops ??= makeEinopsModules(load);
+      return einops.get(name);
     }
     if (name === 'tensorflow' || name === 'keras' || name.startsWith('tensorflow.') || name.startsWith('keras.')) {
       tf ??= makeTensorflowModules(load);

@@ -6,6 +6,7 @@ import { bind, toInt, toStr } from './args';
 import { EXCEPTION_CLASSES, pyError } from './exceptions';
 import { asBigInt, asNumber, equals, hashKey, sortCompare } from './protocols';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
+import { PyOpaque } from './opaque';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
@@ -491,6 +492,8 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
 export function isInstance(x: PyValue, t: PyValue): boolean {
   const types = t instanceof PyTuple ? t.items : [t];
   return types.some((k) => {
+    // a class from an unmodelled package: only instances of the file's own subclasses of it
+    if (k instanceof PyOpaque) return x instanceof PyInstance && x.cls.mro().some((c) => c.opaque === k.fullName);
     if (!(k instanceof PyClass)) throw pyError('TypeError', 'isinstance() arg 2 must be a type, a tuple of types, or a union');
     const own = typeOf(x);
     if (own.isSubclassOf(k)) return true;
@@ -678,6 +681,33 @@ function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined
     case 'rjust': return m(([w, f]) => s.padStart(toInt(w, 'width'), f === undefined ? ' ' : String(f)));
     case 'zfill': return m(([w]) => s.padStart(toInt(w, 'width'), '0'));
     case 'title': return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
+    case 'splitlines': return m(([keep]) => {
+      const parts = s.match(/[^\n\r]*(?:\r\n|\n|\r|$)/g)!.filter((x, i, all) => x !== '' || i < all.length - 1);
+      return new PyList(parts.filter((x) => x !== '').map((x) => (keep !== undefined && keep !== false ? x : x.replace(/(\r\n|\n|\r)$/, ''))));
+    });
+    case 'partition': case 'rpartition': return m(([sep]) => {
+      const t = toStr(sep, 'sep');
+      const i = name === 'partition' ? s.indexOf(t) : s.lastIndexOf(t);
+      if (i < 0) return new PyTuple(name === 'partition' ? [s, '', ''] : ['', '', s]);
+      return new PyTuple([s.slice(0, i), t, s.slice(i + t.length)]);
+    });
+    case 'rfind': return m(([x]) => BigInt(s.lastIndexOf(toStr(x, 'sub'))));
+    case 'index': case 'rindex': return m(([x]) => {
+      const i = name === 'index' ? s.indexOf(toStr(x, 'sub')) : s.lastIndexOf(toStr(x, 'sub'));
+      if (i < 0) throw pyError('ValueError', 'substring not found');
+      return BigInt(i);
+    });
+    case 'removeprefix': return m(([p]) => (s.startsWith(toStr(p, 'prefix')) ? s.slice(String(p).length) : s));
+    case 'removesuffix': return m(([p]) => (String(p) && s.endsWith(toStr(p, 'suffix')) ? s.slice(0, s.length - String(p).length) : s));
+    case 'capitalize': return m(() => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase());
+    case 'casefold': return m(() => s.toLowerCase());
+    case 'isalpha': return m(() => /^\p{L}+$/u.test(s));
+    case 'isalnum': return m(() => /^[\p{L}\p{N}]+$/u.test(s));
+    case 'isspace': return m(() => /^\s+$/.test(s));
+    case 'isidentifier': return m(() => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(s));
+    case 'isupper': return m(() => /\p{Lu}/u.test(s) && s === s.toUpperCase());
+    case 'islower': return m(() => /\p{Ll}/u.test(s) && s === s.toLowerCase());
+    case 'isdecimal': case 'isnumeric': return m(() => /^\p{Nd}+$/u.test(s));
   }
   return undefined;
 }

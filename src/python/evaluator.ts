@@ -327,10 +327,7 @@ export class Interpreter implements CallContext {
 
   private execImport(s: A.Import, scope: Scope): void {
     for (const a of s.names) {
-      // `import a.b.c` imports a, then a.b, then a.b.c (each becomes an attribute of its parent)
-      const parts = a.name.split('.');
-      for (let i = 1; i < parts.length; i++) this.tryImport(parts.slice(0, i).join('.'));
-      const mod = this.importModule(a.name, this.guardedImports.has(s));
+      const mod = this.importChain(a.name, this.guardedImports.has(s));
       if (a.asname) scope.assign(a.asname, mod);
       else {
         const top = a.name.split('.')[0];
@@ -339,8 +336,22 @@ export class Interpreter implements CallContext {
     }
   }
 
+  /**
+   * `import a.b.c` imports a, then a.b, then a.b.c (each becomes an
+   * attribute of its parent); a guarded import fails at the first missing
+   * package, as Python's does (ModuleNotFoundError.name is 'a').
+   */
+  private importChain(name: string, guarded: boolean): PyModule {
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const prefix = parts.slice(0, i).join('.');
+      if (!this.tryImport(prefix) && guarded && !this.unsupportedName('import', prefix)) this.importModule(prefix, true);
+    }
+    return this.importModule(name, guarded);
+  }
+
   private execImportFrom(s: A.ImportFrom, scope: Scope): void {
-    const mod = this.importModule(s.module, this.guardedImports.has(s));
+    const mod = this.importChain(s.module, this.guardedImports.has(s));
     for (const a of s.names) {
       if (a.name === '*') {
         for (const [k, v] of mod.dict) if (!k.startsWith('_')) scope.assign(k, v);
@@ -937,6 +948,7 @@ export class Interpreter implements CallContext {
       if (name === 'value' && obj.cls.isSubclassOf(EXCEPTION_CLASSES.get('StopIteration')!)) return ((obj.native.args as PyValue[] | undefined) ?? [])[0] ?? null;
       if (name === '__cause__' || name === '__context__') return (obj.native[name.slice(2, -2)] ?? null) as PyValue;
       if (name === '__traceback__') return null;
+      if ((name === 'name' || name === 'path') && obj.cls.isSubclassOf(EXCEPTION_CLASSES.get('ImportError')!)) return (obj.native[name] ?? null) as PyValue;
     }
     const getattr = obj.cls.lookup('__getattr__');
     if (getattr !== undefined) return this.call(getattr, [obj, name]);
@@ -1382,7 +1394,9 @@ export class Interpreter implements CallContext {
     // a submodule of torch/numpy Mask Lens lacks is a placeholder too: its names fail where used ("not supported yet")
     if (guarded) {
       const gap = this.unsupportedName('import', name);
-      throw pyError(gap ? 'NotImplementedError' : 'ModuleNotFoundError', gap ?? `No module named '${name}'`);
+      const e = pyError(gap ? 'NotImplementedError' : 'ModuleNotFoundError', gap ?? `No module named '${name}'`);
+      e.instance.native.name = name;
+      throw e;
     }
     const placeholder = new OpaqueModule(name);
     this.modules.set(name, placeholder);

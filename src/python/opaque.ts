@@ -11,7 +11,7 @@
 // naming it.
 
 import { pyError } from './exceptions';
-import { CallContext, Kwargs, PyBuiltin, PyClass, PyModule, PyObj, PyValue } from './values';
+import { Kwargs, PyBuiltin, PyClass, PyModule, PyObj, PyValue } from './values';
 
 /** How the message reads: real PyTorch/NumPy names are "not supported yet", other packages "not modelled". */
 function message(fullName: string): string {
@@ -110,21 +110,9 @@ export class OpaqueClasses {
     }
     return cls;
   }
-
-  /** isinstance(x, placeholder): true only for instances of a subclass of the same placeholder. */
-  isInstance(cls: PyClass, p: PyOpaque): boolean {
-    const c = this.classes.get(p.fullName);
-    return !!c && cls.isSubclassOf(c);
-  }
 }
 
 /** The first opaque class an attribute lookup on `cls` would have reached. */
 export function opaqueBase(cls: PyClass): PyClass | undefined {
   return cls.mro().find((c) => c.opaque !== undefined);
 }
-
-export function isOpaque(v: PyValue): v is PyOpaque {
-  return v instanceof PyOpaque;
-}
-
-export type { CallContext };

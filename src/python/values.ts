@@ -21,6 +21,7 @@ export interface CallContext {
   setAttr(obj: PyValue, name: string, v: PyValue): void;
   binary(op: string, l: PyValue, r: PyValue): PyValue;
   compare(op: string, l: PyValue, r: PyValue): PyValue;
+  getItem(obj: PyValue, key: PyValue): PyValue;
   getAttr(obj: PyValue, name: string): PyValue;
   print(text: string): void;
   warn(message: string): void;

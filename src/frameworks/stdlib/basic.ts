@@ -103,14 +103,48 @@ function itertoolsModule(): PyModule {
       rec(0, []);
       return listIterator(out, 'itertools.combinations');
     },
-    repeat: ([x, n]) => listIterator(Array.from({ length: n === undefined ? 0 : toInt(n, 'times') }, () => x), 'itertools.repeat'),
+    // count, cycle, repeat() and islice are lazy: they meet infinite generators
+    repeat: ([x, n]) => {
+      let left = n === undefined ? Infinity : toInt(n, 'times');
+      return lazyIterator('itertools.repeat', () => (left-- > 0 ? x : undefined));
+    },
+    count: ([start, step], _kw, ctx) => {
+      let cur: PyValue = start ?? 0n;
+      return lazyIterator('itertools.count', () => {
+        const v = cur;
+        cur = ctx.binary('+', cur, step ?? 1n);
+        return v;
+      });
+    },
+    cycle: ([it], _kw, ctx) => {
+      const source = ctx.iter(it ?? null);
+      const seen: PyValue[] = [];
+      let i = 0;
+      return lazyIterator('itertools.cycle', () => {
+        const r = source.next();
+        if (!r.done) return (seen.push(r.value), r.value);
+        return seen.length ? seen[i++ % seen.length] : undefined;
+      });
+    },
     islice: (args, _kw, ctx) => {
-      const items = ctx.iterate(args[0]);
-      const [start, stop, step] = args.length === 2 ? [0, args[1], 1] : [args[1] ?? 0n, args[2], args[3] ?? 1n];
-      const s = Number(start), e = stop === null ? items.length : Number(stop), st = Number(step ?? 1n);
-      const out: PyValue[] = [];
-      for (let i = s; i < Math.min(e, items.length); i += st) out.push(items[i]);
-      return listIterator(out, 'itertools.islice');
+      const source = ctx.iter(args[0] ?? null);
+      const [start, stop, step] = args.length === 2 ? [0n, args[1], 1n] : [args[1] ?? 0n, args[2] ?? null, args[3] ?? 1n];
+      const s0 = start === null ? 0 : toInt(start, 'start');
+      const end = stop === null ? Infinity : toInt(stop, 'stop');
+      const st = step === null ? 1 : toInt(step, 'step');
+      let pos = 0;
+      let next = s0;
+      return lazyIterator('itertools.islice', () => {
+        if (next >= end) return undefined;
+        for (;;) {
+          const r = source.next();
+          if (r.done) return undefined;
+          if (pos++ === next) {
+            next += st;
+            return r.value;
+          }
+        }
+      });
     },
   });
 }
