@@ -4,7 +4,8 @@
 import { formatPyFloat, formatSpec } from '../engine/format';
 import { bind, toInt, toStr } from './args';
 import { EXCEPTION_CLASSES, pyError } from './exceptions';
-import { asBigInt, asNumber, equals, hashKey, sortCompare } from './protocols';
+import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from './protocols';
+import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import {
@@ -175,6 +176,7 @@ function roundHalfEven(x: number, digits: number): number {
 }
 
 export function formatValue(v: PyValue, spec: string, ctx: CallContext): string {
+  checkFormatSize(spec);
   if (v instanceof PyObj) {
     const fmt = (v as PyObj & { format?: (spec: string, ctx: CallContext) => string | undefined }).format?.(spec, ctx);
     if (fmt !== undefined) return fmt;
@@ -187,6 +189,18 @@ export function formatValue(v: PyValue, spec: string, ctx: CallContext): string 
   if (typeof v === 'bigint') return formatSpec(v, true, spec);
   if (typeof v === 'number') return formatSpec(v, false, spec);
   return alignText(ctx.str(v), spec);
+}
+
+/**
+ * A width or precision in a format spec sizes the string built from it:
+ * f"{x:>1000000000}" is MemoryError before any padding is made.
+ */
+function checkFormatSize(spec: string): void {
+  const m = /^(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?/.exec(spec);
+  if (!m) return;
+  for (const digits of [m[1], m[2]]) {
+    if (digits) checkItems(digits.length > 15 ? Infinity : Number(digits), 'str');
+  }
 }
 
 /** format(str, spec): [[fill]align][width][.precision][s] */
@@ -551,7 +565,7 @@ function tupleAttr(t: PyTuple, name: string): PyValue | undefined {
 function listAttr(l: PyList, name: string, _ctx: CallContext): PyValue | undefined {
   switch (name) {
     case 'append': return method(l, name, ([x]) => (l.items.push(x), null));
-    case 'extend': return method(l, name, ([x], _k, ctx) => (l.items.push(...ctx.iterate(x)), null));
+    case 'extend': return method(l, name, ([x], _k, ctx) => ((l.items = concatItems(l.items, ctx.iterate(x), 'list')), null));
     case 'insert': return method(l, name, ([i, x]) => {
       let k = toInt(i, 'index');
       if (k < 0) k = Math.max(0, k + l.items.length);
@@ -673,13 +687,13 @@ function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined
     case 'count': return m(([x]) => BigInt(s.split(toStr(x, 'sub')).length - 1));
     case 'isdigit': return m(() => /^\d+$/.test(s));
     case 'center': return m(([w, f]) => {
-      const width = toInt(w, 'width'), fill = f === undefined ? ' ' : String(f);
+      const width = toWidth(w), fill = f === undefined ? ' ' : String(f);
       const total = Math.max(0, width - s.length), left = Math.floor(total / 2) + (total % 2 && width % 2 ? 1 : 0);
       return fill.repeat(left) + s + fill.repeat(total - left);
     });
-    case 'ljust': return m(([w, f]) => s.padEnd(toInt(w, 'width'), f === undefined ? ' ' : String(f)));
-    case 'rjust': return m(([w, f]) => s.padStart(toInt(w, 'width'), f === undefined ? ' ' : String(f)));
-    case 'zfill': return m(([w]) => s.padStart(toInt(w, 'width'), '0'));
+    case 'ljust': return m(([w, f]) => s.padEnd(toWidth(w), f === undefined ? ' ' : String(f)));
+    case 'rjust': return m(([w, f]) => s.padStart(toWidth(w), f === undefined ? ' ' : String(f)));
+    case 'zfill': return m(([w]) => s.padStart(toWidth(w), '0'));
     case 'title': return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
     case 'splitlines': return m(([keep]) => {
       const parts = s.match(/[^\n\r]*(?:\r\n|\n|\r|$)/g)!.filter((x, i, all) => x !== '' || i < all.length - 1);
@@ -710,6 +724,13 @@ function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined
     case 'isdecimal': case 'isnumeric': return m(() => /^\p{Nd}+$/u.test(s));
   }
   return undefined;
+}
+
+/** str.center/ljust/rjust/zfill width, within the element budget. */
+function toWidth(w: PyValue | undefined): number {
+  const width = toInt(w, 'width');
+  checkItems(width, 'str');
+  return width;
 }
 
 function trimChars(s: string, chars: string, left: boolean, right: boolean): string {
