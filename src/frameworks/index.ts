@@ -3,6 +3,7 @@
 // evaluation's context (src/engine/context.ts), so it never leaks between runs.
 
 import { stdlibModule } from './stdlib';
+import { OpaqueModule } from '../python/opaque';
 import type { PyModule } from '../python/values';
 import { makeNumpyModule } from './numpy';
 import { makeTorchModule } from './torch/module';
@@ -18,7 +19,7 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
   let einops: Map<string, PyModule> | null = null;
   const build = (name: string): PyModule | undefined => {
     switch (name) {
-      case 'torch': return makeTorchModule({ nn: () => getNn().nn });
+      case 'torch': return withPlaceholderSubmodules(makeTorchModule({ nn: () => getNn().nn }));
       case 'torch.nn': return (load('torch'), getNn().nn);
       case 'torch.nn.functional': return (load('torch'), getNn().functional);
       case 'torch.nn.utils': return getNn().nn.dict.get('utils') as PyModule;
@@ -46,4 +47,18 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
     return cache.get(name);
   };
   return load;
+}
+
+/**
+ * torch's submodules Mask Lens does not model are placeholders, so
+ * `class Opt(torch.optim.Optimizer)`, `torch.backends.cudnn.deterministic = True`
+ * and `@torch.jit.ignore` fail only where a value is used, with "not supported yet".
+ */
+const PLACEHOLDER_SUBMODULES = ['optim', 'jit', 'backends', 'autograd', 'utils', 'distributed', 'onnx', 'fx', 'profiler', 'amp', 'compiler', 'hub', 'multiprocessing', 'testing', 'quantization', 'cuda', 'mps', 'overrides', 'library', '_dynamo'];
+
+function withPlaceholderSubmodules(torch: PyModule): PyModule {
+  for (const name of PLACEHOLDER_SUBMODULES) {
+    if (!torch.dict.has(name)) torch.dict.set(name, new OpaqueModule(`torch.${name}`));
+  }
+  return torch;
 }

@@ -41,8 +41,9 @@ export class PyOpaque extends PyObj {
     if (name.startsWith('__')) return notModelled(`${this.fullName}.${name}`);
     return new PyOpaque(`${this.fullName}.${name}`);
   }
-  override setAttr(name: string): boolean {
-    return notModelled(`${this.fullName}.${name}`);
+  override setAttr(): boolean {
+    // configuration writes (torch.backends.cudnn.deterministic = True) change nothing Mask Lens models
+    return true;
   }
   override call(_args: PyValue[], _kw: Kwargs): PyValue {
     return notModelled(this.fullName);

@@ -107,7 +107,7 @@ function environ(): PyDict {
 function osModule(): PyModule {
   const env = environ();
   const m = module('os', {
-    sep: '/', linesep: '\n', name: 'posix', curdir: '.', pardir: '..', devnull: '/dev/null',
+    sep: '/', pathsep: ':', extsep: '.', altsep: null, linesep: '\n', name: 'posix', curdir: '.', pardir: '..', devnull: '/dev/null',
     environ: env,
     getenv: ([k, dflt], _kw, ctx) => env.entries.get(hashKey(str(k, 'key'), ctx))?.[1] ?? dflt ?? null,
     fspath: ([p]) => str(p),
