@@ -226,14 +226,8 @@ export class GeneratorExecutor {
         else yield* this.block(s.orelse, scope);
         return;
       case 'While': {
-        for (;;) {
-          if (!interp.truthy(yield* this.expr(s.test, scope))) break;
-          try {
-            yield* this.block(s.body, scope);
-          } catch (e) {
-            if (e instanceof BreakSignal) return;
-            if (!(e instanceof ContinueSignal)) throw e;
-          }
+        while (interp.truthy(yield* this.expr(s.test, scope))) {
+          if (!(yield* this.loopBody(s.body, scope))) return;
         }
         yield* this.block(s.orelse, scope);
         return;
@@ -242,12 +236,7 @@ export class GeneratorExecutor {
         const it = interp.iter(yield* this.expr(s.iter, scope));
         for (let r = it.next(); !r.done; r = it.next()) {
           interp.assign(s.target, r.value, scope);
-          try {
-            yield* this.block(s.body, scope);
-          } catch (e) {
-            if (e instanceof BreakSignal) return;
-            if (!(e instanceof ContinueSignal)) throw e;
-          }
+          if (!(yield* this.loopBody(s.body, scope))) return;
         }
         yield* this.block(s.orelse, scope);
         return;
@@ -264,6 +253,17 @@ export class GeneratorExecutor {
       default:
         throw pyError('NotImplementedError', `Mask Lens runs 'yield' in statements and assignments, not inside a ${s.kind} statement`);
     }
+  }
+
+  /** One pass of a loop body: false when it hit `break` (continue just ends the pass). */
+  private *loopBody(body: readonly A.Stmt[], scope: Scope): Resumable<boolean> {
+    try {
+      yield* this.block(body, scope);
+    } catch (e) {
+      if (e instanceof BreakSignal) return false;
+      if (!(e instanceof ContinueSignal)) throw e;
+    }
+    return true;
   }
 
   /** try / except / else / finally; the handler's name is unbound afterwards, as in Python. */
