@@ -191,3 +191,15 @@ test('file system and process access fails where used, not at import', () => {
   assert.match(r.error?.message ?? '', /^os\.listdir touches the file system/);
   assert.deepEqual(r.variables.p, { type: 'str', value: 'a/b' });
 });
+
+test('re: named groups, backreferences in replacements, findall/split/sub as CPython returns them', () => {
+  assert.equal(out(String.raw`
+import re
+m = re.match(r"(?P<layer>\w+)\.(\d+)\.weight", "encoder.3.weight")
+print(m.group(0), m.group("layer"), m.group(2), m.groups(), m.span(), m.groupdict())
+print(re.sub(r"\.(\d+)\.", r"[\1].", "layers.10.attn"), re.findall(r"\d+", "a1b22c333"), re.findall(r"(\w)(\d)", "a1b2"))
+print(re.split(r"[,;]\s*", "a, b;c"), re.search("x", "abc"), re.fullmatch(r"\d+", "123") is not None)
+p = re.compile(r"h(\d+)", re.I)
+print(p.sub(lambda mm: str(int(mm.group(1)) * 2), "H3 h4"), p.findall("H1h2"), bool(p.match("h7")), re.escape("a.b"))
+`), "encoder.3.weight encoder 3 ('encoder', '3') (0, 16) {'layer': 'encoder'}\nlayers[10].attn ['1', '22', '333'] [('a', '1'), ('b', '2')]\n['a', 'b', 'c'] None True\n6 8 ['1', '2'] True a\\.b\n");
+});

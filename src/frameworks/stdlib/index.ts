@@ -12,6 +12,7 @@ import { functoolsModule } from './functools';
 import { jsonModule } from './json';
 import { loggingModule } from './logging';
 import { randomModule } from './random';
+import { reModule } from './re';
 import { systemModule } from './system';
 import { collectionsAbcModule, typesModule, typingModule } from './typing';
 
@@ -29,6 +30,7 @@ const BUILDERS: Record<string, () => PyModule> = {
   abc: abcModule,
   inspect: inspectModule,
   types: typesModule,
+  re: reModule,
 };
 
 /** A standard-library module by its dotted import name, or undefined if Mask Lens has none. */
