@@ -8,6 +8,7 @@ import { registerPreviewMasks } from './vscode/commands/previewMasks';
 import { MaskLensDiagnostics } from './vscode/diagnostics';
 import { DocumentEvaluations } from './vscode/documentEvaluations';
 import { registerHoverProvider } from './vscode/hoverProvider';
+import { registerInspectorSerializer } from './vscode/inspectorPanel';
 import { PythonEditorTracker, type MaskLensServices } from './vscode/services';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPreviewMasks(context, services);
   registerPreviewMaskAtCursor(context, services);
   registerOpenInspector(context, services);
+  registerInspectorSerializer(context, services.extensionUri, evaluations);
 }
 
 export function deactivate(): void {

@@ -4,6 +4,8 @@
 import { setElementBudget } from '../engine/ops/core';
 import { setWarningSink } from '../engine/errors';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
+import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
+import type { Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
@@ -17,6 +19,7 @@ import { parseModule } from './parse';
 import type { Diagnostic, EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
 import { Scope } from './scope';
 import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
+import { derivedFor } from './derived';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
@@ -83,6 +86,8 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     deadline: options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs,
   }, unsupportedName);
   setWarningSink((m) => interp.warn(m));
+  recordDerivations(options.recordTimeline ?? false);
+  recordMaskEvidence(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
   setDiagnosticSink((d) => {
@@ -125,7 +130,10 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
-  const findings = analyzeMasks(timeline);
+  const findings = analyzeMasks(timeline, (s) => {
+    const storage = storages.get(s);
+    return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
+  });
   for (const s of timeline) {
     const storage = storages.get(s);
     if (storage && isRandom(storage)) markRandom(s);
@@ -134,6 +142,9 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
   }
+  attachDerivations(timeline, storages);
+  recordDerivations(false);
+  recordMaskEvidence(false);
   setWarningSink(() => {});
   setDiagnosticSink(null);
   return {
@@ -145,6 +156,21 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     timeline,
     diagnostics: [...consumed, ...findings].sort((a, b) => a.line - b.line),
   };
+}
+
+/** Snapshot.derived for every snapshot whose tensor came from softmax, masked_fill or a loss. */
+function attachDerivations(timeline: Snapshot[], storages: Map<Snapshot, object>): void {
+  const names = new Map<object, string>();
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    if (storage) names.set(storage, s.name); // the latest binding names a storage
+  }
+  const encode = (t: Tensor) => encodeValue(new TorchTensor(t)) as EncodedValue;
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    const derived = storage && derivedFor(storage, encode, (st) => names.get(st));
+    if (derived) s.derived = derived;
+  }
 }
 
 function internalError(e: unknown): PyException {

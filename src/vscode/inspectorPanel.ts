@@ -2,10 +2,11 @@
 // (create or reveal, update, dispose). Messages both ways are typed in protocol.ts.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { DocumentEvaluations } from './documentEvaluations';
+import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { variableAtLine } from './variableLookup';
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
-import { isWebviewToHostMessage, type HostToWebviewMessage, type InspectorState, type WebviewToHostMessage } from './protocol';
+import { isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type WebviewToHostMessage } from './protocol';
 
 export class TensorInspectorPanel implements vscode.Disposable {
   static readonly viewType = 'maskLens.inspector';
@@ -33,11 +34,23 @@ export class TensorInspectorPanel implements vscode.Disposable {
       TensorInspectorPanel.viewType,
       'Tensor Inspector',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-      },
+      TensorInspectorPanel.webviewOptions(extensionUri),
     );
+    TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
+    return TensorInspectorPanel.current;
+  }
+
+  private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  /** Take over a panel VS Code restored after a reload (WebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, evaluations: DocumentEvaluations): TensorInspectorPanel {
+    TensorInspectorPanel.current?.dispose();
+    panel.webview.options = TensorInspectorPanel.webviewOptions(extensionUri);
     TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
     return TensorInspectorPanel.current;
   }
@@ -45,7 +58,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    evaluations: DocumentEvaluations,
+    private readonly evaluations: DocumentEvaluations,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'inspector-icon.svg');
     panel.webview.html = this.html();
@@ -58,9 +71,39 @@ export class TensorInspectorPanel implements vscode.Disposable {
       evaluations.onDidEvaluate(({ document, evaluation }) => {
         const s = this.state;
         if (!s || s.mode !== 'all' || s.documentUri !== document.uri.toString()) return;
-        this.update(buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all'));
+        this.update(buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all', s.selected));
+      }),
+      // Follow the active Python editor (or notebook cell) and its cursor.
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor && isPythonDocument(editor.document)) this.follow(editor);
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (!isPythonDocument(e.textEditor.document)) return;
+        clearTimeout(this.cursorTimer);
+        this.cursorTimer = setTimeout(() => this.follow(e.textEditor), 250);
       }),
     );
+  }
+
+  private cursorTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Show the editor's document (whole file) with the variable bound at or above its cursor selected. */
+  private follow(editor: vscode.TextEditor): void {
+    if (this.disposed || !this.panel.visible) return;
+    const doc = editor.document;
+    const evaluation = this.evaluations.get(doc);
+    const line = editor.selection.active.line + 1;
+    const found = variableAtLine(evaluation.result, line, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
+    const s = this.state;
+    if (s && s.documentUri === doc.uri.toString() && s.mode === 'all') {
+      if (found && found.name !== s.selected && s.variables.some((v) => v.name === found.name)) {
+        this.state = { ...s, selected: found.name };
+        this.send({ type: 'selectVariable', name: found.name });
+      }
+      return;
+    }
+    if (s && s.mode === 'cursor' && s.documentUri === doc.uri.toString()) return; // an explicit preview at a line stays
+    this.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', found?.name));
   }
 
   /** The state shown now (undefined while empty). */
@@ -87,6 +130,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   private send(message: HostToWebviewMessage): void {
     if (message.type !== 'selectVariable') this.lastContent = message;
+    else if (this.lastContent.type === 'showState') this.lastContent = { type: 'showState', state: { ...this.lastContent.state, selected: message.name } };
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
@@ -108,6 +152,9 @@ export class TensorInspectorPanel implements vscode.Disposable {
       case 'variableSelected':
         if (this.state) this.state = { ...this.state, selected: message.name };
         return;
+      case 'export':
+        await this.saveExport(message.format, message.fileName, message.content);
+        return;
       case 'refresh': {
         const s = this.state;
         if (!s) return;
@@ -124,6 +171,24 @@ export class TensorInspectorPanel implements vscode.Disposable {
         return unhandled;
       }
     }
+  }
+
+  /**
+   * Python literals and CSV open as untitled documents (copy, save or paste
+   * them as you like); a PNG goes where the save dialog says.
+   */
+  private async saveExport(format: ExportFormat, fileName: string, content: string): Promise<void> {
+    if (format !== 'png') {
+      const doc = await vscode.workspace.openTextDocument({ language: format === 'python' ? 'python' : 'plaintext', content });
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: true });
+      return;
+    }
+    const base = this.state ? vscode.Uri.joinPath(vscode.Uri.parse(this.state.documentUri), '..', fileName) : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri: base, filters: { 'PNG image': ['png'] } });
+    if (!target) return;
+    const data = Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64');
+    await vscode.workspace.fs.writeFile(target, data);
+    vscode.window.setStatusBarMessage(`Mask Lens: saved ${target.fsPath}`, 5000);
   }
 
   private html(): string {
@@ -164,4 +229,27 @@ export class TensorInspectorPanel implements vscode.Disposable {
     this.panel.dispose();
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
   }
+}
+
+/** What the webview keeps with vscode.setState (see webview/main.ts): enough to show the same variable again. */
+interface SavedWebviewState {
+  documentUri?: string;
+  selected?: string;
+}
+
+/** Restore the inspector after a window reload: re-evaluate the document it showed and select the same variable. */
+export function registerInspectorSerializer(context: vscode.ExtensionContext, extensionUri: vscode.Uri, evaluations: DocumentEvaluations): void {
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(TensorInspectorPanel.viewType, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
+      const inspector = TensorInspectorPanel.revive(panel, extensionUri, evaluations);
+      const s = (typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState;
+      if (typeof s.documentUri !== 'string') return;
+      try {
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(s.documentUri));
+        inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluations.get(doc), 'all', typeof s.selected === 'string' ? s.selected : undefined));
+      } catch {
+        inspector.showEmpty('The file this inspector showed is gone. Open a Python file and run "Mask Lens: Preview Masks".');
+      }
+    },
+  }));
 }

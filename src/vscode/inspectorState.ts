@@ -23,6 +23,8 @@ export function buildInspectorState(
     return {
       name, value, line: s?.line, repr: current ? s.repr : undefined, mask: s?.mask,
       maskSummary: current ? s.maskSummary : undefined, consumer: s?.consumer, legend: s?.legend,
+      ...(current && s.maskParts ? { maskParts: s.maskParts } : {}),
+      ...(current && s.derived ? { derived: s.derived } : {}),
       ...(diagnostics.length ? { diagnostics } : {}),
     };
   });

@@ -1,7 +1,7 @@
 // Every message between the extension host and the tensor inspector webview.
 // Both sides import this file, so a message that one side sends and the other
 // does not handle is a type error (see the exhaustive switches).
-import type { Diagnostic, EncodedValue, MaskKind, MaskLegend, PyErrorInfo } from '../python/result';
+import type { Derived, Diagnostic, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo } from '../python/result';
 
 /** One variable the inspector can show. */
 export interface InspectorVariable {
@@ -19,6 +19,10 @@ export interface InspectorVariable {
   legend?: MaskLegend;
   /** Mask warnings about this variable. */
   diagnostics?: Diagnostic[];
+  /** Padding lengths / causal part of a mask: the cell tooltip says which part masked a cell. */
+  maskParts?: MaskParts;
+  /** How the value was computed (softmax, masked_fill, loss): picks the inspector's view. */
+  derived?: Derived;
 }
 
 /** Everything the inspector shows for one evaluation of one document. */
@@ -49,7 +53,11 @@ export type WebviewToHostMessage =
   | { type: 'ready' }
   | { type: 'revealLine'; documentUri: string; line: number }
   | { type: 'variableSelected'; name: string }
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** Save an export: text (Python literal, CSV) or a PNG as a data: URL. */
+  | { type: 'export'; format: ExportFormat; fileName: string; content: string };
+
+export type ExportFormat = 'python' | 'csv' | 'png';
 
 export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
   if (typeof x !== 'object' || x === null) return false;
@@ -62,6 +70,10 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
       return typeof m.documentUri === 'string' && typeof m.line === 'number';
     case 'variableSelected':
       return typeof m.name === 'string';
+    case 'export': {
+      const e = x as { format?: unknown; fileName?: unknown; content?: unknown };
+      return (e.format === 'python' || e.format === 'csv' || e.format === 'png') && typeof e.fileName === 'string' && typeof e.content === 'string';
+    }
     default:
       return false;
   }

@@ -136,6 +136,15 @@ class Formatter {
   }
 }
 
+/**
+ * The element formatter torch's print would use for these values (precision,
+ * int / fixed / scientific mode, common width), for tables that show a
+ * tensor's elements one per cell: `format(v)` is right-aligned to `width`.
+ */
+export function elementFormatter(dtype: DType, values: ArrayLike<number>, opts: Readonly<PrintOptions> = DEFAULT_PRINT_OPTIONS): { format(v: number): string; width: number } {
+  const f = new Formatter(dtype, values, opts);
+  return { format: (v) => f.format(v), width: f.width() };
+}
 
 function vectorStr(g: Grid, base: number, indent: number, summarize: boolean, f: Formatter, o: Readonly<PrintOptions>): string {
   const n = g.shape[g.shape.length - 1];

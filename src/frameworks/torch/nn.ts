@@ -19,7 +19,8 @@ import {
 } from '../../python/values';
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
-import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
+import { TorchTensor, filled, softmaxCall, tensorArg, toDtype, track } from './tensor';
+import { noteDerivation, recordingDerivations } from '../../engine/provenance';
 import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer, noteRandom } from '../../engine/diagnostics';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
@@ -231,9 +232,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     }, (self, args, kw) => {
       const a = bind('forward', args, kw, ['input']);
       const x = tensorArg(a.input, 'forward');
-      const { dim } = softmaxArgs('F.softmax', x, { dim: self.dict.get('dim') ?? undefined });
-      checkSoftmax(x, dim, log);
-      return track(new TorchTensor(softmax(x, dim, log)), log ? 'log_softmax' : 'softmax', a.input!);
+      return track(new TorchTensor(softmaxCall('F.softmax', x, { dim: self.dict.get('dim') ?? undefined }, log)), log ? 'log_softmax' : 'softmax', a.input!);
     }, (self, ctx) => `dim=${ctx.repr(self.dict.get('dim') ?? null)}`));
   }
   for (const [name, op] of [['ReLU', 'relu'], ['Sigmoid', 'sigmoid'], ['Tanh', 'tanh'], ['Identity', 'identity']] as const) {
@@ -271,17 +270,11 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   const def = (name: string, f: NativeFn) => F.dict.set(name, fn(name, f));
   def('softmax', (args, kw) => {
     const a = bind('softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
-    const x = tensorArg(a.input, 'softmax');
-    const { dim, dtype } = softmaxArgs('F.softmax', x, a);
-    checkSoftmax(x, dim, false);
-    return track(new TorchTensor(softmax(x, dim, false, dtype)), 'softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('F.softmax', tensorArg(a.input, 'softmax'), a, false)), 'softmax', a.input!);
   });
   def('log_softmax', (args, kw) => {
     const a = bind('log_softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
-    const x = tensorArg(a.input, 'log_softmax');
-    const { dim, dtype } = softmaxArgs('F.log_softmax', x, a);
-    checkSoftmax(x, dim, true);
-    return track(new TorchTensor(softmax(x, dim, true, dtype)), 'log_softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('F.log_softmax', tensorArg(a.input, 'log_softmax'), a, true)), 'log_softmax', a.input!);
   });
   def('cross_entropy', (args, kw) => {
     const a = bind('cross_entropy', args, kw, ['input', 'target', 'weight?', 'size_average?', 'ignore_index?', 'reduce?', 'reduction?', 'label_smoothing?']);
@@ -422,22 +415,21 @@ function linear(input: PyValue, weight: PyValue, bias: PyValue): PyValue {
 
 function crossEntropyCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction, smoothing: PyValue): PyValue {
   if (target instanceof ArrayValue && typeof ignoreIndex === 'bigint') checkClassTargets(target.t, Number(ignoreIndex), reduction, 'cross_entropy');
-  const r = crossEntropy(tensorArg(input, 'cross_entropy'), tensorArg(target, 'cross_entropy', 'target'), {
-    weight: weight instanceof ArrayValue ? weight.t : null,
-    ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
-    reduction,
-    labelSmoothing: toFloat(smoothing, 'label_smoothing'),
-  });
+  const x = tensorArg(input, 'cross_entropy'), y = tensorArg(target, 'cross_entropy', 'target');
+  const opts = { weight: weight instanceof ArrayValue ? weight.t : null, ignoreIndex: toInt(ignoreIndex, 'ignore_index'), labelSmoothing: toFloat(smoothing, 'label_smoothing') };
+  const r = crossEntropy(x, y, { ...opts, reduction });
+  if (recordingDerivations() && !isFloating(y.dtype)) {
+    noteDerivation(r, { op: 'cross_entropy', perToken: crossEntropy(x, y, { ...opts, reduction: 'none' }), target: y, ignoreIndex: opts.ignoreIndex, reduction });
+  }
   return track(new TorchTensor(r), 'nll_loss', input);
 }
 
 function nllCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction): PyValue {
   if (target instanceof ArrayValue && typeof ignoreIndex === 'bigint') checkClassTargets(target.t, Number(ignoreIndex), reduction, 'nll_loss');
-  const r = nllLoss(tensorArg(input, 'nll_loss'), tensorArg(target, 'nll_loss', 'target'), {
-    weight: weight instanceof ArrayValue ? weight.t : null,
-    ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
-    reduction,
-  });
+  const x = tensorArg(input, 'nll_loss'), y = tensorArg(target, 'nll_loss', 'target');
+  const opts = { weight: weight instanceof ArrayValue ? weight.t : null, ignoreIndex: toInt(ignoreIndex, 'ignore_index') };
+  const r = nllLoss(x, y, { ...opts, reduction });
+  if (recordingDerivations()) noteDerivation(r, { op: 'nll_loss', perToken: nllLoss(x, y, { ...opts, reduction: 'none' }), target: y, ignoreIndex: opts.ignoreIndex, reduction });
   return track(new TorchTensor(r), 'nll_loss', input);
 }
 
