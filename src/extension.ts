@@ -8,6 +8,7 @@ import { registerPreviewMasks } from './vscode/commands/previewMasks';
 import { MaskLensDiagnostics } from './vscode/diagnostics';
 import { DocumentEvaluations } from './vscode/documentEvaluations';
 import { registerHoverProvider } from './vscode/hoverProvider';
+import { registerShapeInlayHints } from './vscode/inlayHints';
 import { registerInspectorSerializer } from './vscode/inspectorPanel';
 import { PythonEditorTracker, type MaskLensServices } from './vscode/services';
 
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPreviewMaskAtCursor(context, services);
   registerOpenInspector(context, services);
   registerInspectorSerializer(context, services.extensionUri, evaluations);
+  registerShapeInlayHints(context, evaluations);
 }
 
 export function deactivate(): void {

@@ -116,8 +116,9 @@ export interface DrawResult {
 
 /**
  * Draw the slice on a canvas with `cell` CSS pixels per output cell (≥ 1).
- * Small cells are written as pixels (ImageData); large ones get a grid, hatching
- * on masked cells and glyphs for NaN and ±inf.
+ * Colours are written once per cell as pixels and scaled up without smoothing;
+ * masked cells get a hatch layer (composited through the mask, not cell by
+ * cell), large cells a grid and glyphs for NaN and ±inf.
  */
 export function drawHeatmap(spec: FigureSpec, p: Palette, cell: number): DrawResult {
   const t0 = performance.now();
@@ -131,45 +132,56 @@ export function drawHeatmap(spec: FigureSpec, p: Palette, cell: number): DrawRes
   canvas.style.width = `${w}px`;
   canvas.style.height = `${h}px`;
   const ctx = canvas.getContext('2d')!;
+  const n = slice.values.length;
+  const img = new ImageData(slice.outCols, slice.outRows);
+  const small = cell * dpr < 4; // too small to hatch: tint masked cells instead
   const hatch = rgb(p.hatch);
-  if (cell * dpr <= 2) {
-    // one cell ≈ one device pixel: write pixels, masked cells in the hatch colour
-    const img = ctx.createImageData(slice.outCols, slice.outRows);
-    for (let i = 0; i < slice.values.length; i++) {
-      let c = cellColor(spec, p, slice.values[i]);
-      if (slice.masked?.[i]) c = mix(c, hatch, 0.6);
-      img.data[4 * i] = c[0];
-      img.data[4 * i + 1] = c[1];
-      img.data[4 * i + 2] = c[2];
-      img.data[4 * i + 3] = 255;
-    }
-    const tmp = document.createElement('canvas');
-    tmp.width = slice.outCols;
-    tmp.height = slice.outRows;
-    tmp.getContext('2d')!.putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(tmp, 0, 0, canvas.width, canvas.height);
-    return { canvas, cell, ms: performance.now() - t0 };
+  const grey = rgb(p.muted);
+  for (let i = 0; i < n; i++) {
+    let c = cellColor(spec, p, slice.values[i]);
+    if (small && slice.masked?.[i]) c = mix(c, hatch, 0.6);
+    if (spec.greyed?.(Math.floor(i / slice.outCols), i % slice.outCols)) c = mix(c, grey, 0.35);
+    img.data[4 * i] = c[0];
+    img.data[4 * i + 1] = c[1];
+    img.data[4 * i + 2] = c[2];
+    img.data[4 * i + 3] = 255;
   }
-  ctx.scale(dpr, dpr);
-  for (let r = 0; r < slice.outRows; r++) {
-    for (let c = 0; c < slice.outCols; c++) {
-      const i = r * slice.outCols + c;
+  const cells = document.createElement('canvas');
+  cells.width = slice.outCols;
+  cells.height = slice.outRows;
+  cells.getContext('2d')!.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, 0, 0, canvas.width, canvas.height);
+  if (!small && slice.masked?.some((x) => x)) {
+    // hatch everywhere on a layer, keep it only where the (scaled) mask is set, lay it over
+    const alpha = new ImageData(slice.outCols, slice.outRows);
+    for (let i = 0; i < n; i++) alpha.data[4 * i + 3] = slice.masked[i] ? 255 : 0;
+    const maskCanvas = document.createElement('canvas');
+    maskCanvas.width = slice.outCols;
+    maskCanvas.height = slice.outRows;
+    maskCanvas.getContext('2d')!.putImageData(alpha, 0, 0);
+    const layer = document.createElement('canvas');
+    layer.width = canvas.width;
+    layer.height = canvas.height;
+    const lc = layer.getContext('2d')!;
+    lc.fillStyle = hatchPattern(lc, p.hatch, Math.max(4, Math.min(cell * dpr / 2, 8)));
+    lc.fillRect(0, 0, layer.width, layer.height);
+    lc.globalCompositeOperation = 'destination-in';
+    lc.imageSmoothingEnabled = false;
+    lc.drawImage(maskCanvas, 0, 0, layer.width, layer.height);
+    ctx.drawImage(layer, 0, 0);
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  if (cell >= 8) {
+    ctx.font = `${Math.floor(cell * 0.7)}px sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (let i = 0; i < n; i++) {
       const v = slice.values[i];
-      ctx.fillStyle = css(cellColor(spec, p, v));
-      ctx.fillRect(c * cell, r * cell, cell, cell);
-      if (spec.greyed?.(r, c)) {
-        ctx.fillStyle = css(mix(rgb(p.bg), rgb(p.muted), 0.35));
-        ctx.fillRect(c * cell, r * cell, cell, cell);
-      }
-      if (slice.masked?.[i]) hatchCell(ctx, c * cell, r * cell, cell, p.hatch);
-      if (cell >= 8 && !Number.isFinite(v)) {
-        ctx.fillStyle = Number.isNaN(v) ? p.bg : p.fg;
-        ctx.font = `${Math.floor(cell * 0.7)}px sans-serif`;
-        ctx.textAlign = 'center';
-        ctx.textBaseline = 'middle';
-        ctx.fillText(Number.isNaN(v) ? '×' : v > 0 ? '+' : '−', c * cell + cell / 2, r * cell + cell / 2);
-      }
+      if (Number.isFinite(v)) continue;
+      const r = Math.floor(i / slice.outCols), c = i % slice.outCols;
+      ctx.fillStyle = Number.isNaN(v) ? p.bg : p.fg;
+      ctx.fillText(Number.isNaN(v) ? '×' : v > 0 ? '+' : '−', c * cell + cell / 2, r * cell + cell / 2);
     }
   }
   if (cell >= 6) {
@@ -187,6 +199,27 @@ export function drawHeatmap(spec: FigureSpec, p: Palette, cell: number): DrawRes
     ctx.stroke();
   }
   return { canvas, cell, ms: performance.now() - t0 };
+}
+
+/** A repeating diagonal-line pattern, `step` device pixels apart. */
+function hatchPattern(ctx: CanvasRenderingContext2D, color: string, step: number): CanvasPattern {
+  const tile = document.createElement('canvas');
+  const s = Math.round(step);
+  tile.width = s;
+  tile.height = s;
+  const t = tile.getContext('2d')!;
+  t.strokeStyle = color;
+  t.lineWidth = Math.max(1, s / 4);
+  t.beginPath();
+  // the tile's diagonal plus the two corner pieces, so tiles join into continuous lines
+  t.moveTo(0, s);
+  t.lineTo(s, 0);
+  t.moveTo(-1, 1);
+  t.lineTo(1, -1);
+  t.moveTo(s - 1, s + 1);
+  t.lineTo(s + 1, s - 1);
+  t.stroke();
+  return ctx.createPattern(tile, 'repeat')!;
 }
 
 /** Diagonal hatching: masked, as distinct from a computed zero. */

@@ -102,9 +102,10 @@ function buildLayout(root: HTMLElement): void {
     ]),
     h('p', { id: 'empty', class: 'empty' }),
     h('div', { id: 'error-banner', class: 'error-banner', role: 'alert', hidden: true }),
+    // vscode-tabs gives its headers and panels ids of its own (aria-controls): ours are classes
     h('vscode-tabs', { id: 'tabs', 'aria-label': 'Inspector views' }, [
-      h('vscode-tab-header', { id: 'tab-values', slot: 'header' }, ['VALUES']),
-      h('vscode-tab-panel', { id: 'view-values' }, [
+      h('vscode-tab-header', { class: 'tab-values', slot: 'header' }, ['VALUES']),
+      h('vscode-tab-panel', { class: 'view-values' }, [
         h('section', { class: 'values' }, [
           h('div', { class: 'toolbar' }, [
             h('label', { for: 'variable-select' }, ['Variable']),
@@ -140,10 +141,10 @@ function buildLayout(root: HTMLElement): void {
           h('vscode-collapsible', { id: 'repr-box', title: 'Printed', heading: 'Printed' }, [h('pre', { id: 'repr', class: 'repr' })]),
         ]),
       ]),
-      h('vscode-tab-header', { id: 'tab-print', slot: 'header' }, ['PRINT']),
-      h('vscode-tab-panel', { id: 'view-print' }, [h('section', {}, [h('h3', {}, ['stdout']), h('pre', { id: 'stdout', class: 'stdout' })])]),
-      h('vscode-tab-header', { id: 'tab-errors', slot: 'header' }, ['ERRORS ', h('vscode-badge', { id: 'error-count', variant: 'counter' }, ['0'])]),
-      h('vscode-tab-panel', { id: 'view-errors' }, [
+      h('vscode-tab-header', { class: 'tab-print', slot: 'header' }, ['PRINT']),
+      h('vscode-tab-panel', { class: 'view-print' }, [h('section', {}, [h('h3', {}, ['stdout']), h('pre', { id: 'stdout', class: 'stdout' })])]),
+      h('vscode-tab-header', { class: 'tab-errors', slot: 'header' }, ['ERRORS ', h('vscode-badge', { id: 'error-count', variant: 'counter' }, ['0'])]),
+      h('vscode-tab-panel', { class: 'view-errors' }, [
         h('section', {}, [
           h('table', { id: 'problems', class: 'problems', 'aria-label': 'Errors and mask warnings' }),
           h('p', { id: 'no-problems', class: 'muted' }, ['No errors or mask warnings.']),
@@ -295,10 +296,21 @@ function onIsMasked(v: InspectorVariable): boolean | undefined {
   return undefined;
 }
 
+const figureCache = new WeakMap<InspectorVariable, FigureTensor[]>();
+
 /** The figures of the selected variable: one, or scores → mask → probabilities for a masked softmax. */
 function figureTensors(): FigureTensor[] {
   const v = selectedVariable();
   if (!v || !isTensor(v.value)) return [];
+  const hit = figureCache.get(v);
+  if (hit) return hit;
+  const figs = buildFigureTensors(v);
+  figureCache.set(v, figs);
+  return figs;
+}
+
+function buildFigureTensors(v: InspectorVariable): FigureTensor[] {
+  if (!isTensor(v.value)) return [];
   const d = v.derived;
   const t = v.value;
   if (d?.op === 'softmax' || d?.op === 'log_softmax') {
@@ -382,7 +394,8 @@ function renderSelected(): void {
   byId('pool-note').textContent = '';
   byId('scalar').textContent = '';
   byId('figures').dataset.variable = v?.name ?? '';
-  byId('controls').hidden = !v || !isTensor(v.value) || v.value.data.length === 0;
+  byId('controls').hidden = !v || !isTensor(v.value) || v.value.data.length === 0 || v.value.shape.length === 0;
+  byId('tooltip').hidden = true;
   if (!v) {
     byId('repr').textContent = '';
     return;
@@ -397,8 +410,13 @@ function renderSelected(): void {
     if (v.maskSummary) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind and fraction masked' }, [v.maskSummary]));
     else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [`${v.mask} mask`]));
     renderViewHeader(v);
-    renderDimPicker();
-    void renderFigures();
+    if (t.shape.length === 0) {
+      // a 0-d tensor (a loss, say) is one number, not a figure
+      if (t.data.length > 0) byId('scalar').textContent = factsOf(t).fmt.format(t.data[0]);
+    } else {
+      renderDimPicker();
+      void renderFigures();
+    }
   } else {
     badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [v.value.type]));
     byId('scalar').textContent = scalarText(v.value);
@@ -505,6 +523,7 @@ async function renderFigures(): Promise<void> {
   const box = byId('figures');
   if (!v || !s || !isTensor(v.value)) return;
   const token = ++renderToken;
+  const tStart = performance.now();
   const t = v.value;
   const figs = figureTensors();
   if (t.data.length === 0) {
@@ -545,18 +564,29 @@ async function renderFigures(): Promise<void> {
   box.dataset.variable = v.name;
   box.dataset.slice = s.index.filter((_, d) => d !== s.rowDim && d !== s.colDim).join(',');
   box.dataset.dims = `${s.rowDim},${s.colDim}`;
-  box.dataset.renderMs = drawMs.toFixed(1);
+  // slicing, pooling, drawing and layout of every figure of this view
+  box.dataset.renderMs = (performance.now() - tStart).toFixed(1);
+  box.dataset.drawMs = drawMs.toFixed(1);
   box.dataset.label = viewLabel(v.name, t.shape.length, s);
   byId('pool-note').textContent = pooled
-    ? `Downsampled ${g.rows}×${g.cols} → ${pooled.outRows}×${pooled.outCols}: each cell is a ${pooled.rowStep}×${pooled.colStep} block, pooled by ${pooled.pooling === 'any' ? 'any (True wins)' : 'max (NaN wins)'}; a block with a masked position is hatched. Zoom in to see every cell.`
+    ? `Downsampled ${g.rows}×${g.cols} → ${pooled.outRows}×${pooled.outCols}: each cell is a ${pooled.rowStep}×${pooled.colStep} block, pooled by ${pooled.pooling === 'any' ? 'any (True wins)' : 'max (NaN wins)'}; a block with a masked position is marked masked (tinted when cells are too small to hatch). Zoom in to see every cell.`
     : '';
   renderLegend(v, figs);
 }
 
+/** Per-tensor facts that take a pass over every element: computed once per tensor. */
+const tensorFacts = new WeakMap<TensorValue, { fmt: ReturnType<typeof cellFormatter>; range: ReturnType<typeof finiteRange> }>();
+function factsOf(t: TensorValue) {
+  let f = tensorFacts.get(t);
+  if (!f) tensorFacts.set(t, (f = { fmt: cellFormatter(t), range: finiteRange(t.data) }));
+  return f;
+}
+
 function figureSpec(v: InspectorVariable, f: FigureTensor, slice: TensorSlice, s: ViewState): FigureSpec {
   const t = f.value;
-  const fmt = cellFormatter(t);
-  const bool = isBoolDtype(t.dtype) || (f.onIsMasked !== undefined && isMaskLike(t));
+  const { fmt, range } = factsOf(t);
+  // bool tensors, and 0/1 tensors classified as masks, read ■/⬚ (never 1/0)
+  const bool = isMaskLike(t) && (isBoolDtype(t.dtype) || f.onIsMasked !== undefined || (f.key === v.name && v.mask !== undefined));
   const [rowLabel, colLabel] = axisNames(v, s.rowDim, s.colDim);
   const nd = t.shape.length;
   const pooled = slice.rowStep > 1 || slice.colStep > 1;
@@ -564,7 +594,7 @@ function figureSpec(v: InspectorVariable, f: FigureTensor, slice: TensorSlice, s
   const spec: FigureSpec = {
     title: f.title,
     slice, bool, onIsMasked: f.onIsMasked, rowLabel, colLabel,
-    range: bool ? null : finiteRange(t.data),
+    range: bool ? null : range,
     format: (x) => fmt.format(x),
     width: fmt.width,
     reason: (r, c) => maskReason(v, (f.masked?.[flatIndex(t.shape, s.rowDim, s.colDim, s.index, r * slice.rowStep, c * slice.colStep)] ?? 0) !== 0, idx(r, c)),
@@ -614,7 +644,7 @@ function figureShell(v: InspectorVariable, f: FigureTensor, spec: FigureSpec, bo
 /** Values in equal, right-aligned columns; ARIA grid with arrow-key navigation. */
 function valuesTable(v: InspectorVariable, f: FigureTensor, spec: FigureSpec): HTMLElement {
   const { slice } = spec;
-  const table = h('div', { class: 'heatmap values-grid', role: 'grid', 'aria-label': `${spec.title ?? v.name}: ${spec.rowLabel || 'row'} by ${spec.colLabel || 'column'}`, 'data-mask': String(spec.bool), 'data-variable': f.key });
+  const table = h('div', { class: `heatmap values-grid${spec.rowNotes ? ' with-sums' : ''}`, role: 'grid', 'aria-label': `${spec.title ?? v.name}: ${spec.rowLabel || 'row'} by ${spec.colLabel || 'column'}`, 'data-mask': String(spec.bool), 'data-variable': f.key });
   table.style.setProperty('--cols', String(slice.outCols));
   table.style.setProperty('--cell-ch', String(spec.bool ? 2 : spec.width));
   const p = readPalette();
@@ -627,7 +657,7 @@ function valuesTable(v: InspectorVariable, f: FigureTensor, spec: FigureSpec): H
     for (let c = 0; c < slice.outCols; c++) {
       const i = r * slice.outCols + c;
       const x = slice.values[i];
-      const text = spec.bool ? (x !== 0 ? 'True' : 'False') : spec.format(x);
+      const text = spec.format(x); // True/False for bool, as print() shows other dtypes
       const cls = ['cell'];
       if (spec.bool) cls.push(x !== 0 ? 'on' : 'off');
       else if (Number.isNaN(x)) cls.push('nan');
@@ -689,7 +719,7 @@ function moveFocus(e: KeyboardEvent, table: HTMLElement, rows: number, cols: num
 function tipText(spec: FigureSpec, r: number, c: number): string {
   const i = r * spec.slice.outCols + c;
   const x = spec.slice.values[i];
-  const value = spec.bool ? `${x !== 0 ? 'True ■' : 'False ⬚'}` : spec.format(x);
+  const value = `${spec.format(x)}${spec.bool ? (x !== 0 ? ' ■' : ' ⬚') : ''}`;
   const reason = spec.reason(r, c);
   return `${spec.indexText(r, c)} = ${value}${reason ? ` · ${reason}` : ''}`;
 }

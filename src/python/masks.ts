@@ -3,7 +3,8 @@
 // entirely masked (NaN after softmax) and causal masks that let a position
 // see the future.
 
-import type { MaskConsumer } from '../engine/diagnostics';
+import type { MaskConsumer } from './maskChecks';
+import { additiveValued, binaryValued } from './maskValues';
 import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, Snapshot } from './result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
@@ -26,21 +27,6 @@ function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][
     mats.push(Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => num(v.data[b * per + r * cols + c]))));
   }
   return { rows, cols, mats };
-}
-
-function binaryValued(v: TensorValue): boolean {
-  return v.data.every((x) => typeof x === 'boolean' || x === 0 || x === 1);
-}
-
-function additiveValued(v: TensorValue): boolean {
-  let sawBlock = false;
-  for (const x of v.data) {
-    const n = num(x);
-    if (n === 0) continue;
-    if (n === -Infinity || n <= -1e4) sawBlock = true;
-    else return false;
-  }
-  return sawBlock;
 }
 
 /** A keep-mask (1 = attend) or block-mask (1 = masked) that is triangular over its last two dims. */
@@ -199,7 +185,7 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
 }
 
 /** The legend of a mask grid under the convention of the code that consumed it. */
-export function consumerLegend(consumer: MaskConsumer, dtype: string): MaskLegend {
+export function consumerLegend(consumer: MaskConsumer | string, dtype: string): MaskLegend {
   const additive = dtype !== 'bool' && /float|half|double/.test(dtype);
   switch (consumer) {
     case 'masked_fill':
@@ -215,6 +201,8 @@ export function consumerLegend(consumer: MaskConsumer, dtype: string): MaskLegen
       return { on: 'kept', off: 'masked' };
     case 'added':
       return { on: 'masked (large negative added)', off: 'attends (0 added)' };
+    default:
+      return { on: 'true/nonzero', off: 'false/zero' }; // a consumer this vocabulary does not name
   }
 }
 

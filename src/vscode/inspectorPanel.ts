@@ -86,11 +86,13 @@ export class TensorInspectorPanel implements vscode.Disposable {
   }
 
   private cursorTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Documents this panel opened with an export: following them would replace the view with the export. */
+  private readonly exported = new WeakSet<vscode.TextDocument>();
 
   /** Show the editor's document (whole file) with the variable bound at or above its cursor selected. */
   private follow(editor: vscode.TextEditor): void {
-    if (this.disposed || !this.panel.visible) return;
     const doc = editor.document;
+    if (this.disposed || !this.panel.visible || this.exported.has(doc)) return;
     const evaluation = this.evaluations.get(doc);
     const line = editor.selection.active.line + 1;
     const found = variableAtLine(evaluation.result, line, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
@@ -180,7 +182,8 @@ export class TensorInspectorPanel implements vscode.Disposable {
   private async saveExport(format: ExportFormat, fileName: string, content: string): Promise<void> {
     if (format !== 'png') {
       const doc = await vscode.workspace.openTextDocument({ language: format === 'python' ? 'python' : 'plaintext', content });
-      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: true });
+      this.exported.add(doc);
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: true });
       return;
     }
     const base = this.state ? vscode.Uri.joinPath(vscode.Uri.parse(this.state.documentUri), '..', fileName) : undefined;

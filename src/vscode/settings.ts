@@ -10,6 +10,8 @@ export interface MaskLensSettings {
   gpuThreshold: number;
   /** Diagnostic codes (e.g. "suspicious-broadcast") not to show. */
   disabledDiagnostics: string[];
+  /** Shape inlay hints after assignments (maskLens.inlayHints.enabled). */
+  inlayHintsEnabled: boolean;
 }
 
 export const SETTINGS_SECTION = 'maskLens';
@@ -23,6 +25,7 @@ export function readSettings(): MaskLensSettings {
     backend: backend === 'cpu' || backend === 'gpu' ? backend : 'auto',
     gpuThreshold: positive(c.get<number>('gpu.threshold', 65536), 65536),
     disabledDiagnostics: stringList(c.get<unknown>('diagnostics.disabled', [])),
+    inlayHintsEnabled: c.get<boolean>('inlayHints.enabled', false),
   };
 }
 

@@ -70,6 +70,15 @@ export function viewGeometry(shape: readonly number[], rowDim: number | null, co
   };
 }
 
+const numericCache = new WeakMap<TensorValue, Float64Array>();
+
+/** The elements as numbers (True = 1, 'nan' = NaN, ...), decoded once per tensor. */
+export function numericData(t: TensorValue): Float64Array {
+  let d = numericCache.get(t);
+  if (!d) numericCache.set(t, (d = Float64Array.from(t.data, toNumber)));
+  return d;
+}
+
 /**
  * The 2-D view of `t` that `req` asks for, pooled in blocks so it fits
  * maxRows × maxCols. `masked` (same length as t.data, 1 = masked) is pooled
@@ -85,12 +94,13 @@ export function sliceTensor(t: TensorValue, req: Omit<SliceRequest, 'variable'>,
   const values = new Float64Array(outRows * outCols).fill(Number.NEGATIVE_INFINITY);
   const flags = masked ? new Uint8Array(outRows * outCols) : undefined;
   const bool = isBoolDtype(t.dtype);
+  const data = numericData(t);
   for (let r = 0; r < g.rows; r++) {
     const orow = Math.floor(r / rowStep) * outCols;
     for (let c = 0; c < g.cols; c++) {
       const at = g.base + r * g.rowStride + c * g.colStride;
       const o = orow + Math.floor(c / colStep);
-      const v = toNumber(t.data[at]);
+      const v = data[at];
       const cur = values[o];
       if (Number.isNaN(v) || Number.isNaN(cur)) values[o] = Number.NaN;
       else if (v > cur) values[o] = v;
@@ -157,8 +167,7 @@ export function engineDtype(dtype: string): DType {
  */
 export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | number): string; width: number } {
   const dtype = engineDtype(t.dtype);
-  const values = Float64Array.from(t.data, toNumber);
-  const f = elementFormatter(dtype, values);
+  const f = elementFormatter(dtype, t.shape, numericData(t));
   return {
     format: (x) => {
       const v = typeof x === 'number' ? x : toNumber(x);

@@ -2,7 +2,8 @@
 // seeding and print options.
 
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
-import { checkBroadcast, noteConsumer, noteRandom } from '../../engine/diagnostics';
+import { noteRandom } from '../../engine/diagnostics';
+import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
 import { noteMaskSource } from '../../engine/provenance';
 import { runtimeError } from '../../engine/errors';
 
@@ -300,7 +301,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (a.input === undefined) return TENSOR_METHODS.nonzero(new TorchTensor(cond), [], new Map([['as_tuple', true]]), ctx);
     const x = operand(a.input), y = operand(a.other ?? null);
     if (x === undefined || y === undefined) throw pyError('TypeError', 'where(): argument \'input\' must be Tensor');
-    noteConsumer(cond, 'where');
+    noteMaskConsumer(cond, 'where');
     checkBroadcast([{ label: 'condition', t: cond }, ...(x instanceof Tensor ? [{ label: 'input', t: x }] : []), ...(y instanceof Tensor ? [{ label: 'other', t: y }] : [])], 'torch.where');
     return track(new TorchTensor(where(cond, x, y)), 'where', a.input, a.other ?? null);
   });
@@ -309,8 +310,9 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const v = operand(a.value ?? null);
     if (v === undefined) throw pyError('TypeError', 'masked_fill(): argument \'value\' must be Number');
     const input = tensorArg(a.input, 'masked_fill'), mask = tensorArg(a.mask, 'masked_fill', 'mask');
-    noteConsumer(mask, 'masked_fill');
+    noteMaskConsumer(mask, 'masked_fill');
     checkBroadcast([{ label: 'input', t: input }, { label: 'mask', t: mask }], 'masked_fill');
+    checkMaskedFill(input, mask, v, 'masked_fill');
     return track(new TorchTensor(noteFill(maskedFill(input, mask, v), input, mask, v)), 'masked_fill', a.input!);
   });
   def('softmax', (args, kw) => {

@@ -21,7 +21,8 @@ import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
 import { TorchTensor, filled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
-import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer, noteRandom } from '../../engine/diagnostics';
+import { noteRandom } from '../../engine/diagnostics';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
 
@@ -490,12 +491,12 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
   checkCausalWithMask(a.is_causal === true, a.attn_mask instanceof ArrayValue);
   if (toBool(a.is_causal, ctx)) {
     const causal = tril(filled([L, S], 1, 'bool'));
-    scores = maskedFill(scores, unary('not', causal, 'bool'), -Infinity);
+    scores = checkedFill(scores, unary('not', causal, 'bool'), -Infinity);
   }
   if (a.attn_mask instanceof ArrayValue) {
     const m = a.attn_mask.t;
-    noteConsumer(m, 'scaled_dot_product_attention');
-    scores = m.dtype === 'bool' ? maskedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
+    noteMaskConsumer(m, 'scaled_dot_product_attention');
+    scores = m.dtype === 'bool' ? checkedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
   }
   const w = softmax(scores, -1);
   return track(new TorchTensor(matmul(w, v)), 'sdpa', a.query!);
@@ -565,7 +566,7 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   let mask: Tensor | null = null;
   if (a.attn_mask instanceof ArrayValue) {
     let m = a.attn_mask.t;
-    noteConsumer(m, 'MultiheadAttention.attn_mask');
+    noteMaskConsumer(m, 'MultiheadAttention.attn_mask');
     if (m.dtype === 'uint8') {
       ctx.warn('Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead.');
       m = cast(m, 'bool');
@@ -586,14 +587,14 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
       throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
     }
     checkKeyPaddingMask(kpm, N, S);
-    noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
+    noteMaskConsumer(kpm, 'MultiheadAttention.key_padding_mask');
     const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
     if (!mask) mask = kp;
     else if (mask.dtype === 'bool' && kp.dtype === 'bool') mask = binary('or', mask, kp);
-    else if (kp.dtype === 'bool') mask = maskedFill(mask, kp, -Infinity);
+    else if (kp.dtype === 'bool') mask = checkedFill(mask, kp, -Infinity);
     else mask = binary('add', mask, kp);
   }
-  if (mask && mask.dtype === 'bool') mask = maskedFill(filled([...mask.shape], 0, q.dtype), mask, -Infinity);
+  if (mask && mask.dtype === 'bool') mask = checkedFill(filled([...mask.shape], 0, q.dtype), mask, -Infinity);
   let scores = matmul(binary('div', qh, Math.sqrt(hd)), transpose(kh, 1, 2));
   if (mask) scores = binary('add', scores, mask);
   const weights = softmax(scores, -1);
@@ -641,3 +642,9 @@ function makeInit(): PyModule {
   return init;
 }
 
+
+/** masked_fill inside attention (sdpa, MultiheadAttention), with the same checks a user's masked_fill gets. */
+function checkedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  checkMaskedFill(x, mask, value, 'masked_fill');
+  return maskedFill(x, mask, value);
+}

@@ -7,7 +7,8 @@ import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, s
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
 import { carryMaskEvidence, noteDerivation, noteMaskSource, recordingDerivations } from '../../engine/provenance';
-import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteConsumer, propagateRandom } from '../../engine/diagnostics';
+import { propagateRandom } from '../../engine/diagnostics';
+import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
@@ -664,17 +665,19 @@ export const TENSOR_METHODS: Record<string, Method> = {
   masked_fill: (self, args, kw) => {
     const a = bind('masked_fill', args, kw, ['mask', 'value']);
     const mask = tensorArg(a.mask, 'masked_fill', 'mask');
-    noteConsumer(mask, 'masked_fill');
+    noteMaskConsumer(mask, 'masked_fill');
     checkBroadcast([{ label: 'self', t: self.t }, { label: 'mask', t: mask }], 'masked_fill');
     const fill = fillArg(a.value);
+    checkMaskedFill(self.t, mask, fill, 'masked_fill');
     return T(self, noteFill(maskedFill(self.t, mask, fill), self.t, mask, fill), 'masked_fill', a.value ?? null);
   },
   masked_fill_: (self, args, kw) => {
     const a = bind('masked_fill_', args, kw, ['mask', 'value']);
     const mask = tensorArg(a.mask, 'masked_fill_', 'mask');
-    noteConsumer(mask, 'masked_fill');
+    noteMaskConsumer(mask, 'masked_fill');
     const fill = fillArg(a.value);
     const before = recordingDerivations() ? cast(self.t, self.t.dtype) : undefined;
+    checkMaskedFill(self.t, mask, fill, 'masked_fill_');
     maskedFillInPlace(self.t, mask, fill);
     if (before) noteFill(self.t, before, mask, fill);
     return self;
@@ -818,7 +821,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   where: (self, args, kw) => {
     const a = bind('where', args, kw, ['condition', 'other']);
     const cond = tensorArg(a.condition, 'where', 'condition');
-    noteConsumer(cond, 'where');
+    noteMaskConsumer(cond, 'where');
     checkBroadcast([{ label: 'condition', t: cond }, { label: 'self', t: self.t }], 'where');
     return T(self, where(cond, self.t, scalarArg(a.other, 'where')), 'where');
   },
