@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import type { Derived, EncodedValue, MaskedBy } from '../src/python/result';
 import { finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
-import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
+import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
 
@@ -64,11 +64,34 @@ let current: InspectorState | undefined;
 const post = (m: WebviewToHostMessage) => vscode.postMessage(m);
 const save = () => vscode.setState(persisted);
 
-/** Where slices come from: today the state the host sent (a worker can serve the same requests). */
-const source: SliceSource = new LocalSliceSource((name) => {
+/** Whether the state carries this tensor's data (large ones stay in the evaluation worker). */
+const isElided = (t: TensorValue) => 'elided' in t && t.elided === true;
+
+/** Slices of tensors the state carries, computed here. */
+const local = new LocalSliceSource((name) => {
   const found = figureTensors().find((f) => f.key === name);
-  return found ? { value: found.value, masked: found.masked } : undefined;
+  return found && !isElided(found.value) ? { value: found.value, masked: found.masked } : undefined;
 });
+
+/** Slices the host serves (from the evaluation worker), answered by id. */
+const waiting = new Map<number, (s: TensorSlice | null) => void>();
+let nextSliceId = 1;
+const host: SliceSource = {
+  slice: (request) =>
+    new Promise((resolve, reject) => {
+      const id = nextSliceId++;
+      waiting.set(id, (s) => (s ? resolve(s) : reject(new Error(`no slice of ${request.variable}`))));
+      post({ type: 'requestSlice', id, request });
+    }),
+};
+
+/** Where the figures' data comes from: this page for inlined values, the host (worker) for the rest. */
+const source: SliceSource = {
+  slice: (request) => {
+    const f = figureTensors().find((x) => x.key === request.variable);
+    return f && !isElided(f.value) ? local.slice(request) : host.slice(request);
+  },
+};
 
 // ---------- DOM helpers ----------
 
@@ -330,6 +353,7 @@ function buildFigureTensors(v: InspectorVariable): FigureTensor[] {
   const on = onIsMasked(v);
   const mask = isMaskLike(t) && (v.mask !== undefined || isBoolDtype(t.dtype));
   if (mask && on !== undefined) {
+    if (isElided(t)) return [{ key: v.name, value: t, onIsMasked: on }];
     return [{ key: v.name, value: t, masked: Uint8Array.from(t.data, (x) => ((toNumber(x) !== 0) === on ? 1 : 0)), onIsMasked: on }];
   }
   return [{ key: v.name, value: t }];
@@ -394,7 +418,9 @@ function renderSelected(): void {
   byId('pool-note').textContent = '';
   byId('scalar').textContent = '';
   byId('figures').dataset.variable = v?.name ?? '';
-  byId('controls').hidden = !v || !isTensor(v.value) || v.value.data.length === 0 || v.value.shape.length === 0;
+  byId('controls').hidden = !v || !isTensor(v.value) || (v.value.data.length === 0 && !isElided(v.value)) || v.value.shape.length === 0;
+  const carried = !!v && isTensor(v.value) && !isElided(v.value);
+  for (const id of ['export-python', 'export-csv']) byId(id).toggleAttribute('disabled', !carried);
   byId('tooltip').hidden = true;
   if (!v) {
     byId('repr').textContent = '';
@@ -476,6 +502,7 @@ function renderDimPicker(): void {
   const shape = v.value.shape;
   const nd = shape.length;
   if (nd < 2) return;
+  const elided = isElided(v.value);
   const dimSelect = (id: string, label: string, value: number | null, other: number | null, onPick: (d: number) => void) => {
     const sel = h('vscode-single-select', { id, 'aria-label': label, class: 'dim-select' });
     for (let d = 0; d < nd; d++) sel.append(h('vscode-option', { value: d, selected: d === value, disabled: d === other }, [`dim ${d} (${shape[d]})`]));
@@ -485,7 +512,8 @@ function renderDimPicker(): void {
     });
     return h('span', { class: 'dim-field' }, [h('label', { for: id }, [label]), sel]);
   };
-  box.append(
+  if (elided) box.append(h('span', { class: 'muted' }, [`rows: dim ${nd - 2} · cols: dim ${nd - 1} (a tensor this large is sliced by the evaluation worker along its last two dims)`]));
+  else box.append(
     dimSelect('row-dim', 'rows', s.rowDim, s.colDim, (d) => setView({ rowDim: d, colDim: d === s.colDim ? s.rowDim : s.colDim })),
     dimSelect('col-dim', 'cols', s.colDim, s.rowDim, (d) => setView({ colDim: d, rowDim: d === s.rowDim ? s.colDim : s.rowDim })),
   );
@@ -526,7 +554,7 @@ async function renderFigures(): Promise<void> {
   const tStart = performance.now();
   const t = v.value;
   const figs = figureTensors();
-  if (t.data.length === 0) {
+  if (t.data.length === 0 && !isElided(t)) {
     box.replaceChildren(h('div', { class: 'muted' }, ['(empty tensor)']));
     return;
   }
@@ -552,7 +580,13 @@ async function renderFigures(): Promise<void> {
   let drawMs = 0;
   const palette = readPalette();
   for (const f of figs) {
-    const slice = await source.slice({ variable: f.key, rowDim: s.rowDim, colDim: s.colDim, index: s.index, maxRows: shownMode === 'values' ? g.rows : maxSide, maxCols: shownMode === 'values' ? g.cols : maxSide });
+    let slice: TensorSlice;
+    try {
+      slice = await source.slice({ variable: f.key, rowDim: s.rowDim, colDim: s.colDim, index: s.index, maxRows: shownMode === 'values' ? g.rows : maxSide, maxCols: shownMode === 'values' ? g.cols : maxSide });
+    } catch {
+      if (token === renderToken) box.replaceChildren(h('div', { class: 'muted' }, ['This value is no longer available: Refresh evaluates the file again.']));
+      return;
+    }
     if (token !== renderToken) return;
     if (slice.pooling !== 'none') pooled = slice;
     const spec = figureSpec(v, f, slice, s);
@@ -584,9 +618,11 @@ function factsOf(t: TensorValue) {
 
 function figureSpec(v: InspectorVariable, f: FigureTensor, slice: TensorSlice, s: ViewState): FigureSpec {
   const t = f.value;
-  const { fmt, range } = factsOf(t);
+  // an elided tensor's format and range come from the view the worker sent
+  const { fmt, range } = isElided(t) ? factsOf({ ...t, shape: [slice.outRows, slice.outCols], data: Array.from(slice.values) }) : factsOf(t);
+  if (isElided(t) && !slice.masked && f.onIsMasked === true && isBoolDtype(t.dtype)) slice.masked = Uint8Array.from(slice.values, (x) => (x !== 0 ? 1 : 0));
   // bool tensors, and 0/1 tensors classified as masks, read ■/⬚ (never 1/0)
-  const bool = isMaskLike(t) && (isBoolDtype(t.dtype) || f.onIsMasked !== undefined || (f.key === v.name && v.mask !== undefined));
+  const bool = isBoolDtype(t.dtype) || (isMaskLike(t) && (f.onIsMasked !== undefined || (f.key === v.name && v.mask !== undefined)));
   const [rowLabel, colLabel] = axisNames(v, s.rowDim, s.colDim);
   const nd = t.shape.length;
   const pooled = slice.rowStep > 1 || slice.colStep > 1;
@@ -896,6 +932,12 @@ function handle(message: HostToWebviewMessage): void {
     case 'showEmpty':
       showEmpty(message.reason);
       return;
+    case 'slice': {
+      const done = waiting.get(message.id);
+      waiting.delete(message.id);
+      done?.(message.slice ? fromWire(message.slice) : null);
+      return;
+    }
     case 'selectVariable':
       if (current && current.variables.some((v) => v.name === message.name)) {
         persisted.selected = message.name;

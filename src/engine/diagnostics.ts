@@ -5,6 +5,7 @@
 // and the consumers' names live in src/python/maskChecks.ts.
 
 import { Tensor } from './tensor';
+import { getSlot, setSlot, slot } from './context';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
@@ -12,40 +13,6 @@ export interface EngineDiagnostic {
   code: string;
   severity: DiagnosticSeverity;
   message: string;
-}
-
-let sink: ((d: EngineDiagnostic) => void) | null = null;
-const resetHooks: (() => void)[] = [];
-
-/** Install (or, with null, remove) the sink; checks are skipped without one. Either way state recorded so far is forgotten. */
-export function setDiagnosticSink(s: ((d: EngineDiagnostic) => void) | null): void {
-  sink = s;
-  consumers.clear();
-  for (const reset of resetHooks) reset();
-}
-
-/** Run `reset` whenever a sink is installed or removed (per-evaluation state of a check). */
-export function onDiagnosticSinkReset(reset: () => void): void {
-  resetHooks.push(reset);
-}
-
-export function diagnose(code: string, severity: DiagnosticSeverity, message: string): void {
-  sink?.({ code, severity, message });
-}
-
-/** Whether anyone listens (checks skip their work otherwise). */
-export function diagnosing(): boolean {
-  return sink !== null;
-}
-
-/** Run a check only when someone listens, and never let a bug in it break evaluation. */
-export function guarded(check: () => void): void {
-  if (!sink) return;
-  try {
-    check();
-  } catch {
-    // a diagnostic is advice; losing one is better than failing the snippet
-  }
 }
 
 /**
@@ -59,17 +26,48 @@ export interface ConsumerUse {
   dtype: Tensor['dtype'];
 }
 
-const consumers = new Map<object, ConsumerUse>();
+/** One evaluation's diagnostic sink and the consumers recorded during it. */
+interface DiagnosticState {
+  sink: ((d: EngineDiagnostic) => void) | null;
+  consumers: Map<object, ConsumerUse>;
+}
+
+const STATE = slot<DiagnosticState>('diagnostics', () => ({ sink: null, consumers: new Map() }));
+
+/** Install (or, with null, remove) the current evaluation's sink; checks are skipped without one. */
+export function setDiagnosticSink(s: ((d: EngineDiagnostic) => void) | null): void {
+  setSlot(STATE, { sink: s, consumers: new Map() });
+}
+
+export function diagnose(code: string, severity: DiagnosticSeverity, message: string): void {
+  getSlot(STATE).sink?.({ code, severity, message });
+}
+
+/** Whether anyone listens (checks skip their work otherwise). */
+export function diagnosing(): boolean {
+  return getSlot(STATE).sink !== null;
+}
+
+/** Run a check only when someone listens, and never let a bug in it break evaluation. */
+export function guarded(check: () => void): void {
+  if (!getSlot(STATE).sink) return;
+  try {
+    check();
+  } catch {
+    // a diagnostic is advice; losing one is better than failing the snippet
+  }
+}
 
 /** Record that `t` was consumed by `consumer`; the first consumer of a storage wins. */
 export function noteConsumer(t: Tensor, consumer: string): void {
+  const { sink, consumers } = getSlot(STATE);
   if (!sink || consumers.has(t.storage)) return;
   consumers.set(t.storage, { consumer, dtype: t.dtype });
 }
 
 /** The consumer that read this storage since the sink was installed, if any. */
 export function consumerOf(storage: object): ConsumerUse | undefined {
-  return consumers.get(storage);
+  return getSlot(STATE).consumers.get(storage);
 }
 
 // Storages drawn from a random generator, and masks compared out of them

@@ -2,6 +2,7 @@
 // masked_fill and the class-index losses. Keyed by the result's storage (a
 // fresh one for each of these ops), recorded only while an evaluation listens,
 // so the engine stays free of any idea of variables or masks.
+import { getSlot, setSlot, slot } from './context';
 import type { Tensor } from './tensor';
 
 export type Derivation =
@@ -16,47 +17,50 @@ export type Derivation =
       reduction: 'none' | 'mean' | 'sum';
     };
 
-let derivations: Map<object, Derivation> | null = null;
+// null while nobody records (the evaluation's context holds it)
+const DERIVATIONS = slot<Map<object, Derivation> | null>('derivations', () => null);
 
 /** Start (or, with false, stop) recording; either way forget what was recorded. */
 export function recordDerivations(on: boolean): void {
-  derivations = on ? new Map() : null;
+  setSlot(DERIVATIONS, on ? new Map() : null);
 }
 
 /** Record how `result` was computed (the first record of a storage wins). Returns `result`. */
 export function noteDerivation(result: Tensor, d: Derivation): Tensor {
+  const derivations = getSlot(DERIVATIONS);
   if (derivations && !derivations.has(result.storage)) derivations.set(result.storage, d);
   return result;
 }
 
 export function derivationOf(storage: object): Derivation | undefined {
-  return derivations?.get(storage);
+  return getSlot(DERIVATIONS)?.get(storage);
 }
 
 /** Whether anyone records: callers skip the extra work (per-token losses) otherwise. */
 export function recordingDerivations(): boolean {
-  return derivations !== null;
+  return getSlot(DERIVATIONS) !== null;
 }
 
 // Storages whose values came out of a mask-building op: a comparison (any bool
 // tensor), tril/triu, a masked_fill, and casts or arithmetic of those
 // (`(ids == pad).float()`, `1 - torch.tril(ones)`, `(1 - m) * -1e4`). A 0/1 or
 // 0/-inf tensor without such a history (torch.ones, probs.sum(-1)) is not a mask.
-let maskEvidence: WeakSet<object> | null = null;
+const MASK_EVIDENCE = slot<WeakSet<object> | null>('mask-evidence', () => null);
 
 /** Start (or stop) recording mask evidence. */
 export function recordMaskEvidence(on: boolean): void {
-  maskEvidence = on ? new WeakSet() : null;
+  setSlot(MASK_EVIDENCE, on ? new WeakSet() : null);
 }
 
 /** `t` was built by a mask-building op (tril, triu, masked_fill). Returns `t`. */
 export function noteMaskSource(t: Tensor): Tensor {
-  maskEvidence?.add(t.storage);
+  getSlot(MASK_EVIDENCE)?.add(t.storage);
   return t;
 }
 
 /** `result` of a cast or arithmetic is mask evidence when an input is (a bool tensor, or one recorded). */
 export function carryMaskEvidence(result: Tensor, ...inputs: unknown[]): Tensor {
+  const maskEvidence = getSlot(MASK_EVIDENCE);
   if (!maskEvidence || maskEvidence.has(result.storage)) return result;
   for (const x of inputs) {
     if (typeof x === 'object' && x !== null && 'storage' in x && 'dtype' in x) {
@@ -72,5 +76,5 @@ export function carryMaskEvidence(result: Tensor, ...inputs: unknown[]): Tensor 
 
 /** Whether the tensor in `storage` has a mask-building op in its history. */
 export function hasMaskEvidence(storage: object): boolean {
-  return maskEvidence?.has(storage) ?? false;
+  return getSlot(MASK_EVIDENCE)?.has(storage) ?? false;
 }

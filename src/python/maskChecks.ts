@@ -6,7 +6,8 @@
 // is in masks.ts; both share the vocabulary below.
 
 import { DType, castValue, isFloating } from '../engine/dtype';
-import { diagnose, diagnosing, guarded, noteConsumer, onDiagnosticSinkReset } from '../engine/diagnostics';
+import { getSlot, slot } from '../engine/context';
+import { diagnose, diagnosing, guarded, noteConsumer } from '../engine/diagnostics';
 import { Tensor } from '../engine/tensor';
 import { ADDITIVE_MASK_FLOOR, blocksAdditively } from './maskValues';
 
@@ -32,8 +33,7 @@ export function noteMaskConsumer(t: Tensor, consumer: MaskConsumer): void {
 // Finite fill values stored by masked_fill during this evaluation, as stored
 // in the tensor's dtype: a softmax row made only of one of these was fully
 // masked with a finite fill (uniform, not NaN).
-const fillsSeen = new Set<number>();
-onDiagnosticSinkReset(() => fillsSeen.clear());
+const FILLS_SEEN = slot<Set<number>>('mask-fills', () => new Set());
 
 const torchDtype = (d: DType) => `torch.${d}`;
 
@@ -114,7 +114,7 @@ export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean
       diagnose('fill-overflow', 'warning',
         `${op} value ${v} overflows ${torchDtype(x.dtype)} and is stored as ${stored}: rows where every position is masked will be NaN after softmax. Use torch.finfo(${torchDtype(x.dtype)}).min or float('-inf') deliberately.`);
     }
-    if (Number.isFinite(stored)) fillsSeen.add(stored);
+    if (Number.isFinite(stored)) getSlot(FILLS_SEEN).add(stored);
   });
 }
 
@@ -144,7 +144,7 @@ export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
     let fill = 0;
     forEachRow(x, d, (row, coords) => {
       const v = row[0];
-      if (!Number.isFinite(v) || !(fillsSeen.has(v) || v <= ADDITIVE_MASK_FLOOR)) return;
+      if (!Number.isFinite(v) || !(getSlot(FILLS_SEEN).has(v) || v <= ADDITIVE_MASK_FLOOR)) return;
       if (row.every((y) => y === v)) {
         uniform.push(coordText(coords));
         fill = v;

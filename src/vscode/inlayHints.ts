@@ -8,9 +8,9 @@ export function registerShapeInlayHints(context: vscode.ExtensionContext, evalua
   const changed = new vscode.EventEmitter<void>();
   const provider: vscode.InlayHintsProvider = {
     onDidChangeInlayHints: changed.event,
-    provideInlayHints(doc, range) {
+    async provideInlayHints(doc, range) {
       if (!readSettings().inlayHintsEnabled) return [];
-      const { result } = evaluations.get(doc);
+      const { result } = await evaluations.get(doc);
       return shapeHints(result)
         .filter((h) => h.line - 1 >= range.start.line && h.line - 1 <= range.end.line && h.line <= doc.lineCount)
         .map((h) => {

@@ -2,11 +2,16 @@
 // (create or reveal, update, dispose). Messages both ways are typed in protocol.ts.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { ignoreCancelled, isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { variableAtLine } from './variableLookup';
+import { sliceTensor, toWire, type SliceRequest } from './tensorSlice';
+import { isTensor, type TensorValue } from './tensorView';
+
+/** Largest side the worker sends for one view (the webview draws at most this many cells per side). */
+const MAX_SIDE = 4096;
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
-import { isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type WebviewToHostMessage } from './protocol';
+import { isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
 
 export class TensorInspectorPanel implements vscode.Disposable {
   static readonly viewType = 'maskLens.inspector';
@@ -75,12 +80,12 @@ export class TensorInspectorPanel implements vscode.Disposable {
       }),
       // Follow the active Python editor (or notebook cell) and its cursor.
       vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (editor && isPythonDocument(editor.document)) this.follow(editor);
+        if (editor && isPythonDocument(editor.document)) void this.follow(editor).catch(ignoreCancelled);
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (!isPythonDocument(e.textEditor.document)) return;
         clearTimeout(this.cursorTimer);
-        this.cursorTimer = setTimeout(() => this.follow(e.textEditor), 250);
+        this.cursorTimer = setTimeout(() => void this.follow(e.textEditor).catch(ignoreCancelled), 250);
       }),
     );
   }
@@ -90,10 +95,11 @@ export class TensorInspectorPanel implements vscode.Disposable {
   private readonly exported = new WeakSet<vscode.TextDocument>();
 
   /** Show the editor's document (whole file) with the variable bound at or above its cursor selected. */
-  private follow(editor: vscode.TextEditor): void {
+  private async follow(editor: vscode.TextEditor): Promise<void> {
     const doc = editor.document;
     if (this.disposed || !this.panel.visible || this.exported.has(doc)) return;
-    const evaluation = this.evaluations.get(doc);
+    const evaluation = await this.evaluations.get(doc);
+    if (this.disposed || editor.document !== vscode.window.activeTextEditor?.document) return;
     const line = editor.selection.active.line + 1;
     const found = variableAtLine(evaluation.result, line, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
     const s = this.state;
@@ -157,6 +163,11 @@ export class TensorInspectorPanel implements vscode.Disposable {
       case 'export':
         await this.saveExport(message.format, message.fileName, message.content);
         return;
+      case 'requestSlice': {
+        const slice = await this.serveSlice(message.request).catch(() => null);
+        void this.panel.webview.postMessage({ type: 'slice', id: message.id, slice } satisfies HostToWebviewMessage);
+        return;
+      }
       case 'refresh': {
         const s = this.state;
         if (!s) return;
@@ -173,6 +184,29 @@ export class TensorInspectorPanel implements vscode.Disposable {
         return unhandled;
       }
     }
+  }
+
+  /**
+   * A pooled 2-D view of a variable too large to travel in the state: the
+   * worker sends the last two dims at the leading indices at full resolution
+   * (up to MAX_SIDE per side), pooled here to the size the webview asked for.
+   */
+  private async serveSlice(req: SliceRequest): Promise<WireSlice | null> {
+    const s = this.state;
+    const v = s?.variables.find((x) => x.name === req.variable);
+    if (!s || !v || !isTensor(v.value)) return null;
+    if (!('elided' in v.value && v.value.elided)) return toWire(sliceTensor(v.value, req));
+    const nd = v.value.shape.length;
+    if (s.evaluation === undefined || nd < 1) return null;
+    const full = await this.evaluations.service.slice(
+      { evaluation: s.evaluation, address: { kind: 'variable', name: v.name } },
+      { leading: req.index.slice(0, Math.max(nd - 2, 0)), maxRows: MAX_SIDE, maxCols: MAX_SIDE },
+    );
+    if (!full) return null;
+    const view: TensorValue = { type: v.value.type, dtype: full.dtype, shape: [full.rows, full.cols], data: full.data };
+    const pooled = sliceTensor(view, { rowDim: 0, colDim: 1, index: [0, 0], maxRows: req.maxRows, maxCols: req.maxCols });
+    // the worker sampled every rowStep-th row when the tensor exceeded MAX_SIDE: report both steps
+    return toWire({ ...pooled, rows: nd >= 2 ? v.value.shape[nd - 2] : 1, cols: v.value.shape[nd - 1], rowStep: pooled.rowStep * full.rowStep, colStep: pooled.colStep * full.colStep });
   }
 
   /**
@@ -249,7 +283,7 @@ export function registerInspectorSerializer(context: vscode.ExtensionContext, ex
       if (typeof s.documentUri !== 'string') return;
       try {
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(s.documentUri));
-        inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluations.get(doc), 'all', typeof s.selected === 'string' ? s.selected : undefined));
+        inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, await evaluations.get(doc), 'all', typeof s.selected === 'string' ? s.selected : undefined));
       } catch {
         inspector.showEmpty('The file this inspector showed is gone. Open a Python file and run "Mask Lens: Preview Masks".');
       }

@@ -40,6 +40,7 @@ export function buildInspectorState(
     errors: allErrors(result),
     diagnostics: result.diagnostics,
     elapsedMs: Math.round(evaluation.elapsedMs * 10) / 10,
+    evaluation: evaluation.id,
   };
 }
 

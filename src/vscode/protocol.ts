@@ -1,7 +1,8 @@
 // Every message between the extension host and the tensor inspector webview.
 // Both sides import this file, so a message that one side sends and the other
 // does not handle is a type error (see the exhaustive switches).
-import type { Derived, Diagnostic, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo } from '../python/result';
+import type { Derived, Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo } from '../python/result';
+import type { SliceRequest } from './tensorSlice';
 
 /** One variable the inspector can show. */
 export interface InspectorVariable {
@@ -42,18 +43,37 @@ export interface InspectorState {
   diagnostics: Diagnostic[];
   /** Milliseconds the evaluation took. */
   elapsedMs: number;
+  /** The evaluation service's id: tensors too large to inline (`elided`) are sliced through it. */
+  evaluation?: number;
+}
+
+/** A pooled 2-D view as it crosses postMessage (plain arrays; NaN and ±inf encoded as in results). */
+export interface WireSlice {
+  rows: number;
+  cols: number;
+  rowStep: number;
+  colStep: number;
+  outRows: number;
+  outCols: number;
+  values: EncodedNumber[];
+  masked?: number[];
+  pooling: 'none' | 'any' | 'max';
 }
 
 export type HostToWebviewMessage =
   | { type: 'showState'; state: InspectorState }
   | { type: 'showEmpty'; reason: string }
-  | { type: 'selectVariable'; name: string };
+  | { type: 'selectVariable'; name: string }
+  /** The answer to requestSlice (null: the value is gone, e.g. the file was evaluated again). */
+  | { type: 'slice'; id: number; slice: WireSlice | null };
 
 export type WebviewToHostMessage =
   | { type: 'ready' }
   | { type: 'revealLine'; documentUri: string; line: number }
   | { type: 'variableSelected'; name: string }
   | { type: 'refresh' }
+  /** A pooled 2-D view of a variable whose data the state does not carry. */
+  | { type: 'requestSlice'; id: number; request: SliceRequest }
   /** Save an export: text (Python literal, CSV) or a PNG as a data: URL. */
   | { type: 'export'; format: ExportFormat; fileName: string; content: string };
 
@@ -70,6 +90,10 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
       return typeof m.documentUri === 'string' && typeof m.line === 'number';
     case 'variableSelected':
       return typeof m.name === 'string';
+    case 'requestSlice': {
+      const r = (x as { id?: unknown; request?: Record<string, unknown> }).request;
+      return typeof (x as { id?: unknown }).id === 'number' && typeof r === 'object' && r !== null && typeof r.variable === 'string' && Array.isArray(r.index);
+    }
     case 'export': {
       const e = x as { format?: unknown; fileName?: unknown; content?: unknown };
       return (e.format === 'python' || e.format === 'csv' || e.format === 'png') && typeof e.fileName === 'string' && typeof e.content === 'string';
@@ -89,6 +113,8 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
       return typeof m.reason === 'string';
     case 'selectVariable':
       return typeof m.name === 'string';
+    case 'slice':
+      return typeof (x as { id?: unknown }).id === 'number';
     default:
       return false;
   }

@@ -6,6 +6,7 @@ import { elementFormatter } from '../engine/format/torch';
 import type { DType } from '../engine/dtype';
 import type { EncodedNumber } from '../python/result';
 import { isBoolDtype, toNumber, type TensorValue } from './tensorView';
+import type { WireSlice } from './protocol';
 
 /** Which 2-D view to show: `rowDim` × `colDim` (rowDim null: one row), other dims fixed at `index`. */
 export interface SliceRequest {
@@ -178,4 +179,15 @@ export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | numbe
     },
     width: Math.max(f.width, 4),
   };
+}
+
+const encode = (x: number): EncodedNumber => (Number.isNaN(x) ? 'nan' : x === Infinity ? 'inf' : x === -Infinity ? '-inf' : x);
+
+/** A slice as plain arrays for postMessage (which would turn NaN into null). */
+export function toWire(s: TensorSlice): WireSlice {
+  return { ...s, values: Array.from(s.values, encode), masked: s.masked ? Array.from(s.masked) : undefined };
+}
+
+export function fromWire(w: WireSlice): TensorSlice {
+  return { ...w, values: Float64Array.from(w.values, toNumber), masked: w.masked ? Uint8Array.from(w.masked) : undefined };
 }
