@@ -940,6 +940,8 @@ function handle(message: HostToWebviewMessage): void {
     }
     case 'selectVariable':
       if (current && current.variables.some((v) => v.name === message.name)) {
+        // the cursor moved to a variable: show its values
+        (byId('tabs') as HTMLElement & { selectedIndex: number }).selectedIndex = 0;
         persisted.selected = message.name;
         save();
         renderVariablePicker(current);

@@ -148,6 +148,8 @@ async function readInspector(frame, { fileName, variable, mode, timeoutMs = 2000
 
 /** Choose a variable in the vscode-elements single-select, as its change event reports a pick. */
 async function pickVariable(frame, name) {
+  // the VALUES tab (an earlier test may have left ERRORS open)
+  await frame.locator('vscode-tab-header.tab-values').click();
   await frame.evaluate((name) => {
     const select = document.getElementById('variable-select');
     select.value = name;
@@ -327,6 +329,11 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     // The mask kind and fraction masked (issue #6), and the ■/⬚ legend.
     assert.ok(text.includes('padding (right, lengths 2, 3) · 37.5% masked'), `hover shows the mask summary:\n${text}`);
     assert.match(text, /■ .+ · ⬚ /, `hover shows the legend:\n${text}`);
+    // the grid as a picture: an SVG data URI the hover renders as an image of 12 px cells
+    const img = page.locator('.monaco-hover img[src^="data:image/svg+xml"]').first();
+    await img.waitFor({ timeout: 5000 });
+    const box = await img.boundingBox();
+    assert.ok(box && box.width >= 40 && box.height >= 12, `picture ${JSON.stringify(box)}`);
     await page.keyboard.press('Escape');
   });
 

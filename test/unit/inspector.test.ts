@@ -93,3 +93,24 @@ a, b = torch.ones(2), torch.ones(3, dtype=torch.int64)
     { line: 4, label: 'a: [2] float32, b: [3] int64' },
   ]);
 });
+
+test('hover picture: an SVG mask grid, ■ filled, masked cells hatched; a loss hover counts its targets', async () => {
+  const { maskSvg } = await import('../../src/vscode/maskSvg');
+  const { hoverMarkdown } = await import('../../src/vscode/hoverMarkdown');
+  const { sliceMatrix } = await import('../../src/vscode/tensorView');
+  const { valueOfNameAt } = await import('../../src/vscode/variableLookup');
+  const mask: TensorValue = { type: 'torch.Tensor', dtype: 'torch.bool', shape: [2, 3], data: [false, true, true, false, false, true] };
+  const pic = maskSvg(sliceMatrix(mask), { onIsMasked: true });
+  assert.equal((pic.svg.match(/fill="#e07b00"/g) ?? []).length, 3, 'one filled square per True');
+  assert.equal((pic.svg.match(/fill="url\(#h\)"/g) ?? []).length, 3, 'True means masked here: hatched');
+  assert.equal((pic.svg.match(/stroke="#8a8a8a"/g) ?? []).length, 3, 'False cells are outlined');
+  assert.match(pic.svg, /width="38" height="26"/, '12 px cells');
+  const r = evaluate(`import torch
+m = torch.tensor([[False, True], [False, False]])
+x = torch.zeros(2, 2).masked_fill(m, float('-inf'))
+loss = torch.nn.functional.cross_entropy(torch.tensor([[1.0, 2.0], [0.5, 0.1], [0.0, 0.3]]), torch.tensor([1, -100, 0]))
+`, { recordTimeline: true });
+  const md = hoverMarkdown(valueOfNameAt(r, 'm', 3)!);
+  assert.match(md, /!\[m mask grid\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)/);
+  assert.ok(hoverMarkdown(valueOfNameAt(r, 'loss', 4)!).includes('2 of 3 targets counted · ignore\\_index = \\-100 · reduction = mean'));
+});
