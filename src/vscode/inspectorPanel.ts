@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { ignoreCancelled, isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { variableAtLine } from './variableLookup';
 import { sliceTensor, toWire, type SliceRequest } from './tensorSlice';
-import { isTensor, type TensorValue } from './tensorView';
+import { isBoolDtype, isTensor } from './tensorView';
 
 /** Largest side the worker sends for one view (the webview draws at most this many cells per side). */
 const MAX_SIDE = 4096;
@@ -188,8 +188,8 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   /**
    * A pooled 2-D view of a variable too large to travel in the state: the
-   * worker sends the last two dims at the leading indices at full resolution
-   * (up to MAX_SIDE per side), pooled here to the size the webview asked for.
+   * worker pools the last two dims at the leading indices down to the size
+   * the webview asked for (max / any per block, see SliceRequest.pool).
    */
   private async serveSlice(req: SliceRequest): Promise<WireSlice | null> {
     const s = this.state;
@@ -198,15 +198,16 @@ export class TensorInspectorPanel implements vscode.Disposable {
     if (!('elided' in v.value && v.value.elided)) return toWire(sliceTensor(v.value, req));
     const nd = v.value.shape.length;
     if (s.evaluation === undefined || nd < 1) return null;
-    const full = await this.evaluations.service.slice(
+    const slice = await this.evaluations.service.slice(
       { evaluation: s.evaluation, address: { kind: 'variable', name: v.name } },
-      { leading: req.index.slice(0, Math.max(nd - 2, 0)), maxRows: MAX_SIDE, maxCols: MAX_SIDE },
+      { leading: req.index.slice(0, Math.max(nd - 2, 0)), maxRows: Math.min(req.maxRows, MAX_SIDE), maxCols: Math.min(req.maxCols, MAX_SIDE), pool: true },
     );
-    if (!full) return null;
-    const view: TensorValue = { type: v.value.type, dtype: full.dtype, shape: [full.rows, full.cols], data: full.data };
-    const pooled = sliceTensor(view, { rowDim: 0, colDim: 1, index: [0, 0], maxRows: req.maxRows, maxCols: req.maxCols });
-    // the worker sampled every rowStep-th row when the tensor exceeded MAX_SIDE: report both steps
-    return toWire({ ...pooled, rows: nd >= 2 ? v.value.shape[nd - 2] : 1, cols: v.value.shape[nd - 1], rowStep: pooled.rowStep * full.rowStep, colStep: pooled.colStep * full.colStep });
+    if (!slice) return null;
+    const pooled = slice.rowStep > 1 || slice.colStep > 1;
+    return {
+      rows: nd >= 2 ? v.value.shape[nd - 2] : 1, cols: v.value.shape[nd - 1], rowStep: slice.rowStep, colStep: slice.colStep,
+      outRows: slice.rows, outCols: slice.cols, values: slice.data, pooling: pooled ? (isBoolDtype(slice.dtype) ? 'any' : 'max') : 'none',
+    };
   }
 
   /**

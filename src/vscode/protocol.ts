@@ -2,7 +2,7 @@
 // Both sides import this file, so a message that one side sends and the other
 // does not handle is a type error (see the exhaustive switches).
 import type { Derived, Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo } from '../python/result';
-import type { SliceRequest } from './tensorSlice';
+import type { SliceRequest, TensorSlice } from './tensorSlice';
 
 /** One variable the inspector can show. */
 export interface InspectorVariable {
@@ -48,17 +48,7 @@ export interface InspectorState {
 }
 
 /** A pooled 2-D view as it crosses postMessage (plain arrays; NaN and ±inf encoded as in results). */
-export interface WireSlice {
-  rows: number;
-  cols: number;
-  rowStep: number;
-  colStep: number;
-  outRows: number;
-  outCols: number;
-  values: EncodedNumber[];
-  masked?: number[];
-  pooling: 'none' | 'any' | 'max';
-}
+export type WireSlice = Omit<TensorSlice, 'values' | 'masked'> & { values: EncodedNumber[]; masked?: number[] };
 
 export type HostToWebviewMessage =
   | { type: 'showState'; state: InspectorState }

@@ -114,3 +114,16 @@ loss = torch.nn.functional.cross_entropy(torch.tensor([[1.0, 2.0], [0.5, 0.1], [
   assert.match(md, /!\[m mask grid\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)/);
   assert.ok(hoverMarkdown(valueOfNameAt(r, 'loss', 4)!).includes('2 of 3 targets counted · ignore\\_index = \\-100 · reduction = mean'));
 });
+
+test('the worker pools a downsampled slice on request: any for masks, max with NaN winning for values', async () => {
+  const { sliceOf } = await import('../../src/service/values');
+  const n = 8;
+  const mask: TensorValue = { type: 'torch.Tensor', dtype: 'torch.bool', shape: [n, n], data: Array.from({ length: n * n }, (_, i) => i === 9) };
+  const sampled = sliceOf(mask, undefined, { maxRows: 2, maxCols: 2 })!;
+  assert.deepEqual(sampled.data, [false, false, false, false], 'sampling drops the one True');
+  const pooled = sliceOf(mask, undefined, { maxRows: 2, maxCols: 2, pool: true })!;
+  assert.deepEqual(pooled.data, [true, false, false, false], 'pooling keeps it');
+  const vals = arange([n, n]);
+  vals.data[63] = 'nan';
+  assert.deepEqual(sliceOf(vals, undefined, { maxRows: 2, maxCols: 2, pool: true })!.data, [27, 31, 59, 'nan']);
+});
