@@ -80,7 +80,10 @@ export class TensorInspectorPanel implements vscode.Disposable {
       }),
       // Follow the active Python editor (or notebook cell) and its cursor.
       vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (editor && isPythonDocument(editor.document)) void this.follow(editor).catch(ignoreCancelled);
+        // another document: show it; the one already shown keeps its selection (a restored panel's, say)
+        if (editor && isPythonDocument(editor.document) && editor.document.uri.toString() !== this.state?.documentUri) {
+          void this.follow(editor).catch(ignoreCancelled);
+        }
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (!isPythonDocument(e.textEditor.document)) return;

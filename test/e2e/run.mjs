@@ -220,8 +220,10 @@ async function closeExport() {
 /** Switch the colour theme through the command palette's theme picker, as a person would. */
 async function setTheme(theme, bodyClass) {
   await page.keyboard.press('Control+1');
-  await runCommand('Preferences: Color Theme', 'Color Theme');
-  await page.waitForTimeout(500);
+  await quickInput('F1', 'Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Color Theme' }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(800);
   await quickInputType(theme);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10000 });
   await page.keyboard.press('Enter');
@@ -258,7 +260,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     rmSync(resultsDir, { recursive: true, force: true });
     mkdirSync(resultsDir, { recursive: true });
     const paths = await prepare();
-    prepareUserData(userDataDir);
+    // the 1024 × 1024 example takes longer than the default 1.5 s budget on a loaded test machine
+    prepareUserData(userDataDir, { 'maskLens.evaluation.timeBudgetMs': 30000 });
     installExtension(paths, { userDataDir, extensionsDir });
     const port = await freePort();
     server = await startCodeServer(paths, { port, userDataDir, extensionsDir, folder: examplesDir, logFile: path.join(resultsDir, 'code-server.log') });
