@@ -109,6 +109,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
     if (s && s.documentUri === doc.uri.toString() && s.mode === 'all') {
       if (found && found.name !== s.selected && s.variables.some((v) => v.name === found.name)) {
         this.state = { ...s, selected: found.name };
+        this.remember();
         this.send({ type: 'selectVariable', name: found.name });
       }
       return;
@@ -122,9 +123,18 @@ export class TensorInspectorPanel implements vscode.Disposable {
     return this.state;
   }
 
+  /** Where the panel also remembers what it shows, for the serializer (webview state can miss a fast reload). */
+  static memento: vscode.Memento | undefined;
+
+  private remember(): void {
+    const s = this.state;
+    if (s) void TensorInspectorPanel.memento?.update(SAVED_KEY, { documentUri: s.documentUri, selected: s.selected } satisfies SavedWebviewState);
+  }
+
   update(full: InspectorState): void {
     const state = withoutDisabledDiagnostics(full, new Set(readSettings().disabledDiagnostics));
     this.state = state;
+    this.remember();
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
     this.send({ type: 'showState', state });
   }
@@ -162,6 +172,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
       }
       case 'variableSelected':
         if (this.state) this.state = { ...this.state, selected: message.name };
+        this.remember();
         return;
       case 'export':
         await this.saveExport(message.format, message.fileName, message.content);
@@ -279,11 +290,18 @@ interface SavedWebviewState {
 }
 
 /** Restore the inspector after a window reload: re-evaluate the document it showed and select the same variable. */
+const SAVED_KEY = 'maskLens.inspector.shown';
+
 export function registerInspectorSerializer(context: vscode.ExtensionContext, extensionUri: vscode.Uri, evaluations: DocumentEvaluations): void {
+  TensorInspectorPanel.memento = context.workspaceState;
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(TensorInspectorPanel.viewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
       const inspector = TensorInspectorPanel.revive(panel, extensionUri, evaluations);
-      const s = (typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState;
+      // the webview's own state first; what the host remembered when that did not survive
+      const fromWebview = (typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState;
+      const s = typeof fromWebview.documentUri === 'string' && typeof fromWebview.selected === 'string'
+        ? fromWebview
+        : { ...context.workspaceState.get<SavedWebviewState>(SAVED_KEY), ...fromWebview };
       if (typeof s.documentUri !== 'string') return;
       try {
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(s.documentUri));
