@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { ignoreCancelled, isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { variableAtLine } from './variableLookup';
 import { sliceTensor, toWire, type SliceRequest } from './tensorSlice';
-import { isBoolDtype, isTensor } from './tensorView';
+import { isBoolDtype, isTensor, toNumber } from './tensorView';
 
 /** Largest side the worker sends for one view (the webview draws at most this many cells per side). */
 const MAX_SIDE = 4096;
@@ -218,10 +218,10 @@ export class TensorInspectorPanel implements vscode.Disposable {
     );
     if (!slice) return null;
     const pooled = slice.rowStep > 1 || slice.colStep > 1;
-    return {
+    return toWire({
       rows: nd >= 2 ? v.value.shape[nd - 2] : 1, cols: v.value.shape[nd - 1], rowStep: slice.rowStep, colStep: slice.colStep,
-      outRows: slice.rows, outCols: slice.cols, values: slice.data, pooling: pooled ? (isBoolDtype(slice.dtype) ? 'any' : 'max') : 'none',
-    };
+      outRows: slice.rows, outCols: slice.cols, values: Float64Array.from(slice.data, toNumber), pooling: pooled ? (isBoolDtype(slice.dtype) ? 'any' : 'max') : 'none',
+    });
   }
 
   /**

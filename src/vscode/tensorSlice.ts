@@ -181,13 +181,25 @@ export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | numbe
   };
 }
 
-const encode = (x: number): EncodedNumber => (Number.isNaN(x) ? 'nan' : x === Infinity ? 'inf' : x === -Infinity ? '-inf' : x);
+function base64OfFloat32(values: ArrayLike<number>): string {
+  const bytes = new Uint8Array(Float32Array.from(values).buffer);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
 
-/** A slice as plain arrays for postMessage (which would turn NaN into null). */
+function float32OfBase64(b64: string): Float32Array {
+  const text = atob(b64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+/** A slice for postMessage: values as base64 float32 (shown at torch's 4 decimals, float32 is enough). */
 export function toWire(s: TensorSlice): WireSlice {
-  return { ...s, values: Array.from(s.values, encode), masked: s.masked ? Array.from(s.masked) : undefined };
+  return { ...s, values: base64OfFloat32(s.values), masked: s.masked ? Array.from(s.masked) : undefined };
 }
 
 export function fromWire(w: WireSlice): TensorSlice {
-  return { ...w, values: Float64Array.from(w.values, toNumber), masked: w.masked ? Uint8Array.from(w.masked) : undefined };
+  return { ...w, values: Float64Array.from(float32OfBase64(w.values)), masked: w.masked ? Uint8Array.from(w.masked) : undefined };
 }

@@ -221,12 +221,15 @@ async function closeExport() {
 async function setTheme(theme, bodyClass) {
   await page.keyboard.press('Control+1');
   await quickInput('F1', 'Preferences: Color Theme');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Color Theme' }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
+  // exactly this command ("Browse Color Themes in Marketplace" also says Color Theme), and it must be the focused row
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
   await page.waitForTimeout(800);
   await quickInputType(theme);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first();
+  await pick.waitFor({ timeout: 10000 });
+  await pick.click();
   const frame = await inspectorFrame();
   await frame.waitForFunction((cls) => document.body.classList.contains(cls), bodyClass, { timeout: 20000 });
   await page.waitForTimeout(800);

@@ -127,3 +127,13 @@ test('the worker pools a downsampled slice on request: any for masks, max with N
   vals.data[63] = 'nan';
   assert.deepEqual(sliceOf(vals, undefined, { maxRows: 2, maxCols: 2, pool: true })!.data, [27, 31, 59, 'nan']);
 });
+
+test('slices cross postMessage as base64 float32, NaN and ±inf included', async () => {
+  const { toWire, fromWire } = await import('../../src/vscode/tensorSlice');
+  const s = sliceTensor({ type: 'torch.Tensor', dtype: 'torch.float32', shape: [1, 4], data: [0.5, 'nan', 'inf', '-inf'] }, { rowDim: 0, colDim: 1, index: [0, 0], maxRows: 9, maxCols: 9 }, [0, 1, 0, 1]);
+  const w = toWire(s);
+  assert.equal(typeof w.values, 'string');
+  const back = fromWire(JSON.parse(JSON.stringify(w)));
+  assert.deepEqual(Array.from(back.values).map(String), ['0.5', 'NaN', 'Infinity', '-Infinity']);
+  assert.deepEqual(Array.from(back.masked!), [0, 1, 0, 1]);
+});
