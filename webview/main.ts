@@ -549,7 +549,8 @@ async function renderFigures(): Promise<void> {
   const v = selectedVariable();
   const s = view();
   const box = byId('figures');
-  if (!v || !s || !isTensor(v.value)) return;
+  // a 0-d tensor is shown as a number (renderSelected), not a figure
+  if (!v || !s || !isTensor(v.value) || v.value.shape.length === 0) return;
   const token = ++renderToken;
   const tStart = performance.now();
   const t = v.value;
