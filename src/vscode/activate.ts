@@ -11,6 +11,7 @@ import { registerPreviewMasks } from './commands/previewMasks';
 import { MaskLensDiagnostics } from './diagnostics';
 import { DocumentEvaluations } from './documentEvaluations';
 import { registerHoverProvider } from './hoverProvider';
+import { registerShapeInlayHints } from './inlayHints';
 import { registerInspectorSerializer } from './inspectorSerializer';
 import { PythonEditorTracker, type MaskLensServices } from './services';
 import { readSettings } from './settings';
@@ -37,5 +38,6 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   registerOpenInspector(context, services);
   registerInspectorSerializer(context, services);
   registerOpenExample(context);
+  registerShapeInlayHints(context, evaluations);
   return service;
 }

@@ -22,6 +22,8 @@ export function buildInspectorState(
     return {
       name, value, line: s?.line, repr: current ? s.repr : undefined, mask: s?.mask,
       maskSummary: current ? s.maskSummary : undefined, consumer: s?.consumer, legend: s?.legend,
+      ...(current && s.maskParts ? { maskParts: s.maskParts } : {}),
+      ...(current && s.derived ? { derived: s.derived } : {}),
       ...(diagnostics.length ? { diagnostics } : {}),
     };
   });
@@ -37,6 +39,7 @@ export function buildInspectorState(
     errors: allErrors(result),
     diagnostics: result.diagnostics,
     elapsedMs: Math.round(evaluation.elapsedMs * 10) / 10,
+    evaluation: evaluation.id,
   };
 }
 
