@@ -190,7 +190,9 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
         interp.exec(stmt, scope);
       } catch (e) {
         const exc = toPyException(e);
-        errors.push(errorInfo(exc, stmt.span));
+        const info = errorInfo(exc, stmt.span);
+        errors.push(info);
+        options.onError?.(info);
         if (!continueAfterError) break;
       }
       if (options.recordTimeline) snapshot(stmt, scope, interp, { timeline, storages, elided, inline });

@@ -47,6 +47,8 @@ interface Job {
   resolve: (r: Evaluated) => void;
   reject: (e: unknown) => void;
   started?: number;
+  /** Errors the worker reported while this evaluation ran. */
+  partial?: PyErrorInfo[];
 }
 
 type Pending = { resolve: (m: WorkerToHost) => void; reject: (e: unknown) => void };
@@ -177,6 +179,10 @@ export class EvaluationService {
   }
 
   private onMessage(m: WorkerToHost): void {
+    if (m.type === 'partialError') {
+      if (this.running?.id === m.id) (this.running.partial ??= []).push(m.error);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
@@ -256,7 +262,8 @@ export class EvaluationService {
   /** A result for an evaluation the worker could not finish: one error on the line it was executing. */
   private synthetic(job: Job, error: Omit<PyErrorInfo, 'line'>): Evaluated {
     const e: PyErrorInfo = { ...error, line: Math.max(1, Atomics.load(this.progress, 0)) };
-    const result: RunResult = { variables: {}, stdout: '', warnings: [], error: e, errors: [e], timeline: [], diagnostics: [] };
+    const errors = [...(job.partial ?? []), e];
+    const result: RunResult = { variables: {}, stdout: '', warnings: [], error: errors[0], errors, timeline: [], diagnostics: [] };
     return { evaluation: job.id, result, elapsedMs: performance.now() - (job.started ?? performance.now()) };
   }
 }

@@ -3,7 +3,7 @@
 // hover widget, and diagnostics. Expected values are real PyTorch's
 // (shared/golden). Screenshots go to test-results/. `npm run test:e2e`.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -23,6 +23,12 @@ function golden(caseName) {
     return undefined;
   }
 }
+
+// Written into the opened folder for one test, removed afterwards.
+const budgetFile = '_e2e_budget.py';
+const cssFile = '_e2e_style.css';
+// The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
+const hostStatsFile = path.join(runDir, 'host-stats.json');
 
 let server;
 let browser;
@@ -188,6 +194,10 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     prepareUserData(userDataDir);
     installExtension(paths, { userDataDir, extensionsDir });
     const port = await freePort();
+    mkdirSync(runDir, { recursive: true });
+    process.env.MASKLENS_HOST_STATS = hostStatsFile;
+    writeFileSync(path.join(examplesDir, budgetFile), 'import torch\nbig = torch.zeros(10000, 10000) + 1\nn = 0\nwhile True:\n    n += 1\n');
+    writeFileSync(path.join(examplesDir, cssFile), 'a { color: red; }\n');
     server = await startCodeServer(paths, { port, userDataDir, extensionsDir, folder: examplesDir, logFile: path.join(resultsDir, 'code-server.log') });
     browser = await chromium.launch({
       executablePath: paths.chromium,
@@ -208,6 +218,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
+    for (const f of [budgetFile, cssFile]) rmSync(path.join(examplesDir, f), { force: true });
+    if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
+    else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});
     rmSync(runDir, { recursive: true, force: true });
@@ -335,6 +348,26 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     await shot('09-warning-hover');
     // "code: message" is the Mask Lens hover's own line (VS Code's problem hover writes "Mask Lens(code)").
     assert.match(hoverText, /fully-masked-row: attn: 1 row is entirely NaN/, `hover shows the warning:\n${hoverText}`);
+    await page.keyboard.press('Escape');
+  });
+
+  test('a file over the budgets never blocks the host: a built-in hover answers, and ours shows the budget error', async () => {
+    // Opening the file starts its evaluation in the worker (a MemoryError, then a loop until the time budget).
+    await openFile(budgetFile);
+    // Meanwhile another extension's hover (the built-in CSS language features) answers.
+    await openFile(cssFile);
+    const cssHover = await hoverWord('a { color', 'color');
+    assert.ok(cssHover.length > 0);
+    await page.keyboard.press('Escape');
+    await openFile(budgetFile);
+    const text = await hoverWord('big = ', 'big');
+    await shot('10-budget-hover');
+    assert.match(text, /MemoryError/, `hover shows the budget error:\n${text}`);
+    assert.match(text, /a tensor of 100000000 elements exceeds the Mask Lens budget of 16777216 elements \(setting maskLens\.evaluation\.maxElements\)/, text);
+    await page.keyboard.press('Escape');
+    // The loop below it ends at the time budget, reported on its line, not by freezing the editor.
+    const loopHover = await hoverWord('    n += 1', 'n');
+    assert.ok(loopHover.length > 0);
     await page.keyboard.press('Escape');
   });
 
