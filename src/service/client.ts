@@ -57,6 +57,7 @@ export class EvaluationService {
   private worker: Worker | undefined;
   /** Resolves when the current worker has started (its start-up is not charged to the time budget). */
   private online: Promise<void> = Promise.resolve();
+  private onReady: () => void = () => {};
   /** Line the worker's interpreter is executing (written by the worker, read after a kill). */
   private progress = new Int32Array(new SharedArrayBuffer(4));
   private nextId = 1;
@@ -129,6 +130,7 @@ export class EvaluationService {
         reject: () => resolve(undefined),
       });
       this.ensureWorker().postMessage(msg);
+      this.updateRef();
     });
   }
 
@@ -137,10 +139,12 @@ export class EvaluationService {
     const w = new Worker(this.config.workerPath, {
       resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
       workerData: { progress: this.progress },
-      execArgv: this.config.execArgv,
+      // not the host's flags (a tsx loader, say): they slow the worker's start
+      execArgv: this.config.execArgv ?? [],
     });
+    // an idle worker must not keep a process (the CLI, a test) alive; a busy one must
     w.unref();
-    this.online = new Promise((resolve) => w.once('online', () => resolve()));
+    this.online = new Promise((resolve) => (this.onReady = resolve));
     w.on('message', (m: WorkerToHost) => this.onMessage(m));
     w.on('error', (e: Error & { code?: string }) => this.onWorkerDeath(w, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e));
     w.on('exit', () => this.onWorkerDeath(w, 'crash'));
@@ -158,10 +162,17 @@ export class EvaluationService {
     this.pending.clear();
   }
 
+  /** Hold the process open exactly while the worker has work. */
+  private updateRef(): void {
+    if (!this.worker) return;
+    if (this.running || this.pending.size > 0) this.worker.ref();
+    else this.worker.unref();
+  }
+
   private pump(): void {
-    if (this.running || this.disposed) return;
+    if (this.running || this.disposed) return this.updateRef();
     const job = this.queue.shift();
-    if (!job) return;
+    if (!job) return this.updateRef();
     this.running = job;
     job.started = performance.now();
     Atomics.store(this.progress, 0, 0);
@@ -170,6 +181,7 @@ export class EvaluationService {
       reject: (e) => this.fail(job, e),
     });
     this.ensureWorker().postMessage({ type: 'evaluate', id: job.id, source: job.source, options: job.options } satisfies HostToWorker);
+    this.updateRef();
     const budget = job.options.timeBudgetMs;
     if (budget !== undefined && Number.isFinite(budget)) {
       void this.online.then(() => {
@@ -179,6 +191,10 @@ export class EvaluationService {
   }
 
   private onMessage(m: WorkerToHost): void {
+    if (m.type === 'ready') {
+      this.onReady();
+      return;
+    }
     if (m.type === 'partialError') {
       if (this.running?.id === m.id) (this.running.partial ??= []).push(m.error);
       return;
@@ -187,6 +203,7 @@ export class EvaluationService {
     if (!p) return;
     this.pending.delete(m.id);
     p.resolve(m);
+    this.updateRef();
   }
 
   private finish(job: Job, m: WorkerToHost): void {
@@ -229,6 +246,8 @@ export class EvaluationService {
     if (this.worker !== w) return;
     const job = this.running;
     this.worker = undefined;
+    // the running evaluation is answered below; only fetches are dropped
+    if (job) this.pending.delete(job.id);
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
     if (!job) return;

@@ -66,6 +66,8 @@ export type HostToWorker =
   | { type: 'release'; evaluation: number };
 
 export type WorkerToHost =
+  /** Sent once the worker has loaded and listens: its start-up is not charged to any time budget. */
+  | { type: 'ready'; id: -1 }
   | { type: 'evaluated'; id: number; result: RunResult; elapsedMs: number }
   /** An error of a running evaluation, sent as it happens: a stopped evaluation still reports it. */
   | { type: 'partialError'; id: number; error: PyErrorInfo }

@@ -68,4 +68,5 @@ if (parentPort) {
     }
     if (reply) port.postMessage(reply);
   });
+  port.postMessage({ type: 'ready', id: -1 } satisfies WorkerToHost);
 }
