@@ -39,6 +39,9 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 24;
  */
 const MAX_DEPTH = 200;
 
+/** Largest tensor (elements) whose snapshot is classified as a mask: a 1024 × 1024 grid. */
+const MASK_ANALYSIS_LIMIT = 1 << 20;
+
 function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber {
   if (isBool) return x !== 0;
   if (Number.isNaN(x)) return 'nan';
@@ -206,10 +209,13 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
-  const findings = analyzeMasks(timeline);
+  // classifying a mask reads every element: past this size it would cost more than the evaluation
+  const readable = timeline.filter((s) => !('data' in s.value) || s.value.data.length <= MASK_ANALYSIS_LIMIT);
+  const readableSet = new Set(readable);
+  const findings = analyzeMasks(readable);
   for (const s of timeline) {
     const storage = storages.get(s);
-    if (storage && isRandom(storage)) markRandom(s);
+    if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
     const use = storage && consumerOf(storage);
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
