@@ -338,7 +338,9 @@ function renderHeatmap(name: string, t: TensorValue): void {
   const heatmap = byId('heatmap');
   heatmap.replaceChildren();
   if (t.data.length === 0) {
-    heatmap.append(h('div', { class: 'muted' }, ['(empty tensor)']));
+    // an elided tensor's data stays in the evaluation worker (src/service); its repr still shows
+    const text = t.elided ? `(${t.shape.reduce((a, b) => a * b, 1)} elements: too many to draw here)` : '(empty tensor)';
+    heatmap.append(h('div', { class: 'muted' }, [text]));
     return;
   }
   const lead = currentSlice(name, t);
