@@ -1,7 +1,7 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
-import { EvalContext, withContext } from '../engine/context';
+import { EvalContext, currentContext, untimed, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
@@ -122,6 +122,7 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     warn: (m) => warnings.push(m),
   });
   const run = withContext(context, () => run1(source, options, deadline, warnings));
+  context.deadline = Infinity; // later repr and slice requests are not part of the evaluation's time
   return {
     result: run.result,
     reprOf: (name) => {
@@ -198,10 +199,12 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
         options.onError?.(info);
         if (!continueAfterError) break;
       }
-      if (options.recordTimeline) snapshot(stmt, scope, interp, { timeline, storages, elided, inline });
+      if (options.recordTimeline) untimed(() => snapshot(stmt, scope, interp, { timeline, storages, elided, inline }));
     }
   }
 
+  // the statements are done: what follows is bounded by the element budget, not the clock
+  currentContext().deadline = Infinity;
   const variables: Record<string, EncodedValue> = {};
   for (const [name, v] of scope.vars) {
     if (name.startsWith('_')) continue;

@@ -155,3 +155,19 @@ test('fuzz regressions: np.where argument errors in NumPy\'s words', () => {
     assert.equal(`${e.type}: ${e.message}`, want, src);
   }
 });
+
+test('fuzz regressions: the time budget never fails the bookkeeping after the statements', () => {
+  // a big tensor bound just before the deadline is still snapshotted and encoded
+  const r = evaluate('import torch\nx = torch.ones(600, 600)\nn = 0\nwhile True:\n    n += 1', {
+    timeBudgetMs: 30, recordTimeline: true, continueAfterError: true, inlineElements: 1000, maxSteps: 1e9,
+  });
+  assert.equal(r.errors.at(-1)?.type, 'TimeoutError');
+  assert.ok(r.errors.every((e) => e.type === 'TimeoutError'), JSON.stringify(r.errors));
+});
+
+test('fuzz regressions: split and chunk of a 0-dim tensor', () => {
+  const e1 = only('import torch\ns = torch.tensor(7).split([2, 5])');
+  const e2 = only('import torch\ns = torch.tensor(7).chunk(2)');
+  assert.equal(`${e1.type}: ${e1.message}`, 'RuntimeError: split expects at least a 1-dimensional tensor');
+  assert.equal(`${e2.type}: ${e2.message}`, 'RuntimeError: chunk expects at least a 1-dimensional tensor');
+});
