@@ -113,7 +113,7 @@ export interface LiveEvaluation {
 /** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
 export function evaluateLive(source: string, options: RunOptions = {}): LiveEvaluation {
   const deadline = options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs;
-  // warnings.warn from the engine and frameworks (interpreter warnings join them in run1)
+  // warnings.warn from the engine and frameworks (interpreter warnings join them in executeModule)
   const warnings: string[] = [];
   const context = new EvalContext({
     maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
@@ -121,7 +121,7 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     deadline,
     warn: (m) => warnings.push(m),
   });
-  const run = withContext(context, () => run1(source, options, deadline, warnings));
+  const run = withContext(context, () => executeModule(source, options, deadline, warnings));
   context.deadline = Infinity; // later repr and slice requests are not part of the evaluation's time
   return {
     result: run.result,
@@ -155,7 +155,7 @@ interface Run {
   elided: Map<Snapshot, Tensor>;
 }
 
-function run1(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
+function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
   const inline = options.inlineElements ?? Infinity;
   const elided = new Map<Snapshot, Tensor>();
   const load = frameworkLoader();
