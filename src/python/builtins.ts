@@ -231,7 +231,9 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     ctx.print(args.map((a) => ctx.str(a)).join(sep) + end);
     return null;
   });
-  def('len', ([x], _kw, ctx) => {
+  def('len', (args, _kw, ctx) => {
+    if (args.length !== 1) throw pyError('TypeError', `len() takes exactly one argument (${args.length} given)`);
+    const x = args[0];
     if (typeof x === 'string') return BigInt([...x].length);
     if (x instanceof PyList || x instanceof PyTuple) return BigInt(x.items.length);
     if (x instanceof PyDict || x instanceof PySet) return BigInt(x.entries.size);

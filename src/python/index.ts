@@ -199,7 +199,13 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
         options.onError?.(info);
         if (!continueAfterError) break;
       }
-      if (options.recordTimeline) untimed(() => snapshot(stmt, scope, interp, { timeline, storages, elided, inline }));
+      if (options.recordTimeline) {
+        try {
+          untimed(() => snapshot(stmt, scope, interp, { timeline, storages, elided, inline }));
+        } catch {
+          // a value that cannot be recorded is left out of the timeline; the evaluation goes on
+        }
+      }
     }
   }
 
@@ -280,7 +286,8 @@ function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, rec: Recording)
     if (v instanceof ArrayValue) {
       rec.storages.set(s, v.t.storage);
       // later in-place ops must not change what this snapshot shows
-      if ('elided' in value) rec.elided.set(s, cast(v.t, v.t.dtype));
+      // (an expand()ed view can be far larger than the budget: keep the view itself then)
+      if ('elided' in value) rec.elided.set(s, v.t.numel <= currentContext().maxElements ? cast(v.t, v.t.dtype) : v.t);
     }
   }
 }

@@ -38,6 +38,8 @@ export class CancelledError extends Error {
 }
 
 export const DEFAULT_HEAP_MB = 1024;
+/** How long past its budget a worker may take to answer on its own before it is replaced. */
+export const DEFAULT_GRACE_MS = 200;
 
 interface Job {
   id: number;
@@ -185,7 +187,7 @@ export class EvaluationService {
     const budget = job.options.timeBudgetMs;
     if (budget !== undefined && Number.isFinite(budget)) {
       void this.online.then(() => {
-        if (this.running === job) this.timer = setTimeout(() => this.overrun(job), budget + (this.config.graceMs ?? 300));
+        if (this.running === job) this.timer = setTimeout(() => this.overrun(job), budget + (this.config.graceMs ?? DEFAULT_GRACE_MS));
       });
     }
   }

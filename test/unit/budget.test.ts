@@ -171,3 +171,13 @@ test('fuzz regressions: split and chunk of a 0-dim tensor', () => {
   assert.equal(`${e1.type}: ${e1.message}`, 'RuntimeError: split expects at least a 1-dimensional tensor');
   assert.equal(`${e2.type}: ${e2.message}`, 'RuntimeError: chunk expects at least a 1-dimensional tensor');
 });
+
+test('fuzz regressions: len() arity, a snapshot of an expanded view larger than the budget', () => {
+  const e = only('n = len()');
+  assert.equal(`${e.type}: ${e.message}`, 'TypeError: len() takes exactly one argument (0 given)');
+  const r = evaluate('import torch\nmask = torch.tensor([[True, False, True]])\ne = mask.expand(10**12, 3)\nok = 1', {
+    recordTimeline: true, inlineElements: 1000, continueAfterError: true,
+  });
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.variables.ok, { type: 'int', value: 1 });
+});
