@@ -1,7 +1,6 @@
 // The tensor inspector webview panel: one instance for the panel's life
 // (create or reveal, update, dispose). Messages both ways are typed in protocol.ts.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { DocumentEvaluations } from './documentEvaluations';
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
@@ -33,13 +32,25 @@ export class TensorInspectorPanel implements vscode.Disposable {
       TensorInspectorPanel.viewType,
       'Tensor Inspector',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-      },
+      TensorInspectorPanel.webviewOptions(extensionUri),
     );
     TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
     return TensorInspectorPanel.current;
+  }
+
+  /** Adopt a panel VS Code restored after a reload (see inspectorSerializer.ts); it replaces any current one. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, evaluations: DocumentEvaluations): TensorInspectorPanel {
+    TensorInspectorPanel.current?.dispose();
+    panel.webview.options = TensorInspectorPanel.webviewOptions(extensionUri);
+    TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
+    return TensorInspectorPanel.current;
+  }
+
+  private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
   }
 
   private constructor(
@@ -128,7 +139,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = cspNonce();
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css'));
     const csp = [
@@ -164,4 +175,10 @@ export class TensorInspectorPanel implements vscode.Disposable {
     this.panel.dispose();
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
   }
+}
+
+/** 128 random bits, base64, from Web Crypto (in Node 20+ and in browsers alike). */
+function cspNonce(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }

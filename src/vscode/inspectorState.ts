@@ -1,5 +1,4 @@
 // From an evaluation of a document to what the inspector webview shows.
-import * as path from 'node:path';
 import type { InspectorState, InspectorVariable } from './protocol';
 import type { Evaluation } from './documentEvaluations';
 import { allErrors } from './diagnostics';
@@ -28,7 +27,7 @@ export function buildInspectorState(
   });
   return {
     documentUri,
-    fileName: path.basename(fsPath),
+    fileName: baseName(fsPath),
     mode,
     stopAfterLine: evaluation.options.stopAfterLine,
     variables,
@@ -50,4 +49,9 @@ export function withoutDisabledDiagnostics(state: InspectorState, disabled: Read
     diagnostics: state.diagnostics.filter(keep),
     variables: state.variables.map((v) => (v.diagnostics ? { ...v, diagnostics: v.diagnostics.filter(keep) } : v)),
   };
+}
+
+/** The last segment of a path with either separator (no node:path, so it also runs in the browser). */
+export function baseName(fsPath: string): string {
+  return fsPath.slice(Math.max(fsPath.lastIndexOf('/'), fsPath.lastIndexOf('\\')) + 1);
 }
