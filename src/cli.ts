@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { evaluate } from './python';
 import type { EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
+import { nodeWorker } from './service/nodeWorker';
 import { maskGrid } from './render/grid';
 
 /** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
@@ -61,7 +62,7 @@ interface CliArgs {
 function parseArgs(argv: string[]): CliArgs | undefined {
   const args = argv.slice(2);
   if (args[0] !== 'run') return undefined;
-  const options: RunOptions = {};
+  const options: RunOptions = { budgetSetting: '--max-elements' };
   let json = false;
   let file: string | undefined;
   for (let i = 1; i < args.length; i++) {
@@ -79,7 +80,6 @@ function parseArgs(argv: string[]): CliArgs | undefined {
       const n = number();
       if (n === undefined) return undefined;
       options.maxElements = Math.floor(n);
-      options.budgetSetting = '--max-elements';
     } else if (a.startsWith('--')) return undefined;
     else file = a;
   }
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { json, file, options } = parsed;
   const source = readFileSync(file, 'utf8');
-  const service = new EvaluationService({ workerPath: join(__dirname, 'worker.js'), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
+  const service = new EvaluationService({ spawn: nodeWorker(join(__dirname, 'worker.js')), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
   try {
     if (json) {
       process.stdout.write((await runJson(service, source, file.split('/').pop()!, options)) + '\n');

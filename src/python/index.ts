@@ -1,9 +1,10 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
-import { EvalContext, withContext } from '../engine/context';
+import { EvalContext, currentContext, untimed, withContext } from '../engine/context';
 import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
+import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
@@ -19,6 +20,7 @@ import { cast } from '../engine/ops/core';
 import type { Tensor } from '../engine/tensor';
 import { Scope } from './scope';
 import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
+import { derivedFor } from './derived';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
@@ -40,6 +42,9 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 24;
  */
 const MAX_DEPTH = 200;
 
+/** Largest tensor (elements) whose snapshot is classified as a mask: a 1024 × 1024 grid. */
+const MASK_ANALYSIS_LIMIT = 1 << 20;
+
 function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber {
   if (isBool) return x !== 0;
   if (Number.isNaN(x)) return 'nan';
@@ -60,7 +65,8 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
   }
   if (v instanceof ArrayValue) {
     const t = v.t;
-    if (dtypeAssertionsOn()) assertDtype(t.dtype, t.values(), 'a result');
+    // the storage, not the view: an expanded view may be far larger than what it reads
+    if (dtypeAssertionsOn()) assertDtype(t.dtype, t.storage.data, 'a result');
     const isBool = t.dtype === 'bool';
     const isInt = !t.isFloating && !isBool;
     const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
@@ -112,7 +118,7 @@ export interface LiveEvaluation {
 /** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
 export function evaluateLive(source: string, options: RunOptions = {}): LiveEvaluation {
   const deadline = options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs;
-  // warnings.warn from the engine and frameworks (interpreter warnings join them in run1)
+  // warnings.warn from the engine and frameworks (interpreter warnings join them in executeModule)
   const warnings: string[] = [];
   const context = new EvalContext({
     maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
@@ -120,7 +126,8 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     deadline,
     warn: (m) => warnings.push(m),
   });
-  const run = withContext(context, () => run1(source, options, deadline, warnings));
+  const run = withContext(context, () => executeModule(source, options, deadline, warnings));
+  context.deadline = Infinity; // later repr and slice requests are not part of the evaluation's time
   return {
     result: run.result,
     reprOf: (name) => {
@@ -153,7 +160,7 @@ interface Run {
   elided: Map<Snapshot, Tensor>;
 }
 
-function run1(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
+function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
   const inline = options.inlineElements ?? Infinity;
   const elided = new Map<Snapshot, Tensor>();
   const load = frameworkLoader();
@@ -165,6 +172,8 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     deadline,
     progress: options.progress,
   }, unsupportedName);
+  recordDerivations(options.recordTimeline ?? false);
+  recordMaskEvidence(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
   setDiagnosticSink((d) => {
@@ -192,13 +201,23 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
         interp.exec(stmt, scope);
       } catch (e) {
         const exc = toPyException(e);
-        errors.push(errorInfo(exc, stmt.span));
+        const info = errorInfo(exc, stmt.span);
+        errors.push(info);
+        options.onError?.(info);
         if (!continueAfterError) break;
       }
-      if (options.recordTimeline) snapshot(stmt, scope, interp, { timeline, storages, elided, inline });
+      if (options.recordTimeline) {
+        try {
+          untimed(() => snapshot(stmt, scope, interp, { timeline, storages, elided, inline }));
+        } catch {
+          // a value that cannot be recorded is left out of the timeline; the evaluation goes on
+        }
+      }
     }
   }
 
+  // the statements are done: what follows is bounded by the element budget, not the clock
+  currentContext().deadline = Infinity;
   const variables: Record<string, EncodedValue> = {};
   for (const [name, v] of scope.vars) {
     if (name.startsWith('_')) continue;
@@ -206,15 +225,24 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
-  const findings = analyzeMasks(timeline);
+  // classifying a mask reads every element: past this size it would cost more than the evaluation
+  const readable = timeline.filter((s) => !('data' in s.value) || s.value.data.length <= MASK_ANALYSIS_LIMIT);
+  const readableSet = new Set(readable);
+  const findings = analyzeMasks(readable, (s) => {
+    const storage = storages.get(s);
+    return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
+  });
   for (const s of timeline) {
     const storage = storages.get(s);
-    if (storage && isRandom(storage)) markRandom(s);
+    if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
     const use = storage && consumerOf(storage);
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
   }
+  attachDerivations(timeline, storages);
+  recordDerivations(false);
+  recordMaskEvidence(false);
   setDiagnosticSink(null);
   const result: RunResult = {
     variables,
@@ -226,6 +254,21 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     diagnostics: [...consumed, ...findings].sort((a, b) => a.line - b.line),
   };
   return { result, interp, scope, elided };
+}
+
+/** Snapshot.derived for every snapshot whose tensor came from softmax, masked_fill or a loss. */
+function attachDerivations(timeline: Snapshot[], storages: Map<Snapshot, object>): void {
+  const names = new Map<object, string>();
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    if (storage) names.set(storage, s.name); // the latest binding names a storage
+  }
+  const encode = (t: Tensor) => encodeValue(new TorchTensor(t)) as EncodedValue;
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    const derived = storage && derivedFor(storage, encode, (st) => names.get(st));
+    if (derived) s.derived = derived;
+  }
 }
 
 function assignedNames(stmt: Stmt): string[] {
@@ -271,7 +314,8 @@ function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, rec: Recording)
     if (v instanceof ArrayValue) {
       rec.storages.set(s, v.t.storage);
       // later in-place ops must not change what this snapshot shows
-      if ('elided' in value) rec.elided.set(s, cast(v.t, v.t.dtype));
+      // (an expand()ed view can be far larger than the budget: keep the view itself then)
+      if ('elided' in value) rec.elided.set(s, v.t.numel <= currentContext().maxElements ? cast(v.t, v.t.dtype) : v.t);
     }
   }
 }

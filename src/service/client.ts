@@ -1,20 +1,42 @@
-// The evaluation service, host side: owns the worker thread that evaluates
-// snippets (worker.ts), so the extension host's thread never runs the
-// interpreter. Evaluations run one at a time. The time budget is enforced by
-// terminating the worker (a fresh one starts on the next request), and its
-// heap is capped with resourceLimits. A newer evaluation for the same key (a
+// The evaluation service, host side: owns the worker that evaluates snippets
+// (handler.ts), so the extension host's thread never runs the interpreter.
+// Evaluations run one at a time. The time budget is enforced by terminating
+// the worker (a fresh one starts on the next request), and its heap is capped
+// where the worker kind allows. A newer evaluation for the same key (a
 // document) cancels an older one; values are fetched on demand by ValueRef.
+// The worker is a Node worker thread (nodeWorker.ts) or a browser Web Worker
+// (webWorker.ts): this file imports neither, so it runs in both hosts.
 
-import { Worker } from 'node:worker_threads';
 import type { PyErrorInfo, RunResult } from '../python/result';
 import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, ValueRef, ValueSummary, WorkerToHost } from './protocol';
 
+/** A running worker, as the service drives it. */
+export interface ServiceWorker {
+  postMessage(msg: HostToWorker): void;
+  terminate(): void;
+  /** Keep the host process alive while busy (Node); an idle worker must not hold a CLI or test open. */
+  setBusy?(busy: boolean): void;
+  /** Resolves when the worker runs (its start-up is not charged to the time budget). */
+  readonly online: Promise<void>;
+}
+
+/** What a worker reports back. */
+export interface WorkerEvents {
+  message(msg: WorkerToHost): void;
+  /** It stopped by itself: out of memory (its heap cap) or any other crash. */
+  died(why: 'memory' | 'crash', error?: Error): void;
+}
+
+/**
+ * Start a worker. `progress` is the cell where the worker's interpreter writes
+ * the line it executes (shared memory where the platform has it).
+ */
+export type SpawnWorker = (progress: Int32Array, events: WorkerEvents, limits: { heapMb: number }) => ServiceWorker;
+
 export interface ServiceConfig {
-  /** The bundled worker entry (dist/worker.js). */
-  workerPath: string;
-  /** Node flags for the worker (tests run the TypeScript source with ['--import', 'tsx']). */
-  execArgv?: string[];
-  /** resourceLimits.maxOldGenerationSizeMb: the worker's heap cap. */
+  /** Starts the worker: nodeWorker(dist/worker.js) in Node, webWorker(url) in a browser. */
+  spawn: SpawnWorker;
+  /** The worker's heap cap, where the worker kind can enforce one (Node's resourceLimits). */
   heapMb?: number;
   /** The setting heapMb comes from, named when the cap is hit. */
   heapSetting?: string;
@@ -38,6 +60,8 @@ export class CancelledError extends Error {
 }
 
 export const DEFAULT_HEAP_MB = 1024;
+/** How long past its budget a worker may take to answer on its own before it is replaced. */
+export const DEFAULT_GRACE_MS = 200;
 
 interface Job {
   id: number;
@@ -47,16 +71,19 @@ interface Job {
   resolve: (r: Evaluated) => void;
   reject: (e: unknown) => void;
   started?: number;
+  /** Errors the worker reported while this evaluation ran. */
+  partial?: PyErrorInfo[];
 }
 
 type Pending = { resolve: (m: WorkerToHost) => void; reject: (e: unknown) => void };
 
 export class EvaluationService {
-  private worker: Worker | undefined;
+  private worker: ServiceWorker | undefined;
   /** Resolves when the current worker has started (its start-up is not charged to the time budget). */
   private online: Promise<void> = Promise.resolve();
   /** Line the worker's interpreter is executing (written by the worker, read after a kill). */
-  private progress = new Int32Array(new SharedArrayBuffer(4));
+  // A browser without cross-origin isolation has no SharedArrayBuffer: the worker then gets a copy.
+  private progress = new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   private nextId = 1;
   private readonly queue: Job[] = [];
   private running: Job | undefined;
@@ -127,21 +154,23 @@ export class EvaluationService {
         reject: () => resolve(undefined),
       });
       this.ensureWorker().postMessage(msg);
+      this.updateBusy();
     });
   }
 
-  private ensureWorker(): Worker {
+  /** Hold the process open exactly while the worker has work. */
+  private updateBusy(): void {
+    this.worker?.setBusy?.(this.running !== undefined || this.pending.size > 0);
+  }
+
+  private ensureWorker(): ServiceWorker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.config.workerPath, {
-      resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
-      workerData: { progress: this.progress },
-      execArgv: this.config.execArgv,
-    });
-    w.unref();
-    this.online = new Promise((resolve) => w.once('online', () => resolve()));
-    w.on('message', (m: WorkerToHost) => this.onMessage(m));
-    w.on('error', (e: Error & { code?: string }) => this.onWorkerDeath(w, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e));
-    w.on('exit', () => this.onWorkerDeath(w, 'crash'));
+    const w: ServiceWorker = this.config.spawn(
+      this.progress,
+      { message: (m) => this.onMessage(m), died: (why, e) => this.onWorkerDeath(w, why, e) },
+      { heapMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
+    );
+    this.online = w.online;
     this.worker = w;
     return w;
   }
@@ -151,15 +180,15 @@ export class EvaluationService {
     this.worker = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (w) void w.terminate();
+    if (w) w.terminate();
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
   }
 
   private pump(): void {
-    if (this.running || this.disposed) return;
+    if (this.running || this.disposed) return this.updateBusy();
     const job = this.queue.shift();
-    if (!job) return;
+    if (!job) return this.updateBusy();
     this.running = job;
     job.started = performance.now();
     Atomics.store(this.progress, 0, 0);
@@ -168,19 +197,26 @@ export class EvaluationService {
       reject: (e) => this.fail(job, e),
     });
     this.ensureWorker().postMessage({ type: 'evaluate', id: job.id, source: job.source, options: job.options } satisfies HostToWorker);
+    this.updateBusy();
     const budget = job.options.timeBudgetMs;
     if (budget !== undefined && Number.isFinite(budget)) {
       void this.online.then(() => {
-        if (this.running === job) this.timer = setTimeout(() => this.overrun(job), budget + (this.config.graceMs ?? 300));
+        if (this.running === job) this.timer = setTimeout(() => this.overrun(job), budget + (this.config.graceMs ?? DEFAULT_GRACE_MS));
       });
     }
   }
 
   private onMessage(m: WorkerToHost): void {
+    if (m.type === 'ready') return; // the worker kind resolves `online` from it
+    if (m.type === 'partialError') {
+      if (this.running?.id === m.id) (this.running.partial ??= []).push(m.error);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     p.resolve(m);
+    this.updateBusy();
   }
 
   private finish(job: Job, m: WorkerToHost): void {
@@ -219,10 +255,12 @@ export class EvaluationService {
     job.resolve(result);
   }
 
-  private onWorkerDeath(w: Worker, why: 'memory' | 'crash', e?: Error): void {
+  private onWorkerDeath(w: ServiceWorker, why: 'memory' | 'crash', e?: Error): void {
     if (this.worker !== w) return;
     const job = this.running;
     this.worker = undefined;
+    // the running evaluation is answered below; only fetches are dropped
+    if (job) this.pending.delete(job.id);
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
     if (!job) return;
@@ -256,7 +294,9 @@ export class EvaluationService {
   /** A result for an evaluation the worker could not finish: one error on the line it was executing. */
   private synthetic(job: Job, error: Omit<PyErrorInfo, 'line'>): Evaluated {
     const e: PyErrorInfo = { ...error, line: Math.max(1, Atomics.load(this.progress, 0)) };
-    const result: RunResult = { variables: {}, stdout: '', warnings: [], error: e, errors: [e], timeline: [], diagnostics: [] };
+    // errors met before the stop are kept
+    const errors = [...(job.partial ?? []), e];
+    const result: RunResult = { variables: {}, stdout: '', warnings: [], error: errors[0], errors, timeline: [], diagnostics: [] };
     return { evaluation: job.id, result, elapsedMs: performance.now() - (job.started ?? performance.now()) };
   }
 }

@@ -14,6 +14,7 @@
 // The mode is logged, and a gpu backend that cannot be created fails the
 // suite instead of being skipped.
 
+import { rng } from '../fuzz/mutate';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from '../../src/engine/kernels/backend';
@@ -21,21 +22,9 @@ import { cpuBackend } from '../../src/engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from '../../src/engine/kernels/gpu';
 import { coalesce, planChunks } from '../../src/engine/kernels/gpu/plan';
 import { GPU_BINARY, GPU_UNARY } from '../../src/engine/kernels/gpu/sources';
-import { activeBackendName, backendFor, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
+import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
 
 // ---------------------------------------------------------------- helpers
-
-function rng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomF32(n: number, seed: number, scale = 4): Float32Array {
   const r = rng(seed);
@@ -566,6 +555,14 @@ describe('backend selection', () => {
     assert.equal(isAccelerated({ mode: 'headlessgl', renderer: 'ANGLE' }), false);
     assert.equal(isAccelerated({ mode: 'webasm', renderer: null }), false);
     assert.equal(isAccelerated({ mode: 'cpu', renderer: null }), false);
+  });
+
+  test('auto loads gpu.js only where a WebGL or WebGPU API exists', () => {
+    assert.equal(hasGraphicsApi({}), false);
+    assert.equal(hasGraphicsApi({ navigator: { hardwareConcurrency: 2 } }), false, "Node's navigator has no gpu");
+    assert.equal(hasGraphicsApi({ WebGL2RenderingContext: class {} }), true);
+    assert.equal(hasGraphicsApi({ navigator: { gpu: {} } }), true);
+    assert.equal(hasGraphicsApi(), false, 'plain Node, where these tests run');
   });
 
   test('cpu, gpu and auto preferences', () => {

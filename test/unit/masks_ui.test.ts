@@ -147,8 +147,8 @@ test('patterns do not fire on plain tensors, full masks or padding-named masks',
   assert.equal(summaryOf('f = torch.ones(5, 5, dtype=torch.bool)', 'f')?.match(/sliding|prefix|block/), null);
   assert.equal(summaryOf('pad_mask = torch.tensor([[1, 1, 1, 0], [1, 1, 1, 1]])', 'pad_mask')?.startsWith('padding'), true);
   // a diagonal selection (region of interest) is neither a window nor a document mask
-  assert.equal(summaryOf('e = torch.eye(5)', 'e')?.match(/sliding|prefix|block/), null);
-  assert.equal(summaryOf('r = torch.tensor([[1, 0, 1], [0, 1, 1], [1, 1, 0]])', 'r')?.match(/sliding|prefix|block/), null);
+  assert.equal((summaryOf('e = torch.eye(5) > 0', 'e') ?? '').match(/sliding|prefix|block/), null);
+  assert.equal((summaryOf('r = torch.tensor([[1, 0, 1], [0, 1, 1], [1, 1, 0]]) > 0', 'r') ?? '').match(/sliding|prefix|block/), null);
 });
 
 test('hover.maxElements caps how many slices a hover renders', () => {
@@ -184,4 +184,17 @@ ids = torch.arange(4)
   assert.equal(s.mask, 'random');
   assert.match(s.maskSummary ?? '', /^random \(p ≈ 0\.\d+, e\.g\. dropout or MLM\)/);
   assert.notEqual(snap(r, 'ids')?.mask, 'random');
+});
+
+test('hover of a tensor kept in the worker: the true shape, a sampled grid and how it was sampled', () => {
+  const sampled = hoverMarkdown({
+    name: 'big',
+    value: { type: 'torch.Tensor', dtype: 'torch.bool', shape: [2, 3], data: [true, false, false, true, true, false] },
+    sampled: { shape: [4, 1000, 1500], rowStep: 500, colStep: 500 },
+  });
+  assert.match(sampled, /shape `\[4, 1000, 1500\]`/);
+  assert.match(sampled, /■⬚⬚\n■■⬚/);
+  assert.match(sampled, /sampled: \\\[0, :, :\\\], every 500th row, every 500th column/);
+  const elided = hoverMarkdown({ name: 'big', value: { type: 'torch.Tensor', dtype: 'torch.float32', shape: [300, 400], data: [], elided: true } });
+  assert.match(elided, /120000 elements: too many to show here/);
 });
