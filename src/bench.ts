@@ -1,6 +1,10 @@
 // `npm run bench`: times the mask workloads on our CPU reference, our
-// gpu.js backend (in whichever mode gpu.js found), TensorFlow.js (cpu and
-// wasm backends) and PyTorch when /usr/bin/python3 has it.
+// WebAssembly SIMD backend (masked softmax, cross entropy), our gpu.js
+// backend (in whichever mode gpu.js found), TensorFlow.js (cpu and wasm
+// backends) and PyTorch when /usr/bin/python3 (or MASKLENS_BENCH_PYTHON)
+// has it. Each result with a PyTorch figure from the same run gets
+// ratio_to_torch (its median over PyTorch's); machine.loadavg says how
+// loaded the machine was.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
 //                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--sweep]
@@ -22,6 +26,7 @@ import * as os from 'node:os';
 import type { Backend } from './engine/kernels/backend';
 import { cpuBackend } from './engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/kernels/gpu';
+import { wasmBackend } from './engine/kernels/wasm';
 import { evaluate } from './python/index';
 import { parseModule } from './python/parse';
 import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type Prepared } from './bench/ours';
@@ -106,7 +111,7 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)}  check`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
       if (r.unavailable || r.error) {
@@ -115,7 +120,7 @@ function table(reports: WorkloadReport[]): string {
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)}  ${check}`,
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)}  ${check}`,
       );
     }
   }
@@ -193,6 +198,8 @@ async function main(): Promise<void> {
   const selected = args.only ?? [...WORKLOAD_NAMES];
 
   const gpu: GpuBackend | null = gpuBackend({ threshold: 0, mode: args.gpuMode });
+  const wasm = wasmBackend({ threshold: 0 });
+  const loadBefore = os.loadavg();
   const gpuInfo = () => (gpu ? { gpujs_mode: gpu.mode, kernels_compiled_total: gpu.compiledKernels, dispatches: gpu.dispatches, ...(gpu.failure ? { fell_back_to_cpu: gpu.failure } : {}) } : {});
 
   const tfjsPeers: Record<TfjsBackendName, Awaited<ReturnType<typeof loadTfjs>> | null> = { cpu: null, wasm: null };
@@ -220,6 +227,16 @@ async function main(): Promise<void> {
     results.push(await timed('ours-cpu', () => prepareOurs(name, cpuBackend, sizes), repeats[name]));
     if (name === 'masked_softmax') {
       results.push(await timed('ours-cpu (fused js loop)', () => prepareOurs(name, cpuBackend, sizes, 'fused-js'), repeats[name]));
+    }
+    if (name === 'masked_softmax' || name === 'cross_entropy_ignore') {
+      if (wasm) {
+        const before = wasm.dispatches;
+        const r = await timed('ours-wasm', () => prepareOurs(name, wasm, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name]);
+        r.dispatches = wasm.dispatches - before;
+        results.push(r);
+      } else {
+        results.push({ engine: 'ours-wasm', unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
+      }
     }
     if (gpu) {
       const before = gpu.dispatches;
@@ -274,6 +291,8 @@ async function main(): Promise<void> {
         }
         const ref = w.results[0].checksum;
         w.results.push({ engine: 'torch', ...t, ...(ref && t.checksum ? { matches_ours_cpu: sameChecksum(ref, t.checksum) } : {}) });
+        const torchMs = t.median_ms;
+        if (torchMs > 0) for (const r of w.results) if (typeof r.median_ms === 'number') r.ratio_to_torch = Math.round((r.median_ms / torchMs) * 100) / 100;
       }
     }
   }
@@ -292,6 +311,9 @@ async function main(): Promise<void> {
       tfjs_cpu: tfjsPeers.cpu && !('unavailable' in tfjsPeers.cpu) ? tfjsPeers.cpu.info : tfjsPeers.cpu,
       tfjs_wasm: tfjsPeers.wasm && !('unavailable' in tfjsPeers.wasm) ? tfjsPeers.wasm.info : tfjsPeers.wasm,
       torch: torchInfo,
+      wasm_simd: wasm ? 'available' : 'unavailable',
+      // 1-minute load average at the start and the end of the run (cores: cpus).
+      loadavg: [loadBefore[0], os.loadavg()[0]].map((v) => Math.round(v * 10) / 10),
     },
     options: { quick: args.quick, repeats },
     workloads: reports,

@@ -9,7 +9,8 @@ import type { Checksum, Sizes, WorkloadName } from './workloads';
 import { HOVER_SNIPPETS } from './workloads';
 import type { Timing } from './timing';
 
-export const PYTHON = '/usr/bin/python3';
+/** The Python with torch: MASKLENS_BENCH_PYTHON (e.g. a venv's python), else /usr/bin/python3. */
+export const PYTHON = process.env.MASKLENS_BENCH_PYTHON || '/usr/bin/python3';
 
 const SCRIPT = String.raw`
 import io, json, os, sys, time, contextlib
