@@ -32,8 +32,8 @@ import { parseModule } from './python/parse';
 import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type Prepared } from './bench/ours';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
 import { measure, type Timing } from './bench/timing';
-import { runTorch } from './bench/torch';
-import { checksum, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
+import { runTorch, torchExp } from './bench/torch';
+import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
 
 interface Args {
   quick: boolean;
@@ -297,6 +297,32 @@ async function main(): Promise<void> {
     }
   }
 
+  // Share of float32 exp results bit-identical to torch.exp on 10^6 random
+  // inputs: Math.fround(Math.exp(x)) (the CPU reference) and the wasm
+  // kernels' Sleef-algorithm exp.
+  let expBits: Record<string, unknown> | undefined;
+  if (args.peers) {
+    console.error('[bench] exp bits vs torch.exp ...');
+    expBits = {};
+    for (const [label, lo, hi] of [['[-87, 0]', -87, 0], ['[-87, 88]', -87, 88]] as const) {
+      const x = uniformF32(1_000_000, lo, hi, 15);
+      const want = torchExp(x);
+      if (!(want instanceof Float32Array)) {
+        expBits[label] = want;
+        continue;
+      }
+      const ours = new Float32Array(x.length);
+      wasm?.expSleef(x, ours);
+      const wb = new Int32Array(want.buffer), ob = new Int32Array(ours.buffer);
+      let js = 0, sleef = 0;
+      for (let i = 0; i < x.length; i++) {
+        if (Math.fround(Math.exp(x[i])) === want[i]) js++;
+        if (ob[i] === wb[i]) sleef++;
+      }
+      expBits[label] = { inputs: x.length, math_exp_fround: js / x.length, ...(wasm ? { wasm_sleef_exp: sleef / x.length } : { wasm_sleef_exp: 'unavailable' }) };
+    }
+  }
+
   const report = {
     machine: {
       cpus: os.cpus().length,
@@ -319,11 +345,13 @@ async function main(): Promise<void> {
     workloads: reports,
     parse_large_file: parseLargeFile,
     ...(sweep ? { masked_softmax_sweep: sweep } : {}),
+    ...(expBits ? { exp_bit_identical_to_torch: expBits } : {}),
   };
   const json = JSON.stringify(report, null, 2);
   process.stderr.write(table(reports));
   if (sweep) process.stderr.write(sweepTable(sweep));
   process.stderr.write(`\nparse_large_file (3000 lines): median ${fmt(parseLargeFile.median_ms)} ms, first ${fmt(parseLargeFile.first_ms)} ms\n`);
+  if (expBits) process.stderr.write(`exp bit-identical to torch.exp (share of 10^6): ${JSON.stringify(expBits)}\n`);
   if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
   process.stdout.write(json + '\n');
   gpu?.dispose();
