@@ -7,7 +7,9 @@
 // loaded the machine was.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
-//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--sweep]
+//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--sweep]
+//
+// --no-tfjs keeps PyTorch but skips the TensorFlow.js peers (minutes at full size on 2 cores).
 //
 // --sweep adds a masked-softmax size sweep ([4, T, T] for T = 16 .. 1024,
 // or .. 256 with --quick) on our CPU paths and the gpu backend, and reports
@@ -42,15 +44,17 @@ interface Args {
   repeats?: number;
   gpuMode?: GpuBackendOptions['mode'];
   peers: boolean;
+  tfjs: boolean;
   sweep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, sweep: false };
+  const a: Args = { quick: false, peers: true, tfjs: true, sweep: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--no-peers') a.peers = false;
+    else if (v === '--no-tfjs') a.tfjs = false;
     else if (v === '--sweep') a.sweep = true;
     else if (v === '--json-out') a.jsonOut = argv[++i];
     else if (v === '--repeats') a.repeats = Number(argv[++i]);
@@ -246,7 +250,7 @@ async function main(): Promise<void> {
     } else {
       results.push({ engine: 'ours-gpu', unavailable: 'gpuBackend() returned null: gpu.js could not build a working kernel' });
     }
-    if (args.peers) {
+    if (args.peers && args.tfjs) {
       for (const tb of ['cpu', 'wasm'] as const) {
         const peer = (tfjsPeers[tb] ??= await loadTfjs(tb));
         if ('unavailable' in peer) {
