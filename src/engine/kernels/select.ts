@@ -41,6 +41,17 @@ export const WASM_THRESHOLD = 65536;
 const DEVICE_MODES: ReadonlySet<GpuMode> = new Set<GpuMode>(['webgpu', 'webgl2', 'webgl']);
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|lavapipe/i;
 
+/**
+ * Whether this runtime has a WebGL or WebGPU API at all. Without one (plain
+ * Node, e.g. the desktop extension host) gpu.js can only reach its CPU-bound
+ * modes, which auto never uses, so auto does not load gpu.js (1 MB, ~150 ms)
+ * just to find that out.
+ */
+export function hasGraphicsApi(g: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): boolean {
+  const nav = g.navigator as Record<string, unknown> | undefined;
+  return g.WebGL2RenderingContext !== undefined || g.WebGLRenderingContext !== undefined || (nav !== undefined && nav.gpu !== undefined);
+}
+
 /** Whether 'auto' should use this gpu.js backend at all. */
 export function isAccelerated(g: Pick<GpuBackend, 'mode' | 'renderer'>): boolean {
   return DEVICE_MODES.has(g.mode) && !(g.renderer && SOFTWARE_RENDERER.test(g.renderer));
@@ -72,7 +83,8 @@ export function setBackendPreference(pref: BackendPreference, minElements: numbe
 
 export function backendFor(numel: number, dtype: string): Backend {
   if (preference === 'cpu' || dtype !== 'float32') return cpuBackend;
-  if (numel >= threshold) {
+  // Without a graphics API, auto does not load gpu.js at all (see hasGraphicsApi).
+  if (numel >= threshold && (preference === 'gpu' || hasGraphicsApi())) {
     const g = gpuIfAny();
     if (g && g.accepts(numel, dtype) && (preference === 'gpu' || isAccelerated(g))) return g;
   }
@@ -83,12 +95,14 @@ export function backendFor(numel: number, dtype: string): Backend {
 /**
  * The backend large float32 work goes to under the current preference:
  * 'cpu', 'wasm', or 'gpu:<mode>' (e.g. 'gpu:webgl2', 'gpu:webasm'). Probes
- * gpu.js unless the preference is 'cpu'.
+ * gpu.js unless the preference is 'cpu', or 'auto' without a graphics API.
  */
 export function activeBackendName(): string {
   if (preference === 'cpu') return 'cpu';
-  const g = gpuIfAny();
-  if (g && g.available && (preference === 'gpu' || isAccelerated(g))) return `gpu:${g.mode}`;
+  if (preference === 'gpu' || hasGraphicsApi()) {
+    const g = gpuIfAny();
+    if (g && g.available && (preference === 'gpu' || isAccelerated(g))) return `gpu:${g.mode}`;
+  }
   return wasmIfAny() ? 'wasm' : 'cpu';
 }
 

@@ -35,9 +35,11 @@ const CHUNK_FLOATS = 1 << 20;
 /** The compiled module's bytes, or null when `npm run build` has not generated them. */
 function moduleBytes(): Uint8Array<ArrayBuffer> | null {
   try {
-    // The build writes this file; esbuild inlines it into each bundle.
+    // The build writes this file; esbuild inlines it into each bundle (the
+    // web worker's too, which has no require() of its own). Unbundled ESM
+    // has no require: the ReferenceError lands in the catch.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const b64: unknown = typeof require === 'function' ? require('./generated/kernels_wasm.js') : null;
+    const b64: unknown = require('./generated/kernels_wasm.js');
     if (typeof b64 !== 'string') return null;
     return typeof Buffer !== 'undefined' ? new Uint8Array(Buffer.from(b64, 'base64')) : Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
   } catch {
