@@ -15,6 +15,7 @@
 // The mode is logged, and a gpu backend that cannot be created fails the
 // suite instead of being skipped.
 
+import { rng } from '../fuzz/mutate';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from '../../src/engine/kernels/backend';
@@ -27,18 +28,6 @@ import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBacken
 import { wasmBackend, type WasmBackend } from '../../src/engine/kernels/wasm';
 
 // ---------------------------------------------------------------- helpers
-
-function rng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomF32(n: number, seed: number, scale = 4): Float32Array {
   const r = rng(seed);
