@@ -168,6 +168,7 @@ export class TorchTensor extends ArrayValue {
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     if (base === '+' && a instanceof Tensor && b instanceof Tensor) noteAdditiveMask(a, b, op);
     // an in-place op refuses a result category above self's before computing anything
+    if (inplace && base === '-') checkBoolSub(a, b); // sub_check comes before the result-type check
     if (inplace) checkInplaceCast(base === '/' && !isFloating(resultType(a, b)) ? getDefaultDtype() : resultType(a, b), this.t.dtype);
     // torch/_tensor.py: scalar / tensor is tensor.reciprocal() * scalar (so 3.25 / 7 rounds twice)
     const r = reflected && base === '/' && !(o instanceof Tensor)
