@@ -8,6 +8,7 @@ import { resetNumpyRng } from './numpy/random';
 import { makeTorchModule } from './torch/module';
 import { makeNn } from './torch/nn';
 import { resetTorchRng } from './torch/random';
+import { torchSubmodule } from './torch/runtime';
 import { resetPrintOptions, setGradEnabled } from './torch/tensor';
 import { makeTensorflowModules } from './tensorflow';
 
@@ -30,6 +31,10 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
       case 'torch.nn.init': return getNn().nn.dict.get('init') as PyModule;
       case 'numpy': return makeNumpyModule();
       case 'numpy.random': return load('numpy')?.dict.get('random') as PyModule;
+    }
+    if (name.startsWith('torch.')) {
+      const torch = load('torch');
+      return torch && torchSubmodule(torch, name);
     }
     if (name === 'tensorflow' || name === 'keras' || name.startsWith('tensorflow.') || name.startsWith('keras.')) {
       tf ??= makeTensorflowModules(load);

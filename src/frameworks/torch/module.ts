@@ -16,6 +16,7 @@ import {
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { resetTorchRng, torchRng } from './random';
+import { makeRuntime } from './runtime';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   track,
@@ -148,6 +149,8 @@ function printOptions(args: PyValue[], kw: Kwargs): PyValue {
 export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   const m = new PyModule('torch');
   const set = (name: string, v: PyValue) => m.dict.set(name, v);
+  for (const [name, v] of Object.entries(makeRuntime(ctxClasses.nn))) set(name, v);
+  set('torch', m);
   const def = (name: string, f: NativeFn) => set(name, fn(name, f));
 
   for (const d of DTYPES) set(d, TorchDtype.of(d));
@@ -355,7 +358,6 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     return TorchDtype.of(resultTypeOf(x, y));
   });
   def('promote_types', ([a, b]) => TorchDtype.of(binary('add', Tensor.empty(toDtype(a)!, [1]), Tensor.empty(toDtype(b)!, [1])).dtype));
-  def('device', ([d]) => d ?? 'cpu');
   def('einsum', (args) => {
     const [eq, ...rest] = args;
     if (typeof eq !== 'string') throw pyError('TypeError', 'einsum(): argument \'equation\' must be str');

@@ -595,13 +595,14 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
     }
     checkKeyPaddingMask(kpm, N, S);
     noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
-    const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
-    if (!mask) mask = kp;
-    else if (mask.dtype === 'bool' && kp.dtype === 'bool') mask = binary('or', mask, kp);
-    else if (kp.dtype === 'bool') mask = maskedFill(mask, kp, -Infinity);
-    else mask = binary('add', mask, kp);
+    if (mask && (mask.dtype === 'bool') !== (kpm.dtype === 'bool')) {
+      ctx.warn('Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.');
+    }
+    const kp = reshape(expand(reshape(additiveMask(kpm, q.dtype), [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
+    // PyTorch 2.x (F._canonical_mask) turns both masks additive, then sums them
+    mask = mask ? binary('add', additiveMask(mask, q.dtype), kp) : kp;
   }
-  if (mask && mask.dtype === 'bool') mask = maskedFill(filled([...mask.shape], 0, q.dtype), mask, -Infinity);
+  if (mask) mask = additiveMask(mask, q.dtype);
   let scores = matmul(binary('div', qh, Math.sqrt(hd)), transpose(kh, 1, 2));
   if (mask) scores = binary('add', scores, mask);
   const weights = softmax(scores, -1);
@@ -619,7 +620,12 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   let w = reshape(weights, [N, H, L, S]);
   if (a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights)) w = mean(w, 1);
   if (unbatched) w = reshape(w, w.shape.slice(1));
-  return new PyTuple([output, track(new TorchTensor(w), 'mean', self.dict.get('in_proj_weight')!)]);
+  return new PyTuple([output, track(new TorchTensor(w), 'mean.dim', self.dict.get('in_proj_weight')!)]);
+}
+
+/** A bool mask (True = masked out) as the float mask F._canonical_mask makes of it: -inf where True, 0 elsewhere. */
+function additiveMask(m: Tensor, dtype: DType): Tensor {
+  return m.dtype === 'bool' ? maskedFill(filled([...m.shape], 0, dtype), m, -Infinity) : m;
 }
 
 /** xavier_uniform_ bound, in torch.nn.init's order of double operations. */

@@ -24,6 +24,7 @@ import {
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
+import { TorchDevice } from './runtime';
 
 export class TorchDtype extends DtypeObject {
   static readonly of = interned((d) => new TorchDtype(d));
@@ -91,7 +92,10 @@ const GRAD_FN: Record<string, string> = {
   sqrt: 'SqrtBackward0', masked_select: 'MaskedSelectBackward0', nll_loss: 'NllLossBackward0', cat: 'CatBackward0',
   stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0',
   index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
-  max: 'MaxBackward1', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
+  max: 'MaxBackward1', 'max.dim': 'MaxBackward0', min: 'MinBackward1', 'min.dim': 'MinBackward0',
+  // overloads with a dim are a different autograd node in PyTorch (derivatives.yaml)
+  'sum.dim': 'SumBackward1', 'mean.dim': 'MeanBackward1', 'prod.dim': 'ProdBackward1', clamp: 'ClampBackward1',
+  split: 'SplitBackward0', amax: 'AmaxBackward0', amin: 'AminBackward0', layer_norm: 'NativeLayerNormBackward0', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
   flatten: 'ViewBackward0', contiguous: 'CloneBackward0', repeat: 'RepeatBackward0', cross_entropy: 'NllLossBackward0',
 };
 
@@ -125,7 +129,7 @@ export class TorchTensor extends ArrayValue {
       case 'T': return wrapLike(this, permute(t, t.shape.map((_, i) => t.ndim - 1 - i)), 'permute');
       case 'mT': return wrapLike(this, transpose(t, -2, -1), 'transpose');
       case 'data': return new TorchTensor(t);
-      case 'device': return new TorchDevice();
+      case 'device': return new TorchDevice();  // tensors always live on the CPU
       case 'is_cuda': return false;
       case 'requires_grad': return this.requiresGrad;
       case 'grad': return null;
@@ -236,21 +240,6 @@ export class TorchTensor extends ArrayValue {
       throw typeError('unsupported format string passed to Tensor.__format__');
     }
     return formatValue(scalarOf(this.t.dtype, this.t.item()), spec, ctx!);
-  }
-}
-
-class TorchDevice extends PyObj {
-  get typeName() {
-    return 'device';
-  }
-  override repr() {
-    return "device(type='cpu')";
-  }
-  override str() {
-    return 'cpu';
-  }
-  override getAttr(name: string) {
-    return name === 'type' ? 'cpu' : undefined;
   }
 }
 
@@ -433,7 +422,7 @@ function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
   return (self, args, kw, ctx) => {
     const a = bind(op, args, kw, ['dim?', 'keepdim?', 'dtype?']);
     const r = reduce(op, self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype));
-    return T(self, r, op);
+    return T(self, r, a.dim === undefined || a.dim === null ? op : `${op}.dim`);
   };
 }
 
@@ -449,7 +438,7 @@ export function maxMin(op: 'max' | 'min', self: TorchTensor, args: PyValue[], kw
   }
   const dim = toInt(a.dim, 'dim');
   const keep = toBool(a.keepdim, ctx);
-  const values = T(self, reduce(op, self.t, dim, keep), op);
+  const values = T(self, reduce(op, self.t, dim, keep), `${op}.dim`);
   const indices = new TorchTensor(reduce(op === 'max' ? 'argmax' : 'argmin', self.t, dim, keep));
   return new PyNamedTuple([values, indices], `torch.return_types.${op}`, ['values', 'indices']);
 }
@@ -638,7 +627,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   all: reductionMethod('all'),
   mean: (self, args, kw, ctx) => {
     const a = bind('mean', args, kw, ['dim?', 'keepdim?', 'dtype?']);
-    return T(self, mean(self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype)), 'mean');
+    return T(self, mean(self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype)), a.dim === undefined || a.dim === null ? 'mean' : 'mean.dim');
   },
   std: (self, args, kw, ctx) => varStd(self, args, kw, ctx, true),
   var: (self, args, kw, ctx) => varStd(self, args, kw, ctx, false),
