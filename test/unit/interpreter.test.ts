@@ -125,7 +125,10 @@ probs = torch.softmax(scores.masked_fill(mask, float('-inf')), dim=-1)
 test('what the real library has but Mask Lens lacks is NotImplementedError, typos stay AttributeError', () => {
   const gap = run('import torch\ny = torch.ones(2).backward()\n');
   assert.deepEqual([gap.error?.type, gap.error?.message, gap.error?.line], ['NotImplementedError', 'torch.Tensor.backward is not supported by Mask Lens yet', 2]);
-  assert.equal(run('import torch.optim as optim').error?.type, 'NotImplementedError');
+  // training-only modules import (a model file keeps running) and refuse where used
+  assert.equal(run('import torch.optim as optim').error, null);
+  const use = run('import torch.optim as optim\nopt = optim.Adam([], lr=1e-3)\n');
+  assert.deepEqual([use.error?.type, use.error?.message, use.error?.line], ['NotImplementedError', 'torch.optim.Adam is not supported by Mask Lens yet', 2]);
   assert.equal(run('import torch\nprint(hasattr(torch.ones(1), "backward"))').stdout, 'True\n');
   assert.equal(run('import torch\ntorch.ones(1).unsequeeze(0)').error?.type, 'AttributeError');
 });

@@ -266,7 +266,7 @@ export function track(out: TorchTensor, op: string, ...inputs: PyValue[]): Torch
   if (inputs.some((x) => x instanceof TorchTensor && x.requiresGrad)) {
     if (isFloating(out.t.dtype)) {
       out.requiresGrad = true;
-      out.gradFn = GRAD_FN[op] ?? `${op[0].toUpperCase()}${op.slice(1)}Backward0`;
+      out.gradFn = GRAD_FN[op] ?? `${op.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}Backward0`;
     }
   }
   return out;
