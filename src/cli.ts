@@ -1,10 +1,14 @@
-// masklens CLI: `masklens run [--json] FILE.py`.
-// --json prints the golden-file schema (the conformance contract); the plain
-// mode prints each mask as a grid (■ kept/true, ⬚ masked/false).
+// masklens CLI: `masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py`.
+// --json prints the golden-file schema (the conformance contract) plus
+// `errors` and `continued`; the plain mode prints each mask as a grid (■
+// kept/true, ⬚ masked/false). Both evaluate in the same worker the editor
+// uses (src/service), under the same budgets.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { evaluate } from './python';
 import type { EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
+import { EvaluationService } from './service/client';
 import { maskGrid } from './render/grid';
 
 /** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
@@ -22,7 +26,7 @@ function plain(result: RunResult): string {
     const v = s.value;
     if (!('data' in v)) continue;
     lines.push(`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  line ${s.line}`);
-    lines.push(maskGrid(v as Extract<EncodedValue, { data: unknown }>));
+    lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : maskGrid(v as Extract<EncodedValue, { data: unknown }>));
     // the diagnostics raised where this value was computed go right under it
     for (const d of result.diagnostics) {
       if (printed.has(d) || d.line < s.line || d.line > s.endLine || (d.variable && d.variable !== s.name)) continue;
@@ -43,25 +47,87 @@ function finalSnapshots(result: RunResult): Snapshot[] {
   return [...last.values()].sort((a, b) => a.line - b.line);
 }
 
-function main(argv: string[]): number {
-  const args = argv.slice(2);
-  if (args[0] !== 'run' || args.length < 2) {
-    process.stderr.write('usage: masklens run [--json] FILE.py\n');
-    return 2;
-  }
-  const json = args.includes('--json');
-  const file = args.filter((a) => a !== 'run' && !a.startsWith('--'))[0];
-  if (json) {
-    // the timeline feeds the value-based mask diagnostics; it changes no value
-    const r = runFile(file, { recordTimeline: true });
-    const { case: name, variables, stdout, warnings, error, diagnostics } = r;
-    process.stdout.write(JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics }) + '\n');
-    return 0;
-  }
-  const source = readFileSync(file, 'utf8');
-  const result = evaluate(source, { continueAfterError: true, recordTimeline: true });
-  process.stdout.write(plain(result) + '\n');
-  return result.errors.length ? 1 : 0;
+/** The plain mode prints grids, not data: larger tensors stay in the worker. */
+const PLAIN_INLINE = 1 << 16;
+
+const USAGE = 'usage: masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py\n';
+
+interface CliArgs {
+  json: boolean;
+  file: string;
+  options: RunOptions;
 }
 
-if (require.main === module) process.exitCode = main(process.argv);
+function parseArgs(argv: string[]): CliArgs | undefined {
+  const args = argv.slice(2);
+  if (args[0] !== 'run') return undefined;
+  const options: RunOptions = {};
+  let json = false;
+  let file: string | undefined;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    const number = () => {
+      const n = Number(args[++i]);
+      return Number.isFinite(n) && n > 0 ? n : undefined;
+    };
+    if (a === '--json') json = true;
+    else if (a === '--budget-ms') {
+      const n = number();
+      if (n === undefined) return undefined;
+      options.timeBudgetMs = n;
+    } else if (a === '--max-elements') {
+      const n = number();
+      if (n === undefined) return undefined;
+      options.maxElements = Math.floor(n);
+      options.budgetSetting = '--max-elements';
+    } else if (a.startsWith('--')) return undefined;
+    else file = a;
+  }
+  return file === undefined ? undefined : { json, file, options };
+}
+
+/**
+ * `--json`: `error` and `variables` exactly as Python leaves them (the first
+ * error, the values bound before it), plus `errors` (every error the editor
+ * reports) and `continued` (the values the editor shows after going past them).
+ */
+async function runJson(service: EvaluationService, source: string, name: string, options: RunOptions): Promise<string> {
+  // the timeline feeds the value-based mask diagnostics; it changes no value
+  const { result: r } = await service.evaluate(source, { ...options, recordTimeline: true });
+  const { variables, stdout, warnings, error, diagnostics } = r;
+  let errors = r.errors, continued = variables;
+  if (error) {
+    const c = (await service.evaluate(source, { ...options, recordTimeline: true, continueAfterError: true })).result;
+    errors = c.errors;
+    continued = c.variables;
+  }
+  return JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics, errors, continued });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const { json, file, options } = parsed;
+  const source = readFileSync(file, 'utf8');
+  const service = new EvaluationService({ workerPath: join(__dirname, 'worker.js'), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
+  try {
+    if (json) {
+      process.stdout.write((await runJson(service, source, file.split('/').pop()!, options)) + '\n');
+      return 0;
+    }
+    const { result } = await service.evaluate(source, { ...options, continueAfterError: true, recordTimeline: true, inlineElements: PLAIN_INLINE });
+    process.stdout.write(plain(result) + '\n');
+    return result.errors.length ? 1 : 0;
+  } finally {
+    service.dispose();
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,8 +1,7 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
-import { setElementBudget } from '../engine/ops/core';
-import { setWarningSink } from '../engine/errors';
+import { EvalContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
@@ -12,9 +11,11 @@ import { TorchTensor } from '../frameworks/torch/tensor';
 import type { Span, Stmt } from './ast';
 import { makeBuiltins } from './builtins';
 import { Interpreter } from './evaluator';
-import { pyError } from './exceptions';
+import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
-import type { Diagnostic, EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
+import type { Diagnostic, EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
+import { cast } from '../engine/ops/core';
+import type { Tensor } from '../engine/tensor';
 import { Scope } from './scope';
 import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
@@ -22,6 +23,21 @@ import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 export type { RunOptions, RunResult } from './result';
 
 export const DEFAULT_MAX_STEPS = 2_000_000;
+
+/**
+ * Largest single allocation, in elements, unless the caller says otherwise:
+ * 2^24 (128 MiB as float64) keeps one tensor, list or string well inside the
+ * worker's 1 GB heap cap, while every mask and attention snippet we know of
+ * needs far less.
+ */
+export const DEFAULT_MAX_ELEMENTS = 1 << 24;
+
+/**
+ * Python frames before RecursionError. CPython allows 1000; one Python call
+ * costs about twenty JS frames here, and 200 keeps the deepest recursion well
+ * inside V8's default stack, so a runaway recursion never reaches it.
+ */
+const MAX_DEPTH = 200;
 
 function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber {
   if (isBool) return x !== 0;
@@ -31,8 +47,12 @@ function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber
   return isInt ? x : x;
 }
 
-/** A Python value in the golden JSON shape, or undefined for what golden.py skips. */
-export function encodeValue(v: PyValue): EncodedValue | undefined {
+/**
+ * A Python value in the golden JSON shape, or undefined for what golden.py
+ * skips. A tensor of more than `inlineElements` elements keeps its shape and
+ * dtype but not its data (`elided`); a longer list or tuple is skipped.
+ */
+export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
   if (v instanceof NumpyScalar) {
     const x = v.t.item();
     return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool', !v.t.isFloating) };
@@ -41,16 +61,18 @@ export function encodeValue(v: PyValue): EncodedValue | undefined {
     const t = v.t;
     const isBool = t.dtype === 'bool';
     const isInt = !t.isFloating && !isBool;
-    const data = Array.from(t.values(), (x) => encodeNumber(x, isBool, isInt));
     const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
-    return { type, dtype: v.library === 'torch' ? `torch.${t.dtype}` : t.dtype, shape: [...t.shape], data };
+    const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;
+    if (t.numel > inlineElements) return { type, dtype, shape: [...t.shape], data: [], elided: true };
+    return { type, dtype, shape: [...t.shape], data: Array.from(t.values(), (x) => encodeNumber(x, isBool, isInt)) };
   }
   if (typeof v === 'boolean') return { type: 'bool', value: v };
   if (typeof v === 'bigint') return { type: 'int', value: Number(v) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
   if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {
-    const items = v.items.map(encodeValue);
+    if (v.items.length > inlineElements) return undefined;
+    const items = v.items.map((x) => encodeValue(x, inlineElements));
     if (items.some((i) => i === undefined)) return undefined;
     const type = v instanceof PyList ? 'list' : v instanceof PyNamedTuple ? 'Size' : 'tuple';
     return { type: type as 'list' | 'tuple', items: items as EncodedValue[] };
@@ -67,22 +89,80 @@ function errorInfo(e: PyException, fallback: Span | undefined): PyErrorInfo {
     column: span?.column,
     endLine: span?.endLine,
     endColumn: span?.endColumn,
+    ...(e.detail ? { detail: e.detail } : {}),
   };
 }
 
 /** Evaluate a snippet. Never throws: Python errors are part of the result. */
 export function evaluate(source: string, options: RunOptions = {}): RunResult {
+  return evaluateLive(source, options).result;
+}
+
+/** A finished evaluation whose values can still be read on request (the worker keeps these). */
+export interface LiveEvaluation {
+  result: RunResult;
+  /** print() text of the final value of a top-level name, in the evaluation's own context. */
+  reprOf(name: string): string | undefined;
+  /** The tensor behind an elided value (data not inlined), as it stood at that snapshot. */
+  tensorAt(address: SnapshotAddress): Tensor | undefined;
+}
+
+/** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
+export function evaluateLive(source: string, options: RunOptions = {}): LiveEvaluation {
+  const deadline = options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs;
+  // warnings.warn from the engine and frameworks (interpreter warnings join them in run1)
   const warnings: string[] = [];
-  setElementBudget(options.maxElements ?? 1 << 27);
+  const context = new EvalContext({
+    maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
+    budgetSetting: options.budgetSetting,
+    deadline,
+    warn: (m) => warnings.push(m),
+  });
+  const run = withContext(context, () => run1(source, options, deadline, warnings));
+  return {
+    result: run.result,
+    reprOf: (name) => {
+      const v = run.scope.vars.get(name);
+      if (v === undefined) return undefined;
+      return withContext(context, () => {
+        try {
+          return run.interp.repr(v);
+        } catch {
+          return undefined;
+        }
+      });
+    },
+    tensorAt: (address) => {
+      if (address.kind === 'timeline') return run.elided.get(run.result.timeline[address.index]);
+      if (address.kind === 'variable') {
+        const v = run.scope.vars.get(address.name);
+        return v instanceof ArrayValue ? v.t : undefined;
+      }
+      return undefined;
+    },
+  };
+}
+
+interface Run {
+  result: RunResult;
+  interp: Interpreter;
+  scope: Scope;
+  /** Copies of the tensors of snapshots whose data was not inlined. */
+  elided: Map<Snapshot, Tensor>;
+}
+
+function run1(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
+  const inline = options.inlineElements ?? Infinity;
+  const elided = new Map<Snapshot, Tensor>();
   const load = frameworkLoader();
   let interp!: Interpreter;
   const builtins = makeBuiltins((op, a, b) => interp.binary(op as never, a, b));
   interp = new Interpreter(builtins, (name) => load(name), {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
-    maxDepth: 200,
-    deadline: options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs,
+    maxDepth: MAX_DEPTH,
+    deadline,
+    progress: options.progress,
   }, unsupportedName);
-  setWarningSink((m) => interp.warn(m));
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
   setDiagnosticSink((d) => {
@@ -95,7 +175,6 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
   scope.vars.set('__name__', '__main__');
   const errors: PyErrorInfo[] = [];
   const timeline: Snapshot[] = [];
-  // storage of each snapshot's tensor: consumers are known only after later statements run
   const storages = new Map<Snapshot, object>();
   const module = parseModule(source);
   const continueAfterError = options.continueAfterError ?? false;
@@ -110,18 +189,18 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
       try {
         interp.exec(stmt, scope);
       } catch (e) {
-        const exc = interp.asPyException(e) ?? internalError(e);
+        const exc = toPyException(e);
         errors.push(errorInfo(exc, stmt.span));
         if (!continueAfterError) break;
       }
-      if (options.recordTimeline) snapshot(stmt, scope, interp, timeline, storages);
+      if (options.recordTimeline) snapshot(stmt, scope, interp, { timeline, storages, elided, inline });
     }
   }
 
   const variables: Record<string, EncodedValue> = {};
   for (const [name, v] of scope.vars) {
     if (name.startsWith('_')) continue;
-    const enc = encodeValue(v);
+    const enc = encodeValue(v, inline);
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
@@ -134,9 +213,8 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
   }
-  setWarningSink(() => {});
   setDiagnosticSink(null);
-  return {
+  const result: RunResult = {
     variables,
     stdout: interp.stdout,
     warnings: [...new Set(warnings)].sort(),
@@ -145,12 +223,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     timeline,
     diagnostics: [...consumed, ...findings].sort((a, b) => a.line - b.line),
   };
-}
-
-function internalError(e: unknown): PyException {
-  // A bug in Mask Lens must not take the preview down; report it as Python would an unknown failure.
-  const message = e instanceof Error ? e.message : String(e);
-  return pyError('RuntimeError', `Mask Lens internal error: ${message}`);
+  return { result, interp, scope, elided };
 }
 
 function assignedNames(stmt: Stmt): string[] {
@@ -171,11 +244,19 @@ function assignedNames(stmt: Stmt): string[] {
   return names;
 }
 
-function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, timeline: Snapshot[], storages: Map<Snapshot, object>): void {
+interface Recording {
+  timeline: Snapshot[];
+  // storage of each snapshot's tensor: consumers are known only after later statements run
+  storages: Map<Snapshot, object>;
+  elided: Map<Snapshot, Tensor>;
+  inline: number;
+}
+
+function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, rec: Recording): void {
   for (const name of assignedNames(stmt)) {
     const v = scope.vars.get(name);
     if (v === undefined) continue;
-    const value = encodeValue(v);
+    const value = encodeValue(v, rec.inline);
     if (!value) continue;
     let repr: string;
     try {
@@ -183,11 +264,12 @@ function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, timeline: Snaps
     } catch {
       repr = '<unprintable>';
     }
-    const s: Snapshot = {
-      line: stmt.span.line, endLine: stmt.span.endLine, name, value, repr,
-      ...(v instanceof TorchTensor && v.requiresGrad ? {} : {}),
-    };
-    timeline.push(s);
-    if (v instanceof ArrayValue) storages.set(s, v.t.storage);
+    const s: Snapshot = { line: stmt.span.line, endLine: stmt.span.endLine, name, value, repr };
+    rec.timeline.push(s);
+    if (v instanceof ArrayValue) {
+      rec.storages.set(s, v.t.storage);
+      // later in-place ops must not change what this snapshot shows
+      if ('elided' in value) rec.elided.set(s, cast(v.t, v.t.dtype));
+    }
   }
 }

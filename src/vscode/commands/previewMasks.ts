@@ -14,7 +14,7 @@ export async function previewMasks(services: MaskLensServices, uri?: unknown): P
     void vscode.window.showWarningMessage('Mask Lens: open a Python file to preview its masks.');
     return;
   }
-  const evaluation = services.evaluations.get(doc);
+  const evaluation = await services.evaluations.latest(doc);
   services.diagnostics.publish(doc, evaluation.result);
   const panel = TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations);
   const previous = panel.shownState;
