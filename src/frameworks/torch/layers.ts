@@ -13,6 +13,7 @@ import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
+import { useErf } from './extra';
 import { fn, getTensorOrNull, layer, parameter } from './nnbase';
 import { TorchTensor, filled, tensorArg, track } from './tensor';
 
@@ -132,6 +133,8 @@ export function erf(x: number): number {
   const y = 1 - r;
   return x < 0 ? -y : y;
 }
+
+useErf(erf);
 
 type Act = (x: Tensor, self: PyInstance | null, kw: Record<string, PyValue | undefined>) => Tensor;
 

@@ -17,12 +17,15 @@ import {
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { resetTorchRng, torchRng } from './random';
 import { makeRuntime } from './runtime';
+import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   track,
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
+Object.assign(TENSOR_METHODS, EXTRA_METHODS);
+
 export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
   if (v instanceof ArrayValue) return cast(v.t, dtype ?? v.t.dtype);
   const { shape, flat } = flattenNested(v, ctx, (x) => (x instanceof ArrayValue ? x.t : undefined));
@@ -86,7 +89,9 @@ function method(name: string, target = name): PyBuiltin {
       }
       self = new TorchTensor(scalarTensor(o));
     }
-    return TENSOR_METHODS[target](self as TorchTensor, rest, kw, ctx);
+    const out = kw.get('out');
+    if (out !== undefined) kw = new Map([...kw].filter(([k]) => k !== 'out'));
+    return withOut(TENSOR_METHODS[target](self as TorchTensor, rest, kw, ctx), out);
   });
 }
 
@@ -270,8 +275,8 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('arange', args, kw, ['start', 'end?', 'step?', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
     const nums = [a.start, a.end, a.step].filter((x) => x !== undefined && x !== null) as PyValue[];
     const [start, end, step] = nums.length === 1 ? [0, toFloat(nums[0], 'end'), 1] : [toFloat(nums[0], 'start'), toFloat(nums[1], 'end'), nums[2] === undefined ? 1 : toFloat(nums[2], 'step')];
-    const d = toDtype(a.dtype) ?? (nums.some((x) => typeof x === 'number') ? getDefaultDtype() : 'int64');
-    return new TorchTensor(arange(start, end, step, d));
+    const d = toDtype(a.dtype) ?? (a.out instanceof TorchTensor ? a.out.t.dtype : nums.some((x) => typeof x === 'number') ? getDefaultDtype() : 'int64');
+    return withOut(new TorchTensor(arange(start, end, step, d)), a.out);
   });
   def('linspace', (args, kw) => {
     const a = bind('linspace', args, kw, ['start', 'end', 'steps', 'dtype?', 'device?', 'requires_grad?']);
@@ -288,7 +293,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('cat', args, kw, ['tensors', 'dim?', 'axis?', 'out?']);
     const ts = tensorsArg(a.tensors, 'cat');
     const dim = a.dim !== undefined ? toInt(a.dim, 'dim') : a.axis !== undefined ? toInt(a.axis, 'axis') : 0;
-    return track(new TorchTensor(cat(ts, dim)), 'cat', ...((a.tensors as PyList).items));
+    return withOut(track(new TorchTensor(cat(ts, dim)), 'cat', ...((a.tensors as PyList).items)), a.out);
   });
   m.dict.set('concat', m.dict.get('cat')!);
   m.dict.set('concatenate', m.dict.get('cat')!);
@@ -394,14 +399,14 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
-    'nan_to_num', 'sort', 'argsort', 'topk',
+    'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
+    'select', 'roll', 'erf',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }
   m.dict.set('clip', method('clip', 'clamp'));
   m.dict.set('absolute', method('absolute', 'abs'));
-  def('maximum', (args) => new TorchTensor(binary('maximum', tensorArg(args[0], 'maximum'), tensorArg(args[1], 'maximum', 'other'))));
-  def('minimum', (args) => new TorchTensor(binary('minimum', tensorArg(args[0], 'minimum'), tensorArg(args[1], 'minimum', 'other'))));
+  for (const [name, f] of Object.entries(stackFunctions(tensorsArg))) def(name, f);
   set('nn', ctxClasses.nn());
   return m;
 }

@@ -90,6 +90,9 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   });
   for (const name of ['to', 'cpu', 'cuda', 'float', 'requires_grad_', 'share_memory']) M(name, ([self]) => self!);
   M('zero_grad', () => null);
+  // hooks never fire here (no checkpoint loading, no backward); registering one is harmless
+  for (const name of ['_register_load_state_dict_pre_hook', '_register_state_dict_hook', 'register_load_state_dict_post_hook',
+    'register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook']) M(name, () => null);
   M('add_module', ([self, name, m]) => (self_(self).dict.set(String(name), m ?? null), null));
   M('register_module', ([self, name, m]) => (self_(self).dict.set(String(name), m ?? null), null));
   M('register_parameter', ([self, name, p]) => (self_(self).dict.set(String(name), p ?? null), null));
