@@ -8,13 +8,14 @@ import { DType, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { binary, cast, unary, where } from '../../engine/ops/core';
 import { mean } from '../../engine/ops/reduce';
+import { reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
 import { useErf } from './extra';
-import { fn, getTensorOrNull, layer, parameter } from './nnbase';
+import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
 import { TorchTensor, filled, tensorArg, track } from './tensor';
 
 /** finfo(dtype).eps, the default eps of rms_norm. */
@@ -334,6 +335,36 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     return track(new TorchTensor(r), 'mul', a.input!, a.weight ?? null);
   });
 
+  // ---------- convolution ----------
+  add(layer('Conv1d', Module, (self, args, kw, ctx) => {
+    const a = bind('Conv1d', args, kw, ['in_channels', 'out_channels', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'groups?', 'bias?', 'padding_mode?', 'device?', 'dtype?']);
+    const cin = toInt(a.in_channels, 'in_channels'), cout = toInt(a.out_channels, 'out_channels');
+    const k = one(a.kernel_size, 'kernel_size', ctx), groups = a.groups === undefined ? 1 : toInt(a.groups, 'groups');
+    if (cin % groups !== 0) throw pyError('ValueError', 'in_channels must be divisible by groups');
+    if (cout % groups !== 0) throw pyError('ValueError', 'out_channels must be divisible by groups');
+    for (const [key, d] of [['in_channels', cin], ['out_channels', cout], ['kernel_size', k], ['groups', groups]] as const) self.dict.set(key, BigInt(d));
+    self.dict.set('stride', a.stride === undefined ? 1n : BigInt(one(a.stride, 'stride', ctx)));
+    self.dict.set('padding', a.padding === undefined ? 0n : BigInt(one(a.padding, 'padding', ctx)));
+    self.dict.set('dilation', a.dilation === undefined ? 1n : BigInt(one(a.dilation, 'dilation', ctx)));
+    // reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight, then the bias, both bounded by 1/sqrt(fan_in)
+    const fanIn = (cin / groups) * k;
+    const gain = Math.sqrt(2 / (1 + 5));
+    self.dict.set('weight', parameter(uniformTensor([cout, cin / groups, k], fanIn > 0 ? Math.sqrt(3) * (gain / Math.sqrt(fanIn)) : 0)));
+    self.dict.set('bias', toBool(a.bias, ctx, true) ? parameter(uniformTensor([cout], fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0)) : null);
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    const g = (k: string) => Number(self.dict.get(k));
+    const r = conv1d(tensorArg(a.input, 'conv1d'), getTensorOrNull(self, 'weight')!, getTensorOrNull(self, 'bias'), g('stride'), g('padding'), g('dilation'), g('groups'));
+    return track(new TorchTensor(r), 'convolution', a.input!, self.dict.get('weight')!);
+  }, (self) => `${self.dict.get('in_channels')}, ${self.dict.get('out_channels')}, kernel_size=(${self.dict.get('kernel_size')},), stride=(${self.dict.get('stride')},)${self.dict.get('padding') ? `, padding=(${self.dict.get('padding')},)` : ''}${self.dict.get('bias') === null ? ', bias=False' : ''}`));
+  def('conv1d', (args, kw, ctx) => {
+    const a = bind('conv1d', args, kw, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?']);
+    const n = (v: PyValue | undefined, d: number, what: string) => (v === undefined ? d : one(v, what, ctx));
+    const b = a.bias instanceof ArrayValue ? a.bias.t : null;
+    const r = conv1d(tensorArg(a.input, 'conv1d'), tensorArg(a.weight, 'conv1d', 'weight'), b, n(a.stride, 1, 'stride'), n(a.padding, 0, 'padding'), n(a.dilation, 1, 'dilation'), n(a.groups, 1, 'groups'));
+    return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
+  });
+
   // ---------- activations ----------
   for (const [cls, fname, params, act] of ACTIVATIONS) {
     add(layer(cls, Module, (self, args, kw) => {
@@ -353,6 +384,51 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
       return track(new TorchTensor(act(floatInput(a.input, fname), null, a)), fname, a.input!);
     });
   }
+}
+
+/** An int or a 1-tuple (Conv1d's kernel_size=3 or (3,)). */
+function one(v: PyValue | undefined, what: string, ctx: CallContext): number {
+  if (typeof v === 'bigint') return Number(v);
+  const xs = ctx.iterate(v ?? null);
+  return toInt(xs[0], what);
+}
+
+/**
+ * conv1d(input [N, C_in, L] or [C_in, L], weight [C_out, C_in/groups, K], bias [C_out]):
+ * [N, C_out, L_out], L_out = floor((L + 2·padding − dilation·(K−1) − 1)/stride) + 1;
+ * sums accumulated in double and rounded to the input dtype.
+ */
+export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, padding: number, dilation: number, groups: number): Tensor {
+  const unbatched = x.ndim === 2;
+  const xin = unbatched ? reshape(x, [1, ...x.shape]) : x;
+  if (xin.ndim !== 3) throw runtimeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${x.shape.join(', ')}]`);
+  const [N, C, L] = xin.shape;
+  const [O, Cg, K] = w.shape;
+  if (C !== Cg * groups) {
+    throw runtimeError(`Given groups=${groups}, weight of size [${w.shape.join(', ')}], expected input[${xin.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`);
+  }
+  const Lout = Math.floor((L + 2 * padding - dilation * (K - 1) - 1) / stride) + 1;
+  if (Lout <= 0) throw runtimeError(`Calculated padded input size per channel: (${L + 2 * padding}). Kernel size: (${(K - 1) * dilation + 1}). Kernel size can't be greater than actual input size`);
+  const xv = cast(xin, xin.dtype).values(), wv = cast(w, w.dtype).values(), bv = b?.values();
+  const out = Tensor.empty(x.dtype, [N, O, Lout]);
+  const og = O / groups;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const g = Math.floor(o / og);
+      for (let t = 0; t < Lout; t++) {
+        let acc = bv ? bv[o] : 0;
+        for (let c = 0; c < Cg; c++) {
+          for (let k = 0; k < K; k++) {
+            const pos = t * stride - padding + k * dilation;
+            if (pos < 0 || pos >= L) continue;
+            acc += xv[(n * C + g * Cg + c) * L + pos] * wv[(o * Cg + c) * K + k];
+          }
+        }
+        out.storage.data[(n * O + o) * Lout + t] = acc;
+      }
+    }
+  }
+  return unbatched ? reshape(out, [O, Lout]) : out;
 }
 
 /** xs[start:stop:step] with Python's clamping of out-of-range bounds. */
