@@ -20,6 +20,7 @@ import {
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
 import { addLayers } from './layers';
+import { addTransformers } from './transformer';
 import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
 import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer, noteRandom } from '../../engine/diagnostics';
@@ -332,6 +333,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   utils.dict.set('rnn', rnn);
   nn.dict.set('utils', utils);
   nn.dict.set('init', makeInit());
+  addTransformers(nn, Module, Transformer);
   return { nn, functional: F };
 }
 

@@ -77,6 +77,11 @@ export function updatePrintOptions(args: Partial<Record<keyof PrintOptions, unkn
   state.printOptions = setPrintOptions(state.printOptions, given as Partial<PrintOptions> & { profile?: PrintProfile });
 }
 
+/** torch.is_grad_enabled(): false inside no_grad / inference_mode. */
+export function gradEnabled(): boolean {
+  return getSlot(TORCH_STATE).gradEnabled;
+}
+
 /** Autograd is display-only: which ops carry requires_grad and their grad_fn names. */
 export function setGradEnabled(on: boolean): boolean {
   const state = getSlot(TORCH_STATE);
