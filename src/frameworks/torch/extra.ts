@@ -68,6 +68,7 @@ function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
 
 export const EXTRA_METHODS: Record<string, Method> = {
   amax: extremum('max'),
+  is_complex: () => false,
   amin: extremum('min'),
   // Tensor.new(*sizes) / Tensor.new(data): an uninitialised (here zeroed) tensor of the same dtype; deprecated API still used by fairseq
   new: (self, args, kw, ctx) => {

@@ -18,6 +18,7 @@ import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '
 import { resetTorchRng, torchRng } from './random';
 import { makeRuntime } from './runtime';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
+import { complexFunctions } from './complex';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   track,
@@ -407,6 +408,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   m.dict.set('clip', method('clip', 'clamp'));
   m.dict.set('absolute', method('absolute', 'abs'));
   for (const [name, f] of Object.entries(stackFunctions(tensorsArg))) def(name, f);
+  for (const [name, f] of Object.entries(complexFunctions())) def(name, f);
   set('nn', ctxClasses.nn());
   return m;
 }
