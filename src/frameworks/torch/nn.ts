@@ -21,6 +21,7 @@ import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
 import { addLayers } from './layers';
 import { addTransformers } from './transformer';
+import { addRecurrent } from './rnn';
 import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
 import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer, noteRandom } from '../../engine/diagnostics';
@@ -331,6 +332,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     return new TorchTensor(padSequence(seqs, toBool(a.batch_first, ctx), a.padding_value === undefined ? 0 : toFloat(a.padding_value, 'padding_value'), a.padding_side === 'left'));
   }));
   utils.dict.set('rnn', rnn);
+  addRecurrent(nn, rnn, Module);
   nn.dict.set('utils', utils);
   nn.dict.set('init', makeInit());
   addTransformers(nn, Module, Transformer);

@@ -105,7 +105,8 @@ const GRAD_FN: Record<string, string> = {
   'sum.dim': 'SumBackward1', 'mean.dim': 'MeanBackward1', 'prod.dim': 'ProdBackward1', clamp: 'ClampBackward1',
   split: 'SplitBackward0', amax: 'AmaxBackward0', amin: 'AminBackward0', layer_norm: 'NativeLayerNormBackward0', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
   flatten: 'ViewBackward0', contiguous: 'CloneBackward0', repeat: 'RepeatBackward0', cross_entropy: 'NllLossBackward0',
-  sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0',
+  sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0', CopySlices: 'CopySlices', TransposeBackward1: 'TransposeBackward1',
+  MkldnnRnnLayerBackward0: 'MkldnnRnnLayerBackward0',
 };
 
 export class TorchTensor extends ArrayValue {
