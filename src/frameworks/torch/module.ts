@@ -15,7 +15,7 @@ import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
-import { resetTorchRng, torchRng } from './random';
+import { makeGenerator, resetTorchRng, torchRng } from './random';
 import { makeRuntime } from './runtime';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import { complexFunctions } from './complex';
@@ -118,7 +118,7 @@ function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
       throw runtimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${d === 'int64' ? 'Long' : d}'`);
     }
     const n = shape.reduce((p, q) => p * q, 1);
-    const vals = kind === 'rand' ? torchRng().uniform(n, 0, 1, d) : torchRng().normal(n, 0, 1, d);
+    const vals = kind === 'rand' ? torchRng(a.generator).uniform(n, 0, 1, d) : torchRng(a.generator).normal(n, 0, 1, d);
     const t = new TorchTensor(fromArray(shape, d, vals));
     if (a.requires_grad === true) t.requiresGrad = true;
     return t;
@@ -230,17 +230,17 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
     const shape = toShape([size], 'size');
     const d = toDtype(a.dtype) ?? 'int64';
-    return new TorchTensor(fromArray(shape, d, torchRng().randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
+    return new TorchTensor(fromArray(shape, d, torchRng(a.generator).randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
   });
   def('randperm', (args, kw) => {
     const a = bind('randperm', args, kw, ['n', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
     const n = toInt(a.n, 'n');
-    return new TorchTensor(fromArray([n], toDtype(a.dtype) ?? 'int64', torchRng().randperm(n)));
+    return new TorchTensor(fromArray([n], toDtype(a.dtype) ?? 'int64', torchRng(a.generator).randperm(n)));
   });
   def('bernoulli', (args, kw) => {
     const a = bind('bernoulli', args, kw, ['input', 'p?', 'generator?']);
     const x = tensorArg(a.input, 'bernoulli');
-    const vals = a.p !== undefined ? torchRng().bernoulliScalar(x.numel, toFloat(a.p, 'p')) : torchRng().bernoulli(x.values(), x.dtype);
+    const vals = a.p !== undefined ? torchRng(a.generator).bernoulliScalar(x.numel, toFloat(a.p, 'p')) : torchRng(a.generator).bernoulli(x.values(), x.dtype);
     return new TorchTensor(fromArray(x.shape, x.dtype, vals));
   });
   def('normal', (args, kw) => {
@@ -248,13 +248,14 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const size = a.size !== undefined ? toShape([a.size], 'size') : null;
     if (!size) throw runtimeError('torch.normal with tensor mean/std is not supported by Mask Lens');
     const n = size.reduce((p, q) => p * q, 1);
-    return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng().normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
+    return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
   });
   def('manual_seed', ([seed]) => {
     resetTorchRng(0);
     torchRng().manualSeed(typeof seed === 'bigint' ? seed : BigInt(toInt(seed, 'seed')));
     return new PyInstance(new PyClass('Generator', []));
   });
+  def('Generator', (args, kw) => makeGenerator(args, kw));
   def('seed', () => BigInt(torchRng().initialSeed()));
   def('initial_seed', () => BigInt(torchRng().initialSeed()));
   def('set_printoptions', printOptions);

@@ -616,8 +616,8 @@ function makeInit(): PyModule {
       return a.tensor!;
     }));
   const num = (v: PyValue | undefined, d: number, what: string) => (v === undefined || v === null ? d : toFloat(v, what));
-  inPlace('uniform_', ['a?', 'b?', 'generator?'], (t, a) => torchRng().uniform(t.numel, num(a.a, 0, 'a'), num(a.b, 1, 'b'), t.dtype));
-  inPlace('normal_', ['mean?', 'std?', 'generator?'], (t, a) => torchRng().normal(t.numel, num(a.mean, 0, 'mean'), num(a.std, 1, 'std'), t.dtype));
+  inPlace('uniform_', ['a?', 'b?', 'generator?'], (t, a) => torchRng(a.generator).uniform(t.numel, num(a.a, 0, 'a'), num(a.b, 1, 'b'), t.dtype));
+  inPlace('normal_', ['mean?', 'std?', 'generator?'], (t, a) => torchRng(a.generator).normal(t.numel, num(a.mean, 0, 'mean'), num(a.std, 1, 'std'), t.dtype));
   inPlace('zeros_', [], (t) => new Float64Array(t.numel));
   inPlace('ones_', [], (t) => new Float64Array(t.numel).fill(1));
   inPlace('constant_', ['val'], (t, a) => new Float64Array(t.numel).fill(toFloat(a.val, 'val')));
@@ -629,11 +629,11 @@ function makeInit(): PyModule {
   inPlace('xavier_uniform_', ['gain?', 'generator?'], (t, a) => {
     const [fanIn, fanOut] = fans(t);
     const bound = xavierBound(fanIn, fanOut, num(a.gain, 1, 'gain'));
-    return torchRng().uniform(t.numel, -bound, bound, t.dtype);
+    return torchRng(a.generator).uniform(t.numel, -bound, bound, t.dtype);
   });
   inPlace('xavier_normal_', ['gain?', 'generator?'], (t, a) => {
     const [fanIn, fanOut] = fans(t);
-    return torchRng().normal(t.numel, 0, num(a.gain, 1, 'gain') * Math.sqrt(2 / (fanIn + fanOut)), t.dtype);
+    return torchRng(a.generator).normal(t.numel, 0, num(a.gain, 1, 'gain') * Math.sqrt(2 / (fanIn + fanOut)), t.dtype);
   });
   // kaiming_*: gain for leaky_relu(a) (the default) or relu, fan_in by default
   const kaimingStd = (t: Tensor, a: Record<string, PyValue | undefined>) => {
@@ -646,9 +646,9 @@ function makeInit(): PyModule {
   };
   inPlace('kaiming_uniform_', ['a?', 'mode?', 'nonlinearity?', 'generator?'], (t, a) => {
     const bound = Math.sqrt(3) * kaimingStd(t, a);
-    return torchRng().uniform(t.numel, -bound, bound, t.dtype);
+    return torchRng(a.generator).uniform(t.numel, -bound, bound, t.dtype);
   });
-  inPlace('kaiming_normal_', ['a?', 'mode?', 'nonlinearity?', 'generator?'], (t, a) => torchRng().normal(t.numel, 0, kaimingStd(t, a), t.dtype));
+  inPlace('kaiming_normal_', ['a?', 'mode?', 'nonlinearity?', 'generator?'], (t, a) => torchRng(a.generator).normal(t.numel, 0, kaimingStd(t, a), t.dtype));
   return init;
 }
 

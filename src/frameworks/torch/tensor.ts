@@ -816,27 +816,27 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return T(self, where(cond, self.t, scalarArg(a.other, 'where')), 'where');
   },
   uniform_: (self, args, kw) => {
-    const a = bind('uniform_', args, kw, ['from?', 'to?']);
+    const a = bind('uniform_', args, kw, ['from?', 'to?', 'generator?']);
     const lo = a.from === undefined ? 0 : toFloat(a.from, 'from'), hi = a.to === undefined ? 1 : toFloat(a.to, 'to');
-    assignInto(self.t, fromValues(self.t, torchRng().uniform(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).uniform(self.t.numel, lo, hi, self.t.dtype)));
     return self;
   },
   normal_: (self, args, kw) => {
-    const a = bind('normal_', args, kw, ['mean?', 'std?']);
+    const a = bind('normal_', args, kw, ['mean?', 'std?', 'generator?']);
     const m = a.mean === undefined ? 0 : toFloat(a.mean, 'mean'), s = a.std === undefined ? 1 : toFloat(a.std, 'std');
-    assignInto(self.t, fromValues(self.t, torchRng().normal(self.t.numel, m, s, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).normal(self.t.numel, m, s, self.t.dtype)));
     return self;
   },
   bernoulli_: (self, args, kw) => {
-    const a = bind('bernoulli_', args, kw, ['p?']);
+    const a = bind('bernoulli_', args, kw, ['p?', 'generator?']);
     const p = a.p === undefined ? 0.5 : toFloat(a.p, 'p');
-    assignInto(self.t, fromValues(self.t, torchRng().bernoulliScalar(self.t.numel, p)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).bernoulliScalar(self.t.numel, p)));
     return self;
   },
   random_: (self, args, kw) => {
-    const a = bind('random_', args, kw, ['from?', 'to?']);
+    const a = bind('random_', args, kw, ['from?', 'to?', 'generator?']);
     const [lo, hi] = a.to === undefined ? [0, a.from === undefined ? 2 ** 24 : toInt(a.from, 'to')] : [toInt(a.from, 'from'), toInt(a.to, 'to')];
-    assignInto(self.t, fromValues(self.t, torchRng().randint(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).randint(self.t.numel, lo, hi, self.t.dtype)));
     return self;
   },
   masked_scatter_: (self, args, kw, ctx) => {
