@@ -69,6 +69,13 @@ function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
 export const EXTRA_METHODS: Record<string, Method> = {
   amax: extremum('max'),
   is_complex: () => false,
+  // copy.deepcopy(tensor): new storage, same flags (Tensor.__deepcopy__)
+  __deepcopy__: (self) => {
+    const t = new TorchTensor(cast(self.t, self.t.dtype));
+    t.requiresGrad = self.requiresGrad;
+    t.isParameter = self.isParameter;
+    return t;
+  },
   amin: extremum('min'),
   // Tensor.new(*sizes) / Tensor.new(data): an uninitialised (here zeroed) tensor of the same dtype; deprecated API still used by fairseq
   new: (self, args, kw, ctx) => {
