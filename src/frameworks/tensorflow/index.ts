@@ -351,6 +351,10 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   tf.dict.set('math', math);
   tf.dict.set('gather', tf.dict.get('gather')!);
   tf.dict.set('Tensor', Object.assign(new PyClass('Tensor', []), {}));
+  // tf.Module: the base of exported translators; subclasses' own methods run
+  const TfModule = new PyClass('Module', [], 'tf.Module');
+  TfModule.dict.set('__init__', fn('__init__', () => null));
+  tf.dict.set('Module', TfModule);
 
   const keras = makeKeras(load);
   tf.dict.set('keras', keras.keras);
