@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { evaluate } from './python';
 import type { EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
+import { nodeWorker } from './service/nodeWorker';
 import { maskGrid } from './render/grid';
 
 /** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
@@ -112,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { json, file, options } = parsed;
   const source = readFileSync(file, 'utf8');
-  const service = new EvaluationService({ workerPath: join(__dirname, 'worker.js'), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
+  const service = new EvaluationService({ spawn: nodeWorker(join(__dirname, 'worker.js')), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
   try {
     if (json) {
       process.stdout.write((await runJson(service, source, file.split('/').pop()!, options)) + '\n');

@@ -3,6 +3,7 @@
 
 import { EvalContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
+import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
@@ -18,6 +19,7 @@ import { cast } from '../engine/ops/core';
 import type { Tensor } from '../engine/tensor';
 import { Scope } from './scope';
 import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
+import { derivedFor } from './derived';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
@@ -163,6 +165,8 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     deadline,
     progress: options.progress,
   }, unsupportedName);
+  recordDerivations(options.recordTimeline ?? false);
+  recordMaskEvidence(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
   setDiagnosticSink((d) => {
@@ -204,7 +208,10 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
-  const findings = analyzeMasks(timeline);
+  const findings = analyzeMasks(timeline, (s) => {
+    const storage = storages.get(s);
+    return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
+  });
   for (const s of timeline) {
     const storage = storages.get(s);
     if (storage && isRandom(storage)) markRandom(s);
@@ -213,6 +220,9 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
   }
+  attachDerivations(timeline, storages);
+  recordDerivations(false);
+  recordMaskEvidence(false);
   setDiagnosticSink(null);
   const result: RunResult = {
     variables,
@@ -224,6 +234,21 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     diagnostics: [...consumed, ...findings].sort((a, b) => a.line - b.line),
   };
   return { result, interp, scope, elided };
+}
+
+/** Snapshot.derived for every snapshot whose tensor came from softmax, masked_fill or a loss. */
+function attachDerivations(timeline: Snapshot[], storages: Map<Snapshot, object>): void {
+  const names = new Map<object, string>();
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    if (storage) names.set(storage, s.name); // the latest binding names a storage
+  }
+  const encode = (t: Tensor) => encodeValue(new TorchTensor(t)) as EncodedValue;
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    const derived = storage && derivedFor(storage, encode, (st) => names.get(st));
+    if (derived) s.derived = derived;
+  }
 }
 
 function assignedNames(stmt: Stmt): string[] {

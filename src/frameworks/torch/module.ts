@@ -2,7 +2,9 @@
 // seeding and print options.
 
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
-import { checkBroadcast, noteConsumer, noteRandom } from '../../engine/diagnostics';
+import { noteRandom } from '../../engine/diagnostics';
+import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
+import { noteMaskSource } from '../../engine/provenance';
 import { runtimeError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
@@ -11,8 +13,9 @@ import { cat, expand, stack } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
+import { contextDecorated } from '../../python/decorators';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { makeGenerator, resetTorchRng, torchRng } from './random';
@@ -21,7 +24,7 @@ import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import { complexFunctions } from './complex';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
-  track,
+  noteFill, softmaxCall, track,
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
@@ -309,7 +312,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (a.input === undefined) return TENSOR_METHODS.nonzero(new TorchTensor(cond), [], new Map([['as_tuple', true]]), ctx);
     const x = operand(a.input), y = operand(a.other ?? null);
     if (x === undefined || y === undefined) throw pyError('TypeError', 'where(): argument \'input\' must be Tensor');
-    noteConsumer(cond, 'where');
+    noteMaskConsumer(cond, 'where');
     checkBroadcast([{ label: 'condition', t: cond }, ...(x instanceof Tensor ? [{ label: 'input', t: x }] : []), ...(y instanceof Tensor ? [{ label: 'other', t: y }] : [])], 'torch.where');
     return track(new TorchTensor(where(cond, x, y)), 'where', a.input, a.other ?? null);
   });
@@ -318,25 +321,26 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const v = operand(a.value ?? null);
     if (v === undefined) throw pyError('TypeError', 'masked_fill(): argument \'value\' must be Number');
     const input = tensorArg(a.input, 'masked_fill'), mask = tensorArg(a.mask, 'masked_fill', 'mask');
-    noteConsumer(mask, 'masked_fill');
+    noteMaskConsumer(mask, 'masked_fill');
     checkBroadcast([{ label: 'input', t: input }, { label: 'mask', t: mask }], 'masked_fill');
-    return track(new TorchTensor(maskedFill(input, mask, v)), 'masked_fill', a.input!);
+    checkMaskedFill(input, mask, v, 'masked_fill');
+    return track(new TorchTensor(noteFill(maskedFill(input, mask, v), input, mask, v)), 'masked_fill', a.input!);
   });
   def('softmax', (args, kw) => {
     const a = bind('softmax', args, kw, ['input', 'dim', 'dtype?']);
-    return track(new TorchTensor(softmax(tensorArg(a.input, 'softmax'), toInt(a.dim, 'dim'), false, toDtype(a.dtype))), 'softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('softmax', tensorArg(a.input, 'softmax'), a, false)), 'softmax', a.input!);
   });
   def('log_softmax', (args, kw) => {
     const a = bind('log_softmax', args, kw, ['input', 'dim', 'dtype?']);
-    return track(new TorchTensor(softmax(tensorArg(a.input, 'log_softmax'), toInt(a.dim, 'dim'), true, toDtype(a.dtype))), 'log_softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('log_softmax', tensorArg(a.input, 'log_softmax'), a, true)), 'log_softmax', a.input!);
   });
   def('triu', (args, kw) => {
     const a = bind('triu', args, kw, ['input', 'diagonal?', 'out?']);
-    return track(new TorchTensor(triu(tensorArg(a.input, 'triu'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal'))), 'triu', a.input!);
+    return track(new TorchTensor(noteMaskSource(triu(tensorArg(a.input, 'triu'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal')))), 'triu', a.input!);
   });
   def('tril', (args, kw) => {
     const a = bind('tril', args, kw, ['input', 'diagonal?', 'out?']);
-    return track(new TorchTensor(tril(tensorArg(a.input, 'tril'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal'))), 'tril', a.input!);
+    return track(new TorchTensor(noteMaskSource(tril(tensorArg(a.input, 'tril'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal')))), 'tril', a.input!);
   });
   def('broadcast_to', (args, kw) => {
     const a = bind('broadcast_to', args, kw, ['input', 'size']);
@@ -354,9 +358,15 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const close = binary('le', unary('abs', binary('sub', x, y)), binary('add', binary('mul', unary('abs', y), rtol), atol));
     return new TorchTensor(binary('or', close, binary('eq', x, y)));
   });
-  def('no_grad', () => noGradContext());
-  def('inference_mode', () => noGradContext());
-  def('enable_grad', () => noGradContext(true));
+  // Each is a context manager and, like torch's _DecoratorContextManager, a decorator,
+  // with or without the call: @torch.no_grad, @torch.no_grad(), @torch.inference_mode().
+  const gradMode = (name: string, enable: boolean) => def(name, ([f]) => {
+    if (f instanceof PyFunction || f instanceof PyBuiltin) return contextDecorated(f, () => noGradContext(enable));
+    return noGradContext(enable);
+  });
+  gradMode('no_grad', false);
+  gradMode('inference_mode', false);
+  gradMode('enable_grad', true);
   def('finfo', ([d]) => finfo(toDtype(d ?? TorchDtype.of(getDefaultDtype()))!));
   def('iinfo', ([d]) => iinfo(toDtype(d)!));
   def('result_type', ([a, b]) => {
@@ -476,9 +486,8 @@ function noGradContext(enable = false): PyValue {
     setGradEnabled(prev);
     return false;
   }));
-  const inst = new NoGrad(cls);
-  // Mask Lens runs `with` bodies without __exit__ on error paths; restore eagerly on exit call.
-  return inst;
+  cls.dict.set('__call__', new PyBuiltin('__call__', ([, f]) => contextDecorated(f ?? null, () => noGradContext(enable))));
+  return new NoGrad(cls);
 }
 
 function finfo(d: DType): PyValue {
