@@ -13,7 +13,8 @@
 
 import { bind, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, NativeFn, PyBuiltin, PyClass, PyInstance, PyModule, PyObj, PyValue } from '../../python/values';
+import { CLASSMETHOD } from '../../python/decorators';
+import { CallContext, NativeFn, PyBuiltin, PyClass, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 
 const fn = (name: string, f: NativeFn, qual = name) => new PyBuiltin(name, f, qual);
 
@@ -178,6 +179,22 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
     mps: flag('torch.backends.mps', { is_available: fn('is_available', () => false, 'torch.backends.mps.is_available') }),
   });
 
+  // torch.autograd.Function, forward only: Fn.apply(*args) calls Fn.forward(ctx, *args) with a context that
+  // records save_for_backward and the marks; backward never runs here
+  const Function = baseClass('Function', 'torch.autograd.Function');
+  const FunctionCtx = new PyClass('FunctionCtx', [], 'torch.autograd.function.FunctionCtx');
+  const ctxMethod = (name: string, f: NativeFn) => FunctionCtx.dict.set(name, fn(name, f, `FunctionCtx.${name}`));
+  ctxMethod('save_for_backward', ([self, ...ts]) => ((self as PyInstance).dict.set('saved_tensors', new PyTuple(ts)), null));
+  for (const name of ['mark_non_differentiable', 'mark_dirty', 'set_materialize_grads']) ctxMethod(name, () => null);
+  const apply = new PyInstance(CLASSMETHOD);
+  apply.native.fn = fn('apply', ([cls, ...args], kw, ctx) => {
+    const fctx = new PyInstance(FunctionCtx);
+    fctx.dict.set('needs_input_grad', new PyTuple(args.map(() => false)));
+    return ctx.call(ctx.getAttr(cls!, 'forward'), [fctx, ...args], kw);
+  }, 'torch.autograd.Function.apply');
+  Function.dict.set('apply', apply);
+  const autograd = partial('torch.autograd', { Function, Variable: fn('Variable', ([t]) => t ?? null, 'torch.autograd.Variable') });
+  autograd.dict.set('function', partial('torch.autograd.function', { Function, FunctionCtx }));
   const optim = partial('torch.optim', { Optimizer: baseClass('Optimizer', 'torch.optim.Optimizer') });
   optim.dict.set('lr_scheduler', partial('torch.optim.lr_scheduler', {
     LRScheduler: baseClass('LRScheduler', 'torch.optim.lr_scheduler.LRScheduler'),
@@ -203,7 +220,7 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
 
   return {
     device: fn('device', (args, kw) => makeDevice(args, kw), 'torch.device'),
-    cuda, jit, fx, _dynamo: dynamo, compiler, backends, optim, utils, distributed, multiprocessing,
+    cuda, jit, fx, _dynamo: dynamo, compiler, backends, optim, utils, distributed, multiprocessing, autograd,
     // torch.compile(model) runs the model eagerly, as with backend="eager"; with only options it is a decorator
     compile: fn('compile', ([f]) => f ?? fn('compile', ([g]) => g ?? null, 'torch.compile'), 'torch.compile'),
     set_float32_matmul_precision: fn('set_float32_matmul_precision', () => null, 'torch.set_float32_matmul_precision'),
