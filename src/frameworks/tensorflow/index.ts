@@ -13,6 +13,7 @@ import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stac
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
+import { PyOpaque } from '../../python/opaque';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
   typeNameOf,
@@ -355,6 +356,17 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   const TfModule = new PyClass('Module', [], 'tf.Module');
   TfModule.dict.set('__init__', fn('__init__', () => null));
   tf.dict.set('Module', TfModule);
+  // tf.TensorSpec only describes @tf.function input signatures, which eager runs ignore
+  const TensorSpec = new PyClass('TensorSpec', [], 'tf.TensorSpec');
+  TensorSpec.dict.set('__init__', fn('__init__', ([self, ...args], kw) => {
+    const a = bind('TensorSpec', args, kw, ['shape?', 'dtype?', 'name?']);
+    (self as PyInstance).dict.set('shape', a.shape ?? null);
+    (self as PyInstance).dict.set('dtype', a.dtype ?? null);
+    return null;
+  }));
+  tf.dict.set('TensorSpec', TensorSpec);
+  // string tensors are not modelled; the dtype can still be named (in signatures), and using it refuses
+  tf.dict.set('string', new PyOpaque('tensorflow.string'));
 
   const keras = makeKeras(load);
   tf.dict.set('keras', keras.keras);
