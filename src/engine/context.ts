@@ -26,7 +26,7 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 28;
 
 export class EvalContext {
   readonly maxElements: number;
-  readonly deadline: number;
+  deadline: number;
   readonly budgetSetting: string;
   readonly warn: (message: string) => void;
   private readonly slots = new Map<Slot<unknown>, unknown>();
@@ -102,6 +102,22 @@ export function memoryError(what: string): EngineError {
 /** Raise MemoryError when an allocation of `n` units would exceed the budget. */
 export function checkBudget(n: number | bigint, what: () => string): void {
   if (n > current.maxElements) throw memoryError(what());
+}
+
+/**
+ * Run `fn` without the time budget: the bookkeeping after an evaluation's
+ * statements (snapshots, encoding) is bounded by the element budget, and a
+ * deadline there would fail the whole evaluation instead of one statement.
+ */
+export function untimed<T>(fn: () => T): T {
+  const c = current;
+  const deadline = c.deadline;
+  c.deadline = Infinity;
+  try {
+    return fn();
+  } finally {
+    c.deadline = deadline;
+  }
 }
 
 /** The deadline check long kernels make between chunks. */

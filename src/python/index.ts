@@ -1,7 +1,7 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
-import { EvalContext, withContext } from '../engine/context';
+import { EvalContext, currentContext, untimed, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
@@ -40,6 +40,9 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 24;
  * inside V8's default stack, so a runaway recursion never reaches it.
  */
 const MAX_DEPTH = 200;
+
+/** Largest tensor (elements) whose snapshot is classified as a mask: a 1024 × 1024 grid. */
+const MASK_ANALYSIS_LIMIT = 1 << 20;
 
 function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber {
   if (isBool) return x !== 0;
@@ -112,7 +115,7 @@ export interface LiveEvaluation {
 /** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
 export function evaluateLive(source: string, options: RunOptions = {}): LiveEvaluation {
   const deadline = options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs;
-  // warnings.warn from the engine and frameworks (interpreter warnings join them in run1)
+  // warnings.warn from the engine and frameworks (interpreter warnings join them in executeModule)
   const warnings: string[] = [];
   const context = new EvalContext({
     maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
@@ -120,7 +123,8 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     deadline,
     warn: (m) => warnings.push(m),
   });
-  const run = withContext(context, () => run1(source, options, deadline, warnings));
+  const run = withContext(context, () => executeModule(source, options, deadline, warnings));
+  context.deadline = Infinity; // later repr and slice requests are not part of the evaluation's time
   return {
     result: run.result,
     reprOf: (name) => {
@@ -153,7 +157,7 @@ interface Run {
   elided: Map<Snapshot, Tensor>;
 }
 
-function run1(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
+function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
   const inline = options.inlineElements ?? Infinity;
   const elided = new Map<Snapshot, Tensor>();
   const load = frameworkLoader();
@@ -194,13 +198,23 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
         interp.exec(stmt, scope);
       } catch (e) {
         const exc = toPyException(e);
-        errors.push(errorInfo(exc, stmt.span));
+        const info = errorInfo(exc, stmt.span);
+        errors.push(info);
+        options.onError?.(info);
         if (!continueAfterError) break;
       }
-      if (options.recordTimeline) snapshot(stmt, scope, interp, { timeline, storages, elided, inline });
+      if (options.recordTimeline) {
+        try {
+          untimed(() => snapshot(stmt, scope, interp, { timeline, storages, elided, inline }));
+        } catch {
+          // a value that cannot be recorded is left out of the timeline; the evaluation goes on
+        }
+      }
     }
   }
 
+  // the statements are done: what follows is bounded by the element budget, not the clock
+  currentContext().deadline = Infinity;
   const variables: Record<string, EncodedValue> = {};
   for (const [name, v] of scope.vars) {
     if (name.startsWith('_')) continue;
@@ -208,13 +222,16 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     if (enc) variables[name] = enc;
   }
   warnings.push(...interp.warnings);
-  const findings = analyzeMasks(timeline, (s) => {
+  // classifying a mask reads every element: past this size it would cost more than the evaluation
+  const readable = timeline.filter((s) => !('data' in s.value) || s.value.data.length <= MASK_ANALYSIS_LIMIT);
+  const readableSet = new Set(readable);
+  const findings = analyzeMasks(readable, (s) => {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
   });
   for (const s of timeline) {
     const storage = storages.get(s);
-    if (storage && isRandom(storage)) markRandom(s);
+    if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
     const use = storage && consumerOf(storage);
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
@@ -294,7 +311,8 @@ function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, rec: Recording)
     if (v instanceof ArrayValue) {
       rec.storages.set(s, v.t.storage);
       // later in-place ops must not change what this snapshot shows
-      if ('elided' in value) rec.elided.set(s, cast(v.t, v.t.dtype));
+      // (an expand()ed view can be far larger than the budget: keep the view itself then)
+      if ('elided' in value) rec.elided.set(s, v.t.numel <= currentContext().maxElements ? cast(v.t, v.t.dtype) : v.t);
     }
   }
 }

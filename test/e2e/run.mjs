@@ -5,7 +5,7 @@
 // the README's two (hover, inspector) are refreshed in media/screenshots/ by
 // `npm run screenshots` (MASKLENS_SCREENSHOTS=update). `npm run test:e2e`.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -31,6 +31,12 @@ function golden(caseName) {
     return undefined;
   }
 }
+
+// Written into the opened folder for one test, removed afterwards.
+const budgetFile = '_e2e_budget.py';
+const cssFile = '_e2e_style.css';
+// The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
+const hostStatsFile = path.join(runDir, 'host-stats.json');
 
 let server;
 let browser;
@@ -312,6 +318,10 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     prepareUserData(userDataDir, { 'maskLens.evaluation.timeBudgetMs': 30000, ...(web ? { 'remote.extensionKind': { 'masklens.masklens': ['web'] } } : {}) });
     installExtension(paths, { userDataDir, extensionsDir });
     const port = await freePort();
+    mkdirSync(runDir, { recursive: true });
+    process.env.MASKLENS_HOST_STATS = hostStatsFile;
+    writeFileSync(path.join(examplesDir, budgetFile), 'import torch\nbig = torch.zeros(10000, 10000) + 1\nn = 0\nwhile True:\n    n += 1\n');
+    writeFileSync(path.join(examplesDir, cssFile), 'a { color: red; }\n');
     server = await startCodeServer(paths, { port, userDataDir, extensionsDir, folder: examplesDir, logFile: path.join(resultsDir, 'code-server.log') });
     browser = await chromium.launch({
       executablePath: paths.chromium,
@@ -332,6 +342,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
+    for (const f of [budgetFile, cssFile]) rmSync(path.join(examplesDir, f), { force: true });
+    if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
+    else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});
     rmSync(runDir, { recursive: true, force: true });
@@ -673,7 +686,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       const frame = await setTheme(theme, bodyClass);
       for (const [name, mode] of [['probs', 'values'], ['combined', 'values'], ['loss', 'values'], ['scores', 'heatmap']]) {
         await pickVariable(frame, name);
-        await readInspector(frame, { fileName: file, variable: name });
+        // a 0-d loss shows the loss view (header and per-token table), not a figure
+        if (name === 'loss') await frame.locator('#loss-header').waitFor();
+        else await readInspector(frame, { fileName: file, variable: name });
         if (mode === 'heatmap') {
           await frame.locator('#mode-heatmap').click();
           await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'heatmap');
@@ -682,6 +697,29 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       }
     }
     await setTheme('Dark Modern', 'vscode-dark');
+  });
+
+  test('a file over the budgets never blocks the host: ours shows the budget error, a built-in hover still answers', async () => {
+    // Opening the file starts its evaluation in the worker (a MemoryError, then a loop until the time budget).
+    await openFile(budgetFile);
+    const text = await hoverWord('big = ', 'big');
+    await shot('10-budget-hover');
+    assert.match(text, /MemoryError/, `hover shows the budget error:\n${text}`);
+    assert.match(text, /a tensor of 100000000 elements exceeds the Mask Lens budget of 16777216 elements \(setting maskLens\.evaluation\.maxElements\)/, text);
+    await page.keyboard.press('Escape');
+    // Edit the file so a new evaluation runs, and meanwhile ask another extension's hover (CSS language features).
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nm = 1\n', { delay: 10 });
+    await openFile(cssFile);
+    let cssHover = '';
+    // the CSS language server may still be starting on a loaded machine: hover again until it answers
+    for (let attempt = 0; attempt < 4 && !cssHover; attempt++) {
+      cssHover = await hoverWord('a { color', 'color').catch(() => '');
+      if (!cssHover) await page.keyboard.press('Escape');
+    }
+    await shot('11-css-hover');
+    assert.ok(cssHover.length > 0, 'the built-in CSS hover answers');
+    await page.keyboard.press('Escape');
   });
 
   test('the inspector runs under its strict CSP (no unsafe-inline)', async () => {
