@@ -20,6 +20,7 @@ import {
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, flattenNested, inferDtype, scalarOf, tensorFromFlat } from '../common';
 import { KerasError, padSequences } from '../keras/pad_sequences';
+import { sparseCategoricalCrossentropy, type KerasReduction } from '../keras/losses';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
 import { NumpyArray, npDtype } from '../numpy';
 import { numpyRng } from '../numpy/random';
@@ -75,12 +76,20 @@ export class TfTensor extends ArrayValue {
   override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
     const o = other instanceof ArrayValue ? other.t : typeof other === 'bigint' || typeof other === 'number' || typeof other === 'boolean' ? scalarTensor(other, this.t.dtype) : undefined;
     if (!o) return undefined;
-    const ops: Record<string, BinaryOp> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'remainder', '**': 'pow' };
+    // tf.Tensor's & | ^ are logical on bool tensors and bitwise on integers (tensorflow/python/ops/math_ops.py)
+    const isBool = this.t.dtype === 'bool';
+    const ops: Record<string, BinaryOp> = {
+      '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'remainder', '**': 'pow',
+      '&': isBool ? 'and' : 'bitand', '|': isBool ? 'or' : 'bitor', '^': isBool ? 'xor' : 'bitxor',
+    };
     const k = ops[op.replace('=', '')];
     if (!k && op !== '@') return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     if (a.dtype !== b.dtype) {
-      const names: Record<string, string> = { add: 'AddV2', sub: 'Sub', mul: 'Mul', div: 'RealDiv', floordiv: 'FloorDiv', remainder: 'FloorMod', pow: 'Pow' };
+      const names: Record<string, string> = {
+        add: 'AddV2', sub: 'Sub', mul: 'Mul', div: 'RealDiv', floordiv: 'FloorDiv', remainder: 'FloorMod', pow: 'Pow',
+        and: 'LogicalAnd', or: 'LogicalOr', xor: 'NotEqual', bitand: 'BitwiseAnd', bitor: 'BitwiseOr', bitxor: 'BitwiseXor',
+      };
       const opName = k ? names[k] : 'MatMul';
       throw pyError('InvalidArgumentError', `cannot compute ${opName} as input #1(zero-based) was expected to be a ${TF_NAMES[a.dtype]} tensor but is a ${TF_NAMES[b.dtype]} tensor [Op:${opName}]`);
     }
@@ -374,7 +383,8 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
     ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg],
     ['tensorflow.keras', keras.keras], ['tensorflow.keras.layers', keras.layers], ['tensorflow.keras.utils', keras.utils],
     ['tensorflow.keras.preprocessing', keras.preprocessing], ['tensorflow.keras.preprocessing.sequence', keras.sequence],
-    ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils],
+    ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils], ['keras.losses', keras.losses],
+    ['tensorflow.keras.losses', keras.losses],
     ['keras.preprocessing', keras.preprocessing], ['keras.preprocessing.sequence', keras.sequence],
   ]);
   return modules;
@@ -466,6 +476,43 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   optimizers.dict.set('schedules', schedules);
   keras.dict.set('optimizers', optimizers);
 
+  // keras.losses: the sparse cross-entropy that masked-loss tutorials build on
+  const losses = new PyModule('keras.losses');
+  const reductionOf = (v: PyValue | undefined): KerasReduction => {
+    if (v === undefined || v === null || v === 'none') return v === undefined ? 'sum_over_batch_size' : 'none';
+    if (v === 'sum' || v === 'sum_over_batch_size') return v;
+    throw pyError('ValueError', `Invalid value for argument \`reduction\`. Expected one of {'sum', 'sum_over_batch_size', None, 'none', 'mean'}. Received: reduction=${typeof v === 'string' ? `'${v}'` : String(v)}`);
+  };
+  const SparseCE = new PyClass('SparseCategoricalCrossentropy', [], 'keras.losses.SparseCategoricalCrossentropy');
+  SparseCE.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
+    const a = bind('SparseCategoricalCrossentropy', args, kw, ['from_logits?', 'ignore_class?', 'reduction?', 'name?', '**kw']);
+    const inst = self as PyInstance;
+    inst.dict.set('from_logits', toBool(a.from_logits ?? false, ctx));
+    inst.dict.set('ignore_class', a.ignore_class ?? null);
+    inst.dict.set('reduction', a.reduction === undefined ? 'sum_over_batch_size' : a.reduction);
+    return null;
+  }));
+  SparseCE.dict.set('__call__', new PyBuiltin('__call__', ([self, ...args], kw, ctx) => {
+    const a = bind('__call__', args, kw, ['y_true', 'y_pred', 'sample_weight?']);
+    if (a.sample_weight !== undefined && a.sample_weight !== null) throw pyError('NotImplementedError', 'sample_weight in keras losses is not supported by Mask Lens yet');
+    const inst = self as PyInstance;
+    const ignore = inst.dict.get('ignore_class');
+    return wrap(sparseCategoricalCrossentropy(toTf(a.y_true!, ctx), toTf(a.y_pred!, ctx), {
+      fromLogits: ctx.truthy(inst.dict.get('from_logits') ?? false),
+      ignoreClass: ignore === null || ignore === undefined ? null : toInt(ignore, 'ignore_class'),
+      reduction: reductionOf(inst.dict.get('reduction')),
+    }));
+  }));
+  losses.dict.set('SparseCategoricalCrossentropy', SparseCE);
+  losses.dict.set('sparse_categorical_crossentropy', new PyBuiltin('sparse_categorical_crossentropy', (args, kw, ctx) => {
+    const a = bind('sparse_categorical_crossentropy', args, kw, ['y_true', 'y_pred', 'from_logits?', 'ignore_class?', 'axis?']);
+    const ignore = a.ignore_class ?? null;
+    return wrap(sparseCategoricalCrossentropy(toTf(a.y_true!, ctx), toTf(a.y_pred!, ctx), {
+      fromLogits: toBool(a.from_logits ?? false, ctx), ignoreClass: ignore === null ? null : toInt(ignore, 'ignore_class'), reduction: 'none',
+    }));
+  }, 'keras.losses.sparse_categorical_crossentropy'));
+  keras.dict.set('losses', losses);
+
   const Embedding = new PyClass('Embedding', [Layer], 'keras.layers.Embedding');
   Embedding.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
     const a = bind('Embedding', args, kw, ['input_dim', 'output_dim', 'embeddings_initializer?', 'embeddings_regularizer?', 'embeddings_constraint?', 'mask_zero?', 'input_length?', '**kw']);
@@ -511,7 +558,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   Masking.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
     wrap(keptMask(maskingComputeMask(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value'))))));
   layers.dict.set('Masking', Masking);
-  return { keras, layers, utils, preprocessing, sequence };
+  return { keras, layers, utils, preprocessing, sequence, losses };
 }
 
 /** A mask Keras computed: its convention is True = keep. */
