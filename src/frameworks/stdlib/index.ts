@@ -11,6 +11,7 @@ import { dataclassesModule } from './dataclasses';
 import { functoolsModule } from './functools';
 import { jsonModule } from './json';
 import { loggingModule } from './logging';
+import { packagingModules } from './packaging';
 import { randomModule } from './random';
 import { reModule } from './re';
 import { systemModule } from './system';
@@ -38,7 +39,7 @@ export function stdlibModule(name: string): PyModule | undefined {
   const build = BUILDERS[name];
   if (build) return build();
   if (name === '__future__') return futureModule();
-  return systemModule(name) ?? basicModule(name);
+  return systemModule(name) ?? basicModule(name) ?? packagingModules(name);
 }
 
 function futureModule(): PyModule {

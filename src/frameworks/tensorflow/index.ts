@@ -13,12 +13,14 @@ import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stac
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
+import { PyOpaque } from '../../python/opaque';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
   typeNameOf,
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, flattenNested, inferDtype, scalarOf, tensorFromFlat } from '../common';
 import { KerasError, padSequences } from '../keras/pad_sequences';
+import { sparseCategoricalCrossentropy, type KerasReduction } from '../keras/losses';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
 import { NumpyArray, npDtype } from '../numpy';
 import { numpyRng } from '../numpy/random';
@@ -74,12 +76,20 @@ export class TfTensor extends ArrayValue {
   override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
     const o = other instanceof ArrayValue ? other.t : typeof other === 'bigint' || typeof other === 'number' || typeof other === 'boolean' ? scalarTensor(other, this.t.dtype) : undefined;
     if (!o) return undefined;
-    const ops: Record<string, BinaryOp> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'remainder', '**': 'pow' };
+    // tf.Tensor's & | ^ are logical on bool tensors and bitwise on integers (tensorflow/python/ops/math_ops.py)
+    const isBool = this.t.dtype === 'bool';
+    const ops: Record<string, BinaryOp> = {
+      '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'remainder', '**': 'pow',
+      '&': isBool ? 'and' : 'bitand', '|': isBool ? 'or' : 'bitor', '^': isBool ? 'xor' : 'bitxor',
+    };
     const k = ops[op.replace('=', '')];
     if (!k && op !== '@') return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     if (a.dtype !== b.dtype) {
-      const names: Record<string, string> = { add: 'AddV2', sub: 'Sub', mul: 'Mul', div: 'RealDiv', floordiv: 'FloorDiv', remainder: 'FloorMod', pow: 'Pow' };
+      const names: Record<string, string> = {
+        add: 'AddV2', sub: 'Sub', mul: 'Mul', div: 'RealDiv', floordiv: 'FloorDiv', remainder: 'FloorMod', pow: 'Pow',
+        and: 'LogicalAnd', or: 'LogicalOr', xor: 'NotEqual', bitand: 'BitwiseAnd', bitor: 'BitwiseOr', bitxor: 'BitwiseXor',
+      };
       const opName = k ? names[k] : 'MatMul';
       throw pyError('InvalidArgumentError', `cannot compute ${opName} as input #1(zero-based) was expected to be a ${TF_NAMES[a.dtype]} tensor but is a ${TF_NAMES[b.dtype]} tensor [Op:${opName}]`);
     }
@@ -235,9 +245,29 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   cmp('multiply', 'mul');
   cmp('subtract', 'sub');
   def('logical_not', ([x], _kw, ctx) => wrap(unary('not', toTf(x, ctx), 'bool')));
-  for (const op of ['exp', 'log', 'sqrt', 'abs', 'sigmoid', 'tanh'] as const) {
+  for (const op of ['exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sigmoid', 'tanh', 'floor', 'ceil'] as const) {
     def(op, ([x], _kw, ctx) => wrap(unary(op, toTf(x, ctx))));
   }
+  def('square', ([x], _kw, ctx) => {
+    const t = toTf(x, ctx);
+    return wrap(binary('mul', t, t));
+  });
+  // tf.argmax/argmin: int64 indices along axis (default 0), as tf.math.argmax's output_type default
+  for (const op of ['argmax', 'argmin'] as const) {
+    def(op, (args, kw, ctx) => {
+      const a = bind(op, args, kw, ['input', 'axis?', 'output_type?', 'name?']);
+      const r = reduce(op, toTf(a.input!, ctx), a.axis === undefined || a.axis === null ? 0 : toInt(a.axis, 'axis'));
+      return wrap(a.output_type === undefined ? r : cast(r, tfDtype(a.output_type) ?? 'int64'));
+    });
+  }
+  def('fill', (args, kw, ctx) => {
+    const a = bind('fill', args, kw, ['dims', 'value', 'name?']);
+    const v = toTf(a.value!, ctx);
+    return wrap(expand(v, toShape([a.dims!], 'dims')));
+  });
+  def('executing_eagerly', () => true);
+  // @tf.function traces for graphs; eager execution gives the same values
+  def('function', ([f]) => f ?? fn('function', ([g]) => g ?? null));
   const red = (name: string, op: 'sum' | 'max' | 'min' | 'any' | 'all' | 'prod' | 'mean') => def(name, (args, kw, ctx) => {
     const a = bind(name, args, kw, ['input_tensor', 'axis?', 'keepdims?', 'name?']);
     const t = toTf(a.input_tensor!, ctx);
@@ -322,12 +352,30 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }));
   tf.dict.set('linalg', linalg);
   const math = new PyModule('tensorflow.math');
-  for (const n of ['not_equal', 'equal', 'logical_not', 'logical_and', 'logical_or', 'reduce_sum', 'reduce_any', 'exp', 'log', 'maximum', 'minimum', 'add', 'multiply', 'subtract']) {
+  for (const n of ['not_equal', 'equal', 'logical_not', 'logical_and', 'logical_or', 'reduce_sum', 'reduce_any', 'reduce_all', 'reduce_mean',
+    'reduce_max', 'reduce_min', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sigmoid', 'tanh', 'square', 'floor', 'ceil', 'maximum', 'minimum',
+    'add', 'multiply', 'subtract', 'argmax', 'argmin', 'less', 'greater', 'less_equal', 'greater_equal']) {
     math.dict.set(n, tf.dict.get(n)!);
   }
+  math.dict.set('softmax', nn.dict.get('softmax')!);
   tf.dict.set('math', math);
   tf.dict.set('gather', tf.dict.get('gather')!);
   tf.dict.set('Tensor', Object.assign(new PyClass('Tensor', []), {}));
+  // tf.Module: the base of exported translators; subclasses' own methods run
+  const TfModule = new PyClass('Module', [], 'tf.Module');
+  TfModule.dict.set('__init__', fn('__init__', () => null));
+  tf.dict.set('Module', TfModule);
+  // tf.TensorSpec only describes @tf.function input signatures, which eager runs ignore
+  const TensorSpec = new PyClass('TensorSpec', [], 'tf.TensorSpec');
+  TensorSpec.dict.set('__init__', fn('__init__', ([self, ...args], kw) => {
+    const a = bind('TensorSpec', args, kw, ['shape?', 'dtype?', 'name?']);
+    (self as PyInstance).dict.set('shape', a.shape ?? null);
+    (self as PyInstance).dict.set('dtype', a.dtype ?? null);
+    return null;
+  }));
+  tf.dict.set('TensorSpec', TensorSpec);
+  // string tensors are not modelled; the dtype can still be named (in signatures), and using it refuses
+  tf.dict.set('string', new PyOpaque('tensorflow.string'));
 
   const keras = makeKeras(load);
   tf.dict.set('keras', keras.keras);
@@ -335,7 +383,8 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
     ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg],
     ['tensorflow.keras', keras.keras], ['tensorflow.keras.layers', keras.layers], ['tensorflow.keras.utils', keras.utils],
     ['tensorflow.keras.preprocessing', keras.preprocessing], ['tensorflow.keras.preprocessing.sequence', keras.sequence],
-    ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils],
+    ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils], ['keras.losses', keras.losses],
+    ['tensorflow.keras.losses', keras.losses],
     ['keras.preprocessing', keras.preprocessing], ['keras.preprocessing.sequence', keras.sequence],
   ]);
   return modules;
@@ -416,6 +465,53 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   method('compute_mask', ([self, , mask], _kw, ctx) => (ctx.truthy(ctx.getAttr(self, 'supports_masking')) ? mask ?? null : null));
   method('__call__', (args, kw, ctx) => layerCall(args[0] as PyInstance, args.slice(1), kw, ctx));
   layers.dict.set('Layer', Layer);
+  // keras.Model is a Layer that also trains; subclassed models run their call() like any layer
+  const Model = new PyClass('Model', [Layer], 'keras.Model');
+  keras.dict.set('Model', Model);
+  const schedules = new PyModule('keras.optimizers.schedules');
+  const LearningRateSchedule = new PyClass('LearningRateSchedule', [], 'keras.optimizers.schedules.LearningRateSchedule');
+  LearningRateSchedule.dict.set('__init__', new PyBuiltin('__init__', () => null));
+  schedules.dict.set('LearningRateSchedule', LearningRateSchedule);
+  const optimizers = new PyModule('keras.optimizers');
+  optimizers.dict.set('schedules', schedules);
+  keras.dict.set('optimizers', optimizers);
+
+  // keras.losses: the sparse cross-entropy that masked-loss tutorials build on
+  const losses = new PyModule('keras.losses');
+  const reductionOf = (v: PyValue | undefined): KerasReduction => {
+    if (v === undefined || v === null || v === 'none') return v === undefined ? 'sum_over_batch_size' : 'none';
+    if (v === 'sum' || v === 'sum_over_batch_size') return v;
+    throw pyError('ValueError', `Invalid value for argument \`reduction\`. Expected one of {'sum', 'sum_over_batch_size', None, 'none', 'mean'}. Received: reduction=${typeof v === 'string' ? `'${v}'` : String(v)}`);
+  };
+  const SparseCE = new PyClass('SparseCategoricalCrossentropy', [], 'keras.losses.SparseCategoricalCrossentropy');
+  SparseCE.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
+    const a = bind('SparseCategoricalCrossentropy', args, kw, ['from_logits?', 'ignore_class?', 'reduction?', 'name?', '**kw']);
+    const inst = self as PyInstance;
+    inst.dict.set('from_logits', toBool(a.from_logits ?? false, ctx));
+    inst.dict.set('ignore_class', a.ignore_class ?? null);
+    inst.dict.set('reduction', a.reduction === undefined ? 'sum_over_batch_size' : a.reduction);
+    return null;
+  }));
+  SparseCE.dict.set('__call__', new PyBuiltin('__call__', ([self, ...args], kw, ctx) => {
+    const a = bind('__call__', args, kw, ['y_true', 'y_pred', 'sample_weight?']);
+    if (a.sample_weight !== undefined && a.sample_weight !== null) throw pyError('NotImplementedError', 'sample_weight in keras losses is not supported by Mask Lens yet');
+    const inst = self as PyInstance;
+    const ignore = inst.dict.get('ignore_class');
+    return wrap(sparseCategoricalCrossentropy(toTf(a.y_true!, ctx), toTf(a.y_pred!, ctx), {
+      fromLogits: ctx.truthy(inst.dict.get('from_logits') ?? false),
+      ignoreClass: ignore === null || ignore === undefined ? null : toInt(ignore, 'ignore_class'),
+      reduction: reductionOf(inst.dict.get('reduction')),
+    }));
+  }));
+  losses.dict.set('SparseCategoricalCrossentropy', SparseCE);
+  losses.dict.set('sparse_categorical_crossentropy', new PyBuiltin('sparse_categorical_crossentropy', (args, kw, ctx) => {
+    const a = bind('sparse_categorical_crossentropy', args, kw, ['y_true', 'y_pred', 'from_logits?', 'ignore_class?', 'axis?']);
+    const ignore = a.ignore_class ?? null;
+    return wrap(sparseCategoricalCrossentropy(toTf(a.y_true!, ctx), toTf(a.y_pred!, ctx), {
+      fromLogits: toBool(a.from_logits ?? false, ctx), ignoreClass: ignore === null ? null : toInt(ignore, 'ignore_class'), reduction: 'none',
+    }));
+  }, 'keras.losses.sparse_categorical_crossentropy'));
+  keras.dict.set('losses', losses);
 
   const Embedding = new PyClass('Embedding', [Layer], 'keras.layers.Embedding');
   Embedding.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
@@ -462,7 +558,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   Masking.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
     wrap(keptMask(maskingComputeMask(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value'))))));
   layers.dict.set('Masking', Masking);
-  return { keras, layers, utils, preprocessing, sequence };
+  return { keras, layers, utils, preprocessing, sequence, losses };
 }
 
 /** A mask Keras computed: its convention is True = keep. */
