@@ -126,7 +126,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       }
       throw runtimeError(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n})`);
     }
-    const batchA = a2.shape.slice(0, -2);
+    // ATen folds a batched input against a matrix or vector into one mm/mv (matmul's should_fold)
+    const folded = numelOf(a2.shape.slice(0, -1));
+    if (a.ndim >= 3 && b.ndim === 1) throw runtimeError(`size mismatch, got input (${folded}), mat (${folded}x${k}), vec (${k2})`);
+    if (a.ndim >= 3 && b.ndim === 2) throw runtimeError(`mat1 and mat2 shapes cannot be multiplied (${folded}x${k} and ${k2}x${n})`);
+    // both batched: the batch dims broadcast first, and that error wins
+    const batchA = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
     throw runtimeError(
       `Expected size for first two dimensions of batch2 tensor to be: [${[numelOf(batchA), k].join(', ')}] but got: [${[numelOf(b2.shape.slice(0, -2)), k2].join(', ')}].`,
     );
