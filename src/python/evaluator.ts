@@ -31,6 +31,20 @@ export interface Limits {
 
 export type ModuleLoader = (name: string, interp: Interpreter) => PyModule | undefined;
 
+/**
+ * What a recorder (see record.ts) is told while the interpreter runs. The
+ * interpreter itself keeps no history: it only reports, so recording can be
+ * switched off without touching evaluation.
+ */
+export interface ExecObserver {
+  /** A user-defined function starts; `site` is the call expression that led here. Returns a token for exitCall. */
+  enterCall(fn: PyFunction, scope: Scope, site: A.Span | undefined): unknown;
+  /** A statement finished without raising, in `scope`. */
+  afterStatement(stmt: A.Stmt, scope: Scope): void;
+  /** The call of `enterCall` ended: with its return value, or with an error (`returned` undefined). */
+  exitCall(token: unknown, scope: Scope, returned: PyValue | undefined, error: unknown): void;
+}
+
 export class Interpreter implements CallContext {
   stdout = '';
   readonly warnings: string[] = [];
@@ -45,6 +59,18 @@ export class Interpreter implements CallContext {
   readonly modules = new Map<string, PyModule>();
   /** The class whose body defines the running function (for zero-arg super()). */
   private classStack: (PyClass | null)[] = [];
+  /** Told of calls and finished statements (call recording); none by default. */
+  observer: ExecObserver | undefined;
+  /** The call expression being evaluated now (a recorded call's "called from"). */
+  private callSite: A.Span | undefined;
+  /**
+   * Editor previews: an error inside a module-level compound statement's body
+   * is reported through this callback and the body goes on with its next
+   * statement (a loop stops after that iteration). Unset: Python semantics.
+   */
+  continueInBlocks: ((exc: PyException) => void) | undefined;
+  /** Handlers of the module-level `try` bodies running now, innermost last (they take their own errors). */
+  private moduleTries: { handlers: readonly A.ExceptHandler[]; scope: Scope }[] = [];
 
   constructor(
     readonly builtins: Map<string, PyValue>,
@@ -103,6 +129,46 @@ export class Interpreter implements CallContext {
     } catch (e) {
       throw this.locate(e, s.span);
     }
+    this.observer?.afterStatement(s, scope);
+  }
+
+  /**
+   * The body of a compound statement. At module level in editor previews
+   * (`continueInBlocks`), a failing statement is reported and the body goes
+   * on; returns whether one failed. Errors an enclosing `try` handles keep
+   * Python's path to their handler.
+   */
+  private execBody(body: readonly A.Stmt[], scope: Scope): boolean {
+    const report = this.continueInBlocks;
+    if (!report || scope.kind !== 'module') {
+      this.execBlock(body, scope);
+      return false;
+    }
+    let failed = false;
+    for (const s of body) {
+      try {
+        this.exec(s, scope);
+      } catch (e) {
+        const exc = this.asPyException(e);
+        if (!exc || this.handledByModuleTry(exc)) throw e;
+        report(exc);
+        failed = true;
+      }
+    }
+    return failed;
+  }
+
+  private handledByModuleTry(exc: PyException): boolean {
+    return this.moduleTries.some(({ handlers, scope }) => handlers.some((h) => {
+      if (!h.type) return true;
+      try {
+        const t = this.eval(h.type, scope);
+        const classes = t instanceof PyTuple ? t.items : [t];
+        return classes.some((c) => c instanceof PyClass && exc.instance.cls.isSubclassOf(c));
+      } catch {
+        return false;
+      }
+    }));
   }
 
   private execInner(s: A.Stmt, scope: Scope): void {
@@ -149,8 +215,8 @@ export class Interpreter implements CallContext {
       case 'Return':
         throw new ReturnSignal(s.value ? this.eval(s.value, scope) : null);
       case 'If':
-        if (this.truthy(this.eval(s.test, scope))) this.execBlock(s.body, scope);
-        else this.execBlock(s.orelse, scope);
+        if (this.truthy(this.eval(s.test, scope))) this.execBody(s.body, scope);
+        else this.execBody(s.orelse, scope);
         return;
       case 'For': {
         const iter = this.eval(s.iter, scope);
@@ -158,7 +224,11 @@ export class Interpreter implements CallContext {
         const loopBody = (item: PyValue) => {
           this.assign(s.target, item, scope);
           try {
-            this.execBlock(s.body, scope);
+            // continuing past an error: the first failing iteration is the last
+            if (this.execBody(s.body, scope)) {
+              broke = true;
+              return false;
+            }
           } catch (e) {
             if (e instanceof BreakSignal) return false;
             if (!(e instanceof ContinueSignal)) throw e;
@@ -189,7 +259,10 @@ export class Interpreter implements CallContext {
         let broke = false;
         while (this.truthy(this.eval(s.test, scope))) {
           try {
-            this.execBlock(s.body, scope);
+            if (this.execBody(s.body, scope)) {
+              broke = true;
+              break;
+            }
           } catch (e) {
             if (e instanceof BreakSignal) {
               broke = true;
@@ -261,7 +334,7 @@ export class Interpreter implements CallContext {
             if (exit !== undefined) exits.push(exit);
             if (item.target) this.assign(item.target, v, scope);
           }
-          this.execBlock(s.body, scope);
+          this.execBody(s.body, scope);
         } finally {
           for (const exit of exits.reverse()) this.call(exit, [null, null, null]);
         }
@@ -288,9 +361,15 @@ export class Interpreter implements CallContext {
   }
 
   private execTry(s: A.Try, scope: Scope): void {
+    const atModule = this.continueInBlocks !== undefined && scope.kind === 'module';
     try {
       try {
-        this.execBlock(s.body, scope);
+        if (atModule) this.moduleTries.push({ handlers: s.handlers, scope });
+        try {
+          this.execBody(s.body, scope);
+        } finally {
+          if (atModule) this.moduleTries.pop();
+        }
       } catch (e) {
         const exc = this.asPyException(e);
         if (!exc) throw e;
@@ -301,14 +380,14 @@ export class Interpreter implements CallContext {
             if (!classes.some((c) => c instanceof PyClass && exc.instance.cls.isSubclassOf(c))) continue;
           }
           if (h.name) scope.assign(h.name, exc.instance);
-          this.execBlock(h.body, scope);
+          this.execBody(h.body, scope);
           return;
         }
         throw exc;
       }
-      this.execBlock(s.orelse, scope);
+      this.execBody(s.orelse, scope);
     } finally {
-      this.execBlock(s.finalbody, scope);
+      this.execBody(s.finalbody, scope);
     }
   }
 
@@ -634,7 +713,13 @@ export class Interpreter implements CallContext {
       if (frame) return new PySuper(frame.cls, frame.self);
       throw pyError('RuntimeError', 'super(): no arguments');
     }
-    return this.call(fn, args, kwargs);
+    const outer = this.callSite;
+    this.callSite = e.span;
+    try {
+      return this.call(fn, args, kwargs);
+    } finally {
+      this.callSite = outer;
+    }
   }
 
   private superFrame(scope: Scope): { cls: PyClass; self: PyValue } | null {
@@ -691,6 +776,8 @@ export class Interpreter implements CallContext {
       this.depth = 0;
       throw pyError('RecursionError', 'maximum recursion depth exceeded');
     }
+    // the caller's statement is the current line again once the call returns (diagnostic lines)
+    const callerSpan = this.currentSpan;
     try {
       const scope = new Scope(fn.closure);
       this.bindParams(fn, args, kwargs, scope);
@@ -702,15 +789,22 @@ export class Interpreter implements CallContext {
         if (first) scope.vars.set('__self__', scope.vars.get(first.name) ?? null);
       }
       if (fn.def.kind === 'Lambda') return this.eval(fn.def.body, scope);
+      const token = this.observer?.enterCall(fn, scope, this.callSite);
+      let returned: PyValue = null;
       try {
         this.execBlock(fn.def.body, scope);
       } catch (e) {
-        if (e instanceof ReturnSignal) return e.value;
-        throw e;
+        if (e instanceof ReturnSignal) returned = e.value;
+        else {
+          this.observer?.exitCall(token, scope, undefined, e);
+          throw e;
+        }
       }
-      return null;
+      this.observer?.exitCall(token, scope, returned, undefined);
+      return returned;
     } finally {
       this.depth--;
+      this.currentSpan = callerSpan;
     }
   }
 
