@@ -9,6 +9,9 @@ import { MaskLensDiagnostics } from './vscode/diagnostics';
 import { DocumentEvaluations } from './vscode/documentEvaluations';
 import { registerHoverProvider } from './vscode/hoverProvider';
 import { PythonEditorTracker, type MaskLensServices } from './vscode/services';
+import { CallSelection, registerCallSelection } from './vscode/callHover';
+import { registerCallCodeLens } from './vscode/callCodeLens';
+import { NotebookEvaluations } from './vscode/notebook';
 
 export function activate(context: vscode.ExtensionContext): void {
   const evaluations = new DocumentEvaluations();
@@ -20,7 +23,13 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(evaluations, services.diagnostics, services.pythonEditors);
   registerBackendSettings(context);
-  registerHoverProvider(context, evaluations);
+  // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
+  const selection = new CallSelection();
+  const notebooks = new NotebookEvaluations();
+  context.subscriptions.push(notebooks);
+  registerCallSelection(context, selection);
+  registerCallCodeLens(context, evaluations, selection);
+  registerHoverProvider(context, evaluations, selection, notebooks);
   registerPreviewMasks(context, services);
   registerPreviewMaskAtCursor(context, services);
   registerOpenInspector(context, services);

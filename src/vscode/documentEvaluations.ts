@@ -35,8 +35,7 @@ export function runEvaluation(evaluateFn: EvaluateFn, source: string, options: R
 export function fullFileOptions(settings: MaskLensSettings): RunOptions {
   // hover.maxElements limits what a hover renders, not what the snippet may compute;
   // the time budget keeps an infinite loop from blocking the extension host.
-  void settings;
-  return { continueAfterError: true, recordTimeline: true, timeBudgetMs: 1500 };
+  return { continueAfterError: true, recordTimeline: true, timeBudgetMs: 1500, maxRecordedCalls: settings.maxRecordedCalls };
 }
 
 export function isPythonDocument(doc: vscode.TextDocument): boolean {
@@ -48,6 +47,8 @@ export class DocumentEvaluations implements vscode.Disposable {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly emitter = new vscode.EventEmitter<{ document: vscode.TextDocument; evaluation: Evaluation }>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Preview with Arguments…: the call each document makes after it runs. */
+  private readonly previewCalls = new Map<string, NonNullable<RunOptions['previewCall']>>();
   /** Fires after every fresh evaluation of a whole document. */
   readonly onDidEvaluate = this.emitter.event;
 
@@ -82,9 +83,20 @@ export class DocumentEvaluations implements vscode.Disposable {
     if (!this.peek(doc) && !this.pending.has(doc.uri.toString())) this.schedule(doc);
   }
 
+  /** Evaluate `call` after the document runs (Preview with Arguments…), from now on; re-evaluates now. */
+  setPreviewCall(doc: vscode.TextDocument, call: NonNullable<RunOptions['previewCall']>): void {
+    this.previewCalls.set(doc.uri.toString(), call);
+    this.evaluateNow(doc);
+  }
+
+  private options(doc: vscode.TextDocument): RunOptions {
+    const previewCall = this.previewCalls.get(doc.uri.toString());
+    return { ...fullFileOptions(readSettings()), ...(previewCall ? { previewCall } : {}) };
+  }
+
   /** Evaluate up to (and including) the statement ending on `stopAfterLine`; not cached. */
   evaluateUpTo(doc: vscode.TextDocument, stopAfterLine: number): Evaluation {
-    const options: RunOptions = { ...fullFileOptions(readSettings()), stopAfterLine };
+    const options: RunOptions = { ...this.options(doc), stopAfterLine };
     const { result, elapsedMs } = runEvaluation(this.evaluateFn, doc.getText(), options);
     return { uri: doc.uri.toString(), version: doc.version, options, result, elapsedMs };
   }
@@ -92,7 +104,7 @@ export class DocumentEvaluations implements vscode.Disposable {
   private evaluateNow(doc: vscode.TextDocument): Evaluation {
     const key = doc.uri.toString();
     this.cancel(key);
-    const options = fullFileOptions(readSettings());
+    const options = this.options(doc);
     const { result, elapsedMs } = runEvaluation(this.evaluateFn, doc.getText(), options);
     const evaluation: Evaluation = { uri: key, version: doc.version, options, result, elapsedMs };
     this.cache.set(key, evaluation);
@@ -129,6 +141,7 @@ export class DocumentEvaluations implements vscode.Disposable {
   private forget(key: string): void {
     this.cancel(key);
     this.cache.delete(key);
+    this.previewCalls.delete(key);
   }
 
   dispose(): void {

@@ -6,32 +6,52 @@ import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import type { RunResult } from '../python/result';
 import { readSettings } from './settings';
 import { assignedNames, valueOfNameAt, type ResolvedValue } from './variableLookup';
+import { callHover, type CallSelection } from './callHover';
+import type { NotebookEvaluations } from './notebook';
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 
 export class MaskHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly evaluations: DocumentEvaluations) {}
+  constructor(
+    private readonly evaluations: DocumentEvaluations,
+    private readonly selection?: CallSelection,
+    private readonly notebooks?: NotebookEvaluations,
+  ) {}
+
+  /** The result a hover in `doc` reads, and the evaluated source's line of the 0-based document line. */
+  private source(doc: vscode.TextDocument): { result: RunResult; line: (line0: number) => number } {
+    const cell = this.notebooks?.viewOfCell(doc);
+    if (cell) return { result: cell.result, line: (l) => cell.toSource(l + 1) };
+    return { result: this.evaluations.get(doc).result, line: (l) => l + 1 };
+  }
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     if (!readSettings().hoverEnabled) return undefined;
     const range = doc.getWordRangeAtPosition(pos, IDENTIFIER);
     if (!range) return undefined;
-    // Attribute names (`x.shape`) are not variables.
-    if (range.start.character > 0 && doc.lineAt(pos.line).text[range.start.character - 1] === '.') {
-      return this.assignmentHover(doc, pos, range);
+    const { result, line } = this.source(doc);
+    if (this.selection) {
+      const md = callHover(result, this.selection, doc.uri.toString(), doc.lineAt(pos.line).text, range.start.character, range.end.character, line(pos.line));
+      if (md) return new vscode.Hover(md, range);
     }
-    const { result } = this.evaluations.get(doc);
-    const found = valueOfNameAt(result, doc.getText(range), pos.line + 1);
+    const text = doc.lineAt(pos.line).text;
+    // Attribute names (`x.shape`) are not variables; a recorded path (`model.mask`) is.
+    if (range.start.character > 0 && text[range.start.character - 1] === '.') {
+      const path = /((?:[A-Za-z_][A-Za-z0-9_]*\.)+)$/.exec(text.slice(0, range.start.character))?.[1];
+      const found = path ? valueOfNameAt({ ...result, variables: {} }, path + doc.getText(range), line(pos.line)) : undefined;
+      if (found) return this.hover([found], range, result.diagnostics);
+      return this.assignmentHover(doc, pos, range, result, line(pos.line));
+    }
+    const found = valueOfNameAt(result, doc.getText(range), line(pos.line));
     if (found) return this.hover([found], range, result.diagnostics);
-    return this.assignmentHover(doc, pos, range);
+    return this.assignmentHover(doc, pos, range, result, line(pos.line));
   }
 
   /** An identifier inside the expression of `name = ...` shows what `name` became. */
-  private assignmentHover(doc: vscode.TextDocument, pos: vscode.Position, range: vscode.Range): vscode.Hover | undefined {
+  private assignmentHover(doc: vscode.TextDocument, pos: vscode.Position, range: vscode.Range, result: RunResult, line: number): vscode.Hover | undefined {
     const names = assignedNames(doc.lineAt(pos.line).text);
     if (names.length === 0) return undefined;
-    const { result } = this.evaluations.get(doc);
-    const found = names.map((n) => valueOfNameAt(result, n, pos.line + 1)).filter((v): v is ResolvedValue => v !== undefined);
+    const found = names.map((n) => valueOfNameAt(result, n, line)).filter((v): v is ResolvedValue => v !== undefined);
     return found.length > 0 ? this.hover(found, range, result.diagnostics) : undefined;
   }
 
@@ -48,13 +68,15 @@ export class MaskHoverProvider implements vscode.HoverProvider {
   }
 }
 
-export function registerHoverProvider(context: vscode.ExtensionContext, evaluations: DocumentEvaluations): void {
+export function registerHoverProvider(
+  context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection?: CallSelection, notebooks?: NotebookEvaluations,
+): void {
   const warm = (editor: vscode.TextEditor | undefined) => {
-    if (editor && isPythonDocument(editor.document) && readSettings().hoverEnabled) evaluations.warm(editor.document);
+    if (editor && isPythonDocument(editor.document) && editor.document.uri.scheme !== 'vscode-notebook-cell' && readSettings().hoverEnabled) evaluations.warm(editor.document);
   };
   warm(vscode.window.activeTextEditor);
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider({ language: 'python' }, new MaskHoverProvider(evaluations)),
+    vscode.languages.registerHoverProvider({ language: 'python' }, new MaskHoverProvider(evaluations, selection, notebooks)),
     vscode.window.onDidChangeActiveTextEditor(warm),
   );
 }

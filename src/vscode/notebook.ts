@@ -1,0 +1,116 @@
+// Notebooks in the editor: a cell's hover, diagnostics and preview come from
+// evaluating the notebook's Python code cells in order (as "Run All" would),
+// cached per notebook version. The joining and line mapping live below the
+// vscode layer (src/python/notebook.ts) so the CLI runs notebooks too.
+import * as vscode from 'vscode';
+import { cellPosition, evaluateNotebook, layoutCells, sourceLine, type CellLayout } from '../python/notebook';
+import type { RunResult } from '../python/result';
+import { runEvaluation, fullFileOptions, type Evaluation } from './documentEvaluations';
+import { toVsDiagnostics } from './diagnostics';
+import { readSettings } from './settings';
+
+export const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
+
+export function isNotebookCell(doc: vscode.TextDocument): boolean {
+  return doc.uri.scheme === NOTEBOOK_CELL_SCHEME;
+}
+
+/** The notebook a cell document belongs to. */
+export function notebookOfCell(doc: vscode.TextDocument): { notebook: vscode.NotebookDocument; cell: vscode.NotebookCell } | undefined {
+  for (const notebook of vscode.workspace.notebookDocuments) {
+    const cell = notebook.getCells().find((c) => c.document === doc || c.document.uri.toString() === doc.uri.toString());
+    if (cell) return { notebook, cell };
+  }
+  return undefined;
+}
+
+export interface NotebookEvaluation {
+  layout: CellLayout;
+  evaluation: Evaluation;
+}
+
+/** What a cell's hover reads: the notebook's result and how the cell's lines map into it. */
+export interface CellView {
+  result: RunResult;
+  /** 1-based line of the joined source for a 1-based line of this cell. */
+  toSource(line: number): number;
+  evaluation: Evaluation;
+}
+
+/** A result whose lines are one cell's own (for that cell's diagnostics). */
+function cellResult(result: RunResult, layout: CellLayout, cellIndex: number): RunResult {
+  const mine = <T extends { line: number }>(xs: T[]) =>
+    xs.flatMap((x) => {
+      const p = cellPosition(layout, x.line);
+      if (p.cell !== cellIndex) return [];
+      const end = 'endLine' in x && typeof x.endLine === 'number' ? { endLine: cellPosition(layout, x.endLine).line } : {};
+      return [{ ...x, line: p.line, ...end }];
+    });
+  const errors = mine(result.errors);
+  return { ...result, errors, error: errors[0] ?? null, diagnostics: mine(result.diagnostics) };
+}
+
+export class NotebookEvaluations implements vscode.Disposable {
+  private readonly cache = new Map<string, { key: string; value: NotebookEvaluation }>();
+  private readonly collection = vscode.languages.createDiagnosticCollection('maskLens.notebooks');
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly subscriptions: vscode.Disposable[] = [
+    vscode.workspace.onDidOpenNotebookDocument((nb) => this.schedule(nb)),
+    vscode.workspace.onDidChangeNotebookDocument((e) => this.schedule(e.notebook)),
+    vscode.workspace.onDidCloseNotebookDocument((nb) => {
+      this.cache.delete(nb.uri.toString());
+      for (const c of nb.getCells()) this.collection.delete(c.document.uri);
+    }),
+  ];
+
+  constructor() {
+    for (const nb of vscode.workspace.notebookDocuments) this.schedule(nb);
+  }
+
+  /** Evaluate soon (debounced), so diagnostics appear in the cells and the first hover is instant. */
+  private schedule(nb: vscode.NotebookDocument): void {
+    if (!nb.getCells().some((c) => c.document.languageId === 'python')) return;
+    const key = nb.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.set(key, setTimeout(() => {
+      this.pending.delete(key);
+      if (!nb.isClosed) this.get(nb);
+    }, 300));
+  }
+
+  /** The evaluation of every Python code cell of `notebook`, in order (cached while nothing changed). */
+  get(notebook: vscode.NotebookDocument): NotebookEvaluation {
+    const cells = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+    const key = `${notebook.version}:${cells.map((c) => `${c.index}.${c.document.version}`).join(',')}`;
+    const hit = this.cache.get(notebook.uri.toString());
+    if (hit && hit.key === key) return hit.value;
+    const layout = layoutCells(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
+    const options = fullFileOptions(readSettings());
+    const { result, elapsedMs } = runEvaluation((_s, o) => evaluateNotebook(layout, o), layout.source, options);
+    const value = { layout, evaluation: { uri: notebook.uri.toString(), version: notebook.version, options, result, elapsedMs } };
+    this.cache.set(notebook.uri.toString(), { key, value });
+    // every cell shows its own errors and mask warnings, on its own lines
+    for (const c of cells) this.collection.set(c.document.uri, toVsDiagnostics(c.document, cellResult(result, layout, c.index)));
+    return value;
+  }
+
+  /** The view a hover in this cell document reads, or undefined for documents outside notebooks. */
+  viewOfCell(doc: vscode.TextDocument): CellView | undefined {
+    if (!isNotebookCell(doc)) return undefined;
+    const found = notebookOfCell(doc);
+    if (!found) return undefined;
+    const { layout, evaluation } = this.get(found.notebook);
+    const index = found.cell.index;
+    return {
+      result: evaluation.result,
+      evaluation,
+      toSource: (line) => sourceLine(layout, index, line) ?? line,
+    };
+  }
+
+  dispose(): void {
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.collection.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
