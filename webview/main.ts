@@ -29,6 +29,7 @@ import {
   toNumber,
   type TensorValue,
 } from '../src/vscode/tensorView';
+import { MODULE_SCOPE, renderScopePicker, scopedState } from './scopes';
 
 // Record CSP violations (element and directive) where tests can read them: the
 // page must work under its strict policy, and this tells whose markup broke it.
@@ -85,16 +86,20 @@ const MAX_LABELLED_COLS = 24;
 interface PersistedState {
   documentUri?: string;
   selected?: string;
+  /** The scope picker's choice: the module, or one recorded call ("fn#2"). */
+  scope?: string;
   slices: Record<string, number[]>;
 }
 
 function loadPersisted(): PersistedState {
   const s = vscode.getState() as Partial<PersistedState> | undefined;
-  return { documentUri: s?.documentUri, selected: s?.selected, slices: s?.slices ?? {} };
+  return { documentUri: s?.documentUri, selected: s?.selected, scope: s?.scope, slices: s?.slices ?? {} };
 }
 
 let persisted = loadPersisted();
 let current: InspectorState | undefined;
+/** The state as the host sent it (`current` shows one scope of it). */
+let received: InspectorState | undefined;
 
 function post(message: WebviewToHostMessage): void {
   vscode.postMessage(message);
@@ -142,6 +147,10 @@ function buildLayout(root: HTMLElement): void {
       h('vscode-panel-tab', { id: 'tab-errors' }, ['ERRORS', h('vscode-badge', { id: 'error-count', appearance: 'secondary' }, ['0'])]),
       h('vscode-panel-view', { id: 'view-values' }, [
         h('section', { class: 'values' }, [
+          h('div', { class: 'toolbar', id: 'scope-bar', hidden: true }, [
+            h('label', { for: 'scope-select' }, ['Scope']),
+            h('vscode-dropdown', { id: 'scope-select', position: 'below' }),
+          ]),
           h('div', { class: 'toolbar' }, [
             h('label', { for: 'variable-select' }, ['Variable']),
             h('vscode-dropdown', { id: 'variable-select', position: 'below' }),
@@ -177,6 +186,14 @@ function buildLayout(root: HTMLElement): void {
       renderSelected();
     }
   });
+  byId('scope-select').addEventListener('change', (e) => {
+    const value = (e.target as HTMLSelectElement).value;
+    if (value && received && value !== (persisted.scope ?? MODULE_SCOPE)) {
+      persisted.scope = value;
+      persisted.selected = undefined;
+      showState(received);
+    }
+  });
   byId('problems').addEventListener('click', (e) => {
     const row = e.composedPath().find((n): n is HTMLElement & { rowData?: ProblemRow } => n instanceof HTMLElement && n.tagName === 'VSCODE-DATA-GRID-ROW');
     const line = row?.rowData?.Line;
@@ -201,9 +218,12 @@ function showEmpty(reason: string): void {
   byId('timing').textContent = '';
 }
 
-function showState(state: InspectorState): void {
+function showState(sent: InspectorState): void {
+  received = sent;
+  if (persisted.documentUri !== sent.documentUri) persisted = { documentUri: sent.documentUri, slices: {} };
+  const state = scopedState(sent, persisted.scope);
   current = state;
-  if (persisted.documentUri !== state.documentUri) persisted = { documentUri: state.documentUri, slices: {} };
+  renderScopePicker(byId<HTMLSelectElement>('scope-select'), sent, persisted.scope, (value, label, selected) => h('vscode-option', { value, selected }, [label]));
   const names = state.variables.map((v) => v.name);
   if (state.selected && names.includes(state.selected)) persisted.selected = state.selected;
   else if (!persisted.selected || !names.includes(persisted.selected)) persisted.selected = pickDefault(state.variables);

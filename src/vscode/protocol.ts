@@ -21,6 +21,19 @@ export interface InspectorVariable {
   diagnostics?: Diagnostic[];
 }
 
+/** One recorded call's locals, arguments and `self` attributes (issue #10), for the inspector's scope picker. */
+export interface InspectorScope {
+  /** "create_padding_mask#1": function and call index. */
+  id: string;
+  /** "create_padding_mask · call 1 of 3 · from line 22" */
+  label: string;
+  function: string;
+  call: number;
+  /** Line of the def. */
+  line: number;
+  variables: InspectorVariable[];
+}
+
 /** Everything the inspector shows for one evaluation of one document. */
 export interface InspectorState {
   documentUri: string;
@@ -30,6 +43,8 @@ export interface InspectorState {
   mode: 'all' | 'cursor';
   stopAfterLine?: number;
   variables: InspectorVariable[];
+  /** Each recorded function call's values, after the module's `variables`, in call order. */
+  scopes?: InspectorScope[];
   /** The variable to show first (the one at the cursor, say). */
   selected?: string;
   stdout: string;
