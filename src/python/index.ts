@@ -87,6 +87,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     const enc = encodeValue(v);
     if (enc) variables[name] = enc;
   }
+  recorder?.finish();
   warnings.push(...interp.warnings);
   const timeline = recorder?.timeline ?? [];
   const calls = recorder?.calls ?? [];

@@ -8,6 +8,7 @@
 // calls together hold at most `elementBudget` tensor elements. A loop in a
 // call replaces its own snapshots (one per line and name) instead of adding.
 
+import { cast } from '../engine/ops/core';
 import { ArrayValue } from '../frameworks/common';
 import type * as A from './ast';
 import { encodeValue } from './encode';
@@ -70,6 +71,15 @@ function inPlaceRoot(e: A.Expr | null): string | undefined {
  * and the object of an in-place method call.
  */
 export function writtenPaths(stmt: A.Stmt): string[] {
+  let paths = writtenCache.get(stmt);
+  if (!paths) writtenCache.set(stmt, (paths = computeWrittenPaths(stmt)));
+  return paths;
+}
+
+/** A loop runs the same statements again and again: their paths are worked out once. */
+const writtenCache = new WeakMap<A.Stmt, string[]>();
+
+function computeWrittenPaths(stmt: A.Stmt): string[] {
   const out: (string | undefined)[] = [];
   switch (stmt.kind) {
     case 'Assign':
@@ -103,6 +113,13 @@ function readPath(scope: Scope, path: string): PyValue | undefined {
     else return undefined;
   }
   return v;
+}
+
+/** The same tensor value with its own copy of the data (its grad_fn and requires_grad kept for printing). */
+function frozenCopy(v: ArrayValue): ArrayValue {
+  const t = cast(v.t, v.t.dtype);
+  t.grad = { ...v.t.grad };
+  return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as ArrayValue, v, { t });
 }
 
 /** Elements a value holds once encoded (what the element budget counts). */
@@ -173,6 +190,8 @@ export class Recorder implements ExecObserver {
   readonly counts = new Map<string, number>();
   /** Each tensor snapshot's storage: its consumers are known only once later statements ran. */
   readonly storages = new Map<Snapshot, object>();
+  /** Reprs not printed yet: a loop replaces most snapshots before anyone reads them (see finish). */
+  private readonly pendingRepr = new Map<Snapshot, () => string>();
   private readonly moduleKeys = new Map<string, number>();
   private readonly frames = new WeakMap<Scope, Frame>();
   private readonly maxRecorded: number;
@@ -265,6 +284,7 @@ export class Recorder implements ExecObserver {
     else {
       const old = timeline[at];
       this.storages.delete(old);
+      this.pendingRepr.delete(old);
       if (frame) this.elementsLeft += encodedElements(old.value);
       timeline[at] = s;
     }
@@ -282,14 +302,33 @@ export class Recorder implements ExecObserver {
     }
     const value = encodeValue(v);
     if (!value) return undefined;
-    let repr: string;
-    try {
-      repr = this.interp.repr(v);
-    } catch {
-      repr = '<unprintable>';
-    }
-    const s: Snapshot = { line, endLine, name, value, repr, ...(this.note ? { note: this.note } : {}) };
-    if (v instanceof ArrayValue) this.storages.set(s, v.t.storage);
+    const s: Snapshot = { line, endLine, name, value, repr: '', ...(this.note ? { note: this.note } : {}) };
+    if (v instanceof ArrayValue) {
+      this.storages.set(s, v.t.storage);
+      // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
+      const frozen = frozenCopy(v);
+      this.pendingRepr.set(s, () => this.interp.repr(frozen));
+    } else s.repr = this.printed(v);
     return s;
+  }
+
+  private printed(v: PyValue): string {
+    try {
+      return this.interp.repr(v);
+    } catch {
+      return '<unprintable>';
+    }
+  }
+
+  /** Print the reprs of the snapshots that survived; call once, after evaluation. */
+  finish(): void {
+    for (const [s, print] of this.pendingRepr) {
+      try {
+        s.repr = print();
+      } catch {
+        s.repr = '<unprintable>';
+      }
+    }
+    this.pendingRepr.clear();
   }
 }

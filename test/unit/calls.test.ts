@@ -135,6 +135,8 @@ f(torch.zeros(2))
   assert.deepEqual(data(labels[1].value), [5, 6, -100, 8, -100, -100]);
   assert.deepEqual(data(labels[0].value), [5, 6, 7, 8, 9, 4], 'the earlier snapshot keeps its own value');
   assert.deepEqual(at(r.timeline, 'w').map((s) => [s.line, data(s.value)]), [[5, [0, 0, 0]], [6, [0, 5, 0]], [7, [1, 6, 1]]]);
+  // each snapshot prints the value it recorded, not what later in-place writes made of it
+  assert.deepEqual(at(r.timeline, 'w').map((s) => s.repr), ['tensor([0., 0., 0.])', 'tensor([0., 5., 0.])', 'tensor([1., 6., 1.])']);
   assert.deepEqual(at(r.timeline, 'xs').map((s) => s.line), [8, 9]);
   assert.deepEqual(at(r.calls![0].timeline, 't').map((s) => [s.line, data(s.value)]), [[10, [0, 0]], [11, [9, 0]], [12, [3, 3]]]);
 });
