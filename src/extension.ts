@@ -11,11 +11,13 @@ import { registerHoverProvider } from './vscode/hoverProvider';
 import { PythonEditorTracker, type MaskLensServices } from './vscode/services';
 import { CallSelection, registerCallSelection } from './vscode/callHover';
 import { registerCallCodeLens } from './vscode/callCodeLens';
-import { NotebookEvaluations } from './vscode/notebook';
+import { NotebookEvaluations, registerNotebookInspector } from './vscode/notebook';
 
 export function activate(context: vscode.ExtensionContext): void {
   const evaluations = new DocumentEvaluations();
+  const notebooks = new NotebookEvaluations();
   const services: MaskLensServices = {
+    notebooks,
     extensionUri: context.extensionUri,
     evaluations,
     diagnostics: new MaskLensDiagnostics(evaluations),
@@ -25,8 +27,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerBackendSettings(context);
   // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
   const selection = new CallSelection();
-  const notebooks = new NotebookEvaluations();
   context.subscriptions.push(notebooks);
+  registerNotebookInspector(context, notebooks);
   registerCallSelection(context, selection);
   registerCallCodeLens(context, evaluations, selection);
   registerHoverProvider(context, evaluations, selection, notebooks);

@@ -221,6 +221,10 @@ function showEmpty(reason: string): void {
 function showState(sent: InspectorState): void {
   received = sent;
   if (persisted.documentUri !== sent.documentUri) persisted = { documentUri: sent.documentUri, slices: {} };
+  if (sent.scope && sent.scope !== persisted.scope) {
+    persisted.scope = sent.scope;
+    persisted.selected = undefined;
+  }
   const state = scopedState(sent, persisted.scope);
   current = state;
   renderScopePicker(byId<HTMLSelectElement>('scope-select'), sent, persisted.scope, (value, label, selected) => h('vscode-option', { value, selected }, [label]));

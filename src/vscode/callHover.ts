@@ -9,6 +9,7 @@ import {
 } from './callLookup';
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import { readSettings } from './settings';
+import { TensorInspectorPanel } from './inspectorPanel';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 
 export const SELECT_CALL_COMMAND = 'maskLens.selectCall';
@@ -104,6 +105,10 @@ export function registerCallSelection(context: vscode.ExtensionContext, selectio
     vscode.commands.registerCommand(SELECT_CALL_COMMAND, async (args: SelectCallArgs) => {
       if (!args || typeof args.uri !== 'string' || typeof args.function !== 'string' || typeof args.call !== 'number') return;
       selection.set(args.uri, args.function, args.call);
+      // the inspector stays on the chosen call too
+      const panel = TensorInspectorPanel.currentPanel;
+      const shown = panel?.shownState;
+      if (panel && shown?.documentUri === args.uri) panel.update({ ...shown, scope: `${args.function}#${args.call}` });
       await vscode.commands.executeCommand('editor.action.showHover');
     }),
   );

@@ -1,8 +1,7 @@
 // From an evaluation of a document to what the inspector webview shows.
 import * as path from 'node:path';
-import type { RunResult } from '../python/result';
-import type { InspectorScope, InspectorState, InspectorVariable } from './protocol';
-import { callLabel } from './callLookup';
+import type { InspectorState, InspectorVariable } from './protocol';
+import { callScopes } from './inspectorScopes';
 import type { Evaluation } from './documentEvaluations';
 import { allErrors } from './diagnostics';
 import { diagnosticsFor } from './hoverMarkdown';
@@ -54,21 +53,4 @@ export function withoutDisabledDiagnostics(state: InspectorState, disabled: Read
     diagnostics: state.diagnostics.filter(keep),
     variables: state.variables.map((v) => (v.diagnostics ? { ...v, diagnostics: v.diagnostics.filter(keep) } : v)),
   };
-}
-
-/** Each recorded call as an inspector scope: every local's, argument's and attribute's latest value, then what it returned. */
-export function callScopes(result: RunResult): InspectorScope[] {
-  const totals = new Map((result.functions ?? []).map((f) => [f.function, f.calls]));
-  return (result.calls ?? []).map((c) => {
-    const latest = new Map(c.timeline.map((s) => [s.name, s]));
-    if (c.returned) latest.set('return', c.returned);
-    const variables: InspectorVariable[] = [...latest.values()].map((s) => {
-      const diagnostics = diagnosticsFor(result.diagnostics, s);
-      return {
-        name: s === c.returned ? 'return' : s.name, value: s.value, line: s.line, repr: s.repr, mask: s.mask,
-        maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend, ...(diagnostics.length ? { diagnostics } : {}),
-      };
-    });
-    return { id: `${c.function}#${c.call}`, label: `${c.function} · ${callLabel(c, totals.get(c.function) ?? c.call)}`, function: c.function, call: c.call, line: c.line, variables };
-  });
 }

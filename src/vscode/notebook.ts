@@ -8,6 +8,10 @@ import type { RunResult } from '../python/result';
 import { runEvaluation, fullFileOptions, type Evaluation } from './documentEvaluations';
 import { toVsDiagnostics } from './diagnostics';
 import { readSettings } from './settings';
+import { TensorInspectorPanel } from './inspectorPanel';
+import { buildInspectorState } from './inspectorState';
+import { cellScopes } from './inspectorScopes';
+import type { InspectorState } from './protocol';
 
 export const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
 
@@ -113,4 +117,24 @@ export class NotebookEvaluations implements vscode.Disposable {
     this.collection.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** The inspector's view of a whole notebook: every name, then each cell's, then each recorded call; on the given cell. */
+export function notebookInspectorState(notebook: vscode.NotebookDocument, value: NotebookEvaluation, activeCell: number | undefined): InspectorState {
+  const base = buildInspectorState(notebook.uri.toString(), notebook.uri.fsPath, value.evaluation, 'all');
+  const scopes = [...cellScopes(value.evaluation.result, value.layout), ...(base.scopes ?? [])];
+  return { ...base, scopes, ...(activeCell !== undefined ? { scope: `cell:${activeCell}` } : {}) };
+}
+
+/** The inspector follows the active cell of the notebook it shows. */
+export function registerNotebookInspector(context: vscode.ExtensionContext, notebooks: NotebookEvaluations): void {
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      const panel = TensorInspectorPanel.currentPanel;
+      if (!editor || !panel || !isNotebookCell(editor.document)) return;
+      const found = notebookOfCell(editor.document);
+      if (!found || panel.shownState?.documentUri !== found.notebook.uri.toString()) return;
+      panel.update(notebookInspectorState(found.notebook, notebooks.get(found.notebook), found.cell.index));
+    }),
+  );
 }

@@ -422,6 +422,18 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     assert.ok(text.includes('[2, 4]') && text.includes('torch.bool'), `cell 2's mask:\n${text}`);
     assert.ok(text.includes('■■■⬚') && text.includes('■⬚⬚⬚'), `cell 2's grid:\n${text}`);
     await page.keyboard.press('Escape');
+
+    // Preview Masks from cell 2: the whole notebook, on cell 2's scope
+    await page.locator('.notebookOverlay .monaco-editor .view-line', { hasText: 'print(cell_mask)' }).first().click();
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    const view = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });
+    await shot('15-notebook-inspector');
+    assert.deepEqual(view.options, ['cell_mask']);
+    assert.deepEqual(maskRow(view.cells, 0), [1, 1, 1, 0]);
+    assert.deepEqual(maskRow(view.cells, 1), [1, 0, 0, 0]);
+    const scopes = await frame.evaluate(() => Array.from(document.querySelectorAll('#scope-select vscode-option')).map((o) => o.textContent));
+    assert.deepEqual(scopes, ['module', 'cell 1', 'cell 2']);
   });
 
   test('the inspector runs under its strict CSP (no unsafe-inline)', async () => {

@@ -76,3 +76,16 @@ test('dottedPathAt reads `self.mask` back from the word `mask`', () => {
   assert.equal(dottedPathAt(text, at, at + 4), 'self.mask');
   assert.equal(dottedPathAt('x = y', 4, 5), 'y');
 });
+
+test('the inspector gets one scope per recorded call, and one per notebook cell', async () => {
+  const { callScopes, cellScopes } = await import('../../src/vscode/inspectorScopes');
+  const scopes = callScopes(result);
+  assert.deepEqual(scopes.map((s) => s.id), ['MaskedAttention.__init__#1', 'lengths_to_mask#1', 'MaskedAttention.forward#1', 'lengths_to_mask#2', 'MaskedAttention.forward#2']);
+  const fwd2 = scopes[4];
+  assert.equal(fwd2.label, `MaskedAttention.forward · call 2 of 2 · from line ${lineOf('out_b = ')}`);
+  assert.deepEqual(fwd2.variables.map((v) => v.name), ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
+  const { layoutCells, evaluateNotebook } = await import('../../src/python/notebook');
+  const layout = layoutCells([{ index: 0, source: 'import torch\na = torch.ones(2)' }, { index: 2, source: 'b = a * 2\na = b' }]);
+  const cells = cellScopes(evaluateNotebook(layout, { recordTimeline: true }), layout);
+  assert.deepEqual(cells.map((c) => [c.id, c.label, c.variables.map((v) => v.name)]), [['cell:0', 'cell 1', ['a']], ['cell:2', 'cell 3', ['b', 'a']]]);
+});
