@@ -122,6 +122,14 @@ function frozenCopy(v: ArrayValue): ArrayValue {
   return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as ArrayValue, v, { t });
 }
 
+/** Two tensor values print alike when this matches: class, autograd suffix, dtype, shape and data. */
+function printKey(v: ArrayValue, value: EncodedValue): string {
+  const g = v.t.grad;
+  // flags a wrapper prints from (a Parameter's "Parameter containing:", say)
+  const flags = Object.entries(v).filter(([k, x]) => k !== 't' && (x === null || typeof x !== 'object')).map(([k, x]) => `${k}=${String(x)}`);
+  return `${v.constructor.name}|${flags.join(',')}|${g.gradFn ?? ''}|${g.requiresGrad}|${JSON.stringify(value)}`;
+}
+
 /** Elements a value holds once encoded (what the element budget counts). */
 function elementsOf(v: PyValue): number {
   if (v instanceof ArrayValue) return v.t.shape.reduce((a, b) => a * b, 1);
@@ -191,7 +199,7 @@ export class Recorder implements ExecObserver {
   /** Each tensor snapshot's storage: its consumers are known only once later statements ran. */
   readonly storages = new Map<Snapshot, object>();
   /** Reprs not printed yet: a loop replaces most snapshots before anyone reads them (see finish). */
-  private readonly pendingRepr = new Map<Snapshot, () => string>();
+  private readonly pendingRepr = new Map<Snapshot, { key: string; print: () => string }>();
   private readonly moduleKeys = new Map<string, number>();
   private readonly frames = new WeakMap<Scope, Frame>();
   private readonly maxRecorded: number;
@@ -307,7 +315,7 @@ export class Recorder implements ExecObserver {
       this.storages.set(s, v.t.storage);
       // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
       const frozen = frozenCopy(v);
-      this.pendingRepr.set(s, () => this.interp.repr(frozen));
+      this.pendingRepr.set(s, { key: printKey(frozen, value), print: () => this.interp.repr(frozen) });
     } else s.repr = this.printed(v);
     return s;
   }
@@ -322,12 +330,19 @@ export class Recorder implements ExecObserver {
 
   /** Print the reprs of the snapshots that survived; call once, after evaluation. */
   finish(): void {
-    for (const [s, print] of this.pendingRepr) {
-      try {
-        s.repr = print();
-      } catch {
-        s.repr = '<unprintable>';
+    // an argument is often the caller's variable, a return value the callee's local: print each value once
+    const printed = new Map<string, string>();
+    for (const [s, { key, print }] of this.pendingRepr) {
+      let text = printed.get(key);
+      if (text === undefined) {
+        try {
+          text = print();
+        } catch {
+          text = '<unprintable>';
+        }
+        printed.set(key, text);
       }
+      s.repr = text;
     }
     this.pendingRepr.clear();
   }
