@@ -307,3 +307,20 @@ b = f(2)
   const j = JSON.parse(run('--json', nb).stdout);
   assert.deepEqual([j.error.cell, j.error.line], [2, 1]);
 });
+
+test('equal data printed once still prints each value as itself (grad, Parameter)', () => {
+  const r = preview(`import torch
+a = torch.ones(2)
+b = torch.ones(2, requires_grad=True)
+c = torch.nn.Parameter(torch.ones(2))
+d = b * 1
+e = torch.ones(2)
+`);
+  assert.equal(r.error, null);
+  const repr = (n: string) => at(r.timeline, n)[0].repr;
+  assert.equal(repr('a'), 'tensor([1., 1.])');
+  assert.equal(repr('b'), 'tensor([1., 1.], requires_grad=True)');
+  assert.match(repr('c'), /^Parameter containing:\ntensor\(\[1\., 1\.\], requires_grad=True\)$/);
+  assert.equal(repr('d'), 'tensor([1., 1.], grad_fn=<MulBackward0>)');
+  assert.equal(repr('e'), repr('a'));
+});
