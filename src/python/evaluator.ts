@@ -69,6 +69,8 @@ export class Interpreter implements CallContext {
    * statement (a loop stops after that iteration). Unset: Python semantics.
    */
   continueInBlocks: ((exc: PyException) => void) | undefined;
+  /** Errors continued past so far (see execBody). */
+  private continuedErrors = 0;
   /** Handlers of the module-level `try` bodies running now, innermost last (they take their own errors). */
   private moduleTries: { handlers: readonly A.ExceptHandler[]; scope: Scope }[] = [];
 
@@ -144,7 +146,7 @@ export class Interpreter implements CallContext {
       this.execBlock(body, scope);
       return false;
     }
-    let failed = false;
+    const before = this.continuedErrors;
     for (const s of body) {
       try {
         this.exec(s, scope);
@@ -152,10 +154,11 @@ export class Interpreter implements CallContext {
         const exc = this.asPyException(e);
         if (!exc || this.handledByModuleTry(exc)) throw e;
         report(exc);
-        failed = true;
+        this.continuedErrors++;
       }
     }
-    return failed;
+    // nested bodies count too: an error in an `if` inside a `for` ends that loop after its iteration
+    return this.continuedErrors > before;
   }
 
   private handledByModuleTry(exc: PyException): boolean {

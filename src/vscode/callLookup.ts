@@ -33,7 +33,7 @@ export function neighbours(result: RunResult, call: CallRecord): { previous?: Ca
 }
 
 function resolved(s: Snapshot, name = s.name): ResolvedValue {
-  return { name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend };
+  return { name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend, ...(s.note ? { note: s.note } : {}) };
 }
 
 /** The value `name` (or a path like `self.mask`) had at `line` in this call: its latest write at or above the line. */

@@ -12,6 +12,8 @@ export interface ResolvedValue {
   maskSummary?: string;
   consumer?: string;
   legend?: MaskLegend;
+  /** "after an error at line 7; Python would have stopped" */
+  note?: string;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -19,7 +21,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ASSIGN = /^\s*((?:[A-Za-z_][A-Za-z0-9_]*\s*,\s*)*[A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)/;
 
 function fromSnapshot(s: Snapshot): ResolvedValue {
-  return { name: s.name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend };
+  return { name: s.name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend, ...(s.note ? { note: s.note } : {}) };
 }
 
 /** Names a source line assigns at top level, by its text. */

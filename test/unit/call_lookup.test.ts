@@ -89,3 +89,11 @@ test('the inspector gets one scope per recorded call, and one per notebook cell'
   const cells = cellScopes(evaluateNotebook(layout, { recordTimeline: true }), layout);
   assert.deepEqual(cells.map((c) => [c.id, c.label, c.variables.map((v) => v.name)]), [['cell:0', 'cell 1', ['a']], ['cell:2', 'cell 3', ['b', 'a']]]);
 });
+
+test('a value after an error says Python would have stopped, in the hover', async () => {
+  const { hoverMarkdown } = await import('../../src/vscode/hoverMarkdown');
+  const { valueOfNameAt } = await import('../../src/vscode/variableLookup');
+  const r = evaluate('import torch\nif True:\n    a = torch.ones(2).unsequeeze(0)\n    m = torch.ones(2) > 0\n', { recordTimeline: true, continueAfterError: true });
+  const md = hoverMarkdown(valueOfNameAt(r, 'm', 4)!);
+  assert.ok(md.includes('after an error at line 3; Python would have stopped'), md);
+});

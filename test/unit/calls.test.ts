@@ -190,6 +190,18 @@ if __name__ == "__main__":
   assert.deepEqual(Object.keys(strict.variables), ['a']);
 });
 
+test('an error in a block nested in a loop ends the loop after that iteration', () => {
+  const r = preview(`n = 0
+for i in range(5):
+    if i >= 1:
+        x = [][0]
+        y = i
+    n = n + 1
+`);
+  assert.deepEqual(r.errors.map((e) => e.line), [4]);
+  assert.deepEqual([r.variables.y, r.variables.n], [{ type: 'int', value: 1 }, { type: 'int', value: 2 }]);
+});
+
 test('an unhandled error in a try body continues; errors inside functions still propagate', () => {
   const r = preview(`try:
     a = 1
