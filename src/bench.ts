@@ -23,11 +23,12 @@ import type { Backend } from './engine/kernels/backend';
 import { cpuBackend } from './engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/kernels/gpu';
 import { evaluate } from './python/index';
+import { parseModule } from './python/parse';
 import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type Prepared } from './bench/ours';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
 import { measure, type Timing } from './bench/timing';
 import { runTorch } from './bench/torch';
-import { checksum, FULL, HOVER_SNIPPETS, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
+import { checksum, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
 
 interface Args {
   quick: boolean;
@@ -251,6 +252,11 @@ async function main(): Promise<void> {
 
   const sweep = args.sweep ? await maskedSoftmaxSweep(gpu, args.quick, base) : undefined;
 
+  // The parser on a 3000-line file (was a time limit in a unit test).
+  console.error('[bench] parse_large_file ...');
+  const largeFile = largeFileSource(3000);
+  const parseLargeFile = { lines: 3000, ...(await measure(() => parseModule(largeFile), base)) };
+
   let torchInfo: Record<string, unknown> = {};
   if (args.peers) {
     console.error('[bench] torch ...');
@@ -289,11 +295,13 @@ async function main(): Promise<void> {
     },
     options: { quick: args.quick, repeats },
     workloads: reports,
+    parse_large_file: parseLargeFile,
     ...(sweep ? { masked_softmax_sweep: sweep } : {}),
   };
   const json = JSON.stringify(report, null, 2);
   process.stderr.write(table(reports));
   if (sweep) process.stderr.write(sweepTable(sweep));
+  process.stderr.write(`\nparse_large_file (3000 lines): median ${fmt(parseLargeFile.median_ms)} ms, first ${fmt(parseLargeFile.first_ms)} ms\n`);
   if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
   process.stdout.write(json + '\n');
   gpu?.dispose();

@@ -1,12 +1,16 @@
-// masklens CLI: `masklens run [--json] FILE.py|FILE.ipynb`.
-// --json prints the golden-file schema (the conformance contract) plus the
-// recorded `calls`; the plain mode prints each mask as a grid (■ kept/true,
-// ⬚ masked/false), the module's first, then each function call's locals.
+// masklens CLI: `masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py|FILE.ipynb`.
+// --json prints the golden-file schema (the conformance contract) plus
+// `errors`, `continued` and the recorded `calls`; the plain mode prints each
+// mask as a grid (■ kept/true, ⬚ masked/false), the module's first, then each
+// function call's locals. Both evaluate in the same worker the editor uses
+// (src/service), under the same budgets.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { evaluate } from './python';
-import { cellPosition, evaluateNotebook, layoutCells, readNotebook, type CellLayout } from './python/notebook';
+import { cellPosition, layoutCells, readNotebook, type CellLayout } from './python/notebook';
 import type { CallRecord, EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
+import { EvaluationService } from './service/client';
 import { maskGrid } from './render/grid';
 
 /** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
@@ -29,7 +33,7 @@ function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diag
   const v = s.value;
   if (!('data' in v)) return [];
   const lines = [`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  ${at(s.line)}${s.note ? `  (${s.note})` : ''}`];
-  lines.push(maskGrid(v as Extract<EncodedValue, { data: unknown }>));
+  lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : maskGrid(v as Extract<EncodedValue, { data: unknown }>));
   // the diagnostics raised where this value was computed go right under it
   for (const d of result.diagnostics) {
     if (printed.has(d) || d.line < s.line || d.line > s.endLine || (d.variable && d.variable !== s.name)) continue;
@@ -84,47 +88,113 @@ function notebookJson(layout: CellLayout, r: RunResult): Record<string, unknown>
   };
 }
 
-function main(argv: string[]): number {
-  const args = argv.slice(2);
-  if (args[0] !== 'run' || args.length < 2) {
-    process.stderr.write('usage: masklens run [--json] FILE.py|FILE.ipynb\n');
-    return 2;
-  }
-  const json = args.includes('--json');
-  const file = args.filter((a) => a !== 'run' && !a.startsWith('--'))[0];
-  const name = file.split('/').pop()!;
-  if (file.endsWith('.ipynb')) {
-    let layout: CellLayout;
-    try {
-      layout = layoutCells(readNotebook(readFileSync(file, 'utf8')));
-    } catch (e) {
-      process.stderr.write(`masklens: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-      return 2;
-    }
-    // --json: each cell stops at its first error, as running it in a kernel would; later cells still run
-    const r = evaluateNotebook(layout, { recordTimeline: true, continueAfterError: !json });
-    if (json) process.stdout.write(JSON.stringify({ case: name, ...notebookJson(layout, r) }) + '\n');
-    else {
-      const at = (line: number) => {
-        const p = cellPosition(layout, line);
-        return `cell ${p.cell + 1}, line ${p.line}`;
-      };
-      process.stdout.write(plain(r, at) + '\n');
-    }
-    return json || r.errors.length === 0 ? 0 : 1;
-  }
-  if (json) {
-    // the timeline feeds the value-based mask diagnostics; it changes no value
-    const r = runFile(file, { recordTimeline: true });
-    const { variables, stdout, warnings, error, diagnostics } = r;
-    const calls = (r.calls ?? []).map(callJson);
-    process.stdout.write(JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics, calls }) + '\n');
-    return 0;
-  }
-  const source = readFileSync(file, 'utf8');
-  const result = evaluate(source, { continueAfterError: true, recordTimeline: true });
-  process.stdout.write(plain(result) + '\n');
-  return result.errors.length ? 1 : 0;
+/** The plain mode prints grids, not data: larger tensors stay in the worker. */
+const PLAIN_INLINE = 1 << 16;
+
+const USAGE = 'usage: masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py|FILE.ipynb\n';
+
+interface CliArgs {
+  json: boolean;
+  file: string;
+  options: RunOptions;
 }
 
-if (require.main === module) process.exitCode = main(process.argv);
+function parseArgs(argv: string[]): CliArgs | undefined {
+  const args = argv.slice(2);
+  if (args[0] !== 'run') return undefined;
+  const options: RunOptions = {};
+  let json = false;
+  let file: string | undefined;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    const number = () => {
+      const n = Number(args[++i]);
+      return Number.isFinite(n) && n > 0 ? n : undefined;
+    };
+    if (a === '--json') json = true;
+    else if (a === '--budget-ms') {
+      const n = number();
+      if (n === undefined) return undefined;
+      options.timeBudgetMs = n;
+    } else if (a === '--max-elements') {
+      const n = number();
+      if (n === undefined) return undefined;
+      options.maxElements = Math.floor(n);
+      options.budgetSetting = '--max-elements';
+    } else if (a.startsWith('--')) return undefined;
+    else file = a;
+  }
+  return file === undefined ? undefined : { json, file, options };
+}
+
+/**
+ * `--json`: `error` and `variables` exactly as Python leaves them (the first
+ * error, the values bound before it), plus `errors` (every error the editor
+ * reports) and `continued` (the values the editor shows after going past them).
+ */
+async function runJson(service: EvaluationService, source: string, name: string, options: RunOptions): Promise<string> {
+  // the timeline feeds the value-based mask diagnostics; it changes no value
+  const { result: r } = await service.evaluate(source, { ...options, recordTimeline: true });
+  const { variables, stdout, warnings, error, diagnostics } = r;
+  let errors = r.errors, continued = variables;
+  if (error) {
+    const c = (await service.evaluate(source, { ...options, recordTimeline: true, continueAfterError: true })).result;
+    errors = c.errors;
+    continued = c.variables;
+  }
+  const calls = (r.calls ?? []).map(callJson);
+  return JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics, errors, continued, calls });
+}
+
+/** A notebook: its code cells in order; --json keeps each cell's first error (a kernel's semantics), later cells still run. */
+async function runNotebook(service: EvaluationService, text: string, name: string, json: boolean, options: RunOptions): Promise<number> {
+  let layout: CellLayout;
+  try {
+    layout = layoutCells(readNotebook(text));
+  } catch (e) {
+    process.stderr.write(`masklens: ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const { result: r } = await service.evaluate(layout.source, {
+    ...options, recordTimeline: true, continueAfterError: !json, cellStartLines: layout.startLines, ...(json ? {} : { inlineElements: PLAIN_INLINE }),
+  });
+  if (json) {
+    process.stdout.write(JSON.stringify({ case: name, ...notebookJson(layout, r) }) + '\n');
+    return 0;
+  }
+  const at = (line: number) => {
+    const p = cellPosition(layout, line);
+    return `cell ${p.cell + 1}, line ${p.line}`;
+  };
+  process.stdout.write(plain(r, at) + '\n');
+  return r.errors.length ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const { json, file, options } = parsed;
+  const source = readFileSync(file, 'utf8');
+  const service = new EvaluationService({ workerPath: join(__dirname, 'worker.js'), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
+  try {
+    if (file.endsWith('.ipynb')) return await runNotebook(service, source, file.split('/').pop()!, json, options);
+    if (json) {
+      process.stdout.write((await runJson(service, source, file.split('/').pop()!, options)) + '\n');
+      return 0;
+    }
+    const { result } = await service.evaluate(source, { ...options, continueAfterError: true, recordTimeline: true, inlineElements: PLAIN_INLINE });
+    process.stdout.write(plain(result) + '\n');
+    return result.errors.length ? 1 : 0;
+  } finally {
+    service.dispose();
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

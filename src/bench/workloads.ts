@@ -109,3 +109,14 @@ score_ = F.softmax(score.masked_fill(mask, -np.inf), dim=-1)
 print(score_)
 `,
 };
+
+/**
+ * A Python file of `lines` mask-building assignments (one statement per
+ * line), for timing the parser on a large file: `npm run bench` reports it
+ * as parse_large_file, and the parse unit test checks its statement count.
+ */
+export function largeFileSource(lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) out.push(`x${i} = torch.tensor([[${i}, 2.5], [3, -4]]).masked_fill(m == 0, -1e9)[:, None]`);
+  return out.join('\n') + '\n';
+}

@@ -5,6 +5,7 @@
 
 import { DType, castValue, isFloating } from './dtype';
 import { Tensor } from './tensor';
+import { getSlot, setSlot, slot } from './context';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
@@ -14,26 +15,30 @@ export interface EngineDiagnostic {
   message: string;
 }
 
-let sink: ((d: EngineDiagnostic) => void) | null = null;
-// Finite fill values stored by masked_fill since the sink was installed, as
-// stored in the tensor's dtype: a softmax row made only of one of these was
-// fully masked with a finite fill (uniform, not NaN).
-const fillsSeen = new Set<number>();
+/** One evaluation's diagnostic sink and what the checks remember during it. */
+interface DiagnosticState {
+  sink: ((d: EngineDiagnostic) => void) | null;
+  // Finite fill values stored by masked_fill since the sink was installed, as
+  // stored in the tensor's dtype: a softmax row made only of one of these was
+  // fully masked with a finite fill (uniform, not NaN).
+  fillsSeen: Set<number>;
+  consumers: Map<object, ConsumerUse>;
+}
 
-/** Install (or, with null, remove) the sink; checks are skipped without one. */
+const STATE = slot<DiagnosticState>('diagnostics', () => ({ sink: null, fillsSeen: new Set(), consumers: new Map() }));
+
+/** Install (or, with null, remove) the current evaluation's sink; checks are skipped without one. */
 export function setDiagnosticSink(s: ((d: EngineDiagnostic) => void) | null): void {
-  sink = s;
-  fillsSeen.clear();
-  consumers.clear();
+  setSlot(STATE, { sink: s, fillsSeen: new Set(), consumers: new Map() });
 }
 
 export function diagnose(code: string, severity: DiagnosticSeverity, message: string): void {
-  sink?.({ code, severity, message });
+  getSlot(STATE).sink?.({ code, severity, message });
 }
 
 /** Run a check only when someone listens, and never let a bug in it break evaluation. */
 function guarded(check: () => void): void {
-  if (!sink) return;
+  if (!getSlot(STATE).sink) return;
   try {
     check();
   } catch {
@@ -120,7 +125,7 @@ export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean
       diagnose('fill-overflow', 'warning',
         `${op} value ${v} overflows ${torchDtype(x.dtype)} and is stored as ${stored}: rows where every position is masked will be NaN after softmax. Use torch.finfo(${torchDtype(x.dtype)}).min or float('-inf') deliberately.`);
     }
-    if (Number.isFinite(stored)) fillsSeen.add(stored);
+    if (Number.isFinite(stored)) getSlot(STATE).fillsSeen.add(stored);
   });
 }
 
@@ -150,7 +155,7 @@ export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
     let fill = 0;
     forEachRow(x, d, (row, coords) => {
       const v = row[0];
-      if (!Number.isFinite(v) || !(fillsSeen.has(v) || v <= -1e4)) return;
+      if (!Number.isFinite(v) || !(getSlot(STATE).fillsSeen.has(v) || v <= -1e4)) return;
       if (row.every((y) => y === v)) {
         uniform.push(coordText(coords));
         fill = v;
@@ -253,17 +258,16 @@ export interface ConsumerUse {
   dtype: DType;
 }
 
-const consumers = new Map<object, ConsumerUse>();
-
 /** Record that `t` was consumed by `consumer`; the first consumer of a storage wins. */
 export function noteConsumer(t: Tensor, consumer: MaskConsumer): void {
+  const { sink, consumers } = getSlot(STATE);
   if (!sink || consumers.has(t.storage)) return;
   consumers.set(t.storage, { consumer, dtype: t.dtype });
 }
 
 /** The consumer that read this storage since the sink was installed, if any. */
 export function consumerOf(storage: object): ConsumerUse | undefined {
-  return consumers.get(storage);
+  return getSlot(STATE).consumers.get(storage);
 }
 
 /**
@@ -304,7 +308,7 @@ export function checkBroadcast(operands: { label: string; t: Tensor }[], op: str
  */
 export function noteAdditiveMask(a: Tensor, b: Tensor, op: string): void {
   guarded(() => {
-    if (!sink) return;
+    if (!getSlot(STATE).sink) return;
     for (const [mask, other, label] of [[b, a, 'mask'], [a, b, 'mask']] as const) {
       if (!isFloating(mask.dtype) || mask.numel > 1 << 20 || mask.numel < 2) continue;
       const v = mask.values();

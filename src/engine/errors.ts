@@ -1,6 +1,8 @@
 // Engine failures carry the Python exception type PyTorch would raise, so
 // the interpreter can re-raise them with the snippet's line.
 
+import { currentContext } from './context';
+
 export class EngineError extends Error {
   constructor(
     readonly pyType: string,
@@ -15,11 +17,7 @@ export const indexError = (message: string) => new EngineError('IndexError', mes
 export const typeError = (message: string) => new EngineError('TypeError', message);
 export const valueError = (message: string) => new EngineError('ValueError', message);
 
-// Python `warnings.warn` from inside the engine; the interpreter installs a sink.
-let warningSink: (message: string) => void = () => {};
-export function setWarningSink(sink: (message: string) => void): void {
-  warningSink = sink;
-}
+/** Python `warnings.warn` from inside the engine, to the running evaluation's sink. */
 export function warn(message: string): void {
-  warningSink(message);
+  currentContext().warn(message);
 }

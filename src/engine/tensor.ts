@@ -2,11 +2,20 @@
 // Views (reshape, transpose, slicing, expand) share storage, so in-place
 // writes through a view reach the base tensor as they do in PyTorch.
 
+import { checkBudget, checkDeadline } from './context';
 import { DType, isFloating } from './dtype';
+import { runtimeError } from './errors';
 
 export type TypedData = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
+/**
+ * Fresh zeroed storage for `n` elements. Every tensor allocation passes here,
+ * so this is where the evaluation's element budget (MemoryError) and time
+ * budget (between kernels) are enforced, before any memory is taken.
+ */
 export function allocate(dtype: DType, n: number): TypedData {
+  checkBudget(n, () => `a tensor of ${n} elements`);
+  checkDeadline();
   switch (dtype) {
     case 'float64': case 'int64': return new Float64Array(n);
     case 'float32': case 'float16': case 'bfloat16': return new Float32Array(n);
@@ -25,6 +34,13 @@ export function numelOf(shape: readonly number[]): number {
   let n = 1;
   for (const s of shape) n *= s;
   return n;
+}
+
+/** ATen's check_size_nonnegative: every size must be >= 0. */
+export function checkShape(shape: readonly number[]): void {
+  for (const d of shape) {
+    if (d < 0) throw runtimeError(`Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+  }
 }
 
 export function contiguousStrides(shape: readonly number[]): number[] {
@@ -61,7 +77,13 @@ export class Tensor {
     return new Tensor(new Storage(data), dtype, shape);
   }
 
+  /**
+   * A new contiguous tensor. A negative size raises ATen's RuntimeError
+   * ("Trying to create tensor with negative dimension -100: [-100, 4]", from
+   * c10's check_size_nonnegative) before anything is allocated.
+   */
   static empty(dtype: DType, shape: readonly number[]): Tensor {
+    checkShape(shape);
     return new Tensor(new Storage(allocate(dtype, numelOf(shape))), dtype, shape);
   }
 

@@ -1,21 +1,15 @@
 // Maps import names to framework modules. Modules are built once per
-// evaluation so that state (seeds, print options) never leaks between runs.
+// evaluation; their state (seeds, print options, grad mode) lives in the
+// evaluation's context (src/engine/context.ts), so it never leaks between runs.
 
 import { stdlibModule } from '../python/builtins';
 import type { PyModule } from '../python/values';
 import { makeNumpyModule } from './numpy';
-import { resetNumpyRng } from './numpy/random';
 import { makeTorchModule } from './torch/module';
 import { makeNn } from './torch/nn';
-import { resetTorchRng } from './torch/random';
-import { resetPrintOptions, setGradEnabled } from './torch/tensor';
 import { makeTensorflowModules } from './tensorflow';
 
 export function frameworkLoader(): (name: string) => PyModule | undefined {
-  resetTorchRng(0);
-  resetNumpyRng(0);
-  setGradEnabled(true);
-  resetPrintOptions();
   const cache = new Map<string, PyModule>();
   let nn: ReturnType<typeof makeNn> | null = null;
   const getNn = () => (nn ??= makeNn());

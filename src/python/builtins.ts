@@ -4,7 +4,8 @@
 import { formatPyFloat, formatSpec } from '../engine/format';
 import { bind, toInt, toStr } from './args';
 import { EXCEPTION_CLASSES, pyError } from './exceptions';
-import { asBigInt, asNumber, equals, hashKey, sortCompare } from './protocols';
+import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from './protocols';
+import { checkItems } from './budget';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
@@ -149,6 +150,7 @@ function roundHalfEven(x: number, digits: number): number {
 }
 
 export function formatValue(v: PyValue, spec: string, ctx: CallContext): string {
+  checkFormatSize(spec);
   if (v instanceof PyObj) {
     const fmt = (v as PyObj & { format?: (spec: string, ctx: CallContext) => string | undefined }).format?.(spec, ctx);
     if (fmt !== undefined) return fmt;
@@ -161,6 +163,18 @@ export function formatValue(v: PyValue, spec: string, ctx: CallContext): string 
   if (typeof v === 'bigint') return formatSpec(v, true, spec);
   if (typeof v === 'number') return formatSpec(v, false, spec);
   return alignText(ctx.str(v), spec);
+}
+
+/**
+ * A width or precision in a format spec sizes the string built from it:
+ * f"{x:>1000000000}" is MemoryError before any padding is made.
+ */
+function checkFormatSize(spec: string): void {
+  const m = /^(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?/.exec(spec);
+  if (!m) return;
+  for (const digits of [m[1], m[2]]) {
+    if (digits) checkItems(digits.length > 15 ? Infinity : Number(digits), 'str');
+  }
 }
 
 /** format(str, spec): [[fill]align][width][.precision][s] */
@@ -439,7 +453,7 @@ function tupleAttr(t: PyTuple, name: string): PyValue | undefined {
 function listAttr(l: PyList, name: string, _ctx: CallContext): PyValue | undefined {
   switch (name) {
     case 'append': return method(l, name, ([x]) => (l.items.push(x), null));
-    case 'extend': return method(l, name, ([x], _k, ctx) => (l.items.push(...ctx.iterate(x)), null));
+    case 'extend': return method(l, name, ([x], _k, ctx) => ((l.items = concatItems(l.items, ctx.iterate(x), 'list')), null));
     case 'insert': return method(l, name, ([i, x]) => {
       let k = toInt(i, 'index');
       if (k < 0) k = Math.max(0, k + l.items.length);
@@ -561,16 +575,23 @@ function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined
     case 'count': return m(([x]) => BigInt(s.split(toStr(x, 'sub')).length - 1));
     case 'isdigit': return m(() => /^\d+$/.test(s));
     case 'center': return m(([w, f]) => {
-      const width = toInt(w, 'width'), fill = f === undefined ? ' ' : String(f);
+      const width = toWidth(w), fill = f === undefined ? ' ' : String(f);
       const total = Math.max(0, width - s.length), left = Math.floor(total / 2) + (total % 2 && width % 2 ? 1 : 0);
       return fill.repeat(left) + s + fill.repeat(total - left);
     });
-    case 'ljust': return m(([w, f]) => s.padEnd(toInt(w, 'width'), f === undefined ? ' ' : String(f)));
-    case 'rjust': return m(([w, f]) => s.padStart(toInt(w, 'width'), f === undefined ? ' ' : String(f)));
-    case 'zfill': return m(([w]) => s.padStart(toInt(w, 'width'), '0'));
+    case 'ljust': return m(([w, f]) => s.padEnd(toWidth(w), f === undefined ? ' ' : String(f)));
+    case 'rjust': return m(([w, f]) => s.padStart(toWidth(w), f === undefined ? ' ' : String(f)));
+    case 'zfill': return m(([w]) => s.padStart(toWidth(w), '0'));
     case 'title': return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
   }
   return undefined;
+}
+
+/** str.center/ljust/rjust/zfill width, within the element budget. */
+function toWidth(w: PyValue | undefined): number {
+  const width = toInt(w, 'width');
+  checkItems(width, 'str');
+  return width;
 }
 
 function trimChars(s: string, chars: string, left: boolean, right: boolean): string {

@@ -14,8 +14,12 @@ export function encodeNumber(x: number, isBool: boolean): EncodedNumber {
   return x;
 }
 
-/** A Python value in the golden JSON shape, or undefined for what golden.py skips. */
-export function encodeValue(v: PyValue): EncodedValue | undefined {
+/**
+ * A Python value in the golden JSON shape, or undefined for what golden.py
+ * skips. A tensor of more than `inlineElements` elements keeps its shape and
+ * dtype but not its data (`elided`); a longer list or tuple is skipped.
+ */
+export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
   if (v instanceof NumpyScalar) {
     const x = v.t.item();
     return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool') };
@@ -23,16 +27,18 @@ export function encodeValue(v: PyValue): EncodedValue | undefined {
   if (v instanceof ArrayValue) {
     const t = v.t;
     const isBool = t.dtype === 'bool';
-    const data = Array.from(t.values(), (x) => encodeNumber(x, isBool));
     const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
-    return { type, dtype: v.library === 'torch' ? `torch.${t.dtype}` : t.dtype, shape: [...t.shape], data };
+    const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;
+    if (t.numel > inlineElements) return { type, dtype, shape: [...t.shape], data: [], elided: true };
+    return { type, dtype, shape: [...t.shape], data: Array.from(t.values(), (x) => encodeNumber(x, isBool)) };
   }
   if (typeof v === 'boolean') return { type: 'bool', value: v };
   if (typeof v === 'bigint') return { type: 'int', value: Number(v) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
   if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {
-    const items = v.items.map(encodeValue);
+    if (v.items.length > inlineElements) return undefined;
+    const items = v.items.map((x) => encodeValue(x, inlineElements));
     if (items.some((i) => i === undefined)) return undefined;
     const type = v instanceof PyList ? 'list' : v instanceof PyNamedTuple ? 'Size' : 'tuple';
     return { type: type as 'list' | 'tuple', items: items as EncodedValue[] };

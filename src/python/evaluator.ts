@@ -3,10 +3,11 @@
 // innermost node wins, which is the line Python's traceback would show.
 
 import type * as A from './ast';
-import { EngineError } from '../engine/errors';
+import { toPyException } from './jsErrors';
+import { checkItems } from './budget';
 import { EXCEPTION_CLASSES, isExceptionClass, makeException, pyError } from './exceptions';
 import {
-  builtinBinary, builtinEquals, builtinOrder, equals, hashKey, repr as reprValue, str as strValue, truthy as truthyValue,
+  builtinBinary, builtinEquals, concatItems, builtinOrder, equals, hashKey, repr as reprValue, str as strValue, truthy as truthyValue,
   unsupportedOperand,
 } from './protocols';
 import { Scope } from './scope';
@@ -27,6 +28,8 @@ export interface Limits {
   maxDepth: number;
   /** performance.now() deadline, or Infinity */
   deadline: number;
+  /** progress[0] is kept at the line executing now (a host that stops the evaluation reports it). */
+  progress?: Int32Array;
 }
 
 export type ModuleLoader = (name: string, interp: Interpreter) => PyModule | undefined;
@@ -108,6 +111,7 @@ export class Interpreter implements CallContext {
 
   tick(span: A.Span): void {
     this.currentSpan = span;
+    if (this.limits.progress) this.limits.progress[0] = span.line;
     if (++this.steps > this.limits.maxSteps) {
       throw pyError(
         'TimeoutError',
@@ -394,17 +398,10 @@ export class Interpreter implements CallContext {
     }
   }
 
-  /** Engine and JS failures become Python exceptions. */
+  /** Engine and JS failures become Python exceptions; control-flow signals stay as they are (null). */
   asPyException(e: unknown): PyException | null {
-    if (e instanceof PyException) return e;
-    if (e instanceof EngineError) {
-      const err = pyError(e.pyType, e.message);
-      return err;
-    }
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      return pyError('RecursionError', 'maximum recursion depth exceeded');
-    }
-    return null;
+    if (e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) return null;
+    return toPyException(e);
   }
 
   /** Give an error the span of the innermost node it escaped. */
@@ -652,7 +649,7 @@ export class Interpreter implements CallContext {
   private evalElements(elts: readonly A.Expr[], scope: Scope): PyValue[] {
     const out: PyValue[] = [];
     for (const x of elts) {
-      if (x.kind === 'Starred') out.push(...this.iterate(this.eval(x.value, scope)));
+      if (x.kind === 'Starred') for (const item of this.iterate(this.eval(x.value, scope))) out.push(item);
       else out.push(this.eval(x, scope));
     }
     return out;
@@ -699,7 +696,7 @@ export class Interpreter implements CallContext {
         if (a.double) {
           continue;
         }
-        args.push(...this.iterate(this.eval(a.value, scope)));
+        for (const item of this.iterate(this.eval(a.value, scope))) args.push(item);
       } else args.push(this.eval(a, scope));
     }
     const kwargs: Kwargs = new Map();
@@ -775,8 +772,9 @@ export class Interpreter implements CallContext {
   }
 
   private callFunction(fn: PyFunction, args: PyValue[], kwargs: Kwargs): PyValue {
+    // this frame never started: undo its count (frames that did start undo theirs in `finally`)
     if (++this.depth > this.limits.maxDepth) {
-      this.depth = 0;
+      this.depth--;
       throw pyError('RecursionError', 'maximum recursion depth exceeded');
     }
     // the caller's statement is the current line again once the call returns (diagnostic lines)
@@ -903,6 +901,8 @@ export class Interpreter implements CallContext {
       return undefined;
     }
     if (obj instanceof PyFunction && name === '__name__') return obj.name;
+    // Native values keep their methods in JS objects: a JS-only name must not reach them.
+    if (JS_OBJECT_NAMES.has(name)) return undefined;
     if (obj instanceof PyObj) {
       const v = obj.getAttr(name, this);
       if (v !== undefined) return v;
@@ -985,7 +985,7 @@ export class Interpreter implements CallContext {
       if (v !== undefined) return v;
     }
     if (l instanceof PyList && op === '+') {
-      l.items.push(...this.iterate(r));
+      l.items = concatItems(l.items, this.iterate(r), 'list');
       return l;
     }
     return this.binary(op, l, r);
@@ -1198,7 +1198,7 @@ export class Interpreter implements CallContext {
     if (v instanceof PyRange) {
       const out: PyValue[] = [];
       const n = v.size;
-      if (n > 10_000_000) throw pyError('MemoryError' as string, 'range too large for Mask Lens');
+      checkItems(n, 'list');
       for (let i = 0; i < n; i++) out.push(v.start + BigInt(i) * v.step);
       return out;
     }
@@ -1246,6 +1246,9 @@ export class Interpreter implements CallContext {
     throw pyError('ModuleNotFoundError', `No module named '${name}'`);
   }
 }
+
+/** Names every JS object answers (constructor, toString, __proto__, ...); no Python value has them natively. */
+const JS_OBJECT_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 const BINARY_DUNDERS: Record<string, [string, string]> = {
   '+': ['__add__', '__radd__'], '-': ['__sub__', '__rsub__'], '*': ['__mul__', '__rmul__'],

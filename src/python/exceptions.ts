@@ -34,6 +34,8 @@ const HIERARCHY: [string, string | null][] = [
   ['TabError', 'IndentationError'],
   ['MemoryError', 'Exception'],
   ['InvalidArgumentError', 'Exception'],
+  // Mask Lens's own failures (src/python/jsErrors.ts); not a Python built-in
+  ['InternalError', 'Exception'],
   ['Warning', 'Exception'],
   ['UserWarning', 'Warning'],
   ['DeprecationWarning', 'Warning'],

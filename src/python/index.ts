@@ -1,9 +1,9 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
-import { setElementBudget } from '../engine/ops/core';
-import { setWarningSink } from '../engine/errors';
+import { EvalContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
+import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
 import type { FunctionDef, Module, Span, Stmt } from './ast';
@@ -11,8 +11,10 @@ import { encodeValue } from './encode';
 import { makeBuiltins } from './builtins';
 import { Interpreter } from './evaluator';
 import { pyError } from './exceptions';
+import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
-import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, RunResult, Snapshot } from './result';
+import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
+import type { Tensor } from '../engine/tensor';
 import { childBodies, errorInfo, qualifiedNames, Recorder } from './record';
 import { Scope } from './scope';
 import type { PyException } from './values';
@@ -23,19 +25,103 @@ export { encodeValue } from './encode';
 
 export const DEFAULT_MAX_STEPS = 2_000_000;
 
+/**
+ * Largest single allocation, in elements, unless the caller says otherwise:
+ * 2^24 (128 MiB as float64) keeps one tensor, list or string well inside the
+ * worker's 1 GB heap cap, while every mask and attention snippet we know of
+ * needs far less.
+ */
+export const DEFAULT_MAX_ELEMENTS = 1 << 24;
+
+/**
+ * Python frames before RecursionError. CPython allows 1000; one Python call
+ * costs about twenty JS frames here, and 200 keeps the deepest recursion well
+ * inside V8's default stack, so a runaway recursion never reaches it.
+ */
+const MAX_DEPTH = 200;
+
 /** Evaluate a snippet. Never throws: Python errors are part of the result. */
 export function evaluate(source: string, options: RunOptions = {}): RunResult {
+  return evaluateLive(source, options).result;
+}
+
+/** A finished evaluation whose values can still be read on request (the worker keeps these). */
+export interface LiveEvaluation {
+  result: RunResult;
+  /** print() text of the final value of a top-level name, in the evaluation's own context. */
+  reprOf(name: string): string | undefined;
+  /** The tensor behind an elided value (data not inlined), as it stood at that snapshot. */
+  tensorAt(address: SnapshotAddress): Tensor | undefined;
+}
+
+/** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
+export function evaluateLive(source: string, options: RunOptions = {}): LiveEvaluation {
+  const deadline = options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs;
+  // warnings.warn from the engine and frameworks (interpreter warnings join them in run1)
   const warnings: string[] = [];
-  setElementBudget(options.maxElements ?? 1 << 27);
+  const context = new EvalContext({
+    maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
+    budgetSetting: options.budgetSetting,
+    deadline,
+    warn: (m) => warnings.push(m),
+  });
+  const run = withContext(context, () => run1(source, options, deadline, warnings));
+  return {
+    result: run.result,
+    reprOf: (name) => {
+      const v = run.scope.vars.get(name);
+      if (v === undefined) return undefined;
+      return withContext(context, () => {
+        try {
+          return run.interp.repr(v);
+        } catch {
+          return undefined;
+        }
+      });
+    },
+    tensorAt: (address) => {
+      if (address.kind === 'timeline') return run.elided.get(run.result.timeline[address.index]);
+      if (address.kind === 'call') {
+        const call = run.result.calls?.[address.call];
+        const s = address.index < 0 ? call?.returned : call?.timeline[address.index];
+        return s && run.elided.get(s);
+      }
+      if (address.kind === 'variable') {
+        const v = run.scope.vars.get(address.name);
+        return v instanceof ArrayValue ? v.t : undefined;
+      }
+      return undefined;
+    },
+  };
+}
+
+interface Run {
+  result: RunResult;
+  interp: Interpreter;
+  scope: Scope;
+  /** Copies of the tensors of snapshots whose data was not inlined. */
+  elided: Map<Snapshot, Tensor>;
+}
+
+interface Run {
+  result: RunResult;
+  interp: Interpreter;
+  scope: Scope;
+  /** Copies of the tensors of snapshots whose data was not inlined. */
+  elided: Map<Snapshot, Tensor>;
+}
+
+function run1(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
+  const inline = options.inlineElements ?? Infinity;
   const load = frameworkLoader();
   let interp!: Interpreter;
   const builtins = makeBuiltins((op, a, b) => interp.binary(op as never, a, b));
   interp = new Interpreter(builtins, (name) => load(name), {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
-    maxDepth: 200,
-    deadline: options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs,
+    maxDepth: MAX_DEPTH,
+    deadline,
+    progress: options.progress,
   }, unsupportedName);
-  setWarningSink((m) => interp.warn(m));
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
   const addDiagnostic = (d: Diagnostic) => {
@@ -50,7 +136,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
   const cells = parseCells(source, options.cellStartLines);
   const qualnames = new Map(cells.flatMap((c) => [...qualifiedNames(c.body)]));
   const recorder = options.recordTimeline
-    ? new Recorder(interp, scope, qualnames, { maxRecorded: options.maxRecordedCalls, elementBudget: options.callElementBudget })
+    ? new Recorder(interp, scope, qualnames, { maxRecorded: options.maxRecordedCalls, elementBudget: options.callElementBudget, inlineElements: inline })
     : undefined;
   interp.observer = recorder;
   const continueAfterError = options.continueAfterError ?? false;
@@ -74,7 +160,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
       try {
         interp.exec(stmt, scope);
       } catch (e) {
-        reportError(interp.asPyException(e) ?? internalError(e), stmt.span);
+        reportError(toPyException(e), stmt.span);
         if (!continueAfterError) break;
       }
     }
@@ -84,7 +170,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
   const variables: Record<string, EncodedValue> = {};
   for (const [name, v] of scope.vars) {
     if (name.startsWith('_')) continue;
-    const enc = encodeValue(v);
+    const enc = encodeValue(v, inline);
     if (enc) variables[name] = enc;
   }
   recorder?.finish();
@@ -93,9 +179,8 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
   const calls = recorder?.calls ?? [];
   const findings = [timeline, ...calls.map((c) => [...c.timeline, ...(c.returned ? [c.returned] : [])])].flatMap((t) => annotate(t, recorder!));
   for (const d of findings) addDiagnostic(d);
-  setWarningSink(() => {});
   setDiagnosticSink(null);
-  return {
+  const result: RunResult = {
     variables,
     stdout: interp.stdout,
     warnings: [...new Set(warnings)].sort(),
@@ -105,6 +190,7 @@ export function evaluate(source: string, options: RunOptions = {}): RunResult {
     diagnostics: consumed.sort((a, b) => a.line - b.line),
     ...(recorder ? { calls, functions: functionInfos(cells, source, qualnames, recorder.counts) } : {}),
   };
+  return { result, interp, scope, elided: recorder?.elided ?? new Map() };
 }
 
 /** Mask kinds, summaries, consumers and legends of a timeline's snapshots; returns the value-based diagnostics. */
@@ -191,15 +277,10 @@ function previewCall(
   try {
     interp.exec(stmt, scope);
   } catch (e) {
-    reportError(interp.asPyException(e) ?? internalError(e), def?.span);
+    reportError(toPyException(e), def?.span);
   } finally {
     recorder.previewing = false;
   }
 }
 
-function internalError(e: unknown): PyException {
-  // A bug in Mask Lens must not take the preview down; report it as Python would an unknown failure.
-  const message = e instanceof Error ? e.message : String(e);
-  return pyError('RuntimeError', `Mask Lens internal error: ${message}`);
-}
 

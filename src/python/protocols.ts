@@ -1,6 +1,7 @@
 // Python's data-model rules for built-in types: repr/str, truthiness,
 // equality, hashing, ordering and arithmetic on int/float/bool/str/list/tuple.
 
+import { bitLength, checkIntBits, checkItems, indexSized } from './budget';
 import { formatPyFloat } from '../engine/format';
 import { pyError } from './exceptions';
 import {
@@ -248,7 +249,9 @@ export function builtinBinary(op: string, a: PyValue, b: PyValue): PyValue | und
     switch (op) {
       case '+': return ia + ib;
       case '-': return ia - ib;
-      case '*': return ia * ib;
+      case '*':
+        if (ia > MAX_SAFE || ia < -MAX_SAFE || ib > MAX_SAFE || ib < -MAX_SAFE) checkIntBits(bitLength(ia) + bitLength(ib));
+        return ia * ib;
       case '/':
         if (ib === 0n) throw pyError('ZeroDivisionError', 'division by zero');
         return Number(ia) / Number(ib);
@@ -259,12 +262,23 @@ export function builtinBinary(op: string, a: PyValue, b: PyValue): PyValue | und
           if (ia === 0n) throw pyError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
           return Number(ia) ** Number(ib);
         }
+        // the result has about bitLength(a) * b bits: refuse before V8 spends seconds on it
+        if (ia === 0n || ia === 1n) return ib === 0n ? 1n : ia;
+        if (ia === -1n) return ib % 2n === 0n ? 1n : -1n;
+        checkIntBits(BigInt(bitLength(ia) - 1) * ib + 1n);
         return ia ** ib;
       case '&': return ia & ib;
       case '|': return ia | ib;
       case '^': return ia ^ ib;
-      case '<<': return ia << ib;
-      case '>>': return ia >> ib;
+      case '<<':
+        if (ib < 0n) throw pyError('ValueError', 'negative shift count');
+        if (ia !== 0n) checkIntBits(BigInt(bitLength(ia)) + ib);
+        return ia << ib;
+      case '>>':
+        if (ib < 0n) throw pyError('ValueError', 'negative shift count');
+        // V8 refuses shift counts past its BigInt size; the result is 0 or -1 long before that
+        if (ib > BigInt(bitLength(ia))) return ia < 0n ? -1n : 0n;
+        return ia >> ib;
     }
     return undefined;
   }
@@ -287,26 +301,45 @@ export function builtinBinary(op: string, a: PyValue, b: PyValue): PyValue | und
     }
     return undefined;
   }
-  if (typeof a === 'string' && typeof b === 'string' && op === '+') return a + b;
+  if (typeof a === 'string' && typeof b === 'string' && op === '+') {
+    checkItems(a.length + b.length, 'str');
+    return a + b;
+  }
   if (op === '*') {
     const [seq, n] = ib !== undefined ? [a, ib] : ia !== undefined ? [b, ia] : [null, 0n];
-    if (typeof seq === 'string') return seq.repeat(Math.max(0, Number(n)));
-    if (seq instanceof PyList) return new PyList(repeatItems(seq.items, n));
-    if (seq instanceof PyTuple && !(seq instanceof PyNamedTuple)) return new PyTuple(repeatItems(seq.items, n));
+    if (typeof seq === 'string') {
+      const times = Math.max(0, indexSized(n));
+      if (seq.length > 0) checkItems(seq.length * times, 'str');
+      return seq.repeat(seq.length > 0 ? times : 0);
+    }
+    if (seq instanceof PyList) return new PyList(repeatItems(seq.items, n, 'list'));
+    if (seq instanceof PyTuple && !(seq instanceof PyNamedTuple)) return new PyTuple(repeatItems(seq.items, n, 'tuple'));
   }
   if (op === '+') {
-    if (a instanceof PyList && b instanceof PyList) return new PyList([...a.items, ...b.items]);
-    if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
+    if (a instanceof PyList && b instanceof PyList) return new PyList(concatItems(a.items, b.items, 'list'));
+    if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple(concatItems(a.items, b.items, 'tuple'));
   }
   if (op === '%' && typeof a === 'string') return undefined; // printf-style handled by evaluator
   return undefined;
 }
 
-function repeatItems(items: PyValue[], n: bigint): PyValue[] {
-  const out: PyValue[] = [];
-  for (let i = 0n; i < n; i++) out.push(...items);
+/** seq * n for lists and tuples, sized (and budget-checked) before copying. */
+function repeatItems(items: readonly PyValue[], n: bigint, what: string): PyValue[] {
+  const times = Math.max(0, indexSized(n));
+  if (items.length === 0 || times === 0) return [];
+  checkItems(items.length * times, what);
+  const out = new Array<PyValue>(items.length * times);
+  for (let k = 0, at = 0; k < times; k++) for (let i = 0; i < items.length; i++) out[at++] = items[i];
   return out;
 }
+
+/** a + b for lists and tuples (x = x + x in a loop doubles it each time). */
+export function concatItems(a: readonly PyValue[], b: readonly PyValue[], what: string): PyValue[] {
+  checkItems(a.length + b.length, what);
+  return a.concat(b);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** <, <=, >, >= on built-ins; undefined when not applicable. */
 export function builtinOrder(op: string, a: PyValue, b: PyValue, ctx: CallContext): boolean | undefined {

@@ -9,6 +9,7 @@
 // call replaces its own snapshots (one per line and name) instead of adding.
 
 import { cast } from '../engine/ops/core';
+import type { Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import type * as A from './ast';
 import { encodeValue } from './encode';
@@ -187,6 +188,8 @@ interface Frame {
 export interface RecorderOptions {
   maxRecorded?: number;
   elementBudget?: number;
+  /** Tensors larger than this keep shape and dtype only; their data is fetched later (RunOptions.inlineElements). */
+  inlineElements?: number;
 }
 
 /** Records the module timeline and the first calls of each function; see the file header. */
@@ -202,7 +205,10 @@ export class Recorder implements ExecObserver {
   private readonly pendingRepr = new Map<Snapshot, { key: string; print: () => string }>();
   private readonly moduleKeys = new Map<string, number>();
   private readonly frames = new WeakMap<Scope, Frame>();
+  /** Copies of the tensors of snapshots whose data was not inlined (fetched by address later). */
+  readonly elided = new Map<Snapshot, Tensor>();
   private readonly maxRecorded: number;
+  private readonly inline: number;
   private elementsLeft: number;
   /** The note later values carry once the editor went on past an error. */
   private note: string | undefined;
@@ -217,6 +223,7 @@ export class Recorder implements ExecObserver {
   ) {
     this.maxRecorded = Math.max(0, options.maxRecorded ?? DEFAULT_MAX_RECORDED_CALLS);
     this.elementsLeft = options.elementBudget ?? DEFAULT_CALL_ELEMENT_BUDGET;
+    this.inline = options.inlineElements ?? Infinity;
   }
 
   /** An error was reported and evaluation goes on: later values differ from what Python would show. */
@@ -293,6 +300,7 @@ export class Recorder implements ExecObserver {
       const old = timeline[at];
       this.storages.delete(old);
       this.pendingRepr.delete(old);
+      this.elided.delete(old);
       if (frame) this.elementsLeft += encodedElements(old.value);
       timeline[at] = s;
     }
@@ -308,13 +316,14 @@ export class Recorder implements ExecObserver {
       }
       this.elementsLeft -= n;
     }
-    const value = encodeValue(v);
+    const value = encodeValue(v, this.inline);
     if (!value) return undefined;
     const s: Snapshot = { line, endLine, name, value, repr: '', ...(this.note ? { note: this.note } : {}) };
     if (v instanceof ArrayValue) {
       this.storages.set(s, v.t.storage);
       // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
       const frozen = frozenCopy(v);
+      if ('elided' in value) this.elided.set(s, frozen.t);
       this.pendingRepr.set(s, { key: printKey(frozen, value), print: () => this.interp.repr(frozen) });
     } else s.repr = this.printed(v);
     return s;

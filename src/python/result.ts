@@ -5,7 +5,14 @@
 export type EncodedNumber = number | boolean | 'nan' | 'inf' | '-inf';
 
 export type EncodedValue =
-  | { type: 'torch.Tensor' | 'numpy.ndarray' | 'tf.Tensor'; dtype: string; shape: number[]; data: EncodedNumber[] }
+  | {
+      type: 'torch.Tensor' | 'numpy.ndarray' | 'tf.Tensor';
+      dtype: string;
+      shape: number[];
+      data: EncodedNumber[];
+      /** Data not inlined (more than RunOptions.inlineElements): `data` is empty; fetch slices through src/service. */
+      elided?: true;
+    }
   | { type: 'int' | 'float' | 'bool' | 'str'; value: EncodedNumber | string }
   | { type: 'list' | 'tuple'; items: EncodedValue[] };
 
@@ -17,6 +24,8 @@ export interface PyErrorInfo {
   column?: number; // 0-based, where known
   endLine?: number;
   endColumn?: number;
+  /** InternalError only: the JavaScript failure behind it, for bug reports; never shown to users. */
+  detail?: string;
 }
 
 export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'other';
@@ -113,6 +122,18 @@ export interface RunResult {
   functions?: FunctionInfo[];
 }
 
+/**
+ * Where a value of one evaluation lives, so a host can ask for it later
+ * (src/service): a top-level variable's final value, or the value a timeline
+ * snapshot recorded. Per-call snapshots get their own kind when RunResult
+ * records them.
+ */
+export type SnapshotAddress =
+  | { kind: 'variable'; name: string }
+  | { kind: 'timeline'; index: number }
+  /** calls[call].timeline[index]; index -1 is what the call returned */
+  | { kind: 'call'; call: number; index: number };
+
 export interface RunOptions {
   /** Keep evaluating later top-level statements after one fails (editor previews). */
   continueAfterError?: boolean;
@@ -120,10 +141,16 @@ export interface RunOptions {
   maxSteps?: number;
   /** Wall-clock budget in ms (editor previews must not block the extension host). */
   timeBudgetMs?: number;
-  /** Largest tensor (in elements) the engine will allocate. */
+  /** Largest single allocation (tensor or list elements, string characters, int bits); over it is MemoryError. */
   maxElements?: number;
+  /** The setting `maxElements` comes from, named in MemoryError messages (e.g. "--max-elements"). */
+  budgetSetting?: string;
   /** Record `timeline` snapshots (editor previews). */
   recordTimeline?: boolean;
+  /** Where the line executing now is written (progress[0]), for a host that may stop the evaluation. */
+  progress?: Int32Array;
+  /** Tensors with more elements are returned without data (`elided`); default: all inlined. */
+  inlineElements?: number;
   /** Stop after the statement that ends on this 1-based line (preview at cursor). */
   stopAfterLine?: number;
   /** With recordTimeline: calls recorded per function (maskLens.calls.maxRecorded); 0 records none. Default 8. */

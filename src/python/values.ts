@@ -287,6 +287,8 @@ export class PySuper extends PyObj {
 /** A raised Python exception travelling through JS. */
 export class PyException extends Error {
   span: Span | undefined;
+  /** For InternalError only: the JS failure behind it (bug reports, never shown as the message). */
+  detail?: string;
   constructor(
     readonly instance: PyInstance,
     span?: Span,

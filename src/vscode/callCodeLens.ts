@@ -62,7 +62,7 @@ export async function previewWithArguments(
   const editorDoc = vscode.window.activeTextEditor?.document;
   const doc = typeof uri === 'string' ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : editorDoc;
   if (!doc || !isPythonDocument(doc)) return;
-  const result = evaluations.get(doc).result;
+  const result = (await evaluations.latest(doc)).result;
   const info = (result.functions ?? []).find((f) => f.function === fn)
     ?? (typeof fn !== 'string' ? (result.functions ?? []).find((f) => f.line <= (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 && (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 <= f.endLine) : undefined);
   if (!info) {
@@ -78,8 +78,7 @@ export async function previewWithArguments(
   });
   if (args === undefined) return;
   await context.workspaceState.update(key, args);
-  evaluations.setPreviewCall(doc, { function: info.function, args });
-  const after = evaluations.get(doc).result;
+  const after = (await evaluations.setPreviewCall(doc, { function: info.function, args })).result;
   const call = (after.calls ?? []).find((c) => c.function === info.function && c.calledFrom === 0);
   if (call) selection.set(doc.uri.toString(), info.function, call.call);
   const error = after.errors.find((e) => e.line >= info.line && e.line <= info.endLine);

@@ -57,6 +57,16 @@ function render(values: ResolvedValue[], result: RunResult, head: string[]): vsc
   return md;
 }
 
+/** A hover inside a function: the value it shows (its data may still be fetched), and how to draw it. */
+export interface CallHover {
+  value: ResolvedValue | undefined;
+  render(value: ResolvedValue | undefined): vscode.MarkdownString;
+}
+
+function parts(result: RunResult, value: ResolvedValue | undefined, head: string[]): CallHover {
+  return { value, render: (v) => render(v ? [v] : [], result, head) };
+}
+
 /**
  * The hover for a word inside a function, or on a call expression's callee;
  * undefined when the word is neither (the module-level hover applies).
@@ -64,14 +74,14 @@ function render(values: ResolvedValue[], result: RunResult, head: string[]): vsc
  */
 export function callHover(
   result: RunResult, selection: CallSelection, uri: string, lineText: string, wordStart: number, wordEnd: number, line: number,
-): vscode.MarkdownString | undefined {
+): CallHover | undefined {
   const word = lineText.slice(wordStart, wordEnd);
   // a callee: `create_look_ahead_mask(4)`, `self.attn(x, mask)`
   if (/^\s*\(/.test(lineText.slice(wordEnd))) {
     const call = callAtSite(result, line, wordStart, wordEnd);
     const total = call && (result.functions ?? []).find((f) => f.function === call.function)?.calls;
     const v = call && returnedValue(call, `${word}(…)`);
-    if (call && v) return render([v], result, [`$(symbol-function) \`${call.function}\` returned · ${callLabel(call, total ?? call.call)}`]);
+    if (call && v) return parts(result, v, [`$(symbol-function) \`${call.function}\` returned · ${callLabel(call, total ?? call.call)}`]);
   }
   const fn = functionAt(result, line);
   if (!fn) return undefined;
@@ -82,7 +92,7 @@ export function callHover(
     const bodyLocal = locals.has(word) || assignedNames(lineText).includes(word);
     if (!bodyLocal) return undefined;
     const args = encodeURIComponent(JSON.stringify([uri, fn.function]));
-    return render([], result, [
+    return parts(result, undefined, [
       `$(info) \`${fn.function}\` is never called in this file, so Mask Lens has no values for \`${path}\` yet.`,
       `[Preview with Arguments…](command:maskLens.previewWithArguments?${args} "Call it with arguments you choose")`,
     ]);
@@ -95,7 +105,7 @@ export function callHover(
     next ? stepLink('next ›', { uri, function: fn.function, call: next.call }) : '',
   ].filter(Boolean).join(' · ');
   const head = `$(symbol-method) \`${fn.function}\` · ${callLabel(call, fn.calls)}${links ? ` · ${links}` : ''}${call.truncated ? ' · some values not recorded (element budget)' : ''}`;
-  return render([value], result, [head]);
+  return parts(result, value, [head]);
 }
 
 /** The command behind the stepping links: choose a call, then show the hover again on the new call. */

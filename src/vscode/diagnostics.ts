@@ -83,7 +83,8 @@ export class MaskLensDiagnostics implements vscode.Disposable {
   /** Re-publish every previewed document's diagnostics (the disabled codes changed). */
   private refreshAll(evaluations: DocumentEvaluations): void {
     for (const doc of vscode.workspace.textDocuments) {
-      if (this.previewed.has(doc.uri.toString())) this.collection.set(doc.uri, toVsDiagnostics(doc, evaluations.get(doc).result));
+      if (!this.previewed.has(doc.uri.toString())) continue;
+      evaluations.latest(doc).then((e) => this.collection.set(doc.uri, toVsDiagnostics(doc, e.result)), () => undefined);
     }
   }
 

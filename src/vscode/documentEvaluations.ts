@@ -1,9 +1,12 @@
-// Runs the evaluator on Python documents and caches one full-file result per
-// document version, so hovers and the inspector answer instantly. Edits
-// schedule a debounced re-evaluation of documents already in the cache.
+// Evaluates Python documents through the evaluation service (src/service: a
+// worker thread) and caches one full-file result per document version, so
+// hovers and the inspector answer from the cache. Edits schedule a debounced
+// re-evaluation of documents already in the cache, and a newer evaluation of
+// a document cancels an older one still running.
 import * as vscode from 'vscode';
-import { evaluate } from '../python/index';
 import type { RunOptions, RunResult } from '../python/result';
+import { CancelledError, type EvaluationService } from '../service/client';
+import type { ServiceRunOptions } from '../service/protocol';
 import { readSettings, type MaskLensSettings } from './settings';
 
 export interface Evaluation {
@@ -12,30 +15,30 @@ export interface Evaluation {
   options: RunOptions;
   result: RunResult;
   elapsedMs: number;
+  /** The service's id for this evaluation: values not inlined in `result` are fetched with it. */
+  id: number;
 }
-
-export type EvaluateFn = (source: string, options: RunOptions) => RunResult;
 
 const DEBOUNCE_MS = 300;
 
-/** Run the evaluator; an exception from the interpreter itself becomes a reported error, not a crash. */
-export function runEvaluation(evaluateFn: EvaluateFn, source: string, options: RunOptions): { result: RunResult; elapsedMs: number } {
-  const t0 = performance.now();
-  let result: RunResult;
-  try {
-    result = evaluateFn(source, options);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const error = { type: 'InternalError', message: `Mask Lens evaluator failed: ${message}`, line: 1 };
-    result = { variables: {}, stdout: '', warnings: [], error, errors: [error], timeline: [], diagnostics: [] };
-  }
-  return { result, elapsedMs: performance.now() - t0 };
-}
+/**
+ * Tensors up to this many elements come back with their data; larger ones stay
+ * in the worker and the hover fetches a downsampled slice (256 × 256 inlined).
+ */
+export const INLINE_ELEMENTS = 1 << 16;
 
-export function fullFileOptions(settings: MaskLensSettings): RunOptions {
-  // hover.maxElements limits what a hover renders, not what the snippet may compute;
-  // the time budget keeps an infinite loop from blocking the extension host.
-  return { continueAfterError: true, recordTimeline: true, timeBudgetMs: 1500, maxRecordedCalls: settings.maxRecordedCalls };
+export function fullFileOptions(settings: MaskLensSettings): ServiceRunOptions {
+  // hover.maxElements limits what a hover renders; evaluation.* bound what the snippet may compute
+  return {
+    continueAfterError: true,
+    recordTimeline: true,
+    timeBudgetMs: settings.timeBudgetMs,
+    maxElements: settings.evaluationMaxElements,
+    budgetSetting: 'maskLens.evaluation.maxElements',
+    inlineElements: INLINE_ELEMENTS,
+    maxRecordedCalls: settings.maxRecordedCalls,
+    backend: { preference: settings.backend, gpuThreshold: settings.gpuThreshold },
+  };
 }
 
 export function isPythonDocument(doc: vscode.TextDocument): boolean {
@@ -44,6 +47,8 @@ export function isPythonDocument(doc: vscode.TextDocument): boolean {
 
 export class DocumentEvaluations implements vscode.Disposable {
   private readonly cache = new Map<string, Evaluation>();
+  /** The evaluation of each document's current version, while it runs. */
+  private readonly inFlight = new Map<string, { version: number; promise: Promise<Evaluation> }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly emitter = new vscode.EventEmitter<{ document: vscode.TextDocument; evaluation: Evaluation }>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -52,11 +57,11 @@ export class DocumentEvaluations implements vscode.Disposable {
   /** Fires after every fresh evaluation of a whole document. */
   readonly onDidEvaluate = this.emitter.event;
 
-  constructor(private readonly evaluateFn: EvaluateFn = evaluate) {
+  constructor(readonly service: EvaluationService) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const key = e.document.uri.toString();
-        if (e.contentChanges.length > 0 && this.cache.has(key)) this.schedule(e.document);
+        if (e.contentChanges.length > 0 && (this.cache.has(key) || this.inFlight.has(key))) this.schedule(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri.toString())),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -71,55 +76,84 @@ export class DocumentEvaluations implements vscode.Disposable {
     return hit && hit.version === doc.version ? hit : undefined;
   }
 
-  /** The whole-file evaluation of the document's current version (evaluates now if stale). */
-  get(doc: vscode.TextDocument): Evaluation {
+  /**
+   * The whole-file evaluation of the document's current version: cached,
+   * already running, or started now. Rejects with CancelledError when a newer
+   * edit supersedes it.
+   */
+  get(doc: vscode.TextDocument): Promise<Evaluation> {
     const hit = this.peek(doc);
-    if (hit) return hit;
+    if (hit) return Promise.resolve(hit);
+    const running = this.inFlight.get(doc.uri.toString());
+    if (running && running.version === doc.version) return running.promise;
     return this.evaluateNow(doc);
   }
 
-  /** Evaluate soon (debounced) unless this version is already cached: the first hover is then instant. */
+  /** Like get(), but follows edits: a superseded evaluation gives way to the newer one. */
+  async latest(doc: vscode.TextDocument): Promise<Evaluation> {
+    for (;;) {
+      try {
+        return await this.get(doc);
+      } catch (e) {
+        if (!(e instanceof CancelledError) || doc.isClosed) throw e;
+      }
+    }
+  }
+
+  /** Evaluate soon (debounced) unless this version is cached or running: the first hover is then quick. */
   warm(doc: vscode.TextDocument): void {
-    if (!this.peek(doc) && !this.pending.has(doc.uri.toString())) this.schedule(doc);
+    const key = doc.uri.toString();
+    if (!this.peek(doc) && !this.pending.has(key) && this.inFlight.get(key)?.version !== doc.version) this.schedule(doc);
   }
 
   /** Evaluate `call` after the document runs (Preview with Arguments…), from now on; re-evaluates now. */
-  setPreviewCall(doc: vscode.TextDocument, call: NonNullable<RunOptions['previewCall']>): void {
+  setPreviewCall(doc: vscode.TextDocument, call: NonNullable<RunOptions['previewCall']>): Promise<Evaluation> {
     this.previewCalls.set(doc.uri.toString(), call);
-    this.evaluateNow(doc);
+    return this.evaluateNow(doc);
   }
 
-  private options(doc: vscode.TextDocument): RunOptions {
+  private options(doc: vscode.TextDocument): ServiceRunOptions {
     const previewCall = this.previewCalls.get(doc.uri.toString());
     return { ...fullFileOptions(readSettings()), ...(previewCall ? { previewCall } : {}) };
   }
 
   /** Evaluate up to (and including) the statement ending on `stopAfterLine`; not cached. */
-  evaluateUpTo(doc: vscode.TextDocument, stopAfterLine: number): Evaluation {
-    const options: RunOptions = { ...this.options(doc), stopAfterLine };
-    const { result, elapsedMs } = runEvaluation(this.evaluateFn, doc.getText(), options);
-    return { uri: doc.uri.toString(), version: doc.version, options, result, elapsedMs };
+  async evaluateUpTo(doc: vscode.TextDocument, stopAfterLine: number): Promise<Evaluation> {
+    const options = { ...this.options(doc), stopAfterLine };
+    const r = await this.service.evaluate(doc.getText(), options, { key: `${doc.uri.toString()}#cursor` });
+    return { uri: doc.uri.toString(), version: doc.version, options, result: r.result, elapsedMs: r.elapsedMs, id: r.evaluation };
   }
 
-  private evaluateNow(doc: vscode.TextDocument): Evaluation {
+  private evaluateNow(doc: vscode.TextDocument): Promise<Evaluation> {
     const key = doc.uri.toString();
-    this.cancel(key);
+    this.cancelPending(key);
+    const version = doc.version;
     const options = this.options(doc);
-    const { result, elapsedMs } = runEvaluation(this.evaluateFn, doc.getText(), options);
-    const evaluation: Evaluation = { uri: key, version: doc.version, options, result, elapsedMs };
-    this.cache.set(key, evaluation);
-    this.emitter.fire({ document: doc, evaluation });
-    return evaluation;
+    const promise = this.service.evaluate(doc.getText(), options, { key }).then((r) => {
+      const evaluation: Evaluation = { uri: key, version, options, result: r.result, elapsedMs: r.elapsedMs, id: r.evaluation };
+      const old = this.cache.get(key);
+      if (old && old.id !== evaluation.id) this.service.release(old.id);
+      this.cache.set(key, evaluation);
+      this.emitter.fire({ document: doc, evaluation });
+      return evaluation;
+    });
+    const entry = { version, promise };
+    this.inFlight.set(key, entry);
+    const clear = () => {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    };
+    promise.then(clear, clear);
+    return promise;
   }
 
   private schedule(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    this.cancel(key);
+    this.cancelPending(key);
     this.pending.set(
       key,
       setTimeout(() => {
         this.pending.delete(key);
-        if (!doc.isClosed) this.evaluateNow(doc);
+        if (!doc.isClosed) this.evaluateNow(doc).catch(ignoreCancelled);
       }, DEBOUNCE_MS),
     );
   }
@@ -132,14 +166,16 @@ export class DocumentEvaluations implements vscode.Disposable {
     }
   }
 
-  private cancel(key: string): void {
+  private cancelPending(key: string): void {
     const t = this.pending.get(key);
     if (t !== undefined) clearTimeout(t);
     this.pending.delete(key);
   }
 
   private forget(key: string): void {
-    this.cancel(key);
+    this.cancelPending(key);
+    const old = this.cache.get(key);
+    if (old) this.service.release(old.id);
     this.cache.delete(key);
     this.previewCalls.delete(key);
   }
@@ -151,4 +187,9 @@ export class DocumentEvaluations implements vscode.Disposable {
     this.emitter.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** A superseded evaluation is not an error anyone needs to see. */
+export function ignoreCancelled(e: unknown): void {
+  if (!(e instanceof CancelledError)) throw e;
 }

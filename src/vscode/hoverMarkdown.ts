@@ -53,6 +53,19 @@ function fence(text: string, lang = ''): string {
   return `${f}${lang}\n${text}\n${f}`;
 }
 
+/** How a sampled grid relates to the tensor: "first slice, every 625th row and column". */
+function sampledNote(s: NonNullable<ResolvedValue['sampled']>): string {
+  const lead = s.shape.length > 2 ? `[${s.shape.slice(0, -2).map(() => '0').join(', ')}, :, :], ` : '';
+  const every = (k: number, what: string) => (k === 1 ? `every ${what}` : `every ${ordinal(k)} ${what}`);
+  return `sampled: ${lead}${every(s.rowStep, 'row')}, ${every(s.colStep, 'column')}`;
+}
+
+function ordinal(k: number): string {
+  const rem = k % 100;
+  const suffix = rem >= 11 && rem <= 13 ? 'th' : k % 10 === 1 ? 'st' : k % 10 === 2 ? 'nd' : k % 10 === 3 ? 'rd' : 'th';
+  return `${k}${suffix}`;
+}
+
 export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagnostics: readonly Diagnostic[] = []): string {
   const sliceCap = limits.maxSlices ?? 4;
   const maxReprLines = limits.maxReprLines ?? 24;
@@ -60,7 +73,7 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   const d = describeValue(v.value);
   const head = [`**${v.name}**`, `\`${d.kind}\``];
   if (d.dtype) head.push(`dtype \`${d.dtype}\``);
-  if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(d.shape)}\``);
+  if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(v.sampled?.shape ?? d.shape)}\``);
   if (v.mask) head.push(`${v.mask} mask`);
   parts.push(head.join(' · '));
   if (v.maskSummary) parts.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — read by \`${v.consumer}\`` : ''}`);
@@ -82,6 +95,9 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
     if (t.data.length > 0) {
       parts.push(fence(blocks.join('\n'), 'text'));
       if (mask) parts.push(escapeMd(legendText(v.legend)));
+      if (v.sampled) parts.push(escapeMd(sampledNote(v.sampled)));
+    } else if ('elided' in t && t.elided) {
+      parts.push(`_${t.shape.reduce((a, b) => a * b, 1)} elements: too many to show here_`);
     }
   } else if (!v.repr) {
     parts.push(fence(scalarText(v.value), 'python'));

@@ -1,15 +1,20 @@
 // Hover over a variable in a Python file: its dtype, shape, mask grid and repr,
-// from the cached evaluation of the document's current version.
+// from the evaluation of the document's current version. The evaluation runs
+// in the service's worker; the hover waits for it unless VS Code cancels the
+// hover, and fetches a downsampled slice of tensors too big to be inlined.
 import * as vscode from 'vscode';
-import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './documentEvaluations';
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import type { RunResult } from '../python/result';
 import { readSettings } from './settings';
-import { assignedNames, valueOfNameAt, type ResolvedValue } from './variableLookup';
+import { assignedNames, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
 import { callHover, type CallSelection } from './callHover';
 import type { NotebookEvaluations } from './notebook';
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
+
+/** Grid size a hover shows (hoverMarkdown clips at 16 × 16 as well). */
+const HOVER_SLICE = { maxRows: 16, maxCols: 16 };
 
 export class MaskHoverProvider implements vscode.HoverProvider {
   constructor(
@@ -18,41 +23,66 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     private readonly notebooks?: NotebookEvaluations,
   ) {}
 
-  /** The result a hover in `doc` reads, and the evaluated source's line of the 0-based document line. */
-  private source(doc: vscode.TextDocument): { result: RunResult; line: (line0: number) => number } {
-    const cell = this.notebooks?.viewOfCell(doc);
-    if (cell) return { result: cell.result, line: (l) => cell.toSource(l + 1) };
-    return { result: this.evaluations.get(doc).result, line: (l) => l + 1 };
+  /** The evaluation a hover in `doc` reads (a notebook cell's is its notebook's), and how its lines map. */
+  private async source(doc: vscode.TextDocument): Promise<{ evaluation: Evaluation; toSource: (line: number) => number }> {
+    const cell = await this.notebooks?.viewOfCell(doc);
+    if (cell) return cell;
+    return { evaluation: await this.evaluations.latest(doc), toSource: (line) => line };
   }
 
-  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!readSettings().hoverEnabled) return undefined;
     const range = doc.getWordRangeAtPosition(pos, IDENTIFIER);
     if (!range) return undefined;
-    const { result, line } = this.source(doc);
-    if (this.selection) {
-      const md = callHover(result, this.selection, doc.uri.toString(), doc.lineAt(pos.line).text, range.start.character, range.end.character, line(pos.line));
-      if (md) return new vscode.Hover(md, range);
-    }
+    const src = await untilCancelled(this.source(doc), token);
+    if (!src || token?.isCancellationRequested) return undefined;
+    const { evaluation, toSource } = src;
+    const { result } = evaluation;
+    const line = toSource(pos.line + 1);
     const text = doc.lineAt(pos.line).text;
-    // Attribute names (`x.shape`) are not variables; a recorded path (`model.mask`) is.
-    if (range.start.character > 0 && text[range.start.character - 1] === '.') {
-      const path = /((?:[A-Za-z_][A-Za-z0-9_]*\.)+)$/.exec(text.slice(0, range.start.character))?.[1];
-      const found = path ? valueOfNameAt({ ...result, variables: {} }, path + doc.getText(range), line(pos.line)) : undefined;
-      if (found) return this.hover([found], range, result.diagnostics);
-      return this.assignmentHover(doc, pos, range, result, line(pos.line));
+    if (this.selection) {
+      // inside a function or on a callee: the recorded call's values (issue #10)
+      const inCall = callHover(result, this.selection, doc.uri.toString(), text, range.start.character, range.end.character, line);
+      if (inCall) {
+        const value = inCall.value && (await this.withSlice(evaluation, inCall.value));
+        if (token?.isCancellationRequested) return undefined;
+        return new vscode.Hover(inCall.render(value), range);
+      }
     }
-    const found = valueOfNameAt(result, doc.getText(range), line(pos.line));
-    if (found) return this.hover([found], range, result.diagnostics);
-    return this.assignmentHover(doc, pos, range, result, line(pos.line));
+    // Attribute names (`x.shape`) are not variables; a recorded path (`model.mask`) is.
+    const isAttribute = range.start.character > 0 && text[range.start.character - 1] === '.';
+    const path = isAttribute ? /((?:[A-Za-z_][A-Za-z0-9_]*\.)+)$/.exec(text.slice(0, range.start.character))?.[1] : undefined;
+    let found = [isAttribute
+      ? path && valueOfNameAt({ ...result, variables: {} }, path + doc.getText(range), line)
+      : valueOfNameAt(result, doc.getText(range), line)].filter((v): v is ResolvedValue => !!v);
+    if (found.length === 0) {
+      // An identifier inside the expression of `name = ...` shows what `name` became.
+      found = assignedNames(text)
+        .map((n) => valueOfNameAt(result, n, line))
+        .filter((v): v is ResolvedValue => v !== undefined);
+    }
+    if (found.length === 0) {
+      // No value: the error raised on this line, if any (a budget error, say).
+      const errors = result.errors.filter((e) => e.line === line);
+      if (errors.length === 0) return undefined;
+      return new vscode.Hover(plainMarkdown(errors.map((e) => `**${e.type}**: ${escape(e.message)}`).join('\n\n')), range);
+    }
+    const shown = await Promise.all(found.map((v) => this.withSlice(evaluation, v)));
+    if (token?.isCancellationRequested) return undefined;
+    return this.hover(shown, range, result.diagnostics);
   }
 
-  /** An identifier inside the expression of `name = ...` shows what `name` became. */
-  private assignmentHover(doc: vscode.TextDocument, pos: vscode.Position, range: vscode.Range, result: RunResult, line: number): vscode.Hover | undefined {
-    const names = assignedNames(doc.lineAt(pos.line).text);
-    if (names.length === 0) return undefined;
-    const found = names.map((n) => valueOfNameAt(result, n, line)).filter((v): v is ResolvedValue => v !== undefined);
-    return found.length > 0 ? this.hover(found, range, result.diagnostics) : undefined;
+  /** A tensor whose data stayed in the worker: fetch a sampled 2-D slice to draw. */
+  private async withSlice(evaluation: Evaluation, v: ResolvedValue): Promise<ResolvedValue> {
+    if (!('elided' in v.value) || !v.value.elided) return v;
+    const address = valueAddress(evaluation.result, v);
+    const slice = address && (await this.evaluations.service.slice({ evaluation: evaluation.id, address }, HOVER_SLICE));
+    if (!slice) return v;
+    return {
+      ...v,
+      value: { type: v.value.type, dtype: slice.dtype, shape: [slice.rows, slice.cols], data: slice.data },
+      sampled: { shape: slice.shape, rowStep: slice.rowStep, colStep: slice.colStep },
+    };
   }
 
   private hover(values: ResolvedValue[], range: vscode.Range, diagnostics: RunResult['diagnostics']): vscode.Hover {
@@ -60,18 +90,43 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     const disabled = new Set(settings.disabledDiagnostics);
     const shown = diagnostics.filter((d) => !disabled.has(d.code));
     const limits = { maxElements: settings.maxElements };
-    const md = new vscode.MarkdownString(values.map((v) => hoverMarkdown(v, limits, diagnosticsFor(shown, v))).join('\n\n---\n\n'));
-    md.supportHtml = false;
-    md.supportThemeIcons = true;
-    md.isTrusted = false;
-    return new vscode.Hover(md, range);
+    return new vscode.Hover(plainMarkdown(values.map((v) => hoverMarkdown(v, limits, diagnosticsFor(shown, v))).join('\n\n---\n\n')), range);
   }
+}
+
+function plainMarkdown(text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(text);
+  md.supportHtml = false;
+  md.supportThemeIcons = true;
+  md.isTrusted = false;
+  return md;
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}
+
+/** The promise's value, or undefined as soon as the token is cancelled (the evaluation itself goes on, cached). */
+function untilCancelled<T>(p: Promise<T>, token: vscode.CancellationToken | undefined): Promise<T | undefined> {
+  if (!token) return p.catch(() => undefined);
+  return new Promise((resolve) => {
+    if (token.isCancellationRequested) return resolve(undefined);
+    const sub = token.onCancellationRequested(() => {
+      sub.dispose();
+      resolve(undefined);
+    });
+    p.then(
+      (v) => (sub.dispose(), resolve(v)),
+      () => (sub.dispose(), resolve(undefined)),
+    );
+  });
 }
 
 export function registerHoverProvider(
   context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection?: CallSelection, notebooks?: NotebookEvaluations,
 ): void {
   const warm = (editor: vscode.TextEditor | undefined) => {
+    // notebook cells are evaluated with their notebook (notebook.ts)
     if (editor && isPythonDocument(editor.document) && editor.document.uri.scheme !== 'vscode-notebook-cell' && readSettings().hoverEnabled) evaluations.warm(editor.document);
   };
   warm(vscode.window.activeTextEditor);

@@ -3,9 +3,10 @@
 // cached per notebook version. The joining and line mapping live below the
 // vscode layer (src/python/notebook.ts) so the CLI runs notebooks too.
 import * as vscode from 'vscode';
-import { cellPosition, evaluateNotebook, layoutCells, sourceLine, type CellLayout } from '../python/notebook';
+import { cellPosition, layoutCells, sourceLine, type CellLayout } from '../python/notebook';
 import type { RunResult } from '../python/result';
-import { runEvaluation, fullFileOptions, type Evaluation } from './documentEvaluations';
+import { fullFileOptions, type Evaluation } from './documentEvaluations';
+import type { EvaluationService } from '../service/client';
 import { toVsDiagnostics } from './diagnostics';
 import { readSettings } from './settings';
 import { TensorInspectorPanel } from './inspectorPanel';
@@ -55,7 +56,7 @@ function cellResult(result: RunResult, layout: CellLayout, cellIndex: number): R
 }
 
 export class NotebookEvaluations implements vscode.Disposable {
-  private readonly cache = new Map<string, { key: string; value: NotebookEvaluation }>();
+  private readonly cache = new Map<string, { key: string; value: Promise<NotebookEvaluation> }>();
   private readonly collection = vscode.languages.createDiagnosticCollection('maskLens.notebooks');
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly subscriptions: vscode.Disposable[] = [
@@ -67,7 +68,7 @@ export class NotebookEvaluations implements vscode.Disposable {
     }),
   ];
 
-  constructor() {
+  constructor(private readonly service: EvaluationService) {
     for (const nb of vscode.workspace.notebookDocuments) this.schedule(nb);
   }
 
@@ -78,38 +79,40 @@ export class NotebookEvaluations implements vscode.Disposable {
     clearTimeout(this.pending.get(key));
     this.pending.set(key, setTimeout(() => {
       this.pending.delete(key);
-      if (!nb.isClosed) this.get(nb);
+      if (!nb.isClosed) this.get(nb).catch(() => undefined);
     }, 300));
   }
 
-  /** The evaluation of every Python code cell of `notebook`, in order (cached while nothing changed). */
-  get(notebook: vscode.NotebookDocument): NotebookEvaluation {
+  /** The evaluation of every Python code cell of `notebook`, in order, in the service's worker (cached while nothing changed). */
+  get(notebook: vscode.NotebookDocument): Promise<NotebookEvaluation> {
     const cells = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
     const key = `${notebook.version}:${cells.map((c) => `${c.index}.${c.document.version}`).join(',')}`;
-    const hit = this.cache.get(notebook.uri.toString());
+    const uri = notebook.uri.toString();
+    const hit = this.cache.get(uri);
     if (hit && hit.key === key) return hit.value;
     const layout = layoutCells(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
-    const options = fullFileOptions(readSettings());
-    const { result, elapsedMs } = runEvaluation((_s, o) => evaluateNotebook(layout, o), layout.source, options);
-    const value = { layout, evaluation: { uri: notebook.uri.toString(), version: notebook.version, options, result, elapsedMs } };
-    this.cache.set(notebook.uri.toString(), { key, value });
-    // every cell shows its own errors and mask warnings, on its own lines
-    for (const c of cells) this.collection.set(c.document.uri, toVsDiagnostics(c.document, cellResult(result, layout, c.index)));
+    const options = { ...fullFileOptions(readSettings()), cellStartLines: layout.startLines };
+    const value = this.service.evaluate(layout.source, options, { key: uri }).then((r) => {
+      const evaluation: Evaluation = { uri, version: notebook.version, options, result: r.result, elapsedMs: r.elapsedMs, id: r.evaluation };
+      // every cell shows its own errors and mask warnings, on its own lines
+      for (const c of cells) this.collection.set(c.document.uri, toVsDiagnostics(c.document, cellResult(r.result, layout, c.index)));
+      return { layout, evaluation };
+    });
+    this.cache.set(uri, { key, value });
+    value.catch(() => {
+      if (this.cache.get(uri)?.value === value) this.cache.delete(uri);
+    });
     return value;
   }
 
   /** The view a hover in this cell document reads, or undefined for documents outside notebooks. */
-  viewOfCell(doc: vscode.TextDocument): CellView | undefined {
+  async viewOfCell(doc: vscode.TextDocument): Promise<CellView | undefined> {
     if (!isNotebookCell(doc)) return undefined;
     const found = notebookOfCell(doc);
     if (!found) return undefined;
-    const { layout, evaluation } = this.get(found.notebook);
+    const { layout, evaluation } = await this.get(found.notebook);
     const index = found.cell.index;
-    return {
-      result: evaluation.result,
-      evaluation,
-      toSource: (line) => sourceLine(layout, index, line) ?? line,
-    };
+    return { result: evaluation.result, evaluation, toSource: (line) => sourceLine(layout, index, line) ?? line };
   }
 
   dispose(): void {
@@ -134,7 +137,7 @@ export function registerNotebookInspector(context: vscode.ExtensionContext, note
       if (!editor || !panel || !isNotebookCell(editor.document)) return;
       const found = notebookOfCell(editor.document);
       if (!found || panel.shownState?.documentUri !== found.notebook.uri.toString()) return;
-      panel.update(notebookInspectorState(found.notebook, notebooks.get(found.notebook), found.cell.index));
+      void notebooks.get(found.notebook).then((value) => panel.update(notebookInspectorState(found.notebook, value, found.cell.index)), () => undefined);
     }),
   );
 }

@@ -11,9 +11,19 @@ export interface MaskLensSettings {
   gpuThreshold: number;
   /** Diagnostic codes (e.g. "suspicious-broadcast") not to show. */
   disabledDiagnostics: string[];
+  /** maskLens.evaluation.timeBudgetMs: past it the evaluation stops with TimeoutError. */
+  timeBudgetMs: number;
+  /** maskLens.evaluation.maxElements: largest single allocation (MemoryError past it). */
+  evaluationMaxElements: number;
+  /** maskLens.evaluation.maxHeapMb: the evaluation worker's heap cap. */
+  maxHeapMb: number;
   /** maskLens.calls.maxRecorded: calls recorded per function (0: none). */
   maxRecordedCalls: number;
 }
+
+export const DEFAULT_TIME_BUDGET_MS = 1500;
+export const DEFAULT_EVALUATION_MAX_ELEMENTS = 1 << 24;
+export const DEFAULT_MAX_HEAP_MB = 1024;
 
 export const SETTINGS_SECTION = 'maskLens';
 
@@ -26,6 +36,9 @@ export function readSettings(): MaskLensSettings {
     backend: backend === 'cpu' || backend === 'gpu' ? backend : 'auto',
     gpuThreshold: positive(c.get<number>('gpu.threshold', 65536), 65536),
     disabledDiagnostics: stringList(c.get<unknown>('diagnostics.disabled', [])),
+    timeBudgetMs: positive(c.get<number>('evaluation.timeBudgetMs', DEFAULT_TIME_BUDGET_MS), DEFAULT_TIME_BUDGET_MS),
+    evaluationMaxElements: positive(c.get<number>('evaluation.maxElements', DEFAULT_EVALUATION_MAX_ELEMENTS), DEFAULT_EVALUATION_MAX_ELEMENTS),
+    maxHeapMb: positive(c.get<number>('evaluation.maxHeapMb', DEFAULT_MAX_HEAP_MB), DEFAULT_MAX_HEAP_MB),
     maxRecordedCalls: nonNegative(c.get<number>('calls.maxRecorded', DEFAULT_MAX_RECORDED_CALLS), DEFAULT_MAX_RECORDED_CALLS),
   };
 }

@@ -1,7 +1,7 @@
 // Which variable a line or an identifier refers to, from an evaluation's
 // timeline (falling back to the final variables and a plain-text look at the
 // source when the evaluator recorded no timeline). No 'vscode' import: unit-tested.
-import type { EncodedValue, MaskKind, MaskLegend, RunResult, Snapshot } from '../python/result';
+import type { EncodedValue, MaskKind, MaskLegend, RunResult, Snapshot, SnapshotAddress } from '../python/result';
 
 export interface ResolvedValue {
   name: string;
@@ -14,6 +14,21 @@ export interface ResolvedValue {
   legend?: MaskLegend;
   /** "after an error at line 7; Python would have stopped" */
   note?: string;
+  /** `value` is a 2-D sample of a larger tensor (fetched from the evaluation service). */
+  sampled?: { shape: number[]; rowStep: number; colStep: number };
+}
+
+/** Where the service holds a resolved value: its timeline snapshot, else the final variable. */
+export function valueAddress(result: RunResult, v: ResolvedValue): SnapshotAddress | undefined {
+  const index = result.timeline.findIndex((s) => s.value === v.value);
+  if (index >= 0) return { kind: 'timeline', index };
+  // a value inside a recorded call (issue #10)
+  for (const [call, c] of (result.calls ?? []).entries()) {
+    if (c.returned?.value === v.value) return { kind: 'call', call, index: -1 };
+    const at = c.timeline.findIndex((s) => s.value === v.value);
+    if (at >= 0) return { kind: 'call', call, index: at };
+  }
+  return result.variables[v.name] === v.value ? { kind: 'variable', name: v.name } : undefined;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;

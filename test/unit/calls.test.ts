@@ -300,10 +300,11 @@ test('masklens run --json adds calls (issue schema); readable mode prints a head
 a = f(1)
 b = f(2)
 `);
-  const cli = join(__dirname, '../../src/cli.ts');
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', ...args], { encoding: 'utf8' });
+  // the CLI evaluates in the service's worker (dist/worker.js): `npm test` builds first
+  const cli = join(__dirname, '../../dist/cli.js');
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'run', ...args], { encoding: 'utf8' });
   const out = JSON.parse(run('--json', py).stdout);
-  assert.deepEqual(Object.keys(out), ['case', 'variables', 'stdout', 'warnings', 'error', 'diagnostics', 'calls']);
+  assert.deepEqual(Object.keys(out), ['case', 'variables', 'stdout', 'warnings', 'error', 'diagnostics', 'errors', 'continued', 'calls']);
   assert.deepEqual(out.calls[1], {
     function: 'f', line: 1, call: 2, calledFrom: 5,
     variables: { n: { type: 'int', value: 2 }, k: { type: 'int', value: 3 } }, returned: { type: 'int', value: 3 },

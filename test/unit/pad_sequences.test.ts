@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { EngineError, setWarningSink } from '../../src/engine/errors';
+import { EngineError } from '../../src/engine/errors';
+import { EvalContext, withContext } from '../../src/engine/context';
 import {
   KerasError, PadSequencesOptions, PaddedArray, padSequences, padSequencesArray,
 } from '../../src/frameworks/keras/pad_sequences';
@@ -98,12 +99,8 @@ function expectError(f: () => unknown, pyType: string, message: string): void {
 }
 function withWarnings<T>(f: () => T): { result: T; warnings: string[] } {
   const warnings: string[] = [];
-  setWarningSink((m) => warnings.push(m));
-  try {
-    return { result: f(), warnings };
-  } finally {
-    setWarningSink(() => {});
-  }
+  const result = withContext(new EvalContext({ warn: (m) => warnings.push(m) }), f);
+  return { result, warnings };
 }
 
 test('seed_keras_pad_sequences: post, pre and truncated padding (golden values)', () => {

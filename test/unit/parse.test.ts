@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseModule } from '../../src/python/parse';
 import type * as A from '../../src/python/ast';
 import { stmt as canonStmt } from './parse-fixtures/canon';
+import { largeFileSource } from '../../src/bench/workloads';
 
 // Tests run from the repository root.
 const here = 'test/unit';
@@ -233,15 +234,12 @@ test('constructs Mask Lens does not model lower to a SyntaxError statement, not 
   assert.equal(m.body[1]!.kind, 'Assign');
 });
 
-test('a large file parses quickly', () => {
-  const lines: string[] = [];
-  for (let i = 0; i < 3000; i++) lines.push(`x${i} = torch.tensor([[${i}, 2.5], [3, -4]]).masked_fill(m == 0, -1e9)[:, None]`);
-  const src = lines.join('\n') + '\n';
-  const t0 = performance.now();
-  const m = parseOk(src);
-  const ms = performance.now() - t0;
+// How long this takes is measured by `npm run bench` (parse_large_file), not here:
+// a unit test never asserts wall-clock time.
+test('a large file parses into one statement per line', () => {
+  const m = parseOk(largeFileSource(3000));
   assert.equal(m.body.length, 3000);
-  assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
+  assert.equal(m.body[2999]!.kind, 'Assign');
 });
 
 // ---------- syntax errors ----------

@@ -6,21 +6,17 @@ import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
 import { Tensor, allocate } from '../tensor';
+import { checkBudget, getSlot, slot } from '../context';
 
 /** A Python number as the interpreter hands it over: bool, int (bigint) or float. */
 export type Scalar = boolean | bigint | number;
 export type TensorOrScalar = Tensor | Scalar;
 
-let defaultFloat: DType = 'float32';
-export const getDefaultDtype = (): DType => defaultFloat;
+// torch.set_default_dtype changes it for the rest of one evaluation only.
+const DEFAULT_FLOAT = slot<{ dtype: DType }>('defaultDtype', () => ({ dtype: 'float32' }));
+export const getDefaultDtype = (): DType => getSlot(DEFAULT_FLOAT).dtype;
 export function setDefaultDtype(d: DType): void {
-  defaultFloat = d;
-}
-
-// Largest tensor the engine will build; editor previews lower it.
-let elementBudget = 1 << 28;
-export function setElementBudget(n: number): void {
-  elementBudget = n;
+  getSlot(DEFAULT_FLOAT).dtype = d;
 }
 
 export function scalarValue(s: Scalar): number {
@@ -65,10 +61,9 @@ export function resultType(...args: TensorOrScalar[]): DType {
   return wrapped!;
 }
 
+/** MemoryError before allocating a tensor of `n` elements over the evaluation's budget. */
 export function checkSize(n: number): void {
-  if (n > elementBudget) {
-    throw runtimeError(`Mask Lens: tensor of ${n} elements exceeds the preview budget of ${elementBudget} elements`);
-  }
+  checkBudget(n, () => `a tensor of ${n} elements`);
 }
 
 export function full(shape: readonly number[], value: number, dtype: DType): Tensor {

@@ -2,7 +2,7 @@
 
 import { promoteTypes as promote } from '../dtype';
 import { indexError, runtimeError, valueError } from '../errors';
-import { Tensor, contiguousStrides, numelOf } from '../tensor';
+import { Tensor, checkShape, contiguousStrides, numelOf } from '../tensor';
 import { cast, checkSize, contiguous } from './core';
 
 export const fmtShape = (s: readonly number[]) => `[${s.join(', ')}]`;
@@ -257,7 +257,13 @@ export function repeat(x: Tensor, reps: readonly number[]): Tensor {
     throw runtimeError('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
   }
   const lead = reps.length - x.ndim;
-  let t = reshape(x, [...new Array(lead).fill(1), ...x.shape]);
+  // ATen sizes the result first: a negative or over-budget repeat fails before any copy
+  const padded = [...new Array<number>(lead).fill(1), ...x.shape];
+  const outShape = padded.map((s, i) => s * reps[i]);
+  checkShape(outShape);
+  checkSize(numelOf(outShape));
+  if (numelOf(outShape) === 0) return Tensor.empty(x.dtype, outShape);
+  let t = reshape(x, padded);
   for (let d = 0; d < reps.length; d++) {
     if (reps[d] !== 1) t = cat(new Array(reps[d]).fill(t), d);
   }

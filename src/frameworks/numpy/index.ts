@@ -326,7 +326,12 @@ export function makeNumpyModule(): PyModule {
   };
   def('tril', tri('tril'));
   def('triu', tri('triu'));
-  def('where', (args, _kw, ctx) => {
+  def('where', (args, kw, ctx) => {
+    // numpy.where(condition, [x, y], /): positional only
+    for (const k of kw.keys()) throw pyError('TypeError', `where() got an unexpected keyword argument '${k}'`);
+    if (args.length === 0) throw pyError('TypeError', "where() missing 1 required positional argument: 'condition'");
+    if (args.length > 3) throw pyError('TypeError', `where() takes from 1 to 3 positional arguments but ${args.length} were given`);
+    if (args.length === 2) throw pyError('ValueError', 'either both or neither of x and y should be given');
     const cond = cast(toNumpyTensor(args[0], ctx), 'bool');
     if (args.length === 1) {
       const nz = nonzero(cond);

@@ -1,14 +1,15 @@
-// The process-wide legacy numpy RandomState (np.random.seed reseeds it).
-// Seeded with 0 at the start of every evaluation, as our golden runs are.
+// The legacy numpy RandomState (np.random.seed reseeds it). Each evaluation
+// has its own, seeded with 0 as our golden runs are.
 
+import { getSlot, setSlot, slot } from '../../engine/context';
 import { NumpyRandomState } from '../../engine/random/numpy_random';
 
-let state = new NumpyRandomState(0);
+const STATE = slot('numpy.random', () => new NumpyRandomState(0));
 
 export function numpyRng(): NumpyRandomState {
-  return state;
+  return getSlot(STATE);
 }
 
 export function resetNumpyRng(seed = 0): void {
-  state = new NumpyRandomState(seed);
+  setSlot(STATE, new NumpyRandomState(seed));
 }

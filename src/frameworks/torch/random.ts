@@ -1,14 +1,15 @@
-// The process-wide torch CPU generator (torch.manual_seed reseeds it).
-// Seeded with 0 at the start of every evaluation, as our golden runs are.
+// The torch CPU generator (torch.manual_seed reseeds it). Each evaluation
+// has its own, seeded with 0 as our golden runs are.
 
+import { getSlot, setSlot, slot } from '../../engine/context';
 import { TorchGenerator } from '../../engine/random/torch_generator';
 
-let generator = new TorchGenerator(0);
+const GENERATOR = slot('torch.generator', () => new TorchGenerator(0));
 
 export function torchRng(): TorchGenerator {
-  return generator;
+  return getSlot(GENERATOR);
 }
 
 export function resetTorchRng(seed = 0): void {
-  generator = new TorchGenerator(seed);
+  setSlot(GENERATOR, new TorchGenerator(seed));
 }

@@ -1,6 +1,7 @@
 // torch.Tensor as a Python object: attributes, operators and methods mapped
 // onto engine ops with PyTorch's argument conventions and error wording.
 
+import { getSlot, slot } from '../../engine/context';
 import { DType, TORCH_DTYPE_ALIASES, category, isFloating } from '../../engine/dtype';
 import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
@@ -63,21 +64,23 @@ export function torchSize(shape: readonly number[]): PyNamedTuple {
   return new PyNamedTuple(shape.map((s) => BigInt(s)), 'torch.Size');
 }
 
-let printOptions: Readonly<PrintOptions> = DEFAULT_PRINT_OPTIONS;
-export function resetPrintOptions(): void {
-  printOptions = DEFAULT_PRINT_OPTIONS;
-}
+// torch.set_printoptions and torch.set_grad_enabled last for one evaluation.
+const TORCH_STATE = slot<{ printOptions: Readonly<PrintOptions>; gradEnabled: boolean }>('torch.state', () => ({
+  printOptions: DEFAULT_PRINT_OPTIONS,
+  gradEnabled: true,
+}));
 /** torch.set_printoptions: unspecified fields keep their current values. */
 export function updatePrintOptions(args: Partial<Record<keyof PrintOptions, unknown>> & { profile?: PrintProfile }): void {
   const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
-  printOptions = setPrintOptions(printOptions, given as Partial<PrintOptions> & { profile?: PrintProfile });
+  const state = getSlot(TORCH_STATE);
+  state.printOptions = setPrintOptions(state.printOptions, given as Partial<PrintOptions> & { profile?: PrintProfile });
 }
 
 /** Autograd is display-only: which ops carry requires_grad and their grad_fn names. */
-let gradEnabled = true;
 export function setGradEnabled(on: boolean): boolean {
-  const prev = gradEnabled;
-  gradEnabled = on;
+  const state = getSlot(TORCH_STATE);
+  const prev = state.gradEnabled;
+  state.gradEnabled = on;
   return prev;
 }
 
@@ -111,7 +114,7 @@ export class TorchTensor extends ArrayValue {
     return formatTorchTensor(this.t, {
       gradFn: this.gradFn ?? undefined,
       requiresGrad: this.requiresGrad && !this.gradFn,
-      printOptions,
+      printOptions: getSlot(TORCH_STATE).printOptions,
       parameter: this.isParameter,
     });
   }
@@ -273,7 +276,7 @@ const BINARY_GRAD: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul'
 
 /** Mark `out` as produced by `op` when any input requires grad (and grad mode is on). */
 export function track(out: TorchTensor, op: string, ...inputs: PyValue[]): TorchTensor {
-  if (!gradEnabled) return out;
+  if (!getSlot(TORCH_STATE).gradEnabled) return out;
   if (inputs.some((x) => x instanceof TorchTensor && x.requiresGrad)) {
     if (isFloating(out.t.dtype)) {
       out.requiresGrad = true;

@@ -7,7 +7,7 @@ import type { MaskLensServices } from '../services';
 
 export const OPEN_INSPECTOR_COMMAND = 'maskLens.openInspector';
 
-export function openInspector(services: MaskLensServices): void {
+export async function openInspector(services: MaskLensServices): Promise<void> {
   const panel = TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations);
   if (panel.shownState) return;
   const doc = services.pythonEditors.current()?.document;
@@ -15,7 +15,8 @@ export function openInspector(services: MaskLensServices): void {
     panel.showEmpty('Open a Python file and run "Mask Lens: Preview Masks".');
     return;
   }
-  panel.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, services.evaluations.get(doc), 'all'));
+  const evaluation = await services.evaluations.latest(doc).catch(() => undefined);
+  if (evaluation) panel.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all'));
 }
 
 export function registerOpenInspector(context: vscode.ExtensionContext, services: MaskLensServices): void {

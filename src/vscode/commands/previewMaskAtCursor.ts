@@ -19,10 +19,10 @@ export async function previewMaskAtCursor(services: MaskLensServices, uri?: unkn
   const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? services.pythonEditors.current();
   const cursorLine = typeof line === 'number' ? line : (editor?.selection.active.line ?? 0) + 1;
   // The cached whole-file timeline tells where a multi-line statement ends.
-  const whole = services.evaluations.get(doc);
+  const whole = await services.evaluations.latest(doc);
   services.diagnostics.publish(doc, whole.result);
   const stopAfterLine = statementEndLine(whole.result, cursorLine);
-  const evaluation = services.evaluations.evaluateUpTo(doc, stopAfterLine);
+  const evaluation = await services.evaluations.evaluateUpTo(doc, stopAfterLine);
   const found = variableAtLine(evaluation.result, cursorLine, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
   const panel = TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations);
   panel.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'cursor', found?.name));

@@ -13,7 +13,7 @@ export async function previewMasks(services: MaskLensServices, uri?: unknown): P
   // the inspector's Refresh on a notebook names the notebook: preview it again, on the scope shown
   const notebook = uri instanceof vscode.Uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : undefined;
   if (notebook && services.notebooks) {
-    const value = services.notebooks.get(notebook);
+    const value = await services.notebooks.get(notebook);
     TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations).update(notebookInspectorState(notebook, value, undefined));
     return;
   }
@@ -25,12 +25,12 @@ export async function previewMasks(services: MaskLensServices, uri?: unknown): P
   const cell = isNotebookCell(doc) ? notebookOfCell(doc) : undefined;
   if (cell && services.notebooks) {
     // a notebook previews whole, grouped by cell, on the active cell
-    const value = services.notebooks.get(cell.notebook);
+    const value = await services.notebooks.get(cell.notebook);
     TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations).update(notebookInspectorState(cell.notebook, value, cell.cell.index));
     reportEvaluation(value.evaluation);
     return;
   }
-  const evaluation = services.evaluations.get(doc);
+  const evaluation = await services.evaluations.latest(doc);
   services.diagnostics.publish(doc, evaluation.result);
   const panel = TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations);
   const previous = panel.shownState;

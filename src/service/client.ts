@@ -1,0 +1,262 @@
+// The evaluation service, host side: owns the worker thread that evaluates
+// snippets (worker.ts), so the extension host's thread never runs the
+// interpreter. Evaluations run one at a time. The time budget is enforced by
+// terminating the worker (a fresh one starts on the next request), and its
+// heap is capped with resourceLimits. A newer evaluation for the same key (a
+// document) cancels an older one; values are fetched on demand by ValueRef.
+
+import { Worker } from 'node:worker_threads';
+import type { PyErrorInfo, RunResult } from '../python/result';
+import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, ValueRef, ValueSummary, WorkerToHost } from './protocol';
+
+export interface ServiceConfig {
+  /** The bundled worker entry (dist/worker.js). */
+  workerPath: string;
+  /** Node flags for the worker (tests run the TypeScript source with ['--import', 'tsx']). */
+  execArgv?: string[];
+  /** resourceLimits.maxOldGenerationSizeMb: the worker's heap cap. */
+  heapMb?: number;
+  /** The setting heapMb comes from, named when the cap is hit. */
+  heapSetting?: string;
+  /** The setting timeBudgetMs comes from, named when the worker is stopped. */
+  budgetSetting?: string;
+  /** Extra time past timeBudgetMs before the worker is terminated (the cooperative check usually answers first). */
+  graceMs?: number;
+}
+
+export interface Evaluated {
+  /** Id for ValueRef.evaluation. */
+  evaluation: number;
+  result: RunResult;
+  elapsedMs: number;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('evaluation cancelled');
+  }
+}
+
+export const DEFAULT_HEAP_MB = 1024;
+
+interface Job {
+  id: number;
+  key: string | undefined;
+  source: string;
+  options: ServiceRunOptions;
+  resolve: (r: Evaluated) => void;
+  reject: (e: unknown) => void;
+  started?: number;
+}
+
+type Pending = { resolve: (m: WorkerToHost) => void; reject: (e: unknown) => void };
+
+export class EvaluationService {
+  private worker: Worker | undefined;
+  /** Resolves when the current worker has started (its start-up is not charged to the time budget). */
+  private online: Promise<void> = Promise.resolve();
+  /** Line the worker's interpreter is executing (written by the worker, read after a kill). */
+  private progress = new Int32Array(new SharedArrayBuffer(4));
+  private nextId = 1;
+  private readonly queue: Job[] = [];
+  private running: Job | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+  /** Longest time one evaluation ran in the worker, and how many workers were terminated (for reports). */
+  readonly stats = { restarts: 0, longestMs: 0 };
+
+  constructor(private readonly config: ServiceConfig) {}
+
+  /**
+   * Evaluate `source` in the worker. With a `key`, a newer evaluation for the
+   * same key cancels this one (rejects with CancelledError); so does `signal`.
+   */
+  evaluate(source: string, options: ServiceRunOptions, opts: { key?: string; signal?: AbortSignal } = {}): Promise<Evaluated> {
+    if (opts.key !== undefined) this.cancelKey(opts.key);
+    return new Promise<Evaluated>((resolve, reject) => {
+      const job: Job = { id: this.nextId++, key: opts.key, source, options, resolve, reject };
+      if (opts.signal?.aborted) return reject(new CancelledError());
+      opts.signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Shape, dtype and statistics of a value; null when the worker no longer holds it. */
+  async summary(ref: ValueRef): Promise<ValueSummary | null> {
+    return (await this.request({ type: 'summary', id: this.nextId++, ref }))?.summary ?? null;
+  }
+
+  /** A 2-D slice sampled down to at most maxRows × maxCols; null when the worker no longer holds the value. */
+  async slice(ref: ValueRef, request: SliceRequest): Promise<Slice | null> {
+    return (await this.request({ type: 'slice', id: this.nextId++, ref, request }))?.slice ?? null;
+  }
+
+  /** What print(value) shows; null when unknown. */
+  async repr(ref: ValueRef): Promise<string | null> {
+    return (await this.request({ type: 'repr', id: this.nextId++, ref }))?.repr ?? null;
+  }
+
+  /** Start the worker now (if none is running) and resolve once it is ready. */
+  warmUp(): Promise<void> {
+    this.ensureWorker();
+    return this.online;
+  }
+
+  /** The worker may forget this evaluation's values. */
+  release(evaluation: number): void {
+    this.worker?.postMessage({ type: 'release', evaluation } satisfies HostToWorker);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const job of this.queue.splice(0)) job.reject(new CancelledError());
+    if (this.running) this.running.reject(new CancelledError());
+    this.running = undefined;
+    this.stopWorker();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private request<K extends 'summary' | 'slice' | 'repr'>(msg: HostToWorker & { type: K; id: number }): Promise<Replies[K] | undefined> {
+    return new Promise((resolve) => {
+      this.pending.set(msg.id, {
+        resolve: (m) => resolve(m.type === msg.type ? (m as Replies[K]) : undefined),
+        // a worker that was stopped holds nothing any more
+        reject: () => resolve(undefined),
+      });
+      this.ensureWorker().postMessage(msg);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.config.workerPath, {
+      resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
+      workerData: { progress: this.progress },
+      execArgv: this.config.execArgv,
+    });
+    w.unref();
+    this.online = new Promise((resolve) => w.once('online', () => resolve()));
+    w.on('message', (m: WorkerToHost) => this.onMessage(m));
+    w.on('error', (e: Error & { code?: string }) => this.onWorkerDeath(w, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e));
+    w.on('exit', () => this.onWorkerDeath(w, 'crash'));
+    this.worker = w;
+    return w;
+  }
+
+  private stopWorker(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (w) void w.terminate();
+    for (const p of this.pending.values()) p.reject(new CancelledError());
+    this.pending.clear();
+  }
+
+  private pump(): void {
+    if (this.running || this.disposed) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.running = job;
+    job.started = performance.now();
+    Atomics.store(this.progress, 0, 0);
+    this.pending.set(job.id, {
+      resolve: (m) => this.finish(job, m),
+      reject: (e) => this.fail(job, e),
+    });
+    this.ensureWorker().postMessage({ type: 'evaluate', id: job.id, source: job.source, options: job.options } satisfies HostToWorker);
+    const budget = job.options.timeBudgetMs;
+    if (budget !== undefined && Number.isFinite(budget)) {
+      void this.online.then(() => {
+        if (this.running === job) this.timer = setTimeout(() => this.overrun(job), budget + (this.config.graceMs ?? 300));
+      });
+    }
+  }
+
+  private onMessage(m: WorkerToHost): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    p.resolve(m);
+  }
+
+  private finish(job: Job, m: WorkerToHost): void {
+    if (this.running !== job) return;
+    this.done(job);
+    if (m.type === 'evaluated') job.resolve({ evaluation: job.id, result: m.result, elapsedMs: m.elapsedMs });
+    else job.resolve(this.synthetic(job, { type: 'InternalError', message: 'Mask Lens failed to evaluate this file (a bug in Mask Lens; please report it)', detail: m.type === 'failed' ? m.message : m.type }));
+  }
+
+  private fail(job: Job, e: unknown): void {
+    if (this.running !== job) return;
+    this.done(job);
+    job.reject(e);
+  }
+
+  private done(job: Job): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.stats.longestMs = Math.max(this.stats.longestMs, performance.now() - (job.started ?? performance.now()));
+    this.running = undefined;
+    queueMicrotask(() => this.pump());
+  }
+
+  /** Past the budget and the grace: stop the worker and answer with TimeoutError at the line it was on. */
+  private overrun(job: Job): void {
+    if (this.running !== job) return;
+    this.stats.restarts++;
+    const budget = job.options.timeBudgetMs ?? 0;
+    const result = this.synthetic(job, {
+      type: 'TimeoutError',
+      message: `Mask Lens stopped: the evaluation ran past its time budget of ${budget} ms (setting ${this.config.budgetSetting ?? 'timeBudgetMs'})`,
+    });
+    this.pending.delete(job.id);
+    this.done(job);
+    this.stopWorker();
+    job.resolve(result);
+  }
+
+  private onWorkerDeath(w: Worker, why: 'memory' | 'crash', e?: Error): void {
+    if (this.worker !== w) return;
+    const job = this.running;
+    this.worker = undefined;
+    for (const p of this.pending.values()) p.reject(new CancelledError());
+    this.pending.clear();
+    if (!job) return;
+    this.stats.restarts++;
+    this.done(job);
+    job.resolve(
+      why === 'memory'
+        ? this.synthetic(job, { type: 'MemoryError', message: `Mask Lens ran out of memory: its heap cap is ${this.config.heapMb ?? DEFAULT_HEAP_MB} MB (setting ${this.config.heapSetting ?? 'heapMb'})` })
+        : this.synthetic(job, { type: 'InternalError', message: 'Mask Lens failed to evaluate this file (a bug in Mask Lens; please report it)', detail: e ? `${e.name}: ${e.message}` : 'worker exited' }),
+    );
+  }
+
+  private cancel(job: Job): void {
+    const i = this.queue.indexOf(job);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      job.reject(new CancelledError());
+    } else if (this.running === job) {
+      // the worker cannot be interrupted: replace it
+      this.pending.delete(job.id);
+      this.done(job);
+      this.stopWorker();
+      job.reject(new CancelledError());
+    }
+  }
+
+  private cancelKey(key: string): void {
+    for (const job of [...this.queue, ...(this.running ? [this.running] : [])]) if (job.key === key) this.cancel(job);
+  }
+
+  /** A result for an evaluation the worker could not finish: one error on the line it was executing. */
+  private synthetic(job: Job, error: Omit<PyErrorInfo, 'line'>): Evaluated {
+    const e: PyErrorInfo = { ...error, line: Math.max(1, Atomics.load(this.progress, 0)) };
+    const result: RunResult = { variables: {}, stdout: '', warnings: [], error: e, errors: [e], timeline: [], diagnostics: [] };
+    return { evaluation: job.id, result, elapsedMs: performance.now() - (job.started ?? performance.now()) };
+  }
+}

@@ -1,0 +1,81 @@
+// Every message between the evaluation service (host side, client.ts) and
+// its worker thread (worker.ts). Evaluations run in the worker and their
+// values stay there: the host gets a result with small values inlined and
+// asks for the rest (summary, a downsampled 2-D slice, the repr) by address.
+
+import type { EncodedNumber, RunOptions, RunResult, SnapshotAddress } from '../python/result';
+
+export type { SnapshotAddress };
+
+/** A value of one evaluation held by the worker. */
+export interface ValueRef {
+  /** Evaluation id, from EvaluateReply. Stale once the worker restarts or forgets it. */
+  evaluation: number;
+  address: SnapshotAddress;
+}
+
+/** What the host shows without the data: kind, dtype, shape and a few statistics. */
+export interface ValueSummary {
+  type: string;
+  dtype?: string;
+  shape?: number[];
+  numel?: number;
+  /** Over finite elements; absent when there are none. */
+  min?: number;
+  max?: number;
+  mean?: number;
+  /** Count of NaN and of ±inf elements. */
+  nan?: number;
+  inf?: number;
+  /** Fraction of non-zero elements (for masks: how much is ■). */
+  nonzero?: number;
+}
+
+/** A 2-D slice of a tensor: the last two axes at fixed leading indices. */
+export interface SliceRequest {
+  /** Indices of the axes before the last two (missing ones are 0). */
+  leading?: number[];
+  /** Largest rows and columns to return: longer axes are sampled every ceil(n / max) items. */
+  maxRows: number;
+  maxCols: number;
+}
+
+export interface Slice {
+  /** The full tensor's shape. */
+  shape: number[];
+  dtype: string;
+  rows: number;
+  cols: number;
+  /** Source row (column) of returned row i is i * rowStep (i * colStep). */
+  rowStep: number;
+  colStep: number;
+  /** rows × cols values, row-major. */
+  data: EncodedNumber[];
+}
+
+/** Worker options beyond RunOptions: the engine backend the host's settings chose. */
+export interface ServiceRunOptions extends RunOptions {
+  backend?: { preference: 'auto' | 'cpu' | 'gpu'; gpuThreshold: number };
+}
+
+export type HostToWorker =
+  | { type: 'evaluate'; id: number; source: string; options: ServiceRunOptions }
+  | { type: 'summary'; id: number; ref: ValueRef }
+  | { type: 'slice'; id: number; ref: ValueRef; request: SliceRequest }
+  | { type: 'repr'; id: number; ref: ValueRef }
+  | { type: 'release'; evaluation: number };
+
+export type WorkerToHost =
+  | { type: 'evaluated'; id: number; result: RunResult; elapsedMs: number }
+  | { type: 'summary'; id: number; summary: ValueSummary | null }
+  | { type: 'slice'; id: number; slice: Slice | null }
+  | { type: 'repr'; id: number; repr: string | null }
+  | { type: 'failed'; id: number; message: string };
+
+/** The reply type for each request type. */
+export interface Replies {
+  evaluate: Extract<WorkerToHost, { type: 'evaluated' }>;
+  summary: Extract<WorkerToHost, { type: 'summary' }>;
+  slice: Extract<WorkerToHost, { type: 'slice' }>;
+  repr: Extract<WorkerToHost, { type: 'repr' }>;
+}

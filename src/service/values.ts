@@ -1,0 +1,112 @@
+// Worker side: summaries and downsampled 2-D slices of one value, read from
+// its encoded form (small values) or from the live tensor (elided ones).
+// Nothing here copies a whole tensor.
+
+import type { Tensor } from '../engine/tensor';
+import type { EncodedNumber, EncodedValue } from '../python/result';
+import type { Slice, SliceRequest, ValueSummary } from './protocol';
+
+/** Row-major read access to a tensor-like value. */
+interface Reader {
+  shape: readonly number[];
+  dtype: string;
+  /** Element at a row-major flat index. */
+  at(i: number): number;
+}
+
+function decode(x: EncodedNumber): number {
+  if (typeof x === 'number') return x;
+  if (typeof x === 'boolean') return x ? 1 : 0;
+  return x === 'nan' ? NaN : x === 'inf' ? Infinity : -Infinity;
+}
+
+function encode(x: number, dtype: string): EncodedNumber {
+  if (dtype.endsWith('bool')) return x !== 0;
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return x;
+}
+
+function encodedReader(v: Extract<EncodedValue, { data: EncodedNumber[] }>): Reader {
+  return { shape: v.shape, dtype: v.dtype, at: (i) => decode(v.data[i]) };
+}
+
+/** A reader over a strided tensor; `dtype` is the name the encoded value uses (torch.float32, float32). */
+export function tensorReader(t: Tensor, dtype: string): Reader {
+  const data = t.storage.data;
+  const { shape, strides, offset } = t;
+  return {
+    shape,
+    dtype,
+    at: (flat) => {
+      let off = offset;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const n = shape[d];
+        off += (flat % n) * strides[d];
+        flat = Math.floor(flat / n);
+      }
+      return data[off];
+    },
+  };
+}
+
+export function readerOf(v: EncodedValue, live: Tensor | undefined): Reader | undefined {
+  if (!('data' in v)) return undefined;
+  if (v.elided) return live ? tensorReader(live, v.dtype) : undefined;
+  return encodedReader(v);
+}
+
+/** Elements read for statistics at most: a summary answers in milliseconds whatever the size. */
+const SUMMARY_SAMPLE = 1 << 20;
+
+export function summarize(v: EncodedValue, live: Tensor | undefined): ValueSummary {
+  if (!('data' in v)) return { type: v.type, ...('items' in v ? { shape: [v.items.length] } : {}) };
+  const r = readerOf(v, live);
+  const numel = v.shape.reduce((a, b) => a * b, 1);
+  const out: ValueSummary = { type: v.type, dtype: v.dtype, shape: [...v.shape], numel };
+  if (!r || numel === 0) return out;
+  const step = Math.max(1, Math.ceil(numel / SUMMARY_SAMPLE));
+  let min = Infinity, max = -Infinity, sum = 0, finite = 0, nan = 0, inf = 0, nonzero = 0, seen = 0;
+  for (let i = 0; i < numel; i += step) {
+    const x = r.at(i);
+    seen++;
+    if (x !== 0) nonzero++;
+    if (Number.isNaN(x)) nan++;
+    else if (!Number.isFinite(x)) inf++;
+    else {
+      finite++;
+      sum += x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  }
+  if (finite > 0) Object.assign(out, { min, max, mean: sum / finite });
+  // counts are estimates scaled up from the sample when the tensor was sampled
+  return { ...out, nan: Math.round((nan * numel) / seen), inf: Math.round((inf * numel) / seen), nonzero: nonzero / seen };
+}
+
+export function sliceOf(v: EncodedValue, live: Tensor | undefined, req: SliceRequest): Slice | null {
+  if (!('data' in v)) return null;
+  const r = readerOf(v, live);
+  if (!r) return null;
+  const shape = r.shape;
+  const rowsAll = shape.length >= 2 ? shape[shape.length - 2] : 1;
+  const colsAll = shape.length >= 1 ? shape[shape.length - 1] : 1;
+  const lead = shape.slice(0, Math.max(0, shape.length - 2));
+  let base = 0;
+  for (let i = 0; i < lead.length; i++) {
+    const idx = Math.min(Math.max(req.leading?.[i] ?? 0, 0), Math.max(lead[i] - 1, 0));
+    base = base * lead[i] + idx;
+  }
+  base *= rowsAll * colsAll;
+  const rowStep = Math.max(1, Math.ceil(rowsAll / Math.max(1, req.maxRows)));
+  const colStep = Math.max(1, Math.ceil(colsAll / Math.max(1, req.maxCols)));
+  const rows = Math.ceil(rowsAll / rowStep), cols = Math.ceil(colsAll / colStep);
+  const data: EncodedNumber[] = [];
+  if (lead.some((n) => n === 0) || rowsAll === 0 || colsAll === 0) return { shape: [...shape], dtype: r.dtype, rows: 0, cols: 0, rowStep, colStep, data };
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) data.push(encode(r.at(base + i * rowStep * colsAll + j * colStep), r.dtype));
+  }
+  return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data };
+}

@@ -1,0 +1,156 @@
+// Budgets, JS-error mapping and evaluation isolation (issue #16): every
+// allocation over the element budget is Python's MemoryError naming the
+// setting; JS failures become the exception Python would raise; no JS name
+// is visible on a Python value; one evaluation's state never reaches another.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { currentContext } from '../../src/engine/context';
+import { evaluate } from '../../src/python';
+import type { PyErrorInfo } from '../../src/python/result';
+
+const errorsOf = (src: string, opts = {}): PyErrorInfo[] => evaluate(src, { continueAfterError: true, ...opts }).errors;
+const only = (src: string, opts = {}): PyErrorInfo => {
+  const errors = errorsOf(src, opts);
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  return errors[0];
+};
+
+test('over-budget allocations are MemoryError naming the size and the setting', () => {
+  const opts = { maxElements: 1000, budgetSetting: 'maskLens.evaluation.maxElements' };
+  const cases: [string, string][] = [
+    ['import torch\nx = torch.zeros(100, 100)', 'a tensor of 10000 elements'],
+    ['import torch\nx = torch.zeros(10, 10) + torch.zeros(100, 1, 1)', 'a tensor of 10000 elements'],
+    ['import torch\nx = torch.arange(10**8)', 'a tensor of 100000000 elements'],
+    ['import numpy as np\nx = np.ones((50, 50))', 'a tensor of 2500 elements'],
+    ['x = [0] * 10**9', 'a list of 1000000000 items'],
+    ['x = (1, 2) * 600', 'a tuple of 1200 items'],
+    ["x = 'a' * 10**9", 'a str of 1000000000 characters'],
+    ["x = f'{1:>5000}'", 'a str of 5000 characters'],
+    ["x = 'ab'.center(10**10)", 'a str of 10000000000 characters'],
+    ['x = 2 ** (10**8)', 'an int of 100000001 bits'],
+    ['x = 1 << 5000', 'an int of 5001 bits'],
+    ['x = list(range(2000))', 'a list of 2000 items'],
+    ['x = [1]\nfor i in range(20):\n    x = x + x', 'a list of 1024 items'],
+    ['x = [1]\nfor i in range(20):\n    x += x', 'a list of 1024 items'],
+    ['import torch\nx = torch.ones(2)\nfor i in range(1000):\n    x = torch.cat([x, x])', 'a tensor of 1024 elements'],
+  ];
+  for (const [src, what] of cases) {
+    const e = only(src, opts);
+    assert.equal(e.type, 'MemoryError', src);
+    assert.equal(e.message, `${what} exceeds the Mask Lens budget of 1000 elements (setting maskLens.evaluation.maxElements)`, src);
+    assert.ok(e.line > 0, src);
+  }
+});
+
+test('within the budget nothing changes', () => {
+  const r = evaluate('x = [0] * 1000\ns = "ab" * 500\nn = 2 ** 999\nm = (-1) ** (10**30)\nk = 1 ** (10**30)', { maxElements: 1000 });
+  assert.equal(r.error, null);
+  assert.equal(r.variables.m.type === 'int' && r.variables.m.value, 1);
+});
+
+test('negative sizes use ATen wording', () => {
+  assert.deepEqual(
+    [only('import torch\na = torch.ones(-100, 4)'), only('import torch\nm = torch.ones(2, 2).repeat(-100, 2)'), only('import torch\nm = torch.empty(3, -4)')]
+      .map((e) => `${e.type}: ${e.message}`),
+    [
+      'RuntimeError: Trying to create tensor with negative dimension -100: [-100, 4]',
+      'RuntimeError: Trying to create tensor with negative dimension -200: [-200, 4]',
+      'RuntimeError: Trying to create tensor with negative dimension -4: [3, -4]',
+    ],
+  );
+});
+
+test('JS failures become the exception Python raises', () => {
+  const cases: [string, string][] = [
+    ['import torch\nb = int(torch.tensor([1e308]) * 10)', 'OverflowError: cannot convert float infinity to integer'],
+    ["b = int(float('nan'))", 'ValueError: cannot convert float NaN to integer'],
+    ['c = 2**31**31', 'MemoryError: an int of 17069174130723235958610643029059314756044734432 bits exceeds the Mask Lens budget of 16777216 elements (setting maxElements)'],
+    ['c = 1 << -1', 'ValueError: negative shift count'],
+    ['c = [0] * 10**20', "OverflowError: cannot fit 'int' into an index-sized integer"],
+  ];
+  for (const [src, want] of cases) {
+    const e = only(src);
+    assert.equal(`${e.type}: ${e.message}`, want, src);
+  }
+  assert.deepEqual(evaluate('c = 1 >> 10**30\nd = -5 >> 10**30').variables, { c: { type: 'int', value: 0 }, d: { type: 'int', value: -1 } });
+});
+
+test('a caught RecursionError leaves the depth counter where it was', () => {
+  const src = `
+def f(n):
+    return f(n + 1)
+caught = 0
+for i in range(50):
+    try:
+        f(0)
+    except RecursionError:
+        caught += 1
+def g(n):
+    return 0 if n == 0 else 1 + g(n - 1)
+depth = g(150)`;
+  const r = evaluate(src);
+  assert.equal(r.error, null, JSON.stringify(r.error));
+  assert.deepEqual(r.variables.caught, { type: 'int', value: 50 });
+  assert.deepEqual(r.variables.depth, { type: 'int', value: 150 });
+});
+
+test('JS names are AttributeError on every value', () => {
+  const values: [string, string][] = [
+    ['torch.ones(2)', 'Tensor'], ['np.zeros(2)', 'ndarray'], ['[1]', 'list'], ['(1,)', 'tuple'], ['{}', 'dict'],
+    ['1', 'int'], ['1.5', 'float'], ["'s'", 'str'], ['None', 'NoneType'], ['torch.float32', 'dtype'],
+  ];
+  for (const name of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty']) {
+    for (const [expr, type] of values) {
+      const e = only(`import torch\nimport numpy as np\nv = (${expr}).${name}`);
+      assert.equal(`${e.type}: ${e.message}`, `AttributeError: '${type}' object has no attribute '${name}'`, `${expr}.${name}`);
+    }
+  }
+  // a user class may still define such a name
+  assert.equal(evaluate('class A: pass\na = A()\na.constructor = 3\nprint(a.constructor)').stdout, '3\n');
+});
+
+test('two evaluations never see each other\'s state', () => {
+  const changes = `
+import torch
+import numpy as np
+torch.set_default_dtype(torch.float64)
+torch.manual_seed(7)
+np.random.seed(7)
+torch.set_printoptions(precision=2)
+torch.set_grad_enabled(False)
+`;
+  const probe = `
+import torch
+import numpy as np
+a = torch.rand(2)
+b = np.random.rand(2)
+print(torch.tensor([1.0]).dtype, torch.tensor([1/3]), torch.ones(1, requires_grad=True) * 2)
+`;
+  const fresh = evaluate(probe);
+  evaluate(changes + 'x = torch.zeros(1)');
+  const again = evaluate(probe);
+  assert.deepEqual(again, fresh);
+  assert.match(fresh.stdout, /^torch\.float32 tensor\(\[0\.3333\]\) tensor\(\[2\.\], grad_fn=<MulBackward0>\)/);
+  // and nothing is left installed outside an evaluation
+  assert.equal(currentContext().maxElements, 1 << 28);
+});
+
+test('the time budget stops long work between kernel chunks', () => {
+  const e = only('import torch\nx = torch.zeros(64, 64)\nwhile True:\n    x = x + 1', { timeBudgetMs: 50 });
+  assert.equal(e.type, 'TimeoutError');
+  assert.equal(e.line, 4);
+});
+
+test('fuzz regressions: np.where argument errors in NumPy\'s words', () => {
+  const cases: [string, string][] = [
+    ['idx = np.where(future = 1)', "TypeError: where() got an unexpected keyword argument 'future'"],
+    ['idx = np.where()', "TypeError: where() missing 1 required positional argument: 'condition'"],
+    ['idx = np.where(1, 2)', 'ValueError: either both or neither of x and y should be given'],
+    ['idx = np.where(1, 2, 3, 4)', 'TypeError: where() takes from 1 to 3 positional arguments but 4 were given'],
+  ];
+  for (const [src, want] of cases) {
+    const e = only(`import numpy as np\n${src}`);
+    assert.equal(`${e.type}: ${e.message}`, want, src);
+  }
+});

@@ -1,0 +1,60 @@
+// The evaluation service (src/service): evaluations in a worker thread,
+// values fetched by address, the time budget enforced by replacing the
+// worker, and newer evaluations cancelling older ones.
+
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { CancelledError, EvaluationService } from '../../src/service/client';
+
+const workerPath = fileURLToPath(new URL('./fixtures/service-worker.cjs', import.meta.url));
+const service = new EvaluationService({ workerPath, budgetSetting: 'test.budget', graceMs: 200 });
+after(() => service.dispose());
+
+test('big tensors stay in the worker; the host fetches summary, slice and repr', async () => {
+  const src = 'import torch\nm = torch.ones(300, 400, dtype=torch.bool).tril()\nm[0, 1] = True\nsmall = torch.arange(4)\n';
+  const r = await service.evaluate(src, { recordTimeline: true, inlineElements: 1000 });
+  assert.equal(r.result.error, null);
+  const m = r.result.variables.m;
+  assert.ok('elided' in m && m.elided && m.data.length === 0, 'm is not inlined');
+  assert.deepEqual(r.result.variables.small, { type: 'torch.Tensor', dtype: 'torch.int64', shape: [4], data: [0, 1, 2, 3] });
+  const ref = { evaluation: r.evaluation, address: { kind: 'variable' as const, name: 'm' } };
+  const summary = await service.summary(ref);
+  assert.deepEqual(summary?.shape, [300, 400]);
+  assert.equal(summary?.dtype, 'torch.bool');
+  const slice = await service.slice(ref, { maxRows: 16, maxCols: 16 });
+  assert.ok(slice);
+  assert.deepEqual([slice.rows, slice.cols, slice.rowStep, slice.colStep], [16, 16, 19, 25]);
+  // sampled row i, column j is m[19 i, 25 j]: tril keeps j*25 <= i*20, plus the m[0, 1] write (not sampled)
+  for (let i = 0; i < slice.rows; i++) for (let j = 0; j < slice.cols; j++) assert.equal(slice.data[i * slice.cols + j], j * 25 <= i * 19);
+  // the timeline snapshot is the value as of its line, not the later in-place write
+  const timelineIndex = r.result.timeline.findIndex((s) => s.name === 'm');
+  const early = await service.slice({ evaluation: r.evaluation, address: { kind: 'timeline', index: timelineIndex } }, { maxRows: 300, maxCols: 400 });
+  assert.equal(early?.data[1], false);
+  const late = await service.slice(ref, { maxRows: 300, maxCols: 400 });
+  assert.equal(late?.data[1], true);
+  assert.match((await service.repr(ref)) ?? '', /^tensor\(\[\[ True,  True, False,/);
+});
+
+test('an evaluation past its budget is stopped by replacing the worker, at the line it was on', async () => {
+  const src = 'import torch\na = torch.ones(2000, 2000)\nb = a @ a @ a @ a\n';
+  const r = await service.evaluate(src, { timeBudgetMs: 100 });
+  assert.equal(r.result.error?.type, 'TimeoutError');
+  assert.equal(r.result.error?.message, 'Mask Lens stopped: the evaluation ran past its time budget of 100 ms (setting test.budget)');
+  assert.equal(r.result.error?.line, 3);
+  assert.ok(service.stats.restarts >= 1);
+  // the next evaluation gets a fresh worker
+  const next = await service.evaluate('x = 1 + 1', {});
+  assert.deepEqual(next.result.variables.x, { type: 'int', value: 2 });
+});
+
+test('a newer evaluation with the same key cancels the older one', async () => {
+  const older = service.evaluate('import torch\na = torch.ones(1500, 1500)\nb = a @ a\n', {}, { key: 'doc' });
+  const newer = service.evaluate('y = 3', {}, { key: 'doc' });
+  await assert.rejects(older, CancelledError);
+  assert.deepEqual((await newer).result.variables.y, { type: 'int', value: 3 });
+  const aborted = new AbortController();
+  const p = service.evaluate('z = 1', {}, { signal: aborted.signal });
+  aborted.abort();
+  await assert.rejects(p, CancelledError);
+});
