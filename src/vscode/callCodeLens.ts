@@ -53,8 +53,10 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
 }
 
 /**
- * Ask for argument expressions and evaluate `fn(args)` after the file runs.
- * `input` stands in for the input box in tests.
+ * Ask for argument expressions (prefilled from what this function was last
+ * given, else from its defaults and type hints) and evaluate `fn(args)` after
+ * the file runs; the new call becomes the chosen one. `uri` and `fn` come from
+ * the CodeLens; from the palette, the function around the cursor is used.
  */
 export async function previewWithArguments(
   context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection: CallSelection, uri: unknown, fn: unknown,
