@@ -156,7 +156,9 @@ export class Interpreter implements CallContext {
         this.exec(s, scope);
       } catch (e) {
         const exc = this.asPyException(e);
-        if (!exc || this.handledByModuleTry(exc)) throw e;
+        // a spent time budget ends the evaluation; a `try` that handles the error keeps Python's path
+        if (!exc || exc.pyType === 'TimeoutError' || this.handledByModuleTry(exc)) throw e;
+        if (!exc.span) exc.span = s.span;
         report(exc);
         this.continuedErrors++;
       }

@@ -190,6 +190,11 @@ if __name__ == "__main__":
   assert.deepEqual(Object.keys(strict.variables), ['a']);
 });
 
+test('a spent time budget is not continued past inside a block', () => {
+  const r = preview('for i in range(10**6):\n    x = i\n    y = x + 1\n', { maxSteps: 1000 });
+  assert.deepEqual(r.errors.map((e) => [e.type, e.line > 0]), [['TimeoutError', true]]);
+});
+
 test('an error in a block nested in a loop ends the loop after that iteration', () => {
   const r = preview(`n = 0
 for i in range(5):
