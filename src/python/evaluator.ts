@@ -157,7 +157,8 @@ export class Interpreter implements CallContext {
       } catch (e) {
         const exc = this.asPyException(e);
         // a spent time budget ends the evaluation; a `try` that handles the error keeps Python's path
-        if (!exc || exc.pyType === 'TimeoutError' || this.handledByModuleTry(exc)) throw e;
+        if (!exc) throw e;
+        if (exc.pyType === 'TimeoutError' || this.handledByModuleTry(exc)) throw exc;
         if (!exc.span) exc.span = s.span;
         report(exc);
         this.continuedErrors++;
