@@ -6,10 +6,12 @@ import { callLabel } from './callLookup';
 import { diagnosticsFor } from './hoverMarkdown';
 import type { InspectorScope, InspectorVariable } from './protocol';
 
-/** Each recorded call as an inspector scope: every local's, argument's and attribute's latest value, then what it returned. */
+/** Each recorded call as an inspector scope, grouped by function in source order: every local's, argument's and attribute's latest value, then what it returned. */
 export function callScopes(result: RunResult): InspectorScope[] {
   const totals = new Map((result.functions ?? []).map((f) => [f.function, f.calls]));
-  return (result.calls ?? []).map((c) => {
+  // grouped by function, in source order, then by call
+  const calls = [...(result.calls ?? [])].sort((a, b) => a.line - b.line || a.function.localeCompare(b.function) || a.call - b.call);
+  return calls.map((c) => {
     const latest = new Map(c.timeline.map((s) => [s.name, s]));
     if (c.returned) latest.set('return', c.returned);
     const variables: InspectorVariable[] = [...latest.values()].map((s) => {
