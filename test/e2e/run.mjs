@@ -410,6 +410,27 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     void file;
   });
 
+  test('the inspector picks a function call as its scope', async () => {
+    const file = 'calls_attention_module.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    const scopes = await frame.evaluate(() => Array.from(document.querySelectorAll('#scope-select vscode-option')).map((o) => [o.getAttribute('value'), o.textContent]));
+    const fwd2 = `MaskedAttention.forward · call 2 of 2 · from line ${lineOf(file, 'out_b = ')}`;
+    assert.deepEqual(scopes[0], ['module', 'module']);
+    assert.ok(scopes.some(([, label]) => label === fwd2), `scopes ${JSON.stringify(scopes)}`);
+    await frame.locator('#scope-select').click();
+    await frame.locator('#scope-select vscode-option[value="MaskedAttention.forward#2"]').click();
+    await pickVariable(frame, 'key_padding');
+    const view = await readInspector(frame, { fileName: file, variable: 'key_padding' });
+    await shot('15-inspector-call-scope');
+    assert.deepEqual(view.options, ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
+    // pad_b = lengths_to_mask([3, 1], 4): True where padded
+    assert.deepEqual(maskRow(view.cells, 0), [0, 0, 0, 1]);
+    assert.deepEqual(maskRow(view.cells, 1), [0, 1, 1, 1]);
+  });
+
   test('a two-cell notebook: cell 2 sees cell 1\'s import and hovers its mask', async () => {
     await quickInput('Control+P', 'two_cells.ipynb');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
@@ -428,7 +449,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     await runCommand('Mask Lens: Preview Masks');
     const frame = await inspectorFrame();
     const view = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });
-    await shot('15-notebook-inspector');
+    await shot('16-notebook-inspector');
     assert.deepEqual(view.options, ['cell_mask']);
     assert.deepEqual(maskRow(view.cells, 0), [1, 1, 1, 0]);
     assert.deepEqual(maskRow(view.cells, 1), [1, 0, 0, 0]);
