@@ -5,8 +5,12 @@
 //   * every golden variable must match: type, dtype, shape, values
 //     (ints and bools exactly, floats within 1e-6 + 1e-5*|expected|, nan == nan);
 //   * the error must match (type, message, line), or both be absent;
-//   * where the golden stdout is not null, stdout must match to the character.
+//   * where the golden stdout is not null, stdout must match to the character;
+//   * every variable under `values_not_compared` (values drawn from a random
+//     initialiser we cannot reproduce, e.g. a Keras Embedding's weights) must
+//     match in type, dtype and shape; its values are not recorded.
 // Warnings are recorded in the golden files but, as in conform.py, not compared.
+// The summary names the library versions (`versions`) the golden files came from.
 //
 // usage: node test/conform.mjs [--golden DIR] [--cases DIR] [--filter SUBSTR]
 //                              [--verbose] [--shared] [--spawn]
@@ -134,7 +138,11 @@ function isDict(x) {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
-/** The first difference between a golden value and ours, or null. */
+/**
+ * The first difference between a golden value and ours, or null. Values are
+ * compared where the golden records them: a `values_not_compared` record has
+ * no `value`/`data`, so only its type, dtype, shape and item count count.
+ */
 function same(want, got, path) {
   if (!isDict(got)) return `${path}: missing`;
   if (!pyEqual(want.type, got.type)) return `${path}: type ${repr(got.type)}, expected ${repr(want.type)}`;
@@ -153,8 +161,9 @@ function same(want, got, path) {
     return ok ? null : `${path}: ${repr(got.value)}, expected ${reprExpected(want.value, want.type)}`;
   }
   for (const key of ['dtype', 'shape']) {
-    if (!pyEqual(want[key], got[key])) return `${path}: ${key} ${repr(got[key])}, expected ${repr(want[key])}`;
+    if (key in want && !pyEqual(want[key], got[key])) return `${path}: ${key} ${repr(got[key])}, expected ${repr(want[key])}`;
   }
+  if (!('data' in want)) return null;
   const data = pyTruthy(got.data) ? got.data : [];
   if (data.length !== want.data.length) return `${path}: ${data.length} values, expected ${want.data.length}`;
   const exact = isIntegerKind(want.dtype);
@@ -166,11 +175,18 @@ function same(want, got, path) {
   return null;
 }
 
-/** Every problem with one case's output, as conform.py's check() lists them. */
+/**
+ * Every problem with one case's output, as conform.py's check() lists them,
+ * plus the structure-only check of `values_not_compared` (which conform.py ignores).
+ */
 export function check(golden, out) {
   const problems = [];
   const vars = isDict(out.variables) ? out.variables : {};
   for (const [name, want] of Object.entries(golden.variables)) {
+    const r = same(want, vars[name], name);
+    if (r) problems.push(r);
+  }
+  for (const [name, want] of Object.entries(golden.values_not_compared ?? {})) {
     const r = same(want, vars[name], name);
     if (r) problems.push(r);
   }
@@ -232,6 +248,13 @@ function loadRunner(forceSpawn) {
   return (casePath) => JSON.parse(JSON.stringify(cli.runFile(casePath)));
 }
 
+/** The library versions a golden file records, as one line ("unrecorded" for files made before they were). */
+function versionLine(golden) {
+  const v = golden.versions;
+  if (!isDict(v) || !Object.keys(v).length) return golden.reference ? `unrecorded versions (${golden.reference})` : 'unrecorded versions';
+  return Object.entries(v).map(([lib, ver]) => `${lib} ${ver}`).join(', ');
+}
+
 function main() {
   let opts;
   try {
@@ -261,8 +284,11 @@ function main() {
   let passed = 0;
   let failed = 0;
   const started = Date.now();
+  const versions = new Map(); // "torch 2.13.0+cpu, numpy 2.4.6" -> number of golden files
   for (const name of names) {
     const golden = JSON.parse(readFileSync(join(opts.golden, name), 'utf8'));
+    const v = versionLine(golden);
+    versions.set(v, (versions.get(v) ?? 0) + 1);
     // The public seeds live once, in examples/ (the main job opens them); our own cases in test/cases.
     const casePath = [join(opts.cases, golden.case), join(repoRoot, 'examples', golden.case)].find((p) => existsSync(p)) ?? join(opts.cases, golden.case);
     let problems;
@@ -285,6 +311,7 @@ function main() {
       console.log(`ok   ${golden.case}`);
     }
   }
+  for (const [v, n] of [...versions].sort((a, b) => b[1] - a[1])) console.log(`golden from ${v}: ${n} files`);
   console.log(`${passed} passed, ${failed} failed`);
   console.log(`conformance ${passed}/${passed + failed} cases (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return failed === 0 ? 0 : 1;

@@ -112,10 +112,10 @@ export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean
       diagnose('inverted-mask', 'warning', invertedMaskMessage(`${op} with ${fill === -Infinity ? '-inf' : fill}`));
     }
     if (mask.dtype === 'uint8') {
-      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: byte masks are deprecated and only True/False positions are meant. Use mask.bool().`);
+      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: PyTorch 2.x raises for byte masks (1.13 accepted them with a deprecation warning). Use mask.bool().`);
     } else if (mask.dtype !== 'bool') {
       diagnose('non-bool-mask', 'warning',
-        `${op} got a ${torchDtype(mask.dtype)} mask, but it needs torch.bool. PyTorch 1.13 reads only the low byte of each element, so a float 1.0 fills nothing; PyTorch ≥ 2.1 raises. Convert with mask.bool() (or mask == 0 if 1 means "keep").`);
+        `${op} got a ${torchDtype(mask.dtype)} mask, but it needs torch.bool: PyTorch 2.x raises (1.13 read only the low byte of each element, so a float 1.0 filled nothing). Convert with mask.bool() (or mask == 0 if 1 means "keep").`);
     }
     if (value instanceof Tensor || typeof value === 'boolean') return;
     const v = Number(value);
@@ -129,11 +129,12 @@ export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean
   });
 }
 
-/** masked_select / x[mask]: only the deprecated byte mask is worth a word here. */
+/** masked_select / x[mask]: only the byte mask is worth a word here (an error for masked_select in 2.x, deprecated for x[mask]). */
 export function checkSelectMask(mask: Tensor, op: string): void {
   guarded(() => {
     if (mask.dtype === 'uint8') {
-      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: byte masks are deprecated. Use mask.bool().`);
+      const why = op === 'masked_select' ? 'PyTorch 2.x raises for byte masks' : 'byte masks are deprecated';
+      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: ${why}. Use mask.bool().`);
     }
   });
 }
@@ -232,7 +233,7 @@ export function checkCausalWithMask(isCausal: boolean, hasMask: boolean): void {
   guarded(() => {
     if (isCausal && hasMask) {
       diagnose('is-causal-with-mask', 'warning',
-        'scaled_dot_product_attention got is_causal=True and an explicit attn_mask: here both are applied, but PyTorch 2.x rejects the combination in its fused kernels ("Explicit attn_mask should not be set when is_causal=True"). Fold the causal part into attn_mask or drop is_causal.');
+        'scaled_dot_product_attention got is_causal=True and an explicit attn_mask: PyTorch 2.x applies both only in its CPU flash kernel (4-D inputs, no dropout); its math path and GPU kernels raise "Explicit attn_mask should not be set when is_causal=True". Fold the causal part into attn_mask or drop is_causal.');
     }
   });
 }

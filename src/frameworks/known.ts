@@ -1,7 +1,8 @@
-// Names real PyTorch 1.13 / NumPy 1.24 define (dir() of each namespace, in
-// known_names.json). A missing attribute that the real library has is a gap
-// in Mask Lens, not a typo in the snippet, so it gets NotImplementedError
-// rather than Python's AttributeError.
+// Names real PyTorch 2.13 / NumPy 2.4 define (dir() of each namespace, in
+// known_names.json, written by scripts/known_names.py). A missing attribute
+// that the real library has is a gap in Mask Lens, not a typo in the snippet,
+// so it gets NotImplementedError rather than Python's AttributeError.
+import { pyError } from '../python/exceptions';
 import known from './known_names.json';
 
 const NAMESPACES: Record<string, string> = {
@@ -9,11 +10,21 @@ const NAMESPACES: Record<string, string> = {
   Tensor: 'torch.Tensor', Parameter: 'torch.Tensor', numpy: 'numpy', ndarray: 'numpy.ndarray',
 };
 
-const sets = new Map(Object.entries(known as Record<string, string[]>).map(([k, v]) => [k, new Set(v)]));
+const sets = new Map(Object.entries(NAMESPACES).map(([, ns]) => [ns, new Set((known as unknown as Record<string, string[]>)[ns])]));
 
-/** A message for `owner.name` when the real library has it, else undefined. */
+/** NumPy 2.0's removed attributes (np.float_, np.Inf, ...) and the advice NumPy gives for each. */
+const numpyExpired: Record<string, string> = known['numpy.expired'];
+
+/**
+ * A message for `owner.name` when the real library has it, else undefined.
+ * Raises NumPy 2's own AttributeError for the names NumPy 2.0 removed
+ * ("`np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead.").
+ */
 export function unsupportedName(owner: string, name: string): string | undefined {
   if (owner === 'import') return unsupportedModule(name);
+  if (owner === 'numpy' && Object.hasOwn(numpyExpired, name)) {
+    throw pyError('AttributeError', `\`np.${name}\` was removed in the NumPy 2.0 release. ${numpyExpired[name]}`);
+  }
   const ns = NAMESPACES[owner];
   if (!ns || !sets.get(ns)?.has(name)) return undefined;
   return `${ns}.${name} is not supported by Mask Lens yet`;

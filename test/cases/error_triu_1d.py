@@ -1,4 +1,4 @@
-# IndexError: torch.triu needs at least 2 dims (NumPy would broadcast a 1-D input).
+# RuntimeError: torch.triu needs at least 2 dims (NumPy would broadcast a 1-D input).
 import numpy as np
 import torch
 

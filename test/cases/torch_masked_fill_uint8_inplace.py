@@ -1,4 +1,4 @@
-# In-place masked_fill_ with a uint8 mask (deprecated in 1.13 but still works) and float('-inf').
+# In-place masked_fill_ with a uint8 mask: PyTorch 2.x rejects it (1.13 accepted it with a warning).
 import torch
 
 scores = torch.tensor([[0.5, 1.5, -0.3, 2.0], [1.0, 0.0, 0.25, -1.0]])

@@ -77,7 +77,8 @@ test('triu/tril select rather than multiply, so -inf stays exact', () => {
   assert.deepEqual(tril(a, -1).toArray(), [0, 0, 0, 0, 5, 0, 0, 0, 9, 10, 0, 0]);
   const inf = t('float32', [2, 2], [-Infinity, -Infinity, -Infinity, -Infinity]);
   assert.deepEqual(triu(inf, 1).toArray(), [0, -Infinity, 0, 0]);
-  assert.throws(() => triu(t('int64', [3], [1, 2, 3])), /Dimension out of range \(expected to be in range of \[-1, 0\], but got -2\)/);
+  assert.throws(() => triu(t('int64', [3], [1, 2, 3])), /triu: input tensor must have at least 2 dimensions/);
+  assert.throws(() => tril(t('int64', [], [1])), /tril: input tensor must have at least 2 dimensions/);
 });
 
 test('masked_fill: out-of-place broadcasts, in-place must fit self', () => {

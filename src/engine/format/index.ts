@@ -7,7 +7,7 @@ export {
 } from './torch';
 export type { PrintOptions, PrintProfile, TorchFormatOptions } from './torch';
 export {
-  formatNumpyArray, formatNumpyScalar, numpyDtypeName, DEFAULT_NUMPY_PRINT_OPTIONS,
+  formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, numpyDtypeName, DEFAULT_NUMPY_PRINT_OPTIONS,
   formatFloatPositional, formatFloatScientific,
 } from './numpy';
 export type { NumpyPrintOptions, FloatMode, FormatFloatOptions } from './numpy';

@@ -418,7 +418,7 @@ export function formatNumpyArray(
 
 /**
  * str / repr of a NumPy scalar (np.float32(0.1) -> '0.1', np.float64(1e-05) -> '1e-05',
- * np.int32(3) -> '3', np.bool_(True) -> 'True'), as NumPy 1.x prints them.
+ * np.int32(3) -> '3', np.bool_(True) -> 'True'): str in every NumPy, repr in NumPy 1.x.
  */
 export function formatNumpyScalar(x: number, dtype: DType): string {
   if (dtype === 'bool') return x ? 'True' : 'False';
@@ -430,6 +430,16 @@ export function formatNumpyScalar(x: number, dtype: DType): string {
   const base: DragonFormat = { precision: -1, unique: true, trim: '0', sign: false, padLeft: -1, padRight: -1, minDigits: -1, expDigits: -1 };
   if (a === 0 || (a >= 1e-4 && a < 1e16)) return positional(x, bf, base);
   return scientific(x, bf, { ...base, trim: '-' });
+}
+
+/**
+ * repr of a NumPy scalar as NumPy >= 2.0 writes it (NEP 51): the str form wrapped in its
+ * type, np.int64(3), np.float32(0.1), np.float64(nan); booleans are np.True_ / np.False_.
+ * (NumPy 1.x's repr was the str form alone.)
+ */
+export function formatNumpyScalarRepr(x: number, dtype: DType): string {
+  if (dtype === 'bool') return x ? 'np.True_' : 'np.False_';
+  return `np.${numpyDtypeName(dtype)}(${formatNumpyScalar(x, dtype)})`;
 }
 
 export interface FormatFloatOptions {

@@ -35,11 +35,13 @@ export function linspace(start: number, end: number, steps: number, dtype: DType
   return t;
 }
 
-/** Index comparison grid for the last two dims: col - row (op) diagonal. */
+/**
+ * Index comparison grid for the last two dims: col - row (op) diagonal.
+ * Fewer than 2 dims is a RuntimeError in PyTorch 2.x (ATen's triu/tril
+ * TORCH_CHECK; 1.13 failed later with an IndexError from dim wrapping).
+ */
 function triangleKeep(x: Tensor, diagonal: number, upper: boolean): Tensor {
-  if (x.ndim < 2) {
-    throw indexError(`Dimension out of range (expected to be in range of [${-Math.max(x.ndim, 1)}, ${Math.max(x.ndim, 1) - 1}], but got -2)`);
-  }
+  if (x.ndim < 2) throw runtimeError(`${upper ? 'triu' : 'tril'}: input tensor must have at least 2 dimensions`);
   const m = x.shape[x.ndim - 2], n = x.shape[x.ndim - 1];
   const rows = reshape(arange(0, m, 1, 'int64'), [m, 1]);
   const cols = reshape(arange(0, n, 1, 'int64'), [1, n]);

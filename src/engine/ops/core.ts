@@ -36,6 +36,15 @@ export function scalarTypeName(d: DType): string {
   return names[d];
 }
 
+/** The C++ type name ATen's messages print for a dtype ("long int", "unsigned char", "c10::Half"). */
+export function cppTypeName(d: DType): string {
+  const names: Record<DType, string> = {
+    bool: 'bool', uint8: 'unsigned char', int8: 'signed char', int16: 'short int', int32: 'int', int64: 'long int',
+    float16: 'c10::Half', bfloat16: 'c10::BFloat16', float32: 'float', float64: 'double',
+  };
+  return names[d];
+}
+
 /**
  * torch.result_type: dimensioned tensors outrank zero-dim tensors, which
  * outrank Python scalars, unless a lower tier has a higher category

@@ -1,9 +1,9 @@
 // Gather/scatter, masked selection and Python-style tensor indexing.
 
-import { DType, isFloating } from '../dtype';
+import { DType } from '../dtype';
 import { indexError, runtimeError, warn } from '../errors';
 import { Tensor, numelOf } from '../tensor';
-import { TensorOrScalar, assignInto, broadcastShapes, cast, checkSize, contiguous, scalarTensor, scalarValue, writeValues } from './core';
+import { TensorOrScalar, assignInto, broadcastShapes, cast, checkSize, contiguous, cppTypeName, scalarTensor, scalarTypeName, scalarValue, writeValues } from './core';
 import { expand, fmtShape, normalizeDim, select, slice, unsqueeze } from './shape';
 
 function rowMajorIndex(shape: readonly number[], linear: number, out: number[]): void {
@@ -99,18 +99,27 @@ function stackAlong(x: Tensor, parts: Tensor[], d: number, n: number): Tensor {
   return out;
 }
 
-export function checkMask(mask: Tensor, what: string): void {
+/**
+ * masked_fill(_), masked_select and masked_scatter(_) take only torch.bool
+ * masks in PyTorch 2.x: any other dtype, uint8 included (which 1.13 still
+ * accepted with a deprecation warning), raises RuntimeError with ATen's
+ * wording (masked_fill__cpu, masked_select_out_cpu_, masked_scatter_'s
+ * TORCH_CHECK; uint8 masked_scatter_ warns before it raises).
+ */
+export function checkMask(mask: Tensor, what: 'masked_fill_' | 'masked_select' | 'masked_scatter_'): void {
   if (mask.dtype === 'bool') return;
-  if (mask.dtype === 'uint8') {
-    warn(`${what} received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.`);
-    return;
+  if (what === 'masked_select') throw runtimeError('masked_select: expected BoolTensor for mask');
+  if (what === 'masked_scatter_') {
+    if (mask.dtype === 'uint8') {
+      warn('masked_scatter_ received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.');
+    }
+    throw runtimeError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${scalarTypeName(mask.dtype)}`);
   }
-  if (what === 'masked_select') throw runtimeError('masked_select: expected BoolTensor or ByteTensor for mask');
-  throw runtimeError(`${what} only supports boolean masks, but got mask with dtype ${mask.dtype === 'float32' ? 'float' : mask.dtype === 'int64' ? 'long int' : mask.dtype}`);
+  throw runtimeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${cppTypeName(mask.dtype)}`);
 }
 
-export function maskedSelect(x: Tensor, mask: Tensor, warnAs = 'masked_select'): Tensor {
-  checkMask(mask, warnAs);
+export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  checkMask(mask, 'masked_select');
   const shape = broadcastShapes(x.shape, mask.shape);
   const xv = contiguous(expand(x, shape)).values();
   const mv = contiguous(expand(mask, shape)).values();
@@ -199,7 +208,7 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
             advanced.push({ dim: dim++, index: col });
           }
           if (idx.ndim === 0 && !idx.item()) advanced[advanced.length - 1].index = Tensor.empty('int64', [0]);
-        } else if (isFloating(idx.dtype)) {
+        } else if (idx.dtype !== 'int64' && idx.dtype !== 'int32') {
           throw indexError('tensors used as indices must be long, int, byte or bool tensors');
         } else {
           advanced.push({ dim: dim++, index: idx });

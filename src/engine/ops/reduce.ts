@@ -6,7 +6,7 @@ import { runtimeError } from '../errors';
 import type { ReduceOp } from '../kernels/backend';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
-import { binary, broadcastShapes, cast, checkSize, contiguous, scalarTypeName } from './core';
+import { binary, broadcastShapes, cast, checkSize, contiguous, cppTypeName, scalarTypeName } from './core';
 import { expand, normalizeDim, permute, reshape } from './shape';
 
 export function normalizeDims(dims: number | readonly number[] | null | undefined, ndim: number): number[] {
@@ -90,7 +90,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw runtimeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
   if (a.dtype !== b.dtype) {
-    throw runtimeError(`expected m1 and m2 to have the same dtype, but got: ${cTypeName(a.dtype)} != ${cTypeName(b.dtype)}`);
+    throw runtimeError(`expected m1 and m2 to have the same dtype, but got: ${cppTypeName(a.dtype)} != ${cppTypeName(b.dtype)}`);
   }
   if (a.ndim === 1 && b.ndim === 1) {
     if (a.shape[0] !== b.shape[0]) {
@@ -128,11 +128,4 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return reshape(out, shape);
 }
 
-function cTypeName(d: DType): string {
-  const names: Record<DType, string> = {
-    bool: 'bool', uint8: 'unsigned char', int8: 'signed char', int16: 'short int', int32: 'int', int64: 'long int',
-    float16: 'c10::Half', bfloat16: 'c10::BFloat16', float32: 'float', float64: 'double',
-  };
-  return names[d];
-}
 

@@ -2,7 +2,7 @@
 // scalar casting) and the array functions masking snippets use.
 
 import { DType, isFloating, promoteTypes } from '../../engine/dtype';
-import { formatNumpyArray, formatNumpyScalar } from '../../engine/format';
+import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
@@ -34,8 +34,10 @@ export class NumpyDtype extends DtypeObject {
     const d = other instanceof NumpyDtype ? other.dtypeValue : typeof other === 'string' ? npDtype(other) : undefined;
     return op === '==' ? d === this.dtypeValue : d !== this.dtypeValue;
   }
+  /** np.float32(0.5) is a NumPy scalar; np.float32([1, 2]) an array. */
   override call(args: PyValue[]): PyValue {
-    return new NumpyArray(cast(toNumpyTensor(args[0] ?? 0n), this.dtypeValue));
+    const t = cast(toNumpyTensor(args[0] ?? 0n), this.dtypeValue);
+    return t.ndim === 0 ? npScalar(t) : new NumpyArray(t);
   }
 }
 
@@ -96,7 +98,7 @@ export class NumpyArray extends ArrayValue {
       setItem(this.t, [{ kind: 'ellipsis' }], r);
       return this;
     }
-    return npResult(r, this, other);
+    return npResult(r);
   }
   override unaryOp(op: string): PyValue | undefined {
     if (op === '-') return new NumpyArray(unary('neg', this.t));
@@ -109,7 +111,7 @@ export class NumpyArray extends ArrayValue {
     if (o === undefined) return undefined;
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
     if (!map[op]) return undefined;
-    return npResult(binary(map[op], promoteForNumpy(this.t, o), o), this, other);
+    return npResult(binary(map[op], promoteForNumpy(this.t, o), o));
   }
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
     const r = getItem(this.t, indexItems(key, ctx));
@@ -141,14 +143,15 @@ export class NumpyArray extends ArrayValue {
 
 /** np.int64(3), np.float64(0.5), np.bool_(True): a 0-d value with its NumPy type name. */
 export class NumpyScalar extends NumpyArray {
+  /** type(x).__name__: NumPy 2 names its boolean scalar type `bool` (1.x: `bool_`). */
   override get typeName() {
-    return this.t.dtype === 'bool' ? 'bool_' : this.t.dtype;
+    return this.t.dtype;
   }
   override repr() {
-    return formatNumpyScalar(this.t.item(), this.t.dtype);
+    return formatNumpyScalarRepr(this.t.item(), this.t.dtype);
   }
   override str() {
-    return this.repr();
+    return formatNumpyScalar(this.t.item(), this.t.dtype);
   }
   format(spec: string, ctx: CallContext): string | undefined {
     return spec === '' ? undefined : formatValue(scalarOf(this.t.dtype, this.t.item()), spec, ctx);
@@ -159,9 +162,9 @@ function npScalar(t: Tensor): PyValue {
   return new NumpyScalar(t.ndim === 0 && t.isContiguous() ? t : reshape(cast(t, t.dtype), []));
 }
 
-/** Results of arithmetic between 0-d operands stay NumPy scalars. */
-function npResult(r: Tensor, ...inputs: unknown[]): PyValue {
-  return r.ndim === 0 && inputs.every((x) => !(x instanceof NumpyArray) || x instanceof NumpyScalar) ? npScalar(r) : new NumpyArray(r);
+/** A ufunc's 0-d result is a NumPy scalar, also when an operand was a 0-d array (np.array(2.5) * 2). */
+function npResult(r: Tensor): PyValue {
+  return r.ndim === 0 ? npScalar(r) : new NumpyArray(r);
 }
 
 function numpyOperand(v: PyValue): Tensor | number | bigint | boolean | undefined {
@@ -266,7 +269,7 @@ export function makeNumpyModule(): PyModule {
   const def = (name: string, f: NativeFn) => np.dict.set(name, fn(name, f));
   for (const d of ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8'] as DType[]) np.dict.set(d, NumpyDtype.of(d));
   np.dict.set('bool_', NumpyDtype.of('bool'));
-  np.dict.set('float_', NumpyDtype.of('float64'));
+  np.dict.set('bool', NumpyDtype.of('bool')); // back in NumPy 2 (np.float_ and np.Inf are gone: known.ts)
   np.dict.set('int_', NumpyDtype.of('int64'));
   np.dict.set('inf', Infinity);
   np.dict.set('nan', NaN);

@@ -158,7 +158,7 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   const def = (name: string, f: NativeFn) => tf.dict.set(name, fn(name, f));
   for (const d of ['float32', 'float64', 'float16', 'int32', 'int64', 'int8', 'int16', 'uint8', 'bool', 'bfloat16'] as DType[]) tf.dict.set(d, TfDtype.of(d));
   tf.dict.set('newaxis', null);
-  tf.dict.set('__version__', '2.16.1');
+  tf.dict.set('__version__', '2.21.0');
   def('constant', (args, kw, ctx) => {
     const a = bind('constant', args, kw, ['value', 'dtype?', 'shape?', 'name?']);
     let t = toTf(a.value!, ctx, tfDtype(a.dtype));

@@ -157,7 +157,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   set('nan', NaN);
   set('pi', Math.PI);
   set('e', Math.E);
-  set('__version__', '2.5.0');
+  set('__version__', '2.13.0+cpu');
 
   def('tensor', (args, kw, ctx) => {
     const a = bind('tensor', args, kw, ['data', 'dtype?', 'device?', 'requires_grad?', 'pin_memory?']);

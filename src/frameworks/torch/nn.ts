@@ -8,7 +8,7 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { binary, cast, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { binary, cppTypeName, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -488,15 +488,41 @@ function padSequence(seqs: Tensor[], batchFirst: boolean, value: number, left: b
   return batchFirst ? out : transpose(out, 0, 1);
 }
 
+/**
+ * F.scaled_dot_product_attention(query (..., L, E), key (..., S, E), value (..., S, Ev),
+ * attn_mask=None, dropout_p=0, is_causal=False, scale=None) -> (..., L, Ev), as PyTorch 2.x
+ * computes it on the CPU:
+ * - attn_mask is bool (True = attend), or additive with dtype float32 or query's dtype;
+ *   any other dtype is a RuntimeError (ATen's validate_sdpa_input);
+ * - is_causal and attn_mask together: the CPU flash kernel (4-D inputs, no dropout)
+ *   applies both, the math path raises RuntimeError;
+ * - a query row whose every key is masked gets zero weights, so its output row is 0,
+ *   not NaN (the CPU flash kernel and the math path's _safe_softmax);
+ * - grad_fn: ScaledDotProductFlashAttentionForCpuBackward0 for 4-D inputs, the math
+ *   path's last op (MmBackward0 for 2-D, UnsafeViewBackward0 otherwise) elsewhere.
+ */
 function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
   const q = tensorArg(a.query, 'scaled_dot_product_attention', 'query');
   const k = tensorArg(a.key, 'scaled_dot_product_attention', 'key');
   const v = tensorArg(a.value, 'scaled_dot_product_attention', 'value');
+  if (a.attn_mask instanceof ArrayValue) {
+    const md = a.attn_mask.t.dtype;
+    if (md !== 'bool' && md !== 'float32' && md !== q.dtype) {
+      throw runtimeError(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${cppTypeName(md)} and  query.dtype: ${cppTypeName(q.dtype)} instead.`);
+    }
+  }
+  // The CPU flash kernel takes 4-D inputs without dropout; everything else runs the math path.
+  const dropout = a.dropout_p === undefined || a.dropout_p === null ? 0 : toFloat(a.dropout_p, 'dropout_p');
+  const flash = q.ndim === 4 && k.ndim === 4 && v.ndim === 4 && dropout === 0;
+  const isCausal = toBool(a.is_causal, ctx);
+  checkCausalWithMask(isCausal, a.attn_mask instanceof ArrayValue);
+  if (isCausal && a.attn_mask instanceof ArrayValue && !flash) {
+    throw runtimeError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
+  }
   const L = q.shape[q.ndim - 2], S = k.shape[k.ndim - 2], E = q.shape[q.ndim - 1];
   const scale = a.scale === undefined || a.scale === null ? 1 / Math.sqrt(E) : toFloat(a.scale, 'scale');
   let scores = binary('mul', matmul(q, transpose(k, -2, -1)), scale);
-  checkCausalWithMask(a.is_causal === true, a.attn_mask instanceof ArrayValue);
-  if (toBool(a.is_causal, ctx)) {
+  if (isCausal) {
     const causal = tril(filled([L, S], 1, 'bool'));
     scores = maskedFill(scores, unary('not', causal, 'bool'), -Infinity);
   }
@@ -505,8 +531,11 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
     noteConsumer(m, 'scaled_dot_product_attention');
     scores = m.dtype === 'bool' ? maskedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
   }
-  const w = softmax(scores, -1);
-  return track(new TorchTensor(matmul(w, v)), 'sdpa', a.query!);
+  // Rows with every key masked (max = -inf) get zero weights instead of softmax's NaN.
+  const fullyMasked = binary('eq', reduce('max', scores, -1, true), -Infinity);
+  const w = where(fullyMasked, 0, softmax(scores, -1));
+  const gradFn = flash ? 'sdpa_flash_cpu' : q.ndim === 2 ? 'mm' : 'matmul';
+  return track(new TorchTensor(matmul(w, v)), gradFn, a.query!, a.key!, a.value!);
 }
 
 function makeMultiheadAttention(Module: PyClass, linearInit: (self: PyInstance, i: number, o: number, b: boolean) => void): PyClass {
@@ -570,15 +599,17 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   // (L, N, E) -> (N*H, L, hd)
   const heads = (x: Tensor, len: number) => transpose(reshape(x, [len, N * H, hd]), 0, 1);
   const qh = heads(proj(q, 0), L), kh = heads(proj(k, 1), S), vh = heads(proj(v, 2), S);
+  // is_causal is only a hint about attn_mask in PyTorch 2.x's multi_head_attention_forward.
+  if (toBool(a.is_causal, ctx) && !(a.attn_mask instanceof ArrayValue)) {
+    throw runtimeError('Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.');
+  }
   let mask: Tensor | null = null;
   if (a.attn_mask instanceof ArrayValue) {
     let m = a.attn_mask.t;
     noteConsumer(m, 'MultiheadAttention.attn_mask');
-    if (m.dtype === 'uint8') {
-      ctx.warn('Byte tensor for attn_mask in nn.MultiheadAttention is deprecated. Use bool tensor instead.');
-      m = cast(m, 'bool');
-    } else if (m.dtype !== 'bool' && !isFloating(m.dtype)) {
-      throw pyError('AssertionError', `Only float, byte, and bool types are supported for attn_mask, not torch.${m.dtype}`);
+    // PyTorch 2.x (F._canonical_mask): bool or floating only; 1.13 still took uint8 with a warning.
+    if (m.dtype !== 'bool' && !isFloating(m.dtype)) {
+      throw pyError('AssertionError', 'only bool and floating types of attn_mask are supported');
     }
     if (m.ndim === 2) {
       if (m.shape[0] !== L || m.shape[1] !== S) {
@@ -595,13 +626,14 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
     }
     checkKeyPaddingMask(kpm, N, S);
     noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
-    const kp = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
-    if (!mask) mask = kp;
-    else if (mask.dtype === 'bool' && kp.dtype === 'bool') mask = binary('or', mask, kp);
-    else if (kp.dtype === 'bool') mask = maskedFill(mask, kp, -Infinity);
-    else mask = binary('add', mask, kp);
+    if (mask && (mask.dtype === 'bool') !== (kpm.dtype === 'bool')) {
+      ctx.warn('Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.');
+    }
+    const kp = reshape(expand(reshape(additiveMask(kpm, q.dtype), [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
+    // PyTorch 2.x (F._canonical_mask) turns both masks additive, then sums them
+    mask = mask ? binary('add', additiveMask(mask, q.dtype), kp) : kp;
   }
-  if (mask && mask.dtype === 'bool') mask = maskedFill(filled([...mask.shape], 0, q.dtype), mask, -Infinity);
+  if (mask) mask = additiveMask(mask, q.dtype);
   let scores = matmul(binary('div', qh, Math.sqrt(hd)), transpose(kh, 1, 2));
   if (mask) scores = binary('add', scores, mask);
   const weights = softmax(scores, -1);
@@ -617,9 +649,17 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   const output = track(new TorchTensor(y), 'transpose', self.dict.get('in_proj_weight')!);
   if (a.need_weights !== undefined && !ctx.truthy(a.need_weights)) return new PyTuple([output, null]);
   let w = reshape(weights, [N, H, L, S]);
-  if (a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights)) w = mean(w, 1);
+  // grad_fn as in PyTorch 2.x: attn_output_weights.mean(dim=1) is MeanBackward1 (1.13 divided a sum:
+  // DivBackward0); per-head weights end in a view.
+  const average = a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights);
+  if (average) w = mean(w, 1);
   if (unbatched) w = reshape(w, w.shape.slice(1));
-  return new PyTuple([output, track(new TorchTensor(w), 'mean', self.dict.get('in_proj_weight')!)]);
+  return new PyTuple([output, track(new TorchTensor(w), average ? 'mean.dim' : 'view', self.dict.get('in_proj_weight')!)]);
+}
+
+/** A bool mask (True = masked out) as the float mask F._canonical_mask makes of it: -inf where True, 0 elsewhere. */
+function additiveMask(m: Tensor, dtype: DType): Tensor {
+  return m.dtype === 'bool' ? maskedFill(filled([...m.shape], 0, dtype), m, -Infinity) : m;
 }
 
 /** xavier_uniform_ bound, in torch.nn.init's order of double operations. */

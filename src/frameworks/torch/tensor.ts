@@ -11,7 +11,7 @@ import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteCo
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
-import { IndexItem, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
+import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
 import {
   chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
@@ -96,6 +96,7 @@ const GRAD_FN: Record<string, string> = {
   index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
   max: 'MaxBackward1', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
   flatten: 'ViewBackward0', contiguous: 'CloneBackward0', repeat: 'RepeatBackward0', cross_entropy: 'NllLossBackward0',
+  sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0', 'mean.dim': 'MeanBackward1',
 };
 
 export class TorchTensor extends ArrayValue {
@@ -774,6 +775,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   masked_scatter: (self, args, kw) => {
     const a = bind('masked_scatter', args, kw, ['mask', 'source']);
     const mask = tensorArg(a.mask, 'masked_scatter', 'mask');
+    checkMask(mask, 'masked_scatter_');
     const src = tensorArg(a.source, 'masked_scatter', 'source').values();
     const out = cast(expand(self.t, self.t.shape), self.t.dtype);
     const m = contiguous(expand(mask, self.t.shape)).values();

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Write src/frameworks/known_names.json: the public names real PyTorch and NumPy
+define (dir() of each namespace), so that Mask Lens answers a name it lacks with
+NotImplementedError instead of a misleading AttributeError, plus the attributes
+NumPy 2.0 removed with the message NumPy raises for each.
+
+Run it with the golden-file environment (requirements-golden.txt):
+  .venv-golden/bin/python scripts/known_names.py
+"""
+import json
+import os
+
+import numpy as np
+import torch
+import torch.nn
+import torch.nn.functional
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def public(obj):
+    return sorted(n for n in dir(obj) if not n.startswith("_"))
+
+
+def main():
+    from numpy._expired_attrs_2_0 import __expired_attributes__ as expired
+
+    known = {
+        "torch": public(torch),
+        "torch.Tensor": public(torch.Tensor),
+        "torch.nn": public(torch.nn),
+        "torch.nn.functional": public(torch.nn.functional),
+        "numpy": public(np),
+        "numpy.ndarray": public(np.ndarray),
+        # numpy/__init__.py __getattr__: `np.{name}` was removed in the NumPy 2.0 release. {advice}
+        "numpy.expired": dict(sorted(expired.items())),
+        "versions": {"torch": torch.__version__, "numpy": np.__version__},
+    }
+    with open(os.path.join(ROOT, "src", "frameworks", "known_names.json"), "w") as f:
+        json.dump(known, f, separators=(",", ":"))
+    print({k: len(v) for k, v in known.items()})
+
+
+if __name__ == "__main__":
+    main()
