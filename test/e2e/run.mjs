@@ -420,6 +420,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     const fwd2 = `MaskedAttention.forward · call 2 of 2 · from line ${lineOf(file, 'out_b = ')}`;
     assert.deepEqual(scopes[0], ['module', 'module']);
     assert.ok(scopes.some(([, label]) => label === fwd2), `scopes ${JSON.stringify(scopes)}`);
+    await frame.locator('#tab-values').click(); // an earlier test left the Errors tab open
     await frame.locator('#scope-select').click();
     await frame.locator('#scope-select vscode-option[value="MaskedAttention.forward#2"]').click();
     await pickVariable(frame, 'key_padding');
