@@ -2,21 +2,24 @@
 // evaluation; their state (seeds, print options, grad mode) lives in the
 // evaluation's context (src/engine/context.ts), so it never leaks between runs.
 
-import { stdlibModule } from '../python/builtins';
+import { stdlibModule } from './stdlib';
+import { OpaqueModule } from '../python/opaque';
 import type { PyModule } from '../python/values';
 import { makeNumpyModule } from './numpy';
 import { makeTorchModule } from './torch/module';
 import { makeNn } from './torch/nn';
 import { makeTensorflowModules } from './tensorflow';
+import { makeEinopsModules } from './einops';
 
 export function frameworkLoader(): (name: string) => PyModule | undefined {
   const cache = new Map<string, PyModule>();
   let nn: ReturnType<typeof makeNn> | null = null;
   const getNn = () => (nn ??= makeNn());
   let tf: Map<string, PyModule> | null = null;
+  let einops: Map<string, PyModule> | null = null;
   const build = (name: string): PyModule | undefined => {
     switch (name) {
-      case 'torch': return makeTorchModule({ nn: () => getNn().nn });
+      case 'torch': return withPlaceholderSubmodules(makeTorchModule({ nn: () => getNn().nn }));
       case 'torch.nn': return (load('torch'), getNn().nn);
       case 'torch.nn.functional': return (load('torch'), getNn().functional);
       case 'torch.nn.utils': return getNn().nn.dict.get('utils') as PyModule;
@@ -24,6 +27,10 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
       case 'torch.nn.init': return getNn().nn.dict.get('init') as PyModule;
       case 'numpy': return makeNumpyModule();
       case 'numpy.random': return load('numpy')?.dict.get('random') as PyModule;
+    }
+    if (name === 'einops' || name.startsWith('einops.')) {
+      einops ??= makeEinopsModules(load);
+      return einops.get(name);
     }
     if (name === 'tensorflow' || name === 'keras' || name.startsWith('tensorflow.') || name.startsWith('keras.')) {
       tf ??= makeTensorflowModules(load);
@@ -40,4 +47,18 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
     return cache.get(name);
   };
   return load;
+}
+
+/**
+ * torch's submodules Mask Lens does not model are placeholders, so
+ * `class Opt(torch.optim.Optimizer)`, `torch.backends.cudnn.deterministic = True`
+ * and `@torch.jit.ignore` fail only where a value is used, with "not supported yet".
+ */
+const PLACEHOLDER_SUBMODULES = ['optim', 'jit', 'backends', 'autograd', 'utils', 'distributed', 'onnx', 'fx', 'profiler', 'amp', 'compiler', 'hub', 'multiprocessing', 'testing', 'quantization', 'cuda', 'mps', 'overrides', 'library', '_dynamo'];
+
+function withPlaceholderSubmodules(torch: PyModule): PyModule {
+  for (const name of PLACEHOLDER_SUBMODULES) {
+    if (!torch.dict.has(name)) torch.dict.set(name, new OpaqueModule(`torch.${name}`));
+  }
+  return torch;
 }

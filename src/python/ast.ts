@@ -38,7 +38,9 @@ export type Expr =
   | IfExp
   | Lambda
   | Starred
-  | NamedExpr;
+  | NamedExpr
+  | Yield
+  | YieldFrom;
 
 export interface Name extends Node { kind: 'Name'; id: string }
 
@@ -104,6 +106,11 @@ export interface Lambda extends Node { kind: 'Lambda'; params: Parameters; body:
 export interface Starred extends Node { kind: 'Starred'; value: Expr; double?: boolean }
 
 export interface NamedExpr extends Node { kind: 'NamedExpr'; target: Name; value: Expr }
+
+/** `yield`, `yield x`, `x = yield y`: makes the enclosing function a generator. */
+export interface Yield extends Node { kind: 'Yield'; value: Expr | null }
+/** `yield from iterable`: delegates to a sub-iterator and evaluates to its return value. */
+export interface YieldFrom extends Node { kind: 'YieldFrom'; value: Expr }
 
 /** Assignment targets: Name, Attribute, Subscript, or Tuple/List (with at most one Starred) of targets. */
 export type Target = Expr;

@@ -6,8 +6,10 @@ import { bind, toInt, toStr } from './args';
 import { EXCEPTION_CLASSES, pyError } from './exceptions';
 import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from './protocols';
 import { checkItems } from './budget';
+import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
+import { PyOpaque } from './opaque';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
 } from './values';
 
@@ -15,10 +17,34 @@ const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
 
 // Built-in types are classes so isinstance() and type() work.
 export const TYPE_CLASSES = new Map<string, PyClass>();
-for (const t of ['object', 'int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes']) {
-  TYPE_CLASSES.set(t, new PyClass(t, []));
+TYPE_CLASSES.set('object', new PyClass('object', []));
+for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes']) {
+  TYPE_CLASSES.set(t, new PyClass(t, [TYPE_CLASSES.get('object')!]));
 }
-TYPE_CLASSES.get('bool')!.bases.push(TYPE_CLASSES.get('int')!);
+TYPE_CLASSES.get('bool')!.bases.unshift(TYPE_CLASSES.get('int')!);
+
+function typeClass(name: string): PyClass {
+  let c = TYPE_CLASSES.get(name);
+  if (!c) TYPE_CLASSES.set(name, (c = new PyClass(name, [TYPE_CLASSES.get('object')!])));
+  return c;
+}
+
+/** The NotImplemented singleton (binary dunders return it to decline). */
+export const NOT_IMPLEMENTED = new PyInstance(new PyClass('NotImplementedType', []));
+
+/** A lazy one-shot iterator; `step` returns undefined when exhausted. */
+export function lazyIterator(kind: string, step: () => PyValue | undefined): PyIterator {
+  let done = false;
+  return new PyIterator(() => {
+    if (done) return { done: true };
+    const v = step();
+    if (v === undefined) {
+      done = true;
+      return { done: true };
+    }
+    return { done: false, value: v };
+  }, kind);
+}
 
 export function typeOf(v: PyValue): PyClass {
   if (v instanceof PyInstance) return v.cls;
@@ -94,7 +120,7 @@ function rangeOf(args: PyValue[]): PyRange {
   throw pyError('TypeError', `range expected at most 3 arguments, got ${xs.length}`);
 }
 
-function dictFrom(args: PyValue[], kw: Kwargs, ctx: CallContext): PyDict {
+export function dictFrom(args: PyValue[], kw: Kwargs, ctx: CallContext): PyDict {
   const d = new PyDict();
   if (args.length) {
     const src = args[0];
@@ -236,6 +262,7 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     if (x instanceof PyList || x instanceof PyTuple) return BigInt(x.items.length);
     if (x instanceof PyDict || x instanceof PySet) return BigInt(x.entries.size);
     if (x instanceof PyRange) return BigInt(x.size);
+    if (x instanceof PyClass && x.lookup('__class_len__') !== undefined) return ctx.call(x.lookup('__class_len__')!, [x]);
     if (x instanceof PyInstance) {
       const m = x.cls.lookup('__len__');
       if (m !== undefined) return ctx.call(m, [x]);
@@ -282,24 +309,53 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     return s;
   });
   def('dict', dictFrom);
+  // enumerate, zip, map and filter are lazy, as in Python: they may wrap infinite iterators
   def('enumerate', (args, kw, ctx) => {
     const a = bind('enumerate', args, kw, ['iterable', 'start?']);
-    const start = a.start === undefined ? 0n : toIndex(a.start);
-    return listIterator(ctx.iterate(a.iterable!).map((v, i) => new PyTuple([start + BigInt(i), v])), 'enumerate');
+    let i = a.start === undefined ? 0n : toIndex(a.start);
+    const it = ctx.iter(a.iterable!);
+    return lazyIterator('enumerate', () => {
+      const r = it.next();
+      return r.done ? undefined : new PyTuple([i++, r.value]);
+    });
   });
   def('zip', (args, kw, ctx) => {
-    const lists = args.map((x) => ctx.iterate(x));
-    const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
-    if (kw.get('strict') === true && lists.some((l) => l.length !== n)) throw pyError('ValueError', 'zip() argument 2 is shorter than argument 1');
-    return listIterator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => l[i]))), 'zip');
+    const its = args.map((x) => ctx.iter(x));
+    const strict = kw.has('strict') && ctx.truthy(kw.get('strict')!);
+    return lazyIterator('zip', () => {
+      if (!its.length) return undefined;
+      const out: PyValue[] = [];
+      for (let k = 0; k < its.length; k++) {
+        const r = its[k].next();
+        if (r.done) {
+          if (strict && k > 0) throw pyError('ValueError', `zip() argument ${k + 1} is shorter than argument${k > 1 ? `s 1-${k}` : ' 1'}`);
+          if (strict && k === 0 && its.slice(1).some((o) => !o.next().done)) throw pyError('ValueError', 'zip() argument 2 is longer than argument 1');
+          return undefined;
+        }
+        out.push(r.value);
+      }
+      return new PyTuple(out);
+    });
   });
-  def('map', ([f, ...its], _kw, ctx) => {
-    const lists = its.map((x) => ctx.iterate(x));
-    const n = Math.min(...lists.map((l) => l.length));
-    return listIterator(Array.from({ length: n }, (_, i) => ctx.call(f, lists.map((l) => l[i]))), 'map');
+  def('map', ([f, ...sources], _kw, ctx) => {
+    const its = sources.map((x) => ctx.iter(x));
+    return lazyIterator('map', () => {
+      const vals: PyValue[] = [];
+      for (const it of its) {
+        const r = it.next();
+        if (r.done) return undefined;
+        vals.push(r.value);
+      }
+      return ctx.call(f, vals);
+    });
   });
-  def('filter', ([f, it], _kw, ctx) =>
-    listIterator(ctx.iterate(it).filter((x) => ctx.truthy(f === null ? x : ctx.call(f, [x]))), 'filter'));
+  def('filter', ([f, source], _kw, ctx) => {
+    const it = ctx.iter(source);
+    return lazyIterator('filter', () => {
+      for (let r = it.next(); !r.done; r = it.next()) if (ctx.truthy(f === null ? r.value : ctx.call(f, [r.value]))) return r.value;
+      return undefined;
+    });
+  });
   def('sorted', (args, kw, ctx) => {
     const a = bind('sorted', args, kw, ['iterable', 'key?', 'reverse?']);
     return new PyList(sortValues(ctx.iterate(a.iterable!), a.key ?? null, ctx.truthy(a.reverse ?? false), ctx));
@@ -311,8 +367,15 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
   });
   def('min', (args, kw, ctx) => minMax('min', args, kw, ctx));
   def('max', (args, kw, ctx) => minMax('max', args, kw, ctx));
-  def('any', ([x], _kw, ctx) => ctx.iterate(x).some((v) => ctx.truthy(v)));
-  def('all', ([x], _kw, ctx) => ctx.iterate(x).every((v) => ctx.truthy(v)));
+  // any/all stop at the first deciding value, so they work on infinite generators
+  def('any', ([x], _kw, ctx) => {
+    for (let it = ctx.iter(x), r = it.next(); !r.done; r = it.next()) if (ctx.truthy(r.value)) return true;
+    return false;
+  });
+  def('all', ([x], _kw, ctx) => {
+    for (let it = ctx.iter(x), r = it.next(); !r.done; r = it.next()) if (!ctx.truthy(r.value)) return false;
+    return true;
+  });
   def('isinstance', ([x, t]) => isInstance(x, t));
   def('issubclass', ([c, t]) => c instanceof PyClass && (t instanceof PyTuple ? t.items : [t]).some((k) => k instanceof PyClass && c.isSubclassOf(k)));
   def('type', ([x]) => typeOf(x));
@@ -339,13 +402,35 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     (ctx as unknown as { setAttr(o: PyValue, n: string, v: PyValue): void }).setAttr(o, toStr(n, 'attribute name'), v);
     return null;
   });
-  def('iter', ([x], _kw, ctx) => (x instanceof PyIterator ? x : listIterator(ctx.iterate(x))));
-  def('next', ([it, dflt]) => {
+  def('iter', ([x], _kw, ctx) => {
+    if (x instanceof PyIterator) return x;
+    if (x instanceof PyInstance && (x.cls.lookup('__iter__') !== undefined || x.cls.lookup('__next__') !== undefined)) {
+      const m = x.cls.lookup('__iter__');
+      if (m !== undefined) return ctx.call(m, [x]);
+    }
+    const it = ctx.iter(x);
+    return lazyIterator('iterator', () => {
+      const r = it.next();
+      return r.done ? undefined : r.value;
+    });
+  });
+  def('next', ([it, dflt], _kw, ctx) => {
+    if (it instanceof PyInstance && it.cls.lookup('__next__') !== undefined) {
+      try {
+        return ctx.call(ctx.getAttr(it, '__next__'), []);
+      } catch (e) {
+        if (dflt !== undefined && (e as { pyType?: string }).pyType === 'StopIteration') return dflt;
+        throw e;
+      }
+    }
     if (!(it instanceof PyIterator)) throw pyError('TypeError', `'${typeNameOf(it)}' object is not an iterator`);
     const r = it.next();
     if (r.done) {
       if (dflt !== undefined) return dflt;
-      throw pyError('StopIteration', '');
+      const ret = (it as PyIterator & { returnValue?: PyValue }).returnValue;
+      const e = pyError('StopIteration', '');
+      if (ret !== undefined && ret !== null) e.instance.native.args = [ret];
+      throw e;
     }
     return r.value ?? null;
   });
@@ -366,36 +451,63 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
   def('exit', () => {
     throw pyError('SystemExit', '');
   });
+  // zero-argument super() is resolved by the evaluator, which knows the calling method
   b.set('super', fn('super', ([cls, self]) => {
-    throw pyError('RuntimeError', `super(): __class__ cell not found${cls && self ? '' : ''}`);
+    if (!(cls instanceof PyClass)) throw pyError(cls === undefined ? 'RuntimeError' : 'TypeError', cls === undefined ? 'super(): __class__ cell not found' : `super() argument 1 must be a type, not ${typeNameOf(cls)}`);
+    return new PySuper(cls, self ?? null);
   }));
   b.set('None', null);
   b.set('True', true);
   b.set('False', false);
   b.set('Ellipsis', PyEllipsis.instance);
-  b.set('NotImplemented', null);
   b.set('__name__', '__main__');
   for (const [name, cls] of EXCEPTION_CLASSES) b.set(name, cls);
   b.set('object', TYPE_CLASSES.get('object')!);
-  const decorator = (name: string) => {
-    const cls = new PyClass(name, []);
-    cls.dict.set('__new__', fn('__new__', ([, f]) => {
-      const inst = new PyInstance(cls);
-      inst.native.fn = f;
-      return inst;
-    }));
+  b.set('staticmethod', STATICMETHOD);
+  b.set('property', PROPERTY);
+  b.set('classmethod', CLASSMETHOD);
+  def('slice', (args) => (args.length === 1 ? new PySlice(null, args[0], null) : new PySlice(args[0], args[1] ?? null, args[2] ?? null)));
+  def('frozenset', (args, _kw, ctx) => {
+    const s = new PySet();
+    for (const v of args.length ? ctx.iterate(args[0]) : []) s.entries.set(hashKey(v, ctx), v);
+    return s;
+  });
+  def('vars', ([o], _kw, ctx) => ctx.getAttr(o, '__dict__'));
+  def('locals', () => new PyDict());
+  def('globals', () => new PyDict());
+  b.set('NotImplemented', NOT_IMPLEMENTED);
+  // The built-in types are classes (isinstance(x, (list, tuple)), type(x) is int); calling one converts.
+  for (const name of ['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'frozenset', 'dict', 'range', 'slice', 'bytes']) {
+    const convert = b.get(name);
+    const cls = typeClass(name);
+    if (convert instanceof PyBuiltin) {
+      cls.dict.set('__new__', fn('__new__', ([, ...args], kw, ctx) => convert.fn(args, kw, ctx)));
+    }
+    b.set(name, cls);
+  }
+  const typeCls = typeClass('type');
+  typeCls.dict.set('__new__', fn('__new__', ([, x, bases, ns], _kw, ctx) => {
+    if (bases === undefined) return typeOf(x);
+    // type(name, bases, namespace) builds a class
+    const cls = new PyClass(toStr(x, 'type.__new__() argument 1'), ctx.iterate(bases) as PyClass[]);
+    if (ns instanceof PyDict) for (const [k, v] of ns.entries.values()) cls.dict.set(String(k), v);
     return cls;
-  };
-  b.set('staticmethod', decorator('staticmethod'));
-  b.set('property', decorator('property'));
-  b.set('classmethod', fn('classmethod', ([f]) => f));
-  b.set('slice', fn('slice', (args) => (args.length === 1 ? new PySlice(null, args[0], null) : new PySlice(args[0], args[1] ?? null, args[2] ?? null))));
+  }));
+  b.set('type', typeCls);
+  const objectCls = typeClass('object');
+  objectCls.dict.set('__setattr__', fn('__setattr__', ([self, name, v]) => {
+    if (self instanceof PyInstance) self.dict.set(toStr(name, 'attribute name'), v ?? null);
+    return null;
+  }));
+  objectCls.dict.set('__new__', fn('__new__', ([cls]) => new PyInstance(cls as PyClass)));
   return b;
 }
 
 export function isInstance(x: PyValue, t: PyValue): boolean {
   const types = t instanceof PyTuple ? t.items : [t];
   return types.some((k) => {
+    // a class from an unmodelled package: only instances of the file's own subclasses of it
+    if (k instanceof PyOpaque) return x instanceof PyInstance && x.cls.mro().some((c) => c.opaque === k.fullName);
     if (!(k instanceof PyClass)) throw pyError('TypeError', 'isinstance() arg 2 must be a type, a tuple of types, or a union');
     const own = typeOf(x);
     if (own.isSubclassOf(k)) return true;
@@ -583,6 +695,33 @@ function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined
     case 'rjust': return m(([w, f]) => s.padStart(toWidth(w), f === undefined ? ' ' : String(f)));
     case 'zfill': return m(([w]) => s.padStart(toWidth(w), '0'));
     case 'title': return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
+    case 'splitlines': return m(([keep]) => {
+      const parts = s.match(/[^\n\r]*(?:\r\n|\n|\r|$)/g)!.filter((x, i, all) => x !== '' || i < all.length - 1);
+      return new PyList(parts.filter((x) => x !== '').map((x) => (keep !== undefined && keep !== false ? x : x.replace(/(\r\n|\n|\r)$/, ''))));
+    });
+    case 'partition': case 'rpartition': return m(([sep]) => {
+      const t = toStr(sep, 'sep');
+      const i = name === 'partition' ? s.indexOf(t) : s.lastIndexOf(t);
+      if (i < 0) return new PyTuple(name === 'partition' ? [s, '', ''] : ['', '', s]);
+      return new PyTuple([s.slice(0, i), t, s.slice(i + t.length)]);
+    });
+    case 'rfind': return m(([x]) => BigInt(s.lastIndexOf(toStr(x, 'sub'))));
+    case 'index': case 'rindex': return m(([x]) => {
+      const i = name === 'index' ? s.indexOf(toStr(x, 'sub')) : s.lastIndexOf(toStr(x, 'sub'));
+      if (i < 0) throw pyError('ValueError', 'substring not found');
+      return BigInt(i);
+    });
+    case 'removeprefix': return m(([p]) => (s.startsWith(toStr(p, 'prefix')) ? s.slice(String(p).length) : s));
+    case 'removesuffix': return m(([p]) => (String(p) && s.endsWith(toStr(p, 'suffix')) ? s.slice(0, s.length - String(p).length) : s));
+    case 'capitalize': return m(() => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase());
+    case 'casefold': return m(() => s.toLowerCase());
+    case 'isalpha': return m(() => /^\p{L}+$/u.test(s));
+    case 'isalnum': return m(() => /^[\p{L}\p{N}]+$/u.test(s));
+    case 'isspace': return m(() => /^\s+$/.test(s));
+    case 'isidentifier': return m(() => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(s));
+    case 'isupper': return m(() => /\p{Lu}/u.test(s) && s === s.toUpperCase());
+    case 'islower': return m(() => /\p{Ll}/u.test(s) && s === s.toLowerCase());
+    case 'isdecimal': case 'isnumeric': return m(() => /^\p{Nd}+$/u.test(s));
   }
   return undefined;
 }
@@ -613,179 +752,6 @@ function formatMethod(s: string, args: PyValue[], kw: Kwargs, ctx: CallContext):
     for (const attr of path.slice(1)) v = ctx.getAttr(v, attr);
     const text = conv === 'r' ? ctx.repr(v) : conv === 's' ? ctx.str(v) : null;
     return text !== null ? formatValue(text, spec ?? '', ctx) : formatValue(v, spec ?? '', ctx);
-  });
-}
-
-// ---------- standard-library modules ----------
-
-export function stdlibModule(name: string): PyModule | undefined {
-  switch (name) {
-    case 'math': return mathModule();
-    case 'itertools': return itertoolsModule();
-    case 'functools': return functoolsModule();
-    case 'collections': return collectionsModule();
-    case 'typing': return typingModule();
-    case 'warnings': return warningsModule();
-    case 'copy': return copyModule();
-  }
-  return undefined;
-}
-
-function module(name: string, entries: Record<string, PyValue | NativeFn>): PyModule {
-  const m = new PyModule(name);
-  for (const [k, v] of Object.entries(entries)) m.dict.set(k, typeof v === 'function' ? fn(k, v) : v);
-  return m;
-}
-
-function mathModule(): PyModule {
-  const num = (v: PyValue, ctx: CallContext) => {
-    const n = asNumber(v);
-    if (n !== undefined) return n;
-    return pyFloat(v, ctx);
-  };
-  const f1 = (f: (x: number) => number, name: string) => ([x]: PyValue[], _k: Kwargs, ctx: CallContext) => {
-    const n = num(x, ctx);
-    const r = f(n);
-    if (Number.isNaN(r) && !Number.isNaN(n)) throw pyError('ValueError', 'math domain error');
-    void name;
-    return r;
-  };
-  return module('math', {
-    pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, tau: 2 * Math.PI,
-    sqrt: f1(Math.sqrt, 'sqrt'), exp: f1(Math.exp, 'exp'), log: ([x, base], _k, ctx) => {
-      const n = num(x, ctx);
-      if (n <= 0) throw pyError('ValueError', 'math domain error');
-      return base === undefined ? Math.log(n) : Math.log(n) / Math.log(num(base, ctx));
-    },
-    log2: f1(Math.log2, 'log2'), log10: f1(Math.log10, 'log10'), sin: f1(Math.sin, 'sin'), cos: f1(Math.cos, 'cos'),
-    tanh: f1(Math.tanh, 'tanh'), fabs: f1(Math.abs, 'fabs'), pow: ([x, y], _k, ctx) => num(x, ctx) ** num(y, ctx),
-    floor: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.floor(num(x, ctx)))),
-    ceil: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.ceil(num(x, ctx)))),
-    isnan: ([x], _k, ctx) => Number.isNaN(num(x, ctx)), isinf: ([x], _k, ctx) => Math.abs(num(x, ctx)) === Infinity,
-    isfinite: ([x], _k, ctx) => Number.isFinite(num(x, ctx)),
-    prod: ([it], _k, ctx) => ctx.iterate(it).reduce<PyValue>((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a * b : num(a, ctx) * num(b, ctx)), 1n),
-    gcd: ([a, b]) => {
-      let x = asBigInt(a)!, y = asBigInt(b)!;
-      x = x < 0n ? -x : x;
-      y = y < 0n ? -y : y;
-      while (y) [x, y] = [y, x % y];
-      return x;
-    },
-  });
-}
-
-function itertoolsModule(): PyModule {
-  return module('itertools', {
-    zip_longest: (args, kw, ctx) => {
-      const lists = args.map((x) => ctx.iterate(x));
-      const fill = kw.get('fillvalue') ?? null;
-      const n = Math.max(0, ...lists.map((l) => l.length));
-      return listIterator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => (i < l.length ? l[i] : fill)))), 'itertools.zip_longest');
-    },
-    chain: (args, _kw, ctx) => listIterator(args.flatMap((x) => ctx.iterate(x)), 'itertools.chain'),
-    product: (args, kw, ctx) => {
-      const repeat = kw.has('repeat') ? toInt(kw.get('repeat'), 'repeat') : 1;
-      let pools = args.map((x) => ctx.iterate(x));
-      pools = Array.from({ length: repeat }, () => pools).flat();
-      let out: PyValue[][] = [[]];
-      for (const p of pools) out = out.flatMap((prefix) => p.map((x) => [...prefix, x]));
-      return listIterator(out.map((t) => new PyTuple(t)), 'itertools.product');
-    },
-    accumulate: ([it], _kw, ctx) => {
-      const items = ctx.iterate(it);
-      const out: PyValue[] = [];
-      let acc: PyValue | undefined;
-      for (const x of items) {
-        acc = acc === undefined ? x : (ctx as unknown as { binary(op: string, a: PyValue, b: PyValue): PyValue }).binary('+', acc, x);
-        out.push(acc);
-      }
-      return listIterator(out, 'itertools.accumulate');
-    },
-    combinations: ([it, r], _kw, ctx) => {
-      const items = ctx.iterate(it), k = toInt(r, 'r');
-      const out: PyValue[] = [];
-      const rec = (start: number, acc: PyValue[]) => {
-        if (acc.length === k) return void out.push(new PyTuple(acc));
-        for (let i = start; i < items.length; i++) rec(i + 1, [...acc, items[i]]);
-      };
-      rec(0, []);
-      return listIterator(out, 'itertools.combinations');
-    },
-    repeat: ([x, n]) => listIterator(Array.from({ length: n === undefined ? 0 : toInt(n, 'times') }, () => x), 'itertools.repeat'),
-    islice: (args, _kw, ctx) => {
-      const items = ctx.iterate(args[0]);
-      const [start, stop, step] = args.length === 2 ? [0, args[1], 1] : [args[1] ?? 0n, args[2], args[3] ?? 1n];
-      const s = Number(start), e = stop === null ? items.length : Number(stop), st = Number(step ?? 1n);
-      const out: PyValue[] = [];
-      for (let i = s; i < Math.min(e, items.length); i += st) out.push(items[i]);
-      return listIterator(out, 'itertools.islice');
-    },
-  });
-}
-
-function functoolsModule(): PyModule {
-  return module('functools', {
-    reduce: ([f, it, init], _kw, ctx) => {
-      const items = ctx.iterate(it);
-      let acc = init === undefined ? items.shift() : init;
-      if (acc === undefined) throw pyError('TypeError', 'reduce() of empty iterable with no initial value');
-      for (const x of items) acc = ctx.call(f, [acc, x]);
-      return acc;
-    },
-    partial: ([f, ...bound], boundKw) => fn('partial', (args, kw, ctx) => ctx.call(f, [...bound, ...args], new Map([...boundKw, ...kw]))),
-  });
-}
-
-function collectionsModule(): PyModule {
-  return module('collections', {
-    defaultdict: ([factory]) => new PyDict(factory ?? null),
-    OrderedDict: dictFrom,
-    Counter: ([it], _kw, ctx) => {
-      const d = new PyDict();
-      for (const x of it === undefined ? [] : ctx.iterate(it)) {
-        const h = hashKey(x, ctx);
-        d.entries.set(h, [x, ((d.entries.get(h)?.[1] as bigint) ?? 0n) + 1n]);
-      }
-      return d;
-    },
-  });
-}
-
-function typingModule(): PyModule {
-  const any = new PyClass('Any', []);
-  const m = new PyModule('typing');
-  for (const n of ['Any', 'List', 'Tuple', 'Dict', 'Optional', 'Union', 'Callable', 'Sequence', 'Iterable', 'Set']) m.dict.set(n, any);
-  return m;
-}
-
-function warningsModule(): PyModule {
-  return module('warnings', {
-    warn: ([msg], _kw, ctx) => {
-      ctx.warn(ctx.str(msg));
-      return null;
-    },
-    filterwarnings: () => null,
-    simplefilter: () => null,
-  });
-}
-
-function copyModule(): PyModule {
-  const copy = (v: PyValue, ctx: CallContext, deep: boolean): PyValue => {
-    if (v instanceof PyList) return new PyList(deep ? v.items.map((x) => copy(x, ctx, deep)) : v.items.slice());
-    if (v instanceof PyDict) {
-      const d = new PyDict(v.defaultFactory);
-      for (const [h, [k, x]] of v.entries) d.entries.set(h, [k, deep ? copy(x, ctx, deep) : x]);
-      return d;
-    }
-    if (v instanceof PyObj) {
-      const clone = (v as PyObj & { copy?: () => PyValue }).copy;
-      if (clone) return clone.call(v);
-    }
-    return v;
-  };
-  return module('copy', {
-    copy: ([v], _kw, ctx) => copy(v, ctx, false),
-    deepcopy: ([v], _kw, ctx) => copy(v, ctx, true),
   });
 }
 

@@ -15,13 +15,11 @@ import {
   CallContext, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
   PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
 } from './values';
-import { builtinAttr, formatPercent, formatValue } from './builtins';
-
-class BreakSignal {}
-class ContinueSignal {}
-class ReturnSignal {
-  constructor(readonly value: PyValue) {}
-}
+import { builtinAttr, formatPercent, formatValue, typeOf } from './builtins';
+import { CLASSMETHOD, isDescriptor, PROPERTY, propertyAttr, STATICMETHOD, wrapped } from './decorators';
+import { drive, GeneratorExecutor, isGeneratorFunction, PyGenerator, Resumable } from './generators';
+import { notModelled, OpaqueClasses, OpaqueModule, opaqueBase, PyOpaque } from './opaque';
+import { BreakSignal, ContinueSignal, isSignal, ReturnSignal } from './signals';
 
 export interface Limits {
   maxSteps: number;
@@ -74,8 +72,16 @@ export class Interpreter implements CallContext {
   continueInBlocks: ((exc: PyException) => void) | undefined;
   /** Errors continued past so far (see execBody). */
   private continuedErrors = 0;
-  /** Handlers of the module-level `try` bodies running now, innermost last (they take their own errors). */
+  /** Handlers of the module-level `try` statements running now, innermost last (they take their own errors). */
   private moduleTries: { handlers: readonly A.ExceptHandler[]; scope: Scope }[] = [];
+  /** Runs generator bodies and the resumable forms of try/with. */
+  readonly gen = new GeneratorExecutor(this);
+  /** Exceptions whose `except` block is running, innermost last (bare `raise`). */
+  readonly handling: PyException[] = [];
+  /** Stand-in classes for bases from unmodelled packages. */
+  readonly opaqueClasses = new OpaqueClasses(OBJECT_CLASS);
+  /** `import x` statements inside a `try` whose handler catches ImportError: a missing package fails there as in Python. */
+  private readonly guardedImports = new WeakSet<A.Stmt>();
 
   constructor(
     readonly builtins: Map<string, PyValue>,
@@ -138,13 +144,19 @@ export class Interpreter implements CallContext {
     this.observer?.afterStatement(s, scope);
   }
 
+  /** Whether bodies run in `scope` go on past errors (module level, editor previews). */
+  continuesIn(scope: Scope): boolean {
+    return this.continueInBlocks !== undefined && scope.kind === 'module';
+  }
+
   /**
    * The body of a compound statement. At module level in editor previews
    * (`continueInBlocks`), a failing statement is reported and the body goes
-   * on; returns whether one failed. Errors an enclosing `try` handles keep
-   * Python's path to their handler.
+   * on; returns whether one failed (nested bodies included). Errors an
+   * enclosing `try` handles keep Python's path to their handler, and a spent
+   * time budget ends the evaluation.
    */
-  private execBody(body: readonly A.Stmt[], scope: Scope): boolean {
+  execBody(body: readonly A.Stmt[], scope: Scope): boolean {
     const report = this.continueInBlocks;
     if (!report || scope.kind !== 'module') {
       this.execBlock(body, scope);
@@ -156,7 +168,6 @@ export class Interpreter implements CallContext {
         this.exec(s, scope);
       } catch (e) {
         const exc = this.asPyException(e);
-        // a spent time budget ends the evaluation; a `try` that handles the error keeps Python's path
         if (!exc) throw e;
         if (exc.pyType === 'TimeoutError' || this.handledByModuleTry(exc)) throw exc;
         if (!exc.span) exc.span = s.span;
@@ -169,16 +180,13 @@ export class Interpreter implements CallContext {
   }
 
   private handledByModuleTry(exc: PyException): boolean {
-    return this.moduleTries.some(({ handlers, scope }) => handlers.some((h) => {
-      if (!h.type) return true;
+    return this.moduleTries.some(({ handlers, scope }) => {
       try {
-        const t = this.eval(h.type, scope);
-        const classes = t instanceof PyTuple ? t.items : [t];
-        return classes.some((c) => c instanceof PyClass && exc.instance.cls.isSubclassOf(c));
+        return this.matchHandler(handlers, exc, scope) !== null;
       } catch {
         return false;
       }
-    }));
+    });
   }
 
   private execInner(s: A.Stmt, scope: Scope): void {
@@ -191,34 +199,15 @@ export class Interpreter implements CallContext {
         for (const t of s.targets) this.assign(t, v, scope);
         return;
       }
-      case 'AugAssign': {
-        const op = s.op;
-        if (s.target.kind === 'Name') {
-          const cur = this.lookupName(s.target, scope);
-          scope.assign(s.target.id, this.inplaceBinary(op, cur, this.eval(s.value, scope)));
-        } else if (s.target.kind === 'Attribute') {
-          const obj = this.eval(s.target.value, scope);
-          const cur = this.getAttr(obj, s.target.attr);
-          this.setAttr(obj, s.target.attr, this.inplaceBinary(op, cur, this.eval(s.value, scope)));
-        } else if (s.target.kind === 'Subscript') {
-          const obj = this.eval(s.target.value, scope);
-          const key = this.eval(s.target.index, scope);
-          const cur = this.getItem(obj, key);
-          this.setItem(obj, key, this.inplaceBinary(op, cur, this.eval(s.value, scope)));
-        } else {
-          throw pyError('SyntaxError', "'tuple' is an illegal expression for augmented assignment");
-        }
+      case 'AugAssign':
+        this.augAssign(s, scope);
         return;
-      }
       case 'AnnAssign':
-        if (s.value) this.assign(s.target, this.eval(s.value, scope), scope);
+        this.execAnnAssign(s, scope);
         return;
-      case 'FunctionDef': {
-        let fn: PyValue = this.makeFunction(s, scope, s.name);
-        for (const d of [...s.decorators].reverse()) fn = this.call(this.eval(d, scope), [fn]);
-        scope.assign(s.name, fn);
+      case 'FunctionDef':
+        this.execFunctionDef(s, scope);
         return;
-      }
       case 'ClassDef':
         this.defineClass(s, scope);
         return;
@@ -228,47 +217,14 @@ export class Interpreter implements CallContext {
         if (this.truthy(this.eval(s.test, scope))) this.execBody(s.body, scope);
         else this.execBody(s.orelse, scope);
         return;
-      case 'For': {
-        const iter = this.eval(s.iter, scope);
-        let broke = false;
-        const loopBody = (item: PyValue) => {
-          this.assign(s.target, item, scope);
-          try {
-            // continuing past an error: the first failing iteration is the last
-            if (this.execBody(s.body, scope)) {
-              broke = true;
-              return false;
-            }
-          } catch (e) {
-            if (e instanceof BreakSignal) return false;
-            if (!(e instanceof ContinueSignal)) throw e;
-          }
-          return true;
-        };
-        if (iter instanceof PyIterator) {
-          for (;;) {
-            const r = iter.next();
-            if (r.done) break;
-            if (!loopBody(r.value ?? null)) {
-              broke = true;
-              break;
-            }
-          }
-        } else {
-          for (const item of this.iterate(iter)) {
-            if (!loopBody(item)) {
-              broke = true;
-              break;
-            }
-          }
-        }
-        if (!broke) this.execBlock(s.orelse, scope);
+      case 'For':
+        this.execFor(s, scope);
         return;
-      }
       case 'While': {
         let broke = false;
         while (this.truthy(this.eval(s.test, scope))) {
           try {
+            // continuing past an error: the first failing iteration is the last
             if (this.execBody(s.body, scope)) {
               broke = true;
               break;
@@ -291,65 +247,20 @@ export class Interpreter implements CallContext {
       case 'Pass':
         return;
       case 'Import':
-        for (const a of s.names) {
-          const mod = this.importModule(a.name);
-          if (a.asname) scope.assign(a.asname, mod);
-          else {
-            const top = a.name.split('.')[0];
-            scope.assign(top, this.importModule(top));
-          }
-        }
+        this.execImport(s, scope);
         return;
-      case 'ImportFrom': {
-        const mod = this.importModule(s.module);
-        for (const a of s.names) {
-          if (a.name === '*') {
-            for (const [k, v] of mod.dict) if (!k.startsWith('_')) scope.assign(k, v);
-            continue;
-          }
-          let v = mod.dict.get(a.name);
-          if (v === undefined) {
-            const sub = this.tryImport(`${s.module}.${a.name}`);
-            if (sub) v = sub;
-          }
-          if (v === undefined) {
-            throw pyError('ImportError', `cannot import name '${a.name}' from '${s.module}'`);
-          }
-          scope.assign(a.asname ?? a.name, v);
-        }
+      case 'ImportFrom':
+        this.execImportFrom(s, scope);
         return;
-      }
       case 'Try':
         this.execTry(s, scope);
         return;
-      case 'Raise': {
-        if (!s.exc) {
-          throw pyError('RuntimeError', 'No active exception to reraise');
-        }
-        let exc = this.eval(s.exc, scope);
-        if (exc instanceof PyClass) exc = this.call(exc, []);
-        if (!(exc instanceof PyInstance) || !isExceptionClass(exc.cls)) {
-          throw pyError('TypeError', 'exceptions must derive from BaseException');
-        }
-        throw new PyException(exc, s.span);
-      }
-      case 'With': {
-        const exits: PyValue[] = [];
-        try {
-          for (const item of s.items) {
-            const ctxMgr = this.eval(item.context, scope);
-            const enter = this.getAttrOrUndefined(ctxMgr, '__enter__');
-            const v = enter !== undefined ? this.call(enter, []) : ctxMgr;
-            const exit = this.getAttrOrUndefined(ctxMgr, '__exit__');
-            if (exit !== undefined) exits.push(exit);
-            if (item.target) this.assign(item.target, v, scope);
-          }
-          this.execBody(s.body, scope);
-        } finally {
-          for (const exit of exits.reverse()) this.call(exit, [null, null, null]);
-        }
+      case 'Raise':
+        this.execRaise(s, scope);
         return;
-      }
+      case 'With':
+        drive(this.gen.withItems(s, 0, scope));
+        return;
       case 'Assert':
         if (!this.truthy(this.eval(s.test, scope))) {
           const msg = s.msg ? this.str(this.eval(s.msg, scope)) : '';
@@ -371,33 +282,180 @@ export class Interpreter implements CallContext {
   }
 
   private execTry(s: A.Try, scope: Scope): void {
-    const atModule = this.continueInBlocks !== undefined && scope.kind === 'module';
+    this.guardImports(s);
+    const atModule = this.continuesIn(scope);
+    if (atModule) this.moduleTries.push({ handlers: s.handlers, scope });
     try {
-      try {
-        if (atModule) this.moduleTries.push({ handlers: s.handlers, scope });
-        try {
-          this.execBody(s.body, scope);
-        } finally {
-          if (atModule) this.moduleTries.pop();
-        }
-      } catch (e) {
-        const exc = this.asPyException(e);
-        if (!exc) throw e;
-        for (const h of s.handlers) {
-          if (h.type) {
-            const t = this.eval(h.type, scope);
-            const classes = t instanceof PyTuple ? t.items : [t];
-            if (!classes.some((c) => c instanceof PyClass && exc.instance.cls.isSubclassOf(c))) continue;
-          }
-          if (h.name) scope.assign(h.name, exc.instance);
-          this.execBody(h.body, scope);
-          return;
-        }
-        throw exc;
-      }
-      this.execBody(s.orelse, scope);
+      drive(this.gen.tryStmt(s, scope));
     } finally {
-      this.execBody(s.finalbody, scope);
+      if (atModule) this.moduleTries.pop();
+    }
+  }
+
+  /** The `except` clause that catches `exc`, or null; handler types are evaluated only as far as needed. */
+  matchHandler(handlers: readonly A.ExceptHandler[], exc: PyException, scope: Scope): A.ExceptHandler | null {
+    for (const h of handlers) {
+      if (!h.type) return h;
+      const t = this.eval(h.type, scope);
+      const classes = t instanceof PyTuple ? t.items : [t];
+      for (const c of classes) {
+        if (!(c instanceof PyClass) || !isExceptionClass(c)) {
+          throw pyError('TypeError', 'catching classes that do not inherit from BaseException is not allowed');
+        }
+        if (exc.instance.cls.isSubclassOf(c)) return h;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Imports directly inside a `try` that catches ImportError (or anything
+   * broader) keep Python's failure for a package Mask Lens does not model,
+   * so the file's own fallback runs (`except ImportError: flash_attn = None`).
+   */
+  private guardImports(s: A.Try): void {
+    const catches = s.handlers.some((h) => !h.type || IMPORT_CATCHERS.has(handlerNames(h.type)));
+    if (!catches) return;
+    const visit = (body: readonly A.Stmt[]) => {
+      for (const st of body) {
+        if (st.kind === 'Import' || st.kind === 'ImportFrom') this.guardedImports.add(st);
+        else if (st.kind === 'If') (visit(st.body), visit(st.orelse));
+        else if (st.kind === 'Try') visit(st.body);
+      }
+    };
+    visit(s.body);
+  }
+
+  /** `with` needs __enter__ and __exit__ on the manager's type. */
+  contextMethods(mgr: PyValue): { enter: PyValue; exit: PyValue } {
+    const enter = this.getAttrOrUndefined(mgr, '__enter__');
+    const exit = this.getAttrOrUndefined(mgr, '__exit__');
+    if (enter === undefined || exit === undefined) {
+      if (mgr instanceof PyOpaque) notModelled(mgr.fullName);
+      throw pyError('TypeError', `'${typeNameOf(mgr)}' object does not support the context manager protocol`);
+    }
+    return { enter, exit };
+  }
+
+  private execRaise(s: A.Raise, scope: Scope): void {
+    if (!s.exc) {
+      const current = this.handling[this.handling.length - 1];
+      if (current) throw current;
+      throw pyError('RuntimeError', 'No active exception to reraise');
+    }
+    const exc = this.exceptionValue(this.eval(s.exc, scope), 'exceptions must derive from BaseException');
+    if (s.cause) {
+      const cause = this.eval(s.cause, scope);
+      exc.native.cause = cause === null ? null : this.exceptionValue(cause, 'exception causes must derive from BaseException');
+    }
+    const current = this.handling[this.handling.length - 1];
+    if (current && current.instance !== exc) exc.native.context = current.instance;
+    throw new PyException(exc, s.span);
+  }
+
+  /** `raise X` and `raise X()`: a class is instantiated with no arguments. */
+  private exceptionValue(v: PyValue, message: string): PyInstance {
+    if (v instanceof PyClass && isExceptionClass(v)) v = this.call(v, []);
+    if (!(v instanceof PyInstance) || !isExceptionClass(v.cls)) throw pyError('TypeError', message);
+    return v;
+  }
+
+  private execFor(s: A.For, scope: Scope): void {
+    const it = this.iter(this.eval(s.iter, scope));
+    for (let r = it.next(); !r.done; r = it.next()) {
+      this.assign(s.target, r.value, scope);
+      try {
+        // continuing past an error: the first failing iteration is the last
+        if (this.execBody(s.body, scope)) return;
+      } catch (e) {
+        if (e instanceof BreakSignal) return;
+        if (!(e instanceof ContinueSignal)) throw e;
+      }
+    }
+    this.execBody(s.orelse, scope);
+  }
+
+  /** x op= v: in place when the left operand supports it; `value` is given when a generator already evaluated it. */
+  augAssign(s: A.AugAssign, scope: Scope, value?: PyValue): void {
+    const op = s.op;
+    const rhs = () => (value !== undefined ? value : this.eval(s.value, scope));
+    const t = s.target;
+    if (t.kind === 'Name') {
+      const cur = this.lookupName(t, scope);
+      scope.assign(t.id, this.inplaceBinary(op, cur, rhs()));
+    } else if (t.kind === 'Attribute') {
+      const obj = this.eval(t.value, scope);
+      const cur = this.getAttr(obj, t.attr);
+      this.setAttr(obj, t.attr, this.inplaceBinary(op, cur, rhs()));
+    } else if (t.kind === 'Subscript') {
+      const obj = this.eval(t.value, scope);
+      const key = this.eval(t.index, scope);
+      const cur = this.getItem(obj, key);
+      this.setItem(obj, key, this.inplaceBinary(op, cur, rhs()));
+    } else {
+      throw pyError('SyntaxError', "'tuple' is an illegal expression for augmented assignment");
+    }
+  }
+
+  /** `x: T = v`; in a class body the annotation is recorded (as its source text, PEP 563) for dataclasses. */
+  private execAnnAssign(s: A.AnnAssign, scope: Scope): void {
+    if (scope.kind === 'class' && s.target.kind === 'Name') {
+      const existing = scope.vars.get('__annotations__');
+      const ann = existing instanceof PyDict ? existing : new PyDict();
+      scope.vars.set('__annotations__', ann);
+      ann.entries.set(hashKey(s.target.id, this), [s.target.id, annotationText(s.annotation)]);
+    }
+    if (s.value) this.assign(s.target, this.eval(s.value, scope), scope);
+  }
+
+  private execFunctionDef(s: A.FunctionDef, scope: Scope): void {
+    let fn: PyValue = this.makeFunction(s, scope, s.name);
+    for (const d of [...s.decorators].reverse()) fn = this.call(this.eval(d, scope), [fn]);
+    scope.assign(s.name, fn);
+  }
+
+  private execImport(s: A.Import, scope: Scope): void {
+    for (const a of s.names) {
+      const mod = this.importChain(a.name, this.guardedImports.has(s));
+      if (a.asname) scope.assign(a.asname, mod);
+      else {
+        const top = a.name.split('.')[0];
+        scope.assign(top, this.importModule(top, this.guardedImports.has(s)));
+      }
+    }
+  }
+
+  /**
+   * `import a.b.c` imports a, then a.b, then a.b.c (each becomes an
+   * attribute of its parent); a guarded import fails at the first missing
+   * package, as Python's does (ModuleNotFoundError.name is 'a').
+   */
+  private importChain(name: string, guarded: boolean): PyModule {
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const prefix = parts.slice(0, i).join('.');
+      if (!this.tryImport(prefix) && guarded && !this.unsupportedName('import', prefix)) this.importModule(prefix, true);
+    }
+    return this.importModule(name, guarded);
+  }
+
+  private execImportFrom(s: A.ImportFrom, scope: Scope): void {
+    const mod = this.importChain(s.module, this.guardedImports.has(s));
+    for (const a of s.names) {
+      if (a.name === '*') {
+        for (const [k, v] of mod.dict) if (!k.startsWith('_')) scope.assign(k, v);
+        continue;
+      }
+      let v = mod.dict.get(a.name);
+      if (v === undefined) {
+        const sub = this.tryImport(`${s.module}.${a.name}`);
+        if (sub) v = sub;
+      }
+      if (v === undefined && mod instanceof OpaqueModule) v = mod.getAttr(a.name);
+      if (v === undefined) {
+        throw pyError('ImportError', `cannot import name '${a.name}' from '${s.module}'`);
+      }
+      scope.assign(a.asname ?? a.name, v);
     }
   }
 
@@ -409,7 +467,7 @@ export class Interpreter implements CallContext {
 
   /** Give an error the span of the innermost node it escaped. */
   locate(e: unknown, span: A.Span): unknown {
-    if (e instanceof BreakSignal || e instanceof ContinueSignal || e instanceof ReturnSignal) return e;
+    if (isSignal(e)) return e;
     const exc = this.asPyException(e);
     if (exc) {
       if (!exc.span) exc.span = span;
@@ -424,18 +482,23 @@ export class Interpreter implements CallContext {
     for (const param of [...p.posonly, ...p.args, ...p.kwonly]) {
       if (param.default) defaults.set(param.name, this.eval(param.default, scope));
     }
-    const fn = new PyFunction(name, def, scope, defaults);
-    fn.definingClass = this.classStack[this.classStack.length - 1] ?? null;
+    const cls = this.classStack[this.classStack.length - 1] ?? null;
+    const fn = new PyFunction(name, def, scope, defaults, cls && scope.kind === 'class' ? `${cls.qualname}.${name}` : name);
+    fn.definingClass = cls;
     return fn;
   }
 
   private defineClass(s: A.ClassDef, scope: Scope): void {
-    const bases = s.bases.map((b) => this.eval(b, scope));
+    const bases = this.evalElements(s.bases, scope);
     const baseClasses = bases.map((b) => {
+      if (b instanceof PyOpaque) return this.opaqueClasses.classFor(b);
       if (!(b instanceof PyClass)) throw pyError('TypeError', `bases must be types`);
       return b;
     });
-    const cls = new PyClass(s.name, baseClasses, s.name);
+    // class keywords (metaclass=ABCMeta, total=False) are evaluated; metaclasses are not modelled
+    for (const k of s.keywords) this.eval(k.value, scope);
+    const outer = this.classStack[this.classStack.length - 1];
+    const cls = new PyClass(s.name, baseClasses, outer && scope.kind === 'class' ? `${outer.qualname}.${s.name}` : s.name);
     const body = new Scope(scope, 'class');
     this.classStack.push(cls);
     try {
@@ -444,9 +507,21 @@ export class Interpreter implements CallContext {
       this.classStack.pop();
     }
     for (const [k, v] of body.vars) cls.dict.set(k, v);
+    this.initSubclass(cls);
     let out: PyValue = cls;
     for (const d of [...s.decorators].reverse()) out = this.call(this.eval(d, scope), [out]);
     scope.assign(s.name, out);
+  }
+
+  /** PEP 487: a base's __init_subclass__ runs for each new subclass (enum-like registries use it). */
+  private initSubclass(cls: PyClass): void {
+    for (const base of cls.mro().slice(1)) {
+      const hook = base.dict.get('__init_subclass__');
+      if (hook === undefined) continue;
+      const fn = hook instanceof PyInstance && hook.cls === CLASSMETHOD ? wrapped(hook) : hook;
+      this.call(fn, [cls]);
+      return;
+    }
   }
 
   // ---------------- assignment ----------------
@@ -621,12 +696,8 @@ export class Interpreter implements CallContext {
         }
         return new PyList(out);
       }
-      case 'GeneratorExp': {
-        const out: PyValue[] = [];
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => out.push(this.eval(e.elt, s)));
-        let i = 0;
-        return new PyIterator(() => (i < out.length ? { done: false, value: out[i++] } : { done: true }), 'generator');
-      }
+      case 'GeneratorExp':
+        return this.evalGeneratorExp(e, scope);
       case 'DictComp': {
         const d = new PyDict();
         this.comprehend(e.generators, 0, new Scope(scope), (s) => {
@@ -643,10 +714,44 @@ export class Interpreter implements CallContext {
         throw pyError('SyntaxError', "can't use starred expression here");
       case 'NamedExpr': {
         const v = this.eval(e.value, scope);
-        scope.assign(e.target.id, v);
+        // PEP 572: in a comprehension the target binds in the enclosing function
+        let target = scope;
+        while (target.comprehension && target.enclosing) target = target.enclosing;
+        target.assign(e.target.id, v);
         return v;
       }
+      case 'Yield':
+      case 'YieldFrom':
+        // a generator body pauses in GeneratorExecutor; reaching here means a lambda or comprehension
+        throw pyError('NotImplementedError', "Mask Lens runs 'yield' in a def's body, not in a lambda or comprehension");
     }
+  }
+
+  /**
+   * (elt for x in it if c): lazy, as in Python. The first iterable is
+   * evaluated now (so its errors point here); the rest run as the consumer
+   * pulls values.
+   */
+  private evalGeneratorExp(e: A.GeneratorExp, scope: Scope): PyGenerator {
+    const inner = new Scope(scope);
+    inner.comprehension = true;
+    const first = this.iter(this.eval(e.generators[0].iter, scope));
+    const self = this;
+    function* walk(i: number, source: Iterator<PyValue>): Resumable<void> {
+      const g = e.generators[i];
+      for (let r = source.next(); !r.done; r = source.next()) {
+        self.tick(g.span);
+        self.assign(g.target, r.value, inner);
+        if (!g.ifs.every((c) => self.truthy(self.eval(c, inner)))) continue;
+        if (i + 1 === e.generators.length) yield self.eval(e.elt, inner);
+        else yield* walk(i + 1, self.iter(self.eval(e.generators[i + 1].iter, inner)));
+      }
+    }
+    function* run(): Resumable<PyValue> {
+      yield* walk(0, first);
+      return null;
+    }
+    return new PyGenerator(run(), '<genexpr>');
   }
 
   private evalElements(elts: readonly A.Expr[], scope: Scope): PyValue[] {
@@ -665,7 +770,10 @@ export class Interpreter implements CallContext {
     }
     const g = gens[i];
     const iterScope = i === 0 ? scope.enclosing! : scope;
-    for (const item of this.iterate(this.eval(g.iter, iterScope))) {
+    scope.comprehension = true;
+    const it = this.iter(this.eval(g.iter, iterScope));
+    for (let r = it.next(); !r.done; r = it.next()) {
+      const item = r.value;
       this.tick(g.span);
       this.assign(g.target, item, scope);
       if (g.ifs.every((c) => this.truthy(this.eval(c, scope)))) this.comprehend(gens, i + 1, scope, emit);
@@ -748,6 +856,8 @@ export class Interpreter implements CallContext {
     if (fn instanceof PyInstance) {
       const c = fn.cls.lookup('__call__');
       if (c !== undefined) return this.call(c, [fn, ...args], kwargs);
+      const opaque = opaqueBase(fn.cls);
+      if (opaque) notModelled(`${opaque.opaque}.__call__`);
     }
     if (fn instanceof PyObj) {
       const r = fn.call(args, kwargs, this);
@@ -758,8 +868,15 @@ export class Interpreter implements CallContext {
 
   private instantiate(cls: PyClass, args: PyValue[], kwargs: Kwargs): PyValue {
     const factory = cls.lookup('__new__');
-    if (factory instanceof PyBuiltin) return factory.fn([cls, ...args], kwargs, this);
-    const inst = new PyInstance(cls);
+    let inst: PyInstance;
+    // native constructors (int, torch.Tensor, Enum lookups) return the finished value; object.__new__ is the default below
+    if (factory instanceof PyBuiltin && factory !== OBJECT_CLASS.dict.get('__new__')) return factory.fn([cls, ...args], kwargs, this);
+    if (factory instanceof PyFunction || factory instanceof PyInstance) {
+      // a user __new__ is a static method; __init__ runs only on an instance of cls
+      const made = this.call(factory instanceof PyInstance ? wrapped(factory) : factory, [cls, ...args], kwargs);
+      if (!(made instanceof PyInstance) || !made.cls.isSubclassOf(cls)) return made;
+      inst = made;
+    } else inst = new PyInstance(cls);
     if (isExceptionClass(cls)) {
       inst.native.args = args;
       inst.native.message = args.length === 1 ? this.str(args[0]) : args.length === 0 ? '' : this.repr(new PyTuple(args));
@@ -793,6 +910,7 @@ export class Interpreter implements CallContext {
         if (first) scope.vars.set('__self__', scope.vars.get(first.name) ?? null);
       }
       if (fn.def.kind === 'Lambda') return this.eval(fn.def.body, scope);
+      if (isGeneratorFunction(fn.def)) return this.gen.start(fn.name, fn.def.body, scope);
       const token = this.observer?.enterCall(fn, scope, this.callSite);
       let returned: PyValue = null;
       try {
@@ -815,7 +933,7 @@ export class Interpreter implements CallContext {
   private bindParams(fn: PyFunction, args: PyValue[], kwargs: Kwargs, scope: Scope): void {
     const p = fn.def.params;
     const positional = [...p.posonly, ...p.args];
-    const name = fn.name;
+    const name = fn.qualname;
     const bound = new Set<string>();
     positional.forEach((param, i) => {
       if (i < args.length) {
@@ -823,14 +941,8 @@ export class Interpreter implements CallContext {
         bound.add(param.name);
       }
     });
-    if (args.length > positional.length) {
-      if (!p.vararg) {
-        const given = args.length;
-        throw pyError(
-          'TypeError',
-          `${name}() takes ${positional.length} positional argument${positional.length === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
-        );
-      }
+    if (args.length > positional.length && !p.vararg) {
+      throw pyError('TypeError', tooManyPositional(name, positional.length - positional.filter((q) => fn.defaults.has(q.name)).length, positional.length, args.length));
     }
     if (p.vararg) scope.vars.set(p.vararg.name, new PyTuple(args.slice(positional.length)));
     const extra = new PyDict();
@@ -872,51 +984,94 @@ export class Interpreter implements CallContext {
   // ---------------- attributes ----------------
 
   getAttrOrUndefined(obj: PyValue, name: string): PyValue | undefined {
-    if (obj instanceof PyInstance) {
-      if (obj.dict.has(name)) return obj.dict.get(name);
-      const v = obj.cls.lookup(name);
-      if (v !== undefined) return this.bindIfMethod(v, obj);
-      if (name === '__class__') return obj.cls;
-      if (name === '__dict__') {
-        const d = new PyDict();
-        for (const [k, x] of obj.dict) d.entries.set(hashKey(k, this), [k, x]);
-        return d;
-      }
-      if (name === 'args' && obj.native.args) return new PyTuple(obj.native.args as PyValue[]);
-      const getattr = obj.cls.lookup('__getattr__');
-      if (getattr !== undefined) return this.call(getattr, [obj, name]);
-      return undefined;
-    }
+    if (obj instanceof PyInstance) return this.instanceAttr(obj, name);
     if (obj instanceof PyClass) {
-      if (name === '__name__') return obj.name;
-      if (name === '__mro__') return new PyTuple(obj.mro());
+      switch (name) {
+        case '__name__': return obj.name;
+        case '__qualname__': return obj.qualname;
+        case '__mro__': return new PyTuple(obj.mro());
+        case '__bases__': return new PyTuple(obj.bases);
+        case '__module__': return obj.dict.get('__module__') ?? '__main__';
+        case '__doc__': return obj.dict.get('__doc__') ?? null;
+        case '__class__': return typeOf(obj);
+      }
       const v = obj.lookup(name);
-      if (v instanceof PyInstance && v.cls.name === 'staticmethod') return v.native.fn as PyValue;
-      return v;
+      return v === undefined ? undefined : this.bindAttribute(v, null, obj, name);
     }
     if (obj instanceof PySuper) {
-      const mro = (obj.self instanceof PyInstance ? obj.self.cls : obj.cls).mro();
-      const start = mro.indexOf(obj.cls) + 1;
-      for (const c of mro.slice(start)) {
-        if (c.dict.has(name)) return this.bindIfMethod(c.dict.get(name)!, obj.self);
+      // super() in a classmethod has the class itself as its second argument
+      const start = obj.self instanceof PyInstance ? obj.self.cls : obj.self instanceof PyClass ? obj.self : obj.cls;
+      const mro = start.mro();
+      for (const c of mro.slice(mro.indexOf(obj.cls) + 1)) {
+        if (c.dict.has(name)) return this.bindAttribute(c.dict.get(name)!, obj.self instanceof PyClass ? null : obj.self, start, name);
       }
       if (name === '__init__') return new PyBuiltin('__init__', () => null);
+      if (name === '__class__') return typeOf(obj);
       return undefined;
     }
-    if (obj instanceof PyFunction && name === '__name__') return obj.name;
+    if (obj instanceof PyFunction) {
+      if (obj.dict.has(name)) return obj.dict.get(name);
+      switch (name) {
+        case '__name__': return obj.name;
+        case '__qualname__': return obj.qualname;
+        case '__module__': return '__main__';
+        case '__doc__': return docstring(obj.def);
+        case '__dict__': return dictOf(obj.dict, this);
+        case '__defaults__': return obj.defaults.size ? new PyTuple([...obj.defaults.values()]) : null;
+      }
+    }
+    if (obj instanceof PyBuiltin && (name === '__name__' || name === '__qualname__')) return name === '__name__' ? obj.name : obj.qualname;
     // Native values keep their methods in JS objects: a JS-only name must not reach them.
     if (JS_OBJECT_NAMES.has(name)) return undefined;
     if (obj instanceof PyObj) {
       const v = obj.getAttr(name, this);
       if (v !== undefined) return v;
     }
+    if (name === '__class__') return typeOf(obj);
     return builtinAttr(obj, name, this);
   }
 
-  private bindIfMethod(v: PyValue, self: PyValue): PyValue {
-    if (v instanceof PyFunction || v instanceof PyBuiltin) return new PyBoundMethod(self, v);
-    if (v instanceof PyInstance && v.cls.name === 'staticmethod') return v.native.fn as PyValue;
-    if (v instanceof PyInstance && v.cls.name === 'property') return this.call(v.native.fn as PyValue, [self]);
+  private instanceAttr(obj: PyInstance, name: string): PyValue | undefined {
+    const onType = obj.cls.lookup(name);
+    // a property on the type wins over the instance dict (a data descriptor)
+    if (isDescriptor(onType, PROPERTY)) return this.bindAttribute(onType, obj, obj.cls, name);
+    if (obj.dict.has(name)) return obj.dict.get(name);
+    if (onType !== undefined) return this.bindAttribute(onType, obj, obj.cls, name);
+    switch (name) {
+      case '__class__': return obj.cls;
+      case '__dict__': return dictOf(obj.dict, this);
+    }
+    if (obj.cls === PROPERTY) return propertyAttr(obj, name);
+    if ((obj.cls === STATICMETHOD || obj.cls === CLASSMETHOD) && name === '__func__') return wrapped(obj);
+    if (isExceptionClass(obj.cls)) {
+      if (name === 'args') return new PyTuple((obj.native.args as PyValue[] | undefined) ?? []);
+      if (name === 'value' && obj.cls.isSubclassOf(EXCEPTION_CLASSES.get('StopIteration')!)) return ((obj.native.args as PyValue[] | undefined) ?? [])[0] ?? null;
+      if (name === '__cause__' || name === '__context__') return (obj.native[name.slice(2, -2)] ?? null) as PyValue;
+      if (name === '__traceback__') return null;
+      if ((name === 'name' || name === 'path') && obj.cls.isSubclassOf(EXCEPTION_CLASSES.get('ImportError')!)) return (obj.native[name] ?? null) as PyValue;
+    }
+    const getattr = obj.cls.lookup('__getattr__');
+    if (getattr !== undefined) return this.call(getattr, [obj, name]);
+    return undefined;
+  }
+
+  /**
+   * Python's descriptor binding of a value found on a class (`instance`
+   * null for access on the class itself): functions become bound methods,
+   * classmethods bind the class, staticmethods unwrap, properties run fget.
+   */
+  private bindAttribute(v: PyValue, instance: PyValue | null, owner: PyClass, name: string): PyValue {
+    if (v instanceof PyInstance) {
+      if (v.cls === STATICMETHOD || v.cls.name === 'staticmethod') return v.native.fn as PyValue;
+      if (v.cls === CLASSMETHOD) return new PyBoundMethod(owner, wrapped(v));
+      if (v.cls === PROPERTY) {
+        if (instance === null) return v;
+        const fget = v.native.fget as PyValue;
+        if (!fget) throw pyError('AttributeError', `property '${name}' of '${owner.name}' object has no getter`);
+        return this.call(fget, [instance]);
+      }
+    }
+    if (instance !== null && (v instanceof PyFunction || v instanceof PyBuiltin)) return new PyBoundMethod(instance, v);
     return v;
   }
 
@@ -925,6 +1080,9 @@ export class Interpreter implements CallContext {
     if (v !== undefined) return v;
     const gap = this.unsupportedName(obj instanceof PyModule ? obj.name : typeNameOf(obj), name);
     if (gap) throw pyError('NotImplementedError', gap);
+    const cls = obj instanceof PyInstance ? obj.cls : obj instanceof PyClass ? obj : obj instanceof PySuper ? obj.cls : null;
+    const opaque = cls && opaqueBase(cls);
+    if (opaque) notModelled(`${opaque.opaque}.${name}`);
     if (obj instanceof PyModule) throw pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`);
     if (obj instanceof PyClass) throw pyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
     throw pyError('AttributeError', `'${typeNameOf(obj)}' object has no attribute '${name}'`);
@@ -932,12 +1090,29 @@ export class Interpreter implements CallContext {
 
   setAttr(obj: PyValue, name: string, v: PyValue): void {
     if (obj instanceof PyInstance) {
+      const onType = obj.cls.lookup(name);
+      if (isDescriptor(onType, PROPERTY)) {
+        const fset = onType.native.fset as PyValue;
+        if (!fset) throw pyError('AttributeError', `property '${name}' of '${obj.cls.name}' object has no setter`);
+        this.call(fset, [obj, v]);
+        return;
+      }
       const setter = obj.cls.lookup('__setattr__');
       if (setter instanceof PyBuiltin) {
         setter.fn([obj, name, v], new Map(), this);
         return;
       }
+      if (setter instanceof PyFunction) {
+        this.call(setter, [obj, name, v]);
+        return;
+      }
       obj.dict.set(name, v);
+      return;
+    }
+    if (obj instanceof PyFunction) {
+      if (name === '__name__') obj.name = this.str(v);
+      else if (name === '__qualname__') obj.qualname = this.str(v);
+      else obj.dict.set(name, v);
       return;
     }
     if (obj instanceof PyClass) {
@@ -1158,7 +1333,12 @@ export class Interpreter implements CallContext {
       const m = obj.cls.lookup('__getitem__');
       if (m !== undefined) return this.call(m, [obj, key]);
     }
-    if (obj instanceof PyClass) return obj; // typing generics like List[int]
+    if (obj instanceof PyClass) {
+      // Enum['RED'] and user generics: the class's own __class_getitem__; typing aliases (List[int]) are the class
+      const hook = obj.lookup('__class_getitem__');
+      if (hook !== undefined) return this.call(hook instanceof PyInstance && hook.cls === CLASSMETHOD ? wrapped(hook) : hook, [obj, key]);
+      return obj;
+    }
     throw pyError('TypeError', `'${typeNameOf(obj)}' object is not subscriptable`);
   }
 
@@ -1218,9 +1398,19 @@ export class Interpreter implements CallContext {
       const items = v.iterate(this);
       if (items !== undefined) return items;
     }
+    if (v instanceof PyClass) {
+      // a metaclass __iter__ (for member in Color:) stands in the class as __class_iter__
+      const hook = v.lookup('__class_iter__');
+      if (hook !== undefined) return this.iterate(this.call(hook, [v]));
+    }
     if (v instanceof PyInstance) {
       const it = v.cls.lookup('__iter__');
-      if (it !== undefined) return this.iterate(this.call(it, [v]));
+      if (it !== undefined) {
+        const iterator = this.call(it, [v]);
+        if (!(iterator instanceof PyInstance)) return this.iterate(iterator);
+        return this.drain(this.instanceIterator(iterator));
+      }
+      if (v.cls.lookup('__next__') !== undefined) return this.drain(this.instanceIterator(v));
       const gi = v.cls.lookup('__getitem__');
       const len = v.cls.lookup('__len__');
       if (gi !== undefined && len !== undefined) {
@@ -1231,22 +1421,143 @@ export class Interpreter implements CallContext {
     throw pyError('TypeError', `'${typeNameOf(v)}' object is not iterable`);
   }
 
+  /**
+   * Python's iter() as a lazy JS iterator: generators, iterators and
+   * classes with __iter__/__next__ yield one value per pull, so infinite
+   * iterators work wherever the consumer stops early.
+   */
+  iter(v: PyValue): Iterator<PyValue> {
+    if (v instanceof PyIterator) return pyIterator(v);
+    if (v instanceof PyInstance) {
+      const it = v.cls.lookup('__iter__');
+      if (it !== undefined) {
+        const iterator = this.call(it, [v]);
+        if (iterator instanceof PyIterator) return pyIterator(iterator);
+        if (iterator instanceof PyInstance) return this.instanceIterator(iterator);
+        return this.iterate(iterator)[Symbol.iterator]();
+      }
+      if (v.cls.lookup('__next__') !== undefined) return this.instanceIterator(v);
+    }
+    return this.iterate(v)[Symbol.iterator]();
+  }
+
+  /** An instance with __next__: values until it raises StopIteration. */
+  private instanceIterator(it: PyInstance): Iterator<PyValue> {
+    const next = this.getAttrOrUndefined(it, '__next__');
+    if (next === undefined) throw pyError('TypeError', `iter() returned non-iterator of type '${it.cls.name}'`);
+    return {
+      next: () => {
+        try {
+          return { done: false, value: this.call(next, []) };
+        } catch (e) {
+          if (e instanceof PyException && e.pyType === 'StopIteration') return { done: true, value: undefined };
+          throw e;
+        }
+      },
+    };
+  }
+
+  private drain(it: Iterator<PyValue>): PyValue[] {
+    const out: PyValue[] = [];
+    for (let r = it.next(); !r.done; r = it.next()) {
+      out.push(r.value);
+      if (out.length % 4096 === 0) this.tick(this.currentSpan!);
+    }
+    return out;
+  }
+
   // ---------------- modules ----------------
 
   private tryImport(name: string): PyModule | undefined {
     const cached = this.modules.get(name);
     if (cached) return cached;
     const m = this.loadModule(name, this);
-    if (m) this.modules.set(name, m);
+    if (m) {
+      this.modules.set(name, m);
+      // `import a.b` makes b an attribute of a, as the import system does
+      const dot = name.lastIndexOf('.');
+      const parent = dot > 0 ? this.modules.get(name.slice(0, dot)) : undefined;
+      if (parent && !parent.dict.has(name.slice(dot + 1))) parent.dict.set(name.slice(dot + 1), m);
+    }
     return m;
   }
 
-  importModule(name: string): PyModule {
+  /**
+   * A module Mask Lens models, or a placeholder for any other package (its
+   * names fail where they are used, not here). `guarded`: the import sits in
+   * a `try` that catches ImportError, so it fails as on a machine without
+   * the package and the file's fallback runs.
+   */
+  importModule(name: string, guarded = false): PyModule {
     const m = this.tryImport(name);
     if (m) return m;
-    const gap = this.unsupportedName('import', name);
-    if (gap) throw pyError('NotImplementedError', gap);
-    throw pyError('ModuleNotFoundError', `No module named '${name}'`);
+    // a submodule of torch/numpy Mask Lens lacks is a placeholder too: its names fail where used ("not supported yet")
+    if (guarded) {
+      const gap = this.unsupportedName('import', name);
+      const e = pyError(gap ? 'NotImplementedError' : 'ModuleNotFoundError', gap ?? `No module named '${name}'`);
+      e.instance.native.name = name;
+      throw e;
+    }
+    const placeholder = new OpaqueModule(name);
+    this.modules.set(name, placeholder);
+    return placeholder;
+  }
+}
+
+/** CPython's "f() takes 2 positional arguments but 3 were given" / "takes from 1 to 2 ...". */
+export function tooManyPositional(name: string, min: number, max: number, given: number): string {
+  const takes = min === max ? `${max} positional argument${max === 1 ? '' : 's'}` : `from ${min} to ${max} positional arguments`;
+  return `${name}() takes ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given`;
+}
+
+function pyIterator(v: PyIterator): Iterator<PyValue> {
+  return {
+    next: () => {
+      const r = v.next();
+      return r.done ? { done: true, value: undefined } : { done: false, value: r.value ?? null };
+    },
+  };
+}
+
+function dictOf(entries: Map<string, PyValue>, ctx: CallContext): PyDict {
+  const d = new PyDict();
+  for (const [k, x] of entries) d.entries.set(hashKey(k, ctx), [k, x]);
+  return d;
+}
+
+function docstring(def: A.FunctionDef | A.Lambda): PyValue {
+  if (def.kind !== 'FunctionDef') return null;
+  const first = def.body[0];
+  return first?.kind === 'Expr' && first.value.kind === 'Constant' && first.value.value.type === 'str' ? first.value.value.value : null;
+}
+
+/** The exception names an `except` clause lists (a Name, an Attribute's last part, or a tuple of them). */
+function handlerNames(t: A.Expr): string {
+  if (t.kind === 'Name') return t.id;
+  if (t.kind === 'Attribute') return t.attr;
+  if (t.kind === 'Tuple') return t.elts.map(handlerNames).find((n) => IMPORT_CATCHERS.has(n)) ?? '';
+  return '';
+}
+
+const IMPORT_CATCHERS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
+
+const OBJECT_CLASS = typeOf(null).bases[0] ?? typeOf(null);
+
+/** An annotation's source text, as `from __future__ import annotations` keeps it (PEP 563). */
+export function annotationText(e: A.Expr): string {
+  switch (e.kind) {
+    case 'Name': return e.id;
+    case 'Attribute': return `${annotationText(e.value)}.${e.attr}`;
+    case 'Constant':
+      if (e.value.type === 'str') return reprValue(e.value.value, undefined as never);
+      if (e.value.type === 'None') return 'None';
+      if (e.value.type === 'Ellipsis') return '...';
+      return String((e.value as { value?: unknown }).value);
+    case 'Subscript': return `${annotationText(e.value)}[${annotationText(e.index)}]`;
+    case 'Tuple': return e.elts.map(annotationText).join(', ');
+    case 'List': return `[${e.elts.map(annotationText).join(', ')}]`;
+    case 'BinOp': return `${annotationText(e.left)} ${e.op} ${annotationText(e.right)}`;
+    default: return '...';
   }
 }
 

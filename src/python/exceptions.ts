@@ -2,13 +2,14 @@
 // raise and subclass.
 
 import type { Span } from './ast';
-import { PyClass, PyException, PyInstance, PyValue } from './values';
+import { PyBuiltin, PyClass, PyException, PyInstance, PyTuple, PyValue } from './values';
 
 const HIERARCHY: [string, string | null][] = [
   ['BaseException', null],
   ['Exception', 'BaseException'],
   ['KeyboardInterrupt', 'BaseException'],
   ['SystemExit', 'BaseException'],
+  ['GeneratorExit', 'BaseException'],
   ['ArithmeticError', 'Exception'],
   ['ZeroDivisionError', 'ArithmeticError'],
   ['OverflowError', 'ArithmeticError'],
@@ -28,6 +29,10 @@ const HIERARCHY: [string, string | null][] = [
   ['ImportError', 'Exception'],
   ['ModuleNotFoundError', 'ImportError'],
   ['OSError', 'Exception'],
+  ['FileNotFoundError', 'OSError'],
+  ['PermissionError', 'OSError'],
+  ['EOFError', 'Exception'],
+  ['UnicodeError', 'ValueError'],
   ['TimeoutError', 'OSError'],
   ['SyntaxError', 'Exception'],
   ['IndentationError', 'SyntaxError'],
@@ -39,6 +44,8 @@ const HIERARCHY: [string, string | null][] = [
   ['Warning', 'Exception'],
   ['UserWarning', 'Warning'],
   ['DeprecationWarning', 'Warning'],
+  ['FutureWarning', 'Warning'],
+  ['RuntimeWarning', 'Warning'],
 ];
 
 export const EXCEPTION_CLASSES = new Map<string, PyClass>();
@@ -47,6 +54,15 @@ for (const [name, base] of HIERARCHY) {
 }
 
 export const BASE_EXCEPTION = EXCEPTION_CLASSES.get('BaseException')!;
+
+// BaseException.__init__ stores args, so a subclass's `super().__init__(msg)` sets the message str(e) shows.
+BASE_EXCEPTION.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], _kw, ctx) => {
+  if (self instanceof PyInstance) {
+    self.native.args = args;
+    self.native.message = args.length === 1 ? ctx.str(args[0]) : args.length === 0 ? '' : ctx.repr(new PyTuple(args));
+  }
+  return null;
+}, 'BaseException.__init__'));
 
 export function isExceptionClass(c: PyValue): boolean {
   return c instanceof PyClass && c.isSubclassOf(BASE_EXCEPTION);

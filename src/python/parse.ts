@@ -194,12 +194,21 @@ interface LezerError {
   to: number;
 }
 
+/**
+ * Lezer wants a value after `yield`; a bare `yield` (valid Python) leaves an
+ * empty error node right after the keyword, which lowering reads as `yield None`.
+ */
+function isBareYield(n: SyntaxNode): boolean {
+  return n.from === n.to && n.prevSibling?.name === 'yield' &&
+    (n.parent?.name === 'YieldStatement' || n.parent?.name === 'YieldExpression');
+}
+
 /** Offsets of all of lezer's error nodes. */
 function treeErrorOffsets(tree: Tree, base: number): number[] {
   const out: number[] = [];
   tree.iterate({
     enter: (n) => {
-      if (n.type.isError) out.push(n.from + base);
+      if (n.type.isError && !isBareYield(n.node)) out.push(n.from + base);
     },
   });
   return out;
@@ -210,7 +219,7 @@ function firstTreeError(tree: Tree, base: number): LezerError | null {
   tree.iterate({
     enter: (n) => {
       if (found) return false;
-      if (n.type.isError) {
+      if (n.type.isError && !isBareYield(n.node)) {
         found = { node: n.node, from: n.from + base, to: n.to + base };
         return false;
       }

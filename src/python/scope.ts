@@ -7,6 +7,8 @@ export class Scope {
   readonly vars = new Map<string, PyValue>();
   readonly globalNames = new Set<string>();
   readonly nonlocalNames = new Set<string>();
+  /** A comprehension's own scope: `:=` inside it binds in the enclosing one (PEP 572). */
+  comprehension = false;
 
   constructor(
     readonly enclosing: Scope | null,

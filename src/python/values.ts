@@ -15,7 +15,13 @@ export interface CallContext {
   repr(v: PyValue): string;
   str(v: PyValue): string;
   iterate(v: PyValue): PyValue[];
+  /** Lazy iteration (generators, infinite iterators). */
+  iter(v: PyValue): Iterator<PyValue>;
   truthy(v: PyValue): boolean;
+  setAttr(obj: PyValue, name: string, v: PyValue): void;
+  binary(op: string, l: PyValue, r: PyValue): PyValue;
+  compare(op: string, l: PyValue, r: PyValue): PyValue;
+  getItem(obj: PyValue, key: PyValue): PyValue;
   getAttr(obj: PyValue, name: string): PyValue;
   print(text: string): void;
   warn(message: string): void;
@@ -193,12 +199,14 @@ export class PyBuiltin extends PyObj {
 export class PyFunction extends PyObj {
   /** The class whose body defined this function (zero-argument super()). */
   definingClass: PyClass | null = null;
+  /** Attributes set on the function object (functools.wraps's __wrapped__, counters). */
+  readonly dict = new Map<string, PyValue>();
   constructor(
-    readonly name: string,
+    public name: string,
     readonly def: FunctionDef | Lambda,
     readonly closure: Scope,
     readonly defaults: Map<string, PyValue>,
-    readonly qualname = name,
+    public qualname = name,
   ) {
     super();
   }
@@ -219,6 +227,8 @@ export class PyBoundMethod extends PyObj {
 
 export class PyClass extends PyObj {
   readonly dict = new Map<string, PyValue>();
+  /** Set on the stand-in for a class of an unmodelled package (its full name): see opaque.ts. */
+  opaque?: string;
   constructor(
     readonly name: string,
     readonly bases: PyClass[],

@@ -144,6 +144,8 @@ def versions():
         v["tensorflow"] = sys.modules["tensorflow"].__version__
     if "keras" in sys.modules:
         v["keras"] = sys.modules["keras"].__version__
+    if "einops" in sys.modules:
+        v["einops"] = sys.modules["einops"].__version__
     return v
 
 

@@ -226,12 +226,22 @@ test('CRLF line ends, a byte-order mark and tab indentation', () => {
 });
 
 test('constructs Mask Lens does not model lower to a SyntaxError statement, not a file error', () => {
-  const m = parseModule('def g():\n    yield 1\nx = 1\n');
+  const m = parseModule('def g():\n    match x:\n        case 1:\n            pass\nx = 1\n');
   assert.deepEqual(m.syntaxErrors, []);
   const g = m.body[0] as A.FunctionDef;
   assert.equal(g.body[0]!.kind, 'SyntaxError');
-  assert.match((g.body[0] as A.SyntaxErrorStmt).message, /yield/);
+  assert.match((g.body[0] as A.SyntaxErrorStmt).message, /match/);
   assert.equal(m.body[1]!.kind, 'Assign');
+});
+
+test('yield, bare yield, yield from and x = yield lower to Yield expressions', () => {
+  const m = parseOk('def g():\n    yield 1\n    yield\n    x = yield 2\n    yield from y\n');
+  const body = (m.body[0] as A.FunctionDef).body;
+  assert.deepEqual(body.map((s) => s.kind), ['Expr', 'Expr', 'Assign', 'Expr']);
+  assert.equal(((body[1] as A.ExprStmt).value as A.Yield).value, null);
+  assert.equal((body[2] as A.Assign).value.kind, 'Yield');
+  assert.equal((body[3] as A.ExprStmt).value.kind, 'YieldFrom');
+  assert.equal(parseModule('yield 1\n').syntaxErrors[0]?.message, "'yield' outside function");
 });
 
 // How long this takes is measured by `npm run bench` (parse_large_file), not here:

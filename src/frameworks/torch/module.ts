@@ -11,8 +11,9 @@ import { cat, expand, stack } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
+import { contextDecorated } from '../../python/decorators';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { resetTorchRng, torchRng } from './random';
@@ -344,9 +345,15 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const close = binary('le', unary('abs', binary('sub', x, y)), binary('add', binary('mul', unary('abs', y), rtol), atol));
     return new TorchTensor(binary('or', close, binary('eq', x, y)));
   });
-  def('no_grad', () => noGradContext());
-  def('inference_mode', () => noGradContext());
-  def('enable_grad', () => noGradContext(true));
+  // Each is a context manager and, like torch's _DecoratorContextManager, a decorator,
+  // with or without the call: @torch.no_grad, @torch.no_grad(), @torch.inference_mode().
+  const gradMode = (name: string, enable: boolean) => def(name, ([f]) => {
+    if (f instanceof PyFunction || f instanceof PyBuiltin) return contextDecorated(f, () => noGradContext(enable));
+    return noGradContext(enable);
+  });
+  gradMode('no_grad', false);
+  gradMode('inference_mode', false);
+  gradMode('enable_grad', true);
   def('finfo', ([d]) => finfo(toDtype(d ?? TorchDtype.of(getDefaultDtype()))!));
   def('iinfo', ([d]) => iinfo(toDtype(d)!));
   def('result_type', ([a, b]) => {
@@ -466,9 +473,8 @@ function noGradContext(enable = false): PyValue {
     setGradEnabled(prev);
     return false;
   }));
-  const inst = new NoGrad(cls);
-  // Mask Lens runs `with` bodies without __exit__ on error paths; restore eagerly on exit call.
-  return inst;
+  cls.dict.set('__call__', new PyBuiltin('__call__', ([, f]) => contextDecorated(f ?? null, () => noGradContext(enable))));
+  return new NoGrad(cls);
 }
 
 function finfo(d: DType): PyValue {

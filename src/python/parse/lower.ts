@@ -257,8 +257,8 @@ export class Lowerer {
           );
         }
         const rest = k.slice(opIdx + 1);
-        if (rest.length === 1 && rest[0]!.name === 'YieldExpression') return this.yieldExpr(rest[0]!);
-        return { kind: 'AugAssign', target, op: opText as A.BinaryOperator, value: this.exprList(rest), span };
+        const augValue = rest.length === 1 && rest[0]!.name === 'YieldExpression' ? this.yieldExpr(rest[0]!) : this.exprList(rest);
+        return { kind: 'AugAssign', target, op: opText as A.BinaryOperator, value: augValue, span };
       }
       case 'DeleteStatement': {
         const groups = splitBy(k.slice(1), ',').filter((g) => g.length > 0);
@@ -282,7 +282,7 @@ export class Lowerer {
         return { kind: 'Return', value, span };
       }
       case 'YieldStatement':
-        return this.yieldExpr(node);
+        return { kind: 'Expr', value: this.yieldExpr(node), span };
       case 'PrintStatement':
         return this.fail("Missing parentheses in call to 'print'. Did you mean print(...)?", span.from, span.to);
       case 'RaiseStatement': {
@@ -373,9 +373,14 @@ export class Lowerer {
     this.fail(`Mask Lens does not support ${what}`, this.from(node), this.to(node), 'unsupported');
   }
 
-  private yieldExpr(node: SyntaxNode): never {
+  /** `yield`, `yield x`, `yield a, b`, `yield from it` (a YieldStatement or YieldExpression node). */
+  private yieldExpr(node: SyntaxNode): A.Yield | A.YieldFrom {
     if (this.scope().kind !== 'function') this.fail("'yield' outside function", this.from(node), this.to(node), 'compile');
-    return this.unsupported("generators ('yield')", node);
+    const span = this.spanOf(node);
+    // a bare `yield` leaves lezer's empty error node after the keyword
+    const rest = kids(node).slice(1).filter((c) => !c.type.isError);
+    if (rest[0]?.name === 'from') return { kind: 'YieldFrom', value: this.exprList(rest.slice(1)), span };
+    return { kind: 'Yield', value: rest.length ? this.exprList(rest) : null, span };
   }
 
   private assign(node: SyntaxNode, k: SyntaxNode[], span: A.Span): A.Stmt {
@@ -387,7 +392,7 @@ export class Lowerer {
     }
     if (groups.some((g) => g.length === 0)) return this.tree(node);
     const last = groups[groups.length - 1]!;
-    if (last.length === 1 && last[0]!.name === 'YieldExpression') return this.yieldExpr(last[0]!);
+    const yieldValue = last.length === 1 && last[0]!.name === 'YieldExpression' ? this.yieldExpr(last[0]!) : null;
 
     if (typeIdx >= 0) {
       if (groups.length > 2) {
@@ -407,12 +412,12 @@ export class Lowerer {
       }
       const annNode = kids(k[typeIdx]!).find((c) => c.name !== ':');
       const annotation = this.expr(annNode ?? this.tree(k[typeIdx]!));
-      const value = groups.length === 2 ? this.exprList(groups[1]!) : null;
+      const value = groups.length === 2 ? yieldValue ?? this.exprList(groups[1]!) : null;
       return { kind: 'AnnAssign', target, annotation, value, span };
     }
 
     const targets = groups.slice(0, -1).map((g) => this.exprList(g));
-    const value = this.exprList(last);
+    const value = yieldValue ?? this.exprList(last);
     this.checkAssignTargets(targets, value);
     if (value.kind === 'Starred') this.compileError("can't use starred expression here", value.span.from, value.span.to);
     return { kind: 'Assign', targets, value, span };
@@ -742,6 +747,16 @@ export class Lowerer {
   private args(list: SyntaxNode): { args: A.Expr[]; keywords: A.Keyword[] } {
     const k = kids(list).filter((c) => c.name !== '(' && c.name !== ')');
     const groups = splitBy(k, ',');
+    // a bare generator argument's targets have commas of their own (f(a for a, b in y)):
+    // a group with a `for` but no `in` after it continues into the next group
+    for (let i = 0; i < groups.length - 1; i++) {
+      const g = groups[i]!;
+      const lastFor = g.map((c) => c.name).lastIndexOf('for');
+      if (lastFor < 0 || g.slice(lastFor).some((c) => c.name === 'in')) continue;
+      const comma = k[k.indexOf(g[g.length - 1]!) + 1]!;
+      groups.splice(i, 2, [...g, comma, ...groups[i + 1]!]);
+      i--;
+    }
     if (groups.length > 1 && groups[groups.length - 1]!.length === 0) groups.pop();
     const args: A.Expr[] = [];
     const keywords: A.Keyword[] = [];
@@ -1442,5 +1457,8 @@ export function exprName(e: A.Expr): string {
       return 'named expression';
     case 'Slice':
       return 'slice';
+    case 'Yield':
+    case 'YieldFrom':
+      return 'yield expression';
   }
 }

@@ -147,6 +147,12 @@ export function expr(e: A.Expr | null, spans = true): J {
     case 'NamedExpr':
       r = { k: 'NamedExpr', target: x(e.target), value: x(e.value) };
       break;
+    case 'Yield':
+      r = { k: 'Yield', value: e.value ? x(e.value) : null };
+      break;
+    case 'YieldFrom':
+      r = { k: 'YieldFrom', value: x(e.value) };
+      break;
   }
   if (spans) r.s = span(e.span);
   return r;

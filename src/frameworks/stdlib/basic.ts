@@ -1,0 +1,202 @@
+// Small standard-library modules masking code imports: math, itertools,
+// collections, warnings, copy.
+
+import { toInt } from '../../python/args';
+import { dictFrom, lazyIterator, listIterator, pyFloat } from '../../python/builtins';
+import { pyError } from '../../python/exceptions';
+import { namedTupleClass } from './typing';
+import { asBigInt, asNumber, hashKey } from '../../python/protocols';
+import {
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyList, PyModule, PyObj, PyTuple, PyValue,
+} from '../../python/values';
+
+const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
+
+export function basicModule(name: string): PyModule | undefined {
+  switch (name) {
+    case 'math': return mathModule();
+    case 'itertools': return itertoolsModule();
+    case 'collections': return collectionsModule();
+    case 'warnings': return warningsModule();
+    case 'copy': return copyModule();
+  }
+  return undefined;
+}
+
+export function module(name: string, entries: Record<string, PyValue | NativeFn>): PyModule {
+  const m = new PyModule(name);
+  for (const [k, v] of Object.entries(entries)) m.dict.set(k, typeof v === 'function' ? fn(k, v) : v);
+  return m;
+}
+
+function mathModule(): PyModule {
+  const num = (v: PyValue, ctx: CallContext) => {
+    const n = asNumber(v);
+    if (n !== undefined) return n;
+    return pyFloat(v, ctx);
+  };
+  const f1 = (f: (x: number) => number, name: string) => ([x]: PyValue[], _k: Kwargs, ctx: CallContext) => {
+    const n = num(x, ctx);
+    const r = f(n);
+    if (Number.isNaN(r) && !Number.isNaN(n)) throw pyError('ValueError', 'math domain error');
+    void name;
+    return r;
+  };
+  return module('math', {
+    pi: Math.PI, e: Math.E, inf: Infinity, nan: NaN, tau: 2 * Math.PI,
+    sqrt: f1(Math.sqrt, 'sqrt'), exp: f1(Math.exp, 'exp'), log: ([x, base], _k, ctx) => {
+      const n = num(x, ctx);
+      if (n <= 0) throw pyError('ValueError', 'math domain error');
+      return base === undefined ? Math.log(n) : Math.log(n) / Math.log(num(base, ctx));
+    },
+    log2: f1(Math.log2, 'log2'), log10: f1(Math.log10, 'log10'), sin: f1(Math.sin, 'sin'), cos: f1(Math.cos, 'cos'),
+    tanh: f1(Math.tanh, 'tanh'), fabs: f1(Math.abs, 'fabs'), pow: ([x, y], _k, ctx) => num(x, ctx) ** num(y, ctx),
+    floor: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.floor(num(x, ctx)))),
+    ceil: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.ceil(num(x, ctx)))),
+    isnan: ([x], _k, ctx) => Number.isNaN(num(x, ctx)), isinf: ([x], _k, ctx) => Math.abs(num(x, ctx)) === Infinity,
+    isfinite: ([x], _k, ctx) => Number.isFinite(num(x, ctx)),
+    prod: ([it], _k, ctx) => ctx.iterate(it).reduce<PyValue>((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a * b : num(a, ctx) * num(b, ctx)), 1n),
+    gcd: ([a, b]) => {
+      let x = asBigInt(a)!, y = asBigInt(b)!;
+      x = x < 0n ? -x : x;
+      y = y < 0n ? -y : y;
+      while (y) [x, y] = [y, x % y];
+      return x;
+    },
+  });
+}
+
+function itertoolsModule(): PyModule {
+  return module('itertools', {
+    zip_longest: (args, kw, ctx) => {
+      const lists = args.map((x) => ctx.iterate(x));
+      const fill = kw.get('fillvalue') ?? null;
+      const n = Math.max(0, ...lists.map((l) => l.length));
+      return listIterator(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => (i < l.length ? l[i] : fill)))), 'itertools.zip_longest');
+    },
+    chain: (args, _kw, ctx) => listIterator(args.flatMap((x) => ctx.iterate(x)), 'itertools.chain'),
+    product: (args, kw, ctx) => {
+      const repeat = kw.has('repeat') ? toInt(kw.get('repeat'), 'repeat') : 1;
+      let pools = args.map((x) => ctx.iterate(x));
+      pools = Array.from({ length: repeat }, () => pools).flat();
+      let out: PyValue[][] = [[]];
+      for (const p of pools) out = out.flatMap((prefix) => p.map((x) => [...prefix, x]));
+      return listIterator(out.map((t) => new PyTuple(t)), 'itertools.product');
+    },
+    accumulate: ([it], _kw, ctx) => {
+      const items = ctx.iterate(it);
+      const out: PyValue[] = [];
+      let acc: PyValue | undefined;
+      for (const x of items) {
+        acc = acc === undefined ? x : (ctx as unknown as { binary(op: string, a: PyValue, b: PyValue): PyValue }).binary('+', acc, x);
+        out.push(acc);
+      }
+      return listIterator(out, 'itertools.accumulate');
+    },
+    combinations: ([it, r], _kw, ctx) => {
+      const items = ctx.iterate(it), k = toInt(r, 'r');
+      const out: PyValue[] = [];
+      const rec = (start: number, acc: PyValue[]) => {
+        if (acc.length === k) return void out.push(new PyTuple(acc));
+        for (let i = start; i < items.length; i++) rec(i + 1, [...acc, items[i]]);
+      };
+      rec(0, []);
+      return listIterator(out, 'itertools.combinations');
+    },
+    // count, cycle, repeat() and islice are lazy: they meet infinite generators
+    repeat: ([x, n]) => {
+      let left = n === undefined ? Infinity : toInt(n, 'times');
+      return lazyIterator('itertools.repeat', () => (left-- > 0 ? x : undefined));
+    },
+    count: ([start, step], _kw, ctx) => {
+      let cur: PyValue = start ?? 0n;
+      return lazyIterator('itertools.count', () => {
+        const v = cur;
+        cur = ctx.binary('+', cur, step ?? 1n);
+        return v;
+      });
+    },
+    cycle: ([it], _kw, ctx) => {
+      const source = ctx.iter(it ?? null);
+      const seen: PyValue[] = [];
+      let i = 0;
+      return lazyIterator('itertools.cycle', () => {
+        const r = source.next();
+        if (!r.done) return (seen.push(r.value), r.value);
+        return seen.length ? seen[i++ % seen.length] : undefined;
+      });
+    },
+    islice: (args, _kw, ctx) => {
+      const source = ctx.iter(args[0] ?? null);
+      const [start, stop, step] = args.length === 2 ? [0n, args[1], 1n] : [args[1] ?? 0n, args[2] ?? null, args[3] ?? 1n];
+      const s0 = start === null ? 0 : toInt(start, 'start');
+      const end = stop === null ? Infinity : toInt(stop, 'stop');
+      const st = step === null ? 1 : toInt(step, 'step');
+      let pos = 0;
+      let next = s0;
+      return lazyIterator('itertools.islice', () => {
+        if (next >= end) return undefined;
+        for (;;) {
+          const r = source.next();
+          if (r.done) return undefined;
+          if (pos++ === next) {
+            next += st;
+            return r.value;
+          }
+        }
+      });
+    },
+  });
+}
+
+function collectionsModule(): PyModule {
+  return module('collections', {
+    defaultdict: ([factory]) => new PyDict(factory ?? null),
+    namedtuple: ([name, fieldNames], kw, ctx) => {
+      const fields = typeof fieldNames === 'string' ? fieldNames.replace(/,/g, ' ').split(/\s+/).filter((f) => f) : ctx.iterate(fieldNames ?? null).map(String);
+      const defaults = kw.has('defaults') && kw.get('defaults') !== null ? ctx.iterate(kw.get('defaults')!) : [];
+      return namedTupleClass(String(name), fields, defaults);
+    },
+    OrderedDict: dictFrom,
+    Counter: ([it], _kw, ctx) => {
+      const d = new PyDict();
+      for (const x of it === undefined ? [] : ctx.iterate(it)) {
+        const h = hashKey(x, ctx);
+        d.entries.set(h, [x, ((d.entries.get(h)?.[1] as bigint) ?? 0n) + 1n]);
+      }
+      return d;
+    },
+  });
+}
+
+function warningsModule(): PyModule {
+  return module('warnings', {
+    warn: ([msg], _kw, ctx) => {
+      ctx.warn(ctx.str(msg));
+      return null;
+    },
+    filterwarnings: () => null,
+    simplefilter: () => null,
+  });
+}
+
+function copyModule(): PyModule {
+  const copy = (v: PyValue, ctx: CallContext, deep: boolean): PyValue => {
+    if (v instanceof PyList) return new PyList(deep ? v.items.map((x) => copy(x, ctx, deep)) : v.items.slice());
+    if (v instanceof PyDict) {
+      const d = new PyDict(v.defaultFactory);
+      for (const [h, [k, x]] of v.entries) d.entries.set(h, [k, deep ? copy(x, ctx, deep) : x]);
+      return d;
+    }
+    if (v instanceof PyObj) {
+      const clone = (v as PyObj & { copy?: () => PyValue }).copy;
+      if (clone) return clone.call(v);
+    }
+    return v;
+  };
+  return module('copy', {
+    copy: ([v], _kw, ctx) => copy(v, ctx, false),
+    deepcopy: ([v], _kw, ctx) => copy(v, ctx, true),
+  });
+}
+
