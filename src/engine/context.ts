@@ -26,7 +26,8 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 28;
 
 export class EvalContext {
   readonly maxElements: number;
-  readonly deadline: number;
+  /** Lifted (Infinity) once the snippet has run: encoding and printing its values must finish (see endRun). */
+  deadline: number;
   readonly budgetSetting: string;
   readonly warn: (message: string) => void;
   private readonly slots = new Map<Slot<unknown>, unknown>();
@@ -102,6 +103,14 @@ export function memoryError(what: string): EngineError {
 /** Raise MemoryError when an allocation of `n` units would exceed the budget. */
 export function checkBudget(n: number | bigint, what: () => string): void {
   if (n > current.maxElements) throw memoryError(what());
+}
+
+/**
+ * The snippet has stopped running (maybe at its deadline): lift the deadline
+ * so that encoding and printing what it left behind cannot fail on it.
+ */
+export function endRun(): void {
+  current.deadline = Infinity;
 }
 
 /** The deadline check long kernels make between chunks. */

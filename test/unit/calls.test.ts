@@ -195,6 +195,14 @@ test('a spent time budget is not continued past inside a block', () => {
   assert.deepEqual(r.errors.map((e) => [e.type, e.line > 0]), [['TimeoutError', true]]);
 });
 
+test('values left by a snippet stopped at its deadline are still encoded (a permuted view needs a copy)', () => {
+  for (const continueAfterError of [false, true]) {
+    const r = evaluate('import torch\nx = torch.ones(2, 3).t()\nfor i in range(10**7):\n    y = i\n', { recordTimeline: true, continueAfterError, timeBudgetMs: 300 });
+    assert.equal(r.errors[0]?.type, 'TimeoutError');
+    assert.deepEqual(data(r.variables.x), [1, 1, 1, 1, 1, 1]);
+  }
+});
+
 test('an error in a block nested in a loop ends the loop after that iteration', () => {
   const r = preview(`n = 0
 for i in range(5):
