@@ -11,6 +11,7 @@ import { evaluate } from './python';
 import { cellPosition, layoutCells, readNotebook, type CellLayout } from './python/notebook';
 import type { CallRecord, EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
+import { nodeWorker } from './service/nodeWorker';
 import { maskGrid } from './render/grid';
 
 /** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
@@ -178,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { json, file, options } = parsed;
   const source = readFileSync(file, 'utf8');
-  const service = new EvaluationService({ workerPath: join(__dirname, 'worker.js'), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
+  const service = new EvaluationService({ spawn: nodeWorker(join(__dirname, 'worker.js')), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
   try {
     if (file.endsWith('.ipynb')) return await runNotebook(service, source, file.split('/').pop()!, json, options);
     if (json) {

@@ -1,9 +1,9 @@
-// Mask-semantics diagnostics raised where a mask is consumed (issue #6).
+// The diagnostics sink and the neutral hooks that mask checks build on.
 // Like warn() in errors.ts this is a sink the interpreter installs; unlike
 // warnings, diagnostics never change what an evaluation prints or returns.
-// Every check here only reads tensors and must never throw.
+// The engine knows no consumer or mask vocabulary: the checks, their wording
+// and the consumers' names live in src/python/maskChecks.ts.
 
-import { DType, castValue, isFloating } from './dtype';
 import { Tensor } from './tensor';
 import { getSlot, setSlot, slot } from './context';
 
@@ -15,29 +15,41 @@ export interface EngineDiagnostic {
   message: string;
 }
 
-/** One evaluation's diagnostic sink and what the checks remember during it. */
+/**
+ * Which consumer read a storage, keyed by storage so views share it
+ * (`mask.unsqueeze(1)` handed to a consumer still marks the variable `mask`).
+ * `consumer` is an opaque name here; the mask module gives it meaning.
+ */
+export interface ConsumerUse {
+  consumer: string;
+  /** dtype of the tensor as consumed: bool and float masks mean different things to one consumer. */
+  dtype: Tensor['dtype'];
+}
+
+/** One evaluation's diagnostic sink and the consumers recorded during it. */
 interface DiagnosticState {
   sink: ((d: EngineDiagnostic) => void) | null;
-  // Finite fill values stored by masked_fill since the sink was installed, as
-  // stored in the tensor's dtype: a softmax row made only of one of these was
-  // fully masked with a finite fill (uniform, not NaN).
-  fillsSeen: Set<number>;
   consumers: Map<object, ConsumerUse>;
 }
 
-const STATE = slot<DiagnosticState>('diagnostics', () => ({ sink: null, fillsSeen: new Set(), consumers: new Map() }));
+const STATE = slot<DiagnosticState>('diagnostics', () => ({ sink: null, consumers: new Map() }));
 
 /** Install (or, with null, remove) the current evaluation's sink; checks are skipped without one. */
 export function setDiagnosticSink(s: ((d: EngineDiagnostic) => void) | null): void {
-  setSlot(STATE, { sink: s, fillsSeen: new Set(), consumers: new Map() });
+  setSlot(STATE, { sink: s, consumers: new Map() });
 }
 
 export function diagnose(code: string, severity: DiagnosticSeverity, message: string): void {
   getSlot(STATE).sink?.({ code, severity, message });
 }
 
+/** Whether anyone listens (checks skip their work otherwise). */
+export function diagnosing(): boolean {
+  return getSlot(STATE).sink !== null;
+}
+
 /** Run a check only when someone listens, and never let a bug in it break evaluation. */
-function guarded(check: () => void): void {
+export function guarded(check: () => void): void {
   if (!getSlot(STATE).sink) return;
   try {
     check();
@@ -46,221 +58,8 @@ function guarded(check: () => void): void {
   }
 }
 
-const torchDtype = (d: DType) => `torch.${d}`;
-
-function listIndices(ids: string[], max = 4): string {
-  return ids.slice(0, max).join(', ') + (ids.length > max ? ', …' : '');
-}
-
-/** Rows along `dim` of a tensor: calls visit(rowValues, coordsOfOtherDims) for each. */
-function forEachRow(x: Tensor, dim: number, visit: (row: number[], coords: number[]) => void): void {
-  const vals = x.values();
-  const shape = x.shape;
-  const size = shape[dim];
-  let inner = 1;
-  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
-  const outer = size === 0 ? 0 : vals.length / (size * inner);
-  const others = shape.filter((_, i) => i !== dim);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const row: number[] = new Array(size);
-      for (let k = 0; k < size; k++) row[k] = Number(vals[o * size * inner + k * inner + i]);
-      let flat = o * inner + i;
-      const coords = new Array(others.length).fill(0);
-      for (let j = others.length - 1; j >= 0; j--) {
-        coords[j] = flat % others[j];
-        flat = Math.floor(flat / others[j]);
-      }
-      visit(row, coords);
-    }
-  }
-}
-
-const coordText = (c: number[]) => (c.length === 1 ? `${c[0]}` : `[${c.join(', ')}]`);
-
-/** masked_fill / masked_fill_: mask dtype and fill value against self's dtype. */
-/**
- * True when every row (last dim) of a bool mask runs True…True then False…False
- * and at least one row ends in False: the shape of a keep-mask (`seq != pad`,
- * `arange < lengths`, `tril`), i.e. True on the positions that should stay.
- */
-function looksLikeKeepMask(mask: Tensor): boolean {
-  if (mask.dtype !== 'bool' || mask.ndim < 2) return false;
-  const T = mask.shape[mask.ndim - 1];
-  if (T < 2) return false;
-  const v = mask.values();
-  let sawPadding = false;
-  for (let r = 0; r < v.length / T; r++) {
-    const row = v.subarray(r * T, (r + 1) * T);
-    if (row[0] === 0) return false;
-    const flip = row.indexOf(0);
-    if (flip === -1) continue;
-    for (let c = flip; c < T; c++) if (row[c] !== 0) return false;
-    sawPadding = true;
-  }
-  return sawPadding;
-}
-
-function invertedMaskMessage(consumer: string): string {
-  return `${consumer} treats True as "masked", but this mask is True on each row's leading positions and False on the trailing ones: it looks like a keep-mask (seq != pad, arange < lengths, tril), so the real tokens get masked and the padding (or the future) is kept. Pass ~mask (or mask == 0) if True should mean "keep".`;
-}
-
-export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean | bigint | number, op: string): void {
-  guarded(() => {
-    const fill = value instanceof Tensor ? (value.numel === 1 ? value.item() : 0) : Number(value);
-    if ((fill === -Infinity || fill <= -1e4) && looksLikeKeepMask(mask)) {
-      diagnose('inverted-mask', 'warning', invertedMaskMessage(`${op} with ${fill === -Infinity ? '-inf' : fill}`));
-    }
-    if (mask.dtype === 'uint8') {
-      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: PyTorch 2.x raises for byte masks (1.13 accepted them with a deprecation warning). Use mask.bool().`);
-    } else if (mask.dtype !== 'bool') {
-      diagnose('non-bool-mask', 'warning',
-        `${op} got a ${torchDtype(mask.dtype)} mask, but it needs torch.bool: PyTorch 2.x raises (1.13 read only the low byte of each element, so a float 1.0 filled nothing). Convert with mask.bool() (or mask == 0 if 1 means "keep").`);
-    }
-    if (value instanceof Tensor || typeof value === 'boolean') return;
-    const v = Number(value);
-    if (!isFloating(x.dtype)) return;
-    const stored = castValue(x.dtype, v);
-    if (Number.isFinite(v) && !Number.isFinite(stored)) {
-      diagnose('fill-overflow', 'warning',
-        `${op} value ${v} overflows ${torchDtype(x.dtype)} and is stored as ${stored}: rows where every position is masked will be NaN after softmax. Use torch.finfo(${torchDtype(x.dtype)}).min or float('-inf') deliberately.`);
-    }
-    if (Number.isFinite(stored)) getSlot(STATE).fillsSeen.add(stored);
-  });
-}
-
-/** masked_select / x[mask]: only the byte mask is worth a word here (an error for masked_select in 2.x, deprecated for x[mask]). */
-export function checkSelectMask(mask: Tensor, op: string): void {
-  guarded(() => {
-    if (mask.dtype === 'uint8') {
-      const why = op === 'masked_select' ? 'PyTorch 2.x raises for byte masks' : 'byte masks are deprecated';
-      diagnose('uint8-mask', 'info', `${op} got a torch.uint8 mask: ${why}. Use mask.bool().`);
-    }
-  });
-}
-
-/** softmax / log_softmax input (dim already normalized): size-one axis and uniformly filled rows. */
-export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
-  guarded(() => {
-    const fn = log ? 'log_softmax' : 'softmax';
-    if (x.ndim === 0 || !isFloating(x.dtype)) return;
-    const d = dim < 0 ? dim + x.ndim : dim;
-    if (d < 0 || d >= x.ndim) return;
-    if (x.shape[d] === 1 && x.numel > 0) {
-      diagnose('softmax-size-one', 'warning',
-        `${fn} over dim ${dim}, which has size 1: the result is always ${log ? '0' : '1'}. The softmax probably belongs on another axis (e.g. the sequence axis, dim=-1 of [B, T]).`);
-      return;
-    }
-    if (x.shape[d] < 2) return;
-    const uniform: string[] = [];
-    let fill = 0;
-    forEachRow(x, d, (row, coords) => {
-      const v = row[0];
-      if (!Number.isFinite(v) || !(getSlot(STATE).fillsSeen.has(v) || v <= -1e4)) return;
-      if (row.every((y) => y === v)) {
-        uniform.push(coordText(coords));
-        fill = v;
-      }
-    });
-    if (uniform.length) {
-      diagnose('uniform-row', 'warning',
-        `${fn} input has ${uniform.length} row${uniform.length > 1 ? 's' : ''} (${listIndices(uniform)}) where every position holds the fill ${fill}: a fully masked row under a finite fill becomes uniform 1/${x.shape[d]} instead of NaN, so it silently attends to padding.`);
-    }
-  });
-}
-
-/** cross_entropy / nll_loss with class-index targets. */
-export function checkClassTargets(target: Tensor, ignoreIndex: number, reduction: string, fn: string): void {
-  guarded(() => {
-    if (isFloating(target.dtype) || target.dtype === 'bool' || target.numel === 0) return;
-    const tv = Array.from(target.values(), Number);
-    if (reduction === 'mean' && tv.every((t) => t === ignoreIndex)) {
-      diagnose('all-targets-ignored', 'warning',
-        `${fn}: every target equals ignore_index=${ignoreIndex}, so the mean is 0/0 = NaN. Skip such batches or use reduction='sum'.`);
-      return;
-    }
-    // Conservative pad heuristic: mean reduction (with 'none' people often mask by
-    // hand), default ignore_index, nothing marked -100, and some sequence (last
-    // axis, at least 4 long) ends or starts with a run of ≥2 zeros after/before
-    // real tokens: the shape of right- or left-padded token ids with pad id 0.
-    if (reduction !== 'mean' || ignoreIndex !== -100 || tv.some((t) => t === -100)) return;
-    const T = target.ndim === 0 ? 1 : target.shape[target.ndim - 1];
-    if (T < 4) return;
-    const padded: number[] = [];
-    for (let r = 0; T > 0 && r < tv.length / T; r++) {
-      const row = tv.slice(r * T, (r + 1) * T);
-      if (!row.some((t) => t !== 0)) continue;
-      const trailing = row.length - 1 - findLastIndex(row, (t) => t !== 0);
-      const leading = row.findIndex((t) => t !== 0);
-      if (trailing >= 2 || leading >= 2) padded.push(r);
-    }
-    if (padded.length) {
-      diagnose('pad-counted-in-loss', 'info',
-        `${fn}: ignore_index is the default -100, but the targets end (or start) with runs of 0 that look like padding${target.ndim > 1 ? ` (rows ${listIndices(padded.map(String))})` : ''}. If 0 is the pad id, those positions are counted in the loss; pass ignore_index=0 or set padded targets to -100.`);
-    }
-  });
-}
-
-function findLastIndex<T>(xs: T[], p: (x: T) => boolean): number {
-  for (let i = xs.length - 1; i >= 0; i--) if (p(xs[i])) return i;
-  return -1;
-}
-
-/** nn.MultiheadAttention key_padding_mask [N, S] (True / -inf = ignore this key). */
-export function checkKeyPaddingMask(kpm: Tensor, batch: number, keys: number): void {
-  guarded(() => {
-    if (keys === 0 || kpm.numel !== batch * keys) return;
-    const vals = kpm.values();
-    const ignored = (x: number) => (kpm.dtype === 'bool' ? x !== 0 : x === -Infinity);
-    const rows: string[] = [];
-    for (let b = 0; b < batch; b++) {
-      let all = true;
-      for (let s = 0; s < keys && all; s++) all = ignored(Number(vals[b * keys + s]));
-      if (all) rows.push(String(b));
-    }
-    if (!rows.length && looksLikeKeepMask(kpm)) {
-      diagnose('inverted-mask', 'warning', invertedMaskMessage('key_padding_mask of nn.MultiheadAttention'));
-    }
-    if (rows.length) {
-      diagnose('inverted-key-padding-mask', 'warning',
-        `key_padding_mask ignores every key of batch row${rows.length > 1 ? 's' : ''} ${listIndices(rows)}, so ${rows.length > 1 ? 'they come' : 'it comes'} out NaN. For nn.MultiheadAttention True means "ignore this key": a mask built as seq != pad (True = keep) must be inverted (seq == pad, or ~mask).`);
-    }
-  });
-}
-
-/** F.scaled_dot_product_attention given both is_causal=True and attn_mask. */
-export function checkCausalWithMask(isCausal: boolean, hasMask: boolean): void {
-  guarded(() => {
-    if (isCausal && hasMask) {
-      diagnose('is-causal-with-mask', 'warning',
-        'scaled_dot_product_attention got is_causal=True and an explicit attn_mask: PyTorch 2.x applies both only in its CPU flash kernel (4-D inputs, no dropout); its math path and GPU kernels raise "Explicit attn_mask should not be set when is_causal=True". Fold the causal part into attn_mask or drop is_causal.');
-    }
-  });
-}
-
-/**
- * Where a tensor was consumed as a mask, so the UI can give its legend in the
- * consumer's convention (True = filled for masked_fill, True = attend for
- * scaled_dot_product_attention, ...). Keyed by storage: views share it, so
- * `mask.unsqueeze(1)` passed to a consumer still marks the variable `mask`.
- */
-export type MaskConsumer =
-  | 'masked_fill'
-  | 'where'
-  | 'scaled_dot_product_attention'
-  | 'MultiheadAttention.key_padding_mask'
-  | 'MultiheadAttention.attn_mask'
-  | 'keras-mask'
-  | 'added';
-
-export interface ConsumerUse {
-  consumer: MaskConsumer;
-  /** dtype of the tensor as consumed: bool and float masks mean different things to one consumer. */
-  dtype: DType;
-}
-
 /** Record that `t` was consumed by `consumer`; the first consumer of a storage wins. */
-export function noteConsumer(t: Tensor, consumer: MaskConsumer): void {
+export function noteConsumer(t: Tensor, consumer: string): void {
   const { sink, consumers } = getSlot(STATE);
   if (!sink || consumers.has(t.storage)) return;
   consumers.set(t.storage, { consumer, dtype: t.dtype });
@@ -269,64 +68,6 @@ export function noteConsumer(t: Tensor, consumer: MaskConsumer): void {
 /** The consumer that read this storage since the sink was installed, if any. */
 export function consumerOf(storage: object): ConsumerUse | undefined {
   return getSlot(STATE).consumers.get(storage);
-}
-
-/**
- * A broadcast that expands two operands along different axes (mask (B,1,S,1)
- * against scores (B,1,1,S) gives (B,1,S,S)) builds an outer product nobody
- * asked for more often than not. Scalars and operands already of the result's
- * shape are never suspicious.
- */
-export function checkBroadcast(operands: { label: string; t: Tensor }[], op: string): void {
-  guarded(() => {
-    const ts = operands.filter((o) => o.t.numel > 1);
-    if (ts.length < 2) return;
-    const nd = Math.max(...ts.map((o) => o.t.ndim));
-    const padded = ts.map((o) => [...new Array(nd - o.t.ndim).fill(1), ...o.t.shape]);
-    const result = Array.from({ length: nd }, (_, i) => Math.max(...padded.map((s) => s[i])));
-    if (padded.some((s) => s.every((d, i) => d === result[i]))) return;
-    // each of two operands is stretched along an axis where the other brings the size
-    const stretched = padded.map((s) => new Set(s.flatMap((d, i) => (d === 1 && result[i] > 1 ? [i] : []))));
-    let pair: [number, number] | undefined;
-    for (let a = 0; a < ts.length && !pair; a++) {
-      for (let b = 0; b < ts.length && !pair; b++) {
-        if (a !== b && [...stretched[a]].some((i) => padded[b][i] > 1) && [...stretched[b]].some((i) => padded[a][i] > 1)) pair = [a, b];
-      }
-    }
-    if (!pair) return;
-    const shape = (s: readonly number[]) => `(${s.join(', ')})`;
-    const [a, b] = pair;
-    diagnose('suspicious-broadcast', 'warning',
-      `${op}: ${ts[a].label} ${shape(ts[a].t.shape)} and ${ts[b].label} ${shape(ts[b].t.shape)} broadcast to ${shape(result)}, larger than either: both are expanded along different axes. If a mask of shape (B, 1, 1, S) or (B, 1, S, S) was meant, check the unsqueeze axes.`);
-  });
-}
-
-/**
- * `scores + mask` / `scores += mask`: when one float operand is an additive
- * mask (every value 0, ≤ -1e4 or -inf, some of them not 0) record it as
- * consumed by addition and check the broadcast. Large tensors are skipped:
- * this runs on a hot path.
- */
-export function noteAdditiveMask(a: Tensor, b: Tensor, op: string): void {
-  guarded(() => {
-    if (!getSlot(STATE).sink) return;
-    for (const [mask, other, label] of [[b, a, 'mask'], [a, b, 'mask']] as const) {
-      if (!isFloating(mask.dtype) || mask.numel > 1 << 20 || mask.numel < 2) continue;
-      const v = mask.values();
-      let blocked = false;
-      let additive = true;
-      for (let i = 0; i < v.length && additive; i++) {
-        if (v[i] === 0) continue;
-        if (v[i] <= -1e4) blocked = true;
-        else additive = false;
-      }
-      if (additive && blocked) {
-        noteConsumer(mask, 'added');
-        checkBroadcast([{ label: 'scores', t: other }, { label, t: mask }], op);
-        return;
-      }
-    }
-  });
 }
 
 // Storages drawn from a random generator, and masks compared out of them

@@ -3,6 +3,7 @@
 
 import { endRun, EvalContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
+import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
@@ -18,6 +19,8 @@ import type { Tensor } from '../engine/tensor';
 import { childBodies, errorInfo, qualifiedNames, Recorder } from './record';
 import { Scope } from './scope';
 import type { PyException } from './values';
+import { derivedFor } from './derived';
+import { TorchTensor } from '../frameworks/torch/tensor';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
@@ -122,6 +125,8 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     deadline,
     progress: options.progress,
   }, unsupportedName);
+  recordDerivations(options.recordTimeline ?? false);
+  recordMaskEvidence(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
   const addDiagnostic = (d: Diagnostic) => {
@@ -179,8 +184,10 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
   warnings.push(...interp.warnings);
   const timeline = recorder?.timeline ?? [];
   const calls = recorder?.calls ?? [];
-  const findings = [timeline, ...calls.map((c) => [...c.timeline, ...(c.returned ? [c.returned] : [])])].flatMap((t) => annotate(t, recorder!));
+  const findings = recorder ? [timeline, ...calls.map((c) => [...c.timeline, ...(c.returned ? [c.returned] : [])])].flatMap((t) => annotate(t, recorder)) : [];
   for (const d of findings) addDiagnostic(d);
+  recordDerivations(false);
+  recordMaskEvidence(false);
   setDiagnosticSink(null);
   const result: RunResult = {
     variables,
@@ -195,18 +202,41 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
   return { result, interp, scope, elided: recorder?.elided ?? new Map() };
 }
 
-/** Mask kinds, summaries, consumers and legends of a timeline's snapshots; returns the value-based diagnostics. */
+/**
+ * Mask kinds, summaries, consumers, legends and derivations of a timeline's
+ * snapshots (the module's or one call's); returns the value-based diagnostics.
+ */
 function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
-  const findings = analyzeMasks(timeline);
+  const storages = recorder.storages;
+  const findings = analyzeMasks(timeline, (s) => {
+    const storage = storages.get(s);
+    return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
+  });
   for (const s of timeline) {
-    const storage = recorder.storages.get(s);
+    const storage = storages.get(s);
     if (storage && isRandom(storage)) markRandom(s);
     const use = storage && consumerOf(storage);
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
   }
+  attachDerivations(timeline, storages);
   return findings;
+}
+
+/** Snapshot.derived for every snapshot whose tensor came from softmax, masked_fill or a loss. */
+function attachDerivations(timeline: Snapshot[], storages: Map<Snapshot, object>): void {
+  const names = new Map<object, string>();
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    if (storage) names.set(storage, s.name); // the latest binding names a storage
+  }
+  const encode = (t: Tensor) => encodeValue(new TorchTensor(t)) as EncodedValue;
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    const derived = storage && derivedFor(storage, encode, (st) => names.get(st));
+    if (derived) s.derived = derived;
+  }
 }
 
 /**

@@ -3,8 +3,9 @@
 // entirely masked (NaN after softmax) and causal masks that let a position
 // see the future.
 
-import type { MaskConsumer } from '../engine/diagnostics';
-import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, Snapshot } from './result';
+import type { MaskConsumer } from './maskChecks';
+import { additiveValued, binaryValued } from './maskValues';
+import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, Snapshot } from './result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
 
@@ -26,21 +27,6 @@ function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][
     mats.push(Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => num(v.data[b * per + r * cols + c]))));
   }
   return { rows, cols, mats };
-}
-
-function binaryValued(v: TensorValue): boolean {
-  return v.data.every((x) => typeof x === 'boolean' || x === 0 || x === 1);
-}
-
-function additiveValued(v: TensorValue): boolean {
-  let sawBlock = false;
-  for (const x of v.data) {
-    const n = num(x);
-    if (n === 0) continue;
-    if (n === -Infinity || n <= -1e4) sawBlock = true;
-    else return false;
-  }
-  return sawBlock;
 }
 
 /** A keep-mask (1 = attend) or block-mask (1 = masked) that is triangular over its last two dims. */
@@ -199,7 +185,7 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
 }
 
 /** The legend of a mask grid under the convention of the code that consumed it. */
-export function consumerLegend(consumer: MaskConsumer, dtype: string): MaskLegend {
+export function consumerLegend(consumer: MaskConsumer | string, dtype: string): MaskLegend {
   const additive = dtype !== 'bool' && /float|half|double/.test(dtype);
   switch (consumer) {
     case 'masked_fill':
@@ -215,6 +201,8 @@ export function consumerLegend(consumer: MaskConsumer, dtype: string): MaskLegen
       return { on: 'kept', off: 'masked' };
     case 'added':
       return { on: 'masked (large negative added)', off: 'attends (0 added)' };
+    default:
+      return { on: 'true/nonzero', off: 'false/zero' }; // a consumer this vocabulary does not name
   }
 }
 
@@ -224,8 +212,31 @@ export function nameLegend(name: string, v: EncodedValue): (MaskLegend & { consu
   return { consumer: 'attention_mask (Hugging Face convention)', on: 'attends (1 = keep)', off: 'masked' };
 }
 
-export function maskDetails(name: string, v: EncodedValue): MaskDetails | undefined {
+/** Names that say "mask" (the user's word counts as evidence for a non-constant 0/1 tensor). */
+const MASK_NAME = /mask|pad|causal|keep|valid|attn|attention|look_?ahead|bias/i;
+
+/**
+ * Whether a value may be called a mask at all. A bool tensor is (comparisons
+ * make them); so is one whose history holds a mask-building op (`provenance`:
+ * a comparison cast to float, tril/triu, a masked_fill, or a consumer read
+ * it). Otherwise a 0/1 or 0/-inf tensor needs a mask-like name and both
+ * values: `torch.ones(...)` and `probs.sum(-1)` (all 1.0) are not masks.
+ */
+export function hasMaskEvidence(name: string, v: TensorValue, provenance: boolean | undefined): boolean {
+  if (v.dtype === 'bool' || v.dtype === 'torch.bool' || provenance) return true;
+  const first = num(v.data[0]);
+  const constant = v.data.every((x) => num(x) === first);
+  return !constant && MASK_NAME.test(name);
+}
+
+/**
+ * Kind, form and masked fraction of a mask-like value, or undefined when it is
+ * not one. `provenance` (true / false) says whether the evaluation saw the value
+ * built by a mask-building op; undefined when nothing is known (a lone value).
+ */
+export function maskDetails(name: string, v: EncodedValue, provenance?: boolean): MaskDetails | undefined {
   if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0) return undefined;
+  if (!hasMaskEvidence(name, v, provenance)) return undefined;
   const binaryMask = binaryValued(v);
   const additive = !binaryMask && additiveValued(v);
   if (!binaryMask && !additive) return undefined;
@@ -292,12 +303,26 @@ function causalAndPadding(mats: number[][][], rows: number, cols: number, binary
   return { lengths, keep, masked: masked / (mats.length * rows * cols) };
 }
 
-export function analyzeMasks(timeline: Snapshot[]): Diagnostic[] {
+/** What a viewer needs to name the part of a mask that masked a cell. */
+function maskPartsOf(d: MaskDetails): MaskParts | undefined {
+  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined);
+  if (!d.lengths && !causal) return undefined;
+  return { ...(d.lengths ? { lengths: d.lengths, side: d.side ?? 'right' } : {}), ...(causal ? { causal } : {}) };
+}
+
+/**
+ * Classify every snapshot's value (Snapshot.mask / maskSummary) and flag rows
+ * that softmax made entirely NaN. `provenance(s)` says whether the evaluation
+ * saw a mask-building op (or a mask consumer) in the value's history.
+ */
+export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) => boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of timeline) {
-    const details = maskDetails(s.name, s.value);
+    const details = maskDetails(s.name, s.value, provenance?.(s));
     s.mask = details?.kind;
     if (details) s.maskSummary = details.summary;
+    const parts = details && maskPartsOf(details);
+    if (parts) s.maskParts = parts;
     const v = s.value;
     // a 0-dim NaN (e.g. a loss) is not a masked row; the loss checks name its cause
     if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0 || v.dtype.includes('int') || v.dtype.includes('bool')) continue;

@@ -65,6 +65,10 @@ export interface Snapshot {
   consumer?: string;
   /** The consumer's meaning of ■ and ⬚; absent when nothing says. */
   legend?: MaskLegend;
+  /** A mask's parts, so a viewer can say which part masked a cell: padding lengths (per batch row), causal. */
+  maskParts?: MaskParts;
+  /** How the value was computed, where the inspector has a view for it. */
+  derived?: Derived;
   /** Set when the editor went on past an error: "after an error at line 7; Python would have stopped". */
   note?: string;
 }
@@ -107,6 +111,45 @@ export interface FunctionInfo {
   /** How many times it was called (recorded or not). */
   calls: number;
 }
+
+export interface MaskParts {
+  /** Real length of each batch row; keys past it (before it, with left padding) are padding. */
+  lengths?: number[];
+  side?: 'left' | 'right';
+  /** Keys after the query are masked. */
+  causal?: boolean;
+}
+
+/** A mask applied by masked_fill: which positions it filled, with what, and the values before. */
+export interface MaskedBy {
+  /** torch.bool, broadcast to the filled tensor's shape: True where the fill was written. */
+  mask: EncodedValue;
+  fill: EncodedNumber;
+  /** The variable that holds the mask, where one does. */
+  name?: string;
+  /** The tensor before filling (attention scores, say). */
+  before: EncodedValue;
+}
+
+/**
+ * How a value was computed, for the inspector's views: a softmax (over `dim`,
+ * of `scores`, maybe masked), a masked_fill, or a class-index loss with each
+ * target's contribution. Recorded only for tensors small enough to send.
+ */
+export type Derived =
+  | { op: 'softmax' | 'log_softmax'; dim: number; scores: EncodedValue; scoresName?: string; masked?: MaskedBy }
+  | { op: 'masked_fill'; masked: MaskedBy }
+  | {
+      op: 'cross_entropy' | 'nll_loss';
+      /** Each target's loss, as reduction='none' gives it (0 where ignored). */
+      perToken: EncodedValue;
+      target: EncodedValue;
+      ignoreIndex: number;
+      reduction: 'none' | 'mean' | 'sum';
+      /** Targets that count (not equal to ignore_index), of `total`. */
+      counted: number;
+      total: number;
+    };
 
 export interface RunResult {
   variables: Record<string, EncodedValue>;

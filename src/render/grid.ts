@@ -1,6 +1,7 @@
 // Text rendering of a tensor's last two dims as a mask grid, shared by the
 // CLI and the hover (■ = kept/true/nonzero, ⬚ = masked/false/zero).
 
+import { maskValued } from '../python/maskValues';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
@@ -13,8 +14,9 @@ function cell(x: EncodedNumber): string {
   return x === false || x === 0 ? '⬚' : '■';
 }
 
+/** Drawn as ■/⬚: a boolean, 0/1 or additive mask by its values. */
 export function isMaskLike(v: TensorValue): boolean {
-  return v.data.every((x) => typeof x === 'boolean' || x === 0 || x === 1 || x === '-inf' || (typeof x === 'number' && x <= -1e4));
+  return maskValued(v, { additive: true });
 }
 
 function fmt(x: EncodedNumber, floating: boolean): string {
@@ -33,7 +35,9 @@ export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
   const mask = isMaskLike(v);
   const floating = v.dtype.includes('float');
   // one column width for the whole grid, so numbers line up
-  const width = mask ? 1 : Math.max(...v.data.slice(0, 4 * per).map((x) => fmt(x, floating).length), 1);
+  // a loop, not Math.max(...): spreading a million elements overflows the stack
+  let width = 1;
+  if (!mask) for (const x of v.data.slice(0, 4 * per)) width = Math.max(width, fmt(x, floating).length);
   const out: string[] = [];
   for (let b = 0; b < Math.min(slices, 4); b++) {
     if (slices > 1) out.push(`[${leadingIndex(shape, b).join(', ')}]`);

@@ -1,20 +1,40 @@
-// The evaluation service, host side: owns the worker thread that evaluates
-// snippets (worker.ts), so the extension host's thread never runs the
-// interpreter. Evaluations run one at a time. The time budget is enforced by
-// terminating the worker (a fresh one starts on the next request), and its
-// heap is capped with resourceLimits. A newer evaluation for the same key (a
+// The evaluation service, host side: owns the worker that evaluates snippets
+// (handler.ts), so the extension host's thread never runs the interpreter.
+// Evaluations run one at a time. The time budget is enforced by terminating
+// the worker (a fresh one starts on the next request), and its heap is capped
+// where the worker kind allows. A newer evaluation for the same key (a
 // document) cancels an older one; values are fetched on demand by ValueRef.
+// The worker is a Node worker thread (nodeWorker.ts) or a browser Web Worker
+// (webWorker.ts): this file imports neither, so it runs in both hosts.
 
-import { Worker } from 'node:worker_threads';
 import type { PyErrorInfo, RunResult } from '../python/result';
 import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, ValueRef, ValueSummary, WorkerToHost } from './protocol';
 
+/** A running worker, as the service drives it. */
+export interface ServiceWorker {
+  postMessage(msg: HostToWorker): void;
+  terminate(): void;
+  /** Resolves when the worker runs (its start-up is not charged to the time budget). */
+  readonly online: Promise<void>;
+}
+
+/** What a worker reports back. */
+export interface WorkerEvents {
+  message(msg: WorkerToHost): void;
+  /** It stopped by itself: out of memory (its heap cap) or any other crash. */
+  died(why: 'memory' | 'crash', error?: Error): void;
+}
+
+/**
+ * Start a worker. `progress` is the cell where the worker's interpreter writes
+ * the line it executes (shared memory where the platform has it).
+ */
+export type SpawnWorker = (progress: Int32Array, events: WorkerEvents, limits: { heapMb: number }) => ServiceWorker;
+
 export interface ServiceConfig {
-  /** The bundled worker entry (dist/worker.js). */
-  workerPath: string;
-  /** Node flags for the worker (tests run the TypeScript source with ['--import', 'tsx']). */
-  execArgv?: string[];
-  /** resourceLimits.maxOldGenerationSizeMb: the worker's heap cap. */
+  /** Starts the worker: nodeWorker(dist/worker.js) in Node, webWorker(url) in a browser. */
+  spawn: SpawnWorker;
+  /** The worker's heap cap, where the worker kind can enforce one (Node's resourceLimits). */
   heapMb?: number;
   /** The setting heapMb comes from, named when the cap is hit. */
   heapSetting?: string;
@@ -52,11 +72,12 @@ interface Job {
 type Pending = { resolve: (m: WorkerToHost) => void; reject: (e: unknown) => void };
 
 export class EvaluationService {
-  private worker: Worker | undefined;
+  private worker: ServiceWorker | undefined;
   /** Resolves when the current worker has started (its start-up is not charged to the time budget). */
   private online: Promise<void> = Promise.resolve();
   /** Line the worker's interpreter is executing (written by the worker, read after a kill). */
-  private progress = new Int32Array(new SharedArrayBuffer(4));
+  // A browser without cross-origin isolation has no SharedArrayBuffer: the worker then gets a copy.
+  private progress = new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
   private nextId = 1;
   private readonly queue: Job[] = [];
   private running: Job | undefined;
@@ -130,18 +151,14 @@ export class EvaluationService {
     });
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ServiceWorker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.config.workerPath, {
-      resourceLimits: { maxOldGenerationSizeMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
-      workerData: { progress: this.progress },
-      execArgv: this.config.execArgv,
-    });
-    w.unref();
-    this.online = new Promise((resolve) => w.once('online', () => resolve()));
-    w.on('message', (m: WorkerToHost) => this.onMessage(m));
-    w.on('error', (e: Error & { code?: string }) => this.onWorkerDeath(w, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', e));
-    w.on('exit', () => this.onWorkerDeath(w, 'crash'));
+    const w: ServiceWorker = this.config.spawn(
+      this.progress,
+      { message: (m) => this.onMessage(m), died: (why, e) => this.onWorkerDeath(w, why, e) },
+      { heapMb: this.config.heapMb ?? DEFAULT_HEAP_MB },
+    );
+    this.online = w.online;
     this.worker = w;
     return w;
   }
@@ -151,7 +168,7 @@ export class EvaluationService {
     this.worker = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (w) void w.terminate();
+    if (w) w.terminate();
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
   }
@@ -219,7 +236,7 @@ export class EvaluationService {
     job.resolve(result);
   }
 
-  private onWorkerDeath(w: Worker, why: 'memory' | 'crash', e?: Error): void {
+  private onWorkerDeath(w: ServiceWorker, why: 'memory' | 'crash', e?: Error): void {
     if (this.worker !== w) return;
     const job = this.running;
     this.worker = undefined;

@@ -38,6 +38,12 @@ export interface SliceRequest {
   /** Largest rows and columns to return: longer axes are sampled every ceil(n / max) items. */
   maxRows: number;
   maxCols: number;
+  /**
+   * Pool each rowStep × colStep block instead of sampling its first element:
+   * the max (NaN wins) for numbers, any for booleans, so no masked position
+   * or NaN drops out of a downsampled view (the inspector's heatmaps).
+   */
+  pool?: boolean;
 }
 
 export interface Slice {

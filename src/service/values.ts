@@ -105,6 +105,20 @@ export function sliceOf(v: EncodedValue, live: Tensor | undefined, req: SliceReq
   const rows = Math.ceil(rowsAll / rowStep), cols = Math.ceil(colsAll / colStep);
   const data: EncodedNumber[] = [];
   if (lead.some((n) => n === 0) || rowsAll === 0 || colsAll === 0) return { shape: [...shape], dtype: r.dtype, rows: 0, cols: 0, rowStep, colStep, data };
+  if (req.pool && (rowStep > 1 || colStep > 1)) {
+    const pooled = new Float64Array(rows * cols).fill(-Infinity);
+    for (let i = 0; i < rowsAll; i++) {
+      const o = Math.floor(i / rowStep) * cols;
+      for (let j = 0; j < colsAll; j++) {
+        const x = r.at(base + i * colsAll + j);
+        const k = o + Math.floor(j / colStep);
+        if (Number.isNaN(x) || Number.isNaN(pooled[k])) pooled[k] = NaN;
+        else if (x > pooled[k]) pooled[k] = x;
+      }
+    }
+    for (const x of pooled) data.push(encode(x, r.dtype));
+    return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data };
+  }
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) data.push(encode(r.at(base + i * rowStep * colsAll + j * colStep), r.dtype));
   }

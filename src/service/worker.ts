@@ -1,77 +1,12 @@
-// The evaluation worker: runs evaluations off the extension host's thread and
-// keeps their values, answering the host's requests for summaries, slices and
-// reprs. The host terminates it when an evaluation overruns its time budget
-// (client.ts), so nothing here has to be interruptible.
-
+// The evaluation worker as a Node worker thread (nodeWorker.ts starts it;
+// bundled as dist/worker.js). The work itself is in handler.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { setBackendPreference } from '../engine';
-import { evaluateLive, type LiveEvaluation } from '../python';
-import type { EncodedValue, Snapshot, SnapshotAddress } from '../python/result';
-import type { HostToWorker, WorkerToHost } from './protocol';
-import { sliceOf, summarize } from './values';
-
-/** Evaluations whose values the worker keeps (oldest forgotten first): open documents plus a few previews. */
-const KEEP = 16;
-
-const kept = new Map<number, LiveEvaluation>();
-/** Shared with the host (client.ts): the line executing now. */
-const progress: Int32Array | undefined = (workerData as { progress?: Int32Array } | null)?.progress;
-
-function valueAt(live: LiveEvaluation, address: SnapshotAddress): EncodedValue | undefined {
-  if (address.kind === 'variable') return live.result.variables[address.name];
-  if (address.kind === 'timeline') return live.result.timeline[address.index]?.value;
-  return callSnapshot(live, address)?.value;
-}
-
-/** The snapshot of a recorded call an address names (issue #10). */
-function callSnapshot(live: LiveEvaluation, address: SnapshotAddress): Snapshot | undefined {
-  if (address.kind !== 'call') return undefined;
-  const call = live.result.calls?.[address.call];
-  return address.index < 0 ? call?.returned : call?.timeline[address.index];
-}
-
-/** Handle one request; exported for in-process use (CLI fallback, tests). */
-export function handle(msg: HostToWorker): WorkerToHost | undefined {
-  switch (msg.type) {
-    case 'evaluate': {
-      const { backend, ...options } = msg.options;
-      if (backend) setBackendPreference(backend.preference, backend.gpuThreshold);
-      const t0 = performance.now();
-      const live = evaluateLive(msg.source, { ...options, progress });
-      kept.set(msg.id, live);
-      for (const id of kept.keys()) if (kept.size > KEEP) kept.delete(id);
-      return { type: 'evaluated', id: msg.id, result: live.result, elapsedMs: performance.now() - t0 };
-    }
-    case 'summary':
-    case 'slice':
-    case 'repr': {
-      const live = kept.get(msg.ref.evaluation);
-      const value = live && valueAt(live, msg.ref.address);
-      if (msg.type === 'repr') {
-        const { address } = msg.ref;
-        const repr = !live ? null : address.kind === 'timeline' ? live.result.timeline[address.index]?.repr ?? null : address.kind === 'variable' ? live.reprOf(address.name) ?? null : callSnapshot(live, address)?.repr ?? null;
-        return { type: 'repr', id: msg.id, repr };
-      }
-      const tensor = live && value && 'elided' in value ? live.tensorAt(msg.ref.address) : undefined;
-      if (msg.type === 'summary') return { type: 'summary', id: msg.id, summary: value ? summarize(value, tensor) : null };
-      return { type: 'slice', id: msg.id, slice: value ? sliceOf(value, tensor, msg.request) : null };
-    }
-    case 'release':
-      kept.delete(msg.evaluation);
-      return undefined;
-  }
-}
+import { serve } from './handler';
+import type { HostToWorker } from './protocol';
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (msg: HostToWorker) => {
-    let reply: WorkerToHost | undefined;
-    try {
-      reply = handle(msg);
-    } catch (e) {
-      // evaluate() never throws; this is a bug in the service itself
-      reply = { type: 'failed', id: 'id' in msg ? msg.id : -1, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
-    }
-    if (reply) port.postMessage(reply);
-  });
+  const progress = (workerData as { progress?: Int32Array } | null)?.progress;
+  const onMessage = serve(progress, (reply) => port.postMessage(reply));
+  port.on('message', (msg: HostToWorker) => onMessage(msg));
 }

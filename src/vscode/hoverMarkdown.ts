@@ -2,6 +2,7 @@
 // a small numeric table, and the printed repr. No 'vscode' import: unit-tested.
 import type { Diagnostic, MaskLegend } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
+import { maskSvgMarkdown } from './maskSvg';
 import {
   describeValue,
   formatShape,
@@ -66,6 +67,14 @@ function ordinal(k: number): string {
   return `${k}${suffix}`;
 }
 
+/** Whether ■ means masked under the legend (masked_fill: yes; sdpa's bool attn_mask: no); undefined when it says neither. */
+function legendMasksOn(legend: MaskLegend | undefined): boolean | undefined {
+  if (!legend) return undefined;
+  if (/^masked/i.test(legend.on)) return true;
+  if (/^masked/i.test(legend.off)) return false;
+  return undefined;
+}
+
 export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagnostics: readonly Diagnostic[] = []): string {
   const sliceCap = limits.maxSlices ?? 4;
   const maxReprLines = limits.maxReprLines ?? 24;
@@ -77,6 +86,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   if (v.mask) head.push(`${v.mask} mask`);
   parts.push(head.join(' · '));
   if (v.maskSummary) parts.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — read by \`${v.consumer}\`` : ''}`);
+  const loss = v.derived && 'counted' in v.derived ? v.derived : undefined;
+  if (loss) parts.push(escapeMd(`${loss.counted} of ${loss.total} targets counted · ignore_index = ${loss.ignoreIndex} · reduction = ${loss.reduction}`));
   for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
 
   if (isTensor(v.value)) {
@@ -93,6 +104,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
     }
     if (slices.length > maxSlices) blocks.push(`… ${slices.length - maxSlices} more slices`);
     if (t.data.length > 0) {
+      // the first slice as a picture (legible at the default hover zoom in every theme), then the exact grid
+      if (mask && t.shape.length >= 1) parts.push(maskSvgMarkdown(sliceMatrix(t, slices[0]), `${v.name} mask grid`, { onIsMasked: legendMasksOn(v.legend) }));
       parts.push(fence(blocks.join('\n'), 'text'));
       if (mask) parts.push(escapeMd(legendText(v.legend)));
       if (v.sampled) parts.push(escapeMd(sampledNote(v.sampled)));

@@ -3,6 +3,7 @@
 // in the service's worker; the hover waits for it unless VS Code cancels the
 // hover, and fetches a downsampled slice of tensors too big to be inlined.
 import * as vscode from 'vscode';
+import { isExampleDocument } from './commands/openExample';
 import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './documentEvaluations';
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import type { RunResult } from '../python/result';
@@ -16,7 +17,17 @@ const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 /** Grid size a hover shows (hoverMarkdown clips at 16 × 16 as well). */
 const HOVER_SLICE = { maxRows: 16, maxCols: 16 };
 
+/**
+ * Context key set when a hover shows in the walkthrough's example; it
+ * completes the "Hover a mask" step. Only the example counts: VS Code misses
+ * a completion context key that was already true when the walkthrough was
+ * first loaded (seen on 1.90 and 1.139), so it must turn true afterwards.
+ */
+export const EXAMPLE_HOVERED_CONTEXT = 'maskLens.exampleHovered';
+
 export class MaskHoverProvider implements vscode.HoverProvider {
+  private exampleHovered = false;
+
   constructor(
     private readonly evaluations: DocumentEvaluations,
     private readonly selection?: CallSelection,
@@ -31,6 +42,15 @@ export class MaskHoverProvider implements vscode.HoverProvider {
   }
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const hover = await this.hoverAt(doc, pos, token);
+    if (hover && !this.exampleHovered && isExampleDocument(doc)) {
+      this.exampleHovered = true;
+      void vscode.commands.executeCommand('setContext', EXAMPLE_HOVERED_CONTEXT, true);
+    }
+    return hover;
+  }
+
+  private async hoverAt(doc: vscode.TextDocument, pos: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!readSettings().hoverEnabled) return undefined;
     const range = doc.getWordRangeAtPosition(pos, IDENTIFIER);
     if (!range) return undefined;

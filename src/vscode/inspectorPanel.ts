@@ -1,11 +1,25 @@
 // The tensor inspector webview panel: one instance for the panel's life
 // (create or reveal, update, dispose). Messages both ways are typed in protocol.ts.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
-import type { DocumentEvaluations } from './documentEvaluations';
+import { ignoreCancelled, isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { variableAtLine } from './variableLookup';
+import { sliceTensor, toWire, type SliceRequest } from './tensorSlice';
+import { isBoolDtype, isTensor, toNumber } from './tensorView';
+
+/** Largest side the worker sends for one view (the webview draws at most this many cells per side). */
+const MAX_SIDE = 4096;
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
-import { isWebviewToHostMessage, type HostToWebviewMessage, type InspectorState, type WebviewToHostMessage } from './protocol';
+import { isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
+
+/** What the webview keeps with vscode.setState (see webview/main.ts): enough to show the same variable again. */
+export interface SavedWebviewState {
+  documentUri?: string;
+  selected?: string;
+}
+
+/** workspaceState key of the last shown document and variable: the fallback when the webview's own state did not survive a reload. */
+export const SAVED_KEY = 'maskLens.inspector.shown';
 
 export class TensorInspectorPanel implements vscode.Disposable {
   static readonly viewType = 'maskLens.inspector';
@@ -33,11 +47,23 @@ export class TensorInspectorPanel implements vscode.Disposable {
       TensorInspectorPanel.viewType,
       'Tensor Inspector',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-      },
+      TensorInspectorPanel.webviewOptions(extensionUri),
     );
+    TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
+    return TensorInspectorPanel.current;
+  }
+
+  private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  /** Take over a panel VS Code restored after a reload (WebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, evaluations: DocumentEvaluations): TensorInspectorPanel {
+    TensorInspectorPanel.current?.dispose();
+    panel.webview.options = TensorInspectorPanel.webviewOptions(extensionUri);
     TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
     return TensorInspectorPanel.current;
   }
@@ -45,7 +71,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    evaluations: DocumentEvaluations,
+    private readonly evaluations: DocumentEvaluations,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'inspector-icon.svg');
     panel.webview.html = this.html();
@@ -58,9 +84,46 @@ export class TensorInspectorPanel implements vscode.Disposable {
       evaluations.onDidEvaluate(({ document, evaluation }) => {
         const s = this.state;
         if (!s || s.mode !== 'all' || s.documentUri !== document.uri.toString()) return;
-        this.update(buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all'));
+        this.update(buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all', s.selected));
+      }),
+      // Follow the active Python editor (or notebook cell) and its cursor.
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        // another document: show it; the one already shown keeps its selection (a restored panel's, say)
+        if (editor && isPythonDocument(editor.document) && editor.document.uri.toString() !== this.state?.documentUri) {
+          void this.follow(editor).catch(ignoreCancelled);
+        }
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (!isPythonDocument(e.textEditor.document)) return;
+        clearTimeout(this.cursorTimer);
+        this.cursorTimer = setTimeout(() => void this.follow(e.textEditor).catch(ignoreCancelled), 250);
       }),
     );
+  }
+
+  private cursorTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Documents this panel opened with an export: following them would replace the view with the export. */
+  private readonly exported = new WeakSet<vscode.TextDocument>();
+
+  /** Show the editor's document (whole file) with the variable bound at or above its cursor selected. */
+  private async follow(editor: vscode.TextEditor): Promise<void> {
+    const doc = editor.document;
+    if (this.disposed || !this.panel.visible || this.exported.has(doc)) return;
+    const evaluation = await this.evaluations.get(doc);
+    if (this.disposed || editor.document !== vscode.window.activeTextEditor?.document) return;
+    const line = editor.selection.active.line + 1;
+    const found = variableAtLine(evaluation.result, line, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
+    const s = this.state;
+    if (s && s.documentUri === doc.uri.toString() && s.mode === 'all') {
+      if (found && found.name !== s.selected && s.variables.some((v) => v.name === found.name)) {
+        this.state = { ...s, selected: found.name };
+        this.remember();
+        this.send({ type: 'selectVariable', name: found.name });
+      }
+      return;
+    }
+    if (s && s.mode === 'cursor' && s.documentUri === doc.uri.toString()) return; // an explicit preview at a line stays
+    this.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', found?.name));
   }
 
   /** The state shown now (undefined while empty). */
@@ -68,9 +131,18 @@ export class TensorInspectorPanel implements vscode.Disposable {
     return this.state;
   }
 
+  /** Where the panel also remembers what it shows, for the serializer (webview state can miss a fast reload). */
+  static memento: vscode.Memento | undefined;
+
+  private remember(): void {
+    const s = this.state;
+    if (s) void TensorInspectorPanel.memento?.update(SAVED_KEY, { documentUri: s.documentUri, selected: s.selected } satisfies SavedWebviewState);
+  }
+
   update(full: InspectorState): void {
     const state = withoutDisabledDiagnostics(full, new Set(readSettings().disabledDiagnostics));
     this.state = state;
+    this.remember();
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
     this.send({ type: 'showState', state });
   }
@@ -87,6 +159,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   private send(message: HostToWebviewMessage): void {
     if (message.type !== 'selectVariable') this.lastContent = message;
+    else if (this.lastContent.type === 'showState') this.lastContent = { type: 'showState', state: { ...this.lastContent.state, selected: message.name } };
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
@@ -107,7 +180,16 @@ export class TensorInspectorPanel implements vscode.Disposable {
       }
       case 'variableSelected':
         if (this.state) this.state = { ...this.state, selected: message.name };
+        this.remember();
         return;
+      case 'export':
+        await this.saveExport(message.format, message.fileName, message.content);
+        return;
+      case 'requestSlice': {
+        const slice = await this.serveSlice(message.request).catch(() => null);
+        void this.panel.webview.postMessage({ type: 'slice', id: message.id, slice } satisfies HostToWebviewMessage);
+        return;
+      }
       case 'refresh': {
         const s = this.state;
         if (!s) return;
@@ -126,9 +208,52 @@ export class TensorInspectorPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * A pooled 2-D view of a variable too large to travel in the state: the
+   * worker pools the last two dims at the leading indices down to the size
+   * the webview asked for (max / any per block, see SliceRequest.pool).
+   */
+  private async serveSlice(req: SliceRequest): Promise<WireSlice | null> {
+    const s = this.state;
+    const v = s?.variables.find((x) => x.name === req.variable);
+    if (!s || !v || !isTensor(v.value)) return null;
+    if (!('elided' in v.value && v.value.elided)) return toWire(sliceTensor(v.value, req));
+    const nd = v.value.shape.length;
+    if (s.evaluation === undefined || nd < 1) return null;
+    const slice = await this.evaluations.service.slice(
+      { evaluation: s.evaluation, address: { kind: 'variable', name: v.name } },
+      { leading: req.index.slice(0, Math.max(nd - 2, 0)), maxRows: Math.min(req.maxRows, MAX_SIDE), maxCols: Math.min(req.maxCols, MAX_SIDE), pool: true },
+    );
+    if (!slice) return null;
+    const pooled = slice.rowStep > 1 || slice.colStep > 1;
+    return toWire({
+      rows: nd >= 2 ? v.value.shape[nd - 2] : 1, cols: v.value.shape[nd - 1], rowStep: slice.rowStep, colStep: slice.colStep,
+      outRows: slice.rows, outCols: slice.cols, values: Float64Array.from(slice.data, toNumber), pooling: pooled ? (isBoolDtype(slice.dtype) ? 'any' : 'max') : 'none',
+    });
+  }
+
+  /**
+   * Python literals and CSV open as untitled documents (copy, save or paste
+   * them as you like); a PNG goes where the save dialog says.
+   */
+  private async saveExport(format: ExportFormat, fileName: string, content: string): Promise<void> {
+    if (format !== 'png') {
+      const doc = await vscode.workspace.openTextDocument({ language: format === 'python' ? 'python' : 'plaintext', content });
+      this.exported.add(doc);
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: true });
+      return;
+    }
+    const base = this.state ? vscode.Uri.joinPath(vscode.Uri.parse(this.state.documentUri), '..', fileName) : undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri: base, filters: { 'PNG image': ['png'] } });
+    if (!target) return;
+    const data = Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64');
+    await vscode.workspace.fs.writeFile(target, data);
+    vscode.window.setStatusBarMessage(`Mask Lens: saved ${target.fsPath}`, 5000);
+  }
+
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = cspNonce();
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css'));
     const csp = [
@@ -164,4 +289,10 @@ export class TensorInspectorPanel implements vscode.Disposable {
     this.panel.dispose();
     while (this.disposables.length > 0) this.disposables.pop()?.dispose();
   }
+}
+
+/** 128 random bits, base64, from Web Crypto (in Node 20+ and in browsers alike). */
+function cspNonce(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }

@@ -1,5 +1,4 @@
 // From an evaluation of a document to what the inspector webview shows.
-import * as path from 'node:path';
 import type { InspectorState, InspectorVariable } from './protocol';
 import { callScopes } from './inspectorScopes';
 import type { Evaluation } from './documentEvaluations';
@@ -24,13 +23,15 @@ export function buildInspectorState(
     return {
       name, value, line: s?.line, repr: current ? s.repr : undefined, mask: s?.mask,
       maskSummary: current ? s.maskSummary : undefined, consumer: s?.consumer, legend: s?.legend,
+      ...(current && s.maskParts ? { maskParts: s.maskParts } : {}),
+      ...(current && s.derived ? { derived: s.derived } : {}),
       ...(diagnostics.length ? { diagnostics } : {}),
     };
   });
   const scopes = callScopes(result);
   return {
     documentUri,
-    fileName: path.basename(fsPath),
+    fileName: baseName(fsPath),
     mode,
     stopAfterLine: evaluation.options.stopAfterLine,
     variables,
@@ -41,6 +42,7 @@ export function buildInspectorState(
     errors: allErrors(result),
     diagnostics: result.diagnostics,
     elapsedMs: Math.round(evaluation.elapsedMs * 10) / 10,
+    evaluation: evaluation.id,
   };
 }
 
@@ -53,4 +55,9 @@ export function withoutDisabledDiagnostics(state: InspectorState, disabled: Read
     diagnostics: state.diagnostics.filter(keep),
     variables: state.variables.map((v) => (v.diagnostics ? { ...v, diagnostics: v.diagnostics.filter(keep) } : v)),
   };
+}
+
+/** The last segment of a path with either separator (no node:path, so it also runs in the browser). */
+export function baseName(fsPath: string): string {
+  return fsPath.slice(Math.max(fsPath.lastIndexOf('/'), fsPath.lastIndexOf('\\')) + 1);
 }

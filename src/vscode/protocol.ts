@@ -1,7 +1,8 @@
 // Every message between the extension host and the tensor inspector webview.
 // Both sides import this file, so a message that one side sends and the other
 // does not handle is a type error (see the exhaustive switches).
-import type { Diagnostic, EncodedValue, MaskKind, MaskLegend, PyErrorInfo } from '../python/result';
+import type { Derived, Diagnostic, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo } from '../python/result';
+import type { SliceRequest, TensorSlice } from './tensorSlice';
 
 /** One variable the inspector can show. */
 export interface InspectorVariable {
@@ -19,6 +20,10 @@ export interface InspectorVariable {
   legend?: MaskLegend;
   /** Mask warnings about this variable. */
   diagnostics?: Diagnostic[];
+  /** Padding lengths / causal part of a mask: the cell tooltip says which part masked a cell. */
+  maskParts?: MaskParts;
+  /** How the value was computed (softmax, masked_fill, loss): picks the inspector's view. */
+  derived?: Derived;
 }
 
 /** One recorded call's locals, arguments and `self` attributes (issue #10), for the inspector's scope picker. */
@@ -55,18 +60,35 @@ export interface InspectorState {
   diagnostics: Diagnostic[];
   /** Milliseconds the evaluation took. */
   elapsedMs: number;
+  /** The evaluation service's id: tensors too large to inline (`elided`) are sliced through it. */
+  evaluation?: number;
 }
+
+/**
+ * A pooled 2-D view as it crosses postMessage: values as base64 of a
+ * little-endian Float32Array (NaN and ±inf survive, and a million cells
+ * travel as 5 MB of text instead of 15 MB of JSON numbers), masked as 0/1.
+ */
+export type WireSlice = Omit<TensorSlice, 'values' | 'masked'> & { values: string; masked?: number[] };
 
 export type HostToWebviewMessage =
   | { type: 'showState'; state: InspectorState }
   | { type: 'showEmpty'; reason: string }
-  | { type: 'selectVariable'; name: string };
+  | { type: 'selectVariable'; name: string }
+  /** The answer to requestSlice (null: the value is gone, e.g. the file was evaluated again). */
+  | { type: 'slice'; id: number; slice: WireSlice | null };
 
 export type WebviewToHostMessage =
   | { type: 'ready' }
   | { type: 'revealLine'; documentUri: string; line: number }
   | { type: 'variableSelected'; name: string }
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** A pooled 2-D view of a variable whose data the state does not carry. */
+  | { type: 'requestSlice'; id: number; request: SliceRequest }
+  /** Save an export: text (Python literal, CSV) or a PNG as a data: URL. */
+  | { type: 'export'; format: ExportFormat; fileName: string; content: string };
+
+export type ExportFormat = 'python' | 'csv' | 'png';
 
 export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
   if (typeof x !== 'object' || x === null) return false;
@@ -79,6 +101,14 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
       return typeof m.documentUri === 'string' && typeof m.line === 'number';
     case 'variableSelected':
       return typeof m.name === 'string';
+    case 'requestSlice': {
+      const r = (x as { id?: unknown; request?: Record<string, unknown> }).request;
+      return typeof (x as { id?: unknown }).id === 'number' && typeof r === 'object' && r !== null && typeof r.variable === 'string' && Array.isArray(r.index);
+    }
+    case 'export': {
+      const e = x as { format?: unknown; fileName?: unknown; content?: unknown };
+      return (e.format === 'python' || e.format === 'csv' || e.format === 'png') && typeof e.fileName === 'string' && typeof e.content === 'string';
+    }
     default:
       return false;
   }
@@ -94,6 +124,8 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
       return typeof m.reason === 'string';
     case 'selectVariable':
       return typeof m.name === 'string';
+    case 'slice':
+      return typeof (x as { id?: unknown }).id === 'number';
     default:
       return false;
   }

@@ -11,6 +11,8 @@ export interface MaskLensSettings {
   gpuThreshold: number;
   /** Diagnostic codes (e.g. "suspicious-broadcast") not to show. */
   disabledDiagnostics: string[];
+  /** Shape inlay hints after assignments (maskLens.inlayHints.enabled). */
+  inlayHintsEnabled: boolean;
   /** maskLens.evaluation.timeBudgetMs: past it the evaluation stops with TimeoutError. */
   timeBudgetMs: number;
   /** maskLens.evaluation.maxElements: largest single allocation (MemoryError past it). */
@@ -36,6 +38,7 @@ export function readSettings(): MaskLensSettings {
     backend: backend === 'cpu' || backend === 'gpu' ? backend : 'auto',
     gpuThreshold: positive(c.get<number>('gpu.threshold', 65536), 65536),
     disabledDiagnostics: stringList(c.get<unknown>('diagnostics.disabled', [])),
+    inlayHintsEnabled: c.get<boolean>('inlayHints.enabled', false),
     timeBudgetMs: positive(c.get<number>('evaluation.timeBudgetMs', DEFAULT_TIME_BUDGET_MS), DEFAULT_TIME_BUDGET_MS),
     evaluationMaxElements: positive(c.get<number>('evaluation.maxElements', DEFAULT_EVALUATION_MAX_ELEMENTS), DEFAULT_EVALUATION_MAX_ELEMENTS),
     maxHeapMb: positive(c.get<number>('evaluation.maxHeapMb', DEFAULT_MAX_HEAP_MB), DEFAULT_MAX_HEAP_MB),

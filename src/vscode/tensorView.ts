@@ -2,6 +2,7 @@
 // things to show: 2-D slices, mask grids, short numeric tables. Shared by the
 // extension host (hover markdown) and the webview (heatmap), so this file
 // must not import 'vscode' or anything Node-only.
+import { maskValued } from '../python/maskValues';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 
 export type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
@@ -23,11 +24,9 @@ export function isBoolDtype(dtype: string): boolean {
   return dtype === 'torch.bool' || dtype === 'bool';
 }
 
-/** A bool tensor, or one whose every element is exactly 0 or 1: shown as a mask. */
+/** A bool tensor, or one whose every element is exactly 0 or 1: may be shown as ■/⬚ (additive masks are shown by value). */
 export function isMaskLike(t: TensorValue): boolean {
-  if (isBoolDtype(t.dtype)) return true;
-  if (t.data.length === 0) return false;
-  return t.data.every((x) => x === 0 || x === 1 || typeof x === 'boolean');
+  return maskValued(t, { additive: false });
 }
 
 export function numel(shape: readonly number[]): number {

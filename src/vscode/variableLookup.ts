@@ -14,6 +14,8 @@ export interface ResolvedValue {
   legend?: MaskLegend;
   /** "after an error at line 7; Python would have stopped" */
   note?: string;
+  /** How the value was computed (a loss's counted targets, say). */
+  derived?: Snapshot['derived'];
   /** `value` is a 2-D sample of a larger tensor (fetched from the evaluation service). */
   sampled?: { shape: number[]; rowStep: number; colStep: number };
 }
@@ -36,7 +38,11 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ASSIGN = /^\s*((?:[A-Za-z_][A-Za-z0-9_]*\s*,\s*)*[A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)/;
 
 function fromSnapshot(s: Snapshot): ResolvedValue {
-  return { name: s.name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend, ...(s.note ? { note: s.note } : {}) };
+  return {
+    name: s.name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend,
+    ...(s.derived ? { derived: s.derived } : {}),
+    ...(s.note ? { note: s.note } : {}),
+  };
 }
 
 /** Names a source line assigns at top level, by its text. */

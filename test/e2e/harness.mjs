@@ -2,7 +2,7 @@
 // extension, package it as a .vsix, install it into code-server, and run
 // code-server on a loopback port. See shared/notes/vscode-e2e.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { e2eDir, ensureE2E, repoRoot } from './setup.mjs';
@@ -21,44 +21,34 @@ function run(cmd, args, opts = {}) {
 }
 
 /**
- * Build with scripts/build.mjs. While other targets (CLI, bench) are
- * mid-work that build can fail before writing anything; the .vsix only needs
- * dist/extension.js and dist/webview.js, so then those two are built alone
- * with the same esbuild settings.
+ * Package the .vsix exactly as it ships: `vsce package` runs
+ * vscode:prepublish (the minified production build) and packs what
+ * .vscodeignore lets through (checked by test/package.mjs).
  */
-export async function buildExtension() {
-  const t0 = Date.now();
-  const r = run(process.execPath, ['scripts/build.mjs']);
-  if (!r.ok) {
-    const why = r.out.split('\n').filter((l) => /\[ERROR\]/.test(l)).slice(0, 5).join('\n');
-    log(`scripts/build.mjs failed; building only the extension and webview bundles:\n${why}`);
-    const esbuild = await import('esbuild');
-    const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', target: 'es2022', absWorkingDir: repoRoot };
-    await Promise.all([
-      esbuild.build({ ...common, platform: 'node', format: 'cjs', entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'gl', 'webgpu', '@webgpu/types'] }),
-      esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
-    ]);
-  }
-  log(`built extension + webview in ${Date.now() - t0} ms`);
-}
-
 export function packageVsix() {
   const t0 = Date.now();
   mkdirSync(e2eDir, { recursive: true });
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--ignoreFile', 'test/e2e/vscodeignore', '--out', vsixPath]);
+  // As `npm run package`: the README's images are relative (no public repository to rewrite them to).
+  const r = run(process.execPath, [vsce, 'package', '--no-rewrite-relative-links', '--out', vsixPath]);
   if (!r.ok) throw new Error(`vsce package failed:\n${r.out}`);
-  log(`packaged ${path.relative(repoRoot, vsixPath)} in ${Date.now() - t0} ms`);
+  log(`built and packaged ${path.relative(repoRoot, vsixPath)} (${statSync(vsixPath).size} bytes) in ${Date.now() - t0} ms`);
   return vsixPath;
 }
 
-/** A user-data dir whose settings let the extension run without prompts. */
+/**
+ * A user-data dir whose settings keep prompts and tips out of the way.
+ * Workspace trust stays on and the folder is not trusted: VS Code runs in
+ * Restricted Mode, as for anyone opening a repository they just cloned, and
+ * Mask Lens must work there (capabilities.untrustedWorkspaces).
+ */
 export function prepareUserData(userDataDir, extraSettings = {}) {
   const dir = path.join(userDataDir, 'User');
   mkdirSync(dir, { recursive: true });
   const settings = {
-    // Without this, Restricted Mode keeps extensions from running.
-    'security.workspace.trust.enabled': false,
+    // Restricted Mode without the modal "Do you trust the authors?" dialog.
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'always',
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
@@ -83,7 +73,7 @@ export function prepareUserData(userDataDir, extraSettings = {}) {
 export function installExtension(paths, { userDataDir, extensionsDir }) {
   const t0 = Date.now();
   mkdirSync(extensionsDir, { recursive: true });
-  const r = run(paths.node24, [paths.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsixPath, '--force']);
+  const r = run(paths.node, [paths.codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsixPath, '--force']);
   if (!r.ok || !/successfully installed|already installed/i.test(r.out)) throw new Error(`extension install failed:\n${r.out}`);
   log(`installed extension into ${path.relative(repoRoot, extensionsDir)} in ${Date.now() - t0} ms`);
 }
@@ -120,11 +110,10 @@ export async function startCodeServer(paths, { port, userDataDir, extensionsDir,
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     folder,
   ];
   const out = [];
-  const child = spawn(paths.node24, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(paths.node, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk) => {
     out.push(chunk.toString());
     if (logFile) writeFileSync(logFile, out.join(''));
@@ -191,9 +180,6 @@ export async function startCodeServer(paths, { port, userDataDir, extensionsDir,
 /** Everything before starting code-server: installs, build, package. */
 export async function prepare() {
   const paths = ensureE2E();
-  // MASKLENS_E2E_SKIP_BUILD=1 packages the dist/ bundles as they are.
-  if (process.env.MASKLENS_E2E_SKIP_BUILD) log('MASKLENS_E2E_SKIP_BUILD set: packaging dist/ as it is');
-  else await buildExtension();
   packageVsix();
   return paths;
 }

@@ -1,9 +1,11 @@
 // End-to-end tests in a real VS Code (code-server), driven through Chromium
 // with playwright-core: commands from F1, the inspector webview's DOM, the
-// hover widget, and diagnostics. Expected values are real PyTorch's
-// (shared/golden). Screenshots go to test-results/. `npm run test:e2e`.
+// hover widget, diagnostics, Restricted Mode and the walkthrough. Expected
+// values are real PyTorch's (shared/golden). Screenshots go to test-results/;
+// the README's two (hover, inspector) are refreshed in media/screenshots/ by
+// `npm run screenshots` (MASKLENS_SCREENSHOTS=update). `npm run test:e2e`.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -13,6 +15,12 @@ const resultsDir = path.join(repoRoot, 'test-results');
 const runDir = path.join(e2eDir, `run-${process.pid}`);
 const userDataDir = path.join(runDir, 'user-data');
 const extensionsDir = path.join(runDir, 'extensions');
+/**
+ * MASKLENS_E2E_WEB=1 (`npm run test:e2e:web`) runs the same suite with Mask
+ * Lens in the web worker extension host, from its "browser" bundle, as on
+ * vscode.dev: remote.extensionKind asks VS Code to run it there.
+ */
+const web = process.env.MASKLENS_E2E_WEB === '1';
 const goldenDir = process.env.MASKLENS_GOLDEN_DIR ?? path.resolve(repoRoot, '..', 'shared', 'golden');
 
 /** Golden variables from real PyTorch where available, else the values written below. */
@@ -24,6 +32,12 @@ function golden(caseName) {
   }
 }
 
+// Written into the opened folder for one test, removed afterwards.
+const budgetFile = '_e2e_budget.py';
+const cssFile = '_e2e_style.css';
+// The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
+const hostStatsFile = path.join(runDir, 'host-stats.json');
+
 let server;
 let browser;
 let page;
@@ -32,6 +46,26 @@ const consoleErrors = [];
 async function shot(name) {
   await page.waitForTimeout(300); // let hovers and panels finish fading in
   await page.screenshot({ path: path.join(resultsDir, `${name}.png`) });
+}
+
+/**
+ * A README screenshot: the page clipped to the union of `locators`' boxes
+ * plus a margin, into test-results/readme-NAME.png, and into
+ * media/screenshots/NAME.png (what the README and the .vsix show) when
+ * MASKLENS_SCREENSHOTS=update.
+ */
+async function readmeShot(name, locators, margin = 16) {
+  await page.waitForTimeout(300);
+  const boxes = (await Promise.all(locators.map((l) => l.boundingBox()))).filter(Boolean);
+  assert.ok(boxes.length > 0, `readme screenshot ${name}: nothing to frame`);
+  const vp = page.viewportSize();
+  const x0 = Math.max(0, Math.min(...boxes.map((b) => b.x)) - margin);
+  const y0 = Math.max(0, Math.min(...boxes.map((b) => b.y)) - margin);
+  const x1 = Math.min(vp.width, Math.max(...boxes.map((b) => b.x + b.width)) + margin);
+  const y1 = Math.min(vp.height, Math.max(...boxes.map((b) => b.y + b.height)) + margin);
+  const file = path.join(resultsDir, `readme-${name}.png`);
+  await page.screenshot({ path: file, clip: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } });
+  if (process.env.MASKLENS_SCREENSHOTS === 'update') copyFileSync(file, path.join(repoRoot, 'media', 'screenshots', `${name}.png`));
 }
 
 /** 1-based line of the first line of `file` that starts with `prefix`. */
@@ -50,11 +84,21 @@ async function quickInput(prefixKey, text) {
   return input;
 }
 
-async function openFile(file) {
-  await quickInput('Control+P', file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout: 15000 });
+async function openFile(file, attempt = 1) {
+  // open into the first group, never over the inspector beside it
+  await page.keyboard.press('Control+1');
+  await page.waitForTimeout(200);
+  try {
+    await quickInput('Control+P', file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: file }).first().waitFor({ timeout: 15000 });
+  } catch (e) {
+    if (attempt > 1) throw e;
+    // quick open sometimes loses the first keystrokes right after a hover closes: once more
+    await page.keyboard.press('Escape');
+    return openFile(file, attempt + 1);
+  }
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
 }
 
@@ -93,6 +137,22 @@ async function inspectorFrame(timeoutMs = 20000) {
   }
 }
 
+/** The first frame whose body text includes `text` (walkthrough media render in webviews). */
+async function frameWithText(text, timeoutMs = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.evaluate((t) => document.body?.innerText.includes(t) ?? false, text)) return f;
+      } catch {
+        // frame navigated or detached while looking
+      }
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no frame shows ${JSON.stringify(text)}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Wait until the inspector shows `fileName`, optionally with a given variable, and read it. */
 async function readInspector(frame, { fileName, variable, mode, timeoutMs = 20000 }) {
   await frame.waitForFunction(
@@ -101,26 +161,34 @@ async function readInspector(frame, { fileName, variable, mode, timeoutMs = 2000
       if (b.dataset.state !== 'shown') return false;
       if (document.getElementById('file-name')?.textContent !== fileName) return false;
       if (mode && !document.getElementById('mode')?.textContent?.includes(mode)) return false;
-      return !variable || document.getElementById('heatmap')?.dataset.variable === variable;
+      const figures = document.getElementById('figures');
+      return !variable || (figures?.dataset.variable === variable && figures.querySelector('.figure') !== null);
     },
     { fileName, variable, mode },
     { timeout: timeoutMs },
   );
   return frame.evaluate(() => {
-    const heatmap = document.getElementById('heatmap');
-    const cells = Array.from(heatmap.querySelectorAll('.cell')).map((c) => ({
+    const figures = document.getElementById('figures');
+    const name = figures.dataset.variable;
+    // the figure of the variable itself (a masked softmax also shows its scores and mask)
+    const fig = figures.querySelector(`.figure[data-key="${CSS.escape(name)}"]`) ?? figures.querySelector('.figure');
+    const cells = Array.from(fig?.querySelectorAll('.cell') ?? []).map((c) => ({
       r: Number(c.dataset.r),
       c: Number(c.dataset.c),
       v: c.dataset.v,
       on: c.classList.contains('on'),
+      masked: c.classList.contains('masked'),
       cls: c.className,
     }));
     const options = Array.from(document.querySelectorAll('#variable-select vscode-option')).map((o) => o.getAttribute('value'));
     return {
-      variable: heatmap.dataset.variable,
-      mask: heatmap.dataset.mask,
-      slice: heatmap.dataset.slice,
-      sliceLabel: document.getElementById('slice-label').textContent,
+      variable: name,
+      mask: fig?.querySelector('.values-grid')?.dataset.mask,
+      slice: figures.dataset.slice,
+      dims: figures.dataset.dims,
+      sliceLabel: figures.dataset.label,
+      figureTitles: Array.from(figures.querySelectorAll('.fig-title')).map((t) => t.textContent),
+      rowSums: Array.from(fig?.querySelectorAll('.row-sum') ?? []).map((r) => ({ text: r.textContent, flagged: r.classList.contains('flagged'), title: r.getAttribute('title') })),
       badges: Array.from(document.querySelectorAll('#badges vscode-badge')).map((b) => b.textContent),
       cells,
       repr: document.getElementById('repr').textContent,
@@ -129,19 +197,37 @@ async function readInspector(frame, { fileName, variable, mode, timeoutMs = 2000
       mode: document.getElementById('mode').textContent,
       banner: document.getElementById('error-banner').hidden ? '' : document.getElementById('error-banner').textContent,
       errorCount: document.getElementById('error-count').textContent,
+      legend: document.getElementById('mask-legend').textContent,
+      poolNote: document.getElementById('pool-note').textContent,
     };
   });
 }
 
-/** Choose a variable through the toolkit dropdown, as a person would. */
+/** Choose a variable in the vscode-elements single-select, as its change event reports a pick. */
 async function pickVariable(frame, name) {
-  await frame.locator('#variable-select').click();
-  await frame.locator(`#variable-select vscode-option[value="${name}"]`).click();
+  // the VALUES tab (an earlier test may have left ERRORS open)
+  await frame.locator('vscode-tab-header.tab-values').click();
+  await frame.evaluate((name) => {
+    const select = document.getElementById('variable-select');
+    select.value = name;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }, name);
+  await frame.waitForFunction((name) => document.getElementById('figures')?.dataset.variable === name, name);
 }
 
+/** Choose which dim the rows (or columns) show, through the dim picker. */
+async function pickDim(frame, which, dim) {
+  await frame.evaluate(({ which, dim }) => {
+    const select = document.getElementById(which === 'rows' ? 'row-dim' : 'col-dim');
+    select.value = String(dim);
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }, { which, dim });
+}
+
+/** Hover the first occurrence of `word` on the editor line that starts with `lineStart`. */
 /**
- * Hover the first occurrence of `word` on the editor line that starts with `lineStart`
- * (`shift` characters into it), and wait for a hover that contains `expect`.
+ * (`shift` characters into the word; `expect`: text the hover must contain; `root`: where the editor lives,
+ * '.notebookOverlay' for notebook cells)
  */
 async function hoverWord(lineStart, word, { shift = 0, expect = word, root = '.editor-group-container' } = {}) {
   const box = await page.evaluate(
@@ -178,19 +264,68 @@ async function hoverWord(lineStart, word, { shift = 0, expect = word, root = '.e
   return (await hover.first().innerText()).trim();
 }
 
+/** Close the untitled document an export opened, without saving (focus back in the workbench first). */
+async function closeExport() {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await runCommand('View: Revert and Close Editor');
+  await page.waitForTimeout(300);
+}
+
+/** Switch the colour theme through the command palette's theme picker, as a person would. */
+async function setTheme(theme, bodyClass) {
+  await page.keyboard.press('Control+1');
+  await quickInput('F1', 'Preferences: Color Theme');
+  // exactly this command ("Browse Color Themes in Marketplace" also says Color Theme), and it must be the focused row
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
+  await page.waitForTimeout(800);
+  await quickInputType(theme);
+  const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first();
+  await pick.waitFor({ timeout: 10000 });
+  await pick.click();
+  const frame = await inspectorFrame();
+  await frame.waitForFunction((cls) => document.body.classList.contains(cls), bodyClass, { timeout: 20000 });
+  await page.waitForTimeout(800);
+  return frame;
+}
+
+/** Type into the quick input that is already open (select what is there first). */
+async function quickInputType(text) {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text, { delay: 10 });
+}
+
+// the picker's labels (code-server 4.139 drops the "Default" of older VS Code)
+const THEMES = [
+  ['dark', 'Dark Modern', 'vscode-dark'],
+  ['light', 'Light Modern', 'vscode-light'],
+  ['hc', 'Dark High Contrast', 'vscode-high-contrast'],
+];
+
+/** Parse a cell as torch printed it. */
+const cellNumber = (v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v));
+
 function maskRow(cells, r) {
   return cells.filter((c) => c.r === r).sort((a, b) => a.c - b.c).map((c) => (c.on ? 1 : 0));
 }
 
-describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
+describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   before(async () => {
     const t0 = Date.now();
     rmSync(resultsDir, { recursive: true, force: true });
     mkdirSync(resultsDir, { recursive: true });
     const paths = await prepare();
-    prepareUserData(userDataDir);
+    // the 1024 × 1024 example takes longer than the default 1.5 s budget on a loaded test machine
+    prepareUserData(userDataDir, { 'maskLens.evaluation.timeBudgetMs': 30000, ...(web ? { 'remote.extensionKind': { 'masklens.masklens': ['web'] } } : {}) });
     installExtension(paths, { userDataDir, extensionsDir });
     const port = await freePort();
+    mkdirSync(runDir, { recursive: true });
+    process.env.MASKLENS_HOST_STATS = hostStatsFile;
+    writeFileSync(path.join(examplesDir, budgetFile), 'import torch\nbig = torch.zeros(10000, 10000) + 1\nn = 0\nwhile True:\n    n += 1\n');
+    writeFileSync(path.join(examplesDir, cssFile), 'a { color: red; }\n');
     server = await startCodeServer(paths, { port, userDataDir, extensionsDir, folder: examplesDir, logFile: path.join(resultsDir, 'code-server.log') });
     browser = await chromium.launch({
       executablePath: paths.chromium,
@@ -211,9 +346,20 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
+    for (const f of [budgetFile, cssFile]) rmSync(path.join(examplesDir, f), { force: true });
+    if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
+    else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});
     rmSync(runDir, { recursive: true, force: true });
+  });
+
+  test('the folder opens in Restricted Mode (workspace trust on, folder not trusted)', async () => {
+    // Everything after this runs untrusted: Mask Lens declares
+    // capabilities.untrustedWorkspaces.supported, so it must work there.
+    const indicator = page.locator('.statusbar-item, .part.banner').filter({ hasText: 'Restricted Mode' });
+    await indicator.first().waitFor({ timeout: 20000 });
+    await shot('00-restricted-mode');
   });
 
   test('Preview Masks shows a mask grid and its repr in the inspector', async () => {
@@ -228,15 +374,18 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     assert.ok(view.badges.includes(`[${g.shape.join(', ')}]`), `badges ${view.badges}`);
     assert.equal(view.mask, 'true');
     assert.equal(view.sliceLabel, 'padding_mask[0, 0, :, :]');
+    // Bool masks read ■/⬚ in the consumer's legend, never 1/0.
+    assert.ok(view.cells.every((c) => c.v === 'True' || c.v === 'False'), JSON.stringify(view.cells));
+    assert.match(view.legend, /■ .+ · ⬚ /);
     assert.deepEqual(maskRow(view.cells, 0), g.data.slice(0, 4).map(Number));
     assert.match(view.repr, /^tensor\(\[\[\[\[False, False, {2}True, {2}True\]\]\],/);
     assert.match(view.stdout, /tensor\(\[\[0\., 1\., 1\., 1\.\],/);
     assert.equal(view.errorCount, '0');
+    await readmeShot('inspector', [page.locator('.editor-group-container').first(), page.locator('.editor-group-container').last()], 0);
 
-    // The second batch row, through the slice picker.
-    await frame.locator('#slice-0').click();
-    await frame.locator('#slice-0 vscode-option[value="1"]').click();
-    await frame.waitForFunction(() => document.getElementById('heatmap')?.dataset.slice === '1,0');
+    // The second batch row, through the stepper of dim 0.
+    await frame.locator('#step-0-up').click();
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.slice === '1,0');
     const second = await readInspector(frame, { fileName: 'seed_three_masks.py', variable: 'padding_mask' });
     assert.deepEqual(maskRow(second.cells, 0), g.data.slice(4, 8).map(Number));
 
@@ -265,6 +414,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     await focusFirstEditor();
     const text = await hoverWord('padding_mask = create_padding_mask', 'padding_mask');
     await shot('04-hover');
+    await readmeShot('hover', [page.locator('.monaco-hover:visible').first(), page.locator('.view-line', { hasText: 'padding_mask = create_padding_mask' }).first()], 8);
     assert.match(text, /padding_mask/);
     assert.ok(text.includes('[2, 1, 1, 4]'), `hover shows the shape:\n${text}`);
     assert.ok(text.includes('torch.bool'), `hover shows the dtype:\n${text}`);
@@ -274,6 +424,11 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     // The mask kind and fraction masked (issue #6), and the ■/⬚ legend.
     assert.ok(text.includes('padding (right, lengths 2, 3) · 37.5% masked'), `hover shows the mask summary:\n${text}`);
     assert.match(text, /■ .+ · ⬚ /, `hover shows the legend:\n${text}`);
+    // the grid as a picture: an SVG data URI the hover renders as an image of 12 px cells
+    const img = page.locator('.monaco-hover img[src^="data:image/svg+xml"]').first();
+    await img.waitFor({ timeout: 5000 });
+    const box = await img.boundingBox();
+    assert.ok(box && box.width >= 40 && box.height >= 12, `picture ${JSON.stringify(box)}`);
     await page.keyboard.press('Escape');
   });
 
@@ -301,11 +456,15 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     const row1 = attn.cells.filter((c) => c.r === 1);
     assert.deepEqual(row1.map((c) => c.v), ['nan', 'nan', 'nan']);
     assert.ok(row1.every((c) => c.cls.includes('nan')));
-    assert.deepEqual(attn.cells.filter((c) => c.r === 0).map((c) => c.v), ['0.3775', '0.6225', '0.']);
+    // torch's printed precision, as print(attn) shows it
+    assert.deepEqual(attn.cells.filter((c) => c.r === 0).map((c) => c.v), ['0.3775', '0.6225', '0.0000']);
+    // the row sums beside the rows: a fully masked row is flagged
+    assert.equal(attn.rowSums[0].text, '1.0000');
+    assert.ok(attn.rowSums[1].flagged && /fully masked/.test(attn.rowSums[1].title), JSON.stringify(attn.rowSums));
 
     // The Errors tab lists it; clicking the row moves the editor's cursor to the line.
-    await frame.locator('#tab-errors').click();
-    const errorRow = frame.locator('#problems vscode-data-grid-row', { hasText: 'unsequeeze' });
+    await frame.locator('vscode-tab-header.tab-errors').click();
+    const errorRow = frame.locator('#problems tr', { hasText: 'unsequeeze' });
     await errorRow.waitFor({ timeout: 10000 });
     assert.equal(view.errorCount, String(Number(view.errorCount)), 'error count badge is a number');
     assert.ok(Number(view.errorCount) >= 1);
@@ -339,6 +498,207 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     // "code: message" is the Mask Lens hover's own line (VS Code's problem hover writes "Mask Lens(code)").
     assert.match(hoverText, /fully-masked-row: attn: 1 row is entirely NaN/, `hover shows the warning:\n${hoverText}`);
     await page.keyboard.press('Escape');
+  });
+
+  test('inspector views: masked softmax with row sums, scores → mask → probabilities, hatched masked cells', async () => {
+    const file = 'inspector_views.py';
+    const g = golden('inspector_views');
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    await pickVariable(frame, 'probs');
+    const probs = await readInspector(frame, { fileName: file, variable: 'probs' });
+    await shot('10-masked-softmax');
+    assert.deepEqual(probs.figureTitles, ['scores (masked_scores before the fill)', 'mask (combined, broadcast) · ■ filled with -inf', 'probabilities']);
+    assert.equal(probs.sliceLabel, 'probs[0, 0, :, :]');
+    // values at torch's precision, equal to real PyTorch's
+    const want = g?.probs?.data;
+    for (const c of probs.cells) {
+      if (want) assert.ok(Math.abs(cellNumber(c.v) - want[c.r * 5 + c.c]) < 1e-4, `probs[0, 0, ${c.r}, ${c.c}] = ${c.v}, torch ${want[c.r * 5 + c.c]}`);
+      assert.match(c.v, /^\d\.\d{4}$/, 'fixed 4 decimals, as print(probs) shows');
+      // batch 0 has length 5: only the causal part masks, above the diagonal; masked cells are hatched
+      assert.equal(c.masked, c.c > c.r, `cell ${c.r},${c.c} ${c.cls}`);
+    }
+    // a masked probability is 0 but hatched, a computed one is not
+    assert.ok(probs.cells.some((c) => c.masked && c.v === '0.0000'));
+    assert.deepEqual(probs.rowSums.map((r) => r.text), ['1.0000', '1.0000', '1.0000', '1.0000', '1.0000']);
+
+    // batch 1 (length 3): the tooltip says which part of the combined mask masked a cell
+    await frame.locator('#step-0-up').click();
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.slice === '1,0');
+    const b1 = await readInspector(frame, { fileName: file, variable: 'probs' });
+    for (const c of b1.cells) assert.equal(c.masked, c.c > c.r || c.c >= 3, `batch 1 cell ${c.r},${c.c}`);
+    const probsFig = frame.locator('.figure[data-key="probs"]');
+    await probsFig.locator('.cell[data-r="0"][data-c="0"]').focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    const tip = await frame.locator('#tooltip').textContent();
+    assert.match(tip, /^\[1, 0, 0, 4\] = 0\.0000 · masked by padding \(key 4 ≥ 3, length 3\) and causal \(key 4 after query 0\)$/, tip);
+    assert.equal(await frame.evaluate(() => document.activeElement?.getAttribute('role')), 'gridcell');
+    await shot('11-cell-tooltip');
+
+    // a finite fill: the fully masked row is uniform, and flagged
+    await pickVariable(frame, 'finite_probs');
+    const fp = await readInspector(frame, { fileName: file, variable: 'finite_probs' });
+    assert.equal(fp.rowSums[0].flagged, false);
+    assert.ok(fp.rowSums[1].flagged && /uniform/.test(fp.rowSums[1].title), JSON.stringify(fp.rowSums));
+    assert.deepEqual(fp.cells.filter((c) => c.r === 1).map((c) => c.v), ['0.3333', '0.3333', '0.3333']);
+  });
+
+  test('the combined mask and the loss view: ■/⬚ legend, counted targets, per-token contributions', async () => {
+    const file = 'inspector_views.py';
+    const frame = await inspectorFrame();
+    await pickVariable(frame, 'combined');
+    const combined = await readInspector(frame, { fileName: file, variable: 'combined' });
+    await shot('12-combined-mask');
+    assert.ok(combined.badges.some((b) => b.startsWith('padding (right, lengths 5, 3) ∧ causal')), combined.badges.join(' | '));
+    assert.match(combined.legend, /■ masked \(filled\) · ⬚ kept/);
+    // ■ here means masked (masked_fill's convention), and every ■ is hatched
+    for (const c of combined.cells) assert.equal(c.masked, c.on);
+
+    await pickVariable(frame, 'loss');
+    await frame.locator('#loss-header').waitFor();
+    const header = await frame.locator('#loss-header').textContent();
+    assert.equal(header, '5 of 8 targets counted · ignore_index = 0 · reduction = mean');
+    const rows = await frame.evaluate(() => Array.from(document.querySelectorAll('#loss-table tr[data-i]')).map((tr) => ({
+      ignored: tr.classList.contains('ignored'), cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent),
+    })));
+    await shot('13-loss-view');
+    assert.equal(rows.length, 8);
+    assert.deepEqual(rows.map((r) => r.ignored), [false, false, true, true, false, false, false, true]);
+    assert.deepEqual(rows.filter((r) => r.ignored).map((r) => r.cells[2]), ['—', '—', '—']);
+    // the per-token contributions average to the loss real PyTorch computed
+    const counted = rows.filter((r) => !r.ignored).map((r) => Number(r.cells[2]));
+    const lossValue = golden('inspector_views')?.loss?.data?.[0] ?? golden('inspector_views')?.loss?.value;
+    if (lossValue !== undefined) assert.ok(Math.abs(counted.reduce((a, b) => a + b, 0) / counted.length - lossValue) < 1e-3, `${counted} vs ${lossValue}`);
+  });
+
+  test('any two dims: the dim picker and steppers choose the 2-D view', async () => {
+    const file = 'inspector_views.py';
+    const frame = await inspectorFrame();
+    await pickVariable(frame, 'scores');
+    await pickDim(frame, 'rows', 1);
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.dims === '1,3');
+    const view = await readInspector(frame, { fileName: file, variable: 'scores' });
+    await shot('14-two-dim-picker');
+    assert.equal(view.sliceLabel, 'scores[0, :, 0, :]');
+    assert.equal(view.cells.length, 2 * 5);
+    const g = golden('inspector_views')?.scores;
+    if (g) for (const c of view.cells) assert.ok(Math.abs(cellNumber(c.v) - g.data[c.r * 25 + c.c]) < 1e-4, `scores[0, ${c.r}, 0, ${c.c}]`);
+    // a stepper for each fixed dim (0 and 2)
+    assert.ok(await frame.locator('#step-0').isVisible());
+    assert.ok(await frame.locator('#step-2').isVisible());
+    await frame.locator('#step-2-up').click();
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.label === 'scores[0, :, 1, :]');
+  });
+
+  test('export as a Python literal, CSV and PNG', async () => {
+    const frame = await inspectorFrame();
+    await pickVariable(frame, 'key_padding');
+    await frame.locator('#export-python').click();
+    const editorText = async () => (await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.monaco-editor .view-lines')).some((e) => e.textContent.replace(/\u00a0/g, ' ').includes('key_padding = torch.tensor(')), null, { timeout: 15000 });
+    const literal = await editorText();
+    assert.ok(literal.includes('key_padding = torch.tensor([[False, False, False, False, False], [False, False, False, True, True]], dtype=torch.bool)'), literal);
+    await shot('15-export-python');
+    await closeExport();
+    await page.waitForTimeout(500);
+    const f2 = await inspectorFrame();
+    await f2.locator('#export-csv').click();
+    let last = JSON.parse(await f2.evaluate(() => document.body.dataset.lastExport));
+    assert.equal(last.format, 'csv');
+    assert.equal(last.head, 'False,False,False,False,False\nFalse,False,False,True,True\n');
+    await closeExport();
+    await page.waitForTimeout(500);
+    const f3 = await inspectorFrame();
+    await f3.locator('#export-png').click();
+    last = JSON.parse(await f3.evaluate(() => document.body.dataset.lastExport));
+    assert.equal(last.format, 'png');
+    assert.ok(last.head.startsWith('data:image/png;base64,') && last.length > 200, last.head);
+    // the save dialog for the PNG: dismiss it
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Escape');
+  });
+
+  test('a 1024 × 1024 mask fits the panel, pooled without losing masked cells; render time', async () => {
+    const file = 'big_mask.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame(60000);
+    await readInspector(frame, { fileName: file, timeoutMs: 60000 });
+    await pickVariable(frame, 'causal_mask');
+    const view = await readInspector(frame, { fileName: file, variable: 'causal_mask' });
+    await shot('16-big-mask-fit');
+    const fit = await frame.evaluate(() => {
+      const figures = document.getElementById('figures');
+      const canvas = figures.querySelector('.heatmap-canvas canvas');
+      const wrap = figures.querySelector('.heatmap-canvas');
+      return { canvasWidth: canvas.getBoundingClientRect().width, panelWidth: document.body.clientWidth, out: wrap.dataset.out, masked: Number(wrap.dataset.maskedCells), renderMs: Number(figures.dataset.renderMs) };
+    });
+    assert.ok(fit.canvasWidth <= fit.panelWidth, `canvas ${fit.canvasWidth}px fits a ${fit.panelWidth}px panel`);
+    assert.match(view.poolNote, /Downsampled 1024×1024 → \d+×\d+/);
+    const [outR, outC] = fit.out.split('x').map(Number);
+    assert.ok(outR < 1024 && outC < 1024 && outC === outR, fit.out);
+    // pooled by any: at least every block strictly above the diagonal holds a masked (future) key
+    assert.ok(fit.masked >= (outR * (outR - 1)) / 2, `${fit.masked} masked blocks of ${outR}×${outC}`);
+
+    // render time of the 1024 × 1024 float heatmap, fit and at 1 px per cell (no pooling)
+    const times = {};
+    await pickVariable(frame, 'scores');
+    await readInspector(frame, { fileName: file, variable: 'scores' });
+    times.fit = Number(await frame.evaluate(() => document.getElementById('figures').dataset.renderMs));
+    for (const [zoom, button, clicks] of [['1', 'zoom-out', 1], ['4', 'zoom-in', 2]]) {
+      await frame.locator('#zoom-fit').click();
+      // the fitted (pooled) view is drawn before zooming from it
+      await frame.waitForFunction(() => document.getElementById('zoom-level').textContent.startsWith('fit') && document.querySelector('.heatmap-canvas')?.dataset.out !== '1024x1024', null, { timeout: 30000 });
+      await frame.evaluate(() => (document.getElementById('figures').dataset.renderMs = ''));
+      for (let i = 0; i < clicks; i++) await frame.locator(`#${button}`).click();
+      await frame.waitForFunction((zoom) => document.getElementById('zoom-level').textContent === `${zoom}px` && document.querySelector('.heatmap-canvas')?.dataset.out === '1024x1024' && document.getElementById('figures').dataset.renderMs !== '', zoom, { timeout: 30000 });
+      times[`${zoom}px`] = Number(await frame.evaluate(() => document.getElementById('figures').dataset.renderMs));
+    }
+    await shot('17-big-scores-zoom4');
+    log(`render 1024×1024 float heatmap in the webview (ms): ${JSON.stringify(times)}`);
+    writeFileSync(path.join(resultsDir, 'render-1024.json'), JSON.stringify(times, null, 2));
+  });
+
+  test('restored after a window reload (WebviewPanelSerializer) with the same variable', async () => {
+    const file = 'inspector_views.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    let frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    await pickVariable(frame, 'finite_probs');
+    await page.waitForTimeout(500); // let the webview save its state
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page.waitForTimeout(3000);
+    frame = await inspectorFrame(60000);
+    await page.waitForTimeout(2000);
+    await shot('18-restored-after-reload');
+    const seen = await frame.evaluate(() => ({ state: document.body.dataset.state, file: document.getElementById('file-name')?.textContent, variable: document.getElementById('figures')?.dataset.variable }));
+    log(`after reload the inspector shows ${JSON.stringify(seen)}`);
+    const view = await readInspector(frame, { fileName: file, variable: 'finite_probs', timeoutMs: 30000 });
+    assert.equal(view.variable, 'finite_probs');
+  });
+
+  test('screenshots of each view in dark, light and high-contrast themes', async () => {
+    const file = 'inspector_views.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    await inspectorFrame();
+    for (const [label, theme, bodyClass] of THEMES) {
+      const frame = await setTheme(theme, bodyClass);
+      for (const [name, mode] of [['probs', 'values'], ['combined', 'values'], ['loss', 'values'], ['scores', 'heatmap']]) {
+        await pickVariable(frame, name);
+        await readInspector(frame, { fileName: file, variable: name });
+        if (mode === 'heatmap') {
+          await frame.locator('#mode-heatmap').click();
+          await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'heatmap');
+        }
+        await shot(`theme-${label}-${name}`);
+      }
+    }
+    await setTheme('Dark Modern', 'vscode-dark');
   });
 
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
@@ -410,28 +770,6 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     void file;
   });
 
-  test('the inspector picks a function call as its scope', async () => {
-    const file = 'calls_attention_module.py';
-    await openFile(file);
-    await runCommand('Mask Lens: Preview Masks');
-    const frame = await inspectorFrame();
-    await readInspector(frame, { fileName: file });
-    const scopes = await frame.evaluate(() => Array.from(document.querySelectorAll('#scope-select vscode-option')).map((o) => [o.getAttribute('value'), o.textContent]));
-    const fwd2 = `MaskedAttention.forward · call 2 of 2 · from line ${lineOf(file, 'out_b = ')}`;
-    assert.deepEqual(scopes[0], ['module', 'module']);
-    assert.ok(scopes.some(([, label]) => label === fwd2), `scopes ${JSON.stringify(scopes)}`);
-    await frame.locator('#tab-values').click(); // an earlier test left the Errors tab open
-    await frame.locator('#scope-select').click();
-    await frame.locator('#scope-select vscode-option[value="MaskedAttention.forward#2"]').click();
-    await pickVariable(frame, 'key_padding');
-    const view = await readInspector(frame, { fileName: file, variable: 'key_padding' });
-    await shot('15-inspector-call-scope');
-    assert.deepEqual(view.options, ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
-    // pad_b = lengths_to_mask([3, 1], 4): True where padded
-    assert.deepEqual(maskRow(view.cells, 0), [0, 0, 0, 1]);
-    assert.deepEqual(maskRow(view.cells, 1), [0, 1, 1, 1]);
-  });
-
   test('a two-cell notebook: cell 2 sees cell 1\'s import and hovers its mask', async () => {
     await quickInput('Control+P', 'two_cells.ipynb');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
@@ -444,18 +782,29 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     assert.ok(text.includes('[2, 4]') && text.includes('torch.bool'), `cell 2's mask:\n${text}`);
     assert.ok(text.includes('■■■⬚') && text.includes('■⬚⬚⬚'), `cell 2's grid:\n${text}`);
     await page.keyboard.press('Escape');
+  });
 
-    // Preview Masks from cell 2: the whole notebook, on cell 2's scope
-    await page.locator('.notebookOverlay .monaco-editor .view-line', { hasText: 'print(cell_mask)' }).first().click();
-    await runCommand('Mask Lens: Preview Masks');
-    const frame = await inspectorFrame();
-    const view = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });
-    await shot('16-notebook-inspector');
-    assert.deepEqual(view.options, ['cell_mask']);
-    assert.deepEqual(maskRow(view.cells, 0), [1, 1, 1, 0]);
-    assert.deepEqual(maskRow(view.cells, 1), [1, 0, 0, 0]);
-    const scopes = await frame.evaluate(() => Array.from(document.querySelectorAll('#scope-select vscode-option')).map((o) => o.textContent));
-    assert.deepEqual(scopes, ['module', 'cell 1', 'cell 2']);
+  test('a file over the budgets never blocks the host: ours shows the budget error, a built-in hover still answers', async () => {
+    // Opening the file starts its evaluation in the worker (a MemoryError, then a loop until the time budget).
+    await openFile(budgetFile);
+    const text = await hoverWord('big = ', 'big');
+    await shot('10-budget-hover');
+    assert.match(text, /MemoryError/, `hover shows the budget error:\n${text}`);
+    assert.match(text, /a tensor of 100000000 elements exceeds the Mask Lens budget of 16777216 elements \(setting maskLens\.evaluation\.maxElements\)/, text);
+    await page.keyboard.press('Escape');
+    // Edit the file so a new evaluation runs, and meanwhile ask another extension's hover (CSS language features).
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nm = 1\n', { delay: 10 });
+    await openFile(cssFile);
+    let cssHover = '';
+    // the CSS language server may still be starting on a loaded machine: hover again until it answers
+    for (let attempt = 0; attempt < 4 && !cssHover; attempt++) {
+      cssHover = await hoverWord('a { color', 'color').catch(() => '');
+      if (!cssHover) await page.keyboard.press('Escape');
+    }
+    await shot('11-css-hover');
+    assert.ok(cssHover.length > 0, 'the built-in CSS hover answers');
+    await page.keyboard.press('Escape');
   });
 
   test('the inspector runs under its strict CSP (no unsafe-inline)', async () => {
@@ -464,5 +813,74 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 300000 }, () => {
     const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e) && /masklens/i.test(e));
     assert.deepEqual(violations, [], csp.join('\n'));
     assert.deepEqual(csp, []);
+  });
+
+  test("the extension host's own activation time for Mask Lens is reported", async () => {
+    // Developer: Show Running Extensions lists each activated extension with
+    // the time the extension host measured (code loading + activate()).
+    await focusFirstEditor();
+    await runCommand('Developer: Show Running Extensions');
+    // "Activation: Nms" is the host's codeLoadingTime + activateCallTime.
+    const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Mask Lens' }).filter({ hasText: /Activation: \d+ms/ }).first();
+    await row.waitFor({ timeout: 20000 });
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    await shot('10-running-extensions');
+    const m = /Activation: (\d+)ms/.exec(text);
+    assert.ok(m, `the Running Extensions row shows an activation time: ${text}`);
+    // Where it runs: the web worker host (browser bundle) or the server's Node host.
+    if (web) assert.match(text, /web worker/, 'Mask Lens runs in the web worker extension host');
+    else assert.doesNotMatch(text, /web worker/);
+    // A figure to report, not a limit to assert: machines are noisy (target < 50 ms).
+    const figure = { activation_ms: Number(m[1]), host: web ? 'web worker' : 'node', row: text };
+    writeFileSync(path.join(resultsDir, 'activation.json'), JSON.stringify(figure, null, 2) + '\n');
+    log(`Mask Lens activation (extension host's timing, ${figure.host}): ${figure.activation_ms} ms`);
+    // Current VS Code shows it as a modal editor (Escape closes it), 1.90 as a tab.
+    const editor = page.locator('.runtime-extensions-editor');
+    await page.keyboard.press('Escape');
+    if (await editor.isVisible()) await runCommand('View: Close Editor', 'Close Editor');
+    await editor.waitFor({ state: 'hidden', timeout: 10000 });
+  });
+
+  test('the Get Started walkthrough: open the example, hover a mask, preview, settings', async () => {
+    const openWalkthrough = async () => {
+      await focusFirstEditor();
+      // The command opens a second picker (the walkthroughs), so the quick input stays open.
+      await quickInput('F1', 'Welcome: Open Walkthrough');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with Mask Lens' }).first();
+      await row.waitFor({ timeout: 15000 });
+      await row.click();
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+      const steps = page.locator('button.getting-started-step');
+      await steps.filter({ hasText: 'Open an example' }).first().waitFor({ timeout: 15000 });
+      return steps;
+    };
+    const steps = await openWalkthrough();
+    const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(titles, ['Open an example', 'Hover a mask', 'Preview every mask', 'Adjust the settings']);
+    // The selected step's markdown media (media/walkthrough/open-example.md) renders beside it, in a webview.
+    await steps.filter({ hasText: 'Open an example' }).locator('.step-title').click();
+    await frameWithText('A mask you can see');
+    await shot('11-walkthrough');
+
+    // Step 1: the button runs maskLens.openExample: an untitled Python editor with the example.
+    await steps.filter({ hasText: 'Open an example' }).locator('.step-title').click();
+    await page.locator('button.getting-started-step[aria-expanded="true"] .monaco-button', { hasText: 'Open Example' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15000 });
+    await page.locator('.editor-group-container.active .view-line', { hasText: 'padding_mask = create_padding_mask' }).first().waitFor({ timeout: 15000 });
+
+    // Step 2: a Mask Lens hover in that editor (sets the maskLens.exampleHovered context).
+    const hover = await hoverWord('padding_mask = create_padding_mask', 'padding_mask');
+    assert.ok(hover.includes('⬚⬚■■'), `the example's hover shows the mask grid:\n${hover}`);
+    await page.keyboard.press('Escape');
+
+    // Both steps are checked off in the walkthrough.
+    const again = await openWalkthrough();
+    for (const title of ['Open an example', 'Hover a mask']) {
+      await again.filter({ hasText: title }).and(page.locator('[aria-checked="true"]')).first().waitFor({ timeout: 15000 });
+    }
+    assert.equal(await again.filter({ hasText: 'Adjust the settings' }).first().getAttribute('aria-checked'), 'false');
+    await shot('12-walkthrough-progress');
   });
 });

@@ -13,6 +13,7 @@ import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PyErrorInfo, RunResult } from '../../src/python/result';
 import { CancelledError, EvaluationService } from '../../src/service/client';
+import { nodeWorker } from '../../src/service/nodeWorker';
 import type { ServiceRunOptions } from '../../src/service/protocol';
 import { mutate, rng } from './mutate';
 
@@ -105,7 +106,7 @@ class Runner {
   }
 
   private makeService(): EvaluationService {
-    return new EvaluationService({ workerPath: path.join(repoRoot, 'dist', 'worker.js'), budgetSetting: 'fuzz --budget-ms' });
+    return new EvaluationService({ spawn: nodeWorker(path.join(repoRoot, 'dist', 'worker.js')), budgetSetting: 'fuzz --budget-ms' });
   }
 
   get restarts(): number {

@@ -21,7 +21,7 @@ import { cpuBackend } from '../../src/engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from '../../src/engine/kernels/gpu';
 import { coalesce, planChunks } from '../../src/engine/kernels/gpu/plan';
 import { GPU_BINARY, GPU_UNARY } from '../../src/engine/kernels/gpu/sources';
-import { activeBackendName, backendFor, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
+import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
 
 // ---------------------------------------------------------------- helpers
 
@@ -565,6 +565,14 @@ describe('backend selection', () => {
     assert.equal(isAccelerated({ mode: 'headlessgl', renderer: 'ANGLE' }), false);
     assert.equal(isAccelerated({ mode: 'webasm', renderer: null }), false);
     assert.equal(isAccelerated({ mode: 'cpu', renderer: null }), false);
+  });
+
+  test('auto loads gpu.js only where a WebGL or WebGPU API exists', () => {
+    assert.equal(hasGraphicsApi({}), false);
+    assert.equal(hasGraphicsApi({ navigator: { hardwareConcurrency: 2 } }), false, "Node's navigator has no gpu");
+    assert.equal(hasGraphicsApi({ WebGL2RenderingContext: class {} }), true);
+    assert.equal(hasGraphicsApi({ navigator: { gpu: {} } }), true);
+    assert.equal(hasGraphicsApi(), false, 'plain Node, where these tests run');
   });
 
   test('cpu, gpu and auto preferences', () => {

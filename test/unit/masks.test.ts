@@ -199,3 +199,58 @@ combined = (batch != 0).unsqueeze(-2) & torch.tril(torch.ones(4, 4)).bool()
   assert.equal(s?.mask, 'combined');
   assert.equal(s?.maskSummary, 'padding (right, lengths 3, 2) ∧ causal (1 = attend) · 50% masked');
 });
+
+test('a mask needs evidence: all-ones sums and helper tensors named ones are not masks', () => {
+  const r = evaluate(`import torch
+scores = torch.tensor([[0.5, 0.5], [0.25, 0.75]])
+probs = torch.tensor([[0.5, 0.5], [0.25, 0.75]])
+row_sums = probs.sum(-1)
+ones = torch.ones(4, 4)
+zeros = torch.zeros(2, 4)
+eye = torch.eye(3)
+look_ahead_mask = 1 - torch.tril(torch.ones(4, 4))
+padding_mask = (torch.tensor([[5, 0, 0]]) == 0).float()
+`, { recordTimeline: true });
+  const s = (name: string) => r.timeline.find((x) => x.name === name)!;
+  // probs.sum(-1) is all 1.0: not a "padding mask · 100% True"
+  assert.deepEqual(s('row_sums').value, { type: 'torch.Tensor', dtype: 'torch.float32', shape: [2], data: [1, 1] });
+  assert.equal(s('row_sums').mask, undefined);
+  assert.equal(s('row_sums').maskSummary, undefined);
+  // a helper tensor called ones (or zeros, eye) is not a "combined" mask
+  for (const name of ['ones', 'zeros', 'eye']) assert.equal(s(name).mask, undefined, name);
+  // provenance says so: tril arithmetic and a comparison cast to float stay masks
+  assert.equal(s('look_ahead_mask').mask, 'causal');
+  assert.equal(s('padding_mask').mask, 'padding');
+});
+
+test('softmax, masked_fill and losses record how they were computed (Snapshot.derived)', () => {
+  const r = evaluate(`import torch
+import torch.nn.functional as F
+scores = torch.tensor([[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]])
+pad = torch.tensor([[False, False, True], [True, True, True]])
+masked = scores.masked_fill(pad, float('-inf'))
+probs = F.softmax(masked, dim=-1)
+logits = torch.tensor([[2.0, 0.5, 0.1], [0.2, 1.5, 0.3], [0.1, 0.2, 3.0]])
+targets = torch.tensor([0, 2, 1])
+loss = torch.nn.CrossEntropyLoss(ignore_index=2)(logits, targets)
+`, { recordTimeline: true });
+  const s = (name: string) => r.timeline.find((x) => x.name === name)!;
+  const probs = s('probs').derived;
+  assert.equal(probs?.op, 'softmax');
+  if (probs?.op !== 'softmax') return;
+  assert.equal(probs.dim, -1);
+  assert.equal(probs.scoresName, 'masked');
+  assert.equal(probs.masked?.name, 'pad');
+  assert.equal(probs.masked?.fill, '-inf');
+  assert.deepEqual((probs.masked?.mask as { data: boolean[] }).data, [false, false, true, true, true, true]);
+  assert.deepEqual((probs.masked?.before as { data: number[] }).data, [1, 2, 3, 0.5, 0.5, 0.5]);
+  const loss = s('loss').derived;
+  assert.equal(loss?.op, 'cross_entropy');
+  if (loss?.op !== 'cross_entropy') return;
+  assert.deepEqual([loss.counted, loss.total, loss.ignoreIndex, loss.reduction], [2, 3, 2, 'mean']);
+  const per = (loss.perToken as { data: number[] }).data;
+  assert.equal(per[1], 0, 'the ignored target contributes 0');
+  // the mean over counted targets is the loss itself
+  const value = (s('loss').value as { data: number[] }).data[0];
+  assert.ok(Math.abs((per[0] + per[2]) / 2 - value) < 1e-6, `${per} vs ${value}`);
+});

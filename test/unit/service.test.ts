@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CancelledError, EvaluationService } from '../../src/service/client';
+import { nodeWorker } from '../../src/service/nodeWorker';
 
 const workerPath = fileURLToPath(new URL('./fixtures/service-worker.cjs', import.meta.url));
-const service = new EvaluationService({ workerPath, budgetSetting: 'test.budget', graceMs: 200 });
+const service = new EvaluationService({ spawn: nodeWorker(workerPath), budgetSetting: 'test.budget', graceMs: 200 });
 after(() => service.dispose());
 
 test('big tensors stay in the worker; the host fetches summary, slice and repr', async () => {

@@ -136,6 +136,20 @@ class Formatter {
   }
 }
 
+/**
+ * The element formatter torch's print would use for these values (precision,
+ * int / fixed / scientific mode, common width), for tables that show a
+ * tensor's elements one per cell: `format(v)` is right-aligned to `width`.
+ * `values` are the tensor's elements in row-major order of `shape`.
+ */
+export function elementFormatter(dtype: DType, shape: readonly number[], values: ArrayLike<number>, opts: Readonly<PrintOptions> = DEFAULT_PRINT_OPTIONS): { format(v: number): string; width: number } {
+  // a summarized print (numel > threshold) picks its format from the edge items only, as torch does
+  const strides = new Array<number>(shape.length);
+  for (let i = shape.length - 1, s = 1; i >= 0; s *= shape[i], i--) strides[i] = s;
+  const summarize = values.length > opts.threshold;
+  const f = new Formatter(dtype, summarize ? edgeValues({ shape, strides, data: values } as Grid, opts.edgeitems) : values, opts);
+  return { format: (v) => f.format(v), width: f.width() };
+}
 
 function vectorStr(g: Grid, base: number, indent: number, summarize: boolean, f: Formatter, o: Readonly<PrintOptions>): string {
   const n = g.shape[g.shape.length - 1];

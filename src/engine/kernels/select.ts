@@ -28,6 +28,17 @@ export const DEFAULT_GPU_THRESHOLD = 65536;
 const DEVICE_MODES: ReadonlySet<GpuMode> = new Set<GpuMode>(['webgpu', 'webgl2', 'webgl']);
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|lavapipe/i;
 
+/**
+ * Whether this runtime has a WebGL or WebGPU API at all. Without one (plain
+ * Node, e.g. the desktop extension host) gpu.js can only reach its CPU-bound
+ * modes, which auto never uses, so auto does not load gpu.js (1 MB, ~150 ms)
+ * just to find that out.
+ */
+export function hasGraphicsApi(g: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): boolean {
+  const nav = g.navigator as Record<string, unknown> | undefined;
+  return g.WebGL2RenderingContext !== undefined || g.WebGLRenderingContext !== undefined || (nav !== undefined && nav.gpu !== undefined);
+}
+
 /** Whether 'auto' should use this gpu.js backend at all. */
 export function isAccelerated(g: Pick<GpuBackend, 'mode' | 'renderer'>): boolean {
   return DEVICE_MODES.has(g.mode) && !(g.renderer && SOFTWARE_RENDERER.test(g.renderer));
@@ -53,6 +64,7 @@ export function setBackendPreference(pref: BackendPreference, minElements: numbe
 
 export function backendFor(numel: number, dtype: string): Backend {
   if (preference === 'cpu' || dtype !== 'float32' || numel < threshold) return cpuBackend;
+  if (preference === 'auto' && !hasGraphicsApi()) return cpuBackend;
   const g = gpuIfAny();
   if (!g || !g.accepts(numel, dtype)) return cpuBackend;
   if (preference === 'auto' && !isAccelerated(g)) return cpuBackend;
@@ -62,10 +74,10 @@ export function backendFor(numel: number, dtype: string): Backend {
 /**
  * The backend large float32 work goes to under the current preference:
  * 'cpu', or 'gpu:<mode>' (e.g. 'gpu:webgl2', 'gpu:webasm'). Probes gpu.js
- * unless the preference is 'cpu'.
+ * unless the preference is 'cpu', or 'auto' without a graphics API.
  */
 export function activeBackendName(): string {
-  if (preference === 'cpu') return 'cpu';
+  if (preference === 'cpu' || (preference === 'auto' && !hasGraphicsApi())) return 'cpu';
   const g = gpuIfAny();
   if (!g || !g.available) return 'cpu';
   if (preference === 'auto' && !isAccelerated(g)) return 'cpu';

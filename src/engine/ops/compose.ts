@@ -3,7 +3,6 @@
 // softmax is max/sub/exp/sum/div unless a backend offers a fused kernel.
 
 import { DType, castValue, isFloating } from '../dtype';
-import { checkMaskedFill } from '../diagnostics';
 import { EngineError, indexError, runtimeError, valueError } from '../errors';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
@@ -87,7 +86,6 @@ function fillValue(x: Tensor, value: TensorOrScalar): Tensor {
 
 /** Out-of-place masked_fill: the result shape is broadcast(self, mask). */
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  checkMaskedFill(x, mask, value, 'masked_fill');
   checkMask(mask, 'masked_fill_');
   const v = fillValue(x, value);
   const cond = mask.dtype === 'bool' ? mask : cast(mask, 'bool');
@@ -96,7 +94,6 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
 
 /** In-place masked_fill_: the mask must broadcast to self. */
 export function maskedFillInPlace(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  checkMaskedFill(x, mask, value, 'masked_fill_');
   checkMask(mask, 'masked_fill_');
   const shape = broadcastShapes(x.shape, mask.shape);
   if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {

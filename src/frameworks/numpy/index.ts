@@ -5,6 +5,7 @@ import { DType, isFloating, promoteTypes } from '../../engine/dtype';
 import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
+import { noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, nonzero, setItem } from '../../engine/ops/indexing';
 import { mean, reduce } from '../../engine/ops/reduce';
@@ -325,7 +326,7 @@ export function makeNumpyModule(): PyModule {
     let t = toNumpyTensor(a.m!, ctx);
     if (t.ndim === 1) t = expand(unsqueeze(t, 0), [t.shape[0], t.shape[0]]); // NumPy broadcasts 1-D input
     const k = a.k === undefined ? 0 : toInt(a.k, 'k');
-    return new NumpyArray(name === 'tril' ? tril(t, k) : triu(t, k));
+    return new NumpyArray(noteMaskSource(name === 'tril' ? tril(t, k) : triu(t, k)));
   };
   def('tril', tri('tril'));
   def('triu', tri('triu'));

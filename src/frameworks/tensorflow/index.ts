@@ -1,7 +1,7 @@
 // tensorflow / tf.keras: eager tf.Tensor, the tf ops masking code uses, and
 // Keras layers with mask propagation (`_keras_mask`, compute_mask, call(mask=)).
 
-import { noteConsumer } from '../../engine/diagnostics';
+import { noteMaskConsumer } from '../../python/maskChecks';
 import { DType, isFloating } from '../../engine/dtype';
 import { formatTfTensor } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
@@ -467,7 +467,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
 
 /** A mask Keras computed: its convention is True = keep. */
 function keptMask(t: Tensor): Tensor {
-  noteConsumer(t, 'keras-mask');
+  noteMaskConsumer(t, 'keras-mask');
   return t;
 }
 
@@ -476,7 +476,7 @@ function layerCall(self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallConte
   const inputs = args[0] ?? kw.get('inputs') ?? null;
   let mask: PyValue = kw.get('mask') ?? null;
   if (mask === null && inputs instanceof TfTensor) mask = inputs.kerasMask;
-  if (mask instanceof ArrayValue) noteConsumer(mask.t, 'keras-mask');
+  if (mask instanceof ArrayValue) noteMaskConsumer(mask.t, 'keras-mask');
   if (!ctx.truthy(self.dict.get('built') ?? false)) {
     const shape = inputs instanceof ArrayValue ? new TensorShape(inputs.t.shape) : null;
     ctx.call(ctx.getAttr(self, 'build'), [shape]);
@@ -494,7 +494,7 @@ function layerCall(self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallConte
     const t = o instanceof TfTensor ? o : new TfTensor(toTf(o, ctx));
     const m = masks[i] ?? null;
     t.kerasMask = m === null ? null : m instanceof TfTensor ? m : new TfTensor(toTf(m, ctx));
-    if (t.kerasMask) noteConsumer(t.kerasMask.t, 'keras-mask');
+    if (t.kerasMask) noteMaskConsumer(t.kerasMask.t, 'keras-mask');
     return t;
   });
   return out instanceof PyList ? new PyList(res) : out instanceof PyTuple ? new PyTuple(res) : res[0];

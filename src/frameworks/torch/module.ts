@@ -2,7 +2,9 @@
 // seeding and print options.
 
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating } from '../../engine/dtype';
-import { checkBroadcast, noteConsumer, noteRandom } from '../../engine/diagnostics';
+import { noteRandom } from '../../engine/diagnostics';
+import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
+import { noteMaskSource } from '../../engine/provenance';
 import { runtimeError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
@@ -19,7 +21,7 @@ import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '
 import { resetTorchRng, torchRng } from './random';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
-  track,
+  noteFill, softmaxCall, track,
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
@@ -300,7 +302,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (a.input === undefined) return TENSOR_METHODS.nonzero(new TorchTensor(cond), [], new Map([['as_tuple', true]]), ctx);
     const x = operand(a.input), y = operand(a.other ?? null);
     if (x === undefined || y === undefined) throw pyError('TypeError', 'where(): argument \'input\' must be Tensor');
-    noteConsumer(cond, 'where');
+    noteMaskConsumer(cond, 'where');
     checkBroadcast([{ label: 'condition', t: cond }, ...(x instanceof Tensor ? [{ label: 'input', t: x }] : []), ...(y instanceof Tensor ? [{ label: 'other', t: y }] : [])], 'torch.where');
     return track(new TorchTensor(where(cond, x, y)), 'where', a.input, a.other ?? null);
   });
@@ -309,25 +311,26 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const v = operand(a.value ?? null);
     if (v === undefined) throw pyError('TypeError', 'masked_fill(): argument \'value\' must be Number');
     const input = tensorArg(a.input, 'masked_fill'), mask = tensorArg(a.mask, 'masked_fill', 'mask');
-    noteConsumer(mask, 'masked_fill');
+    noteMaskConsumer(mask, 'masked_fill');
     checkBroadcast([{ label: 'input', t: input }, { label: 'mask', t: mask }], 'masked_fill');
-    return track(new TorchTensor(maskedFill(input, mask, v)), 'masked_fill', a.input!);
+    checkMaskedFill(input, mask, v, 'masked_fill');
+    return track(new TorchTensor(noteFill(maskedFill(input, mask, v), input, mask, v)), 'masked_fill', a.input!);
   });
   def('softmax', (args, kw) => {
     const a = bind('softmax', args, kw, ['input', 'dim', 'dtype?']);
-    return track(new TorchTensor(softmax(tensorArg(a.input, 'softmax'), toInt(a.dim, 'dim'), false, toDtype(a.dtype))), 'softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('softmax', tensorArg(a.input, 'softmax'), a, false)), 'softmax', a.input!);
   });
   def('log_softmax', (args, kw) => {
     const a = bind('log_softmax', args, kw, ['input', 'dim', 'dtype?']);
-    return track(new TorchTensor(softmax(tensorArg(a.input, 'log_softmax'), toInt(a.dim, 'dim'), true, toDtype(a.dtype))), 'log_softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('log_softmax', tensorArg(a.input, 'log_softmax'), a, true)), 'log_softmax', a.input!);
   });
   def('triu', (args, kw) => {
     const a = bind('triu', args, kw, ['input', 'diagonal?', 'out?']);
-    return track(new TorchTensor(triu(tensorArg(a.input, 'triu'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal'))), 'triu', a.input!);
+    return track(new TorchTensor(noteMaskSource(triu(tensorArg(a.input, 'triu'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal')))), 'triu', a.input!);
   });
   def('tril', (args, kw) => {
     const a = bind('tril', args, kw, ['input', 'diagonal?', 'out?']);
-    return track(new TorchTensor(tril(tensorArg(a.input, 'tril'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal'))), 'tril', a.input!);
+    return track(new TorchTensor(noteMaskSource(tril(tensorArg(a.input, 'tril'), a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal')))), 'tril', a.input!);
   });
   def('broadcast_to', (args, kw) => {
     const a = bind('broadcast_to', args, kw, ['input', 'size']);

@@ -19,8 +19,10 @@ import {
 } from '../../python/values';
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
-import { TorchTensor, filled, softmaxArgs, tensorArg, toDtype, track } from './tensor';
-import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkSoftmax, noteConsumer, noteRandom } from '../../engine/diagnostics';
+import { TorchTensor, filled, softmaxCall, tensorArg, toDtype, track } from './tensor';
+import { noteDerivation, recordingDerivations } from '../../engine/provenance';
+import { noteRandom } from '../../engine/diagnostics';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
 
@@ -231,9 +233,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     }, (self, args, kw) => {
       const a = bind('forward', args, kw, ['input']);
       const x = tensorArg(a.input, 'forward');
-      const { dim } = softmaxArgs('F.softmax', x, { dim: self.dict.get('dim') ?? undefined });
-      checkSoftmax(x, dim, log);
-      return track(new TorchTensor(softmax(x, dim, log)), log ? 'log_softmax' : 'softmax', a.input!);
+      return track(new TorchTensor(softmaxCall('F.softmax', x, { dim: self.dict.get('dim') ?? undefined }, log)), log ? 'log_softmax' : 'softmax', a.input!);
     }, (self, ctx) => `dim=${ctx.repr(self.dict.get('dim') ?? null)}`));
   }
   for (const [name, op] of [['ReLU', 'relu'], ['Sigmoid', 'sigmoid'], ['Tanh', 'tanh'], ['Identity', 'identity']] as const) {
@@ -271,17 +271,11 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   const def = (name: string, f: NativeFn) => F.dict.set(name, fn(name, f));
   def('softmax', (args, kw) => {
     const a = bind('softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
-    const x = tensorArg(a.input, 'softmax');
-    const { dim, dtype } = softmaxArgs('F.softmax', x, a);
-    checkSoftmax(x, dim, false);
-    return track(new TorchTensor(softmax(x, dim, false, dtype)), 'softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('F.softmax', tensorArg(a.input, 'softmax'), a, false)), 'softmax', a.input!);
   });
   def('log_softmax', (args, kw) => {
     const a = bind('log_softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
-    const x = tensorArg(a.input, 'log_softmax');
-    const { dim, dtype } = softmaxArgs('F.log_softmax', x, a);
-    checkSoftmax(x, dim, true);
-    return track(new TorchTensor(softmax(x, dim, true, dtype)), 'log_softmax', a.input!);
+    return track(new TorchTensor(softmaxCall('F.log_softmax', tensorArg(a.input, 'log_softmax'), a, true)), 'log_softmax', a.input!);
   });
   def('cross_entropy', (args, kw) => {
     const a = bind('cross_entropy', args, kw, ['input', 'target', 'weight?', 'size_average?', 'ignore_index?', 'reduce?', 'reduction?', 'label_smoothing?']);
@@ -422,22 +416,21 @@ function linear(input: PyValue, weight: PyValue, bias: PyValue): PyValue {
 
 function crossEntropyCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction, smoothing: PyValue): PyValue {
   if (target instanceof ArrayValue && typeof ignoreIndex === 'bigint') checkClassTargets(target.t, Number(ignoreIndex), reduction, 'cross_entropy');
-  const r = crossEntropy(tensorArg(input, 'cross_entropy'), tensorArg(target, 'cross_entropy', 'target'), {
-    weight: weight instanceof ArrayValue ? weight.t : null,
-    ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
-    reduction,
-    labelSmoothing: toFloat(smoothing, 'label_smoothing'),
-  });
+  const x = tensorArg(input, 'cross_entropy'), y = tensorArg(target, 'cross_entropy', 'target');
+  const opts = { weight: weight instanceof ArrayValue ? weight.t : null, ignoreIndex: toInt(ignoreIndex, 'ignore_index'), labelSmoothing: toFloat(smoothing, 'label_smoothing') };
+  const r = crossEntropy(x, y, { ...opts, reduction });
+  if (recordingDerivations() && !isFloating(y.dtype)) {
+    noteDerivation(r, { op: 'cross_entropy', perToken: crossEntropy(x, y, { ...opts, reduction: 'none' }), target: y, ignoreIndex: opts.ignoreIndex, reduction });
+  }
   return track(new TorchTensor(r), 'nll_loss', input);
 }
 
 function nllCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction): PyValue {
   if (target instanceof ArrayValue && typeof ignoreIndex === 'bigint') checkClassTargets(target.t, Number(ignoreIndex), reduction, 'nll_loss');
-  const r = nllLoss(tensorArg(input, 'nll_loss'), tensorArg(target, 'nll_loss', 'target'), {
-    weight: weight instanceof ArrayValue ? weight.t : null,
-    ignoreIndex: toInt(ignoreIndex, 'ignore_index'),
-    reduction,
-  });
+  const x = tensorArg(input, 'nll_loss'), y = tensorArg(target, 'nll_loss', 'target');
+  const opts = { weight: weight instanceof ArrayValue ? weight.t : null, ignoreIndex: toInt(ignoreIndex, 'ignore_index') };
+  const r = nllLoss(x, y, { ...opts, reduction });
+  if (recordingDerivations()) noteDerivation(r, { op: 'nll_loss', perToken: nllLoss(x, y, { ...opts, reduction: 'none' }), target: y, ignoreIndex: opts.ignoreIndex, reduction });
   return track(new TorchTensor(r), 'nll_loss', input);
 }
 
@@ -524,12 +517,12 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
   let scores = binary('mul', matmul(q, transpose(k, -2, -1)), scale);
   if (isCausal) {
     const causal = tril(filled([L, S], 1, 'bool'));
-    scores = maskedFill(scores, unary('not', causal, 'bool'), -Infinity);
+    scores = checkedFill(scores, unary('not', causal, 'bool'), -Infinity);
   }
   if (a.attn_mask instanceof ArrayValue) {
     const m = a.attn_mask.t;
-    noteConsumer(m, 'scaled_dot_product_attention');
-    scores = m.dtype === 'bool' ? maskedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
+    noteMaskConsumer(m, 'scaled_dot_product_attention');
+    scores = m.dtype === 'bool' ? checkedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
   }
   // Rows with every key masked (max = -inf) get zero weights instead of softmax's NaN.
   const fullyMasked = binary('eq', reduce('max', scores, -1, true), -Infinity);
@@ -606,7 +599,7 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   let mask: Tensor | null = null;
   if (a.attn_mask instanceof ArrayValue) {
     let m = a.attn_mask.t;
-    noteConsumer(m, 'MultiheadAttention.attn_mask');
+    noteMaskConsumer(m, 'MultiheadAttention.attn_mask');
     // PyTorch 2.x (F._canonical_mask): bool or floating only; 1.13 still took uint8 with a warning.
     if (m.dtype !== 'bool' && !isFloating(m.dtype)) {
       throw pyError('AssertionError', 'only bool and floating types of attn_mask are supported');
@@ -625,7 +618,7 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
       throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
     }
     checkKeyPaddingMask(kpm, N, S);
-    noteConsumer(kpm, 'MultiheadAttention.key_padding_mask');
+    noteMaskConsumer(kpm, 'MultiheadAttention.key_padding_mask');
     if (mask && (mask.dtype === 'bool') !== (kpm.dtype === 'bool')) {
       ctx.warn('Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.');
     }
@@ -689,3 +682,9 @@ function makeInit(): PyModule {
   return init;
 }
 
+
+/** masked_fill inside attention (sdpa, MultiheadAttention), with the same checks a user's masked_fill gets. */
+function checkedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  checkMaskedFill(x, mask, value, 'masked_fill');
+  return maskedFill(x, mask, value);
+}

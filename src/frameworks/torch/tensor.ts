@@ -7,7 +7,9 @@ import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
-import { checkBroadcast, checkSelectMask, checkSoftmax, noteAdditiveMask, noteConsumer, propagateRandom } from '../../engine/diagnostics';
+import { carryMaskEvidence, noteDerivation, noteMaskSource, recordingDerivations } from '../../engine/provenance';
+import { propagateRandom } from '../../engine/diagnostics';
+import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
 import {
   Scalar, TensorOrScalar, assignInto, binary, cast, contiguous, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
@@ -172,7 +174,7 @@ export class TorchTensor extends ArrayValue {
       return this;
     }
     void ctx;
-    return track(new TorchTensor(r), BINARY_GRAD[base] ?? 'add', this, other);
+    return track(new TorchTensor(carryMaskEvidence(r, a, b)), BINARY_GRAD[base] ?? 'add', this, other);
   }
 
   override unaryOp(op: string): PyValue | undefined {
@@ -423,7 +425,7 @@ const T = (self: TorchTensor, t: Tensor, op: string, ...others: PyValue[]) => tr
 function castMethod(d: DType): Method {
   return (self, args, kw) => {
     bind('cast', args, kw, ['memory_format?']);
-    return self.t.dtype === d ? self : T(self, cast(self.t, d), 'to');
+    return self.t.dtype === d ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
   };
 }
 
@@ -540,6 +542,18 @@ export function softmaxArgs(fn: string, self: Tensor, a: Bound): { dim: number; 
   return { dim: toInt(a.dim, 'dim'), dtype: toDtype(a.dtype) };
 }
 
+/**
+ * softmax / log_softmax of `x` as every torch entry point computes it
+ * (Tensor.softmax, torch.softmax, F.softmax, nn.Softmax): resolve dim and
+ * dtype, check the input for masking mistakes, record the derivation.
+ * `fn` names the caller in errors ('F.softmax' allows the legacy implicit dim).
+ */
+export function softmaxCall(fn: string, x: Tensor, a: Bound, log: boolean): Tensor {
+  const { dim, dtype } = softmaxArgs(fn, x, a);
+  checkSoftmax(x, dim, log);
+  return noteDerivation(softmax(x, dim, log, dtype), { op: log ? 'log_softmax' : 'softmax', dim, input: x });
+}
+
 export const TENSOR_METHODS: Record<string, Method> = {
   size: (self, args, kw) => {
     const a = bind('size', args, kw, ['dim?']);
@@ -579,17 +593,17 @@ export const TENSOR_METHODS: Record<string, Method> = {
       if (x instanceof TorchDtype) d = x.dtype;
       else if (x instanceof TorchTensor) d = x.t.dtype;
     }
-    return d === undefined || d === self.t.dtype ? self : T(self, cast(self.t, d), 'to');
+    return d === undefined || d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
   },
   type: (self, args, kw) => {
     const a = bind('type', args, kw, ['dtype?', 'non_blocking?']);
     if (a.dtype === undefined || a.dtype === null) return `torch.${tensorTypeName(self.t.dtype)}`;
     const d = typeof a.dtype === 'string' ? TORCH_DTYPE_ALIASES[a.dtype.replace('torch.', '').replace('Tensor', '').toLowerCase()] ?? legacyTypeName(a.dtype) : toDtype(a.dtype)!;
-    return d === self.t.dtype ? self : T(self, cast(self.t, d), 'to');
+    return d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
   },
   type_as: (self, [other]) => {
     const d = tensorArg(other, 'type_as', 'other').dtype;
-    return d === self.t.dtype ? self : T(self, cast(self.t, d), 'to');
+    return d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
   },
   is_floating_point: (self) => isFloating(self.t.dtype),
   is_contiguous: (self) => self.t.isContiguous(),
@@ -650,30 +664,26 @@ export const TENSOR_METHODS: Record<string, Method> = {
   min: (self, args, kw, ctx) => maxMin('min', self, args, kw, ctx),
   argmax: argReduce('argmax'),
   argmin: argReduce('argmin'),
-  softmax: (self, args, kw) => {
-    const a = bind('softmax', args, kw, ['dim?', 'dtype?']);
-    const { dim, dtype } = softmaxArgs('softmax', self.t, a);
-    checkSoftmax(self.t, dim, false);
-    return T(self, softmax(self.t, dim, false, dtype), 'softmax');
-  },
-  log_softmax: (self, args, kw) => {
-    const a = bind('log_softmax', args, kw, ['dim?', 'dtype?']);
-    const { dim, dtype } = softmaxArgs('log_softmax', self.t, a);
-    checkSoftmax(self.t, dim, true);
-    return T(self, softmax(self.t, dim, true, dtype), 'log_softmax');
-  },
+  softmax: (self, args, kw) => T(self, softmaxCall('softmax', self.t, bind('softmax', args, kw, ['dim?', 'dtype?']), false), 'softmax'),
+  log_softmax: (self, args, kw) => T(self, softmaxCall('log_softmax', self.t, bind('log_softmax', args, kw, ['dim?', 'dtype?']), true), 'log_softmax'),
   masked_fill: (self, args, kw) => {
     const a = bind('masked_fill', args, kw, ['mask', 'value']);
     const mask = tensorArg(a.mask, 'masked_fill', 'mask');
-    noteConsumer(mask, 'masked_fill');
+    noteMaskConsumer(mask, 'masked_fill');
     checkBroadcast([{ label: 'self', t: self.t }, { label: 'mask', t: mask }], 'masked_fill');
-    return T(self, maskedFill(self.t, mask, fillArg(a.value)), 'masked_fill', a.value ?? null);
+    const fill = fillArg(a.value);
+    checkMaskedFill(self.t, mask, fill, 'masked_fill');
+    return T(self, noteFill(maskedFill(self.t, mask, fill), self.t, mask, fill), 'masked_fill', a.value ?? null);
   },
   masked_fill_: (self, args, kw) => {
     const a = bind('masked_fill_', args, kw, ['mask', 'value']);
     const mask = tensorArg(a.mask, 'masked_fill_', 'mask');
-    noteConsumer(mask, 'masked_fill');
-    maskedFillInPlace(self.t, mask, fillArg(a.value));
+    noteMaskConsumer(mask, 'masked_fill');
+    const fill = fillArg(a.value);
+    const before = recordingDerivations() ? cast(self.t, self.t.dtype) : undefined;
+    checkMaskedFill(self.t, mask, fill, 'masked_fill_');
+    maskedFillInPlace(self.t, mask, fill);
+    if (before) noteFill(self.t, before, mask, fill);
     return self;
   },
   masked_select: (self, args, kw) => {
@@ -768,8 +778,8 @@ export const TENSOR_METHODS: Record<string, Method> = {
     assignInto(self.t, 0n);
     return self;
   },
-  triu: (self, args, kw) => T(self, triu(self.t, diagonalArg(args, kw, 'triu')), 'triu'),
-  tril: (self, args, kw) => T(self, tril(self.t, diagonalArg(args, kw, 'tril')), 'tril'),
+  triu: (self, args, kw) => T(self, noteMaskSource(triu(self.t, diagonalArg(args, kw, 'triu'))), 'triu'),
+  tril: (self, args, kw) => T(self, noteMaskSource(tril(self.t, diagonalArg(args, kw, 'tril'))), 'tril'),
   triu_: (self, args, kw) => (assignInto(self.t, triu(self.t, diagonalArg(args, kw, 'triu_'))), self),
   tril_: (self, args, kw) => (assignInto(self.t, tril(self.t, diagonalArg(args, kw, 'tril_'))), self),
   masked_scatter: (self, args, kw) => {
@@ -816,7 +826,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   where: (self, args, kw) => {
     const a = bind('where', args, kw, ['condition', 'other']);
     const cond = tensorArg(a.condition, 'where', 'condition');
-    noteConsumer(cond, 'where');
+    noteMaskConsumer(cond, 'where');
     checkBroadcast([{ label: 'condition', t: cond }, { label: 'self', t: self.t }], 'where');
     return T(self, where(cond, self.t, scalarArg(a.other, 'where')), 'where');
   },
@@ -927,6 +937,12 @@ export function filled(shape: number[], value: number, dtype: DType): Tensor {
 function diagonalArg(args: PyValue[], kw: Kwargs, fn: string): number {
   const a = bind(fn, args, kw, ['diagonal?']);
   return a.diagonal === undefined ? 0 : toInt(a.diagonal, 'diagonal');
+}
+
+/** Record `result = input.masked_fill(mask, fill)` for the inspector (scores → mask → probabilities). */
+export function noteFill(result: Tensor, input: Tensor, mask: Tensor, fill: TensorOrScalar): Tensor {
+  const value = fill instanceof Tensor ? (fill.numel === 1 ? fill.item() : NaN) : Number(fill);
+  return noteMaskSource(noteDerivation(result, { op: 'masked_fill', input, mask, fill: value }));
 }
 
 export function fillArg(v: PyValue | undefined): TensorOrScalar {

@@ -1,0 +1,45 @@
+// "Is this a mask?" by its values alone: the one predicate every reader
+// shares (classification, the CLI grid, the hover, the inspector). Whether a
+// value may be called a mask at all also needs evidence (masks.ts).
+import type { EncodedNumber, EncodedValue } from './result';
+
+type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
+
+/**
+ * Additive masks block a position with -inf or a large negative number.
+ * -1e4 is the least negative "large" fill in common use (BERT's
+ * (1.0 - mask) * -10000.0); every finite fill at or below it is read as masking.
+ */
+export const ADDITIVE_MASK_FLOOR = -1e4;
+
+/** One element of an additive mask that blocks its position (-inf or ≤ ADDITIVE_MASK_FLOOR). */
+export function blocksAdditively(x: number): boolean {
+  return x === -Infinity || x <= ADDITIVE_MASK_FLOOR;
+}
+
+const num = (x: EncodedNumber): number =>
+  typeof x === 'boolean' ? (x ? 1 : 0) : x === 'nan' ? NaN : x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x;
+
+/** Every element is True/False or exactly 0/1 (a boolean or 0/1 mask). */
+export function binaryValued(v: TensorValue): boolean {
+  return v.data.every((x) => typeof x === 'boolean' || x === 0 || x === 1);
+}
+
+/** Every element is 0 or blocks additively, and some element blocks (an additive mask). */
+export function additiveValued(v: TensorValue): boolean {
+  let sawBlock = false;
+  for (const x of v.data) {
+    const n = num(x);
+    if (n === 0) continue;
+    if (blocksAdditively(n)) sawBlock = true;
+    else return false;
+  }
+  return sawBlock;
+}
+
+/** A boolean, 0/1 or (with `additive`) additive mask by its values. */
+export function maskValued(v: TensorValue, opts: { additive: boolean }): boolean {
+  if (v.dtype === 'bool' || v.dtype === 'torch.bool') return true;
+  if (v.data.length === 0) return false;
+  return binaryValued(v) || (opts.additive && additiveValued(v));
+}

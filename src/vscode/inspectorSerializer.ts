@@ -1,0 +1,33 @@
+// Restores the Tensor Inspector after a window reload. VS Code activates the
+// extension for it through onWebviewPanel:maskLens.inspector and hands over
+// the webview's persisted state (webview/main.ts saves documentUri and the
+// selected variable there); the host's workspaceState copy covers a reload
+// too fast for the webview to save it.
+import * as vscode from 'vscode';
+import { SAVED_KEY, TensorInspectorPanel, type SavedWebviewState } from './inspectorPanel';
+import { buildInspectorState } from './inspectorState';
+import type { MaskLensServices } from './services';
+
+export function registerInspectorSerializer(context: vscode.ExtensionContext, services: MaskLensServices): void {
+  TensorInspectorPanel.memento = context.workspaceState;
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(TensorInspectorPanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
+        const inspector = TensorInspectorPanel.revive(panel, services.extensionUri, services.evaluations);
+        // the webview's own state first; what the host remembered when that did not survive
+        const fromWebview = (typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState;
+        const s = typeof fromWebview.documentUri === 'string' && typeof fromWebview.selected === 'string'
+          ? fromWebview
+          : { ...context.workspaceState.get<SavedWebviewState>(SAVED_KEY), ...fromWebview };
+        if (typeof s.documentUri !== 'string') return;
+        try {
+          const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(s.documentUri));
+          const evaluation = await services.evaluations.latest(doc);
+          inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', typeof s.selected === 'string' ? s.selected : undefined));
+        } catch {
+          inspector.showEmpty('The file this inspector showed is gone. Open a Python file and run "Mask Lens: Preview Masks".');
+        }
+      },
+    }),
+  );
+}

@@ -1,0 +1,54 @@
+// A mask grid as an SVG picture for hovers (a data: URI in markdown). Hovers
+// cannot read theme colours, so the picture uses colours that hold contrast
+// on dark, light and high-contrast backgrounds alike: a saturated orange for
+// ■, a mid-grey outline for ⬚, and dark-edged hatching for masked cells. Pure.
+import type { Matrix } from './tensorView';
+import { toNumber } from './tensorView';
+
+export interface MaskSvgOptions {
+  /** Largest rows / columns drawn (the rest is cut, with a note beside the picture). */
+  maxRows?: number;
+  maxCols?: number;
+  /** Side of one cell in CSS pixels: 12 reads well at the default hover zoom. */
+  cell?: number;
+  /** Whether ■ (True / non-zero) means masked under the consumer's legend: those cells are hatched. */
+  onIsMasked?: boolean;
+}
+
+const ON = '#e07b00';
+const OFF_STROKE = '#8a8a8a';
+const HATCH = '#5a3a00';
+
+/** The SVG markup of the first maxRows × maxCols cells of `m`. */
+export function maskSvg(m: Matrix, opts: MaskSvgOptions = {}): { svg: string; rows: number; cols: number; cut: boolean } {
+  const rows = Math.min(m.rows, opts.maxRows ?? 16);
+  const cols = Math.min(m.cols, opts.maxCols ?? 32);
+  const cell = opts.cell ?? 12;
+  const gap = 2;
+  const w = cols * cell, h = rows * cell;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w + gap}" height="${h + gap}" viewBox="-1 -1 ${w + gap} ${h + gap}">`);
+  parts.push(`<defs><pattern id="h" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="1.5" height="4" fill="${HATCH}"/></pattern></defs>`);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const on = toNumber(m.at(r, c)) !== 0;
+      const x = c * cell + 1, y = r * cell + 1, s = cell - 2;
+      if (on) {
+        parts.push(`<rect x="${x}" y="${y}" width="${s}" height="${s}" fill="${ON}"/>`);
+        if (opts.onIsMasked === true) parts.push(`<rect x="${x}" y="${y}" width="${s}" height="${s}" fill="url(#h)"/>`);
+      } else {
+        parts.push(`<rect x="${x + 0.5}" y="${y + 0.5}" width="${s - 1}" height="${s - 1}" fill="none" stroke="${OFF_STROKE}" stroke-width="1"/>`);
+        if (opts.onIsMasked === false) parts.push(`<rect x="${x}" y="${y}" width="${s}" height="${s}" fill="url(#h)" opacity="0.6"/>`);
+      }
+    }
+  }
+  parts.push('</svg>');
+  return { svg: parts.join(''), rows, cols, cut: rows < m.rows || cols < m.cols };
+}
+
+/** Markdown for the picture: an image with a data: URI and alt text that says what it shows. */
+export function maskSvgMarkdown(m: Matrix, alt: string, opts: MaskSvgOptions = {}): string {
+  const { svg, rows, cols, cut } = maskSvg(m, opts);
+  const uri = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+  return `![${alt}](${uri})${cut ? ` _(first ${rows}×${cols} of ${m.rows}×${m.cols})_` : ''}`;
+}

@@ -1,0 +1,205 @@
+// The inspector's data access: a 2-D view of any two dims of a tensor at fixed
+// indices on the others, downsampled to a target size. Pure (no 'vscode', no
+// DOM): the webview asks a `SliceSource`, which today answers from the
+// evaluation it was sent and can as well answer from a worker.
+import { elementFormatter } from '../engine/format/torch';
+import type { DType } from '../engine/dtype';
+import type { EncodedNumber } from '../python/result';
+import { isBoolDtype, toNumber, type TensorValue } from './tensorView';
+import type { WireSlice } from './protocol';
+
+/** Which 2-D view to show: `rowDim` × `colDim` (rowDim null: one row), other dims fixed at `index`. */
+export interface SliceRequest {
+  variable: string;
+  rowDim: number | null;
+  colDim: number | null;
+  /** One index per dim of the tensor; entries for rowDim and colDim are ignored. */
+  index: number[];
+  /** Largest output size; larger extents are pooled in blocks. */
+  maxRows: number;
+  maxCols: number;
+}
+
+/** How blocks were pooled when downsampling: masks by any (one masked cell marks the block), values by max. */
+export type Pooling = 'none' | 'any' | 'max';
+
+export interface TensorSlice {
+  /** Extent of the view before pooling. */
+  rows: number;
+  cols: number;
+  /** Block size: output cell (i, j) covers rows [i*rowStep, (i+1)*rowStep) and likewise cols. */
+  rowStep: number;
+  colStep: number;
+  outRows: number;
+  outCols: number;
+  /** Pooled values, row-major outRows × outCols (NaN wins a block, then the max). */
+  values: Float64Array;
+  /** Pooled masked flags (1 when any cell of the block is masked), when the caller gave a mask. */
+  masked?: Uint8Array;
+  pooling: Pooling;
+}
+
+export interface SliceSource {
+  slice(request: SliceRequest): Promise<TensorSlice>;
+}
+
+/** Row-major strides of a contiguous tensor. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = acc;
+    acc *= shape[i];
+  }
+  return st;
+}
+
+/** Flat offset of the view's (0, 0) and the strides along its rows and columns. */
+export function viewGeometry(shape: readonly number[], rowDim: number | null, colDim: number | null, index: readonly number[]): { base: number; rows: number; cols: number; rowStride: number; colStride: number } {
+  const st = stridesOf(shape);
+  let base = 0;
+  for (let d = 0; d < shape.length; d++) {
+    if (d === rowDim || d === colDim) continue;
+    base += Math.min(Math.max(index[d] ?? 0, 0), shape[d] - 1) * st[d];
+  }
+  return {
+    base,
+    rows: rowDim === null ? 1 : shape[rowDim],
+    cols: colDim === null ? 1 : shape[colDim],
+    rowStride: rowDim === null ? 0 : st[rowDim],
+    colStride: colDim === null ? 0 : st[colDim],
+  };
+}
+
+const numericCache = new WeakMap<TensorValue, Float64Array>();
+
+/** The elements as numbers (True = 1, 'nan' = NaN, ...), decoded once per tensor. */
+export function numericData(t: TensorValue): Float64Array {
+  let d = numericCache.get(t);
+  if (!d) numericCache.set(t, (d = Float64Array.from(t.data, toNumber)));
+  return d;
+}
+
+/**
+ * The 2-D view of `t` that `req` asks for, pooled in blocks so it fits
+ * maxRows × maxCols. `masked` (same length as t.data, 1 = masked) is pooled
+ * by any, so a masked position never disappears; bool values likewise; other
+ * values by max, with NaN winning so it stays visible.
+ */
+export function sliceTensor(t: TensorValue, req: Omit<SliceRequest, 'variable'>, masked?: ArrayLike<number | boolean>): TensorSlice {
+  const g = viewGeometry(t.shape, req.rowDim, req.colDim, req.index);
+  const rowStep = Math.max(1, Math.ceil(g.rows / Math.max(1, req.maxRows)));
+  const colStep = Math.max(1, Math.ceil(g.cols / Math.max(1, req.maxCols)));
+  const outRows = Math.ceil(g.rows / rowStep);
+  const outCols = Math.ceil(g.cols / colStep);
+  const values = new Float64Array(outRows * outCols).fill(Number.NEGATIVE_INFINITY);
+  const flags = masked ? new Uint8Array(outRows * outCols) : undefined;
+  const bool = isBoolDtype(t.dtype);
+  const data = numericData(t);
+  for (let r = 0; r < g.rows; r++) {
+    const orow = Math.floor(r / rowStep) * outCols;
+    for (let c = 0; c < g.cols; c++) {
+      const at = g.base + r * g.rowStride + c * g.colStride;
+      const o = orow + Math.floor(c / colStep);
+      const v = data[at];
+      const cur = values[o];
+      if (Number.isNaN(v) || Number.isNaN(cur)) values[o] = Number.NaN;
+      else if (v > cur) values[o] = v;
+      if (flags && masked![at]) flags[o] = 1;
+    }
+  }
+  const pooled = rowStep > 1 || colStep > 1;
+  return { rows: g.rows, cols: g.cols, rowStep, colStep, outRows, outCols, values, ...(flags ? { masked: flags } : {}), pooling: pooled ? (bool ? 'any' : 'max') : 'none' };
+}
+
+/** Sums of the view's rows (over its columns), unpooled: softmax rows should sum to 1. */
+export function rowSums(t: TensorValue, rowDim: number | null, colDim: number | null, index: readonly number[]): number[] {
+  const g = viewGeometry(t.shape, rowDim, colDim, index);
+  const out: number[] = [];
+  for (let r = 0; r < g.rows; r++) {
+    let s = 0;
+    for (let c = 0; c < g.cols; c++) s += toNumber(t.data[g.base + r * g.rowStride + c * g.colStride]);
+    out.push(s);
+  }
+  return out;
+}
+
+/** The flat index of view cell (r, c). */
+export function flatIndex(shape: readonly number[], rowDim: number | null, colDim: number | null, index: readonly number[], r: number, c: number): number {
+  const g = viewGeometry(shape, rowDim, colDim, index);
+  return g.base + r * g.rowStride + c * g.colStride;
+}
+
+/** Full index tuple of view cell (r, c). */
+export function cellIndex(ndim: number, rowDim: number | null, colDim: number | null, index: readonly number[], r: number, c: number): number[] {
+  return Array.from({ length: ndim }, (_, d) => (d === rowDim ? r : d === colDim ? c : index[d] ?? 0));
+}
+
+/** Two dims to show by default: the last two (a 1-D tensor is one row; 0-D one cell). */
+export function defaultDims(ndim: number): { rowDim: number | null; colDim: number | null } {
+  if (ndim === 0) return { rowDim: null, colDim: null };
+  if (ndim === 1) return { rowDim: null, colDim: 0 };
+  return { rowDim: ndim - 2, colDim: ndim - 1 };
+}
+
+/** A SliceSource over values already in memory (today's evaluation results). */
+export class LocalSliceSource implements SliceSource {
+  constructor(private readonly lookup: (variable: string) => { value: TensorValue; masked?: ArrayLike<number | boolean> } | undefined) {}
+
+  slice(req: SliceRequest): Promise<TensorSlice> {
+    const found = this.lookup(req.variable);
+    if (!found) return Promise.reject(new Error(`no tensor named ${req.variable}`));
+    return Promise.resolve(sliceTensor(found.value, req, found.masked));
+  }
+}
+
+const ENGINE_DTYPES = new Set(['bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'bfloat16', 'float32', 'float64']);
+
+/** The engine dtype of an encoded dtype ("torch.float32", "float32"); float32 when unknown. */
+export function engineDtype(dtype: string): DType {
+  const d = dtype.replace(/^torch\./, '');
+  return (ENGINE_DTYPES.has(d) ? d : 'float32') as DType;
+}
+
+/**
+ * Cell text at torch's printed precision: the formatter torch's print picks
+ * for the whole tensor (int / fixed with 4 decimals / scientific, one width),
+ * trimmed; booleans as True/False, non-finite as nan / inf / -inf.
+ */
+export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | number): string; width: number } {
+  const dtype = engineDtype(t.dtype);
+  const f = elementFormatter(dtype, t.shape, numericData(t));
+  return {
+    format: (x) => {
+      const v = typeof x === 'number' ? x : toNumber(x);
+      if (Number.isNaN(v)) return 'nan';
+      if (v === Number.POSITIVE_INFINITY) return 'inf';
+      if (v === Number.NEGATIVE_INFINITY) return '-inf';
+      return f.format(v).trim();
+    },
+    width: Math.max(f.width, 4),
+  };
+}
+
+function base64OfFloat32(values: ArrayLike<number>): string {
+  const bytes = new Uint8Array(Float32Array.from(values).buffer);
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+function float32OfBase64(b64: string): Float32Array {
+  const text = atob(b64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+/** A slice for postMessage: values as base64 float32 (shown at torch's 4 decimals, float32 is enough). */
+export function toWire(s: TensorSlice): WireSlice {
+  return { ...s, values: base64OfFloat32(s.values), masked: s.masked ? Array.from(s.masked) : undefined };
+}
+
+export function fromWire(w: WireSlice): TensorSlice {
+  return { ...w, values: Float64Array.from(float32OfBase64(w.values)), masked: w.masked ? Uint8Array.from(w.masked) : undefined };
+}
