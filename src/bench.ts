@@ -1,9 +1,15 @@
 // `npm run bench`: times the mask workloads on our CPU reference, our
-// gpu.js backend (in whichever mode gpu.js found), TensorFlow.js (cpu and
-// wasm backends) and PyTorch when /usr/bin/python3 has it.
+// WebAssembly SIMD backend (masked softmax, cross entropy), our gpu.js
+// backend (in whichever mode gpu.js found), TensorFlow.js (cpu and wasm
+// backends) and PyTorch when /usr/bin/python3 (or MASKLENS_BENCH_PYTHON)
+// has it. Each result with a PyTorch figure from the same run gets
+// ratio_to_torch (its median over PyTorch's); machine.loadavg says how
+// loaded the machine was.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
-//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--sweep]
+//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--sweep]
+//
+// --no-tfjs keeps PyTorch but skips the TensorFlow.js peers (minutes at full size on 2 cores).
 //
 // --sweep adds a masked-softmax size sweep ([4, T, T] for T = 16 .. 1024,
 // or .. 256 with --quick) on our CPU paths and the gpu backend, and reports
@@ -22,13 +28,14 @@ import * as os from 'node:os';
 import type { Backend } from './engine/kernels/backend';
 import { cpuBackend } from './engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/kernels/gpu';
+import { wasmBackend } from './engine/kernels/wasm';
 import { evaluate } from './python/index';
 import { parseModule } from './python/parse';
 import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type Prepared } from './bench/ours';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
 import { measure, type Timing } from './bench/timing';
-import { runTorch } from './bench/torch';
-import { checksum, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
+import { runTorch, torchExp } from './bench/torch';
+import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
 
 interface Args {
   quick: boolean;
@@ -37,15 +44,17 @@ interface Args {
   repeats?: number;
   gpuMode?: GpuBackendOptions['mode'];
   peers: boolean;
+  tfjs: boolean;
   sweep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, sweep: false };
+  const a: Args = { quick: false, peers: true, tfjs: true, sweep: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--no-peers') a.peers = false;
+    else if (v === '--no-tfjs') a.tfjs = false;
     else if (v === '--sweep') a.sweep = true;
     else if (v === '--json-out') a.jsonOut = argv[++i];
     else if (v === '--repeats') a.repeats = Number(argv[++i]);
@@ -106,7 +115,7 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)}  check`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
       if (r.unavailable || r.error) {
@@ -115,7 +124,7 @@ function table(reports: WorkloadReport[]): string {
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)}  ${check}`,
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)}  ${check}`,
       );
     }
   }
@@ -193,6 +202,8 @@ async function main(): Promise<void> {
   const selected = args.only ?? [...WORKLOAD_NAMES];
 
   const gpu: GpuBackend | null = gpuBackend({ threshold: 0, mode: args.gpuMode });
+  const wasm = wasmBackend({ threshold: 0 });
+  const loadBefore = os.loadavg();
   const gpuInfo = () => (gpu ? { gpujs_mode: gpu.mode, kernels_compiled_total: gpu.compiledKernels, dispatches: gpu.dispatches, ...(gpu.failure ? { fell_back_to_cpu: gpu.failure } : {}) } : {});
 
   const tfjsPeers: Record<TfjsBackendName, Awaited<ReturnType<typeof loadTfjs>> | null> = { cpu: null, wasm: null };
@@ -221,6 +232,16 @@ async function main(): Promise<void> {
     if (name === 'masked_softmax') {
       results.push(await timed('ours-cpu (fused js loop)', () => prepareOurs(name, cpuBackend, sizes, 'fused-js'), repeats[name]));
     }
+    if (name === 'masked_softmax' || name === 'cross_entropy_ignore') {
+      if (wasm) {
+        const before = wasm.dispatches;
+        const r = await timed('ours-wasm', () => prepareOurs(name, wasm, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name]);
+        r.dispatches = wasm.dispatches - before;
+        results.push(r);
+      } else {
+        results.push({ engine: 'ours-wasm', unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
+      }
+    }
     if (gpu) {
       const before = gpu.dispatches;
       const r = await timed('ours-gpu', () => prepareOurs(name, gpu, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], gpuInfo);
@@ -229,7 +250,7 @@ async function main(): Promise<void> {
     } else {
       results.push({ engine: 'ours-gpu', unavailable: 'gpuBackend() returned null: gpu.js could not build a working kernel' });
     }
-    if (args.peers) {
+    if (args.peers && args.tfjs) {
       for (const tb of ['cpu', 'wasm'] as const) {
         const peer = (tfjsPeers[tb] ??= await loadTfjs(tb));
         if ('unavailable' in peer) {
@@ -274,7 +295,35 @@ async function main(): Promise<void> {
         }
         const ref = w.results[0].checksum;
         w.results.push({ engine: 'torch', ...t, ...(ref && t.checksum ? { matches_ours_cpu: sameChecksum(ref, t.checksum) } : {}) });
+        const torchMs = t.median_ms;
+        if (torchMs > 0) for (const r of w.results) if (typeof r.median_ms === 'number') r.ratio_to_torch = Math.round((r.median_ms / torchMs) * 100) / 100;
       }
+    }
+  }
+
+  // Share of float32 exp results bit-identical to torch.exp on 10^6 random
+  // inputs: Math.fround(Math.exp(x)) (the CPU reference) and the wasm
+  // kernels' Sleef-algorithm exp.
+  let expBits: Record<string, unknown> | undefined;
+  if (args.peers) {
+    console.error('[bench] exp bits vs torch.exp ...');
+    expBits = {};
+    for (const [label, lo, hi] of [['[-87, 0]', -87, 0], ['[-87, 88]', -87, 88]] as const) {
+      const x = uniformF32(1_000_000, lo, hi, 15);
+      const want = torchExp(x);
+      if (!(want instanceof Float32Array)) {
+        expBits[label] = want;
+        continue;
+      }
+      const ours = new Float32Array(x.length);
+      wasm?.expSleef(x, ours);
+      const wb = new Int32Array(want.buffer), ob = new Int32Array(ours.buffer);
+      let js = 0, sleef = 0;
+      for (let i = 0; i < x.length; i++) {
+        if (Math.fround(Math.exp(x[i])) === want[i]) js++;
+        if (ob[i] === wb[i]) sleef++;
+      }
+      expBits[label] = { inputs: x.length, math_exp_fround: js / x.length, ...(wasm ? { wasm_sleef_exp: sleef / x.length } : { wasm_sleef_exp: 'unavailable' }) };
     }
   }
 
@@ -292,16 +341,21 @@ async function main(): Promise<void> {
       tfjs_cpu: tfjsPeers.cpu && !('unavailable' in tfjsPeers.cpu) ? tfjsPeers.cpu.info : tfjsPeers.cpu,
       tfjs_wasm: tfjsPeers.wasm && !('unavailable' in tfjsPeers.wasm) ? tfjsPeers.wasm.info : tfjsPeers.wasm,
       torch: torchInfo,
+      wasm_simd: wasm ? 'available' : 'unavailable',
+      // 1-minute load average at the start and the end of the run (cores: cpus).
+      loadavg: [loadBefore[0], os.loadavg()[0]].map((v) => Math.round(v * 10) / 10),
     },
     options: { quick: args.quick, repeats },
     workloads: reports,
     parse_large_file: parseLargeFile,
     ...(sweep ? { masked_softmax_sweep: sweep } : {}),
+    ...(expBits ? { exp_bit_identical_to_torch: expBits } : {}),
   };
   const json = JSON.stringify(report, null, 2);
   process.stderr.write(table(reports));
   if (sweep) process.stderr.write(sweepTable(sweep));
   process.stderr.write(`\nparse_large_file (3000 lines): median ${fmt(parseLargeFile.median_ms)} ms, first ${fmt(parseLargeFile.first_ms)} ms\n`);
+  if (expBits) process.stderr.write(`exp bit-identical to torch.exp (share of 10^6): ${JSON.stringify(expBits)}\n`);
   if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
   process.stdout.write(json + '\n');
   gpu?.dispose();

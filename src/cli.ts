@@ -103,7 +103,7 @@ interface CliArgs {
 function parseArgs(argv: string[]): CliArgs | undefined {
   const args = argv.slice(2);
   if (args[0] !== 'run') return undefined;
-  const options: RunOptions = {};
+  const options: RunOptions = { budgetSetting: '--max-elements' };
   let json = false;
   let file: string | undefined;
   for (let i = 1; i < args.length; i++) {
@@ -121,7 +121,6 @@ function parseArgs(argv: string[]): CliArgs | undefined {
       const n = number();
       if (n === undefined) return undefined;
       options.maxElements = Math.floor(n);
-      options.budgetSetting = '--max-elements';
     } else if (a.startsWith('--')) return undefined;
     else file = a;
   }

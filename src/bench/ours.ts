@@ -3,7 +3,7 @@
 // not depend on src/engine/ops).
 
 import type { Backend, Operand } from '../engine/kernels/backend';
-import { maskedSoftmaxJs, type GpuBackend } from '../engine/kernels/gpu';
+import { maskedSoftmaxJs } from '../engine/kernels/gpu';
 import type { TypedData } from '../engine/tensor';
 import { detF32, lengths, targets, type Sizes } from './workloads';
 
@@ -57,7 +57,8 @@ export function maskedSoftmax(b: Backend, { B, H, T }: Sizes['masked_softmax'], 
       if (via === 'fused-js') {
         maskedSoftmaxJs(x, mask, rows, T, -Infinity, out, shape);
       } else if (via === 'fused-kernel') {
-        (b as GpuBackend).maskedSoftmax(x, mask, rows, T, -Infinity, out, shape);
+        if (!b.maskedSoftmax) throw new Error(`${b.name} has no fused masked softmax`);
+        b.maskedSoftmax(x, mask, rows, T, -Infinity, out, shape);
       } else {
         const filled = new Float32Array(n);
         b.where(mask, op(Float32Array.of(-Infinity), [0, 0, 0, 0]), op(x, [H * T * T, T * T, T, 1]), shape, filled);

@@ -4,12 +4,15 @@
 // same integer formulas as workloads.ts, so checksums are comparable.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Checksum, Sizes, WorkloadName } from './workloads';
 import { HOVER_SNIPPETS } from './workloads';
 import type { Timing } from './timing';
 
-export const PYTHON = '/usr/bin/python3';
+/** The Python with torch: MASKLENS_BENCH_PYTHON (e.g. a venv's python), else /usr/bin/python3. */
+export const PYTHON = process.env.MASKLENS_BENCH_PYTHON || '/usr/bin/python3';
 
 const SCRIPT = String.raw`
 import io, json, os, sys, time, contextlib
@@ -111,5 +114,24 @@ export function runTorch(
     return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TorchReport;
   } catch {
     return { unavailable: `unreadable python output: ${r.stdout.slice(0, 200)}` };
+  }
+}
+
+/**
+ * torch.exp of float32 `x` (contiguous, one thread) in the Python peer, for
+ * the bench's bit-identical exp share. The values cross as raw float32 files.
+ */
+export function torchExp(x: Float32Array): Float32Array | { unavailable: string } {
+  if (!existsSync(PYTHON)) return { unavailable: `${PYTHON} not found` };
+  const dir = mkdtempSync(join(tmpdir(), 'masklens-exp-'));
+  try {
+    writeFileSync(join(dir, 'x.f32'), new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+    const code = 'import sys, numpy as np, torch\ntorch.set_num_threads(1)\nx = torch.from_numpy(np.fromfile(sys.argv[1], dtype=np.float32))\ntorch.exp(x).numpy().tofile(sys.argv[2])';
+    const r = spawnSync(PYTHON, ['-c', code, join(dir, 'x.f32'), join(dir, 'y.f32')], { encoding: 'utf8' });
+    if (r.status !== 0) return { unavailable: `python exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').pop()}` };
+    const b = readFileSync(join(dir, 'y.f32'));
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

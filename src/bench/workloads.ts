@@ -40,6 +40,20 @@ export function detF32(n: number, salt: number): Float32Array {
   return out;
 }
 
+/** n float32 values uniform in [lo, hi) from a seeded mulberry32 stream (the exp accuracy inputs). */
+export function uniformF32(n: number, lo: number, hi: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
+  }
+  return out;
+}
+
 /** Sequence lengths for the padding mask: T - (b * 37 mod T/2). */
 export function lengths(B: number, T: number): number[] {
   return Array.from({ length: B }, (_, b) => T - ((b * 37) % Math.max(1, T >> 1)));

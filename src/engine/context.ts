@@ -26,7 +26,6 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 28;
 
 export class EvalContext {
   readonly maxElements: number;
-  /** Lifted (Infinity) once the snippet has run: encoding and printing its values must finish (see endRun). */
   deadline: number;
   readonly budgetSetting: string;
   readonly warn: (message: string) => void;
@@ -106,11 +105,19 @@ export function checkBudget(n: number | bigint, what: () => string): void {
 }
 
 /**
- * The snippet has stopped running (maybe at its deadline): lift the deadline
- * so that encoding and printing what it left behind cannot fail on it.
+ * Run `fn` without the time budget: the bookkeeping after an evaluation's
+ * statements (snapshots, encoding) is bounded by the element budget, and a
+ * deadline there would fail the whole evaluation instead of one statement.
  */
-export function endRun(): void {
-  current.deadline = Infinity;
+export function untimed<T>(fn: () => T): T {
+  const c = current;
+  const deadline = c.deadline;
+  c.deadline = Infinity;
+  try {
+    return fn();
+  } finally {
+    c.deadline = deadline;
+  }
 }
 
 /** The deadline check long kernels make between chunks. */

@@ -8,6 +8,7 @@ import type { PyModule } from '../python/values';
 import { makeNumpyModule } from './numpy';
 import { makeTorchModule } from './torch/module';
 import { makeNn } from './torch/nn';
+import { torchSubmodule } from './torch/runtime';
 import { makeTensorflowModules } from './tensorflow';
 import { makeEinopsModules } from './einops';
 
@@ -27,6 +28,11 @@ export function frameworkLoader(): (name: string) => PyModule | undefined {
       case 'torch.nn.init': return getNn().nn.dict.get('init') as PyModule;
       case 'numpy': return makeNumpyModule();
       case 'numpy.random': return load('numpy')?.dict.get('random') as PyModule;
+    }
+    if (name.startsWith('torch.')) {
+      const torch = load('torch');
+      const sub = torch && torchSubmodule(torch, name);
+      if (sub) return sub;
     }
     if (name === 'einops' || name.startsWith('einops.')) {
       einops ??= makeEinopsModules(load);

@@ -249,7 +249,7 @@ export function formatPercent(fmt: string, arg: PyValue, ctx: CallContext): stri
 
 export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => PyValue): Map<string, PyValue> {
   const b = new Map<string, PyValue>();
-  const def = (name: string, f: NativeFn) => b.set(name, fn(name, f));
+  const def = (name: string, f: NativeFn) => b.set(name, fn(name, ONE_ARGUMENT.has(name) ? exactlyOne(name, f) : f));
 
   def('print', (args, kw, ctx) => {
     const sep = kw.has('sep') && kw.get('sep') !== null ? toStr(kw.get('sep'), 'sep') : ' ';
@@ -724,6 +724,19 @@ function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined
     case 'isdecimal': case 'isnumeric': return m(() => /^\p{Nd}+$/u.test(s));
   }
   return undefined;
+}
+
+/** Built-ins CPython declares METH_O: any other argument count is TypeError before the call. */
+const ONE_ARGUMENT: ReadonlySet<string> = new Set(['len', 'all', 'any', 'abs', 'callable', 'chr', 'ord', 'repr', 'hash', 'id']);
+
+function exactlyOne(name: string, f: NativeFn): NativeFn {
+  return (args, kw, ctx) => {
+    if (args.length !== 1 || kw.size > 0) {
+      if (kw.size > 0) throw pyError('TypeError', `${name}() takes no keyword arguments`);
+      throw pyError('TypeError', `${name}() takes exactly one argument (${args.length} given)`);
+    }
+    return f(args, kw, ctx);
+  };
 }
 
 /** str.center/ljust/rjust/zfill width, within the element budget. */

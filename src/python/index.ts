@@ -1,7 +1,7 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
-import { endRun, EvalContext, withContext } from '../engine/context';
+import { EvalContext, currentContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
@@ -43,6 +43,9 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 24;
  */
 const MAX_DEPTH = 200;
 
+/** Largest tensor (elements) whose snapshot is classified as a mask: a 1024 × 1024 grid. */
+const MASK_ANALYSIS_LIMIT = 1 << 20;
+
 /** Evaluate a snippet. Never throws: Python errors are part of the result. */
 export function evaluate(source: string, options: RunOptions = {}): RunResult {
   return evaluateLive(source, options).result;
@@ -60,7 +63,7 @@ export interface LiveEvaluation {
 /** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
 export function evaluateLive(source: string, options: RunOptions = {}): LiveEvaluation {
   const deadline = options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs;
-  // warnings.warn from the engine and frameworks (interpreter warnings join them in run1)
+  // warnings.warn from the engine and frameworks (interpreter warnings join them in executeModule)
   const warnings: string[] = [];
   const context = new EvalContext({
     maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
@@ -68,7 +71,8 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     deadline,
     warn: (m) => warnings.push(m),
   });
-  const run = withContext(context, () => run1(source, options, deadline, warnings));
+  const run = withContext(context, () => executeModule(source, options, deadline, warnings));
+  context.deadline = Infinity; // later repr and slice requests are not part of the evaluation's time
   return {
     result: run.result,
     reprOf: (name) => {
@@ -114,7 +118,7 @@ interface Run {
   elided: Map<Snapshot, Tensor>;
 }
 
-function run1(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
+function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
   const inline = options.inlineElements ?? Infinity;
   const load = frameworkLoader();
   let interp!: Interpreter;
@@ -148,6 +152,7 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
   const reportError = (exc: PyException, fallback: Span | undefined) => {
     const info = errorInfo(exc, fallback);
     errors.push(info);
+    options.onError?.(info);
     if (continueAfterError) recorder?.errorContinued(info.line);
   };
   if (continueAfterError) interp.continueInBlocks = (exc) => reportError(exc, undefined);
@@ -171,9 +176,11 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
     }
   }
   if (options.previewCall && recorder) previewCall(options.previewCall, cells, interp, scope, recorder, reportError);
-  // what is left (encoding, printing, mask analysis) must not fail on a deadline the snippet already met
-  endRun();
+  // the statements are done: what follows is bounded by the element budget, not the clock
+  currentContext().deadline = Infinity;
 
+  // the statements are done: what follows is bounded by the element budget, not the clock
+  currentContext().deadline = Infinity;
   const variables: Record<string, EncodedValue> = {};
   for (const [name, v] of scope.vars) {
     if (name.startsWith('_')) continue;
@@ -208,13 +215,16 @@ function run1(source: string, options: RunOptions, deadline: number, warnings: s
  */
 function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
   const storages = recorder.storages;
-  const findings = analyzeMasks(timeline, (s) => {
+  // classifying a mask reads every element: past this size it would cost more than the evaluation
+  const readable = timeline.filter((s) => !('data' in s.value) || s.value.data.length <= MASK_ANALYSIS_LIMIT);
+  const readableSet = new Set(readable);
+  const findings = analyzeMasks(readable, (s) => {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
   });
   for (const s of timeline) {
     const storage = storages.get(s);
-    if (storage && isRandom(storage)) markRandom(s);
+    if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
     const use = storage && consumerOf(storage);
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });

@@ -8,6 +8,7 @@
 // calls together hold at most `elementBudget` tensor elements. A loop in a
 // call replaces its own snapshots (one per line and name) instead of adding.
 
+import { currentContext, untimed } from '../engine/context';
 import { cast } from '../engine/ops/core';
 import type { Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
@@ -118,6 +119,8 @@ function readPath(scope: Scope, path: string): PyValue | undefined {
 
 /** The same tensor value with its own copy of the data (its grad_fn and requires_grad kept for printing). */
 function frozenCopy(v: ArrayValue): ArrayValue {
+  // an expand()ed view can be far larger than the budget: keep the view itself then
+  if (v.t.numel > currentContext().maxElements) return v;
   const t = cast(v.t, v.t.dtype);
   t.grad = { ...v.t.grad };
   return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as ArrayValue, v, { t });
@@ -267,7 +270,13 @@ export class Recorder implements ExecObserver {
   afterStatement(stmt: A.Stmt, scope: Scope): void {
     const frame = scope === this.module ? undefined : this.frames.get(scope);
     if (scope !== this.module && !frame) return;
-    for (const path of writtenPaths(stmt)) this.add(frame, path, readPath(scope, path), stmt.span.line, stmt.span.endLine);
+    for (const path of writtenPaths(stmt)) {
+      try {
+        untimed(() => this.add(frame, path, readPath(scope, path), stmt.span.line, stmt.span.endLine));
+      } catch {
+        // a value that cannot be recorded is left out of the timeline; the evaluation goes on
+      }
+    }
   }
 
   exitCall(token: unknown, scope: Scope, returned: PyValue | undefined, error: unknown): void {

@@ -190,6 +190,8 @@ export interface RunOptions {
   budgetSetting?: string;
   /** Record `timeline` snapshots (editor previews). */
   recordTimeline?: boolean;
+  /** Called with each top-level error as it happens (a host that may stop the evaluation keeps them). */
+  onError?: (error: PyErrorInfo) => void;
   /** Where the line executing now is written (progress[0]), for a host that may stop the evaluation. */
   progress?: Int32Array;
   /** Tensors with more elements are returned without data (`elided`); default: all inlined. */

@@ -14,6 +14,8 @@ import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, Val
 export interface ServiceWorker {
   postMessage(msg: HostToWorker): void;
   terminate(): void;
+  /** Keep the host process alive while busy (Node); an idle worker must not hold a CLI or test open. */
+  setBusy?(busy: boolean): void;
   /** Resolves when the worker runs (its start-up is not charged to the time budget). */
   readonly online: Promise<void>;
 }
@@ -58,6 +60,8 @@ export class CancelledError extends Error {
 }
 
 export const DEFAULT_HEAP_MB = 1024;
+/** How long past its budget a worker may take to answer on its own before it is replaced. */
+export const DEFAULT_GRACE_MS = 200;
 
 interface Job {
   id: number;
@@ -67,6 +71,8 @@ interface Job {
   resolve: (r: Evaluated) => void;
   reject: (e: unknown) => void;
   started?: number;
+  /** Errors the worker reported while this evaluation ran. */
+  partial?: PyErrorInfo[];
 }
 
 type Pending = { resolve: (m: WorkerToHost) => void; reject: (e: unknown) => void };
@@ -148,7 +154,13 @@ export class EvaluationService {
         reject: () => resolve(undefined),
       });
       this.ensureWorker().postMessage(msg);
+      this.updateBusy();
     });
+  }
+
+  /** Hold the process open exactly while the worker has work. */
+  private updateBusy(): void {
+    this.worker?.setBusy?.(this.running !== undefined || this.pending.size > 0);
   }
 
   private ensureWorker(): ServiceWorker {
@@ -174,9 +186,9 @@ export class EvaluationService {
   }
 
   private pump(): void {
-    if (this.running || this.disposed) return;
+    if (this.running || this.disposed) return this.updateBusy();
     const job = this.queue.shift();
-    if (!job) return;
+    if (!job) return this.updateBusy();
     this.running = job;
     job.started = performance.now();
     Atomics.store(this.progress, 0, 0);
@@ -185,19 +197,26 @@ export class EvaluationService {
       reject: (e) => this.fail(job, e),
     });
     this.ensureWorker().postMessage({ type: 'evaluate', id: job.id, source: job.source, options: job.options } satisfies HostToWorker);
+    this.updateBusy();
     const budget = job.options.timeBudgetMs;
     if (budget !== undefined && Number.isFinite(budget)) {
       void this.online.then(() => {
-        if (this.running === job) this.timer = setTimeout(() => this.overrun(job), budget + (this.config.graceMs ?? 300));
+        if (this.running === job) this.timer = setTimeout(() => this.overrun(job), budget + (this.config.graceMs ?? DEFAULT_GRACE_MS));
       });
     }
   }
 
   private onMessage(m: WorkerToHost): void {
+    if (m.type === 'ready') return; // the worker kind resolves `online` from it
+    if (m.type === 'partialError') {
+      if (this.running?.id === m.id) (this.running.partial ??= []).push(m.error);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     p.resolve(m);
+    this.updateBusy();
   }
 
   private finish(job: Job, m: WorkerToHost): void {
@@ -240,6 +259,8 @@ export class EvaluationService {
     if (this.worker !== w) return;
     const job = this.running;
     this.worker = undefined;
+    // the running evaluation is answered below; only fetches are dropped
+    if (job) this.pending.delete(job.id);
     for (const p of this.pending.values()) p.reject(new CancelledError());
     this.pending.clear();
     if (!job) return;
@@ -273,7 +294,9 @@ export class EvaluationService {
   /** A result for an evaluation the worker could not finish: one error on the line it was executing. */
   private synthetic(job: Job, error: Omit<PyErrorInfo, 'line'>): Evaluated {
     const e: PyErrorInfo = { ...error, line: Math.max(1, Atomics.load(this.progress, 0)) };
-    const result: RunResult = { variables: {}, stdout: '', warnings: [], error: e, errors: [e], timeline: [], diagnostics: [] };
+    // errors met before the stop are kept
+    const errors = [...(job.partial ?? []), e];
+    const result: RunResult = { variables: {}, stdout: '', warnings: [], error: errors[0], errors, timeline: [], diagnostics: [] };
     return { evaluation: job.id, result, elapsedMs: performance.now() - (job.started ?? performance.now()) };
   }
 }

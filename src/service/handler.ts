@@ -7,7 +7,7 @@
 
 import { setBackendPreference } from '../engine';
 import { evaluateLive, type LiveEvaluation } from '../python';
-import type { EncodedValue, Snapshot, SnapshotAddress } from '../python/result';
+import type { EncodedValue, PyErrorInfo, Snapshot, SnapshotAddress } from '../python/result';
 import type { HostToWorker, WorkerToHost } from './protocol';
 import { sliceOf, summarize } from './values';
 
@@ -32,13 +32,15 @@ function callSnapshot(live: LiveEvaluation, address: SnapshotAddress): Snapshot 
 }
 
 /** Handle one request; exported for in-process use (CLI fallback, tests). */
-export function handle(msg: HostToWorker): WorkerToHost | undefined {
+export function handle(msg: HostToWorker, post: (m: WorkerToHost) => void = () => {}): WorkerToHost | undefined {
   switch (msg.type) {
     case 'evaluate': {
       const { backend, ...options } = msg.options;
       if (backend) setBackendPreference(backend.preference, backend.gpuThreshold);
       const t0 = performance.now();
-      const live = evaluateLive(msg.source, { ...options, progress });
+      // each error as it happens: an evaluation stopped later still reports it
+      const onError = (error: PyErrorInfo) => post({ type: 'partialError', id: msg.id, error });
+      const live = evaluateLive(msg.source, { ...options, progress, onError });
       kept.set(msg.id, live);
       for (const id of kept.keys()) if (kept.size > KEEP) kept.delete(id);
       return { type: 'evaluated', id: msg.id, result: live.result, elapsedMs: performance.now() - t0 };
@@ -72,7 +74,7 @@ export function serve(progressCell: Int32Array | undefined, post: (reply: Worker
   return (msg) => {
     let reply: WorkerToHost | undefined;
     try {
-      reply = handle(msg);
+      reply = handle(msg, post);
     } catch (e) {
       // evaluate() never throws; this is a bug in the service itself
       reply = { type: 'failed', id: 'id' in msg ? msg.id : -1, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };

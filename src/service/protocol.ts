@@ -3,7 +3,7 @@
 // values stay there: the host gets a result with small values inlined and
 // asks for the rest (summary, a downsampled 2-D slice, the repr) by address.
 
-import type { EncodedNumber, RunOptions, RunResult, SnapshotAddress } from '../python/result';
+import type { EncodedNumber, PyErrorInfo, RunOptions, RunResult, SnapshotAddress } from '../python/result';
 
 export type { SnapshotAddress };
 
@@ -72,7 +72,11 @@ export type HostToWorker =
   | { type: 'release'; evaluation: number };
 
 export type WorkerToHost =
+  /** Sent once the worker has loaded and listens: its start-up is not charged to any time budget. */
+  | { type: 'ready'; id: -1 }
   | { type: 'evaluated'; id: number; result: RunResult; elapsedMs: number }
+  /** An error of a running evaluation, sent as it happens: a stopped evaluation still reports it. */
+  | { type: 'partialError'; id: number; error: PyErrorInfo }
   | { type: 'summary'; id: number; summary: ValueSummary | null }
   | { type: 'slice'; id: number; slice: Slice | null }
   | { type: 'repr'; id: number; repr: string | null }

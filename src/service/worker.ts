@@ -2,11 +2,12 @@
 // bundled as dist/worker.js). The work itself is in handler.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { serve } from './handler';
-import type { HostToWorker } from './protocol';
+import type { HostToWorker, WorkerToHost } from './protocol';
 
 if (parentPort) {
   const port = parentPort;
   const progress = (workerData as { progress?: Int32Array } | null)?.progress;
   const onMessage = serve(progress, (reply) => port.postMessage(reply));
   port.on('message', (msg: HostToWorker) => onMessage(msg));
+  port.postMessage({ type: 'ready', id: -1 } satisfies WorkerToHost);
 }

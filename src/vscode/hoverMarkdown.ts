@@ -90,7 +90,10 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   if (loss) parts.push(escapeMd(`${loss.counted} of ${loss.total} targets counted · ignore_index = ${loss.ignoreIndex} · reduction = ${loss.reduction}`));
   for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
 
-  if (isTensor(v.value)) {
+  if (isTensor(v.value) && v.value.data.length === 0 && v.value.elided) {
+    // its data stayed in the evaluation worker and could not be fetched
+    parts.push(`_${v.value.shape.reduce((a, b) => a * b, 1)} elements: too many to show here_`);
+  } else if (isTensor(v.value)) {
     const t = v.value;
     const mask = isMaskLike(t);
     const slices = leadingIndices(t.shape);
@@ -109,8 +112,6 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
       parts.push(fence(blocks.join('\n'), 'text'));
       if (mask) parts.push(escapeMd(legendText(v.legend)));
       if (v.sampled) parts.push(escapeMd(sampledNote(v.sampled)));
-    } else if ('elided' in t && t.elided) {
-      parts.push(`_${t.shape.reduce((a, b) => a * b, 1)} elements: too many to show here_`);
     }
   } else if (!v.repr) {
     parts.push(fence(scalarText(v.value), 'python'));

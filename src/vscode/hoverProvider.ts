@@ -85,7 +85,9 @@ export class MaskHoverProvider implements vscode.HoverProvider {
       // No value: the error raised on this line, if any (a budget error, say).
       const errors = result.errors.filter((e) => e.line === line);
       if (errors.length === 0) return undefined;
-      return new vscode.Hover(plainMarkdown(errors.map((e) => `**${e.type}**: ${escape(e.message)}`).join('\n\n')), range);
+      const word = doc.getText(range);
+      const text = errors.map((e) => `**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escape(e.message)}`).join('\n\n---\n\n');
+      return new vscode.Hover(plainMarkdown(text), range);
     }
     const shown = await Promise.all(found.map((v) => this.withSlice(evaluation, v)));
     if (token?.isCancellationRequested) return undefined;

@@ -690,7 +690,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       const frame = await setTheme(theme, bodyClass);
       for (const [name, mode] of [['probs', 'values'], ['combined', 'values'], ['loss', 'values'], ['scores', 'heatmap']]) {
         await pickVariable(frame, name);
-        await readInspector(frame, { fileName: file, variable: name });
+        // a 0-d loss shows the loss view (header and per-token table), not a figure
+        if (name === 'loss') await frame.locator('#loss-header').waitFor();
+        else await readInspector(frame, { fileName: file, variable: name });
         if (mode === 'heatmap') {
           await frame.locator('#mode-heatmap').click();
           await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'heatmap');

@@ -24,6 +24,8 @@ interface Args {
   seed: number;
   budgetMs: number;
   out: string;
+  /** Fail on over-budget runs too (timing is noise on a shared machine, so only on demand). */
+  strictTime?: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -34,6 +36,7 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--seed') args.seed = Number(v), i++;
     else if (argv[i] === '--budget-ms') args.budgetMs = Number(v), i++;
     else if (argv[i] === '--out') args.out = path.resolve(v), i++;
+    else if (argv[i] === '--strict-time') args.strictTime = true;
   }
   return args;
 }
@@ -54,7 +57,9 @@ const PYTHON_ERRORS = new Set([
   'KeyError', 'AttributeError', 'RuntimeError', 'NotImplementedError', 'RecursionError', 'ZeroDivisionError', 'OverflowError',
   'AssertionError', 'ImportError', 'ModuleNotFoundError', 'MemoryError', 'TimeoutError', 'StopIteration', 'LookupError',
   'ArithmeticError', 'Exception', 'BaseException', 'OSError', 'InvalidArgumentError', 'UserWarning', 'Warning', 'DeprecationWarning',
-  'KeyboardInterrupt', 'SystemExit',
+  'KeyboardInterrupt', 'SystemExit', 'GeneratorExit', 'FileNotFoundError', 'PermissionError', 'JSONDecodeError',
+  // libraries' own exception types, raised by name as the library does
+  'EinopsError',
 ]);
 
 /** Messages in JavaScript's words, never Python's or PyTorch's. */
@@ -219,7 +224,9 @@ async function main(): Promise<number> {
   const { findings, ...summary } = report;
   process.stdout.write(JSON.stringify(summary) + '\n');
   for (const f of findings) process.stdout.write(`\n[${f.kind}] ×${f.count} ${f.detail}\n  from ${f.from}; reproducer:\n${f.reproducer?.replace(/^/gm, '    ')}\n`);
-  return findings.length ? 1 : 0;
+  // Over-budget runs are timing, and timing on a shared machine is noise: they are
+  // reported always, and fail the run only with --strict-time (the on-demand sweep).
+  return findings.some((f) => f.kind !== 'over-budget' || args.strictTime) ? 1 : 0;
 }
 
 void main().then((code) => process.exit(code));

@@ -1,7 +1,8 @@
 // One table of kernel cases run against every backend (as tfjs's
 // describeWithFlags does): the CPU reference, the gpu.js backend forced on
-// for every size (threshold 0), and the gpu.js backend again with tiny
-// dispatches so every op is split into many chunks.
+// for every size (threshold 0), the gpu.js backend again with tiny
+// dispatches so every op is split into many chunks, and the WebAssembly
+// SIMD backend (softmax kernels; built by `npm run build`).
 //
 // Expected values are computed here, independently of cpu.ts: plain loops
 // over logical indices in double precision. Floats must match within
@@ -14,6 +15,7 @@
 // The mode is logged, and a gpu backend that cannot be created fails the
 // suite instead of being skipped.
 
+import { rng } from '../fuzz/mutate';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from '../../src/engine/kernels/backend';
@@ -21,21 +23,11 @@ import { cpuBackend } from '../../src/engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from '../../src/engine/kernels/gpu';
 import { coalesce, planChunks } from '../../src/engine/kernels/gpu/plan';
 import { GPU_BINARY, GPU_UNARY } from '../../src/engine/kernels/gpu/sources';
+import { softmaxRow32 } from '../../src/engine/kernels/float32_order';
 import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
+import { wasmBackend, type WasmBackend } from '../../src/engine/kernels/wasm';
 
 // ---------------------------------------------------------------- helpers
-
-function rng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomF32(n: number, seed: number, scale = 4): Float32Array {
   const r = rng(seed);
@@ -440,12 +432,18 @@ const subjects: Subject[] = [
   { label: 'gpu', make: () => gpuBackend({ threshold: 0, mode: requestedMode }) },
   // Tiny dispatches: every op above is split into many chunks, with ragged ends.
   { label: 'gpu (dispatch 37)', make: () => gpuBackend({ threshold: 0, mode: requestedMode, maxDispatch: 37 }) },
+  // null (a failure, not a skip) when the module was not built: run `npm run build` first.
+  { label: 'wasm', make: () => wasmBackend({ threshold: 0 }) },
 ];
+
+/** Cases the wasm backend runs in its own kernels; the rest go to the CPU reference. */
+const WASM_KERNEL_CASE = /softmax/;
 
 for (const subject of subjects) {
   describe(`backend ${subject.label}`, () => {
     const backend = subject.make();
     const gpu = backend && backend.name === 'gpu' ? (backend as GpuBackend) : null;
+    const wasm = backend && backend.name === 'wasm' ? (backend as WasmBackend) : null;
 
     test('is created', (t) => {
       // A backend that cannot be created is a failure, never a skip.
@@ -463,7 +461,12 @@ for (const subject of subjects) {
       test(c.name, () => {
         assert.ok(backend, `${subject.label} backend missing`);
         const before = gpu?.dispatches ?? 0;
+        const wasmBefore = wasm?.dispatches ?? 0;
         c.run(backend);
+        if (wasm) {
+          if (WASM_KERNEL_CASE.test(c.name)) assert.ok(wasm.dispatches > wasmBefore, `${c.name}: no wasm kernel ran`);
+          else assert.equal(wasm.dispatches, wasmBefore, `${c.name}: expected the CPU reference path`);
+        }
         if (gpu) {
           assert.equal(gpu.failure, null, `gpu backend fell back: ${gpu.failure}`);
           // A case the kernels cover must have run on them, not on the CPU fallback.
@@ -590,9 +593,80 @@ describe('backend selection', () => {
     assert.equal(backendFor(999, 'float32'), cpuBackend);
     assert.equal(backendFor(1000, 'float32').name, 'gpu');
 
-    // auto only uses gpu.js on a hardware GL/WebGPU context; webasm, cpu and headless-gl stay on the CPU.
+    // auto only uses gpu.js on a hardware GL/WebGPU context; otherwise large
+    // float32 work goes to the wasm SIMD backend, small work to the CPU.
     setBackendPreference('auto', 0);
-    assert.equal(backendFor(1 << 20, 'float32').name, isAccelerated(forced as GpuBackend) ? 'gpu' : 'cpu');
+    assert.equal(backendFor(1 << 20, 'float32').name, isAccelerated(forced as GpuBackend) ? 'gpu' : 'wasm');
+    assert.equal(backendFor(100, 'float32'), isAccelerated(forced as GpuBackend) ? forced : cpuBackend);
+    assert.equal(backendFor(1 << 20, 'float64'), cpuBackend);
+    if (!isAccelerated(forced as GpuBackend)) assert.equal(activeBackendName(), 'wasm');
     setBackendPreference('auto', 65536);
+  });
+});
+
+describe('wasm backend: exp and float32 order', () => {
+  const w = wasmBackend({ threshold: 0 });
+  const ulps = (a: number, b: number) => {
+    const i = new Int32Array(Float32Array.of(a, b).buffer);
+    return Math.abs(i[0] - i[1]);
+  };
+  const sleef = (v: number): number => {
+    const o = new Float32Array(1);
+    w!.expSleef(Float32Array.of(v), o);
+    return o[0];
+  };
+
+  test('exp: special values exact, random values within 1 ulp of the correctly rounded exp', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const sp = Float32Array.of(0, -0, -Infinity, Infinity, NaN, -104.5, -110, 100.5, 89, 1, -1);
+    const got = new Float32Array(sp.length);
+    w.expSleef(sp, got);
+    assertExact(got, [1, 1, 0, Infinity, NaN, 0, 0, Infinity, Infinity, Math.fround(Math.E), Math.fround(1 / Math.E)], 'exp specials');
+    const x = randomF32(100_003, 81, 190); // [-95, 95], ragged length for the scalar tail
+    const y = new Float32Array(x.length);
+    w.expSleef(x, y);
+    let same = 0;
+    for (let i = 0; i < x.length; i++) {
+      const want = Math.fround(Math.exp(x[i]));
+      assert.ok(ulps(y[i], want) <= 1, `exp(${x[i]}) = ${y[i]}, correctly rounded ${want}`);
+      if (y[i] === want) same++;
+    }
+    assert.ok(same / x.length > 0.8, `only ${same} of ${x.length} correctly rounded`);
+  });
+
+  test('softmax and log_softmax keep the CPU reference order bit for bit (with the kernel exp)', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    for (const log of [false, true]) {
+      for (const [rows, cols] of [[7, 5], [6, 33], [9, 128], [6, 1031]]) {
+        const x = softmaxInput(rows, cols, 91 + cols);
+        const got = new Float32Array(rows * cols);
+        w.softmax(x, rows, cols, got, log);
+        const want = new Float32Array(rows * cols);
+        for (let r = 0; r < rows; r++) softmaxRow32(x, r * cols, cols, want, log, sleef);
+        assertExact(got, want, `${log ? 'log_' : ''}softmax [${rows},${cols}]`);
+      }
+    }
+  });
+
+  test('masked softmax keeps the CPU reference order bit for bit, fully masked rows NaN', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const [B, T] = [3, 37];
+    const shape = [B, 2, T, T];
+    const x = randomF32(numel(shape), 93, 10);
+    const m = new Uint8Array(B * T * T);
+    for (let b = 0; b < B; b++)
+      for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) m[(b * T + i) * T + j] = +(j > i || j >= T - 5 * b || b === 2);
+    // [B,1,T,T] mask broadcast over heads, and a transposed ([.., j, i]) view of it (column stride T).
+    const masks: Operand[] = [operand(m, [B, 1, T, T], shape), { data: m, strides: [T * T, 0, 1, T], offset: 0 }];
+    for (const mask of masks) {
+      for (const fill of [-Infinity, -1e9]) {
+        const got = maskedSoftmaxVia(w, x, shape, mask, fill);
+        const filled = Float32Array.from([...indices(shape)].map((i, k) => (read(mask, i) ? fill : x[k])));
+        const want = new Float32Array(filled.length);
+        for (let r = 0; r < filled.length / T; r++) softmaxRow32(filled, r * T, T, want, false, sleef);
+        assertExact(got, want, `masked softmax fill ${fill}`);
+        if (fill === -Infinity && mask.strides[3] === 1) assert.ok(Number.isNaN(got[2 * 2 * T * T]), 'fully masked row is NaN');
+      }
+    }
   });
 });

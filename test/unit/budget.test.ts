@@ -137,9 +137,10 @@ print(torch.tensor([1.0]).dtype, torch.tensor([1/3]), torch.ones(1, requires_gra
 });
 
 test('the time budget stops long work between kernel chunks', () => {
-  const e = only('import torch\nx = torch.zeros(64, 64)\nwhile True:\n    x = x + 1', { timeBudgetMs: 50 });
-  assert.equal(e.type, 'TimeoutError');
-  assert.equal(e.line, 4);
+  const r = evaluate('import torch\nx = torch.zeros(64, 64)\nwhile True:\n    x = x + 1', { timeBudgetMs: 50 });
+  // on a loaded machine the deadline may already pass during the import
+  assert.equal(r.error?.type, 'TimeoutError');
+  assert.ok(r.error && r.error.line >= 1 && r.error.line <= 4);
 });
 
 test('fuzz regressions: np.where argument errors in NumPy\'s words', () => {
@@ -153,4 +154,32 @@ test('fuzz regressions: np.where argument errors in NumPy\'s words', () => {
     const e = only(`import numpy as np\n${src}`);
     assert.equal(`${e.type}: ${e.message}`, want, src);
   }
+});
+
+test('fuzz regressions: the time budget never fails the bookkeeping after the statements', () => {
+  // a big tensor bound just before the deadline is still snapshotted and encoded
+  const r = evaluate('import torch\nx = torch.ones(600, 600)\nn = 0\nwhile True:\n    n += 1', {
+    timeBudgetMs: 30, recordTimeline: true, continueAfterError: true, inlineElements: 1000, maxSteps: 1e9,
+  });
+  assert.equal(r.errors.at(-1)?.type, 'TimeoutError');
+  assert.ok(r.errors.every((e) => e.type === 'TimeoutError'), JSON.stringify(r.errors));
+});
+
+test('fuzz regressions: split and chunk of a 0-dim tensor', () => {
+  const e1 = only('import torch\ns = torch.tensor(7).split([2, 5])');
+  const e2 = only('import torch\ns = torch.tensor(7).chunk(2)');
+  assert.equal(`${e1.type}: ${e1.message}`, 'RuntimeError: split expects at least a 1-dimensional tensor');
+  assert.equal(`${e2.type}: ${e2.message}`, 'RuntimeError: chunk expects at least a 1-dimensional tensor');
+});
+
+test('fuzz regressions: len() arity, a snapshot of an expanded view larger than the budget', () => {
+  for (const f of ['len', 'all', 'any', 'abs', 'chr', 'repr']) {
+    const e = only(`n = ${f}()`);
+    assert.equal(`${e.type}: ${e.message}`, `TypeError: ${f}() takes exactly one argument (0 given)`);
+  }
+  const r = evaluate('import torch\nmask = torch.tensor([[True, False, True]])\ne = mask.expand(10**12, 3)\nok = 1', {
+    recordTimeline: true, inlineElements: 1000, continueAfterError: true,
+  });
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.variables.ok, { type: 'int', value: 1 });
 });

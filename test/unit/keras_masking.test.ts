@@ -15,6 +15,7 @@ import {
   rnnComputeMask, softmaxLayer, temporalSoftmaxGuide, temporalSoftmaxOverTime,
 } from '../../src/frameworks/keras/masking';
 import { KerasError, padSequences } from '../../src/frameworks/keras/pad_sequences';
+import { evaluate } from '../../src/python';
 
 const root = join(__dirname, '..', '..');
 function loadCases(name: string): Record<string, unknown>[] {
@@ -345,4 +346,30 @@ test('mask propagation rules and messages', () => {
   const e = maskNotSupportedError('conv1d', 'tf.Tensor(...)');
   assert.equal(e.pyType, 'TypeError');
   assert.equal(e.message, 'Layer conv1d does not support masking, but was passed an input_mask: tf.Tensor(...)');
+});
+
+test('tf.math functions of the TF transformer tutorial, tf.keras.Model and LearningRateSchedule subclasses', () => {
+  const r = evaluate(`import tensorflow as tf
+step = tf.constant(100.0)
+lr = tf.math.rsqrt(tf.cast(128, tf.float32)) * tf.math.minimum(tf.math.rsqrt(step), step * (4000 ** -1.5))
+best = tf.argmax(tf.constant([[1.0, 3.0, 2.0], [0.5, 0.1, 0.2]]), axis=-1)
+root = tf.math.sqrt(tf.constant([4.0, 9.0]))
+class Sched(tf.keras.optimizers.schedules.LearningRateSchedule):
+    def __init__(self, d):
+        super().__init__()
+        self.d = d
+class M(tf.keras.Model):
+    def call(self, x):
+        return x * 2
+doubled = M()(root)
+d = Sched(4).d
+`);
+  assert.equal(r.error, null);
+  const v = r.variables;
+  assert.deepEqual(v.best, { type: 'tf.Tensor', dtype: 'int64', shape: [2], data: [1, 0] });
+  assert.deepEqual(v.root, { type: 'tf.Tensor', dtype: 'float32', shape: [2], data: [2, 3] });
+  assert.deepEqual(v.doubled, { type: 'tf.Tensor', dtype: 'float32', shape: [2], data: [4, 6] });
+  // rsqrt(128) * min(0.1, 100 * 4000**-1.5) in float32
+  assert.ok(Math.abs((v.lr as { data: number[] }).data[0] - 3.4938563e-05) < 1e-11);
+  assert.deepEqual(v.d, { type: 'int', value: 4 });
 });

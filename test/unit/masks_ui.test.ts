@@ -185,3 +185,16 @@ ids = torch.arange(4)
   assert.match(s.maskSummary ?? '', /^random \(p ≈ 0\.\d+, e\.g\. dropout or MLM\)/);
   assert.notEqual(snap(r, 'ids')?.mask, 'random');
 });
+
+test('hover of a tensor kept in the worker: the true shape, a sampled grid and how it was sampled', () => {
+  const sampled = hoverMarkdown({
+    name: 'big',
+    value: { type: 'torch.Tensor', dtype: 'torch.bool', shape: [2, 3], data: [true, false, false, true, true, false] },
+    sampled: { shape: [4, 1000, 1500], rowStep: 500, colStep: 500 },
+  });
+  assert.match(sampled, /shape `\[4, 1000, 1500\]`/);
+  assert.match(sampled, /■⬚⬚\n■■⬚/);
+  assert.match(sampled, /sampled: \\\[0, :, :\\\], every 500th row, every 500th column/);
+  const elided = hoverMarkdown({ name: 'big', value: { type: 'torch.Tensor', dtype: 'torch.float32', shape: [300, 400], data: [], elided: true } });
+  assert.match(elided, /120000 elements: too many to show here/);
+});

@@ -203,3 +203,7 @@ p = re.compile(r"h(\d+)", re.I)
 print(p.sub(lambda mm: str(int(mm.group(1)) * 2), "H3 h4"), p.findall("H1h2"), bool(p.match("h7")), re.escape("a.b"))
 `), "encoder.3.weight encoder 3 ('encoder', '3') (0, 16) {'layer': 'encoder'}\nlayers[10].attn ['1', '22', '333'] [('a', '1'), ('b', '2')]\n['a', 'b', 'c'] None True\n6 8 ['1', '2'] True a\\.b\n");
 });
+
+test('json.dumps with a negative indent indents by nothing, as CPython (fuzz finding)', () => {
+  assert.equal(out('import json\nprint(json.dumps({"a": [1, 2]}, indent=-1))\n'), '{\n"a": [\n1,\n2\n]\n}\n');
+});

@@ -3,6 +3,7 @@
 // rounds to float32, Int32Array wraps), which gives the same result as
 // PyTorch's float32 arithmetic for + - * / and sqrt.
 
+import { checkDeadline } from '../context';
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
 import { innerSum32, outerSum32, softmaxRow32 } from './float32_order';
@@ -220,6 +221,8 @@ export const cpuBackend: Backend = {
     for (let p = 0; p < batch; p++) {
       const ao = p * m * k, bo = p * k * n, oo = p * m * n;
       for (let i = 0; i < m; i++) {
+        // a [b, m, k] @ [b, k, n] product can run for seconds: check the time budget per output row
+        if (k * n > 1 << 16) checkDeadline();
         row.fill(0);
         for (let q = 0; q < k; q++) {
           const av = a[ao + i * k + q];

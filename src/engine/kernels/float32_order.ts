@@ -79,17 +79,28 @@ export function reduceAllSum32(size: number, value: (i: number) => number): numb
   return out;
 }
 
-/** _vec_softmax_lastdim / _vec_log_softmax_lastdim for one float32 row. */
-export function softmaxRow32(x: ArrayLike<number>, o: number, cols: number, out: { [i: number]: number }, log: boolean): void {
+/**
+ * _vec_softmax_lastdim / _vec_log_softmax_lastdim for one float32 row.
+ * `exp` is Math.exp for the CPU reference; tests pass the wasm kernels'
+ * exp to check that those keep this order bit for bit.
+ */
+export function softmaxRow32(
+  x: ArrayLike<number>,
+  o: number,
+  cols: number,
+  out: { [i: number]: number },
+  log: boolean,
+  exp: (v: number) => number = Math.exp,
+): void {
   let max = -Infinity;
   for (let c = 0; c < cols; c++) if (x[o + c] > max || Number.isNaN(x[o + c])) max = x[o + c];
   if (log) {
-    const sum = reduceAllSum32(cols, (i) => f(Math.exp(f(x[o + i] - max))));
+    const sum = reduceAllSum32(cols, (i) => f(exp(f(x[o + i] - max))));
     const lse = f(Math.log(sum));
     for (let c = 0; c < cols; c++) out[o + c] = f(f(x[o + c] - max) - lse);
     return;
   }
-  for (let c = 0; c < cols; c++) out[o + c] = f(Math.exp(f(x[o + c] - max)));
+  for (let c = 0; c < cols; c++) out[o + c] = f(exp(f(x[o + c] - max)));
   const sum = reduceAllSum32(cols, (i) => out[o + i]);
   const inv = f(1 / sum);
   for (let c = 0; c < cols; c++) out[o + c] = f(out[o + c] * inv);

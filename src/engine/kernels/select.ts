@@ -1,5 +1,5 @@
 // Which backend runs an op: the CPU reference unless the gpu.js backend
-// asks for the work.
+// or the WebAssembly SIMD backend asks for the work.
 //
 // 'auto' hands large float32 work to gpu.js only when it has a WebGL2,
 // WebGL or WebGPU context on a hardware renderer. Measured on the 2-core
@@ -10,9 +10,15 @@
 // for software GL renderers (SwiftShader, llvmpipe) in a browser or
 // webview. 'gpu' forces gpu.js in whatever mode it found, for every
 // float32 op of at least `threshold` elements.
+//
+// Large float32 work that gpu.js does not take goes to the WebAssembly SIMD
+// backend (wasm.ts: softmax, log_softmax, masked softmax; the rest of its
+// ops are the CPU reference's) from WASM_THRESHOLD elements, unless the
+// preference is 'cpu' or the module is not built.
 import type { Backend } from './backend';
 import { cpuBackend } from './cpu';
 import { gpuBackend, type GpuBackend, type GpuMode } from './gpu';
+import { wasmBackend, type WasmBackend } from './wasm';
 
 export type BackendPreference = 'auto' | 'cpu' | 'gpu';
 
@@ -23,6 +29,13 @@ export type BackendPreference = 'auto' | 'cpu' | 'gpu';
  * order of one GL dispatch plus readback, so smaller work cannot win.
  */
 export const DEFAULT_GPU_THRESHOLD = 65536;
+
+/**
+ * Element count from which float32 softmax work goes to the wasm backend.
+ * Below it the CPU reference runs, so small tensors (hovers, the golden
+ * cases) keep Math.exp; the wasm kernels' exp is Sleef's algorithm.
+ */
+export const WASM_THRESHOLD = 65536;
 
 /** gpu.js modes that can run on a graphics device. headless-gl is left out: in Node it renders through Xvfb's software GL. */
 const DEVICE_MODES: ReadonlySet<GpuMode> = new Set<GpuMode>(['webgpu', 'webgl2', 'webgl']);
@@ -48,6 +61,12 @@ let preference: BackendPreference = 'auto';
 let threshold = DEFAULT_GPU_THRESHOLD;
 // undefined: not probed yet; null: gpu.js has no usable context here.
 let gpu: GpuBackend | null | undefined;
+let wasm: WasmBackend | null | undefined;
+
+function wasmIfAny(): WasmBackend | null {
+  if (wasm === undefined) wasm = wasmBackend({ threshold: WASM_THRESHOLD });
+  return wasm;
+}
 
 function gpuIfAny(): GpuBackend | null {
   if (gpu === undefined) {
@@ -63,25 +82,28 @@ export function setBackendPreference(pref: BackendPreference, minElements: numbe
 }
 
 export function backendFor(numel: number, dtype: string): Backend {
-  if (preference === 'cpu' || dtype !== 'float32' || numel < threshold) return cpuBackend;
-  if (preference === 'auto' && !hasGraphicsApi()) return cpuBackend;
-  const g = gpuIfAny();
-  if (!g || !g.accepts(numel, dtype)) return cpuBackend;
-  if (preference === 'auto' && !isAccelerated(g)) return cpuBackend;
-  return g;
+  if (preference === 'cpu' || dtype !== 'float32') return cpuBackend;
+  // Without a graphics API, auto does not load gpu.js at all (see hasGraphicsApi).
+  if (numel >= threshold && (preference === 'gpu' || hasGraphicsApi())) {
+    const g = gpuIfAny();
+    if (g && g.accepts(numel, dtype) && (preference === 'gpu' || isAccelerated(g))) return g;
+  }
+  const w = wasmIfAny();
+  return w && w.accepts(numel, dtype) ? w : cpuBackend;
 }
 
 /**
  * The backend large float32 work goes to under the current preference:
- * 'cpu', or 'gpu:<mode>' (e.g. 'gpu:webgl2', 'gpu:webasm'). Probes gpu.js
- * unless the preference is 'cpu', or 'auto' without a graphics API.
+ * 'cpu', 'wasm', or 'gpu:<mode>' (e.g. 'gpu:webgl2', 'gpu:webasm'). Probes
+ * gpu.js unless the preference is 'cpu', or 'auto' without a graphics API.
  */
 export function activeBackendName(): string {
-  if (preference === 'cpu' || (preference === 'auto' && !hasGraphicsApi())) return 'cpu';
-  const g = gpuIfAny();
-  if (!g || !g.available) return 'cpu';
-  if (preference === 'auto' && !isAccelerated(g)) return 'cpu';
-  return `gpu:${g.mode}`;
+  if (preference === 'cpu') return 'cpu';
+  if (preference === 'gpu' || hasGraphicsApi()) {
+    const g = gpuIfAny();
+    if (g && g.available && (preference === 'gpu' || isAccelerated(g))) return `gpu:${g.mode}`;
+  }
+  return wasmIfAny() ? 'wasm' : 'cpu';
 }
 
 /** The gpu.js backend if it has been created (for diagnostics and the bench). */

@@ -271,7 +271,13 @@ export function repeat(x: Tensor, reps: readonly number[]): Tensor {
 }
 
 /** torch.split / chunk by sizes along dim, as views. */
+/** ATen's split/chunk check: a 0-dim tensor has no dimension to split along. */
+function checkSplittable(x: Tensor, op: 'split' | 'chunk'): void {
+  if (x.ndim === 0) throw runtimeError(`${op} expects at least a 1-dimensional tensor`);
+}
+
 export function splitSizes(x: Tensor, sizes: readonly number[], dim = 0): Tensor[] {
+  checkSplittable(x, 'split');
   const d = normalizeDim(dim, x.ndim);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total !== x.shape[d]) {
@@ -288,6 +294,7 @@ export function splitSizes(x: Tensor, sizes: readonly number[], dim = 0): Tensor
 }
 
 export function split(x: Tensor, size: number, dim = 0): Tensor[] {
+  checkSplittable(x, 'split');
   const d = normalizeDim(dim, x.ndim);
   const n = x.shape[d];
   const sizes: number[] = [];
@@ -297,6 +304,7 @@ export function split(x: Tensor, size: number, dim = 0): Tensor[] {
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkSplittable(x, 'chunk');
   if (chunks <= 0) throw runtimeError('chunk expects `chunks` to be greater than 0, got: ' + chunks);
   const d = normalizeDim(dim, x.ndim);
   return split(x, Math.ceil(x.shape[d] / chunks) || 1, d);

@@ -16,7 +16,7 @@ import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
-import { indexItems, setNumpyBridge } from '../torch/tensor';
+import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { numpyRng } from './random';
 
 export class NumpyDtype extends DtypeObject {
@@ -120,6 +120,7 @@ export class NumpyArray extends ArrayValue {
   }
   override setItem(key: PyValue, value: PyValue, ctx: CallContext): boolean {
     const v = numpyOperand(value) ?? toNumpyTensor(value, ctx);
+    checkMaskAssign(this.t, key, v);
     setItem(this.t, indexItems(key, ctx), v);
     return true;
   }
@@ -139,6 +140,20 @@ export class NumpyArray extends ArrayValue {
       throw pyError('ValueError', 'The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
     }
     return this.t.item() !== 0;
+  }
+}
+
+/**
+ * a[mask] = values: NumPy needs one value per True (or one value in all);
+ * otherwise ValueError in NumPy's words (mapping.c, boolean assignment).
+ */
+function checkMaskAssign(self: Tensor, key: PyValue, v: Tensor | number | bigint | boolean): void {
+  if (!(key instanceof ArrayValue) || key.t.dtype !== 'bool' || !(v instanceof Tensor) || v.ndim === 0) return;
+  if (key.t.ndim !== self.ndim) return;
+  const count = Number(reduce('sum', cast(key.t, 'int64')).item());
+  const n = v.shape[0];
+  if (v.ndim === 1 && n !== count && n !== 1) {
+    throw pyError('ValueError', `NumPy boolean array indexing assignment cannot assign ${n} input values to the ${count} output values where the mask is true`);
   }
 }
 
@@ -250,6 +265,23 @@ const ARRAY_METHODS: Record<string, Method> = {
   flatten: (self) => new NumpyArray(cast(reshape(self.t, [-1]), self.t.dtype)),
   transpose: (self, args) => new NumpyArray(args.length ? permute(self.t, toShape(args, 'axes')) : permute(self.t, self.t.shape.map((_, i) => self.t.ndim - 1 - i))),
   item: (self) => npScalar(self.t),
+  // cumsum(axis=None) runs over the flattened array; bool/int32 accumulate in int64 as NumPy's add.accumulate does
+  cumsum: (self, args, kw) => {
+    const a = bind('cumsum', args, kw, ['axis?', 'dtype?', 'out?']);
+    const src = self.t.dtype === 'bool' || self.t.dtype === 'int32' || self.t.dtype === 'uint8' ? cast(self.t, 'int64') : self.t;
+    const d = npDtype(a.dtype);
+    if (a.axis === undefined || a.axis === null) return new NumpyArray(cumsum(reshape(src, [-1]), 0, d));
+    return new NumpyArray(cumsum(src, toInt(a.axis, 'axis'), d));
+  },
+  nonzero: (self) => {
+    const idx = nonzero(self.t);
+    return new PyTuple(Array.from({ length: self.t.ndim }, (_, d) => new NumpyArray(cast(select(idx, 1, d), 'int64'))));
+  },
+  squeeze: (self, args, kw) => {
+    const a = bind('squeeze', args, kw, ['axis?']);
+    const axes = a.axis === undefined || a.axis === null ? self.t.shape.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0) : [toInt(a.axis, 'axis')];
+    return new NumpyArray(reshape(self.t, self.t.shape.filter((_, i) => !axes.includes(i) && !axes.includes(i - self.t.ndim))));
+  },
 };
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `numpy.${name}`);
@@ -357,11 +389,29 @@ export function makeNumpyModule(): PyModule {
     const a = bind('expand_dims', args, kw, ['a', 'axis']);
     return new NumpyArray(unsqueeze(toNumpyTensor(a.a!, ctx), toInt(a.axis, 'axis')));
   });
-  def('sum', (args, kw, ctx) => ARRAY_METHODS.sum(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
-  def('mean', (args, kw, ctx) => ARRAY_METHODS.mean(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
-  def('max', (args, kw, ctx) => ARRAY_METHODS.max(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
-  def('argmax', (args, kw, ctx) => ARRAY_METHODS.argmax(new NumpyArray(toNumpyTensor(args[0], ctx)), args.slice(1), kw, ctx));
-  for (const op of ['exp', 'log', 'sqrt', 'abs'] as const) {
+  // np.f(a, ...) for every ndarray method a.f(...) Mask Lens has (np.any(x, axis=-1), np.cumsum, ...)
+  const FUNCTION_NAMES: Record<string, string> = { amax: 'max', amin: 'min', reshape: 'reshape' };
+  for (const name of [...Object.keys(ARRAY_METHODS), ...Object.keys(FUNCTION_NAMES)]) {
+    if (name === 'tolist' || name === 'item' || name === 'astype' || name === 'flatten') continue;
+    const target = FUNCTION_NAMES[name] ?? name;
+    def(name, (args, kw, ctx) => {
+      const a = kw.has('a') ? kw.get('a')! : args[0];
+      const rest = kw.has('a') ? args : args.slice(1);
+      const kw2 = new Map([...kw].filter(([k]) => k !== 'a'));
+      if (target === 'reshape') {
+        const shape = kw2.get('newshape') ?? kw2.get('shape') ?? rest[0];
+        return ARRAY_METHODS.reshape(new NumpyArray(toNumpyTensor(a ?? null, ctx)), [shape ?? null], new Map(), ctx);
+      }
+      return ARRAY_METHODS[target](new NumpyArray(toNumpyTensor(a ?? null, ctx)), rest, kw2, ctx);
+    });
+  }
+  def('count_nonzero', (args, kw, ctx) => {
+    const a = bind('count_nonzero', args, kw, ['a', 'axis?', 'keepdims?']);
+    const nz = cast(binary('ne', toNumpyTensor(a.a!, ctx), 0), 'int64');
+    const r = reduce('sum', nz, dimList(a.axis), toBool(a.keepdims, ctx));
+    return a.axis === undefined || a.axis === null ? BigInt(r.item()) : new NumpyArray(r);
+  });
+  for (const op of ['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'floor', 'ceil', 'log1p', 'expm1'] as const) {
     def(op, ([x], _kw, ctx) => {
       const t = toNumpyTensor(x, ctx);
       return new NumpyArray(unary(op, isFloating(t.dtype) || op === 'abs' ? t : cast(t, 'float64')));

@@ -90,7 +90,7 @@ function encode(v: PyValue, o: EncodeOptions, level: number, ctx: CallContext): 
 
 const dumps: NativeFn = ([obj], kw, ctx) => {
   const indentArg = kw.get('indent') ?? null;
-  const indent = indentArg === null ? null : typeof indentArg === 'string' ? indentArg : ' '.repeat(Number(indentArg));
+  const indent = indentArg === null ? null : typeof indentArg === 'string' ? indentArg : ' '.repeat(Math.max(0, Number(indentArg))); // CPython: ' ' * -1 is ''
   const seps = kw.get('separators');
   const [itemSep, keySep] = seps instanceof PyTuple || seps instanceof PyList
     ? (seps.items as string[])

@@ -13,6 +13,7 @@ import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stac
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
+import { PyOpaque } from '../../python/opaque';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
   typeNameOf,
@@ -235,9 +236,29 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   cmp('multiply', 'mul');
   cmp('subtract', 'sub');
   def('logical_not', ([x], _kw, ctx) => wrap(unary('not', toTf(x, ctx), 'bool')));
-  for (const op of ['exp', 'log', 'sqrt', 'abs', 'sigmoid', 'tanh'] as const) {
+  for (const op of ['exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sigmoid', 'tanh', 'floor', 'ceil'] as const) {
     def(op, ([x], _kw, ctx) => wrap(unary(op, toTf(x, ctx))));
   }
+  def('square', ([x], _kw, ctx) => {
+    const t = toTf(x, ctx);
+    return wrap(binary('mul', t, t));
+  });
+  // tf.argmax/argmin: int64 indices along axis (default 0), as tf.math.argmax's output_type default
+  for (const op of ['argmax', 'argmin'] as const) {
+    def(op, (args, kw, ctx) => {
+      const a = bind(op, args, kw, ['input', 'axis?', 'output_type?', 'name?']);
+      const r = reduce(op, toTf(a.input!, ctx), a.axis === undefined || a.axis === null ? 0 : toInt(a.axis, 'axis'));
+      return wrap(a.output_type === undefined ? r : cast(r, tfDtype(a.output_type) ?? 'int64'));
+    });
+  }
+  def('fill', (args, kw, ctx) => {
+    const a = bind('fill', args, kw, ['dims', 'value', 'name?']);
+    const v = toTf(a.value!, ctx);
+    return wrap(expand(v, toShape([a.dims!], 'dims')));
+  });
+  def('executing_eagerly', () => true);
+  // @tf.function traces for graphs; eager execution gives the same values
+  def('function', ([f]) => f ?? fn('function', ([g]) => g ?? null));
   const red = (name: string, op: 'sum' | 'max' | 'min' | 'any' | 'all' | 'prod' | 'mean') => def(name, (args, kw, ctx) => {
     const a = bind(name, args, kw, ['input_tensor', 'axis?', 'keepdims?', 'name?']);
     const t = toTf(a.input_tensor!, ctx);
@@ -322,12 +343,30 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }));
   tf.dict.set('linalg', linalg);
   const math = new PyModule('tensorflow.math');
-  for (const n of ['not_equal', 'equal', 'logical_not', 'logical_and', 'logical_or', 'reduce_sum', 'reduce_any', 'exp', 'log', 'maximum', 'minimum', 'add', 'multiply', 'subtract']) {
+  for (const n of ['not_equal', 'equal', 'logical_not', 'logical_and', 'logical_or', 'reduce_sum', 'reduce_any', 'reduce_all', 'reduce_mean',
+    'reduce_max', 'reduce_min', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sigmoid', 'tanh', 'square', 'floor', 'ceil', 'maximum', 'minimum',
+    'add', 'multiply', 'subtract', 'argmax', 'argmin', 'less', 'greater', 'less_equal', 'greater_equal']) {
     math.dict.set(n, tf.dict.get(n)!);
   }
+  math.dict.set('softmax', nn.dict.get('softmax')!);
   tf.dict.set('math', math);
   tf.dict.set('gather', tf.dict.get('gather')!);
   tf.dict.set('Tensor', Object.assign(new PyClass('Tensor', []), {}));
+  // tf.Module: the base of exported translators; subclasses' own methods run
+  const TfModule = new PyClass('Module', [], 'tf.Module');
+  TfModule.dict.set('__init__', fn('__init__', () => null));
+  tf.dict.set('Module', TfModule);
+  // tf.TensorSpec only describes @tf.function input signatures, which eager runs ignore
+  const TensorSpec = new PyClass('TensorSpec', [], 'tf.TensorSpec');
+  TensorSpec.dict.set('__init__', fn('__init__', ([self, ...args], kw) => {
+    const a = bind('TensorSpec', args, kw, ['shape?', 'dtype?', 'name?']);
+    (self as PyInstance).dict.set('shape', a.shape ?? null);
+    (self as PyInstance).dict.set('dtype', a.dtype ?? null);
+    return null;
+  }));
+  tf.dict.set('TensorSpec', TensorSpec);
+  // string tensors are not modelled; the dtype can still be named (in signatures), and using it refuses
+  tf.dict.set('string', new PyOpaque('tensorflow.string'));
 
   const keras = makeKeras(load);
   tf.dict.set('keras', keras.keras);
@@ -416,6 +455,16 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   method('compute_mask', ([self, , mask], _kw, ctx) => (ctx.truthy(ctx.getAttr(self, 'supports_masking')) ? mask ?? null : null));
   method('__call__', (args, kw, ctx) => layerCall(args[0] as PyInstance, args.slice(1), kw, ctx));
   layers.dict.set('Layer', Layer);
+  // keras.Model is a Layer that also trains; subclassed models run their call() like any layer
+  const Model = new PyClass('Model', [Layer], 'keras.Model');
+  keras.dict.set('Model', Model);
+  const schedules = new PyModule('keras.optimizers.schedules');
+  const LearningRateSchedule = new PyClass('LearningRateSchedule', [], 'keras.optimizers.schedules.LearningRateSchedule');
+  LearningRateSchedule.dict.set('__init__', new PyBuiltin('__init__', () => null));
+  schedules.dict.set('LearningRateSchedule', LearningRateSchedule);
+  const optimizers = new PyModule('keras.optimizers');
+  optimizers.dict.set('schedules', schedules);
+  keras.dict.set('optimizers', optimizers);
 
   const Embedding = new PyClass('Embedding', [Layer], 'keras.layers.Embedding');
   Embedding.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {

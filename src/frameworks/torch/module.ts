@@ -18,13 +18,18 @@ import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
-import { resetTorchRng, torchRng } from './random';
+import { makeGenerator, resetTorchRng, torchRng } from './random';
+import { makeRuntime } from './runtime';
+import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
+import { complexFunctions } from './complex';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   noteFill, softmaxCall, track,
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
+Object.assign(TENSOR_METHODS, EXTRA_METHODS);
+
 export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
   if (v instanceof ArrayValue) return cast(v.t, dtype ?? v.t.dtype);
   const { shape, flat } = flattenNested(v, ctx, (x) => (x instanceof ArrayValue ? x.t : undefined));
@@ -88,7 +93,9 @@ function method(name: string, target = name): PyBuiltin {
       }
       self = new TorchTensor(scalarTensor(o));
     }
-    return TENSOR_METHODS[target](self as TorchTensor, rest, kw, ctx);
+    const out = kw.get('out');
+    if (out !== undefined) kw = new Map([...kw].filter(([k]) => k !== 'out'));
+    return withOut(TENSOR_METHODS[target](self as TorchTensor, rest, kw, ctx), out);
   });
 }
 
@@ -114,7 +121,7 @@ function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
       throw runtimeError(`"${kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${d === 'int64' ? 'Long' : d}'`);
     }
     const n = shape.reduce((p, q) => p * q, 1);
-    const vals = kind === 'rand' ? torchRng().uniform(n, 0, 1, d) : torchRng().normal(n, 0, 1, d);
+    const vals = kind === 'rand' ? torchRng(a.generator).uniform(n, 0, 1, d) : torchRng(a.generator).normal(n, 0, 1, d);
     const t = new TorchTensor(fromArray(shape, d, vals));
     if (a.requires_grad === true) t.requiresGrad = true;
     return t;
@@ -151,6 +158,8 @@ function printOptions(args: PyValue[], kw: Kwargs): PyValue {
 export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   const m = new PyModule('torch');
   const set = (name: string, v: PyValue) => m.dict.set(name, v);
+  for (const [name, v] of Object.entries(makeRuntime(ctxClasses.nn))) set(name, v);
+  set('torch', m);
   const def = (name: string, f: NativeFn) => set(name, fn(name, f));
 
   for (const d of DTYPES) set(d, TorchDtype.of(d));
@@ -224,17 +233,17 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
     const shape = toShape([size], 'size');
     const d = toDtype(a.dtype) ?? 'int64';
-    return new TorchTensor(fromArray(shape, d, torchRng().randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
+    return new TorchTensor(fromArray(shape, d, torchRng(a.generator).randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
   });
   def('randperm', (args, kw) => {
     const a = bind('randperm', args, kw, ['n', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
     const n = toInt(a.n, 'n');
-    return new TorchTensor(fromArray([n], toDtype(a.dtype) ?? 'int64', torchRng().randperm(n)));
+    return new TorchTensor(fromArray([n], toDtype(a.dtype) ?? 'int64', torchRng(a.generator).randperm(n)));
   });
   def('bernoulli', (args, kw) => {
     const a = bind('bernoulli', args, kw, ['input', 'p?', 'generator?']);
     const x = tensorArg(a.input, 'bernoulli');
-    const vals = a.p !== undefined ? torchRng().bernoulliScalar(x.numel, toFloat(a.p, 'p')) : torchRng().bernoulli(x.values(), x.dtype);
+    const vals = a.p !== undefined ? torchRng(a.generator).bernoulliScalar(x.numel, toFloat(a.p, 'p')) : torchRng(a.generator).bernoulli(x.values(), x.dtype);
     return new TorchTensor(fromArray(x.shape, x.dtype, vals));
   });
   def('normal', (args, kw) => {
@@ -242,13 +251,14 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const size = a.size !== undefined ? toShape([a.size], 'size') : null;
     if (!size) throw runtimeError('torch.normal with tensor mean/std is not supported by Mask Lens');
     const n = size.reduce((p, q) => p * q, 1);
-    return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng().normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
+    return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
   });
   def('manual_seed', ([seed]) => {
     resetTorchRng(0);
     torchRng().manualSeed(typeof seed === 'bigint' ? seed : BigInt(toInt(seed, 'seed')));
     return new PyInstance(new PyClass('Generator', []));
   });
+  def('Generator', (args, kw) => makeGenerator(args, kw));
   def('seed', () => BigInt(torchRng().initialSeed()));
   def('initial_seed', () => BigInt(torchRng().initialSeed()));
   def('set_printoptions', printOptions);
@@ -270,8 +280,8 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('arange', args, kw, ['start', 'end?', 'step?', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
     const nums = [a.start, a.end, a.step].filter((x) => x !== undefined && x !== null) as PyValue[];
     const [start, end, step] = nums.length === 1 ? [0, toFloat(nums[0], 'end'), 1] : [toFloat(nums[0], 'start'), toFloat(nums[1], 'end'), nums[2] === undefined ? 1 : toFloat(nums[2], 'step')];
-    const d = toDtype(a.dtype) ?? (nums.some((x) => typeof x === 'number') ? getDefaultDtype() : 'int64');
-    return new TorchTensor(arange(start, end, step, d));
+    const d = toDtype(a.dtype) ?? (a.out instanceof TorchTensor ? a.out.t.dtype : nums.some((x) => typeof x === 'number') ? getDefaultDtype() : 'int64');
+    return withOut(new TorchTensor(arange(start, end, step, d)), a.out);
   });
   def('linspace', (args, kw) => {
     const a = bind('linspace', args, kw, ['start', 'end', 'steps', 'dtype?', 'device?', 'requires_grad?']);
@@ -288,7 +298,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('cat', args, kw, ['tensors', 'dim?', 'axis?', 'out?']);
     const ts = tensorsArg(a.tensors, 'cat');
     const dim = a.dim !== undefined ? toInt(a.dim, 'dim') : a.axis !== undefined ? toInt(a.axis, 'axis') : 0;
-    return track(new TorchTensor(cat(ts, dim)), 'cat', ...((a.tensors as PyList).items));
+    return withOut(track(new TorchTensor(cat(ts, dim)), 'cat', ...((a.tensors as PyList).items)), a.out);
   });
   m.dict.set('concat', m.dict.get('cat')!);
   m.dict.set('concatenate', m.dict.get('cat')!);
@@ -365,7 +375,6 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     return TorchDtype.of(resultTypeOf(x, y));
   });
   def('promote_types', ([a, b]) => TorchDtype.of(binary('add', Tensor.empty(toDtype(a)!, [1]), Tensor.empty(toDtype(b)!, [1])).dtype));
-  def('device', ([d]) => d ?? 'cpu');
   def('einsum', (args) => {
     const [eq, ...rest] = args;
     if (typeof eq !== 'string') throw pyError('TypeError', 'einsum(): argument \'equation\' must be str');
@@ -402,14 +411,15 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
-    'nan_to_num', 'sort', 'argsort', 'topk',
+    'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
+    'select', 'roll', 'erf',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }
   m.dict.set('clip', method('clip', 'clamp'));
   m.dict.set('absolute', method('absolute', 'abs'));
-  def('maximum', (args) => new TorchTensor(binary('maximum', tensorArg(args[0], 'maximum'), tensorArg(args[1], 'maximum', 'other'))));
-  def('minimum', (args) => new TorchTensor(binary('minimum', tensorArg(args[0], 'minimum'), tensorArg(args[1], 'minimum', 'other'))));
+  for (const [name, f] of Object.entries(stackFunctions(tensorsArg))) def(name, f);
+  for (const [name, f] of Object.entries(complexFunctions())) def(name, f);
   set('nn', ctxClasses.nn());
   return m;
 }

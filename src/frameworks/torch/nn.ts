@@ -19,62 +19,14 @@ import {
 } from '../../python/values';
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
+import { addLayers } from './layers';
+import { addTransformers } from './transformer';
+import { addRecurrent } from './rnn';
+import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
 import { noteRandom } from '../../engine/diagnostics';
 import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
-
-const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, name);
-
-function parameter(t: Tensor): TorchTensor {
-  const p = new TorchTensor(t);
-  p.requiresGrad = true;
-  p.isParameter = true;
-  return p;
-}
-
-function uniformTensor(shape: number[], bound: number): Tensor {
-  const t = Tensor.empty('float32', shape);
-  t.storage.data.set(torchRng().uniform(t.numel, -bound, bound, 'float32'));
-  return t;
-}
-
-function normalTensor(shape: number[], std = 1): Tensor {
-  const t = Tensor.empty('float32', shape);
-  t.storage.data.set(torchRng().normal(t.numel, 0, std, 'float32'));
-  return t;
-}
-
-function getTensor(self: PyValue, name: string): Tensor {
-  const v = (self as PyInstance).dict.get(name);
-  if (!(v instanceof ArrayValue)) throw runtimeError(`${name} is not a tensor`);
-  return v.t;
-}
-
-function getTensorOrNull(self: PyInstance, name: string): Tensor | null {
-  const v = self.dict.get(name);
-  return v instanceof ArrayValue ? v.t : null;
-}
-
-/** A native nn layer: __init__ binds arguments into attributes; forward computes. */
-function layer(
-  name: string,
-  base: PyClass,
-  init: (self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallContext) => void,
-  forward: (self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue,
-  reprArgs?: (self: PyInstance, ctx: CallContext) => string,
-): PyClass {
-  const cls = new PyClass(name, [base], `torch.nn.modules.${name}`);
-  cls.dict.set('__init__', fn('__init__', ([self, ...args], kw, ctx) => {
-    const inst = self as PyInstance;
-    inst.dict.set('training', true);
-    init(inst, args, kw, ctx);
-    return null;
-  }));
-  cls.dict.set('forward', fn('forward', ([self, ...args], kw, ctx) => forward(self as PyInstance, args, kw, ctx)));
-  if (reprArgs) cls.dict.set('extra_repr', fn('extra_repr', ([self], _kw, ctx) => reprArgs(self as PyInstance, ctx)));
-  return cls;
-}
 
 function reductionOf(self: PyInstance): Reduction {
   return checkReduction(String(self.dict.get('reduction') ?? 'mean'));
@@ -92,15 +44,6 @@ function lossInit(extra: string[]) {
 }
 
 const DEFAULTS: Record<string, PyValue> = { ignore_index: -100n, label_smoothing: 0 };
-
-function moduleRepr(self: PyInstance, ctx: CallContext): string {
-  const extra = self.cls.lookup('extra_repr');
-  const inner = extra !== undefined ? ctx.str(ctx.call(extra, [self])) : '';
-  const children = [...self.dict].filter(([, v]) => v instanceof PyInstance && v.cls.lookup('forward') !== undefined);
-  if (!children.length) return `${self.cls.name}(${inner})`;
-  const lines = children.map(([k, v]) => `  (${k}): ${ctx.repr(v).split('\n').join('\n  ')}`);
-  return `${self.cls.name}(\n${lines.join('\n')}\n)`;
-}
 
 export function makeNn(): { nn: PyModule; functional: PyModule } {
   const nn = new PyModule('torch.nn');
@@ -128,22 +71,51 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   });
   Module.dict.set('train', setTraining(true));
   Module.dict.set('eval', setTraining(false));
-  Module.dict.set('parameters', fn('parameters', ([self]) => new PyList(collectParameters(self as PyInstance, Module).map(([, p]) => p))));
-  Module.dict.set('named_parameters', fn('named_parameters', ([self]) =>
-    new PyList(collectParameters(self as PyInstance, Module).map(([n, p]) => new PyTuple([n, p])))));
-  Module.dict.set('to', fn('to', ([self]) => self));
-  Module.dict.set('cpu', fn('cpu', ([self]) => self));
-  Module.dict.set('zero_grad', fn('zero_grad', () => null));
-  Module.dict.set('register_buffer', fn('register_buffer', ([self, name, value]) => {
-    (self as PyInstance).dict.set(String(name), value);
+  const M = (name: string, f: NativeFn) => Module.dict.set(name, fn(name, f));
+  const self_ = (v: PyValue | undefined) => v as PyInstance;
+  const pairs = (xs: [string, PyValue][]) => new PyList(xs.map(([n, p]) => new PyTuple([n, p])));
+  M('parameters', ([self]) => new PyList(collectParameters(self_(self), Module).map(([, p]) => p)));
+  M('named_parameters', ([self]) => pairs(collectParameters(self_(self), Module)));
+  M('buffers', ([self]) => new PyList(collectBuffers(self_(self), Module).map(([, b]) => b)));
+  M('named_buffers', ([self]) => pairs(collectBuffers(self_(self), Module)));
+  M('modules', ([self]) => new PyList(namedModules(self_(self), Module).map(([, m]) => m)));
+  M('named_modules', ([self]) => pairs(namedModules(self_(self), Module)));
+  const children = (self: PyInstance) => [...self.dict].filter((e): e is [string, PyInstance] => e[1] instanceof PyInstance && e[1].cls.isSubclassOf(Module));
+  M('children', ([self]) => new PyList(children(self_(self)).map(([, m]) => m)));
+  M('named_children', ([self]) => pairs(children(self_(self))));
+  // apply(fn): children first, then the module itself (torch.nn.Module.apply)
+  M('apply', ([self, f], _kw, ctx) => {
+    const visit = (m: PyInstance) => {
+      for (const [, c] of children(m)) visit(c);
+      ctx.call(f!, [m]);
+    };
+    visit(self_(self));
+    return self!;
+  });
+  for (const name of ['to', 'cpu', 'cuda', 'float', 'requires_grad_', 'share_memory']) M(name, ([self]) => self!);
+  M('zero_grad', () => null);
+  // hooks never fire here (no checkpoint loading, no backward); registering one is harmless
+  for (const name of ['_register_load_state_dict_pre_hook', '_register_state_dict_hook', 'register_load_state_dict_post_hook',
+    'register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook']) M(name, () => null);
+  M('add_module', ([self, name, m]) => (self_(self).dict.set(String(name), m ?? null), null));
+  M('register_module', ([self, name, m]) => (self_(self).dict.set(String(name), m ?? null), null));
+  M('register_parameter', ([self, name, p]) => (self_(self).dict.set(String(name), p ?? null), null));
+  M('register_buffer', (args, kw, ctx) => {
+    const a = bind('register_buffer', args.slice(1), kw, ['name', 'tensor', 'persistent?']);
+    const inst = self_(args[0]);
+    const name = String(a.name);
+    ((inst.native.buffers ??= new Set<string>()) as Set<string>).add(name);
+    const transient = (inst.native.transientBuffers ??= new Set<string>()) as Set<string>;
+    if (toBool(a.persistent, ctx, true)) transient.delete(name);
+    else transient.add(name);
+    inst.dict.set(name, a.tensor ?? null);
     return null;
-  }));
-  Module.dict.set('state_dict', fn('state_dict', ([self], _kw, ctx) => {
+  });
+  M('state_dict', ([self]) => {
     const d = new PyDict();
-    for (const [n, p] of collectParameters(self as PyInstance, Module)) d.entries.set('s' + n, [n, p]);
-    void ctx;
+    for (const [n, p] of stateEntries(self_(self), Module)) d.entries.set('s' + n, [n, new TorchTensor(p.t)]);
     return d;
-  }));
+  });
   nn.dict.set('Module', Module);
 
   const Parameter = new PyClass('Parameter', [], 'torch.nn.Parameter');
@@ -248,14 +220,6 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     self.dict.set('p', a.p === undefined ? 0.5 : toFloat(a.p, 'p'));
   }, (self, args, _kw, ctx) => dropout(args[0], Number(self.dict.get('p')), ctx.truthy(self.dict.get('training') ?? true)),
   (self) => `p=${self.dict.get('p')}, inplace=False`));
-  const Sequential = layer('Sequential', Module, (self, args) => {
-    args.forEach((m, i) => self.dict.set(String(i), m));
-  }, (self, args, _kw, ctx) => {
-    let x = args[0];
-    for (const [, m] of self.dict) if (m instanceof PyInstance) x = ctx.call(m, [x]);
-    return x;
-  });
-  add(Sequential);
   add(makeMultiheadAttention(Module, linearInit));
 
   const Transformer = new PyClass('Transformer', [Module], 'torch.nn.Transformer');
@@ -309,13 +273,6 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   def('relu', ([x]) => track(new TorchTensor(binary('maximum', tensorArg(x, 'relu'), 0n)), 'relu', x));
   def('sigmoid', ([x]) => track(new TorchTensor(unary('sigmoid', tensorArg(x, 'sigmoid'))), 'sigmoid', x));
   def('tanh', ([x]) => track(new TorchTensor(unary('tanh', tensorArg(x, 'tanh'))), 'tanh', x));
-  def('gelu', ([x]) => {
-    const t = tensorArg(x, 'gelu');
-    const v = t.values();
-    const out = Tensor.empty(t.dtype, t.shape);
-    for (let i = 0; i < v.length; i++) out.storage.data[i] = 0.5 * v[i] * (1 + erf(v[i] / Math.SQRT2));
-    return track(new TorchTensor(out), 'gelu', x);
-  });
   def('dropout', (args, kw, ctx) => {
     const a = bind('dropout', args, kw, ['input', 'p?', 'training?', 'inplace?']);
     return dropout(a.input!, a.p === undefined ? 0.5 : toFloat(a.p, 'p'), toBool(a.training, ctx, true));
@@ -358,6 +315,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     const norm = unary('sqrt', reduceSum(binary('mul', x, x), dim));
     return new TorchTensor(binary('div', x, binary('maximum', norm, a.eps === undefined ? 1e-12 : toFloat(a.eps, 'eps'))));
   });
+  addLayers(nn, F, Module, moduleRepr);
   nn.dict.set('functional', F);
 
   const utils = new PyModule('torch.nn.utils');
@@ -368,8 +326,10 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     return new TorchTensor(padSequence(seqs, toBool(a.batch_first, ctx), a.padding_value === undefined ? 0 : toFloat(a.padding_value, 'padding_value'), a.padding_side === 'left'));
   }));
   utils.dict.set('rnn', rnn);
+  addRecurrent(nn, rnn, Module);
   nn.dict.set('utils', utils);
   nn.dict.set('init', makeInit());
+  addTransformers(nn, Module, Transformer);
   return { nn, functional: F };
 }
 
@@ -388,22 +348,6 @@ function triuOf(x: Tensor, diagonal: number): Tensor {
   // triu via tril of the complement keeps -inf above the diagonal and exact 0 elsewhere
   const keepLower = tril(filled([...x.shape], 1, 'bool'), diagonal - 1);
   return where(keepLower, 0, x);
-}
-
-function erf(x: number): number {
-  // Abramowitz–Stegun 7.1.26 is too coarse for printing; use a series/continued fraction.
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? y : -y;
-}
-
-function collectParameters(self: PyInstance, Module: PyClass, prefix = ''): [string, PyValue][] {
-  const out: [string, PyValue][] = [];
-  for (const [k, v] of self.dict) {
-    if (v instanceof TorchTensor && v.isParameter) out.push([prefix + k, v]);
-    else if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) out.push(...collectParameters(v, Module, `${prefix}${k}.`));
-  }
-  return out;
 }
 
 function linear(input: PyValue, weight: PyValue, bias: PyValue): PyValue {
@@ -548,21 +492,14 @@ function makeMultiheadAttention(Module: PyClass, linearInit: (self: PyInstance, 
     linearInit(outProj, E, E, bias);
     const bound = xavierBound(E, 3 * E, 1);
     inProj.storage.data.set(torchRng().uniform(inProj.numel, -bound, bound, 'float32'));
-    self.dict.set('in_proj_weight', parameterOf(inProj));
-    self.dict.set('in_proj_bias', bias ? parameterOf(Tensor.empty('float32', [3 * E])) : null);
+    self.dict.set('in_proj_weight', parameter(inProj));
+    self.dict.set('in_proj_bias', bias ? parameter(Tensor.empty('float32', [3 * E])) : null);
     if (bias) (outProj.dict.get('bias') as TorchTensor).t.storage.data.fill(0);
     self.dict.set('out_proj', outProj);
   }, (self, args, kw, ctx) => {
     const a = bind('forward', args, kw, ['query', 'key', 'value', 'key_padding_mask?', 'need_weights?', 'attn_mask?', 'average_attn_weights?', 'is_causal?']);
     return mhaForward(self, a, ctx);
   });
-}
-
-function parameterOf(t: Tensor): TorchTensor {
-  const p = new TorchTensor(t);
-  p.requiresGrad = true;
-  p.isParameter = true;
-  return p;
 }
 
 function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
@@ -663,22 +600,48 @@ function xavierBound(fanIn: number, fanOut: number, gain: number): number {
 
 function makeInit(): PyModule {
   const init = new PyModule('torch.nn.init');
-  const inPlace = (name: string, gen: (t: Tensor, args: PyValue[], kw: Kwargs) => ArrayLike<number>) =>
-    init.dict.set(name, fn(name, ([x, ...args], kw) => {
-      const t = tensorArg(x, name, 'tensor');
-      t.storage.data.set(gen(t, args, kw), t.offset);
-      return x;
+  // each fills its tensor in place and returns it; arguments bind by name as in torch/nn/init.py
+  const inPlace = (name: string, params: string[], gen: (t: Tensor, a: Record<string, PyValue | undefined>) => ArrayLike<number>) =>
+    init.dict.set(name, fn(name, (args, kw) => {
+      const a = bind(name, args, kw, ['tensor', ...params]);
+      const t = tensorArg(a.tensor, name, 'tensor');
+      t.storage.data.set(gen(t, a), t.offset);
+      return a.tensor!;
     }));
-  inPlace('uniform_', (t, [a, b]) => torchRng().uniform(t.numel, a === undefined ? 0 : toFloat(a, 'a'), b === undefined ? 1 : toFloat(b, 'b'), t.dtype));
-  inPlace('normal_', (t, [m, s]) => torchRng().normal(t.numel, m === undefined ? 0 : toFloat(m, 'mean'), s === undefined ? 1 : toFloat(s, 'std'), t.dtype));
-  inPlace('zeros_', (t) => new Float64Array(t.numel));
-  inPlace('ones_', (t) => new Float64Array(t.numel).fill(1));
-  inPlace('constant_', (t, [v]) => new Float64Array(t.numel).fill(toFloat(v, 'val')));
-  inPlace('xavier_uniform_', (t, [g]) => {
-    const [fanOut, fanIn] = [t.shape[0], t.shape[1] * t.shape.slice(2).reduce((p, q) => p * q, 1)];
-    const bound = xavierBound(fanIn, fanOut, g === undefined ? 1 : toFloat(g, 'gain'));
-    return torchRng().uniform(t.numel, -bound, bound, t.dtype);
+  const num = (v: PyValue | undefined, d: number, what: string) => (v === undefined || v === null ? d : toFloat(v, what));
+  inPlace('uniform_', ['a?', 'b?', 'generator?'], (t, a) => torchRng(a.generator).uniform(t.numel, num(a.a, 0, 'a'), num(a.b, 1, 'b'), t.dtype));
+  inPlace('normal_', ['mean?', 'std?', 'generator?'], (t, a) => torchRng(a.generator).normal(t.numel, num(a.mean, 0, 'mean'), num(a.std, 1, 'std'), t.dtype));
+  inPlace('zeros_', [], (t) => new Float64Array(t.numel));
+  inPlace('ones_', [], (t) => new Float64Array(t.numel).fill(1));
+  inPlace('constant_', ['val'], (t, a) => new Float64Array(t.numel).fill(toFloat(a.val, 'val')));
+  const fans = (t: Tensor) => {
+    if (t.ndim < 2) throw valueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
+    const field = t.shape.slice(2).reduce((p, q) => p * q, 1);
+    return [t.shape[1] * field, t.shape[0] * field];
+  };
+  inPlace('xavier_uniform_', ['gain?', 'generator?'], (t, a) => {
+    const [fanIn, fanOut] = fans(t);
+    const bound = xavierBound(fanIn, fanOut, num(a.gain, 1, 'gain'));
+    return torchRng(a.generator).uniform(t.numel, -bound, bound, t.dtype);
   });
+  inPlace('xavier_normal_', ['gain?', 'generator?'], (t, a) => {
+    const [fanIn, fanOut] = fans(t);
+    return torchRng(a.generator).normal(t.numel, 0, num(a.gain, 1, 'gain') * Math.sqrt(2 / (fanIn + fanOut)), t.dtype);
+  });
+  // kaiming_*: gain for leaky_relu(a) (the default) or relu, fan_in by default
+  const kaimingStd = (t: Tensor, a: Record<string, PyValue | undefined>) => {
+    const [fanIn, fanOut] = fans(t);
+    const fan = a.mode === 'fan_out' ? fanOut : fanIn;
+    const nl = String(a.nonlinearity ?? 'leaky_relu');
+    const slope = num(a.a, 0, 'a');
+    const gain = nl === 'relu' ? Math.sqrt(2) : nl === 'leaky_relu' ? Math.sqrt(2 / (1 + slope ** 2)) : nl === 'tanh' ? 5 / 3 : 1;
+    return gain / Math.sqrt(fan);
+  };
+  inPlace('kaiming_uniform_', ['a?', 'mode?', 'nonlinearity?', 'generator?'], (t, a) => {
+    const bound = Math.sqrt(3) * kaimingStd(t, a);
+    return torchRng(a.generator).uniform(t.numel, -bound, bound, t.dtype);
+  });
+  inPlace('kaiming_normal_', ['a?', 'mode?', 'nonlinearity?', 'generator?'], (t, a) => torchRng(a.generator).normal(t.numel, 0, kaimingStd(t, a), t.dtype));
   return init;
 }
 

@@ -27,6 +27,7 @@ import {
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
+import { TorchDevice } from './runtime';
 
 export class TorchDtype extends DtypeObject {
   static readonly of = interned((d) => new TorchDtype(d));
@@ -78,6 +79,11 @@ export function updatePrintOptions(args: Partial<Record<keyof PrintOptions, unkn
   state.printOptions = setPrintOptions(state.printOptions, given as Partial<PrintOptions> & { profile?: PrintProfile });
 }
 
+/** torch.is_grad_enabled(): false inside no_grad / inference_mode. */
+export function gradEnabled(): boolean {
+  return getSlot(TORCH_STATE).gradEnabled;
+}
+
 /** Autograd is display-only: which ops carry requires_grad and their grad_fn names. */
 export function setGradEnabled(on: boolean): boolean {
   const state = getSlot(TORCH_STATE);
@@ -96,9 +102,13 @@ const GRAD_FN: Record<string, string> = {
   sqrt: 'SqrtBackward0', masked_select: 'MaskedSelectBackward0', nll_loss: 'NllLossBackward0', cat: 'CatBackward0',
   stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0',
   index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
-  max: 'MaxBackward1', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
+  max: 'MaxBackward1', 'max.dim': 'MaxBackward0', min: 'MinBackward1', 'min.dim': 'MinBackward0',
+  // overloads with a dim are a different autograd node in PyTorch (derivatives.yaml)
+  'sum.dim': 'SumBackward1', 'mean.dim': 'MeanBackward1', 'prod.dim': 'ProdBackward1', clamp: 'ClampBackward1',
+  split: 'SplitBackward0', amax: 'AmaxBackward0', amin: 'AminBackward0', layer_norm: 'NativeLayerNormBackward0', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
   flatten: 'ViewBackward0', contiguous: 'CloneBackward0', repeat: 'RepeatBackward0', cross_entropy: 'NllLossBackward0',
-  sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0', 'mean.dim': 'MeanBackward1',
+  sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0', CopySlices: 'CopySlices', TransposeBackward1: 'TransposeBackward1',
+  MkldnnRnnLayerBackward0: 'MkldnnRnnLayerBackward0',
 };
 
 export class TorchTensor extends ArrayValue {
@@ -131,7 +141,7 @@ export class TorchTensor extends ArrayValue {
       case 'T': return wrapLike(this, permute(t, t.shape.map((_, i) => t.ndim - 1 - i)), 'permute');
       case 'mT': return wrapLike(this, transpose(t, -2, -1), 'transpose');
       case 'data': return new TorchTensor(t);
-      case 'device': return new TorchDevice();
+      case 'device': return new TorchDevice();  // tensors always live on the CPU
       case 'is_cuda': return false;
       case 'requires_grad': return this.requiresGrad;
       case 'grad': return null;
@@ -245,21 +255,6 @@ export class TorchTensor extends ArrayValue {
   }
 }
 
-class TorchDevice extends PyObj {
-  get typeName() {
-    return 'device';
-  }
-  override repr() {
-    return "device(type='cpu')";
-  }
-  override str() {
-    return 'cpu';
-  }
-  override getAttr(name: string) {
-    return name === 'type' ? 'cpu' : undefined;
-  }
-}
-
 class GradFn extends PyObj {
   constructor(readonly name: string) {
     super();
@@ -283,7 +278,7 @@ export function track(out: TorchTensor, op: string, ...inputs: PyValue[]): Torch
   if (inputs.some((x) => x instanceof TorchTensor && x.requiresGrad)) {
     if (isFloating(out.t.dtype)) {
       out.requiresGrad = true;
-      out.gradFn = GRAD_FN[op] ?? `${op[0].toUpperCase()}${op.slice(1)}Backward0`;
+      out.gradFn = GRAD_FN[op] ?? `${op.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}Backward0`;
     }
   }
   return out;
@@ -439,7 +434,7 @@ function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
   return (self, args, kw, ctx) => {
     const a = bind(op, args, kw, ['dim?', 'keepdim?', 'dtype?']);
     const r = reduce(op, self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype));
-    return T(self, r, op);
+    return T(self, r, a.dim === undefined || a.dim === null ? op : `${op}.dim`);
   };
 }
 
@@ -455,7 +450,7 @@ export function maxMin(op: 'max' | 'min', self: TorchTensor, args: PyValue[], kw
   }
   const dim = toInt(a.dim, 'dim');
   const keep = toBool(a.keepdim, ctx);
-  const values = T(self, reduce(op, self.t, dim, keep), op);
+  const values = T(self, reduce(op, self.t, dim, keep), `${op}.dim`);
   const indices = new TorchTensor(reduce(op === 'max' ? 'argmax' : 'argmin', self.t, dim, keep));
   return new PyNamedTuple([values, indices], `torch.return_types.${op}`, ['values', 'indices']);
 }
@@ -656,7 +651,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   all: reductionMethod('all'),
   mean: (self, args, kw, ctx) => {
     const a = bind('mean', args, kw, ['dim?', 'keepdim?', 'dtype?']);
-    return T(self, mean(self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype)), 'mean');
+    return T(self, mean(self.t, dimList(a.dim), toBool(a.keepdim, ctx), toDtype(a.dtype)), a.dim === undefined || a.dim === null ? 'mean' : 'mean.dim');
   },
   std: (self, args, kw, ctx) => varStd(self, args, kw, ctx, true),
   var: (self, args, kw, ctx) => varStd(self, args, kw, ctx, false),
@@ -831,27 +826,27 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return T(self, where(cond, self.t, scalarArg(a.other, 'where')), 'where');
   },
   uniform_: (self, args, kw) => {
-    const a = bind('uniform_', args, kw, ['from?', 'to?']);
+    const a = bind('uniform_', args, kw, ['from?', 'to?', 'generator?']);
     const lo = a.from === undefined ? 0 : toFloat(a.from, 'from'), hi = a.to === undefined ? 1 : toFloat(a.to, 'to');
-    assignInto(self.t, fromValues(self.t, torchRng().uniform(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).uniform(self.t.numel, lo, hi, self.t.dtype)));
     return self;
   },
   normal_: (self, args, kw) => {
-    const a = bind('normal_', args, kw, ['mean?', 'std?']);
+    const a = bind('normal_', args, kw, ['mean?', 'std?', 'generator?']);
     const m = a.mean === undefined ? 0 : toFloat(a.mean, 'mean'), s = a.std === undefined ? 1 : toFloat(a.std, 'std');
-    assignInto(self.t, fromValues(self.t, torchRng().normal(self.t.numel, m, s, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).normal(self.t.numel, m, s, self.t.dtype)));
     return self;
   },
   bernoulli_: (self, args, kw) => {
-    const a = bind('bernoulli_', args, kw, ['p?']);
+    const a = bind('bernoulli_', args, kw, ['p?', 'generator?']);
     const p = a.p === undefined ? 0.5 : toFloat(a.p, 'p');
-    assignInto(self.t, fromValues(self.t, torchRng().bernoulliScalar(self.t.numel, p)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).bernoulliScalar(self.t.numel, p)));
     return self;
   },
   random_: (self, args, kw) => {
-    const a = bind('random_', args, kw, ['from?', 'to?']);
+    const a = bind('random_', args, kw, ['from?', 'to?', 'generator?']);
     const [lo, hi] = a.to === undefined ? [0, a.from === undefined ? 2 ** 24 : toInt(a.from, 'to')] : [toInt(a.from, 'from'), toInt(a.to, 'to')];
-    assignInto(self.t, fromValues(self.t, torchRng().randint(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, torchRng(a.generator).randint(self.t.numel, lo, hi, self.t.dtype)));
     return self;
   },
   masked_scatter_: (self, args, kw, ctx) => {

@@ -1,0 +1,212 @@
+// Tensor methods and torch functions that model files use around masks:
+// outer products for rotary tables, h/v/dstack for KV-cache masks, amax/amin,
+// Tensor.new, narrow/select, logsumexp, roll, and `out=` on the functional
+// forms. Semantics and messages follow ATen (native_functions.yaml and the
+// kernels named below).
+
+import { isFloating } from '../../engine/dtype';
+import { runtimeError } from '../../engine/errors';
+import { assignInto, binary, cast, unary, where } from '../../engine/ops/core';
+import { reduce } from '../../engine/ops/reduce';
+import { cat, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
+import { Tensor } from '../../engine/tensor';
+import { bind, toBool, toInt, toShape } from '../../python/args';
+import { pyError } from '../../python/exceptions';
+import { CallContext, Kwargs, NativeFn, PyList, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { ArrayValue, dimList } from '../common';
+import { TorchTensor, filled, tensorArg, toDtype, toTorchData, track } from './tensor';
+
+type Method = (self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
+
+const wrap = (self: TorchTensor, t: Tensor, op: string, ...others: PyValue[]) => track(new TorchTensor(t), op, self, ...others);
+
+function shapeOf(args: PyValue[], kw: Kwargs, name: string): number[] {
+  if (args.length === 0 && kw.has('size')) return toShape([kw.get('size')!], name);
+  return toShape(args, name);
+}
+
+/** amax/amin over dims (all dims when none), values only; an empty reduction raises as ATen does. */
+function extremum(op: 'max' | 'min'): Method {
+  return (self, args, kw, ctx) => {
+    const a = bind(`a${op}`, args, kw, ['dim?', 'keepdim?']);
+    const dims = a.dim === undefined ? null : dimList(a.dim);
+    if (self.t.numel === 0 && (dims === null || (Array.isArray(dims) && dims.length === 0))) {
+      throw pyError('IndexError', `a${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    }
+    const all = dims === null || (Array.isArray(dims) && dims.length === 0);
+    return wrap(self, reduce(op, self.t, all ? null : dims, toBool(a.keepdim, ctx)), `a${op}`);
+  };
+}
+
+/** torch.logsumexp: max-shifted log(sum(exp(x - max))) (ATen logsumexp_out_impl). */
+function logsumexp(x: Tensor, dims: number | number[], keepdim: boolean): Tensor {
+  const xf = isFloating(x.dtype) ? x : cast(x, 'float32');
+  const m = reduce('max', xf, dims, true);
+  // an all -inf slice keeps -inf rather than becoming nan
+  const safe = where(unary('isfinite', m, 'bool'), m, 0);
+  const shifted = unary('exp', binary('sub', xf, safe));
+  let r = binary('add', unary('log', reduce('sum', shifted, dims, true)), safe);
+  if (!keepdim) r = reshape(r, reduce('sum', xf, dims, false).shape);
+  return r;
+}
+
+/** Tensor.roll(shifts, dims): elements shifted cyclically; with no dims, over the flattened tensor. */
+function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
+  if (dims.length === 0) return reshape(roll(reshape(x, [-1]), shifts, [0]), x.shape);
+  if (shifts.length !== dims.length) throw runtimeError(`shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`);
+  let t = x;
+  shifts.forEach((s, i) => {
+    const d = dims[i] < 0 ? dims[i] + x.ndim : dims[i];
+    const n = t.shape[d];
+    if (n === 0) return;
+    const k = ((s % n) + n) % n;
+    if (k === 0) return;
+    t = cat([slice(t, d, n - k, n), slice(t, d, 0, n - k)], d);
+  });
+  return t;
+}
+
+export const EXTRA_METHODS: Record<string, Method> = {
+  amax: extremum('max'),
+  is_complex: () => false,
+  // copy.deepcopy(tensor): new storage, same flags (Tensor.__deepcopy__)
+  __deepcopy__: (self) => {
+    const t = new TorchTensor(cast(self.t, self.t.dtype));
+    t.requiresGrad = self.requiresGrad;
+    t.isParameter = self.isParameter;
+    return t;
+  },
+  amin: extremum('min'),
+  // Tensor.new(*sizes) / Tensor.new(data): an uninitialised (here zeroed) tensor of the same dtype; deprecated API still used by fairseq
+  new: (self, args, kw, ctx) => {
+    if (args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple || args[0] instanceof ArrayValue)) {
+      if (args[0] instanceof ArrayValue) return new TorchTensor(cast(args[0].t, self.t.dtype));
+      return new TorchTensor(toTorchData(args[0], ctx, self.t.dtype));
+    }
+    return new TorchTensor(filled(shapeOf(args, kw, 'new'), 0, self.t.dtype));
+  },
+  new_empty: (self, args, kw) => new TorchTensor(filled(shapeOf(args, kw, 'new_empty'), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
+  square: (self) => wrap(self, binary('mul', self.t, self.t), 'pow'),
+  clamp_min: (self, args, kw) => {
+    const a = bind('clamp_min', args, kw, ['min']);
+    return wrap(self, binary('maximum', self.t, scalarOrTensor(a.min, 'clamp_min')), 'clamp_min');
+  },
+  clamp_max: (self, args, kw) => {
+    const a = bind('clamp_max', args, kw, ['max']);
+    return wrap(self, binary('minimum', self.t, scalarOrTensor(a.max, 'clamp_max')), 'clamp_max');
+  },
+  maximum: (self, args, kw) => wrap(self, binary('maximum', self.t, tensorArg(bind('maximum', args, kw, ['other']).other, 'maximum', 'other')), 'maximum'),
+  minimum: (self, args, kw) => wrap(self, binary('minimum', self.t, tensorArg(bind('minimum', args, kw, ['other']).other, 'minimum', 'other')), 'minimum'),
+  logsumexp: (self, args, kw, ctx) => {
+    const a = bind('logsumexp', args, kw, ['dim', 'keepdim?']);
+    return wrap(self, logsumexp(self.t, dimList(a.dim) as number | number[], toBool(a.keepdim, ctx)), 'logsumexp');
+  },
+  narrow: (self, args, kw) => {
+    const a = bind('narrow', args, kw, ['dim', 'start', 'length']);
+    const dim = toInt(a.dim, 'dim');
+    let start = toInt(a.start, 'start');
+    const n = self.t.shape[dim < 0 ? dim + self.t.ndim : dim];
+    if (start < 0) start += n;
+    const length = toInt(a.length, 'length');
+    if (start < 0 || start + length > n) throw runtimeError(`start (${start}) + length (${length}) exceeds dimension size (${n}).`);
+    return wrap(self, narrow(self.t, dim, start, length), 'slice');
+  },
+  select: (self, args, kw) => {
+    const a = bind('select', args, kw, ['dim', 'index']);
+    return wrap(self, select(self.t, toInt(a.dim, 'dim'), toInt(a.index, 'index')), 'select');
+  },
+  roll: (self, args, kw) => {
+    const a = bind('roll', args, kw, ['shifts', 'dims?']);
+    const list = (v: PyValue | undefined) => (v === undefined || v === null ? [] : typeof v === 'bigint' ? [Number(v)] : (v as PyList).items.map((x) => toInt(x, 'shifts')));
+    return wrap(self, roll(self.t, list(a.shifts), list(a.dims)), 'roll');
+  },
+  copy_: (self, args, kw) => {
+    const a = bind('copy_', args, kw, ['src', 'non_blocking?']);
+    const src = tensorArg(a.src, 'copy_', 'src');
+    assignInto(self.t, cast(src, self.t.dtype));
+    return self;
+  },
+  unsqueeze_: (self, args, kw) => {
+    const a = bind('unsqueeze_', args, kw, ['dim']);
+    const r = unsqueeze(self.t, toInt(a.dim, 'dim'));
+    // in place: the same storage seen with the new shape
+    self.t = r;
+    return self;
+  },
+  erf: (self) => wrap(self, mapValues(self.t, erfOf), 'erf'),
+  outer: (self, args, kw) => outer(self, bind('outer', args, kw, ['vec2']).vec2),
+  ger: (self, args, kw) => outer(self, bind('ger', args, kw, ['vec2']).vec2),
+};
+
+function scalarOrTensor(v: PyValue | undefined, name: string): Tensor | number | bigint {
+  if (v instanceof ArrayValue) return v.t;
+  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  throw pyError('TypeError', `${name}(): argument 'min' must be Number, not ${typeNameOf(v ?? null)}`);
+}
+
+/** torch.outer(input, vec2): input[:, None] * vec2[None, :], both 1-D. */
+function outer(self: TorchTensor, other: PyValue | undefined): PyValue {
+  const v = tensorArg(other, 'outer', 'vec2');
+  if (self.t.ndim !== 1 || v.ndim !== 1) {
+    throw runtimeError(`outer: Expected 1-D argument self, but got ${self.t.ndim}-D`);
+  }
+  return wrap(self, binary('mul', unsqueeze(self.t, 1), unsqueeze(v, 0)), 'mul', other!);
+}
+
+function mapValues(t: Tensor, f: (x: number) => number): Tensor {
+  const x = isFloating(t.dtype) ? t : cast(t, 'float32');
+  const v = x.values();
+  const out = Tensor.empty(x.dtype, x.shape);
+  for (let i = 0; i < v.length; i++) out.storage.data[i] = f(v[i]);
+  return out;
+}
+
+let erfOf: (x: number) => number = (x) => x;
+/** layers.ts owns the erf implementation; it registers it here to keep one copy. */
+export function useErf(f: (x: number) => number): void {
+  erfOf = f;
+}
+
+/**
+ * torch functions over a sequence of tensors: hstack (cat on dim 1, dim 0
+ * for 1-D), vstack (atleast_2d then dim 0), dstack (atleast_3d then dim 2).
+ */
+export function stackFunctions(tensorsArg: (v: PyValue | undefined, name: string) => Tensor[]): Record<string, NativeFn> {
+  const atLeast = (t: Tensor, n: number): Tensor => {
+    if (t.ndim >= n) return t;
+    if (n === 2) return reshape(t, t.ndim === 0 ? [1, 1] : [1, t.shape[0]]);
+    return t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? reshape(t, [1, t.shape[0], 1]) : reshape(t, [...t.shape, 1]);
+  };
+  const make = (name: string, pick: (ts: Tensor[]) => Tensor): NativeFn => (args, kw) => {
+    const a = bind(name, args, kw, ['tensors', 'out?']);
+    const ts = tensorsArg(a.tensors, name);
+    if (ts.length === 0) throw runtimeError(`${name} expects a non-empty TensorList`);
+    return withOut(track(new TorchTensor(pick(ts)), 'cat', ...(a.tensors as PyList).items), a.out);
+  };
+  return {
+    hstack: make('hstack', (ts) => cat(ts, ts[0].ndim === 1 ? 0 : 1)),
+    column_stack: make('column_stack', (ts) => cat(ts.map((t) => (t.ndim <= 1 ? reshape(t, [-1, 1]) : t)), 1)),
+    vstack: make('vstack', (ts) => cat(ts.map((t) => atLeast(t, 2)), 0)),
+    row_stack: make('row_stack', (ts) => cat(ts.map((t) => atLeast(t, 2)), 0)),
+    dstack: make('dstack', (ts) => cat(ts.map((t) => atLeast(t, 3)), 2)),
+    outer: (args, kw) => {
+      const a = bind('outer', args, kw, ['input', 'vec2', 'out?']);
+      return withOut(outer(a.input instanceof TorchTensor ? a.input : new TorchTensor(tensorArg(a.input, 'outer')), a.vec2) as TorchTensor, a.out);
+    },
+  };
+}
+
+/**
+ * `out=`: the result is written into `out` (resized when its shape differs,
+ * as at::native::resize_output does) and `out` is returned.
+ */
+export function withOut(result: PyValue, out: PyValue | undefined): PyValue {
+  if (out === undefined || out === null || !(result instanceof TorchTensor)) return result;
+  if (!(out instanceof TorchTensor)) throw pyError('TypeError', `argument 'out' must be Tensor, not ${typeNameOf(out)}`);
+  const r = result.t;
+  if (out.t.shape.length !== r.shape.length || out.t.shape.some((s, i) => s !== r.shape[i])) {
+    out.t = cast(r, out.t.dtype);
+  } else assignInto(out.t, cast(r, out.t.dtype));
+  return out;
+}

@@ -1,0 +1,457 @@
+// torch.nn containers (ModuleList, ModuleDict, Sequential indexing), the
+// normalisation layers (LayerNorm, RMSNorm and their F.* forms) and the
+// activation modules model files build from. Semantics follow
+// torch/nn/modules/{container,normalization,activation}.py and the ATen
+// kernels named at each function.
+
+import { DType, isFloating } from '../../engine/dtype';
+import { runtimeError } from '../../engine/errors';
+import { binary, cast, unary, where } from '../../engine/ops/core';
+import { mean } from '../../engine/ops/reduce';
+import { reshape } from '../../engine/ops/shape';
+import { Tensor } from '../../engine/tensor';
+import { bind, toBool, toFloat, toInt } from '../../python/args';
+import { pyError } from '../../python/exceptions';
+import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { ArrayValue } from '../common';
+import { useErf } from './extra';
+import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
+import { TorchTensor, filled, tensorArg, track } from './tensor';
+
+/** finfo(dtype).eps, the default eps of rms_norm. */
+function machineEps(d: DType): number {
+  return d === 'float64' ? 2 ** -52 : d === 'float16' ? 2 ** -10 : d === 'bfloat16' ? 2 ** -7 : 2 ** -23;
+}
+
+function normalizedShape(v: PyValue | undefined, ctx: CallContext): number[] {
+  if (typeof v === 'bigint') return [Number(v)];
+  return ctx.iterate(v ?? null).map((x) => toInt(x, 'normalized_shape'));
+}
+
+function checkNormShape(fnName: string, x: Tensor, shape: number[]): void {
+  const tail = x.shape.slice(x.ndim - shape.length);
+  if (shape.length > x.ndim || tail.some((s, i) => s !== shape[i])) {
+    throw runtimeError(`Given normalized_shape=[${shape.join(', ')}], expected input with shape [*, ${shape.join(', ')}], but got input of size[${x.shape.join(', ')}]`);
+  }
+  void fnName;
+}
+
+/**
+ * F.layer_norm(input [*, *normalized_shape], normalized_shape, weight, bias, eps):
+ * per row, mean and biased variance over the trailing dims, then
+ * (x * rstd + (-rstd * mean)) * weight + bias, in the input's float dtype
+ * as ATen's LayerNormKernelImpl does (moments accumulated in double here).
+ * Raises RuntimeError for a shape that does not end in normalized_shape.
+ */
+export function layerNorm(x: Tensor, shape: number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  checkNormShape('layer_norm', x, shape);
+  if (!isFloating(x.dtype)) throw runtimeError(`"LayerNormKernelImpl" not implemented for '${x.dtype === 'int64' ? 'Long' : x.dtype}'`);
+  const n = shape.reduce((p, q) => p * q, 1);
+  const src = x.isContiguous() ? x : cast(x, x.dtype);
+  const v = src.values();
+  const out = Tensor.empty(x.dtype, x.shape);
+  const w = weight?.values(), b = bias?.values();
+  const f32 = x.dtype === 'float32' ? Math.fround : (y: number) => y;
+  const rows = n === 0 ? 0 : v.length / n;
+  for (let r = 0; r < rows; r++) {
+    let m = 0;
+    for (let j = 0; j < n; j++) m += v[r * n + j];
+    m /= n;
+    let s2 = 0;
+    for (let j = 0; j < n; j++) s2 += (v[r * n + j] - m) ** 2;
+    const mean32 = f32(m);
+    const rstd = f32(1 / Math.sqrt(f32(s2 / n) + eps));
+    const shift = f32(-rstd * mean32);
+    for (let j = 0; j < n; j++) {
+      let y = f32(f32(v[r * n + j] * rstd) + shift);
+      if (w) y = f32(y * w[j]);
+      if (b) y = f32(y + b[j]);
+      out.storage.data[r * n + j] = y;
+    }
+  }
+  return out;
+}
+
+/**
+ * F.rms_norm(input, normalized_shape, weight, eps=None): x * rsqrt(mean(x², trailing dims) + eps) * weight,
+ * eps defaulting to finfo(dtype).eps (torch/nn/functional.py, ATen's composite rms_norm).
+ */
+export function rmsNorm(x: Tensor, shape: number[], weight: Tensor | null, eps: number | null): Tensor {
+  checkNormShape('rms_norm', x, shape);
+  const dims = shape.map((_, i) => x.ndim - shape.length + i);
+  const ms = mean(binary('mul', x, x), dims, true);
+  let y = binary('mul', x, unary('rsqrt', binary('add', ms, eps ?? machineEps(x.dtype))));
+  if (weight) y = binary('mul', y, weight);
+  return y;
+}
+
+/** GELU, exact (erf) or approximate='tanh', per ATen's GeluKernel. */
+export function gelu(x: Tensor, approximate: string): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') throw runtimeError(`approximate argument must be either none or tanh.`);
+  const v = x.values();
+  const out = Tensor.empty(x.dtype, x.shape);
+  const k = Math.sqrt(2 / Math.PI);
+  for (let i = 0; i < v.length; i++) {
+    const a = v[i];
+    out.storage.data[i] = approximate === 'tanh' ? 0.5 * a * (1 + Math.tanh(k * (a + 0.044715 * a * a * a))) : 0.5 * a * (1 + erf(a / Math.SQRT2));
+  }
+  return out;
+}
+
+/** erf to double precision (W. J. Cody's rational approximations, as in most libms). */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 0.5) {
+    const t = x * x;
+    const p = [3.1611237438705656, 113.864154151050156, 377.485237685302021, 3209.37758913846947, 0.185777706184603153];
+    const q = [23.6012909523441209, 244.024637934444173, 1282.61652607737228, 2844.23683343917062];
+    const num = (((p[4] * t + p[0]) * t + p[1]) * t + p[2]) * t + p[3];
+    const den = (((t + q[0]) * t + q[1]) * t + q[2]) * t + q[3];
+    return x * num / den;
+  }
+  let r: number;
+  if (ax < 4) {
+    const p = [0.564188496988670089, 8.88314979438837594, 66.1191906371416295, 298.635138197400131, 881.95222124176909, 1712.04761263407058, 2051.07837782607147, 1230.33935479799725, 2.15311535474403846e-8];
+    const q = [15.7449261107098347, 117.693950891312499, 537.181101862009858, 1621.38957456669019, 3290.79923573345963, 4362.61909014324716, 3439.36767414372164, 1230.33935480374942];
+    let num = p[8] * ax, den = ax;
+    for (let i = 0; i < 7; i++) {
+      num = (num + p[i]) * ax;
+      den = (den + q[i]) * ax;
+    }
+    r = Math.exp(-ax * ax) * (num + p[7]) / (den + q[7]);
+  } else {
+    const p = [0.305326634961232344, 0.360344899949804439, 0.125781726111229246, 0.0160837851487422766, 6.58749161529837803e-4, 0.0163153871373020978];
+    const q = [2.56852019228982242, 1.87295284992346725, 0.527905102951428412, 0.0605183413124413191, 0.00233520497626869185];
+    const t = 1 / (ax * ax);
+    let num = p[5] * t, den = t;
+    for (let i = 0; i < 4; i++) {
+      num = (num + p[i]) * t;
+      den = (den + q[i]) * t;
+    }
+    r = t * (num + p[4]) / (den + q[4]);
+    r = (0.5641895835477563 - r) / ax * Math.exp(-ax * ax);
+  }
+  const y = 1 - r;
+  return x < 0 ? -y : y;
+}
+
+useErf(erf);
+
+type Act = (x: Tensor, self: PyInstance | null, kw: Record<string, PyValue | undefined>) => Tensor;
+
+const sigmoid = (x: Tensor) => unary('sigmoid', x);
+/** The activation functions: F.name and nn.Name compute the same thing; names are PyTorch's. */
+const ACTIVATIONS: [string, string, string[], Act][] = [
+  ['SiLU', 'silu', ['inplace?'], (x) => binary('mul', x, sigmoid(x))],
+  ['Mish', 'mish', ['inplace?'], (x) => binary('mul', x, unary('tanh', softplusOf(x, 1, 20)))],
+  ['GELU', 'gelu', ['approximate?'], (x, _s, a) => gelu(x, String(a.approximate ?? 'none'))],
+  ['LeakyReLU', 'leaky_relu', ['negative_slope?', 'inplace?'], (x, _s, a) => {
+    const slope = a.negative_slope === undefined ? 0.01 : toFloat(a.negative_slope, 'negative_slope');
+    return where(binary('gt', x, 0), x, binary('mul', x, slope));
+  }],
+  ['ELU', 'elu', ['alpha?', 'inplace?'], (x, _s, a) => {
+    const alpha = a.alpha === undefined ? 1 : toFloat(a.alpha, 'alpha');
+    return where(binary('gt', x, 0), x, binary('mul', unary('expm1', x), alpha));
+  }],
+  ['Softplus', 'softplus', ['beta?', 'threshold?'], (x, _s, a) => softplusOf(x, a.beta === undefined ? 1 : toFloat(a.beta, 'beta'), a.threshold === undefined ? 20 : toFloat(a.threshold, 'threshold'))],
+  ['Softsign', 'softsign', [], (x) => binary('div', x, binary('add', unary('abs', x), 1))],
+  ['Hardtanh', 'hardtanh', ['min_val?', 'max_val?', 'inplace?'], (x, _s, a) => {
+    const lo = a.min_val === undefined ? -1 : toFloat(a.min_val, 'min_val'), hi = a.max_val === undefined ? 1 : toFloat(a.max_val, 'max_val');
+    return binary('minimum', binary('maximum', x, lo), hi);
+  }],
+  ['ReLU6', 'relu6', ['inplace?'], (x) => binary('minimum', binary('maximum', x, 0), 6)],
+];
+
+function softplusOf(x: Tensor, beta: number, threshold: number): Tensor {
+  const bx = binary('mul', x, beta);
+  return where(binary('gt', bx, threshold), x, binary('div', unary('log1p', unary('exp', bx)), beta));
+}
+
+/** Registers the containers, norms and activations on torch.nn / torch.nn.functional. */
+export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr: (self: PyInstance, ctx: CallContext, grouped?: boolean) => string): void {
+  const add = (c: PyClass) => nn.dict.set(c.name, c);
+  const def = (name: string, f: NativeFn) => F.dict.set(name, fn(name, f));
+
+  // ---------- containers ----------
+  const items = (self: PyInstance) => [...self.dict].filter(([k]) => /^\d+$/.test(k)).map(([, v]) => v);
+  const setItems = (self: PyInstance, xs: PyValue[]) => {
+    for (const k of [...self.dict.keys()]) if (/^\d+$/.test(k)) self.dict.delete(k);
+    xs.forEach((m, i) => self.dict.set(String(i), m));
+  };
+  const indexed = (self: PyInstance, key: PyValue, ctx: CallContext, what: string): number => {
+    const n = items(self).length;
+    const i = toInt(key, 'idx');
+    if (i < -n || i >= n) throw pyError('IndexError', `index ${i} is out of range`);
+    void ctx;
+    void what;
+    return i < 0 ? i + n : i;
+  };
+  const sequenceClass = (name: string, callable: boolean) => {
+    const cls = new PyClass(name, [Module], `torch.nn.modules.container.${name}`);
+    const m = (n: string, f: NativeFn) => cls.dict.set(n, fn(n, f));
+    m('__init__', ([self, ...args], _kw, ctx) => {
+      const inst = self as PyInstance;
+      inst.dict.set('training', true);
+      const mods = name === 'ModuleList' ? (args[0] === undefined || args[0] === null ? [] : ctx.iterate(args[0])) : args;
+      if (name === 'Sequential' && mods.length === 1 && mods[0] instanceof PyInstance && mods[0].cls.name === 'OrderedDict') {
+        for (const [k, v] of ctx.iterate(ctx.call(ctx.getAttr(mods[0], 'items'), [])).map((t) => ctx.iterate(t))) inst.dict.set(String(k), v);
+        return null;
+      }
+      mods.forEach((x, i) => inst.dict.set(String(i), x));
+      return null;
+    });
+    m('__len__', ([self]) => BigInt(items(self as PyInstance).length));
+    m('__iter__', ([self]) => new PyList(items(self as PyInstance)));
+    m('__getitem__', ([self, key], _kw, ctx) => {
+      const inst = self as PyInstance;
+      if (key instanceof PySlice) {
+        const out = new PyInstance(cls);
+        out.dict.set('training', inst.dict.get('training') ?? true);
+        sliceOf(items(inst), key).forEach((x, i) => out.dict.set(String(i), x));
+        return out;
+      }
+      return items(inst)[indexed(inst, key!, ctx, name)];
+    });
+    m('__setitem__', ([self, key, v], _kw, ctx) => {
+      const inst = self as PyInstance;
+      const xs = items(inst);
+      xs[indexed(inst, key!, ctx, name)] = v!;
+      setItems(inst, xs);
+      return null;
+    });
+    m('append', ([self, v]) => {
+      const inst = self as PyInstance;
+      inst.dict.set(String(items(inst).length), v!);
+      return self!;
+    });
+    m('extend', ([self, vs], _kw, ctx) => {
+      const inst = self as PyInstance;
+      for (const v of ctx.iterate(vs!)) inst.dict.set(String(items(inst).length), v);
+      return self!;
+    });
+    m('insert', ([self, idx, v]) => {
+      const inst = self as PyInstance;
+      const xs = items(inst);
+      let i = toInt(idx, 'index');
+      if (i < 0) i += xs.length;
+      xs.splice(Math.max(0, Math.min(i, xs.length)), 0, v!);
+      setItems(inst, xs);
+      return null;
+    });
+    m('__repr__', ([self], _kw, ctx) => moduleRepr(self as PyInstance, ctx, name === 'ModuleList'));
+    if (callable) {
+      m('forward', ([self, ...args], _kw, ctx) => {
+        let x = args[0];
+        for (const mod of (self as PyInstance).dict.values()) if (mod instanceof PyInstance && mod.cls.isSubclassOf(Module)) x = ctx.call(mod, [x]);
+        return x ?? null;
+      });
+    }
+    return cls;
+  };
+  add(sequenceClass('ModuleList', false));
+  add(sequenceClass('Sequential', true));
+
+  const ModuleDict = new PyClass('ModuleDict', [Module], 'torch.nn.modules.container.ModuleDict');
+  const md = (n: string, f: NativeFn) => ModuleDict.dict.set(n, fn(n, f));
+  const entries = (self: PyInstance) => [...self.dict].filter(([k, v]) => k !== 'training' && v instanceof PyInstance);
+  const update = (inst: PyInstance, src: PyValue, ctx: CallContext) => {
+    const pairs = src instanceof PyInstance || typeNameOf(src).endsWith('dict') ? ctx.iterate(ctx.call(ctx.getAttr(src, 'items'), [])) : ctx.iterate(src);
+    for (const p of pairs) {
+      const [k, v] = ctx.iterate(p);
+      inst.dict.set(String(k), v);
+    }
+  };
+  md('__init__', ([self, src], _kw, ctx) => {
+    const inst = self as PyInstance;
+    inst.dict.set('training', true);
+    if (src !== undefined && src !== null) update(inst, src, ctx);
+    return null;
+  });
+  md('update', ([self, src], _kw, ctx) => (update(self as PyInstance, src!, ctx), null));
+  md('__getitem__', ([self, k]) => {
+    const v = (self as PyInstance).dict.get(String(k));
+    if (v === undefined || !(v instanceof PyInstance)) throw pyError('KeyError', `'${String(k)}'`);
+    return v;
+  });
+  md('__setitem__', ([self, k, v]) => ((self as PyInstance).dict.set(String(k), v!), null));
+  md('__contains__', ([self, k]) => entries(self as PyInstance).some(([n]) => n === k));
+  md('__len__', ([self]) => BigInt(entries(self as PyInstance).length));
+  md('__iter__', ([self]) => new PyList(entries(self as PyInstance).map(([k]) => k)));
+  md('keys', ([self]) => new PyList(entries(self as PyInstance).map(([k]) => k)));
+  md('values', ([self]) => new PyList(entries(self as PyInstance).map(([, v]) => v)));
+  md('items', ([self]) => new PyList(entries(self as PyInstance).map(([k, v]) => new PyTuple([k, v]))));
+  md('__repr__', ([self], _kw, ctx) => moduleRepr(self as PyInstance, ctx));
+  add(ModuleDict);
+
+  // ---------- normalisation ----------
+  const affine = (self: PyInstance, shape: number[], withBias: boolean, dtype: DType) => {
+    self.dict.set('weight', parameter(filled(shape, 1, dtype)));
+    self.dict.set('bias', withBias ? parameter(filled(shape, 0, dtype)) : null);
+  };
+  add(layer('LayerNorm', Module, (self, args, kw, ctx) => {
+    const a = bind('LayerNorm', args, kw, ['normalized_shape', 'eps?', 'elementwise_affine?', 'bias?', 'device?', 'dtype?']);
+    const shape = normalizedShape(a.normalized_shape, ctx);
+    self.dict.set('normalized_shape', new PyTuple(shape.map(BigInt)));
+    self.dict.set('eps', a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+    const affineOn = toBool(a.elementwise_affine, ctx, true);
+    self.dict.set('elementwise_affine', affineOn);
+    if (affineOn) affine(self, shape, toBool(a.bias, ctx, true), 'float32');
+    else {
+      self.dict.set('weight', null);
+      self.dict.set('bias', null);
+    }
+  }, (self, args, kw, ctx) => {
+    const a = bind('forward', args, kw, ['input']);
+    const shape = ctx.iterate(self.dict.get('normalized_shape')!).map((x) => toInt(x, 'normalized_shape'));
+    const r = layerNorm(tensorArg(a.input, 'layer_norm'), shape, getTensorOrNull(self, 'weight'), getTensorOrNull(self, 'bias'), Number(self.dict.get('eps')));
+    return track(new TorchTensor(r), 'layer_norm', a.input!, self.dict.get('weight') ?? null);
+  }, (self, ctx) => `${ctx.repr(self.dict.get('normalized_shape')!)}, eps=${ctx.repr(self.dict.get('eps')!)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}${self.dict.get('elementwise_affine') ? `, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}` : ''}`));
+  add(layer('RMSNorm', Module, (self, args, kw, ctx) => {
+    const a = bind('RMSNorm', args, kw, ['normalized_shape', 'eps?', 'elementwise_affine?', 'device?', 'dtype?']);
+    const shape = normalizedShape(a.normalized_shape, ctx);
+    self.dict.set('normalized_shape', new PyTuple(shape.map(BigInt)));
+    self.dict.set('eps', a.eps === undefined ? null : toFloat(a.eps, 'eps'));
+    const affineOn = toBool(a.elementwise_affine, ctx, true);
+    self.dict.set('elementwise_affine', affineOn);
+    self.dict.set('weight', affineOn ? parameter(filled(shape, 1, 'float32')) : null);
+  }, (self, args, kw, ctx) => {
+    const a = bind('forward', args, kw, ['x']);
+    const shape = ctx.iterate(self.dict.get('normalized_shape')!).map((x) => toInt(x, 'normalized_shape'));
+    const eps = self.dict.get('eps');
+    const r = rmsNorm(tensorArg(a.x, 'rms_norm'), shape, getTensorOrNull(self, 'weight'), eps === null || eps === undefined ? null : Number(eps));
+    return track(new TorchTensor(r), 'mul', a.x!, self.dict.get('weight') ?? null);
+  }, (self, ctx) => `${ctx.repr(self.dict.get('normalized_shape')!)}, eps=${ctx.repr(self.dict.get('eps') ?? null)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}`));
+
+  def('layer_norm', (args, kw, ctx) => {
+    const a = bind('layer_norm', args, kw, ['input', 'normalized_shape', 'weight?', 'bias?', 'eps?']);
+    const w = a.weight instanceof ArrayValue ? a.weight.t : null, b = a.bias instanceof ArrayValue ? a.bias.t : null;
+    const r = layerNorm(tensorArg(a.input, 'layer_norm'), normalizedShape(a.normalized_shape, ctx), w, b, a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+    return track(new TorchTensor(r), 'layer_norm', a.input!, a.weight ?? null, a.bias ?? null);
+  });
+  def('rms_norm', (args, kw, ctx) => {
+    const a = bind('rms_norm', args, kw, ['input', 'normalized_shape', 'weight?', 'eps?']);
+    const w = a.weight instanceof ArrayValue ? a.weight.t : null;
+    const r = rmsNorm(tensorArg(a.input, 'rms_norm'), normalizedShape(a.normalized_shape, ctx), w, a.eps === undefined || a.eps === null ? null : toFloat(a.eps, 'eps'));
+    return track(new TorchTensor(r), 'mul', a.input!, a.weight ?? null);
+  });
+
+  // ---------- convolution ----------
+  add(layer('Conv1d', Module, (self, args, kw, ctx) => {
+    const a = bind('Conv1d', args, kw, ['in_channels', 'out_channels', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'groups?', 'bias?', 'padding_mode?', 'device?', 'dtype?']);
+    const cin = toInt(a.in_channels, 'in_channels'), cout = toInt(a.out_channels, 'out_channels');
+    const k = one(a.kernel_size, 'kernel_size', ctx), groups = a.groups === undefined ? 1 : toInt(a.groups, 'groups');
+    if (cin % groups !== 0) throw pyError('ValueError', 'in_channels must be divisible by groups');
+    if (cout % groups !== 0) throw pyError('ValueError', 'out_channels must be divisible by groups');
+    for (const [key, d] of [['in_channels', cin], ['out_channels', cout], ['kernel_size', k], ['groups', groups]] as const) self.dict.set(key, BigInt(d));
+    self.dict.set('stride', a.stride === undefined ? 1n : BigInt(one(a.stride, 'stride', ctx)));
+    self.dict.set('padding', a.padding === undefined ? 0n : BigInt(one(a.padding, 'padding', ctx)));
+    self.dict.set('dilation', a.dilation === undefined ? 1n : BigInt(one(a.dilation, 'dilation', ctx)));
+    // reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight, then the bias, both bounded by 1/sqrt(fan_in)
+    const fanIn = (cin / groups) * k;
+    const gain = Math.sqrt(2 / (1 + 5));
+    self.dict.set('weight', parameter(uniformTensor([cout, cin / groups, k], fanIn > 0 ? Math.sqrt(3) * (gain / Math.sqrt(fanIn)) : 0)));
+    self.dict.set('bias', toBool(a.bias, ctx, true) ? parameter(uniformTensor([cout], fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0)) : null);
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    const g = (k: string) => Number(self.dict.get(k));
+    const r = conv1d(tensorArg(a.input, 'conv1d'), getTensorOrNull(self, 'weight')!, getTensorOrNull(self, 'bias'), g('stride'), g('padding'), g('dilation'), g('groups'));
+    return track(new TorchTensor(r), 'convolution', a.input!, self.dict.get('weight')!);
+  }, (self) => `${self.dict.get('in_channels')}, ${self.dict.get('out_channels')}, kernel_size=(${self.dict.get('kernel_size')},), stride=(${self.dict.get('stride')},)${self.dict.get('padding') ? `, padding=(${self.dict.get('padding')},)` : ''}${self.dict.get('bias') === null ? ', bias=False' : ''}`));
+  def('conv1d', (args, kw, ctx) => {
+    const a = bind('conv1d', args, kw, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?']);
+    const n = (v: PyValue | undefined, d: number, what: string) => (v === undefined ? d : one(v, what, ctx));
+    const b = a.bias instanceof ArrayValue ? a.bias.t : null;
+    const r = conv1d(tensorArg(a.input, 'conv1d'), tensorArg(a.weight, 'conv1d', 'weight'), b, n(a.stride, 1, 'stride'), n(a.padding, 0, 'padding'), n(a.dilation, 1, 'dilation'), n(a.groups, 1, 'groups'));
+    return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
+  });
+
+  // ---------- activations ----------
+  for (const [cls, fname, params, act] of ACTIVATIONS) {
+    add(layer(cls, Module, (self, args, kw) => {
+      const a = bind(cls, args, kw, params);
+      for (const p of params) self.dict.set(p.replace('?', ''), a[p.replace('?', '')] ?? null);
+    }, (self, args, kw) => {
+      const a = bind('forward', args, kw, ['input']);
+      const opts: Record<string, PyValue | undefined> = {};
+      for (const p of params) {
+        const v = self.dict.get(p.replace('?', ''));
+        if (v !== null && v !== undefined) opts[p.replace('?', '')] = v;
+      }
+      return track(new TorchTensor(act(floatInput(a.input, fname), self, opts)), fname, a.input!);
+    }));
+    def(fname, (args, kw) => {
+      const a = bind(fname, args, kw, ['input', ...params]);
+      return track(new TorchTensor(act(floatInput(a.input, fname), null, a)), fname, a.input!);
+    });
+  }
+}
+
+/** An int or a 1-tuple (Conv1d's kernel_size=3 or (3,)). */
+function one(v: PyValue | undefined, what: string, ctx: CallContext): number {
+  if (typeof v === 'bigint') return Number(v);
+  const xs = ctx.iterate(v ?? null);
+  return toInt(xs[0], what);
+}
+
+/**
+ * conv1d(input [N, C_in, L] or [C_in, L], weight [C_out, C_in/groups, K], bias [C_out]):
+ * [N, C_out, L_out], L_out = floor((L + 2·padding − dilation·(K−1) − 1)/stride) + 1;
+ * sums accumulated in double and rounded to the input dtype.
+ */
+export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, padding: number, dilation: number, groups: number): Tensor {
+  const unbatched = x.ndim === 2;
+  const xin = unbatched ? reshape(x, [1, ...x.shape]) : x;
+  if (xin.ndim !== 3) throw runtimeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${x.shape.join(', ')}]`);
+  const [N, C, L] = xin.shape;
+  const [O, Cg, K] = w.shape;
+  if (C !== Cg * groups) {
+    throw runtimeError(`Given groups=${groups}, weight of size [${w.shape.join(', ')}], expected input[${xin.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`);
+  }
+  const Lout = Math.floor((L + 2 * padding - dilation * (K - 1) - 1) / stride) + 1;
+  if (Lout <= 0) throw runtimeError(`Calculated padded input size per channel: (${L + 2 * padding}). Kernel size: (${(K - 1) * dilation + 1}). Kernel size can't be greater than actual input size`);
+  const xv = cast(xin, xin.dtype).values(), wv = cast(w, w.dtype).values(), bv = b?.values();
+  const out = Tensor.empty(x.dtype, [N, O, Lout]);
+  const og = O / groups;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const g = Math.floor(o / og);
+      for (let t = 0; t < Lout; t++) {
+        let acc = bv ? bv[o] : 0;
+        for (let c = 0; c < Cg; c++) {
+          for (let k = 0; k < K; k++) {
+            const pos = t * stride - padding + k * dilation;
+            if (pos < 0 || pos >= L) continue;
+            acc += xv[(n * C + g * Cg + c) * L + pos] * wv[(o * Cg + c) * K + k];
+          }
+        }
+        out.storage.data[(n * O + o) * Lout + t] = acc;
+      }
+    }
+  }
+  return unbatched ? reshape(out, [O, Lout]) : out;
+}
+
+/** xs[start:stop:step] with Python's clamping of out-of-range bounds. */
+function sliceOf<T>(xs: T[], s: PySlice): T[] {
+  const n = xs.length;
+  const step = s.step === null ? 1 : toInt(s.step, 'step');
+  if (step === 0) throw pyError('ValueError', 'slice step cannot be zero');
+  const norm = (v: PyValue, dflt: number) => {
+    if (v === null) return dflt;
+    let i = toInt(v, 'index');
+    if (i < 0) i += n;
+    return step > 0 ? Math.max(0, Math.min(i, n)) : Math.max(-1, Math.min(i, n - 1));
+  };
+  const start = norm(s.start, step > 0 ? 0 : n - 1), stop = norm(s.stop, step > 0 ? n : -1);
+  const out: T[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(xs[i]);
+  return out;
+}
+
+function floatInput(v: PyValue | undefined, name: string): Tensor {
+  const t = tensorArg(v, name);
+  if (!isFloating(t.dtype)) throw runtimeError(`"${name}_cpu" not implemented for '${t.dtype === 'int64' ? 'Long' : t.dtype}'`);
+  return t;
+}
+
+export type { Kwargs };

@@ -1,0 +1,25 @@
+# torch functions model files use around masks: outer (rotary tables), hstack/vstack/dstack (KV-cache
+# masks), amax/amin, Tensor.new (fairseq), square, clamp_min/max, logsumexp (an all -inf row stays -inf),
+# narrow/select/roll/erf, and out= (fairseq's buffered_arange).
+import torch
+torch.manual_seed(0)
+t = torch.arange(4)
+freqs = 1.0 / (10000 ** (torch.arange(0, 4, 2)[: 2].float() / 4))
+angles = torch.outer(t, freqs).float()
+print(angles, torch.cos(angles), t.outer(t))
+x = torch.randn(2, 3)
+print(x.amax(1), x.amin(dim=(0, 1)), x.amax(-1, keepdim=True), torch.amax(x, 0))
+mask = torch.triu(torch.full((3, 3), float('-inf')), diagonal=1)
+kv = torch.hstack([torch.zeros((3, 2)), mask])
+print(kv, torch.vstack([t, t]), torch.dstack([t, t]).shape, torch.hstack([t, t]))
+n = x.new(2, 2).fill_(1)
+print(n, x.new([1, 2]), x.new_zeros(3).dtype)
+print(x.square(), x.clamp_min(0), x.clamp_max(0.5), x.logsumexp(-1), torch.logsumexp(x, dim=1, keepdim=True))
+print(x.narrow(1, 1, 2), x.select(0, 1), x.roll(1, 1), torch.roll(x, 1), x.erf())
+buf = torch.LongTensor()
+torch.arange(5, out=buf)
+out = torch.empty(2, 3)
+torch.add(x, 1, out=out)
+print(buf, out)
+lse = torch.tensor([[float('-inf'), float('-inf')], [0.0, 1.0]]).logsumexp(-1)
+print(lse)
