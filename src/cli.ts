@@ -1,13 +1,15 @@
-// masklens CLI: `masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py`.
+// masklens CLI: `masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py|FILE.ipynb`.
 // --json prints the golden-file schema (the conformance contract) plus
-// `errors` and `continued`; the plain mode prints each mask as a grid (■
-// kept/true, ⬚ masked/false). Both evaluate in the same worker the editor
-// uses (src/service), under the same budgets.
+// `errors`, `continued` and the recorded `calls`; the plain mode prints each
+// mask as a grid (■ kept/true, ⬚ masked/false), the module's first, then each
+// function call's locals. Both evaluate in the same worker the editor uses
+// (src/service), under the same budgets.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from './python';
-import type { EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
+import { cellPosition, layoutCells, readNotebook, type CellLayout } from './python/notebook';
+import type { CallRecord, EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
 import { nodeWorker } from './service/nodeWorker';
 import { maskGrid } from './render/grid';
@@ -19,39 +21,78 @@ export function runFile(path: string, options: RunOptions = {}): RunResult & { c
   return { case: path.split('/').pop()!, ...result };
 }
 
-function plain(result: RunResult): string {
+/** `--json`'s entry for one recorded call (issue #10's schema). */
+export function callJson(c: CallRecord): { function: string; line: number; call: number; calledFrom: number; variables: Record<string, EncodedValue>; returned: EncodedValue | null } {
+  return { function: c.function, line: c.line, call: c.call, calledFrom: c.calledFrom, variables: c.variables, returned: c.returned?.value ?? null };
+}
+
+/** How a line reads in the output: "line 7", or "cell 2, line 3" in a notebook. */
+type LineLabel = (line: number) => string;
+const plainLine: LineLabel = (line) => `line ${line}`;
+
+function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diagnostics'][number]>, at: LineLabel): string[] {
+  const v = s.value;
+  if (!('data' in v)) return [];
+  const lines = [`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  ${at(s.line)}${s.note ? `  (${s.note})` : ''}`];
+  lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : maskGrid(v as Extract<EncodedValue, { data: unknown }>));
+  // the diagnostics raised where this value was computed go right under it
+  for (const d of result.diagnostics) {
+    if (printed.has(d) || d.line < s.line || d.line > s.endLine || (d.variable && d.variable !== s.name)) continue;
+    printed.add(d);
+    lines.push(`  ${d.severity}: ${d.message}  [${d.code}, ${at(d.line)}]`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function plain(result: RunResult, at: LineLabel = plainLine): string {
   const lines: string[] = [];
   if (result.stdout) lines.push(result.stdout.trimEnd(), '');
   const printed = new Set<RunResult['diagnostics'][number]>();
-  for (const s of finalSnapshots(result)) {
-    const v = s.value;
-    if (!('data' in v)) continue;
-    lines.push(`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  line ${s.line}`);
-    lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : maskGrid(v as Extract<EncodedValue, { data: unknown }>));
-    // the diagnostics raised where this value was computed go right under it
-    for (const d of result.diagnostics) {
-      if (printed.has(d) || d.line < s.line || d.line > s.endLine || (d.variable && d.variable !== s.name)) continue;
-      printed.add(d);
-      lines.push(`  ${d.severity}: ${d.message}  [${d.code}, line ${d.line}]`);
-    }
-    lines.push('');
+  for (const s of finalSnapshots(result.timeline)) lines.push(...valueLines(s, result, printed, at));
+  const total = new Map((result.functions ?? []).map((f) => [f.function, f.calls]));
+  for (const c of result.calls ?? []) {
+    const locals = finalSnapshots(c.timeline).filter((s) => 'data' in s.value);
+    const returned = c.returned && 'data' in c.returned.value ? c.returned : undefined;
+    if (locals.length === 0 && !returned) continue;
+    const from = c.calledFrom ? ` · from ${at(c.calledFrom)}` : ' · Preview with Arguments';
+    lines.push(`── ${c.function}() · call ${c.call} of ${total.get(c.function) ?? c.call}${from} ──`);
+    for (const s of locals) lines.push(...valueLines(s, result, printed, at));
+    if (returned) lines.push(...valueLines({ ...returned, name: 'returned' }, result, printed, at));
+    if (c.error) lines.push(`raised ${c.error.type}: ${c.error.message}  ${at(c.error.line)}`, '');
   }
-  for (const d of result.diagnostics) if (!printed.has(d)) lines.push(`line ${d.line}: ${d.severity}: ${d.message}  [${d.code}]`);
-  for (const e of result.errors) lines.push(`line ${e.line}: ${e.type}: ${e.message}`);
+  for (const d of result.diagnostics) if (!printed.has(d)) lines.push(`${at(d.line)}: ${d.severity}: ${d.message}  [${d.code}]`);
+  for (const e of result.errors) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
   return lines.join('\n');
 }
 
-/** Each variable's last snapshot, in source order. */
-function finalSnapshots(result: RunResult): Snapshot[] {
+/** Each name's last snapshot, in source order. */
+function finalSnapshots(timeline: Snapshot[]): Snapshot[] {
   const last = new Map<string, Snapshot>();
-  for (const s of result.timeline) last.set(s.name, s);
+  for (const s of timeline) last.set(s.name, s);
   return [...last.values()].sort((a, b) => a.line - b.line);
+}
+
+/** A notebook's result with every line in its own cell's numbering, each carrying its `cell`. */
+function notebookJson(layout: CellLayout, r: RunResult): Record<string, unknown> {
+  const place = <T extends { line: number }>(x: T) => {
+    const p = cellPosition(layout, x.line);
+    return { ...x, cell: p.cell, line: p.line, ...('endLine' in x && typeof x.endLine === 'number' ? { endLine: cellPosition(layout, x.endLine).line } : {}) };
+  };
+  return {
+    variables: r.variables, stdout: r.stdout, warnings: r.warnings,
+    error: r.error && place(r.error), errors: r.errors.map(place), diagnostics: r.diagnostics.map(place),
+    calls: (r.calls ?? []).map((c) => {
+      const from = c.calledFrom ? cellPosition(layout, c.calledFrom) : undefined;
+      return { ...callJson(c), ...place(c), calledFrom: from?.line ?? 0, calledFromCell: from?.cell };
+    }).map(({ endLine: _e, timeline: _t, site: _s, ...rest }: Record<string, unknown>) => rest),
+  };
 }
 
 /** The plain mode prints grids, not data: larger tensors stay in the worker. */
 const PLAIN_INLINE = 1 << 16;
 
-const USAGE = 'usage: masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py\n';
+const USAGE = 'usage: masklens run [--json] [--budget-ms N] [--max-elements N] FILE.py|FILE.ipynb\n';
 
 interface CliArgs {
   json: boolean;
@@ -101,7 +142,32 @@ async function runJson(service: EvaluationService, source: string, name: string,
     errors = c.errors;
     continued = c.variables;
   }
-  return JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics, errors, continued });
+  const calls = (r.calls ?? []).map(callJson);
+  return JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics, errors, continued, calls });
+}
+
+/** A notebook: its code cells in order; --json keeps each cell's first error (a kernel's semantics), later cells still run. */
+async function runNotebook(service: EvaluationService, text: string, name: string, json: boolean, options: RunOptions): Promise<number> {
+  let layout: CellLayout;
+  try {
+    layout = layoutCells(readNotebook(text));
+  } catch (e) {
+    process.stderr.write(`masklens: ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const { result: r } = await service.evaluate(layout.source, {
+    ...options, recordTimeline: true, continueAfterError: !json, cellStartLines: layout.startLines, ...(json ? {} : { inlineElements: PLAIN_INLINE }),
+  });
+  if (json) {
+    process.stdout.write(JSON.stringify({ case: name, ...notebookJson(layout, r) }) + '\n');
+    return 0;
+  }
+  const at = (line: number) => {
+    const p = cellPosition(layout, line);
+    return `cell ${p.cell + 1}, line ${p.line}`;
+  };
+  process.stdout.write(plain(r, at) + '\n');
+  return r.errors.length ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -114,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
   const source = readFileSync(file, 'utf8');
   const service = new EvaluationService({ spawn: nodeWorker(join(__dirname, 'worker.js')), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
   try {
+    if (file.endsWith('.ipynb')) return await runNotebook(service, source, file.split('/').pop()!, json, options);
     if (json) {
       process.stdout.write((await runJson(service, source, file.split('/').pop()!, options)) + '\n');
       return 0;

@@ -32,6 +32,20 @@ export interface Limits {
 
 export type ModuleLoader = (name: string, interp: Interpreter) => PyModule | undefined;
 
+/**
+ * What a recorder (see record.ts) is told while the interpreter runs. The
+ * interpreter itself keeps no history: it only reports, so recording can be
+ * switched off without touching evaluation.
+ */
+export interface ExecObserver {
+  /** A user-defined function starts; `site` is the call expression that led here. Returns a token for exitCall. */
+  enterCall(fn: PyFunction, scope: Scope, site: A.Span | undefined): unknown;
+  /** A statement finished without raising, in `scope`. */
+  afterStatement(stmt: A.Stmt, scope: Scope): void;
+  /** The call of `enterCall` ended: with its return value, or with an error (`returned` undefined). */
+  exitCall(token: unknown, scope: Scope, returned: PyValue | undefined, error: unknown): void;
+}
+
 export class Interpreter implements CallContext {
   stdout = '';
   readonly warnings: string[] = [];
@@ -46,6 +60,20 @@ export class Interpreter implements CallContext {
   readonly modules = new Map<string, PyModule>();
   /** The class whose body defines the running function (for zero-arg super()). */
   private classStack: (PyClass | null)[] = [];
+  /** Told of calls and finished statements (call recording); none by default. */
+  observer: ExecObserver | undefined;
+  /** The call expression being evaluated now (a recorded call's "called from"). */
+  private callSite: A.Span | undefined;
+  /**
+   * Editor previews: an error inside a module-level compound statement's body
+   * is reported through this callback and the body goes on with its next
+   * statement (a loop stops after that iteration). Unset: Python semantics.
+   */
+  continueInBlocks: ((exc: PyException) => void) | undefined;
+  /** Errors continued past so far (see execBody). */
+  private continuedErrors = 0;
+  /** Handlers of the module-level `try` statements running now, innermost last (they take their own errors). */
+  private moduleTries: { handlers: readonly A.ExceptHandler[]; scope: Scope }[] = [];
   /** Runs generator bodies and the resumable forms of try/with. */
   readonly gen = new GeneratorExecutor(this);
   /** Exceptions whose `except` block is running, innermost last (bare `raise`). */
@@ -113,6 +141,52 @@ export class Interpreter implements CallContext {
     } catch (e) {
       throw this.locate(e, s.span);
     }
+    this.observer?.afterStatement(s, scope);
+  }
+
+  /** Whether bodies run in `scope` go on past errors (module level, editor previews). */
+  continuesIn(scope: Scope): boolean {
+    return this.continueInBlocks !== undefined && scope.kind === 'module';
+  }
+
+  /**
+   * The body of a compound statement. At module level in editor previews
+   * (`continueInBlocks`), a failing statement is reported and the body goes
+   * on; returns whether one failed (nested bodies included). Errors an
+   * enclosing `try` handles keep Python's path to their handler, and a spent
+   * time budget ends the evaluation.
+   */
+  execBody(body: readonly A.Stmt[], scope: Scope): boolean {
+    const report = this.continueInBlocks;
+    if (!report || scope.kind !== 'module') {
+      this.execBlock(body, scope);
+      return false;
+    }
+    const before = this.continuedErrors;
+    for (const s of body) {
+      try {
+        this.exec(s, scope);
+      } catch (e) {
+        const exc = this.asPyException(e);
+        if (!exc) throw e;
+        if (exc.pyType === 'TimeoutError' || this.handledByModuleTry(exc)) throw exc;
+        if (!exc.span) exc.span = s.span;
+        report(exc);
+        this.continuedErrors++;
+      }
+    }
+    // nested bodies count too: an error in an `if` inside a `for` ends that loop after its iteration
+    return this.continuedErrors > before;
+  }
+
+  private handledByModuleTry(exc: PyException): boolean {
+    return this.moduleTries.some(({ handlers, scope }) => {
+      try {
+        return this.matchHandler(handlers, exc, scope) !== null;
+      } catch {
+        return false;
+      }
+    });
   }
 
   private execInner(s: A.Stmt, scope: Scope): void {
@@ -140,8 +214,8 @@ export class Interpreter implements CallContext {
       case 'Return':
         throw new ReturnSignal(s.value ? this.eval(s.value, scope) : null);
       case 'If':
-        if (this.truthy(this.eval(s.test, scope))) this.execBlock(s.body, scope);
-        else this.execBlock(s.orelse, scope);
+        if (this.truthy(this.eval(s.test, scope))) this.execBody(s.body, scope);
+        else this.execBody(s.orelse, scope);
         return;
       case 'For':
         this.execFor(s, scope);
@@ -150,7 +224,11 @@ export class Interpreter implements CallContext {
         let broke = false;
         while (this.truthy(this.eval(s.test, scope))) {
           try {
-            this.execBlock(s.body, scope);
+            // continuing past an error: the first failing iteration is the last
+            if (this.execBody(s.body, scope)) {
+              broke = true;
+              break;
+            }
           } catch (e) {
             if (e instanceof BreakSignal) {
               broke = true;
@@ -205,7 +283,13 @@ export class Interpreter implements CallContext {
 
   private execTry(s: A.Try, scope: Scope): void {
     this.guardImports(s);
-    drive(this.gen.tryStmt(s, scope));
+    const atModule = this.continuesIn(scope);
+    if (atModule) this.moduleTries.push({ handlers: s.handlers, scope });
+    try {
+      drive(this.gen.tryStmt(s, scope));
+    } finally {
+      if (atModule) this.moduleTries.pop();
+    }
   }
 
   /** The `except` clause that catches `exc`, or null; handler types are evaluated only as far as needed. */
@@ -281,13 +365,14 @@ export class Interpreter implements CallContext {
     for (let r = it.next(); !r.done; r = it.next()) {
       this.assign(s.target, r.value, scope);
       try {
-        this.execBlock(s.body, scope);
+        // continuing past an error: the first failing iteration is the last
+        if (this.execBody(s.body, scope)) return;
       } catch (e) {
         if (e instanceof BreakSignal) return;
         if (!(e instanceof ContinueSignal)) throw e;
       }
     }
-    this.execBlock(s.orelse, scope);
+    this.execBody(s.orelse, scope);
   }
 
   /** x op= v: in place when the left operand supports it; `value` is given when a generator already evaluated it. */
@@ -739,7 +824,13 @@ export class Interpreter implements CallContext {
       if (frame) return new PySuper(frame.cls, frame.self);
       throw pyError('RuntimeError', 'super(): no arguments');
     }
-    return this.call(fn, args, kwargs);
+    const outer = this.callSite;
+    this.callSite = e.span;
+    try {
+      return this.call(fn, args, kwargs);
+    } finally {
+      this.callSite = outer;
+    }
   }
 
   private superFrame(scope: Scope): { cls: PyClass; self: PyValue } | null {
@@ -806,6 +897,8 @@ export class Interpreter implements CallContext {
       this.depth--;
       throw pyError('RecursionError', 'maximum recursion depth exceeded');
     }
+    // the caller's statement is the current line again once the call returns (diagnostic lines)
+    const callerSpan = this.currentSpan;
     try {
       const scope = new Scope(fn.closure);
       this.bindParams(fn, args, kwargs, scope);
@@ -818,15 +911,22 @@ export class Interpreter implements CallContext {
       }
       if (fn.def.kind === 'Lambda') return this.eval(fn.def.body, scope);
       if (isGeneratorFunction(fn.def)) return this.gen.start(fn.name, fn.def.body, scope);
+      const token = this.observer?.enterCall(fn, scope, this.callSite);
+      let returned: PyValue = null;
       try {
         this.execBlock(fn.def.body, scope);
       } catch (e) {
-        if (e instanceof ReturnSignal) return e.value;
-        throw e;
+        if (e instanceof ReturnSignal) returned = e.value;
+        else {
+          this.observer?.exitCall(token, scope, undefined, e);
+          throw e;
+        }
       }
-      return null;
+      this.observer?.exitCall(token, scope, returned, undefined);
+      return returned;
     } finally {
       this.depth--;
+      this.currentSpan = callerSpan;
     }
   }
 

@@ -184,6 +184,11 @@ export class GeneratorExecutor {
   }
 
   *block(body: readonly A.Stmt[], scope: Scope): Resumable<void> {
+    // module level never yields; editor previews go on past errors there (Interpreter.execBody)
+    if (this.interp.continuesIn(scope)) {
+      this.interp.execBody(body, scope);
+      return;
+    }
     for (const s of body) yield* this.stmt(s, scope);
   }
 

@@ -1,29 +1,30 @@
 // Public entry of the snippet interpreter: parse, run statement by statement,
 // and report every top-level value in the golden-file schema.
 
-import { EvalContext, currentContext, untimed, withContext } from '../engine/context';
-import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
+import { EvalContext, currentContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
 import { frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
-import { NumpyScalar } from '../frameworks/numpy';
-import { TorchTensor } from '../frameworks/torch/tensor';
-import type { Span, Stmt } from './ast';
+import type { FunctionDef, Module, Span, Stmt } from './ast';
+import { encodeValue } from './encode';
 import { makeBuiltins } from './builtins';
 import { Interpreter } from './evaluator';
+import { pyError } from './exceptions';
 import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
-import type { Diagnostic, EncodedNumber, EncodedValue, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
-import { cast } from '../engine/ops/core';
+import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
 import type { Tensor } from '../engine/tensor';
+import { childBodies, errorInfo, qualifiedNames, Recorder } from './record';
 import { Scope } from './scope';
-import { PyException, PyList, PyNamedTuple, PyTuple, PyValue } from './values';
+import type { PyException } from './values';
 import { derivedFor } from './derived';
+import { TorchTensor } from '../frameworks/torch/tensor';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
+export { encodeValue } from './encode';
 
 export const DEFAULT_MAX_STEPS = 2_000_000;
 
@@ -44,62 +45,6 @@ const MAX_DEPTH = 200;
 
 /** Largest tensor (elements) whose snapshot is classified as a mask: a 1024 × 1024 grid. */
 const MASK_ANALYSIS_LIMIT = 1 << 20;
-
-function encodeNumber(x: number, isBool: boolean, isInt: boolean): EncodedNumber {
-  if (isBool) return x !== 0;
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  return isInt ? x : x;
-}
-
-/**
- * A Python value in the golden JSON shape, or undefined for what golden.py
- * skips. A tensor of more than `inlineElements` elements keeps its shape and
- * dtype but not its data (`elided`); a longer list or tuple is skipped.
- */
-export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
-  if (v instanceof NumpyScalar) {
-    const x = v.t.item();
-    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool', !v.t.isFloating) };
-  }
-  if (v instanceof ArrayValue) {
-    const t = v.t;
-    // the storage, not the view: an expanded view may be far larger than what it reads
-    if (dtypeAssertionsOn()) assertDtype(t.dtype, t.storage.data, 'a result');
-    const isBool = t.dtype === 'bool';
-    const isInt = !t.isFloating && !isBool;
-    const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
-    const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;
-    if (t.numel > inlineElements) return { type, dtype, shape: [...t.shape], data: [], elided: true };
-    return { type, dtype, shape: [...t.shape], data: Array.from(t.values(), (x) => encodeNumber(x, isBool, isInt)) };
-  }
-  if (typeof v === 'boolean') return { type: 'bool', value: v };
-  if (typeof v === 'bigint') return { type: 'int', value: Number(v) };
-  if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false, false) };
-  if (typeof v === 'string') return { type: 'str', value: v };
-  if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {
-    if (v.items.length > inlineElements) return undefined;
-    const items = v.items.map((x) => encodeValue(x, inlineElements));
-    if (items.some((i) => i === undefined)) return undefined;
-    const type = v instanceof PyList ? 'list' : v instanceof PyNamedTuple ? 'Size' : 'tuple';
-    return { type: type as 'list' | 'tuple', items: items as EncodedValue[] };
-  }
-  return undefined;
-}
-
-function errorInfo(e: PyException, fallback: Span | undefined): PyErrorInfo {
-  const span = e.span ?? fallback;
-  return {
-    type: e.pyType,
-    message: e.pyMessage,
-    line: span?.line ?? 0,
-    column: span?.column,
-    endLine: span?.endLine,
-    endColumn: span?.endColumn,
-    ...(e.detail ? { detail: e.detail } : {}),
-  };
-}
 
 /** Evaluate a snippet. Never throws: Python errors are part of the result. */
 export function evaluate(source: string, options: RunOptions = {}): RunResult {
@@ -143,6 +88,11 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     },
     tensorAt: (address) => {
       if (address.kind === 'timeline') return run.elided.get(run.result.timeline[address.index]);
+      if (address.kind === 'call') {
+        const call = run.result.calls?.[address.call];
+        const s = address.index < 0 ? call?.returned : call?.timeline[address.index];
+        return s && run.elided.get(s);
+      }
       if (address.kind === 'variable') {
         const v = run.scope.vars.get(address.name);
         return v instanceof ArrayValue ? v.t : undefined;
@@ -160,9 +110,16 @@ interface Run {
   elided: Map<Snapshot, Tensor>;
 }
 
+interface Run {
+  result: RunResult;
+  interp: Interpreter;
+  scope: Scope;
+  /** Copies of the tensors of snapshots whose data was not inlined. */
+  elided: Map<Snapshot, Tensor>;
+}
+
 function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
   const inline = options.inlineElements ?? Infinity;
-  const elided = new Map<Snapshot, Tensor>();
   const load = frameworkLoader();
   let interp!: Interpreter;
   const builtins = makeBuiltins((op, a, b) => interp.binary(op as never, a, b));
@@ -176,45 +133,51 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   recordMaskEvidence(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
-  setDiagnosticSink((d) => {
-    // a consumer inside a loop reports once per line, not once per iteration
-    const line = interp.currentLine ?? 0;
-    const key = `${line}\u0000${d.code}\u0000${d.message}`;
-    if (!seenDiagnostics.has(key)) consumed.push({ ...d, line }), seenDiagnostics.add(key);
-  });
+  const addDiagnostic = (d: Diagnostic) => {
+    // a consumer inside a loop (or a function called often) reports once per line, not once per iteration
+    const key = `${d.line}\u0000${d.code}\u0000${d.message}`;
+    if (!seenDiagnostics.has(key)) consumed.push(d), seenDiagnostics.add(key);
+  };
+  setDiagnosticSink((d) => addDiagnostic({ ...d, line: interp.currentLine ?? 0 }));
   const scope = new Scope(null);
   scope.vars.set('__name__', '__main__');
   const errors: PyErrorInfo[] = [];
-  const timeline: Snapshot[] = [];
-  const storages = new Map<Snapshot, object>();
-  const module = parseModule(source);
+  const cells = parseCells(source, options.cellStartLines);
+  const qualnames = new Map(cells.flatMap((c) => [...qualifiedNames(c.body)]));
+  const recorder = options.recordTimeline
+    ? new Recorder(interp, scope, qualnames, { maxRecorded: options.maxRecordedCalls, elementBudget: options.callElementBudget, inlineElements: inline })
+    : undefined;
+  interp.observer = recorder;
   const continueAfterError = options.continueAfterError ?? false;
+  const reportError = (exc: PyException, fallback: Span | undefined) => {
+    const info = errorInfo(exc, fallback);
+    errors.push(info);
+    options.onError?.(info);
+    if (continueAfterError) recorder?.errorContinued(info.line);
+  };
+  if (continueAfterError) interp.continueInBlocks = (exc) => reportError(exc, undefined);
 
-  // Python refuses to run a file with a syntax error; editors still want the rest.
-  if (module.syntaxErrors.length && !continueAfterError) {
-    const first = module.syntaxErrors[module.reported ?? 0];
-    errors.push({ type: first.errorType ?? 'SyntaxError', message: first.message, line: first.span.line, column: first.span.column });
-  } else {
-    for (const stmt of module.body) {
-      if (options.stopAfterLine !== undefined && stmt.span.line > options.stopAfterLine) break;
+  run: for (const cell of cells) {
+    recorder?.newCell();
+    // Python refuses to run a file (a cell) with a syntax error; editors still want the rest.
+    if (cell.syntaxErrors.length && !continueAfterError) {
+      const first = cell.syntaxErrors[cell.reported ?? 0];
+      errors.push({ type: first.errorType ?? 'SyntaxError', message: first.message, line: first.span.line, column: first.span.column });
+      continue;
+    }
+    for (const stmt of cell.body) {
+      if (options.stopAfterLine !== undefined && stmt.span.line > options.stopAfterLine) break run;
       try {
         interp.exec(stmt, scope);
       } catch (e) {
-        const exc = toPyException(e);
-        const info = errorInfo(exc, stmt.span);
-        errors.push(info);
-        options.onError?.(info);
+        reportError(toPyException(e), stmt.span);
         if (!continueAfterError) break;
-      }
-      if (options.recordTimeline) {
-        try {
-          untimed(() => snapshot(stmt, scope, interp, { timeline, storages, elided, inline }));
-        } catch {
-          // a value that cannot be recorded is left out of the timeline; the evaluation goes on
-        }
       }
     }
   }
+  if (options.previewCall && recorder) previewCall(options.previewCall, cells, interp, scope, recorder, reportError);
+  // the statements are done: what follows is bounded by the element budget, not the clock
+  currentContext().deadline = Infinity;
 
   // the statements are done: what follows is bounded by the element budget, not the clock
   currentContext().deadline = Infinity;
@@ -224,7 +187,34 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     const enc = encodeValue(v, inline);
     if (enc) variables[name] = enc;
   }
+  recorder?.finish();
   warnings.push(...interp.warnings);
+  const timeline = recorder?.timeline ?? [];
+  const calls = recorder?.calls ?? [];
+  const findings = recorder ? [timeline, ...calls.map((c) => [...c.timeline, ...(c.returned ? [c.returned] : [])])].flatMap((t) => annotate(t, recorder)) : [];
+  for (const d of findings) addDiagnostic(d);
+  recordDerivations(false);
+  recordMaskEvidence(false);
+  setDiagnosticSink(null);
+  const result: RunResult = {
+    variables,
+    stdout: interp.stdout,
+    warnings: [...new Set(warnings)].sort(),
+    error: errors[0] ?? null,
+    errors,
+    timeline,
+    diagnostics: consumed.sort((a, b) => a.line - b.line),
+    ...(recorder ? { calls, functions: functionInfos(cells, source, qualnames, recorder.counts) } : {}),
+  };
+  return { result, interp, scope, elided: recorder?.elided ?? new Map() };
+}
+
+/**
+ * Mask kinds, summaries, consumers, legends and derivations of a timeline's
+ * snapshots (the module's or one call's); returns the value-based diagnostics.
+ */
+function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
+  const storages = recorder.storages;
   // classifying a mask reads every element: past this size it would cost more than the evaluation
   const readable = timeline.filter((s) => !('data' in s.value) || s.value.data.length <= MASK_ANALYSIS_LIMIT);
   const readableSet = new Set(readable);
@@ -241,19 +231,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
   }
   attachDerivations(timeline, storages);
-  recordDerivations(false);
-  recordMaskEvidence(false);
-  setDiagnosticSink(null);
-  const result: RunResult = {
-    variables,
-    stdout: interp.stdout,
-    warnings: [...new Set(warnings)].sort(),
-    error: errors[0] ?? null,
-    errors,
-    timeline,
-    diagnostics: [...consumed, ...findings].sort((a, b) => a.line - b.line),
-  };
-  return { result, interp, scope, elided };
+  return findings;
 }
 
 /** Snapshot.derived for every snapshot whose tensor came from softmax, masked_fill or a loss. */
@@ -271,51 +249,80 @@ function attachDerivations(timeline: Snapshot[], storages: Map<Snapshot, object>
   }
 }
 
-function assignedNames(stmt: Stmt): string[] {
-  const names: string[] = [];
-  const visit = (t: { kind: string } & Record<string, unknown>) => {
-    if (t.kind === 'Name') names.push(t.id as string);
-    else if (t.kind === 'Tuple' || t.kind === 'List') (t.elts as typeof t[]).forEach(visit);
-    else if (t.kind === 'Starred') visit(t.value as typeof t);
+/**
+ * The source's cells, each parsed on its own with its real line numbers
+ * (a plain file is one cell). Padding with newlines keeps every span's line
+ * the line of the joined source.
+ */
+function parseCells(source: string, starts: number[] | undefined): Module[] {
+  if (!starts || starts.length === 0) return [parseModule(source)];
+  const lines = source.split('\n');
+  return starts.map((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] - 1 : lines.length;
+    return parseModule('\n'.repeat(start - 1) + lines.slice(start - 1, end).join('\n'));
+  });
+}
+
+/** Every `def` in the source, with its parameters' text and how often it was called. */
+function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionDef, string>, counts: Map<string, number>): FunctionInfo[] {
+  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  const text = (sp: Span) => sp.line === sp.endLine
+    ? (lines[sp.line - 1] ?? '').slice(sp.column, sp.endColumn)
+    : [(lines[sp.line - 1] ?? '').slice(sp.column), ...lines.slice(sp.line, sp.endLine - 1), (lines[sp.endLine - 1] ?? '').slice(0, sp.endColumn)].join('\n');
+  const out: FunctionInfo[] = [];
+  const visit = (stmts: readonly Stmt[], inClass: boolean) => {
+    for (const s of stmts) {
+      if (s.kind === 'FunctionDef') {
+        const p = s.params;
+        const params = [
+          ...[...p.posonly, ...p.args].map((q) => text(q.span)),
+          ...(p.vararg ? [`*${text(p.vararg.span)}`] : p.kwonly.length ? ['*'] : []),
+          ...p.kwonly.map((q) => text(q.span)),
+          ...(p.kwarg ? [`**${text(p.kwarg.span)}`] : []),
+        ];
+        const function_ = qualnames.get(s) ?? s.name;
+        out.push({ function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0 });
+        visit(s.body, false);
+      } else if (s.kind === 'ClassDef') visit(s.body, true);
+      else for (const b of childBodies(s)) visit(b, false);
+    }
   };
-  if (stmt.kind === 'Assign') stmt.targets.forEach((t) => visit(t as never));
-  else if (stmt.kind === 'AugAssign' || stmt.kind === 'AnnAssign') visit(stmt.target as never);
-  else if (stmt.kind === 'For') visit(stmt.target as never);
-  else if (stmt.kind === 'Expr' && stmt.value.kind === 'Call' && stmt.value.func.kind === 'Attribute' && stmt.value.func.attr.endsWith('_')) {
-    // in-place tensor method: a.masked_fill_(...) changes `a`
-    const target = stmt.value.func.value;
-    if (target.kind === 'Name') names.push(target.id);
-  }
-  return names;
+  for (const c of cells) visit(c.body, false);
+  return out;
 }
 
-interface Recording {
-  timeline: Snapshot[];
-  // storage of each snapshot's tensor: consumers are known only after later statements run
-  storages: Map<Snapshot, object>;
-  elided: Map<Snapshot, Tensor>;
-  inline: number;
-}
-
-function snapshot(stmt: Stmt, scope: Scope, interp: Interpreter, rec: Recording): void {
-  for (const name of assignedNames(stmt)) {
-    const v = scope.vars.get(name);
-    if (v === undefined) continue;
-    const value = encodeValue(v, rec.inline);
-    if (!value) continue;
-    let repr: string;
-    try {
-      repr = interp.repr(v);
-    } catch {
-      repr = '<unprintable>';
-    }
-    const s: Snapshot = { line: stmt.span.line, endLine: stmt.span.endLine, name, value, repr };
-    rec.timeline.push(s);
-    if (v instanceof ArrayValue) {
-      rec.storages.set(s, v.t.storage);
-      // later in-place ops must not change what this snapshot shows
-      // (an expand()ed view can be far larger than the budget: keep the view itself then)
-      if ('elided' in value) rec.elided.set(s, v.t.numel <= currentContext().maxElements ? cast(v.t, v.t.dtype) : v.t);
-    }
+/**
+ * Preview with Arguments…: call `fn` (a qualified name such as
+ * "create_padding_mask" or "Attn.forward") with the argument expressions
+ * `args`, in the module's scope, after the source ran. The call is recorded
+ * like any other; errors in the argument expressions point at the def line.
+ */
+function previewCall(
+  request: { function: string; args: string }, cells: Module[], interp: Interpreter, scope: Scope, recorder: Recorder,
+  reportError: (exc: PyException, fallback: Span | undefined) => void,
+): void {
+  const def = cells.flatMap((c) => [...qualifiedNames(c.body)]).find(([, q]) => q === request.function)?.[0];
+  const line = def?.span.line ?? 1;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(request.function)) {
+    reportError(pyError('NotImplementedError', `Preview with Arguments reaches module-level functions and class methods, not ${request.function}`), def?.span);
+    return;
+  }
+  // one line, so that a syntax error in the arguments points at the def
+  const parsed = parseModule('\n'.repeat(line - 1) + `${request.function}(${request.args.replace(/\s*\n\s*/g, ' ')})`);
+  const stmt = parsed.body[0];
+  if (parsed.syntaxErrors.length || !stmt || parsed.body.length !== 1 || stmt.kind !== 'Expr' || stmt.value.kind !== 'Call') {
+    const message = parsed.syntaxErrors[0]?.message ?? 'invalid syntax';
+    reportError(pyError('SyntaxError', `${message} (in the arguments of ${request.function})`), def?.span);
+    return;
+  }
+  recorder.previewing = true;
+  try {
+    interp.exec(stmt, scope);
+  } catch (e) {
+    reportError(toPyException(e), def?.span);
+  } finally {
+    recorder.previewing = false;
   }
 }
+
+

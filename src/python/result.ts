@@ -45,7 +45,13 @@ export interface Diagnostic {
   variable?: string;
 }
 
-/** A top-level binding as it stood right after the statement on `line`. */
+/**
+ * A binding as it stood right after the statement on `line`: a module-level
+ * name, or (in a CallRecord's timeline) a local, an argument or `self.attr`.
+ * Writes that rebind nothing (`x[m] = v`, `x.add_(1)`, `self.mask = m`)
+ * record a new snapshot of what they change. `name` is a dotted path for
+ * attributes (`self.mask`).
+ */
 export interface Snapshot {
   line: number;
   endLine: number;
@@ -63,6 +69,47 @@ export interface Snapshot {
   maskParts?: MaskParts;
   /** How the value was computed, where the inspector has a view for it. */
   derived?: Derived;
+  /** Set when the editor went on past an error: "after an error at line 7; Python would have stopped". */
+  note?: string;
+}
+
+/** One recorded call of a user-defined function or method. Lines are 1-based. */
+export interface CallRecord {
+  /** Qualified name, as Python's __qualname__: "create_padding_mask", "Attn.forward", "outer.<locals>.inner". */
+  function: string;
+  /** Line of the `def` (of its first decorator-less line), and the last line of its body. */
+  line: number;
+  endLine: number;
+  /** 1-based index among this function's calls, counting the unrecorded ones. */
+  call: number;
+  /** Line of the call expression; 0 when Mask Lens made the call (Preview with Arguments). */
+  calledFrom: number;
+  /** The call expression's span, where there is one (hover on a call shows what it returned). */
+  site?: { line: number; column: number; endLine: number; endColumn: number };
+  /** Arguments and `self` attributes (at the def line), then every write in the body, in order. */
+  timeline: Snapshot[];
+  /** The locals' values when the call ended. */
+  variables: Record<string, EncodedValue>;
+  /** What it returned (absent for values the golden schema cannot hold, such as None, and when it raised). */
+  returned?: Snapshot;
+  /** The error the call ended with. */
+  error?: PyErrorInfo;
+  /** The element budget ran out: some values of this call were not recorded. */
+  truncated?: boolean;
+}
+
+/** A function or method the file defines, called or not. */
+export interface FunctionInfo {
+  function: string; // qualified name
+  name: string;
+  line: number;
+  endLine: number;
+  /** Each parameter's source text, e.g. "seq: Tensor", "pad_token=0", "*args". */
+  params: string[];
+  /** Defined directly in a class body (its first parameter is the instance). */
+  method: boolean;
+  /** How many times it was called (recorded or not). */
+  calls: number;
 }
 
 export interface MaskParts {
@@ -112,6 +159,10 @@ export interface RunResult {
   errors: PyErrorInfo[]; // every error met when continuing past failed statements
   timeline: Snapshot[];
   diagnostics: Diagnostic[];
+  /** Recorded calls of user functions, in the order they started (with recordTimeline). */
+  calls?: CallRecord[];
+  /** Every function the source defines (with recordTimeline). */
+  functions?: FunctionInfo[];
 }
 
 /**
@@ -122,7 +173,9 @@ export interface RunResult {
  */
 export type SnapshotAddress =
   | { kind: 'variable'; name: string }
-  | { kind: 'timeline'; index: number };
+  | { kind: 'timeline'; index: number }
+  /** calls[call].timeline[index]; index -1 is what the call returned */
+  | { kind: 'call'; call: number; index: number };
 
 export interface RunOptions {
   /** Keep evaluating later top-level statements after one fails (editor previews). */
@@ -145,4 +198,16 @@ export interface RunOptions {
   inlineElements?: number;
   /** Stop after the statement that ends on this 1-based line (preview at cursor). */
   stopAfterLine?: number;
+  /** With recordTimeline: calls recorded per function (maskLens.calls.maxRecorded); 0 records none. Default 8. */
+  maxRecordedCalls?: number;
+  /** With recordTimeline: elements all recorded calls may hold together (memory bound). */
+  callElementBudget?: number;
+  /**
+   * 1-based lines where notebook cells start (the source is the cells joined
+   * in order). Each cell parses on its own, and an error ends only its cell,
+   * as running the cells one after another would.
+   */
+  cellStartLines?: number[];
+  /** After the source runs, call this function with these argument expressions (Preview with Arguments…). */
+  previewCall?: { function: string; args: string };
 }

@@ -7,7 +7,7 @@
 
 import { setBackendPreference } from '../engine';
 import { evaluateLive, type LiveEvaluation } from '../python';
-import type { EncodedValue, SnapshotAddress, PyErrorInfo } from '../python/result';
+import type { EncodedValue, PyErrorInfo, Snapshot, SnapshotAddress } from '../python/result';
 import type { HostToWorker, WorkerToHost } from './protocol';
 import { sliceOf, summarize } from './values';
 
@@ -21,7 +21,14 @@ let progress: Int32Array | undefined;
 function valueAt(live: LiveEvaluation, address: SnapshotAddress): EncodedValue | undefined {
   if (address.kind === 'variable') return live.result.variables[address.name];
   if (address.kind === 'timeline') return live.result.timeline[address.index]?.value;
-  return undefined;
+  return callSnapshot(live, address)?.value;
+}
+
+/** The snapshot of a recorded call an address names (issue #10). */
+function callSnapshot(live: LiveEvaluation, address: SnapshotAddress): Snapshot | undefined {
+  if (address.kind !== 'call') return undefined;
+  const call = live.result.calls?.[address.call];
+  return address.index < 0 ? call?.returned : call?.timeline[address.index];
 }
 
 /** Handle one request; exported for in-process use (CLI fallback, tests). */
@@ -45,7 +52,7 @@ export function handle(msg: HostToWorker, post: (m: WorkerToHost) => void = () =
       const value = live && valueAt(live, msg.ref.address);
       if (msg.type === 'repr') {
         const { address } = msg.ref;
-        const repr = !live ? null : address.kind === 'timeline' ? live.result.timeline[address.index]?.repr ?? null : address.kind === 'variable' ? live.reprOf(address.name) ?? null : null;
+        const repr = !live ? null : address.kind === 'timeline' ? live.result.timeline[address.index]?.repr ?? null : address.kind === 'variable' ? live.reprOf(address.name) ?? null : callSnapshot(live, address)?.repr ?? null;
         return { type: 'repr', id: msg.id, repr };
       }
       const tensor = live && value && 'elided' in value ? live.tensorAt(msg.ref.address) : undefined;

@@ -15,6 +15,9 @@ import { registerShapeInlayHints } from './inlayHints';
 import { registerInspectorSerializer } from './inspectorSerializer';
 import { PythonEditorTracker, type MaskLensServices } from './services';
 import { readSettings } from './settings';
+import { CallSelection, registerCallSelection } from './callHover';
+import { registerCallCodeLens } from './callCodeLens';
+import { NotebookEvaluations, registerNotebookInspector } from './notebook';
 
 /** Register everything; the service's worker comes from `spawn`. Returns the service. */
 export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnWorker): EvaluationService {
@@ -25,14 +28,22 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
     budgetSetting: 'maskLens.evaluation.timeBudgetMs',
   });
   const evaluations = new DocumentEvaluations(service);
+  const notebooks = new NotebookEvaluations(service);
   const services: MaskLensServices = {
+    notebooks,
     extensionUri: context.extensionUri,
     evaluations,
     diagnostics: new MaskLensDiagnostics(evaluations),
     pythonEditors: new PythonEditorTracker(),
   };
   context.subscriptions.push({ dispose: () => service.dispose() }, evaluations, services.diagnostics, services.pythonEditors);
-  registerHoverProvider(context, evaluations);
+  // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
+  const selection = new CallSelection();
+  context.subscriptions.push(notebooks);
+  registerNotebookInspector(context, notebooks);
+  registerCallSelection(context, selection);
+  registerCallCodeLens(context, evaluations, selection);
+  registerHoverProvider(context, evaluations, selection, notebooks);
   registerPreviewMasks(context, services);
   registerPreviewMaskAtCursor(context, services);
   registerOpenInspector(context, services);

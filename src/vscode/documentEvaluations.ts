@@ -36,6 +36,7 @@ export function fullFileOptions(settings: MaskLensSettings): ServiceRunOptions {
     maxElements: settings.evaluationMaxElements,
     budgetSetting: 'maskLens.evaluation.maxElements',
     inlineElements: INLINE_ELEMENTS,
+    maxRecordedCalls: settings.maxRecordedCalls,
     backend: { preference: settings.backend, gpuThreshold: settings.gpuThreshold },
   };
 }
@@ -51,6 +52,8 @@ export class DocumentEvaluations implements vscode.Disposable {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly emitter = new vscode.EventEmitter<{ document: vscode.TextDocument; evaluation: Evaluation }>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Preview with Arguments…: the call each document makes after it runs. */
+  private readonly previewCalls = new Map<string, NonNullable<RunOptions['previewCall']>>();
   /** Fires after every fresh evaluation of a whole document. */
   readonly onDidEvaluate = this.emitter.event;
 
@@ -103,9 +106,20 @@ export class DocumentEvaluations implements vscode.Disposable {
     if (!this.peek(doc) && !this.pending.has(key) && this.inFlight.get(key)?.version !== doc.version) this.schedule(doc);
   }
 
+  /** Evaluate `call` after the document runs (Preview with Arguments…), from now on; re-evaluates now. */
+  setPreviewCall(doc: vscode.TextDocument, call: NonNullable<RunOptions['previewCall']>): Promise<Evaluation> {
+    this.previewCalls.set(doc.uri.toString(), call);
+    return this.evaluateNow(doc);
+  }
+
+  private options(doc: vscode.TextDocument): ServiceRunOptions {
+    const previewCall = this.previewCalls.get(doc.uri.toString());
+    return { ...fullFileOptions(readSettings()), ...(previewCall ? { previewCall } : {}) };
+  }
+
   /** Evaluate up to (and including) the statement ending on `stopAfterLine`; not cached. */
   async evaluateUpTo(doc: vscode.TextDocument, stopAfterLine: number): Promise<Evaluation> {
-    const options = { ...fullFileOptions(readSettings()), stopAfterLine };
+    const options = { ...this.options(doc), stopAfterLine };
     const r = await this.service.evaluate(doc.getText(), options, { key: `${doc.uri.toString()}#cursor` });
     return { uri: doc.uri.toString(), version: doc.version, options, result: r.result, elapsedMs: r.elapsedMs, id: r.evaluation };
   }
@@ -114,7 +128,7 @@ export class DocumentEvaluations implements vscode.Disposable {
     const key = doc.uri.toString();
     this.cancelPending(key);
     const version = doc.version;
-    const options = fullFileOptions(readSettings());
+    const options = this.options(doc);
     const promise = this.service.evaluate(doc.getText(), options, { key }).then((r) => {
       const evaluation: Evaluation = { uri: key, version, options, result: r.result, elapsedMs: r.elapsedMs, id: r.evaluation };
       const old = this.cache.get(key);
@@ -163,6 +177,7 @@ export class DocumentEvaluations implements vscode.Disposable {
     const old = this.cache.get(key);
     if (old) this.service.release(old.id);
     this.cache.delete(key);
+    this.previewCalls.delete(key);
   }
 
   dispose(): void {

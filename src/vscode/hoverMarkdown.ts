@@ -122,6 +122,6 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
     const shown = lines.length > maxReprLines ? [...lines.slice(0, maxReprLines), '…'] : lines;
     parts.push(fence(shown.join('\n'), 'python'));
   }
-  if (v.line !== undefined) parts.push(`_as of line ${v.line}_`);
+  if (v.line !== undefined) parts.push(`_as of line ${v.line}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
   return parts.join('\n\n');
 }

@@ -9,6 +9,8 @@ import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import type { RunResult } from '../python/result';
 import { readSettings } from './settings';
 import { assignedNames, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
+import { callHover, type CallSelection } from './callHover';
+import type { NotebookEvaluations } from './notebook';
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -26,7 +28,18 @@ export const EXAMPLE_HOVERED_CONTEXT = 'maskLens.exampleHovered';
 export class MaskHoverProvider implements vscode.HoverProvider {
   private exampleHovered = false;
 
-  constructor(private readonly evaluations: DocumentEvaluations) {}
+  constructor(
+    private readonly evaluations: DocumentEvaluations,
+    private readonly selection?: CallSelection,
+    private readonly notebooks?: NotebookEvaluations,
+  ) {}
+
+  /** The evaluation a hover in `doc` reads (a notebook cell's is its notebook's), and how its lines map. */
+  private async source(doc: vscode.TextDocument): Promise<{ evaluation: Evaluation; toSource: (line: number) => number }> {
+    const cell = await this.notebooks?.viewOfCell(doc);
+    if (cell) return cell;
+    return { evaluation: await this.evaluations.latest(doc), toSource: (line) => line };
+  }
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const hover = await this.hoverAt(doc, pos, token);
@@ -41,21 +54,36 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     if (!readSettings().hoverEnabled) return undefined;
     const range = doc.getWordRangeAtPosition(pos, IDENTIFIER);
     if (!range) return undefined;
-    const evaluation = await untilCancelled(this.evaluations.latest(doc), token);
-    if (!evaluation || token?.isCancellationRequested) return undefined;
+    const src = await untilCancelled(this.source(doc), token);
+    if (!src || token?.isCancellationRequested) return undefined;
+    const { evaluation, toSource } = src;
     const { result } = evaluation;
-    // Attribute names (`x.shape`) are not variables.
-    const isAttribute = range.start.character > 0 && doc.lineAt(pos.line).text[range.start.character - 1] === '.';
-    let found = isAttribute ? [] : [valueOfNameAt(result, doc.getText(range), pos.line + 1)].filter((v): v is ResolvedValue => v !== undefined);
+    const line = toSource(pos.line + 1);
+    const text = doc.lineAt(pos.line).text;
+    if (this.selection) {
+      // inside a function or on a callee: the recorded call's values (issue #10)
+      const inCall = callHover(result, this.selection, doc.uri.toString(), text, range.start.character, range.end.character, line);
+      if (inCall) {
+        const value = inCall.value && (await this.withSlice(evaluation, inCall.value));
+        if (token?.isCancellationRequested) return undefined;
+        return new vscode.Hover(inCall.render(value), range);
+      }
+    }
+    // Attribute names (`x.shape`) are not variables; a recorded path (`model.mask`) is.
+    const isAttribute = range.start.character > 0 && text[range.start.character - 1] === '.';
+    const path = isAttribute ? /((?:[A-Za-z_][A-Za-z0-9_]*\.)+)$/.exec(text.slice(0, range.start.character))?.[1] : undefined;
+    let found = [isAttribute
+      ? path && valueOfNameAt({ ...result, variables: {} }, path + doc.getText(range), line)
+      : valueOfNameAt(result, doc.getText(range), line)].filter((v): v is ResolvedValue => !!v);
     if (found.length === 0) {
       // An identifier inside the expression of `name = ...` shows what `name` became.
-      found = assignedNames(doc.lineAt(pos.line).text)
-        .map((n) => valueOfNameAt(result, n, pos.line + 1))
+      found = assignedNames(text)
+        .map((n) => valueOfNameAt(result, n, line))
         .filter((v): v is ResolvedValue => v !== undefined);
     }
     if (found.length === 0) {
       // No value: the error raised on this line, if any (a budget error, say).
-      const errors = result.errors.filter((e) => e.line === pos.line + 1);
+      const errors = result.errors.filter((e) => e.line === line);
       if (errors.length === 0) return undefined;
       const word = doc.getText(range);
       const text = errors.map((e) => `**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escape(e.message)}`).join('\n\n---\n\n');
@@ -116,13 +144,16 @@ function untilCancelled<T>(p: Promise<T>, token: vscode.CancellationToken | unde
   });
 }
 
-export function registerHoverProvider(context: vscode.ExtensionContext, evaluations: DocumentEvaluations): void {
+export function registerHoverProvider(
+  context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection?: CallSelection, notebooks?: NotebookEvaluations,
+): void {
   const warm = (editor: vscode.TextEditor | undefined) => {
-    if (editor && isPythonDocument(editor.document) && readSettings().hoverEnabled) evaluations.warm(editor.document);
+    // notebook cells are evaluated with their notebook (notebook.ts)
+    if (editor && isPythonDocument(editor.document) && editor.document.uri.scheme !== 'vscode-notebook-cell' && readSettings().hoverEnabled) evaluations.warm(editor.document);
   };
   warm(vscode.window.activeTextEditor);
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider({ language: 'python' }, new MaskHoverProvider(evaluations)),
+    vscode.languages.registerHoverProvider({ language: 'python' }, new MaskHoverProvider(evaluations, selection, notebooks)),
     vscode.window.onDidChangeActiveTextEditor(warm),
   );
 }

@@ -1,5 +1,6 @@
 // From an evaluation of a document to what the inspector webview shows.
 import type { InspectorState, InspectorVariable } from './protocol';
+import { callScopes } from './inspectorScopes';
 import type { Evaluation } from './documentEvaluations';
 import { allErrors } from './diagnostics';
 import { diagnosticsFor } from './hoverMarkdown';
@@ -27,12 +28,14 @@ export function buildInspectorState(
       ...(diagnostics.length ? { diagnostics } : {}),
     };
   });
+  const scopes = callScopes(result);
   return {
     documentUri,
     fileName: baseName(fsPath),
     mode,
     stopAfterLine: evaluation.options.stopAfterLine,
     variables,
+    ...(scopes.length ? { scopes } : {}),
     selected,
     stdout: result.stdout,
     warnings: result.warnings,

@@ -26,6 +26,19 @@ export interface InspectorVariable {
   derived?: Derived;
 }
 
+/** One recorded call's locals, arguments and `self` attributes (issue #10), for the inspector's scope picker. */
+export interface InspectorScope {
+  /** "create_padding_mask#1" (function and call index), or "cell:2" for a notebook cell. */
+  id: string;
+  /** "create_padding_mask · call 1 of 3 · from line 22", "cell 3" */
+  label: string;
+  function?: string;
+  call?: number;
+  /** Line of the def, or where the cell starts. */
+  line: number;
+  variables: InspectorVariable[];
+}
+
 /** Everything the inspector shows for one evaluation of one document. */
 export interface InspectorState {
   documentUri: string;
@@ -35,6 +48,10 @@ export interface InspectorState {
   mode: 'all' | 'cursor';
   stopAfterLine?: number;
   variables: InspectorVariable[];
+  /** Each recorded function call's values, after the module's `variables`, in call order. */
+  scopes?: InspectorScope[];
+  /** The scope the host wants shown now (the chosen call, the active notebook cell); absent: the webview keeps its own. */
+  scope?: string;
   /** The variable to show first (the one at the cursor, say). */
   selected?: string;
   stdout: string;

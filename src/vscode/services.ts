@@ -2,12 +2,15 @@
 import * as vscode from 'vscode';
 import type { DocumentEvaluations } from './documentEvaluations';
 import type { MaskLensDiagnostics } from './diagnostics';
+import type { NotebookEvaluations } from './notebook';
 
 export interface MaskLensServices {
   extensionUri: vscode.Uri;
   evaluations: DocumentEvaluations;
   diagnostics: MaskLensDiagnostics;
   pythonEditors: PythonEditorTracker;
+  /** Notebook cells are previewed as part of their notebook. */
+  notebooks?: NotebookEvaluations;
 }
 
 /** Remembers the last focused Python editor, so commands run from the inspector still find it. */

@@ -1,5 +1,6 @@
 // The extension's settings (contributes.configuration in package.json).
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_RECORDED_CALLS } from '../python/record';
 
 export type BackendPreference = 'auto' | 'cpu' | 'gpu';
 
@@ -18,6 +19,8 @@ export interface MaskLensSettings {
   evaluationMaxElements: number;
   /** maskLens.evaluation.maxHeapMb: the evaluation worker's heap cap. */
   maxHeapMb: number;
+  /** maskLens.calls.maxRecorded: calls recorded per function (0: none). */
+  maxRecordedCalls: number;
 }
 
 export const DEFAULT_TIME_BUDGET_MS = 1500;
@@ -39,11 +42,16 @@ export function readSettings(): MaskLensSettings {
     timeBudgetMs: positive(c.get<number>('evaluation.timeBudgetMs', DEFAULT_TIME_BUDGET_MS), DEFAULT_TIME_BUDGET_MS),
     evaluationMaxElements: positive(c.get<number>('evaluation.maxElements', DEFAULT_EVALUATION_MAX_ELEMENTS), DEFAULT_EVALUATION_MAX_ELEMENTS),
     maxHeapMb: positive(c.get<number>('evaluation.maxHeapMb', DEFAULT_MAX_HEAP_MB), DEFAULT_MAX_HEAP_MB),
+    maxRecordedCalls: nonNegative(c.get<number>('calls.maxRecorded', DEFAULT_MAX_RECORDED_CALLS), DEFAULT_MAX_RECORDED_CALLS),
   };
 }
 
 function stringList(x: unknown): string[] {
   return Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : [];
+}
+
+function nonNegative(x: number | undefined, fallback: number): number {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0 ? Math.floor(x) : fallback;
 }
 
 function positive(x: number | undefined, fallback: number): number {

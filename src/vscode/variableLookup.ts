@@ -12,6 +12,8 @@ export interface ResolvedValue {
   maskSummary?: string;
   consumer?: string;
   legend?: MaskLegend;
+  /** "after an error at line 7; Python would have stopped" */
+  note?: string;
   /** How the value was computed (a loss's counted targets, say). */
   derived?: Snapshot['derived'];
   /** `value` is a 2-D sample of a larger tensor (fetched from the evaluation service). */
@@ -22,6 +24,12 @@ export interface ResolvedValue {
 export function valueAddress(result: RunResult, v: ResolvedValue): SnapshotAddress | undefined {
   const index = result.timeline.findIndex((s) => s.value === v.value);
   if (index >= 0) return { kind: 'timeline', index };
+  // a value inside a recorded call (issue #10)
+  for (const [call, c] of (result.calls ?? []).entries()) {
+    if (c.returned?.value === v.value) return { kind: 'call', call, index: -1 };
+    const at = c.timeline.findIndex((s) => s.value === v.value);
+    if (at >= 0) return { kind: 'call', call, index: at };
+  }
   return result.variables[v.name] === v.value ? { kind: 'variable', name: v.name } : undefined;
 }
 
@@ -33,6 +41,7 @@ function fromSnapshot(s: Snapshot): ResolvedValue {
   return {
     name: s.name, value: s.value, repr: s.repr, line: s.line, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend,
     ...(s.derived ? { derived: s.derived } : {}),
+    ...(s.note ? { note: s.note } : {}),
   };
 }
 

@@ -225,14 +225,18 @@ async function pickDim(frame, which, dim) {
 }
 
 /** Hover the first occurrence of `word` on the editor line that starts with `lineStart`. */
-async function hoverWord(lineStart, word) {
+/**
+ * (`shift` characters into the word; `expect`: text the hover must contain; `root`: where the editor lives,
+ * '.notebookOverlay' for notebook cells)
+ */
+async function hoverWord(lineStart, word, { shift = 0, expect = word, root = '.editor-group-container' } = {}) {
   const box = await page.evaluate(
-    ({ lineStart, word }) => {
-      const lines = document.querySelectorAll('.editor-group-container .monaco-editor .view-lines .view-line');
+    ({ lineStart, word, shift, root }) => {
+      const lines = document.querySelectorAll(`${root} .monaco-editor .view-lines .view-line`);
       for (const line of lines) {
         const text = (line.textContent ?? '').replace(/\u00a0/g, ' ');
         if (!text.startsWith(lineStart)) continue;
-        const at = text.indexOf(word);
+        const at = text.indexOf(word) + shift;
         // Walk text nodes to the character offset of `word`.
         const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
         let offset = 0;
@@ -250,12 +254,12 @@ async function hoverWord(lineStart, word) {
       }
       return null;
     },
-    { lineStart, word },
+    { lineStart, word, shift, root },
   );
   assert.ok(box, `editor shows a line starting with ${JSON.stringify(lineStart)}`);
   await page.mouse.move(box.x, box.y - 40);
   await page.mouse.move(box.x, box.y, { steps: 4 });
-  const hover = page.locator('.monaco-hover:visible', { hasText: word });
+  const hover = page.locator('.monaco-hover:visible', { hasText: expect });
   await hover.first().waitFor({ timeout: 15000 });
   return (await hover.first().innerText()).trim();
 }
@@ -697,6 +701,89 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       }
     }
     await setTheme('Dark Modern', 'vscode-dark');
+  });
+
+  test('a hover inside a function shows the value of its call (issue #10)', async () => {
+    await openFile('seed_three_masks.py');
+    await focusFirstEditor();
+    const text = await hoverWord('    mask = (seq == pad_token)', 'mask');
+    await shot('10-hover-in-function');
+    const callLine = lineOf('seed_three_masks.py', 'padding_mask = create_padding_mask');
+    assert.ok(text.includes(`create_padding_mask · call 1 of 1 · from line ${callLine}`), `hover names the call:\n${text}`);
+    assert.ok(text.includes('[2, 1, 1, 4]') && text.includes('torch.bool'), `hover shows the mask's shape and dtype:\n${text}`);
+    assert.ok(text.includes('⬚⬚■■') && text.includes('⬚⬚⬚■'), `hover shows the grid:\n${text}`);
+    await page.keyboard.press('Escape');
+    // a callee shows what the call returned
+    const returned = await hoverWord('look_ahead_mask = create_look_ahead_mask(4)', 'create_look_ahead_mask');
+    assert.ok(returned.includes('create_look_ahead_mask` returned') || returned.includes('create_look_ahead_mask returned'), `callee hover:\n${returned}`);
+    assert.ok(returned.includes('[4, 4]'), `callee hover shows the returned shape:\n${returned}`);
+    await page.keyboard.press('Escape');
+  });
+
+  test('a hover in a module\'s forward steps to call 2; labels after labels[...] = -100', async () => {
+    const file = 'calls_attention_module.py';
+    await openFile(file);
+    await focusFirstEditor();
+    const first = await hoverWord('        weights = torch.softmax', 'weights');
+    assert.ok(first.includes(`call 1 of 2 · from line ${lineOf(file, 'out_a = ')}`), `call 1:\n${first}`);
+    assert.ok(first.includes('[2, 4, 4]'), `weights shape:\n${first}`);
+    await page.locator('.monaco-hover:visible a', { hasText: 'next ›' }).first().click();
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 5);
+    const second = await hoverWord('        weights = torch.softmax', 'weights');
+    await shot('11-hover-call-2');
+    assert.ok(second.includes(`call 2 of 2 · from line ${lineOf(file, 'out_b = ')}`), `call 2:\n${second}`);
+    assert.ok(second.includes('‹ previous'), `a link back to call 1:\n${second}`);
+    await page.keyboard.press('Escape');
+    // self.mask inside forward: the buffer __init__ registered
+    const selfMask = await hoverWord('        scores = scores.masked_fill(~self.mask', 'self.mask', { shift: 5 });
+    assert.ok(selfMask.includes('self.mask') && selfMask.includes('[4, 4]'), `self.mask hover:\n${selfMask}`);
+    await page.keyboard.press('Escape');
+    // a write through a subscript rebinds nothing, yet the hover shows the new values
+    await goToLine(lineOf(file, 'labels[pad_b] = -100'));
+    const labels = await hoverWord('labels[pad_b] = -100', 'labels');
+    await shot('12-labels-after-write');
+    assert.ok(labels.includes('-100'), `labels after the write:\n${labels}`);
+    assert.ok(labels.includes(`as of line ${lineOf(file, 'labels[pad_b] = -100')}`), `labels as of the write's line:\n${labels}`);
+    await page.keyboard.press('Escape');
+  });
+
+  test('Preview with Arguments… on a function the file never calls', async () => {
+    const file = 'calls_attention_module.py';
+    await focusFirstEditor();
+    const never = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
+    assert.ok(never.includes('never called'), `an uncalled function says so:\n${never}`);
+    await page.keyboard.press('Escape');
+    const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
+    await lens.first().waitFor({ timeout: 15000 });
+    await lens.first().click();
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await input.inputValue(), 'torch.tensor([[7, 6, 0, 0]])');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+    await focusFirstEditor();
+    const text = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
+    await shot('13-preview-with-arguments');
+    assert.ok(text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
+    assert.ok(text.includes('[4, 4]') && text.includes('⬚■■■'), `the mask it built:\n${text}`);
+    await page.keyboard.press('Escape');
+    void file;
+  });
+
+  test('a two-cell notebook: cell 2 sees cell 1\'s import and hovers its mask', async () => {
+    await quickInput('Control+P', 'two_cells.ipynb');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    // notebook editors live in an overlay outside the editor group's DOM
+    await page.locator('.notebookOverlay .monaco-editor .view-lines').nth(1).waitFor({ timeout: 30000 });
+    await page.waitForTimeout(1500);
+    const text = await hoverWord('cell_mask = torch.arange(4)', 'cell_mask', { root: '.notebookOverlay' });
+    await shot('14-notebook-hover');
+    assert.ok(text.includes('[2, 4]') && text.includes('torch.bool'), `cell 2's mask:\n${text}`);
+    assert.ok(text.includes('■■■⬚') && text.includes('■⬚⬚⬚'), `cell 2's grid:\n${text}`);
+    await page.keyboard.press('Escape');
   });
 
   test('a file over the budgets never blocks the host: ours shows the budget error, a built-in hover still answers', async () => {

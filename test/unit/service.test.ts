@@ -61,3 +61,17 @@ test('a newer evaluation with the same key cancels the older one', async () => {
   aborted.abort();
   await assert.rejects(p, CancelledError);
 });
+
+test('a big tensor inside a recorded call is fetched by its call address, as of its line', async () => {
+  const src = 'import torch\ndef build(n):\n    m = torch.ones(n, n, dtype=torch.bool).tril()\n    m[0, 1] = True\n    return m\nout = build(200)\n';
+  const r = await service.evaluate(src, { recordTimeline: true, inlineElements: 1000 });
+  assert.equal(r.result.error, null);
+  const call = r.result.calls![0];
+  const index = call.timeline.findIndex((s) => s.name === 'm' && s.line === 3);
+  assert.ok('elided' in call.timeline[index].value);
+  const at3 = await service.slice({ evaluation: r.evaluation, address: { kind: 'call', call: 0, index } }, { maxRows: 200, maxCols: 200 });
+  assert.equal(at3?.data[1], false, 'the write on line 4 comes later');
+  const returned = await service.slice({ evaluation: r.evaluation, address: { kind: 'call', call: 0, index: -1 } }, { maxRows: 200, maxCols: 200 });
+  assert.equal(returned?.data[1], true);
+  assert.match((await service.repr({ evaluation: r.evaluation, address: { kind: 'call', call: 0, index } })) ?? '', /^tensor\(\[\[ True, False, False,/);
+});

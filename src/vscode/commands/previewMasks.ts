@@ -5,13 +5,29 @@ import { TensorInspectorPanel } from '../inspectorPanel';
 import { buildInspectorState } from '../inspectorState';
 import { targetDocument, type MaskLensServices } from '../services';
 import { reportEvaluation } from './report';
+import { isNotebookCell, notebookInspectorState, notebookOfCell } from '../notebook';
 
 export const PREVIEW_MASKS_COMMAND = 'maskLens.previewMasks';
 
 export async function previewMasks(services: MaskLensServices, uri?: unknown): Promise<void> {
-  const doc = await targetDocument(services, uri);
+  // the inspector's Refresh on a notebook names the notebook: preview it again, on the scope shown
+  const notebook = uri instanceof vscode.Uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : undefined;
+  if (notebook && services.notebooks) {
+    const value = await services.notebooks.get(notebook);
+    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations).update(notebookInspectorState(notebook, value, undefined));
+    return;
+  }
+  const doc = (uri === undefined ? activeNotebookCell() : undefined) ?? (await targetDocument(services, uri));
   if (!doc) {
     void vscode.window.showWarningMessage('Mask Lens: open a Python file to preview its masks.');
+    return;
+  }
+  const cell = isNotebookCell(doc) ? notebookOfCell(doc) : undefined;
+  if (cell && services.notebooks) {
+    // a notebook previews whole, grouped by cell, on the active cell
+    const value = await services.notebooks.get(cell.notebook);
+    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations).update(notebookInspectorState(cell.notebook, value, cell.cell.index));
+    reportEvaluation(value.evaluation);
     return;
   }
   const evaluation = await services.evaluations.latest(doc);
@@ -21,6 +37,14 @@ export async function previewMasks(services: MaskLensServices, uri?: unknown): P
   const keep = previous?.documentUri === doc.uri.toString() ? previous.selected : undefined;
   panel.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', keep));
   reportEvaluation(evaluation);
+}
+
+/** The selected cell of the notebook in focus, whether or not its text editor has focus. */
+function activeNotebookCell(): vscode.TextDocument | undefined {
+  const nb = vscode.window.activeNotebookEditor;
+  if (!nb || vscode.window.activeTextEditor?.document.uri.scheme === 'file') return undefined;
+  const index = nb.selections[0]?.start ?? 0;
+  return index < nb.notebook.cellCount ? nb.notebook.cellAt(index).document : undefined;
 }
 
 export function registerPreviewMasks(context: vscode.ExtensionContext, services: MaskLensServices): void {

@@ -1,0 +1,51 @@
+// Python values in the golden-file JSON shape (result.ts's EncodedValue).
+
+import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
+import { ArrayValue } from '../frameworks/common';
+import { NumpyScalar } from '../frameworks/numpy';
+import type { EncodedNumber, EncodedValue } from './result';
+import { PyList, PyNamedTuple, PyTuple, type PyValue } from './values';
+
+/** A number as JSON holds it: bools as booleans, non-finite floats as the strings golden.py writes. */
+export function encodeNumber(x: number, isBool: boolean): EncodedNumber {
+  if (isBool) return x !== 0;
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return x;
+}
+
+/**
+ * A Python value in the golden JSON shape, or undefined for what golden.py
+ * skips. A tensor of more than `inlineElements` elements keeps its shape and
+ * dtype but not its data (`elided`); a longer list or tuple is skipped.
+ */
+export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
+  if (v instanceof NumpyScalar) {
+    const x = v.t.item();
+    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool') };
+  }
+  if (v instanceof ArrayValue) {
+    const t = v.t;
+    // the storage, not the view: an expanded view may be far larger than what it reads
+    if (dtypeAssertionsOn()) assertDtype(t.dtype, t.storage.data, 'a result');
+    const isBool = t.dtype === 'bool';
+    const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
+    const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;
+    if (t.numel > inlineElements) return { type, dtype, shape: [...t.shape], data: [], elided: true };
+    return { type, dtype, shape: [...t.shape], data: Array.from(t.values(), (x) => encodeNumber(x, isBool)) };
+  }
+  if (typeof v === 'boolean') return { type: 'bool', value: v };
+  if (typeof v === 'bigint') return { type: 'int', value: Number(v) };
+  if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
+  if (typeof v === 'string') return { type: 'str', value: v };
+  if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {
+    if (v.items.length > inlineElements) return undefined;
+    const items = v.items.map((x) => encodeValue(x, inlineElements));
+    if (items.some((i) => i === undefined)) return undefined;
+    const type = v instanceof PyList ? 'list' : v instanceof PyNamedTuple ? 'Size' : 'tuple';
+    return { type: type as 'list' | 'tuple', items: items as EncodedValue[] };
+  }
+  return undefined;
+}
+

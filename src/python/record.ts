@@ -1,0 +1,371 @@
+// Call recording: what the hover, the inspector and `masklens run` show for
+// names that live inside functions and methods. The interpreter reports calls
+// and finished statements (ExecObserver); the Recorder turns them into
+// snapshots: the module's timeline, and one CallRecord per recorded call.
+//
+// Memory is bounded twice over: only the first `maxRecorded` calls of each
+// function are recorded (later ones only bump a counter), and all recorded
+// calls together hold at most `elementBudget` tensor elements. A loop in a
+// call replaces its own snapshots (one per line and name) instead of adding.
+
+import { currentContext, untimed } from '../engine/context';
+import { cast } from '../engine/ops/core';
+import type { Tensor } from '../engine/tensor';
+import { ArrayValue } from '../frameworks/common';
+import type * as A from './ast';
+import { encodeValue } from './encode';
+import type { ExecObserver, Interpreter } from './evaluator';
+import type { CallRecord, EncodedValue, PyErrorInfo, Snapshot } from './result';
+import type { Scope } from './scope';
+import { PyClass, PyException, PyFunction, PyInstance, PyList, PyModule, PyTuple, type PyValue } from './values';
+
+/** Calls recorded per function unless the caller says otherwise (maskLens.calls.maxRecorded). */
+export const DEFAULT_MAX_RECORDED_CALLS = 8;
+/** Tensor elements all recorded calls may hold together: about 8-16 MB of JSON numbers. */
+export const DEFAULT_CALL_ELEMENT_BUDGET = 1 << 20;
+
+/** Python container methods that change their object in place (tensor ones end in `_`). */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault', 'add', 'discard']);
+
+/** `a`, `self.mask`: the dotted path an expression names, if it is one. */
+function pathOf(e: A.Expr): string | undefined {
+  if (e.kind === 'Name') return e.id;
+  if (e.kind === 'Attribute') {
+    const base = pathOf(e.value);
+    return base === undefined ? undefined : `${base}.${e.attr}`;
+  }
+  return undefined;
+}
+
+/** The variable a write through `e` changes: `labels` for `labels[m]`, `self.mask` for `self.mask[0]`. */
+function rootOf(e: A.Expr): string | undefined {
+  return e.kind === 'Subscript' ? rootOf(e.value) : pathOf(e);
+}
+
+function targetPaths(t: A.Target): string[] {
+  switch (t.kind) {
+    case 'Name':
+    case 'Attribute':
+      return [pathOf(t)].filter((p): p is string => p !== undefined);
+    case 'Subscript':
+      return [rootOf(t.value)].filter((p): p is string => p !== undefined);
+    case 'Tuple':
+    case 'List':
+      return t.elts.flatMap(targetPaths);
+    case 'Starred':
+      return targetPaths(t.value);
+    default:
+      return [];
+  }
+}
+
+/** `x.masked_fill_(m, 0)`, `xs.append(1)`: the object an in-place method call changes. */
+function inPlaceRoot(e: A.Expr | null): string | undefined {
+  if (!e || e.kind !== 'Call' || e.func.kind !== 'Attribute') return undefined;
+  const attr = e.func.attr;
+  const inPlace = (attr.endsWith('_') && !attr.startsWith('_')) || MUTATORS.has(attr);
+  return inPlace ? rootOf(e.func.value) : undefined;
+}
+
+/**
+ * Names and attribute paths a statement binds or changes: assignment targets
+ * (a subscript or attribute write changes its root), loop and `with` targets,
+ * and the object of an in-place method call.
+ */
+export function writtenPaths(stmt: A.Stmt): string[] {
+  let paths = writtenCache.get(stmt);
+  if (!paths) writtenCache.set(stmt, (paths = computeWrittenPaths(stmt)));
+  return paths;
+}
+
+/** A loop runs the same statements again and again: their paths are worked out once. */
+const writtenCache = new WeakMap<A.Stmt, string[]>();
+
+function computeWrittenPaths(stmt: A.Stmt): string[] {
+  const out: (string | undefined)[] = [];
+  switch (stmt.kind) {
+    case 'Assign':
+      out.push(...stmt.targets.flatMap(targetPaths), inPlaceRoot(stmt.value));
+      break;
+    case 'AugAssign':
+      out.push(...targetPaths(stmt.target));
+      break;
+    case 'AnnAssign':
+      if (stmt.value) out.push(...targetPaths(stmt.target), inPlaceRoot(stmt.value));
+      break;
+    case 'For':
+      out.push(...targetPaths(stmt.target));
+      break;
+    case 'With':
+      for (const item of stmt.items) if (item.target) out.push(...targetPaths(item.target));
+      break;
+    case 'Expr':
+      out.push(inPlaceRoot(stmt.value));
+      break;
+  }
+  return [...new Set(out.filter((p): p is string => p !== undefined))];
+}
+
+/** The value at a dotted path, reading instance, class and module attributes without running code. */
+function readPath(scope: Scope, path: string): PyValue | undefined {
+  const [head, ...attrs] = path.split('.');
+  let v = scope.lookup(head);
+  for (const a of attrs) {
+    if (v instanceof PyInstance || v instanceof PyModule || v instanceof PyClass) v = v.dict.get(a);
+    else return undefined;
+  }
+  return v;
+}
+
+/** The same tensor value with its own copy of the data (its grad_fn and requires_grad kept for printing). */
+function frozenCopy(v: ArrayValue): ArrayValue {
+  // an expand()ed view can be far larger than the budget: keep the view itself then
+  if (v.t.numel > currentContext().maxElements) return v;
+  const t = cast(v.t, v.t.dtype);
+  t.grad = { ...v.t.grad };
+  return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as ArrayValue, v, { t });
+}
+
+/** Two tensor values print alike when this matches: class, autograd suffix, dtype, shape and data. */
+function printKey(v: ArrayValue, value: EncodedValue): string {
+  const g = v.t.grad;
+  // flags a wrapper prints from (a Parameter's "Parameter containing:", say)
+  const flags = Object.entries(v).filter(([k, x]) => k !== 't' && (x === null || typeof x !== 'object')).map(([k, x]) => `${k}=${String(x)}`);
+  return `${v.constructor.name}|${flags.join(',')}|${g.gradFn ?? ''}|${g.requiresGrad}|${JSON.stringify(value)}`;
+}
+
+/** Elements a value holds once encoded (what the element budget counts). */
+function elementsOf(v: PyValue): number {
+  if (v instanceof ArrayValue) return v.t.shape.reduce((a, b) => a * b, 1);
+  if (v instanceof PyList || v instanceof PyTuple) return v.items.reduce((n: number, x) => n + elementsOf(x), 0);
+  return 1;
+}
+
+function encodedElements(v: EncodedValue): number {
+  if ('data' in v) return v.data.length;
+  if ('items' in v) return v.items.reduce((n, x) => n + encodedElements(x), 0);
+  return 1;
+}
+
+/** Where an error happened, for a CallRecord (same shape as RunResult.errors). */
+export function errorInfo(e: PyException, fallback?: A.Span): PyErrorInfo {
+  const span = e.span ?? fallback;
+  return {
+    type: e.pyType, message: e.pyMessage, line: span?.line ?? 0, column: span?.column, endLine: span?.endLine, endColumn: span?.endColumn,
+    // the JavaScript text of an internal error, kept for bug reports and never shown (see jsErrors.ts)
+    ...(e.detail ? { detail: e.detail } : {}),
+  };
+}
+
+/** Qualified names of every `def` in a module, as Python's __qualname__ spells them. */
+export function qualifiedNames(body: readonly A.Stmt[]): Map<A.FunctionDef, string> {
+  const out = new Map<A.FunctionDef, string>();
+  const visit = (stmts: readonly A.Stmt[], prefix: string) => {
+    for (const s of stmts) {
+      if (s.kind === 'FunctionDef') {
+        const q = prefix + s.name;
+        out.set(s, q);
+        visit(s.body, `${q}.<locals>.`);
+      } else if (s.kind === 'ClassDef') visit(s.body, `${prefix}${s.name}.`);
+      else for (const inner of childBodies(s)) visit(inner, prefix);
+    }
+  };
+  visit(body, '');
+  return out;
+}
+
+/** The statement lists nested in a compound statement. */
+export function childBodies(s: A.Stmt): (readonly A.Stmt[])[] {
+  switch (s.kind) {
+    case 'If': case 'For': case 'While': return [s.body, s.orelse];
+    case 'With': return [s.body];
+    case 'Try': return [s.body, ...s.handlers.map((h) => h.body), s.orelse, s.finalbody];
+    default: return [];
+  }
+}
+
+interface Frame {
+  record: CallRecord;
+  /** timeline index of each (line, name): a loop replaces instead of appending */
+  keys: Map<string, number>;
+  /** each local's latest snapshot (CallRecord.variables) */
+  latest: Map<string, Snapshot>;
+}
+
+export interface RecorderOptions {
+  maxRecorded?: number;
+  elementBudget?: number;
+  /** Tensors larger than this keep shape and dtype only; their data is fetched later (RunOptions.inlineElements). */
+  inlineElements?: number;
+}
+
+/** Records the module timeline and the first calls of each function; see the file header. */
+export class Recorder implements ExecObserver {
+  /** Module-level snapshots, in the order first recorded. */
+  readonly timeline: Snapshot[] = [];
+  readonly calls: CallRecord[] = [];
+  /** Calls per qualified name, recorded or not. */
+  readonly counts = new Map<string, number>();
+  /** Each tensor snapshot's storage: its consumers are known only once later statements ran. */
+  readonly storages = new Map<Snapshot, object>();
+  /** Reprs not printed yet: a loop replaces most snapshots before anyone reads them (see finish). */
+  private readonly pendingRepr = new Map<Snapshot, { key: string; print: () => string }>();
+  private readonly moduleKeys = new Map<string, number>();
+  private readonly frames = new WeakMap<Scope, Frame>();
+  /** Copies of the tensors of snapshots whose data was not inlined (fetched by address later). */
+  readonly elided = new Map<Snapshot, Tensor>();
+  private readonly maxRecorded: number;
+  private readonly inline: number;
+  private elementsLeft: number;
+  /** The note later values carry once the editor went on past an error. */
+  private note: string | undefined;
+  /** Set while Mask Lens itself makes a call (Preview with Arguments): its call site is no source line. */
+  previewing = false;
+
+  constructor(
+    private readonly interp: Interpreter,
+    private readonly module: Scope,
+    private readonly qualnames: Map<A.FunctionDef, string>,
+    options: RecorderOptions = {},
+  ) {
+    this.maxRecorded = Math.max(0, options.maxRecorded ?? DEFAULT_MAX_RECORDED_CALLS);
+    this.elementsLeft = options.elementBudget ?? DEFAULT_CALL_ELEMENT_BUDGET;
+    this.inline = options.inlineElements ?? Infinity;
+  }
+
+  /** An error was reported and evaluation goes on: later values differ from what Python would show. */
+  errorContinued(line: number): void {
+    this.note ??= `after an error at line ${line}; Python would have stopped`;
+  }
+
+  /** A new notebook cell: an earlier cell's error no longer stands in the way. */
+  newCell(): void {
+    this.note = undefined;
+  }
+
+  enterCall(fn: PyFunction, scope: Scope, site: A.Span | undefined): Frame | undefined {
+    if (fn.def.kind !== 'FunctionDef') return undefined;
+    const def = fn.def;
+    const qualname = this.qualnames.get(def) ?? fn.name;
+    const n = (this.counts.get(qualname) ?? 0) + 1;
+    this.counts.set(qualname, n);
+    if (n > this.maxRecorded) return undefined;
+    const fromSource = site && !this.previewing;
+    const record: CallRecord = {
+      function: qualname, line: def.span.line, endLine: def.span.endLine, call: n,
+      calledFrom: fromSource ? site.line : 0,
+      ...(fromSource ? { site: { line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn } } : {}),
+      timeline: [], variables: {},
+    };
+    this.calls.push(record);
+    const frame: Frame = { record, keys: new Map(), latest: new Map() };
+    this.frames.set(scope, frame);
+    const p = def.params;
+    const params = [...p.posonly, ...p.args, ...(p.vararg ? [p.vararg] : []), ...p.kwonly, ...(p.kwarg ? [p.kwarg] : [])];
+    for (const param of params) this.add(frame, param.name, scope.vars.get(param.name), def.span.line, def.span.line);
+    // `self.mask` hovers in any method: the instance's tensors as the call found them
+    const self = fn.definingClass && params[0] ? scope.vars.get(params[0].name) : undefined;
+    if (self instanceof PyInstance) {
+      for (const [k, v] of self.dict) if (v instanceof ArrayValue) this.add(frame, `${params[0].name}.${k}`, v, def.span.line, def.span.line);
+    }
+    return frame;
+  }
+
+  afterStatement(stmt: A.Stmt, scope: Scope): void {
+    const frame = scope === this.module ? undefined : this.frames.get(scope);
+    if (scope !== this.module && !frame) return;
+    for (const path of writtenPaths(stmt)) {
+      try {
+        untimed(() => this.add(frame, path, readPath(scope, path), stmt.span.line, stmt.span.endLine));
+      } catch {
+        // a value that cannot be recorded is left out of the timeline; the evaluation goes on
+      }
+    }
+  }
+
+  exitCall(token: unknown, scope: Scope, returned: PyValue | undefined, error: unknown): void {
+    if (!token) return;
+    const frame = token as Frame;
+    this.frames.delete(scope);
+    const record = frame.record;
+    if (error !== undefined) {
+      const exc = this.interp.asPyException(error);
+      if (exc) record.error = errorInfo(exc);
+    } else if (returned !== undefined) {
+      const line = this.interp.currentLine ?? record.line;
+      const s = this.snapshot(frame, 'return', returned, line, line);
+      if (s) record.returned = s;
+    }
+    for (const [name, s] of frame.latest) if (!name.includes('.') && !name.startsWith('_')) record.variables[name] = s.value;
+  }
+
+  /** Record `name`'s value after a statement on lines line..endLine: in a call's timeline, or the module's. */
+  private add(frame: Frame | undefined, name: string, v: PyValue | undefined, line: number, endLine: number): void {
+    if (v === undefined) return;
+    const s = this.snapshot(frame, name, v, line, endLine);
+    if (!s) return;
+    const timeline = frame ? frame.record.timeline : this.timeline;
+    const keys = frame ? frame.keys : this.moduleKeys;
+    const key = `${line}\u0000${name}`;
+    const at = keys.get(key);
+    if (at === undefined) keys.set(key, timeline.push(s) - 1);
+    else {
+      const old = timeline[at];
+      this.storages.delete(old);
+      this.pendingRepr.delete(old);
+      this.elided.delete(old);
+      if (frame) this.elementsLeft += encodedElements(old.value);
+      timeline[at] = s;
+    }
+    frame?.latest.set(name, s);
+  }
+
+  private snapshot(frame: Frame | undefined, name: string, v: PyValue, line: number, endLine: number): Snapshot | undefined {
+    if (frame) {
+      const n = elementsOf(v);
+      if (n > this.elementsLeft) {
+        frame.record.truncated = true;
+        return undefined;
+      }
+      this.elementsLeft -= n;
+    }
+    const value = encodeValue(v, this.inline);
+    if (!value) return undefined;
+    const s: Snapshot = { line, endLine, name, value, repr: '', ...(this.note ? { note: this.note } : {}) };
+    if (v instanceof ArrayValue) {
+      this.storages.set(s, v.t.storage);
+      // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
+      const frozen = frozenCopy(v);
+      if ('elided' in value) this.elided.set(s, frozen.t);
+      this.pendingRepr.set(s, { key: printKey(frozen, value), print: () => this.interp.repr(frozen) });
+    } else s.repr = this.printed(v);
+    return s;
+  }
+
+  private printed(v: PyValue): string {
+    try {
+      return this.interp.repr(v);
+    } catch {
+      return '<unprintable>';
+    }
+  }
+
+  /** Print the reprs of the snapshots that survived; call once, after evaluation. */
+  finish(): void {
+    // an argument is often the caller's variable, a return value the callee's local: print each value once
+    const printed = new Map<string, string>();
+    for (const [s, { key, print }] of this.pendingRepr) {
+      let text = printed.get(key);
+      if (text === undefined) {
+        try {
+          text = print();
+        } catch {
+          text = '<unprintable>';
+        }
+        printed.set(key, text);
+      }
+      s.repr = text;
+    }
+    this.pendingRepr.clear();
+  }
+}

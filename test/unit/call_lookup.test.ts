@@ -1,0 +1,99 @@
+// The editor's view of recorded calls (src/vscode/callLookup.ts): which
+// function a line is in, a name's value at a line of one call, the call a
+// callee word made, and the arguments Preview with Arguments… offers.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { evaluate } from '../../src/python';
+import {
+  callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, neighbours, prefillArguments, returnedValue, valueInCall,
+} from '../../src/vscode/callLookup';
+
+const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
+const lines = source.split('\n');
+const lineOf = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix)) + 1;
+const result = evaluate(source, { recordTimeline: true, continueAfterError: true });
+
+test('a line inside a method belongs to it; its calls step in order', () => {
+  const fwd = functionAt(result, lineOf('        weights = '));
+  assert.equal(fwd?.function, 'MaskedAttention.forward');
+  assert.equal(functionAt(result, lineOf('attn = ')), undefined);
+  const first = chooseCall(result, 'MaskedAttention.forward', undefined)!;
+  assert.equal(callLabel(first, fwd!.calls), `call 1 of 2 · from line ${lineOf('out_a = ')}`);
+  const { previous, next } = neighbours(result, first);
+  assert.equal(previous, undefined);
+  assert.equal(next?.call, 2);
+  assert.equal(chooseCall(result, 'MaskedAttention.forward', 2)?.calledFrom, lineOf('out_b = '));
+  assert.equal(chooseCall(result, 'MaskedAttention.forward', 7)?.call, 1, 'an unknown index falls back to call 1');
+});
+
+test('a name at a line of a call: the latest write at or above it, `self.mask` included', () => {
+  const [c1, c2] = callsOf(result, 'MaskedAttention.forward');
+  const padLine = lineOf('        scores = scores.masked_fill(key_padding');
+  // `key_padding` is an argument, recorded on the def line
+  assert.deepEqual((valueInCall(c2, 'key_padding', padLine)?.value as { data: boolean[] }).data, [false, false, false, true, false, true, true, true]);
+  const before = valueInCall(c1, 'scores', padLine - 1)!;
+  const after = valueInCall(c1, 'scores', padLine)!;
+  assert.equal(before.line, padLine - 1);
+  assert.equal(after.line, padLine);
+  const mask = valueInCall(c1, 'self.mask', padLine)!;
+  assert.equal(mask.value.type, 'torch.Tensor');
+  assert.deepEqual((mask.value as { shape: number[] }).shape, [4, 4]);
+  assert.equal(valueInCall(c1, 'weights', padLine), undefined, 'not bound yet at that line');
+});
+
+test('a callee word finds the call its expression made and what it returned', () => {
+  const line = lineOf('pad_b = ');
+  const col = lines[line - 1].indexOf('lengths_to_mask');
+  const call = callAtSite(result, line, col, col + 'lengths_to_mask'.length)!;
+  assert.deepEqual([call.function, call.call], ['lengths_to_mask', 2]);
+  const v = returnedValue(call, 'lengths_to_mask(…)')!;
+  assert.deepEqual((v.value as { data: boolean[] }).data, [false, false, false, true, false, true, true, true]);
+  const torchCol = lines[line - 1].indexOf('torch.tensor');
+  assert.equal(callAtSite(result, line, torchCol, torchCol + 5)?.function, 'lengths_to_mask', 'an argument lies inside the outer call');
+  const attnLine = lineOf('out_b = ');
+  const a = lines[attnLine - 1].indexOf('attn(');
+  assert.equal(callAtSite(result, attnLine, a, a + 4)?.function, 'MaskedAttention.forward');
+});
+
+test('Preview with Arguments prefills from type hints, defaults and names', () => {
+  const f = result.functions!.find((x) => x.name === 'causal_mask_like')!;
+  assert.equal(f.calls, 0);
+  assert.equal(prefillArguments(f), 'torch.tensor([[7, 6, 0, 0]])');
+  assert.equal(prefillArguments({ ...f, params: ['lengths', 'max_len: int', 'pad_token=0', '*args', 'attention_mask'] }), 'torch.tensor([[7, 6, 0, 0]]), 4, pad_token=0, torch.tensor([[1, 1, 0, 0]])');
+  assert.equal(prefillArguments({ ...f, function: 'MaskedAttention.forward', method: true, params: ['self', 'scores', 'size: Optional[int] = None'] }), 'MaskedAttention(), torch.tensor([[7, 6, 0, 0]]), size=None');
+  const preview = evaluate(source, { recordTimeline: true, continueAfterError: true, previewCall: { function: f.function, args: prefillArguments(f) } });
+  const call = chooseCall(preview, 'causal_mask_like', undefined)!;
+  assert.equal(callLabel(call, 1), 'call 1 of 1 · Preview with Arguments');
+  assert.deepEqual((valueInCall(call, 'mask', f.endLine)?.value as { shape: number[] }).shape, [4, 4]);
+});
+
+test('dottedPathAt reads `self.mask` back from the word `mask`', () => {
+  const text = '        scores = scores.masked_fill(~self.mask, 0)';
+  const at = text.indexOf('mask,');
+  assert.equal(dottedPathAt(text, at, at + 4), 'self.mask');
+  assert.equal(dottedPathAt('x = y', 4, 5), 'y');
+});
+
+test('the inspector gets one scope per recorded call, and one per notebook cell', async () => {
+  const { callScopes, cellScopes } = await import('../../src/vscode/inspectorScopes');
+  const scopes = callScopes(result);
+  assert.deepEqual(scopes.map((s) => s.id), ['MaskedAttention.__init__#1', 'MaskedAttention.forward#1', 'MaskedAttention.forward#2', 'lengths_to_mask#1', 'lengths_to_mask#2']);
+  const fwd2 = scopes[2];
+  assert.equal(fwd2.label, `MaskedAttention.forward · call 2 of 2 · from line ${lineOf('out_b = ')}`);
+  assert.deepEqual(fwd2.variables.map((v) => v.name), ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
+  const { layoutCells, evaluateNotebook } = await import('../../src/python/notebook');
+  const layout = layoutCells([{ index: 0, source: 'import torch\na = torch.ones(2)' }, { index: 2, source: 'b = a * 2\na = b' }]);
+  const cells = cellScopes(evaluateNotebook(layout, { recordTimeline: true }), layout);
+  assert.deepEqual(cells.map((c) => [c.id, c.label, c.variables.map((v) => v.name)]), [['cell:0', 'cell 1', ['a']], ['cell:2', 'cell 3', ['b', 'a']]]);
+});
+
+test('a value after an error says Python would have stopped, in the hover', async () => {
+  const { hoverMarkdown } = await import('../../src/vscode/hoverMarkdown');
+  const { valueOfNameAt } = await import('../../src/vscode/variableLookup');
+  const r = evaluate('import torch\nif True:\n    a = torch.ones(2).unsequeeze(0)\n    m = torch.ones(2) > 0\n', { recordTimeline: true, continueAfterError: true });
+  const md = hoverMarkdown(valueOfNameAt(r, 'm', 4)!);
+  assert.ok(md.includes('after an error at line 3; Python would have stopped'), md);
+});
