@@ -24,6 +24,7 @@ import { TorchTensor } from '../frameworks/torch/tensor';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
 
 export type { RunOptions, RunResult } from './result';
+import type { CellLayout } from './notebook';
 export { encodeValue } from './encode';
 
 export const DEFAULT_MAX_STEPS = 2_000_000;
@@ -325,4 +326,11 @@ function previewCall(
   }
 }
 
-
+/**
+ * Run a notebook's code cells in order. Lines in the result are those of the
+ * joined source (map them with cellPosition). An error ends its own cell
+ * only; later cells still run, as if each were run after the other.
+ */
+export function evaluateNotebook(layout: CellLayout, options: RunOptions = {}): RunResult {
+  return evaluate(layout.source, { ...options, cellStartLines: layout.startLines });
+}

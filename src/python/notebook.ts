@@ -2,9 +2,9 @@
 // source, run in order as a kernel's "Run All" would, with every line of the
 // result mapped back to its own cell. No 'vscode' import: the CLI runs
 // notebooks too, and the editor gives its cells' text in the same shape.
+// Layout only (no evaluator import), so the extension host can map lines
+// without bundling the interpreter; evaluateNotebook lives in index.ts.
 
-import { evaluate } from './index';
-import type { RunOptions, RunResult } from './result';
 
 /** One code cell's source, in notebook order. */
 export interface CodeCell {
@@ -92,13 +92,4 @@ export function cellEndLine(layout: CellLayout, cell: number): number | undefine
   const i = layout.cells.findIndex((c) => c.index === cell);
   if (i < 0) return undefined;
   return i + 1 < layout.startLines.length ? layout.startLines[i + 1] - 1 : layout.source.split('\n').length;
-}
-
-/**
- * Run a notebook's code cells in order. Lines in the result are those of the
- * joined source (map them with cellPosition). An error ends its own cell
- * only; later cells still run, as if each were run after the other.
- */
-export function evaluateNotebook(layout: CellLayout, options: RunOptions = {}): RunResult {
-  return evaluate(layout.source, { ...options, cellStartLines: layout.startLines });
 }

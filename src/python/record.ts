@@ -20,7 +20,9 @@ import type { Scope } from './scope';
 import { PyClass, PyException, PyFunction, PyInstance, PyList, PyModule, PyTuple, type PyValue } from './values';
 
 /** Calls recorded per function unless the caller says otherwise (maskLens.calls.maxRecorded). */
-export const DEFAULT_MAX_RECORDED_CALLS = 8;
+import { DEFAULT_MAX_RECORDED_CALLS } from './result';
+
+export { DEFAULT_MAX_RECORDED_CALLS };
 /** Tensor elements all recorded calls may hold together: about 8-16 MB of JSON numbers. */
 export const DEFAULT_CALL_ELEMENT_BUDGET = 1 << 20;
 

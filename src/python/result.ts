@@ -211,3 +211,6 @@ export interface RunOptions {
   /** After the source runs, call this function with these argument expressions (Preview with Arguments…). */
   previewCall?: { function: string; args: string };
 }
+
+/** How many calls of each function are recorded by default (setting maskLens.calls.maxRecorded). */
+export const DEFAULT_MAX_RECORDED_CALLS = 8;

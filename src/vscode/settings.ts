@@ -1,6 +1,6 @@
 // The extension's settings (contributes.configuration in package.json).
 import * as vscode from 'vscode';
-import { DEFAULT_MAX_RECORDED_CALLS } from '../python/record';
+import { DEFAULT_MAX_RECORDED_CALLS } from '../python/result';
 
 export type BackendPreference = 'auto' | 'cpu' | 'gpu';
 

@@ -84,7 +84,8 @@ test('the inspector gets one scope per recorded call, and one per notebook cell'
   const fwd2 = scopes[2];
   assert.equal(fwd2.label, `MaskedAttention.forward · call 2 of 2 · from line ${lineOf('out_b = ')}`);
   assert.deepEqual(fwd2.variables.map((v) => v.name), ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
-  const { layoutCells, evaluateNotebook } = await import('../../src/python/notebook');
+  const { layoutCells } = await import('../../src/python/notebook');
+  const { evaluateNotebook } = await import('../../src/python');
   const layout = layoutCells([{ index: 0, source: 'import torch\na = torch.ones(2)' }, { index: 2, source: 'b = a * 2\na = b' }]);
   const cells = cellScopes(evaluateNotebook(layout, { recordTimeline: true }), layout);
   assert.deepEqual(cells.map((c) => [c.id, c.label, c.variables.map((v) => v.name)]), [['cell:0', 'cell 1', ['a']], ['cell:2', 'cell 3', ['b', 'a']]]);
