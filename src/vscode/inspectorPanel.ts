@@ -94,7 +94,9 @@ export class TensorInspectorPanel implements vscode.Disposable {
         }
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (!isPythonDocument(e.textEditor.document)) return;
+        // follow the user's cursor (keyboard, mouse), not the selection an editor restores when it opens:
+        // after a window reload that would race the serializer and select another variable
+        if (!isPythonDocument(e.textEditor.document) || e.kind === undefined) return;
         clearTimeout(this.cursorTimer);
         this.cursorTimer = setTimeout(() => void this.follow(e.textEditor).catch(ignoreCancelled), 250);
       }),

@@ -659,26 +659,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await shot('17-big-scores-zoom4');
     log(`render 1024×1024 float heatmap in the webview (ms): ${JSON.stringify(times)}`);
     writeFileSync(path.join(resultsDir, 'render-1024.json'), JSON.stringify(times, null, 2));
-  });
-
-  test('restored after a window reload (WebviewPanelSerializer) with the same variable', async () => {
-    const file = 'inspector_views.py';
-    await openFile(file);
-    await runCommand('Mask Lens: Preview Masks');
-    let frame = await inspectorFrame();
-    await readInspector(frame, { fileName: file });
-    await pickVariable(frame, 'finite_probs');
-    await page.waitForTimeout(500); // let the webview save its state
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.waitForTimeout(3000);
-    frame = await inspectorFrame(60000);
-    await page.waitForTimeout(2000);
-    await shot('18-restored-after-reload');
-    const seen = await frame.evaluate(() => ({ state: document.body.dataset.state, file: document.getElementById('file-name')?.textContent, variable: document.getElementById('figures')?.dataset.variable }));
-    log(`after reload the inspector shows ${JSON.stringify(seen)}`);
-    const view = await readInspector(frame, { fileName: file, variable: 'finite_probs', timeoutMs: 30000 });
-    assert.equal(view.variable, 'finite_probs');
+    // keys pressed while the webview has focus stay in its iframe: give the focus back to the editor
+    await page.locator('.tabs-container .tab', { hasText: file }).first().click();
   });
 
   test('screenshots of each view in dark, light and high-contrast themes', async () => {
@@ -704,6 +686,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   });
 
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
+    // the inspector tests leave it open beside a narrow editor: give the editor the full width again
+    await runCommand('View: Close All Editor Groups');
     await openFile('seed_three_masks.py');
     await focusFirstEditor();
     const text = await hoverWord('    mask = (seq == pad_token)', 'mask');
@@ -757,6 +741,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await page.keyboard.press('Escape');
     const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
     await lens.first().waitFor({ timeout: 15000 });
+    // a hover left over the lens would take the click: move away and close it first
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
     await lens.first().click();
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 10000 });
@@ -810,7 +797,11 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   });
 
   test('the inspector runs under its strict CSP (no unsafe-inline)', async () => {
+    // an earlier test may have closed it: show it again
+    await openFile('inspector_views.py');
+    await runCommand('Mask Lens: Preview Masks');
     const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: 'inspector_views.py' });
     const violations = JSON.parse((await frame.evaluate(() => document.body.dataset.cspViolations)) ?? '[]');
     const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e) && /masklens/i.test(e));
     assert.deepEqual(violations, [], csp.join('\n'));
@@ -885,4 +876,25 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.equal(await again.filter({ hasText: 'Adjust the settings' }).first().getAttribute('aria-checked'), 'false');
     await shot('12-walkthrough-progress');
   });
+  // Last: a window reload restarts the workbench, and every later test would inherit its state.
+  test('restored after a window reload (WebviewPanelSerializer) with the same variable', async () => {
+    const file = 'inspector_views.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    let frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    await pickVariable(frame, 'finite_probs');
+    await page.waitForTimeout(2500); // let the webview and the host persist their state (both are written asynchronously)
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page.waitForTimeout(3000);
+    frame = await inspectorFrame(60000);
+    await page.waitForTimeout(2000);
+    await shot('18-restored-after-reload');
+    const seen = await frame.evaluate(() => ({ state: document.body.dataset.state, file: document.getElementById('file-name')?.textContent, variable: document.getElementById('figures')?.dataset.variable }));
+    log(`after reload the inspector shows ${JSON.stringify(seen)}`);
+    const view = await readInspector(frame, { fileName: file, variable: 'finite_probs', timeoutMs: 30000 });
+    assert.equal(view.variable, 'finite_probs');
+  });
+
 });
