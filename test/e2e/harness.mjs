@@ -60,6 +60,8 @@ export function prepareUserData(userDataDir, extraSettings = {}) {
     'git.enabled': false,
     'files.hotExit': 'off',
     'window.restoreWindows': 'none',
+    // sticky scroll overlays the top lines, and took clicks meant for a CodeLens there
+    'editor.stickyScroll.enabled': false,
     'editor.hover.delay': 250,
     'editor.minimap.enabled': false,
     // Keep the Chat side bar and AI prompts out of the way of the inspector.
