@@ -18,3 +18,6 @@ order = [
 parts = (torch_version.major, torch_version.minor, torch_version.micro, torch_version.base_version, torch_version.local)
 print(torch_version, version.parse("2.0.0RC1"), version.parse("v1.2-post3"), torch_version.is_prerelease)
 mask = torch.ones(2, 3, dtype=torch.bool).tril() if use_flash else None
+for t in ["1.0.post", "1.0-3", "2.0.dev", "1.2.post3.dev1", "1!2.0"]:
+    v = version.parse(t)
+    print(t, str(v), v.is_prerelease, v.is_postrelease, v.is_devrelease, v.local)

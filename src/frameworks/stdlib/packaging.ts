@@ -8,7 +8,7 @@
 import { pyError } from '../../python/exceptions';
 import { CallContext, PyBuiltin, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 
-const PATTERN = /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?dev[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$/i;
+const PATTERN = /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$/i;
 const PRE: Record<string, string> = { a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', rc: 'rc', pre: 'rc', preview: 'rc' };
 const PHASE: Record<string, number> = { a: 0, b: 1, rc: 2 };
 
@@ -28,9 +28,10 @@ export class Version extends PyObj {
     this.epoch = m[1] ? Number(m[1]) : 0;
     this.release = m[2].split('.').map(Number);
     this.pre = m[3] ? [PRE[m[3].toLowerCase()], m[4] ? Number(m[4]) : 0] : null;
-    this.post = m[5] !== undefined ? Number(m[5]) : /post|rev|r/i.test(text.replace(/\+.*$/, '')) && m[6] !== undefined ? Number(m[6]) : null;
-    this.dev = /dev/i.test(text.replace(/\+.*$/, '')) ? Number(m[7] ?? 0) : null;
-    this.local = m[8] ? m[8].toLowerCase().replace(/[-_]/g, '.') : null;
+    // the groups say which segments are present: '1.0.post' is post 0, '1.0' has none
+    this.post = m[5] !== undefined ? Number(m[5]) : m[6] !== undefined ? Number(m[7] ?? 0) : null;
+    this.dev = m[8] !== undefined ? Number(m[9] ?? 0) : null;
+    this.local = m[10] ? m[10].toLowerCase().replace(/[-_]/g, '.') : null;
   }
 
   get typeName() {
@@ -71,15 +72,11 @@ export class Version extends PyObj {
     }
   }
 
-  /** packaging's _cmpkey, as a list of numbers compared left to right. */
-  private key(): number[] {
-    const release = [...this.release];
-    while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+  /** packaging's _cmpkey after the release: pre, post and dev, compared left to right. */
+  suffixKey(): number[] {
     // a dev release with no pre or post sorts before every pre-release of its release
     const pre = this.pre ? [PHASE[this.pre[0]], this.pre[1]] : this.post === null && this.dev !== null ? [-Infinity, 0] : [Infinity, 0];
-    const post = this.post === null ? -Infinity : this.post;
-    const dev = this.dev === null ? Infinity : this.dev;
-    return [this.epoch, release.length, ...release.map((x) => x), ...pre, post, dev];
+    return [...pre, this.post ?? -Infinity, this.dev ?? Infinity];
   }
 
   override compare(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
@@ -96,10 +93,6 @@ export class Version extends PyObj {
       default: return undefined;
     }
   }
-
-  static keyOf(v: Version): number[] {
-    return v.key();
-  }
 }
 
 function compareVersions(a: Version, b: Version): number {
@@ -114,7 +107,7 @@ function compareVersions(a: Version, b: Version): number {
     if (y === undefined) return 1;
     if (x !== y) return x < y ? -1 : 1;
   }
-  const ka = Version.keyOf(a).slice(2 + ra.length), kb = Version.keyOf(b).slice(2 + rb.length);
+  const ka = a.suffixKey(), kb = b.suffixKey();
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
   return 0;
 }
