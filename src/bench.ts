@@ -1,5 +1,5 @@
 // `npm run bench`: times the mask workloads on our CPU reference, our
-// WebAssembly SIMD backend (masked softmax, cross entropy), our gpu.js
+// WebAssembly SIMD backend (one thread and every thread), our gpu.js
 // backend (in whichever mode gpu.js found), TensorFlow.js (cpu and wasm
 // backends) and PyTorch when /usr/bin/python3 (or MASKLENS_BENCH_PYTHON)
 // has it. Each result with a PyTorch figure from the same run gets
@@ -7,9 +7,10 @@
 // loaded the machine was.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
-//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--sweep]
+//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--no-gpu] [--sweep]
 //
 // --no-tfjs keeps PyTorch but skips the TensorFlow.js peers (minutes at full size on 2 cores).
+// --no-gpu skips our gpu.js backend (without a GPU it runs gpu.js's CPU modes: tens of seconds at full size).
 //
 // --sweep adds a masked-softmax size sweep ([4, T, T] for T = 16 .. 1024,
 // or .. 256 with --quick) on our CPU paths and the gpu backend, and reports
@@ -45,16 +46,18 @@ interface Args {
   gpuMode?: GpuBackendOptions['mode'];
   peers: boolean;
   tfjs: boolean;
+  gpu: boolean;
   sweep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, tfjs: true, sweep: false };
+  const a: Args = { quick: false, peers: true, tfjs: true, gpu: true, sweep: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--no-peers') a.peers = false;
     else if (v === '--no-tfjs') a.tfjs = false;
+    else if (v === '--no-gpu') a.gpu = false;
     else if (v === '--sweep') a.sweep = true;
     else if (v === '--json-out') a.jsonOut = argv[++i];
     else if (v === '--repeats') a.repeats = Number(argv[++i]);
@@ -201,8 +204,9 @@ async function main(): Promise<void> {
   const repeats = Object.fromEntries(WORKLOAD_NAMES.map((n) => [n, n === 'hover_eval' ? base * 4 : base])) as Record<WorkloadName, number>;
   const selected = args.only ?? [...WORKLOAD_NAMES];
 
-  const gpu: GpuBackend | null = gpuBackend({ threshold: 0, mode: args.gpuMode });
+  const gpu: GpuBackend | null = args.gpu ? gpuBackend({ threshold: 0, mode: args.gpuMode }) : null;
   const wasm = wasmBackend({ threshold: 0 });
+  const wasm1 = wasmBackend({ threshold: 0, threads: 1 });
   const loadBefore = os.loadavg();
   const gpuInfo = () => (gpu ? { gpujs_mode: gpu.mode, kernels_compiled_total: gpu.compiledKernels, dispatches: gpu.dispatches, ...(gpu.failure ? { fell_back_to_cpu: gpu.failure } : {}) } : {});
 
@@ -232,17 +236,20 @@ async function main(): Promise<void> {
     if (name === 'masked_softmax') {
       results.push(await timed('ours-cpu (fused js loop)', () => prepareOurs(name, cpuBackend, sizes, 'fused-js'), repeats[name]));
     }
-    if (name === 'masked_softmax' || name === 'cross_entropy_ignore') {
-      if (wasm) {
-        const before = wasm.dispatches;
-        const r = await timed('ours-wasm', () => prepareOurs(name, wasm, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name]);
-        r.dispatches = wasm.dispatches - before;
+    // 'ours-wasm' (every thread) keeps the key earlier reports used; 'ours-wasm (1 thread)' beside it.
+    for (const [engine, w] of [['ours-wasm (1 thread)', wasm1], ['ours-wasm', wasm]] as const) {
+      if (w) {
+        const before = w.dispatches;
+        const r = await timed(engine, () => prepareOurs(name, w, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], () => ({ threads: w.threads }));
+        r.dispatches = w.dispatches - before;
         results.push(r);
       } else {
-        results.push({ engine: 'ours-wasm', unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
+        results.push({ engine, unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
       }
     }
-    if (gpu) {
+    if (!args.gpu) {
+      results.push({ engine: 'ours-gpu', unavailable: 'skipped (--no-gpu)' });
+    } else if (gpu) {
       const before = gpu.dispatches;
       const r = await timed('ours-gpu', () => prepareOurs(name, gpu, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], gpuInfo);
       r.dispatches = gpu.dispatches - before;
@@ -342,6 +349,7 @@ async function main(): Promise<void> {
       tfjs_wasm: tfjsPeers.wasm && !('unavailable' in tfjsPeers.wasm) ? tfjsPeers.wasm.info : tfjsPeers.wasm,
       torch: torchInfo,
       wasm_simd: wasm ? 'available' : 'unavailable',
+      wasm_threads: wasm ? wasm.threads : 0,
       // 1-minute load average at the start and the end of the run (cores: cpus).
       loadavg: [loadBefore[0], os.loadavg()[0]].map((v) => Math.round(v * 10) / 10),
     },
