@@ -303,7 +303,7 @@ export function matmul_rows(a: usize, b: usize, out: usize, m: i32, k: i32, n: i
 }
 
 // binary_rows op codes (wasm.ts BINARY_OPS keeps the same order).
-const LT = 0, LE = 1, GT = 2, GE = 3, EQ = 4, NE = 5, AND = 6, OR = 7, XOR = 8;
+const LT = 0, LE = 1, GT = 2, GE = 3, EQ = 4, NE = 5, AND = 6, OR = 7, XOR = 8, BITAND = 9, BITOR = 10, BITXOR = 11;
 
 // @ts-ignore: decorator
 @inline function cmp4(op: i32, a: v128, b: v128): v128 {
@@ -329,15 +329,20 @@ const LT = 0, LE = 1, GT = 2, GE = 3, EQ = 4, NE = 5, AND = 6, OR = 7, XOR = 8;
   }
 }
 
+/** Byte ops on 16 lanes: 0/1 results for eq..xor, the bytes themselves for bitand..bitxor. */
 // @ts-ignore: decorator
 @inline function logic16(op: i32, a: v128, b: v128): v128 {
   const z = i8x16.splat(0);
+  const one = i8x16.splat(1);
   switch (op) {
-    case EQ: return i8x16.eq(a, b);
-    case NE: return i8x16.ne(a, b);
-    case AND: return v128.and(i8x16.ne(a, z), i8x16.ne(b, z));
-    case OR: return v128.or(i8x16.ne(a, z), i8x16.ne(b, z));
-    default: return v128.xor(i8x16.ne(a, z), i8x16.ne(b, z));
+    case EQ: return v128.and(i8x16.eq(a, b), one);
+    case NE: return v128.and(i8x16.ne(a, b), one);
+    case AND: return v128.and(v128.and(i8x16.ne(a, z), i8x16.ne(b, z)), one);
+    case OR: return v128.and(v128.or(i8x16.ne(a, z), i8x16.ne(b, z)), one);
+    case XOR: return v128.and(v128.xor(i8x16.ne(a, z), i8x16.ne(b, z)), one);
+    case BITAND: return v128.and(a, b);
+    case BITOR: return v128.or(a, b);
+    default: return v128.xor(a, b);
   }
 }
 
@@ -348,7 +353,10 @@ const LT = 0, LE = 1, GT = 2, GE = 3, EQ = 4, NE = 5, AND = 6, OR = 7, XOR = 8;
     case NE: return <u8>(a != b);
     case AND: return <u8>(a != 0 && b != 0);
     case OR: return <u8>(a != 0 || b != 0);
-    default: return <u8>((a != 0) != (b != 0));
+    case XOR: return <u8>((a != 0) != (b != 0));
+    case BITAND: return a & b;
+    case BITOR: return a | b;
+    default: return a ^ b;
   }
 }
 
@@ -356,7 +364,8 @@ const LT = 0, LE = 1, GT = 2, GE = 3, EQ = 4, NE = 5, AND = 6, OR = 7, XOR = 8;
  * Elementwise comparison or logical op into a bool (0/1 byte) output, rows
  * [r0, r1) of out [rows, inner]. With f32 = 1 the operands are float32 and
  * op is lt..ne (IEEE: NaN compares false, except ne); with f32 = 0 they are
- * bytes and op is eq, ne (on the values) or and, or, xor (on value != 0).
+ * bytes and op is eq, ne (on the values), and, or, xor (on value != 0), or
+ * bitand, bitor, bitxor (on the bytes: the out bytes are the result).
  * Row r of operand a starts at element aoffs[r] (i32 array) of a, its
  * elements step by as (0: broadcast, or 1); likewise b.
  */
@@ -385,8 +394,7 @@ export function binary_rows(op: i32, f32in: i32, a: usize, aoffs: usize, as: i32
       const pa = a + ao, pb = b + bo;
       const sa = i8x16.splat(load<u8>(pa)), sb = i8x16.splat(load<u8>(pb));
       for (; c + 16 <= inner; c += 16) {
-        const m = logic16(op, as ? v128.load(pa + <usize>c) : sa, bs ? v128.load(pb + <usize>c) : sb);
-        v128.store(o + <usize>c, v128.and(m, one));
+        v128.store(o + <usize>c, logic16(op, as ? v128.load(pa + <usize>c) : sa, bs ? v128.load(pb + <usize>c) : sb));
       }
       for (; c < inner; c++) store<u8>(o + <usize>c, logic1(op, load<u8>(pa + <usize>(c * as)), load<u8>(pb + <usize>(c * bs))));
     }

@@ -700,7 +700,7 @@ describe('wasm backend: exp and float32 order', () => {
       [operand(causal, [T, T], shape), { data: pad, strides: [T, 1, 0], offset: 0 }],
     ];
     for (const [a, b] of pairs) {
-      for (const op of ['and', 'or', 'xor', 'eq', 'ne'] as const) {
+      for (const op of ['and', 'or', 'xor', 'eq', 'ne', 'bitand', 'bitor', 'bitxor'] as const) {
         const got = new Uint8Array(B * T * T);
         const want = new Uint8Array(B * T * T);
         w.binary(op, a, b, shape, got, false);

@@ -41,9 +41,10 @@ type KernelExports = {
 } & Record<RowKernel, (...args: number[]) => void>;
 
 /** binary_rows op codes, in assembly/kernels.ts's order. */
-const BINARY_OPS: readonly BinaryOp[] = ['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor'];
+const BINARY_OPS: readonly BinaryOp[] = ['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor', 'bitand', 'bitor', 'bitxor'];
 const FLOAT_COMPARE = new Set<BinaryOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
-const BYTE_LOGIC = new Set<BinaryOp>(['eq', 'ne', 'and', 'or', 'xor']);
+/** On bytes (bool, uint8): bitand/bitor/bitxor are what torch's & | ^ run on bool tensors. */
+const BYTE_LOGIC = new Set<BinaryOp>(['eq', 'ne', 'and', 'or', 'xor', 'bitand', 'bitor', 'bitxor']);
 
 /** Rows go through the module about this many bytes at a time. */
 const CHUNK_BYTES = 8 << 20;
