@@ -24,6 +24,7 @@
 // ever made up. Each result carries a checksum of its output and whether it
 // matches our CPU reference, so a fast wrong answer shows.
 
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { Backend } from './engine/kernels/backend';
@@ -195,7 +196,40 @@ masked_softmax sweep [4,T,T]  gpu.js mode ${s.gpujs_mode}`];
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Peak resident memory of one fused masked softmax on the wasm backend
+ * (every thread), measured in a fresh child process (`--peak-rss-child`) so
+ * the other workloads' allocations do not count: RSS before the scores
+ * exist, and the process's peak RSS after one call into a fresh output.
+ * `ratio_to_tensor_bytes` counts the input scores, the output and the
+ * module's memory: (peak - before) / the scores' bytes.
+ */
+function peakRss(sizes: Sizes): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [process.argv[1], '--peak-rss-child', JSON.stringify(sizes.masked_softmax)], { encoding: 'utf8', timeout: 10 * 60_000 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+  } catch {
+    return { unavailable: `child exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').pop()}` };
+  }
+}
+
+function peakRssChild(size: Sizes['masked_softmax']): void {
+  const before = process.memoryUsage.rss();
+  const w = wasmBackend({ threshold: 0 });
+  if (!w) throw new Error('wasm backend not built');
+  const p = maskedSoftmax(w, size, 'fused-kernel');
+  p.run();
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const bytes = size.B * size.H * size.T * size.T * 4;
+  const mib = (v: number) => Math.round(v / 2 ** 20);
+  process.stdout.write(JSON.stringify({ engine: 'ours-wasm', threads: w.threads, tensor_mib: mib(bytes), rss_before_mib: mib(before), rss_peak_mib: mib(peak), ratio_to_tensor_bytes: Math.round(((peak - before) / bytes) * 100) / 100 }) + '\n');
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--peak-rss-child') {
+    peakRssChild(JSON.parse(process.argv[3]) as Sizes['masked_softmax']);
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   // Libraries (tfjs greets on console.log) must not corrupt the JSON on stdout.
   console.log = console.error;
@@ -279,6 +313,11 @@ async function main(): Promise<void> {
   }
 
   const sweep = args.sweep ? await maskedSoftmaxSweep(gpu, args.quick, base) : undefined;
+  let maskedSoftmaxPeak: Record<string, unknown> | undefined;
+  if (selected.includes('masked_softmax')) {
+    console.error('[bench] masked_softmax peak RSS (child process) ...');
+    maskedSoftmaxPeak = peakRss(sizes);
+  }
 
   // The parser on a 3000-line file (was a time limit in a unit test).
   console.error('[bench] parse_large_file ...');
@@ -357,12 +396,14 @@ async function main(): Promise<void> {
     workloads: reports,
     parse_large_file: parseLargeFile,
     ...(sweep ? { masked_softmax_sweep: sweep } : {}),
+    ...(maskedSoftmaxPeak ? { masked_softmax_peak_rss: maskedSoftmaxPeak } : {}),
     ...(expBits ? { exp_bit_identical_to_torch: expBits } : {}),
   };
   const json = JSON.stringify(report, null, 2);
   process.stderr.write(table(reports));
   if (sweep) process.stderr.write(sweepTable(sweep));
   process.stderr.write(`\nparse_large_file (3000 lines): median ${fmt(parseLargeFile.median_ms)} ms, first ${fmt(parseLargeFile.first_ms)} ms\n`);
+  if (maskedSoftmaxPeak) process.stderr.write(`masked_softmax peak RSS: ${JSON.stringify(maskedSoftmaxPeak)}\n`);
   if (expBits) process.stderr.write(`exp bit-identical to torch.exp (share of 10^6): ${JSON.stringify(expBits)}\n`);
   if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
   process.stdout.write(json + '\n');

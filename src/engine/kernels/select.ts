@@ -89,6 +89,8 @@ export function backendFor(numel: number, dtype: string): Backend {
     const g = gpuIfAny();
     if (g && g.accepts(numel, dtype) && (preference === 'gpu' || isAccelerated(g))) return g;
   }
+  // Small work (every hover) stays on the CPU without instantiating the module.
+  if (numel < WASM_THRESHOLD) return cpuBackend;
   const w = wasmIfAny();
   return w && w.accepts(numel, dtype) ? w : cpuBackend;
 }
