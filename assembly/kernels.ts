@@ -119,11 +119,25 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
   const full = cols - (cols & 7);
+  // A block of eight -inf (masked) scores gives exp(-inf - max) = +0 in
+  // every lane when max > -inf, and adding +0 leaves the lane sums as they
+  // are: skip its exp. Bit-identical; halves the work under a causal mask.
+  const skip = max > -Infinity;
+  const ninf = f32x4.splat(-Infinity);
+  const zero = f32x4.splat(0);
   let c = 0;
   for (; c < full; c += 8) {
     const q = p + (<usize>c << 2);
-    const e0 = expv(f32x4.sub(v128.load(q), mv));
-    const e1 = expv(f32x4.sub(v128.load(q, 16), mv));
+    const x0 = v128.load(q), x1 = v128.load(q, 16);
+    if (skip && i32x4.all_true(f32x4.eq(x0, ninf)) && i32x4.all_true(f32x4.eq(x1, ninf))) {
+      if (keep) {
+        v128.store(q, zero);
+        v128.store(q, zero, 16);
+      }
+      continue;
+    }
+    const e0 = expv(f32x4.sub(x0, mv));
+    const e1 = expv(f32x4.sub(x1, mv));
     if (keep) {
       v128.store(q, e0);
       v128.store(q, e1, 16);
@@ -261,8 +275,8 @@ function matmulBlock(a: usize, b: usize, out: usize, rc: i32, k: i32, n: i32): v
     for (let q = 0; q < k; q++, bp += nb) {
       const b0 = v128.load(bp), b1 = v128.load(bp, 16);
       const qo = <usize>q << 2;
-      const x0 = f32x4.splat(load<f32>(a + qo)), x1 = f32x4.splat(load<f32>(a1 + qo));
-      const x2 = f32x4.splat(load<f32>(a2 + qo)), x3 = f32x4.splat(load<f32>(a3 + qo));
+      const x0 = v128.load32_splat(a + qo), x1 = v128.load32_splat(a1 + qo);
+      const x2 = v128.load32_splat(a2 + qo), x3 = v128.load32_splat(a3 + qo);
       c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
       c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
       c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
