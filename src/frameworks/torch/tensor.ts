@@ -11,7 +11,7 @@ import { carryMaskEvidence, noteDerivation, noteMaskSource, recordingDerivations
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
 import {
-  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, checkedConvert, contiguous, full, getDefaultDtype, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, checkedConvert, contiguous, fillScalarValue, full, getDefaultDtype, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
@@ -886,6 +886,31 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const a = bind('bernoulli_', args, kw, ['p?', 'generator?']);
     const p = a.p === undefined ? 0.5 : toFloat(a.p, 'p');
     assignInto(self.t, fromValues(self.t, torchRng(a.generator).bernoulliScalar(self.t.numel, p)));
+    return self;
+  },
+  /**
+   * Tensor.fill_diagonal_(fill_value, wrap=False), in place: the main
+   * diagonal (equal indices in every dim; all dims equal above 2-D), and
+   * with wrap=True on a 2-D matrix taller than width + 1 the diagonal
+   * restarts every width + 1 rows. Walks the storage with the tensor's own
+   * strides as ATen's as_strided views do (TensorShape.cpp fill_diagonal_).
+   */
+  fill_diagonal_: (self, args, kw, ctx) => {
+    const a = bind('fill_diagonal_', args, kw, ['fill_value', 'wrap?']);
+    const x = self.t;
+    if (x.ndim < 2) throw runtimeError('dimensions must larger than 1');
+    const [height, width] = x.shape;
+    if (x.ndim > 2 && x.shape.some((n) => n !== height)) throw runtimeError('all dimensions of input must be of equal length');
+    const size = Math.min(height, width);
+    const stride = x.strides.reduce((p, q) => p + q, 0);
+    const value = fillScalarValue(fillScalar(a.fill_value, 'fill_value'), x.dtype, size);
+    for (let i = 0; i < size; i++) x.storage.data[x.offset + i * stride] = value;
+    if (toBool(a.wrap, ctx) && x.ndim === 2 && height > width + 1) {
+      const step = width + 1;
+      const wrapSize = Math.floor((x.numel + step - 1) / step) - size;
+      const start = x.offset + x.strides[0] * (width + 1);
+      for (let i = 0; i < wrapSize; i++) x.storage.data[start + i * stride] = value;
+    }
     return self;
   },
   exponential_: (self, args, kw) => {
