@@ -64,3 +64,13 @@ tie_partial = torch.topk(torch.zeros(200), 3).indices
 first_max = torch.argmax(scores)
 nan_top = torch.topk(torch.tensor([1.0, float("nan"), 3.0]), 2).indices
 print(tie_top, tie_low, tie_unsorted, tie_partial, first_max, nan_top)
+
+# a transposed (permuted dense) probability matrix: q = empty_like(p) keeps its strides,
+# so the exponential draws land in memory order; a sliced input draws in logical order
+torch.manual_seed(1)
+pt = torch.rand(5, 3).t()
+draw_t = torch.multinomial(pt, 2)
+draw_t_rep = torch.multinomial(pt, 4, True)
+ps = torch.rand(3, 10)[:, ::2]
+draw_s = torch.multinomial(ps, 2)
+print(draw_t, draw_t_rep, draw_s)

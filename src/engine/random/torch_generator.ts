@@ -415,7 +415,9 @@ export class TorchGenerator {
    * Distributions.cpp multinomial_out): q ~ Exp(1) over the whole matrix
    * (exponential_ in the probability dtype), p / q rounded to that dtype,
    * then argmax (one sample: the first maximum) or topk, whose tie order
-   * is ATen's (see ops/select_k.ts).
+   * is ATen's (see ops/select_k.ts). q is empty_like(probs), so a
+   * permuted dense input (a transposed matrix) takes its draws in memory
+   * order: `drawOrder[i]` is the draw for the i-th element in logical order.
    *
    * With replacement and numSamples > 1 (cpu/MultinomialKernel.cpp): per
    * row a running sum into a cumulative distribution (in the probability
@@ -431,6 +433,7 @@ export class TorchGenerator {
     numSamples: number,
     replacement: boolean,
     probDtype: DType = 'float32',
+    drawOrder?: ArrayLike<number>,
   ): Float64Array {
     if (!replacement && numSamples > categories) {
       throw runtimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
@@ -445,7 +448,8 @@ export class TorchGenerator {
         for (let c = 0; c < categories; c++) total += probs[r * categories + c];
         if (total === 0) throw runtimeError('invalid multinomial distribution (sum of probabilities <= 0)');
       }
-      const q = this.exponential(rows * categories, 1, probDtype);
+      const draws = this.exponential(rows * categories, 1, probDtype);
+      const q = drawOrder ? Float64Array.from(drawOrder, (m) => draws[m]) : draws;
       // float16/bfloat16 divide in float, then round to the tensor's dtype
       const divide = probDtype === 'float64' ? (a: number, b: number) => a / b : (a: number, b: number) => castValue(probDtype, Math.fround(a / b));
       for (let r = 0; r < rows; r++) {

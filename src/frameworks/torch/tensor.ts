@@ -940,7 +940,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const rows = x.ndim === 1 ? 1 : x.shape[0];
     const shape = x.ndim === 1 ? [n] : [rows, n];
     const out = Tensor.empty('int64', shape);
-    if (rows > 0) out.storage.data.set(torchRng(a.generator).multinomial(contiguous(x).values(), rows, categories, n, replacement, x.dtype));
+    if (rows > 0) out.storage.data.set(torchRng(a.generator).multinomial(contiguous(x).values(), rows, categories, n, replacement, x.dtype, denseMemoryOrder(x)));
     return new TorchTensor(out);
   },
   random_: (self, args, kw) => {
@@ -1095,6 +1095,33 @@ export function allClose(a: Tensor, b: Tensor, args: Bound, ctx: CallContext): b
   const ok = binary('le', diff, tol);
   const av = contiguous(expand(a, ok.shape)).values(), bv = contiguous(expand(b, ok.shape)).values();
   return ok.values().every((x, i) => x !== 0 || (av[i] === bv[i]) || (equalNan && Number.isNaN(av[i]) && Number.isNaN(bv[i])));
+}
+
+/**
+ * For a non-contiguous tensor whose elements still tile a block of memory
+ * (a transpose, a permute), each element's position in memory, in logical
+ * order: the order in which empty_like(x) (which keeps such strides) is
+ * filled by a random kernel. Undefined for contiguous or non-dense tensors,
+ * for which empty_like is contiguous.
+ */
+function denseMemoryOrder(x: Tensor): number[] | undefined {
+  if (x.isContiguous()) return undefined;
+  const dims = x.shape.map((_, d) => d).filter((d) => x.shape[d] > 1).sort((a, b) => x.strides[a] - x.strides[b]);
+  let expected = 1;
+  for (const d of dims) {
+    if (x.strides[d] !== expected) return undefined;
+    expected *= x.shape[d];
+  }
+  const order: number[] = [];
+  const idx = x.shape.map(() => 0);
+  for (let i = 0; i < x.numel; i++) {
+    order.push(idx.reduce((m, k, d) => m + k * x.strides[d], 0));
+    for (let d = x.ndim - 1; d >= 0; d--) {
+      if (++idx[d] < x.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return order;
 }
 
 /** Stable sort along `dim` (NaN sorts as the largest value, as in torch). */
