@@ -17,6 +17,7 @@
 import { DType, castValue, isFloating } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
 import { topkOrder } from '../ops/select_k';
+import { placeDraws } from './fill_order';
 import { MT19937, MT19937State } from './mt19937';
 import { avxLogf, avxSinCosf, fma32, fma64 } from './float_math';
 import { cos, log, sin } from './libm';
@@ -417,7 +418,7 @@ export class TorchGenerator {
    * then argmax (one sample: the first maximum) or topk, whose tie order
    * is ATen's (see ops/select_k.ts). q is empty_like(probs), so a
    * permuted dense input (a transposed matrix) takes its draws in memory
-   * order: `drawOrder[i]` is the draw for the i-th element in logical order.
+   * order: `fillOrder` lists the logical indices in the order q is filled.
    *
    * With replacement and numSamples > 1 (cpu/MultinomialKernel.cpp): per
    * row a running sum into a cumulative distribution (in the probability
@@ -433,7 +434,7 @@ export class TorchGenerator {
     numSamples: number,
     replacement: boolean,
     probDtype: DType = 'float32',
-    drawOrder?: ArrayLike<number>,
+    fillOrder?: readonly number[],
   ): Float64Array {
     if (!replacement && numSamples > categories) {
       throw runtimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
@@ -449,7 +450,7 @@ export class TorchGenerator {
         if (total === 0) throw runtimeError('invalid multinomial distribution (sum of probabilities <= 0)');
       }
       const draws = this.exponential(rows * categories, 1, probDtype);
-      const q = drawOrder ? Float64Array.from(drawOrder, (m) => draws[m]) : draws;
+      const q = placeDraws(draws, fillOrder);
       // float16/bfloat16 divide in float, then round to the tensor's dtype
       const divide = probDtype === 'float64' ? (a: number, b: number) => a / b : (a: number, b: number) => castValue(probDtype, Math.fround(a / b));
       for (let r = 0; r < rows; r++) {

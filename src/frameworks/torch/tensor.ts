@@ -16,6 +16,7 @@ import {
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
 import { topkOrder } from '../../engine/ops/select_k';
+import { emptyLikeOrder, iterationOrder, placeDraws } from '../../engine/random/fill_order';
 import { formatCppDouble } from '../../engine/random/torch_generator';
 import {
   chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
@@ -873,19 +874,21 @@ export const TENSOR_METHODS: Record<string, Method> = {
   uniform_: (self, args, kw) => {
     const a = bind('uniform_', args, kw, ['from?', 'to?', 'generator?']);
     const lo = a.from === undefined ? 0 : toFloat(a.from, 'from'), hi = a.to === undefined ? 1 : toFloat(a.to, 'to');
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).uniform(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).uniform(self.t.numel, lo, hi, self.t.dtype), iterationOrder(self.t))));
     return self;
   },
   normal_: (self, args, kw) => {
     const a = bind('normal_', args, kw, ['mean?', 'std?', 'generator?']);
     const m = a.mean === undefined ? 0 : toFloat(a.mean, 'mean'), s = a.std === undefined ? 1 : toFloat(a.std, 'std');
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).normal(self.t.numel, m, s, self.t.dtype)));
+    // a non-contiguous target takes the scalar Box-Muller path, in iteration order
+    const order = iterationOrder(self.t);
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).normal(self.t.numel, m, s, self.t.dtype, self.t.isContiguous()), order)));
     return self;
   },
   bernoulli_: (self, args, kw) => {
     const a = bind('bernoulli_', args, kw, ['p?', 'generator?']);
     const p = a.p === undefined ? 0.5 : toFloat(a.p, 'p');
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).bernoulliScalar(self.t.numel, p)));
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).bernoulliScalar(self.t.numel, p), iterationOrder(self.t))));
     return self;
   },
   /**
@@ -917,7 +920,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const a = bind('exponential_', args, kw, ['lambd?', 'generator?']);
     const lambd = a.lambd === undefined ? 1 : toFloat(a.lambd, 'lambd');
     if (!(lambd > 0)) throw runtimeError(`exponential_ expects lambda > 0.0, but found lambda=${formatCppDouble(lambd)}`);
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).exponential(self.t.numel, lambd, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).exponential(self.t.numel, lambd, self.t.dtype), iterationOrder(self.t))));
     return self;
   },
   /**
@@ -940,13 +943,13 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const rows = x.ndim === 1 ? 1 : x.shape[0];
     const shape = x.ndim === 1 ? [n] : [rows, n];
     const out = Tensor.empty('int64', shape);
-    if (rows > 0) out.storage.data.set(torchRng(a.generator).multinomial(contiguous(x).values(), rows, categories, n, replacement, x.dtype, denseMemoryOrder(x)));
+    if (rows > 0) out.storage.data.set(torchRng(a.generator).multinomial(contiguous(x).values(), rows, categories, n, replacement, x.dtype, emptyLikeOrder(x)));
     return new TorchTensor(out);
   },
   random_: (self, args, kw) => {
     const a = bind('random_', args, kw, ['from?', 'to?', 'generator?']);
     const [lo, hi] = a.to === undefined ? [0, a.from === undefined ? 2 ** 24 : toInt(a.from, 'to')] : [toInt(a.from, 'from'), toInt(a.to, 'to')];
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).randint(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).randint(self.t.numel, lo, hi, self.t.dtype), iterationOrder(self.t))));
     return self;
   },
   masked_scatter_: (self, args, kw, ctx) => {
@@ -1095,33 +1098,6 @@ export function allClose(a: Tensor, b: Tensor, args: Bound, ctx: CallContext): b
   const ok = binary('le', diff, tol);
   const av = contiguous(expand(a, ok.shape)).values(), bv = contiguous(expand(b, ok.shape)).values();
   return ok.values().every((x, i) => x !== 0 || (av[i] === bv[i]) || (equalNan && Number.isNaN(av[i]) && Number.isNaN(bv[i])));
-}
-
-/**
- * For a non-contiguous tensor whose elements still tile a block of memory
- * (a transpose, a permute), each element's position in memory, in logical
- * order: the order in which empty_like(x) (which keeps such strides) is
- * filled by a random kernel. Undefined for contiguous or non-dense tensors,
- * for which empty_like is contiguous.
- */
-function denseMemoryOrder(x: Tensor): number[] | undefined {
-  if (x.isContiguous()) return undefined;
-  const dims = x.shape.map((_, d) => d).filter((d) => x.shape[d] > 1).sort((a, b) => x.strides[a] - x.strides[b]);
-  let expected = 1;
-  for (const d of dims) {
-    if (x.strides[d] !== expected) return undefined;
-    expected *= x.shape[d];
-  }
-  const order: number[] = [];
-  const idx = x.shape.map(() => 0);
-  for (let i = 0; i < x.numel; i++) {
-    order.push(idx.reduce((m, k, d) => m + k * x.strides[d], 0));
-    for (let d = x.ndim - 1; d >= 0; d--) {
-      if (++idx[d] < x.shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return order;
 }
 
 /** Stable sort along `dim` (NaN sorts as the largest value, as in torch). */
