@@ -8,7 +8,7 @@ import { isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { assignInto, binary, cast, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
-import { cat, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
+import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -190,11 +190,41 @@ export function stackFunctions(tensorsArg: (v: PyValue | undefined, name: string
     vstack: make('vstack', (ts) => cat(ts.map((t) => atLeast(t, 2)), 0)),
     row_stack: make('row_stack', (ts) => cat(ts.map((t) => atLeast(t, 2)), 0)),
     dstack: make('dstack', (ts) => cat(ts.map((t) => atLeast(t, 3)), 2)),
+    meshgrid: (args, kw) => {
+      const list = args.length === 1 && !(args[0] instanceof TorchTensor) ? args[0] : new PyList(args);
+      const indexing = kw.get('indexing') ?? 'ij';
+      return new PyTuple(meshgrid(tensorsArg(list, 'meshgrid'), indexing).map((t) => new TorchTensor(t)));
+    },
     outer: (args, kw) => {
       const a = bind('outer', args, kw, ['input', 'vec2', 'out?']);
       return withOut(outer(a.input instanceof TorchTensor ? a.input : new TorchTensor(tensorArg(a.input, 'outer')), a.vec2) as TorchTensor, a.out);
     },
   };
+}
+
+/**
+ * torch.meshgrid(*tensors, indexing='ij'): each 0-d or 1-d input broadcast
+ * along its own axis of the grid [n0, n1, ...]; 'xy' swaps the first two
+ * axes (n1, n0, ...). Results are expanded views, as ATen's meshgrid returns.
+ * Errors: an empty list, mixed dtypes, inputs of 2+ dims, an unknown
+ * indexing (RuntimeError, ATen's TensorShape.cpp wording). PyTorch 2.x warns
+ * when indexing is omitted (a UserWarning on stderr, not shown here).
+ */
+function meshgrid(ts: Tensor[], indexing: PyValue): Tensor[] {
+  if (ts.length === 0) throw runtimeError('meshgrid expects a non-empty TensorList');
+  if (ts.some((t) => t.dtype !== ts[0].dtype)) throw runtimeError('meshgrid expects all tensors to have the same dtype');
+  if (indexing !== 'ij' && indexing !== 'xy') {
+    throw runtimeError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${typeof indexing === 'string' ? indexing : String(indexing)}`);
+  }
+  const bad = ts.find((t) => t.ndim > 1);
+  if (bad) throw runtimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${bad.ndim}D tensor`);
+  const axisOf = (i: number) => (indexing === 'xy' && ts.length >= 2 && i < 2 ? 1 - i : i);
+  const shape: number[] = new Array(ts.length);
+  ts.forEach((t, i) => (shape[axisOf(i)] = t.numel));
+  return ts.map((t, i) => {
+    const view = shape.map((_, d) => (d === axisOf(i) ? t.numel : 1));
+    return expand(reshape(t, view), shape);
+  });
 }
 
 /**
