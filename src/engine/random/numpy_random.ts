@@ -196,6 +196,15 @@ export class NumpyRandomState {
     return out;
   }
 
+  /**
+   * binomial(n, p) for one (n, p) pair (the caller broadcasts arrays), as
+   * legacy-distributions.c's legacy_random_binomial: inversion when
+   * min(p, 1-p) * n <= 30, else the legacy BTPE. p = 0 still draws once.
+   */
+  binomial(n: number, p: number): number {
+    return binomialDraw(() => this.nextDouble(), n, p, true);
+  }
+
   // ------------------------------------------------------------ integers
 
   /**
@@ -377,7 +386,7 @@ export class NumpyRandomState {
 }
 
 /** cdf = cumsum(p); cdf /= cdf[-1] (sequential float64 sums, as np.cumsum). */
-function cumulative(p: Float64Array): Float64Array {
+export function cumulative(p: Float64Array): Float64Array {
   const cdf = new Float64Array(p.length);
   let s = 0;
   for (let i = 0; i < p.length; i++) {
@@ -390,7 +399,7 @@ function cumulative(p: Float64Array): Float64Array {
 }
 
 /** searchsorted(cdf, v, side='right'): the number of entries <= v. */
-function searchRight(cdf: Float64Array, v: number): number {
+export function searchRight(cdf: Float64Array, v: number): number {
   let lo = 0;
   let hi = cdf.length;
   while (lo < hi) {
@@ -399,4 +408,117 @@ function searchRight(cdf: Float64Array, v: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * One binomial(n, p) draw from a stream of [0, 1) doubles, as numpy's
+ * distributions.c (`legacy` false: Generator.binomial, random_binomial) or
+ * legacy-distributions.c (`legacy` true: RandomState.binomial). The two
+ * differ in three places: the Generator returns 0 for n == 0 or p == 0
+ * without drawing, computes q^n as exp(n * log1p(-p)) where the legacy code
+ * uses exp(n * log(q)), and its BTPE subtracts the last two Stirling error
+ * terms (the legacy BTPE adds all four, as the 1988 paper did).
+ * log is glibc's; exp and log1p are V8's, which can differ from glibc's in
+ * the last bit: that changes a draw only if a uniform falls within one ulp
+ * of a cumulative probability.
+ */
+export function binomialDraw(next: () => number, n: number, p: number, legacy: boolean): number {
+  if (!legacy && (n === 0 || p === 0)) return 0;
+  if (p <= 0.5) return p * n <= 30.0 ? binomialInversion(next, n, p, legacy) : binomialBtpe(next, n, p, legacy);
+  const q = 1.0 - p;
+  return n - (q * n <= 30.0 ? binomialInversion(next, n, q, legacy) : binomialBtpe(next, n, q, legacy));
+}
+
+function binomialInversion(next: () => number, n: number, p: number, legacy: boolean): number {
+  const q = 1.0 - p;
+  const qn = Math.exp(n * (legacy ? log(q) : Math.log1p(-p)));
+  const np = n * p;
+  const bound = Math.trunc(Math.min(n, np + 10.0 * Math.sqrt(np * q + 1)));
+  let x = 0;
+  let px = qn;
+  let u = next();
+  while (u > px) {
+    x++;
+    if (x > bound) {
+      x = 0;
+      px = qn;
+      u = next();
+    } else {
+      u -= px;
+      px = ((n - x + 1) * p * px) / (x * q);
+    }
+  }
+  return x;
+}
+
+/** Kachitvichyanukul & Schmeiser's BTPE, step for step as numpy's C (its goto labels become a loop). */
+function binomialBtpe(next: () => number, n: number, p: number, legacy: boolean): number {
+  const r = Math.min(p, 1.0 - p);
+  const q = 1.0 - r;
+  const fm = n * r + r;
+  const m = Math.floor(fm);
+  const p1 = Math.floor(2.195 * Math.sqrt(n * r * q) - 4.6 * q) + 0.5;
+  const xm = m + 0.5;
+  const xl = xm - p1;
+  const xr = xm + p1;
+  const c = 0.134 + 20.5 / (15.3 + m);
+  let a = (fm - xl) / (fm - xl * r);
+  const laml = a * (1.0 + a / 2.0);
+  a = (xr - fm) / (xr * q);
+  const lamr = a * (1.0 + a / 2.0);
+  const p2 = p1 * (1.0 + 2.0 * c);
+  const p3 = p2 + c / laml;
+  const p4 = p3 + c / lamr;
+  // Stirling's error term of one argument; numpy's legacy constant is 13680, the corrected one 13860
+  const lead = legacy ? 13680 : 13860;
+  const stirling = (v: number, v2: number) => (lead - (462 - (132 - (99 - 140 / v2) / v2) / v2) / v2) / v / 166320;
+  for (;;) {
+    const nrq = n * r * q;
+    const u = next() * p4;
+    let v = next();
+    let y: number;
+    if (u <= p1) {
+      y = Math.floor(xm - p1 * v + u);
+      return p > 0.5 ? n - y : y;
+    }
+    if (u <= p2) {
+      const x = xl + (u - p1) / c;
+      v = v * c + 1.0 - Math.abs(m - x + 0.5) / p1;
+      if (v > 1.0) continue;
+      y = Math.floor(x);
+    } else if (u <= p3) {
+      y = Math.floor(xl + log(v) / laml);
+      if (y < 0 || v === 0.0) continue;
+      v = v * (u - p2) * laml;
+    } else {
+      y = Math.floor(xr - log(v) / lamr);
+      if (y > n || v === 0.0) continue;
+      v = v * (u - p3) * lamr;
+    }
+    const k = Math.abs(y - m);
+    if (!(k > 20 && k < nrq / 2.0 - 1)) {
+      const s = r / q;
+      const aa = s * (n + 1);
+      let F = 1.0;
+      if (m < y) for (let i = m + 1; i <= y; i++) F *= aa / i - s;
+      else if (m > y) for (let i = y + 1; i <= m; i++) F /= aa / i - s;
+      if (v > F) continue;
+      return p > 0.5 ? n - y : y;
+    }
+    const rho = (k / nrq) * ((k * (k / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+    const t = (-k * k) / (2 * nrq);
+    const A = log(v);
+    if (A < t - rho) return p > 0.5 ? n - y : y;
+    if (A > t + rho) continue;
+    const x1 = y + 1;
+    const f1 = m + 1;
+    const z = n + 1 - m;
+    const w = n - y + 1;
+    const sign = legacy ? 1 : -1;
+    const bound =
+      xm * log(f1 / x1) + (n - m + 0.5) * log(z / w) + (y - m) * log((w * r) / (x1 * q)) +
+      stirling(f1, f1 * f1) + stirling(z, z * z) + sign * stirling(x1, x1 * x1) + sign * stirling(w, w * w);
+    if (A > bound) continue;
+    return p > 0.5 ? n - y : y;
+  }
 }
