@@ -7,7 +7,7 @@ import { pyError } from '../../python/exceptions';
 import { namedTupleClass } from './typing';
 import { asBigInt, asNumber, hashKey } from '../../python/protocols';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyList, PyModule, PyObj, PyTuple, PyValue,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyObj, PySet, PyTuple, PyValue,
 } from '../../python/values';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
@@ -181,11 +181,11 @@ function warningsModule(): PyModule {
 }
 
 function copyModule(): PyModule {
-  const copy = (v: PyValue, ctx: CallContext, deep: boolean): PyValue => {
-    if (v instanceof PyList) return new PyList(deep ? v.items.map((x) => copy(x, ctx, deep)) : v.items.slice());
+  const copy = (v: PyValue, ctx: CallContext): PyValue => {
+    if (v instanceof PyList) return new PyList(v.items.slice());
     if (v instanceof PyDict) {
       const d = new PyDict(v.defaultFactory);
-      for (const [h, [k, x]] of v.entries) d.entries.set(h, [k, deep ? copy(x, ctx, deep) : x]);
+      for (const [h, kx] of v.entries) d.entries.set(h, kx);
       return d;
     }
     if (v instanceof PyObj) {
@@ -194,9 +194,49 @@ function copyModule(): PyModule {
     }
     return v;
   };
+  /**
+   * copy.deepcopy as CPython's copy module does it: one memo per call, so
+   * an object reached twice is copied once (and cycles end); containers and
+   * instances are rebuilt with copied contents; a __deepcopy__ hook (a class
+   * of the snippet's or a tensor's) decides for its object; classes,
+   * functions and modules are atomic.
+   */
+  const deepcopy = (v: PyValue, ctx: CallContext, memo: Map<PyObj, PyValue>): PyValue => {
+    if (!(v instanceof PyObj)) return v;
+    const seen = memo.get(v);
+    if (seen !== undefined) return seen;
+    const into = <T extends PyValue>(out: T): T => (memo.set(v, out), out);
+    if (v instanceof PyList) {
+      const out = into(new PyList([]));
+      for (const x of v.items) out.items.push(deepcopy(x, ctx, memo));
+      return out;
+    }
+    if (v instanceof PyTuple) return into(new PyTuple(v.items.map((x) => deepcopy(x, ctx, memo))));
+    if (v instanceof PyDict) {
+      const out = into(new PyDict(v.defaultFactory));
+      for (const [h, [k, x]] of v.entries) out.entries.set(h, [k, deepcopy(x, ctx, memo)]);
+      return out;
+    }
+    if (v instanceof PySet) {
+      const out = into(new PySet());
+      for (const [h, x] of v.entries) out.entries.set(h, x);
+      return out;
+    }
+    if (v instanceof PyInstance) {
+      if (v.cls.lookup('__deepcopy__') !== undefined) return into(ctx.call(ctx.getAttr(v, '__deepcopy__'), [new PyDict()]));
+      const out = into(new PyInstance(v.cls));
+      for (const [k, x] of Object.entries(v.native)) out.native[k] = x instanceof PyObj ? deepcopy(x, ctx, memo) : x;
+      for (const [k, x] of v.dict) out.dict.set(k, deepcopy(x, ctx, memo));
+      return out;
+    }
+    if (v instanceof PyClass || v instanceof PyModule || v instanceof PyBuiltin) return v;
+    const hook = v.getAttr('__deepcopy__', ctx);
+    if (hook !== undefined) return into(ctx.call(hook, [new PyDict()]));
+    return into(copy(v, ctx));
+  };
   return module('copy', {
-    copy: ([v], _kw, ctx) => copy(v, ctx, false),
-    deepcopy: ([v], _kw, ctx) => copy(v, ctx, true),
+    copy: ([v], _kw, ctx) => copy(v, ctx),
+    deepcopy: ([v], _kw, ctx) => deepcopy(v, ctx, new Map()),
   });
 }
 
