@@ -51,3 +51,12 @@ try:
     np.random.binomial(1, 1.5)
 except ValueError as e:
     print(e)
+for bad in (lambda: rng.choice(2.5), lambda: np.random.choice(2.5), lambda: np.random.rand(-1),
+            lambda: np.random.choice([]), lambda: rng.choice([]), lambda: np.random.choice([[1, 2], [3, 4]]),
+            lambda: rng.choice(3, 5, replace=False), lambda: np.random.choice(3, 5, replace=False),
+            lambda: np.random.permutation(np.array(3)), lambda: rng.shuffle(np.array(3)),
+            lambda: np.random.binomial(1, [0.5, 0.2], size=3), lambda: np.random.default_rng(-1)):
+    try:
+        bad()
+    except (ValueError, IndexError, TypeError) as e:
+        print(type(e).__name__, e)

@@ -7,9 +7,8 @@
 // random_interval) and _generator.pyx (choice, shuffle, permutation).
 
 import { valueError } from '../errors';
-import { binomialDraw, cumulative, searchRight } from './numpy_random';
+import { binomialDraw, cumulative, fisherYates, randomInterval, searchRight } from './numpy_random';
 
-const M32 = 0xffffffff;
 const MASK64 = (1n << 64n) - 1n;
 const MASK128 = (1n << 128n) - 1n;
 
@@ -218,41 +217,17 @@ export class NumpyGenerator {
 
   /** random_interval(max): masked rejection, 32-bit draws while max fits 32 bits. */
   interval(max: number): number {
-    if (max === 0) return 0;
-    if (max <= M32) {
-      let mask = max;
-      for (const s of [1, 2, 4, 8, 16]) mask |= mask >>> s;
-      mask >>>= 0;
-      let v: number;
-      do v = (this.bits.nextUint32() & mask) >>> 0; while (v > max);
-      return v;
-    }
-    const m = BigInt(max);
-    let mask = m;
-    for (const s of [1n, 2n, 4n, 8n, 16n, 32n]) mask |= mask >> s;
-    let v: bigint;
-    do v = this.bits.nextUint64() & mask; while (v > m);
-    return Number(v);
+    return randomInterval(max, () => this.bits.nextUint32(), () => this.bits.nextUint64());
   }
 
   /** Generator.shuffle along the first axis: for i = n-1 .. 1 swap items i and interval(i). */
   shuffle<T>(items: T[]): void {
-    for (let i = items.length - 1; i >= 1; i--) {
-      const j = this.interval(i);
-      const t = items[i];
-      items[i] = items[j];
-      items[j] = t;
-    }
+    fisherYates(items, 1, (i) => this.interval(i));
   }
 
   /** _shuffle_int(n, first): Fisher-Yates on indices with Lemire draws (choice's own shuffle). */
   private shuffleInt(data: number[], first: number): void {
-    for (let i = data.length - 1; i >= first; i--) {
-      const j = Number(this.boundedUint64(BigInt(i)));
-      const t = data[j];
-      data[j] = data[i];
-      data[i] = t;
-    }
+    fisherYates(data, first, (i) => Number(this.boundedUint64(BigInt(i))));
   }
 
   /** Generator.permutation(n): arange(n) shuffled. */

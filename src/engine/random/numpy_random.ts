@@ -292,28 +292,12 @@ export class NumpyRandomState {
 
   /** random_interval(max): a value in [0, max] by masked rejection. */
   randomInterval(max: number): number {
-    if (max === 0) return 0;
-    if (max <= 0xffffffff) {
-      const mask = mask32(max);
-      let v: number;
-      do v = (this.mt.nextUint32() & mask) >>> 0; while (v > max);
-      return v;
-    }
-    const m = BigInt(max);
-    const mask = mask64(m);
-    let v: bigint;
-    do v = this.nextUint64() & mask; while (v > m);
-    return Number(v);
+    return randomInterval(max, () => this.mt.nextUint32(), () => this.nextUint64());
   }
 
   /** shuffle(x) along the first axis, in place: for i = n-1 .. 1 swap x[i] and x[random_interval(i)]. */
   shuffle<T>(items: T[]): void {
-    for (let i = items.length - 1; i >= 1; i--) {
-      const j = this.randomInterval(i);
-      const t = items[i];
-      items[i] = items[j];
-      items[j] = t;
-    }
+    fisherYates(items, 1, (i) => this.randomInterval(i));
   }
 
   /** permutation(n): a shuffled arange(n). For an array, permute its rows with these indices. */
@@ -382,6 +366,35 @@ export class NumpyRandomState {
       nUniq += seen.size;
     }
     return found;
+  }
+}
+
+/**
+ * distributions.c's random_interval(max): a value in [0, max] by masked
+ * rejection, on 32-bit draws while max fits 32 bits, else on 64-bit ones.
+ */
+export function randomInterval(max: number, next32: () => number, next64: () => bigint): number {
+  if (max === 0) return 0;
+  if (max <= 0xffffffff) {
+    const mask = mask32(max);
+    let v: number;
+    do v = (next32() & mask) >>> 0; while (v > max);
+    return v;
+  }
+  const m = BigInt(max);
+  const mask = mask64(m);
+  let v: bigint;
+  do v = next64() & mask; while (v > m);
+  return Number(v);
+}
+
+/** numpy's in-place Fisher-Yates: for i = n-1 down to `first`, swap items i and pick(i) (pick(i) in [0, i]). */
+export function fisherYates<T>(items: T[], first: number, pick: (i: number) => number): void {
+  for (let i = items.length - 1; i >= first; i--) {
+    const j = pick(i);
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
   }
 }
 

@@ -32,7 +32,10 @@ const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `numpy.random.$
 
 /** `size` as a shape: None is a scalar draw (undefined), an int or a tuple an array. */
 function sizeShape(size: PyValue | undefined): number[] | undefined {
-  return size === undefined || size === null ? undefined : toShape([size], 'size');
+  if (size === undefined || size === null) return undefined;
+  const shape = toShape([size], 'size');
+  if (shape.some((d) => d < 0)) throw pyError('ValueError', 'negative dimensions are not allowed');
+  return shape;
 }
 
 /** Values drawn for `shape` (or one scalar value when shape is undefined) as numpy returns them. */
@@ -128,14 +131,22 @@ function take(t: Tensor, idx: readonly number[], shape: number[] | undefined, ax
   return r.ndim === 0 ? npScalar(r) : new NumpyArray(r);
 }
 
-/** choice's `a`: an int population size, or an array whose first (`axis`) dimension is sampled. */
-function population(a: PyValue, ctx: CallContext): { size: number; array?: Tensor } {
+/**
+ * choice's `a`: an int population size, or an array whose first (`axis`)
+ * dimension is sampled. Errors (ValueError) in the wording of the legacy
+ * RandomState (`legacy`) or of the Generator.
+ */
+function population(a: PyValue, ctx: CallContext, legacy: boolean): { size: number; array?: Tensor } {
   if (typeof a === 'bigint') return { size: Number(a) };
   const t = toNumpyTensor(a, ctx);
   if (t.ndim === 0) {
-    if (t.dtype.startsWith('float') || t.dtype === 'bool') throw pyError('ValueError', `a must be a sequence or an integer, not ${typeNameOf(a)}`);
+    if (t.dtype.startsWith('float') || t.dtype === 'bool') {
+      throw pyError('ValueError', legacy ? 'a must be 1-dimensional or an integer' : `a must be a sequence or an integer, not <class '${typeNameOf(a)}'>`);
+    }
     return { size: t.item() };
   }
+  if (legacy && t.ndim > 1) throw pyError('ValueError', 'a must be 1-dimensional');
+  if (legacy && t.shape[0] === 0) throw pyError('ValueError', "'a' cannot be empty unless no samples are taken");
   return { size: t.shape[0], array: t };
 }
 
@@ -154,7 +165,7 @@ function shuffleInPlace(x: PyValue, axis: number, order: (n: number) => number[]
     return null;
   }
   if (x instanceof NumpyArray) {
-    if (x.t.ndim === 0) throw pyError('ValueError', 'shuffle() takes an array of at least one dimension');
+    if (x.t.ndim === 0) throw pyError('TypeError', 'len() of unsized object');
     const ax = normalizeDim(axis, x.t.ndim);
     const idx = order(x.t.shape[ax]);
     const rows = indexSelect(x.t, ax, Tensor.fromData('int64', [idx.length], Float64Array.from(idx)));
@@ -169,7 +180,7 @@ export function makeRandomModule(): PyModule {
   const r = new PyModule('numpy.random');
   const def = (name: string, f: NativeFn) => r.dict.set(name, fn(name, f));
   const shaped = (args: PyValue[], values: (n: number) => ArrayLike<number>) =>
-    drawn(args.length === 0 ? undefined : toShape(args, 'size'), 'float64', values, pyScalar);
+    drawn(args.length === 0 ? undefined : sizeShape(new PyTuple(args)), 'float64', values, pyScalar);
   def('seed', ([s], _kw, ctx) => {
     if (s instanceof PyList || s instanceof PyTuple || s instanceof ArrayValue) numpyRng().seed(toNumpyTensor(s, ctx).toArray());
     else numpyRng().seed(s === undefined || s === null ? 0 : toInt(s, 'seed'));
@@ -199,7 +210,7 @@ export function makeRandomModule(): PyModule {
   def('binomial', (args, kw, ctx) => binomial(args, kw, ctx, (n, p) => Float64Array.from(n, (ni, i) => numpyRng().binomial(ni, p[i]))));
   def('choice', (args, kw, ctx) => {
     const a = bind('choice', args, kw, ['a', 'size?', 'replace?', 'p?']);
-    const pop = population(a.a!, ctx);
+    const pop = population(a.a!, ctx, true);
     const { p, f32 } = probabilities(a.p, ctx);
     const shape = sizeShape(a.size);
     const count = shape === undefined ? 1 : shape.reduce((x, y) => x * y, 1);
@@ -305,7 +316,7 @@ const GENERATOR_METHODS: Record<string, GeneratorMethod> = {
   binomial: (g, args, kw, ctx) => binomial(args, kw, ctx, (n, p) => g.binomial(n, p)),
   choice: (g, args, kw, ctx) => {
     const a = bind('choice', args, kw, ['a', 'size?', 'replace?', 'p?', 'axis?', 'shuffle?']);
-    const pop = population(a.a!, ctx);
+    const pop = population(a.a!, ctx, false);
     const shape = sizeShape(a.size);
     const count = shape === undefined ? 1 : shape.reduce((x, y) => x * y, 1);
     const axis = a.axis === undefined ? 0 : toInt(a.axis, 'axis');
