@@ -60,3 +60,10 @@ for bad in (lambda: rng.choice(2.5), lambda: np.random.choice(2.5), lambda: np.r
         bad()
     except (ValueError, IndexError, TypeError) as e:
         print(type(e).__name__, e)
+# a RandomState object keeps its own stream; Generator.random also draws float32
+rs = np.random.RandomState(3)
+rs_mask = rs.binomial(1, 0.3, size=(2, 4)).astype(bool)
+rs_pick = rs.choice(5, 2, replace=False)
+g9 = np.random.default_rng(9)
+f32 = g9.random(3, dtype=np.float32)
+print(g9.random(dtype=np.float32), rs.rand(2), rs.permutation(4))

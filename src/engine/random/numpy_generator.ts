@@ -145,6 +145,13 @@ export class NumpyGenerator {
     return out;
   }
 
+  /** Generator.random(dtype=float32): next_float, the top 24 bits of a 32-bit draw over 2^24. */
+  randomFloat32(n: number): Float32Array {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = (this.bits.nextUint32() >>> 8) * (1.0 / 16777216.0);
+    return out;
+  }
+
   /** Generator.uniform(low, high): low + (high - low) * u, per element (random_uniform). */
   uniform(low: ArrayLike<number>, high: ArrayLike<number>): Float64Array {
     const out = new Float64Array(low.length);

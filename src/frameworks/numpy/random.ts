@@ -16,7 +16,7 @@ import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, scalarOf } from '../common';
-import { NumpyArray, npDtype, npScalar, toNumpyTensor } from './index';
+import { NumpyArray, NumpyDtype, npDtype, npScalar, toNumpyTensor } from './index';
 
 const STATE = slot('numpy.random', () => new NumpyRandomState(0));
 
@@ -175,60 +175,97 @@ function shuffleInPlace(x: PyValue, axis: number, order: (n: number) => number[]
   throw pyError('NotImplementedError', `shuffling a '${typeNameOf(x)}' is not supported by Mask Lens`);
 }
 
-/** The legacy module-level functions, drawing from the evaluation's RandomState. */
-export function makeRandomModule(): PyModule {
-  const r = new PyModule('numpy.random');
-  const def = (name: string, f: NativeFn) => r.dict.set(name, fn(name, f));
+/**
+ * The legacy RandomState API (mtrand.pyx) over one state: the module-level
+ * functions use the evaluation's state, a RandomState(seed) object its own.
+ */
+function legacyFunctions(state: () => NumpyRandomState): Record<string, NativeFn> {
+  const f: Record<string, NativeFn> = {};
+  const def = (name: string, g: NativeFn) => (f[name] = g);
   const shaped = (args: PyValue[], values: (n: number) => ArrayLike<number>) =>
     drawn(args.length === 0 ? undefined : sizeShape(new PyTuple(args)), 'float64', values, pyScalar);
   def('seed', ([s], _kw, ctx) => {
-    if (s instanceof PyList || s instanceof PyTuple || s instanceof ArrayValue) numpyRng().seed(toNumpyTensor(s, ctx).toArray());
-    else numpyRng().seed(s === undefined || s === null ? 0 : toInt(s, 'seed'));
+    if (s instanceof PyList || s instanceof PyTuple || s instanceof ArrayValue) state().seed(toNumpyTensor(s, ctx).toArray());
+    else state().seed(s === undefined || s === null ? 0 : toInt(s, 'seed'));
     return null;
   });
-  def('rand', (args) => shaped(args, (n) => numpyRng().randomSample(n)));
-  def('randn', (args) => shaped(args, (n) => numpyRng().standardNormal(n)));
-  const sample: NativeFn = (args, kw) => drawn(sizeShape(args[0] ?? kw.get('size')), 'float64', (n) => numpyRng().randomSample(n), pyScalar);
+  def('rand', (args) => shaped(args, (n) => state().randomSample(n)));
+  def('randn', (args) => shaped(args, (n) => state().standardNormal(n)));
+  const sample: NativeFn = (args, kw) => drawn(sizeShape(args[0] ?? kw.get('size')), 'float64', (n) => state().randomSample(n), pyScalar);
   def('random', sample);
   def('random_sample', sample);
   def('uniform', (args, kw) => {
     const a = bind('uniform', args, kw, ['low?', 'high?', 'size?']);
     const lo = a.low === undefined ? 0 : toFloat(a.low, 'low'), hi = a.high === undefined ? 1 : toFloat(a.high, 'high');
-    return drawn(sizeShape(a.size), 'float64', (n) => numpyRng().uniform(n, lo, hi), pyScalar);
+    return drawn(sizeShape(a.size), 'float64', (n) => state().uniform(n, lo, hi), pyScalar);
   });
   def('normal', (args, kw) => {
     const a = bind('normal', args, kw, ['loc?', 'scale?', 'size?']);
     const m = a.loc === undefined ? 0 : toFloat(a.loc, 'loc'), s = a.scale === undefined ? 1 : toFloat(a.scale, 'scale');
-    return drawn(sizeShape(a.size), 'float64', (n) => numpyRng().normal(n, m, s), pyScalar);
+    return drawn(sizeShape(a.size), 'float64', (n) => state().normal(n, m, s), pyScalar);
   });
   def('randint', (args, kw) => {
     const a = bind('randint', args, kw, ['low', 'high?', 'size?', 'dtype?']);
     const [lo, hi] = a.high === undefined || a.high === null ? [0, toInt(a.low, 'low')] : [toInt(a.low, 'low'), toInt(a.high, 'high')];
     if (lo >= hi) throw pyError('ValueError', 'low >= high');
-    return drawn(sizeShape(a.size), npDtype(a.dtype) ?? 'int64', (n) => numpyRng().randint(n, lo, hi), pyScalar);
+    return drawn(sizeShape(a.size), npDtype(a.dtype) ?? 'int64', (n) => state().randint(n, lo, hi), pyScalar);
   });
-  def('binomial', (args, kw, ctx) => binomial(args, kw, ctx, (n, p) => Float64Array.from(n, (ni, i) => numpyRng().binomial(ni, p[i]))));
+  def('binomial', (args, kw, ctx) => binomial(args, kw, ctx, (n, p) => Float64Array.from(n, (ni, i) => state().binomial(ni, p[i]))));
   def('choice', (args, kw, ctx) => {
     const a = bind('choice', args, kw, ['a', 'size?', 'replace?', 'p?']);
     const pop = population(a.a!, ctx, true);
     const { p, f32 } = probabilities(a.p, ctx);
     const shape = sizeShape(a.size);
     const count = shape === undefined ? 1 : shape.reduce((x, y) => x * y, 1);
-    const idx = Array.from(numpyRng().choice(pop.size, count, a.replace === undefined ? true : toBool(a.replace, ctx), p, f32));
+    const idx = Array.from(state().choice(pop.size, count, a.replace === undefined ? true : toBool(a.replace, ctx), p, f32));
     if (!pop.array) return shape === undefined ? BigInt(idx[0]) : drawn(shape, 'int64', () => idx, pyScalar);
     return take(pop.array, idx, shape, 0);
   });
   def('permutation', ([x], _kw, ctx) => {
-    if (typeof x === 'bigint') return drawn([Number(x)], 'int64', (n) => numpyRng().permutation(n), pyScalar);
+    if (typeof x === 'bigint') return drawn([Number(x)], 'int64', (n) => state().permutation(n), pyScalar);
     const t = toNumpyTensor(x, ctx);
     if (t.ndim < 1) throw pyError('IndexError', 'x must be an integer or at least 1-dimensional');
-    return take(t, Array.from(numpyRng().permutation(t.shape[0])), [t.shape[0]], 0);
+    return take(t, Array.from(state().permutation(t.shape[0])), [t.shape[0]], 0);
   });
-  def('shuffle', ([x]) => shuffleInPlace(x, 0, (n) => Array.from(numpyRng().permutation(n))));
-  def('default_rng', (args, kw, ctx) => defaultRng(args, kw, ctx));
+  def('shuffle', ([x]) => shuffleInPlace(x, 0, (n) => Array.from(state().permutation(n))));
+  return f;
+}
+
+/** numpy.random: the legacy functions on the evaluation's state, RandomState, default_rng and Generator. */
+export function makeRandomModule(): PyModule {
+  const r = new PyModule('numpy.random');
+  for (const [name, g] of Object.entries(legacyFunctions(numpyRng))) r.dict.set(name, fn(name, g));
+  r.dict.set('default_rng', fn('default_rng', (args, kw, ctx) => defaultRng(args, kw, ctx)));
   r.dict.set('Generator', GENERATOR_TYPE);
+  r.dict.set('RandomState', fn('RandomState', (args, kw, ctx) => {
+    const a = bind('RandomState', args, kw, ['seed?']);
+    const rs = new RandomStateObject();
+    (rs.getAttr('seed') as PyBuiltin).fn([a.seed ?? null], new Map(), ctx);
+    return rs;
+  }));
   return r;
 }
+
+/**
+ * A numpy.random.RandomState(seed) object: the legacy functions on a state
+ * of its own (MT19937). Unseeded, numpy seeds from OS entropy; Mask Lens
+ * seeds with 0 so previews repeat.
+ */
+export class RandomStateObject extends PyObj {
+  readonly state = new NumpyRandomState(0);
+  private readonly methods = legacyFunctions(() => this.state);
+  get typeName() {
+    return 'RandomState';
+  }
+  override repr() {
+    return 'RandomState(MT19937) at 0x7F0000000000';
+  }
+  override getAttr(name: string): PyValue | undefined {
+    const g = this.methods[name];
+    return g && new PyBuiltin(name, g, `RandomState.${name}`);
+  }
+}
+
 
 /**
  * np.random.default_rng(seed=None): a Generator over PCG64(SeedSequence(seed)).
@@ -284,11 +321,11 @@ const notModelled = (name: string): GeneratorMethod => () => {
 
 /** Generator methods (numpy/random/_generator.pyx), scalars and dtypes as numpy returns them. */
 const GENERATOR_METHODS: Record<string, GeneratorMethod> = {
-  random: (g, args, kw) => {
+  random: (g, args, kw, ctx) => {
     const a = bind('random', args, kw, ['size?', 'dtype?', 'out?']);
     const d = npDtype(a.dtype) ?? 'float64';
-    if (d !== 'float64') throw pyError('NotImplementedError', `Generator.random with dtype ${d} is not supported by Mask Lens yet`);
-    return drawn(sizeShape(a.size), 'float64', (n) => g.random(n), pyScalar);
+    if (d !== 'float64' && d !== 'float32') throw pyError('TypeError', `Unsupported dtype ${ctx.repr(NumpyDtype.of(d))} for random`);
+    return drawn(sizeShape(a.size), d, (n) => (d === 'float32' ? g.randomFloat32(n) : g.random(n)), pyScalar);
   },
   integers: (g, args, kw) => {
     const a = bind('integers', args, kw, ['low', 'high?', 'size?', 'dtype?', 'endpoint?']);
