@@ -7,7 +7,7 @@
 // random_interval) and _generator.pyx (choice, shuffle, permutation).
 
 import { valueError } from '../errors';
-import { binomialDraw, cumulative, fisherYates, randomInterval, searchRight } from './numpy_random';
+import { binomialDraw, cumulative, fisherYates, poissonDraw, randomInterval, searchRight } from './numpy_random';
 
 const MASK64 = (1n << 64n) - 1n;
 const MASK128 = (1n << 128n) - 1n;
@@ -164,6 +164,11 @@ export class NumpyGenerator {
     const out = new Float64Array(n.length);
     for (let i = 0; i < out.length; i++) out[i] = binomialDraw(() => this.bits.nextDouble(), n[i], p[i], false);
     return out;
+  }
+
+  /** Generator.poisson for broadcast lam values (random_poisson). */
+  poisson(lam: ArrayLike<number>): Float64Array {
+    return Float64Array.from(lam, (l) => poissonDraw(() => this.bits.nextDouble(), l));
   }
 
   /**

@@ -205,6 +205,11 @@ export class NumpyRandomState {
     return binomialDraw(() => this.nextDouble(), n, p, true);
   }
 
+  /** poisson(lam) for one lam (legacy_random_poisson is distributions.c's random_poisson). */
+  poisson(lam: number): number {
+    return poissonDraw(() => this.nextDouble(), lam);
+  }
+
   // ------------------------------------------------------------ integers
 
   /**
@@ -534,4 +539,66 @@ function binomialBtpe(next: () => number, n: number, p: number, legacy: boolean)
     if (A > bound) continue;
     return p > 0.5 ? n - y : y;
   }
+}
+
+/**
+ * One Poisson(lam) draw as numpy's random_poisson (shared by RandomState
+ * and Generator): multiplication of uniforms below lam = 10, Hoermann's
+ * PTRS transformed rejection from 10 on. exp is V8's (see binomialDraw).
+ */
+export function poissonDraw(next: () => number, lam: number): number {
+  if (lam === 0) return 0;
+  if (lam < 10) {
+    const enlam = Math.exp(-lam);
+    let x = 0;
+    let prod = 1.0;
+    for (;;) {
+      prod *= next();
+      if (prod > enlam) x += 1;
+      else return x;
+    }
+  }
+  const slam = Math.sqrt(lam);
+  const loglam = log(lam);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const u = next() - 0.5;
+    const v = next();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + lam + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -lam + k * loglam - logGamma(k + 1)) return k;
+  }
+}
+
+// Stirling-series coefficients B(2k) / (2k (2k - 1)) of log-gamma, k = 1..10
+const LOGGAM_A = [
+  8.333333333333333e-2, -2.777777777777778e-3, 7.936507936507937e-4, -5.952380952380952e-4, 8.417508417508418e-4,
+  -1.917526917526918e-3, 6.41025641025641e-3, -2.955065359477124e-2, 1.796443723688307e-1, -1.3924322169059,
+];
+
+/** distributions.c's random_loggam: log Gamma(x) by the Stirling series, shifted up to x >= 7. */
+function logGamma(x: number): number {
+  if (x === 1.0 || x === 2.0) return 0.0;
+  const n = x < 7.0 ? Math.trunc(7 - x) : 0;
+  let x0 = x + n;
+  const x2 = (1.0 / x0) * (1.0 / x0);
+  const lg2pi = 1.8378770664093453;
+  let gl0 = LOGGAM_A[9];
+  for (let k = 8; k >= 0; k--) {
+    gl0 *= x2;
+    gl0 += LOGGAM_A[k];
+  }
+  let gl = gl0 / x0 + 0.5 * lg2pi + (x0 - 0.5) * log(x0) - x0;
+  if (x < 7.0) {
+    for (let k = 1; k <= n; k++) {
+      gl -= log(x0 - 1.0);
+      x0 -= 1.0;
+    }
+  }
+  return gl;
 }

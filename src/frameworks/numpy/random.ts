@@ -119,6 +119,28 @@ function binomial(args: PyValue[], kw: Kwargs, ctx: CallContext, draw: (n: Array
   return drawn(shape, 'int64', () => draw(values[1], values[0]), pyScalar);
 }
 
+/** numpy's POISSON_LAM_MAX: int64 max - 10 * sqrt(int64 max). */
+const POISSON_LAM_MAX = 9223372036854775807 - Math.sqrt(9223372036854775807) * 10;
+
+/**
+ * poisson(lam=1.0, size=None) for the legacy state and the Generator: a
+ * scalar draw is a Python int, arrays int64. Errors: ValueError "lam < 0 or
+ * lam is NaN", "lam value too large" (numpy's CONS_POISSON).
+ */
+function poisson(args: PyValue[], kw: Kwargs, ctx: CallContext, draw: (lam: ArrayLike<number>) => ArrayLike<number>): PyValue {
+  const a = bind('poisson', args, kw, ['lam?', 'size?']);
+  const lam = cast(toNumpyTensor(a.lam ?? 1.0, ctx), 'float64');
+  const size = sizeShape(a.size);
+  const lv = lam.values();
+  for (let i = 0; i < lv.length; i++) {
+    if (!(lv[i] >= 0)) throw pyError('ValueError', 'lam < 0 or lam is NaN');
+    if (lv[i] > POISSON_LAM_MAX) throw pyError('ValueError', 'lam value too large');
+  }
+  if (lam.ndim === 0 && size === undefined) return BigInt(draw([lam.item()])[0]);
+  const { shape, values } = broadcastParams([lam], size, 1);
+  return drawn(shape, 'int64', () => draw(values[0]), pyScalar);
+}
+
 /**
  * a.take(idx, axis) for choice and permutation: idx has `shape` (undefined:
  * one scalar index, which gives an element of a 1-d `a` as a NumPy scalar).
@@ -211,6 +233,7 @@ function legacyFunctions(state: () => NumpyRandomState): Record<string, NativeFn
     return drawn(sizeShape(a.size), npDtype(a.dtype) ?? 'int64', (n) => state().randint(n, lo, hi), pyScalar);
   });
   def('binomial', (args, kw, ctx) => binomial(args, kw, ctx, (n, p) => Float64Array.from(n, (ni, i) => state().binomial(ni, p[i]))));
+  def('poisson', (args, kw, ctx) => poisson(args, kw, ctx, (lam) => Float64Array.from(lam, (l) => state().poisson(l))));
   def('choice', (args, kw, ctx) => {
     const a = bind('choice', args, kw, ['a', 'size?', 'replace?', 'p?']);
     const pop = population(a.a!, ctx, true);
@@ -382,6 +405,6 @@ const GENERATOR_METHODS: Record<string, GeneratorMethod> = {
   },
   normal: notModelled('normal'),
   standard_normal: notModelled('standard_normal'),
-  poisson: notModelled('poisson'),
+  poisson: (g, args, kw, ctx) => poisson(args, kw, ctx, (lam) => g.poisson(lam)),
   exponential: notModelled('exponential'),
 };
