@@ -21,7 +21,7 @@ import { Scope } from './scope';
 import type { PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
+import { analyzeMasks, consumerLegend, markRandom, nameLegend, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import type { CellLayout } from './notebook';
@@ -223,6 +223,7 @@ function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
   });
+  unmarkIdMaps(readable, (s) => storages.get(s));
   for (const s of timeline) {
     const storage = storages.get(s);
     if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);

@@ -32,6 +32,9 @@ function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][
 /** A keep-mask (1 = attend) or block-mask (1 = masked) that is triangular over its last two dims. */
 function triangular(mats: number[][][], rows: number, cols: number, blocked: (x: number) => boolean): 'lower-keep' | 'upper-block' | null {
   if (rows < 2 || cols < 2) return null;
+  // rows that are all alike mask the same keys for every query (a key mask, or
+  // nothing at all): an all-False or a CLS-only mask is not a triangle
+  if (mats.every((m) => m.every((row) => row.every((x, c) => x === m[0][c])))) return null;
   let lowerKeep = true, upperBlock = true;
   for (const m of mats) {
     for (let r = 0; r < rows; r++) {
@@ -74,6 +77,8 @@ function baseKind(name: string, v: TensorValue, binaryMask: boolean, additive: b
   if (isUpperBlock && fullTriangle(0)) return { kind: 'causal', form: 'triu' };
   if (isLowerKeep && fullTriangle(1)) return { kind: 'causal', form: 'tril' };
   if (isUpperBlock || isLowerKeep) return { kind: 'combined' };
+  // the first position alone in every row (a CLS / BOS mask) is neither padding nor causal
+  if (mats.every((m) => m.every((row) => row.every((x, c) => (c === 0) === (x !== 0))))) return { kind: 'other' };
   if (v.shape.some((s) => s === 1) || /pad|mask|valid|keep|attn/i.test(name)) return { kind: 'padding' };
   return { kind: 'other' };
 }
@@ -104,6 +109,8 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
     runs.push(flip);
   }
   if (!sawBoth) return undefined;
+  // every row flips after its first position: the mask singles out the first token (CLS, BOS), it is not padding
+  if (runs.every((r) => r === 1 || r === -1)) return undefined;
   // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
   const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
   const leadingIsOne = first === 1;
@@ -300,6 +307,7 @@ function causalAndPadding(mats: number[][][], rows: number, cols: number, binary
     lengths.push(len);
   }
   if (lengths.every((l) => l === cols)) return undefined; // plain causal
+  if (lengths.every((l) => l === 1)) return undefined; // one kept key everywhere: a first-token (CLS) mask, not padding
   return { lengths, keep, masked: masked / (mats.length * rows * cols) };
 }
 
@@ -342,6 +350,42 @@ export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) =>
     }
   }
   return out;
+}
+
+/**
+ * Non-negative integer ids beyond 0/1 (timm Swin's `img_mask`: window region
+ * ids 0..8 written by slice assignments). Such a tensor is an id map; while it
+ * is being filled it may hold only 0 and 1 for a while, and is not a mask then either.
+ */
+export function isIdMap(v: EncodedValue): boolean {
+  if (!isTensor(v) || v.data.length === 0 || v.dtype.endsWith('bool')) return false;
+  let max = 0;
+  for (const x of v.data) {
+    const n = num(x);
+    if (!Number.isInteger(n) || n < 0) return false;
+    if (n > max) max = n;
+  }
+  return max >= 2;
+}
+
+/**
+ * Clear the mask kind of every snapshot whose storage (`storageOf`) at some
+ * point of the timeline held an id map (isIdMap): the 0/1 stages of a
+ * region-id map being written are not padding masks.
+ */
+export function unmarkIdMaps(timeline: readonly Snapshot[], storageOf: (s: Snapshot) => object | undefined): void {
+  const idMaps = new Set<object>();
+  for (const s of timeline) {
+    const st = storageOf(s);
+    if (st && isIdMap(s.value)) idMaps.add(st);
+  }
+  for (const s of timeline) {
+    const st = storageOf(s);
+    if (!st || !idMaps.has(st)) continue;
+    delete s.mask;
+    delete s.maskSummary;
+    delete s.maskParts;
+  }
 }
 
 /**
