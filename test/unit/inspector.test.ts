@@ -137,3 +137,18 @@ test('slices cross postMessage as base64 float32, NaN and ±inf included', async
   assert.deepEqual(Array.from(back.values).map(String), ['0.5', 'NaN', 'Infinity', '-Infinity']);
   assert.deepEqual(Array.from(back.masked!), [0, 1, 0, 1]);
 });
+
+test('one block-pooling rule: max with NaN winning, masked by any; the inspector and the worker agree', async () => {
+  const { poolBlocks } = await import('../../src/render/pool');
+  const { sliceOf } = await import('../../src/service/values');
+  const n = 6;
+  const vals = arange([n, n]);
+  vals.data[7] = 'nan';
+  const p = poolBlocks(n, n, 2, 3, (r, c) => (r * n + c === 7 ? NaN : r * n + c), (r, c) => r === 5 && c === 0);
+  assert.deepEqual([p.rowStep, p.colStep, p.outRows, p.outCols], [3, 2, 2, 3]);
+  assert.deepEqual(Array.from(p.values).map(String), ['NaN', '15', '17', '31', '33', '35']);
+  assert.deepEqual(Array.from(p.masked!), [0, 0, 0, 1, 0, 0]);
+  const inspector = sliceTensor(vals, { rowDim: 0, colDim: 1, index: [0, 0], maxRows: 2, maxCols: 3 });
+  const worker = sliceOf(vals, undefined, { maxRows: 2, maxCols: 3, pool: true })!;
+  assert.deepEqual(Array.from(inspector.values).map(String), worker.data.map((x) => (x === 'nan' ? 'NaN' : String(x))));
+});
