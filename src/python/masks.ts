@@ -4,7 +4,7 @@
 // see the future.
 
 import type { MaskConsumer } from './maskChecks';
-import { additiveValued, binaryValued } from './maskValues';
+import { additiveValued, binaryValued, blocksAdditively } from './maskValues';
 import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, Snapshot } from './result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
@@ -61,6 +61,10 @@ export interface MaskDetails {
   lengths?: number[];
   /** Fraction of positions that are masked out, under the polarity guessed for the form. */
   maskedFraction?: number;
+  /** The polarity guessed for the form: a keep-mask (True / 1 = attend) or a block-mask (True / 1 / -inf = masked). */
+  keep?: boolean;
+  /** sliding-window (causal): how many keys up to and including the query each query sees. */
+  window?: number;
   summary: string;
 }
 
@@ -136,7 +140,7 @@ const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
  * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
  * one polarity fits.
  */
-function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number } | undefined {
+function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
   const first = mats[0];
   if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) return undefined;
@@ -147,22 +151,23 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     const K = first.map((row) => row.map(keeps));
     const fits = (p: (r: number, c: number) => boolean) => K.every((row, r) => row.every((k, c) => k === p(r, c)));
     const masked = K.flat().filter((k) => !k).length / (rows * cols);
+    const keep = form === '1 = attend';
     const tail = (extra: string) => `${extra}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`;
     const off = cols - rows;
     if (off !== 0 && fits((r, c) => c <= r + off)) {
-      return { kind: 'causal', masked, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
+      return { kind: 'causal', masked, keep, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
     }
     const lastKept = K[rows - 1].filter(Boolean).length;
     if (rows === cols && lastKept >= 2 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
-      return { kind: 'sliding-window', masked, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
+      return { kind: 'sliding-window', masked, keep, window: lastKept, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
     }
     const half = K[0].filter(Boolean).length - 1;
     if (rows === cols && half >= 1 && half < cols - 1 && fits((r, c) => Math.abs(r - c) <= half)) {
-      return { kind: 'sliding-window', masked, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
+      return { kind: 'sliding-window', masked, keep, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
     }
     const prefix = K[0].filter(Boolean).length;
     if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
-      return { kind: 'prefix-lm', masked, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
+      return { kind: 'prefix-lm', masked, keep, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
     }
     if (rows === cols) {
       // segments from the first row of each block: K[s] keeps [s, e)
@@ -180,10 +185,10 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
       // an identity (every segment 1 long) is a diagonal selection, not a document mask
       if (segs.length >= 2 && segs.every(([s, e]) => e > s) && segs.some(([s, e]) => e - s >= 2)) {
         if (fits((r, c) => seg(r) === seg(c))) {
-          return { kind: 'block-diagonal', masked, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}${tail('')}` };
+          return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}${tail('')}` };
         }
         if (fits((r, c) => seg(r) === seg(c) && c <= r)) {
-          return { kind: 'block-diagonal', masked, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}, causal${tail('')}` };
+          return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}, causal${tail('')}` };
         }
       }
     }
@@ -251,21 +256,21 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
   const { kind, form } = baseKind(name, v, binaryMask, additive, rows, cols, mats);
   // a [B, T] padding mask can look like an attention pattern; its name says which
   const pattern = kind === 'causal' || /pad|valid|len|attention_mask/i.test(name) ? undefined : attentionPattern(additive, rows, cols, mats);
-  if (pattern) return { kind: pattern.kind, maskedFraction: pattern.masked, summary: pattern.summary };
+  if (pattern) return { kind: pattern.kind, maskedFraction: pattern.masked, keep: pattern.keep, ...(pattern.window ? { window: pattern.window } : {}), summary: pattern.summary };
   const values = v.data.map(num);
   const ones = values.filter((x) => x !== 0).length / values.length;
   if (kind === 'causal') {
     // tril keep-mask: 0 = masked; triu block-mask / additive: non-zero = masked
     const masked = form === 'tril' ? 1 - ones : ones;
     const how = (additive ? 'additive, triu diagonal=1' : form === 'tril' ? 'tril, 1 = attend' : 'triu, diagonal=1') + (rows !== cols ? ', top-left' : '');
-    return { kind, causalForm: form, maskedFraction: masked, summary: `causal (${how}) · ${percent(masked)}` };
+    return { kind, causalForm: form, maskedFraction: masked, keep: form === 'tril', summary: `causal (${how}) · ${percent(masked)}` };
   }
   if (kind === 'padding' || kind === 'other' || kind === 'additive') {
     const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask);
     if (layout) {
       const masked = layout.keep ? 1 - ones : ones;
       return {
-        kind: 'padding', side: layout.side, lengths: layout.lengths, maskedFraction: masked,
+        kind: 'padding', side: layout.side, lengths: layout.lengths, maskedFraction: masked, keep: layout.keep,
         summary: `padding (${layout.side}, lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
       };
     }
@@ -274,7 +279,7 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
     const parts = causalAndPadding(mats, rows, cols, binaryMask);
     if (parts) {
       return {
-        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked,
+        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked, keep: parts.keep,
         summary: `padding (right, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.keep ? ' (1 = attend)' : ''} · ${percent(parts.masked)}`,
       };
     }
@@ -311,11 +316,16 @@ function causalAndPadding(mats: number[][][], rows: number, cols: number, binary
   return { lengths, keep, masked: masked / (mats.length * rows * cols) };
 }
 
-/** What a viewer needs to name the part of a mask that masked a cell. */
-function maskPartsOf(d: MaskDetails): MaskParts | undefined {
-  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined);
+/** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
+export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
+  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
-  return { ...(d.lengths ? { lengths: d.lengths, side: d.side ?? 'right' } : {}), ...(causal ? { causal } : {}) };
+  return {
+    ...(d.lengths ? { lengths: d.lengths, side: d.side ?? 'right' } : {}),
+    ...(causal ? { causal } : {}),
+    ...(d.window !== undefined ? { window: d.window } : {}),
+    ...(d.keep !== undefined ? { keep: d.keep } : {}),
+  };
 }
 
 /**
@@ -398,4 +408,160 @@ export function markRandom(s: Snapshot): void {
   const ones = v.data.filter((x) => num(x) !== 0).length / v.data.length;
   s.mask = 'random';
   s.maskSummary = `random (p ≈ ${Number(ones.toFixed(2))}, e.g. dropout or MLM) · ${Number((ones * 100).toFixed(1))}% True/1`;
+}
+
+/**
+ * A tensor read in place, without copying: `data[offset + Σ index·stride]`.
+ * The engine's Tensor (with `data` = its storage's) fits this shape.
+ */
+export interface StridedView {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  data: ArrayLike<number>;
+  /** Engine dtype ('bool', 'float32', ...). */
+  dtype: string;
+}
+
+/** Per row of the last dim: how many cells are non-zero, and where the first and last sit. */
+interface RowRun { on: number; first: number; last: number }
+
+/** Rows (of the last dim) a streamed summary reads at most: 8 × 8 × 1024 queries is 65536. */
+const STREAMED_ROWS_LIMIT = 1 << 22;
+
+/** Rows (over the last dim) that a large mask's summary lists lengths for, at most. */
+const LISTED_LENGTHS = 8;
+
+/**
+ * Kind, masked fraction and fully-masked rows of a mask too large to be sent
+ * (an elided value), read in one pass over the tensor where it lies (the
+ * evaluation worker) and summarised per row: one run of non-zero cells at the
+ * start (prefix) or the end (suffix) of each row is what causal, padding and
+ * padding ∧ causal masks are made of. Recognises causal (tril keep-mask, triu
+ * block-mask or additive), key padding (one run per row, the same in every
+ * row of a matrix, or [B, T]) and padding ∧ causal; anything else is `other`
+ * (or `additive`). Undefined when the values are not a mask's (0/1, bool, or
+ * 0 / ≤ ADDITIVE_MASK_FLOOR) or, without `provenance`, a non-bool tensor has
+ * no mask-like name. Polarity follows maskDetails: a prefix run of 1s is a
+ * keep-mask, a suffix run a block-mask; additive non-zero is masked.
+ */
+export function streamedMaskDetails(name: string, t: StridedView, provenance?: boolean): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
+  const nd = t.shape.length;
+  if (nd === 0) return undefined;
+  const cols = t.shape[nd - 1];
+  const total = t.shape.reduce((a, b) => a * b, 1);
+  if (total === 0 || cols === 0) return undefined;
+  const bool = t.dtype === 'bool';
+  if (!bool && !provenance && !MASK_NAME.test(name)) return undefined;
+  const nrows = total / cols;
+  // past this many rows (an expand to 10**12, say) the summary would cost more than the evaluation
+  if (nrows > STREAMED_ROWS_LIMIT) return undefined;
+  const runs: RowRun[] = new Array(nrows);
+  const colStride = t.strides[nd - 1];
+  const index = new Array<number>(Math.max(0, nd - 1)).fill(0);
+  let binary = true, additive = true, sawBlock = false, onTotal = 0;
+  /** One row's run, or undefined as soon as a value is neither 0/1 nor additive. */
+  const readRow = (base: number): RowRun | undefined => {
+    let on = 0, first = -1, last = -1;
+    for (let c = 0, at = base; c < cols; c++, at += colStride) {
+      const x = t.data[at];
+      if (x === 0) continue;
+      if (x !== 1) binary = false;
+      if (blocksAdditively(x)) sawBlock = true;
+      else additive = false;
+      if (!binary && !additive) return undefined;
+      on++;
+      if (first < 0) first = c;
+      last = c;
+    }
+    return { on, first, last };
+  };
+  // an expanded view (stride 0) reads the same row many times: read each once
+  const seen = new Map<number, RowRun>();
+  for (let row = 0; row < nrows; row++) {
+    let base = t.offset;
+    for (let d = 0; d < nd - 1; d++) base += index[d] * t.strides[d];
+    let run = seen.get(base);
+    if (!run) {
+      run = readRow(base);
+      if (!run) return undefined;
+      seen.set(base, run);
+    }
+    runs[row] = run;
+    onTotal += run.on;
+    for (let d = nd - 2; d >= 0; d--) {
+      if (++index[d] < t.shape[d]) break;
+      index[d] = 0;
+    }
+  }
+  const isAdditive = !binary && additive && sawBlock;
+  if (!binary && !isAdditive) return undefined;
+  // a constant tensor (all 0 or all 1) is no mask without evidence: torch.ones(...) is a helper
+  if (!bool && !provenance && (onTotal === 0 || onTotal === total)) return undefined;
+  const rows = nd >= 2 ? t.shape[nd - 2] : 1;
+  const mats = nrows / rows;
+  const prefix = (r: RowRun, n: number) => r.on === n && (n === 0 || (r.first === 0 && r.last === n - 1));
+  const suffix = (r: RowRun, n: number) => r.on === n && (n === 0 || (r.last === cols - 1 && r.first === cols - n));
+  const every = (p: (r: RowRun, i: number, m: number) => boolean) => runs.every((r, k) => p(r, k % rows, Math.floor(k / rows)));
+  const ones = onTotal / total;
+  const pct = (f: number) => percent(f);
+  const fully = (keep: boolean) => runs.filter((r) => (keep ? r.on === 0 : r.on === cols)).length;
+  const done = (d: MaskDetails, keep: boolean | undefined) => ({ ...d, rows: nrows, ...(keep === undefined ? {} : { fullyMaskedRows: fully(keep) }) });
+  const rowsNote = (keep: boolean) => {
+    const n = fully(keep);
+    return n > 0 ? ` · ${n} fully-masked row${n > 1 ? 's' : ''}` : '';
+  };
+  const listed = (lengths: number[]) => lengths.length > LISTED_LENGTHS ? `${lengths.slice(0, LISTED_LENGTHS).join(', ')}, …` : lengths.join(', ');
+  if (rows >= 2 && cols >= 2) {
+    if (binary && every((r, i) => prefix(r, Math.min(i + 1, cols)))) {
+      return done({ kind: 'causal', causalForm: 'tril', keep: true, maskedFraction: 1 - ones, summary: `causal (tril, 1 = attend${rows !== cols ? ', top-left' : ''}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
+    }
+    if (every((r, i) => suffix(r, Math.max(0, cols - i - 1)))) {
+      const how = isAdditive ? 'additive, triu diagonal=1' : 'triu, diagonal=1';
+      return done({ kind: 'causal', causalForm: 'triu', keep: false, maskedFraction: ones, summary: `causal (${how}${rows !== cols ? ', top-left' : ''}) · ${pct(ones)}${rowsNote(false)}` }, false);
+    }
+    // padding ∧ causal, keep-form: row i of matrix m keeps min(i + 1, length of m)
+    if (binary && rows === cols) {
+      const lengths = Array.from({ length: mats }, (_, m) => runs[m * rows + rows - 1].on);
+      if (lengths.some((l) => l < cols) && lengths.some((l) => l > 1) && every((r, i, m) => prefix(r, Math.min(i + 1, lengths[m])))) {
+        return done({ kind: 'combined', lengths, keep: true, maskedFraction: 1 - ones, summary: `padding (right, lengths ${listed(lengths)}) ∧ causal (1 = attend) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
+      }
+    }
+    // block-form (True / -inf = masked): row i of matrix m masks all but min(i + 1, length of m)
+    if (rows === cols) {
+      const lengths = Array.from({ length: mats }, (_, m) => cols - runs[m * rows + rows - 1].on);
+      if (lengths.some((l) => l < cols) && lengths.some((l) => l > 1) && every((r, i, m) => suffix(r, cols - Math.min(i + 1, lengths[m])))) {
+        return done({ kind: 'combined', lengths, keep: false, maskedFraction: ones, summary: `padding (right, lengths ${listed(lengths)}) ∧ causal${isAdditive ? ', additive' : ''} · ${pct(ones)}${rowsNote(false)}` }, false);
+      }
+    }
+  }
+  // key padding: one run per row, every row of a matrix alike ([B, T] is B matrices of one row)
+  const perMatrix = nd === 2 || t.shape.slice(1, -1).every((d) => d === 1) ? 1 : rows;
+  const groups = nrows / perMatrix;
+  const alike = runs.every((r, k) => {
+    const head = runs[k - (k % perMatrix)];
+    return r.on === head.on && r.first === head.first && r.last === head.last;
+  });
+  if (alike && cols >= 2) {
+    const heads = Array.from({ length: groups }, (_, g) => runs[g * perMatrix]);
+    const mixed = heads.filter((r) => r.on > 0 && r.on < cols);
+    const allPrefix = heads.every((r) => prefix(r, r.on));
+    const allSuffix = heads.every((r) => suffix(r, r.on));
+    if (mixed.length > 0 && (allPrefix || allSuffix) && !mixed.every((r) => allPrefix && r.on === 1)) {
+      let keep: boolean, side: 'left' | 'right';
+      const keepNamed = binary && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
+      if (isAdditive) { keep = false; side = allPrefix ? 'left' : 'right'; }
+      else if (allPrefix) { keep = !/block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
+      else if (keepNamed) { keep = true; side = 'left'; }
+      else { keep = false; side = 'right'; }
+      const lengths = heads.map((r) => (keep ? r.on : cols - r.on));
+      const masked = keep ? 1 - ones : ones;
+      return done({
+        kind: 'padding', side, lengths, maskedFraction: masked, keep,
+        summary: `padding (${side}, lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
+      }, keep);
+    }
+  }
+  if (isAdditive) return done({ kind: 'additive', maskedFraction: ones, summary: `additive · ${pct(ones)}${rowsNote(false)}` }, false);
+  return done({ kind: 'other', summary: `other · ${Number((ones * 100).toFixed(1))}% True/1` }, undefined);
 }

@@ -307,3 +307,50 @@ loss = torch.nn.CrossEntropyLoss(ignore_index=2)(logits, targets)
   const value = (s('loss').value as { data: number[] }).data[0];
   assert.ok(Math.abs((per[0] + per[2]) / 2 - value) < 1e-6, `${per} vs ${value}`);
 });
+
+test('elided tensors get their mask summary from the worker: the same as inlined, plus fully-masked rows', () => {
+  const src = `import torch
+T = 6
+causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
+triu = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+additive = torch.triu(torch.full((T, T), float('-inf')), diagonal=1)
+lengths = torch.tensor([6, 4, 0])
+pad = torch.arange(T)[None, :] < lengths[:, None]
+pad_mask = torch.arange(T)[None, :] >= lengths[:, None]
+kpm = pad_mask[:, None, None, :]
+combined = pad[:, None, :] & causal
+blocked = ~combined
+ones = torch.ones(T, T)
+`;
+  const inlined = evaluate(src, { recordTimeline: true });
+  const elided = evaluate(src, { recordTimeline: true, inlineElements: 1 });
+  let compared = 0;
+  inlined.timeline.forEach((s, i) => {
+    const e = elided.timeline[i];
+    if (!('data' in s.value) || s.value.shape.length === 0) return;
+    assert.deepEqual((e.value as { data: unknown[] }).data, [], `${s.name} is elided`);
+    assert.equal(e.mask, s.mask, s.name);
+    assert.equal(e.maskSummary?.replace(/ · \d+ fully-masked rows?$/, ''), s.maskSummary, s.name);
+    assert.deepEqual(e.maskParts, s.maskParts, s.name);
+    compared++;
+  });
+  assert.equal(compared, 10);
+  const summary = (name: string) => elided.timeline.find((s) => s.name === name)!.maskSummary;
+  assert.equal(summary('pad'), 'padding (right, lengths 6, 4, 0) · 44.4% masked · 1 fully-masked row');
+  assert.equal(summary('combined'), 'padding (right, lengths 6, 4, 0) ∧ causal (1 = attend) · 63.9% masked · 6 fully-masked rows');
+  assert.equal(summary('ones'), undefined, 'a helper of ones is no mask, elided or not');
+});
+
+test('a 1024 × 1024 mask and its 8 × 8 × 1024 × 1024 expansion, elided, still get a mask summary', () => {
+  const r = evaluate(`import torch
+T = 1024
+causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
+big = causal.expand(8, 8, T, T)
+`, { recordTimeline: true, inlineElements: 65536 });
+  for (const name of ['causal', 'big']) {
+    const s = r.timeline.find((x) => x.name === name)!;
+    assert.ok('elided' in s.value && s.value.elided, name);
+    assert.equal(s.mask, 'causal', name);
+    assert.equal(s.maskSummary, 'causal (tril, 1 = attend) · 50% masked', name);
+  }
+});
