@@ -152,3 +152,37 @@ test('one block-pooling rule: max with NaN winning, masked by any; the inspector
   const worker = sliceOf(vals, undefined, { maxRows: 2, maxCols: 3, pool: true })!;
   assert.deepEqual(Array.from(inspector.values).map(String), worker.data.map((x) => (x === 'nan' ? 'NaN' : String(x))));
 });
+
+test('a combined mask splits into padding / causal / window layers; each can be switched off; the tooltip names the part', async () => {
+  const { maskLayers, maskedBy, layeredSlice } = await import('../../src/vscode/maskLayers');
+  const r = evaluate(`import torch
+T = 4
+lengths = torch.tensor([3, 2])
+pad = torch.arange(T)[None, :] < lengths[:, None]
+combined = pad[:, None, :] & torch.tril(torch.ones(T, T, dtype=torch.bool))
+i = torch.arange(6)
+window = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - 3)
+`, { recordTimeline: true });
+  const snap = (name: string) => r.timeline.find((s) => s.name === name)!;
+  const parts = snap('combined').maskParts!;
+  assert.deepEqual(parts, { lengths: [3, 2], side: 'right', causal: true, keep: true });
+  assert.deepEqual(maskLayers(parts).map((l) => l.id), ['padding', 'causal']);
+  assert.deepEqual(maskLayers(snap('window').maskParts).map((l) => l.id), ['causal', 'window']);
+  assert.deepEqual(maskedBy(parts, [2, 4, 4], [1, 0, 3]), ['padding (key 3 ≥ 2, length 2)', 'causal (key 3 after query 0)']);
+  assert.deepEqual(maskedBy(parts, [2, 4, 4], [1, 0, 3], new Set(['causal'])), ['causal (key 3 after query 0)']);
+  assert.deepEqual(maskedBy(snap('window').maskParts!, [6, 6], [5, 1]), ['window (key 1 is 4 before query 5, width 3)']);
+  // all layers on: the view is the mask itself
+  const t = snap('combined').value as TensorValue;
+  const req = { rowDim: 1, colDim: 2, index: [1, 0, 0], maxRows: 9, maxCols: 9 };
+  const real = sliceTensor(t, req);
+  const all = layeredSlice(real, parts, t.shape, 1, 2, [1, 0, 0], new Set(['padding', 'causal']));
+  assert.deepEqual(Array.from(all.values), Array.from(real.values));
+  // padding only: batch row 1 keeps keys 0..1 for every query; masked cells flagged
+  const padOnly = layeredSlice(real, parts, t.shape, 1, 2, [1, 0, 0], new Set(['padding']));
+  assert.deepEqual(Array.from(padOnly.values), [1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]);
+  assert.deepEqual(Array.from(padOnly.masked!), [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]);
+  // none: nothing masked; pooled blocks keep "any" semantics
+  const none = layeredSlice(sliceTensor(t, { ...req, maxRows: 2, maxCols: 2 }), parts, t.shape, 1, 2, [1, 0, 0], new Set());
+  assert.deepEqual(Array.from(none.values), [1, 1, 1, 1]);
+  assert.deepEqual(Array.from(none.masked!), [0, 0, 0, 0]);
+});
