@@ -3,7 +3,7 @@
 // DOM): the webview asks a `SliceSource`, which today answers from the
 // evaluation it was sent and can as well answer from a worker.
 import { elementFormatter } from '../engine/format/torch';
-import { poolBlocks } from '../render/pool';
+import { poolBlocks, type PooledBlocks } from '../render/pool';
 import type { DType } from '../engine/dtype';
 import type { EncodedNumber } from '../python/result';
 import { isBoolDtype, toNumber, type TensorValue } from './tensorView';
@@ -24,19 +24,11 @@ export interface SliceRequest {
 /** How blocks were pooled when downsampling: masks by any (one masked cell marks the block), values by max. */
 export type Pooling = 'none' | 'any' | 'max';
 
-export interface TensorSlice {
+/** A pooled 2-D view (blocks, values and masked flags as poolBlocks makes them) and how it was pooled. */
+export interface TensorSlice extends PooledBlocks {
   /** Extent of the view before pooling. */
   rows: number;
   cols: number;
-  /** Block size: output cell (i, j) covers rows [i*rowStep, (i+1)*rowStep) and likewise cols. */
-  rowStep: number;
-  colStep: number;
-  outRows: number;
-  outCols: number;
-  /** Pooled values, row-major outRows × outCols (NaN wins a block, then the max). */
-  values: Float64Array;
-  /** Pooled masked flags (1 when any cell of the block is masked), when the caller gave a mask. */
-  masked?: Uint8Array;
   pooling: Pooling;
 }
 

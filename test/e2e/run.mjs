@@ -451,7 +451,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.ok(!shown.includes('tensor([[[[False'), `the repr is collapsed:\n${shown}`);
     const summary = page.locator('.monaco-hover:visible details summary', { hasText: 'repr (4 lines)' }).first();
     await summary.click();
-    await page.locator('.monaco-hover:visible details[open] code', { hasText: 'tensor([[[[False, False,  True,  True]]],' }).first().waitFor({ timeout: 5000 });
+    // hover code blocks are tokenized spans (spaces as U+00A0), not a <code> element
+    await page.locator('.monaco-hover:visible details[open]', { hasText: /tensor\(\[\[\[\[False, False,\s+True,\s+True\]\]\],/ }).first().waitFor({ timeout: 5000 });
     await shot('04-hover-repr-open');
     // The mask kind and fraction masked (issue #6), and the ■/⬚ legend.
     assert.ok(text.includes('padding (right, lengths 2, 3) · 37.5% masked'), `hover shows the mask summary:\n${text}`);
@@ -735,6 +736,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await openFile(file);
     await runCommand('Mask Lens: Preview Masks');
     await inspectorFrame();
+    // the whole height for the figures (the masked softmax stacks scores, mask and probabilities)
+    await runCommand('View: Close Panel');
     for (const [label, theme, bodyClass] of THEMES) {
       const frame = await setTheme(theme, bodyClass);
       // masked softmax (values, row sums), attention (scores → mask → probabilities as heatmaps), mask, loss, heatmap
@@ -756,6 +759,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       await page.keyboard.press('Escape');
     }
     await setTheme('Dark Modern', 'vscode-dark');
+    await runCommand('View: Toggle Panel Visibility');
   });
 
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
