@@ -115,7 +115,8 @@ export function lossConstructorHover(result: RunResult, lineText: string, wordSt
   const given = arg('ignore_index');
   const ignore = given === undefined ? DEFAULT_IGNORE_INDEX : intArgument(given, result, line);
   if (given !== undefined && ignore === undefined) {
-    parts.push(`Ignores targets equal to \`${given}\` (ignore_index): they add 0 to the loss${reduction === 'mean' ? ' and are left out of the mean' : ''}.`);
+    // source text, escaped rather than put in a code span (it may hold backticks)
+    parts.push(`Ignores targets equal to ${md(given)} (ignore_index): they add 0 to the loss${reduction === 'mean' ? ' and are left out of the mean' : ''}.`);
   } else {
     const why = given === undefined ? ' (the default ignore_index)' : ' (ignore_index)';
     parts.push(`Ignores targets equal to \`${ignore}\`${why}: they add 0 to the loss${reduction === 'mean' ? ' and are left out of the mean' : ''}.${given === undefined ? ' A padding id such as 0 is counted unless ignore\\_index says so.' : ''}`);

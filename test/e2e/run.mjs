@@ -737,7 +737,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await runCommand('Mask Lens: Preview Masks');
     await inspectorFrame();
     // the whole height for the figures (the masked softmax stacks scores, mask and probabilities)
-    await runCommand('View: Close Panel');
+    await runCommand('View: Hide Panel');
     for (const [label, theme, bodyClass] of THEMES) {
       const frame = await setTheme(theme, bodyClass);
       // masked softmax (values, row sums), attention (scores → mask → probabilities as heatmaps), mask, loss, heatmap

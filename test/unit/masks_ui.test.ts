@@ -243,4 +243,7 @@ bce = nn.BCEWithLogitsLoss()
   // not a loss, or not a call: no loss hover
   assert.equal(hover(4, 'loss_fn'), undefined);
   assert.equal(lossConstructorHover(r, 'x = nn.CrossEntropyLoss', 7, 23, 1), undefined);
+  // an ignore_index the evaluation cannot tell: named as written, escaped
+  const unknown = lossConstructorHover(r, 'f = nn.CrossEntropyLoss(ignore_index=cfg.pad_`id)', 7, 23, 99)!;
+  assert.ok(unknown.includes('Ignores targets equal to cfg\\.pad\\_\\`id (ignore_index)'), unknown);
 });
