@@ -260,6 +260,26 @@ async function waitForScope(frame, scope, variable, timeout = 15000) {
     });
 }
 
+/**
+ * Click the Preview with Arguments… CodeLens over the def on `defLine`,
+ * check the arguments it offers, accept them, and focus the editor again.
+ */
+async function previewWithArguments(defLine, offered) {
+  const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
+  await goToLine(defLine);
+  await lens.first().waitFor({ timeout: 15000 });
+  // a hover left over the lens would take the click: move away and close it first
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  await lens.first().click();
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  assert.equal(await input.inputValue(), offered);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+  await focusFirstEditor();
+}
+
 /** Choose which dim the rows (or columns) show, through the dim picker. */
 async function pickDim(frame, which, dim) {
   await frame.evaluate(({ which, dim }) => {
@@ -784,19 +804,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const never = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
     assert.ok(never.includes('never called'), `an uncalled function says so:\n${never}`);
     await page.keyboard.press('Escape');
-    const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
-    await goToLine(lineOf(file, 'def causal_mask_like'));
-    await lens.first().waitFor({ timeout: 15000 });
-    // a hover left over the lens would take the click: move away and close it first
-    await page.mouse.move(5, 5);
-    await page.keyboard.press('Escape');
-    await lens.first().click();
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    assert.equal(await input.inputValue(), 'torch.tensor([[7, 6, 0, 0]])');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
-    await focusFirstEditor();
+    await previewWithArguments(lineOf(file, 'def causal_mask_like'), 'torch.tensor([[7, 6, 0, 0]])');
     const text = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
     await shot('13-preview-with-arguments');
     assert.ok(text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
@@ -906,18 +914,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       const never = await hoverWord('        mask = (seq == pad)', 'mask');
       assert.ok(never.includes('never called') && never.includes('build_attention.<locals>.padding_mask'), `the nested function is never called:\n${never}`);
       await page.keyboard.press('Escape');
-      const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
-      await goToLine(lineOfText(nestedSource, '    def padding_mask'));
-      await lens.first().waitFor({ timeout: 15000 });
-      await page.mouse.move(5, 5);
-      await page.keyboard.press('Escape');
-      await lens.first().click();
-      const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ state: 'visible', timeout: 10000 });
-      assert.equal(await input.inputValue(), 'torch.tensor([[7, 6, 0, 0]])');
-      await page.keyboard.press('Enter');
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
-      await focusFirstEditor();
+      await previewWithArguments(lineOfText(nestedSource, '    def padding_mask'), 'torch.tensor([[7, 6, 0, 0]])');
       const text = await hoverWord('        mask = (seq == pad)', 'mask', { expect: 'Preview with Arguments' });
       await shot('17-preview-nested');
       assert.ok(text.includes('build_attention.<locals>.padding_mask') && text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
