@@ -88,7 +88,9 @@ async function followCell(editor: vscode.TextEditor, notebooks: NotebookEvaluati
   const target = line === undefined
     ? { scope: cellScopeId(index) }
     : followTarget(value.evaluation.result, line, (n) => cellText(n - start + 1), (fn) => selection.get(uri, fn), cellScopeId(index));
-  if (panel.shownState?.documentUri === uri) panel.showScope(target.scope, target.selected);
+  // the notebook shown, evaluated as it is now: only the scope moves; edited since (or another document): the whole state
+  const shown = panel.shownState;
+  if (shown?.documentUri === uri && shown.evaluation === value.evaluation.id) panel.showScope(target.scope, target.selected);
   else panel.update({ ...notebookInspectorState(found.notebook, value, index), scope: target.scope, ...(target.selected ? { selected: target.selected } : {}) });
 }
 

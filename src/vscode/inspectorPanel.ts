@@ -67,7 +67,19 @@ export class TensorInspectorPanel implements vscode.Disposable {
     TensorInspectorPanel.current?.dispose();
     panel.webview.options = TensorInspectorPanel.webviewOptions(extensionUri);
     TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
+    TensorInspectorPanel.current.restoring = true;
     return TensorInspectorPanel.current;
+  }
+
+  /**
+   * A revived panel waits for the serializer's state before following
+   * editors: an editor restored meanwhile would otherwise replace it.
+   */
+  private restoring = false;
+
+  /** The serializer had nothing to restore: follow editors from now on. */
+  restored(): void {
+    this.restoring = false;
   }
 
   private constructor(
@@ -98,7 +110,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   /** Whether the panel should follow the editor of `doc` now: shown, and not one of its own exports. */
   canFollow(doc: vscode.TextDocument): boolean {
-    return !this.disposed && this.panel.visible && !this.exported.has(doc);
+    return !this.disposed && !this.restoring && this.panel.visible && !this.exported.has(doc);
   }
 
   /** Show another scope (MODULE_SCOPE, a call's, a cell's) and optionally a variable in it, without sending the whole state again. */
@@ -129,6 +141,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
   update(full: InspectorState): void {
     const state = withoutDisabledDiagnostics(full, new Set(readSettings().disabledDiagnostics));
     this.state = state;
+    this.restoring = false;
     this.remember();
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
     this.send({ type: 'showState', state });
@@ -136,6 +149,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   showEmpty(reason: string): void {
     this.state = undefined;
+    this.restoring = false;
     this.panel.title = 'Tensor Inspector';
     this.send({ type: 'showEmpty', reason });
   }
