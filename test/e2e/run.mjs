@@ -753,7 +753,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
     await openFile('seed_three_masks.py');
     await focusFirstEditor();
-    const text = await hoverWord('    mask = (seq == pad_token)', 'mask');
+    // expect the call's line: a plain 'mask' also matches the title bar's hover ("seed_three_masks.py")
+    const text = await hoverWord('    mask = (seq == pad_token)', 'mask', { expect: 'call 1 of 1' });
     await shot('10-hover-in-function');
     const callLine = lineOf('seed_three_masks.py', 'padding_mask = create_padding_mask');
     assert.ok(text.includes(`create_padding_mask · call 1 of 1 · from line ${callLine}`), `hover names the call:\n${text}`);
