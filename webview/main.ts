@@ -19,6 +19,7 @@ import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fro
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
+import { hasScope, renderScopePicker, resolveScope, scopeVariables } from './scopes';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
 const cspViolations: { tag: string; directive: string }[] = [];
@@ -53,12 +54,14 @@ interface ViewState {
 interface PersistedState {
   documentUri?: string;
   selected?: string;
+  /** The scope shown (MODULE_SCOPE, a recorded call's, a notebook cell's). */
+  scope?: string;
   views: Record<string, ViewState>;
 }
 
 function loadPersisted(): PersistedState {
   const s = vscode.getState() as Partial<PersistedState> | undefined;
-  return { documentUri: s?.documentUri, selected: s?.selected, views: s?.views ?? {} };
+  return { documentUri: s?.documentUri, selected: s?.selected, scope: s?.scope, views: s?.views ?? {} };
 }
 
 let persisted = loadPersisted();
@@ -83,7 +86,7 @@ const host: SliceSource = {
     new Promise((resolve, reject) => {
       const id = nextSliceId++;
       waiting.set(id, (s) => (s ? resolve(s) : reject(new Error(`no slice of ${request.variable}`))));
-      post({ type: 'requestSlice', id, request });
+      post({ type: 'requestSlice', id, request: { ...request, ...(persisted.scope ? { scope: persisted.scope } : {}) } });
     }),
 };
 
@@ -132,6 +135,10 @@ function buildLayout(root: HTMLElement): void {
       h('vscode-tab-header', { class: 'tab-values', slot: 'header' }, ['VALUES']),
       h('vscode-tab-panel', { class: 'view-values' }, [
         h('section', { class: 'values' }, [
+          h('div', { id: 'scope-bar', class: 'toolbar scope-bar', hidden: true }, [
+            h('label', { for: 'scope-select' }, ['Scope']),
+            h('vscode-single-select', { id: 'scope-select', 'aria-label': 'Scope: the module or a recorded call' }),
+          ]),
           h('div', { class: 'toolbar' }, [
             h('label', { for: 'variable-select' }, ['Variable']),
             h('vscode-single-select', { id: 'variable-select', 'aria-label': 'Variable' }),
@@ -180,6 +187,10 @@ function buildLayout(root: HTMLElement): void {
   );
 
   byId('refresh').addEventListener('click', () => post({ type: 'refresh' }));
+  byId('scope-select').addEventListener('change', (e) => {
+    const value = (e.target as HTMLSelectElement).value;
+    if (value && current && value !== persisted.scope && hasScope(current, value)) showScope(value, undefined, true);
+  });
   byId('variable-select').addEventListener('change', (e) => {
     const value = (e.target as HTMLSelectElement).value;
     if (value && current && value !== persisted.selected) selectVariable(value, true);
@@ -206,8 +217,37 @@ function buildLayout(root: HTMLElement): void {
 
 // ---------- state ----------
 
+/** The variables of the scope shown (the module's, a call's, a cell's). */
+function shownVariables(): InspectorVariable[] {
+  return current ? scopeVariables(current, persisted.scope ?? resolveScope(current, undefined)) : [];
+}
+
 function selectedVariable(): InspectorVariable | undefined {
-  return current?.variables.find((v) => v.name === persisted.selected);
+  return shownVariables().find((v) => v.name === persisted.selected);
+}
+
+/**
+ * Show a scope and select `name` in it (else keep the variable shown where the
+ * scope has it, else its first mask); `fromUser`: tell the host, whose hover
+ * and CodeLens then show the same call.
+ */
+function showScope(scope: string, name: string | undefined, fromUser: boolean): void {
+  if (!current) return;
+  persisted.scope = scope;
+  const vars = shownVariables();
+  const names = vars.map((v) => v.name);
+  if (name !== undefined && names.includes(name)) persisted.selected = name;
+  else if (!persisted.selected || !names.includes(persisted.selected)) persisted.selected = pickDefault(vars);
+  save();
+  if (fromUser) post({ type: 'scopeSelected', scope });
+  renderScopes(current);
+  renderVariablePicker(current);
+  renderSelected();
+}
+
+function renderScopes(state: InspectorState): void {
+  renderScopePicker(byId('scope-bar'), byId<HTMLElement & { value: string }>('scope-select'), state, persisted.scope ?? resolveScope(state, undefined), h);
+  byId('timing').textContent = `${shownVariables().length} variables · ${state.elapsedMs} ms`;
 }
 
 function selectVariable(name: string, fromUser: boolean): void {
@@ -262,15 +302,17 @@ function showEmpty(reason: string): void {
 function showState(state: InspectorState): void {
   current = state;
   if (persisted.documentUri !== state.documentUri) persisted = { documentUri: state.documentUri, views: {} };
-  const names = state.variables.map((v) => v.name);
+  persisted.scope = resolveScope(state, persisted.scope);
+  const shown = shownVariables();
+  const names = shown.map((v) => v.name);
   if (state.selected && names.includes(state.selected)) persisted.selected = state.selected;
-  else if (!persisted.selected || !names.includes(persisted.selected)) persisted.selected = pickDefault(state.variables);
+  else if (!persisted.selected || !names.includes(persisted.selected)) persisted.selected = pickDefault(shown);
   save();
   document.body.dataset.state = 'shown';
   byId('file-name').textContent = state.fileName;
   byId('mode').textContent = state.mode === 'cursor' ? `up to line ${state.stopAfterLine ?? '?'}` : 'whole file';
-  byId('timing').textContent = `${state.variables.length} variables · ${state.elapsedMs} ms`;
-  byId('empty').textContent = names.length === 0 ? 'No variables were bound.' : '';
+  byId('empty').textContent = state.variables.length === 0 && !state.scopes?.length ? 'No variables were bound.' : '';
+  renderScopes(state);
   renderVariablePicker(state);
   renderSelected();
   byId('stdout').textContent = state.stdout.length > 0 ? state.stdout : '(nothing printed)';
@@ -289,10 +331,10 @@ function optionLabel(v: InspectorVariable): string {
   return `${v.name}  ${what}${role}`;
 }
 
-/** One flat list today; variables carry the line that bound them (room for grouping by scope). */
-function renderVariablePicker(state: InspectorState): void {
+/** The variables of the scope shown (the scope picker chooses among the module and each call). */
+function renderVariablePicker(_state: InspectorState): void {
   const select = byId<HTMLSelectElement>('variable-select');
-  select.replaceChildren(...state.variables.map((v) => h('vscode-option', { value: v.name, selected: v.name === persisted.selected }, [optionLabel(v)])));
+  select.replaceChildren(...shownVariables().map((v) => h('vscode-option', { value: v.name, selected: v.name === persisted.selected }, [optionLabel(v)])));
   if (persisted.selected) select.value = persisted.selected;
 }
 
@@ -386,7 +428,7 @@ function axisNames(v: InspectorVariable, rowDim: number | null, colDim: number |
 
 /** The parts of the mask behind a variable: its own, or those of the mask its derivation filled with. */
 function partsOf(v: InspectorVariable) {
-  return v.maskParts ?? current?.variables.find((x) => x.name === (v.derived && 'masked' in v.derived ? v.derived.masked?.name : undefined))?.maskParts;
+  return v.maskParts ?? shownVariables().find((x) => x.name === (v.derived && 'masked' in v.derived ? v.derived.masked?.name : undefined))?.maskParts;
 }
 
 /** Which part of a mask masked view cell (r, c): padding (key past the length), causal (key after query), window. */
@@ -978,6 +1020,13 @@ function handle(message: HostToWebviewMessage): void {
     case 'showEmpty':
       showEmpty(message.reason);
       return;
+    case 'showScope':
+      // the cursor moved into a call or a cell, or a call was chosen in the hover or the CodeLens
+      if (current && hasScope(current, message.scope)) {
+        if (message.selected !== undefined) (byId('tabs') as HTMLElement & { selectedIndex: number }).selectedIndex = 0;
+        showScope(message.scope, message.selected, false);
+      }
+      return;
     case 'slice': {
       const done = waiting.get(message.id);
       waiting.delete(message.id);
@@ -985,7 +1034,7 @@ function handle(message: HostToWebviewMessage): void {
       return;
     }
     case 'selectVariable':
-      if (current && current.variables.some((v) => v.name === message.name)) {
+      if (current && shownVariables().some((v) => v.name === message.name)) {
         // the cursor moved to a variable: show its values
         (byId('tabs') as HTMLElement & { selectedIndex: number }).selectedIndex = 0;
         persisted.selected = message.name;

@@ -63,7 +63,8 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     const text = doc.lineAt(pos.line).text;
     if (this.selection) {
       // inside a function or on a callee: the recorded call's values (issue #10)
-      const inCall = callHover(result, this.selection, doc.uri.toString(), text, range.start.character, range.end.character, line);
+      // a notebook keys the chosen call by the notebook (the inspector shows it whole), a file by itself
+      const inCall = callHover(result, this.selection, evaluation.uri, text, range.start.character, range.end.character, line);
       if (inCall) {
         const value = inCall.value && (await this.withSlice(evaluation, inCall.value));
         if (token?.isCancellationRequested) return undefined;

@@ -12,6 +12,8 @@ import type { WireSlice } from './protocol';
 /** Which 2-D view to show: `rowDim` × `colDim` (rowDim null: one row), other dims fixed at `index`. */
 export interface SliceRequest {
   variable: string;
+  /** The inspector scope the variable belongs to (InspectorState.scopes); absent: the module's. */
+  scope?: string;
   rowDim: number | null;
   colDim: number | null;
   /** One index per dim of the tensor; entries for rowDim and colDim are ignored. */

@@ -35,6 +35,22 @@ function golden(caseName) {
 // Written into the opened folder for one test, removed afterwards.
 const budgetFile = '_e2e_budget.py';
 const cssFile = '_e2e_style.css';
+// A nested function the file never calls (issue #10: Preview with Arguments… reaches <locals>).
+const nestedFile = '_e2e_nested.py';
+const nestedSource = `import torch
+
+
+def build_attention(pad):
+    def padding_mask(seq):
+        mask = (seq == pad)[:, None, None, :]
+        return mask
+
+    return padding_mask
+
+
+make_mask = build_attention(0)
+`;
+const lineOfText = (text, prefix) => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
 // The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
 const hostStatsFile = path.join(runDir, 'host-stats.json');
 
@@ -221,6 +237,49 @@ async function pickVariable(frame, name) {
   await frame.waitForFunction((name) => document.getElementById('figures')?.dataset.variable === name, name);
 }
 
+/** The scope picker's choice and options (issue #10), and the variable shown. */
+async function readScopes(frame) {
+  return frame.evaluate(() => {
+    const select = document.getElementById('scope-select');
+    return {
+      scope: select.value,
+      hidden: document.getElementById('scope-bar').hidden,
+      options: Array.from(select.querySelectorAll('vscode-option')).map((o) => ({ value: o.getAttribute('value'), label: o.textContent.trim() })),
+      variable: document.getElementById('figures').dataset.variable,
+      variables: Array.from(document.querySelectorAll('#variable-select vscode-option')).map((o) => o.getAttribute('value')),
+    };
+  });
+}
+
+/** Wait until the inspector shows `scope` (and `variable` in it). */
+async function waitForScope(frame, scope, variable, timeout = 15000) {
+  await frame.waitForFunction(({ scope, variable }) => document.getElementById('scope-select')?.value === scope
+    && (!variable || (document.getElementById('figures')?.dataset.variable === variable && document.querySelector('#figures .figure') !== null)), { scope, variable }, { timeout })
+    .catch(async (e) => {
+      throw new Error(`inspector scope: wanted ${scope} / ${variable}, got ${JSON.stringify(await readScopes(frame))}\n${e.message}`);
+    });
+}
+
+/**
+ * Click the Preview with Arguments… CodeLens over the def on `defLine`,
+ * check the arguments it offers, accept them, and focus the editor again.
+ */
+async function previewWithArguments(defLine, offered) {
+  const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
+  await goToLine(defLine);
+  await lens.first().waitFor({ timeout: 15000 });
+  // a hover left over the lens would take the click: move away and close it first
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  await lens.first().click();
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  assert.equal(await input.inputValue(), offered);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+  await focusFirstEditor();
+}
+
 /** Choose which dim the rows (or columns) show, through the dim picker. */
 async function pickDim(frame, which, dim) {
   await frame.evaluate(({ which, dim }) => {
@@ -371,7 +430,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
-    for (const f of [budgetFile, cssFile]) rmSync(path.join(examplesDir, f), { force: true });
+    for (const f of [budgetFile, cssFile, nestedFile]) rmSync(path.join(examplesDir, f), { force: true });
     if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
     else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
@@ -765,7 +824,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
     await openFile('seed_three_masks.py');
     await focusFirstEditor();
-    const text = await hoverWord('    mask = (seq == pad_token)', 'mask');
+    // expect the call's line: a plain 'mask' also matches the title bar's hover ("seed_three_masks.py")
+    const text = await hoverWord('    mask = (seq == pad_token)', 'mask', { expect: 'call 1 of 1' });
     await shot('10-hover-in-function');
     const callLine = lineOf('seed_three_masks.py', 'padding_mask = create_padding_mask');
     assert.ok(text.includes(`create_padding_mask · call 1 of 1 · from line ${callLine}`), `hover names the call:\n${text}`);
@@ -816,25 +876,60 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const never = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
     assert.ok(never.includes('never called'), `an uncalled function says so:\n${never}`);
     await page.keyboard.press('Escape');
-    const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
-    await goToLine(lineOf(file, 'def causal_mask_like'));
-    await lens.first().waitFor({ timeout: 15000 });
-    // a hover left over the lens would take the click: move away and close it first
-    await page.mouse.move(5, 5);
-    await page.keyboard.press('Escape');
-    await lens.first().click();
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    assert.equal(await input.inputValue(), 'torch.tensor([[7, 6, 0, 0]])');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
-    await focusFirstEditor();
+    await previewWithArguments(lineOf(file, 'def causal_mask_like'), 'torch.tensor([[7, 6, 0, 0]])');
     const text = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
     await shot('13-preview-with-arguments');
     assert.ok(text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
     assert.ok(text.includes('[4, 4]') && text.includes('⬚■■■'), `the mask it built:\n${text}`);
     await page.keyboard.press('Escape');
     void file;
+  });
+
+  test('the inspector\'s scope picker: the module and each call; it follows the cursor and the hover\'s chosen call, and a picked call becomes theirs', async () => {
+    const file = 'calls_attention_module.py';
+    await openFile(file);
+    await focusFirstEditor();
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    const first = await readScopes(frame);
+    assert.equal(first.hidden, false, 'the picker shows when there are calls');
+    const labels = first.options.map((o) => o.label);
+    assert.equal(first.options[0].value, 'module');
+    assert.ok(labels.includes(`MaskedAttention.forward · call 2 of 2 · from line ${lineOf(file, 'out_b = ')}`), labels.join('\n'));
+    assert.ok(labels.includes(`lengths_to_mask · call 1 of 2 · from line ${lineOf(file, 'pad_a = ')}`), labels.join('\n'));
+    // the cursor in forward: the call the hover test chose (call 2, by its "next ›" link), on the local there
+    await focusFirstEditor();
+    await goToLine(lineOf(file, '        weights = torch.softmax'));
+    await page.keyboard.press('End');
+    await waitForScope(frame, 'MaskedAttention.forward#2', 'weights');
+    const inCall = await readInspector(frame, { fileName: file, variable: 'weights' });
+    assert.ok(inCall.figureTitles.includes('probabilities'), `the call's softmax view:\n${inCall.figureTitles}`);
+    assert.deepEqual((await readScopes(frame)).variables, ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
+    // the keyboard picks call 1 in the inspector (a focused single-select: Enter opens, arrows move, Enter picks)
+    await frame.locator('vscode-tab-header.tab-values').click();
+    await frame.locator('#scope-select').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await waitForScope(frame, 'MaskedAttention.forward#1', 'weights');
+    await shot('15-scope-picker');
+    // ... and the hover and the CodeLens show call 1 too
+    await focusFirstEditor();
+    const hover = await hoverWord('        weights = torch.softmax', 'weights', { expect: 'call 1 of 2' });
+    assert.ok(hover.includes(`call 1 of 2 · from line ${lineOf(file, 'out_a = ')}`), `the hover follows the picked call:\n${hover}`);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 5);
+    await page.locator('.codelens-decoration', { hasText: `Mask Lens: call 1 of 2 · from line ${lineOf(file, 'out_a = ')}` }).first().waitFor({ timeout: 15000 });
+    // the hover's link steps to call 2: the inspector follows
+    await hoverWord('        weights = torch.softmax', 'weights', { expect: 'next ›' });
+    await page.locator('.monaco-hover:visible a', { hasText: 'next ›' }).first().click();
+    await waitForScope(frame, 'MaskedAttention.forward#2', 'weights');
+    await page.keyboard.press('Escape');
+    // back at module level: the module's scope and the variable there
+    await goToLine(lineOf(file, 'labels[pad_b] = -100'));
+    await page.keyboard.press('End');
+    await waitForScope(frame, 'module', 'labels');
   });
 
   test('a two-cell notebook: cell 2 sees cell 1\'s import and hovers its mask', async () => {
@@ -849,6 +944,59 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.ok(text.includes('[2, 4]') && text.includes('torch.bool'), `cell 2's mask:\n${text}`);
     assert.ok(text.includes('■■■⬚') && text.includes('■⬚⬚⬚'), `cell 2's grid:\n${text}`);
     await page.keyboard.press('Escape');
+  });
+
+  test('the inspector follows the active notebook cell and its cursor', async () => {
+    // the inspector shows a Python file; a cell of the notebook beside it takes the inspector over
+    await openFile('calls_attention_module.py');
+    await focusFirstEditor();
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: 'calls_attention_module.py' });
+    await focusFirstEditor();
+    await quickInput('Control+P', 'two_cells.ipynb');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const cells = page.locator('.notebookOverlay .monaco-editor .view-lines');
+    await cells.nth(1).waitFor({ timeout: 30000 });
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    // playwright's click lands on the cell's own text (nothing over it)
+    await cells.nth(0).click();
+    await readInspector(frame, { fileName: 'two_cells.ipynb' });
+    await waitForScope(frame, 'cell:0', 'lengths');
+    const scopes = await readScopes(frame);
+    assert.deepEqual(scopes.options.slice(0, 3).map((o) => o.label), ['notebook · every cell', 'cell 1', 'cell 2'], JSON.stringify(scopes.options));
+    await cells.nth(1).click();
+    await waitForScope(frame, 'cell:1', 'cell_mask');
+    const cell2 = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });
+    assert.deepEqual([maskRow(cell2.cells, 0), maskRow(cell2.cells, 1)], [[1, 1, 1, 0], [1, 0, 0, 0]]);
+    await shot('16-notebook-follow');
+    // and back to cell 1 by the keyboard (the cursor moves up into the cell above)
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowUp');
+    await waitForScope(frame, 'cell:0', 'lengths');
+  });
+
+  test('Preview with Arguments… on a nested function (a def inside a def)', async () => {
+    writeFileSync(path.join(examplesDir, nestedFile), nestedSource);
+    try {
+      await openFile(nestedFile);
+      await focusFirstEditor();
+      const never = await hoverWord('        mask = (seq == pad)', 'mask');
+      assert.ok(never.includes('never called') && never.includes('build_attention.<locals>.padding_mask'), `the nested function is never called:\n${never}`);
+      await page.keyboard.press('Escape');
+      await previewWithArguments(lineOfText(nestedSource, '    def padding_mask'), 'torch.tensor([[7, 6, 0, 0]])');
+      const text = await hoverWord('        mask = (seq == pad)', 'mask', { expect: 'Preview with Arguments' });
+      await shot('17-preview-nested');
+      assert.ok(text.includes('build_attention.<locals>.padding_mask') && text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
+      // pad is the closure's: build_attention(0) ran
+      assert.ok(text.includes('[1, 1, 1, 4]') && text.includes('⬚⬚■■'), `the mask it built:\n${text}`);
+      await page.keyboard.press('Escape');
+    } finally {
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, nestedFile), { force: true });
+    }
   });
 
   test('a file over the budgets never blocks the host: ours shows the budget error, a built-in hover still answers', async () => {
@@ -942,6 +1090,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await page.locator('.editor-group-container.active .view-line', { hasText: 'padding_mask = create_padding_mask' }).first().waitFor({ timeout: 15000 });
 
     // Step 2: a Mask Lens hover in that editor (sets the maskLens.exampleHovered context).
+    // the CodeLenses over its defs come with the evaluation and push the lines down: hover after they are in
+    await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'call 1 of 1' }).first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(300);
     const hover = await hoverWord('padding_mask = create_padding_mask', 'padding_mask');
     assert.ok(hover.includes('⬚⬚■■'), `the example's hover shows the mask grid:\n${hover}`);
     await page.keyboard.press('Escape');
