@@ -377,12 +377,16 @@ export function lengthsToMask(lengths: Tensor, maxLen?: number): Tensor {
 /**
  * torch.clamp(x, min, max): the result dtype promotes x with the bounds
  * (clamp(int8_tensor, 1.5) is float32); a Python-scalar bound converts to it
- * with PyTorch's overflow check. NaN in x propagates.
+ * with PyTorch's overflow check. A floating x with scalar bounds keeps its
+ * dtype without promoting the bounds (clamp's meta function in
+ * native/TensorCompare.cpp), so clamp(float_tensor, 2**63, 3) is allowed
+ * where an integer tensor raises the uint64 promotion error. NaN in x
+ * propagates.
  */
 export function clamp(x: Tensor, min: Scalar | Tensor | null, max: Scalar | Tensor | null): Tensor {
   if (min === null && max === null) throw runtimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   const bounds = [min, max].filter((v): v is Scalar | Tensor => v !== null);
-  const dtype = resultType(x, ...bounds);
+  const dtype = isFloating(x.dtype) && bounds.every((b) => !(b instanceof Tensor)) ? x.dtype : resultType(x, ...bounds);
   const bound = (v: Scalar | Tensor) => (v instanceof Tensor ? v : checkedScalarTensor(v, dtype));
   let r = x.dtype === dtype ? x : cast(x, dtype);
   if (min !== null) r = binary('maximum', r, bound(min));

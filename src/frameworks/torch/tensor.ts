@@ -2,7 +2,7 @@
 // onto engine ops with PyTorch's argument conventions and error wording.
 
 import { getSlot, slot } from '../../engine/context';
-import { DType, TORCH_DTYPE_ALIASES, category, isFloating } from '../../engine/dtype';
+import { DType, TORCH_DTYPE_ALIASES, caster, category, isFloating, wrapValue } from '../../engine/dtype';
 import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
@@ -1069,10 +1069,16 @@ function sortAlong(x: Tensor, dim: number, descending: boolean, k: number | null
 }
 
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
-  const d = dim < 0 ? dim + x.ndim : dim;
   const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
-  // float16/bfloat16 accumulate in float32 and round each partial sum once (ATen's cumsum acc_type)
-  if (outDtype === 'float16' || outDtype === 'bfloat16') return cast(cumsum(x, dim, 'float32'), outDtype);
+  // a 0-dim input is copied, not summed (impl_func_cum_ops fills the result), so -0.0 stays -0.0
+  if (x.ndim === 0) return cast(x, outDtype);
+  const d = dim < 0 ? dim + x.ndim : dim;
+  // The running sum is acc_type<scalar_t, /*is_cuda=*/false> (cumsum_cpu_kernel): double for
+  // float32 and float64, float32 for float16/bfloat16, each partial sum rounded to the output dtype.
+  // Integer sums wrap as int64 addition does.
+  const reduced = outDtype === 'float16' || outDtype === 'bfloat16';
+  const accRound = reduced ? Math.fround : isFloating(outDtype) ? (a: number) => a : (a: number) => wrapValue(outDtype, a);
+  const store = reduced ? caster(outDtype) : (a: number) => a;
   const src = cast(x, outDtype);
   const out = Tensor.empty(outDtype, x.shape);
   const inner = x.shape.slice(d + 1).reduce((p, q) => p * q, 1);
@@ -1084,8 +1090,8 @@ export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
       let acc = 0;
       for (let i = 0; i < size; i++) {
         const k = (o * size + i) * inner + j;
-        acc += v[k];
-        out.storage.data[k] = acc;
+        acc = accRound(acc + v[k]);
+        out.storage.data[k] = store(acc);
       }
     }
   }
