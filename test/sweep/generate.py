@@ -14,7 +14,7 @@ NaN, +-inf, each dtype's min/max/eps/tiny, values that do not fit, and
 non-integers into integer dtypes).
 
 usage:
-  generate.py --ci OUT.jsonl.gz                 the committed set (fixed seed)
+  generate.py --ci OUT.jsonl.gz                 the committed set (fixed seed, plus REGRESSIONS)
   generate.py --n 100000 --seed 7 OUT.jsonl.gz  a larger seeded sweep
 
 Limits, by design of the engine rather than of the sweep: int64 values are
@@ -353,6 +353,41 @@ def matmul(g):
     ])
 
 
+# Minimal cases of the bugs the on-demand 100k sweeps found (issue #17), kept in
+# the committed set so each fix stays checked in CI. Each leaves its result in r.
+REGRESSIONS = [
+    # Python ints beyond int64: uint64 scalars (2**63 <= v < 2**64) and CPython's OverflowError
+    'r = torch.tensor([1, 2]) + (-2**63 - 1)',
+    'r = torch.tensor([1., 2]) * 2**64',
+    'x = torch.tensor([1, 2])\nx.fill_(-2**63 - 1)\nr = x',
+    'r = torch.tensor([True, False]) * 2**63',
+    'r = torch.tensor([True, False]) == 2**63',
+    'r = torch.clamp(torch.tensor([1, 2]), 2**63, 3)',
+    'r = torch.clamp(torch.tensor([1., 2]), 2**63, 3)',
+    'r = torch.tensor([1, 2], dtype=torch.int8) * 2**63',
+    'r = torch.tensor([1, 2]) // 2**63',
+    'r = 9223372036854775808 ** torch.tensor([1, 2])',
+    'r = torch.tensor([2**63, 1])',
+    'r = torch.tensor(2**63, dtype=torch.bool)',
+    'r = torch.tensor([2**64, 1.5])',
+    'r = torch.full((2,), 2**64, dtype=torch.float32)',
+    # float16/bfloat16 products round every step
+    'r = torch.tensor([300., 300., 0.001], dtype=torch.float16).prod()',
+    'r = torch.tensor([300., 300., 0.0], dtype=torch.float16).prod()',
+    'r = torch.tensor([[65504., 2.], [0.5, 3.]], dtype=torch.float16).prod(0)',
+    'r = torch.tensor([3e38, 2.0, 0.25], dtype=torch.bfloat16).prod()',
+    # a 0-dim cumsum is a copy
+    'r = torch.tensor(-0.0).cumsum(0)',
+    'r = torch.tensor(-0.0, dtype=torch.float16).cumsum(0)',
+    'r = torch.tensor([-0.0, -0.0]).cumsum(0)',
+    # nll_loss / cross_entropy reductions: ATen's cascade of partial sums in the input dtype
+    "r = F.cross_entropy(torch.tensor([[1.5, -2.25, 0.1], [3.25, 0.5, -1.7], [10.0, -4.0, 0.3]], dtype=torch.float16), "
+    "torch.tensor([2, 1, 1]), weight=torch.tensor([0.3, 0.7, 1.1], dtype=torch.float16))",
+    "torch.manual_seed(0)\nr = F.nll_loss(torch.randn(40, 3).half(), torch.randint(0, 3, (40,)), reduction='mean')",
+    "torch.manual_seed(1)\nr = F.cross_entropy(torch.randn(20, 4, dtype=torch.bfloat16), torch.randint(0, 4, (20,)), reduction='sum')",
+    "torch.manual_seed(2)\nr = F.cross_entropy(torch.randn(33, 5), torch.randint(0, 5, (33,)))",
+]
+
 FAMILIES = {
     'creation': creation, 'fill': fill, 'cast': cast, 'arith': arith, 'compare': compare, 'reduction': reduction,
     'softmax': softmax, 'index_write': index_write, 'catstack': catstack, 'pad_sequence': padseq, 'loss': loss,
@@ -362,7 +397,42 @@ FAMILIES = {
 # between libm and PyTorch's SLEEF, and a BLAS sums a matmul's products in
 # its own order; these compare within a few ulps (runner.ts). Everything else
 # is exact.
-ULP_FAMILIES = {'softmax', 'loss', 'matmul'}
+ULP_# Minimal cases of the bugs the on-demand 100k sweeps found (issue #17), kept in
+# the committed set so each fix stays checked in CI. Each leaves its result in r.
+REGRESSIONS = [
+    # Python ints beyond int64: uint64 scalars (2**63 <= v < 2**64) and CPython's OverflowError
+    'r = torch.tensor([1, 2]) + (-2**63 - 1)',
+    'r = torch.tensor([1., 2]) * 2**64',
+    'x = torch.tensor([1, 2])\nx.fill_(-2**63 - 1)\nr = x',
+    'r = torch.tensor([True, False]) * 2**63',
+    'r = torch.tensor([True, False]) == 2**63',
+    'r = torch.clamp(torch.tensor([1, 2]), 2**63, 3)',
+    'r = torch.clamp(torch.tensor([1., 2]), 2**63, 3)',
+    'r = torch.tensor([1, 2], dtype=torch.int8) * 2**63',
+    'r = torch.tensor([1, 2]) // 2**63',
+    'r = 9223372036854775808 ** torch.tensor([1, 2])',
+    'r = torch.tensor([2**63, 1])',
+    'r = torch.tensor(2**63, dtype=torch.bool)',
+    'r = torch.tensor([2**64, 1.5])',
+    'r = torch.full((2,), 2**64, dtype=torch.float32)',
+    # float16/bfloat16 products round every step
+    'r = torch.tensor([300., 300., 0.001], dtype=torch.float16).prod()',
+    'r = torch.tensor([300., 300., 0.0], dtype=torch.float16).prod()',
+    'r = torch.tensor([[65504., 2.], [0.5, 3.]], dtype=torch.float16).prod(0)',
+    'r = torch.tensor([3e38, 2.0, 0.25], dtype=torch.bfloat16).prod()',
+    # a 0-dim cumsum is a copy
+    'r = torch.tensor(-0.0).cumsum(0)',
+    'r = torch.tensor(-0.0, dtype=torch.float16).cumsum(0)',
+    'r = torch.tensor([-0.0, -0.0]).cumsum(0)',
+    # nll_loss / cross_entropy reductions: ATen's cascade of partial sums in the input dtype
+    "r = F.cross_entropy(torch.tensor([[1.5, -2.25, 0.1], [3.25, 0.5, -1.7], [10.0, -4.0, 0.3]], dtype=torch.float16), "
+    "torch.tensor([2, 1, 1]), weight=torch.tensor([0.3, 0.7, 1.1], dtype=torch.float16))",
+    "torch.manual_seed(0)\nr = F.nll_loss(torch.randn(40, 3).half(), torch.randint(0, 3, (40,)), reduction='mean')",
+    "torch.manual_seed(1)\nr = F.cross_entropy(torch.randn(20, 4, dtype=torch.bfloat16), torch.randint(0, 4, (20,)), reduction='sum')",
+    "torch.manual_seed(2)\nr = F.cross_entropy(torch.randn(33, 5), torch.randint(0, 5, (33,)))",
+]
+
+FAMILIES = {'softmax', 'loss', 'matmul'}
 # (float64 sqrt included: PyTorch's is not always correctly rounded, 2**-23 gives 1 ulp above)
 ULP_OPS = ('torch.exp(', 'torch.log(', 'torch.sigmoid(', 'torch.tanh(', 'torch.rsqrt(', 'torch.sqrt(', '.std()', '.var(',
            ' ** ', 'x **=')
@@ -415,6 +485,16 @@ def cases(n, seed):
     return out
 
 
+def regression_cases(start):
+    out = []
+    for src in REGRESSIONS:
+        exp = run_case(src)
+        assert exp is not None, src
+        tol = 'ulp' if any(o in src for o in ULP_OPS) else 'exact'
+        out.append({'id': start + len(out), 'family': 'regression', 'tol': tol, 'src': src, 'expect': exp})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
@@ -425,6 +505,8 @@ def main():
     n, seed = (3000, 17) if a.ci else (a.n, a.seed)
     torch.manual_seed(0)
     cs = cases(n, seed)
+    if a.ci:
+        cs += regression_cases(len(cs))
     meta = {'torch': torch.__version__, 'seed': seed, 'n': len(cs)}
     lines = [json.dumps(meta)] + [json.dumps(c, separators=(',', ':')) for c in cs]
     # mtime=0 keeps the committed file byte-identical across regenerations

@@ -163,3 +163,11 @@ test('float16 products round every step; a 0-dim cumsum is a copy', () => {
     'tensor([0.])',
   ]);
 });
+
+test('nll_loss reduces through a cascade of float16 partial sums as ATen does', () => {
+  assert.deepEqual(outcomes([
+    'torch.nn.functional.cross_entropy(torch.tensor([[1.5, -2.25, 0.1], [3.25, 0.5, -1.7], [10.0, -4.0, 0.3]], dtype=torch.float16), '
+      + 'torch.tensor([2, 1, 1]), weight=torch.tensor([0.3, 0.7, 1.1], dtype=torch.float16))',
+    'torch.nn.functional.nll_loss(torch.tensor([[1.5, -2.25], [3.25, 0.5]], dtype=torch.float16), torch.tensor([-100, -100]))',
+  ]), ['tensor(5.4336, dtype=torch.float16)', 'tensor(nan, dtype=torch.float16)']);
+});
