@@ -395,15 +395,39 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   }
   // float16/bfloat16: ufunc add computes self + alpha * other in the dtype, rounding each op
   if (rt === 'float16' || rt === 'bfloat16') return binary('add', inRt(a), binary('mul', inRt(b), scalarTensor(scale, rt)));
-  // float32/float64: operands in the result dtype, a + alpha * b rounded once (the fused multiply-add)
+  // float32/float64: operands in the result dtype, a + alpha * b rounded once (the fused multiply-add),
+  // except where the loop over a one-element `other` rounds the product first (scalarOtherRoundsTwice)
   const ta = inRt(a), tb = inRt(b);
   const shape = broadcastShapes(ta.shape, tb.shape);
-  checkSize(shape.reduce((p, q) => p * q, 1));
+  const n = shape.reduce((p, q) => p * q, 1);
+  checkSize(n);
   const out = Tensor.empty(rt, shape);
   const va = expandedValues(ta, shape), vb = expandedValues(tb, shape);
   const o = out.storage.data;
-  for (let i = 0; i < o.length; i++) o[i] = fma(vb[i], scale, va[i]);
+  const twice = tb.numel === 1 && ta.numel === n && n > 1 ? scalarOtherRoundsTwice(n, rt) : () => false;
+  const round = caster(rt);
+  for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fma(vb[i], scale, va[i]);
   return finish(out);
+}
+
+/**
+ * Which elements of add(self, other, alpha) with a one-element `other` (a
+ * Python number or a broadcast 1-element tensor) PyTorch 2.13's x86 CPU build
+ * computes as round(self + round(alpha * other)) instead of one fused
+ * multiply-add. cpu_kernel_vec (native/cpu/Loops.h) runs its vectorized fmadd
+ * over blocks of 2 * Vectorized::size() (16 floats, 8 doubles in the
+ * dispatched kernel) and hands the rest to basic_loop; the compiled scalar
+ * loop does the first remaining element with an FMA, then 16-byte vector
+ * groups (4 floats, 2 doubles) with a separate multiply and add, then the
+ * leftovers with an FMA again. Measured with torch 2.13.0+cpu for every
+ * length up to 65; a tensor `other` or a one-element `self` is fused
+ * everywhere.
+ */
+function scalarOtherRoundsTwice(n: number, dtype: DType): (i: number) => boolean {
+  const block = dtype === 'float64' ? 8 : 16, group = dtype === 'float64' ? 2 : 4;
+  const tailStart = Math.floor(n / block) * block;
+  const twiceEnd = tailStart + 1 + group * Math.floor((n - tailStart - 1) / group);
+  return (i) => i > tailStart && i < twiceEnd;
 }
 
 /** `x` read in row-major order as if expanded to `shape`. */
