@@ -8,7 +8,7 @@ import { reduceAllSum32 } from '../kernels/float32_order';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
 import {
-  Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, checkedScalarTensor, contiguous, itemScalar, notImplementedFor, resultType,
+  Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, checkedScalarTensor, contiguous, full, itemScalar, notImplementedFor, resultType,
   scalarTypeName, unary, where,
 } from './core';
 import { checkMask, gather } from './indexing';
@@ -433,6 +433,12 @@ export function clamp(x: Tensor, min: Scalar | Tensor | null, max: Scalar | Tens
   if (min === null && max === null) throw runtimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   const bounds = [min, max].filter((v): v is Scalar | Tensor => v !== null);
   const dtype = isFloating(x.dtype) && bounds.every((b) => !(b instanceof Tensor)) ? x.dtype : resultType(x, ...bounds);
+  // both bounds given and one NaN: clamp_out fills the result with NaN before converting either bound
+  // (native/TensorCompare.cpp), so clamp(half, 65520.0, nan) does not raise the overflow error
+  const isNan = (v: Scalar | Tensor | null) => typeof v === 'number' && Number.isNaN(v);
+  if (min !== null && max !== null && !(min instanceof Tensor) && !(max instanceof Tensor) && (isNan(min) || isNan(max))) {
+    return full(x.shape, NaN, dtype);
+  }
   const bound = (v: Scalar | Tensor) => (v instanceof Tensor ? v : checkedScalarTensor(v, dtype));
   let r = x.dtype === dtype ? x : cast(x, dtype);
   if (min !== null) r = binary('maximum', r, bound(min));

@@ -63,11 +63,40 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
     const before = numelOf(x.shape.slice(0, rd[0]));
     const after = numelOf(x.shape.slice(rd[rd.length - 1] + 1));
     backend.reduce(op, c.values(), before, size, after, out.storage.data);
+    if (outDtype === 'int64') exactInt64(op, c.values(), before, size, after, out.storage.data);
     return finish(out);
   }
   const src = contiguous(permute(input, [...keep, ...rd]));
   backend.reduce(op, src.values(), outer, size, 1, out.storage.data);
+  if (outDtype === 'int64') exactInt64(op, src.values(), outer, size, 1, out.storage.data);
   return finish(out);
+}
+
+/**
+ * int64 sums and products wrap modulo 2^64 (two's-complement int64 arithmetic
+ * in ATen's kernels). Where an input or a result leaves the doubles' exact
+ * integer range (2^53), redo the [outer, size, inner] reduction in BigInt so
+ * a result a double holds comes out exact (sum([2**53, 1, 1]) is 2**53 + 2,
+ * sum([-2**63, -2**63, 1]) wraps to 1). Results beyond 2^53 that no double
+ * holds stay rounded: int64 storage is a Float64Array.
+ */
+function exactInt64(op: ReduceOp, x: ArrayLike<number>, outer: number, size: number, inner: number, out: Float64Array | ArrayLike<number>): void {
+  if (op !== 'sum' && op !== 'prod') return;
+  const o = out as Float64Array;
+  let safe = true;
+  for (let i = 0; i < o.length && safe; i++) safe = Number.isSafeInteger(o[i]);
+  for (let i = 0; i < x.length && safe; i++) safe = Number.isSafeInteger(x[i]);
+  if (safe) return;
+  for (let a = 0; a < outer; a++) {
+    for (let j = 0; j < inner; j++) {
+      let acc = op === 'sum' ? 0n : 1n;
+      for (let i = 0; i < size; i++) {
+        const v = BigInt(x[(a * size + i) * inner + j]);
+        acc = BigInt.asIntN(64, op === 'sum' ? acc + v : acc * v);
+      }
+      o[a * inner + j] = Number(acc);
+    }
+  }
 }
 
 /**

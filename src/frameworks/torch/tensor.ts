@@ -11,7 +11,8 @@ import { carryMaskEvidence, noteDerivation, noteMaskSource, recordingDerivations
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
 import {
-  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, checkedConvert, contiguous, full, getDefaultDtype, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, checkedConvert, contiguous, finish, full, getDefaultDtype, itemScalar, notImplementedFor,
+  resultType, scalarTensor, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
@@ -367,11 +368,48 @@ export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): 
 
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
+  if (d === 'float16' || d === 'bfloat16') return reducedFloorDivide(a, b, d);
   if (!isFloating(d)) {
     const bt = b instanceof Tensor ? b : null;
     if ((bt && bt.values().some((x) => x === 0)) || (!bt && Number(b) === 0)) throw runtimeError('ZeroDivisionError');
   }
   return binary('floordiv', a, b);
+}
+
+/**
+ * a // b in float16/bfloat16: c10::div_floor_floating (c10/util/generic_math.h)
+ * instantiated with the reduced type, so every step (a - fmod(a, b), the
+ * division, the -1 and +1 corrections) rounds to the dtype:
+ * bfloat16 65536 // 255 is 258 (65535 rounds to 65536 first), not 256.
+ */
+function reducedFloorDivide(a: TensorOrScalar, b: TensorOrScalar, d: DType): Tensor {
+  // A one-element divisor (a Python number or a 0-dim tensor) takes div_floor_kernel's scalar
+  // path: its original value as a float32 opmath scalar, the steps rounded to float32 and only
+  // the result to the dtype (float16 6e-8 // 6e-8 is 0, bfloat16 65504 // 255 is 256).
+  const scalarCase = !(b instanceof Tensor) || b.numel === 1;
+  const ta = a instanceof Tensor ? cast(a, d) : scalarTensor(a, d);
+  const tb = !(b instanceof Tensor) ? scalarTensor(b, 'float32') : scalarCase ? cast(b, 'float32') : cast(b, d);
+  const shape = broadcastShapes(ta.shape, tb.shape);
+  const va = contiguous(expand(ta, shape)).values(), vb = contiguous(expand(tb, shape)).values();
+  const r = scalarCase ? Math.fround : caster(d);
+  const out = Tensor.empty(d, shape);
+  const o = out.storage.data;
+  for (let i = 0; i < o.length; i++) {
+    const x = va[i], y = vb[i];
+    if (y === 0) { o[i] = r(x / y); continue; }
+    const mod = x % y; // fmod: exact
+    let div = r(r(x - mod) / y);
+    if (mod !== 0 && (y < 0) !== (mod < 0)) div = r(div - 1);
+    if (div !== 0) {
+      let fl = Math.floor(div);
+      if (r(div - fl) > 0.5) fl = r(fl + 1);
+      o[i] = fl;
+    } else {
+      const q = r(x / y); // copysign(0, a / b)
+      o[i] = q < 0 || Object.is(q, -0) ? -0 : 0;
+    }
+  }
+  return finish(out);
 }
 
 export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
