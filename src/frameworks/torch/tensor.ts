@@ -415,13 +415,16 @@ function reducedFloorDivide(a: TensorOrScalar, b: TensorOrScalar, d: DType): Ten
 export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
   if (d === 'bool' && b instanceof Tensor) throw notImplementedFor('pow', 'bool'); // bool ** False is allowed
-  // A Python-scalar exponent (pow_tensor_scalar) is range-checked against the result dtype, and an
-  // integer base refuses a negative one; a tensor exponent gives 0 / +-1 for negatives (powi).
+  // A Python-scalar exponent (pow_tensor_scalar_kernel, native/cpu/PowKernel.cpp): float32 and
+  // float64 take it as an unchecked double (measured: int16 ** 2.2e-308 is NaN at -129, float32 **
+  // 1.8e308 is inf); float16/bfloat16 convert it to their own type with the overflow check
+  // (to<scalar_t>), so bfloat16 x ** 255.9 is x ** 256; an integer dtype range-checks it and
+  // refuses a negative one. A tensor exponent gives 0 / +-1 for negatives (powi).
   if (!(b instanceof Tensor) && a instanceof Tensor) {
     if (!isFloating(d) && Number(b) < 0) throw runtimeError('Integers to negative integer powers are not allowed.');
-    checkedConvert(b, d);
-    // a floating result raises to the exponent as a double (measured: int16 ** 2.2e-308 is NaN at -129)
-    if (isFloating(d) && typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
+    if (d === 'float16' || d === 'bfloat16') return cast(binary('pow', cast(a, 'float64'), checkedConvert(b, d)), d);
+    if (!isFloating(d)) checkedConvert(b, d);
+    else if (typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
   }
   return binary('pow', a, b);
 }
