@@ -384,7 +384,7 @@ REGRESSIONS = [
     "r = F.cross_entropy(torch.tensor([[1.5, -2.25, 0.1], [3.25, 0.5, -1.7], [10.0, -4.0, 0.3]], dtype=torch.float16), "
     "torch.tensor([2, 1, 1]), weight=torch.tensor([0.3, 0.7, 1.1], dtype=torch.float16))",
     "torch.manual_seed(0)\nr = F.nll_loss(torch.randn(40, 3).half(), torch.randint(0, 3, (40,)), reduction='mean')",
-    "torch.manual_seed(1)\nr = F.cross_entropy(torch.randn(20, 4, dtype=torch.bfloat16), torch.randint(0, 4, (20,)), reduction='sum')",
+    "torch.manual_seed(1)\nr = F.cross_entropy(torch.randn(20, 4).bfloat16(), torch.randint(0, 4, (20,)), reduction='sum')",
     "torch.manual_seed(2)\nr = F.cross_entropy(torch.randn(33, 5), torch.randint(0, 5, (33,)))",
     "r = F.cross_entropy(torch.tensor([[10.0, 0.0, 0.0999755859375, 0.0999755859375], [1.5, -4.0, 0.0999755859375, 10.0], "
     "[-1.0, 65504.0, 2.5, 0.5]], dtype=torch.float16), torch.tensor([1, 2, 3]), reduction='sum')",
@@ -395,6 +395,26 @@ REGRESSIONS = [
     'r = torch.add(torch.full((31,), 7.0), 7.75, alpha=1/3)',
     'r = torch.sub(torch.full((13,), -1.0, dtype=torch.float64), torch.tensor([3.25], dtype=torch.float64), alpha=-0.1)',
     'r = torch.add(torch.full((6,), 7.0), torch.full((6,), 7.75), alpha=1/3)',
+    # clamp with both bounds and a NaN fills NaN before converting either bound
+    "r = torch.clamp(torch.tensor([[-4.0, 2.5, float('inf')], [1.0, 0.5, 65504.0]], dtype=torch.float16), 65520.0, float('nan'))",
+    "r = torch.clamp(torch.tensor([1, 2], dtype=torch.int8), 1000, float('nan'))",
+    # int64 sums past 2**53: exact where a double holds the result, wrapping mod 2**64
+    'r = torch.tensor([[128, 7, 5], [100, 9007199254740992, 2]], dtype=torch.int64).sum()',
+    'r = torch.tensor([[9007199254740992, 7, -8], [0, 1, 5]], dtype=torch.int64).sum(-1)',
+    "r = torch.tensor([[-0.3, 3.25, -1.7], [-1.7, float('inf'), -float('inf')]], dtype=torch.float16).sum(dtype=torch.int64)",
+    # float16/bfloat16 floor division: steps rounded in the dtype; a one-element divisor in float32
+    'r = torch.tensor([0.0, 6e-08, -65536.0, 10.0], dtype=torch.bfloat16) // torch.tensor(-1.7001953125, dtype=torch.float16)',
+    'x = torch.tensor([[0.333984375, 65536.0, -1.0], [1e-38, 0.0009765625, 1e-38]], dtype=torch.bfloat16)\n'
+    'x //= torch.tensor([127, 255, 128], dtype=torch.int16)\nr = x',
+    'r = torch.tensor([65504.0, -65536.0, 1.5, 127.0], dtype=torch.bfloat16) // 255',
+    'r = torch.tensor([-2.5, 65536.0, 255.0, 0.0], dtype=torch.float16) // 0.1',
+    'r = 1000.0 // torch.tensor([-0.0, 3.25, 3.25, 127.0], dtype=torch.bfloat16)',
+    # pow with a Python-number exponent: a double for float32/float64, the dtype itself for float16/bfloat16
+    'r = torch.tensor(-1.703125, dtype=torch.bfloat16) ** 255.9',
+    'r = torch.tensor([1.5, -1.703125], dtype=torch.float16) ** 2.0001',
+    'r = torch.tensor([[-0.0, 0.0009765625, 0.0], [2.5, 1.0, 0.0]], dtype=torch.float32) ** 1.7976931348623157e+308',
+    'r = torch.tensor([2, 3], dtype=torch.int32) ** 1e39',
+    'r = torch.tensor([1.5, -1.703125], dtype=torch.float16) ** 1e5',
 ]
 
 FAMILIES = {
