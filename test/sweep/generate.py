@@ -19,8 +19,10 @@ usage:
 
 Limits, by design of the engine rather than of the sweep: int64 values are
 held as doubles, so a case whose int64 result is not exactly a double (beyond
-2^53 and not a power of two) is dropped, and so are Python ints at or beyond
-2^63 - 1 in scalar pools.
+2^53 and not a power of two) is dropped. Intermediate int64 values beyond
+2^53 are checked: a sum whose result a double holds must come out exact.
+The committed set (--ci) adds REGRESSIONS, the minimal case of every bug
+kind the on-demand sweeps found.
 """
 import argparse, gzip, json, math, random, sys, warnings
 
