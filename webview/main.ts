@@ -5,6 +5,7 @@
 // from @vscode-elements/elements; talks to the host only through protocol.ts.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -16,6 +17,7 @@ import type { Derived, EncodedValue, MaskedBy } from '../src/python/result';
 import { finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
+import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
@@ -154,6 +156,7 @@ function buildLayout(root: HTMLElement): void {
               h('vscode-button', { id: 'export-png', secondary: true, title: 'Export the figure as PNG' }, ['PNG']),
             ]),
           ]),
+          h('div', { id: 'mask-layers', class: 'mask-layers', role: 'group', 'aria-label': 'Mask layers', hidden: true }),
           h('div', { id: 'figures', class: 'figures' }),
           h('div', { id: 'pool-note', class: 'muted pool-note' }),
           h('div', { id: 'mask-legend', class: 'mask-legend' }),
@@ -381,27 +384,56 @@ function axisNames(v: InspectorVariable, rowDim: number | null, colDim: number |
   return [name(rowDim), name(colDim)];
 }
 
-/** Which part of a mask masked view cell (r, c): padding (key past the length), causal (key after query). */
+/** The parts of the mask behind a variable: its own, or those of the mask its derivation filled with. */
+function partsOf(v: InspectorVariable) {
+  return v.maskParts ?? current?.variables.find((x) => x.name === (v.derived && 'masked' in v.derived ? v.derived.masked?.name : undefined))?.maskParts;
+}
+
+/** Which part of a mask masked view cell (r, c): padding (key past the length), causal (key after query), window. */
 function maskReason(v: InspectorVariable, masked: boolean, idx: number[]): string | undefined {
   if (!masked) return undefined;
-  const p = v.maskParts ?? current?.variables.find((x) => x.name === (v.derived && 'masked' in v.derived ? v.derived.masked?.name : undefined))?.maskParts;
-  const nd = idx.length;
-  const key = idx[nd - 1];
-  const query = nd >= 2 ? idx[nd - 2] : undefined;
-  const parts: string[] = [];
-  if (p?.lengths) {
-    const b = p.lengths.length > 1 ? idx[0] : 0;
-    const len = p.lengths[Math.min(b, p.lengths.length - 1)];
-    const T = (v.value as TensorValue).shape[nd - 1];
-    const padded = p.side === 'left' ? key < T - len : key >= len;
-    if (padded) parts.push(`padding (key ${key} ${p.side === 'left' ? '<' : '≥'} ${p.side === 'left' ? T - len : len}, length ${len})`);
-  }
-  if (p?.causal && query !== undefined && key > query) parts.push(`causal (key ${key} after query ${query})`);
+  const p = partsOf(v);
+  const parts = p ? maskedBy(p, (v.value as TensorValue).shape, idx) : [];
   if (parts.length === 0) {
     const kind = v.mask ?? (v.derived && 'masked' in v.derived ? `mask ${v.derived.masked?.name ?? ''}`.trim() : 'mask');
     return `masked by the ${kind}`;
   }
   return `masked by ${parts.join(' and ')}`;
+}
+
+/** Layers switched on, per variable (all of them until the user turns one off). */
+const enabledLayers = new Map<string, Set<LayerId>>();
+
+/** The layers of a combined mask shown as its own figure (two parts or more), with those switched on. */
+function layersOf(v: InspectorVariable): { layers: ReturnType<typeof maskLayers>; enabled: Set<LayerId> } | undefined {
+  if (!isTensor(v.value) || !isMaskLike(v.value) && !isElided(v.value)) return undefined;
+  const layers = maskLayers(v.maskParts);
+  if (layers.length < 2) return undefined;
+  let enabled = enabledLayers.get(v.name);
+  if (!enabled) enabledLayers.set(v.name, (enabled = new Set(layers.map((l) => l.id))));
+  return { layers, enabled };
+}
+
+/** One checkbox per layer of a combined mask; switching one redraws the mask from the layers left on. */
+function renderLayers(v: InspectorVariable): void {
+  const box = byId('mask-layers');
+  box.replaceChildren();
+  const found = layersOf(v);
+  box.hidden = !found;
+  if (!found) return;
+  box.append(h('span', { class: 'muted' }, ['Layers:']));
+  for (const l of found.layers) {
+    const cb = h('vscode-checkbox', { class: 'mask-layer', 'data-layer': l.id, label: l.label, checked: found.enabled.has(l.id), title: `show the ${l.id} part of the mask` });
+    cb.addEventListener('change', () => {
+      const on = (cb as HTMLElement & { checked: boolean }).checked;
+      if (on) found.enabled.add(l.id);
+      else found.enabled.delete(l.id);
+      box.dataset.enabled = [...found.enabled].join(',');
+      void renderFigures();
+    });
+    box.append(cb);
+  }
+  box.dataset.enabled = [...found.enabled].join(',');
 }
 
 // ---------- rendering ----------
@@ -418,6 +450,7 @@ function renderSelected(): void {
   byId('pool-note').textContent = '';
   byId('scalar').textContent = '';
   byId('figures').dataset.variable = v?.name ?? '';
+  byId('mask-layers').hidden = true;
   byId('controls').hidden = !v || !isTensor(v.value) || (v.value.data.length === 0 && !isElided(v.value)) || v.value.shape.length === 0;
   const carried = !!v && isTensor(v.value) && !isElided(v.value);
   for (const id of ['export-python', 'export-csv']) byId(id).toggleAttribute('disabled', !carried);
@@ -436,6 +469,7 @@ function renderSelected(): void {
     if (v.maskSummary) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind and fraction masked' }, [v.maskSummary]));
     else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [`${v.mask} mask`]));
     renderViewHeader(v);
+    renderLayers(v);
     if (t.shape.length === 0) {
       // a 0-d tensor (a loss, say) is one number, not a figure
       if (t.data.length > 0) byId('scalar').textContent = factsOf(t).fmt.format(t.data[0]);
@@ -589,6 +623,9 @@ async function renderFigures(): Promise<void> {
       return;
     }
     if (token !== renderToken) return;
+    // a combined mask with a layer switched off is drawn from the layers left on
+    const layered = f.key === v.name ? layersOf(v) : undefined;
+    if (layered && layered.enabled.size < layered.layers.length) slice = layeredSlice(slice, v.maskParts!, t.shape, s.rowDim, s.colDim, s.index, layered.enabled);
     if (slice.pooling !== 'none') pooled = slice;
     const spec = figureSpec(v, f, slice, s);
     const t0 = performance.now();
@@ -634,7 +671,15 @@ function figureSpec(v: InspectorVariable, f: FigureTensor, slice: TensorSlice, s
     range: bool ? null : range,
     format: (x) => fmt.format(x),
     width: fmt.width,
-    reason: (r, c) => maskReason(v, (f.masked?.[flatIndex(t.shape, s.rowDim, s.colDim, s.index, r * slice.rowStep, c * slice.colStep)] ?? 0) !== 0, idx(r, c)),
+    reason: (r, c) => {
+      const layers = f.key === v.name ? layersOf(v) : undefined;
+      if (layers) {
+        // a layered mask: the enabled parts that mask this cell, by name
+        const parts = maskedBy(v.maskParts!, t.shape, idx(r, c), layers.enabled);
+        return parts.length > 0 ? `masked by ${parts.join(' and ')}` : undefined;
+      }
+      return maskReason(v, (f.masked?.[flatIndex(t.shape, s.rowDim, s.colDim, s.index, r * slice.rowStep, c * slice.colStep)] ?? 0) !== 0, idx(r, c));
+    },
     indexText: (r, c) => {
       const i = idx(r, c);
       const text = `[${i.join(', ')}]`;

@@ -21,7 +21,7 @@ import { Scope } from './scope';
 import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
+import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import type { CellLayout } from './notebook';
@@ -239,6 +239,20 @@ function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
   });
+  unmarkIdMaps(readable, (s) => storages.get(s));
+  // values too large to send: summarised here, where the tensor lies, one pass and no copy
+  for (const s of timeline) {
+    const t = 'elided' in s.value ? recorder.elided.get(s) : undefined;
+    if (!t) continue;
+    const storage = storages.get(s);
+    const evidence = storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined);
+    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence);
+    if (!d) continue;
+    s.mask = d.kind;
+    s.maskSummary = d.summary;
+    const parts = maskPartsOf(d);
+    if (parts) s.maskParts = parts;
+  }
   for (const s of timeline) {
     const storage = storages.get(s);
     if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);

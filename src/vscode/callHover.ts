@@ -51,7 +51,7 @@ function render(values: ResolvedValue[], result: RunResult, head: string[]): vsc
   const shown = result.diagnostics.filter((d) => !disabled.has(d.code));
   const body = values.map((v) => hoverMarkdown(v, { maxElements: settings.maxElements }, diagnosticsFor(shown, v))).join('\n\n---\n\n');
   const md = new vscode.MarkdownString([...head, body].filter(Boolean).join('\n\n'));
-  md.supportHtml = false;
+  md.supportHtml = true; // the repr's <details>; value-derived text is escaped or fenced
   md.supportThemeIcons = true;
   md.isTrusted = { enabledCommands: [SELECT_CALL_COMMAND, 'maskLens.previewWithArguments'] };
   return md;

@@ -267,7 +267,26 @@ async function hoverWord(lineStart, word, { shift = 0, expect = word, root = '.e
   await page.mouse.move(box.x, box.y, { steps: 4 });
   const hover = page.locator('.monaco-hover:visible', { hasText: expect });
   await hover.first().waitFor({ timeout: 15000 });
-  return (await hover.first().innerText()).trim();
+  const text = (await hover.first().innerText()).trim();
+  const picture = await hoverPicture(hover.first());
+  return picture ? `${text}\n${picture}` : text;
+}
+
+/**
+ * The cells of the hover's mask picture as ■/⬚ rows, read from its SVG
+ * data URI (■: a filled square; ⬚: an outlined one), or '' without a picture.
+ */
+async function hoverPicture(hover) {
+  const img = hover.locator('img[src^="data:image/svg+xml"]').first();
+  if ((await img.count()) === 0) return '';
+  const src = await img.getAttribute('src');
+  const svg = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64').toString('utf8');
+  const rows = [];
+  for (const m of svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="(#e07b00|none)"/g)) {
+    const r = Math.floor(Number(m[2]) / 12), c = Math.floor(Number(m[1]) / 12);
+    (rows[r] ??= [])[c] = m[3] === 'none' ? '⬚' : '■';
+  }
+  return rows.map((row) => row.join('')).join('\n');
 }
 
 /** Close the untitled document an export opened, without saving (focus back in the workbench first). */
@@ -424,9 +443,17 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.match(text, /padding_mask/);
     assert.ok(text.includes('[2, 1, 1, 4]'), `hover shows the shape:\n${text}`);
     assert.ok(text.includes('torch.bool'), `hover shows the dtype:\n${text}`);
-    assert.ok(text.includes('⬚⬚■■'), `hover shows row [0, 0]:\n${text}`);
-    assert.ok(text.includes('⬚⬚⬚■'), `hover shows row [1, 0]:\n${text}`);
-    assert.ok(text.includes('tensor([[[[False, False,  True,  True]]],'), `hover shows the repr:\n${text}`);
+    // compact: one picture (slice [0, 0]), no ■/⬚ text grid, the repr folded away
+    assert.ok(text.includes('⬚⬚■■'), `the picture shows row [0, 0]:\n${text}`);
+    assert.ok(text.includes('[0, 0, :, :] of 2 slices'), `the picture is the first of 2 slices:\n${text}`);
+    const shown = (await page.locator('.monaco-hover:visible').first().innerText());
+    assert.ok(!/[■⬚]{2}/.test(shown), `no text grid beside the picture:\n${shown}`);
+    assert.ok(!shown.includes('tensor([[[[False'), `the repr is collapsed:\n${shown}`);
+    const summary = page.locator('.monaco-hover:visible details summary', { hasText: 'repr (4 lines)' }).first();
+    await summary.click();
+    // hover code blocks are tokenized spans (spaces as U+00A0), not a <code> element
+    await page.locator('.monaco-hover:visible details[open]', { hasText: /tensor\(\[\[\[\[False, False,\s+True,\s+True\]\]\],/ }).first().waitFor({ timeout: 5000 });
+    await shot('04-hover-repr-open');
     // The mask kind and fraction masked (issue #6), and the ■/⬚ legend.
     assert.ok(text.includes('padding (right, lengths 2, 3) · 37.5% masked'), `hover shows the mask summary:\n${text}`);
     assert.match(text, /■ .+ · ⬚ /, `hover shows the legend:\n${text}`);
@@ -562,6 +589,25 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     // ■ here means masked (masked_fill's convention), and every ■ is hatched
     for (const c of combined.cells) assert.equal(c.masked, c.on);
 
+    // its layers: padding and causal, each switchable; with causal off only padding masks
+    await frame.locator('#mask-layers vscode-checkbox[data-layer="causal"]').waitFor({ timeout: 10000 });
+    assert.deepEqual(await frame.evaluate(() => Array.from(document.querySelectorAll('#mask-layers vscode-checkbox')).map((c) => c.dataset.layer)), ['padding', 'causal']);
+    await frame.locator('#step-0-up').click();
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.slice === '1,0');
+    await frame.locator('#mask-layers vscode-checkbox[data-layer="causal"]').click();
+    await frame.waitForFunction(() => document.getElementById('mask-layers').dataset.enabled === 'padding');
+    await frame.waitForFunction(() => document.querySelector('.figure[data-key="combined"] .cell[data-r="0"][data-c="1"]')?.classList.contains('off'));
+    const padOnly = await readInspector(frame, { fileName: file, variable: 'combined' });
+    await shot('12b-combined-padding-layer');
+    // batch 1 has length 3: keys 3 and 4 are padding, whatever the query
+    for (const c of padOnly.cells) assert.equal(c.on, c.c >= 3, `padding layer, cell ${c.r},${c.c}`);
+    await frame.locator('.figure[data-key="combined"] .cell[data-r="0"][data-c="4"]').hover();
+    assert.match(await frame.locator('#tooltip').textContent(), /masked by padding \(key 4 ≥ 3, length 3\)$/);
+    await frame.locator('#mask-layers vscode-checkbox[data-layer="causal"]').click();
+    await frame.waitForFunction(() => document.getElementById('mask-layers').dataset.enabled === 'padding,causal');
+    await frame.locator('#step-0-down').click();
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.slice === '0,0');
+
     await pickVariable(frame, 'loss');
     await frame.locator('#loss-header').waitFor();
     const header = await frame.locator('#loss-header').textContent();
@@ -577,6 +623,20 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const counted = rows.filter((r) => !r.ignored).map((r) => Number(r.cells[2]));
     const lossValue = golden('inspector_views')?.loss?.data?.[0] ?? golden('inspector_views')?.loss?.value;
     if (lossValue !== undefined) assert.ok(Math.abs(counted.reduce((a, b) => a + b, 0) / counted.length - lossValue) < 1e-3, `${counted} vs ${lossValue}`);
+  });
+
+  test('hovering a loss constructor says what it ignores; the loss hover counts its targets', async () => {
+    const file = 'inspector_views.py';
+    await page.locator('.tabs-container .tab', { hasText: file }).first().click();
+    await focusFirstEditor();
+    const ctor = await hoverWord('criterion = torch.nn.CrossEntropyLoss', 'CrossEntropyLoss');
+    await shot('13b-loss-constructor-hover');
+    assert.ok(ctor.includes('Ignores targets equal to 0 (ignore_index)'), ctor);
+    assert.ok(ctor.includes(`loss (line ${lineOf(file, 'loss = criterion(')}): 5 of 8 targets counted · ignore_index = 0`), ctor);
+    await page.keyboard.press('Escape');
+    const loss = await hoverWord('loss = criterion(', 'loss');
+    assert.ok(loss.includes('5 of 8 targets counted · ignore_index = 0 · reduction = mean'), loss);
+    await page.keyboard.press('Escape');
   });
 
   test('any two dims: the dim picker and steppers choose the 2-D view', async () => {
@@ -643,6 +703,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     });
     assert.ok(fit.canvasWidth <= fit.panelWidth, `canvas ${fit.canvasWidth}px fits a ${fit.panelWidth}px panel`);
     assert.match(view.poolNote, /Downsampled 1024×1024 → \d+×\d+/);
+    // kept in the worker (elided), yet summarised there: kind and fraction masked
+    assert.ok(view.badges.includes('causal (triu, diagonal=1) · 50% masked'), view.badges.join(' | '));
     const [outR, outC] = fit.out.split('x').map(Number);
     assert.ok(outR < 1024 && outC < 1024 && outC === outR, fit.out);
     // pooled by any: at least every block strictly above the diagonal holds a masked (future) key
@@ -674,21 +736,30 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await openFile(file);
     await runCommand('Mask Lens: Preview Masks');
     await inspectorFrame();
+    // the whole height for the figures (the masked softmax stacks scores, mask and probabilities)
+    await runCommand('View: Hide Panel');
     for (const [label, theme, bodyClass] of THEMES) {
       const frame = await setTheme(theme, bodyClass);
-      for (const [name, mode] of [['probs', 'values'], ['combined', 'values'], ['loss', 'values'], ['scores', 'heatmap']]) {
+      // masked softmax (values, row sums), attention (scores → mask → probabilities as heatmaps), mask, loss, heatmap
+      for (const [view, name, mode] of [['softmax', 'probs', 'values'], ['attention', 'probs', 'heatmap'], ['combined', 'combined', 'values'], ['loss', 'loss', 'values'], ['heatmap', 'scores', 'heatmap']]) {
         await pickVariable(frame, name);
         // a 0-d loss shows the loss view (header and per-token table), not a figure
         if (name === 'loss') await frame.locator('#loss-header').waitFor();
-        else await readInspector(frame, { fileName: file, variable: name });
-        if (mode === 'heatmap') {
-          await frame.locator('#mode-heatmap').click();
-          await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'heatmap');
+        else {
+          await readInspector(frame, { fileName: file, variable: name });
+          await frame.locator(`#mode-${mode}`).click();
+          await frame.waitForFunction((mode) => document.getElementById('figures').dataset.mode === mode, mode);
         }
-        await shot(`theme-${label}-${name}`);
+        await shot(`theme-${label}-${view}`);
       }
+      await page.locator('.tabs-container .tab', { hasText: file }).first().click();
+      await focusFirstEditor();
+      await hoverWord('combined = key_padding', 'combined');
+      await shot(`theme-${label}-hover`);
+      await page.keyboard.press('Escape');
     }
     await setTheme('Dark Modern', 'vscode-dark');
+    await runCommand('View: Toggle Panel Visibility');
   });
 
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
@@ -699,7 +770,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const callLine = lineOf('seed_three_masks.py', 'padding_mask = create_padding_mask');
     assert.ok(text.includes(`create_padding_mask · call 1 of 1 · from line ${callLine}`), `hover names the call:\n${text}`);
     assert.ok(text.includes('[2, 1, 1, 4]') && text.includes('torch.bool'), `hover shows the mask's shape and dtype:\n${text}`);
-    assert.ok(text.includes('⬚⬚■■') && text.includes('⬚⬚⬚■'), `hover shows the grid:\n${text}`);
+    assert.ok(text.includes('⬚⬚■■') && text.includes('of 2 slices'), `hover shows the picture of slice [0, 0]:\n${text}`);
     await page.keyboard.press('Escape');
     // a callee shows what the call returned
     const returned = await hoverWord('look_ahead_mask = create_look_ahead_mask(4)', 'create_look_ahead_mask');
