@@ -658,8 +658,39 @@ function setAttr(s: PySet, name: string, ctx: CallContext): PyValue | undefined 
   return undefined;
 }
 
+/**
+ * Positional arity of the str methods strAttr implements, with the way
+ * CPython words a wrong count, which depends on how each is declared in
+ * Objects/unicodeobject.c (checked against CPython 3.11): 'o' METH_O
+ * ("str.join() takes exactly one argument (0 given)"), 'none' METH_NOARGS
+ * ("str.upper() takes no arguments (1 given)"), 'clinic' _PyArg_CheckPositional
+ * ("replace expected at least 2 arguments, got 1") and 'tuple'
+ * PyArg_ParseTuple ("find() takes at least 1 argument (0 given)").
+ */
+const STR_ARITY: Record<string, [style: 'o' | 'none' | 'clinic' | 'tuple', min: number, max: number]> = {
+  join: ['o', 1, 1], zfill: ['o', 1, 1], partition: ['o', 1, 1], rpartition: ['o', 1, 1], removeprefix: ['o', 1, 1], removesuffix: ['o', 1, 1],
+  split: ['tuple', 0, 2], splitlines: ['tuple', 0, 1],
+  startswith: ['tuple', 1, 3], endswith: ['tuple', 1, 3], find: ['tuple', 1, 3], rfind: ['tuple', 1, 3], count: ['tuple', 1, 3], index: ['tuple', 1, 3], rindex: ['tuple', 1, 3],
+  strip: ['clinic', 0, 1], lstrip: ['clinic', 0, 1], rstrip: ['clinic', 0, 1], replace: ['clinic', 2, 3], center: ['clinic', 1, 2], ljust: ['clinic', 1, 2], rjust: ['clinic', 1, 2],
+};
+
+/** TypeError for a str method called with a positional argument count CPython refuses. */
+function checkStrArity(name: string, given: number): void {
+  const arity = STR_ARITY[name] ?? (name === 'format' ? undefined : (['none', 0, 0] as const));
+  if (!arity) return;
+  const [style, min, max] = arity;
+  if (given >= min && given <= max) return;
+  const plural = (k: number) => `${k} argument${k === 1 ? '' : 's'}`;
+  const message =
+    style === 'o' ? `str.${name}() takes exactly one argument (${given} given)`
+    : style === 'none' ? `str.${name}() takes no arguments (${given} given)`
+    : style === 'clinic' ? `${name} expected ${given < min ? `at least ${plural(min)}` : `at most ${plural(max)}`}, got ${given}`
+    : `${name}() takes ${given < min ? `at least ${plural(min)}` : `at most ${plural(max)}`} (${given} given)`;
+  throw pyError('TypeError', message);
+}
+
 function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined {
-  const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => method(s, name, (a, k) => f(a, k));
+  const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => method(s, name, (a, k) => (checkStrArity(name, a.length), f(a, k)));
   switch (name) {
     case 'join': return m(([it]) => ctx.iterate(it).map((x) => {
       if (typeof x !== 'string') throw pyError('TypeError', `sequence item 0: expected str instance, ${typeNameOf(x)} found`);

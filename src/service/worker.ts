@@ -11,3 +11,6 @@ if (parentPort) {
   port.on('message', (msg: HostToWorker) => onMessage(msg));
   port.postMessage({ type: 'ready', id: -1 } satisfies WorkerToHost);
 }
+
+/** The interpreter itself, for in-thread use of this bundle (the CLI's runFile: the conformance test). */
+export { evaluate } from '../python';

@@ -183,3 +183,27 @@ test('fuzz regressions: len() arity, a snapshot of an expanded view larger than 
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.variables.ok, { type: 'int', value: 1 });
 });
+
+test('fuzz regressions: str method arity in CPython 3.11\'s words (seed 4101: "\\n".join())', () => {
+  const cases: [string, string][] = [
+    ['"\\n".join()', 'str.join() takes exactly one argument (0 given)'],
+    ['"a".join("b", "c")', 'str.join() takes exactly one argument (2 given)'],
+    ['"a".upper(1)', 'str.upper() takes no arguments (1 given)'],
+    ['"a".isdigit(1, 2)', 'str.isdigit() takes no arguments (2 given)'],
+    ['"a".replace("a")', 'replace expected at least 2 arguments, got 1'],
+    ['"a".strip(1, 2)', 'strip expected at most 1 argument, got 2'],
+    ['"a".ljust()', 'ljust expected at least 1 argument, got 0'],
+    ['"a".split(1, 2, 3)', 'split() takes at most 2 arguments (3 given)'],
+    ['"a".startswith()', 'startswith() takes at least 1 argument (0 given)'],
+    ['"a".find(1, 2, 3, 4)', 'find() takes at most 3 arguments (4 given)'],
+    ['"a".splitlines(1, 2)', 'splitlines() takes at most 1 argument (2 given)'],
+    ['"a".zfill()', 'str.zfill() takes exactly one argument (0 given)'],
+  ];
+  for (const [src, message] of cases) {
+    const e = only(`x = ${src}`);
+    assert.equal(`${e.type}: ${e.message}`, `TypeError: ${message}`, src);
+    assert.equal(e.line, 1, src);
+  }
+  const ok = evaluate('a = "-".join(["x", "y"])\nb = "a b".split()\nc = "{} {}".format(1, 2)\nd = "ab".center(6, "*")');
+  assert.equal(ok.error, null);
+});
