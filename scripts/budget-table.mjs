@@ -43,7 +43,7 @@ function runCli(file) {
   const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = hasTime ? spawn('/usr/bin/time', ['-f', '@@rss %M', process.execPath, ...args]) : spawn(process.execPath, args);
+    const child = hasTime ? spawn('/usr/bin/time', ['-f', '@@rss %M %U %S', process.execPath, ...args]) : spawn(process.execPath, args);
     let out = '';
     let err = '';
     let polledKb = 0;
@@ -58,12 +58,14 @@ function runCli(file) {
     child.on('close', () => {
       const ms = performance.now() - t0;
       if (poll) clearInterval(poll);
-      const rss = hasTime ? Number(/@@rss (\d+)/.exec(err)?.[1] ?? 0) : polledKb;
+      const m = /@@rss (\d+) ([\d.]+) ([\d.]+)/.exec(err);
+      const rss = m ? Number(m[1]) : polledKb;
+      const cpuMs = m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN;
       let error = 'no JSON';
       try {
         error = describe(firstError(JSON.parse(out)));
       } catch { /* left as 'no JSON' */ }
-      resolve({ ms, rssMb: rss / 1024, error, bytes: out.length });
+      resolve({ ms, cpuMs, rssMb: rss / 1024, error, bytes: out.length });
     });
   });
 }
@@ -88,11 +90,13 @@ async function editorRows() {
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
     const t0 = performance.now();
+    const c0 = process.cpuUsage(); // the whole process: the worker is one of its threads
     const { result } = await service.evaluate(source, options);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
-    rows.push({ name, ms, rssMb: peak / 2 ** 20, error: describe(firstError(result)) });
+    rows.push({ name, ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: peak / 2 ** 20, error: describe(firstError(result)) });
   }
   service.dispose();
   return rows;
@@ -113,12 +117,14 @@ const editor = await editorRows();
 const limit = budgetMs + 500;
 if (asJson) process.stdout.write(JSON.stringify({ budgetMs, cli, editor }, null, 2) + '\n');
 else {
-  const fmt = (r) => `${Math.round(r.ms)} ms${r.ms > limit ? ' (OVER)' : ''} | ${Math.round(r.rssMb)} MB`;
+  // CPU time too: on a loaded machine the wall clock mostly measures the wait for a core
+  const fmt = (r) => `${Math.round(r.ms)} ms${r.ms > limit ? ' (OVER)' : ''} (CPU ${Math.round(r.cpuMs)} ms) | ${Math.round(r.rssMb)} MB`;
   process.stdout.write(`budget ${budgetMs} ms (answer due within ${limit} ms); heap cap 1024 MB\n\n`);
   process.stdout.write('| snippet | CLI: time | CLI: peak RSS | editor: time | editor: peak RSS | error (CLI) | error (editor) |\n|---|---|---|---|---|---|---|\n');
   for (const [i, c] of cli.entries()) {
     const e = editor[i];
-    process.stdout.write(`| ${c.name} | ${fmt(c)} | ${fmt(e)} | ${c.error} | ${e.error} |\n`);
+    const shorten = (text) => text.replace(/ exceeds the Mask Lens budget of .*$/, ' over the element budget').replace(/Mask Lens stopped.*$/, 'stopped at the time budget');
+    process.stdout.write(`| ${c.name} | ${fmt(c)} | ${fmt(e)} | ${shorten(c.error)} | ${shorten(e.error)} |\n`);
   }
 }
 process.exitCode = [...cli, ...editor].some((r) => r.ms > limit) ? 1 : 0;
