@@ -207,3 +207,34 @@ test('fuzz regressions: str method arity in CPython 3.11\'s words (seed 4101: "\
   const ok = evaluate('a = "-".join(["x", "y"])\nb = "a b".split()\nc = "{} {}".format(1, 2)\nd = "ab".center(6, "*")');
   assert.equal(ok.error, null);
 });
+
+test('fuzz regressions (seed 4102): tf.where(condition), torch functional forms given a number, pad_sequence of 0-dim tensors', () => {
+  // values from real TF 2.21 and PyTorch 2.13
+  const r = evaluate('import tensorflow as tf\nw = tf.where([[[0.5], [1.0], [2.0], [0.0]], [[1.0], [1.0], [0.0], [0.0]]])\nb = tf.where([True, False, True])');
+  assert.equal(r.error, null, JSON.stringify(r.error));
+  assert.deepEqual(r.variables.w, { type: 'tf.Tensor', dtype: 'int64', shape: [5, 3], data: [0, 0, 0, 0, 1, 0, 0, 2, 0, 1, 0, 0, 1, 1, 0] });
+  assert.deepEqual(r.variables.b, { type: 'tf.Tensor', dtype: 'int64', shape: [2, 1], data: [0, 2] });
+  const messages = [
+    'import tensorflow as tf\nx = tf.where(tf.constant(3.0))',
+    'import tensorflow as tf\nx = tf.where([True], [1])',
+    'import torch\nx = torch.logical_and(1, 2)',
+    'import torch\nx = torch.exp(1)',
+    'import torch\nfrom torch.nn.utils.rnn import pad_sequence\nx = pad_sequence([torch.ones(2, 2), torch.tensor(True) * 2], batch_first=True)',
+    'import torch\nfrom torch.nn.utils.rnn import pad_sequence\nx = pad_sequence([torch.tensor(3), torch.ones(2)])',
+  ].map((src) => {
+    const e = only(src);
+    return `${e.type}: ${e.message}`;
+  });
+  assert.deepEqual(messages, [
+    'InvalidArgumentError: {{function_node __wrapped__Where_device_/job:localhost/replica:0/task:0/device:CPU:0}} WhereOp : Unhandled input dimensions: 0 [Op:Where] name: ',
+    'ValueError: x and y must both be non-None or both be None.',
+    "TypeError: logical_and(): argument 'input' (position 1) must be Tensor, not int",
+    "TypeError: exp(): argument 'input' (position 1) must be Tensor, not int",
+    'IndexError: Dimension specified as 0 but tensor has no dimensions',
+    'RuntimeError: ArrayRef: invalid slice, N = 1; size = 0',
+  ]);
+  // numbers stay valid where PyTorch takes them
+  const ok = evaluate('import torch\na = torch.add(1, 2)\nb = torch.pow(2, torch.tensor(3.0))\nc = torch.remainder(5, torch.tensor(3))');
+  assert.equal(ok.error, null, JSON.stringify(ok.error));
+  assert.deepEqual([ok.variables.a, ok.variables.b, ok.variables.c].map((v) => 'data' in v && v.data[0]), [3, 8, 2]);
+});
