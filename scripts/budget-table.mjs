@@ -123,7 +123,7 @@ else {
   process.stdout.write('| snippet | CLI: time | CLI: peak RSS | editor: time | editor: peak RSS | error (CLI) | error (editor) |\n|---|---|---|---|---|---|---|\n');
   for (const [i, c] of cli.entries()) {
     const e = editor[i];
-    const shorten = (text) => text.replace(/ exceeds the Mask Lens budget of .*$/, ' over the element budget').replace(/Mask Lens stopped.*$/, 'stopped at the time budget');
+    const shorten = (text) => text.replace(/ exceeds the Mask Lens budget of .*$/, ' over the element budget').replace(/Mask Lens stopped after (\d+) steps, past its time budget.*$/, 'stopped at the time budget (cooperative check, $1 steps)').replace(/Mask Lens stopped after (\d+) steps.*$/, 'stopped at the step limit ($1 steps)').replace(/Mask Lens stopped: .*$/, 'stopped at the time budget (worker terminated)');
     process.stdout.write(`| ${c.name} | ${fmt(c)} | ${fmt(e)} | ${shorten(c.error)} | ${shorten(e.error)} |\n`);
   }
 }
