@@ -18,7 +18,7 @@ import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, R
 import type { Tensor } from '../engine/tensor';
 import { childBodies, errorInfo, qualifiedNames, Recorder } from './record';
 import { Scope } from './scope';
-import type { PyException } from './values';
+import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
 import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
@@ -119,12 +119,30 @@ interface Run {
   elided: Map<Snapshot, Tensor>;
 }
 
+/**
+ * `sys.modules` holds the running file as a module whose namespace is its
+ * global scope, under '__main__' and under the name the file gave itself
+ * before importing sys (`__name__ = "pkg.mod"`), so `sys.modules[__name__]`
+ * (the "this module" idiom) finds it as it would when the file is imported.
+ */
+function registerMain(m: PyModule | undefined, name: string, scope: Scope): PyModule | undefined {
+  const modules = name === 'sys' ? m?.dict.get('modules') : undefined;
+  if (modules instanceof PyDict) {
+    const main = new PyModule('__main__', scope.vars);
+    const own = scope.vars.get('__name__');
+    for (const key of new Set(['__main__', typeof own === 'string' ? own : '__main__'])) modules.entries.set('s' + key, [key, main]);
+  }
+  return m;
+}
+
 function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
   const inline = options.inlineElements ?? Infinity;
   const load = frameworkLoader();
   let interp!: Interpreter;
   const builtins = makeBuiltins((op, a, b) => interp.binary(op as never, a, b));
-  interp = new Interpreter(builtins, (name) => load(name), {
+  const scope = new Scope(null);
+  scope.vars.set('__name__', '__main__');
+  interp = new Interpreter(builtins, (name) => registerMain(load(name), name, scope), {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxDepth: MAX_DEPTH,
     deadline,
@@ -140,8 +158,6 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     if (!seenDiagnostics.has(key)) consumed.push(d), seenDiagnostics.add(key);
   };
   setDiagnosticSink((d) => addDiagnostic({ ...d, line: interp.currentLine ?? 0 }));
-  const scope = new Scope(null);
-  scope.vars.set('__name__', '__main__');
   const errors: PyErrorInfo[] = [];
   const cells = parseCells(source, options.cellStartLines);
   const qualnames = new Map(cells.flatMap((c) => [...qualifiedNames(c.body)]));

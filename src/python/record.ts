@@ -61,10 +61,14 @@ function targetPaths(t: A.Target): string[] {
   }
 }
 
-/** `x.masked_fill_(m, 0)`, `xs.append(1)`: the object an in-place method call changes. */
+/** Functions that change their first argument in place: np.random.shuffle(x), rng.shuffle(x), random.shuffle(xs). */
+const ARGUMENT_MUTATORS = new Set(['shuffle']);
+
+/** `x.masked_fill_(m, 0)`, `xs.append(1)`, `rng.shuffle(x)`: the object an in-place call changes. */
 function inPlaceRoot(e: A.Expr | null): string | undefined {
   if (!e || e.kind !== 'Call' || e.func.kind !== 'Attribute') return undefined;
   const attr = e.func.attr;
+  if (ARGUMENT_MUTATORS.has(attr)) return e.args.length && e.args[0].kind !== 'Starred' ? rootOf(e.args[0]) : undefined;
   const inPlace = (attr.endsWith('_') && !attr.startsWith('_')) || MUTATORS.has(attr);
   return inPlace ? rootOf(e.func.value) : undefined;
 }

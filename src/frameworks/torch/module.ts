@@ -434,7 +434,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'index_select', 'nonzero', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'equal', 'logical_not', 'logical_and', 'logical_or',
     'logical_xor', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'add', 'sub', 'mul', 'div', 'subtract',
     'multiply', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow', 'matmul', 'mm', 'bmm', 'abs', 'neg', 'exp',
-    'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
+    'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'sinh', 'cosh', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',

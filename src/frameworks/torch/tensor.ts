@@ -795,7 +795,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   neg: (self) => T(self, unary('neg', self.t), 'neg'),
   exp: elementwise('exp'), log: elementwise('log'), sqrt: elementwise('sqrt'), rsqrt: elementwise('rsqrt'),
   sigmoid: elementwise('sigmoid'), tanh: elementwise('tanh'), sin: elementwise('sin'), cos: elementwise('cos'),
-  log1p: elementwise('log1p'), expm1: elementwise('expm1'), reciprocal: elementwise('recip'),
+  log1p: elementwise('log1p'), expm1: elementwise('expm1'), sinh: elementwise('sinh'), cosh: elementwise('cosh'), reciprocal: elementwise('recip'),
   floor: elementwise('floor', false), ceil: elementwise('ceil', false), round: elementwise('round', false),
   trunc: elementwise('trunc', false), sign: elementwise('sign', false),
   isnan: (self) => new TorchTensor(unary('isnan', self.t, 'bool')),
