@@ -486,7 +486,10 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     b.set(name, cls);
   }
   const typeCls = typeClass('type');
-  typeCls.dict.set('__new__', fn('__new__', ([, x, bases, ns], _kw, ctx) => {
+  typeCls.dict.set('__new__', fn('__new__', (args, _kw, ctx) => {
+    const [, x, bases, ns] = args;
+    // CPython's type_new: one argument (the type of) or three (a new class)
+    if (args.length !== 2 && args.length !== 4) throw pyError('TypeError', 'type() takes 1 or 3 arguments');
     if (bases === undefined) return typeOf(x);
     // type(name, bases, namespace) builds a class
     const cls = new PyClass(toStr(x, 'type.__new__() argument 1'), ctx.iterate(bases) as PyClass[]);

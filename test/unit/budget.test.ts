@@ -238,3 +238,13 @@ test('fuzz regressions (seed 4102): tf.where(condition), torch functional forms 
   assert.equal(ok.error, null, JSON.stringify(ok.error));
   assert.deepEqual([ok.variables.a, ok.variables.b, ok.variables.c].map((v) => 'data' in v && v.data[0]), [3, 8, 2]);
 });
+
+test('fuzz regressions (seed 4104): type() with neither 1 nor 3 arguments', () => {
+  for (const src of ['x = type()', 'x = type(1, 2)', 'x = type(1, 2, 3, 4)']) {
+    const e = only(src);
+    assert.equal(`${e.type}: ${e.message}`, 'TypeError: type() takes 1 or 3 arguments', src);
+  }
+  const ok = evaluate('a = type(2) is int\nB = type("B", (), {"k": 1})\nb = B.k');
+  assert.equal(ok.error, null, JSON.stringify(ok.error));
+  assert.deepEqual([ok.variables.a, ok.variables.b], [{ type: 'bool', value: true }, { type: 'int', value: 1 }]);
+});
