@@ -566,6 +566,12 @@ function tupleAttr(t: PyTuple, name: string): PyValue | undefined {
 }
 
 function listAttr(l: PyList, name: string, _ctx: CallContext): PyValue | undefined {
+  const found = listMethod(l, name);
+  if (!(found instanceof PyBuiltin) || !LIST_ARITY[name]) return found;
+  return method(l, name, (args, kw, ctx) => (checkArity('list', LIST_ARITY, name, args.length), found.fn(args, kw, ctx)));
+}
+
+function listMethod(l: PyList, name: string): PyValue | undefined {
   switch (name) {
     case 'append': return method(l, name, ([x]) => (l.items.push(x), null));
     case 'extend': return method(l, name, ([x], _k, ctx) => ((l.items = concatItems(l.items, ctx.iterate(x), 'list')), null));
@@ -677,19 +683,36 @@ const STR_ARITY: Record<string, [style: 'o' | 'none' | 'clinic' | 'tuple', min: 
   strip: ['clinic', 0, 1], lstrip: ['clinic', 0, 1], rstrip: ['clinic', 0, 1], replace: ['clinic', 2, 3], center: ['clinic', 1, 2], ljust: ['clinic', 1, 2], rjust: ['clinic', 1, 2],
 };
 
-/** TypeError for a str method called with a positional argument count CPython refuses. */
-function checkStrArity(name: string, given: number): void {
-  const arity = STR_ARITY[name] ?? (name === 'format' ? undefined : (['none', 0, 0] as const));
+/** The list methods' arity, in the same styles (Objects/listobject.c); sort takes keywords only and binds them itself. */
+const LIST_ARITY: Record<string, [style: 'o' | 'none' | 'clinic' | 'tuple', min: number, max: number]> = {
+  append: ['o', 1, 1], extend: ['o', 1, 1], remove: ['o', 1, 1], count: ['o', 1, 1],
+  insert: ['clinic', 2, 2], pop: ['clinic', 0, 1], index: ['clinic', 1, 3],
+  reverse: ['none', 0, 0], copy: ['none', 0, 0], clear: ['none', 0, 0],
+};
+
+/**
+ * TypeError for a method of `owner` (str, list) called with a positional
+ * argument count CPython refuses; `fallback` is the arity of names the table
+ * leaves out (none: not checked).
+ */
+function checkArity(owner: string, table: typeof STR_ARITY, name: string, given: number, fallback?: (typeof STR_ARITY)[string]): void {
+  const arity = table[name] ?? fallback;
   if (!arity) return;
   const [style, min, max] = arity;
   if (given >= min && given <= max) return;
   const plural = (k: number) => `${k} argument${k === 1 ? '' : 's'}`;
+  const bound = min === max ? plural(min) : given < min ? `at least ${plural(min)}` : `at most ${plural(max)}`;
   const message =
-    style === 'o' ? `str.${name}() takes exactly one argument (${given} given)`
-    : style === 'none' ? `str.${name}() takes no arguments (${given} given)`
-    : style === 'clinic' ? `${name} expected ${given < min ? `at least ${plural(min)}` : `at most ${plural(max)}`}, got ${given}`
-    : `${name}() takes ${given < min ? `at least ${plural(min)}` : `at most ${plural(max)}`} (${given} given)`;
+    style === 'o' ? `${owner}.${name}() takes exactly one argument (${given} given)`
+    : style === 'none' ? `${owner}.${name}() takes no arguments (${given} given)`
+    : style === 'clinic' ? `${name} expected ${bound}, got ${given}`
+    : `${name}() takes ${bound} (${given} given)`;
   throw pyError('TypeError', message);
+}
+
+/** TypeError for a str method called with a positional argument count CPython refuses. */
+function checkStrArity(name: string, given: number): void {
+  checkArity('str', STR_ARITY, name, given, name === 'format' ? undefined : ['none', 0, 0]);
 }
 
 function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined {

@@ -248,3 +248,23 @@ test('fuzz regressions (seed 4104): type() with neither 1 nor 3 arguments', () =
   assert.equal(ok.error, null, JSON.stringify(ok.error));
   assert.deepEqual([ok.variables.a, ok.variables.b], [{ type: 'bool', value: true }, { type: 'int', value: 1 }]);
 });
+
+test('fuzz regressions (seed 4105): list method arity in CPython 3.11\'s words', () => {
+  const cases: [string, string][] = [
+    ['[].append()', 'list.append() takes exactly one argument (0 given)'],
+    ['[].append(1, 2)', 'list.append() takes exactly one argument (2 given)'],
+    ['[].extend()', 'list.extend() takes exactly one argument (0 given)'],
+    ['[].remove()', 'list.remove() takes exactly one argument (0 given)'],
+    ['[].count()', 'list.count() takes exactly one argument (0 given)'],
+    ['[].insert(1)', 'insert expected 2 arguments, got 1'],
+    ['[].pop(1, 2)', 'pop expected at most 1 argument, got 2'],
+    ['[].index()', 'index expected at least 1 argument, got 0'],
+  ];
+  for (const [src, message] of cases) {
+    const e = only(`x = ${src}`);
+    assert.equal(`${e.type}: ${e.message}`, `TypeError: ${message}`, src);
+  }
+  const ok = evaluate('l = [3, 1]\nl.append(2)\nl.insert(0, 5)\nl.sort(reverse=True)\np = l.pop()\nk = l.index(3)');
+  assert.equal(ok.error, null, JSON.stringify(ok.error));
+  assert.deepEqual([ok.variables.p, ok.variables.k], [{ type: 'int', value: 1 }, { type: 'int', value: 1 }]);
+});
