@@ -21,7 +21,7 @@ import { Scope } from './scope';
 import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
+import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import type { CellLayout } from './notebook';
@@ -239,6 +239,20 @@ function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
   });
+  unmarkIdMaps(readable, (s) => storages.get(s));
+  // values too large to send: summarised here, where the tensor lies, one pass and no copy
+  for (const s of timeline) {
+    const t = 'elided' in s.value ? recorder.elided.get(s) : undefined;
+    if (!t) continue;
+    const storage = storages.get(s);
+    const evidence = storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined);
+    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence);
+    if (!d) continue;
+    s.mask = d.kind;
+    s.maskSummary = d.summary;
+    const parts = maskPartsOf(d);
+    if (parts) s.maskParts = parts;
+  }
   for (const s of timeline) {
     const storage = storages.get(s);
     if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
@@ -310,9 +324,12 @@ function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionD
 
 /**
  * Preview with Arguments…: call `fn` (a qualified name such as
- * "create_padding_mask" or "Attn.forward") with the argument expressions
- * `args`, in the module's scope, after the source ran. The call is recorded
- * like any other; errors in the argument expressions point at the def line.
+ * "create_padding_mask", "Attn.forward", "outer.<locals>.inner" or
+ * "outer.<locals>.Block.forward") with the argument expressions `args`, in
+ * the module's scope, after the source ran. A nested function is the one the
+ * last run of its enclosing function made (closure included), bound under its
+ * own name (`inner`, `Block`) for the call and its arguments. The call is
+ * recorded like any other; errors in the argument expressions point at the def line.
  */
 function previewCall(
   request: { function: string; args: string }, cells: Module[], interp: Interpreter, scope: Scope, recorder: Recorder,
@@ -320,12 +337,27 @@ function previewCall(
 ): void {
   const def = cells.flatMap((c) => [...qualifiedNames(c.body)]).find(([, q]) => q === request.function)?.[0];
   const line = def?.span.line ?? 1;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(request.function)) {
-    reportError(pyError('NotImplementedError', `Preview with Arguments reaches module-level functions and class methods, not ${request.function}`), def?.span);
+  const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+  // outer.<locals>.inner: the enclosing part names the function object the last run of `outer` made
+  const nested = /^(.+)\.<locals>\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/.exec(request.function);
+  let callee = request.function;
+  let callScope = scope;
+  if (nested) {
+    const made = recorder.nested.get(`${nested[1]}.<locals>.${nested[2]}`);
+    if (made === undefined) {
+      const owner = nested[1].split('.<locals>.').pop();
+      reportError(pyError('NotImplementedError', `Preview with Arguments reaches ${request.function} once ${owner} has run: this file never calls ${owner} (preview ${owner} first)`), def?.span);
+      return;
+    }
+    callee = nested[2] + nested[3];
+    callScope = new Scope(scope);
+    callScope.vars.set(nested[2], made);
+  } else if (!DOTTED.test(request.function)) {
+    reportError(pyError('NotImplementedError', `Preview with Arguments reaches functions and class methods, not ${request.function}`), def?.span);
     return;
   }
   // one line, so that a syntax error in the arguments points at the def
-  const parsed = parseModule('\n'.repeat(line - 1) + `${request.function}(${request.args.replace(/\s*\n\s*/g, ' ')})`);
+  const parsed = parseModule('\n'.repeat(line - 1) + `${callee}(${request.args.replace(/\s*\n\s*/g, ' ')})`);
   const stmt = parsed.body[0];
   if (parsed.syntaxErrors.length || !stmt || parsed.body.length !== 1 || stmt.kind !== 'Expr' || stmt.value.kind !== 'Call') {
     const message = parsed.syntaxErrors[0]?.message ?? 'invalid syntax';
@@ -334,7 +366,7 @@ function previewCall(
   }
   recorder.previewing = true;
   try {
-    interp.exec(stmt, scope);
+    interp.exec(stmt, callScope);
   } catch (e) {
     reportError(toPyException(e), def?.span);
   } finally {

@@ -5,7 +5,7 @@ import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral } from '../.
 import { noteRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
 import { noteMaskSource } from '../../engine/provenance';
-import { runtimeError } from '../../engine/errors';
+import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
 import { Scalar, TensorOrScalar, binary, cast, checkedConvert, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
@@ -36,8 +36,14 @@ export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Ten
   const { shape, flat } = flattenNested(v, ctx, (x) => (x instanceof ArrayValue ? x.t : undefined));
   const leafDtype = findLeafDtype(v);
   const d = dtype ?? leafDtype ?? inferDtype(flat);
-  // torch.tensor range-checks Python numbers going into an integer dtype (tensor_new.cpp); floats round freely
-  if (isIntegral(d)) for (const x of flat) checkedConvert(x as Scalar, d, d);
+  // torch.tensor range-checks Python numbers going into an integer dtype (tensor_new.cpp); floats round freely.
+  // An int beyond int64 fails first, in THPUtils_unpackLong (ValueError); into bool it is just truthy.
+  if (isIntegral(d)) {
+    for (const x of flat) {
+      if (typeof x === 'bigint' && (x < -(2n ** 63n) || x >= 2n ** 63n)) throw valueError('Overflow when unpacking long long');
+      checkedConvert(x as Scalar, d, d);
+    }
+  }
   return tensorFromFlat(flat, shape, d);
 }
 
