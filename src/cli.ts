@@ -7,16 +7,25 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate } from './python';
 import { cellPosition, layoutCells, readNotebook, type CellLayout } from './python/notebook';
 import type { CallRecord, EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
+import { elidedRefs, writeJson } from './service/jsonOut';
 import { nodeWorker } from './service/nodeWorker';
+import type { ValueRef } from './service/protocol';
 import { maskGrid } from './render/grid';
 
-/** Evaluate a file as the golden harness does (Python semantics: stop at the first error). */
+/**
+ * Evaluate a file in this thread as the golden harness does (Python
+ * semantics: stop at the first error); the conformance test calls it.
+ * The interpreter is loaded on first use from the worker's bundle, so the
+ * CLI itself starts without it (the worker evaluates).
+ */
 export function runFile(path: string, options: RunOptions = {}): RunResult & { case: string } {
   const source = readFileSync(path, 'utf8');
+  // a computed name: the bundler leaves it to Node instead of bundling the interpreter in
+  const entry = __filename.endsWith('.ts') ? './python' : join(__dirname, 'worker.js');
+  const { evaluate } = require(entry) as typeof import('./python');
   const result = evaluate(source, options);
   return { case: path.split('/').pop()!, ...result };
 }
@@ -128,22 +137,40 @@ function parseArgs(argv: string[]): CliArgs | undefined {
 }
 
 /**
+ * --json evaluates with tensors past this size left in the worker, then
+ * fetches each one's data as a typed array and writes it (jsonOut.ts). It is
+ * the size past which mask analysis skips a tensor anyway, so diagnostics
+ * are the same as with everything inlined.
+ */
+const JSON_INLINE = 1 << 20;
+
+/** Write `value` as JSON to stdout, with each elided tensor of `refs` written whole. */
+async function printJson(service: EvaluationService, value: unknown, refs: Map<object, ValueRef>): Promise<void> {
+  await writeJson((text) => process.stdout.write(text), value, refs, (ref) => service.data(ref));
+  process.stdout.write('\n');
+}
+
+/**
  * `--json`: `error` and `variables` exactly as Python leaves them (the first
  * error, the values bound before it), plus `errors` (every error the editor
  * reports) and `continued` (the values the editor shows after going past them).
  */
-async function runJson(service: EvaluationService, source: string, name: string, options: RunOptions): Promise<string> {
+async function runJson(service: EvaluationService, source: string, name: string, options: RunOptions): Promise<void> {
   // the timeline feeds the value-based mask diagnostics; it changes no value
-  const { result: r } = await service.evaluate(source, { ...options, recordTimeline: true });
+  const first = await service.evaluate(source, { ...options, recordTimeline: true, inlineElements: JSON_INLINE });
+  const r = first.result;
+  const refs = elidedRefs(r, first.evaluation, new Map());
   const { variables, stdout, warnings, error, diagnostics } = r;
   let errors = r.errors, continued = variables;
-  if (error) {
-    const c = (await service.evaluate(source, { ...options, recordTimeline: true, continueAfterError: true })).result;
-    errors = c.errors;
-    continued = c.variables;
+  // past a time budget or a dead worker, going on would only meet the same stop again
+  if (error && !first.stopped && error.type !== 'TimeoutError') {
+    const c = await service.evaluate(source, { ...options, recordTimeline: true, continueAfterError: true, inlineElements: JSON_INLINE });
+    errors = c.result.errors;
+    continued = c.result.variables;
+    elidedRefs({ ...c.result, calls: [] }, c.evaluation, refs);
   }
   const calls = (r.calls ?? []).map(callJson);
-  return JSON.stringify({ case: name, variables, stdout, warnings, error, diagnostics, errors, continued, calls });
+  await printJson(service, { case: name, variables, stdout, warnings, error, diagnostics, errors, continued, calls }, refs);
 }
 
 /** A notebook: its code cells in order; --json keeps each cell's first error (a kernel's semantics), later cells still run. */
@@ -155,11 +182,11 @@ async function runNotebook(service: EvaluationService, text: string, name: strin
     process.stderr.write(`masklens: ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  const { result: r } = await service.evaluate(layout.source, {
-    ...options, recordTimeline: true, continueAfterError: !json, cellStartLines: layout.startLines, ...(json ? {} : { inlineElements: PLAIN_INLINE }),
+  const { result: r, evaluation } = await service.evaluate(layout.source, {
+    ...options, recordTimeline: true, continueAfterError: !json, cellStartLines: layout.startLines, inlineElements: json ? JSON_INLINE : PLAIN_INLINE,
   });
   if (json) {
-    process.stdout.write(JSON.stringify({ case: name, ...notebookJson(layout, r) }) + '\n');
+    await printJson(service, { case: name, ...notebookJson(layout, r) }, elidedRefs(r, evaluation, new Map()));
     return 0;
   }
   const at = (line: number) => {
@@ -182,7 +209,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (file.endsWith('.ipynb')) return await runNotebook(service, source, file.split('/').pop()!, json, options);
     if (json) {
-      process.stdout.write((await runJson(service, source, file.split('/').pop()!, options)) + '\n');
+      await runJson(service, source, file.split('/').pop()!, options);
       return 0;
     }
     const { result } = await service.evaluate(source, { ...options, continueAfterError: true, recordTimeline: true, inlineElements: PLAIN_INLINE });
@@ -194,6 +221,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // a reader that stops early (| head) is not an error of ours
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   void main(process.argv).then((code) => {
     process.exitCode = code;
   });

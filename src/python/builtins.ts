@@ -486,7 +486,10 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     b.set(name, cls);
   }
   const typeCls = typeClass('type');
-  typeCls.dict.set('__new__', fn('__new__', ([, x, bases, ns], _kw, ctx) => {
+  typeCls.dict.set('__new__', fn('__new__', (args, _kw, ctx) => {
+    const [, x, bases, ns] = args;
+    // CPython's type_new: one argument (the type of) or three (a new class)
+    if (args.length !== 2 && args.length !== 4) throw pyError('TypeError', 'type() takes 1 or 3 arguments');
     if (bases === undefined) return typeOf(x);
     // type(name, bases, namespace) builds a class
     const cls = new PyClass(toStr(x, 'type.__new__() argument 1'), ctx.iterate(bases) as PyClass[]);
@@ -563,6 +566,12 @@ function tupleAttr(t: PyTuple, name: string): PyValue | undefined {
 }
 
 function listAttr(l: PyList, name: string, _ctx: CallContext): PyValue | undefined {
+  const found = listMethod(l, name);
+  if (!(found instanceof PyBuiltin) || !LIST_ARITY[name]) return found;
+  return method(l, name, (args, kw, ctx) => (checkArity('list', LIST_ARITY, name, args.length), found.fn(args, kw, ctx)));
+}
+
+function listMethod(l: PyList, name: string): PyValue | undefined {
   switch (name) {
     case 'append': return method(l, name, ([x]) => (l.items.push(x), null));
     case 'extend': return method(l, name, ([x], _k, ctx) => ((l.items = concatItems(l.items, ctx.iterate(x), 'list')), null));
@@ -658,8 +667,56 @@ function setAttr(s: PySet, name: string, ctx: CallContext): PyValue | undefined 
   return undefined;
 }
 
+/**
+ * Positional arity of the str methods strAttr implements, with the way
+ * CPython words a wrong count, which depends on how each is declared in
+ * Objects/unicodeobject.c (checked against CPython 3.11): 'o' METH_O
+ * ("str.join() takes exactly one argument (0 given)"), 'none' METH_NOARGS
+ * ("str.upper() takes no arguments (1 given)"), 'clinic' _PyArg_CheckPositional
+ * ("replace expected at least 2 arguments, got 1") and 'tuple'
+ * PyArg_ParseTuple ("find() takes at least 1 argument (0 given)").
+ */
+const STR_ARITY: Record<string, [style: 'o' | 'none' | 'clinic' | 'tuple', min: number, max: number]> = {
+  join: ['o', 1, 1], zfill: ['o', 1, 1], partition: ['o', 1, 1], rpartition: ['o', 1, 1], removeprefix: ['o', 1, 1], removesuffix: ['o', 1, 1],
+  split: ['tuple', 0, 2], splitlines: ['tuple', 0, 1],
+  startswith: ['tuple', 1, 3], endswith: ['tuple', 1, 3], find: ['tuple', 1, 3], rfind: ['tuple', 1, 3], count: ['tuple', 1, 3], index: ['tuple', 1, 3], rindex: ['tuple', 1, 3],
+  strip: ['clinic', 0, 1], lstrip: ['clinic', 0, 1], rstrip: ['clinic', 0, 1], replace: ['clinic', 2, 3], center: ['clinic', 1, 2], ljust: ['clinic', 1, 2], rjust: ['clinic', 1, 2],
+};
+
+/** The list methods' arity, in the same styles (Objects/listobject.c); sort takes keywords only and binds them itself. */
+const LIST_ARITY: Record<string, [style: 'o' | 'none' | 'clinic' | 'tuple', min: number, max: number]> = {
+  append: ['o', 1, 1], extend: ['o', 1, 1], remove: ['o', 1, 1], count: ['o', 1, 1],
+  insert: ['clinic', 2, 2], pop: ['clinic', 0, 1], index: ['clinic', 1, 3],
+  reverse: ['none', 0, 0], copy: ['none', 0, 0], clear: ['none', 0, 0],
+};
+
+/**
+ * TypeError for a method of `owner` (str, list) called with a positional
+ * argument count CPython refuses; `fallback` is the arity of names the table
+ * leaves out (none: not checked).
+ */
+function checkArity(owner: string, table: typeof STR_ARITY, name: string, given: number, fallback?: (typeof STR_ARITY)[string]): void {
+  const arity = table[name] ?? fallback;
+  if (!arity) return;
+  const [style, min, max] = arity;
+  if (given >= min && given <= max) return;
+  const plural = (k: number) => `${k} argument${k === 1 ? '' : 's'}`;
+  const bound = min === max ? plural(min) : given < min ? `at least ${plural(min)}` : `at most ${plural(max)}`;
+  const message =
+    style === 'o' ? `${owner}.${name}() takes exactly one argument (${given} given)`
+    : style === 'none' ? `${owner}.${name}() takes no arguments (${given} given)`
+    : style === 'clinic' ? `${name} expected ${bound}, got ${given}`
+    : `${name}() takes ${bound} (${given} given)`;
+  throw pyError('TypeError', message);
+}
+
+/** TypeError for a str method called with a positional argument count CPython refuses. */
+function checkStrArity(name: string, given: number): void {
+  checkArity('str', STR_ARITY, name, given, name === 'format' ? undefined : ['none', 0, 0]);
+}
+
 function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined {
-  const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => method(s, name, (a, k) => f(a, k));
+  const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => method(s, name, (a, k) => (checkStrArity(name, a.length), f(a, k)));
   switch (name) {
     case 'join': return m(([it]) => ctx.iterate(it).map((x) => {
       if (typeof x !== 'string') throw pyError('TypeError', `sequence item 0: expected str instance, ${typeNameOf(x)} found`);

@@ -7,6 +7,7 @@
 // The worker is a Node worker thread (nodeWorker.ts) or a browser Web Worker
 // (webWorker.ts): this file imports neither, so it runs in both hosts.
 
+import type { TypedData } from '../engine/tensor';
 import type { PyErrorInfo, RunResult } from '../python/result';
 import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, ValueRef, ValueSummary, WorkerToHost } from './protocol';
 
@@ -51,6 +52,8 @@ export interface Evaluated {
   evaluation: number;
   result: RunResult;
   elapsedMs: number;
+  /** Set when the worker was stopped (time budget) or died (heap cap, crash): the result is the one error it was stopped with. */
+  stopped?: 'time' | 'memory' | 'crash';
 }
 
 export class CancelledError extends Error {
@@ -125,6 +128,11 @@ export class EvaluationService {
     return (await this.request({ type: 'repr', id: this.nextId++, ref }))?.repr ?? null;
   }
 
+  /** Every element of an elided tensor, row-major (bool as 0/1); null when the worker no longer holds it. */
+  async data(ref: ValueRef): Promise<TypedData | null> {
+    return (await this.request({ type: 'data', id: this.nextId++, ref }))?.data ?? null;
+  }
+
   /** Start the worker now (if none is running) and resolve once it is ready. */
   warmUp(): Promise<void> {
     this.ensureWorker();
@@ -146,7 +154,7 @@ export class EvaluationService {
 
   // ---------------------------------------------------------------- internals
 
-  private request<K extends 'summary' | 'slice' | 'repr'>(msg: HostToWorker & { type: K; id: number }): Promise<Replies[K] | undefined> {
+  private request<K extends 'summary' | 'slice' | 'repr' | 'data'>(msg: HostToWorker & { type: K; id: number }): Promise<Replies[K] | undefined> {
     return new Promise((resolve) => {
       this.pending.set(msg.id, {
         resolve: (m) => resolve(m.type === msg.type ? (m as Replies[K]) : undefined),
@@ -248,7 +256,7 @@ export class EvaluationService {
     const result = this.synthetic(job, {
       type: 'TimeoutError',
       message: `Mask Lens stopped: the evaluation ran past its time budget of ${budget} ms (setting ${this.config.budgetSetting ?? 'timeBudgetMs'})`,
-    });
+    }, 'time');
     this.pending.delete(job.id);
     this.done(job);
     this.stopWorker();
@@ -268,8 +276,8 @@ export class EvaluationService {
     this.done(job);
     job.resolve(
       why === 'memory'
-        ? this.synthetic(job, { type: 'MemoryError', message: `Mask Lens ran out of memory: its heap cap is ${this.config.heapMb ?? DEFAULT_HEAP_MB} MB (setting ${this.config.heapSetting ?? 'heapMb'})` })
-        : this.synthetic(job, { type: 'InternalError', message: 'Mask Lens failed to evaluate this file (a bug in Mask Lens; please report it)', detail: e ? `${e.name}: ${e.message}` : 'worker exited' }),
+        ? this.synthetic(job, { type: 'MemoryError', message: `Mask Lens ran out of memory: its heap cap is ${this.config.heapMb ?? DEFAULT_HEAP_MB} MB (setting ${this.config.heapSetting ?? 'heapMb'})` }, 'memory')
+        : this.synthetic(job, { type: 'InternalError', message: 'Mask Lens failed to evaluate this file (a bug in Mask Lens; please report it)', detail: e ? `${e.name}: ${e.message}` : 'worker exited' }, 'crash'),
     );
   }
 
@@ -292,11 +300,11 @@ export class EvaluationService {
   }
 
   /** A result for an evaluation the worker could not finish: one error on the line it was executing. */
-  private synthetic(job: Job, error: Omit<PyErrorInfo, 'line'>): Evaluated {
+  private synthetic(job: Job, error: Omit<PyErrorInfo, 'line'>, stopped: Evaluated['stopped'] = 'crash'): Evaluated {
     const e: PyErrorInfo = { ...error, line: Math.max(1, Atomics.load(this.progress, 0)) };
     // errors met before the stop are kept
     const errors = [...(job.partial ?? []), e];
     const result: RunResult = { variables: {}, stdout: '', warnings: [], error: errors[0], errors, timeline: [], diagnostics: [] };
-    return { evaluation: job.id, result, elapsedMs: performance.now() - (job.started ?? performance.now()) };
+    return { evaluation: job.id, result, elapsedMs: performance.now() - (job.started ?? performance.now()), stopped };
   }
 }

@@ -45,6 +45,11 @@ export function handle(msg: HostToWorker, post: (m: WorkerToHost) => void = () =
       for (const id of kept.keys()) if (kept.size > KEEP) kept.delete(id);
       return { type: 'evaluated', id: msg.id, result: live.result, elapsedMs: performance.now() - t0 };
     }
+    case 'data': {
+      const live = kept.get(msg.ref.evaluation);
+      // structured clone copies the typed array: the tensor's own storage stays with it
+      return { type: 'data', id: msg.id, data: live?.tensorAt(msg.ref.address)?.values() ?? null };
+    }
     case 'summary':
     case 'slice':
     case 'repr': {

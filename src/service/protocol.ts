@@ -3,6 +3,7 @@
 // values stay there: the host gets a result with small values inlined and
 // asks for the rest (summary, a downsampled 2-D slice, the repr) by address.
 
+import type { TypedData } from '../engine/tensor';
 import type { EncodedNumber, PyErrorInfo, RunOptions, RunResult, SnapshotAddress } from '../python/result';
 
 export type { SnapshotAddress };
@@ -69,6 +70,8 @@ export type HostToWorker =
   | { type: 'summary'; id: number; ref: ValueRef }
   | { type: 'slice'; id: number; ref: ValueRef; request: SliceRequest }
   | { type: 'repr'; id: number; ref: ValueRef }
+  /** Every element of a tensor, row-major, as one typed array (the CLI's --json writes elided values whole). */
+  | { type: 'data'; id: number; ref: ValueRef }
   | { type: 'release'; evaluation: number };
 
 export type WorkerToHost =
@@ -80,6 +83,8 @@ export type WorkerToHost =
   | { type: 'summary'; id: number; summary: ValueSummary | null }
   | { type: 'slice'; id: number; slice: Slice | null }
   | { type: 'repr'; id: number; repr: string | null }
+  /** Row-major elements in the storage's own typed array (bool as 0/1); null when the worker no longer holds the tensor. */
+  | { type: 'data'; id: number; data: TypedData | null }
   | { type: 'failed'; id: number; message: string };
 
 /** The reply type for each request type. */
@@ -88,4 +93,5 @@ export interface Replies {
   summary: Extract<WorkerToHost, { type: 'summary' }>;
   slice: Extract<WorkerToHost, { type: 'slice' }>;
   repr: Extract<WorkerToHost, { type: 'repr' }>;
+  data: Extract<WorkerToHost, { type: 'data' }>;
 }

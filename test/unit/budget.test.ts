@@ -183,3 +183,88 @@ test('fuzz regressions: len() arity, a snapshot of an expanded view larger than 
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.variables.ok, { type: 'int', value: 1 });
 });
+
+test('fuzz regressions: str method arity in CPython 3.11\'s words (seed 4101: "\\n".join())', () => {
+  const cases: [string, string][] = [
+    ['"\\n".join()', 'str.join() takes exactly one argument (0 given)'],
+    ['"a".join("b", "c")', 'str.join() takes exactly one argument (2 given)'],
+    ['"a".upper(1)', 'str.upper() takes no arguments (1 given)'],
+    ['"a".isdigit(1, 2)', 'str.isdigit() takes no arguments (2 given)'],
+    ['"a".replace("a")', 'replace expected at least 2 arguments, got 1'],
+    ['"a".strip(1, 2)', 'strip expected at most 1 argument, got 2'],
+    ['"a".ljust()', 'ljust expected at least 1 argument, got 0'],
+    ['"a".split(1, 2, 3)', 'split() takes at most 2 arguments (3 given)'],
+    ['"a".startswith()', 'startswith() takes at least 1 argument (0 given)'],
+    ['"a".find(1, 2, 3, 4)', 'find() takes at most 3 arguments (4 given)'],
+    ['"a".splitlines(1, 2)', 'splitlines() takes at most 1 argument (2 given)'],
+    ['"a".zfill()', 'str.zfill() takes exactly one argument (0 given)'],
+  ];
+  for (const [src, message] of cases) {
+    const e = only(`x = ${src}`);
+    assert.equal(`${e.type}: ${e.message}`, `TypeError: ${message}`, src);
+    assert.equal(e.line, 1, src);
+  }
+  const ok = evaluate('a = "-".join(["x", "y"])\nb = "a b".split()\nc = "{} {}".format(1, 2)\nd = "ab".center(6, "*")');
+  assert.equal(ok.error, null);
+});
+
+test('fuzz regressions (seed 4102): tf.where(condition), torch functional forms given a number, pad_sequence of 0-dim tensors', () => {
+  // values from real TF 2.21 and PyTorch 2.13
+  const r = evaluate('import tensorflow as tf\nw = tf.where([[[0.5], [1.0], [2.0], [0.0]], [[1.0], [1.0], [0.0], [0.0]]])\nb = tf.where([True, False, True])');
+  assert.equal(r.error, null, JSON.stringify(r.error));
+  assert.deepEqual(r.variables.w, { type: 'tf.Tensor', dtype: 'int64', shape: [5, 3], data: [0, 0, 0, 0, 1, 0, 0, 2, 0, 1, 0, 0, 1, 1, 0] });
+  assert.deepEqual(r.variables.b, { type: 'tf.Tensor', dtype: 'int64', shape: [2, 1], data: [0, 2] });
+  const messages = [
+    'import tensorflow as tf\nx = tf.where(tf.constant(3.0))',
+    'import tensorflow as tf\nx = tf.where([True], [1])',
+    'import torch\nx = torch.logical_and(1, 2)',
+    'import torch\nx = torch.exp(1)',
+    'import torch\nfrom torch.nn.utils.rnn import pad_sequence\nx = pad_sequence([torch.ones(2, 2), torch.tensor(True) * 2], batch_first=True)',
+    'import torch\nfrom torch.nn.utils.rnn import pad_sequence\nx = pad_sequence([torch.tensor(3), torch.ones(2)])',
+  ].map((src) => {
+    const e = only(src);
+    return `${e.type}: ${e.message}`;
+  });
+  assert.deepEqual(messages, [
+    'InvalidArgumentError: {{function_node __wrapped__Where_device_/job:localhost/replica:0/task:0/device:CPU:0}} WhereOp : Unhandled input dimensions: 0 [Op:Where] name: ',
+    'ValueError: x and y must both be non-None or both be None.',
+    "TypeError: logical_and(): argument 'input' (position 1) must be Tensor, not int",
+    "TypeError: exp(): argument 'input' (position 1) must be Tensor, not int",
+    'IndexError: Dimension specified as 0 but tensor has no dimensions',
+    'RuntimeError: ArrayRef: invalid slice, N = 1; size = 0',
+  ]);
+  // numbers stay valid where PyTorch takes them
+  const ok = evaluate('import torch\na = torch.add(1, 2)\nb = torch.pow(2, torch.tensor(3.0))\nc = torch.remainder(5, torch.tensor(3))');
+  assert.equal(ok.error, null, JSON.stringify(ok.error));
+  assert.deepEqual([ok.variables.a, ok.variables.b, ok.variables.c].map((v) => 'data' in v && v.data[0]), [3, 8, 2]);
+});
+
+test('fuzz regressions (seed 4104): type() with neither 1 nor 3 arguments', () => {
+  for (const src of ['x = type()', 'x = type(1, 2)', 'x = type(1, 2, 3, 4)']) {
+    const e = only(src);
+    assert.equal(`${e.type}: ${e.message}`, 'TypeError: type() takes 1 or 3 arguments', src);
+  }
+  const ok = evaluate('a = type(2) is int\nB = type("B", (), {"k": 1})\nb = B.k');
+  assert.equal(ok.error, null, JSON.stringify(ok.error));
+  assert.deepEqual([ok.variables.a, ok.variables.b], [{ type: 'bool', value: true }, { type: 'int', value: 1 }]);
+});
+
+test('fuzz regressions (seed 4105): list method arity in CPython 3.11\'s words', () => {
+  const cases: [string, string][] = [
+    ['[].append()', 'list.append() takes exactly one argument (0 given)'],
+    ['[].append(1, 2)', 'list.append() takes exactly one argument (2 given)'],
+    ['[].extend()', 'list.extend() takes exactly one argument (0 given)'],
+    ['[].remove()', 'list.remove() takes exactly one argument (0 given)'],
+    ['[].count()', 'list.count() takes exactly one argument (0 given)'],
+    ['[].insert(1)', 'insert expected 2 arguments, got 1'],
+    ['[].pop(1, 2)', 'pop expected at most 1 argument, got 2'],
+    ['[].index()', 'index expected at least 1 argument, got 0'],
+  ];
+  for (const [src, message] of cases) {
+    const e = only(`x = ${src}`);
+    assert.equal(`${e.type}: ${e.message}`, `TypeError: ${message}`, src);
+  }
+  const ok = evaluate('l = [3, 1]\nl.append(2)\nl.insert(0, 5)\nl.sort(reverse=True)\np = l.pop()\nk = l.index(3)');
+  assert.equal(ok.error, null, JSON.stringify(ok.error));
+  assert.deepEqual([ok.variables.p, ok.variables.k], [{ type: 'int', value: 1 }, { type: 'int', value: 1 }]);
+});

@@ -75,3 +75,56 @@ test('a big tensor inside a recorded call is fetched by its call address, as of 
   assert.equal(returned?.data[1], true);
   assert.match((await service.repr({ evaluation: r.evaluation, address: { kind: 'call', call: 0, index } })) ?? '', /^tensor\(\[\[ True, False, False,/);
 });
+
+test('a bundled worker starts through a V8 code cache, written once after its first evaluation', async () => {
+  const { mkdtempSync, writeFileSync, existsSync, statSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { codeCachePath } = await import('../../src/service/nodeWorker');
+  const dir = mkdtempSync(join(tmpdir(), 'masklens-cache-test-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir; // os.tmpdir() reads it on each call: the cache goes under dir
+  try {
+    // a stand-in for dist/worker.js: a CommonJS module that answers evaluate with its own file name
+    const file = join(dir, 'fake-worker.js');
+    writeFileSync(file, `
+      const { parentPort } = require('node:worker_threads');
+      let first;
+      exports.onFirstEvaluation = (cb) => (first = cb);
+      parentPort.on('message', (m) => {
+        if (m.type !== 'evaluate') return;
+        if (first) { const f = first; first = undefined; f(); }
+        const result = { variables: {}, stdout: require('node:path').basename(__filename), warnings: [], error: null, errors: [], timeline: [], diagnostics: [] };
+        parentPort.postMessage({ type: 'evaluated', id: m.id, result, elapsedMs: 0 });
+      });
+      parentPort.postMessage({ type: 'ready', id: -1 });
+    `);
+    const cache = codeCachePath(file)!;
+    assert.ok(cache.startsWith(dir), cache);
+    assert.equal(existsSync(cache), false);
+    for (const round of [1, 2]) {
+      const s = new EvaluationService({ spawn: nodeWorker(file) });
+      const r = await s.evaluate('x = 1', {});
+      s.dispose();
+      assert.equal(r.result.stdout, 'fake-worker.js', `round ${round}: the module ran with its own __filename`);
+      assert.ok(existsSync(cache) && statSync(cache).size > 0, `round ${round}: the cache was written`);
+    }
+    // another bundle (size or time changed) gets another cache
+    writeFileSync(file, '\n', { flag: 'a' });
+    assert.notEqual(codeCachePath(file), cache);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('data: every element of an elided tensor, row-major, as a typed array', async () => {
+  const r = await service.evaluate('import torch\nm = torch.arange(12).reshape(3, 4).t() > 4\nf = torch.tensor([0.5, float("nan")]).expand(600, 2)\n', { inlineElements: 4 });
+  const m = await service.data({ evaluation: r.evaluation, address: { kind: 'variable', name: 'm' } });
+  assert.deepEqual(Array.from(m ?? []), [0, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1]);
+  const f = await service.data({ evaluation: r.evaluation, address: { kind: 'variable', name: 'f' } });
+  assert.equal(f?.length, 1200);
+  assert.deepEqual([f?.[0], f?.[1], f?.[1198]], [0.5, NaN, 0.5]);
+  assert.equal(await service.data({ evaluation: r.evaluation + 1000, address: { kind: 'variable', name: 'm' } }), null);
+});

@@ -7,7 +7,7 @@ import { formatTfTensor } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem } from '../../engine/ops/indexing';
+import { getItem, nonzero } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -284,6 +284,14 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   red('reduce_mean', 'mean');
   def('where', (args, kw, ctx) => {
     const a = bind('where', args, kw, ['condition', 'x?', 'y?', 'name?']);
+    const none = (v: PyValue | undefined) => v === undefined || v === null;
+    if (none(a.x) !== none(a.y)) throw pyError('ValueError', 'x and y must both be non-None or both be None.');
+    if (none(a.x)) {
+      // tf.where(condition): the coordinates of the non-zero (true) elements, int64 [count, rank] (TF's WhereOp)
+      const c = toTf(a.condition!, ctx);
+      if (c.ndim === 0) throw pyError('InvalidArgumentError', '{{function_node __wrapped__Where_device_/job:localhost/replica:0/task:0/device:CPU:0}} WhereOp : Unhandled input dimensions: 0 [Op:Where] name: ');
+      return wrap(nonzero(c));
+    }
     return wrap(where(toTf(a.condition!, ctx), toTf(a.x!, ctx), toTf(a.y!, ctx)));
   });
   def('ones', (args, kw) => {

@@ -88,6 +88,17 @@ function fromArray(shape: readonly number[], dtype: DType, values: ArrayLike<num
 }
 
 /** Functional form of a tensor method: torch.f(x, ...) == x.f(...). */
+/**
+ * Functional forms whose `input` may be a Python number: the arithmetic ones
+ * with any second operand (torch.add(1, 2) is tensor(3)), and those with a
+ * Scalar-self overload only when the other operand is a tensor
+ * (torch.pow(2, t), torch.remainder(5, t), torch.bitwise_and(1, t)). Every
+ * other one refuses a number, as PyTorch 2.x's argument parser does
+ * (torch.logical_and(1, 2): TypeError).
+ */
+const NUMBER_INPUT = new Set(['add', 'sub', 'mul', 'div', 'subtract', 'multiply', 'divide', 'true_divide', 'floor_divide']);
+const NUMBER_INPUT_WITH_TENSOR = new Set(['pow', 'remainder', 'bitwise_and', 'bitwise_or', 'bitwise_xor']);
+
 function method(name: string, target = name): PyBuiltin {
   return fn(name, (args, kw, ctx) => {
     let self = args[0];
@@ -99,7 +110,9 @@ function method(name: string, target = name): PyBuiltin {
     }
     if (!(self instanceof TorchTensor)) {
       const o = operand(self ?? null);
-      if (o === undefined || o instanceof Tensor) {
+      const other = rest[0] ?? kw.get('other') ?? kw.get('exponent');
+      const numberAllowed = NUMBER_INPUT.has(name) || (NUMBER_INPUT_WITH_TENSOR.has(name) && other instanceof TorchTensor);
+      if (o === undefined || o instanceof Tensor || !numberAllowed) {
         throw pyError('TypeError', `${name}(): argument 'input' (position 1) must be Tensor, not ${typeNameOf(self ?? null)}`);
       }
       self = new TorchTensor(scalarTensor(o));

@@ -417,6 +417,9 @@ function constantPad(x: Tensor, pad: number[], value: number): Tensor {
 
 function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: boolean): Tensor {
   if (seqs.length === 0) throw runtimeError('received an empty list of sequences');
+  // ATen takes sequences[0].sizes().slice(1), then every sequence's size(0): 0-dim ones fail there, in these words
+  if (seqs[0].ndim === 0) throw runtimeError('ArrayRef: invalid slice, N = 1; size = 0');
+  if (seqs.some((s) => s.ndim === 0)) throw pyError('IndexError', 'Dimension specified as 0 but tensor has no dimensions');
   const maxLen = Math.max(...seqs.map((s) => s.shape[0]));
   // ATen's pad_sequence fills the whole output with at::full, so the value is checked against its size
   const outNumel = seqs.length * maxLen * seqs[0].shape.slice(1).reduce((p, q) => p * q, 1);
