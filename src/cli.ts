@@ -45,8 +45,15 @@ function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diag
   return lines;
 }
 
+/** CPython's compile-time errors (IndentationError and TabError are subclasses of SyntaxError). */
+const isSyntaxError = (e: { type: string }) => e.type === 'SyntaxError' || e.type === 'IndentationError' || e.type === 'TabError';
+
 function plain(result: RunResult, at: LineLabel = plainLine): string {
   const lines: string[] = [];
+  // Python refuses the whole file (cell) over a syntax error, so it comes first, before the preview of what parses
+  const syntax = result.errors.filter(isSyntaxError);
+  for (const e of syntax) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
+  if (syntax.length) lines.push('(so Python runs none of this file; below, Mask Lens previews the statements that parse)', '');
   if (result.stdout) lines.push(result.stdout.trimEnd(), '');
   const printed = new Set<RunResult['diagnostics'][number]>();
   for (const s of finalSnapshots(result.timeline)) lines.push(...valueLines(s, result, printed, at));
@@ -62,7 +69,7 @@ function plain(result: RunResult, at: LineLabel = plainLine): string {
     if (c.error) lines.push(`raised ${c.error.type}: ${c.error.message}  ${at(c.error.line)}`, '');
   }
   for (const d of result.diagnostics) if (!printed.has(d)) lines.push(`${at(d.line)}: ${d.severity}: ${d.message}  [${d.code}]`);
-  for (const e of result.errors) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
+  for (const e of result.errors) if (!isSyntaxError(e)) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
   return lines.join('\n');
 }
 

@@ -183,3 +183,18 @@ test('fuzz regressions: len() arity, a snapshot of an expanded view larger than 
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.variables.ok, { type: 'int', value: 1 });
 });
+
+test('a syntax error after an infinite loop is reported first, and the loop times out once', () => {
+  // CPython compiles the whole file first: `python` prints only the SyntaxError (line 5) and runs nothing
+  const src = 'import torch\nx = torch.ones(2)\nwhile True:\n    pass\ny = (1 +\nz = 3\nw = z\n';
+  const r = evaluate(src, { continueAfterError: true, maxSteps: 10000 });
+  assert.deepEqual(r.errors.map((e) => `${e.type} ${e.line}`), ["SyntaxError 5", 'TimeoutError 4']);
+  assert.equal(r.errors[0].message, "'(' was never closed");
+  assert.deepEqual(r.error && [r.error.type, r.error.line], ['SyntaxError', 5]);
+  // the preview keeps what ran before the loop
+  assert.ok('x' in r.variables);
+  // Python semantics (the golden mode): the syntax error, nothing bound
+  const strict = evaluate(src, { maxSteps: 10000 });
+  assert.deepEqual(strict.errors.map((e) => `${e.type} ${e.line}`), ['SyntaxError 5']);
+  assert.deepEqual(Object.keys(strict.variables), []);
+});
