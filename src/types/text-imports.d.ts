@@ -9,3 +9,4 @@ declare module 'masklens:web-worker-source' {
   const source: string;
   export default source;
 }
+
