@@ -9,4 +9,3 @@ declare module 'masklens:web-worker-source' {
   const source: string;
   export default source;
 }
-
