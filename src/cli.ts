@@ -177,6 +177,18 @@ async function runNotebook(service: EvaluationService, text: string, name: strin
   return r.errors.length ? 1 : 0;
 }
 
+/** CPython's wording for the file errors `python FILE` reports ("[Errno 2] No such file or directory"). */
+const OS_ERRORS: Record<string, string> = {
+  ENOENT: '[Errno 2] No such file or directory',
+  EACCES: '[Errno 13] Permission denied',
+  EISDIR: '[Errno 21] Is a directory',
+};
+
+function osErrorText(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return (typeof code === 'string' && OS_ERRORS[code]) || 'the file could not be read';
+}
+
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (!parsed) {
@@ -184,7 +196,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { json, file, options } = parsed;
-  const source = readFileSync(file, 'utf8');
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`masklens: can't open file '${file}': ${osErrorText(e)}\n`);
+    return 2;
+  }
   const service = new EvaluationService({ spawn: nodeWorker(join(__dirname, 'worker.js')), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
   try {
     if (file.endsWith('.ipynb')) return await runNotebook(service, source, file.split('/').pop()!, json, options);

@@ -344,6 +344,12 @@ b = f(2)
   const loopJson = JSON.parse(run('--json', '--budget-ms', '200', loop).stdout);
   assert.deepEqual([loopJson.error.type, loopJson.error.line, loopJson.variables], ['SyntaxError', 5, {}]);
   assert.deepEqual(loopJson.errors.map((e: { type: string }) => e.type), ['SyntaxError', 'TimeoutError']);
+
+  // a file that is not there: python's wording, no JavaScript stack
+  const missing = run(join(dir, 'missing.py'));
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, `masklens: can't open file '${join(dir, 'missing.py')}': [Errno 2] No such file or directory\n`);
+  assert.equal(run(dir).stderr, `masklens: can't open file '${dir}': [Errno 21] Is a directory\n`);
 });
 
 test('equal data printed once still prints each value as itself (grad, Parameter)', () => {
