@@ -408,9 +408,27 @@ export class Interpreter implements CallContext {
     if (s.value) this.assign(s.target, this.eval(s.value, scope), scope);
   }
 
+  /**
+   * `@d` applied to a function or class. A decorator from an unmodelled
+   * package (timm's @register_notrace_function, transformers'
+   * @add_start_docstrings(...)) cannot be run; such decorators mostly
+   * register or document, so the definition is kept as written, with a
+   * warning, instead of making every later use of the name fail.
+   */
+  private decorate(d: A.Expr, target: PyValue, name: string, scope: Scope): PyValue {
+    const opaque = (v: PyValue) => v instanceof PyOpaque ? v.fullName : undefined;
+    // a factory's callee is looked up first (names and attributes only, so nothing runs twice)
+    const factory = d.kind === 'Call' && (d.func.kind === 'Name' || d.func.kind === 'Attribute') ? opaque(this.eval(d.func, scope)) : undefined;
+    const dec = factory === undefined ? this.eval(d, scope) : null;
+    const unmodelled = factory ?? opaque(dec);
+    if (unmodelled === undefined) return this.call(dec, [target]);
+    this.warn(`@${unmodelled} is not modelled by Mask Lens: ${name} is used as written, undecorated`);
+    return target;
+  }
+
   private execFunctionDef(s: A.FunctionDef, scope: Scope): void {
     let fn: PyValue = this.makeFunction(s, scope, s.name);
-    for (const d of [...s.decorators].reverse()) fn = this.call(this.eval(d, scope), [fn]);
+    for (const d of [...s.decorators].reverse()) fn = this.decorate(d, fn, s.name, scope);
     scope.assign(s.name, fn);
   }
 
@@ -509,7 +527,7 @@ export class Interpreter implements CallContext {
     for (const [k, v] of body.vars) cls.dict.set(k, v);
     this.initSubclass(cls);
     let out: PyValue = cls;
-    for (const d of [...s.decorators].reverse()) out = this.call(this.eval(d, scope), [out]);
+    for (const d of [...s.decorators].reverse()) out = this.decorate(d, out, s.name, scope);
     scope.assign(s.name, out);
   }
 

@@ -24,6 +24,39 @@ test('an unmodelled package imports; using one of its names fails at that line',
   assert.deepEqual(all.variables.w, { type: 'int', value: 3 });
 });
 
+test('a placeholder used as a decorator (or decorator factory) keeps the definition, with a warning', () => {
+  const r = run(`import torch
+import torch.nn as nn
+from timm.layers import register_notrace_function
+from transformers.utils import add_start_docstrings
+
+@register_notrace_function
+def causal(n):
+    return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
+
+@add_start_docstrings("pads")
+class Pad(nn.Module):
+    def __init__(self, act_layer=nn.GELU):
+        super().__init__()
+        self.act = act_layer()
+    def forward(self, lengths, n):
+        return torch.arange(n)[None, :] < lengths[:, None]
+
+m = causal(3)
+p = Pad()(torch.tensor([1, 2]), 3)
+print(m.sum().item(), p.tolist(), type(Pad().act).__name__)
+`);
+  assert.equal(r.error, null);
+  // CPython with the decorators removed prints the same (the mask code does not depend on them)
+  assert.equal(r.stdout, '3 [[True, False, False], [True, True, False]] GELU\n');
+  assert.deepEqual(r.warnings, [
+    '@timm.layers.register_notrace_function is not modelled by Mask Lens: causal is used as written, undecorated',
+    '@transformers.utils.add_start_docstrings is not modelled by Mask Lens: Pad is used as written, undecorated',
+  ]);
+  // a placeholder called anywhere else still fails at its line
+  assert.equal(run('from timm.layers import trunc_normal_\nx = trunc_normal_(1)\n').error?.line, 2);
+});
+
 test('a placeholder base class: own methods run, inherited ones are NotImplementedError', () => {
   const src = `from transformers import PreTrainedModel
 class Model(PreTrainedModel):

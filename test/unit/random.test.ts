@@ -202,6 +202,11 @@ test('torch generator: errors worded as PyTorch', () => {
   raises(() => g.multinomial([0, 0], 1, 2, 1, false), 'RuntimeError', 'invalid multinomial distribution (sum of probabilities <= 0)');
   raises(() => g.multinomial([-1, 2], 1, 2, 1, false), 'RuntimeError', 'probability tensor contains either `inf`, `nan` or element < 0');
   raises(() => g.multinomial([1, 2], 1, 2, 3, false), 'RuntimeError', 'cannot sample n_sample > prob_dist.size(-1) samples without replacement');
+  // the with-replacement kernel checks each entry in order, with its own wording (NaN fails the >= 0 test first)
+  raises(() => g.multinomial([1, -1], 1, 2, 3, true), 'RuntimeError', 'invalid multinomial distribution (encountering probability entry < 0)');
+  raises(() => g.multinomial([NaN, 1], 1, 2, 3, true), 'RuntimeError', 'invalid multinomial distribution (encountering probability entry < 0)');
+  raises(() => g.multinomial([Infinity, -1], 1, 2, 3, true), 'RuntimeError', 'invalid multinomial distribution (encountering probability entry = infinity or NaN)');
+  raises(() => g.multinomial([0, 0], 1, 2, 3, true), 'RuntimeError', 'invalid multinomial distribution (sum of probabilities <= 0)');
   assert.deepEqual(['2', '1.5', '-0.25', '1e-09', '-1.5e+10', '0.123457', '100000', '1e+06'],
     [2, 1.5, -0.25, 1e-9, -1.5e10, 0.1234567, 100000, 1e6].map(formatCppDouble));
 });

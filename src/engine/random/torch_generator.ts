@@ -16,6 +16,8 @@
 
 import { DType, castValue, isFloating } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
+import { topkOrder } from '../ops/select_k';
+import { placeDraws } from './fill_order';
 import { MT19937, MT19937State } from './mt19937';
 import { avxLogf, avxSinCosf, fma32, fma64 } from './float_math';
 import { cos, log, sin } from './libm';
@@ -407,13 +409,23 @@ export class TorchGenerator {
   /**
    * torch.multinomial on CPU for a `rows` x `categories` row-major
    * probability matrix (rows = 1 for a vector). Returns row-major indices,
-   * `numSamples` per row.
+   * `numSamples` per row. Argument checks (dims, dtype, n_sample) belong to
+   * the caller; this checks the probabilities as ATen does on each path.
    *
-   * With replacement (and numSamples > 1): per row a cumulative
-   * distribution normalised by its sum (in the probability dtype), then one
-   * 53-bit uniform per sample and a lower-bound binary search. Otherwise
-   * torch draws q ~ Exp(1) over the whole matrix (exponential_ in the
-   * probability dtype), divides p / q and takes the top `numSamples`.
+   * Without replacement, or for a single sample (ATen's Gumbel fast path in
+   * Distributions.cpp multinomial_out): q ~ Exp(1) over the whole matrix
+   * (exponential_ in the probability dtype), p / q rounded to that dtype,
+   * then argmax (one sample: the first maximum) or topk, whose tie order
+   * is ATen's (see ops/select_k.ts). q is empty_like(probs), so a
+   * permuted dense input (a transposed matrix) takes its draws in memory
+   * order: `fillOrder` lists the logical indices in the order q is filled.
+   *
+   * With replacement and numSamples > 1 (cpu/MultinomialKernel.cpp): per
+   * row a running sum into a cumulative distribution (in the probability
+   * dtype; float for float16/bfloat16), divided by the total, last bucket
+   * forced to 1; one 53-bit uniform per sample and a lower-bound binary
+   * search. Rows are checked as they are reached, so a bad later row still
+   * raises after the earlier rows have drawn.
    */
   multinomial(
     probs: ArrayLike<number>,
@@ -422,43 +434,61 @@ export class TorchGenerator {
     numSamples: number,
     replacement: boolean,
     probDtype: DType = 'float32',
+    fillOrder?: readonly number[],
   ): Float64Array {
-    for (let i = 0; i < probs.length; i++) {
-      if (!(probs[i] >= 0 && probs[i] < Infinity)) throw runtimeError('probability tensor contains either `inf`, `nan` or element < 0');
-    }
-    for (let r = 0; r < rows; r++) {
-      let total = 0;
-      for (let c = 0; c < categories; c++) total += probs[r * categories + c];
-      if (total === 0) throw runtimeError('invalid multinomial distribution (sum of probabilities <= 0)');
-    }
     if (!replacement && numSamples > categories) {
       throw runtimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
     }
     const out = new Float64Array(rows * numSamples);
-    const round = (x: number) => castValue(probDtype, x);
     if (!replacement || numSamples === 1) {
-      const q = this.exponential(rows * categories, 1, probDtype);
+      for (let i = 0; i < probs.length; i++) {
+        if (!(probs[i] >= 0 && probs[i] < Infinity)) throw runtimeError('probability tensor contains either `inf`, `nan` or element < 0');
+      }
       for (let r = 0; r < rows; r++) {
-        const keys: number[] = [];
-        for (let c = 0; c < categories; c++) keys.push(c);
-        const score = (c: number) => round(probs[r * categories + c] / q[r * categories + c]);
-        // topk/argmax: largest first; ties keep the lower index.
-        keys.sort((a, b) => score(b) - score(a) || a - b);
-        for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = keys[s];
+        let total = 0;
+        for (let c = 0; c < categories; c++) total += probs[r * categories + c];
+        if (total === 0) throw runtimeError('invalid multinomial distribution (sum of probabilities <= 0)');
+      }
+      const draws = this.exponential(rows * categories, 1, probDtype);
+      const q = placeDraws(draws, fillOrder);
+      // float16/bfloat16 divide in float, then round to the tensor's dtype
+      const divide = probDtype === 'float64' ? (a: number, b: number) => a / b : (a: number, b: number) => castValue(probDtype, Math.fround(a / b));
+      for (let r = 0; r < rows; r++) {
+        const score = new Float64Array(categories);
+        for (let c = 0; c < categories; c++) score[c] = divide(probs[r * categories + c], q[r * categories + c]);
+        if (numSamples === 1) {
+          // argmax: the first maximum, a NaN counting as the largest
+          let best = 0;
+          for (let c = 1; c < categories; c++) {
+            if (Number.isNaN(score[best])) break;
+            if (Number.isNaN(score[c]) || score[c] > score[best]) best = c;
+          }
+          out[r] = best;
+        } else {
+          const picked = topkOrder(score, numSamples);
+          for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = picked[s];
+        }
       }
       return out;
     }
+    // float16/bfloat16 rows accumulate in float (ATen's reduced-precision variant)
+    const accDtype: DType = probDtype === 'float16' || probDtype === 'bfloat16' ? 'float32' : probDtype;
+    const round = (x: number) => castValue(accDtype, x);
     const cum = new Float64Array(categories);
     for (let r = 0; r < rows; r++) {
       let sum = 0;
       for (let c = 0; c < categories; c++) {
-        sum = round(sum + probs[r * categories + c]);
+        const p = probs[r * categories + c];
+        if (!(p >= 0)) throw runtimeError('invalid multinomial distribution (encountering probability entry < 0)');
+        if (!Number.isFinite(p)) throw runtimeError('invalid multinomial distribution (encountering probability entry = infinity or NaN)');
+        sum = round(sum + p);
         cum[c] = sum;
       }
+      if (!(sum > 0)) throw runtimeError('invalid multinomial distribution (sum of probabilities <= 0)');
       for (let c = 0; c < categories; c++) cum[c] = round(cum[c] / sum);
-      cum[categories - 1] = 1;
       for (let s = 0; s < numSamples; s++) {
         const u = this.uniformDouble01();
+        cum[categories - 1] = 1;
         let left = 0;
         let right = categories;
         while (right - left > 0) {

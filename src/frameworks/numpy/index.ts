@@ -262,6 +262,9 @@ const ARRAY_METHODS: Record<string, Method> = {
   any: npReduce('any'), all: npReduce('all'), argmax: npReduce('argmax'), argmin: npReduce('argmin'),
   tolist: (self) => nestedList(self.t),
   copy: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
+  // copy.copy / copy.deepcopy(ndarray): a new buffer (ndarray.__copy__ / __deepcopy__)
+  __copy__: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
+  __deepcopy__: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
   flatten: (self) => new NumpyArray(cast(reshape(self.t, [-1]), self.t.dtype)),
   transpose: (self, args) => new NumpyArray(args.length ? permute(self.t, toShape(args, 'axes')) : permute(self.t, self.t.shape.map((_, i) => self.t.ndim - 1 - i))),
   item: (self) => npScalar(self.t),

@@ -7,7 +7,7 @@ import { pyError } from '../../python/exceptions';
 import { namedTupleClass } from './typing';
 import { asBigInt, asNumber, hashKey } from '../../python/protocols';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyList, PyModule, PyObj, PyTuple, PyValue,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
 } from '../../python/values';
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
@@ -180,23 +180,86 @@ function warningsModule(): PyModule {
   });
 }
 
+/**
+ * copy.copy / copy.deepcopy (CPython Lib/copy.py). Scalars, str, functions,
+ * classes and modules are atomic. Containers are rebuilt. A user-class
+ * instance (an nn.Module included: torch defines no Module.__deepcopy__)
+ * becomes a new instance of the same class whose __dict__ is copied, deeply
+ * for deepcopy: its parameters and buffers go through Tensor.__deepcopy__
+ * (new storage, still Parameters) and its submodules are copied in turn, so
+ * `clones(layer, N)` gives N independent layers as in PyTorch. A class's own
+ * __deepcopy__(memo) wins. The memo keeps shared references shared inside
+ * the copy (tied weights stay tied) and cycles finite.
+ */
 function copyModule(): PyModule {
-  const copy = (v: PyValue, ctx: CallContext, deep: boolean): PyValue => {
-    if (v instanceof PyList) return new PyList(deep ? v.items.map((x) => copy(x, ctx, deep)) : v.items.slice());
+  const atomic = (v: PyValue) => !(v instanceof PyObj) || v instanceof PyFunction || v instanceof PyBuiltin || v instanceof PyClass || v instanceof PyModule;
+  const cloneNative = (native: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(native)) out[k] = x instanceof Set ? new Set(x) : x instanceof Map ? new Map(x) : x;
+    return out;
+  };
+  const shallow = (v: PyValue, ctx: CallContext): PyValue => {
+    if (v instanceof PyList) return new PyList(v.items.slice());
     if (v instanceof PyDict) {
       const d = new PyDict(v.defaultFactory);
-      for (const [h, [k, x]] of v.entries) d.entries.set(h, [k, deep ? copy(x, ctx, deep) : x]);
+      for (const [h, e] of v.entries) d.entries.set(h, [e[0], e[1]]);
       return d;
     }
-    if (v instanceof PyObj) {
-      const clone = (v as PyObj & { copy?: () => PyValue }).copy;
-      if (clone) return clone.call(v);
+    if (v instanceof PyInstance) {
+      const out = new PyInstance(v.cls);
+      out.native = cloneNative(v.native);
+      for (const [k, x] of v.dict) out.dict.set(k, x);
+      return out;
     }
-    return v;
+    // natively implemented values with a __copy__ (numpy.ndarray); the rest are shared
+    const hook = v instanceof PyObj ? v.getAttr('__copy__', ctx) : undefined;
+    return hook === undefined ? v : ctx.call(hook, []);
+  };
+  const deep = (v: PyValue, ctx: CallContext, memo: Map<PyObj, PyValue>): PyValue => {
+    if (atomic(v)) return v;
+    const obj = v as PyObj;
+    const seen = memo.get(obj);
+    if (seen !== undefined) return seen;
+    if (obj instanceof PyList) {
+      const out = new PyList([]);
+      memo.set(obj, out);
+      for (const x of obj.items) out.items.push(deep(x, ctx, memo));
+      return out;
+    }
+    if (obj instanceof PyTuple && obj.constructor === PyTuple) {
+      const items = obj.items.map((x) => deep(x, ctx, memo));
+      const out = items.every((x, i) => x === obj.items[i]) ? obj : new PyTuple(items);
+      memo.set(obj, out);
+      return out;
+    }
+    if (obj instanceof PyDict) {
+      const out = new PyDict(obj.defaultFactory);
+      memo.set(obj, out);
+      for (const [h, [k, x]] of obj.entries) out.entries.set(h, [deep(k, ctx, memo), deep(x, ctx, memo)]);
+      return out;
+    }
+    if (obj instanceof PyInstance) {
+      const own = obj.cls.lookup('__deepcopy__');
+      if (own !== undefined) {
+        const r = ctx.call(own, [obj, new PyDict()]);
+        memo.set(obj, r);
+        return r;
+      }
+      const out = new PyInstance(obj.cls);
+      memo.set(obj, out);
+      out.native = cloneNative(obj.native);
+      for (const [k, x] of obj.dict) out.dict.set(k, deep(x, ctx, memo));
+      return out;
+    }
+    // natively implemented values that define __deepcopy__ (torch.Tensor); the rest are shared
+    const hook = obj.getAttr('__deepcopy__', ctx);
+    const r = hook === undefined ? obj : ctx.call(hook, [new PyDict()]);
+    memo.set(obj, r);
+    return r;
   };
   return module('copy', {
-    copy: ([v], _kw, ctx) => copy(v, ctx, false),
-    deepcopy: ([v], _kw, ctx) => copy(v, ctx, true),
+    copy: ([v], _kw, ctx) => shallow(v, ctx),
+    deepcopy: ([v], _kw, ctx) => deep(v, ctx, new Map()),
   });
 }
 

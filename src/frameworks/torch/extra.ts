@@ -6,9 +6,11 @@
 
 import { isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
-import { assignInto, binary, cast, unary, where } from '../../engine/ops/core';
+import { getSlot, slot } from '../../engine/context';
+import { formatCppTensor } from '../../engine/format/cpp';
+import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
-import { cat, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
+import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -194,7 +196,83 @@ export function stackFunctions(tensorsArg: (v: PyValue | undefined, name: string
       const a = bind('outer', args, kw, ['input', 'vec2', 'out?']);
       return withOut(outer(a.input instanceof TorchTensor ? a.input : new TorchTensor(tensorArg(a.input, 'outer')), a.vec2) as TorchTensor, a.out);
     },
+    meshgrid: (args, kw, ctx) => {
+      const extra = [...kw.keys()].find((k) => k !== 'indexing');
+      if (extra !== undefined) throw pyError('TypeError', `meshgrid() got an unexpected keyword argument '${extra}'`);
+      // torch/functional.py: a single list or tuple argument holds the tensors
+      const list = args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple) ? args[0] : new PyTuple(args);
+      const indexing = kw.get('indexing');
+      if (indexing === undefined || indexing === null) {
+        const state = getSlot(MESHGRID_WARNED);
+        if (!state.warned) {
+          state.warned = true;
+          ctx.warn('torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4215.)');
+        }
+      }
+      const grids = meshgrid(tensorsArg(list, 'meshgrid'), indexing === undefined || indexing === null ? 'ij' : String(indexing));
+      return new PyTuple(grids.map((g) => new TorchTensor(g)));
+    },
+    block_diag: (args) => new TorchTensor(blockDiag(tensorsArg(new PyTuple(args), 'block_diag'))),
   };
+}
+
+// TORCH_WARN_ONCE: the missing-indexing warning shows once per run
+const MESHGRID_WARNED = slot('torch.meshgrid.warned', () => ({ warned: false }));
+
+/**
+ * torch.meshgrid(*tensors, indexing): one grid per input, each of shape
+ * (n0, n1, ...) with input i laid along dim i ('ij'); 'xy' swaps the first
+ * two dims (Cartesian indexing). 0-D inputs count as length 1. Errors and
+ * their order follow ATen's meshgrid (TensorShape.cpp): empty list, dtype,
+ * indexing, then dims (the offending tensor printed as C++ prints it).
+ */
+export function meshgrid(ts: Tensor[], indexing: string): Tensor[] {
+  if (ts.length === 0) throw runtimeError('meshgrid expects a non-empty TensorList');
+  for (let i = 0; i + 1 < ts.length; i++) {
+    if (ts[i].dtype !== ts[i + 1].dtype) throw runtimeError('meshgrid expects all tensors to have the same dtype');
+  }
+  if (indexing !== 'xy' && indexing !== 'ij') {
+    throw runtimeError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`);
+  }
+  for (const t of ts) {
+    if (t.ndim > 1) throw runtimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${formatCppTensor(t)}`);
+  }
+  const swap = indexing === 'xy' && ts.length >= 2;
+  const lengths = ts.map((t) => t.numel);
+  const order = ts.map((_, i) => i);
+  if (swap) [order[0], order[1]] = [order[1], order[0]];
+  const shape = order.map((i) => lengths[i]);
+  return ts.map((t, i) => {
+    const axis = order.indexOf(i);
+    const view = shape.map((n, d) => (d === axis ? n : 1));
+    return contiguous(expand(reshape(t, view), shape));
+  });
+}
+
+/**
+ * torch.block_diag(*tensors): inputs on the diagonal of a zero matrix of the
+ * promoted dtype; 0-D is 1x1 and 1-D (n) is 1 x n. No input gives a (1, 0)
+ * tensor of the default dtype (ATen's block_diag in TensorShape.cpp).
+ */
+export function blockDiag(ts: Tensor[]): Tensor {
+  const mats = ts.map((t, i) => {
+    if (t.ndim > 2) throw runtimeError(`torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.ndim} dimensions`);
+    return t.ndim === 2 ? t : reshape(t, [1, t.numel]);
+  });
+  if (mats.length === 0) return Tensor.empty(getDefaultDtype(), [1, 0]);
+  const dtype = resultType(...ts);
+  const rows = mats.reduce((n, m) => n + m.shape[0], 0);
+  const cols = mats.reduce((n, m) => n + m.shape[1], 0);
+  const out = Tensor.empty(dtype, [rows, cols]);
+  let r0 = 0, c0 = 0;
+  for (const m of mats) {
+    const v = cast(m, dtype).values();
+    const [h, w] = m.shape;
+    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) out.storage.data[(r0 + r) * cols + c0 + c] = v[r * w + c];
+    r0 += h;
+    c0 += w;
+  }
+  return out;
 }
 
 /**

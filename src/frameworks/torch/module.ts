@@ -11,6 +11,7 @@ import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/
 import { Scalar, TensorOrScalar, binary, cast, checkedConvert, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, stack } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
+import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { contextDecorated } from '../../python/decorators';
@@ -65,8 +66,10 @@ function likeFactory(name: string, value: number | 'rand' | 'randn'): NativeFn {
     const a = bind(name, args, kw, ['input', 'dtype?', 'device?', 'requires_grad?', 'memory_format?', 'layout?']);
     const x = tensorArg(a.input, name);
     const d = toDtype(a.dtype) ?? x.dtype;
-    if (value === 'rand') return new TorchTensor(fromArray(x.shape, d, torchRng().uniform(x.numel, 0, 1, d)));
-    if (value === 'randn') return new TorchTensor(fromArray(x.shape, d, torchRng().normal(x.numel, 0, 1, d)));
+    // empty_like keeps a dense input's strides: draws land in its memory order (see fill_order.ts)
+    const order = emptyLikeOrder(x);
+    if (value === 'rand') return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng().uniform(x.numel, 0, 1, d), order)));
+    if (value === 'randn') return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng().normal(x.numel, 0, 1, d, order === undefined), order)));
     return new TorchTensor(filled([...x.shape], value, d));
   };
 }
@@ -213,6 +216,15 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   def('empty_like', likeFactory('empty_like', 0));
   def('rand_like', likeFactory('rand_like', 'rand'));
   def('randn_like', likeFactory('randn_like', 'randn'));
+  // torch.randint_like(input, high) / (input, low, high): random_(low, high) into empty_like(input)
+  def('randint_like', (args, kw) => {
+    const a = bind('randint_like', args, kw, ['input', 'low?', 'high?', 'generator?', 'dtype?', 'device?', 'requires_grad?', 'memory_format?', 'layout?']);
+    const x = tensorArg(a.input, 'randint_like');
+    const [low, high] = a.high === undefined ? [0, toInt(a.low, 'high')] : [toInt(a.low, 'low'), toInt(a.high, 'high')];
+    if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+    const d = toDtype(a.dtype) ?? x.dtype;
+    return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng(a.generator).randint(x.numel, low, high, d), emptyLikeOrder(x))));
+  });
   def('full_like', (args, kw) => {
     const a = bind('full_like', args, kw, ['input', 'fill_value', 'dtype?', 'device?']);
     const x = tensorArg(a.input, 'full_like');
@@ -414,7 +426,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
     'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
-    'select', 'roll', 'erf',
+    'select', 'roll', 'erf', 'multinomial',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

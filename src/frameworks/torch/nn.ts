@@ -12,6 +12,7 @@ import { Scalar, binary, cast, cppTypeName, fillScalarValue, getDefaultDtype, un
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
+import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
@@ -384,7 +385,8 @@ function dropout(input: PyValue, p: number, training: boolean): PyValue {
   if (p < 0 || p > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return input;
   if (p === 1) return track(new TorchTensor(binary('mul', x, 0)), 'dropout', input);
-  const keep = torchRng().bernoulliScalar(x.numel, 1 - p);
+  // the noise is empty_like(input): a transposed input draws in memory order
+  const keep = placeDraws(torchRng().bernoulliScalar(x.numel, 1 - p), emptyLikeOrder(x));
   const mask = noteRandom(Tensor.empty(x.dtype, x.shape));
   mask.storage.data.set(keep);
   return track(new TorchTensor(binary('div', binary('mul', x, mask), 1 - p)), 'dropout', input);

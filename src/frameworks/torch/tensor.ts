@@ -11,10 +11,13 @@ import { carryMaskEvidence, noteDerivation, noteMaskSource, recordingDerivations
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
 import {
-  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, checkedConvert, contiguous, full, getDefaultDtype, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, checkedConvert, contiguous, fillScalarValue, full, getDefaultDtype, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
+import { topkOrder } from '../../engine/ops/select_k';
+import { emptyLikeOrder, iterationOrder, placeDraws } from '../../engine/random/fill_order';
+import { formatCppDouble } from '../../engine/random/torch_generator';
 import {
   chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
 } from '../../engine/ops/shape';
@@ -871,25 +874,82 @@ export const TENSOR_METHODS: Record<string, Method> = {
   uniform_: (self, args, kw) => {
     const a = bind('uniform_', args, kw, ['from?', 'to?', 'generator?']);
     const lo = a.from === undefined ? 0 : toFloat(a.from, 'from'), hi = a.to === undefined ? 1 : toFloat(a.to, 'to');
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).uniform(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).uniform(self.t.numel, lo, hi, self.t.dtype), iterationOrder(self.t))));
     return self;
   },
   normal_: (self, args, kw) => {
     const a = bind('normal_', args, kw, ['mean?', 'std?', 'generator?']);
     const m = a.mean === undefined ? 0 : toFloat(a.mean, 'mean'), s = a.std === undefined ? 1 : toFloat(a.std, 'std');
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).normal(self.t.numel, m, s, self.t.dtype)));
+    // a non-contiguous target takes the scalar Box-Muller path, in iteration order
+    const order = iterationOrder(self.t);
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).normal(self.t.numel, m, s, self.t.dtype, self.t.isContiguous()), order)));
     return self;
   },
   bernoulli_: (self, args, kw) => {
     const a = bind('bernoulli_', args, kw, ['p?', 'generator?']);
     const p = a.p === undefined ? 0.5 : toFloat(a.p, 'p');
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).bernoulliScalar(self.t.numel, p)));
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).bernoulliScalar(self.t.numel, p), iterationOrder(self.t))));
     return self;
+  },
+  /**
+   * Tensor.fill_diagonal_(fill_value, wrap=False), in place: the main
+   * diagonal (equal indices in every dim; all dims equal above 2-D), and
+   * with wrap=True on a 2-D matrix taller than width + 1 the diagonal
+   * restarts every width + 1 rows. Walks the storage with the tensor's own
+   * strides as ATen's as_strided views do (TensorShape.cpp fill_diagonal_).
+   */
+  fill_diagonal_: (self, args, kw, ctx) => {
+    const a = bind('fill_diagonal_', args, kw, ['fill_value', 'wrap?']);
+    const x = self.t;
+    if (x.ndim < 2) throw runtimeError('dimensions must larger than 1');
+    const [height, width] = x.shape;
+    if (x.ndim > 2 && x.shape.some((n) => n !== height)) throw runtimeError('all dimensions of input must be of equal length');
+    const size = Math.min(height, width);
+    const stride = x.strides.reduce((p, q) => p + q, 0);
+    const value = fillScalarValue(fillScalar(a.fill_value, 'fill_value'), x.dtype, size);
+    for (let i = 0; i < size; i++) x.storage.data[x.offset + i * stride] = value;
+    if (toBool(a.wrap, ctx) && x.ndim === 2 && height > width + 1) {
+      const step = width + 1;
+      const wrapSize = Math.floor((x.numel + step - 1) / step) - size;
+      const start = x.offset + x.strides[0] * (width + 1);
+      for (let i = 0; i < wrapSize; i++) x.storage.data[start + i * stride] = value;
+    }
+    return self;
+  },
+  exponential_: (self, args, kw) => {
+    const a = bind('exponential_', args, kw, ['lambd?', 'generator?']);
+    const lambd = a.lambd === undefined ? 1 : toFloat(a.lambd, 'lambd');
+    if (!(lambd > 0)) throw runtimeError(`exponential_ expects lambda > 0.0, but found lambda=${formatCppDouble(lambd)}`);
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).exponential(self.t.numel, lambd, self.t.dtype), iterationOrder(self.t))));
+    return self;
+  },
+  /**
+   * Tensor.multinomial(num_samples, replacement=False, *, generator=None) and
+   * torch.multinomial: int64 category indices drawn from each row of a 1-D or
+   * 2-D float tensor of non-negative weights (rows need not sum to 1).
+   * Bit-exact with PyTorch's CPU sampler (see TorchGenerator.multinomial);
+   * argument errors carry ATen's wording (Distributions.cpp multinomial_out).
+   */
+  multinomial: (self, args, kw, ctx) => {
+    const a = bind('multinomial', args, kw, ['num_samples', 'replacement?', 'generator?']);
+    const x = self.t;
+    const n = toInt(a.num_samples, 'num_samples');
+    const replacement = toBool(a.replacement, ctx);
+    if (x.ndim < 1 || x.ndim > 2) throw runtimeError('prob_dist must be 1 or 2 dim');
+    if (!isFloating(x.dtype)) throw runtimeError(`multinomial only supports floating-point dtypes for input, got: ${scalarTypeName(x.dtype)}`);
+    if (n <= 0) throw runtimeError('cannot sample n_sample <= 0 samples');
+    const categories = x.shape[x.ndim - 1];
+    if (!replacement && n > categories) throw runtimeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
+    const rows = x.ndim === 1 ? 1 : x.shape[0];
+    const shape = x.ndim === 1 ? [n] : [rows, n];
+    const out = Tensor.empty('int64', shape);
+    if (rows > 0) out.storage.data.set(torchRng(a.generator).multinomial(contiguous(x).values(), rows, categories, n, replacement, x.dtype, emptyLikeOrder(x)));
+    return new TorchTensor(out);
   },
   random_: (self, args, kw) => {
     const a = bind('random_', args, kw, ['from?', 'to?', 'generator?']);
     const [lo, hi] = a.to === undefined ? [0, a.from === undefined ? 2 ** 24 : toInt(a.from, 'to')] : [toInt(a.from, 'from'), toInt(a.to, 'to')];
-    assignInto(self.t, fromValues(self.t, torchRng(a.generator).randint(self.t.numel, lo, hi, self.t.dtype)));
+    assignInto(self.t, fromValues(self.t, placeDraws(torchRng(a.generator).randint(self.t.numel, lo, hi, self.t.dtype), iterationOrder(self.t))));
     return self;
   },
   masked_scatter_: (self, args, kw, ctx) => {
@@ -929,12 +989,12 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   sort: (self, args, kw, ctx) => {
     const a = bind('sort', args, kw, ['dim?', 'descending?', 'stable?']);
-    const { values, indices } = sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx), null);
+    const { values, indices } = sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx));
     return new PyNamedTuple([T(self, values, 'sort'), new TorchTensor(indices)], 'torch.return_types.sort', ['values', 'indices']);
   },
   argsort: (self, args, kw, ctx) => {
     const a = bind('argsort', args, kw, ['dim?', 'descending?', 'stable?']);
-    return new TorchTensor(sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx), null).indices);
+    return new TorchTensor(sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx)).indices);
   },
   topk: (self, args, kw, ctx) => {
     const a = bind('topk', args, kw, ['k', 'dim?', 'largest?', 'sorted?']);
@@ -942,7 +1002,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const k = toInt(a.k, 'k');
     const d = dim < 0 ? dim + Math.max(self.t.ndim, 1) : dim;
     if (k < 0 || k > (self.t.shape[d] ?? 1)) throw runtimeError('selected index k out of range');
-    const { values, indices } = sortAlong(self.t, dim, toBool(a.largest, ctx, true), k);
+    // ATen's CPU topk order, ties included (libstdc++ partial_sort / nth_element)
+    const largest = toBool(a.largest, ctx, true), sorted = toBool(a.sorted, ctx, true);
+    const { values, indices } = reorderAlong(self.t, dim, k, (row) => topkOrder(row, k, largest, sorted));
     return new PyNamedTuple([T(self, values, 'topk'), new TorchTensor(indices)], 'torch.return_types.topk', ['values', 'indices']);
   },
   __round__: (self) => T(self, unary('round', self.t), 'round'),
@@ -1038,31 +1100,47 @@ export function allClose(a: Tensor, b: Tensor, args: Bound, ctx: CallContext): b
   return ok.values().every((x, i) => x !== 0 || (av[i] === bv[i]) || (equalNan && Number.isNaN(av[i]) && Number.isNaN(bv[i])));
 }
 
-/** Stable sort along `dim` (NaN sorts as the largest value, as in torch); keep the first `k` when given. */
-function sortAlong(x: Tensor, dim: number, descending: boolean, k: number | null): { values: Tensor; indices: Tensor } {
-  if (x.ndim === 0) return { values: cast(x, x.dtype), indices: Tensor.empty('int64', []) };
-  const d = dim < 0 ? dim + x.ndim : dim;
-  const moved = contiguous(transpose(x, d, x.ndim - 1));
-  const n = moved.shape[moved.ndim - 1];
-  const keep = k ?? n;
-  const rows = moved.numel / Math.max(n, 1);
-  const outShape = [...moved.shape.slice(0, -1), keep];
-  const values = Tensor.empty(x.dtype, outShape);
-  const indices = Tensor.empty('int64', outShape);
-  const v = moved.values();
+/** Stable sort along `dim` (NaN sorts as the largest value, as in torch). */
+function sortAlong(x: Tensor, dim: number, descending: boolean): { values: Tensor; indices: Tensor } {
   const key = (a: number) => (Number.isNaN(a) ? Infinity : a);
-  for (let r = 0; r < rows; r++) {
-    const order = Array.from({ length: n }, (_, i) => i);
-    const base = r * n;
+  return reorderAlong(x, dim, null, (v) => {
+    const order = Array.from({ length: v.length }, (_, i) => i);
     order.sort((i, j) => {
-      const a = v[base + i], b = v[base + j];
+      const a = v[i], b = v[j];
       if (Number.isNaN(a) !== Number.isNaN(b)) return (Number.isNaN(a) ? 1 : -1) * (descending ? -1 : 1);
       const c = key(a) - key(b);
       return (descending ? -c : c) || i - j;
     });
-    for (let i = 0; i < keep; i++) {
-      values.storage.data[r * keep + i] = v[base + order[i]];
-      indices.storage.data[r * keep + i] = order[i];
+    return order;
+  });
+}
+
+/**
+ * Rows along `dim` reordered by `order` (given one row's values, the source
+ * positions to keep, `keep` of them or the whole row); values and int64 indices.
+ */
+function reorderAlong(
+  x: Tensor,
+  dim: number,
+  keep: number | null,
+  order: (row: Float64Array) => number[],
+): { values: Tensor; indices: Tensor } {
+  if (x.ndim === 0) return { values: cast(x, x.dtype), indices: Tensor.empty('int64', []) };
+  const d = dim < 0 ? dim + x.ndim : dim;
+  const moved = contiguous(transpose(x, d, x.ndim - 1));
+  const n = moved.shape[moved.ndim - 1];
+  const k = keep ?? n;
+  const rows = moved.numel / Math.max(n, 1);
+  const outShape = [...moved.shape.slice(0, -1), k];
+  const values = Tensor.empty(x.dtype, outShape);
+  const indices = Tensor.empty('int64', outShape);
+  const v = Float64Array.from(moved.values());
+  for (let r = 0; r < rows; r++) {
+    const row = v.subarray(r * n, (r + 1) * n);
+    const picked = order(row);
+    for (let i = 0; i < k; i++) {
+      values.storage.data[r * k + i] = row[picked[i]];
+      indices.storage.data[r * k + i] = picked[i];
     }
   }
   return { values: contiguous(transpose(values, d, x.ndim - 1)), indices: contiguous(transpose(indices, d, x.ndim - 1)) };
