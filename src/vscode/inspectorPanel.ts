@@ -64,9 +64,15 @@ export class TensorInspectorPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, evaluations: DocumentEvaluations): TensorInspectorPanel {
     TensorInspectorPanel.current?.dispose();
     panel.webview.options = TensorInspectorPanel.webviewOptions(extensionUri);
-    TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
-    return TensorInspectorPanel.current;
+    const revived = new TensorInspectorPanel(panel, extensionUri, evaluations);
+    // until the serializer shows what it showed before the reload, the editors VS Code restores are not the user's choice
+    revived.restoring = true;
+    TensorInspectorPanel.current = revived;
+    return revived;
   }
+
+  /** A revived panel waiting for its restored state: it does not follow the active editor yet. */
+  private restoring = false;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -110,7 +116,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
   /** Show the editor's document (whole file) with the variable bound at or above its cursor selected. */
   private async follow(editor: vscode.TextEditor): Promise<void> {
     const doc = editor.document;
-    if (this.disposed || !this.panel.visible || this.exported.has(doc)) return;
+    if (this.disposed || this.restoring || !this.panel.visible || this.exported.has(doc)) return;
     const evaluation = await this.evaluations.get(doc);
     if (this.disposed || editor.document !== vscode.window.activeTextEditor?.document) return;
     const line = editor.selection.active.line + 1;
@@ -143,6 +149,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   update(full: InspectorState): void {
     const state = withoutDisabledDiagnostics(full, new Set(readSettings().disabledDiagnostics));
+    this.restoring = false;
     this.state = state;
     this.remember();
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
@@ -150,6 +157,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
   }
 
   showEmpty(reason: string): void {
+    this.restoring = false;
     this.state = undefined;
     this.panel.title = 'Tensor Inspector';
     this.send({ type: 'showEmpty', reason });
