@@ -1,14 +1,19 @@
-// WebAssembly SIMD (128-bit) float32 kernels, compiled by AssemblyScript
-// (scripts/build.mjs). Loaded by src/engine/kernels/wasm.ts, which copies
-// operands into this module's memory, calls these, and copies results out.
+// WebAssembly SIMD (128-bit) kernels, compiled by AssemblyScript
+// (scripts/build.mjs) twice: with its own memory, and importing a shared
+// memory for threads. Loaded by src/engine/kernels/wasm.ts, which copies
+// operands into the module's memory, calls these, and copies results out.
+// Every row kernel takes a row range [r0, r1) last, so the host can split
+// rows across worker threads sharing one memory: kernels keep no state in
+// memory (no static scratch), only in locals.
 //
 // exp follows the algorithm of Sleef's xexpf (what ATen's Vectorized<float>
 // ::exp calls on x86, through Sleef_expf8_u10/expf16_u10): Cody-Waite range
 // reduction by ln 2 split in two parts, a degree-5 polynomial, and a final
-// scaling by 2^q; every multiply-add there is fused (FMA). WebAssembly SIMD
-// has no deterministic FMA, so each f32 FMA is done in f64 lanes: the
-// product of two f32 values is exact in f64, so rounding the f64 sum to f32
-// gives the fused result (up to a double rounding at exact ties, 2^-29 rare).
+// scaling by 2^q in two steps. It runs in f32x4 lanes with each multiply-add
+// unfused, as Sleef's builds without FMA do: WebAssembly SIMD has no
+// deterministic FMA, and emulating one in f64 lanes (an earlier version)
+// cost about 6x the time for few more bit-identical results (within 1 ulp
+// of the correctly rounded exp either way; see src/bench/FINDINGS.md).
 //
 // Softmax rows keep the float32 order of the CPU reference
 // (src/engine/kernels/float32_order.ts: vec::reduce_all over 8 lanes, then
@@ -18,59 +23,49 @@
 @external("env", "log")
 declare function hostLog(x: f64): f64;
 
-// f32 constants of Sleef's xexpf, held in f64 lanes.
-const R_LN2F: f64 = <f64><f32>1.442695040888963407359924681001892137426645954152985934135449406931;
-const NEG_L2UF: f64 = -<f64><f32>0.693145751953125;
-const NEG_L2LF: f64 = -<f64><f32>1.428606765330187045e-06;
-const C5: f64 = <f64><f32>0.000198527617612853646278381;
-const C4: f64 = <f64><f32>0.00139304355252534151077271;
-const C3: f64 = <f64><f32>0.00833336077630519866943359;
-const C2: f64 = <f64><f32>0.0416664853692054748535156;
-const C1: f64 = <f64><f32>0.166666671633720397949219;
+// f32 constants of Sleef's xexpf.
+const R_LN2F: f32 = 1.442695040888963407359924681001892137426645954152985934135449406931;
+const NEG_L2UF: f32 = -0.693145751953125;
+const NEG_L2LF: f32 = -1.428606765330187045e-06;
+const C5: f32 = 0.000198527617612853646278381;
+const C4: f32 = 0.00139304355252534151077271;
+const C3: f32 = 0.00833336077630519866943359;
+const C2: f32 = 0.0416664853692054748535156;
+const C1: f32 = 0.166666671633720397949219;
 
-/** Round each f64 lane to the nearest f32 (kept in f64). */
+/** a * b + c, unfused (two roundings). */
 // @ts-ignore: decorator
-@inline function r32(v: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+@inline function mla(a: v128, b: v128, c: v128): v128 {
+  return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** f32 fma(a, b, c) on two f64 lanes holding f32 values. */
+/** 2^q for i32 lanes q in [-126, 127], as f32 bits. */
 // @ts-ignore: decorator
-@inline function fma2(a: v128, b: v128, c: v128): v128 {
-  return r32(f64x2.add(f64x2.mul(a, b), c));
+@inline function pow2i(q: v128): v128 {
+  return i32x4.shl(i32x4.add(q, i32x4.splat(0x7f)), 23);
 }
 
-/** exp of two f32 values held in f64 lanes; result rounded to f32 (in f64 lanes). */
+/** exp of four f32 lanes (Sleef's xexpf without FMA). */
 // @ts-ignore: decorator
-@inline function exp2lanes(d: v128): v128 {
-  const q = f64x2.nearest(r32(f64x2.mul(d, f64x2.splat(R_LN2F))));
-  let s = fma2(q, f64x2.splat(NEG_L2UF), d);
-  s = fma2(q, f64x2.splat(NEG_L2LF), s);
-  let u = fma2(f64x2.splat(C5), s, f64x2.splat(C4));
-  u = fma2(u, s, f64x2.splat(C3));
-  u = fma2(u, s, f64x2.splat(C2));
-  u = fma2(u, s, f64x2.splat(C1));
-  u = fma2(u, s, f64x2.splat(0.5));
-  const ss = r32(f64x2.mul(s, s));
-  u = r32(f64x2.add(f64x2.splat(1.0), fma2(ss, u, s)));
-  // u * 2^q: exact in f64 (|q| is clamped far inside f64's range), then one
-  // rounding to f32, as Sleef's two-step ldexp rounds once.
-  const qc = f64x2.min(f64x2.max(q, f64x2.splat(-300.0)), f64x2.splat(300.0));
-  const qi = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(qc));
-  const p = i64x2.shl(i64x2.add(qi, i64x2.splat(1023)), 52);
-  u = r32(f64x2.mul(u, p));
+@inline function expv(d: v128): v128 {
+  const qf = f32x4.nearest(f32x4.mul(d, f32x4.splat(R_LN2F)));
+  const q = i32x4.trunc_sat_f32x4_s(qf);
+  let s = mla(qf, f32x4.splat(NEG_L2UF), d);
+  s = mla(qf, f32x4.splat(NEG_L2LF), s);
+  let u = mla(f32x4.splat(C5), s, f32x4.splat(C4));
+  u = mla(u, s, f32x4.splat(C3));
+  u = mla(u, s, f32x4.splat(C2));
+  u = mla(u, s, f32x4.splat(C1));
+  u = mla(u, s, f32x4.splat(0.5));
+  u = f32x4.add(f32x4.splat(1), mla(f32x4.mul(s, s), u, s));
+  // u * 2^q in two steps (2^(q>>1) * 2^(q - (q>>1))), so that results near
+  // the overflow and subnormal ends round once, as Sleef's vldexp2 does.
+  const h = i32x4.shr_s(q, 1);
+  u = f32x4.mul(f32x4.mul(u, pow2i(h)), pow2i(i32x4.sub(q, h)));
   // Sleef: 0 below -104, +inf above 100; NaN stays NaN through the arithmetic.
-  u = v128.bitselect(f64x2.splat(0.0), u, f64x2.lt(d, f64x2.splat(-104.0)));
-  u = v128.bitselect(f64x2.splat(Infinity), u, f64x2.gt(d, f64x2.splat(100.0)));
+  u = v128.andnot(u, f32x4.lt(d, f32x4.splat(-104)));
+  u = v128.bitselect(f32x4.splat(Infinity), u, f32x4.gt(d, f32x4.splat(100)));
   return u;
-}
-
-/** exp of four f32 lanes. */
-// @ts-ignore: decorator
-@inline function expv(x: v128): v128 {
-  const lo = exp2lanes(f64x2.promote_low_f32x4(x));
-  const hi = exp2lanes(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)));
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
 // @ts-ignore: decorator
@@ -124,11 +119,25 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
   let a0 = f32x4.splat(0);
   let a1 = f32x4.splat(0);
   const full = cols - (cols & 7);
+  // A block of eight -inf (masked) scores gives exp(-inf - max) = +0 in
+  // every lane when max > -inf, and adding +0 leaves the lane sums as they
+  // are: skip its exp. Bit-identical; halves the work under a causal mask.
+  const skip = max > -Infinity;
+  const ninf = f32x4.splat(-Infinity);
+  const zero = f32x4.splat(0);
   let c = 0;
   for (; c < full; c += 8) {
     const q = p + (<usize>c << 2);
-    const e0 = expv(f32x4.sub(v128.load(q), mv));
-    const e1 = expv(f32x4.sub(v128.load(q, 16), mv));
+    const x0 = v128.load(q), x1 = v128.load(q, 16);
+    if (skip && i32x4.all_true(f32x4.eq(x0, ninf)) && i32x4.all_true(f32x4.eq(x1, ninf))) {
+      if (keep) {
+        v128.store(q, zero);
+        v128.store(q, zero, 16);
+      }
+      continue;
+    }
+    const e0 = expv(f32x4.sub(x0, mv));
+    const e1 = expv(f32x4.sub(x1, mv));
     if (keep) {
       v128.store(q, e0);
       v128.store(q, e1, 16);
@@ -136,17 +145,23 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
     a0 = f32x4.add(a0, e0);
     a1 = f32x4.add(a1, e1);
   }
-  const lanes = memory.data(32, 16);
-  v128.store(lanes, a0);
-  v128.store(lanes, a1, 16);
+  // The 8 lanes in locals (threads share memory: no scratch there); the
+  // tail's l-th value goes into lane l.
+  let s0 = f32x4.extract_lane(a0, 0), s1 = f32x4.extract_lane(a0, 1), s2 = f32x4.extract_lane(a0, 2), s3 = f32x4.extract_lane(a0, 3);
+  let s4 = f32x4.extract_lane(a1, 0), s5 = f32x4.extract_lane(a1, 1), s6 = f32x4.extract_lane(a1, 2);
+  const s7 = f32x4.extract_lane(a1, 3);
   for (let l = 0; c < cols; c++, l++) {
     const e = exps(load<f32>(p + (<usize>c << 2)) - max);
     if (keep) store<f32>(p + (<usize>c << 2), e);
-    store<f32>(lanes + (<usize>l << 2), load<f32>(lanes + (<usize>l << 2)) + e);
+    if (l == 0) s0 += e;
+    else if (l == 1) s1 += e;
+    else if (l == 2) s2 += e;
+    else if (l == 3) s3 += e;
+    else if (l == 4) s4 += e;
+    else if (l == 5) s5 += e;
+    else s6 += e; // l <= 6: the tail is shorter than 8
   }
-  let acc = load<f32>(lanes);
-  for (let l = 1; l < 8; l++) acc += load<f32>(lanes + (<usize>l << 2));
-  return acc;
+  return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
 }
 
 /** softmax (log = 0) or log_softmax (log = 1) of one contiguous row, in place. */
@@ -180,9 +195,9 @@ function softmaxRow(p: usize, cols: i32, log: i32): void {
   }
 }
 
-/** softmax / log_softmax over the last axis of contiguous [rows, cols] float32 at p, in place. */
-export function softmax_rows(p: usize, rows: i32, cols: i32, log: i32): void {
-  for (let r = 0; r < rows; r++) softmaxRow(p + (<usize>r * <usize>cols << 2), cols, log);
+/** softmax / log_softmax over the last axis of rows [r0, r1) of contiguous [rows, cols] float32 at p, in place. */
+export function softmax_rows(p: usize, cols: i32, log: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) softmaxRow(p + (<usize>r * <usize>cols << 2), cols, log);
 }
 
 /**
@@ -191,7 +206,7 @@ export function softmax_rows(p: usize, rows: i32, cols: i32, log: i32): void {
  * row with fill -inf becomes NaN (max -inf, and -inf - -inf is NaN), as in
  * PyTorch and the CPU reference.
  */
-export function masked_softmax_row(p: usize, m: usize, ms: i32, cols: i32, fill: f32): void {
+function maskedSoftmaxRow(p: usize, m: usize, ms: i32, cols: i32, fill: f32): void {
   let c = 0;
   if (ms == 1) {
     const fv = f32x4.splat(fill);
@@ -205,6 +220,199 @@ export function masked_softmax_row(p: usize, m: usize, ms: i32, cols: i32, fill:
     if (load<u8>(m + <usize>(c * ms)) != 0) store<f32>(p + (<usize>c << 2), fill);
   }
   softmaxRow(p, cols, 0);
+}
+
+/**
+ * Fused masked softmax over rows [r0, r1) of contiguous [rows, cols] float32
+ * at p, in place. Row r's mask starts at byte mbase + moffs[r] (i32 array),
+ * its column stride is ms bytes (0 for a broadcast column).
+ */
+export function masked_softmax_rows(p: usize, moffs: usize, mbase: usize, ms: i32, cols: i32, fill: f32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    maskedSoftmaxRow(p + (<usize>r * <usize>cols << 2), mbase + <usize>load<i32>(moffs + (<usize>r << 2)), ms, cols, fill);
+  }
+}
+
+/**
+ * cross entropy's per-row term, without writing log_softmax out: for rows
+ * [r0, r1) of contiguous [rows, cols] float32 logits at p, out[r] (f32) is
+ * log_softmax(x[r])[t[r]] with t the i32 targets at tgt, or 0 where t[r]
+ * == ignore. Each value rounds as the CPU reference's log_softmax element
+ * does: (x - max) - log(sum exp(x - max)), the sum in reduce_all's order.
+ * Targets must be in [0, cols) or `ignore` (the host checks).
+ */
+export function log_softmax_pick_rows(p: usize, tgt: usize, out: usize, cols: i32, ignore: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const t = load<i32>(tgt + (<usize>r << 2));
+    if (t == ignore) {
+      store<f32>(out + (<usize>r << 2), 0);
+      continue;
+    }
+    const q = p + (<usize>r * <usize>cols << 2);
+    const max = rowMax(q, cols);
+    const lse = <f32>hostLog(<f64>expSumRow(q, cols, max, false));
+    store<f32>(out + (<usize>r << 2), (load<f32>(q + (<usize>t << 2)) - max) - lse);
+  }
+}
+
+/**
+ * `rc` rows (1..4) of one matmul: out[i, j] = sum over q of a[i, q] * b[q, j],
+ * accumulated in float32 from +0 in q order, each product and each sum
+ * rounded (f32x4.mul then f32x4.add: no fused multiply-add), as the CPU
+ * reference does; so results are bit-identical to it. a rows have stride k,
+ * b is [k, n], out rows stride n.
+ */
+function matmulBlock(a: usize, b: usize, out: usize, rc: i32, k: i32, n: i32): void {
+  const ka = <usize>k << 2;
+  const nb = <usize>n << 2;
+  // rows past rc repeat row 0 (read, never stored), so one loop serves 1..4 rows
+  const a1 = rc > 1 ? a + ka : a, a2 = rc > 2 ? a + 2 * ka : a, a3 = rc > 3 ? a + 3 * ka : a;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    let bp = b + (<usize>j << 2);
+    for (let q = 0; q < k; q++, bp += nb) {
+      const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+      const qo = <usize>q << 2;
+      const x0 = v128.load32_splat(a + qo), x1 = v128.load32_splat(a1 + qo);
+      const x2 = v128.load32_splat(a2 + qo), x3 = v128.load32_splat(a3 + qo);
+      c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+      c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+      c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+      c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    }
+    const o = out + (<usize>j << 2);
+    v128.store(o, c00); v128.store(o, c01, 16);
+    if (rc > 1) { v128.store(o + nb, c10); v128.store(o + nb, c11, 16); }
+    if (rc > 2) { v128.store(o + 2 * nb, c20); v128.store(o + 2 * nb, c21, 16); }
+    if (rc > 3) { v128.store(o + 3 * nb, c30); v128.store(o + 3 * nb, c31, 16); }
+  }
+  for (; j < n; j++) {
+    for (let i = 0; i < rc; i++) {
+      const ar = a + <usize>i * ka;
+      let acc: f32 = 0;
+      let bp = b + (<usize>j << 2);
+      for (let q = 0; q < k; q++, bp += nb) acc += load<f32>(ar + (<usize>q << 2)) * load<f32>(bp);
+      store<f32>(out + <usize>i * nb + (<usize>j << 2), acc);
+    }
+  }
+}
+
+/**
+ * Batched float32 matmul, rows [r0, r1) of the batch * m output rows:
+ * out[p] = a[p] @ b[p] for contiguous a [batch, m, k], b [batch, k, n],
+ * out [batch, m, n]. Bit-identical to the CPU reference (see matmulBlock).
+ */
+export function matmul_rows(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, r0: i32, r1: i32): void {
+  let r = r0;
+  while (r < r1) {
+    const p = r / m, i = r % m;
+    let rc = r1 - r;
+    if (m - i < rc) rc = m - i;
+    if (rc > 4) rc = 4;
+    matmulBlock(a + (<usize>r * <usize>k << 2), b + (<usize>p * <usize>k * <usize>n << 2), out + (<usize>r * <usize>n << 2), rc, k, n);
+    r += rc;
+  }
+}
+
+// binary_rows op codes (wasm.ts BINARY_OPS keeps the same order).
+const LT = 0, LE = 1, GT = 2, GE = 3, EQ = 4, NE = 5, AND = 6, OR = 7, XOR = 8, BITAND = 9, BITOR = 10, BITXOR = 11;
+
+// @ts-ignore: decorator
+@inline function cmp4(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case LT: return f32x4.lt(a, b);
+    case LE: return f32x4.le(a, b);
+    case GT: return f32x4.gt(a, b);
+    case GE: return f32x4.ge(a, b);
+    case EQ: return f32x4.eq(a, b);
+    default: return f32x4.ne(a, b);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function cmp1(op: i32, a: f32, b: f32): u8 {
+  switch (op) {
+    case LT: return <u8>(a < b);
+    case LE: return <u8>(a <= b);
+    case GT: return <u8>(a > b);
+    case GE: return <u8>(a >= b);
+    case EQ: return <u8>(a == b);
+    default: return <u8>(a != b);
+  }
+}
+
+/** Byte ops on 16 lanes: 0/1 results for eq..xor, the bytes themselves for bitand..bitxor. */
+// @ts-ignore: decorator
+@inline function logic16(op: i32, a: v128, b: v128): v128 {
+  const z = i8x16.splat(0);
+  const one = i8x16.splat(1);
+  switch (op) {
+    case EQ: return v128.and(i8x16.eq(a, b), one);
+    case NE: return v128.and(i8x16.ne(a, b), one);
+    case AND: return v128.and(v128.and(i8x16.ne(a, z), i8x16.ne(b, z)), one);
+    case OR: return v128.and(v128.or(i8x16.ne(a, z), i8x16.ne(b, z)), one);
+    case XOR: return v128.and(v128.xor(i8x16.ne(a, z), i8x16.ne(b, z)), one);
+    case BITAND: return v128.and(a, b);
+    case BITOR: return v128.or(a, b);
+    default: return v128.xor(a, b);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function logic1(op: i32, a: u8, b: u8): u8 {
+  switch (op) {
+    case EQ: return <u8>(a == b);
+    case NE: return <u8>(a != b);
+    case AND: return <u8>(a != 0 && b != 0);
+    case OR: return <u8>(a != 0 || b != 0);
+    case XOR: return <u8>((a != 0) != (b != 0));
+    case BITAND: return a & b;
+    case BITOR: return a | b;
+    default: return a ^ b;
+  }
+}
+
+/**
+ * Elementwise comparison or logical op into a bool (0/1 byte) output, rows
+ * [r0, r1) of out [rows, inner]. With f32 = 1 the operands are float32 and
+ * op is lt..ne (IEEE: NaN compares false, except ne); with f32 = 0 they are
+ * bytes and op is eq, ne (on the values), and, or, xor (on value != 0), or
+ * bitand, bitor, bitxor (on the bytes: the out bytes are the result).
+ * Row r of operand a starts at element aoffs[r] (i32 array) of a, its
+ * elements step by as (0: broadcast, or 1); likewise b.
+ */
+export function binary_rows(op: i32, f32in: i32, a: usize, aoffs: usize, as: i32, b: usize, boffs: usize, bs: i32, out: usize, inner: i32, r0: i32, r1: i32): void {
+  const one = i8x16.splat(1);
+  for (let r = r0; r < r1; r++) {
+    const o = out + <usize>r * <usize>inner;
+    const ao = <usize>load<i32>(aoffs + (<usize>r << 2)), bo = <usize>load<i32>(boffs + (<usize>r << 2));
+    let c = 0;
+    if (f32in) {
+      const pa = a + (ao << 2), pb = b + (bo << 2);
+      const sa = f32x4.splat(load<f32>(pa)), sb = f32x4.splat(load<f32>(pb));
+      for (; c + 16 <= inner; c += 16) {
+        const qa = pa + (<usize>c << 2), qb = pb + (<usize>c << 2);
+        const m0 = cmp4(op, as ? v128.load(qa) : sa, bs ? v128.load(qb) : sb);
+        const m1 = cmp4(op, as ? v128.load(qa, 16) : sa, bs ? v128.load(qb, 16) : sb);
+        const m2 = cmp4(op, as ? v128.load(qa, 32) : sa, bs ? v128.load(qb, 32) : sb);
+        const m3 = cmp4(op, as ? v128.load(qa, 48) : sa, bs ? v128.load(qb, 48) : sb);
+        const m = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
+        v128.store(o + <usize>c, v128.and(m, one));
+      }
+      for (; c < inner; c++) {
+        store<u8>(o + <usize>c, cmp1(op, load<f32>(pa + (<usize>(c * as) << 2)), load<f32>(pb + (<usize>(c * bs) << 2))));
+      }
+    } else {
+      const pa = a + ao, pb = b + bo;
+      const sa = i8x16.splat(load<u8>(pa)), sb = i8x16.splat(load<u8>(pb));
+      for (; c + 16 <= inner; c += 16) {
+        v128.store(o + <usize>c, logic16(op, as ? v128.load(pa + <usize>c) : sa, bs ? v128.load(pb + <usize>c) : sb));
+      }
+      for (; c < inner; c++) store<u8>(o + <usize>c, logic1(op, load<u8>(pa + <usize>(c * as)), load<u8>(pb + <usize>(c * bs))));
+    }
+  }
 }
 
 /** Start of free memory (after this module's static data), for the host's buffers. */

@@ -1,5 +1,5 @@
 // `npm run bench`: times the mask workloads on our CPU reference, our
-// WebAssembly SIMD backend (masked softmax, cross entropy), our gpu.js
+// WebAssembly SIMD backend (one thread and every thread), our gpu.js
 // backend (in whichever mode gpu.js found), TensorFlow.js (cpu and wasm
 // backends) and PyTorch when /usr/bin/python3 (or MASKLENS_BENCH_PYTHON)
 // has it. Each result with a PyTorch figure from the same run gets
@@ -7,9 +7,10 @@
 // loaded the machine was.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
-//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--sweep]
+//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--no-gpu] [--sweep]
 //
 // --no-tfjs keeps PyTorch but skips the TensorFlow.js peers (minutes at full size on 2 cores).
+// --no-gpu skips our gpu.js backend (without a GPU it runs gpu.js's CPU modes: tens of seconds at full size).
 //
 // --sweep adds a masked-softmax size sweep ([4, T, T] for T = 16 .. 1024,
 // or .. 256 with --quick) on our CPU paths and the gpu backend, and reports
@@ -23,6 +24,7 @@
 // ever made up. Each result carries a checksum of its output and whether it
 // matches our CPU reference, so a fast wrong answer shows.
 
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { Backend } from './engine/kernels/backend';
@@ -45,16 +47,18 @@ interface Args {
   gpuMode?: GpuBackendOptions['mode'];
   peers: boolean;
   tfjs: boolean;
+  gpu: boolean;
   sweep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, tfjs: true, sweep: false };
+  const a: Args = { quick: false, peers: true, tfjs: true, gpu: true, sweep: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--no-peers') a.peers = false;
     else if (v === '--no-tfjs') a.tfjs = false;
+    else if (v === '--no-gpu') a.gpu = false;
     else if (v === '--sweep') a.sweep = true;
     else if (v === '--json-out') a.jsonOut = argv[++i];
     else if (v === '--repeats') a.repeats = Number(argv[++i]);
@@ -192,7 +196,40 @@ masked_softmax sweep [4,T,T]  gpu.js mode ${s.gpujs_mode}`];
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Peak resident memory of one fused masked softmax on the wasm backend
+ * (every thread), measured in a fresh child process (`--peak-rss-child`) so
+ * the other workloads' allocations do not count: RSS before the scores
+ * exist, and the process's peak RSS after one call into a fresh output.
+ * `ratio_to_tensor_bytes` counts the input scores, the output and the
+ * module's memory: (peak - before) / the scores' bytes.
+ */
+function peakRss(sizes: Sizes): Record<string, unknown> {
+  const r = spawnSync(process.execPath, [process.argv[1], '--peak-rss-child', JSON.stringify(sizes.masked_softmax)], { encoding: 'utf8', timeout: 10 * 60_000 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+  } catch {
+    return { unavailable: `child exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').pop()}` };
+  }
+}
+
+function peakRssChild(size: Sizes['masked_softmax']): void {
+  const before = process.memoryUsage.rss();
+  const w = wasmBackend({ threshold: 0 });
+  if (!w) throw new Error('wasm backend not built');
+  const p = maskedSoftmax(w, size, 'fused-kernel');
+  p.run();
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const bytes = size.B * size.H * size.T * size.T * 4;
+  const mib = (v: number) => Math.round(v / 2 ** 20);
+  process.stdout.write(JSON.stringify({ engine: 'ours-wasm', threads: w.threads, tensor_mib: mib(bytes), rss_before_mib: mib(before), rss_peak_mib: mib(peak), ratio_to_tensor_bytes: Math.round(((peak - before) / bytes) * 100) / 100 }) + '\n');
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--peak-rss-child') {
+    peakRssChild(JSON.parse(process.argv[3]) as Sizes['masked_softmax']);
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   // Libraries (tfjs greets on console.log) must not corrupt the JSON on stdout.
   console.log = console.error;
@@ -201,8 +238,9 @@ async function main(): Promise<void> {
   const repeats = Object.fromEntries(WORKLOAD_NAMES.map((n) => [n, n === 'hover_eval' ? base * 4 : base])) as Record<WorkloadName, number>;
   const selected = args.only ?? [...WORKLOAD_NAMES];
 
-  const gpu: GpuBackend | null = gpuBackend({ threshold: 0, mode: args.gpuMode });
+  const gpu: GpuBackend | null = args.gpu ? gpuBackend({ threshold: 0, mode: args.gpuMode }) : null;
   const wasm = wasmBackend({ threshold: 0 });
+  const wasm1 = wasmBackend({ threshold: 0, threads: 1 });
   const loadBefore = os.loadavg();
   const gpuInfo = () => (gpu ? { gpujs_mode: gpu.mode, kernels_compiled_total: gpu.compiledKernels, dispatches: gpu.dispatches, ...(gpu.failure ? { fell_back_to_cpu: gpu.failure } : {}) } : {});
 
@@ -232,17 +270,20 @@ async function main(): Promise<void> {
     if (name === 'masked_softmax') {
       results.push(await timed('ours-cpu (fused js loop)', () => prepareOurs(name, cpuBackend, sizes, 'fused-js'), repeats[name]));
     }
-    if (name === 'masked_softmax' || name === 'cross_entropy_ignore') {
-      if (wasm) {
-        const before = wasm.dispatches;
-        const r = await timed('ours-wasm', () => prepareOurs(name, wasm, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name]);
-        r.dispatches = wasm.dispatches - before;
+    // 'ours-wasm' (every thread) keeps the key earlier reports used; 'ours-wasm (1 thread)' beside it.
+    for (const [engine, w] of [['ours-wasm (1 thread)', wasm1], ['ours-wasm', wasm]] as const) {
+      if (w) {
+        const before = w.dispatches;
+        const r = await timed(engine, () => prepareOurs(name, w, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], () => ({ threads: w.threads }));
+        r.dispatches = w.dispatches - before;
         results.push(r);
       } else {
-        results.push({ engine: 'ours-wasm', unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
+        results.push({ engine, unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
       }
     }
-    if (gpu) {
+    if (!args.gpu) {
+      results.push({ engine: 'ours-gpu', unavailable: 'skipped (--no-gpu)' });
+    } else if (gpu) {
       const before = gpu.dispatches;
       const r = await timed('ours-gpu', () => prepareOurs(name, gpu, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], gpuInfo);
       r.dispatches = gpu.dispatches - before;
@@ -272,6 +313,11 @@ async function main(): Promise<void> {
   }
 
   const sweep = args.sweep ? await maskedSoftmaxSweep(gpu, args.quick, base) : undefined;
+  let maskedSoftmaxPeak: Record<string, unknown> | undefined;
+  if (selected.includes('masked_softmax')) {
+    console.error('[bench] masked_softmax peak RSS (child process) ...');
+    maskedSoftmaxPeak = peakRss(sizes);
+  }
 
   // The parser on a 3000-line file (was a time limit in a unit test).
   console.error('[bench] parse_large_file ...');
@@ -342,6 +388,7 @@ async function main(): Promise<void> {
       tfjs_wasm: tfjsPeers.wasm && !('unavailable' in tfjsPeers.wasm) ? tfjsPeers.wasm.info : tfjsPeers.wasm,
       torch: torchInfo,
       wasm_simd: wasm ? 'available' : 'unavailable',
+      wasm_threads: wasm ? wasm.threads : 0,
       // 1-minute load average at the start and the end of the run (cores: cpus).
       loadavg: [loadBefore[0], os.loadavg()[0]].map((v) => Math.round(v * 10) / 10),
     },
@@ -349,12 +396,14 @@ async function main(): Promise<void> {
     workloads: reports,
     parse_large_file: parseLargeFile,
     ...(sweep ? { masked_softmax_sweep: sweep } : {}),
+    ...(maskedSoftmaxPeak ? { masked_softmax_peak_rss: maskedSoftmaxPeak } : {}),
     ...(expBits ? { exp_bit_identical_to_torch: expBits } : {}),
   };
   const json = JSON.stringify(report, null, 2);
   process.stderr.write(table(reports));
   if (sweep) process.stderr.write(sweepTable(sweep));
   process.stderr.write(`\nparse_large_file (3000 lines): median ${fmt(parseLargeFile.median_ms)} ms, first ${fmt(parseLargeFile.first_ms)} ms\n`);
+  if (maskedSoftmaxPeak) process.stderr.write(`masked_softmax peak RSS: ${JSON.stringify(maskedSoftmaxPeak)}\n`);
   if (expBits) process.stderr.write(`exp bit-identical to torch.exp (share of 10^6): ${JSON.stringify(expBits)}\n`);
   if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
   process.stdout.write(json + '\n');

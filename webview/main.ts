@@ -5,6 +5,7 @@
 // from @vscode-elements/elements; talks to the host only through protocol.ts.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -16,7 +17,9 @@ import type { Derived, EncodedValue, MaskedBy } from '../src/python/result';
 import { finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
+import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
+import { hasScope, renderScopePicker, resolveScope, scopeVariables } from './scopes';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
 const cspViolations: { tag: string; directive: string }[] = [];
@@ -51,12 +54,14 @@ interface ViewState {
 interface PersistedState {
   documentUri?: string;
   selected?: string;
+  /** The scope shown (MODULE_SCOPE, a recorded call's, a notebook cell's). */
+  scope?: string;
   views: Record<string, ViewState>;
 }
 
 function loadPersisted(): PersistedState {
   const s = vscode.getState() as Partial<PersistedState> | undefined;
-  return { documentUri: s?.documentUri, selected: s?.selected, views: s?.views ?? {} };
+  return { documentUri: s?.documentUri, selected: s?.selected, scope: s?.scope, views: s?.views ?? {} };
 }
 
 let persisted = loadPersisted();
@@ -81,7 +86,7 @@ const host: SliceSource = {
     new Promise((resolve, reject) => {
       const id = nextSliceId++;
       waiting.set(id, (s) => (s ? resolve(s) : reject(new Error(`no slice of ${request.variable}`))));
-      post({ type: 'requestSlice', id, request });
+      post({ type: 'requestSlice', id, request: { ...request, ...(persisted.scope ? { scope: persisted.scope } : {}) } });
     }),
 };
 
@@ -130,6 +135,10 @@ function buildLayout(root: HTMLElement): void {
       h('vscode-tab-header', { class: 'tab-values', slot: 'header' }, ['VALUES']),
       h('vscode-tab-panel', { class: 'view-values' }, [
         h('section', { class: 'values' }, [
+          h('div', { id: 'scope-bar', class: 'toolbar scope-bar', hidden: true }, [
+            h('label', { for: 'scope-select' }, ['Scope']),
+            h('vscode-single-select', { id: 'scope-select', 'aria-label': 'Scope: the module or a recorded call' }),
+          ]),
           h('div', { class: 'toolbar' }, [
             h('label', { for: 'variable-select' }, ['Variable']),
             h('vscode-single-select', { id: 'variable-select', 'aria-label': 'Variable' }),
@@ -154,6 +163,7 @@ function buildLayout(root: HTMLElement): void {
               h('vscode-button', { id: 'export-png', secondary: true, title: 'Export the figure as PNG' }, ['PNG']),
             ]),
           ]),
+          h('div', { id: 'mask-layers', class: 'mask-layers', role: 'group', 'aria-label': 'Mask layers', hidden: true }),
           h('div', { id: 'figures', class: 'figures' }),
           h('div', { id: 'pool-note', class: 'muted pool-note' }),
           h('div', { id: 'mask-legend', class: 'mask-legend' }),
@@ -177,6 +187,10 @@ function buildLayout(root: HTMLElement): void {
   );
 
   byId('refresh').addEventListener('click', () => post({ type: 'refresh' }));
+  byId('scope-select').addEventListener('change', (e) => {
+    const value = (e.target as HTMLSelectElement).value;
+    if (value && current && value !== persisted.scope && hasScope(current, value)) showScope(value, undefined, true);
+  });
   byId('variable-select').addEventListener('change', (e) => {
     const value = (e.target as HTMLSelectElement).value;
     if (value && current && value !== persisted.selected) selectVariable(value, true);
@@ -203,8 +217,37 @@ function buildLayout(root: HTMLElement): void {
 
 // ---------- state ----------
 
+/** The variables of the scope shown (the module's, a call's, a cell's). */
+function shownVariables(): InspectorVariable[] {
+  return current ? scopeVariables(current, persisted.scope ?? resolveScope(current, undefined)) : [];
+}
+
 function selectedVariable(): InspectorVariable | undefined {
-  return current?.variables.find((v) => v.name === persisted.selected);
+  return shownVariables().find((v) => v.name === persisted.selected);
+}
+
+/**
+ * Show a scope and select `name` in it (else keep the variable shown where the
+ * scope has it, else its first mask); `fromUser`: tell the host, whose hover
+ * and CodeLens then show the same call.
+ */
+function showScope(scope: string, name: string | undefined, fromUser: boolean): void {
+  if (!current) return;
+  persisted.scope = scope;
+  const vars = shownVariables();
+  const names = vars.map((v) => v.name);
+  if (name !== undefined && names.includes(name)) persisted.selected = name;
+  else if (!persisted.selected || !names.includes(persisted.selected)) persisted.selected = pickDefault(vars);
+  save();
+  if (fromUser) post({ type: 'scopeSelected', scope });
+  renderScopes(current);
+  renderVariablePicker(current);
+  renderSelected();
+}
+
+function renderScopes(state: InspectorState): void {
+  renderScopePicker(byId('scope-bar'), byId<HTMLElement & { value: string }>('scope-select'), state, persisted.scope ?? resolveScope(state, undefined), h);
+  byId('timing').textContent = `${shownVariables().length} variables · ${state.elapsedMs} ms`;
 }
 
 function selectVariable(name: string, fromUser: boolean): void {
@@ -259,15 +302,17 @@ function showEmpty(reason: string): void {
 function showState(state: InspectorState): void {
   current = state;
   if (persisted.documentUri !== state.documentUri) persisted = { documentUri: state.documentUri, views: {} };
-  const names = state.variables.map((v) => v.name);
+  persisted.scope = resolveScope(state, persisted.scope);
+  const shown = shownVariables();
+  const names = shown.map((v) => v.name);
   if (state.selected && names.includes(state.selected)) persisted.selected = state.selected;
-  else if (!persisted.selected || !names.includes(persisted.selected)) persisted.selected = pickDefault(state.variables);
+  else if (!persisted.selected || !names.includes(persisted.selected)) persisted.selected = pickDefault(shown);
   save();
   document.body.dataset.state = 'shown';
   byId('file-name').textContent = state.fileName;
   byId('mode').textContent = state.mode === 'cursor' ? `up to line ${state.stopAfterLine ?? '?'}` : 'whole file';
-  byId('timing').textContent = `${state.variables.length} variables · ${state.elapsedMs} ms`;
-  byId('empty').textContent = names.length === 0 ? 'No variables were bound.' : '';
+  byId('empty').textContent = state.variables.length === 0 && !state.scopes?.length ? 'No variables were bound.' : '';
+  renderScopes(state);
   renderVariablePicker(state);
   renderSelected();
   byId('stdout').textContent = state.stdout.length > 0 ? state.stdout : '(nothing printed)';
@@ -286,10 +331,10 @@ function optionLabel(v: InspectorVariable): string {
   return `${v.name}  ${what}${role}`;
 }
 
-/** One flat list today; variables carry the line that bound them (room for grouping by scope). */
-function renderVariablePicker(state: InspectorState): void {
+/** The variables of the scope shown (the scope picker chooses among the module and each call). */
+function renderVariablePicker(_state: InspectorState): void {
   const select = byId<HTMLSelectElement>('variable-select');
-  select.replaceChildren(...state.variables.map((v) => h('vscode-option', { value: v.name, selected: v.name === persisted.selected }, [optionLabel(v)])));
+  select.replaceChildren(...shownVariables().map((v) => h('vscode-option', { value: v.name, selected: v.name === persisted.selected }, [optionLabel(v)])));
   if (persisted.selected) select.value = persisted.selected;
 }
 
@@ -381,27 +426,56 @@ function axisNames(v: InspectorVariable, rowDim: number | null, colDim: number |
   return [name(rowDim), name(colDim)];
 }
 
-/** Which part of a mask masked view cell (r, c): padding (key past the length), causal (key after query). */
+/** The parts of the mask behind a variable: its own, or those of the mask its derivation filled with. */
+function partsOf(v: InspectorVariable) {
+  return v.maskParts ?? shownVariables().find((x) => x.name === (v.derived && 'masked' in v.derived ? v.derived.masked?.name : undefined))?.maskParts;
+}
+
+/** Which part of a mask masked view cell (r, c): padding (key past the length), causal (key after query), window. */
 function maskReason(v: InspectorVariable, masked: boolean, idx: number[]): string | undefined {
   if (!masked) return undefined;
-  const p = v.maskParts ?? current?.variables.find((x) => x.name === (v.derived && 'masked' in v.derived ? v.derived.masked?.name : undefined))?.maskParts;
-  const nd = idx.length;
-  const key = idx[nd - 1];
-  const query = nd >= 2 ? idx[nd - 2] : undefined;
-  const parts: string[] = [];
-  if (p?.lengths) {
-    const b = p.lengths.length > 1 ? idx[0] : 0;
-    const len = p.lengths[Math.min(b, p.lengths.length - 1)];
-    const T = (v.value as TensorValue).shape[nd - 1];
-    const padded = p.side === 'left' ? key < T - len : key >= len;
-    if (padded) parts.push(`padding (key ${key} ${p.side === 'left' ? '<' : '≥'} ${p.side === 'left' ? T - len : len}, length ${len})`);
-  }
-  if (p?.causal && query !== undefined && key > query) parts.push(`causal (key ${key} after query ${query})`);
+  const p = partsOf(v);
+  const parts = p ? maskedBy(p, (v.value as TensorValue).shape, idx) : [];
   if (parts.length === 0) {
     const kind = v.mask ?? (v.derived && 'masked' in v.derived ? `mask ${v.derived.masked?.name ?? ''}`.trim() : 'mask');
     return `masked by the ${kind}`;
   }
   return `masked by ${parts.join(' and ')}`;
+}
+
+/** Layers switched on, per variable (all of them until the user turns one off). */
+const enabledLayers = new Map<string, Set<LayerId>>();
+
+/** The layers of a combined mask shown as its own figure (two parts or more), with those switched on. */
+function layersOf(v: InspectorVariable): { layers: ReturnType<typeof maskLayers>; enabled: Set<LayerId> } | undefined {
+  if (!isTensor(v.value) || !isMaskLike(v.value) && !isElided(v.value)) return undefined;
+  const layers = maskLayers(v.maskParts);
+  if (layers.length < 2) return undefined;
+  let enabled = enabledLayers.get(v.name);
+  if (!enabled) enabledLayers.set(v.name, (enabled = new Set(layers.map((l) => l.id))));
+  return { layers, enabled };
+}
+
+/** One checkbox per layer of a combined mask; switching one redraws the mask from the layers left on. */
+function renderLayers(v: InspectorVariable): void {
+  const box = byId('mask-layers');
+  box.replaceChildren();
+  const found = layersOf(v);
+  box.hidden = !found;
+  if (!found) return;
+  box.append(h('span', { class: 'muted' }, ['Layers:']));
+  for (const l of found.layers) {
+    const cb = h('vscode-checkbox', { class: 'mask-layer', 'data-layer': l.id, label: l.label, checked: found.enabled.has(l.id), title: `show the ${l.id} part of the mask` });
+    cb.addEventListener('change', () => {
+      const on = (cb as HTMLElement & { checked: boolean }).checked;
+      if (on) found.enabled.add(l.id);
+      else found.enabled.delete(l.id);
+      box.dataset.enabled = [...found.enabled].join(',');
+      void renderFigures();
+    });
+    box.append(cb);
+  }
+  box.dataset.enabled = [...found.enabled].join(',');
 }
 
 // ---------- rendering ----------
@@ -418,6 +492,7 @@ function renderSelected(): void {
   byId('pool-note').textContent = '';
   byId('scalar').textContent = '';
   byId('figures').dataset.variable = v?.name ?? '';
+  byId('mask-layers').hidden = true;
   byId('controls').hidden = !v || !isTensor(v.value) || (v.value.data.length === 0 && !isElided(v.value)) || v.value.shape.length === 0;
   const carried = !!v && isTensor(v.value) && !isElided(v.value);
   for (const id of ['export-python', 'export-csv']) byId(id).toggleAttribute('disabled', !carried);
@@ -436,6 +511,7 @@ function renderSelected(): void {
     if (v.maskSummary) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind and fraction masked' }, [v.maskSummary]));
     else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [`${v.mask} mask`]));
     renderViewHeader(v);
+    renderLayers(v);
     if (t.shape.length === 0) {
       // a 0-d tensor (a loss, say) is one number, not a figure
       if (t.data.length > 0) byId('scalar').textContent = factsOf(t).fmt.format(t.data[0]);
@@ -589,6 +665,9 @@ async function renderFigures(): Promise<void> {
       return;
     }
     if (token !== renderToken) return;
+    // a combined mask with a layer switched off is drawn from the layers left on
+    const layered = f.key === v.name ? layersOf(v) : undefined;
+    if (layered && layered.enabled.size < layered.layers.length) slice = layeredSlice(slice, v.maskParts!, t.shape, s.rowDim, s.colDim, s.index, layered.enabled);
     if (slice.pooling !== 'none') pooled = slice;
     const spec = figureSpec(v, f, slice, s);
     const t0 = performance.now();
@@ -634,7 +713,15 @@ function figureSpec(v: InspectorVariable, f: FigureTensor, slice: TensorSlice, s
     range: bool ? null : range,
     format: (x) => fmt.format(x),
     width: fmt.width,
-    reason: (r, c) => maskReason(v, (f.masked?.[flatIndex(t.shape, s.rowDim, s.colDim, s.index, r * slice.rowStep, c * slice.colStep)] ?? 0) !== 0, idx(r, c)),
+    reason: (r, c) => {
+      const layers = f.key === v.name ? layersOf(v) : undefined;
+      if (layers) {
+        // a layered mask: the enabled parts that mask this cell, by name
+        const parts = maskedBy(v.maskParts!, t.shape, idx(r, c), layers.enabled);
+        return parts.length > 0 ? `masked by ${parts.join(' and ')}` : undefined;
+      }
+      return maskReason(v, (f.masked?.[flatIndex(t.shape, s.rowDim, s.colDim, s.index, r * slice.rowStep, c * slice.colStep)] ?? 0) !== 0, idx(r, c));
+    },
     indexText: (r, c) => {
       const i = idx(r, c);
       const text = `[${i.join(', ')}]`;
@@ -933,6 +1020,13 @@ function handle(message: HostToWebviewMessage): void {
     case 'showEmpty':
       showEmpty(message.reason);
       return;
+    case 'showScope':
+      // the cursor moved into a call or a cell, or a call was chosen in the hover or the CodeLens
+      if (current && hasScope(current, message.scope)) {
+        if (message.selected !== undefined) (byId('tabs') as HTMLElement & { selectedIndex: number }).selectedIndex = 0;
+        showScope(message.scope, message.selected, false);
+      }
+      return;
     case 'slice': {
       const done = waiting.get(message.id);
       waiting.delete(message.id);
@@ -940,7 +1034,7 @@ function handle(message: HostToWebviewMessage): void {
       return;
     }
     case 'selectVariable':
-      if (current && current.variables.some((v) => v.name === message.name)) {
+      if (current && shownVariables().some((v) => v.name === message.name)) {
         // the cursor moved to a variable: show its values
         (byId('tabs') as HTMLElement & { selectedIndex: number }).selectedIndex = 0;
         persisted.selected = message.name;

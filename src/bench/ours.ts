@@ -5,6 +5,7 @@
 import type { Backend, Operand } from '../engine/kernels/backend';
 import { maskedSoftmaxJs } from '../engine/kernels/gpu';
 import type { TypedData } from '../engine/tensor';
+import type { WasmBackend } from '../engine/kernels/wasm';
 import { detF32, lengths, targets, type Sizes } from './workloads';
 
 export interface Prepared {
@@ -69,19 +70,30 @@ export function maskedSoftmax(b: Backend, { B, H, T }: Sizes['masked_softmax'], 
   };
 }
 
-/** F.cross_entropy(logits [N,C], target, ignore_index) with mean reduction: log_softmax, then the picked mean. */
+/** F.cross_entropy(logits [N,C], target, ignore_index) with mean reduction: log_softmax, then the picked mean (same float64 sum on every backend). */
 export function crossEntropy(b: Backend, { N, C, ignoreIndex }: Sizes['cross_entropy_ignore']): Prepared {
   const logits = detF32(N * C, 2);
   const t = targets(N, C, ignoreIndex);
   let loss = NaN;
+  const pick = (b as Partial<WasmBackend>).logSoftmaxPick;
   return {
     run() {
-      const logp = new Float32Array(N * C);
-      b.softmax!(logits, N, C, logp, true);
+      // The picked log-probabilities: from the fused row kernel where the
+      // backend has one (no [N, C] log_softmax written), else from log_softmax.
+      let picked: (i: number) => number;
+      if (pick) {
+        const p = new Float32Array(N);
+        pick(logits, N, C, t, ignoreIndex, p);
+        picked = (i) => p[i];
+      } else {
+        const logp = new Float32Array(N * C);
+        b.softmax!(logits, N, C, logp, true);
+        picked = (i) => logp[i * C + t[i]];
+      }
       let sum = 0, count = 0;
       for (let i = 0; i < N; i++) {
         if (t[i] === ignoreIndex) continue;
-        sum -= logp[i * C + t[i]];
+        sum -= picked(i);
         count++;
       }
       loss = Math.fround(sum / count);

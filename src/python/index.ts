@@ -18,10 +18,10 @@ import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, R
 import type { Tensor } from '../engine/tensor';
 import { childBodies, errorInfo, qualifiedNames, Recorder } from './record';
 import { Scope } from './scope';
-import type { PyException } from './values';
+import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, markRandom, nameLegend } from './masks';
+import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import type { CellLayout } from './notebook';
@@ -122,12 +122,30 @@ interface Run {
 /** CPython's compile-time errors (IndentationError and TabError are subclasses of SyntaxError). */
 const SYNTAX_ERRORS = new Set(['SyntaxError', 'IndentationError', 'TabError']);
 
+/**
+ * `sys.modules` holds the running file as a module whose namespace is its
+ * global scope, under '__main__' and under the name the file gave itself
+ * before importing sys (`__name__ = "pkg.mod"`), so `sys.modules[__name__]`
+ * (the "this module" idiom) finds it as it would when the file is imported.
+ */
+function registerMain(m: PyModule | undefined, name: string, scope: Scope): PyModule | undefined {
+  const modules = name === 'sys' ? m?.dict.get('modules') : undefined;
+  if (modules instanceof PyDict) {
+    const main = new PyModule('__main__', scope.vars);
+    const own = scope.vars.get('__name__');
+    for (const key of new Set(['__main__', typeof own === 'string' ? own : '__main__'])) modules.entries.set('s' + key, [key, main]);
+  }
+  return m;
+}
+
 function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
   const inline = options.inlineElements ?? Infinity;
   const load = frameworkLoader();
   let interp!: Interpreter;
   const builtins = makeBuiltins((op, a, b) => interp.binary(op as never, a, b));
-  interp = new Interpreter(builtins, (name) => load(name), {
+  const scope = new Scope(null);
+  scope.vars.set('__name__', '__main__');
+  interp = new Interpreter(builtins, (name) => registerMain(load(name), name, scope), {
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxDepth: MAX_DEPTH,
     deadline,
@@ -143,8 +161,6 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     if (!seenDiagnostics.has(key)) consumed.push(d), seenDiagnostics.add(key);
   };
   setDiagnosticSink((d) => addDiagnostic({ ...d, line: interp.currentLine ?? 0 }));
-  const scope = new Scope(null);
-  scope.vars.set('__name__', '__main__');
   const errors: PyErrorInfo[] = [];
   const cells = parseCells(source, options.cellStartLines);
   const qualnames = new Map(cells.flatMap((c) => [...qualifiedNames(c.body)]));
@@ -240,6 +256,20 @@ function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
   });
+  unmarkIdMaps(readable, (s) => storages.get(s));
+  // values too large to send: summarised here, where the tensor lies, one pass and no copy
+  for (const s of timeline) {
+    const t = 'elided' in s.value ? recorder.elided.get(s) : undefined;
+    if (!t) continue;
+    const storage = storages.get(s);
+    const evidence = storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined);
+    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence);
+    if (!d) continue;
+    s.mask = d.kind;
+    s.maskSummary = d.summary;
+    const parts = maskPartsOf(d);
+    if (parts) s.maskParts = parts;
+  }
   for (const s of timeline) {
     const storage = storages.get(s);
     if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
@@ -311,9 +341,12 @@ function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionD
 
 /**
  * Preview with Arguments…: call `fn` (a qualified name such as
- * "create_padding_mask" or "Attn.forward") with the argument expressions
- * `args`, in the module's scope, after the source ran. The call is recorded
- * like any other; errors in the argument expressions point at the def line.
+ * "create_padding_mask", "Attn.forward", "outer.<locals>.inner" or
+ * "outer.<locals>.Block.forward") with the argument expressions `args`, in
+ * the module's scope, after the source ran. A nested function is the one the
+ * last run of its enclosing function made (closure included), bound under its
+ * own name (`inner`, `Block`) for the call and its arguments. The call is
+ * recorded like any other; errors in the argument expressions point at the def line.
  */
 function previewCall(
   request: { function: string; args: string }, cells: Module[], interp: Interpreter, scope: Scope, recorder: Recorder,
@@ -321,12 +354,27 @@ function previewCall(
 ): void {
   const def = cells.flatMap((c) => [...qualifiedNames(c.body)]).find(([, q]) => q === request.function)?.[0];
   const line = def?.span.line ?? 1;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(request.function)) {
-    reportError(pyError('NotImplementedError', `Preview with Arguments reaches module-level functions and class methods, not ${request.function}`), def?.span);
+  const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+  // outer.<locals>.inner: the enclosing part names the function object the last run of `outer` made
+  const nested = /^(.+)\.<locals>\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/.exec(request.function);
+  let callee = request.function;
+  let callScope = scope;
+  if (nested) {
+    const made = recorder.nested.get(`${nested[1]}.<locals>.${nested[2]}`);
+    if (made === undefined) {
+      const owner = nested[1].split('.<locals>.').pop();
+      reportError(pyError('NotImplementedError', `Preview with Arguments reaches ${request.function} once ${owner} has run: this file never calls ${owner} (preview ${owner} first)`), def?.span);
+      return;
+    }
+    callee = nested[2] + nested[3];
+    callScope = new Scope(scope);
+    callScope.vars.set(nested[2], made);
+  } else if (!DOTTED.test(request.function)) {
+    reportError(pyError('NotImplementedError', `Preview with Arguments reaches functions and class methods, not ${request.function}`), def?.span);
     return;
   }
   // one line, so that a syntax error in the arguments points at the def
-  const parsed = parseModule('\n'.repeat(line - 1) + `${request.function}(${request.args.replace(/\s*\n\s*/g, ' ')})`);
+  const parsed = parseModule('\n'.repeat(line - 1) + `${callee}(${request.args.replace(/\s*\n\s*/g, ' ')})`);
   const stmt = parsed.body[0];
   if (parsed.syntaxErrors.length || !stmt || parsed.body.length !== 1 || stmt.kind !== 'Expr' || stmt.value.kind !== 'Call') {
     const message = parsed.syntaxErrors[0]?.message ?? 'invalid syntax';
@@ -335,7 +383,7 @@ function previewCall(
   }
   recorder.previewing = true;
   try {
-    interp.exec(stmt, scope);
+    interp.exec(stmt, callScope);
   } catch (e) {
     reportError(toPyException(e), def?.span);
   } finally {

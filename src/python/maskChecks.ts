@@ -71,6 +71,8 @@ const coordText = (c: number[]) => (c.length === 1 ? `${c[0]}` : `[${c.join(', '
  * True when every row (last dim) of a bool mask runs True…True then False…False
  * and at least one row ends in False: the shape of a keep-mask (`seq != pad`,
  * `arange < lengths`, `tril`), i.e. True on the positions that should stay.
+ * A mask True on the first position alone in every row is not one: it masks
+ * the CLS / BOS token on purpose.
  */
 function looksLikeKeepMask(mask: Tensor): boolean {
   if (mask.dtype !== 'bool' || mask.ndim < 2) return false;
@@ -78,6 +80,7 @@ function looksLikeKeepMask(mask: Tensor): boolean {
   if (T < 2) return false;
   const v = mask.values();
   let sawPadding = false;
+  let longerThanOne = false;
   for (let r = 0; r < v.length / T; r++) {
     const row = v.subarray(r * T, (r + 1) * T);
     if (row[0] === 0) return false;
@@ -85,8 +88,10 @@ function looksLikeKeepMask(mask: Tensor): boolean {
     if (flip === -1) continue;
     for (let c = flip; c < T; c++) if (row[c] !== 0) return false;
     sawPadding = true;
+    if (flip > 1) longerThanOne = true;
   }
-  return sawPadding;
+  // True on the first position only, in every row: a mask of the CLS / BOS token, meant as masked
+  return sawPadding && longerThanOne;
 }
 
 function invertedMaskMessage(consumer: string): string {

@@ -4,7 +4,7 @@
 // see the future.
 
 import type { MaskConsumer } from './maskChecks';
-import { additiveValued, binaryValued } from './maskValues';
+import { additiveValued, binaryValued, blocksAdditively } from './maskValues';
 import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, Snapshot } from './result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
@@ -32,6 +32,9 @@ function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][
 /** A keep-mask (1 = attend) or block-mask (1 = masked) that is triangular over its last two dims. */
 function triangular(mats: number[][][], rows: number, cols: number, blocked: (x: number) => boolean): 'lower-keep' | 'upper-block' | null {
   if (rows < 2 || cols < 2) return null;
+  // rows that are all alike mask the same keys for every query (a key mask, or
+  // nothing at all): an all-False or a CLS-only mask is not a triangle
+  if (mats.every((m) => m.every((row) => row.every((x, c) => x === m[0][c])))) return null;
   let lowerKeep = true, upperBlock = true;
   for (const m of mats) {
     for (let r = 0; r < rows; r++) {
@@ -58,6 +61,10 @@ export interface MaskDetails {
   lengths?: number[];
   /** Fraction of positions that are masked out, under the polarity guessed for the form. */
   maskedFraction?: number;
+  /** The polarity guessed for the form: a keep-mask (True / 1 = attend) or a block-mask (True / 1 / -inf = masked). */
+  keep?: boolean;
+  /** sliding-window (causal): how many keys up to and including the query each query sees. */
+  window?: number;
   summary: string;
 }
 
@@ -74,6 +81,8 @@ function baseKind(name: string, v: TensorValue, binaryMask: boolean, additive: b
   if (isUpperBlock && fullTriangle(0)) return { kind: 'causal', form: 'triu' };
   if (isLowerKeep && fullTriangle(1)) return { kind: 'causal', form: 'tril' };
   if (isUpperBlock || isLowerKeep) return { kind: 'combined' };
+  // the first position alone in every row (a CLS / BOS mask) is neither padding nor causal
+  if (mats.every((m) => m.every((row) => row.every((x, c) => (c === 0) === (x !== 0))))) return { kind: 'other' };
   if (v.shape.some((s) => s === 1) || /pad|mask|valid|keep|attn/i.test(name)) return { kind: 'padding' };
   return { kind: 'other' };
 }
@@ -104,6 +113,8 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
     runs.push(flip);
   }
   if (!sawBoth) return undefined;
+  // every row flips after its first position: the mask singles out the first token (CLS, BOS), it is not padding
+  if (runs.every((r) => r === 1 || r === -1)) return undefined;
   // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
   const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
   const leadingIsOne = first === 1;
@@ -129,7 +140,7 @@ const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
  * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
  * one polarity fits.
  */
-function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number } | undefined {
+function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
   const first = mats[0];
   if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) return undefined;
@@ -140,22 +151,23 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     const K = first.map((row) => row.map(keeps));
     const fits = (p: (r: number, c: number) => boolean) => K.every((row, r) => row.every((k, c) => k === p(r, c)));
     const masked = K.flat().filter((k) => !k).length / (rows * cols);
+    const keep = form === '1 = attend';
     const tail = (extra: string) => `${extra}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`;
     const off = cols - rows;
     if (off !== 0 && fits((r, c) => c <= r + off)) {
-      return { kind: 'causal', masked, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
+      return { kind: 'causal', masked, keep, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
     }
     const lastKept = K[rows - 1].filter(Boolean).length;
     if (rows === cols && lastKept >= 2 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
-      return { kind: 'sliding-window', masked, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
+      return { kind: 'sliding-window', masked, keep, window: lastKept, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
     }
     const half = K[0].filter(Boolean).length - 1;
     if (rows === cols && half >= 1 && half < cols - 1 && fits((r, c) => Math.abs(r - c) <= half)) {
-      return { kind: 'sliding-window', masked, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
+      return { kind: 'sliding-window', masked, keep, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
     }
     const prefix = K[0].filter(Boolean).length;
     if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
-      return { kind: 'prefix-lm', masked, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
+      return { kind: 'prefix-lm', masked, keep, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
     }
     if (rows === cols) {
       // segments from the first row of each block: K[s] keeps [s, e)
@@ -173,10 +185,10 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
       // an identity (every segment 1 long) is a diagonal selection, not a document mask
       if (segs.length >= 2 && segs.every(([s, e]) => e > s) && segs.some(([s, e]) => e - s >= 2)) {
         if (fits((r, c) => seg(r) === seg(c))) {
-          return { kind: 'block-diagonal', masked, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}${tail('')}` };
+          return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}${tail('')}` };
         }
         if (fits((r, c) => seg(r) === seg(c) && c <= r)) {
-          return { kind: 'block-diagonal', masked, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}, causal${tail('')}` };
+          return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}, causal${tail('')}` };
         }
       }
     }
@@ -244,21 +256,21 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
   const { kind, form } = baseKind(name, v, binaryMask, additive, rows, cols, mats);
   // a [B, T] padding mask can look like an attention pattern; its name says which
   const pattern = kind === 'causal' || /pad|valid|len|attention_mask/i.test(name) ? undefined : attentionPattern(additive, rows, cols, mats);
-  if (pattern) return { kind: pattern.kind, maskedFraction: pattern.masked, summary: pattern.summary };
+  if (pattern) return { kind: pattern.kind, maskedFraction: pattern.masked, keep: pattern.keep, ...(pattern.window ? { window: pattern.window } : {}), summary: pattern.summary };
   const values = v.data.map(num);
   const ones = values.filter((x) => x !== 0).length / values.length;
   if (kind === 'causal') {
     // tril keep-mask: 0 = masked; triu block-mask / additive: non-zero = masked
     const masked = form === 'tril' ? 1 - ones : ones;
     const how = (additive ? 'additive, triu diagonal=1' : form === 'tril' ? 'tril, 1 = attend' : 'triu, diagonal=1') + (rows !== cols ? ', top-left' : '');
-    return { kind, causalForm: form, maskedFraction: masked, summary: `causal (${how}) · ${percent(masked)}` };
+    return { kind, causalForm: form, maskedFraction: masked, keep: form === 'tril', summary: `causal (${how}) · ${percent(masked)}` };
   }
   if (kind === 'padding' || kind === 'other' || kind === 'additive') {
     const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask);
     if (layout) {
       const masked = layout.keep ? 1 - ones : ones;
       return {
-        kind: 'padding', side: layout.side, lengths: layout.lengths, maskedFraction: masked,
+        kind: 'padding', side: layout.side, lengths: layout.lengths, maskedFraction: masked, keep: layout.keep,
         summary: `padding (${layout.side}, lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
       };
     }
@@ -267,7 +279,7 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
     const parts = causalAndPadding(mats, rows, cols, binaryMask);
     if (parts) {
       return {
-        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked,
+        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked, keep: parts.keep,
         summary: `padding (right, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.keep ? ' (1 = attend)' : ''} · ${percent(parts.masked)}`,
       };
     }
@@ -300,14 +312,20 @@ function causalAndPadding(mats: number[][][], rows: number, cols: number, binary
     lengths.push(len);
   }
   if (lengths.every((l) => l === cols)) return undefined; // plain causal
+  if (lengths.every((l) => l === 1)) return undefined; // one kept key everywhere: a first-token (CLS) mask, not padding
   return { lengths, keep, masked: masked / (mats.length * rows * cols) };
 }
 
-/** What a viewer needs to name the part of a mask that masked a cell. */
-function maskPartsOf(d: MaskDetails): MaskParts | undefined {
-  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined);
+/** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
+export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
+  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
-  return { ...(d.lengths ? { lengths: d.lengths, side: d.side ?? 'right' } : {}), ...(causal ? { causal } : {}) };
+  return {
+    ...(d.lengths ? { lengths: d.lengths, side: d.side ?? 'right' } : {}),
+    ...(causal ? { causal } : {}),
+    ...(d.window !== undefined ? { window: d.window } : {}),
+    ...(d.keep !== undefined ? { keep: d.keep } : {}),
+  };
 }
 
 /**
@@ -345,6 +363,42 @@ export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) =>
 }
 
 /**
+ * Non-negative integer ids beyond 0/1 (timm Swin's `img_mask`: window region
+ * ids 0..8 written by slice assignments). Such a tensor is an id map; while it
+ * is being filled it may hold only 0 and 1 for a while, and is not a mask then either.
+ */
+export function isIdMap(v: EncodedValue): boolean {
+  if (!isTensor(v) || v.data.length === 0 || v.dtype.endsWith('bool')) return false;
+  let max = 0;
+  for (const x of v.data) {
+    const n = num(x);
+    if (!Number.isInteger(n) || n < 0) return false;
+    if (n > max) max = n;
+  }
+  return max >= 2;
+}
+
+/**
+ * Clear the mask kind of every snapshot whose storage (`storageOf`) at some
+ * point of the timeline held an id map (isIdMap): the 0/1 stages of a
+ * region-id map being written are not padding masks.
+ */
+export function unmarkIdMaps(timeline: readonly Snapshot[], storageOf: (s: Snapshot) => object | undefined): void {
+  const idMaps = new Set<object>();
+  for (const s of timeline) {
+    const st = storageOf(s);
+    if (st && isIdMap(s.value)) idMaps.add(st);
+  }
+  for (const s of timeline) {
+    const st = storageOf(s);
+    if (!st || !idMaps.has(st)) continue;
+    delete s.mask;
+    delete s.maskSummary;
+    delete s.maskParts;
+  }
+}
+
+/**
  * A 0/1 mask drawn from a generator (torch.rand(...) < p, bernoulli, dropout)
  * is random, not padding or causal, whatever pattern this draw happens to show.
  */
@@ -354,4 +408,160 @@ export function markRandom(s: Snapshot): void {
   const ones = v.data.filter((x) => num(x) !== 0).length / v.data.length;
   s.mask = 'random';
   s.maskSummary = `random (p ≈ ${Number(ones.toFixed(2))}, e.g. dropout or MLM) · ${Number((ones * 100).toFixed(1))}% True/1`;
+}
+
+/**
+ * A tensor read in place, without copying: `data[offset + Σ index·stride]`.
+ * The engine's Tensor (with `data` = its storage's) fits this shape.
+ */
+export interface StridedView {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  data: ArrayLike<number>;
+  /** Engine dtype ('bool', 'float32', ...). */
+  dtype: string;
+}
+
+/** Per row of the last dim: how many cells are non-zero, and where the first and last sit. */
+interface RowRun { on: number; first: number; last: number }
+
+/** Rows (of the last dim) a streamed summary reads at most: 8 × 8 × 1024 queries is 65536. */
+const STREAMED_ROWS_LIMIT = 1 << 22;
+
+/** Rows (over the last dim) that a large mask's summary lists lengths for, at most. */
+const LISTED_LENGTHS = 8;
+
+/**
+ * Kind, masked fraction and fully-masked rows of a mask too large to be sent
+ * (an elided value), read in one pass over the tensor where it lies (the
+ * evaluation worker) and summarised per row: one run of non-zero cells at the
+ * start (prefix) or the end (suffix) of each row is what causal, padding and
+ * padding ∧ causal masks are made of. Recognises causal (tril keep-mask, triu
+ * block-mask or additive), key padding (one run per row, the same in every
+ * row of a matrix, or [B, T]) and padding ∧ causal; anything else is `other`
+ * (or `additive`). Undefined when the values are not a mask's (0/1, bool, or
+ * 0 / ≤ ADDITIVE_MASK_FLOOR) or, without `provenance`, a non-bool tensor has
+ * no mask-like name. Polarity follows maskDetails: a prefix run of 1s is a
+ * keep-mask, a suffix run a block-mask; additive non-zero is masked.
+ */
+export function streamedMaskDetails(name: string, t: StridedView, provenance?: boolean): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
+  const nd = t.shape.length;
+  if (nd === 0) return undefined;
+  const cols = t.shape[nd - 1];
+  const total = t.shape.reduce((a, b) => a * b, 1);
+  if (total === 0 || cols === 0) return undefined;
+  const bool = t.dtype === 'bool';
+  if (!bool && !provenance && !MASK_NAME.test(name)) return undefined;
+  const nrows = total / cols;
+  // past this many rows (an expand to 10**12, say) the summary would cost more than the evaluation
+  if (nrows > STREAMED_ROWS_LIMIT) return undefined;
+  const runs: RowRun[] = new Array(nrows);
+  const colStride = t.strides[nd - 1];
+  const index = new Array<number>(Math.max(0, nd - 1)).fill(0);
+  let binary = true, additive = true, sawBlock = false, onTotal = 0;
+  /** One row's run, or undefined as soon as a value is neither 0/1 nor additive. */
+  const readRow = (base: number): RowRun | undefined => {
+    let on = 0, first = -1, last = -1;
+    for (let c = 0, at = base; c < cols; c++, at += colStride) {
+      const x = t.data[at];
+      if (x === 0) continue;
+      if (x !== 1) binary = false;
+      if (blocksAdditively(x)) sawBlock = true;
+      else additive = false;
+      if (!binary && !additive) return undefined;
+      on++;
+      if (first < 0) first = c;
+      last = c;
+    }
+    return { on, first, last };
+  };
+  // an expanded view (stride 0) reads the same row many times: read each once
+  const seen = new Map<number, RowRun>();
+  for (let row = 0; row < nrows; row++) {
+    let base = t.offset;
+    for (let d = 0; d < nd - 1; d++) base += index[d] * t.strides[d];
+    let run = seen.get(base);
+    if (!run) {
+      run = readRow(base);
+      if (!run) return undefined;
+      seen.set(base, run);
+    }
+    runs[row] = run;
+    onTotal += run.on;
+    for (let d = nd - 2; d >= 0; d--) {
+      if (++index[d] < t.shape[d]) break;
+      index[d] = 0;
+    }
+  }
+  const isAdditive = !binary && additive && sawBlock;
+  if (!binary && !isAdditive) return undefined;
+  // a constant tensor (all 0 or all 1) is no mask without evidence: torch.ones(...) is a helper
+  if (!bool && !provenance && (onTotal === 0 || onTotal === total)) return undefined;
+  const rows = nd >= 2 ? t.shape[nd - 2] : 1;
+  const mats = nrows / rows;
+  const prefix = (r: RowRun, n: number) => r.on === n && (n === 0 || (r.first === 0 && r.last === n - 1));
+  const suffix = (r: RowRun, n: number) => r.on === n && (n === 0 || (r.last === cols - 1 && r.first === cols - n));
+  const every = (p: (r: RowRun, i: number, m: number) => boolean) => runs.every((r, k) => p(r, k % rows, Math.floor(k / rows)));
+  const ones = onTotal / total;
+  const pct = (f: number) => percent(f);
+  const fully = (keep: boolean) => runs.filter((r) => (keep ? r.on === 0 : r.on === cols)).length;
+  const done = (d: MaskDetails, keep: boolean | undefined) => ({ ...d, rows: nrows, ...(keep === undefined ? {} : { fullyMaskedRows: fully(keep) }) });
+  const rowsNote = (keep: boolean) => {
+    const n = fully(keep);
+    return n > 0 ? ` · ${n} fully-masked row${n > 1 ? 's' : ''}` : '';
+  };
+  const listed = (lengths: number[]) => lengths.length > LISTED_LENGTHS ? `${lengths.slice(0, LISTED_LENGTHS).join(', ')}, …` : lengths.join(', ');
+  if (rows >= 2 && cols >= 2) {
+    if (binary && every((r, i) => prefix(r, Math.min(i + 1, cols)))) {
+      return done({ kind: 'causal', causalForm: 'tril', keep: true, maskedFraction: 1 - ones, summary: `causal (tril, 1 = attend${rows !== cols ? ', top-left' : ''}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
+    }
+    if (every((r, i) => suffix(r, Math.max(0, cols - i - 1)))) {
+      const how = isAdditive ? 'additive, triu diagonal=1' : 'triu, diagonal=1';
+      return done({ kind: 'causal', causalForm: 'triu', keep: false, maskedFraction: ones, summary: `causal (${how}${rows !== cols ? ', top-left' : ''}) · ${pct(ones)}${rowsNote(false)}` }, false);
+    }
+    // padding ∧ causal, keep-form: row i of matrix m keeps min(i + 1, length of m)
+    if (binary && rows === cols) {
+      const lengths = Array.from({ length: mats }, (_, m) => runs[m * rows + rows - 1].on);
+      if (lengths.some((l) => l < cols) && lengths.some((l) => l > 1) && every((r, i, m) => prefix(r, Math.min(i + 1, lengths[m])))) {
+        return done({ kind: 'combined', lengths, keep: true, maskedFraction: 1 - ones, summary: `padding (right, lengths ${listed(lengths)}) ∧ causal (1 = attend) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
+      }
+    }
+    // block-form (True / -inf = masked): row i of matrix m masks all but min(i + 1, length of m)
+    if (rows === cols) {
+      const lengths = Array.from({ length: mats }, (_, m) => cols - runs[m * rows + rows - 1].on);
+      if (lengths.some((l) => l < cols) && lengths.some((l) => l > 1) && every((r, i, m) => suffix(r, cols - Math.min(i + 1, lengths[m])))) {
+        return done({ kind: 'combined', lengths, keep: false, maskedFraction: ones, summary: `padding (right, lengths ${listed(lengths)}) ∧ causal${isAdditive ? ', additive' : ''} · ${pct(ones)}${rowsNote(false)}` }, false);
+      }
+    }
+  }
+  // key padding: one run per row, every row of a matrix alike ([B, T] is B matrices of one row)
+  const perMatrix = nd === 2 || t.shape.slice(1, -1).every((d) => d === 1) ? 1 : rows;
+  const groups = nrows / perMatrix;
+  const alike = runs.every((r, k) => {
+    const head = runs[k - (k % perMatrix)];
+    return r.on === head.on && r.first === head.first && r.last === head.last;
+  });
+  if (alike && cols >= 2) {
+    const heads = Array.from({ length: groups }, (_, g) => runs[g * perMatrix]);
+    const mixed = heads.filter((r) => r.on > 0 && r.on < cols);
+    const allPrefix = heads.every((r) => prefix(r, r.on));
+    const allSuffix = heads.every((r) => suffix(r, r.on));
+    if (mixed.length > 0 && (allPrefix || allSuffix) && !mixed.every((r) => allPrefix && r.on === 1)) {
+      let keep: boolean, side: 'left' | 'right';
+      const keepNamed = binary && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
+      if (isAdditive) { keep = false; side = allPrefix ? 'left' : 'right'; }
+      else if (allPrefix) { keep = !/block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
+      else if (keepNamed) { keep = true; side = 'left'; }
+      else { keep = false; side = 'right'; }
+      const lengths = heads.map((r) => (keep ? r.on : cols - r.on));
+      const masked = keep ? 1 - ones : ones;
+      return done({
+        kind: 'padding', side, lengths, maskedFraction: masked, keep,
+        summary: `padding (${side}, lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
+      }, keep);
+    }
+  }
+  if (isAdditive) return done({ kind: 'additive', maskedFraction: ones, summary: `additive · ${pct(ones)}${rowsNote(false)}` }, false);
+  return done({ kind: 'other', summary: `other · ${Number((ones * 100).toFixed(1))}% True/1` }, undefined);
 }

@@ -61,10 +61,14 @@ function targetPaths(t: A.Target): string[] {
   }
 }
 
-/** `x.masked_fill_(m, 0)`, `xs.append(1)`: the object an in-place method call changes. */
+/** Functions that change their first argument in place: np.random.shuffle(x), rng.shuffle(x), random.shuffle(xs). */
+const ARGUMENT_MUTATORS = new Set(['shuffle']);
+
+/** `x.masked_fill_(m, 0)`, `xs.append(1)`, `rng.shuffle(x)`: the object an in-place call changes. */
 function inPlaceRoot(e: A.Expr | null): string | undefined {
   if (!e || e.kind !== 'Call' || e.func.kind !== 'Attribute') return undefined;
   const attr = e.func.attr;
+  if (ARGUMENT_MUTATORS.has(attr)) return e.args.length && e.args[0].kind !== 'Starred' ? rootOf(e.args[0]) : undefined;
   const inPlace = (attr.endsWith('_') && !attr.startsWith('_')) || MUTATORS.has(attr);
   return inPlace ? rootOf(e.func.value) : undefined;
 }
@@ -223,6 +227,14 @@ export class Recorder implements ExecObserver {
   private note: string | undefined;
   /** Set while Mask Lens itself makes a call (Preview with Arguments): its call site is no source line. */
   previewing = false;
+  /**
+   * The latest function or class each `def`/`class` inside a function made,
+   * by qualified name ("outer.<locals>.inner"): Preview with Arguments…
+   * reaches nested functions through them, closures and all.
+   */
+  readonly nested = new Map<string, PyValue>();
+  /** Each running call's qualified name, by its scope (recorded or not): names what its body defines. */
+  private readonly owners = new WeakMap<Scope, string>();
 
   constructor(
     private readonly interp: Interpreter,
@@ -251,6 +263,7 @@ export class Recorder implements ExecObserver {
     const qualname = this.qualnames.get(def) ?? fn.name;
     const n = (this.counts.get(qualname) ?? 0) + 1;
     this.counts.set(qualname, n);
+    this.owners.set(scope, qualname);
     if (n > this.maxRecorded) return undefined;
     const fromSource = site && !this.previewing;
     const record: CallRecord = {
@@ -274,6 +287,11 @@ export class Recorder implements ExecObserver {
   }
 
   afterStatement(stmt: A.Stmt, scope: Scope): void {
+    if ((stmt.kind === 'FunctionDef' || stmt.kind === 'ClassDef') && scope !== this.module) {
+      const owner = this.owners.get(scope);
+      const made = scope.vars.get(stmt.name);
+      if (owner !== undefined && made !== undefined) this.nested.set(`${owner}.<locals>.${stmt.name}`, made);
+    }
     const frame = scope === this.module ? undefined : this.frames.get(scope);
     if (scope !== this.module && !frame) return;
     for (const path of writtenPaths(stmt)) {

@@ -118,6 +118,10 @@ export interface MaskParts {
   side?: 'left' | 'right';
   /** Keys after the query are masked. */
   causal?: boolean;
+  /** A causal sliding window: keys more than window - 1 before the query are masked too. */
+  window?: number;
+  /** Polarity: True / 1 means attend (a keep-mask); false: True / 1 / -inf means masked. */
+  keep?: boolean;
 }
 
 /** A mask applied by masked_fill: which positions it filled, with what, and the values before. */

@@ -272,8 +272,11 @@ export class PyInstance extends PyObj {
 }
 
 export class PyModule extends PyObj {
-  readonly dict = new Map<string, PyValue>();
-  constructor(readonly name: string) {
+  /** `dict` is the module's namespace; the running file's module shares its global scope's variables. */
+  constructor(
+    readonly name: string,
+    readonly dict = new Map<string, PyValue>(),
+  ) {
     super();
   }
   get typeName() {

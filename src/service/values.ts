@@ -4,6 +4,7 @@
 
 import type { Tensor } from '../engine/tensor';
 import type { EncodedNumber, EncodedValue } from '../python/result';
+import { blockSteps, poolBlocks } from '../render/pool';
 import type { Slice, SliceRequest, ValueSummary } from './protocol';
 
 /** Row-major read access to a tensor-like value. */
@@ -100,23 +101,12 @@ export function sliceOf(v: EncodedValue, live: Tensor | undefined, req: SliceReq
     base = base * lead[i] + idx;
   }
   base *= rowsAll * colsAll;
-  const rowStep = Math.max(1, Math.ceil(rowsAll / Math.max(1, req.maxRows)));
-  const colStep = Math.max(1, Math.ceil(colsAll / Math.max(1, req.maxCols)));
-  const rows = Math.ceil(rowsAll / rowStep), cols = Math.ceil(colsAll / colStep);
+  const { rowStep, colStep, outRows: rows, outCols: cols } = blockSteps(rowsAll, colsAll, req.maxRows, req.maxCols);
   const data: EncodedNumber[] = [];
   if (lead.some((n) => n === 0) || rowsAll === 0 || colsAll === 0) return { shape: [...shape], dtype: r.dtype, rows: 0, cols: 0, rowStep, colStep, data };
   if (req.pool && (rowStep > 1 || colStep > 1)) {
-    const pooled = new Float64Array(rows * cols).fill(-Infinity);
-    for (let i = 0; i < rowsAll; i++) {
-      const o = Math.floor(i / rowStep) * cols;
-      for (let j = 0; j < colsAll; j++) {
-        const x = r.at(base + i * colsAll + j);
-        const k = o + Math.floor(j / colStep);
-        if (Number.isNaN(x) || Number.isNaN(pooled[k])) pooled[k] = NaN;
-        else if (x > pooled[k]) pooled[k] = x;
-      }
-    }
-    for (const x of pooled) data.push(encode(x, r.dtype));
+    const pooled = poolBlocks(rowsAll, colsAll, req.maxRows, req.maxCols, (i, j) => r.at(base + i * colsAll + j));
+    for (const x of pooled.values) data.push(encode(x, r.dtype));
     return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data };
   }
   for (let i = 0; i < rows; i++) {

@@ -17,7 +17,8 @@ import { PythonEditorTracker, type MaskLensServices } from './services';
 import { readSettings } from './settings';
 import { CallSelection, registerCallSelection } from './callHover';
 import { registerCallCodeLens } from './callCodeLens';
-import { NotebookEvaluations, registerNotebookInspector } from './notebook';
+import { NotebookEvaluations } from './notebook';
+import { registerInspectorFollow } from './inspectorFollow';
 
 /** What an entry point registered during activation, before this module loaded (src/extension.ts). */
 export interface EntryRegistrations {
@@ -46,8 +47,8 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
   const selection = new CallSelection();
   context.subscriptions.push(notebooks);
-  registerNotebookInspector(context, notebooks);
   registerCallSelection(context, selection);
+  registerInspectorFollow(context, evaluations, notebooks, selection);
   registerCallCodeLens(context, evaluations, selection);
   registerHoverProvider(context, evaluations, selection, notebooks);
   registerPreviewMasks(context, services);

@@ -9,15 +9,14 @@ import {
 } from './callLookup';
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import { readSettings } from './settings';
-import { TensorInspectorPanel } from './inspectorPanel';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 
 export const SELECT_CALL_COMMAND = 'maskLens.selectCall';
 
-/** Which recorded call the hover, CodeLens and inspector show, per document and function. */
+/** Which recorded call the hover, CodeLens and inspector show, per document (a notebook as a whole) and function. */
 export class CallSelection implements vscode.Disposable {
   private readonly chosen = new Map<string, number>();
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = new vscode.EventEmitter<{ uri: string; function: string; call: number }>();
   readonly onDidChange = this.emitter.event;
 
   get(uri: string, fn: string): number | undefined {
@@ -26,7 +25,7 @@ export class CallSelection implements vscode.Disposable {
 
   set(uri: string, fn: string, call: number): void {
     this.chosen.set(`${uri}#${fn}`, call);
-    this.emitter.fire();
+    this.emitter.fire({ uri, function: fn, call });
   }
 
   dispose(): void {
@@ -51,7 +50,7 @@ function render(values: ResolvedValue[], result: RunResult, head: string[]): vsc
   const shown = result.diagnostics.filter((d) => !disabled.has(d.code));
   const body = values.map((v) => hoverMarkdown(v, { maxElements: settings.maxElements }, diagnosticsFor(shown, v))).join('\n\n---\n\n');
   const md = new vscode.MarkdownString([...head, body].filter(Boolean).join('\n\n'));
-  md.supportHtml = false;
+  md.supportHtml = true; // the repr's <details>; value-derived text is escaped or fenced
   md.supportThemeIcons = true;
   md.isTrusted = { enabledCommands: [SELECT_CALL_COMMAND, 'maskLens.previewWithArguments'] };
   return md;
@@ -114,11 +113,8 @@ export function registerCallSelection(context: vscode.ExtensionContext, selectio
     selection,
     vscode.commands.registerCommand(SELECT_CALL_COMMAND, async (args: SelectCallArgs) => {
       if (!args || typeof args.uri !== 'string' || typeof args.function !== 'string' || typeof args.call !== 'number') return;
+      // the inspector and the CodeLens follow (inspectorFollow.ts, callCodeLens.ts)
       selection.set(args.uri, args.function, args.call);
-      // the inspector stays on the chosen call too
-      const panel = TensorInspectorPanel.currentPanel;
-      const shown = panel?.shownState;
-      if (panel && shown?.documentUri === args.uri) panel.update({ ...shown, scope: `${args.function}#${args.call}` });
       await vscode.commands.executeCommand('editor.action.showHover');
     }),
   );

@@ -92,7 +92,8 @@ function exampleFor(name: string, annotation: string | undefined): string {
  * The argument expressions Preview with Arguments… offers first: defaults
  * as keywords (`pad_token=0`), examples from type hints (`seq: Tensor` ->
  * `torch.tensor([[7, 6, 0, 0]])`, `size: int` -> `4`), an instance of the
- * class for a method's `self`; `*args`/`**kwargs` are left out.
+ * class for a method's `self` (`Block()` for a class defined in a
+ * function); `*args`/`**kwargs` are left out.
  */
 export function prefillArguments(f: FunctionInfo): string {
   const out: string[] = [];
@@ -102,7 +103,8 @@ export function prefillArguments(f: FunctionInfo): string {
     if (!m) return;
     const [, name, annotation, dflt] = m;
     if (f.method && i === 0) {
-      const cls = f.function.split('.').slice(0, -1).join('.');
+      // a class defined in a function is called by its own name (`Block()` for outer.<locals>.Block.forward)
+      const cls = f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.');
       out.push(`${cls}()`);
     } else if (dflt !== undefined) out.push(`${name}=${dflt.trim()}`);
     else out.push(exampleFor(name, annotation));

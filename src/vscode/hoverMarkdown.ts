@@ -1,5 +1,6 @@
-// Markdown for a variable hover: name, dtype, shape, a ■/⬚ grid for masks or
-// a small numeric table, and the printed repr. No 'vscode' import: unit-tested.
+// Markdown for a variable hover: name, dtype, shape, one picture (an SVG mask
+// grid, or a small numeric table), one summary line, the legend and the repr,
+// collapsed. No 'vscode' import: unit-tested.
 import type { Diagnostic, MaskLegend } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
@@ -9,18 +10,15 @@ import {
   isMaskLike,
   isTensor,
   leadingIndices,
-  maskGridText,
   numericTableText,
   scalarText,
   sliceMatrix,
 } from './tensorView';
 
 export interface HoverLimits {
-  /** Largest number of 2-D slices shown for >2-D tensors. */
-  maxSlices?: number;
   /** Largest number of repr lines shown. */
   maxReprLines?: number;
-  /** maskLens.hover.maxElements: slices are shown until this many elements. */
+  /** maskLens.hover.maxElements: a numeric table is drawn for a first slice of at most this many elements. */
   maxElements?: number;
 }
 
@@ -54,9 +52,10 @@ function fence(text: string, lang = ''): string {
   return `${f}${lang}\n${text}\n${f}`;
 }
 
-/** How a sampled grid relates to the tensor: "first slice, every 625th row and column". */
+/** How a fetched grid relates to the tensor: "first slice, 64 × 64 blocks pooled (a masked cell marks its block)". */
 function sampledNote(s: NonNullable<ResolvedValue['sampled']>): string {
   const lead = s.shape.length > 2 ? `[${s.shape.slice(0, -2).map(() => '0').join(', ')}, :, :], ` : '';
+  if (s.pooled) return `${lead}${s.rowStep} × ${s.colStep} blocks pooled (any masked cell marks its block)`;
   const every = (k: number, what: string) => (k === 1 ? `every ${what}` : `every ${ordinal(k)} ${what}`);
   return `sampled: ${lead}${every(s.rowStep, 'row')}, ${every(s.colStep, 'column')}`;
 }
@@ -75,8 +74,30 @@ function legendMasksOn(legend: MaskLegend | undefined): boolean | undefined {
   return undefined;
 }
 
+/** Reprs up to this many lines show open; longer ones are collapsed under a "repr" summary. */
+const OPEN_REPR_LINES = 6;
+
+/**
+ * The repr as a code block: open when short, else inside `<details>` (VS Code's
+ * hover renderer allows details/summary once the MarkdownString has
+ * supportHtml), cut at `maxLines`.
+ */
+function reprBlock(repr: string, maxLines: number, collapse: boolean): string {
+  const lines = repr.split('\n');
+  const shown = lines.length > maxLines ? [...lines.slice(0, maxLines), '…'] : lines;
+  const block = fence(shown.join('\n'), 'python');
+  if (!collapse && lines.length <= OPEN_REPR_LINES) return block;
+  return `<details><summary>repr (${lines.length} line${lines.length === 1 ? '' : 's'})</summary>\n\n${block}\n\n</details>`;
+}
+
+/**
+ * A compact hover for one value: a head line (name, type, dtype, shape, mask
+ * kind), one picture (an SVG mask grid, or a small numeric table of the first
+ * slice), one summary line (mask summary, counted loss targets), the legend,
+ * diagnostics, and the repr (collapsed when the picture already shows the
+ * values or the repr is long). Markdown for a MarkdownString with supportHtml.
+ */
 export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagnostics: readonly Diagnostic[] = []): string {
-  const sliceCap = limits.maxSlices ?? 4;
   const maxReprLines = limits.maxReprLines ?? 24;
   const parts: string[] = [];
   const d = describeValue(v.value);
@@ -85,43 +106,41 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(v.sampled?.shape ?? d.shape)}\``);
   if (v.mask) head.push(`${v.mask} mask`);
   parts.push(head.join(' · '));
-  if (v.maskSummary) parts.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — read by \`${v.consumer}\`` : ''}`);
-  const loss = v.derived && 'counted' in v.derived ? v.derived : undefined;
-  if (loss) parts.push(escapeMd(`${loss.counted} of ${loss.total} targets counted · ignore_index = ${loss.ignoreIndex} · reduction = ${loss.reduction}`));
-  for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
 
+  let pictured = false;
+  let legend: string | undefined;
   if (isTensor(v.value) && v.value.data.length === 0 && v.value.elided) {
     // its data stayed in the evaluation worker and could not be fetched
-    parts.push(`_${v.value.shape.reduce((a, b) => a * b, 1)} elements: too many to show here_`);
-  } else if (isTensor(v.value)) {
+    parts.push(`_${v.value.shape.reduce((a, b) => a * b, 1)} elements: too many to draw here_`);
+  } else if (isTensor(v.value) && v.value.data.length > 0) {
     const t = v.value;
-    const mask = isMaskLike(t);
     const slices = leadingIndices(t.shape);
-    const perSlice = Math.max(1, t.data.length / Math.max(slices.length, 1));
-    const maxSlices = Math.min(sliceCap, Math.max(1, Math.floor((limits.maxElements ?? Infinity) / perSlice)));
-    const blocks: string[] = [];
-    for (const lead of slices.slice(0, maxSlices)) {
-      const m = sliceMatrix(t, lead);
-      const body = mask ? maskGridText(m, { maxRows: 16, maxCols: 16 }) : numericTableText(m, t.dtype, { maxRows: 16, maxCols: 8 });
-      blocks.push(lead.length > 0 ? `[${lead.join(', ')}, :, :]\n${body}` : body);
+    const first = sliceMatrix(t, slices[0]);
+    const where = slices.length > 1 ? `[${slices[0].join(', ')}, :, :] of ${slices.length} slices` : undefined;
+    if (isMaskLike(t) && t.shape.length >= 1) {
+      parts.push(maskSvgMarkdown(first, `${v.name} mask grid`, { onIsMasked: legendMasksOn(v.legend) }));
+      legend = escapeMd(legendText(v.legend));
+      pictured = true;
+    } else if ((limits.maxElements ?? Infinity) >= first.rows * first.cols) {
+      parts.push(fence(numericTableText(first, t.dtype, { maxRows: 8, maxCols: 8 }), 'text'));
+      pictured = true;
     }
-    if (slices.length > maxSlices) blocks.push(`… ${slices.length - maxSlices} more slices`);
-    if (t.data.length > 0) {
-      // the first slice as a picture (legible at the default hover zoom in every theme), then the exact grid
-      if (mask && t.shape.length >= 1) parts.push(maskSvgMarkdown(sliceMatrix(t, slices[0]), `${v.name} mask grid`, { onIsMasked: legendMasksOn(v.legend) }));
-      parts.push(fence(blocks.join('\n'), 'text'));
-      if (mask) parts.push(escapeMd(legendText(v.legend)));
-      if (v.sampled) parts.push(escapeMd(sampledNote(v.sampled)));
-    }
+    const notes = [where, v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');
+    if (notes) parts.push(`_${escapeMd(notes)}_`);
   } else if (!v.repr) {
     parts.push(fence(scalarText(v.value), 'python'));
   }
 
-  if (v.repr) {
-    const lines = v.repr.split('\n');
-    const shown = lines.length > maxReprLines ? [...lines.slice(0, maxReprLines), '…'] : lines;
-    parts.push(fence(shown.join('\n'), 'python'));
-  }
+  // one summary line: what the mask is and who read it, or what a loss counted
+  const summary: string[] = [];
+  if (v.maskSummary) summary.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — read by \`${v.consumer}\`` : ''}`);
+  const loss = v.derived && 'counted' in v.derived ? v.derived : undefined;
+  if (loss) summary.push(escapeMd(`${loss.counted} of ${loss.total} targets counted · ignore_index = ${loss.ignoreIndex} · reduction = ${loss.reduction}`));
+  if (summary.length) parts.push(summary.join(' · '));
+  if (legend) parts.push(legend);
+  for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
+
+  if (v.repr) parts.push(reprBlock(v.repr, maxReprLines, pictured));
   if (v.line !== undefined) parts.push(`_as of line ${v.line}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
   return parts.join('\n\n');
 }

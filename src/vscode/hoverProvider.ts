@@ -10,12 +10,13 @@ import type { RunResult } from '../python/result';
 import { readSettings } from './settings';
 import { assignedNames, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
 import { callHover, type CallSelection } from './callHover';
+import { lossConstructorHover } from './lossHover';
 import type { NotebookEvaluations } from './notebook';
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 
-/** Grid size a hover shows (hoverMarkdown clips at 16 × 16 as well). */
-const HOVER_SLICE = { maxRows: 16, maxCols: 16 };
+/** Grid size a hover shows, pooled so that no masked cell drops out of the picture. */
+const HOVER_SLICE = { maxRows: 16, maxCols: 16, pool: true };
 
 /**
  * Context key set when a hover shows in the walkthrough's example; it
@@ -62,13 +63,17 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     const text = doc.lineAt(pos.line).text;
     if (this.selection) {
       // inside a function or on a callee: the recorded call's values (issue #10)
-      const inCall = callHover(result, this.selection, doc.uri.toString(), text, range.start.character, range.end.character, line);
+      // a notebook keys the chosen call by the notebook (the inspector shows it whole), a file by itself
+      const inCall = callHover(result, this.selection, evaluation.uri, text, range.start.character, range.end.character, line);
       if (inCall) {
         const value = inCall.value && (await this.withSlice(evaluation, inCall.value));
         if (token?.isCancellationRequested) return undefined;
         return new vscode.Hover(inCall.render(value), range);
       }
     }
+    // a loss constructor: what it ignores
+    const loss = lossConstructorHover(result, text, range.start.character, range.end.character, line);
+    if (loss) return new vscode.Hover(plainMarkdown(loss), range);
     // Attribute names (`x.shape`) are not variables; a recorded path (`model.mask`) is.
     const isAttribute = range.start.character > 0 && text[range.start.character - 1] === '.';
     const path = isAttribute ? /((?:[A-Za-z_][A-Za-z0-9_]*\.)+)$/.exec(text.slice(0, range.start.character))?.[1] : undefined;
@@ -103,7 +108,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     return {
       ...v,
       value: { type: v.value.type, dtype: slice.dtype, shape: [slice.rows, slice.cols], data: slice.data },
-      sampled: { shape: slice.shape, rowStep: slice.rowStep, colStep: slice.colStep },
+      sampled: { shape: slice.shape, rowStep: slice.rowStep, colStep: slice.colStep, pooled: HOVER_SLICE.pool && (slice.rowStep > 1 || slice.colStep > 1) },
     };
   }
 
@@ -116,9 +121,10 @@ export class MaskHoverProvider implements vscode.HoverProvider {
   }
 }
 
+/** Untrusted markdown; HTML on for the repr's <details> (every value-derived text is escaped or fenced). */
 function plainMarkdown(text: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(text);
-  md.supportHtml = false;
+  md.supportHtml = true;
   md.supportThemeIcons = true;
   md.isTrusted = false;
   return md;

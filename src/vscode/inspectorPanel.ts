@@ -1,8 +1,7 @@
 // The tensor inspector webview panel: one instance for the panel's life
 // (create or reveal, update, dispose). Messages both ways are typed in protocol.ts.
 import * as vscode from 'vscode';
-import { ignoreCancelled, isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
-import { variableAtLine } from './variableLookup';
+import type { DocumentEvaluations } from './documentEvaluations';
 import { sliceTensor, toWire, type SliceRequest } from './tensorSlice';
 import { isBoolDtype, isTensor, toNumber } from './tensorView';
 
@@ -10,7 +9,7 @@ import { isBoolDtype, isTensor, toNumber } from './tensorView';
 const MAX_SIDE = 4096;
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
-import { isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
+import { MODULE_SCOPE, isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
 
 /** What the webview keeps with vscode.setState (see webview/main.ts): enough to show the same variable again. */
 export interface SavedWebviewState {
@@ -20,6 +19,9 @@ export interface SavedWebviewState {
 
 /** workspaceState key of the last shown document and variable: the fallback when the webview's own state did not survive a reload. */
 export const SAVED_KEY = 'maskLens.inspector.shown';
+
+/** Scopes the user picks in the webview, for whoever keeps the hover and CodeLens on the same call. */
+const scopePicks = new vscode.EventEmitter<{ documentUri: string; scope: string }>();
 
 export class TensorInspectorPanel implements vscode.Disposable {
   static readonly viewType = 'maskLens.inspector';
@@ -64,15 +66,21 @@ export class TensorInspectorPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, evaluations: DocumentEvaluations): TensorInspectorPanel {
     TensorInspectorPanel.current?.dispose();
     panel.webview.options = TensorInspectorPanel.webviewOptions(extensionUri);
-    const revived = new TensorInspectorPanel(panel, extensionUri, evaluations);
-    // until the serializer shows what it showed before the reload, the editors VS Code restores are not the user's choice
-    revived.restoring = true;
-    TensorInspectorPanel.current = revived;
-    return revived;
+    TensorInspectorPanel.current = new TensorInspectorPanel(panel, extensionUri, evaluations);
+    TensorInspectorPanel.current.restoring = true;
+    return TensorInspectorPanel.current;
   }
 
-  /** A revived panel waiting for its restored state: it does not follow the active editor yet. */
+  /**
+   * A revived panel waits for the serializer's state before following
+   * editors: an editor restored meanwhile would otherwise replace it.
+   */
   private restoring = false;
+
+  /** The serializer had nothing to restore: follow editors from now on. */
+  restored(): void {
+    this.restoring = false;
+  }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -90,49 +98,32 @@ export class TensorInspectorPanel implements vscode.Disposable {
       evaluations.onDidEvaluate(({ document, evaluation }) => {
         const s = this.state;
         if (!s || s.mode !== 'all' || s.documentUri !== document.uri.toString()) return;
-        this.update(buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all', s.selected));
+        // the scope shown stays (the webview falls back to the module's when it is gone)
+        this.update({ ...buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all', s.selected), ...(s.scope ? { scope: s.scope } : {}) });
       }),
-      // Follow the active Python editor (or notebook cell) and its cursor.
-      vscode.window.onDidChangeActiveTextEditor((editor) => {
-        // another document: show it; the one already shown keeps its selection (a restored panel's, say)
-        if (editor && isPythonDocument(editor.document) && editor.document.uri.toString() !== this.state?.documentUri) {
-          void this.follow(editor).catch(ignoreCancelled);
-        }
-      }),
-      vscode.window.onDidChangeTextEditorSelection((e) => {
-        // follow the user's cursor (keyboard, mouse), not the selection an editor restores when it opens:
-        // after a window reload that would race the serializer and select another variable
-        if (!isPythonDocument(e.textEditor.document) || e.kind === undefined) return;
-        clearTimeout(this.cursorTimer);
-        this.cursorTimer = setTimeout(() => void this.follow(e.textEditor).catch(ignoreCancelled), 250);
-      }),
+      // following the active editor, notebook cell and cursor: inspectorFollow.ts
     );
   }
 
-  private cursorTimer: ReturnType<typeof setTimeout> | undefined;
   /** Documents this panel opened with an export: following them would replace the view with the export. */
   private readonly exported = new WeakSet<vscode.TextDocument>();
 
-  /** Show the editor's document (whole file) with the variable bound at or above its cursor selected. */
-  private async follow(editor: vscode.TextEditor): Promise<void> {
-    const doc = editor.document;
-    if (this.disposed || this.restoring || !this.panel.visible || this.exported.has(doc)) return;
-    const evaluation = await this.evaluations.get(doc);
-    if (this.disposed || editor.document !== vscode.window.activeTextEditor?.document) return;
-    const line = editor.selection.active.line + 1;
-    const found = variableAtLine(evaluation.result, line, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
-    const s = this.state;
-    if (s && s.documentUri === doc.uri.toString() && s.mode === 'all') {
-      if (found && found.name !== s.selected && s.variables.some((v) => v.name === found.name)) {
-        this.state = { ...s, selected: found.name };
-        this.remember();
-        this.send({ type: 'selectVariable', name: found.name });
-      }
-      return;
-    }
-    if (s && s.mode === 'cursor' && s.documentUri === doc.uri.toString()) return; // an explicit preview at a line stays
-    this.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', found?.name));
+  /** Whether the panel should follow the editor of `doc` now: shown, and not one of its own exports. */
+  canFollow(doc: vscode.TextDocument): boolean {
+    return !this.disposed && !this.restoring && this.panel.visible && !this.exported.has(doc);
   }
+
+  /** Show another scope (MODULE_SCOPE, a call's, a cell's) and optionally a variable in it, without sending the whole state again. */
+  showScope(scope: string, selected?: string): void {
+    const s = this.state;
+    if (!s || (s.scope === scope && (selected === undefined || s.selected === selected))) return;
+    this.state = { ...s, scope, ...(selected !== undefined ? { selected } : {}) };
+    this.remember();
+    this.send({ type: 'showScope', scope, ...(selected !== undefined ? { selected } : {}) });
+  }
+
+  /** Fires when the user picks a scope in the webview (the call picker): the hover and CodeLens follow. */
+  static readonly onDidPickScope = scopePicks.event;
 
   /** The state shown now (undefined while empty). */
   get shownState(): InspectorState | undefined {
@@ -149,16 +140,16 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   update(full: InspectorState): void {
     const state = withoutDisabledDiagnostics(full, new Set(readSettings().disabledDiagnostics));
-    this.restoring = false;
     this.state = state;
+    this.restoring = false;
     this.remember();
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
     this.send({ type: 'showState', state });
   }
 
   showEmpty(reason: string): void {
-    this.restoring = false;
     this.state = undefined;
+    this.restoring = false;
     this.panel.title = 'Tensor Inspector';
     this.send({ type: 'showEmpty', reason });
   }
@@ -168,7 +159,9 @@ export class TensorInspectorPanel implements vscode.Disposable {
   }
 
   private send(message: HostToWebviewMessage): void {
-    if (message.type !== 'selectVariable') this.lastContent = message;
+    if (message.type === 'showScope') {
+      if (this.lastContent.type === 'showState') this.lastContent = { type: 'showState', state: { ...this.lastContent.state, scope: message.scope, ...(message.selected !== undefined ? { selected: message.selected } : {}) } };
+    } else if (message.type !== 'selectVariable') this.lastContent = message;
     else if (this.lastContent.type === 'showState') this.lastContent = { type: 'showState', state: { ...this.lastContent.state, selected: message.name } };
     if (this.ready) void this.panel.webview.postMessage(message);
   }
@@ -192,6 +185,14 @@ export class TensorInspectorPanel implements vscode.Disposable {
         if (this.state) this.state = { ...this.state, selected: message.name };
         this.remember();
         return;
+      case 'scopeSelected': {
+        const s = this.state;
+        if (!s) return;
+        this.state = { ...s, scope: message.scope };
+        if (this.lastContent.type === 'showState') this.lastContent = { type: 'showState', state: { ...this.lastContent.state, scope: message.scope } };
+        scopePicks.fire({ documentUri: s.documentUri, scope: message.scope });
+        return;
+      }
       case 'export':
         await this.saveExport(message.format, message.fileName, message.content);
         return;
@@ -225,13 +226,15 @@ export class TensorInspectorPanel implements vscode.Disposable {
    */
   private async serveSlice(req: SliceRequest): Promise<WireSlice | null> {
     const s = this.state;
-    const v = s?.variables.find((x) => x.name === req.variable);
+    // a scope's variable (a call's local, a cell's name) carries its own address in the worker
+    const variables = req.scope && req.scope !== MODULE_SCOPE ? s?.scopes?.find((x) => x.id === req.scope)?.variables : s?.variables;
+    const v = variables?.find((x) => x.name === req.variable);
     if (!s || !v || !isTensor(v.value)) return null;
     if (!('elided' in v.value && v.value.elided)) return toWire(sliceTensor(v.value, req));
     const nd = v.value.shape.length;
     if (s.evaluation === undefined || nd < 1) return null;
     const slice = await this.evaluations.service.slice(
-      { evaluation: s.evaluation, address: { kind: 'variable', name: v.name } },
+      { evaluation: s.evaluation, address: v.address ?? { kind: 'variable', name: v.name } },
       { leading: req.index.slice(0, Math.max(nd - 2, 0)), maxRows: Math.min(req.maxRows, MAX_SIDE), maxCols: Math.min(req.maxCols, MAX_SIDE), pool: true },
     );
     if (!slice) return null;

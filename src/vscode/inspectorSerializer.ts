@@ -23,7 +23,10 @@ export function inspectorSerializer(context: vscode.ExtensionContext, services: 
       const s = typeof fromWebview.documentUri === 'string' && typeof fromWebview.selected === 'string'
         ? fromWebview
         : { ...context.workspaceState.get<SavedWebviewState>(SAVED_KEY), ...fromWebview };
-      if (typeof s.documentUri !== 'string') return;
+      if (typeof s.documentUri !== 'string') {
+        inspector.restored();
+        return;
+      }
       try {
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(s.documentUri));
         const evaluation = await services.evaluations.latest(doc);

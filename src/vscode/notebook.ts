@@ -9,9 +9,8 @@ import { fullFileOptions, type Evaluation } from './documentEvaluations';
 import type { EvaluationService } from '../service/client';
 import { toVsDiagnostics } from './diagnostics';
 import { readSettings } from './settings';
-import { TensorInspectorPanel } from './inspectorPanel';
 import { buildInspectorState } from './inspectorState';
-import { cellScopes } from './inspectorScopes';
+import { cellScopeId, cellScopes } from './inspectorScopes';
 import type { InspectorState } from './protocol';
 
 export const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
@@ -126,18 +125,5 @@ export class NotebookEvaluations implements vscode.Disposable {
 export function notebookInspectorState(notebook: vscode.NotebookDocument, value: NotebookEvaluation, activeCell: number | undefined): InspectorState {
   const base = buildInspectorState(notebook.uri.toString(), notebook.uri.fsPath, value.evaluation, 'all');
   const scopes = [...cellScopes(value.evaluation.result, value.layout), ...(base.scopes ?? [])];
-  return { ...base, scopes, ...(activeCell !== undefined ? { scope: `cell:${activeCell}` } : {}) };
-}
-
-/** The inspector follows the active cell of the notebook it shows. */
-export function registerNotebookInspector(context: vscode.ExtensionContext, notebooks: NotebookEvaluations): void {
-  context.subscriptions.push(
-    vscode.window.onDidChangeActiveTextEditor((editor) => {
-      const panel = TensorInspectorPanel.currentPanel;
-      if (!editor || !panel || !isNotebookCell(editor.document)) return;
-      const found = notebookOfCell(editor.document);
-      if (!found || panel.shownState?.documentUri !== found.notebook.uri.toString()) return;
-      void notebooks.get(found.notebook).then((value) => panel.update(notebookInspectorState(found.notebook, value, found.cell.index)), () => undefined);
-    }),
-  );
+  return { ...base, scopes, ...(activeCell !== undefined ? { scope: cellScopeId(activeCell) } : {}) };
 }

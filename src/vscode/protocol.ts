@@ -1,7 +1,7 @@
 // Every message between the extension host and the tensor inspector webview.
 // Both sides import this file, so a message that one side sends and the other
 // does not handle is a type error (see the exhaustive switches).
-import type { Derived, Diagnostic, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo } from '../python/result';
+import type { Derived, Diagnostic, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo, SnapshotAddress } from '../python/result';
 import type { SliceRequest, TensorSlice } from './tensorSlice';
 
 /** One variable the inspector can show. */
@@ -24,7 +24,12 @@ export interface InspectorVariable {
   maskParts?: MaskParts;
   /** How the value was computed (softmax, masked_fill, loss): picks the inspector's view. */
   derived?: Derived;
+  /** Where the evaluation worker holds this value, for a scope's variable whose data the state does not carry. */
+  address?: SnapshotAddress;
 }
+
+/** The scope id of the module's (or a whole notebook's) variables: `InspectorState.variables`. */
+export const MODULE_SCOPE = 'module';
 
 /** One recorded call's locals, arguments and `self` attributes (issue #10), for the inspector's scope picker. */
 export interface InspectorScope {
@@ -50,7 +55,7 @@ export interface InspectorState {
   variables: InspectorVariable[];
   /** Each recorded function call's values, after the module's `variables`, in call order. */
   scopes?: InspectorScope[];
-  /** The scope the host wants shown now (the chosen call, the active notebook cell); absent: the webview keeps its own. */
+  /** The scope the host wants shown now (MODULE_SCOPE, the chosen call, the active notebook cell); absent: the webview keeps its own. */
   scope?: string;
   /** The variable to show first (the one at the cursor, say). */
   selected?: string;
@@ -75,6 +80,8 @@ export type HostToWebviewMessage =
   | { type: 'showState'; state: InspectorState }
   | { type: 'showEmpty'; reason: string }
   | { type: 'selectVariable'; name: string }
+  /** Show this scope (and this variable in it): the cursor moved into a call or a cell, or a call was chosen elsewhere. */
+  | { type: 'showScope'; scope: string; selected?: string }
   /** The answer to requestSlice (null: the value is gone, e.g. the file was evaluated again). */
   | { type: 'slice'; id: number; slice: WireSlice | null };
 
@@ -82,6 +89,8 @@ export type WebviewToHostMessage =
   | { type: 'ready' }
   | { type: 'revealLine'; documentUri: string; line: number }
   | { type: 'variableSelected'; name: string }
+  /** The user picked a scope (MODULE_SCOPE or an InspectorScope id): the hover and CodeLens follow a picked call. */
+  | { type: 'scopeSelected'; scope: string }
   | { type: 'refresh' }
   /** A pooled 2-D view of a variable whose data the state does not carry. */
   | { type: 'requestSlice'; id: number; request: SliceRequest }
@@ -101,6 +110,8 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
       return typeof m.documentUri === 'string' && typeof m.line === 'number';
     case 'variableSelected':
       return typeof m.name === 'string';
+    case 'scopeSelected':
+      return typeof (x as { scope?: unknown }).scope === 'string';
     case 'requestSlice': {
       const r = (x as { id?: unknown; request?: Record<string, unknown> }).request;
       return typeof (x as { id?: unknown }).id === 'number' && typeof r === 'object' && r !== null && typeof r.variable === 'string' && Array.isArray(r.index);
@@ -124,6 +135,8 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
       return typeof m.reason === 'string';
     case 'selectVariable':
       return typeof m.name === 'string';
+    case 'showScope':
+      return typeof (x as { scope?: unknown }).scope === 'string';
     case 'slice':
       return typeof (x as { id?: unknown }).id === 'number';
     default:

@@ -3,6 +3,7 @@
 // DOM): the webview asks a `SliceSource`, which today answers from the
 // evaluation it was sent and can as well answer from a worker.
 import { elementFormatter } from '../engine/format/torch';
+import { poolBlocks, type PooledBlocks } from '../render/pool';
 import type { DType } from '../engine/dtype';
 import type { EncodedNumber } from '../python/result';
 import { isBoolDtype, toNumber, type TensorValue } from './tensorView';
@@ -11,6 +12,8 @@ import type { WireSlice } from './protocol';
 /** Which 2-D view to show: `rowDim` × `colDim` (rowDim null: one row), other dims fixed at `index`. */
 export interface SliceRequest {
   variable: string;
+  /** The inspector scope the variable belongs to (InspectorState.scopes); absent: the module's. */
+  scope?: string;
   rowDim: number | null;
   colDim: number | null;
   /** One index per dim of the tensor; entries for rowDim and colDim are ignored. */
@@ -23,19 +26,11 @@ export interface SliceRequest {
 /** How blocks were pooled when downsampling: masks by any (one masked cell marks the block), values by max. */
 export type Pooling = 'none' | 'any' | 'max';
 
-export interface TensorSlice {
+/** A pooled 2-D view (blocks, values and masked flags as poolBlocks makes them) and how it was pooled. */
+export interface TensorSlice extends PooledBlocks {
   /** Extent of the view before pooling. */
   rows: number;
   cols: number;
-  /** Block size: output cell (i, j) covers rows [i*rowStep, (i+1)*rowStep) and likewise cols. */
-  rowStep: number;
-  colStep: number;
-  outRows: number;
-  outCols: number;
-  /** Pooled values, row-major outRows × outCols (NaN wins a block, then the max). */
-  values: Float64Array;
-  /** Pooled masked flags (1 when any cell of the block is masked), when the caller gave a mask. */
-  masked?: Uint8Array;
   pooling: Pooling;
 }
 
@@ -88,28 +83,11 @@ export function numericData(t: TensorValue): Float64Array {
  */
 export function sliceTensor(t: TensorValue, req: Omit<SliceRequest, 'variable'>, masked?: ArrayLike<number | boolean>): TensorSlice {
   const g = viewGeometry(t.shape, req.rowDim, req.colDim, req.index);
-  const rowStep = Math.max(1, Math.ceil(g.rows / Math.max(1, req.maxRows)));
-  const colStep = Math.max(1, Math.ceil(g.cols / Math.max(1, req.maxCols)));
-  const outRows = Math.ceil(g.rows / rowStep);
-  const outCols = Math.ceil(g.cols / colStep);
-  const values = new Float64Array(outRows * outCols).fill(Number.NEGATIVE_INFINITY);
-  const flags = masked ? new Uint8Array(outRows * outCols) : undefined;
-  const bool = isBoolDtype(t.dtype);
   const data = numericData(t);
-  for (let r = 0; r < g.rows; r++) {
-    const orow = Math.floor(r / rowStep) * outCols;
-    for (let c = 0; c < g.cols; c++) {
-      const at = g.base + r * g.rowStride + c * g.colStride;
-      const o = orow + Math.floor(c / colStep);
-      const v = data[at];
-      const cur = values[o];
-      if (Number.isNaN(v) || Number.isNaN(cur)) values[o] = Number.NaN;
-      else if (v > cur) values[o] = v;
-      if (flags && masked![at]) flags[o] = 1;
-    }
-  }
-  const pooled = rowStep > 1 || colStep > 1;
-  return { rows: g.rows, cols: g.cols, rowStep, colStep, outRows, outCols, values, ...(flags ? { masked: flags } : {}), pooling: pooled ? (bool ? 'any' : 'max') : 'none' };
+  const flat = (r: number, c: number) => g.base + r * g.rowStride + c * g.colStride;
+  const p = poolBlocks(g.rows, g.cols, req.maxRows, req.maxCols, (r, c) => data[flat(r, c)], masked && ((r, c) => !!masked[flat(r, c)]));
+  const pooled = p.rowStep > 1 || p.colStep > 1;
+  return { rows: g.rows, cols: g.cols, ...p, pooling: pooled ? (isBoolDtype(t.dtype) ? 'any' : 'max') : 'none' };
 }
 
 /** Sums of the view's rows (over its columns), unpooled: softmax rows should sum to 1. */

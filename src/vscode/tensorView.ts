@@ -106,9 +106,6 @@ export function formatCell(x: EncodedNumber, dtype: string): string {
   return String(Number(x.toPrecision(4)));
 }
 
-export const MASK_ON = '■';
-export const MASK_OFF = '⬚';
-
 export interface GridOptions {
   maxRows?: number;
   maxCols?: number;
@@ -117,21 +114,6 @@ export interface GridOptions {
 /** Rows/cols to show: all when they fit, else the first max-1 and an ellipsis. */
 function clip(n: number, max: number): { shown: number; truncated: boolean } {
   return n <= max ? { shown: n, truncated: false } : { shown: max, truncated: true };
-}
-
-/** A mask grid in ■/⬚ characters, truncated with … beyond maxRows × maxCols. */
-export function maskGridText(m: Matrix, opts: GridOptions = {}): string {
-  const r = clip(m.rows, opts.maxRows ?? 16);
-  const c = clip(m.cols, opts.maxCols ?? 16);
-  const lines: string[] = [];
-  for (let i = 0; i < r.shown; i++) {
-    let line = '';
-    for (let j = 0; j < c.shown; j++) line += toNumber(m.at(i, j)) !== 0 ? MASK_ON : MASK_OFF;
-    if (c.truncated) line += '…';
-    lines.push(line);
-  }
-  if (r.truncated) lines.push('…');
-  return lines.join('\n');
 }
 
 /** A right-aligned numeric table, truncated with … beyond maxRows × maxCols. */

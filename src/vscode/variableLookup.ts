@@ -17,7 +17,7 @@ export interface ResolvedValue {
   /** How the value was computed (a loss's counted targets, say). */
   derived?: Snapshot['derived'];
   /** `value` is a 2-D sample of a larger tensor (fetched from the evaluation service). */
-  sampled?: { shape: number[]; rowStep: number; colStep: number };
+  sampled?: { shape: number[]; rowStep: number; colStep: number; pooled?: boolean };
 }
 
 /** Where the service holds a resolved value: its timeline snapshot, else the final variable. */

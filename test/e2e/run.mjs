@@ -35,6 +35,22 @@ function golden(caseName) {
 // Written into the opened folder for one test, removed afterwards.
 const budgetFile = '_e2e_budget.py';
 const cssFile = '_e2e_style.css';
+// A nested function the file never calls (issue #10: Preview with Arguments… reaches <locals>).
+const nestedFile = '_e2e_nested.py';
+const nestedSource = `import torch
+
+
+def build_attention(pad):
+    def padding_mask(seq):
+        mask = (seq == pad)[:, None, None, :]
+        return mask
+
+    return padding_mask
+
+
+make_mask = build_attention(0)
+`;
+const lineOfText = (text, prefix) => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
 // The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
 const hostStatsFile = path.join(runDir, 'host-stats.json');
 
@@ -221,6 +237,49 @@ async function pickVariable(frame, name) {
   await frame.waitForFunction((name) => document.getElementById('figures')?.dataset.variable === name, name);
 }
 
+/** The scope picker's choice and options (issue #10), and the variable shown. */
+async function readScopes(frame) {
+  return frame.evaluate(() => {
+    const select = document.getElementById('scope-select');
+    return {
+      scope: select.value,
+      hidden: document.getElementById('scope-bar').hidden,
+      options: Array.from(select.querySelectorAll('vscode-option')).map((o) => ({ value: o.getAttribute('value'), label: o.textContent.trim() })),
+      variable: document.getElementById('figures').dataset.variable,
+      variables: Array.from(document.querySelectorAll('#variable-select vscode-option')).map((o) => o.getAttribute('value')),
+    };
+  });
+}
+
+/** Wait until the inspector shows `scope` (and `variable` in it). */
+async function waitForScope(frame, scope, variable, timeout = 15000) {
+  await frame.waitForFunction(({ scope, variable }) => document.getElementById('scope-select')?.value === scope
+    && (!variable || (document.getElementById('figures')?.dataset.variable === variable && document.querySelector('#figures .figure') !== null)), { scope, variable }, { timeout })
+    .catch(async (e) => {
+      throw new Error(`inspector scope: wanted ${scope} / ${variable}, got ${JSON.stringify(await readScopes(frame))}\n${e.message}`);
+    });
+}
+
+/**
+ * Click the Preview with Arguments… CodeLens over the def on `defLine`,
+ * check the arguments it offers, accept them, and focus the editor again.
+ */
+async function previewWithArguments(defLine, offered) {
+  const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
+  await goToLine(defLine);
+  await lens.first().waitFor({ timeout: 15000 });
+  // a hover left over the lens would take the click: move away and close it first
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+  await lens.first().click();
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  assert.equal(await input.inputValue(), offered);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+  await focusFirstEditor();
+}
+
 /** Choose which dim the rows (or columns) show, through the dim picker. */
 async function pickDim(frame, which, dim) {
   await frame.evaluate(({ which, dim }) => {
@@ -267,7 +326,26 @@ async function hoverWord(lineStart, word, { shift = 0, expect = word, root = '.e
   await page.mouse.move(box.x, box.y, { steps: 4 });
   const hover = page.locator('.monaco-hover:visible', { hasText: expect });
   await hover.first().waitFor({ timeout: 15000 });
-  return (await hover.first().innerText()).trim();
+  const text = (await hover.first().innerText()).trim();
+  const picture = await hoverPicture(hover.first());
+  return picture ? `${text}\n${picture}` : text;
+}
+
+/**
+ * The cells of the hover's mask picture as ■/⬚ rows, read from its SVG
+ * data URI (■: a filled square; ⬚: an outlined one), or '' without a picture.
+ */
+async function hoverPicture(hover) {
+  const img = hover.locator('img[src^="data:image/svg+xml"]').first();
+  if ((await img.count()) === 0) return '';
+  const src = await img.getAttribute('src');
+  const svg = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64').toString('utf8');
+  const rows = [];
+  for (const m of svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="(#e07b00|none)"/g)) {
+    const r = Math.floor(Number(m[2]) / 12), c = Math.floor(Number(m[1]) / 12);
+    (rows[r] ??= [])[c] = m[3] === 'none' ? '⬚' : '■';
+  }
+  return rows.map((row) => row.join('')).join('\n');
 }
 
 /** Close the untitled document an export opened, without saving (focus back in the workbench first). */
@@ -352,7 +430,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
-    for (const f of [budgetFile, cssFile]) rmSync(path.join(examplesDir, f), { force: true });
+    for (const f of [budgetFile, cssFile, nestedFile]) rmSync(path.join(examplesDir, f), { force: true });
     if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
     else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
@@ -424,9 +502,17 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.match(text, /padding_mask/);
     assert.ok(text.includes('[2, 1, 1, 4]'), `hover shows the shape:\n${text}`);
     assert.ok(text.includes('torch.bool'), `hover shows the dtype:\n${text}`);
-    assert.ok(text.includes('⬚⬚■■'), `hover shows row [0, 0]:\n${text}`);
-    assert.ok(text.includes('⬚⬚⬚■'), `hover shows row [1, 0]:\n${text}`);
-    assert.ok(text.includes('tensor([[[[False, False,  True,  True]]],'), `hover shows the repr:\n${text}`);
+    // compact: one picture (slice [0, 0]), no ■/⬚ text grid, the repr folded away
+    assert.ok(text.includes('⬚⬚■■'), `the picture shows row [0, 0]:\n${text}`);
+    assert.ok(text.includes('[0, 0, :, :] of 2 slices'), `the picture is the first of 2 slices:\n${text}`);
+    const shown = (await page.locator('.monaco-hover:visible').first().innerText());
+    assert.ok(!/[■⬚]{2}/.test(shown), `no text grid beside the picture:\n${shown}`);
+    assert.ok(!shown.includes('tensor([[[[False'), `the repr is collapsed:\n${shown}`);
+    const summary = page.locator('.monaco-hover:visible details summary', { hasText: 'repr (4 lines)' }).first();
+    await summary.click();
+    // hover code blocks are tokenized spans (spaces as U+00A0), not a <code> element
+    await page.locator('.monaco-hover:visible details[open]', { hasText: /tensor\(\[\[\[\[False, False,\s+True,\s+True\]\]\],/ }).first().waitFor({ timeout: 5000 });
+    await shot('04-hover-repr-open');
     // The mask kind and fraction masked (issue #6), and the ■/⬚ legend.
     assert.ok(text.includes('padding (right, lengths 2, 3) · 37.5% masked'), `hover shows the mask summary:\n${text}`);
     assert.match(text, /■ .+ · ⬚ /, `hover shows the legend:\n${text}`);
@@ -575,6 +661,25 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     // ■ here means masked (masked_fill's convention), and every ■ is hatched
     for (const c of combined.cells) assert.equal(c.masked, c.on);
 
+    // its layers: padding and causal, each switchable; with causal off only padding masks
+    await frame.locator('#mask-layers vscode-checkbox[data-layer="causal"]').waitFor({ timeout: 10000 });
+    assert.deepEqual(await frame.evaluate(() => Array.from(document.querySelectorAll('#mask-layers vscode-checkbox')).map((c) => c.dataset.layer)), ['padding', 'causal']);
+    await frame.locator('#step-0-up').click();
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.slice === '1,0');
+    await frame.locator('#mask-layers vscode-checkbox[data-layer="causal"]').click();
+    await frame.waitForFunction(() => document.getElementById('mask-layers').dataset.enabled === 'padding');
+    await frame.waitForFunction(() => document.querySelector('.figure[data-key="combined"] .cell[data-r="0"][data-c="1"]')?.classList.contains('off'));
+    const padOnly = await readInspector(frame, { fileName: file, variable: 'combined' });
+    await shot('12b-combined-padding-layer');
+    // batch 1 has length 3: keys 3 and 4 are padding, whatever the query
+    for (const c of padOnly.cells) assert.equal(c.on, c.c >= 3, `padding layer, cell ${c.r},${c.c}`);
+    await frame.locator('.figure[data-key="combined"] .cell[data-r="0"][data-c="4"]').hover();
+    assert.match(await frame.locator('#tooltip').textContent(), /masked by padding \(key 4 ≥ 3, length 3\)$/);
+    await frame.locator('#mask-layers vscode-checkbox[data-layer="causal"]').click();
+    await frame.waitForFunction(() => document.getElementById('mask-layers').dataset.enabled === 'padding,causal');
+    await frame.locator('#step-0-down').click();
+    await frame.waitForFunction(() => document.getElementById('figures')?.dataset.slice === '0,0');
+
     await pickVariable(frame, 'loss');
     await frame.locator('#loss-header').waitFor();
     const header = await frame.locator('#loss-header').textContent();
@@ -590,6 +695,20 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const counted = rows.filter((r) => !r.ignored).map((r) => Number(r.cells[2]));
     const lossValue = golden('inspector_views')?.loss?.data?.[0] ?? golden('inspector_views')?.loss?.value;
     if (lossValue !== undefined) assert.ok(Math.abs(counted.reduce((a, b) => a + b, 0) / counted.length - lossValue) < 1e-3, `${counted} vs ${lossValue}`);
+  });
+
+  test('hovering a loss constructor says what it ignores; the loss hover counts its targets', async () => {
+    const file = 'inspector_views.py';
+    await page.locator('.tabs-container .tab', { hasText: file }).first().click();
+    await focusFirstEditor();
+    const ctor = await hoverWord('criterion = torch.nn.CrossEntropyLoss', 'CrossEntropyLoss');
+    await shot('13b-loss-constructor-hover');
+    assert.ok(ctor.includes('Ignores targets equal to 0 (ignore_index)'), ctor);
+    assert.ok(ctor.includes(`loss (line ${lineOf(file, 'loss = criterion(')}): 5 of 8 targets counted · ignore_index = 0`), ctor);
+    await page.keyboard.press('Escape');
+    const loss = await hoverWord('loss = criterion(', 'loss');
+    assert.ok(loss.includes('5 of 8 targets counted · ignore_index = 0 · reduction = mean'), loss);
+    await page.keyboard.press('Escape');
   });
 
   test('any two dims: the dim picker and steppers choose the 2-D view', async () => {
@@ -656,6 +775,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     });
     assert.ok(fit.canvasWidth <= fit.panelWidth, `canvas ${fit.canvasWidth}px fits a ${fit.panelWidth}px panel`);
     assert.match(view.poolNote, /Downsampled 1024×1024 → \d+×\d+/);
+    // kept in the worker (elided), yet summarised there: kind and fraction masked
+    assert.ok(view.badges.includes('causal (triu, diagonal=1) · 50% masked'), view.badges.join(' | '));
     const [outR, outC] = fit.out.split('x').map(Number);
     assert.ok(outR < 1024 && outC < 1024 && outC === outR, fit.out);
     // pooled by any: at least every block strictly above the diagonal holds a masked (future) key
@@ -687,32 +808,42 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await openFile(file);
     await runCommand('Mask Lens: Preview Masks');
     await inspectorFrame();
+    // the whole height for the figures (the masked softmax stacks scores, mask and probabilities)
+    await runCommand('View: Hide Panel');
     for (const [label, theme, bodyClass] of THEMES) {
       const frame = await setTheme(theme, bodyClass);
-      for (const [name, mode] of [['probs', 'values'], ['combined', 'values'], ['loss', 'values'], ['scores', 'heatmap']]) {
+      // masked softmax (values, row sums), attention (scores → mask → probabilities as heatmaps), mask, loss, heatmap
+      for (const [view, name, mode] of [['softmax', 'probs', 'values'], ['attention', 'probs', 'heatmap'], ['combined', 'combined', 'values'], ['loss', 'loss', 'values'], ['heatmap', 'scores', 'heatmap']]) {
         await pickVariable(frame, name);
         // a 0-d loss shows the loss view (header and per-token table), not a figure
         if (name === 'loss') await frame.locator('#loss-header').waitFor();
-        else await readInspector(frame, { fileName: file, variable: name });
-        if (mode === 'heatmap') {
-          await frame.locator('#mode-heatmap').click();
-          await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'heatmap');
+        else {
+          await readInspector(frame, { fileName: file, variable: name });
+          await frame.locator(`#mode-${mode}`).click();
+          await frame.waitForFunction((mode) => document.getElementById('figures').dataset.mode === mode, mode);
         }
-        await shot(`theme-${label}-${name}`);
+        await shot(`theme-${label}-${view}`);
       }
+      await page.locator('.tabs-container .tab', { hasText: file }).first().click();
+      await focusFirstEditor();
+      await hoverWord('combined = key_padding', 'combined');
+      await shot(`theme-${label}-hover`);
+      await page.keyboard.press('Escape');
     }
     await setTheme('Dark Modern', 'vscode-dark');
+    await runCommand('View: Toggle Panel Visibility');
   });
 
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
     await openFile('seed_three_masks.py');
     await focusFirstEditor();
-    const text = await hoverWord('    mask = (seq == pad_token)', 'mask');
+    // expect the call's line: a plain 'mask' also matches the title bar's hover ("seed_three_masks.py")
+    const text = await hoverWord('    mask = (seq == pad_token)', 'mask', { expect: 'call 1 of 1' });
     await shot('10-hover-in-function');
     const callLine = lineOf('seed_three_masks.py', 'padding_mask = create_padding_mask');
     assert.ok(text.includes(`create_padding_mask · call 1 of 1 · from line ${callLine}`), `hover names the call:\n${text}`);
     assert.ok(text.includes('[2, 1, 1, 4]') && text.includes('torch.bool'), `hover shows the mask's shape and dtype:\n${text}`);
-    assert.ok(text.includes('⬚⬚■■') && text.includes('⬚⬚⬚■'), `hover shows the grid:\n${text}`);
+    assert.ok(text.includes('⬚⬚■■') && text.includes('of 2 slices'), `hover shows the picture of slice [0, 0]:\n${text}`);
     await page.keyboard.press('Escape');
     // a callee shows what the call returned
     const returned = await hoverWord('look_ahead_mask = create_look_ahead_mask(4)', 'create_look_ahead_mask');
@@ -758,25 +889,60 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const never = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
     assert.ok(never.includes('never called'), `an uncalled function says so:\n${never}`);
     await page.keyboard.press('Escape');
-    const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
-    await goToLine(lineOf(file, 'def causal_mask_like'));
-    await lens.first().waitFor({ timeout: 15000 });
-    // a hover left over the lens would take the click: move away and close it first
-    await page.mouse.move(5, 5);
-    await page.keyboard.press('Escape');
-    await lens.first().click();
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    assert.equal(await input.inputValue(), 'torch.tensor([[7, 6, 0, 0]])');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
-    await focusFirstEditor();
+    await previewWithArguments(lineOf(file, 'def causal_mask_like'), 'torch.tensor([[7, 6, 0, 0]])');
     const text = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
     await shot('13-preview-with-arguments');
     assert.ok(text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
     assert.ok(text.includes('[4, 4]') && text.includes('⬚■■■'), `the mask it built:\n${text}`);
     await page.keyboard.press('Escape');
     void file;
+  });
+
+  test('the inspector\'s scope picker: the module and each call; it follows the cursor and the hover\'s chosen call, and a picked call becomes theirs', async () => {
+    const file = 'calls_attention_module.py';
+    await openFile(file);
+    await focusFirstEditor();
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    const first = await readScopes(frame);
+    assert.equal(first.hidden, false, 'the picker shows when there are calls');
+    const labels = first.options.map((o) => o.label);
+    assert.equal(first.options[0].value, 'module');
+    assert.ok(labels.includes(`MaskedAttention.forward · call 2 of 2 · from line ${lineOf(file, 'out_b = ')}`), labels.join('\n'));
+    assert.ok(labels.includes(`lengths_to_mask · call 1 of 2 · from line ${lineOf(file, 'pad_a = ')}`), labels.join('\n'));
+    // the cursor in forward: the call the hover test chose (call 2, by its "next ›" link), on the local there
+    await focusFirstEditor();
+    await goToLine(lineOf(file, '        weights = torch.softmax'));
+    await page.keyboard.press('End');
+    await waitForScope(frame, 'MaskedAttention.forward#2', 'weights');
+    const inCall = await readInspector(frame, { fileName: file, variable: 'weights' });
+    assert.ok(inCall.figureTitles.includes('probabilities'), `the call's softmax view:\n${inCall.figureTitles}`);
+    assert.deepEqual((await readScopes(frame)).variables, ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
+    // the keyboard picks call 1 in the inspector (a focused single-select: Enter opens, arrows move, Enter picks)
+    await frame.locator('vscode-tab-header.tab-values').click();
+    await frame.locator('#scope-select').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await waitForScope(frame, 'MaskedAttention.forward#1', 'weights');
+    await shot('15-scope-picker');
+    // ... and the hover and the CodeLens show call 1 too
+    await focusFirstEditor();
+    const hover = await hoverWord('        weights = torch.softmax', 'weights', { expect: 'call 1 of 2' });
+    assert.ok(hover.includes(`call 1 of 2 · from line ${lineOf(file, 'out_a = ')}`), `the hover follows the picked call:\n${hover}`);
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 5);
+    await page.locator('.codelens-decoration', { hasText: `Mask Lens: call 1 of 2 · from line ${lineOf(file, 'out_a = ')}` }).first().waitFor({ timeout: 15000 });
+    // the hover's link steps to call 2: the inspector follows
+    await hoverWord('        weights = torch.softmax', 'weights', { expect: 'next ›' });
+    await page.locator('.monaco-hover:visible a', { hasText: 'next ›' }).first().click();
+    await waitForScope(frame, 'MaskedAttention.forward#2', 'weights');
+    await page.keyboard.press('Escape');
+    // back at module level: the module's scope and the variable there
+    await goToLine(lineOf(file, 'labels[pad_b] = -100'));
+    await page.keyboard.press('End');
+    await waitForScope(frame, 'module', 'labels');
   });
 
   test('a two-cell notebook: cell 2 sees cell 1\'s import and hovers its mask', async () => {
@@ -791,6 +957,59 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.ok(text.includes('[2, 4]') && text.includes('torch.bool'), `cell 2's mask:\n${text}`);
     assert.ok(text.includes('■■■⬚') && text.includes('■⬚⬚⬚'), `cell 2's grid:\n${text}`);
     await page.keyboard.press('Escape');
+  });
+
+  test('the inspector follows the active notebook cell and its cursor', async () => {
+    // the inspector shows a Python file; a cell of the notebook beside it takes the inspector over
+    await openFile('calls_attention_module.py');
+    await focusFirstEditor();
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: 'calls_attention_module.py' });
+    await focusFirstEditor();
+    await quickInput('Control+P', 'two_cells.ipynb');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const cells = page.locator('.notebookOverlay .monaco-editor .view-lines');
+    await cells.nth(1).waitFor({ timeout: 30000 });
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    // playwright's click lands on the cell's own text (nothing over it)
+    await cells.nth(0).click();
+    await readInspector(frame, { fileName: 'two_cells.ipynb' });
+    await waitForScope(frame, 'cell:0', 'lengths');
+    const scopes = await readScopes(frame);
+    assert.deepEqual(scopes.options.slice(0, 3).map((o) => o.label), ['notebook · every cell', 'cell 1', 'cell 2'], JSON.stringify(scopes.options));
+    await cells.nth(1).click();
+    await waitForScope(frame, 'cell:1', 'cell_mask');
+    const cell2 = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });
+    assert.deepEqual([maskRow(cell2.cells, 0), maskRow(cell2.cells, 1)], [[1, 1, 1, 0], [1, 0, 0, 0]]);
+    await shot('16-notebook-follow');
+    // and back to cell 1 by the keyboard (the cursor moves up into the cell above)
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowUp');
+    await waitForScope(frame, 'cell:0', 'lengths');
+  });
+
+  test('Preview with Arguments… on a nested function (a def inside a def)', async () => {
+    writeFileSync(path.join(examplesDir, nestedFile), nestedSource);
+    try {
+      await openFile(nestedFile);
+      await focusFirstEditor();
+      const never = await hoverWord('        mask = (seq == pad)', 'mask');
+      assert.ok(never.includes('never called') && never.includes('build_attention.<locals>.padding_mask'), `the nested function is never called:\n${never}`);
+      await page.keyboard.press('Escape');
+      await previewWithArguments(lineOfText(nestedSource, '    def padding_mask'), 'torch.tensor([[7, 6, 0, 0]])');
+      const text = await hoverWord('        mask = (seq == pad)', 'mask', { expect: 'Preview with Arguments' });
+      await shot('17-preview-nested');
+      assert.ok(text.includes('build_attention.<locals>.padding_mask') && text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
+      // pad is the closure's: build_attention(0) ran
+      assert.ok(text.includes('[1, 1, 1, 4]') && text.includes('⬚⬚■■'), `the mask it built:\n${text}`);
+      await page.keyboard.press('Escape');
+    } finally {
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, nestedFile), { force: true });
+    }
   });
 
   test('a file over the budgets never blocks the host: ours shows the budget error, a built-in hover still answers', async () => {
@@ -893,6 +1112,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await page.locator('.editor-group-container.active .view-line', { hasText: 'padding_mask = create_padding_mask' }).first().waitFor({ timeout: 15000 });
 
     // Step 2: a Mask Lens hover in that editor (sets the maskLens.exampleHovered context).
+    // the CodeLenses over its defs come with the evaluation and push the lines down: hover after they are in
+    await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'call 1 of 1' }).first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(300);
     const hover = await hoverWord('padding_mask = create_padding_mask', 'padding_mask');
     assert.ok(hover.includes('⬚⬚■■'), `the example's hover shows the mask grid:\n${hover}`);
     await page.keyboard.press('Escape');

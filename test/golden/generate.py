@@ -53,6 +53,7 @@ import subprocess
 import sys
 import tempfile
 import traceback
+import types
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -170,7 +171,11 @@ def run_case(path):
     torch.manual_seed(0)
     np.random.seed(0)
 
-    ns = {"__name__": "__main__"}
+    # the snippet runs as the __main__ module, as `python snippet.py` would
+    # (sys.modules["__main__"] / sys.modules[__name__] is its namespace)
+    main = types.ModuleType("__main__")
+    sys.modules["__main__"] = main
+    ns = main.__dict__
     out = io.StringIO()
     err = None
     with warnings.catch_warnings(record=True) as caught:

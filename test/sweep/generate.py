@@ -14,13 +14,15 @@ NaN, +-inf, each dtype's min/max/eps/tiny, values that do not fit, and
 non-integers into integer dtypes).
 
 usage:
-  generate.py --ci OUT.jsonl.gz                 the committed set (fixed seed)
+  generate.py --ci OUT.jsonl.gz                 the committed set (fixed seed, plus REGRESSIONS)
   generate.py --n 100000 --seed 7 OUT.jsonl.gz  a larger seeded sweep
 
 Limits, by design of the engine rather than of the sweep: int64 values are
 held as doubles, so a case whose int64 result is not exactly a double (beyond
-2^53 and not a power of two) is dropped, and so are Python ints at or beyond
-2^63 - 1 in scalar pools.
+2^53 and not a power of two) is dropped. Intermediate int64 values beyond
+2^53 are checked: a sum whose result a double holds must come out exact.
+The committed set (--ci) adds REGRESSIONS, the minimal case of every bug
+kind the on-demand sweeps found.
 """
 import argparse, gzip, json, math, random, sys, warnings
 
@@ -353,6 +355,70 @@ def matmul(g):
     ])
 
 
+# Minimal cases of the bugs the on-demand 100k sweeps found (issue #17), kept in
+# the committed set so each fix stays checked in CI. Each leaves its result in r.
+REGRESSIONS = [
+    # Python ints beyond int64: uint64 scalars (2**63 <= v < 2**64) and CPython's OverflowError
+    'r = torch.tensor([1, 2]) + (-2**63 - 1)',
+    'r = torch.tensor([1., 2]) * 2**64',
+    'x = torch.tensor([1, 2])\nx.fill_(-2**63 - 1)\nr = x',
+    'r = torch.tensor([True, False]) * 2**63',
+    'r = torch.tensor([True, False]) == 2**63',
+    'r = torch.clamp(torch.tensor([1, 2]), 2**63, 3)',
+    'r = torch.clamp(torch.tensor([1., 2]), 2**63, 3)',
+    'r = torch.tensor([1, 2], dtype=torch.int8) * 2**63',
+    'r = torch.tensor([1, 2]) // 2**63',
+    'r = 9223372036854775808 ** torch.tensor([1, 2])',
+    'r = torch.tensor([2**63, 1])',
+    'r = torch.tensor(2**63, dtype=torch.bool)',
+    'r = torch.tensor([2**64, 1.5])',
+    'r = torch.full((2,), 2**64, dtype=torch.float32)',
+    # float16/bfloat16 products round every step
+    'r = torch.tensor([300., 300., 0.001], dtype=torch.float16).prod()',
+    'r = torch.tensor([300., 300., 0.0], dtype=torch.float16).prod()',
+    'r = torch.tensor([[65504., 2.], [0.5, 3.]], dtype=torch.float16).prod(0)',
+    'r = torch.tensor([3e38, 2.0, 0.25], dtype=torch.bfloat16).prod()',
+    # a 0-dim cumsum is a copy
+    'r = torch.tensor(-0.0).cumsum(0)',
+    'r = torch.tensor(-0.0, dtype=torch.float16).cumsum(0)',
+    'r = torch.tensor([-0.0, -0.0]).cumsum(0)',
+    # nll_loss / cross_entropy reductions: ATen's cascade of partial sums in the input dtype
+    "r = F.cross_entropy(torch.tensor([[1.5, -2.25, 0.1], [3.25, 0.5, -1.7], [10.0, -4.0, 0.3]], dtype=torch.float16), "
+    "torch.tensor([2, 1, 1]), weight=torch.tensor([0.3, 0.7, 1.1], dtype=torch.float16))",
+    "torch.manual_seed(0)\nr = F.nll_loss(torch.randn(40, 3).half(), torch.randint(0, 3, (40,)), reduction='mean')",
+    "torch.manual_seed(1)\nr = F.cross_entropy(torch.randn(20, 4).bfloat16(), torch.randint(0, 4, (20,)), reduction='sum')",
+    "torch.manual_seed(2)\nr = F.cross_entropy(torch.randn(33, 5), torch.randint(0, 5, (33,)))",
+    "r = F.cross_entropy(torch.tensor([[10.0, 0.0, 0.0999755859375, 0.0999755859375], [1.5, -4.0, 0.0999755859375, 10.0], "
+    "[-1.0, 65504.0, 2.5, 0.5]], dtype=torch.float16), torch.tensor([1, 2, 3]), reduction='sum')",
+    # add/sub with alpha: a fused multiply-add except in the x86 build's scalar-other tail loop
+    'r = torch.add(torch.tensor([[1, 7, -1], [255, -32768, 1]], dtype=torch.int16), 7.75, alpha=0.3333333333333333)',
+    'r = torch.add(torch.tensor([1, 127, -1], dtype=torch.int8), torch.tensor(0.3333333333333333, dtype=torch.float64), alpha=3)',
+    'r = torch.add(torch.tensor([[float("nan"), 2.9, -1.0], [2.2e-16, 255.9, -0.3]], dtype=torch.float64), 3.25, alpha=0.1)',
+    'r = torch.add(torch.full((31,), 7.0), 7.75, alpha=1/3)',
+    'r = torch.sub(torch.full((13,), -1.0, dtype=torch.float64), torch.tensor([3.25], dtype=torch.float64), alpha=-0.1)',
+    'r = torch.add(torch.full((6,), 7.0), torch.full((6,), 7.75), alpha=1/3)',
+    # clamp with both bounds and a NaN fills NaN before converting either bound
+    "r = torch.clamp(torch.tensor([[-4.0, 2.5, float('inf')], [1.0, 0.5, 65504.0]], dtype=torch.float16), 65520.0, float('nan'))",
+    "r = torch.clamp(torch.tensor([1, 2], dtype=torch.int8), 1000, float('nan'))",
+    # int64 sums past 2**53: exact where a double holds the result, wrapping mod 2**64
+    'r = torch.tensor([[128, 7, 5], [100, 9007199254740992, 2]], dtype=torch.int64).sum()',
+    'r = torch.tensor([[9007199254740992, 7, -8], [0, 1, 5]], dtype=torch.int64).sum(-1)',
+    "r = torch.tensor([[-0.3, 3.25, -1.7], [-1.7, float('inf'), -float('inf')]], dtype=torch.float16).sum(dtype=torch.int64)",
+    # float16/bfloat16 floor division: steps rounded in the dtype; a one-element divisor in float32
+    'r = torch.tensor([0.0, 6e-08, -65536.0, 10.0], dtype=torch.bfloat16) // torch.tensor(-1.7001953125, dtype=torch.float16)',
+    'x = torch.tensor([[0.333984375, 65536.0, -1.0], [1e-38, 0.0009765625, 1e-38]], dtype=torch.bfloat16)\n'
+    'x //= torch.tensor([127, 255, 128], dtype=torch.int16)\nr = x',
+    'r = torch.tensor([65504.0, -65536.0, 1.5, 127.0], dtype=torch.bfloat16) // 255',
+    'r = torch.tensor([-2.5, 65536.0, 255.0, 0.0], dtype=torch.float16) // 0.1',
+    'r = 1000.0 // torch.tensor([-0.0, 3.25, 3.25, 127.0], dtype=torch.bfloat16)',
+    # pow with a Python-number exponent: a double for float32/float64, the dtype itself for float16/bfloat16
+    'r = torch.tensor(-1.703125, dtype=torch.bfloat16) ** 255.9',
+    'r = torch.tensor([1.5, -1.703125], dtype=torch.float16) ** 2.0001',
+    'r = torch.tensor([[-0.0, 0.0009765625, 0.0], [2.5, 1.0, 0.0]], dtype=torch.float32) ** 1.7976931348623157e+308',
+    'r = torch.tensor([2, 3], dtype=torch.int32) ** 1e39',
+    'r = torch.tensor([1.5, -1.703125], dtype=torch.float16) ** 1e5',
+]
+
 FAMILIES = {
     'creation': creation, 'fill': fill, 'cast': cast, 'arith': arith, 'compare': compare, 'reduction': reduction,
     'softmax': softmax, 'index_write': index_write, 'catstack': catstack, 'pad_sequence': padseq, 'loss': loss,
@@ -415,6 +481,16 @@ def cases(n, seed):
     return out
 
 
+def regression_cases(start):
+    out = []
+    for src in REGRESSIONS:
+        exp = run_case(src)
+        assert exp is not None, src
+        tol = 'ulp' if any(o in src for o in ULP_OPS) else 'exact'
+        out.append({'id': start + len(out), 'family': 'regression', 'tol': tol, 'src': src, 'expect': exp})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
@@ -425,6 +501,8 @@ def main():
     n, seed = (3000, 17) if a.ci else (a.n, a.seed)
     torch.manual_seed(0)
     cs = cases(n, seed)
+    if a.ci:
+        cs += regression_cases(len(cs))
     meta = {'torch': torch.__version__, 'seed': seed, 'n': len(cs)}
     lines = [json.dumps(meta)] + [json.dumps(c, separators=(',', ':')) for c in cs]
     # mtime=0 keeps the committed file byte-identical across regenerations

@@ -437,8 +437,8 @@ const subjects: Subject[] = [
   { label: 'wasm', make: () => wasmBackend({ threshold: 0 }) },
 ];
 
-/** Cases the wasm backend runs in its own kernels; the rest go to the CPU reference. */
-const WASM_KERNEL_CASE = /softmax/;
+/** Cases the wasm backend runs in its own kernels (float32 comparisons into bool, matmul, softmax); the rest go to the CPU reference. */
+const WASM_KERNEL_CASE = /softmax|matmul|binary (lt|le|gt|ge|eq|ne) /;
 
 for (const subject of subjects) {
   describe(`backend ${subject.label}`, () => {
@@ -669,5 +669,117 @@ describe('wasm backend: exp and float32 order', () => {
         if (fill === -Infinity && mask.strides[3] === 1) assert.ok(Number.isNaN(got[2 * 2 * T * T]), 'fully masked row is NaN');
       }
     }
+  });
+
+  test('matmul is bit-identical to the CPU reference (ragged blocks, inf/NaN)', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    for (const [batch, m, k, n] of [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4]]) {
+      const a = randomF32(batch * m * k, 61 + m, 3);
+      const bm = randomF32(batch * k * n, 62 + n, 3);
+      if (a.length > 2) a[1] = Infinity;
+      if (bm.length > 3) bm[2] = NaN;
+      const got = new Float32Array(batch * m * n);
+      const want = new Float32Array(batch * m * n);
+      w.matmul(a, bm, batch, m, k, n, got);
+      cpuBackend.matmul(a, bm, batch, m, k, n, want);
+      assertExact(got, want, `matmul [${batch},${m},${k}]@[${batch},${k},${n}]`);
+    }
+  });
+
+  test('bool logic and float comparisons into bool are bit-identical to the CPU reference', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const [B, T] = [3, 37]; // 37: two 16-byte vectors and a ragged tail per row
+    const shape = [B, T, T];
+    const pad = Uint8Array.from(randomF32(B * T + 2, 95, 2), (v) => (v > 0 ? 1 : 0));
+    pad[5] = 7; // a uint8 value that is neither 0 nor 1
+    const causal = new Uint8Array(T * T);
+    for (let i = 0; i < T; i++) causal.fill(1, i * T, i * T + i + 1);
+    // pad [B,1,T] (offset 2) broadcast over queries; causal [T,T] over batches; causal transposed (stride 0/T inner -> CPU path).
+    const pairs: [Operand, Operand][] = [
+      [{ data: pad, strides: [T, 0, 1], offset: 2 }, operand(causal, [T, T], shape)],
+      [operand(causal, [T, T], shape), { data: pad, strides: [T, 1, 0], offset: 0 }],
+    ];
+    for (const [a, b] of pairs) {
+      for (const op of ['and', 'or', 'xor', 'eq', 'ne', 'bitand', 'bitor', 'bitxor'] as const) {
+        const got = new Uint8Array(B * T * T);
+        const want = new Uint8Array(B * T * T);
+        w.binary(op, a, b, shape, got, false);
+        cpuBackend.binary(op, a, b, shape, want, false);
+        assertExact(got, want, `bool ${op}`);
+      }
+    }
+    const x = randomF32(B * T, 96, 4).map((v) => Math.round(v));
+    x.set([NaN, Infinity, -Infinity, -0, 0]);
+    const ar = Float32Array.from({ length: T }, (_, i) => i - 3);
+    ar[4] = NaN;
+    for (const op of ['lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const) {
+      const got = new Uint8Array(B * T * T);
+      const want = new Uint8Array(B * T * T);
+      const xa: Operand = { data: x, strides: [T, 0, 1], offset: 0 };
+      const xb = operand(ar, [T, 1], shape);
+      w.binary(op, xa, xb, shape, got, false);
+      cpuBackend.binary(op, xa, xb, shape, want, false);
+      assertExact(got, want, `float ${op}`);
+    }
+  });
+
+  test('cross entropy rows: logSoftmaxPick equals the picked log_softmax elements; ignore_index gives 0', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const [rows, cols] = [11, 1031];
+    const x = softmaxInput(rows, cols, 97);
+    const target = Array.from({ length: rows }, (_, r) => (r % 4 === 3 ? -100 : (r * 131) % cols));
+    const got = new Float32Array(rows);
+    w.logSoftmaxPick(x, rows, cols, target, -100, got);
+    const logp = new Float32Array(rows * cols);
+    w.softmax(x, rows, cols, logp, true);
+    assertExact(got, target.map((t, r) => (t === -100 ? 0 : logp[r * cols + t])), 'picked log_softmax');
+    assert.throws(() => w.logSoftmaxPick(x, rows, cols, [...target.slice(1), cols], -100, got), RangeError);
+  });
+
+  test('threads: every kernel gives the same bits on 1 and 3 threads (rows split unevenly)', () => {
+    const one = wasmBackend({ threshold: 0, threads: 1 });
+    const three = wasmBackend({ threshold: 0, threads: 3 });
+    assert.ok(one && three, 'wasm backend missing: run npm run build');
+    assert.equal(one.threads, 1);
+    assert.equal(three.threads, 3, 'no worker threads: SharedArrayBuffer or worker_threads missing');
+    const [rows, cols] = [301, 257]; // over PARALLEL_MIN_ELEMENTS, so the work is split
+    const x = softmaxInput(rows, cols, 98);
+    for (const log of [false, true]) {
+      const a = new Float32Array(rows * cols), b = new Float32Array(rows * cols);
+      one.softmax(x, rows, cols, a, log);
+      three.softmax(x, rows, cols, b, log);
+      assertExact(b, a, `threaded ${log ? 'log_' : ''}softmax`);
+    }
+    const shape = [1, 7, 43, cols];
+    const causal = new Uint8Array(43 * cols);
+    for (let i = 0; i < 43; i++) causal.fill(1, i * cols + i + 1, (i + 1) * cols);
+    const mask = operand(causal, [43, cols], shape);
+    const xm = randomF32(7 * 43 * cols, 99, 6);
+    const a = new Float32Array(xm.length), b = new Float32Array(xm.length);
+    one.maskedSoftmax(xm, mask, 7 * 43, cols, -Infinity, a, shape);
+    three.maskedSoftmax(xm, mask, 7 * 43, cols, -Infinity, b, shape);
+    assertExact(b, a, 'threaded masked softmax');
+    const [m, k, n] = [130, 64, 256];
+    const qa = randomF32(2 * m * k, 100, 2), kb = randomF32(2 * k * n, 101, 2);
+    const ma = new Float32Array(2 * m * n), mb = new Float32Array(2 * m * n), mc = new Float32Array(2 * m * n);
+    one.matmul(qa, kb, 2, m, k, n, ma);
+    three.matmul(qa, kb, 2, m, k, n, mb);
+    cpuBackend.matmul(qa, kb, 2, m, k, n, mc);
+    assertExact(mb, ma, 'threaded matmul');
+    assertExact(mb, mc, 'threaded matmul vs CPU reference');
+    const target = Array.from({ length: rows }, (_, r) => (r % 5 === 4 ? -100 : (r * 7) % cols));
+    const pa = new Float32Array(rows), pb = new Float32Array(rows);
+    one.logSoftmaxPick(x, rows, cols, target, -100, pa);
+    three.logSoftmaxPick(x, rows, cols, target, -100, pb);
+    assertExact(pb, pa, 'threaded logSoftmaxPick');
+    const pad = Uint8Array.from({ length: 4 * 512 }, (_, i) => +(i % 512 < 400 - (i >> 9) * 37));
+    const tri = new Uint8Array(512 * 512);
+    for (let i = 0; i < 512; i++) tri.fill(1, i * 512, i * 512 + i + 1);
+    const s3 = [4, 512, 512];
+    const ba = new Uint8Array(4 * 512 * 512), bb = new Uint8Array(4 * 512 * 512);
+    const pv: Operand = { data: pad, strides: [512, 0, 1], offset: 0 };
+    one.binary('and', pv, operand(tri, [512, 512], s3), s3, ba, false);
+    three.binary('and', pv, operand(tri, [512, 512], s3), s3, bb, false);
+    assertExact(bb, ba, 'threaded bool and');
   });
 });

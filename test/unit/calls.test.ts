@@ -305,6 +305,45 @@ class Head:
   assert.deepEqual(r.functions?.find((f) => f.name === 'create_padding_mask')?.params, ['seq', 'pad_token=0']);
 });
 
+test('Preview with Arguments reaches nested functions: a def inside a def, a method of a class made in a function', async () => {
+  const { prefillArguments } = await import('../../src/vscode/callLookup');
+  const src = `import torch
+def build(pad):
+    def inner(seq):
+        mask = seq == pad
+        return mask
+    class Block:
+        def forward(self, x):
+            y = x.masked_fill(x == pad, -1)
+            return y
+    return inner
+never = 1
+def unused():
+    def hidden(n):
+        return n
+`;
+  // build ran once (pad=0): inner's closure sees that run's pad
+  const ran = src + 'build(0)\n';
+  const r = preview(ran, { previewCall: { function: 'build.<locals>.inner', args: 'torch.tensor([[7, 0, 0]])' } });
+  assert.equal(r.error, null, JSON.stringify(r.errors));
+  const c = r.calls!.find((x) => x.function === 'build.<locals>.inner')!;
+  assert.deepEqual([c.call, c.calledFrom], [1, 0]);
+  assert.deepEqual(data(at(c.timeline, 'mask')[0].value), [false, true, true]);
+  // a method of a class defined in a function: the class is called by its own name
+  const info = r.functions!.find((f) => f.function === 'build.<locals>.Block.forward')!;
+  assert.equal(info.method, true);
+  const args = prefillArguments(info);
+  assert.ok(args.startsWith('Block(), '), args);
+  const m = preview(ran, { previewCall: { function: info.function, args: 'Block(), torch.tensor([3, 0])' } });
+  assert.equal(m.error, null, JSON.stringify(m.errors));
+  assert.deepEqual(data(m.calls!.find((x) => x.function === info.function)!.returned?.value), [3, -1]);
+  // the enclosing function never ran: there is no inner to call, and the error says why, at the def
+  const none = preview(src, { previewCall: { function: 'unused.<locals>.hidden', args: '1' } });
+  assert.deepEqual(none.errors.map((e) => [e.type, e.line]), [['NotImplementedError', 13]]);
+  assert.match(none.errors[0].message, /never calls unused/);
+  assert.equal(none.calls!.length, 0);
+});
+
 test('masklens run --json adds calls (issue schema); readable mode prints a heading per call; notebooks run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'masklens-calls-'));
   const py = join(dir, 'm.py');

@@ -113,3 +113,61 @@ print(x, torch.full((2,), float('nan'), dtype=torch.float32).long(), torch.tenso
   assert.equal(r.error, null);
   assert.equal(r.stdout, 'tensor([-9223372036854775808,                    5]) tensor([-9223372036854775808, -9223372036854775808]) tensor([-2147483648], dtype=torch.int32)\n');
 });
+
+// Each line's result as the snippet prints it, or its error; expected values measured with PyTorch 2.13 (CPU).
+function outcomes(lines: string[]): string[] {
+  return lines.map((l) => {
+    const r = evaluate(`import torch\nprint(${l})`);
+    return r.error ? `${r.error.type}: ${r.error.message}` : r.stdout.trimEnd();
+  });
+}
+
+test('Python ints beyond int64 become uint64 scalars or raise as in python_arg_parser', () => {
+  assert.deepEqual(outcomes([
+    'torch.tensor([1, 2]) + (-2**63 - 1)',
+    'torch.tensor([1., 2]) * 2**64',
+    'torch.tensor([1, 2]).fill_(-2**63 - 1)',
+    'torch.tensor([True, False]) * 2**63',
+    'torch.clamp(torch.tensor([1, 2]), 2**63, 3)',
+    'torch.clamp(torch.tensor([1., 2]), 2**63, 3)',
+    'torch.tensor([1, 2], dtype=torch.int8) * 2**63',
+    'torch.tensor([2**63, 1])',
+    'torch.tensor(2**63, dtype=torch.bool)',
+    'torch.tensor([2**64, 1.5])',
+  ]), [
+    "OverflowError: can't convert negative int to unsigned",
+    'OverflowError: int too big to convert',
+    "OverflowError: can't convert negative int to unsigned",
+    'RuntimeError: Promotion for uint16, uint32, uint64 types is not supported, attempted to promote Bool and UInt64',
+    'RuntimeError: Promotion for uint16, uint32, uint64 types is not supported, attempted to promote UInt64 and Long',
+    'tensor([3., 3.])',
+    'tensor([0, 0], dtype=torch.int8)',
+    'ValueError: Overflow when unpacking long long',
+    'tensor(True)',
+    'tensor([1.8447e+19, 1.5000e+00])',
+  ]);
+});
+
+test('float16 products round every step; a 0-dim cumsum is a copy', () => {
+  assert.deepEqual(outcomes([
+    'torch.tensor([300., 300., 0.001], dtype=torch.float16).prod()',
+    'torch.tensor([300., 300., 0.0], dtype=torch.float16).prod()',
+    'torch.tensor([[65504., 2.], [0.5, 3.]], dtype=torch.float16).prod(0)',
+    'torch.tensor(-0.0).cumsum(0)',
+    'torch.tensor([-0.0]).cumsum(0)',
+  ]), [
+    'tensor(inf, dtype=torch.float16)',
+    'tensor(nan, dtype=torch.float16)',
+    'tensor([3.2752e+04, 6.0000e+00], dtype=torch.float16)',
+    'tensor(-0.)',
+    'tensor([0.])',
+  ]);
+});
+
+test('nll_loss reduces through a cascade of float16 partial sums as ATen does', () => {
+  assert.deepEqual(outcomes([
+    'torch.nn.functional.cross_entropy(torch.tensor([[1.5, -2.25, 0.1], [3.25, 0.5, -1.7], [10.0, -4.0, 0.3]], dtype=torch.float16), '
+      + 'torch.tensor([2, 1, 1]), weight=torch.tensor([0.3, 0.7, 1.1], dtype=torch.float16))',
+    'torch.nn.functional.nll_loss(torch.tensor([[1.5, -2.25], [3.25, 0.5]], dtype=torch.float16), torch.tensor([-100, -100]))',
+  ]), ['tensor(5.4336, dtype=torch.float16)', 'tensor(nan, dtype=torch.float16)']);
+});

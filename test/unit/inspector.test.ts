@@ -137,3 +137,52 @@ test('slices cross postMessage as base64 float32, NaN and ±inf included', async
   assert.deepEqual(Array.from(back.values).map(String), ['0.5', 'NaN', 'Infinity', '-Infinity']);
   assert.deepEqual(Array.from(back.masked!), [0, 1, 0, 1]);
 });
+
+test('one block-pooling rule: max with NaN winning, masked by any; the inspector and the worker agree', async () => {
+  const { poolBlocks } = await import('../../src/render/pool');
+  const { sliceOf } = await import('../../src/service/values');
+  const n = 6;
+  const vals = arange([n, n]);
+  vals.data[7] = 'nan';
+  const p = poolBlocks(n, n, 2, 3, (r, c) => (r * n + c === 7 ? NaN : r * n + c), (r, c) => r === 5 && c === 0);
+  assert.deepEqual([p.rowStep, p.colStep, p.outRows, p.outCols], [3, 2, 2, 3]);
+  assert.deepEqual(Array.from(p.values).map(String), ['NaN', '15', '17', '31', '33', '35']);
+  assert.deepEqual(Array.from(p.masked!), [0, 0, 0, 1, 0, 0]);
+  const inspector = sliceTensor(vals, { rowDim: 0, colDim: 1, index: [0, 0], maxRows: 2, maxCols: 3 });
+  const worker = sliceOf(vals, undefined, { maxRows: 2, maxCols: 3, pool: true })!;
+  assert.deepEqual(Array.from(inspector.values).map(String), worker.data.map((x) => (x === 'nan' ? 'NaN' : String(x))));
+});
+
+test('a combined mask splits into padding / causal / window layers; each can be switched off; the tooltip names the part', async () => {
+  const { maskLayers, maskedBy, layeredSlice } = await import('../../src/vscode/maskLayers');
+  const r = evaluate(`import torch
+T = 4
+lengths = torch.tensor([3, 2])
+pad = torch.arange(T)[None, :] < lengths[:, None]
+combined = pad[:, None, :] & torch.tril(torch.ones(T, T, dtype=torch.bool))
+i = torch.arange(6)
+window = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - 3)
+`, { recordTimeline: true });
+  const snap = (name: string) => r.timeline.find((s) => s.name === name)!;
+  const parts = snap('combined').maskParts!;
+  assert.deepEqual(parts, { lengths: [3, 2], side: 'right', causal: true, keep: true });
+  assert.deepEqual(maskLayers(parts).map((l) => l.id), ['padding', 'causal']);
+  assert.deepEqual(maskLayers(snap('window').maskParts).map((l) => l.id), ['causal', 'window']);
+  assert.deepEqual(maskedBy(parts, [2, 4, 4], [1, 0, 3]), ['padding (key 3 ≥ 2, length 2)', 'causal (key 3 after query 0)']);
+  assert.deepEqual(maskedBy(parts, [2, 4, 4], [1, 0, 3], new Set(['causal'])), ['causal (key 3 after query 0)']);
+  assert.deepEqual(maskedBy(snap('window').maskParts!, [6, 6], [5, 1]), ['window (key 1 is 4 before query 5, width 3)']);
+  // all layers on: the view is the mask itself
+  const t = snap('combined').value as TensorValue;
+  const req = { rowDim: 1, colDim: 2, index: [1, 0, 0], maxRows: 9, maxCols: 9 };
+  const real = sliceTensor(t, req);
+  const all = layeredSlice(real, parts, t.shape, 1, 2, [1, 0, 0], new Set(['padding', 'causal']));
+  assert.deepEqual(Array.from(all.values), Array.from(real.values));
+  // padding only: batch row 1 keeps keys 0..1 for every query; masked cells flagged
+  const padOnly = layeredSlice(real, parts, t.shape, 1, 2, [1, 0, 0], new Set(['padding']));
+  assert.deepEqual(Array.from(padOnly.values), [1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]);
+  assert.deepEqual(Array.from(padOnly.masked!), [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]);
+  // none: nothing masked; pooled blocks keep "any" semantics
+  const none = layeredSlice(sliceTensor(t, { ...req, maxRows: 2, maxCols: 2 }), parts, t.shape, 1, 2, [1, 0, 0], new Set());
+  assert.deepEqual(Array.from(none.values), [1, 1, 1, 1]);
+  assert.deepEqual(Array.from(none.masked!), [0, 0, 0, 0]);
+});

@@ -226,6 +226,56 @@ padding_mask = (torch.tensor([[5, 0, 0]]) == 0).float()
   assert.equal(s('padding_mask').mask, 'padding');
 });
 
+test('false positives from a new-user test: a CLS-only mask is not an inverted keep-mask', () => {
+  const r = evaluate(`import torch
+scores = torch.zeros(2, 4, 4)
+cls_mask = torch.zeros(2, 4, 4, dtype=torch.bool)
+cls_mask[:, :, 0] = True
+out = scores.masked_fill(cls_mask, float('-inf'))
+first = torch.zeros(2, 4, dtype=torch.bool)
+first[:, 0] = True
+out2 = torch.zeros(2, 4).masked_fill(first, float('-inf'))
+seq = torch.tensor([[5, 7, 0], [3, 0, 0]])
+keep = seq != 0
+wrong = torch.zeros(2, 3).masked_fill(keep, float('-inf'))
+`, { recordTimeline: true });
+  const inverted = r.diagnostics.filter((d) => d.code === 'inverted-mask');
+  // only the real keep-mask (runs of 2 and 1 real tokens) is flagged, not the CLS masks
+  assert.deepEqual(inverted.map((d) => d.line), [11]);
+  const last = (name: string) => r.timeline.filter((x) => x.name === name).at(-1)!;
+  for (const name of ['cls_mask', 'first']) {
+    assert.notEqual(last(name).mask, 'padding', name);
+    assert.notEqual(last(name).mask, 'combined', name);
+    assert.notEqual(last(name).mask, 'causal', name);
+  }
+  // an all-False mask is not a (vacuous) causal triangle
+  assert.notEqual(r.timeline.find((x) => x.name === 'cls_mask')!.mask, 'combined');
+});
+
+test('false positives from a new-user test: a Swin region-id map is not a padding mask', () => {
+  // timm's SwinTransformerBlock.calculate_mask fills img_mask with window ids by slice writes
+  const r = evaluate(`import torch
+img_mask = torch.zeros((1, 4, 4, 1))
+img_mask[:, 2:, :, :] = 1
+img_mask[:, :, 2:, :] = 2
+H, W, ws, shift = 8, 8, 4, 2
+region = torch.zeros((1, H, W, 1))
+cnt = 0
+for h in (slice(0, -ws), slice(-ws, -shift), slice(-shift, None)):
+    for w in (slice(0, -ws), slice(-ws, -shift), slice(-shift, None)):
+        region[:, h, w, :] = cnt
+        cnt += 1
+pad_mask = torch.zeros(2, 4)
+pad_mask[1, 2:] = 1
+`, { recordTimeline: true });
+  for (const s of r.timeline.filter((x) => x.name === 'img_mask' || x.name === 'region')) {
+    assert.equal(s.mask, undefined, `${s.name} at line ${s.line}`);
+    assert.equal(s.maskSummary, undefined);
+  }
+  // a 0/1 mask written the same way, that never holds an id beyond 1, is still a padding mask
+  assert.equal(r.timeline.filter((x) => x.name === 'pad_mask').at(-1)!.mask, 'padding');
+});
+
 test('softmax, masked_fill and losses record how they were computed (Snapshot.derived)', () => {
   const r = evaluate(`import torch
 import torch.nn.functional as F
@@ -256,4 +306,51 @@ loss = torch.nn.CrossEntropyLoss(ignore_index=2)(logits, targets)
   // the mean over counted targets is the loss itself
   const value = (s('loss').value as { data: number[] }).data[0];
   assert.ok(Math.abs((per[0] + per[2]) / 2 - value) < 1e-6, `${per} vs ${value}`);
+});
+
+test('elided tensors get their mask summary from the worker: the same as inlined, plus fully-masked rows', () => {
+  const src = `import torch
+T = 6
+causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
+triu = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+additive = torch.triu(torch.full((T, T), float('-inf')), diagonal=1)
+lengths = torch.tensor([6, 4, 0])
+pad = torch.arange(T)[None, :] < lengths[:, None]
+pad_mask = torch.arange(T)[None, :] >= lengths[:, None]
+kpm = pad_mask[:, None, None, :]
+combined = pad[:, None, :] & causal
+blocked = ~combined
+ones = torch.ones(T, T)
+`;
+  const inlined = evaluate(src, { recordTimeline: true });
+  const elided = evaluate(src, { recordTimeline: true, inlineElements: 1 });
+  let compared = 0;
+  inlined.timeline.forEach((s, i) => {
+    const e = elided.timeline[i];
+    if (!('data' in s.value) || s.value.shape.length === 0) return;
+    assert.deepEqual((e.value as { data: unknown[] }).data, [], `${s.name} is elided`);
+    assert.equal(e.mask, s.mask, s.name);
+    assert.equal(e.maskSummary?.replace(/ · \d+ fully-masked rows?$/, ''), s.maskSummary, s.name);
+    assert.deepEqual(e.maskParts, s.maskParts, s.name);
+    compared++;
+  });
+  assert.equal(compared, 10);
+  const summary = (name: string) => elided.timeline.find((s) => s.name === name)!.maskSummary;
+  assert.equal(summary('pad'), 'padding (right, lengths 6, 4, 0) · 44.4% masked · 1 fully-masked row');
+  assert.equal(summary('combined'), 'padding (right, lengths 6, 4, 0) ∧ causal (1 = attend) · 63.9% masked · 6 fully-masked rows');
+  assert.equal(summary('ones'), undefined, 'a helper of ones is no mask, elided or not');
+});
+
+test('a 1024 × 1024 mask and its 8 × 8 × 1024 × 1024 expansion, elided, still get a mask summary', () => {
+  const r = evaluate(`import torch
+T = 1024
+causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
+big = causal.expand(8, 8, T, T)
+`, { recordTimeline: true, inlineElements: 65536 });
+  for (const name of ['causal', 'big']) {
+    const s = r.timeline.find((x) => x.name === name)!;
+    assert.ok('elided' in s.value && s.value.elided, name);
+    assert.equal(s.mask, 'causal', name);
+    assert.equal(s.maskSummary, 'causal (tril, 1 = attend) · 50% masked', name);
+  }
 });

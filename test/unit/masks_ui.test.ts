@@ -24,8 +24,9 @@ out = scores.masked_fill(pad, float('-inf'))
   assert.match(md, /padding \\\(right, lengths 2, 3\\\) · 37\\\.5% masked/);
   assert.ok(md.includes('read by `masked_fill`'), md);
   assert.ok(md.includes('■ masked \\(filled\\) · ⬚ kept'), md);
-  // the summary sits right under the head line, before the grid
-  assert.ok(md.indexOf('37\\.5% masked') < md.indexOf('```text'), md);
+  // one summary line under the picture, then the legend
+  assert.ok(md.indexOf('mask grid](data:image/svg+xml') < md.indexOf('37\\.5% masked'), md);
+  assert.ok(md.indexOf('37\\.5% masked') < md.indexOf('■ masked'), md);
 });
 
 test('hover legend defaults to true/nonzero when no consumer read the mask', () => {
@@ -151,15 +152,20 @@ test('patterns do not fire on plain tensors, full masks or padding-named masks',
   assert.equal((summaryOf('r = torch.tensor([[1, 0, 1], [0, 1, 1], [1, 1, 0]]) > 0', 'r') ?? '').match(/sliding|prefix|block/), null);
 });
 
-test('hover.maxElements caps how many slices a hover renders', () => {
+test('a hover draws one picture of the first slice, whatever the slice count; maxElements caps the numeric table', () => {
   const r = run(`import torch
 big = torch.ones(10, 4, 4).bool()
+vals = torch.arange(48.).reshape(3, 4, 4)
 `);
-  const v = valueOfNameAt(r, 'big', 2)!;
-  const md = hoverMarkdown(v, { maxElements: 32 });
-  assert.ok(md.includes('[1, :, :]') && !md.includes('[2, :, :]'), md);
-  assert.ok(md.includes('… 8 more slices'), md);
-  assert.ok(hoverMarkdown(v).includes('… 6 more slices'));
+  const md = hoverMarkdown(valueOfNameAt(r, 'big', 2)!);
+  assert.equal(md.match(/data:image\/svg\+xml/g)?.length, 1, md);
+  assert.ok(md.includes('\\[0, :, :\\] of 10 slices'), md);
+  const v = valueOfNameAt(r, 'vals', 3)!;
+  assert.ok(hoverMarkdown(v).includes('```text\n 0.  1.  2.  3.'), hoverMarkdown(v));
+  const capped = hoverMarkdown(v, { maxElements: 8 });
+  assert.ok(!capped.includes('```text'), capped);
+  // without a picture the repr is the picture: open when short enough, else collapsed
+  assert.ok(capped.includes('<details><summary>repr'), capped);
 });
 
 test('an additive mask added to scores is recorded as consumed by addition', () => {
@@ -186,15 +192,58 @@ ids = torch.arange(4)
   assert.notEqual(snap(r, 'ids')?.mask, 'random');
 });
 
-test('hover of a tensor kept in the worker: the true shape, a sampled grid and how it was sampled', () => {
+test('hover of a tensor kept in the worker: the true shape, a pooled picture and how it was pooled', () => {
   const sampled = hoverMarkdown({
+    name: 'big',
+    value: { type: 'torch.Tensor', dtype: 'torch.bool', shape: [2, 3], data: [true, false, false, true, true, false] },
+    sampled: { shape: [4, 1000, 1500], rowStep: 500, colStep: 500, pooled: true },
+  });
+  assert.match(sampled, /shape `\[4, 1000, 1500\]`/);
+  const svg = Buffer.from(/base64,([A-Za-z0-9+/=]+)\)/.exec(sampled)![1], 'base64').toString('utf8');
+  assert.equal(svg.match(/fill="#e07b00"/g)?.length, 3, 'one square per pooled True block');
+  assert.match(sampled, /\\\[0, :, :\\\], 500 × 500 blocks pooled \\\(any masked cell marks its block\\\)/);
+  const strided = hoverMarkdown({
     name: 'big',
     value: { type: 'torch.Tensor', dtype: 'torch.bool', shape: [2, 3], data: [true, false, false, true, true, false] },
     sampled: { shape: [4, 1000, 1500], rowStep: 500, colStep: 500 },
   });
-  assert.match(sampled, /shape `\[4, 1000, 1500\]`/);
-  assert.match(sampled, /■⬚⬚\n■■⬚/);
-  assert.match(sampled, /sampled: \\\[0, :, :\\\], every 500th row, every 500th column/);
+  assert.match(strided, /sampled: \\\[0, :, :\\\], every 500th row, every 500th column/);
   const elided = hoverMarkdown({ name: 'big', value: { type: 'torch.Tensor', dtype: 'torch.float32', shape: [300, 400], data: [], elided: true } });
-  assert.match(elided, /120000 elements: too many to show here/);
+  assert.match(elided, /120000 elements: too many to draw here/);
+});
+
+test('hovering a loss constructor says which targets it ignores, and what its losses counted', async () => {
+  const { lossConstructorHover } = await import('../../src/vscode/lossHover');
+  const src = `import torch
+import torch.nn as nn
+PAD = 0
+loss_fn = nn.CrossEntropyLoss(ignore_index=0)
+logits = torch.tensor([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0], [1.0, 1.0, 1.0]])
+targets = torch.tensor([0, 2, 1])
+loss = loss_fn(logits, targets)
+by_name = nn.CrossEntropyLoss(ignore_index=PAD, reduction='sum')
+plain = nn.NLLLoss()
+bce = nn.BCEWithLogitsLoss()
+`;
+  const r = run(src);
+  const lines = src.split('\n');
+  const hover = (line: number, word: string) => {
+    const text = lines[line - 1];
+    const at = text.indexOf(word);
+    return lossConstructorHover(r, text, at, at + word.length, line);
+  };
+  const ce = hover(4, 'CrossEntropyLoss')!;
+  assert.match(ce, /Ignores targets equal to `0` \(ignore_index\): they add 0 to the loss and are left out of the mean/);
+  assert.ok(ce.includes('`loss` (line 7): 2 of 3 targets counted · ignore\\_index = 0'), ce);
+  const named = hover(8, 'CrossEntropyLoss')!;
+  assert.match(named, /reduction = sum/);
+  assert.match(named, /Ignores targets equal to `0` \(ignore_index\)/, 'the variable PAD is read from the evaluation');
+  assert.match(hover(9, 'NLLLoss')!, /Ignores targets equal to `-100` \(the default ignore_index\)/);
+  assert.match(hover(10, 'BCEWithLogitsLoss')!, /Ignores no target/);
+  // not a loss, or not a call: no loss hover
+  assert.equal(hover(4, 'loss_fn'), undefined);
+  assert.equal(lossConstructorHover(r, 'x = nn.CrossEntropyLoss', 7, 23, 1), undefined);
+  // an ignore_index the evaluation cannot tell: named as written, escaped
+  const unknown = lossConstructorHover(r, 'f = nn.CrossEntropyLoss(ignore_index=cfg.pad_`id)', 7, 23, 99)!;
+  assert.ok(unknown.includes('Ignores targets equal to cfg\\.pad\\_\\`id (ignore_index)'), unknown);
 });

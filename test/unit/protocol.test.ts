@@ -8,7 +8,6 @@ import {
   formatCell,
   isMaskLike,
   leadingIndices,
-  maskGridText,
   numericTableText,
   sliceMatrix,
   type TensorValue,
@@ -76,14 +75,12 @@ describe('tensor views', () => {
     assert.ok(!isMaskLike({ type: 'torch.Tensor', dtype: 'torch.float32', shape: [1], data: ['-inf'] }));
   });
 
-  test('mask grids and numeric tables truncate with an ellipsis', () => {
-    const big: TensorValue = { type: 'torch.Tensor', dtype: 'torch.bool', shape: [20, 20], data: Array.from({ length: 400 }, (_, i) => i % 21 === 0) };
-    const text = maskGridText(sliceMatrix(big), { maxRows: 16, maxCols: 16 });
-    const lines = text.split('\n');
-    assert.equal(lines.length, 17);
-    assert.equal(lines[16], '…');
-    assert.equal(lines[0], '■⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚…');
-    assert.equal(lines[1], '⬚■⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚⬚…');
+  test('numeric tables truncate with an ellipsis', () => {
+    const wide: TensorValue = { type: 'torch.Tensor', dtype: 'torch.int64', shape: [10, 10], data: Array.from({ length: 100 }, (_, i) => i) };
+    const lines = numericTableText(sliceMatrix(wide), wide.dtype, { maxRows: 8, maxCols: 8 }).split('\n');
+    assert.equal(lines.length, 9);
+    assert.equal(lines[8], '…');
+    assert.equal(lines[0], ' 0  1  2  3  4  5  6  7 …');
     const f: TensorValue = { type: 'torch.Tensor', dtype: 'torch.float32', shape: [1, 3], data: [0.2497399151325226, 1, '-inf'] };
     assert.equal(numericTableText(sliceMatrix(f), f.dtype), '0.2497     1.   -inf');
   });
@@ -99,7 +96,7 @@ describe('tensor views', () => {
 });
 
 describe('hover markdown', () => {
-  test('shows name, dtype, shape, one grid per slice and the repr', () => {
+  test('compact: name, dtype, shape, one picture of the first slice, the legend, the repr collapsed', () => {
     const md = hoverMarkdown({
       name: 'padding_mask',
       value: paddingMask,
@@ -107,9 +104,24 @@ describe('hover markdown', () => {
       line: 22,
     });
     assert.ok(md.startsWith('**padding_mask** · `torch.Tensor` · dtype `torch.bool` · shape `[2, 1, 1, 4]`'), md);
-    assert.ok(md.includes('[0, 0, :, :]\n⬚⬚■■\n[1, 0, :, :]\n⬚⬚⬚■'), md);
-    assert.ok(md.includes('```python\ntensor([[[[False, False,  True,  True]]],'), md);
+    // one picture, no ■/⬚ text grid beside it
+    assert.equal(md.match(/!\[padding_mask mask grid\]\(data:image\/svg\+xml;base64,/g)?.length, 1, md);
+    assert.ok(!/[■⬚]{2}/.test(md), md);
+    assert.ok(md.includes('\\[0, 0, :, :\\] of 2 slices'), md);
+    assert.ok(md.includes('■ true/nonzero · ⬚ false/zero'), md);
+    // the picture shows the values: the repr is folded away
+    assert.match(md, /<details><summary>repr \(4 lines\)<\/summary>\n\n```python\ntensor\(\[\[\[\[False, False,  True,  True\]\]\],/);
     assert.ok(md.includes('_as of line 22_'));
+  });
+
+  test('a short repr of a value without a picture stays open; a long one is collapsed', () => {
+    const open = hoverMarkdown({ name: 'n', value: { type: 'int', value: 3 }, repr: '3' });
+    assert.ok(open.includes('```python\n3\n```') && !open.includes('<details>'), open);
+    const long = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
+    const md = hoverMarkdown({ name: 'xs', value: { type: 'list', items: [] }, repr: long }, { maxReprLines: 10 });
+    assert.ok(md.includes('<details><summary>repr (30 lines)</summary>'), md);
+    assert.ok(md.includes('line 9\n…\n```'), md);
+    assert.ok(!md.includes('line 10'), md);
   });
 
   test('non-mask tensors get a numeric table; scalars their value', () => {

@@ -8,7 +8,7 @@ import type { TypedData } from '../tensor';
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'recip' | 'not' | 'floor' | 'ceil' | 'round'
-  | 'trunc' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'sign' | 'isnan' | 'isinf'
+  | 'trunc' | 'sin' | 'cos' | 'sinh' | 'cosh' | 'tanh' | 'sigmoid' | 'log1p' | 'expm1' | 'sign' | 'isnan' | 'isinf'
   | 'isfinite' | 'identity' | 'bitnot';
 
 export type BinaryOp =

@@ -71,6 +71,8 @@ function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
     case 'trunc': return Math.trunc;
     case 'sin': return Math.sin;
     case 'cos': return Math.cos;
+    case 'sinh': return Math.sinh;
+    case 'cosh': return Math.cosh;
     case 'tanh': return Math.tanh;
     case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
     case 'log1p': return Math.log1p;

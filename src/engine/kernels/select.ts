@@ -11,10 +11,11 @@
 // webview. 'gpu' forces gpu.js in whatever mode it found, for every
 // float32 op of at least `threshold` elements.
 //
-// Large float32 work that gpu.js does not take goes to the WebAssembly SIMD
-// backend (wasm.ts: softmax, log_softmax, masked softmax; the rest of its
-// ops are the CPU reference's) from WASM_THRESHOLD elements, unless the
-// preference is 'cpu' or the module is not built.
+// Large float32 and bool work that gpu.js does not take goes to the
+// WebAssembly SIMD backend (wasm.ts: softmax, log_softmax, masked softmax,
+// matmul, comparisons and bool logic; the rest of its ops are the CPU
+// reference's) from WASM_THRESHOLD elements, unless the preference is 'cpu'
+// or the module is not built.
 import type { Backend } from './backend';
 import { cpuBackend } from './cpu';
 import { gpuBackend, type GpuBackend, type GpuMode } from './gpu';
@@ -31,7 +32,7 @@ export type BackendPreference = 'auto' | 'cpu' | 'gpu';
 export const DEFAULT_GPU_THRESHOLD = 65536;
 
 /**
- * Element count from which float32 softmax work goes to the wasm backend.
+ * Element count from which float32 and bool work goes to the wasm backend.
  * Below it the CPU reference runs, so small tensors (hovers, the golden
  * cases) keep Math.exp; the wasm kernels' exp is Sleef's algorithm.
  */
@@ -82,12 +83,14 @@ export function setBackendPreference(pref: BackendPreference, minElements: numbe
 }
 
 export function backendFor(numel: number, dtype: string): Backend {
-  if (preference === 'cpu' || dtype !== 'float32') return cpuBackend;
+  if (preference === 'cpu' || (dtype !== 'float32' && dtype !== 'bool')) return cpuBackend;
   // Without a graphics API, auto does not load gpu.js at all (see hasGraphicsApi).
-  if (numel >= threshold && (preference === 'gpu' || hasGraphicsApi())) {
+  if (dtype === 'float32' && numel >= threshold && (preference === 'gpu' || hasGraphicsApi())) {
     const g = gpuIfAny();
     if (g && g.accepts(numel, dtype) && (preference === 'gpu' || isAccelerated(g))) return g;
   }
+  // Small work (every hover) stays on the CPU without instantiating the module.
+  if (numel < WASM_THRESHOLD) return cpuBackend;
   const w = wasmIfAny();
   return w && w.accepts(numel, dtype) ? w : cpuBackend;
 }

@@ -1,71 +1,226 @@
-// The WebAssembly SIMD backend: softmax, log_softmax and the fused masked
-// softmax over the last dim of large float32 tensors, in 128-bit SIMD
-// kernels compiled from assembly/kernels.ts by `npm run build` (which writes
-// the module into generated/, never committed). Everything else delegates
-// to the CPU reference.
+// The WebAssembly SIMD backend: softmax, log_softmax, the fused masked
+// softmax, cross entropy's per-row log_softmax term, batched float32 matmul
+// and comparisons/logical ops into bool, in 128-bit SIMD kernels compiled
+// from assembly/kernels.ts by `npm run build` (which writes the modules into
+// generated/, never committed). Everything else delegates to the CPU
+// reference.
+//
+// Threads: where SharedArrayBuffer and worker_threads exist (Node: the
+// evaluation worker, the CLI, the bench), the module imports a shared
+// memory and a pool of worker threads, each with its own instance over that
+// memory, takes a share of each kernel's rows (the calling thread takes the
+// first share, then waits on an Atomics counter). Elsewhere (the web
+// extension's worker) one thread runs a module with its own memory.
 //
 // Results equal the CPU reference's except in exp: the kernels use our
 // float32 version of Sleef's expf (the algorithm of ATen's Vectorized<float>
 // ::exp), the CPU reference rounds Math.exp. The float32 order of the max,
-// the exp-sum (vec::reduce_all over 8 lanes) and the normalisation is the
-// CPU reference's (float32_order.ts). Unary `exp` stays on the CPU
+// the exp-sum (vec::reduce_all over 8 lanes), the normalisation and of the
+// matmul sums is the CPU reference's (float32_order.ts, cpu.ts), and rows
+// never depend on which thread ran them. Unary `exp` stays on the CPU
 // reference: torch.exp on MKL builds (PyTorch's x86 wheels) calls MKL's
 // vsExp, which Math.exp matches bit for bit more often than Sleef's does
 // (measured on 10^6 inputs; see src/bench/FINDINGS.md).
 //
 // Operands are copied into the module's memory in chunks of rows, so its
-// memory stays near CHUNK_FLOATS * 4 bytes whatever the tensor's size.
+// memory stays near a few CHUNK_BYTES whatever the tensor's size.
 
 import type { TypedData } from '../tensor';
-import type { Backend, Operand } from './backend';
+import type { Backend, BinaryOp, Operand } from './backend';
 import { cpuBackend } from './cpu';
 
+/** Row kernels of assembly/kernels.ts: each takes its row range (r0, r1) after these arguments. */
+const ROW_KERNELS = ['softmax_rows', 'masked_softmax_rows', 'log_softmax_pick_rows', 'matmul_rows', 'binary_rows'] as const;
+type RowKernel = (typeof ROW_KERNELS)[number];
+
 /** Exports of assembly/kernels.ts (pointers are byte offsets into `memory`). */
-interface KernelExports {
-  memory: WebAssembly.Memory;
+type KernelExports = {
+  memory?: WebAssembly.Memory;
   heap_base(): number;
   exp_f32(x: number, out: number, n: number): void;
-  softmax_rows(p: number, rows: number, cols: number, log: number): void;
-  masked_softmax_row(p: number, m: number, ms: number, cols: number, fill: number): void;
+} & Record<RowKernel, (...args: number[]) => void>;
+
+/** binary_rows op codes, in assembly/kernels.ts's order. */
+const BINARY_OPS: readonly BinaryOp[] = ['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor', 'bitand', 'bitor', 'bitxor'];
+const FLOAT_COMPARE = new Set<BinaryOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
+/** On bytes (bool, uint8): bitand/bitor/bitxor are what torch's & | ^ run on bool tensors. */
+const BYTE_LOGIC = new Set<BinaryOp>(['eq', 'ne', 'and', 'or', 'xor', 'bitand', 'bitor', 'bitxor']);
+
+/** Rows go through the module about this many bytes at a time. */
+const CHUNK_BYTES = 8 << 20;
+/** The shared memory's maximum (its whole range is reserved up front): 1 GiB, as scripts/build.mjs declares. */
+const MAX_PAGES = 16384;
+/** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
+const PARALLEL_MIN_ELEMENTS = 1 << 15;
+
+interface ModuleSources {
+  single: string;
+  shared: string;
 }
 
-/** Rows go through the module this many floats at a time (4 MiB). */
-const CHUNK_FLOATS = 1 << 20;
-
-/** The compiled module's bytes, or null when `npm run build` has not generated them. */
-function moduleBytes(): Uint8Array<ArrayBuffer> | null {
+/** The compiled modules' bytes (base64), or null when `npm run build` has not generated them. */
+function moduleSources(): ModuleSources | null {
   try {
     // The build writes this file; esbuild inlines it into each bundle (the
     // web worker's too, which has no require() of its own). Unbundled ESM
     // has no require: the ReferenceError lands in the catch.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const b64: unknown = require('./generated/kernels_wasm.js');
-    if (typeof b64 !== 'string') return null;
-    return typeof Buffer !== 'undefined' ? new Uint8Array(Buffer.from(b64, 'base64')) : Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const m: unknown = require('./generated/kernels_wasm.js');
+    const s = m as Partial<ModuleSources> | null;
+    return s && typeof s.single === 'string' && typeof s.shared === 'string' ? (s as ModuleSources) : null;
   } catch {
     return null;
   }
 }
 
-function instantiate(): KernelExports | null {
-  const bytes = moduleBytes();
-  if (!bytes || typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return null;
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  return typeof Buffer !== 'undefined' ? new Uint8Array(Buffer.from(b64, 'base64')) : Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+}
+
+/** Node's worker_threads and os, or null outside Node (browsers, web workers). */
+function nodeThreads(): { Worker: new (src: string, opts: object) => NodeWorker; cpus: number } | null {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
+  if (!proc?.versions?.node || typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
   try {
-    const mod = new WebAssembly.Module(bytes);
-    const inst = new WebAssembly.Instance(mod, { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } });
-    return inst.exports as unknown as KernelExports;
+    // getBuiltinModule (Node >= 20.16) needs no bundler help; older Node (VS Code's Electron) has require.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = (id: string): unknown => (proc.getBuiltinModule ? proc.getBuiltinModule(id) : require(id));
+    const wt = load('node:worker_threads') as { Worker: new (src: string, opts: object) => NodeWorker };
+    const os = load('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] };
+    return { Worker: wt.Worker, cpus: os.availableParallelism ? os.availableParallelism() : os.cpus().length };
   } catch {
     return null;
   }
+}
+
+interface NodeWorker {
+  unref(): void;
+  on(event: string, fn: (e: unknown) => void): void;
+  terminate(): Promise<number>;
+}
+
+// Control block (Int32 slots) shared with the workers: generation, kernel,
+// argument count, threads, rows, done counter, failure flag; arguments as
+// float64 from byte 64.
+const GEN = 0, KERNEL = 1, ARGC = 2, THREADS = 3, ROWS = 4, DONE = 5, FAILED = 6;
+
+/** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then serve jobs. */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { bytes, memory, ctl, index, kernels } = workerData;
+const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, log: Math.log, abort() { throw new RangeError('wasm kernel abort'); } } }).exports;
+const c = new Int32Array(ctl);
+const args = new Float64Array(ctl, 64);
+let gen = 0;
+for (;;) {
+  Atomics.wait(c, ${GEN}, gen);
+  gen = Atomics.load(c, ${GEN});
+  if (c[${KERNEL}] < 0) break;
+  const threads = c[${THREADS}], rows = c[${ROWS}];
+  const lo = Math.floor((rows * index) / threads), hi = Math.floor((rows * (index + 1)) / threads);
+  try {
+    if (hi > lo) k[kernels[c[${KERNEL}]]](...args.subarray(0, c[${ARGC}]), lo, hi);
+  } catch (e) {
+    Atomics.store(c, ${FAILED}, 1);
+  }
+  Atomics.add(c, ${DONE}, 1);
+  Atomics.notify(c, ${DONE});
+}
+`;
+
+/** A module instance, and the worker threads sharing its memory (none for one thread). */
+interface Runtime {
+  k: KernelExports;
+  memory: WebAssembly.Memory;
+  threads: number;
+  /** Run a row kernel over rows [0, rows), split across the threads when the work is large enough. */
+  rows(kernel: RowKernel, args: number[], rows: number, elements: number): void;
+}
+
+function instantiate(threads: number | undefined): Runtime | null {
+  const src = moduleSources();
+  if (!src || typeof WebAssembly === 'undefined') return null;
+  const node = threads === 1 ? null : nodeThreads();
+  const want = Math.max(1, Math.min(threads ?? node?.cpus ?? 1, 16));
+  try {
+    if (node && want > 1) return threaded(decode(src.shared), node.Worker, want);
+    const bytes = decode(src.single);
+    if (!WebAssembly.validate(bytes)) return null;
+    const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports as unknown as KernelExports;
+    return { k, memory: k.memory!, threads: 1, rows: (kernel, args, rows) => k[kernel](...args, 0, rows) };
+  } catch {
+    return null;
+  }
+}
+
+function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts: object) => NodeWorker, threads: number): Runtime | null {
+  if (!WebAssembly.validate(bytes)) return null;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  const mod = new WebAssembly.Module(bytes);
+  const k = new WebAssembly.Instance(mod, { env: { memory, log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports as unknown as KernelExports;
+  const ctlBuf = new SharedArrayBuffer(64 + 8 * 16);
+  const ctl = new Int32Array(ctlBuf);
+  const args = new Float64Array(ctlBuf, 64);
+  // Workers start on the first parallel call (a hover never pays for them).
+  let workers: NodeWorker[] | null = null;
+  let broken = false;
+  const start = () => {
+    workers = [];
+    for (let i = 1; i < threads; i++) {
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, ctl: ctlBuf, index: i, kernels: ROW_KERNELS } });
+      // A worker that dies can no longer count itself done: later calls run on this thread alone.
+      w.on('error', () => { broken = true; });
+      w.on('exit', () => { broken = true; });
+      w.unref();
+      workers.push(w);
+    }
+  };
+  return {
+    k,
+    memory,
+    threads,
+    rows(kernel, a, rows, elements) {
+      if (broken || elements < PARALLEL_MIN_ELEMENTS || rows < 2) {
+        k[kernel](...a, 0, rows);
+        return;
+      }
+      if (!workers) start();
+      ctl[KERNEL] = ROW_KERNELS.indexOf(kernel);
+      ctl[ARGC] = a.length;
+      ctl[THREADS] = threads;
+      ctl[ROWS] = rows;
+      Atomics.store(ctl, DONE, 0);
+      args.set(a);
+      Atomics.add(ctl, GEN, 1);
+      Atomics.notify(ctl, GEN);
+      // This thread takes share 0 (the workers take 1..threads-1).
+      k[kernel](...a, 0, Math.floor(rows / threads));
+      for (let d = Atomics.load(ctl, DONE); d < threads - 1; d = Atomics.load(ctl, DONE)) {
+        // The timeout only guards against a worker that died mid-job.
+        if (Atomics.wait(ctl, DONE, d, 1000) === 'timed-out' && broken) throw new RangeError('wasm worker thread exited');
+      }
+      if (Atomics.exchange(ctl, FAILED, 0)) throw new RangeError('wasm kernel failed in a worker thread');
+    },
+  };
 }
 
 export interface WasmBackend extends Backend {
   /** Element count from which accepts() takes float32 work. */
   threshold: number;
+  /** Threads the row kernels are split across (1 without shared memory or worker_threads). */
+  readonly threads: number;
   /** Kernel calls so far (tests check that a case ran on the module). */
   readonly dispatches: number;
   softmax(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean): void;
   maskedSoftmax(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
+  /**
+   * cross entropy's per-row term without materialising log_softmax:
+   * out[r] = log_softmax(x[r])[target[r]] (bit-identical to the element of
+   * softmax(x, rows, cols, _, true)), 0 where target[r] === ignoreIndex.
+   * x: contiguous float32 [rows, cols]. Targets outside [0, cols) other
+   * than ignoreIndex raise RangeError (the caller validates them first).
+   */
+  logSoftmaxPick(x: Float32Array, rows: number, cols: number, target: ArrayLike<number>, ignoreIndex: number, out: Float32Array): void;
   /** out[i] = Sleef-style float32 exp(x[i]), the exp the softmax kernels use (for tests and the bench). */
   expSleef(x: Float32Array, out: Float32Array): void;
 }
@@ -73,97 +228,208 @@ export interface WasmBackend extends Backend {
 /**
  * The wasm SIMD backend, or null when the module is not built or this
  * runtime has no WebAssembly SIMD. `threshold`: accepts() takes float32
- * work of at least this many elements (0 in tests: every size).
+ * (and bool) work of at least this many elements (0 in tests: every size).
+ * `threads`: how many threads split the row kernels (default: every core
+ * where shared memory and worker_threads exist, else 1).
  */
-export function wasmBackend(options: { threshold?: number } = {}): WasmBackend | null {
-  const k = instantiate();
-  if (!k) return null;
+export function wasmBackend(options: { threshold?: number; threads?: number } = {}): WasmBackend | null {
+  const rt = instantiate(options.threads);
+  if (!rt) return null;
+  const { k, memory } = rt;
   const base = (k.heap_base() + 15) & ~15;
   let dispatches = 0;
 
-  /** Byte offset of a region of `bytes` after `at`, growing memory to hold it. */
+  /** Byte offset of a region of `bytes` after `at`, growing memory to hold it; -1 past the maximum. */
   function reserve(at: number, bytes: number): number {
     const start = (at + 15) & ~15;
     const need = start + bytes;
-    const have = k!.memory.buffer.byteLength;
-    if (need > have) k!.memory.grow(Math.ceil((need - have) / 65536));
+    const have = memory.buffer.byteLength;
+    if (need > MAX_PAGES * 65536) return -1;
+    if (need > have) memory.grow(Math.ceil((need - have) / 65536));
     return start;
+  }
+  const f32 = (p: number, n: number) => new Float32Array(memory.buffer, p, n);
+  const i32 = (p: number, n: number) => new Int32Array(memory.buffer, p, n);
+  const u8 = (p: number, n: number) => new Uint8Array(memory.buffer, p, n);
+
+  /** Storage offset of each row (all dims but the last) of an operand broadcast to `shape`, from row r0 on. */
+  function rowOffsets(o: Operand, shape: readonly number[], r0: number, n: number, into: Int32Array): void {
+    const lead = shape.length - 1;
+    const idx = new Array<number>(lead).fill(0);
+    let off = o.offset;
+    for (let d = lead - 1, r = r0; d >= 0; d--) {
+      idx[d] = r % shape[d];
+      r = Math.floor(r / shape[d]);
+      off += idx[d] * o.strides[d];
+    }
+    for (let i = 0; i < n; i++) {
+      into[i] = off;
+      for (let d = lead - 1; d >= 0; d--) {
+        off += o.strides[d];
+        if (++idx[d] < shape[d]) break;
+        off -= o.strides[d] * shape[d];
+        idx[d] = 0;
+      }
+    }
   }
 
   const backend: WasmBackend = {
     name: 'wasm',
     threshold: options.threshold ?? 0,
+    threads: rt.threads,
     get dispatches() {
       return dispatches;
     },
     accepts(numel, dtype) {
-      return dtype === 'float32' && numel >= backend.threshold;
+      return (dtype === 'float32' || dtype === 'bool') && numel >= backend.threshold;
     },
     unary: (...a) => cpuBackend.unary(...a),
-    binary: (...a) => cpuBackend.binary(...a),
     where: (...a) => cpuBackend.where(...a),
     reduce: (...a) => cpuBackend.reduce(...a),
-    matmul: (...a) => cpuBackend.matmul(...a),
+
+    binary(op, a, b, shape, out, integer) {
+      const nd = shape.length;
+      const fl = a.data instanceof Float32Array && b.data instanceof Float32Array;
+      const by = a.data instanceof Uint8Array && b.data instanceof Uint8Array;
+      const inner = nd ? shape[nd - 1] : 0;
+      const as = nd ? a.strides[nd - 1] : -1, bs = nd ? b.strides[nd - 1] : -1;
+      if (!(out instanceof Uint8Array) || !((fl && FLOAT_COMPARE.has(op)) || (by && BYTE_LOGIC.has(op))) || inner === 0 || out.length === 0 || (as !== 0 && as !== 1) || (bs !== 0 && bs !== 1)) {
+        cpuBackend.binary(op, a, b, shape, out, integer);
+        return;
+      }
+      const es = fl ? 4 : 1;
+      const rows = out.length / inner;
+      const pa = reserve(base, a.data.length * es);
+      const pb = pa < 0 ? -1 : reserve(pa + a.data.length * es, b.data.length * es);
+      const per = Math.max(1, Math.floor(CHUNK_BYTES / inner));
+      const pr = Math.min(rows, per);
+      const offs = pb < 0 ? -1 : reserve(pb + b.data.length * es, 8 * pr);
+      const po = offs < 0 ? -1 : reserve(offs + 8 * pr, pr * inner);
+      if (po < 0) {
+        cpuBackend.binary(op, a, b, shape, out, integer);
+        return;
+      }
+      if (fl) {
+        f32(pa, a.data.length).set(a.data);
+        f32(pb, b.data.length).set(b.data);
+      } else {
+        u8(pa, a.data.length).set(a.data);
+        u8(pb, b.data.length).set(b.data);
+      }
+      const code = BINARY_OPS.indexOf(op);
+      for (let r = 0; r < rows; r += per) {
+        const n = Math.min(per, rows - r);
+        rowOffsets(a, shape, r, n, i32(offs, n));
+        rowOffsets(b, shape, r, n, i32(offs + 4 * pr, n));
+        rt.rows('binary_rows', [code, fl ? 1 : 0, pa, offs, as, pb, offs + 4 * pr, bs, po, inner], n, n * inner);
+        dispatches++;
+        out.set(u8(po, n * inner), r * inner);
+      }
+    },
+
+    matmul(a, bm, batch, m, k, n, out) {
+      if (!(a instanceof Float32Array) || !(bm instanceof Float32Array) || !(out instanceof Float32Array) || m * n === 0) {
+        cpuBackend.matmul(a, bm, batch, m, k, n, out);
+        return;
+      }
+      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * (m * k + k * n + m * n))));
+      const nb = Math.min(per, batch);
+      const pa = reserve(base, 4 * nb * m * k);
+      const pb = pa < 0 ? -1 : reserve(pa + 4 * nb * m * k, 4 * nb * k * n);
+      const po = pb < 0 ? -1 : reserve(pb + 4 * nb * k * n, 4 * nb * m * n);
+      if (po < 0) {
+        cpuBackend.matmul(a, bm, batch, m, k, n, out);
+        return;
+      }
+      for (let p = 0; p < batch; p += per) {
+        const c = Math.min(per, batch - p);
+        f32(pa, c * m * k).set(a.subarray(p * m * k, (p + c) * m * k));
+        f32(pb, c * k * n).set(bm.subarray(p * k * n, (p + c) * k * n));
+        rt.rows('matmul_rows', [pa, pb, po, m, k, n], c * m, (c * m * n * Math.max(k, 1)) >> 4);
+        dispatches++;
+        out.set(f32(po, c * m * n), p * m * n);
+      }
+    },
 
     softmax(x, rows, cols, out, log) {
       if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || cols === 0) {
         cpuBackend.softmax!(x, rows, cols, out, log);
         return;
       }
-      const per = Math.max(1, Math.floor(CHUNK_FLOATS / cols));
+      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * cols)));
       const p = reserve(base, Math.min(rows, per) * cols * 4);
+      if (p < 0) {
+        cpuBackend.softmax!(x, rows, cols, out, log);
+        return;
+      }
       for (let r = 0; r < rows; r += per) {
         const n = Math.min(per, rows - r);
-        const view = new Float32Array(k.memory.buffer, p, n * cols);
-        view.set(x.subarray(r * cols, (r + n) * cols));
-        k.softmax_rows(p, n, cols, log ? 1 : 0);
+        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+        rt.rows('softmax_rows', [p, cols, log ? 1 : 0], n, n * cols);
         dispatches++;
-        out.set(new Float32Array(k.memory.buffer, p, n * cols), r * cols);
+        out.set(f32(p, n * cols), r * cols);
       }
     },
 
     maskedSoftmax(x, mask, rows, cols, fill, out, shape) {
       const m = mask.data;
-      if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0) {
+      const lead = shape.length - 1;
+      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(cols, 1))));
+      const mp = reserve(base, m.length);
+      const offs = mp < 0 ? -1 : reserve(mp + m.length, 4 * Math.min(rows, per));
+      const p = offs < 0 ? -1 : reserve(offs + 4 * Math.min(rows, per), Math.min(rows, per) * cols * 4);
+      if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0 || lead < 0 || p < 0) {
         maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
         return;
       }
-      // The mask storage goes in once (bool bytes; broadcast masks are small);
-      // rows follow in chunks, each row's mask found by walking its index.
-      const mp = reserve(base, m.length);
-      new Uint8Array(k.memory.buffer, mp, m.length).set(m);
-      const per = Math.max(1, Math.floor(CHUNK_FLOATS / cols));
-      const p = reserve(mp + m.length, Math.min(rows, per) * cols * 4);
-      const lead = shape.length - 1;
-      const idx = new Array<number>(lead).fill(0);
-      const colStride = mask.strides[lead];
-      let moff = mask.offset;
+      // The mask storage goes in once (bool bytes; broadcast masks are
+      // small); rows follow in chunks, with each row's mask offset.
+      u8(mp, m.length).set(m);
       for (let r = 0; r < rows; r += per) {
         const n = Math.min(per, rows - r);
-        new Float32Array(k.memory.buffer, p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        for (let i = 0; i < n; i++) {
-          k.masked_softmax_row(p + i * cols * 4, mp + moff, colStride, cols, fill);
-          // Next row: advance the multi-index over the leading dims.
-          for (let d = lead - 1; d >= 0; d--) {
-            moff += mask.strides[d];
-            if (++idx[d] < shape[d]) break;
-            moff -= mask.strides[d] * shape[d];
-            idx[d] = 0;
-          }
-        }
+        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+        rowOffsets(mask, shape, r, n, i32(offs, n));
+        rt.rows('masked_softmax_rows', [p, offs, mp, mask.strides[lead], cols, fill], n, n * cols);
         dispatches++;
-        out.set(new Float32Array(k.memory.buffer, p, n * cols), r * cols);
+        out.set(f32(p, n * cols), r * cols);
+      }
+    },
+
+    logSoftmaxPick(x, rows, cols, target, ignoreIndex, out) {
+      for (let r = 0; r < rows; r++) {
+        const t = target[r];
+        if (t !== ignoreIndex && !(Number.isInteger(t) && t >= 0 && t < cols)) throw new RangeError(`target ${t} is out of bounds`);
+      }
+      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(cols, 1))));
+      const tp = reserve(base, 4 * Math.min(rows, per));
+      const op = tp < 0 ? -1 : reserve(tp + 4 * Math.min(rows, per), 4 * Math.min(rows, per));
+      const p = op < 0 ? -1 : reserve(op + 4 * Math.min(rows, per), Math.min(rows, per) * cols * 4);
+      if (p < 0 || cols === 0 || !Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1) {
+        const logp = new Float32Array(rows * cols);
+        cpuBackend.softmax!(x, rows, cols, logp, true);
+        for (let r = 0; r < rows; r++) out[r] = target[r] === ignoreIndex ? 0 : logp[r * cols + target[r]];
+        return;
+      }
+      for (let r = 0; r < rows; r += per) {
+        const n = Math.min(per, rows - r);
+        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+        const t = i32(tp, n);
+        for (let i = 0; i < n; i++) t[i] = target[r + i];
+        rt.rows('log_softmax_pick_rows', [p, tp, op, cols, ignoreIndex], n, n * cols);
+        dispatches++;
+        out.set(f32(op, n), r);
       }
     },
 
     expSleef(x, out) {
-      for (let i = 0; i < x.length; i += CHUNK_FLOATS) {
-        const n = Math.min(CHUNK_FLOATS, x.length - i);
+      const per = CHUNK_BYTES / 4;
+      for (let i = 0; i < x.length; i += per) {
+        const n = Math.min(per, x.length - i);
         const p = reserve(base, n * 4);
-        new Float32Array(k.memory.buffer, p, n).set(x.subarray(i, i + n));
+        f32(p, n).set(x.subarray(i, i + n));
         k.exp_f32(p, p, n);
         dispatches++;
-        out.set(new Float32Array(k.memory.buffer, p, n), i);
+        out.set(f32(p, n), i);
       }
     },
   };

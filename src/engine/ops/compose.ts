@@ -8,7 +8,7 @@ import { reduceAllSum32 } from '../kernels/float32_order';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
 import {
-  Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, checkedScalarTensor, contiguous, itemScalar, notImplementedFor, resultType,
+  Scalar, TensorOrScalar, assignInto, binary, broadcastShapes, cast, checkSize, checkedScalarTensor, contiguous, full, itemScalar, notImplementedFor, resultType,
   scalarTypeName, unary, where,
 } from './core';
 import { checkMask, gather } from './indexing';
@@ -253,13 +253,58 @@ function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   const picked = reshape(gather(logp, classDim, idx), target.shape);
   // an ignored target contributes exactly 0, even where its row's log-probabilities are NaN
   const per = where(keep, binary('mul', unary('neg', picked), w), 0);
-  return { per, w, classDim, C };
+  return { per, w, keep, classDim, C };
+}
+
+/**
+ * The sum / mean reduction of nll_loss as ATen's CPU kernels compute it
+ * (nll_loss_out_frame and nll_loss2d_forward_out_frame in
+ * native/LossNLL.cpp, LossNLL2d.cpp): targets in row-major order, ignored
+ * ones skipped, each loss added into an 8-level cascade of partial sums held
+ * in the input dtype (so float16 rounds every addition), the levels summed
+ * from the lowest, and the mean divided by the summed weights (the count of
+ * kept targets without a weight tensor), again in the input dtype.
+ */
+function nllReduce(parts: { per: Tensor; w: Tensor; keep: Tensor }, reduction: 'sum' | 'mean', weighted: boolean): Tensor {
+  const dtype = parts.per.dtype;
+  const round = caster(dtype);
+  const per = parts.per.values(), w = parts.w.values(), keep = parts.keep.values();
+  const n = per.length;
+  const levels = 8;
+  const levelPower = Math.max(4, Math.floor(Math.ceil(Math.log2(Math.max(n, 1))) / levels));
+  const levelMask = 2 ** levelPower - 1;
+  const loss = new Array<number>(levels).fill(0), weight = new Array<number>(levels).fill(0);
+  let kept = 0;
+  for (let b = 0; b < n; b++) {
+    if (!keep[b]) continue;
+    kept++;
+    loss[0] = round(loss[0] + per[b]);
+    if (weighted) weight[0] = round(weight[0] + w[b]);
+    for (let j = 0; j + 1 < levels; j++) {
+      if (Math.floor(b / 2 ** (j * levelPower)) & levelMask) break;
+      loss[j + 1] = round(loss[j + 1] + loss[j]);
+      weight[j + 1] = round(weight[j + 1] + weight[j]);
+      loss[j] = 0;
+      weight[j] = 0;
+    }
+  }
+  let total = 0;
+  for (const v of loss) total = round(total + v);
+  if (reduction === 'mean') {
+    let denom = 0;
+    if (weighted) for (const v of weight) denom = round(denom + v);
+    else denom = round(kept);
+    total = n === 0 ? NaN : round(total / denom);
+  }
+  const out = Tensor.empty(dtype, []);
+  out.storage.data[0] = total;
+  return out;
 }
 
 export function nllLoss(logp: Tensor, target: Tensor, opts: { weight?: Tensor | null; ignoreIndex?: number; reduction?: Reduction } = {}): Tensor {
   const reduction = opts.reduction ?? 'mean';
-  const { per, w } = nllParts(logp, target, opts.weight ?? null, opts.ignoreIndex ?? -100);
-  return reduceLoss(per, reduction, reduce('sum', w));
+  const parts = nllParts(logp, target, opts.weight ?? null, opts.ignoreIndex ?? -100);
+  return reduction === 'none' ? parts.per : nllReduce(parts, reduction, !!opts.weight);
 }
 
 export function crossEntropy(
@@ -284,8 +329,9 @@ export function crossEntropy(
     return reduceLoss(per, reduction);
   }
   const ignoreIndex = opts.ignoreIndex ?? -100;
-  const { per, w, C } = nllParts(logp, target, weight, ignoreIndex);
-  const nll = reduceLoss(per, reduction, reduce('sum', w));
+  const parts = nllParts(logp, target, weight, ignoreIndex);
+  const { w, C } = parts;
+  const nll = reduction === 'none' ? parts.per : nllReduce(parts, reduction, !!weight);
   if (eps === 0) return nll;
   // Smoothing term S_n = -sum_c w_c logp[n, c], zero at ignored targets.
   let lp = logp;
@@ -377,12 +423,22 @@ export function lengthsToMask(lengths: Tensor, maxLen?: number): Tensor {
 /**
  * torch.clamp(x, min, max): the result dtype promotes x with the bounds
  * (clamp(int8_tensor, 1.5) is float32); a Python-scalar bound converts to it
- * with PyTorch's overflow check. NaN in x propagates.
+ * with PyTorch's overflow check. A floating x with scalar bounds keeps its
+ * dtype without promoting the bounds (clamp's meta function in
+ * native/TensorCompare.cpp), so clamp(float_tensor, 2**63, 3) is allowed
+ * where an integer tensor raises the uint64 promotion error. NaN in x
+ * propagates.
  */
 export function clamp(x: Tensor, min: Scalar | Tensor | null, max: Scalar | Tensor | null): Tensor {
   if (min === null && max === null) throw runtimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   const bounds = [min, max].filter((v): v is Scalar | Tensor => v !== null);
-  const dtype = resultType(x, ...bounds);
+  const dtype = isFloating(x.dtype) && bounds.every((b) => !(b instanceof Tensor)) ? x.dtype : resultType(x, ...bounds);
+  // both bounds given and one NaN: clamp_out fills the result with NaN before converting either bound
+  // (native/TensorCompare.cpp), so clamp(half, 65520.0, nan) does not raise the overflow error
+  const isNan = (v: Scalar | Tensor | null) => typeof v === 'number' && Number.isNaN(v);
+  if (min !== null && max !== null && !(min instanceof Tensor) && !(max instanceof Tensor) && (isNan(min) || isNan(max))) {
+    return full(x.shape, NaN, dtype);
+  }
   const bound = (v: Scalar | Tensor) => (v instanceof Tensor ? v : checkedScalarTensor(v, dtype));
   let r = x.dtype === dtype ? x : cast(x, dtype);
   if (min !== null) r = binary('maximum', r, bound(min));

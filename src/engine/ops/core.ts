@@ -1,6 +1,6 @@
 // Elementwise ops: validate, promote, broadcast, then dispatch to a backend.
 
-import { DType, assertDtype, castValue, caster, category, isFloating, promoteTypes, wrapValue } from '../dtype';
+import { DType, assertDtype, castValue, caster, isFloating, promoteTypes, wrapValue } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
@@ -54,29 +54,72 @@ export function notImplementedFor(kernel: string, d: DType): EngineError {
   return new EngineError('NotImplementedError', `"${kernel}" not implemented for '${scalarTypeName(d)}'`);
 }
 
+const INT64_MIN = -(2n ** 63n);
+const UINT64_END = 2n ** 64n;
+
 /**
- * torch.result_type: dimensioned tensors outrank zero-dim tensors, which
- * outrank Python scalars, unless a lower tier has a higher category
- * (bool < int < float).
+ * A Python int becoming a c10::Scalar (python_arg_parser.cpp's scalar
+ * unpacking): an int64 if it fits, else a uint64 (2**63 up to 2**64 - 1),
+ * else CPython's OverflowError from PyLong_AsUnsignedLongLong
+ * ("can't convert negative int to unsigned" below -2**63, "int too big to
+ * convert" from 2**64). Every op taking a Python number checks this first.
+ */
+export function checkPyInt(s: Scalar): void {
+  if (typeof s !== 'bigint') return;
+  if (s < INT64_MIN) throw new EngineError('OverflowError', "can't convert negative int to unsigned");
+  if (s >= UINT64_END) throw new EngineError('OverflowError', 'int too big to convert');
+}
+
+/** Whether a Python int is a uint64 c10::Scalar (2**63 <= s < 2**64): no Mask Lens dtype, only its promotion rule. */
+const isUint64 = (s: Scalar) => typeof s === 'bigint' && s > 2n ** 63n - 1n;
+
+// A result type while promoting: a dtype, or the uint64 of a Python int >= 2**63.
+type Promoted = DType | 'uint64';
+
+// c10::promoteTypes with the barebones unsigned types (PyTorch 2.x): uint64
+// promotes only with itself and floating types.
+function promoteWide(a: Promoted, b: Promoted): Promoted {
+  if (a === b) return a;
+  if (a !== 'uint64' && b !== 'uint64') return promoteTypes(a, b);
+  if (a !== 'uint64' && isFloating(a)) return a;
+  if (b !== 'uint64' && isFloating(b)) return b;
+  const name = (d: Promoted) => (d === 'uint64' ? 'UInt64' : scalarTypeName(d));
+  throw runtimeError(`Promotion for uint16, uint32, uint64 types is not supported, attempted to promote ${name(a)} and ${name(b)}`);
+}
+
+// ATen's combine_categories (TensorIterator.cpp / TypeProperties.cpp): a higher
+// tier wins unless it is bool or the lower one is floating.
+function combineTiers(higher: Promoted | null, lower: Promoted | null): Promoted | null {
+  if (higher === null) return lower;
+  if (lower === null) return higher;
+  if (higher !== 'uint64' && isFloating(higher)) return higher;
+  if (higher === 'bool' || (lower !== 'uint64' && isFloating(lower))) return promoteWide(higher, lower);
+  return higher;
+}
+
+/**
+ * torch.result_type (ATen's ResultTypeState): dimensioned tensors outrank
+ * zero-dim tensors, which outrank Python scalars, unless a lower tier has a
+ * higher category (bool < int < float). A Python int >= 2**63 is a uint64
+ * scalar: it promotes with bool or int64 scalars by raising PyTorch's
+ * RuntimeError, and beside an integer tensor it just takes that dtype. When
+ * only scalars take part and they make uint64 (a dtype Mask Lens lacks), the
+ * result is int64, whose conversion then raises the overflow error.
  */
 export function resultType(...args: TensorOrScalar[]): DType {
-  let dimT: DType | null = null, zeroT: DType | null = null, wrapped: DType | null = null;
-  let maxCat = 0;
+  let dimT: Promoted | null = null, zeroT: Promoted | null = null, wrapped: Promoted | null = null;
   for (const a of args) {
     if (a instanceof Tensor) {
-      maxCat = Math.max(maxCat, category(a.dtype));
-      if (a.ndim > 0) dimT = dimT ? promoteTypes(dimT, a.dtype) : a.dtype;
-      else zeroT = zeroT ? promoteTypes(zeroT, a.dtype) : a.dtype;
+      if (a.ndim > 0) dimT = dimT ? promoteWide(dimT, a.dtype) : a.dtype;
+      else zeroT = zeroT ? promoteWide(zeroT, a.dtype) : a.dtype;
     } else {
-      const d = typeof a === 'boolean' ? 'bool' : typeof a === 'bigint' ? 'int64' : getDefaultDtype();
-      maxCat = Math.max(maxCat, category(d));
-      wrapped = wrapped ? promoteTypes(wrapped, d) : d;
+      checkPyInt(a);
+      const d: Promoted = isUint64(a) ? 'uint64' : typeof a === 'boolean' ? 'bool' : typeof a === 'bigint' ? 'int64' : getDefaultDtype();
+      wrapped = wrapped ? promoteWide(wrapped, d) : d;
     }
   }
-  for (const tier of [dimT, zeroT, wrapped]) {
-    if (tier && category(tier) === maxCat) return tier;
-  }
-  return wrapped!;
+  const r = combineTiers(dimT, combineTiers(zeroT, wrapped))!;
+  return r === 'uint64' ? 'int64' : r;
 }
 
 /** MemoryError before allocating a tensor of `n` elements over the evaluation's budget. */
@@ -113,6 +156,7 @@ const FLOAT_MAX: Partial<Record<DType, number>> = { float16: 65504, bfloat16: 3.
  * conversion says `int8` where fill_ says `int8_t`).
  */
 export function checkedConvert(s: Scalar, d: DType, typeName = C_TYPE_NAMES[d]): number {
+  checkPyInt(s);
   if (typeof s === 'boolean' || d === 'bool') return castValue(d, scalarValue(s));
   const overflow = () => runtimeError(`value cannot be converted to type ${typeName} without overflow`);
   const range = INT_RANGE[d];
@@ -180,6 +224,7 @@ export function full(shape: readonly number[], value: Scalar, dtype: DType): Ten
  * adds 0), a float converts as castValue.
  */
 export function scalarTensor(s: Scalar, dtype: DType = scalarDtype(s)): Tensor {
+  checkPyInt(s);
   const t = Tensor.empty(dtype, []);
   t.storage.data[0] = typeof s === 'bigint' && !isFloating(dtype) ? wrapValue(dtype, Number(BigInt.asIntN(64, s))) : castValue(dtype, scalarValue(s));
   return t;
@@ -350,15 +395,39 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   }
   // float16/bfloat16: ufunc add computes self + alpha * other in the dtype, rounding each op
   if (rt === 'float16' || rt === 'bfloat16') return binary('add', inRt(a), binary('mul', inRt(b), scalarTensor(scale, rt)));
-  // float32/float64: operands in the result dtype, a + alpha * b rounded once (the fused multiply-add)
+  // float32/float64: operands in the result dtype, a + alpha * b rounded once (the fused multiply-add),
+  // except where the loop over a one-element `other` rounds the product first (scalarOtherRoundsTwice)
   const ta = inRt(a), tb = inRt(b);
   const shape = broadcastShapes(ta.shape, tb.shape);
-  checkSize(shape.reduce((p, q) => p * q, 1));
+  const n = shape.reduce((p, q) => p * q, 1);
+  checkSize(n);
   const out = Tensor.empty(rt, shape);
   const va = expandedValues(ta, shape), vb = expandedValues(tb, shape);
   const o = out.storage.data;
-  for (let i = 0; i < o.length; i++) o[i] = fma(vb[i], scale, va[i]);
+  const twice = tb.numel === 1 && ta.numel === n && n > 1 ? scalarOtherRoundsTwice(n, rt) : () => false;
+  const round = caster(rt);
+  for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fma(vb[i], scale, va[i]);
   return finish(out);
+}
+
+/**
+ * Which elements of add(self, other, alpha) with a one-element `other` (a
+ * Python number or a broadcast 1-element tensor) PyTorch 2.13's x86 CPU build
+ * computes as round(self + round(alpha * other)) instead of one fused
+ * multiply-add. cpu_kernel_vec (native/cpu/Loops.h) runs its vectorized fmadd
+ * over blocks of 2 * Vectorized::size() (16 floats, 8 doubles in the
+ * dispatched kernel) and hands the rest to basic_loop; the compiled scalar
+ * loop does the first remaining element with an FMA, then 16-byte vector
+ * groups (4 floats, 2 doubles) with a separate multiply and add, then the
+ * leftovers with an FMA again. Measured with torch 2.13.0+cpu for every
+ * length up to 65; a tensor `other` or a one-element `self` is fused
+ * everywhere.
+ */
+function scalarOtherRoundsTwice(n: number, dtype: DType): (i: number) => boolean {
+  const block = dtype === 'float64' ? 8 : 16, group = dtype === 'float64' ? 2 : 4;
+  const tailStart = Math.floor(n / block) * block;
+  const twiceEnd = tailStart + 1 + group * Math.floor((n - tailStart - 1) / group);
+  return (i) => i > tailStart && i < twiceEnd;
 }
 
 /** `x` read in row-major order as if expanded to `shape`. */

@@ -1,7 +1,7 @@
 // Reductions and matmul: permute the reduced axes together, then hand the
 // backend a contiguous [outer, size, inner] block.
 
-import { DType, isFloating } from '../dtype';
+import { DType, caster, isFloating } from '../dtype';
 import { runtimeError } from '../errors';
 import type { ReduceOp } from '../kernels/backend';
 import { int64AsDouble } from '../kernels/cpu';
@@ -45,11 +45,14 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
         : `${name}(): Expected reduction dim ${rd[0]} to have non-zero size.`,
     );
   }
-  // float16/bfloat16 sums and products accumulate in float32 and round once
-  // (ATen's acc_type for reduced floats in native/cpu/SumKernel.cpp and ReduceOpsKernel.cpp).
+  // float16/bfloat16 sums accumulate in float32 and round once (ATen's acc_type for reduced
+  // floats in native/cpu/SumKernel.cpp); products multiply in the dtype itself, rounding every
+  // step (prod_kernel_impl in native/cpu/ReduceOpsKernel.cpp reduces with scalar_t a * b), so
+  // 300 * 300 * 0.001 is inf in float16.
   // (the input converts to the requested dtype first: sum(dtype=torch.bfloat16) rounds each element)
-  const reduced = (outDtype === 'float16' || outDtype === 'bfloat16') && (op === 'sum' || op === 'prod');
-  if (reduced) return cast(reduce(op, x.dtype === outDtype ? x : cast(x, outDtype), dims, keepdim, 'float32'), outDtype);
+  const reduced = outDtype === 'float16' || outDtype === 'bfloat16';
+  if (reduced && op === 'sum') return cast(reduce(op, x.dtype === outDtype ? x : cast(x, outDtype), dims, keepdim, 'float32'), outDtype);
+  if (reduced && op === 'prod') return reducedProd(x.dtype === outDtype ? x : cast(x, outDtype), rd, outShape);
   const input = x.dtype === outDtype || op === 'argmax' || op === 'argmin' || op === 'any' || op === 'all' ? x : cast(x, outDtype);
   const out = Tensor.empty(outDtype, outShape);
   const backend = backendFor(x.numel, x.dtype);
@@ -60,11 +63,62 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
     const before = numelOf(x.shape.slice(0, rd[0]));
     const after = numelOf(x.shape.slice(rd[rd.length - 1] + 1));
     backend.reduce(op, c.values(), before, size, after, out.storage.data);
+    if (outDtype === 'int64') exactInt64(op, c.values(), before, size, after, out.storage.data);
     return finish(out);
   }
   const src = contiguous(permute(input, [...keep, ...rd]));
   backend.reduce(op, src.values(), outer, size, 1, out.storage.data);
+  if (outDtype === 'int64') exactInt64(op, src.values(), outer, size, 1, out.storage.data);
   return finish(out);
+}
+
+/**
+ * int64 sums and products wrap modulo 2^64 (two's-complement int64 arithmetic
+ * in ATen's kernels). Where an input or a result leaves the doubles' exact
+ * integer range (2^53), redo the [outer, size, inner] reduction in BigInt so
+ * a result a double holds comes out exact (sum([2**53, 1, 1]) is 2**53 + 2,
+ * sum([-2**63, -2**63, 1]) wraps to 1). Results beyond 2^53 that no double
+ * holds stay rounded: int64 storage is a Float64Array.
+ */
+function exactInt64(op: ReduceOp, x: ArrayLike<number>, outer: number, size: number, inner: number, out: Float64Array | ArrayLike<number>): void {
+  if (op !== 'sum' && op !== 'prod') return;
+  const o = out as Float64Array;
+  let safe = true;
+  for (let i = 0; i < o.length && safe; i++) safe = Number.isSafeInteger(o[i]);
+  for (let i = 0; i < x.length && safe; i++) safe = Number.isSafeInteger(x[i]);
+  if (safe) return;
+  for (let a = 0; a < outer; a++) {
+    for (let j = 0; j < inner; j++) {
+      let acc = op === 'sum' ? 0n : 1n;
+      for (let i = 0; i < size; i++) {
+        const v = BigInt(x[(a * size + i) * inner + j]);
+        acc = BigInt.asIntN(64, op === 'sum' ? acc + v : acc * v);
+      }
+      o[a * inner + j] = Number(acc);
+    }
+  }
+}
+
+/**
+ * prod of a float16/bfloat16 tensor over `rd`: out = round(out * x) from 1,
+ * sequentially along the reduced elements in row-major order. This is the
+ * order of binary_kernel_reduce_vec (native/cpu/Reduce.h) below its
+ * 4-vector block (64 float16 elements with AVX2); longer contiguous runs
+ * multiply in vector lanes there, in an order this does not copy.
+ */
+function reducedProd(x: Tensor, rd: readonly number[], outShape: readonly number[]): Tensor {
+  const keep = x.shape.map((_, i) => i).filter((i) => !rd.includes(i));
+  const size = numelOf(rd.map((i) => x.shape[i]));
+  const src = contiguous(permute(x, [...keep, ...rd])).values();
+  const out = Tensor.empty(x.dtype, outShape);
+  const o = out.storage.data;
+  const round = caster(x.dtype);
+  for (let j = 0; j < o.length; j++) {
+    let acc = 1;
+    for (let i = 0; i < size; i++) acc = round(acc * src[j * size + i]);
+    o[j] = acc;
+  }
+  return out;
 }
 
 export function mean(x: Tensor, dims: number | readonly number[] | null = null, keepdim = false, dtype?: DType): Tensor {

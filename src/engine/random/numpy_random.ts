@@ -196,6 +196,20 @@ export class NumpyRandomState {
     return out;
   }
 
+  /**
+   * binomial(n, p) for one (n, p) pair (the caller broadcasts arrays), as
+   * legacy-distributions.c's legacy_random_binomial: inversion when
+   * min(p, 1-p) * n <= 30, else the legacy BTPE. p = 0 still draws once.
+   */
+  binomial(n: number, p: number): number {
+    return binomialDraw(() => this.nextDouble(), n, p, true);
+  }
+
+  /** poisson(lam) for one lam (legacy_random_poisson is distributions.c's random_poisson). */
+  poisson(lam: number): number {
+    return poissonDraw(() => this.nextDouble(), lam);
+  }
+
   // ------------------------------------------------------------ integers
 
   /**
@@ -283,28 +297,12 @@ export class NumpyRandomState {
 
   /** random_interval(max): a value in [0, max] by masked rejection. */
   randomInterval(max: number): number {
-    if (max === 0) return 0;
-    if (max <= 0xffffffff) {
-      const mask = mask32(max);
-      let v: number;
-      do v = (this.mt.nextUint32() & mask) >>> 0; while (v > max);
-      return v;
-    }
-    const m = BigInt(max);
-    const mask = mask64(m);
-    let v: bigint;
-    do v = this.nextUint64() & mask; while (v > m);
-    return Number(v);
+    return randomInterval(max, () => this.mt.nextUint32(), () => this.nextUint64());
   }
 
   /** shuffle(x) along the first axis, in place: for i = n-1 .. 1 swap x[i] and x[random_interval(i)]. */
   shuffle<T>(items: T[]): void {
-    for (let i = items.length - 1; i >= 1; i--) {
-      const j = this.randomInterval(i);
-      const t = items[i];
-      items[i] = items[j];
-      items[j] = t;
-    }
+    fisherYates(items, 1, (i) => this.randomInterval(i));
   }
 
   /** permutation(n): a shuffled arange(n). For an array, permute its rows with these indices. */
@@ -376,8 +374,37 @@ export class NumpyRandomState {
   }
 }
 
+/**
+ * distributions.c's random_interval(max): a value in [0, max] by masked
+ * rejection, on 32-bit draws while max fits 32 bits, else on 64-bit ones.
+ */
+export function randomInterval(max: number, next32: () => number, next64: () => bigint): number {
+  if (max === 0) return 0;
+  if (max <= 0xffffffff) {
+    const mask = mask32(max);
+    let v: number;
+    do v = (next32() & mask) >>> 0; while (v > max);
+    return v;
+  }
+  const m = BigInt(max);
+  const mask = mask64(m);
+  let v: bigint;
+  do v = next64() & mask; while (v > m);
+  return Number(v);
+}
+
+/** numpy's in-place Fisher-Yates: for i = n-1 down to `first`, swap items i and pick(i) (pick(i) in [0, i]). */
+export function fisherYates<T>(items: T[], first: number, pick: (i: number) => number): void {
+  for (let i = items.length - 1; i >= first; i--) {
+    const j = pick(i);
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
+  }
+}
+
 /** cdf = cumsum(p); cdf /= cdf[-1] (sequential float64 sums, as np.cumsum). */
-function cumulative(p: Float64Array): Float64Array {
+export function cumulative(p: Float64Array): Float64Array {
   const cdf = new Float64Array(p.length);
   let s = 0;
   for (let i = 0; i < p.length; i++) {
@@ -390,7 +417,7 @@ function cumulative(p: Float64Array): Float64Array {
 }
 
 /** searchsorted(cdf, v, side='right'): the number of entries <= v. */
-function searchRight(cdf: Float64Array, v: number): number {
+export function searchRight(cdf: Float64Array, v: number): number {
   let lo = 0;
   let hi = cdf.length;
   while (lo < hi) {
@@ -399,4 +426,179 @@ function searchRight(cdf: Float64Array, v: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * One binomial(n, p) draw from a stream of [0, 1) doubles, as numpy's
+ * distributions.c (`legacy` false: Generator.binomial, random_binomial) or
+ * legacy-distributions.c (`legacy` true: RandomState.binomial). The two
+ * differ in three places: the Generator returns 0 for n == 0 or p == 0
+ * without drawing, computes q^n as exp(n * log1p(-p)) where the legacy code
+ * uses exp(n * log(q)), and its BTPE subtracts the last two Stirling error
+ * terms (the legacy BTPE adds all four, as the 1988 paper did).
+ * log is glibc's; exp and log1p are V8's, which can differ from glibc's in
+ * the last bit: that changes a draw only if a uniform falls within one ulp
+ * of a cumulative probability.
+ */
+export function binomialDraw(next: () => number, n: number, p: number, legacy: boolean): number {
+  if (!legacy && (n === 0 || p === 0)) return 0;
+  if (p <= 0.5) return p * n <= 30.0 ? binomialInversion(next, n, p, legacy) : binomialBtpe(next, n, p, legacy);
+  const q = 1.0 - p;
+  return n - (q * n <= 30.0 ? binomialInversion(next, n, q, legacy) : binomialBtpe(next, n, q, legacy));
+}
+
+function binomialInversion(next: () => number, n: number, p: number, legacy: boolean): number {
+  const q = 1.0 - p;
+  const qn = Math.exp(n * (legacy ? log(q) : Math.log1p(-p)));
+  const np = n * p;
+  const bound = Math.trunc(Math.min(n, np + 10.0 * Math.sqrt(np * q + 1)));
+  let x = 0;
+  let px = qn;
+  let u = next();
+  while (u > px) {
+    x++;
+    if (x > bound) {
+      x = 0;
+      px = qn;
+      u = next();
+    } else {
+      u -= px;
+      px = ((n - x + 1) * p * px) / (x * q);
+    }
+  }
+  return x;
+}
+
+/** Kachitvichyanukul & Schmeiser's BTPE, step for step as numpy's C (its goto labels become a loop). */
+function binomialBtpe(next: () => number, n: number, p: number, legacy: boolean): number {
+  const r = Math.min(p, 1.0 - p);
+  const q = 1.0 - r;
+  const fm = n * r + r;
+  const m = Math.floor(fm);
+  const p1 = Math.floor(2.195 * Math.sqrt(n * r * q) - 4.6 * q) + 0.5;
+  const xm = m + 0.5;
+  const xl = xm - p1;
+  const xr = xm + p1;
+  const c = 0.134 + 20.5 / (15.3 + m);
+  let a = (fm - xl) / (fm - xl * r);
+  const laml = a * (1.0 + a / 2.0);
+  a = (xr - fm) / (xr * q);
+  const lamr = a * (1.0 + a / 2.0);
+  const p2 = p1 * (1.0 + 2.0 * c);
+  const p3 = p2 + c / laml;
+  const p4 = p3 + c / lamr;
+  // Stirling's error term of one argument; numpy's legacy constant is 13680, the corrected one 13860
+  const lead = legacy ? 13680 : 13860;
+  const stirling = (v: number, v2: number) => (lead - (462 - (132 - (99 - 140 / v2) / v2) / v2) / v2) / v / 166320;
+  for (;;) {
+    const nrq = n * r * q;
+    const u = next() * p4;
+    let v = next();
+    let y: number;
+    if (u <= p1) {
+      y = Math.floor(xm - p1 * v + u);
+      return p > 0.5 ? n - y : y;
+    }
+    if (u <= p2) {
+      const x = xl + (u - p1) / c;
+      v = v * c + 1.0 - Math.abs(m - x + 0.5) / p1;
+      if (v > 1.0) continue;
+      y = Math.floor(x);
+    } else if (u <= p3) {
+      y = Math.floor(xl + log(v) / laml);
+      if (y < 0 || v === 0.0) continue;
+      v = v * (u - p2) * laml;
+    } else {
+      y = Math.floor(xr - log(v) / lamr);
+      if (y > n || v === 0.0) continue;
+      v = v * (u - p3) * lamr;
+    }
+    const k = Math.abs(y - m);
+    if (!(k > 20 && k < nrq / 2.0 - 1)) {
+      const s = r / q;
+      const aa = s * (n + 1);
+      let F = 1.0;
+      if (m < y) for (let i = m + 1; i <= y; i++) F *= aa / i - s;
+      else if (m > y) for (let i = y + 1; i <= m; i++) F /= aa / i - s;
+      if (v > F) continue;
+      return p > 0.5 ? n - y : y;
+    }
+    const rho = (k / nrq) * ((k * (k / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+    const t = (-k * k) / (2 * nrq);
+    const A = log(v);
+    if (A < t - rho) return p > 0.5 ? n - y : y;
+    if (A > t + rho) continue;
+    const x1 = y + 1;
+    const f1 = m + 1;
+    const z = n + 1 - m;
+    const w = n - y + 1;
+    const sign = legacy ? 1 : -1;
+    const bound =
+      xm * log(f1 / x1) + (n - m + 0.5) * log(z / w) + (y - m) * log((w * r) / (x1 * q)) +
+      stirling(f1, f1 * f1) + stirling(z, z * z) + sign * stirling(x1, x1 * x1) + sign * stirling(w, w * w);
+    if (A > bound) continue;
+    return p > 0.5 ? n - y : y;
+  }
+}
+
+/**
+ * One Poisson(lam) draw as numpy's random_poisson (shared by RandomState
+ * and Generator): multiplication of uniforms below lam = 10, Hoermann's
+ * PTRS transformed rejection from 10 on. exp is V8's (see binomialDraw).
+ */
+export function poissonDraw(next: () => number, lam: number): number {
+  if (lam === 0) return 0;
+  if (lam < 10) {
+    const enlam = Math.exp(-lam);
+    let x = 0;
+    let prod = 1.0;
+    for (;;) {
+      prod *= next();
+      if (prod > enlam) x += 1;
+      else return x;
+    }
+  }
+  const slam = Math.sqrt(lam);
+  const loglam = log(lam);
+  const b = 0.931 + 2.53 * slam;
+  const a = -0.059 + 0.02483 * b;
+  const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const u = next() - 0.5;
+    const v = next();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + lam + 0.43);
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -lam + k * loglam - logGamma(k + 1)) return k;
+  }
+}
+
+// Stirling-series coefficients B(2k) / (2k (2k - 1)) of log-gamma, k = 1..10
+const LOGGAM_A = [
+  8.333333333333333e-2, -2.777777777777778e-3, 7.936507936507937e-4, -5.952380952380952e-4, 8.417508417508418e-4,
+  -1.917526917526918e-3, 6.41025641025641e-3, -2.955065359477124e-2, 1.796443723688307e-1, -1.3924322169059,
+];
+
+/** distributions.c's random_loggam: log Gamma(x) by the Stirling series, shifted up to x >= 7. */
+function logGamma(x: number): number {
+  if (x === 1.0 || x === 2.0) return 0.0;
+  const n = x < 7.0 ? Math.trunc(7 - x) : 0;
+  let x0 = x + n;
+  const x2 = (1.0 / x0) * (1.0 / x0);
+  const lg2pi = 1.8378770664093453;
+  let gl0 = LOGGAM_A[9];
+  for (let k = 8; k >= 0; k--) {
+    gl0 *= x2;
+    gl0 += LOGGAM_A[k];
+  }
+  let gl = gl0 / x0 + 0.5 * lg2pi + (x0 - 0.5) * log(x0) - x0;
+  if (x < 7.0) {
+    for (let k = 1; k <= n; k++) {
+      gl -= log(x0 - 1.0);
+      x0 -= 1.0;
+    }
+  }
+  return gl;
 }

@@ -17,7 +17,7 @@ import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
-import { numpyRng } from './random';
+import { makeRandomModule } from './random';
 
 export class NumpyDtype extends DtypeObject {
   static readonly of = interned((d) => new NumpyDtype(d));
@@ -174,7 +174,7 @@ export class NumpyScalar extends NumpyArray {
   }
 }
 
-function npScalar(t: Tensor): PyValue {
+export function npScalar(t: Tensor): PyValue {
   return new NumpyScalar(t.ndim === 0 && t.isContiguous() ? t : reshape(cast(t, t.dtype), []));
 }
 
@@ -408,6 +408,11 @@ export function makeNumpyModule(): PyModule {
       return ARRAY_METHODS[target](new NumpyArray(toNumpyTensor(a ?? null, ctx)), rest, kw2, ctx);
     });
   }
+  def('unique', (args, kw, ctx) => {
+    const a = bind('unique', args, kw, ['ar', 'return_index?', 'return_inverse?', 'return_counts?', 'axis?', 'equal_nan?']);
+    if (a.axis !== undefined && a.axis !== null) throw pyError('NotImplementedError', 'np.unique with axis is not supported by Mask Lens yet');
+    return unique(toNumpyTensor(a.ar!, ctx), toBool(a.return_index, ctx), toBool(a.return_inverse, ctx), toBool(a.return_counts, ctx));
+  });
   def('count_nonzero', (args, kw, ctx) => {
     const a = bind('count_nonzero', args, kw, ['a', 'axis?', 'keepdims?']);
     const nz = cast(binary('ne', toNumpyTensor(a.a!, ctx), 0), 'int64');
@@ -431,49 +436,37 @@ export function makeNumpyModule(): PyModule {
   return np;
 }
 
-function makeRandomModule(): PyModule {
-  const r = new PyModule('numpy.random');
-  const def = (name: string, f: NativeFn) => r.dict.set(name, fn(`random.${name}`, f));
-  const shaped = (args: PyValue[], values: (n: number) => ArrayLike<number>, dtype: DType) => {
-    if (args.length === 0) return scalarOf(dtype, values(1)[0]);
-    const shape = toShape(args, 'size');
-    const t = Tensor.empty(dtype, shape);
-    t.storage.data.set(values(t.numel));
-    return new NumpyArray(t);
+/**
+ * np.unique(ar, return_index, return_inverse, return_counts) over the
+ * flattened array: the sorted distinct values (NaN last, one NaN kept, as
+ * equal_nan=True), then the index of each value's first occurrence, the
+ * inverse (in ar's shape, numpy 2.x) and the counts, all int64. With any
+ * flag the result is a tuple, as numpy returns.
+ */
+function unique(t: Tensor, withIndex: boolean, withInverse: boolean, withCounts: boolean): PyValue {
+  const v = t.values();
+  const order = Array.from(v, (_, i) => i).sort((i, j) => {
+    const a = v[i], b = v[j];
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) ? (Number.isNaN(b) ? i - j : 1) : -1;
+    return a < b ? -1 : a > b ? 1 : i - j;
+  });
+  const values: number[] = [], first: number[] = [], counts: number[] = [];
+  const inverse = new Float64Array(v.length);
+  for (const i of order) {
+    const x = v[i];
+    const last = values.length - 1;
+    if (last >= 0 && (values[last] === x || (Number.isNaN(values[last]) && Number.isNaN(x)))) counts[last]++;
+    else values.push(x), first.push(i), counts.push(1);
+    inverse[i] = values.length - 1;
+  }
+  const arr = (dtype: DType, data: ArrayLike<number>, shape = [data.length]) => {
+    const out = Tensor.empty(dtype, shape);
+    out.storage.data.set(data);
+    return new NumpyArray(out);
   };
-  const sized = (size: PyValue | undefined, values: (n: number) => ArrayLike<number>, dtype: DType) =>
-    size === undefined || size === null ? scalarOf(dtype, values(1)[0]) : shaped([size], values, dtype);
-  def('seed', ([s]) => {
-    numpyRng().seed(s === undefined || s === null ? 0 : toInt(s, 'seed'));
-    return null;
-  });
-  def('rand', (args) => shaped(args, (n) => numpyRng().randomSample(n), 'float64'));
-  def('randn', (args) => shaped(args, (n) => numpyRng().standardNormal(n), 'float64'));
-  def('random', (args, kw) => sized(args[0] ?? kw.get('size'), (n) => numpyRng().randomSample(n), 'float64'));
-  def('random_sample', (args, kw) => sized(args[0] ?? kw.get('size'), (n) => numpyRng().randomSample(n), 'float64'));
-  def('uniform', (args, kw) => {
-    const a = bind('uniform', args, kw, ['low?', 'high?', 'size?']);
-    const lo = a.low === undefined ? 0 : toFloat(a.low, 'low'), hi = a.high === undefined ? 1 : toFloat(a.high, 'high');
-    return sized(a.size, (n) => numpyRng().uniform(n, lo, hi), 'float64');
-  });
-  def('normal', (args, kw) => {
-    const a = bind('normal', args, kw, ['loc?', 'scale?', 'size?']);
-    const m = a.loc === undefined ? 0 : toFloat(a.loc, 'loc'), s = a.scale === undefined ? 1 : toFloat(a.scale, 'scale');
-    return sized(a.size, (n) => numpyRng().normal(n, m, s), 'float64');
-  });
-  def('randint', (args, kw) => {
-    const a = bind('randint', args, kw, ['low', 'high?', 'size?', 'dtype?']);
-    const [lo, hi] = a.high === undefined || a.high === null ? [0, toInt(a.low, 'low')] : [toInt(a.low, 'low'), toInt(a.high, 'high')];
-    if (lo >= hi) throw pyError('ValueError', 'low >= high');
-    return sized(a.size, (n) => numpyRng().randint(n, lo, hi), npDtype(a.dtype) ?? 'int64');
-  });
-  def('permutation', ([x]) => {
-    if (typeof x === 'bigint') {
-      const t = Tensor.empty('int64', [Number(x)]);
-      t.storage.data.set(numpyRng().permutation(Number(x)));
-      return new NumpyArray(t);
-    }
-    throw pyError('NotImplementedError', 'np.random.permutation of an array is not supported by Mask Lens');
-  });
-  return r;
+  const result: PyValue[] = [arr(t.dtype, values)];
+  if (withIndex) result.push(arr('int64', first));
+  if (withInverse) result.push(arr('int64', inverse, [...t.shape]));
+  if (withCounts) result.push(arr('int64', counts));
+  return result.length === 1 ? result[0] : new PyTuple(result);
 }

@@ -5,7 +5,7 @@ import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral } from '../.
 import { noteRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
 import { noteMaskSource } from '../../engine/provenance';
-import { runtimeError } from '../../engine/errors';
+import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
 import { Scalar, TensorOrScalar, binary, cast, checkedConvert, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
@@ -36,8 +36,14 @@ export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Ten
   const { shape, flat } = flattenNested(v, ctx, (x) => (x instanceof ArrayValue ? x.t : undefined));
   const leafDtype = findLeafDtype(v);
   const d = dtype ?? leafDtype ?? inferDtype(flat);
-  // torch.tensor range-checks Python numbers going into an integer dtype (tensor_new.cpp); floats round freely
-  if (isIntegral(d)) for (const x of flat) checkedConvert(x as Scalar, d, d);
+  // torch.tensor range-checks Python numbers going into an integer dtype (tensor_new.cpp); floats round freely.
+  // An int beyond int64 fails first, in THPUtils_unpackLong (ValueError); into bool it is just truthy.
+  if (isIntegral(d)) {
+    for (const x of flat) {
+      if (typeof x === 'bigint' && (x < -(2n ** 63n) || x >= 2n ** 63n)) throw valueError('Overflow when unpacking long long');
+      checkedConvert(x as Scalar, d, d);
+    }
+  }
   return tensorFromFlat(flat, shape, d);
 }
 
@@ -421,7 +427,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'index_select', 'nonzero', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'equal', 'logical_not', 'logical_and', 'logical_or',
     'logical_xor', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'add', 'sub', 'mul', 'div', 'subtract',
     'multiply', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow', 'matmul', 'mm', 'bmm', 'abs', 'neg', 'exp',
-    'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
+    'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'sinh', 'cosh', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',

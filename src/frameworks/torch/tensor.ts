@@ -2,7 +2,7 @@
 // onto engine ops with PyTorch's argument conventions and error wording.
 
 import { getSlot, slot } from '../../engine/context';
-import { DType, TORCH_DTYPE_ALIASES, category, isFloating } from '../../engine/dtype';
+import { DType, TORCH_DTYPE_ALIASES, caster, category, isFloating, wrapValue } from '../../engine/dtype';
 import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
@@ -11,7 +11,8 @@ import { carryMaskEvidence, noteDerivation, noteMaskSource, recordingDerivations
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
 import {
-  Scalar, TensorOrScalar, addScaled, assignInto, binary, cast, checkedConvert, contiguous, fillScalarValue, full, getDefaultDtype, itemScalar, notImplementedFor, resultType, scalarTypeName, unary, where,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
+  notImplementedFor, resultType, scalarTensor, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
@@ -370,6 +371,7 @@ export function tensorBinary(op: string, a: TensorOrScalar, b: TensorOrScalar): 
 
 export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
+  if (d === 'float16' || d === 'bfloat16') return reducedFloorDivide(a, b, d);
   if (!isFloating(d)) {
     const bt = b instanceof Tensor ? b : null;
     if ((bt && bt.values().some((x) => x === 0)) || (!bt && Number(b) === 0)) throw runtimeError('ZeroDivisionError');
@@ -377,16 +379,55 @@ export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return binary('floordiv', a, b);
 }
 
+/**
+ * a // b in float16/bfloat16: c10::div_floor_floating (c10/util/generic_math.h)
+ * instantiated with the reduced type, so every step (a - fmod(a, b), the
+ * division, the -1 and +1 corrections) rounds to the dtype:
+ * bfloat16 65536 // 255 is 258 (65535 rounds to 65536 first), not 256.
+ */
+function reducedFloorDivide(a: TensorOrScalar, b: TensorOrScalar, d: DType): Tensor {
+  // A one-element divisor (a Python number or a 0-dim tensor) takes div_floor_kernel's scalar
+  // path: its original value as a float32 opmath scalar, the steps rounded to float32 and only
+  // the result to the dtype (float16 6e-8 // 6e-8 is 0, bfloat16 65504 // 255 is 256).
+  const scalarCase = !(b instanceof Tensor) || b.numel === 1;
+  const ta = a instanceof Tensor ? cast(a, d) : scalarTensor(a, d);
+  const tb = !(b instanceof Tensor) ? scalarTensor(b, 'float32') : scalarCase ? cast(b, 'float32') : cast(b, d);
+  const shape = broadcastShapes(ta.shape, tb.shape);
+  const va = contiguous(expand(ta, shape)).values(), vb = contiguous(expand(tb, shape)).values();
+  const r = scalarCase ? Math.fround : caster(d);
+  const out = Tensor.empty(d, shape);
+  const o = out.storage.data;
+  for (let i = 0; i < o.length; i++) {
+    const x = va[i], y = vb[i];
+    if (y === 0) { o[i] = r(x / y); continue; }
+    const mod = x % y; // fmod: exact
+    let div = r(r(x - mod) / y);
+    if (mod !== 0 && (y < 0) !== (mod < 0)) div = r(div - 1);
+    if (div !== 0) {
+      let fl = Math.floor(div);
+      if (r(div - fl) > 0.5) fl = r(fl + 1);
+      o[i] = fl;
+    } else {
+      const q = r(x / y); // copysign(0, a / b)
+      o[i] = q < 0 || Object.is(q, -0) ? -0 : 0;
+    }
+  }
+  return finish(out);
+}
+
 export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
   if (d === 'bool' && b instanceof Tensor) throw notImplementedFor('pow', 'bool'); // bool ** False is allowed
-  // A Python-scalar exponent (pow_tensor_scalar) is range-checked against the result dtype, and an
-  // integer base refuses a negative one; a tensor exponent gives 0 / +-1 for negatives (powi).
+  // A Python-scalar exponent (pow_tensor_scalar_kernel, native/cpu/PowKernel.cpp): float32 and
+  // float64 take it as an unchecked double (measured: int16 ** 2.2e-308 is NaN at -129, float32 **
+  // 1.8e308 is inf); float16/bfloat16 convert it to their own type with the overflow check
+  // (to<scalar_t>), so bfloat16 x ** 255.9 is x ** 256; an integer dtype range-checks it and
+  // refuses a negative one. A tensor exponent gives 0 / +-1 for negatives (powi).
   if (!(b instanceof Tensor) && a instanceof Tensor) {
     if (!isFloating(d) && Number(b) < 0) throw runtimeError('Integers to negative integer powers are not allowed.');
-    checkedConvert(b, d);
-    // a floating result raises to the exponent as a double (measured: int16 ** 2.2e-308 is NaN at -129)
-    if (isFloating(d) && typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
+    if (d === 'float16' || d === 'bfloat16') return cast(binary('pow', cast(a, 'float64'), checkedConvert(b, d)), d);
+    if (!isFloating(d)) checkedConvert(b, d);
+    else if (typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
   }
   return binary('pow', a, b);
 }
@@ -795,7 +836,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   neg: (self) => T(self, unary('neg', self.t), 'neg'),
   exp: elementwise('exp'), log: elementwise('log'), sqrt: elementwise('sqrt'), rsqrt: elementwise('rsqrt'),
   sigmoid: elementwise('sigmoid'), tanh: elementwise('tanh'), sin: elementwise('sin'), cos: elementwise('cos'),
-  log1p: elementwise('log1p'), expm1: elementwise('expm1'), reciprocal: elementwise('recip'),
+  log1p: elementwise('log1p'), expm1: elementwise('expm1'), sinh: elementwise('sinh'), cosh: elementwise('cosh'), reciprocal: elementwise('recip'),
   floor: elementwise('floor', false), ceil: elementwise('ceil', false), round: elementwise('round', false),
   trunc: elementwise('trunc', false), sign: elementwise('sign', false),
   isnan: (self) => new TorchTensor(unary('isnan', self.t, 'bool')),
@@ -1147,10 +1188,16 @@ function reorderAlong(
 }
 
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
-  const d = dim < 0 ? dim + x.ndim : dim;
   const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
-  // float16/bfloat16 accumulate in float32 and round each partial sum once (ATen's cumsum acc_type)
-  if (outDtype === 'float16' || outDtype === 'bfloat16') return cast(cumsum(x, dim, 'float32'), outDtype);
+  // a 0-dim input is copied, not summed (impl_func_cum_ops fills the result), so -0.0 stays -0.0
+  if (x.ndim === 0) return cast(x, outDtype);
+  const d = dim < 0 ? dim + x.ndim : dim;
+  // The running sum is acc_type<scalar_t, /*is_cuda=*/false> (cumsum_cpu_kernel): double for
+  // float32 and float64, float32 for float16/bfloat16, each partial sum rounded to the output dtype.
+  // Integer sums wrap as int64 addition does.
+  const reduced = outDtype === 'float16' || outDtype === 'bfloat16';
+  const accRound = reduced ? Math.fround : isFloating(outDtype) ? (a: number) => a : (a: number) => wrapValue(outDtype, a);
+  const store = reduced ? caster(outDtype) : (a: number) => a;
   const src = cast(x, outDtype);
   const out = Tensor.empty(outDtype, x.shape);
   const inner = x.shape.slice(d + 1).reduce((p, q) => p * q, 1);
@@ -1162,8 +1209,8 @@ export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
       let acc = 0;
       for (let i = 0; i < size; i++) {
         const k = (o * size + i) * inner + j;
-        acc += v[k];
-        out.storage.data[k] = acc;
+        acc = accRound(acc + v[k]);
+        out.storage.data[k] = store(acc);
       }
     }
   }

@@ -1,0 +1,81 @@
+// The inspector's scopes (issue #10): the picker's choices and fallbacks
+// (webview/scopes.ts), where a cursor takes the inspector (followTarget), and
+// each scope variable's address in the evaluation worker, for its slices.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { evaluate } from '../../src/python';
+import { callScopes, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
+import { MODULE_SCOPE, type InspectorState } from '../../src/vscode/protocol';
+import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes';
+import { layoutCells } from '../../src/python/notebook';
+import { evaluateNotebook } from '../../src/python';
+
+const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
+const lines = source.split('\n');
+const lineOf = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix)) + 1;
+const text = (n: number) => lines[n - 1] ?? '';
+const result = evaluate(source, { recordTimeline: true, continueAfterError: true });
+
+function state(extra: Partial<InspectorState> = {}): InspectorState {
+  return {
+    documentUri: 'file:///x.py', fileName: 'x.py', mode: 'all', variables: [{ name: 'attn', value: { type: 'int', value: 1 } as never }],
+    scopes: callScopes(result), stdout: '', warnings: [], errors: [], diagnostics: [], elapsedMs: 1, ...extra,
+  };
+}
+
+test('a cursor inside a method goes to its chosen call and the local bound there; outside, to the module', () => {
+  const at = lineOf('        weights = ');
+  assert.deepEqual(followTarget(result, at, text, () => undefined, MODULE_SCOPE), { scope: 'MaskedAttention.forward#1', selected: 'weights' });
+  // the call chosen in the hover or the CodeLens
+  assert.deepEqual(followTarget(result, at, text, (fn) => (fn === 'MaskedAttention.forward' ? 2 : undefined), MODULE_SCOPE), { scope: 'MaskedAttention.forward#2', selected: 'weights' });
+  // the line after a binding shows that binding
+  assert.equal(followTarget(result, lineOf('    return mask'), text, () => undefined, MODULE_SCOPE).selected, 'mask');
+  assert.deepEqual(followTarget(result, lineOf('labels[pad_b] = -100'), text, () => 2, MODULE_SCOPE), { scope: MODULE_SCOPE, selected: 'labels' });
+  // a function the file never calls has no call to show: the module's scope stays
+  assert.equal(followTarget(result, lineOf('    size = seq.size(1)'), text, () => undefined, MODULE_SCOPE).scope, MODULE_SCOPE);
+});
+
+test('a call scope id reads back as function and call; the module and cells are no calls', () => {
+  assert.deepEqual(parseCallScope('MaskedAttention.forward#2'), { function: 'MaskedAttention.forward', call: 2 });
+  assert.deepEqual(parseCallScope('outer.<locals>.inner#10'), { function: 'outer.<locals>.inner', call: 10 });
+  assert.equal(parseCallScope(MODULE_SCOPE), undefined);
+  assert.equal(parseCallScope(cellScopeId(3)), undefined);
+});
+
+test('the picker shows the host\'s scope, else the one kept, else the module', () => {
+  assert.equal(resolveScope(state({ scope: 'lengths_to_mask#2' }), 'MaskedAttention.forward#1'), 'lengths_to_mask#2');
+  assert.equal(resolveScope(state(), 'MaskedAttention.forward#1'), 'MaskedAttention.forward#1');
+  assert.equal(resolveScope(state({ scope: 'gone#1' }), 'gone#2'), MODULE_SCOPE);
+  assert.equal(resolveScope(state({ scopes: undefined }), 'MaskedAttention.forward#1'), MODULE_SCOPE);
+  assert.deepEqual(scopeVariables(state(), 'lengths_to_mask#1').map((v) => v.name), ['lengths', 'max_len', 'mask', 'return']);
+  assert.deepEqual(scopeVariables(state(), MODULE_SCOPE).map((v) => v.name), ['attn']);
+  assert.equal(moduleLabel(state()), 'module · x.py');
+  assert.equal(moduleLabel(state({ fileName: 'two.ipynb' })), 'notebook · every cell');
+});
+
+test('a scope variable carries where the worker holds it: its call and snapshot, a cell name its timeline index', () => {
+  const fwd2 = callScopes(result).find((s) => s.id === 'MaskedAttention.forward#2')!;
+  const weights = fwd2.variables.find((v) => v.name === 'weights')!;
+  assert.equal(weights.address?.kind, 'call');
+  const a = weights.address as { kind: 'call'; call: number; index: number };
+  assert.equal(result.calls![a.call].timeline[a.index].value, weights.value);
+  const ret = fwd2.variables.find((v) => v.name === 'return')!;
+  assert.deepEqual(ret.address, { kind: 'call', call: a.call, index: -1 });
+  // the softmax's derivation travels too: the inspector draws scores -> mask -> probabilities
+  assert.equal(weights.derived?.op, 'softmax');
+  const layout = layoutCells([{ index: 0, source: 'import torch\na = torch.ones(2)' }, { index: 1, source: 'b = a > 0' }]);
+  const r = evaluateNotebook(layout, { recordTimeline: true });
+  const b = cellScopes(r, layout)[1].variables[0];
+  assert.deepEqual(b.address, { kind: 'timeline', index: r.timeline.findIndex((s) => s.name === 'b') });
+});
+
+test('a cursor in a notebook cell goes to that cell\'s scope and the variable there', () => {
+  const layout = layoutCells([{ index: 0, source: 'import torch\na = torch.ones(2)' }, { index: 2, source: 'b = a > 0\nc = b.sum()' }]);
+  const r = evaluateNotebook(layout, { recordTimeline: true });
+  const joined = layout.source.split('\n');
+  const t = followTarget(r, layout.startLines[1] + 1, (n) => joined[n - 1] ?? '', () => undefined, cellScopeId(2));
+  assert.deepEqual(t, { scope: 'cell:2', selected: 'c' });
+});
