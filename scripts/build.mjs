@@ -67,6 +67,18 @@ const gpuJsChunk = {
   },
 };
 
+/**
+ * The desktop extension is two bundles: dist/extension.js, the entry that
+ * only registers (activation stays cheap, issue #13), and dist/host.js, the
+ * rest, which the entry requires on first use as 'masklens:host'.
+ */
+const hostChunk = {
+  name: 'host-chunk',
+  setup(build) {
+    build.onResolve({ filter: /^masklens:host$/ }, () => ({ path: './host.js', external: true }));
+  },
+};
+
 /** The web build has no require() at run time: gpu.js is left out (gpuBackend() then returns null). */
 const noGpuJs = {
   name: 'no-gpu.js',
@@ -115,7 +127,8 @@ async function buildWeb() {
 
 const builds = [
   buildWeb(),
-  esbuild.build({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.build({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [hostChunk] }),
+  esbuild.build({ ...node, entryPoints: ['src/host.ts'], outfile: 'dist/host.js', external: ['vscode'] }),
   esbuild.build({ ...node, entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js', plugins: [gpuJsChunk] }),
   esbuild.build({
     ...node,
@@ -132,6 +145,6 @@ if (!production) {
   );
 } else {
   // Source maps of an earlier development build would no longer match.
-  for (const f of ['extension', 'worker', 'gpujs', 'webview', 'web/extension']) rmSync(`dist/${f}.js.map`, { force: true });
+  for (const f of ['extension', 'host', 'worker', 'gpujs', 'webview', 'web/extension']) rmSync(`dist/${f}.js.map`, { force: true });
 }
 await Promise.all(builds);

@@ -32,6 +32,7 @@ def main():
         "torch.nn.functional": public(torch.nn.functional),
         "numpy": public(np),
         "numpy.ndarray": public(np.ndarray),
+        "numpy.random": public(np.random),
         # numpy/__init__.py __getattr__: `np.{name}` was removed in the NumPy 2.0 release. {advice}
         "numpy.expired": dict(sorted(expired.items())),
         "versions": {"torch": torch.__version__, "numpy": np.__version__},

@@ -54,8 +54,15 @@ function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diag
   return lines;
 }
 
+/** CPython's compile-time errors (IndentationError and TabError are subclasses of SyntaxError). */
+const isSyntaxError = (e: { type: string }) => e.type === 'SyntaxError' || e.type === 'IndentationError' || e.type === 'TabError';
+
 function plain(result: RunResult, at: LineLabel = plainLine): string {
   const lines: string[] = [];
+  // Python refuses the whole file (cell) over a syntax error, so it comes first, before the preview of what parses
+  const syntax = result.errors.filter(isSyntaxError);
+  for (const e of syntax) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
+  if (syntax.length) lines.push('(so Python runs none of this file; below, Mask Lens previews the statements that parse)', '');
   if (result.stdout) lines.push(result.stdout.trimEnd(), '');
   const printed = new Set<RunResult['diagnostics'][number]>();
   for (const s of finalSnapshots(result.timeline)) lines.push(...valueLines(s, result, printed, at));
@@ -71,7 +78,7 @@ function plain(result: RunResult, at: LineLabel = plainLine): string {
     if (c.error) lines.push(`raised ${c.error.type}: ${c.error.message}  ${at(c.error.line)}`, '');
   }
   for (const d of result.diagnostics) if (!printed.has(d)) lines.push(`${at(d.line)}: ${d.severity}: ${d.message}  [${d.code}]`);
-  for (const e of result.errors) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
+  for (const e of result.errors) if (!isSyntaxError(e)) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
   return lines.join('\n');
 }
 
@@ -197,6 +204,18 @@ async function runNotebook(service: EvaluationService, text: string, name: strin
   return r.errors.length ? 1 : 0;
 }
 
+/** CPython's wording for the file errors `python FILE` reports ("[Errno 2] No such file or directory"). */
+const OS_ERRORS: Record<string, string> = {
+  ENOENT: '[Errno 2] No such file or directory',
+  EACCES: '[Errno 13] Permission denied',
+  EISDIR: '[Errno 21] Is a directory',
+};
+
+function osErrorText(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  return (typeof code === 'string' && OS_ERRORS[code]) || 'the file could not be read';
+}
+
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (!parsed) {
@@ -204,7 +223,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { json, file, options } = parsed;
-  const source = readFileSync(file, 'utf8');
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`masklens: can't open file '${file}': ${osErrorText(e)}\n`);
+    return 2;
+  }
   const service = new EvaluationService({ spawn: nodeWorker(join(__dirname, 'worker.js')), budgetSetting: '--budget-ms', heapSetting: 'the worker heap cap' });
   try {
     if (file.endsWith('.ipynb')) return await runNotebook(service, source, file.split('/').pop()!, json, options);

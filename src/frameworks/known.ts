@@ -7,7 +7,7 @@ import known from './known_names.json';
 
 const NAMESPACES: Record<string, string> = {
   torch: 'torch', 'torch.nn': 'torch.nn', 'torch.nn.functional': 'torch.nn.functional',
-  Tensor: 'torch.Tensor', Parameter: 'torch.Tensor', numpy: 'numpy', ndarray: 'numpy.ndarray',
+  Tensor: 'torch.Tensor', Parameter: 'torch.Tensor', numpy: 'numpy', ndarray: 'numpy.ndarray', 'numpy.random': 'numpy.random',
 };
 
 const sets = new Map(Object.entries(NAMESPACES).map(([, ns]) => [ns, new Set((known as unknown as Record<string, string[]>)[ns])]));

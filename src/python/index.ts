@@ -119,6 +119,9 @@ interface Run {
   elided: Map<Snapshot, Tensor>;
 }
 
+/** CPython's compile-time errors (IndentationError and TabError are subclasses of SyntaxError). */
+const SYNTAX_ERRORS = new Set(['SyntaxError', 'IndentationError', 'TabError']);
+
 /**
  * `sys.modules` holds the running file as a module whose namespace is its
  * global scope, under '__main__' and under the name the file gave itself
@@ -174,8 +177,10 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   };
   if (continueAfterError) interp.continueInBlocks = (exc) => reportError(exc, undefined);
 
+  let outOfTime = false;
   run: for (const cell of cells) {
     recorder?.newCell();
+    const cellErrors = errors.length;
     // Python refuses to run a file (a cell) with a syntax error; editors still want the rest.
     if (cell.syntaxErrors.length && !continueAfterError) {
       const first = cell.syntaxErrors[cell.reported ?? 0];
@@ -184,12 +189,24 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     }
     for (const stmt of cell.body) {
       if (options.stopAfterLine !== undefined && stmt.span.line > options.stopAfterLine) break run;
+      if (outOfTime) {
+        // past the budget every statement would time out again: only the syntax errors further down still count
+        if (stmt.kind === 'SyntaxError') reportError(pyError(stmt.errorType ?? 'SyntaxError', stmt.message, stmt.errorSpan ?? stmt.span), stmt.span);
+        continue;
+      }
       try {
         interp.exec(stmt, scope);
       } catch (e) {
         reportError(toPyException(e), stmt.span);
         if (!continueAfterError) break;
+        if (errors[errors.length - 1].type === 'TimeoutError') outOfTime = true;
       }
+    }
+    // Python compiles a whole file (a cell) before it runs any of it, so a syntax error
+    // anywhere in it comes before its runtime errors (the preview still ran what parses)
+    if (continueAfterError) {
+      const mine = errors.splice(cellErrors);
+      errors.push(...mine.filter((e) => SYNTAX_ERRORS.has(e.type)), ...mine.filter((e) => !SYNTAX_ERRORS.has(e.type)));
     }
   }
   if (options.previewCall && recorder) previewCall(options.previewCall, cells, interp, scope, recorder, reportError);

@@ -12,7 +12,7 @@ import { MaskLensDiagnostics } from './diagnostics';
 import { DocumentEvaluations } from './documentEvaluations';
 import { registerHoverProvider } from './hoverProvider';
 import { registerShapeInlayHints } from './inlayHints';
-import { registerInspectorSerializer } from './inspectorSerializer';
+import { inspectorSerializer, registerInspectorSerializer } from './inspectorSerializer';
 import { PythonEditorTracker, type MaskLensServices } from './services';
 import { readSettings } from './settings';
 import { CallSelection, registerCallSelection } from './callHover';
@@ -20,8 +20,14 @@ import { registerCallCodeLens } from './callCodeLens';
 import { NotebookEvaluations } from './notebook';
 import { registerInspectorFollow } from './inspectorFollow';
 
-/** Register everything; the service's worker comes from `spawn`. Returns the service. */
-export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnWorker): EvaluationService {
+/** What an entry point registered during activation, before this module loaded (src/extension.ts). */
+export interface EntryRegistrations {
+  /** The entry registered the inspector's serializer and delegates to the one given here. */
+  serializer?: (serializer: vscode.WebviewPanelSerializer) => void;
+}
+
+/** Register everything (less what `entry` registered); the service's worker comes from `spawn`. Returns the service. */
+export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnWorker, entry: EntryRegistrations = {}): EvaluationService {
   const service = new EvaluationService({
     spawn,
     heapMb: readSettings().maxHeapMb,
@@ -48,7 +54,8 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   registerPreviewMasks(context, services);
   registerPreviewMaskAtCursor(context, services);
   registerOpenInspector(context, services);
-  registerInspectorSerializer(context, services);
+  if (entry.serializer) entry.serializer(inspectorSerializer(context, services));
+  else registerInspectorSerializer(context, services);
   registerOpenExample(context);
   registerShapeInlayHints(context, evaluations);
   return service;

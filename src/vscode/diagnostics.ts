@@ -1,9 +1,11 @@
 // Snippet errors (every one in RunResult.errors) and mask warnings
-// (RunResult.diagnostics) as VS Code Diagnostics on their lines, for the
-// documents the user has previewed.
+// (RunResult.diagnostics) as VS Code Diagnostics on their lines, for every
+// Python file shown in an editor: it is evaluated (debounced, in the worker)
+// when it is opened or saved, so the Problems view fills without a hover or
+// a preview.
 import * as vscode from 'vscode';
 import type { Diagnostic as MaskDiagnostic, PyErrorInfo, RunResult } from '../python/result';
-import type { DocumentEvaluations } from './documentEvaluations';
+import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { readSettings, SETTINGS_SECTION } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'Mask Lens';
@@ -56,40 +58,52 @@ export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult, dis
   return out;
 }
 
-/** Publishes diagnostics for previewed documents and keeps them current as they are re-evaluated. */
+/** A Python file in an editor; notebook cells are evaluated with their notebook (notebook.ts). */
+function isDiagnosable(doc: vscode.TextDocument): boolean {
+  return isPythonDocument(doc) && doc.uri.scheme !== 'vscode-notebook-cell';
+}
+
+/**
+ * Publishes the diagnostics of every evaluated Python document and keeps them
+ * current as it is re-evaluated; a file opened in an editor or saved is
+ * evaluated soon (DocumentEvaluations.warm: debounced, skipped when cached).
+ */
 export class MaskLensDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('maskLens');
-  private readonly previewed = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(evaluations: DocumentEvaluations) {
+    const evaluateSoon = (doc: vscode.TextDocument) => {
+      if (isDiagnosable(doc) && !doc.isClosed) evaluations.warm(doc);
+    };
     this.subscriptions = [
       evaluations.onDidEvaluate(({ document, evaluation }) => {
-        if (this.previewed.has(document.uri.toString())) this.collection.set(document.uri, toVsDiagnostics(document, evaluation.result));
+        if (isDiagnosable(document) && !document.isClosed) this.collection.set(document.uri, toVsDiagnostics(document, evaluation.result));
       }),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => evaluateSoon(e.document))),
+      vscode.workspace.onDidSaveTextDocument(evaluateSoon),
       vscode.workspace.onDidCloseTextDocument((doc) => this.forget(doc.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SETTINGS_SECTION}.diagnostics.disabled`)) this.refreshAll(evaluations);
       }),
     ];
+    for (const e of vscode.window.visibleTextEditors) evaluateSoon(e.document);
   }
 
-  /** Start tracking a document and show diagnostics for this result now. */
+  /** Show diagnostics for this result now (a preview's own evaluation). */
   publish(doc: vscode.TextDocument, result: RunResult): void {
-    this.previewed.add(doc.uri.toString());
     this.collection.set(doc.uri, toVsDiagnostics(doc, result));
   }
 
-  /** Re-publish every previewed document's diagnostics (the disabled codes changed). */
+  /** Re-publish every document's diagnostics (the disabled codes changed). */
   private refreshAll(evaluations: DocumentEvaluations): void {
     for (const doc of vscode.workspace.textDocuments) {
-      if (!this.previewed.has(doc.uri.toString())) continue;
+      if (!this.collection.has(doc.uri)) continue;
       evaluations.latest(doc).then((e) => this.collection.set(doc.uri, toVsDiagnostics(doc, e.result)), () => undefined);
     }
   }
 
   private forget(uri: vscode.Uri): void {
-    this.previewed.delete(uri.toString());
     this.collection.delete(uri);
   }
 

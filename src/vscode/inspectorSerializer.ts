@@ -9,28 +9,31 @@ import { buildInspectorState } from './inspectorState';
 import type { MaskLensServices } from './services';
 
 export function registerInspectorSerializer(context: vscode.ExtensionContext, services: MaskLensServices): void {
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(TensorInspectorPanel.viewType, inspectorSerializer(context, services)));
+}
+
+/** The serializer that revives the inspector (the desktop entry registers it at activation and delegates here). */
+export function inspectorSerializer(context: vscode.ExtensionContext, services: MaskLensServices): vscode.WebviewPanelSerializer {
   TensorInspectorPanel.memento = context.workspaceState;
-  context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(TensorInspectorPanel.viewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
-        const inspector = TensorInspectorPanel.revive(panel, services.extensionUri, services.evaluations);
-        // the webview's own state first; what the host remembered when that did not survive
-        const fromWebview = (typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState;
-        const s = typeof fromWebview.documentUri === 'string' && typeof fromWebview.selected === 'string'
-          ? fromWebview
-          : { ...context.workspaceState.get<SavedWebviewState>(SAVED_KEY), ...fromWebview };
-        if (typeof s.documentUri !== 'string') {
-          inspector.restored();
-          return;
-        }
-        try {
-          const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(s.documentUri));
-          const evaluation = await services.evaluations.latest(doc);
-          inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', typeof s.selected === 'string' ? s.selected : undefined));
-        } catch {
-          inspector.showEmpty('The file this inspector showed is gone. Open a Python file and run "Mask Lens: Preview Masks".');
-        }
-      },
-    }),
-  );
+  return {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
+      const inspector = TensorInspectorPanel.revive(panel, services.extensionUri, services.evaluations);
+      // the webview's own state first; what the host remembered when that did not survive
+      const fromWebview = (typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState;
+      const s = typeof fromWebview.documentUri === 'string' && typeof fromWebview.selected === 'string'
+        ? fromWebview
+        : { ...context.workspaceState.get<SavedWebviewState>(SAVED_KEY), ...fromWebview };
+      if (typeof s.documentUri !== 'string') {
+        inspector.restored();
+        return;
+      }
+      try {
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(s.documentUri));
+        const evaluation = await services.evaluations.latest(doc);
+        inspector.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', typeof s.selected === 'string' ? s.selected : undefined));
+      } catch {
+        inspector.showEmpty('The file this inspector showed is gone. Open a Python file and run "Mask Lens: Preview Masks".');
+      }
+    },
+  };
 }

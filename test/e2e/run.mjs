@@ -538,6 +538,19 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await page.keyboard.press('Escape');
   });
 
+  test('opening a Python file fills the Problems view, before any hover or preview', async () => {
+    // evaluated when opened (debounced, in the worker): its error and its mask warning are listed on their lines
+    const file = 'error_and_fully_masked_row.py';
+    await openFile(file);
+    await runCommand('Focus on Problems View');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'unsequeeze' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'fully-masked-row' }).first().waitFor({ timeout: 10000 });
+    const text = await page.locator('.markers-panel').innerText();
+    await shot('04-problems-on-open');
+    assert.match(text, new RegExp(`AttributeError: 'Tensor' object has no attribute 'unsequeeze'.*\\[Ln ${lineOf(file, 'broken = ')}, Col \\d+\\]`, 's'));
+    await focusFirstEditor();
+  });
+
   test('an error line becomes a diagnostic while the rest of the file still previews', async () => {
     const file = 'error_and_fully_masked_row.py';
     const errorLine = lineOf(file, 'broken = ');

@@ -267,4 +267,24 @@ test('fuzz regressions (seed 4105): list method arity in CPython 3.11\'s words',
   const ok = evaluate('l = [3, 1]\nl.append(2)\nl.insert(0, 5)\nl.sort(reverse=True)\np = l.pop()\nk = l.index(3)');
   assert.equal(ok.error, null, JSON.stringify(ok.error));
   assert.deepEqual([ok.variables.p, ok.variables.k], [{ type: 'int', value: 1 }, { type: 'int', value: 1 }]);
+test('a syntax error after an infinite loop is reported first, and the loop times out once', () => {
+  // CPython compiles the whole file first: `python` prints only the SyntaxError (line 5) and runs nothing
+  const src = 'import torch\nx = torch.ones(2)\nwhile True:\n    pass\ny = (1 +\nz = 3\nw = z\n';
+  const r = evaluate(src, { continueAfterError: true, maxSteps: 10000 });
+  assert.deepEqual(r.errors.map((e) => `${e.type} ${e.line}`), ["SyntaxError 5", 'TimeoutError 4']);
+  assert.equal(r.errors[0].message, "'(' was never closed");
+  assert.deepEqual(r.error && [r.error.type, r.error.line], ['SyntaxError', 5]);
+  // the preview keeps what ran before the loop
+  assert.ok('x' in r.variables);
+  // Python semantics (the golden mode): the syntax error, nothing bound
+  const strict = evaluate(src, { maxSteps: 10000 });
+  assert.deepEqual(strict.errors.map((e) => `${e.type} ${e.line}`), ['SyntaxError 5']);
+  assert.deepEqual(Object.keys(strict.variables), []);
+});
+
+test('a numpy.random name NumPy has but Mask Lens lacks is NotImplementedError, not AttributeError', () => {
+  const e = only('import numpy as np\nz = np.random.zipf(2.0)');
+  assert.deepEqual([e.type, e.message, e.line], ['NotImplementedError', 'numpy.random.zipf is not supported by Mask Lens yet', 2]);
+  // a name real NumPy does not have stays Python's AttributeError
+  assert.equal(only('import numpy as np\nrng = np.random.nope').type, 'AttributeError');
 });

@@ -372,6 +372,23 @@ b = f(2)
   assert.match(text, /cell 3, line 1: AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
   const j = JSON.parse(run('--json', nb).stdout);
   assert.deepEqual([j.error.cell, j.error.line], [2, 1]);
+
+  // a syntax error below an infinite loop: Python reports it and runs nothing, so both modes lead with it
+  const loop = join(dir, 'loop.py');
+  writeFileSync(loop, 'import torch\nx = torch.ones(2)\nwhile True:\n    pass\ny = (1 +\n');
+  const plainOut = run('--budget-ms', '200', loop);
+  assert.equal(plainOut.status, 1);
+  assert.match(plainOut.stdout, /^line 5: SyntaxError: '\(' was never closed\n/);
+  assert.equal(plainOut.stdout.match(/TimeoutError/g)?.length, 1, plainOut.stdout);
+  const loopJson = JSON.parse(run('--json', '--budget-ms', '200', loop).stdout);
+  assert.deepEqual([loopJson.error.type, loopJson.error.line, loopJson.variables], ['SyntaxError', 5, {}]);
+  assert.deepEqual(loopJson.errors.map((e: { type: string }) => e.type), ['SyntaxError', 'TimeoutError']);
+
+  // a file that is not there: python's wording, no JavaScript stack
+  const missing = run(join(dir, 'missing.py'));
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, `masklens: can't open file '${join(dir, 'missing.py')}': [Errno 2] No such file or directory\n`);
+  assert.equal(run(dir).stderr, `masklens: can't open file '${dir}': [Errno 21] Is a directory\n`);
 });
 
 test('equal data printed once still prints each value as itself (grad, Parameter)', () => {
