@@ -267,6 +267,8 @@ test('fuzz regressions (seed 4105): list method arity in CPython 3.11\'s words',
   const ok = evaluate('l = [3, 1]\nl.append(2)\nl.insert(0, 5)\nl.sort(reverse=True)\np = l.pop()\nk = l.index(3)');
   assert.equal(ok.error, null, JSON.stringify(ok.error));
   assert.deepEqual([ok.variables.p, ok.variables.k], [{ type: 'int', value: 1 }, { type: 'int', value: 1 }]);
+});
+
 test('a syntax error after an infinite loop is reported first, and the loop times out once', () => {
   // CPython compiles the whole file first: `python` prints only the SyntaxError (line 5) and runs nothing
   const src = 'import torch\nx = torch.ones(2)\nwhile True:\n    pass\ny = (1 +\nz = 3\nw = z\n';
