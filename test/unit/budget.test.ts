@@ -290,3 +290,20 @@ test('a numpy.random name NumPy has but Mask Lens lacks is NotImplementedError, 
   // a name real NumPy does not have stays Python's AttributeError
   assert.equal(only('import numpy as np\nrng = np.random.nope').type, 'AttributeError');
 });
+
+test('fuzz regression (seed 4105): einops.repeat with a negative or float axis length, expand to a negative size', () => {
+  // messages from real PyTorch 2.13 (and einops 0.8.2, whose torch backend calls expand)
+  const cases: [string, string][] = [
+    ['import torch\nx = torch.ones(2, 3, 1).expand(2, 3, -2)', 'RuntimeError: numel: integer multiplication overflow'],
+    ['import torch\nx = torch.ones(3).expand(-2, 3)', 'RuntimeError: numel: integer multiplication overflow'],
+    ['import torch\nx = torch.ones(3).expand(-1, 3)', "RuntimeError: The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension 0"],
+    ['import torch\nx = torch.ones(2, 3, 1).expand(2, 3, 2.5)', `TypeError: expand(): argument 'size' failed to unpack the object at pos 3 with error "type must be tuple of ints,but got float"`],
+    ['import torch\nx = torch.ones(2, 3, 1).view(2, 3.0, 1)', `TypeError: view(): argument 'size' failed to unpack the object at pos 2 with error "type must be tuple of ints,but got float"`],
+    ['import torch\nimport einops\nx = einops.repeat(torch.ones(2, 3), "h w -> h w c", c=-2)', 'RuntimeError: numel: integer multiplication overflow'],
+    ['import torch\nimport einops\nx = einops.repeat(torch.ones(2, 3), "h w -> h w c", c=2.5)', `TypeError: expand(): argument 'size' failed to unpack the object at pos 3 with error "type must be tuple of ints,but got float"`],
+  ];
+  for (const [src, message] of cases) {
+    const e = only(src);
+    assert.equal(`${e.type}: ${e.message}`, message, src);
+  }
+});

@@ -1,7 +1,7 @@
 // Movement ops. Most return views sharing storage, as PyTorch's do.
 
 import { promoteTypes as promote } from '../dtype';
-import { indexError, runtimeError, valueError } from '../errors';
+import { EngineError, indexError, runtimeError, valueError } from '../errors';
 import { Tensor, checkShape, contiguousStrides, numelOf } from '../tensor';
 import { cast, checkSize, contiguous } from './core';
 
@@ -143,7 +143,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   for (let i = n - 1; i >= 0; i--) {
     const j = i - lead;
     if (j < 0) {
-      if (sizes[i] < 0) throw runtimeError(`The expanded size of the tensor (${sizes[i]}) isn't allowed in a leading, non-existing dimension ${i}`);
+      if (sizes[i] === -1) throw runtimeError(`The expanded size of the tensor (${sizes[i]}) isn't allowed in a leading, non-existing dimension ${i}`);
       shape[i] = sizes[i];
       strides[i] = 0;
       continue;
@@ -157,7 +157,21 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
     shape[i] = want;
     strides[i] = x.shape[j] === 1 && want !== 1 ? 0 : x.strides[j];
   }
+  checkExpandedNumel(shape);
   return x.view(shape, strides);
+}
+
+/**
+ * ATen lets a negative size other than -1 through expand's geometry, then
+ * computes numel in unsigned 64-bit arithmetic, where it overflows (PyTorch
+ * 2.13: `ones(2, 3, 1).expand(2, 3, -2)` is `RuntimeError: numel: integer
+ * multiplication overflow`). With a zero-size dimension the product is 0 and
+ * PyTorch returns a tensor with a negative dimension, which we refuse.
+ */
+function checkExpandedNumel(shape: readonly number[]): void {
+  if (!shape.some((d) => d < 0)) return;
+  if (shape.some((d) => d === 0)) throw new EngineError('NotImplementedError', `expand to size ${fmtShape(shape)} (a negative size beside a zero-size dimension) is not supported by Mask Lens`);
+  throw runtimeError('numel: integer multiplication overflow');
 }
 
 /** x[start:end:step] along `dim` as a view. Bounds are clamped as Python slices are. */

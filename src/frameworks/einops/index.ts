@@ -261,7 +261,8 @@ function libraryOf(x: PyValue): Library {
   throw einopsError(`Tensor type unknown to einops ${typeNameOf(x) === 'type' ? '' : `<class '${typeNameOf(x)}'>`}`);
 }
 
-const ints = (xs: number[]) => new PyTuple(xs.map((n) => BigInt(n)));
+// an axis length the user gave as a float stays a float, for the library's own TypeError
+const ints = (xs: number[]) => new PyTuple(xs.map((n) => (Number.isInteger(n) ? BigInt(n) : n)));
 const method = (ctx: CallContext, x: PyValue, name: string, args: PyValue[], kw: Kwargs = new Map()) => ctx.call(ctx.getAttr(x, name), args, kw);
 
 function shapeOf(x: PyValue, ctx: CallContext): number[] {

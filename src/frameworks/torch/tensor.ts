@@ -495,9 +495,24 @@ function castMethod(d: DType): Method {
 }
 
 function shapeArgs(args: PyValue[], kw: Kwargs, name: string): number[] {
+  if (name === 'expand' || name === 'view') checkSizeElements(args.length === 0 && kw.has('size') ? [kw.get('size')!] : args, name);
   if (args.length === 0 && kw.has('size')) return toShape([kw.get('size')!], name);
   if (args.length === 0 && kw.has('shape')) return toShape([kw.get('shape')!], name);
   return toShape(args, name);
+}
+
+/**
+ * PyTorch's argument parser on a `size` that holds a non-integer (a float
+ * from an einops axis length, say): `expand(): argument 'size' failed to
+ * unpack the object at pos 3 with error "type must be tuple of ints,but got
+ * float"` (PyTorch 2.13, python_arg_parser.cpp; pos is 1-based).
+ */
+function checkSizeElements(args: readonly PyValue[], name: string): void {
+  const items = args.length === 1 && (args[0] instanceof PyTuple || args[0] instanceof PyList) ? args[0].items : args;
+  items.forEach((v, i) => {
+    if (typeof v === 'bigint' || typeof v === 'boolean' || v instanceof PyObj) return;
+    throw pyError('TypeError', `${name}(): argument 'size' failed to unpack the object at pos ${i + 1} with error "type must be tuple of ints,but got ${typeNameOf(v)}"`);
+  });
 }
 
 function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
