@@ -138,6 +138,32 @@ async function openFile(file, attempt = 1) {
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
 }
 
+/**
+ * Make the notebook `file` the active tab: click its tab when an earlier test left it open, else quick
+ * open it from the first editor (keys can stay in the inspector's webview, where Control+1 and quick
+ * open miss the first group); once more when the tab does not become the active one.
+ */
+async function showNotebookTab(file) {
+  for (let attempt = 1; ; attempt++) {
+    const tab = page.locator('.tabs-container .tab', { hasText: file }).first();
+    if ((await tab.count()) > 0) {
+      await tab.click();
+    } else {
+      await focusFirstEditor();
+      await quickInput('Control+P', file);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+    }
+    try {
+      await page.locator('.tabs-container .tab.active', { hasText: file }).first().waitFor({ timeout: 15000 });
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 2) throw e;
+    }
+  }
+}
+
 async function runCommand(title, match = title) {
   await quickInput('F1', title);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: match }).first().waitFor({ timeout: 15000 });
@@ -1005,21 +1031,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   });
 
   test('a two-cell notebook: cell 2 sees cell 1\'s import and hovers its mask', async () => {
-    // keys can stay in the inspector's webview after an earlier test: focus the editor first, and
-    // open again when the notebook's tab does not become the active one
-    for (let attempt = 1; ; attempt++) {
-      await focusFirstEditor();
-      await quickInput('Control+P', 'two_cells.ipynb');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
-      await page.keyboard.press('Enter');
-      try {
-        await page.locator('.tabs-container .tab.active', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
-        break;
-      } catch (e) {
-        await page.keyboard.press('Escape');
-        if (attempt >= 2) throw e;
-      }
-    }
+    await showNotebookTab('two_cells.ipynb');
     // notebook editors live in an overlay outside the editor group's DOM
     await page.locator('.notebookOverlay .monaco-editor .view-lines').nth(1).waitFor({ timeout: 30000 });
     await page.waitForTimeout(1500);
@@ -1037,28 +1049,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await runCommand('Mask Lens: Preview Masks');
     const frame = await inspectorFrame();
     await readInspector(frame, { fileName: 'calls_attention_module.py' });
-    // an earlier test left the notebook open behind: wait until its tab is the active one (quick open
-    // sometimes loses the first keystrokes right after a hover closes: once more)
-    for (let attempt = 1; ; attempt++) {
-      // its tab, when it is still there: keys can stay in the inspector's webview after Preview Masks
-      // (Control+1 and quick open then miss the first group)
-      const tab = page.locator('.tabs-container .tab', { hasText: 'two_cells.ipynb' }).first();
-      if ((await tab.count()) > 0) {
-        await tab.click();
-      } else {
-        await focusFirstEditor();
-        await quickInput('Control+P', 'two_cells.ipynb');
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
-        await page.keyboard.press('Enter');
-      }
-      try {
-        await page.locator('.tabs-container .tab.active', { hasText: 'two_cells.ipynb' }).first().waitFor({ timeout: 15000 });
-        break;
-      } catch (e) {
-        await page.keyboard.press('Escape');
-        if (attempt >= 2) throw e;
-      }
-    }
+    await showNotebookTab('two_cells.ipynb');
     const cells = page.locator('.notebookOverlay .monaco-editor .view-lines');
     await cells.nth(1).waitFor({ state: 'visible', timeout: 30000 });
     await page.mouse.move(5, 5);
