@@ -16,6 +16,25 @@ export interface ContextOptions {
   budgetSetting?: string;
   /** Python `warnings.warn` from anywhere below the interpreter. */
   warn?: (message: string) => void;
+  /** The total memory bound (where the host can measure memory); without it only single allocations are bounded. */
+  memory?: MemoryProbe;
+}
+
+/**
+ * The memory an evaluation's worker holds, for the bound on its total (issue
+ * #16): the element budget bounds each allocation, this bounds their sum.
+ * The worker supplies it (handler.ts): in Node, its isolate's JS heap plus
+ * the buffers behind typed arrays, which the heap cap does not cover.
+ */
+export interface MemoryProbe {
+  /** Largest `used()` an allocation may leave, in bytes. */
+  readonly capBytes: number;
+  /** The setting capBytes comes from, named in MemoryError messages. */
+  readonly setting: string;
+  /** Bytes in use now (live values and not yet collected garbage). */
+  used(): number;
+  /** Free what can be freed (other evaluations' kept values, garbage); called once before an allocation is refused. */
+  reclaim(): void;
 }
 
 /**
@@ -29,6 +48,10 @@ export class EvalContext {
   deadline: number;
   readonly budgetSetting: string;
   readonly warn: (message: string) => void;
+  readonly memory: MemoryProbe | undefined;
+  /** memory.used() when last measured, and the bytes allocated since: their sum is the estimate checkBytes trusts. */
+  measuredBytes = 0;
+  allocatedSince = 0;
   private readonly slots = new Map<Slot<unknown>, unknown>();
 
   constructor(options: ContextOptions = {}) {
@@ -36,6 +59,8 @@ export class EvalContext {
     this.deadline = options.deadline ?? Infinity;
     this.budgetSetting = options.budgetSetting ?? 'maxElements';
     this.warn = options.warn ?? (() => {});
+    this.memory = options.memory;
+    this.measuredBytes = this.memory?.used() ?? 0;
   }
 
   /** This context's value of a slot, created on first use. */
@@ -102,6 +127,36 @@ export function memoryError(what: string): EngineError {
 /** Raise MemoryError when an allocation of `n` units would exceed the budget. */
 export function checkBudget(n: number | bigint, what: () => string): void {
   if (n > current.maxElements) throw memoryError(what());
+}
+
+const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+
+/**
+ * MemoryError before allocating `bytes` that would take the evaluation's
+ * worker past its memory cap (the current context's MemoryProbe; nothing
+ * without one). `what` names the object ("a tensor of 1000 elements").
+ * Memory is measured only when the estimate (last measurement plus bytes
+ * allocated since) reaches the cap, so small allocations cost an addition;
+ * before refusing, the probe reclaims what it can (garbage, other
+ * evaluations' values) and measures again.
+ */
+export function checkBytes(bytes: number, what: () => string): void {
+  const c = current;
+  const m = c.memory;
+  if (!m) return;
+  c.allocatedSince += bytes;
+  if (c.measuredBytes + c.allocatedSince <= m.capBytes) return;
+  let used = m.used();
+  if (used + bytes > m.capBytes) {
+    m.reclaim();
+    used = m.used();
+  }
+  c.measuredBytes = used;
+  c.allocatedSince = 0;
+  if (used + bytes > m.capBytes) {
+    throw new EngineError('MemoryError', `${what()} (${mb(bytes)} MB) exceeds the Mask Lens memory cap: ${mb(used)} of ${mb(m.capBytes)} MB in use (setting ${m.setting})`);
+  }
+  c.allocatedSince = bytes;
 }
 
 /**

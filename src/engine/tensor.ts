@@ -2,19 +2,26 @@
 // Views (reshape, transpose, slicing, expand) share storage, so in-place
 // writes through a view reach the base tensor as they do in PyTorch.
 
-import { checkBudget, checkDeadline } from './context';
+import { checkBudget, checkBytes, checkDeadline } from './context';
 import { DType, isFloating } from './dtype';
 import { runtimeError } from './errors';
 
 export type TypedData = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
+/** Bytes per element of each dtype's storage (int64 and float16 live in wider arrays). */
+const STORAGE_BYTES: Record<DType, number> = {
+  float64: 8, int64: 8, float32: 4, float16: 4, bfloat16: 4, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
+};
+
 /**
  * Fresh zeroed storage for `n` elements. Every tensor allocation passes here,
- * so this is where the evaluation's element budget (MemoryError) and time
- * budget (between kernels) are enforced, before any memory is taken.
+ * so this is where the evaluation's element budget and memory cap
+ * (MemoryError) and time budget (between kernels) are enforced, before any
+ * memory is taken.
  */
 export function allocate(dtype: DType, n: number): TypedData {
   checkBudget(n, () => `a tensor of ${n} elements`);
+  checkBytes(n * STORAGE_BYTES[dtype], () => `a tensor of ${n} elements`);
   checkDeadline();
   switch (dtype) {
     case 'float64': case 'int64': return new Float64Array(n);

@@ -3,7 +3,7 @@
 // and big ints. Each check runs before the allocation it guards, so an
 // over-budget snippet gets MemoryError at once instead of exhausting the heap.
 
-import { checkBudget } from '../engine/context';
+import { checkBudget, checkBytes } from '../engine/context';
 import { pyError } from './exceptions';
 
 /** CPython's Py_ssize_t bound: larger repeat counts and widths raise OverflowError. */
@@ -17,7 +17,10 @@ export function indexSized(n: bigint): number {
 
 /** MemoryError before building a sequence of `n` items (`what`: "list", "str", ...). */
 export function checkItems(n: number, what: string): void {
-  checkBudget(n, () => `a ${what} of ${n} ${what === 'str' ? 'characters' : 'items'}`);
+  const describe = () => `a ${what} of ${n} ${what === 'str' ? 'characters' : 'items'}`;
+  checkBudget(n, describe);
+  // against the memory cap too: a JS string takes up to 2 bytes a character, an array 8 bytes an item
+  checkBytes(n * (what === 'str' ? 2 : 8), describe);
 }
 
 /** Bit length of |x| (0 for 0). */
@@ -29,4 +32,5 @@ export function bitLength(x: bigint): number {
 /** MemoryError before computing an int of about `bits` bits (one budget element per bit). */
 export function checkIntBits(bits: number | bigint): void {
   checkBudget(bits, () => `an int of ${bits} bits`);
+  checkBytes(Number(bits) / 8, () => `an int of ${bits} bits`);
 }

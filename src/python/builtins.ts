@@ -159,7 +159,7 @@ function minMax(name: 'min' | 'max', args: PyValue[], kwargs: Kwargs, ctx: CallC
   return best;
 }
 
-function sumOf(items: PyValue[], start: PyValue, ctx: CallContext & { binary(op: string, a: PyValue, b: PyValue): PyValue }): PyValue {
+function sumOf(items: PyValue[], start: PyValue, ctx: CallContext): PyValue {
   let acc = start;
   for (const x of items) acc = ctx.binary('+', acc, x);
   return acc;
@@ -247,7 +247,7 @@ export function formatPercent(fmt: string, arg: PyValue, ctx: CallContext): stri
   return out;
 }
 
-export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => PyValue): Map<string, PyValue> {
+export function makeBuiltins(): Map<string, PyValue> {
   const b = new Map<string, PyValue>();
   const def = (name: string, f: NativeFn) => b.set(name, fn(name, ONE_ARGUMENT.has(name) ? exactlyOne(name, f) : f));
 
@@ -363,7 +363,7 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
   def('reversed', ([x], _kw, ctx) => listIterator(ctx.iterate(x).reverse(), 'reversed'));
   def('sum', (args, kw, ctx) => {
     const a = bind('sum', args, kw, ['iterable', 'start?']);
-    return sumOf(ctx.iterate(a.iterable!), a.start ?? 0n, { ...ctx, binary: ctxBinary } as CallContext & { binary: typeof ctxBinary });
+    return sumOf(ctx.iterate(a.iterable!), a.start ?? 0n, ctx);
   });
   def('min', (args, kw, ctx) => minMax('min', args, kw, ctx));
   def('max', (args, kw, ctx) => minMax('max', args, kw, ctx));
@@ -434,8 +434,8 @@ export function makeBuiltins(ctxBinary: (op: string, a: PyValue, b: PyValue) => 
     }
     return r.value ?? null;
   });
-  def('divmod', ([x, y]) => new PyTuple([ctxBinary('//', x, y), ctxBinary('%', x, y)]));
-  def('pow', ([x, y]) => ctxBinary('**', x, y));
+  def('divmod', ([x, y], _kw, ctx) => new PyTuple([ctx.binary('//', x, y), ctx.binary('%', x, y)]));
+  def('pow', ([x, y], _kw, ctx) => ctx.binary('**', x, y));
   def('chr', ([x]) => String.fromCodePoint(toInt(x, 'chr() arg')));
   def('ord', ([x]) => BigInt(toStr(x, 'ord() arg').codePointAt(0) ?? 0));
   def('format', ([x, spec], _kw, ctx) => formatValue(x, spec === undefined ? '' : toStr(spec, 'format spec'), ctx));

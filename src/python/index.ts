@@ -71,6 +71,7 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     budgetSetting: options.budgetSetting,
     deadline,
     warn: (m) => warnings.push(m),
+    memory: options.memory,
   });
   const run = withContext(context, () => executeModule(source, options, deadline, warnings));
   context.deadline = Infinity; // later repr and slice requests are not part of the evaluation's time
@@ -142,7 +143,9 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   const inline = options.inlineElements ?? Infinity;
   const load = frameworkLoader();
   let interp!: Interpreter;
-  const builtins = makeBuiltins((op, a, b) => interp.binary(op as never, a, b));
+  // the builtins capture nothing of this evaluation: some are installed in the shared built-in
+  // classes (object.__new__), where a captured interpreter would keep its values alive after it
+  const builtins = makeBuiltins();
   const scope = new Scope(null);
   scope.vars.set('__name__', '__main__');
   interp = new Interpreter(builtins, (name) => registerMain(load(name), name, scope), {

@@ -2,6 +2,8 @@
 // `RunResult` (minus `timeline`/`errors`/`diagnostics`) is exactly the
 // golden-file schema in ../shared/golden, and is the CLI's output contract.
 
+import type { MemoryProbe } from '../engine/context';
+
 export type EncodedNumber = number | boolean | 'nan' | 'inf' | '-inf';
 
 export type EncodedValue =
@@ -198,6 +200,8 @@ export interface RunOptions {
   onError?: (error: PyErrorInfo) => void;
   /** Where the line executing now is written (progress[0]), for a host that may stop the evaluation. */
   progress?: Int32Array;
+  /** The bound on the total memory the evaluation's worker holds (MemoryError past it); none by default. */
+  memory?: MemoryProbe;
   /** Tensors with more elements are returned without data (`elided`); default: all inlined. */
   inlineElements?: number;
   /** Stop after the statement that ends on this 1-based line (preview at cursor). */

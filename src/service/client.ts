@@ -204,7 +204,9 @@ export class EvaluationService {
       resolve: (m) => this.finish(job, m),
       reject: (e) => this.fail(job, e),
     });
-    this.ensureWorker().postMessage({ type: 'evaluate', id: job.id, source: job.source, options: job.options } satisfies HostToWorker);
+    // the memory cap is the heap cap: the worker holds its JS heap and tensor buffers together under it
+    const memoryCap = { capMb: this.config.heapMb ?? DEFAULT_HEAP_MB, setting: this.config.heapSetting ?? 'heapMb' };
+    this.ensureWorker().postMessage({ type: 'evaluate', id: job.id, source: job.source, options: { memoryCap, ...job.options } } satisfies HostToWorker);
     this.updateBusy();
     const budget = job.options.timeBudgetMs;
     if (budget !== undefined && Number.isFinite(budget)) {

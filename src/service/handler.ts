@@ -6,6 +6,7 @@
 // interruptible.
 
 import { setBackendPreference } from '../engine';
+import type { MemoryProbe } from '../engine/context';
 import { evaluateLive, type LiveEvaluation } from '../python';
 import type { EncodedValue, PyErrorInfo, Snapshot, SnapshotAddress } from '../python/result';
 import type { HostToWorker, WorkerToHost } from './protocol';
@@ -17,6 +18,38 @@ const KEEP = 16;
 const kept = new Map<number, LiveEvaluation>();
 /** Shared with the host (client.ts): the line executing now. Set by serve(). */
 let progress: Int32Array | undefined;
+
+/**
+ * How this kind of worker measures and frees its memory (worker.ts in Node);
+ * a worker without them (a browser's) bounds single allocations only.
+ */
+export interface MemoryHooks {
+  /** Bytes the worker holds: its JS heap in use plus the buffers behind typed arrays. */
+  used(): number;
+  /** A full garbage collection, where the runtime allows one. */
+  collect(): void;
+}
+
+let memoryHooks: MemoryHooks | undefined;
+
+/**
+ * The memory cap of evaluation `id`: before refusing an allocation it drops
+ * the values the worker keeps for other evaluations (oldest first; the host
+ * finds them gone and shows nothing) and collects garbage.
+ */
+function memoryProbe(id: number, cap: { capMb: number; setting: string } | undefined): MemoryProbe | undefined {
+  const hooks = memoryHooks;
+  if (!hooks || !cap) return undefined;
+  return {
+    capBytes: cap.capMb * 2 ** 20,
+    setting: cap.setting,
+    used: () => hooks.used(),
+    reclaim: () => {
+      for (const other of kept.keys()) if (other !== id) kept.delete(other);
+      hooks.collect();
+    },
+  };
+}
 
 function valueAt(live: LiveEvaluation, address: SnapshotAddress): EncodedValue | undefined {
   if (address.kind === 'variable') return live.result.variables[address.name];
@@ -35,12 +68,12 @@ function callSnapshot(live: LiveEvaluation, address: SnapshotAddress): Snapshot 
 export function handle(msg: HostToWorker, post: (m: WorkerToHost) => void = () => {}): WorkerToHost | undefined {
   switch (msg.type) {
     case 'evaluate': {
-      const { backend, ...options } = msg.options;
+      const { backend, memoryCap, ...options } = msg.options;
       if (backend) setBackendPreference(backend.preference, backend.gpuThreshold);
       const t0 = performance.now();
       // each error as it happens: an evaluation stopped later still reports it
       const onError = (error: PyErrorInfo) => post({ type: 'partialError', id: msg.id, error });
-      const live = evaluateLive(msg.source, { ...options, progress, onError });
+      const live = evaluateLive(msg.source, { ...options, progress, onError, memory: memoryProbe(msg.id, memoryCap) });
       kept.set(msg.id, live);
       for (const id of kept.keys()) if (kept.size > KEEP) kept.delete(id);
       return { type: 'evaluated', id: msg.id, result: live.result, elapsedMs: performance.now() - t0 };
@@ -72,10 +105,12 @@ export function handle(msg: HostToWorker, post: (m: WorkerToHost) => void = () =
 
 /**
  * The worker's message loop, without the transport: `progress` is the host's
- * progress cell, `post` sends a reply. Returns the handler for each request.
+ * progress cell, `post` sends a reply, `memory` measures and frees memory
+ * where the worker kind can. Returns the handler for each request.
  */
-export function serve(progressCell: Int32Array | undefined, post: (reply: WorkerToHost) => void): (msg: HostToWorker) => void {
+export function serve(progressCell: Int32Array | undefined, post: (reply: WorkerToHost) => void, memory?: MemoryHooks): (msg: HostToWorker) => void {
   progress = progressCell;
+  memoryHooks = memory;
   return (msg) => {
     let reply: WorkerToHost | undefined;
     try {

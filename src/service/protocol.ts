@@ -60,9 +60,14 @@ export interface Slice {
   data: EncodedNumber[];
 }
 
-/** Worker options beyond RunOptions: the engine backend the host's settings chose. */
-export interface ServiceRunOptions extends RunOptions {
+/** Worker options beyond RunOptions: the engine backend the host's settings chose, and the memory cap. */
+export interface ServiceRunOptions extends Omit<RunOptions, 'memory'> {
   backend?: { preference: 'auto' | 'cpu' | 'gpu'; gpuThreshold: number };
+  /**
+   * The worker's memory cap in MB (its JS heap plus tensor buffers) and the
+   * setting it comes from; the service sets both from its heap cap.
+   */
+  memoryCap?: { capMb: number; setting: string };
 }
 
 export type HostToWorker =

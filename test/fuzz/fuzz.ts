@@ -26,10 +26,12 @@ interface Args {
   out: string;
   /** Fail on over-budget runs too (timing is noise on a shared machine, so only on demand). */
   strictTime?: boolean;
+  /** RSS past which the running snippet is stopped and reported (0: never), so a sweep cannot exhaust a shared machine. */
+  rssLimitMb: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { n: 1000, seed: 1, budgetMs: 1500, out: path.join(repoRoot, 'test-results', 'fuzz.json') };
+  const args: Args = { n: 1000, seed: 1, budgetMs: 1500, out: path.join(repoRoot, 'test-results', 'fuzz.json'), rssLimitMb: 4096 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--n') args.n = Number(v), i++;
@@ -37,6 +39,7 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--budget-ms') args.budgetMs = Number(v), i++;
     else if (argv[i] === '--out') args.out = path.resolve(v), i++;
     else if (argv[i] === '--strict-time') args.strictTime = true;
+    else if (argv[i] === '--rss-limit-mb') args.rssLimitMb = Number(v), i++;
   }
   return args;
 }
@@ -65,7 +68,7 @@ const PYTHON_ERRORS = new Set([
 /** Messages in JavaScript's words, never Python's or PyTorch's. */
 const JS_WORDING = /\bundefined\b|is not a function|Cannot read propert|Cannot convert|Invalid (typed )?array|Invalid string length|Maximum call stack|BigInt|\[object |NaN is not|(?<!object )is not iterable|Unexpected token|\.(ts|js):\d+/;
 
-type Kind = 'crash' | 'over-budget' | 'untyped-error' | 'no-line';
+type Kind = 'crash' | 'over-budget' | 'over-memory' | 'untyped-error' | 'no-line';
 
 interface Finding {
   kind: Kind;
@@ -98,16 +101,58 @@ function classify(result: RunResult, elapsedMs: number, budgetMs: number): { kin
   return out;
 }
 
+type RunOutcome = { result: RunResult; elapsedMs: number } | { crashed: string } | { overMemory: number };
+
+/** The findings of one run's outcome. */
+function outcomeFindings(r: RunOutcome, budgetMs: number, rssLimitMb: number): { kind: Kind; signature: string; detail: string }[] {
+  if ('crashed' in r) return [{ kind: 'crash', signature: `crash ${r.crashed}`, detail: r.crashed }];
+  if ('overMemory' in r) return [{ kind: 'over-memory', signature: 'over-memory', detail: `RSS ${r.overMemory} MB, past --rss-limit-mb ${rssLimitMb}` }];
+  return classify(r.result, r.elapsedMs, budgetMs);
+}
+
+/** A snippet among the heaviest by peak RSS while it ran. */
+interface Heavy {
+  rssMb: number;
+  from: string;
+  source: string;
+}
+
+/** How many of the heaviest snippets the report names. */
+const HEAVIEST = 5;
+
 class Runner {
   private service: EvaluationService;
   peakRss = 0;
+  /** Peak RSS since the current run started (the sampler raises it; run() resets it). */
+  private runPeak = 0;
   runs = 0;
+  /** Set by the sampler when the running snippet took RSS past rssLimitMb (its worker was stopped). */
+  private overMemory = false;
+  private running = false;
   private readonly sampler: ReturnType<typeof setInterval>;
 
-  constructor(private readonly budgetMs: number) {
+  constructor(private readonly budgetMs: number, private readonly rssLimitMb: number) {
     this.service = this.makeService();
     // the worker is a thread of this process: its heap and buffers are in this RSS
-    this.sampler = setInterval(() => (this.peakRss = Math.max(this.peakRss, process.memoryUsage().rss)), 25);
+    this.sampler = setInterval(() => this.sample(), 25);
+  }
+
+  private sample(): number {
+    const rss = process.memoryUsage.rss();
+    this.peakRss = Math.max(this.peakRss, rss);
+    this.runPeak = Math.max(this.runPeak, rss);
+    if (this.running && this.rssLimitMb > 0 && rss > this.rssLimitMb * 2 ** 20 && !this.overMemory) {
+      // stop the worker (the pending evaluation rejects) before the machine runs out
+      this.overMemory = true;
+      this.service.dispose();
+      this.service = this.makeService();
+    }
+    return rss;
+  }
+
+  /** Peak RSS of the last run, in bytes (sampled every 25 ms, and at its start and end). */
+  get lastRunPeak(): number {
+    return this.runPeak;
   }
 
   private makeService(): EvaluationService {
@@ -119,12 +164,16 @@ class Runner {
   }
 
   /** One run as the editor does it, under a watchdog well past the service's own kill. */
-  async run(source: string): Promise<{ result: RunResult; elapsedMs: number } | { crashed: string }> {
+  async run(source: string): Promise<RunOutcome> {
     this.runs++;
     await this.service.warmUp();
     const options: ServiceRunOptions = {
       continueAfterError: true, recordTimeline: true, timeBudgetMs: this.budgetMs, inlineElements: 1 << 16, budgetSetting: 'fuzz',
     };
+    this.runPeak = 0;
+    this.overMemory = false;
+    this.running = true;
+    this.sample();
     const t0 = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const watchdog = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), this.budgetMs + 10000)));
@@ -137,17 +186,18 @@ class Runner {
       }
       return { result: r.result, elapsedMs: performance.now() - t0 };
     } catch (e) {
+      if (this.overMemory) return { overMemory: Math.round(this.runPeak / 2 ** 20) };
       return { crashed: e instanceof CancelledError ? 'cancelled' : e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
     } finally {
       clearTimeout(timer);
+      this.sample();
+      this.running = false;
     }
   }
 
   /** Every finding of one run, crashes included. */
   async findings(source: string): Promise<{ kind: Kind; signature: string; detail: string }[]> {
-    const r = await this.run(source);
-    if ('crashed' in r) return [{ kind: 'crash', signature: `crash ${r.crashed}`, detail: r.crashed }];
-    return classify(r.result, r.elapsedMs, this.budgetMs);
+    return outcomeFindings(await this.run(source), this.budgetMs, this.rssLimitMb);
   }
 
   dispose(): void {
@@ -185,16 +235,24 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const seeds = corpus();
   const random = rng(args.seed);
-  const runner = new Runner(args.budgetMs);
+  const runner = new Runner(args.budgetMs, args.rssLimitMb);
   const found = new Map<string, Finding>();
   const t0 = performance.now();
   let slowest = 0;
+  // the heaviest snippets by peak RSS while they ran (the worker keeps earlier evaluations' values, so this includes them)
+  const heaviest: Heavy[] = [];
   for (let i = 0; i < args.n; i++) {
     const base = seeds[Math.floor(random() * seeds.length)];
     const source = mutate(base.source, random);
     const r = await runner.run(source);
-    const list = 'crashed' in r ? [{ kind: 'crash' as const, signature: `crash ${r.crashed}`, detail: r.crashed }] : classify(r.result, r.elapsedMs, args.budgetMs);
-    if (!('crashed' in r)) slowest = Math.max(slowest, r.elapsedMs);
+    const list = outcomeFindings(r, args.budgetMs, args.rssLimitMb);
+    if ('elapsedMs' in r) slowest = Math.max(slowest, r.elapsedMs);
+    const rssMb = Math.round(runner.lastRunPeak / 2 ** 20);
+    if (heaviest.length < HEAVIEST || rssMb > heaviest[heaviest.length - 1].rssMb) {
+      heaviest.push({ rssMb, from: base.name, source });
+      heaviest.sort((a, b) => b.rssMb - a.rssMb);
+      heaviest.length = Math.min(heaviest.length, HEAVIEST);
+    }
     for (const f of list) {
       const hit = found.get(f.signature);
       if (hit) hit.count++;
@@ -214,15 +272,18 @@ async function main(): Promise<number> {
     counts: {
       crash: [...found.values()].filter((f) => f.kind === 'crash').reduce((a, f) => a + f.count, 0),
       overBudget: [...found.values()].filter((f) => f.kind === 'over-budget').reduce((a, f) => a + f.count, 0),
+      overMemory: [...found.values()].filter((f) => f.kind === 'over-memory').reduce((a, f) => a + f.count, 0),
       untypedError: [...found.values()].filter((f) => f.kind === 'untyped-error' || f.kind === 'no-line').reduce((a, f) => a + f.count, 0),
     },
+    heaviest,
     findings: [...found.values()].map(({ kind, signature, detail, count, from, shrunk }) => ({ kind, signature, detail, count, from, reproducer: shrunk })),
   };
   runner.dispose();
   mkdirSync(path.dirname(args.out), { recursive: true });
   writeFileSync(args.out, JSON.stringify(report, null, 2) + '\n');
-  const { findings, ...summary } = report;
+  const { findings, heaviest: heavy, ...summary } = report;
   process.stdout.write(JSON.stringify(summary) + '\n');
+  for (const h of heavy) process.stdout.write(`\n[peak RSS] ${h.rssMb} MB while running a mutation of ${h.from}:\n${h.source.replace(/^/gm, '    ')}\n`);
   for (const f of findings) process.stdout.write(`\n[${f.kind}] ×${f.count} ${f.detail}\n  from ${f.from}; reproducer:\n${f.reproducer?.replace(/^/gm, '    ')}\n`);
   // Over-budget runs are timing, and timing on a shared machine is noise: they are
   // reported always, and fail the run only with --strict-time (the on-demand sweep).

@@ -307,3 +307,35 @@ test('fuzz regression (seed 4105): einops.repeat with a negative or float axis l
     assert.equal(`${e.type}: ${e.message}`, message, src);
   }
 });
+
+test('the memory cap bounds the total: measured only near the cap, reclaimed once before refusing', () => {
+  // a stand-in for the worker's probe: `live` bytes in use, of which `garbage` a collection frees
+  let live = 0, garbage = 0, measured = 0, reclaimed = 0;
+  const memory = {
+    capBytes: 1 << 20,
+    setting: 'maskLens.evaluation.maxHeapMb',
+    used: () => (measured++, live),
+    reclaim: () => (reclaimed++, (live -= garbage), (garbage = 0)),
+  };
+  // small tensors far from the cap cost no measurement beyond the context's first
+  let r = evaluate('import torch\nfor i in range(100):\n    x = torch.zeros(100)', { memory });
+  assert.equal(r.error, null);
+  assert.equal([measured, reclaimed].join(), '1,0');
+  // 200000 float32 elements (800 KB) with 300 KB in use passes the 1 MB cap: refused, after one reclaim
+  live = 300 << 10;
+  measured = 0;
+  const e = only('import torch\nx = torch.zeros(200000)', { memory });
+  assert.equal(`${e.type}: ${e.message}`, 'MemoryError: a tensor of 200000 elements (1 MB) exceeds the Mask Lens memory cap: 1 of 1 MB in use (setting maskLens.evaluation.maxHeapMb)');
+  assert.equal(e.line, 2);
+  assert.equal(reclaimed, 1);
+  // the same allocation fits once the reclaim frees the garbage; bool storage takes a byte an element
+  garbage = 300 << 10;
+  r = evaluate('import torch\nx = torch.zeros(200000)\nm = torch.zeros(200000, dtype=torch.bool)', { memory });
+  assert.equal(r.error, null);
+  assert.equal(reclaimed, 2);
+  // Python's own objects count too: a list takes 8 bytes an item, a str 2 a character
+  live = 0;
+  assert.equal(only('x = [0] * 200000', { memory }).message, 'a list of 200000 items (2 MB) exceeds the Mask Lens memory cap: 0 of 1 MB in use (setting maskLens.evaluation.maxHeapMb)');
+  assert.equal(only("x = 'ab' * 300000", { memory }).type, 'MemoryError');
+  assert.equal(evaluate("x = 'ab' * 200000", { memory }).error, null);
+});

@@ -128,3 +128,24 @@ test('data: every element of an elided tensor, row-major, as a typed array', asy
   assert.deepEqual([f?.[0], f?.[1], f?.[1198]], [0.5, NaN, 0.5]);
   assert.equal(await service.data({ evaluation: r.evaluation + 1000, address: { kind: 'variable', name: 'm' } }), null);
 });
+
+test('the heap cap bounds tensor memory too: MemoryError naming the setting, after dropping older evaluations', async () => {
+  const capped = new EvaluationService({ spawn: nodeWorker(workerPath), heapMb: 320, heapSetting: 'test.maxHeapMb' });
+  try {
+    // 160 MB of float32 fits under 320 MB; a second one alongside does not
+    const over = await capped.evaluate('import torch\na = torch.ones(40_000_000)\nb = torch.ones(40_000_000)\nc = 1\n', { continueAfterError: true, maxElements: 1 << 28, inlineElements: 1000 });
+    assert.equal(over.stopped, undefined, 'the worker refused the allocation itself; it was not stopped');
+    const [e] = over.result.errors;
+    assert.deepEqual([e.type, e.line], ['MemoryError', 3]);
+    assert.match(e.message, /^a tensor of 40000000 elements \(153 MB\) exceeds the Mask Lens memory cap: \d+ of 320 MB in use \(setting test\.maxHeapMb\)$/);
+    assert.deepEqual(over.result.variables.c, { type: 'int', value: 1 });
+    // the worker keeps `a` of that evaluation; the next one needs the room, so that value is dropped
+    const ref = { evaluation: over.evaluation, address: { kind: 'variable' as const, name: 'a' } };
+    assert.deepEqual((await capped.summary(ref))?.shape, [40_000_000]);
+    const next = await capped.evaluate('import torch\nb = torch.ones(40_000_000)\n', { maxElements: 1 << 28, inlineElements: 1000 });
+    assert.equal(next.result.error, null);
+    assert.equal(await capped.summary(ref), null);
+  } finally {
+    capped.dispose();
+  }
+});
