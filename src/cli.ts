@@ -169,8 +169,9 @@ async function runJson(service: EvaluationService, source: string, name: string,
   const refs = elidedRefs(r, first.evaluation, new Map());
   const { variables, stdout, warnings, error, diagnostics } = r;
   let errors = r.errors, continued = variables;
-  // past a time budget or a dead worker, going on would only meet the same stop again
-  if (error && !first.stopped && error.type !== 'TimeoutError') {
+  // past a time budget or a dead worker, going on would only meet the same stop again;
+  // past an error on the last line of code, there is nothing to go on to
+  if (error && !first.stopped && error.type !== 'TimeoutError' && !r.failedAtEnd) {
     const c = await service.evaluate(source, { ...options, recordTimeline: true, continueAfterError: true, inlineElements: JSON_INLINE });
     errors = c.result.errors;
     continued = c.result.variables;

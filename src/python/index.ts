@@ -181,6 +181,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   if (continueAfterError) interp.continueInBlocks = (exc) => reportError(exc, undefined);
 
   let outOfTime = false;
+  let failedAtEnd = false;
   run: for (const cell of cells) {
     recorder?.newCell();
     const cellErrors = errors.length;
@@ -201,7 +202,12 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
         interp.exec(stmt, scope);
       } catch (e) {
         reportError(toPyException(e), stmt.span);
-        if (!continueAfterError) break;
+        if (!continueAfterError) {
+          // nothing of the file comes after the failing line: going past the error would run nothing more
+          const last = errors[errors.length - 1];
+          failedAtEnd = cell === cells[cells.length - 1] && stmt === cell.body[cell.body.length - 1] && last.line >= stmt.span.endLine && !SYNTAX_ERRORS.has(last.type);
+          break;
+        }
         if (errors[errors.length - 1].type === 'TimeoutError') outOfTime = true;
       }
     }
@@ -241,6 +247,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     errors,
     timeline,
     diagnostics: consumed.sort((a, b) => a.line - b.line),
+    ...(failedAtEnd ? { failedAtEnd } : {}),
     ...(recorder ? { calls, functions: functionInfos(cells, source, qualnames, recorder.counts) } : {}),
   };
   return { result, interp, scope, elided: recorder?.elided ?? new Map() };

@@ -165,6 +165,12 @@ export interface RunResult {
   errors: PyErrorInfo[]; // every error met when continuing past failed statements
   timeline: Snapshot[];
   diagnostics: Diagnostic[];
+  /**
+   * Set when Python stopped at an error on the file's last line of code (not
+   * a syntax error): going past errors would run nothing more, so the values
+   * the editor shows are `variables` (the CLI's --json then skips its second run).
+   */
+  failedAtEnd?: boolean;
   /** Recorded calls of user functions, in the order they started (with recordTimeline). */
   calls?: CallRecord[];
   /** Every function the source defines (with recordTimeline). */

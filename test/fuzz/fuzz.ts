@@ -28,10 +28,14 @@ interface Args {
   strictTime?: boolean;
   /** RSS past which the running snippet is stopped and reported (0: never), so a sweep cannot exhaust a shared machine. */
   rssLimitMb: number;
+  /** Generate but do not run the first `skip` snippets (to reach run N of a seed quickly). */
+  skip: number;
+  /** The bundled worker to run (default dist/worker.js). */
+  worker: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { n: 1000, seed: 1, budgetMs: 1500, out: path.join(repoRoot, 'test-results', 'fuzz.json'), rssLimitMb: 4096 };
+  const args: Args = { n: 1000, seed: 1, budgetMs: 1500, out: path.join(repoRoot, 'test-results', 'fuzz.json'), rssLimitMb: 4096, skip: 0, worker: path.join(repoRoot, 'dist', 'worker.js') };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--n') args.n = Number(v), i++;
@@ -40,6 +44,8 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--out') args.out = path.resolve(v), i++;
     else if (argv[i] === '--strict-time') args.strictTime = true;
     else if (argv[i] === '--rss-limit-mb') args.rssLimitMb = Number(v), i++;
+    else if (argv[i] === '--skip') args.skip = Number(v), i++;
+    else if (argv[i] === '--worker') args.worker = path.resolve(v), i++;
   }
   return args;
 }
@@ -110,9 +116,13 @@ function outcomeFindings(r: RunOutcome, budgetMs: number, rssLimitMb: number): {
   return classify(r.result, r.elapsedMs, budgetMs);
 }
 
-/** A snippet among the heaviest by peak RSS while it ran. */
+/** A snippet among the heaviest: by how far RSS rose above its level at the run's start. */
 interface Heavy {
+  /** Peak RSS while it ran, and the rise over RSS at its start (what this snippet added), in MB. */
   rssMb: number;
+  grewMb: number;
+  /** Its index in the sweep. */
+  run: number;
   from: string;
   source: string;
 }
@@ -123,15 +133,16 @@ const HEAVIEST = 5;
 class Runner {
   private service: EvaluationService;
   peakRss = 0;
-  /** Peak RSS since the current run started (the sampler raises it; run() resets it). */
+  /** Peak RSS since the current run started (the sampler raises it; run() resets it), and RSS at its start. */
   private runPeak = 0;
+  private runStart = 0;
   runs = 0;
   /** Set by the sampler when the running snippet took RSS past rssLimitMb (its worker was stopped). */
   private overMemory = false;
   private running = false;
   private readonly sampler: ReturnType<typeof setInterval>;
 
-  constructor(private readonly budgetMs: number, private readonly rssLimitMb: number) {
+  constructor(private readonly budgetMs: number, private readonly rssLimitMb: number, private readonly worker: string) {
     this.service = this.makeService();
     // the worker is a thread of this process: its heap and buffers are in this RSS
     this.sampler = setInterval(() => this.sample(), 25);
@@ -150,13 +161,13 @@ class Runner {
     return rss;
   }
 
-  /** Peak RSS of the last run, in bytes (sampled every 25 ms, and at its start and end). */
-  get lastRunPeak(): number {
-    return this.runPeak;
+  /** Peak RSS of the last run and its rise over RSS at the run's start, in bytes (sampled every 25 ms, and at its start and end). */
+  get lastRun(): { peak: number; grew: number } {
+    return { peak: this.runPeak, grew: this.runPeak - this.runStart };
   }
 
   private makeService(): EvaluationService {
-    return new EvaluationService({ spawn: nodeWorker(path.join(repoRoot, 'dist', 'worker.js')), budgetSetting: 'fuzz --budget-ms' });
+    return new EvaluationService({ spawn: nodeWorker(this.worker), budgetSetting: 'fuzz --budget-ms' });
   }
 
   get restarts(): number {
@@ -173,7 +184,7 @@ class Runner {
     this.runPeak = 0;
     this.overMemory = false;
     this.running = true;
-    this.sample();
+    this.runStart = this.sample();
     const t0 = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const watchdog = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), this.budgetMs + 10000)));
@@ -235,22 +246,23 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const seeds = corpus();
   const random = rng(args.seed);
-  const runner = new Runner(args.budgetMs, args.rssLimitMb);
+  const runner = new Runner(args.budgetMs, args.rssLimitMb, args.worker);
   const found = new Map<string, Finding>();
   const t0 = performance.now();
   let slowest = 0;
-  // the heaviest snippets by peak RSS while they ran (the worker keeps earlier evaluations' values, so this includes them)
+  // the heaviest snippets by the RSS they added while they ran (peak RSS also counts what earlier runs left)
   const heaviest: Heavy[] = [];
   for (let i = 0; i < args.n; i++) {
     const base = seeds[Math.floor(random() * seeds.length)];
     const source = mutate(base.source, random);
+    if (i < args.skip) continue;
     const r = await runner.run(source);
     const list = outcomeFindings(r, args.budgetMs, args.rssLimitMb);
     if ('elapsedMs' in r) slowest = Math.max(slowest, r.elapsedMs);
-    const rssMb = Math.round(runner.lastRunPeak / 2 ** 20);
-    if (heaviest.length < HEAVIEST || rssMb > heaviest[heaviest.length - 1].rssMb) {
-      heaviest.push({ rssMb, from: base.name, source });
-      heaviest.sort((a, b) => b.rssMb - a.rssMb);
+    const rssMb = Math.round(runner.lastRun.peak / 2 ** 20), grewMb = Math.round(runner.lastRun.grew / 2 ** 20);
+    if (heaviest.length < HEAVIEST || grewMb > heaviest[heaviest.length - 1].grewMb) {
+      heaviest.push({ rssMb, grewMb, run: i, from: base.name, source });
+      heaviest.sort((a, b) => b.grewMb - a.grewMb);
       heaviest.length = Math.min(heaviest.length, HEAVIEST);
     }
     for (const f of list) {
@@ -283,7 +295,7 @@ async function main(): Promise<number> {
   writeFileSync(args.out, JSON.stringify(report, null, 2) + '\n');
   const { findings, heaviest: heavy, ...summary } = report;
   process.stdout.write(JSON.stringify(summary) + '\n');
-  for (const h of heavy) process.stdout.write(`\n[peak RSS] ${h.rssMb} MB while running a mutation of ${h.from}:\n${h.source.replace(/^/gm, '    ')}\n`);
+  for (const h of heavy) process.stdout.write(`\n[RSS +${h.grewMb} MB, to ${h.rssMb} MB] run ${h.run}, a mutation of ${h.from}:\n${h.source.replace(/^/gm, '    ')}\n`);
   for (const f of findings) process.stdout.write(`\n[${f.kind}] ×${f.count} ${f.detail}\n  from ${f.from}; reproducer:\n${f.reproducer?.replace(/^/gm, '    ')}\n`);
   // Over-budget runs are timing, and timing on a shared machine is noise: they are
   // reported always, and fail the run only with --strict-time (the on-demand sweep).

@@ -10,7 +10,7 @@ import type { ValueRef } from '../../src/service/protocol';
 const inlined = (data: TypedData, isBool: boolean) => JSON.stringify(Array.from(data, (x) => encodeNumber(x, isBool)));
 
 test('dataJson writes what JSON.stringify writes for encoded numbers, across chunk boundaries', () => {
-  const special = [0, -0, 1, -1.5, 0.1, 1e21, 1e-7, 5e-324, Number.MAX_VALUE, NaN, Infinity, -Infinity, 2 ** 53 + 2];
+  const special = [0, -0, 1, -1.5, 0.1, 1e21, 1e-7, 5e-324, Number.MAX_VALUE, NaN, Infinity, -Infinity, 2 ** 53 + 2, -123456789, 10, 999999999999999, 1e15, -1e15, -(1e15 - 1), 2 ** 31, -(2 ** 31)];
   const big = new Float64Array((1 << 18) + 7).map((_, i) => (i % 97 === 0 ? special[i % special.length] : i / 3));
   for (const data of [new Float64Array(special), new Float32Array(special), big, new Int32Array([-5, 0, 7]), new Float64Array(0)]) {
     assert.equal([...dataJson(data, false)].join(''), inlined(data, false));

@@ -24,7 +24,7 @@ export function inferShape(shape: readonly number[], numel: number): number[] {
       if (infer >= 0) throw runtimeError('only one dimension can be inferred');
       infer = i;
     } else if (shape[i] < 0) {
-      throw runtimeError(`invalid shape dimension ${shape[i]}`);
+      throw runtimeError(`invalid shape dimension ${shape[i]} at index ${i} of shape ${fmtShape(shape)}`);
     } else known *= shape[i];
   }
   const out = shape.slice();

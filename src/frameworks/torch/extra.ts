@@ -17,6 +17,7 @@ import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyList, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, dimList } from '../common';
 import { TorchTensor, filled, tensorArg, toDtype, toTorchData, track } from './tensor';
+import { sizeArgs } from './size';
 
 type Method = (self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
 
@@ -87,7 +88,7 @@ export const EXTRA_METHODS: Record<string, Method> = {
     }
     return new TorchTensor(filled(shapeOf(args, kw, 'new'), 0, self.t.dtype));
   },
-  new_empty: (self, args, kw) => new TorchTensor(filled(shapeOf(args, kw, 'new_empty'), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
+  new_empty: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_empty', args, kw), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   square: (self) => wrap(self, binary('mul', self.t, self.t), 'pow'),
   clamp_min: (self, args, kw) => {
     const a = bind('clamp_min', args, kw, ['min']);

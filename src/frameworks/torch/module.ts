@@ -10,7 +10,7 @@ import { runtimeError, valueError } from '../../engine/errors';
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
 import { Scalar, TensorOrScalar, binary, cast, checkedConvert, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, stack } from '../../engine/ops/shape';
-import { Tensor } from '../../engine/tensor';
+import { Tensor, checkShape } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -23,6 +23,7 @@ import { makeGenerator, resetTorchRng, torchRng } from './random';
 import { makeRuntime } from './runtime';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import { complexFunctions } from './complex';
+import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   noteFill, softmaxCall, track,
@@ -60,7 +61,9 @@ const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `torch.${name}`
 function factory(name: string, value: number | null): NativeFn {
   return (args, kw) => {
     const a = bind(name, args, kw, ['*size', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?', 'pin_memory?']);
-    const shape = kw.has('size') ? toShape([kw.get('size')!], 'size') : toShape(a.__rest ?? [], 'size');
+    const shape = sizeArgs(name, a.__rest ?? [], kw);
+    // ATen's zeros has its own check before the allocator's
+    if (name === 'zeros' && shape.some((d) => d < 0)) throw runtimeError('zeros: Dimension size must be non-negative.');
     const t = new TorchTensor(filled(shape, value ?? 0, toDtype(a.dtype) ?? getDefaultDtype()));
     if (a.requires_grad === true) t.requiresGrad = true;
     return t;
@@ -139,7 +142,8 @@ function legacyConstructor(name: string, dtype: DType): PyClass {
 function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
   return (args, kw) => {
     const a = bind(name, args, kw, ['*size', 'generator?', 'dtype?', 'device?', 'requires_grad?', 'out?', 'layout?']);
-    const shape = kw.has('size') ? toShape([kw.get('size')!], 'size') : toShape(a.__rest ?? [], 'size');
+    const shape = sizeArgs(name, a.__rest ?? [], kw, 'size', RANDOM_OVERLOADS);
+    checkShape(shape);
     const d = toDtype(a.dtype) ?? getDefaultDtype();
     if (!isFloating(d)) {
       throw notImplementedFor(kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu', d);
@@ -228,7 +232,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('full', args, kw, ['size', 'fill_value', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
     const v = a.fill_value!;
     const d = toDtype(a.dtype) ?? (typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : getDefaultDtype());
-    return new TorchTensor(filled(toShape([a.size!], 'size'), fillScalar(v, 'fill_value'), d));
+    return new TorchTensor(filled(sizeArg('full', 'size', 1, a.size, kw), fillScalar(v, 'fill_value'), d));
   });
   def('zeros_like', likeFactory('zeros_like', 0));
   def('ones_like', likeFactory('ones_like', 1));
@@ -253,18 +257,14 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   def('randn', randomTensor('randn', 'randn'));
   def('randint', (args, kw) => {
     const a = bind('randint', args, kw, ['low?', 'high?', 'size?', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
-    let low = 0, high: number, size: PyValue | undefined;
-    if (a.size === undefined && (a.high instanceof PyTuple || a.high instanceof PyList)) {
-      high = toInt(a.low, 'high');
-      size = a.high;
-    } else {
-      low = toInt(a.low, 'low');
-      high = toInt(a.high, 'high');
-      size = a.size;
-    }
-    if (size === undefined) throw pyError('TypeError', "randint() missing 1 required positional arguments: \"size\"");
+    // PyTorch's two signatures: randint(high, size) and randint(low, high, size)
+    const twoArgs = a.size === undefined ? a.high !== undefined : a.high === undefined;
+    const [lowArg, highArg, sizeValue] = twoArgs ? [undefined, a.low, a.size ?? a.high] : [a.low, a.high, a.size];
+    const shape = sizeArg('randint', 'size', twoArgs ? 2 : 3, sizeValue, kw);
+    const low = lowArg === undefined ? 0 : toInt(lowArg, 'low');
+    const high = toInt(highArg, 'high');
+    checkShape(shape);
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-    const shape = toShape([size], 'size');
     const d = toDtype(a.dtype) ?? 'int64';
     return new TorchTensor(fromArray(shape, d, torchRng(a.generator).randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
   });
@@ -281,7 +281,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   def('normal', (args, kw) => {
     const a = bind('normal', args, kw, ['mean', 'std?', 'size?', 'generator?', 'dtype?']);
-    const size = a.size !== undefined ? toShape([a.size], 'size') : null;
+    const size = a.size !== undefined ? sizeArg('normal', 'size', 3, a.size, kw) : null;
     if (!size) throw runtimeError('torch.normal with tensor mean/std is not supported by Mask Lens');
     const n = size.reduce((p, q) => p * q, 1);
     return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
@@ -377,7 +377,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   def('broadcast_to', (args, kw) => {
     const a = bind('broadcast_to', args, kw, ['input', 'size']);
-    return new TorchTensor(expand(tensorArg(a.input, 'broadcast_to'), toShape([a.size!], 'size')));
+    return new TorchTensor(expand(tensorArg(a.input, 'broadcast_to'), sizeArg('broadcast_to', 'size', 2, a.size, kw)));
   });
   def('allclose', (args, kw, ctx) => {
     const a = bind('allclose', args, kw, ['input', 'other', 'rtol?', 'atol?', 'equal_nan?']);
@@ -448,6 +448,16 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'select', 'roll', 'erf', 'multinomial',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
+  }
+  // torch.reshape(input, shape) and the like: the size is the second parameter, not varargs
+  for (const [name, param] of [['reshape', 'shape'], ['permute', 'dims'], ['flip', 'dims'], ['tile', 'dims']] as const) {
+    const viaMethod = method(name);
+    def(name, (args, kw, ctx) => {
+      const a = bind(name, args, kw, ['input', param]);
+      if (!(a.input instanceof TorchTensor)) return viaMethod.fn(args, kw, ctx);
+      const size = new PyTuple(sizeArg(name, param, 2, a[param], kw).map(BigInt));
+      return TENSOR_METHODS[name](a.input, [size], new Map(), ctx);
+    });
   }
   m.dict.set('clip', method('clip', 'clamp'));
   m.dict.set('absolute', method('absolute', 'abs'));

@@ -23,7 +23,8 @@ import {
   chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
 } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
-import { Bound, bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
+import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
+import { sizeArg, sizeArgs, VIEW_OVERLOADS } from './size';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import {
@@ -494,27 +495,6 @@ function castMethod(d: DType): Method {
   };
 }
 
-function shapeArgs(args: PyValue[], kw: Kwargs, name: string): number[] {
-  if (name === 'expand' || name === 'view') checkSizeElements(args.length === 0 && kw.has('size') ? [kw.get('size')!] : args, name);
-  if (args.length === 0 && kw.has('size')) return toShape([kw.get('size')!], name);
-  if (args.length === 0 && kw.has('shape')) return toShape([kw.get('shape')!], name);
-  return toShape(args, name);
-}
-
-/**
- * PyTorch's argument parser on a `size` that holds a non-integer (a float
- * from an einops axis length, say): `expand(): argument 'size' failed to
- * unpack the object at pos 3 with error "type must be tuple of ints,but got
- * float"` (PyTorch 2.13, python_arg_parser.cpp; pos is 1-based).
- */
-function checkSizeElements(args: readonly PyValue[], name: string): void {
-  const items = args.length === 1 && (args[0] instanceof PyTuple || args[0] instanceof PyList) ? args[0].items : args;
-  items.forEach((v, i) => {
-    if (typeof v === 'bigint' || typeof v === 'boolean' || v instanceof PyObj) return;
-    throw pyError('TypeError', `${name}(): argument 'size' failed to unpack the object at pos ${i + 1} with error "type must be tuple of ints,but got ${typeNameOf(v)}"`);
-  });
-}
-
 function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
   return (self, args, kw, ctx) => {
     const a = bind(op, args, kw, ['dim?', 'keepdim?', 'dtype?']);
@@ -703,12 +683,12 @@ export const TENSOR_METHODS: Record<string, Method> = {
   is_contiguous: (self) => self.t.isContiguous(),
   view: (self, args, kw) => {
     if (args.length === 1 && args[0] instanceof TorchDtype) throw runtimeError('view(dtype) is not supported by Mask Lens');
-    return T(self, view(self.t, shapeArgs(args, kw, 'view')), 'view');
+    return T(self, view(self.t, sizeArgs('view', args, kw, 'size', VIEW_OVERLOADS)), 'view');
   },
-  reshape: (self, args, kw) => T(self, reshape(self.t, shapeArgs(args, kw, 'reshape')), 'reshape'),
+  reshape: (self, args, kw) => T(self, reshape(self.t, sizeArgs('reshape', args, kw, 'shape')), 'reshape'),
   view_as: (self, [o]) => T(self, view(self.t, tensorArg(o, 'view_as', 'other').shape), 'view'),
   reshape_as: (self, [o]) => T(self, reshape(self.t, tensorArg(o, 'reshape_as', 'other').shape), 'reshape'),
-  permute: (self, args, kw) => T(self, permute(self.t, shapeArgs(args, kw.has('dims') ? new Map([['size', kw.get('dims')!]]) : kw, 'permute')), 'permute'),
+  permute: (self, args, kw) => T(self, permute(self.t, sizeArgs('permute', args, kw, 'dims')), 'permute'),
   transpose: (self, args, kw) => {
     const a = bind('transpose', args, kw, ['dim0', 'dim1']);
     return T(self, transpose(self.t, toInt(a.dim0, 'dim0'), toInt(a.dim1, 'dim1')), 'transpose');
@@ -723,9 +703,14 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const d = dimList(a.dim);
     return T(self, squeeze(self.t, d === null ? undefined : d), 'squeeze');
   },
-  expand: (self, args, kw) => T(self, expand(self.t, shapeArgs(args, kw, 'expand')), 'expand'),
+  expand: (self, args, kw) => T(self, expand(self.t, sizeArgs('expand', args, kw)), 'expand'),
   expand_as: (self, [o]) => T(self, expand(self.t, tensorArg(o, 'expand_as', 'other').shape), 'expand'),
-  repeat: (self, args, kw) => T(self, repeat(self.t, shapeArgs(args, kw, 'repeat')), 'repeat'),
+  repeat: (self, args, kw) => T(self, repeat(self.t, sizeArgs('repeat', args, kw, 'repeats')), 'repeat'),
+  // torch.tile: repeat, with dims padded by leading 1s to the tensor's rank (ATen's tile)
+  tile: (self, args, kw) => {
+    const dims = sizeArgs('tile', args, kw, 'dims');
+    return T(self, repeat(self.t, [...new Array<number>(Math.max(0, self.t.ndim - dims.length)).fill(1), ...dims]), 'repeat');
+  },
   flatten: (self, args, kw) => {
     const a = bind('flatten', args, kw, ['start_dim?', 'end_dim?']);
     return T(self, flatten(self.t, a.start_dim === undefined ? 0 : toInt(a.start_dim, 'start_dim'), a.end_dim === undefined ? -1 : toInt(a.end_dim, 'end_dim')), 'flatten');
@@ -908,16 +893,16 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const dd = d < 0 ? d + self.t.ndim : d;
     return new PyTuple(Array.from({ length: self.t.shape[dd] }, (_, i) => T(self, select(self.t, dd, i), 'select')));
   },
-  flip: (self, args, kw) => T(self, flip(self.t, shapeArgs(args, kw.has('dims') ? new Map([['size', kw.get('dims')!]]) : kw, 'flip')), 'flip'),
+  flip: (self, args, kw) => T(self, flip(self.t, sizeArgs('flip', args, kw, 'dims')), 'flip'),
   cumsum: (self, args, kw) => {
     const a = bind('cumsum', args, kw, ['dim', 'dtype?']);
     return T(self, cumsum(self.t, dimArg(a), toDtype(a.dtype)), 'cumsum');
   },
-  new_zeros: (self, args, kw) => new TorchTensor(filled(shapeArgs(args, kw, 'new_zeros'), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
-  new_ones: (self, args, kw) => new TorchTensor(filled(shapeArgs(args, kw, 'new_ones'), 1, toDtype(kw.get('dtype')) ?? self.t.dtype)),
+  new_zeros: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_zeros', args, kw), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
+  new_ones: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_ones', args, kw), 1, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   new_full: (self, args, kw) => {
     const a = bind('new_full', args, kw, ['size', 'fill_value', 'dtype?']);
-    return new TorchTensor(filled(toShape([a.size!], 'size'), fillScalar(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? self.t.dtype));
+    return new TorchTensor(filled(sizeArg('new_full', 'size', 1, a.size, kw), fillScalar(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? self.t.dtype));
   },
   new_tensor: (self, args, kw, ctx) => new TorchTensor(toTorchData(args[0], ctx, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   where: (self, args, kw) => {
