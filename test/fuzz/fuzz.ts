@@ -170,6 +170,10 @@ class Runner {
     return new EvaluationService({ spawn: nodeWorker(this.worker), budgetSetting: 'fuzz --budget-ms' });
   }
 
+  warmUp(): Promise<void> {
+    return this.service.warmUp();
+  }
+
   get restarts(): number {
     return this.service.stats.restarts;
   }
@@ -250,6 +254,9 @@ async function main(): Promise<number> {
   const found = new Map<string, Finding>();
   const t0 = performance.now();
   let slowest = 0;
+  // RSS of this process before any run, with the worker started: what the host and an idle worker take
+  await runner.warmUp();
+  const baselineRssMb = Math.round(process.memoryUsage.rss() / 2 ** 20);
   // the heaviest snippets by the RSS they added while they ran (peak RSS also counts what earlier runs left)
   const heaviest: Heavy[] = [];
   for (let i = 0; i < args.n; i++) {
@@ -281,6 +288,7 @@ async function main(): Promise<number> {
     slowestRunMs: Math.round(slowest),
     workerRestarts: runner.restarts,
     peakRssMb: Math.round(runner.peakRss / 2 ** 20),
+    baselineRssMb,
     counts: {
       crash: [...found.values()].filter((f) => f.kind === 'crash').reduce((a, f) => a + f.count, 0),
       overBudget: [...found.values()].filter((f) => f.kind === 'over-budget').reduce((a, f) => a + f.count, 0),
