@@ -339,3 +339,21 @@ test('the memory cap bounds the total: measured only near the cap, reclaimed onc
   assert.equal(only("x = 'ab' * 300000", { memory }).type, 'MemoryError');
   assert.equal(evaluate("x = 'ab' * 200000", { memory }).error, null);
 });
+
+test('failedAtEnd: Python stopped on the last line of code, so going past errors would change nothing (the CLI skips its second run)', () => {
+  const cases: [string, boolean][] = [
+    ['import torch\nx = torch.ones(1)\nfor i in range(1000):\n    x = torch.cat([x, x])\n', true],
+    ['for i in range(3):\n    print(i)\n    y = 1 / 0\n# a trailing comment\n', true],
+    ['x = 1\ny = 1 / 0\nz = 2\n', false],
+    ['for i in range(3):\n    y = 1 / 0\n    print(i)\n', false],
+    ['x = 1\ny = (1 +\n', false],
+    ['x = 1\n', false],
+  ];
+  for (const [src, atEnd] of cases) {
+    const python = evaluate(src, { maxElements: 1000 });
+    assert.equal(python.failedAtEnd ?? false, atEnd, src);
+    if (!atEnd) continue;
+    const editor = evaluate(src, { maxElements: 1000, continueAfterError: true });
+    assert.deepEqual([editor.variables, editor.errors, editor.stdout], [python.variables, python.errors, python.stdout], src);
+  }
+});
