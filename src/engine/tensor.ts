@@ -14,14 +14,24 @@ const STORAGE_BYTES: Record<DType, number> = {
 };
 
 /**
+ * MemoryError when a tensor of `n` elements of `dtype` would pass the
+ * evaluation's element budget or memory cap. allocate() checks this itself;
+ * code that builds a temporary array of that size first (random draws,
+ * broadcast parameters) calls it before.
+ */
+export function checkAllocation(dtype: DType, n: number): void {
+  checkBudget(n, () => `a tensor of ${n} elements`);
+  checkBytes(n * STORAGE_BYTES[dtype], () => `a tensor of ${n} elements`);
+}
+
+/**
  * Fresh zeroed storage for `n` elements. Every tensor allocation passes here,
  * so this is where the evaluation's element budget and memory cap
  * (MemoryError) and time budget (between kernels) are enforced, before any
  * memory is taken.
  */
 export function allocate(dtype: DType, n: number): TypedData {
-  checkBudget(n, () => `a tensor of ${n} elements`);
-  checkBytes(n * STORAGE_BYTES[dtype], () => `a tensor of ${n} elements`);
+  checkAllocation(dtype, n);
   checkDeadline();
   switch (dtype) {
     case 'float64': case 'int64': return new Float64Array(n);

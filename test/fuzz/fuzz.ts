@@ -192,22 +192,23 @@ class Runner {
     const t0 = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const watchdog = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), this.budgetMs + 10000)));
+    let outcome: RunOutcome;
     try {
       const r = await Promise.race([this.service.evaluate(source, options), watchdog]);
       if (r === 'hung') {
         this.service.dispose();
         this.service = this.makeService();
-        return { crashed: 'the service did not answer (watchdog)' };
-      }
-      return { result: r.result, elapsedMs: performance.now() - t0 };
+        outcome = { crashed: 'the service did not answer (watchdog)' };
+      } else outcome = { result: r.result, elapsedMs: performance.now() - t0 };
     } catch (e) {
-      if (this.overMemory) return { overMemory: Math.round(this.runPeak / 2 ** 20) };
-      return { crashed: e instanceof CancelledError ? 'cancelled' : e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+      outcome = { crashed: e instanceof CancelledError ? 'cancelled' : e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
     } finally {
       clearTimeout(timer);
+      // a run that leaves RSS past the limit is caught here (and its worker replaced) too
       this.sample();
       this.running = false;
     }
+    return this.overMemory ? { overMemory: Math.round(this.runPeak / 2 ** 20) } : outcome;
   }
 
   /** Every finding of one run, crashes included. */

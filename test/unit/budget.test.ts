@@ -34,6 +34,13 @@ test('over-budget allocations are MemoryError naming the size and the setting', 
     ['x = [1]\nfor i in range(20):\n    x = x + x', 'a list of 1024 items'],
     ['x = [1]\nfor i in range(20):\n    x += x', 'a list of 1024 items'],
     ['import torch\nx = torch.ones(2)\nfor i in range(1000):\n    x = torch.cat([x, x])', 'a tensor of 1024 elements'],
+    // random draws and broadcast parameters are built before the result: checked before them (fuzz seed 4106: 15 GB)
+    ['import numpy as np\nx = np.random.poisson(12.5, size=(2, 10**9))', 'a tensor of 2000000000 elements'],
+    ['import numpy as np\nx = np.random.default_rng(0).binomial(1, 0.5, size=10**9)', 'a tensor of 1000000000 elements'],
+    ['import torch\nx = torch.rand(10**9)', 'a tensor of 1000000000 elements'],
+    ['import torch\nx = torch.randint(0, 5, (10**9,))', 'a tensor of 1000000000 elements'],
+    ['import torch\nx = torch.randperm(10**9)', 'a tensor of 1000000000 elements'],
+    ['import torch\nx = torch.normal(0.0, 1.0, size=(10**9,))', 'a tensor of 1000000000 elements'],
   ];
   for (const [src, what] of cases) {
     const e = only(src, opts);

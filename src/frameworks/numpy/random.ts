@@ -11,7 +11,7 @@ import { indexSelect } from '../../engine/ops/indexing';
 import { normalizeDim, reshape } from '../../engine/ops/shape';
 import { checkChoiceP, entropyWords, NumpyGenerator } from '../../engine/random/numpy_generator';
 import { NumpyRandomState } from '../../engine/random/numpy_random';
-import { Tensor } from '../../engine/tensor';
+import { Tensor, checkAllocation, numelOf } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
@@ -35,6 +35,8 @@ function sizeShape(size: PyValue | undefined): number[] | undefined {
   if (size === undefined || size === null) return undefined;
   const shape = toShape([size], 'size');
   if (shape.some((d) => d < 0)) throw pyError('ValueError', 'negative dimensions are not allowed');
+  // the draws and broadcast parameters are built before the result: check its size first
+  checkAllocation('float64', numelOf(shape));
   return shape;
 }
 

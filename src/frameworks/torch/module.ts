@@ -10,7 +10,7 @@ import { runtimeError, valueError } from '../../engine/errors';
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
 import { Scalar, TensorOrScalar, binary, cast, checkedConvert, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, stack } from '../../engine/ops/shape';
-import { Tensor, checkShape } from '../../engine/tensor';
+import { Tensor, checkAllocation, checkShape, numelOf } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -144,6 +144,8 @@ function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
     const a = bind(name, args, kw, ['*size', 'generator?', 'dtype?', 'device?', 'requires_grad?', 'out?', 'layout?']);
     const shape = sizeArgs(name, a.__rest ?? [], kw, 'size', RANDOM_OVERLOADS);
     checkShape(shape);
+    // the draws come before the tensor: its size is checked first
+    checkAllocation(toDtype(a.dtype) ?? getDefaultDtype(), numelOf(shape));
     const d = toDtype(a.dtype) ?? getDefaultDtype();
     if (!isFloating(d)) {
       throw notImplementedFor(kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu', d);
@@ -264,6 +266,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const low = lowArg === undefined ? 0 : toInt(lowArg, 'low');
     const high = toInt(highArg, 'high');
     checkShape(shape);
+    checkAllocation(toDtype(a.dtype) ?? 'int64', numelOf(shape));
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
     const d = toDtype(a.dtype) ?? 'int64';
     return new TorchTensor(fromArray(shape, d, torchRng(a.generator).randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
@@ -271,6 +274,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   def('randperm', (args, kw) => {
     const a = bind('randperm', args, kw, ['n', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
     const n = toInt(a.n, 'n');
+    checkAllocation(toDtype(a.dtype) ?? 'int64', n);
     return new TorchTensor(fromArray([n], toDtype(a.dtype) ?? 'int64', torchRng(a.generator).randperm(n)));
   });
   def('bernoulli', (args, kw) => {
@@ -284,6 +288,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const size = a.size !== undefined ? sizeArg('normal', 'size', 3, a.size, kw) : null;
     if (!size) throw runtimeError('torch.normal with tensor mean/std is not supported by Mask Lens');
     const n = size.reduce((p, q) => p * q, 1);
+    checkAllocation(getDefaultDtype(), n);
     return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
   });
   def('manual_seed', ([seed]) => {
