@@ -41,6 +41,7 @@ test('over-budget allocations are MemoryError naming the size and the setting', 
     ['import torch\nx = torch.randint(0, 5, (10**9,))', 'a tensor of 1000000000 elements'],
     ['import torch\nx = torch.randperm(10**9)', 'a tensor of 1000000000 elements'],
     ['import torch\nx = torch.normal(0.0, 1.0, size=(10**9,))', 'a tensor of 1000000000 elements'],
+    ['import torch\nx = torch.ones(10).repeat_interleave(10**8)', 'a tensor of 1000000000 elements'],
   ];
   for (const [src, what] of cases) {
     const e = only(src, opts);

@@ -1006,10 +1006,13 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const d = dim < 0 ? dim + x.ndim : dim;
     const reps = a.repeats instanceof ArrayValue ? Array.from(a.repeats.t.values()) : new Array(x.shape[d]).fill(toInt(a.repeats, 'repeats'));
     if (reps.length !== x.shape[d]) throw runtimeError('repeats must have the same size as input along dim');
-    const index: number[] = [];
-    reps.forEach((r, i) => { for (let k = 0; k < r; k++) index.push(i); });
-    const idx = Tensor.empty('int64', [index.length]);
-    idx.storage.data.set(index);
+    if (reps.some((r) => r < 0)) throw runtimeError(a.repeats instanceof ArrayValue ? 'repeats can not be negative' : 'Repeats must be non-negative');
+    // the index has sum(repeats) entries: its size is checked before it is built
+    const total = reps.reduce((n, r) => n + r, 0);
+    const idx = Tensor.empty('int64', [total]);
+    const index = idx.storage.data;
+    let at = 0;
+    reps.forEach((r, i) => index.fill(i, at, (at += r)));
     return T(self, indexSelect(x, d, idx), 'repeat_interleave');
   },
   count_nonzero: (self, args, kw) => {
