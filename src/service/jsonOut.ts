@@ -56,8 +56,9 @@ export function* dataJson(data: TypedData, isBool: boolean): Generator<string> {
     const end = Math.min(data.length, start + CHUNK);
     let p = 0;
     if (start > 0) buf[p++] = 44; // ','
-    for (let i = start; i < end; i++) {
+    for (let i = start; i < end; ) {
       if (i > start) buf[p++] = 44;
+      const t0 = p;
       let x = data[i];
       if (isBool) p = put(buf, p, x !== 0 ? 'true' : 'false');
       else if (Number.isInteger(x) && x > -1e15 && x < 1e15) {
@@ -69,10 +70,35 @@ export function* dataJson(data: TypedData, isBool: boolean): Generator<string> {
         } while (x > 0);
         while (n > 0) buf[p++] = digits[--n];
       } else p = put(buf, p, Number.isNaN(x) ? '"nan"' : x === Infinity ? '"inf"' : x === -Infinity ? '"-inf"' : String(x));
+      // a run of equal elements (a mask's rows, a filled tensor) is its first one's text copied
+      let j = i + 1;
+      const v = data[i];
+      while (j < end && data[j] === v) j++;
+      if (j > i + 1) p = repeatUnit(buf, t0, p, j - i - 1);
+      i = j;
     }
     yield ascii.decode(buf.subarray(0, p));
   }
   yield ']';
+}
+
+/**
+ * Append `times` copies of ',' + buf[t0, p) after p (memory copies that
+ * double what is written); returns the next position. Equal numbers have
+ * equal text (0 and -0 both print 0; NaN never equals itself).
+ */
+function repeatUnit(buf: Uint8Array, t0: number, p: number, times: number): number {
+  const u0 = p;
+  buf[p] = 44;
+  buf.copyWithin(p + 1, t0, p);
+  const unit = p + 1 - t0;
+  const total = unit * times;
+  for (let written = unit; written < total; ) {
+    const n = Math.min(written, total - written);
+    buf.copyWithin(u0 + written, u0, u0 + n);
+    written += n;
+  }
+  return u0 + total;
 }
 
 /** Write ASCII `text` into `buf` at `p`; returns the next position. */

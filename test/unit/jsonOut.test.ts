@@ -17,6 +17,12 @@ test('dataJson writes what JSON.stringify writes for encoded numbers, across chu
   }
   const bools = new Uint8Array((1 << 18) + 3).map((_, i) => i % 3 === 0 ? 1 : 0);
   assert.equal([...dataJson(bools, true)].join(''), inlined(bools, true));
+  // runs of equal elements (copied text), across chunk boundaries, beside NaN, -0 and 0
+  const runs = new Float32Array((1 << 19) + 5).fill(1);
+  runs.fill(-0, 10, 20).fill(0, 20, 30).fill(NaN, 30, 40).fill(0.1, (1 << 18) - 3, (1 << 18) + 9).fill(-7, 100, 101);
+  assert.equal([...dataJson(runs, false)].join(''), inlined(runs, false));
+  const allTrue = new Uint8Array((1 << 18) * 2 + 1).fill(1);
+  assert.equal([...dataJson(allTrue, true)].join(''), inlined(allTrue, true));
 });
 
 test('writeJson inlines each elided tensor once per place it appears, without the elided flag', async () => {
