@@ -45,7 +45,8 @@ function runCli(file) {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const child = hasTime ? spawn('/usr/bin/time', ['-f', '@@rss %M %U %S', process.execPath, ...args]) : spawn(process.execPath, args);
-    let out = '';
+    // stdout as buffers, joined once: appending 67 MB to a string as it comes would slow the reader, and so the child's writes
+    const out = [];
     let err = '';
     let polledKb = 0;
     const poll = hasTime ? undefined : setInterval(() => {
@@ -54,7 +55,7 @@ function runCli(file) {
         if (m) polledKb = Math.max(polledKb, Number(m[1]));
       } catch { /* exited */ }
     }, 10);
-    child.stdout.on('data', (d) => (out += d));
+    child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => (err += d));
     child.on('close', () => {
       const ms = performance.now() - t0;
@@ -64,9 +65,9 @@ function runCli(file) {
       const cpuMs = m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN;
       let error = 'no JSON';
       try {
-        error = describe(firstError(JSON.parse(out)));
+        error = describe(firstError(JSON.parse(Buffer.concat(out).toString('utf8'))));
       } catch { /* left as 'no JSON' */ }
-      resolve({ ms, cpuMs, rssMb: rss / 1024, error, bytes: out.length });
+      resolve({ ms, cpuMs, rssMb: rss / 1024, error, bytes: out.reduce((n, b) => n + b.length, 0) });
     });
   });
 }
