@@ -32,6 +32,9 @@ const C4: f32 = 0.00139304355252534151077271;
 const C3: f32 = 0.00833336077630519866943359;
 const C2: f32 = 0.0416664853692054748535156;
 const C1: f32 = 0.166666671633720397949219;
+/** 1.5 * 2^23, and its bits. */
+const ROUND_MAGIC: f32 = 12582912;
+const ROUND_MAGIC_BITS: i32 = 0x4b400000;
 
 /** a * b + c, unfused (two roundings). */
 // @ts-ignore: decorator
@@ -48,8 +51,13 @@ const C1: f32 = 0.166666671633720397949219;
 /** exp of four f32 lanes (Sleef's xexpf without FMA). */
 // @ts-ignore: decorator
 @inline function expv(d: v128): v128 {
-  const qf = f32x4.nearest(f32x4.mul(d, f32x4.splat(R_LN2F)));
-  const q = i32x4.trunc_sat_f32x4_s(qf);
+  // q = round-half-even(d / ln 2), as f32x4.nearest gives it, by adding
+  // 1.5 * 2^23: for |d / ln 2| < 2^22 the sum's last mantissa bits are q
+  // (V8 lowers nearest and trunc_sat to long sequences on x64). Beyond that
+  // range (|d| > 104, inf, NaN) q is garbage, and the masks below decide.
+  const t = f32x4.add(f32x4.mul(d, f32x4.splat(R_LN2F)), f32x4.splat(ROUND_MAGIC));
+  const qf = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
+  const q = i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS));
   let s = mla(qf, f32x4.splat(NEG_L2UF), d);
   s = mla(qf, f32x4.splat(NEG_L2LF), s);
   let u = mla(f32x4.splat(C5), s, f32x4.splat(C4));
@@ -88,15 +96,42 @@ export function exp_f32(x: usize, out: usize, n: i32): void {
   return a != a || b != b ? NaN : (b > a ? b : a);
 }
 
+/**
+ * The row max for softmax: exact for rows without NaN. From 4 columns on,
+ * a NaN may be skipped (f32x4.pmax is one maxps; f32x4.max's NaN rules cost
+ * V8 a long sequence, and four accumulators break the dependency chain);
+ * that is harmless, because the softmax of a row holding a NaN is NaN in
+ * every element either way: exp(NaN - max) makes the exp-sum NaN, and every
+ * output divides by it (softmax) or subtracts its log (log_softmax), as the
+ * CPU reference's NaN max does.
+ */
 function rowMax(p: usize, cols: i32): f32 {
-  let m: f32 = -Infinity;
   let c = 0;
-  if (cols >= 4) {
-    let v = f32x4.splat(-Infinity);
-    for (; c + 4 <= cols; c += 4) v = f32x4.max(v, v128.load(p + (<usize>c << 2)));
-    m = nanmax(nanmax(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), nanmax(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+  if (cols < 4) {
+    let m: f32 = -Infinity;
+    for (; c < cols; c++) m = nanmax(m, load<f32>(p + (<usize>c << 2)));
+    return m;
   }
-  for (; c < cols; c++) m = nanmax(m, load<f32>(p + (<usize>c << 2)));
+  const ninf = f32x4.splat(-Infinity);
+  let v0 = ninf, v1 = ninf, v2 = ninf, v3 = ninf;
+  for (; c + 16 <= cols; c += 16) {
+    const q = p + (<usize>c << 2);
+    v0 = f32x4.pmax(v0, v128.load(q));
+    v1 = f32x4.pmax(v1, v128.load(q, 16));
+    v2 = f32x4.pmax(v2, v128.load(q, 32));
+    v3 = f32x4.pmax(v3, v128.load(q, 48));
+  }
+  for (; c + 4 <= cols; c += 4) v0 = f32x4.pmax(v0, v128.load(p + (<usize>c << 2)));
+  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
+  let m = f32x4.extract_lane(v, 0);
+  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
+  if (l1 > m) m = l1;
+  if (l2 > m) m = l2;
+  if (l3 > m) m = l3;
+  for (; c < cols; c++) {
+    const x = load<f32>(p + (<usize>c << 2));
+    if (x > m) m = x;
+  }
   return m;
 }
 

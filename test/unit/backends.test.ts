@@ -649,6 +649,30 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test('a NaN anywhere in a row (vector body, 4-wide tail, scalar tail; beside +inf or -inf) makes the whole row NaN, as the CPU reference does', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const cols = 39; // 32 in the 16-wide loop, 4 in the 4-wide tail, 3 scalar
+    const spots: [number, number][] = [[0, NaN], [17, NaN], [33, NaN], [38, NaN], [5, Infinity], [20, -Infinity]];
+    const rows = spots.length + 2;
+    const x = randomF32(rows * cols, 102, 8);
+    spots.forEach(([c, v], r) => { x[r * cols + c] = v; });
+    x[5 * cols + 30] = NaN; // the row with -inf at 20 holds a NaN too
+    x[4 * cols + 36] = NaN; // and the one with +inf
+    x.fill(-Infinity, 6 * cols, 7 * cols);
+    x[6 * cols + 35] = NaN; // a NaN among -inf
+    for (const log of [false, true]) {
+      const got = new Float32Array(rows * cols);
+      w.softmax(x, rows, cols, got, log);
+      const want = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) softmaxRow32(x, r * cols, cols, want, log, sleef);
+      assertExact(got, want, `${log ? 'log_' : ''}softmax with NaN`);
+      const target = Array.from({ length: rows }, (_, r) => (r * 7) % cols);
+      const picked = new Float32Array(rows);
+      w.logSoftmaxPick(x, rows, cols, target, -100, picked);
+      if (log) assertExact(picked, target.map((t, r) => want[r * cols + t]), 'picked log_softmax with NaN');
+    }
+  });
+
   test('masked softmax keeps the CPU reference order bit for bit, fully masked rows NaN', () => {
     assert.ok(w, 'wasm backend missing: run npm run build');
     const [B, T] = [3, 37];
