@@ -99,27 +99,43 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
-// Control block (Int32 slots) shared with the workers: generation, kernel,
-// argument count, threads, rows, done counter, failure flag; arguments as
-// float64 from byte 64.
-const GEN = 0, KERNEL = 1, ARGC = 2, THREADS = 3, ROWS = 4, DONE = 5, FAILED = 6;
+// Control block (Int32 slots) shared with the workers: the work word,
+// kernel, argument count, rows, rows per grain, done counter, failure flag;
+// arguments as float64 from byte 64.
+//
+// Rows are split into grains that every thread (the caller included) claims
+// one at a time, so a thread the OS leaves waiting on a loaded machine does
+// not hold the others up with a fixed share. The work word is
+// (grains << 16) | next grain: one compareExchange both checks that grains
+// are left in the current job and claims one, and a claim can only succeed
+// on the job now posted. The caller posts the next job only when every
+// claimed grain is done, so the arguments a claimer reads after its claim
+// are its job's.
+const WORK = 0, KERNEL = 1, ARGC = 2, ROWS = 3, GRAIN = 4, DONE = 5, FAILED = 6;
+/** Grains per job at most (they share the work word with the next grain's index). */
+const MAX_GRAINS = 0x7fff;
+/** Grains per thread: enough that the threads that run finish the work of one that does not. */
+const GRAINS_PER_THREAD = 8;
 
-/** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then serve jobs. */
+/** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then claim grains. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { bytes, memory, ctl, index, kernels } = workerData;
+const { bytes, memory, ctl, kernels } = workerData;
 const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, log: Math.log, abort() { throw new RangeError('wasm kernel abort'); } } }).exports;
 const c = new Int32Array(ctl);
 const args = new Float64Array(ctl, 64);
-let gen = 0;
 for (;;) {
-  Atomics.wait(c, ${GEN}, gen);
-  gen = Atomics.load(c, ${GEN});
-  if (c[${KERNEL}] < 0) break;
-  const threads = c[${THREADS}], rows = c[${ROWS}];
-  const lo = Math.floor((rows * index) / threads), hi = Math.floor((rows * (index + 1)) / threads);
+  const v = Atomics.load(c, ${WORK});
+  const idx = v & 0xffff;
+  if (idx >= v >>> 16) {
+    Atomics.wait(c, ${WORK}, v);
+    continue;
+  }
+  if (Atomics.compareExchange(c, ${WORK}, v, v + 1) !== v) continue;
+  const rows = c[${ROWS}], grain = c[${GRAIN}];
+  const lo = idx * grain, hi = Math.min(rows, lo + grain);
   try {
-    if (hi > lo) k[kernels[c[${KERNEL}]]](...args.subarray(0, c[${ARGC}]), lo, hi);
+    k[kernels[c[${KERNEL}]]](...args.subarray(0, c[${ARGC}]), lo, hi);
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);
   }
@@ -167,8 +183,8 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts
   const start = () => {
     workers = [];
     for (let i = 1; i < threads; i++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, ctl: ctlBuf, index: i, kernels: ROW_KERNELS } });
-      // A worker that dies can no longer count itself done: later calls run on this thread alone.
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS } });
+      // A worker that dies mid-grain can no longer count it done: later calls run on this thread alone.
       w.on('error', () => { broken = true; });
       w.on('exit', () => { broken = true; });
       w.unref();
@@ -185,18 +201,29 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts
         return;
       }
       if (!workers) start();
+      // Grains of whole 4-row blocks where rows allow (the matmul's block height).
+      let grain = Math.max(1, Math.ceil(rows / (threads * GRAINS_PER_THREAD)));
+      if (grain > 4) grain = Math.ceil(grain / 4) * 4;
+      grain = Math.max(grain, Math.ceil(rows / MAX_GRAINS));
+      const grains = Math.ceil(rows / grain);
       ctl[KERNEL] = ROW_KERNELS.indexOf(kernel);
       ctl[ARGC] = a.length;
-      ctl[THREADS] = threads;
       ctl[ROWS] = rows;
-      Atomics.store(ctl, DONE, 0);
+      ctl[GRAIN] = grain;
       args.set(a);
-      Atomics.add(ctl, GEN, 1);
-      Atomics.notify(ctl, GEN);
-      // This thread takes share 0 (the workers take 1..threads-1).
-      k[kernel](...a, 0, Math.floor(rows / threads));
-      for (let d = Atomics.load(ctl, DONE); d < threads - 1; d = Atomics.load(ctl, DONE)) {
-        // The timeout only guards against a worker that died mid-job.
+      Atomics.store(ctl, DONE, 0);
+      Atomics.store(ctl, WORK, grains << 16);
+      Atomics.notify(ctl, WORK);
+      for (;;) {
+        const v = Atomics.load(ctl, WORK);
+        const idx = v & 0xffff;
+        if (idx >= v >>> 16) break;
+        if (Atomics.compareExchange(ctl, WORK, v, v + 1) !== v) continue;
+        k[kernel](...a, idx * grain, Math.min(rows, (idx + 1) * grain));
+        Atomics.add(ctl, DONE, 1);
+      }
+      for (let d = Atomics.load(ctl, DONE); d < grains; d = Atomics.load(ctl, DONE)) {
+        // The timeout only guards against a worker that died mid-grain.
         if (Atomics.wait(ctl, DONE, d, 1000) === 'timed-out' && broken) throw new RangeError('wasm worker thread exited');
       }
       if (Atomics.exchange(ctl, FAILED, 0)) throw new RangeError('wasm kernel failed in a worker thread');
