@@ -26,6 +26,8 @@ import { GPU_BINARY, GPU_UNARY } from '../../src/engine/kernels/gpu/sources';
 import { softmaxRow32 } from '../../src/engine/kernels/float32_order';
 import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
 import { wasmBackend, type WasmBackend } from '../../src/engine/kernels/wasm';
+import { crossEntropy, nllLoss, softmax } from '../../src/engine/ops/compose';
+import { Tensor } from '../../src/engine/tensor';
 
 // ---------------------------------------------------------------- helpers
 
@@ -805,5 +807,37 @@ describe('wasm backend: exp and float32 order', () => {
     one.binary('and', pv, operand(tri, [512, 512], s3), s3, ba, false);
     three.binary('and', pv, operand(tri, [512, 512], s3), s3, bb, false);
     assertExact(bb, ba, 'threaded bool and');
+  });
+});
+
+describe('cross entropy on the wasm backend', () => {
+  test('F.cross_entropy on large [N, C] float32 picks log_softmax without writing it: same bits as log_softmax + nll_loss', () => {
+    setBackendPreference('auto', 65536);
+    const [N, C] = [70, 1031]; // 72170 elements: the wasm backend's size
+    assert.equal(backendFor(N * C, 'float32').name, 'wasm', 'wasm backend missing: run npm run build');
+    const x = Tensor.fromData('float32', [N, C], softmaxInput(N, C, 103));
+    for (const ignoreIndex of [-100, 5]) {
+      const t = Tensor.fromData('int64', [N], Float64Array.from({ length: N }, (_, r) => (r % 6 === 5 ? ignoreIndex : (r * 37) % C)));
+      const weight = Tensor.fromData('float32', [C], Float32Array.from({ length: C }, (_, c) => 0.5 + (c % 3)));
+      for (const reduction of ['mean', 'sum', 'none'] as const) {
+        for (const w of [null, weight]) {
+          const b = backendFor(N * C, 'float32') as WasmBackend;
+          const pick = b.logSoftmaxPick;
+          let picks = 0;
+          b.logSoftmaxPick = (...a) => { picks++; pick(...a); };
+          let got: Tensor;
+          try {
+            got = crossEntropy(x, t, { weight: w, ignoreIndex, reduction });
+          } finally {
+            b.logSoftmaxPick = pick;
+          }
+          assert.equal(picks, 1, 'the fused pick ran');
+          const want = nllLoss(softmax(x, 1, true), t, { weight: w, ignoreIndex, reduction });
+          assert.deepEqual(got.shape, want.shape);
+          assertExact(got.values(), want.values(), `cross_entropy ${reduction} ignore ${ignoreIndex}${w ? ' weighted' : ''}`);
+        }
+      }
+    }
+    assert.throws(() => crossEntropy(x, Tensor.fromData('int64', [N], new Float64Array(N).fill(C)), {}), /Target 1031 is out of bounds/);
   });
 });
