@@ -76,6 +76,31 @@ const ROUND_MAGIC_BITS: i32 = 0x4b400000;
   return u;
 }
 
+/**
+ * expv for lanes known to lie in [-87, 0] (softmax's x - max where no lane
+ * is NaN, infinite or far below the max): the same result bits with the
+ * range checks dropped and 2^q applied in one step. For q >= -126, u * 2^q
+ * rounds once either way (u * 2^(q >> 1) is exact), so both give it.
+ */
+// @ts-ignore: decorator
+@inline function expvNear(d: v128): v128 {
+  const t = f32x4.add(f32x4.mul(d, f32x4.splat(R_LN2F)), f32x4.splat(ROUND_MAGIC));
+  const qf = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
+  const q = i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS));
+  let s = mla(qf, f32x4.splat(NEG_L2UF), d);
+  s = mla(qf, f32x4.splat(NEG_L2LF), s);
+  let u = mla(f32x4.splat(C5), s, f32x4.splat(C4));
+  u = mla(u, s, f32x4.splat(C3));
+  u = mla(u, s, f32x4.splat(C2));
+  u = mla(u, s, f32x4.splat(C1));
+  u = mla(u, s, f32x4.splat(0.5));
+  u = f32x4.add(f32x4.splat(1), mla(f32x4.mul(s, s), u, s));
+  return f32x4.mul(u, pow2i(q));
+}
+
+/** Lower end of expvNear's range. */
+const NEAR_MIN: f32 = -87;
+
 // @ts-ignore: decorator
 @inline function exps(x: f32): f32 {
   return f32x4.extract_lane(expv(f32x4.splat(x)), 0);
@@ -171,8 +196,12 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
       }
       continue;
     }
-    const e0 = expv(f32x4.sub(x0, mv));
-    const e1 = expv(f32x4.sub(x1, mv));
+    const d0 = f32x4.sub(x0, mv), d1 = f32x4.sub(x1, mv);
+    // Every lane in [-87, 0] (NaN compares false): the short exp. d <= 0
+    // holds because max is the row's largest value.
+    const near = i32x4.all_true(v128.and(f32x4.ge(d0, f32x4.splat(NEAR_MIN)), f32x4.ge(d1, f32x4.splat(NEAR_MIN))));
+    const e0 = near ? expvNear(d0) : expv(d0);
+    const e1 = near ? expvNear(d1) : expv(d1);
     if (keep) {
       v128.store(q, e0);
       v128.store(q, e1, 16);
