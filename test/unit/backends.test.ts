@@ -651,6 +651,23 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test("softmax's short exp (x - max in [-87, 0]) gives the full exp's bits: a dense sweep of [-88, 0]", () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const [rows, cols] = [256, 1024];
+    const x = new Float32Array(rows * cols);
+    for (let i = 0; i < x.length; i++) x[i] = -88 * (i / x.length);
+    for (let r = 0; r < rows; r++) x[r * cols + 7] = 0; // max 0: x - max is x itself
+    const e = new Float32Array(x.length);
+    w.expSleef(x, e); // the full exp, lane by lane
+    const full = new Map<number, number>();
+    for (let i = 0; i < x.length; i++) full.set(x[i], e[i]);
+    const got = new Float32Array(x.length);
+    w.softmax(x, rows, cols, got, false);
+    const want = new Float32Array(x.length);
+    for (let r = 0; r < rows; r++) softmaxRow32(x, r * cols, cols, want, false, (v) => full.get(v)!);
+    assertExact(got, want, 'softmax over [-88, 0]');
+  });
+
   test('a NaN anywhere in a row (vector body, 4-wide tail, scalar tail; beside +inf or -inf) makes the whole row NaN, as the CPU reference does', () => {
     assert.ok(w, 'wasm backend missing: run npm run build');
     const cols = 39; // 32 in the 16-wide loop, 4 in the 4-wide tail, 3 scalar
