@@ -479,6 +479,35 @@ export function binary_rows(op: i32, f32in: i32, a: usize, aoffs: usize, as: i32
   }
 }
 
+/**
+ * where / masked_fill on float32, rows [r0, r1) of out [rows, inner]:
+ * out = cond != 0 ? a : b, the bits of the chosen operand copied. Row r of
+ * cond (bytes) starts at byte c + coffs[r] and steps by cs (0 or 1); rows of
+ * a and b start at element aoffs[r] / boffs[r] and step by as / bs (0 or 1).
+ */
+export function where_rows(c: usize, coffs: usize, cs: i32, a: usize, aoffs: usize, as: i32, b: usize, boffs: usize, bs: i32, out: usize, inner: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const o = out + (<usize>r * <usize>inner << 2);
+    const pc = c + <usize>load<i32>(coffs + (<usize>r << 2));
+    const pa = a + (<usize>load<i32>(aoffs + (<usize>r << 2)) << 2), pb = b + (<usize>load<i32>(boffs + (<usize>r << 2)) << 2);
+    let j = 0;
+    if (cs == 1) {
+      const sa = v128.load32_splat(pa), sb = v128.load32_splat(pb);
+      const zero = i32x4.splat(0);
+      for (; j + 4 <= inner; j += 4) {
+        const keep = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pc + <usize>j)));
+        const va = as ? v128.load(pa + (<usize>j << 2)) : sa;
+        const vb = bs ? v128.load(pb + (<usize>j << 2)) : sb;
+        v128.store(o + (<usize>j << 2), v128.bitselect(va, vb, i32x4.ne(keep, zero)));
+      }
+    }
+    for (; j < inner; j++) {
+      const src = load<u8>(pc + <usize>(j * cs)) != 0 ? pa + (<usize>(j * as) << 2) : pb + (<usize>(j * bs) << 2);
+      store<u32>(o + (<usize>j << 2), load<u32>(src));
+    }
+  }
+}
+
 /** Start of free memory (after this module's static data), for the host's buffers. */
 export function heap_base(): usize {
   return __heap_base;

@@ -440,7 +440,7 @@ const subjects: Subject[] = [
 ];
 
 /** Cases the wasm backend runs in its own kernels (float32 comparisons into bool, matmul, softmax); the rest go to the CPU reference. */
-const WASM_KERNEL_CASE = /softmax|matmul|binary (lt|le|gt|ge|eq|ne) /;
+const WASM_KERNEL_CASE = /softmax|matmul|binary (lt|le|gt|ge|eq|ne) |^where/;
 
 for (const subject of subjects) {
   describe(`backend ${subject.label}`, () => {
@@ -763,6 +763,41 @@ describe('wasm backend: exp and float32 order', () => {
       w.binary(op, xa, xb, shape, got, false);
       cpuBackend.binary(op, xa, xb, shape, want, false);
       assertExact(got, want, `float ${op}`);
+    }
+  });
+
+  test('where on float32 (masked_fill) is bit-identical to the CPU reference: broadcast masks, scalar and tensor branches, chunks, threads', () => {
+    const small = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 }); // 64 KiB chunks: many per call
+    assert.ok(w && small, 'wasm backend missing: run npm run build');
+    const [B, H, T] = [2, 3, 131]; // 131: 4-lane body and a ragged tail
+    const shape = [B, H, T, T];
+    const n = numel(shape);
+    const x = randomF32(5 + n, 104, 6);
+    x[5 + 17] = NaN;
+    x[5 + 400] = -Infinity;
+    const causal = new Uint8Array(T * T);
+    for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+    const pad = Uint8Array.from({ length: B * T }, (_, i) => +(i % T >= T - 9 * (1 + Math.floor(i / T))));
+    const y = randomF32(H * T, 105, 3);
+    const scalar: Operand = { data: Float32Array.of(-1e9), strides: [0, 0, 0, 0], offset: 0 };
+    const xs: Operand = { data: x, strides: [H * T * T, T * T, T, 1], offset: 5 };
+    const conds: Operand[] = [
+      operand(causal, [T, T], shape), // [T, T] over batch and heads
+      { data: pad, strides: [T, 0, 0, 1], offset: 0 }, // key padding [B, 1, 1, T]
+      { data: pad, strides: [T, 0, 1, 0], offset: 0 }, // a column broadcast along keys (stride 0 inner)
+      { data: causal, strides: [0, 0, 1, T], offset: 0 }, // transposed: the CPU reference runs it
+    ];
+    const branches: [Operand, Operand][] = [[scalar, xs], [xs, scalar], [{ data: y, strides: [0, T, 0, 1], offset: 0 }, xs]];
+    for (const cond of conds) {
+      for (const [a, b] of branches) {
+        const want = new Float32Array(n);
+        cpuBackend.where(cond, a, b, shape, want);
+        for (const be of [w, small]) {
+          const got = new Float32Array(n);
+          be.where(cond, a, b, shape, got);
+          assertExact(got, want, `where cond strides ${cond.strides} (${be.threads} threads)`);
+        }
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 // The WebAssembly SIMD backend: softmax, log_softmax, the fused masked
-// softmax, cross entropy's per-row log_softmax term, batched float32 matmul
-// and comparisons/logical ops into bool, in 128-bit SIMD kernels compiled
+// softmax, cross entropy's per-row log_softmax term, batched float32 matmul,
+// float32 where (masked_fill) and comparisons/logical ops into bool, in
+// 128-bit SIMD kernels compiled
 // from assembly/kernels.ts by `npm run build` (which writes the modules into
 // generated/, never committed). Everything else delegates to the CPU
 // reference.
@@ -22,15 +23,16 @@
 // vsExp, which Math.exp matches bit for bit more often than Sleef's does
 // (measured on 10^6 inputs; see src/bench/FINDINGS.md).
 //
-// Operands are copied into the module's memory in chunks of rows, so its
-// memory stays near a few CHUNK_BYTES whatever the tensor's size.
+// Operands are copied into the module's memory in chunks of rows (each
+// operand only the span of storage the chunk's rows read), so its memory
+// stays near a few CHUNK_BYTES whatever the tensor's size.
 
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand } from './backend';
 import { cpuBackend } from './cpu';
 
 /** Row kernels of assembly/kernels.ts: each takes its row range (r0, r1) after these arguments. */
-const ROW_KERNELS = ['softmax_rows', 'masked_softmax_rows', 'log_softmax_pick_rows', 'matmul_rows', 'binary_rows'] as const;
+const ROW_KERNELS = ['softmax_rows', 'masked_softmax_rows', 'log_softmax_pick_rows', 'matmul_rows', 'binary_rows', 'where_rows'] as const;
 type RowKernel = (typeof ROW_KERNELS)[number];
 
 /** Exports of assembly/kernels.ts (pointers are byte offsets into `memory`). */
@@ -306,6 +308,24 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     }
   }
 
+  /**
+   * Row offsets of an operand for rows [r0, r0 + n) (see rowOffsets) into
+   * `into`, rebased onto the span of storage elements those rows read,
+   * which is returned: copy data[lo, hi) into the module, and the offsets
+   * index that copy.
+   */
+  function stageRows(o: Operand, shape: readonly number[], r0: number, n: number, into: Int32Array): { lo: number; hi: number } {
+    rowOffsets(o, shape, r0, n, into);
+    const reach = (shape[shape.length - 1] - 1) * o.strides[shape.length - 1];
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lo = Math.min(lo, into[i] + Math.min(0, reach));
+      hi = Math.max(hi, into[i] + Math.max(0, reach) + 1);
+    }
+    for (let i = 0; i < n; i++) into[i] -= lo;
+    return { lo, hi };
+  }
+
   const backend: WasmBackend = {
     name: 'wasm',
     threshold: options.threshold ?? 0,
@@ -317,7 +337,52 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       return (dtype === 'float32' || dtype === 'bool') && numel >= backend.threshold;
     },
     unary: (...a) => cpuBackend.unary(...a),
-    where: (...a) => cpuBackend.where(...a),
+
+    where(cond, a, b, shape, out) {
+      const nd = shape.length;
+      const inner = nd ? shape[nd - 1] : 0;
+      const unit = (o: Operand) => o.strides[nd - 1] === 0 || o.strides[nd - 1] === 1;
+      if (!(out instanceof Float32Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array) || !(cond.data instanceof Uint8Array) ||
+        inner === 0 || out.length === 0 || !unit(cond) || !unit(a) || !unit(b)) {
+        cpuBackend.where(cond, a, b, shape, out);
+        return;
+      }
+      const rows = out.length / inner;
+      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * inner)));
+      const pr = Math.min(rows, per);
+      // Offsets of the three operands, then the output rows, then each
+      // operand's span for the chunk (staged below, memory grows as needed).
+      const offs = reserve(base, 12 * pr);
+      const po = offs < 0 ? -1 : reserve(offs + 12 * pr, 4 * pr * inner);
+      if (po < 0) {
+        cpuBackend.where(cond, a, b, shape, out);
+        return;
+      }
+      const ops = [cond, a, b];
+      for (let r = 0; r < rows; r += per) {
+        const n = Math.min(per, rows - r);
+        let at = po + 4 * pr * inner;
+        const ptr: number[] = [];
+        for (let k = 0; k < 3; k++) {
+          const es = k === 0 ? 1 : 4;
+          const o = i32(offs + 4 * pr * k, n);
+          const span = stageRows(ops[k], shape, r, n, o);
+          const p = reserve(at, es * (span.hi - span.lo));
+          if (p < 0) {
+            cpuBackend.where(cond, a, b, shape, out);
+            return;
+          }
+          const src = ops[k].data.subarray(span.lo, span.hi);
+          if (k === 0) u8(p, src.length).set(src);
+          else f32(p, src.length).set(src);
+          ptr.push(p);
+          at = p + es * src.length;
+        }
+        rt.rows('where_rows', [ptr[0], offs, cond.strides[nd - 1], ptr[1], offs + 4 * pr, a.strides[nd - 1], ptr[2], offs + 8 * pr, b.strides[nd - 1], po, inner], n, n * inner);
+        dispatches++;
+        out.set(f32(po, n * inner), r * inner);
+      }
+    },
     reduce: (...a) => cpuBackend.reduce(...a),
 
     binary(op, a, b, shape, out, integer) {
@@ -419,25 +484,16 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       // (a causal [T, T] mask broadcast over batch and heads: the chunk's
       // query rows), placed after the rows; offsets are rebased onto it.
       const ms = mask.strides[lead];
-      const reach = (cols - 1) * ms;
       const mp0 = p + pr * cols * 4;
       for (let r = 0; r < rows; r += per) {
         const n = Math.min(per, rows - r);
-        const o = i32(offs, n);
-        rowOffsets(mask, shape, r, n, o);
-        let lo = Infinity, hi = -Infinity;
-        for (let i = 0; i < n; i++) {
-          lo = Math.min(lo, o[i] + Math.min(0, reach));
-          hi = Math.max(hi, o[i] + Math.max(0, reach) + 1);
-        }
+        const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
         const mp = reserve(mp0, hi - lo);
         if (mp < 0) {
           maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
           return;
         }
         u8(mp, hi - lo).set(m.subarray(lo, hi));
-        const ob = i32(offs, n);
-        for (let i = 0; i < n; i++) ob[i] -= lo;
         f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
         rt.rows('masked_softmax_rows', [p, offs, mp, ms, cols, fill], n, n * cols);
         dispatches++;
