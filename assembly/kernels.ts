@@ -48,16 +48,28 @@ const ROUND_MAGIC_BITS: i32 = 0x4b400000;
   return i32x4.shl(i32x4.add(q, i32x4.splat(0x7f)), 23);
 }
 
-/** exp of four f32 lanes (Sleef's xexpf without FMA). */
+/**
+ * The first half of exp: t = d / ln 2 + 1.5 * 2^23, whose last mantissa
+ * bits are q = round-half-even(d / ln 2), as f32x4.nearest gives it, for
+ * |d / ln 2| < 2^22 (V8 lowers nearest and trunc_sat to long sequences on
+ * x64). Beyond that range (|d| > 104, inf, NaN) q is garbage, and expv's
+ * masks decide.
+ */
 // @ts-ignore: decorator
-@inline function expv(d: v128): v128 {
-  // q = round-half-even(d / ln 2), as f32x4.nearest gives it, by adding
-  // 1.5 * 2^23: for |d / ln 2| < 2^22 the sum's last mantissa bits are q
-  // (V8 lowers nearest and trunc_sat to long sequences on x64). Beyond that
-  // range (|d| > 104, inf, NaN) q is garbage, and the masks below decide.
-  const t = f32x4.add(f32x4.mul(d, f32x4.splat(R_LN2F)), f32x4.splat(ROUND_MAGIC));
+@inline function expT(d: v128): v128 {
+  return f32x4.add(f32x4.mul(d, f32x4.splat(R_LN2F)), f32x4.splat(ROUND_MAGIC));
+}
+
+/** q as i32 lanes from expT's t. */
+// @ts-ignore: decorator
+@inline function expQ(t: v128): v128 {
+  return i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS));
+}
+
+/** u with exp(d) = u * 2^q: Cody-Waite reduction by q ln 2 in two parts, then the degree-5 polynomial. */
+// @ts-ignore: decorator
+@inline function expU(d: v128, t: v128): v128 {
   const qf = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
-  const q = i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS));
   let s = mla(qf, f32x4.splat(NEG_L2UF), d);
   s = mla(qf, f32x4.splat(NEG_L2LF), s);
   let u = mla(f32x4.splat(C5), s, f32x4.splat(C4));
@@ -65,7 +77,15 @@ const ROUND_MAGIC_BITS: i32 = 0x4b400000;
   u = mla(u, s, f32x4.splat(C2));
   u = mla(u, s, f32x4.splat(C1));
   u = mla(u, s, f32x4.splat(0.5));
-  u = f32x4.add(f32x4.splat(1), mla(f32x4.mul(s, s), u, s));
+  return f32x4.add(f32x4.splat(1), mla(f32x4.mul(s, s), u, s));
+}
+
+/** exp of four f32 lanes (Sleef's xexpf without FMA). */
+// @ts-ignore: decorator
+@inline function expv(d: v128): v128 {
+  const t = expT(d);
+  const q = expQ(t);
+  let u = expU(d, t);
   // u * 2^q in two steps (2^(q>>1) * 2^(q - (q>>1))), so that results near
   // the overflow and subnormal ends round once, as Sleef's vldexp2 does.
   const h = i32x4.shr_s(q, 1);
@@ -84,18 +104,8 @@ const ROUND_MAGIC_BITS: i32 = 0x4b400000;
  */
 // @ts-ignore: decorator
 @inline function expvNear(d: v128): v128 {
-  const t = f32x4.add(f32x4.mul(d, f32x4.splat(R_LN2F)), f32x4.splat(ROUND_MAGIC));
-  const qf = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
-  const q = i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS));
-  let s = mla(qf, f32x4.splat(NEG_L2UF), d);
-  s = mla(qf, f32x4.splat(NEG_L2LF), s);
-  let u = mla(f32x4.splat(C5), s, f32x4.splat(C4));
-  u = mla(u, s, f32x4.splat(C3));
-  u = mla(u, s, f32x4.splat(C2));
-  u = mla(u, s, f32x4.splat(C1));
-  u = mla(u, s, f32x4.splat(0.5));
-  u = f32x4.add(f32x4.splat(1), mla(f32x4.mul(s, s), u, s));
-  return f32x4.mul(u, pow2i(q));
+  const t = expT(d);
+  return f32x4.mul(expU(d, t), pow2i(expQ(t)));
 }
 
 /** Lower end of expvNear's range. */
