@@ -365,3 +365,14 @@ test('failedAtEnd: Python stopped on the last line of code, so going past errors
     assert.deepEqual([editor.variables, editor.errors, editor.stdout], [python.variables, python.errors, python.stdout], src);
   }
 });
+
+test('fuzz regression (seed 4108): split with a size of 0 or less raises ATen\'s errors (it looped, building views until the heap cap)', () => {
+  const message = (src: string) => {
+    const e = only(`import torch\n${src}`);
+    return `${e.type}: ${e.message}`;
+  };
+  assert.equal(message('p = torch.split(torch.arange(7), -3)'), 'RuntimeError: split expects split_size be non-negative, but got split_size=-3');
+  assert.equal(message('p = torch.arange(7).split(0)'), 'RuntimeError: split_size can only be 0 if dimension size is 0, but got dimension size of 7');
+  assert.equal(message('p = torch.arange(7).split([2, -1, 5])'), 'RuntimeError: split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[2, -1, 5]');
+  assert.deepEqual(evaluate('import torch\np = torch.arange(0).split(0)\nn = len(p)').variables.n, { type: 'int', value: 1 });
+});

@@ -293,6 +293,7 @@ function checkSplittable(x: Tensor, op: 'split' | 'chunk'): void {
 export function splitSizes(x: Tensor, sizes: readonly number[], dim = 0): Tensor[] {
   checkSplittable(x, 'split');
   const d = normalizeDim(dim, x.ndim);
+  if (sizes.some((s) => s < 0)) throw runtimeError(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=${fmtShape(sizes)}`);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total !== x.shape[d]) {
     throw runtimeError(
@@ -311,6 +312,9 @@ export function split(x: Tensor, size: number, dim = 0): Tensor[] {
   checkSplittable(x, 'split');
   const d = normalizeDim(dim, x.ndim);
   const n = x.shape[d];
+  // ATen's split checks (a size of 0 or less would never end the loop below)
+  if (size < 0) throw runtimeError(`split expects split_size be non-negative, but got split_size=${size}`);
+  if (size === 0 && n > 0) throw runtimeError(`split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
   const sizes: number[] = [];
   for (let at = 0; at < n; at += size) sizes.push(Math.min(size, n - at));
   if (n === 0) sizes.push(0);
