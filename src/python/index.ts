@@ -21,7 +21,7 @@ import { Scope } from './scope';
 import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, streamedMaskDetails, unmarkIdMaps } from './masks';
+import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, namedConstantSummary, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import type { CellLayout } from './notebook';
@@ -277,6 +277,7 @@ function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
+    namedConstantSummary(s);
   }
   attachDerivations(timeline, storages);
   return findings;

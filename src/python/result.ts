@@ -28,7 +28,8 @@ export interface PyErrorInfo {
   detail?: string;
 }
 
-export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'other';
+/** `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity. */
+export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'constant' | 'other';
 
 /** What a mask grid's ■ (True / non-zero) and ⬚ (False / zero) mean to the code that reads the mask. */
 export interface MaskLegend {
@@ -122,6 +123,10 @@ export interface MaskParts {
   window?: number;
   /** Polarity: True / 1 means attend (a keep-mask); false: True / 1 / -inf means masked. */
   keep?: boolean;
+  /** causal: query r sees keys up to r + offset (cols - rows for a bottom-right-aligned mask); 0 when absent. */
+  offset?: number;
+  /** The (query, key) dims when they are not the last two (a `[query, key, batch]` mask). */
+  dims?: [number, number];
 }
 
 /** A mask applied by masked_fill: which positions it filled, with what, and the values before. */
