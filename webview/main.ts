@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
-import type { Derived, EncodedValue, MaskedBy } from '../src/python/result';
+import { notEvaluatedMessage, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -989,7 +989,10 @@ function sliceNow(f: FigureTensor, s: ViewState): TensorSlice {
 
 function renderProblems(state: InspectorState): void {
   const rows = [
-    ...state.errors.map((e) => ({ line: e.line, kind: e.type, message: e.message })),
+    ...state.errors.map((e) => {
+      const knockOn = notEvaluatedMessage(e);
+      return knockOn ? { line: e.line, kind: 'info: not-evaluated', message: knockOn } : { line: e.line, kind: e.type, message: e.message };
+    }),
     ...state.diagnostics.map((d) => ({ line: d.line, kind: `${d.severity}: ${d.code}`, message: d.variable && !d.message.includes(d.variable) ? `${d.message} (${d.variable})` : d.message })),
   ].sort((a, b) => a.line - b.line);
   const all = [...rows, ...state.warnings.map((w) => ({ line: 0, kind: 'warning', message: w }))];
@@ -1000,10 +1003,11 @@ function renderProblems(state: InspectorState): void {
   byId('no-problems').hidden = all.length > 0;
   byId('error-count').textContent = String(all.length);
   const banner = byId('error-banner');
-  if (state.errors.length > 0) {
-    const e = state.errors[0];
+  const causes = state.errors.filter((e) => !e.consequenceOf);
+  if (causes.length > 0) {
+    const e = causes[0];
     banner.hidden = false;
-    banner.textContent = `${e.type}: ${e.message} (line ${e.line})${state.errors.length > 1 ? ` and ${state.errors.length - 1} more` : ''}. The rest of the file still previews.`;
+    banner.textContent = `${e.type}: ${e.message} (line ${e.line})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
   } else {
     banner.hidden = true;
     banner.textContent = '';

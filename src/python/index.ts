@@ -16,7 +16,7 @@ import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
 import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
 import type { Tensor } from '../engine/tensor';
-import { childBodies, errorInfo, qualifiedNames, Recorder } from './record';
+import { boundNames, childBodies, errorInfo, qualifiedNames, Recorder } from './record';
 import { Scope } from './scope';
 import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
@@ -169,13 +169,19 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     : undefined;
   interp.observer = recorder;
   const continueAfterError = options.continueAfterError ?? false;
-  const reportError = (exc: PyException, fallback: Span | undefined) => {
+  // names a failed statement left unbound, with the line of the failure behind it (knock-on NameErrors)
+  const unbound = new Map<string, number>();
+  const reportError = (exc: PyException, fallback: Span | undefined, stmt?: Stmt) => {
     const info = errorInfo(exc, fallback);
+    const missing = exc.pyType === 'NameError' ? /^name '([^']+)' is not defined$/.exec(exc.pyMessage)?.[1] : undefined;
+    const cause = missing !== undefined ? unbound.get(missing) : undefined;
+    if (cause !== undefined) info.consequenceOf = { line: cause, name: missing! };
+    if (stmt && continueAfterError) for (const n of boundNames(stmt)) if (!scope.vars.has(n)) unbound.set(n, cause ?? info.line);
     errors.push(info);
     options.onError?.(info);
     if (continueAfterError) recorder?.errorContinued(info.line);
   };
-  if (continueAfterError) interp.continueInBlocks = (exc) => reportError(exc, undefined);
+  if (continueAfterError) interp.continueInBlocks = (exc, stmt) => reportError(exc, undefined, stmt);
 
   let outOfTime = false;
   run: for (const cell of cells) {
@@ -196,8 +202,10 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
       }
       try {
         interp.exec(stmt, scope);
+        // bound again since: a later NameError for it is no longer the old failure's
+        if (unbound.size > 0) for (const n of boundNames(stmt)) if (scope.vars.has(n)) unbound.delete(n);
       } catch (e) {
-        reportError(toPyException(e), stmt.span);
+        reportError(toPyException(e), stmt.span, stmt);
         if (!continueAfterError) break;
         if (errors[errors.length - 1].type === 'TimeoutError') outOfTime = true;
       }

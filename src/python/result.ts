@@ -26,6 +26,12 @@ export interface PyErrorInfo {
   endColumn?: number;
   /** InternalError only: the JavaScript failure behind it, for bug reports; never shown to users. */
   detail?: string;
+  /**
+   * A knock-on NameError: `name` was never bound because the statement that
+   * binds it failed at `line` (directly or through another knock-on). An
+   * editor shows it as information ("not evaluated"), the cause as the error.
+   */
+  consequenceOf?: { line: number; name: string };
 }
 
 /** `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity. */
@@ -223,3 +229,8 @@ export interface RunOptions {
 
 /** How many calls of each function are recorded by default (setting maskLens.calls.maxRecorded). */
 export const DEFAULT_MAX_RECORDED_CALLS = 8;
+
+/** What an editor says on a knock-on error's line: "not evaluated: `x` was not bound because line 2 failed". */
+export function notEvaluatedMessage(e: PyErrorInfo): string | undefined {
+  return e.consequenceOf && `not evaluated: \`${e.consequenceOf.name}\` was not bound because line ${e.consequenceOf.line} failed`;
+}

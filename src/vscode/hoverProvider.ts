@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { isExampleDocument } from './commands/openExample';
 import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './documentEvaluations';
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
-import type { RunResult } from '../python/result';
+import { notEvaluatedMessage, type RunResult } from '../python/result';
 import { readSettings } from './settings';
 import { assignedNames, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
 import { callHover, type CallSelection } from './callHover';
@@ -91,7 +91,10 @@ export class MaskHoverProvider implements vscode.HoverProvider {
       const errors = result.errors.filter((e) => e.line === line);
       if (errors.length === 0) return undefined;
       const word = doc.getText(range);
-      const text = errors.map((e) => `**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escape(e.message)}`).join('\n\n---\n\n');
+      const text = errors.map((e) => {
+        const knockOn = notEvaluatedMessage(e);
+        return knockOn ? `**${word}**: ${escape(knockOn)}` : `**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escape(e.message)}`;
+      }).join('\n\n---\n\n');
       return new vscode.Hover(plainMarkdown(text), range);
     }
     const shown = await Promise.all(found.map((v) => this.withSlice(evaluation, v)));
