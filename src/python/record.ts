@@ -326,7 +326,13 @@ export class Recorder implements ExecObserver {
     if (scope !== this.module && !frame) return;
     for (const path of writtenPaths(stmt)) {
       try {
-        untimed(() => this.add(frame, path, readPath(scope, path), stmt.span.line, stmt.span.endLine));
+        untimed(() => {
+          const v = readPath(scope, path);
+          this.add(frame, path, v, stmt.span.line, stmt.span.endLine);
+          // Keras carries a layer output's mask on it (Embedding(mask_zero=True), Masking): it hovers as `x._keras_mask`
+          const kerasMask = v instanceof ArrayValue ? v.getAttr('_keras_mask', this.interp) : undefined;
+          if (kerasMask instanceof ArrayValue) this.add(frame, `${path}._keras_mask`, kerasMask, stmt.span.line, stmt.span.endLine);
+        });
       } catch {
         // a value that cannot be recorded is left out of the timeline; the evaluation goes on
       }

@@ -8,7 +8,7 @@ import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './d
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
 import { notEvaluatedMessage, type RunResult } from '../python/result';
 import { readSettings } from './settings';
-import { assignedNames, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
+import { assignedNames, attachedMaskOf, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
 import { callHover, type CallSelection } from './callHover';
 import { lossConstructorHover } from './lossHover';
 import type { NotebookEvaluations } from './notebook';
@@ -97,6 +97,8 @@ export class MaskHoverProvider implements vscode.HoverProvider {
       }).join('\n\n---\n\n');
       return new vscode.Hover(plainMarkdown(text), range);
     }
+    // a Keras layer output: its `_keras_mask` too, as the mask it is
+    found = found.flatMap((v) => [v, attachedMaskOf(result, v)].filter((x): x is ResolvedValue => x !== undefined));
     const shown = await Promise.all(found.map((v) => this.withSlice(evaluation, v)));
     if (token?.isCancellationRequested) return undefined;
     return this.hover(shown, range, result.diagnostics);

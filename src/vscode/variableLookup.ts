@@ -74,6 +74,17 @@ export function valueOfNameAt(result: RunResult, name: string, line: number): Re
 }
 
 /**
+ * The mask Keras attached to `v` (its `_keras_mask`: the output of
+ * Embedding(mask_zero=True), Masking, or a layer that propagates a mask),
+ * recorded by the same statement; undefined when it carries none.
+ */
+export function attachedMaskOf(result: RunResult, v: ResolvedValue): ResolvedValue | undefined {
+  if (v.line === undefined || v.name.endsWith('._keras_mask')) return undefined;
+  const mask = valueOfNameAt(result, `${v.name}._keras_mask`, v.line);
+  return mask && mask.line === v.line ? mask : undefined;
+}
+
+/**
  * The variable assigned by the statement covering `line`, or else the
  * nearest assignment above it. `lineText(n)` gives the source of 1-based line n.
  */
