@@ -16,7 +16,8 @@ import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
 import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
 import type { Tensor } from '../engine/tensor';
-import { boundNames, childBodies, errorInfo, qualifiedNames, Recorder } from './record';
+import { boundNames, forEachDef, qualifiedNames } from './outline';
+import { errorInfo, Recorder } from './record';
 import { Scope } from './scope';
 import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
@@ -327,24 +328,19 @@ function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionD
     ? (lines[sp.line - 1] ?? '').slice(sp.column, sp.endColumn)
     : [(lines[sp.line - 1] ?? '').slice(sp.column), ...lines.slice(sp.line, sp.endLine - 1), (lines[sp.endLine - 1] ?? '').slice(0, sp.endColumn)].join('\n');
   const out: FunctionInfo[] = [];
-  const visit = (stmts: readonly Stmt[], inClass: boolean) => {
-    for (const s of stmts) {
-      if (s.kind === 'FunctionDef') {
-        const p = s.params;
-        const params = [
-          ...[...p.posonly, ...p.args].map((q) => text(q.span)),
-          ...(p.vararg ? [`*${text(p.vararg.span)}`] : p.kwonly.length ? ['*'] : []),
-          ...p.kwonly.map((q) => text(q.span)),
-          ...(p.kwarg ? [`**${text(p.kwarg.span)}`] : []),
-        ];
-        const function_ = qualnames.get(s) ?? s.name;
-        out.push({ function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0 });
-        visit(s.body, false);
-      } else if (s.kind === 'ClassDef') visit(s.body, true);
-      else for (const b of childBodies(s)) visit(b, false);
-    }
-  };
-  for (const c of cells) visit(c.body, false);
+  for (const c of cells) {
+    forEachDef(c.body, (s, inClass) => {
+      const p = s.params;
+      const params = [
+        ...[...p.posonly, ...p.args].map((q) => text(q.span)),
+        ...(p.vararg ? [`*${text(p.vararg.span)}`] : p.kwonly.length ? ['*'] : []),
+        ...p.kwonly.map((q) => text(q.span)),
+        ...(p.kwarg ? [`**${text(p.kwarg.span)}`] : []),
+      ];
+      const function_ = qualnames.get(s) ?? s.name;
+      out.push({ function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0 });
+    });
+  }
   return out;
 }
 

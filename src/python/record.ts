@@ -13,6 +13,7 @@ import { cast } from '../engine/ops/core';
 import type { Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import type * as A from './ast';
+import { childBodies } from './outline';
 import { encodeValue } from './encode';
 import type { ExecObserver, Interpreter } from './evaluator';
 import type { CallRecord, EncodedValue, PyErrorInfo, Snapshot } from './result';
@@ -161,63 +162,6 @@ export function errorInfo(e: PyException, fallback?: A.Span): PyErrorInfo {
     // the JavaScript text of an internal error, kept for bug reports and never shown (see jsErrors.ts)
     ...(e.detail ? { detail: e.detail } : {}),
   };
-}
-
-/** Qualified names of every `def` in a module, as Python's __qualname__ spells them. */
-export function qualifiedNames(body: readonly A.Stmt[]): Map<A.FunctionDef, string> {
-  const out = new Map<A.FunctionDef, string>();
-  const visit = (stmts: readonly A.Stmt[], prefix: string) => {
-    for (const s of stmts) {
-      if (s.kind === 'FunctionDef') {
-        const q = prefix + s.name;
-        out.set(s, q);
-        visit(s.body, `${q}.<locals>.`);
-      } else if (s.kind === 'ClassDef') visit(s.body, `${prefix}${s.name}.`);
-      else for (const inner of childBodies(s)) visit(inner, prefix);
-    }
-  };
-  visit(body, '');
-  return out;
-}
-
-/** The statement lists nested in a compound statement. */
-/** The plain names an assignment target binds: `x`, `a, *b`; not `x[0]` or `self.m`. */
-function targetNames(t: A.Target): string[] {
-  switch (t.kind) {
-    case 'Name': return [t.id];
-    case 'Tuple': case 'List': return t.elts.flatMap(targetNames);
-    case 'Starred': return targetNames(t.value);
-    default: return [];
-  }
-}
-
-/**
- * Names a statement binds in its scope when it runs to the end: assignment,
- * loop, `with` and `except` targets, imports, `def` and `class`, and those of
- * the bodies of a compound statement. What a failing statement would have bound.
- */
-export function boundNames(s: A.Stmt): string[] {
-  const own: string[] = [];
-  switch (s.kind) {
-    case 'Assign': own.push(...s.targets.flatMap(targetNames)); break;
-    case 'AnnAssign': if (s.value) own.push(...targetNames(s.target)); break;
-    case 'For': own.push(...targetNames(s.target)); break;
-    case 'With': for (const item of s.items) if (item.target) own.push(...targetNames(item.target)); break;
-    case 'Try': for (const h of s.handlers) if (h.name) own.push(h.name); break;
-    case 'Import': for (const a of s.names) own.push(a.asname ?? a.name.split('.')[0]); break;
-    case 'ImportFrom': for (const a of s.names) if (a.name !== '*') own.push(a.asname ?? a.name); break;
-    case 'FunctionDef': case 'ClassDef': own.push(s.name); break;
-  }
-  return [...own, ...childBodies(s).flatMap((b) => b.flatMap(boundNames))];
-}
-
-export function childBodies(s: A.Stmt): (readonly A.Stmt[])[] {
-  switch (s.kind) {
-    case 'If': case 'For': case 'While': return [s.body, s.orelse];
-    case 'With': return [s.body];
-    case 'Try': return [s.body, ...s.handlers.map((h) => h.body), s.orelse, s.finalbody];
-    default: return [];
-  }
 }
 
 interface Frame {
