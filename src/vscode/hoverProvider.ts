@@ -98,7 +98,10 @@ export class MaskHoverProvider implements vscode.HoverProvider {
       return new vscode.Hover(plainMarkdown(text), range);
     }
     // a Keras layer output: its `_keras_mask` too, as the mask it is
-    found = found.flatMap((v) => [v, attachedMaskOf(result, v)].filter((x): x is ResolvedValue => x !== undefined));
+    found = found.flatMap((v) => {
+      const mask = attachedMaskOf(result, v);
+      return mask ? [{ ...v, attachedMask: mask }, mask] : [v];
+    });
     const shown = await Promise.all(found.map((v) => this.withSlice(evaluation, v)));
     if (token?.isCancellationRequested) return undefined;
     return this.hover(shown, range, result.diagnostics);

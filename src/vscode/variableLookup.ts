@@ -16,6 +16,8 @@ export interface ResolvedValue {
   note?: string;
   /** How the value was computed (a loss's counted targets, say). */
   derived?: Snapshot['derived'];
+  /** The mask Keras attached to this value (attachedMaskOf), shown after it in the hover. */
+  attachedMask?: ResolvedValue;
   /** `value` is a 2-D sample of a larger tensor (fetched from the evaluation service). */
   sampled?: { shape: number[]; rowStep: number; colStep: number; pooled?: boolean };
 }

@@ -29,6 +29,9 @@ test("an Embedding(mask_zero=True) output hovers with its _keras_mask: padding, 
   const md = hoverMarkdown(mask);
   assert.ok(md.includes('■ kept · ⬚ masked'), md);
   assert.match(md, /\*\*x\._keras_mask\*\*/);
+  // the value's own hover says in one line what it carries
+  const head = hoverMarkdown({ ...x, attachedMask: mask });
+  assert.ok(head.includes('carries `_keras_mask`: padding \\(right, lengths 2, 1\\) · 62\\.5% masked · ■ kept · ⬚ masked'), head);
   // no mask without mask_zero
   assert.equal(attachedMaskOf(r, valueOfNameAt(r, 'plain', 6)!), undefined);
   // Masking: a timestep whose features all equal mask_value is masked
