@@ -264,7 +264,9 @@ function view(): ViewState | undefined {
   const saved = persisted.views[v.name];
   const ok = saved && saved.index.length === nd && [saved.rowDim, saved.colDim].every((d) => d === null || d < nd);
   if (ok) return saved;
-  const fresh: ViewState = { ...defaultDims(nd), index: new Array(nd).fill(0), zoom: 0 };
+  // a mask whose query and key are not the last two dims ([query, key, batch]) opens on them
+  const dims = v.maskParts?.dims;
+  const fresh: ViewState = { ...(dims ? { rowDim: dims[0], colDim: dims[1] } : defaultDims(nd)), index: new Array(nd).fill(0), zoom: 0 };
   persisted.views[v.name] = fresh;
   return fresh;
 }
@@ -416,10 +418,11 @@ function axisNames(v: InspectorVariable, rowDim: number | null, colDim: number |
     || /scaled_dot_product_attention|attn_mask|added|masked_fill/.test(v.consumer ?? '') || v.mask === 'causal' || v.mask === 'combined'
     || v.mask === 'sliding-window' || v.mask === 'prefix-lm' || v.mask === 'block-diagonal';
   const keyPadding = /key_padding_mask|attention_mask/.test(v.consumer ?? '') || (v.mask === 'padding' && nd >= 1);
+  const [queryDim, keyDim] = v.maskParts?.dims ?? [nd - 2, nd - 1];
   const name = (d: number | null): string => {
     if (d === null) return '';
-    if (d === nd - 1 && (attention || keyPadding)) return `key (dim ${d})`;
-    if (d === nd - 2 && attention && t.shape[d] > 1) return `query (dim ${d})`;
+    if (d === keyDim && (attention || keyPadding)) return `key (dim ${d})`;
+    if (d === queryDim && attention && t.shape[d] > 1) return `query (dim ${d})`;
     if (d === 0 && keyPadding && nd === 2) return `batch (dim ${d})`;
     return `dim ${d}`;
   };

@@ -72,6 +72,14 @@ for _ in range(10):
     a = (a @ a) / 1200
 after = m
 `;
+// Mask layouts the inspector used to misread: labml's [query, key, batch] causal mask, a bottom-right (KV-cache) one.
+const layoutsFile = '_e2e_layouts.py';
+const layoutsSource = `import torch
+mask = torch.tril(torch.ones(5, 5)).bool().unsqueeze(-1)
+lengths = torch.tensor([5, 4])
+pad = torch.arange(5)[None, :] < lengths[:, None]
+kv = pad[:, None, :] & torch.tril(torch.ones(3, 5, dtype=torch.bool), diagonal=2)[None]
+`;
 // A nested function the file never calls (issue #10: Preview with Arguments… reaches <locals>).
 const nestedFile = '_e2e_nested.py';
 const nestedSource = `import torch
@@ -541,7 +549,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
-    for (const f of [budgetFile, cssFile, nestedFile, knockOnFile, lensFile]) rmSync(path.join(examplesDir, f), { force: true });
+    for (const f of [budgetFile, cssFile, nestedFile, knockOnFile, lensFile, layoutsFile]) rmSync(path.join(examplesDir, f), { force: true });
     if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
     else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
@@ -1185,6 +1193,36 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.ok(text.includes('padding (right, lengths 3, 5, 6)'), `as the padding mask it is:\n${text}`);
     assert.ok(text.includes('■ kept · ⬚ masked'), `with Keras's polarity:\n${text}`);
     await page.keyboard.press('Escape');
+  });
+
+  test('a [query, key, batch] causal mask opens on query × key; a bottom-right causal mask names its offset in the tooltip', async () => {
+    writeFileSync(path.join(examplesDir, layoutsFile), layoutsSource);
+    try {
+      await openFile(layoutsFile);
+      await runCommand('Mask Lens: Preview Masks');
+      const frame = await inspectorFrame();
+      await pickVariable(frame, 'mask');
+      const labml = await readInspector(frame, { fileName: layoutsFile, variable: 'mask' });
+      await shot('20-labml-causal');
+      assert.ok(labml.badges.includes('causal (tril, 1 = attend) · 40% masked · dims 0, 1 of [5, 5, 1] are query × key'), labml.badges.join(' | '));
+      assert.equal(labml.dims, '0,1', 'the view is query × key');
+      for (let r = 0; r < 5; r++) assert.deepEqual(maskRow(labml.cells, r), [0, 1, 2, 3, 4].map((c) => (c <= r ? 1 : 0)), `row ${r}`);
+      await frame.locator('.figure[data-key="mask"] .cell[data-r="1"][data-c="3"]').hover();
+      assert.match(await frame.locator('#tooltip').textContent(), /masked by causal \(key 3 after query 1\)$/);
+
+      await pickVariable(frame, 'kv');
+      const kv = await readInspector(frame, { fileName: layoutsFile, variable: 'kv' });
+      assert.ok(kv.badges.some((b) => b.startsWith('padding (right, lengths 5, 4) ∧ causal (bottom-right, 1 = attend)')), kv.badges.join(' | '));
+      // query 0 is the third key position: keys 0..2 kept, 3 and 4 after it
+      assert.deepEqual(maskRow(kv.cells, 0), [1, 1, 1, 0, 0]);
+      await frame.locator('.figure[data-key="kv"] .cell[data-r="0"][data-c="3"]').hover();
+      assert.match(await frame.locator('#tooltip').textContent(), /masked by causal, bottom-right \(key 3 after query 0 \+ 2\)$/);
+      await frame.locator('.figure[data-key="kv"] .cell[data-r="2"][data-c="4"]').hover();
+      assert.doesNotMatch(await frame.locator('#tooltip').textContent(), /masked by/);
+    } finally {
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, layoutsFile), { force: true });
+    }
   });
 
   test('a file over the budgets never blocks the host: ours shows the budget error, a built-in hover still answers', async () => {
