@@ -775,6 +775,8 @@ function valuesTable(v: InspectorVariable, f: FigureTensor, spec: FigureSpec): H
   table.style.setProperty('--cols', String(slice.outCols));
   table.style.setProperty('--cell-ch', String(spec.bool ? 2 : spec.width));
   const p = readPalette();
+  // ■ in the palette's orange made opaque (the theme's may carry alpha, pale on a light background)
+  table.style.setProperty('--mask-on', `rgb(${rgb(p.on).join(', ')})`);
   const head = h('div', { role: 'row', class: 'grid-row head' }, [h('div', { class: 'corner', role: 'columnheader' })]);
   for (let c = 0; c < slice.outCols; c++) head.append(h('div', { class: 'col-head', role: 'columnheader' }, [String(c)]));
   if (spec.rowNotes) head.append(h('div', { class: 'col-head sum-head', role: 'columnheader' }, ['Σ row']));

@@ -76,6 +76,7 @@ after = m
 const layoutsFile = '_e2e_layouts.py';
 const layoutsSource = `import torch
 mask = torch.tril(torch.ones(5, 5)).bool().unsqueeze(-1)
+scores = torch.zeros(5, 5, 1).masked_fill(~mask, float('-inf'))
 lengths = torch.tensor([5, 4])
 pad = torch.arange(5)[None, :] < lengths[:, None]
 kv = pad[:, None, :] & torch.tril(torch.ones(3, 5, dtype=torch.bool), diagonal=2)[None]
@@ -1207,7 +1208,13 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       assert.ok(labml.badges.includes('causal (tril, 1 = attend) · 40% masked · dims 0, 1 of [5, 5, 1] are query × key'), labml.badges.join(' | '));
       assert.equal(labml.dims, '0,1', 'the view is query × key');
       for (let r = 0; r < 5; r++) assert.deepEqual(maskRow(labml.cells, r), [0, 1, 2, 3, 4].map((c) => (c <= r ? 1 : 0)), `row ${r}`);
-      await frame.locator('.figure[data-key="mask"] .cell[data-r="1"][data-c="3"]').hover();
+      // the scores it filled: a hatched cell's tooltip names the part, with query and key read from dims 0 and 1
+      await pickVariable(frame, 'scores');
+      await readInspector(frame, { fileName: layoutsFile, variable: 'scores' });
+      await frame.locator('#mode-values').click();
+      await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'values');
+      assert.equal(await frame.evaluate(() => document.getElementById('figures').dataset.dims), '0,1');
+      await frame.locator('.figure[data-key="scores"] .cell[data-r="1"][data-c="3"]').hover();
       assert.match(await frame.locator('#tooltip').textContent(), /masked by causal \(key 3 after query 1\)$/);
 
       await pickVariable(frame, 'kv');
