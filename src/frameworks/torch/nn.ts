@@ -445,12 +445,30 @@ function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: b
  * - a query row whose every key is masked gets zero weights, so its output row is 0,
  *   not NaN (the CPU flash kernel and the math path's _safe_softmax);
  * - grad_fn: ScaledDotProductFlashAttentionForCpuBackward0 for 4-D inputs, the math
- *   path's last op (MmBackward0 for 2-D, UnsafeViewBackward0 otherwise) elsewhere.
+ *   path's last op (MmBackward0 for 2-D, UnsafeViewBackward0 otherwise) elsewhere;
+ * - enable_gqa=True: key and value heads (dim -3) are each repeated to the query's head
+ *   count, which they must divide (RuntimeError otherwise).
  */
 function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
   const q = tensorArg(a.query, 'scaled_dot_product_attention', 'query');
-  const k = tensorArg(a.key, 'scaled_dot_product_attention', 'key');
-  const v = tensorArg(a.value, 'scaled_dot_product_attention', 'value');
+  let k = tensorArg(a.key, 'scaled_dot_product_attention', 'key');
+  let v = tensorArg(a.value, 'scaled_dot_product_attention', 'value');
+  if (toBool(a.enable_gqa, ctx) && q.ndim >= 3 && k.ndim >= 3 && v.ndim >= 3) {
+    // grouped-query attention: each key/value head serves q_heads / kv_heads query heads, i.e.
+    // key.repeat_interleave(q_heads // k_heads, -3) (ATen's sdpa math path; key and value separately)
+    const qHeads = q.shape[q.ndim - 3];
+    const grouped = (t: Tensor) => {
+      const heads = t.shape[t.ndim - 3];
+      if (heads === 0 || qHeads % heads !== 0) throw runtimeError('Number of heads in key and value must divide the number of heads in ');
+      const rep = qHeads / heads;
+      if (rep === 1) return t;
+      const d = t.ndim - 2; // a new axis right after the heads
+      const shape = [...t.shape.slice(0, d), rep, ...t.shape.slice(d)];
+      return reshape(expand(unsqueeze(t, d), shape), [...t.shape.slice(0, d - 1), qHeads, ...t.shape.slice(d)]);
+    };
+    k = grouped(k);
+    v = grouped(v);
+  }
   if (a.attn_mask instanceof ArrayValue) {
     const md = a.attn_mask.t.dtype;
     if (md !== 'bool' && md !== 'float32' && md !== q.dtype) {

@@ -24,7 +24,7 @@ import {
 } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
-import { formatValue } from '../../python/builtins';
+import { TYPE_CLASSES, formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
@@ -58,12 +58,11 @@ export function toDtype(v: PyValue | undefined, what = 'dtype'): DType | undefin
   if (v instanceof TorchDtype) return v.dtype;
   const d = (v as { dtypeValue?: DType } | null)?.dtypeValue;
   if (d) return d;
-  if (v instanceof PyObj && (v as { pyTypeName?: string }).pyTypeName) {
-    const n = (v as unknown as { pyTypeName: string }).pyTypeName;
-    if (n === 'float') return 'float64';
-    if (n === 'int') return 'int64';
-    if (n === 'bool') return 'bool';
-  }
+  // Python's own scalar types stand for dtypes (torch/csrc/utils/python_arg_parser: THPPythonScalarType):
+  // float is torch.float64, int torch.int64, bool torch.bool (transformers: torch.zeros(1, dtype=int)).
+  if (v === TYPE_CLASSES.get('float')) return 'float64';
+  if (v === TYPE_CLASSES.get('int')) return 'int64';
+  if (v === TYPE_CLASSES.get('bool')) return 'bool';
   throw pyError('TypeError', `${what} must be torch.dtype, not ${typeNameOf(v)}`);
 }
 
@@ -686,6 +685,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     for (const x of [...args, kw.get('dtype')]) {
       if (x instanceof TorchDtype) d = x.dtype;
       else if (x instanceof TorchTensor) d = x.t.dtype;
+      else if (x === TYPE_CLASSES.get('float') || x === TYPE_CLASSES.get('int') || x === TYPE_CLASSES.get('bool')) d = toDtype(x);
     }
     return d === undefined || d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
   },
