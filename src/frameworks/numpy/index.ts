@@ -8,7 +8,7 @@ import { arange, tril, triu } from '../../engine/ops/compose';
 import { noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, nonzero, setItem } from '../../engine/ops/indexing';
-import { mean, reduce } from '../../engine/ops/reduce';
+import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
@@ -91,6 +91,18 @@ export class NumpyArray extends ArrayValue {
   override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
     const inplace = op.endsWith('=') && op !== '==';
     const base = inplace ? op.slice(0, -1) : op;
+    if (base === '@') {
+      // a @ b is np.matmul (a list operand is converted, as by np.asarray)
+      if (!(other instanceof ArrayValue) && !(other instanceof PyList) && !(other instanceof PyTuple)) return undefined;
+      const o = toNumpyTensor(other);
+      const r = reflected ? npMatmul(o, this.t) : npMatmul(this.t, o);
+      if (inplace) {
+        // ndarray.__imatmul__ writes the product back where its shape allows
+        setItem(this.t, [{ kind: 'ellipsis' }], cast(r, this.t.dtype));
+        return this;
+      }
+      return npResult(r);
+    }
     const o = numpyOperand(other);
     if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
@@ -112,7 +124,8 @@ export class NumpyArray extends ArrayValue {
     if (o === undefined) return undefined;
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
     if (!map[op]) return undefined;
-    return npResult(binary(map[op], promoteForNumpy(this.t, o), o));
+    const [x, y] = promoteArrays(this.t, o);
+    return npResult(binary(map[op], promoteForNumpy(x as Tensor, y), y));
   }
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
     const r = getItem(this.t, indexItems(key, ctx));
@@ -199,6 +212,7 @@ function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor |
   // Python floats meeting integer arrays become float64 in NumPy.
   const lift = (x: typeof a, other: typeof a) =>
     x instanceof Tensor && !isFloating(x.dtype) && typeof other === 'number' ? cast(x, 'float64') : x;
+  [a, b] = promoteArrays(a, b);
   const x = lift(a, b), y = lift(b, a);
   const bothInt = (v: typeof a) => (v instanceof Tensor ? !isFloating(v.dtype) : typeof v !== 'number');
   switch (op) {
@@ -215,13 +229,100 @@ function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor |
     case '&': return binary('bitand', x, y);
     case '|': return binary('bitor', x, y);
     case '^': return binary('bitxor', x, y);
-    case '@': return binary('mul', x, y);
   }
   throw pyError('TypeError', `unsupported operand type(s) for ${op}: 'numpy.ndarray'`);
 }
 
 function asF64(v: Tensor | number | bigint | boolean): Tensor | number {
   return v instanceof Tensor ? cast(v, 'float64') : Number(v);
+}
+
+const INT_BITS: Partial<Record<DType, number>> = { int8: 8, int16: 16, int32: 32, int64: 64 };
+const FLOAT_BITS: Partial<Record<DType, number>> = { float16: 16, float32: 32, float64: 64 };
+
+/**
+ * NumPy's promotion of two array dtypes (np.result_type, NEP 50: NumPy
+ * scalars and 0-d arrays are as strong as arrays): bool yields to anything,
+ * uint8 with int8 is int16, an int with a float is the smallest float that
+ * holds the int exactly (int8/uint8 + float16 = float16, int16 + float16 =
+ * float32, int32/int64 + float32 = float64), otherwise the wider type. Torch
+ * differs (int64 + float32 is float32 there), so NumPy code must not use
+ * torch's promoteTypes. bfloat16 is no NumPy type: it falls back to torch's rule.
+ */
+export function npPromote(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (a === 'bool') return b;
+  if (b === 'bool') return a;
+  if (a === 'bfloat16' || b === 'bfloat16') return promoteTypes(a, b);
+  const bits = (d: DType) => (d === 'uint8' ? 8 : INT_BITS[d] ?? FLOAT_BITS[d]!);
+  if (isFloating(a) && isFloating(b)) return bits(a) >= bits(b) ? a : b;
+  if (!isFloating(a) && !isFloating(b)) {
+    if (a === 'uint8' || b === 'uint8') {
+      const other = a === 'uint8' ? b : a;
+      return other === 'int8' ? 'int16' : other;
+    }
+    return bits(a) >= bits(b) ? a : b;
+  }
+  const [f, i] = isFloating(a) ? [a, b] : [b, a];
+  // bits an int needs as a float's mantissa: int8/uint8 fit float16, int16 float32, wider ones only float64
+  const need = i === 'int8' || i === 'uint8' ? 16 : i === 'int16' ? 32 : 64;
+  return bits(f) >= need ? f : need === 32 ? 'float32' : 'float64';
+}
+
+/** Two array operands of different dtypes cast to their NumPy promotion; Python scalars stay weak. */
+function promoteArrays<A, B>(a: A, b: B): [A | Tensor, B | Tensor] {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor) || a.dtype === b.dtype) return [a, b];
+  const d = npPromote(a.dtype, b.dtype);
+  return [a.dtype === d ? a : cast(a, d), b.dtype === d ? b : cast(b, d)];
+}
+
+const MATMUL_SIGNATURE = '(n?,k),(k,m?)->(n?,m?)';
+
+/**
+ * np.matmul(a, b) and a @ b: NumPy's gufunc (n?,k),(k,m?)->(n?,m?). 1-D
+ * operands gain and then lose a core dim, batch dims broadcast, the dtype is
+ * the NumPy promotion of both, and bool @ bool is bool (any of a[i,k] and
+ * b[k,j]). Errors are NumPy's ValueErrors: a 0-d operand, a core-dimension
+ * mismatch, batch dims that do not broadcast (numpy/_core/src/umath/ufunc_object.c).
+ */
+export function npMatmul(a: Tensor, b: Tensor): Tensor {
+  for (const [i, t] of [a, b].entries()) {
+    if (t.ndim === 0) {
+      throw pyError('ValueError', `matmul: Input operand ${i} does not have enough dimensions (has 0, gufunc core with signature ${MATMUL_SIGNATURE} requires 1)`);
+    }
+  }
+  const k = a.shape[a.ndim - 1], k2 = b.shape[b.ndim === 1 ? 0 : b.ndim - 2];
+  if (k !== k2) {
+    throw pyError('ValueError', `matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature ${MATMUL_SIGNATURE} (size ${k2} is different from ${k})`);
+  }
+  const batchA = a.shape.slice(0, Math.max(0, a.ndim - 2)), batchB = b.shape.slice(0, Math.max(0, b.ndim - 2));
+  const n = Math.min(batchA.length, batchB.length);
+  const fits = Array.from({ length: n }, (_, i) => [batchA[batchA.length - 1 - i], batchB[batchB.length - 1 - i]]).every(([x, y]) => x === y || x === 1 || y === 1);
+  if (!fits) {
+    const remap = (t: Tensor) => `(${t.shape.join(',')}${t.ndim === 1 ? ',' : ''})->(${[...t.shape.slice(0, Math.max(0, t.ndim - 2)), ...Array(Math.min(2, t.ndim)).fill('newaxis')].join(',')})`;
+    const requested = [...(a.ndim > 1 ? [a.shape[a.ndim - 2]] : []), ...(b.ndim > 1 ? [b.shape[b.ndim - 1]] : [])];
+    throw pyError('ValueError', `operands could not be broadcast together with remapped shapes [original->remapped]: ${remap(a)} ${remap(b)}  and requested shape (${requested.join(',')}${requested.length === 1 ? ',' : ''})`);
+  }
+  const d = npPromote(a.dtype, b.dtype);
+  if (d === 'bool') return binary('ne', matmul(cast(a, 'int64'), cast(b, 'int64')), 0);
+  return matmul(a.dtype === d ? a : cast(a, d), b.dtype === d ? b : cast(b, d));
+}
+
+/**
+ * np.dot(a, b): a product with a scalar, the inner product of 1-D arrays,
+ * matmul for 2-D, and for N-D `a` against a 1-D or 2-D `b` the sum over a's
+ * last and b's first (or only) axis. N-D `b` (dot's outer batch product) is
+ * not modelled. A mismatch is NumPy's "shapes (2,3) and (2,3) not aligned".
+ */
+function npDot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) return npBinary('*', a, b);
+  if (b.ndim > 2) throw pyError('NotImplementedError', 'numpy.dot with a 3-D or higher second argument is not supported by Mask Lens yet');
+  const ka = a.ndim - 1, kb = 0;
+  if (a.shape[ka] !== b.shape[kb]) {
+    const tuple = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
+    throw pyError('ValueError', `shapes ${tuple(a.shape)} and ${tuple(b.shape)} not aligned: ${a.shape[ka]} (dim ${ka}) != ${b.shape[kb]} (dim ${kb})`);
+  }
+  return npMatmul(a, b);
 }
 
 export function toNumpyTensor(v: PyValue, ctx?: CallContext, dtype?: DType): Tensor {
@@ -268,6 +369,20 @@ const ARRAY_METHODS: Record<string, Method> = {
   flatten: (self) => new NumpyArray(cast(reshape(self.t, [-1]), self.t.dtype)),
   transpose: (self, args) => new NumpyArray(args.length ? permute(self.t, toShape(args, 'axes')) : permute(self.t, self.t.shape.map((_, i) => self.t.ndim - 1 - i))),
   item: (self) => npScalar(self.t),
+  // a.round(decimals): NumPy scales by 10**decimals in the array's dtype, rounds half to even and
+  // scales back (numpy/_core/src/multiarray/calculation.c PyArray_Round), so 2.675 rounds to 2.67
+  round: (self, args, kw) => {
+    const a = bind('round', args, kw, ['decimals?', 'out?']);
+    const decimals = a.decimals === undefined || a.decimals === null ? 0 : toInt(a.decimals, 'decimals');
+    const t = self.t;
+    if (!isFloating(t.dtype)) {
+      if (decimals >= 0) return npResult(cast(t, t.dtype));
+      throw pyError('NotImplementedError', 'numpy.round of an integer array with negative decimals is not supported by Mask Lens yet');
+    }
+    const scale = scalarTensor(10 ** Math.abs(decimals), t.dtype);
+    const r = decimals >= 0 ? binary('div', unary('round', binary('mul', t, scale)), scale) : binary('mul', unary('round', binary('div', t, scale)), scale);
+    return npResult(r);
+  },
   // cumsum(axis=None) runs over the flattened array; bool/int32 accumulate in int64 as NumPy's add.accumulate does
   cumsum: (self, args, kw) => {
     const a = bind('cumsum', args, kw, ['axis?', 'dtype?', 'out?']);
@@ -393,7 +508,7 @@ export function makeNumpyModule(): PyModule {
     return new NumpyArray(unsqueeze(toNumpyTensor(a.a!, ctx), toInt(a.axis, 'axis')));
   });
   // np.f(a, ...) for every ndarray method a.f(...) Mask Lens has (np.any(x, axis=-1), np.cumsum, ...)
-  const FUNCTION_NAMES: Record<string, string> = { amax: 'max', amin: 'min', reshape: 'reshape' };
+  const FUNCTION_NAMES: Record<string, string> = { amax: 'max', amin: 'min', reshape: 'reshape', around: 'round' };
   for (const name of [...Object.keys(ARRAY_METHODS), ...Object.keys(FUNCTION_NAMES)]) {
     if (name === 'tolist' || name === 'item' || name === 'astype' || name === 'flatten') continue;
     const target = FUNCTION_NAMES[name] ?? name;
@@ -431,7 +546,17 @@ export function makeNumpyModule(): PyModule {
     const x = toNumpyTensor(a, ctx), y = toNumpyTensor(b, ctx);
     return x.shape.length === y.shape.length && x.shape.every((s, i) => s === y.shape[i]) && reduce('all', binary('eq', x, y)).item() !== 0;
   });
-  def('result_type', ([a, b], _kw, ctx) => NumpyDtype.of(promoteTypes(toNumpyTensor(a, ctx).dtype, toNumpyTensor(b, ctx).dtype)));
+  // np.result_type(*arrays_and_dtypes): dtypes (np.float32, 'int64') or arrays
+  const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
+  def('result_type', (args, _kw, ctx) => NumpyDtype.of(args.map((x) => dtypeOf(x, ctx)).reduce(npPromote)));
+  def('matmul', (args, kw, ctx) => {
+    const a = bind('matmul', args, kw, ['x1', 'x2']);
+    return npResult(npMatmul(toNumpyTensor(a.x1!, ctx), toNumpyTensor(a.x2!, ctx)));
+  });
+  def('dot', (args, kw, ctx) => {
+    const a = bind('dot', args, kw, ['a', 'b', 'out?']);
+    return npResult(npDot(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.b!, ctx)));
+  });
   np.dict.set('random', makeRandomModule());
   return np;
 }
