@@ -18,6 +18,7 @@ import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTu
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
+import { axisError, makeExceptionsModule } from './errors';
 
 export class NumpyDtype extends DtypeObject {
   static readonly of = interned((d) => new NumpyDtype(d));
@@ -226,6 +227,8 @@ function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor |
     case '//': return binary('floordiv', x, y);
     case '%': return binary('remainder', x, y);
     case '**': return binary('pow', x, y);
+    case 'maximum': return binary('maximum', x, y);
+    case 'minimum': return binary('minimum', x, y);
     case '&': return binary('bitand', x, y);
     case '|': return binary('bitor', x, y);
     case '^': return binary('bitxor', x, y);
@@ -235,6 +238,51 @@ function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor |
 
 function asF64(v: Tensor | number | bigint | boolean): Tensor | number {
   return v instanceof Tensor ? cast(v, 'float64') : Number(v);
+}
+
+/**
+ * A NumPy axis argument, negative ones counted from the end; out of range is numpy's AxisError,
+ * its message prefixed with the argument's name where NumPy names it (swapaxes' "axis2: ").
+ */
+function npAxis(v: PyValue | undefined, ndim: number, what: string, prefixed = true): number {
+  const ax = toInt(v, what);
+  if (ax < -ndim || ax >= ndim) throw axisError(`${prefixed ? `${what}: ` : ''}axis ${ax} is out of bounds for array of dimension ${ndim}`);
+  return ax < 0 ? ax + ndim : ax;
+}
+
+/** A NumPy ufunc of two operands (np.maximum, np.minimum): NumPy's promotion, Python scalars weak. */
+function npUfunc2(op: 'maximum' | 'minimum', a: PyValue, b: PyValue, ctx: CallContext): PyValue {
+  const x = numpyOperand(a) ?? toNumpyTensor(a, ctx), y = numpyOperand(b) ?? toNumpyTensor(b, ctx);
+  const t = (v: typeof x) => (v instanceof Tensor ? v : toNumpyTensor(v as PyValue));
+  // two Python scalars still make a NumPy scalar
+  return npResult(npBinary(op, x instanceof Tensor || y instanceof Tensor ? x : t(x), y));
+}
+
+/**
+ * np.isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False): NumPy 2's
+ * formula, |a - b| <= atol + rtol * |b| where b is finite, or a == b (so
+ * equal infinities are close), computed in b's float type
+ * (numpy/_core/numeric.py isclose).
+ */
+function npIsclose(a: PyValue, b: PyValue, rtol: number, atol: number, equalNan: boolean, ctx: CallContext): Tensor {
+  let x = numpyOperand(a) ?? toNumpyTensor(a, ctx), y: Tensor | number | bigint | boolean = numpyOperand(b) ?? toNumpyTensor(b, ctx);
+  y = y instanceof Tensor ? (isFloating(y.dtype) ? y : cast(y, 'float64')) : scalarTensor(Number(y), 'float64');
+  if (!(x instanceof Tensor)) x = scalarTensor(typeof x === 'number' ? x : Number(x), typeof x === 'number' ? 'float64' : 'int64');
+  const diff = unary('abs', npBinary('-', x, y));
+  const tol = npBinary('+', npBinary('*', unary('abs', y), rtol), atol);
+  let r = binary('or', binary('and', binary('le', diff, tol), unary('isfinite', y, 'bool')), binary('eq', x, y));
+  if (equalNan) r = binary('or', r, binary('and', unary('isnan', x, 'bool'), unary('isnan', y, 'bool')));
+  return r;
+}
+
+/** np.tile(A, reps): A repeated along each axis; reps and A's dims are padded with leading 1s to match. */
+function npTile(t: Tensor, reps: number[]): Tensor {
+  const n = Math.max(t.ndim, reps.length);
+  const shape = [...Array(n - t.ndim).fill(1), ...t.shape];
+  const r = [...Array(n - reps.length).fill(1), ...reps];
+  const wide = shape.flatMap((s, i) => [r[i], s]);
+  const spread = reshape(t, shape.flatMap((s) => [1, s]));
+  return cast(reshape(expand(spread, wide), shape.map((s, i) => s * r[i])), t.dtype);
 }
 
 const INT_BITS: Partial<Record<DType, number>> = { int8: 8, int16: 16, int32: 32, int64: 64 };
@@ -369,6 +417,27 @@ const ARRAY_METHODS: Record<string, Method> = {
   flatten: (self) => new NumpyArray(cast(reshape(self.t, [-1]), self.t.dtype)),
   transpose: (self, args) => new NumpyArray(args.length ? permute(self.t, toShape(args, 'axes')) : permute(self.t, self.t.shape.map((_, i) => self.t.ndim - 1 - i))),
   item: (self) => npScalar(self.t),
+  swapaxes: (self, args, kw) => {
+    const a = bind('swapaxes', args, kw, ['axis1', 'axis2']);
+    const t = self.t, d1 = npAxis(a.axis1, t.ndim, 'axis1'), d2 = npAxis(a.axis2, t.ndim, 'axis2');
+    const order = t.shape.map((_, i) => (i === d1 ? d2 : i === d2 ? d1 : i));
+    return new NumpyArray(permute(t, order));
+  },
+  // a.repeat(repeats, axis=None): each element repeated (flattened first without an axis)
+  repeat: (self, args, kw) => {
+    const a = bind('repeat', args, kw, ['repeats', 'axis?']);
+    if (a.repeats instanceof ArrayValue || a.repeats instanceof PyList || a.repeats instanceof PyTuple) {
+      throw pyError('NotImplementedError', 'numpy.repeat with per-element repeats is not supported by Mask Lens yet');
+    }
+    const r = toInt(a.repeats, 'repeats');
+    if (r < 0) throw pyError('ValueError', 'negative dimensions are not allowed');
+    const flat = a.axis === undefined || a.axis === null;
+    const t = flat ? reshape(self.t, [-1]) : self.t;
+    const d = flat ? 0 : npAxis(a.axis, t.ndim, 'axis', false);
+    const wide = [...t.shape.slice(0, d + 1), r, ...t.shape.slice(d + 1)];
+    const out = [...t.shape.slice(0, d), t.shape[d] * r, ...t.shape.slice(d + 1)];
+    return new NumpyArray(cast(reshape(expand(unsqueeze(t, d + 1), wide), out), t.dtype));
+  },
   // a.round(decimals): NumPy scales by 10**decimals in the array's dtype, rounds half to even and
   // scales back (numpy/_core/src/multiarray/calculation.c PyArray_Round), so 2.675 rounds to 2.67
   round: (self, args, kw) => {
@@ -549,6 +618,29 @@ export function makeNumpyModule(): PyModule {
   // np.result_type(*arrays_and_dtypes): dtypes (np.float32, 'int64') or arrays
   const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
   def('result_type', (args, _kw, ctx) => NumpyDtype.of(args.map((x) => dtypeOf(x, ctx)).reduce(npPromote)));
+  def('maximum', ([a, b], _kw, ctx) => npUfunc2('maximum', a, b, ctx));
+  def('minimum', ([a, b], _kw, ctx) => npUfunc2('minimum', a, b, ctx));
+  def('clip', (args, kw, ctx) => {
+    const a = bind('clip', args, kw, ['a', 'a_min?', 'a_max?', 'out?', 'min?', 'max?']);
+    const lo = a.a_min ?? a.min ?? null, hi = a.a_max ?? a.max ?? null;
+    // without bounds NumPy 2 returns a copy
+    let r: PyValue = lo === null && hi === null ? new NumpyArray(cast(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.a!, ctx).dtype)) : a.a!;
+    if (lo !== null) r = npUfunc2('maximum', r, lo, ctx);
+    if (hi !== null) r = npUfunc2('minimum', r, hi, ctx);
+    return r;
+  });
+  const closeArgs = (name: string, args: PyValue[], kw: Kwargs, ctx: CallContext) => {
+    const a = bind(name, args, kw, ['a', 'b', 'rtol?', 'atol?', 'equal_nan?']);
+    const rtol = a.rtol === undefined ? 1e-5 : toFloat(a.rtol, 'rtol'), atol = a.atol === undefined ? 1e-8 : toFloat(a.atol, 'atol');
+    return npIsclose(a.a!, a.b!, rtol, atol, toBool(a.equal_nan, ctx), ctx);
+  };
+  def('isclose', (args, kw, ctx) => npResult(closeArgs('isclose', args, kw, ctx)));
+  def('allclose', (args, kw, ctx) => reduce('all', closeArgs('allclose', args, kw, ctx)).item() !== 0);
+  def('tile', (args, kw, ctx) => {
+    const a = bind('tile', args, kw, ['A', 'reps']);
+    const reps = typeof a.reps === 'bigint' ? [Number(a.reps)] : ctx.iterate(a.reps!).map((x) => toInt(x, 'reps'));
+    return new NumpyArray(npTile(toNumpyTensor(a.A!, ctx), reps));
+  });
   def('matmul', (args, kw, ctx) => {
     const a = bind('matmul', args, kw, ['x1', 'x2']);
     return npResult(npMatmul(toNumpyTensor(a.x1!, ctx), toNumpyTensor(a.x2!, ctx)));
@@ -558,6 +650,7 @@ export function makeNumpyModule(): PyModule {
     return npResult(npDot(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.b!, ctx)));
   });
   np.dict.set('random', makeRandomModule());
+  np.dict.set('exceptions', makeExceptionsModule());
   return np;
 }
 
