@@ -868,7 +868,10 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return new TorchTensor(clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null));
   }),
   fill_: (self, [v]) => {
-    assignInto(self.t, fillArg(v));
+    const fill = fillArg(v, 'fill_', '(Tensor value)\n * (Number value)');
+    // ATen's fill_: a tensor value must be 0-dim (espnet's pad_list(xs, pad_value) with a tensor pad_value)
+    if (fill instanceof Tensor && fill.ndim > 0) throw runtimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${fill.ndim} dimensions.`);
+    assignInto(self.t, fill);
     return self;
   },
   zero_: (self) => {
@@ -1108,10 +1111,13 @@ export function noteFill(result: Tensor, input: Tensor, mask: Tensor, fill: Tens
   return noteMaskSource(noteDerivation(result, { op: 'masked_fill', input, mask, fill: value }));
 }
 
-export function fillArg(v: PyValue | undefined): TensorOrScalar {
+/** A fill value (number or tensor); anything else is PyTorch's arg-parser TypeError for `name`. */
+export function fillArg(v: PyValue | undefined, name = 'masked_fill', expected?: string): TensorOrScalar {
   const o = operand(v ?? null);
   if (o === undefined) {
-    throw pyError('TypeError', `masked_fill() received an invalid combination of arguments - got (Tensor, ${typeNameOf(v ?? null)})`);
+    const got = typeNameOf(v ?? null);
+    if (expected) throw pyError('TypeError', `${name}() received an invalid combination of arguments - got (${got}), but expected one of:\n * ${expected}`);
+    throw pyError('TypeError', `${name}() received an invalid combination of arguments - got (Tensor, ${got})`);
   }
   return o;
 }
