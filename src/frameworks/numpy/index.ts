@@ -14,7 +14,7 @@ import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
@@ -68,6 +68,14 @@ export class NumpyArray extends ArrayValue {
   get typeName() {
     return 'ndarray';
   }
+  /** The qualified name type(x) prints: <class 'numpy.ndarray'>. */
+  get fullName() {
+    return 'numpy.ndarray';
+  }
+  /** The name CPython's operator errors use (tp_name of a C type). */
+  get tpName() {
+    return this.fullName;
+  }
   get library() {
     return 'numpy' as const;
   }
@@ -92,6 +100,8 @@ export class NumpyArray extends ArrayValue {
   override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
     const inplace = op.endsWith('=') && op !== '==';
     const base = inplace ? op.slice(0, -1) : op;
+    // a torch tensor takes precedence (its __array_priority__): Python then asks the tensor
+    if (other instanceof ArrayValue && other.library === 'torch') return undefined;
     if (base === '@') {
       // a @ b is np.matmul (a list operand is converted, as by np.asarray)
       if (!(other instanceof ArrayValue) && !(other instanceof PyList) && !(other instanceof PyTuple)) return undefined;
@@ -115,12 +125,15 @@ export class NumpyArray extends ArrayValue {
     return npResult(r);
   }
   override unaryOp(op: string): PyValue | undefined {
-    if (op === '-') return new NumpyArray(unary('neg', this.t));
+    // a NumPy scalar stays a scalar (-np.float64(2.0) is np.float64(-2.0))
+    const wrap = (t: Tensor) => (this instanceof NumpyScalar ? npScalar(t) : new NumpyArray(t));
+    if (op === '-') return wrap(unary('neg', this.t));
     if (op === '+') return this;
-    if (op === '~') return new NumpyArray(this.t.dtype === 'bool' ? unary('not', this.t) : unary('bitnot', this.t));
+    if (op === '~') return wrap(this.t.dtype === 'bool' ? unary('not', this.t) : unary('bitnot', this.t));
     return undefined;
   }
   override compare(op: string, other: PyValue): PyValue | undefined {
+    if (other instanceof ArrayValue && other.library === 'torch') return undefined;
     const o = numpyOperand(other);
     if (o === undefined) return undefined;
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
@@ -176,6 +189,9 @@ export class NumpyScalar extends NumpyArray {
   /** type(x).__name__: NumPy 2 names its boolean scalar type `bool` (1.x: `bool_`). */
   override get typeName() {
     return this.t.dtype;
+  }
+  override get fullName() {
+    return `numpy.${this.t.dtype}`;
   }
   override repr() {
     return formatNumpyScalarRepr(this.t.item(), this.t.dtype);
@@ -496,6 +512,10 @@ export function makeNumpyModule(): PyModule {
   np.dict.set('pi', Math.PI);
   np.dict.set('e', Math.E);
   np.dict.set('newaxis', null);
+  // np.ndarray for isinstance checks (espnet's to_torch_tensor); a NumPy scalar is no ndarray
+  const ndarrayClass = new PyClass('ndarray', [], 'numpy.ndarray');
+  (ndarrayClass as PyClass & { matches?: (v: PyValue) => boolean }).matches = (v) => v instanceof NumpyArray && !(v instanceof NumpyScalar);
+  np.dict.set('ndarray', ndarrayClass);
   def('array', (args, kw, ctx) => {
     const a = bind('array', args, kw, ['object', 'dtype?', 'copy?', 'ndmin?']);
     const t = toNumpyTensor(a.object!, ctx, npDtype(a.dtype));
@@ -606,7 +626,8 @@ export function makeNumpyModule(): PyModule {
   for (const op of ['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'floor', 'ceil', 'log1p', 'expm1'] as const) {
     def(op, ([x], _kw, ctx) => {
       const t = toNumpyTensor(x, ctx);
-      return new NumpyArray(unary(op, isFloating(t.dtype) || op === 'abs' ? t : cast(t, 'float64')));
+      // a ufunc of a scalar (np.log(10000)) or of a 0-d array gives a NumPy scalar
+      return npResult(unary(op, isFloating(t.dtype) || op === 'abs' ? t : cast(t, 'float64')));
     });
   }
   def('logical_not', ([x], _kw, ctx) => new NumpyArray(unary('not', toNumpyTensor(x, ctx), 'bool')));

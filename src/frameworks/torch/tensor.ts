@@ -122,6 +122,10 @@ export class TorchTensor extends ArrayValue {
   get typeName() {
     return this.isParameter ? 'Parameter' : 'Tensor';
   }
+  /** The qualified name type(x) prints: <class 'torch.Tensor'>. */
+  get fullName() {
+    return this.isParameter ? 'torch.nn.parameter.Parameter' : 'torch.Tensor';
+  }
   get library() {
     return 'torch' as const;
   }
@@ -173,11 +177,10 @@ export class TorchTensor extends ArrayValue {
   override binaryOp(op: string, other: PyValue, reflected: boolean, ctx: CallContext): PyValue | undefined {
     const inplace = op.endsWith('=') && op !== '==';
     const base = inplace ? op.slice(0, -1) : op;
-    const o = operand(other);
-    if (o === undefined) {
-      if (other instanceof PyList || other instanceof PyTuple) return undefined;
-      return undefined;
-    }
+    // ndarray <op> tensor: NumPy defers to the tensor (__array_priority__), whose reflected op takes no ndarray
+    if (reflected && isNumpyArray(other)) return undefined;
+    const o = torchOperand(other);
+    if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     if (base === '+' && a instanceof Tensor && b instanceof Tensor) noteAdditiveMask(a, b, op);
     // an in-place op refuses a result category above self's before computing anything
@@ -215,7 +218,7 @@ export class TorchTensor extends ArrayValue {
       if (o === undefined) return undefined;
       return reduce('any', binary('eq', this.t, o)).item() !== 0;
     }
-    const o = operand(other);
+    const o = torchOperand(other);
     if (o === undefined) {
       if (op === '==') return false;
       if (op === '!=') return true;
@@ -1109,6 +1112,21 @@ function diagonalArg(args: PyValue[], kw: Kwargs, fn: string): number {
 export function noteFill(result: Tensor, input: Tensor, mask: Tensor, fill: TensorOrScalar): Tensor {
   const value = fill instanceof Tensor ? (fill.numel === 1 ? fill.item() : NaN) : Number(fill);
   return noteMaskSource(noteDerivation(result, { op: 'masked_fill', input, mask, fill: value }));
+}
+
+/** A NumPy array that is not a NumPy scalar (np.float64(1.5) is one, np.array(1.5) is not). */
+function isNumpyArray(v: PyValue): boolean {
+  return v instanceof ArrayValue && v.library === 'numpy' && v.typeName === 'ndarray';
+}
+
+/**
+ * The other operand of a tensor operator: a NumPy scalar is read as the Python number it holds,
+ * so it is weak in type promotion (np.float64(1.5) * torch.arange(4) is float32, as whisper's
+ * sinusoids relies on); an ndarray is a tensor of its dtype.
+ */
+function torchOperand(v: PyValue): TensorOrScalar | undefined {
+  if (v instanceof ArrayValue && v.library === 'numpy' && v.typeName !== 'ndarray' && v.t.ndim === 0) return operand(scalarOf(v.t.dtype, v.t.item()));
+  return operand(v);
 }
 
 /** A fill value (number or tensor); anything else is PyTorch's arg-parser TypeError for `name`. */
