@@ -8,7 +8,7 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { Scalar, binary, cast, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, assignInto, binary, cast, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -16,7 +16,7 @@ import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyNamedTuple, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
@@ -117,6 +117,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     for (const [n, p] of stateEntries(self_(self), Module)) d.entries.set('s' + n, [n, new TorchTensor(p.t)]);
     return d;
   });
+  M('load_state_dict', (args, kw, ctx) => loadStateDict(self_(args[0]), Module, bind('load_state_dict', args.slice(1), kw, ['state_dict', 'strict?', 'assign?']), ctx));
   nn.dict.set('Module', Module);
 
   const Parameter = new PyClass('Parameter', [], 'torch.nn.Parameter');
@@ -432,6 +433,45 @@ function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: b
   });
   const out = stack(padded, 0);
   return batchFirst ? out : transpose(out, 0, 1);
+}
+
+/** load_state_dict's result: a namedtuple whose repr says when every key matched (torch.nn.modules.module._IncompatibleKeys). */
+class IncompatibleKeys extends PyNamedTuple {
+  override repr(): string | undefined {
+    return this.items.every((l) => l instanceof PyList && l.items.length === 0) ? '<All keys matched successfully>' : undefined;
+  }
+}
+
+/**
+ * Module.load_state_dict(state_dict, strict=True): copies each tensor whose key
+ * names one of the module's parameters or persistent buffers into it (cast to
+ * its dtype, as param.copy_ does); a shape mismatch, and with strict=True a
+ * missing or unexpected key, is PyTorch's RuntimeError "Error(s) in loading
+ * state_dict for Cls:" listing them (torch/nn/modules/module.py). Returns
+ * _IncompatibleKeys(missing_keys, unexpected_keys).
+ */
+function loadStateDict(self: PyInstance, Module: PyClass, a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
+  const own = new Map(stateEntries(self, Module));
+  const given = new Map<string, PyValue>();
+  for (const k of ctx.iterate(a.state_dict!)) given.set(String(k), ctx.getItem(a.state_dict!, k));
+  const strict = toBool(a.strict, ctx, true);
+  const missing = [...own.keys()].filter((k) => !given.has(k));
+  const unexpected = [...given.keys()].filter((k) => !own.has(k));
+  const mismatched: string[] = [];
+  const copies: [Tensor, Tensor][] = [];
+  for (const [k, target] of own) {
+    if (!given.has(k)) continue;
+    const src = tensorArg(given.get(k)!, 'load_state_dict', k);
+    const same = src.shape.length === target.t.shape.length && src.shape.every((d, i) => d === target.t.shape[i]);
+    if (!same) {
+      mismatched.push(`size mismatch for ${k}: copying a param with shape torch.Size([${src.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${target.t.shape.join(', ')}]).`);
+    } else copies.push([target.t, src]);
+  }
+  const errors = [...(strict && missing.length ? [`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `] : []),
+    ...(strict && unexpected.length ? [`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `] : []), ...mismatched];
+  if (errors.length) throw runtimeError(`Error(s) in loading state_dict for ${self.cls.name}:\n\t${errors.join('\n\t')}`);
+  for (const [dst, src] of copies) assignInto(dst, cast(src, dst.dtype));
+  return new IncompatibleKeys([new PyList(missing), new PyList(unexpected)], '_IncompatibleKeys', ['missing_keys', 'unexpected_keys']);
 }
 
 /**
