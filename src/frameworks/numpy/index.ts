@@ -9,12 +9,12 @@ import { noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, nonzero, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
-import { cat, expand, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
+import { cat, expand, flip, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
@@ -662,6 +662,118 @@ export function makeNumpyModule(): PyModule {
     const reps = typeof a.reps === 'bigint' ? [Number(a.reps)] : ctx.iterate(a.reps!).map((x) => toInt(x, 'reps'));
     return new NumpyArray(npTile(toNumpyTensor(a.A!, ctx), reps));
   });
+  // np.linspace(start, stop, num=50, endpoint=True): i * step + start, the last value exactly stop
+  // (numpy/_core/function_base.py)
+  def('linspace', (args, kw) => {
+    const a = bind('linspace', args, kw, ['start', 'stop', 'num?', 'endpoint?', 'retstep?', 'dtype?', 'axis?']);
+    const start = toFloat(a.start, 'start'), stop = toFloat(a.stop, 'stop');
+    const num = a.num === undefined ? 50 : toInt(a.num, 'num');
+    if (num < 0) throw pyError('ValueError', `Number of samples, ${num}, must be non-negative.`);
+    const endpoint = a.endpoint === undefined ? true : a.endpoint !== false;
+    const div = endpoint ? num - 1 : num;
+    const step = (stop - start) / div;
+    const t = Tensor.empty('float64', [num]);
+    for (let i = 0; i < num; i++) t.storage.data[i] = div > 0 ? i * step + start : start;
+    if (endpoint && num > 1) t.storage.data[num - 1] = stop;
+    const d = npDtype(a.dtype);
+    return new NumpyArray(d && d !== 'float64' ? cast(t, d) : t);
+  });
+  def('full_like', (args, kw, ctx) => {
+    const a = bind('full_like', args, kw, ['a', 'fill_value', 'dtype?']);
+    const t = toNumpyTensor(a.a!, ctx), d = npDtype(a.dtype) ?? t.dtype;
+    const o = Tensor.empty(d, t.shape);
+    o.storage.data.fill(castValue(d, toFloat(a.fill_value, 'fill_value')));
+    return new NumpyArray(o);
+  });
+  for (const [name, op] of [['logical_and', 'and'], ['logical_or', 'or'], ['logical_xor', 'xor']] as const) {
+    def(name, ([a, b], _kw, ctx) => npResult(binary(op, cast(toNumpyTensor(a, ctx), 'bool'), cast(toNumpyTensor(b, ctx), 'bool'))));
+  }
+  for (const op of ['isinf', 'isfinite'] as const) def(op, ([x], _kw, ctx) => npResult(unary(op, toNumpyTensor(x, ctx), 'bool')));
+  def('square', ([x], _kw, ctx) => npResult(npBinary('*', toNumpyTensor(x, ctx), toNumpyTensor(x, ctx))));
+  def('power', ([a, b], _kw, ctx) => npResult(npBinary('**', numpyOperand(a) ?? toNumpyTensor(a, ctx), numpyOperand(b) ?? toNumpyTensor(b, ctx))));
+  def('broadcast_to', (args, kw, ctx) => {
+    const a = bind('broadcast_to', args, kw, ['array', 'shape']);
+    const shape = typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape');
+    return new NumpyArray(expand(toNumpyTensor(a.array!, ctx), shape));
+  });
+  def('flip', (args, kw, ctx) => {
+    const a = bind('flip', args, kw, ['m', 'axis?']);
+    const t = toNumpyTensor(a.m!, ctx);
+    const given = dimList(a.axis);
+    const axes = given === null ? t.shape.map((_, i) => i) : (Array.isArray(given) ? given : [given]).map((d) => npAxis(BigInt(d), t.ndim, 'axis', false));
+    return new NumpyArray(flip(t, axes));
+  });
+  // np.finfo(np.float32).min / .max / .eps / .tiny as NumPy scalars of that dtype; np.iinfo(...).min / .max as ints
+  const finfoCls = new PyClass('finfo', [], 'numpy.finfo');
+  const iinfoCls = new PyClass('iinfo', [], 'numpy.iinfo');
+  def('finfo', ([x], _kw, ctx) => {
+    const d = x instanceof ArrayValue ? x.t.dtype : npDtype(x ?? null)!;
+    const table: Partial<Record<DType, [number, number, number, number, number]>> = {
+      float16: [65504, 0.0009765625, 6.103515625e-5, 16, 0.001],
+      float32: [3.4028234663852886e38, 1.1920928955078125e-7, 1.1754943508222875e-38, 32, 1e-6],
+      float64: [1.7976931348623157e308, 2.220446049250313e-16, 2.2250738585072014e-308, 64, 1e-15],
+    };
+    const row = table[d];
+    if (!row) throw pyError('ValueError', `data type <class 'numpy.${d}'> not inexact`);
+    const inst = new PyInstance(finfoCls);
+    const sc = (v: number) => npScalar(scalarTensor(v, d));
+    inst.dict.set('max', sc(row[0]));
+    inst.dict.set('min', sc(-row[0]));
+    inst.dict.set('eps', sc(row[1]));
+    inst.dict.set('tiny', sc(row[2]));
+    inst.dict.set('smallest_normal', sc(row[2]));
+    inst.dict.set('bits', BigInt(row[3]));
+    inst.dict.set('resolution', sc(row[4]));
+    inst.dict.set('dtype', NumpyDtype.of(d));
+    void ctx;
+    return inst;
+  });
+  def('iinfo', ([x]) => {
+    const d = x instanceof ArrayValue ? x.t.dtype : npDtype(x ?? null)!;
+    const bits = d === 'uint8' ? 8 : INT_BITS[d];
+    if (!bits) throw pyError('ValueError', `Invalid integer data type '${d === 'bool' ? 'b' : 'f'}'.`);
+    const inst = new PyInstance(iinfoCls);
+    const signed = d !== 'uint8';
+    inst.dict.set('min', signed ? -(1n << BigInt(bits - 1)) : 0n);
+    inst.dict.set('max', signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n);
+    inst.dict.set('bits', BigInt(bits));
+    inst.dict.set('dtype', NumpyDtype.of(d));
+    return inst;
+  });
+  // vstack/hstack: 1-D inputs become rows for vstack; hstack joins 1-D inputs end to end
+  const arrays = (v: PyValue, ctx: CallContext) => ctx.iterate(v).map((x) => toNumpyTensor(x, ctx));
+  def('vstack', ([tup], _kw, ctx) => new NumpyArray(cat(arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t)), 0)));
+  def('hstack', ([tup], _kw, ctx) => {
+    const ts = arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1]) : t));
+    return new NumpyArray(cat(ts, ts[0]?.ndim === 1 ? 0 : 1));
+  });
+  def('outer', ([a, b], _kw, ctx) => {
+    const x = reshape(toNumpyTensor(a, ctx), [-1]), y = reshape(toNumpyTensor(b, ctx), [-1]);
+    return new NumpyArray(npBinary('*', unsqueeze(x, 1), unsqueeze(y, 0)));
+  });
+  def('sign', ([x], _kw, ctx) => npResult(unary('sign', toNumpyTensor(x, ctx))));
+  def('identity', (args, kw) => {
+    const a = bind('identity', args, kw, ['n', 'dtype?']);
+    const n = toInt(a.n, 'n'), t = Tensor.empty(npDtype(a.dtype) ?? 'float64', [n, n]);
+    for (let i = 0; i < n; i++) t.storage.data[i * n + i] = 1;
+    return new NumpyArray(t);
+  });
+  def('argwhere', ([x], _kw, ctx) => new NumpyArray(cast(nonzero(toNumpyTensor(x, ctx)), 'int64')));
+  // np.triu_indices(n, k=0, m=None) / np.tril_indices: the row and column indices of the triangle, row-major
+  const triIndices = (upper: boolean) => (args: PyValue[], kw: Kwargs) => {
+    const a = bind(upper ? 'triu_indices' : 'tril_indices', args, kw, ['n', 'k?', 'm?']);
+    const n = toInt(a.n, 'n'), k = a.k === undefined ? 0 : toInt(a.k, 'k'), m = a.m === undefined || a.m === null ? n : toInt(a.m, 'm');
+    const rows: number[] = [], cols: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) if (upper ? j - i >= k : j - i <= k) rows.push(i), cols.push(j);
+    const arr = (v: number[]) => {
+      const t = Tensor.empty('int64', [v.length]);
+      t.storage.data.set(v);
+      return new NumpyArray(t);
+    };
+    return new PyTuple([arr(rows), arr(cols)]);
+  };
+  def('triu_indices', triIndices(true));
+  def('tril_indices', triIndices(false));
   def('matmul', (args, kw, ctx) => {
     const a = bind('matmul', args, kw, ['x1', 'x2']);
     return npResult(npMatmul(toNumpyTensor(a.x1!, ctx), toNumpyTensor(a.x2!, ctx)));
