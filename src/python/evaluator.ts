@@ -69,7 +69,7 @@ export class Interpreter implements CallContext {
    * is reported through this callback and the body goes on with its next
    * statement (a loop stops after that iteration). Unset: Python semantics.
    */
-  continueInBlocks: ((exc: PyException) => void) | undefined;
+  continueInBlocks: ((exc: PyException, stmt: A.Stmt) => void) | undefined;
   /** Errors continued past so far (see execBody). */
   private continuedErrors = 0;
   /** Handlers of the module-level `try` statements running now, innermost last (they take their own errors). */
@@ -171,7 +171,7 @@ export class Interpreter implements CallContext {
         if (!exc) throw e;
         if (exc.pyType === 'TimeoutError' || this.handledByModuleTry(exc)) throw exc;
         if (!exc.span) exc.span = s.span;
-        report(exc);
+        report(exc, s);
         this.continuedErrors++;
       }
     }
@@ -421,7 +421,14 @@ export class Interpreter implements CallContext {
     const factory = d.kind === 'Call' && (d.func.kind === 'Name' || d.func.kind === 'Attribute') ? opaque(this.eval(d.func, scope)) : undefined;
     const dec = factory === undefined ? this.eval(d, scope) : null;
     const unmodelled = factory ?? opaque(dec);
-    if (unmodelled === undefined) return this.call(dec, [target]);
+    if (unmodelled === undefined) {
+      // an error raised while applying it is on the decorator's line, as in Python's traceback
+      try {
+        return this.call(dec, [target]);
+      } catch (e) {
+        throw this.locate(e, d.span);
+      }
+    }
     this.warn(`@${unmodelled} is not modelled by Mask Lens: ${name} is used as written, undecorated`);
     return target;
   }
