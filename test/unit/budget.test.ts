@@ -376,3 +376,13 @@ test('fuzz regression (seed 4108): split with a size of 0 or less raises ATen\'s
   assert.equal(message('p = torch.arange(7).split([2, -1, 5])'), 'RuntimeError: split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[2, -1, 5]');
   assert.deepEqual(evaluate('import torch\np = torch.arange(0).split(0)\nn = len(p)').variables.n, { type: 'int', value: 1 });
 });
+
+test('fuzz regression (seed 4106 on merged main): a NumPy ufunc given too few arguments is NumPy\'s TypeError, not an internal error', () => {
+  const message = (src: string) => {
+    const e = only(`import numpy as np\n${src}`);
+    return `${e.type}: ${e.message}`;
+  };
+  assert.equal(message('a = np.logical_and(0.5)'), 'TypeError: logical_and() takes from 2 to 3 positional arguments but 1 was given');
+  assert.equal(message('a = np.isinf()'), 'TypeError: isinf() takes from 1 to 2 positional arguments but 0 were given');
+  assert.equal(message('a = np.power(2, 3, None, 4)'), 'TypeError: power() takes from 2 to 3 positional arguments but 4 were given');
+});

@@ -208,6 +208,18 @@ export function npScalar(t: Tensor): PyValue {
   return new NumpyScalar(t.ndim === 0 && t.isContiguous() ? t : reshape(cast(t, t.dtype), []));
 }
 
+/**
+ * A ufunc's positional arguments: `nin` inputs and an optional `out`; other
+ * counts are NumPy's TypeError ("logical_and() takes from 2 to 3 positional
+ * arguments but 1 was given"), not a failure further in.
+ */
+function ufuncArgs(name: string, args: PyValue[], nin: number): PyValue[] {
+  if (args.length < nin || args.length > nin + 1) {
+    throw pyError('TypeError', `${name}() takes from ${nin} to ${nin + 1} positional arguments but ${args.length} ${args.length === 1 ? 'was' : 'were'} given`);
+  }
+  return args;
+}
+
 /** A ufunc's 0-d result is a NumPy scalar, also when an operand was a 0-d array (np.array(2.5) * 2). */
 function npResult(r: Tensor): PyValue {
   return r.ndim === 0 ? npScalar(r) : new NumpyArray(r);
@@ -686,11 +698,20 @@ export function makeNumpyModule(): PyModule {
     return new NumpyArray(o);
   });
   for (const [name, op] of [['logical_and', 'and'], ['logical_or', 'or'], ['logical_xor', 'xor']] as const) {
-    def(name, ([a, b], _kw, ctx) => npResult(binary(op, cast(toNumpyTensor(a, ctx), 'bool'), cast(toNumpyTensor(b, ctx), 'bool'))));
+    def(name, (args, _kw, ctx) => {
+      const [a, b] = ufuncArgs(name, args, 2);
+      return npResult(binary(op, cast(toNumpyTensor(a, ctx), 'bool'), cast(toNumpyTensor(b, ctx), 'bool')));
+    });
   }
-  for (const op of ['isinf', 'isfinite'] as const) def(op, ([x], _kw, ctx) => npResult(unary(op, toNumpyTensor(x, ctx), 'bool')));
-  def('square', ([x], _kw, ctx) => npResult(npBinary('*', toNumpyTensor(x, ctx), toNumpyTensor(x, ctx))));
-  def('power', ([a, b], _kw, ctx) => npResult(npBinary('**', numpyOperand(a) ?? toNumpyTensor(a, ctx), numpyOperand(b) ?? toNumpyTensor(b, ctx))));
+  for (const op of ['isinf', 'isfinite'] as const) def(op, (args, _kw, ctx) => npResult(unary(op, toNumpyTensor(ufuncArgs(op, args, 1)[0], ctx), 'bool')));
+  def('square', (args, _kw, ctx) => {
+    const [x] = ufuncArgs('square', args, 1);
+    return npResult(npBinary('*', toNumpyTensor(x, ctx), toNumpyTensor(x, ctx)));
+  });
+  def('power', (args, _kw, ctx) => {
+    const [a, b] = ufuncArgs('power', args, 2);
+    return npResult(npBinary('**', numpyOperand(a) ?? toNumpyTensor(a, ctx), numpyOperand(b) ?? toNumpyTensor(b, ctx)));
+  });
   def('broadcast_to', (args, kw, ctx) => {
     const a = bind('broadcast_to', args, kw, ['array', 'shape']);
     const shape = typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape');
