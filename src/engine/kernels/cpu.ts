@@ -6,6 +6,7 @@
 import { checkDeadline } from '../context';
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
+import { matmul32 } from './float32_matmul';
 import { innerSum32, innerSum64, outerSum32, outerSum64, softmaxRow32 } from './float32_order';
 
 function pyFloorMod(a: number, b: number): number {
@@ -269,10 +270,10 @@ export const cpuBackend: Backend = {
     }
   },
 
-  matmul(a, bm, batch, m, k, n, out) {
-    // float32: accumulate in float32 along k, rounding each product and each sum, as the CPU sgemm
-    // does for small shapes (measured: inf * 7.75 + -1.7 * 3.4e38 is NaN, the product overflowing)
-    const acc32 = out instanceof Float32Array;
+  matmul(a, bm, batch, m, k, n, out, order = 'naive') {
+    // float32 in the order PyTorch's CPU kernel for this call sums in (float32_matmul.ts):
+    // rounding differs once a sum cancels
+    if (out instanceof Float32Array) return matmul32(a, bm, batch, m, k, n, out, order, checkDeadline);
     const row = new Float64Array(n);
     for (let p = 0; p < batch; p++) {
       const ao = p * m * k, bo = p * k * n, oo = p * m * n;
@@ -283,8 +284,7 @@ export const cpuBackend: Backend = {
         for (let q = 0; q < k; q++) {
           const av = a[ao + i * k + q];
           const bb = bo + q * n;
-          if (acc32) for (let j = 0; j < n; j++) row[j] = Math.fround(row[j] + Math.fround(av * bm[bb + j]));
-          else for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
+          for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
         }
         for (let j = 0; j < n; j++) out[oo + i * n + j] = row[j];
       }
