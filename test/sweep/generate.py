@@ -423,6 +423,10 @@ REGRESSIONS = [
     "r = torch.tensor([[-1.7, float('inf')], [float('inf'), -1.7]]) @ torch.tensor([[3.4e38, 1.0], [7.75, 1.0]])",
     'r = torch.tensor([[0.1, 1e8, -0.3], [3.0, -1e8, 0.7]]) @ torch.tensor([[1e8, 3.0], [1.0, 0.1], [-3.3e8, 7.0]])',
     'r = torch.matmul(torch.tensor([1e8, 0.1, -1e8, 0.3, 7.0]), torch.tensor([1.0, 3.0, 1.0, 0.7, 0.1]))',
+    # randn in float16/bfloat16: float32 Box-Muller over padded blocks of 16 from 16 elements, a double sample below
+    'torch.manual_seed(3)\nr = torch.randn(20, dtype=torch.bfloat16)',
+    'torch.manual_seed(4)\nr = torch.randn(3, 11, dtype=torch.float16)',
+    'torch.manual_seed(5)\nr = torch.empty(7, dtype=torch.bfloat16).normal_(2.5, 0.1)',
 ]
 
 FAMILIES = {
