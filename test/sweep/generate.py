@@ -8,7 +8,7 @@ runs the same snippet through Mask Lens and compares.
 
 Families cover creation ops, fills, casts, arithmetic and comparison ops,
 reductions, softmax/log_softmax, masked_fill/where, indexing writes,
-cat/stack, pad_sequence and losses, over the ten dtypes, Python scalar kinds
+cat/stack, pad_sequence, losses, matmul and int64 edges, over the ten dtypes, Python scalar kinds
 (bool, int, float, 0-dim tensor) and small shapes, with edge values (+-0,
 NaN, +-inf, each dtype's min/max/eps/tiny, values that do not fit, and
 non-integers into integer dtypes).
@@ -18,13 +18,17 @@ usage:
   generate.py --n 100000 --seed 7 OUT.jsonl.gz  a larger seeded sweep
 
 Limits, by design of the engine rather than of the sweep: int64 values are
-held as doubles, so a case whose int64 result is not exactly a double (beyond
-2^53 and not a power of two) is dropped. Intermediate int64 values beyond
-2^53 are checked: a sum whose result a double holds must come out exact.
+held as doubles (a Float64Array). The int64_edge family puts values beyond
+2^53 (iinfo min/max, 2^53 + 1, products near 2^63) into int64 tensors; a case
+holding an int64 a double cannot hold, in its source or its result, is marked
+`wide`, and runner.ts counts its mismatches apart from failures. In the other
+families such a case is dropped. Intermediate int64 values beyond 2^53 are
+checked: a sum, product or wrap whose result a double holds must come out
+exact.
 The committed set (--ci) adds REGRESSIONS, the minimal case of every bug
 kind the on-demand sweeps found.
 """
-import argparse, gzip, json, math, random, sys, warnings
+import argparse, gzip, json, math, random, re, sys, warnings
 
 import torch
 import torch.nn.functional as F
@@ -45,6 +49,10 @@ for _d in FLOATS:
     FLOAT_POOL += [_fi.max, _fi.min, _fi.eps, _fi.tiny]
 INT_POOL = [0, 1, -1, 2, 3, 7, -5, 127, 128, -128, -129, 255, 256, -255, -256, 1000, -1000, 32767, 32768, -32769,
             2 ** 31 - 1, 2 ** 31, -2 ** 31, 2 ** 53, -2 ** 63]
+# int64 values a double does not hold, or whose products and sums leave 2^53 or
+# wrap at 2^64 (the int64_edge family)
+INT64_EDGES = [2 ** 63 - 1, -2 ** 63, 2 ** 53 + 1, -(2 ** 53 + 1), 2 ** 53 - 1, 2 ** 62 + 3, 3037000499, -3037000500,
+               2 ** 32 + 1, 2 ** 63 - 2 ** 11, 4611686018427387904, 6]
 SMALL_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.5, 1.5, -1.7, 2.5, 0.1, 1 / 3, 3.25, -4.0, 10.0, -0.3, 7.75]
 SMALL_INTS = [0, 1, -1, 2, 3, -2, 5, 7, -8, 10, 100]
 
@@ -355,6 +363,36 @@ def matmul(g):
     ])
 
 
+def int64_edge(g):
+    """int64 tensors holding values beyond 2^53: creation, arithmetic that overflows, reductions, casts, writes."""
+    def t(shape):
+        n = max(math.prod(shape), 1)
+        vals = [g.pick(INT64_EDGES) if g.r.random() < 0.6 else g.pick(SMALL_INTS) for _ in range(n)]
+        data = nested(vals, list(shape)) if shape else vals[0]
+        return f'torch.tensor({fmt_nested(data)})'
+    sh = g.pick([(3,), (2, 2), ()])
+    x, y = t(sh), t(sh)
+    e = repr(g.pick(INT64_EDGES))
+    op = g.pick(['+', '-', '*', '//', '%', '&', '|', '^'])
+    return g.pick([
+        f'r = {x}',
+        f'r = torch.full({sh}, {e})',
+        f'r = {x} {op} {y}',
+        f'r = {x} {op} {e}',
+        f'r = -{x}',
+        f'r = {x}.abs()',
+        f'r = {x} {g.pick(["<", "==", ">=", "!="])} {y}',
+        f'r = {x}.{g.pick(["sum", "prod", "max", "min", "cumsum", "argmax"])}({"0" if sh else ""})',
+        f'r = {x}.to(torch.{g.pick(["float64", "float32", "int32", "int8", "bool", "float16"])})',
+        f'r = torch.tensor({g.pick(FLOAT_POOL + [9.3e18, -9.3e18, 2.0 ** 62])}).long()',
+        f'x = {x}\nx[{g.mask(sh)}] = {e}\nr = x',
+        f'r = torch.where({g.mask(sh)}, {x}, {e})',
+        f'r = torch.cat([{t((2,))}, {t((1,))}])',
+        f'r = torch.clamp({x}, {g.pick(INT64_EDGES + SMALL_INTS)}, {g.pick(INT64_EDGES)})',
+        f'r = {x} * {g.pick(["1.5", "0.5", "True", "2"])}',
+    ])
+
+
 # Minimal cases of the bugs the on-demand 100k sweeps found (issue #17), kept in
 # the committed set so each fix stays checked in CI. Each leaves its result in r.
 REGRESSIONS = [
@@ -432,7 +470,7 @@ REGRESSIONS = [
 FAMILIES = {
     'creation': creation, 'fill': fill, 'cast': cast, 'arith': arith, 'compare': compare, 'reduction': reduction,
     'softmax': softmax, 'index_write': index_write, 'catstack': catstack, 'pad_sequence': padseq, 'loss': loss,
-    'matmul': matmul,
+    'matmul': matmul, 'int64_edge': int64_edge,
 }
 # Results of transcendental kernels (exp, log, tanh...) may differ by an ulp
 # between libm and PyTorch's SLEEF; these compare within a few ulps
@@ -458,7 +496,9 @@ def enc_num(x):
     return x
 
 
-def run_case(src):
+def run_case(src, keep_wide=False):
+    """The expected outcome of `src`; None to drop it. An int64 result a double cannot hold is kept,
+    marked wide, only when `keep_wide`."""
     ns = {'torch': torch, 'F': F, 'pad_sequence': pad_sequence}
     try:
         exec(src, ns)
@@ -469,9 +509,14 @@ def run_case(src):
     if not isinstance(r, torch.Tensor):
         return None
     data = r.reshape(-1).tolist()
-    if r.dtype == torch.int64 and any(float(v) != v for v in data):
+    wide = (r.dtype == torch.int64 and any(float(v) != v for v in data)) or any(
+        float(int(v)) != int(v) for v in re.findall(r'(?<![\w.])\d{16,}(?![\w.])', src))
+    if wide and not keep_wide:
         return None  # beyond what a double holds: outside the engine's int64 range
-    return {'dtype': str(r.dtype), 'shape': list(r.shape), 'data': [enc_num(v) for v in data], 'repr': repr(r)}
+    out = {'dtype': str(r.dtype), 'shape': list(r.shape), 'data': [enc_num(v) for v in data], 'repr': repr(r)}
+    if wide:
+        out['wide'] = True
+    return out
 
 
 def cases(n, seed, only=None):
@@ -486,11 +531,14 @@ def cases(n, seed, only=None):
         src = FAMILIES[fam](g)
         if src is None or (only and fam != only):
             continue
-        exp = run_case(src)
+        exp = run_case(src, keep_wide=fam == 'int64_edge')
         if exp is None:
             continue
         tol = 'ulp' if fam in ULP_FAMILIES or any(o in src for o in ULP_OPS) or (fam == 'matmul' and 'float64' in src) else 'exact'
-        out.append({'id': len(out), 'family': fam, 'tol': tol, 'src': src, 'expect': exp})
+        case = {'id': len(out), 'family': fam, 'tol': tol, 'src': src, 'expect': exp}
+        if exp.pop('wide', False):
+            case['wide'] = True  # int64 beyond 2^53: see runner.ts (known inexact: float64 storage)
+        out.append(case)
     return out
 
 

@@ -56,6 +56,12 @@ export function int64AsDouble(v: bigint): number {
   return BigInt(x) === v ? x : Number(BigInt.asIntN(32, v));
 }
 
+/** `r` (a double result of integers a, b) where it is exact; else op in BigInt, wrapped to int64. */
+function exactInt(r: number, a: number, b: number, op: (x: bigint, y: bigint) => bigint): number {
+  if (Number.isSafeInteger(r) || !Number.isFinite(r)) return r;
+  return int64AsDouble(BigInt.asIntN(64, op(BigInt(a), BigInt(b))));
+}
+
 function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
   switch (op) {
     case 'neg': return (x) => -x;
@@ -89,9 +95,12 @@ function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
 
 function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => number {
   switch (op) {
-    case 'add': return (a, b) => a + b;
-    case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
+    // integer results past 2^53 are redone in BigInt and wrapped at 2^64, so
+    // an int64 that wraps back into range (6 * (2^63 - 2^11) is -12288) and
+    // every narrower dtype's low bits come out exact (int64AsDouble)
+    case 'add': return integer ? (a, b) => exactInt(a + b, a, b, (x, y) => x + y) : (a, b) => a + b;
+    case 'sub': return integer ? (a, b) => exactInt(a - b, a, b, (x, y) => x - y) : (a, b) => a - b;
+    case 'mul': return integer ? (a, b) => exactInt(a * b, a, b, (x, y) => x * y) : (a, b) => a * b;
     case 'div': return (a, b) => a / b;
     case 'floordiv':
       return integer

@@ -1,6 +1,6 @@
 // Elementwise ops: validate, promote, broadcast, then dispatch to a backend.
 
-import { DType, assertDtype, castValue, caster, isFloating, promoteTypes, wrapValue } from '../dtype';
+import { DType, assertDtype, castValue, caster, isFloating, intToDtype, promoteTypes, wrapValue } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
@@ -167,7 +167,7 @@ export function checkedConvert(s: Scalar, d: DType, typeName = C_TYPE_NAMES[d]):
     } else if (FLOAT_MAX[d] !== undefined && (s > BigInt(FLOAT_MAX[d]!) || s < -BigInt(FLOAT_MAX[d]!))) {
       throw overflow();
     }
-    return castValue(d, Number(s));
+    return intToDtype(d, s);
   }
   if (range) {
     if (!(s >= Number(range[0]) && s <= Number(range[1]))) throw overflow();
@@ -226,7 +226,7 @@ export function full(shape: readonly number[], value: Scalar, dtype: DType): Ten
 export function scalarTensor(s: Scalar, dtype: DType = scalarDtype(s)): Tensor {
   checkPyInt(s);
   const t = Tensor.empty(dtype, []);
-  t.storage.data[0] = typeof s === 'bigint' && !isFloating(dtype) ? wrapValue(dtype, Number(BigInt.asIntN(64, s))) : castValue(dtype, scalarValue(s));
+  t.storage.data[0] = typeof s === 'bigint' && !isFloating(dtype) ? intToDtype(dtype, s) : castValue(dtype, scalarValue(s));
   return t;
 }
 
