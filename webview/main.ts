@@ -67,7 +67,8 @@ function loadPersisted(): PersistedState {
 let persisted = loadPersisted();
 let current: InspectorState | undefined;
 const post = (m: WebviewToHostMessage) => vscode.postMessage(m);
-const save = () => vscode.setState(persisted);
+// savedAt lets the serializer tell this state from the host's newer copy (inspectorSerializer.ts)
+const save = () => vscode.setState({ ...persisted, savedAt: Date.now() });
 
 /** Whether the state carries this tensor's data (large ones stay in the evaluation worker). */
 const isElided = (t: TensorValue) => 'elided' in t && t.elided === true;

@@ -15,6 +15,13 @@ import { MODULE_SCOPE, isWebviewToHostMessage, type ExportFormat, type HostToWeb
 export interface SavedWebviewState {
   documentUri?: string;
   selected?: string;
+  /**
+   * Date.now() when it was written. The serializer takes the newer of the
+   * webview's state and the host's copy: VS Code stores a webview's state with
+   * the editor layout, which a reload soon after a change can miss, while the
+   * host's workspaceState is flushed within moments.
+   */
+  savedAt?: number;
 }
 
 /** workspaceState key of the last shown document and variable: the fallback when the webview's own state did not survive a reload. */
@@ -135,7 +142,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 
   private remember(): void {
     const s = this.state;
-    if (s) void TensorInspectorPanel.memento?.update(SAVED_KEY, { documentUri: s.documentUri, selected: s.selected } satisfies SavedWebviewState);
+    if (s) void TensorInspectorPanel.memento?.update(SAVED_KEY, { documentUri: s.documentUri, selected: s.selected, savedAt: Date.now() } satisfies SavedWebviewState);
   }
 
   update(full: InspectorState): void {

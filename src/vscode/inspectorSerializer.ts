@@ -18,11 +18,7 @@ export function inspectorSerializer(context: vscode.ExtensionContext, services: 
   return {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
       const inspector = TensorInspectorPanel.revive(panel, services.extensionUri, services.evaluations);
-      // the webview's own state first; what the host remembered when that did not survive
-      const fromWebview = (typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState;
-      const s = typeof fromWebview.documentUri === 'string' && typeof fromWebview.selected === 'string'
-        ? fromWebview
-        : { ...context.workspaceState.get<SavedWebviewState>(SAVED_KEY), ...fromWebview };
+      const s = newerSaved((typeof saved === 'object' && saved !== null ? saved : {}) as SavedWebviewState, context.workspaceState.get<SavedWebviewState>(SAVED_KEY));
       if (typeof s.documentUri !== 'string') {
         inspector.restored();
         return;
@@ -36,4 +32,16 @@ export function inspectorSerializer(context: vscode.ExtensionContext, services: 
       }
     },
   };
+}
+
+/**
+ * What to restore: the webview's own state when it is complete and at least
+ * as new as the host's copy (`savedAt`), else the host's copy filled in by the
+ * webview's. A stale webview state (written with the editor layout before the
+ * last pick) would otherwise win after a quick reload.
+ */
+export function newerSaved(fromWebview: SavedWebviewState, fromHost: SavedWebviewState | undefined): SavedWebviewState {
+  const complete = typeof fromWebview.documentUri === 'string' && typeof fromWebview.selected === 'string';
+  if (complete && (!fromHost || (fromWebview.savedAt ?? 0) >= (fromHost.savedAt ?? 0))) return fromWebview;
+  return { ...fromWebview, ...fromHost };
 }

@@ -1223,7 +1223,13 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await readInspector(frame, { fileName: file });
     await pickVariable(frame, 'finite_probs');
     await page.waitForTimeout(2500); // let the webview and the host persist their state (both are written asynchronously)
-    await page.reload();
+    // Reload as a user does, through the workbench: its shutdown saves the editor layout (with the
+    // panel) first. A bare page reload can lose a layout saved less than a minute ago.
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
+    await quickInput('F1', 'Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     await page.waitForTimeout(3000);
     frame = await inspectorFrame(60000);
