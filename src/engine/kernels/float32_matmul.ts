@@ -68,11 +68,11 @@ export function fma32(a: number, b: number, c: number): number {
   const s = p + c;
   const r = f(s);
   if (r === s || !Number.isFinite(r)) return r;
+  const other = 2 * s - r; // a float32 (r's neighbour) exactly when s is a tie
+  if (f(other) !== other) return r;
   const bv = s - p;
   const err = (p - (s - bv)) + (c - bv);
   if (err === 0) return r;
-  const other = 2 * s - r; // the float32 on s's other side exactly when s is a tie
-  if (f(other) !== other) return r;
   return err > 0 ? Math.max(r, other) : Math.min(r, other);
 }
 
