@@ -465,6 +465,14 @@ REGRESSIONS = [
     'torch.manual_seed(3)\nr = torch.randn(20, dtype=torch.bfloat16)',
     'torch.manual_seed(4)\nr = torch.randn(3, 11, dtype=torch.float16)',
     'torch.manual_seed(5)\nr = torch.empty(7, dtype=torch.bfloat16).normal_(2.5, 0.1)',
+    # sums over a leading dim of 8+ contiguous columns: SumKernel's vectorized_outer_sum (row_sum's 4 partial sums)
+    'torch.manual_seed(6)\nr = (torch.randn(5, 20) * 1000).sum(0)',
+    'torch.manual_seed(7)\nr = (torch.randn(3, 6, 40) * 100).double().sum(1)',
+    'torch.manual_seed(8)\nr = (torch.randn(2, 9, 12) * 1000).mean(1)',
+    # two-operand einsum is one bmm over the contracted labels in label order (ATen's sumproduct_pair)
+    "torch.manual_seed(9)\nr = torch.einsum('bhld,bhmd->bhlm', torch.randn(2, 2, 5, 16) * 1000, torch.randn(2, 2, 5, 16))",
+    "torch.manual_seed(10)\nr = torch.einsum('ij,j->i', torch.randn(5, 16) * 1000, torch.randn(16))",
+    "torch.manual_seed(11)\nr = torch.einsum('bld,bmd->', torch.randn(2, 4, 7) * 1000, torch.randn(2, 3, 7))",
 ]
 
 FAMILIES = {
