@@ -473,6 +473,10 @@ REGRESSIONS = [
     "torch.manual_seed(9)\nr = torch.einsum('bhld,bhmd->bhlm', torch.randn(2, 2, 5, 16) * 1000, torch.randn(2, 2, 5, 16))",
     "torch.manual_seed(10)\nr = torch.einsum('ij,j->i', torch.randn(5, 16) * 1000, torch.randn(16))",
     "torch.manual_seed(11)\nr = torch.einsum('bld,bmd->', torch.randn(2, 4, 7) * 1000, torch.randn(2, 3, 7))",
+    # sign of NaN is 0; a fused multiply-add whose factor is near the double range (seed 20261201)
+    "r = torch.sign(torch.tensor([float('nan'), 300.7, -0.0], dtype=torch.float64))",
+    "r = torch.sign(torch.tensor(float('nan'), dtype=torch.float16))",
+    'r = torch.add(torch.tensor([True, False, True]), torch.tensor([0.5, 1.7976931348623157e+308, -1.7976931348623157e+308], dtype=torch.float64), alpha=0.0009765625)',
 ]
 
 FAMILIES = {

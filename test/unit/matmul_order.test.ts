@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fma32, kChunks } from '../../src/engine/kernels/float32_matmul';
+import { kChunks } from '../../src/engine/kernels/float32_matmul';
+import { fma32 } from '../../src/engine/random/float_math';
 import { matmul } from '../../src/engine/ops/reduce';
 import { Tensor } from '../../src/engine/tensor';
 import { evaluate } from '../../src/python';

@@ -84,7 +84,8 @@ function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
     case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
     case 'log1p': return Math.log1p;
     case 'expm1': return Math.expm1;
-    case 'sign': return (x) => (Number.isNaN(x) ? (integer ? 0 : NaN) : x > 0 ? 1 : x < 0 ? -1 : 0);
+    // ATen's sign is (0 < x) - (x < 0): NaN gives 0 (sweep seed 20261201)
+    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
     case 'isnan': return (x) => (Number.isNaN(x) ? 1 : 0);
     case 'isinf': return (x) => (x === Infinity || x === -Infinity ? 1 : 0);
     case 'isfinite': return (x) => (Number.isFinite(x) ? 1 : 0);

@@ -33,6 +33,8 @@
 // Not matched: MKL splitting k over threads for large m * n * k (the split
 // depends on the thread count), and other CPUs (an AVX2 MKL uses 8 lanes).
 
+import { fma32 } from '../random/float_math';
+
 const f = Math.fround;
 
 /** Which CPU kernel PyTorch runs for a float32 product, and so its summation order. */
@@ -54,26 +56,6 @@ export function matmulOrder(aDim: number, bDim: number, batch: number, m: number
   // product of rounded products (a -0 product stays -0, unlike a sum from +0)
   if (n === 1) return batch * m > 1 ? 'gemv' : 'gemm';
   return k === 1 && batch * m > 1 ? 'outer' : 'gemm';
-}
-
-/**
- * Float32 fused multiply-add: a * b + c rounded once, for float32 a, b, c.
- * a * b is exact in a double (24 + 24 bits); the sum is rounded to a double
- * and then to float32, which is only wrong when the double lands exactly
- * halfway between two float32s: then the sign of the error it dropped
- * (TwoSum) picks the side.
- */
-export function fma32(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  const r = f(s);
-  if (r === s || !Number.isFinite(r)) return r;
-  const other = 2 * s - r; // a float32 (r's neighbour) exactly when s is a tie
-  if (f(other) !== other) return r;
-  const bv = s - p;
-  const err = (p - (s - bv)) + (c - bv);
-  if (err === 0) return r;
-  return err > 0 ? Math.max(r, other) : Math.min(r, other);
 }
 
 const KC = 384;

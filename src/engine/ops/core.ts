@@ -1,5 +1,6 @@
 // Elementwise ops: validate, promote, broadcast, then dispatch to a backend.
 
+import { fma32, fma64 } from '../random/float_math';
 import { DType, assertDtype, castValue, caster, isFloating, intToDtype, promoteTypes, wrapValue } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
@@ -406,7 +407,8 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   const o = out.storage.data;
   const twice = tb.numel === 1 && ta.numel === n && n > 1 ? scalarOtherRoundsTwice(n, rt) : () => false;
   const round = caster(rt);
-  for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fma(vb[i], scale, va[i]);
+  const fused = rt === 'float32' ? fma32 : fma64; // one rounding, to the result dtype
+  for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fused(vb[i], scale, va[i]);
   return finish(out);
 }
 
@@ -436,27 +438,6 @@ function expandedValues(x: Tensor, shape: readonly number[]): number[] {
   const vals: number[] = [];
   forEachOffset(shape, op.strides, op.offset, (off) => vals.push(op.data[off]));
   return vals;
-}
-
-/**
- * a * b + c with one rounding (C's fma), by error-free transforms: Dekker's
- * exact product and Knuth's two-sum. Matches a hardware FMA except in rare
- * double-rounding ties.
- */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c) || p === 0) return p + c;
-  const split = (x: number): [number, number] => {
-    const t = 134217729 * x; // 2^27 + 1
-    const hi = t - (t - x);
-    return [hi, x - hi];
-  };
-  const [ah, al] = split(a), [bh, bl] = split(b);
-  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
-  const s = p + c;
-  const bb = s - p;
-  const se = p - (s - bb) + (c - bb);
-  return s + (pe + se);
 }
 
 /**
