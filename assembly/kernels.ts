@@ -32,6 +32,9 @@ const C4: f32 = 0.00139304355252534151077271;
 const C3: f32 = 0.00833336077630519866943359;
 const C2: f32 = 0.0416664853692054748535156;
 const C1: f32 = 0.166666671633720397949219;
+/** 1.5 * 2^23, and its bits. */
+const ROUND_MAGIC: f32 = 12582912;
+const ROUND_MAGIC_BITS: i32 = 0x4b400000;
 
 /** a * b + c, unfused (two roundings). */
 // @ts-ignore: decorator
@@ -45,11 +48,28 @@ const C1: f32 = 0.166666671633720397949219;
   return i32x4.shl(i32x4.add(q, i32x4.splat(0x7f)), 23);
 }
 
-/** exp of four f32 lanes (Sleef's xexpf without FMA). */
+/**
+ * The first half of exp: t = d / ln 2 + 1.5 * 2^23, whose last mantissa
+ * bits are q = round-half-even(d / ln 2), as f32x4.nearest gives it, for
+ * |d / ln 2| < 2^22 (V8 lowers nearest and trunc_sat to long sequences on
+ * x64). Beyond that range (|d| > 104, inf, NaN) q is garbage, and expv's
+ * masks decide.
+ */
 // @ts-ignore: decorator
-@inline function expv(d: v128): v128 {
-  const qf = f32x4.nearest(f32x4.mul(d, f32x4.splat(R_LN2F)));
-  const q = i32x4.trunc_sat_f32x4_s(qf);
+@inline function expT(d: v128): v128 {
+  return f32x4.add(f32x4.mul(d, f32x4.splat(R_LN2F)), f32x4.splat(ROUND_MAGIC));
+}
+
+/** q as i32 lanes from expT's t. */
+// @ts-ignore: decorator
+@inline function expQ(t: v128): v128 {
+  return i32x4.sub(t, i32x4.splat(ROUND_MAGIC_BITS));
+}
+
+/** u with exp(d) = u * 2^q: Cody-Waite reduction by q ln 2 in two parts, then the degree-5 polynomial. */
+// @ts-ignore: decorator
+@inline function expU(d: v128, t: v128): v128 {
+  const qf = f32x4.sub(t, f32x4.splat(ROUND_MAGIC));
   let s = mla(qf, f32x4.splat(NEG_L2UF), d);
   s = mla(qf, f32x4.splat(NEG_L2LF), s);
   let u = mla(f32x4.splat(C5), s, f32x4.splat(C4));
@@ -57,7 +77,15 @@ const C1: f32 = 0.166666671633720397949219;
   u = mla(u, s, f32x4.splat(C2));
   u = mla(u, s, f32x4.splat(C1));
   u = mla(u, s, f32x4.splat(0.5));
-  u = f32x4.add(f32x4.splat(1), mla(f32x4.mul(s, s), u, s));
+  return f32x4.add(f32x4.splat(1), mla(f32x4.mul(s, s), u, s));
+}
+
+/** exp of four f32 lanes (Sleef's xexpf without FMA). */
+// @ts-ignore: decorator
+@inline function expv(d: v128): v128 {
+  const t = expT(d);
+  const q = expQ(t);
+  let u = expU(d, t);
   // u * 2^q in two steps (2^(q>>1) * 2^(q - (q>>1))), so that results near
   // the overflow and subnormal ends round once, as Sleef's vldexp2 does.
   const h = i32x4.shr_s(q, 1);
@@ -67,6 +95,21 @@ const C1: f32 = 0.166666671633720397949219;
   u = v128.bitselect(f32x4.splat(Infinity), u, f32x4.gt(d, f32x4.splat(100)));
   return u;
 }
+
+/**
+ * expv for lanes known to lie in [-87, 0] (softmax's x - max where no lane
+ * is NaN, infinite or far below the max): the same result bits with the
+ * range checks dropped and 2^q applied in one step. For q >= -126, u * 2^q
+ * rounds once either way (u * 2^(q >> 1) is exact), so both give it.
+ */
+// @ts-ignore: decorator
+@inline function expvNear(d: v128): v128 {
+  const t = expT(d);
+  return f32x4.mul(expU(d, t), pow2i(expQ(t)));
+}
+
+/** Lower end of expvNear's range. */
+const NEAR_MIN: f32 = -87;
 
 // @ts-ignore: decorator
 @inline function exps(x: f32): f32 {
@@ -88,15 +131,42 @@ export function exp_f32(x: usize, out: usize, n: i32): void {
   return a != a || b != b ? NaN : (b > a ? b : a);
 }
 
+/**
+ * The row max for softmax: exact for rows without NaN. From 4 columns on,
+ * a NaN may be skipped (f32x4.pmax is one maxps; f32x4.max's NaN rules cost
+ * V8 a long sequence, and four accumulators break the dependency chain);
+ * that is harmless, because the softmax of a row holding a NaN is NaN in
+ * every element either way: exp(NaN - max) makes the exp-sum NaN, and every
+ * output divides by it (softmax) or subtracts its log (log_softmax), as the
+ * CPU reference's NaN max does.
+ */
 function rowMax(p: usize, cols: i32): f32 {
-  let m: f32 = -Infinity;
   let c = 0;
-  if (cols >= 4) {
-    let v = f32x4.splat(-Infinity);
-    for (; c + 4 <= cols; c += 4) v = f32x4.max(v, v128.load(p + (<usize>c << 2)));
-    m = nanmax(nanmax(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), nanmax(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+  if (cols < 4) {
+    let m: f32 = -Infinity;
+    for (; c < cols; c++) m = nanmax(m, load<f32>(p + (<usize>c << 2)));
+    return m;
   }
-  for (; c < cols; c++) m = nanmax(m, load<f32>(p + (<usize>c << 2)));
+  const ninf = f32x4.splat(-Infinity);
+  let v0 = ninf, v1 = ninf, v2 = ninf, v3 = ninf;
+  for (; c + 16 <= cols; c += 16) {
+    const q = p + (<usize>c << 2);
+    v0 = f32x4.pmax(v0, v128.load(q));
+    v1 = f32x4.pmax(v1, v128.load(q, 16));
+    v2 = f32x4.pmax(v2, v128.load(q, 32));
+    v3 = f32x4.pmax(v3, v128.load(q, 48));
+  }
+  for (; c + 4 <= cols; c += 4) v0 = f32x4.pmax(v0, v128.load(p + (<usize>c << 2)));
+  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
+  let m = f32x4.extract_lane(v, 0);
+  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
+  if (l1 > m) m = l1;
+  if (l2 > m) m = l2;
+  if (l3 > m) m = l3;
+  for (; c < cols; c++) {
+    const x = load<f32>(p + (<usize>c << 2));
+    if (x > m) m = x;
+  }
   return m;
 }
 
@@ -136,8 +206,12 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
       }
       continue;
     }
-    const e0 = expv(f32x4.sub(x0, mv));
-    const e1 = expv(f32x4.sub(x1, mv));
+    const d0 = f32x4.sub(x0, mv), d1 = f32x4.sub(x1, mv);
+    // Every lane in [-87, 0] (NaN compares false): the short exp. d <= 0
+    // holds because max is the row's largest value.
+    const near = i32x4.all_true(v128.and(f32x4.ge(d0, f32x4.splat(NEAR_MIN)), f32x4.ge(d1, f32x4.splat(NEAR_MIN))));
+    const e0 = near ? expvNear(d0) : expv(d0);
+    const e1 = near ? expvNear(d1) : expv(d1);
     if (keep) {
       v128.store(q, e0);
       v128.store(q, e1, 16);
@@ -411,6 +485,35 @@ export function binary_rows(op: i32, f32in: i32, a: usize, aoffs: usize, as: i32
         v128.store(o + <usize>c, logic16(op, as ? v128.load(pa + <usize>c) : sa, bs ? v128.load(pb + <usize>c) : sb));
       }
       for (; c < inner; c++) store<u8>(o + <usize>c, logic1(op, load<u8>(pa + <usize>(c * as)), load<u8>(pb + <usize>(c * bs))));
+    }
+  }
+}
+
+/**
+ * where / masked_fill on float32, rows [r0, r1) of out [rows, inner]:
+ * out = cond != 0 ? a : b, the bits of the chosen operand copied. Row r of
+ * cond (bytes) starts at byte c + coffs[r] and steps by cs (0 or 1); rows of
+ * a and b start at element aoffs[r] / boffs[r] and step by as / bs (0 or 1).
+ */
+export function where_rows(c: usize, coffs: usize, cs: i32, a: usize, aoffs: usize, as: i32, b: usize, boffs: usize, bs: i32, out: usize, inner: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const o = out + (<usize>r * <usize>inner << 2);
+    const pc = c + <usize>load<i32>(coffs + (<usize>r << 2));
+    const pa = a + (<usize>load<i32>(aoffs + (<usize>r << 2)) << 2), pb = b + (<usize>load<i32>(boffs + (<usize>r << 2)) << 2);
+    let j = 0;
+    if (cs == 1) {
+      const sa = v128.load32_splat(pa), sb = v128.load32_splat(pb);
+      const zero = i32x4.splat(0);
+      for (; j + 4 <= inner; j += 4) {
+        const keep = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pc + <usize>j)));
+        const va = as ? v128.load(pa + (<usize>j << 2)) : sa;
+        const vb = bs ? v128.load(pb + (<usize>j << 2)) : sb;
+        v128.store(o + (<usize>j << 2), v128.bitselect(va, vb, i32x4.ne(keep, zero)));
+      }
+    }
+    for (; j < inner; j++) {
+      const src = load<u8>(pc + <usize>(j * cs)) != 0 ? pa + (<usize>(j * as) << 2) : pb + (<usize>(j * bs) << 2);
+      store<u32>(o + (<usize>j << 2), load<u32>(src));
     }
   }
 }

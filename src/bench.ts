@@ -6,6 +6,12 @@
 // ratio_to_torch (its median over PyTorch's); machine.loadavg says how
 // loaded the machine was.
 //
+// Timing is interleaved: within a workload every engine (PyTorch in its
+// persistent child process included) runs one warm-up, then the timed
+// repetitions go round-robin, one call of each engine per round, starting
+// each round one engine further on. So a ratio compares medians taken
+// under the same load, not PyTorch's minute at the end against ours.
+//
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
 //                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--no-gpu] [--sweep]
 //
@@ -35,8 +41,8 @@ import { evaluate } from './python/index';
 import { parseModule } from './python/parse';
 import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type Prepared } from './bench/ours';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
-import { measure, type Timing } from './bench/timing';
-import { runTorch, torchExp } from './bench/torch';
+import { measure, summarize, type Timing } from './bench/timing';
+import { startTorch, torchExp, type TorchPeer } from './bench/torch';
 import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
 
 interface Args {
@@ -84,7 +90,18 @@ interface Result extends Partial<Timing> {
 interface WorkloadReport {
   name: WorkloadName;
   sizes: Record<string, number | string>;
+  /** 1-minute load average when the workload started and when it ended. */
+  loadavg: number[];
   results: Result[];
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/** ratio_to_torch on each timed result: its median over PyTorch's median in the same interleaved rounds. */
+function addRatios(results: Result[]): void {
+  const torchMs = results.find((r) => r.engine === 'torch')?.median_ms;
+  if (typeof torchMs !== 'number' || !(torchMs > 0)) return;
+  for (const r of results) if (typeof r.median_ms === 'number') r.ratio_to_torch = Math.round((r.median_ms / torchMs) * 100) / 100;
 }
 
 function errorText(e: unknown): string {
@@ -100,14 +117,94 @@ function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, size
   }
 }
 
-async function timed(engine: string, p: () => Prepared, repeats: number, extra: () => Record<string, unknown> = () => ({})): Promise<Result> {
-  try {
-    const prepared = p();
-    const t = await measure(() => prepared.run(), repeats);
-    return { engine, ...t, checksum: checksum(prepared.output()), ...extra() };
-  } catch (e) {
-    return { engine, error: errorText(e), ...extra() };
+/** One engine of a workload, timed one call at a time. */
+interface Contender {
+  engine: string;
+  /** Untimed: build the inputs. */
+  setup(): Promise<void>;
+  /** One call; its milliseconds. */
+  once(): Promise<number>;
+  checksum(): Promise<Checksum | undefined>;
+  /** Fields added to the result (threads, gpu.js mode, dispatches). */
+  extra?(): Record<string, unknown>;
+  dispose?(): void;
+}
+
+/** Our engine (or tfjs) on a Prepared workload, timed here with performance.now(). */
+function local(engine: string, p: () => Prepared, extra?: () => Record<string, unknown>, withChecksum = true): Contender {
+  let prepared: Prepared | null = null;
+  return {
+    engine,
+    async setup() {
+      prepared = p();
+    },
+    async once() {
+      const t = performance.now();
+      await prepared!.run();
+      return performance.now() - t;
+    },
+    async checksum() {
+      return withChecksum ? checksum(prepared!.output()) : undefined;
+    },
+    extra,
+    dispose() {
+      (prepared as { dispose?: () => void } | null)?.dispose?.();
+      prepared = null;
+    },
+  };
+}
+
+/** PyTorch in its child process, timed there around the call. */
+function torchContender(peer: TorchPeer, name: WorkloadName, sizes: Sizes): Contender {
+  return {
+    engine: 'torch',
+    setup: () => peer.setup(name, sizes),
+    once: () => peer.run(),
+    checksum: async () => (name === 'hover_eval' ? undefined : peer.checksum()),
+  };
+}
+
+/**
+ * Time contenders interleaved: each sets up and runs once (first_ms), then
+ * `repeats` rounds call each once, the round r starting at contender r mod
+ * n, so none always runs right after the same other. A contender that throws
+ * is reported with its error and leaves the rounds.
+ */
+async function interleaved(contenders: Contender[], repeats: number): Promise<Result[]> {
+  const state = contenders.map((c) => ({ c, samples: [] as number[], first: NaN, error: undefined as string | undefined }));
+  const attempt = async (s: (typeof state)[number], f: () => Promise<void>) => {
+    if (s.error !== undefined) return;
+    try {
+      await f();
+    } catch (e) {
+      s.error = errorText(e);
+      s.c.dispose?.();
+    }
+  };
+  for (const s of state) {
+    await attempt(s, () => s.c.setup());
+    await attempt(s, async () => { s.first = await s.c.once(); });
   }
+  for (let r = 0; r < repeats; r++) {
+    for (let j = 0; j < state.length; j++) {
+      const s = state[(r + j) % state.length];
+      await attempt(s, async () => { s.samples.push(await s.c.once()); });
+    }
+  }
+  const results: Result[] = [];
+  for (const s of state) {
+    if (s.error === undefined) {
+      let sum: Checksum | undefined;
+      await attempt(s, async () => { sum = await s.c.checksum(); });
+      if (s.error === undefined) {
+        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
+        s.c.dispose?.();
+        continue;
+      }
+    }
+    results.push({ engine: s.c.engine, error: s.error, ...(s.c.extra?.() ?? {}) });
+  }
+  return results;
 }
 
 function fmt(v: number | undefined): string {
@@ -118,7 +215,7 @@ function fmt(v: number | undefined): string {
 function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
-    lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}  (load ${w.loadavg.join(' -> ')})`);
     lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
@@ -199,10 +296,13 @@ masked_softmax sweep [4,T,T]  gpu.js mode ${s.gpujs_mode}`];
 /**
  * Peak resident memory of one fused masked softmax on the wasm backend
  * (every thread), measured in a fresh child process (`--peak-rss-child`) so
- * the other workloads' allocations do not count: RSS before the scores
- * exist, and the process's peak RSS after one call into a fresh output.
- * `ratio_to_tensor_bytes` counts the input scores, the output and the
- * module's memory: (peak - before) / the scores' bytes.
+ * the other workloads' allocations do not count. `ratio_to_tensor_bytes`:
+ * (peak RSS - RSS once the engine is loaded and its thread pool started, by
+ * a small call) / the scores' bytes, so it counts the input scores, the
+ * mask, the output and the module memory's growth; input + output alone
+ * are 2.00. `ratio_cold_start` measures from before the module was
+ * instantiated, so it also counts the module and the worker threads (a
+ * fixed few MiB, whatever the tensor's size).
  */
 function peakRss(sizes: Sizes): Record<string, unknown> {
   const r = spawnSync(process.execPath, [process.argv[1], '--peak-rss-child', JSON.stringify(sizes.masked_softmax)], { encoding: 'utf8', timeout: 10 * 60_000 });
@@ -213,21 +313,26 @@ function peakRss(sizes: Sizes): Record<string, unknown> {
   }
 }
 
-function peakRssChild(size: Sizes['masked_softmax']): void {
-  const before = process.memoryUsage.rss();
+async function peakRssChild(size: Sizes['masked_softmax']): Promise<void> {
+  const cold = process.memoryUsage.rss();
   const w = wasmBackend({ threshold: 0 });
   if (!w) throw new Error('wasm backend not built');
+  // Start the pool (a call over the parallel threshold), then let the workers finish loading.
+  maskedSoftmax(w, { B: 1, H: 1, T: 256 }, 'fused-kernel').run();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const before = process.memoryUsage.rss();
   const p = maskedSoftmax(w, size, 'fused-kernel');
   p.run();
   const peak = process.resourceUsage().maxRSS * 1024;
   const bytes = size.B * size.H * size.T * size.T * 4;
   const mib = (v: number) => Math.round(v / 2 ** 20);
-  process.stdout.write(JSON.stringify({ engine: 'ours-wasm', threads: w.threads, tensor_mib: mib(bytes), rss_before_mib: mib(before), rss_peak_mib: mib(peak), ratio_to_tensor_bytes: Math.round(((peak - before) / bytes) * 100) / 100 }) + '\n');
+  const ratio = (from: number) => Math.round(((peak - from) / bytes) * 1000) / 1000;
+  process.stdout.write(JSON.stringify({ engine: 'ours-wasm', threads: w.threads, tensor_mib: mib(bytes), rss_cold_mib: mib(cold), rss_before_mib: mib(before), rss_peak_mib: mib(peak), ratio_to_tensor_bytes: ratio(before), ratio_cold_start: ratio(cold) }) + '\n');
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--peak-rss-child') {
-    peakRssChild(JSON.parse(process.argv[3]) as Sizes['masked_softmax']);
+    await peakRssChild(JSON.parse(process.argv[3]) as Sizes['masked_softmax']);
     return;
   }
   const args = parseArgs(process.argv.slice(2));
@@ -246,13 +351,26 @@ async function main(): Promise<void> {
 
   const tfjsPeers: Record<TfjsBackendName, Awaited<ReturnType<typeof loadTfjs>> | null> = { cpu: null, wasm: null };
 
+  let torchInfo: Record<string, unknown> = {};
+  let torchPeer: TorchPeer | null = null;
+  if (args.peers) {
+    const t = await startTorch();
+    if ('unavailable' in t) torchInfo = { unavailable: t.unavailable };
+    else {
+      torchPeer = t;
+      torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process' };
+    }
+  }
+  const torchEntry = (name: WorkloadName, sizesNow: Sizes): Contender[] => (torchPeer ? [torchContender(torchPeer, name, sizesNow)] : []);
+  const torchMissing = (): Result[] => (args.peers && !torchPeer ? [{ engine: 'torch', unavailable: String(torchInfo.unavailable) }] : []);
+
   const reports: WorkloadReport[] = [];
   for (const name of selected) {
     console.error(`[bench] ${name} ...`);
-    const results: Result[] = [];
+    const loadStart = os.loadavg()[0];
     if (name === 'hover_eval') {
       const snippets = Object.values(HOVER_SNIPPETS);
-      const r = await timed('ours (evaluate)', () => ({
+      const ours = local('ours (evaluate)', () => ({
         run() {
           for (const s of snippets) {
             const res = evaluate(s);
@@ -260,57 +378,63 @@ async function main(): Promise<void> {
           }
         },
         output: () => [],
-      }), repeats.hover_eval);
-      delete r.checksum;
-      results.push(r);
-      reports.push({ name, sizes: { snippets: Object.keys(HOVER_SNIPPETS).join(',') }, results });
+      }), undefined, false);
+      const results = [...(await interleaved([ours, ...torchEntry(name, sizes)], repeats.hover_eval)), ...torchMissing()];
+      addRatios(results);
+      reports.push({ name, sizes: { snippets: Object.keys(HOVER_SNIPPETS).join(',') }, loadavg: [loadStart, os.loadavg()[0]].map(round1), results });
       continue;
     }
-    results.push(await timed('ours-cpu', () => prepareOurs(name, cpuBackend, sizes), repeats[name]));
-    if (name === 'masked_softmax') {
-      results.push(await timed('ours-cpu (fused js loop)', () => prepareOurs(name, cpuBackend, sizes, 'fused-js'), repeats[name]));
-    }
+    const contenders: Contender[] = [];
+    const skipped: Result[] = [];
+    contenders.push(local('ours-cpu', () => prepareOurs(name, cpuBackend, sizes)));
+    if (name === 'masked_softmax') contenders.push(local('ours-cpu (fused js loop)', () => prepareOurs(name, cpuBackend, sizes, 'fused-js')));
     // 'ours-wasm' (every thread) keeps the key earlier reports used; 'ours-wasm (1 thread)' beside it.
     for (const [engine, w] of [['ours-wasm (1 thread)', wasm1], ['ours-wasm', wasm]] as const) {
-      if (w) {
-        const before = w.dispatches;
-        const r = await timed(engine, () => prepareOurs(name, w, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], () => ({ threads: w.threads }));
-        r.dispatches = w.dispatches - before;
-        results.push(r);
-      } else {
-        results.push({ engine, unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
+      if (!w) {
+        skipped.push({ engine, unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
+        continue;
       }
+      const before = w.dispatches;
+      contenders.push(local(engine, () => prepareOurs(name, w, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), () => ({ threads: w.threads, dispatches: w.dispatches - before })));
     }
     if (!args.gpu) {
-      results.push({ engine: 'ours-gpu', unavailable: 'skipped (--no-gpu)' });
+      skipped.push({ engine: 'ours-gpu', unavailable: 'skipped (--no-gpu)' });
     } else if (gpu) {
       const before = gpu.dispatches;
-      const r = await timed('ours-gpu', () => prepareOurs(name, gpu, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), repeats[name], gpuInfo);
-      r.dispatches = gpu.dispatches - before;
-      results.push(r);
+      contenders.push(local('ours-gpu', () => prepareOurs(name, gpu, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), () => ({ ...gpuInfo(), dispatches: gpu.dispatches - before })));
     } else {
-      results.push({ engine: 'ours-gpu', unavailable: 'gpuBackend() returned null: gpu.js could not build a working kernel' });
+      skipped.push({ engine: 'ours-gpu', unavailable: 'gpuBackend() returned null: gpu.js could not build a working kernel' });
     }
     if (args.peers && args.tfjs) {
       for (const tb of ['cpu', 'wasm'] as const) {
         const peer = (tfjsPeers[tb] ??= await loadTfjs(tb));
         if ('unavailable' in peer) {
-          results.push({ engine: `tfjs-${tb}`, unavailable: peer.unavailable });
+          skipped.push({ engine: `tfjs-${tb}`, unavailable: peer.unavailable });
           continue;
         }
-        // One tfjs instance serves both backends; switch before building tensors.
-        await peer.tf.setBackend(tb);
-        let w: ReturnType<typeof tfjsWorkload> | null = null;
-        results.push(
-          await timed(`tfjs-${tb}`, () => (w = tfjsWorkload(peer, name, sizes)), repeats[name], () => ({ ...peer.info })),
-        );
-        (w as ReturnType<typeof tfjsWorkload> | null)?.dispose();
+        // One tfjs instance serves both backends: each switches before its calls.
+        const inner = local(`tfjs-${tb}`, () => tfjsWorkload(peer, name, sizes), () => ({ ...peer.info }));
+        contenders.push({
+          ...inner,
+          async setup() {
+            await peer.tf.setBackend(tb);
+            await inner.setup();
+          },
+          async once() {
+            await peer.tf.setBackend(tb);
+            return inner.once();
+          },
+        });
       }
     }
+    contenders.push(...torchEntry(name, sizes));
+    const results = [...(await interleaved(contenders, repeats[name])), ...skipped, ...torchMissing()];
     const ref = results[0].checksum;
     for (const r of results) if (ref && r.checksum) r.matches_ours_cpu = sameChecksum(ref, r.checksum);
-    reports.push({ name, sizes: { ...sizes[name] }, results });
+    addRatios(results);
+    reports.push({ name, sizes: { ...sizes[name] }, loadavg: [loadStart, os.loadavg()[0]].map(round1), results });
   }
+  torchPeer?.close();
 
   const sweep = args.sweep ? await maskedSoftmaxSweep(gpu, args.quick, base) : undefined;
   let maskedSoftmaxPeak: Record<string, unknown> | undefined;
@@ -323,29 +447,6 @@ async function main(): Promise<void> {
   console.error('[bench] parse_large_file ...');
   const largeFile = largeFileSource(3000);
   const parseLargeFile = { lines: 3000, ...(await measure(() => parseModule(largeFile), base)) };
-
-  let torchInfo: Record<string, unknown> = {};
-  if (args.peers) {
-    console.error('[bench] torch ...');
-    const torch = runTorch(selected, sizes, repeats);
-    if ('unavailable' in torch) {
-      torchInfo = { unavailable: torch.unavailable };
-      for (const w of reports) w.results.push({ engine: 'torch', unavailable: torch.unavailable });
-    } else {
-      torchInfo = { version: torch.torch, threads: torch.threads };
-      for (const w of reports) {
-        const t = torch.results[w.name];
-        if (!t) {
-          w.results.push({ engine: 'torch', unavailable: 'workload missing from the python report' });
-          continue;
-        }
-        const ref = w.results[0].checksum;
-        w.results.push({ engine: 'torch', ...t, ...(ref && t.checksum ? { matches_ours_cpu: sameChecksum(ref, t.checksum) } : {}) });
-        const torchMs = t.median_ms;
-        if (torchMs > 0) for (const r of w.results) if (typeof r.median_ms === 'number') r.ratio_to_torch = Math.round((r.median_ms / torchMs) * 100) / 100;
-      }
-    }
-  }
 
   // Share of float32 exp results bit-identical to torch.exp on 10^6 random
   // inputs: Math.fround(Math.exp(x)) (the CPU reference) and the wasm

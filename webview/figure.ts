@@ -43,6 +43,8 @@ export interface Palette {
   posInf: string;
   negInf: string;
   hatch: string;
+  /** Hatching over a filled ■ cell: it must contrast with `on` (dark stripes on orange, light stripes on white). */
+  onHatch: string;
   focus: string;
 }
 
@@ -63,6 +65,8 @@ export function readPalette(): Palette {
     posInf: v('--vscode-charts-red', '#f14c4c'),
     negInf: v('--vscode-charts-purple', '#b180d7'),
     hatch: hc ? v('--vscode-contrastActiveBorder', '#f38518') : v('--vscode-editorWarning-foreground', '#cca700'),
+    // on a light theme the background is white, which washes the orange out: stripes in the text colour there
+    onHatch: document.body.classList.contains('vscode-light') ? v('--vscode-editor-foreground', '#3b3b3b') : v('--vscode-editor-background', '#1e1e1e'),
     focus: v('--vscode-focusBorder', '#007fd4'),
   };
 }
@@ -153,23 +157,12 @@ export function drawHeatmap(spec: FigureSpec, p: Palette, cell: number): DrawRes
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(cells, 0, 0, canvas.width, canvas.height);
   if (!small && slice.masked?.some((x) => x)) {
-    // hatch everywhere on a layer, keep it only where the (scaled) mask is set, lay it over
-    const alpha = new ImageData(slice.outCols, slice.outRows);
-    for (let i = 0; i < n; i++) alpha.data[4 * i + 3] = slice.masked[i] ? 255 : 0;
-    const maskCanvas = document.createElement('canvas');
-    maskCanvas.width = slice.outCols;
-    maskCanvas.height = slice.outRows;
-    maskCanvas.getContext('2d')!.putImageData(alpha, 0, 0);
-    const layer = document.createElement('canvas');
-    layer.width = canvas.width;
-    layer.height = canvas.height;
-    const lc = layer.getContext('2d')!;
-    lc.fillStyle = hatchPattern(lc, p.hatch, Math.max(4, Math.min(cell * dpr / 2, 8)));
-    lc.fillRect(0, 0, layer.width, layer.height);
-    lc.globalCompositeOperation = 'destination-in';
-    lc.imageSmoothingEnabled = false;
-    lc.drawImage(maskCanvas, 0, 0, layer.width, layer.height);
-    ctx.drawImage(layer, 0, 0);
+    const masked = slice.masked;
+    const step = Math.max(4, Math.min(cell * dpr / 2, 8));
+    // a filled ■ cell takes stripes that contrast with its fill; every other masked cell the hatch colour
+    const filled = (i: number) => spec.bool && slice.values[i] !== 0;
+    overlayHatch(ctx, slice.outCols, slice.outRows, (i) => masked[i] !== 0 && !filled(i), p.hatch, step);
+    if (spec.bool) overlayHatch(ctx, slice.outCols, slice.outRows, (i) => masked[i] !== 0 && filled(i), p.onHatch, step);
   }
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   if (cell >= 8) {
@@ -199,6 +192,36 @@ export function drawHeatmap(spec: FigureSpec, p: Palette, cell: number): DrawRes
     ctx.stroke();
   }
   return { canvas, cell, ms: performance.now() - t0 };
+}
+
+/**
+ * Hatch the cells of an outCols × outRows grid drawn on `ctx` (scaled to the
+ * canvas) where `where(i)` holds: the pattern fills a layer that is cut to
+ * those cells (scaled without smoothing) and laid over, not drawn cell by cell.
+ */
+function overlayHatch(ctx: CanvasRenderingContext2D, outCols: number, outRows: number, where: (i: number) => boolean, color: string, step: number): void {
+  const alpha = new ImageData(outCols, outRows);
+  let any = false;
+  for (let i = 0; i < outCols * outRows; i++) {
+    if (!where(i)) continue;
+    alpha.data[4 * i + 3] = 255;
+    any = true;
+  }
+  if (!any) return;
+  const maskCanvas = document.createElement('canvas');
+  maskCanvas.width = outCols;
+  maskCanvas.height = outRows;
+  maskCanvas.getContext('2d')!.putImageData(alpha, 0, 0);
+  const layer = document.createElement('canvas');
+  layer.width = ctx.canvas.width;
+  layer.height = ctx.canvas.height;
+  const lc = layer.getContext('2d')!;
+  lc.fillStyle = hatchPattern(lc, color, step);
+  lc.fillRect(0, 0, layer.width, layer.height);
+  lc.globalCompositeOperation = 'destination-in';
+  lc.imageSmoothingEnabled = false;
+  lc.drawImage(maskCanvas, 0, 0, layer.width, layer.height);
+  ctx.drawImage(layer, 0, 0);
 }
 
 /** A repeating diagonal-line pattern, `step` device pixels apart. */

@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
-import type { Derived, EncodedValue, MaskedBy } from '../src/python/result';
+import { notEvaluatedMessage, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -265,7 +265,9 @@ function view(): ViewState | undefined {
   const saved = persisted.views[v.name];
   const ok = saved && saved.index.length === nd && [saved.rowDim, saved.colDim].every((d) => d === null || d < nd);
   if (ok) return saved;
-  const fresh: ViewState = { ...defaultDims(nd), index: new Array(nd).fill(0), zoom: 0 };
+  // a mask whose query and key are not the last two dims ([query, key, batch]) opens on them
+  const dims = v.maskParts?.dims;
+  const fresh: ViewState = { ...(dims ? { rowDim: dims[0], colDim: dims[1] } : defaultDims(nd)), index: new Array(nd).fill(0), zoom: 0 };
   persisted.views[v.name] = fresh;
   return fresh;
 }
@@ -417,10 +419,11 @@ function axisNames(v: InspectorVariable, rowDim: number | null, colDim: number |
     || /scaled_dot_product_attention|attn_mask|added|masked_fill/.test(v.consumer ?? '') || v.mask === 'causal' || v.mask === 'combined'
     || v.mask === 'sliding-window' || v.mask === 'prefix-lm' || v.mask === 'block-diagonal';
   const keyPadding = /key_padding_mask|attention_mask/.test(v.consumer ?? '') || (v.mask === 'padding' && nd >= 1);
+  const [queryDim, keyDim] = v.maskParts?.dims ?? [nd - 2, nd - 1];
   const name = (d: number | null): string => {
     if (d === null) return '';
-    if (d === nd - 1 && (attention || keyPadding)) return `key (dim ${d})`;
-    if (d === nd - 2 && attention && t.shape[d] > 1) return `query (dim ${d})`;
+    if (d === keyDim && (attention || keyPadding)) return `key (dim ${d})`;
+    if (d === queryDim && attention && t.shape[d] > 1) return `query (dim ${d})`;
     if (d === 0 && keyPadding && nd === 2) return `batch (dim ${d})`;
     return `dim ${d}`;
   };
@@ -773,6 +776,8 @@ function valuesTable(v: InspectorVariable, f: FigureTensor, spec: FigureSpec): H
   table.style.setProperty('--cols', String(slice.outCols));
   table.style.setProperty('--cell-ch', String(spec.bool ? 2 : spec.width));
   const p = readPalette();
+  // ■ in the palette's orange made opaque (the theme's may carry alpha, pale on a light background)
+  table.style.setProperty('--mask-on', `rgb(${rgb(p.on).join(', ')})`);
   const head = h('div', { role: 'row', class: 'grid-row head' }, [h('div', { class: 'corner', role: 'columnheader' })]);
   for (let c = 0; c < slice.outCols; c++) head.append(h('div', { class: 'col-head', role: 'columnheader' }, [String(c)]));
   if (spec.rowNotes) head.append(h('div', { class: 'col-head sum-head', role: 'columnheader' }, ['Σ row']));
@@ -990,7 +995,10 @@ function sliceNow(f: FigureTensor, s: ViewState): TensorSlice {
 
 function renderProblems(state: InspectorState): void {
   const rows = [
-    ...state.errors.map((e) => ({ line: e.line, kind: e.type, message: e.message })),
+    ...state.errors.map((e) => {
+      const knockOn = notEvaluatedMessage(e);
+      return knockOn ? { line: e.line, kind: 'info: not-evaluated', message: knockOn } : { line: e.line, kind: e.type, message: e.message };
+    }),
     ...state.diagnostics.map((d) => ({ line: d.line, kind: `${d.severity}: ${d.code}`, message: d.variable && !d.message.includes(d.variable) ? `${d.message} (${d.variable})` : d.message })),
   ].sort((a, b) => a.line - b.line);
   const all = [...rows, ...state.warnings.map((w) => ({ line: 0, kind: 'warning', message: w }))];
@@ -1001,10 +1009,11 @@ function renderProblems(state: InspectorState): void {
   byId('no-problems').hidden = all.length > 0;
   byId('error-count').textContent = String(all.length);
   const banner = byId('error-banner');
-  if (state.errors.length > 0) {
-    const e = state.errors[0];
+  const causes = state.errors.filter((e) => !e.consequenceOf);
+  if (causes.length > 0) {
+    const e = causes[0];
     banner.hidden = false;
-    banner.textContent = `${e.type}: ${e.message} (line ${e.line})${state.errors.length > 1 ? ` and ${state.errors.length - 1} more` : ''}. The rest of the file still previews.`;
+    banner.textContent = `${e.type}: ${e.message} (line ${e.line})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
   } else {
     banner.hidden = true;
     banner.textContent = '';

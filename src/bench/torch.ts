@@ -1,22 +1,23 @@
-// PyTorch peer: one /usr/bin/python3 process runs every workload, timing
-// inside Python (time.perf_counter around each call, after one warm-up)
-// with torch.set_num_threads(os.cpu_count()). Inputs are rebuilt from the
-// same integer formulas as workloads.ts, so checksums are comparable.
+// PyTorch peer: one persistent Python process (MASKLENS_BENCH_PYTHON, else
+// /usr/bin/python3) with torch.set_num_threads(os.cpu_count()), driven over
+// stdin/stdout one JSON line at a time, so the bench can time PyTorch's
+// repetitions between its own (interleaved, under the same load) instead
+// of in one batch at the end. Python times each call itself
+// (time.perf_counter around the call). Inputs are rebuilt from the same
+// integer formulas as workloads.ts, so checksums are comparable.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Checksum, Sizes, WorkloadName } from './workloads';
 import { HOVER_SNIPPETS } from './workloads';
-import type { Timing } from './timing';
 
 /** The Python with torch: MASKLENS_BENCH_PYTHON (e.g. a venv's python), else /usr/bin/python3. */
 export const PYTHON = process.env.MASKLENS_BENCH_PYTHON || '/usr/bin/python3';
 
 const SCRIPT = String.raw`
 import io, json, os, sys, time, contextlib
-cfg = json.loads(sys.argv[1])
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -27,22 +28,6 @@ def det(n, salt):
     s = (salt * 104729) % 1000
     return torch.from_numpy((((np.arange(n, dtype=np.int64) * 7919 + s) % 1000) / 100 - 5).astype(np.float32))
 
-def summarize(samples, first):
-    s = sorted(samples)
-    def q(p):
-        pos = (len(s) - 1) * p
-        lo, hi = int(pos // 1), int(-(-pos // 1))
-        return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-    r = lambda v: round(v * 1000, 3)
-    return {'median_ms': r(q(0.5)), 'p10_ms': r(q(0.1)), 'p90_ms': r(q(0.9)), 'first_ms': r(first), 'runs': len(s)}
-
-def measure(fn, repeats):
-    t = time.perf_counter(); out = fn(); first = time.perf_counter() - t
-    samples = []
-    for _ in range(repeats):
-        t = time.perf_counter(); out = fn(); samples.append(time.perf_counter() - t)
-    return summarize(samples, first), out
-
 def checksum(t):
     v = t.detach().reshape(-1).double()
     w = (torch.arange(v.numel(), dtype=torch.int64) % 7 + 1).double()
@@ -52,68 +37,140 @@ def checksum(t):
 def lengths(B, T):
     return [T - ((b * 37) % max(1, T >> 1)) for b in range(B)]
 
-S = cfg['sizes']
-out = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'results': {}}
-for name in cfg['workloads']:
-    rep = cfg['repeats'][name]
+def setup(name, S, snippets):
     if name == 'combined_mask':
-        B, T = S[name]['B'], S[name]['T']
+        B, T = S['B'], S['T']
         ar = torch.arange(T); lens = torch.tensor(lengths(B, T))
         def fn():
             pad = ar[None, :] < lens[:, None]
             causal = ar[:, None] >= ar[None, :]
             return pad[:, None, :] & causal[None, :, :]
-    elif name == 'masked_softmax':
-        B, H, T = S[name]['B'], S[name]['H'], S[name]['T']
+        return fn
+    if name == 'masked_softmax':
+        B, H, T = S['B'], S['H'], S['T']
         x = det(B * H * T * T, 1).view(B, H, T, T)
         mask = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
-        fn = lambda: x.masked_fill(mask, float('-inf')).softmax(-1)
-    elif name == 'cross_entropy_ignore':
-        N, C, ig = S[name]['N'], S[name]['C'], S[name]['ignoreIndex']
+        return lambda: x.masked_fill(mask, float('-inf')).softmax(-1)
+    if name == 'cross_entropy_ignore':
+        N, C, ig = S['N'], S['C'], S['ignoreIndex']
         logits = det(N * C, 2).view(N, C)
         tg = torch.tensor([ig if i % 5 == 4 else (i * 31) % C for i in range(N)])
-        fn = lambda: F.cross_entropy(logits, tg, ignore_index=ig)
-    elif name == 'qk_matmul':
-        B, H, T, D = S[name]['B'], S[name]['H'], S[name]['T'], S[name]['D']
+        return lambda: F.cross_entropy(logits, tg, ignore_index=ig)
+    if name == 'qk_matmul':
+        B, H, T, D = S['B'], S['H'], S['T'], S['D']
         q = det(B * H * T * D, 3).view(B, H, T, D); kt = det(B * H * D * T, 4).view(B, H, D, T)
-        fn = lambda: q @ kt
-    elif name == 'hover_eval':
-        snippets = cfg['snippets']
+        return lambda: q @ kt
+    if name == 'hover_eval':
         def fn():
             for src in snippets:
                 with contextlib.redirect_stdout(io.StringIO()):
                     exec(compile(src, '<snippet>', 'exec'), {'__name__': '__main__'})
             return torch.zeros(1)
-    timing, result = measure(fn, rep)
-    entry = dict(timing)
-    if name != 'hover_eval':
-        entry['checksum'] = checksum(result)
-    out['results'][name] = entry
-    del fn, result
-print(json.dumps(out))
+        return fn
+    raise ValueError(name)
+
+out = sys.stdout
+sys.stdout = sys.stderr  # only protocol lines on the real stdout
+def reply(obj):
+    out.write(json.dumps(obj) + '\n'); out.flush()
+
+reply({'torch': torch.__version__, 'threads': torch.get_num_threads()})
+fn = None; result = None
+for line in sys.stdin:
+    msg = json.loads(line)
+    cmd = msg['cmd']
+    try:
+        if cmd == 'setup':
+            fn = None; result = None
+            fn = setup(msg['name'], msg['sizes'], msg.get('snippets', []))
+            reply({'ok': True})
+        elif cmd == 'run':
+            result = None
+            t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
+            reply({'ms': ms})
+        elif cmd == 'checksum':
+            reply({'checksum': checksum(result)})
+        elif cmd == 'exit':
+            break
+    except Exception as e:
+        reply({'error': type(e).__name__ + ': ' + str(e).split('\n')[0]})
 `;
 
-export interface TorchReport {
+/** A persistent PyTorch process: set up one workload at a time, then time single calls of it. */
+export interface TorchPeer {
   torch: string;
   threads: number;
-  results: Partial<Record<WorkloadName, Timing & { checksum?: Checksum }>>;
+  /** Build the workload's inputs (untimed). */
+  setup(name: WorkloadName, sizes: Sizes): Promise<void>;
+  /** One call of the workload; the milliseconds Python measured around it. */
+  run(): Promise<number>;
+  /** Checksum of the last call's result. */
+  checksum(): Promise<Checksum>;
+  close(): void;
 }
 
-export function runTorch(
-  workloads: readonly WorkloadName[],
-  sizes: Sizes,
-  repeats: Record<WorkloadName, number>,
-): TorchReport | { unavailable: string } {
+/** Start the PyTorch peer, or say why it is unavailable. */
+export async function startTorch(): Promise<TorchPeer | { unavailable: string }> {
   if (!existsSync(PYTHON)) return { unavailable: `${PYTHON} not found` };
   const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) return { unavailable: `import torch failed: ${(probe.stderr || '').trim().split('\n').pop()}` };
-  const cfg = { workloads, sizes, repeats, snippets: Object.values(HOVER_SNIPPETS) };
-  const r = spawnSync(PYTHON, ['-c', SCRIPT, JSON.stringify(cfg)], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 30 * 60_000 });
-  if (r.status !== 0) return { unavailable: `python exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  const child: ChildProcessWithoutNullStreams = spawn(PYTHON, ['-u', '-c', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let buf = '';
+  let stderr = '';
+  const waiting: ((line: string | null) => void)[] = [];
+  const lines: string[] = [];
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => { stderr = (stderr + d).slice(-2000); });
+  child.on('exit', () => { for (const w of waiting.splice(0)) w(null); });
+  const next = (): Promise<Record<string, unknown>> =>
+    new Promise((resolve, reject) => {
+      const take = (line: string | null) => {
+        if (line === null) return reject(new Error(`python exited: ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
+        const msg = JSON.parse(line) as Record<string, unknown>;
+        if (typeof msg.error === 'string') reject(new Error(msg.error));
+        else resolve(msg);
+      };
+      const l = lines.shift();
+      if (l !== undefined) take(l);
+      else if (child.exitCode !== null) take(null);
+      else waiting.push(take);
+    });
+  const send = (msg: object) => {
+    child.stdin.write(JSON.stringify(msg) + '\n');
+    return next();
+  };
   try {
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TorchReport;
-  } catch {
-    return { unavailable: `unreadable python output: ${r.stdout.slice(0, 200)}` };
+    const hello = await next();
+    return {
+      torch: String(hello.torch),
+      threads: Number(hello.threads),
+      async setup(name, sizes) {
+        await send({ cmd: 'setup', name, sizes: name === 'hover_eval' ? {} : sizes[name], snippets: Object.values(HOVER_SNIPPETS) });
+      },
+      async run() {
+        return Number((await send({ cmd: 'run' })).ms);
+      },
+      async checksum() {
+        return (await send({ cmd: 'checksum' })).checksum as Checksum;
+      },
+      close() {
+        child.stdin.end(JSON.stringify({ cmd: 'exit' }) + '\n');
+      },
+    };
+  } catch (e) {
+    child.kill();
+    return { unavailable: e instanceof Error ? e.message : String(e) };
   }
 }
 

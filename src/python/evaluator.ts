@@ -69,7 +69,7 @@ export class Interpreter implements CallContext {
    * is reported through this callback and the body goes on with its next
    * statement (a loop stops after that iteration). Unset: Python semantics.
    */
-  continueInBlocks: ((exc: PyException) => void) | undefined;
+  continueInBlocks: ((exc: PyException, stmt: A.Stmt) => void) | undefined;
   /** Errors continued past so far (see execBody). */
   private continuedErrors = 0;
   /** Handlers of the module-level `try` statements running now, innermost last (they take their own errors). */
@@ -171,7 +171,7 @@ export class Interpreter implements CallContext {
         if (!exc) throw e;
         if (exc.pyType === 'TimeoutError' || this.handledByModuleTry(exc)) throw exc;
         if (!exc.span) exc.span = s.span;
-        report(exc);
+        report(exc, s);
         this.continuedErrors++;
       }
     }

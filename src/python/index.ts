@@ -16,12 +16,13 @@ import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
 import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
 import type { Tensor } from '../engine/tensor';
-import { childBodies, errorInfo, qualifiedNames, Recorder } from './record';
+import { boundNames, forEachDef, qualifiedNames } from './outline';
+import { errorInfo, Recorder } from './record';
 import { Scope } from './scope';
 import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, streamedMaskDetails, unmarkIdMaps } from './masks';
+import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, namedConstantSummary, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import type { CellLayout } from './notebook';
@@ -169,13 +170,19 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     : undefined;
   interp.observer = recorder;
   const continueAfterError = options.continueAfterError ?? false;
-  const reportError = (exc: PyException, fallback: Span | undefined) => {
+  // names a failed statement left unbound, with the line of the failure behind it (knock-on NameErrors)
+  const unbound = new Map<string, number>();
+  const reportError = (exc: PyException, fallback: Span | undefined, stmt?: Stmt) => {
     const info = errorInfo(exc, fallback);
+    const missing = exc.pyType === 'NameError' ? /^name '([^']+)' is not defined$/.exec(exc.pyMessage)?.[1] : undefined;
+    const cause = missing !== undefined ? unbound.get(missing) : undefined;
+    if (cause !== undefined) info.consequenceOf = { line: cause, name: missing! };
+    if (stmt && continueAfterError) for (const n of boundNames(stmt)) if (!scope.vars.has(n)) unbound.set(n, cause ?? info.line);
     errors.push(info);
     options.onError?.(info);
     if (continueAfterError) recorder?.errorContinued(info.line);
   };
-  if (continueAfterError) interp.continueInBlocks = (exc) => reportError(exc, undefined);
+  if (continueAfterError) interp.continueInBlocks = (exc, stmt) => reportError(exc, undefined, stmt);
 
   let outOfTime = false;
   run: for (const cell of cells) {
@@ -196,8 +203,10 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
       }
       try {
         interp.exec(stmt, scope);
+        // bound again since: a later NameError for it is no longer the old failure's
+        if (unbound.size > 0) for (const n of boundNames(stmt)) if (scope.vars.has(n)) unbound.delete(n);
       } catch (e) {
-        reportError(toPyException(e), stmt.span);
+        reportError(toPyException(e), stmt.span, stmt);
         if (!continueAfterError) break;
         if (errors[errors.length - 1].type === 'TimeoutError') outOfTime = true;
       }
@@ -277,6 +286,7 @@ function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
     const named = use ? undefined : nameLegend(s.name, s.value);
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
+    namedConstantSummary(s);
   }
   attachDerivations(timeline, storages);
   return findings;
@@ -318,24 +328,19 @@ function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionD
     ? (lines[sp.line - 1] ?? '').slice(sp.column, sp.endColumn)
     : [(lines[sp.line - 1] ?? '').slice(sp.column), ...lines.slice(sp.line, sp.endLine - 1), (lines[sp.endLine - 1] ?? '').slice(0, sp.endColumn)].join('\n');
   const out: FunctionInfo[] = [];
-  const visit = (stmts: readonly Stmt[], inClass: boolean) => {
-    for (const s of stmts) {
-      if (s.kind === 'FunctionDef') {
-        const p = s.params;
-        const params = [
-          ...[...p.posonly, ...p.args].map((q) => text(q.span)),
-          ...(p.vararg ? [`*${text(p.vararg.span)}`] : p.kwonly.length ? ['*'] : []),
-          ...p.kwonly.map((q) => text(q.span)),
-          ...(p.kwarg ? [`**${text(p.kwarg.span)}`] : []),
-        ];
-        const function_ = qualnames.get(s) ?? s.name;
-        out.push({ function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0 });
-        visit(s.body, false);
-      } else if (s.kind === 'ClassDef') visit(s.body, true);
-      else for (const b of childBodies(s)) visit(b, false);
-    }
-  };
-  for (const c of cells) visit(c.body, false);
+  for (const c of cells) {
+    forEachDef(c.body, (s, inClass) => {
+      const p = s.params;
+      const params = [
+        ...[...p.posonly, ...p.args].map((q) => text(q.span)),
+        ...(p.vararg ? [`*${text(p.vararg.span)}`] : p.kwonly.length ? ['*'] : []),
+        ...p.kwonly.map((q) => text(q.span)),
+        ...(p.kwarg ? [`**${text(p.kwarg.span)}`] : []),
+      ];
+      const function_ = qualnames.get(s) ?? s.name;
+      out.push({ function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0 });
+    });
+  }
   return out;
 }
 

@@ -65,6 +65,14 @@ export interface MaskDetails {
   keep?: boolean;
   /** sliding-window (causal): how many keys up to and including the query each query sees. */
   window?: number;
+  /**
+   * causal: how far the diagonal sits right of the top-left one (query r sees
+   * keys c <= r + offset): cols - rows for a bottom-right-aligned mask
+   * (`tril(ones(q, k), diagonal=k - q)`, the KV-cache / flash-attn layout).
+   */
+  causalOffset?: number;
+  /** The (query, key) dims when they are not the last two (labml's `[query, key, batch]` with batch 1). */
+  dims?: [number, number];
   summary: string;
 }
 
@@ -140,7 +148,7 @@ const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
  * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
  * one polarity fits.
  */
-function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number } | undefined {
+function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number; offset?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
   const first = mats[0];
   if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) return undefined;
@@ -155,7 +163,7 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     const tail = (extra: string) => `${extra}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`;
     const off = cols - rows;
     if (off !== 0 && fits((r, c) => c <= r + off)) {
-      return { kind: 'causal', masked, keep, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
+      return { kind: 'causal', masked, keep, offset: off, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
     }
     const lastKept = K[rows - 1].filter(Boolean).length;
     if (rows === cols && lastKept >= 2 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
@@ -218,6 +226,26 @@ export function consumerLegend(consumer: MaskConsumer | string, dtype: string): 
   }
 }
 
+/**
+ * Whether True / non-zero means masked to the code that reads the mask
+ * (masked_fill, key_padding_mask: yes; SDPA's bool attn_mask, Keras, Hugging
+ * Face's attention_mask: no; an additive mask: yes); undefined when the
+ * reader does not say (torch.where).
+ */
+export function onMeansMasked(consumer: MaskConsumer | string, dtype: string): boolean | undefined {
+  const legend = consumerLegend(consumer, dtype);
+  if (/^(masked|added)/.test(legend.on)) return true;
+  if (/^masked/.test(legend.off)) return false;
+  return undefined;
+}
+
+/** A constant mask's summary once its reader is known: "all False · nothing masked" under masked_fill. */
+export function namedConstantSummary(s: Snapshot): void {
+  if (s.mask !== 'constant' || !isTensor(s.value) || s.value.data.length === 0 || !s.consumer) return;
+  const onMasks = /attention_mask/.test(s.consumer) ? false : onMeansMasked(s.consumer, s.value.dtype);
+  if (onMasks !== undefined) s.maskSummary = constantMaskSummary(s.value.dtype, num(s.value.data[0]), onMasks);
+}
+
 /** A convention known from the name alone: Hugging Face's `attention_mask` is 1 = keep. */
 export function nameLegend(name: string, v: EncodedValue): (MaskLegend & { consumer: string }) | undefined {
   if (!/(^|_)attention_mask$/.test(name) || !isTensor(v) || !binaryValued(v)) return undefined;
@@ -252,11 +280,20 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
   const binaryMask = binaryValued(v);
   const additive = !binaryMask && additiveValued(v);
   if (!binaryMask && !additive) return undefined;
+  const constant = constantMask(v, binaryMask);
+  if (constant) return constant;
+  const moved = otherAxesPattern(name, v, provenance);
+  if (moved) return moved;
   const { rows, cols, mats } = matrices(v);
   const { kind, form } = baseKind(name, v, binaryMask, additive, rows, cols, mats);
   // a [B, T] padding mask can look like an attention pattern; its name says which
   const pattern = kind === 'causal' || /pad|valid|len|attention_mask/i.test(name) ? undefined : attentionPattern(additive, rows, cols, mats);
-  if (pattern) return { kind: pattern.kind, maskedFraction: pattern.masked, keep: pattern.keep, ...(pattern.window ? { window: pattern.window } : {}), summary: pattern.summary };
+  if (pattern) {
+    return {
+      kind: pattern.kind, maskedFraction: pattern.masked, keep: pattern.keep, summary: pattern.summary,
+      ...(pattern.window ? { window: pattern.window } : {}), ...(pattern.offset ? { causalOffset: pattern.offset } : {}),
+    };
+  }
   const values = v.data.map(num);
   const ones = values.filter((x) => x !== 0).length / values.length;
   if (kind === 'causal') {
@@ -279,8 +316,8 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
     const parts = causalAndPadding(mats, rows, cols, binaryMask);
     if (parts) {
       return {
-        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked, keep: parts.keep,
-        summary: `padding (right, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.keep ? ' (1 = attend)' : ''} · ${percent(parts.masked)}`,
+        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked, keep: parts.keep, ...(parts.offset ? { causalOffset: parts.offset } : {}),
+        summary: `padding (right, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''} · ${percent(parts.masked)}`,
       };
     }
   }
@@ -289,12 +326,61 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
 }
 
 /**
+ * A mask whose values are all alike: all False / 0 (a `*_mask` that masks
+ * nothing yet, e.g. `torch.zeros(T, dtype=torch.bool)`) or all True / 1 / -inf.
+ * What it masks depends on the polarity of its reader, not on its name, so the
+ * summary says both until a consumer says which (constantMaskSummary).
+ */
+function constantMask(v: TensorValue, binaryMask: boolean): MaskDetails | undefined {
+  const first = num(v.data[0]);
+  if (!v.data.every((x) => num(x) === first)) return undefined;
+  return { kind: 'constant', summary: constantMaskSummary(v.dtype, first, binaryMask ? undefined : true) };
+}
+
+/**
+ * The summary of a constant mask ("all False · nothing masked"), by its
+ * dtype and its one value `first`: `onMasks` says whether True / non-zero means masked to the code
+ * that reads it (masked_fill: yes; SDPA's bool attn_mask, Keras: no; an
+ * additive mask: yes). Undefined when no reader says: both readings are given.
+ */
+export function constantMaskSummary(dtype: string, first: number, onMasks: boolean | undefined): string {
+  const bool = /bool/.test(dtype);
+  const label = bool ? (first !== 0 ? 'True' : 'False') : first === -Infinity ? '-inf' : String(first);
+  const on = first !== 0;
+  if (onMasks === undefined) {
+    const one = bool ? 'True' : '1';
+    return `all ${label} · ${on ? 'everything' : 'nothing'} masked if ${one} = masked (masked_fill, key_padding_mask), ${on ? 'nothing' : 'everything'} if ${one} = attend (SDPA, Keras)`;
+  }
+  return `all ${label} · ${on === onMasks ? 'everything' : 'nothing'} masked`;
+}
+
+/**
+ * labml's `[query, key, batch]` layout and the like: a mask whose only two
+ * dims longer than 1 are of equal length but are not the last two (the rest
+ * broadcast). Classified as that query × key matrix; undefined unless it is
+ * an attention pattern (causal, sliding window, prefix-LM, block-diagonal).
+ */
+function otherAxesPattern(name: string, v: TensorValue, provenance: boolean | undefined): MaskDetails | undefined {
+  const long = v.shape.flatMap((n, d) => (n > 1 ? [d] : []));
+  if (long.length !== 2) return undefined;
+  const [q, k] = long;
+  const nd = v.shape.length;
+  if (v.shape[q] !== v.shape[k] || (q === nd - 2 && k === nd - 1)) return undefined;
+  // dropping size-1 dims keeps the row-major order of the elements
+  const inner = maskDetails(name, { ...v, shape: [v.shape[q], v.shape[k]] }, provenance);
+  if (!inner || !['causal', 'sliding-window', 'prefix-lm', 'block-diagonal'].includes(inner.kind)) return undefined;
+  return { ...inner, dims: [q, k], summary: `${inner.summary} · dims ${q}, ${k} of [${v.shape.join(', ')}] are query × key` };
+}
+
+/**
  * A combined mask named by its parts: every slice is causal AND a key-padding
  * mask of its own length (pad_mask.unsqueeze(-2) & tril). Keep-form (1 = attend)
  * when the top-left cell is set on a 0/1 mask; block-form (non-zero = masked) otherwise.
  */
-function causalAndPadding(mats: number[][][], rows: number, cols: number, binaryMask: boolean): { lengths: number[]; keep: boolean; masked: number } | undefined {
-  if (rows < 2 || rows !== cols || mats.length === 0) return undefined;
+function causalAndPadding(mats: number[][][], rows: number, cols: number, binaryMask: boolean): { lengths: number[]; keep: boolean; masked: number; offset: number } | undefined {
+  // fewer queries than keys: the causal part is aligned bottom-right (queries are the last `rows` positions)
+  if (rows < 2 || rows > cols || mats.length === 0) return undefined;
+  const offset = cols - rows;
   const keep = binaryMask && mats[0][0][0] !== 0;
   const lengths: number[] = [];
   let masked = 0;
@@ -304,7 +390,7 @@ function causalAndPadding(mats: number[][][], rows: number, cols: number, binary
     const len = last.filter(attended).length;
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        const want = c <= r && c < len;
+        const want = c <= r + offset && c < len;
         if (attended(m[r][c]) !== want) return undefined;
         if (!want) masked++;
       }
@@ -313,7 +399,7 @@ function causalAndPadding(mats: number[][][], rows: number, cols: number, binary
   }
   if (lengths.every((l) => l === cols)) return undefined; // plain causal
   if (lengths.every((l) => l === 1)) return undefined; // one kept key everywhere: a first-token (CLS) mask, not padding
-  return { lengths, keep, masked: masked / (mats.length * rows * cols) };
+  return { lengths, keep, offset, masked: masked / (mats.length * rows * cols) };
 }
 
 /** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
@@ -325,6 +411,8 @@ export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
     ...(causal ? { causal } : {}),
     ...(d.window !== undefined ? { window: d.window } : {}),
     ...(d.keep !== undefined ? { keep: d.keep } : {}),
+    ...(causal && d.causalOffset ? { offset: d.causalOffset } : {}),
+    ...(d.dims ? { dims: d.dims } : {}),
   };
 }
 
@@ -512,7 +600,18 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
     return n > 0 ? ` · ${n} fully-masked row${n > 1 ? 's' : ''}` : '';
   };
   const listed = (lengths: number[]) => lengths.length > LISTED_LENGTHS ? `${lengths.slice(0, LISTED_LENGTHS).join(', ')}, …` : lengths.join(', ');
+  if (binary && (onTotal === 0 || onTotal === total)) {
+    return done({ kind: 'constant', summary: constantMaskSummary(t.dtype, onTotal > 0 ? 1 : 0, undefined) }, undefined);
+  }
   if (rows >= 2 && cols >= 2) {
+    // bottom-right aligned (fewer queries than keys, the KV-cache layout): query i sees keys up to i + cols - rows
+    const off = cols - rows;
+    if (off > 0 && binary && every((r, i) => prefix(r, i + 1 + off))) {
+      return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: off, maskedFraction: 1 - ones, summary: `causal (bottom-right, ${rows}×${cols}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
+    }
+    if (off > 0 && every((r, i) => suffix(r, cols - i - 1 - off))) {
+      return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: off, maskedFraction: ones, summary: `causal (bottom-right, ${rows}×${cols}, ${isAdditive ? 'additive' : 'True = masked'}) · ${pct(ones)}${rowsNote(false)}` }, false);
+    }
     if (binary && every((r, i) => prefix(r, Math.min(i + 1, cols)))) {
       return done({ kind: 'causal', causalForm: 'tril', keep: true, maskedFraction: 1 - ones, summary: `causal (tril, 1 = attend${rows !== cols ? ', top-left' : ''}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
     }

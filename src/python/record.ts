@@ -13,6 +13,7 @@ import { cast } from '../engine/ops/core';
 import type { Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import type * as A from './ast';
+import { childBodies } from './outline';
 import { encodeValue } from './encode';
 import type { ExecObserver, Interpreter } from './evaluator';
 import type { CallRecord, EncodedValue, PyErrorInfo, Snapshot } from './result';
@@ -163,33 +164,6 @@ export function errorInfo(e: PyException, fallback?: A.Span): PyErrorInfo {
   };
 }
 
-/** Qualified names of every `def` in a module, as Python's __qualname__ spells them. */
-export function qualifiedNames(body: readonly A.Stmt[]): Map<A.FunctionDef, string> {
-  const out = new Map<A.FunctionDef, string>();
-  const visit = (stmts: readonly A.Stmt[], prefix: string) => {
-    for (const s of stmts) {
-      if (s.kind === 'FunctionDef') {
-        const q = prefix + s.name;
-        out.set(s, q);
-        visit(s.body, `${q}.<locals>.`);
-      } else if (s.kind === 'ClassDef') visit(s.body, `${prefix}${s.name}.`);
-      else for (const inner of childBodies(s)) visit(inner, prefix);
-    }
-  };
-  visit(body, '');
-  return out;
-}
-
-/** The statement lists nested in a compound statement. */
-export function childBodies(s: A.Stmt): (readonly A.Stmt[])[] {
-  switch (s.kind) {
-    case 'If': case 'For': case 'While': return [s.body, s.orelse];
-    case 'With': return [s.body];
-    case 'Try': return [s.body, ...s.handlers.map((h) => h.body), s.orelse, s.finalbody];
-    default: return [];
-  }
-}
-
 interface Frame {
   record: CallRecord;
   /** timeline index of each (line, name): a loop replaces instead of appending */
@@ -296,7 +270,13 @@ export class Recorder implements ExecObserver {
     if (scope !== this.module && !frame) return;
     for (const path of writtenPaths(stmt)) {
       try {
-        untimed(() => this.add(frame, path, readPath(scope, path), stmt.span.line, stmt.span.endLine));
+        untimed(() => {
+          const v = readPath(scope, path);
+          this.add(frame, path, v, stmt.span.line, stmt.span.endLine);
+          // Keras carries a layer output's mask on it (Embedding(mask_zero=True), Masking): it hovers as `x._keras_mask`
+          const kerasMask = v instanceof ArrayValue ? v.getAttr('_keras_mask', this.interp) : undefined;
+          if (kerasMask instanceof ArrayValue) this.add(frame, `${path}._keras_mask`, kerasMask, stmt.span.line, stmt.span.endLine);
+        });
       } catch {
         // a value that cannot be recorded is left out of the timeline; the evaluation goes on
       }

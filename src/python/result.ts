@@ -26,9 +26,16 @@ export interface PyErrorInfo {
   endColumn?: number;
   /** InternalError only: the JavaScript failure behind it, for bug reports; never shown to users. */
   detail?: string;
+  /**
+   * A knock-on NameError: `name` was never bound because the statement that
+   * binds it failed at `line` (directly or through another knock-on). An
+   * editor shows it as information ("not evaluated"), the cause as the error.
+   */
+  consequenceOf?: { line: number; name: string };
 }
 
-export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'other';
+/** `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity. */
+export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'constant' | 'other';
 
 /** What a mask grid's ■ (True / non-zero) and ⬚ (False / zero) mean to the code that reads the mask. */
 export interface MaskLegend {
@@ -122,6 +129,10 @@ export interface MaskParts {
   window?: number;
   /** Polarity: True / 1 means attend (a keep-mask); false: True / 1 / -inf means masked. */
   keep?: boolean;
+  /** causal: query r sees keys up to r + offset (cols - rows for a bottom-right-aligned mask); 0 when absent. */
+  offset?: number;
+  /** The (query, key) dims when they are not the last two (a `[query, key, batch]` mask). */
+  dims?: [number, number];
 }
 
 /** A mask applied by masked_fill: which positions it filled, with what, and the values before. */
@@ -218,3 +229,8 @@ export interface RunOptions {
 
 /** How many calls of each function are recorded by default (setting maskLens.calls.maxRecorded). */
 export const DEFAULT_MAX_RECORDED_CALLS = 8;
+
+/** What an editor says on a knock-on error's line: "not evaluated: `x` was not bound because line 2 failed". */
+export function notEvaluatedMessage(e: PyErrorInfo): string | undefined {
+  return e.consequenceOf && `not evaluated: \`${e.consequenceOf.name}\` was not bound because line ${e.consequenceOf.line} failed`;
+}

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { callLabel, chooseCall, neighbours, prefillArguments } from './callLookup';
 import { SELECT_CALL_COMMAND, type CallSelection } from './callHover';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { defLines, type DefLine } from '../python/outline';
+import type { FunctionInfo, RunResult } from '../python/result';
 
 export const PREVIEW_WITH_ARGUMENTS_COMMAND = 'maskLens.previewWithArguments';
 
@@ -14,9 +16,25 @@ function stateKey(uri: string, fn: string): string {
   return `maskLens.previewArguments:${uri}#${fn}`;
 }
 
+/** A `def`'s lens placed from the parse alone: its title comes in resolveCodeLens, once the file is evaluated. */
+class DefCodeLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly doc: vscode.TextDocument, readonly fn: string) {
+    super(range);
+  }
+}
+
+/**
+ * The lenses over each `def`. Until the document's current version is
+ * evaluated they come from a parse-only pass (one per `def`, on its line) and
+ * resolveCodeLens fills their titles when the evaluation is done: the lens
+ * rows exist from the start, so the text does not move under the mouse when
+ * the evaluation finishes (its lenses are on the same lines).
+ */
 export class CallCodeLensProvider implements vscode.CodeLensProvider {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
+  /** The last parse-only pass of each open document: parsed once per version. */
+  private readonly parsed = new WeakMap<vscode.TextDocument, { version: number; defs: DefLine[] }>();
 
   constructor(private readonly evaluations: DocumentEvaluations, private readonly selection: CallSelection) {
     evaluations.onDidEvaluate(() => this.emitter.fire());
@@ -28,27 +46,51 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
     const evaluation = this.evaluations.peek(doc);
     if (!evaluation) {
       this.evaluations.warm(doc);
-      return [];
+      return this.defsOf(doc).map((d) => new DefCodeLens(new vscode.Range(d.line - 1, 0, d.line - 1, 0), doc, d.function));
     }
     const { result } = evaluation;
     const uri = doc.uri.toString();
-    const lenses: vscode.CodeLens[] = [];
-    for (const f of result.functions ?? []) {
+    return (result.functions ?? []).flatMap((f) => {
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
-      const call = chooseCall(result, f.function, this.selection.get(uri, f.function));
-      if (!call) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Preview with Arguments…', command: PREVIEW_WITH_ARGUMENTS_COMMAND, arguments: [uri, f.function] }));
-        continue;
-      }
-      lenses.push(new vscode.CodeLens(range, { title: `Mask Lens: ${callLabel(call, f.calls)}`, command: '' }));
-      const { previous, next } = neighbours(result, call);
-      if (previous) lenses.push(new vscode.CodeLens(range, { title: '‹ previous call', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: previous.call }] }));
-      if (next) lenses.push(new vscode.CodeLens(range, { title: 'next call ›', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: next.call }] }));
-      if (f.calls === 0 || call.calledFrom === 0) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Preview with Arguments…', command: PREVIEW_WITH_ARGUMENTS_COMMAND, arguments: [uri, f.function] }));
-      }
+      return this.commandsFor(result, uri, f).map((c) => new vscode.CodeLens(range, c));
+    });
+  }
+
+  async resolveCodeLens(lens: vscode.CodeLens, token: vscode.CancellationToken): Promise<vscode.CodeLens> {
+    if (!(lens instanceof DefCodeLens) || lens.command) return lens;
+    const uri = lens.doc.uri.toString();
+    const evaluation = await this.evaluations.latest(lens.doc).catch(() => undefined);
+    const f = evaluation?.result.functions?.find((x) => x.function === lens.fn);
+    // the file changed under the pending lens (or failed to evaluate): a neutral title until the next pass
+    lens.command = f && !token.isCancellationRequested ? this.commandsFor(evaluation!.result, uri, f)[0] : { title: 'Mask Lens', command: '' };
+    return lens;
+  }
+
+  /** The `def` lines of the document's current version, parsed (not evaluated). */
+  private defsOf(doc: vscode.TextDocument): DefLine[] {
+    const hit = this.parsed.get(doc);
+    if (hit && hit.version === doc.version) return hit.defs;
+    let defs: DefLine[];
+    try {
+      defs = defLines(doc.getText());
+    } catch {
+      defs = []; // a parse the evaluation will report; no lenses until then
     }
-    return lenses;
+    this.parsed.set(doc, { version: doc.version, defs });
+    return defs;
+  }
+
+  /** The commands of a function's lenses: its chosen call with ‹ › stepping, or Preview with Arguments…. */
+  private commandsFor(result: RunResult, uri: string, f: FunctionInfo): vscode.Command[] {
+    const call = chooseCall(result, f.function, this.selection.get(uri, f.function));
+    const preview: vscode.Command = { title: 'Preview with Arguments…', command: PREVIEW_WITH_ARGUMENTS_COMMAND, arguments: [uri, f.function] };
+    if (!call) return [preview];
+    const out: vscode.Command[] = [{ title: `Mask Lens: ${callLabel(call, f.calls)}`, command: '' }];
+    const { previous, next } = neighbours(result, call);
+    if (previous) out.push({ title: '‹ previous call', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: previous.call }] });
+    if (next) out.push({ title: 'next call ›', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: next.call }] });
+    if (f.calls === 0 || call.calledFrom === 0) out.push(preview);
+    return out;
   }
 }
 

@@ -4,7 +4,7 @@
 // when it is opened or saved, so the Problems view fills without a hover or
 // a preview.
 import * as vscode from 'vscode';
-import type { Diagnostic as MaskDiagnostic, PyErrorInfo, RunResult } from '../python/result';
+import { notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { readSettings, SETTINGS_SECTION } from './settings';
 
@@ -42,9 +42,13 @@ const SEVERITY: Record<MaskDiagnostic['severity'], vscode.DiagnosticSeverity> = 
 export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult, disabled: ReadonlySet<string> = new Set(readSettings().disabledDiagnostics)): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   for (const e of allErrors(result)) {
-    const d = new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), `${e.type}: ${e.message}`, vscode.DiagnosticSeverity.Error);
+    // a knock-on NameError (its name's statement failed earlier) is information: one problem per cause
+    const knockOn = notEvaluatedMessage(e);
+    const d = knockOn
+      ? new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), knockOn, vscode.DiagnosticSeverity.Information)
+      : new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), `${e.type}: ${e.message}`, vscode.DiagnosticSeverity.Error);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = e.type;
+    d.code = knockOn ? 'not-evaluated' : e.type;
     out.push(d);
   }
   for (const m of result.diagnostics) {

@@ -106,6 +106,9 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(v.sampled?.shape ?? d.shape)}\``);
   if (v.mask) head.push(`${v.mask} mask`);
   parts.push(head.join(' · '));
+  // a Keras layer output: the mask it carries, in one line (its picture follows this value's)
+  const carried = v.attachedMask;
+  if (carried) parts.push(`carries \`${carried.name.slice(v.name.length + 1)}\`: ${escapeMd(carried.maskSummary ?? `${carried.mask ?? 'a'} mask`)} · ${escapeMd(legendText(carried.legend))} (below)`);
 
   let pictured = false;
   let legend: string | undefined;

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { isExampleDocument } from './commands/openExample';
 import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './documentEvaluations';
 import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
-import type { RunResult } from '../python/result';
+import { notEvaluatedMessage, type RunResult } from '../python/result';
 import { readSettings } from './settings';
-import { assignedNames, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
+import { assignedNames, attachedMaskOf, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
 import { callHover, type CallSelection } from './callHover';
 import { lossConstructorHover } from './lossHover';
 import type { NotebookEvaluations } from './notebook';
@@ -91,9 +91,17 @@ export class MaskHoverProvider implements vscode.HoverProvider {
       const errors = result.errors.filter((e) => e.line === line);
       if (errors.length === 0) return undefined;
       const word = doc.getText(range);
-      const text = errors.map((e) => `**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escape(e.message)}`).join('\n\n---\n\n');
+      const text = errors.map((e) => {
+        const knockOn = notEvaluatedMessage(e);
+        return knockOn ? `**${word}**: ${escape(knockOn)}` : `**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escape(e.message)}`;
+      }).join('\n\n---\n\n');
       return new vscode.Hover(plainMarkdown(text), range);
     }
+    // a Keras layer output: its `_keras_mask` too, as the mask it is
+    found = found.flatMap((v) => {
+      const mask = attachedMaskOf(result, v);
+      return mask ? [{ ...v, attachedMask: mask }, mask] : [v];
+    });
     const shown = await Promise.all(found.map((v) => this.withSlice(evaluation, v)));
     if (token?.isCancellationRequested) return undefined;
     return this.hover(shown, range, result.diagnostics);

@@ -32,22 +32,32 @@ function lengthAt(parts: MaskParts, idx: readonly number[]): number {
   return lengths[Math.min(lengths.length > 1 ? idx[0] : 0, lengths.length - 1)];
 }
 
+/** The key index of a cell: the last dim, or `parts.dims[1]` (a `[query, key, batch]` mask). */
+function keyIndex(parts: MaskParts, idx: readonly number[]): number {
+  return idx[parts.dims ? parts.dims[1] : idx.length - 1];
+}
+
+/** The query index of a cell: the dim before the last, or `parts.dims[0]`; undefined for a 1-D mask. */
+function queryIndex(parts: MaskParts, idx: readonly number[]): number | undefined {
+  return parts.dims ? idx[parts.dims[0]] : idx.length >= 2 ? idx[idx.length - 2] : undefined;
+}
+
 /**
  * The layers that mask the cell at full index `idx` of a tensor of `shape`
- * (keys on the last dim, queries on the one before, batch rows on the
- * first), as bits of BIT, among those `enabled` lets through (all when omitted).
+ * (keys on the last dim, queries on the one before, unless parts.dims
+ * says otherwise; batch rows on the first), as bits of BIT, among those `enabled` lets through (all when omitted).
  * No allocation: called once per cell of a 4096 × 4096 view.
  */
 export function maskingBits(parts: MaskParts, shape: readonly number[], idx: readonly number[], enabled?: ReadonlySet<LayerId>): number {
   const nd = idx.length;
-  const key = idx[nd - 1];
-  const query = nd >= 2 ? idx[nd - 2] : undefined;
+  const key = keyIndex(parts, idx);
+  const query = queryIndex(parts, idx);
   let bits = 0;
   if (parts.lengths && (!enabled || enabled.has('padding'))) {
     const len = lengthAt(parts, idx);
     if (parts.side === 'left' ? key < shape[nd - 1] - len : key >= len) bits |= BIT.padding;
   }
-  if (parts.causal && (!enabled || enabled.has('causal')) && query !== undefined && key > query) bits |= BIT.causal;
+  if (parts.causal && (!enabled || enabled.has('causal')) && query !== undefined && key > query + (parts.offset ?? 0)) bits |= BIT.causal;
   if (parts.window !== undefined && (!enabled || enabled.has('window')) && query !== undefined && key <= query - parts.window) bits |= BIT.window;
   return bits;
 }
@@ -56,15 +66,19 @@ export function maskingBits(parts: MaskParts, shape: readonly number[], idx: rea
 export function maskedBy(parts: MaskParts, shape: readonly number[], idx: readonly number[], enabled?: ReadonlySet<LayerId>): string[] {
   const bits = maskingBits(parts, shape, idx, enabled);
   const nd = idx.length;
-  const key = idx[nd - 1];
-  const query = idx[nd - 2];
+  const key = keyIndex(parts, idx);
+  const query = queryIndex(parts, idx) ?? 0;
   const out: string[] = [];
   if (bits & BIT.padding) {
     const len = lengthAt(parts, idx);
     const left = parts.side === 'left';
     out.push(`padding (key ${key} ${left ? '<' : '≥'} ${left ? shape[nd - 1] - len : len}, length ${len})`);
   }
-  if (bits & BIT.causal) out.push(`causal (key ${key} after query ${query})`);
+  if (bits & BIT.causal) {
+    const offset = parts.offset ?? 0;
+    // bottom-right aligned (KV cache): query r is position r + offset among the keys
+    out.push(offset ? `causal, bottom-right (key ${key} after query ${query} + ${offset})` : `causal (key ${key} after query ${query})`);
+  }
   if (bits & BIT.window) out.push(`window (key ${key} is ${query - key} before query ${query}, width ${parts.window})`);
   return out;
 }

@@ -16,6 +16,8 @@ export interface ResolvedValue {
   note?: string;
   /** How the value was computed (a loss's counted targets, say). */
   derived?: Snapshot['derived'];
+  /** The mask Keras attached to this value (attachedMaskOf), shown after it in the hover. */
+  attachedMask?: ResolvedValue;
   /** `value` is a 2-D sample of a larger tensor (fetched from the evaluation service). */
   sampled?: { shape: number[]; rowStep: number; colStep: number; pooled?: boolean };
 }
@@ -71,6 +73,17 @@ export function valueOfNameAt(result: RunResult, name: string, line: number): Re
   if (value === undefined) return undefined;
   const last = latestSnapshots(result).get(name);
   return last ? { ...fromSnapshot(last), value } : { name, value };
+}
+
+/**
+ * The mask Keras attached to `v` (its `_keras_mask`: the output of
+ * Embedding(mask_zero=True), Masking, or a layer that propagates a mask),
+ * recorded by the same statement; undefined when it carries none.
+ */
+export function attachedMaskOf(result: RunResult, v: ResolvedValue): ResolvedValue | undefined {
+  if (v.line === undefined || v.name.endsWith('._keras_mask')) return undefined;
+  const mask = valueOfNameAt(result, `${v.name}._keras_mask`, v.line);
+  return mask && mask.line === v.line ? mask : undefined;
 }
 
 /**

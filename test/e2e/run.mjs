@@ -49,6 +49,38 @@ function golden(caseName) {
 // Written into the opened folder for one test, removed afterwards.
 const budgetFile = '_e2e_budget.py';
 const cssFile = '_e2e_style.css';
+// One failing assignment and the NameErrors it knocks on (note19: one problem for the cause).
+const knockOnFile = '_e2e_knock_on.py';
+const knockOnSource = `import torch
+x = torch.ones(3).unsequeeze(0)
+y = x * 2
+z = y + 1
+print(z)
+`;
+// A def whose file takes a few seconds to evaluate: its CodeLens row must be there before the evaluation ends.
+const lensFile = '_e2e_lens.py';
+const lensSource = `import torch
+
+
+def causal(n):
+    return torch.tril(torch.ones(n, n, dtype=torch.bool))
+
+
+m = causal(4)
+a = torch.ones(1200, 1200)
+for _ in range(10):
+    a = (a @ a) / 1200
+after = m
+`;
+// Mask layouts the inspector used to misread: labml's [query, key, batch] causal mask, a bottom-right (KV-cache) one.
+const layoutsFile = '_e2e_layouts.py';
+const layoutsSource = `import torch
+mask = torch.tril(torch.ones(5, 5)).bool().unsqueeze(-1)
+scores = torch.zeros(5, 5, 1).masked_fill(~mask, float('-inf'))
+lengths = torch.tensor([5, 4])
+pad = torch.arange(5)[None, :] < lengths[:, None]
+kv = pad[:, None, :] & torch.tril(torch.ones(3, 5, dtype=torch.bool), diagonal=2)[None]
+`;
 // A nested function the file never calls (issue #10: Preview with Arguments… reaches <locals>).
 const nestedFile = '_e2e_nested.py';
 const nestedSource = `import torch
@@ -425,8 +457,12 @@ async function hoverPicture(hover) {
   const src = await img.getAttribute('src');
   const svg = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64').toString('utf8');
   const rows = [];
-  for (const m of svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="(#e07b00|none)"/g)) {
-    const r = Math.floor(Number(m[2]) / 12), c = Math.floor(Number(m[1]) / 12);
+  const found = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="(#e07b00|none)"/g)];
+  // the cell size (maskSvg fits it to the grid): the smallest step between cell origins
+  const origins = [...new Set(found.flatMap((m) => [Math.floor(Number(m[1])), Math.floor(Number(m[2]))]))].sort((a, b) => a - b);
+  const cell = origins.slice(1).reduce((best, o, i) => Math.min(best, o - origins[i]), Infinity);
+  for (const m of found) {
+    const r = Math.floor(Number(m[2]) / (Number.isFinite(cell) ? cell : 12)), c = Math.floor(Number(m[1]) / (Number.isFinite(cell) ? cell : 12));
     (rows[r] ??= [])[c] = m[3] === 'none' ? '⬚' : '■';
   }
   return rows.map((row) => row.join('')).join('\n');
@@ -514,7 +550,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
-    for (const f of [budgetFile, cssFile, nestedFile]) rmSync(path.join(examplesDir, f), { force: true });
+    for (const f of [budgetFile, cssFile, nestedFile, knockOnFile, lensFile, layoutsFile]) rmSync(path.join(examplesDir, f), { force: true });
     if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
     else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
@@ -1091,6 +1127,108 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     } finally {
       await runCommand('View: Close All Editor Groups').catch(() => {});
       rmSync(path.join(examplesDir, nestedFile), { force: true });
+    }
+  });
+
+  test('a failing assignment is one problem; the NameErrors it knocks on are "not evaluated" information', async () => {
+    writeFileSync(path.join(examplesDir, knockOnFile), knockOnSource);
+    try {
+      await openFile(knockOnFile);
+      await runCommand('Focus on Problems View');
+      const rows = page.locator('.markers-panel .monaco-list-row');
+      await rows.filter({ hasText: 'unsequeeze' }).first().waitFor({ timeout: 20000 });
+      await rows.filter({ hasText: 'not evaluated: `z`' }).first().waitFor({ timeout: 10000 });
+      await shot('04-problems-knock-on');
+      const all = await rows.evaluateAll((els) => els.map((e) => ({ text: e.innerText, icon: e.querySelector('.marker-icon')?.className ?? '' })));
+      const mine = all.filter((r) => /unsequeeze|not evaluated|NameError/.test(r.text));
+      assert.equal(mine.filter((r) => /NameError/.test(r.text)).length, 0, `no knock-on NameError as an error:\n${JSON.stringify(mine, null, 1)}`);
+      assert.equal(mine.filter((r) => /AttributeError/.test(r.text)).length, 1, JSON.stringify(mine, null, 1));
+      for (const [name, line] of [['x', 3], ['y', 4], ['z', 5]]) {
+        const row = mine.find((r) => r.text.includes(`not evaluated: \`${name}\` was not bound because line 2 failed`));
+        assert.ok(row, `line ${line} says ${name} was not evaluated:\n${JSON.stringify(mine, null, 1)}`);
+        assert.match(row.text, new RegExp(`\\[Ln ${line}, Col \\d+\\]`));
+        assert.match(row.icon, /info/, `information, not an error: ${row.icon}`);
+      }
+      assert.match(mine.find((r) => /AttributeError/.test(r.text)).icon, /error/);
+    } finally {
+      await focusFirstEditor();
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, knockOnFile), { force: true });
+    }
+  });
+
+  test('CodeLenses are in place before the evaluation ends: the text under them does not move when it finishes', async () => {
+    writeFileSync(path.join(examplesDir, lensFile), lensSource);
+    try {
+      await openFile(lensFile);
+      await focusFirstEditor();
+      // VS Code reserves a lens's row (a view zone) as soon as the provider answers and draws its text
+      // (.codelens-decoration) once the lens has a command: the row comes from the parse, the text from the evaluation
+      const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+      const t0 = Date.now();
+      await editor.locator('.view-zones > div').first().waitFor({ state: 'attached', timeout: 20000 });
+      const titled = editor.locator('.codelens-decoration', { hasText: 'call 1 of 1' });
+      const early = await titled.count();
+      const lineTop = async () => (await editor.locator('.view-line', { hasText: 'after = m' }).first().boundingBox()).y;
+      const before = await lineTop();
+      await titled.first().waitFor({ timeout: 60000 });
+      const titledAfter = Date.now() - t0;
+      await page.waitForTimeout(1000);
+      const afterTop = await lineTop();
+      await shot('04-codelens-settled');
+      log(`CodeLens row reserved before the evaluation (titled lenses then: ${early}); title ${titledAfter} ms later; line 'after = m' at y=${before}, then y=${afterTop}`);
+      assert.equal(early, 0, 'the evaluation had already finished when the lens row appeared: nothing was measured');
+      assert.equal(afterTop, before, 'the line moved when the evaluation finished');
+    } finally {
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, lensFile), { force: true });
+    }
+  });
+
+  test("the hover on a Keras layer output shows its _keras_mask: padding, True = keep", async () => {
+    await openFile('seed_keras_mask_layers.py');
+    await focusFirstEditor();
+    const text = await hoverWord('masked_output = embedding', 'masked_output', { expect: '_keras_mask' });
+    await shot('04-keras-mask-hover');
+    assert.ok(text.includes('masked_output._keras_mask'), `the mask is in the hover:\n${text}`);
+    assert.ok(text.includes('padding (right, lengths 3, 5, 6)'), `as the padding mask it is:\n${text}`);
+    assert.ok(text.includes('■ kept · ⬚ masked'), `with Keras's polarity:\n${text}`);
+    await page.keyboard.press('Escape');
+  });
+
+  test('a [query, key, batch] causal mask opens on query × key; a bottom-right causal mask names its offset in the tooltip', async () => {
+    writeFileSync(path.join(examplesDir, layoutsFile), layoutsSource);
+    try {
+      await openFile(layoutsFile);
+      await runCommand('Mask Lens: Preview Masks');
+      const frame = await inspectorFrame();
+      await pickVariable(frame, 'mask');
+      const labml = await readInspector(frame, { fileName: layoutsFile, variable: 'mask' });
+      await shot('20-labml-causal');
+      assert.ok(labml.badges.includes('causal (tril, 1 = attend) · 40% masked · dims 0, 1 of [5, 5, 1] are query × key'), labml.badges.join(' | '));
+      assert.equal(labml.dims, '0,1', 'the view is query × key');
+      for (let r = 0; r < 5; r++) assert.deepEqual(maskRow(labml.cells, r), [0, 1, 2, 3, 4].map((c) => (c <= r ? 1 : 0)), `row ${r}`);
+      // the scores it filled: a hatched cell's tooltip names the part, with query and key read from dims 0 and 1
+      await pickVariable(frame, 'scores');
+      await readInspector(frame, { fileName: layoutsFile, variable: 'scores' });
+      await frame.locator('#mode-values').click();
+      await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'values');
+      assert.equal(await frame.evaluate(() => document.getElementById('figures').dataset.dims), '0,1');
+      await frame.locator('.figure[data-key="scores"] .cell[data-r="1"][data-c="3"]').hover();
+      assert.match(await frame.locator('#tooltip').textContent(), /masked by causal \(key 3 after query 1\)$/);
+
+      await pickVariable(frame, 'kv');
+      const kv = await readInspector(frame, { fileName: layoutsFile, variable: 'kv' });
+      assert.ok(kv.badges.some((b) => b.startsWith('padding (right, lengths 5, 4) ∧ causal (bottom-right, 1 = attend)')), kv.badges.join(' | '));
+      // query 0 is the third key position: keys 0..2 kept, 3 and 4 after it
+      assert.deepEqual(maskRow(kv.cells, 0), [1, 1, 1, 0, 0]);
+      await frame.locator('.figure[data-key="kv"] .cell[data-r="0"][data-c="3"]').hover();
+      assert.match(await frame.locator('#tooltip').textContent(), /masked by causal, bottom-right \(key 3 after query 0 \+ 2\)$/);
+      await frame.locator('.figure[data-key="kv"] .cell[data-r="2"][data-c="4"]').hover();
+      assert.doesNotMatch(await frame.locator('#tooltip').textContent(), /masked by/);
+    } finally {
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, layoutsFile), { force: true });
     }
   });
 

@@ -26,6 +26,8 @@ import { GPU_BINARY, GPU_UNARY } from '../../src/engine/kernels/gpu/sources';
 import { softmaxRow32 } from '../../src/engine/kernels/float32_order';
 import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
 import { wasmBackend, type WasmBackend } from '../../src/engine/kernels/wasm';
+import { crossEntropy, nllLoss, softmax } from '../../src/engine/ops/compose';
+import { Tensor } from '../../src/engine/tensor';
 
 // ---------------------------------------------------------------- helpers
 
@@ -438,7 +440,7 @@ const subjects: Subject[] = [
 ];
 
 /** Cases the wasm backend runs in its own kernels (float32 comparisons into bool, matmul, softmax); the rest go to the CPU reference. */
-const WASM_KERNEL_CASE = /softmax|matmul|binary (lt|le|gt|ge|eq|ne) /;
+const WASM_KERNEL_CASE = /softmax|matmul|binary (lt|le|gt|ge|eq|ne) |^where/;
 
 for (const subject of subjects) {
   describe(`backend ${subject.label}`, () => {
@@ -649,6 +651,47 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test("softmax's short exp (x - max in [-87, 0]) gives the full exp's bits: a dense sweep of [-88, 0]", () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const [rows, cols] = [256, 1024];
+    const x = new Float32Array(rows * cols);
+    for (let i = 0; i < x.length; i++) x[i] = -88 * (i / x.length);
+    for (let r = 0; r < rows; r++) x[r * cols + 7] = 0; // max 0: x - max is x itself
+    const e = new Float32Array(x.length);
+    w.expSleef(x, e); // the full exp, lane by lane
+    const full = new Map<number, number>();
+    for (let i = 0; i < x.length; i++) full.set(x[i], e[i]);
+    const got = new Float32Array(x.length);
+    w.softmax(x, rows, cols, got, false);
+    const want = new Float32Array(x.length);
+    for (let r = 0; r < rows; r++) softmaxRow32(x, r * cols, cols, want, false, (v) => full.get(v)!);
+    assertExact(got, want, 'softmax over [-88, 0]');
+  });
+
+  test('a NaN anywhere in a row (vector body, 4-wide tail, scalar tail; beside +inf or -inf) makes the whole row NaN, as the CPU reference does', () => {
+    assert.ok(w, 'wasm backend missing: run npm run build');
+    const cols = 39; // 32 in the 16-wide loop, 4 in the 4-wide tail, 3 scalar
+    const spots: [number, number][] = [[0, NaN], [17, NaN], [33, NaN], [38, NaN], [5, Infinity], [20, -Infinity]];
+    const rows = spots.length + 2;
+    const x = randomF32(rows * cols, 102, 8);
+    spots.forEach(([c, v], r) => { x[r * cols + c] = v; });
+    x[5 * cols + 30] = NaN; // the row with -inf at 20 holds a NaN too
+    x[4 * cols + 36] = NaN; // and the one with +inf
+    x.fill(-Infinity, 6 * cols, 7 * cols);
+    x[6 * cols + 35] = NaN; // a NaN among -inf
+    for (const log of [false, true]) {
+      const got = new Float32Array(rows * cols);
+      w.softmax(x, rows, cols, got, log);
+      const want = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) softmaxRow32(x, r * cols, cols, want, log, sleef);
+      assertExact(got, want, `${log ? 'log_' : ''}softmax with NaN`);
+      const target = Array.from({ length: rows }, (_, r) => (r * 7) % cols);
+      const picked = new Float32Array(rows);
+      w.logSoftmaxPick(x, rows, cols, target, -100, picked);
+      if (log) assertExact(picked, target.map((t, r) => want[r * cols + t]), 'picked log_softmax with NaN');
+    }
+  });
+
   test('masked softmax keeps the CPU reference order bit for bit, fully masked rows NaN', () => {
     assert.ok(w, 'wasm backend missing: run npm run build');
     const [B, T] = [3, 37];
@@ -723,6 +766,41 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test('where on float32 (masked_fill) is bit-identical to the CPU reference: broadcast masks, scalar and tensor branches, chunks, threads', () => {
+    const small = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 }); // 64 KiB chunks: many per call
+    assert.ok(w && small, 'wasm backend missing: run npm run build');
+    const [B, H, T] = [2, 3, 131]; // 131: 4-lane body and a ragged tail
+    const shape = [B, H, T, T];
+    const n = numel(shape);
+    const x = randomF32(5 + n, 104, 6);
+    x[5 + 17] = NaN;
+    x[5 + 400] = -Infinity;
+    const causal = new Uint8Array(T * T);
+    for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+    const pad = Uint8Array.from({ length: B * T }, (_, i) => +(i % T >= T - 9 * (1 + Math.floor(i / T))));
+    const y = randomF32(H * T, 105, 3);
+    const scalar: Operand = { data: Float32Array.of(-1e9), strides: [0, 0, 0, 0], offset: 0 };
+    const xs: Operand = { data: x, strides: [H * T * T, T * T, T, 1], offset: 5 };
+    const conds: Operand[] = [
+      operand(causal, [T, T], shape), // [T, T] over batch and heads
+      { data: pad, strides: [T, 0, 0, 1], offset: 0 }, // key padding [B, 1, 1, T]
+      { data: pad, strides: [T, 0, 1, 0], offset: 0 }, // a column broadcast along keys (stride 0 inner)
+      { data: causal, strides: [0, 0, 1, T], offset: 0 }, // transposed: the CPU reference runs it
+    ];
+    const branches: [Operand, Operand][] = [[scalar, xs], [xs, scalar], [{ data: y, strides: [0, T, 0, 1], offset: 0 }, xs]];
+    for (const cond of conds) {
+      for (const [a, b] of branches) {
+        const want = new Float32Array(n);
+        cpuBackend.where(cond, a, b, shape, want);
+        for (const be of [w, small]) {
+          const got = new Float32Array(n);
+          be.where(cond, a, b, shape, got);
+          assertExact(got, want, `where cond strides ${cond.strides} (${be.threads} threads)`);
+        }
+      }
+    }
+  });
+
   test('cross entropy rows: logSoftmaxPick equals the picked log_softmax elements; ignore_index gives 0', () => {
     assert.ok(w, 'wasm backend missing: run npm run build');
     const [rows, cols] = [11, 1031];
@@ -781,5 +859,37 @@ describe('wasm backend: exp and float32 order', () => {
     one.binary('and', pv, operand(tri, [512, 512], s3), s3, ba, false);
     three.binary('and', pv, operand(tri, [512, 512], s3), s3, bb, false);
     assertExact(bb, ba, 'threaded bool and');
+  });
+});
+
+describe('cross entropy on the wasm backend', () => {
+  test('F.cross_entropy on large [N, C] float32 picks log_softmax without writing it: same bits as log_softmax + nll_loss', () => {
+    setBackendPreference('auto', 65536);
+    const [N, C] = [70, 1031]; // 72170 elements: the wasm backend's size
+    assert.equal(backendFor(N * C, 'float32').name, 'wasm', 'wasm backend missing: run npm run build');
+    const x = Tensor.fromData('float32', [N, C], softmaxInput(N, C, 103));
+    for (const ignoreIndex of [-100, 5]) {
+      const t = Tensor.fromData('int64', [N], Float64Array.from({ length: N }, (_, r) => (r % 6 === 5 ? ignoreIndex : (r * 37) % C)));
+      const weight = Tensor.fromData('float32', [C], Float32Array.from({ length: C }, (_, c) => 0.5 + (c % 3)));
+      for (const reduction of ['mean', 'sum', 'none'] as const) {
+        for (const w of [null, weight]) {
+          const b = backendFor(N * C, 'float32') as WasmBackend;
+          const pick = b.logSoftmaxPick;
+          let picks = 0;
+          b.logSoftmaxPick = (...a) => { picks++; pick(...a); };
+          let got: Tensor;
+          try {
+            got = crossEntropy(x, t, { weight: w, ignoreIndex, reduction });
+          } finally {
+            b.logSoftmaxPick = pick;
+          }
+          assert.equal(picks, 1, 'the fused pick ran');
+          const want = nllLoss(softmax(x, 1, true), t, { weight: w, ignoreIndex, reduction });
+          assert.deepEqual(got.shape, want.shape);
+          assertExact(got.values(), want.values(), `cross_entropy ${reduction} ignore ${ignoreIndex}${w ? ' weighted' : ''}`);
+        }
+      }
+    }
+    assert.throws(() => crossEntropy(x, Tensor.fromData('int64', [N], new Float64Array(N).fill(C)), {}), /Target 1031 is out of bounds/);
   });
 });

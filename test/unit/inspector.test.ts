@@ -104,7 +104,11 @@ test('hover picture: an SVG mask grid, ■ filled, masked cells hatched; a loss 
   assert.equal((pic.svg.match(/fill="#e07b00"/g) ?? []).length, 3, 'one filled square per True');
   assert.equal((pic.svg.match(/fill="url\(#h\)"/g) ?? []).length, 3, 'True means masked here: hatched');
   assert.equal((pic.svg.match(/stroke="#8a8a8a"/g) ?? []).length, 3, 'False cells are outlined');
-  assert.match(pic.svg, /width="38" height="26"/, '12 px cells');
+  assert.match(pic.svg, /width="62" height="42"/, '20 px cells for a small grid');
+  // a wide grid is fitted to about 320 px, with cells of 12 px at least
+  const wide = (cols: number) => maskSvg(sliceMatrix({ ...mask, shape: [1, cols], data: Array.from({ length: cols }, (_, i) => i % 2 === 0) }), { maxCols: 64 }).svg;
+  assert.match(wide(20), /width="322" height="18"/, '16 px cells for 20 columns');
+  assert.match(wide(40), /width="482" height="14"/, '12 px cells for 40 columns');
   const r = evaluate(`import torch
 m = torch.tensor([[False, True], [False, False]])
 x = torch.zeros(2, 2).masked_fill(m, float('-inf'))

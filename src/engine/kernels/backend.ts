@@ -62,4 +62,11 @@ export interface Backend {
    * which the mask's strides refer to. Optional.
    */
   maskedSoftmax?(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
+  /**
+   * cross entropy's picked term without writing log_softmax out: out[r] =
+   * the element target[r] of log_softmax(x[r]) (bit-identical to softmax(x,
+   * rows, cols, _, true) there), 0 where target[r] === ignoreIndex. x:
+   * contiguous float32 [rows, cols]; targets already validated. Optional.
+   */
+  logSoftmaxPick?(x: Float32Array, rows: number, cols: number, target: ArrayLike<number>, ignoreIndex: number, out: Float32Array): void;
 }

@@ -13,7 +13,7 @@
 //
 // Large float32 and bool work that gpu.js does not take goes to the
 // WebAssembly SIMD backend (wasm.ts: softmax, log_softmax, masked softmax,
-// matmul, comparisons and bool logic; the rest of its ops are the CPU
+// matmul, float32 where/masked_fill, comparisons and bool logic; the rest of its ops are the CPU
 // reference's) from WASM_THRESHOLD elements, unless the preference is 'cpu'
 // or the module is not built.
 import type { Backend } from './backend';

@@ -1,6 +1,7 @@
 // The WebAssembly SIMD backend: softmax, log_softmax, the fused masked
-// softmax, cross entropy's per-row log_softmax term, batched float32 matmul
-// and comparisons/logical ops into bool, in 128-bit SIMD kernels compiled
+// softmax, cross entropy's per-row log_softmax term, batched float32 matmul,
+// float32 where (masked_fill) and comparisons/logical ops into bool, in
+// 128-bit SIMD kernels compiled
 // from assembly/kernels.ts by `npm run build` (which writes the modules into
 // generated/, never committed). Everything else delegates to the CPU
 // reference.
@@ -22,15 +23,16 @@
 // vsExp, which Math.exp matches bit for bit more often than Sleef's does
 // (measured on 10^6 inputs; see src/bench/FINDINGS.md).
 //
-// Operands are copied into the module's memory in chunks of rows, so its
-// memory stays near a few CHUNK_BYTES whatever the tensor's size.
+// Operands are copied into the module's memory in chunks of rows (each
+// operand only the span of storage the chunk's rows read), so its memory
+// stays near a few CHUNK_BYTES whatever the tensor's size.
 
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand } from './backend';
 import { cpuBackend } from './cpu';
 
 /** Row kernels of assembly/kernels.ts: each takes its row range (r0, r1) after these arguments. */
-const ROW_KERNELS = ['softmax_rows', 'masked_softmax_rows', 'log_softmax_pick_rows', 'matmul_rows', 'binary_rows'] as const;
+const ROW_KERNELS = ['softmax_rows', 'masked_softmax_rows', 'log_softmax_pick_rows', 'matmul_rows', 'binary_rows', 'where_rows'] as const;
 type RowKernel = (typeof ROW_KERNELS)[number];
 
 /** Exports of assembly/kernels.ts (pointers are byte offsets into `memory`). */
@@ -46,8 +48,13 @@ const FLOAT_COMPARE = new Set<BinaryOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
 /** On bytes (bool, uint8): bitand/bitor/bitxor are what torch's & | ^ run on bool tensors. */
 const BYTE_LOGIC = new Set<BinaryOp>(['eq', 'ne', 'and', 'or', 'xor', 'bitand', 'bitor', 'bitxor']);
 
-/** Rows go through the module about this many bytes at a time. */
-const CHUNK_BYTES = 8 << 20;
+/**
+ * Rows go through the module about this many bytes at a time (by default):
+ * the module's memory stays near this size plus the broadcast operands. 2 MiB
+ * ran as fast as 8 MiB on the bench's masked softmax (fewer cache misses
+ * make up for more jobs) and keeps the peak closer to input + output.
+ */
+const DEFAULT_CHUNK_BYTES = 2 << 20;
 /** The shared memory's maximum (its whole range is reserved up front): 1 GiB, as scripts/build.mjs declares. */
 const MAX_PAGES = 16384;
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
@@ -99,27 +106,43 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
-// Control block (Int32 slots) shared with the workers: generation, kernel,
-// argument count, threads, rows, done counter, failure flag; arguments as
-// float64 from byte 64.
-const GEN = 0, KERNEL = 1, ARGC = 2, THREADS = 3, ROWS = 4, DONE = 5, FAILED = 6;
+// Control block (Int32 slots) shared with the workers: the work word,
+// kernel, argument count, rows, rows per grain, done counter, failure flag;
+// arguments as float64 from byte 64.
+//
+// Rows are split into grains that every thread (the caller included) claims
+// one at a time, so a thread the OS leaves waiting on a loaded machine does
+// not hold the others up with a fixed share. The work word is
+// (grains << 16) | next grain: one compareExchange both checks that grains
+// are left in the current job and claims one, and a claim can only succeed
+// on the job now posted. The caller posts the next job only when every
+// claimed grain is done, so the arguments a claimer reads after its claim
+// are its job's.
+const WORK = 0, KERNEL = 1, ARGC = 2, ROWS = 3, GRAIN = 4, DONE = 5, FAILED = 6;
+/** Grains per job at most (they share the work word with the next grain's index). */
+const MAX_GRAINS = 0x7fff;
+/** Grains per thread: enough that the threads that run finish the work of one that does not. */
+const GRAINS_PER_THREAD = 8;
 
-/** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then serve jobs. */
+/** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then claim grains. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { bytes, memory, ctl, index, kernels } = workerData;
+const { bytes, memory, ctl, kernels } = workerData;
 const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, log: Math.log, abort() { throw new RangeError('wasm kernel abort'); } } }).exports;
 const c = new Int32Array(ctl);
 const args = new Float64Array(ctl, 64);
-let gen = 0;
 for (;;) {
-  Atomics.wait(c, ${GEN}, gen);
-  gen = Atomics.load(c, ${GEN});
-  if (c[${KERNEL}] < 0) break;
-  const threads = c[${THREADS}], rows = c[${ROWS}];
-  const lo = Math.floor((rows * index) / threads), hi = Math.floor((rows * (index + 1)) / threads);
+  const v = Atomics.load(c, ${WORK});
+  const idx = v & 0xffff;
+  if (idx >= v >>> 16) {
+    Atomics.wait(c, ${WORK}, v);
+    continue;
+  }
+  if (Atomics.compareExchange(c, ${WORK}, v, v + 1) !== v) continue;
+  const rows = c[${ROWS}], grain = c[${GRAIN}];
+  const lo = idx * grain, hi = Math.min(rows, lo + grain);
   try {
-    if (hi > lo) k[kernels[c[${KERNEL}]]](...args.subarray(0, c[${ARGC}]), lo, hi);
+    k[kernels[c[${KERNEL}]]](...args.subarray(0, c[${ARGC}]), lo, hi);
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);
   }
@@ -167,8 +190,8 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts
   const start = () => {
     workers = [];
     for (let i = 1; i < threads; i++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, ctl: ctlBuf, index: i, kernels: ROW_KERNELS } });
-      // A worker that dies can no longer count itself done: later calls run on this thread alone.
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS } });
+      // A worker that dies mid-grain can no longer count it done: later calls run on this thread alone.
       w.on('error', () => { broken = true; });
       w.on('exit', () => { broken = true; });
       w.unref();
@@ -185,18 +208,29 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts
         return;
       }
       if (!workers) start();
+      // Grains of whole 4-row blocks where rows allow (the matmul's block height).
+      let grain = Math.max(1, Math.ceil(rows / (threads * GRAINS_PER_THREAD)));
+      if (grain > 4) grain = Math.ceil(grain / 4) * 4;
+      grain = Math.max(grain, Math.ceil(rows / MAX_GRAINS));
+      const grains = Math.ceil(rows / grain);
       ctl[KERNEL] = ROW_KERNELS.indexOf(kernel);
       ctl[ARGC] = a.length;
-      ctl[THREADS] = threads;
       ctl[ROWS] = rows;
-      Atomics.store(ctl, DONE, 0);
+      ctl[GRAIN] = grain;
       args.set(a);
-      Atomics.add(ctl, GEN, 1);
-      Atomics.notify(ctl, GEN);
-      // This thread takes share 0 (the workers take 1..threads-1).
-      k[kernel](...a, 0, Math.floor(rows / threads));
-      for (let d = Atomics.load(ctl, DONE); d < threads - 1; d = Atomics.load(ctl, DONE)) {
-        // The timeout only guards against a worker that died mid-job.
+      Atomics.store(ctl, DONE, 0);
+      Atomics.store(ctl, WORK, grains << 16);
+      Atomics.notify(ctl, WORK);
+      for (;;) {
+        const v = Atomics.load(ctl, WORK);
+        const idx = v & 0xffff;
+        if (idx >= v >>> 16) break;
+        if (Atomics.compareExchange(ctl, WORK, v, v + 1) !== v) continue;
+        k[kernel](...a, idx * grain, Math.min(rows, (idx + 1) * grain));
+        Atomics.add(ctl, DONE, 1);
+      }
+      for (let d = Atomics.load(ctl, DONE); d < grains; d = Atomics.load(ctl, DONE)) {
+        // The timeout only guards against a worker that died mid-grain.
         if (Atomics.wait(ctl, DONE, d, 1000) === 'timed-out' && broken) throw new RangeError('wasm worker thread exited');
       }
       if (Atomics.exchange(ctl, FAILED, 0)) throw new RangeError('wasm kernel failed in a worker thread');
@@ -232,7 +266,8 @@ export interface WasmBackend extends Backend {
  * `threads`: how many threads split the row kernels (default: every core
  * where shared memory and worker_threads exist, else 1).
  */
-export function wasmBackend(options: { threshold?: number; threads?: number } = {}): WasmBackend | null {
+export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number } = {}): WasmBackend | null {
+  const CHUNK_BYTES = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const rt = instantiate(options.threads);
   if (!rt) return null;
   const { k, memory } = rt;
@@ -273,6 +308,24 @@ export function wasmBackend(options: { threshold?: number; threads?: number } = 
     }
   }
 
+  /**
+   * Row offsets of an operand for rows [r0, r0 + n) (see rowOffsets) into
+   * `into`, rebased onto the span of storage elements those rows read,
+   * which is returned: copy data[lo, hi) into the module, and the offsets
+   * index that copy.
+   */
+  function stageRows(o: Operand, shape: readonly number[], r0: number, n: number, into: Int32Array): { lo: number; hi: number } {
+    rowOffsets(o, shape, r0, n, into);
+    const reach = (shape[shape.length - 1] - 1) * o.strides[shape.length - 1];
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lo = Math.min(lo, into[i] + Math.min(0, reach));
+      hi = Math.max(hi, into[i] + Math.max(0, reach) + 1);
+    }
+    for (let i = 0; i < n; i++) into[i] -= lo;
+    return { lo, hi };
+  }
+
   const backend: WasmBackend = {
     name: 'wasm',
     threshold: options.threshold ?? 0,
@@ -284,7 +337,52 @@ export function wasmBackend(options: { threshold?: number; threads?: number } = 
       return (dtype === 'float32' || dtype === 'bool') && numel >= backend.threshold;
     },
     unary: (...a) => cpuBackend.unary(...a),
-    where: (...a) => cpuBackend.where(...a),
+
+    where(cond, a, b, shape, out) {
+      const nd = shape.length;
+      const inner = nd ? shape[nd - 1] : 0;
+      const unit = (o: Operand) => o.strides[nd - 1] === 0 || o.strides[nd - 1] === 1;
+      if (!(out instanceof Float32Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array) || !(cond.data instanceof Uint8Array) ||
+        inner === 0 || out.length === 0 || !unit(cond) || !unit(a) || !unit(b)) {
+        cpuBackend.where(cond, a, b, shape, out);
+        return;
+      }
+      const rows = out.length / inner;
+      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * inner)));
+      const pr = Math.min(rows, per);
+      // Offsets of the three operands, then the output rows, then each
+      // operand's span for the chunk (staged below, memory grows as needed).
+      const offs = reserve(base, 12 * pr);
+      const po = offs < 0 ? -1 : reserve(offs + 12 * pr, 4 * pr * inner);
+      if (po < 0) {
+        cpuBackend.where(cond, a, b, shape, out);
+        return;
+      }
+      const ops = [cond, a, b];
+      for (let r = 0; r < rows; r += per) {
+        const n = Math.min(per, rows - r);
+        let at = po + 4 * pr * inner;
+        const ptr: number[] = [];
+        for (let k = 0; k < 3; k++) {
+          const es = k === 0 ? 1 : 4;
+          const o = i32(offs + 4 * pr * k, n);
+          const span = stageRows(ops[k], shape, r, n, o);
+          const p = reserve(at, es * (span.hi - span.lo));
+          if (p < 0) {
+            cpuBackend.where(cond, a, b, shape, out);
+            return;
+          }
+          const src = ops[k].data.subarray(span.lo, span.hi);
+          if (k === 0) u8(p, src.length).set(src);
+          else f32(p, src.length).set(src);
+          ptr.push(p);
+          at = p + es * src.length;
+        }
+        rt.rows('where_rows', [ptr[0], offs, cond.strides[nd - 1], ptr[1], offs + 4 * pr, a.strides[nd - 1], ptr[2], offs + 8 * pr, b.strides[nd - 1], po, inner], n, n * inner);
+        dispatches++;
+        out.set(f32(po, n * inner), r * inner);
+      }
+    },
     reduce: (...a) => cpuBackend.reduce(...a),
 
     binary(op, a, b, shape, out, integer) {
@@ -375,21 +473,29 @@ export function wasmBackend(options: { threshold?: number; threads?: number } = 
       const m = mask.data;
       const lead = shape.length - 1;
       const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(cols, 1))));
-      const mp = reserve(base, m.length);
-      const offs = mp < 0 ? -1 : reserve(mp + m.length, 4 * Math.min(rows, per));
-      const p = offs < 0 ? -1 : reserve(offs + 4 * Math.min(rows, per), Math.min(rows, per) * cols * 4);
+      const pr = Math.min(rows, per);
+      const offs = reserve(base, 4 * pr);
+      const p = offs < 0 ? -1 : reserve(offs + 4 * pr, pr * cols * 4);
       if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0 || lead < 0 || p < 0) {
         maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
         return;
       }
-      // The mask storage goes in once (bool bytes; broadcast masks are
-      // small); rows follow in chunks, with each row's mask offset.
-      u8(mp, m.length).set(m);
+      // Rows go in chunks, each with the span of mask bytes its rows read
+      // (a causal [T, T] mask broadcast over batch and heads: the chunk's
+      // query rows), placed after the rows; offsets are rebased onto it.
+      const ms = mask.strides[lead];
+      const mp0 = p + pr * cols * 4;
       for (let r = 0; r < rows; r += per) {
         const n = Math.min(per, rows - r);
+        const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
+        const mp = reserve(mp0, hi - lo);
+        if (mp < 0) {
+          maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
+          return;
+        }
+        u8(mp, hi - lo).set(m.subarray(lo, hi));
         f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        rowOffsets(mask, shape, r, n, i32(offs, n));
-        rt.rows('masked_softmax_rows', [p, offs, mp, mask.strides[lead], cols, fill], n, n * cols);
+        rt.rows('masked_softmax_rows', [p, offs, mp, ms, cols, fill], n, n * cols);
         dispatches++;
         out.set(f32(p, n * cols), r * cols);
       }

@@ -215,8 +215,14 @@ export function checkReduction(r: string): Reduction {
   return r;
 }
 
-/** NLL over class dim 1 (0 for 1-D input); returns per-element loss and the weight of each target. */
-function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number) {
+/**
+ * NLL over class dim 1 (0 for 1-D input); returns per-element loss and the
+ * weight of each target. `pick`, when given, makes the picked
+ * log-probabilities (in target order, after the targets are validated)
+ * instead of gathering them from `logp`, which then only lends its shape
+ * and dtype (cross entropy's fused path: `logp` is the logits).
+ */
+function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, pick?: (targets: ArrayLike<number>) => Tensor) {
   if (target.dtype !== 'int64') {
     throw runtimeError(`expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
   }
@@ -249,8 +255,7 @@ function nllParts(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
     keep.storage.data[i] = 1;
     w.storage.data[i] = wv ? wv[t] : 1;
   }
-  const idx = unsqueeze(safe, classDim);
-  const picked = reshape(gather(logp, classDim, idx), target.shape);
+  const picked = pick ? pick(tv) : reshape(gather(logp, classDim, unsqueeze(safe, classDim)), target.shape);
   // an ignored target contributes exactly 0, even where its row's log-probabilities are NaN
   const per = where(keep, binary('mul', unary('neg', picked), w), 0);
   return { per, w, keep, classDim, C };
@@ -316,8 +321,23 @@ export function crossEntropy(
   const eps = opts.labelSmoothing ?? 0;
   if (eps < 0 || eps > 1) throw runtimeError(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
   const classDim = input.ndim === 1 ? 0 : 1;
-  const logp = softmax(input, classDim, true);
   const weight = opts.weight ?? null;
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  // [N, C] logits with class targets and no smoothing: a backend with a fused
+  // kernel picks log_softmax(x)[n, target[n]] without writing log_softmax
+  // out (the same bits as its log_softmax elements).
+  const backend = backendFor(input.numel, input.dtype);
+  if (backend.logSoftmaxPick && input.ndim === 2 && input.dtype === 'float32' && eps === 0 && !isFloating(target.dtype) && input.shape[1] > 0) {
+    const [N, C] = input.shape;
+    const x = contiguous(input).values() as Float32Array;
+    const parts = nllParts(input, target, weight, ignoreIndex, (targets) => {
+      const out = Tensor.empty('float32', [N]);
+      backend.logSoftmaxPick!(x, N, C, targets, ignoreIndex, out.storage.data as Float32Array);
+      return out;
+    });
+    return reduction === 'none' ? parts.per : nllReduce(parts, reduction, !!weight);
+  }
+  const logp = softmax(input, classDim, true);
   if (isFloating(target.dtype)) {
     if ((opts.ignoreIndex ?? -100) >= 0) throw runtimeError('ignore_index is not supported for floating point target');
     const C = input.shape[classDim];
@@ -328,7 +348,6 @@ export function crossEntropy(
     if (reduction === 'mean') return binary('div', reduce('sum', per), input.numel / C);
     return reduceLoss(per, reduction);
   }
-  const ignoreIndex = opts.ignoreIndex ?? -100;
   const parts = nllParts(logp, target, weight, ignoreIndex);
   const { w, C } = parts;
   const nll = reduction === 'none' ? parts.per : nllReduce(parts, reduction, !!weight);
