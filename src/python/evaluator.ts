@@ -421,7 +421,14 @@ export class Interpreter implements CallContext {
     const factory = d.kind === 'Call' && (d.func.kind === 'Name' || d.func.kind === 'Attribute') ? opaque(this.eval(d.func, scope)) : undefined;
     const dec = factory === undefined ? this.eval(d, scope) : null;
     const unmodelled = factory ?? opaque(dec);
-    if (unmodelled === undefined) return this.call(dec, [target]);
+    if (unmodelled === undefined) {
+      // an error raised while applying it is on the decorator's line, as in Python's traceback
+      try {
+        return this.call(dec, [target]);
+      } catch (e) {
+        throw this.locate(e, d.span);
+      }
+    }
     this.warn(`@${unmodelled} is not modelled by Mask Lens: ${name} is used as written, undecorated`);
     return target;
   }

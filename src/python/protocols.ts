@@ -235,8 +235,13 @@ const OP_NAMES: Record<string, string> = {
   '&': '&', '|': '|', '^': '^', '<<': '<<', '>>': '>>',
 };
 
+/** CPython's tp_name: a C extension type carries its module ('numpy.ndarray'), a Python class only its name ('Tensor'). */
+function tpName(v: PyValue): string {
+  return (v as { tpName?: string } | null)?.tpName ?? typeNameOf(v);
+}
+
 export function unsupportedOperand(op: string, a: PyValue, b: PyValue): Error {
-  return pyError('TypeError', `unsupported operand type(s) for ${OP_NAMES[op] ?? op}: '${typeNameOf(a)}' and '${typeNameOf(b)}'`);
+  return pyError('TypeError', `unsupported operand type(s) for ${OP_NAMES[op] ?? op}: '${tpName(a)}' and '${tpName(b)}'`);
 }
 
 /** Arithmetic on Python numbers, strings and sequences; undefined when not applicable. */

@@ -59,7 +59,7 @@ const PYTHON_ERRORS = new Set([
   'ArithmeticError', 'Exception', 'BaseException', 'OSError', 'InvalidArgumentError', 'UserWarning', 'Warning', 'DeprecationWarning',
   'KeyboardInterrupt', 'SystemExit', 'GeneratorExit', 'FileNotFoundError', 'PermissionError', 'JSONDecodeError',
   // libraries' own exception types, raised by name as the library does
-  'EinopsError', 'FrozenInstanceError',
+  'EinopsError', 'FrozenInstanceError', 'AxisError',
 ]);
 
 /** Messages in JavaScript's words, never Python's or PyTorch's. */

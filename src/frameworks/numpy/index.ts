@@ -8,16 +8,17 @@ import { arange, tril, triu } from '../../engine/ops/compose';
 import { noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, nonzero, setItem } from '../../engine/ops/indexing';
-import { mean, reduce } from '../../engine/ops/reduce';
-import { cat, expand, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
+import { matmul, mean, reduce } from '../../engine/ops/reduce';
+import { cat, expand, flip, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
+import { axisError, makeExceptionsModule } from './errors';
 
 export class NumpyDtype extends DtypeObject {
   static readonly of = interned((d) => new NumpyDtype(d));
@@ -67,6 +68,14 @@ export class NumpyArray extends ArrayValue {
   get typeName() {
     return 'ndarray';
   }
+  /** The qualified name type(x) prints: <class 'numpy.ndarray'>. */
+  get fullName() {
+    return 'numpy.ndarray';
+  }
+  /** The name CPython's operator errors use (tp_name of a C type). */
+  get tpName() {
+    return this.fullName;
+  }
   get library() {
     return 'numpy' as const;
   }
@@ -91,6 +100,20 @@ export class NumpyArray extends ArrayValue {
   override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
     const inplace = op.endsWith('=') && op !== '==';
     const base = inplace ? op.slice(0, -1) : op;
+    // a torch tensor takes precedence (its __array_priority__): Python then asks the tensor
+    if (other instanceof ArrayValue && other.library === 'torch') return undefined;
+    if (base === '@') {
+      // a @ b is np.matmul (a list operand is converted, as by np.asarray)
+      if (!(other instanceof ArrayValue) && !(other instanceof PyList) && !(other instanceof PyTuple)) return undefined;
+      const o = toNumpyTensor(other);
+      const r = reflected ? npMatmul(o, this.t) : npMatmul(this.t, o);
+      if (inplace) {
+        // ndarray.__imatmul__ writes the product back where its shape allows
+        setItem(this.t, [{ kind: 'ellipsis' }], cast(r, this.t.dtype));
+        return this;
+      }
+      return npResult(r);
+    }
     const o = numpyOperand(other);
     if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
@@ -102,17 +125,21 @@ export class NumpyArray extends ArrayValue {
     return npResult(r);
   }
   override unaryOp(op: string): PyValue | undefined {
-    if (op === '-') return new NumpyArray(unary('neg', this.t));
+    // a NumPy scalar stays a scalar (-np.float64(2.0) is np.float64(-2.0))
+    const wrap = (t: Tensor) => (this instanceof NumpyScalar ? npScalar(t) : new NumpyArray(t));
+    if (op === '-') return wrap(unary('neg', this.t));
     if (op === '+') return this;
-    if (op === '~') return new NumpyArray(this.t.dtype === 'bool' ? unary('not', this.t) : unary('bitnot', this.t));
+    if (op === '~') return wrap(this.t.dtype === 'bool' ? unary('not', this.t) : unary('bitnot', this.t));
     return undefined;
   }
   override compare(op: string, other: PyValue): PyValue | undefined {
+    if (other instanceof ArrayValue && other.library === 'torch') return undefined;
     const o = numpyOperand(other);
     if (o === undefined) return undefined;
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
     if (!map[op]) return undefined;
-    return npResult(binary(map[op], promoteForNumpy(this.t, o), o));
+    const [x, y] = promoteArrays(this.t, o);
+    return npResult(binary(map[op], promoteForNumpy(x as Tensor, y), y));
   }
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
     const r = getItem(this.t, indexItems(key, ctx));
@@ -163,6 +190,9 @@ export class NumpyScalar extends NumpyArray {
   override get typeName() {
     return this.t.dtype;
   }
+  override get fullName() {
+    return `numpy.${this.t.dtype}`;
+  }
   override repr() {
     return formatNumpyScalarRepr(this.t.item(), this.t.dtype);
   }
@@ -199,6 +229,7 @@ function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor |
   // Python floats meeting integer arrays become float64 in NumPy.
   const lift = (x: typeof a, other: typeof a) =>
     x instanceof Tensor && !isFloating(x.dtype) && typeof other === 'number' ? cast(x, 'float64') : x;
+  [a, b] = promoteArrays(a, b);
   const x = lift(a, b), y = lift(b, a);
   const bothInt = (v: typeof a) => (v instanceof Tensor ? !isFloating(v.dtype) : typeof v !== 'number');
   switch (op) {
@@ -212,16 +243,150 @@ function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor |
     case '//': return binary('floordiv', x, y);
     case '%': return binary('remainder', x, y);
     case '**': return binary('pow', x, y);
+    case 'maximum': return binary('maximum', x, y);
+    case 'minimum': return binary('minimum', x, y);
     case '&': return binary('bitand', x, y);
     case '|': return binary('bitor', x, y);
     case '^': return binary('bitxor', x, y);
-    case '@': return binary('mul', x, y);
   }
   throw pyError('TypeError', `unsupported operand type(s) for ${op}: 'numpy.ndarray'`);
 }
 
 function asF64(v: Tensor | number | bigint | boolean): Tensor | number {
   return v instanceof Tensor ? cast(v, 'float64') : Number(v);
+}
+
+/**
+ * A NumPy axis argument, negative ones counted from the end; out of range is numpy's AxisError,
+ * its message prefixed with the argument's name where NumPy names it (swapaxes' "axis2: ").
+ */
+function npAxis(v: PyValue | undefined, ndim: number, what: string, prefixed = true): number {
+  const ax = toInt(v, what);
+  if (ax < -ndim || ax >= ndim) throw axisError(`${prefixed ? `${what}: ` : ''}axis ${ax} is out of bounds for array of dimension ${ndim}`);
+  return ax < 0 ? ax + ndim : ax;
+}
+
+/** A NumPy ufunc of two operands (np.maximum, np.minimum): NumPy's promotion, Python scalars weak. */
+function npUfunc2(op: 'maximum' | 'minimum', a: PyValue, b: PyValue, ctx: CallContext): PyValue {
+  const x = numpyOperand(a) ?? toNumpyTensor(a, ctx), y = numpyOperand(b) ?? toNumpyTensor(b, ctx);
+  const t = (v: typeof x) => (v instanceof Tensor ? v : toNumpyTensor(v as PyValue));
+  // two Python scalars still make a NumPy scalar
+  return npResult(npBinary(op, x instanceof Tensor || y instanceof Tensor ? x : t(x), y));
+}
+
+/**
+ * np.isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False): NumPy 2's
+ * formula, |a - b| <= atol + rtol * |b| where b is finite, or a == b (so
+ * equal infinities are close), computed in b's float type
+ * (numpy/_core/numeric.py isclose).
+ */
+function npIsclose(a: PyValue, b: PyValue, rtol: number, atol: number, equalNan: boolean, ctx: CallContext): Tensor {
+  let x = numpyOperand(a) ?? toNumpyTensor(a, ctx), y: Tensor | number | bigint | boolean = numpyOperand(b) ?? toNumpyTensor(b, ctx);
+  y = y instanceof Tensor ? (isFloating(y.dtype) ? y : cast(y, 'float64')) : scalarTensor(Number(y), 'float64');
+  if (!(x instanceof Tensor)) x = scalarTensor(typeof x === 'number' ? x : Number(x), typeof x === 'number' ? 'float64' : 'int64');
+  const diff = unary('abs', npBinary('-', x, y));
+  const tol = npBinary('+', npBinary('*', unary('abs', y), rtol), atol);
+  let r = binary('or', binary('and', binary('le', diff, tol), unary('isfinite', y, 'bool')), binary('eq', x, y));
+  if (equalNan) r = binary('or', r, binary('and', unary('isnan', x, 'bool'), unary('isnan', y, 'bool')));
+  return r;
+}
+
+/** np.tile(A, reps): A repeated along each axis; reps and A's dims are padded with leading 1s to match. */
+function npTile(t: Tensor, reps: number[]): Tensor {
+  const n = Math.max(t.ndim, reps.length);
+  const shape = [...Array(n - t.ndim).fill(1), ...t.shape];
+  const r = [...Array(n - reps.length).fill(1), ...reps];
+  const wide = shape.flatMap((s, i) => [r[i], s]);
+  const spread = reshape(t, shape.flatMap((s) => [1, s]));
+  return cast(reshape(expand(spread, wide), shape.map((s, i) => s * r[i])), t.dtype);
+}
+
+const INT_BITS: Partial<Record<DType, number>> = { int8: 8, int16: 16, int32: 32, int64: 64 };
+const FLOAT_BITS: Partial<Record<DType, number>> = { float16: 16, float32: 32, float64: 64 };
+
+/**
+ * NumPy's promotion of two array dtypes (np.result_type, NEP 50: NumPy
+ * scalars and 0-d arrays are as strong as arrays): bool yields to anything,
+ * uint8 with int8 is int16, an int with a float is the smallest float that
+ * holds the int exactly (int8/uint8 + float16 = float16, int16 + float16 =
+ * float32, int32/int64 + float32 = float64), otherwise the wider type. Torch
+ * differs (int64 + float32 is float32 there), so NumPy code must not use
+ * torch's promoteTypes. bfloat16 is no NumPy type: it falls back to torch's rule.
+ */
+export function npPromote(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (a === 'bool') return b;
+  if (b === 'bool') return a;
+  if (a === 'bfloat16' || b === 'bfloat16') return promoteTypes(a, b);
+  const bits = (d: DType) => (d === 'uint8' ? 8 : INT_BITS[d] ?? FLOAT_BITS[d]!);
+  if (isFloating(a) && isFloating(b)) return bits(a) >= bits(b) ? a : b;
+  if (!isFloating(a) && !isFloating(b)) {
+    if (a === 'uint8' || b === 'uint8') {
+      const other = a === 'uint8' ? b : a;
+      return other === 'int8' ? 'int16' : other;
+    }
+    return bits(a) >= bits(b) ? a : b;
+  }
+  const [f, i] = isFloating(a) ? [a, b] : [b, a];
+  // bits an int needs as a float's mantissa: int8/uint8 fit float16, int16 float32, wider ones only float64
+  const need = i === 'int8' || i === 'uint8' ? 16 : i === 'int16' ? 32 : 64;
+  return bits(f) >= need ? f : need === 32 ? 'float32' : 'float64';
+}
+
+/** Two array operands of different dtypes cast to their NumPy promotion; Python scalars stay weak. */
+function promoteArrays<A, B>(a: A, b: B): [A | Tensor, B | Tensor] {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor) || a.dtype === b.dtype) return [a, b];
+  const d = npPromote(a.dtype, b.dtype);
+  return [a.dtype === d ? a : cast(a, d), b.dtype === d ? b : cast(b, d)];
+}
+
+const MATMUL_SIGNATURE = '(n?,k),(k,m?)->(n?,m?)';
+
+/**
+ * np.matmul(a, b) and a @ b: NumPy's gufunc (n?,k),(k,m?)->(n?,m?). 1-D
+ * operands gain and then lose a core dim, batch dims broadcast, the dtype is
+ * the NumPy promotion of both, and bool @ bool is bool (any of a[i,k] and
+ * b[k,j]). Errors are NumPy's ValueErrors: a 0-d operand, a core-dimension
+ * mismatch, batch dims that do not broadcast (numpy/_core/src/umath/ufunc_object.c).
+ */
+export function npMatmul(a: Tensor, b: Tensor): Tensor {
+  for (const [i, t] of [a, b].entries()) {
+    if (t.ndim === 0) {
+      throw pyError('ValueError', `matmul: Input operand ${i} does not have enough dimensions (has 0, gufunc core with signature ${MATMUL_SIGNATURE} requires 1)`);
+    }
+  }
+  const k = a.shape[a.ndim - 1], k2 = b.shape[b.ndim === 1 ? 0 : b.ndim - 2];
+  if (k !== k2) {
+    throw pyError('ValueError', `matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature ${MATMUL_SIGNATURE} (size ${k2} is different from ${k})`);
+  }
+  const batchA = a.shape.slice(0, Math.max(0, a.ndim - 2)), batchB = b.shape.slice(0, Math.max(0, b.ndim - 2));
+  const n = Math.min(batchA.length, batchB.length);
+  const fits = Array.from({ length: n }, (_, i) => [batchA[batchA.length - 1 - i], batchB[batchB.length - 1 - i]]).every(([x, y]) => x === y || x === 1 || y === 1);
+  if (!fits) {
+    const remap = (t: Tensor) => `(${t.shape.join(',')}${t.ndim === 1 ? ',' : ''})->(${[...t.shape.slice(0, Math.max(0, t.ndim - 2)), ...Array(Math.min(2, t.ndim)).fill('newaxis')].join(',')})`;
+    const requested = [...(a.ndim > 1 ? [a.shape[a.ndim - 2]] : []), ...(b.ndim > 1 ? [b.shape[b.ndim - 1]] : [])];
+    throw pyError('ValueError', `operands could not be broadcast together with remapped shapes [original->remapped]: ${remap(a)} ${remap(b)}  and requested shape (${requested.join(',')}${requested.length === 1 ? ',' : ''})`);
+  }
+  const d = npPromote(a.dtype, b.dtype);
+  if (d === 'bool') return binary('ne', matmul(cast(a, 'int64'), cast(b, 'int64')), 0);
+  return matmul(a.dtype === d ? a : cast(a, d), b.dtype === d ? b : cast(b, d));
+}
+
+/**
+ * np.dot(a, b): a product with a scalar, the inner product of 1-D arrays,
+ * matmul for 2-D, and for N-D `a` against a 1-D or 2-D `b` the sum over a's
+ * last and b's first (or only) axis. N-D `b` (dot's outer batch product) is
+ * not modelled. A mismatch is NumPy's "shapes (2,3) and (2,3) not aligned".
+ */
+function npDot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) return npBinary('*', a, b);
+  if (b.ndim > 2) throw pyError('NotImplementedError', 'numpy.dot with a 3-D or higher second argument is not supported by Mask Lens yet');
+  const ka = a.ndim - 1, kb = 0;
+  if (a.shape[ka] !== b.shape[kb]) {
+    const tuple = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
+    throw pyError('ValueError', `shapes ${tuple(a.shape)} and ${tuple(b.shape)} not aligned: ${a.shape[ka]} (dim ${ka}) != ${b.shape[kb]} (dim ${kb})`);
+  }
+  return npMatmul(a, b);
 }
 
 export function toNumpyTensor(v: PyValue, ctx?: CallContext, dtype?: DType): Tensor {
@@ -268,6 +433,41 @@ const ARRAY_METHODS: Record<string, Method> = {
   flatten: (self) => new NumpyArray(cast(reshape(self.t, [-1]), self.t.dtype)),
   transpose: (self, args) => new NumpyArray(args.length ? permute(self.t, toShape(args, 'axes')) : permute(self.t, self.t.shape.map((_, i) => self.t.ndim - 1 - i))),
   item: (self) => npScalar(self.t),
+  swapaxes: (self, args, kw) => {
+    const a = bind('swapaxes', args, kw, ['axis1', 'axis2']);
+    const t = self.t, d1 = npAxis(a.axis1, t.ndim, 'axis1'), d2 = npAxis(a.axis2, t.ndim, 'axis2');
+    const order = t.shape.map((_, i) => (i === d1 ? d2 : i === d2 ? d1 : i));
+    return new NumpyArray(permute(t, order));
+  },
+  // a.repeat(repeats, axis=None): each element repeated (flattened first without an axis)
+  repeat: (self, args, kw) => {
+    const a = bind('repeat', args, kw, ['repeats', 'axis?']);
+    if (a.repeats instanceof ArrayValue || a.repeats instanceof PyList || a.repeats instanceof PyTuple) {
+      throw pyError('NotImplementedError', 'numpy.repeat with per-element repeats is not supported by Mask Lens yet');
+    }
+    const r = toInt(a.repeats, 'repeats');
+    if (r < 0) throw pyError('ValueError', 'negative dimensions are not allowed');
+    const flat = a.axis === undefined || a.axis === null;
+    const t = flat ? reshape(self.t, [-1]) : self.t;
+    const d = flat ? 0 : npAxis(a.axis, t.ndim, 'axis', false);
+    const wide = [...t.shape.slice(0, d + 1), r, ...t.shape.slice(d + 1)];
+    const out = [...t.shape.slice(0, d), t.shape[d] * r, ...t.shape.slice(d + 1)];
+    return new NumpyArray(cast(reshape(expand(unsqueeze(t, d + 1), wide), out), t.dtype));
+  },
+  // a.round(decimals): NumPy scales by 10**decimals in the array's dtype, rounds half to even and
+  // scales back (numpy/_core/src/multiarray/calculation.c PyArray_Round), so 2.675 rounds to 2.67
+  round: (self, args, kw) => {
+    const a = bind('round', args, kw, ['decimals?', 'out?']);
+    const decimals = a.decimals === undefined || a.decimals === null ? 0 : toInt(a.decimals, 'decimals');
+    const t = self.t;
+    if (!isFloating(t.dtype)) {
+      if (decimals >= 0) return npResult(cast(t, t.dtype));
+      throw pyError('NotImplementedError', 'numpy.round of an integer array with negative decimals is not supported by Mask Lens yet');
+    }
+    const scale = scalarTensor(10 ** Math.abs(decimals), t.dtype);
+    const r = decimals >= 0 ? binary('div', unary('round', binary('mul', t, scale)), scale) : binary('mul', unary('round', binary('div', t, scale)), scale);
+    return npResult(r);
+  },
   // cumsum(axis=None) runs over the flattened array; bool/int32 accumulate in int64 as NumPy's add.accumulate does
   cumsum: (self, args, kw) => {
     const a = bind('cumsum', args, kw, ['axis?', 'dtype?', 'out?']);
@@ -312,6 +512,10 @@ export function makeNumpyModule(): PyModule {
   np.dict.set('pi', Math.PI);
   np.dict.set('e', Math.E);
   np.dict.set('newaxis', null);
+  // np.ndarray for isinstance checks (espnet's to_torch_tensor); a NumPy scalar is no ndarray
+  const ndarrayClass = new PyClass('ndarray', [], 'numpy.ndarray');
+  (ndarrayClass as PyClass & { matches?: (v: PyValue) => boolean }).matches = (v) => v instanceof NumpyArray && !(v instanceof NumpyScalar);
+  np.dict.set('ndarray', ndarrayClass);
   def('array', (args, kw, ctx) => {
     const a = bind('array', args, kw, ['object', 'dtype?', 'copy?', 'ndmin?']);
     const t = toNumpyTensor(a.object!, ctx, npDtype(a.dtype));
@@ -393,7 +597,7 @@ export function makeNumpyModule(): PyModule {
     return new NumpyArray(unsqueeze(toNumpyTensor(a.a!, ctx), toInt(a.axis, 'axis')));
   });
   // np.f(a, ...) for every ndarray method a.f(...) Mask Lens has (np.any(x, axis=-1), np.cumsum, ...)
-  const FUNCTION_NAMES: Record<string, string> = { amax: 'max', amin: 'min', reshape: 'reshape' };
+  const FUNCTION_NAMES: Record<string, string> = { amax: 'max', amin: 'min', reshape: 'reshape', around: 'round' };
   for (const name of [...Object.keys(ARRAY_METHODS), ...Object.keys(FUNCTION_NAMES)]) {
     if (name === 'tolist' || name === 'item' || name === 'astype' || name === 'flatten') continue;
     const target = FUNCTION_NAMES[name] ?? name;
@@ -422,7 +626,8 @@ export function makeNumpyModule(): PyModule {
   for (const op of ['exp', 'log', 'sqrt', 'abs', 'sin', 'cos', 'tanh', 'floor', 'ceil', 'log1p', 'expm1'] as const) {
     def(op, ([x], _kw, ctx) => {
       const t = toNumpyTensor(x, ctx);
-      return new NumpyArray(unary(op, isFloating(t.dtype) || op === 'abs' ? t : cast(t, 'float64')));
+      // a ufunc of a scalar (np.log(10000)) or of a 0-d array gives a NumPy scalar
+      return npResult(unary(op, isFloating(t.dtype) || op === 'abs' ? t : cast(t, 'float64')));
     });
   }
   def('logical_not', ([x], _kw, ctx) => new NumpyArray(unary('not', toNumpyTensor(x, ctx), 'bool')));
@@ -431,8 +636,154 @@ export function makeNumpyModule(): PyModule {
     const x = toNumpyTensor(a, ctx), y = toNumpyTensor(b, ctx);
     return x.shape.length === y.shape.length && x.shape.every((s, i) => s === y.shape[i]) && reduce('all', binary('eq', x, y)).item() !== 0;
   });
-  def('result_type', ([a, b], _kw, ctx) => NumpyDtype.of(promoteTypes(toNumpyTensor(a, ctx).dtype, toNumpyTensor(b, ctx).dtype)));
+  // np.result_type(*arrays_and_dtypes): dtypes (np.float32, 'int64') or arrays
+  const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
+  def('result_type', (args, _kw, ctx) => NumpyDtype.of(args.map((x) => dtypeOf(x, ctx)).reduce(npPromote)));
+  def('maximum', ([a, b], _kw, ctx) => npUfunc2('maximum', a, b, ctx));
+  def('minimum', ([a, b], _kw, ctx) => npUfunc2('minimum', a, b, ctx));
+  def('clip', (args, kw, ctx) => {
+    const a = bind('clip', args, kw, ['a', 'a_min?', 'a_max?', 'out?', 'min?', 'max?']);
+    const lo = a.a_min ?? a.min ?? null, hi = a.a_max ?? a.max ?? null;
+    // without bounds NumPy 2 returns a copy
+    let r: PyValue = lo === null && hi === null ? new NumpyArray(cast(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.a!, ctx).dtype)) : a.a!;
+    if (lo !== null) r = npUfunc2('maximum', r, lo, ctx);
+    if (hi !== null) r = npUfunc2('minimum', r, hi, ctx);
+    return r;
+  });
+  const closeArgs = (name: string, args: PyValue[], kw: Kwargs, ctx: CallContext) => {
+    const a = bind(name, args, kw, ['a', 'b', 'rtol?', 'atol?', 'equal_nan?']);
+    const rtol = a.rtol === undefined ? 1e-5 : toFloat(a.rtol, 'rtol'), atol = a.atol === undefined ? 1e-8 : toFloat(a.atol, 'atol');
+    return npIsclose(a.a!, a.b!, rtol, atol, toBool(a.equal_nan, ctx), ctx);
+  };
+  def('isclose', (args, kw, ctx) => npResult(closeArgs('isclose', args, kw, ctx)));
+  def('allclose', (args, kw, ctx) => reduce('all', closeArgs('allclose', args, kw, ctx)).item() !== 0);
+  def('tile', (args, kw, ctx) => {
+    const a = bind('tile', args, kw, ['A', 'reps']);
+    const reps = typeof a.reps === 'bigint' ? [Number(a.reps)] : ctx.iterate(a.reps!).map((x) => toInt(x, 'reps'));
+    return new NumpyArray(npTile(toNumpyTensor(a.A!, ctx), reps));
+  });
+  // np.linspace(start, stop, num=50, endpoint=True): i * step + start, the last value exactly stop
+  // (numpy/_core/function_base.py)
+  def('linspace', (args, kw) => {
+    const a = bind('linspace', args, kw, ['start', 'stop', 'num?', 'endpoint?', 'retstep?', 'dtype?', 'axis?']);
+    const start = toFloat(a.start, 'start'), stop = toFloat(a.stop, 'stop');
+    const num = a.num === undefined ? 50 : toInt(a.num, 'num');
+    if (num < 0) throw pyError('ValueError', `Number of samples, ${num}, must be non-negative.`);
+    const endpoint = a.endpoint === undefined ? true : a.endpoint !== false;
+    const div = endpoint ? num - 1 : num;
+    const step = (stop - start) / div;
+    const t = Tensor.empty('float64', [num]);
+    for (let i = 0; i < num; i++) t.storage.data[i] = div > 0 ? i * step + start : start;
+    if (endpoint && num > 1) t.storage.data[num - 1] = stop;
+    const d = npDtype(a.dtype);
+    return new NumpyArray(d && d !== 'float64' ? cast(t, d) : t);
+  });
+  def('full_like', (args, kw, ctx) => {
+    const a = bind('full_like', args, kw, ['a', 'fill_value', 'dtype?']);
+    const t = toNumpyTensor(a.a!, ctx), d = npDtype(a.dtype) ?? t.dtype;
+    const o = Tensor.empty(d, t.shape);
+    o.storage.data.fill(castValue(d, toFloat(a.fill_value, 'fill_value')));
+    return new NumpyArray(o);
+  });
+  for (const [name, op] of [['logical_and', 'and'], ['logical_or', 'or'], ['logical_xor', 'xor']] as const) {
+    def(name, ([a, b], _kw, ctx) => npResult(binary(op, cast(toNumpyTensor(a, ctx), 'bool'), cast(toNumpyTensor(b, ctx), 'bool'))));
+  }
+  for (const op of ['isinf', 'isfinite'] as const) def(op, ([x], _kw, ctx) => npResult(unary(op, toNumpyTensor(x, ctx), 'bool')));
+  def('square', ([x], _kw, ctx) => npResult(npBinary('*', toNumpyTensor(x, ctx), toNumpyTensor(x, ctx))));
+  def('power', ([a, b], _kw, ctx) => npResult(npBinary('**', numpyOperand(a) ?? toNumpyTensor(a, ctx), numpyOperand(b) ?? toNumpyTensor(b, ctx))));
+  def('broadcast_to', (args, kw, ctx) => {
+    const a = bind('broadcast_to', args, kw, ['array', 'shape']);
+    const shape = typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape');
+    return new NumpyArray(expand(toNumpyTensor(a.array!, ctx), shape));
+  });
+  def('flip', (args, kw, ctx) => {
+    const a = bind('flip', args, kw, ['m', 'axis?']);
+    const t = toNumpyTensor(a.m!, ctx);
+    const given = dimList(a.axis);
+    const axes = given === null ? t.shape.map((_, i) => i) : (Array.isArray(given) ? given : [given]).map((d) => npAxis(BigInt(d), t.ndim, 'axis', false));
+    return new NumpyArray(flip(t, axes));
+  });
+  // np.finfo(np.float32).min / .max / .eps / .tiny as NumPy scalars of that dtype; np.iinfo(...).min / .max as ints
+  const finfoCls = new PyClass('finfo', [], 'numpy.finfo');
+  const iinfoCls = new PyClass('iinfo', [], 'numpy.iinfo');
+  def('finfo', ([x], _kw, ctx) => {
+    const d = x instanceof ArrayValue ? x.t.dtype : npDtype(x ?? null)!;
+    const table: Partial<Record<DType, [number, number, number, number, number]>> = {
+      float16: [65504, 0.0009765625, 6.103515625e-5, 16, 0.001],
+      float32: [3.4028234663852886e38, 1.1920928955078125e-7, 1.1754943508222875e-38, 32, 1e-6],
+      float64: [1.7976931348623157e308, 2.220446049250313e-16, 2.2250738585072014e-308, 64, 1e-15],
+    };
+    const row = table[d];
+    if (!row) throw pyError('ValueError', `data type <class 'numpy.${d}'> not inexact`);
+    const inst = new PyInstance(finfoCls);
+    const sc = (v: number) => npScalar(scalarTensor(v, d));
+    inst.dict.set('max', sc(row[0]));
+    inst.dict.set('min', sc(-row[0]));
+    inst.dict.set('eps', sc(row[1]));
+    inst.dict.set('tiny', sc(row[2]));
+    inst.dict.set('smallest_normal', sc(row[2]));
+    inst.dict.set('bits', BigInt(row[3]));
+    inst.dict.set('resolution', sc(row[4]));
+    inst.dict.set('dtype', NumpyDtype.of(d));
+    void ctx;
+    return inst;
+  });
+  def('iinfo', ([x]) => {
+    const d = x instanceof ArrayValue ? x.t.dtype : npDtype(x ?? null)!;
+    const bits = d === 'uint8' ? 8 : INT_BITS[d];
+    if (!bits) throw pyError('ValueError', `Invalid integer data type '${d === 'bool' ? 'b' : 'f'}'.`);
+    const inst = new PyInstance(iinfoCls);
+    const signed = d !== 'uint8';
+    inst.dict.set('min', signed ? -(1n << BigInt(bits - 1)) : 0n);
+    inst.dict.set('max', signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n);
+    inst.dict.set('bits', BigInt(bits));
+    inst.dict.set('dtype', NumpyDtype.of(d));
+    return inst;
+  });
+  // vstack/hstack: 1-D inputs become rows for vstack; hstack joins 1-D inputs end to end
+  const arrays = (v: PyValue, ctx: CallContext) => ctx.iterate(v).map((x) => toNumpyTensor(x, ctx));
+  def('vstack', ([tup], _kw, ctx) => new NumpyArray(cat(arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t)), 0)));
+  def('hstack', ([tup], _kw, ctx) => {
+    const ts = arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1]) : t));
+    return new NumpyArray(cat(ts, ts[0]?.ndim === 1 ? 0 : 1));
+  });
+  def('outer', ([a, b], _kw, ctx) => {
+    const x = reshape(toNumpyTensor(a, ctx), [-1]), y = reshape(toNumpyTensor(b, ctx), [-1]);
+    return new NumpyArray(npBinary('*', unsqueeze(x, 1), unsqueeze(y, 0)));
+  });
+  def('sign', ([x], _kw, ctx) => npResult(unary('sign', toNumpyTensor(x, ctx))));
+  def('identity', (args, kw) => {
+    const a = bind('identity', args, kw, ['n', 'dtype?']);
+    const n = toInt(a.n, 'n'), t = Tensor.empty(npDtype(a.dtype) ?? 'float64', [n, n]);
+    for (let i = 0; i < n; i++) t.storage.data[i * n + i] = 1;
+    return new NumpyArray(t);
+  });
+  def('argwhere', ([x], _kw, ctx) => new NumpyArray(cast(nonzero(toNumpyTensor(x, ctx)), 'int64')));
+  // np.triu_indices(n, k=0, m=None) / np.tril_indices: the row and column indices of the triangle, row-major
+  const triIndices = (upper: boolean) => (args: PyValue[], kw: Kwargs) => {
+    const a = bind(upper ? 'triu_indices' : 'tril_indices', args, kw, ['n', 'k?', 'm?']);
+    const n = toInt(a.n, 'n'), k = a.k === undefined ? 0 : toInt(a.k, 'k'), m = a.m === undefined || a.m === null ? n : toInt(a.m, 'm');
+    const rows: number[] = [], cols: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) if (upper ? j - i >= k : j - i <= k) rows.push(i), cols.push(j);
+    const arr = (v: number[]) => {
+      const t = Tensor.empty('int64', [v.length]);
+      t.storage.data.set(v);
+      return new NumpyArray(t);
+    };
+    return new PyTuple([arr(rows), arr(cols)]);
+  };
+  def('triu_indices', triIndices(true));
+  def('tril_indices', triIndices(false));
+  def('matmul', (args, kw, ctx) => {
+    const a = bind('matmul', args, kw, ['x1', 'x2']);
+    return npResult(npMatmul(toNumpyTensor(a.x1!, ctx), toNumpyTensor(a.x2!, ctx)));
+  });
+  def('dot', (args, kw, ctx) => {
+    const a = bind('dot', args, kw, ['a', 'b', 'out?']);
+    return npResult(npDot(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.b!, ctx)));
+  });
   np.dict.set('random', makeRandomModule());
+  np.dict.set('exceptions', makeExceptionsModule());
   return np;
 }
 

@@ -14,6 +14,7 @@ import { NumpyRandomState } from '../../engine/random/numpy_random';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
+import { axisError } from './errors';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, scalarOf } from '../common';
 import { NumpyArray, NumpyDtype, npDtype, npScalar, toNumpyTensor } from './index';
@@ -395,7 +396,7 @@ const GENERATOR_METHODS: Record<string, GeneratorMethod> = {
     const a = bind('permutation', args, kw, ['x', 'axis?']);
     if (typeof a.x === 'bigint') return drawn([Number(a.x)], 'int64', (n) => g.permutation(n), pyScalar);
     const t = toNumpyTensor(a.x!, ctx);
-    if (t.ndim < 1) throw pyError('AxisError', `axis ${a.axis ?? 0} is out of bounds for array of dimension 0`);
+    if (t.ndim < 1) throw axisError(`axis ${a.axis ?? 0} is out of bounds for array of dimension 0`);
     const axis = normalizeDim(a.axis === undefined ? 0 : toInt(a.axis, 'axis'), t.ndim);
     return take(t, g.permutation(t.shape[axis]), [t.shape[axis]], axis);
   },

@@ -163,15 +163,27 @@ function processClass(cls: PyClass, opts: Options, ctx: CallContext): void {
   cls.dict.set('__dataclass_fields__', table);
   cls.dict.set('__dataclass_params__', null);
   const stored = all.filter((f) => f.kind === 'field');
-  if (opts.init) cls.dict.set('__init__', initFn(cls, all, opts.frozen));
-  if (opts.repr) cls.dict.set('__repr__', reprFn(cls, stored));
-  if (opts.eq) cls.dict.set('__eq__', compareFn(cls, stored, '__eq__'));
-  if (opts.order) for (const op of ['__lt__', '__le__', '__gt__', '__ge__']) cls.dict.set(op, compareFn(cls, stored, op));
-  if (opts.frozen) {
-    cls.dict.set('__setattr__', fn('__setattr__', ([, name]) => raiseFrozen(String(name)), `${cls.qualname}.__setattr__`));
-    cls.dict.set('__delattr__', fn('__delattr__', ([, name]) => raiseFrozen(String(name)), `${cls.qualname}.__delattr__`));
+  // A method the class body defines itself wins over the generated one (CPython's _set_new_attribute):
+  // transformers' AttentionMaskConverter is a @dataclass with its own __init__.
+  const setNew = (name: string, value: PyValue) => {
+    if (!cls.dict.has(name)) cls.dict.set(name, value);
+  };
+  // order= and frozen= refuse to replace a method the class defines (CPython's _process_class).
+  const overwrite = (name: string, value: PyValue, hint: string) => {
+    if (cls.dict.has(name)) throw pyError('TypeError', `Cannot overwrite attribute ${name} in class ${cls.name}${hint}`);
+    cls.dict.set(name, value);
+  };
+  if (opts.init) setNew('__init__', initFn(cls, all, opts.frozen));
+  if (opts.repr) setNew('__repr__', reprFn(cls, stored));
+  if (opts.eq) setNew('__eq__', compareFn(cls, stored, '__eq__'));
+  if (opts.order) {
+    for (const op of ['__lt__', '__le__', '__gt__', '__ge__']) overwrite(op, compareFn(cls, stored, op), '. Consider using functools.total_ordering');
   }
-  cls.dict.set('__match_args__', new PyTuple(stored.filter((f) => f.init && !f.kwOnly).map((f) => f.name)));
+  if (opts.frozen) {
+    overwrite('__setattr__', fn('__setattr__', ([, name]) => raiseFrozen(String(name)), `${cls.qualname}.__setattr__`), '');
+    overwrite('__delattr__', fn('__delattr__', ([, name]) => raiseFrozen(String(name)), `${cls.qualname}.__delattr__`), '');
+  }
+  setNew('__match_args__', new PyTuple(stored.filter((f) => f.init && !f.kwOnly).map((f) => f.name)));
 }
 
 function raiseFrozen(name: string): never {

@@ -8,7 +8,7 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { Scalar, binary, cast, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, assignInto, binary, cast, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -16,7 +16,7 @@ import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyNamedTuple, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
@@ -117,6 +117,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     for (const [n, p] of stateEntries(self_(self), Module)) d.entries.set('s' + n, [n, new TorchTensor(p.t)]);
     return d;
   });
+  M('load_state_dict', (args, kw, ctx) => loadStateDict(self_(args[0]), Module, bind('load_state_dict', args.slice(1), kw, ['state_dict', 'strict?', 'assign?']), ctx));
   nn.dict.set('Module', Module);
 
   const Parameter = new PyClass('Parameter', [], 'torch.nn.Parameter');
@@ -434,6 +435,45 @@ function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: b
   return batchFirst ? out : transpose(out, 0, 1);
 }
 
+/** load_state_dict's result: a namedtuple whose repr says when every key matched (torch.nn.modules.module._IncompatibleKeys). */
+class IncompatibleKeys extends PyNamedTuple {
+  override repr(): string | undefined {
+    return this.items.every((l) => l instanceof PyList && l.items.length === 0) ? '<All keys matched successfully>' : undefined;
+  }
+}
+
+/**
+ * Module.load_state_dict(state_dict, strict=True): copies each tensor whose key
+ * names one of the module's parameters or persistent buffers into it (cast to
+ * its dtype, as param.copy_ does); a shape mismatch, and with strict=True a
+ * missing or unexpected key, is PyTorch's RuntimeError "Error(s) in loading
+ * state_dict for Cls:" listing them (torch/nn/modules/module.py). Returns
+ * _IncompatibleKeys(missing_keys, unexpected_keys).
+ */
+function loadStateDict(self: PyInstance, Module: PyClass, a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
+  const own = new Map(stateEntries(self, Module));
+  const given = new Map<string, PyValue>();
+  for (const k of ctx.iterate(a.state_dict!)) given.set(String(k), ctx.getItem(a.state_dict!, k));
+  const strict = toBool(a.strict, ctx, true);
+  const missing = [...own.keys()].filter((k) => !given.has(k));
+  const unexpected = [...given.keys()].filter((k) => !own.has(k));
+  const mismatched: string[] = [];
+  const copies: [Tensor, Tensor][] = [];
+  for (const [k, target] of own) {
+    if (!given.has(k)) continue;
+    const src = tensorArg(given.get(k)!, 'load_state_dict', k);
+    const same = src.shape.length === target.t.shape.length && src.shape.every((d, i) => d === target.t.shape[i]);
+    if (!same) {
+      mismatched.push(`size mismatch for ${k}: copying a param with shape torch.Size([${src.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${target.t.shape.join(', ')}]).`);
+    } else copies.push([target.t, src]);
+  }
+  const errors = [...(strict && missing.length ? [`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `] : []),
+    ...(strict && unexpected.length ? [`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `] : []), ...mismatched];
+  if (errors.length) throw runtimeError(`Error(s) in loading state_dict for ${self.cls.name}:\n\t${errors.join('\n\t')}`);
+  for (const [dst, src] of copies) assignInto(dst, cast(src, dst.dtype));
+  return new IncompatibleKeys([new PyList(missing), new PyList(unexpected)], '_IncompatibleKeys', ['missing_keys', 'unexpected_keys']);
+}
+
 /**
  * F.scaled_dot_product_attention(query (..., L, E), key (..., S, E), value (..., S, Ev),
  * attn_mask=None, dropout_p=0, is_causal=False, scale=None) -> (..., L, Ev), as PyTorch 2.x
@@ -445,12 +485,30 @@ function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: b
  * - a query row whose every key is masked gets zero weights, so its output row is 0,
  *   not NaN (the CPU flash kernel and the math path's _safe_softmax);
  * - grad_fn: ScaledDotProductFlashAttentionForCpuBackward0 for 4-D inputs, the math
- *   path's last op (MmBackward0 for 2-D, UnsafeViewBackward0 otherwise) elsewhere.
+ *   path's last op (MmBackward0 for 2-D, UnsafeViewBackward0 otherwise) elsewhere;
+ * - enable_gqa=True: key and value heads (dim -3) are each repeated to the query's head
+ *   count, which they must divide (RuntimeError otherwise).
  */
 function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
   const q = tensorArg(a.query, 'scaled_dot_product_attention', 'query');
-  const k = tensorArg(a.key, 'scaled_dot_product_attention', 'key');
-  const v = tensorArg(a.value, 'scaled_dot_product_attention', 'value');
+  let k = tensorArg(a.key, 'scaled_dot_product_attention', 'key');
+  let v = tensorArg(a.value, 'scaled_dot_product_attention', 'value');
+  if (toBool(a.enable_gqa, ctx) && q.ndim >= 3 && k.ndim >= 3 && v.ndim >= 3) {
+    // grouped-query attention: each key/value head serves q_heads / kv_heads query heads, i.e.
+    // key.repeat_interleave(q_heads // k_heads, -3) (ATen's sdpa math path; key and value separately)
+    const qHeads = q.shape[q.ndim - 3];
+    const grouped = (t: Tensor) => {
+      const heads = t.shape[t.ndim - 3];
+      if (heads === 0 || qHeads % heads !== 0) throw runtimeError('Number of heads in key and value must divide the number of heads in ');
+      const rep = qHeads / heads;
+      if (rep === 1) return t;
+      const d = t.ndim - 2; // a new axis right after the heads
+      const shape = [...t.shape.slice(0, d), rep, ...t.shape.slice(d)];
+      return reshape(expand(unsqueeze(t, d), shape), [...t.shape.slice(0, d - 1), qHeads, ...t.shape.slice(d)]);
+    };
+    k = grouped(k);
+    v = grouped(v);
+  }
   if (a.attn_mask instanceof ArrayValue) {
     const md = a.attn_mask.t.dtype;
     if (md !== 'bool' && md !== 'float32' && md !== q.dtype) {

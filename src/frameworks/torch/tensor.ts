@@ -24,7 +24,7 @@ import {
 } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
-import { formatValue } from '../../python/builtins';
+import { TYPE_CLASSES, formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
@@ -58,12 +58,11 @@ export function toDtype(v: PyValue | undefined, what = 'dtype'): DType | undefin
   if (v instanceof TorchDtype) return v.dtype;
   const d = (v as { dtypeValue?: DType } | null)?.dtypeValue;
   if (d) return d;
-  if (v instanceof PyObj && (v as { pyTypeName?: string }).pyTypeName) {
-    const n = (v as unknown as { pyTypeName: string }).pyTypeName;
-    if (n === 'float') return 'float64';
-    if (n === 'int') return 'int64';
-    if (n === 'bool') return 'bool';
-  }
+  // Python's own scalar types stand for dtypes (torch/csrc/utils/python_arg_parser: THPPythonScalarType):
+  // float is torch.float64, int torch.int64, bool torch.bool (transformers: torch.zeros(1, dtype=int)).
+  if (v === TYPE_CLASSES.get('float')) return 'float64';
+  if (v === TYPE_CLASSES.get('int')) return 'int64';
+  if (v === TYPE_CLASSES.get('bool')) return 'bool';
   throw pyError('TypeError', `${what} must be torch.dtype, not ${typeNameOf(v)}`);
 }
 
@@ -123,6 +122,10 @@ export class TorchTensor extends ArrayValue {
   get typeName() {
     return this.isParameter ? 'Parameter' : 'Tensor';
   }
+  /** The qualified name type(x) prints: <class 'torch.Tensor'>. */
+  get fullName() {
+    return this.isParameter ? 'torch.nn.parameter.Parameter' : 'torch.Tensor';
+  }
   get library() {
     return 'torch' as const;
   }
@@ -174,11 +177,10 @@ export class TorchTensor extends ArrayValue {
   override binaryOp(op: string, other: PyValue, reflected: boolean, ctx: CallContext): PyValue | undefined {
     const inplace = op.endsWith('=') && op !== '==';
     const base = inplace ? op.slice(0, -1) : op;
-    const o = operand(other);
-    if (o === undefined) {
-      if (other instanceof PyList || other instanceof PyTuple) return undefined;
-      return undefined;
-    }
+    // ndarray <op> tensor: NumPy defers to the tensor (__array_priority__), whose reflected op takes no ndarray
+    if (reflected && isNumpyArray(other)) return undefined;
+    const o = torchOperand(other);
+    if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     if (base === '+' && a instanceof Tensor && b instanceof Tensor) noteAdditiveMask(a, b, op);
     // an in-place op refuses a result category above self's before computing anything
@@ -216,7 +218,7 @@ export class TorchTensor extends ArrayValue {
       if (o === undefined) return undefined;
       return reduce('any', binary('eq', this.t, o)).item() !== 0;
     }
-    const o = operand(other);
+    const o = torchOperand(other);
     if (o === undefined) {
       if (op === '==') return false;
       if (op === '!=') return true;
@@ -686,6 +688,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     for (const x of [...args, kw.get('dtype')]) {
       if (x instanceof TorchDtype) d = x.dtype;
       else if (x instanceof TorchTensor) d = x.t.dtype;
+      else if (x === TYPE_CLASSES.get('float') || x === TYPE_CLASSES.get('int') || x === TYPE_CLASSES.get('bool')) d = toDtype(x);
     }
     return d === undefined || d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
   },
@@ -868,7 +871,10 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return new TorchTensor(clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null));
   }),
   fill_: (self, [v]) => {
-    assignInto(self.t, fillArg(v));
+    const fill = fillArg(v, 'fill_', '(Tensor value)\n * (Number value)');
+    // ATen's fill_: a tensor value must be 0-dim (espnet's pad_list(xs, pad_value) with a tensor pad_value)
+    if (fill instanceof Tensor && fill.ndim > 0) throw runtimeError(`fill_ only supports 0-dimension value tensor but got tensor with ${fill.ndim} dimensions.`);
+    assignInto(self.t, fill);
     return self;
   },
   zero_: (self) => {
@@ -1110,10 +1116,28 @@ export function noteFill(result: Tensor, input: Tensor, mask: Tensor, fill: Tens
   return noteMaskSource(noteDerivation(result, { op: 'masked_fill', input, mask, fill: value }));
 }
 
-export function fillArg(v: PyValue | undefined): TensorOrScalar {
+/** A NumPy array that is not a NumPy scalar (np.float64(1.5) is one, np.array(1.5) is not). */
+function isNumpyArray(v: PyValue): boolean {
+  return v instanceof ArrayValue && v.library === 'numpy' && v.typeName === 'ndarray';
+}
+
+/**
+ * The other operand of a tensor operator: a NumPy scalar is read as the Python number it holds,
+ * so it is weak in type promotion (np.float64(1.5) * torch.arange(4) is float32, as whisper's
+ * sinusoids relies on); an ndarray is a tensor of its dtype.
+ */
+function torchOperand(v: PyValue): TensorOrScalar | undefined {
+  if (v instanceof ArrayValue && v.library === 'numpy' && v.typeName !== 'ndarray' && v.t.ndim === 0) return operand(scalarOf(v.t.dtype, v.t.item()));
+  return operand(v);
+}
+
+/** A fill value (number or tensor); anything else is PyTorch's arg-parser TypeError for `name`. */
+export function fillArg(v: PyValue | undefined, name = 'masked_fill', expected?: string): TensorOrScalar {
   const o = operand(v ?? null);
   if (o === undefined) {
-    throw pyError('TypeError', `masked_fill() received an invalid combination of arguments - got (Tensor, ${typeNameOf(v ?? null)})`);
+    const got = typeNameOf(v ?? null);
+    if (expected) throw pyError('TypeError', `${name}() received an invalid combination of arguments - got (${got}), but expected one of:\n * ${expected}`);
+    throw pyError('TypeError', `${name}() received an invalid combination of arguments - got (Tensor, ${got})`);
   }
   return o;
 }
