@@ -27,7 +27,17 @@ export function runFile(path: string, options: RunOptions = {}): RunResult & { c
   const entry = __filename.endsWith('.ts') ? './python' : join(__dirname, 'worker.js');
   const { evaluate } = require(entry) as typeof import('./python');
   const result = evaluate(source, options);
-  return { case: path.split('/').pop()!, ...result };
+  return { case: path.split('/').pop()!, ...result, error: goldenError(result.error) };
+}
+
+/**
+ * The golden schema's `error`: the message's first line, as the generator
+ * records it (`str(e).split("\n")[0]`). PyTorch's arg-parser and
+ * load_state_dict errors go on with indented detail lines, which `errors`
+ * and the editor keep.
+ */
+function goldenError<E extends { message: string }>(error: E | null): E | null {
+  return error && { ...error, message: error.message.split('\n')[0] };
 }
 
 /** `--json`'s entry for one recorded call (issue #10's schema). */
@@ -97,7 +107,7 @@ function notebookJson(layout: CellLayout, r: RunResult): Record<string, unknown>
   };
   return {
     variables: r.variables, stdout: r.stdout, warnings: r.warnings,
-    error: r.error && place(r.error), errors: r.errors.map(place), diagnostics: r.diagnostics.map(place),
+    error: goldenError(r.error && place(r.error)), errors: r.errors.map(place), diagnostics: r.diagnostics.map(place),
     calls: (r.calls ?? []).map((c) => {
       const from = c.calledFrom ? cellPosition(layout, c.calledFrom) : undefined;
       return { ...callJson(c), ...place(c), calledFrom: from?.line ?? 0, calledFromCell: from?.cell };
@@ -178,7 +188,7 @@ async function runJson(service: EvaluationService, source: string, name: string,
     elidedRefs({ ...c.result, calls: [] }, c.evaluation, refs);
   }
   const calls = (r.calls ?? []).map(callJson);
-  await printJson(service, { case: name, variables, stdout, warnings, error, diagnostics, errors, continued, calls }, refs);
+  await printJson(service, { case: name, variables, stdout, warnings, error: goldenError(error), diagnostics, errors, continued, calls }, refs);
 }
 
 /** A notebook: its code cells in order; --json keeps each cell's first error (a kernel's semantics), later cells still run. */

@@ -158,6 +158,26 @@ export function wrapValue(d: DType, x: number): number {
   return wrapBits(Math.trunc(x), INT_BITS[d]!, d !== 'uint8');
 }
 
+const LARGEST_BELOW_2_63 = 2 ** 63 - 1024;
+
+/**
+ * The value a Python int `v` stores in dtype `d`. An integer dtype keeps v
+ * modulo 2^bits, exactly where the storage can: narrower dtypes always, and
+ * int64 within 2^53. Beyond that int64 keeps the nearest double (its
+ * Float64Array storage holds no more), but never 2^63: 2^63 - 1 ..
+ * 2^63 - 512 keep the largest double below it, so iinfo(int64).max stays the
+ * largest positive value instead of converting to the minimum. Floating
+ * dtypes round the nearest double; bool is v != 0.
+ */
+export function intToDtype(d: DType, v: bigint): number {
+  if (d === 'bool') return v !== 0n ? 1 : 0;
+  const bits = INT_BITS[d];
+  if (bits === undefined) return castValue(d, Number(v));
+  const w = d === 'uint8' ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v);
+  const x = Number(w);
+  return x >= 2 ** 63 ? LARGEST_BELOW_2_63 : x === 0 ? 0 : x;
+}
+
 /** A function that rounds a value to dtype `d` (identity where nothing to do). */
 export function caster(d: DType): (x: number) => number {
   if (d === 'float64') return (x) => x;

@@ -2,7 +2,7 @@
 // objects (torch.Tensor, numpy.ndarray, tf.Tensor) and conversions from
 // nested Python lists.
 
-import { DType, caster } from '../engine/dtype';
+import { DType, caster, intToDtype } from '../engine/dtype';
 import { Scalar, TensorOrScalar, getDefaultDtype } from '../engine/ops/core';
 import { Tensor, allocate } from '../engine/tensor';
 import { toInt } from '../python/args';
@@ -126,8 +126,7 @@ export function tensorFromFlat(flat: readonly PyValue[], shape: number[], dtype:
   const c = caster(dtype);
   for (let i = 0; i < flat.length; i++) {
     const x = flat[i];
-    const n = typeof x === 'boolean' ? (x ? 1 : 0) : Number(x as Scalar);
-    data[i] = c(n);
+    data[i] = typeof x === 'bigint' ? intToDtype(dtype, x) : c(typeof x === 'boolean' ? (x ? 1 : 0) : Number(x as Scalar));
   }
   return Tensor.fromData(dtype, shape, data);
 }

@@ -158,9 +158,9 @@ function encodedElements(v: EncodedValue): number {
 export function errorInfo(e: PyException, fallback?: A.Span): PyErrorInfo {
   const span = e.span ?? fallback;
   return {
-    // the message's first line, as the golden schema records it (PyTorch's arg-parser and
-    // load_state_dict errors go on with indented lines that list what was expected)
-    type: e.pyType, message: e.pyMessage.split('\n')[0], line: span?.line ?? 0, column: span?.column, endLine: span?.endLine, endColumn: span?.endColumn,
+    // the whole message: the hover and Problems show PyTorch's indented detail lines
+    // (arg-parser signatures, load_state_dict's key lists); --json keeps the first (cli.ts)
+    type: e.pyType, message: e.pyMessage, line: span?.line ?? 0, column: span?.column, endLine: span?.endLine, endColumn: span?.endColumn,
     // the JavaScript text of an internal error, kept for bug reports and never shown (see jsErrors.ts)
     ...(e.detail ? { detail: e.detail } : {}),
   };

@@ -8,7 +8,7 @@ runs the same snippet through Mask Lens and compares.
 
 Families cover creation ops, fills, casts, arithmetic and comparison ops,
 reductions, softmax/log_softmax, masked_fill/where, indexing writes,
-cat/stack, pad_sequence and losses, over the ten dtypes, Python scalar kinds
+cat/stack, pad_sequence, losses, matmul and int64 edges, over the ten dtypes, Python scalar kinds
 (bool, int, float, 0-dim tensor) and small shapes, with edge values (+-0,
 NaN, +-inf, each dtype's min/max/eps/tiny, values that do not fit, and
 non-integers into integer dtypes).
@@ -18,13 +18,17 @@ usage:
   generate.py --n 100000 --seed 7 OUT.jsonl.gz  a larger seeded sweep
 
 Limits, by design of the engine rather than of the sweep: int64 values are
-held as doubles, so a case whose int64 result is not exactly a double (beyond
-2^53 and not a power of two) is dropped. Intermediate int64 values beyond
-2^53 are checked: a sum whose result a double holds must come out exact.
+held as doubles (a Float64Array). The int64_edge family puts values beyond
+2^53 (iinfo min/max, 2^53 + 1, products near 2^63) into int64 tensors; a case
+holding an int64 a double cannot hold, in its source or its result, is marked
+`wide`, and runner.ts counts its mismatches apart from failures. In the other
+families such a case is dropped. Intermediate int64 values beyond 2^53 are
+checked: a sum, product or wrap whose result a double holds must come out
+exact.
 The committed set (--ci) adds REGRESSIONS, the minimal case of every bug
 kind the on-demand sweeps found.
 """
-import argparse, gzip, json, math, random, sys, warnings
+import argparse, gzip, json, math, random, re, sys, warnings
 
 import torch
 import torch.nn.functional as F
@@ -45,6 +49,10 @@ for _d in FLOATS:
     FLOAT_POOL += [_fi.max, _fi.min, _fi.eps, _fi.tiny]
 INT_POOL = [0, 1, -1, 2, 3, 7, -5, 127, 128, -128, -129, 255, 256, -255, -256, 1000, -1000, 32767, 32768, -32769,
             2 ** 31 - 1, 2 ** 31, -2 ** 31, 2 ** 53, -2 ** 63]
+# int64 values a double does not hold, or whose products and sums leave 2^53 or
+# wrap at 2^64 (the int64_edge family)
+INT64_EDGES = [2 ** 63 - 1, -2 ** 63, 2 ** 53 + 1, -(2 ** 53 + 1), 2 ** 53 - 1, 2 ** 62 + 3, 3037000499, -3037000500,
+               2 ** 32 + 1, 2 ** 63 - 2 ** 11, 4611686018427387904, 6]
 SMALL_FLOATS = [0.0, -0.0, 1.0, -1.0, 0.5, 1.5, -1.7, 2.5, 0.1, 1 / 3, 3.25, -4.0, 10.0, -0.3, 7.75]
 SMALL_INTS = [0, 1, -1, 2, 3, -2, 5, 7, -8, 10, 100]
 
@@ -355,6 +363,36 @@ def matmul(g):
     ])
 
 
+def int64_edge(g):
+    """int64 tensors holding values beyond 2^53: creation, arithmetic that overflows, reductions, casts, writes."""
+    def t(shape):
+        n = max(math.prod(shape), 1)
+        vals = [g.pick(INT64_EDGES) if g.r.random() < 0.6 else g.pick(SMALL_INTS) for _ in range(n)]
+        data = nested(vals, list(shape)) if shape else vals[0]
+        return f'torch.tensor({fmt_nested(data)})'
+    sh = g.pick([(3,), (2, 2), ()])
+    x, y = t(sh), t(sh)
+    e = repr(g.pick(INT64_EDGES))
+    op = g.pick(['+', '-', '*', '//', '%', '&', '|', '^'])
+    return g.pick([
+        f'r = {x}',
+        f'r = torch.full({sh}, {e})',
+        f'r = {x} {op} {y}',
+        f'r = {x} {op} {e}',
+        f'r = -{x}',
+        f'r = {x}.abs()',
+        f'r = {x} {g.pick(["<", "==", ">=", "!="])} {y}',
+        f'r = {x}.{g.pick(["sum", "prod", "max", "min", "cumsum", "argmax"])}({"0" if sh else ""})',
+        f'r = {x}.to(torch.{g.pick(["float64", "float32", "int32", "int8", "bool", "float16"])})',
+        f'r = torch.tensor({g.pick(FLOAT_POOL + [9.3e18, -9.3e18, 2.0 ** 62])}).long()',
+        f'x = {x}\nx[{g.mask(sh)}] = {e}\nr = x',
+        f'r = torch.where({g.mask(sh)}, {x}, {e})',
+        f'r = torch.cat([{t((2,))}, {t((1,))}])',
+        f'r = torch.clamp({x}, {g.pick(INT64_EDGES + SMALL_INTS)}, {g.pick(INT64_EDGES)})',
+        f'r = {x} * {g.pick(["1.5", "0.5", "True", "2"])}',
+    ])
+
+
 # Minimal cases of the bugs the on-demand 100k sweeps found (issue #17), kept in
 # the committed set so each fix stays checked in CI. Each leaves its result in r.
 REGRESSIONS = [
@@ -417,18 +455,42 @@ REGRESSIONS = [
     'r = torch.tensor([[-0.0, 0.0009765625, 0.0], [2.5, 1.0, 0.0]], dtype=torch.float32) ** 1.7976931348623157e+308',
     'r = torch.tensor([2, 3], dtype=torch.int32) ** 1e39',
     'r = torch.tensor([1.5, -1.703125], dtype=torch.float16) ** 1e5',
+    # float32 products in the CPU kernels' orders (fused multiply-adds; MKL gemv lanes for one column)
+    'r = torch.mm(torch.tensor([[1e-05, 10.0, -1.7, 1.5], [-1.7, 0.5, 0.5, 2.9]]), torch.tensor([[1.5], [-10000.0], [-1.0], [65504.0]]))',
+    'r = torch.tensor([[-0.0], [0.5]]) @ torch.tensor([[3.25, -1.0, 1.0]])',
+    "r = torch.tensor([[-1.7, float('inf')], [float('inf'), -1.7]]) @ torch.tensor([[3.4e38, 1.0], [7.75, 1.0]])",
+    'r = torch.tensor([[0.1, 1e8, -0.3], [3.0, -1e8, 0.7]]) @ torch.tensor([[1e8, 3.0], [1.0, 0.1], [-3.3e8, 7.0]])',
+    'r = torch.matmul(torch.tensor([1e8, 0.1, -1e8, 0.3, 7.0]), torch.tensor([1.0, 3.0, 1.0, 0.7, 0.1]))',
+    # randn in float16/bfloat16: float32 Box-Muller over padded blocks of 16 from 16 elements, a double sample below
+    'torch.manual_seed(3)\nr = torch.randn(20, dtype=torch.bfloat16)',
+    'torch.manual_seed(4)\nr = torch.randn(3, 11, dtype=torch.float16)',
+    'torch.manual_seed(5)\nr = torch.empty(7, dtype=torch.bfloat16).normal_(2.5, 0.1)',
+    # sums over a leading dim of 8+ contiguous columns: SumKernel's vectorized_outer_sum (row_sum's 4 partial sums)
+    'torch.manual_seed(6)\nr = (torch.randn(5, 20) * 1000).sum(0)',
+    'torch.manual_seed(7)\nr = (torch.randn(3, 6, 40) * 100).double().sum(1)',
+    'torch.manual_seed(8)\nr = (torch.randn(2, 9, 12) * 1000).mean(1)',
+    # two-operand einsum is one bmm over the contracted labels in label order (ATen's sumproduct_pair)
+    "torch.manual_seed(9)\nr = torch.einsum('bhld,bhmd->bhlm', torch.randn(2, 2, 5, 16) * 1000, torch.randn(2, 2, 5, 16))",
+    "torch.manual_seed(10)\nr = torch.einsum('ij,j->i', torch.randn(5, 16) * 1000, torch.randn(16))",
+    "torch.manual_seed(11)\nr = torch.einsum('bld,bmd->', torch.randn(2, 4, 7) * 1000, torch.randn(2, 3, 7))",
+    # sign of NaN is 0; a fused multiply-add whose factor is near the double range (seed 20261201)
+    "r = torch.sign(torch.tensor([float('nan'), 300.7, -0.0], dtype=torch.float64))",
+    "r = torch.sign(torch.tensor(float('nan'), dtype=torch.float16))",
+    'r = torch.add(torch.tensor([True, False, True]), torch.tensor([0.5, 1.7976931348623157e+308, -1.7976931348623157e+308], dtype=torch.float64), alpha=0.0009765625)',
 ]
 
 FAMILIES = {
     'creation': creation, 'fill': fill, 'cast': cast, 'arith': arith, 'compare': compare, 'reduction': reduction,
     'softmax': softmax, 'index_write': index_write, 'catstack': catstack, 'pad_sequence': padseq, 'loss': loss,
-    'matmul': matmul,
+    'matmul': matmul, 'int64_edge': int64_edge,
 }
 # Results of transcendental kernels (exp, log, tanh...) may differ by an ulp
-# between libm and PyTorch's SLEEF, and a BLAS sums a matmul's products in
-# its own order; these compare within a few ulps (runner.ts). Everything else
-# is exact.
-ULP_FAMILIES = {'softmax', 'loss', 'matmul'}
+# between libm and PyTorch's SLEEF; these compare within a few ulps
+# (runner.ts). A float64 matmul too: MKL's dgemm fuses multiply-adds, which
+# the engine does not emulate in double (float32 and the half types follow
+# the CPU kernels' orders exactly: src/engine/kernels/float32_matmul.ts).
+# Everything else is exact.
+ULP_FAMILIES = {'softmax', 'loss'}
 # (float64 sqrt included: PyTorch's is not always correctly rounded, 2**-23 gives 1 ulp above)
 ULP_OPS = ('torch.exp(', 'torch.log(', 'torch.sigmoid(', 'torch.tanh(', 'torch.rsqrt(', 'torch.sqrt(', '.std()', '.var(',
            ' ** ', 'x **=')
@@ -446,7 +508,9 @@ def enc_num(x):
     return x
 
 
-def run_case(src):
+def run_case(src, keep_wide=False):
+    """The expected outcome of `src`; None to drop it. An int64 result a double cannot hold is kept,
+    marked wide, only when `keep_wide`."""
     ns = {'torch': torch, 'F': F, 'pad_sequence': pad_sequence}
     try:
         exec(src, ns)
@@ -457,27 +521,36 @@ def run_case(src):
     if not isinstance(r, torch.Tensor):
         return None
     data = r.reshape(-1).tolist()
-    if r.dtype == torch.int64 and any(float(v) != v for v in data):
+    wide = (r.dtype == torch.int64 and any(float(v) != v for v in data)) or any(
+        float(int(v)) != int(v) for v in re.findall(r'(?<![\w.])\d{16,}(?![\w.])', src))
+    if wide and not keep_wide:
         return None  # beyond what a double holds: outside the engine's int64 range
-    return {'dtype': str(r.dtype), 'shape': list(r.shape), 'data': [enc_num(v) for v in data], 'repr': repr(r)}
+    out = {'dtype': str(r.dtype), 'shape': list(r.shape), 'data': [enc_num(v) for v in data], 'repr': repr(r)}
+    if wide:
+        out['wide'] = True
+    return out
 
 
-def cases(n, seed):
+def cases(n, seed, only=None):
+    """n cases from `seed`; with `only`, the same sequence of snippets (n of every family) keeping that family's."""
     rng = random.Random(seed)
     g = Gen(rng)
     names = list(FAMILIES)
     out, tries = [], 0
-    while len(out) < n and tries < n * 5:
+    while (tries < n if only else len(out) < n) and tries < n * 5:
         fam = names[tries % len(names)]
         tries += 1
         src = FAMILIES[fam](g)
-        if src is None:
+        if src is None or (only and fam != only):
             continue
-        exp = run_case(src)
+        exp = run_case(src, keep_wide=fam == 'int64_edge')
         if exp is None:
             continue
-        tol = 'ulp' if fam in ULP_FAMILIES or any(o in src for o in ULP_OPS) else 'exact'
-        out.append({'id': len(out), 'family': fam, 'tol': tol, 'src': src, 'expect': exp})
+        tol = 'ulp' if fam in ULP_FAMILIES or any(o in src for o in ULP_OPS) or (fam == 'matmul' and 'float64' in src) else 'exact'
+        case = {'id': len(out), 'family': fam, 'tol': tol, 'src': src, 'expect': exp}
+        if exp.pop('wide', False):
+            case['wide'] = True  # int64 beyond 2^53: see runner.ts (known inexact: float64 storage)
+        out.append(case)
     return out
 
 
@@ -497,10 +570,11 @@ def main():
     ap.add_argument('--ci', action='store_true', help='the committed set: 3000 cases, seed 17')
     ap.add_argument('--n', type=int, default=3000)
     ap.add_argument('--seed', type=int, default=17)
+    ap.add_argument('--only', choices=list(FAMILIES), help="keep one family's cases of the --n/--seed sequence (same snippets, same order)")
     a = ap.parse_args()
     n, seed = (3000, 17) if a.ci else (a.n, a.seed)
     torch.manual_seed(0)
-    cs = cases(n, seed)
+    cs = cases(n, seed, a.only)
     if a.ci:
         cs += regression_cases(len(cs))
     meta = {'torch': torch.__version__, 'seed': seed, 'n': len(cs)}

@@ -122,7 +122,7 @@ const refUnary: Partial<Record<UnaryOp, (x: number) => number>> = {
     const d = x - f;
     return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
   },
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // ATen's (0 < x) - (x < 0): NaN is 0
   isnan: (x) => (x !== x ? 1 : 0),
 };
 

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertDtype, castValue, holdsExactly, setDtypeAssertions } from '../../src/engine/dtype';
+import { assertDtype, castValue, holdsExactly, intToDtype, setDtypeAssertions } from '../../src/engine/dtype';
 import { checkedConvert, full } from '../../src/engine/ops/core';
 import { Tensor } from '../../src/engine/tensor';
 import { evaluate } from '../../src/python';
@@ -170,4 +170,35 @@ test('nll_loss reduces through a cascade of float16 partial sums as ATen does', 
       + 'torch.tensor([2, 1, 1]), weight=torch.tensor([0.3, 0.7, 1.1], dtype=torch.float16))',
     'torch.nn.functional.nll_loss(torch.tensor([[1.5, -2.25], [3.25, 0.5]], dtype=torch.float16), torch.tensor([-100, -100]))',
   ]), ['tensor(5.4336, dtype=torch.float16)', 'tensor(nan, dtype=torch.float16)']);
+});
+
+test('integer arithmetic past 2^53 wraps exactly where the result fits (int32 products, int64 wrapping back)', () => {
+  const res = evaluate('import torch\n'
+    + 'print(torch.tensor([2147483647, -3], dtype=torch.int32) * torch.tensor([2147483647, 1000000007], dtype=torch.int32))\n'
+    + 'print(torch.tensor([5], dtype=torch.int8) + (2**53 + 1), torch.tensor([6]) * 9223372036854773760, torch.tensor(9223372036854775807) > 0)\n'
+    + 'print(torch.tensor([2**62, 3]) * 4 + 1)');
+  assert.equal(res.error, null);
+  // measured with PyTorch 2.13
+  assert.equal(res.stdout, 'tensor([         1, 1294967275], dtype=torch.int32)\n'
+    + 'tensor([6], dtype=torch.int8) tensor([-12288]) tensor(True)\ntensor([ 1, 13])\n');
+});
+
+test('a Python int beyond 2^53 keeps its sign in int64 storage and its low bits in narrower dtypes', () => {
+  assert.equal(intToDtype('int64', 2n ** 63n - 1n), 2 ** 63 - 1024); // the largest double below 2^63, not -2^63
+  assert.equal(intToDtype('int64', -(2n ** 63n)), -(2 ** 63));
+  assert.equal(intToDtype('int64', 2n ** 53n + 1n), 2 ** 53); // the storage's limit: nearest double
+  assert.equal(intToDtype('int8', 2n ** 53n + 1n), 1);
+  assert.equal(intToDtype('uint8', -(2n ** 60n) - 1n), 255);
+  assert.equal(intToDtype('int32', 2n ** 40n + 7n), 7);
+  assert.equal(intToDtype('bool', 2n ** 70n), 1);
+  assert.ok(holdsExactly('int64', intToDtype('int64', 2n ** 63n - 1n)));
+});
+
+test('a 0-dim bool index adds a dim and keeps or drops it; cumsum without dim says so as PyTorch does', () => {
+  const res = evaluate('import torch\nx = torch.tensor(-8)\nprint(x[torch.tensor(True)], x[torch.tensor(False)])\n'
+    + 'x[torch.tensor(True)] = 6\ny = torch.tensor([1, 2, 3])\nprint(x, y[torch.tensor(True)].shape, y[torch.tensor(False)].shape)\n'
+    + 'y.cumsum()');
+  assert.equal(res.stdout, 'tensor([-8]) tensor([], dtype=torch.int64)\ntensor(6) torch.Size([1, 3]) torch.Size([0, 3])\n');
+  assert.equal(res.error?.type, 'TypeError');
+  assert.equal(res.error?.message, 'cumsum() missing 1 required positional arguments: "dim"');
 });

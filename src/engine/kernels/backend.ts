@@ -4,6 +4,7 @@
 // (a broadcast dimension has stride 0). Everything else (softmax, triu,
 // tril, masked_fill, losses) is composed from these in the ops layer.
 
+import type { MatmulOrder } from './float32_matmul';
 import type { TypedData } from '../tensor';
 
 export type UnaryOp =
@@ -44,8 +45,12 @@ export interface Backend {
    * out [outer, inner]. argmax/argmin write indices.
    */
   reduce(op: ReduceOp, x: TypedData, outer: number, size: number, inner: number, out: TypedData): void;
-  /** out[b] = a[b] @ bm[b] for contiguous a [batch, m, k], bm [batch, k, n], out [batch, m, n]. */
-  matmul(a: TypedData, bm: TypedData, batch: number, m: number, k: number, n: number, out: TypedData): void;
+  /**
+   * out[b] = a[b] @ bm[b] for contiguous a [batch, m, k], bm [batch, k, n], out [batch, m, n].
+   * `order` names the kernel PyTorch's CPU build runs, whose float32 summation
+   * order the CPU reference follows (float32_matmul.ts); other backends may ignore it.
+   */
+  matmul(a: TypedData, bm: TypedData, batch: number, m: number, k: number, n: number, out: TypedData, order?: MatmulOrder): void;
   /**
    * Fused (log-)softmax over the last axis of a contiguous [rows, cols] array.
    * Optional: ops compose max/sub/exp/sum/div when a backend lacks it.

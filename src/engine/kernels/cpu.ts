@@ -6,6 +6,7 @@
 import { checkDeadline } from '../context';
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
+import { matmul32 } from './float32_matmul';
 import { innerSum32, innerSum64, outerSum32, outerSum64, softmaxRow32 } from './float32_order';
 
 function pyFloorMod(a: number, b: number): number {
@@ -55,6 +56,12 @@ export function int64AsDouble(v: bigint): number {
   return BigInt(x) === v ? x : Number(BigInt.asIntN(32, v));
 }
 
+/** `r` (a double result of integers a, b) where it is exact; else op in BigInt, wrapped to int64. */
+function exactInt(r: number, a: number, b: number, op: (x: bigint, y: bigint) => bigint): number {
+  if (Number.isSafeInteger(r) || !Number.isFinite(r)) return r;
+  return int64AsDouble(BigInt.asIntN(64, op(BigInt(a), BigInt(b))));
+}
+
 function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
   switch (op) {
     case 'neg': return (x) => -x;
@@ -77,7 +84,8 @@ function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
     case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
     case 'log1p': return Math.log1p;
     case 'expm1': return Math.expm1;
-    case 'sign': return (x) => (Number.isNaN(x) ? (integer ? 0 : NaN) : x > 0 ? 1 : x < 0 ? -1 : 0);
+    // ATen's sign is (0 < x) - (x < 0): NaN gives 0 (sweep seed 20261201)
+    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
     case 'isnan': return (x) => (Number.isNaN(x) ? 1 : 0);
     case 'isinf': return (x) => (x === Infinity || x === -Infinity ? 1 : 0);
     case 'isfinite': return (x) => (Number.isFinite(x) ? 1 : 0);
@@ -88,9 +96,12 @@ function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
 
 function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => number {
   switch (op) {
-    case 'add': return (a, b) => a + b;
-    case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
+    // integer results past 2^53 are redone in BigInt and wrapped at 2^64, so
+    // an int64 that wraps back into range (6 * (2^63 - 2^11) is -12288) and
+    // every narrower dtype's low bits come out exact (int64AsDouble)
+    case 'add': return integer ? (a, b) => exactInt(a + b, a, b, (x, y) => x + y) : (a, b) => a + b;
+    case 'sub': return integer ? (a, b) => exactInt(a - b, a, b, (x, y) => x - y) : (a, b) => a - b;
+    case 'mul': return integer ? (a, b) => exactInt(a * b, a, b, (x, y) => x * y) : (a, b) => a * b;
     case 'div': return (a, b) => a / b;
     case 'floordiv':
       return integer
@@ -269,10 +280,10 @@ export const cpuBackend: Backend = {
     }
   },
 
-  matmul(a, bm, batch, m, k, n, out) {
-    // float32: accumulate in float32 along k, rounding each product and each sum, as the CPU sgemm
-    // does for small shapes (measured: inf * 7.75 + -1.7 * 3.4e38 is NaN, the product overflowing)
-    const acc32 = out instanceof Float32Array;
+  matmul(a, bm, batch, m, k, n, out, order = 'naive') {
+    // float32 in the order PyTorch's CPU kernel for this call sums in (float32_matmul.ts):
+    // rounding differs once a sum cancels
+    if (out instanceof Float32Array) return matmul32(a, bm, batch, m, k, n, out, order, checkDeadline);
     const row = new Float64Array(n);
     for (let p = 0; p < batch; p++) {
       const ao = p * m * k, bo = p * k * n, oo = p * m * n;
@@ -283,8 +294,7 @@ export const cpuBackend: Backend = {
         for (let q = 0; q < k; q++) {
           const av = a[ao + i * k + q];
           const bb = bo + q * n;
-          if (acc32) for (let j = 0; j < n; j++) row[j] = Math.fround(row[j] + Math.fround(av * bm[bb + j]));
-          else for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
+          for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
         }
         for (let j = 0; j < n; j++) out[oo + i * n + j] = row[j];
       }

@@ -70,14 +70,29 @@ export function innerSum64(x: ArrayLike<number>, offset: number, size: number): 
   return innerSum(x, offset, size, LANES64, exact);
 }
 
-/** Sum down a strided column (SumKernel's outer reduction: a cascade per column). */
-export function outerSum32(x: ArrayLike<number>, offset: number, size: number, stride: number): number {
-  return cascade(size, 1, (i) => x[offset + i * stride])[0];
+/**
+ * Sum down column `offset % stride` of a [size, stride] block (SumKernel's
+ * vectorized_outer_sum, from one vector of columns): columns in whole groups of 4 vectors run
+ * multi_row_sum, a cascade per column; the columns left over run row_sum,
+ * 4 interleaved partial sums down the column (measured: a float32
+ * x.sum(0) of shape (5, 20) sums ((r0 + r4) + r1 + r2) + r3 per column).
+ */
+function outerSum(x: ArrayLike<number>, offset: number, size: number, stride: number, lanes: number, f: Round): number {
+  const load = (i: number) => x[offset + i * stride];
+  const grouped = Math.floor(stride / (ILP * lanes)) * ILP * lanes;
+  // under one vector of columns the reduction is not vectorised: a cascade per column
+  if (stride < lanes || offset % stride < grouped) return cascade(size, 1, load, f)[0];
+  return rowSum(size, 1, load, f)[0];
 }
 
-/** outerSum32 for float64. */
+/** Sum down a strided float32 column (SumKernel's outer reduction). */
+export function outerSum32(x: ArrayLike<number>, offset: number, size: number, stride: number): number {
+  return outerSum(x, offset, size, stride, LANES, f);
+}
+
+/** outerSum32 for float64 (4-lane double vectors). */
 export function outerSum64(x: ArrayLike<number>, offset: number, size: number, stride: number): number {
-  return cascade(size, 1, (i) => x[offset + i * stride], exact)[0];
+  return outerSum(x, offset, size, stride, LANES64, exact);
 }
 
 /** vec::reduce_all(+) over `size` values produced by `value(i)`. */

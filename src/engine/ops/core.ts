@@ -1,6 +1,7 @@
 // Elementwise ops: validate, promote, broadcast, then dispatch to a backend.
 
-import { DType, assertDtype, castValue, caster, isFloating, promoteTypes, wrapValue } from '../dtype';
+import { fma32, fma64 } from '../random/float_math';
+import { DType, assertDtype, castValue, caster, isFloating, intToDtype, promoteTypes, wrapValue } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
@@ -167,7 +168,7 @@ export function checkedConvert(s: Scalar, d: DType, typeName = C_TYPE_NAMES[d]):
     } else if (FLOAT_MAX[d] !== undefined && (s > BigInt(FLOAT_MAX[d]!) || s < -BigInt(FLOAT_MAX[d]!))) {
       throw overflow();
     }
-    return castValue(d, Number(s));
+    return intToDtype(d, s);
   }
   if (range) {
     if (!(s >= Number(range[0]) && s <= Number(range[1]))) throw overflow();
@@ -226,7 +227,7 @@ export function full(shape: readonly number[], value: Scalar, dtype: DType): Ten
 export function scalarTensor(s: Scalar, dtype: DType = scalarDtype(s)): Tensor {
   checkPyInt(s);
   const t = Tensor.empty(dtype, []);
-  t.storage.data[0] = typeof s === 'bigint' && !isFloating(dtype) ? wrapValue(dtype, Number(BigInt.asIntN(64, s))) : castValue(dtype, scalarValue(s));
+  t.storage.data[0] = typeof s === 'bigint' && !isFloating(dtype) ? intToDtype(dtype, s) : castValue(dtype, scalarValue(s));
   return t;
 }
 
@@ -406,7 +407,8 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   const o = out.storage.data;
   const twice = tb.numel === 1 && ta.numel === n && n > 1 ? scalarOtherRoundsTwice(n, rt) : () => false;
   const round = caster(rt);
-  for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fma(vb[i], scale, va[i]);
+  const fused = rt === 'float32' ? fma32 : fma64; // one rounding, to the result dtype
+  for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fused(vb[i], scale, va[i]);
   return finish(out);
 }
 
@@ -436,27 +438,6 @@ function expandedValues(x: Tensor, shape: readonly number[]): number[] {
   const vals: number[] = [];
   forEachOffset(shape, op.strides, op.offset, (off) => vals.push(op.data[off]));
   return vals;
-}
-
-/**
- * a * b + c with one rounding (C's fma), by error-free transforms: Dekker's
- * exact product and Knuth's two-sum. Matches a hardware FMA except in rare
- * double-rounding ties.
- */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c) || p === 0) return p + c;
-  const split = (x: number): [number, number] => {
-    const t = 134217729 * x; // 2^27 + 1
-    const hi = t - (t - x);
-    return [hi, x - hi];
-  };
-  const [ah, al] = split(a), [bh, bl] = split(b);
-  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
-  const s = p + c;
-  const bb = s - p;
-  const se = p - (s - bb) + (c - bb);
-  return s + (pe + se);
 }
 
 /**

@@ -160,7 +160,8 @@ export type IndexItem =
 /** Basic indexing produces a view; returns the view and any advanced (tensor) indices left. */
 function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; advanced: { dim: number; index: Tensor }[] } {
   const consumed = items.filter((i) => i.kind === 'int' || i.kind === 'slice' || i.kind === 'tensor')
-    .reduce((n, i) => n + (i.kind === 'tensor' && (i.value.dtype === 'bool' || i.value.dtype === 'uint8') ? Math.max(i.value.ndim, 1) : 1), 0);
+    .reduce((n, i) => n + (i.kind === 'tensor' && (i.value.dtype === 'bool' || i.value.dtype === 'uint8') ? i.value.ndim : 1), 0);
+  // (a 0-dim bool index consumes no dim: it adds one, as None does, then selects it or not)
   if (items.filter((i) => i.kind === 'ellipsis').length > 1) throw indexError('an index can only have a single ellipsis (\'...\')');
   if (consumed > x.ndim) {
     throw indexError(`too many indices for tensor of dimension ${x.ndim}`);
@@ -200,17 +201,19 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
               );
             }
           }
+          if (idx.ndim === 0) {
+            // a 0-dim mask adds a dim of size 1 and keeps it (index [0]) or not (index [])
+            t = unsqueeze(t, dim);
+            advanced.push({ dim: dim++, index: Tensor.empty('int64', [idx.item() ? 1 : 0]) });
+            break;
+          }
           // A bool mask over k dims is k integer index tensors (its nonzero columns).
           const nz = nonzero(idx);
-          for (let k = 0; k < Math.max(idx.ndim, 1); k++) {
+          for (let k = 0; k < idx.ndim; k++) {
             const col = Tensor.empty('int64', [nz.shape[0]]);
-            for (let r = 0; r < nz.shape[0]; r++) col.storage.data[r] = idx.ndim === 0 ? 0 : nz.storage.data[r * idx.ndim + k];
-            if (idx.ndim === 0) {
-              t = unsqueeze(t, dim);
-            }
+            for (let r = 0; r < nz.shape[0]; r++) col.storage.data[r] = nz.storage.data[r * idx.ndim + k];
             advanced.push({ dim: dim++, index: col });
           }
-          if (idx.ndim === 0 && !idx.item()) advanced[advanced.length - 1].index = Tensor.empty('int64', [0]);
         } else if (idx.dtype !== 'int64' && idx.dtype !== 'int32') {
           throw indexError('tensors used as indices must be long, int, byte or bool tensors');
         } else {

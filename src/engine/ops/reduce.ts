@@ -5,6 +5,7 @@ import { DType, caster, isFloating } from '../dtype';
 import { runtimeError } from '../errors';
 import type { ReduceOp } from '../kernels/backend';
 import { int64AsDouble } from '../kernels/cpu';
+import { matmulOrder } from '../kernels/float32_matmul';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
 import { binary, broadcastShapes, cast, checkSize, contiguous, cppTypeName, finish, scalarTypeName, unary } from './core';
@@ -196,8 +197,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const av = contiguous(expand(a2, [...batch, m, k])).values();
   const bv = contiguous(expand(b2, [...batch, k, n])).values();
   const out = Tensor.empty(a.dtype, [...batch, m, n]);
+  // float32 follows the CPU kernel's summation order; float16/bfloat16 keep one float32 sum per step (rounded once by finish)
+  const order = a.dtype === 'float32' ? matmulOrder(a.ndim, b.ndim, nb, m, k, n) : 'naive';
   if (!isFloating(a.dtype) && !productsAreSafe(av, bv, k)) matmulInt64(av, bv, nb, m, k, n, out.storage.data);
-  else backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data);
+  else backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data, order);
   finish(out); // float16/bfloat16 accumulate wide and round each result once (CPU gemm for reduced floats)
   let shape = [...batch, m, n];
   if (a.ndim === 1) shape = [...batch, n];

@@ -60,18 +60,36 @@ function twoProduct(a: number, b: number): [number, number] {
 /** float64 fused multiply-add: RN(a * b + c) with a single rounding. */
 export function fma64(a: number, b: number, c: number): number {
   const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c) || p === 0 || c === 0) return p + c;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c) || p === 0 || c === 0) return p + c;
+  // Dekker's split overflows past 2^995, and a product past the double range may still
+  // meet c inside it: scale the larger factor and c down by 2^64 (exactly) and back
+  if (Math.abs(a) > 2 ** 995 || Math.abs(b) > 2 ** 995 || !Number.isFinite(p)) {
+    return Math.abs(a) >= Math.abs(b) ? fma64(a * 2 ** -64, b, c * 2 ** -64) * 2 ** 64 : fma64(a, b * 2 ** -64, c * 2 ** -64) * 2 ** 64;
+  }
   const [uh, ul] = twoProduct(a, b);
   const [th, tl] = twoSum(c, uh);
   const [vs, ve] = twoSum(tl, ul);
   return th + roundToOdd(vs, ve);
 }
 
-/** float32 fused multiply-add of float32 inputs: fround(a * b + c) with a single rounding. */
+/**
+ * float32 fused multiply-add of float32 inputs: fround(a * b + c) with a
+ * single rounding. a * b is exact in a double (24 + 24 bits); the double sum
+ * then rounds to float32 wrongly only when it lands exactly halfway between
+ * two float32s, and there the sign of the error it dropped (TwoSum) picks the
+ * side. (Hot: every float32 matmul product goes through it.)
+ */
 export function fma32(a: number, b: number, c: number): number {
-  const p = a * b; // exact: 24 + 24 bits fit in a double
-  const [s, e] = twoSum(p, c);
-  return Math.fround(roundToOdd(s, e));
+  const p = a * b;
+  const s = p + c;
+  const r = Math.fround(s);
+  if (r === s || !Number.isFinite(r)) return r;
+  const other = 2 * s - r; // a float32 (r's neighbour) exactly when s is a tie
+  if (Math.fround(other) !== other) return r;
+  const bv = s - p;
+  const err = (p - (s - bv)) + (c - bv);
+  if (err === 0) return r;
+  return err > 0 ? Math.max(r, other) : Math.min(r, other);
 }
 
 // ---------------------------------------------------------------------------

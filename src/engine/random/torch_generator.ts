@@ -13,6 +13,7 @@
 // `val * std + mean` into FMAs, and normal_ on >= 16 contiguous float32
 // elements uses the vectorised Box-Muller of normal_fill_AVX2 with
 // avx_mathfun's log/sincos. Double-precision log/sin/cos are glibc's (libm.ts).
+// float16/bfloat16 normal_ follows PyTorch 2.13 (normalFillReduced).
 
 import { DType, castValue, isFloating } from '../dtype';
 import { EngineError, runtimeError } from '../errors';
@@ -48,6 +49,22 @@ function mantissaDigits(dtype: DType): number {
 /** Round x to dtype with a float32 accumulate (dist_acctype) already applied. */
 function toDtype(dtype: DType, x: number): number {
   return castValue(dtype, x);
+}
+
+/**
+ * normal_fill_16_AVX2 on data[start .. start + 16): uniforms in, normals out
+ * (pairs j and j + 8), in float32 with avx_mathfun's log and sincos.
+ */
+function boxMuller16Avx2(data: Float64Array, start: number, mean: number, std: number): void {
+  for (let j = 0; j < 8; j++) {
+    const u1 = Math.fround(1 - data[start + j]);
+    const u2 = data[start + j + 8];
+    const radius = Math.fround(Math.sqrt(Math.fround(-2 * avxLogf(u1))));
+    const theta = Math.fround(F32_TWO_PI * u2);
+    const [sin, cos] = avxSinCosf(theta);
+    data[start + j] = fma32(Math.fround(radius * cos), std, mean);
+    data[start + j + 8] = fma32(Math.fround(radius * sin), std, mean);
+  }
 }
 
 function uint64(seed: number | bigint): bigint {
@@ -210,7 +227,8 @@ export class TorchGenerator {
     if (std < 0) throw runtimeError(`normal expects std >= 0.0, but found std ${formatCppDouble(std)}`);
     if (n >= 16 && contiguous) {
       if (dtype === 'float32') return this.normalFillAvx2(n, Math.fround(mean), Math.fround(std));
-      return this.normalFill(n, mean, std, dtype);
+      if (dtype !== 'float64') return this.normalFillReduced(n, Math.fround(mean), Math.fround(std), dtype);
+      return this.normalFill(n, mean, std);
     }
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = toDtype(dtype, this.normalDouble(mean, std));
@@ -221,69 +239,58 @@ export class TorchGenerator {
   private normalFillAvx2(n: number, mean: number, std: number): Float64Array {
     const data = new Float64Array(n);
     for (let i = 0; i < n; i++) data[i] = this.uniformFloat01();
-    const block = (start: number): void => {
-      for (let j = 0; j < 8; j++) {
-        const u1 = Math.fround(1 - data[start + j]);
-        const u2 = data[start + j + 8];
-        const radius = Math.fround(Math.sqrt(Math.fround(-2 * avxLogf(u1))));
-        const theta = Math.fround(F32_TWO_PI * u2);
-        const [sin, cos] = avxSinCosf(theta);
-        data[start + j] = fma32(Math.fround(radius * cos), std, mean);
-        data[start + j + 8] = fma32(Math.fround(radius * sin), std, mean);
-      }
-    };
-    for (let i = 0; i + 16 <= n; i += 16) block(i);
+    for (let i = 0; i + 16 <= n; i += 16) boxMuller16Avx2(data, i, mean, std);
     if (n % 16 !== 0) {
       // The tail block is redrawn: 16 fresh uniforms over the last 16 slots.
       const start = n - 16;
       for (let i = 0; i < 16; i++) data[start + i] = this.uniformFloat01();
-      block(start);
+      boxMuller16Avx2(data, start, mean, std);
     }
     return data;
   }
 
-  /** The scalar normal_fill<scalar_t> (float64, float16, bfloat16 with >= 16 contiguous elements). */
-  private normalFill(n: number, mean: number, std: number, dtype: DType): Float64Array {
+  /**
+   * normal_ on >= 16 contiguous float16/bfloat16 elements, as PyTorch 2.13
+   * computes it (measured: a bfloat16 randn(16k) is float32 randn(16k)
+   * rounded, and randn(20) takes 32 draws): float32 uniforms for whole
+   * blocks of 16, padding the last block with fresh draws instead of
+   * redrawing it, the float32 Box-Muller of normal_fill_AVX2 per block (mean
+   * and std as float), the last block's 16 results written over the last 16
+   * slots, then each value rounded once to the dtype.
+   */
+  private normalFillReduced(n: number, mean: number, std: number, dtype: DType): Float64Array {
+    const padded = Math.ceil(n / 16) * 16;
+    const buf = new Float64Array(padded);
+    for (let i = 0; i < padded; i++) buf[i] = this.uniformFloat01();
+    for (let i = 0; i < padded; i += 16) boxMuller16Avx2(buf, i, mean, std);
+    const out = new Float64Array(n);
+    out.set(buf.subarray(0, n - (n % 16)));
+    if (n % 16 !== 0) out.set(buf.subarray(padded - 16), n - 16);
+    for (let i = 0; i < n; i++) out[i] = toDtype(dtype, out[i]);
+    return out;
+  }
+
+  /** The scalar normal_fill<double> (float64 with >= 16 contiguous elements). */
+  private normalFill(n: number, mean: number, std: number): Float64Array {
     const data = new Float64Array(n);
-    const draw = dtype === 'float64' ? () => this.uniformDouble01() : () => this.uniformReduced(dtype);
-    for (let i = 0; i < n; i++) data[i] = draw();
-    const m = castValue(dtype, mean);
-    const s = castValue(dtype, std);
+    for (let i = 0; i < n; i++) data[i] = this.uniformDouble01();
     const block = (start: number): void => {
       for (let j = 0; j < 8; j++) {
-        if (dtype === 'float64') {
-          const u1 = 1 - data[start + j];
-          const u2 = data[start + j + 8];
-          const radius = Math.sqrt(-2 * log(u1));
-          const theta = 2.0 * Math.PI * u2;
-          data[start + j] = fma64(radius * cos(theta), s, m);
-          data[start + j + 8] = fma64(radius * sin(theta), s, m);
-        } else {
-          // Half/BFloat16 values promote to float in arithmetic; only the
-          // assignments to scalar_t variables round back.
-          const c = (x: number) => castValue(dtype, x);
-          const u1 = c(1 - data[start + j]);
-          const u2 = data[start + j + 8];
-          const radius = c(Math.fround(Math.sqrt(Math.fround(-2 * Math.fround(log(u1))))));
-          const theta = c(2.0 * Math.PI * u2);
-          data[start + j] = c(fma32(Math.fround(radius * Math.fround(cos(theta))), s, m));
-          data[start + j + 8] = c(fma32(Math.fround(radius * Math.fround(sin(theta))), s, m));
-        }
+        const u1 = 1 - data[start + j];
+        const u2 = data[start + j + 8];
+        const radius = Math.sqrt(-2 * log(u1));
+        const theta = 2.0 * Math.PI * u2;
+        data[start + j] = fma64(radius * cos(theta), std, mean);
+        data[start + j + 8] = fma64(radius * sin(theta), std, mean);
       }
     };
     for (let i = 0; i + 16 <= n; i += 16) block(i);
     if (n % 16 !== 0) {
       const start = n - 16;
-      for (let i = 0; i < 16; i++) data[start + i] = draw();
+      for (let i = 0; i < 16; i++) data[start + i] = this.uniformDouble01();
       block(start);
     }
     return data;
-  }
-
-  /** uniform_real_distribution<Half|BFloat16>(0, 1). */
-  private uniformReduced(dtype: DType): number {
-    const digits = mantissaDigits(dtype);
-    return (this.engine.nextUint32() & (2 ** digits - 1)) * 2 ** -digits;
   }
 
   // ------------------------------------------------------------ integers

@@ -8,8 +8,9 @@ import { noteMaskSource } from '../../engine/provenance';
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { Scalar, TensorOrScalar, binary, cast, checkedConvert, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
-import { cat, expand, stack } from '../../engine/ops/shape';
+import { Scalar, TensorOrScalar, binary, cast, checkedConvert, contiguous, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { cat, expand, permute, reshape, stack } from '../../engine/ops/shape';
+import { matmul, reduce } from '../../engine/ops/reduce';
 import { Tensor, checkAllocation, checkShape, numelOf } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
@@ -496,6 +497,8 @@ function einsum(equation: string, operands: Tensor[]): Tensor {
     });
   });
   const rhs = rhsGiven ?? [...new Set(lhs.replace(/,/g, ''))].filter((l) => lhs.split(l).length === 2).sort().join('');
+  const pair = operands.length === 2 ? einsumPair(inputs[0], inputs[1], rhs, operands[0], operands[1]) : undefined;
+  if (pair) return pair;
   const labels = [...sizes.keys()];
   const outLabels = [...rhs];
   const dtype = operands.map((o) => o.dtype).reduce((a, b) => binary('add', Tensor.empty(a, [1]), Tensor.empty(b, [1])).dtype);
@@ -517,6 +520,51 @@ function einsum(equation: string, operands: Tensor[]): Tensor {
     out.storage.data[out.offsetOf(outLabels.map((l) => pos.get(l)!))] += prod;
   }
   return out;
+}
+
+// einsum's label order (Linear.cpp's TOTAL_LABELS): 'A'-'Z' before 'a'-'z'
+const labelRank = (l: string) => (l >= 'a' ? 26 : 0) + l.toLowerCase().charCodeAt(0) - 97;
+
+/**
+ * Two-operand torch.einsum as ATen computes it (Linear.cpp, sumproduct_pair):
+ * labels found in one operand only and not in the output are summed out
+ * first; the rest becomes one bmm of [batch, left, k] @ [batch, k, right],
+ * k being the contracted labels flattened in label order, so the products
+ * sum in bmm's order (float32_matmul.ts). Undefined where this does not
+ * apply (a label repeated in one operand, size-1 broadcasting, mixed
+ * dtypes): the caller enumerates instead.
+ */
+function einsumPair(la: string, lb: string, rhs: string, a: Tensor, b: Tensor): Tensor | undefined {
+  if (a.dtype !== b.dtype || !isFloating(a.dtype) || new Set(la).size !== la.length || new Set(lb).size !== lb.length) return undefined;
+  if ([...la].some((l, d) => lb.includes(l) && b.shape[lb.indexOf(l)] !== a.shape[d])) return undefined;
+  const only = (x: string, y: string) => [...x].filter((l) => !y.includes(l) && !rhs.includes(l));
+  const sumA = only(la, lb), sumB = only(lb, la);
+  if (sumA.length) {
+    a = reduce('sum', a, sumA.map((l) => la.indexOf(l)));
+    la = [...la].filter((l) => !sumA.includes(l)).join('');
+  }
+  if (sumB.length) {
+    b = reduce('sum', b, sumB.map((l) => lb.indexOf(l)));
+    lb = [...lb].filter((l) => !sumB.includes(l)).join('');
+  }
+  const batch = [...rhs].filter((l) => la.includes(l) && lb.includes(l));
+  const left = [...rhs].filter((l) => la.includes(l) && !lb.includes(l));
+  const right = [...rhs].filter((l) => lb.includes(l) && !la.includes(l));
+  const contracted = [...la].filter((l) => lb.includes(l) && !rhs.includes(l)).sort((x, y) => labelRank(x) - labelRank(y));
+  // when every right-only label precedes every left-only one in the output, ATen swaps the
+  // operands so that bmm writes the output's memory order (its result is a permuted view)
+  if (left.length && right.length && rhs.indexOf(right[right.length - 1]) < rhs.indexOf(left[0])) {
+    return einsumPair(lb, la, rhs, b, a);
+  }
+  const size = (t: Tensor, ls: string, l: string) => t.shape[ls.indexOf(l)];
+  const prod = (t: Tensor, ls: string, group: string[]) => group.reduce((p, l) => p * size(t, ls, l), 1);
+  const a3 = reshape(contiguous(permute(a, [...batch, ...left, ...contracted].map((l) => la.indexOf(l)))),
+    [prod(a, la, batch), prod(a, la, left), prod(a, la, contracted)]);
+  const b3 = reshape(contiguous(permute(b, [...batch, ...contracted, ...right].map((l) => lb.indexOf(l)))),
+    [prod(b, lb, batch), prod(b, lb, contracted), prod(b, lb, right)]);
+  const order = [...batch, ...left, ...right];
+  const r = reshape(matmul(a3, b3), order.map((l) => (la.includes(l) ? size(a, la, l) : size(b, lb, l))));
+  return permute(r, [...rhs].map((l) => order.indexOf(l)));
 }
 
 function resultTypeOf(a: TensorOrScalar, b: TensorOrScalar): DType {

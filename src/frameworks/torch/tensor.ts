@@ -901,7 +901,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   flip: (self, args, kw) => T(self, flip(self.t, sizeArgs('flip', args, kw, 'dims')), 'flip'),
   cumsum: (self, args, kw) => {
-    const a = bind('cumsum', args, kw, ['dim', 'dtype?']);
+    const a = bind('cumsum', args, kw, ['dim?', 'dtype?']);
+    // PyTorch's arg parser, not Python's, words the missing dim
+    if (a.dim === undefined) throw pyError('TypeError', 'cumsum() missing 1 required positional arguments: "dim"');
     return T(self, cumsum(self.t, dimArg(a), toDtype(a.dtype)), 'cumsum');
   },
   new_zeros: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_zeros', args, kw), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
