@@ -386,3 +386,8 @@ test('fuzz regression (seed 4106 on merged main): a NumPy ufunc given too few ar
   assert.equal(message('a = np.isinf()'), 'TypeError: isinf() takes from 1 to 2 positional arguments but 0 were given');
   assert.equal(message('a = np.power(2, 3, None, 4)'), 'TypeError: power() takes from 2 to 3 positional arguments but 4 were given');
 });
+
+test('fuzz regression (seed 4108 on merged main): Keras compute_mask without inputs is Python\'s TypeError', () => {
+  const e = only('from tensorflow.keras import layers\nm = layers.Embedding(input_dim=10, output_dim=4, mask_zero=True).compute_mask()');
+  assert.equal(`${e.type}: ${e.message}`, "TypeError: Embedding.compute_mask() missing 1 required positional argument: 'inputs'");
+});

@@ -548,8 +548,11 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     }
     return wrap(getItem(w, [{ kind: 'tensor', value: ids }]));
   }));
-  Embedding.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
-    ctx.truthy((self as PyInstance).dict.get('mask_zero') ?? false) ? wrap(keptMask(embeddingComputeMask(toTf(inputs, ctx)))) : null));
+  // compute_mask(inputs, mask=None): a missing `inputs` is Python's TypeError, as Keras's signature gives it
+  Embedding.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, ...args], kw, ctx) => {
+    const { inputs } = bind('Embedding.compute_mask', args, kw, ['inputs', 'mask?']);
+    return ctx.truthy((self as PyInstance).dict.get('mask_zero') ?? false) ? wrap(keptMask(embeddingComputeMask(toTf(inputs!, ctx)))) : null;
+  }));
   layers.dict.set('Embedding', Embedding);
 
   const Masking = new PyClass('Masking', [Layer], 'keras.layers.Masking');
@@ -563,8 +566,10 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   }));
   Masking.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) =>
     wrap(maskingApply(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value')))));
-  Masking.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, inputs], _kw, ctx) =>
-    wrap(keptMask(maskingComputeMask(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value'))))));
+  Masking.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, ...args], kw, ctx) => {
+    const { inputs } = bind('Masking.compute_mask', args, kw, ['inputs', 'mask?']);
+    return wrap(keptMask(maskingComputeMask(toTf(inputs!, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value'))));
+  }));
   layers.dict.set('Masking', Masking);
   return { keras, layers, utils, preprocessing, sequence, losses };
 }
