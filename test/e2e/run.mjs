@@ -1142,14 +1142,16 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       const all = await rows.evaluateAll((els) => els.map((e) => ({ text: e.innerText, icon: e.querySelector('.marker-icon')?.className ?? '' })));
       const mine = all.filter((r) => /unsequeeze|not evaluated|NameError/.test(r.text));
       assert.equal(mine.filter((r) => /NameError/.test(r.text)).length, 0, `no knock-on NameError as an error:\n${JSON.stringify(mine, null, 1)}`);
-      assert.equal(mine.filter((r) => /AttributeError/.test(r.text)).length, 1, JSON.stringify(mine, null, 1));
+      // this file's rows: the Problems view also lists other example files' errors (VS Code 1.90 keeps a closed file's)
+      const cause = mine.filter((r) => /AttributeError/.test(r.text) && /\[Ln 2, Col \d+\]/.test(r.text));
+      assert.equal(cause.length, 1, JSON.stringify(mine, null, 1));
       for (const [name, line] of [['x', 3], ['y', 4], ['z', 5]]) {
         const row = mine.find((r) => r.text.includes(`not evaluated: \`${name}\` was not bound because line 2 failed`));
         assert.ok(row, `line ${line} says ${name} was not evaluated:\n${JSON.stringify(mine, null, 1)}`);
         assert.match(row.text, new RegExp(`\\[Ln ${line}, Col \\d+\\]`));
         assert.match(row.icon, /info/, `information, not an error: ${row.icon}`);
       }
-      assert.match(mine.find((r) => /AttributeError/.test(r.text)).icon, /error/);
+      assert.match(cause[0].icon, /error/);
     } finally {
       await focusFirstEditor();
       await runCommand('View: Close All Editor Groups').catch(() => {});
