@@ -22,7 +22,7 @@ import { Scope } from './scope';
 import { PyDict, PyModule, type PyException } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, markRandom, maskPartsOf, nameLegend, namedConstantSummary, streamedMaskDetails, unmarkIdMaps } from './masks';
+import { analyzeMasks, consumerLegend, kerasMaskDetails, markRandom, maskPartsOf, nameLegend, namedConstantSummary, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import type { CellLayout } from './notebook';
@@ -294,6 +294,14 @@ function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
     if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
     const use = storage && consumerOf(storage);
     const named = use ? undefined : nameLegend(s.name, s.value);
+    const keras = use?.consumer === 'keras-mask' && readableSet.has(s) ? kerasMaskDetails(s.value) : undefined;
+    if (keras) {
+      // Keras made or reads this mask: its convention ([B, T], True = keep) decides the kind
+      s.mask = keras.kind;
+      s.maskSummary = keras.summary;
+      const parts = maskPartsOf(keras);
+      if (parts) s.maskParts = parts;
+    }
     if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
     else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
     namedConstantSummary(s);

@@ -94,6 +94,59 @@ function looksLikeKeepMask(mask: Tensor): boolean {
   return sawPadding && longerThanOne;
 }
 
+const sameShape = (a: Tensor, b: Tensor) => a.ndim === b.ndim && a.shape.every((n, i) => n === b.shape[i]);
+
+/**
+ * `inv.masked_fill(inv.bool(), min)`: a 0/1 float tensor filled exactly where
+ * it holds 1, Hugging Face's `_expand_mask` (inv = 1.0 - attention_mask). The
+ * tensor's own 1s say which positions are masked, so a True-leading mask here
+ * is left padding under a block-mask, not an inverted keep-mask.
+ */
+function fillsOwnOnes(x: Tensor, mask: Tensor): boolean {
+  if (!isFloating(x.dtype) || !sameShape(x, mask)) return false;
+  const xv = x.values();
+  const mv = mask.values();
+  for (let i = 0; i < xv.length; i++) {
+    if (xv[i] !== 0 && xv[i] !== 1) return false;
+    if ((xv[i] === 1) !== (mv[i] !== 0)) return false;
+  }
+  return true;
+}
+
+/**
+ * `mask.masked_fill_(tril(ones_like(mask, bool), diagonal=d), min)` on an
+ * additive attention mask, Hugging Face's sliding window: the tril masks keys
+ * too far in the past. Every query still sees its own key, the one on the
+ * diagonal aligned bottom-right (key c = query r + keys - queries, the
+ * KV-cache layout), which the existing mask keeps and the new one leaves
+ * alone; an inverted keep-mask (a tril reaching the diagonal, or padding)
+ * would mask it.
+ */
+function masksPastOnly(x: Tensor, mask: Tensor): boolean {
+  if (!isFloating(x.dtype) || !sameShape(x, mask) || x.ndim < 2) return false;
+  const rows = x.shape[x.ndim - 2];
+  const cols = x.shape[x.ndim - 1];
+  if (rows < 2 || cols < rows) return false;
+  const xv = x.values();
+  // x must already be an additive mask that blocks something (the causal part)
+  let blocked = false;
+  for (let i = 0; i < xv.length; i++) {
+    if (xv[i] === 0) continue;
+    if (!blocksAdditively(xv[i])) return false;
+    blocked = true;
+  }
+  if (!blocked) return false;
+  const mv = mask.values();
+  const offset = cols - rows;
+  for (let m = 0; m < xv.length / (rows * cols); m++) {
+    for (let r = 0; r < rows; r++) {
+      const at = m * rows * cols + r * cols + r + offset;
+      if (mv[at] !== 0 || xv[at] !== 0) return false;
+    }
+  }
+  return true;
+}
+
 function invertedMaskMessage(consumer: string): string {
   return `${consumer} treats True as "masked", but this mask is True on each row's leading positions and False on the trailing ones: it looks like a keep-mask (seq != pad, arange < lengths, tril), so the real tokens get masked and the padding (or the future) is kept. Pass ~mask (or mask == 0) if True should mean "keep".`;
 }
@@ -102,7 +155,7 @@ function invertedMaskMessage(consumer: string): string {
 export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean | bigint | number, op: string): void {
   guarded(() => {
     const fill = value instanceof Tensor ? (value.numel === 1 ? value.item() : 0) : Number(value);
-    if (blocksAdditively(fill) && looksLikeKeepMask(mask)) {
+    if (blocksAdditively(fill) && looksLikeKeepMask(mask) && !fillsOwnOnes(x, mask) && !masksPastOnly(x, mask)) {
       diagnose('inverted-mask', 'warning', invertedMaskMessage(`${op} with ${fill === -Infinity ? '-inf' : fill}`));
     }
     if (mask.dtype === 'uint8') {

@@ -402,6 +402,34 @@ function causalAndPadding(mats: number[][][], rows: number, cols: number, binary
   return { lengths, keep, offset, masked: masked / (mats.length * rows * cols) };
 }
 
+/**
+ * A mask Keras made or reads (Embedding(mask_zero=True), Masking,
+ * compute_mask, a layer's `mask=`): Keras's masking convention is a [B, T]
+ * padding mask with True = keep, so its producer decides the kind, not the
+ * pattern its values happen to draw (`[[T, F, F], [T, T, F]]` is two
+ * sequences of lengths 1 and 2, not a causal triangle). Side is where the
+ * False positions sit when every row has them on one side. Undefined for a
+ * value that is not a 2-D non-constant 0/1 tensor (a constant mask keeps its
+ * own summary; other ranks are not Keras padding masks).
+ * Source: keras.io/guides/understanding_masking_and_padding.
+ */
+export function kerasMaskDetails(v: EncodedValue): MaskDetails | undefined {
+  if (!isTensor(v) || v.shape.length !== 2 || v.data.length === 0 || !binaryValued(v)) return undefined;
+  const [B, T] = v.shape;
+  const rows = Array.from({ length: B }, (_, b) => v.data.slice(b * T, (b + 1) * T).map((x) => num(x) !== 0));
+  const lengths = rows.map((row) => row.filter(Boolean).length);
+  const kept = lengths.reduce((a, b) => a + b, 0);
+  if (kept === 0 || kept === B * T) return undefined;
+  const right = rows.every((row, b) => row.every((k, t) => k === t < lengths[b]));
+  const left = rows.every((row, b) => row.every((k, t) => k === t >= T - lengths[b]));
+  const side = right ? 'right' : left ? 'left' : undefined;
+  const masked = 1 - kept / (B * T);
+  return {
+    kind: 'padding', lengths, maskedFraction: masked, keep: true, ...(side ? { side } : {}),
+    summary: `padding (${side ? `${side}, ` : ''}lengths ${lengths.join(', ')}) · ${percent(masked)}`,
+  };
+}
+
 /** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
 export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
   const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;

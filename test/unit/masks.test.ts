@@ -354,3 +354,56 @@ big = causal.expand(8, 8, T, T)
     assert.equal(s.maskSummary, 'causal (tril, 1 = attend) · 50% masked', name);
   }
 });
+
+test("false positive: HF's _expand_mask (inv.masked_fill(inv.bool(), min)) with left padding is not inverted", () => {
+  const src = `
+import torch
+m = torch.tensor([[0, 0, 1, 1, 1]])
+inv = 1.0 - m[:, None, None, :].float()
+out = inv.masked_fill(inv.bool(), torch.finfo(torch.float32).min)
+keep_f = torch.tensor([[1.0, 1.0, 0.0]])
+wrong = torch.zeros(1, 3).masked_fill(keep_f.bool(), float('-inf'))
+`;
+  // the tensor's own 1s say what is masked; a keep-mask read off another tensor still warns
+  assert.deepEqual(codes(src).filter((c) => c.startsWith('inverted-mask@')), ['inverted-mask@6']);
+  const out = run(src).timeline.filter((s) => s.name === 'out').at(-1)!;
+  assert.equal(out.maskSummary, 'padding (left, lengths 3, additive) · 40% masked');
+});
+
+test("false positive: HF's sliding window (tril masks keys too far in the past) is not inverted", () => {
+  const src = `
+import torch
+mask = torch.cat([torch.zeros(3, 4), torch.full((3, 3), torch.finfo(torch.float32).min).triu(1)], dim=-1)
+context_mask = torch.tril(torch.ones_like(mask, dtype=torch.bool), diagonal=4 - 3 - 1)
+mask.masked_fill_(context_mask, torch.finfo(torch.float32).min)
+square = torch.full((4, 4), float('-inf')).triu(1)
+square.masked_fill_(torch.tril(torch.ones(4, 4, dtype=torch.bool), diagonal=-2), float('-inf'))
+bad = torch.full((4, 4), float('-inf')).triu(1)
+bad.masked_fill_(torch.tril(torch.ones(4, 4, dtype=torch.bool)), float('-inf'))
+scores = torch.zeros(4, 4).masked_fill(torch.tril(torch.ones(4, 4, dtype=torch.bool)), float('-inf'))
+`;
+  // (lines count from `import torch`) a tril reaching each query's own key masks it (line 8), and a tril on plain scores is still a keep-mask (line 9)
+  assert.deepEqual(codes(src).filter((c) => c.startsWith('inverted-mask@')), ['inverted-mask@8', 'inverted-mask@9']);
+});
+
+test('Keras masks are [B, T] padding masks with True = keep, whatever pattern their values draw', () => {
+  const r = run(`
+import numpy as np
+from tensorflow.keras import layers
+emb = layers.Embedding(10, 4, mask_zero=True)
+triangle = emb.compute_mask(np.array([[1, 0, 0], [2, 3, 0]]))
+first = emb.compute_mask(np.array([[1, 0, 0], [2, 3, 4]]))
+left = emb.compute_mask(np.array([[0, 0, 1], [0, 2, 3]]))
+holes = emb.compute_mask(np.array([[1, 0, 2], [2, 3, 4]]))
+same = np.array([[True, False, False], [True, True, False]])
+`);
+  const s = (name: string) => r.timeline.filter((x) => x.name === name).at(-1)!;
+  assert.equal(s('triangle').mask, 'padding');
+  assert.equal(s('triangle').maskSummary, 'padding (right, lengths 1, 2) · 50% masked');
+  assert.deepEqual(s('triangle').maskParts, { lengths: [1, 2], side: 'right', keep: true });
+  assert.equal(s('first').maskSummary, 'padding (right, lengths 1, 3) · 33.3% masked');
+  assert.equal(s('left').maskSummary, 'padding (left, lengths 1, 2) · 50% masked');
+  assert.equal(s('holes').maskSummary, 'padding (lengths 2, 3) · 16.7% masked');
+  // the same values with no Keras producer are still read by their pattern
+  assert.notEqual(s('same').maskSummary, s('triangle').maskSummary);
+});
