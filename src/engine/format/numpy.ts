@@ -159,6 +159,25 @@ function inType(dtype: DType, x: number): number {
 
 type ElementFormat = (x: number) => string;
 
+/**
+ * Magnitude from which an array prints in scientific notation: 10**min(8, finfo(dtype).precision)
+ * (arrayprint.FloatingFormat.fillFormat; NumPy 2.4 measured), so 1e3 for float16, 1e6 for float32,
+ * 1e8 for float64. bfloat16 is not a NumPy type; it keeps the float64 cutoff.
+ */
+function arrayExpCutoff(dtype: DType): number {
+  return dtype === 'float16' ? 1e3 : dtype === 'float32' ? 1e6 : 1e8;
+}
+
+/**
+ * Magnitude from which a float scalar's str/repr switches to scientific notation (NumPy 2.4,
+ * measured: np.float16(999.5) -> 999.5 but np.float16(1e3) -> 1e+03; np.float32(999999.94) ->
+ * 999999.94 but np.float32(1e6) -> 1e+06; np.float64 at 1e16). The 1e-4 floor is shared and is
+ * compared in double precision, so np.float32(1e-4) prints 1e-04.
+ */
+function scalarExpCutoff(dtype: DType): number {
+  return dtype === 'float16' ? 1e3 : dtype === 'float32' ? 1e6 : 1e16;
+}
+
 /** numpy.core.arrayprint.FloatingFormat. */
 function floatingFormat(data: ArrayLike<number>, dtype: DType, opts: Readonly<NumpyPrintOptions>): ElementFormat {
   const bf = formatOfDtype(dtype);
@@ -185,7 +204,10 @@ function floatingFormat(data: ArrayLike<number>, dtype: DType, opts: Readonly<Nu
     if (a < minVal) minVal = a;
   }
   if (maxVal > 0) {
-    if (maxVal >= 1e8 || (!opts.suppress && (minVal < 0.0001 || inType(dtype, maxVal / minVal) > 1000))) expFormat = true;
+    // NumPy compares min_val with the Python float 0.0001 in the array's own type (NEP 50), so
+    // float32(1e-4) = 9.99999975e-05 is not below it.
+    const tooSmall = minVal < inType(dtype, 0.0001);
+    if (maxVal >= arrayExpCutoff(dtype) || (!opts.suppress && (tooSmall || inType(dtype, maxVal / minVal) > 1000))) expFormat = true;
   }
 
   let padLeft: number;
@@ -418,7 +440,9 @@ export function formatNumpyArray(
 
 /**
  * str / repr of a NumPy scalar (np.float32(0.1) -> '0.1', np.float64(1e-05) -> '1e-05',
- * np.int32(3) -> '3', np.bool_(True) -> 'True'): str in every NumPy, repr in NumPy 1.x.
+ * np.float16(65504) -> '6.55e+04', np.float32(1e15) -> '1e+15', np.int32(3) -> '3',
+ * np.bool_(True) -> 'True'): str in every NumPy, repr in NumPy 1.x. Floats print the shortest
+ * round-trip digits of their own type, positional inside [1e-4, cutoff) (see scalarExpCutoff).
  */
 export function formatNumpyScalar(x: number, dtype: DType): string {
   if (dtype === 'bool') return x ? 'True' : 'False';
@@ -428,7 +452,7 @@ export function formatNumpyScalar(x: number, dtype: DType): string {
   const bf = formatOfDtype(dtype);
   const a = Math.abs(x);
   const base: DragonFormat = { precision: -1, unique: true, trim: '0', sign: false, padLeft: -1, padRight: -1, minDigits: -1, expDigits: -1 };
-  if (a === 0 || (a >= 1e-4 && a < 1e16)) return positional(x, bf, base);
+  if (a === 0 || (a >= 1e-4 && a < scalarExpCutoff(dtype))) return positional(x, bf, base);
   return scientific(x, bf, { ...base, trim: '-' });
 }
 

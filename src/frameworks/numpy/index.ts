@@ -2,7 +2,7 @@
 // scalar casting) and the array functions masking snippets use.
 
 import { DType, castValue, isFloating, promoteTypes } from '../../engine/dtype';
-import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr } from '../../engine/format';
+import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { noteMaskSource } from '../../engine/provenance';
@@ -199,7 +199,13 @@ export class NumpyScalar extends NumpyArray {
   override str() {
     return formatNumpyScalar(this.t.item(), this.t.dtype);
   }
+  /**
+   * format(x, spec) / f'{x:spec}'. An empty spec on float16/float32 formats the value as a
+   * Python float (f'{np.float16(65504)}' -> '65504.0', not str's '6.55e+04'; NumPy 2.4
+   * measured); float64 subclasses float, whose empty-spec format is str(x).
+   */
   format(spec: string, ctx: CallContext): string | undefined {
+    if (spec === '' && (this.t.dtype === 'float16' || this.t.dtype === 'float32')) return formatPyFloat(this.t.item());
     return spec === '' ? undefined : formatValue(scalarOf(this.t.dtype, this.t.item()), spec, ctx);
   }
 }
@@ -407,7 +413,27 @@ export function toNumpyTensor(v: PyValue, ctx?: CallContext, dtype?: DType): Ten
     return scalarTensor(v, dtype ?? (typeof v === 'number' ? 'float64' : typeof v === 'bigint' ? 'int64' : 'bool'));
   }
   const { shape, flat } = flattenNested(v, ctx!, (x) => (x instanceof ArrayValue ? x.t : undefined));
-  return tensorFromFlat(flat, shape, dtype ?? inferDtype(flat, 'float64', 'int64'));
+  return tensorFromFlat(flat, shape, dtype ?? nestedDtype(v) ?? inferDtype(flat, 'float64', 'int64'));
+}
+
+/**
+ * np.array's dtype for a nested list holding NumPy arrays or scalars: the NumPy promotion of
+ * their dtypes with the Python scalars beside them taken as float64 / int64 / bool (they are
+ * not weak here): np.array([np.float16(1)]) is float16, np.array([np.float16(1), 1.5]) float64,
+ * np.array([np.int8(1), True]) int8 (NumPy 2.4 measured). Undefined when no NumPy value is
+ * inside, so plain lists keep inferDtype's rule.
+ */
+function nestedDtype(v: PyValue): DType | undefined {
+  let arrays: DType | undefined;
+  const pyScalars: PyValue[] = [];
+  const walk = (x: PyValue): void => {
+    if (x instanceof ArrayValue) arrays = arrays === undefined ? x.t.dtype : npPromote(arrays, x.t.dtype);
+    else if (x instanceof PyList || x instanceof PyTuple) x.items.forEach(walk);
+    else pyScalars.push(x);
+  };
+  walk(v);
+  if (arrays === undefined) return undefined;
+  return pyScalars.length === 0 ? arrays : npPromote(arrays, inferDtype(pyScalars, 'float64', 'int64'));
 }
 
 type Method = (self: NumpyArray, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
