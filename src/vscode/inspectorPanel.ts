@@ -9,6 +9,7 @@ import { isBoolDtype, isTensor, toNumber } from './tensorView';
 const MAX_SIDE = 4096;
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
+import { base64ToBytes } from './base64';
 import { MODULE_SCOPE, isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
 
 /** What the webview keeps with vscode.setState (see webview/main.ts): enough to show the same variable again. */
@@ -266,7 +267,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
     const base = this.state ? vscode.Uri.joinPath(vscode.Uri.parse(this.state.documentUri), '..', fileName) : undefined;
     const target = await vscode.window.showSaveDialog({ defaultUri: base, filters: { 'PNG image': ['png'] } });
     if (!target) return;
-    const data = Buffer.from(content.replace(/^data:image\/png;base64,/, ''), 'base64');
+    const data = base64ToBytes(content.replace(/^data:image\/png;base64,/, ''));
     await vscode.workspace.fs.writeFile(target, data);
     vscode.window.setStatusBarMessage(`Mask Lens: saved ${target.fsPath}`, 5000);
   }

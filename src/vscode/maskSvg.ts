@@ -4,6 +4,7 @@
 // ■, a mid-grey outline for ⬚, and dark-edged hatching for masked cells. Pure.
 import type { Matrix } from './tensorView';
 import { toNumber } from './tensorView';
+import { bytesToBase64 } from './base64';
 
 export interface MaskSvgOptions {
   /** Largest rows / columns drawn (the rest is cut, with a note beside the picture). */
@@ -54,6 +55,6 @@ export function maskSvg(m: Matrix, opts: MaskSvgOptions = {}): { svg: string; ro
 /** Markdown for the picture: an image with a data: URI and alt text that says what it shows. */
 export function maskSvgMarkdown(m: Matrix, alt: string, opts: MaskSvgOptions = {}): string {
   const { svg, rows, cols, cut } = maskSvg(m, opts);
-  const uri = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+  const uri = `data:image/svg+xml;base64,${bytesToBase64(new TextEncoder().encode(svg))}`;
   return `![${alt}](${uri})${cut ? ` _(first ${rows}×${cols} of ${m.rows}×${m.cols})_` : ''}`;
 }

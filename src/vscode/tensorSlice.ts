@@ -8,6 +8,7 @@ import type { DType } from '../engine/dtype';
 import type { EncodedNumber } from '../python/result';
 import { isBoolDtype, toNumber, type TensorValue } from './tensorView';
 import type { WireSlice } from './protocol';
+import { base64ToBytes, bytesToBase64 } from './base64';
 
 /** Which 2-D view to show: `rowDim` × `colDim` (rowDim null: one row), other dims fixed at `index`. */
 export interface SliceRequest {
@@ -160,17 +161,11 @@ export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | numbe
 }
 
 function base64OfFloat32(values: ArrayLike<number>): string {
-  const bytes = new Uint8Array(Float32Array.from(values).buffer);
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
+  return bytesToBase64(new Uint8Array(Float32Array.from(values).buffer));
 }
 
 function float32OfBase64(b64: string): Float32Array {
-  const text = atob(b64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
+  return new Float32Array(base64ToBytes(b64).buffer);
 }
 
 /** A slice for postMessage: values as base64 float32 (shown at torch's 4 decimals, float32 is enough). */
