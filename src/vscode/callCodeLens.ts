@@ -10,6 +10,13 @@ import { isPythonDocument, type DocumentEvaluations } from './documentEvaluation
 import { defLines, type DefLine } from '../python/outline';
 import type { FunctionInfo, RunResult } from '../python/result';
 
+/**
+ * Where a file's own editor shows lenses: disk, untitled, a remote or web
+ * workspace (code-server, github.dev's vscode-vfs). Not notebook cells, nor
+ * git's and diff views' copies of a file.
+ */
+const LENS_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs']);
+
 export const PREVIEW_WITH_ARGUMENTS_COMMAND = 'maskLens.previewWithArguments';
 
 function stateKey(uri: string, fn: string): string {
@@ -42,7 +49,7 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled') return [];
+    if (!LENS_SCHEMES.has(doc.uri.scheme)) return [];
     const evaluation = this.evaluations.peek(doc);
     if (!evaluation) {
       this.evaluations.warm(doc);
