@@ -9,7 +9,7 @@ import { isBoolDtype, isTensor, toNumber } from './tensorView';
 const MAX_SIDE = 4096;
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
-import { base64ToBytes } from './base64';
+import { base64ToBytes, bytesToBase64 } from './base64';
 import { MODULE_SCOPE, isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
 
 /** What the webview keeps with vscode.setState (see webview/main.ts): enough to show the same variable again. */
@@ -315,5 +315,5 @@ export class TensorInspectorPanel implements vscode.Disposable {
 /** 128 random bits, base64, from Web Crypto (in Node 20+ and in browsers alike). */
 function cspNonce(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes));
+  return bytesToBase64(bytes);
 }
