@@ -1,8 +1,8 @@
 // Tensor element types and PyTorch's type-promotion rules.
 // Each dtype has a typed storage (see tensor.ts `allocate`); a dtype decides
 // how values are rounded or wrapped when written (castValue). int64 lives in
-// a Float64Array: exact up to 2^53 (and at -2^63), which covers every index
-// a snippet produces. assertDtype checks the invariant in debug runs.
+// a Float64Array, exact up to 2^53, plus an exact side array for the values
+// beyond (tensor.ts Storage). assertDtype checks the invariant in debug runs.
 
 export type DType =
   | 'bool'
@@ -209,12 +209,15 @@ export function holdsExactly(d: DType, x: number): boolean {
 /**
  * Debug assertion of the dtype invariant: every element of `data` is a
  * value of dtype `d` (integers of its width, bools 0/1, floats already
- * rounded to float16/bfloat16/float32). A no-op unless assertions are on;
+ * rounded to float16/bfloat16/float32; an int64 element beyond 2^53 is
+ * its exact value in `wide`, the storage's side array). A no-op unless assertions are on;
  * a violation is a Mask Lens bug, so it throws a plain Error.
  */
-export function assertDtype(d: DType, data: ArrayLike<number>, where: string): void {
+export function assertDtype(d: DType, data: ArrayLike<number>, where: string, wide?: BigInt64Array): void {
   if (!assertions || d === 'float64') return;
   for (let i = 0; i < data.length; i++) {
+    // an int64 beyond 2^53 is its exact value in the storage's side array, with its nearest double in data
+    if (wide !== undefined && Number(wide[i]) === data[i]) continue;
     if (!holdsExactly(d, data[i])) {
       throw new Error(`dtype invariant violated in ${where}: ${data[i]} stored in a ${d} tensor`);
     }

@@ -43,8 +43,81 @@ export function allocate(dtype: DType, n: number): TypedData {
   }
 }
 
+/**
+ * A tensor's elements. int64 keeps its values in a Float64Array (`data`),
+ * which holds every integer up to 2^53 exactly and is as fast as the
+ * floating kernels, so mask code (arange, lengths, token ids) pays nothing
+ * for int64. The values a double cannot hold (2^53 < |v| < 2^63, issue
+ * #17) live in `wide`, an exact side array present only once such a value
+ * was stored (setInt64): element `off` is `wide[off]` when `data[off]` is
+ * its nearest double and itself beyond 2^53, else `data[off]` (int64At).
+ * So readers that know nothing of `wide` see the nearest double, as
+ * before; a writer that knows nothing of it and stores a number replaces
+ * the element soundly, unless it stores exactly the nearest double of the
+ * wide value it overwrites (only in-place writes into a storage that
+ * already has `wide` can: every in-place writer of the engine goes through
+ * setInt64 or copyInt64 for int64). Chosen over a BigInt64Array storage
+ * (option a of #17): BigInt reads are ~30x slower than Float64Array reads,
+ * and every one of ~200 numeric uses of int64 data would have to convert.
+ */
 export class Storage {
+  /** int64 only: exact values of the elements beyond 2^53 (see above); absent until one is stored. */
+  wide?: BigInt64Array;
   constructor(public data: TypedData) {}
+}
+
+/** 2^53: from here on (in magnitude) a double no longer holds every integer. */
+const SAFE_END = 2 ** 53;
+
+/** Whether a double is an integer every int64 reader may take as exact (|x| < 2^53). */
+export function isSafeInt64(x: number): boolean {
+  return x > -SAFE_END && x < SAFE_END;
+}
+
+/** The exact value of the int64 element at storage offset `off` (see Storage). */
+export function int64At(s: Storage, off: number): bigint {
+  const x = s.data[off];
+  const w = s.wide;
+  if (w !== undefined && !isSafeInt64(x) && Number(w[off]) === x) return w[off];
+  return BigInt(x);
+}
+
+/** Store the int64 `v` (already wrapped to 64 bits) at storage offset `off`, exactly. */
+export function setInt64(s: Storage, off: number, v: bigint): void {
+  const x = Number(v);
+  s.data[off] = x;
+  if (isSafeInt64(x)) return;
+  // always recorded (even where the double is exact, 2^60): a stale wide entry must not match it
+  (s.wide ??= new BigInt64Array(s.data.length))[off] = v;
+}
+
+/**
+ * Copy element `srcOff` of int64 storage `src` to `dstOff` of `dst` exactly.
+ * Copy loops call it only when `src.wide` is set (their plain number copy
+ * is exact otherwise, and then `dst` gets its number as any writer does).
+ */
+export function copyInt64(dst: Storage, dstOff: number, src: Storage, srcOff: number): void {
+  setInt64(dst, dstOff, int64At(src, srcOff));
+}
+
+/** Whether an int64 tensor may hold values beyond 2^53 that need its exact side array. */
+export function hasWide(t: Tensor): boolean {
+  return t.storage.wide !== undefined;
+}
+
+/** An int64 tensor's exact values in row-major logical order. */
+export function int64Values(t: Tensor): BigInt64Array {
+  const out = new BigInt64Array(t.numel);
+  const s = t.storage;
+  forEachOffset(t.shape, t.strides, t.offset, (off, i) => {
+    out[i] = int64At(s, off);
+  });
+  return out;
+}
+
+/** Fill a fresh contiguous int64 tensor with exact values (row-major). */
+export function setInt64Values(t: Tensor, values: ArrayLike<bigint>): void {
+  for (let i = 0; i < values.length; i++) setInt64(t.storage, t.offset + i, values[i]);
 }
 
 export function numelOf(shape: readonly number[]): number {

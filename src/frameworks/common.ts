@@ -4,7 +4,7 @@
 
 import { DType, caster, intToDtype } from '../engine/dtype';
 import { Scalar, TensorOrScalar, getDefaultDtype } from '../engine/ops/core';
-import { Tensor, allocate } from '../engine/tensor';
+import { Tensor, allocate, int64At, int64Values, isSafeInt64, setInt64 } from '../engine/tensor';
 import { toInt } from '../python/args';
 import { pyError } from '../python/exceptions';
 import { CallContext, NativeFn, PyBuiltin, PyList, PyObj, PyTuple, PyValue, typeNameOf } from '../python/values';
@@ -39,6 +39,21 @@ export abstract class ArrayValue extends PyObj {
   asNumber(): number | undefined {
     return this.t.numel === 1 ? this.t.item() : undefined;
   }
+  /** int(t) of a one-element integer tensor, exactly (an int64 beyond 2^53 too); undefined otherwise. */
+  asExactInt(): bigint | undefined {
+    if (this.t.numel !== 1 || this.t.isFloating || this.t.dtype === 'bool') return undefined;
+    return int64At(this.t.storage, this.t.offset);
+  }
+}
+
+/** The Python scalar `.item()` gives for a one-element tensor: an int64 exactly, beyond 2^53 too. */
+export function itemOf(t: Tensor): PyValue {
+  return t.dtype === 'int64' ? int64At(t.storage, t.offset) : scalarOf(t.dtype, t.item());
+}
+
+/** A tensor's elements in row-major order: numbers, or an int64's exact values (beyond 2^53 too). */
+function elementsOf(t: Tensor): ArrayLike<number> | BigInt64Array {
+  return t.dtype === 'int64' && t.storage.wide ? int64Values(t) : t.values();
 }
 
 /** A Python value as an engine operand (scalars stay scalars for promotion). */
@@ -49,7 +64,8 @@ export function operand(v: PyValue): TensorOrScalar | undefined {
 }
 
 /** Python scalar for one element of dtype `d`. */
-export function scalarOf(d: DType, x: number): PyValue {
+export function scalarOf(d: DType, x: number | bigint): PyValue {
+  if (typeof x === 'bigint') return x; // an exact int64
   if (d === 'bool') return x !== 0;
   if (d.startsWith('float') || d === 'bfloat16') return x;
   return BigInt(x);
@@ -84,7 +100,7 @@ export function flattenNested(v: PyValue, ctx: CallContext, isLeafArray: (x: PyV
       if (arr.shape.length !== expect.length || arr.shape.some((s, i) => s !== expect[i])) {
         throw pyError('ValueError', `expected sequence of length ${shape[dim]} at dim ${dim} (got ${arr.shape[0] ?? 0})`);
       }
-      const vals = arr.values();
+      const vals = elementsOf(arr);
       for (let i = 0; i < vals.length; i++) flat.push(scalarOf(arr.dtype, vals[i]));
       return;
     }
@@ -123,12 +139,15 @@ export function inferDtype(flat: readonly PyValue[], floatDtype: DType = getDefa
 
 export function tensorFromFlat(flat: readonly PyValue[], shape: number[], dtype: DType): Tensor {
   const data = allocate(dtype, flat.length);
+  const t = Tensor.fromData(dtype, shape, data);
   const c = caster(dtype);
   for (let i = 0; i < flat.length; i++) {
     const x = flat[i];
     data[i] = typeof x === 'bigint' ? intToDtype(dtype, x) : c(typeof x === 'boolean' ? (x ? 1 : 0) : Number(x as Scalar));
+    // a Python int beyond 2^53 into int64: its exact value (tensor.ts Storage)
+    if (dtype === 'int64' && typeof x === 'bigint' && !isSafeInt64(data[i])) setInt64(t.storage, i, BigInt.asIntN(64, x));
   }
-  return Tensor.fromData(dtype, shape, data);
+  return t;
 }
 
 export function native(name: string, f: NativeFn): PyBuiltin {
@@ -143,7 +162,7 @@ export function dimList(v: PyValue | undefined): number | number[] | null {
 
 /** tensor.tolist() / ndarray.tolist(): nested Python lists of Python scalars. */
 export function nestedList(t: Tensor): PyValue {
-  const v = t.values();
+  const v = elementsOf(t);
   let i = 0;
   const build = (d: number): PyValue =>
     d === t.ndim ? scalarOf(t.dtype, v[i++]) : new PyList(Array.from({ length: t.shape[d] }, () => build(d + 1)));

@@ -84,6 +84,9 @@ function pyInt(v: PyValue, base: PyValue | undefined, ctx: CallContext): bigint 
   const i = asBigInt(v);
   if (i !== undefined) return i;
   if (v instanceof PyObj) {
+    // an integer tensor's exact value (int64 beyond 2^53 too)
+    const exact = (v as PyObj & { asExactInt?: () => bigint | undefined }).asExactInt?.();
+    if (exact !== undefined) return exact;
     const n = (v as PyObj & { asNumber?: () => number | undefined; isIntegral?: () => boolean }).asNumber?.();
     if (n !== undefined) return BigInt(Math.trunc(n));
   }

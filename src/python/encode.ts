@@ -28,7 +28,7 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
   if (v instanceof ArrayValue) {
     const t = v.t;
     // the storage, not the view: an expanded view may be far larger than what it reads
-    if (dtypeAssertionsOn()) assertDtype(t.dtype, t.storage.data, 'a result');
+    if (dtypeAssertionsOn()) assertDtype(t.dtype, t.storage.data, 'a result', t.storage.wide);
     const isBool = t.dtype === 'bool';
     const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
     const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;

@@ -3,10 +3,10 @@
 import type { Tensor } from '../tensor';
 
 /** A row-major view of the values for the printer: element at a multi-index. */
-export interface Grid {
+export interface Grid<T = number> {
   shape: readonly number[];
   strides: number[];
-  data: ArrayLike<number>;
+  data: ArrayLike<T>;
 }
 
 export function gridOf(t: Tensor): Grid {
@@ -24,8 +24,8 @@ export function gridOf(t: Tensor): Grid {
  * The edge items of every dimension, as torch's get_summarized_data and
  * NumPy's _leading_trailing keep when a tensor is summarised.
  */
-export function edgeValues(g: Grid, edge: number): number[] {
-  const out: number[] = [];
+export function edgeValues<T>(g: Grid<T>, edge: number): T[] {
+  const out: T[] = [];
   const walk = (dim: number, base: number) => {
     if (dim === g.shape.length) {
       out.push(g.data[base]);

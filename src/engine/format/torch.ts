@@ -6,7 +6,7 @@
 import { Grid, edgeValues, gridOf } from './grid';
 import type { DType } from '../dtype';
 import { isFloating } from '../dtype';
-import type { Tensor } from '../tensor';
+import { type Tensor, hasWide, int64Values } from '../tensor';
 import { pyExp, pyFixed } from './pyfloat';
 
 export interface PrintOptions {
@@ -63,8 +63,8 @@ export interface TorchFormatOptions {
  * included). Never throws: a non-integer here would break the dtype
  * invariant (assertDtype), so it prints truncated rather than failing the preview.
  */
-function intStr(x: number): string {
-  if (Number.isSafeInteger(x)) return String(x);
+function intStr(x: number | bigint): string {
+  if (typeof x === 'bigint' || Number.isSafeInteger(x)) return String(x);
   return Number.isFinite(x) ? BigInt(Math.trunc(x)).toString() : String(x);
 }
 
@@ -76,7 +76,8 @@ class Formatter {
   sciMode = false;
   maxWidth = 1;
 
-  constructor(dtype: DType, values: ArrayLike<number>, private readonly opts: Readonly<PrintOptions>) {
+  // an int64 tensor with values beyond 2^53 passes its exact values (bigint); floats are numbers
+  constructor(dtype: DType, values: ArrayLike<number | bigint>, private readonly opts: Readonly<PrintOptions>) {
     this.floating = isFloating(dtype);
     this.isBool = dtype === 'bool';
     if (!this.floating) {
@@ -85,7 +86,7 @@ class Formatter {
     }
     const finite: number[] = [];
     for (let i = 0; i < values.length; i++) {
-      const v = values[i];
+      const v = values[i] as number;
       if (Number.isFinite(v) && v !== 0) finite.push(v);
     }
     // No nonzero finite value: torch returns early and ignores sci_mode.
@@ -120,7 +121,7 @@ class Formatter {
     if (opts.sciMode !== null) this.sciMode = opts.sciMode;
   }
 
-  private plain(v: number): string {
+  private plain(v: number | bigint): string {
     return this.isBool ? (v ? 'True' : 'False') : intStr(v);
   }
 
@@ -128,15 +129,16 @@ class Formatter {
     return this.maxWidth;
   }
 
-  format(v: number): string {
+  format(e: number | bigint): string {
     let ret: string;
     if (this.floating) {
+      const v = e as number;
       if (this.sciMode) ret = pyExp(v, this.opts.precision);
       else if (this.intMode) {
         ret = pyFixed(v, 0);
         if (Number.isFinite(v)) ret += '.';
       } else ret = pyFixed(v, this.opts.precision);
-    } else ret = this.plain(v);
+    } else ret = this.plain(e);
     return ret.length < this.maxWidth ? ' '.repeat(this.maxWidth - ret.length) + ret : ret;
   }
 }
@@ -156,7 +158,7 @@ export function elementFormatter(dtype: DType, shape: readonly number[], values:
   return { format: (v) => f.format(v), width: f.width() };
 }
 
-function vectorStr(g: Grid, base: number, indent: number, summarize: boolean, f: Formatter, o: Readonly<PrintOptions>): string {
+function vectorStr(g: Grid<number | bigint>, base: number, indent: number, summarize: boolean, f: Formatter, o: Readonly<PrintOptions>): string {
   const n = g.shape[g.shape.length - 1];
   const st = g.strides[g.shape.length - 1];
   const elementLength = f.width() + 2;
@@ -173,7 +175,7 @@ function vectorStr(g: Grid, base: number, indent: number, summarize: boolean, f:
 }
 
 function tensorStrWith(
-  g: Grid, dim: number, base: number, indent: number, summarize: boolean, f: Formatter, o: Readonly<PrintOptions>,
+  g: Grid<number | bigint>, dim: number, base: number, indent: number, summarize: boolean, f: Formatter, o: Readonly<PrintOptions>,
 ): string {
   const left = g.shape.length - dim;
   if (left === 0) return f.format(g.data[base]);
@@ -194,7 +196,8 @@ function tensorStrWith(
 function tensorStr(t: Tensor, indent: number, o: Readonly<PrintOptions>): string {
   if (t.numel === 0) return '[]';
   const summarize = t.numel > o.threshold;
-  const g = gridOf(t);
+  const g: Grid<number | bigint> = gridOf(t);
+  if (t.dtype === 'int64' && hasWide(t)) g.data = int64Values(t); // beyond 2^53: the exact values
   const f = new Formatter(t.dtype, summarize ? edgeValues(g, o.edgeitems) : g.data, o);
   return tensorStrWith(g, 0, 0, indent, summarize, f, o);
 }

@@ -94,7 +94,11 @@ function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
   }
 }
 
-function binaryFn(op: BinaryOp, integer: boolean): (a: number, b: number) => number {
+function binaryFn(op: BinaryOp, integer: boolean, int64: boolean): (a: number, b: number) => number {
+  // int64 (a Float64Array result): plain double arithmetic, exact while results stay below
+  // 2^53; ops/core.ts binary() redoes any result beyond that in BigInt (int64 exactness, #17)
+  if (int64 && (op === 'add' || op === 'sub' || op === 'mul')) return op === 'add' ? (a, b) => a + b : op === 'sub' ? (a, b) => a - b : (a, b) => a * b;
+  if (int64 && op === 'pow') return (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : a ** b);
   switch (op) {
     // integer results past 2^53 are redone in BigInt and wrapped at 2^64, so
     // an int64 that wraps back into range (6 * (2^63 - 2^11) is -12288) and
@@ -215,7 +219,7 @@ export const cpuBackend: Backend = {
   },
 
   binary(op, a, b, shape, out, integer) {
-    const f = binaryFn(op, integer);
+    const f = binaryFn(op, integer, integer && out instanceof Float64Array);
     const ad = a.data, bd = b.data;
     if (isDense(a, shape) && isDense(b, shape)) {
       const ao = a.offset, bo = b.offset;

@@ -6,7 +6,7 @@ import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
-import { Tensor, allocate, forEachOffset } from '../tensor';
+import { Storage, Tensor, allocate, forEachOffset, hasWide, int64At, int64Values, isSafeInt64, setInt64 } from '../tensor';
 import { checkBudget, getSlot, slot } from '../context';
 
 /** A Python number as the interpreter hands it over: bool, int (bigint) or float. */
@@ -182,12 +182,26 @@ export function checkedConvert(s: Scalar, d: DType, typeName = C_TYPE_NAMES[d]):
 /** A Python scalar as a 0-dim tensor of `d`, converted by checkedConvert (clamp bounds, masked_fill values). */
 export function checkedScalarTensor(s: Scalar, d: DType): Tensor {
   const t = Tensor.empty(d, []);
-  t.storage.data[0] = checkedConvert(s, d);
+  storeScalar(t.storage, 0, 1, s, d, checkedConvert(s, d));
   return t;
+}
+
+/**
+ * Fill `count` elements from storage offset `off` with the Python scalar `s`
+ * already converted to `d` as `v`. An int into int64 is stored exactly
+ * (beyond 2^53 through the storage's exact side array, tensor.ts Storage);
+ * `s` is then within int64 (the caller's conversion checked or wrapped it).
+ */
+function storeScalar(st: Storage, off: number, count: number, s: Scalar, d: DType, v: number): void {
+  if (d === 'int64' && typeof s === 'bigint' && !isSafeInt64(v)) {
+    const exact = BigInt.asIntN(64, s);
+    for (let i = 0; i < count; i++) setInt64(st, off + i, exact);
+  } else st.data.fill(v, off, off + count);
 }
 
 /** A 0-dim tensor's value as the Python scalar `.item()` gives (for fill values passed as tensors). */
 export function itemScalar(t: Tensor): Scalar {
+  if (t.dtype === 'int64') return int64At(t.storage, t.offset);
   const v = t.item();
   if (t.dtype === 'bool') return v !== 0;
   return isFloating(t.dtype) ? v : BigInt(v);
@@ -215,7 +229,7 @@ export function full(shape: readonly number[], value: Scalar, dtype: DType): Ten
   checkSize(n);
   const v = fillScalarValue(value, dtype, n);
   const t = Tensor.empty(dtype, shape);
-  t.storage.data.fill(v);
+  storeScalar(t.storage, 0, n, value, dtype, v);
   return t;
 }
 
@@ -227,7 +241,7 @@ export function full(shape: readonly number[], value: Scalar, dtype: DType): Ten
 export function scalarTensor(s: Scalar, dtype: DType = scalarDtype(s)): Tensor {
   checkPyInt(s);
   const t = Tensor.empty(dtype, []);
-  t.storage.data[0] = typeof s === 'bigint' && !isFloating(dtype) ? intToDtype(dtype, s) : castValue(dtype, scalarValue(s));
+  storeScalar(t.storage, 0, 1, s, dtype, typeof s === 'bigint' && !isFloating(dtype) ? intToDtype(dtype, s) : castValue(dtype, scalarValue(s)));
   return t;
 }
 
@@ -243,13 +257,49 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   // Typed-array stores already round to float32 and wrap int->int; every other conversion goes through castValue.
   const direct = dtype === x.dtype || dtype === 'float64' || dtype === 'float32'
     || (!isFloating(x.dtype) && dtype !== 'bool' && !isFloating(dtype));
-  if (direct) data.set(src);
+  if (x.dtype === 'int64' && hasWide(x)) castWide(x, out);
+  else if (direct) data.set(src);
   else {
     const c = caster(dtype);
     for (let i = 0; i < src.length; i++) data[i] = c(src[i]);
   }
-  assertDtype(dtype, data, 'cast');
+  assertDtype(dtype, data, 'cast', out.storage.wide);
   return out;
+}
+
+/**
+ * cast() of an int64 tensor holding values beyond 2^53, from their exact
+ * values (c10::convert of int64_t): int64 copies them, narrower integers
+ * keep the low bits, float32 rounds once from the integer (cvtsi2ss;
+ * rounding the nearest double again could round twice), float16 and
+ * bfloat16 round that float (c10::Half and BFloat16 convert from float),
+ * float64 takes the nearest double, bool is v != 0.
+ */
+function castWide(x: Tensor, out: Tensor): void {
+  const vals = int64Values(x);
+  const d = out.dtype, data = out.storage.data;
+  if (d === 'int64') {
+    for (let i = 0; i < vals.length; i++) setInt64(out.storage, i, vals[i]);
+    return;
+  }
+  for (let i = 0; i < vals.length; i++) {
+    const v = vals[i];
+    data[i] = isFloating(d) && d !== 'float64' ? castValue(d, int64ToFloat32(v)) : intToDtype(d, v);
+  }
+}
+
+/** The float32 nearest an int64 (round half to even), rounded once. */
+export function int64ToFloat32(v: bigint): number {
+  const x = Number(v);
+  if (isSafeInt64(x)) return Math.fround(x);
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const shift = a.toString(2).length - 24; // keep float32's 24 significant bits
+  let q = a >> BigInt(shift);
+  const rem = a - (q << BigInt(shift)), half = 1n << BigInt(shift - 1);
+  if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
+  const r = Number(q) * 2 ** shift;
+  return neg ? -r : r;
 }
 
 export function contiguous(x: Tensor): Tensor {
@@ -315,12 +365,15 @@ export function finish(out: Tensor): Tensor {
     const c = caster(out.dtype);
     for (let i = 0; i < d.length; i++) d[i] = c(d[i]);
   } else if (out.dtype === 'int64') {
+    const wide = out.storage.wide;
     for (let i = 0; i < d.length; i++) {
-      if (!Number.isSafeInteger(d[i])) d[i] = wrapValue('int64', d[i]);
-      else if (d[i] === 0) d[i] = 0; // an integer has no -0 (0 * -2 in doubles is -0)
+      // an element held exactly in the side array (setInt64) is already an int64
+      if (!Number.isSafeInteger(d[i])) {
+        if (wide === undefined || Number(wide[i]) !== d[i]) d[i] = wrapValue('int64', d[i]);
+      } else if (d[i] === 0) d[i] = 0; // an integer has no -0 (0 * -2 in doubles is -0)
     }
   }
-  assertDtype(out.dtype, d, 'elementwise op');
+  assertDtype(out.dtype, d, 'elementwise op', out.storage.wide);
   return out;
 }
 
@@ -328,6 +381,111 @@ export function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype, compute
   const input = inDtype(x, computeDtype);
   const out = Tensor.empty(outDtype, x.shape);
   backendFor(x.numel, computeDtype).unary(op, broadcastOperand(input, x.shape), x.shape, out.storage.data, !isFloating(computeDtype));
+  if (outDtype === 'int64' && computeDtype === 'int64' && BIG_UNARY[op] && (hasWide(input) || !allSafe(out.storage.data))) {
+    return exactUnary(BIG_UNARY[op]!, input, out);
+  }
+  return finish(out);
+}
+
+// ---- int64 beyond 2^53 (issue #17) ----
+// The double kernels above are exact for int64 while operands and results
+// stay within 2^53. An op that sees an operand with an exact side array
+// (tensor.ts Storage), or a result the doubles cannot hold, is redone here
+// in BigInt, wrapped modulo 2^64 as ATen's int64 arithmetic wraps. The
+// double pass costs one scan of the result in the common case.
+
+/** Whether every value of an int64 result is a double-exact integer below 2^53. */
+function allSafe(d: ArrayLike<number>): boolean {
+  for (let i = 0; i < d.length; i++) if (!isSafeInt64(d[i])) return false;
+  return true;
+}
+
+const wrap64 = (v: bigint) => BigInt.asIntN(64, v);
+
+const BIG_UNARY: Partial<Record<UnaryOp, (x: bigint) => bigint>> = {
+  neg: (x) => wrap64(-x),
+  abs: (x) => wrap64(x < 0n ? -x : x),
+  bitnot: (x) => ~x,
+  identity: (x) => x, floor: (x) => x, ceil: (x) => x, round: (x) => x, trunc: (x) => x,
+  sign: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n),
+};
+
+function exactUnary(f: (x: bigint) => bigint, x: Tensor, out: Tensor): Tensor {
+  const vals = int64Values(x);
+  for (let i = 0; i < vals.length; i++) setInt64(out.storage, i, f(vals[i]));
+  assertDtype('int64', out.storage.data, 'elementwise op', out.storage.wide);
+  return out;
+}
+
+function zeroDivision(): never {
+  throw new EngineError('RuntimeError', 'ZeroDivisionError');
+}
+
+/** Python's floor division of int64s (ATen's div_floor_integer), wrapped: -2^63 // -1 is -2^63. */
+function floorDivBig(a: bigint, b: bigint): bigint {
+  if (b === 0n) zeroDivision();
+  const q = a / b;
+  return wrap64(a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q);
+}
+
+/** ATen's integer pow (powi): squaring in two's complement; a negative exponent gives 0 except for 1 and -1. */
+function powBig(a: bigint, b: bigint): bigint {
+  if (b < 0n) return a === 1n ? 1n : a === -1n ? (b % 2n ? -1n : 1n) : 0n;
+  let acc = 1n, base = a;
+  for (let e = b; e > 0n; e >>= 1n) {
+    if (e & 1n) acc = wrap64(acc * base);
+    base = wrap64(base * base);
+  }
+  return acc;
+}
+
+const b01 = (c: boolean) => (c ? 1n : 0n);
+const BIG_BINARY: Partial<Record<BinaryOp, (a: bigint, b: bigint) => bigint>> = {
+  add: (a, b) => wrap64(a + b),
+  sub: (a, b) => wrap64(a - b),
+  mul: (a, b) => wrap64(a * b),
+  floordiv: floorDivBig,
+  remainder: (a, b) => {
+    if (b === 0n) zeroDivision();
+    const r = a % b;
+    return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r;
+  },
+  fmod: (a, b) => {
+    if (b === 0n) zeroDivision();
+    return a % b;
+  },
+  pow: powBig,
+  // ATen's lshift/rshift: a shift outside [0, 64) gives 0 (left) or the sign fill (right)
+  lshift: (a, b) => (b < 0n || b >= 64n ? 0n : wrap64(a << b)),
+  rshift: (a, b) => a >> (b < 0n || b >= 64n ? 63n : b),
+  bitand: (a, b) => a & b,
+  bitor: (a, b) => a | b,
+  bitxor: (a, b) => a ^ b,
+  maximum: (a, b) => (a < b ? b : a),
+  minimum: (a, b) => (b < a ? b : a),
+  lt: (a, b) => b01(a < b), le: (a, b) => b01(a <= b), gt: (a, b) => b01(a > b), ge: (a, b) => b01(a >= b),
+  eq: (a, b) => b01(a === b), ne: (a, b) => b01(a !== b),
+  and: (a, b) => b01(a !== 0n && b !== 0n), or: (a, b) => b01(a !== 0n || b !== 0n), xor: (a, b) => b01((a !== 0n) !== (b !== 0n)),
+};
+
+// Ops whose double result can be a wrong integer below 2^53 when an operand
+// is an exact double beyond it (2^60 // 3 rounds its quotient).
+const OPERAND_CHECKED = new Set<BinaryOp>(['floordiv', 'remainder', 'fmod', 'pow', 'lshift', 'rshift']);
+
+/** Whether an int64 binary op's double pass needs redoing in BigInt (see above). */
+function needsExact(op: BinaryOp, ta: Tensor, tb: Tensor, out: Tensor): boolean {
+  if (hasWide(ta) || hasWide(tb)) return true;
+  if (out.dtype === 'int64' && !allSafe(out.storage.data)) return true;
+  return OPERAND_CHECKED.has(op) && (!allSafe(ta.storage.data) || !allSafe(tb.storage.data));
+}
+
+/** a (op) b over int64 operands, exactly: `out` (int64, or bool for comparisons) is overwritten. */
+function exactBinary(f: (a: bigint, b: bigint) => bigint, ta: Tensor, tb: Tensor, shape: readonly number[], out: Tensor): Tensor {
+  const oa = broadcastOperand(ta, shape), ob = broadcastOperand(tb, shape);
+  const va = int64Values(ta.view(shape, oa.strides, oa.offset)), vb = int64Values(tb.view(shape, ob.strides, ob.offset));
+  const st = out.storage;
+  if (out.dtype === 'int64') for (let i = 0; i < va.length; i++) setInt64(st, i, f(va[i], vb[i]));
+  else for (let i = 0; i < va.length; i++) st.data[i] = Number(f(va[i], vb[i]));
   return finish(out);
 }
 
@@ -363,6 +521,8 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
     backendFor(n, compute).binary(
       op, broadcastOperand(ta, shape), broadcastOperand(tb, shape), shape, out.storage.data, !isFloating(compute),
     );
+    const big = compute === 'int64' ? BIG_BINARY[op] : undefined;
+    if (big && needsExact(op, ta, tb, out)) return exactBinary(big, ta, tb, shape, out);
   } catch (e) {
     if (e instanceof RangeError && e.message === 'ZeroDivisionError') {
       throw new EngineError('RuntimeError', 'ZeroDivisionError');
@@ -462,9 +622,14 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const n = shape.reduce((p, q) => p * q, 1);
   checkSize(n);
   const out = Tensor.empty(dtype, shape);
-  backendFor(n, dtype).where(
-    broadcastOperand(cond, shape), broadcastOperand(ta, shape), broadcastOperand(tb, shape), shape, out.storage.data,
-  );
+  const oc = broadcastOperand(cond, shape), oa = broadcastOperand(ta, shape), ob = broadcastOperand(tb, shape);
+  backendFor(n, dtype).where(oc, oa, ob, shape, out.storage.data);
+  if (dtype === 'int64' && (hasWide(ta) || hasWide(tb))) {
+    // the branches' values beyond 2^53, exactly (the kernel copied their nearest doubles)
+    const c = cond.view(shape, oc.strides, oc.offset).values();
+    const va = int64Values(ta.view(shape, oa.strides, oa.offset)), vb = int64Values(tb.view(shape, ob.strides, ob.offset));
+    for (let i = 0; i < n; i++) setInt64(out.storage, i, c[i] !== 0 ? va[i] : vb[i]);
+  }
   return out;
 }
 
@@ -478,7 +643,7 @@ export function assignInto(dst: Tensor, src: TensorOrScalar): void {
   if (src instanceof Tensor) s = src.dtype === dst.dtype ? src : cast(src, dst.dtype);
   else {
     s = Tensor.empty(dst.dtype, []);
-    s.storage.data[0] = fillScalarValue(src, dst.dtype, dst.numel);
+    storeScalar(s.storage, 0, 1, src, dst.dtype, fillScalarValue(src, dst.dtype, dst.numel));
   }
   const shape = broadcastShapes(dst.shape, s.shape);
   if (shape.length !== dst.shape.length || shape.some((d, i) => d !== dst.shape[i])) {
@@ -486,28 +651,42 @@ export function assignInto(dst: Tensor, src: TensorOrScalar): void {
       `output with shape [${dst.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`,
     );
   }
+  if (dst.dtype === 'int64' && hasWide(s)) {
+    const o = broadcastOperand(s, dst.shape);
+    writeValues(dst, int64Values(s.view(dst.shape, o.strides, o.offset)));
+    return;
+  }
   const tmp = allocate(dst.dtype, dst.numel);
   cpuBackend.unary('identity', broadcastOperand(s, dst.shape), dst.shape, tmp, !isFloating(dst.dtype));
   writeValues(dst, tmp);
 }
 
-/** Copy contiguous `values` into the (possibly strided) view `dst`, converting each to dst's dtype (castValue). */
-export function writeValues(dst: Tensor, values: ArrayLike<number>): void {
-  const data = dst.storage.data;
-  const c = caster(dst.dtype);
-  if (dst.isContiguous()) {
-    for (let i = 0; i < dst.numel; i++) data[dst.offset + i] = c(values[i]);
-    return;
-  }
-  let i = 0;
-  const walk = (dim: number, off: number) => {
-    if (dim === dst.ndim) {
-      data[off] = c(values[i++]);
+/**
+ * Copy contiguous `values` into the (possibly strided) view `dst`, converting
+ * each to dst's dtype (castValue). Exact int64 values (a BigInt64Array) go
+ * into an int64 `dst` exactly; a number beyond 2^53 written into an int64
+ * storage that has an exact side array is recorded there too (setInt64), so
+ * no stale exact value can stand for it.
+ */
+export function writeValues(dst: Tensor, values: ArrayLike<number> | BigInt64Array): void {
+  const st = dst.storage, data = st.data;
+  let put: (off: number, i: number) => void;
+  if (values instanceof BigInt64Array) put = (off, i) => setInt64(st, off, values[i]);
+  else {
+    const c = caster(dst.dtype);
+    if (st.wide === undefined && dst.isContiguous()) {
+      for (let i = 0; i < dst.numel; i++) data[dst.offset + i] = c(values[i]);
       return;
     }
-    for (let k = 0; k < dst.shape[dim]; k++) walk(dim + 1, off + k * dst.strides[dim]);
-  };
-  walk(0, dst.offset);
+    put = st.wide !== undefined && dst.dtype === 'int64'
+      ? (off, i) => {
+          const x = c(values[i]);
+          if (isSafeInt64(x)) data[off] = x;
+          else setInt64(st, off, BigInt(x));
+        }
+      : (off, i) => { data[off] = c(values[i]); };
+  }
+  forEachOffset(dst.shape, dst.strides, dst.offset, put);
 }
 
 export function checkFloating(x: Tensor, what: string): void {

@@ -1,8 +1,8 @@
 // Gather/scatter, masked selection and Python-style tensor indexing.
 
-import { DType } from '../dtype';
+import { DType, castValue } from '../dtype';
 import { indexError, runtimeError, warn } from '../errors';
-import { Tensor, numelOf } from '../tensor';
+import { Tensor, copyInt64, hasWide, int64At, int64Values, numelOf, setInt64 } from '../tensor';
 import {
   TensorOrScalar, assignInto, assignedScalar, broadcastShapes, checkSize, checkedScalarTensor, contiguous, cppTypeName, itemScalar,
   scalarTypeName, scalarValue, writeValues,
@@ -48,7 +48,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     const k = iv[i];
     if (k < 0 || k >= size) throw runtimeError(`index ${k} is out of bounds for dimension ${d} with size ${size}`);
     pos[d] = k;
-    out.storage.data[i] = x.storage.data[x.offsetOf(pos)];
+    const off = x.offsetOf(pos);
+    out.storage.data[i] = x.storage.data[off];
+    if (x.storage.wide) copyInt64(out.storage, i, x.storage, off); // int64 beyond 2^53, exactly
   }
   return out;
 }
@@ -72,7 +74,11 @@ export function scatterInPlace(self: Tensor, dim: number, index: Tensor, src: Te
     if (k < 0 || k >= size) throw runtimeError(`index ${k} is out of bounds for dimension ${d} with size ${size}`);
     pos[d] = k;
     const off = self.offsetOf(pos);
-    data[off] = reduce === 'add' ? data[off] + v : reduce === 'multiply' ? data[off] * v : v;
+    if (self.dtype === 'int64' && (self.storage.wide || srcT?.storage.wide || !Number.isSafeInteger(v))) {
+      // int64 beyond 2^53: exact, wrapped as ATen's int64 arithmetic wraps
+      const a = int64At(self.storage, off), b = srcT ? int64At(srcT.storage, srcT.offsetOf(pos)) : BigInt(v);
+      setInt64(self.storage, off, BigInt.asIntN(64, reduce === 'add' ? a + b : reduce === 'multiply' ? a * b : b));
+    } else data[off] = reduce === 'add' ? data[off] + v : reduce === 'multiply' ? data[off] * v : v;
   }
   return self;
 }
@@ -98,6 +104,10 @@ function stackAlong(x: Tensor, parts: Tensor[], d: number, n: number): Tensor {
   parts.forEach((p, j) => {
     const v = p.values();
     for (let o = 0; o < outer; o++) out.storage.data.set(v.subarray(o * inner, (o + 1) * inner), (o * n + j) * inner);
+    if (hasWide(p)) {
+      const w = int64Values(p); // int64 beyond 2^53, exactly
+      for (let o = 0; o < outer; o++) for (let q = 0; q < inner; q++) setInt64(out.storage, (o * n + j) * inner + q, w[o * inner + q]);
+    }
   });
   return out;
 }
@@ -127,9 +137,13 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const xv = contiguous(expand(x, shape)).values();
   const mv = contiguous(expand(mask, shape)).values();
   const picked: number[] = [];
-  for (let i = 0; i < mv.length; i++) if (mv[i] !== 0) picked.push(xv[i]);
+  for (let i = 0; i < mv.length; i++) if (mv[i] !== 0) picked.push(i);
   const out = Tensor.empty(x.dtype, [picked.length]);
-  out.storage.data.set(picked);
+  for (let j = 0; j < picked.length; j++) out.storage.data[j] = xv[picked[j]];
+  if (hasWide(x)) {
+    const w = int64Values(expand(x, shape)); // int64 beyond 2^53, exactly
+    for (let j = 0; j < picked.length; j++) setInt64(out.storage, j, w[picked[j]]);
+  }
   return out;
 }
 
@@ -266,6 +280,7 @@ export function getItem(x: Tensor, items: readonly IndexItem[]): Tensor {
   const { outShape, offsets } = advancedPlan(view, advanced);
   const out = Tensor.empty(x.dtype, outShape);
   for (let i = 0; i < offsets.length; i++) out.storage.data[i] = view.storage.data[offsets[i]];
+  if (view.storage.wide) for (let i = 0; i < offsets.length; i++) copyInt64(out.storage, i, view.storage, offsets[i]);
   return out;
 }
 
@@ -294,12 +309,27 @@ export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrS
   if (bs.length !== outShape.length || bs.some((s, i) => s !== outShape[i])) {
     throw runtimeError(`shape mismatch: value tensor of shape ${fmtShape(src.shape)} cannot be broadcast to indexing result of shape ${fmtShape(outShape)}`);
   }
+  if (x.dtype === 'int64' && (view.storage.wide || hasWide(src))) {
+    // int64 beyond 2^53: exact values, and no stale exact value left under a written element
+    const w = int64Values(expand(src, outShape));
+    for (let i = 0; i < offsets.length; i++) setInt64(view.storage, offsets[i], w[i]);
+    return;
+  }
   const vals = contiguous(expand(src, outShape)).values();
   for (let i = 0; i < offsets.length; i++) view.storage.data[offsets[i]] = vals[i];
 }
 
 export function fillMasked(x: Tensor, mask: Tensor, value: TensorOrScalar): void {
   const vals = contiguous(expand(mask, x.shape)).values();
+  if (x.dtype === 'int64') {
+    // exact int64 (beyond 2^53 too): the value as masked_fill's item() gives it
+    const s = value instanceof Tensor ? itemScalar(value) : value;
+    const v = typeof s === 'bigint' ? BigInt.asIntN(64, s) : BigInt(castValue('int64', scalarValue(s)));
+    const cur = int64Values(x);
+    for (let i = 0; i < cur.length; i++) if (vals[i]) cur[i] = v;
+    writeValues(x, cur);
+    return;
+  }
   const v = value instanceof Tensor ? value.item() : scalarValue(value);
   const cur = Array.from(x.values());
   for (let i = 0; i < cur.length; i++) if (vals[i]) cur[i] = v;

@@ -4,10 +4,9 @@
 import { DType, caster, isFloating } from '../dtype';
 import { runtimeError } from '../errors';
 import type { ReduceOp } from '../kernels/backend';
-import { int64AsDouble } from '../kernels/cpu';
 import { matmulOrder } from '../kernels/float32_matmul';
 import { backendFor } from '../kernels/select';
-import { Tensor, numelOf } from '../tensor';
+import { Tensor, hasWide, int64At, int64Values, numelOf, setInt64 } from '../tensor';
 import { binary, broadcastShapes, cast, checkSize, contiguous, cppTypeName, finish, scalarTypeName, unary } from './core';
 import { expand, normalizeDim, permute, reshape } from './shape';
 
@@ -64,38 +63,55 @@ export function reduce(op: ReduceOp, x: Tensor, dims: number | readonly number[]
     const before = numelOf(x.shape.slice(0, rd[0]));
     const after = numelOf(x.shape.slice(rd[rd.length - 1] + 1));
     backend.reduce(op, c.values(), before, size, after, out.storage.data);
-    if (outDtype === 'int64') exactInt64(op, c.values(), before, size, after, out.storage.data);
+    if (outDtype === 'int64' || c.dtype === 'int64') exactInt64(op, c, before, size, after, out);
     return finish(out);
   }
   const src = contiguous(permute(input, [...keep, ...rd]));
   backend.reduce(op, src.values(), outer, size, 1, out.storage.data);
-  if (outDtype === 'int64') exactInt64(op, src.values(), outer, size, 1, out.storage.data);
+  if (outDtype === 'int64' || src.dtype === 'int64') exactInt64(op, src, outer, size, 1, out);
   return finish(out);
 }
 
 /**
- * int64 sums and products wrap modulo 2^64 (two's-complement int64 arithmetic
- * in ATen's kernels). Where an input or a result leaves the doubles' exact
- * integer range (2^53), redo the [outer, size, inner] reduction in BigInt so
- * a result a double holds comes out exact (sum([2**53, 1, 1]) is 2**53 + 2,
- * sum([-2**63, -2**63, 1]) wraps to 1). Results beyond 2^53 that no double
- * holds stay rounded: int64 storage is a Float64Array.
+ * int64 reductions, exactly (issue #17). Sums and products wrap modulo 2^64
+ * (two's-complement int64 arithmetic in ATen's kernels): where an input has
+ * values beyond 2^53 (its exact side array, tensor.ts Storage) or an input
+ * or a result leaves the doubles' exact integer range, the
+ * [outer, size, inner] reduction of the contiguous `x` is redone in BigInt
+ * (sum([2**53, 1, 1]) is 2**53 + 2, sum([-2**63, -2**63, 1]) wraps to 1).
+ * max/min/argmax/argmin compare the exact values where the nearest doubles
+ * could tie (2**53 + 1 and 2**53).
  */
-function exactInt64(op: ReduceOp, x: ArrayLike<number>, outer: number, size: number, inner: number, out: Float64Array | ArrayLike<number>): void {
-  if (op !== 'sum' && op !== 'prod') return;
-  const o = out as Float64Array;
-  let safe = true;
-  for (let i = 0; i < o.length && safe; i++) safe = Number.isSafeInteger(o[i]);
-  for (let i = 0; i < x.length && safe; i++) safe = Number.isSafeInteger(x[i]);
-  if (safe) return;
+function exactInt64(op: ReduceOp, x: Tensor, outer: number, size: number, inner: number, out: Tensor): void {
+  const sumProd = op === 'sum' || op === 'prod';
+  if (!sumProd && !(op === 'max' || op === 'min' || op === 'argmax' || op === 'argmin')) return;
+  if (x.dtype !== 'int64' && !sumProd) return;
+  if (!hasWide(x)) {
+    if (!sumProd) return;
+    const o = out.storage.data, xs = x.values();
+    let safe = true;
+    for (let i = 0; i < o.length && safe; i++) safe = Number.isSafeInteger(o[i]);
+    for (let i = 0; i < xs.length && safe; i++) safe = Number.isSafeInteger(xs[i]);
+    if (safe) return;
+  }
+  const at = (i: number) => int64At(x.storage, x.offset + i);
   for (let a = 0; a < outer; a++) {
     for (let j = 0; j < inner; j++) {
-      let acc = op === 'sum' ? 0n : 1n;
-      for (let i = 0; i < size; i++) {
-        const v = BigInt(x[(a * size + i) * inner + j]);
-        acc = BigInt.asIntN(64, op === 'sum' ? acc + v : acc * v);
+      const base = a * size * inner + j;
+      let acc: bigint;
+      if (sumProd) {
+        acc = op === 'sum' ? 0n : 1n;
+        for (let i = 0; i < size; i++) acc = BigInt.asIntN(64, op === 'sum' ? acc + at(base + i * inner) : acc * at(base + i * inner));
+      } else {
+        const isMax = op === 'max' || op === 'argmax';
+        let best = at(base), where = 0;
+        for (let i = 1; i < size; i++) {
+          const v = at(base + i * inner);
+          if (isMax ? v > best : v < best) { best = v; where = i; }
+        }
+        acc = op === 'max' || op === 'min' ? best : BigInt(where);
       }
-      o[a * inner + j] = Number(acc);
+      setInt64(out.storage, a * inner + j, acc);
     }
   }
 }
@@ -194,12 +210,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const nb = numelOf(batch);
   checkSize(nb * m * n);
-  const av = contiguous(expand(a2, [...batch, m, k])).values();
-  const bv = contiguous(expand(b2, [...batch, k, n])).values();
+  const ac = contiguous(expand(a2, [...batch, m, k])), bc = contiguous(expand(b2, [...batch, k, n]));
+  const av = ac.values(), bv = bc.values();
   const out = Tensor.empty(a.dtype, [...batch, m, n]);
   // float32 follows the CPU kernel's summation order; float16/bfloat16 keep one float32 sum per step (rounded once by finish)
   const order = a.dtype === 'float32' ? matmulOrder(a.ndim, b.ndim, nb, m, k, n) : 'naive';
-  if (!isFloating(a.dtype) && !productsAreSafe(av, bv, k)) matmulInt64(av, bv, nb, m, k, n, out.storage.data);
+  if (!isFloating(a.dtype) && (hasWide(ac) || hasWide(bc) || !productsAreSafe(av, bv, k))) matmulInt64(ac, bc, nb, m, k, n, out);
   else backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data, order);
   finish(out); // float16/bfloat16 accumulate wide and round each result once (CPU gemm for reduced floats)
   let shape = [...batch, m, n];
@@ -216,14 +232,20 @@ function productsAreSafe(a: ArrayLike<number>, b: ArrayLike<number>, k: number):
   return ma * mb * k < 2 ** 53;
 }
 
-/** Integer matmul with int64 wrap-around (two's complement, as the CPU kernel's integer arithmetic). */
-function matmulInt64(a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number, out: { [i: number]: number }): void {
+/**
+ * Integer matmul of contiguous `a`, `b` with int64 wrap-around (two's
+ * complement, as the CPU kernel's integer arithmetic), exactly: an int64
+ * result beyond 2^53 too, a narrower one keeps its low bits.
+ */
+function matmulInt64(a: Tensor, b: Tensor, batch: number, m: number, k: number, n: number, out: Tensor): void {
+  const av = int64Values(a), bv = int64Values(b);
   for (let p = 0; p < batch; p++) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let acc = 0n;
-        for (let q = 0; q < k; q++) acc = BigInt.asIntN(64, acc + BigInt(a[p * m * k + i * k + q]) * BigInt(b[p * k * n + q * n + j]));
-        out[p * m * n + i * n + j] = int64AsDouble(acc);
+        for (let q = 0; q < k; q++) acc = BigInt.asIntN(64, acc + av[p * m * k + i * k + q] * bv[p * k * n + q * n + j]);
+        if (out.dtype === 'int64') setInt64(out.storage, p * m * n + i * n + j, acc);
+        else out.storage.data[p * m * n + i * n + j] = Number(BigInt.asIntN(32, acc));
       }
     }
   }

@@ -2,7 +2,7 @@
 
 import { promoteTypes as promote } from '../dtype';
 import { EngineError, indexError, runtimeError, valueError } from '../errors';
-import { Tensor, checkShape, contiguousStrides, numelOf } from '../tensor';
+import { Tensor, checkShape, contiguousStrides, hasWide, int64Values, numelOf, setInt64 } from '../tensor';
 import { cast, checkSize, contiguous } from './core';
 
 export const fmtShape = (s: readonly number[]) => `[${s.join(', ')}]`;
@@ -241,10 +241,17 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const outer = numelOf(shape.slice(0, d)), inner = numelOf(shape.slice(d + 1));
   let at = 0;
   for (const t of parts) {
-    const v = (t.dtype === dtype ? t : cast(t, dtype)).values();
+    const src = t.dtype === dtype ? t : cast(t, dtype);
+    const v = src.values();
     const chunk = t.shape[d] * inner;
     for (let o = 0; o < outer; o++) {
       out.storage.data.set(v.subarray(o * chunk, (o + 1) * chunk), o * shape[d] * inner + at * inner);
+    }
+    if (hasWide(src)) {
+      const w = int64Values(src); // int64 beyond 2^53, exactly
+      for (let o = 0; o < outer; o++) {
+        for (let q = 0; q < chunk; q++) setInt64(out.storage, o * shape[d] * inner + at * inner + q, w[o * chunk + q]);
+      }
     }
     at += t.shape[d];
   }

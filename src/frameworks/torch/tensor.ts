@@ -22,7 +22,7 @@ import { formatCppDouble } from '../../engine/random/torch_generator';
 import {
   chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
 } from '../../engine/ops/shape';
-import { Tensor } from '../../engine/tensor';
+import { Tensor, hasWide, int64Values, isSafeInt64, setInt64 } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { sizeArg, sizeArgs, VIEW_OVERLOADS } from './size';
 import { TYPE_CLASSES, formatValue } from '../../python/builtins';
@@ -30,7 +30,7 @@ import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
-import { ArrayValue, DtypeObject, dimList, interned, nestedList, operand, scalarOf } from '../common';
+import { ArrayValue, DtypeObject, dimList, interned, itemOf, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
 import { TorchDevice } from './runtime';
 
@@ -264,7 +264,7 @@ export class TorchTensor extends ArrayValue {
       if (spec === '') return undefined;
       throw typeError('unsupported format string passed to Tensor.__format__');
     }
-    return formatValue(scalarOf(this.t.dtype, this.t.item()), spec, ctx!);
+    return formatValue(itemOf(this.t), spec, ctx!);
   }
 }
 
@@ -650,7 +650,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     if (self.t.numel !== 1) {
       throw runtimeError(`a Tensor with ${self.t.numel} elements cannot be converted to Scalar`);
     }
-    return scalarOf(self.t.dtype, self.t.values()[0]);
+    return itemOf(self.t);
   },
   tolist: (self) => nestedList(self.t),
   float: castMethod('float32'),
@@ -955,13 +955,17 @@ export const TENSOR_METHODS: Record<string, Method> = {
     if (x.ndim > 2 && x.shape.some((n) => n !== height)) throw runtimeError('all dimensions of input must be of equal length');
     const size = Math.min(height, width);
     const stride = x.strides.reduce((p, q) => p + q, 0);
-    const value = fillScalarValue(fillScalar(a.fill_value, 'fill_value'), x.dtype, size);
-    for (let i = 0; i < size; i++) x.storage.data[x.offset + i * stride] = value;
+    const scalar = fillScalar(a.fill_value, 'fill_value');
+    const value = fillScalarValue(scalar, x.dtype, size);
+    // int64: the exact value (a Python int beyond 2^53 too), and no stale exact value left under it
+    const exact = x.dtype === 'int64' ? (typeof scalar === 'bigint' ? scalar : BigInt(value)) : undefined;
+    const put = (off: number) => (exact === undefined ? (x.storage.data[off] = value) : setInt64(x.storage, off, exact));
+    for (let i = 0; i < size; i++) put(x.offset + i * stride);
     if (toBool(a.wrap, ctx) && x.ndim === 2 && height > width + 1) {
       const step = width + 1;
       const wrapSize = Math.floor((x.numel + step - 1) / step) - size;
       const start = x.offset + x.strides[0] * (width + 1);
-      for (let i = 0; i < wrapSize; i++) x.storage.data[start + i * stride] = value;
+      for (let i = 0; i < wrapSize; i++) put(start + i * stride);
     }
     return self;
   },
@@ -1240,6 +1244,20 @@ export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
         const k = (o * size + i) * inner + j;
         acc = accRound(acc + v[k]);
         out.storage.data[k] = store(acc);
+      }
+    }
+  }
+  if (outDtype === 'int64' && (hasWide(src) || !v.every(isSafeInt64) || !out.storage.data.every(isSafeInt64))) {
+    // int64 beyond 2^53: the running sums again in BigInt, exactly, wrapping at 2^64
+    const w = int64Values(src);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let acc = 0n;
+        for (let i = 0; i < size; i++) {
+          const k = (o * size + i) * inner + j;
+          acc = BigInt.asIntN(64, acc + w[k]);
+          setInt64(out.storage, k, acc);
+        }
       }
     }
   }
