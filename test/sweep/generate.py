@@ -17,14 +17,12 @@ usage:
   generate.py --ci OUT.jsonl.gz                 the committed set (fixed seed, plus REGRESSIONS)
   generate.py --n 100000 --seed 7 OUT.jsonl.gz  a larger seeded sweep
 
-Limits, by design of the engine rather than of the sweep: int64 values are
-held as doubles (a Float64Array). The int64_edge family puts values beyond
-2^53 (iinfo min/max, 2^53 + 1, products near 2^63) into int64 tensors; a case
-holding an int64 a double cannot hold, in its source or its result, is marked
-`wide`, and runner.ts counts its mismatches apart from failures. In the other
-families such a case is dropped. Intermediate int64 values beyond 2^53 are
-checked: a sum, product or wrap whose result a double holds must come out
-exact.
+int64 values beyond 2^53: the int64_edge family puts them (iinfo min/max,
+2^53 + 1, products near 2^63) into int64 tensors, and any family may make
+them. A case holding an int64 a double cannot hold, in its source or its
+result, is marked `wide` (counted apart in the report, for coverage); since
+issue #17 the engine keeps them exactly, so its mismatches fail like any
+other.
 The committed set (--ci) adds REGRESSIONS, the minimal case of every bug
 kind the on-demand sweeps found.
 """
@@ -418,6 +416,12 @@ REGRESSIONS = [
     'r = torch.tensor([3e38, 2.0, 0.25], dtype=torch.bfloat16).prod()',
     # a 0-dim cumsum is a copy
     'r = torch.tensor(-0.0).cumsum(0)',
+    # int64 beyond 2^53 (exact side arrays): a running sum that wraps, one rounding to float32,
+    # neighbours a double cannot tell apart, an exact double written over an exact value
+    'r = torch.tensor([2**63 - 1, -2**63, 2**53 + 1]).cumsum(0)',
+    'r = torch.tensor([2**53 + 2**29 + 1]).to(torch.float32)',
+    'r = torch.tensor([2**53 + 1, 2**53]) == 2**53',
+    'x = torch.tensor([2**53 + 1, 2**60 + 1])\nx[torch.tensor([True, True])] = 2**60\nr = x',
     'r = torch.tensor(-0.0, dtype=torch.float16).cumsum(0)',
     'r = torch.tensor([-0.0, -0.0]).cumsum(0)',
     # nll_loss / cross_entropy reductions: ATen's cascade of partial sums in the input dtype
@@ -508,9 +512,8 @@ def enc_num(x):
     return x
 
 
-def run_case(src, keep_wide=False):
-    """The expected outcome of `src`; None to drop it. An int64 result a double cannot hold is kept,
-    marked wide, only when `keep_wide`."""
+def run_case(src):
+    """The expected outcome of `src`; None to drop it. A case holding an int64 a double cannot hold is marked wide."""
     ns = {'torch': torch, 'F': F, 'pad_sequence': pad_sequence}
     try:
         exec(src, ns)
@@ -522,9 +525,8 @@ def run_case(src, keep_wide=False):
         return None
     data = r.reshape(-1).tolist()
     wide = (r.dtype == torch.int64 and any(float(v) != v for v in data)) or any(
-        float(int(v)) != int(v) for v in re.findall(r'(?<![\w.])\d{16,}(?![\w.])', src))
-    if wide and not keep_wide:
-        return None  # beyond what a double holds: outside the engine's int64 range
+        float(int(v)) != int(v) for v in re.findall(r'(?<![\w.])\d{16,}(?![\w.])', src)) or re.search(
+        r'2\s*\*\*\s*(5[3-9]|6[0-3])\s*[-+]', src) is not None  # 2**53 + 1 and the like
     out = {'dtype': str(r.dtype), 'shape': list(r.shape), 'data': [enc_num(v) for v in data], 'repr': repr(r)}
     if wide:
         out['wide'] = True
@@ -543,13 +545,13 @@ def cases(n, seed, only=None):
         src = FAMILIES[fam](g)
         if src is None or (only and fam != only):
             continue
-        exp = run_case(src, keep_wide=fam == 'int64_edge')
+        exp = run_case(src)
         if exp is None:
             continue
         tol = 'ulp' if fam in ULP_FAMILIES or any(o in src for o in ULP_OPS) or (fam == 'matmul' and 'float64' in src) else 'exact'
         case = {'id': len(out), 'family': fam, 'tol': tol, 'src': src, 'expect': exp}
         if exp.pop('wide', False):
-            case['wide'] = True  # int64 beyond 2^53: see runner.ts (known inexact: float64 storage)
+            case['wide'] = True  # int64 beyond 2^53 (see runner.ts)
         out.append(case)
     return out
 
@@ -560,7 +562,10 @@ def regression_cases(start):
         exp = run_case(src)
         assert exp is not None, src
         tol = 'ulp' if any(o in src for o in ULP_OPS) else 'exact'
-        out.append({'id': start + len(out), 'family': 'regression', 'tol': tol, 'src': src, 'expect': exp})
+        case = {'id': start + len(out), 'family': 'regression', 'tol': tol, 'src': src, 'expect': exp}
+        if exp.pop('wide', False):
+            case['wide'] = True
+        out.append(case)
     return out
 
 

@@ -21,9 +21,10 @@ export interface SweepCase {
   src: string;
   /**
    * The case holds an int64 value a double cannot (beyond 2^53, not a power
-   * of two) in its source or result. The engine keeps int64 in a
-   * Float64Array, so such a case may differ; its mismatches are counted
-   * apart (`wideMismatches`), not as failures.
+   * of two) in its source or result: the engine keeps those in its int64
+   * storages' exact side arrays (issue #17). Counted apart in the report
+   * (`wideCases`, `wideMismatches`) to show the coverage; a mismatch fails
+   * like any other.
    */
   wide?: boolean;
   expect:
@@ -132,14 +133,6 @@ export function runSweep(cases: readonly SweepCase[]): Mismatch[] {
   } finally {
     setDtypeAssertions(prev);
   }
-}
-
-/**
- * Split mismatches into failures and those of `wide` cases (int64 beyond
- * 2^53, which float64 storage cannot hold: the known limit of issue #17).
- */
-export function splitWide(ms: readonly Mismatch[]): { failures: Mismatch[]; wide: Mismatch[] } {
-  return { failures: ms.filter((m) => !m.case.wide), wide: ms.filter((m) => m.case.wide) };
 }
 
 /**

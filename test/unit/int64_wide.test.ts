@@ -46,13 +46,25 @@ const CASES: [string, string, string, string][] = [
   ["abs", "r = torch.tensor([2**53 + 1, -(2**53 + 1)]).abs()", "tensor([9007199254740993, 9007199254740993])", "[9007199254740993, 9007199254740993]"],
   ["clamp", "r = torch.clamp(torch.tensor([2**53 + 1, 5, 2**62 + 3]), 2**53 + 2, 2**62)", "tensor([   9007199254740994,    9007199254740994, 4611686018427387904])", "[9007199254740994, 9007199254740994, 4611686018427387904]"],
   ["max values", "r = torch.tensor([2**53 + 1, 2**53]).max(0).values", "tensor(9007199254740993)", "9007199254740993"],
+  ["pad_sequence takes its padding value as a float", "r = pad_sequence([torch.tensor([1, 2]), torch.tensor([3])], batch_first=True, padding_value=2**53 + 1)", "tensor([[               1,                2],\n        [               3, 9007199254740992]])", "[[1, 2], [3, 9007199254740992]]"],
+  ["fill_diagonal_", "r = torch.zeros(3, 3, dtype=torch.long)\nr.fill_diagonal_(2**62 + 3)", "tensor([[4611686018427387907,                   0,                   0],\n        [                  0, 4611686018427387907,                   0],\n        [                  0,                   0, 4611686018427387907]])", "[[4611686018427387907, 0, 0], [0, 4611686018427387907, 0], [0, 0, 4611686018427387907]]"],
+  ["bfloat16 through one float32 rounding", "r = torch.tensor([2**53 + 2**29 + 1]).to(torch.bfloat16)", "tensor([9.0072e+15], dtype=torch.bfloat16)", "[9007199254740992.0]"],
+  ["scatter_", "r = torch.tensor([2**53 + 1, 2**60 + 1])\nr.scatter_(0, torch.tensor([1]), torch.tensor([2**60]))", "tensor([   9007199254740993, 1152921504606846976])", "[9007199254740993, 1152921504606846976]"],
+  ["sort", "r = torch.tensor([2**53 + 1, 7, 2**53]).sort().values", "tensor([               7, 9007199254740992, 9007199254740993])", "[7, 9007199254740992, 9007199254740993]"],
+  ["topk", "r = torch.tensor([2**53 + 1, 2**53]).topk(1).values", "tensor([9007199254740993])", "[9007199254740993]"],
+  ["left shift", "r = torch.tensor([2**53 + 1, 2**53]) << 2", "tensor([36028797018963972, 36028797018963968])", "[36028797018963972, 36028797018963968]"],
+  ["right shift", "r = torch.tensor([2**62 + 3]) >> 1", "tensor([2305843009213693953])", "[2305843009213693953]"],
+  ["pow", "r = torch.tensor([2**53 + 1, 3]) ** 2", "tensor([18014398509481985,                 9])", "[18014398509481985, 9]"],
+  ["repeat_interleave", "r = torch.tensor([2**53 + 1, 3]).repeat_interleave(2)", "tensor([9007199254740993, 9007199254740993,                3,                3])", "[9007199254740993, 9007199254740993, 3, 3]"],
+  ["roll", "r = torch.tensor([2**53 + 1, 3]).roll(1)", "tensor([               3, 9007199254740993])", "[3, 9007199254740993]"],
+  ["maximum", "r = torch.tensor([2**53 + 1, 3]).maximum(torch.tensor([2**53, 4]))", "tensor([9007199254740993,                4])", "[9007199254740993, 4]"],
 ];
 
 for (const [name, src, repr, list] of CASES) {
   test(`int64 beyond 2^53: ${name}`, () => {
     const prev = setDtypeAssertions(true);
     try {
-      const res = evaluate(`import torch\n${src}\nr_repr = repr(r)\nr_list = repr(r.tolist())`);
+      const res = evaluate(`import torch\nfrom torch.nn.utils.rnn import pad_sequence\n${src}\nr_repr = repr(r)\nr_list = repr(r.tolist())`);
       assert.equal(res.error, null, JSON.stringify(res.error));
       assert.equal((res.variables.r_repr as { value?: string }).value, repr);
       assert.equal((res.variables.r_list as { value?: string }).value, list);

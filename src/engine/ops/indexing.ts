@@ -69,14 +69,15 @@ export function scatterInPlace(self: Tensor, dim: number, index: Tensor, src: Te
   const data = self.storage.data;
   for (let i = 0; i < index.numel; i++) {
     rowMajorIndex(index.shape, i, pos);
-    const v = srcT ? srcT.storage.data[srcT.offsetOf(pos)] : (src as number);
+    const srcOff = srcT ? srcT.offsetOf(pos) : 0;
+    const v = srcT ? srcT.storage.data[srcOff] : (src as number);
     const k = iv[i];
     if (k < 0 || k >= size) throw runtimeError(`index ${k} is out of bounds for dimension ${d} with size ${size}`);
     pos[d] = k;
     const off = self.offsetOf(pos);
     if (self.dtype === 'int64' && (self.storage.wide || srcT?.storage.wide || !Number.isSafeInteger(v))) {
       // int64 beyond 2^53: exact, wrapped as ATen's int64 arithmetic wraps
-      const a = int64At(self.storage, off), b = srcT ? int64At(srcT.storage, srcT.offsetOf(pos)) : BigInt(v);
+      const a = int64At(self.storage, off), b = srcT ? int64At(srcT.storage, srcOff) : BigInt(v);
       setInt64(self.storage, off, BigInt.asIntN(64, reduce === 'add' ? a + b : reduce === 'multiply' ? a * b : b));
     } else data[off] = reduce === 'add' ? data[off] + v : reduce === 'multiply' ? data[off] * v : v;
   }

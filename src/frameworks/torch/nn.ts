@@ -424,9 +424,7 @@ function padSequence(seqs: Tensor[], batchFirst: boolean, value: Scalar, left: b
   const maxLen = Math.max(...seqs.map((s) => s.shape[0]));
   // ATen's pad_sequence fills the whole output with at::full, so the value is checked against its size
   const outNumel = seqs.length * maxLen * seqs[0].shape.slice(1).reduce((p, q) => p * q, 1);
-  const converted = fillScalarValue(value, seqs[0].dtype, outNumel);
-  // a Python int into int64 stays an int (exact beyond 2^53); anything else fills its converted value
-  if (!(typeof value === 'bigint' && seqs[0].dtype === 'int64')) value = converted;
+  value = fillScalarValue(value, seqs[0].dtype, outNumel);
   const padded = seqs.map((s) => {
     const n = maxLen - s.shape[0];
     if (n === 0) return s;

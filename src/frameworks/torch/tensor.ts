@@ -1209,11 +1209,18 @@ function reorderAlong(
   const values = Tensor.empty(x.dtype, outShape);
   const indices = Tensor.empty('int64', outShape);
   const v = Float64Array.from(moved.values());
+  // int64 beyond 2^53: order by each exact value's rank (nearest doubles can tie where the values differ)
+  const exact = hasWide(moved) ? int64Values(moved) : undefined;
+  if (exact) {
+    const rank = new Map([...new Set(exact)].sort((p, q) => (p < q ? -1 : p > q ? 1 : 0)).map((w, i) => [w, i]));
+    for (let i = 0; i < v.length; i++) v[i] = rank.get(exact[i])!;
+  }
   for (let r = 0; r < rows; r++) {
     const row = v.subarray(r * n, (r + 1) * n);
     const picked = order(row);
     for (let i = 0; i < k; i++) {
-      values.storage.data[r * k + i] = row[picked[i]];
+      if (exact) setInt64(values.storage, r * k + i, exact[r * n + picked[i]]);
+      else values.storage.data[r * k + i] = row[picked[i]];
       indices.storage.data[r * k + i] = picked[i];
     }
   }
