@@ -58,6 +58,12 @@ const CASES: [string, string, string, string][] = [
   ["repeat_interleave", "r = torch.tensor([2**53 + 1, 3]).repeat_interleave(2)", "tensor([9007199254740993, 9007199254740993,                3,                3])", "[9007199254740993, 9007199254740993, 3, 3]"],
   ["roll", "r = torch.tensor([2**53 + 1, 3]).roll(1)", "tensor([               3, 9007199254740993])", "[3, 9007199254740993]"],
   ["maximum", "r = torch.tensor([2**53 + 1, 3]).maximum(torch.tensor([2**53, 4]))", "tensor([9007199254740993,                4])", "[9007199254740993, 4]"],
+  ["add with an int alpha beyond 2^53", "r = torch.add(torch.tensor([1, 2**53 + 1]), torch.tensor([1, 3]), alpha=2**53 + 1)", "tensor([ 9007199254740994, 36028797018963972])", "[9007199254740994, 36028797018963972]"],
+  ["tril", "r = torch.tril(torch.tensor([[2**53 + 1, 2**53 + 3], [5, 2**62 + 3]]))", "tensor([[   9007199254740993,                   0],\n        [                  5, 4611686018427387907]])", "[[9007199254740993, 0], [5, 4611686018427387907]]"],
+  ["new_full", "r = torch.tensor([2**53 + 1, 5]).new_full((2,), 2**62 + 3)", "tensor([4611686018427387907, 4611686018427387907])", "[4611686018427387907, 4611686018427387907]"],
+  ["argsort of neighbours", "r = torch.tensor([2**53 + 1, 2**53]).argsort(descending=True)", "tensor([0, 1])", "[0, 1]"],
+  ["bitwise_not", "r = torch.tensor([2**53 + 1, 5]).bitwise_not()", "tensor([-9007199254740994,                -6])", "[-9007199254740994, -6]"],
+  ["masked_fill_", "r = torch.tensor([2**53 + 1, 5])\nr.masked_fill_(torch.tensor([False, True]), 2**62 + 3)", "tensor([   9007199254740993, 4611686018427387907])", "[9007199254740993, 4611686018427387907]"],
 ];
 
 for (const [name, src, repr, list] of CASES) {

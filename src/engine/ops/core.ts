@@ -551,7 +551,9 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   const scale = subtract ? -k : k;
   const inRt = (x: TensorOrScalar) => (x instanceof Tensor ? (x.dtype === rt ? x : cast(x, rt)) : scalarTensor(x, rt));
   if (!isFloating(rt)) {
-    const scaled = binary('mul', inRt(b), scalarTensor(BigInt(Math.trunc(castValue(rt, scale))), rt));
+    // a Python int alpha stays exact (int64 beyond 2^53 too); the product wraps in the dtype
+    const k64 = typeof alpha === 'bigint' ? (subtract ? -alpha : alpha) : BigInt(Math.trunc(castValue(rt, scale)));
+    const scaled = binary('mul', inRt(b), scalarTensor(k64, rt));
     return binary('add', inRt(a), scaled);
   }
   // float16/bfloat16: ufunc add computes self + alpha * other in the dtype, rounding each op
