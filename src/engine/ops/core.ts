@@ -396,9 +396,13 @@ export function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype, compute
 
 /** Whether every value of an int64 result is a double-exact integer below 2^53. */
 function allSafe(d: ArrayLike<number>): boolean {
-  for (let i = 0; i < d.length; i++) if (!isSafeInt64(d[i])) return false;
+  for (let i = 0; i < d.length; i++) {
+    const x = d[i];
+    if (!(x > -SAFE_END && x < SAFE_END)) return false; // isSafeInt64, inlined: this runs over every int64 result
+  }
   return true;
 }
+const SAFE_END = 2 ** 53;
 
 const wrap64 = (v: bigint) => BigInt.asIntN(64, v);
 
