@@ -161,13 +161,14 @@ export function wrapValue(d: DType, x: number): number {
 const LARGEST_BELOW_2_63 = 2 ** 63 - 1024;
 
 /**
- * The value a Python int `v` stores in dtype `d`. An integer dtype keeps v
- * modulo 2^bits, exactly where the storage can: narrower dtypes always, and
- * int64 within 2^53. Beyond that int64 keeps the nearest double (its
- * Float64Array storage holds no more), but never 2^63: 2^63 - 1 ..
- * 2^63 - 512 keep the largest double below it, so iinfo(int64).max stays the
- * largest positive value instead of converting to the minimum. Floating
- * dtypes round the nearest double; bool is v != 0.
+ * The value a Python int `v` stores in dtype `d`, as a number. An integer
+ * dtype keeps v modulo 2^bits: narrower dtypes exactly, int64 exactly within
+ * 2^53. Beyond that the number is a double near v, and callers storing into
+ * an int64 tensor record v itself in the storage's exact side array
+ * (tensor.ts setInt64). The number is never 2^63: 2^63 - 1 .. 2^63 - 512
+ * give the largest double below it, so iinfo(int64).max used as a number
+ * stays the largest positive value instead of converting to the minimum.
+ * Floating dtypes round the nearest double; bool is v != 0.
  */
 export function intToDtype(d: DType, v: bigint): number {
   if (d === 'bool') return v !== 0n ? 1 : 0;

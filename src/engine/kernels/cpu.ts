@@ -29,8 +29,8 @@ function cPow(a: number, b: number): number {
 /**
  * Integer power by squaring in two's complement, as ATen's powi wraps:
  * exact modulo 2^64. Beyond 2^53 only the low 32 bits are kept exactly, which
- * every integer dtype up to int32 needs (an int64 that large is outside the
- * engine's int64 range anyway).
+ * every integer dtype up to int32 needs (int64 results beyond 2^53 are redone
+ * exactly by ops/core.ts binary()).
  */
 function powInt(a: number, b: number): number {
   const r = a ** b;
@@ -47,11 +47,10 @@ function powInt(a: number, b: number): number {
 }
 
 /**
- * An int64 held as a double: exact when the double holds it, otherwise its
- * low 32 bits exactly (what every integer dtype up to int32 keeps; an int64
- * that no double holds is outside the engine's int64 range anyway).
+ * A 64-bit integer result as a double for a dtype up to int32: exact when the
+ * double holds it, otherwise its low 32 bits exactly (all such a dtype keeps).
  */
-export function int64AsDouble(v: bigint): number {
+function int64AsDouble(v: bigint): number {
   const x = Number(v);
   return BigInt(x) === v ? x : Number(BigInt.asIntN(32, v));
 }
@@ -101,8 +100,8 @@ function binaryFn(op: BinaryOp, integer: boolean, int64: boolean): (a: number, b
   if (int64 && op === 'pow') return (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : a ** b);
   switch (op) {
     // integer results past 2^53 are redone in BigInt and wrapped at 2^64, so
-    // an int64 that wraps back into range (6 * (2^63 - 2^11) is -12288) and
-    // every narrower dtype's low bits come out exact (int64AsDouble)
+    // every dtype narrower than int64 keeps exact low bits (int64AsDouble);
+    // int64 itself takes the plain double ops above and core.ts's exact redo
     case 'add': return integer ? (a, b) => exactInt(a + b, a, b, (x, y) => x + y) : (a, b) => a + b;
     case 'sub': return integer ? (a, b) => exactInt(a - b, a, b, (x, y) => x - y) : (a, b) => a - b;
     case 'mul': return integer ? (a, b) => exactInt(a * b, a, b, (x, y) => x * y) : (a, b) => a * b;
