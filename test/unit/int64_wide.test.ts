@@ -64,6 +64,7 @@ const CASES: [string, string, string, string][] = [
   ["argsort of neighbours", "r = torch.tensor([2**53 + 1, 2**53]).argsort(descending=True)", "tensor([0, 1])", "[0, 1]"],
   ["bitwise_not", "r = torch.tensor([2**53 + 1, 5]).bitwise_not()", "tensor([-9007199254740994,                -6])", "[-9007199254740994, -6]"],
   ["masked_fill_", "r = torch.tensor([2**53 + 1, 5])\nr.masked_fill_(torch.tensor([False, True]), 2**62 + 3)", "tensor([   9007199254740993, 4611686018427387907])", "[9007199254740993, 4611686018427387907]"],
+  ["masked_scatter of an exact double over an exact value", "r = torch.tensor([2**53 + 1, 5, 2**60 + 1]).masked_scatter(torch.tensor([True, False, True]), torch.tensor([2**62 + 3, 2**60]))", "tensor([4611686018427387907,                   5, 1152921504606846976])", "[4611686018427387907, 5, 1152921504606846976]"],
 ];
 
 for (const [name, src, repr, list] of CASES) {

@@ -874,11 +874,16 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const a = bind('masked_scatter', args, kw, ['mask', 'source']);
     const mask = tensorArg(a.mask, 'masked_scatter', 'mask');
     checkMask(mask, 'masked_scatter_');
-    const src = tensorArg(a.source, 'masked_scatter', 'source').values();
+    const source = tensorArg(a.source, 'masked_scatter', 'source');
+    const src = source.values();
     const out = cast(expand(self.t, self.t.shape), self.t.dtype);
     const m = contiguous(expand(mask, self.t.shape)).values();
     let j = 0;
-    for (let i = 0; i < m.length; i++) if (m[i]) out.storage.data[i] = src[j++];
+    if (out.dtype === 'int64' && (hasWide(out) || hasWide(source))) {
+      // int64 beyond 2^53: exact values, and no stale exact value left under a written element
+      const exact = int64Values(source);
+      for (let i = 0; i < m.length; i++) if (m[i]) setInt64(out.storage, i, exact[j++]);
+    } else for (let i = 0; i < m.length; i++) if (m[i]) out.storage.data[i] = src[j++];
     return T(self, out, 'masked_scatter');
   },
   split: (self, args, kw) => {
