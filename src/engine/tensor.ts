@@ -88,7 +88,11 @@ export function setInt64(s: Storage, off: number, v: bigint): void {
   s.data[off] = x;
   if (isSafeInt64(x)) return;
   // always recorded (even where the double is exact, 2^60): a stale wide entry must not match it
-  (s.wide ??= new BigInt64Array(s.data.length))[off] = v;
+  if (s.wide === undefined) {
+    checkBytes(s.data.length * 8, () => `the exact int64 values of a tensor of ${s.data.length} elements`);
+    s.wide = new BigInt64Array(s.data.length);
+  }
+  s.wide[off] = v;
 }
 
 /**
