@@ -159,16 +159,37 @@ export function mean(x: Tensor, dims: number | readonly number[] | null = null, 
  * Computed in double and rounded once to x's dtype, as ATen's std_var kernel
  * accumulates with Welford in double (native/cpu/ReduceOpsKernel.cpp), so a
  * float16 std of [65504, 1, 7.75] is finite although its squares are not.
+ * A float32/float64 reduction to one element takes ATen's std_var_all_cpu
+ * instead (varianceAll).
  */
 export function variance(x: Tensor, dims: number | readonly number[] | null, correction: number, keepdim: boolean, sqrt = false): Tensor {
   if (!isFloating(x.dtype)) throw runtimeError('std and var only support floating point and complex dtypes');
   const rd = normalizeDims(dims, x.ndim);
   const n = numelOf(rd.map((i) => x.shape[i]));
+  if ((x.dtype === 'float32' || x.dtype === 'float64') && x.numel > 0 && x.numel === n) return varianceAll(x, rd, n, correction, keepdim, sqrt);
   const wide = cast(x, 'float64');
   const d = binary('sub', wide, mean(wide, rd, true));
   let v = binary('div', reduce('sum', binary('mul', d, d), rd, keepdim), Math.max(n - correction, 0));
   if (sqrt) v = unary('sqrt', v);
   return cast(v, x.dtype);
+}
+
+/**
+ * var/std with a single output element of a float32/float64 tensor: ATen's
+ * std_var_all_cpu (native/ReduceOps.cpp), which takes the mean in the
+ * tensor's own dtype (a float32 mean of [1e38, 2e38, 3e38] overflows, and
+ * then so does the std), then sums the squared deviations in double.
+ */
+function varianceAll(x: Tensor, rd: readonly number[], n: number, correction: number, keepdim: boolean, sqrt: boolean): Tensor {
+  const m = mean(x).item();
+  const v = contiguous(x).values();
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += (v[i] - m) * (v[i] - m);
+  const r = sum / Math.max(0, n - correction);
+  const shape = keepdim ? x.shape.map((s, i) => (rd.includes(i) ? 1 : s)) : x.shape.filter((_, i) => !rd.includes(i));
+  const out = Tensor.empty(x.dtype, shape);
+  out.storage.data[0] = sqrt ? Math.sqrt(r) : r; // the float32 store rounds once
+  return out;
 }
 
 /** torch.matmul with its 1-D promotion and batch broadcasting rules. */
