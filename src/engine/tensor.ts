@@ -3,7 +3,7 @@
 // writes through a view reach the base tensor as they do in PyTorch.
 
 import { checkBudget, checkBytes, checkDeadline } from './context';
-import { DType, isFloating } from './dtype';
+import { DType, intToDtype, isFloating } from './dtype';
 import { runtimeError } from './errors';
 
 export type TypedData = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array;
@@ -107,6 +107,12 @@ export function setInt64(s: Storage, off: number, v: bigint): void {
  */
 export function copyInt64(dst: Storage, dstOff: number, src: Storage, srcOff: number): void {
   setInt64(dst, dstOff, int64At(src, srcOff));
+}
+
+/** Store the integer `v` at storage offset `off` of an integer tensor: exactly into int64, wrapped into narrower dtypes. */
+export function storeInt(t: Tensor, off: number, v: bigint): void {
+  if (t.dtype === 'int64') setInt64(t.storage, off, BigInt.asIntN(64, v));
+  else t.storage.data[off] = intToDtype(t.dtype, v);
 }
 
 /** Whether an int64 tensor may hold values beyond 2^53 that need its exact side array. */

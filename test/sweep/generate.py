@@ -425,6 +425,11 @@ REGRESSIONS = [
     # a float32 std/var to one element takes the mean in float32 first (std_var_all_cpu): it overflows
     'r = torch.tensor([1e38, 2e38, 3e38]).std()',
     'r = torch.tensor([[1e38, 2e38, 3e38]]).var(1)',
+    # integer division with rounding_mode='trunc' is exact integer division (past float32's 2^24 too)
+    "r = torch.div(torch.tensor([16777217, -7], dtype=torch.int32), 3, rounding_mode='trunc')",
+    "r = torch.div(torch.tensor([7, 249], dtype=torch.uint8), -1, rounding_mode='trunc')",
+    "r = torch.div(torch.tensor([2**53 + 1, -2**63]), 3, rounding_mode='trunc')",
+    "r = torch.einsum('ii->i', torch.tensor([[2**53 + 1, 3], [4, 5]]))",
     'r = torch.tensor(-0.0, dtype=torch.float16).cumsum(0)',
     'r = torch.tensor([-0.0, -0.0]).cumsum(0)',
     # nll_loss / cross_entropy reductions: ATen's cascade of partial sums in the input dtype

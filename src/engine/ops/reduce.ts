@@ -6,7 +6,7 @@ import { runtimeError } from '../errors';
 import type { ReduceOp } from '../kernels/backend';
 import { matmulOrder } from '../kernels/float32_matmul';
 import { backendFor } from '../kernels/select';
-import { Tensor, hasWide, int64At, int64Values, numelOf, setInt64 } from '../tensor';
+import { Tensor, hasWide, int64At, int64Values, numelOf, setInt64, storeInt } from '../tensor';
 import { binary, broadcastShapes, cast, checkSize, contiguous, cppTypeName, finish, scalarTypeName, unary } from './core';
 import { expand, normalizeDim, permute, reshape } from './shape';
 
@@ -265,8 +265,7 @@ function matmulInt64(a: Tensor, b: Tensor, batch: number, m: number, k: number, 
       for (let j = 0; j < n; j++) {
         let acc = 0n;
         for (let q = 0; q < k; q++) acc = BigInt.asIntN(64, acc + av[p * m * k + i * k + q] * bv[p * k * n + q * n + j]);
-        if (out.dtype === 'int64') setInt64(out.storage, p * m * n + i * n + j, acc);
-        else out.storage.data[p * m * n + i * n + j] = Number(BigInt.asIntN(32, acc));
+        storeInt(out, p * m * n + i * n + j, acc);
       }
     }
   }

@@ -11,7 +11,7 @@ import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/
 import { Scalar, TensorOrScalar, binary, cast, checkedConvert, contiguous, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, permute, reshape, stack } from '../../engine/ops/shape';
 import { matmul, reduce } from '../../engine/ops/reduce';
-import { Tensor, checkAllocation, checkShape, numelOf } from '../../engine/tensor';
+import { Tensor, checkAllocation, checkShape, int64At, numelOf, storeInt } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -506,6 +506,8 @@ function einsum(equation: string, operands: Tensor[]): Tensor {
   const vals = operands.map((o) => cast(o, dtype));
   const pos = new Map<string, number>(labels.map((l) => [l, 0]));
   const total = labels.reduce((p, l) => p * sizes.get(l)!, 1);
+  // integer dtypes sum their products exactly and wrap as ATen's integer arithmetic (int64 beyond 2^53 too)
+  const exact = isIntegral(dtype) ? new BigInt64Array(out.numel) : undefined;
   for (let i = 0; i < total; i++) {
     let r = i;
     for (let j = labels.length - 1; j >= 0; j--) {
@@ -513,12 +515,17 @@ function einsum(equation: string, operands: Tensor[]): Tensor {
       pos.set(labels[j], r % n);
       r = Math.floor(r / n);
     }
-    let prod = 1;
+    let prod = 1, prodBig = 1n;
     vals.forEach((t, k) => {
-      prod *= t.storage.data[t.offsetOf([...inputs[k]].map((l, d) => (t.shape[d] === 1 ? 0 : pos.get(l)!)))];
+      const off = t.offsetOf([...inputs[k]].map((l, d) => (t.shape[d] === 1 ? 0 : pos.get(l)!)));
+      if (exact) prodBig = BigInt.asIntN(64, prodBig * int64At(t.storage, off));
+      else prod *= t.storage.data[off];
     });
-    out.storage.data[out.offsetOf(outLabels.map((l) => pos.get(l)!))] += prod;
+    const o = out.offsetOf(outLabels.map((l) => pos.get(l)!));
+    if (exact) exact[o] = BigInt.asIntN(64, exact[o] + prodBig);
+    else out.storage.data[o] += prod;
   }
+  if (exact) for (let i = 0; i < exact.length; i++) storeInt(out, i, exact[i]);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // onto engine ops with PyTorch's argument conventions and error wording.
 
 import { getSlot, slot } from '../../engine/context';
-import { DType, TORCH_DTYPE_ALIASES, caster, category, isFloating, wrapValue } from '../../engine/dtype';
+import { DType, TORCH_DTYPE_ALIASES, caster, category, isFloating, isIntegral, wrapValue } from '../../engine/dtype';
 import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
@@ -383,6 +383,22 @@ export function floorDivide(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 
 /**
+ * torch.div(a, b, rounding_mode='trunc') of integers: ATen's div_trunc for
+ * integral types is C's integer division, exact (int64 beyond 2^53 too, and
+ * past float32's 2^24), raising ZeroDivisionError as floor division does.
+ * It is the floor quotient plus one where the remainder is nonzero and the
+ * operands' signs differ.
+ */
+function truncDivideInt(a: Tensor, b: TensorOrScalar): Tensor {
+  const q = floorDivide(a, b);
+  const inexact = binary('ne', binary('remainder', a, b), 0n);
+  // the signs in the result dtype: a Python -1 beside a uint8 tensor is 255
+  const bt = b instanceof Tensor ? b : scalarTensor(b, resultType(a, b));
+  const signsDiffer = binary('ne', binary('lt', a, 0n), binary('lt', bt, 0n));
+  return binary('add', q, binary('and', inexact, signsDiffer));
+}
+
+/**
  * a // b in float16/bfloat16: c10::div_floor_floating (c10/util/generic_math.h)
  * instantiated with the reduced type, so every step (a - fmod(a, b), the
  * division, the -1 and +1 corrections) rounds to the dtype:
@@ -562,8 +578,14 @@ function binaryMethod(op: string, inplace = false): Method {
       if (op === '-') checkBoolSub(self.t, other);
       r = addScaled(self.t, other, alpha instanceof Tensor ? itemScalar(alpha) : alpha, op === '-');
     } else if (op === '/' && a.rounding_mode !== undefined && a.rounding_mode !== null) {
-      r = a.rounding_mode === 'floor' ? floorDivide(self.t, other) : unary('trunc', binary('div', self.t, other), undefined);
-      if (a.rounding_mode === 'trunc' && !isFloating(resultType(self.t, other))) r = cast(r, resultType(self.t, other));
+      const rt = resultType(self.t, other);
+      if (a.rounding_mode === 'floor') r = floorDivide(self.t, other);
+      else if (rt === 'bool') throw notImplementedFor('div_trunc_cpu', rt);
+      else if (isIntegral(rt)) r = truncDivideInt(self.t, other);
+      else {
+        r = unary('trunc', binary('div', self.t, other), undefined);
+        if (!isFloating(rt)) r = cast(r, rt);
+      }
     } else r = tensorBinary(op, self.t, other);
     if (inplace) {
       checkInplaceCast(r.dtype, self.t.dtype);
