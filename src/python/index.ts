@@ -5,7 +5,7 @@ import { EvalContext, currentContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
-import { frameworkLoader } from '../frameworks';
+import { FUSED_CALL_RULES, frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
 import type { FunctionDef, Module, Span, Stmt } from './ast';
 import { encodeValue } from './encode';
@@ -155,6 +155,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     deadline,
     progress: options.progress,
   }, unsupportedName);
+  interp.fusedCalls = FUSED_CALL_RULES;
   recordDerivations(options.recordTimeline ?? false);
   recordMaskEvidence(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];

@@ -9,6 +9,7 @@ import { DType, castValue, isFloating } from '../engine/dtype';
 import { getSlot, slot } from '../engine/context';
 import { diagnose, diagnosing, guarded, noteConsumer } from '../engine/diagnostics';
 import { Tensor } from '../engine/tensor';
+import { expand } from '../engine/ops/shape';
 import { ADDITIVE_MASK_FLOOR, blocksAdditively } from './maskValues';
 
 /**
@@ -187,12 +188,14 @@ export function checkSelectMask(mask: Tensor, op: string): void {
 }
 
 /** softmax / log_softmax input (dim already normalized): size-one axis and uniformly filled rows. */
-export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
+export function checkSoftmax(x: Tensor, dim: number, log: boolean, masked?: { mask: Tensor; fill: number }): void {
   guarded(() => {
     const fn = log ? 'log_softmax' : 'softmax';
     if (x.ndim === 0 || !isFloating(x.dtype)) return;
     const d = dim < 0 ? dim + x.ndim : dim;
     if (d < 0 || d >= x.ndim) return;
+    // softmax(x.masked_fill(mask, fill)) in one step: each row as the masked copy would hold it
+    const fillRow = masked && maskRowFiller(x, d, masked.mask, castValue(x.dtype, masked.fill));
     if (x.shape[d] === 1 && x.numel > 0) {
       diagnose('softmax-size-one', 'warning',
         `${fn} over dim ${dim}, which has size 1: the result is always ${log ? '0' : '1'}. The softmax probably belongs on another axis (e.g. the sequence axis, dim=-1 of [B, T]).`);
@@ -202,6 +205,7 @@ export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
     const uniform: string[] = [];
     let fill = 0;
     forEachRow(x, d, (row, coords) => {
+      fillRow?.(row, coords);
       const v = row[0];
       if (!Number.isFinite(v) || !(getSlot(FILLS_SEEN).has(v) || v <= ADDITIVE_MASK_FLOOR)) return;
       if (row.every((y) => y === v)) {
@@ -214,6 +218,23 @@ export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
         `${fn} input has ${uniform.length} row${uniform.length > 1 ? 's' : ''} (${listIndices(uniform)}) where every position holds the fill ${fill}: a fully masked row under a finite fill becomes uniform 1/${x.shape[d]} instead of NaN, so it silently attends to padding.`);
     }
   });
+}
+
+/**
+ * A function that overwrites a row of `x` along `dim` (as forEachRow hands
+ * it out, with the coordinates of the other dims) with `fill` where `mask`,
+ * broadcast to x's shape, is true: the row of x.masked_fill(mask, fill).
+ */
+function maskRowFiller(x: Tensor, dim: number, mask: Tensor, fill: number): (row: number[], coords: number[]) => void {
+  const m = expand(mask, x.shape);
+  const data = m.storage.data;
+  const others = x.shape.map((_, i) => i).filter((i) => i !== dim);
+  const step = m.strides[dim];
+  return (row, coords) => {
+    let off = m.offset;
+    for (let j = 0; j < others.length; j++) off += coords[j] * m.strides[others[j]];
+    for (let k = 0; k < row.length; k++) if (data[off + k * step]) row[k] = fill;
+  };
 }
 
 /** cross_entropy / nll_loss with class-index targets. */

@@ -268,6 +268,8 @@ export interface WasmBackend extends Backend {
   readonly dispatches: number;
   /** Bytes of module memory now (it grows to the largest chunk a call staged and is never returned). */
   readonly memoryBytes: number;
+  /** Dispatches of one row kernel so far ('masked_softmax_rows', 'where_rows', ...): tests check which path ran. */
+  kernelCalls(kernel: string): number;
   softmax(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean): void;
   maskedSoftmax(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
   /**
@@ -294,6 +296,12 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   const rt = instantiate(options.threads);
   if (!rt) return null;
   const { k, memory } = rt;
+  const calls = new Map<string, number>();
+  const rows = rt.rows;
+  rt.rows = (kernel, args, n, elements) => {
+    calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
+    rows(kernel, args, n, elements);
+  };
   /** Rows of `rowBytes` each that one chunk of the softmax-family kernels stages (see ROW_CHUNK_BYTES). */
   const rowsPerChunk = (rowBytes: number) => Math.max(Math.floor(Math.min(CHUNK_BYTES, ROW_CHUNK_BYTES) / Math.max(rowBytes, 1)), 4 * rt.threads, 1);
   const base = (k.heap_base() + 15) & ~15;
@@ -361,6 +369,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     get memoryBytes() {
       return memory.buffer.byteLength;
     },
+    kernelCalls: (kernel) => calls.get(kernel) ?? 0,
     accepts(numel, dtype) {
       return (dtype === 'float32' || dtype === 'bool') && numel >= backend.threshold;
     },
