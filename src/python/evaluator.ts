@@ -940,7 +940,7 @@ export class Interpreter implements CallContext {
     // a dotted argument must start at a module: an instance's attribute could be a property (Python code)
     const plainRoots = [...outerArgs, ...e.keywords.map((k) => k.value)].every((a) => {
       const root = a.kind === 'Attribute' ? rootName(a) : undefined;
-      return !root || this.lookupName(root, scope) instanceof PyModule;
+      return !root || scope.lookup(root.id) instanceof PyModule || this.builtins.get(root.id) instanceof PyModule;
     });
     let early: { args: PyValue[]; kwargs: Kwargs } | undefined;
     if (rules.length && plainRoots) {

@@ -91,6 +91,9 @@ test('errors come from the call that raises them, in Python\'s order', () => {
   assert.deepEqual(errorOf("p = F.softmax(x.masked_fill(causal, float('-inf')), dim=undefined_dim)"), {
     type: 'NameError', message: "name 'undefined_dim' is not defined", line: 1,
   });
+  assert.deepEqual(errorOf("p = F.softmax(x.masked_fill(causal.float(), float('-inf')), dim=-1, dtype=undefined_module.float32)"), {
+    type: 'RuntimeError', message: 'masked_fill_ only supports boolean masks, but got mask with dtype float', line: 1,
+  });
   assert.deepEqual(errorOf("p = torch.softmax(x.masked_fill(causal, float('-inf')), dim=4)"), {
     type: 'IndexError', message: 'Dimension out of range (expected to be in range of [-4, 3], but got 4)', line: 1,
   });
