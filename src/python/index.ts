@@ -244,6 +244,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     if (enc) variables[name] = enc;
   }
   recorder?.finish();
+  recorder?.elided.settle();
   warnings.push(...interp.warnings);
   const timeline = recorder?.timeline ?? [];
   const calls = recorder?.calls ?? [];

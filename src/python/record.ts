@@ -177,6 +177,16 @@ export class SnapshotTensors extends Map<Snapshot, Tensor> {
     return storageFingerprint(t.storage.data) === print ? t : undefined;
   }
 
+  /**
+   * The evaluation is over and nothing writes to its tensors any more:
+   * check each big tensor once, forget those changed since their snapshot,
+   * and serve the rest without checking again.
+   */
+  settle(): void {
+    for (const s of this.fingerprints.keys()) if (!this.get(s)) super.delete(s);
+    this.fingerprints.clear();
+  }
+
   override delete(s: Snapshot): boolean {
     this.fingerprints.delete(s);
     return super.delete(s);
