@@ -13,6 +13,14 @@
 // first share, then waits on an Atomics counter). Elsewhere (the web
 // extension's worker) one thread runs a module with its own memory.
 //
+// Float32 matmul follows the order the caller names (float32_matmul.ts):
+// 'naive' runs matmul_rows (products and sums rounded, as ATen's small-bmm
+// loop), 'gemm' (MKL's: fused multiply-adds in k chunks of 384) runs
+// assembly/gemm_fma.ts, a relaxed-SIMD module whose f32x4.relaxed_madd is
+// probed once at start-up and used only where it fuses (x86-64 with FMA3,
+// arm64); elsewhere 'gemm', and always 'gemv', 'dot' and 'outer', run on the
+// CPU reference. So every order gives the CPU reference's bits.
+//
 // Results equal the CPU reference's except in exp: the kernels use our
 // float32 version of Sleef's expf (the algorithm of ATen's Vectorized<float>
 // ::exp), the CPU reference rounds Math.exp. The float32 order of the max,
