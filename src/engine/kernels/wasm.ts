@@ -529,7 +529,9 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       // stride of whole vectors, plus one cache line where that stride is a
       // multiple of 1 KiB (rows that far apart share a few L1 sets).
       const ldb = !gemm ? n : (n & 255) === 0 ? n + 16 : (n + 3) & ~3;
-      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * (m * k + k * ldb + m * n))));
+      // Chunks of 4 CHUNK_BYTES: each chunk ends in a wait for every thread,
+      // which on a loaded machine costs more than the cache misses of bigger chunks.
+      const per = Math.max(1, Math.floor((4 * CHUNK_BYTES) / (4 * (m * k + k * ldb + m * n))));
       const nb = Math.min(per, batch);
       // Two sets of regions when there are several chunks: the calling
       // thread copies one chunk's result out and the next chunk's operands
