@@ -111,8 +111,8 @@ function nodeBuiltin(id: string): unknown {
 
 /**
  * The gemm module's bytes if this runtime compiles relaxed SIMD, else null.
- * V8 ships relaxed SIMD from 11.4 (Chrome 114; VS Code's Electron from 1.81
- * on, Node 22); Node 20's V8 11.3 has the same implementation behind
+ * V8 ships relaxed SIMD from 11.4 (Chrome 114; our minimum VS Code, 1.90,
+ * runs Electron 29 with V8 12.2; Node 22 and 24); Node 20's V8 11.3 has it behind
  * --experimental-wasm-relaxed-simd, which is switched on here (V8 reads wasm
  * feature flags at each compilation) only when validation fails on V8 11.
  * Older V8s numbered the prototype's opcodes differently: left alone.
