@@ -761,6 +761,22 @@ describe('wasm backend: exp and float32 order', () => {
         }
       }
     }
+    // a float32 midpoint: (1 + 2^-23)(1 - 2^-23) + (2^24 + 2) is 2^24 + 3 - 2^-46, so 2^24 + 2
+    // fused, but 2^24 + 3 (a tie, to even: 2^24 + 4) where a wider sum rounds first
+    {
+      const [m, k, n] = [2, 2, 9];
+      const a = Float32Array.of(1, 1 + 2 ** -23, 1, -(1 + 2 ** -23));
+      const bm = new Float32Array(k * n).fill(2 ** 24 + 2);
+      bm.fill(1 - 2 ** -23, n);
+      const want = new Float32Array(m * n);
+      cpuBackend.matmul(a, bm, 1, m, k, n, want, 'gemm');
+      assert.deepEqual([want[0], want[n]], [2 ** 24 + 2, 2 ** 24 + 2]);
+      for (const be of all) {
+        const got = new Float32Array(m * n);
+        be.matmul(a, bm, 1, m, k, n, got, 'gemm');
+        assertExact(got, want, `gemm on a float32 midpoint (fma ${be.fma})`);
+      }
+    }
     // and the fused kernel is not the unfused one on these inputs
     const [batch, m, k, n] = [2, 9, 800, 13];
     const a = randomF32(batch * m * k, 80, 3).map((v, i) => v * 2 ** ((i % 17) - 8));
