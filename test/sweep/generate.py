@@ -430,6 +430,9 @@ REGRESSIONS = [
     "r = torch.div(torch.tensor([7, 249], dtype=torch.uint8), -1, rounding_mode='trunc')",
     "r = torch.div(torch.tensor([2**53 + 1, -2**63]), 3, rounding_mode='trunc')",
     "r = torch.einsum('ii->i', torch.tensor([[2**53 + 1, 3], [4, 5]]))",
+    # float32 floor division rounds each step to float32; pow_ refuses a negative int power first
+    'x = torch.tensor([-0.30000001192092896])\nx //= torch.tensor([1.0011717677116394e-08], dtype=torch.bfloat16)\nr = x',
+    'x = torch.tensor([False, False])\nx **= -1\nr = x',
     'r = torch.tensor(-0.0, dtype=torch.float16).cumsum(0)',
     'r = torch.tensor([-0.0, -0.0]).cumsum(0)',
     # nll_loss / cross_entropy reductions: ATen's cascade of partial sums in the input dtype

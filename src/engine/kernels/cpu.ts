@@ -93,7 +93,7 @@ function unaryFn(op: UnaryOp, integer: boolean): (x: number) => number {
   }
 }
 
-function binaryFn(op: BinaryOp, integer: boolean, int64: boolean): (a: number, b: number) => number {
+function binaryFn(op: BinaryOp, integer: boolean, int64: boolean, f32: boolean): (a: number, b: number) => number {
   // int64 (a Float64Array result): plain double arithmetic, exact while results stay below
   // 2^53; ops/core.ts binary() redoes any result beyond that in BigInt (int64 exactness, #17)
   if (int64 && (op === 'add' || op === 'sub' || op === 'mul')) return op === 'add' ? (a, b) => a + b : op === 'sub' ? (a, b) => a - b : (a, b) => a * b;
@@ -114,11 +114,13 @@ function binaryFn(op: BinaryOp, integer: boolean, int64: boolean): (a: number, b
           }
         : (a, b) => {
             // ATen's div_floor_floating (c10/util/generic_math.h): fmod, not Python's mod, so
-            // 1.0 // -inf is -1 and a zero quotient keeps the sign of a / b
+            // 1.0 // -inf is -1 and a zero quotient keeps the sign of a / b; a float32 result
+            // rounds each step to float32, as the kernel computes in float (fmod is exact)
+            const r = f32 ? Math.fround : (x: number) => x;
             if (b === 0) return a / b;
             const mod = a % b;
-            let div = (a - mod) / b;
-            if (mod !== 0 && (b < 0) !== (mod < 0)) div -= 1;
+            let div = r(r(a - mod) / b);
+            if (mod !== 0 && (b < 0) !== (mod < 0)) div = r(div - 1);
             if (div === 0) return Math.sign(a / b) < 0 || Object.is(a / b, -0) ? -0 : 0;
             const fl = Math.floor(div);
             return div - fl > 0.5 ? fl + 1 : fl;
@@ -218,7 +220,7 @@ export const cpuBackend: Backend = {
   },
 
   binary(op, a, b, shape, out, integer) {
-    const f = binaryFn(op, integer, integer && out instanceof Float64Array);
+    const f = binaryFn(op, integer, integer && out instanceof Float64Array, out instanceof Float32Array);
     const ad = a.data, bd = b.data;
     if (isDense(a, shape) && isDense(b, shape)) {
       const ao = a.offset, bo = b.offset;

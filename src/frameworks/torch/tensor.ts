@@ -186,6 +186,7 @@ export class TorchTensor extends ArrayValue {
     if (base === '+' && a instanceof Tensor && b instanceof Tensor) noteAdditiveMask(a, b, op);
     // an in-place op refuses a result category above self's before computing anything
     if (inplace && base === '-') checkBoolSub(a, b); // sub_check comes before the result-type check
+    if (inplace && base === '**') checkScalarPower(a, b); // pow_ refuses a negative integer power before the result-type check
     if (inplace) checkInplaceCast(base === '/' && !isFloating(resultType(a, b)) ? getDefaultDtype() : resultType(a, b), this.t.dtype);
     // torch/_tensor.py: scalar / tensor is tensor.reciprocal() * scalar (so 3.25 / 7 rounds twice)
     const r = reflected && base === '/' && !(o instanceof Tensor)
@@ -434,6 +435,13 @@ function reducedFloorDivide(a: TensorOrScalar, b: TensorOrScalar, d: DType): Ten
   return finish(out);
 }
 
+/** pow's check of a Python-scalar exponent on an integer result: a negative one raises (pow_tensor_scalar). */
+function checkScalarPower(a: TensorOrScalar, b: TensorOrScalar): void {
+  if (a instanceof Tensor && !(b instanceof Tensor) && !isFloating(resultType(a, b)) && Number(b) < 0) {
+    throw runtimeError('Integers to negative integer powers are not allowed.');
+  }
+}
+
 export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = resultType(a, b);
   if (d === 'bool' && b instanceof Tensor) throw notImplementedFor('pow', 'bool'); // bool ** False is allowed
@@ -443,7 +451,7 @@ export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   // (to<scalar_t>), so bfloat16 x ** 255.9 is x ** 256; an integer dtype range-checks it and
   // refuses a negative one. A tensor exponent gives 0 / +-1 for negatives (powi).
   if (!(b instanceof Tensor) && a instanceof Tensor) {
-    if (!isFloating(d) && Number(b) < 0) throw runtimeError('Integers to negative integer powers are not allowed.');
+    checkScalarPower(a, b);
     if (d === 'float16' || d === 'bfloat16') return cast(binary('pow', cast(a, 'float64'), checkedConvert(b, d)), d);
     if (!isFloating(d)) checkedConvert(b, d);
     else if (typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
