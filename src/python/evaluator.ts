@@ -12,7 +12,7 @@ import {
 } from './protocols';
 import { Scope } from './scope';
 import {
-  CallContext, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
+  AttributeEntries, CallContext, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
   PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
 } from './values';
 import { builtinAttr, formatPercent, formatValue, typeOf } from './builtins';
@@ -1041,7 +1041,7 @@ export class Interpreter implements CallContext {
         case '__qualname__': return obj.qualname;
         case '__module__': return '__main__';
         case '__doc__': return docstring(obj.def);
-        case '__dict__': return dictOf(obj.dict, this);
+        case '__dict__': return new PyDict(undefined, new AttributeEntries(obj.dict));
         case '__defaults__': return obj.defaults.size ? new PyTuple([...obj.defaults.values()]) : null;
       }
     }
@@ -1064,7 +1064,7 @@ export class Interpreter implements CallContext {
     if (onType !== undefined) return this.bindAttribute(onType, obj, obj.cls, name);
     switch (name) {
       case '__class__': return obj.cls;
-      case '__dict__': return dictOf(obj.dict, this);
+      case '__dict__': return new PyDict(undefined, new AttributeEntries(obj.dict));
     }
     if (obj.cls === PROPERTY) return propertyAttr(obj, name);
     if ((obj.cls === STATICMETHOD || obj.cls === CLASSMETHOD) && name === '__func__') return wrapped(obj);
@@ -1542,12 +1542,6 @@ function pyIterator(v: PyIterator): Iterator<PyValue> {
       return r.done ? { done: true, value: undefined } : { done: false, value: r.value ?? null };
     },
   };
-}
-
-function dictOf(entries: Map<string, PyValue>, ctx: CallContext): PyDict {
-  const d = new PyDict();
-  for (const [k, x] of entries) d.entries.set(hashKey(k, ctx), [k, x]);
-  return d;
 }
 
 function docstring(def: A.FunctionDef | A.Lambda): PyValue {
