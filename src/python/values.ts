@@ -323,7 +323,8 @@ export class PyInstance extends PyObj {
   readonly dict = new Map<string, PyValue>();
   /** Native state for instances of native classes (nn.Embedding's weight, Keras masks). */
   native: Record<string, unknown> = {};
-  constructor(readonly cls: PyClass) {
+  /** Mutable as in CPython: a lazy module becomes its `cls_to_become` (LazyLinear → Linear). */
+  constructor(public cls: PyClass) {
     super();
   }
   get typeName() {

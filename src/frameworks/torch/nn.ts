@@ -172,6 +172,29 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   }, (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}`);
   add(Linear);
 
+  // LazyLinear(out_features): in_features comes from the first input's last dim.
+  // Its parameters are drawn at that first call (construction draws nothing, the
+  // zero-element init is a no-op), in Linear's order, and the module then becomes
+  // a Linear (LazyModuleMixin's cls_to_become), as torch/nn/modules/lazy.py does.
+  // Before that call the weight is a 0-element stand-in for UninitializedParameter.
+  add(layer('LazyLinear', Linear, (self, args, kw, ctx) => {
+    const a = bind('LazyLinear', args, kw, ['out_features', 'bias?', 'device?', 'dtype?']);
+    self.dict.set('in_features', 0n);
+    self.dict.set('out_features', BigInt(toInt(a.out_features, 'out_features')));
+    self.dict.set('weight', parameter(filled([0], 0, 'float32')));
+    self.dict.set('bias', toBool(a.bias, ctx, true) ? parameter(filled([0], 0, 'float32')) : null);
+    self.native.lazy = true;
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    if (self.native.lazy) {
+      const input = tensorArg(a.input, 'forward', 'input');
+      linearInit(self, input.shape[input.shape.length - 1] ?? 1, toInt(self.dict.get('out_features')!, 'out_features'), self.dict.get('bias') !== null);
+      self.native.lazy = false;
+      self.cls = Linear;
+    }
+    return linear(a.input!, self.dict.get('weight')!, self.dict.get('bias') ?? null);
+  }, (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}`));
+
   add(layer('CrossEntropyLoss', Module, lossInit(['weight?', 'ignore_index?', 'label_smoothing?']), (self, args, kw) => {
     const a = bind('forward', args, kw, ['input', 'target']);
     return crossEntropyCall(a.input!, a.target!, self.dict.get('weight') ?? null, self.dict.get('ignore_index') ?? -100n, reductionOf(self), self.dict.get('label_smoothing') ?? 0);
