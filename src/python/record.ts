@@ -74,10 +74,17 @@ function inPlaceRoot(e: A.Expr | null): string | undefined {
   return inPlace ? rootOf(e.func.value) : undefined;
 }
 
+/** `torch.arange(n, out=buf)`: the tensor an `out=` argument writes into. */
+function outRoot(e: A.Expr | null): string | undefined {
+  if (!e || e.kind !== 'Call') return undefined;
+  const out = e.keywords.find((k) => k.name === 'out');
+  return out ? rootOf(out.value) : undefined;
+}
+
 /**
  * Names and attribute paths a statement binds or changes: assignment targets
  * (a subscript or attribute write changes its root), loop and `with` targets,
- * and the object of an in-place method call.
+ * the object of an in-place method call, and the tensor an `out=` argument fills.
  */
 export function writtenPaths(stmt: A.Stmt): string[] {
   let paths = writtenCache.get(stmt);
@@ -92,7 +99,7 @@ function computeWrittenPaths(stmt: A.Stmt): string[] {
   const out: (string | undefined)[] = [];
   switch (stmt.kind) {
     case 'Assign':
-      out.push(...stmt.targets.flatMap(targetPaths), inPlaceRoot(stmt.value));
+      out.push(...stmt.targets.flatMap(targetPaths), inPlaceRoot(stmt.value), outRoot(stmt.value));
       break;
     case 'AugAssign':
       out.push(...targetPaths(stmt.target));
@@ -107,7 +114,7 @@ function computeWrittenPaths(stmt: A.Stmt): string[] {
       for (const item of stmt.items) if (item.target) out.push(...targetPaths(item.target));
       break;
     case 'Expr':
-      out.push(inPlaceRoot(stmt.value));
+      out.push(inPlaceRoot(stmt.value), outRoot(stmt.value));
       break;
   }
   return [...new Set(out.filter((p): p is string => p !== undefined))];

@@ -152,6 +152,23 @@ test('writtenPaths: targets, roots of subscript writes, attributes and in-place 
   assert.deepEqual(paths('x.masked_fill(m, 0)'), []);
   assert.deepEqual(paths('x.__setitem__(0, 1)'), []);
   assert.deepEqual(paths('with open(p) as f: pass'), ['f']);
+  assert.deepEqual(paths('torch.arange(n, out=buffered)'), ['buffered']);
+  assert.deepEqual(paths('y = torch.cumsum(x, 0, out=self.buf[:n])'), ['y', 'self.buf']);
+});
+
+test("a tensor filled through out= shows its new value from that line (fairseq's convert_padding_direction)", () => {
+  const r = preview(`import torch
+def direction(src_tokens):
+    max_len = src_tokens.size(1)
+    buffered = torch.empty(0).long()
+    if max_len > 0:
+        torch.arange(max_len, out=buffered)
+    return buffered.type_as(src_tokens).expand_as(src_tokens)
+rng = direction(torch.tensor([[5, 6, 1]]))
+`);
+  assert.equal(r.error, null);
+  const snaps = at(r.calls![0].timeline, 'buffered');
+  assert.deepEqual(snaps.map((s) => [s.line, data(s.value)]), [[4, []], [6, [0, 1, 2]]]);
 });
 
 test('an error inside a module-level block: the body goes on, later values carry a note', () => {
