@@ -924,6 +924,12 @@ export class Interpreter implements CallContext {
     }
     // the caller's statement is the current line again once the call returns (diagnostic lines)
     const callerSpan = this.currentSpan;
+    // a call expression is where its call came from; a call the interpreter makes itself
+    // (a property getter, an operator's dunder) comes from the statement running now,
+    // not from whichever call expression started the enclosing frame
+    const callerSite = this.callSite;
+    const site = callerSite ?? callerSpan;
+    this.callSite = undefined;
     try {
       const scope = new Scope(fn.closure);
       this.bindParams(fn, args, kwargs, scope);
@@ -936,7 +942,7 @@ export class Interpreter implements CallContext {
       }
       if (fn.def.kind === 'Lambda') return this.eval(fn.def.body, scope);
       if (isGeneratorFunction(fn.def)) return this.gen.start(fn.name, fn.def.body, scope);
-      const token = this.observer?.enterCall(fn, scope, this.callSite);
+      const token = this.observer?.enterCall(fn, scope, site);
       let returned: PyValue = null;
       try {
         this.execBlock(fn.def.body, scope);
@@ -952,6 +958,7 @@ export class Interpreter implements CallContext {
     } finally {
       this.depth--;
       this.currentSpan = callerSpan;
+      this.callSite = callerSite;
     }
   }
 

@@ -425,3 +425,29 @@ e = torch.ones(2)
   assert.equal(repr('d'), 'tensor([1., 1.], grad_fn=<MulBackward0>)');
   assert.equal(repr('e'), repr('a'));
 });
+
+test('a property or an operator dunder called inside a method is "from" the line that used it, not from the call that started the method', () => {
+  const r = preview(`import torch
+class Vec:
+    def __init__(self, t):
+        self.t = t
+    def __add__(self, other):
+        return Vec(self.t + other.t)
+class Model:
+    @property
+    def device(self):
+        return self.w.device
+    def __init__(self):
+        self.w = torch.ones(2)
+    def forward(self, x):
+        d = self.device
+        y = Vec(x) + Vec(x)
+        return y.t
+out = Model().forward(torch.zeros(2))
+`);
+  assert.equal(r.error, null);
+  assert.deepEqual(callsOf(r.calls, 'Model.device').map((c) => c.calledFrom), [14]);
+  assert.deepEqual(callsOf(r.calls, 'Vec.__add__').map((c) => c.calledFrom), [15]);
+  assert.deepEqual(callsOf(r.calls, 'Model.forward').map((c) => c.calledFrom), [17]);
+  assert.deepEqual(callsOf(r.calls, 'Vec.__init__').map((c) => c.calledFrom), [15, 15, 6]);
+});
