@@ -27,6 +27,9 @@ export { DEFAULT_MAX_RECORDED_CALLS };
 /** Tensor elements all recorded calls may hold together: about 8-16 MB of JSON numbers. */
 export const DEFAULT_CALL_ELEMENT_BUDGET = 1 << 20;
 
+/** A snapshot past the recorded calls' element budget: its dtype and shape only. */
+export const BUDGET_SPENT_NOTE = 'not recorded: the element budget of recorded calls is spent';
+
 /** Python container methods that change their object in place (tensor ones end in `_`). */
 const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault', 'add', 'discard']);
 
@@ -334,7 +337,10 @@ export class Recorder implements ExecObserver {
       const n = elementsOf(v);
       if (n > this.elementsLeft) {
         frame.record.truncated = true;
-        return undefined;
+        // the name's dtype and shape at this line without its data: skipping it would
+        // leave an older snapshot (another shape, other values) standing for this line
+        const value = v instanceof ArrayValue ? encodeValue(v, 0) : undefined;
+        return value ? { line, endLine, name, value, repr: '', note: BUDGET_SPENT_NOTE } : undefined;
       }
       this.elementsLeft -= n;
     }

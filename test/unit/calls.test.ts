@@ -114,6 +114,28 @@ for i in range(10000):
   assert.ok(!r.calls![0].truncated);
 });
 
+test("past the element budget a rebinding keeps its new dtype and shape (no data), not the earlier value (d2l's masked_softmax X)", () => {
+  const r = preview(`import torch
+def masked_softmax(X, valid_lens):
+    shape = X.shape
+    X = X.reshape(-1, shape[-1]).to(torch.float64)
+    return X.softmax(-1).reshape(shape)
+small = masked_softmax(torch.zeros(2, 2, 3), None)
+big = masked_softmax(torch.zeros(4, 10, 10), None)
+`, { callElementBudget: 100 });
+  assert.equal(r.error, null);
+  const second = callsOf(r.calls, 'masked_softmax')[1];
+  assert.ok(second.truncated);
+  const xs = at(second.timeline, 'X');
+  assert.deepEqual(xs.map((s) => s.line), [2, 4]);
+  const last = xs[1].value as Extract<EncodedValue, { shape: number[] }>;
+  assert.deepEqual([last.dtype, last.shape, data(last)], ['torch.float64', [40, 10], []]);
+  assert.match(xs[1].note ?? '', /not recorded/);
+  assert.deepEqual((second.returned?.value as { shape: number[] }).shape, [4, 10, 10]);
+  // the first call fit in the budget: its values are whole
+  assert.equal(data(at(callsOf(r.calls, 'masked_softmax')[0].timeline, 'X')[1].value)?.length, 12);
+});
+
 test('writes that rebind nothing record a new snapshot of what they change', () => {
   const r = preview(`import torch
 labels = torch.tensor([[5, 6, 7], [8, 9, 4]])
