@@ -14,6 +14,7 @@ import {
   formatPyFloat, formatSpec, percentFormat, PercentArg,
   dragon4, FLOAT64,
 } from '../../src/engine/format';
+import { pyExp, pyFixed } from '../../src/engine/format/pyfloat';
 
 type Val = number | string;
 
@@ -1350,4 +1351,17 @@ test('exact rounding ties to even where JS toFixed rounds away', () => {
   assert.equal(formatSpec(2.5, false, '.0f'), '2');
   assert.equal(formatSpec(0.125, false, '.2e'), '1.25e-01');
   assert.equal(formatSpec(1.25, false, '.1e'), '1.2e+00');
+});
+
+test("'{:.pf}' and '{:.pe}' through toFixed/toExponential keep Python's rounding: exact ties go to even, -0 keeps its sign (CPython 3.11)", () => {
+  const fixed: [number, number, string][] = [
+    [0.03125, 4, '0.0312'], [2.5, 0, '2'], [-0, 2, '-0.00'], [1e21, 2, '1000000000000000000000.00'],
+    [0.1, 20, '0.10000000000000000555'], [-2.675, 2, '-2.67'], [0.0078125, 6, '0.007812'],
+  ];
+  for (const [x, p, want] of fixed) assert.equal(pyFixed(x, p), want, `${x} .${p}f`);
+  const exp: [number, number, string][] = [
+    [0.03125, 2, '3.12e-02'], [0.0078125, 3, '7.812e-03'], [-0.0078125, 3, '-7.812e-03'], [1.5e-320, 3, '1.500e-320'],
+    [3.5, 0, '4e+00'], [1234.5, 3, '1.234e+03'], [1e-5, 4, '1.0000e-05'], [6.02214076e23, 4, '6.0221e+23'], [0, 4, '0.0000e+00'],
+  ];
+  for (const [x, p, want] of exp) assert.equal(pyExp(x, p), want, `${x} .${p}e`);
 });
