@@ -12,10 +12,10 @@ import {
 } from './protocols';
 import { Scope } from './scope';
 import {
-  AttributeEntries, CallContext, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
+  AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
   PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
 } from './values';
-import { builtinAttr, formatPercent, formatValue, typeOf } from './builtins';
+import { builtinAttr, dictStoreOf, formatPercent, formatValue, NATIVE_DICT_CLASSES, newDictSubclassInstance, setInstanceAttribute, typeOf, TYPE_CLASSES } from './builtins';
 import { CLASSMETHOD, isDescriptor, PROPERTY, propertyAttr, STATICMETHOD, wrapped } from './decorators';
 import { drive, GeneratorExecutor, isGeneratorFunction, PyGenerator, Resumable } from './generators';
 import { notModelled, OpaqueClasses, OpaqueModule, opaqueBase, PyOpaque } from './opaque';
@@ -839,8 +839,9 @@ export class Interpreter implements CallContext {
     for (const k of e.keywords) {
       const v = this.eval(k.value, scope);
       if (k.name === null) {
-        if (!(v instanceof PyDict)) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeNameOf(v)}`);
-        for (const [key, val] of v.entries.values()) kwargs.set(String(key), val);
+        const store = dictStoreOf(v);
+        if (!store) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeNameOf(v)}`);
+        for (const [key, val] of store.entries.values()) kwargs.set(String(key), val);
       } else kwargs.set(k.name, v);
     }
     // zero-argument super() inside a method
@@ -894,9 +895,12 @@ export class Interpreter implements CallContext {
   private instantiate(cls: PyClass, args: PyValue[], kwargs: Kwargs): PyValue {
     const factory = cls.lookup('__new__');
     let inst: PyInstance;
+    // a subclass of dict is an instance holding its own items; its __init__ (or dict's) runs below
+    const dictClass = TYPE_CLASSES.get('dict')!;
+    if (!NATIVE_DICT_CLASSES.has(cls) && cls.isSubclassOf(dictClass) && factory === dictClass.dict.get('__new__')) inst = newDictSubclassInstance(cls);
     // native constructors (int, torch.Tensor, Enum lookups) return the finished value; object.__new__ is the default below
-    if (factory instanceof PyBuiltin && factory !== OBJECT_CLASS.dict.get('__new__')) return factory.fn([cls, ...args], kwargs, this);
-    if (factory instanceof PyFunction || factory instanceof PyInstance) {
+    else if (factory instanceof PyBuiltin && factory !== OBJECT_CLASS.dict.get('__new__')) return factory.fn([cls, ...args], kwargs, this);
+    else if (factory instanceof PyFunction || factory instanceof PyInstance) {
       // a user __new__ is a static method; __init__ runs only on an instance of cls
       const made = this.call(factory instanceof PyInstance ? wrapped(factory) : factory, [cls, ...args], kwargs);
       if (!(made instanceof PyInstance) || !made.cls.isSubclassOf(cls)) return made;
@@ -1071,7 +1075,7 @@ export class Interpreter implements CallContext {
     if (onType !== undefined) return this.bindAttribute(onType, obj, obj.cls, name);
     switch (name) {
       case '__class__': return obj.cls;
-      case '__dict__': return new PyDict(undefined, new AttributeEntries(obj.dict));
+      case '__dict__': return obj.dict instanceof ItemAttributes ? obj.dict.owner : new PyDict(undefined, new AttributeEntries(obj.dict));
     }
     if (obj.cls === PROPERTY) return propertyAttr(obj, name);
     if ((obj.cls === STATICMETHOD || obj.cls === CLASSMETHOD) && name === '__func__') return wrapped(obj);
@@ -1138,7 +1142,7 @@ export class Interpreter implements CallContext {
         this.call(setter, [obj, name, v]);
         return;
       }
-      obj.dict.set(name, v);
+      setInstanceAttribute(obj, name, v);
       return;
     }
     if (obj instanceof PyFunction) {

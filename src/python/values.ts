@@ -190,6 +190,57 @@ export class AttributeEntries extends Map<string, [PyValue, PyValue]> {
   }
 }
 
+/**
+ * An object's attributes read and written as the string keys of a dict:
+ * after `self.__dict__ = self` (AttrDict-style configs) or `obj.__dict__ = d`,
+ * `obj.x` is `d['x']` and `obj.x = 1` sets `d['x']`, as in CPython.
+ */
+export class ItemAttributes extends Map<string, PyValue> {
+  constructor(
+    /** The dict (or dict-subclass instance) that `obj.__dict__` now is. */
+    readonly owner: PyValue,
+    private readonly items: Map<string, [PyValue, PyValue]>,
+  ) {
+    super();
+  }
+  override get size(): number {
+    let n = 0;
+    for (const [, [k]] of this.items) if (typeof k === 'string') n++;
+    return n;
+  }
+  override get(name: string): PyValue | undefined {
+    return this.items.get('s' + name)?.[1];
+  }
+  override has(name: string): boolean {
+    return this.items.has('s' + name);
+  }
+  override set(name: string, v: PyValue): this {
+    this.items.set('s' + name, [name, v]);
+    return this;
+  }
+  override delete(name: string): boolean {
+    return this.items.delete('s' + name);
+  }
+  override clear(): void {
+    for (const [h, [k]] of [...this.items]) if (typeof k === 'string') this.items.delete(h);
+  }
+  override *entries(): MapIterator<[string, PyValue]> {
+    for (const [, [k, v]] of this.items) if (typeof k === 'string') yield [k, v];
+  }
+  override *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+  override *values(): MapIterator<PyValue> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  override [Symbol.iterator](): MapIterator<[string, PyValue]> {
+    return this.entries();
+  }
+  override forEach(fn: (v: PyValue, k: string, map: Map<string, PyValue>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+}
+
 export class PySet extends PyObj {
   readonly entries = new Map<string, PyValue>();
   get typeName() {
@@ -320,7 +371,8 @@ export class PyClass extends PyObj {
 }
 
 export class PyInstance extends PyObj {
-  readonly dict = new Map<string, PyValue>();
+  /** Its attributes; `self.__dict__ = d` replaces this with a view of d's items (ItemAttributes). */
+  dict: Map<string, PyValue> = new Map<string, PyValue>();
   /** Native state for instances of native classes (nn.Embedding's weight, Keras masks). */
   native: Record<string, unknown> = {};
   /** Mutable as in CPython: a lazy module becomes its `cls_to_become` (LazyLinear → Linear). */
