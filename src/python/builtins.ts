@@ -506,6 +506,9 @@ export function makeBuiltins(): Map<string, PyValue> {
   installDictBase(typeClass('dict'));
   NATIVE_DICT_CLASSES.add(typeClass('dict'));
   objectCls.dict.set('__new__', fn('__new__', ([cls]) => new PyInstance(cls as PyClass)));
+  // super().__getattribute__(name) from a class that overrides it
+  objectCls.dict.set('__getattribute__', fn('__getattribute__', ([self, name], _kw, ctx) =>
+    (ctx as unknown as { genericGetAttr(o: PyValue, n: string): PyValue }).genericGetAttr(self ?? null, toStr(name, 'attribute name'))));
   return b;
 }
 

@@ -1043,6 +1043,9 @@ export class Interpreter implements CallContext {
       }
       if (name === '__init__') return new PyBuiltin('__init__', () => null);
       if (name === '__class__') return typeOf(obj);
+      // a class statement without bases still derives from object (super().__setattr__, super().__getattribute__)
+      const fromObject = OBJECT_CLASS.dict.get(name);
+      if (fromObject !== undefined && name !== '__new__') return this.bindAttribute(fromObject, obj.self instanceof PyClass ? null : obj.self, start, name);
       return undefined;
     }
     if (obj instanceof PyFunction) {
@@ -1068,6 +1071,31 @@ export class Interpreter implements CallContext {
   }
 
   private instanceAttr(obj: PyInstance, name: string): PyValue | undefined {
+    const getattr = obj.cls.lookup('__getattr__');
+    // a class's own __getattribute__ sees every lookup (Hugging Face configs map names through
+    // attribute_map); an AttributeError from it falls back to __getattr__, as slot_tp_getattr_hook does
+    const hook = obj.cls.lookup('__getattribute__');
+    if (hook instanceof PyFunction) {
+      try {
+        return this.call(hook, [obj, name]);
+      } catch (e) {
+        if (getattr === undefined || (e as { pyType?: string }).pyType !== 'AttributeError') throw e;
+        return this.call(getattr, [obj, name]);
+      }
+    }
+    const v = this.genericInstanceAttr(obj, name);
+    if (v !== undefined || getattr === undefined) return v;
+    return this.call(getattr, [obj, name]);
+  }
+
+  /** object.__getattribute__: the instance dict, the type and its descriptors, never __getattr__. */
+  genericGetAttr(obj: PyValue, name: string): PyValue {
+    const v = obj instanceof PyInstance ? this.genericInstanceAttr(obj, name) : this.getAttrOrUndefined(obj, name);
+    if (v === undefined) throw pyError('AttributeError', `'${typeNameOf(obj)}' object has no attribute '${name}'`);
+    return v;
+  }
+
+  private genericInstanceAttr(obj: PyInstance, name: string): PyValue | undefined {
     const onType = obj.cls.lookup(name);
     // a property on the type wins over the instance dict (a data descriptor)
     if (isDescriptor(onType, PROPERTY)) return this.bindAttribute(onType, obj, obj.cls, name);
@@ -1086,8 +1114,6 @@ export class Interpreter implements CallContext {
       if (name === '__traceback__') return null;
       if ((name === 'name' || name === 'path') && obj.cls.isSubclassOf(EXCEPTION_CLASSES.get('ImportError')!)) return (obj.native[name] ?? null) as PyValue;
     }
-    const getattr = obj.cls.lookup('__getattr__');
-    if (getattr !== undefined) return this.call(getattr, [obj, name]);
     return undefined;
   }
 
