@@ -445,7 +445,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'sum', 'mean', 'prod', 'any', 'all', 'std', 'var', 'max', 'min', 'argmax', 'argmin', 'gather', 'masked_select',
     'index_select', 'nonzero', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'equal', 'logical_not', 'logical_and', 'logical_or',
     'logical_xor', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'add', 'sub', 'mul', 'div', 'subtract',
-    'multiply', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow', 'matmul', 'mm', 'bmm', 'abs', 'neg', 'exp',
+    'multiply', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow', 'matmul', 'mm', 'bmm', 'addmm', 'abs', 'neg', 'exp',
     'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'sinh', 'cosh', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',

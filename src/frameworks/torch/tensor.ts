@@ -826,6 +826,30 @@ export const TENSOR_METHODS: Record<string, Method> = {
     if (b.ndim !== 2) throw runtimeError('mat2 must be a matrix');
     return T(self, matmul(self.t, b), 'mm', o);
   },
+  // addmm(mat1, mat2, *, beta=1, alpha=1): beta·self + alpha·(mat1 @ mat2), self broadcast to the
+  // product's shape (Hugging Face's Conv1D, GPT-2's projections). The product is rounded once and
+  // the bias added after it, as MKL's sgemm epilogue does and as F.linear here computes its 2-D case.
+  addmm: (self, args, kw) => {
+    const a = bind('addmm', args, kw, ['mat1', 'mat2', 'beta?', 'alpha?']);
+    const m1 = tensorArg(a.mat1, 'addmm', 'mat1');
+    const m2 = tensorArg(a.mat2, 'addmm', 'mat2');
+    if (m1.ndim !== 2) throw runtimeError(`mat1 must be a matrix, got ${m1.ndim}-D tensor`);
+    if (m2.ndim !== 2) throw runtimeError(`mat2 must be a matrix, got ${m2.ndim}-D tensor`);
+    if (m1.shape[1] !== m2.shape[0]) throw runtimeError(`mat1 and mat2 shapes cannot be multiplied (${m1.shape[0]}x${m1.shape[1]} and ${m2.shape[0]}x${m2.shape[1]})`);
+    if (self.t.dtype !== m2.dtype) throw runtimeError(`self and mat2 must have the same dtype, but got ${scalarTypeName(self.t.dtype)} and ${scalarTypeName(m2.dtype)}`);
+    const input = expand(self.t, [m1.shape[0], m2.shape[1]]);
+    const alpha = a.alpha ?? 1n, beta = a.beta ?? 1n;
+    const scalar = (v: PyValue, name: string): Scalar => {
+      if (typeof v === 'number' || typeof v === 'bigint') return v;
+      if (typeof v === 'boolean') return v ? 1n : 0n;
+      throw pyError('TypeError', `addmm(): argument '${name}' must be Number, not ${typeNameOf(v)}`);
+    };
+    const al = scalar(alpha, 'alpha'), be = scalar(beta, 'beta');
+    let product = matmul(m1, m2);
+    if (Number(al) !== 1) product = binary('mul', product, al);
+    const r = Number(be) === 0 ? product : binary('add', Number(be) === 1 ? input : binary('mul', input, be), product);
+    return T(self, r, 'addmm', a.mat1 ?? null, a.mat2 ?? null);
+  },
   bmm: (self, [o]) => {
     const b = tensorArg(o, 'bmm', 'mat2');
     if (self.t.ndim !== 3) throw runtimeError(`batch1 must be a 3D tensor`);
