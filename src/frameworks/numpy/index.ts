@@ -19,6 +19,7 @@ import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, 
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
 import { axisError, makeExceptionsModule } from './errors';
+import { MORE_ARRAY_METHODS, defineMoreFunctions, npMean, npSum } from './functions';
 
 export class NumpyDtype extends DtypeObject {
   static readonly of = interned((d) => new NumpyDtype(d));
@@ -227,7 +228,7 @@ function ufuncArgs(name: string, args: PyValue[], nin: number): PyValue[] {
 }
 
 /** A ufunc's 0-d result is a NumPy scalar, also when an operand was a 0-d array (np.array(2.5) * 2). */
-function npResult(r: Tensor): PyValue {
+export function npResult(r: Tensor): PyValue {
   return r.ndim === 0 ? npScalar(r) : new NumpyArray(r);
 }
 
@@ -243,7 +244,7 @@ function promoteForNumpy(t: Tensor, o: Tensor | number | bigint | boolean): Tens
   return t;
 }
 
-function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor | number | bigint | boolean): Tensor {
+export function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor | number | bigint | boolean): Tensor {
   // Python floats meeting integer arrays become float64 in NumPy.
   const lift = (x: typeof a, other: typeof a) =>
     x instanceof Tensor && !isFloating(x.dtype) && typeof other === 'number' ? cast(x, 'float64') : x;
@@ -444,7 +445,11 @@ function npReduce(op: 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all' | 'argmax' 
     const axis = dimList(a.axis);
     const keep = toBool(a.keepdims, ctx);
     let r: Tensor;
-    if (op === 'mean') r = mean(isFloating(self.t.dtype) ? self.t : cast(self.t, 'float64'), axis, keep);
+    const axes = axis === null ? null : (Array.isArray(axis) ? axis : [axis]).map((d) => npAxis(BigInt(d), self.t.ndim, 'axis', false)).sort((x, y) => x - y);
+    const dtype = npDtype(a.dtype);
+    // float sums and means add in NumPy's pairwise order (functions.ts npSum)
+    if (op === 'mean') r = npMean(self.t, axes, keep, dtype);
+    else if (op === 'sum' && (isFloating(self.t.dtype) || (dtype && isFloating(dtype)))) r = npSum(self.t, axes, keep, dtype);
     else if (op === 'argmax' || op === 'argmin') r = axis === null ? reduce(op, reshape(self.t, [-1]), 0) : reduce(op, self.t, axis, keep);
     else {
       const src = (op === 'sum' || op === 'prod') && (self.t.dtype === 'bool' || self.t.dtype === 'int32' || self.t.dtype === 'uint8') ? cast(self.t, 'int64') : self.t;
@@ -634,6 +639,7 @@ export function makeNumpyModule(): PyModule {
     const a = bind('expand_dims', args, kw, ['a', 'axis']);
     return new NumpyArray(unsqueeze(toNumpyTensor(a.a!, ctx), toInt(a.axis, 'axis')));
   });
+  Object.assign(ARRAY_METHODS, MORE_ARRAY_METHODS);
   // np.f(a, ...) for every ndarray method a.f(...) Mask Lens has (np.any(x, axis=-1), np.cumsum, ...)
   const FUNCTION_NAMES: Record<string, string> = { amax: 'max', amin: 'min', reshape: 'reshape', around: 'round' };
   for (const name of [...Object.keys(ARRAY_METHODS), ...Object.keys(FUNCTION_NAMES)]) {
@@ -829,6 +835,7 @@ export function makeNumpyModule(): PyModule {
     const a = bind('dot', args, kw, ['a', 'b', 'out?']);
     return npResult(npDot(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.b!, ctx)));
   });
+  defineMoreFunctions(np, def);
   np.dict.set('random', makeRandomModule());
   np.dict.set('exceptions', makeExceptionsModule());
   return np;
