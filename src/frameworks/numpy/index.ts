@@ -20,6 +20,7 @@ import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
 import { axisError, makeExceptionsModule } from './errors';
 import { MORE_ARRAY_METHODS, defineMoreFunctions, npMean, npSum } from './functions';
+import { NumpyScalarType, defineScalarTypes } from './types';
 
 export class NumpyDtype extends DtypeObject {
   static readonly of = interned((d) => new NumpyDtype(d));
@@ -34,15 +35,28 @@ export class NumpyDtype extends DtypeObject {
   }
   override compare(op: string, other: PyValue): PyValue | undefined {
     if (op !== '==' && op !== '!=') return undefined;
-    const d = other instanceof NumpyDtype ? other.dtypeValue : typeof other === 'string' ? npDtype(other) : undefined;
+    // equal to its scalar type (x.dtype == np.float32) and to its name (x.dtype == 'float32')
+    const d = other instanceof DtypeObject || other instanceof NumpyScalarType ? other.dtypeValue : typeof other === 'string' ? npDtype(other) : undefined;
     return op === '==' ? d === this.dtypeValue : d !== this.dtypeValue;
   }
-  /** np.float32(0.5) is a NumPy scalar; np.float32([1, 2]) an array. */
-  override call(args: PyValue[]): PyValue {
-    const t = cast(toNumpyTensor(args[0] ?? 0n), this.dtypeValue);
-    return t.ndim === 0 ? npScalar(t) : new NumpyArray(t);
+  override getAttr(name: string): PyValue | undefined {
+    switch (name) {
+      case 'name': return this.dtypeValue;
+      case 'type': return NumpyScalarType.of(this.dtypeValue);
+      case 'itemsize': return BigInt(ITEMSIZE[this.dtypeValue] ?? 8);
+      case 'kind': return this.dtypeValue === 'bool' ? 'b' : this.dtypeValue === 'uint8' ? 'u' : isFloating(this.dtypeValue) ? 'f' : 'i';
+    }
+    return undefined;
+  }
+  /** tp_name of the dtype's class (numpy.dtypes.Float32DType), as CPython-level errors name it. */
+  get tpName() {
+    const d = this.dtypeValue;
+    const cls = d === 'uint8' ? 'UInt8' : d === 'bool' ? 'Bool' : d[0].toUpperCase() + d.slice(1);
+    return `numpy.dtypes.${cls}DType`;
   }
 }
+
+const ITEMSIZE: Partial<Record<DType, number>> = { float16: 2, float32: 4, float64: 8, int8: 1, int16: 2, int32: 4, int64: 8, uint8: 1, bool: 1 };
 
 export function npDtype(v: PyValue | undefined): DType | undefined {
   if (v === undefined || v === null) return undefined;
@@ -79,6 +93,10 @@ export class NumpyArray extends ArrayValue {
   }
   get library() {
     return 'numpy' as const;
+  }
+  /** type(a) is np.ndarray. */
+  pyType(): PyClass {
+    return NDARRAY_CLASS;
   }
   override repr() {
     return formatNumpyArray(this.t, 'repr');
@@ -193,6 +211,10 @@ export class NumpyScalar extends NumpyArray {
   }
   override get fullName() {
     return `numpy.${this.t.dtype}`;
+  }
+  /** type(np.float32(1)) is np.float32. */
+  override pyType(): PyClass {
+    return NumpyScalarType.of(this.t.dtype);
   }
   override repr() {
     return formatNumpyScalarRepr(this.t.item(), this.t.dtype);
@@ -532,6 +554,9 @@ const ARRAY_METHODS: Record<string, Method> = {
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `numpy.${name}`);
 
+/** np.ndarray: type(a) of every array (not of a NumPy scalar), for isinstance checks (espnet's to_torch_tensor). */
+const NDARRAY_CLASS = new PyClass('ndarray', [], 'numpy.ndarray');
+
 function creator(name: string, value: number): NativeFn {
   return (args, kw) => {
     const a = bind(name, args, kw, ['shape', 'dtype?', 'order?']);
@@ -546,19 +571,13 @@ export function makeNumpyModule(): PyModule {
   setNumpyBridge((t) => new NumpyArray(t));
   const np = new PyModule('numpy');
   const def = (name: string, f: NativeFn) => np.dict.set(name, fn(name, f));
-  for (const d of ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8'] as DType[]) np.dict.set(d, NumpyDtype.of(d));
-  np.dict.set('bool_', NumpyDtype.of('bool'));
-  np.dict.set('bool', NumpyDtype.of('bool')); // back in NumPy 2 (np.float_ and np.Inf are gone: known.ts)
-  np.dict.set('int_', NumpyDtype.of('int64'));
+  defineScalarTypes(np);
   np.dict.set('inf', Infinity);
   np.dict.set('nan', NaN);
   np.dict.set('pi', Math.PI);
   np.dict.set('e', Math.E);
   np.dict.set('newaxis', null);
-  // np.ndarray for isinstance checks (espnet's to_torch_tensor); a NumPy scalar is no ndarray
-  const ndarrayClass = new PyClass('ndarray', [], 'numpy.ndarray');
-  (ndarrayClass as PyClass & { matches?: (v: PyValue) => boolean }).matches = (v) => v instanceof NumpyArray && !(v instanceof NumpyScalar);
-  np.dict.set('ndarray', ndarrayClass);
+  np.dict.set('ndarray', NDARRAY_CLASS);
   def('array', (args, kw, ctx) => {
     const a = bind('array', args, kw, ['object', 'dtype?', 'copy?', 'ndmin?']);
     const t = toNumpyTensor(a.object!, ctx, npDtype(a.dtype));
@@ -681,7 +700,7 @@ export function makeNumpyModule(): PyModule {
     return x.shape.length === y.shape.length && x.shape.every((s, i) => s === y.shape[i]) && reduce('all', binary('eq', x, y)).item() !== 0;
   });
   // np.result_type(*arrays_and_dtypes): dtypes (np.float32, 'int64') or arrays
-  const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
+  const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || x instanceof NumpyScalarType || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
   def('result_type', (args, _kw, ctx) => NumpyDtype.of(args.map((x) => dtypeOf(x, ctx)).reduce(npPromote)));
   def('maximum', ([a, b], _kw, ctx) => npUfunc2('maximum', a, b, ctx));
   def('minimum', ([a, b], _kw, ctx) => npUfunc2('minimum', a, b, ctx));
