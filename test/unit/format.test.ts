@@ -2,7 +2,7 @@
 // captured from the real libraries (fixtures below; regenerate by running the
 // same constructions under /usr/bin/python3 with torch 1.13 and numpy 1.24; the NumPy
 // fixtures whose text NumPy 2.x changed, summarised reprs with shape= and sign=' ' on
-// unsigned ints, come from NumPy 2.4.6).
+// unsigned ints, come from NumPy 2.4.6, and the tfRepr of 0-d tensors from TensorFlow 2.21).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -160,10 +160,10 @@ const TENSOR_CASES: TensorCase[] = [
   {"kind":"numpy","name":"np f16","dtype":"float16","shape":[3],"repr":"array([ 9.9976e-02,  1.0005e+03, -2.0000e+00], dtype=float16)","str":"[ 9.9976e-02  1.0005e+03 -2.0000e+00]","data":[0.0999755859375,1000.5,-2.0]},
   {"kind":"numpy","name":"np 0d f64","dtype":"float64","shape":[],"repr":"array(1.5)","str":"1.5","data":[1.5]},
   {"kind":"numpy","name":"np 0d f64 int","dtype":"float64","shape":[],"repr":"array(1.)","str":"1.0","data":[1.0]},
-  {"kind":"numpy","name":"np 0d f32","dtype":"float32","shape":[],"repr":"array(0.1, dtype=float32)","str":"0.1","data":[0.10000000149011612],"tfStr":"tf.Tensor(0.1, shape=(), dtype=float32)","tfRepr":"<tf.Tensor: shape=(), dtype=float32, numpy=array(0.1, dtype=float32)>"},
-  {"kind":"numpy","name":"np 0d i32","dtype":"int32","shape":[],"repr":"array(7, dtype=int32)","str":"7","data":[7],"tfStr":"tf.Tensor(7, shape=(), dtype=int32)","tfRepr":"<tf.Tensor: shape=(), dtype=int32, numpy=array(7, dtype=int32)>"},
+  {"kind":"numpy","name":"np 0d f32","dtype":"float32","shape":[],"repr":"array(0.1, dtype=float32)","str":"0.1","data":[0.10000000149011612],"tfStr":"tf.Tensor(0.1, shape=(), dtype=float32)","tfRepr":"<tf.Tensor: shape=(), dtype=float32, numpy=0.10000000149011612>"},
+  {"kind":"numpy","name":"np 0d i32","dtype":"int32","shape":[],"repr":"array(7, dtype=int32)","str":"7","data":[7],"tfStr":"tf.Tensor(7, shape=(), dtype=int32)","tfRepr":"<tf.Tensor: shape=(), dtype=int32, numpy=7>"},
   {"kind":"numpy","name":"np 0d i64","dtype":"int64","shape":[],"repr":"array(7)","str":"7","data":[7]},
-  {"kind":"numpy","name":"np 0d bool","dtype":"bool","shape":[],"repr":"array(True)","str":"True","data":[1],"tfStr":"tf.Tensor(True, shape=(), dtype=bool)","tfRepr":"<tf.Tensor: shape=(), dtype=bool, numpy=array(True)>"},
+  {"kind":"numpy","name":"np 0d bool","dtype":"bool","shape":[],"repr":"array(True)","str":"True","data":[1],"tfStr":"tf.Tensor(True, shape=(), dtype=bool)","tfRepr":"<tf.Tensor: shape=(), dtype=bool, numpy=True>"},
   {"kind":"numpy","name":"np 0d small","dtype":"float64","shape":[],"repr":"array(1.e-05)","str":"1e-05","data":[1e-05]},
   {"kind":"numpy","name":"np 0d big","dtype":"float32","shape":[],"repr":"array(1.e+20, dtype=float32)","str":"1e+20","data":[1.0000000200408773e+20]},
   {"kind":"numpy","name":"np empty f64","dtype":"float64","shape":[0],"repr":"array([], dtype=float64)","str":"[]","data":[]},
