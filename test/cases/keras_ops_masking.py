@@ -33,3 +33,23 @@ print(ints.dtype, mixed.dtype, wide.dtype, prod64.dtype, iprod.dtype, len(index_
 print(repr(ops.cast(np.array([1.7, -1.2]), 'int32')), repr(ops.cast(ops.ones(2), np.int64)), repr(ops.sum(ops.ones((2, 4)))))
 print(repr(keras.ops.full((2, 2), -1e9)), ops.mean(ops.ones((2, 4)), axis=-1, keepdims=True), ops.logical_not(causal)[0])
 not_tensor = ops.convert_to_numpy(padding)
+bad_calls = [
+    lambda: ops.matmul(ops.ones((2, 3)), ops.ones((2, 3))),
+    lambda: ops.matmul(ops.ones((2, 2, 3)), ops.ones((2, 2, 3))),
+    lambda: ops.where(causal, 1.0),
+    lambda: ops.where(ops.ones((2,)) > 0, ops.ones((3,)), 0.0),
+    lambda: ops.cast(ops.ones(2), 'float'),
+    lambda: ops.ones((2, 3), dtype='foo'),
+    lambda: ops.tril(ops.ones((3,))),
+    lambda: ops.expand_dims(ops.ones((2,)), 3),
+    lambda: ops.transpose(ops.ones((2, 3)), (0,)),
+    lambda: ops.logical_and(ops.ones((2,)), ops.ones((3,))),
+    lambda: ops.equal(ops.ones((2,)), ops.ones((3,))),
+    lambda: ops.softmax(ops.ones((2, 3)), axis=2),
+    lambda: ops.arange(0, 5, 0),
+]
+for call in bad_calls:
+    try:
+        call()
+    except Exception as e:
+        print(type(e).__name__, e)
