@@ -517,7 +517,9 @@ const LETTER = /^[A-Za-z]$/;
  * by enumeration: any number of operands, '...' broadcast dims, a label repeated in
  * one operand taking the diagonal, size-1 dims broadcast, and without '->' the output
  * is the broadcast dims then the labels used once, in ASCII order. The dtype is the
- * operands' NumPy promotion (bool: any of the products). Errors are NumPy's ValueErrors.
+ * operands' NumPy promotion (bool: any of the products). Sums run in NumPy's order:
+ * its SIMD kernels where the summed labels trail the operands (simdInnerLoop), else one
+ * product at a time in row-major order of the summed labels. Errors are NumPy's ValueErrors.
  */
 export function einsum(subscripts: string, operands: Tensor[]): Tensor {
   const spec = subscripts.replace(/ /g, '');
@@ -593,10 +595,22 @@ export function einsum(subscripts: string, operands: Tensor[]): Tensor {
   const dtype = operands.map((o) => o.dtype).reduce(npPromote);
   const work = dtype === 'bool' ? 'int64' : dtype;
   const round = work === 'float32' || work === 'float16' ? Math.fround : (x: number) => x;
-  const vals = operands.map((o) => cast(o, work));
+  const vals = operands.map((o) => contiguous(cast(o, work)));
   const outShape = outLabels.map((l) => size.get(l)!);
   const out = Tensor.empty(work, outShape);
   const inner = numelOf(reduced.map((l) => size.get(l)!));
+  const simd = simdInnerLoop(labelsOf, reduced, vals, work);
+  if (simd) {
+    // the summed labels trail every operand: one vectorised dot product or sum per output element
+    const pos = new Array<number>(outLabels.length).fill(0);
+    for (let o = 0; o < out.numel; o++) {
+      const starts = vals.map((t, k) => t.offsetOf(labelsOf[k].map((l, d) => (d >= t.ndim - reduced.length || t.shape[d] === 1 ? 0 : pos[outLabels.indexOf(l)]))));
+      const acc = vals.length === 1 ? simdSum(vals[0].storage.data, starts[0], inner, simd, round) : simdDot(vals[0].storage.data, starts[0], vals[1].storage.data, starts[1], inner, simd, round);
+      out.storage.data[o] = round(0 + acc);
+      for (let d = outLabels.length - 1; d >= 0 && ++pos[d] === outShape[d]; d--) pos[d] = 0;
+    }
+    return dtype === 'bool' ? binary('ne', out, 0) : cast(out, dtype);
+  }
   const pos = new Map<string, number>(iter.map((l) => [l, 0]));
   const idx = vals.map((t) => new Array<number>(t.ndim));
   for (let o = 0; o < out.numel; o++) {
@@ -625,10 +639,74 @@ export function einsum(subscripts: string, operands: Tensor[]): Tensor {
 }
 
 /**
+ * NumPy's einsum inner loop when the summed labels are the trailing dims, in the same
+ * order, of each of one or two float operands that carry no size-1 broadcast or repeated
+ * label: the iterator then coalesces them into one contiguous run per output element
+ * and calls the SIMD kernels of einsum_sumprod.c.src (sum_of_arr, and
+ * sum_of_products_contig_contig_outstride0_two). Returns their lane count (NumPy's x86-64
+ * baseline is 128-bit: 2 float64 or 4 float32 lanes), or undefined for the plain loop.
+ */
+function simdInnerLoop(labelsOf: string[][], reduced: string[], vals: Tensor[], work: DType): number | undefined {
+  if (reduced.length === 0 || vals.length > 2 || (work !== 'float64' && work !== 'float32')) return undefined;
+  const ok = labelsOf.every((ls, k) => {
+    if (new Set(ls).size !== ls.length) return false;
+    const tail = ls.slice(ls.length - reduced.length);
+    if (tail.join() !== reduced.join() || ls.slice(0, ls.length - reduced.length).some((l) => reduced.includes(l))) return false;
+    return vals[k].shape.slice(vals[k].ndim - reduced.length).every((n, i) => n === vals[0].shape[vals[0].ndim - reduced.length + i]);
+  });
+  // both operands must agree on the run's length, and every other label must be outside it
+  return ok ? (work === 'float64' ? 2 : 4) : undefined;
+}
+
+/** Lanes summed as NumPy's npyv_sum does with SSE3's hadd: adjacent pairs, then pairs of those. */
+function laneSum(acc: number[], round: (x: number) => number): number {
+  let v = acc;
+  while (v.length > 1) v = Array.from({ length: v.length / 2 }, (_, k) => round(v[2 * k] + v[2 * k + 1]));
+  return v[0];
+}
+
+/** einsum's sum_of_arr: blocks of 4 vectors added as (a0+a1)+(a2+a3) into the lane accumulators, the rest a vector at a time, then the lanes summed. */
+function simdSum(v: ArrayLike<number>, off: number, n: number, lanes: number, round: (x: number) => number): number {
+  const acc = new Array<number>(lanes).fill(0);
+  let i = 0;
+  for (; n - i >= 4 * lanes; i += 4 * lanes) {
+    for (let j = 0; j < lanes; j++) {
+      const at = (b: number) => v[off + i + b * lanes + j];
+      acc[j] = round(round(round(at(0) + at(1)) + round(at(2) + at(3))) + acc[j]);
+    }
+  }
+  for (; i < n; i += lanes) for (let j = 0; j < lanes; j++) acc[j] = round((i + j < n ? v[off + i + j] : 0) + acc[j]);
+  return laneSum(acc, round);
+}
+
+/**
+ * einsum's sum_of_products_contig_contig_outstride0_two: per lane, each block of 4 vectors
+ * multiply-adds a3*b3, then a2*b2, a1*b1, a0*b0 into the accumulator (a multiply then an
+ * add, each rounded: the baseline has no FMA), the rest a vector at a time, zero-padded.
+ */
+function simdDot(a: ArrayLike<number>, aOff: number, b: ArrayLike<number>, bOff: number, n: number, lanes: number, round: (x: number) => number): number {
+  const acc = new Array<number>(lanes).fill(0);
+  const muladd = (x: number, y: number, z: number) => round(round(x * y) + z);
+  let i = 0;
+  for (; n - i >= 4 * lanes; i += 4 * lanes) {
+    for (let j = 0; j < lanes; j++) {
+      const at = (blk: number) => i + blk * lanes + j;
+      let r = acc[j];
+      for (const blk of [3, 2, 1, 0]) r = muladd(a[aOff + at(blk)], b[bOff + at(blk)], r);
+      acc[j] = r;
+    }
+  }
+  for (; i < n; i += lanes) for (let j = 0; j < lanes; j++) acc[j] = i + j < n ? muladd(a[aOff + i + j], b[bOff + i + j], acc[j]) : acc[j];
+  return laneSum(acc, round);
+}
+
+/**
  * np.linalg.norm(x, ord=None, axis=None, keepdims=False) as numpy/linalg/_linalg.py: ints
  * become float64; vector norms (ord None/2, 1, inf, -inf, 0, any p) along one axis or of a
  * 1-D x, matrix norms ('fro', 1, -1, inf, -inf) over two axes or of a 2-D x. ord=None
- * without axis is the 2-norm of the flattened array. Matrix ord 2, -2 and 'nuc' need
+ * without axis is the 2-norm of the flattened array; NumPy takes that one from BLAS's dot,
+ * whose summation order depends on the CPU, so its last digit may differ from the
+ * pairwise sum used here. Matrix ord 2, -2 and 'nuc' need
  * singular values, which Mask Lens does not compute (NotImplementedError).
  */
 function norm(t0: Tensor, ordV: PyValue | undefined, axisV: PyValue | undefined, keepdims: boolean): Tensor {
