@@ -114,6 +114,9 @@ export function npMean(t: Tensor, axes: number[] | null, keepdims: boolean, dtyp
 function varStd(name: 'var' | 'std'): Method {
   return (self, args, kw, ctx) => {
     const a = bind(name, args, kw, ['axis?', 'dtype?', 'out?', 'ddof?', 'keepdims?', 'where?', 'mean?', 'correction?']);
+    for (const k of ['where', 'mean', 'out'] as const) {
+      if (a[k] !== undefined && a[k] !== null) throw pyError('NotImplementedError', `numpy.${name} with ${k}= is not supported by Mask Lens yet`);
+    }
     const t = self.t;
     const axes = axesArg(a.axis, t.ndim);
     const dtype = npDtype(a.dtype) ?? (isFloating(t.dtype) ? undefined : 'float64');
