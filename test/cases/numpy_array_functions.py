@@ -84,7 +84,11 @@ gx, gy = np.meshgrid(np.arange(3), np.array([10.0, 20.0]))
 gi, gj = np.meshgrid(np.arange(3), np.arange(2), indexing='ij')
 band = np.abs(gi - gj) <= 1
 sparse = np.meshgrid(np.arange(2), np.arange(3), sparse=True)
-print(sorted_flat, stable, parts, halves, best, clean, n3, m1, corners, band, sep='\n')
+heads = np.repeat(np.array([[1, 2, 3]]), [2], axis=0)
+spans = np.repeat(np.array([1, 2, 3]), [1, 0, 2])
+rows2 = np.repeat(np.arange(6).reshape(2, 3), [1, 2], axis=0)
+grid, step = np.linspace(0, 1, 4, retstep=True, endpoint=False)
+print(sorted_flat, stable, parts, halves, best, clean, n3, m1, corners, band, spans, step, sep='\n')
 
 a = np.arange(6).reshape(2, 3)
 bad_calls = [
@@ -125,6 +129,10 @@ bad_calls = [
     lambda: np.meshgrid(a, a, indexing='foo'),
     lambda: np.sort(a, axis=2),
     lambda: np.argsort(a, kind='foo'),
+    lambda: np.repeat(np.array([1, 2, 3]), [1, 2]),
+    lambda: np.repeat(np.array([1, 2, 3]), [1, -1, 2]),
+    lambda: np.broadcast_to(np.arange(3), (2, 4)),
+    lambda: np.broadcast_to(np.ones((2, 3)), (3,)),
 ]
 for call in bad_calls:
     try:

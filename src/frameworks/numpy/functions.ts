@@ -17,7 +17,7 @@ import { CallContext, Kwargs, NativeFn, PyBuiltin, PyEllipsis, PyList, PyModule,
 import { ArrayValue } from '../common';
 import { roll } from '../torch/extra';
 import { axisError } from './errors';
-import { NumpyArray, npBinary, npDtype, npPromote, npResult, toNumpyTensor } from './index';
+import { NumpyArray, npBinary, npDtype, npPromote, npResult, pyTuple, toNumpyTensor } from './index';
 
 type Method = (self: NumpyArray, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
 
@@ -300,8 +300,7 @@ function takeAlongAxis(t: Tensor, indices: PyValue, axisV: PyValue | undefined, 
     if (d === axis) return idx.shape[d];
     const m = idx.shape[d];
     if (m !== s && m !== 1 && s !== 1) {
-      const shp = (x: readonly number[]) => `(${x.join(',')}${x.length === 1 ? ',' : ''})`;
-      const parts = src.shape.map((n, e) => (e === axis ? shp(idx.shape) : shp(src.shape.map((_, f) => (f === e ? n : 1)))));
+      const parts = src.shape.map((n, e) => (e === axis ? pyTuple(idx.shape) : pyTuple(src.shape.map((_, f) => (f === e ? n : 1)))));
       throw pyError('IndexError', `shape mismatch: indexing arrays could not be broadcast together with shapes ${parts.join(' ')} `);
     }
     return Math.max(s, m);
@@ -418,8 +417,7 @@ function asPairs(v: PyValue, ndim: number, ctx: CallContext, asIndex: boolean): 
   if (t.numel === 1) return Array.from({ length: ndim }, () => [conv(vals[0]), conv(vals[0])]);
   if (t.numel === 2 && (t.ndim === 1 || t.shape[0] === 1)) return Array.from({ length: ndim }, () => [conv(vals[0]), conv(vals[1])]);
   if (t.ndim === 2 && t.shape[0] === ndim && t.shape[1] === 2) return Array.from({ length: ndim }, (_, i) => [conv(vals[2 * i]), conv(vals[2 * i + 1])]);
-  const shp = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
-  throw pyError('ValueError', `operands could not be broadcast together with remapped shapes [original->remapped]: ${shp(t.shape)}  and requested shape (${ndim},2)`);
+  throw pyError('ValueError', `operands could not be broadcast together with remapped shapes [original->remapped]: ${pyTuple(t.shape)}  and requested shape (${ndim},2)`);
 }
 
 const PAD_MODES = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
@@ -587,11 +585,10 @@ export function einsum(subscripts: string, operands: Tensor[]): Tensor {
     return true;
   }));
   if (!fits) {
-    const tuple = (xs: (number | string)[]) => `(${xs.join(',')}${xs.length === 1 ? ',' : ''})`;
     const remapped = labelsOf.map((ls, k) => {
       const r = iter.map((l) => (ls.includes(l) ? operands[k].shape[ls.indexOf(l)] : 'newaxis'));
       while (r[0] === 'newaxis') r.shift();
-      return `${tuple([...operands[k].shape])}->${tuple(r)} `;
+      return `${pyTuple(operands[k].shape)}->${pyTuple(r)} `;
     });
     throw pyError('ValueError', `operands could not be broadcast together with remapped shapes [original->remapped]: ${remapped.join('')}`);
   }

@@ -7,7 +7,7 @@ import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem, nonzero, setItem } from '../../engine/ops/indexing';
+import { getItem, indexSelect, nonzero, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -332,6 +332,11 @@ function npIsclose(a: PyValue, b: PyValue, rtol: number, atol: number, equalNan:
   return r;
 }
 
+/** A shape as NumPy prints it in messages: (3,), (2,4) (entries may be words: newaxis). */
+export function pyTuple(shape: readonly (number | string)[]): string {
+  return `(${shape.join(',')}${shape.length === 1 ? ',' : ''})`;
+}
+
 /** np.tile(A, reps): A repeated along each axis; reps and A's dims are padded with leading 1s to match. */
 function npTile(t: Tensor, reps: number[]): Tensor {
   const n = Math.max(t.ndim, reps.length);
@@ -424,8 +429,7 @@ function npDot(a: Tensor, b: Tensor): Tensor {
   if (b.ndim > 2) throw pyError('NotImplementedError', 'numpy.dot with a 3-D or higher second argument is not supported by Mask Lens yet');
   const ka = a.ndim - 1, kb = 0;
   if (a.shape[ka] !== b.shape[kb]) {
-    const tuple = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
-    throw pyError('ValueError', `shapes ${tuple(a.shape)} and ${tuple(b.shape)} not aligned: ${a.shape[ka]} (dim ${ka}) != ${b.shape[kb]} (dim ${kb})`);
+    throw pyError('ValueError', `shapes ${pyTuple(a.shape)} and ${pyTuple(b.shape)} not aligned: ${a.shape[ka]} (dim ${ka}) != ${b.shape[kb]} (dim ${kb})`);
   }
   return npMatmul(a, b);
 }
@@ -504,17 +508,25 @@ const ARRAY_METHODS: Record<string, Method> = {
     const order = t.shape.map((_, i) => (i === d1 ? d2 : i === d2 ? d1 : i));
     return new NumpyArray(permute(t, order));
   },
-  // a.repeat(repeats, axis=None): each element repeated (flattened first without an axis)
-  repeat: (self, args, kw) => {
+  // a.repeat(repeats, axis=None): each element repeated (flattened first without an axis);
+  // repeats may give one count per element along the axis (PyArray_Repeat)
+  repeat: (self, args, kw, ctx) => {
     const a = bind('repeat', args, kw, ['repeats', 'axis?']);
-    if (a.repeats instanceof ArrayValue || a.repeats instanceof PyList || a.repeats instanceof PyTuple) {
-      throw pyError('NotImplementedError', 'numpy.repeat with per-element repeats is not supported by Mask Lens yet');
-    }
-    const r = toInt(a.repeats, 'repeats');
-    if (r < 0) throw pyError('ValueError', 'negative dimensions are not allowed');
     const flat = a.axis === undefined || a.axis === null;
     const t = flat ? reshape(self.t, [-1]) : self.t;
     const d = flat ? 0 : npAxis(a.axis, t.ndim, 'axis', false);
+    if (a.repeats instanceof ArrayValue || a.repeats instanceof PyList || a.repeats instanceof PyTuple) {
+      const counts = ctx.iterate(a.repeats).map((x) => toInt(x, 'repeats'));
+      if (counts.length !== 1) {
+        if (counts.length !== t.shape[d]) throw pyError('ValueError', `operands could not be broadcast together with shape (${t.shape[d]},) (${counts.length},)`);
+        if (counts.some((c) => c < 0)) throw pyError('ValueError', 'repeats may not contain negative values.');
+        const index = counts.flatMap((c, i) => Array(c).fill(i));
+        return new NumpyArray(indexSelect(t, d, Tensor.fromData('int64', [index.length], Float64Array.from(index))));
+      }
+      a.repeats = BigInt(counts[0]);
+    }
+    const r = toInt(a.repeats, 'repeats');
+    if (r < 0) throw pyError('ValueError', 'negative dimensions are not allowed');
     const wide = [...t.shape.slice(0, d + 1), r, ...t.shape.slice(d + 1)];
     const out = [...t.shape.slice(0, d), t.shape[d] * r, ...t.shape.slice(d + 1)];
     return new NumpyArray(cast(reshape(expand(unsqueeze(t, d + 1), wide), out), t.dtype));
@@ -727,7 +739,7 @@ export function makeNumpyModule(): PyModule {
   });
   // np.linspace(start, stop, num=50, endpoint=True): i * step + start, the last value exactly stop
   // (numpy/_core/function_base.py)
-  def('linspace', (args, kw) => {
+  def('linspace', (args, kw, ctx) => {
     const a = bind('linspace', args, kw, ['start', 'stop', 'num?', 'endpoint?', 'retstep?', 'dtype?', 'axis?']);
     const start = toFloat(a.start, 'start'), stop = toFloat(a.stop, 'stop');
     const num = a.num === undefined ? 50 : toInt(a.num, 'num');
@@ -739,7 +751,9 @@ export function makeNumpyModule(): PyModule {
     for (let i = 0; i < num; i++) t.storage.data[i] = div > 0 ? i * step + start : start;
     if (endpoint && num > 1) t.storage.data[num - 1] = stop;
     const d = npDtype(a.dtype);
-    return new NumpyArray(d && d !== 'float64' ? cast(t, d) : t);
+    const arr = new NumpyArray(d && d !== 'float64' ? cast(t, d) : t);
+    // retstep=True: (samples, step), the step a float64 (NaN when there is no step)
+    return a.retstep !== undefined && toBool(a.retstep, ctx) ? new PyTuple([arr, npScalar(scalarTensor(div > 0 ? step : NaN, 'float64'))]) : arr;
   });
   def('full_like', (args, kw, ctx) => {
     const a = bind('full_like', args, kw, ['a', 'fill_value', 'dtype?']);
@@ -766,7 +780,13 @@ export function makeNumpyModule(): PyModule {
   def('broadcast_to', (args, kw, ctx) => {
     const a = bind('broadcast_to', args, kw, ['array', 'shape']);
     const shape = typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape');
-    return new NumpyArray(expand(toNumpyTensor(a.array!, ctx), shape));
+    const t = toNumpyTensor(a.array!, ctx);
+    // NumPy's nditer wording for a shape the array cannot be broadcast to
+    if (t.ndim > shape.length) throw pyError('ValueError', 'input operand has more dimensions than allowed by the axis remapping');
+    if (t.shape.some((n, i) => n !== 1 && n !== shape[shape.length - t.ndim + i])) {
+      throw pyError('ValueError', `operands could not be broadcast together with remapped shapes [original->remapped]: ${pyTuple(t.shape)}  and requested shape ${pyTuple(shape)}`);
+    }
+    return new NumpyArray(expand(t, shape));
   });
   def('flip', (args, kw, ctx) => {
     const a = bind('flip', args, kw, ['m', 'axis?']);
