@@ -144,6 +144,10 @@ let tensorClass: PyClass | undefined;
 export function setTensorClass(c: PyClass): void {
   tensorClass = c;
 }
+/** torch.Tensor as the torch module defined it (undefined before `import torch`). */
+export function torchTensorClass(): PyClass | undefined {
+  return tensorClass;
+}
 
 export class TorchTensor extends ArrayValue {
   requiresGrad = false;
