@@ -88,6 +88,9 @@ heads = np.repeat(np.array([[1, 2, 3]]), [2], axis=0)
 spans = np.repeat(np.array([1, 2, 3]), [1, 0, 2])
 rows2 = np.repeat(np.arange(6).reshape(2, 3), [1, 2], axis=0)
 grid, step = np.linspace(0, 1, 4, retstep=True, endpoint=False)
+a6 = np.arange(6).reshape(2, 3)
+none_taken, float_list = np.take(a6, []), np.take(a6, [1.5, 2.0])
+rolled_twice = np.roll(np.arange(5), [1, 2])
 print(sorted_flat, stable, parts, halves, best, clean, n3, m1, corners, band, spans, step, sep='\n')
 
 a = np.arange(6).reshape(2, 3)
@@ -133,6 +136,7 @@ bad_calls = [
     lambda: np.repeat(np.array([1, 2, 3]), [1, -1, 2]),
     lambda: np.broadcast_to(np.arange(3), (2, 4)),
     lambda: np.broadcast_to(np.ones((2, 3)), (3,)),
+    lambda: np.take(a, np.array([1.0])),
 ]
 for call in bad_calls:
     try:

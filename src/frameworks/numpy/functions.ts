@@ -242,15 +242,17 @@ function diagonal(t: Tensor, k: number): Tensor {
   return out;
 }
 
-/** Integer indices for take/take_along_axis; a float array cannot be cast 'safe'ly to int64 (NumPy's TypeError). */
+/**
+ * Integer indices for take / take_along_axis. take converts Python data straight to intp
+ * (floats truncate, [] is an empty int64 array) but refuses a float ndarray (TypeError,
+ * 'same_kind' casting); take_along_axis wants an integer array (IndexError).
+ */
 function indexArray(v: PyValue, ctx: CallContext, name: string): Tensor {
-  if (typeof v === 'number') return scalarTensor(Math.trunc(v), 'int64');
   const t = toNumpyTensor(v, ctx);
-  if (isFloating(t.dtype)) {
-    if (name === 'take_along_axis') throw pyError('IndexError', '`indices` must be an integer array');
-    throw pyError('TypeError', `Cannot cast array data from dtype('${t.dtype}') to dtype('int64') according to the rule 'safe'`);
-  }
-  return cast(t, 'int64');
+  if (!isFloating(t.dtype)) return cast(t, 'int64');
+  if (name === 'take_along_axis') throw pyError('IndexError', '`indices` must be an integer array');
+  if (v instanceof ArrayValue) throw pyError('TypeError', `Cannot cast array data from dtype('${t.dtype}') to dtype('int64') according to the rule 'same_kind'`);
+  return cast(unary('trunc', t), 'int64');
 }
 
 /**
@@ -476,10 +478,8 @@ function pad(t: Tensor, a: Record<string, PyValue | undefined> & { __kw?: Kwargs
 function npRoll(t: Tensor, shiftV: PyValue, axisV: PyValue | undefined, ctx: CallContext): Tensor {
   const ints = (v: PyValue, what: string) => (v instanceof PyList || v instanceof PyTuple || v instanceof ArrayValue ? ctx.iterate(v).map((x) => toInt(x, what)) : [toInt(v, what)]);
   const shifts = ints(shiftV, 'shift');
-  if (axisV === undefined || axisV === null) {
-    if (shifts.length !== 1) throw pyError('NotImplementedError', 'numpy.roll of a flattened array by several shifts is not supported by Mask Lens yet');
-    return roll(t, shifts, []);
-  }
+  // no axis: the flattened array rolled along its only axis (every shift adds up there)
+  if (axisV === undefined || axisV === null) return reshape(npRoll(reshape(t, [-1]), shiftV, 0n, ctx), t.shape);
   const axes = ints(axisV, 'axis').map((x) => normAxis(x, t.ndim));
   if (shifts.length !== axes.length && shifts.length !== 1 && axes.length !== 1) {
     throw pyError('ValueError', `shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg 0 with shape (${shifts.length},) and arg 1 with shape (${axes.length},).`);
