@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { NumpyGenerator, checkChoiceP, entropyWords, seedSequenceState } from '../../src/engine/random/numpy_generator';
 import { NumpyRandomState } from '../../src/engine/random/numpy_random';
+import { ziggurat } from '../../src/engine/random/ziggurat';
 
 type Digest = { readonly n: number; readonly sha256: string; readonly head: readonly number[] };
 type Expected = readonly number[] | Digest;
@@ -110,4 +111,24 @@ test('numpy Generator: errors worded as NumPy', () => {
   assert.throws(() => checkChoiceP(Float64Array.from([0.5, 0.4, 0.2]), 3), /Probabilities do not sum to 1/);
   assert.throws(() => checkChoiceP(Float64Array.from([0.5, 0.5]), 3), /a and p must have same size/);
   assert.throws(() => checkChoiceP(Float64Array.from([1.5, -0.5]), 2), /Probabilities are not non-negative/);
+});
+
+// SHA-256 of each table of NumPy 2.4's ziggurat_constants.h, every value as a float64
+// (little-endian); the tables are rebuilt from a few constants and corrections (ziggurat.ts).
+const ZIGGURAT_DIGESTS = {
+  kiDouble: 'd3c6847aee4edccce48020e66271d2c4cc11056c0013e69e082c1c6ef30bd23b',
+  wiDouble: '33c6472209e1d09ea3548f0291e5e1ad67fb4f1d0305e9f1086689584b7bb7fa',
+  fiDouble: 'acd898d9d87e212f657755ba43b21e40958090a7ff2103c9e79f4ea1b0fe2bc5',
+  kiFloat: 'beefe98f9725f35f6fb18861ff30a0987b429ce24abfc07848fba656c32892eb',
+  wiFloat: '5a3746c11a94e8869367648970a6741b5333b21ff4138eafa9cdcc7573115a9c',
+  fiFloat: '1571612c1e306b51b7e967ec8cdaf5aa62c8dd8c8454701a4f838dc0074138c6',
+};
+
+test('numpy ziggurat: the rebuilt tables are NumPy\'s, value for value', () => {
+  const tables = ziggurat();
+  for (const [name, digest] of Object.entries(ZIGGURAT_DIGESTS)) {
+    const values = Float64Array.from(tables[name as keyof typeof tables]);
+    assert.equal(values.length, 256, name);
+    assert.equal(createHash('sha256').update(new Uint8Array(values.buffer)).digest('hex'), digest, name);
+  }
 });

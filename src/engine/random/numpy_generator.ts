@@ -7,7 +7,7 @@
 // random_interval) and _generator.pyx (choice, shuffle, permutation).
 
 import { valueError } from '../errors';
-import { FI_DOUBLE, FI_FLOAT, KI_DOUBLE, KI_FLOAT, WI_DOUBLE, WI_FLOAT, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_INV_R_F, ZIGGURAT_NOR_R, ZIGGURAT_NOR_R_F } from './ziggurat_data';
+import { ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_INV_R_F, ZIGGURAT_NOR_R, ZIGGURAT_NOR_R_F, ziggurat } from './ziggurat';
 import { binomialDraw, cumulative, fisherYates, poissonDraw, randomInterval, searchRight } from './numpy_random';
 
 const MASK64 = (1n << 64n) - 1n;
@@ -144,6 +144,7 @@ export class PCG64 {
  * only if a comparison falls within that ulp.
  */
 function standardNormal(bits: PCG64): number {
+  const { kiDouble: KI_DOUBLE, wiDouble: WI_DOUBLE, fiDouble: FI_DOUBLE } = ziggurat();
   for (;;) {
     const word = bits.nextUint64();
     const idx = Number(word & 0xffn);
@@ -171,6 +172,7 @@ function standardNormal(bits: PCG64): number {
  * NumPy's C promotes `-0.5 * x * x` to double.
  */
 function standardNormalFloat32(bits: PCG64): number {
+  const { kiFloat: KI_FLOAT, wiFloat: WI_FLOAT, fiFloat: FI_FLOAT } = ziggurat();
   const f = Math.fround;
   const nextFloat = () => bits.nextFloat();
   for (;;) {
