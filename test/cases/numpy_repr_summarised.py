@@ -2,9 +2,9 @@
 # (more than 1000 elements), before dtype=; small and empty arrays print as before.
 import numpy as np
 
-ids = np.arange(2000)
-mask = (np.arange(1200).reshape(30, 40) % 7) == 0
-scores = np.linspace(-1, 1, 1500, dtype=np.float32).reshape(3, 500)
+ids = np.arange(1001)
+mask = (np.arange(1020).reshape(30, 34) % 7) == 0
+scores = np.linspace(-1, 1, 1010, dtype=np.float32).reshape(2, 505)
 small = np.arange(6).reshape(2, 3)
 empty = np.zeros((2, 0), dtype=np.int32)
 print(repr(ids))
