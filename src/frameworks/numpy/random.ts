@@ -409,6 +409,7 @@ const GENERATOR_METHODS: Record<string, GeneratorMethod> = {
   // standard_normal(size=None, dtype=np.float64, out=None): the ziggurat; a scalar draw is a Python float
   standard_normal: (g, args, kw, ctx) => {
     const a = bind('standard_normal', args, kw, ['size?', 'dtype?', 'out?']);
+    if (a.out !== undefined && a.out !== null) throw pyError('NotImplementedError', 'Generator.standard_normal with out= is not supported by Mask Lens yet');
     const d = npDtype(a.dtype) ?? 'float64';
     if (d !== 'float64' && d !== 'float32') throw pyError('TypeError', `Unsupported dtype ${ctx.repr(NumpyDtype.of(d))} for standard_normal`);
     return drawn(sizeShape(a.size), d, (n) => (d === 'float32' ? g.standardNormalFloat32(n) : g.standardNormal(n)), pyScalar);
