@@ -46,8 +46,14 @@ export function lazyIterator(kind: string, step: () => PyValue | undefined): PyI
   }, kind);
 }
 
+/**
+ * type(v): an instance's class; a native object's own class where it names one (its
+ * `pyType()`, e.g. numpy.ndarray, torch.Tensor), else a class made once per type name.
+ */
 export function typeOf(v: PyValue): PyClass {
   if (v instanceof PyInstance) return v.cls;
+  const own = v instanceof PyObj ? (v as PyObj & { pyType?: () => PyClass | undefined }).pyType?.() : undefined;
+  if (own) return own;
   if (v instanceof PyClass) return TYPE_CLASSES.get('type')!;
   const name = typeNameOf(v);
   let c = TYPE_CLASSES.get(name);

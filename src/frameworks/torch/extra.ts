@@ -54,7 +54,7 @@ function logsumexp(x: Tensor, dims: number | number[], keepdim: boolean): Tensor
 }
 
 /** Tensor.roll(shifts, dims): elements shifted cyclically; with no dims, over the flattened tensor. */
-function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
+export function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
   if (dims.length === 0) return reshape(roll(reshape(x, [-1]), shifts, [0]), x.shape);
   if (shifts.length !== dims.length) throw runtimeError(`shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`);
   let t = x;
