@@ -16,7 +16,13 @@ export type EncodedValue =
       elided?: true;
     }
   | { type: 'int' | 'float' | 'bool' | 'str'; value: EncodedNumber | string }
-  | { type: 'list' | 'tuple'; items: EncodedValue[] };
+  | { type: 'list' | 'tuple'; items: EncodedValue[] }
+  /**
+   * A value the golden record skips but an editor shows by its repr (the
+   * snapshot's): None, a @dataclass instance. Only in snapshots (timelines,
+   * a call's return), never in `variables`. `class` is `type(v).__name__`.
+   */
+  | { type: 'object'; class: string };
 
 /** A Python exception as the snippet would have raised it. Lines are 1-based. */
 export interface PyErrorInfo {
