@@ -4,7 +4,7 @@
 // and type hints, remembered per function in workspace state) and evaluates
 // the call so its locals hover like any other call's.
 import * as vscode from 'vscode';
-import { callLabel, chooseCall, neighbours, prefillArguments } from './callLookup';
+import { lensRow, prefillArguments } from './callLookup';
 import { SELECT_CALL_COMMAND, type CallSelection } from './callHover';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { defLines, type DefLine } from '../python/outline';
@@ -87,17 +87,13 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
     return defs;
   }
 
-  /** The commands of a function's lenses: its chosen call with ‹ › stepping, or Preview with Arguments…. */
+  /** The commands of a function's lenses (lensRow): its chosen call with ‹ › stepping, or Preview with Arguments…. */
   private commandsFor(result: RunResult, uri: string, f: FunctionInfo): vscode.Command[] {
-    const call = chooseCall(result, f.function, this.selection.get(uri, f.function));
-    const preview: vscode.Command = { title: 'Preview with Arguments…', command: PREVIEW_WITH_ARGUMENTS_COMMAND, arguments: [uri, f.function] };
-    if (!call) return [preview];
-    const out: vscode.Command[] = [{ title: `Mask Lens: ${callLabel(call, f.calls)}`, command: '' }];
-    const { previous, next } = neighbours(result, call);
-    if (previous) out.push({ title: '‹ previous call', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: previous.call }] });
-    if (next) out.push({ title: 'next call ›', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: next.call }] });
-    if (f.calls === 0 || call.calledFrom === 0) out.push(preview);
-    return out;
+    return lensRow(result, f, this.selection.get(uri, f.function)).map(({ title, action }) => {
+      if (!action) return { title, command: '' };
+      if (action.kind === 'selectCall') return { title, command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: action.call }] };
+      return { title, command: PREVIEW_WITH_ARGUMENTS_COMMAND, arguments: [uri, f.function] };
+    });
   }
 }
 

@@ -43,9 +43,36 @@ export function valueInCall(call: CallRecord, name: string, line: number): Resol
   return best && resolved(best);
 }
 
-/** "call 1 of 3 · from line 22" ("… · Preview with Arguments" when Mask Lens made the call). */
+/** "call 1 of 3 · from line 22" ("… · with your arguments" when Preview with Arguments… made the call). */
 export function callLabel(call: CallRecord, total: number): string {
-  return `call ${call.call} of ${Math.max(total, call.call)} · ${call.calledFrom ? `from line ${call.calledFrom}` : 'Preview with Arguments'}`;
+  return `call ${call.call} of ${Math.max(total, call.call)} · ${call.calledFrom ? `from line ${call.calledFrom}` : PREVIEW_CALL_LABEL}`;
+}
+
+/** How a call Preview with Arguments… made is named (the command itself is the lens's action). */
+export const PREVIEW_CALL_LABEL = 'with your arguments';
+
+/** One CodeLens over a `def`: its title, and what a click does (nothing: a label). */
+export interface LensItem {
+  title: string;
+  action?: { kind: 'selectCall'; call: number } | { kind: 'previewWithArguments' };
+}
+
+/**
+ * The CodeLens row over a function's `def`, one lens per meaning: the
+ * chosen call ("Mask Lens: call 2 of 3 · from line 22") with ‹ › stepping;
+ * "Preview with Arguments…" when the file never calls it, and "Change
+ * Arguments…" when the call shown is the one Preview with Arguments… made.
+ * `chosen` is the call the user picked (undefined: the first).
+ */
+export function lensRow(result: RunResult, f: FunctionInfo, chosen: number | undefined): LensItem[] {
+  const call = chooseCall(result, f.function, chosen);
+  if (!call) return [{ title: 'Preview with Arguments…', action: { kind: 'previewWithArguments' } }];
+  const row: LensItem[] = [{ title: `Mask Lens: ${callLabel(call, f.calls)}` }];
+  const { previous, next } = neighbours(result, call);
+  if (previous) row.push({ title: '‹ previous call', action: { kind: 'selectCall', call: previous.call } });
+  if (next) row.push({ title: 'next call ›', action: { kind: 'selectCall', call: next.call } });
+  if (call.calledFrom === 0) row.push({ title: 'Change Arguments…', action: { kind: 'previewWithArguments' } });
+  return row;
 }
 
 /**

@@ -1013,7 +1013,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await previewWithArguments(lineOf(file, 'def causal_mask_like'), 'torch.tensor([[7, 6, 0, 0]])');
     const text = await hoverWord('    mask = torch.triu(torch.ones(size, size)', 'mask');
     await shot('13-preview-with-arguments');
-    assert.ok(text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
+    assert.ok(text.includes('call 1 of 1 · with your arguments'), `the preview call:\n${text}`);
     assert.ok(text.includes('[4, 4]') && text.includes('⬚■■■'), `the mask it built:\n${text}`);
     await page.keyboard.press('Escape');
     void file;
@@ -1118,9 +1118,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       assert.ok(never.includes('never called') && never.includes('build_attention.<locals>.padding_mask'), `the nested function is never called:\n${never}`);
       await page.keyboard.press('Escape');
       await previewWithArguments(lineOfText(nestedSource, '    def padding_mask'), 'torch.tensor([[7, 6, 0, 0]])');
-      const text = await hoverWord('        mask = (seq == pad)', 'mask', { expect: 'Preview with Arguments' });
+      const text = await hoverWord('        mask = (seq == pad)', 'mask', { expect: 'with your arguments' });
       await shot('17-preview-nested');
-      assert.ok(text.includes('build_attention.<locals>.padding_mask') && text.includes('call 1 of 1 · Preview with Arguments'), `the preview call:\n${text}`);
+      assert.ok(text.includes('build_attention.<locals>.padding_mask') && text.includes('call 1 of 1 · with your arguments'), `the preview call:\n${text}`);
       // pad is the closure's: build_attention(0) ran
       assert.ok(text.includes('[1, 1, 1, 4]') && text.includes('⬚⬚■■'), `the mask it built:\n${text}`);
       await page.keyboard.press('Escape');

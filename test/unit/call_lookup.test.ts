@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluate } from '../../src/python';
 import {
-  callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, neighbours, prefillArguments, returnedValue, valueInCall,
+  callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, lensRow, neighbours, prefillArguments, returnedValue, valueInCall,
 } from '../../src/vscode/callLookup';
 
 const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
@@ -66,8 +66,25 @@ test('Preview with Arguments prefills from type hints, defaults and names', () =
   assert.equal(prefillArguments({ ...f, function: 'MaskedAttention.forward', method: true, params: ['self', 'scores', 'size: Optional[int] = None'] }), 'MaskedAttention(), torch.tensor([[7, 6, 0, 0]]), size=None');
   const preview = evaluate(source, { recordTimeline: true, continueAfterError: true, previewCall: { function: f.function, args: prefillArguments(f) } });
   const call = chooseCall(preview, 'causal_mask_like', undefined)!;
-  assert.equal(callLabel(call, 1), 'call 1 of 1 · Preview with Arguments');
+  assert.equal(callLabel(call, 1), 'call 1 of 1 · with your arguments');
   assert.deepEqual((valueInCall(call, 'mask', f.endLine)?.value as { shape: number[] }).shape, [4, 4]);
+});
+
+test('the CodeLens row says each thing once: the call shown, stepping, one arguments action', () => {
+  const titles = (r: typeof result, fn: string, chosen?: number) => lensRow(r, r.functions!.find((f) => f.function === fn)!, chosen).map((l) => l.title);
+  assert.deepEqual(titles(result, 'causal_mask_like'), ['Preview with Arguments…']);
+  assert.deepEqual(titles(result, 'MaskedAttention.forward'), [`Mask Lens: call 1 of 2 · from line ${lineOf('out_a = ')}`, 'next call ›']);
+  assert.deepEqual(titles(result, 'MaskedAttention.forward', 2), [`Mask Lens: call 2 of 2 · from line ${lineOf('out_b = ')}`, '‹ previous call']);
+  assert.deepEqual(lensRow(result, result.functions!.find((f) => f.function === 'MaskedAttention.forward')!, 1)[1].action, { kind: 'selectCall', call: 2 });
+  // after Preview with Arguments…: the call it made, and the action to change its arguments (not the same words twice)
+  const f = result.functions!.find((x) => x.name === 'causal_mask_like')!;
+  const previewed = evaluate(source, { recordTimeline: true, continueAfterError: true, previewCall: { function: f.function, args: prefillArguments(f) } });
+  const row = lensRow(previewed, previewed.functions!.find((x) => x.name === 'causal_mask_like')!, undefined);
+  assert.deepEqual(row.map((l) => l.title), ['Mask Lens: call 1 of 1 · with your arguments', 'Change Arguments…']);
+  assert.deepEqual(row.map((l) => l.action?.kind), [undefined, 'previewWithArguments']);
+  const words = row.map((l) => l.title.replace(/…$/, '').toLowerCase());
+  assert.equal(new Set(words).size, words.length);
+  assert.ok(!row[0].title.includes('Preview with Arguments'), 'the label does not repeat the action');
 });
 
 test('dottedPathAt reads `self.mask` back from the word `mask`', () => {
