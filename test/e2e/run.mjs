@@ -96,6 +96,19 @@ def build_attention(pad):
 
 make_mask = build_attention(0)
 `;
+// espnet's pad_list as a new user opened it: no hints, no docstring, never called (Preview with Arguments… prefill).
+const padListFile = '_e2e_pad_list.py';
+const padListSource = `import torch
+
+
+def pad_list(xs, pad_value):
+    n_batch = len(xs)
+    max_len = max(x.size(0) for x in xs)
+    pad = xs[0].new(n_batch, max_len, *xs[0].size()[1:]).fill_(pad_value)
+    for i in range(n_batch):
+        pad[i, :xs[i].size(0)] = xs[i]
+    return pad
+`;
 const lineOfText = (text, prefix) => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
 // The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
 const hostStatsFile = path.join(runDir, 'host-stats.json');
@@ -206,6 +219,23 @@ async function runCommand(title, match = title) {
 async function focusFirstEditor() {
   await page.keyboard.press('Control+1');
   await page.waitForTimeout(200);
+}
+
+/**
+ * Write `source` into the opened folder as `name`, open it, and run `body`;
+ * then (even when `body` fails) close every editor and delete the file.
+ */
+async function withScratchFile(name, source, body) {
+  writeFileSync(path.join(examplesDir, name), source);
+  try {
+    await openFile(name);
+    return await body();
+  } finally {
+    // focus may sit in the Problems view or a webview: the command runs from the editor
+    await focusFirstEditor();
+    await runCommand('View: Close All Editor Groups').catch(() => {});
+    rmSync(path.join(examplesDir, name), { force: true });
+  }
 }
 
 async function goToLine(line) {
@@ -333,11 +363,12 @@ async function waitForScope(frame, scope, variable, timeout = 15000) {
 }
 
 /**
- * Click the Preview with Arguments… CodeLens over the def on `defLine`,
- * check the arguments it offers, accept them, and focus the editor again.
+ * Click the Preview with Arguments… CodeLens (or another, `lens`) over the
+ * def on `defLine`, check the arguments it offers, accept them (or `type`
+ * others), and focus the editor again.
  */
-async function previewWithArguments(defLine, offered) {
-  const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: 'Preview with Arguments…' });
+async function previewWithArguments(defLine, offered, { lens: title = 'Preview with Arguments…', type } = {}) {
+  const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: title });
   await goToLine(defLine);
   await lens.first().waitFor({ timeout: 15000 });
   // a hover left over the lens would take the click: move away and close it first
@@ -347,6 +378,10 @@ async function previewWithArguments(defLine, offered) {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   assert.equal(await input.inputValue(), offered);
+  if (type !== undefined) {
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(type, { delay: 5 });
+  }
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
   await focusFirstEditor();
@@ -1108,9 +1143,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   });
 
   test('Preview with Arguments… on a nested function (a def inside a def)', async () => {
-    writeFileSync(path.join(examplesDir, nestedFile), nestedSource);
-    try {
-      await openFile(nestedFile);
+    await withScratchFile(nestedFile, nestedSource, async () => {
       await focusFirstEditor();
       // the file's evaluation is in when its CodeLens is (the hover's point is measured after lenses settle)
       await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'Preview with Arguments' }).first().waitFor({ timeout: 20000 });
@@ -1124,16 +1157,42 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       // pad is the closure's: build_attention(0) ran
       assert.ok(text.includes('[1, 1, 1, 4]') && text.includes('⬚⬚■■'), `the mask it built:\n${text}`);
       await page.keyboard.press('Escape');
-    } finally {
-      await runCommand('View: Close All Editor Groups').catch(() => {});
-      rmSync(path.join(examplesDir, nestedFile), { force: true });
-    }
+    });
+  });
+
+  test('Preview with Arguments… offers arguments that run, opens the inspector on the call, and says why a call failed', async () => {
+    await withScratchFile(padListFile, padListSource, async () => {
+      await focusFirstEditor();
+      const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+      await editor.locator('.codelens-decoration', { hasText: 'Preview with Arguments' }).first().waitFor({ timeout: 20000 });
+      const defLine = lineOfText(padListSource, 'def pad_list');
+      // from how the body uses its parameters: a list of tensors, a fill value
+      await previewWithArguments(defLine, '[torch.ones(4), torch.ones(2)], 0');
+      const frame = await inspectorFrame();
+      await waitForScope(frame, 'pad_list#1', undefined, 20000);
+      const scopes = await readScopes(frame);
+      assert.ok(scopes.options.some((o) => o.value === 'pad_list#1' && o.label.includes('call 1 of 1 · with your arguments')), JSON.stringify(scopes));
+      assert.ok(scopes.variables.includes('return') && scopes.variables.includes('pad'), JSON.stringify(scopes));
+      // the lens row says each thing once: the call shown, and the action that changes its arguments
+      const row = editor.locator('.codelens-decoration', { hasText: 'with your arguments' }).first();
+      await row.waitFor({ timeout: 15000 });
+      assert.deepEqual(await row.locator('a, span').evaluateAll((els) => els.map((e) => e.textContent.trim()).filter((t) => t && t !== '|')),
+        ['Mask Lens: call 1 of 1 · with your arguments', 'Change Arguments…']);
+      await shot('18-preview-pad-list');
+      // arguments the call cannot take: an error that says why, offering to change them
+      await previewWithArguments(defLine, '[torch.ones(4), torch.ones(2)], 0', { lens: 'Change Arguments…', type: '[torch.ones(4)], torch.ones(2)' });
+      const toast = page.locator('.notification-toast', { hasText: 'raised RuntimeError' }).first();
+      await toast.waitFor({ timeout: 20000 });
+      await shot('18-preview-pad-list-error');
+      assert.match(await toast.innerText(), /pad_list\(\[torch\.ones\(4\)\], torch\.ones\(2\)\) raised RuntimeError: fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions\. \(line 7\)/);
+      assert.equal(await toast.locator('.monaco-button', { hasText: 'Change Arguments…' }).count(), 1);
+      await page.keyboard.press('Escape');
+      await runCommand('Notifications: Clear All Notifications').catch(() => {});
+    });
   });
 
   test('a failing assignment is one problem; the NameErrors it knocks on are "not evaluated" information', async () => {
-    writeFileSync(path.join(examplesDir, knockOnFile), knockOnSource);
-    try {
-      await openFile(knockOnFile);
+    await withScratchFile(knockOnFile, knockOnSource, async () => {
       await runCommand('Focus on Problems View');
       const rows = page.locator('.markers-panel .monaco-list-row');
       await rows.filter({ hasText: 'unsequeeze' }).first().waitFor({ timeout: 20000 });
@@ -1152,17 +1211,11 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
         assert.match(row.icon, /info/, `information, not an error: ${row.icon}`);
       }
       assert.match(cause[0].icon, /error/);
-    } finally {
-      await focusFirstEditor();
-      await runCommand('View: Close All Editor Groups').catch(() => {});
-      rmSync(path.join(examplesDir, knockOnFile), { force: true });
-    }
+    });
   });
 
   test('CodeLenses are in place before the evaluation ends: the text under them does not move when it finishes', async () => {
-    writeFileSync(path.join(examplesDir, lensFile), lensSource);
-    try {
-      await openFile(lensFile);
+    await withScratchFile(lensFile, lensSource, async () => {
       await focusFirstEditor();
       // VS Code reserves a lens's row (a view zone) as soon as the provider answers and draws its text
       // (.codelens-decoration) once the lens has a command: the row comes from the parse, the text from the evaluation
@@ -1181,10 +1234,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       log(`CodeLens row reserved before the evaluation (titled lenses then: ${early}); title ${titledAfter} ms later; line 'after = m' at y=${before}, then y=${afterTop}`);
       assert.equal(early, 0, 'the evaluation had already finished when the lens row appeared: nothing was measured');
       assert.equal(afterTop, before, 'the line moved when the evaluation finished');
-    } finally {
-      await runCommand('View: Close All Editor Groups').catch(() => {});
-      rmSync(path.join(examplesDir, lensFile), { force: true });
-    }
+    });
   });
 
   test("the hover on a Keras layer output shows its _keras_mask: padding, True = keep", async () => {
@@ -1199,9 +1249,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
   });
 
   test('a [query, key, batch] causal mask opens on query × key; a bottom-right causal mask names its offset in the tooltip', async () => {
-    writeFileSync(path.join(examplesDir, layoutsFile), layoutsSource);
-    try {
-      await openFile(layoutsFile);
+    await withScratchFile(layoutsFile, layoutsSource, async () => {
       await runCommand('Mask Lens: Preview Masks');
       const frame = await inspectorFrame();
       await pickVariable(frame, 'mask');
@@ -1228,10 +1276,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       assert.match(await frame.locator('#tooltip').textContent(), /masked by causal, bottom-right \(key 3 after query 0 \+ 2\)$/);
       await frame.locator('.figure[data-key="kv"] .cell[data-r="2"][data-c="4"]').hover();
       assert.doesNotMatch(await frame.locator('#tooltip').textContent(), /masked by/);
-    } finally {
-      await runCommand('View: Close All Editor Groups').catch(() => {});
-      rmSync(path.join(examplesDir, layoutsFile), { force: true });
-    }
+    });
   });
 
   test('a file over the budgets never blocks the host: ours shows the budget error, a built-in hover still answers', async () => {

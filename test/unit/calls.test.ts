@@ -309,7 +309,7 @@ class Head:
 });
 
 test('Preview with Arguments reaches nested functions: a def inside a def, a method of a class made in a function', async () => {
-  const { prefillArguments } = await import('../../src/vscode/callLookup');
+  const { prefillArguments } = await import('../../src/vscode/prefill');
   const src = `import torch
 def build(pad):
     def inner(seq):
