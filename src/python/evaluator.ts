@@ -48,6 +48,8 @@ export interface ExecObserver {
 
 export class Interpreter implements CallContext {
   stdout = '';
+  /** The value of the expression statement run last (a notebook cell's Out[]). */
+  lastExprValue: PyValue = null;
   readonly warnings: string[] = [];
   private steps = 0;
   private depth = 0;
@@ -192,7 +194,7 @@ export class Interpreter implements CallContext {
   private execInner(s: A.Stmt, scope: Scope): void {
     switch (s.kind) {
       case 'Expr':
-        this.eval(s.value, scope);
+        this.lastExprValue = this.eval(s.value, scope);
         return;
       case 'Assign': {
         const v = this.eval(s.value, scope);
