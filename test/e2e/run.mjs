@@ -109,6 +109,21 @@ def pad_list(xs, pad_value):
         pad[i, :xs[i].size(0)] = xs[i]
     return pad
 `;
+// Values that are no tensor (new-user test): None, a @dataclass config, and the class a `raise` names.
+const valuesFile = '_e2e_values.py';
+const valuesSource = `from dataclasses import dataclass
+
+
+@dataclass
+class ModelArgs:
+    dim: int = 4096
+    n_layers: int = 32
+
+
+args = ModelArgs()
+cache = None
+raise ValueError("no checkpoint")
+`;
 const lineOfText = (text, prefix) => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
 // The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
 const hostStatsFile = path.join(runDir, 'host-stats.json');
@@ -1188,6 +1203,23 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       assert.equal(await toast.locator('.monaco-button', { hasText: 'Change Arguments…' }).count(), 1);
       await page.keyboard.press('Escape');
       await runCommand('Notifications: Clear All Notifications').catch(() => {});
+    });
+  });
+
+  test('hovering None, a dataclass instance and the exception a raise names: their reprs, never our lookup', async () => {
+    await withScratchFile(valuesFile, valuesSource, async () => {
+      await focusFirstEditor();
+      const args = await hoverWord('args = ModelArgs()', 'args', { expect: 'ModelArgs(dim=4096' });
+      assert.ok(args.includes('ModelArgs(dim=4096, n_layers=32)'), args);
+      await page.keyboard.press('Escape');
+      const cache = await hoverWord('cache = None', 'cache', { expect: 'NoneType' });
+      assert.match(cache, /cache · NoneType/);
+      assert.match(cache, /\bNone\b/);
+      await page.keyboard.press('Escape');
+      const raised = await hoverWord('raise ValueError', 'ValueError', { expect: "<class 'ValueError'>" });
+      await shot('19-hover-raise-class');
+      assert.doesNotMatch(raised, /not bound/, raised);
+      await page.keyboard.press('Escape');
     });
   });
 
