@@ -2,6 +2,8 @@
 // (src/vscode/prefill.ts), and what it offers runs: pressing Enter on the
 // offer previews the call instead of failing on a made-up argument.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluate } from '../../src/python/index';
 import { callsOf } from '../../src/vscode/callLookup';
@@ -20,30 +22,7 @@ function offer(source: string, fn: string) {
 const shape = (v: unknown) => (v as { shape: number[] }).shape;
 
 // espnet's nets_utils (trimmed, as a new user opened it): no hints, no docstrings, no call
-const espnet = `import torch
-
-def pad_list(xs, pad_value):
-    n_batch = len(xs)
-    max_len = max(x.size(0) for x in xs)
-    pad = xs[0].new(n_batch, max_len, *xs[0].size()[1:]).fill_(pad_value)
-    for i in range(n_batch):
-        pad[i, :xs[i].size(0)] = xs[i]
-    return pad
-
-def make_pad_mask(lengths, xs=None, length_dim=-1):
-    if not isinstance(lengths, list):
-        lengths = lengths.tolist()
-    bs = int(len(lengths))
-    maxlen = int(max(lengths))
-    seq_range = torch.arange(0, maxlen, dtype=torch.int64)
-    seq_range_expand = seq_range.unsqueeze(0).expand(bs, maxlen)
-    seq_length_expand = seq_range_expand.new(lengths).unsqueeze(-1)
-    return seq_range_expand >= seq_length_expand
-
-def subsequent_mask(size, device="cpu", dtype=torch.bool):
-    ret = torch.ones(size, size, device=device, dtype=dtype)
-    return torch.tril(ret, out=ret)
-`;
+const espnet = readFileSync(join(__dirname, '../fixtures/espnet_nets_utils.py'), 'utf8');
 
 test('from how the body uses a parameter: a list of tensors, a fill value; lengths by name', () => {
   const pad = offer(espnet, 'pad_list');
@@ -59,10 +38,7 @@ test('from how the body uses a parameter: a list of tensors, a fill value; lengt
 });
 
 test('from a `>>>` example in the docstring, with the names it bound written out', () => {
-  const src = `import torch
-
-def pad_list(xs, pad_value):
-    """Perform padding for the list of tensors.
+  const doc = `    """Perform padding for the list of tensors.
 
     Examples:
         >>> x = [torch.ones(4), torch.ones(2), torch.ones(1)]
@@ -73,13 +49,8 @@ def pad_list(xs, pad_value):
                 [1., 1., 0., 0.],
                 [1., 0., 0., 0.]])
     """
-    n_batch = len(xs)
-    max_len = max(x.size(0) for x in xs)
-    pad = xs[0].new(n_batch, max_len, *xs[0].size()[1:]).fill_(pad_value)
-    for i in range(n_batch):
-        pad[i, :xs[i].size(0)] = xs[i]
-    return pad
 `;
+  const src = espnet.replace('def pad_list(xs, pad_value):\n', (def) => def + doc);
   const o = offer(src, 'pad_list');
   assert.equal(o.args, '[torch.ones(4), torch.ones(2), torch.ones(1)], 0');
   assert.equal(o.call?.returned?.repr, 'tensor([[1., 1., 1., 1.],\n        [1., 1., 0., 0.],\n        [1., 0., 0., 0.]])');
