@@ -145,6 +145,9 @@ function printKey(v: ArrayValue, value: EncodedValue): string {
   return `${v.constructor.name}|${flags.join(',')}|${g.gradFn ?? ''}|${g.requiresGrad}|${JSON.stringify(value)}`;
 }
 
+/** The repr of a value whose __repr__ raised. */
+const UNPRINTABLE = '<unprintable>';
+
 /** Elements a value holds once encoded (what the element budget counts). */
 function elementsOf(v: PyValue): number {
   if (v instanceof ArrayValue) return v.t.shape.reduce((a, b) => a * b, 1);
@@ -345,7 +348,11 @@ export class Recorder implements ExecObserver {
       const frozen = frozenCopy(v);
       if ('elided' in value) this.elided.set(s, frozen.t);
       this.pendingRepr.set(s, { key: printKey(frozen, value), print: () => this.interp.repr(frozen) });
-    } else s.repr = this.printed(v);
+    } else {
+      s.repr = this.printed(v);
+      // an object is shown by its repr alone: one that cannot print (a dataclass mid-__init__) is not shown
+      if (value.type === 'object' && s.repr === UNPRINTABLE) return undefined;
+    }
     return s;
   }
 
@@ -355,7 +362,7 @@ export class Recorder implements ExecObserver {
     try {
       return this.interp.repr(v);
     } catch {
-      return '<unprintable>';
+      return UNPRINTABLE;
     } finally {
       this.interp.stdout = stdout;
     }
@@ -371,7 +378,7 @@ export class Recorder implements ExecObserver {
         try {
           text = print();
         } catch {
-          text = '<unprintable>';
+          text = UNPRINTABLE;
         }
         printed.set(key, text);
       }

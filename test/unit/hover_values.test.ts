@@ -112,3 +112,20 @@ test('"not bound" only for the name the failing line binds; other words on it sa
   assert.equal(unresolvedHover(r3, 'y', three, 3), `**y**: ${knockOn}`);
   assert.equal(unresolvedHover(r3, 'nope', 'z = 1', 9), undefined);
 });
+
+test('a dataclass `self` is recorded as its fields are set, and left out while its repr cannot print yet', () => {
+  const r4 = evaluate(`from dataclasses import dataclass
+@dataclass
+class Converter:
+    is_causal: bool
+    sliding_window: int
+    def __init__(self, is_causal, sliding_window=None):
+        self.is_causal = is_causal
+        self.sliding_window = sliding_window
+c = Converter(True, 4)
+`, { recordTimeline: true });
+  const [call] = callsOf(r4, 'Converter.__init__');
+  // after the first write, repr would read the unset sliding_window: no snapshot, no '<unprintable>'
+  assert.deepEqual(call.timeline.filter((s) => s.name === 'self').map((s) => [s.line, s.repr]), [[8, 'Converter(is_causal=True, sliding_window=4)']]);
+  assert.equal(valueOfNameAt(r4, 'c', 9)!.repr, 'Converter(is_causal=True, sliding_window=4)');
+});
