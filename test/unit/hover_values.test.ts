@@ -129,3 +129,10 @@ c = Converter(True, 4)
   assert.deepEqual(call.timeline.filter((s) => s.name === 'self').map((s) => [s.line, s.repr]), [[8, 'Converter(is_causal=True, sliding_window=4)']]);
   assert.equal(valueOfNameAt(r4, 'c', 9)!.repr, 'Converter(is_causal=True, sliding_window=4)');
 });
+
+test('the inspector follows the cursor to values, not to None: a cursor on `mask = None` keeps the tensor above', async () => {
+  const { variableAtLine } = await import('../../src/vscode/variableLookup');
+  const r5 = evaluate('import torch\nm = torch.ones(2).bool()\nmask = None\n', { recordTimeline: true });
+  assert.equal(valueOfNameAt(r5, 'mask', 3)?.repr, 'None', 'the hover still shows it');
+  assert.equal(variableAtLine(r5, 3, () => '')?.name, 'm');
+});
