@@ -151,6 +151,11 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
 
 const BUILTIN_EXCEPTION_NAMES = new Set(BUILTIN_EXCEPTIONS.map(([name]) => name));
 
+/** Whether `source` binds `name` itself (`class TimeoutError(...)`, `from x import TimeoutError`, `TimeoutError = ...`). */
+function rebinds(source: string, name: string): boolean {
+  return new RegExp(`^\\s*((class|def)\\s+${name}\\b|(from\\s+\\S+\\s+)?import\\b.*\\b${name}\\b|${name}\\s*=[^=])`, 'm').test(source);
+}
+
 /**
  * The hover for a word that has no recorded value at `line`: a built-in
  * exception class as Python prints it (`<class 'ValueError'>` in `raise
@@ -159,8 +164,10 @@ const BUILTIN_EXCEPTION_NAMES = new Set(BUILTIN_EXCEPTIONS.map(([name]) => name)
  * nothing (the word is bound elsewhere, or is not a variable: the line's own
  * error is the Problems hover's to show, not a claim about this word).
  */
-export function unresolvedHover(result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false): string | undefined {
-  if (!isAttribute && BUILTIN_EXCEPTION_NAMES.has(word)) return fence(`<class '${word}'>`, 'python');
+export function unresolvedHover(
+  result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false, source = '',
+): string | undefined {
+  if (!isAttribute && BUILTIN_EXCEPTION_NAMES.has(word) && !rebinds(source, word)) return fence(`<class '${word}'>`, 'python');
   const binds = !isAttribute && assignedNames(lineText).includes(word);
   const texts = result.errors.filter((e) => e.line === line).flatMap((e) => {
     const knockOn = notEvaluatedMessage(e);

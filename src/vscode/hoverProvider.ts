@@ -88,7 +88,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     }
     if (found.length === 0) {
       // No value: a built-in class, or the error that kept this line's name unbound (a budget error, say)
-      const unresolved = unresolvedHover(result, doc.getText(range), text, line, isAttribute);
+      const unresolved = unresolvedHover(result, doc.getText(range), text, line, isAttribute, doc.getText());
       return unresolved === undefined ? undefined : new vscode.Hover(plainMarkdown(unresolved), range);
     }
     // a Keras layer output: its `_keras_mask` too, as the mask it is

@@ -95,6 +95,10 @@ test('the exception name in `raise ValueError(...)` hovers as the class, not as 
   const text = unresolvedHover(r, 'ValueError', lines[line - 1], line)!;
   assert.equal(text, "```python\n<class 'ValueError'>\n```");
   assert.doesNotMatch(text, /not bound/);
+  // a file that binds the name itself: not the built-in
+  assert.equal(unresolvedHover(r, 'TimeoutError', 'raise TimeoutError()', line, false, 'class TimeoutError(Exception):\n    pass\n'), undefined);
+  assert.equal(unresolvedHover(r, 'TimeoutError', 'raise TimeoutError()', line, false, 'from asyncio import TimeoutError\n'), undefined);
+  assert.ok(unresolvedHover(r, 'TimeoutError', 'raise TimeoutError()', line, false, 'x = 1\nif x == TimeoutError: pass\n'));
   // `e.ValueError` is an attribute, not the built-in
   assert.equal(unresolvedHover(r, 'ValueError', 'x = e.ValueError', line, true), undefined);
 });
