@@ -333,8 +333,9 @@ export function log_softmax_pick_rows(p: usize, tgt: usize, out: usize, cols: i3
  * `rc` rows (1..4) of one matmul: out[i, j] = sum over q of a[i, q] * b[q, j],
  * accumulated in float32 from +0 in q order, each product and each sum
  * rounded (f32x4.mul then f32x4.add: no fused multiply-add), as the CPU
- * reference does; so results are bit-identical to it. a rows have stride k,
- * b is [k, n], out rows stride n.
+ * reference's 'naive' order does (ATen's loop for small bmm); so results are
+ * bit-identical to it. The 'gemm' order is assembly/gemm_fma.ts. a rows
+ * have stride k, b is [k, n], out rows stride n.
  */
 function matmulBlock(a: usize, b: usize, out: usize, rc: i32, k: i32, n: i32): void {
   const ka = <usize>k << 2;
@@ -376,7 +377,7 @@ function matmulBlock(a: usize, b: usize, out: usize, rc: i32, k: i32, n: i32): v
 /**
  * Batched float32 matmul, rows [r0, r1) of the batch * m output rows:
  * out[p] = a[p] @ b[p] for contiguous a [batch, m, k], b [batch, k, n],
- * out [batch, m, n]. Bit-identical to the CPU reference (see matmulBlock).
+ * out [batch, m, n]. Bit-identical to the CPU reference's 'naive' order (see matmulBlock).
  */
 export function matmul_rows(a: usize, b: usize, out: usize, m: i32, k: i32, n: i32, r0: i32, r1: i32): void {
   let r = r0;

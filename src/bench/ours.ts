@@ -3,6 +3,7 @@
 // not depend on src/engine/ops).
 
 import type { Backend, Operand } from '../engine/kernels/backend';
+import { matmulOrder } from '../engine/kernels/float32_matmul';
 import { maskedSoftmaxJs } from '../engine/kernels/gpu';
 import type { TypedData } from '../engine/tensor';
 import type { WasmBackend } from '../engine/kernels/wasm';
@@ -102,15 +103,19 @@ export function crossEntropy(b: Backend, { N, C, ignoreIndex }: Sizes['cross_ent
   };
 }
 
-/** q [B,H,T,D] @ kᵀ [B,H,D,T]. */
+/**
+ * q [B,H,T,D] @ kᵀ [B,H,D,T], summed in the order torch.matmul's CPU kernel
+ * uses for these shapes (as the ops layer asks: MKL's gemm for this bmm).
+ */
 export function qkMatmul(b: Backend, { B, H, T, D }: Sizes['qk_matmul']): Prepared {
   const q = detF32(B * H * T * D, 3);
   const kt = detF32(B * H * D * T, 4);
+  const order = matmulOrder(4, 4, B * H, T, D, T);
   let out = new Float32Array(0);
   return {
     run() {
       out = new Float32Array(B * H * T * T);
-      b.matmul(q, kt, B * H, T, D, T, out);
+      b.matmul(q, kt, B * H, T, D, T, out, order);
     },
     output: () => out,
   };

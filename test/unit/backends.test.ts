@@ -17,6 +17,7 @@
 
 import { rng } from '../fuzz/mutate';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from '../../src/engine/kernels/backend';
 import { cpuBackend } from '../../src/engine/kernels/cpu';
@@ -727,6 +728,63 @@ describe('wasm backend: exp and float32 order', () => {
       cpuBackend.matmul(a, bm, batch, m, k, n, want);
       assertExact(got, want, `matmul [${batch},${m},${k}]@[${batch},${k},${n}]`);
     }
+  });
+
+  test('matmul in every PyTorch order is bit-identical to the CPU reference: the fused gemm kernel (k chunks, ragged columns, inf/NaN, 1 and 3 threads) and its fallback', () => {
+    const three = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 }); // several chunks: copies overlap the workers
+    const unfused = wasmBackend({ threshold: 0, fma: false });
+    assert.ok(w && three && unfused, 'wasm backend missing: run npm run build');
+    // x86-64 Linux with FMA3 (as on this project's machines): relaxed_madd must fuse, so gemm runs in the module
+    const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+    if (process.arch === 'x64' && /^flags\s*:.*\bfma\b/m.test(cpuinfo)) assert.ok(w.fma && three.fma, 'no fused multiply-add kernel on a CPU with FMA3');
+    assert.equal(unfused.fma, false);
+    const all: WasmBackend[] = [w, three, unfused];
+    const shapes = [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4], [2, 9, 800, 13], [1, 6, 1000, 12], [5, 130, 64, 64]];
+    for (const [batch, m, k, n] of shapes) {
+      // values spread over 2^-8 .. 2^8 with cancelling signs: fused and unfused sums differ
+      const a = randomF32(batch * m * k, 71 + m, 3).map((v, i) => v * 2 ** ((i % 17) - 8));
+      const bm = randomF32(batch * k * n, 72 + n, 3).map((v, i) => v * 2 ** ((i % 13) - 6));
+      if (a.length > 2) a[1] = Infinity;
+      if (bm.length > 3) bm[2] = NaN;
+      if (bm.length > 5) bm[5] = -0;
+      for (const order of ['gemm', 'naive', 'gemv', 'dot', 'outer'] as const) {
+        if ((order === 'gemv' || order === 'dot') && n !== 1) continue;
+        const want = new Float32Array(batch * m * n);
+        cpuBackend.matmul(a, bm, batch, m, k, n, want, order);
+        for (const be of all) {
+          const got = new Float32Array(batch * m * n);
+          const before = be.dispatches;
+          be.matmul(a, bm, batch, m, k, n, got, order);
+          assertExact(got, want, `${order} [${batch},${m},${k}]@[${batch},${k},${n}] (${be.threads} threads, fma ${be.fma})`);
+          const inModule: boolean = m * n > 0 && (order === 'naive' || (order === 'gemm' && be.fma));
+          assert.equal(be.dispatches > before, inModule, `${order} ran ${inModule ? 'in the module' : 'on the CPU reference'}`);
+        }
+      }
+    }
+    // a float32 midpoint: (1 + 2^-23)(1 - 2^-23) + (2^24 + 2) is 2^24 + 3 - 2^-46, so 2^24 + 2
+    // fused, but 2^24 + 3 (a tie, to even: 2^24 + 4) where a wider sum rounds first
+    {
+      const [m, k, n] = [2, 2, 9];
+      const a = Float32Array.of(1, 1 + 2 ** -23, 1, -(1 + 2 ** -23));
+      const bm = new Float32Array(k * n).fill(2 ** 24 + 2);
+      bm.fill(1 - 2 ** -23, n);
+      const want = new Float32Array(m * n);
+      cpuBackend.matmul(a, bm, 1, m, k, n, want, 'gemm');
+      assert.deepEqual([want[0], want[n]], [2 ** 24 + 2, 2 ** 24 + 2]);
+      for (const be of all) {
+        const got = new Float32Array(m * n);
+        be.matmul(a, bm, 1, m, k, n, got, 'gemm');
+        assertExact(got, want, `gemm on a float32 midpoint (fma ${be.fma})`);
+      }
+    }
+    // and the fused kernel is not the unfused one on these inputs
+    const [batch, m, k, n] = [2, 9, 800, 13];
+    const a = randomF32(batch * m * k, 80, 3).map((v, i) => v * 2 ** ((i % 17) - 8));
+    const bm = randomF32(batch * k * n, 81, 3).map((v, i) => v * 2 ** ((i % 13) - 6));
+    const g = new Float32Array(batch * m * n), nv = new Float32Array(batch * m * n);
+    w.matmul(a, bm, batch, m, k, n, g, 'gemm');
+    w.matmul(a, bm, batch, m, k, n, nv, 'naive');
+    assert.ok(g.some((v, i) => v !== nv[i]), 'gemm and naive orders gave the same bits');
   });
 
   test('bool logic and float comparisons into bool are bit-identical to the CPU reference', () => {

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { kChunks } from '../../src/engine/kernels/float32_matmul';
+import { backendFor } from '../../src/engine/kernels/select';
+import type { WasmBackend } from '../../src/engine/kernels/wasm';
 import { fma32 } from '../../src/engine/random/float_math';
 import { matmul } from '../../src/engine/ops/reduce';
 import { Tensor } from '../../src/engine/tensor';
@@ -72,4 +74,33 @@ test('MKL cuts k into chunks of 384, the last two halves', () => {
   assert.deepEqual(kChunks(391), [[0, 196], [196, 391]]);
   assert.deepEqual(kChunks(777), [[0, 384], [384, 581], [581, 777]]);
   assert.deepEqual(kChunks(1000), [[0, 384], [384, 692], [692, 1000]]);
+});
+
+// Products big enough (batch * m * n * k >= 65536) for the ops layer to run
+// them on the wasm backend: its fused kernel where relaxed SIMD fuses, else
+// the CPU reference; either way the values are torch's. k = 2000 is cut
+// into 384 * 4 + 232 + 232, k = 700 into 350 + 350; n = 5 and 9 leave
+// ragged column blocks. Torch's values, 1 and 2 threads alike.
+const WASM_CASES: [string, number[], number[], number[], number[]][] = [
+  ['mm', [8,2000], [2000,5], [26,44], [2919790.5,-30466296,-19062668,-11633112,-6679313.5,-4304842,3759360.25,8254586,170665.34375,-1504347.25,-1437751.5,-1677953.75,-16559092,6238164,13465311,13003028,2037467,-3015278.25,-2581354.5,-989197.375,-30082436,19686596,11989292,13355682,-5537892.5,-6319200,-6324494.5,-2480349.5,-576595.5625,94104152,2704605.25,548385.25,311833.625,-9175418,-9819754,-3492127,-1763584.875,2611069.25,1518373.25,-140229.625]],
+  ['bmm', [2,6,700], [2,700,9], [27,45], [1690505.25,-161476.5,-1552431.625,-1593.625,-2249874.5,977056.125,490348,2504887.25,14337.5,-2091299.5,402689.9375,4646876,-1861897.75,-209488.5,-2129170.5,-228088.09375,20502950,312826.4375,-5750311,221709.25,1430815.625,2225635,192040.6875,-3300691.75,-1195878.625,7846.75,575099.75,-468750.75,-765611.1875,-51783.75,-2226979.75,291183,7899091.5,-449513.25,-364998.25,-738413.75,1008037.1875,1362977.5,-600971.625,-22573712,-52333.79296875,6067430,7613392,252732.875,2719025,-42521.046875,3183068.25,1936972.125,6093421.5,-678679.3125,649363.8125,-10261816,-110382.59375,6064174.5,-150272.96875,6088768.5,1655237.125,7586327.5,-748711.4375,-578999.1875,-9000531,-85784.5546875,13038200,-378003.59375,-761346,560050.5,690260.125,3172387.25,-279992,-1987079,-86129.3125,-139283.6875,-47776.96875,-1409220.75,-2892446.5,-479843.625,-831590.5,851522.4375,2972034.75,-234196.125,-170425.8125,-545079.75,857273.0625,-3945798,-47541.2890625,-120172.8125,-1385011.25,-522642.4375,3377488,597574.3125,-473783.4375,-784765.6875,7853004,-235902.875,4105856.75,2615282.5,-167982.375,-1911446.75,365811.625,4354902,-948092.75,-5171827.5,-95427.859375,-420870.75,7935503.5,272053.28125,738307.25,-2116832.5]],
+];
+
+for (const [op, sa, sb, [s1, s2], want] of WASM_CASES) {
+  test(`float32 ${op} [${sa}] @ [${sb}] on the wasm path sums as PyTorch\x27s MKL gemm does`, () => {
+    const w = backendFor(sa.concat(sb.slice(-1)).reduce((x, y) => x * y, 1), 'float32') as Partial<WasmBackend>;
+    assert.equal(w.name, 'wasm', 'the product should go to the wasm backend (npm run build)');
+    const before = w.dispatches!;
+    const got = matmul(input(sa, s1), input(sb, s2));
+    assert.deepEqual([...got.values()], want);
+    if (w.fma) assert.ok(w.dispatches! > before, 'the fused kernel ran');
+  });
+}
+
+test('the inputs of the wasm-path cases tell a fused sum from a rounded product', () => {
+  // the same product with each product rounded (the 'naive' kernel) differs from torch: the cases can fail
+  const a = input([8, 2000], 26), b = input([2000, 5], 44);
+  const out = new Float32Array(40);
+  (backendFor(80000, 'float32') as WasmBackend).matmul(a.values() as Float32Array, b.values() as Float32Array, 1, 8, 2000, 5, out, 'naive');
+  assert.notDeepEqual([...out], WASM_CASES[0][4]);
 });

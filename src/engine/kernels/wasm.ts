@@ -13,6 +13,14 @@
 // first share, then waits on an Atomics counter). Elsewhere (the web
 // extension's worker) one thread runs a module with its own memory.
 //
+// Float32 matmul follows the order the caller names (float32_matmul.ts):
+// 'naive' runs matmul_rows (products and sums rounded, as ATen's small-bmm
+// loop), 'gemm' (MKL's: fused multiply-adds in k chunks of 384) runs
+// assembly/gemm_fma.ts, a relaxed-SIMD module whose f32x4.relaxed_madd is
+// probed once at start-up and used only where it fuses (x86-64 with FMA3,
+// arm64); elsewhere 'gemm', and always 'gemv', 'dot' and 'outer', run on the
+// CPU reference. So every order gives the CPU reference's bits.
+//
 // Results equal the CPU reference's except in exp: the kernels use our
 // float32 version of Sleef's expf (the algorithm of ATen's Vectorized<float>
 // ::exp), the CPU reference rounds Math.exp. The float32 order of the max,
@@ -29,10 +37,11 @@
 
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand } from './backend';
+import { fma32 } from '../random/float_math';
 import { cpuBackend } from './cpu';
 
 /** Row kernels of assembly/kernels.ts: each takes its row range (r0, r1) after these arguments. */
-const ROW_KERNELS = ['softmax_rows', 'masked_softmax_rows', 'log_softmax_pick_rows', 'matmul_rows', 'binary_rows', 'where_rows'] as const;
+const ROW_KERNELS = ['softmax_rows', 'masked_softmax_rows', 'log_softmax_pick_rows', 'matmul_rows', 'binary_rows', 'where_rows', 'gemm_fma_rows'] as const;
 type RowKernel = (typeof ROW_KERNELS)[number];
 
 /** Exports of assembly/kernels.ts (pointers are byte offsets into `memory`). */
@@ -63,6 +72,9 @@ const PARALLEL_MIN_ELEMENTS = 1 << 15;
 interface ModuleSources {
   single: string;
   shared: string;
+  /** assembly/gemm_fma.ts (relaxed SIMD) over the single module's memory, and over the shared one. */
+  gemmSingle?: string;
+  gemmShared?: string;
 }
 
 /** The compiled modules' bytes (base64), or null when `npm run build` has not generated them. */
@@ -84,20 +96,56 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return typeof Buffer !== 'undefined' ? new Uint8Array(Buffer.from(b64, 'base64')) : Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
 }
 
-/** Node's worker_threads and os, or null outside Node (browsers, web workers). */
-function nodeThreads(): { Worker: new (src: string, opts: object) => NodeWorker; cpus: number } | null {
+/** Node's builtin module `id` (node:v8, node:os...), or null outside Node (browsers, web workers). */
+function nodeBuiltin(id: string): unknown {
   const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
-  if (!proc?.versions?.node || typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
+  if (!proc?.versions?.node) return null;
   try {
     // getBuiltinModule (Node >= 20.16) needs no bundler help; older Node (VS Code's Electron) has require.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const load = (id: string): unknown => (proc.getBuiltinModule ? proc.getBuiltinModule(id) : require(id));
-    const wt = load('node:worker_threads') as { Worker: new (src: string, opts: object) => NodeWorker };
-    const os = load('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] };
-    return { Worker: wt.Worker, cpus: os.availableParallelism ? os.availableParallelism() : os.cpus().length };
+    return proc.getBuiltinModule ? proc.getBuiltinModule(id) : require(id);
   } catch {
     return null;
   }
+}
+
+/**
+ * The gemm module's bytes if this runtime compiles relaxed SIMD, else null.
+ * V8 ships relaxed SIMD from 11.4 (Chrome 114; our minimum VS Code, 1.90,
+ * runs Electron 29 with V8 12.2; Node 22 and 24); Node 20's V8 11.3 has it behind
+ * --experimental-wasm-relaxed-simd, which is switched on here (V8 reads wasm
+ * feature flags at each compilation) only when validation fails on V8 11.
+ * Older V8s numbered the prototype's opcodes differently: left alone.
+ */
+function relaxedSimdModule(b64: string | undefined): Uint8Array<ArrayBuffer> | null {
+  if (!b64) return null;
+  const bytes = decode(b64);
+  if (WebAssembly.validate(bytes)) return bytes;
+  const v8 = nodeBuiltin('node:v8') as { setFlagsFromString?: (flags: string) => void } | null;
+  const major = Number((globalThis as { process?: { versions?: { v8?: string } } }).process?.versions?.v8?.split('.')[0]);
+  if (!v8?.setFlagsFromString || major !== 11) return null;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(bytes) ? bytes : null;
+}
+
+/**
+ * Whether relaxed_madd fuses on this CPU: a * b + c with a = b = 1 + 2^-12
+ * and c = -1 (or the negated pair) is 2^-11 + 2^-24 rounded once, 2^-11 when
+ * the product is rounded first. V8 picks fused or not per CPU when it
+ * compiles, the same way in every tier.
+ */
+function madFuses(probe: (a: number, b: number, c: number) => number): boolean {
+  const x = 1 + 2 ** -12;
+  return probe(x, x, -1) === fma32(x, x, -1) && probe(-x, x, 1) === fma32(-x, x, 1) && fma32(x, x, -1) !== Math.fround(Math.fround(x * x) - 1);
+}
+
+/** Node's worker_threads and os, or null outside Node (browsers, web workers). */
+function nodeThreads(): { Worker: new (src: string, opts: object) => NodeWorker; cpus: number } | null {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
+  const wt = nodeBuiltin('node:worker_threads') as { Worker: new (src: string, opts: object) => NodeWorker } | null;
+  const os = nodeBuiltin('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] } | null;
+  if (!wt || !os) return null;
+  return { Worker: wt.Worker, cpus: os.availableParallelism ? os.availableParallelism() : os.cpus().length };
 }
 
 interface NodeWorker {
@@ -127,8 +175,10 @@ const GRAINS_PER_THREAD = 8;
 /** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then claim grains. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { bytes, memory, ctl, kernels } = workerData;
-const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, log: Math.log, abort() { throw new RangeError('wasm kernel abort'); } } }).exports;
+const { bytes, gemmBytes, memory, ctl, kernels } = workerData;
+const k = Object.assign({},
+  new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, log: Math.log, abort() { throw new RangeError('wasm kernel abort'); } } }).exports,
+  gemmBytes ? new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), { env: { memory } }).exports : {});
 const c = new Int32Array(ctl);
 const args = new Float64Array(ctl, 64);
 for (;;) {
@@ -156,31 +206,60 @@ interface Runtime {
   k: KernelExports;
   memory: WebAssembly.Memory;
   threads: number;
-  /** Run a row kernel over rows [0, rows), split across the threads when the work is large enough. */
-  rows(kernel: RowKernel, args: number[], rows: number, elements: number): void;
+  /** Whether gemm_fma_rows is loaded and its relaxed_madd fuses (see madFuses). */
+  fma: boolean;
+  /**
+   * Run a row kernel over rows [0, rows), split across the threads when the
+   * work is large enough. `meanwhile` runs on the calling thread while the
+   * workers start on the rows (after the kernel where nothing is split); it
+   * must not touch memory the kernel reads or writes.
+   */
+  rows(kernel: RowKernel, args: number[], rows: number, elements: number, meanwhile?: () => void): void;
 }
 
-function instantiate(threads: number | undefined): Runtime | null {
-  const src = moduleSources();
-  if (!src || typeof WebAssembly === 'undefined') return null;
-  const node = threads === 1 ? null : nodeThreads();
-  const want = Math.max(1, Math.min(threads ?? node?.cpus ?? 1, 16));
+/**
+ * Adds the gemm module's exports to `k` over `memory` when its relaxed_madd
+ * fuses; returns the bytes the worker threads instantiate (null: no gemm).
+ */
+function addGemm(k: KernelExports, b64: string | undefined, memory: WebAssembly.Memory, want: boolean): Uint8Array<ArrayBuffer> | null {
+  const bytes = want ? relaxedSimdModule(b64) : null;
+  if (!bytes) return null;
   try {
-    if (node && want > 1) return threaded(decode(src.shared), node.Worker, want);
-    const bytes = decode(src.single);
-    if (!WebAssembly.validate(bytes)) return null;
-    const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports as unknown as KernelExports;
-    return { k, memory: k.memory!, threads: 1, rows: (kernel, args, rows) => k[kernel](...args, 0, rows) };
+    const g = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as { fma_probe(a: number, b: number, c: number): number; gemm_fma_rows(...args: number[]): void };
+    if (!madFuses(g.fma_probe)) return null;
+    k.gemm_fma_rows = g.gemm_fma_rows;
+    return bytes;
   } catch {
     return null;
   }
 }
 
-function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts: object) => NodeWorker, threads: number): Runtime | null {
+function instantiate(threads: number | undefined, fma: boolean): Runtime | null {
+  const src = moduleSources();
+  if (!src || typeof WebAssembly === 'undefined') return null;
+  const node = threads === 1 ? null : nodeThreads();
+  const want = Math.max(1, Math.min(threads ?? node?.cpus ?? 1, 16));
+  try {
+    if (node && want > 1) return threaded(decode(src.shared), src.gemmShared, fma, node.Worker, want);
+    const bytes = decode(src.single);
+    if (!WebAssembly.validate(bytes)) return null;
+    const k = { ...new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+    const gemm = addGemm(k, src.gemmSingle, k.memory!, fma);
+    return { k, memory: k.memory!, threads: 1, fma: gemm !== null, rows(kernel, args, rows, _elements, meanwhile) {
+      k[kernel](...args, 0, rows);
+      meanwhile?.();
+    } };
+  } catch {
+    return null;
+  }
+}
+
+function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, fma: boolean, Worker: new (src: string, opts: object) => NodeWorker, threads: number): Runtime | null {
   if (!WebAssembly.validate(bytes)) return null;
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   const mod = new WebAssembly.Module(bytes);
-  const k = new WebAssembly.Instance(mod, { env: { memory, log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports as unknown as KernelExports;
+  const k = { ...new WebAssembly.Instance(mod, { env: { memory, log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+  const gemmBytes = addGemm(k, gemmB64, memory, fma);
   const ctlBuf = new SharedArrayBuffer(64 + 8 * 16);
   const ctl = new Int32Array(ctlBuf);
   const args = new Float64Array(ctlBuf, 64);
@@ -190,7 +269,7 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts
   const start = () => {
     workers = [];
     for (let i = 1; i < threads; i++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, gemmBytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS } });
       // A worker that dies mid-grain can no longer count it done: later calls run on this thread alone.
       w.on('error', () => { broken = true; });
       w.on('exit', () => { broken = true; });
@@ -202,9 +281,11 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts
     k,
     memory,
     threads,
-    rows(kernel, a, rows, elements) {
+    fma: gemmBytes !== null,
+    rows(kernel, a, rows, elements, meanwhile) {
       if (broken || elements < PARALLEL_MIN_ELEMENTS || rows < 2) {
         k[kernel](...a, 0, rows);
+        meanwhile?.();
         return;
       }
       if (!workers) start();
@@ -221,6 +302,7 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, Worker: new (src: string, opts
       Atomics.store(ctl, DONE, 0);
       Atomics.store(ctl, WORK, grains << 16);
       Atomics.notify(ctl, WORK);
+      meanwhile?.();
       for (;;) {
         const v = Atomics.load(ctl, WORK);
         const idx = v & 0xffff;
@@ -245,6 +327,13 @@ export interface WasmBackend extends Backend {
   readonly threads: number;
   /** Kernel calls so far (tests check that a case ran on the module). */
   readonly dispatches: number;
+  /**
+   * Whether float32 products in the 'gemm' order run in the module (its
+   * fused multiply-add kernel, where this runtime has relaxed SIMD and the
+   * CPU fuses); otherwise they, and the 'gemv', 'dot' and 'outer' orders,
+   * run on the CPU reference. The 'naive' order always runs in the module.
+   */
+  readonly fma: boolean;
   softmax(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean): void;
   maskedSoftmax(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
   /**
@@ -264,11 +353,12 @@ export interface WasmBackend extends Backend {
  * runtime has no WebAssembly SIMD. `threshold`: accepts() takes float32
  * (and bool) work of at least this many elements (0 in tests: every size).
  * `threads`: how many threads split the row kernels (default: every core
- * where shared memory and worker_threads exist, else 1).
+ * where shared memory and worker_threads exist, else 1). `fma: false`
+ * leaves out the fused-multiply-add gemm kernel (tests of the fallback).
  */
-export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number } = {}): WasmBackend | null {
+export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean } = {}): WasmBackend | null {
   const CHUNK_BYTES = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-  const rt = instantiate(options.threads);
+  const rt = instantiate(options.threads, options.fma ?? true);
   if (!rt) return null;
   const { k, memory } = rt;
   const base = (k.heap_base() + 15) & ~15;
@@ -330,6 +420,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     name: 'wasm',
     threshold: options.threshold ?? 0,
     threads: rt.threads,
+    fma: rt.fma,
     get dispatches() {
       return dispatches;
     },
@@ -425,28 +516,66 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       }
     },
 
-    matmul(a, bm, batch, m, k, n, out) {
-      if (!(a instanceof Float32Array) || !(bm instanceof Float32Array) || !(out instanceof Float32Array) || m * n === 0) {
-        cpuBackend.matmul(a, bm, batch, m, k, n, out);
+    matmul(a, bm, batch, m, k, n, out, order = 'naive') {
+      // 'naive' (rounded products, rounded sums) is matmul_rows; 'gemm'
+      // (fused, k in MKL's chunks) is gemm_fma_rows where it fuses; the
+      // other orders, and 'gemm' without a fusing FMA, are the CPU reference's.
+      const gemm = order === 'gemm' && rt.fma;
+      if (!(a instanceof Float32Array) || !(bm instanceof Float32Array) || !(out instanceof Float32Array) || m * n === 0 || (order !== 'naive' && !gemm)) {
+        cpuBackend.matmul(a, bm, batch, m, k, n, out, order);
         return;
       }
-      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * (m * k + k * n + m * n))));
+      // gemm_fma_rows reads b in 4-column vectors: its rows are staged at a
+      // stride of whole vectors, plus one cache line where that stride is a
+      // multiple of 1 KiB (rows that far apart share a few L1 sets).
+      const ldb = !gemm ? n : (n & 255) === 0 ? n + 16 : (n + 3) & ~3;
+      // Chunks of 4 CHUNK_BYTES: each chunk ends in a wait for every thread,
+      // which on a loaded machine costs more than the cache misses of bigger chunks.
+      const per = Math.max(1, Math.floor((4 * CHUNK_BYTES) / (4 * (m * k + k * ldb + m * n))));
       const nb = Math.min(per, batch);
-      const pa = reserve(base, 4 * nb * m * k);
-      const pb = pa < 0 ? -1 : reserve(pa + 4 * nb * m * k, 4 * nb * k * n);
-      const po = pb < 0 ? -1 : reserve(pb + 4 * nb * k * n, 4 * nb * m * n);
-      if (po < 0) {
-        cpuBackend.matmul(a, bm, batch, m, k, n, out);
-        return;
+      // Two sets of regions when there are several chunks: the calling
+      // thread copies one chunk's result out and the next chunk's operands
+      // in while the workers multiply the other.
+      const sets: { pa: number; pb: number; po: number }[] = [];
+      let at = base;
+      for (let s = 0; s < (batch > per ? 2 : 1); s++) {
+        const pa = reserve(at, 4 * nb * m * k);
+        const pb = pa < 0 ? -1 : reserve(pa + 4 * nb * m * k, 4 * nb * k * ldb);
+        const po = pb < 0 ? -1 : reserve(pb + 4 * nb * k * ldb, 4 * nb * m * n);
+        if (po < 0) {
+          cpuBackend.matmul(a, bm, batch, m, k, n, out, order);
+          return;
+        }
+        sets.push({ pa, pb, po });
+        at = po + 4 * nb * m * n;
       }
-      for (let p = 0; p < batch; p += per) {
+      const stage = (p: number, { pa, pb }: { pa: number; pb: number }) => {
         const c = Math.min(per, batch - p);
         f32(pa, c * m * k).set(a.subarray(p * m * k, (p + c) * m * k));
-        f32(pb, c * k * n).set(bm.subarray(p * k * n, (p + c) * k * n));
-        rt.rows('matmul_rows', [pa, pb, po, m, k, n], c * m, (c * m * n * Math.max(k, 1)) >> 4);
+        if (ldb === n) {
+          f32(pb, c * k * n).set(bm.subarray(p * k * n, (p + c) * k * n));
+          return;
+        }
+        const staged = f32(pb, c * k * ldb);
+        for (let r = 0; r < c * k; r++) staged.set(bm.subarray((p * k + r) * n, (p * k + r + 1) * n), r * ldb);
+      };
+      let copyOut: (() => void) | null = null;
+      stage(0, sets[0]);
+      for (let p = 0, s = 0; p < batch; p += per, s ^= 1) {
+        const c = Math.min(per, batch - p);
+        const { pa, pb, po } = sets[s];
+        const prev = copyOut;
+        const meanwhile = () => {
+          prev?.();
+          if (p + per < batch) stage(p + per, sets[s ^ 1]);
+        };
+        const work = (c * m * n * Math.max(k, 1)) >> 4;
+        if (gemm) rt.rows('gemm_fma_rows', [pa, pb, po, m, k, n, ldb], c * m, work, meanwhile);
+        else rt.rows('matmul_rows', [pa, pb, po, m, k, n], c * m, work, meanwhile);
         dispatches++;
-        out.set(f32(po, c * m * n), p * m * n);
+        copyOut = () => out.set(f32(po, c * m * n), p * m * n);
       }
+      copyOut?.();
     },
 
     softmax(x, rows, cols, out, log) {
