@@ -927,6 +927,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await readInspector(frame, { fileName: file, timeoutMs: 60000 });
     await pickVariable(frame, 'causal_mask');
     const view = await readInspector(frame, { fileName: file, variable: 'causal_mask' });
+    // its data stays in the worker: the canvas comes once the pooled slice does (seconds on a loaded machine)
+    await frame.locator('#figures .heatmap-canvas canvas').first().waitFor({ timeout: 30000 });
     await shot('16-big-mask-fit');
     const fit = await frame.evaluate(() => {
       const figures = document.getElementById('figures');
