@@ -75,7 +75,7 @@ function runCli(file) {
 /** The editor's options (documentEvaluations.ts's fullFileOptions) and service settings, with the default heap cap. */
 const EDITOR_OPTIONS = {
   continueAfterError: true, recordTimeline: true, timeBudgetMs: budgetMs, budgetSetting: 'maskLens.evaluation.maxElements',
-  maxElements: 1 << 24, inlineElements: 1 << 16, maxRecordedCalls: 8, backend: { preference: 'auto', gpuThreshold: 65536 },
+  maxElements: 1 << 27, inlineElements: 1 << 16, maxRecordedCalls: 8, backend: { preference: 'auto', gpuThreshold: 65536 },
 };
 const HEAP_MB = 1024;
 

@@ -39,10 +39,10 @@ import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/ke
 import { wasmBackend } from './engine/kernels/wasm';
 import { evaluate } from './python/index';
 import { parseModule } from './python/parse';
-import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type Prepared } from './bench/ours';
+import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type MaskKind, type Prepared } from './bench/ours';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
 import { measure, summarize, type Timing } from './bench/timing';
-import { startTorch, torchExp, type TorchPeer } from './bench/torch';
+import { startTorch, torchExp, torchPeakRss, type TorchPeer } from './bench/torch';
 import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
 
 interface Args {
@@ -296,43 +296,58 @@ masked_softmax sweep [4,T,T]  gpu.js mode ${s.gpujs_mode}`];
 /**
  * Peak resident memory of one fused masked softmax on the wasm backend
  * (every thread), measured in a fresh child process (`--peak-rss-child`) so
- * the other workloads' allocations do not count. `ratio_to_tensor_bytes`:
- * (peak RSS - RSS once the engine is loaded and its thread pool started, by
- * a small call) / the scores' bytes, so it counts the input scores, the
- * mask, the output and the module memory's growth; input + output alone
- * are 2.00. `ratio_cold_start` measures from before the module was
- * instantiated, so it also counts the module and the worker threads (a
- * fixed few MiB, whatever the tensor's size).
+ * the other workloads' allocations do not count, and the same for PyTorch's
+ * `softmax(scores.masked_fill(mask, -inf), -1)` as users write it. Both
+ * with the bench's causal mask [T, T] (broadcast over batch and heads) and
+ * with a padding mask [B, 1, 1, T]. Ratios are to the scores' bytes:
+ * - `ratio_to_tensor_bytes`: (peak RSS - RSS once the engine is loaded and
+ *   its thread pool started) / bytes, so it counts the input scores, the
+ *   mask, the output and the scratch: input + output alone are 2.00;
+ * - `ratio_op`: (peak RSS - RSS once scores and mask exist) / bytes, what
+ *   the masked softmax itself adds (the output alone is 1.00);
+ * - `scratch_kib`: what the op adds beyond its output (module memory
+ *   touched, garbage, the worker threads' heaps);
+ * - `ratio_cold_start` measures from before the module was instantiated,
+ *   so it also counts the module and the worker threads (a fixed few MiB,
+ *   whatever the tensor's size).
  */
 function peakRss(sizes: Sizes): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [process.argv[1], '--peak-rss-child', JSON.stringify(sizes.masked_softmax)], { encoding: 'utf8', timeout: 10 * 60_000 });
-  try {
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
-  } catch {
-    return { unavailable: `child exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').pop()}` };
-  }
+  const run = (args: string[]): Record<string, unknown> => {
+    const r = spawnSync(process.execPath, [process.argv[1], '--peak-rss-child', JSON.stringify(sizes.masked_softmax), ...args], { encoding: 'utf8', timeout: 10 * 60_000 });
+    try {
+      return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+    } catch {
+      return { unavailable: `child exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').pop()}` };
+    }
+  };
+  return { ...run(['causal']), padding_mask: run(['padding']), torch: torchPeakRss(sizes.masked_softmax) };
 }
 
-async function peakRssChild(size: Sizes['masked_softmax']): Promise<void> {
+async function peakRssChild(size: Sizes['masked_softmax'], mask: MaskKind): Promise<void> {
   const cold = process.memoryUsage.rss();
   const w = wasmBackend({ threshold: 0 });
   if (!w) throw new Error('wasm backend not built');
   // Start the pool (a call over the parallel threshold), then let the workers finish loading.
-  maskedSoftmax(w, { B: 1, H: 1, T: 256 }, 'fused-kernel').run();
+  maskedSoftmax(w, { B: 1, H: 1, T: 256 }, 'fused-kernel', mask).run();
   await new Promise((resolve) => setTimeout(resolve, 300));
   const before = process.memoryUsage.rss();
-  const p = maskedSoftmax(w, size, 'fused-kernel');
+  const p = maskedSoftmax(w, size, 'fused-kernel', mask);
+  const inputs = process.memoryUsage.rss();
   p.run();
   const peak = process.resourceUsage().maxRSS * 1024;
   const bytes = size.B * size.H * size.T * size.T * 4;
   const mib = (v: number) => Math.round(v / 2 ** 20);
   const ratio = (from: number) => Math.round(((peak - from) / bytes) * 1000) / 1000;
-  process.stdout.write(JSON.stringify({ engine: 'ours-wasm', threads: w.threads, tensor_mib: mib(bytes), rss_cold_mib: mib(cold), rss_before_mib: mib(before), rss_peak_mib: mib(peak), ratio_to_tensor_bytes: ratio(before), ratio_cold_start: ratio(cold) }) + '\n');
+  process.stdout.write(JSON.stringify({
+    engine: 'ours-wasm', threads: w.threads, mask, tensor_mib: mib(bytes), rss_cold_mib: mib(cold), rss_before_mib: mib(before),
+    rss_inputs_mib: mib(inputs), rss_peak_mib: mib(peak), ratio_to_tensor_bytes: ratio(before), ratio_op: ratio(inputs),
+    scratch_kib: Math.round((peak - inputs - bytes) / 1024), ratio_cold_start: ratio(cold),
+  }) + '\n');
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--peak-rss-child') {
-    await peakRssChild(JSON.parse(process.argv[3]) as Sizes['masked_softmax']);
+    await peakRssChild(JSON.parse(process.argv[3]) as Sizes['masked_softmax'], (process.argv[4] ?? 'causal') as MaskKind);
     return;
   }
   const args = parseArgs(process.argv.slice(2));

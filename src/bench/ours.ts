@@ -36,21 +36,30 @@ export function combinedMask(b: Backend, { B, T }: Sizes['combined_mask']): Prep
 }
 
 export type MaskedSoftmaxVia = 'compose' | 'fused-kernel' | 'fused-js';
+/** 'causal': a [T, T] mask of j > i broadcast over batch and heads; 'padding': [B, 1, 1, T], j >= lengths[b]. */
+export type MaskKind = 'causal' | 'padding';
 
 /**
- * scores [B,H,T,T] with the causal mask (j > i) filled with -inf, softmax
+ * scores [B,H,T,T] with the mask's true positions filled with -inf, softmax
  * over the last dim. 'compose' is where + softmax (the ops layer's path on
  * a backend without a fused kernel); 'fused-kernel' the backend's
  * maskedSoftmax; 'fused-js' the plain-JS fused loop the gpu backend falls
  * back to.
  */
-export function maskedSoftmax(b: Backend, { B, H, T }: Sizes['masked_softmax'], via: MaskedSoftmaxVia): Prepared {
+export function maskedSoftmax(b: Backend, { B, H, T }: Sizes['masked_softmax'], via: MaskedSoftmaxVia, kind: MaskKind = 'causal'): Prepared {
   const shape = [B, H, T, T];
   const n = B * H * T * T;
   const x = detF32(n, 1);
-  const causal = new Uint8Array(T * T);
-  for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
-  const mask = op(causal, [0, 0, T, 1]);
+  let mask: Operand;
+  if (kind === 'causal') {
+    const causal = new Uint8Array(T * T);
+    for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+    mask = op(causal, [0, 0, T, 1]);
+  } else {
+    const pad = new Uint8Array(B * T);
+    lengths(B, T).forEach((len, b) => pad.fill(1, b * T + len, (b + 1) * T));
+    mask = op(pad, [T, 0, 0, 1]);
+  }
   const rows = B * H * T;
   let out = new Float32Array(0);
   return {

@@ -192,3 +192,39 @@ export function torchExp(x: Float32Array): Float32Array | { unavailable: string 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * PyTorch's peak RSS for `torch.softmax(scores.masked_fill(mask, -inf), -1)`
+ * as users write it (a fresh masked copy, then a fresh output), in its own
+ * Python process: scores [B, H, T, T] float32 and a causal bool mask [T, T]
+ * are built first (in slices, so building them leaves no larger peak), then
+ * `ratio_op` = (peak RSS - RSS with the inputs in place) / the scores' bytes.
+ */
+export function torchPeakRss({ B, H, T }: Sizes['masked_softmax']): Record<string, unknown> {
+  if (!existsSync(PYTHON)) return { unavailable: `${PYTHON} not found` };
+  const code = String.raw`
+import json, os, resource, sys
+import numpy as np, torch
+B, H, T = (int(v) for v in sys.argv[1:4])
+torch.set_num_threads(os.cpu_count() or 1)
+rss = lambda: int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+before = rss()
+scores = torch.empty(B, H, T, T)
+flat, step = scores.view(-1), T * T
+for i in range(0, flat.numel(), step):
+    flat[i:i + step] = torch.from_numpy((((np.arange(i, i + step, dtype=np.int64) * 7919 + 104729 % 1000) % 1000) / 100 - 5).astype(np.float32))
+mask = torch.ones(T, T, dtype=torch.bool).triu(1)
+inputs = rss()
+out = torch.softmax(scores.masked_fill(mask, float('-inf')), -1)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+n = scores.numel() * 4
+print(json.dumps({'engine': 'torch', 'threads': torch.get_num_threads(), 'tensor_mib': n >> 20, 'rss_before_mib': before >> 20, 'rss_inputs_mib': inputs >> 20, 'rss_peak_mib': peak >> 20, 'ratio_to_tensor_bytes': round((peak - before) / n, 3), 'ratio_op': round((peak - inputs) / n, 3)}))
+`;
+  const r = spawnSync(PYTHON, ['-c', code, String(B), String(H), String(T)], { encoding: 'utf8', timeout: 10 * 60_000 });
+  if (r.status !== 0) return { unavailable: `python exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').pop()}` };
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
+  } catch {
+    return { unavailable: 'python printed no result' };
+  }
+}

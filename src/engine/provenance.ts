@@ -6,7 +6,13 @@ import { getSlot, setSlot, slot } from './context';
 import type { Tensor } from './tensor';
 
 export type Derivation =
-  | { op: 'softmax' | 'log_softmax'; dim: number; input: Tensor }
+  | {
+      op: 'softmax' | 'log_softmax';
+      dim: number;
+      input: Tensor;
+      /** The softmax read input.masked_fill(mask, fill), computed in the same kernel (never materialised). */
+      masked?: { mask: Tensor; fill: number };
+    }
   | { op: 'masked_fill'; input: Tensor; mask: Tensor; fill: number }
   | {
       op: 'cross_entropy' | 'nll_loss';

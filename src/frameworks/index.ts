@@ -11,6 +11,11 @@ import { makeNn } from './torch/nn';
 import { torchSubmodule } from './torch/runtime';
 import { makeTensorflowModules } from './tensorflow';
 import { makeEinopsModules } from './einops';
+import type { FusedCallRule } from '../python/evaluator';
+import { MASKED_SOFTMAX_RULE } from './torch/fused';
+
+/** The frameworks' fused call rules, for the interpreter (see FusedCallRule). */
+export const FUSED_CALL_RULES: readonly FusedCallRule[] = [MASKED_SOFTMAX_RULE];
 
 export function frameworkLoader(): (name: string) => PyModule | undefined {
   const cache = new Map<string, PyModule>();

@@ -1,6 +1,7 @@
 // From the engine's derivation records (src/engine/provenance.ts) to the
 // `Snapshot.derived` the inspector reads: encoded tensors, the mask broadcast
 // to the scores' shape, the names of the variables involved, counted targets.
+import { maskedFill } from '../engine/ops/compose';
 import { expand } from '../engine/ops/shape';
 import { derivationOf } from '../engine/provenance';
 import type { Tensor } from '../engine/tensor';
@@ -35,6 +36,11 @@ export function derivedFor(storage: object, encode: (t: Tensor) => EncodedValue,
     case 'softmax':
     case 'log_softmax': {
       if (!small(d.input)) return undefined;
+      if (d.masked) {
+        // a fused masked softmax: its input, the masked scores, was a temporary nobody named
+        const masked = maskedBy(d.input, d.masked.mask, d.masked.fill);
+        return { op: d.op, dim: d.dim, scores: encode(maskedFill(d.input, d.masked.mask, d.masked.fill)), ...(masked ? { masked } : {}) };
+      }
       const fill = derivationOf(d.input.storage);
       const masked = fill?.op === 'masked_fill' ? maskedBy(fill.input, fill.mask, fill.fill) : undefined;
       const scoresName = nameOf(d.input.storage);

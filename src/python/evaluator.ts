@@ -46,6 +46,78 @@ export interface ExecObserver {
   exitCall(token: unknown, scope: Scope, returned: PyValue | undefined, error: unknown): void;
 }
 
+/**
+ * A call on the result of another call, `outer(recv.inner(...), ...)` or
+ * `recv.inner(...).outer(...)`, whose inner result is a temporary: it is
+ * bound to no name and passed nowhere else, so nothing but the outer call
+ * can ever see it. A FusedCallRule may compute such a pair in one step.
+ */
+export interface FusedCall {
+  /** The outer callee: a value called with the temporary as its first positional argument, or a method name called on it. */
+  outer: { fn: PyValue } | { method: string };
+  /** The outer call's other arguments (after the temporary in the function form). */
+  args: PyValue[];
+  kwargs: Kwargs;
+  /** The inner call's receiver, method name and arguments. */
+  receiver: PyValue;
+  inner: string;
+  innerArgs: PyValue[];
+  innerKwargs: Kwargs;
+}
+
+/**
+ * A framework's rule for a pair of calls it can compute in one step (the
+ * torch module's masked softmax: `softmax(x.masked_fill(m, -inf), -1)`
+ * without the masked copy). The interpreter knows no framework: it hands
+ * such a pair to the rules whose `inner` names the inner method.
+ */
+export interface FusedCallRule {
+  /** The inner call's method name (`masked_fill`). */
+  readonly inner: string;
+  /** Whether the rule may fuse an inner call on this receiver (it must then be a builtin that runs no Python code). */
+  accepts(receiver: PyValue): boolean;
+  /**
+   * The outer call's result, exactly what the two calls would return and
+   * record (diagnostics, provenance), or undefined, having changed
+   * nothing, to let the interpreter make both calls as usual (errors
+   * included: a rule declines whatever would raise).
+   */
+  fuse(call: FusedCall, ctx: CallContext): PyValue | undefined;
+}
+
+/** A fusable pair's shape: the inner call node, and the outer call's other arguments (see Interpreter.fusedShape). */
+interface FusedShape {
+  inner: A.Call & { func: A.Attribute };
+  /** The function form (the temporary is the first positional argument); else the method form. */
+  functionForm: boolean;
+}
+
+/**
+ * An argument expression that runs no code and reads nothing a call can
+ * rebind: a literal, a negated literal, a name, or a dotted name (checked at
+ * run time to start at a module). Only the outer call's arguments after the
+ * temporary are evaluated out of order in a fused call, so they must be this.
+ */
+function isPlainArg(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'Constant':
+    case 'Name':
+      return true;
+    case 'UnaryOp':
+      return e.operand.kind === 'Constant';
+    case 'Attribute':
+      return e.value.kind === 'Name' || (e.value.kind === 'Attribute' && isPlainArg(e.value));
+    default:
+      return false;
+  }
+}
+
+/** The Name a dotted argument starts at (`torch` for torch.float32). */
+function rootName(e: A.Expr): A.Name | undefined {
+  while (e.kind === 'Attribute') e = e.value;
+  return e.kind === 'Name' ? e : undefined;
+}
+
 export class Interpreter implements CallContext {
   stdout = '';
   /** The value of the expression statement run last (a notebook cell's Out[]). */
@@ -84,6 +156,10 @@ export class Interpreter implements CallContext {
   readonly opaqueClasses = new OpaqueClasses(OBJECT_CLASS);
   /** `import x` statements inside a `try` whose handler catches ImportError: a missing package fails there as in Python. */
   private readonly guardedImports = new WeakSet<A.Stmt>();
+  /** The frameworks' fused call rules (see FusedCallRule); none: every call is made as written. */
+  fusedCalls: readonly FusedCallRule[] = [];
+  /** Each call node's fusable shape, worked out once (null: not one). */
+  private readonly fusedShapes = new WeakMap<A.Call, FusedShape | null>();
 
   constructor(
     readonly builtins: Map<string, PyValue>,
@@ -826,7 +902,99 @@ export class Interpreter implements CallContext {
     return out;
   }
 
+  /**
+   * Whether `e` is `f(recv.inner(...), plain...)` or
+   * `recv.inner(...).outer(plain...)` for an `inner` some rule names, with
+   * no starred arguments, and every outer argument but the temporary plain
+   * (isPlainArg).
+   */
+  private fusedShape(e: A.Call): FusedShape | null {
+    let shape = this.fusedShapes.get(e);
+    if (shape !== undefined) return shape;
+    shape = null;
+    const innerCall = (c: A.Expr): c is A.Call & { func: A.Attribute } =>
+      c.kind === 'Call' && c.func.kind === 'Attribute' && this.fusedCalls.some((r) => r.inner === (c.func as A.Attribute).attr) &&
+      c.args.every((a) => a.kind !== 'Starred') && c.keywords.every((k) => k.name !== null);
+    const plain = (args: readonly A.Expr[]) => args.every((a) => a.kind !== 'Starred' && isPlainArg(a)) && e.keywords.every((k) => k.name !== null && isPlainArg(k.value));
+    if (e.func.kind === 'Attribute' && innerCall(e.func.value) && plain(e.args)) shape = { inner: e.func.value, functionForm: false };
+    else if (e.args.length && innerCall(e.args[0]) && plain(e.args.slice(1))) shape = { inner: e.args[0], functionForm: true };
+    this.fusedShapes.set(e, shape);
+    return shape;
+  }
+
+  /**
+   * A fusable call (fusedShape): evaluated in Python's order (the outer
+   * callee, the inner receiver, method and arguments), then, where a rule
+   * accepts the receiver, the plain outer arguments and the rule's fused
+   * result. Otherwise, or when the rule declines, the inner call is made
+   * and the outer one after it, as written.
+   */
+  private evalFusable(e: A.Call, shape: FusedShape, scope: Scope): PyValue {
+    const fn = shape.functionForm ? this.eval(e.func, scope) : undefined;
+    const inner = shape.inner;
+    const receiver = this.eval(inner.func.value, scope);
+    const method = this.locateIn(inner.func, () => this.getAttr(receiver, inner.func.attr));
+    const innerArgs = inner.args.map((a) => this.eval(a, scope));
+    const innerKwargs: Kwargs = new Map(inner.keywords.map((k) => [k.name!, this.eval(k.value, scope)]));
+    const innerCall = () => this.locateIn(inner, () => this.callAt(inner, method, innerArgs, innerKwargs));
+    const outerArgs = shape.functionForm ? e.args.slice(1) : e.args;
+    const rules = this.fusedCalls.filter((r) => r.inner === inner.func.attr && r.accepts(receiver));
+    // a dotted argument must start at a module: an instance's attribute could be a property (Python code)
+    const plainRoots = [...outerArgs, ...e.keywords.map((k) => k.value)].every((a) => {
+      const root = a.kind === 'Attribute' ? rootName(a) : undefined;
+      return !root || scope.lookup(root.id) instanceof PyModule || this.builtins.get(root.id) instanceof PyModule;
+    });
+    let early: { args: PyValue[]; kwargs: Kwargs } | undefined;
+    if (rules.length && plainRoots) {
+      try {
+        early = { args: outerArgs.map((a) => this.eval(a, scope)), kwargs: new Map(e.keywords.map((k) => [k.name!, this.eval(k.value, scope)])) };
+      } catch {
+        // a name or module attribute that raises: Python raises it after the inner call (which may raise first), so make that call
+      }
+    }
+    if (early) {
+      const call: FusedCall = { outer: fn !== undefined ? { fn } : { method: (e.func as A.Attribute).attr }, ...early, receiver, inner: inner.func.attr, innerArgs, innerKwargs };
+      for (const rule of rules) {
+        const r = rule.fuse(call, this);
+        if (r !== undefined) return r;
+      }
+      const temp = innerCall();
+      if (fn !== undefined) return this.callAt(e, fn, [temp, ...early.args], early.kwargs);
+      return this.callAt(e, this.locateIn(e.func, () => this.getAttr(temp, (e.func as A.Attribute).attr)), early.args, early.kwargs);
+    }
+    const temp = innerCall();
+    const outer = fn ?? this.locateIn(e.func, () => this.getAttr(temp, (e.func as A.Attribute).attr));
+    const args = shape.functionForm ? [temp] : [];
+    for (const a of outerArgs) args.push(this.eval(a, scope));
+    const kwargs: Kwargs = new Map(e.keywords.map((k) => [k.name!, this.eval(k.value, scope)]));
+    return this.callAt(e, outer, args, kwargs);
+  }
+
+  /** `fn()` with `node`'s span as the error location (what eval() gives a node it evaluates). */
+  private locateIn<T>(node: A.Expr, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw this.locate(err, node.span);
+    }
+  }
+
+  /** Call `fn` as call expression `e` (the call site a recorded call reports). */
+  private callAt(e: A.Call, fn: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
+    const outer = this.callSite;
+    this.callSite = e.span;
+    try {
+      return this.call(fn, args, kwargs);
+    } finally {
+      this.callSite = outer;
+    }
+  }
+
   private evalCall(e: A.Call, scope: Scope): PyValue {
+    if (this.fusedCalls.length) {
+      const shape = this.fusedShape(e);
+      if (shape) return this.evalFusable(e, shape, scope);
+    }
     const fn = this.eval(e.func, scope);
     const args: PyValue[] = [];
     for (const a of e.args) {
@@ -851,13 +1019,7 @@ export class Interpreter implements CallContext {
       if (frame) return new PySuper(frame.cls, frame.self);
       throw pyError('RuntimeError', 'super(): no arguments');
     }
-    const outer = this.callSite;
-    this.callSite = e.span;
-    try {
-      return this.call(fn, args, kwargs);
-    } finally {
-      this.callSite = outer;
-    }
+    return this.callAt(e, fn, args, kwargs);
   }
 
   private superFrame(scope: Scope): { cls: PyClass; self: PyValue } | null {

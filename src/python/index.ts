@@ -5,7 +5,7 @@ import { EvalContext, currentContext, withContext } from '../engine/context';
 import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
 import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
-import { frameworkLoader } from '../frameworks';
+import { FUSED_CALL_RULES, frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
 import type { FunctionDef, Module, Span, Stmt } from './ast';
 import { encodeValue } from './encode';
@@ -32,11 +32,14 @@ export const DEFAULT_MAX_STEPS = 2_000_000;
 
 /**
  * Largest single allocation, in elements, unless the caller says otherwise:
- * 2^24 (128 MiB as float64) keeps one tensor, list or string well inside the
- * worker's 1 GB heap cap, while every mask and attention snippet we know of
- * needs far less.
+ * 2^27, so the attention scores of batch 8, 8 heads and 1024 tokens
+ * ([8, 8, 1024, 1024], 67M elements, 256 MiB as float32) and twice that
+ * are previewed (issue #15), while one float32 tensor stays within half of
+ * the worker's default memory cap (maskLens.evaluation.maxHeapMb, 1024 MB),
+ * which bounds every allocation together (a float64 one of 2^27 elements
+ * is 1 GiB, the cap itself: MemoryError names the cap then).
  */
-export const DEFAULT_MAX_ELEMENTS = 1 << 24;
+export const DEFAULT_MAX_ELEMENTS = 1 << 27;
 
 /**
  * Python frames before RecursionError. CPython allows 1000; one Python call
@@ -155,6 +158,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     deadline,
     progress: options.progress,
   }, unsupportedName);
+  interp.fusedCalls = FUSED_CALL_RULES;
   recordDerivations(options.recordTimeline ?? false);
   recordMaskEvidence(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];
@@ -255,6 +259,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     if (enc) variables[name] = enc;
   }
   recorder?.finish();
+  recorder?.elided.settle();
   warnings.push(...interp.warnings);
   const timeline = recorder?.timeline ?? [];
   const calls = recorder?.calls ?? [];

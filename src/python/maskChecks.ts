@@ -9,6 +9,7 @@ import { DType, castValue, isFloating } from '../engine/dtype';
 import { getSlot, slot } from '../engine/context';
 import { diagnose, diagnosing, guarded, noteConsumer } from '../engine/diagnostics';
 import { Tensor } from '../engine/tensor';
+import { expand } from '../engine/ops/shape';
 import { ADDITIVE_MASK_FLOOR, blocksAdditively } from './maskValues';
 
 /**
@@ -42,7 +43,7 @@ function listIndices(ids: string[], max = 4): string {
 }
 
 /** Rows along `dim` of a tensor: calls visit(rowValues, coordsOfOtherDims) for each. */
-function forEachRow(x: Tensor, dim: number, visit: (row: number[], coords: number[]) => void): void {
+function forEachRow(x: Tensor, dim: number, visit: (row: number[], coords: number[]) => void, wanted?: (first: number, coords: number[]) => boolean): void {
   const vals = x.values();
   const shape = x.shape;
   const size = shape[dim];
@@ -52,14 +53,16 @@ function forEachRow(x: Tensor, dim: number, visit: (row: number[], coords: numbe
   const others = shape.filter((_, i) => i !== dim);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const row: number[] = new Array(size);
-      for (let k = 0; k < size; k++) row[k] = Number(vals[o * size * inner + k * inner + i]);
       let flat = o * inner + i;
       const coords = new Array(others.length).fill(0);
       for (let j = others.length - 1; j >= 0; j--) {
         coords[j] = flat % others[j];
         flat = Math.floor(flat / others[j]);
       }
+      // a row its first element rules out is never built (softmax inputs of 67M elements: most rows)
+      if (wanted && size > 0 && !wanted(Number(vals[o * size * inner + i]), coords)) continue;
+      const row: number[] = new Array(size);
+      for (let k = 0; k < size; k++) row[k] = Number(vals[o * size * inner + k * inner + i]);
       visit(row, coords);
     }
   }
@@ -187,12 +190,14 @@ export function checkSelectMask(mask: Tensor, op: string): void {
 }
 
 /** softmax / log_softmax input (dim already normalized): size-one axis and uniformly filled rows. */
-export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
+export function checkSoftmax(x: Tensor, dim: number, log: boolean, masked?: { mask: Tensor; fill: number }): void {
   guarded(() => {
     const fn = log ? 'log_softmax' : 'softmax';
     if (x.ndim === 0 || !isFloating(x.dtype)) return;
     const d = dim < 0 ? dim + x.ndim : dim;
     if (d < 0 || d >= x.ndim) return;
+    // softmax(x.masked_fill(mask, fill)) in one step: each row as the masked copy would hold it
+    const filler = masked && maskRowFiller(x, d, masked.mask, castValue(x.dtype, masked.fill));
     if (x.shape[d] === 1 && x.numel > 0) {
       diagnose('softmax-size-one', 'warning',
         `${fn} over dim ${dim}, which has size 1: the result is always ${log ? '0' : '1'}. The softmax probably belongs on another axis (e.g. the sequence axis, dim=-1 of [B, T]).`);
@@ -201,19 +206,47 @@ export function checkSoftmax(x: Tensor, dim: number, log: boolean): void {
     if (x.shape[d] < 2) return;
     const uniform: string[] = [];
     let fill = 0;
+    const fills = getSlot(FILLS_SEEN);
+    const fillLike = (v: number) => Number.isFinite(v) && (fills.has(v) || v <= ADDITIVE_MASK_FLOOR);
     forEachRow(x, d, (row, coords) => {
+      filler?.fill(row, coords);
       const v = row[0];
-      if (!Number.isFinite(v) || !(getSlot(FILLS_SEEN).has(v) || v <= ADDITIVE_MASK_FLOOR)) return;
+      if (!fillLike(v)) return;
       if (row.every((y) => y === v)) {
         uniform.push(coordText(coords));
         fill = v;
       }
-    });
+    }, (first, coords) => fillLike(filler ? filler.first(first, coords) : first));
     if (uniform.length) {
       diagnose('uniform-row', 'warning',
         `${fn} input has ${uniform.length} row${uniform.length > 1 ? 's' : ''} (${listIndices(uniform)}) where every position holds the fill ${fill}: a fully masked row under a finite fill becomes uniform 1/${x.shape[d]} instead of NaN, so it silently attends to padding.`);
     }
   });
+}
+
+/**
+ * Rows of x.masked_fill(mask, fill) along `dim` from rows of `x` (as
+ * forEachRow hands them out, with the coordinates of the other dims):
+ * `fill` overwrites a row where `mask`, broadcast to x's shape, is true;
+ * `first` gives the masked row's first element from x's.
+ */
+function maskRowFiller(x: Tensor, dim: number, mask: Tensor, fill: number) {
+  const m = expand(mask, x.shape);
+  const data = m.storage.data;
+  const others = x.shape.map((_, i) => i).filter((i) => i !== dim);
+  const step = m.strides[dim];
+  const start = (coords: number[]) => {
+    let off = m.offset;
+    for (let j = 0; j < others.length; j++) off += coords[j] * m.strides[others[j]];
+    return off;
+  };
+  return {
+    fill(row: number[], coords: number[]): void {
+      const off = start(coords);
+      for (let k = 0; k < row.length; k++) if (data[off + k * step]) row[k] = fill;
+    },
+    first: (v: number, coords: number[]): number => (data[start(coords)] ? fill : v),
+  };
 }
 
 /** cross_entropy / nll_loss with class-index targets. */

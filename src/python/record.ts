@@ -128,10 +128,77 @@ function readPath(scope: Scope, path: string): PyValue | undefined {
   return v;
 }
 
+/**
+ * Tensors of more elements than this are not copied for the timeline (a
+ * copy of the [8, 8, 1024, 1024] scores would double the 256 MiB the snippet
+ * holds; issue #15): their snapshot is printed at once, and its data is read
+ * later from the tensor itself for as long as the tensor is unchanged
+ * (SnapshotTensors checks a fingerprint of its storage). 2^20 elements
+ * (4 MiB of float32) cost about 1 ms to copy; a 1024 × 1024 mask stays a copy.
+ */
+export const TIMELINE_COPY_LIMIT = 1 << 20;
+
+/**
+ * A 64-bit fingerprint of a storage's bytes (two 32-bit FNV-style lanes
+ * over 32-bit words, then the tail bytes): an in-place write anywhere in
+ * it changes the fingerprint except by a 2^-64 chance. About 60 ms for
+ * 256 MiB, where a copy costs as long and 256 MiB more.
+ */
+export function storageFingerprint(data: ArrayBufferView): string {
+  const words = data.byteOffset % 4 === 0 ? new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2) : new Int32Array(0);
+  let a = 0x811c9dc5 | 0, b = 0x01000193 ^ data.byteLength;
+  let i = 0;
+  for (; i + 1 < words.length; i += 2) {
+    a = Math.imul(a ^ words[i], 0x01000193);
+    b = Math.imul(b ^ words[i + 1], 0x5bd1e995);
+  }
+  if (i < words.length) a = Math.imul(a ^ words[i], 0x01000193);
+  const bytes = new Uint8Array(data.buffer, data.byteOffset + words.length * 4, data.byteLength - words.length * 4);
+  for (const x of bytes) b = Math.imul(b ^ x, 0x5bd1e995);
+  return `${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
+}
+
+/**
+ * The tensors behind snapshots whose data was not inlined, by snapshot:
+ * a copy (small tensors), or the tensor itself with its storage's
+ * fingerprint (big ones, see TIMELINE_COPY_LIMIT), which `get` returns
+ * only while the storage still holds the bytes it held at the snapshot.
+ */
+export class SnapshotTensors extends Map<Snapshot, Tensor> {
+  private readonly fingerprints = new Map<Snapshot, string>();
+
+  /** Keep `t` itself for `s` (not a copy): readable while its storage is unchanged. */
+  setLive(s: Snapshot, t: Tensor): void {
+    this.set(s, t);
+    this.fingerprints.set(s, storageFingerprint(t.storage.data));
+  }
+
+  override get(s: Snapshot): Tensor | undefined {
+    const t = super.get(s);
+    const print = this.fingerprints.get(s);
+    if (!t || print === undefined) return t;
+    // changed in place since (x.masked_fill_(...), x[m] = v, through a view): its data at the snapshot is gone
+    return storageFingerprint(t.storage.data) === print ? t : undefined;
+  }
+
+  /**
+   * The evaluation is over and nothing writes to its tensors any more:
+   * check each big tensor once, forget those changed since their snapshot,
+   * and serve the rest without checking again.
+   */
+  settle(): void {
+    for (const s of this.fingerprints.keys()) if (!this.get(s)) super.delete(s);
+    this.fingerprints.clear();
+  }
+
+  override delete(s: Snapshot): boolean {
+    this.fingerprints.delete(s);
+    return super.delete(s);
+  }
+}
+
 /** The same tensor value with its own copy of the data (its grad_fn and requires_grad kept for printing). */
 function frozenCopy(v: ArrayValue): ArrayValue {
-  // an expand()ed view can be far larger than the budget: keep the view itself then
-  if (v.t.numel > currentContext().maxElements) return v;
   const t = cast(v.t, v.t.dtype);
   t.grad = { ...v.t.grad };
   return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as ArrayValue, v, { t });
@@ -201,8 +268,8 @@ export class Recorder implements ExecObserver {
   private readonly pendingRepr = new Map<Snapshot, { key: string; print: () => string }>();
   private readonly moduleKeys = new Map<string, number>();
   private readonly frames = new WeakMap<Scope, Frame>();
-  /** Copies of the tensors of snapshots whose data was not inlined (fetched by address later). */
-  readonly elided = new Map<Snapshot, Tensor>();
+  /** The tensors of snapshots whose data was not inlined (fetched by address later): copies, or unchanged big tensors. */
+  readonly elided = new SnapshotTensors();
   private readonly maxRecorded: number;
   private readonly inline: number;
   private elementsLeft: number;
@@ -342,7 +409,12 @@ export class Recorder implements ExecObserver {
     const value = encodeShown(v, this.inline);
     if (!value) return undefined;
     const s: Snapshot = { line, endLine, name, value, repr: '', ...(this.note ? { note: this.note } : {}) };
-    if (v instanceof ArrayValue) {
+    if (v instanceof ArrayValue && v.t.numel > Math.min(TIMELINE_COPY_LIMIT, currentContext().maxElements)) {
+      // a big tensor (or an expand()ed view past the budget): printed now (a summary of its corners), its data kept only while unchanged
+      this.storages.set(s, v.t.storage);
+      s.repr = this.printed(v);
+      if ('elided' in value) this.elided.setLive(s, v.t);
+    } else if (v instanceof ArrayValue) {
       this.storages.set(s, v.t.storage);
       // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
       const frozen = frozenCopy(v);

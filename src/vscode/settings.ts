@@ -24,7 +24,8 @@ export interface MaskLensSettings {
 }
 
 export const DEFAULT_TIME_BUDGET_MS = 1500;
-export const DEFAULT_EVALUATION_MAX_ELEMENTS = 1 << 24;
+/** 2^27 elements, as src/python/index.ts's DEFAULT_MAX_ELEMENTS explains (package.json repeats it). */
+export const DEFAULT_EVALUATION_MAX_ELEMENTS = 1 << 27;
 export const DEFAULT_MAX_HEAP_MB = 1024;
 
 export const SETTINGS_SECTION = 'maskLens';

@@ -568,7 +568,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const port = await freePort();
     mkdirSync(runDir, { recursive: true });
     process.env.MASKLENS_HOST_STATS = hostStatsFile;
-    writeFileSync(path.join(examplesDir, budgetFile), 'import torch\nbig = torch.zeros(10000, 10000) + 1\nn = 0\nwhile True:\n    n += 1\n');
+    writeFileSync(path.join(examplesDir, budgetFile), 'import torch\nbig = torch.zeros(20000, 10000) + 1\nn = 0\nwhile True:\n    n += 1\n');
     writeFileSync(path.join(examplesDir, cssFile), 'a { color: red; }\n');
     server = await startCodeServer(paths, { port, userDataDir, extensionsDir, folder: examplesDir, logFile: path.join(resultsDir, 'code-server.log') });
     browser = await chromium.launch({
@@ -1310,7 +1310,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     const text = await hoverWord('big = ', 'big');
     await shot('10-budget-hover');
     assert.match(text, /MemoryError/, `hover shows the budget error:\n${text}`);
-    assert.match(text, /a tensor of 100000000 elements exceeds the Mask Lens budget of 16777216 elements \(setting maskLens\.evaluation\.maxElements\)/, text);
+    assert.match(text, /a tensor of 200000000 elements exceeds the Mask Lens budget of 134217728 elements \(setting maskLens\.evaluation\.maxElements\)/, text);
     await page.keyboard.press('Escape');
     // Edit the file so a new evaluation runs, and meanwhile ask another extension's hover (CSS language features).
     await page.keyboard.press('Control+End');

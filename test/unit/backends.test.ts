@@ -918,6 +918,26 @@ describe('wasm backend: exp and float32 order', () => {
     three.binary('and', pv, operand(tri, [512, 512], s3), s3, bb, false);
     assertExact(bb, ba, 'threaded bool and');
   });
+
+  test('the masked softmax stages a bounded scratch: the module memory does not grow with the tensor or from call to call', () => {
+    const w2 = wasmBackend({ threshold: 0, threads: 2 });
+    assert.ok(w2, 'wasm backend missing: run npm run build');
+    const run = (B: number, T: number) => {
+      const shape = [B, 2, T, T];
+      const x = randomF32(numel(shape), 106, 4);
+      const causal = new Uint8Array(T * T);
+      for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+      const out = new Float32Array(x.length);
+      w2.maskedSoftmax(x, operand(causal, [T, T], shape), B * 2 * T, T, -Infinity, out, shape);
+      return w2.memoryBytes;
+    };
+    const small = run(1, 512); // 2 MiB of scores
+    const large = run(8, 512); // 16 MiB of scores: the same scratch
+    assert.equal(large, small, 'module memory grew with the tensor');
+    assert.equal(run(8, 512), large, 'module memory grew on a repeated call');
+    // rows (256 KiB per chunk) + their mask span + row offsets, beside the module's own pages
+    assert.ok(large <= 1 << 20, `module memory ${large} bytes`);
+  });
 });
 
 describe('cross entropy on the wasm backend', () => {

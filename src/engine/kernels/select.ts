@@ -109,6 +109,11 @@ export function activeBackendName(): string {
   return wasmIfAny() ? 'wasm' : 'cpu';
 }
 
+/** The wasm backend if it has been created (tests check which kernels ran). */
+export function currentWasmBackend(): WasmBackend | null {
+  return wasm ?? null;
+}
+
 /** The gpu.js backend if it has been created (for diagnostics and the bench). */
 export function currentGpuBackend(): GpuBackend | null {
   return gpu ?? null;

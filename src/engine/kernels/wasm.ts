@@ -64,6 +64,16 @@ const BYTE_LOGIC = new Set<BinaryOp>(['eq', 'ne', 'and', 'or', 'xor', 'bitand', 
  * make up for more jobs) and keeps the peak closer to input + output.
  */
 const DEFAULT_CHUNK_BYTES = 2 << 20;
+/**
+ * The row kernels of softmax, the masked softmax and where (masked_fill)
+ * stage at most this many bytes of rows per chunk (or CHUNK_BYTES if
+ * smaller), but always enough rows for every thread: their scratch is
+ * what the masked softmax adds to input + output (issue #15's peak
+ * memory). On [8, 8, 1024, 1024] 128 KiB to 2 MiB chunks ran equally fast
+ * (2 threads, medians within the machine's noise), while 2 MiB chunks
+ * left 2.5 MiB of module memory touched and 256 KiB leave 0.3 MiB.
+ */
+const ROW_CHUNK_BYTES = 256 << 10;
 /** The shared memory's maximum (its whole range is reserved up front): 1 GiB, as scripts/build.mjs declares. */
 const MAX_PAGES = 16384;
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
@@ -181,6 +191,9 @@ const k = Object.assign({},
   gemmBytes ? new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), { env: { memory } }).exports : {});
 const c = new Int32Array(ctl);
 const args = new Float64Array(ctl, 64);
+// One argument list reused for every grain: a grain allocates nothing, so
+// the thread's heap does not grow with the number of grains.
+const call = [];
 for (;;) {
   const v = Atomics.load(c, ${WORK});
   const idx = v & 0xffff;
@@ -191,8 +204,13 @@ for (;;) {
   if (Atomics.compareExchange(c, ${WORK}, v, v + 1) !== v) continue;
   const rows = c[${ROWS}], grain = c[${GRAIN}];
   const lo = idx * grain, hi = Math.min(rows, lo + grain);
+  const argc = c[${ARGC}];
+  call.length = argc + 2;
+  for (let i = 0; i < argc; i++) call[i] = args[i];
+  call[argc] = lo;
+  call[argc + 1] = hi;
   try {
-    k[kernels[c[${KERNEL}]]](...args.subarray(0, c[${ARGC}]), lo, hi);
+    Reflect.apply(k[kernels[c[${KERNEL}]]], null, call);
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);
   }
@@ -299,6 +317,7 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       ctl[ROWS] = rows;
       ctl[GRAIN] = grain;
       args.set(a);
+      const call = [...a, 0, 0];
       Atomics.store(ctl, DONE, 0);
       Atomics.store(ctl, WORK, grains << 16);
       Atomics.notify(ctl, WORK);
@@ -308,7 +327,9 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
         const idx = v & 0xffff;
         if (idx >= v >>> 16) break;
         if (Atomics.compareExchange(ctl, WORK, v, v + 1) !== v) continue;
-        k[kernel](...a, idx * grain, Math.min(rows, (idx + 1) * grain));
+        call[a.length] = idx * grain;
+        call[a.length + 1] = Math.min(rows, (idx + 1) * grain);
+        Reflect.apply(k[kernel], null, call);
         Atomics.add(ctl, DONE, 1);
       }
       for (let d = Atomics.load(ctl, DONE); d < grains; d = Atomics.load(ctl, DONE)) {
@@ -327,6 +348,10 @@ export interface WasmBackend extends Backend {
   readonly threads: number;
   /** Kernel calls so far (tests check that a case ran on the module). */
   readonly dispatches: number;
+  /** Bytes of module memory now (it grows to the largest chunk a call staged and is never returned). */
+  readonly memoryBytes: number;
+  /** Dispatches of one row kernel so far ('masked_softmax_rows', 'where_rows', ...): tests check which path ran. */
+  kernelCalls(kernel: string): number;
   /**
    * Whether float32 products in the 'gemm' order run in the module (its
    * fused multiply-add kernel, where this runtime has relaxed SIMD and the
@@ -361,6 +386,14 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   const rt = instantiate(options.threads, options.fma ?? true);
   if (!rt) return null;
   const { k, memory } = rt;
+  const calls = new Map<string, number>();
+  const rows = rt.rows;
+  rt.rows = (kernel, args, n, elements, meanwhile) => {
+    calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
+    rows(kernel, args, n, elements, meanwhile);
+  };
+  /** Rows of `rowBytes` each that one chunk of the softmax-family kernels stages (see ROW_CHUNK_BYTES). */
+  const rowsPerChunk = (rowBytes: number) => Math.max(Math.floor(Math.min(CHUNK_BYTES, ROW_CHUNK_BYTES) / Math.max(rowBytes, 1)), 4 * rt.threads, 1);
   const base = (k.heap_base() + 15) & ~15;
   let dispatches = 0;
 
@@ -424,6 +457,10 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     get dispatches() {
       return dispatches;
     },
+    get memoryBytes() {
+      return memory.buffer.byteLength;
+    },
+    kernelCalls: (kernel) => calls.get(kernel) ?? 0,
     accepts(numel, dtype) {
       return (dtype === 'float32' || dtype === 'bool') && numel >= backend.threshold;
     },
@@ -439,7 +476,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         return;
       }
       const rows = out.length / inner;
-      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * inner)));
+      const per = rowsPerChunk(4 * inner);
       const pr = Math.min(rows, per);
       // Offsets of the three operands, then the output rows, then each
       // operand's span for the chunk (staged below, memory grows as needed).
@@ -583,7 +620,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         cpuBackend.softmax!(x, rows, cols, out, log);
         return;
       }
-      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * cols)));
+      const per = rowsPerChunk(4 * cols);
       const p = reserve(base, Math.min(rows, per) * cols * 4);
       if (p < 0) {
         cpuBackend.softmax!(x, rows, cols, out, log);
@@ -601,7 +638,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     maskedSoftmax(x, mask, rows, cols, fill, out, shape) {
       const m = mask.data;
       const lead = shape.length - 1;
-      const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(cols, 1))));
+      const per = rowsPerChunk(4 * cols);
       const pr = Math.min(rows, per);
       const offs = reserve(base, 4 * pr);
       const p = offs < 0 ? -1 : reserve(offs + 4 * pr, pr * cols * 4);

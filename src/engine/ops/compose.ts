@@ -185,7 +185,28 @@ export function softmax(input: Tensor, dim: number, log = false, dtype?: DType):
   return contiguous(transpose(out, d, x.ndim - 1));
 }
 
-/** Fused masked softmax: softmax(x.masked_fill(mask, fill)) over the last dim. */
+/**
+ * Whether maskedSoftmax(x, mask) runs one fused kernel (no masked copy of
+ * `x`): the backend for x's size has one, and the mask broadcasts to x's
+ * shape without growing it. Otherwise maskedSoftmax composes masked_fill
+ * and softmax.
+ */
+export function fusesMaskedSoftmax(x: Tensor, mask: Tensor): boolean {
+  if (!backendFor(x.numel, x.dtype).maskedSoftmax || x.numel === 0) return false;
+  try {
+    const shape = broadcastShapes(x.shape, mask.shape);
+    return shape.length === x.ndim && shape.every((s, i) => s === x.shape[i]);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fused masked softmax: softmax(x.masked_fill(mask, fill)) over the last
+ * dim, bit-identical to those two ops (every backend's fused kernel is
+ * tested against them, NaN rows of all -inf included). x: floating [..., C];
+ * mask: bool, broadcastable to x. Errors are softmax's and masked_fill's.
+ */
 export function maskedSoftmax(x: Tensor, mask: Tensor, fill = -Infinity): Tensor {
   checkSoftmaxInput(x, false);
   const backend = backendFor(x.numel, x.dtype);

@@ -22,6 +22,7 @@ import {
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { makeGenerator, resetTorchRng, torchRng } from './random';
 import { makeRuntime } from './runtime';
+import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
@@ -185,6 +186,9 @@ function printOptions(args: PyValue[], kw: Kwargs): PyValue {
   });
   return null;
 }
+
+/** torch.softmax's parameters (its binding and the fused masked softmax's, fused.ts). */
+const SOFTMAX_SIGNATURE = ['input', 'dim', 'dtype?'];
 
 export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   const m = new PyModule('torch');
@@ -366,9 +370,10 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     return track(new TorchTensor(noteFill(maskedFill(input, mask, v), input, mask, v)), 'masked_fill', a.input!);
   });
   def('softmax', (args, kw) => {
-    const a = bind('softmax', args, kw, ['input', 'dim', 'dtype?']);
+    const a = bind('softmax', args, kw, SOFTMAX_SIGNATURE);
     return track(new TorchTensor(softmaxCall('softmax', tensorArg(a.input, 'softmax'), a, false)), 'softmax', a.input!);
   });
+  fusableSoftmax(m.dict.get('softmax')!, 'softmax', SOFTMAX_SIGNATURE);
   def('log_softmax', (args, kw) => {
     const a = bind('log_softmax', args, kw, ['input', 'dim', 'dtype?']);
     return track(new TorchTensor(softmaxCall('log_softmax', tensorArg(a.input, 'log_softmax'), a, true)), 'log_softmax', a.input!);

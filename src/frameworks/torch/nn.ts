@@ -23,6 +23,7 @@ import { torchRng } from './random';
 import { addLayers } from './layers';
 import { addTransformers } from './transformer';
 import { addRecurrent } from './rnn';
+import { fusableSoftmax } from './fused';
 import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
@@ -235,10 +236,12 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
 
   // ---------- torch.nn.functional ----------
   const def = (name: string, f: NativeFn) => F.dict.set(name, fn(name, f));
+  const softmaxSignature = ['input', 'dim?', '_stacklevel?', 'dtype?'];
   def('softmax', (args, kw) => {
-    const a = bind('softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
+    const a = bind('softmax', args, kw, softmaxSignature);
     return track(new TorchTensor(softmaxCall('F.softmax', tensorArg(a.input, 'softmax'), a, false)), 'softmax', a.input!);
   });
+  fusableSoftmax(F.dict.get('softmax')!, 'F.softmax', softmaxSignature);
   def('log_softmax', (args, kw) => {
     const a = bind('log_softmax', args, kw, ['input', 'dim?', '_stacklevel?', 'dtype?']);
     return track(new TorchTensor(softmaxCall('F.log_softmax', tensorArg(a.input, 'log_softmax'), a, true)), 'log_softmax', a.input!);
