@@ -14,7 +14,7 @@ import type { Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import type * as A from './ast';
 import { childBodies } from './outline';
-import { encodeShown } from './encode';
+import { encodeShown, encodeValue } from './encode';
 import type { ExecObserver, Interpreter } from './evaluator';
 import type { CallRecord, EncodedValue, PyErrorInfo, Snapshot } from './result';
 import type { Scope } from './scope';
