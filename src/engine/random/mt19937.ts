@@ -9,6 +9,15 @@ const MATRIX_A = 0x9908b0df;
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
+/** The reference tempering of one key word, as an unsigned number in [0, 2^32). */
+function temper(y: number): number {
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  y ^= y >>> 18;
+  return y >>> 0;
+}
+
 /** A snapshot of the twister: the 624-word key and the read position. */
 export interface MT19937State {
   key: Uint32Array;
@@ -84,12 +93,22 @@ export class MT19937 {
   /** Next tempered 32-bit output, as an unsigned number in [0, 2^32). */
   nextUint32(): number {
     if (this.pos >= MT_N) this.twist();
-    let y = this.key[this.pos++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return temper(this.key[this.pos++]);
+  }
+
+  /** Fill `out` with the next out.length outputs (nextUint32 in order, without a call per word); returns out. */
+  fill(out: Uint32Array): Uint32Array {
+    const mt = this.key;
+    let pos = this.pos;
+    for (let i = 0; i < out.length; i++) {
+      if (pos >= MT_N) {
+        this.twist();
+        pos = 0;
+      }
+      out[i] = temper(mt[pos++]);
+    }
+    this.pos = pos;
+    return out;
   }
 
   getState(): MT19937State {
