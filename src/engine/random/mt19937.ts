@@ -79,14 +79,14 @@ export class MT19937 {
     let kk = 0;
     for (; kk < MT_N - MT_M; kk++) {
       const y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-      mt[kk] = mt[kk + MT_M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[kk] = mt[kk + MT_M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     for (; kk < MT_N - 1; kk++) {
       const y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-      mt[kk] = mt[kk + (MT_M - MT_N)] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[kk] = mt[kk + (MT_M - MT_N)] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     const y = (mt[MT_N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
-    mt[MT_N - 1] = mt[MT_M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    mt[MT_N - 1] = mt[MT_M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.pos = 0;
   }
 
@@ -94,21 +94,6 @@ export class MT19937 {
   nextUint32(): number {
     if (this.pos >= MT_N) this.twist();
     return temper(this.key[this.pos++]);
-  }
-
-  /** Fill `out` with the next out.length outputs (nextUint32 in order, without a call per word); returns out. */
-  fill(out: Uint32Array): Uint32Array {
-    const mt = this.key;
-    let pos = this.pos;
-    for (let i = 0; i < out.length; i++) {
-      if (pos >= MT_N) {
-        this.twist();
-        pos = 0;
-      }
-      out[i] = temper(mt[pos++]);
-    }
-    this.pos = pos;
-    return out;
   }
 
   getState(): MT19937State {

@@ -181,11 +181,10 @@ export class TorchGenerator {
     return (this.engine.nextUint32() & 0xffffff) * 2 ** -24;
   }
 
-  /** data[start .. start + n) = n draws of uniformFloat01, without a call per draw. */
+  /** data[start .. start + n) = n draws of uniformFloat01 (exact in float32: 24-bit fractions). */
   private fillUniformFloat01(data: Float32Array, start: number, n: number): void {
-    const bits = this.engine.fill(new Uint32Array(data.buffer, data.byteOffset + 4 * start, n));
-    // reinterpreted in place: each word becomes its 24-bit fraction, exact in float32
-    for (let i = 0; i < n; i++) data[start + i] = (bits[i] & 0xffffff) * 2 ** -24;
+    const mt = this.engine;
+    for (let i = start; i < start + n; i++) data[i] = (mt.nextUint32() & 0xffffff) * 2 ** -24;
   }
 
   // ------------------------------------------------------------ uniform_
