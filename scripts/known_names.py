@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
-"""Write src/frameworks/known_names.json: the public names real PyTorch and NumPy
-define (dir() of each namespace), so that Mask Lens answers a name it lacks with
+"""Write src/frameworks/known_names.json: the public names real PyTorch, NumPy and
+Keras (keras.ops, when Keras is installed) define (dir() of each namespace), so that Mask Lens answers a name it lacks with
 NotImplementedError instead of a misleading AttributeError, plus the attributes
 NumPy 2.0 removed with the message NumPy raises for each.
 
-Run it with the golden-file environment (requirements-golden.txt):
+Run it with the golden-file environment (requirements-golden.txt), with Keras:
   .venv-golden/bin/python scripts/known_names.py
 """
 import json
 import os
 
 import numpy as np
+import numpy.linalg
 import torch
 import torch.nn
 import torch.nn.functional
@@ -33,10 +34,17 @@ def main():
         "numpy": public(np),
         "numpy.ndarray": public(np.ndarray),
         "numpy.random": public(np.random),
+        "numpy.linalg": public(np.linalg),
         # numpy/__init__.py __getattr__: `np.{name}` was removed in the NumPy 2.0 release. {advice}
         "numpy.expired": dict(sorted(expired.items())),
         "versions": {"torch": torch.__version__, "numpy": np.__version__},
     }
+    try:
+        import keras
+        known["keras.ops"] = public(keras.ops)
+        known["versions"]["keras"] = keras.__version__
+    except ImportError:
+        pass
     with open(os.path.join(ROOT, "src", "frameworks", "known_names.json"), "w") as f:
         json.dump(known, f, separators=(",", ":"))
     print({k: len(v) for k, v in known.items()})

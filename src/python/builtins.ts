@@ -9,7 +9,7 @@ import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyIterator, PyList,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
 } from './values';
 
@@ -46,8 +46,14 @@ export function lazyIterator(kind: string, step: () => PyValue | undefined): PyI
   }, kind);
 }
 
+/**
+ * type(v): an instance's class; a native object's own class where it names one (its
+ * `pyType()`, e.g. numpy.ndarray, torch.Tensor), else a class made once per type name.
+ */
 export function typeOf(v: PyValue): PyClass {
   if (v instanceof PyInstance) return v.cls;
+  const own = v instanceof PyObj ? (v as PyObj & { pyType?: () => PyClass | undefined }).pyType?.() : undefined;
+  if (own) return own;
   if (v instanceof PyClass) return TYPE_CLASSES.get('type')!;
   const name = typeNameOf(v);
   let c = TYPE_CLASSES.get(name);
@@ -124,7 +130,8 @@ export function dictFrom(args: PyValue[], kw: Kwargs, ctx: CallContext): PyDict 
   const d = new PyDict();
   if (args.length) {
     const src = args[0];
-    if (src instanceof PyDict) for (const [h, kv] of src.entries) d.entries.set(h, kv);
+    const store = dictStoreOf(src);
+    if (store) for (const [h, kv] of store.entries) d.entries.set(h, kv);
     else for (const pair of ctx.iterate(src)) {
       const [k, v] = ctx.iterate(pair);
       d.entries.set(hashKey(k, ctx), [k, v]);
@@ -499,11 +506,97 @@ export function makeBuiltins(): Map<string, PyValue> {
   b.set('type', typeCls);
   const objectCls = typeClass('object');
   objectCls.dict.set('__setattr__', fn('__setattr__', ([self, name, v]) => {
-    if (self instanceof PyInstance) self.dict.set(toStr(name, 'attribute name'), v ?? null);
+    if (self instanceof PyInstance) setInstanceAttribute(self, toStr(name, 'attribute name'), v ?? null);
     return null;
   }));
+  installDictBase(typeClass('dict'));
+  NATIVE_DICT_CLASSES.add(typeClass('dict'));
   objectCls.dict.set('__new__', fn('__new__', ([cls]) => new PyInstance(cls as PyClass)));
+  // super().__getattribute__(name) from a class that overrides it
+  objectCls.dict.set('__getattribute__', fn('__getattribute__', ([self, name], _kw, ctx) =>
+    (ctx as unknown as { genericGetAttr(o: PyValue, n: string): PyValue }).genericGetAttr(self ?? null, toStr(name, 'attribute name'))));
   return b;
+}
+
+/** The entries behind a dict or an instance of a dict subclass; undefined for anything else. */
+export function dictStoreOf(v: PyValue | undefined): PyDict | undefined {
+  if (v instanceof PyDict) return v;
+  if (v instanceof PyInstance && v.native.dictStore instanceof PyDict) return v.native.dictStore;
+  return undefined;
+}
+
+/**
+ * Classes whose call makes a plain dict (dict itself, collections.OrderedDict);
+ * a file's own subclass of one makes an instance with its own item store.
+ */
+export const NATIVE_DICT_CLASSES = new Set<PyClass>();
+
+/** collections.OrderedDict: calling it makes a dict (insertion order is every dict's order); a subclass of it is a dict subclass. */
+export function orderedDictClass(): PyClass {
+  const cls = new PyClass('OrderedDict', [typeClass('dict')], 'collections.OrderedDict');
+  NATIVE_DICT_CLASSES.add(cls);
+  return cls;
+}
+
+/** An instance of a subclass of dict (`class AttrDict(dict)`, HF's ModelOutput(OrderedDict)): its items live in a dict of its own. */
+export function newDictSubclassInstance(cls: PyClass): PyInstance {
+  const inst = new PyInstance(cls);
+  inst.native.dictStore = new PyDict();
+  return inst;
+}
+
+/** `obj.name = v`; `obj.__dict__ = d` makes d's string keys the object's attributes (`self.__dict__ = self`). */
+export function setInstanceAttribute(obj: PyInstance, name: string, v: PyValue): void {
+  if (name !== '__dict__') {
+    obj.dict.set(name, v);
+    return;
+  }
+  const store = dictStoreOf(v);
+  if (!store) throw pyError('TypeError', `__dict__ must be set to a dictionary, not a '${typeNameOf(v)}'`);
+  obj.dict = new ItemAttributes(v, store.entries);
+}
+
+/**
+ * dict's own methods, so a subclass inherits them and reaches them through
+ * super(): each works on the instance's item store (a plain dict passed as
+ * self works on itself). `dict.__getitem__` calls a subclass's `__missing__`
+ * for an absent key, as CPython's dict_subscript does.
+ */
+function installDictBase(dictCls: PyClass): void {
+  const store = (self: PyValue | undefined): PyDict => {
+    const d = dictStoreOf(self);
+    if (!d) throw pyError('TypeError', `descriptor requires a 'dict' object but received a '${typeNameOf(self ?? null)}'`);
+    return d;
+  };
+  const m = (name: string, f: NativeFn) => dictCls.dict.set(name, new PyBuiltin(name, f, `dict.${name}`));
+  m('__init__', ([self, ...args], kw, ctx) => {
+    const d = store(self);
+    for (const [h, kv] of dictFrom(args, kw, ctx).entries) d.entries.set(h, kv);
+    return null;
+  });
+  m('__getitem__', ([self, k], _kw, ctx) => {
+    const hit = store(self).entries.get(hashKey(k ?? null, ctx));
+    if (hit) return hit[1];
+    const missing = self instanceof PyInstance ? self.cls.lookup('__missing__') : undefined;
+    if (missing !== undefined) return ctx.call(missing, [self!, k ?? null]);
+    throw pyError('KeyError', ctx.repr(k ?? null));
+  });
+  m('__setitem__', ([self, k, v], _kw, ctx) => {
+    store(self).entries.set(hashKey(k ?? null, ctx), [k ?? null, v ?? null]);
+    return null;
+  });
+  m('__delitem__', ([self, k], _kw, ctx) => {
+    if (!store(self).entries.delete(hashKey(k ?? null, ctx))) throw pyError('KeyError', ctx.repr(k ?? null));
+    return null;
+  });
+  m('__contains__', ([self, k], _kw, ctx) => store(self).entries.has(hashKey(k ?? null, ctx)));
+  m('__len__', ([self]) => BigInt(store(self).entries.size));
+  m('__iter__', ([self]) => listIterator([...store(self).entries.values()].map(([k]) => k), 'dict_keyiterator'));
+  m('__repr__', ([self], _kw, ctx) => ctx.repr(store(self)));
+  m('__eq__', ([self, other], _kw, ctx) => ctx.compare('==', store(self), dictStoreOf(other) ?? other ?? null));
+  for (const name of ['keys', 'values', 'items', 'get', 'pop', 'popitem', 'update', 'setdefault', 'copy', 'clear']) {
+    m(name, ([self, ...args], kw, ctx) => ctx.call(ctx.getAttr(store(self), name), args, kw));
+  }
 }
 
 export function isInstance(x: PyValue, t: PyValue): boolean {
@@ -634,7 +727,8 @@ function dictAttr(d: PyDict, name: string, ctx: CallContext): PyValue | undefine
       return hit[1];
     });
     case 'update': return method(d, name, ([other], kw) => {
-      if (other instanceof PyDict) for (const [h, kv] of other.entries) d.entries.set(h, kv);
+      const store = dictStoreOf(other);
+      if (store) for (const [h, kv] of store.entries) d.entries.set(h, kv);
       else if (other !== undefined) for (const p of ctx.iterate(other)) {
         const [k, v] = ctx.iterate(p);
         d.entries.set(hashKey(k, ctx), [k, v]);

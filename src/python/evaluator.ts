@@ -12,10 +12,10 @@ import {
 } from './protocols';
 import { Scope } from './scope';
 import {
-  CallContext, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
+  AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
   PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
 } from './values';
-import { builtinAttr, formatPercent, formatValue, typeOf } from './builtins';
+import { builtinAttr, dictStoreOf, formatPercent, formatValue, NATIVE_DICT_CLASSES, newDictSubclassInstance, setInstanceAttribute, typeOf, TYPE_CLASSES } from './builtins';
 import { CLASSMETHOD, isDescriptor, PROPERTY, propertyAttr, STATICMETHOD, wrapped } from './decorators';
 import { drive, GeneratorExecutor, isGeneratorFunction, PyGenerator, Resumable } from './generators';
 import { notModelled, OpaqueClasses, OpaqueModule, opaqueBase, PyOpaque } from './opaque';
@@ -1007,8 +1007,9 @@ export class Interpreter implements CallContext {
     for (const k of e.keywords) {
       const v = this.eval(k.value, scope);
       if (k.name === null) {
-        if (!(v instanceof PyDict)) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeNameOf(v)}`);
-        for (const [key, val] of v.entries.values()) kwargs.set(String(key), val);
+        const store = dictStoreOf(v);
+        if (!store) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeNameOf(v)}`);
+        for (const [key, val] of store.entries.values()) kwargs.set(String(key), val);
       } else kwargs.set(k.name, v);
     }
     // zero-argument super() inside a method
@@ -1056,9 +1057,12 @@ export class Interpreter implements CallContext {
   private instantiate(cls: PyClass, args: PyValue[], kwargs: Kwargs): PyValue {
     const factory = cls.lookup('__new__');
     let inst: PyInstance;
+    // a subclass of dict is an instance holding its own items; its __init__ (or dict's) runs below
+    const dictClass = TYPE_CLASSES.get('dict')!;
+    if (!NATIVE_DICT_CLASSES.has(cls) && cls.isSubclassOf(dictClass) && factory === dictClass.dict.get('__new__')) inst = newDictSubclassInstance(cls);
     // native constructors (int, torch.Tensor, Enum lookups) return the finished value; object.__new__ is the default below
-    if (factory instanceof PyBuiltin && factory !== OBJECT_CLASS.dict.get('__new__')) return factory.fn([cls, ...args], kwargs, this);
-    if (factory instanceof PyFunction || factory instanceof PyInstance) {
+    else if (factory instanceof PyBuiltin && factory !== OBJECT_CLASS.dict.get('__new__')) return factory.fn([cls, ...args], kwargs, this);
+    else if (factory instanceof PyFunction || factory instanceof PyInstance) {
       // a user __new__ is a static method; __init__ runs only on an instance of cls
       const made = this.call(factory instanceof PyInstance ? wrapped(factory) : factory, [cls, ...args], kwargs);
       if (!(made instanceof PyInstance) || !made.cls.isSubclassOf(cls)) return made;
@@ -1086,6 +1090,12 @@ export class Interpreter implements CallContext {
     }
     // the caller's statement is the current line again once the call returns (diagnostic lines)
     const callerSpan = this.currentSpan;
+    // a call expression is where its call came from; a call the interpreter makes itself
+    // (a property getter, an operator's dunder) comes from the statement running now,
+    // not from whichever call expression started the enclosing frame
+    const callerSite = this.callSite;
+    const site = callerSite ?? callerSpan;
+    this.callSite = undefined;
     try {
       const scope = new Scope(fn.closure);
       this.bindParams(fn, args, kwargs, scope);
@@ -1098,7 +1108,7 @@ export class Interpreter implements CallContext {
       }
       if (fn.def.kind === 'Lambda') return this.eval(fn.def.body, scope);
       if (isGeneratorFunction(fn.def)) return this.gen.start(fn.name, fn.def.body, scope);
-      const token = this.observer?.enterCall(fn, scope, this.callSite);
+      const token = this.observer?.enterCall(fn, scope, site);
       let returned: PyValue = null;
       try {
         this.execBlock(fn.def.body, scope);
@@ -1114,6 +1124,7 @@ export class Interpreter implements CallContext {
     } finally {
       this.depth--;
       this.currentSpan = callerSpan;
+      this.callSite = callerSite;
     }
   }
 
@@ -1194,6 +1205,9 @@ export class Interpreter implements CallContext {
       }
       if (name === '__init__') return new PyBuiltin('__init__', () => null);
       if (name === '__class__') return typeOf(obj);
+      // a class statement without bases still derives from object (super().__setattr__, super().__getattribute__)
+      const fromObject = OBJECT_CLASS.dict.get(name);
+      if (fromObject !== undefined && name !== '__new__') return this.bindAttribute(fromObject, obj.self instanceof PyClass ? null : obj.self, start, name);
       return undefined;
     }
     if (obj instanceof PyFunction) {
@@ -1203,7 +1217,7 @@ export class Interpreter implements CallContext {
         case '__qualname__': return obj.qualname;
         case '__module__': return '__main__';
         case '__doc__': return docstring(obj.def);
-        case '__dict__': return dictOf(obj.dict, this);
+        case '__dict__': return new PyDict(undefined, new AttributeEntries(obj.dict));
         case '__defaults__': return obj.defaults.size ? new PyTuple([...obj.defaults.values()]) : null;
       }
     }
@@ -1219,6 +1233,31 @@ export class Interpreter implements CallContext {
   }
 
   private instanceAttr(obj: PyInstance, name: string): PyValue | undefined {
+    const getattr = obj.cls.lookup('__getattr__');
+    // a class's own __getattribute__ sees every lookup (Hugging Face configs map names through
+    // attribute_map); an AttributeError from it falls back to __getattr__, as slot_tp_getattr_hook does
+    const hook = obj.cls.lookup('__getattribute__');
+    if (hook instanceof PyFunction) {
+      try {
+        return this.call(hook, [obj, name]);
+      } catch (e) {
+        if (getattr === undefined || (e as { pyType?: string }).pyType !== 'AttributeError') throw e;
+        return this.call(getattr, [obj, name]);
+      }
+    }
+    const v = this.genericInstanceAttr(obj, name);
+    if (v !== undefined || getattr === undefined) return v;
+    return this.call(getattr, [obj, name]);
+  }
+
+  /** object.__getattribute__: the instance dict, the type and its descriptors, never __getattr__. */
+  genericGetAttr(obj: PyValue, name: string): PyValue {
+    const v = obj instanceof PyInstance ? this.genericInstanceAttr(obj, name) : this.getAttrOrUndefined(obj, name);
+    if (v === undefined) throw pyError('AttributeError', `'${typeNameOf(obj)}' object has no attribute '${name}'`);
+    return v;
+  }
+
+  private genericInstanceAttr(obj: PyInstance, name: string): PyValue | undefined {
     const onType = obj.cls.lookup(name);
     // a property on the type wins over the instance dict (a data descriptor)
     if (isDescriptor(onType, PROPERTY)) return this.bindAttribute(onType, obj, obj.cls, name);
@@ -1226,7 +1265,7 @@ export class Interpreter implements CallContext {
     if (onType !== undefined) return this.bindAttribute(onType, obj, obj.cls, name);
     switch (name) {
       case '__class__': return obj.cls;
-      case '__dict__': return dictOf(obj.dict, this);
+      case '__dict__': return obj.dict instanceof ItemAttributes ? obj.dict.owner : new PyDict(undefined, new AttributeEntries(obj.dict));
     }
     if (obj.cls === PROPERTY) return propertyAttr(obj, name);
     if ((obj.cls === STATICMETHOD || obj.cls === CLASSMETHOD) && name === '__func__') return wrapped(obj);
@@ -1237,8 +1276,6 @@ export class Interpreter implements CallContext {
       if (name === '__traceback__') return null;
       if ((name === 'name' || name === 'path') && obj.cls.isSubclassOf(EXCEPTION_CLASSES.get('ImportError')!)) return (obj.native[name] ?? null) as PyValue;
     }
-    const getattr = obj.cls.lookup('__getattr__');
-    if (getattr !== undefined) return this.call(getattr, [obj, name]);
     return undefined;
   }
 
@@ -1293,7 +1330,7 @@ export class Interpreter implements CallContext {
         this.call(setter, [obj, name, v]);
         return;
       }
-      obj.dict.set(name, v);
+      setInstanceAttribute(obj, name, v);
       return;
     }
     if (obj instanceof PyFunction) {
@@ -1704,12 +1741,6 @@ function pyIterator(v: PyIterator): Iterator<PyValue> {
       return r.done ? { done: true, value: undefined } : { done: false, value: r.value ?? null };
     },
   };
-}
-
-function dictOf(entries: Map<string, PyValue>, ctx: CallContext): PyDict {
-  const d = new PyDict();
-  for (const [k, x] of entries) d.entries.set(hashKey(k, ctx), [k, x]);
-  return d;
 }
 
 function docstring(def: A.FunctionDef | A.Lambda): PyValue {

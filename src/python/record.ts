@@ -27,6 +27,9 @@ export { DEFAULT_MAX_RECORDED_CALLS };
 /** Tensor elements all recorded calls may hold together: about 8-16 MB of JSON numbers. */
 export const DEFAULT_CALL_ELEMENT_BUDGET = 1 << 20;
 
+/** A snapshot past the recorded calls' element budget: its dtype and shape only. */
+export const BUDGET_SPENT_NOTE = 'not recorded: the element budget of recorded calls is spent';
+
 /** Python container methods that change their object in place (tensor ones end in `_`). */
 const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'update', 'setdefault', 'add', 'discard']);
 
@@ -74,10 +77,17 @@ function inPlaceRoot(e: A.Expr | null): string | undefined {
   return inPlace ? rootOf(e.func.value) : undefined;
 }
 
+/** `torch.arange(n, out=buf)`: the tensor an `out=` argument writes into. */
+function outRoot(e: A.Expr | null): string | undefined {
+  if (!e || e.kind !== 'Call') return undefined;
+  const out = e.keywords.find((k) => k.name === 'out');
+  return out ? rootOf(out.value) : undefined;
+}
+
 /**
  * Names and attribute paths a statement binds or changes: assignment targets
  * (a subscript or attribute write changes its root), loop and `with` targets,
- * and the object of an in-place method call.
+ * the object of an in-place method call, and the tensor an `out=` argument fills.
  */
 export function writtenPaths(stmt: A.Stmt): string[] {
   let paths = writtenCache.get(stmt);
@@ -92,7 +102,7 @@ function computeWrittenPaths(stmt: A.Stmt): string[] {
   const out: (string | undefined)[] = [];
   switch (stmt.kind) {
     case 'Assign':
-      out.push(...stmt.targets.flatMap(targetPaths), inPlaceRoot(stmt.value));
+      out.push(...stmt.targets.flatMap(targetPaths), inPlaceRoot(stmt.value), outRoot(stmt.value));
       break;
     case 'AugAssign':
       out.push(...targetPaths(stmt.target));
@@ -107,7 +117,7 @@ function computeWrittenPaths(stmt: A.Stmt): string[] {
       for (const item of stmt.items) if (item.target) out.push(...targetPaths(item.target));
       break;
     case 'Expr':
-      out.push(inPlaceRoot(stmt.value));
+      out.push(inPlaceRoot(stmt.value), outRoot(stmt.value));
       break;
   }
   return [...new Set(out.filter((p): p is string => p !== undefined))];
@@ -394,7 +404,10 @@ export class Recorder implements ExecObserver {
       const n = elementsOf(v);
       if (n > this.elementsLeft) {
         frame.record.truncated = true;
-        return undefined;
+        // the name's dtype and shape at this line without its data: skipping it would
+        // leave an older snapshot (another shape, other values) standing for this line
+        const value = v instanceof ArrayValue ? encodeValue(v, 0) : undefined;
+        return value ? { line, endLine, name, value, repr: '', note: BUDGET_SPENT_NOTE } : undefined;
       }
       this.elementsLeft -= n;
     }

@@ -121,12 +121,123 @@ export class PyNamedTuple extends PyTuple {
 
 /** Dict keys must be hashable; we key a JS Map by a canonical string. */
 export class PyDict extends PyObj {
-  readonly entries = new Map<string, [PyValue, PyValue]>();
-  constructor(readonly defaultFactory: PyValue | undefined = undefined) {
+  constructor(
+    readonly defaultFactory: PyValue | undefined = undefined,
+    readonly entries = new Map<string, [PyValue, PyValue]>(),
+  ) {
     super();
   }
   get typeName() {
     return this.defaultFactory !== undefined ? 'collections.defaultdict' : 'dict';
+  }
+}
+
+/**
+ * The entries of an object's `__dict__`: a live view of its attribute map, so
+ * `self.__dict__.update(kwargs)` (minGPT's CfgNode, yacs-style configs) sets
+ * attributes and a later `self.x = 1` shows in the dict, as in CPython.
+ * String keys live in the attribute map under dict's hash key ('s' + name);
+ * any other key (legal in CPython, never an attribute) stays in this map.
+ */
+export class AttributeEntries extends Map<string, [PyValue, PyValue]> {
+  constructor(private readonly attrs: Map<string, PyValue>) {
+    super();
+  }
+  private static nameOf(h: string): string | undefined {
+    return h.startsWith('s') ? h.slice(1) : undefined;
+  }
+  override get size(): number {
+    return this.attrs.size + super.size;
+  }
+  override get(h: string): [PyValue, PyValue] | undefined {
+    const name = AttributeEntries.nameOf(h);
+    if (name === undefined) return super.get(h);
+    return this.attrs.has(name) ? [name, this.attrs.get(name)!] : undefined;
+  }
+  override has(h: string): boolean {
+    const name = AttributeEntries.nameOf(h);
+    return name === undefined ? super.has(h) : this.attrs.has(name);
+  }
+  override set(h: string, kv: [PyValue, PyValue]): this {
+    const name = AttributeEntries.nameOf(h);
+    if (name === undefined) super.set(h, kv);
+    else this.attrs.set(name, kv[1]);
+    return this;
+  }
+  override delete(h: string): boolean {
+    const name = AttributeEntries.nameOf(h);
+    return name === undefined ? super.delete(h) : this.attrs.delete(name);
+  }
+  override clear(): void {
+    this.attrs.clear();
+    super.clear();
+  }
+  override *entries(): MapIterator<[string, [PyValue, PyValue]]> {
+    for (const [name, v] of this.attrs) yield ['s' + name, [name, v]];
+    yield* super.entries();
+  }
+  override *keys(): MapIterator<string> {
+    for (const [h] of this.entries()) yield h;
+  }
+  override *values(): MapIterator<[PyValue, PyValue]> {
+    for (const [, kv] of this.entries()) yield kv;
+  }
+  override [Symbol.iterator](): MapIterator<[string, [PyValue, PyValue]]> {
+    return this.entries();
+  }
+  override forEach(fn: (kv: [PyValue, PyValue], h: string, map: Map<string, [PyValue, PyValue]>) => void, thisArg?: unknown): void {
+    for (const [h, kv] of this.entries()) fn.call(thisArg, kv, h, this);
+  }
+}
+
+/**
+ * An object's attributes read and written as the string keys of a dict:
+ * after `self.__dict__ = self` (AttrDict-style configs) or `obj.__dict__ = d`,
+ * `obj.x` is `d['x']` and `obj.x = 1` sets `d['x']`, as in CPython.
+ */
+export class ItemAttributes extends Map<string, PyValue> {
+  constructor(
+    /** The dict (or dict-subclass instance) that `obj.__dict__` now is. */
+    readonly owner: PyValue,
+    private readonly items: Map<string, [PyValue, PyValue]>,
+  ) {
+    super();
+  }
+  override get size(): number {
+    let n = 0;
+    for (const [, [k]] of this.items) if (typeof k === 'string') n++;
+    return n;
+  }
+  override get(name: string): PyValue | undefined {
+    return this.items.get('s' + name)?.[1];
+  }
+  override has(name: string): boolean {
+    return this.items.has('s' + name);
+  }
+  override set(name: string, v: PyValue): this {
+    this.items.set('s' + name, [name, v]);
+    return this;
+  }
+  override delete(name: string): boolean {
+    return this.items.delete('s' + name);
+  }
+  override clear(): void {
+    for (const [h, [k]] of [...this.items]) if (typeof k === 'string') this.items.delete(h);
+  }
+  override *entries(): MapIterator<[string, PyValue]> {
+    for (const [, [k, v]] of this.items) if (typeof k === 'string') yield [k, v];
+  }
+  override *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+  override *values(): MapIterator<PyValue> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  override [Symbol.iterator](): MapIterator<[string, PyValue]> {
+    return this.entries();
+  }
+  override forEach(fn: (v: PyValue, k: string, map: Map<string, PyValue>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
   }
 }
 
@@ -260,10 +371,12 @@ export class PyClass extends PyObj {
 }
 
 export class PyInstance extends PyObj {
-  readonly dict = new Map<string, PyValue>();
+  /** Its attributes; `self.__dict__ = d` replaces this with a view of d's items (ItemAttributes). */
+  dict: Map<string, PyValue> = new Map<string, PyValue>();
   /** Native state for instances of native classes (nn.Embedding's weight, Keras masks). */
   native: Record<string, unknown> = {};
-  constructor(readonly cls: PyClass) {
+  /** Mutable as in CPython: a lazy module becomes its `cls_to_become` (LazyLinear → Linear). */
+  constructor(public cls: PyClass) {
     super();
   }
   get typeName() {

@@ -1,16 +1,17 @@
 // Text rendering of a tensor's last two dims as a mask grid, shared by the
 // CLI and the hover (■ = kept/true/nonzero, ⬚ = masked/false/zero).
 
-import { maskValued } from '../python/maskValues';
+import { additiveValued, binaryValued, blocksAdditively, maskValued } from '../python/maskValues';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
 
 const MAX_SIDE = 16;
 
-function cell(x: EncodedNumber): string {
-  if (x === '-inf') return '⬚';
+function cell(x: EncodedNumber, additive: boolean): string {
   if (x === 'nan') return '?';
+  // an additive mask keeps its 0s (■) and blocks with -inf or a large negative fill (⬚)
+  if (additive) return x === '-inf' || (typeof x === 'number' && blocksAdditively(x)) ? '⬚' : '■';
   return x === false || x === 0 ? '⬚' : '■';
 }
 
@@ -33,6 +34,7 @@ export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
   const per = rows * cols;
   const slices = per === 0 ? 0 : v.data.length / per;
   const mask = isMaskLike(v);
+  const additive = mask && !binaryValued(v) && additiveValued(v);
   const floating = v.dtype.includes('float');
   // one column width for the whole grid, so numbers line up
   // a loop, not Math.max(...): spreading a million elements overflows the stack
@@ -45,7 +47,7 @@ export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
       const cells: string[] = [];
       for (let c = 0; c < Math.min(cols, maxSide); c++) {
         const x = v.data[b * per + r * cols + c];
-        cells.push(mask ? cell(x) : fmt(x, floating).padStart(width));
+        cells.push(mask ? cell(x, additive) : fmt(x, floating).padStart(width));
       }
       out.push(cells.join(mask ? '' : ' ') + (cols > maxSide ? ' …' : ''));
     }

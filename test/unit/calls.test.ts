@@ -114,6 +114,28 @@ for i in range(10000):
   assert.ok(!r.calls![0].truncated);
 });
 
+test("past the element budget a rebinding keeps its new dtype and shape (no data), not the earlier value (d2l's masked_softmax X)", () => {
+  const r = preview(`import torch
+def masked_softmax(X, valid_lens):
+    shape = X.shape
+    X = X.reshape(-1, shape[-1]).to(torch.float64)
+    return X.softmax(-1).reshape(shape)
+small = masked_softmax(torch.zeros(2, 2, 3), None)
+big = masked_softmax(torch.zeros(4, 10, 10), None)
+`, { callElementBudget: 100 });
+  assert.equal(r.error, null);
+  const second = callsOf(r.calls, 'masked_softmax')[1];
+  assert.ok(second.truncated);
+  const xs = at(second.timeline, 'X');
+  assert.deepEqual(xs.map((s) => s.line), [2, 4]);
+  const last = xs[1].value as Extract<EncodedValue, { shape: number[] }>;
+  assert.deepEqual([last.dtype, last.shape, data(last)], ['torch.float64', [40, 10], []]);
+  assert.match(xs[1].note ?? '', /not recorded/);
+  assert.deepEqual((second.returned?.value as { shape: number[] }).shape, [4, 10, 10]);
+  // the first call fit in the budget: its values are whole
+  assert.equal(data(at(callsOf(r.calls, 'masked_softmax')[0].timeline, 'X')[1].value)?.length, 12);
+});
+
 test('writes that rebind nothing record a new snapshot of what they change', () => {
   const r = preview(`import torch
 labels = torch.tensor([[5, 6, 7], [8, 9, 4]])
@@ -152,6 +174,23 @@ test('writtenPaths: targets, roots of subscript writes, attributes and in-place 
   assert.deepEqual(paths('x.masked_fill(m, 0)'), []);
   assert.deepEqual(paths('x.__setitem__(0, 1)'), []);
   assert.deepEqual(paths('with open(p) as f: pass'), ['f']);
+  assert.deepEqual(paths('torch.arange(n, out=buffered)'), ['buffered']);
+  assert.deepEqual(paths('y = torch.cumsum(x, 0, out=self.buf[:n])'), ['y', 'self.buf']);
+});
+
+test("a tensor filled through out= shows its new value from that line (fairseq's convert_padding_direction)", () => {
+  const r = preview(`import torch
+def direction(src_tokens):
+    max_len = src_tokens.size(1)
+    buffered = torch.empty(0).long()
+    if max_len > 0:
+        torch.arange(max_len, out=buffered)
+    return buffered.type_as(src_tokens).expand_as(src_tokens)
+rng = direction(torch.tensor([[5, 6, 1]]))
+`);
+  assert.equal(r.error, null);
+  const snaps = at(r.calls![0].timeline, 'buffered');
+  assert.deepEqual(snaps.map((s) => [s.line, data(s.value)]), [[4, []], [6, [0, 1, 2]]]);
 });
 
 test('an error inside a module-level block: the body goes on, later values carry a note', () => {
@@ -407,4 +446,30 @@ e = torch.ones(2)
   assert.match(repr('c'), /^Parameter containing:\ntensor\(\[1\., 1\.\], requires_grad=True\)$/);
   assert.equal(repr('d'), 'tensor([1., 1.], grad_fn=<MulBackward0>)');
   assert.equal(repr('e'), repr('a'));
+});
+
+test('a property or an operator dunder called inside a method is "from" the line that used it, not from the call that started the method', () => {
+  const r = preview(`import torch
+class Vec:
+    def __init__(self, t):
+        self.t = t
+    def __add__(self, other):
+        return Vec(self.t + other.t)
+class Model:
+    @property
+    def device(self):
+        return self.w.device
+    def __init__(self):
+        self.w = torch.ones(2)
+    def forward(self, x):
+        d = self.device
+        y = Vec(x) + Vec(x)
+        return y.t
+out = Model().forward(torch.zeros(2))
+`);
+  assert.equal(r.error, null);
+  assert.deepEqual(callsOf(r.calls, 'Model.device').map((c) => c.calledFrom), [14]);
+  assert.deepEqual(callsOf(r.calls, 'Vec.__add__').map((c) => c.calledFrom), [15]);
+  assert.deepEqual(callsOf(r.calls, 'Model.forward').map((c) => c.calledFrom), [17]);
+  assert.deepEqual(callsOf(r.calls, 'Vec.__init__').map((c) => c.calledFrom), [15, 15, 6]);
 });

@@ -301,8 +301,10 @@ function elementFormat(data: ArrayLike<number>, dtype: DType, is0d: boolean, opt
     return (x) => (x ? t : 'False');
   }
   if (isFloating(dtype)) return floatingFormat(data, dtype, opts);
-  // IntegerFormat: '%{w}d' with the width of the longer of str(max), str(min).
+  // IntegerFormat (NumPy 2.x): '{:<sign><w>d}', w the longer of str(max) (one wider when
+  // sign is '+' or ' ' and max >= 0) and str(min); sign ' ' becomes '-' when any value is negative.
   let width = 0;
+  let sign = opts.sign;
   if (data.length > 0) {
     let mx = -Infinity;
     let mn = Infinity;
@@ -310,9 +312,11 @@ function elementFormat(data: ArrayLike<number>, dtype: DType, is0d: boolean, opt
       if (data[i] > mx) mx = data[i];
       if (data[i] < mn) mn = data[i];
     }
-    width = Math.max(intStr(mx).length, intStr(mn).length);
+    if (sign === ' ' && mn < 0) sign = '-';
+    width = Math.max(intStr(mx).length + (mx >= 0 && sign !== '-' ? 1 : 0), intStr(mn).length);
   }
-  return (x) => intStr(x).padStart(width, ' ');
+  const lead = sign === '-' ? '' : sign;
+  return (x) => (x >= 0 ? lead : '').concat(intStr(x)).padStart(width, ' ');
 }
 
 
@@ -423,19 +427,20 @@ export function formatNumpyArray(
     if (t.ndim === 0) return formatNumpyScalar(t.item(), t.dtype);
     return array2string(t, opts, ' ', '', '');
   }
-  const className = 'array';
-  const skipDtype = IMPLIED.has(t.dtype) && t.numel > 0;
-  const prefix = className + '(';
-  const suffix = skipDtype ? ')' : ',';
-  let lst: string;
-  if (t.numel > 0 || (t.ndim === 1 && t.shape[0] === 0)) lst = array2string(t, opts, ', ', prefix, suffix);
-  else lst = '[], shape=' + pyTupleStr(t.shape);
-  const arrStr = prefix + lst + suffix;
-  if (skipDtype) return arrStr;
-  const dtypeStr = `dtype=${numpyDtypeName(t.dtype)})`;
+  // _array_repr_implementation (numpy/_core/arrayprint.py): the extras NumPy cannot infer from
+  // the text follow the list: shape= for an empty array other than shape (0,) and, since
+  // NumPy 2.2, for a summarised one (size > threshold); dtype= unless implied or empty.
+  const prefix = 'array(';
+  const lst = array2string(t, opts, ', ', prefix, ')');
+  const extras: string[] = [];
+  if ((t.numel === 0 && !(t.ndim === 1 && t.shape[0] === 0)) || t.numel > opts.threshold) extras.push(`shape=${pyTupleStr(t.shape)}`);
+  if (!IMPLIED.has(t.dtype) || t.numel === 0) extras.push(`dtype=${numpyDtypeName(t.dtype)}`);
+  if (extras.length === 0) return prefix + lst + ')';
+  const arrStr = prefix + lst + ',';
+  const extraStr = extras.join(', ') + ')';
   const lastLineLen = arrStr.length - (arrStr.lastIndexOf('\n') + 1);
-  const spacer = lastLineLen + dtypeStr.length + 1 > opts.linewidth ? '\n' + ' '.repeat(prefix.length) : ' ';
-  return arrStr + spacer + dtypeStr;
+  const spacer = lastLineLen + extraStr.length + 1 > opts.linewidth ? '\n' + ' '.repeat(prefix.length) : ' ';
+  return arrStr + spacer + extraStr;
 }
 
 /**

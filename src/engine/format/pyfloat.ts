@@ -79,12 +79,48 @@ export const formatPyFloatStr = formatPyFloat;
 
 /** `'{:.{p}f}'.format(x)`. */
 export function pyFixed(x: number, precision: number): string {
-  return signed(x, floatBody(Math.abs(x), 'f', precision, false, false));
+  return fixedFast(x, precision) ?? signed(x, floatBody(Math.abs(x), 'f', precision, false, false));
+}
+
+/**
+ * `x.toFixed(p)` where it equals Python's `'{:.{p}f}'`: both round the exact
+ * binary value correctly, and differ only on an exact tie (JavaScript rounds it
+ * away from zero, Python to even), on -0 and past 1e21. A double is exactly
+ * halfway between two p-decimal numbers iff x·2^(p+1) is an odd integer (the
+ * halfway points are odd multiples of 1/(2·10^p), and a dyadic one has its 5^p
+ * cancelled). Tensor printing formats every element this way, so the common
+ * case skips Dragon4.
+ */
+function fixedFast(x: number, p: number): string | undefined {
+  if (!(Math.abs(x) < 1e21) || p > 100 || (x === 0 && 1 / x < 0)) return undefined;
+  const scaled = x * 2 ** (p + 1);
+  if (Number.isInteger(scaled) && scaled % 2 !== 0) return undefined;
+  return x.toFixed(p);
 }
 
 /** `'{:.{p}e}'.format(x)`. */
 export function pyExp(x: number, precision: number): string {
-  return signed(x, floatBody(Math.abs(x), 'e', precision, false, false));
+  return signed(x, expFast(Math.abs(x), precision) ?? floatBody(Math.abs(x), 'e', precision, false, false));
+}
+
+/**
+ * `a.toExponential(p)` with Python's two-digit exponent, where it equals
+ * Python's `'{:.{p}e}'` for a ≥ 0: both round the exact value correctly and
+ * differ only on an exact tie. A tie has exactly p+2 significant digits, the
+ * last a 5; a double whose exact value has at most 15 significant digits
+ * prints them all as its shortest repr (DBL_DIG), so any other shortest repr
+ * rules a tie out. Zero, integers and p > 13 take the exact path.
+ */
+function expFast(a: number, p: number): string | undefined {
+  if (!(a > 0 && a < Infinity) || p > 13 || Number.isInteger(a)) return undefined;
+  const shortest = a.toExponential();
+  const e = shortest.indexOf('e');
+  const digits = e - (shortest.charCodeAt(1) === 46 ? 1 : 0);
+  if (digits === p + 2 && shortest.charCodeAt(e - 1) === 53) return undefined;
+  const s = a.toExponential(p);
+  const at = s.indexOf('e');
+  const exp = s.slice(at + 2);
+  return `${s.slice(0, at + 2)}${exp.length < 2 ? '0' + exp : exp}`;
 }
 
 function signed(x: number, body: string): string {

@@ -3,11 +3,18 @@
 // `<tf.Tensor: shape=(2, 2), dtype=bool, numpy=<numpy repr>>`; a multi-line
 // value starts on its own line (tensorflow/python/framework/ops.py numpy_text).
 
+import { isFloating } from '../dtype';
 import type { Tensor } from '../tensor';
+import { formatPyFloat } from './pyfloat';
 import { formatNumpyArray } from './numpy';
 import { pyTupleStr } from './torch';
 
 function numpyText(t: Tensor, isRepr: boolean): string {
+  // a 0-d repr shows the value as the Python scalar it holds (numpy=0.10000000149011612 for float32 0.1)
+  if (isRepr && t.ndim === 0) {
+    const x = t.item();
+    return t.dtype === 'bool' ? (x ? 'True' : 'False') : isFloating(t.dtype) ? formatPyFloat(x) : formatNumpyArray(t, 'str');
+  }
   const text = formatNumpyArray(t, isRepr ? 'repr' : 'str');
   return text.includes('\n') ? '\n' + text : text;
 }

@@ -7,6 +7,7 @@
 // random_interval) and _generator.pyx (choice, shuffle, permutation).
 
 import { valueError } from '../errors';
+import { ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_INV_R_F, ZIGGURAT_NOR_R, ZIGGURAT_NOR_R_F, ziggurat } from './ziggurat';
 import { binomialDraw, cumulative, fisherYates, poissonDraw, randomInterval, searchRight } from './numpy_random';
 
 const MASK64 = (1n << 64n) - 1n;
@@ -120,9 +121,75 @@ export class PCG64 {
     return Number(next & 0xffffffffn);
   }
 
+  /** next_float: the top 24 bits of a 32-bit draw over 2^24. */
+  nextFloat(): number {
+    return (this.nextUint32() >>> 8) * (1.0 / 16777216.0);
+  }
+
   /** next_double: the top 53 bits over 2^53. */
   nextDouble(): number {
     return Number(this.nextUint64() >> 11n) * (1.0 / 9007199254740992.0);
+  }
+}
+
+/**
+ * One N(0, 1) draw as NumPy's random_standard_normal
+ * (numpy/random/src/distributions/distributions.c): a 64-bit word gives the
+ * layer (low 8 bits), the sign (next bit) and a 52-bit |x|; |x| * wi[layer]
+ * is returned when it lies under the layer's core bound ki (99.3%). Layer 0
+ * past the core samples the tail beyond r from two more doubles; another
+ * layer accepts x when a uniform height under the layer's density strip lies
+ * below exp(-x^2/2), else it starts over. The tail uses log1p and the strip
+ * exp; JS's may differ from glibc's in the last ulp, which changes a draw
+ * only if a comparison falls within that ulp.
+ */
+function standardNormal(bits: PCG64): number {
+  const { kiDouble: KI_DOUBLE, wiDouble: WI_DOUBLE, fiDouble: FI_DOUBLE } = ziggurat();
+  for (;;) {
+    const word = bits.nextUint64();
+    const idx = Number(word & 0xffn);
+    const r = word >> 8n;
+    const rabs = Number((r >> 1n) & 0xfffffffffffffn);
+    let x = rabs * WI_DOUBLE[idx];
+    if (r & 1n) x = -x;
+    if (rabs < KI_DOUBLE[idx]) return x;
+    if (idx === 0) {
+      for (;;) {
+        // 1 - U keeps log away from 0 (numpy GH 13361)
+        const xx = -ZIGGURAT_NOR_INV_R * Math.log1p(-bits.nextDouble());
+        const yy = -Math.log1p(-bits.nextDouble());
+        if (yy + yy > xx * xx) return (rabs >> 8) & 1 ? -(ZIGGURAT_NOR_R + xx) : ZIGGURAT_NOR_R + xx;
+      }
+    }
+    if ((FI_DOUBLE[idx - 1] - FI_DOUBLE[idx]) * bits.nextDouble() + FI_DOUBLE[idx] < Math.exp(-0.5 * x * x)) return x;
+  }
+}
+
+/**
+ * random_standard_normal_f: the float32 ziggurat over one 32-bit word (layer:
+ * low 8 bits, sign: bit 8, |x|: the 23 bits above), float arithmetic rounded
+ * per operation as C's float does; the strip test's exp is taken in double, as
+ * NumPy's C promotes `-0.5 * x * x` to double.
+ */
+function standardNormalFloat32(bits: PCG64): number {
+  const { kiFloat: KI_FLOAT, wiFloat: WI_FLOAT, fiFloat: FI_FLOAT } = ziggurat();
+  const f = Math.fround;
+  const nextFloat = () => bits.nextFloat();
+  for (;;) {
+    const r = bits.nextUint32();
+    const idx = r & 0xff;
+    const rabs = (r >>> 9) & 0x7fffff;
+    let x = f(rabs * WI_FLOAT[idx]);
+    if ((r >>> 8) & 1) x = -x;
+    if (rabs < KI_FLOAT[idx]) return x;
+    if (idx === 0) {
+      for (;;) {
+        const xx = f(-ZIGGURAT_NOR_INV_R_F * f(Math.log1p(-nextFloat())));
+        const yy = f(-Math.log1p(-nextFloat()));
+        if (f(yy + yy) > f(xx * xx)) return (rabs >>> 8) & 1 ? -f(ZIGGURAT_NOR_R_F + xx) : f(ZIGGURAT_NOR_R_F + xx);
+      }
+    }
+    if (f(f(f(FI_FLOAT[idx - 1] - FI_FLOAT[idx]) * nextFloat()) + FI_FLOAT[idx]) < Math.exp(-0.5 * x * x)) return x;
   }
 }
 
@@ -148,7 +215,28 @@ export class NumpyGenerator {
   /** Generator.random(dtype=float32): next_float, the top 24 bits of a 32-bit draw over 2^24. */
   randomFloat32(n: number): Float32Array {
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = (this.bits.nextUint32() >>> 8) * (1.0 / 16777216.0);
+    for (let i = 0; i < n; i++) out[i] = this.bits.nextFloat();
+    return out;
+  }
+
+  /** Generator.standard_normal: n float64 draws of the ziggurat (standardNormal). */
+  standardNormal(n: number): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = standardNormal(this.bits);
+    return out;
+  }
+
+  /** Generator.standard_normal(dtype=np.float32): the float32 ziggurat, fed by 32-bit draws. */
+  standardNormalFloat32(n: number): Float32Array {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = standardNormalFloat32(this.bits);
+    return out;
+  }
+
+  /** Generator.normal(loc, scale): loc + scale * z per element (random_normal). */
+  normal(loc: ArrayLike<number>, scale: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(loc.length);
+    for (let i = 0; i < out.length; i++) out[i] = loc[i] + scale[i] * standardNormal(this.bits);
     return out;
   }
 

@@ -7,7 +7,7 @@ import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem, nonzero, setItem } from '../../engine/ops/indexing';
+import { getItem, indexSelect, nonzero, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -19,6 +19,8 @@ import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, 
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
 import { axisError, makeExceptionsModule } from './errors';
+import { MORE_ARRAY_METHODS, defineMoreFunctions, npMean, npSum } from './functions';
+import { NumpyScalarType, defineScalarTypes } from './types';
 
 export class NumpyDtype extends DtypeObject {
   static readonly of = interned((d) => new NumpyDtype(d));
@@ -33,15 +35,28 @@ export class NumpyDtype extends DtypeObject {
   }
   override compare(op: string, other: PyValue): PyValue | undefined {
     if (op !== '==' && op !== '!=') return undefined;
-    const d = other instanceof NumpyDtype ? other.dtypeValue : typeof other === 'string' ? npDtype(other) : undefined;
+    // equal to its scalar type (x.dtype == np.float32) and to its name (x.dtype == 'float32')
+    const d = other instanceof DtypeObject || other instanceof NumpyScalarType ? other.dtypeValue : typeof other === 'string' ? npDtype(other) : undefined;
     return op === '==' ? d === this.dtypeValue : d !== this.dtypeValue;
   }
-  /** np.float32(0.5) is a NumPy scalar; np.float32([1, 2]) an array. */
-  override call(args: PyValue[]): PyValue {
-    const t = cast(toNumpyTensor(args[0] ?? 0n), this.dtypeValue);
-    return t.ndim === 0 ? npScalar(t) : new NumpyArray(t);
+  override getAttr(name: string): PyValue | undefined {
+    switch (name) {
+      case 'name': return this.dtypeValue;
+      case 'type': return NumpyScalarType.of(this.dtypeValue);
+      case 'itemsize': return BigInt(ITEMSIZE[this.dtypeValue] ?? 8);
+      case 'kind': return this.dtypeValue === 'bool' ? 'b' : this.dtypeValue === 'uint8' ? 'u' : isFloating(this.dtypeValue) ? 'f' : 'i';
+    }
+    return undefined;
+  }
+  /** tp_name of the dtype's class (numpy.dtypes.Float32DType), as CPython-level errors name it. */
+  get tpName() {
+    const d = this.dtypeValue;
+    const cls = d === 'uint8' ? 'UInt8' : d === 'bool' ? 'Bool' : d[0].toUpperCase() + d.slice(1);
+    return `numpy.dtypes.${cls}DType`;
   }
 }
+
+const ITEMSIZE: Partial<Record<DType, number>> = { float16: 2, float32: 4, float64: 8, int8: 1, int16: 2, int32: 4, int64: 8, uint8: 1, bool: 1 };
 
 export function npDtype(v: PyValue | undefined): DType | undefined {
   if (v === undefined || v === null) return undefined;
@@ -78,6 +93,10 @@ export class NumpyArray extends ArrayValue {
   }
   get library() {
     return 'numpy' as const;
+  }
+  /** type(a) is np.ndarray. */
+  pyType(): PyClass {
+    return NDARRAY_CLASS;
   }
   override repr() {
     return formatNumpyArray(this.t, 'repr');
@@ -193,6 +212,10 @@ export class NumpyScalar extends NumpyArray {
   override get fullName() {
     return `numpy.${this.t.dtype}`;
   }
+  /** type(np.float32(1)) is np.float32. */
+  override pyType(): PyClass {
+    return NumpyScalarType.of(this.t.dtype);
+  }
   override repr() {
     return formatNumpyScalarRepr(this.t.item(), this.t.dtype);
   }
@@ -227,7 +250,7 @@ function ufuncArgs(name: string, args: PyValue[], nin: number): PyValue[] {
 }
 
 /** A ufunc's 0-d result is a NumPy scalar, also when an operand was a 0-d array (np.array(2.5) * 2). */
-function npResult(r: Tensor): PyValue {
+export function npResult(r: Tensor): PyValue {
   return r.ndim === 0 ? npScalar(r) : new NumpyArray(r);
 }
 
@@ -243,7 +266,7 @@ function promoteForNumpy(t: Tensor, o: Tensor | number | bigint | boolean): Tens
   return t;
 }
 
-function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor | number | bigint | boolean): Tensor {
+export function npBinary(op: string, a: Tensor | number | bigint | boolean, b: Tensor | number | bigint | boolean): Tensor {
   // Python floats meeting integer arrays become float64 in NumPy.
   const lift = (x: typeof a, other: typeof a) =>
     x instanceof Tensor && !isFloating(x.dtype) && typeof other === 'number' ? cast(x, 'float64') : x;
@@ -307,6 +330,11 @@ function npIsclose(a: PyValue, b: PyValue, rtol: number, atol: number, equalNan:
   let r = binary('or', binary('and', binary('le', diff, tol), unary('isfinite', y, 'bool')), binary('eq', x, y));
   if (equalNan) r = binary('or', r, binary('and', unary('isnan', x, 'bool'), unary('isnan', y, 'bool')));
   return r;
+}
+
+/** A shape as NumPy prints it in messages: (3,), (2,4) (entries may be words: newaxis). */
+export function pyTuple(shape: readonly (number | string)[]): string {
+  return `(${shape.join(',')}${shape.length === 1 ? ',' : ''})`;
 }
 
 /** np.tile(A, reps): A repeated along each axis; reps and A's dims are padded with leading 1s to match. */
@@ -401,8 +429,7 @@ function npDot(a: Tensor, b: Tensor): Tensor {
   if (b.ndim > 2) throw pyError('NotImplementedError', 'numpy.dot with a 3-D or higher second argument is not supported by Mask Lens yet');
   const ka = a.ndim - 1, kb = 0;
   if (a.shape[ka] !== b.shape[kb]) {
-    const tuple = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
-    throw pyError('ValueError', `shapes ${tuple(a.shape)} and ${tuple(b.shape)} not aligned: ${a.shape[ka]} (dim ${ka}) != ${b.shape[kb]} (dim ${kb})`);
+    throw pyError('ValueError', `shapes ${pyTuple(a.shape)} and ${pyTuple(b.shape)} not aligned: ${a.shape[ka]} (dim ${ka}) != ${b.shape[kb]} (dim ${kb})`);
   }
   return npMatmul(a, b);
 }
@@ -444,7 +471,11 @@ function npReduce(op: 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all' | 'argmax' 
     const axis = dimList(a.axis);
     const keep = toBool(a.keepdims, ctx);
     let r: Tensor;
-    if (op === 'mean') r = mean(isFloating(self.t.dtype) ? self.t : cast(self.t, 'float64'), axis, keep);
+    const axes = axis === null ? null : (Array.isArray(axis) ? axis : [axis]).map((d) => npAxis(BigInt(d), self.t.ndim, 'axis', false)).sort((x, y) => x - y);
+    const dtype = npDtype(a.dtype);
+    // float sums and means add in NumPy's pairwise order (functions.ts npSum)
+    if (op === 'mean') r = npMean(self.t, axes, keep, dtype);
+    else if (op === 'sum' && (isFloating(self.t.dtype) || (dtype && isFloating(dtype)))) r = npSum(self.t, axes, keep, dtype);
     else if (op === 'argmax' || op === 'argmin') r = axis === null ? reduce(op, reshape(self.t, [-1]), 0) : reduce(op, self.t, axis, keep);
     else {
       const src = (op === 'sum' || op === 'prod') && (self.t.dtype === 'bool' || self.t.dtype === 'int32' || self.t.dtype === 'uint8') ? cast(self.t, 'int64') : self.t;
@@ -477,17 +508,25 @@ const ARRAY_METHODS: Record<string, Method> = {
     const order = t.shape.map((_, i) => (i === d1 ? d2 : i === d2 ? d1 : i));
     return new NumpyArray(permute(t, order));
   },
-  // a.repeat(repeats, axis=None): each element repeated (flattened first without an axis)
-  repeat: (self, args, kw) => {
+  // a.repeat(repeats, axis=None): each element repeated (flattened first without an axis);
+  // repeats may give one count per element along the axis (PyArray_Repeat)
+  repeat: (self, args, kw, ctx) => {
     const a = bind('repeat', args, kw, ['repeats', 'axis?']);
-    if (a.repeats instanceof ArrayValue || a.repeats instanceof PyList || a.repeats instanceof PyTuple) {
-      throw pyError('NotImplementedError', 'numpy.repeat with per-element repeats is not supported by Mask Lens yet');
-    }
-    const r = toInt(a.repeats, 'repeats');
-    if (r < 0) throw pyError('ValueError', 'negative dimensions are not allowed');
     const flat = a.axis === undefined || a.axis === null;
     const t = flat ? reshape(self.t, [-1]) : self.t;
     const d = flat ? 0 : npAxis(a.axis, t.ndim, 'axis', false);
+    if (a.repeats instanceof ArrayValue || a.repeats instanceof PyList || a.repeats instanceof PyTuple) {
+      const counts = ctx.iterate(a.repeats).map((x) => toInt(x, 'repeats'));
+      if (counts.length !== 1) {
+        if (counts.length !== t.shape[d]) throw pyError('ValueError', `operands could not be broadcast together with shape (${t.shape[d]},) (${counts.length},)`);
+        if (counts.some((c) => c < 0)) throw pyError('ValueError', 'repeats may not contain negative values.');
+        const index = counts.flatMap((c, i) => Array(c).fill(i));
+        return new NumpyArray(indexSelect(t, d, Tensor.fromData('int64', [index.length], Float64Array.from(index))));
+      }
+      a.repeats = BigInt(counts[0]);
+    }
+    const r = toInt(a.repeats, 'repeats');
+    if (r < 0) throw pyError('ValueError', 'negative dimensions are not allowed');
     const wide = [...t.shape.slice(0, d + 1), r, ...t.shape.slice(d + 1)];
     const out = [...t.shape.slice(0, d), t.shape[d] * r, ...t.shape.slice(d + 1)];
     return new NumpyArray(cast(reshape(expand(unsqueeze(t, d + 1), wide), out), t.dtype));
@@ -527,6 +566,9 @@ const ARRAY_METHODS: Record<string, Method> = {
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `numpy.${name}`);
 
+/** np.ndarray: type(a) of every array (not of a NumPy scalar), for isinstance checks (espnet's to_torch_tensor). */
+const NDARRAY_CLASS = new PyClass('ndarray', [], 'numpy.ndarray');
+
 function creator(name: string, value: number): NativeFn {
   return (args, kw) => {
     const a = bind(name, args, kw, ['shape', 'dtype?', 'order?']);
@@ -541,19 +583,13 @@ export function makeNumpyModule(): PyModule {
   setNumpyBridge((t) => new NumpyArray(t));
   const np = new PyModule('numpy');
   const def = (name: string, f: NativeFn) => np.dict.set(name, fn(name, f));
-  for (const d of ['float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8'] as DType[]) np.dict.set(d, NumpyDtype.of(d));
-  np.dict.set('bool_', NumpyDtype.of('bool'));
-  np.dict.set('bool', NumpyDtype.of('bool')); // back in NumPy 2 (np.float_ and np.Inf are gone: known.ts)
-  np.dict.set('int_', NumpyDtype.of('int64'));
+  defineScalarTypes(np);
   np.dict.set('inf', Infinity);
   np.dict.set('nan', NaN);
   np.dict.set('pi', Math.PI);
   np.dict.set('e', Math.E);
   np.dict.set('newaxis', null);
-  // np.ndarray for isinstance checks (espnet's to_torch_tensor); a NumPy scalar is no ndarray
-  const ndarrayClass = new PyClass('ndarray', [], 'numpy.ndarray');
-  (ndarrayClass as PyClass & { matches?: (v: PyValue) => boolean }).matches = (v) => v instanceof NumpyArray && !(v instanceof NumpyScalar);
-  np.dict.set('ndarray', ndarrayClass);
+  np.dict.set('ndarray', NDARRAY_CLASS);
   def('array', (args, kw, ctx) => {
     const a = bind('array', args, kw, ['object', 'dtype?', 'copy?', 'ndmin?']);
     const t = toNumpyTensor(a.object!, ctx, npDtype(a.dtype));
@@ -634,6 +670,7 @@ export function makeNumpyModule(): PyModule {
     const a = bind('expand_dims', args, kw, ['a', 'axis']);
     return new NumpyArray(unsqueeze(toNumpyTensor(a.a!, ctx), toInt(a.axis, 'axis')));
   });
+  Object.assign(ARRAY_METHODS, MORE_ARRAY_METHODS);
   // np.f(a, ...) for every ndarray method a.f(...) Mask Lens has (np.any(x, axis=-1), np.cumsum, ...)
   const FUNCTION_NAMES: Record<string, string> = { amax: 'max', amin: 'min', reshape: 'reshape', around: 'round' };
   for (const name of [...Object.keys(ARRAY_METHODS), ...Object.keys(FUNCTION_NAMES)]) {
@@ -675,7 +712,7 @@ export function makeNumpyModule(): PyModule {
     return x.shape.length === y.shape.length && x.shape.every((s, i) => s === y.shape[i]) && reduce('all', binary('eq', x, y)).item() !== 0;
   });
   // np.result_type(*arrays_and_dtypes): dtypes (np.float32, 'int64') or arrays
-  const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
+  const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || x instanceof NumpyScalarType || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
   def('result_type', (args, _kw, ctx) => NumpyDtype.of(args.map((x) => dtypeOf(x, ctx)).reduce(npPromote)));
   def('maximum', ([a, b], _kw, ctx) => npUfunc2('maximum', a, b, ctx));
   def('minimum', ([a, b], _kw, ctx) => npUfunc2('minimum', a, b, ctx));
@@ -702,7 +739,7 @@ export function makeNumpyModule(): PyModule {
   });
   // np.linspace(start, stop, num=50, endpoint=True): i * step + start, the last value exactly stop
   // (numpy/_core/function_base.py)
-  def('linspace', (args, kw) => {
+  def('linspace', (args, kw, ctx) => {
     const a = bind('linspace', args, kw, ['start', 'stop', 'num?', 'endpoint?', 'retstep?', 'dtype?', 'axis?']);
     const start = toFloat(a.start, 'start'), stop = toFloat(a.stop, 'stop');
     const num = a.num === undefined ? 50 : toInt(a.num, 'num');
@@ -714,7 +751,9 @@ export function makeNumpyModule(): PyModule {
     for (let i = 0; i < num; i++) t.storage.data[i] = div > 0 ? i * step + start : start;
     if (endpoint && num > 1) t.storage.data[num - 1] = stop;
     const d = npDtype(a.dtype);
-    return new NumpyArray(d && d !== 'float64' ? cast(t, d) : t);
+    const arr = new NumpyArray(d && d !== 'float64' ? cast(t, d) : t);
+    // retstep=True: (samples, step), the step a float64 (NaN when there is no step)
+    return a.retstep !== undefined && toBool(a.retstep, ctx) ? new PyTuple([arr, npScalar(scalarTensor(div > 0 ? step : NaN, 'float64'))]) : arr;
   });
   def('full_like', (args, kw, ctx) => {
     const a = bind('full_like', args, kw, ['a', 'fill_value', 'dtype?']);
@@ -741,7 +780,13 @@ export function makeNumpyModule(): PyModule {
   def('broadcast_to', (args, kw, ctx) => {
     const a = bind('broadcast_to', args, kw, ['array', 'shape']);
     const shape = typeof a.shape === 'bigint' ? [Number(a.shape)] : toShape([a.shape!], 'shape');
-    return new NumpyArray(expand(toNumpyTensor(a.array!, ctx), shape));
+    const t = toNumpyTensor(a.array!, ctx);
+    // NumPy's nditer wording for a shape the array cannot be broadcast to
+    if (t.ndim > shape.length) throw pyError('ValueError', 'input operand has more dimensions than allowed by the axis remapping');
+    if (t.shape.some((n, i) => n !== 1 && n !== shape[shape.length - t.ndim + i])) {
+      throw pyError('ValueError', `operands could not be broadcast together with remapped shapes [original->remapped]: ${pyTuple(t.shape)}  and requested shape ${pyTuple(shape)}`);
+    }
+    return new NumpyArray(expand(t, shape));
   });
   def('flip', (args, kw, ctx) => {
     const a = bind('flip', args, kw, ['m', 'axis?']);
@@ -829,6 +874,7 @@ export function makeNumpyModule(): PyModule {
     const a = bind('dot', args, kw, ['a', 'b', 'out?']);
     return npResult(npDot(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.b!, ctx)));
   });
+  defineMoreFunctions(np, def);
   np.dict.set('random', makeRandomModule());
   np.dict.set('exceptions', makeExceptionsModule());
   return np;

@@ -406,8 +406,24 @@ const GENERATOR_METHODS: Record<string, GeneratorMethod> = {
     const a = bind('shuffle', args, kw, ['x', 'axis?']);
     return shuffleInPlace(a.x!, a.axis === undefined ? 0 : toInt(a.axis, 'axis'), (n) => g.permutation(n));
   },
-  normal: notModelled('normal'),
-  standard_normal: notModelled('standard_normal'),
+  // standard_normal(size=None, dtype=np.float64, out=None): the ziggurat; a scalar draw is a Python float
+  standard_normal: (g, args, kw, ctx) => {
+    const a = bind('standard_normal', args, kw, ['size?', 'dtype?', 'out?']);
+    if (a.out !== undefined && a.out !== null) throw pyError('NotImplementedError', 'Generator.standard_normal with out= is not supported by Mask Lens yet');
+    const d = npDtype(a.dtype) ?? 'float64';
+    if (d !== 'float64' && d !== 'float32') throw pyError('TypeError', `Unsupported dtype ${ctx.repr(NumpyDtype.of(d))} for standard_normal`);
+    return drawn(sizeShape(a.size), d, (n) => (d === 'float32' ? g.standardNormalFloat32(n) : g.standardNormal(n)), pyScalar);
+  },
+  // normal(loc=0.0, scale=1.0, size=None): loc + scale * z with loc and scale broadcast (cont(), CONS_NON_NEGATIVE on scale)
+  normal: (g, args, kw, ctx) => {
+    const a = bind('normal', args, kw, ['loc?', 'scale?', 'size?']);
+    const loc = cast(toNumpyTensor(a.loc ?? 0, ctx), 'float64');
+    const scale = cast(toNumpyTensor(a.scale ?? 1, ctx), 'float64');
+    if (scale.values().some((s) => s < 0 || Object.is(s, -0))) throw pyError('ValueError', 'scale < 0');
+    const size = sizeShape(a.size);
+    const { shape, values } = broadcastParams([loc, scale], size, 1);
+    return drawn(loc.ndim === 0 && scale.ndim === 0 && size === undefined ? undefined : shape, 'float64', () => g.normal(values[0], values[1]), pyScalar);
+  },
   poisson: (g, args, kw, ctx) => poisson(args, kw, ctx, (lam) => g.poisson(lam)),
   exponential: notModelled('exponential'),
 };

@@ -2,7 +2,7 @@
 // collections, warnings, copy.
 
 import { toInt } from '../../python/args';
-import { dictFrom, lazyIterator, listIterator, pyFloat } from '../../python/builtins';
+import { lazyIterator, listIterator, orderedDictClass, pyFloat } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import { namedTupleClass } from './typing';
 import { asBigInt, asNumber, hashKey } from '../../python/protocols';
@@ -157,7 +157,7 @@ function collectionsModule(): PyModule {
       const defaults = kw.has('defaults') && kw.get('defaults') !== null ? ctx.iterate(kw.get('defaults')!) : [];
       return namedTupleClass(String(name), fields, defaults);
     },
-    OrderedDict: dictFrom,
+    OrderedDict: orderedDictClass(),
     Counter: ([it], _kw, ctx) => {
       const d = new PyDict();
       for (const x of it === undefined ? [] : ctx.iterate(it)) {

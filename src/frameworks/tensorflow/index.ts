@@ -3,7 +3,7 @@
 
 import { noteMaskConsumer } from '../../python/maskChecks';
 import { DType, isFloating } from '../../engine/dtype';
-import { formatTfTensor } from '../../engine/format';
+import { formatTfTensor, formatTfTensorRepr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
@@ -22,6 +22,7 @@ import { ArrayValue, DtypeObject, dimList, interned, flattenNested, inferDtype, 
 import { KerasError, padSequences } from '../keras/pad_sequences';
 import { sparseCategoricalCrossentropy, type KerasReduction } from '../keras/losses';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
+import { makeKerasOps } from '../keras/ops';
 import { NumpyArray, npDtype } from '../numpy';
 import { numpyRng } from '../numpy/random';
 import { indexItems } from '../torch/tensor';
@@ -33,6 +34,10 @@ export class TfDtype extends DtypeObject {
   }
   override repr() {
     return `tf.${this.dtypeValue}`;
+  }
+  /** print(t.dtype) shows <dtype: 'float32'> (DType.__str__); repr is tf.float32. */
+  override str() {
+    return `<dtype: '${this.dtypeValue}'>`;
   }
   override getAttr(name: string) {
     if (name === 'name') return this.dtypeValue;
@@ -53,7 +58,12 @@ export class TfTensor extends ArrayValue {
   get library() {
     return 'tf' as const;
   }
+  /** repr(t): the eager repr, <tf.Tensor: shape=(2,), dtype=float32, numpy=array([...], dtype=float32)>. */
   override repr() {
+    return formatTfTensorRepr(this.t);
+  }
+  /** str(t) / print(t): tf.Tensor([...], shape=(2,), dtype=float32). */
+  override str() {
     return formatTfTensor(this.t);
   }
   override getAttr(name: string): PyValue | undefined {
@@ -140,7 +150,8 @@ class TensorShape extends PyTuple {
   }
 }
 
-function tfDtype(v: PyValue | undefined): DType | undefined {
+/** A dtype argument as TF and Keras take it: tf.float32, NumPy dtypes and types, names. */
+export function tfDtype(v: PyValue | undefined): DType | undefined {
   if (v === undefined || v === null) return undefined;
   if (v instanceof TfDtype) return v.dtypeValue;
   return npDtype(v);
@@ -387,6 +398,8 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
 
   const keras = makeKeras(load);
   tf.dict.set('keras', keras.keras);
+  const ops = makeKerasOps(tf);
+  keras.keras.dict.set('ops', ops);
   const modules = new Map<string, PyModule>([
     ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg],
     ['tensorflow.keras', keras.keras], ['tensorflow.keras.layers', keras.layers], ['tensorflow.keras.utils', keras.utils],
@@ -394,6 +407,7 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
     ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils], ['keras.losses', keras.losses],
     ['tensorflow.keras.losses', keras.losses],
     ['keras.preprocessing', keras.preprocessing], ['keras.preprocessing.sequence', keras.sequence],
+    ['keras.ops', ops], ['tensorflow.keras.ops', ops],
   ]);
   return modules;
 }

@@ -13,8 +13,8 @@ import { reshape, select, stack, view } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, NativeFn, PyBuiltin, PyObj, PyValue } from '../../python/values';
-import { TorchTensor, indexItems, tensorArg, torchSize, track } from './tensor';
+import { CallContext, NativeFn, PyBuiltin, PyClass, PyObj, PyValue } from '../../python/values';
+import { TorchTensor, indexItems, tensorArg, torchSize, torchTensorClass, track } from './tensor';
 
 const unsupported = (what: string) => pyError('NotImplementedError', `${what} on complex tensors is not supported by Mask Lens yet`);
 
@@ -25,6 +25,10 @@ export class ComplexTensor extends PyObj {
   }
   get typeName() {
     return 'Tensor';
+  }
+  /** type(z) is torch.Tensor, as for a real tensor. */
+  pyType(): PyClass | undefined {
+    return torchTensorClass();
   }
   private method(name: string, f: NativeFn): PyBuiltin {
     return new PyBuiltin(name, f, `Tensor.${name}`);

@@ -11,7 +11,7 @@ import { formatCppTensor } from '../../engine/format/cpp';
 import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
 import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
-import { Tensor } from '../../engine/tensor';
+import { Tensor, allocate, checkShape, contiguousStrides, numelOf } from '../../engine/tensor';
 import { bind, toBool, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyList, PyTuple, PyValue, typeNameOf } from '../../python/values';
@@ -54,7 +54,7 @@ function logsumexp(x: Tensor, dims: number | number[], keepdim: boolean): Tensor
 }
 
 /** Tensor.roll(shifts, dims): elements shifted cyclically; with no dims, over the flattened tensor. */
-function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
+export function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
   if (dims.length === 0) return reshape(roll(reshape(x, [-1]), shifts, [0]), x.shape);
   if (shifts.length !== dims.length) throw runtimeError(`shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`);
   let t = x;
@@ -127,6 +127,23 @@ export const EXTRA_METHODS: Record<string, Method> = {
     const a = bind('copy_', args, kw, ['src', 'non_blocking?']);
     const src = tensorArg(a.src, 'copy_', 'src');
     assignInto(self.t, cast(src, self.t.dtype));
+    return self;
+  },
+  // resize_(*sizes): the same storage seen contiguously from the tensor's offset with
+  // the new shape, the storage grown when it is too small (the new elements are
+  // uninitialised in PyTorch, zero here), as at::native::resize_ does. fairseq's
+  // buffered_arange grows its cached buffer this way before `arange(out=buf)`.
+  resize_: (self, args, kw) => {
+    const shape = sizeArgs('resize_', args, kw.has('memory_format') ? new Map([...kw].filter(([k]) => k !== 'memory_format')) : kw);
+    checkShape(shape);
+    const storage = self.t.storage;
+    const need = self.t.offset + numelOf(shape);
+    if (need > storage.data.length) {
+      const grown = allocate(self.t.dtype, need);
+      grown.set(storage.data as never);
+      storage.data = grown;
+    }
+    self.t = new Tensor(storage, self.t.dtype, shape, contiguousStrides(shape), self.t.offset);
     return self;
   },
   unsqueeze_: (self, args, kw) => {

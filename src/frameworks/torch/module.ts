@@ -28,7 +28,7 @@ import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
-  noteFill, softmaxCall, track,
+  noteFill, setTensorClass, softmaxCall, track, isForeignDtype, dtypeCombination,
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
@@ -60,13 +60,19 @@ setTensorFactory(tensorFromData);
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `torch.${name}`);
 
+const ARANGE_SIGNATURES = [
+  '(Number end, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+  '(Number start, Number end, *, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+  '(Number start, Number end, Number step = 1, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)',
+];
+
 function factory(name: string, value: number | null): NativeFn {
   return (args, kw) => {
     const a = bind(name, args, kw, ['*size', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?', 'pin_memory?']);
     const shape = sizeArgs(name, a.__rest ?? [], kw);
     // ATen's zeros has its own check before the allocator's
     if (name === 'zeros' && shape.some((d) => d < 0)) throw runtimeError('zeros: Dimension size must be non-negative.');
-    const t = new TorchTensor(filled(shape, value ?? 0, toDtype(a.dtype) ?? getDefaultDtype()));
+    const t = new TorchTensor(filled(shape, value ?? 0, toDtype(a.dtype, `${name}(): argument 'dtype'`) ?? getDefaultDtype()));
     if (a.requires_grad === true) t.requiresGrad = true;
     return t;
   };
@@ -76,7 +82,7 @@ function likeFactory(name: string, value: number | 'rand' | 'randn'): NativeFn {
   return (args, kw) => {
     const a = bind(name, args, kw, ['input', 'dtype?', 'device?', 'requires_grad?', 'memory_format?', 'layout?']);
     const x = tensorArg(a.input, name);
-    const d = toDtype(a.dtype) ?? x.dtype;
+    const d = toDtype(a.dtype, `${name}(): argument 'dtype'`) ?? x.dtype;
     // empty_like keeps a dense input's strides: draws land in its memory order (see fill_order.ts)
     const order = emptyLikeOrder(x);
     if (value === 'rand') return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng().uniform(x.numel, 0, 1, d), order)));
@@ -147,8 +153,8 @@ function randomTensor(name: string, kind: 'rand' | 'randn'): NativeFn {
     const shape = sizeArgs(name, a.__rest ?? [], kw, 'size', RANDOM_OVERLOADS);
     checkShape(shape);
     // the draws come before the tensor: its size is checked first
-    checkAllocation(toDtype(a.dtype) ?? getDefaultDtype(), numelOf(shape));
-    const d = toDtype(a.dtype) ?? getDefaultDtype();
+    checkAllocation(toDtype(a.dtype, `${name}(): argument 'dtype'`) ?? getDefaultDtype(), numelOf(shape));
+    const d = toDtype(a.dtype, `${name}(): argument 'dtype'`) ?? getDefaultDtype();
     if (!isFloating(d)) {
       throw notImplementedFor(kind === 'rand' ? 'check_uniform_bounds' : 'normal_kernel_cpu', d);
     }
@@ -211,7 +217,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (a.data instanceof TorchTensor) {
       ctx.warn('To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).');
     }
-    const t = new TorchTensor(tensorFromData(a.data!, ctx, toDtype(a.dtype)));
+    const t = new TorchTensor(tensorFromData(a.data!, ctx, toDtype(a.dtype, "tensor(): argument 'dtype'")));
     if (a.requires_grad === true) {
       if (!isFloating(t.t.dtype)) throw runtimeError('Only Tensors of floating point and complex dtype can require gradients');
       t.requiresGrad = true;
@@ -220,9 +226,9 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   def('as_tensor', (args, kw, ctx) => {
     const a = bind('as_tensor', args, kw, ['data', 'dtype?', 'device?']);
-    if (a.data instanceof TorchTensor && (a.dtype === undefined || toDtype(a.dtype) === a.data.t.dtype)) return a.data;
-    if (a.data instanceof ArrayValue && (a.dtype === undefined || toDtype(a.dtype) === a.data.t.dtype)) return new TorchTensor(a.data.t);
-    return new TorchTensor(tensorFromData(a.data!, ctx, toDtype(a.dtype)));
+    if (a.data instanceof TorchTensor && (a.dtype === undefined || toDtype(a.dtype, "as_tensor(): argument 'dtype'") === a.data.t.dtype)) return a.data;
+    if (a.data instanceof ArrayValue && (a.dtype === undefined || toDtype(a.dtype, "as_tensor(): argument 'dtype'") === a.data.t.dtype)) return new TorchTensor(a.data.t);
+    return new TorchTensor(tensorFromData(a.data!, ctx, toDtype(a.dtype, "as_tensor(): argument 'dtype'")));
   });
   def('from_numpy', ([x]) => {
     if (!(x instanceof ArrayValue) || x.library !== 'numpy') {
@@ -238,7 +244,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   def('full', (args, kw) => {
     const a = bind('full', args, kw, ['size', 'fill_value', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
     const v = a.fill_value!;
-    const d = toDtype(a.dtype) ?? (typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : getDefaultDtype());
+    const d = toDtype(a.dtype, "full(): argument 'dtype'") ?? (typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : getDefaultDtype());
     return new TorchTensor(filled(sizeArg('full', 'size', 1, a.size, kw), fillScalar(v, 'fill_value'), d));
   });
   def('zeros_like', likeFactory('zeros_like', 0));
@@ -252,13 +258,13 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const x = tensorArg(a.input, 'randint_like');
     const [low, high] = a.high === undefined ? [0, toInt(a.low, 'high')] : [toInt(a.low, 'low'), toInt(a.high, 'high')];
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-    const d = toDtype(a.dtype) ?? x.dtype;
+    const d = toDtype(a.dtype, "randint_like(): argument 'dtype'") ?? x.dtype;
     return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng(a.generator).randint(x.numel, low, high, d), emptyLikeOrder(x))));
   });
   def('full_like', (args, kw) => {
     const a = bind('full_like', args, kw, ['input', 'fill_value', 'dtype?', 'device?']);
     const x = tensorArg(a.input, 'full_like');
-    return new TorchTensor(filled([...x.shape], fillScalar(a.fill_value, 'fill_value'), toDtype(a.dtype) ?? x.dtype));
+    return new TorchTensor(filled([...x.shape], fillScalar(a.fill_value, 'fill_value'), toDtype(a.dtype, "full_like(): argument 'dtype'") ?? x.dtype));
   });
   def('rand', randomTensor('rand', 'rand'));
   def('randn', randomTensor('randn', 'randn'));
@@ -271,16 +277,16 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const low = lowArg === undefined ? 0 : toInt(lowArg, 'low');
     const high = toInt(highArg, 'high');
     checkShape(shape);
-    checkAllocation(toDtype(a.dtype) ?? 'int64', numelOf(shape));
+    checkAllocation(toDtype(a.dtype, "randint(): argument 'dtype'") ?? 'int64', numelOf(shape));
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-    const d = toDtype(a.dtype) ?? 'int64';
+    const d = toDtype(a.dtype, "randint(): argument 'dtype'") ?? 'int64';
     return new TorchTensor(fromArray(shape, d, torchRng(a.generator).randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
   });
   def('randperm', (args, kw) => {
     const a = bind('randperm', args, kw, ['n', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
     const n = toInt(a.n, 'n');
-    checkAllocation(toDtype(a.dtype) ?? 'int64', n);
-    return new TorchTensor(fromArray([n], toDtype(a.dtype) ?? 'int64', torchRng(a.generator).randperm(n)));
+    checkAllocation(toDtype(a.dtype, "randperm(): argument 'dtype'") ?? 'int64', n);
+    return new TorchTensor(fromArray([n], toDtype(a.dtype, "randperm(): argument 'dtype'") ?? 'int64', torchRng(a.generator).randperm(n)));
   });
   def('bernoulli', (args, kw) => {
     const a = bind('bernoulli', args, kw, ['input', 'p?', 'generator?']);
@@ -321,6 +327,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   def('arange', (args, kw) => {
     const a = bind('arange', args, kw, ['start', 'end?', 'step?', 'dtype?', 'device?', 'requires_grad?', 'layout?', 'out?']);
+    if (isForeignDtype(a.dtype)) throw dtypeCombination('arange', args, kw, ARANGE_SIGNATURES);
     const nums = [a.start, a.end, a.step].filter((x) => x !== undefined && x !== null) as PyValue[];
     const [start, end, step] = nums.length === 1 ? [0, toFloat(nums[0], 'end'), 1] : [toFloat(nums[0], 'start'), toFloat(nums[1], 'end'), nums[2] === undefined ? 1 : toFloat(nums[2], 'step')];
     const d = toDtype(a.dtype) ?? (a.out instanceof TorchTensor ? a.out.t.dtype : nums.some((x) => typeof x === 'number') ? getDefaultDtype() : 'int64');
@@ -328,12 +335,12 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   def('linspace', (args, kw) => {
     const a = bind('linspace', args, kw, ['start', 'end', 'steps', 'dtype?', 'device?', 'requires_grad?']);
-    return new TorchTensor(linspace(toFloat(a.start, 'start'), toFloat(a.end, 'end'), toInt(a.steps, 'steps'), toDtype(a.dtype) ?? getDefaultDtype()));
+    return new TorchTensor(linspace(toFloat(a.start, 'start'), toFloat(a.end, 'end'), toInt(a.steps, 'steps'), toDtype(a.dtype, "linspace(): argument 'dtype'") ?? getDefaultDtype()));
   });
   def('eye', (args, kw) => {
     const a = bind('eye', args, kw, ['n', 'm?', 'dtype?', 'device?', 'requires_grad?']);
     const n = toInt(a.n, 'n'), cols = a.m === undefined || a.m === null ? n : toInt(a.m, 'm');
-    const t = Tensor.empty(toDtype(a.dtype) ?? getDefaultDtype(), [n, cols]);
+    const t = Tensor.empty(toDtype(a.dtype, "eye(): argument 'dtype'") ?? getDefaultDtype(), [n, cols]);
     for (let i = 0; i < Math.min(n, cols); i++) t.storage.data[i * cols + i] = 1;
     return new TorchTensor(t);
   });
@@ -439,6 +446,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     tensorClass.dict.set(name, new PyBuiltin(name, (args, kw, ctx) => TENSOR_METHODS[name](args[0] as TorchTensor, args.slice(1), kw, ctx)));
   }
   set('Tensor', tensorClass);
+  setTensorClass(tensorClass);
   const legacy: [string, DType][] = [
     ['FloatTensor', 'float32'], ['DoubleTensor', 'float64'], ['HalfTensor', 'float16'], ['LongTensor', 'int64'],
     ['IntTensor', 'int32'], ['ShortTensor', 'int16'], ['CharTensor', 'int8'], ['ByteTensor', 'uint8'], ['BoolTensor', 'bool'],
@@ -450,7 +458,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'sum', 'mean', 'prod', 'any', 'all', 'std', 'var', 'max', 'min', 'argmax', 'argmin', 'gather', 'masked_select',
     'index_select', 'nonzero', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'equal', 'logical_not', 'logical_and', 'logical_or',
     'logical_xor', 'bitwise_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'add', 'sub', 'mul', 'div', 'subtract',
-    'multiply', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow', 'matmul', 'mm', 'bmm', 'abs', 'neg', 'exp',
+    'multiply', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow', 'matmul', 'mm', 'bmm', 'addmm', 'abs', 'neg', 'exp',
     'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'sinh', 'cosh', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',

@@ -16,7 +16,7 @@ import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyNamedTuple, PyTuple, PyValue, typeNameOf,
+  CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyIterator, PyList, PyModule, PyNamedTuple, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, operand } from '../common';
 import { torchRng } from './random';
@@ -75,16 +75,19 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   Module.dict.set('eval', setTraining(false));
   const M = (name: string, f: NativeFn) => Module.dict.set(name, fn(name, f));
   const self_ = (v: PyValue | undefined) => v as PyInstance;
-  const pairs = (xs: [string, PyValue][]) => new PyList(xs.map(([n, p]) => new PyTuple([n, p])));
-  M('parameters', ([self]) => new PyList(collectParameters(self_(self), Module).map(([, p]) => p)));
-  M('named_parameters', ([self]) => pairs(collectParameters(self_(self), Module)));
-  M('buffers', ([self]) => new PyList(collectBuffers(self_(self), Module).map(([, b]) => b)));
-  M('named_buffers', ([self]) => pairs(collectBuffers(self_(self), Module)));
-  M('modules', ([self]) => new PyList(namedModules(self_(self), Module).map(([, m]) => m)));
-  M('named_modules', ([self]) => pairs(namedModules(self_(self), Module)));
+  // parameters(), modules(), ... are generators in PyTorch: `next(self.parameters()).device`
+  // (NaViT, timm) needs an iterator, and a second pass needs a second call
+  const gen = (name: string, items: PyValue[]) => new ModuleGenerator(`Module.${name}`, items);
+  const pairs = (name: string, xs: [string, PyValue][]) => gen(name, xs.map(([n, p]) => new PyTuple([n, p])));
+  M('parameters', ([self]) => gen('parameters', collectParameters(self_(self), Module).map(([, p]) => p)));
+  M('named_parameters', ([self]) => pairs('named_parameters', collectParameters(self_(self), Module)));
+  M('buffers', ([self]) => gen('buffers', collectBuffers(self_(self), Module).map(([, b]) => b)));
+  M('named_buffers', ([self]) => pairs('named_buffers', collectBuffers(self_(self), Module)));
+  M('modules', ([self]) => gen('modules', namedModules(self_(self), Module).map(([, m]) => m)));
+  M('named_modules', ([self]) => pairs('named_modules', namedModules(self_(self), Module)));
   const children = (self: PyInstance) => [...self.dict].filter((e): e is [string, PyInstance] => e[1] instanceof PyInstance && e[1].cls.isSubclassOf(Module));
-  M('children', ([self]) => new PyList(children(self_(self)).map(([, m]) => m)));
-  M('named_children', ([self]) => pairs(children(self_(self))));
+  M('children', ([self]) => gen('children', children(self_(self)).map(([, m]) => m)));
+  M('named_children', ([self]) => pairs('named_children', children(self_(self))));
   // apply(fn): children first, then the module itself (torch.nn.Module.apply)
   M('apply', ([self, f], _kw, ctx) => {
     const visit = (m: PyInstance) => {
@@ -172,6 +175,29 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     return linear(a.input!, self.dict.get('weight')!, self.dict.get('bias') ?? null);
   }, (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}`);
   add(Linear);
+
+  // LazyLinear(out_features): in_features comes from the first input's last dim.
+  // Its parameters are drawn at that first call (construction draws nothing, the
+  // zero-element init is a no-op), in Linear's order, and the module then becomes
+  // a Linear (LazyModuleMixin's cls_to_become), as torch/nn/modules/lazy.py does.
+  // Before that call the weight is a 0-element stand-in for UninitializedParameter.
+  add(layer('LazyLinear', Linear, (self, args, kw, ctx) => {
+    const a = bind('LazyLinear', args, kw, ['out_features', 'bias?', 'device?', 'dtype?']);
+    self.dict.set('in_features', 0n);
+    self.dict.set('out_features', BigInt(toInt(a.out_features, 'out_features')));
+    self.dict.set('weight', parameter(filled([0], 0, 'float32')));
+    self.dict.set('bias', toBool(a.bias, ctx, true) ? parameter(filled([0], 0, 'float32')) : null);
+    self.native.lazy = true;
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    if (self.native.lazy) {
+      const input = tensorArg(a.input, 'forward', 'input');
+      linearInit(self, input.shape[input.shape.length - 1] ?? 1, toInt(self.dict.get('out_features')!, 'out_features'), self.dict.get('bias') !== null);
+      self.native.lazy = false;
+      self.cls = Linear;
+    }
+    return linear(a.input!, self.dict.get('weight')!, self.dict.get('bias') ?? null);
+  }, (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}`));
 
   add(layer('CrossEntropyLoss', Module, lossInit(['weight?', 'ignore_index?', 'label_smoothing?']), (self, args, kw) => {
     const a = bind('forward', args, kw, ['input', 'target']);
@@ -361,7 +387,20 @@ function linear(input: PyValue, weight: PyValue, bias: PyValue): PyValue {
   const w = tensorArg(weight, 'linear', 'weight');
   let y = matmul(x, transpose(w, 0, 1));
   if (bias instanceof ArrayValue) y = binary('add', y, bias.t);
-  return track(new TorchTensor(y), 'linear', input, weight);
+  return track(new TorchTensor(y), linearGradOp(x, bias instanceof ArrayValue), input, weight, bias);
+}
+
+/**
+ * The autograd node F.linear's result ends in, from the path ATen's linear
+ * takes (aten/src/ATen/native/Linear.cpp): addmm for a 2-D input with a bias,
+ * mm without; a contiguous input of another rank with a bias is flattened to
+ * addmm and viewed back; otherwise matmul (a 1-D input squeezed back), then
+ * add_ for the bias.
+ */
+function linearGradOp(x: Tensor, hasBias: boolean): string {
+  if (x.ndim === 2) return hasBias ? 'addmm' : 'mm';
+  if (hasBias) return x.isContiguous() ? 'view' : 'add';
+  return x.ndim === 1 ? 'linear.squeeze' : 'matmul';
 }
 
 function crossEntropyCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: PyValue, reduction: Reduction, smoothing: PyValue): PyValue {
@@ -720,4 +759,18 @@ function makeInit(): PyModule {
 function checkedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   checkMaskedFill(x, mask, value, 'masked_fill');
   return maskedFill(x, mask, value);
+}
+
+/** A Module method's generator (`Module.parameters`): one pass over what it found when called. */
+class ModuleGenerator extends PyIterator {
+  constructor(
+    private readonly qualname: string,
+    items: PyValue[],
+  ) {
+    let i = 0;
+    super(() => (i < items.length ? { done: false, value: items[i++] } : { done: true }), 'generator');
+  }
+  override repr(): string {
+    return `<generator object ${this.qualname} at 0x7f0000000000>`;
+  }
 }

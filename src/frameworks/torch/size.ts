@@ -54,8 +54,13 @@ function unpackIndex(v: PyValue): number | undefined {
   return undefined;
 }
 
-/** Py_TYPE(obj)->tp_name, as PyTorch's messages name a type: NumPy's scalars are "numpy.float64". */
-function tpName(v: PyValue): string {
+/**
+ * Py_TYPE(obj)->tp_name, as PyTorch's messages name a type: NumPy's scalars are "numpy.float64",
+ * a NumPy dtype "numpy.dtypes.Float32DType" (an object's own `tpName`), a class "type".
+ */
+export function tpName(v: PyValue): string {
+  const own = (v as { tpName?: string } | null)?.tpName;
+  if (own) return own;
   const name = typeNameOf(v);
   if (v instanceof ArrayValue && name !== 'Tensor') return name === 'ndarray' ? 'numpy.ndarray' : `numpy.${name}`;
   return name;

@@ -24,11 +24,11 @@ import {
 } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
-import { sizeArg, sizeArgs, VIEW_OVERLOADS } from './size';
+import { sizeArg, sizeArgs, tpName, VIEW_OVERLOADS } from './size';
 import { TYPE_CLASSES, formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import {
-  CallContext, Kwargs, PyBuiltin, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
+  CallContext, Kwargs, PyBuiltin, PyClass, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
@@ -53,18 +53,42 @@ export class TorchDtype extends DtypeObject {
   }
 }
 
-/** Accepts torch.float32, numpy dtypes/type objects, and strings where PyTorch does. */
+/** NumPy's (or TensorFlow's) dtype or scalar type where PyTorch wants a torch.dtype. */
+export function isForeignDtype(v: PyValue | undefined): boolean {
+  return v !== undefined && v !== null && !(v instanceof TorchDtype) && (v as { dtypeValue?: DType }).dtypeValue !== undefined;
+}
+
+const TO_SIGNATURES = [
+  '(torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+  '(torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+  '(Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+];
+
+/**
+ * PyTorch's "received an invalid combination of arguments" TypeError for an overloaded
+ * function given a foreign dtype: the arguments' types ("int, dtype=type"; keywords alone
+ * end with ", "), then each signature.
+ */
+export function dtypeCombination(fn: string, args: readonly PyValue[], kw: Kwargs, signatures: readonly string[]): Error {
+  const pos = args.map(tpName), kws = [...kw].map(([k, v]) => `${k}=${tpName(v)}`);
+  const got = pos.length ? [...pos, ...kws].join(', ') : kws.map((k) => `${k}, `).join('');
+  return pyError('TypeError', `${fn}() received an invalid combination of arguments - got (${got}), but expected one of:\n${signatures.map((x) => ` * ${x}`).join('\n')}\n`);
+}
+
+/**
+ * A dtype argument: torch.float32 ..., or Python's float, int and bool. Anything else,
+ * NumPy's np.float32 and dtype('float32') included, is PyTorch's TypeError "zeros():
+ * argument 'dtype' must be torch.dtype, not type" (`what` names the argument).
+ */
 export function toDtype(v: PyValue | undefined, what = 'dtype'): DType | undefined {
   if (v === undefined || v === null) return undefined;
   if (v instanceof TorchDtype) return v.dtype;
-  const d = (v as { dtypeValue?: DType } | null)?.dtypeValue;
-  if (d) return d;
   // Python's own scalar types stand for dtypes (torch/csrc/utils/python_arg_parser: THPPythonScalarType):
   // float is torch.float64, int torch.int64, bool torch.bool (transformers: torch.zeros(1, dtype=int)).
   if (v === TYPE_CLASSES.get('float')) return 'float64';
   if (v === TYPE_CLASSES.get('int')) return 'int64';
   if (v === TYPE_CLASSES.get('bool')) return 'bool';
-  throw pyError('TypeError', `${what} must be torch.dtype, not ${typeNameOf(v)}`);
+  throw pyError('TypeError', `${what} must be torch.dtype, not ${tpName(v)}`);
 }
 
 export function torchSize(shape: readonly number[]): PyNamedTuple {
@@ -101,7 +125,7 @@ const GRAD_FN: Record<string, string> = {
   softmax: 'SoftmaxBackward0', log_softmax: 'LogSoftmaxBackward0', masked_fill: 'MaskedFillBackward0', neg: 'NegBackward0',
   exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', view: 'ViewBackward0',
   reshape: 'ViewBackward0', unsqueeze: 'UnsqueezeBackward0', squeeze: 'SqueezeBackward0', transpose: 'TransposeBackward0',
-  permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', linear: 'AddmmBackward0', gather: 'GatherBackward0',
+  permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', addmm: 'AddmmBackward0', 'linear.squeeze': 'SqueezeBackward4', gather: 'GatherBackward0',
   where: 'WhereBackward0', relu: 'ReluBackward0', sigmoid: 'SigmoidBackward0', tanh: 'TanhBackward0', pow: 'PowBackward0',
   sqrt: 'SqrtBackward0', masked_select: 'MaskedSelectBackward0', nll_loss: 'NllLossBackward0', cat: 'CatBackward0',
   stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0',
@@ -115,6 +139,16 @@ const GRAD_FN: Record<string, string> = {
   MkldnnRnnLayerBackward0: 'MkldnnRnnLayerBackward0',
 };
 
+// torch.Tensor, the class type(x) gives: set by the torch module that defines it (module.ts).
+let tensorClass: PyClass | undefined;
+export function setTensorClass(c: PyClass): void {
+  tensorClass = c;
+}
+/** torch.Tensor as the torch module defined it (undefined before `import torch`). */
+export function torchTensorClass(): PyClass | undefined {
+  return tensorClass;
+}
+
 export class TorchTensor extends ArrayValue {
   requiresGrad = false;
   gradFn: string | null = null;
@@ -126,6 +160,10 @@ export class TorchTensor extends ArrayValue {
   /** The qualified name type(x) prints: <class 'torch.Tensor'>. */
   get fullName() {
     return this.isParameter ? 'torch.nn.parameter.Parameter' : 'torch.Tensor';
+  }
+  /** type(x) is torch.Tensor (a Parameter keeps its own class). */
+  pyType(): PyClass | undefined {
+    return this.isParameter ? undefined : tensorClass;
   }
   get library() {
     return 'torch' as const;
@@ -664,6 +702,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   byte: castMethod('uint8'),
   bool: castMethod('bool'),
   to: (self, args, kw) => {
+    if ([...args, ...kw.values()].some(isForeignDtype)) throw dtypeCombination('to', args, kw, TO_SIGNATURES);
     let d: DType | undefined;
     for (const x of [...args, kw.get('dtype')]) {
       if (x instanceof TorchDtype) d = x.dtype;
@@ -675,6 +714,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   type: (self, args, kw) => {
     const a = bind('type', args, kw, ['dtype?', 'non_blocking?']);
     if (a.dtype === undefined || a.dtype === null) return `torch.${tensorTypeName(self.t.dtype)}`;
+    if (isForeignDtype(a.dtype) && a.dtype instanceof PyClass) throw pyError('ValueError', `invalid type: '${a.dtype.qualname}'`);
     const d = typeof a.dtype === 'string' ? TORCH_DTYPE_ALIASES[a.dtype.replace('torch.', '').replace('Tensor', '').toLowerCase()] ?? legacyTypeName(a.dtype) : toDtype(a.dtype)!;
     return d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
   },
@@ -825,6 +865,30 @@ export const TENSOR_METHODS: Record<string, Method> = {
     if (self.t.ndim !== 2) throw runtimeError('self must be a matrix');
     if (b.ndim !== 2) throw runtimeError('mat2 must be a matrix');
     return T(self, matmul(self.t, b), 'mm', o);
+  },
+  // addmm(mat1, mat2, *, beta=1, alpha=1): beta·self + alpha·(mat1 @ mat2), self broadcast to the
+  // product's shape (Hugging Face's Conv1D, GPT-2's projections). The product is rounded once and
+  // the bias added after it, as MKL's sgemm epilogue does and as F.linear here computes its 2-D case.
+  addmm: (self, args, kw) => {
+    const a = bind('addmm', args, kw, ['mat1', 'mat2', 'beta?', 'alpha?']);
+    const m1 = tensorArg(a.mat1, 'addmm', 'mat1');
+    const m2 = tensorArg(a.mat2, 'addmm', 'mat2');
+    if (m1.ndim !== 2) throw runtimeError(`mat1 must be a matrix, got ${m1.ndim}-D tensor`);
+    if (m2.ndim !== 2) throw runtimeError(`mat2 must be a matrix, got ${m2.ndim}-D tensor`);
+    if (m1.shape[1] !== m2.shape[0]) throw runtimeError(`mat1 and mat2 shapes cannot be multiplied (${m1.shape[0]}x${m1.shape[1]} and ${m2.shape[0]}x${m2.shape[1]})`);
+    if (self.t.dtype !== m2.dtype) throw runtimeError(`self and mat2 must have the same dtype, but got ${scalarTypeName(self.t.dtype)} and ${scalarTypeName(m2.dtype)}`);
+    const input = expand(self.t, [m1.shape[0], m2.shape[1]]);
+    const alpha = a.alpha ?? 1n, beta = a.beta ?? 1n;
+    const scalar = (v: PyValue, name: string): Scalar => {
+      if (typeof v === 'number' || typeof v === 'bigint') return v;
+      if (typeof v === 'boolean') return v ? 1n : 0n;
+      throw pyError('TypeError', `addmm(): argument '${name}' must be Number, not ${typeNameOf(v)}`);
+    };
+    const al = scalar(alpha, 'alpha'), be = scalar(beta, 'beta');
+    let product = matmul(m1, m2);
+    if (Number(al) !== 1) product = binary('mul', product, al);
+    const r = Number(be) === 0 ? product : binary('add', Number(be) === 1 ? input : binary('mul', input, be), product);
+    return T(self, r, 'addmm', a.mat1 ?? null, a.mat2 ?? null);
   },
   bmm: (self, [o]) => {
     const b = tensorArg(o, 'bmm', 'mat2');
