@@ -187,16 +187,17 @@ export function checkedScalarTensor(s: Scalar, d: DType): Tensor {
 }
 
 /**
- * Fill `count` elements from storage offset `off` with the Python scalar `s`
- * already converted to `d` as `v`. An int into int64 is stored exactly
- * (beyond 2^53 through the storage's exact side array, tensor.ts Storage);
- * `s` is then within int64 (the caller's conversion checked or wrapped it).
+ * Fill `count` elements of fresh (zeroed) storage from offset `off` with the
+ * Python scalar `s` already converted to `d` as `v`. An int into int64 is
+ * stored exactly (beyond 2^53 through the storage's exact side array,
+ * tensor.ts Storage); `s` is then within int64 (the caller's conversion
+ * checked or wrapped it).
  */
 function storeScalar(st: Storage, off: number, count: number, s: Scalar, d: DType, v: number): void {
   if (d === 'int64' && typeof s === 'bigint' && !isSafeInt64(v)) {
     const exact = BigInt.asIntN(64, s);
     for (let i = 0; i < count; i++) setInt64(st, off + i, exact);
-  } else st.data.fill(v, off, off + count);
+  } else if (!Object.is(v, 0)) st.data.fill(v, off, off + count); // fresh storage is already +0 (skipping the pass matters at preview sizes)
 }
 
 /** A 0-dim tensor's value as the Python scalar `.item()` gives (for fill values passed as tensors). */
