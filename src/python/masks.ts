@@ -204,6 +204,15 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
   return undefined;
 }
 
+/**
+ * How the UI names the reader of a mask: a call is "read by `masked_fill`"
+ * (text + code); an additive mask summed into the scores has no call to name,
+ * so it reads "added to scores".
+ */
+export function consumerPhrase(consumer: MaskConsumer | string): { text: string; code?: string } {
+  return consumer === 'added' ? { text: 'added to scores' } : { text: 'read by', code: consumer };
+}
+
 /** The legend of a mask grid under the convention of the code that consumed it. */
 export function consumerLegend(consumer: MaskConsumer | string, dtype: string): MaskLegend {
   const additive = dtype !== 'bool' && /float|half|double/.test(dtype);

@@ -3,6 +3,7 @@
 // collapsed. No 'vscode' import: unit-tested.
 import type { Diagnostic, MaskLegend } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
+import { consumerPhrase } from '../python/masks';
 import { maskSvgMarkdown } from './maskSvg';
 import {
   describeValue,
@@ -75,6 +76,12 @@ function legendMasksOn(legend: MaskLegend | undefined): boolean | undefined {
 }
 
 /** Reprs up to this many lines show open; longer ones are collapsed under a "repr" summary. */
+/** The reader of a mask for the hover: "read by `masked_fill`", "added to scores". */
+function consumerText(consumer: string): string {
+  const p = consumerPhrase(consumer);
+  return p.code ? `${p.text} \`${p.code}\`` : p.text;
+}
+
 const OPEN_REPR_LINES = 6;
 
 /**
@@ -136,7 +143,7 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
 
   // one summary line: what the mask is and who read it, or what a loss counted
   const summary: string[] = [];
-  if (v.maskSummary) summary.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — read by \`${v.consumer}\`` : ''}`);
+  if (v.maskSummary) summary.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — ${consumerText(v.consumer)}` : ''}`);
   const loss = v.derived && 'counted' in v.derived ? v.derived : undefined;
   if (loss) summary.push(escapeMd(`${loss.counted} of ${loss.total} targets counted · ignore_index = ${loss.ignoreIndex} · reduction = ${loss.reduction}`));
   if (summary.length) parts.push(summary.join(' · '));

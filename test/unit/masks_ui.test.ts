@@ -177,7 +177,9 @@ scores = scores + bias
   const v = valueOfNameAt(r, 'bias', 2)!;
   assert.equal(v.consumer, 'added');
   assert.deepEqual(v.legend, { on: 'masked (large negative added)', off: 'attends (0 added)' });
-  assert.ok(hoverMarkdown(v).includes('read by `added`'));
+  const md = hoverMarkdown(v);
+  assert.ok(md.includes('mask: ') && md.includes(' — added to scores'), md);
+  assert.ok(!md.includes('read by `added`'), md);
 });
 
 test('masks drawn from a generator are classified as random, with their rate', () => {
