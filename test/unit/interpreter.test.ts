@@ -109,6 +109,16 @@ except RuntimeError as e:
   assert.deepEqual(r.variables.msg, { type: 'str', value: 'mat1 and mat2 shapes cannot be multiplied (2x4 and 3x5)' });
 });
 
+test('Keras and TensorFlow names Mask Lens lacks are NotImplementedError, under either spelling', () => {
+  const mha = run('import keras\nx = 1\nlayer = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)\n');
+  assert.deepEqual([mha.error?.type, mha.error?.message, mha.error?.line], ['NotImplementedError', 'keras.layers.MultiHeadAttention is not supported by Mask Lens yet', 3]);
+  const tfk = run('import tensorflow as tf\nlayer = tf.keras.layers.Attention()\n');
+  assert.deepEqual([tfk.error?.type, tfk.error?.message], ['NotImplementedError', 'keras.layers.Attention is not supported by Mask Lens yet']);
+  assert.equal(run('import tensorflow as tf\ns = tf.sparse').error?.message, 'tensorflow.sparse is not supported by Mask Lens yet');
+  assert.equal(run('import tensorflow as tf\ny = tf.math.bessel_i0').error?.type, 'NotImplementedError');
+  assert.equal(run('import keras\nkeras.layers.MultiHeadAtention').error?.type, 'AttributeError');
+});
+
 test('fully masked rows become a diagnostic', () => {
   const r = run(`import torch
 scores = torch.zeros(2, 3)
