@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellPosition, layoutCells, readNotebook, type CellLayout } from './python/notebook';
-import type { CallRecord, EncodedValue, RunOptions, RunResult, Snapshot } from './python/result';
+import { notEvaluatedMessage, type CallRecord, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
 import { elidedRefs, writeJson } from './service/jsonOut';
 import { nodeWorker } from './service/nodeWorker';
@@ -42,7 +42,9 @@ function goldenError<E extends { message: string }>(error: E | null): E | null {
 
 /** `--json`'s entry for one recorded call (issue #10's schema). */
 export function callJson(c: CallRecord): { function: string; line: number; call: number; calledFrom: number; variables: Record<string, EncodedValue>; returned: EncodedValue | null } {
-  return { function: c.function, line: c.line, call: c.call, calledFrom: c.calledFrom, variables: c.variables, returned: c.returned?.value ?? null };
+  // None and dataclass instances are recorded for the editor only (EncodedValue's 'object'): the golden record skips them
+  const returned = c.returned && c.returned.value.type !== 'object' ? c.returned.value : null;
+  return { function: c.function, line: c.line, call: c.call, calledFrom: c.calledFrom, variables: c.variables, returned };
 }
 
 /** How a line reads in the output: "line 7", or "cell 2, line 3" in a notebook. */
@@ -67,13 +69,31 @@ function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diag
 /** CPython's compile-time errors (IndentationError and TabError are subclasses of SyntaxError). */
 const isSyntaxError = (e: { type: string }) => e.type === 'SyntaxError' || e.type === 'IndentationError' || e.type === 'TabError';
 
-function plain(result: RunResult, at: LineLabel = plainLine): string {
+/**
+ * The run's stdout, with a notebook's Out[] values where Jupyter shows them:
+ * each after its cell's prints, `Out[n]:` then the repr (on a line of its
+ * own when it has several, as IPython's displayhook does).
+ */
+function printedOutput(result: RunResult, outPrompt: (line: number) => string): string[] {
+  const parts: string[] = [];
+  let at = 0;
+  for (const o of result.outputs ?? []) {
+    parts.push(result.stdout.slice(at, o.stdoutAt));
+    at = o.stdoutAt;
+    parts.push(`${outPrompt(o.line)}${o.repr.includes('\n') ? '\n' : ' '}${o.repr}\n`);
+  }
+  parts.push(result.stdout.slice(at));
+  const text = parts.join('').trimEnd();
+  return text ? [text, ''] : [];
+}
+
+function plain(result: RunResult, at: LineLabel = plainLine, outPrompt: (line: number) => string = () => 'Out:'): string {
   const lines: string[] = [];
   // Python refuses the whole file (cell) over a syntax error, so it comes first, before the preview of what parses
   const syntax = result.errors.filter(isSyntaxError);
   for (const e of syntax) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
   if (syntax.length) lines.push('(so Python runs none of this file; below, Mask Lens previews the statements that parse)', '');
-  if (result.stdout) lines.push(result.stdout.trimEnd(), '');
+  lines.push(...printedOutput(result, outPrompt));
   const printed = new Set<RunResult['diagnostics'][number]>();
   for (const s of finalSnapshots(result.timeline)) lines.push(...valueLines(s, result, printed, at));
   const total = new Map((result.functions ?? []).map((f) => [f.function, f.calls]));
@@ -88,7 +108,8 @@ function plain(result: RunResult, at: LineLabel = plainLine): string {
     if (c.error) lines.push(`raised ${c.error.type}: ${c.error.message}  ${at(c.error.line)}`, '');
   }
   for (const d of result.diagnostics) if (!printed.has(d)) lines.push(`${at(d.line)}: ${d.severity}: ${d.message}  [${d.code}]`);
-  for (const e of result.errors) if (!isSyntaxError(e)) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
+  // a knock-on NameError (its name's statement failed earlier) is a consequence, said as the editor says it
+  for (const e of result.errors) if (!isSyntaxError(e)) lines.push(`${at(e.line)}: ${notEvaluatedMessage(e, at) ?? `${e.type}: ${e.message}`}`);
   return lines.join('\n');
 }
 
@@ -211,7 +232,9 @@ async function runNotebook(service: EvaluationService, text: string, name: strin
     const p = cellPosition(layout, line);
     return `cell ${p.cell + 1}, line ${p.line}`;
   };
-  process.stdout.write(plain(r, at) + '\n');
+  // Out[n]: a "Run All" numbers the code cells 1, 2, ... in order
+  const outPrompt = (line: number) => `Out[${layout.cells.findIndex((c) => c.index === cellPosition(layout, line).cell) + 1}]:`;
+  process.stdout.write(plain(r, at, outPrompt) + '\n');
   return r.errors.length ? 1 : 0;
 }
 

@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
 import { notEvaluatedMessage, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
-import { finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
+import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
@@ -330,7 +330,7 @@ function pickDefault(vars: InspectorVariable[]): string | undefined {
 }
 
 function optionLabel(v: InspectorVariable): string {
-  const what = isTensor(v.value) ? `${shortDtype(v.value.dtype)}${formatShape(v.value.shape)}` : v.value.type;
+  const what = isTensor(v.value) ? `${shortDtype(v.value.dtype)}${formatShape(v.value.shape)}` : describeValue(v.value).kind;
   const role = v.derived ? ` · ${v.derived.op}` : v.mask ? ` · ${v.mask} mask` : '';
   return `${v.name}  ${what}${role}`;
 }
@@ -525,7 +525,7 @@ function renderSelected(): void {
       void renderFigures();
     }
   } else {
-    badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [v.value.type]));
+    badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [describeValue(v.value).kind]));
     byId('scalar').textContent = scalarText(v.value);
   }
   if (v.line !== undefined) badges.append(h('span', { class: 'muted' }, [`line ${v.line}`]));

@@ -4,7 +4,7 @@ import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
 import { ArrayValue } from '../frameworks/common';
 import { NumpyScalar } from '../frameworks/numpy';
 import type { EncodedNumber, EncodedValue } from './result';
-import { PyList, PyNamedTuple, PyTuple, type PyValue } from './values';
+import { PyInstance, PyList, PyNamedTuple, PyTuple, type PyValue } from './values';
 
 /** A number as JSON holds it: bools as booleans, non-finite floats as the strings golden.py writes. */
 export function encodeNumber(x: number, isBool: boolean): EncodedNumber {
@@ -49,3 +49,18 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
   return undefined;
 }
 
+
+/**
+ * A value as a snapshot records it for the editor: what encodeValue gives,
+ * else None and @dataclass instances (llama's ModelArgs, nanoGPT's
+ * GPTConfig) as `{ type: 'object' }`, shown by their repr. Other objects
+ * (modules, functions, layers) stay out: their reprs are long or say nothing.
+ */
+export function encodeShown(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
+  const enc = encodeValue(v, inlineElements);
+  if (enc) return enc;
+  if (v === null) return { type: 'object', class: 'NoneType' };
+  // a dataclass's class (or a base) carries the fields table @dataclass set (CPython's __dataclass_fields__)
+  if (v instanceof PyInstance && v.cls.lookup('__dataclass_fields__') !== undefined) return { type: 'object', class: v.cls.name };
+  return undefined;
+}

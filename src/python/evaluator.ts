@@ -120,6 +120,8 @@ function rootName(e: A.Expr): A.Name | undefined {
 
 export class Interpreter implements CallContext {
   stdout = '';
+  /** The value of the expression statement run last (a notebook cell's Out[]). */
+  lastExprValue: PyValue = null;
   readonly warnings: string[] = [];
   private steps = 0;
   private depth = 0;
@@ -268,7 +270,7 @@ export class Interpreter implements CallContext {
   private execInner(s: A.Stmt, scope: Scope): void {
     switch (s.kind) {
       case 'Expr':
-        this.eval(s.value, scope);
+        this.lastExprValue = this.eval(s.value, scope);
         return;
       case 'Assign': {
         const v = this.eval(s.value, scope);

@@ -2,50 +2,14 @@
 // raise and subclass.
 
 import type { Span } from './ast';
+import { BUILTIN_EXCEPTIONS } from './exceptionNames';
 import { PyBuiltin, PyClass, PyException, PyInstance, PyTuple, PyValue } from './values';
 
-const HIERARCHY: [string, string | null][] = [
-  ['BaseException', null],
-  ['Exception', 'BaseException'],
-  ['KeyboardInterrupt', 'BaseException'],
-  ['SystemExit', 'BaseException'],
-  ['GeneratorExit', 'BaseException'],
-  ['ArithmeticError', 'Exception'],
-  ['ZeroDivisionError', 'ArithmeticError'],
-  ['OverflowError', 'ArithmeticError'],
-  ['AssertionError', 'Exception'],
-  ['AttributeError', 'Exception'],
-  ['LookupError', 'Exception'],
-  ['IndexError', 'LookupError'],
-  ['KeyError', 'LookupError'],
-  ['NameError', 'Exception'],
-  ['UnboundLocalError', 'NameError'],
-  ['RuntimeError', 'Exception'],
-  ['NotImplementedError', 'RuntimeError'],
-  ['RecursionError', 'RuntimeError'],
-  ['TypeError', 'Exception'],
-  ['ValueError', 'Exception'],
-  ['StopIteration', 'Exception'],
-  ['ImportError', 'Exception'],
-  ['ModuleNotFoundError', 'ImportError'],
-  ['OSError', 'Exception'],
-  ['FileNotFoundError', 'OSError'],
-  ['PermissionError', 'OSError'],
-  ['EOFError', 'Exception'],
-  ['UnicodeError', 'ValueError'],
-  ['TimeoutError', 'OSError'],
-  ['SyntaxError', 'Exception'],
-  ['IndentationError', 'SyntaxError'],
-  ['TabError', 'IndentationError'],
-  ['MemoryError', 'Exception'],
+const HIERARCHY: (readonly [string, string | null])[] = [
+  ...BUILTIN_EXCEPTIONS,
   ['InvalidArgumentError', 'Exception'],
   // Mask Lens's own failures (src/python/jsErrors.ts); not a Python built-in
   ['InternalError', 'Exception'],
-  ['Warning', 'Exception'],
-  ['UserWarning', 'Warning'],
-  ['DeprecationWarning', 'Warning'],
-  ['FutureWarning', 'Warning'],
-  ['RuntimeWarning', 'Warning'],
 ];
 
 export const EXCEPTION_CLASSES = new Map<string, PyClass>();

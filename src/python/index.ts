@@ -193,6 +193,20 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
 
   let outOfTime = false;
   let failedAtEnd = false;
+  // a notebook's Out[]: what IPython's displayhook shows for a cell's last statement
+  const cellOutputs = options.cellStartLines ? ([] as NonNullable<RunResult['outputs']>) : undefined;
+  const sourceLines = cellOutputs && source.split('\n');
+  const cellOutput = (stmt: Stmt) => {
+    if (stmt.kind !== 'Expr' || interp.lastExprValue === null) return;
+    // a trailing `;` hides the value, as in IPython
+    const rest = (sourceLines![stmt.span.endLine - 1] ?? '').slice(stmt.span.endColumn);
+    if (/^\s*;/.test(rest)) return;
+    try {
+      cellOutputs!.push({ line: stmt.span.line, repr: interp.repr(interp.lastExprValue), stdoutAt: interp.stdout.length });
+    } catch {
+      // a repr that raises: IPython shows a traceback; the cell's own error is what matters here
+    }
+  };
   run: for (const cell of cells) {
     recorder?.newCell();
     const cellErrors = errors.length;
@@ -211,6 +225,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
       }
       try {
         interp.exec(stmt, scope);
+        if (cellOutputs && stmt === cell.body[cell.body.length - 1]) cellOutput(stmt);
         // bound again since: a later NameError for it is no longer the old failure's
         if (unbound.size > 0) for (const n of boundNames(stmt)) if (scope.vars.has(n)) unbound.delete(n);
       } catch (e) {
@@ -262,6 +277,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     timeline,
     diagnostics: consumed.sort((a, b) => a.line - b.line),
     ...(failedAtEnd ? { failedAtEnd } : {}),
+    ...(cellOutputs?.length ? { outputs: cellOutputs } : {}),
     ...(recorder ? { calls, functions: functionInfos(cells, source, qualnames, recorder.counts) } : {}),
   };
   return { result, interp, scope, elided: recorder?.elided ?? new Map() };

@@ -8,17 +8,7 @@ import { parseModule } from './parse';
 /** Qualified names of every `def` in a module, as Python's __qualname__ spells them. */
 export function qualifiedNames(body: readonly A.Stmt[]): Map<A.FunctionDef, string> {
   const out = new Map<A.FunctionDef, string>();
-  const visit = (stmts: readonly A.Stmt[], prefix: string) => {
-    for (const s of stmts) {
-      if (s.kind === 'FunctionDef') {
-        const q = prefix + s.name;
-        out.set(s, q);
-        visit(s.body, `${q}.<locals>.`);
-      } else if (s.kind === 'ClassDef') visit(s.body, `${prefix}${s.name}.`);
-      else for (const inner of childBodies(s)) visit(inner, prefix);
-    }
-  };
-  visit(body, '');
+  forEachDef(body, (def, _inClass, qualname) => out.set(def, qualname));
   return out;
 }
 
@@ -70,27 +60,27 @@ export interface DefLine {
 
 /**
  * Every `def` in a module (methods and nested functions too), in source
- * order, with the qualified name RunResult.functions gives it; `visit` sees
- * each with whether it sits directly in a class body.
+ * order, in one walk: `visit` sees each with whether it sits directly in a
+ * class body, and its qualified name as Python's __qualname__ spells it
+ * (`Attn.forward`, `outer.<locals>.inner`).
  */
-export function forEachDef(body: readonly A.Stmt[], visit: (def: A.FunctionDef, inClass: boolean) => void): void {
-  const walk = (stmts: readonly A.Stmt[], inClass: boolean) => {
+export function forEachDef(body: readonly A.Stmt[], visit: (def: A.FunctionDef, inClass: boolean, qualname: string) => void): void {
+  const walk = (stmts: readonly A.Stmt[], inClass: boolean, prefix: string) => {
     for (const s of stmts) {
       if (s.kind === 'FunctionDef') {
-        visit(s, inClass);
-        walk(s.body, false);
-      } else if (s.kind === 'ClassDef') walk(s.body, true);
-      else for (const b of childBodies(s)) walk(b, false);
+        const qualname = prefix + s.name;
+        visit(s, inClass, qualname);
+        walk(s.body, false, `${qualname}.<locals>.`);
+      } else if (s.kind === 'ClassDef') walk(s.body, true, `${prefix}${s.name}.`);
+      else for (const b of childBodies(s)) walk(b, false, prefix);
     }
   };
-  walk(body, false);
+  walk(body, false, '');
 }
 
 /** The `def` lines of a source file, parsed only (a syntax error elsewhere leaves the rest). */
 export function defLines(source: string): DefLine[] {
-  const module = parseModule(source);
-  const names = qualifiedNames(module.body);
   const out: DefLine[] = [];
-  forEachDef(module.body, (def) => out.push({ function: names.get(def) ?? def.name, line: def.span.line }));
+  forEachDef(parseModule(source).body, (def, _inClass, qualname) => out.push({ function: qualname, line: def.span.line }));
   return out;
 }

@@ -14,7 +14,7 @@ import type { Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import type * as A from './ast';
 import { childBodies } from './outline';
-import { encodeValue } from './encode';
+import { encodeShown, encodeValue } from './encode';
 import type { ExecObserver, Interpreter } from './evaluator';
 import type { CallRecord, EncodedValue, PyErrorInfo, Snapshot } from './result';
 import type { Scope } from './scope';
@@ -51,8 +51,12 @@ function rootOf(e: A.Expr): string | undefined {
 function targetPaths(t: A.Target): string[] {
   switch (t.kind) {
     case 'Name':
-    case 'Attribute':
-      return [pathOf(t)].filter((p): p is string => p !== undefined);
+      return [t.id];
+    case 'Attribute': {
+      // `args.dim = 8` changes `args` too: a dataclass instance is recorded whole, by its repr
+      const path = pathOf(t);
+      return path === undefined ? [] : [path, path.slice(0, path.indexOf('.'))];
+    }
     case 'Subscript':
       return [rootOf(t.value)].filter((p): p is string => p !== undefined);
     case 'Tuple':
@@ -218,6 +222,9 @@ function printKey(v: ArrayValue, value: EncodedValue): string {
   return `${v.constructor.name}|${flags.join(',')}|${g.gradFn ?? ''}|${g.requiresGrad}|${JSON.stringify(value)}`;
 }
 
+/** The repr of a value whose __repr__ raised. */
+const UNPRINTABLE = '<unprintable>';
+
 /** Elements a value holds once encoded (what the element budget counts). */
 function elementsOf(v: PyValue): number {
   if (v instanceof ArrayValue) return v.t.shape.reduce((a, b) => a * b, 1);
@@ -375,7 +382,8 @@ export class Recorder implements ExecObserver {
       const s = this.snapshot(frame, 'return', returned, line, line);
       if (s) record.returned = s;
     }
-    for (const [name, s] of frame.latest) if (!name.includes('.') && !name.startsWith('_')) record.variables[name] = s.value;
+    // CallRecord.variables is --json's (golden-shaped) record: None and dataclass instances stay in the timeline
+    for (const [name, s] of frame.latest) if (!name.includes('.') && !name.startsWith('_') && s.value.type !== 'object') record.variables[name] = s.value;
   }
 
   /** Record `name`'s value after a statement on lines line..endLine: in a call's timeline, or the module's. */
@@ -411,7 +419,7 @@ export class Recorder implements ExecObserver {
       }
       this.elementsLeft -= n;
     }
-    const value = encodeValue(v, this.inline);
+    const value = encodeShown(v, this.inline);
     if (!value) return undefined;
     const s: Snapshot = { line, endLine, name, value, repr: '', ...(this.note ? { note: this.note } : {}) };
     if (v instanceof ArrayValue && v.t.numel > Math.min(TIMELINE_COPY_LIMIT, currentContext().maxElements)) {
@@ -425,15 +433,23 @@ export class Recorder implements ExecObserver {
       const frozen = frozenCopy(v);
       if ('elided' in value) this.elided.set(s, frozen.t);
       this.pendingRepr.set(s, { key: printKey(frozen, value), print: () => this.interp.repr(frozen) });
-    } else s.repr = this.printed(v);
+    } else {
+      s.repr = this.printed(v);
+      // an object is shown by its repr alone: one that cannot print (a dataclass mid-__init__) is not shown
+      if (value.type === 'object' && s.repr === UNPRINTABLE) return undefined;
+    }
     return s;
   }
 
   private printed(v: PyValue): string {
+    // a dataclass's repr reprs its fields, and a field's own __repr__ may print: that output is no part of the run's
+    const stdout = this.interp.stdout;
     try {
       return this.interp.repr(v);
     } catch {
-      return '<unprintable>';
+      return UNPRINTABLE;
+    } finally {
+      this.interp.stdout = stdout;
     }
   }
 
@@ -447,7 +463,7 @@ export class Recorder implements ExecObserver {
         try {
           text = print();
         } catch {
-          text = '<unprintable>';
+          text = UNPRINTABLE;
         }
         printed.set(key, text);
       }

@@ -16,7 +16,13 @@ export type EncodedValue =
       elided?: true;
     }
   | { type: 'int' | 'float' | 'bool' | 'str'; value: EncodedNumber | string }
-  | { type: 'list' | 'tuple'; items: EncodedValue[] };
+  | { type: 'list' | 'tuple'; items: EncodedValue[] }
+  /**
+   * A value the golden record skips but an editor shows by its repr (the
+   * snapshot's): None, a @dataclass instance. Only in snapshots (timelines,
+   * a call's return), never in `variables`. `class` is `type(v).__name__`.
+   */
+  | { type: 'object'; class: string };
 
 /** A Python exception as the snippet would have raised it. Lines are 1-based. */
 export interface PyErrorInfo {
@@ -182,6 +188,13 @@ export interface RunResult {
    * the editor shows are `variables` (the CLI's --json then skips its second run).
    */
   failedAtEnd?: boolean;
+  /**
+   * A notebook's (with cellStartLines) Out[] values: each cell whose last
+   * statement is an expression not ending in `;` and not None, as Jupyter's
+   * displayhook shows it. `line` is the statement's line, `repr` its repr,
+   * `stdoutAt` the length of `stdout` when it was shown (the cell's prints come before).
+   */
+  outputs?: { line: number; repr: string; stdoutAt: number }[];
   /** Recorded calls of user functions, in the order they started (with recordTimeline). */
   calls?: CallRecord[];
   /** Every function the source defines (with recordTimeline). */
@@ -240,7 +253,10 @@ export interface RunOptions {
 /** How many calls of each function are recorded by default (setting maskLens.calls.maxRecorded). */
 export const DEFAULT_MAX_RECORDED_CALLS = 8;
 
-/** What an editor says on a knock-on error's line: "not evaluated: `x` was not bound because line 2 failed". */
-export function notEvaluatedMessage(e: PyErrorInfo): string | undefined {
-  return e.consequenceOf && `not evaluated: \`${e.consequenceOf.name}\` was not bound because line ${e.consequenceOf.line} failed`;
+/**
+ * What an editor says on a knock-on error's line: "not evaluated: `x` was not
+ * bound because line 2 failed"; `at` names a line otherwise ("cell 1, line 2").
+ */
+export function notEvaluatedMessage(e: PyErrorInfo, at: (line: number) => string = (line) => `line ${line}`): string | undefined {
+  return e.consequenceOf && `not evaluated: \`${e.consequenceOf.name}\` was not bound because ${at(e.consequenceOf.line)} failed`;
 }

@@ -1,10 +1,14 @@
 // CodeLenses over each `def`: the chosen call with stepping ("call 2 of 3 ·
 // from line 22 ‹ ›"), or, for a function the file never calls, "Preview with
-// Arguments…", which asks for argument expressions (prefilled from defaults
-// and type hints, remembered per function in workspace state) and evaluates
-// the call so its locals hover like any other call's.
+// Arguments…", which asks for argument expressions (prefilled from the file's
+// evidence, remembered per function in workspace state), evaluates the call
+// so its locals hover like any other call's, and opens the inspector on it.
 import * as vscode from 'vscode';
-import { callLabel, chooseCall, neighbours, prefillArguments } from './callLookup';
+import { lensRow, previewOutcome } from './callLookup';
+import { TensorInspectorPanel } from './inspectorPanel';
+import { callScopeId } from './inspectorScopes';
+import { buildInspectorState } from './inspectorState';
+import { prefillArguments } from './prefill';
 import { SELECT_CALL_COMMAND, type CallSelection } from './callHover';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { defLines, type DefLine } from '../python/outline';
@@ -87,25 +91,24 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
     return defs;
   }
 
-  /** The commands of a function's lenses: its chosen call with ‹ › stepping, or Preview with Arguments…. */
+  /** The commands of a function's lenses (lensRow): its chosen call with ‹ › stepping, or Preview with Arguments…. */
   private commandsFor(result: RunResult, uri: string, f: FunctionInfo): vscode.Command[] {
-    const call = chooseCall(result, f.function, this.selection.get(uri, f.function));
-    const preview: vscode.Command = { title: 'Preview with Arguments…', command: PREVIEW_WITH_ARGUMENTS_COMMAND, arguments: [uri, f.function] };
-    if (!call) return [preview];
-    const out: vscode.Command[] = [{ title: `Mask Lens: ${callLabel(call, f.calls)}`, command: '' }];
-    const { previous, next } = neighbours(result, call);
-    if (previous) out.push({ title: '‹ previous call', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: previous.call }] });
-    if (next) out.push({ title: 'next call ›', command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: next.call }] });
-    if (f.calls === 0 || call.calledFrom === 0) out.push(preview);
-    return out;
+    return lensRow(result, f, this.selection.get(uri, f.function)).map(({ title, action }) => {
+      if (!action) return { title, command: '' };
+      if (action.kind === 'selectCall') return { title, command: SELECT_CALL_COMMAND, arguments: [{ uri, function: f.function, call: action.call }] };
+      return { title, command: PREVIEW_WITH_ARGUMENTS_COMMAND, arguments: [uri, f.function] };
+    });
   }
 }
 
 /**
  * Ask for argument expressions (prefilled from what this function was last
- * given, else from its defaults and type hints) and evaluate `fn(args)` after
- * the file runs; the new call becomes the chosen one. `uri` and `fn` come from
- * the CodeLens; from the palette, the function around the cursor is used.
+ * given, else from the file's evidence: prefill.ts) and evaluate `fn(args)`
+ * after the file runs. The new call becomes the chosen one and the inspector
+ * opens on it; whatever went wrong (the call raised, the arguments did not
+ * evaluate) is an error message offering Change Arguments…. `uri` and `fn`
+ * come from the CodeLens; from the palette, the function around the cursor
+ * is used.
  */
 export async function previewWithArguments(
   context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection: CallSelection, uri: unknown, fn: unknown,
@@ -124,22 +127,31 @@ export async function previewWithArguments(
   const args = await vscode.window.showInputBox({
     title: `Preview ${info.function} with arguments`,
     prompt: `${info.function}(${info.params.join(', ')})`,
-    value: context.workspaceState.get<string>(key) ?? prefillArguments(info),
+    value: context.workspaceState.get<string>(key) ?? prefillArguments(info, doc.getText(), result),
     ignoreFocusOut: true,
   });
   if (args === undefined) return;
   await context.workspaceState.update(key, args);
-  const after = (await evaluations.setPreviewCall(doc, { function: info.function, args })).result;
-  const call = (after.calls ?? []).find((c) => c.function === info.function && c.calledFrom === 0);
-  if (call) selection.set(doc.uri.toString(), info.function, call.call);
-  const error = after.errors.find((e) => e.line >= info.line && e.line <= info.endLine);
-  if (call?.error ?? error) {
-    const e = call?.error ?? error!;
-    void vscode.window.showWarningMessage(`Mask Lens: ${info.function}(${args}) raised ${e.type}: ${e.message} (line ${e.line})`);
-  } else if (call) {
+  const evaluation = await evaluations.setPreviewCall(doc, { function: info.function, args });
+  const { call, error } = previewOutcome(evaluation.result, info, args);
+  if (call) {
+    // the preview: the inspector on the call's scope (its locals, what it returned, the errors), beside the editor
+    const uri = doc.uri.toString();
+    const panel = TensorInspectorPanel.createOrReveal(context.extensionUri, evaluations);
+    panel.update({ ...buildInspectorState(uri, doc.uri.fsPath, evaluation, 'all'), scope: callScopeId(call.function, call.call) });
+    selection.set(uri, info.function, call.call);
+  }
+  if (error) {
+    // not awaited: the message stays until dismissed; "Change Arguments…" asks again
+    void vscode.window.showErrorMessage(`Mask Lens: ${error}`, CHANGE_ARGUMENTS).then((pick) => {
+      if (pick === CHANGE_ARGUMENTS) void previewWithArguments(context, evaluations, selection, doc.uri.toString(), info.function);
+    });
+  } else {
     void vscode.window.setStatusBarMessage(`Mask Lens: ${info.function}(${args}) evaluated; hover its locals`, 5000);
   }
 }
+
+const CHANGE_ARGUMENTS = 'Change Arguments…';
 
 export function registerCallCodeLens(
   context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection: CallSelection,

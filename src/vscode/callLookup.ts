@@ -1,7 +1,7 @@
 // Values inside functions and methods, from an evaluation's recorded calls:
 // which function a line belongs to, a name's value at a line in one call,
-// the call a call expression made, and the arguments "Preview with
-// Arguments…" starts from. No 'vscode' import: unit-tested.
+// the call a call expression made, and the CodeLens row over a `def`.
+// No 'vscode' import: unit-tested.
 import type { CallRecord, FunctionInfo, RunResult, Snapshot } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
 
@@ -43,9 +43,36 @@ export function valueInCall(call: CallRecord, name: string, line: number): Resol
   return best && resolved(best);
 }
 
-/** "call 1 of 3 · from line 22" ("… · Preview with Arguments" when Mask Lens made the call). */
+/** "call 1 of 3 · from line 22" ("… · with your arguments" when Preview with Arguments… made the call). */
 export function callLabel(call: CallRecord, total: number): string {
-  return `call ${call.call} of ${Math.max(total, call.call)} · ${call.calledFrom ? `from line ${call.calledFrom}` : 'Preview with Arguments'}`;
+  return `call ${call.call} of ${Math.max(total, call.call)} · ${call.calledFrom ? `from line ${call.calledFrom}` : PREVIEW_CALL_LABEL}`;
+}
+
+/** How a call Preview with Arguments… made is named (the command itself is the lens's action). */
+export const PREVIEW_CALL_LABEL = 'with your arguments';
+
+/** One CodeLens over a `def`: its title, and what a click does (nothing: a label). */
+export interface LensItem {
+  title: string;
+  action?: { kind: 'selectCall'; call: number } | { kind: 'previewWithArguments' };
+}
+
+/**
+ * The CodeLens row over a function's `def`, one lens per meaning: the
+ * chosen call ("Mask Lens: call 2 of 3 · from line 22") with ‹ › stepping;
+ * "Preview with Arguments…" when the file never calls it, and "Change
+ * Arguments…" when the call shown is the one Preview with Arguments… made.
+ * `chosen` is the call the user picked (undefined: the first).
+ */
+export function lensRow(result: RunResult, f: FunctionInfo, chosen: number | undefined): LensItem[] {
+  const call = chooseCall(result, f.function, chosen);
+  if (!call) return [{ title: 'Preview with Arguments…', action: { kind: 'previewWithArguments' } }];
+  const row: LensItem[] = [{ title: `Mask Lens: ${callLabel(call, f.calls)}` }];
+  const { previous, next } = neighbours(result, call);
+  if (previous) row.push({ title: '‹ previous call', action: { kind: 'selectCall', call: previous.call } });
+  if (next) row.push({ title: 'next call ›', action: { kind: 'selectCall', call: next.call } });
+  if (call.calledFrom === 0) row.push({ title: 'Change Arguments…', action: { kind: 'previewWithArguments' } });
+  return row;
 }
 
 /**
@@ -68,48 +95,28 @@ export function returnedValue(call: CallRecord, label: string): ResolvedValue | 
   return call.returned && resolved(call.returned, label);
 }
 
-const TENSOR_HINT = /^(torch\.)?Tensor$|^(torch\.)?(Bool|Long|Float)Tensor$/;
-
-/** An example argument for a parameter with this annotation and name. */
-function exampleFor(name: string, annotation: string | undefined): string {
-  const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').replace(/\s*\|\s*None$/, '').trim();
-  if (a) {
-    if (TENSOR_HINT.test(a)) return /mask/i.test(name) ? 'torch.tensor([[1, 1, 0, 0]])' : 'torch.tensor([[7, 6, 0, 0]])';
-    if (/^(np\.|numpy\.)?ndarray$/.test(a)) return 'np.array([[7, 6, 0, 0]])';
-    if (a === 'int') return '4';
-    if (a === 'float') return '1.0';
-    if (a === 'bool') return 'True';
-    if (a === 'str') return "'a'";
-    if (/^(list|List|Sequence)\b/.test(a)) return '[3, 1]';
-    if (/^(tuple|Tuple)\b/.test(a)) return '(4, 4)';
-  }
-  if (/mask/i.test(name)) return 'torch.tensor([[1, 1, 0, 0]])';
-  if (/^(n|k|size|dim|d_model|num_\w+|\w*_len|\w*len|length|\w*_size)$/i.test(name)) return '4';
-  return 'torch.tensor([[7, 6, 0, 0]])';
+/** What Preview with Arguments… shows once the file ran with its call: the call (to preview), and what went wrong. */
+export interface PreviewOutcome {
+  call?: CallRecord;
+  /** The error to show: the call raised, the arguments did not evaluate, or no call was recorded. */
+  error?: string;
 }
 
 /**
- * The argument expressions Preview with Arguments… offers first: defaults
- * as keywords (`pad_token=0`), examples from type hints (`seq: Tensor` ->
- * `torch.tensor([[7, 6, 0, 0]])`, `size: int` -> `4`), an instance of the
- * class for a method's `self` (`Block()` for a class defined in a
- * function); `*args`/`**kwargs` are left out.
+ * The outcome of `fn(args)` made by Preview with Arguments… in `result`:
+ * its call when one was recorded (a failing call too: its locals up to the
+ * error still preview), and an error message whenever there is nothing
+ * complete to show, so the command never ends in silence.
  */
-export function prefillArguments(f: FunctionInfo): string {
-  const out: string[] = [];
-  f.params.forEach((p, i) => {
-    if (p.startsWith('*')) return;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/s.exec(p.trim());
-    if (!m) return;
-    const [, name, annotation, dflt] = m;
-    if (f.method && i === 0) {
-      // a class defined in a function is called by its own name (`Block()` for outer.<locals>.Block.forward)
-      const cls = f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.');
-      out.push(`${cls}()`);
-    } else if (dflt !== undefined) out.push(`${name}=${dflt.trim()}`);
-    else out.push(exampleFor(name, annotation));
-  });
-  return out.join(', ');
+export function previewOutcome(result: RunResult, info: FunctionInfo, args: string): PreviewOutcome {
+  const called = `${info.function}(${args})`;
+  const call = callsOf(result, info.function).filter((c) => c.calledFrom === 0).pop();
+  if (call?.error) return { call, error: `${called} raised ${call.error.type}: ${call.error.message} (line ${call.error.line})` };
+  if (call) return { call };
+  // the arguments failed (reported on the def line), or the run stopped before the call (a budget)
+  const e = result.errors.find((x) => x.line >= info.line && x.line <= info.endLine) ?? result.errors.find((x) => x.type === 'TimeoutError' || x.type === 'MemoryError');
+  if (e) return { error: `${called} was not called: ${e.type}: ${e.message} (line ${e.line})` };
+  return { error: `${called} ran, but its call was not recorded: only the first maskLens.calls.maxRecorded calls of a function are` };
 }
 
 /** `self.mask` for the `mask` of `self.mask` (the dotted path ending at a word), else the word. */

@@ -1,9 +1,10 @@
 // Markdown for a variable hover: name, dtype, shape, one picture (an SVG mask
 // grid, or a small numeric table), one summary line, the legend and the repr,
 // collapsed. No 'vscode' import: unit-tested.
-import type { Diagnostic, MaskLegend } from '../python/result';
-import type { ResolvedValue } from './variableLookup';
+import { BUILTIN_EXCEPTIONS } from '../python/exceptionNames';
 import { consumerPhrase } from '../python/masks';
+import { notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
+import { assignedNames, type ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
 import {
   describeValue,
@@ -153,4 +154,32 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   if (v.repr) parts.push(reprBlock(v.repr, maxReprLines, pictured));
   if (v.line !== undefined) parts.push(`_as of line ${v.line}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
   return parts.join('\n\n');
+}
+
+const BUILTIN_EXCEPTION_NAMES = new Set(BUILTIN_EXCEPTIONS.map(([name]) => name));
+
+/** Whether `source` binds `name` itself (`class TimeoutError(...)`, `from x import TimeoutError`, `TimeoutError = ...`). */
+function rebinds(source: string, name: string): boolean {
+  return new RegExp(`^\\s*((class|def)\\s+${name}\\b|(from\\s+\\S+\\s+)?import\\b.*\\b${name}\\b|${name}\\s*=[^=])`, 'm').test(source);
+}
+
+/**
+ * The hover for a word that has no recorded value at `line`: a built-in
+ * exception class as Python prints it (`<class 'ValueError'>` in `raise
+ * ValueError(...)`); a name the line would bind, with the error that kept it
+ * unbound; a name a knock-on error names ("not evaluated: ..."); otherwise
+ * nothing (the word is bound elsewhere, or is not a variable: the line's own
+ * error is the Problems hover's to show, not a claim about this word).
+ */
+export function unresolvedHover(
+  result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false, source = '',
+): string | undefined {
+  if (!isAttribute && BUILTIN_EXCEPTION_NAMES.has(word) && !rebinds(source, word)) return fence(`<class '${word}'>`, 'python');
+  const binds = !isAttribute && assignedNames(lineText).includes(word);
+  const texts = result.errors.filter((e) => e.line === line).flatMap((e) => {
+    const knockOn = notEvaluatedMessage(e);
+    if (knockOn) return binds || e.consequenceOf?.name === word ? [`**${word}**: ${escapeMd(knockOn)}`] : [];
+    return binds ? [`**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escapeMd(e.message)}`] : [];
+  });
+  return texts.length ? texts.join('\n\n---\n\n') : undefined;
 }

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { isExampleDocument } from './commands/openExample';
 import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './documentEvaluations';
-import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
-import { notEvaluatedMessage, type RunResult } from '../python/result';
+import { diagnosticsFor, hoverMarkdown, unresolvedHover } from './hoverMarkdown';
+import type { RunResult } from '../python/result';
 import { readSettings } from './settings';
 import { assignedNames, attachedMaskOf, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
 import { callHover, type CallSelection } from './callHover';
@@ -87,15 +87,9 @@ export class MaskHoverProvider implements vscode.HoverProvider {
         .filter((v): v is ResolvedValue => v !== undefined);
     }
     if (found.length === 0) {
-      // No value: the error raised on this line, if any (a budget error, say).
-      const errors = result.errors.filter((e) => e.line === line);
-      if (errors.length === 0) return undefined;
-      const word = doc.getText(range);
-      const text = errors.map((e) => {
-        const knockOn = notEvaluatedMessage(e);
-        return knockOn ? `**${word}**: ${escape(knockOn)}` : `**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escape(e.message)}`;
-      }).join('\n\n---\n\n');
-      return new vscode.Hover(plainMarkdown(text), range);
+      // No value: a built-in class, or the error that kept this line's name unbound (a budget error, say)
+      const unresolved = unresolvedHover(result, doc.getText(range), text, line, isAttribute, doc.getText());
+      return unresolved === undefined ? undefined : new vscode.Hover(plainMarkdown(unresolved), range);
     }
     // a Keras layer output: its `_keras_mask` too, as the mask it is
     found = found.flatMap((v) => {
@@ -136,10 +130,6 @@ function plainMarkdown(text: string): vscode.MarkdownString {
   md.supportThemeIcons = true;
   md.isTrusted = false;
   return md;
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
 /** The promise's value, or undefined as soon as the token is cancelled (the evaluation itself goes on, cached). */

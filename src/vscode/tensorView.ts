@@ -47,6 +47,7 @@ export function formatShape(shape: readonly number[]): string {
 export function describeValue(value: EncodedValue): { kind: string; dtype?: string; shape?: number[] } {
   if (isTensor(value)) return { kind: value.type, dtype: value.dtype, shape: value.shape };
   if ('items' in value) return { kind: value.type, shape: [value.items.length] };
+  if (value.type === 'object') return { kind: value.class };
   return { kind: value.type };
 }
 
@@ -156,6 +157,8 @@ export function scalarText(value: EncodedValue): string {
     const inner = value.items.map(scalarText).join(', ');
     return value.type === 'tuple' ? `(${inner}${value.items.length === 1 ? ',' : ''})` : `[${inner}]`;
   }
+  // None, a dataclass instance: its repr travels with its snapshot; this is the short form
+  if (value.type === 'object') return value.class === 'NoneType' ? 'None' : `${value.class}(…)`;
   const v = value.value;
   if (value.type === 'str') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';

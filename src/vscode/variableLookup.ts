@@ -88,13 +88,16 @@ export function attachedMaskOf(result: RunResult, v: ResolvedValue): ResolvedVal
 
 /**
  * The variable assigned by the statement covering `line`, or else the
- * nearest assignment above it. `lineText(n)` gives the source of 1-based line n.
+ * nearest assignment above it (the inspector's pick for a cursor: objects
+ * such as None are skipped). `lineText(n)` gives the source of 1-based line n.
  */
 export function variableAtLine(result: RunResult, line: number, lineText: (n: number) => string): ResolvedValue | undefined {
-  const covering = result.timeline.filter((s) => s.line <= line && line <= s.endLine);
+  // None and dataclass values are the hover's: the inspector (which this picks for) shows values, not objects
+  const timeline = result.timeline.filter((s) => s.value.type !== 'object');
+  const covering = timeline.filter((s) => s.line <= line && line <= s.endLine);
   if (covering.length > 0) return fromSnapshot(covering[covering.length - 1]);
   let above: Snapshot | undefined;
-  for (const s of result.timeline) if (s.endLine < line && (!above || s.endLine >= above.endLine)) above = s;
+  for (const s of timeline) if (s.endLine < line && (!above || s.endLine >= above.endLine)) above = s;
   if (above) return fromSnapshot(above);
   // No timeline: read assignments from the source, nearest first.
   for (let n = line; n >= 1; n--) {

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluate } from '../../src/python';
 import {
-  callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, neighbours, prefillArguments, returnedValue, valueInCall,
+  callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, lensRow, neighbours, returnedValue, valueInCall,
 } from '../../src/vscode/callLookup';
+import { prefillArguments } from '../../src/vscode/prefill';
 
 const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
 const lines = source.split('\n');
@@ -62,12 +63,29 @@ test('Preview with Arguments prefills from type hints, defaults and names', () =
   const f = result.functions!.find((x) => x.name === 'causal_mask_like')!;
   assert.equal(f.calls, 0);
   assert.equal(prefillArguments(f), 'torch.tensor([[7, 6, 0, 0]])');
-  assert.equal(prefillArguments({ ...f, params: ['lengths', 'max_len: int', 'pad_token=0', '*args', 'attention_mask'] }), 'torch.tensor([[7, 6, 0, 0]]), 4, pad_token=0, torch.tensor([[1, 1, 0, 0]])');
+  assert.equal(prefillArguments({ ...f, params: ['lengths', 'max_len: int', 'pad_token=0', '*args', 'attention_mask'] }), 'torch.tensor([4, 2]), 4, pad_token=0, torch.tensor([[1, 1, 0, 0]])');
   assert.equal(prefillArguments({ ...f, function: 'MaskedAttention.forward', method: true, params: ['self', 'scores', 'size: Optional[int] = None'] }), 'MaskedAttention(), torch.tensor([[7, 6, 0, 0]]), size=None');
   const preview = evaluate(source, { recordTimeline: true, continueAfterError: true, previewCall: { function: f.function, args: prefillArguments(f) } });
   const call = chooseCall(preview, 'causal_mask_like', undefined)!;
-  assert.equal(callLabel(call, 1), 'call 1 of 1 · Preview with Arguments');
+  assert.equal(callLabel(call, 1), 'call 1 of 1 · with your arguments');
   assert.deepEqual((valueInCall(call, 'mask', f.endLine)?.value as { shape: number[] }).shape, [4, 4]);
+});
+
+test('the CodeLens row says each thing once: the call shown, stepping, one arguments action', () => {
+  const titles = (r: typeof result, fn: string, chosen?: number) => lensRow(r, r.functions!.find((f) => f.function === fn)!, chosen).map((l) => l.title);
+  assert.deepEqual(titles(result, 'causal_mask_like'), ['Preview with Arguments…']);
+  assert.deepEqual(titles(result, 'MaskedAttention.forward'), [`Mask Lens: call 1 of 2 · from line ${lineOf('out_a = ')}`, 'next call ›']);
+  assert.deepEqual(titles(result, 'MaskedAttention.forward', 2), [`Mask Lens: call 2 of 2 · from line ${lineOf('out_b = ')}`, '‹ previous call']);
+  assert.deepEqual(lensRow(result, result.functions!.find((f) => f.function === 'MaskedAttention.forward')!, 1)[1].action, { kind: 'selectCall', call: 2 });
+  // after Preview with Arguments…: the call it made, and the action to change its arguments (not the same words twice)
+  const f = result.functions!.find((x) => x.name === 'causal_mask_like')!;
+  const previewed = evaluate(source, { recordTimeline: true, continueAfterError: true, previewCall: { function: f.function, args: prefillArguments(f) } });
+  const row = lensRow(previewed, previewed.functions!.find((x) => x.name === 'causal_mask_like')!, undefined);
+  assert.deepEqual(row.map((l) => l.title), ['Mask Lens: call 1 of 1 · with your arguments', 'Change Arguments…']);
+  assert.deepEqual(row.map((l) => l.action?.kind), [undefined, 'previewWithArguments']);
+  const words = row.map((l) => l.title.replace(/…$/, '').toLowerCase());
+  assert.equal(new Set(words).size, words.length);
+  assert.ok(!row[0].title.includes('Preview with Arguments'), 'the label does not repeat the action');
 });
 
 test('dottedPathAt reads `self.mask` back from the word `mask`', () => {
@@ -97,4 +115,27 @@ test('a value after an error says Python would have stopped, in the hover', asyn
   const r = evaluate('import torch\nif True:\n    a = torch.ones(2).unsequeeze(0)\n    m = torch.ones(2) > 0\n', { recordTimeline: true, continueAfterError: true });
   const md = hoverMarkdown(valueOfNameAt(r, 'm', 4)!);
   assert.ok(md.includes('after an error at line 3; Python would have stopped'), md);
+});
+
+test('Preview with Arguments… always ends in the call to preview or an error to show', async () => {
+  const { previewOutcome } = await import('../../src/vscode/callLookup');
+  const src = `import torch
+def pad_list(xs, pad_value):
+    pad = xs[0].new(len(xs), 4).fill_(pad_value)
+    return pad
+`;
+  const info = evaluate(src, { recordTimeline: true }).functions![0];
+  const run = (args: string, extra = {}) => previewOutcome(evaluate(src, { recordTimeline: true, continueAfterError: true, previewCall: { function: 'pad_list', args }, ...extra }), info, args);
+  const ok = run('[torch.ones(4)], 0');
+  assert.equal(ok.error, undefined);
+  assert.equal(ok.call?.calledFrom, 0);
+  // the call raised: its locals still preview, and the error says where
+  const raised = run('[torch.ones(4)], torch.ones(2)');
+  assert.ok(raised.call, 'the failing call is still shown');
+  assert.equal(raised.error, 'pad_list([torch.ones(4)], torch.ones(2)) raised RuntimeError: fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions. (line 3)');
+  // the arguments themselves fail: no call, the error
+  assert.deepEqual(run('nope, 0'), { error: "pad_list(nope, 0) was not called: NameError: name 'nope' is not defined (line 2)" });
+  assert.match(run('[torch.ones(4)], (').error ?? '', /^pad_list\(\[torch\.ones\(4\)\], \(\) was not called: SyntaxError: /);
+  // no call recorded at all (maskLens.calls.maxRecorded = 0): said, not silent
+  assert.match(run('[torch.ones(4)], 0', { maxRecordedCalls: 0 }).error ?? '', /its call was not recorded/);
 });

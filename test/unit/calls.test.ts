@@ -164,12 +164,14 @@ f(torch.zeros(2))
   assert.deepEqual(at(r.calls![0].timeline, 't').map((s) => [s.line, data(s.value)]), [[10, [0, 0]], [11, [9, 0]], [12, [3, 3]]]);
 });
 
-test('writtenPaths: targets, roots of subscript writes, attributes and in-place calls', () => {
+test('writtenPaths: targets, roots of subscript writes, attributes (and their objects) and in-place calls', () => {
   const paths = (src: string) => writtenPaths(parseModule(src).body[0]);
   assert.deepEqual(paths('a, (b, *c) = v'), ['a', 'b', 'c']);
   assert.deepEqual(paths('x[m][0] = 1'), ['x']);
   assert.deepEqual(paths('self.mask[0] += 1'), ['self.mask']);
-  assert.deepEqual(paths('self.mask = m'), ['self.mask']);
+  // the object an attribute write changes (a dataclass instance is recorded by its repr)
+  assert.deepEqual(paths('self.mask = m'), ['self.mask', 'self']);
+  assert.deepEqual(paths('cfg.a.b = 1'), ['cfg.a.b', 'cfg']);
   assert.deepEqual(paths('y = x.masked_fill_(m, 0)'), ['y', 'x']);
   assert.deepEqual(paths('x.masked_fill(m, 0)'), []);
   assert.deepEqual(paths('x.__setitem__(0, 1)'), []);
@@ -346,7 +348,7 @@ class Head:
 });
 
 test('Preview with Arguments reaches nested functions: a def inside a def, a method of a class made in a function', async () => {
-  const { prefillArguments } = await import('../../src/vscode/callLookup');
+  const { prefillArguments } = await import('../../src/vscode/prefill');
   const src = `import torch
 def build(pad):
     def inner(seq):

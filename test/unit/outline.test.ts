@@ -44,3 +44,25 @@ def after():
     { function: 'after', line: 14 },
   ]);
 });
+
+test('forEachDef: one walk gives each def its qualified name and whether a class body holds it', async () => {
+  const { forEachDef, qualifiedNames } = await import('../../src/python/outline');
+  const { parseModule } = await import('../../src/python/parse');
+  const body = parseModule(`class A:
+    def f(self):
+        class B:
+            def g(self):
+                pass
+    if True:
+        def h(self):
+            pass
+def outer():
+    for i in range(2):
+        def inner():
+            pass
+`).body;
+  const seen: [string, boolean][] = [];
+  forEachDef(body, (def, inClass, qualname) => seen.push([qualname, inClass]));
+  assert.deepEqual(seen, [['A.f', true], ['A.f.<locals>.B.g', true], ['A.h', false], ['outer', false], ['outer.<locals>.inner', false]]);
+  assert.deepEqual([...qualifiedNames(body).values()], seen.map(([q]) => q));
+});

@@ -215,7 +215,8 @@ export function full(shape: readonly number[], value: Scalar, dtype: DType): Ten
   checkSize(n);
   const v = fillScalarValue(value, dtype, n);
   const t = Tensor.empty(dtype, shape);
-  t.storage.data.fill(v);
+  // fresh storage is already +0 (skipping the pass matters at preview sizes)
+  if (!Object.is(v, 0)) t.storage.data.fill(v);
   return t;
 }
 

@@ -145,6 +145,17 @@ const FOPI = f(1.27323954473516);
 
 /** sincos256_ps for one float32 lane; returns [sin, cos]. */
 export function avxSinCosf(input: number): [number, number] {
+  avxSinCosfInto(input, SINCOS);
+  return [SINCOS[0], SINCOS[1]];
+}
+
+const SINCOS = new Float64Array(2);
+
+/**
+ * sincos256_ps for one float32 lane, into out[0] (sin) and out[1] (cos):
+ * the allocation-free form the Box-Muller loop calls once per pair.
+ */
+export function avxSinCosfInto(input: number, out: Float64Array): void {
   let x = f(input);
   let signSin = x < 0 || Object.is(x, -0);
   x = Math.abs(x);
@@ -174,5 +185,6 @@ export function avxSinCosf(input: number): [number, number] {
 
   const s = polyMask ? ys : yc;
   const c = polyMask ? yc : ys;
-  return [signSin ? -s : s, signCos ? -c : c];
+  out[0] = signSin ? -s : s;
+  out[1] = signCos ? -c : c;
 }

@@ -20,7 +20,7 @@ import { EngineError, runtimeError } from '../errors';
 import { topkOrder } from '../ops/select_k';
 import { placeDraws } from './fill_order';
 import { MT19937, MT19937State } from './mt19937';
-import { avxLogf, avxSinCosf, fma32, fma64 } from './float_math';
+import { avxLogf, avxSinCosfInto, fma32, fma64 } from './float_math';
 import { cos, log, sin } from './libm';
 
 const TWO_POW_32 = 4294967296;
@@ -51,19 +51,31 @@ function toDtype(dtype: DType, x: number): number {
   return castValue(dtype, x);
 }
 
+const SIN_COS = new Float64Array(2);
+
 /**
  * normal_fill_16_AVX2 on data[start .. start + 16): uniforms in, normals out
- * (pairs j and j + 8), in float32 with avx_mathfun's log and sincos.
+ * (pairs j and j + 8), in float32 with avx_mathfun's log and sincos. The
+ * data are float32 values, so a Float32Array holds them exactly.
  */
-function boxMuller16Avx2(data: Float64Array, start: number, mean: number, std: number): void {
+function boxMuller16Avx2(data: Float32Array, start: number, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
     const u1 = Math.fround(1 - data[start + j]);
     const u2 = data[start + j + 8];
     const radius = Math.fround(Math.sqrt(Math.fround(-2 * avxLogf(u1))));
     const theta = Math.fround(F32_TWO_PI * u2);
-    const [sin, cos] = avxSinCosf(theta);
-    data[start + j] = fma32(Math.fround(radius * cos), std, mean);
-    data[start + j + 8] = fma32(Math.fround(radius * sin), std, mean);
+    avxSinCosfInto(theta, SIN_COS);
+    const c = Math.fround(radius * SIN_COS[1]);
+    const s = Math.fround(radius * SIN_COS[0]);
+    if (std === 1) {
+      // fma(v, 1, mean) is v + mean rounded once (so -0 + 0 is still +0); a
+      // float32 sum computed in double and rounded is that single rounding
+      data[start + j] = c + mean;
+      data[start + j + 8] = s + mean;
+    } else {
+      data[start + j] = fma32(c, std, mean);
+      data[start + j + 8] = fma32(s, std, mean);
+    }
   }
 }
 
@@ -169,18 +181,27 @@ export class TorchGenerator {
     return (this.engine.nextUint32() & 0xffffff) * 2 ** -24;
   }
 
+  /** data[start .. start + n) = n draws of uniformFloat01 (exact in float32: 24-bit fractions). */
+  private fillUniformFloat01(data: Float32Array, start: number, n: number): void {
+    const mt = this.engine;
+    for (let i = start; i < start + n; i++) data[i] = (mt.nextUint32() & 0xffffff) * 2 ** -24;
+  }
+
   // ------------------------------------------------------------ uniform_
 
-  /** Tensor.uniform_(from, to) / torch.rand (from=0, to=1) for `n` elements of `dtype`. */
-  uniform(n: number, from: number, to: number, dtype: DType = 'float32'): Float64Array {
+  /**
+   * Tensor.uniform_(from, to) / torch.rand (from=0, to=1) for `n` elements of
+   * `dtype`; a Float32Array for float32 (its values are float32 already).
+   */
+  uniform(n: number, from: number, to: number, dtype: DType = 'float32'): Float64Array | Float32Array {
     if (!isFloating(dtype)) throw new EngineError('NotImplementedError', `"check_uniform_bounds" not implemented for '${ATEN_NAMES[dtype]}'`);
     if (from > to) {
       throw runtimeError(
         `uniform_ expects to return a [from, to) range, but found from=${formatCppDouble(from)} > to=${formatCppDouble(to)}`,
       );
     }
-    const out = new Float64Array(n);
     if (dtype === 'float64') {
+      const out = new Float64Array(n);
       const range = to - from;
       for (let i = 0; i < n; i++) out[i] = fma64(this.uniformDouble01(), range, from);
       return out;
@@ -189,6 +210,15 @@ export class TorchGenerator {
     const lo = castValue(dtype, from);
     const hi = castValue(dtype, to);
     const range = castValue(dtype, Math.fround(hi - lo));
+    if (dtype === 'float32') {
+      const out = new Float32Array(n);
+      this.fillUniformFloat01(out, 0, n);
+      // fma(x, 1, lo) is x + lo rounded once (the Float32Array store rounds the exact-or-once-rounded double sum)
+      if (range === 1) for (let i = 0; i < n; i++) out[i] += lo;
+      else for (let i = 0; i < n; i++) out[i] = fma32(out[i], range, lo);
+      return out;
+    }
+    const out = new Float64Array(n);
     const digits = mantissaDigits(dtype);
     const mask = 2 ** digits - 1;
     const scale = 2 ** -digits;
@@ -222,7 +252,7 @@ export class TorchGenerator {
    * Box-Muller path (and its extra draws) only runs for contiguous outputs of
    * at least 16 elements.
    */
-  normal(n: number, mean = 0, std = 1, dtype: DType = 'float32', contiguous = true): Float64Array {
+  normal(n: number, mean = 0, std = 1, dtype: DType = 'float32', contiguous = true): Float64Array | Float32Array {
     if (!isFloating(dtype)) throw new EngineError('NotImplementedError', `"normal_kernel_cpu" not implemented for '${ATEN_NAMES[dtype]}'`);
     if (std < 0) throw runtimeError(`normal expects std >= 0.0, but found std ${formatCppDouble(std)}`);
     if (n >= 16 && contiguous) {
@@ -236,14 +266,14 @@ export class TorchGenerator {
   }
 
   /** normal_fill_AVX2: float32 uniforms, then Box-Muller over blocks of 16 (8 pairs). */
-  private normalFillAvx2(n: number, mean: number, std: number): Float64Array {
-    const data = new Float64Array(n);
-    for (let i = 0; i < n; i++) data[i] = this.uniformFloat01();
+  private normalFillAvx2(n: number, mean: number, std: number): Float32Array {
+    const data = new Float32Array(n);
+    this.fillUniformFloat01(data, 0, n);
     for (let i = 0; i + 16 <= n; i += 16) boxMuller16Avx2(data, i, mean, std);
     if (n % 16 !== 0) {
       // The tail block is redrawn: 16 fresh uniforms over the last 16 slots.
       const start = n - 16;
-      for (let i = 0; i < 16; i++) data[start + i] = this.uniformFloat01();
+      this.fillUniformFloat01(data, start, 16);
       boxMuller16Avx2(data, start, mean, std);
     }
     return data;
@@ -260,8 +290,8 @@ export class TorchGenerator {
    */
   private normalFillReduced(n: number, mean: number, std: number, dtype: DType): Float64Array {
     const padded = Math.ceil(n / 16) * 16;
-    const buf = new Float64Array(padded);
-    for (let i = 0; i < padded; i++) buf[i] = this.uniformFloat01();
+    const buf = new Float32Array(padded);
+    this.fillUniformFloat01(buf, 0, padded);
     for (let i = 0; i < padded; i += 16) boxMuller16Avx2(buf, i, mean, std);
     const out = new Float64Array(n);
     out.set(buf.subarray(0, n - (n % 16)));

@@ -1,0 +1,71 @@
+// `masklens run FILE` (the readable mode) says what the editor says: a
+// knock-on NameError is "not evaluated", not a second error; and a notebook
+// shows each cell's Out[] value where Jupyter would, after the cell's prints.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { evaluateNotebook } from '../../src/python';
+import { layoutCells } from '../../src/python/notebook';
+
+// the CLI evaluates in the service's worker (dist/worker.js): `npm test` builds first
+const cli = join(__dirname, '../../dist/cli.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'run', ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'masklens-plain-'));
+
+test('knock-on NameErrors read "not evaluated", as in the editor; the cause stays an error', () => {
+  const py = join(dir, 'k.py');
+  writeFileSync(py, 'import torch\nx = torch.ones(3).unsequeeze(0)\ny = x * 2\nz = y + 1\n');
+  const out = run(py);
+  assert.equal(out.status, 1);
+  assert.ok(out.stdout.endsWith([
+    "line 2: AttributeError: 'Tensor' object has no attribute 'unsequeeze'",
+    'line 3: not evaluated: `x` was not bound because line 2 failed',
+    'line 4: not evaluated: `y` was not bound because line 2 failed',
+    '',
+  ].join('\n')), out.stdout);
+  assert.doesNotMatch(out.stdout, /NameError/);
+});
+
+const cells = [
+  { cell_type: 'markdown', source: '# masks', metadata: {} },
+  { cell_type: 'code', source: 'import torch\nx = torch.ones(3).unsequeeze(0)\ny = x * 2\n' },
+  { cell_type: 'code', source: "m = torch.tril(torch.ones(2, 2)).bool()\nprint('built')\nm" },
+  { cell_type: 'code', source: 'n = 3\nn + 1' },
+  { cell_type: 'code', source: 'n * 2;' },
+  { cell_type: 'code', source: "print('none')\nNone" },
+  { cell_type: 'code', source: "'last'" },
+].map((c) => ({ metadata: {}, outputs: [], execution_count: null, ...c }));
+
+test("a notebook cell's last expression is its Out[] (not None, not after `;`)", () => {
+  const layout = layoutCells(cells.filter((c) => c.cell_type === 'code').map((c, i) => ({ index: i + 1, source: c.source })));
+  const r = evaluateNotebook(layout, { recordTimeline: true, continueAfterError: true, cellStartLines: layout.startLines });
+  assert.deepEqual(r.outputs?.map((o) => [o.line, o.repr]), [
+    [layout.startLines[1] + 2, 'tensor([[ True, False],\n        [ True,  True]])'],
+    [layout.startLines[2] + 1, '4'],
+    [layout.startLines[5], "'last'"],
+  ]);
+  // after the prints of its own cell
+  assert.equal(r.stdout.slice(0, r.outputs![0].stdoutAt), 'built\n');
+});
+
+test('masklens run nb.ipynb prints Out[n] where Jupyter shows it, and cell-relative knock-ons', () => {
+  const nb = join(dir, 'n.ipynb');
+  writeFileSync(nb, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+  const out = run(nb);
+  assert.ok(out.stdout.startsWith([
+    'built',
+    'Out[2]:',
+    'tensor([[ True, False],',
+    '        [ True,  True]])',
+    'Out[3]: 4',
+    'none',
+    "Out[6]: 'last'",
+    '',
+  ].join('\n')), out.stdout);
+  assert.match(out.stdout, /cell 2, line 3: not evaluated: `x` was not bound because cell 2, line 2 failed/);
+  // --json (the golden schema) is unchanged
+  assert.equal(JSON.parse(run('--json', nb).stdout).outputs, undefined);
+});

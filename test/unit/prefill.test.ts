@@ -1,0 +1,158 @@
+// Preview with Arguments… prefills from the best evidence the file gives
+// (src/vscode/prefill.ts), and what it offers runs: pressing Enter on the
+// offer previews the call instead of failing on a made-up argument.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { evaluate } from '../../src/python/index';
+import { callsOf } from '../../src/vscode/callLookup';
+import { prefillArguments } from '../../src/vscode/prefill';
+
+/** The prefill for `fn` in `source`, and the preview call it makes (its error, its return value). */
+function offer(source: string, fn: string) {
+  const r = evaluate(source, { recordTimeline: true, continueAfterError: true });
+  const info = r.functions!.find((f) => f.function === fn)!;
+  const args = prefillArguments(info, source, r);
+  const previewed = evaluate(source, { recordTimeline: true, continueAfterError: true, previewCall: { function: fn, args } });
+  const call = callsOf(previewed, fn).find((c) => c.calledFrom === 0);
+  return { args, call, errors: previewed.errors };
+}
+
+const shape = (v: unknown) => (v as { shape: number[] }).shape;
+
+// espnet's nets_utils (trimmed, as a new user opened it): no hints, no docstrings, no call
+const espnet = readFileSync(join(__dirname, '../fixtures/espnet_nets_utils.py'), 'utf8');
+
+test('from how the body uses a parameter: a list of tensors, a fill value; lengths by name', () => {
+  const pad = offer(espnet, 'pad_list');
+  assert.equal(pad.args, '[torch.ones(4), torch.ones(2)], 0');
+  assert.equal(pad.call?.error, undefined, JSON.stringify(pad.errors));
+  assert.equal(pad.call?.returned?.repr, 'tensor([[1., 1., 1., 1.],\n        [1., 1., 0., 0.]])');
+  const mask = offer(espnet, 'make_pad_mask');
+  assert.equal(mask.args, 'torch.tensor([4, 2]), xs=None, length_dim=-1');
+  assert.deepEqual(shape(mask.call?.returned?.value), [2, 4]);
+  const sub = offer(espnet, 'subsequent_mask');
+  assert.equal(sub.args, '4, device="cpu", dtype=torch.bool');
+  assert.deepEqual(shape(sub.call?.returned?.value), [4, 4]);
+});
+
+test('from a `>>>` example in the docstring, with the names it bound written out', () => {
+  const doc = `    """Perform padding for the list of tensors.
+
+    Examples:
+        >>> x = [torch.ones(4), torch.ones(2), torch.ones(1)]
+        >>> x
+        [tensor([1., 1., 1., 1.]), tensor([1., 1.]), tensor([1.])]
+        >>> pad_list(x, 0)
+        tensor([[1., 1., 1., 1.],
+                [1., 1., 0., 0.],
+                [1., 0., 0., 0.]])
+    """
+`;
+  const src = espnet.replace('def pad_list(xs, pad_value):\n', (def) => def + doc);
+  const o = offer(src, 'pad_list');
+  assert.equal(o.args, '[torch.ones(4), torch.ones(2), torch.ones(1)], 0');
+  assert.equal(o.call?.returned?.repr, 'tensor([[1., 1., 1., 1.],\n        [1., 1., 0., 0.],\n        [1., 0., 0., 0.]])');
+});
+
+test('from a call in the file the run never made, when its arguments read module-level names only', () => {
+  const src = `import torch
+PAD = 0
+def causal(n):
+    return torch.tril(torch.ones(n, n)).bool()
+def padding(tokens, pad):
+    return tokens == pad
+def unused(batch):
+    m = causal(batch.size(1))
+    return padding(torch.tensor([[5, 3, PAD]]), PAD) & m
+`;
+  // causal's only call reads a local (batch): the parameter's name decides
+  assert.equal(offer(src, 'causal').args, '4');
+  const o = offer(src, 'padding');
+  assert.equal(o.args, 'torch.tensor([[5, 3, PAD]]), PAD');
+  assert.deepEqual((o.call?.returned?.value as { data: boolean[] }).data, [false, false, true]);
+});
+
+test('from the docstring: Google-style types and shapes, NumPy style, Sphinx', () => {
+  const src = `import torch
+
+def google(scores, mask, lengths, pad_value, ids):
+    """Masked scores.
+
+    Args:
+        scores (torch.Tensor): attention scores (B, H, T, T).
+        mask (torch.BoolTensor): key padding mask (B, 1, 1, T), True for real tokens.
+        lengths (LongTensor or List): Batch of lengths (B,).
+        pad_value (float): Value for padding.
+        ids (LongTensor): token ids (B, T)
+    """
+    return scores.masked_fill(~mask, float("-inf"))
+
+def numpy_style(x, keep):
+    """
+    Parameters
+    ----------
+    x : Tensor
+        inputs, shape (batch, seq_len, d_model)
+    keep : bool
+        whether to keep
+    """
+    return x
+
+def sphinx(q):
+    """:param q: queries of shape [B, T, D]
+    :type q: torch.Tensor
+    """
+    return q
+`;
+  const g = offer(src, 'google');
+  assert.equal(g.args, 'torch.randn(2, 4, 4, 4), torch.arange(4) < torch.tensor([4, 2]).view(2, 1, 1, 1), torch.tensor([4, 2]), 0.0, torch.randint(1, 10, (2, 4))');
+  assert.equal(g.call?.error, undefined, JSON.stringify(g.errors));
+  assert.deepEqual(shape(g.call?.returned?.value), [2, 4, 4, 4]);
+  assert.equal(offer(src, 'numpy_style').args, 'torch.randn(2, 4, 4), True');
+  assert.equal(offer(src, 'sphinx').args, 'torch.randn(2, 4, 4)');
+});
+
+test('type hints still come before the docstring and the body; defaults stay keywords', () => {
+  const src = `import torch
+from typing import List, Optional
+def f(xs: List[torch.Tensor], lengths: torch.Tensor, pad_id: int, m: Optional[torch.Tensor] = None):
+    return xs
+`;
+  assert.equal(offer(src, 'f').args, '[torch.ones(4), torch.ones(2)], torch.tensor([4, 2]), 0, m=None');
+});
+
+test('a NumPy file gets NumPy examples; q, k and v together are tensors, not sizes', () => {
+  const src = `import numpy as np
+
+def softmax(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+def attention(q, k, v, mask=None):
+    scores = q @ k.swapaxes(-1, -2) / np.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -1e9)
+    return softmax(scores) @ v
+
+def top(scores, k):
+    return np.sort(scores)[..., -k:]
+`;
+  assert.equal(offer(src, 'softmax').args, 'np.array([[7, 6, 0, 0]]), axis=-1');
+  const a = offer(src, 'attention');
+  assert.equal(a.args, 'np.random.randn(2, 4, 8), np.random.randn(2, 4, 8), np.random.randn(2, 4, 8), mask=None');
+  assert.deepEqual(shape(a.call?.returned?.value), [2, 4, 8]);
+  assert.equal(offer(src, 'top').args, 'np.array([[7, 6, 0, 0]]), 4', 'k alone is a count');
+});
+
+test('a call site that reads a name its failed statement never bound is no evidence', () => {
+  const src = `import torch
+q = torch.nope(2, 4)
+def f(x, n):
+    return x * n
+out = f(q, 2) if False else None
+`;
+  // q was never bound (torch.nope raised): the call site would only raise NameError again
+  assert.equal(offer(src, 'f').args, 'torch.tensor([[7, 6, 0, 0]]), 4');
+});
