@@ -125,6 +125,9 @@ test('torch.optim optimizers construct cleanly; step() says it needs autograd', 
   assert.match(r.error!.message, /^torch\.optim\.AdamW\.step is not supported by Mask Lens yet/);
   const bad = run('import torch\nopt = torch.optim.Adam(torch.nn.Linear(2, 2).parameters(), lr=-1)\n');
   assert.deepEqual([bad.error?.type, bad.error?.message, bad.error?.line], ['ValueError', 'Invalid learning rate: -1', 2]);
+  const sd = run('import torch\nopt = torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.1)\nsd = opt.state_dict()\n');
+  assert.deepEqual([sd.error?.type, sd.error?.message], ['NotImplementedError', 'torch.optim.SGD.state_dict is not supported by Mask Lens yet']);
+  assert.equal(run('import torch\nopt = torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.1)\nopt.stepp').error?.type, 'AttributeError');
 });
 
 test('fully masked rows become a diagnostic', () => {

@@ -15,6 +15,13 @@ import { TorchTensor, tensorTypeName } from './tensor';
 
 type Defaults = [string, PyValue][];
 
+/** torch.optim.Optimizer's other public methods (PyTorch 2.13). */
+const OPTIMIZER_METHODS = new Set([
+  'add_param_group', 'load_state_dict', 'state_dict', 'profile_hook_step', 'register_load_state_dict_post_hook',
+  'register_load_state_dict_pre_hook', 'register_state_dict_post_hook', 'register_state_dict_pre_hook',
+  'register_step_post_hook', 'register_step_pre_hook',
+]);
+
 function dictOf(pairs: [string, PyValue][], ctx: CallContext): PyDict {
   const d = new PyDict();
   for (const [k, v] of pairs) d.entries.set(hashKey(k, ctx), [k, v]);
@@ -72,6 +79,11 @@ function optimizerClass(name: string, signature: string[], check: (a: Record<str
   cls.dict.set('zero_grad', new PyBuiltin('zero_grad', () => null)); // .grad is always None here: nothing to clear
   cls.dict.set('step', new PyBuiltin('step', () => {
     throw pyError('NotImplementedError', `torch.optim.${name}.step is not supported by Mask Lens yet (no autograd: parameters have no .grad)`);
+  }));
+  // the rest of Optimizer's public API is a gap in Mask Lens, not a typo
+  cls.dict.set('__getattr__', new PyBuiltin('__getattr__', ([, attr]: PyValue[]) => {
+    if (typeof attr === 'string' && OPTIMIZER_METHODS.has(attr)) throw pyError('NotImplementedError', `torch.optim.${name}.${attr} is not supported by Mask Lens yet`);
+    throw pyError('AttributeError', `'${name}' object has no attribute '${String(attr)}'`);
   }));
   cls.dict.set('__repr__', new PyBuiltin('__repr__', ([self]: PyValue[], _kw: Kwargs, ctx: CallContext) => {
     const groups = ctx.iterate(ctx.getAttr(self, 'param_groups'));
