@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write src/frameworks/known_names.json: the public names real PyTorch, NumPy and
-Keras (keras.ops, when Keras is installed) define (dir() of each namespace), so that Mask Lens answers a name it lacks with
+Keras / TensorFlow (keras, keras.ops, keras.layers, ..., tensorflow, tf.nn, tf.math,
+tf.linalg, when installed) define (dir() of each namespace), so that Mask Lens answers a name it lacks with
 NotImplementedError instead of a misleading AttributeError, plus the attributes
 NumPy 2.0 removed with the message NumPy raises for each.
 
@@ -42,7 +43,19 @@ def main():
     try:
         import keras
         known["keras.ops"] = public(keras.ops)
+        # the Keras namespaces Mask Lens models (tf.keras.X is the same module in Keras 3)
+        for sub in ("layers", "utils", "losses", "optimizers", "preprocessing"):
+            known[f"keras.{sub}"] = public(getattr(keras, sub))
+        known["keras"] = public(keras)
         known["versions"]["keras"] = keras.__version__
+    except ImportError:
+        pass
+    try:
+        import tensorflow as tf
+        known["tensorflow"] = public(tf)
+        for sub in ("nn", "math", "linalg"):
+            known[f"tensorflow.{sub}"] = public(getattr(tf, sub))
+        known["versions"]["tensorflow"] = tf.__version__
     except ImportError:
         pass
     with open(os.path.join(ROOT, "src", "frameworks", "known_names.json"), "w") as f:

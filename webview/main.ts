@@ -13,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
+import { consumerPhrase } from '../src/python/masks';
 import { notEvaluatedMessage, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
@@ -919,6 +920,12 @@ function heatmapFigure(v: InspectorVariable, f: FigureTensor, spec: FigureSpec, 
   return figureShell(v, f, spec, row);
 }
 
+/** The reader of a mask in words: "read by masked_fill", "added to scores". */
+function consumerWords(consumer: string): string {
+  const p = consumerPhrase(consumer);
+  return p.code ? `${p.text} ${p.code}` : p.text;
+}
+
 /** ■/⬚ in the consumer's convention (masked_fill: True = filled; sdpa: True = attends). */
 function renderLegend(v: InspectorVariable, figs: FigureTensor[]): void {
   const box = byId('mask-legend');
@@ -933,7 +940,7 @@ function renderLegend(v: InspectorVariable, figs: FigureTensor[]): void {
   box.append(
     h('span', { class: 'swatch on' }, ['■']), ` ${legend.on} · `,
     h('span', { class: 'swatch off' }, ['⬚']), ` ${legend.off}`,
-    ...(v.consumer ? [h('span', { class: 'muted' }, [` (as read by ${v.consumer})`])] : []),
+    ...(v.consumer ? [h('span', { class: 'muted' }, [` (${consumerWords(v.consumer)})`])] : []),
     ...(figs[0]?.masked ? [' · ', h('span', { class: 'swatch masked-swatch' }, ['▨']), ' hatched = masked'] : []),
   );
 }

@@ -4,6 +4,7 @@
 
 import { stdlibModule } from './stdlib';
 import { OpaqueModule } from '../python/opaque';
+import { installOptimizers } from './torch/optim';
 import type { PyModule } from '../python/values';
 import { makeNumpyModule } from './numpy';
 import { makeTorchModule } from './torch/module';
@@ -71,5 +72,6 @@ function withPlaceholderSubmodules(torch: PyModule): PyModule {
   for (const name of PLACEHOLDER_SUBMODULES) {
     if (!torch.dict.has(name)) torch.dict.set(name, new OpaqueModule(`torch.${name}`));
   }
+  installOptimizers(torch.dict.get('optim') as PyModule);
   return torch;
 }

@@ -1,4 +1,4 @@
-// Names real PyTorch 2.13 / NumPy 2.4 / Keras 3.15 (keras.ops) define (dir() of each namespace, in
+// Names real PyTorch 2.13 / NumPy 2.4 / Keras 3.15 / TensorFlow 2.21 define (dir() of each namespace, in
 // known_names.json, written by scripts/known_names.py). A missing attribute
 // that the real library has is a gap in Mask Lens, not a typo in the snippet,
 // so it gets NotImplementedError rather than Python's AttributeError.
@@ -9,6 +9,10 @@ const NAMESPACES: Record<string, string> = {
   torch: 'torch', 'torch.nn': 'torch.nn', 'torch.nn.functional': 'torch.nn.functional',
   Tensor: 'torch.Tensor', Parameter: 'torch.Tensor', numpy: 'numpy', ndarray: 'numpy.ndarray', 'numpy.random': 'numpy.random',
   'numpy.linalg': 'numpy.linalg', 'keras.ops': 'keras.ops',
+  // tf.keras is the keras module itself (Keras 3), so one entry serves both spellings
+  keras: 'keras', 'keras.layers': 'keras.layers', 'keras.utils': 'keras.utils', 'keras.losses': 'keras.losses',
+  'keras.optimizers': 'keras.optimizers', 'keras.preprocessing': 'keras.preprocessing',
+  tensorflow: 'tensorflow', 'tensorflow.nn': 'tensorflow.nn', 'tensorflow.math': 'tensorflow.math', 'tensorflow.linalg': 'tensorflow.linalg',
 };
 
 const sets = new Map(Object.entries(NAMESPACES).map(([, ns]) => [ns, new Set((known as unknown as Record<string, string[]>)[ns])]));

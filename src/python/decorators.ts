@@ -4,7 +4,7 @@
 // the evaluator (`bindAttribute`); this file only builds the objects.
 // Semantics: Python's Descriptor HowTo Guide (Doc/howto/descriptor.rst).
 
-import { NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyValue } from './values';
+import { CallContext, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyValue } from './values';
 
 const native = (name: string, f: NativeFn) => new PyBuiltin(name, f);
 
@@ -51,13 +51,33 @@ export function propertyAttr(p: PyInstance, name: string): PyValue | undefined {
 }
 
 /**
+ * The function a context-manager decorator returns: like functools.wraps
+ * (which ContextDecorator and torch's _DecoratorContextManager both apply),
+ * it carries the wrapped function's __name__, __qualname__, __doc__ and
+ * __module__, and __wrapped__ is the function itself.
+ */
+class ContextWrapped extends PyBuiltin {
+  constructor(readonly inner: PyValue, call: NativeFn) {
+    super(
+      inner instanceof PyFunction || inner instanceof PyBuiltin ? inner.name : 'wrapper', call,
+      inner instanceof PyFunction || inner instanceof PyBuiltin ? inner.qualname : 'wrapper',
+    );
+  }
+  override getAttr(name: string, ctx: CallContext): PyValue | undefined {
+    if (name === '__wrapped__') return this.inner;
+    if (name === '__doc__' || name === '__module__') return ctx.getAttr(this.inner, name);
+    return undefined;
+  }
+}
+
+/**
  * A context manager used as a decorator (contextlib.ContextDecorator):
  * each call of the result runs `fn` inside `with manager():`, where
- * `manager` makes a fresh context manager per call.
+ * `manager` makes a fresh context manager per call. The result has
+ * functools.wraps's attributes (__wrapped__ = fn).
  */
 export function contextDecorated(fn: PyValue, manager: () => PyValue): PyBuiltin {
-  const name = fn instanceof PyFunction ? fn.name : 'wrapper';
-  return new PyBuiltin(name, (args, kw, c) => {
+  return new ContextWrapped(fn, (args, kw, c) => {
     const mgr = manager();
     const enter = c.getAttr(mgr, '__enter__');
     const exit = c.getAttr(mgr, '__exit__');

@@ -141,6 +141,34 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
 const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
 
 /**
+ * Segments of a block-diagonal (document / packed-sequence) keep-matrix K
+ * (square, K[r][c] = query r may see key c): queries see exactly the keys of
+ * their own run of positions, or those up to themselves (causal). Undefined
+ * for any other pattern, and for an identity (every run 1 long), which is a
+ * diagonal selection rather than a document mask.
+ */
+function blockDiagonal(K: boolean[][]): { segments: number[]; causal: boolean } | undefined {
+  const n = K.length;
+  // segments from the first row of each block: K[s] keeps [s, e)
+  const segs: [number, number][] = [];
+  for (let s = 0; s < n && (segs.length === 0 || segs[segs.length - 1][1] > segs[segs.length - 1][0]);) {
+    let e = s;
+    while (e < n && K[s][e]) e++;
+    const causalBlock = e === s + 1 && s + 1 < n && K[s + 1][s];
+    if (causalBlock) for (e = s + 1; e < n && K[e][s]; e++);
+    segs.push([s, e]); // an empty segment (diagonal not kept) ends the search
+    s = e;
+  }
+  if (segs.length < 2 || !segs.every(([s, e]) => e > s) || !segs.some(([s, e]) => e - s >= 2)) return undefined;
+  const seg = (i: number) => segs.findIndex(([s, e]) => s <= i && i < e);
+  const fits = (p: (r: number, c: number) => boolean) => K.every((row, r) => row.every((k, c) => k === p(r, c)));
+  const segments = segs.map(([s, e]) => e - s);
+  if (fits((r, c) => seg(r) === seg(c))) return { segments, causal: false };
+  if (fits((r, c) => seg(r) === seg(c) && c <= r)) return { segments, causal: true };
+  return undefined;
+}
+
+/**
  * Attention patterns told apart by their keep-matrix K[r][c] (query r may see
  * key c) when every batch slice is the same matrix: bottom-right causal
  * (query and key lengths differ), causal or bidirectional sliding window,
@@ -151,10 +179,27 @@ const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
 function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number; offset?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
   const first = mats[0];
-  if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) return undefined;
   const polarities: [string, (x: number) => boolean][] = additive
     ? [['additive', (x) => x === 0]]
     : [['1 = attend', (x) => x !== 0], ['True = masked', (x) => x === 0]];
+  if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) {
+    // packed sequences differ per batch row (NaViT, document masking): each slice its own block-diagonal
+    if (rows !== cols) return undefined;
+    for (const [form, keeps] of polarities) {
+      // a batch row holding one sequence attends everywhere: one segment
+      const per = mats.map((m) => (m.every((row) => row.every(keeps)) ? { segments: [cols], causal: undefined } : blockDiagonal(m.map((row) => row.map(keeps)))));
+      const causal = new Set(per.map((b) => b?.causal).filter((c) => c !== undefined));
+      if (per.some((b) => !b) || causal.size !== 1) continue;
+      const kept = mats.reduce((n, m) => n + m.flat().filter(keeps).length, 0);
+      const masked = 1 - kept / (mats.length * rows * cols);
+      const listed = per.slice(0, 3).map((b) => `[${b!.segments.join(', ')}]`).join(' ') + (per.length > 3 ? ' …' : '');
+      return {
+        kind: 'block-diagonal', masked, keep: form === '1 = attend',
+        summary: `block-diagonal (segments per batch row ${listed}${causal.has(true) ? ', causal' : ''}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`,
+      };
+    }
+    return undefined;
+  }
   for (const [form, keeps] of polarities) {
     const K = first.map((row) => row.map(keeps));
     const fits = (p: (r: number, c: number) => boolean) => K.every((row, r) => row.every((k, c) => k === p(r, c)));
@@ -177,31 +222,19 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
       return { kind: 'prefix-lm', masked, keep, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
     }
-    if (rows === cols) {
-      // segments from the first row of each block: K[s] keeps [s, e)
-      const segs: [number, number][] = [];
-      for (let s = 0; s < rows && (segs.length === 0 || segs[segs.length - 1][1] > segs[segs.length - 1][0]);) {
-        let e = s;
-        while (e < cols && K[e] !== undefined && K[s][e]) e++;
-        const causalBlock = e === s + 1 && s + 1 < rows && K[s + 1][s];
-        if (causalBlock) for (e = s + 1; e < rows && K[e][s]; e++);
-        segs.push([s, e]); // an empty segment (diagonal not kept) ends the search
-
-        s = e;
-      }
-      const seg = (i: number) => segs.findIndex(([s, e]) => s <= i && i < e);
-      // an identity (every segment 1 long) is a diagonal selection, not a document mask
-      if (segs.length >= 2 && segs.every(([s, e]) => e > s) && segs.some(([s, e]) => e - s >= 2)) {
-        if (fits((r, c) => seg(r) === seg(c))) {
-          return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}${tail('')}` };
-        }
-        if (fits((r, c) => seg(r) === seg(c) && c <= r)) {
-          return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${segs.map(([s, e]) => e - s).join(', ')}, causal${tail('')}` };
-        }
-      }
-    }
+    const blocks = rows === cols ? blockDiagonal(K) : undefined;
+    if (blocks) return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${blocks.segments.join(', ')}${blocks.causal ? ', causal' : ''}${tail('')}` };
   }
   return undefined;
+}
+
+/**
+ * How the UI names the reader of a mask: a call is "read by `masked_fill`"
+ * (text + code); an additive mask summed into the scores has no call to name,
+ * so it reads "added to scores".
+ */
+export function consumerPhrase(consumer: MaskConsumer | string): { text: string; code?: string } {
+  return consumer === 'added' ? { text: 'added to scores' } : { text: 'read by', code: consumer };
 }
 
 /** The legend of a mask grid under the convention of the code that consumed it. */

@@ -2,6 +2,7 @@
 // grid, or a small numeric table), one summary line, the legend and the repr,
 // collapsed. No 'vscode' import: unit-tested.
 import { BUILTIN_EXCEPTIONS } from '../python/exceptionNames';
+import { consumerPhrase } from '../python/masks';
 import { notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
@@ -76,6 +77,12 @@ function legendMasksOn(legend: MaskLegend | undefined): boolean | undefined {
 }
 
 /** Reprs up to this many lines show open; longer ones are collapsed under a "repr" summary. */
+/** The reader of a mask for the hover: "read by `masked_fill`", "added to scores". */
+function consumerText(consumer: string): string {
+  const p = consumerPhrase(consumer);
+  return p.code ? `${p.text} \`${p.code}\`` : p.text;
+}
+
 const OPEN_REPR_LINES = 6;
 
 /**
@@ -137,7 +144,7 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
 
   // one summary line: what the mask is and who read it, or what a loss counted
   const summary: string[] = [];
-  if (v.maskSummary) summary.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — read by \`${v.consumer}\`` : ''}`);
+  if (v.maskSummary) summary.push(`mask: ${escapeMd(v.maskSummary)}${v.consumer ? ` — ${consumerText(v.consumer)}` : ''}`);
   const loss = v.derived && 'counted' in v.derived ? v.derived : undefined;
   if (loss) summary.push(escapeMd(`${loss.counted} of ${loss.total} targets counted · ignore_index = ${loss.ignoreIndex} · reduction = ${loss.reduction}`));
   if (summary.length) parts.push(summary.join(' · '));

@@ -109,6 +109,27 @@ except RuntimeError as e:
   assert.deepEqual(r.variables.msg, { type: 'str', value: 'mat1 and mat2 shapes cannot be multiplied (2x4 and 3x5)' });
 });
 
+test('Keras and TensorFlow names Mask Lens lacks are NotImplementedError, under either spelling', () => {
+  const mha = run('import keras\nx = 1\nlayer = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)\n');
+  assert.deepEqual([mha.error?.type, mha.error?.message, mha.error?.line], ['NotImplementedError', 'keras.layers.MultiHeadAttention is not supported by Mask Lens yet', 3]);
+  const tfk = run('import tensorflow as tf\nlayer = tf.keras.layers.Attention()\n');
+  assert.deepEqual([tfk.error?.type, tfk.error?.message], ['NotImplementedError', 'keras.layers.Attention is not supported by Mask Lens yet']);
+  assert.equal(run('import tensorflow as tf\ns = tf.sparse').error?.message, 'tensorflow.sparse is not supported by Mask Lens yet');
+  assert.equal(run('import tensorflow as tf\ny = tf.math.bessel_i0').error?.type, 'NotImplementedError');
+  assert.equal(run('import keras\nkeras.layers.MultiHeadAtention').error?.type, 'AttributeError');
+});
+
+test('torch.optim optimizers construct cleanly; step() says it needs autograd', () => {
+  const r = run('import torch\nmodel = torch.nn.Linear(2, 2)\nopt = torch.optim.AdamW(model.parameters(), lr=1e-3)\nopt.zero_grad()\nopt.step()\n');
+  assert.deepEqual([r.error?.type, r.error?.line], ['NotImplementedError', 5]);
+  assert.match(r.error!.message, /^torch\.optim\.AdamW\.step is not supported by Mask Lens yet/);
+  const bad = run('import torch\nopt = torch.optim.Adam(torch.nn.Linear(2, 2).parameters(), lr=-1)\n');
+  assert.deepEqual([bad.error?.type, bad.error?.message, bad.error?.line], ['ValueError', 'Invalid learning rate: -1', 2]);
+  const sd = run('import torch\nopt = torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.1)\nsd = opt.state_dict()\n');
+  assert.deepEqual([sd.error?.type, sd.error?.message], ['NotImplementedError', 'torch.optim.SGD.state_dict is not supported by Mask Lens yet']);
+  assert.equal(run('import torch\nopt = torch.optim.SGD(torch.nn.Linear(2, 2).parameters(), lr=0.1)\nopt.stepp').error?.type, 'AttributeError');
+});
+
 test('fully masked rows become a diagnostic', () => {
   const r = run(`import torch
 scores = torch.zeros(2, 3)
@@ -125,8 +146,8 @@ test('what the real library has but Mask Lens lacks is NotImplementedError, typo
   const gap = run('import torch\ny = torch.ones(2).backward()\n');
   assert.deepEqual([gap.error?.type, gap.error?.message, gap.error?.line], ['NotImplementedError', 'torch.Tensor.backward is not supported by Mask Lens yet', 2]);
   assert.equal(run('import torch.optim as optim').error, null);
-  const use = run('import torch.optim as optim\nx = 1\nopt = optim.Adam([])\n');
-  assert.deepEqual([use.error?.type, use.error?.message, use.error?.line], ['NotImplementedError', 'torch.optim.Adam is not supported by Mask Lens yet', 3]);
+  const use = run('import torch.optim as optim\nx = 1\nopt = optim.LBFGS([])\n');
+  assert.deepEqual([use.error?.type, use.error?.message, use.error?.line], ['NotImplementedError', 'torch.optim.LBFGS is not supported by Mask Lens yet', 3]);
   assert.equal(run('import torch\nprint(hasattr(torch.ones(1), "backward"))').stdout, 'True\n');
   assert.equal(run('import torch\ntorch.ones(1).unsequeeze(0)').error?.type, 'AttributeError');
 });

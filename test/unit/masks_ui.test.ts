@@ -138,6 +138,25 @@ test('prefix-LM and block-diagonal masks', () => {
   assert.equal(summaryOf('seg = torch.tensor([0, 0, 1, 1, 1])\nd = (seg[:, None] == seg[None, :]) & (i[None, :] <= i[:, None])', 'd'), 'block-diagonal (segments 2, 3, causal) · 64% masked');
 });
 
+test('NaViT packed-sequence masks: block-diagonal per batch row, read as True = attend by SDPA', () => {
+  // vit_pytorch na_vit.py: image ids per packed position, attn_mask = ids_i == ids_j
+  const r = run(`import torch
+import torch.nn.functional as F
+ids = torch.tensor([[0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], [0, 0, 0, 0, 0, 0]])
+m = ids[:, None, :, None] == ids[:, None, None, :]
+q = torch.zeros(3, 2, 6, 4)
+out = F.scaled_dot_product_attention(q, q, q, attn_mask=m)
+`);
+  const v = valueOfNameAt(r, 'm', 3)!;
+  assert.equal(v.mask, 'block-diagonal');
+  assert.equal(v.maskSummary, 'block-diagonal (segments per batch row [3, 2, 1] [2, 2, 2] [6]) · 42.6% masked');
+  assert.deepEqual(v.legend, { on: 'attends', off: 'masked' });
+  // the single-row case of the report: one batch row, packed images of 4 and 2 patches
+  assert.equal(summaryOf('ids = torch.tensor([[0, 0, 0, 0, 1, 1]])\nm = ids[:, None, :, None] == ids[:, None, None, :]', 'm'), 'block-diagonal (segments 4, 2) · 44.4% masked');
+  // rows that differ but are no block-diagonal stay unnamed
+  assert.notEqual(snap(run('import torch\nm = torch.tensor([[[True, False], [True, True]], [[True, True], [False, True]]])\n'), 'm')?.mask, 'block-diagonal');
+});
+
 test('non-square causal masks name their alignment', () => {
   assert.equal(summaryOf('br = torch.ones(2, 4, dtype=torch.bool).tril(diagonal=2)', 'br'), 'causal (bottom-right, 2×4) · 12.5% masked');
   assert.equal(summaryOf('tl = torch.ones(2, 4, dtype=torch.bool).tril()', 'tl'), 'causal (tril, 1 = attend, top-left) · 62.5% masked');
@@ -177,7 +196,9 @@ scores = scores + bias
   const v = valueOfNameAt(r, 'bias', 2)!;
   assert.equal(v.consumer, 'added');
   assert.deepEqual(v.legend, { on: 'masked (large negative added)', off: 'attends (0 added)' });
-  assert.ok(hoverMarkdown(v).includes('read by `added`'));
+  const md = hoverMarkdown(v);
+  assert.ok(md.includes('mask: ') && md.includes(' — added to scores'), md);
+  assert.ok(!md.includes('read by `added`'), md);
 });
 
 test('masks drawn from a generator are classified as random, with their rate', () => {
