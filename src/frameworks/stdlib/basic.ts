@@ -55,6 +55,11 @@ function mathModule(): PyModule {
     ceil: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.ceil(num(x, ctx)))),
     isnan: ([x], _k, ctx) => Number.isNaN(num(x, ctx)), isinf: ([x], _k, ctx) => Math.abs(num(x, ctx)) === Infinity,
     isfinite: ([x], _k, ctx) => Number.isFinite(num(x, ctx)),
+    // CPython's copysign: the magnitude of x with the sign bit of y (-0.0 and -nan count as negative)
+    copysign: ([x, y], _k, ctx) => {
+      const m = Math.abs(num(x, ctx)), s = num(y, ctx);
+      return s < 0 || Object.is(s, -0) ? -m : m;
+    },
     prod: ([it], _k, ctx) => ctx.iterate(it).reduce<PyValue>((a, b) => (typeof a === 'bigint' && typeof b === 'bigint' ? a * b : num(a, ctx) * num(b, ctx)), 1n),
     gcd: ([a, b]) => {
       let x = asBigInt(a)!, y = asBigInt(b)!;

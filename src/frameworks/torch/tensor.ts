@@ -15,7 +15,7 @@ import {
   notImplementedFor, resultType, scalarTensor, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
-import { matmul, mean, reduce, variance } from '../../engine/ops/reduce';
+import { allReduceSignedZero, matmul, mean, reduce, variance } from '../../engine/ops/reduce';
 import { topkOrder } from '../../engine/ops/select_k';
 import { emptyLikeOrder, iterationOrder, placeDraws } from '../../engine/random/fill_order';
 import { formatCppDouble } from '../../engine/random/torch_generator';
@@ -575,7 +575,12 @@ export function maxMin(op: 'max' | 'min', self: TorchTensor, args: PyValue[], kw
     if (self.t.numel === 0) {
       throw runtimeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     }
-    return T(self, reduce(op, self.t), op);
+    const r = reduce(op, self.t);
+    // a zero result is +0 or -0 as ATen's reduce_all order picks it (print, 1/x and atan2 show the sign)
+    if ((r.dtype === 'float32' || r.dtype === 'float64') && r.storage.data[r.offset] === 0) {
+      r.storage.data[r.offset] = allReduceSignedZero(op, self.t);
+    }
+    return T(self, r, op);
   }
   const dim = toInt(a.dim, 'dim');
   const keep = toBool(a.keepdim, ctx);
