@@ -234,8 +234,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const ac = contiguous(expand(a2, [...batch, m, k])), bc = contiguous(expand(b2, [...batch, k, n]));
   const av = ac.values(), bv = bc.values();
   const out = Tensor.empty(a.dtype, [...batch, m, n]);
-  // float32 follows the CPU kernel's summation order; float16/bfloat16 keep one float32 sum per step (rounded once by finish)
-  const order = a.dtype === 'float32' ? matmulOrder(a.ndim, b.ndim, nb, m, k, n) : 'naive';
+  // float32/float64 follow the CPU kernel PyTorch runs (float32: its summation order; float64: dgemm's fused overflow, cpu.ts); float16/bfloat16 keep one float32 sum per step (rounded once by finish)
+  const order = a.dtype === 'float32' || a.dtype === 'float64' ? matmulOrder(a.ndim, b.ndim, nb, m, k, n) : 'naive';
   if (!isFloating(a.dtype) && (hasWide(ac) || hasWide(bc) || !productsAreSafe(av, bv, k))) matmulInt64(ac, bc, nb, m, k, n, out);
   else backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data, order);
   finish(out); // float16/bfloat16 accumulate wide and round each result once (CPU gemm for reduced floats)
