@@ -273,6 +273,10 @@ test('glibc log/sin/cos: bit-identical on 100k inputs each', () => {
 test('fused multiply-add emulation rounds once', () => {
   for (const [a, b, c, expected] of FIXTURES.libm.fma64) assert.equal(fma64(a, b, c), expected, `fma64(${a}, ${b}, ${c})`);
   for (const [a, b, c, expected] of FIXTURES.libm.fma32) assert.equal(fma32(a, b, c), expected, `fma32(${a}, ${b}, ${c})`);
+  // a finite product past the double range is finite before rounding: an infinite c stays c (C's fma)
+  assert.equal(fma64(300.7, -1.7976931348623157e308, Infinity), Infinity);
+  assert.equal(fma64(-300.7, -1.7976931348623157e308, -Infinity), -Infinity);
+  assert.ok(Number.isNaN(fma64(Infinity, 1, -Infinity)));
 });
 
 test('torch compositions: Generator() default seed, torch.normal with tensor arguments, large randperm', () => {

@@ -4,6 +4,7 @@
 // PyTorch's float32 arithmetic for + - * / and sqrt.
 
 import { checkDeadline } from '../context';
+import { fma64 } from '../random/float_math';
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
 import { matmul32 } from './float32_matmul';
@@ -350,7 +351,7 @@ export const cpuBackend: Backend = {
           const bb = bo + q * n;
           for (let j = 0; j < n; j++) row[j] += av * bm[bb + j];
         }
-        for (let j = 0; j < n; j++) out[oo + i * n + j] = Number.isNaN(row[j]) && order === 'gemm' ? fusedOverflowSum(a, bm, ao + i * k, bo + j, k, n) : row[j];
+        for (let j = 0; j < n; j++) out[oo + i * n + j] = Number.isNaN(row[j]) && order === 'gemm' ? fusedSum64(a, bm, ao + i * k, bo + j, k, n) : row[j];
       }
     }
   },
@@ -378,30 +379,20 @@ export const cpuBackend: Backend = {
 
 /**
  * One float64 output of a product PyTorch hands to MKL's dgemm (order
- * 'gemm'), where the rounded-product sum gave NaN: dgemm fuses each
- * multiply-add into one accumulator, so a product of finite operands that
- * overflows is never rounded to ±inf on its own. (ddot and dgemv split the
- * sum over several accumulators, and torch 2.13 gives NaN there too: the
- * same operands as a vector product are NaN.) Added to an accumulator that is already
- * ±inf it leaves it unchanged (inf + a finite exact product), where the
- * rounded product would make inf + -inf = NaN (sweep seed 20261216:
- * [1, 10, 300.7, -0.3] @ [2.5, inf, -1.8e308, 1] is inf in torch 2.13).
- * Otherwise the sum runs as the unfused loop does (the other last-bit
- * differences of fused float64 sums are not modelled).
+ * 'gemm') where the rounded-product sum gave NaN, summed again as dgemm does:
+ * a fused multiply-add per step into one accumulator (fma64). A product of
+ * finite operands that overflows then leaves an accumulator that is already
+ * ±inf unchanged, where the rounded product made inf + -inf = NaN (sweep seed
+ * 20261216: [1, 10, 300.7, -0.3] @ [2.5, inf, -1.8e308, 1] is inf in torch
+ * 2.13). Only NaN outputs are redone: the last-bit differences of fused
+ * float64 sums elsewhere are not modelled. (ddot and dgemv split the sum over
+ * several accumulators, and torch 2.13 gives NaN there too.)
  *
  * @param a row-major left operand, its row starting at `ao` (k elements)
  * @param b row-major right operand, its column starting at `bo` (stride n)
  */
-function fusedOverflowSum(a: TypedData, b: TypedData, ao: number, bo: number, k: number, n: number): number {
+function fusedSum64(a: TypedData, b: TypedData, ao: number, bo: number, k: number, n: number): number {
   let acc = 0;
-  for (let q = 0; q < k; q++) {
-    const x = a[ao + q], y = b[bo + q * n];
-    const p = x * y;
-    // an overflowed product of finite operands is finite before rounding
-    if (p === Infinity || p === -Infinity) {
-      if (Number.isFinite(x) && Number.isFinite(y) && !Number.isFinite(acc)) continue;
-    }
-    acc += p;
-  }
+  for (let q = 0; q < k; q++) acc = fma64(a[ao + q], b[bo + q * n], acc);
   return acc;
 }

@@ -298,8 +298,8 @@ export function allReduceSignedZero(op: 'max' | 'min', x: Tensor): number {
   const v = contiguous(x).values();
   const lanes = x.dtype === 'float32' ? 8 : 4;
   const n = v.length;
-  // a tie keeps the later operand; a strict win keeps the winner
-  const pick = op === 'min' ? (a: number, b: number) => (a < b ? a : b > a ? b : b) : (a: number, b: number) => (a > b ? a : b < a ? b : b);
+  // a tie keeps the later operand b
+  const pick = op === 'min' ? (a: number, b: number) => (a < b ? a : b) : (a: number, b: number) => (a > b ? a : b);
   let r: number;
   if (n < lanes) {
     r = v[0];

@@ -60,7 +60,9 @@ function twoProduct(a: number, b: number): [number, number] {
 /** float64 fused multiply-add: RN(a * b + c) with a single rounding. */
 export function fma64(a: number, b: number, c: number): number {
   const p = a * b;
-  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c) || p === 0 || c === 0) return p + c;
+  // finite a * b is finite before rounding, so an infinite c stays c even where p overflows
+  if (!Number.isFinite(c) && Number.isFinite(a) && Number.isFinite(b)) return c;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || p === 0 || c === 0) return p + c;
   // Dekker's split overflows past 2^995, and a product past the double range may still
   // meet c inside it: scale the larger factor and c down by 2^64 (exactly) and back
   if (Math.abs(a) > 2 ** 995 || Math.abs(b) > 2 ** 995 || !Number.isFinite(p)) {
