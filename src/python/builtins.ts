@@ -3,7 +3,8 @@
 
 import { formatPyFloat, formatSpec } from '../engine/format';
 import { bind, toInt, toStr } from './args';
-import { EXCEPTION_CLASSES, pyError } from './exceptions';
+import { EXCEPTION_CLASSES, keyError, pyError } from './exceptions';
+import { BUILTIN_EXCEPTION_ALIASES } from './exceptionNames';
 import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from './protocols';
 import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
@@ -472,6 +473,7 @@ export function makeBuiltins(): Map<string, PyValue> {
   b.set('Ellipsis', PyEllipsis.instance);
   b.set('__name__', '__main__');
   for (const [name, cls] of EXCEPTION_CLASSES) b.set(name, cls);
+  for (const [alias, name] of BUILTIN_EXCEPTION_ALIASES) b.set(alias, EXCEPTION_CLASSES.get(name)!);
   b.set('object', TYPE_CLASSES.get('object')!);
   b.set('staticmethod', STATICMETHOD);
   b.set('property', PROPERTY);
@@ -582,14 +584,14 @@ function installDictBase(dictCls: PyClass): void {
     if (hit) return hit[1];
     const missing = self instanceof PyInstance ? self.cls.lookup('__missing__') : undefined;
     if (missing !== undefined) return ctx.call(missing, [self!, k ?? null]);
-    throw pyError('KeyError', ctx.repr(k ?? null));
+    throw keyError(k ?? null, ctx);
   });
   m('__setitem__', ([self, k, v], _kw, ctx) => {
     store(self).entries.set(hashKey(k ?? null, ctx), [k ?? null, v ?? null]);
     return null;
   });
   m('__delitem__', ([self, k], _kw, ctx) => {
-    if (!store(self).entries.delete(hashKey(k ?? null, ctx))) throw pyError('KeyError', ctx.repr(k ?? null));
+    if (!store(self).entries.delete(hashKey(k ?? null, ctx))) throw keyError(k ?? null, ctx);
     return null;
   });
   m('__contains__', ([self, k], _kw, ctx) => store(self).entries.has(hashKey(k ?? null, ctx)));
@@ -631,6 +633,10 @@ const method = (self: PyValue, name: string, f: (args: PyValue[], kw: Kwargs, ct
   new PyBuiltin(name, (args, kw, ctx) => f(args, kw, ctx), `${typeNameOf(self)}.${name}`);
 
 export function builtinAttr(obj: PyValue, name: string, ctx: CallContext): PyValue | undefined {
+  if ((obj instanceof PyList || obj instanceof PyTuple || obj instanceof PyDict) && name in CONTAINER_DUNDERS) {
+    if (name === '__setitem__' && obj instanceof PyTuple) return undefined;
+    return method(obj, name, (args, _kw, c) => (checkDunderArity(typeNameOf(obj), name, args.length), CONTAINER_DUNDERS[name][1](obj, args, c)));
+  }
   if (obj instanceof PyList) return listAttr(obj, name, ctx);
   if (obj instanceof PyNamedTuple) return obj.getAttr(name) ?? tupleAttr(obj, name);
   if (obj instanceof PyTuple) return tupleAttr(obj, name);
@@ -647,6 +653,27 @@ export function builtinAttr(obj: PyValue, name: string, ctx: CallContext): PyVal
     if (name === 'bit_length') return method(obj, name, () => BigInt(asBigInt(obj)!.toString(2).replace('-', '').replace(/^0$/, '').length));
   }
   return undefined;
+}
+
+/**
+ * The subscript and membership operators as bound methods of list, tuple and
+ * dict (`QKs.__setitem__(i, w)` in whisper's hook lambdas, `d.__getitem__`),
+ * each doing what the operator does, errors included.
+ */
+const CONTAINER_DUNDERS: Record<string, [arity: number, f: (obj: PyValue, args: PyValue[], ctx: CallContext) => PyValue]> = {
+  __getitem__: [1, (obj, [k], ctx) => ctx.getItem(obj, k!)],
+  __setitem__: [2, (obj, [k, v], ctx) => ((ctx as CallContext & { setItem(o: PyValue, k: PyValue, v: PyValue): void }).setItem(obj, k!, v!), null)],
+  __contains__: [1, (obj, [x], ctx) => ctx.compare('in', x!, obj)],
+  __len__: [0, (obj, _args, ctx) => BigInt(ctx.iterate(obj).length)],
+};
+
+/** CPython's TypeError for a wrong argument count: `list.__getitem__() takes exactly one argument (0 given)`, slot wrappers' `expected 2 arguments, got 1`. */
+function checkDunderArity(owner: string, name: string, given: number): void {
+  const want = CONTAINER_DUNDERS[name][0];
+  if (given === want) return;
+  if (want === 1) throw pyError('TypeError', `${owner}.${name}() takes exactly one argument (${given} given)`);
+  // CPython unpacks slot wrapper arguments under an empty name, hence the leading space
+  throw pyError('TypeError', ` expected ${want} argument${want === 1 ? '' : 's'}, got ${given}`);
 }
 
 function tupleAttr(t: PyTuple, name: string): PyValue | undefined {
@@ -724,7 +751,7 @@ function dictAttr(d: PyDict, name: string, ctx: CallContext): PyValue | undefine
       const hit = d.entries.get(h);
       if (!hit) {
         if (dflt !== undefined) return dflt;
-        throw pyError('KeyError', ctx.repr(k));
+        throw keyError(k, ctx);
       }
       d.entries.delete(h);
       return hit[1];
@@ -753,7 +780,7 @@ function setAttr(s: PySet, name: string, ctx: CallContext): PyValue | undefined 
   switch (name) {
     case 'add': return method(s, name, ([x]) => (s.entries.set(hashKey(x, ctx), x), null));
     case 'discard': case 'remove': return method(s, name, ([x]) => {
-      if (!s.entries.delete(hashKey(x, ctx)) && name === 'remove') throw pyError('KeyError', ctx.repr(x));
+      if (!s.entries.delete(hashKey(x, ctx)) && name === 'remove') throw keyError(x, ctx);
       return null;
     });
     case 'update': return method(s, name, ([x]) => {

@@ -5,7 +5,7 @@
 import type * as A from './ast';
 import { toPyException } from './jsErrors';
 import { checkItems } from './budget';
-import { EXCEPTION_CLASSES, isExceptionClass, makeException, pyError } from './exceptions';
+import { EXCEPTION_CLASSES, isExceptionClass, keyError, makeException, pyError } from './exceptions';
 import {
   builtinBinary, builtinEquals, concatItems, builtinOrder, equals, hashKey, repr as reprValue, str as strValue, truthy as truthyValue,
   unsupportedOperand,
@@ -679,7 +679,7 @@ export class Interpreter implements CallContext {
         const i = this.listIndex(obj, key);
         obj.items.splice(i, 1);
       } else if (obj instanceof PyDict) {
-        if (!obj.entries.delete(hashKey(key, this))) throw pyError('KeyError', this.repr(key));
+        if (!obj.entries.delete(hashKey(key, this))) throw keyError(key, this);
       } else throw pyError('TypeError', `'${typeNameOf(obj)}' object doesn't support item deletion`);
     } else if (t.kind === 'Attribute') {
       const obj = this.eval(t.value, scope);
@@ -1548,7 +1548,7 @@ export class Interpreter implements CallContext {
         obj.entries.set(hashKey(key, this), [key, v]);
         return v;
       }
-      throw pyError('KeyError', this.repr(key));
+      throw keyError(key, this);
     }
     if (obj instanceof PyRange) {
       const items = this.iterate(obj);

@@ -11,6 +11,7 @@ export const BUILTIN_EXCEPTIONS: readonly (readonly [string, string | null])[] =
   ['GeneratorExit', 'BaseException'],
   ['ArithmeticError', 'Exception'],
   ['ZeroDivisionError', 'ArithmeticError'],
+  ['FloatingPointError', 'ArithmeticError'],
   ['OverflowError', 'ArithmeticError'],
   ['AssertionError', 'Exception'],
   ['AttributeError', 'Exception'],
@@ -29,9 +30,15 @@ export const BUILTIN_EXCEPTIONS: readonly (readonly [string, string | null])[] =
   ['ModuleNotFoundError', 'ImportError'],
   ['OSError', 'Exception'],
   ['FileNotFoundError', 'OSError'],
+  ['FileExistsError', 'OSError'],
+  ['IsADirectoryError', 'OSError'],
+  ['NotADirectoryError', 'OSError'],
   ['PermissionError', 'OSError'],
+  ['ConnectionError', 'OSError'],
   ['EOFError', 'Exception'],
   ['UnicodeError', 'ValueError'],
+  ['UnicodeDecodeError', 'UnicodeError'],
+  ['UnicodeEncodeError', 'UnicodeError'],
   ['TimeoutError', 'OSError'],
   ['SyntaxError', 'Exception'],
   ['IndentationError', 'SyntaxError'],
@@ -40,6 +47,16 @@ export const BUILTIN_EXCEPTIONS: readonly (readonly [string, string | null])[] =
   ['Warning', 'Exception'],
   ['UserWarning', 'Warning'],
   ['DeprecationWarning', 'Warning'],
+  ['PendingDeprecationWarning', 'Warning'],
+  ['SyntaxWarning', 'Warning'],
+  ['ImportWarning', 'Warning'],
+  ['ResourceWarning', 'Warning'],
   ['FutureWarning', 'Warning'],
   ['RuntimeWarning', 'Warning'],
+];
+
+/** Python 3's other names for a built-in exception class (`except IOError:` is `except OSError:`), as [alias, class]. */
+export const BUILTIN_EXCEPTION_ALIASES: readonly (readonly [string, string])[] = [
+  ['IOError', 'OSError'],
+  ['EnvironmentError', 'OSError'],
 ];

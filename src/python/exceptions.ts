@@ -40,6 +40,14 @@ export function makeException(cls: PyClass, args: PyValue[], message: string): P
   return inst;
 }
 
+/** KeyError as a failed lookup raises it: `args == (key,)`, so str(e) and repr(e) are Python's (`'zz'`, `KeyError('zz')`). */
+export function keyError(key: PyValue, ctx: { repr(v: PyValue): string }): PyException {
+  const message = ctx.repr(key);
+  const e = new PyException(makeException(EXCEPTION_CLASSES.get('KeyError')!, [key], message));
+  e.message = `KeyError: ${message}`;
+  return e;
+}
+
 /** Raise-ready error of a built-in type: pyError('TypeError', "...") */
 export function pyError(type: string, message: string, span?: Span): PyException {
   const cls = EXCEPTION_CLASSES.get(type) ?? EXCEPTION_CLASSES.get('RuntimeError')!;

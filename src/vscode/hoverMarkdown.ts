@@ -1,7 +1,7 @@
 // Markdown for a variable hover: name, dtype, shape, one picture (an SVG mask
 // grid, or a small numeric table), one summary line, the legend and the repr,
 // collapsed. No 'vscode' import: unit-tested.
-import { BUILTIN_EXCEPTIONS } from '../python/exceptionNames';
+import { BUILTIN_EXCEPTIONS, BUILTIN_EXCEPTION_ALIASES } from '../python/exceptionNames';
 import { consumerPhrase } from '../python/masks';
 import { notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';
@@ -156,7 +156,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   return parts.join('\n\n');
 }
 
-const BUILTIN_EXCEPTION_NAMES = new Set(BUILTIN_EXCEPTIONS.map(([name]) => name));
+/** Each built-in exception name and the class it names (`IOError` is `OSError`). */
+const BUILTIN_EXCEPTION_NAMES = new Map<string, string>([...BUILTIN_EXCEPTIONS.map(([name]) => [name, name] as const), ...BUILTIN_EXCEPTION_ALIASES]);
 
 /** Whether `source` binds `name` itself (`class TimeoutError(...)`, `from x import TimeoutError`, `TimeoutError = ...`). */
 function rebinds(source: string, name: string): boolean {
@@ -174,7 +175,7 @@ function rebinds(source: string, name: string): boolean {
 export function unresolvedHover(
   result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false, source = '',
 ): string | undefined {
-  if (!isAttribute && BUILTIN_EXCEPTION_NAMES.has(word) && !rebinds(source, word)) return fence(`<class '${word}'>`, 'python');
+  if (!isAttribute && BUILTIN_EXCEPTION_NAMES.has(word) && !rebinds(source, word)) return fence(`<class '${BUILTIN_EXCEPTION_NAMES.get(word)}'>`, 'python');
   const binds = !isAttribute && assignedNames(lineText).includes(word);
   const texts = result.errors.filter((e) => e.line === line).flatMap((e) => {
     const knockOn = notEvaluatedMessage(e);

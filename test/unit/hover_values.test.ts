@@ -99,6 +99,8 @@ test('the exception name in `raise ValueError(...)` hovers as the class, not as 
   assert.equal(unresolvedHover(r, 'TimeoutError', 'raise TimeoutError()', line, false, 'class TimeoutError(Exception):\n    pass\n'), undefined);
   assert.equal(unresolvedHover(r, 'TimeoutError', 'raise TimeoutError()', line, false, 'from asyncio import TimeoutError\n'), undefined);
   assert.ok(unresolvedHover(r, 'TimeoutError', 'raise TimeoutError()', line, false, 'x = 1\nif x == TimeoutError: pass\n'));
+  // Python 3's alias names the class it is
+  assert.equal(unresolvedHover(r, 'IOError', 'except IOError:', line), "```python\n<class 'OSError'>\n```");
   // `e.ValueError` is an attribute, not the built-in
   assert.equal(unresolvedHover(r, 'ValueError', 'x = e.ValueError', line, true), undefined);
 });

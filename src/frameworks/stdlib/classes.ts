@@ -5,7 +5,7 @@
 
 import { TYPE_CLASSES } from '../../python/builtins';
 import { CLASSMETHOD } from '../../python/decorators';
-import { pyError } from '../../python/exceptions';
+import { keyError, pyError } from '../../python/exceptions';
 import { isGeneratorFunction } from '../../python/generators';
 import { equals } from '../../python/protocols';
 import {
@@ -77,7 +77,7 @@ function enumBase(name: string, isInt: boolean): PyClass {
   base.dict.set('__hash__', fn('__hash__', ([m]) => (m as PyInstance).dict.get('_name_') ?? null));
   base.dict.set('__class_getitem__', fn('__class_getitem__', ([cls, key], _kw, ctx) => {
     const found = members(cls as PyClass).find((m) => m.dict.get('_name_') === key);
-    if (!found) throw pyError('KeyError', ctx.repr(key ?? null));
+    if (!found) throw keyError(key ?? null, ctx);
     return found;
   }));
   base.dict.set('__class_iter__', fn('__class_iter__', ([cls]) => new PyList(members(cls as PyClass))));

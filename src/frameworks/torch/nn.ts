@@ -13,7 +13,7 @@ import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
-import { bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
+import { bind, kwargsDict, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyIterator, PyList, PyModule, PyNamedTuple, PyTuple, PyValue, typeNameOf,
@@ -58,7 +58,9 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   }));
   Module.dict.set('__call__', fn('__call__', ([self, ...args], kw, ctx) => {
     const forward = ctx.getAttr(self, 'forward');
-    return ctx.call(forward, args, kw);
+    const hooks = (self as PyInstance).native.hooks as ModuleHooks | undefined;
+    if (!hooks || (!hooks.pre.length && !hooks.post.length)) return ctx.call(forward, args, kw);
+    return callWithHooks(self as PyInstance, forward, args, kw, hooks, ctx);
   }));
   Module.dict.set('__repr__', fn('__repr__', ([self], _kw, ctx) => moduleRepr(self as PyInstance, ctx)));
   const setTraining = (on: boolean) => fn(on ? 'train' : 'eval', ([self, mode], _kw, ctx) => {
@@ -99,9 +101,27 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   });
   for (const name of ['to', 'cpu', 'cuda', 'float', 'requires_grad_', 'share_memory']) M(name, ([self]) => self!);
   M('zero_grad', () => null);
-  // hooks never fire here (no checkpoint loading, no backward); registering one is harmless
+  // Forward hooks fire on every call (whisper's kv-cache, attention capture);
+  // the others never would here (no checkpoint loading, no backward): their
+  // handle removes nothing.
+  const Handle = removableHandleClass();
+  for (const [name, kind] of [['register_forward_pre_hook', 'pre'], ['register_forward_hook', 'post']] as const) {
+    M(name, (args, kw, ctx) => {
+      const a = bind(name, args.slice(1), kw, ['hook', '*', 'prepend?', 'with_kwargs?', 'always_call?']);
+      const extra = (a.__rest as unknown as PyValue[]).length;
+      if (extra) throw pyError('TypeError', `Module.${name}() takes 2 positional arguments but ${2 + extra} were given`);
+      const hooks = ((self_(args[0]).native.hooks ??= { pre: [], post: [] }) as ModuleHooks)[kind];
+      const hook: ModuleHook = { id: nextHookId++, fn: a.hook!, withKwargs: toBool(a.with_kwargs, ctx, false) };
+      if (toBool(a.prepend, ctx, false)) hooks.unshift(hook);
+      else hooks.push(hook);
+      return removableHandle(Handle, hook.id, () => {
+        const i = hooks.indexOf(hook);
+        if (i >= 0) hooks.splice(i, 1);
+      });
+    });
+  }
   for (const name of ['_register_load_state_dict_pre_hook', '_register_state_dict_hook', 'register_load_state_dict_post_hook',
-    'register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook']) M(name, () => null);
+    'register_full_backward_hook', 'register_full_backward_pre_hook', 'register_backward_hook']) M(name, () => removableHandle(Handle, nextHookId++, () => {}));
   M('add_module', ([self, name, m]) => (self_(self).dict.set(String(name), m ?? null), null));
   M('register_module', ([self, name, m]) => (self_(self).dict.set(String(name), m ?? null), null));
   M('register_parameter', ([self, name, p]) => (self_(self).dict.set(String(name), p ?? null), null));
@@ -759,6 +779,72 @@ function makeInit(): PyModule {
 function checkedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   checkMaskedFill(x, mask, value, 'masked_fill');
   return maskedFill(x, mask, value);
+}
+
+/** One registered forward (pre-)hook: its handle id, the callable, and whether it takes the call's kwargs. */
+interface ModuleHook { id: number; fn: PyValue; withKwargs: boolean }
+/** A module's forward pre-hooks and forward hooks, in the order they run (`native.hooks`). */
+interface ModuleHooks { pre: ModuleHook[]; post: ModuleHook[] }
+
+/** Handle ids count up across every module, as torch.utils.hooks.RemovableHandle.next_id does. */
+let nextHookId = 0;
+
+function removableHandleClass(): PyClass {
+  const cls = new PyClass('RemovableHandle', [], 'torch.utils.hooks.RemovableHandle');
+  const remove = (self: PyValue | undefined) => ((self as PyInstance).native.remove as () => void)();
+  cls.dict.set('remove', fn('remove', ([self]) => (remove(self), null)));
+  cls.dict.set('__enter__', fn('__enter__', ([self]) => self!));
+  cls.dict.set('__exit__', fn('__exit__', ([self]) => (remove(self), null)));
+  return cls;
+}
+
+function removableHandle(cls: PyClass, id: number, remove: () => void): PyInstance {
+  const h = new PyInstance(cls);
+  h.dict.set('id', BigInt(id));
+  h.native.remove = remove;
+  return h;
+}
+
+/**
+ * Module.__call__ with hooks, in torch.nn.Module._call_impl's order: each
+ * forward pre-hook gets (module, args) and may replace args (a non-tuple is
+ * wrapped in one), or with `with_kwargs=True` gets (module, args, kwargs) and
+ * may return a new (args, kwargs) pair; then forward; then each forward hook
+ * gets (module, args, output), or (module, args, kwargs, output), and a
+ * non-None return replaces the output. Raises RuntimeError, as torch does,
+ * when a with_kwargs pre-hook returns anything else than None or a 2-tuple.
+ */
+function callWithHooks(self: PyInstance, forward: PyValue, args: PyValue[], kw: Kwargs, hooks: ModuleHooks, ctx: CallContext): PyValue {
+  let argv = new PyTuple(args);
+  let kwargs = kw;
+  // a hook that removes itself while running does not skip the next one
+  for (const hook of [...hooks.pre]) {
+    if (hook.withKwargs) {
+      const r = ctx.call(hook.fn, [self, argv, kwargsDict(kwargs)]);
+      if (r === null) continue;
+      if (!(r instanceof PyTuple) || r.items.length !== 2) {
+        throw runtimeError(`forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got ${ctx.repr(r)}.`);
+      }
+      argv = r.items[0] instanceof PyTuple ? r.items[0] : new PyTuple(ctx.iterate(r.items[0]));
+      kwargs = kwargsFrom(r.items[1], ctx);
+    } else {
+      const r = ctx.call(hook.fn, [self, argv]);
+      if (r !== null) argv = r instanceof PyTuple ? r : new PyTuple([r]);
+    }
+  }
+  let result = ctx.call(forward, argv.items, kwargs);
+  for (const hook of [...hooks.post]) {
+    const r = hook.withKwargs ? ctx.call(hook.fn, [self, argv, kwargsDict(kwargs), result]) : ctx.call(hook.fn, [self, argv, result]);
+    if (r !== null) result = r;
+  }
+  return result;
+}
+
+function kwargsFrom(v: PyValue, ctx: CallContext): Kwargs {
+  const out: Kwargs = new Map();
+  if (!(v instanceof PyDict)) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeNameOf(v)}`);
+  for (const [k, x] of v.entries.values()) out.set(ctx.str(k), x);
+  return out;
 }
 
 /** A Module method's generator (`Module.parameters`): one pass over what it found when called. */
