@@ -264,12 +264,17 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
       return track(new TorchTensor(r), op, args[0]);
     }));
   }
-  add(layer('Dropout', Module, (self, args, kw) => {
+  // p is kept as given (Dropout(0) shows p=0, Dropout(0.) p=0.0), as torch's _DropoutNd does
+  add(layer('Dropout', Module, (self, args, kw, ctx) => {
     const a = bind('Dropout', args, kw, ['p?', 'inplace?']);
-    self.dict.set('p', a.p === undefined ? 0.5 : toFloat(a.p, 'p'));
+    const p = a.p ?? 0.5;
+    const pf = toFloat(p, 'p');
+    if (pf < 0 || pf > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${ctx.repr(p)}`);
+    self.dict.set('p', p);
+    self.dict.set('inplace', toBool(a.inplace, ctx, false));
   }, (self, args, _kw, ctx) => dropout(args[0], Number(self.dict.get('p')), ctx.truthy(self.dict.get('training') ?? true)),
-  (self) => `p=${self.dict.get('p')}, inplace=False`));
-  add(makeMultiheadAttention(Module, linearInit));
+  (self, ctx) => `p=${ctx.repr(self.dict.get('p') ?? null)}, inplace=${ctx.repr(self.dict.get('inplace') ?? false)}`));
+  add(makeMultiheadAttention(Module, Linear, linearInit));
 
   const Transformer = new PyClass('Transformer', [Module], 'torch.nn.Transformer');
   Transformer.dict.set('generate_square_subsequent_mask', staticFn('generate_square_subsequent_mask', (args, kw) => {
@@ -604,7 +609,9 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
   return track(new TorchTensor(matmul(w, v)), gradFn, a.query!, a.key!, a.value!);
 }
 
-function makeMultiheadAttention(Module: PyClass, linearInit: (self: PyInstance, i: number, o: number, b: boolean) => void): PyClass {
+function makeMultiheadAttention(Module: PyClass, Linear: PyClass, linearInit: (self: PyInstance, i: number, o: number, b: boolean) => void): PyClass {
+  // a Linear in all but name (torch.nn.modules.linear): it prints and calls as one
+  const OutProj = new PyClass('NonDynamicallyQuantizableLinear', [Linear], 'torch.nn.modules.linear.NonDynamicallyQuantizableLinear');
   return layer('MultiheadAttention', Module, (self, args, kw, ctx) => {
     const a = bind('MultiheadAttention', args, kw, ['embed_dim', 'num_heads', 'dropout?', 'bias?', 'add_bias_kv?', 'add_zero_attn?', 'kdim?', 'vdim?', 'batch_first?', 'device?', 'dtype?']);
     const E = toInt(a.embed_dim, 'embed_dim'), H = toInt(a.num_heads, 'num_heads');
@@ -617,7 +624,8 @@ function makeMultiheadAttention(Module: PyClass, linearInit: (self: PyInstance, 
     // Parameters are allocated first, the out_proj Linear initialises itself,
     // then _reset_parameters re-draws in_proj_weight (xavier) and zeroes biases.
     const inProj = Tensor.empty('float32', [3 * E, E]);
-    const outProj = new PyInstance(new PyClass('NonDynamicallyQuantizableLinear', [Module]));
+    const outProj = new PyInstance(OutProj);
+    outProj.dict.set('training', true);
     linearInit(outProj, E, E, bias);
     const bound = xavierBound(E, 3 * E, 1);
     inProj.storage.data.set(torchRng().uniform(inProj.numel, -bound, bound, 'float32'));

@@ -271,7 +271,7 @@ export class TorchTensor extends ArrayValue {
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
     const items = indexItems(key, ctx);
     const r = getItem(this.t, items);
-    return track(new TorchTensor(r), r.storage === this.t.storage ? 'select' : 'index', this);
+    return track(new TorchTensor(r), r.storage === this.t.storage ? indexingOp(this.t.shape, items, key instanceof PyTuple) : 'index', this);
   }
 
   override setItem(key: PyValue, value: PyValue, ctx: CallContext): boolean {
@@ -288,7 +288,8 @@ export class TorchTensor extends ArrayValue {
 
   override iterate(): PyValue[] | undefined {
     if (this.t.ndim === 0) throw typeError('iteration over a 0-d tensor');
-    return Array.from({ length: this.t.shape[0] }, (_, i) => track(new TorchTensor(select(this.t, 0, i)), 'select', this));
+    // Tensor.__iter__ is iter(self.unbind(0))
+    return Array.from({ length: this.t.shape[0] }, (_, i) => track(new TorchTensor(select(this.t, 0, i)), 'unbind', this));
   }
 
   override truthy(): boolean {
@@ -495,6 +496,36 @@ export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     else if (typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
   }
   return binary('pow', a, b);
+}
+
+/**
+ * The op whose autograd node (grad_fn) `x[key]` ends in, for a view (no
+ * tensor index): torch's indexing (python_variable_indexing.cpp,
+ * TensorIndexing.h applySlicing) applies the items in order, an int as
+ * select, a slice as slice, None as unsqueeze, and inside a tuple skips a
+ * slice that keeps its whole dim (start None or 0, step 1, stop None or past
+ * the end), so the last op applied names the node and none at all is an
+ * alias (`y[:, :]`, `y[...]`). A lone slice is always applied (`y[:]`).
+ */
+export function indexingOp(shape: readonly number[], items: readonly IndexItem[], tuple: boolean): string {
+  const consumed = items.filter((it) => it.kind === 'int' || it.kind === 'slice').length;
+  let dim = 0;
+  let op = 'alias';
+  for (const it of items) {
+    if (it.kind === 'int') {
+      op = 'select';
+      dim++;
+    } else if (it.kind === 'none') {
+      op = 'unsqueeze';
+    } else if (it.kind === 'ellipsis') {
+      dim += shape.length - consumed;
+    } else if (it.kind === 'slice') {
+      const whole = (it.start === null || it.start === 0) && (it.step === null || it.step === 1) && (it.stop === null || it.stop >= shape[dim]);
+      if (!tuple || !whole) op = 'slice';
+      dim++;
+    }
+  }
+  return op;
 }
 
 /** Python index expression → engine index items. */
@@ -1001,7 +1032,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const a = bind('unbind', args, kw, ['dim?']);
     const d = a.dim === undefined ? 0 : toInt(a.dim, 'dim');
     const dd = d < 0 ? d + self.t.ndim : d;
-    return new PyTuple(Array.from({ length: self.t.shape[dd] }, (_, i) => T(self, select(self.t, dd, i), 'select')));
+    return new PyTuple(Array.from({ length: self.t.shape[dd] }, (_, i) => T(self, select(self.t, dd, i), 'unbind')));
   },
   flip: (self, args, kw) => T(self, flip(self.t, sizeArgs('flip', args, kw, 'dims')), 'flip'),
   cumsum: (self, args, kw) => {

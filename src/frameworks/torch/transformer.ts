@@ -68,7 +68,8 @@ export function addTransformers(nn: PyModule, Module: PyClass, Transformer: PyCl
   const layerInit = (decoder: boolean) => (self: PyInstance, a: Bound, ctx: CallContext) => {
     const d = a.d_model!, h = a.nhead!;
     const ff = a.dim_feedforward ?? 2048n;
-    const p = a.dropout === undefined ? 0.1 : toFloat(a.dropout, 'dropout');
+    // kept as given: Dropout(p=0) and Dropout(p=0.0) print differently
+    const p = a.dropout ?? 0.1;
     const bias = toBool(a.bias, ctx, true);
     const batchFirst = toBool(a.batch_first, ctx);
     const mhaKw = new Map<string, PyValue>([['dropout', p], ['bias', bias], ['batch_first', batchFirst]]);
