@@ -198,7 +198,10 @@ export function checkSoftmax(x: Tensor, dim: number, log: boolean, masked?: { ma
     if (d < 0 || d >= x.ndim) return;
     // softmax(x.masked_fill(mask, fill)) in one step: each row as the masked copy would hold it
     const filler = masked && maskRowFiller(x, d, masked.mask, castValue(x.dtype, masked.fill));
-    if (x.shape[d] === 1 && x.numel > 0) {
+    // [..., 1, 1] over the last dim: one query meeting one key (a decoder's
+    // first step, the Annotated Transformer's greedy_decode), where 1 is right
+    const oneQueryOneKey = x.ndim >= 3 && d === x.ndim - 1 && x.shape[d - 1] === 1;
+    if (x.shape[d] === 1 && x.numel > 0 && !oneQueryOneKey) {
       diagnose('softmax-size-one', 'warning',
         `${fn} over dim ${dim}, which has size 1: the result is always ${log ? '0' : '1'}. The softmax probably belongs on another axis (e.g. the sequence axis, dim=-1 of [B, T]).`);
       return;

@@ -136,6 +136,22 @@ x = torch.randn(4, 1)
 p = F.softmax(x, dim=1)`;
   has(src, 'softmax-size-one', 4);
   lacks(src.replace('dim=1', 'dim=0'), 'softmax-size-one');
+  // attention pooling scores [B, T, 1] softmaxed over the wrong axis still warn
+  has(src.replace('torch.randn(4, 1)', 'torch.randn(2, 4, 1)').replace('dim=1', 'dim=-1'), 'softmax-size-one', 4);
+});
+
+test('softmax-size-one: not for one query meeting one key (a decoder\'s first step)', () => {
+  const src = `
+import math
+import torch
+q = torch.randn(1, 8, 1, 4)
+k = torch.randn(1, 8, 1, 4)
+scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(4)
+mask = torch.ones(1, 1, 1, dtype=torch.bool)
+scores = scores.masked_fill(mask == 0, -1e9)
+p_attn = scores.softmax(dim=-1)`;
+  assert.equal(run(src).error, null);
+  lacks(src, 'softmax-size-one');
 });
 
 test('diagnostics never change values, stdout or warnings', () => {
