@@ -97,6 +97,17 @@ function pyInt(v: PyValue, base: PyValue | undefined, ctx: CallContext): bigint 
     const n = (v as PyObj & { asNumber?: () => number | undefined; isIntegral?: () => boolean }).asNumber?.();
     if (n !== undefined) return BigInt(Math.trunc(n));
   }
+  // a class of the file's (or an enum's) own: __int__, else __index__, as int() tries them
+  if (v instanceof PyInstance) {
+    for (const name of ['__int__', '__index__']) {
+      const m = v.cls.lookup(name);
+      if (m === undefined) continue;
+      const r = ctx.call(m, [v]);
+      const i = typeof r === 'boolean' ? undefined : asBigInt(r);
+      if (i === undefined) throw pyError('TypeError', `${name} returned non-int (type ${typeNameOf(r)})`);
+      return i;
+    }
+  }
   throw pyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${typeNameOf(v)}'`);
 }
 

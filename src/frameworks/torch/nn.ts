@@ -386,6 +386,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   addRecurrent(nn, rnn, Module);
   nn.dict.set('utils', utils);
   nn.dict.set('init', makeInit());
+  nn.dict.set('attention', makeAttention());
   addTransformers(nn, Module, Transformer);
   return { nn, functional: F };
 }
@@ -787,6 +788,43 @@ function makeInit(): PyModule {
 function checkedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   checkMaskedFill(x, mask, value, 'masked_fill');
   return maskedFill(x, mask, value);
+}
+
+/**
+ * torch.nn.attention: the SDPBackend enum and sdpa_kernel(backends), which
+ * picks the kernel scaled_dot_product_attention runs on. The kernels agree on
+ * values here (Mask Lens has one), so the context manager changes nothing;
+ * x-transformers' Attend(flash=True) builds one in __init__.
+ */
+function makeAttention(): PyModule {
+  const m = new PyModule('torch.nn.attention');
+  const Backend = new PyClass('_SDPBackend', [], 'torch.nn.attention._SDPBackend');
+  const value = (self: PyValue | undefined) => (self as PyInstance).dict.get('value') as bigint;
+  const name = (self: PyValue | undefined) => String((self as PyInstance).dict.get('name'));
+  Backend.dict.set('__repr__', fn('__repr__', ([self]) => `<SDPBackend.${name(self)}: ${value(self)}>`));
+  Backend.dict.set('__str__', fn('__str__', ([self]) => `SDPBackend.${name(self)}`));
+  Backend.dict.set('__int__', fn('__int__', ([self]) => value(self)));
+  Backend.dict.set('__index__', fn('__index__', ([self]) => value(self)));
+  Backend.dict.set('__hash__', fn('__hash__', ([self]) => value(self)));
+  const SDPBackend = new PyClass('SDPBackend', [], 'torch.nn.attention.SDPBackend');
+  const members = new PyDict();
+  for (const [i, n] of ['ERROR', 'MATH', 'FLASH_ATTENTION', 'EFFICIENT_ATTENTION', 'CUDNN_ATTENTION', 'OVERRIDEABLE'].entries()) {
+    const b = new PyInstance(Backend);
+    b.dict.set('name', n);
+    b.dict.set('value', BigInt(i - 1));
+    SDPBackend.dict.set(n, b);
+    members.entries.set('s' + n, [n, b]);
+  }
+  SDPBackend.dict.set('__members__', members);
+  m.dict.set('SDPBackend', SDPBackend);
+  const Context = new PyClass('_GeneratorContextManager', [], 'contextlib._GeneratorContextManager');
+  Context.dict.set('__enter__', fn('__enter__', () => null));
+  Context.dict.set('__exit__', fn('__exit__', () => false));
+  m.dict.set('sdpa_kernel', fn('sdpa_kernel', (args, kw) => {
+    bind('sdpa_kernel', args, kw, ['backends', 'set_priority?']);
+    return new PyInstance(Context);
+  }));
+  return m;
 }
 
 /** One registered forward (pre-)hook: its handle id, the callable, and whether it takes the call's kwargs. */
