@@ -3,7 +3,7 @@
 export { formatPyFloat, formatPyFloatStr, formatSpec, percentFormat, pyFixed, pyExp } from './pyfloat';
 export type { PercentArg } from './pyfloat';
 export {
-  formatTorchTensor, setPrintOptions, pyTupleStr, DEFAULT_PRINT_OPTIONS,
+  formatTorchTensor, formatTorchSparseCoo, setPrintOptions, pyTupleStr, DEFAULT_PRINT_OPTIONS,
 } from './torch';
 export type { PrintOptions, PrintProfile, TorchFormatOptions } from './torch';
 export {

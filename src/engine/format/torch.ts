@@ -202,14 +202,15 @@ function tensorStr(t: Tensor, indent: number, o: Readonly<PrintOptions>): string
   return tensorStrWith(g, 0, 0, indent, summarize, f, o);
 }
 
-function addSuffixes(tensorStr: string, suffixes: string[], indent: number, linewidth: number): string {
+function addSuffixes(tensorStr: string, suffixes: string[], indent: number, linewidth: number, forceNewline = false): string {
   const parts = [tensorStr];
   // torch's own arithmetic (it counts two characters more than the last line has)
   let lastLineLen = tensorStr.length - tensorStr.lastIndexOf('\n') + 1;
   for (const suffix of suffixes) {
-    if (lastLineLen + suffix.length + 2 > linewidth) {
+    if (forceNewline || lastLineLen + suffix.length + 2 > linewidth) {
       parts.push(',\n' + ' '.repeat(indent) + suffix);
       lastLineLen = indent + suffix.length;
+      forceNewline = false;
     } else {
       parts.push(', ' + suffix);
       lastLineLen += suffix.length + 2;
@@ -227,6 +228,28 @@ export function pyTupleStr(shape: readonly number[]): string {
 
 // Dtypes torch leaves implicit: the default float dtype, int64 and bool.
 const DEFAULT_DTYPES: ReadonlySet<DType> = new Set<DType>(['float32', 'int64', 'bool']);
+
+/**
+ * What PyTorch prints for a sparse COO tensor (torch._tensor_str, the
+ * `self.is_sparse` branch): `indices=tensor(...)` and `values=tensor(...)`
+ * each laid out at its own indent (an empty one adds its size), then size,
+ * nnz, a non-default dtype, the layout and grad_fn, the first suffix on a
+ * new line. `indices` is int64 [sparse_dim, nnz]; `values` [nnz, dense dims].
+ */
+export function formatTorchSparseCoo(indices: Tensor, values: Tensor, shape: readonly number[], options: TorchFormatOptions = {}): string {
+  const o = options.printOptions ?? DEFAULT_PRINT_OPTIONS;
+  const indent = 'tensor('.length;
+  const part = (prefix: string, t: Tensor) =>
+    prefix + tensorStr(t, indent + prefix.length, o) + (t.numel === 0 ? ', size=' + pyTupleStr(t.shape) : '') + ')';
+  const body = part('indices=tensor(', indices) + ',\n' + ' '.repeat(indent) + part('values=tensor(', values);
+  const suffixes = ['size=' + pyTupleStr(shape), 'nnz=' + indices.shape[1]];
+  if (!DEFAULT_DTYPES.has(values.dtype)) suffixes.push('dtype=torch.' + values.dtype);
+  suffixes.push('layout=torch.sparse_coo');
+  const gradFn = options.gradFn ?? null;
+  if (gradFn) suffixes.push(`grad_fn=<${gradFn}>`);
+  else if (options.requiresGrad) suffixes.push('requires_grad=True');
+  return addSuffixes('tensor(' + body, suffixes, indent, o.linewidth, true);
+}
 
 /** Exactly what PyTorch prints for `print(t)` / `repr(t)` (CPU, dense, default float32). */
 export function formatTorchTensor(t: Tensor, options: TorchFormatOptions = {}): string {

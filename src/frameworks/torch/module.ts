@@ -21,9 +21,10 @@ import {
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { makeGenerator, resetTorchRng, torchRng } from './random';
-import { makeRuntime } from './runtime';
+import { TorchLayout, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
+import { toSparse } from './sparse';
 import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
@@ -32,7 +33,7 @@ import {
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
-Object.assign(TENSOR_METHODS, EXTRA_METHODS);
+Object.assign(TENSOR_METHODS, EXTRA_METHODS, { to_sparse: toSparse });
 
 export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
   if (v instanceof ArrayValue) return cast(v.t, dtype ?? v.t.dtype);
@@ -207,6 +208,8 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   for (const [alias, d] of Object.entries(TORCH_DTYPE_ALIASES)) set(alias, TorchDtype.of(d));
   set('cfloat', TorchDtype.of('float32'));
   set('inf', Infinity);
+  set('strided', TorchLayout.STRIDED);
+  set('sparse_coo', TorchLayout.SPARSE_COO);
   set('nan', NaN);
   set('pi', Math.PI);
   set('e', Math.E);

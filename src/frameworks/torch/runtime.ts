@@ -44,6 +44,21 @@ export class TorchDevice extends PyObj {
   }
 }
 
+/** torch.layout: torch.strided for a dense tensor, torch.sparse_coo for a COO one (one object each, so `is` works). */
+export class TorchLayout extends PyObj {
+  static readonly STRIDED = new TorchLayout('strided');
+  static readonly SPARSE_COO = new TorchLayout('sparse_coo');
+  private constructor(readonly name: string) {
+    super();
+  }
+  get typeName() {
+    return 'layout';
+  }
+  override repr() {
+    return `torch.${this.name}`;
+  }
+}
+
 const DEVICE_TYPES = ['cpu', 'cuda', 'mps', 'xpu', 'meta', 'hip', 'xla', 'lazy', 'vulkan', 'ipu', 'hpu', 'mtia', 'privateuseone'];
 
 /**

@@ -32,7 +32,7 @@ import {
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, itemOf, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
-import { TorchDevice } from './runtime';
+import { TorchDevice, TorchLayout } from './runtime';
 
 export class TorchDtype extends DtypeObject {
   static readonly of = interned((d) => new TorchDtype(d));
@@ -96,7 +96,7 @@ export function torchSize(shape: readonly number[]): PyNamedTuple {
 }
 
 // torch.set_printoptions and torch.set_grad_enabled last for one evaluation.
-const TORCH_STATE = slot<{ printOptions: Readonly<PrintOptions>; gradEnabled: boolean }>('torch.state', () => ({
+export const TORCH_STATE = slot<{ printOptions: Readonly<PrintOptions>; gradEnabled: boolean }>('torch.state', () => ({
   printOptions: DEFAULT_PRINT_OPTIONS,
   gradEnabled: true,
 }));
@@ -193,7 +193,8 @@ export class TorchTensor extends ArrayValue {
       case 'grad': return null;
       case 'grad_fn': return this.gradFn ? new GradFn(this.gradFn) : null;
       case 'is_leaf': return this.gradFn === null;
-      case 'layout': return 'torch.strided';
+      case 'layout': return TorchLayout.STRIDED;
+      case 'is_sparse': return false;
     }
     const m = TENSOR_METHODS[name];
     if (m) return new PyBuiltin(name, (args, kw, c) => m(this, args, kw, c), `Tensor.${name}`);
