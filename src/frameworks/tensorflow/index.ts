@@ -6,7 +6,7 @@ import { DType, isFloating } from '../../engine/dtype';
 import { formatTfTensor, formatTfTensorRepr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
-import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
+import { binary, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, nonzero } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stack, unsqueeze } from '../../engine/ops/shape';
@@ -342,6 +342,33 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
     const lengths = cast(toTf(a.lengths!, ctx), 'int64');
     const m = lengthsToMask(lengths, a.maxlen === undefined || a.maxlen === null ? undefined : toInt(a.maxlen, 'maxlen'));
     return wrap(a.dtype === undefined ? m : cast(m, tfDtype(a.dtype)!));
+  });
+  // tf.one_hot (array_ops.one_hot): depth positions along a new axis (last by
+  // default), on_value where the index hits, off_value elsewhere (an index
+  // out of [0, depth) hits nothing); the dtype is `dtype`, else on_value's or
+  // off_value's, else float32.
+  def('one_hot', (args, kw, ctx) => {
+    const a = bind('one_hot', args, kw, ['indices', 'depth', 'on_value?', 'off_value?', 'axis?', 'dtype?', 'name?']);
+    const idx = toTf(a.indices!, ctx);
+    const depth = toInt(a.depth, 'depth');
+    const given = (v: PyValue | undefined) => (v === undefined || v === null ? undefined : v);
+    const scalarDtype = (v: PyValue): DType => (v instanceof ArrayValue ? v.t.dtype : typeof v === 'bigint' ? 'int32' : typeof v === 'boolean' ? 'bool' : 'float32');
+    const on = given(a.on_value), off = given(a.off_value);
+    const dtype = tfDtype(a.dtype) ?? (on !== undefined ? scalarDtype(on) : off !== undefined ? scalarDtype(off) : 'float32');
+    const num = (v: PyValue) => (v instanceof ArrayValue ? v.t.item() : typeof v === 'boolean' ? Number(v) : toFloat(v, 'on_value'));
+    const onV = on === undefined ? 1 : num(on), offV = off === undefined ? 0 : num(off);
+    const ids = idx.values();
+    const out = Tensor.empty(dtype, [...idx.shape, depth]);
+    out.storage.data.fill(offV);
+    for (let i = 0; i < ids.length; i++) {
+      const k = Number(ids[i]);
+      if (k >= 0 && k < depth) out.storage.data[i * depth + k] = onV;
+    }
+    const axis = a.axis === undefined || a.axis === null ? -1 : toInt(a.axis, 'axis');
+    if (axis === -1 || axis === idx.ndim) return wrap(out);
+    const order = [...idx.shape.keys()];
+    order.splice(axis, 0, idx.ndim);
+    return wrap(contiguous(permute(out, order)));
   });
   def('gather', (args, kw, ctx) => {
     const a = bind('gather', args, kw, ['params', 'indices', 'axis?']);
