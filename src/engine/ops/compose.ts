@@ -428,6 +428,28 @@ export function mseLoss(a: Tensor, b: Tensor, reduction: Reduction = 'mean'): Te
   return reduceLoss(binary('mul', d, d), reduction);
 }
 
+/** ATen xlogy: x * log(y), 0 where x == 0, NaN where y is NaN (each step rounded in x's dtype). */
+export function xlogy(x: Tensor, y: Tensor): Tensor {
+  const prod = binary('mul', x, unary('log', y));
+  return where(unary('isnan', y, 'bool'), NaN, where(binary('eq', x, 0), 0, prod));
+}
+
+/**
+ * kl_div(input, target) as torch.nn.functional.kl_div computes it: ATen's
+ * pointwise `xlogy(target, target) - target * input` (with `log_target`,
+ * `exp(target) * (target - input)`), then 'none', 'sum', 'mean' (over every
+ * element) or 'batchmean' (the sum over input.size(0), which F.kl_div applies
+ * after a sum reduction). Shapes broadcast; the result is input's float dtype.
+ */
+export function klDiv(input: Tensor, target: Tensor, reduction: Reduction | 'batchmean', logTarget: boolean): Tensor {
+  const out = logTarget
+    ? binary('mul', unary('exp', target), binary('sub', target, input))
+    : binary('sub', xlogy(target, target), binary('mul', target, input));
+  if (reduction !== 'batchmean') return reduceLoss(out, reduction);
+  const s = reduce('sum', out);
+  return input.ndim === 0 ? s : binary('div', s, BigInt(input.shape[0]));
+}
+
 export function l1Loss(a: Tensor, b: Tensor, reduction: Reduction = 'mean'): Tensor {
   return reduceLoss(unary('abs', binary('sub', a, b)), reduction);
 }

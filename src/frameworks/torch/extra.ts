@@ -16,7 +16,7 @@ import { bind, toBool, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyList, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, dimList } from '../common';
-import { TorchTensor, filled, tensorArg, toDtype, toTorchData, track } from './tensor';
+import { TorchTensor, fillScalar, filled, tensorArg, toDtype, toTorchData, track } from './tensor';
 import { sizeArgs } from './size';
 
 type Method = (self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
@@ -69,7 +69,40 @@ export function roll(x: Tensor, shifts: number[], dims: number[]): Tensor {
   return t;
 }
 
+/**
+ * Tensor.index_fill_(dim, index, value) and its out-of-place form (ATen
+ * index_fill_): every slice along `dim` at a position in `index` (int64,
+ * 0-D or 1-D, negative from the end) set to `value` (a number or a 0-dim
+ * tensor), as the Annotated Transformer's LabelSmoothing zeroes padded rows.
+ * Bounds and the index dtype are checked before anything is written.
+ */
+function indexFill(inplace: boolean): Method {
+  return (self, args, kw) => {
+    const a = bind(inplace ? 'index_fill_' : 'index_fill', args, kw, ['dim', 'index', 'value']);
+    const x = self.t;
+    const nd = Math.max(x.ndim, 1);
+    const d0 = toInt(a.dim, 'dim');
+    if (d0 < -nd || d0 >= nd) throw pyError('IndexError', `Dimension out of range (expected to be in range of [${-nd}, ${nd - 1}], but got ${d0})`);
+    const d = d0 < 0 ? d0 + nd : d0;
+    const index = tensorArg(a.index, 'index_fill_', 'index');
+    if (index.dtype !== 'int64') throw pyError('IndexError', 'index_fill_(): Expected dtype int64 for index.');
+    if (index.ndim > 1) throw runtimeError('Index has to be a vector/scalar');
+    const value = fillScalar(a.value, 'value');
+    const size = x.ndim === 0 ? 1 : x.shape[d];
+    const positions = Array.from(index.values(), (raw) => {
+      const i = Number(raw);
+      if (i < -size || i >= size) throw pyError('IndexError', `index ${i} is out of bounds for dimension ${d} with size ${size}`);
+      return i < 0 ? i + size : i;
+    });
+    const target = inplace ? x : cast(x, x.dtype);
+    for (const i of positions) assignInto(x.ndim === 0 ? target : select(target, d, i), value);
+    return inplace ? self : wrap(self, target, 'index_fill');
+  };
+}
+
 export const EXTRA_METHODS: Record<string, Method> = {
+  index_fill_: indexFill(true),
+  index_fill: indexFill(false),
   amax: extremum('max'),
   is_complex: () => false,
   // copy.deepcopy(tensor): new storage, same flags (Tensor.__deepcopy__)

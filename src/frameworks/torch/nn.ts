@@ -5,7 +5,7 @@
 import { DType, isFloating } from '../../engine/dtype';
 import { runtimeError, valueError } from '../../engine/errors';
 import {
-  Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, l1Loss, maskedFill,
+  Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, klDiv, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
 import { Scalar, assignInto, binary, cast, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
@@ -239,6 +239,14 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
       weight: getTensorOrNull(self, 'weight'), reduction: reductionOf(self),
     })), 'binary_cross_entropy', a.input!);
   }));
+  add(layer('KLDivLoss', Module, (self, args, kw, ctx) => {
+    const a = bind('KLDivLoss', args, kw, ['size_average?', 'reduce?', 'reduction?', 'log_target?']);
+    self.dict.set('reduction', a.reduction ?? 'mean');
+    self.dict.set('log_target', toBool(a.log_target, ctx, false));
+  }, (self, args, kw, ctx) => {
+    const a = bind('forward', args, kw, ['input', 'target']);
+    return klDivCall(a.input!, a.target!, self.dict.get('reduction') ?? 'mean', self.dict.get('log_target') === true, ctx);
+  }));
   add(layer('MSELoss', Module, lossInit([]), (self, args, kw) => {
     const a = bind('forward', args, kw, ['input', 'target']);
     return track(new TorchTensor(mseLoss(tensorArg(a.input, 'forward'), tensorArg(a.target, 'forward', 'target'), reductionOf(self))), 'mse_loss', a.input!);
@@ -317,6 +325,10 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     return track(new TorchTensor(binaryCrossEntropy(tensorArg(a.input, 'binary_cross_entropy'), tensorArg(a.target, 'binary_cross_entropy', 'target'), {
       weight: a.weight instanceof ArrayValue ? a.weight.t : null, reduction: checkReduction(String(a.reduction ?? 'mean')),
     })), 'binary_cross_entropy', a.input!);
+  });
+  def('kl_div', (args, kw, ctx) => {
+    const a = bind('kl_div', args, kw, ['input', 'target', 'size_average?', 'reduce?', 'reduction?', 'log_target?']);
+    return klDivCall(a.input!, a.target!, a.reduction ?? 'mean', toBool(a.log_target, ctx, false), ctx);
   });
   def('mse_loss', (args, kw) => {
     const a = bind('mse_loss', args, kw, ['input', 'target', 'size_average?', 'reduce?', 'reduction?']);
@@ -825,6 +837,19 @@ function makeAttention(): PyModule {
     return new PyInstance(Context);
   }));
   return m;
+}
+
+/** F.kl_div / nn.KLDivLoss: checks the reduction as torch's _Reduction does, warns for 'mean' as F.kl_div does. */
+function klDivCall(input: PyValue, target: PyValue, reductionArg: PyValue, logTarget: boolean, ctx: CallContext): PyValue {
+  const reduction = String(reductionArg);
+  if (reduction === 'mean') {
+    ctx.warn("UserWarning: reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.");
+  }
+  const r = reduction === 'batchmean' ? 'batchmean' : checkReduction(reduction);
+  const out = klDiv(tensorArg(input, 'kl_div'), tensorArg(target, 'kl_div', 'target'), r, logTarget);
+  // kl_div is composite in ATen: the node is its last op's
+  const last = r === 'batchmean' ? 'div' : r === 'none' ? (logTarget ? 'mul' : 'sub') : r;
+  return track(new TorchTensor(out), last, input, target);
 }
 
 /** One registered forward (pre-)hook: its handle id, the callable, and whether it takes the call's kwargs. */
