@@ -7,7 +7,7 @@ import type { RunResult } from '../python/result';
 import {
   callAtSite, callLabel, chooseCall, dottedPathAt, functionAt, neighbours, returnedValue, valueInCall,
 } from './callLookup';
-import { diagnosticsFor, hoverMarkdown } from './hoverMarkdown';
+import { diagnosticsFor, hoverMarkdown, notCalledText } from './hoverMarkdown';
 import { readSettings } from './settings';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 
@@ -92,7 +92,7 @@ export function callHover(
     if (!bodyLocal) return undefined;
     const args = encodeURIComponent(JSON.stringify([uri, fn.function]));
     return parts(result, undefined, [
-      `$(info) \`${fn.function}\` is never called in this file, so Mask Lens has no values for \`${path}\` yet.`,
+      notCalledText(result, fn.function, path),
       `[Preview with Arguments…](command:maskLens.previewWithArguments?${args} "Call it with arguments you choose")`,
     ]);
   }

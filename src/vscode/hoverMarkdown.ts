@@ -157,6 +157,20 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
 }
 
 /** Each built-in exception name and the class it names (`IOError` is `OSError`). */
+/**
+ * Why a function's body has no values to show for `path`: it was never
+ * called, or Mask Lens stopped the evaluation (its time budget) before the
+ * file reached a call, in which case "never called" would be wrong (the
+ * Annotated Transformer's attention() is called after its stop at line 762).
+ */
+export function notCalledText(result: Pick<RunResult, 'errors'>, fn: string, path: string): string {
+  const stop = result.errors.find((e) => e.type === 'TimeoutError' && e.message.startsWith('Mask Lens stopped'));
+  if (stop) {
+    return `$(info) Mask Lens stopped evaluating this file at line ${stop.line} (its time budget, \`maskLens.evaluation.timeBudgetMs\`) before \`${fn}\` was called, so it has no values for \`${path}\` yet.`;
+  }
+  return `$(info) \`${fn}\` is never called in this file, so Mask Lens has no values for \`${path}\` yet.`;
+}
+
 const BUILTIN_EXCEPTION_NAMES = new Map<string, string>([...BUILTIN_EXCEPTIONS.map(([name]) => [name, name] as const), ...BUILTIN_EXCEPTION_ALIASES]);
 
 /** Whether `source` binds `name` itself (`class TimeoutError(...)`, `from x import TimeoutError`, `TimeoutError = ...`). */

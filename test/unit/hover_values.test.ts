@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { evaluate } from '../../src/python/index';
 import { callJson } from '../../src/cli';
 import { valueInCall, callsOf, returnedValue } from '../../src/vscode/callLookup';
-import { hoverMarkdown, unresolvedHover } from '../../src/vscode/hoverMarkdown';
+import { hoverMarkdown, notCalledText, unresolvedHover } from '../../src/vscode/hoverMarkdown';
 import { valueOfNameAt } from '../../src/vscode/variableLookup';
 
 const src = `from dataclasses import dataclass
@@ -141,4 +141,17 @@ test('the inspector follows the cursor to values, not to None: a cursor on `mask
   const r5 = evaluate('import torch\nm = torch.ones(2).bool()\nmask = None\n', { recordTimeline: true });
   assert.equal(valueOfNameAt(r5, 'mask', 3)?.repr, 'None', 'the hover still shows it');
   assert.equal(variableAtLine(r5, 3, () => '')?.name, 'm');
+});
+
+test('a function the run never reached because Mask Lens stopped it is not "never called"', () => {
+  const src = 'def attention(q):\n    scores = q * 2\n    return scores\n\nwhile True:\n    pass\nattention(1)\n';
+  const stopped = evaluate(src, { recordTimeline: true, continueAfterError: true, timeBudgetMs: 50 });
+  const stop = stopped.errors.find((e) => e.type === 'TimeoutError');
+  assert.ok(stop, 'the loop ran past the budget');
+  const text = notCalledText(stopped, 'attention', 'scores');
+  assert.match(text, new RegExp(`stopped evaluating this file at line ${stop!.line} \\(its time budget`));
+  assert.doesNotMatch(text, /never called/);
+  // a file that simply never calls it
+  const plain = evaluate('def attention(q):\n    return q\n', { recordTimeline: true, continueAfterError: true });
+  assert.equal(notCalledText(plain, 'attention', 'q'), '$(info) `attention` is never called in this file, so Mask Lens has no values for `q` yet.');
 });
