@@ -14,13 +14,14 @@ import { Tensor } from '../../engine/tensor';
 import { bind, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, NativeFn, PyBuiltin, PyClass, PyObj, PyValue } from '../../python/values';
-import { TorchTensor, indexItems, tensorArg, torchSize, torchTensorClass, track } from './tensor';
+import { TORCH_STATE, TorchTensor, indexItems, tensorArg, torchSize, torchTensorClass, track } from './tensor';
+import { getSlot } from '../../engine/context';
 
 const unsupported = (what: string) => pyError('NotImplementedError', `${what} on complex tensors is not supported by Mask Lens yet`);
 
 /** A complex64 tensor held as its real and imaginary float32 parts. */
 export class ComplexTensor extends PyObj {
-  constructor(readonly re: Tensor, readonly im: Tensor) {
+  constructor(readonly re: Tensor, readonly im: Tensor, readonly requiresGrad = false) {
     super();
   }
   get typeName() {
@@ -34,7 +35,7 @@ export class ComplexTensor extends PyObj {
     return new PyBuiltin(name, f, `Tensor.${name}`);
   }
   override getAttr(name: string): PyValue | undefined {
-    const shaped = (f: (t: Tensor) => Tensor) => new ComplexTensor(f(this.re), f(this.im));
+    const shaped = (f: (t: Tensor) => Tensor) => new ComplexTensor(f(this.re), f(this.im), this.requiresGrad);
     switch (name) {
       case 'real': return new TorchTensor(this.re);
       case 'imag': return new TorchTensor(this.im);
@@ -43,6 +44,7 @@ export class ComplexTensor extends PyObj {
       case 'size': return this.method('size', ([d]) => (d === undefined ? torchSize(this.re.shape) : BigInt(this.re.shape[Number(d) < 0 ? Number(d) + this.re.ndim : Number(d)])));
       case 'dim': return this.method('dim', () => BigInt(this.re.ndim));
       case 'is_complex': return this.method('is_complex', () => true);
+      case 'requires_grad': return this.requiresGrad;
       case 'view': return this.method('view', (args, kw) => {
         const shape = toShape(args.length ? args : [kw.get('size')!], 'view');
         return shaped((t) => view(t, shape));
@@ -56,11 +58,11 @@ export class ComplexTensor extends PyObj {
   }
   override getItem(key: PyValue, ctx: CallContext): PyValue {
     const items = indexItems(key, ctx);
-    return new ComplexTensor(getItem(this.re, items), getItem(this.im, items));
+    return new ComplexTensor(getItem(this.re, items), getItem(this.im, items), this.requiresGrad);
   }
   override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
     if (op !== '*' && op !== '*=') throw unsupported(`operator ${op}`);
-    const o = other instanceof ComplexTensor ? other : other instanceof TorchTensor ? new ComplexTensor(other.t, binary('mul', other.t, 0)) : undefined;
+    const o = other instanceof ComplexTensor ? other : other instanceof TorchTensor ? new ComplexTensor(other.t, binary('mul', other.t, 0), other.requiresGrad) : undefined;
     if (!o) return undefined;
     const [a, b] = reflected ? [o, this] : [this, o];
     return complexMul(a, b);
@@ -74,7 +76,7 @@ export class ComplexTensor extends PyObj {
 function complexMul(x: ComplexTensor, y: ComplexTensor): ComplexTensor {
   const re = binary('sub', binary('mul', x.re, y.re), binary('mul', x.im, y.im));
   const im = binary('add', binary('mul', x.re, y.im), binary('mul', x.im, y.re));
-  return new ComplexTensor(re, im);
+  return new ComplexTensor(re, im, x.requiresGrad || y.requiresGrad);
 }
 
 /** torch.polar, torch.view_as_complex and torch.view_as_real, keyed by name. */
@@ -93,12 +95,14 @@ export function complexFunctions(): Record<string, NativeFn> {
       const x = tensorArg(a.input, 'view_as_complex');
       if (x.shape[x.ndim - 1] !== 2) throw runtimeError('Tensor must have a last dimension of size 2');
       if (x.dtype !== 'float32' && x.dtype !== 'float64') throw runtimeError('view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: ' + x.dtype);
-      return new ComplexTensor(select(x, -1, 0), select(x, -1, 1));
+      // autograd follows a rotary table through the complex view (view_as_real(...) then has a grad_fn)
+      const grad = a.input instanceof TorchTensor && a.input.requiresGrad && getSlot(TORCH_STATE).gradEnabled;
+      return new ComplexTensor(select(x, -1, 0), select(x, -1, 1), grad);
     },
     view_as_real: (args, kw) => {
       const a = bind('view_as_real', args, kw, ['input']);
       if (!(a.input instanceof ComplexTensor)) throw runtimeError('view_as_real is only supported for complex tensors');
-      return track(new TorchTensor(stack([cast(a.input.re, a.input.re.dtype), cast(a.input.im, a.input.im.dtype)], -1)), 'view_as_real');
+      return track(new TorchTensor(stack([cast(a.input.re, a.input.re.dtype), cast(a.input.im, a.input.im.dtype)], -1)), 'view_as_real', a.input);
     },
   };
 }

@@ -153,6 +153,8 @@ export class TorchTensor extends ArrayValue {
   requiresGrad = false;
   gradFn: string | null = null;
   isParameter = false;
+  /** The tensor this one is a basic-indexing view of (`b[:2]`), whose grad_fn an in-place write here changes. */
+  viewBase: TorchTensor | null = null;
 
   get typeName() {
     return this.isParameter ? 'Parameter' : 'Tensor';
@@ -197,6 +199,14 @@ export class TorchTensor extends ArrayValue {
       case 'is_sparse': return false;
     }
     const m = TENSOR_METHODS[name];
+    if (m && INPLACE_METHOD.test(name) && !GRAD_NEUTRAL_INPLACE.has(name)) {
+      return new PyBuiltin(name, (args, kw, c) => {
+        checkInplaceLeaf(this);
+        const r = m(this, args, kw, c);
+        if (r === this) trackInplace(this, inplaceNode(name, args, kw), [...args, ...kw.values()]);
+        return r;
+      }, `Tensor.${name}`);
+    }
     if (m) return new PyBuiltin(name, (args, kw, c) => m(this, args, kw, c), `Tensor.${name}`);
     void ctx;
     return undefined;
@@ -233,7 +243,9 @@ export class TorchTensor extends ArrayValue {
       : tensorBinary(base, a, b);
     if (inplace) {
       checkInplaceCast(r.dtype, this.t.dtype);
+      checkInplaceLeaf(this);
       assignInto(this.t, r);
+      trackInplace(this, gradFnName(BINARY_GRAD[base] ?? 'add'), [other]);
       return this;
     }
     void ctx;
@@ -272,13 +284,18 @@ export class TorchTensor extends ArrayValue {
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
     const items = indexItems(key, ctx);
     const r = getItem(this.t, items);
-    return track(new TorchTensor(r), r.storage === this.t.storage ? indexingOp(this.t.shape, items, key instanceof PyTuple) : 'index', this);
+    const out = track(new TorchTensor(r), r.storage === this.t.storage ? indexingOp(this.t.shape, items, key instanceof PyTuple) : 'index', this);
+    if (r.storage === this.t.storage) out.viewBase = this.viewBase ?? this;
+    return out;
   }
 
   override setItem(key: PyValue, value: PyValue, ctx: CallContext): boolean {
     const v = operand(value) ?? (value instanceof PyList || value instanceof PyTuple ? toTorchData(value, ctx, this.t.dtype) : undefined);
     if (v === undefined) throw pyError('TypeError', `can't assign a ${typeNameOf(value)} to a torch.${tensorTypeName(this.t.dtype)}`);
+    checkInplaceLeaf(this);
     setItem(this.t, indexItems(key, ctx), v);
+    // x[k] = v copies into a view of x: autograd records CopySlices on x
+    trackInplace(this, 'CopySlices', [value]);
     return true;
   }
 
@@ -326,16 +343,74 @@ class GradFn extends PyObj {
 
 const BINARY_GRAD: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '@': 'matmul', '**': 'pow' };
 
+/** The autograd node name of `op`: GRAD_FN's, else `masked_fill` → MaskedFillBackward0. */
+function gradFnName(op: string): string {
+  return GRAD_FN[op] ?? `${op.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}Backward0`;
+}
+
 /** Mark `out` as produced by `op` when any input requires grad (and grad mode is on). */
 export function track(out: TorchTensor, op: string, ...inputs: PyValue[]): TorchTensor {
   if (!getSlot(TORCH_STATE).gradEnabled) return out;
-  if (inputs.some((x) => x instanceof TorchTensor && x.requiresGrad)) {
+  // a TorchTensor, or another tensor kind that carries the flag (a complex rotary view)
+  if (inputs.some((x) => x instanceof PyObj && (x as { requiresGrad?: unknown }).requiresGrad === true)) {
     if (isFloating(out.t.dtype)) {
       out.requiresGrad = true;
-      out.gradFn = GRAD_FN[op] ?? `${op.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}Backward0`;
+      out.gradFn = gradFnName(op);
     }
   }
   return out;
+}
+
+/** In-place methods that change no values autograd tracks (or refuse grad tensors in their own words). */
+const GRAD_NEUTRAL_INPLACE = new Set(['requires_grad_', 'detach_', 'share_memory_', 'resize_', 'fill_diagonal_']);
+
+/** A public in-place method: `add_`, `masked_fill_` (not `__iadd__`, not `_private_`). */
+const INPLACE_METHOD = /^[a-z][a-z0-9_]*[a-z0-9]_$/;
+
+/** Nodes an in-place method records where they differ from its out-of-place op's (the scalar and tensor overloads). */
+function inplaceNode(name: string, args: PyValue[], kw: Kwargs): string {
+  const tensorAt = (i: number, key: string) => (args[i] ?? kw.get(key)) instanceof TorchTensor;
+  switch (name) {
+    case 'masked_fill_': return tensorAt(1, 'value') ? 'MaskedFillBackward1' : 'MaskedFillBackward0';
+    case 'index_fill_': return tensorAt(2, 'value') ? 'IndexFillBackward1' : 'IndexFillBackward0';
+    case 'fill_': return tensorAt(0, 'value') ? 'FillBackward3' : 'FillBackward2';
+    case 'scatter_': return tensorAt(2, 'src') ? 'ScatterBackward0' : 'ScatterBackward1';
+    case 'clamp_': return tensorAt(0, 'min') || tensorAt(1, 'max') ? 'ClampBackward0' : 'ClampBackward1';
+    case 'copy_': return 'CopyBackwards';
+    case 'unsqueeze_': return 'UnsqueezeBackward1';
+  }
+  return gradFnName(name.slice(0, -1));
+}
+
+/**
+ * After an in-place op on `self`: autograd now names the op's node as
+ * self's grad_fn, when grad mode is on, self is floating and it or an input
+ * requires grad (`y += 1` on `y = w * 2` is AddBackward0; `cache.scatter_(1,
+ * idx, xk)` makes the cache require grad). A write into a view does not reach
+ * the tensor it views here (torch gives that one CopySlices).
+ */
+function trackInplace(self: TorchTensor, node: string, inputs: PyValue[]): void {
+  if (!getSlot(TORCH_STATE).gradEnabled || !isFloating(self.t.dtype)) return;
+  if (!self.requiresGrad && !inputs.some((x) => x instanceof TorchTensor && x.requiresGrad)) return;
+  self.requiresGrad = true;
+  self.gradFn = node;
+  // a write through a view (`b[:2].scatter_(...)`): the viewed tensor records CopySlices, the view is re-derived from it
+  const base = self.viewBase;
+  if (base && base.t.storage === self.t.storage) {
+    base.requiresGrad = true;
+    base.gradFn = 'CopySlices';
+    self.gradFn = 'AsStridedBackward0';
+  }
+}
+
+/** torch refuses an in-place op on a leaf that requires grad, or a view of one, while grad mode is on (`w.add_(1)`, `w[0] = 1`). */
+function checkInplaceLeaf(self: TorchTensor): void {
+  if (!getSlot(TORCH_STATE).gradEnabled) return;
+  if (self.requiresGrad && self.gradFn === null) throw runtimeError('a leaf Variable that requires grad is being used in an in-place operation.');
+  const base = self.viewBase;
+  if (base && base.requiresGrad && base.gradFn === null && base.t.storage === self.t.storage) {
+    throw runtimeError('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
 }
 
 export function wrapLike(src: TorchTensor, t: Tensor, op: string): TorchTensor {
