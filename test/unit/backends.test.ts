@@ -739,7 +739,7 @@ describe('wasm backend: exp and float32 order', () => {
     if (process.arch === 'x64' && /^flags\s*:.*\bfma\b/m.test(cpuinfo)) assert.ok(w.fma && three.fma, 'no fused multiply-add kernel on a CPU with FMA3');
     assert.equal(unfused.fma, false);
     const all: WasmBackend[] = [w, three, unfused];
-    const shapes = [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4], [2, 9, 800, 13], [1, 6, 1000, 12], [5, 130, 64, 64]];
+    const shapes = [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4], [2, 9, 800, 13], [1, 6, 1000, 12], [5, 130, 64, 64], [3, 5, 900, 41], [40, 7, 24, 25]];
     for (const [batch, m, k, n] of shapes) {
       // values spread over 2^-8 .. 2^8 with cancelling signs: fused and unfused sums differ
       const a = randomF32(batch * m * k, 71 + m, 3).map((v, i) => v * 2 ** ((i % 17) - 8));
