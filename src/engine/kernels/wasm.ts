@@ -341,6 +341,32 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
   };
 }
 
+/**
+ * Batches per staged chunk of a batched matmul, in order, each at most
+ * `per`. With worker threads the calling thread stages the first chunk
+ * before anyone multiplies, and copies the last one out after everyone is
+ * done (its other copies overlap the workers): so the chunks grow from a
+ * quarter of `per` at the start and shrink back to it at the end, and the
+ * middle ones are even.
+ */
+export function matmulChunks(batch: number, per: number, threads: number): number[] {
+  const even = (total: number) => {
+    const count = Math.ceil(total / per);
+    return Array.from({ length: count }, (_, i) => Math.floor((total * (i + 1)) / count) - Math.floor((total * i) / count));
+  };
+  if (threads <= 1 || batch <= per) return even(batch);
+  const head: number[] = [], tail: number[] = [];
+  let left = batch;
+  for (let size = Math.max(1, per >> 2); size < per && left > 0; size *= 2) {
+    for (const end of [head, tail]) {
+      const c = Math.min(size, left);
+      if (c > 0) end.push(c);
+      left -= c;
+    }
+  }
+  return [...head, ...(left > 0 ? even(left) : []), ...tail.reverse()];
+}
+
 export interface WasmBackend extends Backend {
   /** Element count from which accepts() takes float32 work. */
   threshold: number;
@@ -586,8 +612,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         sets.push({ pa, pb, po });
         at = po + 4 * nb * m * n;
       }
-      const stage = (p: number, { pa, pb }: { pa: number; pb: number }) => {
-        const c = Math.min(per, batch - p);
+      const stage = (p: number, c: number, { pa, pb }: { pa: number; pb: number }) => {
         f32(pa, c * m * k).set(a.subarray(p * m * k, (p + c) * m * k));
         if (ldb === n) {
           f32(pb, c * k * n).set(bm.subarray(p * k * n, (p + c) * k * n));
@@ -596,15 +621,16 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         const staged = f32(pb, c * k * ldb);
         for (let r = 0; r < c * k; r++) staged.set(bm.subarray((p * k + r) * n, (p * k + r + 1) * n), r * ldb);
       };
+      const chunks = matmulChunks(batch, per, rt.threads);
       let copyOut: (() => void) | null = null;
-      stage(0, sets[0]);
-      for (let p = 0, s = 0; p < batch; p += per, s ^= 1) {
-        const c = Math.min(per, batch - p);
+      stage(0, chunks[0], sets[0]);
+      for (let i = 0, p = 0, s = 0; i < chunks.length; p += chunks[i++], s ^= 1) {
+        const c = chunks[i];
         const { pa, pb, po } = sets[s];
         const prev = copyOut;
         const meanwhile = () => {
           prev?.();
-          if (p + per < batch) stage(p + per, sets[s ^ 1]);
+          if (i + 1 < chunks.length) stage(p + c, chunks[i + 1], sets[s ^ 1]);
         };
         const work = (c * m * n * Math.max(k, 1)) >> 4;
         if (gemm) rt.rows('gemm_fma_rows', [pa, pb, po, m, k, n, ldb], c * m, work, meanwhile);
