@@ -74,6 +74,14 @@ const DEFAULT_CHUNK_BYTES = 2 << 20;
  * left 2.5 MiB of module memory touched and 256 KiB leave 0.3 MiB.
  */
 const ROW_CHUNK_BYTES = 256 << 10;
+/**
+ * Bytes of operands and result that one thread's matmul stages per chunk.
+ * On the bench's QK product ([64, 256, 64] @ [64, 64, 256], 397 KiB a
+ * batch), one thread spent 8-10% less CPU time with one batch a chunk
+ * than with 21 (8 MiB), as the chunk no longer leaves L2 (2 MiB here)
+ * between staging, the kernel and the copy out; 2 and 4 batches lay between.
+ */
+const MATMUL_CHUNK_1T = 512 << 10;
 /** The shared memory's maximum (its whole range is reserved up front): 1 GiB, as scripts/build.mjs declares. */
 const MAX_PAGES = 16384;
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
@@ -592,9 +600,13 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       // stride of whole vectors, plus one cache line where that stride is a
       // multiple of 1 KiB (rows that far apart share a few L1 sets).
       const ldb = !gemm ? n : (n & 255) === 0 ? n + 16 : (n + 3) & ~3;
-      // Chunks of 4 CHUNK_BYTES: each chunk ends in a wait for every thread,
-      // which on a loaded machine costs more than the cache misses of bigger chunks.
-      const per = Math.max(1, Math.floor((4 * CHUNK_BYTES) / (4 * (m * k + k * ldb + m * n))));
+      // With worker threads, chunks of 4 CHUNK_BYTES: each chunk ends in a
+      // wait for every thread, which on a loaded machine costs more than the
+      // cache misses of bigger chunks. One thread waits for no one: chunks of
+      // at most MATMUL_CHUNK_1T bytes stay in L2 from staging through the
+      // kernel to the copy out.
+      const chunkBytes = rt.threads > 1 ? 4 * CHUNK_BYTES : Math.min(CHUNK_BYTES, MATMUL_CHUNK_1T);
+      const per = Math.max(1, Math.floor(chunkBytes / (4 * (m * k + k * ldb + m * n))));
       const nb = Math.min(per, batch);
       // Two sets of regions when there are several chunks: the calling
       // thread copies one chunk's result out and the next chunk's operands
