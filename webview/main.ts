@@ -14,13 +14,14 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
-import { notEvaluatedMessage, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
 import { hasScope, renderScopePicker, resolveScope, scopeVariables } from './scopes';
+import { problemRows } from './problems';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
 const cspViolations: { tag: string; directive: string }[] = [];
@@ -1001,17 +1002,14 @@ function sliceNow(f: FigureTensor, s: ViewState): TensorSlice {
 // ---------- problems ----------
 
 function renderProblems(state: InspectorState): void {
-  const rows = [
-    ...state.errors.map((e) => {
-      const knockOn = notEvaluatedMessage(e);
-      return knockOn ? { line: e.line, kind: 'info: not-evaluated', message: knockOn } : { line: e.line, kind: e.type, message: e.message };
-    }),
-    ...state.diagnostics.map((d) => ({ line: d.line, kind: `${d.severity}: ${d.code}`, message: d.variable && !d.message.includes(d.variable) ? `${d.message} (${d.variable})` : d.message })),
-  ].sort((a, b) => a.line - b.line);
-  const all = [...rows, ...state.warnings.map((w) => ({ line: 0, kind: 'warning', message: w }))];
+  const all = problemRows(state);
   const table = byId('problems');
   table.replaceChildren(h('tr', {}, [h('th', {}, ['Line']), h('th', {}, ['Kind']), h('th', {}, ['Message'])]));
-  for (const r of all) table.append(h('tr', { 'data-line': r.line, tabindex: r.line > 0 ? 0 : undefined, class: 'problem-row' }, [h('td', {}, [String(r.line)]), h('td', {}, [r.kind]), h('td', {}, [r.message])]));
+  for (const r of all) {
+    // a warning without a line is not a link (its line cell was "0")
+    const at = r.line !== null && r.line > 0 ? r.line : undefined;
+    table.append(h('tr', { 'data-line': at, tabindex: at !== undefined ? 0 : undefined, class: 'problem-row' }, [h('td', {}, [at !== undefined ? String(at) : '']), h('td', {}, [r.kind]), h('td', {}, [r.message])]));
+  }
   table.hidden = all.length === 0;
   byId('no-problems').hidden = all.length > 0;
   byId('error-count').textContent = String(all.length);

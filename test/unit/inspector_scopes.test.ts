@@ -10,6 +10,7 @@ import { evaluate } from '../../src/python';
 import { callScopes, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
 import { MODULE_SCOPE, type InspectorState } from '../../src/vscode/protocol';
 import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes';
+import { problemRows } from '../../webview/problems';
 import { layoutCells } from '../../src/python/notebook';
 import { evaluateNotebook } from '../../src/python';
 
@@ -78,4 +79,14 @@ test('a cursor in a notebook cell goes to that cell\'s scope and the variable th
   const joined = layout.source.split('\n');
   const t = followTarget(r, layout.startLines[1] + 1, (n) => joined[n - 1] ?? '', () => undefined, cellScopeId(2));
   assert.deepEqual(t, { scope: 'cell:2', selected: 'c' });
+});
+
+test('the ERRORS tab: errors and mask warnings by line, then the evaluator warnings with no line (not "0")', () => {
+  const r = evaluate(
+    'import torch\nimport timm_layers_stub\n\n@timm_layers_stub.register_notrace_function\ndef add_mask(s, m=None):\n    return s\n\nx = torch.ones(2).unsequeeze(0)\ny = x\n',
+    { recordTimeline: true, continueAfterError: true },
+  );
+  const rows = problemRows({ errors: r.errors, diagnostics: r.diagnostics, warnings: r.warnings });
+  assert.deepEqual(rows.map((row) => [row.line, row.kind]), [[8, 'AttributeError'], [9, 'info: not-evaluated'], [null, 'warning']]);
+  assert.match(rows[2].message, /register_notrace_function is not modelled by Mask Lens: add_mask is used as written/);
 });
