@@ -1032,6 +1032,30 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const r = Number(be) === 0 ? product : binary('add', Number(be) === 1 ? input : binary('mul', input, be), product);
     return T(self, r, 'addmm', a.mat1 ?? null, a.mat2 ?? null);
   },
+  // baddbmm(batch1, batch2, *, beta=1, alpha=1): beta·self + alpha·(batch1 @ batch2), self broadcast
+  // to the product (Hugging Face Bloom's alibi scores). Measured on torch 2.13 (naive loop and gemm
+  // alike): the product as bmm sums it, then beta·self and alpha·product each rounded and added;
+  // beta == 0 ignores self (NaN included), as ATen's baddbmm_cpu_kernel and gemm do.
+  baddbmm: (self, args, kw) => {
+    const a = bind('baddbmm', args, kw, ['batch1', 'batch2', 'beta?', 'alpha?']);
+    const b1 = tensorArg(a.batch1, 'baddbmm', 'batch1');
+    const b2 = tensorArg(a.batch2, 'baddbmm', 'batch2');
+    if (b1.ndim !== 3) throw runtimeError('batch1 must be a 3D tensor');
+    if (b2.ndim !== 3) throw runtimeError('batch2 must be a 3D tensor');
+    if (b2.shape[0] !== b1.shape[0] || b2.shape[1] !== b1.shape[2]) {
+      throw runtimeError(`Expected size for first two dimensions of batch2 tensor to be: [${b1.shape[0]}, ${b1.shape[2]}] but got: [${b2.shape[0]}, ${b2.shape[1]}].`);
+    }
+    const cName = (d: DType) => ({ float32: 'float', float64: 'double', float16: 'half', int64: 'long', int32: 'int' } as Partial<Record<DType, string>>)[d] ?? d;
+    if (self.t.dtype !== b1.dtype || b1.dtype !== b2.dtype) {
+      throw runtimeError(`Input dtypes must be the same, got: input ${cName(self.t.dtype)}, batch1: ${cName(b1.dtype)}, batch2: ${cName(b2.dtype)}`);
+    }
+    const input = expand(self.t, [b1.shape[0], b1.shape[1], b2.shape[2]]);
+    const al = fillScalar(a.alpha ?? 1n, 'alpha'), be = fillScalar(a.beta ?? 1n, 'beta');
+    let product = matmul(b1, b2);
+    if (Number(al) !== 1) product = binary('mul', product, al);
+    const r = Number(be) === 0 ? product : binary('add', Number(be) === 1 ? input : binary('mul', input, be), product);
+    return T(self, r, 'baddbmm', a.batch1 ?? null, a.batch2 ?? null);
+  },
   bmm: (self, [o]) => {
     const b = tensorArg(o, 'bmm', 'mat2');
     if (self.t.ndim !== 3) throw runtimeError(`batch1 must be a 3D tensor`);
