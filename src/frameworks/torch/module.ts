@@ -239,6 +239,31 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     }
     return new TorchTensor(x.t); // shares memory, as torch.from_numpy does
   });
+  // torch.bucketize(input, boundaries, *, out_int32=False, right=False) (ATen bucketize_cpu): for each
+  // value the first index whose boundary is >= it (> it with right=True), found by the same binary
+  // search, so NaN lands past the end; a Python number gives a 0-d result. boundaries must be 1-D.
+  def('bucketize', (args, kw, ctx) => {
+    const a = bind('bucketize', args, kw, ['input', 'boundaries', 'out_int32?', 'right?', 'out?']);
+    const bounds = tensorArg(a.boundaries, 'bucketize', 'boundaries');
+    if (bounds.ndim !== 1) throw runtimeError(`boundaries tensor must be 1 dimension, but got dim(${bounds.ndim})`);
+    const o = operand(a.input ?? null);
+    if (o === undefined) throw pyError('TypeError', `bucketize(): argument 'input' must be Tensor, not ${typeNameOf(a.input ?? null)}`);
+    const [shape, values] = o instanceof Tensor ? [o.shape, Array.from(o.values(), Number)] : [[], [Number(o)]];
+    const b = Array.from(bounds.values(), Number);
+    const right = toBool(a.right, ctx);
+    const out = Tensor.empty(toBool(a.out_int32, ctx) ? 'int32' : 'int64', shape);
+    values.forEach((v, i) => {
+      let lo = 0, hi = b.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        // ATen's cus_lower_bound / cus_upper_bound: move right unless the boundary is >= (or >) the value
+        if (right ? !(b[mid] > v) : !(b[mid] >= v)) lo = mid + 1;
+        else hi = mid;
+      }
+      out.storage.data[i] = lo;
+    });
+    return new TorchTensor(out);
+  });
   def('is_tensor', ([x]) => x instanceof TorchTensor);
   def('numel', ([x]) => BigInt(tensorArg(x, 'numel').numel));
   def('zeros', factory('zeros', 0));
