@@ -6,6 +6,7 @@ import { consumerPhrase } from '../python/masks';
 import { notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
+import { cellFormatter } from './tensorSlice';
 import {
   describeValue,
   formatShape,
@@ -20,7 +21,11 @@ import {
 export interface HoverLimits {
   /** Largest number of repr lines shown. */
   maxReprLines?: number;
-  /** maskLens.hover.maxElements: a numeric table is drawn for a first slice of at most this many elements. */
+  /**
+   * maskLens.hover.maxElements: a sampled slice (of a tensor too big to send
+   * whole) is drawn as a numeric table only up to this many elements; exact
+   * values are always drawn, summarised with `...` as print() does.
+   */
   maxElements?: number;
 }
 
@@ -132,8 +137,10 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
       parts.push(maskSvgMarkdown(first, `${v.name} mask grid`, { onIsMasked: legendMasksOn(v.legend) }));
       legend = escapeMd(legendText(v.legend));
       pictured = true;
-    } else if ((limits.maxElements ?? Infinity) >= first.rows * first.cols) {
-      parts.push(fence(numericTableText(first, t.dtype, { maxRows: 8, maxCols: 8 }), 'text'));
+    } else if (!v.sampled || (limits.maxElements ?? Infinity) >= first.rows * first.cols) {
+      // exact values: summarised as print() does, in the tensor's own print format
+      const cell = cellFormatter(t);
+      parts.push(fence(numericTableText(first, (x) => cell.format(x), { maxRows: 8, maxCols: 8 }), 'text'));
       pictured = true;
     }
     const notes = [where, v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');

@@ -94,47 +94,35 @@ export function leadingIndices(shape: readonly number[]): number[][] {
   return out;
 }
 
-/** Compact number text for grids: integers as-is, floats to 4 significant digits. */
-export function formatCell(x: EncodedNumber, dtype: string): string {
-  if (typeof x === 'boolean') return x ? 'True' : 'False';
-  if (x === 'nan') return 'nan';
-  if (x === 'inf') return 'inf';
-  if (x === '-inf') return '-inf';
-  if (/int|uint|long/.test(dtype) && !/float/.test(dtype)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e6) return `${x}.`;
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs >= 1e5 || abs < 1e-4)) return x.toExponential(2);
-  return String(Number(x.toPrecision(4)));
-}
-
 export interface GridOptions {
   maxRows?: number;
   maxCols?: number;
+  /** Items kept at each end of a summarised axis (torch's edgeitems, 3). */
+  edgeItems?: number;
 }
 
-/** Rows/cols to show: all when they fit, else the first max-1 and an ellipsis. */
-function clip(n: number, max: number): { shown: number; truncated: boolean } {
-  return n <= max ? { shown: n, truncated: false } : { shown: max, truncated: true };
+/** The indices of an axis of `n` to show: all when n <= max, else `edge` at each end with null for torch's `...`. */
+export function summarisedIndices(n: number, max: number, edge: number): (number | null)[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const e = Math.max(1, Math.min(edge, Math.floor((max - 1) / 2)));
+  return [...Array.from({ length: e }, (_, i) => i), null, ...Array.from({ length: e }, (_, i) => n - e + i)];
 }
 
-/** A right-aligned numeric table, truncated with … beyond maxRows × maxCols. */
-export function numericTableText(m: Matrix, dtype: string, opts: GridOptions = {}): string {
-  const r = clip(m.rows, opts.maxRows ?? 8);
-  const c = clip(m.cols, opts.maxCols ?? 8);
-  const cells: string[][] = [];
-  let width = 1;
-  for (let i = 0; i < r.shown; i++) {
-    const row: string[] = [];
-    for (let j = 0; j < c.shown; j++) {
-      const s = formatCell(m.at(i, j), dtype);
-      width = Math.max(width, s.length);
-      row.push(s);
-    }
-    cells.push(row);
-  }
-  const lines = cells.map((row) => row.map((s) => s.padStart(width)).join(' ') + (c.truncated ? ' …' : ''));
-  if (r.truncated) lines.push('…');
-  return lines.join('\n');
+/**
+ * A right-aligned numeric table of one 2-D slice, every cell in one format:
+ * `cell` is the tensor's own print formatter (cellFormatter: torch's
+ * _Formatter choice of int / fixed / scientific, made once for the whole
+ * tensor), so a table never mixes `-1.0000e+06` with `0.4963` styles. An axis
+ * longer than maxRows / maxCols (8) is summarised as torch's print does:
+ * `edgeItems` (3) at each end and `...` between.
+ */
+export function numericTableText(m: Matrix, cell: (x: EncodedNumber) => string, opts: GridOptions = {}): string {
+  const edge = opts.edgeItems ?? 3;
+  const rows = summarisedIndices(m.rows, opts.maxRows ?? 8, edge);
+  const cols = summarisedIndices(m.cols, opts.maxCols ?? 8, edge);
+  const cells = rows.map((r) => cols.map((c) => (r === null ? (c === null ? '' : '...') : c === null ? '...' : cell(m.at(r, c)))));
+  const width = Math.max(1, ...cells.flat().map((s) => s.length));
+  return cells.map((row) => row.map((s) => s.padStart(width)).join(' ').trimEnd()).join('\n');
 }
 
 /** Min and max over finite elements (for heatmap shading); null when none. */
