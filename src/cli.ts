@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cellPosition, layoutCells, readNotebook, type CellLayout } from './python/notebook';
+import { cellLineLabel, cellNumber, cellPosition, layoutCells, lineLabel, readNotebook, type CellLayout, type LineLabel } from './python/notebook';
 import { notEvaluatedMessage, type CallRecord, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
 import { elidedRefs, writeJson } from './service/jsonOut';
@@ -47,9 +47,7 @@ export function callJson(c: CallRecord): { function: string; line: number; call:
   return { function: c.function, line: c.line, call: c.call, calledFrom: c.calledFrom, variables: c.variables, returned };
 }
 
-/** How a line reads in the output: "line 7", or "cell 2, line 3" in a notebook. */
-type LineLabel = (line: number) => string;
-const plainLine: LineLabel = (line) => `line ${line}`;
+const plainLine: LineLabel = (line) => lineLabel(line);
 
 function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diagnostics'][number]>, at: LineLabel): string[] {
   const v = s.value;
@@ -120,18 +118,25 @@ function finalSnapshots(timeline: Snapshot[]): Snapshot[] {
   return [...last.values()].sort((a, b) => a.line - b.line);
 }
 
-/** A notebook's result with every line in its own cell's numbering, each carrying its `cell`. */
+/** A notebook's result with every line in its own cell's numbering, each carrying its `cell` (numbered as In[n]: code cells from 1). */
 function notebookJson(layout: CellLayout, r: RunResult): Record<string, unknown> {
   const place = <T extends { line: number }>(x: T) => {
     const p = cellPosition(layout, x.line);
-    return { ...x, cell: p.cell, line: p.line, ...('endLine' in x && typeof x.endLine === 'number' ? { endLine: cellPosition(layout, x.endLine).line } : {}) };
+    const end = 'endLine' in x && typeof x.endLine === 'number' ? { endLine: cellPosition(layout, x.endLine).line } : {};
+    // a knock-on error names the line that failed: in its own cell's numbering too
+    const cause = 'consequenceOf' in x && x.consequenceOf ? { consequenceOf: placeCause(x.consequenceOf as { line: number; name: string }) } : {};
+    return { ...x, cell: cellNumber(layout, p.cell), line: p.line, ...end, ...cause };
+  };
+  const placeCause = (c: { line: number; name: string }) => {
+    const p = cellPosition(layout, c.line);
+    return { ...c, cell: cellNumber(layout, p.cell), line: p.line };
   };
   return {
     variables: r.variables, stdout: r.stdout, warnings: r.warnings,
     error: goldenError(r.error && place(r.error)), errors: r.errors.map(place), diagnostics: r.diagnostics.map(place),
     calls: (r.calls ?? []).map((c) => {
       const from = c.calledFrom ? cellPosition(layout, c.calledFrom) : undefined;
-      return { ...callJson(c), ...place(c), calledFrom: from?.line ?? 0, calledFromCell: from?.cell };
+      return { ...callJson(c), ...place(c), calledFrom: from?.line ?? 0, calledFromCell: from && cellNumber(layout, from.cell) };
     }).map(({ endLine: _e, timeline: _t, site: _s, ...rest }: Record<string, unknown>) => rest),
   };
 }
@@ -228,12 +233,9 @@ async function runNotebook(service: EvaluationService, text: string, name: strin
     await printJson(service, { case: name, ...notebookJson(layout, r) }, elidedRefs(r, evaluation, new Map()));
     return 0;
   }
-  const at = (line: number) => {
-    const p = cellPosition(layout, line);
-    return `cell ${p.cell + 1}, line ${p.line}`;
-  };
-  // Out[n]: a "Run All" numbers the code cells 1, 2, ... in order
-  const outPrompt = (line: number) => `Out[${layout.cells.findIndex((c) => c.index === cellPosition(layout, line).cell) + 1}]:`;
+  // cells numbered as Jupyter's In[n] / Out[n] after a "Run All": code cells 1, 2, ... in order
+  const at = (line: number) => cellLineLabel(layout, line);
+  const outPrompt = (line: number) => `Out[${cellNumber(layout, cellPosition(layout, line).cell)}]:`;
   process.stdout.write(plain(r, at, outPrompt) + '\n');
   return r.errors.length ? 1 : 0;
 }

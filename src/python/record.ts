@@ -348,9 +348,9 @@ export class Recorder implements ExecObserver {
     this.inline = options.inlineElements ?? Infinity;
   }
 
-  /** An error was reported and evaluation goes on: later values differ from what Python would show. */
-  errorContinued(line: number): void {
-    this.note ??= `after an error at line ${line}; Python would have stopped`;
+  /** An error was reported (at `where`: "line 7", "cell 2, line 3") and evaluation goes on: later values differ from what Python would show. */
+  errorContinued(where: string): void {
+    this.note ??= `after an error at ${where}; Python would have stopped`;
   }
 
   /** A new notebook cell: an earlier cell's error no longer stands in the way. */

@@ -3,6 +3,7 @@
 // collapsed. No 'vscode' import: unit-tested.
 import { BUILTIN_EXCEPTIONS } from '../python/exceptionNames';
 import { consumerPhrase } from '../python/masks';
+import { lineLabel, type LineLabel } from '../python/notebook';
 import { notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
@@ -19,6 +20,8 @@ import {
 } from './tensorView';
 
 export interface HoverLimits {
+  /** How a line reads ("line 7"; "cell 2, line 3" in a notebook); default lineLabel's file form. */
+  at?: LineLabel;
   /** Largest number of repr lines shown. */
   maxReprLines?: number;
   /**
@@ -159,7 +162,7 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
 
   if (v.repr) parts.push(reprBlock(v.repr, maxReprLines, pictured));
-  if (v.line !== undefined) parts.push(`_as of line ${v.line}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
+  if (v.line !== undefined) parts.push(`_as of ${(limits.at ?? lineLabel)(v.line)}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
   return parts.join('\n\n');
 }
 
@@ -179,14 +182,14 @@ function rebinds(source: string, name: string): boolean {
  * error is the Problems hover's to show, not a claim about this word).
  */
 export function unresolvedHover(
-  result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false, source = '',
+  result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false, source = '', at: LineLabel = lineLabel,
 ): string | undefined {
   if (!isAttribute && BUILTIN_EXCEPTION_NAMES.has(word) && !rebinds(source, word)) return fence(`<class '${word}'>`, 'python');
   const binds = !isAttribute && assignedNames(lineText).includes(word);
   const texts = result.errors.filter((e) => e.line === line).flatMap((e) => {
-    const knockOn = notEvaluatedMessage(e);
+    const knockOn = notEvaluatedMessage(e, at);
     if (knockOn) return binds || e.consequenceOf?.name === word ? [`**${word}**: ${escapeMd(knockOn)}`] : [];
-    return binds ? [`**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escapeMd(e.message)}`] : [];
+    return binds ? [`**${word}**: not bound, ${at(e.line)} raised\n\n\`${e.type}\`: ${escapeMd(e.message)}`] : [];
   });
   return texts.length ? texts.join('\n\n---\n\n') : undefined;
 }

@@ -53,7 +53,7 @@ export function cellScopes(result: RunResult, layout: CellLayout): InspectorScop
       ...(s.maskParts ? { maskParts: s.maskParts } : {}), ...(s.derived ? { derived: s.derived } : {}),
       address: { kind: 'timeline', index },
     }));
-    return { id: cellScopeId(c.index), label: `cell ${c.index + 1}`, line: layout.startLines[i], variables };
+    return { id: cellScopeId(c.index), label: `cell ${i + 1}`, line: layout.startLines[i], variables };
   });
 }
 

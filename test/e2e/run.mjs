@@ -1117,6 +1117,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await shot('14-notebook-hover');
     assert.ok(text.includes('[2, 4]') && text.includes('torch.bool'), `cell 2's mask:\n${text}`);
     assert.ok(text.includes('■■■⬚') && text.includes('■⬚⬚⬚'), `cell 2's grid:\n${text}`);
+    // lines are named as the notebook shows them: the cell (numbered as In[n]) and its own line
+    assert.ok(text.includes('as of cell 2, line 1'), `cell 2's line:\n${text}`);
     await page.keyboard.press('Escape');
   });
 

@@ -410,10 +410,12 @@ b = f(2)
   const nb = join(dir, 'n.ipynb');
   writeFileSync(nb, NOTEBOOK);
   const text = run(nb).stdout;
-  assert.match(text, /mask {2}torch\.bool \[2, 3\].* {2}cell 4, line 1/);
-  assert.match(text, /cell 3, line 1: AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
+  // cells numbered as Jupyter's In[n] / Out[n]: code cells only (the markdown cell has no number)
+  assert.match(text, /mask {2}torch\.bool \[2, 3\].* {2}cell 3, line 1/);
+  assert.match(text, /cell 2, line 1: AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
   const j = JSON.parse(run('--json', nb).stdout);
   assert.deepEqual([j.error.cell, j.error.line], [2, 1]);
+  assert.deepEqual(j.errors.map((e: { cell: number; line: number }) => [e.cell, e.line]), [[2, 1], [4, 1]]);
 
   // a syntax error below an infinite loop: Python reports it and runs nothing, so both modes lead with it
   const loop = join(dir, 'loop.py');

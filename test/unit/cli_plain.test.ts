@@ -65,7 +65,12 @@ test('masklens run nb.ipynb prints Out[n] where Jupyter shows it, and cell-relat
     "Out[6]: 'last'",
     '',
   ].join('\n')), out.stdout);
-  assert.match(out.stdout, /cell 2, line 3: not evaluated: `x` was not bound because cell 2, line 2 failed/);
-  // --json (the golden schema) is unchanged
-  assert.equal(JSON.parse(run('--json', nb).stdout).outputs, undefined);
+  // the first code cell is cell 1, as its In[1] / Out[1] (the markdown cell above it has no number)
+  assert.match(out.stdout, /cell 1, line 3: not evaluated: `x` was not bound because cell 1, line 2 failed/);
+  // --json (the golden schema) is unchanged, and numbers cells the same way, the knock-on's cause included
+  const j = JSON.parse(run('--json', nb).stdout);
+  assert.equal(j.outputs, undefined);
+  assert.deepEqual([j.error.cell, j.error.line], [1, 2]);
+  const knockOn = j.errors.find((e: { consequenceOf?: unknown }) => e.consequenceOf);
+  assert.equal(knockOn, undefined, 'a kernel stops the cell at its error: --json has no knock-on');
 });
