@@ -1,6 +1,7 @@
 // Python values in the golden-file JSON shape (result.ts's EncodedValue).
 
 import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
+import { hasWide, int64Values, type Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import { NumpyScalar } from '../frameworks/numpy';
 import type { EncodedNumber, EncodedValue } from './result';
@@ -13,6 +14,15 @@ export function encodeNumber(x: number, isBool: boolean): EncodedNumber {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   return x;
+}
+
+/** An int64 tensor's elements beyond 2^53 (those a double cannot hold), as [flat index, exact digits]. */
+function exactInt64(t: Tensor): [number, string][] {
+  const out: [number, string][] = [];
+  int64Values(t).forEach((x, i) => {
+    if (x > BigInt(Number.MAX_SAFE_INTEGER) || x < -BigInt(Number.MAX_SAFE_INTEGER)) out.push([i, x.toString()]);
+  });
+  return out;
 }
 
 /**
@@ -33,10 +43,12 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
     const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
     const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;
     if (t.numel > inlineElements) return { type, dtype, shape: [...t.shape], data: [], elided: true };
-    return { type, dtype, shape: [...t.shape], data: Array.from(t.values(), (x) => encodeNumber(x, isBool)) };
+    const data = Array.from(t.values(), (x) => encodeNumber(x, isBool));
+    const exact = t.dtype === 'int64' && hasWide(t) ? exactInt64(t) : [];
+    return { type, dtype, shape: [...t.shape], data, ...(exact.length ? { exact } : {}) };
   }
   if (typeof v === 'boolean') return { type: 'bool', value: v };
-  if (typeof v === 'bigint') return { type: 'int', value: Number(v) };
+  if (typeof v === 'bigint') return { type: 'int', value: Number(v), ...(Number.isSafeInteger(Number(v)) ? {} : { exact: v.toString() }) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
   if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {

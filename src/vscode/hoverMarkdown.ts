@@ -10,6 +10,7 @@ import { maskSvgMarkdown } from './maskSvg';
 import { cellFormatter } from './tensorSlice';
 import {
   describeValue,
+  exactDigits,
   formatShape,
   isMaskLike,
   isTensor,
@@ -143,7 +144,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
     } else if (!v.sampled || (limits.maxElements ?? Infinity) >= first.rows * first.cols) {
       // exact values: summarised as print() does, in the tensor's own print format
       const cell = cellFormatter(t);
-      parts.push(fence(numericTableText(first, (x) => cell.format(x), { maxRows: 8, maxCols: 8 }), 'text'));
+      const exact = exactDigits(t); // int64 beyond 2^53: the digits print() shows, not the nearest double
+      parts.push(fence(numericTableText(first, (x, i) => exact.get(i) ?? cell.format(x), { maxRows: 8, maxCols: 8 }), 'text'));
       pictured = true;
     }
     const notes = [where, v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');

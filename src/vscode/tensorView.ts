@@ -56,6 +56,8 @@ export interface Matrix {
   rows: number;
   cols: number;
   at(r: number, c: number): EncodedNumber;
+  /** The flat index into the tensor's data of cell (r, c). */
+  index(r: number, c: number): number;
 }
 
 /**
@@ -68,8 +70,8 @@ export function leadingShape(shape: readonly number[]): number[] {
 
 export function sliceMatrix(t: TensorValue, leading: readonly number[] = []): Matrix {
   const shape = t.shape;
-  if (shape.length === 0) return { rows: 1, cols: 1, at: () => t.data[0] };
-  if (shape.length === 1) return { rows: 1, cols: shape[0], at: (_r, c) => t.data[c] };
+  if (shape.length === 0) return { rows: 1, cols: 1, at: () => t.data[0], index: () => 0 };
+  if (shape.length === 1) return { rows: 1, cols: shape[0], at: (_r, c) => t.data[c], index: (_r, c) => c };
   const rows = shape[shape.length - 2];
   const cols = shape[shape.length - 1];
   const lead = leadingShape(shape);
@@ -79,7 +81,7 @@ export function sliceMatrix(t: TensorValue, leading: readonly number[] = []): Ma
     base = base * lead[i] + idx;
   }
   base *= rows * cols;
-  return { rows, cols, at: (r, c) => t.data[base + r * cols + c] };
+  return { rows, cols, at: (r, c) => t.data[base + r * cols + c], index: (r, c) => base + r * cols + c };
 }
 
 /** Every combination of leading indices, in row-major order. */
@@ -116,13 +118,18 @@ export function summarisedIndices(n: number, max: number, edge: number): (number
  * longer than maxRows / maxCols (8) is summarised as torch's print does:
  * `edgeItems` (3) at each end and `...` between.
  */
-export function numericTableText(m: Matrix, cell: (x: EncodedNumber) => string, opts: GridOptions = {}): string {
+export function numericTableText(m: Matrix, cell: (x: EncodedNumber, index: number) => string, opts: GridOptions = {}): string {
   const edge = opts.edgeItems ?? 3;
   const rows = summarisedIndices(m.rows, opts.maxRows ?? 8, edge);
   const cols = summarisedIndices(m.cols, opts.maxCols ?? 8, edge);
-  const cells = rows.map((r) => cols.map((c) => (r === null ? (c === null ? '' : '...') : c === null ? '...' : cell(m.at(r, c)))));
+  const cells = rows.map((r) => cols.map((c) => (r === null ? (c === null ? '' : '...') : c === null ? '...' : cell(m.at(r, c), m.index(r, c)))));
   const width = Math.max(1, ...cells.flat().map((s) => s.length));
   return cells.map((row) => row.map((s) => s.padStart(width)).join(' ').trimEnd()).join('\n');
+}
+
+/** An int64 tensor's exact digits beyond 2^53 by flat index (EncodedValue's `exact`): what tables show instead of the nearest double. */
+export function exactDigits(t: TensorValue): Map<number, string> {
+  return new Map(t.exact ?? []);
 }
 
 /** Min and max over finite elements (for heatmap shading); null when none. */
@@ -148,6 +155,7 @@ export function scalarText(value: EncodedValue): string {
   // None, a dataclass instance: its repr travels with its snapshot; this is the short form
   if (value.type === 'object') return value.class === 'NoneType' ? 'None' : `${value.class}(…)`;
   const v = value.value;
+  if (value.exact !== undefined) return value.exact; // an int beyond 2^53
   if (value.type === 'str') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return String(v);
