@@ -8,12 +8,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellLineLabel, cellNumber, cellPosition, layoutCells, lineLabel, readNotebook, type CellLayout, type LineLabel } from './python/notebook';
-import { notEvaluatedMessage, type CallRecord, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
+import { notEvaluatedMessage, type CallRecord, type EncodedNumber, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
 import { elidedRefs, writeJson } from './service/jsonOut';
 import { nodeWorker } from './service/nodeWorker';
 import type { ValueRef } from './service/protocol';
 import { maskGrid } from './render/grid';
+import { cellFormatter } from './vscode/tensorSlice';
+
+/** A value's grid, its numbers in the one format torch's print picks for the whole tensor (as hovers show them). */
+function tensorGrid(v: Extract<EncodedValue, { data: EncodedNumber[] }>): string {
+  const cell = cellFormatter(v);
+  return maskGrid(v, undefined, (x) => cell.format(x));
+}
 
 /**
  * Evaluate a file in this thread as the golden harness does (Python
@@ -53,7 +60,7 @@ function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diag
   const v = s.value;
   if (!('data' in v)) return [];
   const lines = [`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  ${at(s.line)}${s.note ? `  (${s.note})` : ''}`];
-  lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : maskGrid(v as Extract<EncodedValue, { data: unknown }>));
+  lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : tensorGrid(v as Extract<EncodedValue, { data: EncodedNumber[] }>));
   // the diagnostics raised where this value was computed go right under it
   for (const d of result.diagnostics) {
     if (printed.has(d) || d.line < s.line || d.line > s.endLine || (d.variable && d.variable !== s.name)) continue;
