@@ -1046,6 +1046,23 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await page.keyboard.press('Escape');
   });
 
+  test('hover tables: one print format per tensor, a long row summarised with ... as print() does', async () => {
+    const file = 'seed_scaled_dot_product_attention.py';
+    await openFile(file);
+    await focusFirstEditor();
+    // q is [2, 4, 512]: the first slice's rows, 3 values at each end (torch: 0.4963, 0.7682, 0.0885, ..., 0.6673, 0.3561, 0.8091)
+    const q = await hoverWord('q = torch.rand((batch_size', 'q');
+    await shot('21-hover-table-summarised');
+    assert.ok(/0\.4963 0\.7682 0\.0885 +\.\.\. 0\.6673 0\.3561 0\.8091/.test(q), `q's table:\n${q}`);
+    await page.keyboard.press('Escape');
+    // inside the function, after `+= mask * -1e9`: every cell in torch's scientific format, none in another
+    const logits = await hoverWord('        scaled_attention_logits += (mask * -1e9)', 'scaled_attention_logits', { expect: 'call 1 of 1' });
+    await shot('21-hover-table-one-format');
+    assert.ok(logits.includes('5.5277e+00 -1.0000e+09 -1.0000e+09 -1.0000e+09'), `logits' table:\n${logits}`);
+    assert.ok(!/-1\.00e\+9|-1000000000/.test(logits), `one format:\n${logits}`);
+    await page.keyboard.press('Escape');
+  });
+
   test('Preview with Arguments… on a function the file never calls', async () => {
     const file = 'calls_attention_module.py';
     await focusFirstEditor();
