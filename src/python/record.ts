@@ -306,7 +306,7 @@ export class Recorder implements ExecObserver {
   /** Each tensor snapshot's storage: its consumers are known only once later statements ran. */
   readonly storages = new Map<Snapshot, object>();
   /** Reprs not printed yet: a loop replaces most snapshots before anyone reads them (see finish). */
-  private readonly pendingRepr = new Map<Snapshot, { key: string; print: () => string }>();
+  private readonly pendingRepr = new Map<Snapshot, { key: () => string; print: () => string }>();
   private readonly moduleKeys = new Map<string, number>();
   private readonly frames = new WeakMap<Scope, Frame>();
   /**
@@ -509,7 +509,8 @@ export class Recorder implements ExecObserver {
       // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
       const frozen = frozenCopy(v);
       if ('elided' in value) this.elided.set(s, frozen.t);
-      this.pendingRepr.set(s, { key: printKey(frozen, value), print: () => this.interp.repr(frozen) });
+      // the key too is made at the end: a loop replaces most snapshots, and keying reads every element
+      this.pendingRepr.set(s, { key: () => printKey(frozen, value), print: () => this.interp.repr(frozen) });
     } else {
       s.repr = this.printed(v);
       // an object is shown by its repr alone: one that cannot print (a dataclass mid-__init__) is not shown
@@ -534,7 +535,8 @@ export class Recorder implements ExecObserver {
   finish(): void {
     // an argument is often the caller's variable, a return value the callee's local: print each value once
     const printed = new Map<string, string>();
-    for (const [s, { key, print }] of this.pendingRepr) {
+    for (const [s, { key: keyOf, print }] of this.pendingRepr) {
+      const key = keyOf();
       let text = printed.get(key);
       if (text === undefined) {
         try {
