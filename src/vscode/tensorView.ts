@@ -124,7 +124,8 @@ export function numericTableText(m: Matrix, cell: (x: EncodedNumber, index: numb
   const cols = summarisedIndices(m.cols, opts.maxCols ?? 8, edge);
   const cells = rows.map((r) => cols.map((c) => (r === null ? (c === null ? '' : '...') : c === null ? '...' : cell(m.at(r, c), m.index(r, c)))));
   const width = Math.max(1, ...cells.flat().map((s) => s.length));
-  return cells.map((row) => row.map((s) => s.padStart(width)).join(' ').trimEnd()).join('\n');
+  // the elided column is its `...` alone, as print() writes it between the edge items
+  return cells.map((row) => row.map((s, j) => (cols[j] === null ? s.padStart(3) : s.padStart(width))).join(' ').trimEnd()).join('\n');
 }
 
 /** An int64 tensor's exact digits beyond 2^53 by flat index (EncodedValue's `exact`): what tables show instead of the nearest double. */

@@ -1053,7 +1053,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     // q is [2, 4, 512]: the first slice's rows, 3 values at each end (torch: 0.4963, 0.7682, 0.0885, ..., 0.6673, 0.3561, 0.8091)
     const q = await hoverWord('q = torch.rand((batch_size', 'q');
     await shot('21-hover-table-summarised');
-    assert.ok(/0\.4963 0\.7682 0\.0885 +\.\.\. 0\.6673 0\.3561 0\.8091/.test(q), `q's table:\n${q}`);
+    assert.ok(q.includes('0.4963 0.7682 0.0885 ... 0.6673 0.3561 0.8091'), `q's table:\n${q}`);
     await page.keyboard.press('Escape');
     // inside the function, after `+= mask * -1e9`: every cell in torch's scientific format, none in another
     const logits = await hoverWord('        scaled_attention_logits += (mask * -1e9)', 'scaled_attention_logits', { expect: 'call 1 of 1' });
@@ -1061,6 +1061,9 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     assert.ok(logits.includes('5.5277e+00 -1.0000e+09 -1.0000e+09 -1.0000e+09'), `logits' table:\n${logits}`);
     assert.ok(!/-1\.00e\+9|-1000000000/.test(logits), `one format:\n${logits}`);
     await page.keyboard.press('Escape');
+    // the next tests work in calls_attention_module.py
+    await openFile('calls_attention_module.py');
+    await focusFirstEditor();
   });
 
   test('Preview with Arguments… on a function the file never calls', async () => {
