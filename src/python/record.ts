@@ -416,8 +416,12 @@ export class Recorder implements ExecObserver {
   /** Mark the storages this statement wrote in place (in any call, recorded or not). */
   private noteInPlaceWrites(stmt: A.Stmt, scope: Scope): void {
     for (const path of inPlacePaths(stmt)) {
-      const v = readPath(scope, path);
-      if (v instanceof ArrayValue) this.writtenAt.set(v.t.storage, ++this.writeSeq);
+      try {
+        const v = readPath(scope, path);
+        if (v instanceof ArrayValue) this.writtenAt.set(v.t.storage, ++this.writeSeq);
+      } catch {
+        // a path that cannot be read marks nothing; the evaluation goes on
+      }
     }
   }
 
