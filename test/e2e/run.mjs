@@ -351,7 +351,7 @@ async function readScopes(frame) {
     return {
       scope: select.value,
       hidden: document.getElementById('scope-bar').hidden,
-      options: Array.from(select.querySelectorAll('vscode-option')).map((o) => ({ value: o.getAttribute('value'), label: o.textContent.trim() })),
+      options: Array.from(select.querySelectorAll('vscode-option')).map((o) => ({ value: o.getAttribute('value'), label: o.textContent.trim(), description: o.getAttribute('description') })),
       variable: document.getElementById('figures').dataset.variable,
       variables: Array.from(document.querySelectorAll('#variable-select vscode-option')).map((o) => o.getAttribute('value')),
     };
@@ -1160,6 +1160,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await waitForScope(frame, 'cell:0', 'lengths');
     const scopes = await readScopes(frame);
     assert.deepEqual(scopes.options.slice(0, 3).map((o) => o.label), ['notebook · every cell', 'cell 1', 'cell 2'], JSON.stringify(scopes.options));
+    // each cell's scope starts on its own first line, named as the notebook shows it
+    assert.ok(scopes.options[2].description?.endsWith('cell 2, line 1'), JSON.stringify(scopes.options));
     await cells.nth(1).click();
     await waitForScope(frame, 'cell:1', 'cell_mask');
     const cell2 = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });

@@ -137,6 +137,9 @@ test('a notebook names lines as "cell N, line M", N counting code cells as In[N]
   const knockOn = unresolvedHover(r, 'bad', 'z = bad + 1', line(5), false, '', at)!;
   assert.ok(knockOn.includes('was not bound because cell 2, line 2 failed'), knockOn);
   assert.equal(label(calls(r, 'f')[0], 1, at), 'call 1 of 1 · from cell 2, line 4');
+  // the inspector's call scopes name the calling line the same way
+  const { callScopes } = await import('../../src/vscode/inspectorScopes');
+  assert.equal(callScopes(r, at)[0].label, 'f · call 1 of 1 · from cell 2, line 4');
 });
 
 test('Preview with Arguments… always ends in the call to preview or an error to show', async () => {
