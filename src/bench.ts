@@ -97,11 +97,21 @@ interface WorkloadReport {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** ratio_to_torch on each timed result: its median over PyTorch's median in the same interleaved rounds. */
+/**
+ * ratio_to_torch on each timed result: its median over PyTorch's median in
+ * the same interleaved rounds; cpu_ratio_to_torch the same for the CPU time
+ * of each call (every thread of the process), which other load on the
+ * machine disturbs less than the wall time.
+ */
 function addRatios(results: Result[]): void {
-  const torchMs = results.find((r) => r.engine === 'torch')?.median_ms;
-  if (typeof torchMs !== 'number' || !(torchMs > 0)) return;
-  for (const r of results) if (typeof r.median_ms === 'number') r.ratio_to_torch = Math.round((r.median_ms / torchMs) * 100) / 100;
+  const torch = results.find((r) => r.engine === 'torch');
+  const ratio = (key: 'median_ms' | 'cpu_median_ms', into: 'ratio_to_torch' | 'cpu_ratio_to_torch') => {
+    const t = torch?.[key];
+    if (typeof t !== 'number' || !(t > 0)) return;
+    for (const r of results) if (typeof r[key] === 'number') r[into] = Math.round(((r[key] as number) / t) * 100) / 100;
+  };
+  ratio('median_ms', 'ratio_to_torch');
+  ratio('cpu_median_ms', 'cpu_ratio_to_torch');
 }
 
 function errorText(e: unknown): string {
@@ -117,13 +127,19 @@ function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, size
   }
 }
 
+/** One timed call. */
+interface Sample {
+  ms: number;
+  cpuMs?: number;
+}
+
 /** One engine of a workload, timed one call at a time. */
 interface Contender {
   engine: string;
   /** Untimed: build the inputs. */
   setup(): Promise<void>;
-  /** One call; its milliseconds. */
-  once(): Promise<number>;
+  /** One call: its milliseconds, and where known the CPU milliseconds of its process meanwhile (every thread). */
+  once(): Promise<Sample>;
   checksum(): Promise<Checksum | undefined>;
   /** Fields added to the result (threads, gpu.js mode, dispatches). */
   extra?(): Record<string, unknown>;
@@ -139,9 +155,12 @@ function local(engine: string, p: () => Prepared, extra?: () => Record<string, u
       prepared = p();
     },
     async once() {
+      const c = process.cpuUsage();
       const t = performance.now();
       await prepared!.run();
-      return performance.now() - t;
+      const ms = performance.now() - t;
+      const cpu = process.cpuUsage(c);
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
     },
     async checksum() {
       return withChecksum ? checksum(prepared!.output()) : undefined;
@@ -171,7 +190,7 @@ function torchContender(peer: TorchPeer, name: WorkloadName, sizes: Sizes): Cont
  * is reported with its error and leaves the rounds.
  */
 async function interleaved(contenders: Contender[], repeats: number): Promise<Result[]> {
-  const state = contenders.map((c) => ({ c, samples: [] as number[], first: NaN, error: undefined as string | undefined }));
+  const state = contenders.map((c) => ({ c, samples: [] as number[], cpu: [] as number[], first: NaN, error: undefined as string | undefined }));
   const attempt = async (s: (typeof state)[number], f: () => Promise<void>) => {
     if (s.error !== undefined) return;
     try {
@@ -183,12 +202,16 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
   };
   for (const s of state) {
     await attempt(s, () => s.c.setup());
-    await attempt(s, async () => { s.first = await s.c.once(); });
+    await attempt(s, async () => { s.first = (await s.c.once()).ms; });
   }
   for (let r = 0; r < repeats; r++) {
     for (let j = 0; j < state.length; j++) {
       const s = state[(r + j) % state.length];
-      await attempt(s, async () => { s.samples.push(await s.c.once()); });
+      await attempt(s, async () => {
+        const { ms, cpuMs } = await s.c.once();
+        s.samples.push(ms);
+        if (cpuMs !== undefined) s.cpu.push(cpuMs);
+      });
     }
   }
   const results: Result[] = [];
@@ -197,7 +220,8 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
       let sum: Checksum | undefined;
       await attempt(s, async () => { sum = await s.c.checksum(); });
       if (s.error === undefined) {
-        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
+        const cpu = s.cpu.length === s.samples.length && s.cpu.length > 0 ? { cpu_median_ms: summarize(s.cpu, NaN).median_ms } : {};
+        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...cpu, ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
         s.c.dispose?.();
         continue;
       }
@@ -216,7 +240,7 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}  (load ${w.loadavg.join(' -> ')})`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)}  check`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'cpu ms'.padStart(9)} ${'cpu x'.padStart(7)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
       if (r.unavailable || r.error) {
@@ -225,7 +249,7 @@ function table(reports: WorkloadReport[]): string {
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)}  ${check}`,
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.cpu_median_ms as number | undefined).padStart(9)} ${fmt(r.cpu_ratio_to_torch as number | undefined).padStart(7)}  ${check}`,
       );
     }
   }

@@ -86,8 +86,8 @@ for line in sys.stdin:
             reply({'ok': True})
         elif cmd == 'run':
             result = None
-            t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
-            reply({'ms': ms})
+            c = time.process_time(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
+            reply({'ms': ms, 'cpu_ms': (time.process_time() - c) * 1000})
         elif cmd == 'checksum':
             reply({'checksum': checksum(result)})
         elif cmd == 'exit':
@@ -102,8 +102,8 @@ export interface TorchPeer {
   threads: number;
   /** Build the workload's inputs (untimed). */
   setup(name: WorkloadName, sizes: Sizes): Promise<void>;
-  /** One call of the workload; the milliseconds Python measured around it. */
-  run(): Promise<number>;
+  /** One call of the workload: the milliseconds Python measured around it, and the CPU milliseconds of the whole process (every thread) meanwhile. */
+  run(): Promise<{ ms: number; cpuMs: number }>;
   /** Checksum of the last call's result. */
   checksum(): Promise<Checksum>;
   close(): void;
@@ -159,7 +159,8 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
         await send({ cmd: 'setup', name, sizes: name === 'hover_eval' ? {} : sizes[name], snippets: Object.values(HOVER_SNIPPETS) });
       },
       async run() {
-        return Number((await send({ cmd: 'run' })).ms);
+        const r = await send({ cmd: 'run' });
+        return { ms: Number(r.ms), cpuMs: Number(r.cpu_ms) };
       },
       async checksum() {
         return (await send({ cmd: 'checksum' })).checksum as Checksum;
