@@ -43,7 +43,8 @@ function exactInt64(t: Tensor): [number, string][] {
 export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
   if (v instanceof NumpyScalar) {
     const x = v.t.item();
-    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool') };
+    const exact = v.exactItem();
+    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool'), ...(typeof exact === 'bigint' && !Number.isSafeInteger(x) ? { exact: exact.toString() } : {}) };
   }
   if (v instanceof ArrayValue) {
     const t = v.t;
