@@ -14,6 +14,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
+import { lineLabel } from '../src/python/notebook';
 import { type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
@@ -21,7 +22,7 @@ import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
 import { hasScope, renderScopePicker, resolveScope, scopeVariables } from './scopes';
-import { problemRows } from './problems';
+import { lineCell, problemRows } from './problems';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
 const cspViolations: { tag: string; directive: string }[] = [];
@@ -529,9 +530,11 @@ function renderSelected(): void {
     badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [describeValue(v.value).kind]));
     byId('scalar').textContent = scalarText(v.value);
   }
-  if (v.line !== undefined) badges.append(h('span', { class: 'muted' }, [`line ${v.line}`]));
+  // a notebook's lines are its joined cells': named "cell 2, line 3"
+  const at = (line: number) => lineLabel(line, current?.cellStartLines);
+  if (v.line !== undefined) badges.append(h('span', { class: 'muted' }, [at(v.line)]));
   for (const d of v.diagnostics ?? []) {
-    byId('variable-diagnostics').append(h('li', { class: `diagnostic ${d.severity}`, 'data-code': d.code }, [`${d.severity}: ${d.code} (line ${d.line}) — ${d.message}`]));
+    byId('variable-diagnostics').append(h('li', { class: `diagnostic ${d.severity}`, 'data-code': d.code }, [`${d.severity}: ${d.code} (${at(d.line)}) — ${d.message}`]));
   }
   byId('repr').textContent = v.repr ?? (isTensor(v.value) ? '(repr not recorded for this value)' : scalarText(v.value));
 }
@@ -1008,7 +1011,7 @@ function renderProblems(state: InspectorState): void {
   for (const r of all) {
     // a warning without a line is not a link (its line cell was "0")
     const at = r.line !== null && r.line > 0 ? r.line : undefined;
-    table.append(h('tr', { 'data-line': at, tabindex: at !== undefined ? 0 : undefined, class: 'problem-row' }, [h('td', {}, [at !== undefined ? String(at) : '']), h('td', {}, [r.kind]), h('td', {}, [r.message])]));
+    table.append(h('tr', { 'data-line': at, tabindex: at !== undefined ? 0 : undefined, class: 'problem-row' }, [h('td', {}, [lineCell(r.line, state.cellStartLines)]), h('td', {}, [r.kind]), h('td', {}, [r.message])]));
   }
   table.hidden = all.length === 0;
   byId('no-problems').hidden = all.length > 0;
@@ -1018,7 +1021,7 @@ function renderProblems(state: InspectorState): void {
   if (causes.length > 0) {
     const e = causes[0];
     banner.hidden = false;
-    banner.textContent = `${e.type}: ${e.message} (line ${e.line})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
+    banner.textContent = `${e.type}: ${e.message} (${lineLabel(e.line, state.cellStartLines)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
   } else {
     banner.hidden = true;
     banner.textContent = '';

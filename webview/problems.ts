@@ -3,6 +3,7 @@
 // warnings, which have no line (an unmodelled decorator, torch's
 // UserWarnings): those show no line and are not clickable.
 import type { InspectorState } from '../src/vscode/protocol';
+import { lineLabel } from '../src/python/notebook';
 import { notEvaluatedMessage } from '../src/python/result';
 
 /** One row of the table; `line` is null for a warning that has none. */
@@ -12,14 +13,25 @@ export interface ProblemRow {
   message: string;
 }
 
-/** The rows in the order the table shows them: errors and mask warnings by line, then lineless warnings. */
-export function problemRows(state: Pick<InspectorState, 'errors' | 'diagnostics' | 'warnings'>): ProblemRow[] {
+/**
+ * The rows in the order the table shows them: errors and mask warnings by
+ * line, then lineless warnings. A knock-on error names its cause's line as a
+ * notebook cell's ("cell 2, line 3") where the state has cells.
+ */
+export function problemRows(state: Pick<InspectorState, 'errors' | 'diagnostics' | 'warnings' | 'cellStartLines'>): ProblemRow[] {
+  const at = (line: number) => lineLabel(line, state.cellStartLines);
   const rows: ProblemRow[] = [
     ...state.errors.map((e) => {
-      const knockOn = notEvaluatedMessage(e);
+      const knockOn = notEvaluatedMessage(e, at);
       return knockOn ? { line: e.line, kind: 'info: not-evaluated', message: knockOn } : { line: e.line, kind: e.type, message: e.message };
     }),
     ...state.diagnostics.map((d) => ({ line: d.line, kind: `${d.severity}: ${d.code}`, message: d.variable && !d.message.includes(d.variable) ? `${d.message} (${d.variable})` : d.message })),
   ].sort((a, b) => a.line - b.line);
   return [...rows, ...state.warnings.map((w) => ({ line: null, kind: 'warning', message: w }))];
+}
+
+/** The Line cell's text: blank for a warning without a line, "cell 2, line 3" in a notebook, else the line. */
+export function lineCell(line: number | null, cellStartLines?: readonly number[]): string {
+  if (line === null || line <= 0) return '';
+  return cellStartLines ? lineLabel(line, cellStartLines) : String(line);
 }

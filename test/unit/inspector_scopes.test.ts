@@ -10,7 +10,7 @@ import { evaluate } from '../../src/python';
 import { callScopes, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
 import { MODULE_SCOPE, type InspectorState } from '../../src/vscode/protocol';
 import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes';
-import { problemRows } from '../../webview/problems';
+import { lineCell, problemRows } from '../../webview/problems';
 import { layoutCells } from '../../src/python/notebook';
 import { evaluateNotebook } from '../../src/python';
 
@@ -89,4 +89,15 @@ test('the ERRORS tab: errors and mask warnings by line, then the evaluator warni
   const rows = problemRows({ errors: r.errors, diagnostics: r.diagnostics, warnings: r.warnings });
   assert.deepEqual(rows.map((row) => [row.line, row.kind]), [[8, 'AttributeError'], [9, 'info: not-evaluated'], [null, 'warning']]);
   assert.match(rows[2].message, /register_notrace_function is not modelled by Mask Lens: add_mask is used as written/);
+});
+
+test('the ERRORS tab in a notebook: lines as "cell N, line M", a lineless warning still blank', () => {
+  assert.equal(lineCell(5, [1, 4]), 'cell 2, line 2');
+  assert.equal(lineCell(5, undefined), '5');
+  assert.equal(lineCell(null, [1, 4]), '');
+  const rows = problemRows({
+    errors: [{ type: 'NameError', message: "name 'x' is not defined", line: 6, consequenceOf: { name: 'x', line: 5 } }],
+    diagnostics: [], warnings: ['w'], cellStartLines: [1, 4],
+  } as never);
+  assert.equal(rows[0].message, 'not evaluated: `x` was not bound because cell 2, line 2 failed');
 });
