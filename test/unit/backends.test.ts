@@ -824,6 +824,44 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test('binary: every op with every inner-stride case (strided or broadcast on either side, both broadcast) is bit-identical to the CPU reference, 1 and 3 threads', () => {
+    const three = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 });
+    assert.ok(w && three, 'wasm backend missing: run npm run build');
+    const [R, T] = [150, 83]; // 83: a 64-byte step, a 16-byte step and a ragged tail per row
+    const shape = [R, T];
+    const r = rng(7);
+    // Bytes: mostly 0/1 bools, some other uint8 values; floats: small integers (ties), NaN, +-inf, +-0.
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => { const v = r(); return v < 0.45 ? 0 : v < 0.9 ? 1 : Math.floor(v * 1000) % 256; });
+    const floats = (n: number) => Float32Array.from({ length: n }, () => { const v = r(); return v < 0.03 ? NaN : v < 0.05 ? Infinity : v < 0.07 ? -Infinity : v < 0.1 ? -0 : Math.round(v * 8) - 4; });
+    // Each operand: strided rows [R, T] (inner stride 1), a row vector [1, T] over rows, or a column [R, 1] broadcast along rows (inner stride 0).
+    const kinds = <D extends Float32Array | Uint8Array>(make: (n: number) => D): Operand[] => [
+      { data: make(R * T + 3), strides: [T, 1], offset: 3 },
+      { data: make(T), strides: [0, 1], offset: 0 },
+      { data: make(R + 1), strides: [1, 0], offset: 1 },
+    ];
+    const cases: [readonly BinaryOp[], Operand[]][] = [
+      [['lt', 'le', 'gt', 'ge', 'eq', 'ne'], kinds(floats)],
+      [['and', 'or', 'xor', 'eq', 'ne', 'bitand', 'bitor', 'bitxor'], kinds(bytes)],
+    ];
+    for (const [ops, operands] of cases) {
+      for (const op of ops) {
+        for (const a of operands) {
+          for (const b of operands) {
+            const want = new Uint8Array(R * T);
+            cpuBackend.binary(op, a, b, shape, want, false);
+            for (const be of [w, three]) {
+              const got = new Uint8Array(R * T);
+              const before = be.kernelCalls('binary_rows');
+              be.binary(op, a, b, shape, got, false);
+              assert.ok(be.kernelCalls('binary_rows') > before, `${op}: no wasm kernel ran`);
+              assertExact(got, want, `${a.data.constructor.name} ${op} strides ${a.strides} x ${b.strides} (${be.threads} threads)`);
+            }
+          }
+        }
+      }
+    }
+  });
+
   test('where on float32 (masked_fill) is bit-identical to the CPU reference: broadcast masks, scalar and tensor branches, chunks, threads', () => {
     const small = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 }); // 64 KiB chunks: many per call
     assert.ok(w && small, 'wasm backend missing: run npm run build');
@@ -845,7 +883,8 @@ describe('wasm backend: exp and float32 order', () => {
       { data: pad, strides: [T, 0, 1, 0], offset: 0 }, // a column broadcast along keys (stride 0 inner)
       { data: causal, strides: [0, 0, 1, T], offset: 0 }, // transposed: the CPU reference runs it
     ];
-    const branches: [Operand, Operand][] = [[scalar, xs], [xs, scalar], [{ data: y, strides: [0, T, 0, 1], offset: 0 }, xs]];
+    const other: Operand = { data: Float32Array.of(NaN, 2.5), strides: [0, 0, 0, 0], offset: 1 };
+    const branches: [Operand, Operand][] = [[scalar, xs], [xs, scalar], [{ data: y, strides: [0, T, 0, 1], offset: 0 }, xs], [scalar, other]];
     for (const cond of conds) {
       for (const [a, b] of branches) {
         const want = new Float32Array(n);
