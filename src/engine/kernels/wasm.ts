@@ -78,6 +78,14 @@ const ROW_CHUNK_BYTES = 256 << 10;
 const MAX_PAGES = 16384;
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 15;
+// MEMORY_BOUND: binary_rows and where_rows run on the calling thread alone
+// (in Runtime.solo where there is one). Their kernels take a few vector
+// instructions per 16 bytes, and the copies in and out of the module (on
+// this thread) take most of the time, so a second thread saves little of
+// the kernel's share and costs its wake-up and the wait at every chunk:
+// the combined mask's `and` ([32, 512, 512] bool) took 1.10 ms on 2
+// threads against 0.96 ms on 1, and masked_fill on [4, 8, 512, 512]
+// float32 44.7 ms against 25.8 ms (medians, same process).
 
 interface ModuleSources {
   single: string;
@@ -233,6 +241,14 @@ interface Runtime {
    * must not touch memory the kernel reads or writes.
    */
   rows(kernel: RowKernel, args: number[], rows: number, elements: number, meanwhile?: () => void): void;
+  /**
+   * With worker threads: a second instance with its own (unshared) memory,
+   * for the kernels that run on the calling thread alone (MEMORY_BOUND).
+   * V8 copies to and from a SharedArrayBuffer with relaxed atomic word
+   * copies, not memcpy: 8 MiB out of shared memory took 0.75 ms against
+   * 0.50 ms out of an unshared one, and those kernels are mostly copies.
+   */
+  solo?: { k: KernelExports; memory: WebAssembly.Memory };
 }
 
 /**
@@ -252,16 +268,31 @@ function addGemm(k: KernelExports, b64: string | undefined, memory: WebAssembly.
   }
 }
 
+/** An instance of the single-thread module, with its own memory (null if this runtime refuses it). */
+function soloInstance(bytes: Uint8Array<ArrayBuffer>): KernelExports | null {
+  if (!WebAssembly.validate(bytes)) return null;
+  return { ...new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+}
+
 function instantiate(threads: number | undefined, fma: boolean): Runtime | null {
   const src = moduleSources();
   if (!src || typeof WebAssembly === 'undefined') return null;
   const node = threads === 1 ? null : nodeThreads();
   const want = Math.max(1, Math.min(threads ?? node?.cpus ?? 1, 16));
   try {
-    if (node && want > 1) return threaded(decode(src.shared), src.gemmShared, fma, node.Worker, want);
-    const bytes = decode(src.single);
-    if (!WebAssembly.validate(bytes)) return null;
-    const k = { ...new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+    if (node && want > 1) {
+      const rt = threaded(decode(src.shared), src.gemmShared, fma, node.Worker, want);
+      let solo: KernelExports | null = null;
+      try {
+        solo = rt && soloInstance(decode(src.single));
+      } catch {
+        // the shared instance serves those kernels as well
+      }
+      if (rt && solo) rt.solo = { k: solo, memory: solo.memory! };
+      return rt;
+    }
+    const k = soloInstance(decode(src.single));
+    if (!k) return null;
     const gemm = addGemm(k, src.gemmSingle, k.memory!, fma);
     return { k, memory: k.memory!, threads: 1, fma: gemm !== null, rows(kernel, args, rows, _elements, meanwhile) {
       k[kernel](...args, 0, rows);
@@ -394,21 +425,16 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   };
   /** Rows of `rowBytes` each that one chunk of the softmax-family kernels stages (see ROW_CHUNK_BYTES). */
   const rowsPerChunk = (rowBytes: number) => Math.max(Math.floor(Math.min(CHUNK_BYTES, ROW_CHUNK_BYTES) / Math.max(rowBytes, 1)), 4 * rt.threads, 1);
-  const base = (k.heap_base() + 15) & ~15;
   let dispatches = 0;
-
-  /** Byte offset of a region of `bytes` after `at`, growing memory to hold it; -1 past the maximum. */
-  function reserve(at: number, bytes: number): number {
-    const start = (at + 15) & ~15;
-    const need = start + bytes;
-    const have = memory.buffer.byteLength;
-    if (need > MAX_PAGES * 65536) return -1;
-    if (need > have) memory.grow(Math.ceil((need - have) / 65536));
-    return start;
-  }
-  const f32 = (p: number, n: number) => new Float32Array(memory.buffer, p, n);
-  const i32 = (p: number, n: number) => new Int32Array(memory.buffer, p, n);
-  const u8 = (p: number, n: number) => new Uint8Array(memory.buffer, p, n);
+  const { base, reserve, f32, i32, u8 } = arena(k, memory);
+  /** Where the memory-bound kernels stage and run: the unshared instance if there is one. */
+  const solo = rt.solo ? { ...arena(rt.solo.k, rt.solo.memory), k: rt.solo.k } : { base, reserve, f32, i32, u8, k };
+  /** Run a kernel over rows [0, n) on the calling thread, in `solo` (see MEMORY_BOUND). */
+  const runSolo = (kernel: RowKernel, args: number[], n: number) => {
+    calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
+    solo.k[kernel](...args, 0, n);
+    dispatches++;
+  };
 
   /** Storage offset of each row (all dims but the last) of an operand broadcast to `shape`, from row r0 on. */
   function rowOffsets(o: Operand, shape: readonly number[], r0: number, n: number, into: Int32Array): void {
@@ -458,7 +484,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       return dispatches;
     },
     get memoryBytes() {
-      return memory.buffer.byteLength;
+      return memory.buffer.byteLength + (rt.solo ? rt.solo.memory.buffer.byteLength : 0);
     },
     kernelCalls: (kernel) => calls.get(kernel) ?? 0,
     accepts(numel, dtype) {
@@ -475,6 +501,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         cpuBackend.where(cond, a, b, shape, out);
         return;
       }
+      const { base, reserve, f32, i32, u8 } = solo;
       const rows = out.length / inner;
       const per = rowsPerChunk(4 * inner);
       const pr = Math.min(rows, per);
@@ -506,8 +533,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
           ptr.push(p);
           at = p + es * src.length;
         }
-        rt.rows('where_rows', [ptr[0], offs, cond.strides[nd - 1], ptr[1], offs + 4 * pr, a.strides[nd - 1], ptr[2], offs + 8 * pr, b.strides[nd - 1], po, inner], n, n * inner);
-        dispatches++;
+        runSolo('where_rows', [ptr[0], offs, cond.strides[nd - 1], ptr[1], offs + 4 * pr, a.strides[nd - 1], ptr[2], offs + 8 * pr, b.strides[nd - 1], po, inner], n);
         out.set(f32(po, n * inner), r * inner);
       }
     },
@@ -523,11 +549,15 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         cpuBackend.binary(op, a, b, shape, out, integer);
         return;
       }
+      const { base, reserve, f32, i32, u8 } = solo;
       const es = fl ? 4 : 1;
       const rows = out.length / inner;
       const pa = reserve(base, a.data.length * es);
       const pb = pa < 0 ? -1 : reserve(pa + a.data.length * es, b.data.length * es);
-      const per = Math.max(1, Math.floor(CHUNK_BYTES / inner));
+      // Output chunks of ROW_CHUNK_BYTES stay in L2 between the kernel's
+      // stores and the copy out: 2 MiB chunks made the combined mask's
+      // `and` 1.45 ms instead of 0.96 ms.
+      const per = Math.max(1, Math.floor(Math.min(CHUNK_BYTES, ROW_CHUNK_BYTES) / inner));
       const pr = Math.min(rows, per);
       const offs = pb < 0 ? -1 : reserve(pb + b.data.length * es, 8 * pr);
       const po = offs < 0 ? -1 : reserve(offs + 8 * pr, pr * inner);
@@ -547,8 +577,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         const n = Math.min(per, rows - r);
         rowOffsets(a, shape, r, n, i32(offs, n));
         rowOffsets(b, shape, r, n, i32(offs + 4 * pr, n));
-        rt.rows('binary_rows', [code, fl ? 1 : 0, pa, offs, as, pb, offs + 4 * pr, bs, po, inner], n, n * inner);
-        dispatches++;
+        runSolo('binary_rows', [code, fl ? 1 : 0, pa, offs, as, pb, offs + 4 * pr, bs, po, inner], n);
         out.set(u8(po, n * inner), r * inner);
       }
     },
@@ -706,6 +735,28 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     },
   };
   return backend;
+}
+
+/**
+ * Staging over one module memory: `base` (the first free byte, 16-aligned),
+ * `reserve(at, bytes)` (the offset of a region of `bytes` from `at`, growing
+ * memory to hold it; -1 past MAX_PAGES), and typed views at byte offsets.
+ */
+function arena(k: KernelExports, memory: WebAssembly.Memory) {
+  return {
+    base: (k.heap_base() + 15) & ~15,
+    reserve(at: number, bytes: number): number {
+      const start = (at + 15) & ~15;
+      const need = start + bytes;
+      const have = memory.buffer.byteLength;
+      if (need > MAX_PAGES * 65536) return -1;
+      if (need > have) memory.grow(Math.ceil((need - have) / 65536));
+      return start;
+    },
+    f32: (p: number, n: number) => new Float32Array(memory.buffer, p, n),
+    i32: (p: number, n: number) => new Int32Array(memory.buffer, p, n),
+    u8: (p: number, n: number) => new Uint8Array(memory.buffer, p, n),
+  };
 }
 
 /** masked_fill then softmax on the CPU reference (for dtypes the module does not take). */
