@@ -11,6 +11,9 @@
 // repetitions go round-robin, one call of each engine per round, starting
 // each round one engine further on. So a ratio compares medians taken
 // under the same load, not PyTorch's minute at the end against ours.
+// After those rounds PyTorch also runs the same call back to back in its
+// process ('torch (alone)', ratio_to_torch_alone): its steady state, which
+// the interleaving disturbs (caches, allocator), reported beside it.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
 //                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--no-gpu] [--sweep]
@@ -97,11 +100,41 @@ interface WorkloadReport {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** ratio_to_torch on each timed result: its median over PyTorch's median in the same interleaved rounds. */
+/**
+ * ratio_to_torch on each timed result: its median over PyTorch's median in
+ * the same interleaved rounds; and ratio_to_torch_alone, over the median of
+ * PyTorch's steady-state loop (TORCH_ALONE) where the run has one.
+ */
 function addRatios(results: Result[]): void {
-  const torchMs = results.find((r) => r.engine === 'torch')?.median_ms;
-  if (typeof torchMs !== 'number' || !(torchMs > 0)) return;
-  for (const r of results) if (typeof r.median_ms === 'number') r.ratio_to_torch = Math.round((r.median_ms / torchMs) * 100) / 100;
+  const ratio = (key: string, engine: string) => {
+    const ms = results.find((r) => r.engine === engine)?.median_ms;
+    if (typeof ms !== 'number' || !(ms > 0)) return;
+    for (const r of results) if (typeof r.median_ms === 'number') r[key] = Math.round((r.median_ms / ms) * 100) / 100;
+  };
+  ratio('ratio_to_torch', 'torch');
+  ratio('ratio_to_torch_alone', TORCH_ALONE);
+}
+
+/**
+ * The engine name of PyTorch's steady-state figure: after a workload's
+ * interleaved rounds, the peer runs the same call in a tight loop, where
+ * nothing of ours disturbs its caches and allocator between calls (its
+ * interleaved median can be several times its median alone). Both are
+ * reported: ratio_to_torch stays the interleaved one, as in earlier reports.
+ */
+const TORCH_ALONE = 'torch (alone)';
+/** Calls of PyTorch's steady-state loop (at least 20), after this many warm-up calls. */
+const TORCH_ALONE_RUNS = 20;
+const TORCH_ALONE_WARMUP = 3;
+
+/** PyTorch's steady-state result for the workload the peer has set up (see TORCH_ALONE). */
+async function torchAlone(peer: TorchPeer, repeats: number): Promise<Result> {
+  try {
+    const samples = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP);
+    return { engine: TORCH_ALONE, ...summarize(samples.slice(TORCH_ALONE_WARMUP), samples[0]), timing: `${TORCH_ALONE_WARMUP} warm-up calls, then back to back in the peer after the interleaved rounds` };
+  } catch (e) {
+    return { engine: TORCH_ALONE, error: errorText(e) };
+  }
 }
 
 function errorText(e: unknown): string {
@@ -216,7 +249,7 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}  (load ${w.loadavg.join(' -> ')})`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)}  check`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'x alone'.padStart(8)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
       if (r.unavailable || r.error) {
@@ -225,7 +258,7 @@ function table(reports: WorkloadReport[]): string {
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)}  ${check}`,
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)}  ${check}`,
       );
     }
   }
@@ -373,7 +406,7 @@ async function main(): Promise<void> {
     if ('unavailable' in t) torchInfo = { unavailable: t.unavailable };
     else {
       torchPeer = t;
-      torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process' };
+      torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process', timing_alone: `'${TORCH_ALONE}': ${TORCH_ALONE_WARMUP} warm-up calls, then at least ${TORCH_ALONE_RUNS} back to back, after the interleaved rounds` };
     }
   }
   const torchEntry = (name: WorkloadName, sizesNow: Sizes): Contender[] => (torchPeer ? [torchContender(torchPeer, name, sizesNow)] : []);
@@ -395,6 +428,7 @@ async function main(): Promise<void> {
         output: () => [],
       }), undefined, false);
       const results = [...(await interleaved([ours, ...torchEntry(name, sizes)], repeats.hover_eval)), ...torchMissing()];
+      if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats.hover_eval));
       addRatios(results);
       reports.push({ name, sizes: { snippets: Object.keys(HOVER_SNIPPETS).join(',') }, loadavg: [loadStart, os.loadavg()[0]].map(round1), results });
       continue;
@@ -444,6 +478,7 @@ async function main(): Promise<void> {
     }
     contenders.push(...torchEntry(name, sizes));
     const results = [...(await interleaved(contenders, repeats[name])), ...skipped, ...torchMissing()];
+    if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats[name]));
     const ref = results[0].checksum;
     for (const r of results) if (ref && r.checksum) r.matches_ours_cpu = sameChecksum(ref, r.checksum);
     addRatios(results);

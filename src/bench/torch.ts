@@ -88,6 +88,14 @@ for line in sys.stdin:
             result = None
             t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
             reply({'ms': ms})
+        elif cmd == 'alone':
+            # Steady state: warm-up calls, then n calls back to back, each
+            # timed alone (the previous result dropped first, as in 'run').
+            ts = []
+            for i in range(msg['warmup'] + msg['n']):
+                result = None
+                t = time.perf_counter(); result = fn(); ts.append((time.perf_counter() - t) * 1000)
+            reply({'samples': ts})
         elif cmd == 'checksum':
             reply({'checksum': checksum(result)})
         elif cmd == 'exit':
@@ -106,6 +114,12 @@ export interface TorchPeer {
   run(): Promise<number>;
   /** Checksum of the last call's result. */
   checksum(): Promise<Checksum>;
+  /**
+   * PyTorch undisturbed: `warmup` calls, then `n` calls of the workload in
+   * a tight loop in the peer (nothing of ours runs in between); the
+   * milliseconds of each call, the warm-up calls first.
+   */
+  alone(n: number, warmup: number): Promise<number[]>;
   close(): void;
 }
 
@@ -163,6 +177,9 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
       },
       async checksum() {
         return (await send({ cmd: 'checksum' })).checksum as Checksum;
+      },
+      async alone(n, warmup) {
+        return (await send({ cmd: 'alone', n, warmup })).samples as number[];
       },
       close() {
         child.stdin.end(JSON.stringify({ cmd: 'exit' }) + '\n');
