@@ -199,7 +199,7 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
   for (; c < full; c += 8) {
     const q = p + (<usize>c << 2);
     const x0 = v128.load(q), x1 = v128.load(q, 16);
-    if (skip && i32x4.all_true(f32x4.eq(x0, ninf)) && i32x4.all_true(f32x4.eq(x1, ninf))) {
+    if (skip && i32x4.all_true(v128.and(f32x4.eq(x0, ninf), f32x4.eq(x1, ninf)))) {
       if (keep) {
         v128.store(q, zero);
         v128.store(q, zero, 16);
@@ -283,11 +283,18 @@ export function softmax_rows(p: usize, cols: i32, log: i32, r0: i32, r1: i32): v
 function maskedSoftmaxRow(p: usize, m: usize, ms: i32, cols: i32, fill: f32): void {
   let c = 0;
   if (ms == 1) {
+    // 16 columns per step: z is 0xff in the bytes where the mask is 0
+    // (keep x), sign-extended to the four float lanes it selects.
     const fv = f32x4.splat(fill);
-    for (; c + 4 <= cols; c += 4) {
-      const bytes = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + <usize>c)));
+    const zero = i8x16.splat(0);
+    for (; c + 16 <= cols; c += 16) {
+      const z = i8x16.eq(v128.load(m + <usize>c), zero);
+      const lo = i16x8.extend_low_i8x16_s(z), hi = i16x8.extend_high_i8x16_s(z);
       const q = p + (<usize>c << 2);
-      v128.store(q, v128.bitselect(fv, v128.load(q), i32x4.ne(bytes, i32x4.splat(0))));
+      v128.store(q, v128.bitselect(v128.load(q), fv, i32x4.extend_low_i16x8_s(lo)));
+      v128.store(q, v128.bitselect(v128.load(q, 16), fv, i32x4.extend_high_i16x8_s(lo)), 16);
+      v128.store(q, v128.bitselect(v128.load(q, 32), fv, i32x4.extend_low_i16x8_s(hi)), 32);
+      v128.store(q, v128.bitselect(v128.load(q, 48), fv, i32x4.extend_high_i16x8_s(hi)), 48);
     }
   }
   for (; c < cols; c++) {

@@ -715,6 +715,35 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test('masked softmax over many chunks (two staging sets in turn, the next chunk staged while one runs) is bit-identical, 1 and 3 threads', () => {
+    const [B, H, T] = [2, 3, 150]; // 900 rows of 600 bytes: 64 KiB chunks hold 109 rows, so 9 chunks
+    const shape = [B, H, T, T];
+    const x = randomF32(numel(shape), 107, 10);
+    x[5 * T + 3] = NaN;
+    const causal = new Uint8Array(T * T);
+    for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+    const pad = Uint8Array.from({ length: B * T }, (_, i) => +(i % T >= T - 40 * (1 + Math.floor(i / T))));
+    const masks: Operand[] = [
+      operand(causal, [T, T], shape), // a span of the chunk's query rows
+      { data: pad, strides: [T, 0, 0, 1], offset: 0 }, // key padding: one row per batch
+      { data: causal, strides: [0, 0, 1, T], offset: 0 }, // transposed (column stride T)
+    ];
+    const backends = [wasmBackend({ threshold: 0, threads: 1, chunkBytes: 1 << 16 }), wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 })];
+    for (const mask of masks) {
+      const filled = Float32Array.from([...indices(shape)].map((i, k) => (read(mask, i) ? -Infinity : x[k])));
+      const want = new Float32Array(filled.length);
+      for (let r = 0; r < filled.length / T; r++) softmaxRow32(filled, r * T, T, want, false, sleef);
+      for (const be of backends) {
+        assert.ok(be, 'wasm backend missing: run npm run build');
+        const before = be.kernelCalls('masked_softmax_rows');
+        const got = new Float32Array(x.length);
+        be.maskedSoftmax(x, mask, B * H * T, T, -Infinity, got, shape);
+        assert.ok(be.kernelCalls('masked_softmax_rows') - before >= 9, 'expected several chunks');
+        assertExact(got, want, `masked softmax, mask strides ${mask.strides} (${be.threads} threads)`);
+      }
+    }
+  });
+
   test('matmul is bit-identical to the CPU reference (ragged blocks, inf/NaN)', () => {
     assert.ok(w, 'wasm backend missing: run npm run build');
     for (const [batch, m, k, n] of [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4]]) {

@@ -667,33 +667,61 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     maskedSoftmax(x, mask, rows, cols, fill, out, shape) {
       const m = mask.data;
       const lead = shape.length - 1;
-      const per = rowsPerChunk(4 * cols);
-      const pr = Math.min(rows, per);
-      const offs = reserve(base, 4 * pr);
-      const p = offs < 0 ? -1 : reserve(offs + 4 * pr, pr * cols * 4);
-      if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0 || lead < 0 || p < 0) {
+      if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0 || lead < 0) {
         maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
         return;
       }
       // Rows go in chunks, each with the span of mask bytes its rows read
       // (a causal [T, T] mask broadcast over batch and heads: the chunk's
       // query rows), placed after the rows; offsets are rebased onto it.
-      const ms = mask.strides[lead];
-      const mp0 = p + pr * cols * 4;
+      // Two sets of regions, so that the calling thread copies one chunk's
+      // result out and the next chunk's rows and mask in while the workers
+      // run the other (the copies, and the page faults of a fresh output,
+      // are most of this thread's time). Each set's mask region holds the
+      // widest span of any chunk.
+      const per = rowsPerChunk(4 * cols);
+      const pr = Math.min(rows, per);
+      const scratch = new Int32Array(pr);
+      let span = 0;
       for (let r = 0; r < rows; r += per) {
-        const n = Math.min(per, rows - r);
-        const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
-        const mp = reserve(mp0, hi - lo);
+        const { lo, hi } = stageRows(mask, shape, r, Math.min(per, rows - r), scratch);
+        span = Math.max(span, hi - lo);
+      }
+      const sets: { offs: number; p: number; mp: number }[] = [];
+      let at = base;
+      for (let s = 0; s < (rows > per ? 2 : 1); s++) {
+        const offs = reserve(at, 4 * pr);
+        const p = offs < 0 ? -1 : reserve(offs + 4 * pr, 4 * pr * cols);
+        const mp = p < 0 ? -1 : reserve(p + 4 * pr * cols, span);
         if (mp < 0) {
           maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
           return;
         }
+        sets.push({ offs, p, mp });
+        at = mp + span;
+      }
+      const stage = (r: number, { offs, p, mp }: (typeof sets)[number]) => {
+        const n = Math.min(per, rows - r);
+        const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
         u8(mp, hi - lo).set(m.subarray(lo, hi));
         f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        rt.rows('masked_softmax_rows', [p, offs, mp, ms, cols, fill], n, n * cols);
+      };
+      const ms = mask.strides[lead];
+      let copyOut: (() => void) | null = null;
+      stage(0, sets[0]);
+      for (let r = 0, s = 0; r < rows; r += per, s ^= 1) {
+        const n = Math.min(per, rows - r);
+        const { offs, p, mp } = sets[s];
+        const prev = copyOut;
+        const meanwhile = () => {
+          prev?.();
+          if (r + per < rows) stage(r + per, sets[s ^ 1]);
+        };
+        rt.rows('masked_softmax_rows', [p, offs, mp, ms, cols, fill], n, n * cols, meanwhile);
         dispatches++;
-        out.set(f32(p, n * cols), r * cols);
+        copyOut = () => out.set(f32(p, n * cols), r * cols);
       }
+      copyOut?.();
     },
 
     logSoftmaxPick(x, rows, cols, target, ignoreIndex, out) {
