@@ -715,7 +715,7 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
-  test('masked softmax over many chunks (two staging sets in turn, the next chunk staged while one runs) is bit-identical, 1 and 3 threads', () => {
+  test('masked softmax and softmax over many chunks (two staging sets in turn, the next chunk staged while one runs) are bit-identical, 1 and 3 threads', () => {
     const [B, H, T] = [2, 3, 150]; // 900 rows of 600 bytes: 64 KiB chunks hold 109 rows, so 9 chunks
     const shape = [B, H, T, T];
     const x = randomF32(numel(shape), 107, 10);
@@ -740,6 +740,15 @@ describe('wasm backend: exp and float32 order', () => {
         be.maskedSoftmax(x, mask, B * H * T, T, -Infinity, got, shape);
         assert.ok(be.kernelCalls('masked_softmax_rows') - before >= 9, 'expected several chunks');
         assertExact(got, want, `masked softmax, mask strides ${mask.strides} (${be.threads} threads)`);
+      }
+    }
+    for (const log of [false, true]) {
+      const want = new Float32Array(x.length);
+      for (let r = 0; r < x.length / T; r++) softmaxRow32(x, r * T, T, want, log, sleef);
+      for (const be of backends) {
+        const got = new Float32Array(x.length);
+        be!.softmax(x, B * H * T, T, got, log);
+        assertExact(got, want, `${log ? 'log_' : ''}softmax over chunks (${be!.threads} threads)`);
       }
     }
   });

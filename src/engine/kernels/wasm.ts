@@ -436,6 +436,38 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     dispatches++;
   };
 
+  /**
+   * Rows [0, rows) through a row kernel in chunks of `per` rows, in two sets
+   * of module regions (0 and 1) when there are several chunks: the calling
+   * thread copies one chunk's result out and stages the next chunk in while
+   * the workers run the other (those copies, and the page faults of a fresh
+   * output, are most of the calling thread's time). `stage(r, n, s)` copies
+   * rows [r, r + n) into set s, `run(n, s, meanwhile)` runs the kernel on
+   * set s (passing `meanwhile` to rt.rows), `copyOut(r, n, s)` copies the
+   * result out.
+   */
+  function pipeline(
+    rows: number,
+    per: number,
+    stage: (r: number, n: number, s: number) => void,
+    run: (n: number, s: number, meanwhile: () => void) => void,
+    copyOut: (r: number, n: number, s: number) => void,
+  ): void {
+    let pending: (() => void) | null = null;
+    stage(0, Math.min(per, rows), 0);
+    for (let r = 0, s = 0; r < rows; r += per, s ^= 1) {
+      const n = Math.min(per, rows - r);
+      const prev = pending;
+      run(n, s, () => {
+        prev?.();
+        if (r + per < rows) stage(r + per, Math.min(per, rows - r - per), s ^ 1);
+      });
+      dispatches++;
+      pending = () => copyOut(r, n, s);
+    }
+    pending?.();
+  }
+
   /** Storage offset of each row (all dims but the last) of an operand broadcast to `shape`, from row r0 on. */
   function rowOffsets(o: Operand, shape: readonly number[], r0: number, n: number, into: Int32Array): void {
     const lead = shape.length - 1;
@@ -650,18 +682,21 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         return;
       }
       const per = rowsPerChunk(4 * cols);
-      const p = reserve(base, Math.min(rows, per) * cols * 4);
-      if (p < 0) {
+      const bytes = Math.min(rows, per) * cols * 4;
+      const p0 = reserve(base, bytes);
+      const p1 = p0 < 0 || rows <= per ? p0 : reserve(p0 + bytes, bytes);
+      if (p1 < 0) {
         cpuBackend.softmax!(x, rows, cols, out, log);
         return;
       }
-      for (let r = 0; r < rows; r += per) {
-        const n = Math.min(per, rows - r);
-        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        rt.rows('softmax_rows', [p, cols, log ? 1 : 0], n, n * cols);
-        dispatches++;
-        out.set(f32(p, n * cols), r * cols);
-      }
+      const ps = [p0, p1];
+      pipeline(
+        rows,
+        per,
+        (r, n, s) => f32(ps[s], n * cols).set(x.subarray(r * cols, (r + n) * cols)),
+        (n, s, meanwhile) => rt.rows('softmax_rows', [ps[s], cols, log ? 1 : 0], n, n * cols, meanwhile),
+        (r, n, s) => out.set(f32(ps[s], n * cols), r * cols),
+      );
     },
 
     maskedSoftmax(x, mask, rows, cols, fill, out, shape) {
@@ -674,11 +709,8 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       // Rows go in chunks, each with the span of mask bytes its rows read
       // (a causal [T, T] mask broadcast over batch and heads: the chunk's
       // query rows), placed after the rows; offsets are rebased onto it.
-      // Two sets of regions, so that the calling thread copies one chunk's
-      // result out and the next chunk's rows and mask in while the workers
-      // run the other (the copies, and the page faults of a fresh output,
-      // are most of this thread's time). Each set's mask region holds the
-      // widest span of any chunk.
+      // Two sets of regions (see pipeline); each set's mask region holds
+      // the widest span of any chunk.
       const per = rowsPerChunk(4 * cols);
       const pr = Math.min(rows, per);
       const scratch = new Int32Array(pr);
@@ -700,28 +732,19 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         sets.push({ offs, p, mp });
         at = mp + span;
       }
-      const stage = (r: number, { offs, p, mp }: (typeof sets)[number]) => {
-        const n = Math.min(per, rows - r);
-        const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
-        u8(mp, hi - lo).set(m.subarray(lo, hi));
-        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-      };
       const ms = mask.strides[lead];
-      let copyOut: (() => void) | null = null;
-      stage(0, sets[0]);
-      for (let r = 0, s = 0; r < rows; r += per, s ^= 1) {
-        const n = Math.min(per, rows - r);
-        const { offs, p, mp } = sets[s];
-        const prev = copyOut;
-        const meanwhile = () => {
-          prev?.();
-          if (r + per < rows) stage(r + per, sets[s ^ 1]);
-        };
-        rt.rows('masked_softmax_rows', [p, offs, mp, ms, cols, fill], n, n * cols, meanwhile);
-        dispatches++;
-        copyOut = () => out.set(f32(p, n * cols), r * cols);
-      }
-      copyOut?.();
+      pipeline(
+        rows,
+        per,
+        (r, n, s) => {
+          const { offs, p, mp } = sets[s];
+          const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
+          u8(mp, hi - lo).set(m.subarray(lo, hi));
+          f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+        },
+        (n, s, meanwhile) => rt.rows('masked_softmax_rows', [sets[s].p, sets[s].offs, sets[s].mp, ms, cols, fill], n, n * cols, meanwhile),
+        (r, n, s) => out.set(f32(sets[s].p, n * cols), r * cols),
+      );
     },
 
     logSoftmaxPick(x, rows, cols, target, ignoreIndex, out) {
