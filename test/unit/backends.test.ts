@@ -715,7 +715,7 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
-  test('masked softmax and softmax over many chunks (two staging sets in turn, the next chunk staged while one runs) are bit-identical, 1 and 3 threads', () => {
+  test('masked softmax, softmax and the cross-entropy pick over many chunks (two staging sets in turn, the next chunk staged while one runs) are bit-identical, 1 and 3 threads', () => {
     const [B, H, T] = [2, 3, 150]; // 900 rows of 600 bytes: 64 KiB chunks hold 109 rows, so 9 chunks
     const shape = [B, H, T, T];
     const x = randomF32(numel(shape), 107, 10);
@@ -749,6 +749,13 @@ describe('wasm backend: exp and float32 order', () => {
         const got = new Float32Array(x.length);
         be!.softmax(x, B * H * T, T, got, log);
         assertExact(got, want, `${log ? 'log_' : ''}softmax over chunks (${be!.threads} threads)`);
+        if (!log) continue;
+        // cross entropy's picked log_softmax over the same chunks
+        const rows = B * H * T;
+        const target = Array.from({ length: rows }, (_, r) => (r % 6 === 5 ? -100 : (r * 37) % T));
+        const picked = new Float32Array(rows);
+        be!.logSoftmaxPick(x, rows, T, target, -100, picked);
+        assertExact(picked, target.map((t, r) => (t === -100 ? 0 : want[r * T + t])), `logSoftmaxPick over chunks (${be!.threads} threads)`);
       }
     }
   });

@@ -753,24 +753,33 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         if (t !== ignoreIndex && !(Number.isInteger(t) && t >= 0 && t < cols)) throw new RangeError(`target ${t} is out of bounds`);
       }
       const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(cols, 1))));
-      const tp = reserve(base, 4 * Math.min(rows, per));
-      const op = tp < 0 ? -1 : reserve(tp + 4 * Math.min(rows, per), 4 * Math.min(rows, per));
-      const p = op < 0 ? -1 : reserve(op + 4 * Math.min(rows, per), Math.min(rows, per) * cols * 4);
-      if (p < 0 || cols === 0 || !Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1) {
+      const pr = Math.min(rows, per);
+      // Targets, picked values and rows of a chunk; two sets (see pipeline).
+      const sets: { tp: number; op: number; p: number }[] = [];
+      for (let s = 0, at = base; s < (rows > per ? 2 : 1); s++) {
+        const tp = reserve(at, 4 * pr);
+        const op = tp < 0 ? -1 : reserve(tp + 4 * pr, 4 * pr);
+        const p = op < 0 ? -1 : reserve(op + 4 * pr, pr * cols * 4);
+        sets.push({ tp, op, p });
+        at = p + pr * cols * 4;
+      }
+      if (sets.some((set) => set.p < 0) || cols === 0 || !Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1) {
         const logp = new Float32Array(rows * cols);
         cpuBackend.softmax!(x, rows, cols, logp, true);
         for (let r = 0; r < rows; r++) out[r] = target[r] === ignoreIndex ? 0 : logp[r * cols + target[r]];
         return;
       }
-      for (let r = 0; r < rows; r += per) {
-        const n = Math.min(per, rows - r);
-        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        const t = i32(tp, n);
-        for (let i = 0; i < n; i++) t[i] = target[r + i];
-        rt.rows('log_softmax_pick_rows', [p, tp, op, cols, ignoreIndex], n, n * cols);
-        dispatches++;
-        out.set(f32(op, n), r);
-      }
+      pipeline(
+        rows,
+        per,
+        (r, n, s) => {
+          f32(sets[s].p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+          const t = i32(sets[s].tp, n);
+          for (let i = 0; i < n; i++) t[i] = target[r + i];
+        },
+        (n, s, meanwhile) => rt.rows('log_softmax_pick_rows', [sets[s].p, sets[s].tp, sets[s].op, cols, ignoreIndex], n, n * cols, meanwhile),
+        (r, n, s) => out.set(f32(sets[s].op, n), r),
+      );
     },
 
     expSleef(x, out) {
