@@ -240,7 +240,16 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
 
 /** softmax (log = 0) or log_softmax (log = 1) of one contiguous row, in place. */
 function softmaxRow(p: usize, cols: i32, log: i32): void {
-  const max = rowMax(p, cols);
+  softmaxRowWithMax(p, cols, log, rowMax(p, cols));
+}
+
+/**
+ * softmaxRow with the row's max given: exact for rows without NaN, any
+ * value for a row holding a NaN (which comes out NaN in every element,
+ * see rowMax). The sign of a zero max changes no result bit: x - max is
+ * x, or +0 or -0 for x = +-0, and exp(+-0) is 1.
+ */
+function softmaxRowWithMax(p: usize, cols: i32, log: i32, max: f32): void {
   const mv = f32x4.splat(max);
   let c = 0;
   if (log) {
@@ -281,26 +290,51 @@ export function softmax_rows(p: usize, cols: i32, log: i32, r0: i32, r1: i32): v
  * PyTorch and the CPU reference.
  */
 function maskedSoftmaxRow(p: usize, m: usize, ms: i32, cols: i32, fill: f32): void {
-  let c = 0;
-  if (ms == 1) {
-    // 16 columns per step: z is 0xff in the bytes where the mask is 0
-    // (keep x), sign-extended to the four float lanes it selects.
-    const fv = f32x4.splat(fill);
-    const zero = i8x16.splat(0);
-    for (; c + 16 <= cols; c += 16) {
-      const z = i8x16.eq(v128.load(m + <usize>c), zero);
-      const lo = i16x8.extend_low_i8x16_s(z), hi = i16x8.extend_high_i8x16_s(z);
-      const q = p + (<usize>c << 2);
-      v128.store(q, v128.bitselect(v128.load(q), fv, i32x4.extend_low_i16x8_s(lo)));
-      v128.store(q, v128.bitselect(v128.load(q, 16), fv, i32x4.extend_high_i16x8_s(lo)), 16);
-      v128.store(q, v128.bitselect(v128.load(q, 32), fv, i32x4.extend_low_i16x8_s(hi)), 32);
-      v128.store(q, v128.bitselect(v128.load(q, 48), fv, i32x4.extend_high_i16x8_s(hi)), 48);
+  if (ms != 1 || cols < 16) {
+    for (let c = 0; c < cols; c++) {
+      if (load<u8>(m + <usize>(c * ms)) != 0) store<f32>(p + (<usize>c << 2), fill);
     }
+    softmaxRow(p, cols, 0);
+    return;
   }
+  // 16 columns per step: z is 0xff in the bytes where the mask is 0 (keep
+  // x), sign-extended to the four float lanes it selects. The row's max is
+  // taken on the way, as rowMax takes it (pmax on four accumulators).
+  const fv = f32x4.splat(fill);
+  const zero = i8x16.splat(0);
+  const ninf = f32x4.splat(-Infinity);
+  let v0 = ninf, v1 = ninf, v2 = ninf, v3 = ninf;
+  let c = 0;
+  for (; c + 16 <= cols; c += 16) {
+    const z = i8x16.eq(v128.load(m + <usize>c), zero);
+    const lo = i16x8.extend_low_i8x16_s(z), hi = i16x8.extend_high_i8x16_s(z);
+    const q = p + (<usize>c << 2);
+    const x0 = v128.bitselect(v128.load(q), fv, i32x4.extend_low_i16x8_s(lo));
+    const x1 = v128.bitselect(v128.load(q, 16), fv, i32x4.extend_high_i16x8_s(lo));
+    const x2 = v128.bitselect(v128.load(q, 32), fv, i32x4.extend_low_i16x8_s(hi));
+    const x3 = v128.bitselect(v128.load(q, 48), fv, i32x4.extend_high_i16x8_s(hi));
+    v128.store(q, x0);
+    v128.store(q, x1, 16);
+    v128.store(q, x2, 32);
+    v128.store(q, x3, 48);
+    v0 = f32x4.pmax(v0, x0);
+    v1 = f32x4.pmax(v1, x1);
+    v2 = f32x4.pmax(v2, x2);
+    v3 = f32x4.pmax(v3, x3);
+  }
+  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
+  let max = f32x4.extract_lane(v, 0);
+  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
+  if (l1 > max) max = l1;
+  if (l2 > max) max = l2;
+  if (l3 > max) max = l3;
   for (; c < cols; c++) {
-    if (load<u8>(m + <usize>(c * ms)) != 0) store<f32>(p + (<usize>c << 2), fill);
+    const q = p + (<usize>c << 2);
+    if (load<u8>(m + <usize>c) != 0) store<f32>(q, fill);
+    const x = load<f32>(q);
+    if (x > max) max = x;
   }
-  softmaxRow(p, cols, 0);
+  softmaxRowWithMax(p, cols, 0, max);
 }
 
 /**
