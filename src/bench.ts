@@ -130,8 +130,8 @@ const TORCH_ALONE_WARMUP = 3;
 /** PyTorch's steady-state result for the workload the peer has set up (see TORCH_ALONE). */
 async function torchAlone(peer: TorchPeer, repeats: number): Promise<Result> {
   try {
-    const samples = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP);
-    return { engine: TORCH_ALONE, ...summarize(samples.slice(TORCH_ALONE_WARMUP), samples[0]), timing: `${TORCH_ALONE_WARMUP} warm-up calls, then back to back in the peer after the interleaved rounds` };
+    const { samples, faults } = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP);
+    return { engine: TORCH_ALONE, ...summarize(samples.slice(TORCH_ALONE_WARMUP), samples[0]), ...faultStats(faults.slice(TORCH_ALONE_WARMUP)), timing: `${TORCH_ALONE_WARMUP} warm-up calls, then back to back in the peer after the interleaved rounds` };
   } catch (e) {
     return { engine: TORCH_ALONE, error: errorText(e) };
   }
@@ -150,6 +150,18 @@ function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, size
   }
 }
 
+/**
+ * page_faults_median: the median of the minor page faults per timed call
+ * (first touches of fresh pages, e.g. of a new output buffer: on this VM
+ * each costs about 2 µs, so an 8 MiB output that the allocator maps fresh
+ * adds ~4 ms, and whether it does varies from call to call, for PyTorch too).
+ */
+function faultStats(faults: number[]): { page_faults_median?: number } {
+  if (faults.length === 0) return {};
+  const s = [...faults].sort((a, b) => a - b);
+  return { page_faults_median: s[s.length >> 1] };
+}
+
 /** One engine of a workload, timed one call at a time. */
 interface Contender {
   engine: string;
@@ -157,6 +169,8 @@ interface Contender {
   setup(): Promise<void>;
   /** One call; its milliseconds. */
   once(): Promise<number>;
+  /** The minor page faults of the last call, where the engine counts them. */
+  faults?(): number | undefined;
   checksum(): Promise<Checksum | undefined>;
   /** Fields added to the result (threads, gpu.js mode, dispatches). */
   extra?(): Record<string, unknown>;
@@ -166,16 +180,21 @@ interface Contender {
 /** Our engine (or tfjs) on a Prepared workload, timed here with performance.now(). */
 function local(engine: string, p: () => Prepared, extra?: () => Record<string, unknown>, withChecksum = true): Contender {
   let prepared: Prepared | null = null;
+  let faults: number | undefined;
   return {
     engine,
     async setup() {
       prepared = p();
     },
     async once() {
+      const f = process.resourceUsage().minorPageFault;
       const t = performance.now();
       await prepared!.run();
-      return performance.now() - t;
+      const ms = performance.now() - t;
+      faults = process.resourceUsage().minorPageFault - f;
+      return ms;
     },
+    faults: () => faults,
     async checksum() {
       return withChecksum ? checksum(prepared!.output()) : undefined;
     },
@@ -193,6 +212,7 @@ function torchContender(peer: TorchPeer, name: WorkloadName, sizes: Sizes): Cont
     engine: 'torch',
     setup: () => peer.setup(name, sizes),
     once: () => peer.run(),
+    faults: () => peer.lastFaults,
     checksum: async () => (name === 'hover_eval' ? undefined : peer.checksum()),
   };
 }
@@ -204,7 +224,7 @@ function torchContender(peer: TorchPeer, name: WorkloadName, sizes: Sizes): Cont
  * is reported with its error and leaves the rounds.
  */
 async function interleaved(contenders: Contender[], repeats: number): Promise<Result[]> {
-  const state = contenders.map((c) => ({ c, samples: [] as number[], first: NaN, error: undefined as string | undefined }));
+  const state = contenders.map((c) => ({ c, samples: [] as number[], faults: [] as number[], first: NaN, error: undefined as string | undefined }));
   const attempt = async (s: (typeof state)[number], f: () => Promise<void>) => {
     if (s.error !== undefined) return;
     try {
@@ -221,7 +241,11 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
   for (let r = 0; r < repeats; r++) {
     for (let j = 0; j < state.length; j++) {
       const s = state[(r + j) % state.length];
-      await attempt(s, async () => { s.samples.push(await s.c.once()); });
+      await attempt(s, async () => {
+        s.samples.push(await s.c.once());
+        const f = s.c.faults?.();
+        if (f !== undefined) s.faults.push(f);
+      });
     }
   }
   const results: Result[] = [];
@@ -230,7 +254,7 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
       let sum: Checksum | undefined;
       await attempt(s, async () => { sum = await s.c.checksum(); });
       if (s.error === undefined) {
-        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
+        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...faultStats(s.faults), ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
         s.c.dispose?.();
         continue;
       }
@@ -249,7 +273,7 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}  (load ${w.loadavg.join(' -> ')})`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'x alone'.padStart(8)}  check`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'x alone'.padStart(8)} ${'faults'.padStart(7)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
       if (r.unavailable || r.error) {
@@ -258,7 +282,7 @@ function table(reports: WorkloadReport[]): string {
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)}  ${check}`,
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)} ${String(r.page_faults_median ?? '-').padStart(7)}  ${check}`,
       );
     }
   }

@@ -17,7 +17,7 @@ import { HOVER_SNIPPETS } from './workloads';
 export const PYTHON = process.env.MASKLENS_BENCH_PYTHON || '/usr/bin/python3';
 
 const SCRIPT = String.raw`
-import io, json, os, sys, time, contextlib
+import io, json, os, resource, sys, time, contextlib
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -33,6 +33,9 @@ def checksum(t):
     w = (torch.arange(v.numel(), dtype=torch.int64) % 7 + 1).double()
     fin = torch.isfinite(v)
     return {'weighted_sum': float((v[fin] * w[fin]).sum()), 'nan': int(torch.isnan(v).sum()), 'inf': int(torch.isinf(v).sum())}
+
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 def lengths(B, T):
     return [T - ((b * 37) % max(1, T >> 1)) for b in range(B)]
@@ -86,16 +89,16 @@ for line in sys.stdin:
             reply({'ok': True})
         elif cmd == 'run':
             result = None
-            t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
-            reply({'ms': ms})
+            f = faults(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
+            reply({'ms': ms, 'faults': faults() - f})
         elif cmd == 'alone':
             # Steady state: warm-up calls, then n calls back to back, each
             # timed alone (the previous result dropped first, as in 'run').
-            ts = []
+            ts = []; fs = []
             for i in range(msg['warmup'] + msg['n']):
                 result = None
-                t = time.perf_counter(); result = fn(); ts.append((time.perf_counter() - t) * 1000)
-            reply({'samples': ts})
+                f = faults(); t = time.perf_counter(); result = fn(); ts.append((time.perf_counter() - t) * 1000); fs.append(faults() - f)
+            reply({'samples': ts, 'faults': fs})
         elif cmd == 'checksum':
             reply({'checksum': checksum(result)})
         elif cmd == 'exit':
@@ -112,14 +115,16 @@ export interface TorchPeer {
   setup(name: WorkloadName, sizes: Sizes): Promise<void>;
   /** One call of the workload; the milliseconds Python measured around it. */
   run(): Promise<number>;
+  /** The minor page faults of the last run() call. */
+  readonly lastFaults: number | undefined;
   /** Checksum of the last call's result. */
   checksum(): Promise<Checksum>;
   /**
    * PyTorch undisturbed: `warmup` calls, then `n` calls of the workload in
    * a tight loop in the peer (nothing of ours runs in between); the
-   * milliseconds of each call, the warm-up calls first.
+   * milliseconds and the minor page faults of each call, the warm-up calls first.
    */
-  alone(n: number, warmup: number): Promise<number[]>;
+  alone(n: number, warmup: number): Promise<{ samples: number[]; faults: number[] }>;
   close(): void;
 }
 
@@ -164,6 +169,7 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
     child.stdin.write(JSON.stringify(msg) + '\n');
     return next();
   };
+  let lastFaults: number | undefined;
   try {
     const hello = await next();
     return {
@@ -172,14 +178,20 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
       async setup(name, sizes) {
         await send({ cmd: 'setup', name, sizes: name === 'hover_eval' ? {} : sizes[name], snippets: Object.values(HOVER_SNIPPETS) });
       },
+      get lastFaults() {
+        return lastFaults;
+      },
       async run() {
-        return Number((await send({ cmd: 'run' })).ms);
+        const r = await send({ cmd: 'run' });
+        lastFaults = typeof r.faults === 'number' ? r.faults : undefined;
+        return Number(r.ms);
       },
       async checksum() {
         return (await send({ cmd: 'checksum' })).checksum as Checksum;
       },
       async alone(n, warmup) {
-        return (await send({ cmd: 'alone', n, warmup })).samples as number[];
+        const r = await send({ cmd: 'alone', n, warmup });
+        return { samples: r.samples as number[], faults: r.faults as number[] };
       },
       close() {
         child.stdin.end(JSON.stringify({ cmd: 'exit' }) + '\n');
