@@ -11,7 +11,10 @@
 // memory and a pool of worker threads, each with its own instance over that
 // memory, takes a share of each kernel's rows (the calling thread takes the
 // first share, then waits on an Atomics counter). Elsewhere (the web
-// extension's worker) one thread runs a module with its own memory.
+// extension's worker) one thread runs a module with its own memory. The
+// memory-bound kernels (comparisons/logic, where) are not split: they run
+// on the calling thread, in a second instance with unshared memory where
+// threads exist (see MEMORY_BOUND).
 //
 // Float32 matmul follows the order the caller names (float32_matmul.ts):
 // 'naive' runs matmul_rows (products and sums rounded, as ATen's small-bmm
@@ -33,7 +36,9 @@
 //
 // Operands are copied into the module's memory in chunks of rows (each
 // operand only the span of storage the chunk's rows read), so its memory
-// stays near a few CHUNK_BYTES whatever the tensor's size.
+// stays near a few CHUNK_BYTES whatever the tensor's size. The softmax
+// family stages the next chunk and copies the last one out while the
+// workers run the current one (pipeline()).
 
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand } from './backend';
