@@ -473,9 +473,18 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     pending?.();
   }
 
-  /** Storage offset of each row (all dims but the last) of an operand broadcast to `shape`, from row r0 on. */
+  /**
+   * Storage offset of each row (all dims but the last) of an operand
+   * broadcast to `shape`, from row r0 on. Rows go in runs along the last
+   * leading dim (one add per row; the other dims carry between runs): the
+   * combined mask's 2 x 16,384 offsets took 0.28 ms with a carry per row.
+   */
   function rowOffsets(o: Operand, shape: readonly number[], r0: number, n: number, into: Int32Array): void {
     const lead = shape.length - 1;
+    if (lead === 0) {
+      into.fill(o.offset, 0, n);
+      return;
+    }
     const idx = new Array<number>(lead).fill(0);
     let off = o.offset;
     for (let d = lead - 1, r = r0; d >= 0; d--) {
@@ -483,9 +492,17 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       r = Math.floor(r / shape[d]);
       off += idx[d] * o.strides[d];
     }
-    for (let i = 0; i < n; i++) {
-      into[i] = off;
-      for (let d = lead - 1; d >= 0; d--) {
+    const last = lead - 1;
+    const sl = o.strides[last], nl = shape[last];
+    for (let i = 0; i < n; ) {
+      const run = Math.min(n - i, nl - idx[last]);
+      for (let j = 0; j < run; j++, off += sl) into[i + j] = off;
+      i += run;
+      idx[last] += run;
+      if (idx[last] < nl) break; // only at the end of the rows asked for
+      off -= sl * nl;
+      idx[last] = 0;
+      for (let d = last - 1; d >= 0; d--) {
         off += o.strides[d];
         if (++idx[d] < shape[d]) break;
         off -= o.strides[d] * shape[d];
