@@ -63,6 +63,40 @@ export function fma_probe(a: f32, b: f32, c: f32): f32 {
   if (rc > 3) put(out + 3 * nb, c30, c31, w4, valid, add);
 }
 
+/**
+ * Sum k in [q0, q1) into a block of `rc` rows (1..2) by 16 columns of the
+ * output, as block does. Each q step loads 4 b vectors (one cache line) and
+ * 2 a splats for 8 multiply-adds, with one running pointer per operand, so
+ * the loop has fewer address and loop instructions per multiply-add than
+ * the 4 x 8 block. (A block of 12 accumulators needs more than the 15
+ * vector registers V8 allocates on x64, as V8 issues each step's loads
+ * before its multiply-adds: it spilled and ran slower.)
+ */
+// @ts-ignore: decorator
+@inline function block16(a: usize, b: usize, out: usize, rc: i32, ka: usize, nb: usize, bs: usize, q0: i32, q1: i32, add: bool): void {
+  let ap0 = a + (<usize>q0 << 2);
+  // a second row past rc repeats row 0 (read, never stored)
+  let ap1 = rc > 1 ? ap0 + ka : ap0;
+  const end = ap0 + (<usize>(q1 - q0) << 2);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  for (let bp = b + <usize>q0 * bs; ap0 < end; ap0 += 4, ap1 += 4, bp += bs) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+    const x0 = v128.load32_splat(ap0);
+    c00 = f32x4.relaxed_madd(x0, b0, c00); c01 = f32x4.relaxed_madd(x0, b1, c01);
+    c02 = f32x4.relaxed_madd(x0, b2, c02); c03 = f32x4.relaxed_madd(x0, b3, c03);
+    const x1 = v128.load32_splat(ap1);
+    c10 = f32x4.relaxed_madd(x1, b0, c10); c11 = f32x4.relaxed_madd(x1, b1, c11);
+    c12 = f32x4.relaxed_madd(x1, b2, c12); c13 = f32x4.relaxed_madd(x1, b3, c13);
+  }
+  put(out, c00, c01, false, 8, add);
+  put(out + 32, c02, c03, false, 8, add);
+  if (rc > 1) {
+    put(out + nb, c10, c11, false, 8, add);
+    put(out + nb + 32, c12, c13, false, 8, add);
+  }
+}
+
 /** Store (or add to) 8 columns, or the first `valid` of 4. */
 // @ts-ignore: decorator
 @inline function put(o: usize, v0: v128, v1: v128, w4: bool, valid: i32, add: bool): void {
@@ -103,7 +137,7 @@ export function gemm_fma_rows(a: usize, b: usize, out: usize, m: i32, k: i32, n:
   const nb = <usize>n << 2;
   const bs = <usize>ldb << 2;
   // Rows go in groups whose a rows (about 24 KiB per k chunk) stay in L1
-  // while each 8-column panel of b (also in L1) meets every row of the group.
+  // while each 16-column panel of b (also in L1) meets every row of the group.
   const kc = k < 384 ? k : 384;
   let group = (6144 / (kc > 0 ? kc : 1)) & ~3;
   if (group < 4) group = 4;
@@ -128,6 +162,15 @@ export function gemm_fma_rows(a: usize, b: usize, out: usize, m: i32, k: i32, n:
       const size = left <= 384 ? left : left <= 768 ? (left + 1) >> 1 : 384;
       const q1 = q0 + size;
       let j = 0;
+      for (; j + 16 <= n; j += 16) {
+        const jo = <usize>j << 2;
+        for (let rr = r; rr < g1; rr += 2) {
+          const rc = g1 - rr < 2 ? g1 - rr : 2;
+          const ar = a + <usize>rr * ka, or = out + <usize>rr * nb + jo;
+          if (first) block16(ar, br + jo, or, rc, ka, nb, bs, q0, q1, false);
+          else block16(ar, br + jo, or, rc, ka, nb, bs, q0, q1, true);
+        }
+      }
       for (; j + 8 <= n; j += 8) {
         const jo = <usize>j << 2;
         for (let rr = r; rr < g1; rr += 4) {

@@ -102,17 +102,22 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
 
 /**
  * ratio_to_torch on each timed result: its median over PyTorch's median in
- * the same interleaved rounds; and ratio_to_torch_alone, over the median of
- * PyTorch's steady-state loop (TORCH_ALONE) where the run has one.
+ * the same interleaved rounds; cpu_ratio_to_torch the same for the CPU time
+ * of each call (every thread of the process), which other load on the
+ * machine disturbs less than the wall time; and ratio_to_torch_alone and
+ * cpu_ratio_to_torch_alone, over PyTorch's steady-state loop (TORCH_ALONE)
+ * where the run has one.
  */
 function addRatios(results: Result[]): void {
-  const ratio = (key: string, engine: string) => {
-    const ms = results.find((r) => r.engine === engine)?.median_ms;
-    if (typeof ms !== 'number' || !(ms > 0)) return;
-    for (const r of results) if (typeof r.median_ms === 'number') r[key] = Math.round((r.median_ms / ms) * 100) / 100;
+  const ratio = (engine: string, key: 'median_ms' | 'cpu_median_ms', into: string) => {
+    const t = results.find((r) => r.engine === engine)?.[key];
+    if (typeof t !== 'number' || !(t > 0)) return;
+    for (const r of results) if (typeof r[key] === 'number') r[into] = Math.round(((r[key] as number) / t) * 100) / 100;
   };
-  ratio('ratio_to_torch', 'torch');
-  ratio('ratio_to_torch_alone', TORCH_ALONE);
+  ratio('torch', 'median_ms', 'ratio_to_torch');
+  ratio('torch', 'cpu_median_ms', 'cpu_ratio_to_torch');
+  ratio(TORCH_ALONE, 'median_ms', 'ratio_to_torch_alone');
+  ratio(TORCH_ALONE, 'cpu_median_ms', 'cpu_ratio_to_torch_alone');
 }
 
 /**
@@ -130,8 +135,15 @@ const TORCH_ALONE_WARMUP = 3;
 /** PyTorch's steady-state result for the workload the peer has set up (see TORCH_ALONE). */
 async function torchAlone(peer: TorchPeer, repeats: number): Promise<Result> {
   try {
-    const { samples, faults } = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP);
-    return { engine: TORCH_ALONE, ...summarize(samples.slice(TORCH_ALONE_WARMUP), samples[0]), ...faultStats(faults.slice(TORCH_ALONE_WARMUP)), timing: `${TORCH_ALONE_WARMUP} warm-up calls, then back to back in the peer after the interleaved rounds` };
+    const calls = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP);
+    const timed = calls.slice(TORCH_ALONE_WARMUP);
+    return {
+      engine: TORCH_ALONE,
+      ...summarize(timed.map((c) => c.ms), calls[0].ms),
+      cpu_median_ms: summarize(timed.map((c) => c.cpuMs ?? NaN), NaN).median_ms,
+      ...faultStats(timed.map((c) => c.faults ?? NaN)),
+      timing: `${TORCH_ALONE_WARMUP} warm-up calls, then back to back in the peer after the interleaved rounds`,
+    };
   } catch (e) {
     return { engine: TORCH_ALONE, error: errorText(e) };
   }
@@ -157,9 +169,17 @@ function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, size
  * adds ~4 ms, and whether it does varies from call to call, for PyTorch too).
  */
 function faultStats(faults: number[]): { page_faults_median?: number } {
-  if (faults.length === 0) return {};
+  if (faults.length === 0 || faults.some((f) => !Number.isFinite(f))) return {};
   const s = [...faults].sort((a, b) => a - b);
   return { page_faults_median: s[s.length >> 1] };
+}
+
+/** One timed call. */
+interface Sample {
+  ms: number;
+  cpuMs?: number;
+  /** Minor page faults of the process during the call. */
+  faults?: number;
 }
 
 /** One engine of a workload, timed one call at a time. */
@@ -167,10 +187,8 @@ interface Contender {
   engine: string;
   /** Untimed: build the inputs. */
   setup(): Promise<void>;
-  /** One call; its milliseconds. */
-  once(): Promise<number>;
-  /** The minor page faults of the last call, where the engine counts them. */
-  faults?(): number | undefined;
+  /** One call: its milliseconds, and where known the CPU milliseconds of its process meanwhile (every thread) and its minor page faults. */
+  once(): Promise<Sample>;
   checksum(): Promise<Checksum | undefined>;
   /** Fields added to the result (threads, gpu.js mode, dispatches). */
   extra?(): Record<string, unknown>;
@@ -180,21 +198,20 @@ interface Contender {
 /** Our engine (or tfjs) on a Prepared workload, timed here with performance.now(). */
 function local(engine: string, p: () => Prepared, extra?: () => Record<string, unknown>, withChecksum = true): Contender {
   let prepared: Prepared | null = null;
-  let faults: number | undefined;
   return {
     engine,
     async setup() {
       prepared = p();
     },
     async once() {
+      const c = process.cpuUsage();
       const f = process.resourceUsage().minorPageFault;
       const t = performance.now();
       await prepared!.run();
       const ms = performance.now() - t;
-      faults = process.resourceUsage().minorPageFault - f;
-      return ms;
+      const cpu = process.cpuUsage(c);
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000, faults: process.resourceUsage().minorPageFault - f };
     },
-    faults: () => faults,
     async checksum() {
       return withChecksum ? checksum(prepared!.output()) : undefined;
     },
@@ -212,7 +229,6 @@ function torchContender(peer: TorchPeer, name: WorkloadName, sizes: Sizes): Cont
     engine: 'torch',
     setup: () => peer.setup(name, sizes),
     once: () => peer.run(),
-    faults: () => peer.lastFaults,
     checksum: async () => (name === 'hover_eval' ? undefined : peer.checksum()),
   };
 }
@@ -224,7 +240,7 @@ function torchContender(peer: TorchPeer, name: WorkloadName, sizes: Sizes): Cont
  * is reported with its error and leaves the rounds.
  */
 async function interleaved(contenders: Contender[], repeats: number): Promise<Result[]> {
-  const state = contenders.map((c) => ({ c, samples: [] as number[], faults: [] as number[], first: NaN, error: undefined as string | undefined }));
+  const state = contenders.map((c) => ({ c, samples: [] as number[], cpu: [] as number[], faults: [] as number[], first: NaN, error: undefined as string | undefined }));
   const attempt = async (s: (typeof state)[number], f: () => Promise<void>) => {
     if (s.error !== undefined) return;
     try {
@@ -236,15 +252,16 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
   };
   for (const s of state) {
     await attempt(s, () => s.c.setup());
-    await attempt(s, async () => { s.first = await s.c.once(); });
+    await attempt(s, async () => { s.first = (await s.c.once()).ms; });
   }
   for (let r = 0; r < repeats; r++) {
     for (let j = 0; j < state.length; j++) {
       const s = state[(r + j) % state.length];
       await attempt(s, async () => {
-        s.samples.push(await s.c.once());
-        const f = s.c.faults?.();
-        if (f !== undefined) s.faults.push(f);
+        const { ms, cpuMs, faults } = await s.c.once();
+        s.samples.push(ms);
+        if (cpuMs !== undefined) s.cpu.push(cpuMs);
+        if (faults !== undefined) s.faults.push(faults);
       });
     }
   }
@@ -254,7 +271,9 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
       let sum: Checksum | undefined;
       await attempt(s, async () => { sum = await s.c.checksum(); });
       if (s.error === undefined) {
-        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...faultStats(s.faults), ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
+        const cpu = s.cpu.length === s.samples.length && s.cpu.length > 0 ? { cpu_median_ms: summarize(s.cpu, NaN).median_ms } : {};
+        const faults = s.faults.length === s.samples.length ? faultStats(s.faults) : {};
+        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...cpu, ...faults, ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
         s.c.dispose?.();
         continue;
       }
@@ -273,7 +292,7 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}  (load ${w.loadavg.join(' -> ')})`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'x alone'.padStart(8)} ${'faults'.padStart(7)}  check`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'cpu ms'.padStart(9)} ${'cpu x'.padStart(7)} ${'x alone'.padStart(8)} ${'faults'.padStart(7)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
       if (r.unavailable || r.error) {
@@ -282,7 +301,7 @@ function table(reports: WorkloadReport[]): string {
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)} ${String(r.page_faults_median ?? '-').padStart(7)}  ${check}`,
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.cpu_median_ms as number | undefined).padStart(9)} ${fmt(r.cpu_ratio_to_torch as number | undefined).padStart(7)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)} ${String(r.page_faults_median ?? '-').padStart(7)}  ${check}`,
       );
     }
   }

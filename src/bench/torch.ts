@@ -89,16 +89,17 @@ for line in sys.stdin:
             reply({'ok': True})
         elif cmd == 'run':
             result = None
-            f = faults(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
-            reply({'ms': ms, 'faults': faults() - f})
+            c = time.process_time(); f = faults(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
+            reply({'ms': ms, 'cpu_ms': (time.process_time() - c) * 1000, 'faults': faults() - f})
         elif cmd == 'alone':
             # Steady state: warm-up calls, then n calls back to back, each
             # timed alone (the previous result dropped first, as in 'run').
-            ts = []; fs = []
+            calls = []
             for i in range(msg['warmup'] + msg['n']):
                 result = None
-                f = faults(); t = time.perf_counter(); result = fn(); ts.append((time.perf_counter() - t) * 1000); fs.append(faults() - f)
-            reply({'samples': ts, 'faults': fs})
+                c = time.process_time(); f = faults(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
+                calls.append({'ms': ms, 'cpu_ms': (time.process_time() - c) * 1000, 'faults': faults() - f})
+            reply({'calls': calls})
         elif cmd == 'checksum':
             reply({'checksum': checksum(result)})
         elif cmd == 'exit':
@@ -113,18 +114,20 @@ export interface TorchPeer {
   threads: number;
   /** Build the workload's inputs (untimed). */
   setup(name: WorkloadName, sizes: Sizes): Promise<void>;
-  /** One call of the workload; the milliseconds Python measured around it. */
-  run(): Promise<number>;
-  /** The minor page faults of the last run() call. */
-  readonly lastFaults: number | undefined;
+  /**
+   * One call of the workload: the milliseconds Python measured around it,
+   * the CPU milliseconds of the whole process (every thread) meanwhile,
+   * and its minor page faults.
+   */
+  run(): Promise<{ ms: number; cpuMs: number; faults: number }>;
   /** Checksum of the last call's result. */
   checksum(): Promise<Checksum>;
   /**
    * PyTorch undisturbed: `warmup` calls, then `n` calls of the workload in
-   * a tight loop in the peer (nothing of ours runs in between); the
-   * milliseconds and the minor page faults of each call, the warm-up calls first.
+   * a tight loop in the peer (nothing of ours runs in between); each
+   * call as run() gives it, the warm-up calls first.
    */
-  alone(n: number, warmup: number): Promise<{ samples: number[]; faults: number[] }>;
+  alone(n: number, warmup: number): Promise<{ ms: number; cpuMs: number; faults: number }[]>;
   close(): void;
 }
 
@@ -169,7 +172,6 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
     child.stdin.write(JSON.stringify(msg) + '\n');
     return next();
   };
-  let lastFaults: number | undefined;
   try {
     const hello = await next();
     return {
@@ -178,20 +180,16 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
       async setup(name, sizes) {
         await send({ cmd: 'setup', name, sizes: name === 'hover_eval' ? {} : sizes[name], snippets: Object.values(HOVER_SNIPPETS) });
       },
-      get lastFaults() {
-        return lastFaults;
-      },
       async run() {
         const r = await send({ cmd: 'run' });
-        lastFaults = typeof r.faults === 'number' ? r.faults : undefined;
-        return Number(r.ms);
+        return { ms: Number(r.ms), cpuMs: Number(r.cpu_ms), faults: Number(r.faults) };
       },
       async checksum() {
         return (await send({ cmd: 'checksum' })).checksum as Checksum;
       },
       async alone(n, warmup) {
         const r = await send({ cmd: 'alone', n, warmup });
-        return { samples: r.samples as number[], faults: r.faults as number[] };
+        return (r.calls as { ms: number; cpu_ms: number; faults: number }[]).map((c) => ({ ms: c.ms, cpuMs: c.cpu_ms, faults: c.faults }));
       },
       close() {
         child.stdin.end(JSON.stringify({ cmd: 'exit' }) + '\n');

@@ -26,7 +26,7 @@ import { coalesce, planChunks } from '../../src/engine/kernels/gpu/plan';
 import { GPU_BINARY, GPU_UNARY } from '../../src/engine/kernels/gpu/sources';
 import { softmaxRow32 } from '../../src/engine/kernels/float32_order';
 import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
-import { wasmBackend, type WasmBackend } from '../../src/engine/kernels/wasm';
+import { matmulChunks, wasmBackend, type WasmBackend } from '../../src/engine/kernels/wasm';
 import { crossEntropy, nllLoss, softmax } from '../../src/engine/ops/compose';
 import { Tensor } from '../../src/engine/tensor';
 
@@ -784,7 +784,7 @@ describe('wasm backend: exp and float32 order', () => {
     if (process.arch === 'x64' && /^flags\s*:.*\bfma\b/m.test(cpuinfo)) assert.ok(w.fma && three.fma, 'no fused multiply-add kernel on a CPU with FMA3');
     assert.equal(unfused.fma, false);
     const all: WasmBackend[] = [w, three, unfused];
-    const shapes = [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4], [2, 9, 800, 13], [1, 6, 1000, 12], [5, 130, 64, 64]];
+    const shapes = [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4], [2, 9, 800, 13], [1, 6, 1000, 12], [5, 130, 64, 64], [3, 5, 900, 41], [40, 7, 24, 25]];
     for (const [batch, m, k, n] of shapes) {
       // values spread over 2^-8 .. 2^8 with cancelling signs: fused and unfused sums differ
       const a = randomF32(batch * m * k, 71 + m, 3).map((v, i) => v * 2 ** ((i % 17) - 8));
@@ -830,6 +830,24 @@ describe('wasm backend: exp and float32 order', () => {
     w.matmul(a, bm, batch, m, k, n, g, 'gemm');
     w.matmul(a, bm, batch, m, k, n, nv, 'naive');
     assert.ok(g.some((v, i) => v !== nv[i]), 'gemm and naive orders gave the same bits');
+  });
+
+  test('matmul chunks cover the batch in order, at most per each; with threads the first and last are small', () => {
+    for (const threads of [1, 2, 3]) {
+      for (let batch = 1; batch <= 70; batch++) {
+        for (const per of [1, 2, 3, 5, 8, 21, 100]) {
+          const c = matmulChunks(batch, per, threads);
+          assert.equal(c.reduce((x, y) => x + y, 0), batch, `sum ${batch} ${per} ${threads}`);
+          assert.ok(c.every((x) => Number.isInteger(x) && x >= 1 && x <= per), `sizes ${c} (${batch} ${per} ${threads})`);
+          if (threads === 1 || batch <= per) assert.equal(c.length, Math.ceil(batch / per));
+          else assert.ok(c.length <= Math.ceil(batch / per) + 2, `count ${c} (${batch} ${per} ${threads})`);
+          if (threads > 1 && batch > per) assert.ok(c[0] <= Math.max(1, per >> 2) && c[c.length - 1] <= Math.max(1, per >> 2), `ends ${c} (${batch} ${per} ${threads})`);
+        }
+      }
+    }
+    assert.deepEqual(matmulChunks(64, 21, 1), [16, 16, 16, 16]);
+    assert.deepEqual(matmulChunks(64, 21, 2), [5, 18, 18, 18, 5]);
+    assert.deepEqual(matmulChunks(64, 64, 2), [64]);
   });
 
   test('bool logic and float comparisons into bool are bit-identical to the CPU reference', () => {

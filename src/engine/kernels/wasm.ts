@@ -79,6 +79,14 @@ const DEFAULT_CHUNK_BYTES = 2 << 20;
  * left 2.5 MiB of module memory touched and 256 KiB leave 0.3 MiB.
  */
 const ROW_CHUNK_BYTES = 256 << 10;
+/**
+ * Bytes of operands and result that one thread's matmul stages per chunk.
+ * On the bench's QK product ([64, 256, 64] @ [64, 64, 256], 397 KiB a
+ * batch), one thread spent 8-10% less CPU time with one batch a chunk
+ * than with 21 (8 MiB), as the chunk no longer leaves L2 (2 MiB here)
+ * between staging, the kernel and the copy out; 2 and 4 batches lay between.
+ */
+const MATMUL_CHUNK_1T = 512 << 10;
 /** The shared memory's maximum (its whole range is reserved up front): 1 GiB, as scripts/build.mjs declares. */
 const MAX_PAGES = 16384;
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
@@ -377,6 +385,28 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
   };
 }
 
+/**
+ * Batches per staged chunk of a batched matmul, in order, each at most
+ * `per`. With worker threads the calling thread stages the first chunk
+ * before anyone multiplies, and copies the last one out after everyone is
+ * done; its other copies overlap the workers. So the first and last chunks
+ * are a quarter of `per`, and the ones between are even. A quarter is
+ * enough: copying a batch out and the next one in costs the calling thread
+ * about a quarter of what multiplying it costs (0.056 against 0.24 ms on
+ * the bench's QK product), so the workers still have work while it copies
+ * the chunk before the last. Each chunk ends in a wait for every thread,
+ * so there are as few as that allows.
+ */
+export function matmulChunks(batch: number, per: number, threads: number): number[] {
+  const even = (total: number) => {
+    const count = Math.ceil(total / per);
+    return Array.from({ length: count }, (_, i) => Math.floor((total * (i + 1)) / count) - Math.floor((total * i) / count));
+  };
+  const end = Math.max(1, per >> 2);
+  if (threads <= 1 || batch <= per || batch <= 2 * end) return even(batch);
+  return [end, ...even(batch - 2 * end), end];
+}
+
 export interface WasmBackend extends Backend {
   /** Element count from which accepts() takes float32 work. */
   threshold: number;
@@ -649,9 +679,13 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       // stride of whole vectors, plus one cache line where that stride is a
       // multiple of 1 KiB (rows that far apart share a few L1 sets).
       const ldb = !gemm ? n : (n & 255) === 0 ? n + 16 : (n + 3) & ~3;
-      // Chunks of 4 CHUNK_BYTES: each chunk ends in a wait for every thread,
-      // which on a loaded machine costs more than the cache misses of bigger chunks.
-      const per = Math.max(1, Math.floor((4 * CHUNK_BYTES) / (4 * (m * k + k * ldb + m * n))));
+      // With worker threads, chunks of 4 CHUNK_BYTES: each chunk ends in a
+      // wait for every thread, which on a loaded machine costs more than the
+      // cache misses of bigger chunks. One thread waits for no one: chunks of
+      // at most MATMUL_CHUNK_1T bytes stay in L2 from staging through the
+      // kernel to the copy out.
+      const chunkBytes = rt.threads > 1 ? 4 * CHUNK_BYTES : Math.min(CHUNK_BYTES, MATMUL_CHUNK_1T);
+      const per = Math.max(1, Math.floor(chunkBytes / (4 * (m * k + k * ldb + m * n))));
       const nb = Math.min(per, batch);
       // Two sets of regions when there are several chunks: the calling
       // thread copies one chunk's result out and the next chunk's operands
@@ -669,8 +703,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         sets.push({ pa, pb, po });
         at = po + 4 * nb * m * n;
       }
-      const stage = (p: number, { pa, pb }: { pa: number; pb: number }) => {
-        const c = Math.min(per, batch - p);
+      const stage = (p: number, c: number, { pa, pb }: { pa: number; pb: number }) => {
         f32(pa, c * m * k).set(a.subarray(p * m * k, (p + c) * m * k));
         if (ldb === n) {
           f32(pb, c * k * n).set(bm.subarray(p * k * n, (p + c) * k * n));
@@ -679,15 +712,16 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         const staged = f32(pb, c * k * ldb);
         for (let r = 0; r < c * k; r++) staged.set(bm.subarray((p * k + r) * n, (p * k + r + 1) * n), r * ldb);
       };
+      const chunks = matmulChunks(batch, per, rt.threads);
       let copyOut: (() => void) | null = null;
-      stage(0, sets[0]);
-      for (let p = 0, s = 0; p < batch; p += per, s ^= 1) {
-        const c = Math.min(per, batch - p);
+      stage(0, chunks[0], sets[0]);
+      for (let i = 0, p = 0, s = 0; i < chunks.length; p += chunks[i++], s ^= 1) {
+        const c = chunks[i];
         const { pa, pb, po } = sets[s];
         const prev = copyOut;
         const meanwhile = () => {
           prev?.();
-          if (p + per < batch) stage(p + per, sets[s ^ 1]);
+          if (i + 1 < chunks.length) stage(p + c, chunks[i + 1], sets[s ^ 1]);
         };
         const work = (c * m * n * Math.max(k, 1)) >> 4;
         if (gemm) rt.rows('gemm_fma_rows', [pa, pb, po, m, k, n, ldb], c * m, work, meanwhile);
