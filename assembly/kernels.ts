@@ -131,6 +131,18 @@ export function exp_f32(x: usize, out: usize, n: i32): void {
   return a != a || b != b ? NaN : (b > a ? b : a);
 }
 
+/** The largest of the 16 lanes of four pmax accumulators (NaN lanes may be skipped, as in pmax). */
+// @ts-ignore: decorator
+@inline function maxOf4(v0: v128, v1: v128, v2: v128, v3: v128): f32 {
+  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
+  let m = f32x4.extract_lane(v, 0);
+  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
+  if (l1 > m) m = l1;
+  if (l2 > m) m = l2;
+  if (l3 > m) m = l3;
+  return m;
+}
+
 /**
  * The row max for softmax: exact for rows without NaN. From 4 columns on,
  * a NaN may be skipped (f32x4.pmax is one maxps; f32x4.max's NaN rules cost
@@ -157,12 +169,7 @@ function rowMax(p: usize, cols: i32): f32 {
     v3 = f32x4.pmax(v3, v128.load(q, 48));
   }
   for (; c + 4 <= cols; c += 4) v0 = f32x4.pmax(v0, v128.load(p + (<usize>c << 2)));
-  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
-  let m = f32x4.extract_lane(v, 0);
-  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
-  if (l1 > m) m = l1;
-  if (l2 > m) m = l2;
-  if (l3 > m) m = l3;
+  let m = maxOf4(v0, v1, v2, v3);
   for (; c < cols; c++) {
     const x = load<f32>(p + (<usize>c << 2));
     if (x > m) m = x;
@@ -322,12 +329,7 @@ function maskedSoftmaxRow(p: usize, m: usize, ms: i32, cols: i32, fill: f32): vo
     v2 = f32x4.pmax(v2, x2);
     v3 = f32x4.pmax(v3, x3);
   }
-  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
-  let max = f32x4.extract_lane(v, 0);
-  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
-  if (l1 > max) max = l1;
-  if (l2 > max) max = l2;
-  if (l3 > max) max = l3;
+  let max = maxOf4(v0, v1, v2, v3);
   for (; c < cols; c++) {
     const q = p + (<usize>c << 2);
     if (load<u8>(m + <usize>c) != 0) store<f32>(q, fill);
