@@ -488,19 +488,22 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     run: (n: number, s: number, meanwhile: () => void) => void,
     copyOut: (r: number, n: number, s: number) => void,
   ): void {
-    let pending: (() => void) | null = null;
+    // One `meanwhile` for every chunk, reading the loop's state (no
+    // closure per chunk: a [8, 8, 1024, 1024] masked softmax has 1024).
+    let r = 0, n = 0, s = 0, prevR = -1, prevN = 0;
+    const meanwhile = () => {
+      if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
+      if (r + per < rows) stage(r + per, Math.min(per, rows - r - per), s ^ 1);
+    };
     stage(0, Math.min(per, rows), 0);
-    for (let r = 0, s = 0; r < rows; r += per, s ^= 1) {
-      const n = Math.min(per, rows - r);
-      const prev = pending;
-      run(n, s, () => {
-        prev?.();
-        if (r + per < rows) stage(r + per, Math.min(per, rows - r - per), s ^ 1);
-      });
+    for (; r < rows; r += per, s ^= 1) {
+      n = Math.min(per, rows - r);
+      run(n, s, meanwhile);
       dispatches++;
-      pending = () => copyOut(r, n, s);
+      prevR = r;
+      prevN = n;
     }
-    pending?.();
+    if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
   }
 
   /**
