@@ -7,13 +7,20 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cellPosition, layoutCells, readNotebook, type CellLayout } from './python/notebook';
-import { notEvaluatedMessage, type CallRecord, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
+import { cellLineLabel, cellNumber, cellPosition, layoutCells, lineLabel, readNotebook, type CellLayout, type LineLabel } from './python/notebook';
+import { notEvaluatedMessage, type CallRecord, type EncodedNumber, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
 import { elidedRefs, writeJson } from './service/jsonOut';
 import { nodeWorker } from './service/nodeWorker';
 import type { ValueRef } from './service/protocol';
 import { maskGrid } from './render/grid';
+import { cellFormatter } from './vscode/tensorSlice';
+
+/** A value's grid, its numbers in the one format torch's print picks for the whole tensor (as hovers show them). */
+function tensorGrid(v: Extract<EncodedValue, { data: EncodedNumber[] }>): string {
+  const cell = cellFormatter(v);
+  return maskGrid(v, undefined, (x) => cell.format(x));
+}
 
 /**
  * Evaluate a file in this thread as the golden harness does (Python
@@ -47,15 +54,13 @@ export function callJson(c: CallRecord): { function: string; line: number; call:
   return { function: c.function, line: c.line, call: c.call, calledFrom: c.calledFrom, variables: c.variables, returned };
 }
 
-/** How a line reads in the output: "line 7", or "cell 2, line 3" in a notebook. */
-type LineLabel = (line: number) => string;
-const plainLine: LineLabel = (line) => `line ${line}`;
+const plainLine: LineLabel = (line) => lineLabel(line);
 
 function valueLines(s: Snapshot, result: RunResult, printed: Set<RunResult['diagnostics'][number]>, at: LineLabel): string[] {
   const v = s.value;
   if (!('data' in v)) return [];
   const lines = [`${s.name}  ${v.dtype} [${v.shape.join(', ')}]${s.maskSummary ? `  (${s.maskSummary})` : s.mask ? `  (${s.mask} mask)` : ''}  ${at(s.line)}${s.note ? `  (${s.note})` : ''}`];
-  lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : maskGrid(v as Extract<EncodedValue, { data: unknown }>));
+  lines.push('elided' in v ? `(${v.shape.reduce((a, b) => a * b, 1)} elements, not shown)` : tensorGrid(v as Extract<EncodedValue, { data: EncodedNumber[] }>));
   // the diagnostics raised where this value was computed go right under it
   for (const d of result.diagnostics) {
     if (printed.has(d) || d.line < s.line || d.line > s.endLine || (d.variable && d.variable !== s.name)) continue;
@@ -120,18 +125,25 @@ function finalSnapshots(timeline: Snapshot[]): Snapshot[] {
   return [...last.values()].sort((a, b) => a.line - b.line);
 }
 
-/** A notebook's result with every line in its own cell's numbering, each carrying its `cell`. */
+/** A notebook's result with every line in its own cell's numbering, each carrying its `cell` (numbered as In[n]: code cells from 1). */
 function notebookJson(layout: CellLayout, r: RunResult): Record<string, unknown> {
   const place = <T extends { line: number }>(x: T) => {
     const p = cellPosition(layout, x.line);
-    return { ...x, cell: p.cell, line: p.line, ...('endLine' in x && typeof x.endLine === 'number' ? { endLine: cellPosition(layout, x.endLine).line } : {}) };
+    const end = 'endLine' in x && typeof x.endLine === 'number' ? { endLine: cellPosition(layout, x.endLine).line } : {};
+    // a knock-on error names the line that failed: in its own cell's numbering too
+    const cause = 'consequenceOf' in x && x.consequenceOf ? { consequenceOf: placeCause(x.consequenceOf as { line: number; name: string }) } : {};
+    return { ...x, cell: cellNumber(layout, p.cell), line: p.line, ...end, ...cause };
+  };
+  const placeCause = (c: { line: number; name: string }) => {
+    const p = cellPosition(layout, c.line);
+    return { ...c, cell: cellNumber(layout, p.cell), line: p.line };
   };
   return {
     variables: r.variables, stdout: r.stdout, warnings: r.warnings,
     error: goldenError(r.error && place(r.error)), errors: r.errors.map(place), diagnostics: r.diagnostics.map(place),
     calls: (r.calls ?? []).map((c) => {
       const from = c.calledFrom ? cellPosition(layout, c.calledFrom) : undefined;
-      return { ...callJson(c), ...place(c), calledFrom: from?.line ?? 0, calledFromCell: from?.cell };
+      return { ...callJson(c), ...place(c), calledFrom: from?.line ?? 0, calledFromCell: from && cellNumber(layout, from.cell) };
     }).map(({ endLine: _e, timeline: _t, site: _s, ...rest }: Record<string, unknown>) => rest),
   };
 }
@@ -228,12 +240,9 @@ async function runNotebook(service: EvaluationService, text: string, name: strin
     await printJson(service, { case: name, ...notebookJson(layout, r) }, elidedRefs(r, evaluation, new Map()));
     return 0;
   }
-  const at = (line: number) => {
-    const p = cellPosition(layout, line);
-    return `cell ${p.cell + 1}, line ${p.line}`;
-  };
-  // Out[n]: a "Run All" numbers the code cells 1, 2, ... in order
-  const outPrompt = (line: number) => `Out[${layout.cells.findIndex((c) => c.index === cellPosition(layout, line).cell) + 1}]:`;
+  // cells numbered as Jupyter's In[n] / Out[n] after a "Run All": code cells 1, 2, ... in order
+  const at = (line: number) => cellLineLabel(layout, line);
+  const outPrompt = (line: number) => `Out[${cellNumber(layout, cellPosition(layout, line).cell)}]:`;
   process.stdout.write(plain(r, at, outPrompt) + '\n');
   return r.errors.length ? 1 : 0;
 }

@@ -14,6 +14,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
+import { lineLabel } from '../src/python/notebook';
 import { notEvaluatedMessage, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
@@ -528,9 +529,11 @@ function renderSelected(): void {
     badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [describeValue(v.value).kind]));
     byId('scalar').textContent = scalarText(v.value);
   }
-  if (v.line !== undefined) badges.append(h('span', { class: 'muted' }, [`line ${v.line}`]));
+  // a notebook's lines are its joined cells': named "cell 2, line 3"
+  const at = (line: number) => lineLabel(line, current?.cellStartLines);
+  if (v.line !== undefined) badges.append(h('span', { class: 'muted' }, [at(v.line)]));
   for (const d of v.diagnostics ?? []) {
-    byId('variable-diagnostics').append(h('li', { class: `diagnostic ${d.severity}`, 'data-code': d.code }, [`${d.severity}: ${d.code} (line ${d.line}) — ${d.message}`]));
+    byId('variable-diagnostics').append(h('li', { class: `diagnostic ${d.severity}`, 'data-code': d.code }, [`${d.severity}: ${d.code} (${at(d.line)}) — ${d.message}`]));
   }
   byId('repr').textContent = v.repr ?? (isTensor(v.value) ? '(repr not recorded for this value)' : scalarText(v.value));
 }
@@ -1001,9 +1004,10 @@ function sliceNow(f: FigureTensor, s: ViewState): TensorSlice {
 // ---------- problems ----------
 
 function renderProblems(state: InspectorState): void {
+  const at = (line: number) => lineLabel(line, state.cellStartLines);
   const rows = [
     ...state.errors.map((e) => {
-      const knockOn = notEvaluatedMessage(e);
+      const knockOn = notEvaluatedMessage(e, at);
       return knockOn ? { line: e.line, kind: 'info: not-evaluated', message: knockOn } : { line: e.line, kind: e.type, message: e.message };
     }),
     ...state.diagnostics.map((d) => ({ line: d.line, kind: `${d.severity}: ${d.code}`, message: d.variable && !d.message.includes(d.variable) ? `${d.message} (${d.variable})` : d.message })),
@@ -1011,7 +1015,7 @@ function renderProblems(state: InspectorState): void {
   const all = [...rows, ...state.warnings.map((w) => ({ line: 0, kind: 'warning', message: w }))];
   const table = byId('problems');
   table.replaceChildren(h('tr', {}, [h('th', {}, ['Line']), h('th', {}, ['Kind']), h('th', {}, ['Message'])]));
-  for (const r of all) table.append(h('tr', { 'data-line': r.line, tabindex: r.line > 0 ? 0 : undefined, class: 'problem-row' }, [h('td', {}, [String(r.line)]), h('td', {}, [r.kind]), h('td', {}, [r.message])]));
+  for (const r of all) table.append(h('tr', { 'data-line': r.line, tabindex: r.line > 0 ? 0 : undefined, class: 'problem-row' }, [h('td', {}, [r.line > 0 && state.cellStartLines ? at(r.line) : String(r.line)]), h('td', {}, [r.kind]), h('td', {}, [r.message])]));
   table.hidden = all.length === 0;
   byId('no-problems').hidden = all.length > 0;
   byId('error-count').textContent = String(all.length);
@@ -1020,7 +1024,7 @@ function renderProblems(state: InspectorState): void {
   if (causes.length > 0) {
     const e = causes[0];
     banner.hidden = false;
-    banner.textContent = `${e.type}: ${e.message} (line ${e.line})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
+    banner.textContent = `${e.type}: ${e.message} (${at(e.line)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
   } else {
     banner.hidden = true;
     banner.textContent = '';

@@ -5,6 +5,7 @@
 // 'showScope'); a pick here goes back to the host ('scopeSelected') so the
 // hover and the CodeLens show the same call.
 import { MODULE_SCOPE, type InspectorScope, type InspectorState, type InspectorVariable } from '../src/vscode/protocol';
+import { lineLabel } from '../src/python/notebook';
 
 /** The label of the module's scope: the file's, or the whole notebook's. */
 export function moduleLabel(state: InspectorState): string {
@@ -29,9 +30,9 @@ export function hasScope(state: InspectorState, id: string): boolean {
   return id === MODULE_SCOPE || (state.scopes ?? []).some((s) => s.id === id);
 }
 
-function optionFor(s: InspectorScope): { value: string; label: string; description: string } {
+function optionFor(s: InspectorScope, cellStartLines: number[] | undefined): { value: string; label: string; description: string } {
   const n = s.variables.length;
-  return { value: s.id, label: s.label, description: `${n} value${n === 1 ? '' : 's'} · line ${s.line}` };
+  return { value: s.id, label: s.label, description: `${n} value${n === 1 ? '' : 's'} · ${lineLabel(s.line, cellStartLines)}` };
 }
 
 type H = (tag: string, attrs?: Record<string, string | number | boolean | undefined>, children?: (Node | string)[]) => HTMLElement;
@@ -46,7 +47,7 @@ export function renderScopePicker(row: HTMLElement, select: HTMLElement & { valu
   row.hidden = scopes.length === 0;
   const options = [
     { value: MODULE_SCOPE, label: moduleLabel(state), description: `${state.variables.length} values` },
-    ...scopes.map(optionFor),
+    ...scopes.map((s) => optionFor(s, state.cellStartLines)),
   ];
   select.replaceChildren(...options.map((o) => h('vscode-option', { value: o.value, description: o.description, selected: o.value === scope }, [o.label])));
   select.value = scope;

@@ -1,6 +1,7 @@
 // Python values in the golden-file JSON shape (result.ts's EncodedValue).
 
 import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
+import { hasWide, int64Values, type Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import { NumpyScalar } from '../frameworks/numpy';
 import type { EncodedNumber, EncodedValue } from './result';
@@ -15,6 +16,25 @@ export function encodeNumber(x: number, isBool: boolean): EncodedNumber {
   return x;
 }
 
+/** encodeNumber of every element, in a plain loop (Array.from over a typed array with a mapper is several times slower; a loop that snapshots a tensor each pass pays it each time). */
+function encodeData(values: ArrayLike<number>, isBool: boolean): EncodedNumber[] {
+  const out = new Array<EncodedNumber>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    out[i] = isBool ? x !== 0 : x - x === 0 ? x : encodeNumber(x, false); // x - x is 0 for finite x only
+  }
+  return out;
+}
+
+/** An int64 tensor's elements beyond 2^53 (those a double cannot hold), as [flat index, exact digits]. */
+function exactInt64(t: Tensor): [number, string][] {
+  const out: [number, string][] = [];
+  int64Values(t).forEach((x, i) => {
+    if (x > BigInt(Number.MAX_SAFE_INTEGER) || x < -BigInt(Number.MAX_SAFE_INTEGER)) out.push([i, x.toString()]);
+  });
+  return out;
+}
+
 /**
  * A Python value in the golden JSON shape, or undefined for what golden.py
  * skips. A tensor of more than `inlineElements` elements keeps its shape and
@@ -23,7 +43,8 @@ export function encodeNumber(x: number, isBool: boolean): EncodedNumber {
 export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
   if (v instanceof NumpyScalar) {
     const x = v.t.item();
-    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool') };
+    const exact = v.exactItem();
+    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool'), ...(typeof exact === 'bigint' && !Number.isSafeInteger(x) ? { exact: exact.toString() } : {}) };
   }
   if (v instanceof ArrayValue) {
     const t = v.t;
@@ -33,10 +54,12 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
     const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
     const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;
     if (t.numel > inlineElements) return { type, dtype, shape: [...t.shape], data: [], elided: true };
-    return { type, dtype, shape: [...t.shape], data: Array.from(t.values(), (x) => encodeNumber(x, isBool)) };
+    const data = encodeData(t.values(), isBool);
+    const exact = t.dtype === 'int64' && hasWide(t) ? exactInt64(t) : [];
+    return { type, dtype, shape: [...t.shape], data, ...(exact.length ? { exact } : {}) };
   }
   if (typeof v === 'boolean') return { type: 'bool', value: v };
-  if (typeof v === 'bigint') return { type: 'int', value: Number(v) };
+  if (typeof v === 'bigint') return { type: 'int', value: Number(v), ...(Number.isSafeInteger(Number(v)) ? {} : { exact: v.toString() }) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
   if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {

@@ -25,7 +25,7 @@ import { TorchTensor } from '../frameworks/torch/tensor';
 import { analyzeMasks, consumerLegend, kerasMaskDetails, markRandom, maskPartsOf, nameLegend, namedConstantSummary, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
-import type { CellLayout } from './notebook';
+import { lineLabel, type CellLayout } from './notebook';
 export { encodeValue } from './encode';
 
 export const DEFAULT_MAX_STEPS = 2_000_000;
@@ -187,7 +187,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     if (stmt && continueAfterError) for (const n of boundNames(stmt)) if (!scope.vars.has(n)) unbound.set(n, cause ?? info.line);
     errors.push(info);
     options.onError?.(info);
-    if (continueAfterError) recorder?.errorContinued(info.line);
+    if (continueAfterError) recorder?.errorContinued(lineLabel(info.line, options.cellStartLines));
   };
   if (continueAfterError) interp.continueInBlocks = (exc, stmt) => reportError(exc, undefined, stmt);
 

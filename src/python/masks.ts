@@ -572,14 +572,75 @@ export interface StridedView {
   dtype: string;
 }
 
-/** Per row of the last dim: how many cells are non-zero, and where the first and last sit. */
-interface RowRun { on: number; first: number; last: number }
+/** Per row of the last dim: how many cells are non-zero, where the first and last sit, and where the first and last zero sit (-1: none). */
+interface RowRun { on: number; first: number; last: number; zFirst: number; zLast: number }
+
+/** The keys one row keeps as one run [a, b] (non-zero cells when `keepOnes`, else zero cells), or undefined when they are not one run. */
+function keptRun(r: RowRun, cols: number, keepOnes: boolean): [number, number] | undefined {
+  if (keepOnes) return r.on > 0 && r.last - r.first + 1 === r.on ? [r.first, r.last] : undefined;
+  const zeros = cols - r.on;
+  return zeros > 0 && r.zLast - r.zFirst + 1 === zeros ? [r.zFirst, r.zLast] : undefined;
+}
+
+/**
+ * blockDiagonal for a square matrix read as runs: segments where each query
+ * keeps exactly the keys of its own segment (or those up to itself: causal).
+ * Same rules: at least two segments, one of them 2 long or more.
+ */
+function segmentsOfRuns(kept: readonly ([number, number] | undefined)[]): { segments: number[]; causal: boolean } | undefined {
+  const n = kept.length;
+  const fits = (causal: boolean): number[] | undefined => {
+    const segments: number[] = [];
+    for (let s = 0; s < n;) {
+      const k = kept[s];
+      if (!k || k[0] !== s) return undefined;
+      // non-causal: every row of [s, e) keeps [s, e); causal: row r keeps [s, r]
+      const e = causal ? s + 1 + kept.slice(s + 1).findIndex((x) => x?.[0] !== s) : k[1] + 1;
+      const end = causal && e === s ? n : e;
+      for (let r = s; r < end; r++) if (kept[r]?.[0] !== s || kept[r]![1] !== (causal ? r : end - 1)) return undefined;
+      segments.push(end - s);
+      s = end;
+    }
+    return segments;
+  };
+  for (const causal of [false, true]) {
+    const segments = fits(causal);
+    if (segments && segments.length >= 2 && segments.some((l) => l >= 2)) return { segments, causal };
+  }
+  return undefined;
+}
 
 /** Rows (of the last dim) a streamed summary reads at most: 8 × 8 × 1024 queries is 65536. */
 const STREAMED_ROWS_LIMIT = 1 << 22;
 
 /** Rows (over the last dim) that a large mask's summary lists lengths for, at most. */
 const LISTED_LENGTHS = 8;
+
+/**
+ * A large mask's block-diagonal (packed sequences) reading from its row runs,
+ * worded as attentionPattern words a small one: one matrix's segments when
+ * every [rows, rows] matrix has the same, else each batch row's (a matrix
+ * that keeps everything is one segment there). `ones` is the fraction of
+ * non-zero cells; under a 0/1 mask both polarities are tried.
+ */
+function packedSequences(runs: readonly RowRun[], rows: number, mats: number, additive: boolean, ones: number): MaskDetails | undefined {
+  const polarities: [string, boolean][] = additive ? [['additive', false]] : [['1 = attend', true], ['True = masked', false]];
+  for (const [form, keepOnes] of polarities) {
+    const per: ({ segments: number[]; causal?: boolean } | undefined)[] = [];
+    for (let m = 0; m < mats; m++) {
+      const kept = runs.slice(m * rows, (m + 1) * rows).map((r) => keptRun(r, rows, keepOnes));
+      per.push(kept.every((k) => k?.[0] === 0 && k[1] === rows - 1) ? { segments: [rows] } : segmentsOfRuns(kept));
+    }
+    const causal = new Set(per.map((b) => b?.causal).filter((c) => c !== undefined));
+    if (per.some((b) => !b) || causal.size !== 1) continue;
+    const masked = keepOnes ? 1 - ones : ones;
+    const tail = `${causal.has(true) ? ', causal' : ''}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`;
+    const same = per.every((b) => b!.causal === per[0]!.causal && b!.segments.join() === per[0]!.segments.join());
+    const listed = same ? per[0]!.segments.join(', ') : `per batch row ${per.slice(0, 3).map((b) => `[${b!.segments.join(', ')}]`).join(' ')}${per.length > 3 ? ' …' : ''}`;
+    return { kind: 'block-diagonal', maskedFraction: masked, keep: keepOnes, summary: `block-diagonal (segments ${listed}${tail}` };
+  }
+  return undefined;
+}
 
 /**
  * Kind, masked fraction and fully-masked rows of a mask too large to be sent
@@ -611,10 +672,14 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
   let binary = true, additive = true, sawBlock = false, onTotal = 0;
   /** One row's run, or undefined as soon as a value is neither 0/1 nor additive. */
   const readRow = (base: number): RowRun | undefined => {
-    let on = 0, first = -1, last = -1;
+    let on = 0, first = -1, last = -1, zFirst = -1, zLast = -1;
     for (let c = 0, at = base; c < cols; c++, at += colStride) {
       const x = t.data[at];
-      if (x === 0) continue;
+      if (x === 0) {
+        if (zFirst < 0) zFirst = c;
+        zLast = c;
+        continue;
+      }
       if (x !== 1) binary = false;
       if (blocksAdditively(x)) sawBlock = true;
       else additive = false;
@@ -623,7 +688,7 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
       if (first < 0) first = c;
       last = c;
     }
-    return { on, first, last };
+    return { on, first, last, zFirst, zLast };
   };
   // an expanded view (stride 0) reads the same row many times: read each once
   const seen = new Map<number, RowRun>();
@@ -694,6 +759,11 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
         return done({ kind: 'combined', lengths, keep: false, maskedFraction: ones, summary: `padding (right, lengths ${listed(lengths)}) ∧ causal${isAdditive ? ', additive' : ''} · ${pct(ones)}${rowsNote(false)}` }, false);
       }
     }
+  }
+  // packed sequences (document masking, NaViT): block-diagonal, as attentionPattern reads a small mask
+  if (rows >= 2 && rows === cols && !/pad|valid|len|attention_mask/i.test(name)) {
+    const packed = packedSequences(runs, rows, mats, isAdditive, ones);
+    if (packed) return done(packed, packed.keep);
   }
   // key padding: one run per row, every row of a matrix alike ([B, T] is B matrices of one row)
   const perMatrix = nd === 2 || t.shape.slice(1, -1).every((d) => d === 1) ? 1 : rows;

@@ -81,6 +81,35 @@ export function cellPosition(layout: CellLayout, line: number): CellPosition {
   return { cell: layout.cells[i]?.index ?? 0, line: line - (layout.startLines[i] ?? 1) + 1 };
 }
 
+/**
+ * The number a user sees for the code cell with notebook index `cell`: its
+ * place among the code cells, from 1, as a "Run All" numbers them In[n] /
+ * Out[n] (markdown cells have no number). 0 when it is not a code cell.
+ */
+export function cellNumber(layout: CellLayout, cell: number): number {
+  return layout.cells.findIndex((c) => c.index === cell) + 1;
+}
+
+/** How a line reads to a user: "line 7", or "cell 2, line 3" in a notebook (lineLabel). */
+export type LineLabel = (line: number) => string;
+
+/**
+ * How a user names a line: "line 7" in a file; in a notebook (the joined
+ * source of cells starting at `cellStartLines`) "cell 2, line 3", the cell
+ * numbered as cellNumber and the line counted in that cell.
+ */
+export function lineLabel(line: number, cellStartLines?: readonly number[]): string {
+  if (!cellStartLines?.length) return `line ${line}`;
+  let i = 0;
+  while (i + 1 < cellStartLines.length && cellStartLines[i + 1] <= line) i++;
+  return `cell ${i + 1}, line ${line - cellStartLines[i] + 1}`;
+}
+
+/** "cell 2, line 3" for a line of a notebook's joined source (lineLabel). */
+export function cellLineLabel(layout: CellLayout, line: number): string {
+  return lineLabel(line, layout.startLines);
+}
+
 /** The joined-source line of line `line` (1-based) of the code cell with notebook index `cell`. */
 export function sourceLine(layout: CellLayout, cell: number, line: number): number | undefined {
   const i = layout.cells.findIndex((c) => c.index === cell);

@@ -89,6 +89,35 @@ function outRoot(e: A.Expr | null): string | undefined {
 }
 
 /**
+ * Names and attribute paths whose object a statement changes in place (a
+ * subscript write, `x += 1`, an in-place method call, an `out=` argument):
+ * other names holding a view of the same storage change with them.
+ */
+export function inPlacePaths(stmt: A.Stmt): string[] {
+  let paths = inPlaceCache.get(stmt);
+  if (!paths) inPlaceCache.set(stmt, (paths = computeInPlacePaths(stmt)));
+  return paths;
+}
+
+const inPlaceCache = new WeakMap<A.Stmt, string[]>();
+
+function subscriptRoots(t: A.Target): (string | undefined)[] {
+  if (t.kind === 'Subscript') return [rootOf(t.value)];
+  if (t.kind === 'Tuple' || t.kind === 'List') return t.elts.flatMap(subscriptRoots);
+  if (t.kind === 'Starred') return subscriptRoots(t.value);
+  return [];
+}
+
+function computeInPlacePaths(stmt: A.Stmt): string[] {
+  const out: (string | undefined)[] = [];
+  if (stmt.kind === 'Assign') out.push(...stmt.targets.flatMap(subscriptRoots), inPlaceRoot(stmt.value), outRoot(stmt.value));
+  else if (stmt.kind === 'AugAssign') out.push(...targetPaths(stmt.target));
+  else if (stmt.kind === 'AnnAssign' && stmt.value) out.push(...subscriptRoots(stmt.target), inPlaceRoot(stmt.value));
+  else if (stmt.kind === 'Expr') out.push(inPlaceRoot(stmt.value), outRoot(stmt.value));
+  return [...new Set(out.filter((p): p is string => p !== undefined))];
+}
+
+/**
  * Names and attribute paths a statement binds or changes: assignment targets
  * (a subscript or attribute write changes its root), loop and `with` targets,
  * the object of an in-place method call, and the tensor an `out=` argument fills.
@@ -256,6 +285,8 @@ interface Frame {
   keys: Map<string, number>;
   /** each local's latest snapshot (CallRecord.variables) */
   latest: Map<string, Snapshot>;
+  /** writeSeq when this frame's latest statement ended: storages written after it were written by the statement running now */
+  checked: number;
 }
 
 export interface RecorderOptions {
@@ -275,9 +306,19 @@ export class Recorder implements ExecObserver {
   /** Each tensor snapshot's storage: its consumers are known only once later statements ran. */
   readonly storages = new Map<Snapshot, object>();
   /** Reprs not printed yet: a loop replaces most snapshots before anyone reads them (see finish). */
-  private readonly pendingRepr = new Map<Snapshot, { key: string; print: () => string }>();
+  private readonly pendingRepr = new Map<Snapshot, { key: () => string; print: () => string }>();
   private readonly moduleKeys = new Map<string, number>();
   private readonly frames = new WeakMap<Scope, Frame>();
+  /**
+   * In-place writes, in order: each written storage's latest sequence number.
+   * A frame's statement changed every storage written after the frame's
+   * previous statement ended, in a callee as well (a view made there).
+   */
+  private writeSeq = 0;
+  private readonly writtenAt = new WeakMap<object, number>();
+  /** The module's frame-like state: its latest snapshot of each name, and its writeSeq checkpoint. */
+  private readonly moduleLatest = new Map<string, Snapshot>();
+  private moduleChecked = 0;
   /** The tensors of snapshots whose data was not inlined (fetched by address later): copies, or unchanged big tensors. */
   readonly elided = new SnapshotTensors();
   private readonly maxRecorded: number;
@@ -307,9 +348,9 @@ export class Recorder implements ExecObserver {
     this.inline = options.inlineElements ?? Infinity;
   }
 
-  /** An error was reported and evaluation goes on: later values differ from what Python would show. */
-  errorContinued(line: number): void {
-    this.note ??= `after an error at line ${line}; Python would have stopped`;
+  /** An error was reported (at `where`: "line 7", "cell 2, line 3") and evaluation goes on: later values differ from what Python would show. */
+  errorContinued(where: string): void {
+    this.note ??= `after an error at ${where}; Python would have stopped`;
   }
 
   /** A new notebook cell: an earlier cell's error no longer stands in the way. */
@@ -333,7 +374,7 @@ export class Recorder implements ExecObserver {
       timeline: [], variables: {},
     };
     this.calls.push(record);
-    const frame: Frame = { record, keys: new Map(), latest: new Map() };
+    const frame: Frame = { record, keys: new Map(), latest: new Map(), checked: this.writeSeq };
     this.frames.set(scope, frame);
     const p = def.params;
     const params = [...p.posonly, ...p.args, ...(p.vararg ? [p.vararg] : []), ...p.kwonly, ...(p.kwarg ? [p.kwarg] : [])];
@@ -352,9 +393,11 @@ export class Recorder implements ExecObserver {
       const made = scope.vars.get(stmt.name);
       if (owner !== undefined && made !== undefined) this.nested.set(`${owner}.<locals>.${stmt.name}`, made);
     }
+    this.noteInPlaceWrites(stmt, scope);
     const frame = scope === this.module ? undefined : this.frames.get(scope);
     if (scope !== this.module && !frame) return;
-    for (const path of writtenPaths(stmt)) {
+    const written = writtenPaths(stmt);
+    for (const path of written) {
       try {
         untimed(() => {
           const v = readPath(scope, path);
@@ -365,6 +408,44 @@ export class Recorder implements ExecObserver {
         });
       } catch {
         // a value that cannot be recorded is left out of the timeline; the evaluation goes on
+      }
+    }
+    this.recordAliasWrites(frame, scope, stmt, written);
+  }
+
+  /** Mark the storages this statement wrote in place (in any call, recorded or not). */
+  private noteInPlaceWrites(stmt: A.Stmt, scope: Scope): void {
+    for (const path of inPlacePaths(stmt)) {
+      try {
+        const v = readPath(scope, path);
+        if (v instanceof ArrayValue) this.writtenAt.set(v.t.storage, ++this.writeSeq);
+      } catch {
+        // a path that cannot be read marks nothing; the evaluation goes on
+      }
+    }
+  }
+
+  /**
+   * Names of this frame (or the module) whose tensor shares a storage that
+   * the statement just ended wrote in place, here or in a callee (`X[~mask] =
+   * value` on a reshape of the caller's X), and that the statement did not
+   * record itself: a new snapshot at this line, as Python sees them now.
+   */
+  private recordAliasWrites(frame: Frame | undefined, scope: Scope, stmt: A.Stmt, written: readonly string[]): void {
+    const since = frame ? frame.checked : this.moduleChecked;
+    if (frame) frame.checked = this.writeSeq;
+    else this.moduleChecked = this.writeSeq;
+    if (since === this.writeSeq) return;
+    const latest = frame ? frame.latest : this.moduleLatest;
+    const stale = [...latest].filter(([name, s]) => {
+      const storage = this.storages.get(s);
+      return !written.includes(name) && storage !== undefined && (this.writtenAt.get(storage) ?? 0) > since;
+    });
+    for (const [name] of stale) {
+      try {
+        untimed(() => this.add(frame, name, readPath(scope, name), stmt.span.line, stmt.span.endLine));
+      } catch {
+        // as above: left out
       }
     }
   }
@@ -404,7 +485,7 @@ export class Recorder implements ExecObserver {
       if (frame) this.elementsLeft += encodedElements(old.value);
       timeline[at] = s;
     }
-    frame?.latest.set(name, s);
+    (frame ? frame.latest : this.moduleLatest).set(name, s);
   }
 
   private snapshot(frame: Frame | undefined, name: string, v: PyValue, line: number, endLine: number): Snapshot | undefined {
@@ -432,7 +513,8 @@ export class Recorder implements ExecObserver {
       // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
       const frozen = frozenCopy(v);
       if ('elided' in value) this.elided.set(s, frozen.t);
-      this.pendingRepr.set(s, { key: printKey(frozen, value), print: () => this.interp.repr(frozen) });
+      // the key too is made at the end: a loop replaces most snapshots, and keying reads every element
+      this.pendingRepr.set(s, { key: () => printKey(frozen, value), print: () => this.interp.repr(frozen) });
     } else {
       s.repr = this.printed(v);
       // an object is shown by its repr alone: one that cannot print (a dataclass mid-__init__) is not shown
@@ -457,7 +539,8 @@ export class Recorder implements ExecObserver {
   finish(): void {
     // an argument is often the caller's variable, a return value the callee's local: print each value once
     const printed = new Map<string, string>();
-    for (const [s, { key, print }] of this.pendingRepr) {
+    for (const [s, { key: keyOf, print }] of this.pendingRepr) {
+      const key = keyOf();
       let text = printed.get(key);
       if (text === undefined) {
         try {

@@ -14,8 +14,19 @@ export type EncodedValue =
       data: EncodedNumber[];
       /** Data not inlined (more than RunOptions.inlineElements): `data` is empty; fetch slices through src/service. */
       elided?: true;
+      /**
+       * int64 elements beyond 2^53, exactly: [flat index, decimal digits]
+       * (`data` holds their nearest doubles). Tables show the digits; --json
+       * writes them as its number literals, as golden.py does.
+       */
+      exact?: [number, string][];
     }
-  | { type: 'int' | 'float' | 'bool' | 'str'; value: EncodedNumber | string }
+  | {
+      type: 'int' | 'float' | 'bool' | 'str';
+      value: EncodedNumber | string;
+      /** An int beyond 2^53, exactly (`value` is its nearest double). */
+      exact?: string;
+    }
   | { type: 'list' | 'tuple'; items: EncodedValue[] }
   /**
    * A value the golden record skips but an editor shows by its repr (the

@@ -26,8 +26,12 @@ function fmt(x: EncodedNumber, floating: boolean): string {
   return floating ? x.toFixed(4) : String(x);
 }
 
-/** Grids for up to the first four leading slices, truncated at 16x16. */
-export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
+/**
+ * Grids for up to the first four leading slices, truncated at 16x16. Numbers
+ * are written by `format` (the CLI passes the engine's per-tensor print
+ * format, so -1e6 and 0.4963 share one style), else 4 decimals for floats.
+ */
+export function maskGrid(v: TensorValue, maxSide = MAX_SIDE, format?: (x: EncodedNumber) => string): string {
   const shape = v.shape.length === 0 ? [1] : v.shape;
   const cols = shape[shape.length - 1];
   const rows = shape.length >= 2 ? shape[shape.length - 2] : 1;
@@ -38,16 +42,19 @@ export function maskGrid(v: TensorValue, maxSide = MAX_SIDE): string {
   const floating = v.dtype.includes('float');
   // one column width for the whole grid, so numbers line up
   // a loop, not Math.max(...): spreading a million elements overflows the stack
+  // int64 beyond 2^53: the exact digits, not the nearest double
+  const exact = new Map(v.exact ?? []);
+  const text = (i: number) => exact.get(i) ?? (format ? format(v.data[i]) : fmt(v.data[i], floating));
   let width = 1;
-  if (!mask) for (const x of v.data.slice(0, 4 * per)) width = Math.max(width, fmt(x, floating).length);
+  if (!mask) for (let i = 0; i < Math.min(v.data.length, 4 * per); i++) width = Math.max(width, text(i).length);
   const out: string[] = [];
   for (let b = 0; b < Math.min(slices, 4); b++) {
     if (slices > 1) out.push(`[${leadingIndex(shape, b).join(', ')}]`);
     for (let r = 0; r < Math.min(rows, maxSide); r++) {
       const cells: string[] = [];
       for (let c = 0; c < Math.min(cols, maxSide); c++) {
-        const x = v.data[b * per + r * cols + c];
-        cells.push(mask ? cell(x, additive) : fmt(x, floating).padStart(width));
+        const i = b * per + r * cols + c;
+        cells.push(mask ? cell(v.data[i], additive) : text(i).padStart(width));
       }
       out.push(cells.join(mask ? '' : ' ') + (cols > maxSide ? ' …' : ''));
     }

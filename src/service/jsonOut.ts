@@ -121,12 +121,20 @@ export async function writeJson(
 ): Promise<void> {
   // a token no value can contain: JSON text of user strings never holds this nonce
   const nonce = `\u0001masklens-data-${Math.random().toString(36).slice(2)}-`;
-  const holes: Tensorish[] = [];
+  const holes: (Tensorish | { literal: string })[] = [];
+  const hole = (h: Tensorish | { literal: string }) => `${nonce}${holes.push(h) - 1}`;
   const text = JSON.stringify(value, function (_key, v: unknown) {
     if (v && typeof v === 'object' && refs.has(v)) {
       const { elided: _elided, data: _data, ...rest } = v as Tensorish & { elided?: boolean };
-      holes.push(v as Tensorish);
-      return { ...rest, data: `${nonce}${holes.length - 1}` };
+      return { ...rest, data: hole(v as Tensorish) };
+    }
+    // int64 beyond 2^53: the exact digits as the number literals golden.py writes (not the nearest double)
+    if (v && typeof v === 'object' && 'exact' in v && v.exact !== undefined) {
+      const { exact, ...rest } = v as { exact: string | [number, string][] };
+      if (typeof exact === 'string') return { ...rest, value: hole({ literal: exact }) };
+      const digits = new Map(exact);
+      const data = (v as Tensorish).data;
+      return { ...rest, data: hole({ literal: `[${data.map((x, i) => digits.get(i) ?? JSON.stringify(x)).join(',')}]` }) };
     }
     return v;
   });
@@ -135,7 +143,10 @@ export async function writeJson(
   // a value written twice (`continued` shares the first run's values) is formatted once,
   // and its text kept only until its last use
   const uses = new Map<Tensorish, number>();
-  for (let i = 1; i < pieces.length; i += 2) uses.set(holes[Number(pieces[i])], (uses.get(holes[Number(pieces[i])]) ?? 0) + 1);
+  for (let i = 1; i < pieces.length; i += 2) {
+    const h = holes[Number(pieces[i])];
+    if (!('literal' in h)) uses.set(h, (uses.get(h) ?? 0) + 1);
+  }
   const kept = new Map<Tensorish, string[]>();
   for (let i = 0; i < pieces.length; i++) {
     if (i % 2 === 0) {
@@ -143,6 +154,10 @@ export async function writeJson(
       continue;
     }
     const hole = holes[Number(pieces[i])];
+    if ('literal' in hole) {
+      write(hole.literal);
+      continue;
+    }
     const left = uses.get(hole)! - 1;
     uses.set(hole, left);
     let text = kept.get(hole);

@@ -3,6 +3,7 @@
 // stepping to the previous and next call), what a call expression returned,
 // `self.mask`, and a note on functions the file never calls.
 import * as vscode from 'vscode';
+import { lineLabel, type LineLabel } from '../python/notebook';
 import type { RunResult } from '../python/result';
 import {
   callAtSite, callLabel, chooseCall, dottedPathAt, functionAt, neighbours, returnedValue, valueInCall,
@@ -44,11 +45,11 @@ function stepLink(label: string, args: SelectCallArgs): string {
   return `[${label}](command:${SELECT_CALL_COMMAND}?${encodeURIComponent(JSON.stringify(args))} "${label} call")`;
 }
 
-function render(values: ResolvedValue[], result: RunResult, head: string[]): vscode.MarkdownString {
+function render(values: ResolvedValue[], result: RunResult, head: string[], at: LineLabel): vscode.MarkdownString {
   const settings = readSettings();
   const disabled = new Set(settings.disabledDiagnostics);
   const shown = result.diagnostics.filter((d) => !disabled.has(d.code));
-  const body = values.map((v) => hoverMarkdown(v, { maxElements: settings.maxElements }, diagnosticsFor(shown, v))).join('\n\n---\n\n');
+  const body = values.map((v) => hoverMarkdown(v, { maxElements: settings.maxElements, at }, diagnosticsFor(shown, v))).join('\n\n---\n\n');
   const md = new vscode.MarkdownString([...head, body].filter(Boolean).join('\n\n'));
   md.supportHtml = true; // the repr's <details>; value-derived text is escaped or fenced
   md.supportThemeIcons = true;
@@ -62,17 +63,18 @@ export interface CallHover {
   render(value: ResolvedValue | undefined): vscode.MarkdownString;
 }
 
-function parts(result: RunResult, value: ResolvedValue | undefined, head: string[]): CallHover {
-  return { value, render: (v) => render(v ? [v] : [], result, head) };
+function parts(result: RunResult, value: ResolvedValue | undefined, head: string[], at: LineLabel): CallHover {
+  return { value, render: (v) => render(v ? [v] : [], result, head, at) };
 }
 
 /**
  * The hover for a word inside a function, or on a call expression's callee;
  * undefined when the word is neither (the module-level hover applies).
- * `line` is the 1-based line of the evaluated source, `uri` the document's.
+ * `line` is the 1-based line of the evaluated source, `uri` the document's;
+ * `at` names lines as the user sees them (a notebook's "cell 2, line 3").
  */
 export function callHover(
-  result: RunResult, selection: CallSelection, uri: string, lineText: string, wordStart: number, wordEnd: number, line: number,
+  result: RunResult, selection: CallSelection, uri: string, lineText: string, wordStart: number, wordEnd: number, line: number, at: LineLabel = lineLabel,
 ): CallHover | undefined {
   const word = lineText.slice(wordStart, wordEnd);
   // a callee: `create_look_ahead_mask(4)`, `self.attn(x, mask)`
@@ -80,7 +82,7 @@ export function callHover(
     const call = callAtSite(result, line, wordStart, wordEnd);
     const total = call && (result.functions ?? []).find((f) => f.function === call.function)?.calls;
     const v = call && returnedValue(call, `${word}(…)`);
-    if (call && v) return parts(result, v, [`$(symbol-function) \`${call.function}\` returned · ${callLabel(call, total ?? call.call)}`]);
+    if (call && v) return parts(result, v, [`$(symbol-function) \`${call.function}\` returned · ${callLabel(call, total ?? call.call, at)}`], at);
   }
   const fn = functionAt(result, line);
   if (!fn) return undefined;
@@ -94,7 +96,7 @@ export function callHover(
     return parts(result, undefined, [
       `$(info) \`${fn.function}\` is never called in this file, so Mask Lens has no values for \`${path}\` yet.`,
       `[Preview with Arguments…](command:maskLens.previewWithArguments?${args} "Call it with arguments you choose")`,
-    ]);
+    ], at);
   }
   const value = word === fn.name && line === fn.line ? returnedValue(call, `${fn.name}(…)`) : valueInCall(call, path, line);
   if (!value) return undefined;
@@ -103,8 +105,8 @@ export function callHover(
     previous ? stepLink('‹ previous', { uri, function: fn.function, call: previous.call }) : '',
     next ? stepLink('next ›', { uri, function: fn.function, call: next.call }) : '',
   ].filter(Boolean).join(' · ');
-  const head = `$(symbol-method) \`${fn.function}\` · ${callLabel(call, fn.calls)}${links ? ` · ${links}` : ''}${call.truncated ? ' · some values not recorded (element budget)' : ''}`;
-  return parts(result, value, [head]);
+  const head = `$(symbol-method) \`${fn.function}\` · ${callLabel(call, fn.calls, at)}${links ? ` · ${links}` : ''}${call.truncated ? ' · some values not recorded (element budget)' : ''}`;
+  return parts(result, value, [head], at);
 }
 
 /** The command behind the stepping links: choose a call, then show the hover again on the new call. */

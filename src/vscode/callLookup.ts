@@ -4,6 +4,7 @@
 // No 'vscode' import: unit-tested.
 import type { CallRecord, FunctionInfo, RunResult, Snapshot } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
+import { lineLabel, type LineLabel } from '../python/notebook';
 
 /** The innermost function whose `def` spans `line` (1-based). */
 export function functionAt(result: RunResult, line: number): FunctionInfo | undefined {
@@ -43,9 +44,9 @@ export function valueInCall(call: CallRecord, name: string, line: number): Resol
   return best && resolved(best);
 }
 
-/** "call 1 of 3 · from line 22" ("… · with your arguments" when Preview with Arguments… made the call). */
-export function callLabel(call: CallRecord, total: number): string {
-  return `call ${call.call} of ${Math.max(total, call.call)} · ${call.calledFrom ? `from line ${call.calledFrom}` : PREVIEW_CALL_LABEL}`;
+/** "call 1 of 3 · from line 22" ("from cell 2, line 3" in a notebook; "… · with your arguments" when Preview with Arguments… made the call). */
+export function callLabel(call: CallRecord, total: number, at: LineLabel = lineLabel): string {
+  return `call ${call.call} of ${Math.max(total, call.call)} · ${call.calledFrom ? `from ${at(call.calledFrom)}` : PREVIEW_CALL_LABEL}`;
 }
 
 /** How a call Preview with Arguments… made is named (the command itself is the lens's action). */

@@ -4,6 +4,7 @@
 // when it is opened or saved, so the Problems view fills without a hover or
 // a preview.
 import * as vscode from 'vscode';
+import { lineLabel, type LineLabel } from '../python/notebook';
 import { notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { readSettings, SETTINGS_SECTION } from './settings';
@@ -39,11 +40,14 @@ const SEVERITY: Record<MaskDiagnostic['severity'], vscode.DiagnosticSeverity> = 
   info: vscode.DiagnosticSeverity.Information,
 };
 
-export function toVsDiagnostics(doc: vscode.TextDocument, result: RunResult, disabled: ReadonlySet<string> = new Set(readSettings().disabledDiagnostics)): vscode.Diagnostic[] {
+/** Problems for `doc` from `result`; `at` names the line a knock-on's cause failed on (a notebook's "cell 2, line 3"). */
+export function toVsDiagnostics(
+  doc: vscode.TextDocument, result: RunResult, disabled: ReadonlySet<string> = new Set(readSettings().disabledDiagnostics), at: LineLabel = lineLabel,
+): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   for (const e of allErrors(result)) {
     // a knock-on NameError (its name's statement failed earlier) is information: one problem per cause
-    const knockOn = notEvaluatedMessage(e);
+    const knockOn = notEvaluatedMessage(e, at);
     const d = knockOn
       ? new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), knockOn, vscode.DiagnosticSeverity.Information)
       : new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), `${e.type}: ${e.message}`, vscode.DiagnosticSeverity.Error);

@@ -3,11 +3,14 @@
 // collapsed. No 'vscode' import: unit-tested.
 import { BUILTIN_EXCEPTIONS } from '../python/exceptionNames';
 import { consumerPhrase } from '../python/masks';
+import { lineLabel, type LineLabel } from '../python/notebook';
 import { notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
+import { cellFormatter } from './tensorSlice';
 import {
   describeValue,
+  exactDigits,
   formatShape,
   isMaskLike,
   isTensor,
@@ -18,9 +21,15 @@ import {
 } from './tensorView';
 
 export interface HoverLimits {
+  /** How a line reads ("line 7"; "cell 2, line 3" in a notebook); default lineLabel's file form. */
+  at?: LineLabel;
   /** Largest number of repr lines shown. */
   maxReprLines?: number;
-  /** maskLens.hover.maxElements: a numeric table is drawn for a first slice of at most this many elements. */
+  /**
+   * maskLens.hover.maxElements: a sampled slice (of a tensor too big to send
+   * whole) is drawn as a numeric table only up to this many elements; exact
+   * values are always drawn, summarised with `...` as print() does.
+   */
   maxElements?: number;
 }
 
@@ -132,8 +141,11 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
       parts.push(maskSvgMarkdown(first, `${v.name} mask grid`, { onIsMasked: legendMasksOn(v.legend) }));
       legend = escapeMd(legendText(v.legend));
       pictured = true;
-    } else if ((limits.maxElements ?? Infinity) >= first.rows * first.cols) {
-      parts.push(fence(numericTableText(first, t.dtype, { maxRows: 8, maxCols: 8 }), 'text'));
+    } else if (!v.sampled || (limits.maxElements ?? Infinity) >= first.rows * first.cols) {
+      // exact values: summarised as print() does, in the tensor's own print format
+      const cell = cellFormatter(t);
+      const exact = exactDigits(t); // int64 beyond 2^53: the digits print() shows, not the nearest double
+      parts.push(fence(numericTableText(first, (x, i) => exact.get(i) ?? cell.format(x), { maxRows: 8, maxCols: 8 }), 'text'));
       pictured = true;
     }
     const notes = [where, v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');
@@ -152,7 +164,7 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
 
   if (v.repr) parts.push(reprBlock(v.repr, maxReprLines, pictured));
-  if (v.line !== undefined) parts.push(`_as of line ${v.line}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
+  if (v.line !== undefined) parts.push(`_as of ${(limits.at ?? lineLabel)(v.line)}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
   return parts.join('\n\n');
 }
 
@@ -172,14 +184,14 @@ function rebinds(source: string, name: string): boolean {
  * error is the Problems hover's to show, not a claim about this word).
  */
 export function unresolvedHover(
-  result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false, source = '',
+  result: Pick<RunResult, 'errors'>, word: string, lineText: string, line: number, isAttribute = false, source = '', at: LineLabel = lineLabel,
 ): string | undefined {
   if (!isAttribute && BUILTIN_EXCEPTION_NAMES.has(word) && !rebinds(source, word)) return fence(`<class '${word}'>`, 'python');
   const binds = !isAttribute && assignedNames(lineText).includes(word);
   const texts = result.errors.filter((e) => e.line === line).flatMap((e) => {
-    const knockOn = notEvaluatedMessage(e);
+    const knockOn = notEvaluatedMessage(e, at);
     if (knockOn) return binds || e.consequenceOf?.name === word ? [`**${word}**: ${escapeMd(knockOn)}`] : [];
-    return binds ? [`**${word}**: not bound, line ${e.line} raised\n\n\`${e.type}\`: ${escapeMd(e.message)}`] : [];
+    return binds ? [`**${word}**: not bound, ${at(e.line)} raised\n\n\`${e.type}\`: ${escapeMd(e.message)}`] : [];
   });
   return texts.length ? texts.join('\n\n---\n\n') : undefined;
 }

@@ -7,6 +7,7 @@ import { isExampleDocument } from './commands/openExample';
 import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './documentEvaluations';
 import { diagnosticsFor, hoverMarkdown, unresolvedHover } from './hoverMarkdown';
 import type { RunResult } from '../python/result';
+import { lineLabel, type LineLabel } from '../python/notebook';
 import { readSettings } from './settings';
 import { assignedNames, attachedMaskOf, valueAddress, valueOfNameAt, type ResolvedValue } from './variableLookup';
 import { callHover, type CallSelection } from './callHover';
@@ -36,10 +37,10 @@ export class MaskHoverProvider implements vscode.HoverProvider {
   ) {}
 
   /** The evaluation a hover in `doc` reads (a notebook cell's is its notebook's), and how its lines map. */
-  private async source(doc: vscode.TextDocument): Promise<{ evaluation: Evaluation; toSource: (line: number) => number }> {
+  private async source(doc: vscode.TextDocument): Promise<{ evaluation: Evaluation; toSource: (line: number) => number; at: LineLabel }> {
     const cell = await this.notebooks?.viewOfCell(doc);
     if (cell) return cell;
-    return { evaluation: await this.evaluations.latest(doc), toSource: (line) => line };
+    return { evaluation: await this.evaluations.latest(doc), toSource: (line) => line, at: lineLabel };
   }
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -57,14 +58,14 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     if (!range) return undefined;
     const src = await untilCancelled(this.source(doc), token);
     if (!src || token?.isCancellationRequested) return undefined;
-    const { evaluation, toSource } = src;
+    const { evaluation, toSource, at } = src;
     const { result } = evaluation;
     const line = toSource(pos.line + 1);
     const text = doc.lineAt(pos.line).text;
     if (this.selection) {
       // inside a function or on a callee: the recorded call's values (issue #10)
       // a notebook keys the chosen call by the notebook (the inspector shows it whole), a file by itself
-      const inCall = callHover(result, this.selection, evaluation.uri, text, range.start.character, range.end.character, line);
+      const inCall = callHover(result, this.selection, evaluation.uri, text, range.start.character, range.end.character, line, at);
       if (inCall) {
         const value = inCall.value && (await this.withSlice(evaluation, inCall.value));
         if (token?.isCancellationRequested) return undefined;
@@ -88,7 +89,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     }
     if (found.length === 0) {
       // No value: a built-in class, or the error that kept this line's name unbound (a budget error, say)
-      const unresolved = unresolvedHover(result, doc.getText(range), text, line, isAttribute, doc.getText());
+      const unresolved = unresolvedHover(result, doc.getText(range), text, line, isAttribute, doc.getText(), at);
       return unresolved === undefined ? undefined : new vscode.Hover(plainMarkdown(unresolved), range);
     }
     // a Keras layer output: its `_keras_mask` too, as the mask it is
@@ -98,7 +99,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     });
     const shown = await Promise.all(found.map((v) => this.withSlice(evaluation, v)));
     if (token?.isCancellationRequested) return undefined;
-    return this.hover(shown, range, result.diagnostics);
+    return this.hover(shown, range, result.diagnostics, at);
   }
 
   /** A tensor whose data stayed in the worker: fetch a sampled 2-D slice to draw. */
@@ -114,11 +115,11 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     };
   }
 
-  private hover(values: ResolvedValue[], range: vscode.Range, diagnostics: RunResult['diagnostics']): vscode.Hover {
+  private hover(values: ResolvedValue[], range: vscode.Range, diagnostics: RunResult['diagnostics'], at: LineLabel): vscode.Hover {
     const settings = readSettings();
     const disabled = new Set(settings.disabledDiagnostics);
     const shown = diagnostics.filter((d) => !disabled.has(d.code));
-    const limits = { maxElements: settings.maxElements };
+    const limits = { maxElements: settings.maxElements, at };
     return new vscode.Hover(plainMarkdown(values.map((v) => hoverMarkdown(v, limits, diagnosticsFor(shown, v))).join('\n\n---\n\n')), range);
   }
 }

@@ -1,14 +1,18 @@
 // The inspector's scopes beyond the module (issue #10): each recorded call's
 // values, and each notebook cell's. No 'vscode' import: unit-tested.
-import { cellPosition, type CellLayout } from '../python/notebook';
+import { lineLabel, type CellLayout, type LineLabel } from '../python/notebook';
 import type { RunResult } from '../python/result';
 import { callLabel, chooseCall, functionAt } from './callLookup';
 import { diagnosticsFor } from './hoverMarkdown';
 import type { InspectorScope, InspectorVariable } from './protocol';
 import { variableAtLine } from './variableLookup';
 
-/** Each recorded call as an inspector scope, grouped by function in source order: every local's, argument's and attribute's latest value, then what it returned. */
-export function callScopes(result: RunResult): InspectorScope[] {
+/**
+ * Each recorded call as an inspector scope, grouped by function in source
+ * order: every local's, argument's and attribute's latest value, then what it
+ * returned. `lineAt` names the calling line ("from cell 2, line 3" in a notebook).
+ */
+export function callScopes(result: RunResult, lineAt: LineLabel = lineLabel): InspectorScope[] {
   const totals = new Map((result.functions ?? []).map((f) => [f.function, f.calls]));
   // grouped by function, in source order, then by call; `at` is the call's index in result.calls (its worker address)
   const calls = (result.calls ?? []).map((c, at) => ({ c, at })).sort((a, b) => a.c.line - b.c.line || a.c.function.localeCompare(b.c.function) || a.c.call - b.c.call);
@@ -24,7 +28,7 @@ export function callScopes(result: RunResult): InspectorScope[] {
         address: { kind: 'call', call: at, index },
       };
     });
-    return { id: callScopeId(c.function, c.call), label: `${c.function} · ${callLabel(c, totals.get(c.function) ?? c.call)}`, function: c.function, call: c.call, line: c.line, variables };
+    return { id: callScopeId(c.function, c.call), label: `${c.function} · ${callLabel(c, totals.get(c.function) ?? c.call, lineAt)}`, function: c.function, call: c.call, line: c.line, variables };
   });
 }
 
@@ -47,13 +51,15 @@ export function cellScopeId(cell: number): string {
 /** One scope per code cell: the names that cell binds, each as the cell left it. */
 export function cellScopes(result: RunResult, layout: CellLayout): InspectorScope[] {
   return layout.cells.map((c, i) => {
-    const latest = new Map(result.timeline.map((s, index) => ({ s, index })).filter(({ s }) => cellPosition(layout, s.line).cell === c.index).map((x) => [x.s.name, x]));
+    const end = layout.startLines[i + 1] ?? Infinity;
+    const latest = new Map(result.timeline.map((s, index) => ({ s, index })).filter(({ s }) => s.line >= layout.startLines[i] && s.line < end).map((x) => [x.s.name, x]));
     const variables: InspectorVariable[] = [...latest.values()].map(({ s, index }) => ({
-      name: s.name, value: s.value, line: cellPosition(layout, s.line).line, repr: s.repr, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend,
+      // the joined source's line, as every line of a notebook's state (the webview names it "cell 2, line 3")
+      name: s.name, value: s.value, line: s.line, repr: s.repr, mask: s.mask, maskSummary: s.maskSummary, consumer: s.consumer, legend: s.legend,
       ...(s.maskParts ? { maskParts: s.maskParts } : {}), ...(s.derived ? { derived: s.derived } : {}),
       address: { kind: 'timeline', index },
     }));
-    return { id: cellScopeId(c.index), label: `cell ${c.index + 1}`, line: layout.startLines[i], variables };
+    return { id: cellScopeId(c.index), label: `cell ${i + 1}`, line: layout.startLines[i], variables };
   });
 }
 

@@ -1,6 +1,7 @@
 // From an evaluation of a document to what the inspector webview shows.
 import type { InspectorState, InspectorVariable } from './protocol';
 import { callScopes } from './inspectorScopes';
+import { lineLabel, type LineLabel } from '../python/notebook';
 import type { Evaluation } from './documentEvaluations';
 import { allErrors } from './diagnostics';
 import { diagnosticsFor } from './hoverMarkdown';
@@ -12,6 +13,7 @@ export function buildInspectorState(
   evaluation: Evaluation,
   mode: InspectorState['mode'],
   selected?: string,
+  lineAt: LineLabel = lineLabel,
 ): InspectorState {
   const { result } = evaluation;
   const snapshots = latestSnapshots(result);
@@ -28,7 +30,7 @@ export function buildInspectorState(
       ...(diagnostics.length ? { diagnostics } : {}),
     };
   });
-  const scopes = callScopes(result);
+  const scopes = callScopes(result, lineAt);
   return {
     documentUri,
     fileName: baseName(fsPath),

@@ -3,7 +3,7 @@
 // cached per notebook version. The joining and line mapping live below the
 // vscode layer (src/python/notebook.ts) so the CLI runs notebooks too.
 import * as vscode from 'vscode';
-import { cellPosition, layoutCells, sourceLine, type CellLayout } from '../python/notebook';
+import { cellLineLabel, cellPosition, layoutCells, sourceLine, type CellLayout, type LineLabel } from '../python/notebook';
 import type { RunResult } from '../python/result';
 import { fullFileOptions, type Evaluation } from './documentEvaluations';
 import type { EvaluationService } from '../service/client';
@@ -38,6 +38,8 @@ export interface CellView {
   result: RunResult;
   /** 1-based line of the joined source for a 1-based line of this cell. */
   toSource(line: number): number;
+  /** How a line of the joined source reads to the user: "cell 2, line 3". */
+  at: LineLabel;
   evaluation: Evaluation;
 }
 
@@ -94,7 +96,7 @@ export class NotebookEvaluations implements vscode.Disposable {
     const value = this.service.evaluate(layout.source, options, { key: uri }).then((r) => {
       const evaluation: Evaluation = { uri, version: notebook.version, options, result: r.result, elapsedMs: r.elapsedMs, id: r.evaluation };
       // every cell shows its own errors and mask warnings, on its own lines
-      for (const c of cells) this.collection.set(c.document.uri, toVsDiagnostics(c.document, cellResult(r.result, layout, c.index)));
+      for (const c of cells) this.collection.set(c.document.uri, toVsDiagnostics(c.document, cellResult(r.result, layout, c.index), undefined, (line) => cellLineLabel(layout, line)));
       return { layout, evaluation };
     });
     this.cache.set(uri, { key, value });
@@ -111,7 +113,7 @@ export class NotebookEvaluations implements vscode.Disposable {
     if (!found) return undefined;
     const { layout, evaluation } = await this.get(found.notebook);
     const index = found.cell.index;
-    return { result: evaluation.result, evaluation, toSource: (line) => sourceLine(layout, index, line) ?? line };
+    return { result: evaluation.result, evaluation, toSource: (line) => sourceLine(layout, index, line) ?? line, at: (line) => cellLineLabel(layout, line) };
   }
 
   dispose(): void {
@@ -123,7 +125,8 @@ export class NotebookEvaluations implements vscode.Disposable {
 
 /** The inspector's view of a whole notebook: every name, then each cell's, then each recorded call; on the given cell. */
 export function notebookInspectorState(notebook: vscode.NotebookDocument, value: NotebookEvaluation, activeCell: number | undefined): InspectorState {
-  const base = buildInspectorState(notebook.uri.toString(), notebook.uri.fsPath, value.evaluation, 'all');
+  const at = (line: number) => cellLineLabel(value.layout, line);
+  const base = buildInspectorState(notebook.uri.toString(), notebook.uri.fsPath, value.evaluation, 'all', undefined, at);
   const scopes = [...cellScopes(value.evaluation.result, value.layout), ...(base.scopes ?? [])];
-  return { ...base, scopes, ...(activeCell !== undefined ? { scope: cellScopeId(activeCell) } : {}) };
+  return { ...base, scopes, cellStartLines: value.layout.startLines, ...(activeCell !== undefined ? { scope: cellScopeId(activeCell) } : {}) };
 }

@@ -16,6 +16,9 @@ const OTHER_DIM = 4;
 interface Examples {
   tokens: string;
   mask: string;
+  /** tokens and mask for a batch that `lengths` describes: [2, 4], rows of lengths 4 and 2. */
+  batchTokens: string;
+  batchMask: string;
   lengths: string;
   tensors: string;
   /** query, key, value: floats of one shape. */
@@ -30,6 +33,8 @@ interface Examples {
 const TORCH: Examples = {
   tokens: 'torch.tensor([[7, 6, 0, 0]])',
   mask: 'torch.tensor([[1, 1, 0, 0]])',
+  batchTokens: 'torch.tensor([[7, 6, 5, 4], [3, 2, 0, 0]])',
+  batchMask: 'torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]])',
   lengths: 'torch.tensor([4, 2])',
   tensors: '[torch.ones(4), torch.ones(2)]',
   qkv: `torch.randn(${BATCH}, ${OTHER_DIM}, 8)`,
@@ -42,6 +47,8 @@ const TORCH: Examples = {
 const NUMPY: Examples = {
   tokens: 'np.array([[7, 6, 0, 0]])',
   mask: 'np.array([[1, 1, 0, 0]])',
+  batchTokens: 'np.array([[7, 6, 5, 4], [3, 2, 0, 0]])',
+  batchMask: 'np.array([[1, 1, 1, 1], [1, 1, 0, 0]])',
   lengths: 'np.array([4, 2])',
   tensors: '[np.ones(4), np.ones(2)]',
   qkv: `np.random.randn(${BATCH}, ${OTHER_DIM}, 8)`,
@@ -180,6 +187,51 @@ function fromUsage(name: string, body: string, ex: Examples): string | undefined
   return undefined;
 }
 
+/**
+ * Pairs of parameters the body says share their first dim: `assert
+ * xs.size(0) == len(lengths)`, `x.shape[0] == mask.size(0)`, `len(a) ==
+ * len(b)`. Each pair is [sized, other]; `counted` holds the parameters whose
+ * length is taken (len(), enumerate(), zip()): per-row lengths or a list.
+ */
+function batchRelations(body: string, params: readonly string[]): { pairs: [string, string][]; counted: Set<string> } {
+  const p = params.filter(Boolean).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const counted = new Set<string>();
+  const pairs: [string, string][] = [];
+  if (!p) return { pairs, counted };
+  const side = `(?:len\\(\\s*(${p})\\s*\\)|\\b(${p})\\s*\\.\\s*(?:size\\(\\s*0\\s*\\)|shape\\s*\\[\\s*0\\s*\\]))`;
+  for (const m of body.matchAll(new RegExp(`${side}\\s*==\\s*${side}`, 'g'))) {
+    const left = m[1] ?? m[2], right = m[3] ?? m[4];
+    if (m[1]) counted.add(m[1]);
+    if (m[3]) counted.add(m[3]);
+    if (left !== right) pairs.push([left, right]);
+  }
+  for (const m of body.matchAll(new RegExp(`\\b(?:enumerate|zip)\\(\\s*(${p})\\s*[,)]`, 'g'))) counted.add(m[1]);
+  return { pairs, counted };
+}
+
+/**
+ * Make related examples agree: where the body says two parameters share
+ * their first dim (see batchRelations), a per-row lengths example (batch 2,
+ * lengths 4 and 2) turns the generic one-row tokens or mask beside it into a
+ * [2, 4] batch those lengths describe, and a counted parameter left with the
+ * one-row tokens becomes the lengths (espnet's mask_by_length(xs, lengths)
+ * asserts xs.size(0) == len(lengths) and slices xs[i, :l]).
+ */
+function agree(names: readonly string[], args: string[], body: string, ex: Examples): void {
+  const { pairs, counted } = batchRelations(body, names);
+  const at = (n: string) => names.indexOf(n);
+  for (const [a, b] of pairs) {
+    for (const [sized, other] of [[a, b], [b, a]]) {
+      const i = at(sized), j = at(other);
+      if (i < 0 || j < 0) continue;
+      if (counted.has(other) && args[j] === ex.tokens && args[i] !== ex.lengths) args[j] = ex.lengths;
+      if (args[j] !== ex.lengths) continue;
+      if (args[i] === ex.tokens) args[i] = ex.batchTokens;
+      else if (args[i] === ex.mask) args[i] = ex.batchMask;
+    }
+  }
+}
+
 const PY_BUILTINS = new Set([
   'True', 'False', 'None', 'len', 'range', 'list', 'tuple', 'dict', 'int', 'float', 'bool', 'str', 'max', 'min', 'sum', 'abs', 'sorted', 'zip', 'enumerate', 'slice',
   'for', 'in', 'if', 'else', 'not', 'and', 'or', 'is', 'lambda',
@@ -289,11 +341,14 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
   // q, k and v together are attention's inputs, not sizes
   const qkv = plain.filter((p) => QKV_NAME.test(p)).length >= 2;
   const out: string[] = [];
+  /** The parameter each entry of `out` is for, by name (keyword defaults are left as the code wrote them). */
+  const named: string[] = [];
   f.params.forEach((p, i) => {
     if (p.startsWith('*')) return;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/s.exec(p.trim());
     if (!m) return;
     const [, name, annotation, dflt] = m;
+    named.push(dflt === undefined ? name : '');
     if (f.method && i === 0) {
       // a class defined in a function is called by its own name (`Block()` for outer.<locals>.Block.forward)
       const cls = f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.');
@@ -305,5 +360,6 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
       out.push((said !== undefined ? fromDoc(name, said, ex) : undefined) ?? fromUsage(name, code, ex) ?? fromName(name, ex, qkv));
     }
   });
+  agree(named, out, code, ex);
   return out.join(', ');
 }

@@ -67,6 +67,11 @@ export interface InspectorState {
   elapsedMs: number;
   /** The evaluation service's id: tensors too large to inline (`elided`) are sliced through it. */
   evaluation?: number;
+  /**
+   * A notebook's: where each code cell starts in the joined source its lines
+   * count in; the webview names a line as lineLabel does ("cell 2, line 3").
+   */
+  cellStartLines?: number[];
 }
 
 /**

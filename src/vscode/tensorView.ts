@@ -56,6 +56,8 @@ export interface Matrix {
   rows: number;
   cols: number;
   at(r: number, c: number): EncodedNumber;
+  /** The flat index into the tensor's data of cell (r, c). */
+  index(r: number, c: number): number;
 }
 
 /**
@@ -68,8 +70,8 @@ export function leadingShape(shape: readonly number[]): number[] {
 
 export function sliceMatrix(t: TensorValue, leading: readonly number[] = []): Matrix {
   const shape = t.shape;
-  if (shape.length === 0) return { rows: 1, cols: 1, at: () => t.data[0] };
-  if (shape.length === 1) return { rows: 1, cols: shape[0], at: (_r, c) => t.data[c] };
+  if (shape.length === 0) return { rows: 1, cols: 1, at: () => t.data[0], index: () => 0 };
+  if (shape.length === 1) return { rows: 1, cols: shape[0], at: (_r, c) => t.data[c], index: (_r, c) => c };
   const rows = shape[shape.length - 2];
   const cols = shape[shape.length - 1];
   const lead = leadingShape(shape);
@@ -79,7 +81,7 @@ export function sliceMatrix(t: TensorValue, leading: readonly number[] = []): Ma
     base = base * lead[i] + idx;
   }
   base *= rows * cols;
-  return { rows, cols, at: (r, c) => t.data[base + r * cols + c] };
+  return { rows, cols, at: (r, c) => t.data[base + r * cols + c], index: (r, c) => base + r * cols + c };
 }
 
 /** Every combination of leading indices, in row-major order. */
@@ -94,47 +96,41 @@ export function leadingIndices(shape: readonly number[]): number[][] {
   return out;
 }
 
-/** Compact number text for grids: integers as-is, floats to 4 significant digits. */
-export function formatCell(x: EncodedNumber, dtype: string): string {
-  if (typeof x === 'boolean') return x ? 'True' : 'False';
-  if (x === 'nan') return 'nan';
-  if (x === 'inf') return 'inf';
-  if (x === '-inf') return '-inf';
-  if (/int|uint|long/.test(dtype) && !/float/.test(dtype)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e6) return `${x}.`;
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs >= 1e5 || abs < 1e-4)) return x.toExponential(2);
-  return String(Number(x.toPrecision(4)));
-}
-
 export interface GridOptions {
   maxRows?: number;
   maxCols?: number;
+  /** Items kept at each end of a summarised axis (torch's edgeitems, 3). */
+  edgeItems?: number;
 }
 
-/** Rows/cols to show: all when they fit, else the first max-1 and an ellipsis. */
-function clip(n: number, max: number): { shown: number; truncated: boolean } {
-  return n <= max ? { shown: n, truncated: false } : { shown: max, truncated: true };
+/** The indices of an axis of `n` to show: all when n <= max, else `edge` at each end with null for torch's `...`. */
+export function summarisedIndices(n: number, max: number, edge: number): (number | null)[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const e = Math.max(1, Math.min(edge, Math.floor((max - 1) / 2)));
+  return [...Array.from({ length: e }, (_, i) => i), null, ...Array.from({ length: e }, (_, i) => n - e + i)];
 }
 
-/** A right-aligned numeric table, truncated with … beyond maxRows × maxCols. */
-export function numericTableText(m: Matrix, dtype: string, opts: GridOptions = {}): string {
-  const r = clip(m.rows, opts.maxRows ?? 8);
-  const c = clip(m.cols, opts.maxCols ?? 8);
-  const cells: string[][] = [];
-  let width = 1;
-  for (let i = 0; i < r.shown; i++) {
-    const row: string[] = [];
-    for (let j = 0; j < c.shown; j++) {
-      const s = formatCell(m.at(i, j), dtype);
-      width = Math.max(width, s.length);
-      row.push(s);
-    }
-    cells.push(row);
-  }
-  const lines = cells.map((row) => row.map((s) => s.padStart(width)).join(' ') + (c.truncated ? ' …' : ''));
-  if (r.truncated) lines.push('…');
-  return lines.join('\n');
+/**
+ * A right-aligned numeric table of one 2-D slice, every cell in one format:
+ * `cell` is the tensor's own print formatter (cellFormatter: torch's
+ * _Formatter choice of int / fixed / scientific, made once for the whole
+ * tensor), so a table never mixes `-1.0000e+06` with `0.4963` styles. An axis
+ * longer than maxRows / maxCols (8) is summarised as torch's print does:
+ * `edgeItems` (3) at each end and `...` between.
+ */
+export function numericTableText(m: Matrix, cell: (x: EncodedNumber, index: number) => string, opts: GridOptions = {}): string {
+  const edge = opts.edgeItems ?? 3;
+  const rows = summarisedIndices(m.rows, opts.maxRows ?? 8, edge);
+  const cols = summarisedIndices(m.cols, opts.maxCols ?? 8, edge);
+  const cells = rows.map((r) => cols.map((c) => (r === null ? (c === null ? '' : '...') : c === null ? '...' : cell(m.at(r, c), m.index(r, c)))));
+  const width = Math.max(1, ...cells.flat().map((s) => s.length));
+  // the elided column is its `...` alone, as print() writes it between the edge items
+  return cells.map((row) => row.map((s, j) => (cols[j] === null ? s.padStart(3) : s.padStart(width))).join(' ').trimEnd()).join('\n');
+}
+
+/** An int64 tensor's exact digits beyond 2^53 by flat index (EncodedValue's `exact`): what tables show instead of the nearest double. */
+export function exactDigits(t: TensorValue): Map<number, string> {
+  return new Map(t.exact ?? []);
 }
 
 /** Min and max over finite elements (for heatmap shading); null when none. */
@@ -160,6 +156,7 @@ export function scalarText(value: EncodedValue): string {
   // None, a dataclass instance: its repr travels with its snapshot; this is the short form
   if (value.type === 'object') return value.class === 'NoneType' ? 'None' : `${value.class}(…)`;
   const v = value.value;
+  if (value.exact !== undefined) return value.exact; // an int beyond 2^53
   if (value.type === 'str') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return String(v);

@@ -351,7 +351,7 @@ async function readScopes(frame) {
     return {
       scope: select.value,
       hidden: document.getElementById('scope-bar').hidden,
-      options: Array.from(select.querySelectorAll('vscode-option')).map((o) => ({ value: o.getAttribute('value'), label: o.textContent.trim() })),
+      options: Array.from(select.querySelectorAll('vscode-option')).map((o) => ({ value: o.getAttribute('value'), label: o.textContent.trim(), description: o.getAttribute('description') })),
       variable: document.getElementById('figures').dataset.variable,
       variables: Array.from(document.querySelectorAll('#variable-select vscode-option')).map((o) => o.getAttribute('value')),
     };
@@ -1046,6 +1046,26 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await page.keyboard.press('Escape');
   });
 
+  test('hover tables: one print format per tensor, a long row summarised with ... as print() does', async () => {
+    const file = 'seed_scaled_dot_product_attention.py';
+    await openFile(file);
+    await focusFirstEditor();
+    // q is [2, 4, 512]: the first slice's rows, 3 values at each end (torch: 0.4963, 0.7682, 0.0885, ..., 0.6673, 0.3561, 0.8091)
+    const q = await hoverWord('q = torch.rand((batch_size', 'q');
+    await shot('21-hover-table-summarised');
+    assert.ok(q.includes('0.4963 0.7682 0.0885 ... 0.6673 0.3561 0.8091'), `q's table:\n${q}`);
+    await page.keyboard.press('Escape');
+    // inside the function, after `+= mask * -1e9`: every cell in torch's scientific format, none in another
+    const logits = await hoverWord('        scaled_attention_logits += (mask * -1e9)', 'scaled_attention_logits', { expect: 'call 1 of 1' });
+    await shot('21-hover-table-one-format');
+    assert.ok(logits.includes('5.5277e+00 -1.0000e+09 -1.0000e+09 -1.0000e+09'), `logits' table:\n${logits}`);
+    assert.ok(!/-1\.00e\+9|-1000000000/.test(logits), `one format:\n${logits}`);
+    await page.keyboard.press('Escape');
+    // the next tests work in calls_attention_module.py
+    await openFile('calls_attention_module.py');
+    await focusFirstEditor();
+  });
+
   test('Preview with Arguments… on a function the file never calls', async () => {
     const file = 'calls_attention_module.py';
     await focusFirstEditor();
@@ -1117,6 +1137,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await shot('14-notebook-hover');
     assert.ok(text.includes('[2, 4]') && text.includes('torch.bool'), `cell 2's mask:\n${text}`);
     assert.ok(text.includes('■■■⬚') && text.includes('■⬚⬚⬚'), `cell 2's grid:\n${text}`);
+    // lines are named as the notebook shows them: the cell (numbered as In[n]) and its own line
+    assert.ok(text.includes('as of cell 2, line 1'), `cell 2's line:\n${text}`);
     await page.keyboard.press('Escape');
   });
 
@@ -1138,6 +1160,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await waitForScope(frame, 'cell:0', 'lengths');
     const scopes = await readScopes(frame);
     assert.deepEqual(scopes.options.slice(0, 3).map((o) => o.label), ['notebook · every cell', 'cell 1', 'cell 2'], JSON.stringify(scopes.options));
+    // each cell's scope starts on its own first line, named as the notebook shows it
+    assert.ok(scopes.options[2].description?.endsWith('cell 2, line 1'), JSON.stringify(scopes.options));
     await cells.nth(1).click();
     await waitForScope(frame, 'cell:1', 'cell_mask');
     const cell2 = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });

@@ -106,7 +106,7 @@ test('the inspector gets one scope per recorded call, and one per notebook cell'
   const { evaluateNotebook } = await import('../../src/python');
   const layout = layoutCells([{ index: 0, source: 'import torch\na = torch.ones(2)' }, { index: 2, source: 'b = a * 2\na = b' }]);
   const cells = cellScopes(evaluateNotebook(layout, { recordTimeline: true }), layout);
-  assert.deepEqual(cells.map((c) => [c.id, c.label, c.variables.map((v) => v.name)]), [['cell:0', 'cell 1', ['a']], ['cell:2', 'cell 3', ['b', 'a']]]);
+  assert.deepEqual(cells.map((c) => [c.id, c.label, c.variables.map((v) => v.name)]), [['cell:0', 'cell 1', ['a']], ['cell:2', 'cell 2', ['b', 'a']]]);
 });
 
 test('a value after an error says Python would have stopped, in the hover', async () => {
@@ -115,6 +115,31 @@ test('a value after an error says Python would have stopped, in the hover', asyn
   const r = evaluate('import torch\nif True:\n    a = torch.ones(2).unsequeeze(0)\n    m = torch.ones(2) > 0\n', { recordTimeline: true, continueAfterError: true });
   const md = hoverMarkdown(valueOfNameAt(r, 'm', 4)!);
   assert.ok(md.includes('after an error at line 3; Python would have stopped'), md);
+});
+
+test('a notebook names lines as "cell N, line M", N counting code cells as In[N] / Out[N] do (markdown cells have no number)', async () => {
+  const { hoverMarkdown, unresolvedHover } = await import('../../src/vscode/hoverMarkdown');
+  const { valueOfNameAt } = await import('../../src/vscode/variableLookup');
+  const { callsOf: calls, callLabel: label } = await import('../../src/vscode/callLookup');
+  const { cellLineLabel, layoutCells, sourceLine } = await import('../../src/python/notebook');
+  const { evaluateNotebook } = await import('../../src/python');
+  // notebook indices 0 (markdown), 1, 2 (markdown), 3: the code cells are cells 1 and 2
+  const layout = layoutCells([
+    { index: 1, source: 'import torch\ndef f(x):\n    return x * 2' },
+    { index: 3, source: 'if True:\n    bad = torch.ones(2).unsequeeze(0)\n    m = torch.ones(2) > 0\ny = f(m)\nz = bad + 1' },
+  ]);
+  const r = evaluateNotebook(layout, { recordTimeline: true, continueAfterError: true, cellStartLines: layout.startLines });
+  const at = (line: number) => cellLineLabel(layout, line);
+  const line = (n: number) => sourceLine(layout, 3, n)!;
+  const md = hoverMarkdown(valueOfNameAt(r, 'm', line(3))!, { at });
+  assert.ok(md.includes('_as of cell 2, line 3_'), md);
+  assert.ok(md.includes('after an error at cell 2, line 2; Python would have stopped'), md);
+  const knockOn = unresolvedHover(r, 'bad', 'z = bad + 1', line(5), false, '', at)!;
+  assert.ok(knockOn.includes('was not bound because cell 2, line 2 failed'), knockOn);
+  assert.equal(label(calls(r, 'f')[0], 1, at), 'call 1 of 1 · from cell 2, line 4');
+  // the inspector's call scopes name the calling line the same way
+  const { callScopes } = await import('../../src/vscode/inspectorScopes');
+  assert.equal(callScopes(r, at)[0].label, 'f · call 1 of 1 · from cell 2, line 4');
 });
 
 test('Preview with Arguments… always ends in the call to preview or an error to show', async () => {

@@ -410,10 +410,12 @@ b = f(2)
   const nb = join(dir, 'n.ipynb');
   writeFileSync(nb, NOTEBOOK);
   const text = run(nb).stdout;
-  assert.match(text, /mask {2}torch\.bool \[2, 3\].* {2}cell 4, line 1/);
-  assert.match(text, /cell 3, line 1: AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
+  // cells numbered as Jupyter's In[n] / Out[n]: code cells only (the markdown cell has no number)
+  assert.match(text, /mask {2}torch\.bool \[2, 3\].* {2}cell 3, line 1/);
+  assert.match(text, /cell 2, line 1: AttributeError: 'Tensor' object has no attribute 'unsequeeze'/);
   const j = JSON.parse(run('--json', nb).stdout);
   assert.deepEqual([j.error.cell, j.error.line], [2, 1]);
+  assert.deepEqual(j.errors.map((e: { cell: number; line: number }) => [e.cell, e.line]), [[2, 1], [4, 1]]);
 
   // a syntax error below an infinite loop: Python reports it and runs nothing, so both modes lead with it
   const loop = join(dir, 'loop.py');
@@ -474,4 +476,40 @@ out = Model().forward(torch.zeros(2))
   assert.deepEqual(callsOf(r.calls, 'Vec.__add__').map((c) => c.calledFrom), [15]);
   assert.deepEqual(callsOf(r.calls, 'Model.forward').map((c) => c.calledFrom), [17]);
   assert.deepEqual(callsOf(r.calls, 'Vec.__init__').map((c) => c.calledFrom), [15, 15, 6]);
+});
+
+test('an in-place write through a view reaches every name on that storage at that line, in a callee as well', () => {
+  // d2l's masked_softmax: sequence_mask writes -1e6 through a reshape of the caller's tensor
+  const src = `import torch
+
+def sequence_mask(X, valid_len, value=0):
+    mask = torch.arange(X.size(1))[None, :] < valid_len[:, None]
+    X[~mask] = value
+    return X
+
+def masked_softmax(X, valid_lens):
+    shape = X.shape
+    Y = X
+    sequence_mask(X.reshape(-1, shape[-1]), valid_lens, value=-1e6)
+    return torch.softmax(X, dim=-1)
+
+S = torch.arange(8.).reshape(2, 4) / 8
+P = masked_softmax(S, torch.tensor([2, 3]))
+a = torch.zeros(2, 3)
+row = a[1]
+row[0] = 5.
+b = torch.ones(2)
+`;
+  const r = preview(src);
+  const masked = [0, 0.125, -1e6, -1e6, 0.5, 0.625, 0.75, -1e6];
+  // the module's S changes on the line whose call wrote through the view
+  assert.deepEqual(at(r.timeline, 'S').map((s) => [s.line, data(s.value)]), [[14, [0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875]], [15, masked]]);
+  // the caller's X and its alias Y, at the call's line
+  const [c] = callsOf(r.calls, 'masked_softmax');
+  for (const name of ['X', 'Y']) assert.deepEqual(data(c.timeline.filter((s) => s.name === name && s.line === 11)[0]?.value), masked, name);
+  // a view in the same frame: `a` changes where `row[0] = 5.` ran
+  assert.deepEqual(at(r.timeline, 'a').map((s) => [s.line, data(s.value)]), [[16, [0, 0, 0, 0, 0, 0]], [18, [0, 0, 0, 5, 0, 0]]]);
+  // names on other storages get no new snapshot
+  assert.deepEqual(at(r.timeline, 'P').map((s) => s.line), [15]);
+  assert.deepEqual(at(r.timeline, 'row').map((s) => s.line), [17, 18]);
 });

@@ -65,7 +65,22 @@ test('masklens run nb.ipynb prints Out[n] where Jupyter shows it, and cell-relat
     "Out[6]: 'last'",
     '',
   ].join('\n')), out.stdout);
-  assert.match(out.stdout, /cell 2, line 3: not evaluated: `x` was not bound because cell 2, line 2 failed/);
-  // --json (the golden schema) is unchanged
-  assert.equal(JSON.parse(run('--json', nb).stdout).outputs, undefined);
+  // the first code cell is cell 1, as its In[1] / Out[1] (the markdown cell above it has no number)
+  assert.match(out.stdout, /cell 1, line 3: not evaluated: `x` was not bound because cell 1, line 2 failed/);
+  // --json (the golden schema) is unchanged, and numbers cells the same way, the knock-on's cause included
+  const j = JSON.parse(run('--json', nb).stdout);
+  assert.equal(j.outputs, undefined);
+  assert.deepEqual([j.error.cell, j.error.line], [1, 2]);
+  const knockOn = j.errors.find((e: { consequenceOf?: unknown }) => e.consequenceOf);
+  assert.equal(knockOn, undefined, 'a kernel stops the cell at its error: --json has no knock-on');
+});
+
+test('the readable grid writes a tensor in the one format its print() uses (d2l sequence_mask: -1e6 beside 0.0625)', () => {
+  const py = join(dir, 'fmt.py');
+  writeFileSync(py, 'import torch\nX = torch.arange(8.).reshape(2, 4) / 16\nX[:, 2:] = -1e6\np = torch.softmax(X, dim=-1)\n');
+  const out = run(py).stdout;
+  // torch: tensor([[ 0.0000e+00,  6.2500e-02, -1.0000e+06, -1.0000e+06], ...
+  assert.ok(out.includes(' 0.0000e+00  6.2500e-02 -1.0000e+06 -1.0000e+06\n 2.5000e-01  3.1250e-01 -1.0000e+06 -1.0000e+06'), out);
+  // tensor([[0.4844, 0.5156, 0.0000, 0.0000], ...
+  assert.ok(out.includes('0.4844 0.5156 0.0000 0.0000'), out);
 });

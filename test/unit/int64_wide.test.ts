@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { setDtypeAssertions } from '../../src/engine/dtype';
 import { Storage, int64At, setInt64 } from '../../src/engine/tensor';
 import { evaluate } from '../../src/python';
@@ -105,3 +106,39 @@ test('a storage element is its exact value only while its double is the nearest 
   setInt64(s, 2, 2n ** 60n);
   assert.equal(int64At(s, 2), 2n ** 60n);
 });
+
+test('hovers, the readable CLI and --json show int64 beyond 2^53 with its exact digits', async () => {
+  const { hoverMarkdown } = await import('../../src/vscode/hoverMarkdown');
+  const { valueOfNameAt } = await import('../../src/vscode/variableLookup');
+  const { spawnSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const src = readFileSync(join(__dirname, '../cases/torch_int64_beyond_2_53.py'), 'utf8');
+  const line = src.split('\n').findIndex((l) => l.startsWith('ids = ')) + 1;
+  const r = evaluate(src, { recordTimeline: true });
+  const md = hoverMarkdown(valueOfNameAt(r, 'ids', line)!);
+  // as print() shows them (torch 2.13): 9007199254740993, not the double 9007199254740992
+  assert.ok(md.includes('```text\n    9007199254740993                    5\n 4611686018427387907 -9223372036854775808\n```'), md);
+  assert.ok(hoverMarkdown({ name: 'n', value: r.variables.n }).includes('9007199254740993'));
+  // the CLI evaluates in the service's worker (dist/worker.js): `npm test` builds first
+  const cli = join(__dirname, '../../dist/cli.js');
+  const file = join(__dirname, '../cases/torch_int64_beyond_2_53.py');
+  const plain = spawnSync(process.execPath, [cli, 'run', file], { encoding: 'utf8' }).stdout;
+  assert.ok(plain.includes(' 4611686018427387907 -9223372036854775808'), plain);
+  assert.ok(plain.includes('27021597764222980'), plain);
+  // --json: the golden file's number literals, digit for digit (JSON numbers, no new field)
+  const json = spawnSync(process.execPath, [cli, 'run', '--json', file], { encoding: 'utf8' }).stdout;
+  const golden = JSON.parse(readFileSync(join(__dirname, '../golden/torch_int64_beyond_2_53.json'), 'utf8'));
+  for (const name of ['ids', 'hashed']) {
+    assert.ok(json.includes(`"data":[${rawData(readFileSync(join(__dirname, '../golden/torch_int64_beyond_2_53.json'), 'utf8'), name)}]`), `${name}: ${json}`);
+  }
+  assert.ok(json.includes('"n":{"type":"int","value":9007199254740993}'), json);
+  assert.ok(!json.includes('"exact"'), json);
+  assert.deepEqual(Object.keys(JSON.parse(json).variables), Object.keys(golden.variables));
+});
+
+/** A golden variable's data array as its JSON text writes it (exact digits), without spaces. */
+function rawData(goldenText: string, name: string): string {
+  const at = goldenText.indexOf(`"${name}": {`);
+  const data = goldenText.indexOf('"data": [', at) + '"data": ['.length;
+  return goldenText.slice(data, goldenText.indexOf(']', data)).replace(/\s+/g, '');
+}

@@ -119,3 +119,29 @@ o = torch.nn.functional.scaled_dot_product_attention(q, q, q, attn_mask=attn_mas
   // one True is no longer constant
   assert.notEqual(snap('key_padding_mask = torch.zeros(2, 5, dtype=torch.bool)\nkey_padding_mask[1, 4] = True', 'key_padding_mask').mask, 'constant');
 });
+
+test('a large (streamed) packed-sequence mask is block-diagonal, worded as the small path words it', () => {
+  const cases: [string, string][] = [
+    // one matrix: non-causal, causal, True = masked, additive
+    ['seg = torch.tensor([0, 0, 1, 1, 1, 2])\nd = seg[:, None] == seg[None, :]', 'd'],
+    ['seg = torch.tensor([0, 0, 1, 1, 1])\ni = torch.arange(5)\nd = (seg[:, None] == seg[None, :]) & (i[None, :] <= i[:, None])', 'd'],
+    ['seg = torch.tensor([0, 0, 0, 1, 1])\nd = seg[:, None] != seg[None, :]', 'd'],
+    ["seg = torch.tensor([0, 0, 1, 1, 1])\nd = torch.zeros(5, 5).masked_fill(seg[:, None] != seg[None, :], float('-inf'))", 'd'],
+    // NaViT: segments differ per batch row, one row holds one image (one segment)
+    ['ids = torch.tensor([[0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], [0, 0, 0, 0, 0, 0], [0, 1, 1, 1, 1, 1]])\nm = ids[:, None, :, None] == ids[:, None, None, :]', 'm'],
+  ];
+  for (const [src, name] of cases) {
+    const small = snap(src, name);
+    assert.equal(small.mask, 'block-diagonal', src);
+    // the same tensor left in the evaluation (inlineElements 0): summarised where it lies
+    const big = [...evaluate(`import torch\n${src}\n`, { recordTimeline: true, inlineElements: 0 }).timeline].reverse().find((x) => x.name === name)!;
+    assert.ok('elided' in big.value, src);
+    assert.equal(big.mask, 'block-diagonal', src);
+    assert.equal(big.maskSummary, small.maskSummary, src);
+  }
+  // not packed: a diagonal selection, and rows whose kept keys are not their own segment
+  const eye = Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 1 : 0));
+  assert.notEqual(streamedMaskDetails('m', { shape: [4, 4], strides: [4, 1], offset: 0, data: eye, dtype: 'bool' })?.kind, 'block-diagonal');
+  const shifted = [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1];
+  assert.notEqual(streamedMaskDetails('m', { shape: [4, 4], strides: [4, 1], offset: 0, data: shifted, dtype: 'bool' })?.kind, 'block-diagonal');
+});

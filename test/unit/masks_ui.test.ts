@@ -171,7 +171,7 @@ test('patterns do not fire on plain tensors, full masks or padding-named masks',
   assert.equal((summaryOf('r = torch.tensor([[1, 0, 1], [0, 1, 1], [1, 1, 0]]) > 0', 'r') ?? '').match(/sliding|prefix|block/), null);
 });
 
-test('a hover draws one picture of the first slice, whatever the slice count; maxElements caps the numeric table', () => {
+test('a hover draws one picture of the first slice, whatever the slice count; maxElements caps a sampled slice\'s numeric table', () => {
   const r = run(`import torch
 big = torch.ones(10, 4, 4).bool()
 vals = torch.arange(48.).reshape(3, 4, 4)
@@ -181,7 +181,9 @@ vals = torch.arange(48.).reshape(3, 4, 4)
   assert.ok(md.includes('\\[0, :, :\\] of 10 slices'), md);
   const v = valueOfNameAt(r, 'vals', 3)!;
   assert.ok(hoverMarkdown(v).includes('```text\n 0.  1.  2.  3.'), hoverMarkdown(v));
-  const capped = hoverMarkdown(v, { maxElements: 8 });
+  // exact values are always tabled (summarised); maxElements caps a sampled slice of a tensor too big to send
+  assert.ok(hoverMarkdown(v, { maxElements: 8 }).includes('```text'));
+  const capped = hoverMarkdown({ ...v, sampled: { shape: [3, 4, 4], rowStep: 1, colStep: 1 } }, { maxElements: 8 });
   assert.ok(!capped.includes('```text'), capped);
   // without a picture the repr is the picture: open when short enough, else collapsed
   assert.ok(capped.includes('<details><summary>repr'), capped);
@@ -267,4 +269,28 @@ bce = nn.BCEWithLogitsLoss()
   // an ignore_index the evaluation cannot tell: named as written, escaped
   const unknown = lossConstructorHover(r, 'f = nn.CrossEntropyLoss(ignore_index=cfg.pad_`id)', 7, 23, 99)!;
   assert.ok(unknown.includes('Ignores targets equal to cfg\\.pad\\_\\`id (ignore_index)'), unknown);
+});
+
+test('a hover table uses the one format print() picks for the whole tensor, and summarises a long slice with ...', () => {
+  // d2l's sequence_mask(X, valid_len, value=-1e6): torch prints every element in scientific notation
+  const r = run(`import torch
+X = torch.arange(12.).reshape(3, 4) / 16
+X[X > 0.4] = -1e6
+big = torch.arange(8000.).reshape(1, 1000, 8) / 7
+`);
+  const tableOf = (md: string) => /```text\n([^`]*)\n```/.exec(md)?.[1] ?? '';
+  const x = valueOfNameAt(r, 'X', 3)!;
+  const cells = tableOf(hoverMarkdown(x)).split(/\s+/).filter(Boolean);
+  assert.deepEqual(cells.slice(0, 4), ['0.0000e+00', '6.2500e-02', '1.2500e-01', '1.8750e-01']);
+  assert.ok(cells.includes('-1.0000e+06'), cells.join(' '));
+  // each cell is spelled as the repr spells it
+  for (const c of cells) assert.ok(x.repr!.includes(c), `${c} not in ${x.repr}`);
+  const b = valueOfNameAt(r, 'big', 4)!;
+  const rows = tableOf(hoverMarkdown(b, { maxElements: 4096 })).split('\n');
+  assert.equal(rows.length, 7, rows.join('\n'));
+  assert.deepEqual(rows[3].trim().split(/\s+/), Array(8).fill('...'));
+  // max / min > 1000: torch prints this tensor in scientific notation, so does the table
+  assert.deepEqual(rows[0].trim().split(/\s+/), ['0.0000e+00', '1.4286e-01', '2.8571e-01', '4.2857e-01', '5.7143e-01', '7.1429e-01', '8.5714e-01', '1.0000e+00']);
+  assert.deepEqual(rows[6].trim().split(/\s+/).slice(-1), ['1.1427e+03']);
+  for (const row of [rows[0], rows[6]]) for (const c of row.trim().split(/\s+/).filter((_, i) => i < 3 || i > 4)) assert.ok(b.repr!.includes(c), `${c} not in ${b.repr}`);
 });

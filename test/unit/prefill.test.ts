@@ -37,6 +37,27 @@ test('from how the body uses a parameter: a list of tensors, a fill value; lengt
   assert.deepEqual(shape(sub.call?.returned?.value), [4, 4]);
 });
 
+test('examples agree where the body relates them: lengths of len xs.size(0), each at most xs.size(1) (espnet mask_by_length)', () => {
+  const o = offer(espnet, 'mask_by_length');
+  assert.equal(o.args, 'torch.tensor([[7, 6, 5, 4], [3, 2, 0, 0]]), torch.tensor([4, 2]), fill=0');
+  assert.equal(o.call?.error, undefined, JSON.stringify(o.errors));
+  assert.deepEqual(shape(o.call?.returned?.value), [2, 4]);
+  // the relation read the other way round, and a counted parameter with no lengths name becomes the lengths
+  const src = `import torch
+def keep(ls, xs):
+    assert len(ls) == xs.shape[0]
+    out = torch.zeros_like(xs)
+    for i, l in enumerate(ls):
+        out[i, :l] = xs[i, :l]
+    return out
+`;
+  const k = offer(src, 'keep');
+  assert.equal(k.args, 'torch.tensor([4, 2]), torch.tensor([[7, 6, 5, 4], [3, 2, 0, 0]])');
+  assert.equal(k.call?.error, undefined, JSON.stringify(k.errors));
+  // no relation in the body: the examples stay as they were
+  assert.equal(offer('import torch\ndef f(xs, lengths):\n    return xs, lengths\n', 'f').args, 'torch.tensor([[7, 6, 0, 0]]), torch.tensor([4, 2])');
+});
+
 test('from a `>>>` example in the docstring, with the names it bound written out', () => {
   const doc = `    """Perform padding for the list of tensors.
 

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { isHostToWebviewMessage, isWebviewToHostMessage } from '../../src/vscode/protocol';
 import {
   finiteRange,
-  formatCell,
   isMaskLike,
   leadingIndices,
   numericTableText,
@@ -13,6 +12,7 @@ import {
   type TensorValue,
 } from '../../src/vscode/tensorView';
 import { hoverMarkdown } from '../../src/vscode/hoverMarkdown';
+import { cellFormatter } from '../../src/vscode/tensorSlice';
 import { assignedNames, statementEndLine, valueOfNameAt, variableAtLine } from '../../src/vscode/variableLookup';
 import type { RunResult } from '../../src/python/result';
 
@@ -75,21 +75,31 @@ describe('tensor views', () => {
     assert.ok(!isMaskLike({ type: 'torch.Tensor', dtype: 'torch.float32', shape: [1], data: ['-inf'] }));
   });
 
-  test('numeric tables truncate with an ellipsis', () => {
+  test('numeric tables summarise long axes with ... as print() does, in the one format torch picks for the tensor', () => {
     const wide: TensorValue = { type: 'torch.Tensor', dtype: 'torch.int64', shape: [10, 10], data: Array.from({ length: 100 }, (_, i) => i) };
-    const lines = numericTableText(sliceMatrix(wide), wide.dtype, { maxRows: 8, maxCols: 8 }).split('\n');
-    assert.equal(lines.length, 9);
-    assert.equal(lines[8], '…');
-    assert.equal(lines[0], ' 0  1  2  3  4  5  6  7 …');
+    const cell = cellFormatter(wide);
+    const lines = numericTableText(sliceMatrix(wide), (x) => cell.format(x), { maxRows: 8, maxCols: 8 }).split('\n');
+    assert.deepEqual(lines, [
+      '  0   1   2 ...   7   8   9',
+      ' 10  11  12 ...  17  18  19',
+      ' 20  21  22 ...  27  28  29',
+      '... ... ...     ... ... ...',
+      ' 70  71  72 ...  77  78  79',
+      ' 80  81  82 ...  87  88  89',
+      ' 90  91  92 ...  97  98  99',
+    ]);
+    // torch prints tensor([0.2497, 1.0000, -inf]): 1.0000, not 1.
     const f: TensorValue = { type: 'torch.Tensor', dtype: 'torch.float32', shape: [1, 3], data: [0.2497399151325226, 1, '-inf'] };
-    assert.equal(numericTableText(sliceMatrix(f), f.dtype), '0.2497     1.   -inf');
+    const fc = cellFormatter(f);
+    assert.equal(numericTableText(sliceMatrix(f), (x) => fc.format(x)), '0.2497 1.0000   -inf');
   });
 
   test('cells and ranges handle non-finite values', () => {
-    assert.equal(formatCell('nan', 'torch.float32'), 'nan');
-    assert.equal(formatCell(3, 'torch.int64'), '3');
-    assert.equal(formatCell(true, 'torch.bool'), 'True');
-    assert.equal(formatCell(1e-7, 'torch.float32'), '1.00e-7');
+    const t: TensorValue = { type: 'torch.Tensor', dtype: 'torch.float32', shape: [3], data: ['nan', 1e-7, 3] };
+    const cell = cellFormatter(t);
+    assert.deepEqual(t.data.map((x) => cell.format(x)), ['nan', '1.0000e-07', '3.0000e+00']);
+    assert.equal(cellFormatter({ type: 'torch.Tensor', dtype: 'torch.int64', shape: [1], data: [3] }).format(3), '3');
+    assert.equal(cellFormatter({ type: 'torch.Tensor', dtype: 'torch.bool', shape: [1], data: [true] }).format(true), 'True');
     assert.deepEqual(finiteRange([1, '-inf', 3, 'nan']), { min: 1, max: 3 });
     assert.equal(finiteRange(['nan']), null);
   });
@@ -126,7 +136,7 @@ describe('hover markdown', () => {
 
   test('non-mask tensors get a numeric table; scalars their value', () => {
     const md = hoverMarkdown({ name: 'score', value: { type: 'torch.Tensor', dtype: 'torch.float32', shape: [3], data: [1.2000000476837158, 2.299999952316284, 4] } });
-    assert.ok(md.includes('1.2 2.3  4.'), md);
+    assert.ok(md.includes('1.2000 2.3000 4.0000'), md);
     assert.ok(!md.includes('■'));
     assert.ok(hoverMarkdown({ name: 'n', value: { type: 'int', value: 3 } }).includes('```python\n3\n```'));
   });

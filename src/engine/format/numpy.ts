@@ -8,7 +8,7 @@
 import { Grid, edgeValues, gridOf } from './grid';
 import type { DType } from '../dtype';
 import { castValue, isFloating } from '../dtype';
-import type { Tensor } from '../tensor';
+import { type Tensor, hasWide, int64Values } from '../tensor';
 import { BinaryFormat, dragon4, formatOfDtype } from './dragon4';
 import { pyTupleStr } from './torch';
 
@@ -291,8 +291,8 @@ function floatingFormat(data: ArrayLike<number>, dtype: DType, opts: Readonly<Nu
 }
 
 /** Python `str(int)` for an integer-valued double, exactly. */
-function intStr(x: number): string {
-  return Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
+function intStr(x: number | bigint): string {
+  return typeof x === 'bigint' || Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
 }
 
 function elementFormat(data: ArrayLike<number>, dtype: DType, is0d: boolean, opts: Readonly<NumpyPrintOptions>): ElementFormat {
@@ -404,6 +404,8 @@ function formatArray(
 function array2string(t: Tensor, opts: Readonly<NumpyPrintOptions>, separator: string, prefix: string, suffix: string): string {
   if (t.numel === 0) return '[]';
   const g = gridOf(t);
+  // int64 beyond 2^53: the exact values (bigint), which the integer format below reads as it reads numbers
+  if (t.dtype === 'int64' && hasWide(t)) (g as Grid<number | bigint>).data = int64Values(t);
   const summarize = t.numel > opts.threshold;
   const data = summarize ? edgeValues(g, opts.edgeitems) : g.data;
   const fmt = elementFormat(data, t.dtype, t.ndim === 0, opts);
@@ -424,7 +426,7 @@ export function formatNumpyArray(
   t: Tensor, mode: 'repr' | 'str', opts: Readonly<NumpyPrintOptions> = DEFAULT_NUMPY_PRINT_OPTIONS,
 ): string {
   if (mode === 'str') {
-    if (t.ndim === 0) return formatNumpyScalar(t.item(), t.dtype);
+    if (t.ndim === 0) return formatNumpyScalar(t.dtype === 'int64' && hasWide(t) ? int64Values(t)[0] : t.item(), t.dtype);
     return array2string(t, opts, ' ', '', '');
   }
   // _array_repr_implementation (numpy/_core/arrayprint.py): the extras NumPy cannot infer from
@@ -449,9 +451,9 @@ export function formatNumpyArray(
  * np.bool_(True) -> 'True'): str in every NumPy, repr in NumPy 1.x. Floats print the shortest
  * round-trip digits of their own type, positional inside [1e-4, cutoff) (see scalarExpCutoff).
  */
-export function formatNumpyScalar(x: number, dtype: DType): string {
+export function formatNumpyScalar(x: number | bigint, dtype: DType): string {
   if (dtype === 'bool') return x ? 'True' : 'False';
-  if (!isFloating(dtype)) return intStr(x);
+  if (!isFloating(dtype) || typeof x === 'bigint') return intStr(x);
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
   const bf = formatOfDtype(dtype);
@@ -466,7 +468,7 @@ export function formatNumpyScalar(x: number, dtype: DType): string {
  * type, np.int64(3), np.float32(0.1), np.float64(nan); booleans are np.True_ / np.False_.
  * (NumPy 1.x's repr was the str form alone.)
  */
-export function formatNumpyScalarRepr(x: number, dtype: DType): string {
+export function formatNumpyScalarRepr(x: number | bigint, dtype: DType): string {
   if (dtype === 'bool') return x ? 'np.True_' : 'np.False_';
   return `np.${numpyDtypeName(dtype)}(${formatNumpyScalar(x, dtype)})`;
 }

@@ -10,7 +10,7 @@ import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core'
 import { getItem, indexSelect, nonzero, setItem } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
-import { Tensor } from '../../engine/tensor';
+import { Tensor, hasWide, int64Values } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
@@ -217,10 +217,14 @@ export class NumpyScalar extends NumpyArray {
     return NumpyScalarType.of(this.t.dtype);
   }
   override repr() {
-    return formatNumpyScalarRepr(this.t.item(), this.t.dtype);
+    return formatNumpyScalarRepr(this.exactItem(), this.t.dtype);
   }
   override str() {
-    return formatNumpyScalar(this.t.item(), this.t.dtype);
+    return formatNumpyScalar(this.exactItem(), this.t.dtype);
+  }
+  /** The value, exactly: an int64 beyond 2^53 as a bigint (its double is only the nearest). */
+  exactItem(): number | bigint {
+    return this.t.dtype === 'int64' && hasWide(this.t) ? int64Values(this.t)[0] : this.t.item();
   }
   /**
    * format(x, spec) / f'{x:spec}'. An empty spec on float16/float32 formats the value as a
