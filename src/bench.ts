@@ -106,7 +106,8 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
  * of each call (every thread of the process), which other load on the
  * machine disturbs less than the wall time; and ratio_to_torch_alone and
  * cpu_ratio_to_torch_alone, over PyTorch's steady-state loop (TORCH_ALONE)
- * where the run has one.
+ * where the run has one, and ratio_to_torch_alone_1_thread over that loop
+ * on one thread (TORCH_ALONE_1).
  */
 function addRatios(results: Result[]): void {
   const ratio = (engine: string, key: 'median_ms' | 'cpu_median_ms', into: string) => {
@@ -118,6 +119,7 @@ function addRatios(results: Result[]): void {
   ratio('torch', 'cpu_median_ms', 'cpu_ratio_to_torch');
   ratio(TORCH_ALONE, 'median_ms', 'ratio_to_torch_alone');
   ratio(TORCH_ALONE, 'cpu_median_ms', 'cpu_ratio_to_torch_alone');
+  ratio(TORCH_ALONE_1, 'median_ms', 'ratio_to_torch_alone_1_thread');
 }
 
 /**
@@ -128,24 +130,31 @@ function addRatios(results: Result[]): void {
  * reported: ratio_to_torch stays the interleaved one, as in earlier reports.
  */
 const TORCH_ALONE = 'torch (alone)';
+/**
+ * The same loop on one thread. On 2 cores that other jobs share, PyTorch's
+ * second OpenMP thread waits for a core at every parallel region: the
+ * combined mask took 16 ms a call on 2 threads and 1.2 ms on 1 (load 2.7).
+ */
+const TORCH_ALONE_1 = 'torch (alone, 1 thread)';
 /** Calls of PyTorch's steady-state loop (at least 20), after this many warm-up calls. */
 const TORCH_ALONE_RUNS = 20;
 const TORCH_ALONE_WARMUP = 3;
 
 /** PyTorch's steady-state result for the workload the peer has set up (see TORCH_ALONE). */
-async function torchAlone(peer: TorchPeer, repeats: number): Promise<Result> {
+async function torchAlone(peer: TorchPeer, repeats: number, threads?: 1): Promise<Result> {
+  const engine = threads ? TORCH_ALONE_1 : TORCH_ALONE;
   try {
-    const calls = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP);
+    const calls = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP, threads);
     const timed = calls.slice(TORCH_ALONE_WARMUP);
     return {
-      engine: TORCH_ALONE,
+      engine,
       ...summarize(timed.map((c) => c.ms), calls[0].ms),
       cpu_median_ms: summarize(timed.map((c) => c.cpuMs ?? NaN), NaN).median_ms,
       ...faultStats(timed.map((c) => c.faults ?? NaN)),
       timing: `${TORCH_ALONE_WARMUP} warm-up calls, then back to back in the peer after the interleaved rounds`,
     };
   } catch (e) {
-    return { engine: TORCH_ALONE, error: errorText(e) };
+    return { engine, error: errorText(e) };
   }
 }
 
@@ -449,7 +458,7 @@ async function main(): Promise<void> {
     if ('unavailable' in t) torchInfo = { unavailable: t.unavailable };
     else {
       torchPeer = t;
-      torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process', timing_alone: `'${TORCH_ALONE}': ${TORCH_ALONE_WARMUP} warm-up calls, then at least ${TORCH_ALONE_RUNS} back to back, after the interleaved rounds` };
+      torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process', timing_alone: `'${TORCH_ALONE}' and '${TORCH_ALONE_1}': ${TORCH_ALONE_WARMUP} warm-up calls, then at least ${TORCH_ALONE_RUNS} back to back, after the interleaved rounds` };
     }
   }
   const torchEntry = (name: WorkloadName, sizesNow: Sizes): Contender[] => (torchPeer ? [torchContender(torchPeer, name, sizesNow)] : []);
@@ -471,7 +480,7 @@ async function main(): Promise<void> {
         output: () => [],
       }), undefined, false);
       const results = [...(await interleaved([ours, ...torchEntry(name, sizes)], repeats.hover_eval)), ...torchMissing()];
-      if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats.hover_eval));
+      if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats.hover_eval), await torchAlone(torchPeer, repeats.hover_eval, 1));
       addRatios(results);
       reports.push({ name, sizes: { snippets: Object.keys(HOVER_SNIPPETS).join(',') }, loadavg: [loadStart, os.loadavg()[0]].map(round1), results });
       continue;
@@ -521,7 +530,7 @@ async function main(): Promise<void> {
     }
     contenders.push(...torchEntry(name, sizes));
     const results = [...(await interleaved(contenders, repeats[name])), ...skipped, ...torchMissing()];
-    if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats[name]));
+    if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats[name]), await torchAlone(torchPeer, repeats[name], 1));
     const ref = results[0].checksum;
     for (const r of results) if (ref && r.checksum) r.matches_ours_cpu = sameChecksum(ref, r.checksum);
     addRatios(results);

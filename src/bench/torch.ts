@@ -94,11 +94,14 @@ for line in sys.stdin:
         elif cmd == 'alone':
             # Steady state: warm-up calls, then n calls back to back, each
             # timed alone (the previous result dropped first, as in 'run').
+            # threads: this many for the loop (then back to the peer's own).
             calls = []
+            torch.set_num_threads(msg.get('threads') or threads)
             for i in range(msg['warmup'] + msg['n']):
                 result = None
                 c = time.process_time(); f = faults(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
                 calls.append({'ms': ms, 'cpu_ms': (time.process_time() - c) * 1000, 'faults': faults() - f})
+            torch.set_num_threads(threads)
             reply({'calls': calls})
         elif cmd == 'checksum':
             reply({'checksum': checksum(result)})
@@ -124,10 +127,11 @@ export interface TorchPeer {
   checksum(): Promise<Checksum>;
   /**
    * PyTorch undisturbed: `warmup` calls, then `n` calls of the workload in
-   * a tight loop in the peer (nothing of ours runs in between); each
-   * call as run() gives it, the warm-up calls first.
+   * a tight loop in the peer (nothing of ours runs in between), on
+   * `threads` threads (default: the peer's); each call as run() gives it,
+   * the warm-up calls first.
    */
-  alone(n: number, warmup: number): Promise<{ ms: number; cpuMs: number; faults: number }[]>;
+  alone(n: number, warmup: number, threads?: number): Promise<{ ms: number; cpuMs: number; faults: number }[]>;
   close(): void;
 }
 
@@ -187,8 +191,8 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
       async checksum() {
         return (await send({ cmd: 'checksum' })).checksum as Checksum;
       },
-      async alone(n, warmup) {
-        const r = await send({ cmd: 'alone', n, warmup });
+      async alone(n, warmup, threads) {
+        const r = await send({ cmd: 'alone', n, warmup, threads });
         return (r.calls as { ms: number; cpu_ms: number; faults: number }[]).map((c) => ({ ms: c.ms, cpuMs: c.cpu_ms, faults: c.faults }));
       },
       close() {
