@@ -131,6 +131,18 @@ export function exp_f32(x: usize, out: usize, n: i32): void {
   return a != a || b != b ? NaN : (b > a ? b : a);
 }
 
+/** The largest of the 16 lanes of four pmax accumulators (NaN lanes may be skipped, as in pmax). */
+// @ts-ignore: decorator
+@inline function maxOf4(v0: v128, v1: v128, v2: v128, v3: v128): f32 {
+  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
+  let m = f32x4.extract_lane(v, 0);
+  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
+  if (l1 > m) m = l1;
+  if (l2 > m) m = l2;
+  if (l3 > m) m = l3;
+  return m;
+}
+
 /**
  * The row max for softmax: exact for rows without NaN. From 4 columns on,
  * a NaN may be skipped (f32x4.pmax is one maxps; f32x4.max's NaN rules cost
@@ -157,12 +169,7 @@ function rowMax(p: usize, cols: i32): f32 {
     v3 = f32x4.pmax(v3, v128.load(q, 48));
   }
   for (; c + 4 <= cols; c += 4) v0 = f32x4.pmax(v0, v128.load(p + (<usize>c << 2)));
-  const v = f32x4.pmax(f32x4.pmax(v0, v1), f32x4.pmax(v2, v3));
-  let m = f32x4.extract_lane(v, 0);
-  const l1 = f32x4.extract_lane(v, 1), l2 = f32x4.extract_lane(v, 2), l3 = f32x4.extract_lane(v, 3);
-  if (l1 > m) m = l1;
-  if (l2 > m) m = l2;
-  if (l3 > m) m = l3;
+  let m = maxOf4(v0, v1, v2, v3);
   for (; c < cols; c++) {
     const x = load<f32>(p + (<usize>c << 2));
     if (x > m) m = x;
@@ -199,7 +206,7 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
   for (; c < full; c += 8) {
     const q = p + (<usize>c << 2);
     const x0 = v128.load(q), x1 = v128.load(q, 16);
-    if (skip && i32x4.all_true(f32x4.eq(x0, ninf)) && i32x4.all_true(f32x4.eq(x1, ninf))) {
+    if (skip && i32x4.all_true(v128.and(f32x4.eq(x0, ninf), f32x4.eq(x1, ninf)))) {
       if (keep) {
         v128.store(q, zero);
         v128.store(q, zero, 16);
@@ -240,7 +247,16 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
 
 /** softmax (log = 0) or log_softmax (log = 1) of one contiguous row, in place. */
 function softmaxRow(p: usize, cols: i32, log: i32): void {
-  const max = rowMax(p, cols);
+  softmaxRowWithMax(p, cols, log, rowMax(p, cols));
+}
+
+/**
+ * softmaxRow with the row's max given: exact for rows without NaN, any
+ * value for a row holding a NaN (which comes out NaN in every element,
+ * see rowMax). The sign of a zero max changes no result bit: x - max is
+ * x, or +0 or -0 for x = +-0, and exp(+-0) is 1.
+ */
+function softmaxRowWithMax(p: usize, cols: i32, log: i32, max: f32): void {
   const mv = f32x4.splat(max);
   let c = 0;
   if (log) {
@@ -281,19 +297,46 @@ export function softmax_rows(p: usize, cols: i32, log: i32, r0: i32, r1: i32): v
  * PyTorch and the CPU reference.
  */
 function maskedSoftmaxRow(p: usize, m: usize, ms: i32, cols: i32, fill: f32): void {
-  let c = 0;
-  if (ms == 1) {
-    const fv = f32x4.splat(fill);
-    for (; c + 4 <= cols; c += 4) {
-      const bytes = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + <usize>c)));
-      const q = p + (<usize>c << 2);
-      v128.store(q, v128.bitselect(fv, v128.load(q), i32x4.ne(bytes, i32x4.splat(0))));
+  if (ms != 1 || cols < 16) {
+    for (let c = 0; c < cols; c++) {
+      if (load<u8>(m + <usize>(c * ms)) != 0) store<f32>(p + (<usize>c << 2), fill);
     }
+    softmaxRow(p, cols, 0);
+    return;
   }
+  // 16 columns per step: z is 0xff in the bytes where the mask is 0 (keep
+  // x), sign-extended to the four float lanes it selects. The row's max is
+  // taken on the way, as rowMax takes it (pmax on four accumulators).
+  const fv = f32x4.splat(fill);
+  const zero = i8x16.splat(0);
+  const ninf = f32x4.splat(-Infinity);
+  let v0 = ninf, v1 = ninf, v2 = ninf, v3 = ninf;
+  let c = 0;
+  for (; c + 16 <= cols; c += 16) {
+    const z = i8x16.eq(v128.load(m + <usize>c), zero);
+    const lo = i16x8.extend_low_i8x16_s(z), hi = i16x8.extend_high_i8x16_s(z);
+    const q = p + (<usize>c << 2);
+    const x0 = v128.bitselect(v128.load(q), fv, i32x4.extend_low_i16x8_s(lo));
+    const x1 = v128.bitselect(v128.load(q, 16), fv, i32x4.extend_high_i16x8_s(lo));
+    const x2 = v128.bitselect(v128.load(q, 32), fv, i32x4.extend_low_i16x8_s(hi));
+    const x3 = v128.bitselect(v128.load(q, 48), fv, i32x4.extend_high_i16x8_s(hi));
+    v128.store(q, x0);
+    v128.store(q, x1, 16);
+    v128.store(q, x2, 32);
+    v128.store(q, x3, 48);
+    v0 = f32x4.pmax(v0, x0);
+    v1 = f32x4.pmax(v1, x1);
+    v2 = f32x4.pmax(v2, x2);
+    v3 = f32x4.pmax(v3, x3);
+  }
+  let max = maxOf4(v0, v1, v2, v3);
   for (; c < cols; c++) {
-    if (load<u8>(m + <usize>(c * ms)) != 0) store<f32>(p + (<usize>c << 2), fill);
+    const q = p + (<usize>c << 2);
+    if (load<u8>(m + <usize>c) != 0) store<f32>(q, fill);
+    const x = load<f32>(q);
+    if (x > max) max = x;
   }
-  softmaxRow(p, cols, 0);
+  softmaxRowWithMax(p, cols, 0, max);
 }
 
 /**
@@ -394,98 +437,223 @@ export function matmul_rows(a: usize, b: usize, out: usize, m: i32, k: i32, n: i
 // binary_rows op codes (wasm.ts BINARY_OPS keeps the same order).
 const LT = 0, LE = 1, GT = 2, GE = 3, EQ = 4, NE = 5, AND = 6, OR = 7, XOR = 8, BITAND = 9, BITOR = 10, BITXOR = 11;
 
+// The elementwise kernels below are memory-bound loops of a few vector
+// instructions, so nothing that does not change along a row is decided
+// inside one: each (op, operand strides) case gets a row loop of its own.
+// The op is a type parameter (one of the tag classes below), so
+// AssemblyScript compiles one function per op with the other ops' branches
+// dropped (a constant op passed through @inline calls was folded back into
+// a runtime switch by Binaryen); the strides are constants of @inline row
+// loops inside it. An operand with stride 0 is a broadcast scalar per row,
+// splatted once per row.
+class OpLt {}
+class OpLe {}
+class OpEq {}
+class OpNe {}
+class OpAnd {}
+class OpOr {}
+class OpXor {}
+class OpBitand {}
+class OpBitor {}
+class OpBitxor {}
+
+/** Float comparison of four lanes (all ones where true) for the op tag O (lt, le, eq, ne). */
 // @ts-ignore: decorator
-@inline function cmp4(op: i32, a: v128, b: v128): v128 {
-  switch (op) {
-    case LT: return f32x4.lt(a, b);
-    case LE: return f32x4.le(a, b);
-    case GT: return f32x4.gt(a, b);
-    case GE: return f32x4.ge(a, b);
-    case EQ: return f32x4.eq(a, b);
-    default: return f32x4.ne(a, b);
-  }
+@inline function cmp4<O>(a: v128, b: v128): v128 {
+  if (idof<O>() == idof<OpLt>()) return f32x4.lt(a, b);
+  if (idof<O>() == idof<OpLe>()) return f32x4.le(a, b);
+  if (idof<O>() == idof<OpEq>()) return f32x4.eq(a, b);
+  return f32x4.ne(a, b);
 }
 
 // @ts-ignore: decorator
-@inline function cmp1(op: i32, a: f32, b: f32): u8 {
-  switch (op) {
-    case LT: return <u8>(a < b);
-    case LE: return <u8>(a <= b);
-    case GT: return <u8>(a > b);
-    case GE: return <u8>(a >= b);
-    case EQ: return <u8>(a == b);
-    default: return <u8>(a != b);
-  }
+@inline function cmp1t<O>(a: f32, b: f32): u8 {
+  if (idof<O>() == idof<OpLt>()) return <u8>(a < b);
+  if (idof<O>() == idof<OpLe>()) return <u8>(a <= b);
+  if (idof<O>() == idof<OpEq>()) return <u8>(a == b);
+  return <u8>(a != b);
 }
 
-/** Byte ops on 16 lanes: 0/1 results for eq..xor, the bytes themselves for bitand..bitxor. */
+/**
+ * Byte ops on 16 lanes: 0/1 results for eq..xor, the bytes themselves for
+ * bitand..bitxor. `and`/`or` use unsigned min/max (both nonzero iff the
+ * min is; either iff the max is), then min with 1 makes the lane 0/1.
+ */
 // @ts-ignore: decorator
-@inline function logic16(op: i32, a: v128, b: v128): v128 {
-  const z = i8x16.splat(0);
+@inline function logic16<O>(a: v128, b: v128): v128 {
   const one = i8x16.splat(1);
-  switch (op) {
-    case EQ: return v128.and(i8x16.eq(a, b), one);
-    case NE: return v128.and(i8x16.ne(a, b), one);
-    case AND: return v128.and(v128.and(i8x16.ne(a, z), i8x16.ne(b, z)), one);
-    case OR: return v128.and(v128.or(i8x16.ne(a, z), i8x16.ne(b, z)), one);
-    case XOR: return v128.and(v128.xor(i8x16.ne(a, z), i8x16.ne(b, z)), one);
-    case BITAND: return v128.and(a, b);
-    case BITOR: return v128.or(a, b);
-    default: return v128.xor(a, b);
-  }
+  if (idof<O>() == idof<OpEq>()) return v128.and(i8x16.eq(a, b), one);
+  if (idof<O>() == idof<OpNe>()) return v128.and(i8x16.ne(a, b), one);
+  if (idof<O>() == idof<OpAnd>()) return i8x16.min_u(i8x16.min_u(a, b), one);
+  if (idof<O>() == idof<OpOr>()) return i8x16.min_u(i8x16.max_u(a, b), one);
+  if (idof<O>() == idof<OpXor>()) return v128.xor(i8x16.min_u(a, one), i8x16.min_u(b, one));
+  if (idof<O>() == idof<OpBitand>()) return v128.and(a, b);
+  if (idof<O>() == idof<OpBitor>()) return v128.or(a, b);
+  return v128.xor(a, b);
 }
 
 // @ts-ignore: decorator
-@inline function logic1(op: i32, a: u8, b: u8): u8 {
-  switch (op) {
-    case EQ: return <u8>(a == b);
-    case NE: return <u8>(a != b);
-    case AND: return <u8>(a != 0 && b != 0);
-    case OR: return <u8>(a != 0 || b != 0);
-    case XOR: return <u8>((a != 0) != (b != 0));
-    case BITAND: return a & b;
-    case BITOR: return a | b;
-    default: return a ^ b;
+@inline function logic1t<O>(a: u8, b: u8): u8 {
+  if (idof<O>() == idof<OpEq>()) return <u8>(a == b);
+  if (idof<O>() == idof<OpNe>()) return <u8>(a != b);
+  if (idof<O>() == idof<OpAnd>()) return <u8>(a != 0 && b != 0);
+  if (idof<O>() == idof<OpOr>()) return <u8>(a != 0 || b != 0);
+  if (idof<O>() == idof<OpXor>()) return <u8>((a != 0) != (b != 0));
+  if (idof<O>() == idof<OpBitand>()) return a & b;
+  if (idof<O>() == idof<OpBitor>()) return a | b;
+  return a ^ b;
+}
+
+/** Fill n bytes at o with the byte v (a row whose result is one value). */
+// @ts-ignore: decorator
+@inline function fillRow(o: usize, v: u8, n: i32): void {
+  const vv = i8x16.splat(v);
+  let c = 0;
+  for (; c + 16 <= n; c += 16) v128.store(o + <usize>c, vv);
+  for (; c < n; c++) store<u8>(o + <usize>c, v);
+}
+
+/**
+ * Float comparison rows [r0, r1) with a constant op and constant operand
+ * strides as, bs (not both 0): 16 comparisons per step, narrowed to bytes.
+ */
+// @ts-ignore: decorator
+@inline function cmpRows<O>(as: i32, bs: i32, a: usize, aoffs: usize, b: usize, boffs: usize, out: usize, inner: i32, r0: i32, r1: i32): void {
+  const one = i8x16.splat(1);
+  for (let r = r0; r < r1; r++) {
+    const o = out + <usize>r * <usize>inner;
+    const pa = a + (<usize>load<i32>(aoffs + (<usize>r << 2)) << 2), pb = b + (<usize>load<i32>(boffs + (<usize>r << 2)) << 2);
+    const sa = v128.load32_splat(pa), sb = v128.load32_splat(pb);
+    let c = 0;
+    for (; c + 16 <= inner; c += 16) {
+      const qa = pa + (<usize>c << 2), qb = pb + (<usize>c << 2);
+      const m0 = cmp4<O>(as ? v128.load(qa) : sa, bs ? v128.load(qb) : sb);
+      const m1 = cmp4<O>(as ? v128.load(qa, 16) : sa, bs ? v128.load(qb, 16) : sb);
+      const m2 = cmp4<O>(as ? v128.load(qa, 32) : sa, bs ? v128.load(qb, 32) : sb);
+      const m3 = cmp4<O>(as ? v128.load(qa, 48) : sa, bs ? v128.load(qb, 48) : sb);
+      v128.store(o + <usize>c, v128.and(i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3)), one));
+    }
+    for (; c < inner; c++) {
+      store<u8>(o + <usize>c, cmp1t<O>(load<f32>(pa + (<usize>(c * as) << 2)), load<f32>(pb + (<usize>(c * bs) << 2))));
+    }
   }
+}
+
+/** Byte-op rows [r0, r1) with a constant op and strides (as = 1; bs 0 or 1): 64 bytes per step. */
+// @ts-ignore: decorator
+@inline function logicRows<O>(bs: i32, a: usize, aoffs: usize, b: usize, boffs: usize, out: usize, inner: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const o = out + <usize>r * <usize>inner;
+    const pa = a + <usize>load<i32>(aoffs + (<usize>r << 2)), pb = b + <usize>load<i32>(boffs + (<usize>r << 2));
+    const sb = v128.load8_splat(pb);
+    let c = 0;
+    for (; c + 64 <= inner; c += 64) {
+      const qa = pa + <usize>c, qb = pb + <usize>c, q = o + <usize>c;
+      v128.store(q, logic16<O>(v128.load(qa), bs ? v128.load(qb) : sb));
+      v128.store(q, logic16<O>(v128.load(qa, 16), bs ? v128.load(qb, 16) : sb), 16);
+      v128.store(q, logic16<O>(v128.load(qa, 32), bs ? v128.load(qb, 32) : sb), 32);
+      v128.store(q, logic16<O>(v128.load(qa, 48), bs ? v128.load(qb, 48) : sb), 48);
+    }
+    for (; c + 16 <= inner; c += 16) v128.store(o + <usize>c, logic16<O>(v128.load(pa + <usize>c), bs ? v128.load(pb + <usize>c) : sb));
+    for (; c < inner; c++) store<u8>(o + <usize>c, logic1t<O>(load<u8>(pa + <usize>c), load<u8>(pb + <usize>(c * bs))));
+  }
+}
+
+/** One op's float comparison rows: a loop per stride case. */
+function cmpStrides<O>(as: i32, bs: i32, a: usize, aoffs: usize, b: usize, boffs: usize, out: usize, inner: i32, r0: i32, r1: i32): void {
+  if (!as && !bs) {
+    // Both operands broadcast along the row: each row is one value.
+    for (let r = r0; r < r1; r++) {
+      const pa = a + (<usize>load<i32>(aoffs + (<usize>r << 2)) << 2), pb = b + (<usize>load<i32>(boffs + (<usize>r << 2)) << 2);
+      fillRow(out + <usize>r * <usize>inner, cmp1t<O>(load<f32>(pa), load<f32>(pb)), inner);
+    }
+  } else if (!as) cmpRows<O>(0, 1, a, aoffs, b, boffs, out, inner, r0, r1);
+  else if (!bs) cmpRows<O>(1, 0, a, aoffs, b, boffs, out, inner, r0, r1);
+  else cmpRows<O>(1, 1, a, aoffs, b, boffs, out, inner, r0, r1);
+}
+
+/** One byte op's rows: a loop per stride case (as = 0 only with bs = 0: the ops are symmetric). */
+function logicStrides<O>(as: i32, bs: i32, a: usize, aoffs: usize, b: usize, boffs: usize, out: usize, inner: i32, r0: i32, r1: i32): void {
+  if (!as) {
+    for (let r = r0; r < r1; r++) {
+      const pa = a + <usize>load<i32>(aoffs + (<usize>r << 2)), pb = b + <usize>load<i32>(boffs + (<usize>r << 2));
+      fillRow(out + <usize>r * <usize>inner, logic1t<O>(load<u8>(pa), load<u8>(pb)), inner);
+    }
+  } else if (bs) logicRows<O>(1, a, aoffs, b, boffs, out, inner, r0, r1);
+  else logicRows<O>(0, a, aoffs, b, boffs, out, inner, r0, r1);
 }
 
 /**
  * Elementwise comparison or logical op into a bool (0/1 byte) output, rows
- * [r0, r1) of out [rows, inner]. With f32 = 1 the operands are float32 and
- * op is lt..ne (IEEE: NaN compares false, except ne); with f32 = 0 they are
+ * [r0, r1) of out [rows, inner]. With f32in = 1 the operands are float32 and
+ * op is lt..ne (IEEE: NaN compares false, except ne); with f32in = 0 they are
  * bytes and op is eq, ne (on the values), and, or, xor (on value != 0), or
  * bitand, bitor, bitxor (on the bytes: the out bytes are the result).
  * Row r of operand a starts at element aoffs[r] (i32 array) of a, its
  * elements step by as (0: broadcast, or 1); likewise b.
  */
 export function binary_rows(op: i32, f32in: i32, a: usize, aoffs: usize, as: i32, b: usize, boffs: usize, bs: i32, out: usize, inner: i32, r0: i32, r1: i32): void {
-  const one = i8x16.splat(1);
+  // Fewer cases to instantiate: a > b is b < a and a >= b is b <= a (NaN
+  // false both ways), and the byte ops and eq/ne are symmetric, so those
+  // take the strided operand as a.
+  if (f32in && (op == GT || op == GE)) {
+    op = op == GT ? LT : LE;
+    const t = a; a = b; b = t;
+    const to = aoffs; aoffs = boffs; boffs = to;
+    const ts = as; as = bs; bs = ts;
+  } else if (!as && bs && (!f32in || op == EQ || op == NE)) {
+    const t = a; a = b; b = t;
+    const to = aoffs; aoffs = boffs; boffs = to;
+    as = 1;
+    bs = 0;
+  }
+  if (f32in) {
+    switch (op) {
+      case LT: cmpStrides<OpLt>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+      case LE: cmpStrides<OpLe>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+      case EQ: cmpStrides<OpEq>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+      default: cmpStrides<OpNe>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    }
+  }
+  switch (op) {
+    case EQ: logicStrides<OpEq>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    case NE: logicStrides<OpNe>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    case AND: logicStrides<OpAnd>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    case OR: logicStrides<OpOr>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    case XOR: logicStrides<OpXor>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    case BITAND: logicStrides<OpBitand>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    case BITOR: logicStrides<OpBitor>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+    default: logicStrides<OpBitxor>(as, bs, a, aoffs, b, boffs, out, inner, r0, r1); return;
+  }
+}
+
+/**
+ * where rows [r0, r1) with constant strides (cs = 1; as, bs 0 or 1): 16
+ * elements per step. z is 0xff in the bytes where cond is 0; sign-extended
+ * to 32-bit lanes, it selects b there and a elsewhere.
+ */
+// @ts-ignore: decorator
+@inline function whereRows(as: i32, bs: i32, c: usize, coffs: usize, a: usize, aoffs: usize, b: usize, boffs: usize, out: usize, inner: i32, r0: i32, r1: i32): void {
+  const zero = i8x16.splat(0);
   for (let r = r0; r < r1; r++) {
-    const o = out + <usize>r * <usize>inner;
-    const ao = <usize>load<i32>(aoffs + (<usize>r << 2)), bo = <usize>load<i32>(boffs + (<usize>r << 2));
-    let c = 0;
-    if (f32in) {
-      const pa = a + (ao << 2), pb = b + (bo << 2);
-      const sa = f32x4.splat(load<f32>(pa)), sb = f32x4.splat(load<f32>(pb));
-      for (; c + 16 <= inner; c += 16) {
-        const qa = pa + (<usize>c << 2), qb = pb + (<usize>c << 2);
-        const m0 = cmp4(op, as ? v128.load(qa) : sa, bs ? v128.load(qb) : sb);
-        const m1 = cmp4(op, as ? v128.load(qa, 16) : sa, bs ? v128.load(qb, 16) : sb);
-        const m2 = cmp4(op, as ? v128.load(qa, 32) : sa, bs ? v128.load(qb, 32) : sb);
-        const m3 = cmp4(op, as ? v128.load(qa, 48) : sa, bs ? v128.load(qb, 48) : sb);
-        const m = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
-        v128.store(o + <usize>c, v128.and(m, one));
-      }
-      for (; c < inner; c++) {
-        store<u8>(o + <usize>c, cmp1(op, load<f32>(pa + (<usize>(c * as) << 2)), load<f32>(pb + (<usize>(c * bs) << 2))));
-      }
-    } else {
-      const pa = a + ao, pb = b + bo;
-      const sa = i8x16.splat(load<u8>(pa)), sb = i8x16.splat(load<u8>(pb));
-      for (; c + 16 <= inner; c += 16) {
-        v128.store(o + <usize>c, logic16(op, as ? v128.load(pa + <usize>c) : sa, bs ? v128.load(pb + <usize>c) : sb));
-      }
-      for (; c < inner; c++) store<u8>(o + <usize>c, logic1(op, load<u8>(pa + <usize>(c * as)), load<u8>(pb + <usize>(c * bs))));
+    const o = out + (<usize>r * <usize>inner << 2);
+    const pc = c + <usize>load<i32>(coffs + (<usize>r << 2));
+    const pa = a + (<usize>load<i32>(aoffs + (<usize>r << 2)) << 2), pb = b + (<usize>load<i32>(boffs + (<usize>r << 2)) << 2);
+    const sa = v128.load32_splat(pa), sb = v128.load32_splat(pb);
+    let j = 0;
+    for (; j + 16 <= inner; j += 16) {
+      const z = i8x16.eq(v128.load(pc + <usize>j), zero);
+      const lo = i16x8.extend_low_i8x16_s(z), hi = i16x8.extend_high_i8x16_s(z);
+      const e = <usize>j << 2;
+      const qa = pa + e, qb = pb + e, q = o + e;
+      v128.store(q, v128.bitselect(bs ? v128.load(qb) : sb, as ? v128.load(qa) : sa, i32x4.extend_low_i16x8_s(lo)));
+      v128.store(q, v128.bitselect(bs ? v128.load(qb, 16) : sb, as ? v128.load(qa, 16) : sa, i32x4.extend_high_i16x8_s(lo)), 16);
+      v128.store(q, v128.bitselect(bs ? v128.load(qb, 32) : sb, as ? v128.load(qa, 32) : sa, i32x4.extend_low_i16x8_s(hi)), 32);
+      v128.store(q, v128.bitselect(bs ? v128.load(qb, 48) : sb, as ? v128.load(qa, 48) : sa, i32x4.extend_high_i16x8_s(hi)), 48);
+    }
+    for (; j < inner; j++) {
+      const src = load<u8>(pc + <usize>j) != 0 ? pa + (<usize>(j * as) << 2) : pb + (<usize>(j * bs) << 2);
+      store<u32>(o + (<usize>j << 2), load<u32>(src));
     }
   }
 }
@@ -497,26 +665,27 @@ export function binary_rows(op: i32, f32in: i32, a: usize, aoffs: usize, as: i32
  * a and b start at element aoffs[r] / boffs[r] and step by as / bs (0 or 1).
  */
 export function where_rows(c: usize, coffs: usize, cs: i32, a: usize, aoffs: usize, as: i32, b: usize, boffs: usize, bs: i32, out: usize, inner: i32, r0: i32, r1: i32): void {
-  for (let r = r0; r < r1; r++) {
-    const o = out + (<usize>r * <usize>inner << 2);
-    const pc = c + <usize>load<i32>(coffs + (<usize>r << 2));
-    const pa = a + (<usize>load<i32>(aoffs + (<usize>r << 2)) << 2), pb = b + (<usize>load<i32>(boffs + (<usize>r << 2)) << 2);
-    let j = 0;
-    if (cs == 1) {
-      const sa = v128.load32_splat(pa), sb = v128.load32_splat(pb);
-      const zero = i32x4.splat(0);
-      for (; j + 4 <= inner; j += 4) {
-        const keep = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(pc + <usize>j)));
-        const va = as ? v128.load(pa + (<usize>j << 2)) : sa;
-        const vb = bs ? v128.load(pb + (<usize>j << 2)) : sb;
-        v128.store(o + (<usize>j << 2), v128.bitselect(va, vb, i32x4.ne(keep, zero)));
+  if (!cs) {
+    // One condition per row: the row is a copy of a's or b's row, or a splat of its scalar.
+    for (let r = r0; r < r1; r++) {
+      const o = out + (<usize>r * <usize>inner << 2);
+      const ta = load<u8>(c + <usize>load<i32>(coffs + (<usize>r << 2))) != 0;
+      const p = ta ? a + (<usize>load<i32>(aoffs + (<usize>r << 2)) << 2) : b + (<usize>load<i32>(boffs + (<usize>r << 2)) << 2);
+      if (ta ? as : bs) {
+        memory.copy(o, p, <usize>inner << 2);
+        continue;
       }
+      const v = v128.load32_splat(p);
+      let j = 0;
+      for (; j + 4 <= inner; j += 4) v128.store(o + (<usize>j << 2), v);
+      for (; j < inner; j++) store<u32>(o + (<usize>j << 2), load<u32>(p));
     }
-    for (; j < inner; j++) {
-      const src = load<u8>(pc + <usize>(j * cs)) != 0 ? pa + (<usize>(j * as) << 2) : pb + (<usize>(j * bs) << 2);
-      store<u32>(o + (<usize>j << 2), load<u32>(src));
-    }
+    return;
   }
+  if (as && bs) whereRows(1, 1, c, coffs, a, aoffs, b, boffs, out, inner, r0, r1);
+  else if (as) whereRows(1, 0, c, coffs, a, aoffs, b, boffs, out, inner, r0, r1);
+  else if (bs) whereRows(0, 1, c, coffs, a, aoffs, b, boffs, out, inner, r0, r1);
+  else whereRows(0, 0, c, coffs, a, aoffs, b, boffs, out, inner, r0, r1);
 }
 
 /** Start of free memory (after this module's static data), for the host's buffers. */

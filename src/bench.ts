@@ -11,6 +11,9 @@
 // repetitions go round-robin, one call of each engine per round, starting
 // each round one engine further on. So a ratio compares medians taken
 // under the same load, not PyTorch's minute at the end against ours.
+// After those rounds PyTorch also runs the same call back to back in its
+// process ('torch (alone)', ratio_to_torch_alone): its steady state, which
+// the interleaving disturbs (caches, allocator), reported beside it.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
 //                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--no-gpu] [--sweep]
@@ -101,17 +104,58 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
  * ratio_to_torch on each timed result: its median over PyTorch's median in
  * the same interleaved rounds; cpu_ratio_to_torch the same for the CPU time
  * of each call (every thread of the process), which other load on the
- * machine disturbs less than the wall time.
+ * machine disturbs less than the wall time; and ratio_to_torch_alone and
+ * cpu_ratio_to_torch_alone, over PyTorch's steady-state loop (TORCH_ALONE)
+ * where the run has one, and ratio_to_torch_alone_1_thread over that loop
+ * on one thread (TORCH_ALONE_1).
  */
 function addRatios(results: Result[]): void {
-  const torch = results.find((r) => r.engine === 'torch');
-  const ratio = (key: 'median_ms' | 'cpu_median_ms', into: 'ratio_to_torch' | 'cpu_ratio_to_torch') => {
-    const t = torch?.[key];
+  const ratio = (engine: string, key: 'median_ms' | 'cpu_median_ms', into: string) => {
+    const t = results.find((r) => r.engine === engine)?.[key];
     if (typeof t !== 'number' || !(t > 0)) return;
     for (const r of results) if (typeof r[key] === 'number') r[into] = Math.round(((r[key] as number) / t) * 100) / 100;
   };
-  ratio('median_ms', 'ratio_to_torch');
-  ratio('cpu_median_ms', 'cpu_ratio_to_torch');
+  ratio('torch', 'median_ms', 'ratio_to_torch');
+  ratio('torch', 'cpu_median_ms', 'cpu_ratio_to_torch');
+  ratio(TORCH_ALONE, 'median_ms', 'ratio_to_torch_alone');
+  ratio(TORCH_ALONE, 'cpu_median_ms', 'cpu_ratio_to_torch_alone');
+  ratio(TORCH_ALONE_1, 'median_ms', 'ratio_to_torch_alone_1_thread');
+}
+
+/**
+ * The engine name of PyTorch's steady-state figure: after a workload's
+ * interleaved rounds, the peer runs the same call in a tight loop, where
+ * nothing of ours disturbs its caches and allocator between calls (its
+ * interleaved median can be several times its median alone). Both are
+ * reported: ratio_to_torch stays the interleaved one, as in earlier reports.
+ */
+const TORCH_ALONE = 'torch (alone)';
+/**
+ * The same loop on one thread. On 2 cores that other jobs share, PyTorch's
+ * second OpenMP thread waits for a core at every parallel region: the
+ * combined mask took 16 ms a call on 2 threads and 1.2 ms on 1 (load 2.7).
+ */
+const TORCH_ALONE_1 = 'torch (alone, 1 thread)';
+/** Calls of PyTorch's steady-state loop (at least 20), after this many warm-up calls. */
+const TORCH_ALONE_RUNS = 20;
+const TORCH_ALONE_WARMUP = 3;
+
+/** PyTorch's steady-state result for the workload the peer has set up (see TORCH_ALONE). */
+async function torchAlone(peer: TorchPeer, repeats: number, threads?: 1): Promise<Result> {
+  const engine = threads ? TORCH_ALONE_1 : TORCH_ALONE;
+  try {
+    const calls = await peer.alone(Math.max(TORCH_ALONE_RUNS, repeats), TORCH_ALONE_WARMUP, threads);
+    const timed = calls.slice(TORCH_ALONE_WARMUP);
+    return {
+      engine,
+      ...summarize(timed.map((c) => c.ms), calls[0].ms),
+      cpu_median_ms: summarize(timed.map((c) => c.cpuMs ?? NaN), NaN).median_ms,
+      ...faultStats(timed.map((c) => c.faults ?? NaN)),
+      timing: `${TORCH_ALONE_WARMUP} warm-up calls, then back to back in the peer after the interleaved rounds`,
+    };
+  } catch (e) {
+    return { engine, error: errorText(e) };
+  }
 }
 
 function errorText(e: unknown): string {
@@ -127,10 +171,24 @@ function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, size
   }
 }
 
+/**
+ * page_faults_median: the median of the minor page faults per timed call
+ * (first touches of fresh pages, e.g. of a new output buffer: on this VM
+ * each costs about 2 µs, so an 8 MiB output that the allocator maps fresh
+ * adds ~4 ms, and whether it does varies from call to call, for PyTorch too).
+ */
+function faultStats(faults: number[]): { page_faults_median?: number } {
+  if (faults.length === 0 || faults.some((f) => !Number.isFinite(f))) return {};
+  const s = [...faults].sort((a, b) => a - b);
+  return { page_faults_median: s[s.length >> 1] };
+}
+
 /** One timed call. */
 interface Sample {
   ms: number;
   cpuMs?: number;
+  /** Minor page faults of the process during the call. */
+  faults?: number;
 }
 
 /** One engine of a workload, timed one call at a time. */
@@ -138,7 +196,7 @@ interface Contender {
   engine: string;
   /** Untimed: build the inputs. */
   setup(): Promise<void>;
-  /** One call: its milliseconds, and where known the CPU milliseconds of its process meanwhile (every thread). */
+  /** One call: its milliseconds, and where known the CPU milliseconds of its process meanwhile (every thread) and its minor page faults. */
   once(): Promise<Sample>;
   checksum(): Promise<Checksum | undefined>;
   /** Fields added to the result (threads, gpu.js mode, dispatches). */
@@ -156,11 +214,12 @@ function local(engine: string, p: () => Prepared, extra?: () => Record<string, u
     },
     async once() {
       const c = process.cpuUsage();
+      const f = process.resourceUsage().minorPageFault;
       const t = performance.now();
       await prepared!.run();
       const ms = performance.now() - t;
       const cpu = process.cpuUsage(c);
-      return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000, faults: process.resourceUsage().minorPageFault - f };
     },
     async checksum() {
       return withChecksum ? checksum(prepared!.output()) : undefined;
@@ -190,7 +249,7 @@ function torchContender(peer: TorchPeer, name: WorkloadName, sizes: Sizes): Cont
  * is reported with its error and leaves the rounds.
  */
 async function interleaved(contenders: Contender[], repeats: number): Promise<Result[]> {
-  const state = contenders.map((c) => ({ c, samples: [] as number[], cpu: [] as number[], first: NaN, error: undefined as string | undefined }));
+  const state = contenders.map((c) => ({ c, samples: [] as number[], cpu: [] as number[], faults: [] as number[], first: NaN, error: undefined as string | undefined }));
   const attempt = async (s: (typeof state)[number], f: () => Promise<void>) => {
     if (s.error !== undefined) return;
     try {
@@ -208,9 +267,10 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
     for (let j = 0; j < state.length; j++) {
       const s = state[(r + j) % state.length];
       await attempt(s, async () => {
-        const { ms, cpuMs } = await s.c.once();
+        const { ms, cpuMs, faults } = await s.c.once();
         s.samples.push(ms);
         if (cpuMs !== undefined) s.cpu.push(cpuMs);
+        if (faults !== undefined) s.faults.push(faults);
       });
     }
   }
@@ -221,7 +281,8 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
       await attempt(s, async () => { sum = await s.c.checksum(); });
       if (s.error === undefined) {
         const cpu = s.cpu.length === s.samples.length && s.cpu.length > 0 ? { cpu_median_ms: summarize(s.cpu, NaN).median_ms } : {};
-        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...cpu, ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
+        const faults = s.faults.length === s.samples.length ? faultStats(s.faults) : {};
+        results.push({ engine: s.c.engine, ...summarize(s.samples, s.first), ...cpu, ...faults, ...(sum ? { checksum: sum } : {}), ...(s.c.extra?.() ?? {}) });
         s.c.dispose?.();
         continue;
       }
@@ -240,7 +301,7 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}  (load ${w.loadavg.join(' -> ')})`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'cpu ms'.padStart(9)} ${'cpu x'.padStart(7)}  check`);
+    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'cpu ms'.padStart(9)} ${'cpu x'.padStart(7)} ${'x alone'.padStart(8)} ${'faults'.padStart(7)}  check`);
     for (const r of w.results) {
       const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
       if (r.unavailable || r.error) {
@@ -249,7 +310,7 @@ function table(reports: WorkloadReport[]): string {
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.cpu_median_ms as number | undefined).padStart(9)} ${fmt(r.cpu_ratio_to_torch as number | undefined).padStart(7)}  ${check}`,
+        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.cpu_median_ms as number | undefined).padStart(9)} ${fmt(r.cpu_ratio_to_torch as number | undefined).padStart(7)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)} ${String(r.page_faults_median ?? '-').padStart(7)}  ${check}`,
       );
     }
   }
@@ -397,7 +458,7 @@ async function main(): Promise<void> {
     if ('unavailable' in t) torchInfo = { unavailable: t.unavailable };
     else {
       torchPeer = t;
-      torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process' };
+      torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process', timing_alone: `'${TORCH_ALONE}' and '${TORCH_ALONE_1}': ${TORCH_ALONE_WARMUP} warm-up calls, then at least ${TORCH_ALONE_RUNS} back to back, after the interleaved rounds` };
     }
   }
   const torchEntry = (name: WorkloadName, sizesNow: Sizes): Contender[] => (torchPeer ? [torchContender(torchPeer, name, sizesNow)] : []);
@@ -419,6 +480,7 @@ async function main(): Promise<void> {
         output: () => [],
       }), undefined, false);
       const results = [...(await interleaved([ours, ...torchEntry(name, sizes)], repeats.hover_eval)), ...torchMissing()];
+      if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats.hover_eval), await torchAlone(torchPeer, repeats.hover_eval, 1));
       addRatios(results);
       reports.push({ name, sizes: { snippets: Object.keys(HOVER_SNIPPETS).join(',') }, loadavg: [loadStart, os.loadavg()[0]].map(round1), results });
       continue;
@@ -468,6 +530,7 @@ async function main(): Promise<void> {
     }
     contenders.push(...torchEntry(name, sizes));
     const results = [...(await interleaved(contenders, repeats[name])), ...skipped, ...torchMissing()];
+    if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats[name]), await torchAlone(torchPeer, repeats[name], 1));
     const ref = results[0].checksum;
     for (const r of results) if (ref && r.checksum) r.matches_ours_cpu = sameChecksum(ref, r.checksum);
     addRatios(results);

@@ -17,7 +17,7 @@ import { HOVER_SNIPPETS } from './workloads';
 export const PYTHON = process.env.MASKLENS_BENCH_PYTHON || '/usr/bin/python3';
 
 const SCRIPT = String.raw`
-import io, json, os, sys, time, contextlib
+import io, json, os, resource, sys, time, contextlib
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -33,6 +33,9 @@ def checksum(t):
     w = (torch.arange(v.numel(), dtype=torch.int64) % 7 + 1).double()
     fin = torch.isfinite(v)
     return {'weighted_sum': float((v[fin] * w[fin]).sum()), 'nan': int(torch.isnan(v).sum()), 'inf': int(torch.isinf(v).sum())}
+
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 def lengths(B, T):
     return [T - ((b * 37) % max(1, T >> 1)) for b in range(B)]
@@ -86,8 +89,20 @@ for line in sys.stdin:
             reply({'ok': True})
         elif cmd == 'run':
             result = None
-            c = time.process_time(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
-            reply({'ms': ms, 'cpu_ms': (time.process_time() - c) * 1000})
+            c = time.process_time(); f = faults(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
+            reply({'ms': ms, 'cpu_ms': (time.process_time() - c) * 1000, 'faults': faults() - f})
+        elif cmd == 'alone':
+            # Steady state: warm-up calls, then n calls back to back, each
+            # timed alone (the previous result dropped first, as in 'run').
+            # threads: this many for the loop (then back to the peer's own).
+            calls = []
+            torch.set_num_threads(msg.get('threads') or threads)
+            for i in range(msg['warmup'] + msg['n']):
+                result = None
+                c = time.process_time(); f = faults(); t = time.perf_counter(); result = fn(); ms = (time.perf_counter() - t) * 1000
+                calls.append({'ms': ms, 'cpu_ms': (time.process_time() - c) * 1000, 'faults': faults() - f})
+            torch.set_num_threads(threads)
+            reply({'calls': calls})
         elif cmd == 'checksum':
             reply({'checksum': checksum(result)})
         elif cmd == 'exit':
@@ -102,10 +117,21 @@ export interface TorchPeer {
   threads: number;
   /** Build the workload's inputs (untimed). */
   setup(name: WorkloadName, sizes: Sizes): Promise<void>;
-  /** One call of the workload: the milliseconds Python measured around it, and the CPU milliseconds of the whole process (every thread) meanwhile. */
-  run(): Promise<{ ms: number; cpuMs: number }>;
+  /**
+   * One call of the workload: the milliseconds Python measured around it,
+   * the CPU milliseconds of the whole process (every thread) meanwhile,
+   * and its minor page faults.
+   */
+  run(): Promise<{ ms: number; cpuMs: number; faults: number }>;
   /** Checksum of the last call's result. */
   checksum(): Promise<Checksum>;
+  /**
+   * PyTorch undisturbed: `warmup` calls, then `n` calls of the workload in
+   * a tight loop in the peer (nothing of ours runs in between), on
+   * `threads` threads (default: the peer's); each call as run() gives it,
+   * the warm-up calls first.
+   */
+  alone(n: number, warmup: number, threads?: number): Promise<{ ms: number; cpuMs: number; faults: number }[]>;
   close(): void;
 }
 
@@ -160,10 +186,14 @@ export async function startTorch(): Promise<TorchPeer | { unavailable: string }>
       },
       async run() {
         const r = await send({ cmd: 'run' });
-        return { ms: Number(r.ms), cpuMs: Number(r.cpu_ms) };
+        return { ms: Number(r.ms), cpuMs: Number(r.cpu_ms), faults: Number(r.faults) };
       },
       async checksum() {
         return (await send({ cmd: 'checksum' })).checksum as Checksum;
+      },
+      async alone(n, warmup, threads) {
+        const r = await send({ cmd: 'alone', n, warmup, threads });
+        return (r.calls as { ms: number; cpu_ms: number; faults: number }[]).map((c) => ({ ms: c.ms, cpuMs: c.cpu_ms, faults: c.faults }));
       },
       close() {
         child.stdin.end(JSON.stringify({ cmd: 'exit' }) + '\n');

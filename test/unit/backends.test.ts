@@ -715,6 +715,51 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test('masked softmax, softmax and the cross-entropy pick over many chunks (two staging sets in turn, the next chunk staged while one runs) are bit-identical, 1 and 3 threads', () => {
+    const [B, H, T] = [2, 3, 150]; // 900 rows of 600 bytes: 64 KiB chunks hold 109 rows, so 9 chunks
+    const shape = [B, H, T, T];
+    const x = randomF32(numel(shape), 107, 10);
+    x[5 * T + 3] = NaN;
+    const causal = new Uint8Array(T * T);
+    for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+    const pad = Uint8Array.from({ length: B * T }, (_, i) => +(i % T >= T - 40 * (1 + Math.floor(i / T))));
+    const masks: Operand[] = [
+      operand(causal, [T, T], shape), // a span of the chunk's query rows
+      { data: pad, strides: [T, 0, 0, 1], offset: 0 }, // key padding: one row per batch
+      { data: causal, strides: [0, 0, 1, T], offset: 0 }, // transposed (column stride T)
+    ];
+    const backends = [wasmBackend({ threshold: 0, threads: 1, chunkBytes: 1 << 16 }), wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 })];
+    for (const mask of masks) {
+      const filled = Float32Array.from([...indices(shape)].map((i, k) => (read(mask, i) ? -Infinity : x[k])));
+      const want = new Float32Array(filled.length);
+      for (let r = 0; r < filled.length / T; r++) softmaxRow32(filled, r * T, T, want, false, sleef);
+      for (const be of backends) {
+        assert.ok(be, 'wasm backend missing: run npm run build');
+        const before = be.kernelCalls('masked_softmax_rows');
+        const got = new Float32Array(x.length);
+        be.maskedSoftmax(x, mask, B * H * T, T, -Infinity, got, shape);
+        assert.ok(be.kernelCalls('masked_softmax_rows') - before >= 9, 'expected several chunks');
+        assertExact(got, want, `masked softmax, mask strides ${mask.strides} (${be.threads} threads)`);
+      }
+    }
+    for (const log of [false, true]) {
+      const want = new Float32Array(x.length);
+      for (let r = 0; r < x.length / T; r++) softmaxRow32(x, r * T, T, want, log, sleef);
+      for (const be of backends) {
+        const got = new Float32Array(x.length);
+        be!.softmax(x, B * H * T, T, got, log);
+        assertExact(got, want, `${log ? 'log_' : ''}softmax over chunks (${be!.threads} threads)`);
+        if (!log) continue;
+        // cross entropy's picked log_softmax over the same chunks
+        const rows = B * H * T;
+        const target = Array.from({ length: rows }, (_, r) => (r % 6 === 5 ? -100 : (r * 37) % T));
+        const picked = new Float32Array(rows);
+        be!.logSoftmaxPick(x, rows, T, target, -100, picked);
+        assertExact(picked, target.map((t, r) => (t === -100 ? 0 : want[r * T + t])), `logSoftmaxPick over chunks (${be!.threads} threads)`);
+      }
+    }
+  });
+
   test('matmul is bit-identical to the CPU reference (ragged blocks, inf/NaN)', () => {
     assert.ok(w, 'wasm backend missing: run npm run build');
     for (const [batch, m, k, n] of [[1, 1, 1, 1], [2, 5, 3, 9], [3, 7, 33, 19], [2, 64, 64, 256], [1, 3, 0, 4]]) {
@@ -842,6 +887,44 @@ describe('wasm backend: exp and float32 order', () => {
     }
   });
 
+  test('binary: every op with every inner-stride case (strided or broadcast on either side, both broadcast) is bit-identical to the CPU reference, 1 and 3 threads', () => {
+    const three = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 });
+    assert.ok(w && three, 'wasm backend missing: run npm run build');
+    const [R, T] = [150, 83]; // 83: a 64-byte step, a 16-byte step and a ragged tail per row
+    const shape = [R, T];
+    const r = rng(7);
+    // Bytes: mostly 0/1 bools, some other uint8 values; floats: small integers (ties), NaN, +-inf, +-0.
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => { const v = r(); return v < 0.45 ? 0 : v < 0.9 ? 1 : Math.floor(v * 1000) % 256; });
+    const floats = (n: number) => Float32Array.from({ length: n }, () => { const v = r(); return v < 0.03 ? NaN : v < 0.05 ? Infinity : v < 0.07 ? -Infinity : v < 0.1 ? -0 : Math.round(v * 8) - 4; });
+    // Each operand: strided rows [R, T] (inner stride 1), a row vector [1, T] over rows, or a column [R, 1] broadcast along rows (inner stride 0).
+    const kinds = <D extends Float32Array | Uint8Array>(make: (n: number) => D): Operand[] => [
+      { data: make(R * T + 3), strides: [T, 1], offset: 3 },
+      { data: make(T), strides: [0, 1], offset: 0 },
+      { data: make(R + 1), strides: [1, 0], offset: 1 },
+    ];
+    const cases: [readonly BinaryOp[], Operand[]][] = [
+      [['lt', 'le', 'gt', 'ge', 'eq', 'ne'], kinds(floats)],
+      [['and', 'or', 'xor', 'eq', 'ne', 'bitand', 'bitor', 'bitxor'], kinds(bytes)],
+    ];
+    for (const [ops, operands] of cases) {
+      for (const op of ops) {
+        for (const a of operands) {
+          for (const b of operands) {
+            const want = new Uint8Array(R * T);
+            cpuBackend.binary(op, a, b, shape, want, false);
+            for (const be of [w, three]) {
+              const got = new Uint8Array(R * T);
+              const before = be.kernelCalls('binary_rows');
+              be.binary(op, a, b, shape, got, false);
+              assert.ok(be.kernelCalls('binary_rows') > before, `${op}: no wasm kernel ran`);
+              assertExact(got, want, `${a.data.constructor.name} ${op} strides ${a.strides} x ${b.strides} (${be.threads} threads)`);
+            }
+          }
+        }
+      }
+    }
+  });
+
   test('where on float32 (masked_fill) is bit-identical to the CPU reference: broadcast masks, scalar and tensor branches, chunks, threads', () => {
     const small = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16 }); // 64 KiB chunks: many per call
     assert.ok(w && small, 'wasm backend missing: run npm run build');
@@ -863,7 +946,8 @@ describe('wasm backend: exp and float32 order', () => {
       { data: pad, strides: [T, 0, 1, 0], offset: 0 }, // a column broadcast along keys (stride 0 inner)
       { data: causal, strides: [0, 0, 1, T], offset: 0 }, // transposed: the CPU reference runs it
     ];
-    const branches: [Operand, Operand][] = [[scalar, xs], [xs, scalar], [{ data: y, strides: [0, T, 0, 1], offset: 0 }, xs]];
+    const other: Operand = { data: Float32Array.of(NaN, 2.5), strides: [0, 0, 0, 0], offset: 1 };
+    const branches: [Operand, Operand][] = [[scalar, xs], [xs, scalar], [{ data: y, strides: [0, T, 0, 1], offset: 0 }, xs], [scalar, other]];
     for (const cond of conds) {
       for (const [a, b] of branches) {
         const want = new Float32Array(n);

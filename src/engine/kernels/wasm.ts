@@ -11,7 +11,10 @@
 // memory and a pool of worker threads, each with its own instance over that
 // memory, takes a share of each kernel's rows (the calling thread takes the
 // first share, then waits on an Atomics counter). Elsewhere (the web
-// extension's worker) one thread runs a module with its own memory.
+// extension's worker) one thread runs a module with its own memory. The
+// memory-bound kernels (comparisons/logic, where) are not split: they run
+// on the calling thread, in a second instance with unshared memory where
+// threads exist (see MEMORY_BOUND).
 //
 // Float32 matmul follows the order the caller names (float32_matmul.ts):
 // 'naive' runs matmul_rows (products and sums rounded, as ATen's small-bmm
@@ -33,7 +36,9 @@
 //
 // Operands are copied into the module's memory in chunks of rows (each
 // operand only the span of storage the chunk's rows read), so its memory
-// stays near a few CHUNK_BYTES whatever the tensor's size.
+// stays near a few CHUNK_BYTES whatever the tensor's size. The softmax
+// family stages the next chunk and copies the last one out while the
+// workers run the current one (pipeline()).
 
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand } from './backend';
@@ -86,6 +91,14 @@ const MATMUL_CHUNK_1T = 512 << 10;
 const MAX_PAGES = 16384;
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 15;
+// MEMORY_BOUND: binary_rows and where_rows run on the calling thread alone
+// (in Runtime.solo where there is one). Their kernels take a few vector
+// instructions per 16 bytes, and the copies in and out of the module (on
+// this thread) take most of the time, so a second thread saves little of
+// the kernel's share and costs its wake-up and the wait at every chunk:
+// the combined mask's `and` ([32, 512, 512] bool) took 1.10 ms on 2
+// threads against 0.96 ms on 1, and masked_fill on [4, 8, 512, 512]
+// float32 44.7 ms against 25.8 ms (medians, same process).
 
 interface ModuleSources {
   single: string;
@@ -241,6 +254,14 @@ interface Runtime {
    * must not touch memory the kernel reads or writes.
    */
   rows(kernel: RowKernel, args: number[], rows: number, elements: number, meanwhile?: () => void): void;
+  /**
+   * With worker threads: a second instance with its own (unshared) memory,
+   * for the kernels that run on the calling thread alone (MEMORY_BOUND).
+   * V8 copies to and from a SharedArrayBuffer with relaxed atomic word
+   * copies, not memcpy: 8 MiB out of shared memory took 0.75 ms against
+   * 0.50 ms out of an unshared one, and those kernels are mostly copies.
+   */
+  solo?: { k: KernelExports; memory: WebAssembly.Memory };
 }
 
 /**
@@ -260,16 +281,31 @@ function addGemm(k: KernelExports, b64: string | undefined, memory: WebAssembly.
   }
 }
 
+/** An instance of the single-thread module, with its own memory (null if this runtime refuses it). */
+function soloInstance(bytes: Uint8Array<ArrayBuffer>): KernelExports | null {
+  if (!WebAssembly.validate(bytes)) return null;
+  return { ...new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+}
+
 function instantiate(threads: number | undefined, fma: boolean): Runtime | null {
   const src = moduleSources();
   if (!src || typeof WebAssembly === 'undefined') return null;
   const node = threads === 1 ? null : nodeThreads();
   const want = Math.max(1, Math.min(threads ?? node?.cpus ?? 1, 16));
   try {
-    if (node && want > 1) return threaded(decode(src.shared), src.gemmShared, fma, node.Worker, want);
-    const bytes = decode(src.single);
-    if (!WebAssembly.validate(bytes)) return null;
-    const k = { ...new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+    if (node && want > 1) {
+      const rt = threaded(decode(src.shared), src.gemmShared, fma, node.Worker, want);
+      let solo: KernelExports | null = null;
+      try {
+        solo = rt && soloInstance(decode(src.single));
+      } catch {
+        // the shared instance serves those kernels as well
+      }
+      if (rt && solo) rt.solo = { k: solo, memory: solo.memory! };
+      return rt;
+    }
+    const k = soloInstance(decode(src.single));
+    if (!k) return null;
     const gemm = addGemm(k, src.gemmSingle, k.memory!, fma);
     return { k, memory: k.memory!, threads: 1, fma: gemm !== null, rows(kernel, args, rows, _elements, meanwhile) {
       k[kernel](...args, 0, rows);
@@ -424,25 +460,64 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   };
   /** Rows of `rowBytes` each that one chunk of the softmax-family kernels stages (see ROW_CHUNK_BYTES). */
   const rowsPerChunk = (rowBytes: number) => Math.max(Math.floor(Math.min(CHUNK_BYTES, ROW_CHUNK_BYTES) / Math.max(rowBytes, 1)), 4 * rt.threads, 1);
-  const base = (k.heap_base() + 15) & ~15;
   let dispatches = 0;
+  const { base, reserve, f32, i32, u8 } = arena(k, memory);
+  /** Where the memory-bound kernels stage and run: the unshared instance if there is one. */
+  const solo = rt.solo ? { ...arena(rt.solo.k, rt.solo.memory), k: rt.solo.k } : { base, reserve, f32, i32, u8, k };
+  /** Run a kernel over rows [0, n) on the calling thread, in `solo` (see MEMORY_BOUND). */
+  const runSolo = (kernel: RowKernel, args: number[], n: number) => {
+    calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
+    solo.k[kernel](...args, 0, n);
+    dispatches++;
+  };
 
-  /** Byte offset of a region of `bytes` after `at`, growing memory to hold it; -1 past the maximum. */
-  function reserve(at: number, bytes: number): number {
-    const start = (at + 15) & ~15;
-    const need = start + bytes;
-    const have = memory.buffer.byteLength;
-    if (need > MAX_PAGES * 65536) return -1;
-    if (need > have) memory.grow(Math.ceil((need - have) / 65536));
-    return start;
+  /**
+   * Rows [0, rows) through a row kernel in chunks of `per` rows, in two sets
+   * of module regions (0 and 1) when there are several chunks: the calling
+   * thread copies one chunk's result out and stages the next chunk in while
+   * the workers run the other (those copies, and the page faults of a fresh
+   * output, are most of the calling thread's time). `stage(r, n, s)` copies
+   * rows [r, r + n) into set s, `run(n, s, meanwhile)` runs the kernel on
+   * set s (passing `meanwhile` to rt.rows), `copyOut(r, n, s)` copies the
+   * result out.
+   */
+  function pipeline(
+    rows: number,
+    per: number,
+    stage: (r: number, n: number, s: number) => void,
+    run: (n: number, s: number, meanwhile: () => void) => void,
+    copyOut: (r: number, n: number, s: number) => void,
+  ): void {
+    // One `meanwhile` for every chunk, reading the loop's state (no
+    // closure per chunk: a [8, 8, 1024, 1024] masked softmax has 1024).
+    let r = 0, n = 0, s = 0, prevR = -1, prevN = 0;
+    const meanwhile = () => {
+      if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
+      if (r + per < rows) stage(r + per, Math.min(per, rows - r - per), s ^ 1);
+    };
+    stage(0, Math.min(per, rows), 0);
+    for (; r < rows; r += per, s ^= 1) {
+      n = Math.min(per, rows - r);
+      run(n, s, meanwhile);
+      dispatches++;
+      prevR = r;
+      prevN = n;
+    }
+    if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
   }
-  const f32 = (p: number, n: number) => new Float32Array(memory.buffer, p, n);
-  const i32 = (p: number, n: number) => new Int32Array(memory.buffer, p, n);
-  const u8 = (p: number, n: number) => new Uint8Array(memory.buffer, p, n);
 
-  /** Storage offset of each row (all dims but the last) of an operand broadcast to `shape`, from row r0 on. */
+  /**
+   * Storage offset of each row (all dims but the last) of an operand
+   * broadcast to `shape`, from row r0 on. Rows go in runs along the last
+   * leading dim (one add per row; the other dims carry between runs): the
+   * combined mask's 2 x 16,384 offsets took 0.28 ms with a carry per row.
+   */
   function rowOffsets(o: Operand, shape: readonly number[], r0: number, n: number, into: Int32Array): void {
     const lead = shape.length - 1;
+    if (lead === 0) {
+      into.fill(o.offset, 0, n);
+      return;
+    }
     const idx = new Array<number>(lead).fill(0);
     let off = o.offset;
     for (let d = lead - 1, r = r0; d >= 0; d--) {
@@ -450,9 +525,17 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       r = Math.floor(r / shape[d]);
       off += idx[d] * o.strides[d];
     }
-    for (let i = 0; i < n; i++) {
-      into[i] = off;
-      for (let d = lead - 1; d >= 0; d--) {
+    const last = lead - 1;
+    const sl = o.strides[last], nl = shape[last];
+    for (let i = 0; i < n; ) {
+      const run = Math.min(n - i, nl - idx[last]);
+      for (let j = 0; j < run; j++, off += sl) into[i + j] = off;
+      i += run;
+      idx[last] += run;
+      if (idx[last] < nl) break; // only at the end of the rows asked for
+      off -= sl * nl;
+      idx[last] = 0;
+      for (let d = last - 1; d >= 0; d--) {
         off += o.strides[d];
         if (++idx[d] < shape[d]) break;
         off -= o.strides[d] * shape[d];
@@ -488,7 +571,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       return dispatches;
     },
     get memoryBytes() {
-      return memory.buffer.byteLength;
+      return memory.buffer.byteLength + (rt.solo ? rt.solo.memory.buffer.byteLength : 0);
     },
     kernelCalls: (kernel) => calls.get(kernel) ?? 0,
     accepts(numel, dtype) {
@@ -505,6 +588,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         cpuBackend.where(cond, a, b, shape, out);
         return;
       }
+      const { base, reserve, f32, i32, u8 } = solo;
       const rows = out.length / inner;
       const per = rowsPerChunk(4 * inner);
       const pr = Math.min(rows, per);
@@ -536,8 +620,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
           ptr.push(p);
           at = p + es * src.length;
         }
-        rt.rows('where_rows', [ptr[0], offs, cond.strides[nd - 1], ptr[1], offs + 4 * pr, a.strides[nd - 1], ptr[2], offs + 8 * pr, b.strides[nd - 1], po, inner], n, n * inner);
-        dispatches++;
+        runSolo('where_rows', [ptr[0], offs, cond.strides[nd - 1], ptr[1], offs + 4 * pr, a.strides[nd - 1], ptr[2], offs + 8 * pr, b.strides[nd - 1], po, inner], n);
         out.set(f32(po, n * inner), r * inner);
       }
     },
@@ -553,11 +636,15 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         cpuBackend.binary(op, a, b, shape, out, integer);
         return;
       }
+      const { base, reserve, f32, i32, u8 } = solo;
       const es = fl ? 4 : 1;
       const rows = out.length / inner;
       const pa = reserve(base, a.data.length * es);
       const pb = pa < 0 ? -1 : reserve(pa + a.data.length * es, b.data.length * es);
-      const per = Math.max(1, Math.floor(CHUNK_BYTES / inner));
+      // Output chunks of ROW_CHUNK_BYTES stay in L2 between the kernel's
+      // stores and the copy out: 2 MiB chunks made the combined mask's
+      // `and` 1.45 ms instead of 0.96 ms.
+      const per = Math.max(1, Math.floor(Math.min(CHUNK_BYTES, ROW_CHUNK_BYTES) / inner));
       const pr = Math.min(rows, per);
       const offs = pb < 0 ? -1 : reserve(pb + b.data.length * es, 8 * pr);
       const po = offs < 0 ? -1 : reserve(offs + 8 * pr, pr * inner);
@@ -577,8 +664,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         const n = Math.min(per, rows - r);
         rowOffsets(a, shape, r, n, i32(offs, n));
         rowOffsets(b, shape, r, n, i32(offs + 4 * pr, n));
-        rt.rows('binary_rows', [code, fl ? 1 : 0, pa, offs, as, pb, offs + 4 * pr, bs, po, inner], n, n * inner);
-        dispatches++;
+        runSolo('binary_rows', [code, fl ? 1 : 0, pa, offs, as, pb, offs + 4 * pr, bs, po, inner], n);
         out.set(u8(po, n * inner), r * inner);
       }
     },
@@ -655,50 +741,69 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         return;
       }
       const per = rowsPerChunk(4 * cols);
-      const p = reserve(base, Math.min(rows, per) * cols * 4);
-      if (p < 0) {
+      const bytes = Math.min(rows, per) * cols * 4;
+      const p0 = reserve(base, bytes);
+      const p1 = p0 < 0 || rows <= per ? p0 : reserve(p0 + bytes, bytes);
+      if (p1 < 0) {
         cpuBackend.softmax!(x, rows, cols, out, log);
         return;
       }
-      for (let r = 0; r < rows; r += per) {
-        const n = Math.min(per, rows - r);
-        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        rt.rows('softmax_rows', [p, cols, log ? 1 : 0], n, n * cols);
-        dispatches++;
-        out.set(f32(p, n * cols), r * cols);
-      }
+      const ps = [p0, p1];
+      pipeline(
+        rows,
+        per,
+        (r, n, s) => f32(ps[s], n * cols).set(x.subarray(r * cols, (r + n) * cols)),
+        (n, s, meanwhile) => rt.rows('softmax_rows', [ps[s], cols, log ? 1 : 0], n, n * cols, meanwhile),
+        (r, n, s) => out.set(f32(ps[s], n * cols), r * cols),
+      );
     },
 
     maskedSoftmax(x, mask, rows, cols, fill, out, shape) {
       const m = mask.data;
       const lead = shape.length - 1;
-      const per = rowsPerChunk(4 * cols);
-      const pr = Math.min(rows, per);
-      const offs = reserve(base, 4 * pr);
-      const p = offs < 0 ? -1 : reserve(offs + 4 * pr, pr * cols * 4);
-      if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0 || lead < 0 || p < 0) {
+      if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0 || lead < 0) {
         maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
         return;
       }
       // Rows go in chunks, each with the span of mask bytes its rows read
       // (a causal [T, T] mask broadcast over batch and heads: the chunk's
       // query rows), placed after the rows; offsets are rebased onto it.
-      const ms = mask.strides[lead];
-      const mp0 = p + pr * cols * 4;
+      // Two sets of regions (see pipeline); each set's mask region holds
+      // the widest span of any chunk.
+      const per = rowsPerChunk(4 * cols);
+      const pr = Math.min(rows, per);
+      const scratch = new Int32Array(pr);
+      let span = 0;
       for (let r = 0; r < rows; r += per) {
-        const n = Math.min(per, rows - r);
-        const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
-        const mp = reserve(mp0, hi - lo);
+        const { lo, hi } = stageRows(mask, shape, r, Math.min(per, rows - r), scratch);
+        span = Math.max(span, hi - lo);
+      }
+      const sets: { offs: number; p: number; mp: number }[] = [];
+      let at = base;
+      for (let s = 0; s < (rows > per ? 2 : 1); s++) {
+        const offs = reserve(at, 4 * pr);
+        const p = offs < 0 ? -1 : reserve(offs + 4 * pr, 4 * pr * cols);
+        const mp = p < 0 ? -1 : reserve(p + 4 * pr * cols, span);
         if (mp < 0) {
           maskedSoftmaxOnCpu(x, mask, rows, cols, fill, out, shape);
           return;
         }
-        u8(mp, hi - lo).set(m.subarray(lo, hi));
-        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        rt.rows('masked_softmax_rows', [p, offs, mp, ms, cols, fill], n, n * cols);
-        dispatches++;
-        out.set(f32(p, n * cols), r * cols);
+        sets.push({ offs, p, mp });
+        at = mp + span;
       }
+      const ms = mask.strides[lead];
+      pipeline(
+        rows,
+        per,
+        (r, n, s) => {
+          const { offs, p, mp } = sets[s];
+          const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
+          u8(mp, hi - lo).set(m.subarray(lo, hi));
+          f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+        },
+        (n, s, meanwhile) => rt.rows('masked_softmax_rows', [sets[s].p, sets[s].offs, sets[s].mp, ms, cols, fill], n, n * cols, meanwhile),
+        (r, n, s) => out.set(f32(sets[s].p, n * cols), r * cols),
+      );
     },
 
     logSoftmaxPick(x, rows, cols, target, ignoreIndex, out) {
@@ -707,24 +812,33 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         if (t !== ignoreIndex && !(Number.isInteger(t) && t >= 0 && t < cols)) throw new RangeError(`target ${t} is out of bounds`);
       }
       const per = Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(cols, 1))));
-      const tp = reserve(base, 4 * Math.min(rows, per));
-      const op = tp < 0 ? -1 : reserve(tp + 4 * Math.min(rows, per), 4 * Math.min(rows, per));
-      const p = op < 0 ? -1 : reserve(op + 4 * Math.min(rows, per), Math.min(rows, per) * cols * 4);
-      if (p < 0 || cols === 0 || !Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1) {
+      const pr = Math.min(rows, per);
+      // Targets, picked values and rows of a chunk; two sets (see pipeline).
+      const sets: { tp: number; op: number; p: number }[] = [];
+      for (let s = 0, at = base; s < (rows > per ? 2 : 1); s++) {
+        const tp = reserve(at, 4 * pr);
+        const op = tp < 0 ? -1 : reserve(tp + 4 * pr, 4 * pr);
+        const p = op < 0 ? -1 : reserve(op + 4 * pr, pr * cols * 4);
+        sets.push({ tp, op, p });
+        at = p + pr * cols * 4;
+      }
+      if (sets.some((set) => set.p < 0) || cols === 0 || !Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1) {
         const logp = new Float32Array(rows * cols);
         cpuBackend.softmax!(x, rows, cols, logp, true);
         for (let r = 0; r < rows; r++) out[r] = target[r] === ignoreIndex ? 0 : logp[r * cols + target[r]];
         return;
       }
-      for (let r = 0; r < rows; r += per) {
-        const n = Math.min(per, rows - r);
-        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        const t = i32(tp, n);
-        for (let i = 0; i < n; i++) t[i] = target[r + i];
-        rt.rows('log_softmax_pick_rows', [p, tp, op, cols, ignoreIndex], n, n * cols);
-        dispatches++;
-        out.set(f32(op, n), r);
-      }
+      pipeline(
+        rows,
+        per,
+        (r, n, s) => {
+          f32(sets[s].p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+          const t = i32(sets[s].tp, n);
+          for (let i = 0; i < n; i++) t[i] = target[r + i];
+        },
+        (n, s, meanwhile) => rt.rows('log_softmax_pick_rows', [sets[s].p, sets[s].tp, sets[s].op, cols, ignoreIndex], n, n * cols, meanwhile),
+        (r, n, s) => out.set(f32(sets[s].op, n), r),
+      );
     },
 
     expSleef(x, out) {
@@ -740,6 +854,28 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     },
   };
   return backend;
+}
+
+/**
+ * Staging over one module memory: `base` (the first free byte, 16-aligned),
+ * `reserve(at, bytes)` (the offset of a region of `bytes` from `at`, growing
+ * memory to hold it; -1 past MAX_PAGES), and typed views at byte offsets.
+ */
+function arena(k: KernelExports, memory: WebAssembly.Memory) {
+  return {
+    base: (k.heap_base() + 15) & ~15,
+    reserve(at: number, bytes: number): number {
+      const start = (at + 15) & ~15;
+      const need = start + bytes;
+      const have = memory.buffer.byteLength;
+      if (need > MAX_PAGES * 65536) return -1;
+      if (need > have) memory.grow(Math.ceil((need - have) / 65536));
+      return start;
+    },
+    f32: (p: number, n: number) => new Float32Array(memory.buffer, p, n),
+    i32: (p: number, n: number) => new Int32Array(memory.buffer, p, n),
+    u8: (p: number, n: number) => new Uint8Array(memory.buffer, p, n),
+  };
 }
 
 /** masked_fill then softmax on the CPU reference (for dtypes the module does not take). */
