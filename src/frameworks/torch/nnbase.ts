@@ -4,7 +4,8 @@
 
 import { runtimeError } from '../../engine/errors';
 import { Tensor } from '../../engine/tensor';
-import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyValue } from '../../python/values';
+import { pyError } from '../../python/exceptions';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyException, PyInstance, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
 import { torchRng } from './random';
 import { TorchTensor } from './tensor';
@@ -56,7 +57,17 @@ export function layer(
     init(inst, args, kw, ctx);
     return null;
   }));
-  cls.dict.set('forward', fn('forward', ([self, ...args], kw, ctx) => forward(self as PyInstance, args, kw, ctx)));
+  cls.dict.set('forward', fn('forward', ([self, ...args], kw, ctx) => {
+    try {
+      return forward(self as PyInstance, args, kw, ctx);
+    } catch (e) {
+      // CPython names a method by its __qualname__ in argument errors: `Linear.forward() missing 1 required ...`
+      if (e instanceof PyException && e.pyType === 'TypeError' && e.pyMessage.startsWith('forward() ')) {
+        throw pyError('TypeError', `${name}.${e.pyMessage}`, e.span);
+      }
+      throw e;
+    }
+  }));
   if (reprArgs) cls.dict.set('extra_repr', fn('extra_repr', ([self], _kw, ctx) => reprArgs(self as PyInstance, ctx)));
   return cls;
 }
