@@ -71,6 +71,8 @@ const PAD_NAME = /^(pad|padding|fill)(_?(value|val|id|idx|index|token|token_id))
 const IGNORE_NAME = /^ignore(_(id|index|idx|label))?$/i;
 /** Attention's inputs: a tensor each when the function takes two or more of them (`k` alone is a count). */
 const QKV_NAME = /^(q|k|v|query|key|value|queries|keys|values)$/;
+/** Float scores a mask is applied to: `scores`, `attn_logits`, `energy`, `attn_weights`, `probs` (one row like the tokens and mask examples, so they broadcast). */
+const SCORES_NAME = /^(\w+_)?(scores|logits|energy|energies|attn|attention|weights|probs)$/i;
 const SIZE_NAME = /^(n|k|size|dim|d_model|num_\w+|\w*_len|\w*len|length|\w*_size|max_\w+)$/i;
 
 /** An example argument for a parameter with this annotation and name. */
@@ -78,8 +80,8 @@ function fromAnnotationOrName(name: string, annotation: string | undefined, ex: 
   const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').replace(/\s*\|\s*None$/, '').trim();
   if (a) {
     if (LIST_OF_TENSORS.test(a)) return TORCH.tensors;
-    if (TENSOR_HINT.test(a)) return qkv && QKV_NAME.test(name) ? TORCH.qkv : /mask/i.test(name) ? TORCH.mask : LENGTHS_NAME.test(name) ? TORCH.lengths : TORCH.tokens;
-    if (/^(np\.|numpy\.)?ndarray$/.test(a)) return qkv && QKV_NAME.test(name) ? NUMPY.qkv : /mask/i.test(name) ? NUMPY.mask : NUMPY.tokens;
+    if (TENSOR_HINT.test(a)) return qkv && QKV_NAME.test(name) ? TORCH.qkv : /mask/i.test(name) ? TORCH.mask : LENGTHS_NAME.test(name) ? TORCH.lengths : SCORES_NAME.test(name) && !/Bool|Long/.test(a) ? TORCH.floats([1, 4]) : TORCH.tokens;
+    if (/^(np\.|numpy\.)?ndarray$/.test(a)) return qkv && QKV_NAME.test(name) ? NUMPY.qkv : /mask/i.test(name) ? NUMPY.mask : SCORES_NAME.test(name) ? NUMPY.floats([1, 4]) : NUMPY.tokens;
     if (a === 'int') return PAD_NAME.test(name) ? '0' : IGNORE_NAME.test(name) ? '-100' : '4';
     if (a === 'float') return PAD_NAME.test(name) ? '0.0' : '1.0';
     if (a === 'bool') return 'True';
@@ -97,6 +99,7 @@ function fromName(name: string, ex: Examples, qkv: boolean): string {
   if (PAD_NAME.test(name)) return '0';
   if (IGNORE_NAME.test(name)) return '-100';
   if (SIZE_NAME.test(name)) return '4';
+  if (SCORES_NAME.test(name)) return ex.floats([1, 4]);
   return ex.tokens;
 }
 

@@ -164,7 +164,7 @@ def top(scores, k):
   const a = offer(src, 'attention');
   assert.equal(a.args, 'np.random.randn(2, 4, 8), np.random.randn(2, 4, 8), np.random.randn(2, 4, 8), mask=None');
   assert.deepEqual(shape(a.call?.returned?.value), [2, 4, 8]);
-  assert.equal(offer(src, 'top').args, 'np.array([[7, 6, 0, 0]]), 4', 'k alone is a count');
+  assert.equal(offer(src, 'top').args, 'np.random.randn(1, 4), 4', 'k alone is a count; scores are floats');
 });
 
 test('a call site that reads a name its failed statement never bound is no evidence', () => {
@@ -176,4 +176,21 @@ out = f(q, 2) if False else None
 `;
   // q was never bound (torch.nope raised): the call site would only raise NameError again
   assert.equal(offer(src, 'f').args, 'torch.tensor([[7, 6, 0, 0]]), 4');
+});
+
+test('float scores a mask is applied to get floats, not token ids (timm maybe_add_mask, a logits argument)', () => {
+  const src = `import torch
+from typing import Optional
+def maybe_add_mask(scores: torch.Tensor, attn_mask: Optional[torch.Tensor] = None):
+    return scores if attn_mask is None else scores + attn_mask
+def masked(logits, mask):
+    return logits.masked_fill(mask == 0, float('-inf')).softmax(-1)
+`;
+  const add = offer(src, 'maybe_add_mask');
+  assert.equal(add.args, 'torch.randn(1, 4), attn_mask=None');
+  assert.equal(add.call?.error, undefined, JSON.stringify(add.errors));
+  const m = offer(src, 'masked');
+  assert.equal(m.args, 'torch.randn(1, 4), torch.tensor([[1, 1, 0, 0]])');
+  assert.equal(m.call?.error, undefined, JSON.stringify(m.errors));
+  assert.deepEqual(shape(m.call?.returned?.value), [1, 4]);
 });
