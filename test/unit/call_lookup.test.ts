@@ -64,7 +64,7 @@ test('Preview with Arguments prefills from type hints, defaults and names', () =
   assert.equal(f.calls, 0);
   assert.equal(prefillArguments(f), 'torch.tensor([[7, 6, 0, 0]])');
   assert.equal(prefillArguments({ ...f, params: ['lengths', 'max_len: int', 'pad_token=0', '*args', 'attention_mask'] }), 'torch.tensor([4, 2]), 4, pad_token=0, torch.tensor([[1, 1, 0, 0]])');
-  assert.equal(prefillArguments({ ...f, function: 'MaskedAttention.forward', method: true, params: ['self', 'scores', 'size: Optional[int] = None'] }), 'MaskedAttention(), torch.tensor([[7, 6, 0, 0]]), size=None');
+  assert.equal(prefillArguments({ ...f, function: 'MaskedAttention.forward', method: true, params: ['self', 'scores', 'size: Optional[int] = None'] }), 'MaskedAttention(), torch.randn(1, 4), size=None', 'scores are floats');
   const preview = evaluate(source, { recordTimeline: true, continueAfterError: true, previewCall: { function: f.function, args: prefillArguments(f) } });
   const call = chooseCall(preview, 'causal_mask_like', undefined)!;
   assert.equal(callLabel(call, 1), 'call 1 of 1 · with your arguments');
