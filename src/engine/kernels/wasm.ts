@@ -385,6 +385,11 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
   };
 }
 
+/** Chunk sizes of `per` rows covering [0, total), the last one shorter. */
+function chunksOf(total: number, per: number): number[] {
+  return Array.from({ length: Math.ceil(total / per) }, (_, i) => Math.min(per, total - i * per));
+}
+
 /**
  * Batches per staged chunk of a batched matmul, in order, each at most
  * `per`. With worker threads the calling thread stages the first chunk
@@ -472,36 +477,35 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   };
 
   /**
-   * Rows [0, rows) through a row kernel in chunks of `per` rows, in two sets
-   * of module regions (0 and 1) when there are several chunks: the calling
-   * thread copies one chunk's result out and stages the next chunk in while
-   * the workers run the other (those copies, and the page faults of a fresh
-   * output, are most of the calling thread's time). `stage(r, n, s)` copies
-   * rows [r, r + n) into set s, `run(n, s, meanwhile)` runs the kernel on
-   * set s (passing `meanwhile` to rt.rows), `copyOut(r, n, s)` copies the
-   * result out.
+   * Rows [0, total) through a row kernel in chunks of `sizes` rows (in
+   * order; they sum to total), in two sets of module regions (0 and 1) when
+   * there are several chunks: the calling thread copies one chunk's result
+   * out and stages the next chunk in while the workers run the other (those
+   * copies, and the page faults of a fresh output, are most of the calling
+   * thread's time). `stage(r, n, s)` copies rows [r, r + n) into set s,
+   * `run(n, s, meanwhile)` runs the kernel on set s (passing `meanwhile` to
+   * rt.rows), `copyOut(r, n, s)` copies the result out. The softmax family
+   * and the batched matmul (rows = batches there) share it.
    */
   function pipeline(
-    rows: number,
-    per: number,
+    sizes: readonly number[],
     stage: (r: number, n: number, s: number) => void,
     run: (n: number, s: number, meanwhile: () => void) => void,
     copyOut: (r: number, n: number, s: number) => void,
   ): void {
     // One `meanwhile` for every chunk, reading the loop's state (no
     // closure per chunk: a [8, 8, 1024, 1024] masked softmax has 1024).
-    let r = 0, n = 0, s = 0, prevR = -1, prevN = 0;
+    let i = 0, r = 0, s = 0, prevR = -1, prevN = 0;
     const meanwhile = () => {
       if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
-      if (r + per < rows) stage(r + per, Math.min(per, rows - r - per), s ^ 1);
+      if (i + 1 < sizes.length) stage(r + sizes[i], sizes[i + 1], s ^ 1);
     };
-    stage(0, Math.min(per, rows), 0);
-    for (; r < rows; r += per, s ^= 1) {
-      n = Math.min(per, rows - r);
-      run(n, s, meanwhile);
+    if (sizes.length > 0) stage(0, sizes[0], 0);
+    for (; i < sizes.length; r += sizes[i++], s ^= 1) {
+      run(sizes[i], s, meanwhile);
       dispatches++;
       prevR = r;
-      prevN = n;
+      prevN = sizes[i];
     }
     if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
   }
@@ -706,7 +710,8 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         sets.push({ pa, pb, po });
         at = po + 4 * nb * m * n;
       }
-      const stage = (p: number, c: number, { pa, pb }: { pa: number; pb: number }) => {
+      const stage = (p: number, c: number, s: number) => {
+        const { pa, pb } = sets[s];
         f32(pa, c * m * k).set(a.subarray(p * m * k, (p + c) * m * k));
         if (ldb === n) {
           f32(pb, c * k * n).set(bm.subarray(p * k * n, (p + c) * k * n));
@@ -715,24 +720,17 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         const staged = f32(pb, c * k * ldb);
         for (let r = 0; r < c * k; r++) staged.set(bm.subarray((p * k + r) * n, (p * k + r + 1) * n), r * ldb);
       };
-      const chunks = matmulChunks(batch, per, rt.threads);
-      let copyOut: (() => void) | null = null;
-      stage(0, chunks[0], sets[0]);
-      for (let i = 0, p = 0, s = 0; i < chunks.length; p += chunks[i++], s ^= 1) {
-        const c = chunks[i];
-        const { pa, pb, po } = sets[s];
-        const prev = copyOut;
-        const meanwhile = () => {
-          prev?.();
-          if (i + 1 < chunks.length) stage(p + c, chunks[i + 1], sets[s ^ 1]);
-        };
-        const work = (c * m * n * Math.max(k, 1)) >> 4;
-        if (gemm) rt.rows('gemm_fma_rows', [pa, pb, po, m, k, n, ldb], c * m, work, meanwhile);
-        else rt.rows('matmul_rows', [pa, pb, po, m, k, n], c * m, work, meanwhile);
-        dispatches++;
-        copyOut = () => out.set(f32(po, c * m * n), p * m * n);
-      }
-      copyOut?.();
+      const work = (c: number) => (c * m * n * Math.max(k, 1)) >> 4;
+      pipeline(
+        matmulChunks(batch, per, rt.threads),
+        stage,
+        (c, s, meanwhile) => {
+          const { pa, pb, po } = sets[s];
+          if (gemm) rt.rows('gemm_fma_rows', [pa, pb, po, m, k, n, ldb], c * m, work(c), meanwhile);
+          else rt.rows('matmul_rows', [pa, pb, po, m, k, n], c * m, work(c), meanwhile);
+        },
+        (p, c, s) => out.set(f32(sets[s].po, c * m * n), p * m * n),
+      );
     },
 
     softmax(x, rows, cols, out, log) {
@@ -750,8 +748,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       }
       const ps = [p0, p1];
       pipeline(
-        rows,
-        per,
+        chunksOf(rows, per),
         (r, n, s) => f32(ps[s], n * cols).set(x.subarray(r * cols, (r + n) * cols)),
         (n, s, meanwhile) => rt.rows('softmax_rows', [ps[s], cols, log ? 1 : 0], n, n * cols, meanwhile),
         (r, n, s) => out.set(f32(ps[s], n * cols), r * cols),
@@ -793,8 +790,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       }
       const ms = mask.strides[lead];
       pipeline(
-        rows,
-        per,
+        chunksOf(rows, per),
         (r, n, s) => {
           const { offs, p, mp } = sets[s];
           const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
@@ -829,8 +825,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         return;
       }
       pipeline(
-        rows,
-        per,
+        chunksOf(rows, per),
         (r, n, s) => {
           f32(sets[s].p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
           const t = i32(sets[s].tp, n);
