@@ -109,12 +109,7 @@ function subscriptRoots(t: A.Target): (string | undefined)[] {
 }
 
 function computeInPlacePaths(stmt: A.Stmt): string[] {
-  const out: (string | undefined)[] = [];
-  if (stmt.kind === 'Assign') out.push(...stmt.targets.flatMap(subscriptRoots), inPlaceRoot(stmt.value), outRoot(stmt.value));
-  else if (stmt.kind === 'AugAssign') out.push(...targetPaths(stmt.target));
-  else if (stmt.kind === 'AnnAssign' && stmt.value) out.push(...subscriptRoots(stmt.target), inPlaceRoot(stmt.value));
-  else if (stmt.kind === 'Expr') out.push(inPlaceRoot(stmt.value), outRoot(stmt.value));
-  return [...new Set(out.filter((p): p is string => p !== undefined))];
+  return statementPaths(stmt, subscriptRoots, false);
 }
 
 /**
@@ -132,22 +127,32 @@ export function writtenPaths(stmt: A.Stmt): string[] {
 const writtenCache = new WeakMap<A.Stmt, string[]>();
 
 function computeWrittenPaths(stmt: A.Stmt): string[] {
+  return statementPaths(stmt, targetPaths, true);
+}
+
+/**
+ * The paths a statement writes: its assignment targets as `target` reads
+ * them (every target, or only subscript roots for in-place writes), `x op=`
+ * targets, the object of an in-place method call, the tensor an `out=`
+ * argument fills, and with `bindings` loop and `with` targets.
+ */
+function statementPaths(stmt: A.Stmt, target: (t: A.Target) => (string | undefined)[], bindings: boolean): string[] {
   const out: (string | undefined)[] = [];
   switch (stmt.kind) {
     case 'Assign':
-      out.push(...stmt.targets.flatMap(targetPaths), inPlaceRoot(stmt.value), outRoot(stmt.value));
+      out.push(...stmt.targets.flatMap(target), inPlaceRoot(stmt.value), outRoot(stmt.value));
       break;
     case 'AugAssign':
       out.push(...targetPaths(stmt.target));
       break;
     case 'AnnAssign':
-      if (stmt.value) out.push(...targetPaths(stmt.target), inPlaceRoot(stmt.value));
+      if (stmt.value) out.push(...target(stmt.target), inPlaceRoot(stmt.value));
       break;
     case 'For':
-      out.push(...targetPaths(stmt.target));
+      if (bindings) out.push(...targetPaths(stmt.target));
       break;
     case 'With':
-      for (const item of stmt.items) if (item.target) out.push(...targetPaths(item.target));
+      if (bindings) for (const item of stmt.items) if (item.target) out.push(...targetPaths(item.target));
       break;
     case 'Expr':
       out.push(inPlaceRoot(stmt.value), outRoot(stmt.value));
