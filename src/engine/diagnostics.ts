@@ -71,7 +71,9 @@ export function consumerOf(storage: object): ConsumerUse | undefined {
 }
 
 // Storages drawn from a random generator, and masks compared out of them
-// (torch.rand(...) < 0.15 for MLM, bernoulli/dropout keep-masks).
+// (torch.rand(...) < 0.15 for MLM, bernoulli/dropout keep-masks). Random
+// integers (randint token ids, randperm) are data, not draws of a mask: a
+// padding mask compared out of random token ids is still a padding mask.
 const randomStorages = new WeakSet<object>();
 
 export function noteRandom(t: Tensor): Tensor {
@@ -83,8 +85,13 @@ export function isRandom(storage: object): boolean {
   return randomStorages.has(storage);
 }
 
-/** A result computed from a random operand (a comparison with p) is random too. */
+/**
+ * A result computed element by element from a random operand (a comparison with p,
+ * a cast, `&` with another mask, a gather through argsort of noise) is random too.
+ * An operand broadcast up to the result (`arange(T) < lengths[:, None]` with random
+ * lengths) draws no element of it: the result's pattern is the code's, not the draw's.
+ */
 export function propagateRandom(result: Tensor, ...inputs: unknown[]): Tensor {
-  if (inputs.some((x) => x instanceof Tensor && randomStorages.has(x.storage))) randomStorages.add(result.storage);
+  if (inputs.some((x) => x instanceof Tensor && x.numel === result.numel && randomStorages.has(x.storage))) randomStorages.add(result.storage);
   return result;
 }

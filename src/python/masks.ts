@@ -354,8 +354,11 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
       };
     }
   }
-  if (additive) return { kind, maskedFraction: ones, summary: `${kind} · ${percent(ones)}` };
-  return { kind, summary: `${kind} · ${Number((ones * 100).toFixed(1))}% True/1` };
+  // Only its name called it padding and its rows are no padding layout (MAE's random `mask`,
+  // BEiT's block mask, wav2vec2's span mask, a special_tokens_mask): no kind can be named.
+  const named = kind === 'padding' && !v.shape.some((s) => s === 1) ? 'other' : kind;
+  if (additive) return { kind: named, maskedFraction: ones, summary: `${named} · ${percent(ones)}` };
+  return { kind: named, summary: `${named} · ${Number((ones * 100).toFixed(1))}% True/1` };
 }
 
 /**
@@ -555,6 +558,8 @@ export function markRandom(s: Snapshot): void {
   const v = s.value;
   if (!isTensor(v) || v.data.length === 0 || !binaryValued(v)) return;
   const ones = v.data.filter((x) => num(x) !== 0).length / v.data.length;
+  // a draw that came out all False (or all True) keeps its constant summary: it says what that masks
+  if (ones === 0 || ones === 1) return;
   s.mask = 'random';
   s.maskSummary = `random (p ≈ ${Number(ones.toFixed(2))}, e.g. dropout or MLM) · ${Number((ones * 100).toFixed(1))}% True/1`;
 }

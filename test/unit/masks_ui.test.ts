@@ -215,6 +215,54 @@ ids = torch.arange(4)
   assert.notEqual(snap(r, 'ids')?.mask, 'random');
 });
 
+test('a random mask stays random through casts, &, ~ and a gather through argsort of noise (HF MLM, MAE)', () => {
+  const r = run(`import torch
+torch.manual_seed(42)
+p = torch.full((2, 9), 0.4)
+masked_indices = torch.bernoulli(p).bool()
+replaced = torch.bernoulli(torch.full((2, 9), 0.8)).bool() & masked_indices
+kept = ~masked_indices
+as_float = (torch.rand(2, 9) < 0.5).float()
+noise = torch.rand(2, 8)
+ids_restore = torch.argsort(torch.argsort(noise, dim=1), dim=1)
+mask = torch.ones([2, 8])
+mask[:, :2] = 0
+mask = torch.gather(mask, dim=1, index=ids_restore)
+nothing = torch.bernoulli(torch.zeros(2, 4)).bool()
+`);
+  for (const name of ['masked_indices', 'replaced', 'kept', 'as_float', 'mask']) assert.equal(snap(r, name)?.mask, 'random', name);
+  // a draw that came out all False keeps the summary that says what all-False masks
+  assert.match(snap(r, 'nothing')?.maskSummary ?? '', /^all False/);
+});
+
+test('a padding mask compared out of random token ids or random lengths is padding, not random', () => {
+  const r = run(`import torch
+torch.manual_seed(1)
+input_ids = torch.randint(1, 100, (2, 6))
+input_ids[1, 4:] = 0
+attention_mask = input_ids != 0
+lengths = (torch.rand(3) * 5).long() + 1
+pad = torch.arange(6)[None, :] < lengths[:, None]
+perm_mask = torch.randperm(6) < 3
+`);
+  assert.equal(snap(r, 'attention_mask')?.maskSummary, 'padding (right, lengths 6, 4) · 16.7% masked');
+  assert.equal(snap(r, 'pad')?.maskSummary, 'padding (right, lengths 4, 2, 3) · 50% masked');
+  assert.notEqual(snap(r, 'perm_mask')?.mask, 'padding');
+});
+
+test('a mask only its name calls padding, with no padding layout, is not labelled padding (BEiT, wav2vec2 spans)', () => {
+  const r = run(`import torch
+special_tokens_mask = torch.tensor([[1, 0, 0, 0, 1, 1], [1, 0, 0, 0, 0, 1]], dtype=torch.bool)
+span_mask = torch.tensor([[False, True, True, False, True, True], [True, True, False, False, False, True]])
+bcast_mask = torch.tensor([[1, 0, 1, 1], [1, 1, 0, 1]]).bool()[:, None, None, :]
+`);
+  assert.equal(snap(r, 'special_tokens_mask')?.mask, 'other');
+  assert.match(snap(r, 'special_tokens_mask')?.maskSummary ?? '', /^other · 41\.7% True\/1/);
+  assert.equal(snap(r, 'span_mask')?.mask, 'other');
+  // [B, 1, 1, T] is the key-padding layout, holes and all
+  assert.equal(snap(r, 'bcast_mask')?.mask, 'padding');
+});
+
 test('hover of a tensor kept in the worker: the true shape, a pooled picture and how it was pooled', () => {
   const sampled = hoverMarkdown({
     name: 'big',

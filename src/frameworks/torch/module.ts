@@ -94,9 +94,14 @@ function likeFactory(name: string, value: number | 'rand' | 'randn'): NativeFn {
 
 /** A tensor of generator output (every caller draws from torchRng), marked random for mask classification. */
 function fromArray(shape: readonly number[], dtype: DType, values: ArrayLike<number>): Tensor {
+  return noteRandom(fromDraws(shape, dtype, values));
+}
+
+/** Generator output that is data, not a mask's draw (randint token ids, randperm): left unmarked. */
+function fromDraws(shape: readonly number[], dtype: DType, values: ArrayLike<number>): Tensor {
   const t = Tensor.empty(dtype, shape);
   t.storage.data.set(values);
-  return noteRandom(t);
+  return t;
 }
 
 /** Functional form of a tensor method: torch.f(x, ...) == x.f(...). */
@@ -287,7 +292,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const [low, high] = a.high === undefined ? [0, toInt(a.low, 'high')] : [toInt(a.low, 'low'), toInt(a.high, 'high')];
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
     const d = toDtype(a.dtype, "randint_like(): argument 'dtype'") ?? x.dtype;
-    return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng(a.generator).randint(x.numel, low, high, d), emptyLikeOrder(x))));
+    return new TorchTensor(fromDraws(x.shape, d, placeDraws(torchRng(a.generator).randint(x.numel, low, high, d), emptyLikeOrder(x))));
   });
   def('full_like', (args, kw) => {
     const a = bind('full_like', args, kw, ['input', 'fill_value', 'dtype?', 'device?']);
@@ -308,13 +313,13 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     checkAllocation(toDtype(a.dtype, "randint(): argument 'dtype'") ?? 'int64', numelOf(shape));
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
     const d = toDtype(a.dtype, "randint(): argument 'dtype'") ?? 'int64';
-    return new TorchTensor(fromArray(shape, d, torchRng(a.generator).randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
+    return new TorchTensor(fromDraws(shape, d, torchRng(a.generator).randint(shape.reduce((p, q) => p * q, 1), low, high, d)));
   });
   def('randperm', (args, kw) => {
     const a = bind('randperm', args, kw, ['n', 'generator?', 'dtype?', 'device?', 'requires_grad?']);
     const n = toInt(a.n, 'n');
     checkAllocation(toDtype(a.dtype, "randperm(): argument 'dtype'") ?? 'int64', n);
-    return new TorchTensor(fromArray([n], toDtype(a.dtype, "randperm(): argument 'dtype'") ?? 'int64', torchRng(a.generator).randperm(n)));
+    return new TorchTensor(fromDraws([n], toDtype(a.dtype, "randperm(): argument 'dtype'") ?? 'int64', torchRng(a.generator).randperm(n)));
   });
   def('bernoulli', (args, kw) => {
     const a = bind('bernoulli', args, kw, ['input', 'p?', 'generator?']);

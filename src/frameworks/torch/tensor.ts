@@ -249,7 +249,7 @@ export class TorchTensor extends ArrayValue {
       return this;
     }
     void ctx;
-    return track(new TorchTensor(carryMaskEvidence(r, a, b)), BINARY_GRAD[base] ?? 'add', this, other);
+    return track(new TorchTensor(propagateRandom(carryMaskEvidence(r, a, b), a, b)), BINARY_GRAD[base] ?? 'add', this, other);
   }
 
   override unaryOp(op: string): PyValue | undefined {
@@ -261,7 +261,7 @@ export class TorchTensor extends ArrayValue {
       return track(new TorchTensor(unary('neg', t)), 'neg', this);
     }
     if (op === '+') return this;
-    if (op === '~') return new TorchTensor(bitwiseNot(t));
+    if (op === '~') return new TorchTensor(propagateRandom(bitwiseNot(t), t));
     return undefined;
   }
 
@@ -662,8 +662,13 @@ const T = (self: TorchTensor, t: Tensor, op: string, ...others: PyValue[]) => tr
 function castMethod(d: DType): Method {
   return (self, args, kw) => {
     bind('cast', args, kw, ['memory_format?']);
-    return self.t.dtype === d ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
+    return self.t.dtype === d ? self : T(self, castCarrying(self.t, d), 'to');
   };
+}
+
+/** A cast keeps what the value was evidence of: a mask stays a mask, a random draw stays random. */
+function castCarrying(t: Tensor, d: DType): Tensor {
+  return propagateRandom(carryMaskEvidence(cast(t, d), t), t);
 }
 
 function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
@@ -764,7 +769,8 @@ function compareMethod(op: BinaryOp): Method {
 function logicalMethod(op: 'and' | 'or' | 'xor'): Method {
   return (self, args, kw) => {
     const a = bind(`logical_${op}`, args, kw, ['other']);
-    return new TorchTensor(binary(op, self.t, scalarArg(a.other, `logical_${op}`)));
+    const o = scalarArg(a.other, `logical_${op}`);
+    return new TorchTensor(propagateRandom(binary(op, self.t, o), self.t, o));
   };
 }
 
@@ -851,18 +857,18 @@ export const TENSOR_METHODS: Record<string, Method> = {
       else if (x instanceof TorchTensor) d = x.t.dtype;
       else if (x === TYPE_CLASSES.get('float') || x === TYPE_CLASSES.get('int') || x === TYPE_CLASSES.get('bool')) d = toDtype(x);
     }
-    return d === undefined || d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
+    return d === undefined || d === self.t.dtype ? self : T(self, castCarrying(self.t, d), 'to');
   },
   type: (self, args, kw) => {
     const a = bind('type', args, kw, ['dtype?', 'non_blocking?']);
     if (a.dtype === undefined || a.dtype === null) return `torch.${tensorTypeName(self.t.dtype)}`;
     if (isForeignDtype(a.dtype) && a.dtype instanceof PyClass) throw pyError('ValueError', `invalid type: '${a.dtype.qualname}'`);
     const d = typeof a.dtype === 'string' ? TORCH_DTYPE_ALIASES[a.dtype.replace('torch.', '').replace('Tensor', '').toLowerCase()] ?? legacyTypeName(a.dtype) : toDtype(a.dtype)!;
-    return d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
+    return d === self.t.dtype ? self : T(self, castCarrying(self.t, d), 'to');
   },
   type_as: (self, [other]) => {
     const d = tensorArg(other, 'type_as', 'other').dtype;
-    return d === self.t.dtype ? self : T(self, carryMaskEvidence(cast(self.t, d), self.t), 'to');
+    return d === self.t.dtype ? self : T(self, castCarrying(self.t, d), 'to');
   },
   is_floating_point: (self) => isFloating(self.t.dtype),
   is_contiguous: (self) => self.t.isContiguous(),
@@ -958,7 +964,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   gather: (self, args, kw) => {
     const a = bind('gather', args, kw, ['dim', 'index', 'sparse_grad?']);
-    return T(self, gather(self.t, dimArg(a), tensorArg(a.index, 'gather', 'index')), 'gather');
+    const index = tensorArg(a.index, 'gather', 'index');
+    // a gather through argsort(noise) (MAE's random_masking) reorders by the draw: random
+    return T(self, propagateRandom(gather(self.t, dimArg(a), index), index), 'gather');
   },
   scatter: (self, args, kw) => scatter(self, args, kw, false, 'none'),
   scatter_: (self, args, kw) => scatter(self, args, kw, true, 'none'),
@@ -1281,11 +1289,11 @@ export const TENSOR_METHODS: Record<string, Method> = {
   sort: (self, args, kw, ctx) => {
     const a = bind('sort', args, kw, ['dim?', 'descending?', 'stable?']);
     const { values, indices } = sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx));
-    return new PyNamedTuple([T(self, values, 'sort'), new TorchTensor(indices)], 'torch.return_types.sort', ['values', 'indices']);
+    return new PyNamedTuple([T(self, values, 'sort'), new TorchTensor(propagateRandom(indices, self.t))], 'torch.return_types.sort', ['values', 'indices']);
   },
   argsort: (self, args, kw, ctx) => {
     const a = bind('argsort', args, kw, ['dim?', 'descending?', 'stable?']);
-    return new TorchTensor(sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx)).indices);
+    return new TorchTensor(propagateRandom(sortAlong(self.t, a.dim === undefined || a.dim === null ? -1 : toInt(a.dim, 'dim'), toBool(a.descending, ctx)).indices, self.t));
   },
   topk: (self, args, kw, ctx) => {
     const a = bind('topk', args, kw, ['k', 'dim?', 'largest?', 'sorted?']);
