@@ -7,7 +7,7 @@ import {
   TensorOrScalar, assignInto, assignedScalar, broadcastShapes, checkSize, checkedScalarTensor, contiguous, cppTypeName, itemScalar,
   scalarTypeName, scalarValue, writeValues,
 } from './core';
-import { expand, fmtShape, normalizeDim, select, slice, unsqueeze } from './shape';
+import { expand, fmtShape, normalizeDim, reshape, select, slice, unsqueeze } from './shape';
 
 function rowMajorIndex(shape: readonly number[], linear: number, out: number[]): void {
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -172,8 +172,27 @@ export type IndexItem =
   | { kind: 'ellipsis' }
   | { kind: 'tensor'; value: Tensor };
 
+/**
+ * Wording of indexing errors for a framework that words them unlike PyTorch (NumPy):
+ * `axis` names an out-of-range index by the axis of the indexed array ("for axis 1",
+ * NumPy) rather than the dimension of the view it reached ("for dimension 0", PyTorch);
+ * `valueShapeError` is the error for a written value that does not broadcast to what
+ * the index selects (`advanced`: through an index array or mask).
+ */
+export interface IndexWording {
+  axis?: boolean;
+  valueShapeError?: (value: readonly number[], target: readonly number[], advanced: boolean) => Error;
+}
+
+interface AdvancedIndex {
+  dim: number;
+  /** the axis of the indexed tensor this index reads (for NumPy's wording) */
+  axis: number;
+  index: Tensor;
+}
+
 /** Basic indexing produces a view; returns the view and any advanced (tensor) indices left. */
-function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; advanced: { dim: number; index: Tensor }[] } {
+function basicIndex(x: Tensor, items: readonly IndexItem[], wording: IndexWording = {}): { view: Tensor; advanced: AdvancedIndex[] } {
   const consumed = items.filter((i) => i.kind === 'int' || i.kind === 'slice' || i.kind === 'tensor')
     .reduce((n, i) => n + (i.kind === 'tensor' && (i.value.dtype === 'bool' || i.value.dtype === 'uint8') ? i.value.ndim : 1), 0);
   // (a 0-dim bool index consumes no dim: it adds one, as None does, then selects it or not)
@@ -183,20 +202,23 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
   }
   let t = x;
   let dim = 0;
-  const advanced: { dim: number; index: Tensor }[] = [];
+  let axis = 0; // the axis of x the next item reads
+  const advanced: AdvancedIndex[] = [];
   for (const item of items) {
     switch (item.kind) {
       case 'int': {
         const size = t.shape[dim];
         if (item.value < -size || item.value >= size) {
-          throw indexError(`index ${item.value} is out of bounds for dimension ${dim} with size ${size}`);
+          throw indexError(`index ${item.value} is out of bounds for ${wording.axis ? `axis ${axis}` : `dimension ${dim}`} with size ${size}`);
         }
         t = select(t, dim, item.value);
+        axis++;
         break;
       }
       case 'slice':
         t = slice(t, dim, item.start, item.stop, item.step ?? 1);
         dim++;
+        axis++;
         break;
       case 'none':
         t = unsqueeze(t, dim);
@@ -204,6 +226,7 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
         break;
       case 'ellipsis':
         dim += x.ndim - consumed;
+        axis += x.ndim - consumed;
         break;
       case 'tensor': {
         const idx = item.value;
@@ -219,7 +242,7 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
           if (idx.ndim === 0) {
             // a 0-dim mask adds a dim of size 1 and keeps it (index [0]) or not (index [])
             t = unsqueeze(t, dim);
-            advanced.push({ dim: dim++, index: Tensor.empty('int64', [idx.item() ? 1 : 0]) });
+            advanced.push({ dim: dim++, axis, index: Tensor.empty('int64', [idx.item() ? 1 : 0]) });
             break;
           }
           // A bool mask over k dims is k integer index tensors (its nonzero columns).
@@ -227,12 +250,12 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
           for (let k = 0; k < idx.ndim; k++) {
             const col = Tensor.empty('int64', [nz.shape[0]]);
             for (let r = 0; r < nz.shape[0]; r++) col.storage.data[r] = nz.storage.data[r * idx.ndim + k];
-            advanced.push({ dim: dim++, index: col });
+            advanced.push({ dim: dim++, axis: axis++, index: col });
           }
         } else if (idx.dtype !== 'int64' && idx.dtype !== 'int32') {
           throw indexError('tensors used as indices must be long, int, byte or bool tensors');
         } else {
-          advanced.push({ dim: dim++, index: idx });
+          advanced.push({ dim: dim++, axis: axis++, index: idx });
         }
         break;
       }
@@ -242,7 +265,7 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
 }
 
 /** Where advanced indices land and which storage offsets they address. */
-function advancedPlan(t: Tensor, advanced: { dim: number; index: Tensor }[]) {
+function advancedPlan(t: Tensor, advanced: AdvancedIndex[], wording: IndexWording = {}) {
   const bshape = advanced.map((a) => a.index.shape).reduce((s, x) => broadcastShapes(s, x), [] as number[]);
   const dims = advanced.map((a) => a.dim);
   const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
@@ -265,7 +288,7 @@ function advancedPlan(t: Tensor, advanced: { dim: number; index: Tensor }[]) {
     advanced.forEach((a, j) => {
       const size = t.shape[a.dim];
       let k = nb ? idxVals[j][bi] : 0;
-      if (k < -size || k >= size) throw indexError(`index ${k} is out of bounds for dimension ${a.dim} with size ${size}`);
+      if (k < -size || k >= size) throw indexError(`index ${k} is out of bounds for ${wording.axis ? `axis ${a.axis}` : `dimension ${a.dim}`} with size ${size}`);
       if (k < 0) k += size;
       off += k * t.strides[a.dim];
     });
@@ -275,25 +298,43 @@ function advancedPlan(t: Tensor, advanced: { dim: number; index: Tensor }[]) {
   return { outShape, offsets };
 }
 
-export function getItem(x: Tensor, items: readonly IndexItem[]): Tensor {
-  const { view, advanced } = basicIndex(x, items);
+export function getItem(x: Tensor, items: readonly IndexItem[], wording: IndexWording = {}): Tensor {
+  const { view, advanced } = basicIndex(x, items, wording);
   if (advanced.length === 0) return view;
-  const { outShape, offsets } = advancedPlan(view, advanced);
+  const { outShape, offsets } = advancedPlan(view, advanced, wording);
   const out = Tensor.empty(x.dtype, outShape);
   for (let i = 0; i < offsets.length; i++) out.storage.data[i] = view.storage.data[offsets[i]];
   if (view.storage.wide) for (let i = 0; i < offsets.length; i++) copyInt64(out.storage, i, view.storage, offsets[i]);
   return out;
 }
 
-export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrScalar): void {
-  const { view, advanced } = basicIndex(x, items);
+export function setItem(x: Tensor, items: readonly IndexItem[], value: TensorOrScalar, wording: IndexWording = {}): void {
+  const { view, advanced } = basicIndex(x, items, wording);
+  // the value's leading size-1 dims go first (ATen's slicePrefix1sSize; NumPy too): t[0] = ones(1, 3)
+  if (value instanceof Tensor && value.ndim > 0 && value.shape[0] === 1) {
+    const lead = value.shape.findIndex((n) => n !== 1);
+    value = reshape(value, lead < 0 ? [] : value.shape.slice(lead));
+  }
+  const fits = (target: readonly number[]) => {
+    if (!(value instanceof Tensor) || !wording.valueShapeError) return;
+    // right-aligned, each value dim 1 or the target's; extra leading dims must be 1
+    const extra = value.ndim - target.length;
+    const ok = value.shape.every((n, i) => (i < extra ? n === 1 : n === 1 || n === target[i - extra]));
+    if (!ok) throw wording.valueShapeError(value.shape, target, advanced.length > 0);
+  };
   if (advanced.length === 0) {
+    fits(view.shape);
+    // ATen's copy_to expands a value of another shape to the view's first (expand's errors)
+    if (value instanceof Tensor && !wording.valueShapeError && (value.ndim !== view.ndim || value.shape.some((n, i) => n !== view.shape[i]))) {
+      expand(value, view.shape);
+    }
     // Python's x[...] = s wraps s in a one-element tensor first (scalar_fill: float16/bfloat16
     // unchecked, others range-checked), then copies it into the view
     assignInto(view, value instanceof Tensor ? value : assignedScalar(value, x.dtype));
     return;
   }
-  const { outShape, offsets } = advancedPlan(view, advanced);
+  const { outShape, offsets } = advancedPlan(view, advanced, wording);
+  fits(outShape);
   // x[bool_mask] = 0-dim tensor is masked_fill with value.item() (checked); any other
   // index_put_ takes no implicit cast of a tensor value (PyTorch 2.x), and checks a scalar's range.
   const maskFill = items.length === 1 && items[0].kind === 'tensor' && items[0].value.dtype === 'bool';

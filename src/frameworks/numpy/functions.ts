@@ -13,7 +13,7 @@ import { cat, expand, permute, reshape, slice } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, NativeFn, PyBuiltin, PyEllipsis, PyList, PyModule, PyTuple, PyValue } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyEllipsis, PyList, PyModule, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
 import { roll } from '../torch/extra';
 import { axisError } from './errors';
@@ -320,6 +320,41 @@ function takeAlongAxis(t: Tensor, indices: PyValue, axisV: PyValue | undefined, 
     for (let d = shape.length - 1; d >= 0 && ++pos[d] === shape[d]; d--) pos[d] = 0;
   }
   return out;
+}
+
+/**
+ * np.put_along_axis(arr, indices, values, axis): in place, the write NumPy makes through
+ * the fancy index of _make_along_axis_idx: `indices` on `axis`, `arange(n)` on every other
+ * dim (broadcast together), then `arr[index] = values` with setitem's broadcasting, casting
+ * and bounds (IndexError). `indices` must be an integer ndarray (IndexError) with arr's
+ * ndim (ValueError). axis=None wants 1-D indices and writes through `np.array(arr.flat)`:
+ * a view of a C-contiguous arr, a read-only copy of any other (ValueError). Returns None.
+ * Source: numpy/lib/_shape_base_impl.py (put_along_axis, _make_along_axis_idx).
+ */
+function putAlongAxis(arrV: PyValue, indicesV: PyValue, values: PyValue, axisV: PyValue, ctx: CallContext): null {
+  if (!(arrV instanceof NumpyArray)) throw pyError('AttributeError', `'${typeNameOf(arrV)}' object has no attribute 'ndim'`);
+  const indices = indicesV;
+  let target = arrV, axis = 0;
+  if (axisV === null) {
+    if (!(indices instanceof NumpyArray)) throw pyError('AttributeError', `'${typeNameOf(indices)}' object has no attribute 'ndim'`);
+    if (indices.t.ndim !== 1) throw pyError('ValueError', 'when axis=None, `indices` must have a single dimension.');
+    if (!arrV.t.isContiguous()) throw pyError('ValueError', 'assignment destination is read-only');
+    target = new NumpyArray(reshape(arrV.t, [-1]));
+  } else {
+    axis = normAxis(axisV, arrV.t.ndim);
+  }
+  if (!(indices instanceof NumpyArray)) throw pyError('AttributeError', `'${typeNameOf(indices)}' object has no attribute 'dtype'`);
+  if (isFloating(indices.t.dtype) || indices.t.dtype === 'bool') throw pyError('IndexError', '`indices` must be an integer array');
+  const ndim = target.t.ndim;
+  if (ndim !== indices.t.ndim) throw pyError('ValueError', '`indices` and `arr` must have the same number of dimensions');
+  const index = target.t.shape.map((n, d) => {
+    if (d === axis) return indices;
+    const range = Tensor.empty('int64', target.t.shape.map((_, e) => (e === d ? n : 1)));
+    for (let i = 0; i < n; i++) range.storage.data[i] = i;
+    return new NumpyArray(range);
+  });
+  target.setItem(new PyTuple(index), values, ctx);
+  return null;
 }
 
 /**
@@ -790,6 +825,10 @@ export function defineMoreFunctions(np: PyModule, def: (name: string, f: NativeF
   def('take_along_axis', (args, kw, ctx) => {
     const a = bind('take_along_axis', args, kw, ['arr', 'indices', 'axis?']);
     return arr(takeAlongAxis(t(a.arr, ctx), a.indices!, a.axis, ctx));
+  });
+  def('put_along_axis', (args, kw, ctx) => {
+    const a = bind('put_along_axis', args, kw, ['arr', 'indices', 'values', 'axis']);
+    return putAlongAxis(a.arr!, a.indices!, a.values!, a.axis!, ctx);
   });
   def('diff', (args, kw, ctx) => {
     const a = bind('diff', args, kw, ['a', 'n?', 'axis?', 'prepend?', 'append?']);

@@ -7,7 +7,7 @@ import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem, indexSelect, nonzero, setItem } from '../../engine/ops/indexing';
+import { getItem, indexSelect, nonzero, setItem, type IndexWording } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor, hasWide, int64Values } from '../../engine/tensor';
@@ -161,13 +161,16 @@ export class NumpyArray extends ArrayValue {
     return npResult(binary(map[op], promoteForNumpy(x as Tensor, y), y));
   }
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
-    const r = getItem(this.t, indexItems(key, ctx));
+    const r = getItem(this.t, indexItems(key, ctx), NUMPY_INDEXING);
     return r.ndim === 0 && !(key instanceof PyTuple && key.items.some((k) => k === null)) ? npScalar(r) : new NumpyArray(r);
   }
   override setItem(key: PyValue, value: PyValue, ctx: CallContext): boolean {
-    const v = numpyOperand(value) ?? toNumpyTensor(value, ctx);
+    let v = numpyOperand(value) ?? toNumpyTensor(value, ctx);
+    // NumPy's setitem casts the values to the array's dtype as C does (float -> int truncates,
+    // -1 -> uint8 wraps), fancy index or not; index_put_'s same-dtype rule is PyTorch's alone
+    if (v instanceof Tensor && v.dtype !== this.t.dtype) v = cast(v, this.t.dtype);
     checkMaskAssign(this.t, key, v);
-    setItem(this.t, indexItems(key, ctx), v);
+    setItem(this.t, indexItems(key, ctx), v, NUMPY_INDEXING);
     return true;
   }
   override length() {
@@ -193,6 +196,19 @@ export class NumpyArray extends ArrayValue {
  * a[mask] = values: NumPy needs one value per True (or one value in all);
  * otherwise ValueError in NumPy's words (mapping.c, boolean assignment).
  */
+/** NumPy's words for indexing errors: "for axis 1" of the array, ValueError for a value that does not fit. */
+const NUMPY_INDEXING: IndexWording = {
+  axis: true,
+  valueShapeError: (value, target, advanced) => pyError('ValueError', advanced
+    ? `shape mismatch: value array of shape ${npShape(value)} could not be broadcast to indexing result of shape ${npShape(target)}`
+    : `could not broadcast input array from shape ${npShape(value)} into shape ${npShape(target)}`),
+};
+
+/** A shape as NumPy's C code writes it in these messages: (2,), (2,3), (). */
+function npShape(shape: readonly number[]): string {
+  return `(${shape.join(',')}${shape.length === 1 ? ',' : ''})`;
+}
+
 function checkMaskAssign(self: Tensor, key: PyValue, v: Tensor | number | bigint | boolean): void {
   if (!(key instanceof ArrayValue) || key.t.dtype !== 'bool' || !(v instanceof Tensor) || v.ndim === 0) return;
   if (key.t.ndim !== self.ndim) return;
