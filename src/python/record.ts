@@ -69,8 +69,11 @@ function targetPaths(t: A.Target): string[] {
   }
 }
 
-/** Functions that change their first argument in place: np.random.shuffle(x), rng.shuffle(x), random.shuffle(xs). */
-const ARGUMENT_MUTATORS = new Set(['shuffle']);
+/**
+ * Functions that change their first argument in place: np.random.shuffle(x), rng.shuffle(x),
+ * random.shuffle(xs), np.put_along_axis(mask, idx, 1, -1) (wav2vec2's span masks).
+ */
+const ARGUMENT_MUTATORS = new Set(['shuffle', 'put_along_axis']);
 
 /** `x.masked_fill_(m, 0)`, `xs.append(1)`, `rng.shuffle(x)`: the object an in-place call changes. */
 function inPlaceRoot(e: A.Expr | null): string | undefined {

@@ -177,6 +177,7 @@ test('writtenPaths: targets, roots of subscript writes, attributes (and their ob
   assert.deepEqual(paths('x.__setitem__(0, 1)'), []);
   assert.deepEqual(paths('with open(p) as f: pass'), ['f']);
   assert.deepEqual(paths('torch.arange(n, out=buffered)'), ['buffered']);
+  assert.deepEqual(paths('np.put_along_axis(spec_aug_mask, idxs, 1, -1)'), ['spec_aug_mask']);
   assert.deepEqual(paths('y = torch.cumsum(x, 0, out=self.buf[:n])'), ['y', 'self.buf']);
 });
 
@@ -512,4 +513,17 @@ b = torch.ones(2)
   // names on other storages get no new snapshot
   assert.deepEqual(at(r.timeline, 'P').map((s) => s.line), [15]);
   assert.deepEqual(at(r.timeline, 'row').map((s) => s.line), [17, 18]);
+});
+
+test('np.put_along_axis shows in the array it writes from its line (wav2vec2 span masks)', () => {
+  const r = preview(`import numpy as np
+mask = np.zeros((2, 5), dtype=bool)
+idx = np.array([[0, 1], [3, 4]])
+np.put_along_axis(mask, idx, 1, -1)
+`);
+  assert.equal(r.error, null);
+  assert.deepEqual(at(r.timeline, 'mask').map((s) => [s.line, data(s.value)]), [
+    [2, [false, false, false, false, false, false, false, false, false, false]],
+    [4, [true, true, false, false, false, false, false, false, true, true]],
+  ]);
 });
