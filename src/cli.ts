@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellLineLabel, cellNumber, cellPosition, layoutCells, lineLabel, readNotebook, type CellLayout, type LineLabel } from './python/notebook';
-import { notEvaluatedMessage, type CallRecord, type EncodedNumber, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
+import { errorText, notEvaluatedMessage, type CallRecord, type EncodedNumber, type EncodedValue, type RunOptions, type RunResult, type Snapshot } from './python/result';
 import { EvaluationService } from './service/client';
 import { elidedRefs, writeJson } from './service/jsonOut';
 import { nodeWorker } from './service/nodeWorker';
@@ -96,7 +96,7 @@ function plain(result: RunResult, at: LineLabel = plainLine, outPrompt: (line: n
   const lines: string[] = [];
   // Python refuses the whole file (cell) over a syntax error, so it comes first, before the preview of what parses
   const syntax = result.errors.filter(isSyntaxError);
-  for (const e of syntax) lines.push(`${at(e.line)}: ${e.type}: ${e.message}`);
+  for (const e of syntax) lines.push(`${at(e.line)}: ${errorText(e)}`);
   if (syntax.length) lines.push('(so Python runs none of this file; below, Mask Lens previews the statements that parse)', '');
   lines.push(...printedOutput(result, outPrompt));
   const printed = new Set<RunResult['diagnostics'][number]>();
@@ -110,11 +110,11 @@ function plain(result: RunResult, at: LineLabel = plainLine, outPrompt: (line: n
     lines.push(`── ${c.function}() · call ${c.call} of ${total.get(c.function) ?? c.call}${from} ──`);
     for (const s of locals) lines.push(...valueLines(s, result, printed, at));
     if (returned) lines.push(...valueLines({ ...returned, name: 'returned' }, result, printed, at));
-    if (c.error) lines.push(`raised ${c.error.type}: ${c.error.message}  ${at(c.error.line)}`, '');
+    if (c.error) lines.push(`raised ${errorText(c.error)}  ${at(c.error.line)}`, '');
   }
   for (const d of result.diagnostics) if (!printed.has(d)) lines.push(`${at(d.line)}: ${d.severity}: ${d.message}  [${d.code}]`);
   // a knock-on NameError (its name's statement failed earlier) is a consequence, said as the editor says it
-  for (const e of result.errors) if (!isSyntaxError(e)) lines.push(`${at(e.line)}: ${notEvaluatedMessage(e, at) ?? `${e.type}: ${e.message}`}`);
+  for (const e of result.errors) if (!isSyntaxError(e)) lines.push(`${at(e.line)}: ${notEvaluatedMessage(e, at) ?? errorText(e)}`);
   return lines.join('\n');
 }
 

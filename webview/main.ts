@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
 import { lineLabel } from '../src/python/notebook';
-import { type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { errorText, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -1021,7 +1021,7 @@ function renderProblems(state: InspectorState): void {
   if (causes.length > 0) {
     const e = causes[0];
     banner.hidden = false;
-    banner.textContent = `${e.type}: ${e.message} (${lineLabel(e.line, state.cellStartLines)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
+    banner.textContent = `${errorText(e)} (${lineLabel(e.line, state.cellStartLines)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
   } else {
     banner.hidden = true;
     banner.textContent = '';

@@ -53,6 +53,15 @@ export interface PyErrorInfo {
   consequenceOf?: { line: number; name: string };
 }
 
+/**
+ * An exception as Python's traceback ends with it: `AssertionError: msg`, or the bare
+ * type when str(exc) is empty (`assert x`, `raise ValueError()`), as
+ * traceback.format_exception_only writes it.
+ */
+export function errorText(e: Pick<PyErrorInfo, 'type' | 'message'>): string {
+  return e.message ? `${e.type}: ${e.message}` : e.type;
+}
+
 /** `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity. */
 export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'constant' | 'other';
 

@@ -2,7 +2,7 @@
 // which function a line belongs to, a name's value at a line in one call,
 // the call a call expression made, and the CodeLens row over a `def`.
 // No 'vscode' import: unit-tested.
-import type { CallRecord, FunctionInfo, RunResult, Snapshot } from '../python/result';
+import { errorText, type CallRecord, type FunctionInfo, type RunResult, type Snapshot } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
 import { lineLabel, type LineLabel } from '../python/notebook';
 
@@ -112,11 +112,11 @@ export interface PreviewOutcome {
 export function previewOutcome(result: RunResult, info: FunctionInfo, args: string): PreviewOutcome {
   const called = `${info.function}(${args})`;
   const call = callsOf(result, info.function).filter((c) => c.calledFrom === 0).pop();
-  if (call?.error) return { call, error: `${called} raised ${call.error.type}: ${call.error.message} (line ${call.error.line})` };
+  if (call?.error) return { call, error: `${called} raised ${errorText(call.error)} (line ${call.error.line})` };
   if (call) return { call };
   // the arguments failed (reported on the def line), or the run stopped before the call (a budget)
   const e = result.errors.find((x) => x.line >= info.line && x.line <= info.endLine) ?? result.errors.find((x) => x.type === 'TimeoutError' || x.type === 'MemoryError');
-  if (e) return { error: `${called} was not called: ${e.type}: ${e.message} (line ${e.line})` };
+  if (e) return { error: `${called} was not called: ${errorText(e)} (line ${e.line})` };
   return { error: `${called} ran, but its call was not recorded: only the first maskLens.calls.maxRecorded calls of a function are` };
 }
 

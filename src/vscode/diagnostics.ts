@@ -5,7 +5,7 @@
 // a preview.
 import * as vscode from 'vscode';
 import { lineLabel, type LineLabel } from '../python/notebook';
-import { notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
+import { errorText, notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { readSettings, SETTINGS_SECTION } from './settings';
 
@@ -50,7 +50,7 @@ export function toVsDiagnostics(
     const knockOn = notEvaluatedMessage(e, at);
     const d = knockOn
       ? new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), knockOn, vscode.DiagnosticSeverity.Information)
-      : new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), `${e.type}: ${e.message}`, vscode.DiagnosticSeverity.Error);
+      : new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), errorText(e), vscode.DiagnosticSeverity.Error);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = knockOn ? 'not-evaluated' : e.type;
     out.push(d);

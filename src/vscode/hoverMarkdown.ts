@@ -206,7 +206,7 @@ export function unresolvedHover(
   const texts = result.errors.filter((e) => e.line === line).flatMap((e) => {
     const knockOn = notEvaluatedMessage(e, at);
     if (knockOn) return binds || e.consequenceOf?.name === word ? [`**${word}**: ${escapeMd(knockOn)}`] : [];
-    return binds ? [`**${word}**: not bound, ${at(e.line)} raised\n\n\`${e.type}\`: ${escapeMd(e.message)}`] : [];
+    return binds ? [`**${word}**: not bound, ${at(e.line)} raised\n\n\`${e.type}\`${e.message ? `: ${escapeMd(e.message)}` : ''}`] : [];
   });
   return texts.length ? texts.join('\n\n---\n\n') : undefined;
 }

@@ -146,6 +146,7 @@ test('Preview with Arguments… always ends in the call to preview or an error t
   const { previewOutcome } = await import('../../src/vscode/callLookup');
   const src = `import torch
 def pad_list(xs, pad_value):
+    assert pad_value is not None
     pad = xs[0].new(len(xs), 4).fill_(pad_value)
     return pad
 `;
@@ -157,10 +158,12 @@ def pad_list(xs, pad_value):
   // the call raised: its locals still preview, and the error says where
   const raised = run('[torch.ones(4)], torch.ones(2)');
   assert.ok(raised.call, 'the failing call is still shown');
-  assert.equal(raised.error, 'pad_list([torch.ones(4)], torch.ones(2)) raised RuntimeError: fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions. (line 3)');
+  assert.equal(raised.error, 'pad_list([torch.ones(4)], torch.ones(2)) raised RuntimeError: fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions. (line 4)');
   // the arguments themselves fail: no call, the error
   assert.deepEqual(run('nope, 0'), { error: "pad_list(nope, 0) was not called: NameError: name 'nope' is not defined (line 2)" });
   assert.match(run('[torch.ones(4)], (').error ?? '', /^pad_list\(\[torch\.ones\(4\)\], \(\) was not called: SyntaxError: /);
+  // an exception with no message reads as Python prints it (flash-attn's `assert input.ndim >= 2`)
+  assert.equal(run('[torch.ones(4)], None').error, 'pad_list([torch.ones(4)], None) raised AssertionError (line 3)');
   // no call recorded at all (maskLens.calls.maxRecorded = 0): said, not silent
   assert.match(run('[torch.ones(4)], 0', { maxRecordedCalls: 0 }).error ?? '', /its call was not recorded/);
 });

@@ -84,3 +84,13 @@ test('the readable grid writes a tensor in the one format its print() uses (d2l 
   // tensor([[0.4844, 0.5156, 0.0000, 0.0000], ...
   assert.ok(out.includes('0.4844 0.5156 0.0000 0.0000'), out);
 });
+
+test('an exception with an empty message reads as Python prints it: the bare type, no colon', () => {
+  const py = join(dir, 'assert.py');
+  writeFileSync(py, 'import torch\ndef check(x):\n    assert x.ndim == 2\n    return x\nx = torch.ones(3)\nassert x.ndim == 2\ncheck(x)\n');
+  const out = run(py);
+  assert.equal(out.status, 1);
+  assert.match(out.stdout, /^raised AssertionError {2}line 3$/m);
+  assert.match(out.stdout, /^line 6: AssertionError$/m);
+  assert.doesNotMatch(out.stdout, /AssertionError: ?$/m);
+});
