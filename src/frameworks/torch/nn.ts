@@ -8,9 +8,9 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, klDiv, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { Scalar, assignInto, binary, cast, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, assignInto, binary, cast, contiguous, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
-import { cat, expand, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
+import { cat, expand, permute, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, kwargsDict, toBool, toFloat, toInt, toIntList } from '../../python/args';
@@ -25,7 +25,7 @@ import { addTransformers } from './transformer';
 import { addRecurrent } from './rnn';
 import { fusableSoftmax } from './fused';
 import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
-import { TorchTensor, filled, softmaxCall, tensorArg, toDtype, track } from './tensor';
+import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
 import { noteRandom } from '../../engine/diagnostics';
 import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
@@ -372,6 +372,14 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     if (a.mode !== undefined && a.mode !== 'constant') throw pyError('NotImplementedError', `F.pad mode '${String(a.mode)}' is not supported by Mask Lens`);
     return new TorchTensor(constantPad(tensorArg(a.input, 'pad'), toIntList(a.pad, 'pad'), a.value === undefined || a.value === null ? 0 : toFloat(a.value, 'value')));
   });
+  def('multi_head_attention_forward', (args, kw, ctx) => {
+    const a = bind('multi_head_attention_forward', args, kw, [
+      'query', 'key', 'value', 'embed_dim_to_check', 'num_heads', 'in_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'add_zero_attn',
+      'dropout_p', 'out_proj_weight', 'out_proj_bias', 'training?', 'key_padding_mask?', 'need_weights?', 'attn_mask?',
+      'use_separate_proj_weight?', 'q_proj_weight?', 'k_proj_weight?', 'v_proj_weight?', 'static_k?', 'static_v?', 'average_attn_weights?', 'is_causal?',
+    ]);
+    return mhaFunctional(a, ctx);
+  });
   def('scaled_dot_product_attention', (args, kw, ctx) => {
     const a = bind('scaled_dot_product_attention', args, kw, ['query', 'key', 'value', 'attn_mask?', 'dropout_p?', 'is_causal?', 'scale?', 'enable_gqa?']);
     return sdpa(a, ctx);
@@ -465,12 +473,21 @@ function dropout(input: PyValue, p: number, training: boolean): PyValue {
   const x = tensorArg(input, 'dropout');
   if (p < 0 || p > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return input;
-  if (p === 1) return track(new TorchTensor(binary('mul', x, 0)), 'dropout', input);
-  // the noise is empty_like(input): a transposed input draws in memory order
+  return track(new TorchTensor(dropoutTensor(x, p)), 'dropout', input);
+}
+
+/**
+ * at::dropout(x, p, train=True) on the CPU (ATen's _dropout_impl), 0 < p <= 1:
+ * noise = empty_like(x).bernoulli_(1 - p), drawn in x's memory order; noise.div_(1 - p);
+ * x * noise. Same shape and dtype as x; advances torch's generator by x.numel draws.
+ */
+function dropoutTensor(x: Tensor, p: number): Tensor {
+  if (p === 1) return binary('mul', x, 0);
   const keep = placeDraws(torchRng().bernoulliScalar(x.numel, 1 - p), emptyLikeOrder(x));
   const mask = noteRandom(Tensor.empty(x.dtype, x.shape));
   mask.storage.data.set(keep);
-  return track(new TorchTensor(binary('div', binary('mul', x, mask), 1 - p)), 'dropout', input);
+  // the scale is folded into the noise first: one rounding there, one in the product
+  return binary('mul', x, binary('div', mask, 1 - p));
 }
 
 function constantPad(x: Tensor, pad: number[], value: number): Tensor {
@@ -566,6 +583,9 @@ function loadStateDict(self: PyInstance, Module: PyClass, a: Record<string, PyVa
  *   not NaN (the CPU flash kernel and the math path's _safe_softmax);
  * - grad_fn: ScaledDotProductFlashAttentionForCpuBackward0 for 4-D inputs, the math
  *   path's last op (MmBackward0 for 2-D, UnsafeViewBackward0 otherwise) elsewhere;
+ * - the math path (not 4-D, or dropout_p > 0) scales query and key by sqrt(scale) each
+ *   before their matmul, and drops attention weights with at::dropout(attn, dropout_p)
+ *   after the softmax (torch's generator: one draw per weight);
  * - enable_gqa=True: key and value heads (dim -3) are each repeated to the query's head
  *   count, which they must divide (RuntimeError otherwise).
  */
@@ -595,31 +615,49 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
       throw runtimeError(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${cppTypeName(md)} and  query.dtype: ${cppTypeName(q.dtype)} instead.`);
     }
   }
-  // The CPU flash kernel takes 4-D inputs without dropout; everything else runs the math path.
   const dropout = a.dropout_p === undefined || a.dropout_p === null ? 0 : toFloat(a.dropout_p, 'dropout_p');
-  const flash = q.ndim === 4 && k.ndim === 4 && v.ndim === 4 && dropout === 0;
   const isCausal = toBool(a.is_causal, ctx);
-  checkCausalWithMask(isCausal, a.attn_mask instanceof ArrayValue);
-  if (isCausal && a.attn_mask instanceof ArrayValue && !flash) {
+  const mask = a.attn_mask instanceof ArrayValue ? a.attn_mask.t : null;
+  checkCausalWithMask(isCausal, mask !== null);
+  if (isCausal && mask && !flashKernel(q, k, v, dropout)) {
     throw runtimeError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
   }
+  if (mask) noteMaskConsumer(mask, 'scaled_dot_product_attention');
+  const out = attention(q, k, v, mask, dropout, isCausal, a.scale === undefined || a.scale === null ? null : toFloat(a.scale, 'scale'));
+  const gradFn = flashKernel(q, k, v, dropout) ? 'sdpa_flash_cpu' : q.ndim === 2 ? 'mm' : 'matmul';
+  return track(new TorchTensor(out), gradFn, a.query!, a.key!, a.value!);
+}
+
+/** The CPU flash kernel takes 4-D inputs without dropout; everything else runs the math path. */
+function flashKernel(q: Tensor, k: Tensor, v: Tensor, dropout: number): boolean {
+  return q.ndim === 4 && k.ndim === 4 && v.ndim === 4 && dropout === 0;
+}
+
+/**
+ * The attention scaled_dot_product_attention computes, after its argument checks:
+ * softmax(q @ k^T * scale + mask) @ v with scale = 1/sqrt(E) unless given, `mask` bool
+ * (True = attend) or additive, is_causal a top-left tril; a row with every key masked
+ * gets zero weights (the CPU kernels' _safe_softmax), dropout on the weights when
+ * dropout > 0. (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev).
+ */
+function attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, dropout: number, isCausal: boolean, scaleArg: number | null): Tensor {
   const L = q.shape[q.ndim - 2], S = k.shape[k.ndim - 2], E = q.shape[q.ndim - 1];
-  const scale = a.scale === undefined || a.scale === null ? 1 / Math.sqrt(E) : toFloat(a.scale, 'scale');
-  let scores = binary('mul', matmul(q, transpose(k, -2, -1)), scale);
+  const scale = scaleArg ?? 1 / Math.sqrt(E);
+  // ATen's _scaled_dot_product_attention_math: q * sqrt(scale) @ (k^T * sqrt(scale))
+  const root = Math.sqrt(scale);
+  let scores = flashKernel(q, k, v, dropout)
+    ? binary('mul', matmul(q, transpose(k, -2, -1)), scale)
+    : matmul(binary('mul', q, root), binary('mul', transpose(k, -2, -1), root));
   if (isCausal) {
     const causal = tril(filled([L, S], 1, 'bool'));
     scores = checkedFill(scores, unary('not', causal, 'bool'), -Infinity);
   }
-  if (a.attn_mask instanceof ArrayValue) {
-    const m = a.attn_mask.t;
-    noteMaskConsumer(m, 'scaled_dot_product_attention');
-    scores = m.dtype === 'bool' ? checkedFill(scores, unary('not', m, 'bool'), -Infinity) : binary('add', scores, m);
-  }
+  if (mask) scores = mask.dtype === 'bool' ? checkedFill(scores, unary('not', mask, 'bool'), -Infinity) : binary('add', scores, mask);
   // Rows with every key masked (max = -inf) get zero weights instead of softmax's NaN.
   const fullyMasked = binary('eq', reduce('max', scores, -1, true), -Infinity);
-  const w = where(fullyMasked, 0, softmax(scores, -1));
-  const gradFn = flash ? 'sdpa_flash_cpu' : q.ndim === 2 ? 'mm' : 'matmul';
-  return track(new TorchTensor(matmul(w, v)), gradFn, a.query!, a.key!, a.value!);
+  let w = where(fullyMasked, 0, softmax(scores, -1));
+  if (dropout > 0) w = dropoutTensor(w, dropout);
+  return matmul(w, v);
 }
 
 function makeMultiheadAttention(Module: PyClass, Linear: PyClass, linearInit: (self: PyInstance, i: number, o: number, b: boolean) => void): PyClass {
@@ -655,34 +693,131 @@ function makeMultiheadAttention(Module: PyClass, Linear: PyClass, linearInit: (s
 function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
   const batchFirst = self.dict.get('batch_first') === true;
   let q = tensorArg(a.query, 'forward', 'query'), k = tensorArg(a.key, 'forward', 'key'), v = tensorArg(a.value, 'forward', 'value');
-  const unbatched = q.ndim === 2;
-  if (unbatched) {
-    q = unsqueeze(q, 1);
-    k = unsqueeze(k, 1);
-    v = unsqueeze(v, 1);
-  } else if (batchFirst) {
+  const batched = q.ndim === 3;
+  if (batched && batchFirst) {
     q = transpose(q, 0, 1);
     k = transpose(k, 0, 1);
     v = transpose(v, 0, 1);
   }
-  const [L, N, E] = q.shape;
-  const S = k.shape[0];
+  const outProj = self.dict.get('out_proj') as PyInstance;
+  const training = ctx.truthy(self.dict.get('training') ?? true);
   const H = Number(self.dict.get('num_heads'));
-  const hd = E / H;
-  const W = getTensor(self, 'in_proj_weight');
-  const b = getTensorOrNull(self, 'in_proj_bias');
-  const proj = (x: Tensor, i: number) => {
-    let y = matmul(x, transpose(slice(W, 0, i * E, (i + 1) * E), 0, 1));
-    if (b) y = binary('add', y, slice(b, 0, i * E, (i + 1) * E));
+  const floatMask = [a.attn_mask, a.key_padding_mask].some((m) => m instanceof ArrayValue && isFloating(m.t.dtype));
+  // MultiheadAttention.forward's fast path (torch._native_multi_head_attention): its softmax
+  // leaves a row with every key padded NaN, where scaled_dot_product_attention gives zeros
+  const nativeFastPath = !training && !gradEnabled() && batched && batchFirst && a.query === a.key && a.key === a.value && H % 2 === 0 && !floatMask;
+  const { output, weights } = multiHeadAttention(q, k, v, {
+    numHeads: H, inProjWeight: getTensor(self, 'in_proj_weight'), inProjBias: getTensorOrNull(self, 'in_proj_bias'),
+    outProjWeight: getTensor(outProj, 'weight'), outProjBias: getTensorOrNull(outProj, 'bias'),
+    dropout: Number(self.dict.get('dropout') ?? 0), training, nativeFastPath,
+  }, a, ctx);
+  // F.multi_head_attention_forward ends in a view (a squeeze when unbatched); batch_first transposes it back
+  const y = batched && batchFirst ? transpose(output, 0, 1) : output;
+  return mhaResult(y, weights, batched && batchFirst ? 'transpose' : batched ? 'view' : 'squeeze.dim', batched, a, self.dict.get('in_proj_weight')!);
+}
+
+/**
+ * F.multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads,
+ * in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight,
+ * out_proj_bias, training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
+ * use_separate_proj_weight=False, q/k/v_proj_weight=None, ..., average_attn_weights=True,
+ * is_causal=False), as fairseq's MultiheadAttention calls it; see multiHeadAttention.
+ * static_k / static_v (incremental decoding caches) are not modelled: NotImplementedError.
+ */
+function mhaFunctional(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
+  const name = 'multi_head_attention_forward';
+  const opt = (v: PyValue | undefined, what: string) => (v instanceof ArrayValue ? tensorArg(v, name, what) : null);
+  if (opt(a.static_k, 'static_k') || opt(a.static_v, 'static_v')) {
+    throw pyError('NotImplementedError', 'torch.nn.functional.multi_head_attention_forward with static_k / static_v is not supported by Mask Lens yet');
+  }
+  const q = tensorArg(a.query, name, 'query'), k = tensorArg(a.key, name, 'key'), v = tensorArg(a.value, name, 'value');
+  const separate = toBool(a.use_separate_proj_weight, ctx);
+  let weights: [Tensor, Tensor, Tensor] | undefined;
+  if (separate) {
+    for (const w of ['q', 'k', 'v']) {
+      if (!(a[`${w}_proj_weight`] instanceof ArrayValue)) throw pyError('AssertionError', `use_separate_proj_weight is True but ${w}_proj_weight is None`);
+    }
+    weights = [opt(a.q_proj_weight, 'q_proj_weight')!, opt(a.k_proj_weight, 'k_proj_weight')!, opt(a.v_proj_weight, 'v_proj_weight')!];
+  } else if (!(a.in_proj_weight instanceof ArrayValue)) {
+    throw pyError('AssertionError', 'use_separate_proj_weight is False but in_proj_weight is None');
+  }
+  const { output, weights: w } = multiHeadAttention(q, k, v, {
+    numHeads: toInt(a.num_heads, 'num_heads'), embedDim: toInt(a.embed_dim_to_check, 'embed_dim_to_check'),
+    inProjWeight: opt(a.in_proj_weight, 'in_proj_weight'), inProjBias: opt(a.in_proj_bias, 'in_proj_bias'), ...(weights ? { separate: weights } : {}),
+    biasK: opt(a.bias_k, 'bias_k'), biasV: opt(a.bias_v, 'bias_v'), addZeroAttn: toBool(a.add_zero_attn, ctx),
+    outProjWeight: tensorArg(a.out_proj_weight, name, 'out_proj_weight'), outProjBias: opt(a.out_proj_bias, 'out_proj_bias'),
+    dropout: toFloat(a.dropout_p, 'dropout_p'), training: toBool(a.training, ctx, true),
+  }, a, ctx);
+  const batched = q.ndim === 3;
+  return mhaResult(output, w, batched ? 'view' : 'squeeze.dim', batched, a, ...[a.in_proj_weight, a.q_proj_weight, a.out_proj_weight].filter((x): x is PyValue => x !== undefined));
+}
+
+/** (output, weights) as a Python tuple, with the grad_fn names PyTorch 2.x gives them. */
+function mhaResult(y: Tensor, weights: Tensor | null, outOp: string, batched: boolean, a: Record<string, PyValue | undefined>, ...params: PyValue[]): PyValue {
+  const output = track(new TorchTensor(y), outOp, a.query!, ...params);
+  if (!weights) return new PyTuple([output, null]);
+  // attn_output_weights.mean(dim=1) is MeanBackward1; per-head weights end in a view; unbatched ones in squeeze(0)
+  return new PyTuple([output, track(new TorchTensor(weights), !batched ? 'squeeze.dim' : weights.ndim === 3 ? 'mean.dim' : 'view', a.query!, ...params)]);
+}
+
+interface MhaParams {
+  numHeads: number;
+  /** the packed [3E, E] projection, or null with `separate` (use_separate_proj_weight=True) */
+  inProjWeight: Tensor | null;
+  inProjBias: Tensor | null;
+  separate?: [Tensor, Tensor, Tensor];
+  biasK?: Tensor | null;
+  biasV?: Tensor | null;
+  addZeroAttn?: boolean;
+  outProjWeight: Tensor;
+  outProjBias: Tensor | null;
+  dropout: number;
+  training: boolean;
+  /** F.multi_head_attention_forward's embed_dim_to_check */
+  embedDim?: number;
+  /** the module's native fast path: plain softmax weights (fully padded rows NaN) even without need_weights */
+  nativeFastPath?: boolean;
+}
+
+/**
+ * F.multi_head_attention_forward of PyTorch 2.x (torch/nn/functional.py), for query
+ * (L, N, E) / key, value (S, N, E) or unbatched (L, E) / (S, E): in-projection (packed
+ * in_proj_weight, or q/k/v_proj_weight with use_separate_proj_weight), optional bias_k/v
+ * and zero-attention columns, key_padding_mask (N, S) and attn_mask (L, S) or (N*H, L, S)
+ * turned additive and summed (_canonical_mask: bool True = -inf), then with need_weights
+ * softmax(q * sqrt(1/hd) @ k^T + mask) (dropout on the weights while training) @ v, else
+ * scaled_dot_product_attention on (N, H, L, hd) with dropout_p; out-projection. Returns
+ * the (L, N, E) output and the weights: (N, L, S) averaged over heads, (N, H, L, S) with
+ * average_attn_weights=False, null without need_weights. Errors: the AssertionErrors and
+ * RuntimeErrors of F.multi_head_attention_forward for mask dtypes and shapes.
+ */
+function multiHeadAttention(query: Tensor, key: Tensor, value: Tensor, p: MhaParams, a: Record<string, PyValue | undefined>, ctx: CallContext): { output: Tensor; weights: Tensor | null } {
+  let q = query, k = key, v = value;
+  const unbatched = q.ndim === 2;
+  let kpmArg = a.key_padding_mask instanceof ArrayValue ? a.key_padding_mask.t : null;
+  if (unbatched) {
+    q = unsqueeze(q, 1);
+    k = unsqueeze(k, 1);
+    v = unsqueeze(v, 1);
+    if (kpmArg) kpmArg = unsqueeze(kpmArg, 0);
+  }
+  const [L, N, E] = q.shape;
+  if (p.embedDim !== undefined && E !== p.embedDim) throw pyError('AssertionError', `was expecting embedding dimension of ${p.embedDim}, but got ${E}`);
+  const H = p.numHeads;
+  const hd = Math.floor(E / H);
+  if (hd * H !== E) throw pyError('AssertionError', `embed_dim ${E} not divisible by num_heads ${H}`);
+  const project = (x: Tensor, i: number) => {
+    const w = p.separate ? p.separate[i] : slice(p.inProjWeight!, 0, i * E, (i + 1) * E);
+    let y = matmul(x, transpose(w, 0, 1));
+    if (p.inProjBias) y = binary('add', y, slice(p.inProjBias, 0, i * E, (i + 1) * E));
     return y;
   };
-  // (L, N, E) -> (N*H, L, hd)
-  const heads = (x: Tensor, len: number) => transpose(reshape(x, [len, N * H, hd]), 0, 1);
-  const qh = heads(proj(q, 0), L), kh = heads(proj(k, 1), S), vh = heads(proj(v, 2), S);
+  let qp = project(q, 0), kp = project(k, 1), vp = project(v, 2);
   // is_causal is only a hint about attn_mask in PyTorch 2.x's multi_head_attention_forward.
   if (toBool(a.is_causal, ctx) && !(a.attn_mask instanceof ArrayValue)) {
     throw runtimeError('Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.');
   }
+  let S = kp.shape[0];
   let mask: Tensor | null = null;
   if (a.attn_mask instanceof ArrayValue) {
     let m = a.attn_mask.t;
@@ -696,45 +831,81 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
         throw runtimeError(`The shape of the 2D attn_mask is torch.Size([${m.shape.join(', ')}]), but should be (${L}, ${S}).`);
       }
       m = unsqueeze(m, 0);
+    } else if (m.ndim === 3) {
+      if (m.shape[0] !== N * H || m.shape[1] !== L || m.shape[2] !== S) {
+        throw runtimeError(`The shape of the 3D attn_mask is torch.Size([${m.shape.join(', ')}]), but should be (${N * H}, ${L}, ${S}).`);
+      }
+    } else {
+      throw runtimeError(`attn_mask's dimension ${m.ndim} is not supported`);
     }
-    mask = m;
+    mask = additiveMask(m, q.dtype);
   }
-  if (a.key_padding_mask instanceof ArrayValue) {
-    const kpm = a.key_padding_mask.t;
-    if (kpm.dtype !== 'bool' && !isFloating(kpm.dtype)) {
+  let kpm: Tensor | null = null;
+  if (kpmArg) {
+    if (kpmArg.dtype !== 'bool' && !isFloating(kpmArg.dtype)) {
       throw pyError('AssertionError', 'only bool and floating types of key_padding_mask are supported');
     }
-    checkKeyPaddingMask(kpm, N, S);
-    noteMaskConsumer(kpm, 'MultiheadAttention.key_padding_mask');
-    if (mask && (mask.dtype === 'bool') !== (kpm.dtype === 'bool')) {
+    checkKeyPaddingMask(kpmArg, N, S);
+    noteMaskConsumer(kpmArg, 'MultiheadAttention.key_padding_mask');
+    if (a.attn_mask instanceof ArrayValue && (a.attn_mask.t.dtype === 'bool') !== (kpmArg.dtype === 'bool')) {
       ctx.warn('Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.');
     }
-    const kp = reshape(expand(reshape(additiveMask(kpm, q.dtype), [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
-    // PyTorch 2.x (F._canonical_mask) turns both masks additive, then sums them
-    mask = mask ? binary('add', additiveMask(mask, q.dtype), kp) : kp;
+    kpm = additiveMask(kpmArg, q.dtype);
   }
-  if (mask) mask = additiveMask(mask, q.dtype);
-  let scores = matmul(binary('div', qh, Math.sqrt(hd)), transpose(kh, 1, 2));
-  if (mask) scores = binary('add', scores, mask);
-  const weights = softmax(scores, -1);
-  let out = matmul(weights, vh); // (N*H, L, hd)
-  out = reshape(transpose(out, 0, 1), [L * N, E]);
-  const outProj = self.dict.get('out_proj') as PyInstance;
-  let y = matmul(out, transpose(getTensor(outProj, 'weight'), 0, 1));
-  const ob = getTensorOrNull(outProj, 'bias');
-  if (ob) y = binary('add', y, ob);
-  y = reshape(y, [L, N, E]);
-  if (unbatched) y = reshape(y, [L, E]);
-  else if (batchFirst) y = transpose(y, 0, 1);
-  const output = track(new TorchTensor(y), 'transpose', self.dict.get('in_proj_weight')!);
-  if (a.need_weights !== undefined && !ctx.truthy(a.need_weights)) return new PyTuple([output, null]);
+  const padKey = (m: Tensor | null) => (m ? constantPad(m, [0, 1], 0) : m);
+  if (p.biasK && p.biasV) {
+    kp = cat([kp, repeatRows(p.biasK, N)], 0);
+    vp = cat([vp, repeatRows(p.biasV, N)], 0);
+    mask = padKey(mask);
+    kpm = padKey(kpm);
+  } else if (p.biasK || p.biasV) {
+    throw pyError('AssertionError', p.biasK ? 'bias_k is set but bias_v is None' : 'bias_v is set but bias_k is None');
+  }
+  // (len, N, E) -> (N*H, len, hd)
+  const heads = (x: Tensor) => transpose(reshape(x, [x.shape[0], N * H, hd]), 0, 1);
+  const qh = heads(qp);
+  let kh = heads(kp), vh = heads(vp);
+  if (p.addZeroAttn) {
+    const zeros = filled([N * H, 1, hd], 0, kh.dtype);
+    kh = cat([kh, zeros], 1);
+    vh = cat([vh, filled([N * H, 1, hd], 0, vh.dtype)], 1);
+    mask = padKey(mask);
+    kpm = padKey(kpm);
+  }
+  S = kh.shape[1];
+  if (kpm) {
+    const expanded = reshape(expand(reshape(kpm, [N, 1, 1, S]), [N, H, 1, S]), [N * H, 1, S]);
+    mask = mask ? binary('add', mask, expanded) : expanded;
+  }
+  const dropoutP = p.training ? p.dropout : 0;
+  const needWeights = a.need_weights === undefined || a.need_weights === null || ctx.truthy(a.need_weights);
+  const outProject = (o: Tensor) => {
+    let y = matmul(o, transpose(p.outProjWeight, 0, 1));
+    if (p.outProjBias) y = binary('add', y, p.outProjBias);
+    y = reshape(y, [L, N, E]);
+    return unbatched ? reshape(y, [L, E]) : y;
+  };
+  if (!needWeights && !p.nativeFastPath) {
+    // scaled_dot_product_attention on (N, H, L, hd); a mask of one batch row broadcasts over it
+    const m4 = mask ? (mask.shape[0] === 1 ? unsqueeze(mask, 0) : reshape(mask, [N, H, -1, S])) : null;
+    const o = attention(reshape(qh, [N, H, L, hd]), reshape(kh, [N, H, S, hd]), reshape(vh, [N, H, S, hd]), m4, dropoutP, false, null);
+    return { output: outProject(reshape(permute(o, [2, 0, 1, 3]), [N * L, E])), weights: null };
+  }
+  let scores = matmul(binary('mul', qh, Math.sqrt(1 / hd)), transpose(kh, 1, 2));
+  if (mask) scores = binary('add', mask, scores); // baddbmm(attn_mask, q_scaled, k^T)
+  let weights = softmax(scores, -1);
+  if (dropoutP > 0) weights = dropoutTensor(weights, dropoutP);
+  const out = reshape(transpose(matmul(weights, vh), 0, 1), [L * N, E]);
   let w = reshape(weights, [N, H, L, S]);
-  // grad_fn as in PyTorch 2.x: attn_output_weights.mean(dim=1) is MeanBackward1 (1.13 divided a sum:
-  // DivBackward0); per-head weights end in a view.
-  const average = a.average_attn_weights === undefined || ctx.truthy(a.average_attn_weights);
+  const average = a.average_attn_weights === undefined || a.average_attn_weights === null || ctx.truthy(a.average_attn_weights);
   if (average) w = mean(w, 1);
   if (unbatched) w = reshape(w, w.shape.slice(1));
-  return new PyTuple([output, track(new TorchTensor(w), average ? 'mean.dim' : 'view', self.dict.get('in_proj_weight')!)]);
+  return { output: outProject(out), weights: needWeights ? w : null };
+}
+
+/** bias_k.repeat(1, bsz, 1): the (1, 1, E) bias as one more key row for every batch entry. */
+function repeatRows(bias: Tensor, n: number): Tensor {
+  return contiguous(expand(reshape(bias, [1, 1, bias.shape[bias.ndim - 1]]), [1, n, bias.shape[bias.ndim - 1]]));
 }
 
 /** A bool mask (True = masked out) as the float mask F._canonical_mask makes of it: -inf where True, 0 elsewhere. */
