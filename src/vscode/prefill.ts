@@ -142,12 +142,16 @@ function docOf(doc: string[], name: string): string | undefined {
   return parts.length ? parts.join(' ') : undefined;
 }
 
-/** `(B, T)`, `[B, 1, T]`, `(B,)`: a shape written in text, as example sizes; undefined when none. */
+/**
+ * `(B, T)`, `[B, 1, T]`, `(B,)`, `(batch, seqlen, ...)`: a shape written in text, as example
+ * sizes (`...`, any trailing dims, as one: flash-attn's hidden_states); undefined when none.
+ */
 function shapeIn(text: string): number[] | undefined {
-  for (const m of text.matchAll(/[([]\s*([\w*]+(?:\s*,\s*[\w*]+)*)\s*(,?)\s*[)\]]/g)) {
+  for (const m of text.matchAll(/[([]\s*((?:[\w*]+|\.\.\.|…)(?:\s*,\s*(?:[\w*]+|\.\.\.|…))*)\s*(,?)\s*[)\]]/g)) {
     const dims = m[1].split(/\s*,\s*/);
     if (dims.length < 2 && !m[2]) continue; // `(optional)`, `(int)`: a word in parentheses, not a shape
-    if (!dims.every((d) => /^(\d+|[A-Za-z_]\w{0,11})$/.test(d)) || dims.some((d) => /^(optional|default|or|and|int|float|bool|str|list|tensor)$/i.test(d))) continue;
+    if (dims[0] === '...' || dims[0] === '…') continue;
+    if (!dims.every((d) => /^(\d+|[A-Za-z_]\w{0,11}|\.\.\.|…)$/.test(d)) || dims.some((d) => /^(optional|default|or|and|int|float|bool|str|list|tensor)$/i.test(d))) continue;
     return dims.map((d) => (/^\d+$/.test(d) ? Number(d) : /^(b|bs|n|batch\w*|n_batch|num_batch\w*)$/i.test(d) ? BATCH : OTHER_DIM));
   }
   return undefined;

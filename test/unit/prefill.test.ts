@@ -194,3 +194,24 @@ def masked(logits, mask):
   assert.equal(m.call?.error, undefined, JSON.stringify(m.errors));
   assert.deepEqual(shape(m.call?.returned?.value), [1, 4]);
 });
+
+test("a docstring shape with trailing `...` is a shape: (batch, seqlen, ...) beside a (batch, seqlen) mask (flash-attn's unpad_input)", () => {
+  const src = `import torch
+
+def drop_padding(hidden_states, attention_mask):
+    """
+    Arguments:
+        hidden_states: (batch, seqlen, ...)
+        attention_mask: (batch, seqlen), bool / int, 1 means valid and 0 means not valid.
+    Return:
+        hidden_states: (total_nnz, ...)
+    """
+    assert hidden_states.ndim >= 2
+    indices = torch.nonzero(attention_mask.flatten(), as_tuple=False).flatten()
+    return hidden_states.flatten(0, 1)[indices]
+`;
+  const o = offer(src, 'drop_padding');
+  assert.equal(o.args, 'torch.randn(2, 4, 4), torch.arange(4) < torch.tensor([4, 2]).view(2, 1)');
+  assert.equal(o.call?.error, undefined, JSON.stringify(o.errors));
+  assert.deepEqual(shape(o.call?.returned?.value), [6, 4]);
+});
