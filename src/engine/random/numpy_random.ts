@@ -210,6 +210,27 @@ export class NumpyRandomState {
     return poissonDraw(() => this.nextDouble(), lam);
   }
 
+  /**
+   * geometric(p) for one p in (0, 1], as legacy-distributions.c's legacy_random_geometric:
+   * one uniform U; p >= 1/3 walks the CDF (random_geometric_search), smaller p inverts it,
+   * ceil(log1p(-U) / log(1 - p)) (log is glibc's; log1p is V8's, which can move a ratio
+   * lying within an ulp of an integer, never seen in practice).
+   */
+  geometric(p: number): number {
+    const u = this.nextDouble();
+    if (p >= 0.333333333333333333333333) {
+      let x = 1, sum = p, prod = p;
+      const q = 1.0 - p;
+      while (u > sum) {
+        prod *= q;
+        sum += prod;
+        x++;
+      }
+      return x;
+    }
+    return Math.ceil(Math.log1p(-u) / log(1 - p));
+  }
+
   // ------------------------------------------------------------ integers
 
   /**

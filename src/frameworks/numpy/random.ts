@@ -145,6 +145,22 @@ function poisson(args: PyValue[], kw: Kwargs, ctx: CallContext, draw: (lam: Arra
 }
 
 /**
+ * RandomState.geometric(p, size=None): the trial of the first success, p in (0, 1]
+ * broadcast against size; a scalar draw is a Python int, arrays int64. Error:
+ * ValueError "p <= 0, p > 1 or p contains NaNs" (mtrand's CONS_BOUNDED_GT_0_1).
+ */
+function geometric(args: PyValue[], kw: Kwargs, ctx: CallContext, draw: (p: number) => number): PyValue {
+  const a = bind('geometric', args, kw, ['p', 'size?']);
+  const p = cast(toNumpyTensor(a.p!, ctx), 'float64');
+  const size = sizeShape(a.size);
+  const pv = p.values();
+  for (let i = 0; i < pv.length; i++) if (!(pv[i] > 0 && pv[i] <= 1)) throw pyError('ValueError', 'p <= 0, p > 1 or p contains NaNs');
+  if (p.ndim === 0 && size === undefined) return BigInt(draw(p.item()));
+  const { shape, values } = broadcastParams([p], size, 1);
+  return drawn(shape, 'int64', () => Float64Array.from(values[0], draw), pyScalar);
+}
+
+/**
  * a.take(idx, axis) for choice and permutation: idx has `shape` (undefined:
  * one scalar index, which gives an element of a 1-d `a` as a NumPy scalar).
  */
@@ -237,6 +253,7 @@ function legacyFunctions(state: () => NumpyRandomState): Record<string, NativeFn
   });
   def('binomial', (args, kw, ctx) => binomial(args, kw, ctx, (n, p) => Float64Array.from(n, (ni, i) => state().binomial(ni, p[i]))));
   def('poisson', (args, kw, ctx) => poisson(args, kw, ctx, (lam) => Float64Array.from(lam, (l) => state().poisson(l))));
+  def('geometric', (args, kw, ctx) => geometric(args, kw, ctx, (p) => state().geometric(p)));
   def('choice', (args, kw, ctx) => {
     const a = bind('choice', args, kw, ['a', 'size?', 'replace?', 'p?']);
     const pop = population(a.a!, ctx, true);
