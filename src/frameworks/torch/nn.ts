@@ -671,9 +671,17 @@ function makeMultiheadAttention(Module: PyClass, Linear: PyClass, linearInit: (s
     self.dict.set('num_heads', BigInt(H));
     self.dict.set('batch_first', toBool(a.batch_first, ctx));
     self.dict.set('dropout', a.dropout === undefined ? 0 : toFloat(a.dropout, 'dropout'));
+    for (const d of ['kdim', 'vdim'] as const) {
+      const v = a[d];
+      if (v !== undefined && v !== null && toInt(v, d) !== E) {
+        throw pyError('NotImplementedError', `nn.MultiheadAttention with ${d} other than embed_dim is not supported by Mask Lens yet`);
+      }
+    }
     const bias = toBool(a.bias, ctx, true);
+    const addBiasKv = toBool(a.add_bias_kv, ctx);
     // Parameters are allocated first, the out_proj Linear initialises itself,
-    // then _reset_parameters re-draws in_proj_weight (xavier) and zeroes biases.
+    // then _reset_parameters re-draws in_proj_weight (xavier), zeroes biases and
+    // draws bias_k, bias_v (xavier_normal_).
     const inProj = Tensor.empty('float32', [3 * E, E]);
     const outProj = new PyInstance(OutProj);
     outProj.dict.set('training', true);
@@ -683,6 +691,12 @@ function makeMultiheadAttention(Module: PyClass, Linear: PyClass, linearInit: (s
     self.dict.set('in_proj_weight', parameter(inProj));
     self.dict.set('in_proj_bias', bias ? parameter(Tensor.empty('float32', [3 * E])) : null);
     if (bias) (outProj.dict.get('bias') as TorchTensor).t.storage.data.fill(0);
+    // [1, 1, E]: fan_in = fan_out = E
+    const kv = () => parameter(normalTensor([1, 1, E], Math.sqrt(2 / (2 * E))));
+    const biasK = addBiasKv ? kv() : null;
+    self.dict.set('bias_k', biasK);
+    self.dict.set('bias_v', addBiasKv ? kv() : null);
+    self.dict.set('add_zero_attn', toBool(a.add_zero_attn, ctx));
     self.dict.set('out_proj', outProj);
   }, (self, args, kw, ctx) => {
     const a = bind('forward', args, kw, ['query', 'key', 'value', 'key_padding_mask?', 'need_weights?', 'attn_mask?', 'average_attn_weights?', 'is_causal?']);
@@ -705,9 +719,12 @@ function mhaForward(self: PyInstance, a: Record<string, PyValue | undefined>, ct
   const floatMask = [a.attn_mask, a.key_padding_mask].some((m) => m instanceof ArrayValue && isFloating(m.t.dtype));
   // MultiheadAttention.forward's fast path (torch._native_multi_head_attention): its softmax
   // leaves a row with every key padded NaN, where scaled_dot_product_attention gives zeros
-  const nativeFastPath = !training && !gradEnabled() && batched && batchFirst && a.query === a.key && a.key === a.value && H % 2 === 0 && !floatMask;
+  const biasK = getTensorOrNull(self, 'bias_k'), biasV = getTensorOrNull(self, 'bias_v');
+  const addZeroAttn = self.dict.get('add_zero_attn') === true;
+  const nativeFastPath = !training && !gradEnabled() && batched && batchFirst && a.query === a.key && a.key === a.value && H % 2 === 0 && !floatMask
+    && !biasK && !biasV && !addZeroAttn;
   const { output, weights } = multiHeadAttention(q, k, v, {
-    numHeads: H, inProjWeight: getTensor(self, 'in_proj_weight'), inProjBias: getTensorOrNull(self, 'in_proj_bias'),
+    numHeads: H, inProjWeight: getTensor(self, 'in_proj_weight'), inProjBias: getTensorOrNull(self, 'in_proj_bias'), biasK, biasV, addZeroAttn,
     outProjWeight: getTensor(outProj, 'weight'), outProjBias: getTensorOrNull(outProj, 'bias'),
     dropout: Number(self.dict.get('dropout') ?? 0), training, nativeFastPath,
   }, a, ctx);
