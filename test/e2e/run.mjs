@@ -1432,7 +1432,8 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     // an untitled editor's tab reads "Untitled-1", or its first line where VS Code labels untitled editors by
     // content (the web workbench does, with workbench.editor.untitled.labelFormat's default)
     const firstLine = readFileSync(path.join(examplesDir, 'seed_three_masks.py'), 'utf8').split('\n')[0].slice(0, 24);
-    await page.locator('.tabs-container .tab.active').filter({ hasText: new RegExp(`Untitled|${firstLine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).waitFor({ timeout: 15000 });
+    // (not the inspector's tab beside it: it follows the active editor and is retitled "Tensor Inspector: Untitled-1")
+    await page.locator('.tabs-container .tab.active:not([data-resource-name^="webview-"])').filter({ hasText: new RegExp(`Untitled|${firstLine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).waitFor({ timeout: 15000 });
     await page.locator('.editor-group-container.active .view-line', { hasText: 'padding_mask = create_padding_mask' }).first().waitFor({ timeout: 15000 });
 
     // Step 2: a Mask Lens hover in that editor (sets the maskLens.exampleHovered context).
