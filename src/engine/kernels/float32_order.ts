@@ -4,8 +4,11 @@
 // native/cpu/SumKernel.cpp (cascade sum, 4-way ILP, 8-lane AVX2 vectors)
 // and vec::reduce_all in SoftMaxKernel.cpp.
 
+import { sleefExpf, sleefLogf } from './sleef32';
+
 const f = Math.fround;
 const LANES = 8; // Vectorized<float>::size() with AVX2
+const LANES16 = 16; // Vectorized<float>::size() with AVX512 (the softmax kernels' reduce_all)
 const LANES64 = 4; // Vectorized<double>::size() with AVX2
 const ILP = 4;
 type Round = (x: number) => number;
@@ -113,9 +116,48 @@ export function reduceAllSum32(size: number, value: (i: number) => number): numb
 }
 
 /**
- * _vec_softmax_lastdim / _vec_log_softmax_lastdim for one float32 row.
- * `exp` is Math.exp for the CPU reference; tests pass the wasm kernels'
- * exp to check that those keep this order bit for bit.
+ * vec::reduce_all(+) / map_reduce_all(+) over `size` float32 values
+ * produced by `value(i)`, as ATen's AVX512 build orders it
+ * (ATen/cpu/vec/functional_base.h): 16 lane accumulators (Vectorized<float>
+ * ::size() with AVX512) start from the first 16 values and add each next
+ * 16; a tail of r < 16 values is added into lanes 0..r-1 (Vec::set); then
+ * vec_reduce_all folds the lanes as a tree (VecReduceAllSIMD's _mm512
+ * shuffles): lane i += lane i ^ 8, then i ^ 4, i ^ 2, i ^ 1, and lane 0 is
+ * the sum. Under 16 values it adds them in order. (An AVX2 build of torch
+ * folds 8 lanes the same way, so its last bits can differ: not modelled.)
+ */
+export function reduceAllSum16(size: number, value: (i: number) => number): number {
+  if (size < LANES16) {
+    let acc = value(0);
+    for (let i = 1; i < size; i++) acc = f(acc + value(i));
+    return acc;
+  }
+  const acc = new Float64Array(LANES16);
+  for (let l = 0; l < LANES16; l++) acc[l] = value(l);
+  let d = LANES16;
+  for (; d < size - (size % LANES16); d += LANES16) for (let l = 0; l < LANES16; l++) acc[l] = f(acc[l] + value(d + l));
+  for (let l = 0; d + l < size; l++) acc[l] = f(acc[l] + value(d + l));
+  return treeFold16(acc);
+}
+
+/** vec_reduce_all's tree over 16 lanes (sum), lane 0 of the result. */
+export function treeFold16(acc: Float64Array): number {
+  for (let h = LANES16 >> 1; h >= 1; h >>= 1) {
+    // every lane takes lane ^ h; lanes below h are all that later steps read
+    for (let l = 0; l < h; l++) acc[l] = f(acc[l] + acc[l + h]);
+  }
+  return acc[0];
+}
+
+/**
+ * _vec_softmax_lastdim / _vec_log_softmax_lastdim for one float32 row, as
+ * ATen 2.x computes it on x86-64 with AVX512 (native/cpu/SoftMaxKernel.cpp):
+ * max = reduce_all(maximum) (NaN propagates); softmax: out = exp(x - max),
+ * sum = reduce_all(+) over out, out *= 1 / sum; log_softmax: sum =
+ * map_reduce_all(exp(x - max), +), out = (x - max) - log(sum). exp and log
+ * are Sleef's expf/logf u10 with FMA (sleef32.ts), the sums in
+ * reduceAllSum16's order. `exp` and `log` default to those; tests pass the
+ * wasm kernels' exp to check that those keep this order bit for bit.
  */
 export function softmaxRow32(
   x: ArrayLike<number>,
@@ -123,18 +165,18 @@ export function softmaxRow32(
   cols: number,
   out: { [i: number]: number },
   log: boolean,
-  exp: (v: number) => number = Math.exp,
+  exp: (v: number) => number = sleefExpf,
 ): void {
   let max = -Infinity;
   for (let c = 0; c < cols; c++) if (x[o + c] > max || Number.isNaN(x[o + c])) max = x[o + c];
   if (log) {
-    const sum = reduceAllSum32(cols, (i) => f(exp(f(x[o + i] - max))));
-    const lse = f(Math.log(sum));
+    const sum = reduceAllSum16(cols, (i) => exp(f(x[o + i] - max)));
+    const lse = sleefLogf(sum);
     for (let c = 0; c < cols; c++) out[o + c] = f(f(x[o + c] - max) - lse);
     return;
   }
-  for (let c = 0; c < cols; c++) out[o + c] = f(exp(f(x[o + c] - max)));
-  const sum = reduceAllSum32(cols, (i) => out[o + i]);
+  for (let c = 0; c < cols; c++) out[o + c] = exp(f(x[o + c] - max));
+  const sum = reduceAllSum16(cols, (i) => out[o + i]);
   const inv = f(1 / sum);
   for (let c = 0; c < cols; c++) out[o + c] = f(out[o + c] * inv);
 }
