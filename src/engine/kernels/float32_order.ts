@@ -83,8 +83,10 @@ export function innerSum64(x: ArrayLike<number>, offset: number, size: number): 
 function outerSum(x: ArrayLike<number>, offset: number, size: number, stride: number, lanes: number, f: Round): number {
   const load = (i: number) => x[offset + i * stride];
   const grouped = Math.floor(stride / (ILP * lanes)) * ILP * lanes;
-  // under one vector of columns the reduction is not vectorised: a cascade per column
-  if (stride < lanes || offset % stride < grouped) return cascade(size, 1, load, f)[0];
+  // under one vector of columns the reduction is not vectorised (scalar_outer_sum): columns in
+  // whole groups of 4 run a cascade each (multi_row_sum), the 1..3 left over run row_sum
+  if (stride < lanes) return offset % stride < stride - (stride % ILP) ? cascade(size, 1, load, f)[0] : rowSum(size, 1, load, f)[0];
+  if (offset % stride < grouped) return cascade(size, 1, load, f)[0];
   return rowSum(size, 1, load, f)[0];
 }
 
@@ -179,4 +181,57 @@ export function softmaxRow32(
   const sum = reduceAllSum16(cols, (i) => out[o + i]);
   const inv = f(1 / sum);
   for (let c = 0; c < cols; c++) out[o + c] = f(out[o + c] * inv);
+}
+
+/**
+ * ATen's _vec_softmax / _vec_logsoftmax (native/cpu/SoftMaxKernel.cpp):
+ * softmax or log_softmax of contiguous float32 [outer, size, inner] along
+ * the middle dim (a dim that is not the last), into `out` (same layout).
+ * Each column j of inner runs down the dim on its own: the sum starts at 0
+ * and adds in order. Columns in whole vectors of 16 (j < inner - inner % 16)
+ * run Vectorized<float>: Sleef's exp, vec::maximum (NaN propagates); the
+ * rest run ATen's scalar loop: std::exp (glibc's expf, about correctly
+ * rounded: Math.exp rounded here) and std::max (a NaN after the first
+ * element is skipped; the row still comes out NaN through its exp).
+ * softmax divides by the sum (no reciprocal); log_softmax takes the max
+ * with `>` (NaN skipped), log(sum) by Sleef's logf for every column, and
+ * out = (x - max) - log(sum). This is the order of one parallel_for chunk:
+ * torch splits outer * inner columns across threads when there are more
+ * than 32768 / size of them (softmax), and a split that falls inside a
+ * vector of 16 runs those columns scalar; not modelled.
+ */
+export function softmaxInner32(x: ArrayLike<number>, outer: number, size: number, inner: number, out: { [i: number]: number }, log: boolean): void {
+  const vec = inner - (inner % LANES16);
+  const libmExp = (v: number) => f(Math.exp(v));
+  for (let o = 0; o < outer; o++) {
+    const base = o * size * inner;
+    for (let j = 0; j < inner; j++) {
+      const p = base + j;
+      const vectorised = j < vec;
+      const exp = vectorised ? sleefExpf : libmExp;
+      let max: number;
+      if (log) {
+        max = -Infinity;
+        for (let d = 0; d < size; d++) if (x[p + d * inner] > max) max = x[p + d * inner];
+      } else {
+        max = x[p];
+        for (let d = 1; d < size; d++) {
+          const v = x[p + d * inner];
+          if (vectorised ? v > max || Number.isNaN(v) : max < v) max = v;
+        }
+      }
+      let sum = 0;
+      for (let d = 0; d < size; d++) {
+        const e = exp(f(x[p + d * inner] - max));
+        if (!log) out[p + d * inner] = e;
+        sum = f(sum + e);
+      }
+      if (log) {
+        const lse = sleefLogf(sum);
+        for (let d = 0; d < size; d++) out[p + d * inner] = f(f(x[p + d * inner] - max) - lse);
+      } else {
+        for (let d = 0; d < size; d++) out[p + d * inner] = f(out[p + d * inner] / sum);
+      }
+    }
+  }
 }

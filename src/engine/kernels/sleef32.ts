@@ -15,10 +15,11 @@ const f = Math.fround;
 const R_LN2F = f(1.442695040888963407359924681001892137426645954152985934135449406931);
 const NEG_L2UF = f(-0.693145751953125);
 const NEG_L2LF = f(-1.428606765330187045e-6);
-const EXP_C = [
-  0.000198527617612853646278381, 0.00139304355252534151077271, 0.00833336077630519866943359,
-  0.0416664853692054748535156, 0.166666671633720397949219, 0.5,
-].map(f);
+const C5 = f(0.000198527617612853646278381), C4 = f(0.00139304355252534151077271);
+const C3 = f(0.00833336077630519866943359), C2 = f(0.0416664853692054748535156);
+const C1 = f(0.166666671633720397949219);
+/** 2^k for k in [-80, 80] (vldexp2's halves of q stay in that range), at POW2[k + 80]. */
+const POW2 = Float64Array.from({ length: 161 }, (_, i) => 2 ** (i - 80));
 
 /** Round half to even (vrint on x86: cvtps2dq under the default rounding mode). */
 function rintEven(t: number): number {
@@ -40,11 +41,14 @@ export function sleefExpf(d: number): number {
   const q = rintEven(f(d * R_LN2F));
   let s = fma32(q, NEG_L2UF, d);
   s = fma32(q, NEG_L2LF, s);
-  let u = EXP_C[0];
-  for (let i = 1; i < EXP_C.length; i++) u = fma32(u, s, EXP_C[i]);
+  let u = fma32(C5, s, C4);
+  u = fma32(u, s, C3);
+  u = fma32(u, s, C2);
+  u = fma32(u, s, C1);
+  u = fma32(u, s, 0.5);
   u = f(1 + fma32(f(s * s), u, s));
   const h = q >> 1;
-  return f(f(u * 2 ** h) * 2 ** (q - h));
+  return f(f(u * POW2[h + 80]) * POW2[q - h + 80]);
 }
 
 const F32 = new Float32Array(1);
