@@ -195,10 +195,14 @@ export function softmaxRow32(
  * element is skipped; the row still comes out NaN through its exp).
  * softmax divides by the sum (no reciprocal); log_softmax takes the max
  * with `>` (NaN skipped), log(sum) by Sleef's logf for every column, and
- * out = (x - max) - log(sum). This is the order of one parallel_for chunk:
- * torch splits outer * inner columns across threads when there are more
- * than 32768 / size of them (softmax), and a split that falls inside a
- * vector of 16 runs those columns scalar; not modelled.
+ * out = (x - max) - log(sum). These are the bits of torch running on one
+ * thread (torch.set_num_threads(1)): its softmax kernel splits the
+ * outer * inner columns evenly across all its threads (parallel_for with
+ * grain 0), and columns that do not fill a vector of 16 before their
+ * thread's share ends run the scalar loop, so with more threads some
+ * columns take std::exp instead of Sleef's exp (a last-bit difference in
+ * some outputs; the thread count is the user's, not modelled).
+ * log_softmax splits whole chunks of columns, so it is not affected.
  */
 export function softmaxInner32(x: ArrayLike<number>, outer: number, size: number, inner: number, out: { [i: number]: number }, log: boolean): void {
   const vec = inner - (inner % LANES16);
