@@ -100,51 +100,54 @@ export function outerSum64(x: ArrayLike<number>, offset: number, size: number, s
   return outerSum(x, offset, size, stride, LANES64, exact);
 }
 
-/** vec::reduce_all(+) over `size` values produced by `value(i)`. */
-export function reduceAllSum32(size: number, value: (i: number) => number): number {
-  if (size < LANES) {
+/**
+ * vec::reduce_all(+) / map_reduce_all(+) over `size` float32 values
+ * produced by `value(i)` (ATen/cpu/vec/functional_base.h), `lanes` wide:
+ * under `lanes` values they are added in order; otherwise lane sums start
+ * from the first `lanes` values and add each next `lanes`, a tail of
+ * r < lanes values goes into lanes 0..r-1 (Vec::set), and `fold` combines
+ * the lane sums (vec_reduce_all).
+ */
+function reduceAllSum(size: number, lanes: number, value: (i: number) => number, fold: (acc: Float64Array) => number): number {
+  if (size < lanes) {
     let acc = value(0);
     for (let i = 1; i < size; i++) acc = f(acc + value(i));
     return acc;
   }
-  const acc = new Float64Array(LANES);
-  for (let l = 0; l < LANES; l++) acc[l] = value(l);
-  let d = LANES;
-  for (; d < size - (size % LANES); d += LANES) for (let l = 0; l < LANES; l++) acc[l] = f(acc[l] + value(d + l));
+  const acc = new Float64Array(lanes);
+  for (let l = 0; l < lanes; l++) acc[l] = value(l);
+  let d = lanes;
+  for (; d < size - (size % lanes); d += lanes) for (let l = 0; l < lanes; l++) acc[l] = f(acc[l] + value(d + l));
   for (let l = 0; d + l < size; l++) acc[l] = f(acc[l] + value(d + l));
+  return fold(acc);
+}
+
+/** Lane sums added in lane order. */
+function sequentialFold(acc: Float64Array): number {
   let out = acc[0];
-  for (let l = 1; l < LANES; l++) out = f(out + acc[l]);
+  for (let l = 1; l < acc.length; l++) out = f(out + acc[l]);
   return out;
 }
 
-/**
- * vec::reduce_all(+) / map_reduce_all(+) over `size` float32 values
- * produced by `value(i)`, as ATen's AVX512 build orders it
- * (ATen/cpu/vec/functional_base.h): 16 lane accumulators (Vectorized<float>
- * ::size() with AVX512) start from the first 16 values and add each next
- * 16; a tail of r < 16 values is added into lanes 0..r-1 (Vec::set); then
- * vec_reduce_all folds the lanes as a tree (VecReduceAllSIMD's _mm512
- * shuffles): lane i += lane i ^ 8, then i ^ 4, i ^ 2, i ^ 1, and lane 0 is
- * the sum. Under 16 values it adds them in order. (An AVX2 build of torch
- * folds 8 lanes the same way, so its last bits can differ: not modelled.)
- */
-export function reduceAllSum16(size: number, value: (i: number) => number): number {
-  if (size < LANES16) {
-    let acc = value(0);
-    for (let i = 1; i < size; i++) acc = f(acc + value(i));
-    return acc;
-  }
-  const acc = new Float64Array(LANES16);
-  for (let l = 0; l < LANES16; l++) acc[l] = value(l);
-  let d = LANES16;
-  for (; d < size - (size % LANES16); d += LANES16) for (let l = 0; l < LANES16; l++) acc[l] = f(acc[l] + value(d + l));
-  for (let l = 0; d + l < size; l++) acc[l] = f(acc[l] + value(d + l));
-  return treeFold16(acc);
+/** vec::reduce_all(+) over 8 lanes added in order (the reduced-precision log_softmax path's order). */
+export function reduceAllSum32(size: number, value: (i: number) => number): number {
+  return reduceAllSum(size, LANES, value, sequentialFold);
 }
 
-/** vec_reduce_all's tree over 16 lanes (sum), lane 0 of the result. */
-export function treeFold16(acc: Float64Array): number {
-  for (let h = LANES16 >> 1; h >= 1; h >>= 1) {
+/**
+ * vec::reduce_all(+) / map_reduce_all(+) as ATen's AVX512 build orders it
+ * for float32: 16 lanes (Vectorized<float>::size() with AVX512), folded as
+ * a tree (VecReduceAllSIMD's _mm512 shuffles): lane i += lane i ^ 8, then
+ * i ^ 4, i ^ 2, i ^ 1, and lane 0 is the sum. (An AVX2 build of torch folds
+ * 8 lanes the same way, so its last bits can differ: not modelled.)
+ */
+export function reduceAllSum16(size: number, value: (i: number) => number): number {
+  return reduceAllSum(size, LANES16, value, treeFold);
+}
+
+/** vec_reduce_all's tree over the lane sums (their count a power of two), lane 0 of the result. */
+function treeFold(acc: Float64Array): number {
+  for (let h = acc.length >> 1; h >= 1; h >>= 1) {
     // every lane takes lane ^ h; lanes below h are all that later steps read
     for (let l = 0; l < h; l++) acc[l] = f(acc[l] + acc[l + h]);
   }
