@@ -67,6 +67,11 @@ const ROUND_MAGIC_BITS: i32 = 0x4b400000;
 // @ts-ignore: decorator
 @inline function mla(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return mlaExact(a, b, c);
+}
+
+/** mla's plain build: four lanes through fma2 (a call, not inlined: it keeps the module small). */
+function mlaExact(a: v128, b: v128, c: v128): v128 {
   const lo = fma2(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b), f64x2.promote_low_f32x4(c));
   const hi = fma2(
     f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1)),
