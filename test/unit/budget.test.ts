@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { currentContext } from '../../src/engine/context';
+import { EvalContext, currentContext, withContext } from '../../src/engine/context';
+import { cpuBackend } from '../../src/engine/kernels/cpu';
 import { evaluate } from '../../src/python';
 import type { PyErrorInfo } from '../../src/python/result';
 
@@ -188,6 +189,29 @@ test('past the time budget the definitions after the stop still bind, and Previe
   const late = preview('last', '');
   assert.deepEqual(late.errors.map((e) => e.type), ['TimeoutError', 'NameError']);
   assert.equal(late.errors[1].message, "name 'last' is not defined");
+});
+
+test('long elementwise kernels check the time budget between chunks, not only between ops', () => {
+  // a deadline already past: a kernel over more than one chunk stops on its own; a small one runs
+  const past = new EvalContext({ deadline: performance.now() - 1 });
+  const x = (n: number) => ({ data: new Float32Array(n).fill(0.5), offset: 0, strides: [1] });
+  const strided = (n: number) => ({ data: new Float32Array(2 * n), offset: 0, strides: [2, 1] as number[] });
+  const run = (fn: () => void) => withContext(past, () => {
+    try {
+      fn();
+      return 'finished';
+    } catch (e) {
+      return (e as { pyType?: string }).pyType ?? String(e);
+    }
+  });
+  const big = 1 << 18, small = 1000;
+  assert.equal(run(() => cpuBackend.unary('sin', x(big), [big], new Float32Array(big), false)), 'TimeoutError');
+  assert.equal(run(() => cpuBackend.binary('pow', x(big), x(big), [big], new Float32Array(big), false)), 'TimeoutError');
+  const rows = big / 2;
+  assert.equal(run(() => cpuBackend.unary('cos', strided(rows), [rows, 2], new Float32Array(big), false)), 'TimeoutError');
+  const out = new Float32Array(small);
+  assert.equal(run(() => cpuBackend.unary('sin', x(small), [small], out, false)), 'finished');
+  assert.equal(out[0], Math.fround(Math.sin(0.5)));
 });
 
 test('Python semantics (no continuing past errors): nothing runs after the stop', () => {
