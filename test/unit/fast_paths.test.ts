@@ -5,8 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cast } from '../../src/engine/ops/core';
-import { expand, permute, transpose } from '../../src/engine/ops/shape';
+import { cast, contiguous } from '../../src/engine/ops/core';
+import { expand, permute, reshape, transpose } from '../../src/engine/ops/shape';
+import { matmul } from '../../src/engine/ops/reduce';
 import { getItem } from '../../src/engine/ops/indexing';
 import { Tensor, allocate, forEachOffset, gatherStrided, type TypedData } from '../../src/engine/tensor';
 import type { DType } from '../../src/engine/dtype';
@@ -76,4 +77,28 @@ test('cast of a transposed view gathers straight into its result', () => {
   const c = cast(v, 'float32');
   assert.deepEqual(c.values(), Float32Array.from(slowValues(v, allocate('float64', v.numel))));
   assert.deepEqual(cast(v, 'float64').values(), slowValues(v, allocate('float64', v.numel)));
+});
+
+test('a batched input against a matrix or vector is one product of all its rows, as ATen folds it', () => {
+  const next = rng(11);
+  const cases: [number[], number[]][] = [
+    [[3, 5, 7], [7, 4]], //          gemm
+    [[2, 3, 6, 5], [5, 1]], //       gemv (one column): rows grouped by four across the batches
+    [[4, 3, 5], [5]], //              gemv through a vector
+    [[3, 2, 1], [1, 6]], //           outer (k = 1)
+    [[2, 9, 64], [64, 300]], //       past the wasm threshold (m * n * k >= 65536 per batch product)
+    [[3, 5, 700], [700, 3]], //       k past MKL's 384-chunk
+  ];
+  for (const dtype of ['float32', 'float64', 'int64'] as DType[]) {
+    for (const [as, bs] of cases) {
+      const a = filled(dtype, as, next), b = filled(dtype, bs, next);
+      // b.t().t(): a strided view, as a linear layer's weight.t() is
+      const got = matmul(a, b.ndim === 2 ? transpose(contiguous(transpose(b, 0, 1)), 0, 1) : b);
+      // the reference: the 2-D product of every row (ATen's should_fold), whose order matmul_order.test.ts pins
+      const rows = as.slice(0, -1).reduce((p, q) => p * q, 1);
+      const want = matmul(reshape(a, [rows, as[as.length - 1]]), b);
+      assert.deepEqual(got.shape, [...as.slice(0, -1), ...bs.slice(1)]);
+      assert.deepEqual(got.values(), want.values(), `${dtype} ${JSON.stringify(as)} @ ${JSON.stringify(bs)}`);
+    }
+  }
 });
