@@ -1,27 +1,24 @@
 // WebAssembly SIMD (128-bit) kernels, compiled by AssemblyScript
-// (scripts/build.mjs) twice: with its own memory, and importing a shared
-// memory for threads. Loaded by src/engine/kernels/wasm.ts, which copies
+// (scripts/build.mjs) four times: with its own memory, and importing a shared
+// memory for threads, each with and without relaxed SIMD (see `mla`). Loaded by src/engine/kernels/wasm.ts, which copies
 // operands into the module's memory, calls these, and copies results out.
 // Every row kernel takes a row range [r0, r1) last, so the host can split
 // rows across worker threads sharing one memory: kernels keep no state in
 // memory (no static scratch), only in locals.
 //
-// exp follows the algorithm of Sleef's xexpf (what ATen's Vectorized<float>
-// ::exp calls on x86, through Sleef_expf8_u10/expf16_u10): Cody-Waite range
-// reduction by ln 2 split in two parts, a degree-5 polynomial, and a final
-// scaling by 2^q in two steps. It runs in f32x4 lanes with each multiply-add
-// unfused, as Sleef's builds without FMA do: WebAssembly SIMD has no
-// deterministic FMA, and emulating one in f64 lanes (an earlier version)
-// cost about 6x the time for few more bit-identical results (within 1 ulp
-// of the correctly rounded exp either way; see src/bench/FINDINGS.md).
+// exp follows Sleef's xexpf (what ATen's Vectorized<float>::exp calls on
+// x86, through Sleef_expf16_u10 with AVX512, expf8_u10 with AVX2): Cody-Waite
+// range reduction by ln 2 split in two parts, a degree-5 polynomial, and a
+// final scaling by 2^q in two steps, in f32x4 lanes. Sleef's x86 builds
+// that torch uses have FMA, so every multiply-add is fused (one rounding):
+// `mla` is f32x4.relaxed_madd in the relaxed-SIMD build of this module
+// (loaded where it fuses) and an exact f64-lane fma in the plain build.
+// log (for log_softmax's log(sum)) is Sleef's xlogf_u1, scalar, the same way.
 //
 // Softmax rows keep the float32 order of the CPU reference
-// (src/engine/kernels/float32_order.ts: vec::reduce_all over 8 lanes, then
-// lanes 0..7 added in order), so only exp can differ from it.
-
-// log from the host (Math.log), so log_softmax's log(sum) rounds as the CPU reference does.
-@external("env", "log")
-declare function hostLog(x: f64): f64;
+// (src/engine/kernels/float32_order.ts: vec::reduce_all over AVX512's 16
+// lanes, the tail into lanes 0.., then a tree fold), so results are
+// bit-identical to it, and to torch 2.13's AVX512 kernels.
 
 // f32 constants of Sleef's xexpf.
 const R_LN2F: f32 = 1.442695040888963407359924681001892137426645954152985934135449406931;
@@ -36,10 +33,57 @@ const C1: f32 = 0.166666671633720397949219;
 const ROUND_MAGIC: f32 = 12582912;
 const ROUND_MAGIC_BITS: i32 = 0x4b400000;
 
-/** a * b + c, unfused (two roundings). */
+/**
+ * Two f64 lanes of a * b + c (a, b, c float32 values, so a * b is exact)
+ * rounded once to float32. The f64 sum s rounds a second time when it is
+ * demoted, which differs from one rounding only where s lies exactly
+ * halfway between two float32s (its low 29 mantissa bits 0x10000000) and
+ * the f64 sum was inexact: there s is moved one f64 ulp towards the exact
+ * value (TwoSum's error term), off the tie.
+ */
+// @ts-ignore: decorator
+@inline function fma2(a: v128, b: v128, c: v128): v128 {
+  const p = f64x2.mul(a, b);
+  const s = f64x2.add(p, c);
+  const tie = i64x2.eq(v128.and(s, i64x2.splat(0x1fffffff)), i64x2.splat(0x10000000));
+  if (!v128.any_true(tie)) return s;
+  const bv = f64x2.sub(s, p);
+  const err = f64x2.add(f64x2.sub(p, f64x2.sub(s, bv)), f64x2.sub(c, bv));
+  // err and s of the same sign: one ulp up in magnitude (+1 on the bits), else down (-1)
+  const away = v128.not(v128.xor(i64x2.shr_s(err, 63), i64x2.shr_s(s, 63)));
+  const step = v128.bitselect(i64x2.splat(1), i64x2.splat(-1), away);
+  const fix = v128.and(tie, v128.not(f64x2.eq(err, f64x2.splat(0))));
+  return i64x2.add(s, v128.and(step, fix));
+}
+
+/**
+ * a * b + c with one rounding (a fused multiply-add), as Sleef's FMA build
+ * computes every vmla. The relaxed-SIMD build of this module
+ * (ASC_FEATURE_RELAXED_SIMD) uses f32x4.relaxed_madd, which
+ * src/engine/kernels/wasm.ts loads only where a probe shows it fuses (V8 on
+ * x86-64 with FMA3: vfmadd); the plain build computes it exactly in f64
+ * lanes (fma2), bit-identical and slower.
+ */
 // @ts-ignore: decorator
 @inline function mla(a: v128, b: v128, c: v128): v128 {
-  return f32x4.add(f32x4.mul(a, b), c);
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return mlaExact(a, b, c);
+}
+
+/** mla's plain build: four lanes through fma2 (a call, not inlined: it keeps the module small). */
+function mlaExact(a: v128, b: v128, c: v128): v128 {
+  const lo = fma2(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b), f64x2.promote_low_f32x4(c));
+  const hi = fma2(
+    f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1)),
+    f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 0, 1)),
+    f64x2.promote_low_f32x4(v128.shuffle<f32>(c, c, 2, 3, 0, 1)),
+  );
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/** relaxed_madd's lane 0 in the relaxed build (a probe: fused or not on this CPU), the exact fma otherwise. */
+export function fma_probe(a: f32, b: f32, c: f32): f32 {
+  return f32x4.extract_lane(mla(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
 }
 
 /** 2^q for i32 lanes q in [-126, 127], as f32 bits. */
@@ -116,6 +160,66 @@ const NEAR_MIN: f32 = -87;
   return f32x4.extract_lane(expv(f32x4.splat(x)), 0);
 }
 
+/** Scalar fused multiply-add (lane 0 of mla). */
+// @ts-ignore: decorator
+@inline function fmas(a: f32, b: f32, c: f32): f32 {
+  return f32x4.extract_lane(mla(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
+}
+
+/** floor(log2(x)) of a positive normal f32 (vgetexp). */
+// @ts-ignore: decorator
+@inline function getexp(x: f32): f32 {
+  return <f32>(((reinterpret<i32>(x) >>> 23) & 0xff) - 127);
+}
+
+/**
+ * log of one f32 as Sleef's xlogf_u1 in its AVX512 FMA build (what ATen's
+ * Vectorized<float>::log runs, for log_softmax's log(sum)): the same steps
+ * as src/engine/kernels/sleef32.ts sleefLogf, bit for bit. Subnormal input
+ * is scaled up by 2^24 first (log_softmax's sums are >= 1 or NaN).
+ */
+function logf(d: f32): f32 {
+  if (d != d || d < 0) return NaN;
+  if (d == 0) return -Infinity;
+  if (d == Infinity) return Infinity;
+  let ebias: f32 = 0;
+  if (d < 1.17549435e-38) {
+    d *= 16777216;
+    ebias = 24;
+  }
+  const e = getexp(d * <f32>(1.0 / 0.75)) - ebias;
+  // mantissa in [0.75, 1.5) (vgetmant, _MM_MANT_NORM_p75_1p5)
+  let m = reinterpret<f32>((reinterpret<i32>(d) & 0x007fffff) | 0x3f800000);
+  if (m >= 1.5) m *= 0.5;
+  const L2H: f32 = 0.69314718246459960938, L2L: f32 = -1.904654323148236017e-09;
+  let sx = L2H * e;
+  let sy = fmas(L2L, e, fmas(L2H, e, -sx));
+  const ax: f32 = -1 + m;
+  let v: f32 = ax + 1;
+  const ay: f32 = (-1 - (ax - v)) + (m - v);
+  const bx: f32 = 1 + m;
+  v = bx - 1;
+  const by: f32 = (1 - (bx - v)) + (m - v);
+  const t: f32 = 1 / bx;
+  const xx = ax * t;
+  const u = fmas(t, ax, -xx);
+  let xy = fmas(-by, t, fmas(-bx, t, 1));
+  xy = fmas(xx, xy, fmas(ay, t, u));
+  const x2 = xx * xx;
+  let p: f32 = 0.3027294874;
+  p = fmas(p, x2, 0.3996108174);
+  p = fmas(p, x2, 0.666669488);
+  const cx: f32 = 2 * xx, cy: f32 = 2 * xy;
+  let rx = sx + cx;
+  let ry = (((sx - rx) + cx) + sy) + cy;
+  sx = rx;
+  sy = ry;
+  const w = (x2 * xx) * p;
+  rx = sx + w;
+  ry = ((sx - rx) + w) + sy;
+  return rx + ry;
+}
+
 /** out[i] = exp(x[i]) for n float32 values (pointers in bytes; may alias). */
 export function exp_f32(x: usize, out: usize, n: i32): void {
   let i = 0;
@@ -177,14 +281,31 @@ function rowMax(p: usize, cols: i32): f32 {
   return m;
 }
 
+/** v with `e` added into lane `l` (0..3). */
+// @ts-ignore: decorator
+@inline function addLane(v: v128, l: i32, e: f32): v128 {
+  if (l == 0) return f32x4.replace_lane(v, 0, f32x4.extract_lane(v, 0) + e);
+  if (l == 1) return f32x4.replace_lane(v, 1, f32x4.extract_lane(v, 1) + e);
+  if (l == 2) return f32x4.replace_lane(v, 2, f32x4.extract_lane(v, 2) + e);
+  return f32x4.replace_lane(v, 3, f32x4.extract_lane(v, 3) + e);
+}
+
+/** exp of the four lanes d (x - max, all <= 0 or NaN): the short exp where every lane is in [-87, 0]. */
+// @ts-ignore: decorator
+@inline function expDiff(d: v128): v128 {
+  return i32x4.all_true(f32x4.ge(d, f32x4.splat(NEAR_MIN))) ? expvNear(d) : expv(d);
+}
+
 /**
- * Sum of exp(x[c] - max) over a row in vec::reduce_all's order (8 lanes,
- * tail into lanes 0.., then lanes added in order; below 8 a plain scan).
+ * Sum of exp(x[c] - max) over a row in vec::reduce_all's order on AVX512
+ * (float32_order.ts reduceAllSum16): 16 lanes (a0..a3, lanes 0-3, 4-7,
+ * 8-11, 12-15), a tail of r < 16 values into lanes 0..r-1, then the tree
+ * fold (lane i += lane i ^ 8, ^ 4, ^ 2, ^ 1); below 16 a plain scan.
  * With `keep` the exp values are written back in place.
  */
 function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
   const mv = f32x4.splat(max);
-  if (cols < 8) {
+  if (cols < 16) {
     let acc: f32 = 0;
     for (let c = 0; c < cols; c++) {
       const e = exps(load<f32>(p + (<usize>c << 2)) - max);
@@ -193,56 +314,54 @@ function expSumRow(p: usize, cols: i32, max: f32, keep: bool): f32 {
     }
     return acc;
   }
-  let a0 = f32x4.splat(0);
-  let a1 = f32x4.splat(0);
-  const full = cols - (cols & 7);
-  // A block of eight -inf (masked) scores gives exp(-inf - max) = +0 in
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  const full = cols - (cols & 15);
+  // A block of sixteen -inf (masked) scores gives exp(-inf - max) = +0 in
   // every lane when max > -inf, and adding +0 leaves the lane sums as they
   // are: skip its exp. Bit-identical; halves the work under a causal mask.
   const skip = max > -Infinity;
   const ninf = f32x4.splat(-Infinity);
   const zero = f32x4.splat(0);
   let c = 0;
-  for (; c < full; c += 8) {
+  for (; c < full; c += 16) {
     const q = p + (<usize>c << 2);
-    const x0 = v128.load(q), x1 = v128.load(q, 16);
-    if (skip && i32x4.all_true(v128.and(f32x4.eq(x0, ninf), f32x4.eq(x1, ninf)))) {
+    const x0 = v128.load(q), x1 = v128.load(q, 16), x2 = v128.load(q, 32), x3 = v128.load(q, 48);
+    if (skip && i32x4.all_true(v128.and(v128.and(f32x4.eq(x0, ninf), f32x4.eq(x1, ninf)), v128.and(f32x4.eq(x2, ninf), f32x4.eq(x3, ninf))))) {
       if (keep) {
         v128.store(q, zero);
         v128.store(q, zero, 16);
+        v128.store(q, zero, 32);
+        v128.store(q, zero, 48);
       }
       continue;
     }
-    const d0 = f32x4.sub(x0, mv), d1 = f32x4.sub(x1, mv);
-    // Every lane in [-87, 0] (NaN compares false): the short exp. d <= 0
-    // holds because max is the row's largest value.
-    const near = i32x4.all_true(v128.and(f32x4.ge(d0, f32x4.splat(NEAR_MIN)), f32x4.ge(d1, f32x4.splat(NEAR_MIN))));
-    const e0 = near ? expvNear(d0) : expv(d0);
-    const e1 = near ? expvNear(d1) : expv(d1);
+    // x - max <= 0 holds because max is the row's largest value (NaN compares false: the full exp).
+    const e0 = expDiff(f32x4.sub(x0, mv)), e1 = expDiff(f32x4.sub(x1, mv));
+    const e2 = expDiff(f32x4.sub(x2, mv)), e3 = expDiff(f32x4.sub(x3, mv));
     if (keep) {
       v128.store(q, e0);
       v128.store(q, e1, 16);
+      v128.store(q, e2, 32);
+      v128.store(q, e3, 48);
     }
     a0 = f32x4.add(a0, e0);
     a1 = f32x4.add(a1, e1);
+    a2 = f32x4.add(a2, e2);
+    a3 = f32x4.add(a3, e3);
   }
-  // The 8 lanes in locals (threads share memory: no scratch there); the
-  // tail's l-th value goes into lane l.
-  let s0 = f32x4.extract_lane(a0, 0), s1 = f32x4.extract_lane(a0, 1), s2 = f32x4.extract_lane(a0, 2), s3 = f32x4.extract_lane(a0, 3);
-  let s4 = f32x4.extract_lane(a1, 0), s5 = f32x4.extract_lane(a1, 1), s6 = f32x4.extract_lane(a1, 2);
-  const s7 = f32x4.extract_lane(a1, 3);
+  // the tail's l-th value goes into lane l
   for (let l = 0; c < cols; c++, l++) {
     const e = exps(load<f32>(p + (<usize>c << 2)) - max);
     if (keep) store<f32>(p + (<usize>c << 2), e);
-    if (l == 0) s0 += e;
-    else if (l == 1) s1 += e;
-    else if (l == 2) s2 += e;
-    else if (l == 3) s3 += e;
-    else if (l == 4) s4 += e;
-    else if (l == 5) s5 += e;
-    else s6 += e; // l <= 6: the tail is shorter than 8
+    if (l < 4) a0 = addLane(a0, l, e);
+    else if (l < 8) a1 = addLane(a1, l - 4, e);
+    else if (l < 12) a2 = addLane(a2, l - 8, e);
+    else a3 = addLane(a3, l - 12, e); // l <= 14: the tail is shorter than 16
   }
-  return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+  // lane i += lane i ^ 8, then ^ 4 (a0 holds lane 0 of both), ^ 2, ^ 1
+  a0 = f32x4.add(f32x4.add(a0, a2), f32x4.add(a1, a3));
+  a0 = f32x4.add(a0, v128.shuffle<f32>(a0, a0, 2, 3, 0, 1));
+  return f32x4.extract_lane(a0, 0) + f32x4.extract_lane(a0, 1);
 }
 
 /** softmax (log = 0) or log_softmax (log = 1) of one contiguous row, in place. */
@@ -260,7 +379,7 @@ function softmaxRowWithMax(p: usize, cols: i32, log: i32, max: f32): void {
   const mv = f32x4.splat(max);
   let c = 0;
   if (log) {
-    const lse = <f32>hostLog(<f64>expSumRow(p, cols, max, false));
+    const lse = logf(expSumRow(p, cols, max, false));
     const lv = f32x4.splat(lse);
     for (; c + 4 <= cols; c += 4) {
       const q = p + (<usize>c << 2);
@@ -367,7 +486,7 @@ export function log_softmax_pick_rows(p: usize, tgt: usize, out: usize, cols: i3
     }
     const q = p + (<usize>r * <usize>cols << 2);
     const max = rowMax(q, cols);
-    const lse = <f32>hostLog(<f64>expSumRow(q, cols, max, false));
+    const lse = logf(expSumRow(q, cols, max, false));
     store<f32>(out + (<usize>r << 2), (load<f32>(q + (<usize>t << 2)) - max) - lse);
   }
 }

@@ -45,7 +45,8 @@ import { parseModule } from './python/parse';
 import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type MaskKind, type Prepared } from './bench/ours';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
 import { measure, summarize, type Timing } from './bench/timing';
-import { startTorch, torchExp, torchPeakRss, type TorchPeer } from './bench/torch';
+import { startTorch, torchExp, torchPeakRss, torchSoftmaxFamily, type TorchPeer } from './bench/torch';
+import { sleefExpf } from './engine/kernels/sleef32';
 import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
 
 interface Args {
@@ -430,6 +431,74 @@ async function peakRssChild(size: Sizes['masked_softmax'], mask: MaskKind): Prom
   }) + '\n');
 }
 
+/** Share of equal float32 bits (NaN equal to NaN). */
+function sameBits(a: Float32Array, b: Float32Array, pick: (i: number) => number = (i) => i, n = a.length): number {
+  const ab = new Int32Array(a.buffer, a.byteOffset, a.length), bb = new Int32Array(b.buffer, b.byteOffset, b.length);
+  let same = 0;
+  for (let i = 0; i < n; i++) {
+    const j = pick(i);
+    if (ab[j] === bb[j] || (Number.isNaN(a[j]) && Number.isNaN(b[j]))) same++;
+  }
+  return same / n;
+}
+
+/**
+ * Shares of float32 results bit-identical to torch 2.13's (the Python peer,
+ * one thread): softmax and log_softmax of [4096, 256] uniform in [-8, 8]
+ * (about 10^6 outputs), F.cross_entropy(reduction='none') of [2^20, 10]
+ * logits (every tenth target ignored), on the CPU reference and the wasm
+ * kernels. And ATen's vectorised exp as softmax shows it: rows
+ * [0, d_1..d_15] with d in [-87, -18] sum to exactly 1 in float32, so the
+ * outputs 1..15 are exp(d_i) itself (torch.exp is MKL's vsExp instead).
+ */
+function softmaxBitShares(wasm: ReturnType<typeof wasmBackend>): Record<string, unknown> {
+  const [rows, cols] = [4096, 256];
+  const x = uniformF32(rows * cols, -8, 8, 17);
+  const classes = 10, n = 1 << 20;
+  const logits = uniformF32(n * classes, -4, 4, 18);
+  const target = Int32Array.from({ length: n }, (_, i) => (i % 10 === 9 ? -100 : (i * 7) % classes));
+  const expRows = 66_667;
+  const d = uniformF32(expRows * 15, -87, -18, 16);
+  const x16 = new Float32Array(expRows * 16);
+  for (let r = 0; r < expRows; r++) x16.set(d.subarray(r * 15, (r + 1) * 15), r * 16 + 1);
+  const t = torchSoftmaxFamily(x, rows, cols, logits, target, classes);
+  const te = torchSoftmaxFamily(x16, expRows, 16, Float32Array.of(0, 1), Int32Array.of(0), 2);
+  if ('unavailable' in t) return t;
+  if ('unavailable' in te) return te;
+  const out: Record<string, unknown> = {};
+  const engines: [string, Backend & { logSoftmaxPick?: (x: Float32Array, r: number, c: number, t: ArrayLike<number>, ig: number, o: Float32Array) => void } | null][] = [['ours_cpu', cpuBackend], ['ours_wasm', wasm]];
+  for (const [name, b] of engines) {
+    if (!b) {
+      out[name] = 'unavailable';
+      continue;
+    }
+    const sm = new Float32Array(x.length), lsm = new Float32Array(x.length);
+    b.softmax!(x, rows, cols, sm, false);
+    b.softmax!(x, rows, cols, lsm, true);
+    const ce = new Float32Array(n);
+    if (b.logSoftmaxPick) b.logSoftmaxPick(logits, n, classes, target, -100, ce);
+    else {
+      const lp = new Float32Array(logits.length);
+      b.softmax!(logits, n, classes, lp, true);
+      for (let i = 0; i < n; i++) ce[i] = target[i] === -100 ? 0 : lp[i * classes + target[i]];
+    }
+    for (let i = 0; i < n; i++) ce[i] = target[i] === -100 ? 0 : -ce[i];
+    out[name] = { softmax: sameBits(sm, t.softmax), log_softmax: sameBits(lsm, t.log_softmax), cross_entropy: sameBits(ce, t.cross_entropy) };
+  }
+  const at = (i: number) => Math.floor(i / 15) * 16 + 1 + (i % 15);
+  const viaSoftmax = (e: Float32Array) => sameBits(Float32Array.from({ length: x16.length }, (_, i) => (i % 16 === 0 ? 0 : e[Math.floor(i / 16) * 15 + (i % 16) - 1])), te.softmax, at, d.length);
+  const wasmExp = new Float32Array(d.length);
+  wasm?.expSleef(d, wasmExp);
+  out.exp_via_softmax = {
+    inputs: d.length,
+    math_exp_fround: viaSoftmax(d.map((v) => Math.fround(Math.exp(v)))),
+    cpu_sleef_exp: viaSoftmax(d.map(sleefExpf)),
+    ...(wasm ? { wasm_sleef_exp: viaSoftmax(wasmExp) } : { wasm_sleef_exp: 'unavailable' }),
+  };
+  out.sizes = { softmax: [rows, cols], cross_entropy: [n, classes], exp_via_softmax_rows: [expRows, 16] };
+  return out;
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--peak-rss-child') {
     await peakRssChild(JSON.parse(process.argv[3]) as Sizes['masked_softmax'], (process.argv[4] ?? 'causal') as MaskKind);
@@ -554,6 +623,7 @@ async function main(): Promise<void> {
   // inputs: Math.fround(Math.exp(x)) (the CPU reference) and the wasm
   // kernels' Sleef-algorithm exp.
   let expBits: Record<string, unknown> | undefined;
+  let softmaxBits: Record<string, unknown> | undefined;
   if (args.peers) {
     console.error('[bench] exp bits vs torch.exp ...');
     expBits = {};
@@ -574,6 +644,9 @@ async function main(): Promise<void> {
       }
       expBits[label] = { inputs: x.length, math_exp_fround: js / x.length, ...(wasm ? { wasm_sleef_exp: sleef / x.length } : { wasm_sleef_exp: 'unavailable' }) };
     }
+    console.error('[bench] softmax bits vs torch ...');
+    softmaxBits = softmaxBitShares(wasm);
+    if ('exp_via_softmax' in softmaxBits) expBits['via softmax [-87, -18]'] = softmaxBits.exp_via_softmax;
   }
 
   const report = {
@@ -601,6 +674,7 @@ async function main(): Promise<void> {
     ...(sweep ? { masked_softmax_sweep: sweep } : {}),
     ...(maskedSoftmaxPeak ? { masked_softmax_peak_rss: maskedSoftmaxPeak } : {}),
     ...(expBits ? { exp_bit_identical_to_torch: expBits } : {}),
+    ...(softmaxBits ? { softmax_bit_identical_to_torch: softmaxBits } : {}),
   };
   const json = JSON.stringify(report, null, 2);
   process.stderr.write(table(reports));
@@ -608,6 +682,7 @@ async function main(): Promise<void> {
   process.stderr.write(`\nparse_large_file (3000 lines): median ${fmt(parseLargeFile.median_ms)} ms, first ${fmt(parseLargeFile.first_ms)} ms\n`);
   if (maskedSoftmaxPeak) process.stderr.write(`masked_softmax peak RSS: ${JSON.stringify(maskedSoftmaxPeak)}\n`);
   if (expBits) process.stderr.write(`exp bit-identical to torch.exp (share of 10^6): ${JSON.stringify(expBits)}\n`);
+  if (softmaxBits) process.stderr.write(`softmax family bit-identical to torch: ${JSON.stringify(softmaxBits)}\n`);
   if (args.jsonOut) writeFileSync(args.jsonOut, json + '\n');
   process.stdout.write(json + '\n');
   gpu?.dispose();

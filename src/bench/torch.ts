@@ -225,6 +225,47 @@ export function torchExp(x: Float32Array): Float32Array | { unavailable: string 
 }
 
 /**
+ * The Python peer's float32 torch.softmax and torch.log_softmax of `x`
+ * [rows, cols] over the last dim, and F.cross_entropy(reduction='none') of
+ * `logits` [n, classes] with int32 `target` (-100 ignored), one thread, for
+ * the bench's bit-identical softmax shares. Raw float32/int32 files cross.
+ */
+export function torchSoftmaxFamily(
+  x: Float32Array, rows: number, cols: number,
+  logits: Float32Array, target: Int32Array, classes: number,
+): { softmax: Float32Array; log_softmax: Float32Array; cross_entropy: Float32Array } | { unavailable: string } {
+  if (!existsSync(PYTHON)) return { unavailable: `${PYTHON} not found` };
+  const dir = mkdtempSync(join(tmpdir(), 'masklens-softmax-'));
+  const put = (name: string, a: Float32Array | Int32Array) => writeFileSync(join(dir, name), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const get = (name: string) => {
+    const b = readFileSync(join(dir, name));
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  try {
+    put('x.f32', x);
+    put('logits.f32', logits);
+    put('target.i32', target);
+    const code = String.raw`
+import sys, numpy as np, torch
+import torch.nn.functional as F
+torch.set_num_threads(1)
+d, rows, cols, classes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+x = torch.from_numpy(np.fromfile(d + '/x.f32', dtype=np.float32)).view(rows, cols)
+torch.softmax(x, -1).numpy().tofile(d + '/softmax.f32')
+torch.log_softmax(x, -1).numpy().tofile(d + '/log_softmax.f32')
+logits = torch.from_numpy(np.fromfile(d + '/logits.f32', dtype=np.float32)).view(-1, classes)
+target = torch.from_numpy(np.fromfile(d + '/target.i32', dtype=np.int32)).long()
+F.cross_entropy(logits, target, reduction='none').numpy().tofile(d + '/cross_entropy.f32')
+`;
+    const r = spawnSync(PYTHON, ['-c', code, dir, String(rows), String(cols), String(classes)], { encoding: 'utf8' });
+    if (r.status !== 0) return { unavailable: `python exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').pop()}` };
+    return { softmax: get('softmax.f32'), log_softmax: get('log_softmax.f32'), cross_entropy: get('cross_entropy.f32') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * PyTorch's peak RSS for `torch.softmax(scores.masked_fill(mask, -inf), -1)`
  * as users write it (a fresh masked copy, then a fresh output), in its own
  * Python process: scores [B, H, T, T] float32 and a causal bool mask [T, T]

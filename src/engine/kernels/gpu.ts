@@ -15,6 +15,7 @@ import type { GPU as GPUInstance, IKernelRunShortcut } from 'gpu.js';
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
 import { cpuBackend } from './cpu';
+import { softmaxRow32 } from './float32_order';
 import { coalesce, F32_EXACT, planChunks, type Chunk, type Window } from './gpu/plan';
 import {
   elementwiseSource,
@@ -137,7 +138,7 @@ export function maskRowOffsets(mask: Operand, rows: number, cols: number, shape?
   return { offsets, colStride };
 }
 
-/** Fused masked softmax in plain JavaScript: the fallback when kernels are unavailable. */
+/** Fused masked softmax in plain JavaScript: the fallback when kernels are unavailable (float32: bit-identical to masked_fill then the CPU reference's softmax). */
 export function maskedSoftmaxJs(
   x: TypedData,
   mask: Operand,
@@ -149,6 +150,16 @@ export function maskedSoftmaxJs(
 ): void {
   const { offsets, colStride } = maskRowOffsets(mask, rows, cols, shape);
   const m = mask.data;
+  if (out instanceof Float32Array) {
+    // float32: the filled row through the CPU reference's softmax (ATen's order and Sleef exp), bit for bit
+    const row = new Float32Array(cols);
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols, mb = offsets[r];
+      for (let c = 0; c < cols; c++) row[c] = m[mb + c * colStride] !== 0 ? fill : x[o + c];
+      softmaxRow32(row, 0, cols, out.subarray(o, o + cols), false);
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const o = r * cols, mb = offsets[r];
     let max = -Infinity;

@@ -24,15 +24,18 @@
 // arm64); elsewhere 'gemm', and always 'gemv', 'dot' and 'outer', run on the
 // CPU reference. So every order gives the CPU reference's bits.
 //
-// Results equal the CPU reference's except in exp: the kernels use our
-// float32 version of Sleef's expf (the algorithm of ATen's Vectorized<float>
-// ::exp), the CPU reference rounds Math.exp. The float32 order of the max,
-// the exp-sum (vec::reduce_all over 8 lanes), the normalisation and of the
-// matmul sums is the CPU reference's (float32_order.ts, cpu.ts), and rows
-// never depend on which thread ran them. Unary `exp` stays on the CPU
-// reference: torch.exp on MKL builds (PyTorch's x86 wheels) calls MKL's
-// vsExp, which Math.exp matches bit for bit more often than Sleef's does
-// (measured on 10^6 inputs; see src/bench/FINDINGS.md).
+// Results equal the CPU reference's bit for bit, exp included: the kernels
+// and the CPU reference both run Sleef's expf/logf u10 with fused
+// multiply-adds (ATen's Vectorized<float>::exp/::log on x86), and keep the
+// float32 order of the max, the exp-sum (vec::reduce_all over AVX512's 16
+// lanes and its tree fold), the normalisation and the matmul sums
+// (float32_order.ts, cpu.ts); rows never depend on which thread ran them.
+// The kernels module is loaded in its relaxed-SIMD build where
+// f32x4.relaxed_madd fuses (kernelBytes), else in its plain build, whose
+// fused multiply-adds are exact in f64 lanes. Unary `exp` stays on the CPU
+// reference (Math.exp): torch.exp on MKL builds (PyTorch's x86 wheels)
+// calls MKL's vsExp, which Math.exp matches bit for bit more often than
+// Sleef's does (measured on 10^6 inputs; see src/bench/FINDINGS.md).
 //
 // Operands are copied into the module's memory in chunks of rows (each
 // operand only the span of storage the chunk's rows read), so its memory
@@ -54,6 +57,7 @@ type KernelExports = {
   memory?: WebAssembly.Memory;
   heap_base(): number;
   exp_f32(x: number, out: number, n: number): void;
+  fma_probe(a: number, b: number, c: number): number;
 } & Record<RowKernel, (...args: number[]) => void>;
 
 /** binary_rows op codes, in assembly/kernels.ts's order. */
@@ -103,6 +107,9 @@ const PARALLEL_MIN_ELEMENTS = 1 << 15;
 interface ModuleSources {
   single: string;
   shared: string;
+  /** The same kernels built with relaxed SIMD (exp's multiply-adds are relaxed_madd). */
+  singleFma?: string;
+  sharedFma?: string;
   /** assembly/gemm_fma.ts (relaxed SIMD) over the single module's memory, and over the shared one. */
   gemmSingle?: string;
   gemmShared?: string;
@@ -170,6 +177,26 @@ function madFuses(probe: (a: number, b: number, c: number) => number): boolean {
   return probe(x, x, -1) === fma32(x, x, -1) && probe(-x, x, 1) === fma32(-x, x, 1) && fma32(x, x, -1) !== Math.fround(Math.fround(x * x) - 1);
 }
 
+/**
+ * The kernels module's bytes, with its own memory and over a shared one:
+ * the relaxed-SIMD build where this runtime compiles it and its
+ * relaxed_madd fuses (then exp's fused multiply-adds are one instruction),
+ * else the plain build, whose exp computes each fused multiply-add exactly
+ * in f64 lanes. Both give the same bits (Sleef's FMA build, as ATen runs it).
+ */
+function kernelBytes(src: ModuleSources, wantFused: boolean): { single: Uint8Array<ArrayBuffer>; shared: Uint8Array<ArrayBuffer>; fused: boolean } {
+  const single = wantFused ? relaxedSimdModule(src.singleFma) : null;
+  if (single && src.sharedFma) {
+    try {
+      const k = soloInstance(single);
+      if (k && madFuses(k.fma_probe)) return { single, shared: decode(src.sharedFma), fused: true };
+    } catch {
+      // the plain build below
+    }
+  }
+  return { single: decode(src.single), shared: decode(src.shared), fused: false };
+}
+
 /** Node's worker_threads and os, or null outside Node (browsers, web workers). */
 function nodeThreads(): { Worker: new (src: string, opts: object) => NodeWorker; cpus: number } | null {
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
@@ -208,7 +235,7 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { bytes, gemmBytes, memory, ctl, kernels } = workerData;
 const k = Object.assign({},
-  new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, log: Math.log, abort() { throw new RangeError('wasm kernel abort'); } } }).exports,
+  new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new RangeError('wasm kernel abort'); } } }).exports,
   gemmBytes ? new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), { env: { memory } }).exports : {});
 const c = new Int32Array(ctl);
 const args = new Float64Array(ctl, 64);
@@ -247,6 +274,8 @@ interface Runtime {
   threads: number;
   /** Whether gemm_fma_rows is loaded and its relaxed_madd fuses (see madFuses). */
   fma: boolean;
+  /** Whether the kernels are the relaxed-SIMD build (exp's fused multiply-adds in one instruction; see kernelBytes). */
+  fusedExp: boolean;
   /**
    * Run a row kernel over rows [0, rows), split across the threads when the
    * work is large enough. `meanwhile` runs on the calling thread while the
@@ -284,30 +313,32 @@ function addGemm(k: KernelExports, b64: string | undefined, memory: WebAssembly.
 /** An instance of the single-thread module, with its own memory (null if this runtime refuses it). */
 function soloInstance(bytes: Uint8Array<ArrayBuffer>): KernelExports | null {
   if (!WebAssembly.validate(bytes)) return null;
-  return { ...new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+  return { ...new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
 }
 
-function instantiate(threads: number | undefined, fma: boolean): Runtime | null {
+function instantiate(threads: number | undefined, fma: boolean, fusedExp: boolean): Runtime | null {
   const src = moduleSources();
   if (!src || typeof WebAssembly === 'undefined') return null;
+  const kb = kernelBytes(src, fusedExp);
   const node = threads === 1 ? null : nodeThreads();
   const want = Math.max(1, Math.min(threads ?? node?.cpus ?? 1, 16));
   try {
     if (node && want > 1) {
-      const rt = threaded(decode(src.shared), src.gemmShared, fma, node.Worker, want);
+      const rt = threaded(kb.shared, src.gemmShared, fma, node.Worker, want);
+      if (rt) rt.fusedExp = kb.fused;
       let solo: KernelExports | null = null;
       try {
-        solo = rt && soloInstance(decode(src.single));
+        solo = rt && soloInstance(kb.single);
       } catch {
         // the shared instance serves those kernels as well
       }
       if (rt && solo) rt.solo = { k: solo, memory: solo.memory! };
       return rt;
     }
-    const k = soloInstance(decode(src.single));
+    const k = soloInstance(kb.single);
     if (!k) return null;
     const gemm = addGemm(k, src.gemmSingle, k.memory!, fma);
-    return { k, memory: k.memory!, threads: 1, fma: gemm !== null, rows(kernel, args, rows, _elements, meanwhile) {
+    return { k, memory: k.memory!, threads: 1, fma: gemm !== null, fusedExp: kb.fused, rows(kernel, args, rows, _elements, meanwhile) {
       k[kernel](...args, 0, rows);
       meanwhile?.();
     } };
@@ -320,7 +351,7 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
   if (!WebAssembly.validate(bytes)) return null;
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   const mod = new WebAssembly.Module(bytes);
-  const k = { ...new WebAssembly.Instance(mod, { env: { memory, log: Math.log, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
+  const k = { ...new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
   const gemmBytes = addGemm(k, gemmB64, memory, fma);
   const ctlBuf = new SharedArrayBuffer(64 + 8 * 16);
   const ctl = new Int32Array(ctlBuf);
@@ -344,6 +375,7 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
     memory,
     threads,
     fma: gemmBytes !== null,
+    fusedExp: false,
     rows(kernel, a, rows, elements, meanwhile) {
       if (broken || elements < PARALLEL_MIN_ELEMENTS || rows < 2) {
         k[kernel](...a, 0, rows);
@@ -430,6 +462,12 @@ export interface WasmBackend extends Backend {
    * run on the CPU reference. The 'naive' order always runs in the module.
    */
   readonly fma: boolean;
+  /**
+   * Whether exp's fused multiply-adds run as f32x4.relaxed_madd (the
+   * relaxed-SIMD build, where it fuses here); otherwise exactly in f64
+   * lanes. The same bits either way.
+   */
+  readonly fusedExp: boolean;
   softmax(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean): void;
   maskedSoftmax(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
   /**
@@ -450,11 +488,13 @@ export interface WasmBackend extends Backend {
  * (and bool) work of at least this many elements (0 in tests: every size).
  * `threads`: how many threads split the row kernels (default: every core
  * where shared memory and worker_threads exist, else 1). `fma: false`
- * leaves out the fused-multiply-add gemm kernel (tests of the fallback).
+ * leaves out the fused-multiply-add gemm kernel (tests of the fallback);
+ * `fusedExp: false` loads the plain kernels build, whose exp computes its
+ * fused multiply-adds in f64 lanes (tests of that fallback).
  */
-export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean } = {}): WasmBackend | null {
+export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean; fusedExp?: boolean } = {}): WasmBackend | null {
   const CHUNK_BYTES = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
-  const rt = instantiate(options.threads, options.fma ?? true);
+  const rt = instantiate(options.threads, options.fma ?? true, options.fusedExp ?? true);
   if (!rt) return null;
   const { k, memory } = rt;
   const calls = new Map<string, number>();
@@ -571,6 +611,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     threshold: options.threshold ?? 0,
     threads: rt.threads,
     fma: rt.fma,
+    fusedExp: rt.fusedExp,
     get dispatches() {
       return dispatches;
     },

@@ -4,7 +4,7 @@
 
 import { DType, castValue, caster, isFloating } from '../dtype';
 import { EngineError, indexError, runtimeError, valueError } from '../errors';
-import { reduceAllSum32 } from '../kernels/float32_order';
+import { reduceAllSum32, softmaxInner32 } from '../kernels/float32_order';
 import { backendFor } from '../kernels/select';
 import { Tensor, numelOf } from '../tensor';
 import {
@@ -164,9 +164,22 @@ export function softmax(input: Tensor, dim: number, log = false, dtype?: DType):
   checkSoftmaxInput(x, log, d >= x.ndim - 1);
   if (x.dtype === 'float16' || x.dtype === 'bfloat16') {
     if (log && d >= x.ndim - 1 && x.ndim > 0) return logSoftmaxLastdimReduced(x);
-    return cast(softmax(cast(x, 'float32'), dim, log), x.dtype);
+    return cast(softmaxAlongLast(cast(x, 'float32'), d, log), x.dtype);
   }
   if (x.ndim === 0) return log ? binary('sub', x, x) : binary('div', x, x);
+  if (x.dtype === 'float32' && d < x.ndim - 1) {
+    // ATen's kernel for a dim that is not the last runs down each column (softmaxInner32)
+    const size = x.shape[d];
+    const inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    const out = Tensor.empty('float32', x.shape);
+    if (x.numel > 0) softmaxInner32(contiguous(x).values(), x.numel / (size * inner), size, inner, out.storage.data, log);
+    return out;
+  }
+  return softmaxAlongLast(x, d, log);
+}
+
+/** softmax / log_softmax along dim `d` of a floating tensor through the last-dim kernels (d moved last and back). */
+function softmaxAlongLast(x: Tensor, d: number, log: boolean): Tensor {
   const moved = contiguous(transpose(x, d, x.ndim - 1));
   const cols = moved.shape[moved.ndim - 1];
   const rows = moved.numel / Math.max(cols, 1);

@@ -1,0 +1,122 @@
+// Float32 exp and log as ATen's vectorised kernels compute them on x86-64
+// with AVX512 (Vectorized<float>::exp / ::log call Sleef_expf16_u10 and
+// Sleef_logf16_u10): Sleef's xexpf and xlogf_u1 (src/libm/sleefsimdsp.c,
+// df.h) in their FMA build, where every multiply-add is fused (one
+// rounding). One lane at a time in JavaScript: each float32 step rounds with
+// Math.fround, each fused multiply-add is fma32 (exact). The softmax
+// kernels use these, not torch.exp (which is MKL's vsExp on float32:
+// src/bench/FINDINGS.md). An AVX2 build of torch runs the same Sleef
+// algorithms (Sleef_expf8_u10 / logf8_u10, also with FMA), so the
+// per-element bits are the same there.
+
+import { fma32 } from '../random/float_math';
+
+const f = Math.fround;
+const R_LN2F = f(1.442695040888963407359924681001892137426645954152985934135449406931);
+const NEG_L2UF = f(-0.693145751953125);
+const NEG_L2LF = f(-1.428606765330187045e-6);
+const C5 = f(0.000198527617612853646278381), C4 = f(0.00139304355252534151077271);
+const C3 = f(0.00833336077630519866943359), C2 = f(0.0416664853692054748535156);
+const C1 = f(0.166666671633720397949219);
+/** 2^k for k in [-80, 80] (vldexp2's halves of q stay in that range), at POW2[k + 80]. */
+const POW2 = Float64Array.from({ length: 161 }, (_, i) => 2 ** (i - 80));
+
+/** Round half to even (vrint on x86: cvtps2dq under the default rounding mode). */
+function rintEven(t: number): number {
+  const q = Math.round(t);
+  return q - t === 0.5 && (q & 1) !== 0 ? q - 1 : q;
+}
+
+/**
+ * exp of a float32 `d` as Sleef's xexpf with FMA: q = rint(d / ln 2),
+ * Cody-Waite reduction s = d - q ln 2 in two fused steps, a degree-5
+ * polynomial by fused multiply-adds, 1 + fma(s * s, u, s), then u * 2^q in
+ * two steps (vldexp2). 0 below -104, +inf above 100, NaN for NaN.
+ * Within 1 ulp of the correctly rounded exp.
+ */
+export function sleefExpf(d: number): number {
+  if (d !== d) return NaN;
+  if (d < -104) return 0;
+  if (d > 100) return Infinity;
+  const q = rintEven(f(d * R_LN2F));
+  let s = fma32(q, NEG_L2UF, d);
+  s = fma32(q, NEG_L2LF, s);
+  let u = fma32(C5, s, C4);
+  u = fma32(u, s, C3);
+  u = fma32(u, s, C2);
+  u = fma32(u, s, C1);
+  u = fma32(u, s, 0.5);
+  u = f(1 + fma32(f(s * s), u, s));
+  const h = q >> 1;
+  return f(f(u * POW2[h + 80]) * POW2[q - h + 80]);
+}
+
+const F32 = new Float32Array(1);
+const I32 = new Int32Array(F32.buffer);
+const F32_ONE_THIRD_SCALE = f(1 / 0.75);
+const LN2_HI = f(0.69314718246459960938);
+const LN2_LO = f(-1.904654323148236017e-9);
+const LOG_T0 = f(0.3027294874), LOG_T1 = f(0.3996108174), LOG_T2 = f(0.666669488);
+
+/** floor(log2(|x|)) of a finite nonzero float32 (vgetexp), as a number. */
+function getexp(x: number): number {
+  F32[0] = x;
+  let e = (I32[0] >>> 23) & 0xff;
+  if (e !== 0) return e - 127;
+  // subnormal: scale up by 2^24 first
+  F32[0] = x * 2 ** 24;
+  e = (I32[0] >>> 23) & 0xff;
+  return e - 127 - 24;
+}
+
+/** The mantissa of a positive finite float32 in [0.75, 1.5) (vgetmant with _MM_MANT_NORM_p75_1p5). */
+function getmant(x: number): number {
+  const m = x / 2 ** getexp(x); // exact: a power of two scaling, into [1, 2)
+  return m >= 1.5 ? m / 2 : m;
+}
+
+/**
+ * log of a float32 `d` as Sleef's xlogf_u1 in its AVX512 build (vgetexp /
+ * vgetmant, then double-float arithmetic with fused multiply-adds):
+ * e = getexp(d / 0.75), m = getmant(d) in [0.75, 1.5), x = (m - 1) / (m + 1)
+ * in double-float, log d = e ln 2 + 2x + x^3 P(x^2). vfixup's specials:
+ * log 0 = -inf, log +inf = +inf, negative or NaN gives NaN. Within 1 ulp.
+ */
+export function sleefLogf(d: number): number {
+  if (d !== d || d < 0) return NaN;
+  if (d === 0) return -Infinity;
+  if (d === Infinity) return Infinity;
+  const e = getexp(f(d * F32_ONE_THIRD_SCALE));
+  const m = getmant(d);
+  // s = (LN2_HI, LN2_LO) * e: dfmul_vf2_vf2_vf
+  let sx = f(LN2_HI * e);
+  let sy = fma32(LN2_LO, e, fma32(LN2_HI, e, -sx));
+  // dfadd2_vf2_vf_vf(-1, m) and (1, m)
+  const ax = f(-1 + m);
+  let v = f(ax - -1);
+  const ay = f(f(-1 - f(ax - v)) + f(m - v));
+  const bx = f(1 + m);
+  v = f(bx - 1);
+  const by = f(f(1 - f(bx - v)) + f(m - v));
+  // x = a / b: dfdiv_vf2_vf2_vf2 (FMA)
+  const t = f(1 / bx);
+  const xx = f(ax * t);
+  const u = fma32(t, ax, -xx);
+  let xy = fma32(-by, t, fma32(-bx, t, 1));
+  xy = fma32(xx, xy, fma32(ay, t, u));
+  const x2 = f(xx * xx);
+  let p = LOG_T0;
+  p = fma32(p, x2, LOG_T1);
+  p = fma32(p, x2, LOG_T2);
+  // s = dfadd_vf2_vf2_vf2(s, 2x)
+  const cx = f(2 * xx), cy = f(2 * xy);
+  let rx = f(sx + cx);
+  let ry = f(f(f(f(sx - rx) + cx) + sy) + cy);
+  sx = rx;
+  sy = ry;
+  // s = dfadd_vf2_vf2_vf(s, x^3 P)
+  const w = f(f(x2 * xx) * p);
+  rx = f(sx + w);
+  ry = f(f(f(sx - rx) + w) + sy);
+  return f(rx + ry);
+}
