@@ -208,6 +208,12 @@ export class Interpreter implements CallContext {
     }
   }
 
+  /** A new allowance: run until `deadline` (performance.now() time) and for `steps` more interpreter steps. */
+  allow(deadline: number, steps: number): void {
+    this.limits.deadline = deadline;
+    this.limits.maxSteps = this.steps + steps;
+  }
+
   execBlock(body: readonly A.Stmt[], scope: Scope): void {
     for (const s of body) this.exec(s, scope);
   }

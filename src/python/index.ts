@@ -14,7 +14,7 @@ import { Interpreter } from './evaluator';
 import { pyError } from './exceptions';
 import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
-import type { Diagnostic, EncodedValue, FunctionInfo, PyErrorInfo, RunOptions, RunResult, Snapshot, SnapshotAddress } from './result';
+import { FINISHING_CELL, type Diagnostic, type EncodedValue, type FunctionInfo, type PyErrorInfo, type RunOptions, type RunResult, type Snapshot, type SnapshotAddress } from './result';
 import type { Tensor } from '../engine/tensor';
 import { boundNames, forEachDef, qualifiedNames } from './outline';
 import { errorInfo, Recorder } from './record';
@@ -50,6 +50,65 @@ const MAX_DEPTH = 200;
 
 /** Largest tensor (elements) whose snapshot is classified as a mask: a 1024 × 1024 grid. */
 const MASK_ANALYSIS_LIMIT = 1 << 20;
+
+/**
+ * Statements that only bind names (a def, a class, an import): after the
+ * time budget stops a file at a slow top-level call they still run, so the
+ * functions and classes defined further down exist for hovers, the outline
+ * and Preview with Arguments, instead of the rest of the file being lost to
+ * one slow statement (the Annotated Transformer stops in a training example
+ * and defines its attention code after it).
+ */
+const DEFINITIONS: ReadonlySet<Stmt['kind']> = new Set(['FunctionDef', 'ClassDef', 'Import', 'ImportFrom']);
+
+/**
+ * Time and interpreter steps the definitions after a stop may take together:
+ * defining a function or a class of methods takes microseconds, so this
+ * only bounds a class body or decorator that does real work. Small beside
+ * the host's grace (client.ts), which the worker's bookkeeping needs too.
+ */
+const AFTER_STOP_MS = 100;
+const AFTER_STOP_STEPS = 100_000;
+
+/**
+ * The allowance of a Preview with Arguments call after a stop: the user
+ * asked for that function by name, and a mask function's call takes
+ * milliseconds even where the file's own top level (a training loop) takes
+ * seconds. Within the host's finishing grace (client.ts), with the
+ * bookkeeping after it.
+ */
+const PREVIEW_AFTER_STOP_MS = 500;
+const PREVIEW_AFTER_STOP_STEPS = 500_000;
+
+/** Tell the host the statements are done (see FINISHING_CELL). */
+function announceFinishing(progress: Int32Array | undefined): void {
+  if (progress && progress.length > FINISHING_CELL) progress[FINISHING_CELL] = 1;
+}
+
+/**
+ * What runs after a TimeoutError at top level: `start` tells the host the
+ * evaluation is finishing and gives the definitions their own allowance
+ * (AFTER_STOP_MS, AFTER_STOP_STEPS); the caller closes the pass (`open =
+ * false`) when a definition runs out of it (a slow class body or
+ * decorator). `grant` gives a fresh allowance (the preview call's).
+ */
+function definitionsAfterStop(interp: Interpreter, progress: Int32Array | undefined) {
+  const grant = (ms: number, steps: number) => {
+    const deadline = performance.now() + ms;
+    interp.allow(deadline, steps);
+    currentContext().deadline = deadline;
+  };
+  const state = {
+    open: false,
+    grant,
+    start(): void {
+      announceFinishing(progress);
+      grant(AFTER_STOP_MS, AFTER_STOP_STEPS);
+      state.open = true;
+    },
+  };
+  return state;
+}
 
 /** Evaluate a snippet. Never throws: Python errors are part of the result. */
 export function evaluate(source: string, options: RunOptions = {}): RunResult {
@@ -192,6 +251,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   if (continueAfterError) interp.continueInBlocks = (exc, stmt) => reportError(exc, undefined, stmt);
 
   let outOfTime = false;
+  const afterStop = definitionsAfterStop(interp, options.progress);
   let failedAtEnd = false;
   // a notebook's Out[]: what IPython's displayhook shows for a cell's last statement
   const cellOutputs = options.cellStartLines ? ([] as NonNullable<RunResult['outputs']>) : undefined;
@@ -219,8 +279,19 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     for (const stmt of cell.body) {
       if (options.stopAfterLine !== undefined && stmt.span.line > options.stopAfterLine) break run;
       if (outOfTime) {
-        // past the budget every statement would time out again: only the syntax errors further down still count
+        // past the budget every statement would time out again: only the syntax errors further down
+        // still count, and the definitions still bind (within their own small allowance, see afterStop)
         if (stmt.kind === 'SyntaxError') reportError(pyError(stmt.errorType ?? 'SyntaxError', stmt.message, stmt.errorSpan ?? stmt.span), stmt.span);
+        else if (afterStop.open && DEFINITIONS.has(stmt.kind)) {
+          try {
+            interp.exec(stmt, scope);
+          } catch (e) {
+            const exc = toPyException(e);
+            // a definition the allowance cut off is not reported: the stop is the error the user sees
+            if (exc.pyType === 'TimeoutError') afterStop.open = false;
+            else reportError(exc, stmt.span, stmt);
+          }
+        }
         continue;
       }
       try {
@@ -236,7 +307,10 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
           failedAtEnd = cell === cells[cells.length - 1] && stmt === cell.body[cell.body.length - 1] && last.line >= stmt.span.endLine && !SYNTAX_ERRORS.has(last.type);
           break;
         }
-        if (errors[errors.length - 1].type === 'TimeoutError') outOfTime = true;
+        if (errors[errors.length - 1].type === 'TimeoutError') {
+          outOfTime = true;
+          afterStop.start();
+        }
       }
     }
     // Python compiles a whole file (a cell) before it runs any of it, so a syntax error
@@ -246,12 +320,13 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
       errors.push(...mine.filter((e) => SYNTAX_ERRORS.has(e.type)), ...mine.filter((e) => !SYNTAX_ERRORS.has(e.type)));
     }
   }
-  if (options.previewCall && recorder) previewCall(options.previewCall, cells, interp, scope, recorder, reportError);
+  if (options.previewCall && recorder) {
+    if (outOfTime) afterStop.grant(PREVIEW_AFTER_STOP_MS, PREVIEW_AFTER_STOP_STEPS);
+    previewCall(options.previewCall, cells, interp, scope, recorder, reportError);
+  }
   // the statements are done: what follows is bounded by the element budget, not the clock
   currentContext().deadline = Infinity;
-
-  // the statements are done: what follows is bounded by the element budget, not the clock
-  currentContext().deadline = Infinity;
+  announceFinishing(options.progress);
   const variables: Record<string, EncodedValue> = {};
   for (const [name, v] of scope.vars) {
     if (name.startsWith('_')) continue;

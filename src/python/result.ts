@@ -248,7 +248,11 @@ export interface RunOptions {
   recordTimeline?: boolean;
   /** Called with each top-level error as it happens (a host that may stop the evaluation keeps them). */
   onError?: (error: PyErrorInfo) => void;
-  /** Where the line executing now is written (progress[0]), for a host that may stop the evaluation. */
+  /**
+   * Where the line executing now is written (progress[0]), for a host that
+   * may stop the evaluation; progress[FINISHING_CELL], where the array has
+   * it, is set to 1 once the evaluation is past its statements.
+   */
   progress?: Int32Array;
   /** The bound on the total memory the evaluation's worker holds (MemoryError past it); none by default. */
   memory?: MemoryProbe;
@@ -280,3 +284,12 @@ export const DEFAULT_MAX_RECORDED_CALLS = 8;
 export function notEvaluatedMessage(e: PyErrorInfo, at: (line: number) => string = (line) => `line ${line}`): string | undefined {
   return e.consequenceOf && `not evaluated: \`${e.consequenceOf.name}\` was not bound because ${at(e.consequenceOf.line)} failed`;
 }
+
+/**
+ * The progress cell (RunOptions.progress) the evaluation sets to 1 once it is
+ * past its statements: binding the definitions after a time-budget stop
+ * (within their own small allowance) or doing its bookkeeping (recording,
+ * encoding: bounded by the element budget, not the clock). A host that
+ * would terminate it at the end of its grace waits for that result instead.
+ */
+export const FINISHING_CELL = 1;

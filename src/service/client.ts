@@ -8,7 +8,7 @@
 // (webWorker.ts): this file imports neither, so it runs in both hosts.
 
 import type { TypedData } from '../engine/tensor';
-import type { PyErrorInfo, RunResult } from '../python/result';
+import { FINISHING_CELL, type PyErrorInfo, type RunResult } from '../python/result';
 import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, ValueRef, ValueSummary, WorkerToHost } from './protocol';
 
 /** A running worker, as the service drives it. */
@@ -45,6 +45,8 @@ export interface ServiceConfig {
   budgetSetting?: string;
   /** Extra time past timeBudgetMs before the worker is terminated (the cooperative check usually answers first). */
   graceMs?: number;
+  /** Extra time past the grace for a worker that stopped on its own and is finishing (DEFAULT_FINISH_GRACE_MS). */
+  finishGraceMs?: number;
 }
 
 export interface Evaluated {
@@ -65,6 +67,14 @@ export class CancelledError extends Error {
 export const DEFAULT_HEAP_MB = 1024;
 /** How long past its budget a worker may take to answer on its own before it is replaced. */
 export const DEFAULT_GRACE_MS = 200;
+/**
+ * How much longer a worker past its grace may take when it has stopped on
+ * its own and is finishing (FINISHING_CELL). Its bookkeeping on the
+ * Annotated Transformer takes 30-190 ms in a thread of its own on the 2-core
+ * reference machine; this leaves room for a loaded machine and bigger
+ * recorded values, and still replaces a worker that hangs.
+ */
+export const DEFAULT_FINISH_GRACE_MS = 2000;
 
 interface Job {
   id: number;
@@ -76,6 +86,8 @@ interface Job {
   started?: number;
   /** Errors the worker reported while this evaluation ran. */
   partial?: PyErrorInfo[];
+  /** Whether the worker was found finishing at the end of the grace (and given finishGraceMs). */
+  finishing?: boolean;
 }
 
 type Pending = { resolve: (m: WorkerToHost) => void; reject: (e: unknown) => void };
@@ -86,7 +98,8 @@ export class EvaluationService {
   private online: Promise<void> = Promise.resolve();
   /** Line the worker's interpreter is executing (written by the worker, read after a kill). */
   // A browser without cross-origin isolation has no SharedArrayBuffer: the worker then gets a copy.
-  private progress = new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(4) : new ArrayBuffer(4));
+  // Cell FINISHING_CELL: set by the worker once it is past its statements (result.ts).
+  private progress = new Int32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(8) : new ArrayBuffer(8));
   private nextId = 1;
   private readonly queue: Job[] = [];
   private running: Job | undefined;
@@ -200,6 +213,7 @@ export class EvaluationService {
     this.running = job;
     job.started = performance.now();
     Atomics.store(this.progress, 0, 0);
+    Atomics.store(this.progress, FINISHING_CELL, 0);
     this.pending.set(job.id, {
       resolve: (m) => this.finish(job, m),
       reject: (e) => this.fail(job, e),
@@ -250,9 +264,20 @@ export class EvaluationService {
     queueMicrotask(() => this.pump());
   }
 
-  /** Past the budget and the grace: stop the worker and answer with TimeoutError at the line it was on. */
+  /**
+   * Past the budget and the grace: stop the worker and answer with
+   * TimeoutError at the line it was on. A worker that has stopped on its own
+   * and is finishing (FINISHING_CELL: binding the definitions after the
+   * stop, recording and encoding what it computed) gets finishGraceMs more
+   * once, so the values before the stop are not thrown away with it.
+   */
   private overrun(job: Job): void {
     if (this.running !== job) return;
+    if (!job.finishing && Atomics.load(this.progress, FINISHING_CELL) === 1) {
+      job.finishing = true;
+      this.timer = setTimeout(() => this.overrun(job), this.config.finishGraceMs ?? DEFAULT_FINISH_GRACE_MS);
+      return;
+    }
     this.stats.restarts++;
     const budget = job.options.timeBudgetMs ?? 0;
     const result = this.synthetic(job, {

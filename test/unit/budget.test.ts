@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { currentContext } from '../../src/engine/context';
+import { EvalContext, currentContext, withContext } from '../../src/engine/context';
+import { cpuBackend } from '../../src/engine/kernels/cpu';
 import { evaluate } from '../../src/python';
 import type { PyErrorInfo } from '../../src/python/result';
 
@@ -149,6 +150,73 @@ test('the time budget stops long work between kernel chunks', () => {
   // on a loaded machine the deadline may already pass during the import
   assert.equal(r.error?.type, 'TimeoutError');
   assert.ok(r.error && r.error.line >= 1 && r.error.line <= 4);
+});
+
+test('past the time budget the definitions after the stop still bind, and Preview with Arguments can call them', () => {
+  const src = [
+    'def slow():', //                                      1
+    '    while True:',
+    '        pass',
+    'slow()', //                                           4: the stop
+    'import torch',
+    'import math',
+    'class Head:',
+    '    size = 4',
+    'def padding_mask(lengths):', //                       9
+    '    mask = torch.arange(Head.size) < lengths[:, None]',
+    '    n = math.prod(mask.shape)',
+    '    return mask',
+    'after = 1', //                                        13: not a definition: not run
+    'def endless(x=slow()):', //                           14: runs out of the definitions' allowance
+    '    return x',
+    'def last():', //                                      16: so this one is not bound
+    '    return 1',
+  ].join('\n');
+  const options = { recordTimeline: true, continueAfterError: true, timeBudgetMs: 200 };
+  const preview = (fn: string, args: string) => evaluate(src, { ...options, previewCall: { function: fn, args } });
+
+  const r = preview('padding_mask', 'torch.tensor([4, 2])');
+  // one error, the stop; the cut-off definition adds none
+  assert.deepEqual(r.errors.map((e) => [e.type, e.line]), [['TimeoutError', 3]]);
+  assert.equal(r.variables.after, undefined);
+  const call = r.calls?.find((c) => c.function === 'padding_mask');
+  assert.ok(call, 'the preview call ran after the stop');
+  const mask = call.timeline.find((s) => s.name === 'mask')?.value;
+  assert.ok(mask && 'data' in mask);
+  assert.deepEqual([mask.dtype, mask.shape, mask.data], ['torch.bool', [2, 4], [true, true, true, true, true, true, false, false]]);
+
+  // the definition after the one cut off never ran
+  const late = preview('last', '');
+  assert.deepEqual(late.errors.map((e) => e.type), ['TimeoutError', 'NameError']);
+  assert.equal(late.errors[1].message, "name 'last' is not defined");
+});
+
+test('long elementwise kernels check the time budget between chunks, not only between ops', () => {
+  // a deadline already past: a kernel over more than one chunk stops on its own; a small one runs
+  const past = new EvalContext({ deadline: performance.now() - 1 });
+  const x = (n: number) => ({ data: new Float32Array(n).fill(0.5), offset: 0, strides: [1] });
+  const strided = (n: number) => ({ data: new Float32Array(2 * n), offset: 0, strides: [2, 1] as number[] });
+  const run = (fn: () => void) => withContext(past, () => {
+    try {
+      fn();
+      return 'finished';
+    } catch (e) {
+      return (e as { pyType?: string }).pyType ?? String(e);
+    }
+  });
+  const big = 1 << 18, small = 1000;
+  assert.equal(run(() => cpuBackend.unary('sin', x(big), [big], new Float32Array(big), false)), 'TimeoutError');
+  assert.equal(run(() => cpuBackend.binary('pow', x(big), x(big), [big], new Float32Array(big), false)), 'TimeoutError');
+  const rows = big / 2;
+  assert.equal(run(() => cpuBackend.unary('cos', strided(rows), [rows, 2], new Float32Array(big), false)), 'TimeoutError');
+  const out = new Float32Array(small);
+  assert.equal(run(() => cpuBackend.unary('sin', x(small), [small], out, false)), 'finished');
+  assert.equal(out[0], Math.fround(Math.sin(0.5)));
+});
+
+test('Python semantics (no continuing past errors): nothing runs after the stop', () => {
+  const r = evaluate('while True:\n    pass\nimport torch\ndef f():\n    return 1\n', { timeBudgetMs: 50 });
+  assert.deepEqual(r.errors.map((e) => e.type), ['TimeoutError']);
 });
 
 test('fuzz regressions: np.where argument errors in NumPy\'s words', () => {

@@ -51,6 +51,23 @@ test('an evaluation past its budget stops at the line it was on, keeping earlier
   assert.deepEqual(next.result.variables.x, { type: 'int', value: 2 });
 });
 
+test('a worker that stopped on its own and is finishing is waited for, not replaced at the end of its grace', async () => {
+  // the loop stops at the budget (the worker's own check); the preview call after it runs past
+  // the host's grace (its own allowance, 500 ms) and the worker still answers with its own result
+  const src = 'import torch\nm = torch.ones(2, 2).bool()\nwhile True:\n    pass\ndef spin(n):\n    while True:\n        n += 1\n';
+  const patient = new EvaluationService({ spawn: nodeWorker(workerPath), budgetSetting: 'test.budget', graceMs: 300 });
+  try {
+    const r = await patient.evaluate(src, { timeBudgetMs: 300, continueAfterError: true, recordTimeline: true, previewCall: { function: 'spin', args: '0' } });
+    assert.equal(r.stopped, undefined, 'not replaced');
+    assert.equal(patient.stats.restarts, 0);
+    // the values before the stop are kept
+    assert.deepEqual(r.result.variables.m, { type: 'torch.Tensor', dtype: 'torch.bool', shape: [2, 2], data: [true, true, true, true] });
+    assert.deepEqual(r.result.errors.map((e) => [e.type, e.line]), [['TimeoutError', 4], ['TimeoutError', 7]]);
+  } finally {
+    patient.dispose();
+  }
+});
+
 test('a newer evaluation with the same key cancels the older one', async () => {
   const older = service.evaluate('import torch\na = torch.ones(1500, 1500)\nb = a @ a\n', {}, { key: 'doc' });
   const newer = service.evaluate('y = 3', {}, { key: 'doc' });

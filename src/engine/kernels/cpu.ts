@@ -162,6 +162,16 @@ function binaryFn(op: BinaryOp, integer: boolean, int64: boolean, f32: boolean):
  * gets the output index of the row start, each operand's storage offset there,
  * each operand's innermost stride, and the row length, so kernels run a tight inner loop.
  */
+/**
+ * Elements an elementwise kernel computes between two checks of the time
+ * budget: a unary op over millions of elements (the Annotated Transformer's
+ * sin over its [5000, 256] positions takes 50-300 ms) must stop near the
+ * deadline on its own, within the host's grace, or the host replaces the
+ * worker and every value computed before is lost. Every caller writes a
+ * fresh result, so an op stopped half-way leaves no tensor half-written.
+ */
+const DEADLINE_CHUNK = 1 << 16;
+
 function stridedRows(
   shape: readonly number[],
   operands: readonly Operand[],
@@ -180,8 +190,14 @@ function stridedRows(
   const inner = shape[nd - 1];
   const steps = operands.map((o) => o.strides[nd - 1]);
   const idx = new Array<number>(nd).fill(0);
+  let since = 0;
   for (let out = 0; ; out += inner) {
     row(out, cur.slice(), steps, inner);
+    since += inner;
+    if (since >= DEADLINE_CHUNK && out + inner < total) {
+      since = 0;
+      checkDeadline();
+    }
     let d = nd - 2;
     for (; d >= 0; d--) {
       idx[d]++;
@@ -259,8 +275,12 @@ export const cpuBackend: Backend = {
     const f = unaryFn(op, integer);
     const xd = x.data;
     if (isDense(x, shape)) {
-      const o = x.offset;
-      for (let i = 0; i < out.length; i++) out[i] = f(xd[o + i]);
+      const o = x.offset, n = out.length;
+      for (let s = 0; s < n; s += DEADLINE_CHUNK) {
+        if (s > 0) checkDeadline();
+        const e = Math.min(n, s + DEADLINE_CHUNK);
+        for (let i = s; i < e; i++) out[i] = f(xd[o + i]);
+      }
       return;
     }
     stridedRows(shape, [x], (o, [p], [sp], n) => {
@@ -273,8 +293,12 @@ export const cpuBackend: Backend = {
     const f = binaryFn(op, integer, integer && out instanceof Float64Array, out instanceof Float32Array);
     const ad = a.data, bd = b.data;
     if (isDense(a, shape) && isDense(b, shape)) {
-      const ao = a.offset, bo = b.offset;
-      for (let i = 0; i < out.length; i++) out[i] = f(ad[ao + i], bd[bo + i]);
+      const ao = a.offset, bo = b.offset, n = out.length;
+      for (let s = 0; s < n; s += DEADLINE_CHUNK) {
+        if (s > 0) checkDeadline();
+        const e = Math.min(n, s + DEADLINE_CHUNK);
+        for (let i = s; i < e; i++) out[i] = f(ad[ao + i], bd[bo + i]);
+      }
       return;
     }
     stridedRows(shape, [a, b], (o, [pa, pb], [sa, sb], n) => {

@@ -6,7 +6,7 @@ import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
-import { Storage, Tensor, allocate, forEachOffset, hasWide, int64At, int64Values, isSafeInt64, setInt64 } from '../tensor';
+import { Storage, Tensor, allocate, forEachOffset, gatherStrided, hasWide, int64At, int64Values, isSafeInt64, setInt64 } from '../tensor';
 import { checkBudget, getSlot, slot } from '../context';
 
 /** A Python number as the interpreter hands it over: bool, int (bigint) or float. */
@@ -253,14 +253,15 @@ export function asTensor(x: TensorOrScalar, dtype?: DType): Tensor {
 /** Copy into a fresh contiguous tensor of `dtype` (torch's `.to(dtype)` / `.clone()`), converting as castValue. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const out = Tensor.empty(dtype, x.shape);
-  const src = x.values();
   const data = out.storage.data;
   // Typed-array stores already round to float32 and wrap int->int; every other conversion goes through castValue.
   const direct = dtype === x.dtype || dtype === 'float64' || dtype === 'float32'
     || (!isFloating(x.dtype) && dtype !== 'bool' && !isFloating(dtype));
   if (x.dtype === 'int64' && hasWide(x)) castWide(x, out);
-  else if (direct) data.set(src);
+  // straight from the view into the result: no intermediate copy of a strided x
+  else if (direct) gatherStrided(x.storage.data, x.shape, x.strides, x.offset, data);
   else {
+    const src = x.values();
     const c = caster(dtype);
     for (let i = 0; i < src.length; i++) data[i] = c(src[i]);
   }

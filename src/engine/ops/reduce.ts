@@ -231,13 +231,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const nb = numelOf(batch);
   checkSize(nb * m * n);
-  const ac = contiguous(expand(a2, [...batch, m, k])), bc = contiguous(expand(b2, [...batch, k, n]));
+  // A batched input against a matrix or vector is one product of all its rows, as ATen folds it
+  // (matmul's should_fold): the matrix (a linear layer's weight.t()) is laid out once, not once per batch.
+  // Each output row is summed on its own, so the fold changes no bit.
+  const fold = b2.ndim === 2 && nb > 1;
+  const ac = contiguous(expand(a2, [...batch, m, k])), bc = contiguous(fold ? b2 : expand(b2, [...batch, k, n]));
   const av = ac.values(), bv = bc.values();
   const out = Tensor.empty(a.dtype, [...batch, m, n]);
   // float32/float64 follow the CPU kernel PyTorch runs (float32: its summation order; float64: dgemm's fused overflow, cpu.ts); float16/bfloat16 keep one float32 sum per step (rounded once by finish)
   const order = a.dtype === 'float32' || a.dtype === 'float64' ? matmulOrder(a.ndim, b.ndim, nb, m, k, n) : 'naive';
-  if (!isFloating(a.dtype) && (hasWide(ac) || hasWide(bc) || !productsAreSafe(av, bv, k))) matmulInt64(ac, bc, nb, m, k, n, out);
-  else backendFor(nb * m * n * k, a.dtype).matmul(av, bv, nb, m, k, n, out.storage.data, order);
+  const [pb, pm] = fold ? [1, nb * m] : [nb, m];
+  if (!isFloating(a.dtype) && (hasWide(ac) || hasWide(bc) || !productsAreSafe(av, bv, k))) matmulInt64(ac, bc, pb, pm, k, n, out);
+  else backendFor(nb * m * n * k, a.dtype).matmul(av, bv, pb, pm, k, n, out.storage.data, order);
   finish(out); // float16/bfloat16 accumulate wide and round each result once (CPU gemm for reduced floats)
   let shape = [...batch, m, n];
   if (a.ndim === 1) shape = [...batch, n];
