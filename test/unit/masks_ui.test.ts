@@ -342,3 +342,30 @@ big = torch.arange(8000.).reshape(1, 1000, 8) / 7
   assert.deepEqual(rows[6].trim().split(/\s+/).slice(-1), ['1.1427e+03']);
   for (const row of [rows[0], rows[6]]) for (const c of row.trim().split(/\s+/).filter((_, i) => i < 3 || i > 4)) assert.ok(b.repr!.includes(c), `${c} not in ${b.repr}`);
 });
+
+test('float / uint8 0-1 masks made by a cast, arithmetic or an in-place tril_ hover as masks with their kind; a one-hot target does not', () => {
+  const r = run(`import torch
+import numpy as np
+import torch.nn.functional as F
+sub = np.triu(np.ones((1, 4, 4)), k=1).astype('uint8')
+keep = 1 - np.triu(np.ones((4, 4)), k=1)
+bias = torch.ones(4, 4).tril_()
+target = F.one_hot(torch.tensor([0, 0, 1]), 2).float()
+eye = F.one_hot(torch.arange(4), 4).float()
+`);
+  for (const [name, line, summary] of [
+    ['sub', 4, 'causal \\(triu, diagonal=1\\)'],
+    ['keep', 5, 'causal \\(tril, 1 = attend\\)'],
+    ['bias', 6, 'causal \\(tril, 1 = attend\\)'],
+  ] as const) {
+    const md = hoverMarkdown(valueOfNameAt(r, name, line)!);
+    assert.ok(md.includes(' · causal mask'), md);
+    assert.ok(md.includes(`mask grid](data:image/svg+xml`), md);
+    assert.ok(md.includes(`mask: ${summary} · 37\\.5% masked`), md);
+  }
+  for (const [name, line] of [['target', 7], ['eye', 8]] as const) {
+    const md = hoverMarkdown(valueOfNameAt(r, name, line)!);
+    assert.ok(!/ mask\n|causal|padding/.test(md.split('\n')[0]), md);
+    assert.ok(!md.includes('mask: '), md);
+  }
+});

@@ -5,7 +5,7 @@ import { DType, castValue, isFloating, promoteTypes } from '../../engine/dtype';
 import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
-import { noteMaskSource } from '../../engine/provenance';
+import { carryMaskEvidence, noteMaskSource } from '../../engine/provenance';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, indexSelect, nonzero, setItem, type IndexWording } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
@@ -136,7 +136,8 @@ export class NumpyArray extends ArrayValue {
     const o = numpyOperand(other);
     if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
-    const r = npBinary(base, a, b);
+    // arithmetic on a mask is one (1 - np.triu(...), (1 - m) * -1e9), as torch's binaryOp records it
+    const r = carryMaskEvidence(npBinary(base, a, b), a, b);
     if (inplace && !(this instanceof NumpyScalar)) {
       setItem(this.t, [{ kind: 'ellipsis' }], r);
       return this;
@@ -509,7 +510,8 @@ function npReduce(op: 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all' | 'argmax' 
 const ARRAY_METHODS: Record<string, Method> = {
   astype: (self, args, kw) => {
     const a = bind('astype', args, kw, ['dtype', 'order?', 'casting?', 'subok?', 'copy?']);
-    return new NumpyArray(cast(self.t, npDtype(a.dtype)!));
+    // a cast of a mask is still one (np.triu(np.ones(...), k=1).astype('uint8'), the Annotated Transformer's subsequent_mask)
+    return new NumpyArray(carryMaskEvidence(cast(self.t, npDtype(a.dtype)!), self.t));
   },
   reshape: (self, args) => new NumpyArray(reshape(self.t, toShape(args, 'shape'))),
   sum: npReduce('sum'), prod: npReduce('prod'), max: npReduce('max'), min: npReduce('min'), mean: npReduce('mean'),

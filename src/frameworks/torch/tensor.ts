@@ -1106,8 +1106,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   triu: (self, args, kw) => T(self, noteMaskSource(triu(self.t, diagonalArg(args, kw, 'triu'))), 'triu'),
   tril: (self, args, kw) => T(self, noteMaskSource(tril(self.t, diagonalArg(args, kw, 'tril'))), 'tril'),
-  triu_: (self, args, kw) => (assignInto(self.t, triu(self.t, diagonalArg(args, kw, 'triu_'))), self),
-  tril_: (self, args, kw) => (assignInto(self.t, tril(self.t, diagonalArg(args, kw, 'tril_'))), self),
+  // in place, the storage itself becomes the mask (torch.ones(T, T).tril_())
+  triu_: (self, args, kw) => (assignInto(self.t, triu(self.t, diagonalArg(args, kw, 'triu_'))), noteMaskSource(self.t), self),
+  tril_: (self, args, kw) => (assignInto(self.t, tril(self.t, diagonalArg(args, kw, 'tril_'))), noteMaskSource(self.t), self),
   masked_scatter: (self, args, kw) => {
     const a = bind('masked_scatter', args, kw, ['mask', 'source']);
     const mask = tensorArg(a.mask, 'masked_scatter', 'mask');
