@@ -132,8 +132,12 @@ export async function previewWithArguments(
   });
   if (args === undefined) return;
   await context.workspaceState.update(key, args);
+  const previous = evaluations.previewCallOf(doc);
   const evaluation = await evaluations.setPreviewCall(doc, { function: info.function, args });
   const { call, error } = previewOutcome(evaluation.result, info, args);
+  // arguments that did not evaluate (a NameError, a syntax error): later evaluations (an edit) run the
+  // file as before, so their error leaves Problems then instead of coming back with every edit
+  if (!call) evaluations.restorePreviewCall(doc, previous);
   if (call) {
     // the preview: the inspector on the call's scope (its locals, what it returned, the errors), beside the editor
     const uri = doc.uri.toString();

@@ -112,6 +112,23 @@ export class DocumentEvaluations implements vscode.Disposable {
     return this.evaluateNow(doc);
   }
 
+  /** The call Preview with Arguments… makes after `doc` runs, if any. */
+  previewCallOf(doc: vscode.TextDocument): RunOptions['previewCall'] {
+    return this.previewCalls.get(doc.uri.toString());
+  }
+
+  /**
+   * Make `call` (the one before a preview whose arguments failed; undefined:
+   * none) the call evaluations make again, from the next one on. Nothing is
+   * re-evaluated now: the failed arguments' error stays in Problems until the
+   * next edit, which then no longer repeats it.
+   */
+  restorePreviewCall(doc: vscode.TextDocument, call: RunOptions['previewCall']): void {
+    const key = doc.uri.toString();
+    if (call) this.previewCalls.set(key, call);
+    else this.previewCalls.delete(key);
+  }
+
   private options(doc: vscode.TextDocument): ServiceRunOptions {
     const previewCall = this.previewCalls.get(doc.uri.toString());
     return { ...fullFileOptions(readSettings()), ...(previewCall ? { previewCall } : {}) };
