@@ -608,6 +608,7 @@ export class Interpreter implements CallContext {
     for (const k of s.keywords) this.eval(k.value, scope);
     const outer = this.classStack[this.classStack.length - 1];
     const cls = new PyClass(s.name, baseClasses, outer && scope.kind === 'class' ? `${outer.qualname}.${s.name}` : s.name);
+    cls.module = '__main__';
     const body = new Scope(scope, 'class');
     this.classStack.push(cls);
     try {

@@ -452,7 +452,11 @@ function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionD
         ...(p.kwarg ? [`**${text(p.kwarg.span)}`] : []),
       ];
       const function_ = qualnames.get(s) ?? s.name;
-      out.push({ function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0 });
+      const decorated = inClass ? s.decorators.map((d) => (d.kind === 'Name' ? d.id : '')).find((n) => n === 'staticmethod' || n === 'classmethod') : undefined;
+      out.push({
+        function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0,
+        ...(decorated ? { decorated } : {}),
+      });
     });
   }
   return out;

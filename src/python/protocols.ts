@@ -60,7 +60,7 @@ export function repr(v: PyValue, ctx: CallContext): string {
   if (v instanceof PyBuiltin) return `<built-in function ${v.name}>`;
   if (v instanceof PyBoundMethod) return `<bound method ${repr(v.fn, ctx)} of ${repr(v.self, ctx)}>`;
   if (v instanceof PyModule) return `<module '${v.name}'>`;
-  if (v instanceof PyClass) return `<class '${v.qualname}'>`;
+  if (v instanceof PyClass) return `<class '${v.module ? `${v.module}.` : ''}${v.qualname}'>`;
   if (v instanceof PyInstance) {
     const m = v.cls.lookup('__repr__');
     if (m !== undefined) return toStr(ctx.call(m, [v]), ctx);
@@ -68,7 +68,9 @@ export function repr(v: PyValue, ctx: CallContext): string {
       const args = (v.native.args as PyValue[]) ?? [];
       return `${v.cls.name}(${args.length === 1 ? repr(args[0], ctx) : args.map((a) => repr(a, ctx)).join(', ')})`;
     }
-    return `<__main__.${v.cls.name} object at 0x7f0000000000>`;
+    // a native class names its module in its qualname (torch.autograd.function.FunctionCtx)
+    const c = v.cls;
+    return `<${c.module ? `${c.module}.${c.qualname}` : c.qualname.includes('.') ? c.qualname : `__main__.${c.name}`} object at 0x7f0000000000>`;
   }
   return `<${v.typeName} object>`;
 }

@@ -141,8 +141,10 @@ export interface FunctionInfo {
   endLine: number;
   /** Each parameter's source text, e.g. "seq: Tensor", "pad_token=0", "*args". */
   params: string[];
-  /** Defined directly in a class body (its first parameter is the instance). */
+  /** Defined directly in a class body (its first parameter is the instance, unless `decorated` says otherwise). */
   method: boolean;
+  /** A method under @staticmethod (no instance: a torch.autograd.Function's forward(ctx, ...)) or @classmethod (cls is bound). */
+  decorated?: 'staticmethod' | 'classmethod';
   /** How many times it was called (recorded or not). */
   calls: number;
 }

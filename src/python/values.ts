@@ -340,6 +340,8 @@ export class PyClass extends PyObj {
   readonly dict = new Map<string, PyValue>();
   /** Set on the stand-in for a class of an unmodelled package (its full name): see opaque.ts. */
   opaque?: string;
+  /** The module a class statement of the file defined it in ('__main__'); native classes spell theirs in qualname. */
+  module?: string;
   constructor(
     readonly name: string,
     readonly bases: PyClass[],

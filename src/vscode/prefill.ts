@@ -16,6 +16,8 @@ const OTHER_DIM = 4;
 interface Examples {
   tokens: string;
   mask: string;
+  /** A bool padding mask, one row (True = a real token): for a body that inverts it (`~mask`) or hands it to masked_fill. */
+  boolMask: string;
   /** tokens and mask for a batch that `lengths` describes: [2, 4], rows of lengths 4 and 2. */
   batchTokens: string;
   batchMask: string;
@@ -33,6 +35,7 @@ interface Examples {
 const TORCH: Examples = {
   tokens: 'torch.tensor([[7, 6, 0, 0]])',
   mask: 'torch.tensor([[1, 1, 0, 0]])',
+  boolMask: 'torch.tensor([[True, True, False, False]])',
   batchTokens: 'torch.tensor([[7, 6, 5, 4], [3, 2, 0, 0]])',
   batchMask: 'torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]])',
   lengths: 'torch.tensor([4, 2])',
@@ -47,6 +50,7 @@ const TORCH: Examples = {
 const NUMPY: Examples = {
   tokens: 'np.array([[7, 6, 0, 0]])',
   mask: 'np.array([[1, 1, 0, 0]])',
+  boolMask: 'np.array([[True, True, False, False]])',
   batchTokens: 'np.array([[7, 6, 5, 4], [3, 2, 0, 0]])',
   batchMask: 'np.array([[1, 1, 1, 1], [1, 1, 0, 0]])',
   lengths: 'np.array([4, 2])',
@@ -189,6 +193,8 @@ function fromUsage(name: string, body: string, ex: Examples): string | undefined
   if (/len/i.test(name) && has(`\\b(len|enumerate|max|zip)\\(\\s*${n}\\s*[,)]`)) return ex.lengths;
   // `.fill_(pad_value)`, `masked_fill(m, value)`, `F.pad(x, p, value=v)`: a scalar
   if (has(`\\.(fill_?|masked_fill_?)\\([^()]*\\b${n}\\s*\\)`) || has(`\\bvalue\\s*=\\s*${n}\\b`)) return '0';
+  // `x.masked_fill(mask, 0)`, `~mask`: a bool mask (masked_fill refuses an integer one; ~ of 1 is -2)
+  if (has(`\\.masked_fill_?\\(\\s*~?\\s*${n}\\s*,`) || has(`~\\s*${n}\\b`)) return ex.boolMask;
   // `range(n)`, `torch.ones(size, size)`: a size
   if (has(`\\brange\\(\\s*${n}\\s*\\)`) || has(`\\b(torch|np)\\.(ones|zeros|empty|arange|full|rand|randn|eye|tril|triu)\\(\\s*${n}\\b`)) return '4';
   return undefined;
@@ -330,8 +336,10 @@ function fromCallSite(f: FunctionInfo, lines: string[], known: ReadonlySet<strin
  * (see the file header); `source` is the evaluated file and `result` its
  * evaluation (a call site may read only the module-level names it left
  * bound). `*args` and `**kwargs` are left out; a method's `self` is an
- * instance of its class (`Block()` for a class defined in a function); a
- * default is passed by keyword (`pad_token=0`).
+ * instance of its class (`Block()` for a class defined in a function), a
+ * classmethod's `cls` is left to the call to bind, a staticmethod's `ctx`
+ * (a torch.autograd.Function's forward) is a FunctionCtx; a default is
+ * passed by keyword (`pad_token=0`).
  */
 export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<RunResult, 'variables' | 'timeline'>): string {
   const lines = source.split('\n');
@@ -356,7 +364,12 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
     if (!m) return;
     const [, name, annotation, dflt] = m;
     named.push(dflt === undefined ? name : '');
-    if (f.method && i === 0) {
+    if (f.method && i === 0 && f.decorated === 'classmethod') {
+      named.pop(); // Cls.method(...) binds cls itself
+    } else if (f.method && i === 0 && f.decorated === 'staticmethod' && name === 'ctx') {
+      // a torch.autograd.Function's forward(ctx, ...): the context Function.apply would pass
+      out.push('torch.autograd.function.FunctionCtx()');
+    } else if (f.method && i === 0 && f.decorated !== 'staticmethod') {
       // a class defined in a function is called by its own name (`Block()` for outer.<locals>.Block.forward)
       const cls = f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.');
       out.push(`${cls}()`);

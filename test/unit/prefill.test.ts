@@ -215,3 +215,40 @@ def drop_padding(hidden_states, attention_mask):
   assert.equal(o.call?.error, undefined, JSON.stringify(o.errors));
   assert.deepEqual(shape(o.call?.returned?.value), [6, 4]);
 });
+
+test('a torch.autograd.Function: forward(ctx, x, mask) gets a FunctionCtx and a bool mask, and runs; a staticmethod is no method of an instance, a classmethod binds cls', () => {
+  const source = `import torch
+
+
+class MaskedScale(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, mask):
+        ctx.save_for_backward(mask)
+        return x.masked_fill(~mask, 0)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (mask,) = ctx.saved_tensors
+        return grad_out.masked_fill(~mask, 0), None
+
+
+class Masks:
+    @staticmethod
+    def padding(lengths, max_len):
+        return torch.arange(max_len) < lengths.unsqueeze(1)
+
+    @classmethod
+    def causal(cls, size):
+        return torch.ones(size, size, dtype=torch.bool).tril()
+`;
+  const fwd = offer(source, 'MaskedScale.forward');
+  assert.equal(fwd.args, 'torch.autograd.function.FunctionCtx(), torch.tensor([[7, 6, 0, 0]]), torch.tensor([[True, True, False, False]])');
+  assert.equal(fwd.call?.error, undefined, JSON.stringify(fwd.errors));
+  assert.equal(fwd.call?.returned?.repr, 'tensor([[7, 6, 0, 0]])');
+  const padding = offer(source, 'Masks.padding');
+  assert.equal(padding.args, 'torch.tensor([4, 2]), 4');
+  assert.deepEqual(shape(padding.call?.returned?.value), [2, 4]);
+  const causal = offer(source, 'Masks.causal');
+  assert.equal(causal.args, '4');
+  assert.deepEqual(shape(causal.call?.returned?.value), [4, 4]);
+});

@@ -14,7 +14,9 @@
 import { bind, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CLASSMETHOD } from '../../python/decorators';
-import { CallContext, NativeFn, PyBuiltin, PyClass, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
+import { isFloating } from '../../engine/dtype';
+import { TorchTensor, gradEnabled, setGradEnabled } from './tensor';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 
 const fn = (name: string, f: NativeFn, qual = name) => new PyBuiltin(name, f, qual);
 
@@ -199,14 +201,57 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
   const Function = baseClass('Function', 'torch.autograd.Function');
   const FunctionCtx = new PyClass('FunctionCtx', [], 'torch.autograd.function.FunctionCtx');
   const ctxMethod = (name: string, f: NativeFn) => FunctionCtx.dict.set(name, fn(name, f, `FunctionCtx.${name}`));
-  ctxMethod('save_for_backward', ([self, ...ts]) => ((self as PyInstance).dict.set('saved_tensors', new PyTuple(ts)), null));
-  for (const name of ['mark_non_differentiable', 'mark_dirty', 'set_materialize_grads']) ctxMethod(name, () => null);
+  // FunctionCtx.save_for_backward keeps them in to_save; the node apply passes as ctx also gives them back as saved_tensors
+  ctxMethod('save_for_backward', ([self, ...ts]) => {
+    const c = self as PyInstance;
+    c.dict.set('to_save', new PyTuple(ts));
+    if (c.cls !== FunctionCtx) c.dict.set('saved_tensors', new PyTuple(ts));
+    return null;
+  });
+  ctxMethod('mark_non_differentiable', ([self, ...ts]) => (nonDifferentiable.set(self as PyInstance, ts), null));
+  for (const name of ['mark_dirty', 'set_materialize_grads']) ctxMethod(name, () => null);
+  const nonDifferentiable = new WeakMap<PyInstance, PyValue[]>();
   const apply = new PyInstance(CLASSMETHOD);
-  apply.native.fn = fn('apply', ([cls, ...args], kw, ctx) => {
-    const fctx = new PyInstance(FunctionCtx);
-    fctx.dict.set('needs_input_grad', new PyTuple(args.map(() => false)));
-    return ctx.call(ctx.getAttr(cls!, 'forward'), [fctx, ...args], kw);
-  }, 'torch.autograd.Function.apply');
+  apply.native.fn = fn('apply', ([cls, ...args], kw, ctx) => functionApply(cls as PyClass, args, kw, ctx), 'torch.autograd.Function.apply');
+  /**
+   * Fn.apply(*args, **kwargs), as torch/autograd/function.py and the C++
+   * THPFunction_apply run it: `needs_input_grad` says which inputs are tensors
+   * that require grad (grad mode on); forward runs with grad mode off (its
+   * own ops record no grad_fn); a forward without ctx is followed by
+   * setup_context(ctx, inputs, output). When an input requires grad (and grad
+ * mode is on), each
+   * floating tensor output not marked non-differentiable gets the node
+   * `<Fn>Backward` (an input returned as is becomes a new tensor on it).
+   */
+  const functionApply = (cls: PyClass, args: PyValue[], kw: Kwargs | undefined, ctx: CallContext): PyValue => {
+    // ctx is the node itself: an instance of <Fn>Backward (y.grad_fn is ctx)
+    const node = `torch.autograd.function.${cls.name}Backward`;
+    const fctx = new PyInstance(new PyClass(`${cls.name}Backward`, [FunctionCtx], node));
+    // one entry per argument, keywords after positionals, whatever grad mode says
+    const needs = [...args, ...(kw?.values() ?? [])].map((a) => a instanceof TorchTensor && a.requiresGrad);
+    fctx.dict.set('needs_input_grad', new PyTuple(needs));
+    // the newer style: forward(*args) and a separate setup_context (torch 2.0's vmap/functorch support)
+    const setupContext = cls.lookup('setup_context');
+    const ownSetup = setupContext !== undefined && setupContext !== Function.dict.get('setup_context');
+    const before = setGradEnabled(false);
+    let out: PyValue;
+    try {
+      out = ctx.call(ctx.getAttr(cls, 'forward'), ownSetup ? args : [fctx, ...args], kw);
+      if (ownSetup) ctx.call(ctx.getAttr(cls, 'setup_context'), [fctx, new PyTuple(args), out]);
+    } finally {
+      setGradEnabled(before);
+    }
+    if (!needs.some(Boolean) || !gradEnabled()) return out;
+    const skip = nonDifferentiable.get(fctx) ?? [];
+    const mark = (v: PyValue): PyValue => {
+      if (!(v instanceof TorchTensor) || skip.includes(v) || !isFloating(v.t.dtype)) return v;
+      const t = args.includes(v) ? new TorchTensor(v.t) : v;
+      t.requiresGrad = true;
+      t.gradFn = node;
+      return t;
+    };
+    return out instanceof PyTuple ? new PyTuple(out.items.map(mark)) : mark(out);
+  };
   Function.dict.set('apply', apply);
   const autograd = partial('torch.autograd', { Function, Variable: fn('Variable', ([t]) => t ?? null, 'torch.autograd.Variable') });
   autograd.dict.set('function', partial('torch.autograd.function', { Function, FunctionCtx }));

@@ -173,7 +173,7 @@ export class TorchTensor extends ArrayValue {
 
   override repr(): string {
     return formatTorchTensor(this.t, {
-      gradFn: this.gradFn ?? undefined,
+      gradFn: this.gradFn?.slice(this.gradFn.lastIndexOf('.') + 1) ?? undefined,
       requiresGrad: this.requiresGrad && !this.gradFn,
       printOptions: getSlot(TORCH_STATE).printOptions,
       parameter: this.isParameter,
@@ -330,8 +330,9 @@ class GradFn extends PyObj {
   constructor(readonly name: string) {
     super();
   }
+  /** A custom Function's node is named with its module (torch.autograd.function.MyFnBackward); type(...).__name__ is the last part. */
   get typeName() {
-    return this.name;
+    return this.name.slice(this.name.lastIndexOf('.') + 1);
   }
   override repr() {
     return `<${this.name} object at 0x7f0000000000>`;
