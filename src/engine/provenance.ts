@@ -84,3 +84,20 @@ export function carryMaskEvidence(result: Tensor, ...inputs: unknown[]): Tensor 
 export function hasMaskEvidence(storage: object): boolean {
   return getSlot(MASK_EVIDENCE)?.has(storage) ?? false;
 }
+
+// Bool storages cast from an additive mask (`additive.bool()`, Hugging Face's
+// to_4d: `causal.masked_fill(expanded.bool(), min)`): True there is where the
+// additive mask blocks, whatever its rows look like (left padding leads with
+// True). Kept in every evaluation: the mask checks read it.
+const BLOCKING_BOOLS = slot<WeakSet<object>>('blocking-bools', () => new WeakSet());
+
+/** `t` (bool) is True exactly where an additive mask blocked. Returns `t`. */
+export function noteBlockingBool(t: Tensor): Tensor {
+  getSlot(BLOCKING_BOOLS).add(t.storage);
+  return t;
+}
+
+/** Whether `t` was cast from an additive mask, so True means blocked. */
+export function isBlockingBool(t: Tensor): boolean {
+  return getSlot(BLOCKING_BOOLS).has(t.storage);
+}

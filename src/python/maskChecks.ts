@@ -10,6 +10,7 @@ import { getSlot, slot } from '../engine/context';
 import { diagnose, diagnosing, guarded, noteConsumer } from '../engine/diagnostics';
 import { Tensor } from '../engine/tensor';
 import { expand } from '../engine/ops/shape';
+import { isBlockingBool } from '../engine/provenance';
 import { ADDITIVE_MASK_FLOOR, blocksAdditively } from './maskValues';
 
 /**
@@ -158,7 +159,7 @@ function invertedMaskMessage(consumer: string): string {
 export function checkMaskedFill(x: Tensor, mask: Tensor, value: Tensor | boolean | bigint | number, op: string): void {
   guarded(() => {
     const fill = value instanceof Tensor ? (value.numel === 1 ? value.item() : 0) : Number(value);
-    if (blocksAdditively(fill) && looksLikeKeepMask(mask) && !fillsOwnOnes(x, mask) && !masksPastOnly(x, mask)) {
+    if (blocksAdditively(fill) && looksLikeKeepMask(mask) && !isBlockingBool(mask) && !fillsOwnOnes(x, mask) && !masksPastOnly(x, mask)) {
       diagnose('inverted-mask', 'warning', invertedMaskMessage(`${op} with ${fill === -Infinity ? '-inf' : fill}`));
     }
     if (mask.dtype === 'uint8') {

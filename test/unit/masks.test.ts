@@ -386,6 +386,21 @@ wrong = torch.zeros(1, 3).masked_fill(keep_f.bool(), float('-inf'))
   assert.equal(out.maskSummary, 'padding (left, lengths 3, additive) · 40% masked');
 });
 
+test("false positive: HF's to_4d (causal.masked_fill(expanded.bool(), min)) with left padding is not inverted", () => {
+  const src = `
+import torch
+attention_mask = torch.tensor([[0, 0, 0, 1, 1]])
+inv = 1.0 - attention_mask[:, None, None, :].expand(1, 1, 5, 5).float()
+expanded = inv.masked_fill(inv.to(torch.bool), torch.finfo(torch.float32).min)
+causal = torch.full((5, 5), torch.finfo(torch.float32).min).triu(1)[None, None]
+merged = causal.masked_fill(expanded.bool(), torch.finfo(torch.float32).min)
+keep = torch.tensor([[1, 1, 1, 0, 0]]).bool()[:, None, None, :].expand(1, 1, 5, 5)
+wrong = causal.masked_fill(keep, torch.finfo(torch.float32).min)
+`;
+  // the bool of an additive mask is True where it blocks (line 6, from `import torch`); a keep-mask still warns (line 8)
+  assert.deepEqual(codes(src).filter((c) => c.startsWith('inverted-mask@')), ['inverted-mask@8']);
+});
+
 test("false positive: HF's sliding window (tril masks keys too far in the past) is not inverted", () => {
   const src = `
 import torch

@@ -7,9 +7,10 @@ import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
-import { carryMaskEvidence, noteDerivation, noteMaskSource, recordingDerivations } from '../../engine/provenance';
+import { carryMaskEvidence, noteBlockingBool, noteDerivation, noteMaskSource, recordingDerivations } from '../../engine/provenance';
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
+import { blocksAdditively } from '../../python/maskValues';
 import {
   Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
   notImplementedFor, resultType, scalarTensor, scalarTypeName, unary, where,
@@ -667,9 +668,24 @@ function castMethod(d: DType): Method {
   };
 }
 
-/** A cast keeps what the value was evidence of: a mask stays a mask, a random draw stays random. */
+/**
+ * A cast keeps what the value was evidence of: a mask stays a mask, a random
+ * draw stays random, and an additive mask cast to bool is True where it blocks.
+ */
 function castCarrying(t: Tensor, d: DType): Tensor {
-  return propagateRandom(carryMaskEvidence(cast(t, d), t), t);
+  const r = propagateRandom(carryMaskEvidence(cast(t, d), t), t);
+  return d === 'bool' && isFloating(t.dtype) && isAdditiveMask(t) ? noteBlockingBool(r) : r;
+}
+
+/** Every element 0 or an additive block (-inf, finfo.min, -1e9), at least one a block. */
+function isAdditiveMask(t: Tensor): boolean {
+  let blocked = false;
+  for (const x of t.values()) {
+    if (x === 0) continue;
+    if (!blocksAdditively(x)) return false;
+    blocked = true;
+  }
+  return blocked;
 }
 
 function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
