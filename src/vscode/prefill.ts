@@ -341,15 +341,31 @@ function fromCallSite(f: FunctionInfo, lines: string[], known: ReadonlySet<strin
  * (a torch.autograd.Function's forward) is a FunctionCtx; a default is
  * passed by keyword (`pad_token=0`).
  */
-export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<RunResult, 'variables' | 'timeline'>): string {
+export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<RunResult, 'variables' | 'timeline'> & Partial<Pick<RunResult, 'functions'>>): string {
   const lines = source.split('\n');
-  const body = lines.slice(f.line - 1, f.endLine);
   const ran = result && ((name: string) => name in result.variables || result.timeline.some((s) => s.name === name));
-  const { names, examples: ex } = moduleFacts(source, ran);
+  const facts = moduleFacts(source, ran);
   if (!f.method && f.function === f.name && source) {
-    const called = fromCallSite(f, lines, names);
+    const called = fromCallSite(f, lines, facts.names);
     if (called !== undefined) return called;
   }
+  return argumentsFor(f, { lines, facts, functions: result?.functions ?? [] }, 0);
+}
+
+/** What argumentsFor reads besides the function: the file's lines, its module facts and its functions (for constructors). */
+interface PrefillContext {
+  lines: string[];
+  facts: ModuleFacts;
+  functions: readonly FunctionInfo[];
+}
+
+/** How deep constructor arguments nest (`Block(ModelArgs())`) before a bare `Cls()` is offered. */
+const MAX_CONSTRUCTOR_DEPTH = 2;
+
+/** The argument list for `f`'s parameters (prefillArguments' per-parameter part); `depth` counts enclosing constructor calls. */
+function argumentsFor(f: FunctionInfo, c: PrefillContext, depth: number): string {
+  const ex = c.facts.examples;
+  const body = c.lines.slice(f.line - 1, f.endLine);
   const doc = docstringLines(body);
   const code = body.slice(1).join('\n');
   const plain = f.params.map((p) => /^[A-Za-z_]\w*/.exec(p)?.[0] ?? '');
@@ -371,9 +387,9 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
       out.push('torch.autograd.function.FunctionCtx()');
     } else if (f.method && i === 0 && f.decorated !== 'staticmethod') {
       // a class defined in a function is called by its own name (`Block()` for outer.<locals>.Block.forward)
-      const cls = f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.');
-      out.push(`${cls}()`);
+      out.push(instanceOf(f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.'), c, depth));
     } else if (dflt !== undefined) out.push(`${name}=${dflt.trim()}`);
+    else if (annotation && fileClass(annotation.trim(), c)) out.push(instanceOf(annotation.trim(), c, depth));
     else if (annotation) out.push(fromAnnotationOrName(name, annotation, ex, qkv));
     else {
       const said = docOf(doc, name);
@@ -382,4 +398,27 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
   });
   agree(named, out, code, ex);
   return out.join(', ');
+}
+
+/** Whether `name` is a class the file defines at module level (a parameter annotated `args: ModelArgs`). */
+function fileClass(name: string, c: PrefillContext): boolean {
+  return /^[A-Za-z_]\w*$/.test(name) && c.facts.names.has(name) && c.lines.some((l) => new RegExp(`^class\\s+${name}\\b`).test(l));
+}
+
+/**
+ * An instance of the file's class `cls` for `self` (or a parameter annotated
+ * with it): one the module bound (`model = Transformer(args)` gives `model`),
+ * else the class called with its `__init__`'s own prefill (`Attention(ModelArgs())`),
+ * else `cls()`. Hugging Face and llama modules take a config, so `cls()` alone raises.
+ */
+function instanceOf(cls: string, c: PrefillContext, depth: number): string {
+  const escaped = cls.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const line of c.lines) {
+    const m = new RegExp(`^([A-Za-z_]\\w*)\\s*=\\s*${escaped}\\s*\\(`).exec(line);
+    if (m && c.facts.names.has(m[1])) return m[1];
+  }
+  const init = c.functions.find((g) => g.function === `${cls}.__init__`);
+  if (!init || depth >= MAX_CONSTRUCTOR_DEPTH) return `${cls}()`;
+  // __init__'s parameters less self: argumentsFor on it would offer an instance for self
+  return `${cls}(${argumentsFor({ ...init, method: false, params: init.params.slice(1) }, c, depth + 1)})`;
 }

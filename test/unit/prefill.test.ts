@@ -252,3 +252,56 @@ class Masks:
   assert.equal(causal.args, '4');
   assert.deepEqual(shape(causal.call?.returned?.value), [4, 4]);
 });
+
+test("a method's self is an instance its __init__ can build: one the module bound, else the class called with __init__'s own prefill (llama's RMSNorm(dim, eps), Attention(args: ModelArgs))", () => {
+  const source = `import torch
+from dataclasses import dataclass
+from torch import nn
+
+
+@dataclass
+class ModelArgs:
+    dim: int = 8
+    n_heads: int = 2
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float = 1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+class Attention(nn.Module):
+    def __init__(self, args: ModelArgs):
+        super().__init__()
+        self.head_dim = args.dim // args.n_heads
+
+    def causal_mask(self, seqlen: int):
+        return torch.full((seqlen, seqlen), float("-inf")).triu(1)
+
+
+class Block(nn.Module):
+    def __init__(self, layer_id: int, args: ModelArgs):
+        super().__init__()
+        self.attention = Attention(args)
+
+    def mask(self, seqlen: int):
+        return self.attention.causal_mask(seqlen)
+
+
+args = ModelArgs()
+`;
+  const norm = offer(source, 'RMSNorm.forward');
+  assert.equal(norm.args, 'RMSNorm(4, eps=1e-6), torch.tensor([[7, 6, 0, 0]])');
+  const attention = offer(source, 'Attention.causal_mask');
+  assert.equal(attention.args, 'Attention(args), 4');
+  assert.equal(attention.call?.error, undefined, JSON.stringify(attention.errors));
+  assert.deepEqual(shape(attention.call?.returned?.value), [4, 4]);
+  const block = offer(source, 'Block.mask');
+  assert.equal(block.args, 'Block(4, args), 4');
+  assert.equal(block.call?.error, undefined, JSON.stringify(block.errors));
+});
