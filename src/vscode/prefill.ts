@@ -81,8 +81,12 @@ const SIZE_NAME = /^(n|k|size|dim|d_model|num_\w+|\w*_len|\w*len|length|\w*_size
 
 /** An example argument for a parameter with this annotation and name. */
 function fromAnnotationOrName(name: string, annotation: string | undefined, ex: Examples, qkv: boolean): string {
-  const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').replace(/\s*\|\s*None$/, '').trim();
+  // Union[torch.Size, Tuple, List]: its first type stands for it
+  const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').replace(/\s*\|\s*None$/, '').replace(/^Union\[\s*([^,\]]+?)\s*,.*\]$/, '$1').trim();
   if (a) {
+    if (/^(torch\.)?dtype$/.test(a)) return 'torch.float32';
+    if (/^(torch\.)?device$/.test(a)) return '"cpu"';
+    if (/^(torch\.)?Size$/.test(a)) return `torch.Size([${BATCH}, ${OTHER_DIM}])`;
     if (LIST_OF_TENSORS.test(a)) return TORCH.tensors;
     if (TENSOR_HINT.test(a)) return qkv && QKV_NAME.test(name) ? TORCH.qkv : /mask/i.test(name) ? TORCH.mask : LENGTHS_NAME.test(name) ? TORCH.lengths : SCORES_NAME.test(name) && !/Bool|Long/.test(a) ? TORCH.floats([1, 4]) : TORCH.tokens;
     if (/^(np\.|numpy\.)?ndarray$/.test(a)) return qkv && QKV_NAME.test(name) ? NUMPY.qkv : /mask/i.test(name) ? NUMPY.mask : SCORES_NAME.test(name) ? NUMPY.floats([1, 4]) : NUMPY.tokens;

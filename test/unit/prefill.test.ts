@@ -305,3 +305,26 @@ args = ModelArgs()
   assert.equal(block.args, 'Block(4, args), 4');
   assert.equal(block.call?.error, undefined, JSON.stringify(block.errors));
 });
+
+test("annotations torch.dtype, torch.device and torch.Size get a dtype, a device and a size (Hugging Face's _make_causal_mask)", () => {
+  const source = `import torch
+from typing import Optional, Union, Tuple, List
+
+
+def make_causal_mask(input_ids_shape: torch.Size, dtype: torch.dtype, device: torch.device, past_key_values_length: int = 0):
+    bsz, tgt_len = input_ids_shape
+    mask = torch.full((tgt_len, tgt_len), torch.finfo(dtype).min, device=device)
+    mask_cond = torch.arange(mask.size(-1), device=device)
+    mask.masked_fill_(mask_cond < (mask_cond + 1).view(mask.size(-1), 1), 0)
+    return mask[None, None, :, :].expand(bsz, 1, tgt_len, tgt_len + past_key_values_length)
+
+
+def shape_of(input_shape: Union[torch.Size, Tuple, List]):
+    return input_shape[-1]
+`;
+  const causal = offer(source, 'make_causal_mask');
+  assert.equal(causal.args, 'torch.Size([2, 4]), torch.float32, "cpu", past_key_values_length=0');
+  assert.equal(causal.call?.error, undefined, JSON.stringify(causal.errors));
+  assert.deepEqual(shape(causal.call?.returned?.value), [2, 1, 4, 4]);
+  assert.equal(offer(source, 'shape_of').args, 'torch.Size([2, 4])');
+});
