@@ -345,11 +345,25 @@ export function checkBroadcast(operands: { label: string; t: Tensor }[], op: str
       }
     }
     if (!pair) return;
-    const shape = (s: readonly number[]) => `(${s.join(', ')})`;
     const [a, b] = pair;
+    if (perHeadBias(padded, stretched, ts.map((o) => o.label), a, b)) return;
+    const shape = (s: readonly number[]) => `(${s.join(', ')})`;
     diagnose('suspicious-broadcast', 'warning',
       `${op}: ${ts[a].label} ${shape(ts[a].t.shape)} and ${ts[b].label} ${shape(ts[b].t.shape)} broadcast to ${shape(result)}, larger than either: both are expanded along different axes. If a mask of shape (B, 1, 1, S) or (B, 1, S, S) was meant, check the unsqueeze axes.`);
   });
+}
+
+/**
+ * A bias shared by the batch, per head, plus a [B, 1, 1, S] or [B, 1, S, S]
+ * mask: T5's `position_bias (1, H, Q, K) + mask`, ALiBi's `(1, H, 1, K)`. The
+ * bias is stretched along batch (and query) only, the mask along heads (and
+ * query) only: each brings the axes it is about, as meant.
+ */
+function perHeadBias(padded: number[][], stretched: Set<number>[], labels: string[], a: number, b: number): boolean {
+  if (padded[a].length !== 4) return false;
+  const [m, bias] = labels[a] === 'mask' ? [a, b] : labels[b] === 'mask' ? [b, a] : [-1, -1];
+  if (m < 0) return false;
+  return padded[m][1] === 1 && [...stretched[bias]].every((i) => i === 0 || i === 2) && [...stretched[m]].every((i) => i === 1 || i === 2);
 }
 
 /**

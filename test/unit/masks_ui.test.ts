@@ -110,6 +110,21 @@ x = torch.zeros(3).masked_fill(torch.tensor(True), 1.0)
   assert.ok(!codes(r).includes('suspicious-broadcast'), JSON.stringify(r.diagnostics));
 });
 
+test("suspicious-broadcast stays quiet for a per-head bias shared by the batch plus a (B,1,1,S) mask (T5's position_bias + mask, ALiBi)", () => {
+  const r = run(`import torch
+extended = (1.0 - torch.tensor([[1.0, 1.0, 1.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 1.0]])[:, None, None, :]) * torch.finfo(torch.float32).min
+position_bias = torch.randn(1, 2, 5, 5)
+position_bias = position_bias + extended
+alibi = torch.randn(1, 2, 1, 5)
+causal = torch.full((5, 5), float('-inf')).triu(1)[None, None].expand(2, 1, 5, 5)
+biased = alibi + causal
+per_query = torch.randn(1, 2, 5, 1)
+wrong = per_query + extended
+`);
+  // lines from \`import torch\`: only the bias stretched along keys (line 9) is suspicious
+  assert.deepEqual(r.diagnostics.filter((d) => d.code === 'suspicious-broadcast').map((d) => d.line), [9]);
+});
+
 test('diagnostics about a variable show in its hover', () => {
   const r = run(`import torch
 scores = torch.zeros(2, 1, 1, 3)
