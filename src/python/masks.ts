@@ -345,7 +345,8 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
       };
     }
   }
-  if (kind === 'combined' || kind === 'other' || kind === 'additive') {
+  // 'padding' too: a [B, 1, Q, K] mask is called padding by its size-1 head dim before its rows are read
+  if (kind === 'combined' || kind === 'other' || kind === 'additive' || kind === 'padding') {
     const parts = causalAndPadding(mats, rows, cols, binaryMask);
     if (parts) {
       return {

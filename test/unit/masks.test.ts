@@ -438,3 +438,16 @@ same = np.array([[True, False, False], [True, True, False]])
   // the same values with no Keras producer are still read by their pattern
   assert.notEqual(s('same').maskSummary, s('triangle').maskSummary);
 });
+
+test("a [B, 1, Q, K] padding ∨ bottom-right causal mask is named by its parts, not 'padding' for its head dim (x-transformers with memory keys)", () => {
+  const src = `
+import torch
+import torch.nn.functional as F
+keep = F.pad(torch.tensor([[True, True, True, False], [True, True, False, False]]), (2, 0), value=True)
+causal = torch.ones((4, 6), dtype=torch.bool).triu(6 - 4 + 1)
+final_mask = ~keep[:, None, None, :] | causal
+`;
+  const s = run(src).timeline.filter((x) => x.name === 'final_mask').at(-1)!;
+  assert.equal(s.mask, 'combined');
+  assert.equal(s.maskSummary, 'padding (right, lengths 5, 4) ∧ causal (bottom-right) · 33.3% masked');
+});
