@@ -1,7 +1,8 @@
 # The Keras guide "Understanding masking & padding": Masking over token ids tiled into fake embeddings
 # (keras.ops.tile), a layer that splits its input and its mask in time (keras.ops.split), and a custom
 # embedding that looks its vectors up with keras.ops.take and masks zeros; plus take's axis / negative
-# indices, tile's short repeats and split's section indices; GatherV2's error for an index out of range.
+# indices, tile's short repeats and split's section indices; the seq2seq guide's decoder mask (ops.minimum);
+# GatherV2's error for an index out of range.
 import numpy as np
 import keras
 from keras import layers
@@ -50,4 +51,24 @@ ids = np.array([[2, 3, 0, 0], [1, 0, 0, 0]])
 vectors = ops.take(table, ids, axis=0)
 id_mask = ops.not_equal(ids, 0)
 print(vectors.shape, id_mask)
+
+
+# the Keras English-to-Spanish Transformer guide's decoder mask: a tiled causal mask, ops.minimum with padding
+def get_causal_attention_mask(inputs):
+    input_shape = ops.shape(inputs)
+    batch_size, sequence_length = input_shape[0], input_shape[1]
+    i = ops.arange(sequence_length)[:, None]
+    j = ops.arange(sequence_length)
+    mask = ops.cast(i >= j, dtype="int32")
+    mask = ops.reshape(mask, (1, input_shape[1], input_shape[1]))
+    mult = ops.concatenate([ops.expand_dims(batch_size, -1), ops.convert_to_tensor([1, 1])], axis=0)
+    return ops.tile(mask, mult)
+
+
+decoder_inputs = np.array([[5, 6, 7, 0, 0], [3, 4, 0, 0, 0]])
+causal_mask = get_causal_attention_mask(decoder_inputs)
+padding_mask = ops.cast(ops.not_equal(decoder_inputs, 0)[:, None, :], dtype="int32")
+decoder_mask = ops.minimum(padding_mask, causal_mask)
+upper = ops.maximum(np.array([1, 5]), 2.5)
+print(decoder_mask, upper)
 ops.take(table, np.array([[1, 2], [0, 4]]), axis=0)

@@ -196,6 +196,14 @@ export function makeKerasOps(tf: PyModule): PyModule {
       return wrap(binary(op, x1, x2));
     });
   }
+  // minimum / maximum(x1, x2): elementwise in the operands' result type (the Keras seq2seq guide's ops.minimum(padding_mask, causal_mask))
+  for (const [name, op] of [['minimum', 'Minimum'], ['maximum', 'Maximum']] as const) {
+    def(name, ['x1', 'x2'], (a, ctx) => {
+      const [x1, x2] = promoted(ctx, a.x1, a.x2);
+      checkBroadcast(op, x1, x2);
+      return wrap(binary(name, x1, x2));
+    });
+  }
   // matmul(x1, x2): both cast to their result type (float32 @ float64 is float64)
   def('matmul', ['x1', 'x2'], (a, ctx) => {
     const [x1, x2] = promoted(ctx, a.x1, a.x2);
