@@ -199,6 +199,13 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
   // torch.autograd.Function, forward only: Fn.apply(*args) calls Fn.forward(ctx, *args) with a context that
   // records save_for_backward and the marks; backward never runs here
   const Function = baseClass('Function', 'torch.autograd.Function');
+  // the base's own forward and setup_context (torch/autograd/function.py _SingleLevelFunction): a subclass overrides them
+  Function.dict.set('forward', fn('forward', () => {
+    throw pyError('NotImplementedError', 'You must implement the forward function for custom autograd.Function.');
+  }, 'torch.autograd.Function.forward'));
+  Function.dict.set('setup_context', fn('setup_context', () => {
+    throw pyError('NotImplementedError', 'setup_context is not implemented.');
+  }, 'torch.autograd.Function.setup_context'));
   const FunctionCtx = new PyClass('FunctionCtx', [], 'torch.autograd.function.FunctionCtx');
   const ctxMethod = (name: string, f: NativeFn) => FunctionCtx.dict.set(name, fn(name, f, `FunctionCtx.${name}`));
   // FunctionCtx.save_for_backward keeps them in to_save; the node apply passes as ctx also gives them back as saved_tensors
