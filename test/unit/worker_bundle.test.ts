@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createContext, runInContext } from 'node:vm';
+import { EvaluationService } from '../../src/service/client';
+import { nodeWorker } from '../../src/service/nodeWorker';
 import type { HostToWorker, WorkerToHost } from '../../src/service/protocol';
 
 // `npm test` builds first
@@ -73,4 +75,20 @@ test('Node requires the same bundle as a CommonJS module, serving nothing on the
   const mod = require(bundle) as { evaluate?: unknown; onFirstEvaluation?: unknown };
   assert.equal(typeof mod.evaluate, 'function');
   assert.equal(typeof mod.onFirstEvaluation, 'function');
+});
+
+test('maskLens.backend "gpu" in the bundle (no gpu.js in it) computes as "auto" does, in a Node worker thread', async () => {
+  const service = new EvaluationService({ spawn: nodeWorker(bundle, [], { codeCache: false }) });
+  try {
+    // 4 × 128 × 128 float32: past the gpu threshold given and the wasm backend's
+    const source = 'import torch\nx = torch.arange(65536, dtype=torch.float32).reshape(4, 128, 128) / 1000\nm = torch.ones(128, 128, dtype=torch.bool).triu(1)\np = x.masked_fill(m, float("-inf")).softmax(-1)\nprint(p.sum(-1).mean().item())\nprint(p[3, 127, 127].item() > 0)\n';
+    const r = await service.evaluate(source, { backend: { preference: 'gpu', gpuThreshold: 1 } });
+    assert.equal(r.result.error, null);
+    assert.equal(r.stopped, undefined);
+    const [mean, positive] = r.result.stdout.trim().split('\n');
+    assert.ok(Math.abs(Number(mean) - 1) < 1e-6, r.result.stdout);
+    assert.equal(positive, 'True');
+  } finally {
+    service.dispose();
+  }
 });
