@@ -350,8 +350,8 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
     const parts = causalAndPadding(mats, rows, cols, binaryMask);
     if (parts) {
       return {
-        kind: 'combined', lengths: parts.lengths, maskedFraction: parts.masked, keep: parts.keep, ...(parts.offset ? { causalOffset: parts.offset } : {}),
-        summary: `padding (right, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''} · ${percent(parts.masked)}`,
+        kind: 'combined', lengths: parts.lengths, side: parts.side, maskedFraction: parts.masked, keep: parts.keep, ...(parts.offset ? { causalOffset: parts.offset } : {}),
+        summary: `padding (${parts.side}, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''} · ${percent(parts.masked)}`,
       };
     }
   }
@@ -411,32 +411,39 @@ function otherAxesPattern(name: string, v: TensorValue, provenance: boolean | un
 
 /**
  * A combined mask named by its parts: every slice is causal AND a key-padding
- * mask of its own length (pad_mask.unsqueeze(-2) & tril). Keep-form (1 = attend)
- * when the top-left cell is set on a 0/1 mask; block-form (non-zero = masked) otherwise.
+ * mask of its own length (pad_mask.unsqueeze(-2) & tril), the padding on the
+ * right, or on the left (Hugging Face's to_4d of a left-padded batch: the
+ * padded queries' rows are all masked). Keep-form (1 = attend) when the cell
+ * every layout keeps (top-left for right padding, bottom-right for left) is
+ * set on a 0/1 mask; block-form (non-zero = masked) otherwise.
  */
-function causalAndPadding(mats: number[][][], rows: number, cols: number, binaryMask: boolean): { lengths: number[]; keep: boolean; masked: number; offset: number } | undefined {
+function causalAndPadding(mats: number[][][], rows: number, cols: number, binaryMask: boolean): { lengths: number[]; keep: boolean; masked: number; offset: number; side: 'left' | 'right' } | undefined {
   // fewer queries than keys: the causal part is aligned bottom-right (queries are the last `rows` positions)
   if (rows < 2 || rows > cols || mats.length === 0) return undefined;
   const offset = cols - rows;
-  const keep = binaryMask && mats[0][0][0] !== 0;
-  const lengths: number[] = [];
-  let masked = 0;
-  for (const m of mats) {
-    const last = m[rows - 1];
+  for (const side of ['right', 'left'] as const) {
+    const keep = binaryMask && (side === 'right' ? mats[0][0][0] : mats[0][rows - 1][cols - 1]) !== 0;
     const attended = (x: number) => (keep ? x !== 0 : x === 0);
-    const len = last.filter(attended).length;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const want = c <= r + offset && c < len;
-        if (attended(m[r][c]) !== want) return undefined;
-        if (!want) masked++;
+    const lengths: number[] = [];
+    let masked = 0;
+    const fits = mats.every((m) => {
+      const len = m[rows - 1].filter(attended).length;
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          const want = c <= r + offset && (side === 'right' ? c < len : c >= cols - len);
+          if (attended(m[r][c]) !== want) return false;
+          if (!want) masked++;
+        }
       }
-    }
-    lengths.push(len);
+      lengths.push(len);
+      return true;
+    });
+    if (!fits) continue;
+    if (lengths.every((l) => l === cols)) return undefined; // plain causal
+    if (side === 'right' && lengths.every((l) => l === 1)) return undefined; // one kept key everywhere: a first-token (CLS) mask, not padding
+    return { lengths, keep, offset, side, masked: masked / (mats.length * rows * cols) };
   }
-  if (lengths.every((l) => l === cols)) return undefined; // plain causal
-  if (lengths.every((l) => l === 1)) return undefined; // one kept key everywhere: a first-token (CLS) mask, not padding
-  return { lengths, keep, offset, masked: masked / (mats.length * rows * cols) };
+  return undefined;
 }
 
 /**

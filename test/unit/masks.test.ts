@@ -451,3 +451,20 @@ final_mask = ~keep[:, None, None, :] | causal
   assert.equal(s.mask, 'combined');
   assert.equal(s.maskSummary, 'padding (right, lengths 5, 4) ∧ causal (bottom-right) · 33.3% masked');
 });
+
+test("left padding ∧ causal is named by its parts (Hugging Face's to_4d of a left-padded batch; a keep-form tril & mask)", () => {
+  const src = `
+import torch
+attention_mask = torch.tensor([[0, 0, 0, 1, 1]])
+inv = 1.0 - attention_mask[:, None, None, :].expand(1, 1, 5, 5).float()
+expanded = inv.masked_fill(inv.to(torch.bool), torch.finfo(torch.float32).min)
+causal = torch.full((5, 5), torch.finfo(torch.float32).min).triu(1)[None, None]
+merged = causal.masked_fill(expanded.bool(), torch.finfo(torch.float32).min)
+keep = torch.tensor([[0, 0, 1, 1], [0, 1, 1, 1]]).bool()[:, None, :] & torch.ones(4, 4).tril().bool()
+`;
+  const r = run(src);
+  const last = (n: string) => r.timeline.filter((x) => x.name === n).at(-1)!;
+  assert.equal(last('merged').maskSummary, 'padding (left, lengths 2) ∧ causal · 88% masked');
+  assert.deepEqual(last('merged').maskParts, { lengths: [2], side: 'left', causal: true, keep: false });
+  assert.equal(last('keep').maskSummary, 'padding (left, lengths 2, 3) ∧ causal (1 = attend) · 71.9% masked');
+});
