@@ -384,3 +384,20 @@ eye = F.one_hot(torch.arange(4), 4).float()
     assert.ok(!md.includes('mask: '), md);
   }
 });
+
+test('a bool key padding mask with a float causal mask warns once, where torch canonicalizes them: TransformerEncoder, else the layer, else MultiheadAttention', () => {
+  const setup = `import torch
+from torch import nn
+torch.manual_seed(0)
+x = torch.randn(4, 2, 8)
+pad = torch.tensor([[False, False, True, True], [False, False, False, False]])
+causal = nn.Transformer.generate_square_subsequent_mask(4)
+`;
+  const warnings = (call: string) => evaluate(setup + call, { recordTimeline: true }).warnings;
+  assert.deepEqual(warnings('enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, 0.0), 2, enable_nested_tensor=False)\ny = enc(x, causal, src_key_padding_mask=pad)\n'),
+    ['Support for mismatched src_key_padding_mask and mask is deprecated. Use same type for both instead.']);
+  assert.deepEqual(warnings('layer = nn.TransformerEncoderLayer(8, 2, 16, 0.0)\ny = layer(x, causal, src_key_padding_mask=pad)\n'),
+    ['Support for mismatched src_key_padding_mask and src_mask is deprecated. Use same type for both instead.']);
+  assert.deepEqual(warnings('mha = nn.MultiheadAttention(8, 2)\ny = mha(x, x, x, key_padding_mask=pad, attn_mask=causal)\n'),
+    ['Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.']);
+});

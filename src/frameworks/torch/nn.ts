@@ -24,7 +24,7 @@ import { addLayers } from './layers';
 import { addTransformers } from './transformer';
 import { addRecurrent } from './rnn';
 import { fusableSoftmax } from './fused';
-import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
+import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
 import { noteRandom } from '../../engine/diagnostics';
@@ -864,7 +864,7 @@ function multiHeadAttention(query: Tensor, key: Tensor, value: Tensor, p: MhaPar
     }
     checkKeyPaddingMask(kpmArg, N, S);
     noteMaskConsumer(kpmArg, 'MultiheadAttention.key_padding_mask');
-    if (a.attn_mask instanceof ArrayValue && (a.attn_mask.t.dtype === 'bool') !== (kpmArg.dtype === 'bool')) {
+    if (a.attn_mask instanceof ArrayValue && (a.attn_mask.t.dtype === 'bool') !== (kpmArg.dtype === 'bool') && !masksCanonical()) {
       ctx.warn('Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.');
     }
     kpm = additiveMask(kpmArg, q.dtype);

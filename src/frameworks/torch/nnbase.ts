@@ -2,6 +2,7 @@
 // parameters drawn from torch's generator, and the Module tree walks
 // (parameters, buffers, children) in PyTorch's order.
 
+import { getSlot, slot } from '../../engine/context';
 import { runtimeError } from '../../engine/errors';
 import { Tensor } from '../../engine/tensor';
 import { pyError } from '../../python/exceptions';
@@ -161,4 +162,25 @@ export function stateEntries(self: PyInstance, Module: PyClass, prefix = ''): [s
   for (const [k, b] of buffers) if (!transient.has(k)) out.push([prefix + k, b]);
   for (const [k, c] of children) out.push(...stateEntries(c, Module, `${prefix}${k}.`));
   return out;
+}
+
+// F._canonical_mask: TransformerEncoder.forward and TransformerEncoderLayer.forward turn both masks
+// into floats of the input's dtype before the layers and self-attention read them, so a bool / float
+// mismatch warns once, at the outermost of them, and never again below (torch/nn/modules/transformer.py)
+const CANONICAL_MASKS = slot<{ depth: number }>('torch.canonical-masks', () => ({ depth: 0 }));
+
+/** Run `f` as code that receives canonical (float) masks: the mismatch warnings below it stay quiet. */
+export function withCanonicalMasks<T>(f: () => T): T {
+  const s = getSlot(CANONICAL_MASKS);
+  s.depth++;
+  try {
+    return f();
+  } finally {
+    s.depth--;
+  }
+}
+
+/** Whether an enclosing TransformerEncoder / TransformerEncoderLayer already made the masks canonical. */
+export function masksCanonical(): boolean {
+  return getSlot(CANONICAL_MASKS).depth > 0;
 }

@@ -19,7 +19,7 @@ import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, PyClass, PyInstance, PyModule, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
-import { fn } from './nnbase';
+import { fn, masksCanonical, withCanonicalMasks } from './nnbase';
 import { TorchTensor, gradEnabled, tensorArg, track } from './tensor';
 
 /** copy.deepcopy of a module: tensors copied (parameters stay parameters), submodules cloned, other attributes shared. */
@@ -114,14 +114,16 @@ export function addTransformers(nn: PyModule, Module: PyClass, Transformer: PyCl
     checkMaskTypes(a.src_key_padding_mask, a.src_mask, 'src_key_padding_mask', 'src_mask', ctx);
     let x: PyValue = a.src!;
     const sa = (y: PyValue) => attend(s, 'self_attn', 'dropout1', y, y, a.src_mask, a.src_key_padding_mask, a.is_causal, ctx);
-    if (s.dict.get('norm_first') === true) {
-      x = addT(x, sa(norm(s, 'norm1', x, ctx)));
-      x = addT(x, feedForward(s, norm(s, 'norm2', x, ctx), ctx));
-    } else {
-      x = norm(s, 'norm1', addT(x, sa(x)), ctx);
-      x = norm(s, 'norm2', addT(x, feedForward(s, x, ctx)), ctx);
-    }
-    return x;
+    return withCanonicalMasks(() => {
+      if (s.dict.get('norm_first') === true) {
+        x = addT(x, sa(norm(s, 'norm1', x, ctx)));
+        x = addT(x, feedForward(s, norm(s, 'norm2', x, ctx), ctx));
+      } else {
+        x = norm(s, 'norm1', addT(x, sa(x)), ctx);
+        x = norm(s, 'norm2', addT(x, feedForward(s, x, ctx)), ctx);
+      }
+      return x;
+    });
   }));
   nn.dict.set('TransformerEncoderLayer', EncoderLayer);
 
@@ -184,7 +186,7 @@ export function addTransformers(nn: PyModule, Module: PyClass, Transformer: PyCl
     let x: PyValue = a.src!;
     const layerKw = new Map<string, PyValue>([['src_mask', a.mask ?? null], ['src_key_padding_mask', a.src_key_padding_mask ?? null]]);
     if (a.is_causal !== undefined && a.is_causal !== null) layerKw.set('is_causal', a.is_causal);
-    for (const layer of layersOf(s)) x = call(ctx, layer, [x], layerKw);
+    x = withCanonicalMasks(() => layersOf(s).reduce((y, layer) => call(ctx, layer, [y], layerKw), x));
     if (nested) x = zeroPadded(x, tensorArg(a.src_key_padding_mask, 'forward', 'src_key_padding_mask'));
     const n = s.dict.get('norm');
     return n === null || n === undefined ? x : call(ctx, n, [x]);
@@ -260,7 +262,7 @@ export function addTransformers(nn: PyModule, Module: PyClass, Transformer: PyCl
 
 /** F._canonical_mask's warning when one mask is bool and the other float. */
 function checkMaskTypes(kpm: PyValue | undefined, mask: PyValue | undefined, kpmName: string, maskName: string, ctx: CallContext): void {
-  if (!(kpm instanceof ArrayValue) || !(mask instanceof ArrayValue)) return;
+  if (!(kpm instanceof ArrayValue) || !(mask instanceof ArrayValue) || masksCanonical()) return;
   if ((kpm.t.dtype === 'bool') !== (mask.t.dtype === 'bool')) {
     ctx.warn(`Support for mismatched ${kpmName} and ${maskName} is deprecated. Use same type for both instead.`);
   }
