@@ -401,3 +401,22 @@ causal = nn.Transformer.generate_square_subsequent_mask(4)
   assert.deepEqual(warnings('mha = nn.MultiheadAttention(8, 2)\ny = mha(x, x, x, key_padding_mask=pad, attn_mask=causal)\n'),
     ['Support for mismatched key_padding_mask and attn_mask is deprecated. Use same type for both instead.']);
 });
+
+test("TransformerEncoder warns why nested tensors are off, in torch's order (batch_first=False, the tutorials' default, is a reason); MultiheadAttention has kdim, vdim, head_dim, _qkv_same_embed_dim", () => {
+  const r = evaluate(`import torch
+from torch import nn
+default = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, 0.0), 1)
+fast = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, 0.0, batch_first=True), 1)
+odd = nn.TransformerEncoder(nn.TransformerEncoderLayer(9, 3, 16, 0.0, batch_first=True), 1)
+off = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, 0.0), 1, enable_nested_tensor=False)
+print(default.use_nested_tensor, fast.use_nested_tensor, odd.use_nested_tensor, off.use_nested_tensor)
+mha = nn.MultiheadAttention(8, 2)
+print(mha.kdim, mha.vdim, mha.head_dim, mha._qkv_same_embed_dim)
+`, { recordTimeline: true });
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.stdout, 'False True False False\n8 8 4 True\n');
+  assert.deepEqual([...r.warnings].sort(), [
+    'enable_nested_tensor is True, but self.use_nested_tensor is False because encoder_layer.self_attn.batch_first was not True(use batch_first for better inference performance)',
+    'enable_nested_tensor is True, but self.use_nested_tensor is False because encoder_layer.self_attn.num_heads is odd',
+  ]);
+});

@@ -671,6 +671,11 @@ function makeMultiheadAttention(Module: PyClass, Linear: PyClass, linearInit: (s
     self.dict.set('num_heads', BigInt(H));
     self.dict.set('batch_first', toBool(a.batch_first, ctx));
     self.dict.set('dropout', a.dropout === undefined ? 0 : toFloat(a.dropout, 'dropout'));
+    // kdim and vdim other than embed_dim are refused below, so query, key and value share it
+    self.dict.set('kdim', BigInt(E));
+    self.dict.set('vdim', BigInt(E));
+    self.dict.set('_qkv_same_embed_dim', true);
+    self.dict.set('head_dim', BigInt(E / H));
     for (const d of ['kdim', 'vdim'] as const) {
       const v = a[d];
       if (v !== undefined && v !== null && toInt(v, d) !== E) {

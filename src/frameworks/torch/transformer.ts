@@ -166,9 +166,10 @@ export function addTransformers(nn: PyModule, Module: PyClass, Transformer: PyCl
       inst.dict.set('num_layers', BigInt(n));
       inst.dict.set('norm', a.norm ?? null);
       if (name === 'TransformerEncoder') {
-        const heads = Number((proto.dict.get('self_attn') as PyInstance).dict.get('num_heads'));
-        // PyTorch turns nested tensors off for an odd head count (why_not_sparsity_fast_path)
-        inst.dict.set('use_nested_tensor', toBool(a.enable_nested_tensor, ctx, true) && heads % 2 === 0 && proto.dict.get('norm_first') !== true);
+        const enable = toBool(a.enable_nested_tensor, ctx, true);
+        const why = whyNotNested(proto, ctx);
+        if (enable && why) ctx.warn(`enable_nested_tensor is True, but self.use_nested_tensor is False because ${why}`);
+        inst.dict.set('use_nested_tensor', enable && !why);
         inst.dict.set('mask_check', toBool(a.mask_check, ctx, true));
       }
       return null;
@@ -258,6 +259,26 @@ export function addTransformers(nn: PyModule, Module: PyClass, Transformer: PyCl
     }
     return call(ctx, get(s, 'decoder'), [a.tgt!, memory], decKw);
   }));
+}
+
+/**
+ * TransformerEncoder.__init__'s why_not_sparsity_fast_path: the first reason,
+ * in torch's order, its encoder layer rules nested tensors out (the default
+ * batch_first=False is one, so the tutorials' encoders warn), or '' when none.
+ */
+function whyNotNested(layer: PyInstance, ctx: CallContext): string {
+  const e = 'encoder_layer';
+  const attr = (o: PyValue, k: string) => ctx.getAttr(o, k);
+  if (!(layer instanceof PyInstance) || !layer.cls.mro().some((c) => c.name === 'TransformerEncoderLayer')) return `${e} was not TransformerEncoderLayer`;
+  const sa = attr(layer, 'self_attn');
+  if (ctx.truthy(attr(layer, 'norm_first'))) return `${e}.norm_first was True`;
+  if (!ctx.truthy(attr(sa, 'batch_first'))) return `${e}.self_attn.batch_first was not True(use batch_first for better inference performance)`;
+  if (!ctx.truthy(attr(sa, '_qkv_same_embed_dim'))) return `${e}.self_attn._qkv_same_embed_dim was not True`;
+  if (attr(sa, 'in_proj_bias') === null) return `${e}.self_attn was passed bias=False`;
+  if (!ctx.truthy(attr(layer, 'activation_relu_or_gelu'))) return `${e}.activation_relu_or_gelu was not True`;
+  if (Number(attr(attr(layer, 'norm1'), 'eps')) !== Number(attr(attr(layer, 'norm2'), 'eps'))) return `${e}.norm1.eps was not equal to ${e}.norm2.eps`;
+  if (Number(attr(sa, 'num_heads')) % 2 === 1) return `${e}.self_attn.num_heads is odd`;
+  return '';
 }
 
 /** F._canonical_mask's warning when one mask is bool and the other float. */
