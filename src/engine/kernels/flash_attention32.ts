@@ -18,6 +18,7 @@
 
 import { fma32 } from '../random/float_math';
 import { kChunks } from './float32_matmul';
+import { glibcExpf } from './sleef32';
 
 const f = Math.fround;
 const KV_SPLIT = 512;
@@ -59,8 +60,6 @@ export function expU20(x: number): number {
   return f(f(p * pow) * 2);
 }
 
-/** glibc's expf (std::exp on a float): correctly rounded in practice, so exp rounded to float32. */
-const libmExpf = (x: number) => f(Math.exp(x));
 
 /**
  * One element of an MKL sgemm product: a sequential fma from +0 over each
@@ -160,11 +159,12 @@ export function flashAttention32(
           for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = f(lanes[j] + lanes[j + w]);
           let sum = lanes[0];
           for (let c = vec; c < kvBlock; c++) {
-            const e = libmExpf(f(qk[r + c] - max));
+            // the tail's exp(float) resolves to the double exp: correctly rounded, unlike expf
+            const e = f(Math.exp(f(qk[r + c] - max)));
             qk[r + c] = e;
             sum = f(sum + e);
           }
-          const rescale = libmExpf(f(old - max));
+          const rescale = glibcExpf(f(old - max)); // std::exp on a float: glibc's expf
           rowSum[row] = fma32(rescale, rowSum[row], sum);
           rowMax[row] = max;
           if (n > 0) for (let d = 0; d < E; d++) dst[row * E + d] = f(dst[row * E + d] * rescale);
