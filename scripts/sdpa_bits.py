@@ -59,8 +59,11 @@ CASES = [
     ("L33 S17 E24 (two query blocks)", [1, 2, 33, 24], 17, None, None, False, None),
     ("L33 S40 E8 float[1,1,1,S] scale 0.3", [1, 2, 33, 8], 40, "float", [1, 1, 1, 40], False, 0.3),
     ("L7 S700 E24 (two key blocks)", [1, 2, 7, 24], 700, None, None, False, None),
-    ("L7 S700 E24 bool[B,1,1,S]", [1, 2, 7, 24], 700, "bool", [1, 1, 1, 700], False, None),
+    ("L7 S700 E24 bool[B,1,L,S]", [1, 2, 7, 24], 700, "bool", [1, 1, 7, 700], False, None),
     ("L600 S600 E16 causal (64-row blocks, two key blocks)", [1, 1, 600, 16], 600, None, None, True, None),
+    ("L7 S9 E8 (odd query block)", [2, 2, 7, 8], 9, None, None, False, None),
+    ("L5 S40 E8 causal (odd query block)", [1, 3, 5, 8], 40, None, None, True, None),
+    ("L7 S13 E64 (odd query block, wide head)", [1, 2, 7, 64], 13, None, None, False, None),
     ("L5 S9 E400 (head dim in two chunks)", [1, 1, 5, 400], 9, None, None, False, None),
     ("b1h4 L300 E32", [1, 4, 300, 32], 300, None, None, False, None),
     ("b1h4 L300 E32 bool[B,1,L,S]", [1, 4, 300, 32], 300, "bool", [1, 1, 300, 300], False, None),
@@ -70,7 +73,7 @@ CASES = [
     ("b2h2 L1100 E16 causal", [2, 2, 1100, 16], 1100, None, None, True, None),
     ("b2h2 L1100 E16 bool[L,S]", [2, 2, 1100, 16], 1100, "bool", [1100, 1100], False, None),
 ]
-FULLY_MASKED = {"b2h8 L10 E64 bool[L,S]", "L7 S700 E24 bool[B,1,1,S]", "b1h4 L300 E32 bool[B,1,L,S]"}
+FULLY_MASKED = {"b2h8 L10 E64 bool[L,S]", "L7 S700 E24 bool[B,1,L,S]", "b1h4 L300 E32 bool[B,1,L,S]"}
 WHOLE_UP_TO = 12000  # outputs up to this many elements are stored whole
 
 

@@ -16,7 +16,7 @@ import { expand, transpose } from '../src/engine/ops/shape';
 import { Tensor } from '../src/engine/tensor';
 
 interface Case { name: string; seed: number; q: number[]; kv: number[]; mask: 'bool' | 'float' | null; mask_shape: number[] | null; is_causal: boolean; scale: number | null }
-const FULLY_MASKED = new Set(['b2h8 L10 E64 bool[L,S]', 'L7 S700 E24 bool[B,1,1,S]', 'b1h4 L300 E32 bool[B,1,L,S]']);
+const FULLY_MASKED = new Set(['b2h8 L10 E64 bool[L,S]', 'L7 S700 E24 bool[B,1,L,S]', 'b1h4 L300 E32 bool[B,1,L,S]']);
 
 /** scripts/sdpa_bits.py's LCG: float32 values in [-2, 2). */
 export function lcg(seed: number, n: number): Float32Array {

@@ -17,7 +17,7 @@
 // taken as 1, so a fully masked row comes out 0).
 
 import { fma32 } from '../random/float_math';
-import { kChunks } from './float32_matmul';
+import { gemvDot, kChunks } from './float32_matmul';
 import { glibcExpf } from './sleef32';
 
 const f = Math.fround;
@@ -78,6 +78,27 @@ function gemmDot(a: ArrayLike<number>, ao: number, as: number, b: ArrayLike<numb
   return total;
 }
 
+/**
+ * Which of MKL's sgemm kernels computes a query row's scores against a key
+ * block (sgemm(T, N) with m = kvBlock keys, n = qBlock queries, k = E), as
+ * measured on torch 2.13's MKL (AVX512): a block of one query goes through
+ * its gemv kernels; 2-3 keys, or more keys than queries up to 10 with
+ * E <= keys, through a 16-lane dot; the rest through the sequential-fma
+ * gemm kernel.
+ */
+function scoreOrder(qBlock: number, kvBlock: number, E: number): 'gemm' | 'lanes' | 'gemv' {
+  if (qBlock === 1) return 'gemv';
+  return (kvBlock >= 2 && kvBlock <= 3) || (kvBlock > qBlock && kvBlock <= 10 && E <= kvBlock) ? 'lanes' : 'gemm';
+}
+
+/** MKL's small-matrix dot: products fused into 16 lanes (element e into lane e % 16), the lanes folded as a tree. */
+function lanesDot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, k: number, lanes: Float64Array): number {
+  lanes.fill(0);
+  for (let e = 0; e < k; e++) lanes[e & 15] = fma32(a[ao + e], b[bo + e], lanes[e & 15]);
+  for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = f(lanes[j] + lanes[j + w]);
+  return lanes[0];
+}
+
 /** An additive float mask read through broadcast strides [b, h, l, s] (0 on broadcast dims). */
 export interface FlashMask {
   data: ArrayLike<number>;
@@ -120,7 +141,14 @@ export function flashAttention32(
         const kvChunks = kChunks(kvBlock);
         // scores: sgemm(T, N) of the key block against the query block
         for (let row = 0; row < qBlock; row++) {
-          for (let c = 0; c < kvBlock; c++) qk[row * kvBlock + c] = gemmDot(q, qo + (m + row) * E, 1, k, ko + (n + c) * E, 1, eChunks, null);
+          const order = scoreOrder(qBlock, kvBlock, E);
+          const qr = qo + (m + row) * E;
+          for (let c = 0; c < kvBlock; c++) {
+            const kr = ko + (n + c) * E;
+            qk[row * kvBlock + c] = order === 'gemm' ? gemmDot(q, qr, 1, k, kr, 1, eChunks, null)
+              : order === 'lanes' ? lanesDot(q, qr, k, kr, E, lanes)
+              : gemvDot(k, kr, (e) => q[qr + e], E, c < kvBlock - (kvBlock % 4));
+          }
         }
         if (isCausal && numKeys - n <= kvSplit) {
           for (let row = 0; row < qBlock; row++) {
