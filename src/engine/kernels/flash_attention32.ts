@@ -17,7 +17,7 @@
 // taken as 1, so a fully masked row comes out 0).
 
 import { fma32 } from '../random/float_math';
-import { gemvDot, kChunks } from './float32_matmul';
+import { gemvDot, kChunks, matmul32 } from './float32_matmul';
 import { glibcExpf } from './sleef32';
 
 const f = Math.fround;
@@ -60,24 +60,6 @@ export function expU20(x: number): number {
   return f(f(p * pow) * 2);
 }
 
-
-/**
- * One element of an MKL sgemm product: a sequential fma from +0 over each
- * k-chunk (float32_matmul.ts's kChunks), each chunk's sum added to the
- * output in float32: to `base` when beta is 1 (base not null), else from the
- * first chunk's sum.
- */
-function gemmDot(a: ArrayLike<number>, ao: number, as: number, b: ArrayLike<number>, bo: number, bs: number, chunks: [number, number][], base: number | null): number {
-  let total = base ?? 0;
-  for (let c = 0; c < chunks.length; c++) {
-    const [s, e] = chunks[c];
-    let acc = 0;
-    for (let q = s; q < e; q++) acc = fma32(a[ao + q * as], b[bo + q * bs], acc);
-    total = c === 0 && base === null ? acc : f(total + acc);
-  }
-  return total;
-}
-
 /**
  * Which of MKL's sgemm kernels computes a query row's scores against a key
  * block (sgemm(T, N) with m = kvBlock keys, n = qBlock queries, k = E), as
@@ -107,109 +89,136 @@ export interface FlashMask {
 }
 
 /**
+ * out[b] = a[b] @ bm[b] for contiguous float32 a [batch, m, k], bm [batch,
+ * k, n], in float32_matmul.ts's 'gemm' order (what a Backend's matmul does
+ * with that order: the wasm backend runs the same order faster).
+ */
+export type GemmFn = (a: Float32Array, bm: Float32Array, batch: number, m: number, k: number, n: number, out: Float32Array) => void;
+
+const cpuGemm: GemmFn = (a, bm, batch, m, k, n, out) => matmul32(a, bm, batch, m, k, n, out, 'gemm', () => {});
+
+/**
  * out [B, H, L, E] = softmax(q @ k^T * scale + mask, causal) @ v for
  * contiguous float32 q [B, H, L, E], k and v [B, H, S, E], in
  * cpu_flash_attention's order (see the file header). `mask` is additive
  * (a bool mask already turned into 0 / -inf, as ATen's
  * convert_boolean_attn_mask does); `isCausal` keeps key j for query i when
- * j <= i. `tick` is called once per query block.
+ * j <= i. Each score and each block's p @ v part is one sgemm element, so
+ * they are computed for all blocks at once by `gemm` (batched over the
+ * heads); the rows MKL sends through other kernels are redone here.
+ * `tick` is called between steps.
  */
 export function flashAttention32(
-  q: ArrayLike<number>, k: ArrayLike<number>, v: ArrayLike<number>, mask: FlashMask | null,
+  q: Float32Array, k: Float32Array, v: Float32Array, mask: FlashMask | null,
   B: number, H: number, L: number, S: number, E: number, isCausal: boolean, scale: number,
-  out: { [i: number]: number }, tick: () => void = () => {},
+  out: Float32Array, gemm: GemmFn = cpuGemm, tick: () => void = () => {},
 ): void {
+  const BH = B * H;
   const sc = f(scale);
   const qSplit = Math.min(flashQuerySplit(L), L);
   const kvSplit = Math.min(KV_SPLIT, S);
-  const qk = new Float64Array(qSplit * kvSplit);
-  const rowMax = new Float64Array(qSplit), rowSum = new Float64Array(qSplit);
-  const dst = new Float64Array(qSplit * E);
   const lanes = new Float64Array(16);
-  const eChunks = kChunks(E);
-  for (let bh = 0; bh < B * H; bh++) {
-    const b = Math.floor(bh / H), h = bh % H;
-    const qo = bh * L * E, ko = bh * S * E;
-    for (let m = 0; m < L; m += qSplit) {
-      tick();
-      const qBlock = Math.min(qSplit, L - m);
-      rowMax.fill(-Infinity);
-      rowSum.fill(0);
-      const numKeys = isCausal ? Math.min(m + qBlock, S) : S;
-      for (let n = 0; n < numKeys; n += kvSplit) {
-        const kvBlock = Math.min(kvSplit, S - n);
-        const kvChunks = kChunks(kvBlock);
-        // scores: sgemm(T, N) of the key block against the query block
-        for (let row = 0; row < qBlock; row++) {
-          const order = scoreOrder(qBlock, kvBlock, E);
-          const qr = qo + (m + row) * E;
-          for (let c = 0; c < kvBlock; c++) {
-            const kr = ko + (n + c) * E;
-            qk[row * kvBlock + c] = order === 'gemm' ? gemmDot(q, qr, 1, k, kr, 1, eChunks, null)
-              : order === 'lanes' ? lanesDot(q, qr, k, kr, E, lanes)
-              : gemvDot(k, kr, (e) => q[qr + e], E, c < kvBlock - (kvBlock % 4));
+  // every score, [BH, L, S]: q @ k^T with k transposed per head
+  const kT = new Float32Array(BH * E * S);
+  for (let bh = 0; bh < BH; bh++) {
+    for (let j = 0; j < S; j++) for (let e = 0; e < E; e++) kT[bh * E * S + e * S + j] = k[(bh * S + j) * E + e];
+  }
+  const qk = new Float32Array(BH * L * S);
+  gemm(q, kT, BH, L, E, S, qk);
+  tick();
+  for (let m = 0; m < L; m += qSplit) {
+    const qBlock = Math.min(qSplit, L - m);
+    for (let n = 0; n < S; n += kvSplit) {
+      const kvBlock = Math.min(kvSplit, S - n);
+      const order = scoreOrder(qBlock, kvBlock, E);
+      if (order === 'gemm') continue;
+      for (let bh = 0; bh < BH; bh++) {
+        for (let row = m; row < m + qBlock; row++) {
+          const qr = (bh * L + row) * E;
+          for (let c = n; c < n + kvBlock; c++) {
+            const kr = (bh * S + c) * E;
+            qk[(bh * L + row) * S + c] = order === 'lanes' ? lanesDot(q, qr, k, kr, E, lanes) : gemvDot(k, kr, (e) => q[qr + e], E, c - n < kvBlock - (kvBlock % 4));
           }
         }
-        if (isCausal && numKeys - n <= kvSplit) {
-          for (let row = 0; row < qBlock; row++) {
-            for (let c = Math.max(0, m + row - n + 1); c < kvBlock; c++) qk[row * kvBlock + c] = -Infinity;
-          }
-        }
-        for (let row = 0; row < qBlock; row++) {
-          const r = row * kvBlock;
-          let max = -Infinity;
-          if (mask) {
-            const mo = mask.offset + b * mask.strides[0] + h * mask.strides[1] + (m + row) * mask.strides[2];
-            // _scale_attn_mask_fusion_kernel: a * scale + mask, contracted to one fma by the compiler
-            for (let c = 0; c < kvBlock; c++) qk[r + c] = fma32(qk[r + c], sc, mask.data[mo + (n + c) * mask.strides[3]]);
-            for (let c = 0; c < kvBlock; c++) if (qk[r + c] > max || Number.isNaN(qk[r + c])) max = qk[r + c];
-          } else {
-            for (let c = 0; c < kvBlock; c++) {
-              qk[r + c] = f(qk[r + c] * sc);
-              if (qk[r + c] > max || Number.isNaN(qk[r + c])) max = qk[r + c];
-            }
-          }
-          const old = rowMax[row];
-          max = old > max ? old : max;
-          if (max === -Infinity) {
-            // every key masked so far: zero weights, max and sum unchanged
-            for (let c = 0; c < kvBlock; c++) qk[r + c] = 0;
-            continue;
-          }
-          // _exp_reduce_sum_fusion_kernel: 16-lane exp_u20 and lane sums, tree-folded, then the tail in order
-          const vec = kvBlock - (kvBlock % 16);
-          lanes.fill(0);
-          for (let c = 0; c < vec; c++) {
-            const e = expU20(f(qk[r + c] - max));
-            qk[r + c] = e;
-            lanes[c & 15] = f(lanes[c & 15] + e);
-          }
-          for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = f(lanes[j] + lanes[j + w]);
-          let sum = lanes[0];
-          for (let c = vec; c < kvBlock; c++) {
-            // the tail's exp(float) resolves to the double exp: correctly rounded, unlike expf
-            const e = f(Math.exp(f(qk[r + c] - max)));
-            qk[r + c] = e;
-            sum = f(sum + e);
-          }
-          const rescale = glibcExpf(f(old - max)); // std::exp on a float: glibc's expf
-          rowSum[row] = fma32(rescale, rowSum[row], sum);
-          rowMax[row] = max;
-          if (n > 0) for (let d = 0; d < E; d++) dst[row * E + d] = f(dst[row * E + d] * rescale);
-        }
-        // dst (+)= p @ v: sgemm(N, N), beta 0 on the first key block, 1 after
-        const vo = ko + n * E;
-        for (let row = 0; row < qBlock; row++) {
-          for (let d = 0; d < E; d++) {
-            dst[row * E + d] = gemmDot(qk, row * kvBlock, 1, v, vo + d, E, kvChunks, n === 0 ? null : dst[row * E + d]);
-          }
-        }
-      }
-      for (let row = 0; row < qBlock; row++) {
-        const inv = f(1 / (rowSum[row] === 0 ? 1 : rowSum[row]));
-        const oo = qo + (m + row) * E;
-        for (let d = 0; d < E; d++) out[oo + d] = f(dst[row * E + d] * inv);
       }
     }
+  }
+  const rows = BH * L;
+  const rowMax = new Float64Array(rows).fill(-Infinity), rowSum = new Float64Array(rows);
+  const dst = new Float32Array(rows * E);
+  const active = new Uint8Array(rows);
+  for (let n = 0; n < S; n += kvSplit) {
+    const kvBlock = Math.min(kvSplit, S - n);
+    for (let bh = 0; bh < BH; bh++) {
+      const b = Math.floor(bh / H), h = bh % H;
+      for (let i = 0; i < L; i++) {
+        const row = bh * L + i;
+        const m = i - (i % qSplit);
+        const numKeys = isCausal ? Math.min(m + Math.min(qSplit, L - m), S) : S;
+        active[row] = n < numKeys ? 1 : 0;
+        if (!active[row]) continue;
+        const r = row * S + n;
+        if (isCausal && numKeys - n <= kvSplit) for (let c = Math.max(0, i - n + 1); c < kvBlock; c++) qk[r + c] = -Infinity;
+        let max = -Infinity;
+        if (mask) {
+          const mo = mask.offset + b * mask.strides[0] + h * mask.strides[1] + i * mask.strides[2];
+          // _scale_attn_mask_fusion_kernel: a * scale + mask, contracted to one fma by the compiler
+          for (let c = 0; c < kvBlock; c++) qk[r + c] = fma32(qk[r + c], sc, mask.data[mo + (n + c) * mask.strides[3]]);
+          for (let c = 0; c < kvBlock; c++) if (qk[r + c] > max || Number.isNaN(qk[r + c])) max = qk[r + c];
+        } else {
+          for (let c = 0; c < kvBlock; c++) {
+            qk[r + c] = f(qk[r + c] * sc);
+            if (qk[r + c] > max || Number.isNaN(qk[r + c])) max = qk[r + c];
+          }
+        }
+        const old = rowMax[row];
+        max = old > max ? old : max;
+        if (max === -Infinity) {
+          // every key masked so far: zero weights, max and sum unchanged
+          qk.fill(0, r, r + kvBlock);
+          continue;
+        }
+        // _exp_reduce_sum_fusion_kernel: 16-lane exp_u20 and lane sums, tree-folded, then the tail in order
+        const vec = kvBlock - (kvBlock % 16);
+        lanes.fill(0);
+        for (let c = 0; c < vec; c++) {
+          const e = expU20(f(qk[r + c] - max));
+          qk[r + c] = e;
+          lanes[c & 15] = f(lanes[c & 15] + e);
+        }
+        for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = f(lanes[j] + lanes[j + w]);
+        let sum = lanes[0];
+        for (let c = vec; c < kvBlock; c++) {
+          // the tail's exp(float) resolves to the double exp: correctly rounded, unlike expf
+          const e = f(Math.exp(f(qk[r + c] - max)));
+          qk[r + c] = e;
+          sum = f(sum + e);
+        }
+        const rescale = glibcExpf(f(old - max)); // std::exp on a float: glibc's expf
+        rowSum[row] = fma32(rescale, rowSum[row], sum);
+        rowMax[row] = max;
+        if (n > 0) for (let d = row * E; d < (row + 1) * E; d++) dst[d] = f(dst[d] * rescale);
+      }
+    }
+    tick();
+    // dst (+)= p @ v: sgemm(N, N), beta 0 on the first key block, 1 after; C takes each k-chunk's sum in turn
+    for (const [s0, e0] of kChunks(kvBlock)) {
+      const w = e0 - s0;
+      const p = new Float32Array(rows * w), vb = new Float32Array(BH * w * E);
+      for (let row = 0; row < rows; row++) p.set(qk.subarray(row * S + n + s0, row * S + n + e0), row * w);
+      for (let bh = 0; bh < BH; bh++) vb.set(v.subarray((bh * S + n + s0) * E, (bh * S + n + e0) * E), bh * w * E);
+      const part = new Float32Array(rows * E);
+      gemm(p, vb, BH, L, w, E, part);
+      const first = n === 0 && s0 === 0;
+      for (let row = 0; row < rows; row++) {
+        if (!active[row]) continue;
+        for (let d = row * E; d < (row + 1) * E; d++) dst[d] = first ? part[d] : f(dst[d] + part[d]);
+      }
+      tick();
+    }
+  }
+  for (let row = 0; row < rows; row++) {
+    const inv = f(1 / (rowSum[row] === 0 ? 1 : rowSum[row]));
+    for (let d = row * E; d < (row + 1) * E; d++) out[d] = f(dst[d] * inv);
   }
 }
