@@ -73,8 +73,11 @@ CASES = [
     ("b2h2 L1100 E16 causal", [2, 2, 1100, 16], 1100, None, None, True, None),
     ("b2h2 L1100 E16 bool[L,S]", [2, 2, 1100, 16], 1100, "bool", [1100, 1100], False, None),
 ]
+# MKL orders not pinned down yet (see flash_attention32.ts): a block of one query with a head dim of
+# 16 or more (its p @ v gemv), a head dim over 384 with few queries (its k split)
+INEXACT = {"L33 S17 E24 (two query blocks)", "L5 S9 E400 (head dim in two chunks)"}
 FULLY_MASKED = {"b2h8 L10 E64 bool[L,S]", "L7 S700 E24 bool[B,1,L,S]", "b1h4 L300 E32 bool[B,1,L,S]"}
-WHOLE_UP_TO = 12000  # outputs up to this many elements are stored whole
+WHOLE_UP_TO = 4000  # outputs up to this many elements are stored whole
 
 
 def run(case_index, case):
@@ -93,8 +96,25 @@ def run(case_index, case):
     out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal, scale=scale)
     bits = out.contiguous().view(-1).view(torch.int32).numpy()
     rec = {"name": name, "seed": seed, "q": qshape, "kv": kvshape, "mask": mkind, "mask_shape": mshape,
-           "is_causal": causal, "scale": scale, "hash": fnv1a(bits)}
+           "is_causal": causal, "scale": scale, "exact": name not in INEXACT, "hash": fnv1a(bits)}
     return rec, bits
+
+
+def expf_cases():
+    """glibc's expf (std::exp on a float) at inputs where it rounds away from the true exp, and at others."""
+    import ctypes
+    import math
+
+    libm = ctypes.CDLL("libm.so.6")
+    libm.expf.restype, libm.expf.argtypes = ctypes.c_float, [ctypes.c_float]
+    xs = lcg(77, 40000) * np.float32(12.0) - np.float32(20.0)  # [-44, 4)
+    off, on = [], []
+    for x in xs.tolist():
+        got = np.float32(libm.expf(x))
+        (off if got != np.float32(math.exp(x)) else on).append((x, got))
+    picked = off[:60] + on[:60] + [(x, np.float32(libm.expf(x))) for x in (0.0, -87.5, -103.5, -104.5, 88.5, float("-inf"))]
+    to_bits = lambda v: int(np.array([v], dtype=np.float32).view(np.int32)[0])
+    return {"x": [to_bits(x) for x, _ in picked], "out": [to_bits(y) for _, y in picked], "rounded_off": min(len(off), 60)}
 
 
 def main():
@@ -108,11 +128,11 @@ def main():
         if bits.size <= WHOLE_UP_TO:
             rec["out"] = base64.b64encode(bits.tobytes()).decode()
         else:
-            stride = bits.size // 1000 + 1
+            stride = bits.size // 500 + 1
             rec["stride"] = stride
             rec["sample"] = base64.b64encode(bits[::stride].copy().tobytes()).decode()
         cases.append(rec)
-    doc = {"torch": torch.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability(), "cases": cases}
+    doc = {"torch": torch.__version__, "expf": expf_cases(), "cpu_capability": torch.backends.cpu.get_cpu_capability(), "cases": cases}
     path = os.path.join(full, "cases.json") if full else os.path.join(os.path.dirname(__file__), "..", "test", "unit", "fixtures", "sdpa_bits.json")
     with open(path, "w") as fh:
         json.dump(doc, fh, indent=0)

@@ -14,37 +14,16 @@ import { maskedFill, softmax, tril } from '../src/engine/ops/compose';
 import { matmul, reduce } from '../src/engine/ops/reduce';
 import { expand, transpose } from '../src/engine/ops/shape';
 import { Tensor } from '../src/engine/tensor';
+import { type SdpaCase, sdpaInputs } from '../test/unit/sdpa_inputs';
 
-interface Case { name: string; seed: number; q: number[]; kv: number[]; mask: 'bool' | 'float' | null; mask_shape: number[] | null; is_causal: boolean; scale: number | null }
-const FULLY_MASKED = new Set(['b2h8 L10 E64 bool[L,S]', 'L7 S700 E24 bool[B,1,L,S]', 'b1h4 L300 E32 bool[B,1,L,S]']);
-
-/** scripts/sdpa_bits.py's LCG: float32 values in [-2, 2). */
-export function lcg(seed: number, n: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(1664525, s) + 1013904223) >>> 0;
-    out[i] = (s >>> 8) * 2 ** -22 - 2;
-  }
-  return out;
-}
-
-const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
+type Case = SdpaCase;
 
 function inputs(c: Case) {
-  const q = lcg(c.seed + 1, numel(c.q)), k = lcg(c.seed + 2, numel(c.kv)), v = lcg(c.seed + 3, numel(c.kv));
-  let mask: Float32Array | null = null, boolMask: Uint8Array | null = null;
-  if (c.mask) {
-    const m = lcg(c.seed + 4, numel(c.mask_shape!));
-    if (c.mask === 'bool') {
-      boolMask = Uint8Array.from(m, (x) => (x > -1 ? 1 : 0));
-      if (FULLY_MASKED.has(c.name)) boolMask.fill(0, 0, c.mask_shape![c.mask_shape!.length - 1]);
-      mask = Float32Array.from(boolMask, (b) => (b ? 0 : -Infinity));
-    } else mask = Float32Array.from(m, (x) => (f(x * 2) < -3 ? -Infinity : f(x * 2)));
-  }
-  return { q, k, v, mask, boolMask };
+  const { q, k, v, mask } = sdpaInputs(c);
+  const boolMask = mask instanceof Uint8Array ? mask : null;
+  const additive = boolMask ? Float32Array.from(boolMask, (keep) => (keep ? 0 : -Infinity)) : (mask as Float32Array | null);
+  return { q, k, v, mask: additive, boolMask };
 }
-const f = Math.fround;
 
 function flash(c: Case): Float32Array {
   const { q, k, v, mask } = inputs(c);
