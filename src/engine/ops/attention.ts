@@ -1,10 +1,12 @@
-// Attention kernels the frameworks call as one op.
+// Attention kernels the frameworks call as one op: PyTorch's CPU flash
+// attention and the masked softmax of its native multi-head attention.
 
 import { checkDeadline } from '../context';
 import { flashAttention32 } from '../kernels/flash_attention32';
 import { backendFor } from '../kernels/select';
+import { glibcExpf } from '../kernels/sleef32';
 import { Tensor } from '../tensor';
-import { checkSize } from './core';
+import { checkSize, contiguous } from './core';
 import { expand } from './shape';
 
 /**
@@ -40,5 +42,44 @@ export function flashAttention(query: Tensor, key: Tensor, value: Tensor, attnMa
     (a, bm, batch, m, k, n, o) => backendFor(batch * m * k * n, 'float32').matmul(a, bm, batch, m, k, n, o, 'gemm'),
     checkDeadline,
   );
+  return out;
+}
+
+/**
+ * torch._masked_softmax on the CPU (ATen SoftMax.cpp, host_softmax with
+ * MaskedSoftMax), over the last dim; nn.MultiheadAttention's eval fast path
+ * (torch._native_multi_head_attention) normalises its masked scores with
+ * it. x: float32 or float64 [..., S]; `masked`: bool broadcastable to x,
+ * True = left out. Per row: the max of the kept scores (std::max), z =
+ * exp(x - max) where kept (std::exp: glibc's expf for float32), 0 where
+ * masked, summed in double; out = z * (1 / sum) rounded once. A row with
+ * nothing kept (sum 0) comes out NaN. Returns x's dtype and shape.
+ */
+export function hostMaskedSoftmax(x: Tensor, masked: Tensor): Tensor {
+  const xc = contiguous(x);
+  const xv = xc.values();
+  const m = expand(masked, x.shape).values();
+  const out = Tensor.empty(x.dtype, x.shape);
+  const o = out.storage.data;
+  const S = x.shape[x.ndim - 1];
+  const single = x.dtype === 'float32';
+  const exp = single ? (v: number) => glibcExpf(Math.fround(v)) : Math.exp;
+  for (let r = 0; r * S < x.numel; r++) {
+    const base = r * S;
+    let max = xv[base], seen = false;
+    for (let d = 0; d < S; d++) {
+      if (m[base + d]) continue;
+      max = seen ? (max < xv[base + d] ? xv[base + d] : max) : xv[base + d];
+      seen = true;
+    }
+    let sum = 0;
+    const z = new Float64Array(S);
+    for (let d = 0; d < S; d++) {
+      z[d] = m[base + d] ? 0 : exp(xv[base + d] - max);
+      sum += z[d];
+    }
+    const inv = sum === 0 ? NaN : 1 / sum;
+    for (let d = 0; d < S; d++) o[base + d] = z[d] * inv; // the store rounds float32 once
+  }
   return out;
 }

@@ -10,7 +10,7 @@ import {
 } from '../../engine/ops/compose';
 import { Scalar, assignInto, binary, cast, contiguous, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
-import { flashAttention } from '../../engine/ops/attention';
+import { flashAttention, hostMaskedSoftmax } from '../../engine/ops/attention';
 import { cat, expand, permute, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
@@ -930,9 +930,18 @@ function multiHeadAttention(query: Tensor, key: Tensor, value: Tensor, p: MhaPar
     const o = attention(q4, k4, v4, m4, dropoutP, false, null, flashKernel(q4, k4, v4, m4, false, dropoutP));
     return { output: outProject(reshape(permute(o, [2, 0, 1, 3]), [N * L, E])), weights: null };
   }
-  let scores = matmul(binary('mul', qh, Math.sqrt(1 / hd)), transpose(kh, 1, 2));
-  if (mask) scores = binary('add', mask, scores); // baddbmm(attn_mask, q_scaled, k^T)
-  let weights = softmax(scores, -1);
+  // the native fast path scales q by 1 / sqrt(hd) in q's dtype (_transform_bias_rescale_qkv),
+  // F.multi_head_attention_forward by the double sqrt(1 / hd)
+  const qScale = p.nativeFastPath ? (q.dtype === 'float32' ? Math.fround(1 / Math.fround(Math.sqrt(hd))) : 1 / Math.sqrt(hd)) : Math.sqrt(1 / hd);
+  let scores = matmul(binary('mul', qh, qScale), transpose(kh, 1, 2));
+  let weights: Tensor;
+  if (p.nativeFastPath && mask && isFloating(scores.dtype) && scores.dtype !== 'float16' && scores.dtype !== 'bfloat16') {
+    // torch._native_multi_head_attention: the merged mask as bool (-inf = masked) into _masked_softmax
+    weights = hostMaskedSoftmax(scores, binary('eq', mask, -Infinity));
+  } else {
+    if (mask) scores = binary('add', mask, scores); // baddbmm(attn_mask, q_scaled, k^T)
+    weights = softmax(scores, -1);
+  }
   if (dropoutP > 0) weights = dropoutTensor(weights, dropoutP);
   const out = reshape(transpose(matmul(weights, vh), 0, 1), [L * N, E]);
   let w = reshape(weights, [N, H, L, S]);
