@@ -54,4 +54,14 @@ sa = layer.self_attn(x, x, x, attn_mask=square, need_weights=False)[0]
 print(digits(sa[1, 4, :4]))
 z = layer(x, src_mask=square)
 print(f"{z[0, 0, 0].item():.4e}")
-del q, k, v, out, causal, padded, biased, bias, none_kept, long_k, long_v, rows, x, sa
+# the eval fast path (torch._native_multi_head_attention): q scaled by 1/sqrt(head_dim) in float32, masked
+# scores through _masked_softmax (glibc's expf, a double sum); a fully padded batch row comes out NaN
+fast = nn.MultiheadAttention(24, 4, batch_first=True).eval()
+x24 = torch.randn(2, 9, 24)
+pad9 = torch.tensor([[False] * 9, [False] * 5 + [True] * 4])
+with torch.no_grad():
+    y_fast, w_fast = fast(x24, x24, x24, key_padding_mask=pad9)
+    y_fast_nw, _ = fast(x24, x24, x24, key_padding_mask=pad9, need_weights=False)
+print(digits(y_fast[1, 2, :4]), digits(w_fast[1, 3, :5]))
+print(digits(y_fast_nw[0, 8, :4]))
+del q, k, v, out, causal, padded, biased, bias, none_kept, long_k, long_v, rows, x, sa, x24, y_fast, y_fast_nw, w_fast
