@@ -65,6 +65,8 @@ CASES = [
     ("L5 S40 E8 causal (odd query block)", [1, 3, 5, 8], 40, None, None, True, None),
     ("L7 S13 E64 (odd query block, wide head)", [1, 2, 7, 64], 13, None, None, False, None),
     ("L5 S9 E400 (head dim in two chunks)", [1, 1, 5, 400], 9, None, None, False, None),
+    ("L1 S50 E64 (one query, as in decoding)", [2, 8, 1, 64], 50, "bool", [2, 1, 1, 50], False, None),
+    ("L1 S50 E8 (one query, narrow head)", [2, 8, 1, 8], 50, None, None, False, None),
     ("b1h4 L300 E32", [1, 4, 300, 32], 300, None, None, False, None),
     ("b1h4 L300 E32 bool[B,1,L,S]", [1, 4, 300, 32], 300, "bool", [1, 1, 300, 300], False, None),
     ("b1h4 L300 E32 causal", [1, 4, 300, 32], 300, None, None, True, None),
@@ -75,7 +77,7 @@ CASES = [
 ]
 # MKL orders not pinned down yet (see flash_attention32.ts): a block of one query with a head dim of
 # 16 or more (its p @ v gemv), a head dim over 384 with few queries (its k split)
-INEXACT = {"L33 S17 E24 (two query blocks)", "L5 S9 E400 (head dim in two chunks)"}
+INEXACT = {"L33 S17 E24 (two query blocks)", "L5 S9 E400 (head dim in two chunks)", "L1 S50 E64 (one query, as in decoding)"}
 FULLY_MASKED = {"b2h8 L10 E64 bool[L,S]", "L7 S700 E24 bool[B,1,L,S]", "b1h4 L300 E32 bool[B,1,L,S]"}
 WHOLE_UP_TO = 4000  # outputs up to this many elements are stored whole
 

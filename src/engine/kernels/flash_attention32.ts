@@ -5,16 +5,26 @@
 //
 // Per (batch, head), queries go in blocks of qSplit rows (32 below 192
 // queries, 64 below 768, else 256) and keys in blocks of 512. For each key
-// block: scores = q @ k^T by MKL's sgemm (each score a sequential fused
-// multiply-add over the head dim from +0, float32_matmul.ts's 'gemm' order);
-// causal: keys past the query's own position become -inf; with a mask
-// scores = fma(scores, scale, mask), without one scores * scale; a running
-// row max; p = exp(score - max) (16-lane exp_u20 for whole vectors of 16,
-// glibc's expf for the rest) summed over 16 lanes, folded as a tree, then the
-// tail added in order; the earlier sum and output rescaled by
-// expf(oldMax - max); dst (+)= p @ v by sgemm. A row whose keys are all
-// masked so far is left at zero. At the end out = dst * (1 / sum) (sum 0 is
-// taken as 1, so a fully masked row comes out 0).
+// block: scores = q @ k^T by MKL's sgemm (scoreOrder: mostly a sequential
+// fused multiply-add over the head dim from +0, float32_matmul.ts's 'gemm'
+// order); causal: keys past the query's own position become -inf; with a
+// mask scores = fma(scores, scale, mask), without one scores * scale; a
+// running row max; p = exp(score - max): 16-lane exp_u20 for whole vectors
+// of 16, the double exp rounded for the rest; p summed over 16 lanes,
+// folded as a tree, then the tail added in order; the running sum becomes
+// fma(expf(oldMax - max), sum, blockSum) (glibc's expf) and the output is
+// rescaled by that factor; dst (+)= p @ v by sgemm, each k-chunk's sum
+// added to dst in turn. A row whose keys are all masked so far is left at
+// zero. At the end out = dst * (1 / sum) (sum 0 is taken as 1, so a fully
+// masked row comes out 0). The MKL orders were measured on this build by
+// comparing candidate orders with torch's bits over random inputs
+// (scripts/sdpa_bits.py, test/unit/sdpa_bits.test.ts).
+//
+// Not matched yet: a query block of one row (L = 1, or L % 32 == 1 ...)
+// with a head dim of 16 or more, whose p @ v goes through MKL's sgemv in an
+// order not pinned down, and head dims over 384 with few queries, whose
+// sgemm splits k differently from kChunks. Those outputs differ in the last
+// bits in some elements.
 
 import { fma32 } from '../random/float_math';
 import { gemvDot, kChunks, matmul32 } from './float32_matmul';
