@@ -38,8 +38,8 @@ export function flashQuerySplit(queries: number): number {
   return queries >= 768 ? 256 : queries >= 192 ? 64 : 32;
 }
 
-const bitsF = new Float32Array(1);
-const bitsI = new Int32Array(bitsF.buffer);
+/** 2^(e - 127) for a biased exponent e in [0, 254], as exp_u20 builds it from bits (e = 0: the float +0). */
+const POW2_BIASED = Float64Array.from({ length: 255 }, (_, e) => (e === 0 ? 0 : 2 ** (e - 127)));
 const LOG2E = f(1.44269502162933349609375); // 0x3fb8aa3b
 const LN2 = f(0.693147182464599609375); // 0x3f317218
 const LN_FLT_MIN = f(-87.33654022216796875); // 0xc2aeac50
@@ -65,8 +65,7 @@ export function expU20(x: number): number {
   p = fma32(r, p, P2);
   p = fma32(r, p, P1);
   p = fma32(r, p, 1);
-  bitsI[0] = ((fx - 1 + 127) << 23) | 0;
-  const pow = below ? 0 : bitsF[0];
+  const pow = below ? 0 : POW2_BIASED[fx - 1 + 127];
   return f(f(p * pow) * 2);
 }
 

@@ -36,7 +36,10 @@ export function flashAttention(query: Tensor, key: Tensor, value: Tensor, attnMa
     const m = expand(additive, [B, H, L, S]);
     mask = { data: m.storage.data, offset: m.offset, strides: m.strides as [number, number, number, number] };
   }
-  const f32 = (t: Tensor) => Float32Array.from(t.values());
+  const f32 = (t: Tensor) => {
+    const v = t.values(); // the kernel only reads its inputs
+    return v instanceof Float32Array ? v : Float32Array.from(v);
+  };
   flashAttention32(
     f32(query), f32(key), f32(value), mask, B, H, L, S, E, isCausal, scale, out.storage.data as Float32Array,
     (a, bm, batch, m, k, n, o) => backendFor(batch * m * k * n, 'float32').matmul(a, bm, batch, m, k, n, o, 'gemm'),
