@@ -20,11 +20,12 @@
 // comparing candidate orders with torch's bits over random inputs
 // (scripts/sdpa_bits.py, test/unit/sdpa_bits.test.ts).
 //
-// Not matched yet: a query block of one row (L = 1, or L % 32 == 1 ...)
-// with a head dim of 16 or more, whose p @ v goes through MKL's sgemv in an
-// order not pinned down, and head dims over 384 with few queries, whose
-// sgemm splits k differently from kChunks. Those outputs differ in the last
-// bits in some elements.
+// Not matched yet (some outputs differ in the last bits): head dims over 384
+// with few queries, whose sgemm splits k differently from kChunks; a block
+// of one query with a head dim over 33, whose scores against the keys past
+// the last multiple of 4 come from MKL's 1-row gemv kernel (float32_matmul.ts
+// models it up to k = 33); and how sgemv adds such a block's p @ v to the
+// earlier key blocks' part (taken as one rounded add; only with over 512 keys).
 
 import { fma32 } from '../random/float_math';
 import { gemvDot, kChunks, matmul32 } from './float32_matmul';
@@ -90,6 +91,38 @@ function lanesDot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: nu
   return lanes[0];
 }
 
+/**
+ * One output of MKL's sgemv(N) on AVX512, y[d] = sum_j x[j] * a[j][d] over
+ * n columns (x at x[xo + j], a[j][d] at a[ao + j * lda]), as measured on
+ * torch 2.13's MKL (placing +-2^40 in two columns shows which sums absorb
+ * which; fused or rounded steps were told apart on random inputs). Rows in
+ * whole vectors of 16 (`vectorRow`): columns in blocks of 8; the first
+ * block is ((c2 + c0) + (c3 + c1)) + ((c6 + c4) + (c7 + c5)), where
+ * (cj + ci) = fma(x_i, a_i, x_j * a_j); each later block adds c6 and c4 by
+ * fma, then (c7 + c5), then ((c2 + c0) + (c3 + c1)); columns past the last
+ * whole block are added by fma in order. The other rows: one fma chain
+ * from +0.
+ */
+function gemvColumns(x: ArrayLike<number>, xo: number, a: ArrayLike<number>, ao: number, lda: number, n: number, vectorRow: boolean): number {
+  const fused = (acc: number, j: number) => fma32(x[xo + j], a[ao + j * lda], acc);
+  let acc = 0;
+  if (!vectorRow) {
+    for (let j = 0; j < n; j++) acc = fused(acc, j);
+    return acc;
+  }
+  const pair = (i: number) => fused(f(x[xo + i + 2] * a[ao + (i + 2) * lda]), i); // columns i and i + 2
+  const blocks = Math.floor(n / 8);
+  if (blocks > 0) acc = f(f(pair(0) + pair(1)) + f(pair(4) + pair(5)));
+  for (let b = 1; b < blocks; b++) {
+    const o = 8 * b;
+    acc = fused(fused(acc, o + 6), o + 4);
+    acc = f(acc + pair(o + 5));
+    acc = f(acc + f(pair(o) + pair(o + 1)));
+  }
+  for (let j = 8 * blocks; j < n; j++) acc = fused(acc, j);
+  return acc;
+}
+
 /** An additive float mask read through broadcast strides [b, h, l, s] (0 on broadcast dims). */
 export interface FlashMask {
   data: ArrayLike<number>;
@@ -153,6 +186,7 @@ export function flashAttention32(
     }
   }
   const rows = BH * L;
+  const lastAlone = L - Math.floor((L - 1) / qSplit) * qSplit === 1; // the last query block has one row
   const rowMax = new Float64Array(rows).fill(-Infinity), rowSum = new Float64Array(rows);
   const dst = new Float32Array(rows * E);
   const active = new Uint8Array(rows);
@@ -220,10 +254,22 @@ export function flashAttention32(
       gemm(p, vb, BH, L, w, E, part);
       const first = n === 0 && s0 === 0;
       for (let row = 0; row < rows; row++) {
-        if (!active[row]) continue;
+        if (!active[row] || (lastAlone && row % L === L - 1)) continue;
         for (let d = row * E; d < (row + 1) * E; d++) dst[d] = first ? part[d] : f(dst[d] + part[d]);
       }
       tick();
+    }
+    // a block of one query: sgemm hands p @ v to its sgemv kernel (MKL's order: gemvColumns)
+    if (lastAlone) {
+      for (let bh = 0; bh < BH; bh++) {
+        const row = bh * L + L - 1;
+        if (!active[row]) continue;
+        const pr = row * S + n, vo = (bh * S + n) * E;
+        for (let d = 0; d < E; d++) {
+          const y = gemvColumns(qk, pr, v, vo + d, E, kvBlock, d < E - (E % 16));
+          dst[row * E + d] = n === 0 ? y : f(dst[row * E + d] + y);
+        }
+      }
     }
   }
   for (let row = 0; row < rows; row++) {
