@@ -2,7 +2,8 @@
 // with esbuild for the browser, gpu.js included, and opens it in headless
 // Chromium): the backend test table's cases (test/unit/backend_cases.ts)
 // on gpu.js forced into its WebGL2 mode, once with whole dispatches and
-// once with 37-element ones (as the Node table does); what select.ts's
+// once with 37-element ones (as the Node table does), then on the CPU
+// reference (for its time, and as a check of the page itself); what select.ts's
 // auto rule makes of this page's GL context; and a few large workloads
 // timed on gpu.js and on the CPU reference (figures only, never asserted).
 //
@@ -72,13 +73,15 @@ function describeGpu(subject: string, g: GpuBackend | null): SubjectReport {
   return { subject, error: null, mode: g.mode, renderer: g.renderer, context: ctx ? ctx.constructor.name : null };
 }
 
-function runTable(subject: string, g: GpuBackend | null, out: CaseResult[]): void {
+/** The table on one subject: a gpu.js backend (runOnGpu's checks), or the CPU reference (the figure to compare with). */
+function runTable(subject: string, g: GpuBackend | null | 'cpu', out: CaseResult[]): void {
   for (const c of cases) {
     const t0 = performance.now();
     let error: string | null = null;
     try {
-      if (!g) throw new Error(`${subject}: no gpu backend`);
-      runOnGpu(g, c);
+      if (g === 'cpu') c.run(cpuBackend);
+      else if (!g) throw new Error(`${subject}: no gpu backend`);
+      else runOnGpu(g, c);
     } catch (e) {
       error = text(e);
     }
@@ -186,6 +189,7 @@ export function runBackendTable(): PageReport {
     made.push([subject, g]);
     runTable(subject, g, results);
   }
+  runTable('cpu reference (in Chromium)', 'cpu', results);
   const auto = autoRule();
   let timed: Timing[] = [];
   let timingError: string | null = null;
