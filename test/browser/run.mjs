@@ -79,7 +79,8 @@ async function runInChromium() {
       '--disable-sync',
       '--no-first-run',
       '--ignore-gpu-blocklist',
-      // WebGL on ANGLE's SwiftShader backend; Chromium only offers it as a fallback when told it is wanted.
+      // WebGL on ANGLE's SwiftShader backend, asked for by name so every machine tests the same renderer
+      // (on this GPU-less machine Chromium falls back to it anyway).
       ...(swiftshader ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'] : []),
       ...extraArgs,
     ],
