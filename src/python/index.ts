@@ -322,7 +322,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   }
   if (options.previewCall && recorder) {
     if (outOfTime) afterStop.grant(PREVIEW_AFTER_STOP_MS, PREVIEW_AFTER_STOP_STEPS);
-    previewCall(options.previewCall, cells, interp, scope, recorder, reportError);
+    previewCall(options.previewCall, cells, interp, scope, recorder, reportError, source);
   }
   // the statements are done: what follows is bounded by the element budget, not the clock
   currentContext().deadline = Infinity;
@@ -473,10 +473,16 @@ function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionD
  */
 function previewCall(
   request: { function: string; args: string }, cells: Module[], interp: Interpreter, scope: Scope, recorder: Recorder,
-  reportError: (exc: PyException, fallback: Span | undefined) => void,
+  reportError: (exc: PyException, fallback: Span | undefined) => void, source = '',
 ): void {
   const def = cells.flatMap((c) => [...qualifiedNames(c.body)]).find(([, q]) => q === request.function)?.[0];
   const line = def?.span.line ?? 1;
+  // where an error of the arguments shows: the function's name on its def line (the arguments are no text of the file)
+  const defLine = source.split(/\r?\n/)[line - 1] ?? '';
+  const nameAt = def ? new RegExp(`\\bdef\\s+(${def.name})\\b`).exec(defLine) : null;
+  const at: Span | undefined = def && nameAt
+    ? { ...def.span, line, column: nameAt.index + nameAt[0].length - def.name.length, endLine: line, endColumn: nameAt.index + nameAt[0].length }
+    : def?.span;
   const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
   // outer.<locals>.inner: the enclosing part names the function object the last run of `outer` made
   const nested = /^(.+)\.<locals>\.([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)$/.exec(request.function);
@@ -486,14 +492,14 @@ function previewCall(
     const made = recorder.nested.get(`${nested[1]}.<locals>.${nested[2]}`);
     if (made === undefined) {
       const owner = nested[1].split('.<locals>.').pop();
-      reportError(pyError('NotImplementedError', `Preview with Arguments reaches ${request.function} once ${owner} has run: this file never calls ${owner} (preview ${owner} first)`), def?.span);
+      reportError(pyError('NotImplementedError', `Preview with Arguments reaches ${request.function} once ${owner} has run: this file never calls ${owner} (preview ${owner} first)`), at);
       return;
     }
     callee = nested[2] + nested[3];
     callScope = new Scope(scope);
     callScope.vars.set(nested[2], made);
   } else if (!DOTTED.test(request.function)) {
-    reportError(pyError('NotImplementedError', `Preview with Arguments reaches functions and class methods, not ${request.function}`), def?.span);
+    reportError(pyError('NotImplementedError', `Preview with Arguments reaches functions and class methods, not ${request.function}`), at);
     return;
   }
   // one line, so that a syntax error in the arguments points at the def
@@ -501,14 +507,17 @@ function previewCall(
   const stmt = parsed.body[0];
   if (parsed.syntaxErrors.length || !stmt || parsed.body.length !== 1 || stmt.kind !== 'Expr' || stmt.value.kind !== 'Call') {
     const message = parsed.syntaxErrors[0]?.message ?? 'invalid syntax';
-    reportError(pyError('SyntaxError', `${message} (in the arguments of ${request.function})`), def?.span);
+    reportError(pyError('SyntaxError', `${message} (in the arguments of ${request.function})`), at);
     return;
   }
   recorder.previewing = true;
   try {
     interp.exec(stmt, callScope);
   } catch (e) {
-    reportError(toPyException(e), def?.span);
+    const exc = toPyException(e);
+    // a span on the def line is one of the one-line call statement, whose columns are not the file's
+    if (exc.span?.line === line && exc.span.endLine === line) exc.span = at;
+    reportError(exc, at);
   } finally {
     recorder.previewing = false;
   }

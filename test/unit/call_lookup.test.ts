@@ -167,3 +167,20 @@ def pad_list(xs, pad_value):
   // no call recorded at all (maskLens.calls.maxRecorded = 0): said, not silent
   assert.match(run('[torch.ones(4)], 0', { maxRecordedCalls: 0 }).error ?? '', /its call was not recorded/);
 });
+
+test("an error in Preview with Arguments' arguments is placed on the function's name in its def line, not at the columns of the one-line call it was parsed from", () => {
+  const src = `import torch
+
+
+class Masks:
+    @staticmethod
+    def key_padding_mask(ids, pad_id):
+        return ids == pad_id
+`;
+  for (const args of ['token_ids, 0', 'x, (', 'torch.ones(2)']) {
+    const r = evaluate(src, { recordTimeline: true, continueAfterError: true, previewCall: { function: 'Masks.key_padding_mask', args } });
+    assert.equal(r.errors.length, 1, JSON.stringify(r.errors));
+    const { line, column, endLine, endColumn } = r.errors[0];
+    assert.deepEqual({ line, column, endLine, endColumn }, { line: 6, column: 8, endLine: 6, endColumn: 24 }, `${args}: ${JSON.stringify(r.errors[0])}`);
+  }
+});
