@@ -337,6 +337,12 @@ export class Recorder implements ExecObserver {
   /** Set while Mask Lens itself makes a call (Preview with Arguments): its call site is no source line. */
   previewing = false;
   /**
+   * The function Preview with Arguments calls: its first call from then on
+   * is recorded past maxRecorded (a file that called LayerNorm.forward eight
+   * times still previews it).
+   */
+  previewTarget: string | undefined;
+  /**
    * The latest function or class each `def`/`class` inside a function made,
    * by qualified name ("outer.<locals>.inner"): Preview with Arguments…
    * reaches nested functions through them, closures and all.
@@ -373,7 +379,9 @@ export class Recorder implements ExecObserver {
     const n = (this.counts.get(qualname) ?? 0) + 1;
     this.counts.set(qualname, n);
     this.owners.set(scope, qualname);
-    if (n > this.maxRecorded) return undefined;
+    const target = this.previewing && qualname === this.previewTarget;
+    if (target) this.previewTarget = undefined;
+    if (n > this.maxRecorded && !target) return undefined;
     const fromSource = site && !this.previewing;
     const record: CallRecord = {
       function: qualname, line: def.span.line, endLine: def.span.endLine, call: n,
