@@ -528,6 +528,7 @@ function renderSelected(): void {
     }
   } else {
     badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [describeValue(v.value).kind]));
+    if (v.value.type === 'dict') badges.append(h('vscode-badge', { class: 'size', title: 'entries' }, [`${v.value.size} entr${v.value.size === 1 ? 'y' : 'ies'}`]));
     byId('scalar').textContent = scalarText(v.value);
   }
   // a notebook's lines are its joined cells': named "cell 2, line 3"
@@ -536,7 +537,8 @@ function renderSelected(): void {
   for (const d of v.diagnostics ?? []) {
     byId('variable-diagnostics').append(h('li', { class: `diagnostic ${d.severity}`, 'data-code': d.code }, [`${d.severity}: ${d.code} (${at(d.line)}) — ${d.message}`]));
   }
-  byId('repr').textContent = v.repr ?? (isTensor(v.value) ? '(repr not recorded for this value)' : scalarText(v.value));
+  // a dict holding large tensors keeps no repr (its entries above summarise them): '' falls back too
+  byId('repr').textContent = v.repr || (isTensor(v.value) ? '(repr not recorded for this value)' : scalarText(v.value));
 }
 
 /** A line over the figure saying what this view is: a loss's counted targets, a softmax's dim. */

@@ -33,7 +33,16 @@ export type EncodedValue =
    * snapshot's): None, a @dataclass instance. Only in snapshots (timelines,
    * a call's return), never in `variables`. `class` is `type(v).__name__`.
    */
-  | { type: 'object'; class: string };
+  | { type: 'object'; class: string }
+  /**
+   * A dict (a kv_cache, a config): its size and its first DICT_ENTRIES_SHOWN
+   * entries, each key's repr and its value's summary (`torch.float32 [2,
+   * 4, 8]`, `2`, `list (3 items)`). Only in snapshots, like 'object'.
+   */
+  | { type: 'dict'; class: string; size: number; entries: { key: string; summary: string }[] };
+
+/** How many entries a dict's snapshot keeps (EncodedValue 'dict'). */
+export const DICT_ENTRIES_SHOWN = 16;
 
 /** A Python exception as the snippet would have raised it. Lines are 1-based. */
 export interface PyErrorInfo {

@@ -10,6 +10,7 @@ import { maskSvgMarkdown } from './maskSvg';
 import { cellFormatter } from './tensorSlice';
 import {
   describeValue,
+  dictText,
   exactDigits,
   formatShape,
   isMaskLike,
@@ -121,6 +122,7 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   const head = [`**${v.name}**`, `\`${d.kind}\``];
   if (d.dtype) head.push(`dtype \`${d.dtype}\``);
   if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(v.sampled?.shape ?? d.shape)}\``);
+  if (v.value.type === 'dict') head.push(`${v.value.size} entr${v.value.size === 1 ? 'y' : 'ies'}`);
   if (v.mask) head.push(`${v.mask} mask`);
   parts.push(head.join(' · '));
   // a Keras layer output: the mask it carries, in one line (its picture follows this value's)
@@ -150,6 +152,10 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
     }
     const notes = [where, v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');
     if (notes) parts.push(`_${escapeMd(notes)}_`);
+  } else if (v.value.type === 'dict') {
+    // its entries, each value by its summary (a tensor's dtype and shape): the repr, if kept, prints them whole
+    parts.push(fence(dictText(v.value), 'python'));
+    pictured = true;
   } else if (!v.repr) {
     parts.push(fence(scalarText(v.value), 'python'));
   }
