@@ -396,7 +396,8 @@ export class Recorder implements ExecObserver {
     const n = (this.counts.get(qualname) ?? 0) + 1;
     this.counts.set(qualname, n);
     this.owners.set(scope, qualname);
-    const target = this.previewing && qualname === this.previewTarget;
+    // maxRecorded 0 records no call at all, a preview's included (the setting's "none")
+    const target = this.previewing && qualname === this.previewTarget && this.maxRecorded > 0;
     if (target) this.previewTarget = undefined;
     if (n > this.maxRecorded && !target) return undefined;
     const fromSource = site && !this.previewing;
