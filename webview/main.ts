@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
 import { lineLabel } from '../src/python/notebook';
-import { errorText, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -333,7 +333,7 @@ function pickDefault(vars: InspectorVariable[]): string | undefined {
 
 function optionLabel(v: InspectorVariable): string {
   const what = isTensor(v.value) ? `${shortDtype(v.value.dtype)}${formatShape(v.value.shape)}` : describeValue(v.value).kind;
-  const role = v.derived ? ` · ${v.derived.op}` : v.mask ? ` · ${v.mask} mask` : '';
+  const role = v.derived ? ` · ${v.derived.op}` : v.mask ? ` · ${maskKindLabel(v.mask)}` : '';
   return `${v.name}  ${what}${role}`;
 }
 
@@ -516,7 +516,7 @@ function renderSelected(): void {
       h('vscode-badge', { class: 'kind', title: 'type' }, [t.type]),
     );
     if (v.maskSummary) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind and fraction masked' }, [v.maskSummary]));
-    else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [`${v.mask} mask`]));
+    else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [maskKindLabel(v.mask)]));
     renderViewHeader(v);
     renderLayers(v);
     if (t.shape.length === 0) {

@@ -71,8 +71,17 @@ export function errorText(e: Pick<PyErrorInfo, 'type' | 'message'>): string {
   return e.message ? `${e.type}: ${e.message}` : e.type;
 }
 
-/** `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity. */
-export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'constant' | 'other';
+/**
+ * `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity.
+ * `selection`: a bool matrix of whole rows True or False that nothing built or read as a mask (whisper's
+ * alignment-heads `all_heads`): it picks rows, it masks no attention.
+ */
+export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'constant' | 'selection' | 'other';
+
+/** How a mask kind reads in a hover or badge: `causal mask`, and `bool selection` for a selection (no mask). */
+export function maskKindLabel(kind: MaskKind): string {
+  return kind === 'selection' ? 'bool selection' : `${kind} mask`;
+}
 
 /** What a mask grid's ■ (True / non-zero) and ⬚ (False / zero) mean to the code that reads the mask. */
 export interface MaskLegend {
