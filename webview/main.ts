@@ -794,7 +794,8 @@ function valuesTable(v: InspectorVariable, f: FigureTensor, spec: FigureSpec): H
     for (let c = 0; c < slice.outCols; c++) {
       const i = r * slice.outCols + c;
       const x = slice.values[i];
-      const text = spec.format(x); // True/False for bool, as print() shows other dtypes
+      // True/False for bool, as print() shows other dtypes; an int64 past 2^53 by its exact digits
+      const text = slice.exact?.get(i) ?? spec.format(x);
       const cls = ['cell'];
       if (spec.bool) cls.push(x !== 0 ? 'on' : 'off');
       else if (Number.isNaN(x)) cls.push('nan');
@@ -856,7 +857,7 @@ function moveFocus(e: KeyboardEvent, table: HTMLElement, rows: number, cols: num
 function tipText(spec: FigureSpec, r: number, c: number): string {
   const i = r * spec.slice.outCols + c;
   const x = spec.slice.values[i];
-  const value = `${spec.format(x)}${spec.bool ? (x !== 0 ? ' ■' : ' ⬚') : ''}`;
+  const value = `${spec.slice.exact?.get(i) ?? spec.format(x)}${spec.bool ? (x !== 0 ? ' ■' : ' ⬚') : ''}`;
   const reason = spec.reason(r, c);
   return `${spec.indexText(r, c)} = ${value}${reason ? ` · ${reason}` : ''}`;
 }
