@@ -99,6 +99,9 @@ make_mask = build_attention(0)
 // espnet's nets_utils as a new user opened it: no hints, no docstrings, never called (Preview with Arguments… prefill).
 const padListFile = '_e2e_pad_list.py';
 const padListSource = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'espnet_nets_utils.py'), 'utf8');
+// nanoGPT's modules (Preview with Arguments… on a method builds self from GPTConfig).
+const moduleFile = '_e2e_nanogpt.py';
+const moduleSource = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'nanogpt_model.py'), 'utf8');
 // Values that are no tensor (new-user test): None, a @dataclass config, and the class a `raise` names.
 const valuesFile = '_e2e_values.py';
 const valuesSource = `from dataclasses import dataclass
@@ -1220,6 +1223,21 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       assert.equal(await toast.locator('.monaco-button', { hasText: 'Change Arguments…' }).count(), 1);
       await page.keyboard.press('Escape');
       await runCommand('Notifications: Clear All Notifications').catch(() => {});
+    });
+  });
+
+  test('Preview with Arguments… on an nn.Module method: self built from the file\'s config dataclass (nanoGPT)', async () => {
+    await withScratchFile(moduleFile, moduleSource, async () => {
+      await focusFirstEditor();
+      await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'Preview with Arguments' }).first().waitFor({ timeout: 20000 });
+      const defLine = moduleSource.split('\n').findIndex((l, i, all) => l.startsWith('    def forward(self, x):') && all.slice(0, i).some((p) => p.startsWith('class CausalSelfAttention'))) + 1;
+      await previewWithArguments(defLine, 'CausalSelfAttention(GPTConfig(block_size=8, vocab_size=16, n_layer=2, n_head=2, n_embd=8)), torch.randn(2, 4, 8)');
+      const text = await hoverWord('        k = k.view(B, T', 'k', { expect: 'with your arguments' });
+      await shot('18b-preview-module-method');
+      assert.ok(text.includes('CausalSelfAttention.forward') && text.includes('call 1 of 1 · with your arguments'), `the preview call:\n${text}`);
+      // heads split: [B, n_head, T, n_embd / n_head]
+      assert.ok(text.includes('[2, 2, 4, 4]'), `k's shape:\n${text}`);
+      await page.keyboard.press('Escape');
     });
   });
 
