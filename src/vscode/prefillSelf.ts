@@ -8,6 +8,7 @@
 // dropout)`) is an instance of the file's class its name points to.
 // Parse only, no 'vscode' import: unit-tested.
 import type * as A from '../python/ast';
+import { childBodies } from '../python/outline';
 import { parseModule } from '../python/parse';
 
 /**
@@ -86,7 +87,7 @@ export function fileClasses(source: string): Map<string, ClassFacts> {
         if (!out.has(s.name)) out.set(s.name, { name: s.name, bases: s.bases.map(text), dataclass, fields, text: text(s), ...(init ? { init } : {}) });
         walk(s.body);
       } else if (s.kind === 'FunctionDef') walk(s.body);
-      else if (s.kind === 'If' || s.kind === 'Try' || s.kind === 'With') walk([...('body' in s ? s.body : [])]);
+      else for (const b of childBodies(s)) walk(b);
     }
   };
   walk(body);
@@ -201,7 +202,6 @@ export function sizeFor(name: string): number | undefined {
 }
 
 const INT_DEFAULT = /^-?\d+$/;
-const FLOAT_DEFAULT = /^-?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$/;
 
 /**
  * One constructor argument: undefined to leave a default alone, else the
@@ -215,7 +215,7 @@ function argumentFor(p: ParamText, owner: string, classes: ReadonlyMap<string, C
   const size = sizeFor(p.name);
   if (intLike) return size !== undefined ? `${size}` : p.default === undefined ? `${MODEL_SIZES.width}` : undefined;
   if (p.default !== undefined) return undefined;
-  if (ann === 'float' || FLOAT_DEFAULT.test(p.default ?? '') || /dropout|drop_?p|^p$|^drop$/i.test(p.name)) return /drop|^p$/i.test(p.name) ? '0.0' : /eps/i.test(p.name) ? '1e-5' : '1.0';
+  if (ann === 'float' || /dropout|drop_?p|^p$|^drop$/i.test(p.name)) return /drop|^p$/i.test(p.name) ? '0.0' : /eps/i.test(p.name) ? '1e-5' : '1.0';
   if (ann === 'bool' || /^(bias|\w+_bias|use_\w+|causal|is_causal|batch_first|affine|elementwise_affine|flash)$/.test(p.name)) return 'True';
   const config = configClass(p, classes);
   if (config) return instanceExpression(config, classes, depth + 1, fallback);
