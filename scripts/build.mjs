@@ -1,14 +1,14 @@
-// One esbuild pass per target: the extension host (node, cjs), its
-// evaluation worker and gpu.js chunk, the web extension with its worker,
-// the CLI, the benchmark, and the webview (browser). First AssemblyScript
+// One esbuild pass per target: the extension host (node, cjs), the
+// evaluation worker (one bundle for the Node and the web extension host),
+// the web extension, the CLI, the benchmark, and the webview (browser). First AssemblyScript
 // compiles the WebAssembly SIMD kernels (assembly/kernels.ts) into a
 // generated module that the engine's wasm backend loads (nothing binary is
 // committed).
 //
 //   node scripts/build.mjs                # development: every target, source maps
 //   node scripts/build.mjs --production   # what the .vsix ships (vscode:prepublish):
-//                                         # the extension, its worker and gpu.js chunk,
-//                                         # the web extension and the webview,
+//                                         # the extension, its worker, the web
+//                                         # extension and the webview,
 //                                         # minified, no source maps
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
@@ -67,19 +67,6 @@ const node = { ...common, platform: 'node', format: 'cjs', loader: { '.py': 'tex
 const gpuExternals = ['gl', 'webgpu', '@webgpu/types'];
 
 /**
- * gpu.js (1 MB) is its own chunk, dist/gpujs.js: the evaluation worker
- * requires it only when the engine asks for the gpu backend (in Node,
- * select.ts's "auto" never does: no WebGL there), so neither activation
- * nor an ordinary evaluation loads it.
- */
-const gpuJsChunk = {
-  name: 'gpu.js-chunk',
-  setup(build) {
-    build.onResolve({ filter: /^gpu\.js$/ }, () => ({ path: './gpujs.js', external: true }));
-  },
-};
-
-/**
  * The desktop extension is two bundles: dist/extension.js, the entry that
  * only registers (activation stays cheap, issue #13), and dist/host.js, the
  * rest, which the entry requires on first use as 'masklens:host'.
@@ -91,63 +78,45 @@ const hostChunk = {
   },
 };
 
-/** The web build has no require() at run time: gpu.js is left out (gpuBackend() then returns null). */
+/**
+ * gpu.js is not part of the extension: in the desktop extension host (Node)
+ * it finds no WebGL and no `gl` module, so it could only run its own
+ * CPU-bound modes, which select.ts's "auto" never uses (slower than the
+ * wasm backend); the web build never had it. Its import in gpu.ts then
+ * throws, and gpuBackend() returns null. The benchmark (dist/bench.js) and
+ * the unit tests still load it from node_modules.
+ */
 const noGpuJs = {
   name: 'no-gpu.js',
   setup(build) {
     build.onResolve({ filter: /^gpu\.js$/ }, () => ({ path: 'gpu.js', namespace: 'no-gpu.js' }));
-    build.onLoad({ filter: /.*/, namespace: 'no-gpu.js' }, () => ({ contents: "throw new Error('gpu.js is not part of the web extension');" }));
+    build.onLoad({ filter: /.*/, namespace: 'no-gpu.js' }, () => ({ contents: "throw new Error('gpu.js is not part of the extension');" }));
   },
 };
 
 /**
- * The web extension (package.json "browser"): its evaluation worker
- * (src/service/webWorkerMain.ts) is bundled first, in memory, and inlined
- * into dist/web/extension.js as the module 'masklens:web-worker-source',
- * which src/web/extension.ts starts from a blob: URL.
+ * The evaluation worker, dist/worker.js, is one bundle for both extension
+ * hosts (src/service/worker.ts): a classic script (an IIFE: no require,
+ * module or exports needed to run it) that a browser Web Worker runs as it
+ * is (the web extension fetches it: src/web/extension.ts), and that Node
+ * runs as a CommonJS module (nodeWorker.ts, with its code cache; the CLI
+ * requires it for `evaluate`): the footer hands Node its exports.
  */
-async function buildWeb() {
-  const worker = await esbuild.build({
-    ...common,
-    sourcemap: false,
-    platform: 'browser',
-    format: 'iife',
-    entryPoints: ['src/service/webWorkerMain.ts'],
-    write: false,
-    outfile: 'web-worker.js',
-    plugins: [noGpuJs],
-  });
-  const source = worker.outputFiles[0].text;
-  const workerSource = {
-    name: 'web-worker-source',
-    setup(build) {
-      build.onResolve({ filter: /^masklens:web-worker-source$/ }, () => ({ path: 'web-worker-source', namespace: 'web-worker-source' }));
-      build.onLoad({ filter: /.*/, namespace: 'web-worker-source' }, () => ({ contents: source, loader: 'text' }));
-    },
-  };
-  await esbuild.build({
-    ...common,
-    platform: 'browser',
-    format: 'cjs',
-    loader: { '.py': 'text' },
-    entryPoints: ['src/web/extension.ts'],
-    outfile: 'dist/web/extension.js',
-    external: ['vscode'],
-    plugins: [workerSource],
-  });
-}
+const worker = {
+  ...node,
+  format: 'iife',
+  globalName: 'maskLensWorker',
+  footer: { js: "if (typeof module === 'object' && module) module.exports = maskLensWorker;" },
+  entryPoints: ['src/service/worker.ts'],
+  outfile: 'dist/worker.js',
+  plugins: [noGpuJs],
+};
 
 const builds = [
-  buildWeb(),
+  esbuild.build({ ...common, platform: 'browser', format: 'cjs', loader: { '.py': 'text' }, entryPoints: ['src/web/extension.ts'], outfile: 'dist/web/extension.js', external: ['vscode'] }),
   esbuild.build({ ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [hostChunk] }),
   esbuild.build({ ...node, entryPoints: ['src/host.ts'], outfile: 'dist/host.js', external: ['vscode'] }),
-  esbuild.build({ ...node, entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js', plugins: [gpuJsChunk] }),
-  esbuild.build({
-    ...node,
-    stdin: { contents: "module.exports = require('gpu.js');", resolveDir: '.', sourcefile: 'gpujs-chunk.js' },
-    outfile: 'dist/gpujs.js',
-    external: gpuExternals,
-  }),
+  esbuild.build(worker),
   esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
 ];
 if (!production) {
@@ -157,6 +126,6 @@ if (!production) {
   );
 } else {
   // Source maps of an earlier development build would no longer match.
-  for (const f of ['extension', 'host', 'worker', 'gpujs', 'webview', 'web/extension']) rmSync(`dist/${f}.js.map`, { force: true });
+  for (const f of ['extension', 'host', 'worker', 'webview', 'web/extension']) rmSync(`dist/${f}.js.map`, { force: true });
 }
 await Promise.all(builds);

@@ -35,7 +35,7 @@ export interface WorkerEvents {
 export type SpawnWorker = (progress: Int32Array, events: WorkerEvents, limits: { heapMb: number }) => ServiceWorker;
 
 export interface ServiceConfig {
-  /** Starts the worker: nodeWorker(dist/worker.js) in Node, webWorker(url) in a browser. */
+  /** Starts the worker: nodeWorker(dist/worker.js) in Node, webWorker(a blob: URL of dist/worker.js) in a browser. */
   spawn: SpawnWorker;
   /** The worker's heap cap, where the worker kind can enforce one (Node's resourceLimits). */
   heapMb?: number;

@@ -1,5 +1,5 @@
-// The evaluation worker's work, whatever kind of worker runs it (worker.ts in
-// Node, webWorkerMain.ts in a browser): runs evaluations off the extension
+// The evaluation worker's work, whatever kind of worker runs it (worker.ts,
+// in a Node worker thread or a browser Web Worker): runs evaluations off the extension
 // host's thread and keeps their values, answering the host's requests for
 // summaries, slices and reprs. The host terminates the worker when an
 // evaluation overruns its time budget (client.ts), so nothing here has to be

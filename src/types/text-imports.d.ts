@@ -3,9 +3,3 @@ declare module '*.py' {
   const text: string;
   export default text;
 }
-
-// The web evaluation worker's bundled source (scripts/build.mjs: webWorkerSource).
-declare module 'masklens:web-worker-source' {
-  const source: string;
-  export default source;
-}

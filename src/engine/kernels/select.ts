@@ -9,7 +9,10 @@
 // under Xvfb) were 1.5-3x slower. So auto keeps the CPU there, and also
 // for software GL renderers (SwiftShader, llvmpipe) in a browser or
 // webview. 'gpu' forces gpu.js in whatever mode it found, for every
-// float32 op of at least `threshold` elements.
+// float32 op of at least `threshold` elements. The extension's worker
+// bundle leaves gpu.js out (scripts/build.mjs: in the desktop host it would
+// find only those CPU-bound modes), so there gpuBackend() is null and 'gpu'
+// computes as 'auto'; the benchmark and the unit tests load gpu.js.
 //
 // Large float32 and bool work that gpu.js does not take goes to the
 // WebAssembly SIMD backend (wasm.ts: softmax, log_softmax, masked softmax,

@@ -46,6 +46,7 @@
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand } from './backend';
 import { fma32 } from '../random/float_math';
+import { nodeBuiltin } from '../nodeBuiltin';
 import { cpuBackend } from './cpu';
 
 /** Row kernels of assembly/kernels.ts: each takes its row range (r0, r1) after these arguments. */
@@ -132,19 +133,6 @@ function moduleSources(): ModuleSources | null {
 
 function decode(b64: string): Uint8Array<ArrayBuffer> {
   return typeof Buffer !== 'undefined' ? new Uint8Array(Buffer.from(b64, 'base64')) : Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-}
-
-/** Node's builtin module `id` (node:v8, node:os...), or null outside Node (browsers, web workers). */
-function nodeBuiltin(id: string): unknown {
-  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
-  if (!proc?.versions?.node) return null;
-  try {
-    // getBuiltinModule (Node >= 20.16) needs no bundler help; older Node (VS Code's Electron) has require.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return proc.getBuiltinModule ? proc.getBuiltinModule(id) : require(id);
-  } catch {
-    return null;
-  }
 }
 
 /**
