@@ -8,9 +8,9 @@
 import { DType, isFloating } from '../../engine/dtype';
 import { softmax, tril, triu } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem, nonzero } from '../../engine/ops/indexing';
+import { nonzero } from '../../engine/ops/indexing';
 import { matmul } from '../../engine/ops/reduce';
-import { chunk, expand, permute, repeat, reshape, select, unsqueeze } from '../../engine/ops/shape';
+import { expand, permute, reshape, select, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { formatNumpyScalar } from '../../engine/format';
 import { bind, toFloat, toInt, toIntList, toShape } from '../../python/args';
@@ -229,48 +229,5 @@ export function makeKerasOps(tf: PyModule): PyModule {
     return ctx.call(tf.dict.get('reduce_mean')!, [wrap(x)], new Map([['axis', a.axis ?? null], ['keepdims', a.keepdims ?? false]]));
   });
   def('concatenate', ['xs', 'axis?'], (a, ctx) => ctx.call(tf.dict.get('concat')!, [a.xs!], new Map([['axis', a.axis ?? 0n]])));
-  // tile(x, repeats): np.tile's rule, repeats shorter than x's rank count from the last axis (the Keras guide tiles token ids into fake embeddings)
-  def('tile', ['x', 'repeats'], (a, ctx) => {
-    const t = tensorOf(a.x, ctx);
-    const reps = typeof a.repeats === 'bigint' ? [Number(a.repeats)] : toIntList(a.repeats instanceof ArrayValue ? new PyList(a.repeats.t.toArray().map((x) => BigInt(x))) : a.repeats, 'repeats');
-    return wrap(repeat(t, [...new Array(Math.max(0, t.ndim - reps.length)).fill(1), ...reps]));
-  });
-  // take(x, indices, axis=None): x flattened when axis is None; negative indices count from the end (Keras's TF backend wraps them, then tf.gather)
-  def('take', ['x', 'indices', 'axis?'], (a, ctx) => {
-    let t = tensorOf(a.x, ctx);
-    const whole = a.axis === undefined || a.axis === null;
-    if (whole) t = reshape(t, [-1]);
-    const ax = whole ? 0 : toInt(a.axis, 'axis');
-    const d = ax < 0 ? ax + t.ndim : ax;
-    const idx = cast(tensorOf(a.indices, ctx), 'int64');
-    const wrapped = cast(where(binary('lt', idx, 0), binary('add', idx, t.shape[d]), idx), 'int64');
-    // GatherV2 names the first index out of range by its position in indices (SliceDebugString: none for a scalar)
-    const values = wrapped.toArray();
-    const bad = values.findIndex((i) => i < 0 || i >= t.shape[d]);
-    if (bad >= 0) {
-      const at: number[] = [];
-      for (let k = wrapped.ndim - 1, rest = bad; k >= 0; k--) { at.unshift(rest % wrapped.shape[k]); rest = Math.floor(rest / wrapped.shape[k]); }
-      throw opError('GatherV2', 'GatherV2', `indices${at.length ? `[${at.join(',')}]` : ''} = ${values[bad]} is not in [0, ${t.shape[d]})`);
-    }
-    const slices = new Array(d).fill({ kind: 'slice', start: null, stop: null, step: null });
-    return wrap(getItem(t, [...slices, { kind: 'tensor', value: wrapped }]));
-  });
-  // split(x, indices_or_sections, axis=0): a list; sections must divide the axis (TF's Split), indices are where parts start (np.split)
-  def('split', ['x', 'indices_or_sections', 'axis?'], (a, ctx) => {
-    const t = tensorOf(a.x, ctx);
-    const ax = a.axis === undefined ? 0 : toInt(a.axis, 'axis');
-    const d = ax < 0 ? ax + t.ndim : ax;
-    if (typeof a.indices_or_sections === 'bigint') {
-      const n = Number(a.indices_or_sections);
-      if (n <= 0 || t.shape[d] % n !== 0) {
-        throw pyError('InvalidArgumentError', `{{function_node __wrapped__Split_num_split_${n}_device_/job:localhost/replica:0/task:0/device:CPU:0}} Number of ways to split should evenly divide the split dimension, but got split_dim ${d} (size = ${t.shape[d]}) and num_split ${n} [Op:Split] name: split`);
-      }
-      return new PyList(chunk(t, n, d).map(wrap));
-    }
-    const starts = toIntList(a.indices_or_sections, 'indices_or_sections').map((i) => Math.min(Math.max(i < 0 ? i + t.shape[d] : i, 0), t.shape[d]));
-    const bounds = [0, ...starts, t.shape[d]];
-    const lead = new Array(d).fill({ kind: 'slice', start: null, stop: null, step: null });
-    return new PyList(bounds.slice(1).map((end, i) => wrap(getItem(t, [...lead, { kind: 'slice', start: bounds[i], stop: Math.max(bounds[i], end), step: null }]))));
-  });
   return ops;
 }
