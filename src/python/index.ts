@@ -507,7 +507,8 @@ function previewCall(
     const ctor = call.args[0];
     // a method's instance built in the arguments (`LayerNorm(8), x`): built first, so a
     // constructor that fails says it was building self, and names the call it ran
-    if (def && /\.[A-Za-z_]\w*$/.test(callee) && ctor?.kind === 'Call') {
+    const owner = callee.split('.').slice(-2, -1)[0];
+    if (def && owner && ctor?.kind === 'Call' && ctor.func.kind === 'Name' && ctor.func.id === owner) {
       let instance: PyValue;
       try {
         instance = interp.eval(ctor, callScope);

@@ -413,8 +413,10 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/s.exec(p.trim());
     if (!m) return;
     const [, name, annotation, dflt] = m;
+    // a @classmethod called through its class (`GPT.from_pretrained(...)`) is given its cls by Python
+    if (f.method && i === 0 && classes.get(cls)?.classMethods.has(f.name)) return;
     named.push(dflt === undefined ? name : '');
-    if (f.method && i === 0) {
+    if (f.method && i === 0 && !classes.get(cls)?.staticMethods.has(f.name)) {
       // an instance built by calling the class, which a class defined in a function is
       // by its own name (`Block()` for outer.<locals>.Block.forward)
       out.push(instanceExpression(cls, classes, 0, fallback));

@@ -56,6 +56,9 @@ interface ClassFacts {
   init?: ParamText[];
   /** The class's source text. */
   text: string;
+  /** Its methods decorated @classmethod (first parameter: the class) and @staticmethod (no bound first parameter). */
+  classMethods: Set<string>;
+  staticMethods: Set<string>;
 }
 
 /** The classes a file defines (top level and nested in functions or classes), by name; the first of a name wins. */
@@ -73,7 +76,10 @@ export function fileClasses(source: string): Map<string, ClassFacts> {
       if (s.kind === 'ClassDef') {
         const fields: ParamText[] = [];
         let init: ParamText[] | undefined;
+        const classMethods = new Set<string>(), staticMethods = new Set<string>();
         for (const b of s.body) {
+          if (b.kind === 'FunctionDef' && b.decorators.some((d) => d.kind === 'Name' && d.id === 'classmethod')) classMethods.add(b.name);
+          if (b.kind === 'FunctionDef' && b.decorators.some((d) => d.kind === 'Name' && d.id === 'staticmethod')) staticMethods.add(b.name);
           if (b.kind === 'AnnAssign' && b.target.kind === 'Name') fields.push({ name: b.target.id, annotation: text(b.annotation), ...(b.value ? { default: text(b.value) } : {}), keywordOnly: true });
           if (b.kind === 'FunctionDef' && b.name === '__init__') {
             const p = b.params;
@@ -84,7 +90,7 @@ export function fileClasses(source: string): Map<string, ClassFacts> {
           }
         }
         const dataclass = s.decorators.some((d) => /(^|\.)dataclass\b/.test(text(d)));
-        if (!out.has(s.name)) out.set(s.name, { name: s.name, bases: s.bases.map(text), dataclass, fields, text: text(s), ...(init ? { init } : {}) });
+        if (!out.has(s.name)) out.set(s.name, { name: s.name, bases: s.bases.map(text), dataclass, fields, text: text(s), classMethods, staticMethods, ...(init ? { init } : {}) });
         walk(s.body);
       } else if (s.kind === 'FunctionDef') walk(s.body);
       else for (const b of childBodies(s)) walk(b);

@@ -115,3 +115,28 @@ for i in range(10):
   assert.equal(call?.returned?.repr, 'tensor([3., 3.])');
   assert.equal(r.calls!.filter((c) => c.function === 'Scale.forward').length, 9, 'the file\'s own calls stay bounded');
 });
+
+test('a @classmethod is called through its class (no cls to offer), a @staticmethod takes no instance', () => {
+  const src = `import torch
+from torch import nn
+class Scaler(nn.Module):
+    def __init__(self, k: int):
+        super().__init__()
+        self.k = k
+    @classmethod
+    def from_size(cls, n_embd: int):
+        made = cls(n_embd)
+        return made
+    @staticmethod
+    def double(x):
+        y = x * 2
+        return y
+`;
+  const made = offer(src, 'Scaler.from_size');
+  assert.equal(made.args, '4');
+  assert.deepEqual(made.errors, []);
+  const doubled = offer(src, 'Scaler.double');
+  assert.equal(doubled.args, 'torch.randn(2, 4, 8)');
+  assert.deepEqual(doubled.errors, []);
+  assert.deepEqual(shape(doubled.call?.returned?.value), [2, 4, 8]);
+});
