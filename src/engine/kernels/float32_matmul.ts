@@ -122,6 +122,15 @@ export function matmul32(
   }
 }
 
+/**
+ * One output of MKL's sgemv on a row-major [m, k] matrix: the dot of row
+ * `a[ar .. ar + k)` with x, in the 4-row kernel's order (rows below
+ * 4 * floor(m / 4)) or the 1-row kernel's (the m % 4 rows after them).
+ */
+export function gemvDot(a: ArrayLike<number>, ar: number, x: (q: number) => number, k: number, fourRow: boolean): number {
+  return fourRow ? gemvRow4(a, ar, x, k) : gemvRow1(a, ar, x, k);
+}
+
 /** Sum 16 lanes by halving: lane j += lane j + 8, then + 4, + 2, + 1. */
 function halve16(l: Float64Array): number {
   for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) l[j] = f(l[j] + l[j + w]);

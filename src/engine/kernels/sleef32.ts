@@ -120,3 +120,54 @@ export function sleefLogf(d: number): number {
   ry = f(f(f(sx - rx) + w) + sy);
   return f(rx + ry);
 }
+
+// glibc's expf (ATen's scalar loops call std::exp on a float): the
+// table-driven algorithm of Arm's optimized-routines that glibc adopted in
+// 2.28. x * 32 / ln 2 = k + r, |r| <= 1/2; exp x = 2^(k/32) * 2^(r/32), the
+// first factor from a 32-entry table of 2^(j/32), the second a degree-3
+// polynomial, in double, rounded to float32 once at the end. Not correctly
+// rounded: about one input in a thousand rounds the other way from the true
+// exp (relative error up to 1.7 * 2^-34 before the final rounding), which is
+// why Math.exp cannot stand in for it when the bits matter.
+
+/** 2^(j/32), j = 0..31, as double bit patterns (high word, low word). */
+const EXP2_32 = [
+  0x3ff00000, 0x00000000, 0x3ff059b0, 0xd3158574, 0x3ff0b558, 0x6cf9890f, 0x3ff11301, 0xd0125b51,
+  0x3ff172b8, 0x3c7d517b, 0x3ff1d487, 0x3168b9aa, 0x3ff2387a, 0x6e756238, 0x3ff29e9d, 0xf51fdee1,
+  0x3ff306fe, 0x0a31b715, 0x3ff371a7, 0x373aa9cb, 0x3ff3dea6, 0x4c123422, 0x3ff44e08, 0x6061892d,
+  0x3ff4bfda, 0xd5362a27, 0x3ff5342b, 0x569d4f82, 0x3ff5ab07, 0xdd485429, 0x3ff6247e, 0xb03a5585,
+  0x3ff6a09e, 0x667f3bcd, 0x3ff71f75, 0xe8ec5f74, 0x3ff7a114, 0x73eb0187, 0x3ff82589, 0x994cce13,
+  0x3ff8ace5, 0x422aa0db, 0x3ff93737, 0xb0cdc5e5, 0x3ff9c491, 0x82a3f090, 0x3ffa5503, 0xb23e255d,
+  0x3ffae89f, 0x995ad3ad, 0x3ffb7f76, 0xf2fb5e47, 0x3ffc199b, 0xdd85529c, 0x3ffcb720, 0xdcef9069,
+  0x3ffd5818, 0xdcfba487, 0x3ffdfc97, 0x337b9b5f, 0x3ffea4af, 0xa2a490da, 0x3fff5076, 0x5b6e4540,
+];
+const view64 = new DataView(new ArrayBuffer(8));
+/** The double with bit pattern hi:lo. */
+function fromBits(hi: number, lo: number): number {
+  view64.setUint32(0, hi);
+  view64.setUint32(4, lo);
+  return view64.getFloat64(0);
+}
+const EXP2_TABLE = Float64Array.from({ length: 32 }, (_, j) => fromBits(EXP2_32[2 * j], EXP2_32[2 * j + 1]));
+const INV_LN2_N = fromBits(0x3ff71547, 0x652b82fe) * 32; // 0x1.71547652b82fep+0 * 32
+const SHIFT = 1.5 * 2 ** 52; // adding and subtracting it rounds to an integer, ties to even
+// the polynomial's coefficients, pre-divided by 32^3, 32^2, 32 as glibc stores them
+const EXPF_C0 = fromBits(0x3fac6af8, 0x4b912394) / 32768, EXPF_C1 = fromBits(0x3fcebfce, 0x50fac4f3) / 1024;
+const EXPF_C2 = fromBits(0x3fe62e42, 0xff0c52d6) / 32;
+
+/**
+ * expf of a float32 `x` as glibc computes it (see above): -inf gives 0, NaN
+ * NaN, above 88.72 +inf, below -103.97 0.
+ */
+export function glibcExpf(x: number): number {
+  if (x !== x) return NaN;
+  if (x > 88.72283172607421875) return Infinity; // 0x1.62e42ep6
+  if (x < -103.97207641601562) return 0; // 0x1.9fe368p6
+  const z = INV_LN2_N * x;
+  const kd = z + SHIFT - SHIFT; // z rounded to an integer, ties to even
+  const r = z - kd;
+  const j = ((kd % 32) + 32) % 32;
+  const s = EXP2_TABLE[j] * 2 ** ((kd - j) / 32);
+  const y = (EXPF_C0 * r + EXPF_C1) * (r * r) + (EXPF_C2 * r + 1);
+  return f(y * s);
+}

@@ -10,6 +10,7 @@ import {
 } from '../../engine/ops/compose';
 import { Scalar, assignInto, binary, cast, contiguous, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
+import { flashAttention, hostMaskedSoftmax } from '../../engine/ops/attention';
 import { cat, expand, permute, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
@@ -618,19 +619,36 @@ function sdpa(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue
   const dropout = a.dropout_p === undefined || a.dropout_p === null ? 0 : toFloat(a.dropout_p, 'dropout_p');
   const isCausal = toBool(a.is_causal, ctx);
   const mask = a.attn_mask instanceof ArrayValue ? a.attn_mask.t : null;
+  const maskGrad = a.attn_mask instanceof TorchTensor && a.attn_mask.requiresGrad;
+  const flash = flashKernel(q, k, v, mask, maskGrad, dropout);
   checkCausalWithMask(isCausal, mask !== null);
-  if (isCausal && mask && !flashKernel(q, k, v, dropout)) {
+  if (isCausal && mask && !flash) {
     throw runtimeError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
   }
   if (mask) noteMaskConsumer(mask, 'scaled_dot_product_attention');
-  const out = attention(q, k, v, mask, dropout, isCausal, a.scale === undefined || a.scale === null ? null : toFloat(a.scale, 'scale'));
-  const gradFn = flashKernel(q, k, v, dropout) ? 'sdpa_flash_cpu' : q.ndim === 2 ? 'mm' : 'matmul';
+  const out = attention(q, k, v, mask, dropout, isCausal, a.scale === undefined || a.scale === null ? null : toFloat(a.scale, 'scale'), flash);
+  const gradFn = flash ? 'sdpa_flash_cpu' : q.ndim === 2 ? 'mm' : 'matmul';
   return track(new TorchTensor(out), gradFn, a.query!, a.key!, a.value!);
 }
 
-/** The CPU flash kernel takes 4-D inputs without dropout; everything else runs the math path. */
-function flashKernel(q: Tensor, k: Tensor, v: Tensor, dropout: number): boolean {
-  return q.ndim === 4 && k.ndim === 4 && v.ndim === 4 && dropout === 0;
+/**
+ * Whether PyTorch 2.13 runs scaled_dot_product_attention on the CPU flash
+ * kernel (ATen sdp_utils_cpp's use_flash_attention_cpp): no dropout; 4-D
+ * query, key and value with the same batch size, head count and head dim;
+ * no mask, or a 2-D / 4-D one whose dims are 1 or the matching size and
+ * that needs no grad; nonzero sequence lengths; a last-dim stride of 1;
+ * a floating dtype. Everything else runs the math path.
+ */
+function flashKernel(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, maskGrad: boolean, dropout: number): boolean {
+  if (dropout > 0 || q.ndim !== 4 || k.ndim !== 4 || v.ndim !== 4) return false;
+  const [B, H, L, E] = q.shape;
+  const S = k.shape[2];
+  if ([k, v].some((t) => t.shape[0] !== B || t.shape[1] !== H || t.shape[3] !== E) || v.shape[2] !== S) return false;
+  if (L === 0 || S === 0 || [q, k, v].some((t) => t.strides[3] !== 1) || !isFloating(q.dtype)) return false;
+  if (!mask) return true;
+  const md = mask.shape, r = mask.ndim;
+  if (maskGrad || (r !== 2 && r !== 4) || (md[r - 2] !== L && md[r - 2] !== 1) || (md[r - 1] !== S && md[r - 1] !== 1)) return false;
+  return r === 2 || ((md[0] === 1 || md[0] === B) && (md[1] === 1 || md[1] === H));
 }
 
 /**
@@ -638,14 +656,17 @@ function flashKernel(q: Tensor, k: Tensor, v: Tensor, dropout: number): boolean 
  * softmax(q @ k^T * scale + mask) @ v with scale = 1/sqrt(E) unless given, `mask` bool
  * (True = attend) or additive, is_causal a top-left tril; a row with every key masked
  * gets zero weights (the CPU kernels' _safe_softmax), dropout on the weights when
- * dropout > 0. (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev).
+ * dropout > 0. (..., L, E), (..., S, E), (..., S, Ev) -> (..., L, Ev). `flash`: the
+ * CPU flash kernel runs (flashKernel); float32 then takes its exact order
+ * (engine flashAttention), other dtypes scale the scores after q @ k^T as it does.
  */
-function attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, dropout: number, isCausal: boolean, scaleArg: number | null): Tensor {
+function attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, dropout: number, isCausal: boolean, scaleArg: number | null, flash: boolean): Tensor {
   const L = q.shape[q.ndim - 2], S = k.shape[k.ndim - 2], E = q.shape[q.ndim - 1];
   const scale = scaleArg ?? 1 / Math.sqrt(E);
+  if (flash && q.dtype === 'float32') return flashAttention(q, k, v, mask && mask.dtype !== 'bool' ? cast(mask, 'float32') : mask, isCausal, scale);
   // ATen's _scaled_dot_product_attention_math: q * sqrt(scale) @ (k^T * sqrt(scale))
   const root = Math.sqrt(scale);
-  let scores = flashKernel(q, k, v, dropout)
+  let scores = flash
     ? binary('mul', matmul(q, transpose(k, -2, -1)), scale)
     : matmul(binary('mul', q, root), binary('mul', transpose(k, -2, -1), root));
   if (isCausal) {
@@ -905,12 +926,22 @@ function multiHeadAttention(query: Tensor, key: Tensor, value: Tensor, p: MhaPar
   if (!needWeights && !p.nativeFastPath) {
     // scaled_dot_product_attention on (N, H, L, hd); a mask of one batch row broadcasts over it
     const m4 = mask ? (mask.shape[0] === 1 ? unsqueeze(mask, 0) : reshape(mask, [N, H, -1, S])) : null;
-    const o = attention(reshape(qh, [N, H, L, hd]), reshape(kh, [N, H, S, hd]), reshape(vh, [N, H, S, hd]), m4, dropoutP, false, null);
+    const [q4, k4, v4] = [reshape(qh, [N, H, L, hd]), reshape(kh, [N, H, S, hd]), reshape(vh, [N, H, S, hd])];
+    const o = attention(q4, k4, v4, m4, dropoutP, false, null, flashKernel(q4, k4, v4, m4, false, dropoutP));
     return { output: outProject(reshape(permute(o, [2, 0, 1, 3]), [N * L, E])), weights: null };
   }
-  let scores = matmul(binary('mul', qh, Math.sqrt(1 / hd)), transpose(kh, 1, 2));
-  if (mask) scores = binary('add', mask, scores); // baddbmm(attn_mask, q_scaled, k^T)
-  let weights = softmax(scores, -1);
+  // the native fast path scales q by 1 / sqrt(hd) in q's dtype (_transform_bias_rescale_qkv),
+  // F.multi_head_attention_forward by the double sqrt(1 / hd)
+  const qScale = p.nativeFastPath ? (q.dtype === 'float32' ? Math.fround(1 / Math.fround(Math.sqrt(hd))) : 1 / Math.sqrt(hd)) : Math.sqrt(1 / hd);
+  let scores = matmul(binary('mul', qh, qScale), transpose(kh, 1, 2));
+  let weights: Tensor;
+  if (p.nativeFastPath && mask && isFloating(scores.dtype) && scores.dtype !== 'float16' && scores.dtype !== 'bfloat16') {
+    // torch._native_multi_head_attention: the merged mask as bool (-inf = masked) into _masked_softmax
+    weights = hostMaskedSoftmax(scores, binary('eq', mask, -Infinity));
+  } else {
+    if (mask) scores = binary('add', mask, scores); // baddbmm(attn_mask, q_scaled, k^T)
+    weights = softmax(scores, -1);
+  }
   if (dropoutP > 0) weights = dropoutTensor(weights, dropoutP);
   const out = reshape(transpose(matmul(weights, vh), 0, 1), [L * N, E]);
   let w = reshape(weights, [N, H, L, S]);
