@@ -53,11 +53,18 @@ export function offsetExpr(w: Window, idx: readonly string[]): string {
   return terms.length ? terms.join(' + ') : '0.0';
 }
 
+/** NaN test that survives GL compilers which fold `v != v`: NaN fails every ordered comparison. */
+const isNan = (v: string) => `!(${v} <= 0.0 || ${v} > 0.0)`;
+
 /** Unary ops with a kernel body; the rest run on the CPU reference. */
 export const GPU_UNARY: Partial<Record<UnaryOp, (x: string) => string>> = {
   neg: (x) => `return -${x};`,
-  exp: (x) => `return Math.exp(${x});`,
-  log: (x) => `return Math.log(${x});`,
+  // GLSL leaves exp/log of NaN, log of 0 and of negatives undefined; SwiftShader's WebGL2 gives
+  // exp(NaN) = inf, log(x) = log(|x|), log(0) = -88.03 (test:browser). So the specials are spelled out:
+  // NaN passes through, log(+-0) = -1/|x| = -inf, log(x < 0) = sqrt(x) = NaN (as the sqrt kernel's).
+  exp: (x) => `if (${isNan(x)}) { return ${x}; }\nreturn Math.exp(${x});`,
+  log: (x) =>
+    `if (${isNan(x)}) { return ${x}; }\nif (${x} == 0.0) { return -1.0 / Math.abs(${x}); }\nif (${x} < 0.0) { return Math.sqrt(${x}); }\nreturn Math.log(${x});`,
   sqrt: (x) => `return Math.sqrt(${x});`,
   rsqrt: (x) => `return 1.0 / Math.sqrt(${x});`,
   abs: (x) => `return Math.abs(${x});`,
@@ -66,12 +73,9 @@ export const GPU_UNARY: Partial<Record<UnaryOp, (x: string) => string>> = {
   floor: (x) => `return Math.floor(${x});`,
   ceil: (x) => `return Math.ceil(${x});`,
   trunc: (x) => `if (${x} < 0.0) { return Math.ceil(${x}); } return Math.floor(${x});`,
-  sigmoid: (x) => `return 1.0 / (1.0 + Math.exp(-${x}));`,
+  sigmoid: (x) => `if (${isNan(x)}) { return ${x}; }\nreturn 1.0 / (1.0 + Math.exp(-${x}));`,
   identity: (x) => `return ${x};`,
 };
-
-/** NaN test that survives GL compilers which fold `v != v`: NaN fails every ordered comparison. */
-const isNan = (v: string) => `!(${v} <= 0.0 || ${v} > 0.0)`;
 
 const cmp = (expr: string) => `if (${expr}) { return 1.0; } return 0.0;`;
 
