@@ -7,6 +7,7 @@
 import { boundNames } from '../python/outline';
 import { parseModule } from '../python/parse';
 import type { FunctionInfo, RunResult } from '../python/result';
+import { constructorArguments, fileClasses, instanceExpression, isModuleClass, MODEL_SIZES, sizeRole } from './prefillSelf';
 
 /** Sizes an example tensor gets: 2 for a batch dim, 4 for any other named dim (small enough to read in a hover). */
 const BATCH = 2;
@@ -154,13 +155,15 @@ function docOf(doc: string[], name: string): string | undefined {
  * `(B, T)`, `[B, 1, T]`, `(B,)`, `(batch, seqlen, ...)`: a shape written in text, as example
  * sizes (`...`, any trailing dims, as one: flash-attn's hidden_states); undefined when none.
  */
-function shapeIn(text: string): number[] | undefined {
-  for (const m of text.matchAll(/[([]\s*((?:[\w*]+|\.\.\.|…)(?:\s*,\s*(?:[\w*]+|\.\.\.|…))*)\s*(,?)\s*[)\]]/g)) {
-    const dims = m[1].split(/\s*,\s*/);
+function shapeIn(text: string, named?: (dim: string) => number): number[] | undefined {
+  for (const m of text.matchAll(/[([]\s*((?:<=\s*)?(?:[\w*]+|\.\.\.|…)(?:\s*,\s*(?:<=\s*)?(?:[\w*]+|\.\.\.|…))*)\s*(,?)\s*[)\]]/g)) {
+    const dims = m[1].split(/\s*,\s*/).map((d) => d.replace(/^<=\s*/, '<='));
     if (dims.length < 2 && !m[2]) continue; // `(optional)`, `(int)`: a word in parentheses, not a shape
     if (dims[0] === '...' || dims[0] === '…') continue;
-    if (!dims.every((d) => /^(\d+|[A-Za-z_]\w{0,11}|\.\.\.|…)$/.test(d)) || dims.some((d) => /^(optional|default|or|and|int|float|bool|str|list|tensor)$/i.test(d))) continue;
-    return dims.map((d) => (/^\d+$/.test(d) ? Number(d) : /^(b|bs|n|batch\w*|n_batch|num_batch\w*)$/i.test(d) ? BATCH : OTHER_DIM));
+    // `<= n_ctx` (whisper's "(batch_size, <= n_ctx)"): at most a size, in a module's docstring only
+    if (!dims.every((d) => /^(\d+|[A-Za-z_]\w{0,15}|\.\.\.|…)$/.test(d) || (named && /^<=[A-Za-z_]\w*$/.test(d))) || dims.some((d) => /^(optional|default|or|and|int|float|bool|str|list|tensor)$/i.test(d))) continue;
+    if (!named && dims.some((d) => d.length > 12)) continue;
+    return dims.map((d) => (/^\d+$/.test(d) ? Number(d) : named ? named(d) : /^(b|bs|n|batch\w*|n_batch|num_batch\w*)$/i.test(d) ? BATCH : OTHER_DIM));
   }
   return undefined;
 }
@@ -185,6 +188,51 @@ function fromDoc(name: string, text: string, ex: Examples): string | undefined {
   if (/\bbool\b/.test(text) && !/[Tt]ensor/.test(text)) return 'True';
   if (LENGTHS_NAME.test(name)) return ex.lengths;
   return undefined;
+}
+
+/** Token ids by name: `idx`, `tokens`, `input_ids`, `src`, `tgt`, `targets`. */
+const TOKENS_NAME = /^(idx|ids|tokens?|input_ids|token_ids|src|tgt|targets?|labels?)$/i;
+
+/**
+ * An example for a parameter of an nn.Module's method, sized to the
+ * instance prefillSelf builds: a callable for one the body calls
+ * (`sublayer(self.norm(x))`), token ids below the vocabulary for one an
+ * Embedding reads (`self.lut(x)`, `self.transformer.wte(idx)`) or named so,
+ * a docstring's shape with its named dims at the constructor's sizes,
+ * else floats [batch, length, width]. Undefined: the plain rules decide.
+ */
+function forModule(name: string, annotation: string | undefined, said: string | undefined, body: string, classText: string, ex: Examples): string | undefined {
+  if (ex !== TORCH) return undefined;
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').trim();
+  if (a && !TENSOR_HINT.test(a) && !/^Callable\b/.test(a)) return undefined;
+  // called in the code, not in a comment or string (nanoGPT's `# (B, nh, T, hs) x (B, nh, hs, T)`)
+  const code = body.replace(/("""|''')[\s\S]*?\1|(["'])(?:\\.|(?!\2).)*\2|#.*$/gm, '');
+  if (new RegExp(`(?<![\\w.])${n}\\s*\\(`).test(code)) return 'lambda x: x';
+  const embeddings = [...classText.matchAll(/(\w+)\s*=\s*(?:torch\.)?(?:nn\.)?Embedding\(/g)].map((m) => m[1]);
+  const embedded = embeddings.some((e) => new RegExp(`\\b${e}\\(\\s*${n}\\b`).test(body));
+  if (said !== undefined) {
+    const shape = shapeIn(said, (dim) => dimSize(dim, classText));
+    if (shape) return embedded || /\b(Long|Int)Tensor\b|\bint64\b|\blong\b|\btokens?\b/.test(said) ? ex.ints(shape) : /mask/i.test(name) || /\bbool/i.test(said) ? ex.bools(shape) : ex.floats(shape);
+  }
+  // a batch of two rows, like the floats: the Annotated Transformer's decode(memory, src_mask, tgt, tgt_mask) mixes them
+  if (embedded || TOKENS_NAME.test(name)) return ex.batchTokens;
+  if (/mask/i.test(name)) return ex.batchMask;
+  if (!a && (SIZE_NAME.test(name) || PAD_NAME.test(name) || IGNORE_NAME.test(name) || LENGTHS_NAME.test(name))) return undefined;
+  return ex.floats([BATCH, OTHER_DIM, MODEL_SIZES.width]);
+}
+
+/**
+ * A docstring dim's example size in a module's method: `batch_size` 2; a
+ * constructor size by its name (`n_mels`: the width the instance got); a
+ * length (`n_ctx`, `<= n_ctx`, `seq_len`) 4; another width-like name the width.
+ */
+function dimSize(dim: string, classText: string): number {
+  if (/^<=/.test(dim) || /^(b|bs|n|batch\w*|n_batch|num_batch\w*)$/i.test(dim)) return /^<=/.test(dim) ? OTHER_DIM : BATCH;
+  const role = sizeRole(dim);
+  if (role === undefined || role === 'context') return OTHER_DIM;
+  const inInit = new RegExp(`def __init__\\([^)]*\\b${dim}\\b`).test(classText);
+  return inInit || role === 'width' ? MODEL_SIZES[role] : OTHER_DIM;
 }
 
 /** An example from how the body uses a parameter: iterated over tensors, a fill value, a size. */
@@ -340,36 +388,18 @@ function fromCallSite(f: FunctionInfo, lines: string[], known: ReadonlySet<strin
  * (see the file header); `source` is the evaluated file and `result` its
  * evaluation (a call site may read only the module-level names it left
  * bound). `*args` and `**kwargs` are left out; a method's `self` is an
- * instance of its class (`Block()` for a class defined in a function), a
- * classmethod's `cls` is left to the call to bind, a staticmethod's `ctx`
- * (a torch.autograd.Function's forward) is a FunctionCtx; a default is
- * passed by keyword (`pad_token=0`).
+ * instance of its class (`Block()` for a class defined in a function); a
+ * default is passed by keyword (`pad_token=0`).
  */
-export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<RunResult, 'variables' | 'timeline'> & Partial<Pick<RunResult, 'functions'>>): string {
+export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<RunResult, 'variables' | 'timeline'>): string {
   const lines = source.split('\n');
+  const body = lines.slice(f.line - 1, f.endLine);
   const ran = result && ((name: string) => name in result.variables || result.timeline.some((s) => s.name === name));
-  const facts = moduleFacts(source, ran);
+  const { names, examples: ex } = moduleFacts(source, ran);
   if (!f.method && f.function === f.name && source) {
-    const called = fromCallSite(f, lines, facts.names);
+    const called = fromCallSite(f, lines, names);
     if (called !== undefined) return called;
   }
-  return argumentsFor(f, { lines, facts, functions: result?.functions ?? [] }, 0);
-}
-
-/** What argumentsFor reads besides the function: the file's lines, its module facts and its functions (for constructors). */
-interface PrefillContext {
-  lines: string[];
-  facts: ModuleFacts;
-  functions: readonly FunctionInfo[];
-}
-
-/** How deep constructor arguments nest (`Block(ModelArgs())`) before a bare `Cls()` is offered. */
-const MAX_CONSTRUCTOR_DEPTH = 2;
-
-/** The argument list for `f`'s parameters (prefillArguments' per-parameter part); `depth` counts enclosing constructor calls. */
-function argumentsFor(f: FunctionInfo, c: PrefillContext, depth: number): string {
-  const ex = c.facts.examples;
-  const body = c.lines.slice(f.line - 1, f.endLine);
   const doc = docstringLines(body);
   const code = body.slice(1).join('\n');
   const plain = f.params.map((p) => /^[A-Za-z_]\w*/.exec(p)?.[0] ?? '');
@@ -378,51 +408,40 @@ function argumentsFor(f: FunctionInfo, c: PrefillContext, depth: number): string
   const out: string[] = [];
   /** The parameter each entry of `out` is for, by name (keyword defaults are left as the code wrote them). */
   const named: string[] = [];
+  const cls = f.method ? f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.') : '';
+  const classes = f.method ? fileClasses(source) : new Map();
+  // the method of an nn.Module: its tensors sized to the instance (see forModule)
+  const owner = cls && isModuleClass(cls, classes) ? classes.get(cls) : undefined;
+  const fallback = (q: { name: string; annotation?: string }) => fromAnnotationOrName(q.name, q.annotation, ex, false);
+  if (f.method && f.name === '__init__') {
+    // the constructor itself: the arguments the instance is built with, again
+    const again = constructorArguments(cls, classes, 0, fallback);
+    if (again !== undefined) return [instanceExpression(cls, classes, 0, fallback), ...(again ? [again] : [])].join(', ');
+  }
   f.params.forEach((p, i) => {
     if (p.startsWith('*')) return;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/s.exec(p.trim());
     if (!m) return;
     const [, name, annotation, dflt] = m;
+    // a @classmethod called through its class (`GPT.from_pretrained(...)`) is given its cls by Python
+    if (f.method && i === 0 && classes.get(cls)?.classMethods.has(f.name)) return;
     named.push(dflt === undefined ? name : '');
-    if (f.method && i === 0 && f.decorated === 'classmethod') {
-      named.pop(); // Cls.method(...) binds cls itself
-    } else if (f.method && i === 0 && f.decorated === 'staticmethod' && name === 'ctx') {
+    if (f.method && i === 0 && name === 'ctx' && classes.get(cls)?.staticMethods.has(f.name)) {
       // a torch.autograd.Function's forward(ctx, ...): the context Function.apply would pass
       out.push('torch.autograd.function.FunctionCtx()');
-    } else if (f.method && i === 0 && f.decorated !== 'staticmethod') {
-      // a class defined in a function is called by its own name (`Block()` for outer.<locals>.Block.forward)
-      out.push(instanceOf(f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.'), c, depth));
+    } else if (f.method && i === 0 && !classes.get(cls)?.staticMethods.has(f.name)) {
+      // an instance built by calling the class, which a class defined in a function is
+      // by its own name (`Block()` for outer.<locals>.Block.forward)
+      out.push(instanceExpression(cls, classes, 0, fallback));
     } else if (dflt !== undefined) out.push(`${name}=${dflt.trim()}`);
-    else if (annotation && fileClass(annotation.trim(), c)) out.push(instanceOf(annotation.trim(), c, depth));
-    else if (annotation) out.push(fromAnnotationOrName(name, annotation, ex, qkv));
     else {
       const said = docOf(doc, name);
-      out.push((said !== undefined ? fromDoc(name, said, ex) : undefined) ?? fromUsage(name, code, ex) ?? fromName(name, ex, qkv));
+      const modular = owner && forModule(name, annotation, said, code, owner.text, ex);
+      if (modular) out.push(modular);
+      else if (annotation) out.push(fromAnnotationOrName(name, annotation, ex, qkv));
+      else out.push((said !== undefined ? fromDoc(name, said, ex) : undefined) ?? fromUsage(name, code, ex) ?? fromName(name, ex, qkv));
     }
   });
   agree(named, out, code, ex);
   return out.join(', ');
-}
-
-/** Whether `name` is a class the file defines at module level (a parameter annotated `args: ModelArgs`). */
-function fileClass(name: string, c: PrefillContext): boolean {
-  return /^[A-Za-z_]\w*$/.test(name) && c.facts.names.has(name) && c.lines.some((l) => new RegExp(`^class\\s+${name}\\b`).test(l));
-}
-
-/**
- * An instance of the file's class `cls` for `self` (or a parameter annotated
- * with it): one the module bound (`model = Transformer(args)` gives `model`),
- * else the class called with its `__init__`'s own prefill (`Attention(ModelArgs())`),
- * else `cls()`. Hugging Face and llama modules take a config, so `cls()` alone raises.
- */
-function instanceOf(cls: string, c: PrefillContext, depth: number): string {
-  const escaped = cls.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  for (const line of c.lines) {
-    const m = new RegExp(`^([A-Za-z_]\\w*)\\s*=\\s*${escaped}\\s*\\(`).exec(line);
-    if (m && c.facts.names.has(m[1])) return m[1];
-  }
-  const init = c.functions.find((g) => g.function === `${cls}.__init__`);
-  if (!init || depth >= MAX_CONSTRUCTOR_DEPTH) return `${cls}()`;
-  // __init__'s parameters less self: argumentsFor on it would offer an instance for self
-  return `${cls}(${argumentsFor({ ...init, method: false, params: init.params.slice(1) }, c, depth + 1)})`;
 }
