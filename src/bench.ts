@@ -42,9 +42,9 @@ import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/ke
 import { wasmBackend } from './engine/kernels/wasm';
 import { evaluate } from './python/index';
 import { parseModule } from './python/parse';
-import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type MaskKind, type Prepared } from './bench/ours';
+import { maskedSoftmax, prepareOurs, type MaskKind, type Prepared } from './bench/ours';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
-import { measure, summarize, type Timing } from './bench/timing';
+import { measure, summarize, type Contender, type Timing } from './bench/timing';
 import { startTorch, torchExp, torchPeakRss, torchSoftmaxFamily, type TorchPeer } from './bench/torch';
 import { sleefExpf } from './engine/kernels/sleef32';
 import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
@@ -163,15 +163,6 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0] : String(e);
 }
 
-function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, sizes: Sizes, via: MaskedSoftmaxVia = 'compose'): Prepared {
-  switch (name) {
-    case 'combined_mask': return combinedMask(b, sizes.combined_mask);
-    case 'masked_softmax': return maskedSoftmax(b, sizes.masked_softmax, via);
-    case 'cross_entropy_ignore': return crossEntropy(b, sizes.cross_entropy_ignore);
-    case 'qk_matmul': return qkMatmul(b, sizes.qk_matmul);
-  }
-}
-
 /**
  * page_faults_median: the median of the minor page faults per timed call
  * (first touches of fresh pages, e.g. of a new output buffer: on this VM
@@ -182,27 +173,6 @@ function faultStats(faults: number[]): { page_faults_median?: number } {
   if (faults.length === 0 || faults.some((f) => !Number.isFinite(f))) return {};
   const s = [...faults].sort((a, b) => a - b);
   return { page_faults_median: s[s.length >> 1] };
-}
-
-/** One timed call. */
-interface Sample {
-  ms: number;
-  cpuMs?: number;
-  /** Minor page faults of the process during the call. */
-  faults?: number;
-}
-
-/** One engine of a workload, timed one call at a time. */
-interface Contender {
-  engine: string;
-  /** Untimed: build the inputs. */
-  setup(): Promise<void>;
-  /** One call: its milliseconds, and where known the CPU milliseconds of its process meanwhile (every thread) and its minor page faults. */
-  once(): Promise<Sample>;
-  checksum(): Promise<Checksum | undefined>;
-  /** Fields added to the result (threads, gpu.js mode, dispatches). */
-  extra?(): Record<string, unknown>;
-  dispose?(): void;
 }
 
 /** Our engine (or tfjs) on a Prepared workload, timed here with performance.now(). */
