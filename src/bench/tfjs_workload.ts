@@ -9,6 +9,7 @@ import { detF32, lengths, targets, type Sizes, type WorkloadName } from './workl
 
 /** A workload on tfjs; tensors are created once, each run reads its result back (dataSync). */
 export function tfjsWorkload(peer: { tf: typeof TF }, name: Exclude<WorkloadName, 'hover_eval'>, sizes: Sizes): Prepared & { dispose(): void } {
+  // Op functions (tf.reshape(x, s)), not chained methods (x.reshape(s)): tfjs-core alone, as the page loads it, registers no chained ops.
   const tf = peer.tf;
   const keep: TF.Tensor[] = [];
   const hold = <T extends TF.Tensor>(t: T): T => {
@@ -23,9 +24,9 @@ export function tfjsWorkload(peer: { tf: typeof TF }, name: Exclude<WorkloadName
       const ar = hold(tf.range(0, T, 1, 'int32'));
       const len = hold(tf.tensor1d(lengths(B, T), 'int32'));
       compute = () => {
-        const pad = tf.less(ar.reshape([1, T]), len.reshape([B, 1]));
-        const causal = tf.greaterEqual(ar.reshape([T, 1]), ar.reshape([1, T]));
-        return tf.logicalAnd(pad.reshape([B, 1, T]), causal.reshape([1, T, T]));
+        const pad = tf.less(tf.reshape(ar, [1, T]), tf.reshape(len, [B, 1]));
+        const causal = tf.greaterEqual(tf.reshape(ar, [T, 1]), tf.reshape(ar, [1, T]));
+        return tf.logicalAnd(tf.reshape(pad, [B, 1, T]), tf.reshape(causal, [1, T, T]));
       };
       break;
     }
@@ -44,7 +45,7 @@ export function tfjsWorkload(peer: { tf: typeof TF }, name: Exclude<WorkloadName
       const logits = hold(tf.tensor2d(detF32(N * C, 2), [N, C]));
       const picked = targets(N, C, ignoreIndex).flatMap((t, i) => (t === ignoreIndex ? [] : [i * C + t]));
       const idx = hold(tf.tensor1d(picked, 'int32'));
-      compute = () => tf.neg(tf.mean(tf.gather(tf.logSoftmax(logits).reshape([-1]), idx)));
+      compute = () => tf.neg(tf.mean(tf.gather(tf.reshape(tf.logSoftmax(logits), [-1]), idx)));
       break;
     }
     case 'qk_matmul': {
