@@ -513,7 +513,7 @@ async function main(): Promise<void> {
   }
   // The browser peer: one Chromium page for the whole run (dist/bench.js sits in <repo>/dist).
   let browserPeer: BrowserPeer | null = null;
-  let browserInfo: Record<string, unknown> = { unavailable: 'skipped (--no-browser)' };
+  let browserInfo: Record<string, unknown> = { unavailable: args.browser ? 'no workload for it (hover_eval only)' : 'skipped (--no-browser)' };
   if (args.browser && selected.some((n) => n !== 'hover_eval')) {
     console.error('[bench] starting headless Chromium (browser peer) ...');
     const b = await startBrowser(path.resolve(__dirname, '..'), { tfjs: args.peers && args.tfjs });

@@ -14,6 +14,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { bundlePage, chromiumArgs, launchChromium, servePage, withTimeout } from '../../scripts/chromium.mjs';
+import type { BrowserEngine } from './browser_engines';
 import type { BenchPage, EngineInfo, PageInfo } from './browser_page';
 import type { Contender } from './timing';
 import type { Sizes, WorkloadName } from './workloads';
@@ -30,7 +31,7 @@ export interface BrowserPeer {
   /** The page's engines, usable or not (with `unavailable`). */
   engines: EngineInfo[];
   /** A contender running `engine` on workload `name` in the page. */
-  contender(engine: string, name: Exclude<WorkloadName, 'hover_eval'>, sizes: Sizes): Contender;
+  contender(engine: BrowserEngine, name: Exclude<WorkloadName, 'hover_eval'>, sizes: Sizes): Contender;
   close(): Promise<void>;
 }
 
@@ -77,19 +78,19 @@ export async function startBrowser(repoRoot: string, options: { tfjs: boolean })
           engine,
           async setup() {
             dispatchesBefore = await call(`${engine} dispatches`, () => page.evaluate(() => (globalThis as unknown as PageGlobal).maskLensBenchPage.dispatches()));
-            await call(`${engine} setup`, () => page.evaluate(([e, n, sz]) => (globalThis as unknown as PageGlobal).maskLensBenchPage.setup(e as never, n as never, sz as Sizes), [engine, name, sizes] as const));
+            await call(`${engine} setup`, () => page.evaluate(([e, n, sz]) => (globalThis as unknown as PageGlobal).maskLensBenchPage.setup(e, n, sz), [engine, name, sizes] as const));
           },
           async once() {
-            return { ms: await call(`${engine} call`, () => page.evaluate((e) => (globalThis as unknown as PageGlobal).maskLensBenchPage.once(e as never), engine)) };
+            return { ms: await call(`${engine} call`, () => page.evaluate((e) => (globalThis as unknown as PageGlobal).maskLensBenchPage.once(e), engine)) };
           },
           async checksum() {
-            const sum = await call(`${engine} checksum`, () => page.evaluate((e) => (globalThis as unknown as PageGlobal).maskLensBenchPage.checksum(e as never), engine));
+            const sum = await call(`${engine} checksum`, () => page.evaluate((e) => (globalThis as unknown as PageGlobal).maskLensBenchPage.checksum(e), engine));
             if (engine === 'ours-gpu (chromium)') extra.dispatches = (await page.evaluate(() => (globalThis as unknown as PageGlobal).maskLensBenchPage.dispatches())) - dispatchesBefore;
             return sum;
           },
           extra: () => ({ ...extra, timing: 'in the page (performance.now() around the call and its read-back), interleaved with the Node engines' }),
           dispose() {
-            if (!crashed) void page.evaluate((e) => (globalThis as unknown as PageGlobal).maskLensBenchPage.dispose(e as never), engine).catch(() => undefined);
+            if (!crashed) void page.evaluate((e) => (globalThis as unknown as PageGlobal).maskLensBenchPage.dispose(e), engine).catch(() => undefined);
           },
         };
       },
