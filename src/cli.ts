@@ -50,7 +50,7 @@ function goldenError<E extends { message: string }>(error: E | null): E | null {
 /** `--json`'s entry for one recorded call (issue #10's schema). */
 export function callJson(c: CallRecord): { function: string; line: number; call: number; calledFrom: number; variables: Record<string, EncodedValue>; returned: EncodedValue | null } {
   // None and dataclass instances are recorded for the editor only (EncodedValue's 'object'): the golden record skips them
-  const returned = c.returned && c.returned.value.type !== 'object' ? c.returned.value : null;
+  const returned = c.returned && c.returned.value.type !== 'object' && c.returned.value.type !== 'dict' ? c.returned.value : null;
   return { function: c.function, line: c.line, call: c.call, calledFrom: c.calledFrom, variables: c.variables, returned };
 }
 

@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
 import { lineLabel } from '../src/python/notebook';
-import { errorText, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -333,7 +333,7 @@ function pickDefault(vars: InspectorVariable[]): string | undefined {
 
 function optionLabel(v: InspectorVariable): string {
   const what = isTensor(v.value) ? `${shortDtype(v.value.dtype)}${formatShape(v.value.shape)}` : describeValue(v.value).kind;
-  const role = v.derived ? ` · ${v.derived.op}` : v.mask ? ` · ${v.mask} mask` : '';
+  const role = v.derived ? ` · ${v.derived.op}` : v.mask ? ` · ${maskKindLabel(v.mask)}` : '';
   return `${v.name}  ${what}${role}`;
 }
 
@@ -516,7 +516,7 @@ function renderSelected(): void {
       h('vscode-badge', { class: 'kind', title: 'type' }, [t.type]),
     );
     if (v.maskSummary) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind and fraction masked' }, [v.maskSummary]));
-    else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [`${v.mask} mask`]));
+    else if (v.mask) badges.append(h('vscode-badge', { class: 'mask-kind', title: 'mask kind' }, [maskKindLabel(v.mask)]));
     renderViewHeader(v);
     renderLayers(v);
     if (t.shape.length === 0) {
@@ -528,6 +528,7 @@ function renderSelected(): void {
     }
   } else {
     badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [describeValue(v.value).kind]));
+    if (v.value.type === 'dict') badges.append(h('vscode-badge', { class: 'size', title: 'entries' }, [`${v.value.size} entr${v.value.size === 1 ? 'y' : 'ies'}`]));
     byId('scalar').textContent = scalarText(v.value);
   }
   // a notebook's lines are its joined cells': named "cell 2, line 3"
@@ -536,7 +537,8 @@ function renderSelected(): void {
   for (const d of v.diagnostics ?? []) {
     byId('variable-diagnostics').append(h('li', { class: `diagnostic ${d.severity}`, 'data-code': d.code }, [`${d.severity}: ${d.code} (${at(d.line)}) — ${d.message}`]));
   }
-  byId('repr').textContent = v.repr ?? (isTensor(v.value) ? '(repr not recorded for this value)' : scalarText(v.value));
+  // a dict holding large tensors keeps no repr (its entries above summarise them): '' falls back too
+  byId('repr').textContent = v.repr || (isTensor(v.value) ? '(repr not recorded for this value)' : scalarText(v.value));
 }
 
 /** A line over the figure saying what this view is: a loss's counted targets, a softmax's dim. */
@@ -792,7 +794,8 @@ function valuesTable(v: InspectorVariable, f: FigureTensor, spec: FigureSpec): H
     for (let c = 0; c < slice.outCols; c++) {
       const i = r * slice.outCols + c;
       const x = slice.values[i];
-      const text = spec.format(x); // True/False for bool, as print() shows other dtypes
+      // True/False for bool, as print() shows other dtypes; an int64 past 2^53 by its exact digits
+      const text = slice.exact?.get(i) ?? spec.format(x);
       const cls = ['cell'];
       if (spec.bool) cls.push(x !== 0 ? 'on' : 'off');
       else if (Number.isNaN(x)) cls.push('nan');
@@ -854,7 +857,7 @@ function moveFocus(e: KeyboardEvent, table: HTMLElement, rows: number, cols: num
 function tipText(spec: FigureSpec, r: number, c: number): string {
   const i = r * spec.slice.outCols + c;
   const x = spec.slice.values[i];
-  const value = `${spec.format(x)}${spec.bool ? (x !== 0 ? ' ■' : ' ⬚') : ''}`;
+  const value = `${spec.slice.exact?.get(i) ?? spec.format(x)}${spec.bool ? (x !== 0 ? ' ■' : ' ⬚') : ''}`;
   const reason = spec.reason(r, c);
   return `${spec.indexText(r, c)} = ${value}${reason ? ` · ${reason}` : ''}`;
 }

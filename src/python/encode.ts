@@ -4,8 +4,8 @@ import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
 import { hasWide, int64Values, type Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import { NumpyScalar } from '../frameworks/numpy';
-import type { EncodedNumber, EncodedValue } from './result';
-import { PyInstance, PyList, PyNamedTuple, PyTuple, type PyValue } from './values';
+import { DICT_ENTRIES_SHOWN, type EncodedNumber, type EncodedValue } from './result';
+import { PyDict, PyInstance, PyList, PyNamedTuple, PyObj, PyTuple, type PyValue } from './values';
 
 /** A number as JSON holds it: bools as booleans, non-finite floats as the strings golden.py writes. */
 export function encodeNumber(x: number, isBool: boolean): EncodedNumber {
@@ -79,11 +79,53 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
  * GPTConfig) as `{ type: 'object' }`, shown by their repr. Other objects
  * (modules, functions, layers) stay out: their reprs are long or say nothing.
  */
-export function encodeShown(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
+export function encodeShown(v: PyValue, inlineElements = Infinity, repr: (v: PyValue) => string = String): EncodedValue | undefined {
   const enc = encodeValue(v, inlineElements);
   if (enc) return enc;
   if (v === null) return { type: 'object', class: 'NoneType' };
+  if (v instanceof PyDict) return encodeDict(v, repr);
   // a dataclass's class (or a base) carries the fields table @dataclass set (CPython's __dataclass_fields__)
   if (v instanceof PyInstance && v.cls.lookup('__dataclass_fields__') !== undefined) return { type: 'object', class: v.cls.name };
   return undefined;
+}
+
+/** Keys and values printed whole by repr: short, and cheap to print. */
+function isPlain(v: PyValue): boolean {
+  return v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' || (v instanceof PyTuple && v.items.length <= 4 && v.items.every(isPlain));
+}
+
+/** A short text, cut with an ellipsis past `max` characters. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * One dict value as its entry shows it: a tensor's dtype and shape (torch's
+ * `torch.float32 [2, 4, 8]`, NumPy's `int64 (2, 4)`), a plain value's repr,
+ * a container's length, another object's class.
+ */
+function valueSummary(v: PyValue, repr: (v: PyValue) => string): string {
+  if (v instanceof ArrayValue) {
+    const t = v.t;
+    return v.library === 'torch' ? `torch.${t.dtype} [${t.shape.join(', ')}]` : `${t.dtype} (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
+  }
+  if (v instanceof NumpyScalar || isPlain(v)) return cut(repr(v), 60);
+  if (v instanceof PyDict) return `${v.typeName} (${v.entries.size} entr${v.entries.size === 1 ? 'y' : 'ies'})`;
+  if (v instanceof PyList || v instanceof PyTuple) return `${v instanceof PyList ? 'list' : 'tuple'} (${v.items.length} item${v.items.length === 1 ? '' : 's'})`;
+  if (v instanceof PyInstance) return `${v.cls.name}(…)`;
+  return v instanceof PyObj ? v.typeName : typeof v;
+}
+
+/**
+ * A dict for the editor (EncodedValue 'dict'): its first DICT_ENTRIES_SHOWN
+ * entries in insertion order, keys by repr (an object key, such as whisper's
+ * kv_cache's Linear modules, by its class) and values by valueSummary.
+ */
+function encodeDict(d: PyDict, repr: (v: PyValue) => string): EncodedValue {
+  const entries: { key: string; summary: string }[] = [];
+  for (const [key, value] of d.entries.values()) {
+    if (entries.length === DICT_ENTRIES_SHOWN) break;
+    entries.push({ key: isPlain(key) ? cut(repr(key), 60) : valueSummary(key, repr), summary: valueSummary(value, repr) });
+  }
+  return { type: 'dict', class: d.typeName, size: d.entries.size, entries };
 }

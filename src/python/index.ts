@@ -19,7 +19,7 @@ import type { Tensor } from '../engine/tensor';
 import { boundNames, forEachDef, qualifiedNames } from './outline';
 import { errorInfo, Recorder } from './record';
 import { Scope } from './scope';
-import { PyDict, PyModule, type PyException } from './values';
+import { PyDict, PyModule, type PyException, type PyValue } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
 import { analyzeMasks, consumerLegend, kerasMaskDetails, markRandom, maskPartsOf, nameLegend, namedConstantSummary, streamedMaskDetails, unmarkIdMaps } from './masks';
@@ -501,14 +501,39 @@ function previewCall(
     return;
   }
   recorder.previewing = true;
+  recorder.previewTarget = request.function;
   try {
+    const call = stmt.value;
+    const ctor = call.args[0];
+    // a method's instance built in the arguments (`LayerNorm(8), x`): built first, so a
+    // constructor that fails says it was building self, and names the call it ran
+    const owner = callee.split('.').slice(-2, -1)[0];
+    if (def && owner && ctor?.kind === 'Call' && ctor.func.kind === 'Name' && ctor.func.id === owner) {
+      let instance: PyValue;
+      try {
+        instance = interp.eval(ctor, callScope);
+      } catch (e) {
+        const exc = toPyException(e);
+        const text = request.args.replace(/\s*\n\s*/g, ' ').slice(ctor.span.column - 1 - callee.length, ctor.span.endColumn - 1 - callee.length);
+        exc.instance.native.message = `${exc.pyMessage}${exc.pyMessage ? ' ' : ''}(building self for ${request.function}: ${text})`;
+        reportError(exc, def.span);
+        return;
+      }
+      callScope = new Scope(callScope);
+      callScope.vars.set(PREVIEW_SELF, instance);
+      call.args[0] = { kind: 'Name', id: PREVIEW_SELF, span: ctor.span };
+    }
     interp.exec(stmt, callScope);
   } catch (e) {
     reportError(toPyException(e), def?.span);
   } finally {
     recorder.previewing = false;
+    recorder.previewTarget = undefined;
   }
 }
+
+/** The name Preview with Arguments binds the instance it built to, for the call of the method (no Python name can clash with it). */
+const PREVIEW_SELF = '<preview self>';
 
 /**
  * Run a notebook's code cells in order. Lines in the result are those of the

@@ -315,6 +315,8 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
   if (!binaryMask && !additive) return undefined;
   const constant = constantMask(v, binaryMask);
   if (constant) return constant;
+  const selection = provenance === false ? boolSelection(name, v) : undefined;
+  if (selection) return selection;
   const moved = otherAxesPattern(name, v, provenance);
   if (moved) return moved;
   const { rows, cols, mats } = matrices(v);
@@ -359,6 +361,26 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
   const named = kind === 'padding' && !v.shape.some((s) => s === 1) ? 'other' : kind;
   if (additive) return { kind: named, maskedFraction: ones, summary: `${named} · ${percent(ones)}` };
   return { kind: named, summary: `${named} · ${Number((ones * 100).toFixed(1))}% True/1` };
+}
+
+/**
+ * A bool matrix of whole rows True or False that no mask-building op made
+ * and no consumer read, under a name that says no mask (whisper's
+ * `all_heads[n_layer // 2:] = True`, which heads to align with): a
+ * selection of rows. Undefined for anything else; its 2 × 2 form is also a
+ * lower triangle, which must not make it a "combined" mask.
+ */
+function boolSelection(name: string, v: TensorValue): MaskDetails | undefined {
+  if (!/bool/.test(v.dtype) || v.shape.length !== 2 || MASK_NAME.test(name)) return undefined;
+  const [rows, cols] = v.shape;
+  if (rows < 2 || cols < 1) return undefined;
+  let chosen = 0;
+  for (let r = 0; r < rows; r++) {
+    const first = v.data[r * cols];
+    for (let c = 1; c < cols; c++) if (v.data[r * cols + c] !== first) return undefined;
+    if (first === true) chosen++;
+  }
+  return { kind: 'selection', summary: `bool selection · ${chosen} of ${rows} rows True` };
 }
 
 /**

@@ -18,10 +18,10 @@ import { encodeShown, encodeValue } from './encode';
 import type { ExecObserver, Interpreter } from './evaluator';
 import type { CallRecord, EncodedValue, PyErrorInfo, Snapshot } from './result';
 import type { Scope } from './scope';
-import { PyClass, PyException, PyFunction, PyInstance, PyList, PyModule, PyTuple, type PyValue } from './values';
+import { PyClass, PyDict, PyException, PyFunction, PyInstance, PyList, PyModule, PyTuple, type PyValue } from './values';
 
 /** Calls recorded per function unless the caller says otherwise (maskLens.calls.maxRecorded). */
-import { DEFAULT_MAX_RECORDED_CALLS } from './result';
+import { DEFAULT_MAX_RECORDED_CALLS, DICT_ENTRIES_SHOWN } from './result';
 
 export { DEFAULT_MAX_RECORDED_CALLS };
 /** Tensor elements all recorded calls may hold together: about 8-16 MB of JSON numbers. */
@@ -269,6 +269,16 @@ function elementsOf(v: PyValue): number {
   return 1;
 }
 
+/** Tensor elements a dict's repr would print past which the snapshot keeps no repr (its entries' summaries stand). */
+const DICT_REPR_ELEMENTS = 256;
+
+/** Elements a dict's values hold (tensors, and lists and tuples of them), one level down. */
+function dictElements(d: PyDict): number {
+  let n = 0;
+  for (const [, value] of d.entries.values()) n += elementsOf(value);
+  return n;
+}
+
 function encodedElements(v: EncodedValue): number {
   if ('data' in v) return v.data.length;
   if ('items' in v) return v.items.reduce((n, x) => n + encodedElements(x), 0);
@@ -295,6 +305,8 @@ interface Frame {
   latest: Map<string, Snapshot>;
   /** writeSeq when this frame's latest statement ended: storages written after it were written by the statement running now */
   checked: number;
+  /** The names whose latest snapshot shows a dict (recordDictWrites checks these only). */
+  dictNames: Set<string>;
 }
 
 export interface RecorderOptions {
@@ -336,6 +348,17 @@ export class Recorder implements ExecObserver {
   private note: string | undefined;
   /** Set while Mask Lens itself makes a call (Preview with Arguments): its call site is no source line. */
   previewing = false;
+  /** The dict each dict snapshot shows, and its state then (dictState): a callee's change to it is seen at the calling line. */
+  private readonly dicts = new WeakMap<Snapshot, { dict: PyDict; state: string }>();
+  private readonly ids = new WeakMap<object, number>();
+  private lastId = 0;
+  private readonly moduleDictNames = new Set<string>();
+  /**
+   * The function Preview with Arguments calls: its first call from then on
+   * is recorded past maxRecorded (a file that called LayerNorm.forward eight
+   * times still previews it).
+   */
+  previewTarget: string | undefined;
   /**
    * The latest function or class each `def`/`class` inside a function made,
    * by qualified name ("outer.<locals>.inner"): Preview with Arguments…
@@ -373,7 +396,10 @@ export class Recorder implements ExecObserver {
     const n = (this.counts.get(qualname) ?? 0) + 1;
     this.counts.set(qualname, n);
     this.owners.set(scope, qualname);
-    if (n > this.maxRecorded) return undefined;
+    // maxRecorded 0 records no call at all, a preview's included (the setting's "none")
+    const target = this.previewing && qualname === this.previewTarget && this.maxRecorded > 0;
+    if (target) this.previewTarget = undefined;
+    if (n > this.maxRecorded && !target) return undefined;
     const fromSource = site && !this.previewing;
     const record: CallRecord = {
       function: qualname, line: def.span.line, endLine: def.span.endLine, call: n,
@@ -382,7 +408,7 @@ export class Recorder implements ExecObserver {
       timeline: [], variables: {},
     };
     this.calls.push(record);
-    const frame: Frame = { record, keys: new Map(), latest: new Map(), checked: this.writeSeq };
+    const frame: Frame = { record, keys: new Map(), latest: new Map(), checked: this.writeSeq, dictNames: new Set() };
     this.frames.set(scope, frame);
     const p = def.params;
     const params = [...p.posonly, ...p.args, ...(p.vararg ? [p.vararg] : []), ...p.kwonly, ...(p.kwarg ? [p.kwarg] : [])];
@@ -419,6 +445,44 @@ export class Recorder implements ExecObserver {
       }
     }
     this.recordAliasWrites(frame, scope, stmt, written);
+    this.recordDictWrites(frame, scope, stmt, written);
+  }
+
+  /** A dict's contents as far as a snapshot shows them: its size and its shown entries' keys and values, by identity. */
+  private dictState(d: PyDict): string {
+    const parts = [String(d.entries.size)];
+    for (const [hash, [, value]] of d.entries) {
+      if (parts.length > DICT_ENTRIES_SHOWN) break;
+      parts.push(hash, typeof value === 'object' && value !== null ? `#${this.identity(value)}` : String(value));
+    }
+    return parts.join('\u0000');
+  }
+
+  private identity(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = ++this.lastId));
+    return id;
+  }
+
+  /**
+   * Names of this frame (or the module) bound to a dict the statement just
+   * ended changed without writing the name (a callee filled it: whisper's
+   * kv_cache hooks, `fill(cache)`): a new snapshot at this line.
+   */
+  private recordDictWrites(frame: Frame | undefined, scope: Scope, stmt: A.Stmt, written: readonly string[]): void {
+    const latest = frame ? frame.latest : this.moduleLatest;
+    const changed: string[] = [];
+    for (const name of frame ? frame.dictNames : this.moduleDictNames) {
+      const seen = this.dicts.get(latest.get(name)!);
+      if (seen && !written.includes(name) && this.dictState(seen.dict) !== seen.state) changed.push(name);
+    }
+    for (const name of changed) {
+      try {
+        untimed(() => this.add(frame, name, readPath(scope, name), stmt.span.line, stmt.span.endLine));
+      } catch {
+        // as above: left out
+      }
+    }
   }
 
   /** Mark the storages this statement wrote in place (in any call, recorded or not). */
@@ -472,7 +536,7 @@ export class Recorder implements ExecObserver {
       if (s) record.returned = s;
     }
     // CallRecord.variables is --json's (golden-shaped) record: None and dataclass instances stay in the timeline
-    for (const [name, s] of frame.latest) if (!name.includes('.') && !name.startsWith('_') && s.value.type !== 'object') record.variables[name] = s.value;
+    for (const [name, s] of frame.latest) if (!name.includes('.') && !name.startsWith('_') && s.value.type !== 'object' && s.value.type !== 'dict') record.variables[name] = s.value;
   }
 
   /** Record `name`'s value after a statement on lines line..endLine: in a call's timeline, or the module's. */
@@ -494,6 +558,9 @@ export class Recorder implements ExecObserver {
       timeline[at] = s;
     }
     (frame ? frame.latest : this.moduleLatest).set(name, s);
+    const dictNames = frame ? frame.dictNames : this.moduleDictNames;
+    if (this.dicts.has(s)) dictNames.add(name);
+    else dictNames.delete(name);
   }
 
   private snapshot(frame: Frame | undefined, name: string, v: PyValue, line: number, endLine: number): Snapshot | undefined {
@@ -508,7 +575,7 @@ export class Recorder implements ExecObserver {
       }
       this.elementsLeft -= n;
     }
-    const value = encodeShown(v, this.inline);
+    const value = encodeShown(v, this.inline, (x) => this.printed(x));
     if (!value) return undefined;
     const s: Snapshot = { line, endLine, name, value, repr: '', ...(this.note ? { note: this.note } : {}) };
     if (v instanceof ArrayValue && v.t.numel > Math.min(TIMELINE_COPY_LIMIT, currentContext().maxElements)) {
@@ -523,6 +590,10 @@ export class Recorder implements ExecObserver {
       if ('elided' in value) this.elided.set(s, frozen.t);
       // the key too is made at the end: a loop replaces most snapshots, and keying reads every element
       this.pendingRepr.set(s, { key: () => printKey(frozen, value), print: () => this.interp.repr(frozen) });
+    } else if (v instanceof PyDict) {
+      this.dicts.set(s, { dict: v, state: this.dictState(v) });
+      // Python's repr prints every tensor in it whole: for a kv_cache, the entries' summaries say it better
+      s.repr = dictElements(v) <= DICT_REPR_ELEMENTS ? this.printed(v) : '';
     } else {
       s.repr = this.printed(v);
       // an object is shown by its repr alone: one that cannot print (a dataclass mid-__init__) is not shown

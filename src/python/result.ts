@@ -33,7 +33,16 @@ export type EncodedValue =
    * snapshot's): None, a @dataclass instance. Only in snapshots (timelines,
    * a call's return), never in `variables`. `class` is `type(v).__name__`.
    */
-  | { type: 'object'; class: string };
+  | { type: 'object'; class: string }
+  /**
+   * A dict (a kv_cache, a config): its size and its first DICT_ENTRIES_SHOWN
+   * entries, each key's repr and its value's summary (`torch.float32 [2,
+   * 4, 8]`, `2`, `list (3 items)`). Only in snapshots, like 'object'.
+   */
+  | { type: 'dict'; class: string; size: number; entries: { key: string; summary: string }[] };
+
+/** How many entries a dict's snapshot keeps (EncodedValue 'dict'). */
+export const DICT_ENTRIES_SHOWN = 16;
 
 /** A Python exception as the snippet would have raised it. Lines are 1-based. */
 export interface PyErrorInfo {
@@ -62,8 +71,17 @@ export function errorText(e: Pick<PyErrorInfo, 'type' | 'message'>): string {
   return e.message ? `${e.type}: ${e.message}` : e.type;
 }
 
-/** `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity. */
-export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'constant' | 'other';
+/**
+ * `constant`: every element alike (all False, all True, all -inf): what it masks depends on its reader's polarity.
+ * `selection`: a bool matrix of whole rows True or False that nothing built or read as a mask (whisper's
+ * alignment-heads `all_heads`): it picks rows, it masks no attention.
+ */
+export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'combined' | 'additive' | 'random' | 'constant' | 'selection' | 'other';
+
+/** How a mask kind reads in a hover or badge: `causal mask`, and `bool selection` for a selection (no mask). */
+export function maskKindLabel(kind: MaskKind): string {
+  return kind === 'selection' ? 'bool selection' : `${kind} mask`;
+}
 
 /** What a mask grid's ■ (True / non-zero) and ⬚ (False / zero) mean to the code that reads the mask. */
 export interface MaskLegend {

@@ -58,6 +58,8 @@ export interface Slice {
   colStep: number;
   /** rows × cols values, row-major. */
   data: EncodedNumber[];
+  /** int64 elements beyond 2^53, exactly: [index into data, decimal digits] (`data` holds their nearest doubles); unpooled cells only. */
+  exact?: [number, string][];
 }
 
 /** Worker options beyond RunOptions: the engine backend the host's settings chose, and the memory cap. */

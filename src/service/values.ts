@@ -2,7 +2,7 @@
 // its encoded form (small values) or from the live tensor (elided ones).
 // Nothing here copies a whole tensor.
 
-import type { Tensor } from '../engine/tensor';
+import { hasWide, int64Values, type Tensor } from '../engine/tensor';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 import { blockSteps, poolBlocks } from '../render/pool';
 import type { Slice, SliceRequest, ValueSummary } from './protocol';
@@ -109,8 +109,32 @@ export function sliceOf(v: EncodedValue, live: Tensor | undefined, req: SliceReq
     for (const x of pooled.values) data.push(encode(x, r.dtype));
     return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data };
   }
+  const exactOf = wideDigits(v, live);
+  const exact: [number, string][] = [];
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) data.push(encode(r.at(base + i * rowStep * colsAll + j * colStep), r.dtype));
+    for (let j = 0; j < cols; j++) {
+      const flat = base + i * rowStep * colsAll + j * colStep;
+      const digits = exactOf?.(flat);
+      if (digits !== undefined) exact.push([data.length, digits]);
+      data.push(encode(r.at(flat), r.dtype));
+    }
   }
-  return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data };
+  return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data, ...(exact.length ? { exact } : {}) };
+}
+
+/**
+ * The exact digits of an int64 element beyond 2^53 by flat index (a double
+ * holds only its neighbour: 2**53 + 1 reads 9007199254740992), from the
+ * encoded value's `exact` or the live tensor's wide storage; undefined when
+ * the value has none.
+ */
+function wideDigits(v: Extract<EncodedValue, { data: EncodedNumber[] }>, live: Tensor | undefined): ((flat: number) => string | undefined) | undefined {
+  if (v.exact?.length) {
+    const byIndex = new Map(v.exact);
+    return (flat) => byIndex.get(flat);
+  }
+  if (!v.elided || !live || live.dtype !== 'int64' || !hasWide(live)) return undefined;
+  const values = int64Values(live);
+  const limit = BigInt(Number.MAX_SAFE_INTEGER);
+  return (flat) => (values[flat] > limit || values[flat] < -limit ? values[flat].toString() : undefined);
 }

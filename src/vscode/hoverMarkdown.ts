@@ -4,12 +4,13 @@
 import { BUILTIN_EXCEPTIONS, BUILTIN_EXCEPTION_ALIASES } from '../python/exceptionNames';
 import { consumerPhrase } from '../python/masks';
 import { lineLabel, type LineLabel } from '../python/notebook';
-import { notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
+import { maskKindLabel, notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
 import { cellFormatter } from './tensorSlice';
 import {
   describeValue,
+  dictText,
   exactDigits,
   formatShape,
   isMaskLike,
@@ -121,7 +122,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   const head = [`**${v.name}**`, `\`${d.kind}\``];
   if (d.dtype) head.push(`dtype \`${d.dtype}\``);
   if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(v.sampled?.shape ?? d.shape)}\``);
-  if (v.mask) head.push(`${v.mask} mask`);
+  if (v.value.type === 'dict') head.push(`${v.value.size} entr${v.value.size === 1 ? 'y' : 'ies'}`);
+  if (v.mask) head.push(maskKindLabel(v.mask));
   parts.push(head.join(' · '));
   // a Keras layer output: the mask it carries, in one line (its picture follows this value's)
   const carried = v.attachedMask;
@@ -150,6 +152,10 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
     }
     const notes = [where, v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');
     if (notes) parts.push(`_${escapeMd(notes)}_`);
+  } else if (v.value.type === 'dict') {
+    // its entries, each value by its summary (a tensor's dtype and shape): the repr, if kept, prints them whole
+    parts.push(fence(dictText(v.value), 'python'));
+    pictured = true;
   } else if (!v.repr) {
     parts.push(fence(scalarText(v.value), 'python'));
   }

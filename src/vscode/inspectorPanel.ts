@@ -250,6 +250,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
     return toWire({
       rows: nd >= 2 ? v.value.shape[nd - 2] : 1, cols: v.value.shape[nd - 1], rowStep: slice.rowStep, colStep: slice.colStep,
       outRows: slice.rows, outCols: slice.cols, values: Float64Array.from(slice.data, toNumber), pooling: pooled ? (isBoolDtype(slice.dtype) ? 'any' : 'max') : 'none',
+      ...(slice.exact ? { exact: new Map(slice.exact) } : {}),
     });
   }
 

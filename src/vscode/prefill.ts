@@ -7,6 +7,7 @@
 import { boundNames } from '../python/outline';
 import { parseModule } from '../python/parse';
 import type { FunctionInfo, RunResult } from '../python/result';
+import { constructorArguments, fileClasses, instanceExpression, isModuleClass, MODEL_SIZES, sizeRole } from './prefillSelf';
 
 /** Sizes an example tensor gets: 2 for a batch dim, 4 for any other named dim (small enough to read in a hover). */
 const BATCH = 2;
@@ -146,13 +147,15 @@ function docOf(doc: string[], name: string): string | undefined {
  * `(B, T)`, `[B, 1, T]`, `(B,)`, `(batch, seqlen, ...)`: a shape written in text, as example
  * sizes (`...`, any trailing dims, as one: flash-attn's hidden_states); undefined when none.
  */
-function shapeIn(text: string): number[] | undefined {
-  for (const m of text.matchAll(/[([]\s*((?:[\w*]+|\.\.\.|…)(?:\s*,\s*(?:[\w*]+|\.\.\.|…))*)\s*(,?)\s*[)\]]/g)) {
-    const dims = m[1].split(/\s*,\s*/);
+function shapeIn(text: string, named?: (dim: string) => number): number[] | undefined {
+  for (const m of text.matchAll(/[([]\s*((?:<=\s*)?(?:[\w*]+|\.\.\.|…)(?:\s*,\s*(?:<=\s*)?(?:[\w*]+|\.\.\.|…))*)\s*(,?)\s*[)\]]/g)) {
+    const dims = m[1].split(/\s*,\s*/).map((d) => d.replace(/^<=\s*/, '<='));
     if (dims.length < 2 && !m[2]) continue; // `(optional)`, `(int)`: a word in parentheses, not a shape
     if (dims[0] === '...' || dims[0] === '…') continue;
-    if (!dims.every((d) => /^(\d+|[A-Za-z_]\w{0,11}|\.\.\.|…)$/.test(d)) || dims.some((d) => /^(optional|default|or|and|int|float|bool|str|list|tensor)$/i.test(d))) continue;
-    return dims.map((d) => (/^\d+$/.test(d) ? Number(d) : /^(b|bs|n|batch\w*|n_batch|num_batch\w*)$/i.test(d) ? BATCH : OTHER_DIM));
+    // `<= n_ctx` (whisper's "(batch_size, <= n_ctx)"): at most a size, in a module's docstring only
+    if (!dims.every((d) => /^(\d+|[A-Za-z_]\w{0,15}|\.\.\.|…)$/.test(d) || (named && /^<=[A-Za-z_]\w*$/.test(d))) || dims.some((d) => /^(optional|default|or|and|int|float|bool|str|list|tensor)$/i.test(d))) continue;
+    if (!named && dims.some((d) => d.length > 12)) continue;
+    return dims.map((d) => (/^\d+$/.test(d) ? Number(d) : named ? named(d) : /^(b|bs|n|batch\w*|n_batch|num_batch\w*)$/i.test(d) ? BATCH : OTHER_DIM));
   }
   return undefined;
 }
@@ -177,6 +180,51 @@ function fromDoc(name: string, text: string, ex: Examples): string | undefined {
   if (/\bbool\b/.test(text) && !/[Tt]ensor/.test(text)) return 'True';
   if (LENGTHS_NAME.test(name)) return ex.lengths;
   return undefined;
+}
+
+/** Token ids by name: `idx`, `tokens`, `input_ids`, `src`, `tgt`, `targets`. */
+const TOKENS_NAME = /^(idx|ids|tokens?|input_ids|token_ids|src|tgt|targets?|labels?)$/i;
+
+/**
+ * An example for a parameter of an nn.Module's method, sized to the
+ * instance prefillSelf builds: a callable for one the body calls
+ * (`sublayer(self.norm(x))`), token ids below the vocabulary for one an
+ * Embedding reads (`self.lut(x)`, `self.transformer.wte(idx)`) or named so,
+ * a docstring's shape with its named dims at the constructor's sizes,
+ * else floats [batch, length, width]. Undefined: the plain rules decide.
+ */
+function forModule(name: string, annotation: string | undefined, said: string | undefined, body: string, classText: string, ex: Examples): string | undefined {
+  if (ex !== TORCH) return undefined;
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').trim();
+  if (a && !TENSOR_HINT.test(a) && !/^Callable\b/.test(a)) return undefined;
+  // called in the code, not in a comment or string (nanoGPT's `# (B, nh, T, hs) x (B, nh, hs, T)`)
+  const code = body.replace(/("""|''')[\s\S]*?\1|(["'])(?:\\.|(?!\2).)*\2|#.*$/gm, '');
+  if (new RegExp(`(?<![\\w.])${n}\\s*\\(`).test(code)) return 'lambda x: x';
+  const embeddings = [...classText.matchAll(/(\w+)\s*=\s*(?:torch\.)?(?:nn\.)?Embedding\(/g)].map((m) => m[1]);
+  const embedded = embeddings.some((e) => new RegExp(`\\b${e}\\(\\s*${n}\\b`).test(body));
+  if (said !== undefined) {
+    const shape = shapeIn(said, (dim) => dimSize(dim, classText));
+    if (shape) return embedded || /\b(Long|Int)Tensor\b|\bint64\b|\blong\b|\btokens?\b/.test(said) ? ex.ints(shape) : /mask/i.test(name) || /\bbool/i.test(said) ? ex.bools(shape) : ex.floats(shape);
+  }
+  // a batch of two rows, like the floats: the Annotated Transformer's decode(memory, src_mask, tgt, tgt_mask) mixes them
+  if (embedded || TOKENS_NAME.test(name)) return ex.batchTokens;
+  if (/mask/i.test(name)) return ex.batchMask;
+  if (!a && (SIZE_NAME.test(name) || PAD_NAME.test(name) || IGNORE_NAME.test(name) || LENGTHS_NAME.test(name))) return undefined;
+  return ex.floats([BATCH, OTHER_DIM, MODEL_SIZES.width]);
+}
+
+/**
+ * A docstring dim's example size in a module's method: `batch_size` 2; a
+ * constructor size by its name (`n_mels`: the width the instance got); a
+ * length (`n_ctx`, `<= n_ctx`, `seq_len`) 4; another width-like name the width.
+ */
+function dimSize(dim: string, classText: string): number {
+  if (/^<=/.test(dim) || /^(b|bs|n|batch\w*|n_batch|num_batch\w*)$/i.test(dim)) return /^<=/.test(dim) ? OTHER_DIM : BATCH;
+  const role = sizeRole(dim);
+  if (role === undefined || role === 'context') return OTHER_DIM;
+  const inInit = new RegExp(`def __init__\\([^)]*\\b${dim}\\b`).test(classText);
+  return inInit || role === 'width' ? MODEL_SIZES[role] : OTHER_DIM;
 }
 
 /** An example from how the body uses a parameter: iterated over tensors, a fill value, a size. */
@@ -350,21 +398,35 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
   const out: string[] = [];
   /** The parameter each entry of `out` is for, by name (keyword defaults are left as the code wrote them). */
   const named: string[] = [];
+  const cls = f.method ? f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.') : '';
+  const classes = f.method ? fileClasses(source) : new Map();
+  // the method of an nn.Module: its tensors sized to the instance (see forModule)
+  const owner = cls && isModuleClass(cls, classes) ? classes.get(cls) : undefined;
+  const fallback = (q: { name: string; annotation?: string }) => fromAnnotationOrName(q.name, q.annotation, ex, false);
+  if (f.method && f.name === '__init__') {
+    // the constructor itself: the arguments the instance is built with, again
+    const again = constructorArguments(cls, classes, 0, fallback);
+    if (again !== undefined) return [instanceExpression(cls, classes, 0, fallback), ...(again ? [again] : [])].join(', ');
+  }
   f.params.forEach((p, i) => {
     if (p.startsWith('*')) return;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/s.exec(p.trim());
     if (!m) return;
     const [, name, annotation, dflt] = m;
+    // a @classmethod called through its class (`GPT.from_pretrained(...)`) is given its cls by Python
+    if (f.method && i === 0 && classes.get(cls)?.classMethods.has(f.name)) return;
     named.push(dflt === undefined ? name : '');
-    if (f.method && i === 0) {
-      // a class defined in a function is called by its own name (`Block()` for outer.<locals>.Block.forward)
-      const cls = f.function.split('.<locals>.').pop()!.split('.').slice(0, -1).join('.');
-      out.push(`${cls}()`);
+    if (f.method && i === 0 && !classes.get(cls)?.staticMethods.has(f.name)) {
+      // an instance built by calling the class, which a class defined in a function is
+      // by its own name (`Block()` for outer.<locals>.Block.forward)
+      out.push(instanceExpression(cls, classes, 0, fallback));
     } else if (dflt !== undefined) out.push(`${name}=${dflt.trim()}`);
-    else if (annotation) out.push(fromAnnotationOrName(name, annotation, ex, qkv));
     else {
       const said = docOf(doc, name);
-      out.push((said !== undefined ? fromDoc(name, said, ex) : undefined) ?? fromUsage(name, code, ex) ?? fromName(name, ex, qkv));
+      const modular = owner && forModule(name, annotation, said, code, owner.text, ex);
+      if (modular) out.push(modular);
+      else if (annotation) out.push(fromAnnotationOrName(name, annotation, ex, qkv));
+      else out.push((said !== undefined ? fromDoc(name, said, ex) : undefined) ?? fromUsage(name, code, ex) ?? fromName(name, ex, qkv));
     }
   });
   agree(named, out, code, ex);

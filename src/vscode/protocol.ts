@@ -77,9 +77,11 @@ export interface InspectorState {
 /**
  * A pooled 2-D view as it crosses postMessage: values as base64 of a
  * little-endian Float32Array (NaN and ±inf survive, and a million cells
- * travel as 5 MB of text instead of 15 MB of JSON numbers), masked as 0/1.
+ * travel as 5 MB of text instead of 15 MB of JSON numbers), or of a
+ * Float64Array (`float64`) when float32 would round them; masked as 0/1;
+ * exact int64 digits as [cell, digits] pairs.
  */
-export type WireSlice = Omit<TensorSlice, 'values' | 'masked'> & { values: string; masked?: number[] };
+export type WireSlice = Omit<TensorSlice, 'values' | 'masked' | 'exact'> & { values: string; float64?: true; masked?: number[]; exact?: [number, string][] };
 
 export type HostToWebviewMessage =
   | { type: 'showState'; state: InspectorState }

@@ -33,6 +33,8 @@ export interface TensorSlice extends PooledBlocks {
   rows: number;
   cols: number;
   pooling: Pooling;
+  /** int64 cells beyond 2^53 by index into `values`, with their exact digits (`values` holds the nearest doubles); unpooled views only. */
+  exact?: Map<number, string>;
 }
 
 export interface SliceSource {
@@ -88,7 +90,21 @@ export function sliceTensor(t: TensorValue, req: Omit<SliceRequest, 'variable'>,
   const flat = (r: number, c: number) => g.base + r * g.rowStride + c * g.colStride;
   const p = poolBlocks(g.rows, g.cols, req.maxRows, req.maxCols, (r, c) => data[flat(r, c)], masked && ((r, c) => !!masked[flat(r, c)]));
   const pooled = p.rowStep > 1 || p.colStep > 1;
-  return { rows: g.rows, cols: g.cols, ...p, pooling: pooled ? (isBoolDtype(t.dtype) ? 'any' : 'max') : 'none' };
+  const exact = !pooled && t.exact?.length ? exactCells(t.exact, p.outRows, p.outCols, flat) : undefined;
+  return { rows: g.rows, cols: g.cols, ...p, pooling: pooled ? (isBoolDtype(t.dtype) ? 'any' : 'max') : 'none', ...(exact?.size ? { exact } : {}) };
+}
+
+/** The view cells (by index r * cols + c) whose element has exact int64 digits. */
+function exactCells(exact: readonly [number, string][], rows: number, cols: number, flat: (r: number, c: number) => number): Map<number, string> {
+  const byFlat = new Map(exact);
+  const out = new Map<number, string>();
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const digits = byFlat.get(flat(r, c));
+      if (digits !== undefined) out.set(r * cols + c, digits);
+    }
+  }
+  return out;
 }
 
 /** Sums of the view's rows (over its columns), unpooled: softmax rows should sum to 1. */
@@ -160,19 +176,29 @@ export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | numbe
   };
 }
 
-function base64OfFloat32(values: ArrayLike<number>): string {
-  return bytesToBase64(new Uint8Array(Float32Array.from(values).buffer));
+/** Whether every value survives a float32 round trip (bools, small ints, float32 data; NaN and ±inf too). */
+function float32Exact(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (Math.fround(x) !== x && !Number.isNaN(x)) return false;
+  }
+  return true;
 }
 
-function float32OfBase64(b64: string): Float32Array {
-  return new Float32Array(base64ToBytes(b64).buffer);
-}
-
-/** A slice for postMessage: values as base64 float32 (shown at torch's 4 decimals, float32 is enough). */
+/**
+ * A slice for postMessage: values as base64 of float32 when that holds them
+ * exactly (half the text), else of float64: a float64 tensor's cells and an
+ * int past 2^24 must not be rounded on the way. Exact int64 digits travel as pairs.
+ */
 export function toWire(s: TensorSlice): WireSlice {
-  return { ...s, values: base64OfFloat32(s.values), masked: s.masked ? Array.from(s.masked) : undefined };
+  const wide = !float32Exact(s.values);
+  const bytes = new Uint8Array((wide ? Float64Array.from(s.values) : Float32Array.from(s.values)).buffer);
+  return { ...s, values: bytesToBase64(bytes), ...(wide ? { float64: true } : {}), masked: s.masked ? Array.from(s.masked) : undefined, exact: s.exact ? [...s.exact] : undefined };
 }
 
 export function fromWire(w: WireSlice): TensorSlice {
-  return { ...w, values: Float64Array.from(float32OfBase64(w.values)), masked: w.masked ? Uint8Array.from(w.masked) : undefined };
+  const bytes = base64ToBytes(w.values);
+  const values = w.float64 ? new Float64Array(bytes.buffer) : Float64Array.from(new Float32Array(bytes.buffer));
+  const { float64: _, ...rest } = w;
+  return { ...rest, values, masked: w.masked ? Uint8Array.from(w.masked) : undefined, exact: w.exact ? new Map(w.exact) : undefined };
 }

@@ -48,6 +48,7 @@ export function describeValue(value: EncodedValue): { kind: string; dtype?: stri
   if (isTensor(value)) return { kind: value.type, dtype: value.dtype, shape: value.shape };
   if ('items' in value) return { kind: value.type, shape: [value.items.length] };
   if (value.type === 'object') return { kind: value.class };
+  if (value.type === 'dict') return { kind: value.class };
   return { kind: value.type };
 }
 
@@ -155,9 +156,22 @@ export function scalarText(value: EncodedValue): string {
   }
   // None, a dataclass instance: its repr travels with its snapshot; this is the short form
   if (value.type === 'object') return value.class === 'NoneType' ? 'None' : `${value.class}(…)`;
+  if (value.type === 'dict') return dictText(value);
   const v = value.value;
   if (value.exact !== undefined) return value.exact; // an int beyond 2^53
   if (value.type === 'str') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return String(v);
+}
+
+/**
+ * A dict as pprint lays one out, each entry a line, values by their
+ * summaries (`torch.float32 [2, 4, 8]`); entries past those recorded are
+ * counted: `… 4 more`.
+ */
+export function dictText(value: Extract<EncodedValue, { type: 'dict' }>): string {
+  if (value.size === 0) return '{}';
+  const lines = value.entries.map((e) => `${e.key}: ${e.summary}`);
+  if (value.size > value.entries.length) lines.push(`… ${value.size - value.entries.length} more`);
+  return `{${lines.join(',\n ')}}`;
 }

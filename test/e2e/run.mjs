@@ -99,6 +99,11 @@ make_mask = build_attention(0)
 // espnet's nets_utils as a new user opened it: no hints, no docstrings, never called (Preview with Arguments… prefill).
 const padListFile = '_e2e_pad_list.py';
 const padListSource = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'espnet_nets_utils.py'), 'utf8');
+// nanoGPT's CausalSelfAttention and GPTConfig (Preview with Arguments… on a method builds self from GPTConfig);
+// its other modules left out, so that one `def forward` has a lens.
+const moduleFile = '_e2e_nanogpt.py';
+const nanogpt = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'nanogpt_model.py'), 'utf8');
+const moduleSource = nanogpt.slice(0, nanogpt.indexOf('class LayerNorm')) + nanogpt.slice(nanogpt.indexOf('class CausalSelfAttention'), nanogpt.indexOf('class MLP')) + nanogpt.slice(nanogpt.indexOf('@dataclass'));
 // Values that are no tensor (new-user test): None, a @dataclass config, and the class a `raise` names.
 const valuesFile = '_e2e_values.py';
 const valuesSource = `from dataclasses import dataclass
@@ -372,14 +377,16 @@ async function waitForScope(frame, scope, variable, timeout = 15000) {
  * def on `defLine`, check the arguments it offers, accept them (or `type`
  * others), and focus the editor again.
  */
-async function previewWithArguments(defLine, offered, { lens: title = 'Preview with Arguments…', type } = {}) {
+async function previewWithArguments(defLine, offered, { lens: title = 'Preview with Arguments…', type, above } = {}) {
   const lens = page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: title });
   await goToLine(defLine);
-  await lens.first().waitFor({ timeout: 15000 });
+  // `above`: the def line's text, for a file of several defs: the lens right above that line (the first may be off screen)
+  const target = above ? await lensAbove(above, title) : lens.first();
+  await target.waitFor({ timeout: 15000 });
   // a hover left over the lens would take the click: move away and close it first
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');
-  await lens.first().click();
+  await target.click();
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   assert.equal(await input.inputValue(), offered);
@@ -390,6 +397,25 @@ async function previewWithArguments(defLine, offered, { lens: title = 'Preview w
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
   await focusFirstEditor();
+}
+
+/** The visible CodeLens link titled `title` nearest above the editor line that starts with `lineStart`. */
+async function lensAbove(lineStart, title) {
+  await settledWordBox(lineStart, lineStart.trim().split(/\W+/).filter(Boolean)[0], 0, '.editor-group-container');
+  const index = await page.evaluate(({ lineStart, title }) => {
+    const line = [...document.querySelectorAll('.editor-group-container .monaco-editor .view-lines .view-line')]
+      .find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(lineStart));
+    const y = line?.getBoundingClientRect().top ?? Infinity;
+    const links = [...document.querySelectorAll('.contentWidgets .codelens-decoration a, .codelens-decoration a')].filter((a) => (a.textContent ?? '').includes(title));
+    let best = -1;
+    links.forEach((a, i) => {
+      const r = a.getBoundingClientRect();
+      if (r.height > 0 && r.bottom <= y + 1 && (best < 0 || r.top > links[best].getBoundingClientRect().top)) best = i;
+    });
+    return best;
+  }, { lineStart, title });
+  assert.ok(index >= 0, `a ${title} lens above ${JSON.stringify(lineStart)}`);
+  return page.locator('.contentWidgets .codelens-decoration a, .codelens-decoration a', { hasText: title }).nth(index);
 }
 
 /** Choose which dim the rows (or columns) show, through the dim picker. */
@@ -1220,6 +1246,21 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
       assert.equal(await toast.locator('.monaco-button', { hasText: 'Change Arguments…' }).count(), 1);
       await page.keyboard.press('Escape');
       await runCommand('Notifications: Clear All Notifications').catch(() => {});
+    });
+  });
+
+  test('Preview with Arguments… on an nn.Module method: self built from the file\'s config dataclass (nanoGPT)', async () => {
+    await withScratchFile(moduleFile, moduleSource, async () => {
+      await focusFirstEditor();
+      await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'Preview with Arguments' }).first().waitFor({ timeout: 20000 });
+      const defLine = moduleSource.split('\n').findIndex((l, i, all) => l.startsWith('    def forward(self, x):') && all.slice(0, i).some((p) => p.startsWith('class CausalSelfAttention'))) + 1;
+      await previewWithArguments(defLine, 'CausalSelfAttention(GPTConfig(block_size=8, vocab_size=16, n_layer=2, n_head=2, n_embd=8)), torch.randn(2, 4, 8)', { above: '    def forward(self, x):' });
+      const text = await hoverWord('        k = k.view(B, T', 'k', { expect: 'with your arguments' });
+      await shot('18b-preview-module-method');
+      assert.ok(text.includes('CausalSelfAttention.forward') && text.includes('call 1 of 1 · with your arguments'), `the preview call:\n${text}`);
+      // heads split: [B, n_head, T, n_embd / n_head]
+      assert.ok(text.includes('[2, 2, 4, 4]'), `k's shape:\n${text}`);
+      await page.keyboard.press('Escape');
     });
   });
 

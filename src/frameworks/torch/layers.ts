@@ -12,7 +12,7 @@ import { reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyClass, PyException, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
 import { useErf } from './extra';
 import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
@@ -336,7 +336,7 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
   });
 
   // ---------- convolution ----------
-  add(layer('Conv1d', Module, (self, args, kw, ctx) => {
+  const conv1dClass = layer('Conv1d', Module, (self, args, kw, ctx) => {
     const a = bind('Conv1d', args, kw, ['in_channels', 'out_channels', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'groups?', 'bias?', 'padding_mode?', 'device?', 'dtype?']);
     const cin = toInt(a.in_channels, 'in_channels'), cout = toInt(a.out_channels, 'out_channels');
     const k = one(a.kernel_size, 'kernel_size', ctx), groups = a.groups === undefined ? 1 : toInt(a.groups, 'groups');
@@ -351,12 +351,32 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const gain = Math.sqrt(2 / (1 + 5));
     self.dict.set('weight', parameter(uniformTensor([cout, cin / groups, k], fanIn > 0 ? Math.sqrt(3) * (gain / Math.sqrt(fanIn)) : 0)));
     self.dict.set('bias', toBool(a.bias, ctx, true) ? parameter(uniformTensor([cout], fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0)) : null);
-  }, (self, args, kw) => {
+  }, (self, args, kw, ctx) => {
+    // torch's Conv1d.forward: self._conv_forward(input, self.weight, self.bias), which a
+    // subclass may override (whisper's Conv1d casts the weight to the input's dtype)
     const a = bind('forward', args, kw, ['input']);
-    const g = (k: string) => Number(self.dict.get(k));
-    const r = conv1d(tensorArg(a.input, 'conv1d'), getTensorOrNull(self, 'weight')!, getTensorOrNull(self, 'bias'), g('stride'), g('padding'), g('dilation'), g('groups'));
-    return track(new TorchTensor(r), 'convolution', a.input!, self.dict.get('weight')!);
-  }, (self) => `${self.dict.get('in_channels')}, ${self.dict.get('out_channels')}, kernel_size=(${self.dict.get('kernel_size')},), stride=(${self.dict.get('stride')},)${self.dict.get('padding') ? `, padding=(${self.dict.get('padding')},)` : ''}${self.dict.get('bias') === null ? ', bias=False' : ''}`));
+    return ctx.call(ctx.getAttr(self, '_conv_forward'), [a.input!, ctx.getAttr(self, 'weight'), ctx.getAttr(self, 'bias')]);
+  }, (self) => `${self.dict.get('in_channels')}, ${self.dict.get('out_channels')}, kernel_size=(${self.dict.get('kernel_size')},), stride=(${self.dict.get('stride')},)${self.dict.get('padding') ? `, padding=(${self.dict.get('padding')},)` : ''}${self.dict.get('bias') === null ? ', bias=False' : ''}`);
+  /**
+   * Conv1d._conv_forward(input [N, C_in, L], weight [C_out, C_in/groups, K], bias [C_out] or None):
+   * F.conv1d with the module's stride, padding, dilation and groups (torch/nn/modules/conv.py).
+   */
+  conv1dClass.dict.set('_conv_forward', fn('_conv_forward', ([self, ...args], kw) => {
+    let a: Record<string, PyValue | undefined>;
+    try {
+      a = bind('_conv_forward', args, kw, ['input', 'weight', 'bias']);
+    } catch (e) {
+      // CPython names the method by its __qualname__
+      if (e instanceof PyException && e.pyType === 'TypeError' && e.pyMessage.startsWith('_conv_forward() ')) throw pyError('TypeError', `Conv1d.${e.pyMessage}`);
+      throw e;
+    }
+    const inst = self as PyInstance;
+    const g = (k: string) => Number(inst.dict.get(k));
+    const b = a.bias instanceof ArrayValue ? a.bias.t : null;
+    const r = conv1d(tensorArg(a.input, 'conv1d'), tensorArg(a.weight, 'conv1d', 'weight'), b, g('stride'), g('padding'), g('dilation'), g('groups'));
+    return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
+  }));
+  add(conv1dClass);
   def('conv1d', (args, kw, ctx) => {
     const a = bind('conv1d', args, kw, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?']);
     const n = (v: PyValue | undefined, d: number, what: string) => (v === undefined ? d : one(v, what, ctx));
