@@ -122,7 +122,7 @@ const builds = [
 if (!production) {
   builds.push(
     esbuild.build({ ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', external: gpuExternals, banner: { js: '#!/usr/bin/env node' } }),
-    existsSync('src/bench.ts') && esbuild.build({ ...node, entryPoints: ['src/bench.ts'], outfile: 'dist/bench.js', external: [...gpuExternals, '@tensorflow/*'] }),
+    existsSync('src/bench.ts') && esbuild.build({ ...node, entryPoints: ['src/bench.ts'], outfile: 'dist/bench.js', external: [...gpuExternals, '@tensorflow/*', 'esbuild', 'playwright-core'] }),
   );
 } else {
   // Source maps of an earlier development build would no longer match.

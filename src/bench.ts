@@ -1,7 +1,12 @@
 // `npm run bench`: times the mask workloads on our CPU reference, our
 // WebAssembly SIMD backend (one thread and every thread), our gpu.js
 // backend (in whichever mode gpu.js found), TensorFlow.js (cpu and wasm
-// backends) and PyTorch when /usr/bin/python3 (or MASKLENS_BENCH_PYTHON)
+// backends), in one headless Chromium page our gpu.js backend on WebGL2 and
+// TensorFlow.js's webgl and wasm backends (the browser peer,
+// src/bench/browser.ts: rows 'ours-gpu (chromium)', 'tfjs-webgl (chromium)',
+// 'tfjs-wasm (chromium)', each with the WebGL renderer it ran on; without a
+// GPU that is SwiftShader, a CPU rasterizer, and software_renderer says so)
+// and PyTorch when /usr/bin/python3 (or MASKLENS_BENCH_PYTHON)
 // has it. Each result with a PyTorch figure from the same run gets
 // ratio_to_torch (its median over PyTorch's); machine.loadavg says how
 // loaded the machine was.
@@ -16,10 +21,11 @@
 // the interleaving disturbs (caches, allocator), reported beside it.
 //
 //   node dist/bench.js [--quick] [--json-out FILE] [--only a,b] [--repeats N]
-//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--no-gpu] [--sweep]
+//                      [--gpu-mode gpu|webgl2|webgl|headlessgl|webasm|cpu] [--no-peers] [--no-tfjs] [--no-gpu] [--no-browser] [--sweep]
 //
 // --no-tfjs keeps PyTorch but skips the TensorFlow.js peers (minutes at full size on 2 cores).
-// --no-gpu skips our gpu.js backend (without a GPU it runs gpu.js's CPU modes: tens of seconds at full size).
+// --no-gpu skips our gpu.js backend in Node (without a GPU it runs gpu.js's CPU modes: tens of seconds at full size).
+// --no-browser skips the browser peer (Chromium); --no-tfjs and --no-peers leave only ours-gpu in it.
 //
 // --sweep adds a masked-softmax size sweep ([4, T, T] for T = 16 .. 1024,
 // or .. 256 with --quick) on our CPU paths and the gpu backend, and reports
@@ -36,15 +42,18 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Backend } from './engine/kernels/backend';
 import { cpuBackend } from './engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/kernels/gpu';
 import { wasmBackend } from './engine/kernels/wasm';
 import { evaluate } from './python/index';
 import { parseModule } from './python/parse';
-import { combinedMask, crossEntropy, maskedSoftmax, qkMatmul, type MaskedSoftmaxVia, type MaskKind, type Prepared } from './bench/ours';
+import { maskedSoftmax, prepareOurs, type MaskKind, type Prepared } from './bench/ours';
+import { startBrowser, type BrowserPeer } from './bench/browser';
+import { BROWSER_ENGINES } from './bench/browser_engines';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
-import { measure, summarize, type Timing } from './bench/timing';
+import { measure, summarize, type Contender, type Timing } from './bench/timing';
 import { startTorch, torchExp, torchPeakRss, torchSoftmaxFamily, type TorchPeer } from './bench/torch';
 import { sleefExpf } from './engine/kernels/sleef32';
 import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
@@ -58,17 +67,19 @@ interface Args {
   peers: boolean;
   tfjs: boolean;
   gpu: boolean;
+  browser: boolean;
   sweep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, tfjs: true, gpu: true, sweep: false };
+  const a: Args = { quick: false, peers: true, tfjs: true, gpu: true, browser: true, sweep: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     if (v === '--quick') a.quick = true;
     else if (v === '--no-peers') a.peers = false;
     else if (v === '--no-tfjs') a.tfjs = false;
     else if (v === '--no-gpu') a.gpu = false;
+    else if (v === '--no-browser') a.browser = false;
     else if (v === '--sweep') a.sweep = true;
     else if (v === '--json-out') a.jsonOut = argv[++i];
     else if (v === '--repeats') a.repeats = Number(argv[++i]);
@@ -163,15 +174,6 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0] : String(e);
 }
 
-function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, sizes: Sizes, via: MaskedSoftmaxVia = 'compose'): Prepared {
-  switch (name) {
-    case 'combined_mask': return combinedMask(b, sizes.combined_mask);
-    case 'masked_softmax': return maskedSoftmax(b, sizes.masked_softmax, via);
-    case 'cross_entropy_ignore': return crossEntropy(b, sizes.cross_entropy_ignore);
-    case 'qk_matmul': return qkMatmul(b, sizes.qk_matmul);
-  }
-}
-
 /**
  * page_faults_median: the median of the minor page faults per timed call
  * (first touches of fresh pages, e.g. of a new output buffer: on this VM
@@ -182,27 +184,6 @@ function faultStats(faults: number[]): { page_faults_median?: number } {
   if (faults.length === 0 || faults.some((f) => !Number.isFinite(f))) return {};
   const s = [...faults].sort((a, b) => a - b);
   return { page_faults_median: s[s.length >> 1] };
-}
-
-/** One timed call. */
-interface Sample {
-  ms: number;
-  cpuMs?: number;
-  /** Minor page faults of the process during the call. */
-  faults?: number;
-}
-
-/** One engine of a workload, timed one call at a time. */
-interface Contender {
-  engine: string;
-  /** Untimed: build the inputs. */
-  setup(): Promise<void>;
-  /** One call: its milliseconds, and where known the CPU milliseconds of its process meanwhile (every thread) and its minor page faults. */
-  once(): Promise<Sample>;
-  checksum(): Promise<Checksum | undefined>;
-  /** Fields added to the result (threads, gpu.js mode, dispatches). */
-  extra?(): Record<string, unknown>;
-  dispose?(): void;
 }
 
 /** Our engine (or tfjs) on a Prepared workload, timed here with performance.now(). */
@@ -302,16 +283,16 @@ function table(reports: WorkloadReport[]): string {
   const lines: string[] = [];
   for (const w of reports) {
     lines.push(`\n${w.name}  ${Object.entries(w.sizes).map(([k, v]) => `${k}=${v}`).join(' ')}  (load ${w.loadavg.join(' -> ')})`);
-    lines.push(`  ${'engine'.padEnd(30)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'cpu ms'.padStart(9)} ${'cpu x'.padStart(7)} ${'x alone'.padStart(8)} ${'faults'.padStart(7)}  check`);
+    lines.push(`  ${'engine'.padEnd(44)} ${'median'.padStart(9)} ${'p10'.padStart(9)} ${'p90'.padStart(9)} ${'first'.padStart(9)} ${'x torch'.padStart(8)} ${'cpu ms'.padStart(9)} ${'cpu x'.padStart(7)} ${'x alone'.padStart(8)} ${'faults'.padStart(7)}  check`);
     for (const r of w.results) {
-      const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '');
+      const label = r.engine + (typeof r.gpujs_mode === 'string' ? ` [${r.gpujs_mode}]` : '') + (r.software_renderer ? ` [${/swiftshader/i.test(String(r.renderer)) ? 'SwiftShader' : 'software GL'}]` : '');
       if (r.unavailable || r.error) {
-        lines.push(`  ${label.padEnd(30)} ${r.unavailable ? `unavailable: ${r.unavailable}` : `error: ${r.error}`}`);
+        lines.push(`  ${label.padEnd(44)} ${r.unavailable ? `unavailable: ${r.unavailable}` : `error: ${r.error}`}`);
         continue;
       }
       const check = r.matches_ours_cpu === undefined ? '' : r.matches_ours_cpu ? 'ok' : 'MISMATCH';
       lines.push(
-        `  ${label.padEnd(30)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.cpu_median_ms as number | undefined).padStart(9)} ${fmt(r.cpu_ratio_to_torch as number | undefined).padStart(7)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)} ${String(r.page_faults_median ?? '-').padStart(7)}  ${check}`,
+        `  ${label.padEnd(44)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.cpu_median_ms as number | undefined).padStart(9)} ${fmt(r.cpu_ratio_to_torch as number | undefined).padStart(7)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)} ${String(r.page_faults_median ?? '-').padStart(7)}  ${check}`,
       );
     }
   }
@@ -530,6 +511,18 @@ async function main(): Promise<void> {
       torchInfo = { version: t.torch, threads: t.threads, timing: 'interleaved with ours, one persistent process', timing_alone: `'${TORCH_ALONE}' and '${TORCH_ALONE_1}': ${TORCH_ALONE_WARMUP} warm-up calls, then at least ${TORCH_ALONE_RUNS} back to back, after the interleaved rounds` };
     }
   }
+  // The browser peer: one Chromium page for the whole run (dist/bench.js sits in <repo>/dist).
+  let browserPeer: BrowserPeer | null = null;
+  let browserInfo: Record<string, unknown> = { unavailable: args.browser ? 'no workload for it (hover_eval only)' : 'skipped (--no-browser)' };
+  if (args.browser && selected.some((n) => n !== 'hover_eval')) {
+    console.error('[bench] starting headless Chromium (browser peer) ...');
+    const b = await startBrowser(path.resolve(__dirname, '..'), { tfjs: args.peers && args.tfjs });
+    if ('unavailable' in b) browserInfo = { unavailable: b.unavailable };
+    else {
+      browserPeer = b;
+      browserInfo = { ...b.info, engines: b.engines };
+    }
+  }
   const torchEntry = (name: WorkloadName, sizesNow: Sizes): Contender[] => (torchPeer ? [torchContender(torchPeer, name, sizesNow)] : []);
   const torchMissing = (): Result[] => (args.peers && !torchPeer ? [{ engine: 'torch', unavailable: String(torchInfo.unavailable) }] : []);
 
@@ -597,6 +590,12 @@ async function main(): Promise<void> {
         });
       }
     }
+    for (const engine of BROWSER_ENGINES) {
+      const e = browserPeer?.engines.find((x) => x.engine === engine);
+      if (!browserPeer) skipped.push({ engine, unavailable: String(browserInfo.unavailable) });
+      else if (!e || e.unavailable) skipped.push({ engine, unavailable: e?.unavailable ?? 'the page did not report it' });
+      else contenders.push(browserPeer.contender(engine, name, sizes));
+    }
     contenders.push(...torchEntry(name, sizes));
     const results = [...(await interleaved(contenders, repeats[name])), ...skipped, ...torchMissing()];
     if (torchPeer && results.some((r) => r.engine === 'torch' && r.median_ms !== undefined)) results.push(await torchAlone(torchPeer, repeats[name]), await torchAlone(torchPeer, repeats[name], 1));
@@ -606,6 +605,7 @@ async function main(): Promise<void> {
     reports.push({ name, sizes: { ...sizes[name] }, loadavg: [loadStart, os.loadavg()[0]].map(round1), results });
   }
   torchPeer?.close();
+  await browserPeer?.close();
 
   const sweep = args.sweep ? await maskedSoftmaxSweep(gpu, args.quick, base) : undefined;
   let maskedSoftmaxPeak: Record<string, unknown> | undefined;
@@ -663,6 +663,7 @@ async function main(): Promise<void> {
       tfjs_cpu: tfjsPeers.cpu && !('unavailable' in tfjsPeers.cpu) ? tfjsPeers.cpu.info : tfjsPeers.cpu,
       tfjs_wasm: tfjsPeers.wasm && !('unavailable' in tfjsPeers.wasm) ? tfjsPeers.wasm.info : tfjsPeers.wasm,
       torch: torchInfo,
+      browser: browserInfo,
       wasm_simd: wasm ? 'available' : 'unavailable',
       wasm_threads: wasm ? wasm.threads : 0,
       // 1-minute load average at the start and the end of the run (cores: cpus).

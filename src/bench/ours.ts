@@ -7,7 +7,7 @@ import { matmulOrder } from '../engine/kernels/float32_matmul';
 import { maskedSoftmaxJs } from '../engine/kernels/gpu';
 import type { TypedData } from '../engine/tensor';
 import type { WasmBackend } from '../engine/kernels/wasm';
-import { detF32, lengths, targets, type Sizes } from './workloads';
+import { detF32, lengths, targets, type Sizes, type WorkloadName } from './workloads';
 
 export interface Prepared {
   run(): void;
@@ -128,4 +128,14 @@ export function qkMatmul(b: Backend, { B, H, T, D }: Sizes['qk_matmul']): Prepar
     },
     output: () => out,
   };
+}
+
+/** A workload on backend `b` (masked_softmax by `via`), inputs built, not yet run. */
+export function prepareOurs(name: Exclude<WorkloadName, 'hover_eval'>, b: Backend, sizes: Sizes, via: MaskedSoftmaxVia = 'compose'): Prepared {
+  switch (name) {
+    case 'combined_mask': return combinedMask(b, sizes.combined_mask);
+    case 'masked_softmax': return maskedSoftmax(b, sizes.masked_softmax, via);
+    case 'cross_entropy_ignore': return crossEntropy(b, sizes.cross_entropy_ignore);
+    case 'qk_matmul': return qkMatmul(b, sizes.qk_matmul);
+  }
 }

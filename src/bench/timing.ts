@@ -1,4 +1,7 @@
-// Repeated timing with order statistics.
+// Repeated timing with order statistics, and the engine interface the
+// bench's interleaved rounds time.
+
+import type { Checksum } from './workloads';
 
 export interface Timing {
   median_ms: number;
@@ -35,4 +38,25 @@ export async function measure(fn: () => unknown, repeats: number): Promise<Timin
     samples.push(performance.now() - t);
   }
   return summarize(samples, first);
+}
+
+/** One timed call. */
+export interface Sample {
+  ms: number;
+  cpuMs?: number;
+  /** Minor page faults of the process during the call. */
+  faults?: number;
+}
+
+/** One engine of a workload, timed one call at a time. */
+export interface Contender {
+  engine: string;
+  /** Untimed: build the inputs. */
+  setup(): Promise<void>;
+  /** One call: its milliseconds, and where known the CPU milliseconds of its process meanwhile (every thread) and its minor page faults. */
+  once(): Promise<Sample>;
+  checksum(): Promise<Checksum | undefined>;
+  /** Fields added to the result (threads, gpu.js mode, dispatches). */
+  extra?(): Record<string, unknown>;
+  dispose?(): void;
 }

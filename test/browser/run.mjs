@@ -8,7 +8,8 @@
 // esbuild bundles test/browser/entry.ts for the browser (gpu.js's browser
 // build, the engine, the cases) into memory; a local HTTP server serves it to
 // a page that playwright-core opens in Debian's Chromium (/usr/bin/chromium,
-// which test/e2e/setup.mjs installs). Each case is a node:test test here.
+// which test/e2e/setup.mjs installs): scripts/chromium.mjs, which the
+// benchmark's browser peer shares. Each case is a node:test test here.
 // Failures, never skips: a case that differs from its reference, a context
 // that is not WebGL2, gpu.js not being created, and Chromium missing.
 //
@@ -17,75 +18,22 @@
 //   MASKLENS_BROWSER_ARGS='--disable-webgl2' node test/browser/run.mjs   (fails: no WebGL2)
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { bundlePage, launchChromium, servePage, swiftshader, withTimeout } from '../../scripts/chromium.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const chromiumPath = process.env.MASKLENS_CHROMIUM || '/usr/bin/chromium';
-const swiftshader = process.env.MASKLENS_BROWSER_SWIFTSHADER !== '0';
-/** More Chromium flags, space-separated (e.g. --disable-webgl2, to see the runner fail without WebGL2). */
-const extraArgs = (process.env.MASKLENS_BROWSER_ARGS ?? '').split(/\s+/).filter(Boolean);
 const PAGE_TIMEOUT_MS = Number(process.env.MASKLENS_BROWSER_TIMEOUT_MS) || 180_000;
-
-/** The page's bundle, in memory. */
-async function bundle() {
-  const generated = path.join(repoRoot, 'src/engine/kernels/generated/kernels_wasm.js');
-  if (!existsSync(generated)) throw new Error(`${generated} is missing: run npm run build first`);
-  const r = await esbuild.build({
-    absWorkingDir: repoRoot,
-    entryPoints: ['test/browser/entry.ts'],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'warning',
-    // gpu.js's browser build never loads these; its Node entry (not used here) would.
-    external: ['gl', 'webgpu'],
-  });
-  return r.outputFiles[0].text;
-}
-
-function serve(js) {
-  const html = '<!doctype html><meta charset="utf-8"><title>Mask Lens backend table</title><script src="/table.js"></script>';
-  const server = http.createServer((req, res) => {
-    if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    else if (req.url === '/table.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
-    else res.writeHead(404).end();
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 /** Bundle, open the page, run the table; everything the tests below check. */
 async function runInChromium() {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: run node test/e2e/setup.mjs (installs Debian's chromium) or set MASKLENS_CHROMIUM`);
-  }
   const t0 = Date.now();
-  const js = await bundle();
-  const server = await serve(js);
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--ignore-gpu-blocklist',
-      // WebGL on ANGLE's SwiftShader backend, asked for by name so every machine tests the same renderer
-      // (on this GPU-less machine Chromium falls back to it anyway).
-      ...(swiftshader ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'] : []),
-      ...extraArgs,
-    ],
-  });
+  const { js } = await bundlePage(repoRoot, 'test/browser/entry.ts');
+  const server = await servePage({ title: 'Mask Lens backend table', js });
+  let browser;
   try {
+    browser = await launchChromium();
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -93,18 +41,14 @@ async function runInChromium() {
     const fn = await page.evaluate(() => typeof globalThis.runBackendTable);
     if (fn !== 'function') throw new Error(`the page did not load the table bundle (runBackendTable is ${fn}): ${errors.join('; ')}`);
     const t1 = Date.now();
-    // A wedged GL context must fail the run, not hang it (the table takes ~15 s on SwiftShader).
-    let timer;
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the table did not finish in ${PAGE_TIMEOUT_MS / 1000} s`)), PAGE_TIMEOUT_MS);
-    });
-    const report = await Promise.race([page.evaluate(() => globalThis.runBackendTable()), timeout]).finally(() => clearTimeout(timer));
+    // The table takes ~15 s on SwiftShader.
+    const report = await withTimeout(page.evaluate(() => globalThis.runBackendTable()), PAGE_TIMEOUT_MS, 'the table');
     report.seconds = { setup: (t1 - t0) / 1000, table: (Date.now() - t1) / 1000 };
     report.pageErrors = errors;
     report.browserVersion = browser.version();
     return report;
   } finally {
-    await browser.close();
+    await browser?.close();
     server.close();
   }
 }
