@@ -28,7 +28,7 @@
 // earlier key blocks' part (taken as one rounded add; only with over 512 keys).
 
 import { fma32 } from '../random/float_math';
-import { gemvDot, kChunks, matmul32 } from './float32_matmul';
+import { gemvDot, halve16, kChunks, matmul32 } from './float32_matmul';
 import { glibcExpf } from './sleef32';
 
 const f = Math.fround;
@@ -87,8 +87,7 @@ function scoreOrder(qBlock: number, kvBlock: number, E: number): 'gemm' | 'lanes
 function lanesDot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, k: number, lanes: Float64Array): number {
   lanes.fill(0);
   for (let e = 0; e < k; e++) lanes[e & 15] = fma32(a[ao + e], b[bo + e], lanes[e & 15]);
-  for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = f(lanes[j] + lanes[j + w]);
-  return lanes[0];
+  return halve16(lanes);
 }
 
 /**
@@ -229,8 +228,7 @@ export function flashAttention32(
           qk[r + c] = e;
           lanes[c & 15] = f(lanes[c & 15] + e);
         }
-        for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = f(lanes[j] + lanes[j + w]);
-        let sum = lanes[0];
+        let sum = halve16(lanes);
         for (let c = vec; c < kvBlock; c++) {
           // the tail's exp(float) resolves to the double exp: correctly rounded, unlike expf
           const e = f(Math.exp(f(qk[r + c] - max)));

@@ -131,8 +131,8 @@ export function gemvDot(a: ArrayLike<number>, ar: number, x: (q: number) => numb
   return fourRow ? gemvRow4(a, ar, x, k) : gemvRow1(a, ar, x, k);
 }
 
-/** Sum 16 lanes by halving: lane j += lane j + 8, then + 4, + 2, + 1. */
-function halve16(l: Float64Array): number {
+/** Sum 16 float32 lanes by halving (a tree fold): lane j += lane j + 8, then + 4, + 2, + 1, each rounded to float32. */
+export function halve16(l: Float64Array): number {
   for (let w = 8; w >= 1; w >>= 1) for (let j = 0; j < w; j++) l[j] = f(l[j] + l[j + w]);
   return l[0];
 }

@@ -67,6 +67,7 @@ export function hostMaskedSoftmax(x: Tensor, masked: Tensor): Tensor {
   const S = x.shape[x.ndim - 1];
   const single = x.dtype === 'float32';
   const exp = single ? (v: number) => glibcExpf(Math.fround(v)) : Math.exp;
+  const z = new Float64Array(S); // one row's exps, every entry rewritten per row
   for (let r = 0; r * S < x.numel; r++) {
     const base = r * S;
     let max = xv[base], seen = false;
@@ -76,7 +77,6 @@ export function hostMaskedSoftmax(x: Tensor, masked: Tensor): Tensor {
       seen = true;
     }
     let sum = 0;
-    const z = new Float64Array(S);
     for (let d = 0; d < S; d++) {
       z[d] = m[base + d] ? 0 : exp(xv[base + d] - max);
       sum += z[d];
