@@ -12,7 +12,7 @@ import { reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, NativeFn, PyClass, PyException, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
 import { useErf } from './extra';
 import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
@@ -362,14 +362,8 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
    * F.conv1d with the module's stride, padding, dilation and groups (torch/nn/modules/conv.py).
    */
   conv1dClass.dict.set('_conv_forward', fn('_conv_forward', ([self, ...args], kw) => {
-    let a: Record<string, PyValue | undefined>;
-    try {
-      a = bind('_conv_forward', args, kw, ['input', 'weight', 'bias']);
-    } catch (e) {
-      // CPython names the method by its __qualname__
-      if (e instanceof PyException && e.pyType === 'TypeError' && e.pyMessage.startsWith('_conv_forward() ')) throw pyError('TypeError', `Conv1d.${e.pyMessage}`);
-      throw e;
-    }
+    // CPython names the method by its __qualname__ in argument errors
+    const a = bind('Conv1d._conv_forward', args, kw, ['input', 'weight', 'bias']);
     const inst = self as PyInstance;
     const g = (k: string) => Number(inst.dict.get(k));
     const b = a.bias instanceof ArrayValue ? a.bias.t : null;
