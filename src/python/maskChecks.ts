@@ -11,7 +11,7 @@ import { diagnose, diagnosing, guarded, noteConsumer } from '../engine/diagnosti
 import { Tensor } from '../engine/tensor';
 import { expand } from '../engine/ops/shape';
 import { isBlockingBool } from '../engine/provenance';
-import { ADDITIVE_MASK_FLOOR, blocksAdditively } from './maskValues';
+import { ADDITIVE_MASK_FLOOR, additiveValues, blocksAdditively } from './maskValues';
 
 /**
  * Who reads a tensor as a mask, so the UI can give its legend in the
@@ -133,13 +133,7 @@ function masksPastOnly(x: Tensor, mask: Tensor): boolean {
   if (rows < 2 || cols < rows) return false;
   const xv = x.values();
   // x must already be an additive mask that blocks something (the causal part)
-  let blocked = false;
-  for (let i = 0; i < xv.length; i++) {
-    if (xv[i] === 0) continue;
-    if (!blocksAdditively(xv[i])) return false;
-    blocked = true;
-  }
-  if (!blocked) return false;
+  if (!additiveValues(xv)) return false;
   const mv = mask.values();
   const offset = cols - rows;
   for (let m = 0; m < xv.length / (rows * cols); m++) {
@@ -380,15 +374,7 @@ export function noteAdditiveMask(a: Tensor, b: Tensor, op: string): void {
     if (!diagnosing()) return;
     for (const [mask, other, label] of [[b, a, 'mask'], [a, b, 'mask']] as const) {
       if (!isFloating(mask.dtype) || mask.numel > LARGEST_SCANNED_MASK || mask.numel < 2) continue;
-      const v = mask.values();
-      let blocked = false;
-      let additive = true;
-      for (let i = 0; i < v.length && additive; i++) {
-        if (v[i] === 0) continue;
-        if (blocksAdditively(v[i])) blocked = true;
-        else additive = false;
-      }
-      if (additive && blocked) {
+      if (additiveValues(mask.values())) {
         noteMaskConsumer(mask, 'added');
         checkBroadcast([{ label: 'scores', t: other }, { label, t: mask }], op);
         return;

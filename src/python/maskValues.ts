@@ -25,16 +25,20 @@ export function binaryValued(v: TensorValue): boolean {
   return v.data.every((x) => typeof x === 'boolean' || x === 0 || x === 1);
 }
 
-/** Every element is 0 or blocks additively, and some element blocks (an additive mask). */
-export function additiveValued(v: TensorValue): boolean {
+/** Every value is 0 or blocks additively, and some value blocks (an additive mask's values). */
+export function additiveValues(xs: Iterable<number>): boolean {
   let sawBlock = false;
-  for (const x of v.data) {
-    const n = num(x);
-    if (n === 0) continue;
-    if (blocksAdditively(n)) sawBlock = true;
+  for (const x of xs) {
+    if (x === 0) continue;
+    if (blocksAdditively(x)) sawBlock = true;
     else return false;
   }
   return sawBlock;
+}
+
+/** Every element is 0 or blocks additively, and some element blocks (an additive mask). */
+export function additiveValued(v: TensorValue): boolean {
+  return additiveValues(v.data.map(num));
 }
 
 /** A boolean, 0/1 or (with `additive`) additive mask by its values. */

@@ -10,7 +10,7 @@ import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } fro
 import { carryMaskEvidence, noteBlockingBool, noteDerivation, noteMaskSource, recordingDerivations } from '../../engine/provenance';
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
-import { blocksAdditively } from '../../python/maskValues';
+import { additiveValues } from '../../python/maskValues';
 import {
   Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
   notImplementedFor, resultType, scalarTensor, scalarTypeName, unary, where,
@@ -674,18 +674,7 @@ function castMethod(d: DType): Method {
  */
 function castCarrying(t: Tensor, d: DType): Tensor {
   const r = propagateRandom(carryMaskEvidence(cast(t, d), t), t);
-  return d === 'bool' && isFloating(t.dtype) && isAdditiveMask(t) ? noteBlockingBool(r) : r;
-}
-
-/** Every element 0 or an additive block (-inf, finfo.min, -1e9), at least one a block. */
-function isAdditiveMask(t: Tensor): boolean {
-  let blocked = false;
-  for (const x of t.values()) {
-    if (x === 0) continue;
-    if (!blocksAdditively(x)) return false;
-    blocked = true;
-  }
-  return blocked;
+  return d === 'bool' && isFloating(t.dtype) && additiveValues(t.values()) ? noteBlockingBool(r) : r;
 }
 
 function reductionMethod(op: 'sum' | 'prod' | 'any' | 'all'): Method {
