@@ -2,7 +2,7 @@
 // its encoded form (small values) or from the live tensor (elided ones).
 // Nothing here copies a whole tensor.
 
-import { hasWide, int64Values, type Tensor } from '../engine/tensor';
+import { hasWide, int64At, type Tensor } from '../engine/tensor';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 import { blockSteps, poolBlocks } from '../render/pool';
 import type { Slice, SliceRequest, ValueSummary } from './protocol';
@@ -33,23 +33,22 @@ function encodedReader(v: Extract<EncodedValue, { data: EncodedNumber[] }>): Rea
   return { shape: v.shape, dtype: v.dtype, at: (i) => decode(v.data[i]) };
 }
 
+/** Where the element at row-major flat index `flat` of a strided tensor lies in its storage. */
+function storageOffset(t: Tensor, flat: number): number {
+  const { shape, strides } = t;
+  let off = t.offset;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d];
+    off += (flat % n) * strides[d];
+    flat = Math.floor(flat / n);
+  }
+  return off;
+}
+
 /** A reader over a strided tensor; `dtype` is the name the encoded value uses (torch.float32, float32). */
 export function tensorReader(t: Tensor, dtype: string): Reader {
   const data = t.storage.data;
-  const { shape, strides, offset } = t;
-  return {
-    shape,
-    dtype,
-    at: (flat) => {
-      let off = offset;
-      for (let d = shape.length - 1; d >= 0; d--) {
-        const n = shape[d];
-        off += (flat % n) * strides[d];
-        flat = Math.floor(flat / n);
-      }
-      return data[off];
-    },
-  };
+  return { shape: t.shape, dtype, at: (flat) => data[storageOffset(t, flat)] };
 }
 
 export function readerOf(v: EncodedValue, live: Tensor | undefined): Reader | undefined {
@@ -134,7 +133,10 @@ function wideDigits(v: Extract<EncodedValue, { data: EncodedNumber[] }>, live: T
     return (flat) => byIndex.get(flat);
   }
   if (!v.elided || !live || live.dtype !== 'int64' || !hasWide(live)) return undefined;
-  const values = int64Values(live);
+  // element by element, as the slice reads them: the live tensor is a large one
   const limit = BigInt(Number.MAX_SAFE_INTEGER);
-  return (flat) => (values[flat] > limit || values[flat] < -limit ? values[flat].toString() : undefined);
+  return (flat) => {
+    const x = int64At(live.storage, storageOffset(live, flat));
+    return x > limit || x < -limit ? x.toString() : undefined;
+  };
 }
