@@ -7,7 +7,7 @@
 import { boundNames } from '../python/outline';
 import { parseModule } from '../python/parse';
 import type { FunctionInfo, RunResult } from '../python/result';
-import { constructorArguments, fileClasses, instanceExpression, isModuleClass, MODEL_SIZES, sizeRole } from './prefillSelf';
+import { constructorArguments, fileClasses, instanceExpression, isModuleClass, MODEL_SIZES, paramText, sizeRole, withoutOptional } from './prefillSelf';
 
 /** Sizes an example tensor gets: 2 for a batch dim, 4 for any other named dim (small enough to read in a hover). */
 const BATCH = 2;
@@ -83,7 +83,7 @@ const SIZE_NAME = /^(n|k|size|dim|d_model|num_\w+|\w*_len|\w*len|length|\w*_size
 /** An example argument for a parameter with this annotation and name. */
 function fromAnnotationOrName(name: string, annotation: string | undefined, ex: Examples, qkv: boolean): string {
   // Union[torch.Size, Tuple, List]: its first type stands for it
-  const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').replace(/\s*\|\s*None$/, '').replace(/^Union\[\s*([^,\]]+?)\s*,.*\]$/, '$1').trim();
+  const a = withoutOptional(annotation)?.replace(/\s*\|\s*None$/, '').replace(/^Union\[\s*([^,\]]+?)\s*,.*\]$/, '$1').trim();
   if (a) {
     if (/^(torch\.)?dtype$/.test(a)) return 'torch.float32';
     if (/^(torch\.)?device$/.test(a)) return '"cpu"';
@@ -204,7 +204,7 @@ const TOKENS_NAME = /^(idx|ids|tokens?|input_ids|token_ids|src|tgt|targets?|labe
 function forModule(name: string, annotation: string | undefined, said: string | undefined, body: string, classText: string, ex: Examples): string | undefined {
   if (ex !== TORCH) return undefined;
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const a = annotation?.replace(/^Optional\[(.*)\]$/, '$1').trim();
+  const a = withoutOptional(annotation)?.trim();
   if (a && !TENSOR_HINT.test(a) && !/^Callable\b/.test(a)) return undefined;
   // called in the code, not in a comment or string (nanoGPT's `# (B, nh, T, hs) x (B, nh, hs, T)`)
   const code = body.replace(/("""|''')[\s\S]*?\1|(["'])(?:\\.|(?!\2).)*\2|#.*$/gm, '');
@@ -420,9 +420,9 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
   }
   f.params.forEach((p, i) => {
     if (p.startsWith('*')) return;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/s.exec(p.trim());
-    if (!m) return;
-    const [, name, annotation, dflt] = m;
+    const q = paramText(p, false);
+    if (!q) return;
+    const { name, annotation, default: dflt } = q;
     // a @classmethod called through its class (`GPT.from_pretrained(...)`) is given its cls by Python
     if (f.method && i === 0 && classes.get(cls)?.classMethods.has(f.name)) return;
     named.push(dflt === undefined ? name : '');

@@ -37,8 +37,13 @@ export function sizeRole(name: string): SizeRole | undefined {
   return SIZE_ROLES.find(([re]) => re.test(name))?.[1];
 }
 
+/** An annotation without its `Optional[...]` wrapper (`Optional[GPTConfig]` reads as GPTConfig). */
+export function withoutOptional(annotation: string | undefined): string | undefined {
+  return annotation?.replace(/^Optional\[(.*)\]$/, '$1');
+}
+
 /** A parameter as its source writes it. */
-interface ParamText {
+export interface ParamText {
   name: string;
   annotation?: string;
   default?: string;
@@ -100,7 +105,8 @@ export function fileClasses(source: string): Map<string, ClassFacts> {
   return out;
 }
 
-function paramText(src: string, keywordOnly: boolean): ParamText | undefined {
+/** One parameter as a def writes it (`name: annotation = default`): its parts, trimmed; undefined for `*args`-like text. */
+export function paramText(src: string, keywordOnly: boolean): ParamText | undefined {
   const m = /^([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*(?:=\s*(.+))?$/s.exec(src.trim());
   if (!m) return undefined;
   return { name: m[1], ...(m[2] ? { annotation: m[2].trim() } : {}), ...(m[3] !== undefined ? { default: m[3].trim() } : {}), keywordOnly };
@@ -170,7 +176,7 @@ function wordMatches(word: string, classWords: string[]): boolean {
  * going to the class sharing words with the owner. Never the owner itself.
  */
 function classNamed(param: string, annotation: string | undefined, owner: string, classes: ReadonlyMap<string, ClassFacts>): string | undefined {
-  const hinted = annotation?.replace(/^Optional\[(.*)\]$/, '$1').replace(/^["']|["']$/g, '');
+  const hinted = withoutOptional(annotation)?.replace(/^["']|["']$/g, '');
   if (hinted && classes.has(hinted) && hinted !== owner) return hinted;
   if (annotation && !/^(nn\.)?Module$/.test(hinted ?? '')) return undefined;
   const mine = words(param);
@@ -194,7 +200,7 @@ function classNamed(param: string, annotation: string | undefined, owner: string
 /** The @dataclass a config parameter takes: its annotation's, else the one the name points to, else the file's only one. */
 function configClass(param: ParamText, classes: ReadonlyMap<string, ClassFacts>): string | undefined {
   const dataclasses = [...classes.values()].filter((c) => c.dataclass);
-  const hinted = param.annotation?.replace(/^Optional\[(.*)\]$/, '$1');
+  const hinted = withoutOptional(param.annotation);
   if (hinted) return dataclasses.find((c) => c.name === hinted)?.name;
   if (!/^(config|cfg|conf|args|model_args|dims|params|hparams|hp|opt|options|settings)$/i.test(param.name)) return undefined;
   const named = dataclasses.find((c) => words(c.name).some((w) => wordMatches(words(param.name)[0], [w])));
@@ -202,7 +208,7 @@ function configClass(param: ParamText, classes: ReadonlyMap<string, ClassFacts>)
 }
 
 /** The small size for an integer parameter by its name's role; undefined when the name says no size. */
-export function sizeFor(name: string): number | undefined {
+function sizeFor(name: string): number | undefined {
   const role = sizeRole(name);
   return role && MODEL_SIZES[role];
 }
@@ -216,7 +222,7 @@ const INT_DEFAULT = /^-?\d+$/;
  * required, so values read plainly; a sub-module or config is built.
  */
 function argumentFor(p: ParamText, owner: string, classes: ReadonlyMap<string, ClassFacts>, depth: number, fallback: (p: ParamText) => string): string | undefined {
-  const ann = p.annotation?.replace(/^Optional\[(.*)\]$/, '$1');
+  const ann = withoutOptional(p.annotation);
   const intLike = ann === 'int' || (p.default !== undefined && INT_DEFAULT.test(p.default));
   const size = sizeFor(p.name);
   if (intLike) return size !== undefined ? `${size}` : p.default === undefined ? `${MODEL_SIZES.width}` : undefined;
