@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
 import { lineLabel } from '../src/python/notebook';
-import { errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { entriesText, errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -528,7 +528,7 @@ function renderSelected(): void {
     }
   } else {
     badges.append(h('vscode-badge', { class: 'kind', title: 'type' }, [describeValue(v.value).kind]));
-    if (v.value.type === 'dict') badges.append(h('vscode-badge', { class: 'size', title: 'entries' }, [`${v.value.size} entr${v.value.size === 1 ? 'y' : 'ies'}`]));
+    if (v.value.type === 'dict') badges.append(h('vscode-badge', { class: 'size', title: 'entries' }, [entriesText(v.value.size)]));
     byId('scalar').textContent = scalarText(v.value);
   }
   // a notebook's lines are its joined cells': named "cell 2, line 3"

@@ -4,7 +4,7 @@ import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
 import { hasWide, int64Values, type Tensor } from '../engine/tensor';
 import { ArrayValue } from '../frameworks/common';
 import { NumpyScalar } from '../frameworks/numpy';
-import { DICT_ENTRIES_SHOWN, type EncodedNumber, type EncodedValue } from './result';
+import { DICT_ENTRIES_SHOWN, entriesText, type EncodedNumber, type EncodedValue } from './result';
 import { PyDict, PyInstance, PyList, PyNamedTuple, PyObj, PyTuple, type PyValue } from './values';
 
 /** A number as JSON holds it: bools as booleans, non-finite floats as the strings golden.py writes. */
@@ -110,7 +110,7 @@ function valueSummary(v: PyValue, repr: (v: PyValue) => string): string {
     return v.library === 'torch' ? `torch.${t.dtype} [${t.shape.join(', ')}]` : `${t.dtype} (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
   }
   if (v instanceof NumpyScalar || isPlain(v)) return cut(repr(v), 60);
-  if (v instanceof PyDict) return `${v.typeName} (${v.entries.size} entr${v.entries.size === 1 ? 'y' : 'ies'})`;
+  if (v instanceof PyDict) return `${v.typeName} (${entriesText(v.entries.size)})`;
   if (v instanceof PyList || v instanceof PyTuple) return `${v instanceof PyList ? 'list' : 'tuple'} (${v.items.length} item${v.items.length === 1 ? '' : 's'})`;
   if (v instanceof PyInstance) return `${v.cls.name}(…)`;
   return v instanceof PyObj ? v.typeName : typeof v;

@@ -44,6 +44,11 @@ export type EncodedValue =
 /** How many entries a dict's snapshot keeps (EncodedValue 'dict'). */
 export const DICT_ENTRIES_SHOWN = 16;
 
+/** A dict's size as its hover, badge and summaries say it: `1 entry`, `3 entries`. */
+export function entriesText(size: number): string {
+  return `${size} entr${size === 1 ? 'y' : 'ies'}`;
+}
+
 /** A Python exception as the snippet would have raised it. Lines are 1-based. */
 export interface PyErrorInfo {
   type: string; // "AttributeError"

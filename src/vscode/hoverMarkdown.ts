@@ -4,7 +4,7 @@
 import { BUILTIN_EXCEPTIONS, BUILTIN_EXCEPTION_ALIASES } from '../python/exceptionNames';
 import { consumerPhrase } from '../python/masks';
 import { lineLabel, type LineLabel } from '../python/notebook';
-import { maskKindLabel, notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
+import { entriesText, maskKindLabel, notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';
 import { maskSvgMarkdown } from './maskSvg';
 import { cellFormatter } from './tensorSlice';
@@ -122,7 +122,7 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   const head = [`**${v.name}**`, `\`${d.kind}\``];
   if (d.dtype) head.push(`dtype \`${d.dtype}\``);
   if (d.shape && isTensor(v.value)) head.push(`shape \`${formatShape(v.sampled?.shape ?? d.shape)}\``);
-  if (v.value.type === 'dict') head.push(`${v.value.size} entr${v.value.size === 1 ? 'y' : 'ies'}`);
+  if (v.value.type === 'dict') head.push(entriesText(v.value.size));
   if (v.mask) head.push(maskKindLabel(v.mask));
   parts.push(head.join(' · '));
   // a Keras layer output: the mask it carries, in one line (its picture follows this value's)
