@@ -215,9 +215,9 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
     if (c.cls !== FunctionCtx) c.dict.set('saved_tensors', new PyTuple(ts));
     return null;
   });
+  const nonDifferentiable = new WeakMap<PyInstance, PyValue[]>();
   ctxMethod('mark_non_differentiable', ([self, ...ts]) => (nonDifferentiable.set(self as PyInstance, ts), null));
   for (const name of ['mark_dirty', 'set_materialize_grads']) ctxMethod(name, () => null);
-  const nonDifferentiable = new WeakMap<PyInstance, PyValue[]>();
   const apply = new PyInstance(CLASSMETHOD);
   apply.native.fn = fn('apply', ([cls, ...args], kw, ctx) => functionApply(cls as PyClass, args, kw, ctx), 'torch.autograd.Function.apply');
   /**
@@ -226,9 +226,9 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
    * that require grad (grad mode on); forward runs with grad mode off (its
    * own ops record no grad_fn); a forward without ctx is followed by
    * setup_context(ctx, inputs, output). When an input requires grad (and grad
- * mode is on), each
-   * floating tensor output not marked non-differentiable gets the node
-   * `<Fn>Backward` (an input returned as is becomes a new tensor on it).
+   * mode is on), each floating tensor output not marked non-differentiable
+   * gets the node `<Fn>Backward` (an input returned as is becomes a new
+   * tensor on it).
    */
   const functionApply = (cls: PyClass, args: PyValue[], kw: Kwargs | undefined, ctx: CallContext): PyValue => {
     // ctx is the node itself: an instance of <Fn>Backward (y.grad_fn is ctx)
