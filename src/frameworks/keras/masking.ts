@@ -457,6 +457,32 @@ export function gru(x: Tensor, w: GruWeights, opts: RnnOptions = {}): RnnResult 
   return runRnn(x, units, 1, step, opts);
 }
 
+export interface SimpleRnnWeights {
+  /** (input_dim, units). */
+  kernel: Tensor;
+  /** (units, units). */
+  recurrentKernel: Tensor;
+  /** (units,), or null for use_bias=False. */
+  bias?: Tensor | null;
+}
+
+/**
+ * keras.layers.SimpleRNN (tanh) with an optional mask: h' = tanh(x@K + b + h@R)
+ * (keras/src/layers/rnn/simple_rnn.py SimpleRNNCell.call: the bias joins x@K before h@R).
+ */
+export function simpleRnn(x: Tensor, w: SimpleRnnWeights, opts: RnnOptions = {}): RnnResult {
+  const { units } = checkRnnInputs(x, w.kernel, w.recurrentKernel, 1);
+  const k = w.kernel.values(), r = w.recurrentKernel.values();
+  const bias = w.bias ? w.bias.values() : null;
+  const step: CellStep = (xt, [h]) => {
+    const hx = rowMatmul(xt, k, units), hh = rowMatmul(h, r, units);
+    const out = new Float64Array(units);
+    for (let j = 0; j < units; j++) out[j] = tanh(Math.fround(Math.fround(hx[j] + (bias ? bias[j] : 0)) + hh[j]));
+    return { output: out, states: [out] };
+  };
+  return runRnn(x, units, 1, step, opts);
+}
+
 // ---------------------------------------------------------------- softmax consumers
 
 /** tf.nn.softmax over `axes` (exp(x - max) / sum), in the tensor's float precision. */

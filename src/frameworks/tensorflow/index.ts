@@ -23,6 +23,8 @@ import { KerasError, padSequences } from '../keras/pad_sequences';
 import { sparseCategoricalCrossentropy, type KerasReduction } from '../keras/losses';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
 import { makeKerasOps } from '../keras/ops';
+import { installKerasLayers, layerCall, toSnakeCase } from '../keras/layers';
+import { KERAS_TENSOR_IN_TF, KerasSession, KerasTensor, anySymbolic } from '../keras/symbolic';
 import { NumpyArray, npDtype } from '../numpy';
 import { numpyRng } from '../numpy/random';
 import { indexItems } from '../torch/tensor';
@@ -68,7 +70,8 @@ export class TfTensor extends ArrayValue {
   }
   override getAttr(name: string): PyValue | undefined {
     switch (name) {
-      case '_keras_mask': return this.kerasMask;
+      // a tensor no layer masked has no _keras_mask attribute at all (AttributeError), as on the TF backend
+      case '_keras_mask': return this.kerasMask ?? undefined;
       case 'shape': return new TensorShape(this.t.shape);
       case 'dtype': return TfDtype.of(this.t.dtype);
       case 'ndim': return BigInt(this.t.ndim);
@@ -159,6 +162,7 @@ export function tfDtype(v: PyValue | undefined): DType | undefined {
 
 /** Python data or arrays → engine tensor with TF's defaults (float32, int32). */
 export function toTf(v: PyValue, ctx?: CallContext, dtype?: DType): Tensor {
+  if (v instanceof KerasTensor) throw pyError('ValueError', KERAS_TENSOR_IN_TF);
   if (v instanceof ArrayValue) return dtype && dtype !== v.t.dtype ? cast(v.t, dtype) : v.t;
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') {
     return scalarTensor(v, dtype ?? (typeof v === 'number' ? 'float32' : typeof v === 'bigint' ? 'int32' : 'bool'));
@@ -426,6 +430,11 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   const keras = makeKeras(load);
   tf.dict.set('keras', keras.keras);
   const ops = makeKerasOps(tf);
+  // keras.ops on KerasTensors: symbolic calls (Operation.symbolic_call), recorded for functional models
+  for (const [name, f] of ops.dict) {
+    if (!(f instanceof PyBuiltin)) continue;
+    ops.dict.set(name, new PyBuiltin(f.name, (args, kw, ctx) => (anySymbolic(args, kw) ? keras.session.symbolicCall(ctx, f, args, kw) : f.fn(args, kw, ctx)), f.qualname));
+  }
   keras.keras.dict.set('ops', ops);
   const modules = new Map<string, PyModule>([
     ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg],
@@ -435,6 +444,9 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
     ['tensorflow.keras.losses', keras.losses],
     ['keras.preprocessing', keras.preprocessing], ['keras.preprocessing.sequence', keras.sequence],
     ['keras.ops', ops], ['tensorflow.keras.ops', ops],
+    ['keras.initializers', keras.keras.dict.get('initializers') as PyModule], ['keras.saving', keras.keras.dict.get('saving') as PyModule],
+    ['keras.models', keras.keras.dict.get('models') as PyModule], ['tensorflow.keras.models', keras.keras.dict.get('models') as PyModule],
+    ['tensorflow.keras.initializers', keras.keras.dict.get('initializers') as PyModule],
   ]);
   return modules;
 }
@@ -473,6 +485,7 @@ function scalarToJs(v: PyValue): unknown {
 
 function makeKeras(load: (name: string) => PyModule | undefined) {
   void load;
+  const session = new KerasSession();
   const keras = new PyModule('keras');
   const layers = new PyModule('keras.layers');
   const utils = new PyModule('keras.utils');
@@ -488,11 +501,13 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
 
   const Layer = new PyClass('Layer', [], 'keras.layers.Layer');
   const method = (name: string, f: NativeFn) => Layer.dict.set(name, new PyBuiltin(name, f));
+  // Layer.__init__: a layer supports masking iff its class overrides compute_mask; names are snake_case, made unique
   method('__init__', ([self], kw) => {
     const inst = self as PyInstance;
-    inst.dict.set('supports_masking', false);
+    inst.dict.set('supports_masking', inst.cls.lookup('compute_mask') !== Layer.dict.get('compute_mask'));
     inst.dict.set('built', false);
-    inst.dict.set('name', kw.get('name') ?? inst.cls.name.toLowerCase());
+    const name = kw.get('name');
+    inst.dict.set('name', name === undefined || name === null ? session.uniquify(toSnakeCase(inst.cls.name)) : name);
     return null;
   });
   method('build', () => null);
@@ -506,13 +521,14 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
       t.storage.data.fill(1);
       return wrap(t);
     }
-    // Keras draws from TF's own generator; values are not reproducible across
-    // TF builds, so a seeded NumPy normal (stddev 0.05) stands in, as in the golden reference.
-    t.storage.data.set(numpyRng().normal(t.numel, 0, 0.05));
+    // Keras draws from TF's own generator, which Mask Lens does not reproduce: a
+    // private seeded normal (stddev 0.05) stands in, leaving np.random's stream alone.
+    t.storage.data.set(session.weightRng.normal(t.numel, 0, 0.05));
     return wrap(t);
   });
-  method('compute_mask', ([self, , mask], _kw, ctx) => (ctx.truthy(ctx.getAttr(self, 'supports_masking')) ? mask ?? null : null));
-  method('__call__', (args, kw, ctx) => layerCall(args[0] as PyInstance, args.slice(1), kw, ctx));
+  // Layer.compute_mask(inputs, previous_mask): the previous mask, passed through
+  method('compute_mask', ([, , mask]) => mask ?? null);
+  method('__call__', (args, kw, ctx) => layerCall(session, args[0] as PyInstance, args.slice(1), kw, ctx));
   layers.dict.set('Layer', Layer);
   // keras.Model is a Layer that also trains; subclassed models run their call() like any layer
   const Model = new PyClass('Model', [Layer], 'keras.Model');
@@ -566,16 +582,17 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   Embedding.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
     const a = bind('Embedding', args, kw, ['input_dim', 'output_dim', 'embeddings_initializer?', 'embeddings_regularizer?', 'embeddings_constraint?', 'mask_zero?', 'input_length?', '**kw']);
     const inst = self as PyInstance;
-    ctx.call(Layer.dict.get('__init__')!, [inst]);
+    ctx.call(Layer.dict.get('__init__')!, [inst], nameKw(a.__kw));
     inst.dict.set('input_dim', a.input_dim!);
     inst.dict.set('output_dim', a.output_dim!);
     inst.dict.set('mask_zero', toBool(a.mask_zero, ctx));
+    inst.dict.set('supports_masking', toBool(a.mask_zero, ctx));
     return null;
   }));
   Embedding.dict.set('build', new PyBuiltin('build', ([self]) => {
     const inst = self as PyInstance;
     const t = Tensor.empty('float32', [toInt(inst.dict.get('input_dim'), 'input_dim'), toInt(inst.dict.get('output_dim'), 'output_dim')]);
-    t.storage.data.set(numpyRng().uniform(t.numel, -0.05, 0.05));
+    t.storage.data.set(session.weightRng.uniform(t.numel, -0.05, 0.05));
     inst.dict.set('embeddings', wrap(t));
     return null;
   }));
@@ -590,7 +607,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     return wrap(getItem(w, [{ kind: 'tensor', value: ids }]));
   }));
   // compute_mask(inputs, mask=None): a missing `inputs` is Python's TypeError, as Keras's signature gives it
-  Embedding.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, ...args], kw, ctx) => {
+  Embedding.dict.set('compute_mask', symbolicAware(session, 'compute_mask', ([self, ...args], kw, ctx) => {
     const { inputs } = bind('Embedding.compute_mask', args, kw, ['inputs', 'mask?']);
     return ctx.truthy((self as PyInstance).dict.get('mask_zero') ?? false) ? wrap(keptMask(embeddingComputeMask(toTf(inputs!, ctx)))) : null;
   }));
@@ -600,63 +617,43 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   Masking.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
     const a = bind('Masking', args, kw, ['mask_value?', '**kw']);
     const inst = self as PyInstance;
-    ctx.call(Layer.dict.get('__init__')!, [inst]);
+    ctx.call(Layer.dict.get('__init__')!, [inst], nameKw(a.__kw));
     inst.dict.set('mask_value', a.mask_value ?? 0);
     inst.dict.set('supports_masking', true);
     return null;
   }));
-  Masking.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) =>
-    wrap(maskingApply(toTf(inputs, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value')))));
-  Masking.dict.set('compute_mask', new PyBuiltin('compute_mask', ([self, ...args], kw, ctx) => {
+  // Masking.call attaches its mask to the output itself (backend.set_keras_mask in keras 3)
+  Masking.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) => {
+    const x = toTf(inputs, ctx), value = toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value');
+    const out = wrap(maskingApply(x, value));
+    out.kerasMask = wrap(keptMask(maskingComputeMask(x, value)));
+    return out;
+  }));
+  Masking.dict.set('compute_mask', symbolicAware(session, 'compute_mask', ([self, ...args], kw, ctx) => {
     const { inputs } = bind('Masking.compute_mask', args, kw, ['inputs', 'mask?']);
     return wrap(keptMask(maskingComputeMask(toTf(inputs!, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value'))));
   }));
   layers.dict.set('Masking', Masking);
-  return { keras, layers, utils, preprocessing, sequence, losses };
+  installKerasLayers(session, keras, layers, Layer);
+  return { keras, layers, utils, preprocessing, sequence, losses, session };
+}
+
+/** The `name=` of a layer's **kwargs, for Layer.__init__. */
+function nameKw(kw: Kwargs | undefined): Kwargs {
+  const name = kw?.get('name');
+  return name === undefined ? new Map() : new Map([['name', name]]);
+}
+
+/** A native method that runs symbolically (on probes) when given KerasTensors. */
+function symbolicAware(session: KerasSession, name: string, f: NativeFn): PyBuiltin {
+  const b: PyBuiltin = new PyBuiltin(name, (args, kw, ctx) => (anySymbolic(args, kw) ? session.symbolicCall(ctx, new PyBuiltin(name, f), args, kw) : f(args, kw, ctx)));
+  return b;
 }
 
 /** A mask Keras computed: its convention is True = keep. */
 function keptMask(t: Tensor): Tensor {
   noteMaskConsumer(t, 'keras-mask');
   return t;
-}
-
-/** Keras Layer.__call__: implicit input mask, lazy build, call(mask=), compute_mask, _keras_mask on outputs. */
-function layerCall(self: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue {
-  const inputs = args[0] ?? kw.get('inputs') ?? null;
-  let mask: PyValue = kw.get('mask') ?? null;
-  if (mask === null && inputs instanceof TfTensor) mask = inputs.kerasMask;
-  if (mask instanceof ArrayValue) noteMaskConsumer(mask.t, 'keras-mask');
-  if (!ctx.truthy(self.dict.get('built') ?? false)) {
-    const shape = inputs instanceof ArrayValue ? new TensorShape(inputs.t.shape) : null;
-    ctx.call(ctx.getAttr(self, 'build'), [shape]);
-    self.dict.set('built', true);
-  }
-  const call = ctx.getAttr(self, 'call');
-  const acceptsMask = callAcceptsMask(call);
-  const callKw: Kwargs = new Map([...kw].filter(([k]) => k !== 'mask'));
-  if (acceptsMask) callKw.set('mask', mask);
-  const out = ctx.call(call, [inputs, ...args.slice(1)], callKw);
-  const newMask = ctx.call(ctx.getAttr(self, 'compute_mask'), [inputs, mask]);
-  const outs = out instanceof PyList || out instanceof PyTuple ? out.items : [out];
-  const masks = newMask instanceof PyList || newMask instanceof PyTuple ? newMask.items : outs.map(() => newMask);
-  const res = outs.map((o, i) => {
-    const t = o instanceof TfTensor ? o : new TfTensor(toTf(o, ctx));
-    const m = masks[i] ?? null;
-    t.kerasMask = m === null ? null : m instanceof TfTensor ? m : new TfTensor(toTf(m, ctx));
-    if (t.kerasMask) noteMaskConsumer(t.kerasMask.t, 'keras-mask');
-    return t;
-  });
-  return out instanceof PyList ? new PyList(res) : out instanceof PyTuple ? new PyTuple(res) : res[0];
-}
-
-function callAcceptsMask(call: PyValue): boolean {
-  const fnv = call instanceof PyObj && 'fn' in call ? (call as unknown as { fn: PyValue }).fn : call;
-  if (fnv instanceof PyFunction) {
-    const p = fnv.def.params;
-    return [...p.args, ...p.kwonly].some((q) => q.name === 'mask') || p.kwarg !== null;
-  }
-  return false;
 }
 
 export { typeNameOf };

@@ -1,0 +1,72 @@
+// keras.Input / Model / Sequential and the built-in layers of the Keras masking
+// guide, checked against Keras 3.15.1 (TensorFlow backend) behaviour.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluate } from '../../src/python/index';
+
+const run = (src: string) => evaluate(`import numpy as np\nimport tensorflow as tf\nimport keras\nfrom keras import layers\n${src}`);
+
+test('keras.Input gives a KerasTensor; layers called on it give KerasTensors with shapes and the mask', () => {
+  const r = run(`inputs = keras.Input(shape=(None,), dtype="int32")
+x = layers.Embedding(input_dim=50, output_dim=16, mask_zero=True)(inputs)
+y = layers.Dense(3)(x)
+print(inputs)
+print(x._keras_mask)
+print(y, y._keras_mask is x._keras_mask)
+print(keras.Input((4,), batch_size=2, name="ids"))
+shape = y.shape
+`);
+  assert.equal(r.error, null);
+  assert.equal(r.stdout, '<KerasTensor shape=(None, None), dtype=int32, sparse=False, ragged=False, name=keras_tensor>\n'
+    + '<KerasTensor shape=(None, None), dtype=bool, sparse=False, ragged=False, name=keras_tensor_2>\n'
+    + '<KerasTensor shape=(None, None, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor_3> True\n'
+    + '<KerasTensor shape=(2, 4), dtype=float32, sparse=False, ragged=False, name=ids>\n');
+});
+
+test('a functional model replays its graph on padded ids: the mask reaches the LSTM, return_sequences keeps it', () => {
+  const r = run(`inputs = keras.Input(shape=(None,), dtype="int32")
+x = layers.Embedding(input_dim=50, output_dim=4, mask_zero=True)(inputs)
+seq = layers.LSTM(3, return_sequences=True)(x)
+model = keras.Model(inputs, [layers.LSTM(3)(x), seq])
+last, full = model(np.array([[5, 2, 0], [7, 0, 0]]))
+m = full._keras_mask
+has = hasattr(last, "_keras_mask")
+`);
+  assert.equal(r.error, null);
+  assert.deepEqual(r.variables.m, { type: 'tf.Tensor', dtype: 'bool', shape: [2, 3], data: [true, true, false, true, false, false] });
+  assert.deepEqual(r.variables.has, { type: 'bool', value: false });
+  // a masked step carries the previous output forward (TensorFlow backend)
+  const f = (r.variables.full as { data: number[] }).data;
+  assert.deepEqual(f.slice(6, 9), f.slice(3, 6));
+  assert.deepEqual(f.slice(12, 18), [...f.slice(9, 12), ...f.slice(9, 12)]);
+});
+
+test('creating and building layers leaves np.random alone (Keras draws weights from its own generator)', () => {
+  const r = run(`np.random.seed(0)
+a = np.random.random(3)
+np.random.seed(0)
+emb = layers.Embedding(10, 4)
+emb(np.array([[1, 2]]))
+layers.Dense(2)(np.ones((1, 3)))
+b = np.random.random(3)
+same = bool((a == b).all())
+`);
+  assert.equal(r.error, null);
+  assert.deepEqual(r.variables.same, { type: 'bool', value: true });
+});
+
+test('Dense with deterministic initializers is exact; tf ops on a KerasTensor and a 2-arg model call fail as Keras does', () => {
+  const r = run(`d = layers.Dense(2, kernel_initializer="ones", bias_initializer=keras.initializers.Constant(0.5))
+y = d(tf.constant([[1.0, 2.0, 3.0]]))
+w = d.get_weights()
+`);
+  assert.equal(r.error, null);
+  assert.deepEqual(r.variables.y, { type: 'tf.Tensor', dtype: 'float32', shape: [1, 2], data: [6.5, 6.5] });
+  const bad = run('x = keras.Input((3,))\ny = tf.exp(x)\n');
+  assert.equal(bad.error?.type, 'ValueError');
+  assert.match(bad.error!.message, /^A KerasTensor cannot be used as input to a TensorFlow function/);
+  assert.equal(bad.error?.line, 6);
+  const two = run('i = keras.Input((2,))\nm = keras.Model(i, layers.Dense(1)(i))\ny = m(np.ones((1, 2)), np.ones((1, 2)))\n');
+  assert.equal(two.error?.type, 'TypeError');
+  assert.equal(two.error?.message, "Functional.call() got multiple values for argument 'training'");
+});
