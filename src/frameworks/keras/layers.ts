@@ -210,21 +210,33 @@ function initialValues(session: KerasSession, init: PyValue, shape: number[], ct
   throw pyError('ValueError', `Could not interpret initializer identifier: ${ctx.repr(init)}`);
 }
 
-/** The weights a built-in layer holds, in get_weights() order. */
-function weightsOf(self: PyInstance): [string, TfTensor][] {
-  return ((self.native.weights as string[] | undefined) ?? []).map((n) => [n, self.dict.get(n) as TfTensor]);
+/** The weights a layer holds, in get_weights() order (built-in weights and add_weight's). */
+function weightsOf(self: PyInstance): TfTensor[] {
+  return (self.native.weights as TfTensor[] | undefined) ?? [];
 }
 
-function setWeight(self: PyInstance, name: string, t: Tensor): void {
-  const names = (self.native.weights as string[] | undefined) ?? [];
-  if (!names.includes(name)) names.push(name);
-  self.native.weights = names;
-  self.dict.set(name, new TfTensor(t));
+/** Creates weight `name` as attribute `name` and registers it for get_weights/set_weights. */
+export function setWeight(self: PyInstance, name: string, t: Tensor): TfTensor {
+  const w = new TfTensor(t);
+  const old = self.dict.get(name);
+  const list = weightsOf(self);
+  // building again (an explicit build() before the first call) replaces the weight, as Keras's build-once does
+  if (old instanceof TfTensor && list.includes(old)) list[list.indexOf(old)] = w;
+  else trackWeight(self, w);
+  self.dict.set(name, w);
+  self.dict.set('built', true);
+  return w;
+}
+
+/** Registers a weight tensor of `self` (in creation order, as Keras tracks variables). */
+export function trackWeight(self: PyInstance, w: TfTensor): TfTensor {
+  self.native.weights = [...weightsOf(self), w];
+  return w;
 }
 
 function layerMethods(session: KerasSession, Layer: PyClass): void {
   const m = (name: string, f: NativeFn) => Layer.dict.set(name, new PyBuiltin(name, f));
-  m('get_weights', ([self]) => new PyList(weightsOf(self as PyInstance).map(([, w]) => new NumpyArray(w.t))));
+  m('get_weights', ([self]) => new PyList(weightsOf(self as PyInstance).map((w) => new NumpyArray(w.t))));
   m('set_weights', ([self, weights], _kw, ctx) => {
     const inst = self as PyInstance;
     const own = weightsOf(inst);
@@ -232,20 +244,22 @@ function layerMethods(session: KerasSession, Layer: PyClass): void {
     if (given.length !== own.length) {
       throw pyError('ValueError', `You called \`set_weights(weights)\` on layer '${inst.dict.get('name')}' with a weight list of length ${given.length}, but the layer was expecting ${own.length} weights.`);
     }
-    own.forEach(([name, w], i) => {
-      const t = toTf(given[i], ctx, 'float32');
+    const values = own.map((w, i) => {
+      const t = toTf(given[i], ctx);
       if (t.shape.join() !== w.t.shape.join()) {
         throw pyError('ValueError', `Layer ${inst.dict.get('name')} weight shape ${shapeRepr(w.t.shape)} is not compatible with provided weight shape ${shapeRepr(t.shape)}.`);
       }
-      setWeight(inst, name, cast(t, 'float32'));
+      return cast(t, w.t.dtype).values();
     });
+    // Variable.assign: the weights change in place, so tensors that hold them see the new values
+    own.forEach((w, i) => w.t.storage.data.set(values[i], w.t.offset));
     return null;
   });
   m('__repr__', ([self]) => {
     const inst = self as PyInstance;
     return `<${inst.cls.name} name=${inst.dict.get('name')}, built=${inst.dict.get('built') ? 'True' : 'False'}>`;
   });
-  m('count_params', ([self]) => BigInt(weightsOf(self as PyInstance).reduce((n, [, w]) => n + w.t.numel, 0)));
+  m('count_params', ([self]) => BigInt(weightsOf(self as PyInstance).reduce((n, w) => n + w.t.numel, 0)));
   void session;
 }
 

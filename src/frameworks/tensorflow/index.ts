@@ -23,7 +23,7 @@ import { KerasError, padSequences } from '../keras/pad_sequences';
 import { sparseCategoricalCrossentropy, type KerasReduction } from '../keras/losses';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
 import { makeKerasOps } from '../keras/ops';
-import { installKerasLayers, layerCall, toSnakeCase } from '../keras/layers';
+import { installKerasLayers, layerCall, setWeight, toSnakeCase, trackWeight } from '../keras/layers';
 import { KERAS_TENSOR_IN_TF, KerasSession, KerasTensor, anySymbolic } from '../keras/symbolic';
 import { NumpyArray, npDtype } from '../numpy';
 import { numpyRng } from '../numpy/random';
@@ -516,15 +516,15 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     const shape = a.shape === undefined || a.shape === null ? [] : toShape([a.shape], 'shape');
     const t = Tensor.empty(tfDtype(a.dtype) ?? 'float32', shape);
     const init = a.initializer ?? 'glorot_uniform';
-    if (init === 'zeros') return wrap(t);
+    if (init === 'zeros') return trackWeight(a.self as PyInstance, wrap(t));
     if (init === 'ones') {
       t.storage.data.fill(1);
-      return wrap(t);
+      return trackWeight(a.self as PyInstance, wrap(t));
     }
     // Keras draws from TF's own generator, which Mask Lens does not reproduce: a
     // private seeded normal (stddev 0.05) stands in, leaving np.random's stream alone.
     t.storage.data.set(session.weightRng.normal(t.numel, 0, 0.05));
-    return wrap(t);
+    return trackWeight(a.self as PyInstance, wrap(t));
   });
   // Layer.compute_mask(inputs, previous_mask): the previous mask, passed through
   method('compute_mask', ([, , mask]) => mask ?? null);
@@ -593,7 +593,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     const inst = self as PyInstance;
     const t = Tensor.empty('float32', [toInt(inst.dict.get('input_dim'), 'input_dim'), toInt(inst.dict.get('output_dim'), 'output_dim')]);
     t.storage.data.set(session.weightRng.uniform(t.numel, -0.05, 0.05));
-    inst.dict.set('embeddings', wrap(t));
+    setWeight(inst, 'embeddings', t);
     return null;
   }));
   Embedding.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) => {
