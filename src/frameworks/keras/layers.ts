@@ -138,6 +138,8 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
   }
   const out = symbolic ? session.symbolicCall(ctx, call, args, callKw, false) : ctx.call(call, args, callKw);
   self.dict.set('built', true);
+  const spec = self.native.outputSpec as ((out: PyValue, named: Map<string, PyValue>) => void) | undefined;
+  if (symbolic && spec) spec(out, named);
 
   if (ctx.truthy(ctx.getAttr(self, 'supports_masking'))) {
     setMaskMetadata(ctx, self, firstArg, out, previousMask, symbolic);
@@ -518,6 +520,12 @@ function installAttention(session: KerasSession, Layer: PyClass, def: (cls: PyCl
     self.native.kernelInit = a.kernel_initializer ?? 'glorot_uniform';
     self.native.biasInit = a.bias_initializer ?? 'zeros';
     self.dict.set('supports_masking', true);
+    // compute_output_spec gives the scores the shape (B, num_heads, T, T), the query's length twice
+    self.native.outputSpec = (out: PyValue, named: Map<string, PyValue>) => {
+      const q = named.get('query');
+      if (!(out instanceof PyTuple) || !(q instanceof KerasTensor) || !(out.items[1] instanceof KerasTensor)) return;
+      out.items[1].shape.splice(0, 4, q.shape[0], Number(heads), q.shape[1], q.shape[1]);
+    };
   });
   MHA.dict.set('build', new PyBuiltin('build', ([self, queryShape, valueShape, keyShape], _kw, ctx) => {
     const inst = self as PyInstance;
@@ -547,9 +555,16 @@ function installAttention(session: KerasSession, Layer: PyClass, def: (cls: PyCl
     const given = (v: PyValue | undefined) => (v === undefined || v === null ? null : toTf(v, ctx));
     const query = floatInput(a.query!, ctx), value = floatInput(a.value!, ctx);
     const key = a.key === undefined || a.key === null ? value : floatInput(a.key, ctx);
-    // call() reads the query's own mask, then removes the inputs' masks (they are handled here)
-    const queryMask = a.query instanceof TfTensor ? a.query.kerasMask?.t ?? null : null;
-    for (const t of [a.query, a.value, a.key]) if (t instanceof TfTensor) t.kerasMask = null;
+    // call() reads the query's own mask (value_mask / key_mask come from Layer.__call__), then
+    // set_keras_mask(query/value/key, None): the caller's tensors are left with _keras_mask = None
+    const queryMaskValue = a.query instanceof TfTensor ? a.query.kerasMask : null;
+    const queryMask = queryMaskValue?.t ?? null;
+    for (const t of [a.query, a.value, a.key]) {
+      if (t instanceof TfTensor) {
+        t.kerasMask = null;
+        t.maskAttr = true;
+      }
+    }
     const returnScores = toBool(a.return_attention_scores ?? false, ctx);
     const causal = toBool(a.use_causal_mask ?? false, ctx);
     const valueMask = given(a.value_mask), keyMask = given(a.key_mask), explicit = given(a.attention_mask);
@@ -565,7 +580,8 @@ function installAttention(session: KerasSession, Layer: PyClass, def: (cls: PyCl
       wo: w('attention_output/kernel')!, bo: w('attention_output/bias'),
     }, returnScores || (inst.dict.get('dropout') as number) > 0);
     const out = new TfTensor(output);
-    if (queryMask) out.kerasMask = new TfTensor(queryMask);
+    // backend.set_keras_mask(attention_output, query_mask): the same mask object
+    if (queryMaskValue) out.kerasMask = queryMaskValue;
     return returnScores ? new PyTuple([out, new TfTensor(scores!)]) : out;
   }, ['query', 'value', 'key', 'query_mask', 'value_mask', 'key_mask', 'attention_mask', 'return_attention_scores', 'training', 'use_causal_mask']));
   def(MHA);

@@ -496,7 +496,8 @@ function softmaxValues(v: Float64Array, shape: readonly number[], axes: readonly
     e[i] = round(Math.exp(round(v[i] - max[group[i]])));
     sum[group[i]] = round(sum[group[i]] + e[i]);
   }
-  for (let i = 0; i < v.length; i++) e[i] = round(e[i] / sum[group[i]]);
+  // TensorFlow's SoftmaxFunctor multiplies by the sum's inverse rather than dividing
+  for (let i = 0; i < v.length; i++) e[i] = round(e[i] * round(1 / sum[group[i]]));
   return e;
 }
 

@@ -54,6 +54,8 @@ const TF_NAMES: Record<string, string> = {
 
 export class TfTensor extends ArrayValue {
   kerasMask: TfTensor | null = null;
+  /** Whether `_keras_mask` was ever set (set_keras_mask(x, None) leaves the attribute, holding None). */
+  maskAttr = false;
   get typeName() {
     return 'EagerTensor';
   }
@@ -71,7 +73,7 @@ export class TfTensor extends ArrayValue {
   override getAttr(name: string): PyValue | undefined {
     switch (name) {
       // a tensor no layer masked has no _keras_mask attribute at all (AttributeError), as on the TF backend
-      case '_keras_mask': return this.kerasMask ?? undefined;
+      case '_keras_mask': return this.kerasMask ?? (this.maskAttr ? null : undefined);
       case 'shape': return new TensorShape(this.t.shape);
       case 'dtype': return TfDtype.of(this.t.dtype);
       case 'ndim': return BigInt(this.t.ndim);
@@ -81,6 +83,7 @@ export class TfTensor extends ArrayValue {
   }
   override setAttr(name: string, value: PyValue): boolean {
     if (name === '_keras_mask') {
+      this.maskAttr = true;
       this.kerasMask = value instanceof TfTensor ? value : value === null ? null : new TfTensor(toTf(value));
       return true;
     }
