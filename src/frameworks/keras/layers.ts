@@ -128,8 +128,13 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
   const symbolic = anySymbolic(args, callKw);
   if (!symbolic) for (const m of flattenMasks(previousMask)) if (m instanceof ArrayValue) noteMaskConsumer(m.t, 'keras-mask');
 
+  let traced = false;
   if (!ctx.truthy(self.dict.get('built') ?? false)) {
     const build = ctx.getAttr(self, 'build');
+    // _maybe_build: a default build() with unbuilt sublayers traces call() once (backend.compute_output_spec),
+    // which makes a KerasTensor per output; the names it takes are taken below
+    const base = self.cls.mro().find((c) => c.qualname === 'keras.layers.Layer');
+    traced = base !== undefined && self.cls.lookup('build') === base.dict.get('build') && [...self.dict.values()].some((v) => v instanceof PyInstance && v !== self && v.dict.has('built') && !v.dict.get('built'));
     const shapes = tensorArgs.map(([, v]) => shapeTuple(v));
     const f = build instanceof PyBoundMethod ? build.fn : build;
     const arity = f instanceof PyFunction ? f.def.params.args.length - 1 : shapes.length;
@@ -138,6 +143,7 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
   }
   const out = symbolic ? session.symbolicCall(ctx, call, args, callKw, false) : ctx.call(call, args, callKw);
   self.dict.set('built', true);
+  if (traced) for (let i = flattenTensors(out).length; i > 0; i--) session.uniquify('keras_tensor');
   const spec = self.native.outputSpec as ((out: PyValue, named: Map<string, PyValue>) => void) | undefined;
   if (symbolic && spec) spec(out, named);
 
