@@ -179,6 +179,16 @@ export class Interpreter implements CallContext {
     this.warnings.push(message);
   }
 
+  unobserved<T>(f: () => T): T {
+    const observer = this.observer;
+    this.observer = undefined;
+    try {
+      return f();
+    } finally {
+      this.observer = observer;
+    }
+  }
+
   repr(v: PyValue): string {
     return reprValue(v, this);
   }

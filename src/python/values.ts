@@ -25,6 +25,12 @@ export interface CallContext {
   getAttr(obj: PyValue, name: string): PyValue;
   print(text: string): void;
   warn(message: string): void;
+  /**
+   * Runs `f` without recording its calls and lines in the timeline (work the
+   * user's program does not do as such: Keras's symbolic probes). Optional:
+   * contexts without a recorder just run `f`.
+   */
+  unobserved?<T>(f: () => T): T;
 }
 
 /**

@@ -70,3 +70,46 @@ w = d.get_weights()
   assert.equal(two.error?.type, 'TypeError');
   assert.equal(two.error?.message, "Functional.call() got multiple values for argument 'training'");
 });
+
+test("the shape probes of a symbolic call stay out of the timeline: a custom layer's call() runs there only on real data", () => {
+  const r = evaluate(`import numpy as np
+import keras
+from keras import layers
+class Double(layers.Layer):
+    def call(self, inputs, mask=None):
+        return inputs * 2.0
+inputs = keras.Input(shape=(None,), dtype="int32")
+h = layers.Embedding(input_dim=10, output_dim=2, mask_zero=True)(inputs)
+out = Double()(h)
+model = keras.Model(inputs, out)
+y = model(np.array([[1, 0]]))
+`, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const calls = (r.calls ?? []).filter((c) => c.function === 'Double.call');
+  assert.equal(calls.length, 1);
+  assert.equal(calls[0].calledFrom, 11);
+});
+
+test('TemporalSplit on a KerasTensor: call() traces, but compute_mask gets KerasTensors and tf.split refuses them', () => {
+  const r = evaluate(`import tensorflow as tf
+import keras
+from keras import layers
+class TemporalSplit(keras.layers.Layer):
+    def call(self, inputs):
+        return tf.split(inputs, 2, axis=1)
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        return tf.split(mask, 2, axis=1)
+i = keras.Input((4, 3))
+first, second = TemporalSplit()(i)
+steps = first.shape[1]
+batch_unknown = first.shape[0] is None
+m = layers.Masking()(i)
+a, b = TemporalSplit()(m)
+`);
+  assert.equal(r.error?.type, 'ValueError');
+  assert.equal(r.error?.line, 10);
+  assert.deepEqual(r.variables.steps, { type: 'int', value: 2 });
+  assert.deepEqual(r.variables.batch_unknown, { type: 'bool', value: true });
+});

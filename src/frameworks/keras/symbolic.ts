@@ -83,7 +83,9 @@ export class KerasSession {
         }
         return c;
       };
-      runs.push(ctx.call(fn, args.map((a) => substitute(a, probe)), substituteKwargs(kwargs, probe)));
+      const run = () => ctx.call(fn, args.map((a) => substitute(a, probe)), substituteKwargs(kwargs, probe));
+      // the probes are Mask Lens's way to learn shapes: they stay out of the per-call timeline
+      runs.push(ctx.unobserved ? ctx.unobserved(run) : run());
       if (size === PROBE_SIZES[0]) for (const [kt, c] of probes) inverse.set(c, kt);
     }
     const leaves: [KerasTensor, TfTensor, TfTensor][] = [];
