@@ -786,9 +786,21 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
     ctx.call(Layer.dict.get('__init__')!, [inst], new Map([['name', a.name ?? session.uniquify('sequential')]]));
     inst.dict.set('layers', new PyList([]));
     inst.dict.set('supports_masking', false);
+    inst.native.building = true;
     if (a.layers !== undefined && a.layers !== null) for (const l of ctx.iterate(a.layers)) ctx.call(ctx.getAttr(inst, 'add'), [l]);
+    inst.native.building = false;
+    rebuild(inst, ctx);
     return null;
   }));
+  // Sequential._maybe_rebuild: with an Input first, the layers are run on it (building them) as soon as there are any
+  const rebuild = (inst: PyInstance, ctx: CallContext) => {
+    const input = inst.native.input as KerasTensor | undefined;
+    const list = (inst.dict.get('layers') as PyList).items;
+    if (!input || list.length === 0) return;
+    let kt: PyValue = input;
+    for (const l of list) kt = ctx.call(l, [kt]);
+    inst.dict.set('built', true);
+  };
   Sequential.dict.set('add', new PyBuiltin('add', ([self, layer], _kw, ctx) => {
     const inst = self as PyInstance;
     if (layer instanceof KerasTensor && layer.inputLayer) {
@@ -799,6 +811,7 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
       throw pyError('ValueError', `Only instances of \`keras.Layer\` can be added to a Sequential model. Received: ${ctx.repr(layer)} (of type ${layer instanceof PyObj ? `<class '${layer.typeName}'>` : typeof layer})`);
     }
     (inst.dict.get('layers') as PyList).items.push(layer);
+    if (!inst.native.building) rebuild(inst, ctx);
     return null;
   }));
   const runSequential = (inst: PyInstance, args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue => {

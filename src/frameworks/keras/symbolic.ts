@@ -63,9 +63,12 @@ export class KerasSession {
   /**
    * `fn(*args, **kwargs)` where some arguments are KerasTensors: the outputs as
    * KerasTensors of the shapes and dtypes the call gives (see the file header),
-   * in the structure the call returns. Masks the call attaches come along; a
-   * mask passed through unchanged stays the same KerasTensor. With `record`,
-   * the outputs remember the call, for a functional model to replay.
+   * in the structure the call returns. Masks the call attaches come along
+   * (a mask passed through unchanged stays the same KerasTensor), except for a
+   * layer's call (`record` false): the TensorFlow backend's compute_output_spec
+   * makes fresh KerasTensors without them, and Layer.__call__ then asks
+   * compute_mask. With `record`, the outputs remember the call, for a
+   * functional model to replay.
    */
   symbolicCall(ctx: CallContext, fn: PyValue, args: PyValue[], kwargs: Kwargs, record = true): PyValue {
     const runs: PyValue[] = [];
@@ -102,7 +105,7 @@ export class KerasSession {
       return a;
     };
     const out = build(runs[0], runs[1]);
-    for (const [kt, a, b] of leaves) {
+    for (const [kt, a, b] of record ? leaves : []) {
       const ma = a instanceof TfTensor ? a.kerasMask : null, mb = b instanceof TfTensor ? b.kerasMask : null;
       if (ma && mb) kt.kerasMask = inverse.get(ma) ?? this.tensor(mergeShapes(ma.t.shape, mb.t.shape), ma.t.dtype);
     }

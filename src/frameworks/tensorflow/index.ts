@@ -632,10 +632,11 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     out.kerasMask = wrap(keptMask(maskingComputeMask(x, value)));
     return out;
   }));
+  // on a KerasTensor, compute_mask's any(not_equal(...)) makes two symbolic tensors: the first takes a name too
   Masking.dict.set('compute_mask', symbolicAware(session, 'compute_mask', ([self, ...args], kw, ctx) => {
     const { inputs } = bind('Masking.compute_mask', args, kw, ['inputs', 'mask?']);
     return wrap(keptMask(maskingComputeMask(toTf(inputs!, ctx), toFloat((self as PyInstance).dict.get('mask_value') ?? 0, 'mask_value'))));
-  }));
+  }, 2));
   layers.dict.set('Masking', Masking);
   installKerasLayers(session, keras, layers, Layer);
   return { keras, layers, utils, preprocessing, sequence, losses, session };
@@ -648,9 +649,12 @@ function nameKw(kw: Kwargs | undefined): Kwargs {
 }
 
 /** A native method that runs symbolically (on probes) when given KerasTensors. */
-function symbolicAware(session: KerasSession, name: string, f: NativeFn): PyBuiltin {
-  const b: PyBuiltin = new PyBuiltin(name, (args, kw, ctx) => (anySymbolic(args, kw) ? session.symbolicCall(ctx, new PyBuiltin(name, f), args, kw) : f(args, kw, ctx)));
-  return b;
+function symbolicAware(session: KerasSession, name: string, f: NativeFn, symbolicOps = 1): PyBuiltin {
+  return new PyBuiltin(name, (args, kw, ctx) => {
+    if (!anySymbolic(args, kw)) return f(args, kw, ctx);
+    for (let i = 1; i < symbolicOps; i++) session.uniquify('keras_tensor');
+    return session.symbolicCall(ctx, new PyBuiltin(name, f), args, kw);
+  });
 }
 
 /** A mask Keras computed: its convention is True = keep. */
