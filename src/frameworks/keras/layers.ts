@@ -11,9 +11,9 @@ import { matmul } from '../../engine/ops/reduce';
 import { Tensor } from '../../engine/tensor';
 import { noteMaskConsumer } from '../../python/maskChecks';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
-import { pyError } from '../../python/exceptions';
+import { makeException, pyError } from '../../python/exceptions';
 import {
-  CallContext, Kwargs, NativeFn, PyBoundMethod, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
+  CallContext, Kwargs, NativeFn, PyBoundMethod, PyBuiltin, PyClass, PyException, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
 } from '../../python/values';
 import { ArrayValue } from '../common';
 import { NumpyArray } from '../numpy';
@@ -141,7 +141,12 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
     ctx.call(build, shapes.slice(0, Math.max(1, arity)));
     self.dict.set('built', true);
   }
-  const out = symbolic ? session.symbolicCall(ctx, call, args, callKw, false) : ctx.call(call, args, callKw);
+  let out: PyValue;
+  try {
+    out = symbolic ? session.symbolicCall(ctx, call, args, callKw, false) : ctx.call(call, args, callKw);
+  } catch (e) {
+    throw withCallInfo(e, self, params, args, callKw, symbolic, ctx);
+  }
   self.dict.set('built', true);
   if (traced) for (let i = flattenTensors(out).length; i > 0; i--) session.uniquify('keras_tensor');
   const spec = self.native.outputSpec as ((out: PyValue, named: Map<string, PyValue>) => void) | undefined;
@@ -156,6 +161,38 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
     recordNode({ fn: self, args: rawArgs, kwargs: rawKw, outputs: flattenTensors(out).filter((x): x is KerasTensor => x instanceof KerasTensor) });
   }
   return out;
+}
+
+const WITH_CALL_INFO = new WeakSet<object>();
+
+/** A value as "Arguments received by X.call()" lists it: tensors by shape and dtype, the rest by repr. */
+function argumentInfo(v: PyValue, symbolic: boolean, ctx: CallContext): string {
+  if (v instanceof TfTensor) return `tf.Tensor(shape=${shapeRepr(v.t.shape)}, dtype=${v.t.dtype})`;
+  if (v instanceof NumpyArray) return `np.ndarray(shape=${shapeRepr(v.t.shape)}, dtype=${v.t.dtype})`;
+  return symbolic ? `'${ctx.repr(v)}'` : ctx.repr(v);
+}
+
+/**
+ * traceback_utils.inject_argument_info_in_traceback: an exception raised inside a
+ * layer's call() keeps its type, and its message becomes "Exception encountered
+ * when calling X.call().", the original (for a symbolic call, inside Keras's "Could
+ * not automatically infer the output shape" note) and the arguments received.
+ * Only the innermost layer's call wraps; Mask Lens's own "not supported" errors pass as they are.
+ */
+function withCallInfo(e: unknown, self: PyInstance, params: string[], args: PyValue[], kw: Kwargs, symbolic: boolean, ctx: CallContext): unknown {
+  if (!(e instanceof PyException) || WITH_CALL_INFO.has(e) || e.pyType === 'InternalError' || e.pyMessage.includes('Mask Lens')) return e;
+  const cls = self.cls.name;
+  const inner = symbolic
+    ? `Could not automatically infer the output shape / dtype of '${self.dict.get('name')}' (of type ${cls}). Either the \`${cls}.call()\` method is incorrect, or you need to implement the \`${cls}.compute_output_spec() / compute_output_shape()\` method. Error encountered:\n\n${e.pyMessage}`
+    : e.pyMessage;
+  const lines = symbolic
+    ? [`  • args=(${args.map((a) => argumentInfo(a, true, ctx)).join(', ')}${args.length === 1 ? ',' : ''})`, `  • kwargs={${[...kw].map(([k, v]) => `'${k}': ${argumentInfo(v, true, ctx)}`).join(', ')}}`]
+    : [...args.map((a, i) => `  • ${params[i] ?? `arg${i}`}=${argumentInfo(a, false, ctx)}`), ...[...kw].map(([k, v]) => `  • ${k}=${argumentInfo(v, false, ctx)}`)];
+  const message = `Exception encountered when calling ${cls}.call().\n\n${inner}\n\nArguments received by ${cls}.call():\n${lines.join('\n')}`;
+  const wrapped = new PyException(makeException(e.instance.cls, [message], message), e.span);
+  wrapped.message = `${e.pyType}: ${message}`;
+  WITH_CALL_INFO.add(wrapped);
+  return wrapped;
 }
 
 /** Layer._set_mask_metadata: compute_mask's masks on the outputs without one, unless every output has one. */
@@ -288,6 +325,13 @@ const floatInput = (v: PyValue, ctx: CallContext): Tensor => {
   return t.dtype === 'float32' ? t : cast(t, 'float32');
 };
 
+/** InputSpec's ValueError: raised by Layer.__call__ before call(), so never wrapped with the call's arguments. */
+function inputSpecError(message: string): PyException {
+  const e = pyError('ValueError', message);
+  WITH_CALL_INFO.add(e);
+  return e;
+}
+
 function kerasErrors<T>(f: () => T): T {
   try {
     return f();
@@ -334,7 +378,9 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     const inst = self as PyInstance;
     const dims = ctx.iterate(shape);
     const inDim = dims[dims.length - 1];
-    if (inDim === null || inDim === undefined) throw pyError('ValueError', 'The last dimension of the inputs to a Dense layer should be defined. Found None.');
+    if (inDim === null || inDim === undefined) {
+      throw pyError('ValueError', `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=(None, ${inst.dict.get('units')}) for variable path='${inst.dict.get('name')}/kernel'`);
+    }
     const units = toInt(inst.dict.get('units'), 'units');
     setWeight(inst, 'kernel', initialValues(session, inst.native.kernelInit as PyValue, [toInt(inDim, 'shape'), units], ctx));
     if (ctx.truthy(inst.dict.get('use_bias') ?? true)) setWeight(inst, 'bias', initialValues(session, inst.native.biasInit as PyValue, [units], ctx));
@@ -347,7 +393,7 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     const kernel = (inst.dict.get('kernel') as TfTensor).t;
     const x = floatInput(inputs, ctx);
     if (x.shape[x.ndim - 1] !== kernel.shape[0]) {
-      throw pyError('ValueError', `Input ${0} of layer "${inst.dict.get('name')}" is incompatible with the layer: expected axis -1 of input shape to have value ${kernel.shape[0]}, but received input with shape ${shapeRepr(x.shape)}`);
+      throw inputSpecError(`Input 0 with name 'None' of layer '${inst.dict.get('name')}' is incompatible with the layer: expected axis -1 of input shape to have value ${kernel.shape[0]}, but received input with shape ${shapeRepr(x.shape)}`);
     }
     let y = matmul(x, kernel);
     const bias = inst.dict.get('bias');
@@ -452,7 +498,7 @@ function installRecurrent(session: KerasSession, Layer: PyClass, def: (cls: PyCl
     cls.dict.set('build', new PyBuiltin('build', ([self, shape], _kw, ctx) => {
       const inst = self as PyInstance;
       const dims = ctx.iterate(shape);
-      if (dims.length !== 3) throw pyError('ValueError', `Input 0 of layer "${inst.dict.get('name')}" is incompatible with the layer: expected ndim=3, found ndim=${dims.length}. Full shape received: ${ctx.repr(shape)}`);
+      if (dims.length !== 3) throw inputSpecError(`Input 0 with name 'None' of layer '${inst.dict.get('name')}' is incompatible with the layer: expected ndim=3, found ndim=${dims.length}. Full shape received: ${ctx.repr(shape)}`);
       const feat = toInt(dims[2], 'shape');
       const u = toInt(inst.dict.get('units'), 'units'), g = gates[kind] * u;
       setWeight(inst, 'kernel', initialValues(session, inst.native.kernelInit as PyValue, [feat, g], ctx));
@@ -726,10 +772,18 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
     if (a.outputs === undefined) throw pyError('TypeError', "Functional.__init__() missing 1 required positional argument: 'outputs'");
     const inputs = (a.inputs instanceof PyList || a.inputs instanceof PyTuple ? a.inputs.items : [a.inputs!]);
     for (const i of inputs) {
-      if (!(i instanceof KerasTensor)) throw pyError('ValueError', `All \`inputs\` values must be KerasTensors. Received: inputs=${ctx.repr(a.inputs!)} including invalid value ${ctx.repr(i)} of type ${i instanceof PyObj ? i.typeName : typeof i}`);
+      if (!(i instanceof KerasTensor)) {
+        const type = i instanceof NumpyArray ? 'numpy.ndarray' : i instanceof PyObj ? i.typeName : typeof i;
+        throw pyError('ValueError', `All \`inputs\` values must be KerasTensors. Received: inputs=${ctx.str(a.inputs!)} including invalid value ${ctx.str(i)} of type <class '${type}'>`);
+      }
     }
     const outs = flattenTensors(a.outputs);
     if (outs.length === 0 || outs.some((o) => !(o instanceof KerasTensor))) throw pyError('ValueError', `All \`outputs\` values must be KerasTensors. Received: outputs=${ctx.repr(a.outputs)}`);
+    outs.forEach((o, i) => {
+      if (!reaches(o as KerasTensor, inputs as KerasTensor[])) {
+        throw pyError('ValueError', `Output with path \`${a.outputs instanceof KerasTensor ? '' : i}\` is not connected to \`inputs\``);
+      }
+    });
     ctx.call(Layer.dict.get('__init__')!, [inst], new Map([['name', a.name ?? session.uniquify('functional')]]));
     inst.native.inputs = inputs;
     inst.native.inputStructure = a.inputs;
@@ -846,6 +900,15 @@ function kerasDtype(v: PyValue | undefined, ctx: CallContext): DType | undefined
   const d = tfDtype(v);
   if (!d) throw pyError('ValueError', `Invalid dtype: ${ctx.repr(v)}`);
   return d;
+}
+
+/** Whether every path back from `kt` ends at one of `inputs` (Functional's connectivity check). */
+function reaches(kt: KerasTensor, inputs: KerasTensor[]): boolean {
+  if (inputs.includes(kt)) return true;
+  const node = kt.history;
+  if (!node) return false;
+  const all = flattenTensors(new PyList([...node.args, ...node.kwargs.values()])).filter((x): x is KerasTensor => x instanceof KerasTensor);
+  return all.every((x) => reaches(x, inputs));
 }
 
 /** Functional.layers: the InputLayers, then every layer the graph calls, in call order. */

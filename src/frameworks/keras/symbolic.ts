@@ -21,7 +21,7 @@ import { TfTensor } from '../tensorflow';
 const PROBE_SIZES = [4, 6] as const;
 
 /** Keras's message when a TensorFlow function is given a KerasTensor (keras_tensor.py __tf_tensor__). */
-export const KERAS_TENSOR_IN_TF = 'A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic placeholder for a shape and dtype, used when constructing Keras Functional models or Keras Functions. You can only use it as input to a Keras layer or a Keras operation (from the namespaces `keras.layers` and `keras.ops`).';
+export const KERAS_TENSOR_IN_TF = 'A KerasTensor cannot be used as input to a TensorFlow function. A KerasTensor is a symbolic placeholder for a shape and dtype, used when constructing Keras Functional models or Keras Functions. You can only use it as input to a Keras layer or a Keras operation (from the namespaces `keras.layers` and `keras.ops`). You are likely doing something like:\n\n```\nx = Input(...)\n...\ntf_fn(x)  # Invalid.\n```\n\nWhat you should do instead is wrap `tf_fn` in a layer:\n\n```\nclass MyLayer(Layer):\n    def call(self, x):\n        return tf_fn(x)\n\nx = MyLayer()(x)\n```\n';
 
 /** One symbolic call: the function (a layer, a keras.ops function) and the arguments it was given. */
 export interface KerasNode {

@@ -603,9 +603,15 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     const w = ((self as PyInstance).dict.get('embeddings') as TfTensor).t;
     const ids = cast(toTf(inputs, ctx), 'int64');
     const n = w.shape[0];
-    const bad = ids.values().find((i) => i < 0 || i >= n);
-    if (bad !== undefined) {
-      throw pyError('InvalidArgumentError', `indices[${ids.values().indexOf(bad)}] = ${bad} is not in [0, ${n}) [Op:ResourceGather]`);
+    const bad = ids.values().findIndex((i) => i < 0 || i >= n);
+    if (bad !== -1) {
+      // GatherV2's message names the multi-index of the first bad id
+      const at: number[] = [];
+      for (let d = ids.ndim - 1, f = bad; d >= 0; d--) {
+        at.unshift(f % ids.shape[d]);
+        f = Math.floor(f / ids.shape[d]);
+      }
+      throw pyError('InvalidArgumentError', `{{function_node __wrapped__GatherV2_device_/job:localhost/replica:0/task:0/device:CPU:0}} indices[${at.join(',')}] = ${ids.values()[bad]} is not in [0, ${n}) [Op:GatherV2]`);
     }
     return wrap(getItem(w, [{ kind: 'tensor', value: ids }]));
   }));
