@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluate } from '../../src/python/index';
-import { streamedMaskDetails, maskPartsOf } from '../../src/python/masks';
+import { streamedMaskDetails, maskPartsOf } from '../../src/masks/classify';
 import type { EncodedValue, MaskParts, Snapshot } from '../../src/python/result';
 import { maskedBy, maskingBits } from '../../src/vscode/maskLayers';
 

@@ -1,23 +1,15 @@
-// Mask semantics: classify the tensors a snippet builds (padding, causal,
-// combined, additive) and flag what silently breaks training: rows that are
-// entirely masked (NaN after softmax) and causal masks that let a position
-// see the future.
+// Mask classification: name the tensors a snippet builds (padding, causal,
+// combined, sliding-window, block-diagonal, additive, constant, ...) by their
+// values, with enough detail (lengths, side, polarity, offset) for a hover
+// or the inspector to say what each cell means. Who reads a mask (and so
+// what True means) is in consumers.ts; running this over a timeline, with
+// the diagnostics it raises, is in annotate.ts.
 
-import type { MaskConsumer } from './maskChecks';
-import { additiveValued, binaryValued, blocksAdditively } from './maskValues';
-import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, Snapshot } from './result';
-
-type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
-
-const num = (x: EncodedNumber): number =>
-  typeof x === 'boolean' ? (x ? 1 : 0) : x === 'nan' ? NaN : x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x;
-
-function isTensor(v: EncodedValue): v is TensorValue {
-  return 'data' in v;
-}
+import { additiveValued, binaryValued, blocksAdditively, isTensor, numberOf as num, type TensorValue } from './values';
+import type { EncodedValue, MaskKind, MaskParts } from '../python/result';
 
 /** Values of the last two dims as matrices [batch][row][col] (a 1-D tensor is one row). */
-function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][][] } {
+export function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][][] } {
   const shape = v.shape.length === 0 ? [1] : v.shape;
   const cols = shape[shape.length - 1];
   const rows = shape.length >= 2 ? shape[shape.length - 2] : 1;
@@ -226,63 +218,6 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     if (blocks) return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${blocks.segments.join(', ')}${blocks.causal ? ', causal' : ''}${tail('')}` };
   }
   return undefined;
-}
-
-/**
- * How the UI names the reader of a mask: a call is "read by `masked_fill`"
- * (text + code); an additive mask summed into the scores has no call to name,
- * so it reads "added to scores".
- */
-export function consumerPhrase(consumer: MaskConsumer | string): { text: string; code?: string } {
-  return consumer === 'added' ? { text: 'added to scores' } : { text: 'read by', code: consumer };
-}
-
-/** The legend of a mask grid under the convention of the code that consumed it. */
-export function consumerLegend(consumer: MaskConsumer | string, dtype: string): MaskLegend {
-  const additive = dtype !== 'bool' && /float|half|double/.test(dtype);
-  switch (consumer) {
-    case 'masked_fill':
-      return { on: 'masked (filled)', off: 'kept' };
-    case 'where':
-      return { on: 'takes input', off: 'takes other' };
-    case 'scaled_dot_product_attention':
-      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'attends', off: 'masked' };
-    case 'MultiheadAttention.key_padding_mask':
-    case 'MultiheadAttention.attn_mask':
-      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'masked (not allowed)', off: 'attends' };
-    case 'keras-mask':
-      return { on: 'kept', off: 'masked' };
-    case 'added':
-      return { on: 'masked (large negative added)', off: 'attends (0 added)' };
-    default:
-      return { on: 'true/nonzero', off: 'false/zero' }; // a consumer this vocabulary does not name
-  }
-}
-
-/**
- * Whether True / non-zero means masked to the code that reads the mask
- * (masked_fill, key_padding_mask: yes; SDPA's bool attn_mask, Keras, Hugging
- * Face's attention_mask: no; an additive mask: yes); undefined when the
- * reader does not say (torch.where).
- */
-export function onMeansMasked(consumer: MaskConsumer | string, dtype: string): boolean | undefined {
-  const legend = consumerLegend(consumer, dtype);
-  if (/^(masked|added)/.test(legend.on)) return true;
-  if (/^masked/.test(legend.off)) return false;
-  return undefined;
-}
-
-/** A constant mask's summary once its reader is known: "all False · nothing masked" under masked_fill. */
-export function namedConstantSummary(s: Snapshot): void {
-  if (s.mask !== 'constant' || !isTensor(s.value) || s.value.data.length === 0 || !s.consumer) return;
-  const onMasks = /attention_mask/.test(s.consumer) ? false : onMeansMasked(s.consumer, s.value.dtype);
-  if (onMasks !== undefined) s.maskSummary = constantMaskSummary(s.value.dtype, num(s.value.data[0]), onMasks);
-}
-
-/** A convention known from the name alone: Hugging Face's `attention_mask` is 1 = keep. */
-export function nameLegend(name: string, v: EncodedValue): (MaskLegend & { consumer: string }) | undefined {
-  if (!/(^|_)attention_mask$/.test(name) || !isTensor(v) || !binaryValued(v)) return undefined;
-  return { consumer: 'attention_mask (Hugging Face convention)', on: 'attends (1 = keep)', off: 'masked' };
 }
 
 /** Names that say "mask" (the user's word counts as evidence for a non-constant 0/1 tensor). */
@@ -510,89 +445,6 @@ export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
   };
 }
 
-/**
- * Classify every snapshot's value (Snapshot.mask / maskSummary) and flag rows
- * that softmax made entirely NaN. `provenance(s)` says whether the evaluation
- * saw a mask-building op (or a mask consumer) in the value's history.
- */
-export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) => boolean): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const s of timeline) {
-    const details = maskDetails(s.name, s.value, provenance?.(s));
-    s.mask = details?.kind;
-    if (details) s.maskSummary = details.summary;
-    const parts = details && maskPartsOf(details);
-    if (parts) s.maskParts = parts;
-    const v = s.value;
-    // a 0-dim NaN (e.g. a loss) is not a masked row; the loss checks name its cause
-    if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0 || v.dtype.includes('int') || v.dtype.includes('bool')) continue;
-    const { cols, mats } = matrices(v);
-    const nanRows: string[] = [];
-    mats.forEach((m, b) => m.forEach((row, r) => {
-      if (cols > 0 && row.every((x) => Number.isNaN(x))) nanRows.push(mats.length > 1 ? `[${b}, ${r}]` : `${r}`);
-    }));
-    if (nanRows.length) {
-      out.push({
-        code: 'fully-masked-row',
-        severity: 'warning',
-        line: s.line,
-        variable: s.name,
-        message: `${s.name}: ${nanRows.length} row${nanRows.length > 1 ? 's are' : ' is'} entirely NaN (${nanRows.slice(0, 4).join(', ')}${nanRows.length > 4 ? ', …' : ''}): every position was masked with -inf before softmax, so the loss will be NaN.`,
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * Non-negative integer ids beyond 0/1 (timm Swin's `img_mask`: window region
- * ids 0..8 written by slice assignments). Such a tensor is an id map; while it
- * is being filled it may hold only 0 and 1 for a while, and is not a mask then either.
- */
-export function isIdMap(v: EncodedValue): boolean {
-  if (!isTensor(v) || v.data.length === 0 || v.dtype.endsWith('bool')) return false;
-  let max = 0;
-  for (const x of v.data) {
-    const n = num(x);
-    if (!Number.isInteger(n) || n < 0) return false;
-    if (n > max) max = n;
-  }
-  return max >= 2;
-}
-
-/**
- * Clear the mask kind of every snapshot whose storage (`storageOf`) at some
- * point of the timeline held an id map (isIdMap): the 0/1 stages of a
- * region-id map being written are not padding masks.
- */
-export function unmarkIdMaps(timeline: readonly Snapshot[], storageOf: (s: Snapshot) => object | undefined): void {
-  const idMaps = new Set<object>();
-  for (const s of timeline) {
-    const st = storageOf(s);
-    if (st && isIdMap(s.value)) idMaps.add(st);
-  }
-  for (const s of timeline) {
-    const st = storageOf(s);
-    if (!st || !idMaps.has(st)) continue;
-    delete s.mask;
-    delete s.maskSummary;
-    delete s.maskParts;
-  }
-}
-
-/**
- * A 0/1 mask drawn from a generator (torch.rand(...) < p, bernoulli, dropout)
- * is random, not padding or causal, whatever pattern this draw happens to show.
- */
-export function markRandom(s: Snapshot): void {
-  const v = s.value;
-  if (!isTensor(v) || v.data.length === 0 || !binaryValued(v)) return;
-  const ones = v.data.filter((x) => num(x) !== 0).length / v.data.length;
-  // a draw that came out all False (or all True) keeps its constant summary: it says what that masks
-  if (ones === 0 || ones === 1) return;
-  s.mask = 'random';
-  s.maskSummary = `random (p ≈ ${Number(ones.toFixed(2))}, e.g. dropout or MLM) · ${Number((ones * 100).toFixed(1))}% True/1`;
-}
 
 /**
  * A tensor read in place, without copying: `data[offset + Σ index·stride]`.
