@@ -9,7 +9,7 @@ import { softmax } from '../../engine/ops/compose';
 import { binary, cast, unary } from '../../engine/ops/core';
 import { matmul } from '../../engine/ops/reduce';
 import { Tensor } from '../../engine/tensor';
-import { noteMaskConsumer } from '../../python/maskChecks';
+import { noteMaskConsumer } from '../../masks/checks';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { makeException, pyError } from '../../python/exceptions';
 import {
