@@ -109,6 +109,8 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
   const kw: Kwargs = new Map([...rawKw].map(([k, v]) => [k, convertInput(v, ctx)]));
   const call = ctx.getAttr(self, 'call');
   const params = callParams(call);
+  // `training` is a call-context argument: a call() without it never receives it
+  if (!params.includes('training')) kw.delete('training');
   const named = new Map<string, PyValue>();
   args.forEach((a, i) => {
     if (i < params.length) named.set(params[i], a);
