@@ -361,6 +361,11 @@ function layerClass(Layer: PyClass, name: string, signature: string[], init: Lay
   return cls;
 }
 
+/**
+ * Adds the built-in layers (Dense, Dropout, LSTM, GRU, SimpleRNN, MultiHeadAttention),
+ * keras.Input / Model / Sequential, keras.initializers and keras.saving to the
+ * `keras` and `keras.layers` modules, and the weight methods to `Layer`.
+ */
 export function installKerasLayers(session: KerasSession, keras: PyModule, layers: PyModule, Layer: PyClass): void {
   layerMethods(session, Layer);
   const def = (cls: PyClass) => layers.dict.set(cls.name, cls);
