@@ -32,6 +32,11 @@ export abstract class ArrayValue extends PyObj {
     super();
   }
   abstract get library(): 'torch' | 'numpy' | 'tf';
+  /**
+   * A caveat about this value's numbers that the timeline shows with it (hover
+   * note): set on values computed from weights Mask Lens could only stand in for.
+   */
+  valueNote?: string;
   asIndex(): number | undefined {
     if (this.t.numel === 1 && this.t.ndim === 0 && this.t.dtype !== 'bool' && !this.t.isFloating) return this.t.item();
     return undefined;

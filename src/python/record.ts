@@ -577,7 +577,8 @@ export class Recorder implements ExecObserver {
     }
     const value = encodeShown(v, this.inline, (x) => this.printed(x));
     if (!value) return undefined;
-    const s: Snapshot = { line, endLine, name, value, repr: '', ...(this.note ? { note: this.note } : {}) };
+    const note = this.note ?? (v instanceof ArrayValue ? v.valueNote : undefined);
+    const s: Snapshot = { line, endLine, name, value, repr: '', ...(note ? { note } : {}) };
     if (v instanceof ArrayValue && v.t.numel > Math.min(TIMELINE_COPY_LIMIT, currentContext().maxElements)) {
       // a big tensor (or an expand()ed view past the budget): printed now (a summary of its corners), its data kept only while unchanged
       this.storages.set(s, v.t.storage);

@@ -113,3 +113,25 @@ a, b = TemporalSplit()(m)
   assert.deepEqual(r.variables.steps, { type: 'int', value: 2 });
   assert.deepEqual(r.variables.batch_unknown, { type: 'bool', value: true });
 });
+
+test('values computed from stand-in random weights carry a note in the timeline; set_weights values and masks do not', () => {
+  const r = evaluate(`import numpy as np
+import keras
+from keras import layers
+ids = np.array([[1, 2, 0]])
+emb = layers.Embedding(5, 2, mask_zero=True)
+x = emb(ids)
+y = layers.LSTM(2)(x) * 2.0
+m = x._keras_mask
+emb.set_weights([np.ones((5, 2), dtype="float32")])
+x2 = emb(ids)
+d = layers.Dense(1, kernel_initializer="ones")(x2)
+`, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const note = (name: string) => r.timeline?.find((s) => s.name === name)?.note;
+  assert.match(note('x') ?? '', /^values come from stand-in random weights/);
+  assert.match(note('y') ?? '', /^values come from stand-in random weights/);
+  assert.equal(note('m'), undefined);
+  assert.equal(note('x2'), undefined);
+  assert.equal(note('d'), undefined);
+});

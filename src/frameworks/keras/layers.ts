@@ -151,6 +151,9 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
   }
   self.dict.set('built', true);
   if (traced) for (let i = flattenTensors(out).length; i > 0; i--) session.uniquify('keras_tensor');
+  if (!symbolic && (weightsOf(self).some(isStandIn) || flattenTensors(new PyList([...args, ...callKw.values()])).some(isStandIn))) {
+    for (const o of flattenTensors(out)) if (o instanceof ArrayValue && !args.includes(o)) o.valueNote = STAND_IN_NOTE;
+  }
   const spec = self.native.outputSpec as ((out: PyValue, named: Map<string, PyValue>) => void) | undefined;
   if (symbolic && spec) spec(out, named);
 
@@ -223,6 +226,20 @@ export function toSnakeCase(name: string): string {
   return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/** What the timeline says with a value computed from stand-in weights. */
+export const STAND_IN_NOTE = "values come from stand-in random weights (Keras's own initial values are not reproduced); shapes, dtypes and masks are exact";
+
+// storages of weights drawn by a stand-in initializer (cleared when set_weights writes real values)
+const STAND_IN = new WeakSet<object>();
+
+/** Marks `t` as drawn by a stand-in for one of Keras's random initializers. */
+export function markStandIn(t: Tensor): Tensor {
+  STAND_IN.add(t.storage);
+  return t;
+}
+
+const isStandIn = (v: PyValue): boolean => v instanceof ArrayValue && (v.valueNote !== undefined || STAND_IN.has(v.t.storage));
+
 const RANDOM_INITIALIZERS = new Set([
   'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_uniform', 'lecun_normal', 'orthogonal',
   'random_normal', 'random_uniform', 'truncated_normal', 'uniform', 'normal', 'variance_scaling',
@@ -252,7 +269,7 @@ function initialValues(session: KerasSession, init: PyValue, shape: number[], ct
     const fanOut = shape.length < 2 ? (shape[0] ?? 1) : shape[shape.length - 1];
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     t.storage.data.set(Float64Array.from(session.weightRng.uniform(t.numel, -limit, limit), Math.fround));
-    return t;
+    return markStandIn(t);
   }
   throw pyError('ValueError', `Could not interpret initializer identifier: ${ctx.repr(init)}`);
 }
@@ -299,7 +316,10 @@ function layerMethods(session: KerasSession, Layer: PyClass): void {
       return cast(t, w.t.dtype).values();
     });
     // Variable.assign: the weights change in place, so tensors that hold them see the new values
-    own.forEach((w, i) => w.t.storage.data.set(values[i], w.t.offset));
+    own.forEach((w, i) => {
+      w.t.storage.data.set(values[i], w.t.offset);
+      STAND_IN.delete(w.t.storage);
+    });
     return null;
   });
   m('__repr__', ([self]) => {

@@ -23,7 +23,7 @@ import { KerasError, padSequences } from '../keras/pad_sequences';
 import { sparseCategoricalCrossentropy, type KerasReduction } from '../keras/losses';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
 import { makeKerasOps } from '../keras/ops';
-import { installKerasLayers, layerCall, setWeight, toSnakeCase, trackWeight } from '../keras/layers';
+import { installKerasLayers, layerCall, markStandIn, setWeight, toSnakeCase, trackWeight } from '../keras/layers';
 import { KERAS_TENSOR_IN_TF, KerasSession, KerasTensor, anySymbolic } from '../keras/symbolic';
 import { NumpyArray, npDtype } from '../numpy';
 import { numpyRng } from '../numpy/random';
@@ -109,12 +109,13 @@ export class TfTensor extends ArrayValue {
       const opName = k ? names[k] : 'MatMul';
       throw pyError('InvalidArgumentError', `cannot compute ${opName} as input #1(zero-based) was expected to be a ${TF_NAMES[a.dtype]} tensor but is a ${TF_NAMES[b.dtype]} tensor [Op:${opName}]`);
     }
-    if (op === '@') return new TfTensor(matmul(a, b));
-    const r = binary(k, a, b, k === 'div' && !isFloating(a.dtype) ? 'float64' : undefined);
-    return new TfTensor(r);
+    const note = this.valueNote ?? (other instanceof ArrayValue ? other.valueNote : undefined);
+    const res = new TfTensor(op === '@' ? matmul(a, b) : binary(k, a, b, k === 'div' && !isFloating(a.dtype) ? 'float64' : undefined));
+    if (note) res.valueNote = note;
+    return res;
   }
   override unaryOp(op: string): PyValue | undefined {
-    if (op === '-') return new TfTensor(unary('neg', this.t));
+    if (op === '-') return Object.assign(new TfTensor(unary('neg', this.t)), this.valueNote ? { valueNote: this.valueNote } : {});
     if (op === '~' && this.t.dtype === 'bool') return new TfTensor(unary('not', this.t));
     return undefined;
   }
@@ -527,6 +528,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     // Keras draws from TF's own generator, which Mask Lens does not reproduce: a
     // private seeded normal (stddev 0.05) stands in, leaving np.random's stream alone.
     t.storage.data.set(session.weightRng.normal(t.numel, 0, 0.05));
+    markStandIn(t);
     return trackWeight(a.self as PyInstance, wrap(t));
   });
   // Layer.compute_mask(inputs, previous_mask): the previous mask, passed through
@@ -596,7 +598,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     const inst = self as PyInstance;
     const t = Tensor.empty('float32', [toInt(inst.dict.get('input_dim'), 'input_dim'), toInt(inst.dict.get('output_dim'), 'output_dim')]);
     t.storage.data.set(session.weightRng.uniform(t.numel, -0.05, 0.05));
-    setWeight(inst, 'embeddings', t);
+    setWeight(inst, 'embeddings', markStandIn(t));
     return null;
   }));
   Embedding.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) => {
