@@ -179,13 +179,15 @@ export class Interpreter implements CallContext {
     this.warnings.push(message);
   }
 
-  unobserved<T>(f: () => T): T {
+  unobserved<T>(f: () => T, quiet = false): T {
     const observer = this.observer;
+    const stdout = this.stdout;
     this.observer = undefined;
     try {
       return f();
     } finally {
       this.observer = observer;
+      if (quiet) this.stdout = stdout;
     }
   }
 

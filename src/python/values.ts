@@ -27,10 +27,10 @@ export interface CallContext {
   warn(message: string): void;
   /**
    * Runs `f` without recording its calls and lines in the timeline (work the
-   * user's program does not do as such: Keras's symbolic probes). Optional:
-   * contexts without a recorder just run `f`.
+   * user's program does not do as such: Keras's symbolic probes); with `quiet`,
+   * what it prints is dropped too. Optional: contexts without a recorder just run `f`.
    */
-  unobserved?<T>(f: () => T): T;
+  unobserved?<T>(f: () => T, quiet?: boolean): T;
 }
 
 /**

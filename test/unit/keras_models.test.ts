@@ -135,3 +135,9 @@ d = layers.Dense(1, kernel_initializer="ones")(x2)
   assert.equal(note('x2'), undefined);
   assert.equal(note('d'), undefined);
 });
+
+test("a custom layer's call() called on a KerasTensor prints once, as Keras's single trace does", () => {
+  const r = evaluate('import keras\nfrom keras import layers\nclass L(layers.Layer):\n    def call(self, x):\n        print("tracing")\n        return x\ny = L()(keras.Input((3,)))\nprint(y.shape)\n');
+  assert.equal(r.error, null);
+  assert.equal(r.stdout, 'tracing\n(None, 3)\n');
+});

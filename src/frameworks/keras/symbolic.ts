@@ -87,8 +87,9 @@ export class KerasSession {
         return c;
       };
       const run = () => ctx.call(fn, args.map((a) => substitute(a, probe)), substituteKwargs(kwargs, probe));
-      // the probes are Mask Lens's way to learn shapes: they stay out of the per-call timeline
-      runs.push(ctx.unobserved ? ctx.unobserved(run) : run());
+      // the probes are Mask Lens's way to learn shapes: they stay out of the per-call timeline,
+      // and Keras traces call() once, so only the first probe's prints are kept
+      runs.push(ctx.unobserved ? ctx.unobserved(run, size !== PROBE_SIZES[0]) : run());
       if (size === PROBE_SIZES[0]) for (const [kt, c] of probes) inverse.set(c, kt);
     }
     const leaves: [KerasTensor, TfTensor, TfTensor][] = [];
