@@ -141,3 +141,16 @@ test("a custom layer's call() called on a KerasTensor prints once, as Keras's si
   assert.equal(r.error, null);
   assert.equal(r.stdout, 'tracing\n(None, 3)\n');
 });
+
+test('bad calls fail with the errors Keras raises, never an internal error', () => {
+  const err = (src: string) => {
+    const r = run(src);
+    return [r.error?.type, r.error?.message.split('\n')[0]];
+  };
+  assert.deepEqual(err('layers.MultiHeadAttention(2, 4)(np.ones((2, 3, 4)))\n'), ['TypeError', "missing a required argument: 'value'"]);
+  assert.deepEqual(err('layers.MultiHeadAttention(2, 4)(np.ones((2, 3, 4)), np.ones((2, 3, 4)), attention_mask=np.ones((2, 5, 5), bool))\n'),
+    ['InvalidArgumentError', 'Exception encountered when calling MultiHeadAttention.call().']);
+  assert.deepEqual(err('layers.Dense(2)(np.ones((2,)))\n'),
+    ['ValueError', "Input 0 with name 'None' of layer 'dense' is incompatible with the layer: expected min_ndim=2, found ndim=1. Full shape received: (2,)"]);
+  assert.deepEqual(err('keras.Sequential([1])\n'), ['ValueError', "Only instances of `keras.Layer` can be added to a Sequential model. Received: 1 (of type <class 'int'>)"]);
+});

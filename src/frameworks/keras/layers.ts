@@ -14,6 +14,7 @@ import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { makeException, pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, NativeFn, PyBoundMethod, PyBuiltin, PyClass, PyException, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
+  typeNameOf,
 } from '../../python/values';
 import { ArrayValue } from '../common';
 import { NumpyArray } from '../numpy';
@@ -347,6 +348,11 @@ const floatInput = (v: PyValue, ctx: CallContext): Tensor => {
   return t.dtype === 'float32' ? t : cast(t, 'float32');
 };
 
+/** Dense's InputSpec(min_ndim=2). */
+function denseRankError(inst: PyInstance, shape: string, ndim: number): PyException {
+  return inputSpecError(`Input 0 with name 'None' of layer '${inst.dict.get('name')}' is incompatible with the layer: expected min_ndim=2, found ndim=${ndim}. Full shape received: ${shape}`);
+}
+
 /** InputSpec's ValueError: raised by Layer.__call__ before call(), so never wrapped with the call's arguments. */
 function inputSpecError(message: string): PyException {
   const e = pyError('ValueError', message);
@@ -404,6 +410,7 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
   Dense.dict.set('build', new PyBuiltin('build', ([self, shape], _kw, ctx) => {
     const inst = self as PyInstance;
     const dims = ctx.iterate(shape);
+    if (dims.length < 2) throw denseRankError(inst, ctx.repr(shape), dims.length);
     const inDim = dims[dims.length - 1];
     if (inDim === null || inDim === undefined) {
       throw pyError('ValueError', `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=(None, ${inst.dict.get('units')}) for variable path='${inst.dict.get('name')}/kernel'`);
@@ -419,6 +426,7 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     const inst = self as PyInstance;
     const kernel = (inst.dict.get('kernel') as TfTensor).t;
     const x = floatInput(inputs, ctx);
+    if (x.ndim < 2) throw denseRankError(inst, shapeRepr(x.shape), x.ndim);
     if (x.shape[x.ndim - 1] !== kernel.shape[0]) {
       throw inputSpecError(`Input 0 with name 'None' of layer '${inst.dict.get('name')}' is incompatible with the layer: expected axis -1 of input shape to have value ${kernel.shape[0]}, but received input with shape ${shapeRepr(x.shape)}`);
     }
@@ -608,6 +616,8 @@ function installAttention(session: KerasSession, Layer: PyClass, def: (cls: PyCl
   });
   MHA.dict.set('build', new PyBuiltin('build', ([self, queryShape, valueShape, keyShape], _kw, ctx) => {
     const inst = self as PyInstance;
+    // call(query, value, ...): Keras binds the signature before anything else
+    if (valueShape === undefined) throw pyError('TypeError', "missing a required argument: 'value'");
     const q = ctx.iterate(queryShape), v = ctx.iterate(valueShape), k = keyShape === undefined || keyShape === null ? v : ctx.iterate(keyShape);
     if (q.length !== 3 || v.length !== 3 || k.length !== 3) throw pyError('NotImplementedError', 'MultiHeadAttention on inputs of rank other than 3 is not supported by Mask Lens yet');
     const n = toInt(inst.dict.get('num_heads'), 'num_heads'), kd = toInt(inst.dict.get('key_dim'), 'key_dim'), vd = toInt(inst.dict.get('value_dim'), 'value_dim');
@@ -647,6 +657,15 @@ function installAttention(session: KerasSession, Layer: PyClass, def: (cls: PyCl
     const returnScores = toBool(a.return_attention_scores ?? false, ctx);
     const causal = toBool(a.use_causal_mask ?? false, ctx);
     const valueMask = given(a.value_mask), keyMask = given(a.key_mask), explicit = given(a.attention_mask);
+    if (explicit) {
+      // the mask gains axes up to (B, N, T, S) and must broadcast against the scores (tf.where's check)
+      const m = [...new Array(Math.max(0, 4 - explicit.ndim)).fill(1), ...explicit.shape];
+      if (explicit.ndim === 3) m.splice(0, 2, explicit.shape[0], 1);
+      const scores = [query.shape[0], toInt(inst.dict.get('num_heads'), 'num_heads'), query.shape[1], key.shape[1]];
+      if (m.length !== 4 || m.some((d, i) => d !== 1 && d !== scores[i])) {
+        throw pyError('InvalidArgumentError', `Incompatible shapes: [${scores.join(',')}] vs. [${m.join(',')}] [Op:SelectV2]`);
+      }
+    }
     const slidingWindow = inst.dict.get('sliding_window') ?? null;
     const mask = mhaComputeAttentionMask({
       queryLength: query.shape[1], valueLength: value.shape[1], queryMask, valueMask, keyMask, attentionMask: explicit, useCausalMask: causal,
@@ -826,7 +845,10 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
     const a = bind('Functional.call', args, kw, ['inputs', 'training?', 'mask?']);
     const inputs = inst.native.inputs as KerasTensor[];
     const given = inputs.length === 1 && !(a.inputs instanceof PyList || a.inputs instanceof PyTuple) ? [a.inputs!] : ctx.iterate(a.inputs!);
-    if (given.length !== inputs.length) throw pyError('ValueError', `Layer "${inst.dict.get('name')}" expects ${inputs.length} input(s), but it received ${given.length} input tensors.`);
+    if (given.length !== inputs.length) {
+      const keys = inputs.map((i) => `'${i.inputLayer?.dict.get('name') ?? i.name}'`);
+      throw pyError('ValueError', `Layer "${inst.dict.get('name')}" expects ${inputs.length} named input(s) with keys [${keys.join(', ')}], but it received ${given.length} input tensors. Pass inputs as a dict, e.g. \`layer({${keys[0]}: ...})\`.`);
+    }
     if (anySymbolic(given)) return session.symbolicCall(ctx, inst, args, kw);
     // Functional._convert_inputs_to_tensors: each input converted to its Input's dtype
     const masks = a.mask === undefined || a.mask === null ? [] : flattenMasks(a.mask);
@@ -889,7 +911,7 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
       return null;
     }
     if (!(layer instanceof PyInstance && layer.cls.isSubclassOf(Layer))) {
-      throw pyError('ValueError', `Only instances of \`keras.Layer\` can be added to a Sequential model. Received: ${ctx.repr(layer)} (of type ${layer instanceof PyObj ? `<class '${layer.typeName}'>` : typeof layer})`);
+      throw pyError('ValueError', `Only instances of \`keras.Layer\` can be added to a Sequential model. Received: ${ctx.str(layer)} (of type <class '${typeNameOf(layer)}'>)`);
     }
     (inst.dict.get('layers') as PyList).items.push(layer);
     if (!inst.native.building) rebuild(inst, ctx);

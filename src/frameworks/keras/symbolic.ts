@@ -240,8 +240,6 @@ export class KerasTensor extends PyObj {
     return this.op(ctx, '__getitem__', ([a, k], c) => c.getItem(a, k), [this, key]);
   }
   override length(): number | undefined {
-    const n = this.shape[0];
-    if (n === null || n === undefined) throw pyError('TypeError', 'len() of a KerasTensor with an unknown first dimension');
-    return n;
+    throw pyError('TypeError', "object of type 'KerasTensor' has no len()");
   }
 }
