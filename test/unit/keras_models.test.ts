@@ -154,3 +154,18 @@ test('bad calls fail with the errors Keras raises, never an internal error', () 
     ['ValueError', "Input 0 with name 'None' of layer 'dense' is incompatible with the layer: expected min_ndim=2, found ndim=1. Full shape received: (2,)"]);
   assert.deepEqual(err('keras.Sequential([1])\n'), ['ValueError', "Only instances of `keras.Layer` can be added to a Sequential model. Received: 1 (of type <class 'int'>)"]);
 });
+
+test('dict outputs and dict inputs: a symbolic call returns KerasTensors in the dict (never probe values), models take and give dicts', () => {
+  const r = run(`class D(layers.Layer):
+    def call(self, x):
+        return {"y": x * 2.0}
+out = D()(keras.Input((3,)))
+print(out)
+i = keras.Input((3,), name="a")
+m = keras.Model({"a": i}, {"b": layers.Dense(2, kernel_initializer="ones")(i)})
+y = m({"a": np.ones((1, 3))})["b"]
+`);
+  assert.equal(r.error, null);
+  assert.equal(r.stdout, "{'y': <KerasTensor shape=(None, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor_1>}\n");
+  assert.deepEqual(r.variables.y, { type: 'tf.Tensor', dtype: 'float32', shape: [1, 2], data: [3, 3] });
+});

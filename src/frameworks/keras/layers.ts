@@ -13,7 +13,7 @@ import { noteMaskConsumer } from '../../masks/checks';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { makeException, pyError } from '../../python/exceptions';
 import {
-  CallContext, Kwargs, NativeFn, PyBoundMethod, PyBuiltin, PyClass, PyException, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
+  CallContext, Kwargs, NativeFn, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyException, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
   typeNameOf,
 } from '../../python/values';
 import { ArrayValue } from '../common';
@@ -816,7 +816,8 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
       return null;
     }
     if (a.outputs === undefined) throw pyError('TypeError', "Functional.__init__() missing 1 required positional argument: 'outputs'");
-    const inputs = (a.inputs instanceof PyList || a.inputs instanceof PyTuple ? a.inputs.items : [a.inputs!]);
+    const inputs = a.inputs instanceof PyList || a.inputs instanceof PyTuple ? a.inputs.items
+      : a.inputs instanceof PyDict ? [...a.inputs.entries.values()].map(([, v]) => v) : [a.inputs!];
     for (const i of inputs) {
       if (!(i instanceof KerasTensor)) {
         const type = i instanceof NumpyArray ? 'numpy.ndarray' : i instanceof PyObj ? i.typeName : typeof i;
@@ -844,7 +845,19 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
     if (args.length > 1) throw pyError('TypeError', "Functional.call() got multiple values for argument 'training'");
     const a = bind('Functional.call', args, kw, ['inputs', 'training?', 'mask?']);
     const inputs = inst.native.inputs as KerasTensor[];
-    const given = inputs.length === 1 && !(a.inputs instanceof PyList || a.inputs instanceof PyTuple) ? [a.inputs!] : ctx.iterate(a.inputs!);
+    const structure = inst.native.inputStructure as PyValue;
+    let given: PyValue[];
+    if (structure instanceof PyDict && a.inputs instanceof PyDict) {
+      // inputs by name: the model's dict keys pick the values
+      const byKey = new Map([...a.inputs.entries.values()].map(([k, v]) => [ctx.str(k), v]));
+      given = [...structure.entries.values()].map(([k]) => {
+        const v = byKey.get(ctx.str(k));
+        if (v === undefined) throw pyError('KeyError', ctx.repr(k));
+        return v;
+      });
+    } else {
+      given = inputs.length === 1 && !(a.inputs instanceof PyList || a.inputs instanceof PyTuple) ? [a.inputs!] : ctx.iterate(a.inputs!);
+    }
     if (given.length !== inputs.length) {
       const keys = inputs.map((i) => `'${i.inputLayer?.dict.get('name') ?? i.name}'`);
       throw pyError('ValueError', `Layer "${inst.dict.get('name')}" expects ${inputs.length} named input(s) with keys [${keys.join(', ')}], but it received ${given.length} input tensors. Pass inputs as a dict, e.g. \`layer({${keys[0]}: ...})\`.`);

@@ -103,6 +103,11 @@ export class KerasSession {
         const items = a.items.map((x, i) => build(x, (b as PyList).items[i]));
         return a instanceof PyList ? new PyList(items) : new PyTuple(items);
       }
+      if (a instanceof PyDict && b instanceof PyDict) {
+        const d = new PyDict();
+        for (const [k, [key, val]] of a.entries) d.entries.set(k, [key, build(val, b.entries.get(k)?.[1] ?? null)]);
+        return d;
+      }
       return a;
     };
     const out = build(runs[0], runs[1]);
@@ -157,6 +162,7 @@ export function anySymbolic(args: readonly PyValue[], kw?: Kwargs): boolean {
 export function flattenTensors(v: PyValue): PyValue[] {
   if (v instanceof ArrayValue || v instanceof KerasTensor) return [v];
   if (v instanceof PyList || v instanceof PyTuple) return v.items.flatMap(flattenTensors);
+  if (v instanceof PyDict) return [...v.entries.values()].flatMap(([, x]) => flattenTensors(x));
   return [];
 }
 
