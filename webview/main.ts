@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import { isHostToWebviewMessage, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
+import { isHostToWebviewMessage, type InspectorGpu, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/python/masks';
 import { lineLabel } from '../src/python/notebook';
 import { entriesText, errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
@@ -105,7 +105,7 @@ function largeSoftmax(v: InspectorVariable | undefined): v is InspectorVariable 
 }
 
 /** The operands of the view drawn last (one view: a [1024, 1024] one holds 5 MB) and what was made of them. */
-let operandView: { key: string; operands: Promise<ViewOperands | null>; probabilities?: { values: Float32Array | null; by: ComputedBy } } | undefined;
+let operandView: { key: string; operands: Promise<ViewOperands | null>; probabilities?: { values: Float32Array | null; by: ComputedBy }; setting?: InspectorGpu } | undefined;
 /** Who computed the probabilities drawn now, for the badge; undefined when the view is not a large softmax. */
 let computedBy: ComputedBy | undefined;
 
@@ -149,12 +149,12 @@ async function operandSlice(v: InspectorVariable & { value: TensorValue }, reque
   const req = { rowDim: 0, colDim: 1, index: [0, 0], maxRows: request.maxRows, maxCols: request.maxCols };
   if (request.variable.endsWith('#scores')) return sliceTensor(viewTensor(o.scores, o.rows, o.cols, 'torch.float32'), req);
   if (request.variable.endsWith('#mask')) return sliceTensor(viewTensor(o.mask ?? new Uint8Array(o.rows * o.cols), o.rows, o.cols, 'torch.bool'), req, o.mask);
-  if (!view.probabilities) {
-    const root = byId('mask-lens-root');
+  const setting = current?.gpu ?? 'auto';
+  if (!view.probabilities || view.setting !== setting) {
     const nonce = document.querySelector('meta[property="csp-nonce"]')?.getAttribute('content') ?? undefined;
-    const setting = current?.gpu ?? 'auto';
-    const gpu = setting === 'off' ? null : await loadGpuModule(root.dataset.gpuScript, nonce);
+    const gpu = setting === 'off' ? null : await loadGpuModule(byId('mask-lens-root').dataset.gpuScript, nonce);
     view.probabilities = probabilitiesOnGpu(setting, gpu, o);
+    view.setting = setting;
   }
   computedBy = view.probabilities.by;
   const values = view.probabilities.values;
@@ -779,7 +779,7 @@ function renderComputedBy(by: ComputedBy | undefined): void {
   badge.hidden = !by;
   badge.textContent = by?.label ?? '';
   badge.title = by?.detail ?? '';
-  for (const [k, x] of Object.entries({ backend: by?.backend, renderer: by?.renderer ?? undefined, checksum: by?.checksum, gpuMs: by?.gpuMs?.toFixed(1) })) {
+  for (const [k, x] of Object.entries({ gpuSetting: by ? current?.gpu ?? 'auto' : undefined, backend: by?.backend, renderer: by?.renderer ?? undefined, checksum: by?.checksum, gpuMs: by?.gpuMs?.toFixed(1) })) {
     if (x === undefined) delete box.dataset[k];
     else box.dataset[k] = x;
   }
