@@ -158,7 +158,14 @@ async function operandSlice(v: InspectorVariable & { value: TensorValue }, reque
   }
   computedBy = view.probabilities.by;
   const values = view.probabilities.values;
-  return values ? sliceTensor(viewTensor(values, o.rows, o.cols, 'torch.float32'), req, o.mask) : host.slice(request);
+  if (values) return sliceTensor(viewTensor(values, o.rows, o.cols, 'torch.float32'), req, o.mask);
+  // the worker's values, hatched where the mask filled, as the GPU's are
+  const cpu = await host.slice(request);
+  if (o.mask && !cpu.masked) {
+    const m = sliceTensor(viewTensor(o.mask, o.rows, o.cols, 'torch.bool'), req, o.mask);
+    if (m.outRows === cpu.outRows && m.outCols === cpu.outCols) cpu.masked = m.masked;
+  }
+  return cpu;
 }
 
 /** Where the figures' data comes from: this page for inlined values and large softmax views, the host (worker) for the rest. */

@@ -109,6 +109,10 @@ export class TensorInspectorPanel implements vscode.Disposable {
         // the scope shown stays (the webview falls back to the module's when it is gone)
         this.update({ ...buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all', s.selected), ...(s.scope ? { scope: s.scope } : {}) });
       }),
+      // maskLens.inspector.gpu applies to the view shown now: the webview decides again (webview/gpuView.ts)
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.state && e.affectsConfiguration('maskLens.inspector.gpu')) this.update(this.state);
+      }),
       // following the active editor, notebook cell and cursor: inspectorFollow.ts
     );
   }

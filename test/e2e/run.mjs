@@ -1016,9 +1016,26 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
 `);
     const settingsFile = path.join(userDataDir, 'User', 'settings.json');
     const settingsBefore = readFileSync(settingsFile, 'utf8');
+    // through VS Code's own settings editor: the inspector follows the change (no file watcher to wait for)
     const setGpu = async (value) => {
-      writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settingsBefore), 'maskLens.inspector.gpu': value }, null, 2) + '\n');
-      await page.waitForTimeout(2000); // the settings file watcher
+      await runCommand('Preferences: Open User Settings (JSON)');
+      // a tab, or a modal editor in newer VS Code: wait for its text either way
+      const line = page.locator('.view-line', { hasText: 'security.workspace.trust.startupPrompt' }).first();
+      await line.waitFor({ timeout: 15000 });
+      await page.waitForTimeout(800);
+      await page.keyboard.press('Control+A');
+      const settings = { ...JSON.parse(settingsBefore), ...(value ? { 'maskLens.inspector.gpu': value } : {}) };
+      // one line (no auto-indent), and whatever an auto-closed bracket left after it removed
+      await page.keyboard.insertText(JSON.stringify(settings));
+      await page.keyboard.press('Shift+Control+End');
+      await page.keyboard.press('Delete');
+      await page.keyboard.press('Control+S');
+      await page.waitForTimeout(800);
+      // the modal editor closes on Escape; a tab by its close button
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+      if (await line.isVisible()) await page.locator('.tabs-container .tab', { hasText: 'settings.json' }).locator('.codicon-close').first().click();
+      await line.waitFor({ state: 'hidden', timeout: 10000 });
     };
     /** The probabilities figure drawn, and what the page says computed it. */
     const drawn = async (frame, slice, setting) => {
@@ -1050,7 +1067,6 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
 
       // on: gpu.js runs on SwiftShader's WebGL2, and its result matches the CPU reference's checksums
       await setGpu('on');
-      await runCommand('Mask Lens: Preview Masks');
       await readInspector(frame, { fileName: file, variable: 'probs', timeoutMs: 60000 });
       const on = await drawn(frame, '0,0', 'on');
       log(`large softmax view, maskLens.inspector.gpu on: ${JSON.stringify(on)}`);
@@ -1069,7 +1085,7 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
       assert.deepEqual(csp, []);
     } finally {
-      writeFileSync(settingsFile, settingsBefore);
+      await setGpu(null).catch(() => writeFileSync(settingsFile, settingsBefore));
       rmSync(path.join(examplesDir, file), { force: true });
       await page.locator('.tabs-container .tab', { hasText: file }).first().click().catch(() => {});
     }
