@@ -3,7 +3,9 @@
 // (a') the drawn view's operands (what the inspector does), (b) only the
 // snippet's source, the engine running in a Web Worker. Time to the first
 // view's probabilities, bytes crossed, and the peak resident memory of
-// Chromium's processes (each way in a fresh browser). Figures only: it
+// Chromium's processes (each way in a fresh browser; addedMb: the peak's
+// growth from before the way started, the stand-in host already holding
+// the whole operands). Figures only: it
 // asserts nothing. src/bench/FINDINGS.md records a run.
 //
 //   npm run build && node scripts/webview_transfer.mjs [a a1 b]
@@ -68,8 +70,12 @@ for (const way of ways) {
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.evaluate((way) => globalThis.prepareTransfer('/gpu.js', way), way);
+    const before = peakRss(process.pid);
     const m = await page.evaluate(([way, snippet]) => globalThis.measureTransfer('/gpu.js', '/worker.js', snippet, way), [way, SNIPPET]);
-    m.peakRss = peakRss(process.pid);
+    const after = peakRss(process.pid);
+    // what the way itself added: the stand-in host's own copy of the operands is in `before`
+    m.peakRss = { ...after, addedMb: after.sumMb - before.sumMb };
     results.push(m);
     console.log(JSON.stringify(m));
   } catch (e) {
