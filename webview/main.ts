@@ -719,7 +719,9 @@ async function renderFigures(): Promise<void> {
   const token = ++renderToken;
   const tStart = performance.now();
   const t = v.value;
-  const figs = figureTensors();
+  // a large softmax's scores and mask come with its view's operands, along the last two dims only
+  const lastTwo = s.rowDim === t.shape.length - 2 && s.colDim === t.shape.length - 1;
+  const figs = largeSoftmax(v) && !lastTwo ? figureTensors().filter((f) => f.key === v.name) : figureTensors();
   if (t.data.length === 0 && !isElided(t)) {
     box.replaceChildren(h('div', { class: 'muted' }, ['(empty tensor)']));
     return;
