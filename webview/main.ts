@@ -753,6 +753,8 @@ async function renderFigures(): Promise<void> {
     try {
       slice = await source.slice({ variable: f.key, rowDim: s.rowDim, colDim: s.colDim, index: s.index, maxRows: shownMode === 'values' ? g.rows : maxSide, maxCols: shownMode === 'values' ? g.cols : maxSide });
     } catch {
+      // a large softmax whose operands the worker does not serve (a call's local) still shows its probabilities
+      if (largeSoftmax(v) && f.key !== v.name) continue;
       if (token === renderToken) box.replaceChildren(h('div', { class: 'muted' }, ['This value is no longer available: Refresh evaluates the file again.']));
       return;
     }

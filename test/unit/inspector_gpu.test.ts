@@ -89,3 +89,12 @@ test('operands survive the wire (base64 of float32 scores, 0/1 mask, float64 che
   assert.deepEqual(o.reference, operands.reference);
   assert.equal(fromWireOperands({ rows, cols, scores: b64(scores), fill: -1e9, reference: b64(operands.reference) }).mask, undefined);
 });
+
+test('the operands messages pass the protocol guards; malformed ones do not', async () => {
+  const { isHostToWebviewMessage, isWebviewToHostMessage } = await import('../../src/vscode/protocol');
+  assert.ok(isWebviewToHostMessage({ type: 'requestOperands', id: 3, variable: 'probs', index: [1, 0] }));
+  assert.ok(!isWebviewToHostMessage({ type: 'requestOperands', id: 3, variable: 'probs', index: ['1'] }));
+  assert.ok(!isWebviewToHostMessage({ type: 'requestOperands', variable: 'probs', index: [] }));
+  assert.ok(isHostToWebviewMessage({ type: 'operands', id: 3, operands: null }));
+  assert.ok(!isHostToWebviewMessage({ type: 'operands', operands: null }));
+});
