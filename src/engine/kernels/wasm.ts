@@ -552,6 +552,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   const { k, memory } = rt;
   const calls = new Map<string, number>();
   const rows = rt.rows;
+  const stream = (on: boolean) => rt.stream?.(on);
   rt.rows = (kernel, args, n, elements, meanwhile) => {
     calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
     rows(kernel, args, n, elements, meanwhile);
@@ -595,7 +596,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     };
     if (sizes.length > 0) stage(0, sizes[0], 0);
     const streaming = sizes.length > 1;
-    if (streaming) rt.stream?.(true);
+    if (streaming) stream(true);
     try {
       for (; i < sizes.length; r += sizes[i++], s ^= 1) {
         run(sizes[i], s, meanwhile);
@@ -604,7 +605,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         prevN = sizes[i];
       }
     } finally {
-      if (streaming) rt.stream?.(false);
+      if (streaming) stream(false);
     }
     if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
   }
