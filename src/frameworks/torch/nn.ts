@@ -29,7 +29,7 @@ import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, laye
 import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
 import { noteRandom } from '../../engine/diagnostics';
-import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
 
 function reductionOf(self: PyInstance): Reduction {
   return checkReduction(String(self.dict.get('reduction') ?? 'mean'));
