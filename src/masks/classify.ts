@@ -122,22 +122,18 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   if (runs.every((r) => r === 1 || r === -1)) return undefined;
   // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
   const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
+  // the values of the rows with no flip: all 1 is a keep-mask's longest sequence (a block-mask's would be all padding)
+  const full = new Set(rows.filter((_, b) => runs[b] === -1).map((row) => row[0]));
+  const fullOnes = full.size === 1 && full.has(1);
   let keep: boolean;
   if (!binaryMask) keep = false;
-  else if (leads.size === 2) {
-    // left- and right-padded rows together: the side no longer tells the polarity
-    const full = new Set(rows.filter((_, b) => runs[b] === -1).map((row) => row[0]));
-    keep = full.size === 1 ? full.has(1) : keepNamed || !/pad|block|ignore/i.test(name);
-  } else if (leads.has(1)) {
-    // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
-    // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
-    keep = !/block|ignore/i.test(name);
-  } else {
-    // 0-then-1 rows: a block-mask padded on the right, unless the name says keep or a row
-    // is all 1, which a keep-mask has (the longest sequence) and a block-mask would not (all padding)
-    const full = new Set(rows.filter((_, b) => runs[b] === -1).map((row) => row[0]));
-    keep = keepNamed || (full.size === 1 && full.has(1));
-  }
+  // left- and right-padded rows together: the side no longer tells the polarity
+  else if (leads.size === 2) keep = full.size === 1 ? fullOnes : keepNamed || !/pad|block|ignore/i.test(name);
+  // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
+  // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
+  else if (leads.has(1)) keep = !/block|ignore/i.test(name);
+  // 0-then-1 rows: a block-mask padded on the right, unless the name or an all-1 row says keep
+  else keep = keepNamed || fullOnes;
   const maskedValue = keep ? 0 : 1;
   const sides: RowSides = rows.map((row, b) => (runs[b] === -1 ? undefined : row[0] === maskedValue ? 'left' : 'right'));
   const lengths = rows.map((row) => row.filter((x) => x !== maskedValue).length);
