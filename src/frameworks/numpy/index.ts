@@ -5,7 +5,7 @@ import { DType, castValue, isFloating, promoteTypes } from '../../engine/dtype';
 import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
-import { carryMaskEvidence, noteMaskSource } from '../../engine/provenance';
+import { carryMaskEvidence, noteMaskSource } from '../../masks/evidence';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, indexSelect, nonzero, setItem, type IndexWording } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
