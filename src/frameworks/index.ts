@@ -60,7 +60,7 @@ function annotateDerivations(timeline: Snapshot[], storages: ReadonlyMap<Snapsho
     const storage = storages.get(s);
     if (storage) names.set(storage, s.name);
   }
-  const encode = (t: Tensor) => new TorchTensor(t).encode(Infinity);
+  const encode = (t: Tensor, inlineElements = Infinity) => new TorchTensor(t).encode(inlineElements);
   for (const s of timeline) {
     const storage = storages.get(s);
     const derived = storage && derivedFor(storage, encode, (st) => names.get(st));

@@ -17,6 +17,7 @@ import { errorInfo, Recorder } from './record';
 import { Scope } from './scope';
 import { PyDict, PyModule, TensorValue, type PyException, type PyValue } from './values';
 import { NO_FRAMEWORKS, type FrameworkRegistration } from './registration';
+import { softmaxOperandsOf, type SoftmaxOperands } from './derived';
 
 export type { RunOptions, RunResult } from './result';
 import { lineLabel, type CellLayout } from './notebook';
@@ -118,6 +119,8 @@ export interface LiveEvaluation {
   reprOf(name: string): string | undefined;
   /** The tensor behind an elided value (data not inlined), as it stood at that snapshot. */
   tensorAt(address: SnapshotAddress): Tensor | undefined;
+  /** The operands of a large softmax a module variable holds (the inspector's GPU view), if it is one. */
+  softmaxOperandsAt(address: SnapshotAddress): SoftmaxOperands | undefined;
 }
 
 /** Evaluate a snippet in a fresh context, keeping its final values for later requests (frameworks: as evaluate's). */
@@ -160,6 +163,11 @@ export function evaluateLive(source: string, options: RunOptions = {}, framework
       }
       return undefined;
     },
+    softmaxOperandsAt: (address) => {
+      if (address.kind !== 'variable') return undefined;
+      const v = run.scope.vars.get(address.name);
+      return v instanceof TensorValue ? run.softmaxOperands.get(v.t.storage) : undefined;
+    },
   };
 }
 
@@ -169,6 +177,8 @@ interface Run {
   scope: Scope;
   /** Copies of the tensors of snapshots whose data was not inlined. */
   elided: Map<Snapshot, Tensor>;
+  /** Large softmax results' operands, by the result's storage (softmaxOperandsOf). */
+  softmaxOperands: Map<object, SoftmaxOperands>;
 }
 
 interface Run {
@@ -339,6 +349,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   // each timeline gets every pass in turn (mask kinds before the derivations that name them)
   const findings = timelines.flatMap((t) => annotators.flatMap((annotate) => annotate(t, recorder!.storages, recorder!.elided)));
   for (const d of findings) addDiagnostic(d);
+  const softmaxOperands = recorder ? largeSoftmaxOperands(scope) : new Map<object, SoftmaxOperands>();
   frameworks.recording?.(false);
   setDiagnosticSink(null);
   const result: RunResult = {
@@ -353,7 +364,18 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     ...(cellOutputs?.length ? { outputs: cellOutputs } : {}),
     ...(recorder ? { calls, functions: functionInfos(cells, source, qualnames, recorder.counts) } : {}),
   };
-  return { result, interp, scope, elided: recorder?.elided ?? new Map() };
+  return { result, interp, scope, elided: recorder?.elided ?? new Map(), softmaxOperands };
+}
+
+/** The operands of each module variable that is a large softmax (derived.ts), by the result's storage, read before the derivations are dropped. */
+function largeSoftmaxOperands(scope: Scope): Map<object, SoftmaxOperands> {
+  const out = new Map<object, SoftmaxOperands>();
+  for (const v of scope.vars.values()) {
+    if (!(v instanceof TensorValue)) continue;
+    const o = softmaxOperandsOf(v.t.storage);
+    if (o) out.set(v.t.storage, o);
+  }
+  return out;
 }
 
 /**
