@@ -47,7 +47,7 @@ import type { Backend } from './engine/kernels/backend';
 import { cpuBackend } from './engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/kernels/gpu';
 import { wasmBackend } from './engine/kernels/wasm';
-import { evaluate } from './python/index';
+import { evaluate } from './service/evaluate';
 import { parseModule } from './python/parse';
 import { maskedSoftmax, prepareOurs, type MaskKind, type Prepared } from './bench/ours';
 import { startBrowser, type BrowserPeer } from './bench/browser';

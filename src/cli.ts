@@ -31,8 +31,8 @@ function tensorGrid(v: Extract<EncodedValue, { data: EncodedNumber[] }>): string
 export function runFile(path: string, options: RunOptions = {}): RunResult & { case: string } {
   const source = readFileSync(path, 'utf8');
   // a computed name: the bundler leaves it to Node instead of bundling the interpreter in
-  const entry = __filename.endsWith('.ts') ? './python' : join(__dirname, 'worker.js');
-  const { evaluate } = require(entry) as typeof import('./python');
+  const entry = __filename.endsWith('.ts') ? './service/evaluate' : join(__dirname, 'worker.js');
+  const { evaluate } = require(entry) as typeof import('./service/evaluate');
   const result = evaluate(source, options);
   return { case: path.split('/').pop()!, ...result, error: goldenError(result.error) };
 }

@@ -7,7 +7,9 @@ import { Scalar, TensorOrScalar, getDefaultDtype } from '../engine/ops/core';
 import { Tensor, allocate, int64At, int64Values, isSafeInt64, setInt64 } from '../engine/tensor';
 import { toInt } from '../python/args';
 import { pyError } from '../python/exceptions';
-import { CallContext, NativeFn, PyBuiltin, PyList, PyObj, PyTuple, PyValue, typeNameOf } from '../python/values';
+import { encodeTensor } from '../python/encode';
+import type { EncodedValue } from '../python/result';
+import { CallContext, NativeFn, PyBuiltin, PyList, PyObj, PyTuple, PyValue, TensorValue, typeNameOf } from '../python/values';
 
 /** A framework's dtype object (torch.float32, numpy.dtype('int32'), tf.float32). */
 export abstract class DtypeObject extends PyObj {
@@ -27,16 +29,18 @@ export function interned<T>(make: (d: DType) => T): (d: DType) => T {
 }
 
 /** Any Python object backed by an engine tensor. */
-export abstract class ArrayValue extends PyObj {
-  constructor(public t: Tensor) {
-    super();
-  }
+export abstract class ArrayValue extends TensorValue {
   abstract get library(): 'torch' | 'numpy' | 'tf';
-  /**
-   * A caveat about this value's numbers that the timeline shows with it (hover
-   * note): set on values computed from weights Mask Lens could only stand in for.
-   */
-  valueNote?: string;
+  /** golden.py's `{type, dtype, shape, data}`: torch writes `torch.Tensor` and `torch.float32`, NumPy and TensorFlow the bare dtype. */
+  override encode(inlineElements: number): EncodedValue {
+    const type = this.library === 'torch' ? 'torch.Tensor' : this.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
+    return encodeTensor(this.t, type, this.library === 'torch' ? `torch.${this.t.dtype}` : this.t.dtype, inlineElements);
+  }
+  /** A dict entry's line: torch's `torch.float32 [2, 4, 8]`, NumPy's (and TensorFlow's) `int64 (2, 4)`. */
+  override entrySummary(_repr: (v: PyValue) => string): string {
+    const t = this.t;
+    return this.library === 'torch' ? `torch.${t.dtype} [${t.shape.join(', ')}]` : `${t.dtype} (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
+  }
   asIndex(): number | undefined {
     if (this.t.numel === 1 && this.t.ndim === 0 && this.t.dtype !== 'bool' && !this.t.isFloating) return this.t.item();
     return undefined;

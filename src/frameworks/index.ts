@@ -14,16 +14,60 @@ import { makeTensorflowModules } from './tensorflow';
 import { makeEinopsModules } from './einops';
 import type { FusedCallRule } from '../python/evaluator';
 import { MASKED_SOFTMAX_RULE } from './torch/fused';
+import { recordDerivations } from '../engine/provenance';
+import { recordMaskEvidence } from '../masks/evidence';
+import type { Tensor } from '../engine/tensor';
+import { annotateMasks } from '../masks/annotate';
+import { derivedFor } from '../python/derived';
+import type { FrameworkRegistration } from '../python/registration';
+import type { Diagnostic, Snapshot } from '../python/result';
+import { unsupportedName } from './known';
+import { TorchTensor } from './torch/tensor';
 
 /**
- * Mask kinds, legends and value diagnostics of a timeline, for the
- * interpreter's entry: mask vocabulary is framework knowledge (src/masks),
- * so the interpreter gets it here with the loader instead of importing it.
+ * Every framework, registered for one interpreter (src/python knows none of
+ * them): the module loader (torch, numpy, tensorflow/keras, einops, the
+ * standard library's stand-ins; any other package a placeholder), the fused call rules, the messages for
+ * names the real libraries have and Mask Lens does not, and the timeline
+ * passes: mask kinds, legends and value diagnostics (src/masks), then the
+ * derivations the inspector explains (softmax, masked_fill, losses).
  */
-export { annotateMasks } from '../masks/annotate';
+export function registerFrameworks(): FrameworkRegistration {
+  return {
+    loader: frameworkLoader,
+    placeholderModules: true,
+    fusedCalls: FUSED_CALL_RULES,
+    unsupportedName,
+    recording(on) {
+      recordDerivations(on);
+      recordMaskEvidence(on);
+    },
+    annotators: [annotateMasks, annotateDerivations],
+  };
+}
 
 /** The frameworks' fused call rules, for the interpreter (see FusedCallRule). */
 export const FUSED_CALL_RULES: readonly FusedCallRule[] = [MASKED_SOFTMAX_RULE];
+
+/**
+ * Snapshot.derived for every snapshot of `timeline` whose tensor came from
+ * softmax, masked_fill or a loss (the engine's derivation records), its
+ * tensors encoded as torch's; the latest binding of a storage names it.
+ */
+function annotateDerivations(timeline: Snapshot[], storages: ReadonlyMap<Snapshot, object>): Diagnostic[] {
+  const names = new Map<object, string>();
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    if (storage) names.set(storage, s.name);
+  }
+  const encode = (t: Tensor, inlineElements = Infinity) => new TorchTensor(t).encode(inlineElements);
+  for (const s of timeline) {
+    const storage = storages.get(s);
+    const derived = storage && derivedFor(storage, encode, (st) => names.get(st));
+    if (derived) s.derived = derived;
+  }
+  return [];
+}
 
 export function frameworkLoader(): (name: string) => PyModule | undefined {
   const cache = new Map<string, PyModule>();

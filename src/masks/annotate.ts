@@ -6,7 +6,7 @@
 // interpreter itself imports no mask vocabulary).
 
 import { consumerOf, isRandom } from '../engine/diagnostics';
-import { hasMaskEvidence } from '../engine/provenance';
+import { hasMaskHistory } from './evidence';
 import type { Tensor } from '../engine/tensor';
 import type { Diagnostic, EncodedValue, Snapshot } from '../python/result';
 import { constantMaskSummary, kerasMaskDetails, maskDetails, maskPartsOf, matrices, streamedMaskDetails } from './classify';
@@ -20,9 +20,9 @@ const MASK_ANALYSIS_LIMIT = 1 << 20;
  * Mask kinds, summaries, consumers and legends of a timeline's snapshots
  * (the module's or one call's); returns the value-based diagnostics.
  * `storages` maps a snapshot to its tensor's storage (the key of the
- * engine's consumer, evidence and random records); `elided` holds the
- * tensors of snapshots whose data was too large to inline, summarised here
- * in one streamed pass.
+ * engine's consumer and random records and of evidence.ts's mask history);
+ * `elided` holds the tensors of snapshots whose data was too large to
+ * inline, summarised here in one streamed pass.
  */
 export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapshot, object>, elided: { get(s: Snapshot): Tensor | undefined }): Diagnostic[] {
   // classifying a mask reads every element: past this size it would cost more than the evaluation
@@ -30,7 +30,7 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
   const readableSet = new Set(readable);
   const findings = analyzeMasks(readable, (s) => {
     const storage = storages.get(s);
-    return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
+    return storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined || isRandom(storage));
   });
   unmarkIdMaps(readable, (s) => storages.get(s));
   // values too large to send: summarised here, where the tensor lies, one pass and no copy
@@ -38,7 +38,7 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
     const t = 'elided' in s.value ? elided.get(s) : undefined;
     if (!t) continue;
     const storage = storages.get(s);
-    const evidence = storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined);
+    const evidence = storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined);
     const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence);
     if (!d) continue;
     s.mask = d.kind;

@@ -11,7 +11,7 @@ import { getSlot, slot } from '../engine/context';
 import { diagnose, diagnosing, guarded, noteConsumer } from '../engine/diagnostics';
 import { Tensor } from '../engine/tensor';
 import { expand } from '../engine/ops/shape';
-import { isBlockingBool } from '../engine/provenance';
+import { isBlockingBool } from './evidence';
 import type { MaskConsumer } from './consumers';
 import { ADDITIVE_MASK_FLOOR, additiveValues, blocksAdditively } from './values';
 

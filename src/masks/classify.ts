@@ -294,7 +294,7 @@ const MASK_NAME = /mask|pad|causal|keep|valid|attn|attention|look_?ahead|bias/i;
  * it). Otherwise a 0/1 or 0/-inf tensor needs a mask-like name and both
  * values: `torch.ones(...)` and `probs.sum(-1)` (all 1.0) are not masks.
  */
-export function hasMaskEvidence(name: string, v: TensorValue, provenance: boolean | undefined): boolean {
+export function mayBeMask(name: string, v: TensorValue, provenance: boolean | undefined): boolean {
   if (v.dtype === 'bool' || v.dtype === 'torch.bool' || provenance) return true;
   const first = num(v.data[0]);
   const constant = v.data.every((x) => num(x) === first);
@@ -308,7 +308,7 @@ export function hasMaskEvidence(name: string, v: TensorValue, provenance: boolea
  */
 export function maskDetails(name: string, v: EncodedValue, provenance?: boolean): MaskDetails | undefined {
   if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0) return undefined;
-  if (!hasMaskEvidence(name, v, provenance)) return undefined;
+  if (!mayBeMask(name, v, provenance)) return undefined;
   const binaryMask = binaryValued(v);
   const additive = !binaryMask && additiveValued(v);
   if (!binaryMask && !additive) return undefined;

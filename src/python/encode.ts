@@ -2,8 +2,6 @@
 
 import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
 import { hasWide, int64Values, type Tensor } from '../engine/tensor';
-import { ArrayValue } from '../frameworks/common';
-import { NumpyScalar } from '../frameworks/numpy';
 import { DICT_ENTRIES_SHOWN, entriesText, type EncodedNumber, type EncodedValue } from './result';
 import { PyDict, PyInstance, PyList, PyNamedTuple, PyObj, PyTuple, type PyValue } from './values';
 
@@ -36,42 +34,46 @@ function exactInt64(t: Tensor): [number, string][] {
 }
 
 /**
+ * A tensor in the golden JSON shape, for the frameworks' PyObj.encode: `type`
+ * is the class golden.py writes ('torch.Tensor', 'numpy.ndarray',
+ * 'tf.Tensor'), `dtype` its dtype's name there ('torch.float32', 'int64').
+ * Past `inlineElements` elements the data is left out (`elided`); an int64
+ * beyond 2^53 carries its exact digits (`exact`).
+ */
+export function encodeTensor(t: Tensor, type: 'torch.Tensor' | 'numpy.ndarray' | 'tf.Tensor', dtype: string, inlineElements = Infinity): EncodedValue {
+  // the storage, not the view: an expanded view may be far larger than what it reads
+  if (dtypeAssertionsOn()) assertDtype(t.dtype, t.storage.data, 'a result', t.storage.wide);
+  const shape = [...t.shape];
+  if (t.numel > inlineElements) return { type, dtype, shape, data: [], elided: true };
+  const data = encodeData(t.values(), t.dtype === 'bool');
+  const exact = t.dtype === 'int64' && hasWide(t) ? exactInt64(t) : [];
+  return { type, dtype, shape, data, ...(exact.length ? { exact } : {}) };
+}
+
+/** A list, a tuple or a tuple type of a framework's (torch.Size: 'Size') with its items, or undefined when one item is skipped or there are too many. */
+export function encodeItems(items: readonly PyValue[], type: 'list' | 'tuple' | 'Size', inlineElements = Infinity): EncodedValue | undefined {
+  if (items.length > inlineElements) return undefined;
+  const encoded = items.map((x) => encodeValue(x, inlineElements));
+  if (encoded.some((i) => i === undefined)) return undefined;
+  return { type: type as 'list' | 'tuple', items: encoded as EncodedValue[] };
+}
+
+/**
  * A Python value in the golden JSON shape, or undefined for what golden.py
- * skips. A tensor of more than `inlineElements` elements keeps its shape and
- * dtype but not its data (`elided`); a longer list or tuple is skipped.
+ * skips. Framework objects encode themselves (PyObj.encode); a named tuple
+ * only when its class says so (torch.Size). A tensor of more than
+ * `inlineElements` elements keeps its shape and dtype but not its data
+ * (`elided`); a longer list or tuple is skipped.
  */
 export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue | undefined {
-  if (v instanceof NumpyScalar) {
-    const x = v.t.item();
-    const exact = v.exactItem();
-    return { type: v.typeName as 'int', value: encodeNumber(x, v.t.dtype === 'bool'), ...(typeof exact === 'bigint' && !Number.isSafeInteger(x) ? { exact: exact.toString() } : {}) };
-  }
-  if (v instanceof ArrayValue) {
-    const t = v.t;
-    // the storage, not the view: an expanded view may be far larger than what it reads
-    if (dtypeAssertionsOn()) assertDtype(t.dtype, t.storage.data, 'a result', t.storage.wide);
-    const isBool = t.dtype === 'bool';
-    const type = v.library === 'torch' ? 'torch.Tensor' : v.library === 'numpy' ? 'numpy.ndarray' : 'tf.Tensor';
-    const dtype = v.library === 'torch' ? `torch.${t.dtype}` : t.dtype;
-    if (t.numel > inlineElements) return { type, dtype, shape: [...t.shape], data: [], elided: true };
-    const data = encodeData(t.values(), isBool);
-    const exact = t.dtype === 'int64' && hasWide(t) ? exactInt64(t) : [];
-    return { type, dtype, shape: [...t.shape], data, ...(exact.length ? { exact } : {}) };
-  }
   if (typeof v === 'boolean') return { type: 'bool', value: v };
   if (typeof v === 'bigint') return { type: 'int', value: Number(v), ...(Number.isSafeInteger(Number(v)) ? {} : { exact: v.toString() }) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
-  if ((v instanceof PyList || v instanceof PyTuple) && !(v instanceof PyNamedTuple && v.fullName !== 'torch.Size')) {
-    if (v.items.length > inlineElements) return undefined;
-    const items = v.items.map((x) => encodeValue(x, inlineElements));
-    if (items.some((i) => i === undefined)) return undefined;
-    const type = v instanceof PyList ? 'list' : v instanceof PyNamedTuple ? 'Size' : 'tuple';
-    return { type: type as 'list' | 'tuple', items: items as EncodedValue[] };
-  }
-  return undefined;
+  if (v instanceof PyNamedTuple) return v.encode(inlineElements);
+  if (v instanceof PyList || v instanceof PyTuple) return encodeItems(v.items, v instanceof PyList ? 'list' : 'tuple', inlineElements);
+  return v instanceof PyObj ? v.encode(inlineElements) : undefined;
 }
-
 
 /**
  * A value as a snapshot records it for the editor: what encodeValue gives,
@@ -95,7 +97,7 @@ function isPlain(v: PyValue): boolean {
 }
 
 /** A short text, cut with an ellipsis past `max` characters. */
-function cut(text: string, max: number): string {
+export function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -105,11 +107,9 @@ function cut(text: string, max: number): string {
  * a container's length, another object's class.
  */
 function valueSummary(v: PyValue, repr: (v: PyValue) => string): string {
-  if (v instanceof ArrayValue) {
-    const t = v.t;
-    return v.library === 'torch' ? `torch.${t.dtype} [${t.shape.join(', ')}]` : `${t.dtype} (${t.shape.join(', ')}${t.shape.length === 1 ? ',' : ''})`;
-  }
-  if (v instanceof NumpyScalar || isPlain(v)) return cut(repr(v), 60);
+  const own = v instanceof PyObj ? v.entrySummary(repr) : undefined;
+  if (own !== undefined) return own;
+  if (isPlain(v)) return cut(repr(v), 60);
   if (v instanceof PyDict) return `${v.typeName} (${entriesText(v.entries.size)})`;
   if (v instanceof PyList || v instanceof PyTuple) return `${v instanceof PyList ? 'list' : 'tuple'} (${v.items.length} item${v.items.length === 1 ? '' : 's'})`;
   if (v instanceof PyInstance) return `${v.cls.name}(…)`;

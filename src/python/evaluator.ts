@@ -158,6 +158,12 @@ export class Interpreter implements CallContext {
   private readonly guardedImports = new WeakSet<A.Stmt>();
   /** The frameworks' fused call rules (see FusedCallRule); none: every call is made as written. */
   fusedCalls: readonly FusedCallRule[] = [];
+  /**
+   * A package nobody loads: true binds a placeholder module whose names fail
+   * where they are used (see importModule); false raises Python's
+   * ModuleNotFoundError at the import, as on a machine without the package.
+   */
+  placeholderModules = true;
   /** Each call node's fusable shape, worked out once (null: not one). */
   private readonly fusedShapes = new WeakMap<A.Call, FusedShape | null>();
 
@@ -555,7 +561,7 @@ export class Interpreter implements CallContext {
     const parts = name.split('.');
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('.');
-      if (!this.tryImport(prefix) && guarded && !this.unsupportedName('import', prefix)) this.importModule(prefix, true);
+      if (!this.tryImport(prefix) && (guarded || !this.placeholderModules) && !this.unsupportedName('import', prefix)) this.importModule(prefix, true);
     }
     return this.importModule(name, guarded);
   }
@@ -1545,7 +1551,6 @@ export class Interpreter implements CallContext {
     if (obj instanceof PyList || obj instanceof PyTuple) {
       if (key instanceof PySlice) {
         const items = this.sliceItems(obj.items, key);
-        if (obj instanceof PyNamedTuple && obj.fullName === 'torch.Size') return new PyNamedTuple(items, 'torch.Size');
         return obj instanceof PyList ? new PyList(items) : new PyTuple(items);
       }
       return obj.items[this.listIndex(obj, key)];
@@ -1737,7 +1742,7 @@ export class Interpreter implements CallContext {
     const m = this.tryImport(name);
     if (m) return m;
     // a submodule of torch/numpy Mask Lens lacks is a placeholder too: its names fail where used ("not supported yet")
-    if (guarded) {
+    if (guarded || !this.placeholderModules) {
       const gap = this.unsupportedName('import', name);
       const e = pyError(gap ? 'NotImplementedError' : 'ModuleNotFoundError', gap ?? `No module named '${name}'`);
       e.instance.native.name = name;

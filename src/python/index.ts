@@ -3,10 +3,6 @@
 
 import { EvalContext, currentContext, withContext } from '../engine/context';
 import { setDiagnosticSink } from '../engine/diagnostics';
-import { recordDerivations, recordMaskEvidence } from '../engine/provenance';
-import { ArrayValue } from '../frameworks/common';
-import { FUSED_CALL_RULES, annotateMasks, frameworkLoader } from '../frameworks';
-import { unsupportedName } from '../frameworks/known';
 import type { FunctionDef, Module, Span, Stmt } from './ast';
 import { encodeValue } from './encode';
 import { makeBuiltins } from './builtins';
@@ -19,13 +15,14 @@ import type { Tensor } from '../engine/tensor';
 import { boundNames, forEachDef, qualifiedNames } from './outline';
 import { errorInfo, Recorder } from './record';
 import { Scope } from './scope';
-import { PyDict, PyModule, type PyException, type PyValue } from './values';
-import { derivedFor, softmaxOperandsOf, type SoftmaxOperands } from './derived';
-import { TorchTensor } from '../frameworks/torch/tensor';
+import { PyDict, PyModule, TensorValue, type PyException, type PyValue } from './values';
+import { NO_FRAMEWORKS, type FrameworkRegistration } from './registration';
+import { softmaxOperandsOf, type SoftmaxOperands } from './derived';
 
 export type { RunOptions, RunResult } from './result';
 import { lineLabel, type CellLayout } from './notebook';
 export { encodeValue } from './encode';
+export { NO_FRAMEWORKS, type FrameworkRegistration, type TimelineAnnotator } from './registration';
 
 export const DEFAULT_MAX_STEPS = 2_000_000;
 
@@ -106,9 +103,13 @@ function definitionsAfterStop(interp: Interpreter, progress: Int32Array | undefi
   return state;
 }
 
-/** Evaluate a snippet. Never throws: Python errors are part of the result. */
-export function evaluate(source: string, options: RunOptions = {}): RunResult {
-  return evaluateLive(source, options).result;
+/**
+ * Evaluate a snippet with the modules, rules and timeline passes
+ * `frameworks` registers (none: plain Python). Never throws: Python errors
+ * are part of the result.
+ */
+export function evaluate(source: string, options: RunOptions = {}, frameworks: FrameworkRegistration = NO_FRAMEWORKS): RunResult {
+  return evaluateLive(source, options, frameworks).result;
 }
 
 /** A finished evaluation whose values can still be read on request (the worker keeps these). */
@@ -122,8 +123,8 @@ export interface LiveEvaluation {
   softmaxOperandsAt(address: SnapshotAddress): SoftmaxOperands | undefined;
 }
 
-/** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
-export function evaluateLive(source: string, options: RunOptions = {}): LiveEvaluation {
+/** Evaluate a snippet in a fresh context, keeping its final values for later requests (frameworks: as evaluate's). */
+export function evaluateLive(source: string, options: RunOptions = {}, frameworks: FrameworkRegistration = NO_FRAMEWORKS): LiveEvaluation {
   const deadline = options.timeBudgetMs === undefined ? Infinity : performance.now() + options.timeBudgetMs;
   // warnings.warn from the engine and frameworks (interpreter warnings join them in executeModule)
   const warnings: string[] = [];
@@ -134,7 +135,7 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
     warn: (m) => warnings.push(m),
     memory: options.memory,
   });
-  const run = withContext(context, () => executeModule(source, options, deadline, warnings));
+  const run = withContext(context, () => executeModule(source, options, deadline, warnings, frameworks));
   context.deadline = Infinity; // later repr and slice requests are not part of the evaluation's time
   return {
     result: run.result,
@@ -158,14 +159,14 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
       }
       if (address.kind === 'variable') {
         const v = run.scope.vars.get(address.name);
-        return v instanceof ArrayValue ? v.t : undefined;
+        return v instanceof TensorValue ? v.t : undefined;
       }
       return undefined;
     },
     softmaxOperandsAt: (address) => {
       if (address.kind !== 'variable') return undefined;
       const v = run.scope.vars.get(address.name);
-      return v instanceof ArrayValue ? run.softmaxOperands.get(v.t.storage) : undefined;
+      return v instanceof TensorValue ? run.softmaxOperands.get(v.t.storage) : undefined;
     },
   };
 }
@@ -207,9 +208,9 @@ function registerMain(m: PyModule | undefined, name: string, scope: Scope): PyMo
   return m;
 }
 
-function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[]): Run {
+function executeModule(source: string, options: RunOptions, deadline: number, warnings: string[], frameworks: FrameworkRegistration): Run {
   const inline = options.inlineElements ?? Infinity;
-  const load = frameworkLoader();
+  const load = frameworks.loader?.() ?? (() => undefined);
   let interp!: Interpreter;
   // the builtins capture nothing of this evaluation: some are installed in the shared built-in
   // classes (object.__new__), where a captured interpreter would keep its values alive after it
@@ -221,10 +222,10 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     maxDepth: MAX_DEPTH,
     deadline,
     progress: options.progress,
-  }, unsupportedName);
-  interp.fusedCalls = FUSED_CALL_RULES;
-  recordDerivations(options.recordTimeline ?? false);
-  recordMaskEvidence(options.recordTimeline ?? false);
+  }, frameworks.unsupportedName);
+  interp.fusedCalls = frameworks.fusedCalls ?? [];
+  interp.placeholderModules = frameworks.placeholderModules ?? false;
+  frameworks.recording?.(options.recordTimeline ?? false);
   const consumed: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();
   const addDiagnostic = (d: Diagnostic) => {
@@ -343,11 +344,13 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   warnings.push(...interp.warnings);
   const timeline = recorder?.timeline ?? [];
   const calls = recorder?.calls ?? [];
-  const findings = recorder ? [timeline, ...calls.map((c) => [...c.timeline, ...(c.returned ? [c.returned] : [])])].flatMap((t) => annotate(t, recorder)) : [];
+  const annotators = frameworks.annotators ?? [];
+  const timelines = recorder ? [timeline, ...calls.map((c) => [...c.timeline, ...(c.returned ? [c.returned] : [])])] : [];
+  // each timeline gets every pass in turn (mask kinds before the derivations that name them)
+  const findings = timelines.flatMap((t) => annotators.flatMap((annotate) => annotate(t, recorder!.storages, recorder!.elided)));
   for (const d of findings) addDiagnostic(d);
   const softmaxOperands = recorder ? largeSoftmaxOperands(scope) : new Map<object, SoftmaxOperands>();
-  recordDerivations(false);
-  recordMaskEvidence(false);
+  frameworks.recording?.(false);
   setDiagnosticSink(null);
   const result: RunResult = {
     variables,
@@ -368,37 +371,11 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
 function largeSoftmaxOperands(scope: Scope): Map<object, SoftmaxOperands> {
   const out = new Map<object, SoftmaxOperands>();
   for (const v of scope.vars.values()) {
-    if (!(v instanceof ArrayValue)) continue;
+    if (!(v instanceof TensorValue)) continue;
     const o = softmaxOperandsOf(v.t.storage);
     if (o) out.set(v.t.storage, o);
   }
   return out;
-}
-
-/**
- * Mask kinds, summaries, consumers, legends (the frameworks' annotateMasks)
- * and derivations of a timeline's snapshots (the module's or one call's);
- * returns the value-based diagnostics.
- */
-function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
-  const findings = annotateMasks(timeline, recorder.storages, recorder.elided);
-  attachDerivations(timeline, recorder.storages);
-  return findings;
-}
-
-/** Snapshot.derived for every snapshot whose tensor came from softmax, masked_fill or a loss. */
-function attachDerivations(timeline: Snapshot[], storages: Map<Snapshot, object>): void {
-  const names = new Map<object, string>();
-  for (const s of timeline) {
-    const storage = storages.get(s);
-    if (storage) names.set(storage, s.name); // the latest binding names a storage
-  }
-  const encode = (t: Tensor, inlineElements = Infinity) => encodeValue(new TorchTensor(t), inlineElements) as EncodedValue;
-  for (const s of timeline) {
-    const storage = storages.get(s);
-    const derived = storage && derivedFor(storage, encode, (st) => names.get(st));
-    if (derived) s.derived = derived;
-  }
 }
 
 /**
@@ -529,6 +506,6 @@ const PREVIEW_SELF = '<preview self>';
  * joined source (map them with cellPosition). An error ends its own cell
  * only; later cells still run, as if each were run after the other.
  */
-export function evaluateNotebook(layout: CellLayout, options: RunOptions = {}): RunResult {
-  return evaluate(layout.source, { ...options, cellStartLines: layout.startLines });
+export function evaluateNotebook(layout: CellLayout, options: RunOptions = {}, frameworks: FrameworkRegistration = NO_FRAMEWORKS): RunResult {
+  return evaluate(layout.source, { ...options, cellStartLines: layout.startLines }, frameworks);
 }

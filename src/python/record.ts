@@ -11,14 +11,13 @@
 import { currentContext, untimed } from '../engine/context';
 import { cast } from '../engine/ops/core';
 import type { Tensor } from '../engine/tensor';
-import { ArrayValue } from '../frameworks/common';
 import type * as A from './ast';
 import { childBodies } from './outline';
 import { encodeShown, encodeValue } from './encode';
 import type { ExecObserver, Interpreter } from './evaluator';
 import type { CallRecord, EncodedValue, PyErrorInfo, Snapshot } from './result';
 import type { Scope } from './scope';
-import { PyClass, PyDict, PyException, PyFunction, PyInstance, PyList, PyModule, PyTuple, type PyValue } from './values';
+import { PyClass, PyDict, PyException, PyFunction, PyInstance, PyList, PyModule, PyTuple, TensorValue, type PyValue } from './values';
 
 /** Calls recorded per function unless the caller says otherwise (maskLens.calls.maxRecorded). */
 import { DEFAULT_MAX_RECORDED_CALLS, DICT_ENTRIES_SHOWN } from './result';
@@ -245,14 +244,14 @@ export class SnapshotTensors extends Map<Snapshot, Tensor> {
 }
 
 /** The same tensor value with its own copy of the data (its grad_fn and requires_grad kept for printing). */
-function frozenCopy(v: ArrayValue): ArrayValue {
+function frozenCopy(v: TensorValue): TensorValue {
   const t = cast(v.t, v.t.dtype);
   t.grad = { ...v.t.grad };
-  return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as ArrayValue, v, { t });
+  return Object.assign(Object.create(Object.getPrototypeOf(v) as object) as TensorValue, v, { t });
 }
 
 /** Two tensor values print alike when this matches: class, autograd suffix, dtype, shape and data. */
-function printKey(v: ArrayValue, value: EncodedValue): string {
+function printKey(v: TensorValue, value: EncodedValue): string {
   const g = v.t.grad;
   // flags a wrapper prints from (a Parameter's "Parameter containing:", say)
   const flags = Object.entries(v).filter(([k, x]) => k !== 't' && (x === null || typeof x !== 'object')).map(([k, x]) => `${k}=${String(x)}`);
@@ -264,7 +263,7 @@ const UNPRINTABLE = '<unprintable>';
 
 /** Elements a value holds once encoded (what the element budget counts). */
 function elementsOf(v: PyValue): number {
-  if (v instanceof ArrayValue) return v.t.shape.reduce((a, b) => a * b, 1);
+  if (v instanceof TensorValue) return v.t.shape.reduce((a, b) => a * b, 1);
   if (v instanceof PyList || v instanceof PyTuple) return v.items.reduce((n: number, x) => n + elementsOf(x), 0);
   return 1;
 }
@@ -416,7 +415,7 @@ export class Recorder implements ExecObserver {
     // `self.mask` hovers in any method: the instance's tensors as the call found them
     const self = fn.definingClass && params[0] ? scope.vars.get(params[0].name) : undefined;
     if (self instanceof PyInstance) {
-      for (const [k, v] of self.dict) if (v instanceof ArrayValue) this.add(frame, `${params[0].name}.${k}`, v, def.span.line, def.span.line);
+      for (const [k, v] of self.dict) if (v instanceof TensorValue) this.add(frame, `${params[0].name}.${k}`, v, def.span.line, def.span.line);
     }
     return frame;
   }
@@ -437,8 +436,8 @@ export class Recorder implements ExecObserver {
           const v = readPath(scope, path);
           this.add(frame, path, v, stmt.span.line, stmt.span.endLine);
           // Keras carries a layer output's mask on it (Embedding(mask_zero=True), Masking): it hovers as `x._keras_mask`
-          const kerasMask = v instanceof ArrayValue ? v.getAttr('_keras_mask', this.interp) : undefined;
-          if (kerasMask instanceof ArrayValue) this.add(frame, `${path}._keras_mask`, kerasMask, stmt.span.line, stmt.span.endLine);
+          const kerasMask = v instanceof TensorValue ? v.getAttr('_keras_mask', this.interp) : undefined;
+          if (kerasMask instanceof TensorValue) this.add(frame, `${path}._keras_mask`, kerasMask, stmt.span.line, stmt.span.endLine);
         });
       } catch {
         // a value that cannot be recorded is left out of the timeline; the evaluation goes on
@@ -490,7 +489,7 @@ export class Recorder implements ExecObserver {
     for (const path of inPlacePaths(stmt)) {
       try {
         const v = readPath(scope, path);
-        if (v instanceof ArrayValue) this.writtenAt.set(v.t.storage, ++this.writeSeq);
+        if (v instanceof TensorValue) this.writtenAt.set(v.t.storage, ++this.writeSeq);
       } catch {
         // a path that cannot be read marks nothing; the evaluation goes on
       }
@@ -570,21 +569,21 @@ export class Recorder implements ExecObserver {
         frame.record.truncated = true;
         // the name's dtype and shape at this line without its data: skipping it would
         // leave an older snapshot (another shape, other values) standing for this line
-        const value = v instanceof ArrayValue ? encodeValue(v, 0) : undefined;
+        const value = v instanceof TensorValue ? encodeValue(v, 0) : undefined;
         return value ? { line, endLine, name, value, repr: '', note: BUDGET_SPENT_NOTE } : undefined;
       }
       this.elementsLeft -= n;
     }
     const value = encodeShown(v, this.inline, (x) => this.printed(x));
     if (!value) return undefined;
-    const note = this.note ?? (v instanceof ArrayValue ? v.valueNote : undefined);
+    const note = this.note ?? (v instanceof TensorValue ? v.valueNote : undefined);
     const s: Snapshot = { line, endLine, name, value, repr: '', ...(note ? { note } : {}) };
-    if (v instanceof ArrayValue && v.t.numel > Math.min(TIMELINE_COPY_LIMIT, currentContext().maxElements)) {
+    if (v instanceof TensorValue && v.t.numel > Math.min(TIMELINE_COPY_LIMIT, currentContext().maxElements)) {
       // a big tensor (or an expand()ed view past the budget): printed now (a summary of its corners), its data kept only while unchanged
       this.storages.set(s, v.t.storage);
       s.repr = this.printed(v);
       if ('elided' in value) this.elided.setLive(s, v.t);
-    } else if (v instanceof ArrayValue) {
+    } else if (v instanceof TensorValue) {
       this.storages.set(s, v.t.storage);
       // printing is most of a snapshot's cost: keep a copy (later in-place writes must not show) and print it at the end
       const frozen = frozenCopy(v);

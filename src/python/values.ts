@@ -2,7 +2,9 @@
 // (int → bigint, float → number, bool → boolean, str → string, None → null);
 // everything else is a PyObj.
 
+import type { Tensor } from '../engine/tensor';
 import type { FunctionDef, Lambda, Span } from './ast';
+import type { EncodedValue } from './result';
 import type { Scope } from './scope';
 
 export type PyValue = null | boolean | bigint | number | string | PyObj;
@@ -62,6 +64,24 @@ export abstract class PyObj {
   getItem(_key: PyValue, _ctx: CallContext): PyValue | undefined {
     return undefined;
   }
+  /**
+   * This object in the golden-file JSON shape (result.ts's EncodedValue), or
+   * undefined for what golden.py skips (the default). Framework objects say
+   * how they encode (a tensor, a NumPy scalar, torch.Size): the interpreter
+   * knows none of them. A tensor past `inlineElements` elements keeps its
+   * shape and dtype but not its data (see encodeTensor in encode.ts).
+   */
+  encode(_inlineElements: number): EncodedValue | undefined {
+    return undefined;
+  }
+  /**
+   * The one line a dict entry holding this object shows (a tensor's dtype
+   * and shape), or undefined for the default (its class name). `repr` is the
+   * evaluation's repr.
+   */
+  entrySummary(_repr: (v: PyValue) => string): string | undefined {
+    return undefined;
+  }
   setItem(_key: PyValue, _value: PyValue, _ctx: CallContext): boolean {
     return false;
   }
@@ -103,6 +123,24 @@ export class PyTuple extends PyObj {
   }
 }
 
+/**
+ * A Python object backed by one engine tensor (torch.Tensor, numpy.ndarray,
+ * tf.Tensor): what the recorder snapshots, copies and keys by storage, and
+ * what a tensor inspector reads. Frameworks subclass it (src/frameworks/
+ * common.ts's ArrayValue) and say how it encodes (PyObj.encode).
+ */
+export abstract class TensorValue extends PyObj {
+  /**
+   * A caveat about this value's numbers that the timeline shows with it (hover
+   * note): Keras layers set it on values computed from weights Mask Lens could
+   * only stand in for.
+   */
+  valueNote?: string;
+  constructor(public t: Tensor) {
+    super();
+  }
+}
+
 /** torch.Size, torch.return_types.max and friends: tuples with their own repr. */
 export class PyNamedTuple extends PyTuple {
   constructor(
@@ -117,11 +155,7 @@ export class PyNamedTuple extends PyTuple {
   }
   override getAttr(name: string): PyValue | undefined {
     const i = this.fields.indexOf(name);
-    if (i >= 0) return this.items[i];
-    if (this.fullName === 'torch.Size' && name === 'numel') {
-      return new PyBuiltin('numel', () => this.items.reduce<bigint>((p, x) => p * (x as bigint), 1n));
-    }
-    return undefined;
+    return i >= 0 ? this.items[i] : undefined;
   }
 }
 

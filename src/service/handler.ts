@@ -7,7 +7,7 @@
 
 import { setBackendPreference } from '../engine';
 import type { MemoryProbe } from '../engine/context';
-import { evaluateLive, type LiveEvaluation } from '../python';
+import { evaluateLive, type LiveEvaluation } from './evaluate';
 import type { EncodedValue, PyErrorInfo, Snapshot, SnapshotAddress } from '../python/result';
 import type { HostToWorker, WorkerToHost } from './protocol';
 import { sliceOf, softmaxViewOperands, summarize } from './values';

@@ -114,4 +114,4 @@ if (threads) {
 }
 
 /** The interpreter itself, for in-thread use of this bundle (the CLI's runFile: the conformance test). */
-export { evaluate } from '../python';
+export { evaluate } from './evaluate';

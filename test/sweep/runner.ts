@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { setDtypeAssertions } from '../../src/engine/dtype';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 import type { EncodedNumber, EncodedValue } from '../../src/python/result';
 
 export interface SweepCase {

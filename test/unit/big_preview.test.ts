@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MemoryProbe } from '../../src/engine/context';
-import { DEFAULT_MAX_ELEMENTS, evaluate, evaluateLive } from '../../src/python';
+import { DEFAULT_MAX_ELEMENTS, evaluate, evaluateLive } from '../../src/service/evaluate';
 import { TIMELINE_COPY_LIMIT, storageFingerprint } from '../../src/python/record';
 import pkg from '../../package.json';
 

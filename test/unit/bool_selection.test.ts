@@ -3,7 +3,7 @@
 // selection, not a "combined" mask: its 2 × 2 form is also a lower triangle.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { maskKindLabel } from '../../src/python/result';
 import { hoverMarkdown } from '../../src/vscode/hoverMarkdown';
 import { valueOfNameAt } from '../../src/vscode/variableLookup';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EvalContext, currentContext, withContext } from '../../src/engine/context';
 import { cpuBackend } from '../../src/engine/kernels/cpu';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 import type { PyErrorInfo } from '../../src/python/result';
 
 const errorsOf = (src: string, opts = {}): PyErrorInfo[] => evaluate(src, { continueAfterError: true, ...opts }).errors;

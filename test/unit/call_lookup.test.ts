@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 import {
   callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, lensRow, neighbours, returnedValue, valueInCall,
 } from '../../src/vscode/callLookup';
@@ -103,7 +103,7 @@ test('the inspector gets one scope per recorded call, and one per notebook cell'
   assert.equal(fwd2.label, `MaskedAttention.forward · call 2 of 2 · from line ${lineOf('out_b = ')}`);
   assert.deepEqual(fwd2.variables.map((v) => v.name), ['scores', 'key_padding', 'self.mask', 'weights', 'return']);
   const { layoutCells } = await import('../../src/python/notebook');
-  const { evaluateNotebook } = await import('../../src/python');
+  const { evaluateNotebook } = await import('../../src/service/evaluate');
   const layout = layoutCells([{ index: 0, source: 'import torch\na = torch.ones(2)' }, { index: 2, source: 'b = a * 2\na = b' }]);
   const cells = cellScopes(evaluateNotebook(layout, { recordTimeline: true }), layout);
   assert.deepEqual(cells.map((c) => [c.id, c.label, c.variables.map((v) => v.name)]), [['cell:0', 'cell 1', ['a']], ['cell:2', 'cell 2', ['b', 'a']]]);
@@ -122,7 +122,7 @@ test('a notebook names lines as "cell N, line M", N counting code cells as In[N]
   const { valueOfNameAt } = await import('../../src/vscode/variableLookup');
   const { callsOf: calls, callLabel: label } = await import('../../src/vscode/callLookup');
   const { cellLineLabel, layoutCells, sourceLine } = await import('../../src/python/notebook');
-  const { evaluateNotebook } = await import('../../src/python');
+  const { evaluateNotebook } = await import('../../src/service/evaluate');
   // notebook indices 0 (markdown), 1, 2 (markdown), 3: the code cells are cells 1 and 2
   const layout = layoutCells([
     { index: 1, source: 'import torch\ndef f(x):\n    return x * 2' },

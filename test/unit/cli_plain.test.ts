@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { evaluateNotebook } from '../../src/python';
+import { evaluateNotebook } from '../../src/service/evaluate';
 import { layoutCells } from '../../src/python/notebook';
 
 // the CLI evaluates in the service's worker (dist/worker.js): `npm test` builds first

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { callJson } from '../../src/cli';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { DICT_ENTRIES_SHOWN, type EncodedValue } from '../../src/python/result';
 import { valueInCall, callsOf } from '../../src/vscode/callLookup';
 import { hoverMarkdown } from '../../src/vscode/hoverMarkdown';

@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import { assertDtype, castValue, holdsExactly, intToDtype, setDtypeAssertions } from '../../src/engine/dtype';
 import { checkedConvert, full } from '../../src/engine/ops/core';
 import { Tensor } from '../../src/engine/tensor';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 import { TorchTensor } from '../../src/frameworks/torch/tensor';
-import { encodeValue } from '../../src/python';
+import { encodeValue } from '../../src/service/evaluate';
 
 test('castValue converts as PyTorch does on x86', () => {
   const xs = [-1.7, 300.7, -300.7, NaN, Infinity, -Infinity, 1e20, 255.9, -0.5];

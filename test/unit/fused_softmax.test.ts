@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { currentWasmBackend } from '../../src/engine/kernels/select';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 import type { RunResult } from '../../src/python/result';
 
 // [2, 2, 128, 256] = 131072 elements: over the wasm backend's threshold (65536)

@@ -2,7 +2,7 @@
 // and which as masked (⬚), for boolean, 0/1 and additive masks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import type { EncodedValue } from '../../src/python/result';
 import { maskGrid } from '../../src/render/grid';
 

@@ -4,7 +4,7 @@
 // with no value says "not bound" only where its line would have bound it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { callJson } from '../../src/cli';
 import { valueInCall, callsOf, returnedValue } from '../../src/vscode/callLookup';
 import { hoverMarkdown, notCalledText, unresolvedHover } from '../../src/vscode/hoverMarkdown';

@@ -3,7 +3,7 @@
 // hints and the export message guard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { isWebviewToHostMessage } from '../../src/vscode/protocol';
 import { shapeHints } from '../../src/vscode/shapeHints';
 import { csvOfView, pythonLiteral } from '../../src/vscode/tensorExport';

@@ -4,7 +4,7 @@
 // nearest double, whether the tensor travels inlined or is sliced by the worker.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluateLive } from '../../src/python/index';
+import { evaluateLive } from '../../src/service/evaluate';
 import { sliceOf } from '../../src/service/values';
 import { fromWire, sliceTensor, toWire } from '../../src/vscode/tensorSlice';
 import type { TensorValue } from '../../src/vscode/tensorView';

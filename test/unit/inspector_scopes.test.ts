@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 import { callScopes, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
 import { MODULE_SCOPE, type InspectorState } from '../../src/vscode/protocol';
 import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes';
 import { lineCell, problemRows } from '../../webview/problems';
 import { layoutCells } from '../../src/python/notebook';
-import { evaluateNotebook } from '../../src/python';
+import { evaluateNotebook } from '../../src/service/evaluate';
 
 const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
 const lines = source.split('\n');

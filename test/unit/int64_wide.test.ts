@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { setDtypeAssertions } from '../../src/engine/dtype';
 import { Storage, int64At, setInt64 } from '../../src/engine/tensor';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 
 // [what, snippet, repr(r), repr(r.tolist())] from torch 2.13.0+cpu
 const CASES: [string, string, string, string][] = [

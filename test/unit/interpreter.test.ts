@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 
 const run = (src: string, opts = {}) => evaluate(src, opts);
 

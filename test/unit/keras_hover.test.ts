@@ -3,7 +3,7 @@
 // a padding mask with Keras's polarity (True = keep the timestep).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { hoverMarkdown } from '../../src/vscode/hoverMarkdown';
 import { attachedMaskOf, valueOfNameAt } from '../../src/vscode/variableLookup';
 

@@ -15,7 +15,7 @@ import {
   rnnComputeMask, softmaxLayer, temporalSoftmaxGuide, temporalSoftmaxOverTime,
 } from '../../src/frameworks/keras/masking';
 import { KerasError, padSequences } from '../../src/frameworks/keras/pad_sequences';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 
 const root = join(__dirname, '..', '..');
 function loadCases(name: string): Record<string, unknown>[] {

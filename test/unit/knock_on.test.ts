@@ -3,7 +3,7 @@
 // as "not evaluated" information; the first error (Python's) is unchanged.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { notEvaluatedMessage } from '../../src/python/result';
 
 const src = `import torch

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { kerasMaskDetails, maskPartsOf } from '../../src/masks/classify';
 import type { Snapshot } from '../../src/python/result';
 import { maskLayers, maskedBy } from '../../src/vscode/maskLayers';

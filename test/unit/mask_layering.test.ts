@@ -1,6 +1,8 @@
-// The layering of the mask module, read from the import statements: mask
-// semantics (src/masks) sit above the interpreter and the engine, which never
-// import them, and below the service and the extension, which it never imports.
+// The layering, read from the import statements: the engine knows nothing of
+// Python, masks or VS Code; the interpreter (src/python) knows no framework;
+// mask semantics (src/masks) sit above the interpreter and the engine, which
+// never import them, and below the service and the extension, which it never
+// imports. Arrows point down.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -41,6 +43,42 @@ test('the import scanner sees the imports it is meant to police', () => {
   assert.ok(importsOf(join(ROOT, 'src/frameworks/index.ts')).includes('src/masks/annotate'));
   assert.ok(importsOf(join(ROOT, 'src/masks/checks.ts')).includes('src/engine/diagnostics'));
   assert.ok(importsOf(join(ROOT, 'src/vscode/hoverMarkdown.ts')).includes('src/masks/consumers'));
+  assert.ok(importsOf(join(ROOT, 'src/service/evaluate.ts')).includes('src/frameworks'));
+  assert.ok(importsOf(join(ROOT, 'src/python/index.ts')).includes('src/engine/context'));
+  assert.ok(importsOf(join(ROOT, 'src/engine/provenance.ts')).includes('src/engine/context'));
+});
+
+/** A target in one of these folders, or the `vscode` API: the layers above the one checked. */
+const above = (...prefixes: string[]) => (t: string) => t === 'vscode' || prefixes.some((p) => under(p)(t));
+
+test('the interpreter knows no framework: src/python imports no framework, mask, service or extension module', () => {
+  // frameworks register into an evaluation (src/frameworks/index.ts's registerFrameworks, composed in src/service/evaluate.ts)
+  assert.deepEqual(violations('src/python', above('src/frameworks', 'src/masks', 'src/service', 'src/vscode', 'src/web', 'webview', 'src/extension', 'src/host', 'src/cli', 'src/bench')), []);
+});
+
+test('the engine knows nothing of Python, frameworks, masks or VS Code', () => {
+  assert.deepEqual(violations('src/engine', above('src/python', 'src/frameworks', 'src/masks', 'src/service', 'src/vscode', 'src/web', 'webview', 'src/extension', 'src/host', 'src/cli', 'src/bench')), []);
+});
+
+test('one name per meaning: no function is exported under the same name by two modules of the engine, the interpreter and the mask module', () => {
+  // a storage's mask history (masks/evidence.ts hasMaskHistory) and whether a value may be called a mask (masks/classify.ts mayBeMask) were both hasMaskEvidence
+  const owners = new Map<string, string[]>();
+  for (const dir of ['src/engine', 'src/python', 'src/masks']) {
+    for (const f of sourceFiles(join(ROOT, dir))) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/^export (?:async )?function\*? ?(\w+)/gm)) {
+        const files = owners.get(m[1]) ?? [];
+        if (!files.includes(relative(ROOT, f))) owners.set(m[1], [...files, relative(ROOT, f)]);
+      }
+    }
+  }
+  assert.ok(owners.has('hasMaskHistory') && owners.has('mayBeMask') && owners.has('derivationOf'), 'the scan finds exported functions');
+  assert.deepEqual([...owners].filter(([, files]) => files.length > 1).map(([name, files]) => `${name}: ${files.join(', ')}`), []);
+});
+
+test('the engine\'s provenance record is neutral: what op made a storage, no mask reading', () => {
+  const exported = [...readFileSync(join(ROOT, 'src/engine/provenance.ts'), 'utf8').matchAll(/^export (?:function|const|type|interface) (\w+)/gm)].map((m) => m[1]);
+  assert.ok(exported.includes('noteDerivation'));
+  assert.deepEqual(exported.filter((n) => /mask|blocking/i.test(n)), []);
 });
 
 test('neither the engine nor the interpreter imports the mask module', () => {

@@ -4,7 +4,7 @@
 // masks (all False / all True) whatever their names say.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import { streamedMaskDetails, maskPartsOf } from '../../src/masks/classify';
 import type { MaskParts, Snapshot } from '../../src/python/result';
 import { maskedBy } from '../../src/vscode/maskLayers';

@@ -2,7 +2,7 @@
 // the buggy form and stays quiet on the correct one; mask summaries name the form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 
 const run = (src: string) => evaluate(src.trim() + '\n', { recordTimeline: true });
 const codes = (src: string) => run(src).diagnostics.map((d) => `${d.code}@${d.line}`);

@@ -4,7 +4,7 @@
 // bottom-right causal).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import type { RunResult, Snapshot } from '../../src/python/result';
 import { diagnosticsFor, hoverMarkdown } from '../../src/vscode/hoverMarkdown';
 import { valueOfNameAt } from '../../src/vscode/variableLookup';

@@ -11,7 +11,7 @@ import type { WasmBackend } from '../../src/engine/kernels/wasm';
 import { fma32 } from '../../src/engine/random/float_math';
 import { matmul } from '../../src/engine/ops/reduce';
 import { Tensor } from '../../src/engine/tensor';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 
 // the inputs: ((i * 7919 + seed) % 1009 - 504) / 37 * 2 ** ((i * 5 + seed) % 17 - 8), rounded to float32
 function input(shape: number[], seed: number): Tensor {

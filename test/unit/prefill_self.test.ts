@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 import type { EncodedValue, RunResult } from '../../src/python/result';
 import { prefillArguments } from '../../src/vscode/prefill';
 

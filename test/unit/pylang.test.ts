@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 import { parseModule } from '../../src/python/parse';
 
 const run = (src: string) => evaluate(src);

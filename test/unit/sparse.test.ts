@@ -3,7 +3,7 @@
 // says it is not supported, never computes as if the tensor were dense.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate } from '../../src/python';
+import { evaluate } from '../../src/service/evaluate';
 
 const errorOf = (src: string) => evaluate(src.trim() + '\n').error;
 

@@ -5,7 +5,7 @@ import { DType, castValue, isFloating, promoteTypes } from '../../engine/dtype';
 import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
-import { carryMaskEvidence, noteMaskSource } from '../../engine/provenance';
+import { carryMaskEvidence, noteMaskSource } from '../../masks/evidence';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, indexSelect, nonzero, setItem, type IndexWording } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
@@ -13,6 +13,8 @@ import { cat, expand, flip, permute, reshape, select, stack, unsqueeze } from '.
 import { Tensor, hasWide, int64Values } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { formatValue } from '../../python/builtins';
+import { cut, encodeNumber } from '../../python/encode';
+import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
@@ -238,6 +240,16 @@ export class NumpyScalar extends NumpyArray {
   }
   override str() {
     return formatNumpyScalar(this.exactItem(), this.t.dtype);
+  }
+  /** golden.py's `{type: 'float32', value}` (the exact digits of an int64 beyond 2^53 too). */
+  override encode(): EncodedValue {
+    const x = this.t.item();
+    const exact = this.exactItem();
+    return { type: this.typeName as 'int', value: encodeNumber(x, this.t.dtype === 'bool'), ...(typeof exact === 'bigint' && !Number.isSafeInteger(x) ? { exact: exact.toString() } : {}) };
+  }
+  /** A dict entry shows a NumPy scalar by its repr, as a Python number. */
+  override entrySummary(repr: (v: PyValue) => string): string {
+    return cut(repr(this), 60);
   }
   /** The value, exactly: an int64 beyond 2^53 as a bigint (its double is only the nearest). */
   exactItem(): number | bigint {

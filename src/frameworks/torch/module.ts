@@ -4,7 +4,7 @@
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral } from '../../engine/dtype';
 import { noteRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
-import { noteMaskSource } from '../../engine/provenance';
+import { noteMaskSource } from '../../masks/evidence';
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';

@@ -7,7 +7,8 @@ import { runtimeError, typeError } from '../../engine/errors';
 import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, setPrintOptions } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
-import { carryMaskEvidence, noteBlockingBool, noteDerivation, noteMaskSource, recordingDerivations } from '../../engine/provenance';
+import { noteDerivation, recordingDerivations } from '../../engine/provenance';
+import { carryMaskEvidence, noteBlockingBool, noteMaskSource } from '../../masks/evidence';
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../masks/checks';
 import { additiveValues } from '../../masks/values';
@@ -27,6 +28,8 @@ import { Tensor, hasWide, int64Values, isSafeInt64, setInt64 } from '../../engin
 import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { sizeArg, sizeArgs, tpName, VIEW_OVERLOADS } from './size';
 import { TYPE_CLASSES, formatValue } from '../../python/builtins';
+import { encodeItems } from '../../python/encode';
+import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, PyBuiltin, PyClass, PyEllipsis, PyList, PyNamedTuple, PyObj, PySlice, PyTuple, PyValue, typeNameOf,
@@ -92,8 +95,31 @@ export function toDtype(v: PyValue | undefined, what = 'dtype'): DType | undefin
   throw pyError('TypeError', `${what} must be torch.dtype, not ${tpName(v)}`);
 }
 
+/**
+ * torch.Size: a tuple of ints that prints as `torch.Size([2, 3])`, has
+ * numel(), stays a torch.Size when sliced (`x.shape[:2]`), and is golden.py's
+ * `{type: 'Size', items}`.
+ */
+export class TorchSize extends PyNamedTuple {
+  constructor(items: PyValue[]) {
+    super(items, 'torch.Size');
+  }
+  override getAttr(name: string): PyValue | undefined {
+    if (name === 'numel') return new PyBuiltin('numel', () => this.items.reduce<bigint>((p, x) => p * (x as bigint), 1n));
+    return super.getAttr(name);
+  }
+  /** A slice is a torch.Size too (the tuple's own slicing picks the items); an index is the tuple's. */
+  override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
+    if (!(key instanceof PySlice)) return undefined;
+    return new TorchSize((ctx.getItem(new PyTuple(this.items), key) as PyTuple).items);
+  }
+  override encode(inlineElements: number): EncodedValue | undefined {
+    return encodeItems(this.items, 'Size', inlineElements);
+  }
+}
+
 export function torchSize(shape: readonly number[]): PyNamedTuple {
-  return new PyNamedTuple(shape.map((s) => BigInt(s)), 'torch.Size');
+  return new TorchSize(shape.map((s) => BigInt(s)));
 }
 
 // torch.set_printoptions and torch.set_grad_enabled last for one evaluation.

@@ -1,0 +1,68 @@
+// Mask evidence: which storages came out of a mask-building op, and which
+// bool storages block where True. The frameworks note it at the ops that
+// build masks (tril, triu, masked_fill, casts and arithmetic of those, a
+// bool cast of an additive mask); the mask pass and checks read it. Kept in
+// the evaluation's context (src/engine/context.ts), keyed by storage, so
+// the engine itself holds no idea of a mask.
+import { getSlot, setSlot, slot } from '../engine/context';
+import type { Tensor } from '../engine/tensor';
+
+// Storages whose values came out of a mask-building op: a comparison (any bool
+// tensor), tril/triu, a masked_fill, and casts or arithmetic of those
+// (`(ids == pad).float()`, `1 - torch.tril(ones)`, `(1 - m) * -1e4`). A 0/1 or
+// 0/-inf tensor without such a history (torch.ones, probs.sum(-1)) is not a mask.
+// null while nobody records (only a timeline is annotated).
+const MASK_HISTORY = slot<WeakSet<object> | null>('mask-evidence', () => null);
+
+/** Start (or stop) recording which storages a mask-building op made; either way forget what was recorded. */
+export function recordMaskEvidence(on: boolean): void {
+  setSlot(MASK_HISTORY, on ? new WeakSet() : null);
+}
+
+/** `t` was built by a mask-building op (tril, triu, masked_fill). Returns `t`. */
+export function noteMaskSource(t: Tensor): Tensor {
+  getSlot(MASK_HISTORY)?.add(t.storage);
+  return t;
+}
+
+/** `result` of a cast or arithmetic has a mask history when an input has (a bool tensor, or one recorded). Returns `result`. */
+export function carryMaskEvidence(result: Tensor, ...inputs: unknown[]): Tensor {
+  const history = getSlot(MASK_HISTORY);
+  if (!history || history.has(result.storage)) return result;
+  for (const x of inputs) {
+    if (typeof x === 'object' && x !== null && 'storage' in x && 'dtype' in x) {
+      const t = x as Tensor;
+      if (t.dtype === 'bool' || history.has(t.storage)) {
+        history.add(result.storage);
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * Whether the tensor in `storage` has a mask-building op in its history
+ * (the storage-level record; classify.ts's mayBeMask weighs it with the
+ * values and the name).
+ */
+export function hasMaskHistory(storage: object): boolean {
+  return getSlot(MASK_HISTORY)?.has(storage) ?? false;
+}
+
+// Bool storages cast from an additive mask (`additive.bool()`, Hugging Face's
+// to_4d: `causal.masked_fill(expanded.bool(), min)`): True there is where the
+// additive mask blocks, whatever its rows look like (left padding leads with
+// True). Kept in every evaluation: the mask checks read it.
+const BLOCKING_BOOLS = slot<WeakSet<object>>('blocking-bools', () => new WeakSet());
+
+/** `t` (bool) is True exactly where an additive mask blocked. Returns `t`. */
+export function noteBlockingBool(t: Tensor): Tensor {
+  getSlot(BLOCKING_BOOLS).add(t.storage);
+  return t;
+}
+
+/** Whether `t` was cast from an additive mask, so True means blocked. */
+export function isBlockingBool(t: Tensor): boolean {
+  return getSlot(BLOCKING_BOOLS).has(t.storage);
+}
