@@ -2,7 +2,7 @@
 // guide, checked against Keras 3.15.1 (TensorFlow backend) behaviour.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/python/index';
+import { evaluate } from '../../src/service/evaluate';
 
 const run = (src: string) => evaluate(`import numpy as np\nimport tensorflow as tf\nimport keras\nfrom keras import layers\n${src}`);
 
