@@ -13,7 +13,6 @@ import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { flashAttention, hostMaskedSoftmax } from '../../engine/ops/attention';
 import { cat, expand, permute, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
-import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, kwargsDict, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
@@ -25,10 +24,9 @@ import { addLayers } from './layers';
 import { addTransformers } from './transformer';
 import { addRecurrent } from './rnn';
 import { fusableSoftmax } from './fused';
-import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
+import { collectBuffers, collectParameters, dropoutTensor, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
-import { noteRandom } from '../../engine/diagnostics';
 import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
 
 function reductionOf(self: PyInstance): Reduction {
@@ -475,20 +473,6 @@ function dropout(input: PyValue, p: number, training: boolean): PyValue {
   if (p < 0 || p > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return input;
   return track(new TorchTensor(dropoutTensor(x, p)), 'dropout', input);
-}
-
-/**
- * at::dropout(x, p, train=True) on the CPU (ATen's _dropout_impl), 0 < p <= 1:
- * noise = empty_like(x).bernoulli_(1 - p), drawn in x's memory order; noise.div_(1 - p);
- * x * noise. Same shape and dtype as x; advances torch's generator by x.numel draws.
- */
-function dropoutTensor(x: Tensor, p: number): Tensor {
-  if (p === 1) return binary('mul', x, 0);
-  const keep = placeDraws(torchRng().bernoulliScalar(x.numel, 1 - p), emptyLikeOrder(x));
-  const mask = noteRandom(Tensor.empty(x.dtype, x.shape));
-  mask.storage.data.set(keep);
-  // the scale is folded into the noise first: one rounding there, one in the product
-  return binary('mul', x, binary('div', mask, 1 - p));
 }
 
 function constantPad(x: Tensor, pad: number[], value: number): Tensor {
