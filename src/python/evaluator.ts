@@ -11,6 +11,7 @@ import {
   unsupportedOperand,
 } from './protocols';
 import { Scope } from './scope';
+import { PyDictView, setBinary, setCompare } from './sets';
 import {
   AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
   PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
@@ -1373,6 +1374,8 @@ export class Interpreter implements CallContext {
     }
     const b = builtinBinary(op, l, r);
     if (b !== undefined) return b;
+    const s = setBinary(op, l, r, this);
+    if (s !== undefined) return s;
     if (op === '%' && typeof l === 'string') return formatPercent(l, r, this);
     if (op === '+' && (typeof l === 'string' || l instanceof PyList || (l instanceof PyTuple && !(r instanceof PyObj && r.typeName !== 'tuple')))) {
       const kind = typeNameOf(l);
@@ -1399,6 +1402,8 @@ export class Interpreter implements CallContext {
       l.items = concatItems(l.items, this.iterate(r), 'list');
       return l;
     }
+    const s = setBinary(op + '=', l, r, this);
+    if (s !== undefined) return s;
     return this.binary(op, l, r);
   }
 
@@ -1432,6 +1437,8 @@ export class Interpreter implements CallContext {
       case 'in': return this.contains(r, l);
       case 'not in': return !this.contains(r, l);
     }
+    const sc = setCompare(op, l, r, this);
+    if (sc !== undefined) return sc;
     if (l instanceof PyObj) {
       const v = l.compare(op, r, false, this);
       if (v !== undefined) return v;
@@ -1464,6 +1471,7 @@ export class Interpreter implements CallContext {
     }
     if (container instanceof PyDict) return container.entries.has(hashKey(item, this));
     if (container instanceof PySet) return container.entries.has(hashKey(item, this));
+    if (container instanceof PyDictView) return container.contains(item, this);
     if (container instanceof PyRange) {
       if (typeof item !== 'bigint') return false;
       const { start, stop, step } = container;
