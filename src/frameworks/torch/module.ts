@@ -463,7 +463,9 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const [eq, ...rest] = args;
     if (typeof eq !== 'string') throw pyError('TypeError', 'einsum(): argument \'equation\' must be str');
     const ops = rest.length === 1 && (rest[0] instanceof PyList || rest[0] instanceof PyTuple) ? (rest[0] as PyList).items : rest;
-    return new TorchTensor(einsum(eq, ops.map((o) => tensorArg(o, 'einsum', 'operands'))));
+    const tensors = ops.map((o) => tensorArg(o, 'einsum', 'operands'));
+    const plain = expandEllipsis(eq, tensors);
+    return track(new TorchTensor(einsum(plain, tensors)), einsumNode(plain, ops.length), ...ops);
   });
   set('Size', fn('Size', ([shape], _kw, ctx) => torchSize(shape === undefined ? [] : ctx.iterate(shape).map((x) => toInt(x, 'size')))));
 
@@ -519,10 +521,49 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   return m;
 }
 
+/**
+ * An einsum equation with each `...` replaced by labels of its own, so the
+ * rest of einsum sees plain labels. As ATen's einsum (Linear.cpp): an
+ * operand's ellipsis covers the dims its labels leave, right-aligned across
+ * operands (broadcast); in an implicit output the ellipsis dims come first;
+ * an explicit output without `...` sums them. The stand-in labels are
+ * uppercase letters the equation does not use, taken in order, so they rank
+ * first in the contraction order as ATen puts the ellipsis before the labels.
+ * RuntimeError with ATen's wording for a misplaced '.', or more labels than
+ * an operand has dims.
+ */
+function expandEllipsis(equation: string, operands: Tensor[]): string {
+  const eq = equation.replace(/\s+/g, '');
+  if (!eq.includes('.')) return eq;
+  const [lhs, rhs] = eq.split('->');
+  const inputs = lhs.split(',');
+  const ellDims = inputs.map((part, k) => {
+    const dots = part.split('...');
+    if (dots.length > 2) throw runtimeError(`einsum(): found '.' for operand ${k} for which an ellipsis was already found`);
+    if (dots.some((d) => d.includes('.'))) throw runtimeError(`einsum(): found '.' for operand ${k} that is not part of any ellipsis`);
+    const labels = part.replace('...', '').length;
+    const nd = operands[k]?.ndim ?? labels;
+    if (dots.length === 1) return -1;
+    if (labels > nd) throw runtimeError(`einsum(): the number of subscripts in the equation (${labels}) is more than the number of dimensions (${nd}) for operand ${k}`);
+    return nd - labels;
+  });
+  const width = Math.max(0, ...ellDims);
+  const free = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].filter((c) => !eq.includes(c));
+  if (free.length < width) throw pyError('NotImplementedError', 'einsum with this many ellipsis dims is not supported by Mask Lens');
+  const ell = free.slice(0, width);
+  const newInputs = inputs.map((part, k) => part.replace('...', ell.slice(width - Math.max(ellDims[k], 0)).join('')));
+  let out: string;
+  if (rhs === undefined) {
+    // implicit output: the ellipsis dims, then the labels that appear once, sorted
+    const joined = inputs.join('').replace(/\.\.\./g, '');
+    out = ell.join('') + [...new Set(joined)].filter((l) => joined.split(l).length === 2).sort((x, y) => labelRank(x) - labelRank(y)).join('');
+  } else out = rhs.replace('...', ell.join(''));
+  return `${newInputs.join(',')}->${out}`;
+}
+
 /** torch.einsum by explicit index enumeration (snippet-sized operands). */
 function einsum(equation: string, operands: Tensor[]): Tensor {
   const eq = equation.replace(/\s+/g, '');
-  if (eq.includes('.')) throw pyError('NotImplementedError', 'einsum with ellipsis is not supported by Mask Lens');
   const [lhs, rhsGiven] = eq.split('->');
   const inputs = lhs.split(',');
   if (inputs.length !== operands.length) {
@@ -671,3 +712,24 @@ function iinfo(d: DType): PyValue {
 }
 
 export { toBool };
+
+/**
+ * The autograd node torch.einsum's result carries, from the last op ATen's
+ * einsum (aten/src/ATen/native/Linear.cpp) runs: one operand is permuted
+ * (PermuteBackward0) or summed (SumBackward1); several operands are
+ * multiplied (MulBackward0) unless a label is contracted, which goes through
+ * bmm and a final view (ViewBackward0). Checked against PyTorch 2.13.
+ */
+function einsumNode(equation: string, operands: number): string {
+  const eq = equation.replace(/\s+/g, '');
+  const [lhs, rhs] = eq.split('->');
+  const labels = (part: string) => part.replace(/\.\.\./g, '').replace(/,/g, '');
+  const inputs = labels(lhs);
+  const counts = new Map<string, number>();
+  for (const c of inputs) counts.set(c, (counts.get(c) ?? 0) + 1);
+  // implicit output: the labels that appear once
+  const output = rhs === undefined ? [...counts].filter(([, n]) => n === 1).map(([c]) => c).join('') : labels(rhs);
+  const contracted = [...counts.keys()].some((c) => !output.includes(c));
+  if (operands === 1) return contracted ? 'sum.dim' : 'permute';
+  return contracted ? 'view' : 'mul';
+}

@@ -369,7 +369,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   def('pad', (args, kw) => {
     const a = bind('pad', args, kw, ['input', 'pad', 'mode?', 'value?']);
     if (a.mode !== undefined && a.mode !== 'constant') throw pyError('NotImplementedError', `F.pad mode '${String(a.mode)}' is not supported by Mask Lens`);
-    return new TorchTensor(constantPad(tensorArg(a.input, 'pad'), toIntList(a.pad, 'pad'), a.value === undefined || a.value === null ? 0 : toFloat(a.value, 'value')));
+    return track(new TorchTensor(constantPad(tensorArg(a.input, 'pad'), toIntList(a.pad, 'pad'), a.value === undefined || a.value === null ? 0 : toFloat(a.value, 'value'))), 'constant_pad_nd', a.input!);
   });
   def('multi_head_attention_forward', (args, kw, ctx) => {
     const a = bind('multi_head_attention_forward', args, kw, [
