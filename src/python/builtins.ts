@@ -10,6 +10,7 @@ import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import { makeSet, PyDictView, SET_METHODS, setMethod } from './sets';
+import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
@@ -24,6 +25,7 @@ for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 
   TYPE_CLASSES.set(t, new PyClass(t, [TYPE_CLASSES.get('object')!]));
 }
 TYPE_CLASSES.get('bool')!.bases.unshift(TYPE_CLASSES.get('int')!);
+setNoneType(TYPE_CLASSES.get('NoneType')!);
 
 function typeClass(name: string): PyClass {
   let c = TYPE_CLASSES.get(name);
@@ -613,7 +615,7 @@ function installDictBase(dictCls: PyClass): void {
 }
 
 export function isInstance(x: PyValue, t: PyValue): boolean {
-  const types = t instanceof PyTuple ? t.items : [t];
+  const types = t instanceof PyTuple ? t.items : checkIsinstanceArg(t) ?? [t];
   return types.some((k) => {
     // a class from an unmodelled package: only instances of the file's own subclasses of it
     if (k instanceof PyOpaque) return x instanceof PyInstance && x.cls.mro().some((c) => c.opaque === k.fullName);

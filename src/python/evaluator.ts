@@ -12,6 +12,7 @@ import {
 } from './protocols';
 import { Scope } from './scope';
 import { PyDictView, setBinary, setCompare } from './sets';
+import { PyGenericAlias, typeUnion } from './typeUnion';
 import {
   AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
   PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
@@ -1376,6 +1377,11 @@ export class Interpreter implements CallContext {
     if (b !== undefined) return b;
     const s = setBinary(op, l, r, this);
     if (s !== undefined) return s;
+    if (op === '|') {
+      // PEP 604: int | None
+      const u = typeUnion(l, r);
+      if (u !== undefined) return u;
+    }
     if (op === '%' && typeof l === 'string') return formatPercent(l, r, this);
     if (op === '+' && (typeof l === 'string' || l instanceof PyList || (l instanceof PyTuple && !(r instanceof PyObj && r.typeName !== 'tuple')))) {
       const kind = typeNameOf(l);
@@ -1578,6 +1584,8 @@ export class Interpreter implements CallContext {
       // Enum['RED'] and user generics: the class's own __class_getitem__; typing aliases (List[int]) are the class
       const hook = obj.lookup('__class_getitem__');
       if (hook !== undefined) return this.call(hook instanceof PyInstance && hook.cls === CLASSMETHOD ? wrapped(hook) : hook, [obj, key]);
+      // PEP 585: tuple[int, int] is a types.GenericAlias of the built-in type
+      if (GENERIC_BUILTINS.has(obj.name) && TYPE_CLASSES.get(obj.name) === obj) return new PyGenericAlias(obj, key instanceof PyTuple ? key.items : [key]);
       return obj;
     }
     throw pyError('TypeError', `'${typeNameOf(obj)}' object is not subscriptable`);
@@ -1773,6 +1781,9 @@ function handlerNames(t: A.Expr): string {
   if (t.kind === 'Tuple') return t.elts.map(handlerNames).find((n) => IMPORT_CATCHERS.has(n)) ?? '';
   return '';
 }
+
+/** Built-in types whose subscription makes a types.GenericAlias (PEP 585). */
+const GENERIC_BUILTINS = new Set(['list', 'tuple', 'dict', 'set', 'frozenset', 'type']);
 
 const IMPORT_CATCHERS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
 
