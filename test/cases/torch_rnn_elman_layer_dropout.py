@@ -37,3 +37,24 @@ try:
     nn.GRU(3, 4, dropout=1.5)
 except ValueError as e:
     print(e)
+# the initial state as RNNBase.forward checks it: an LSTM takes (h_0, c_0), an RNN/GRU one 3-D tensor,
+# each [num_layers * directions, batch, hidden]; the input's last dim is input_size
+lstm2 = nn.LSTM(8, 8, 2)
+x8 = torch.randn(2, 4, 8)
+for hx in [torch.randn(2, 4, 8), (torch.randn(2, 4, 8),), (torch.randn(2, 4, 8), torch.randn(4, 8)),
+           (torch.randn(2, 3, 8), torch.randn(2, 3, 8)), (torch.randn(2, 4, 8), torch.randn(1, 4, 8))]:
+    try:
+        lstm2(x8, hx)
+    except (RuntimeError, IndexError) as e:
+        print(type(e).__name__, e)
+gru2 = nn.GRU(8, 8, 2)
+for hx in [torch.randn(2, 3, 8), torch.randn(4, 8), (torch.randn(2, 4, 8), torch.randn(2, 4, 8))]:
+    try:
+        gru2(x8, hx)
+    except (RuntimeError, AttributeError) as e:
+        print(type(e).__name__, e)
+ok_out, (ok_h, ok_c) = lstm2(x8, (torch.zeros(2, 4, 8), torch.ones(2, 4, 8)))
+try:
+    lstm2(torch.randn(2, 4, 5))
+except RuntimeError as e:
+    print(e)

@@ -15,7 +15,7 @@ import { cat, reshape, select, slice, stack, transpose } from '../../engine/ops/
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, PyClass, PyModule, PyNamedTuple, PyTuple, PyValue } from '../../python/values';
+import { CallContext, Kwargs, PyClass, PyList, PyModule, PyNamedTuple, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
 import { dropoutTensor, fn, layer, parameter, uniformTensor } from './nnbase';
 import { TorchTensor, filled, tensorArg, toTorchData, track } from './tensor';
@@ -301,12 +301,21 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
         if (!(v instanceof ArrayValue)) return filled([L * dirs, B, H], 0, x.dtype);
         return sortedOrder ? indexSelectDim(v.t, 1, sortedOrder) : v.t;
       };
+      const I = Number(self.dict.get('input_size'));
+      if (x.shape[2] !== I) throw runtimeError(`input.size(-1) must be equal to input_size. Expected ${I}, got ${x.shape[2]}`);
       let h0: Tensor, c0: Tensor | null = null;
+      const given = a.hx === undefined || a.hx === null ? undefined : a.hx;
       if (name === 'LSTM') {
-        const pair = a.hx instanceof PyTuple ? a.hx.items : [undefined, undefined];
+        const pair = given === undefined ? [undefined, undefined] : lstmState(given);
+        pair.forEach((v, i) => {
+          if (v && v.t.shape.some((d, j) => d !== [L * dirs, B, H][j])) throw runtimeError(`Expected hidden[${i}] size (${L * dirs}, ${B}, ${H}), got [${v.t.shape.join(', ')}]`);
+        });
         h0 = initial(pair[0]);
         c0 = initial(pair[1]);
-      } else h0 = initial(a.hx);
+      } else {
+        if (given !== undefined) checkHidden(given, [L * dirs, B, H]);
+        h0 = initial(given);
+      }
       const hs: Tensor[] = [], cs: Tensor[] = [];
       let input = x;
       const p = (k: string) => (self.dict.get(k) as TorchTensor | null)?.t ?? null;
@@ -349,6 +358,29 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
     }, (self, ctx) => recurrentRepr(self.dict, ctx)));
   }
   void reshape;
+}
+
+/**
+ * LSTM's hx as LSTM.forward reads it for batched input: `hx[0]`, `hx[1]`
+ * (a tensor is indexed along dim 0, as Python would), each 3-D; sizes are
+ * checked by the caller. IndexError / RuntimeError in torch's words.
+ */
+function lstmState(hx: PyValue): [ArrayValue, ArrayValue] {
+  let pair: PyValue[];
+  if (hx instanceof PyTuple || hx instanceof PyList) pair = hx.items;
+  else if (hx instanceof ArrayValue) pair = hx.t.shape[0] >= 2 ? [new TorchTensor(select(hx.t, 0, 0)), new TorchTensor(select(hx.t, 0, 1))] : [];
+  else throw pyError('TypeError', `'${typeNameOf(hx)}' object is not subscriptable`);
+  if (pair.length < 2) throw pyError('IndexError', hx instanceof ArrayValue ? `index 1 is out of bounds for dimension 0 with size ${hx.t.shape[0]}` : 'tuple index out of range');
+  const [h, c] = pair.map((v) => tensorArg(v, 'forward', 'hx'));
+  if (h.ndim !== 3 || c.ndim !== 3) throw runtimeError(`For batched 3-D input, hx and cx should also be 3-D but got (${h.ndim}-D, ${c.ndim}-D) tensors`);
+  return [pair[0] as ArrayValue, pair[1] as ArrayValue];
+}
+
+/** RNN/GRU hx for batched input (RNNBase.check_forward_args): a 3-D tensor of [layers * directions, batch, hidden]. */
+function checkHidden(hx: PyValue, expected: number[]): void {
+  if (!(hx instanceof ArrayValue)) throw pyError('AttributeError', `'${typeNameOf(hx)}' object has no attribute 'dim'`);
+  if (hx.t.ndim !== 3) throw runtimeError(`For batched 3-D input, hx should also be 3-D but got ${hx.t.ndim}-D tensor`);
+  if (hx.t.shape.some((d, i) => d !== expected[i])) throw runtimeError(`Expected hidden size (${expected.join(', ')}), got [${hx.t.shape.join(', ')}]`);
 }
 
 /** RNNBase.extra_repr: the sizes, then each option that differs from its default. */
