@@ -140,3 +140,20 @@ class Scaler(nn.Module):
   assert.deepEqual(doubled.errors, []);
   assert.deepEqual(shape(doubled.call?.returned?.value), [2, 4, 8]);
 });
+
+test('pytorch/examples word_language_model: ninp/nhid are sizes, rnn_type a string the code expects, sz and bsz sizes', () => {
+  const src = fixture('word_language_model.py');
+  const r = evaluate(src, { recordTimeline: true, continueAfterError: true });
+  const init = offer(src, 'RNNModel.init_hidden', r);
+  // rnn_type in ['LSTM', 'GRU'] gives 'LSTM'; ntoken the vocabulary; ninp and nhid widths; bsz a size
+  assert.equal(init.args, "RNNModel('LSTM', 16, 8, 8, 2), 4");
+  assert.deepEqual(init.errors, []);
+  assert.ok(init.call?.returned?.value.type === 'tuple');
+  const transformer = offer(src, 'TransformerModel.forward', r);
+  assert.match(transformer.args, /^TransformerModel\(16, 8, 2, 8, 2\), /);
+  assert.deepEqual(transformer.errors, []);
+  assert.deepEqual(shape(transformer.call?.returned?.value), [2, 4, 16]);
+  const square = offer(src, 'TransformerModel._generate_square_subsequent_mask', r);
+  assert.equal(square.args, 'TransformerModel(16, 8, 2, 8, 2), 4');
+  assert.deepEqual(shape(square.call?.returned?.value), [4, 4]);
+});
