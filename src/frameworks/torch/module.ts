@@ -20,7 +20,7 @@ import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
-import { makeGenerator, resetTorchRng, torchRng } from './random';
+import { GeneratorObject, makeGenerator, resetTorchRng, torchRng } from './random';
 import { TorchLayout, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
@@ -335,11 +335,14 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     checkAllocation(getDefaultDtype(), n);
     return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
   });
+  const defaultGenerator = new GeneratorObject('cpu', true);
   def('manual_seed', ([seed]) => {
     resetTorchRng(0);
     torchRng().manualSeed(typeof seed === 'bigint' ? seed : BigInt(toInt(seed, 'seed')));
-    return new PyInstance(new PyClass('Generator', []));
+    // torch.manual_seed returns torch.default_generator
+    return defaultGenerator;
   });
+  set('default_generator', defaultGenerator);
   def('Generator', (args, kw) => makeGenerator(args, kw));
   def('seed', () => BigInt(torchRng().initialSeed()));
   def('initial_seed', () => BigInt(torchRng().initialSeed()));
