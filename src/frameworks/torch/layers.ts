@@ -379,6 +379,8 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
   });
 
+  addConv2d(add, def, Module);
+
   // ---------- activations ----------
   for (const [cls, fname, params, act] of ACTIVATIONS) {
     add(layer(cls, Module, (self, args, kw) => {
@@ -443,6 +445,152 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
     }
   }
   return unbatched ? reshape(out, [O, Lout]) : out;
+}
+
+/** An int or a pair (Conv2d's kernel_size=3 or (3, 1)) as two ints. */
+function pair(v: PyValue | undefined, dflt: number, what: string, ctx: CallContext): [number, number] {
+  if (v === undefined) return [dflt, dflt];
+  if (typeof v === 'bigint') return [Number(v), Number(v)];
+  const xs = ctx.iterate(v).map((x) => toInt(x, what));
+  return xs.length === 1 ? [xs[0], xs[0]] : [xs[0], xs[1]];
+}
+
+/** A padding argument: two ints, or 'same' / 'valid' (kept as the string for the repr). */
+function paddingArg(v: PyValue | undefined, ctx: CallContext): [number, number] | 'same' | 'valid' {
+  if (v === 'same' || v === 'valid') return v;
+  if (typeof v === 'string') throw pyError('ValueError', `Invalid padding string '${v}', should be one of {'valid', 'same'}`);
+  return pair(v, 0, 'padding', ctx);
+}
+
+/**
+ * Padding before and after each spatial dim: 'valid' none; 'same' the total
+ * dilation·(k−1) split with the extra one after, as F.conv2d(padding='same')
+ * does (_conv_forward pads asymmetric totals on the right).
+ */
+function padsOf(padding: [number, number] | 'same' | 'valid', kernel: number[], dilation: number[], stride: number[]): { before: number[]; after: number[] } {
+  if (padding === 'valid') return { before: [0, 0], after: [0, 0] };
+  if (padding === 'same') {
+    if (stride.some((s) => s !== 1)) throw pyError('ValueError', "padding='same' is not supported for strided convolutions");
+    const total = kernel.map((k, i) => dilation[i] * (k - 1));
+    const before = total.map((t) => Math.floor(t / 2));
+    return { before, after: total.map((t, i) => t - before[i]) };
+  }
+  return { before: padding, after: padding };
+}
+
+/**
+ * conv2d(input [N, C_in, H, W] or [C_in, H, W], weight [C_out, C_in/groups, kH, kW], bias [C_out]):
+ * [N, C_out, H_out, W_out], H_out = floor((H + padding·2 − dilation·(kH−1) − 1)/stride) + 1 (W alike);
+ * sums accumulated in double and rounded to the input dtype, as conv1d does. RuntimeError in ATen's words.
+ */
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], before: number[], after: number[], dilation: number[], groups: number): Tensor {
+  const unbatched = x.ndim === 3;
+  const xin = unbatched ? reshape(x, [1, ...x.shape]) : x;
+  if (xin.ndim !== 4) throw runtimeError(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${x.shape.join(', ')}]`);
+  const [N, C, H, W] = xin.shape;
+  const [O, Cg, KH, KW] = w.shape;
+  if (C !== Cg * groups) {
+    throw runtimeError(`Given groups=${groups}, weight of size [${w.shape.join(', ')}], expected input[${xin.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`);
+  }
+  const span = [dilation[0] * (KH - 1) + 1, dilation[1] * (KW - 1) + 1];
+  const padded = [H + before[0] + after[0], W + before[1] + after[1]];
+  if (padded[0] < span[0] || padded[1] < span[1]) {
+    throw runtimeError(`Calculated padded input size per channel: (${padded[0]} x ${padded[1]}). Kernel size: (${span[0]} x ${span[1]}). Kernel size can't be greater than actual input size`);
+  }
+  const HO = Math.floor((padded[0] - span[0]) / stride[0]) + 1, WO = Math.floor((padded[1] - span[1]) / stride[1]) + 1;
+  const xc = cast(xin, xin.dtype), wc = cast(w, w.dtype);
+  const xv = xc.values(), wv = wc.values(), bv = b?.values();
+  const out = Tensor.empty(x.dtype, [N, O, HO, WO]);
+  const og = O / groups;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const g = Math.floor(o / og);
+      for (let i = 0; i < HO; i++) {
+        for (let j = 0; j < WO; j++) {
+          let acc = bv ? bv[o] : 0;
+          for (let c = 0; c < Cg; c++) {
+            for (let p = 0; p < KH; p++) {
+              const y = i * stride[0] - before[0] + p * dilation[0];
+              if (y < 0 || y >= H) continue;
+              for (let q = 0; q < KW; q++) {
+                const z = j * stride[1] - before[1] + q * dilation[1];
+                if (z < 0 || z >= W) continue;
+                acc += xv[((n * C + g * Cg + c) * H + y) * W + z] * wv[((o * Cg + c) * KH + p) * KW + q];
+              }
+            }
+          }
+          out.storage.data[((n * O + o) * HO + i) * WO + j] = acc;
+        }
+      }
+    }
+  }
+  return unbatched ? reshape(out, [O, HO, WO]) : out;
+}
+
+/** nn.Conv2d and F.conv2d (torch/nn/modules/conv.py): zeros padding, any stride, dilation and groups. */
+function addConv2d(add: (c: PyClass) => void, def: (name: string, f: NativeFn) => void, Module: PyClass): void {
+  const tuple = (xs: number[]) => `(${xs.join(', ')})`;
+  const cls = layer('Conv2d', Module, (self, args, kw, ctx) => {
+    const a = bind('Conv2d', args, kw, ['in_channels', 'out_channels', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'groups?', 'bias?', 'padding_mode?', 'device?', 'dtype?']);
+    const cin = toInt(a.in_channels, 'in_channels'), cout = toInt(a.out_channels, 'out_channels');
+    const groups = a.groups === undefined ? 1 : toInt(a.groups, 'groups');
+    if (groups <= 0) throw pyError('ValueError', 'groups must be a positive integer');
+    if (cin % groups !== 0) throw pyError('ValueError', 'in_channels must be divisible by groups');
+    if (cout % groups !== 0) throw pyError('ValueError', 'out_channels must be divisible by groups');
+    const mode = a.padding_mode === undefined ? 'zeros' : String(a.padding_mode);
+    if (mode !== 'zeros') throw pyError('NotImplementedError', `Conv2d(padding_mode='${mode}') is not supported by Mask Lens yet`);
+    const kernel = pair(a.kernel_size, 1, 'kernel_size', ctx);
+    const stride = pair(a.stride, 1, 'stride', ctx);
+    const padding = paddingArg(a.padding, ctx);
+    if (padding === 'same' && stride.some((s) => s !== 1)) throw pyError('ValueError', "padding='same' is not supported for strided convolutions");
+    const dilation = pair(a.dilation, 1, 'dilation', ctx);
+    for (const [key, d] of [['in_channels', cin], ['out_channels', cout], ['groups', groups]] as const) self.dict.set(key, BigInt(d));
+    const big = (xs: number[]) => new PyTuple(xs.map(BigInt));
+    self.dict.set('kernel_size', big(kernel));
+    self.dict.set('stride', big(stride));
+    self.dict.set('padding', typeof padding === 'string' ? padding : big(padding));
+    self.dict.set('dilation', big(dilation));
+    self.dict.set('padding_mode', mode);
+    // reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight, then the bias, both bounded by 1/sqrt(fan_in)
+    const fanIn = (cin / groups) * kernel[0] * kernel[1];
+    const gain = Math.sqrt(2 / (1 + 5));
+    self.dict.set('weight', parameter(uniformTensor([cout, cin / groups, ...kernel], fanIn > 0 ? Math.sqrt(3) * (gain / Math.sqrt(fanIn)) : 0)));
+    self.dict.set('bias', toBool(a.bias, ctx, true) ? parameter(uniformTensor([cout], fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0)) : null);
+  }, (self, args, kw, ctx) => {
+    const a = bind('forward', args, kw, ['input']);
+    return ctx.call(ctx.getAttr(self, '_conv_forward'), [a.input!, ctx.getAttr(self, 'weight'), ctx.getAttr(self, 'bias')]);
+  }, (self, ctx) => {
+    const d = self.dict;
+    const ints = (k: string) => ctx.iterate(d.get(k)!).map(Number);
+    const pad = d.get('padding')!;
+    let s = `${d.get('in_channels')}, ${d.get('out_channels')}, kernel_size=${tuple(ints('kernel_size'))}, stride=${tuple(ints('stride'))}`;
+    if (typeof pad === 'string') s += `, padding=${pad}`;
+    else if (ints('padding').some((p) => p !== 0)) s += `, padding=${tuple(ints('padding'))}`;
+    if (ints('dilation').some((p) => p !== 1)) s += `, dilation=${tuple(ints('dilation'))}`;
+    if (Number(d.get('groups')) !== 1) s += `, groups=${d.get('groups')}`;
+    if (d.get('bias') === null) s += ', bias=False';
+    return s;
+  });
+  /** Conv2d._conv_forward(input, weight, bias): F.conv2d with the module's stride, padding, dilation and groups. */
+  cls.dict.set('_conv_forward', fn('_conv_forward', ([self, ...args], kw, ctx) => {
+    const a = bind('Conv2d._conv_forward', args, kw, ['input', 'weight', 'bias']);
+    const d = (self as PyInstance).dict;
+    const ints = (k: string) => ctx.iterate(d.get(k)!).map(Number);
+    const pad = d.get('padding')!;
+    const w = tensorArg(a.weight, 'conv2d', 'weight');
+    const { before, after } = padsOf(typeof pad === 'string' ? (pad as 'same' | 'valid') : (ints('padding') as [number, number]), w.shape.slice(2), ints('dilation'), ints('stride'));
+    const r = conv2d(tensorArg(a.input, 'conv2d'), w, a.bias instanceof ArrayValue ? a.bias.t : null, ints('stride'), before, after, ints('dilation'), Number(d.get('groups')));
+    return track(new TorchTensor(r), 'convolution', a.input!, a.weight!, a.bias ?? null);
+  }));
+  add(cls);
+  def('conv2d', (args, kw, ctx) => {
+    const a = bind('conv2d', args, kw, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?']);
+    const w = tensorArg(a.weight, 'conv2d', 'weight');
+    const stride = pair(a.stride, 1, 'stride', ctx), dilation = pair(a.dilation, 1, 'dilation', ctx);
+    const { before, after } = padsOf(paddingArg(a.padding, ctx), w.shape.slice(2), dilation, stride);
+    const r = conv2d(tensorArg(a.input, 'conv2d'), w, a.bias instanceof ArrayValue ? a.bias.t : null, stride, before, after, dilation, a.groups === undefined ? 1 : toInt(a.groups, 'groups'));
+    return track(new TorchTensor(r), 'convolution', a.input!, a.weight!, a.bias ?? null);
+  });
 }
 
 /** xs[start:stop:step] with Python's clamping of out-of-range bounds. */

@@ -971,6 +971,18 @@ function makeInit(): PyModule {
   inPlace('normal_', ['mean?', 'std?', 'generator?'], (t, a) => torchRng(a.generator).normal(t.numel, num(a.mean, 0, 'mean'), num(a.std, 1, 'std'), t.dtype));
   inPlace('zeros_', [], (t) => new Float64Array(t.numel));
   inPlace('ones_', [], (t) => new Float64Array(t.numel).fill(1));
+  // dirac_: the identity convolution, per group (x-transformers' talking heads start as it)
+  inPlace('dirac_', ['groups?'], (t, a) => {
+    if (t.ndim < 3 || t.ndim > 5) throw valueError('Only tensors with 3, 4, or 5 dimensions are supported');
+    const groups = a.groups === undefined ? 1 : toInt(a.groups, 'groups');
+    const [out, inC, ...spatial] = t.shape;
+    if (out % groups !== 0) throw valueError('dim 0 must be divisible by groups');
+    const perGroup = out / groups, inner = spatial.reduce((p, q) => p * q, 1);
+    const centre = spatial.reduce((acc, k, i) => acc + Math.floor(k / 2) * spatial.slice(i + 1).reduce((p, q) => p * q, 1), 0);
+    const data = new Float64Array(t.numel);
+    for (let g = 0; g < groups; g++) for (let d = 0; d < Math.min(perGroup, inC); d++) data[((g * perGroup + d) * inC + d) * inner + centre] = 1;
+    return data;
+  });
   inPlace('constant_', ['val'], (t, a) => new Float64Array(t.numel).fill(toFloat(a.val, 'val')));
   const fans = (t: Tensor) => {
     if (t.ndim < 2) throw valueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
