@@ -8,7 +8,7 @@ import { noteMaskSource } from '../../engine/provenance';
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { Scalar, TensorOrScalar, binary, cast, checkedConvert, contiguous, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, permute, reshape, stack } from '../../engine/ops/shape';
 import { matmul, reduce } from '../../engine/ops/reduce';
 import { Tensor, checkAllocation, checkShape, int64At, numelOf, storeInt } from '../../engine/tensor';
@@ -470,6 +470,11 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const plain = expandEllipsis(eq, tensors);
     return track(new TorchTensor(einsum(plain, tensors)), einsumNode(plain, ops.length), ...ops);
   });
+  def('cdist', (args, kw) => {
+    const a = bind('cdist', args, kw, ['x1', 'x2', 'p?', 'compute_mode?']);
+    const p = a.p === undefined ? 2 : toFloat(a.p, 'p');
+    return track(new TorchTensor(cdist(tensorArg(a.x1, 'cdist'), tensorArg(a.x2, 'cdist'), p)), 'cdist', a.x1!, a.x2!);
+  });
   set('Size', fn('Size', ([shape], _kw, ctx) => torchSize(shape === undefined ? [] : ctx.iterate(shape).map((x) => toInt(x, 'size')))));
 
   const tensorClass = new PyClass('Tensor', [], 'torch.Tensor');
@@ -562,6 +567,41 @@ function expandEllipsis(equation: string, operands: Tensor[]): string {
     out = ell.join('') + [...new Set(joined)].filter((l) => joined.split(l).length === 2).sort((x, y) => labelRank(x) - labelRank(y)).join('');
   } else out = rhs.replace('...', ell.join(''));
   return `${newInputs.join(',')}->${out}`;
+}
+
+/**
+ * torch.cdist(x1 [..., P, M], x2 [..., R, M], p): the p-norm distance of
+ * every row pair, [..., P, R], batch dims broadcast (ATen's cdist_impl: p = 0
+ * counts differing entries, p = inf takes the largest difference). Summed in
+ * double and rounded to the inputs' float dtype. RuntimeError in ATen's words.
+ */
+function cdist(x1: Tensor, x2: Tensor, p: number): Tensor {
+  if (x1.ndim < 2) throw runtimeError(`cdist only supports at least 2D tensors, X1 got: ${x1.ndim}D`);
+  if (x2.ndim < 2) throw runtimeError(`cdist only supports at least 2D tensors, X2 got: ${x2.ndim}D`);
+  const M = x1.shape[x1.ndim - 1];
+  if (M !== x2.shape[x2.ndim - 1]) throw runtimeError(`X1 and X2 must have the same number of columns. X1: ${M} X2: ${x2.shape[x2.ndim - 1]}`);
+  if (!isFloating(x1.dtype) || !isFloating(x2.dtype)) throw runtimeError(`cdist only supports floating-point dtypes, X1 got: ${cppTypeName(x1.dtype)}`);
+  if (!(p >= 0)) throw runtimeError('cdist only supports non-negative p values');
+  const P = x1.shape[x1.ndim - 2], R = x2.shape[x2.ndim - 2];
+  const batch = broadcastShapes(x1.shape.slice(0, -2), x2.shape.slice(0, -2));
+  const a = contiguous(expand(x1, [...batch, P, M])).values(), b = contiguous(expand(x2, [...batch, R, M])).values();
+  const B = batch.reduce((s, d) => s * d, 1);
+  const out = Tensor.empty(x1.dtype, [...batch, P, R]);
+  for (let n = 0; n < B; n++) {
+    for (let i = 0; i < P; i++) {
+      for (let j = 0; j < R; j++) {
+        let acc = 0;
+        for (let k = 0; k < M; k++) {
+          const d = Math.abs(a[(n * P + i) * M + k] - b[(n * R + j) * M + k]);
+          if (p === 0) acc += d !== 0 ? 1 : 0;
+          else if (p === Infinity) acc = Math.max(acc, d);
+          else acc += p === 1 ? d : p === 2 ? d * d : Math.pow(d, p);
+        }
+        out.storage.data[(n * P + i) * R + j] = p === 0 || p === 1 || p === Infinity ? acc : p === 2 ? Math.sqrt(acc) : Math.pow(acc, 1 / p);
+      }
+    }
+  }
+  return out;
 }
 
 /** torch.einsum by explicit index enumeration (snippet-sized operands). */
