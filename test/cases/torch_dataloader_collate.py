@@ -1,4 +1,4 @@
-# A notebook batches its dataset: DataLoader in order (batch_size, drop_last, batch_size=None, len()), a
+# A notebook batches its dataset: DataLoader (batch_size, drop_last, batch_size=None, len(), shuffle), a
 # collate_fn that pads each batch and builds its padding mask, TensorDataset, and default_collate of
 # tensors, numbers, strings, dicts, namedtuples and tuples, with collate.py's errors.
 import torch
@@ -50,3 +50,19 @@ try:
     DataLoader(ds, batch_size=0)
 except ValueError as e:
     print(e)
+# the generator draws: iter() takes a base seed from the global generator (or the loader's), and
+# shuffle=True orders each epoch with RandomSampler's randperm, bit-exact with torch
+
+torch.manual_seed(0)
+ds = TensorDataset(torch.arange(6))
+it = iter(DataLoader(ds, batch_size=2))
+print(torch.rand(1))
+torch.manual_seed(0)
+print(torch.rand(1))
+torch.manual_seed(0)
+print([b[0].tolist() for b in DataLoader(ds, batch_size=2, shuffle=True)], torch.rand(1))
+g = torch.Generator().manual_seed(5)
+print([b[0].tolist() for b in DataLoader(ds, batch_size=4, shuffle=True, generator=g)])
+torch.manual_seed(1)
+l = DataLoader(ds, batch_size=4, shuffle=True)
+print([b[0].tolist() for b in l], [b[0].tolist() for b in l])

@@ -1,9 +1,11 @@
-// torch.utils.data's DataLoader (in order, one process), TensorDataset and
-// default_collate, after torch/utils/data/dataloader.py, dataset.py and
-// _utils/collate.py (PyTorch 2.x). Notebooks batch their datasets through
+// torch.utils.data's DataLoader (one process), TensorDataset and
+// default_collate, after torch/utils/data/dataloader.py, sampler.py, dataset.py
+// and _utils/collate.py (PyTorch 2.x). Notebooks batch their datasets through
 // them, often with a collate_fn that pads the batch and builds its masks, so
-// the batches and masks preview. shuffle=True and custom samplers draw from
-// torch's generator in ways not modelled: they raise NotImplementedError.
+// the batches and masks preview. The draws are torch's: each iter() takes a
+// base seed from the loader's generator (the global one by default), and
+// shuffle=True orders each epoch with RandomSampler's randperm. Custom
+// samplers raise NotImplementedError.
 
 import { stack } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -13,6 +15,8 @@ import { pyError } from '../../python/exceptions';
 import { CallContext, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyNamedTuple, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
 import { TorchTensor, tensorArg, track } from './tensor';
+import { torchRng } from './random';
+import { TorchGenerator } from '../../engine/random/torch_generator';
 
 const fn = (name: string, f: NativeFn, qual = name) => new PyBuiltin(name, f, qual);
 
@@ -80,9 +84,10 @@ export function addDataLoading(data: { dict: Map<string, PyValue> }, dataloader:
     for (const k of ['sampler', 'batch_sampler']) {
       if (a[k] !== undefined && a[k] !== null) throw pyError('NotImplementedError', `DataLoader(${k}=...) is not supported by Mask Lens yet`);
     }
-    if (a.shuffle !== undefined && a.shuffle !== null && toBool(a.shuffle, ctx)) {
-      throw pyError('NotImplementedError', 'DataLoader(shuffle=True) is not supported by Mask Lens yet: its order comes from a RandomSampler');
-    }
+    const shuffle = a.shuffle !== undefined && a.shuffle !== null && toBool(a.shuffle, ctx);
+    if (a.generator !== undefined && a.generator !== null) torchRng(a.generator); // TypeError for a non-generator
+    inst.dict.set('generator', a.generator ?? null);
+    inst.dict.set('_shuffle', shuffle);
     const bs = a.batch_size === undefined ? 1n : a.batch_size;
     if (bs !== null && toInt(bs, 'batch_size') <= 0) throw pyError('ValueError', `batch_size should be a positive integer value, but got batch_size=${ctx.repr(bs)}`);
     inst.dict.set('dataset', a.dataset!);
@@ -106,6 +111,16 @@ export function addDataLoading(data: { dict: Map<string, PyValue> }, dataloader:
     const collate = inst.dict.get('collate_fn') ?? null;
     const batched = inst.dict.get('batch_size') !== null;
     const { n, size, count } = batches(inst, ctx);
+    const generator = inst.dict.get('generator') ?? null;
+    // _BaseDataLoaderIter.__init__: _base_seed = torch.empty((), dtype=torch.int64).random_(generator=loader.generator)
+    torchRng(generator ?? undefined).random64();
+    let order: ArrayLike<number> | null = null;
+    const indexAt = (i: number) => {
+      if (inst.dict.get('_shuffle') !== true) return i;
+      // RandomSampler.__iter__, at the first batch: a fresh Generator seeded from the global one, unless the loader has its own
+      order ??= (generator !== null ? torchRng(generator) : new TorchGenerator(torchRng().random64() & 0x7fffffffffffffffn)).randperm(n);
+      return order[i];
+    };
     let k = 0;
     // batches are fetched as the loop asks for them, as the single-process iterator does
     return lazyIterator('_SingleProcessDataLoaderIter', () => {
@@ -113,10 +128,10 @@ export function addDataLoading(data: { dict: Map<string, PyValue> }, dataloader:
       const start = k * size;
       k++;
       if (!batched) {
-        const sample = ctx.getItem(dataset, BigInt(start));
+        const sample = ctx.getItem(dataset, BigInt(indexAt(start)));
         return collate === null ? sample : ctx.call(collate, [sample]);
       }
-      const samples = Array.from({ length: Math.min(size, n - start) }, (_, i) => ctx.getItem(dataset, BigInt(start + i)));
+      const samples = Array.from({ length: Math.min(size, n - start) }, (_, i) => ctx.getItem(dataset, BigInt(indexAt(start + i))));
       return collate === null ? defaultCollate(samples, ctx) : ctx.call(collate, [new PyList(samples)]);
     });
   }, `${qual}.__iter__`));
