@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
-import { consumerPhrase } from '../src/python/masks';
+import { consumerPhrase } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
 import { entriesText, errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';

@@ -2,7 +2,10 @@
 // Like warn() in errors.ts this is a sink the interpreter installs; unlike
 // warnings, diagnostics never change what an evaluation prints or returns.
 // The engine knows no consumer or mask vocabulary: the checks, their wording
-// and the consumers' names live in src/python/maskChecks.ts.
+// and the consumers' names live in src/masks/ (checks.ts, consumers.ts).
+// The sink and the storage-keyed records stay here because both ends sit
+// below the mask module: the interpreter's entry installs the sink (and may
+// not import masks), and engine tensors are what the records are keyed by.
 
 import { Tensor } from './tensor';
 import { getSlot, setSlot, slot } from './context';

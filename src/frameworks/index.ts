@@ -15,6 +15,13 @@ import { makeEinopsModules } from './einops';
 import type { FusedCallRule } from '../python/evaluator';
 import { MASKED_SOFTMAX_RULE } from './torch/fused';
 
+/**
+ * Mask kinds, legends and value diagnostics of a timeline, for the
+ * interpreter's entry: mask vocabulary is framework knowledge (src/masks),
+ * so the interpreter gets it here with the loader instead of importing it.
+ */
+export { annotateMasks } from '../masks/annotate';
+
 /** The frameworks' fused call rules, for the interpreter (see FusedCallRule). */
 export const FUSED_CALL_RULES: readonly FusedCallRule[] = [MASKED_SOFTMAX_RULE];
 

@@ -2,10 +2,10 @@
 // and report every top-level value in the golden-file schema.
 
 import { EvalContext, currentContext, withContext } from '../engine/context';
-import { consumerOf, isRandom, setDiagnosticSink } from '../engine/diagnostics';
-import { hasMaskEvidence, recordDerivations, recordMaskEvidence } from '../engine/provenance';
+import { setDiagnosticSink } from '../engine/diagnostics';
+import { recordDerivations, recordMaskEvidence } from '../engine/provenance';
 import { ArrayValue } from '../frameworks/common';
-import { FUSED_CALL_RULES, frameworkLoader } from '../frameworks';
+import { FUSED_CALL_RULES, annotateMasks, frameworkLoader } from '../frameworks';
 import { unsupportedName } from '../frameworks/known';
 import type { FunctionDef, Module, Span, Stmt } from './ast';
 import { encodeValue } from './encode';
@@ -22,7 +22,6 @@ import { Scope } from './scope';
 import { PyDict, PyModule, type PyException, type PyValue } from './values';
 import { derivedFor } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
-import { analyzeMasks, consumerLegend, kerasMaskDetails, markRandom, maskPartsOf, nameLegend, namedConstantSummary, streamedMaskDetails, unmarkIdMaps } from './masks';
 
 export type { RunOptions, RunResult } from './result';
 import { lineLabel, type CellLayout } from './notebook';
@@ -47,9 +46,6 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 27;
  * inside V8's default stack, so a runaway recursion never reaches it.
  */
 const MAX_DEPTH = 200;
-
-/** Largest tensor (elements) whose snapshot is classified as a mask: a 1024 × 1024 grid. */
-const MASK_ANALYSIS_LIMIT = 1 << 20;
 
 /**
  * Statements that only bind names (a def, a class, an import): after the
@@ -359,50 +355,13 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
 }
 
 /**
- * Mask kinds, summaries, consumers, legends and derivations of a timeline's
- * snapshots (the module's or one call's); returns the value-based diagnostics.
+ * Mask kinds, summaries, consumers, legends (the frameworks' annotateMasks)
+ * and derivations of a timeline's snapshots (the module's or one call's);
+ * returns the value-based diagnostics.
  */
 function annotate(timeline: Snapshot[], recorder: Recorder): Diagnostic[] {
-  const storages = recorder.storages;
-  // classifying a mask reads every element: past this size it would cost more than the evaluation
-  const readable = timeline.filter((s) => !('data' in s.value) || s.value.data.length <= MASK_ANALYSIS_LIMIT);
-  const readableSet = new Set(readable);
-  const findings = analyzeMasks(readable, (s) => {
-    const storage = storages.get(s);
-    return storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined || isRandom(storage));
-  });
-  unmarkIdMaps(readable, (s) => storages.get(s));
-  // values too large to send: summarised here, where the tensor lies, one pass and no copy
-  for (const s of timeline) {
-    const t = 'elided' in s.value ? recorder.elided.get(s) : undefined;
-    if (!t) continue;
-    const storage = storages.get(s);
-    const evidence = storage !== undefined && (hasMaskEvidence(storage) || consumerOf(storage) !== undefined);
-    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence);
-    if (!d) continue;
-    s.mask = d.kind;
-    s.maskSummary = d.summary;
-    const parts = maskPartsOf(d);
-    if (parts) s.maskParts = parts;
-  }
-  for (const s of timeline) {
-    const storage = storages.get(s);
-    if (storage && isRandom(storage) && readableSet.has(s)) markRandom(s);
-    const use = storage && consumerOf(storage);
-    const named = use ? undefined : nameLegend(s.name, s.value);
-    const keras = use?.consumer === 'keras-mask' && readableSet.has(s) ? kerasMaskDetails(s.value) : undefined;
-    if (keras) {
-      // Keras made or reads this mask: its convention ([B, T], True = keep) decides the kind
-      s.mask = keras.kind;
-      s.maskSummary = keras.summary;
-      const parts = maskPartsOf(keras);
-      if (parts) s.maskParts = parts;
-    }
-    if (use) Object.assign(s, { consumer: use.consumer, legend: consumerLegend(use.consumer, use.dtype) });
-    else if (named) Object.assign(s, { consumer: named.consumer, legend: { on: named.on, off: named.off } });
-    namedConstantSummary(s);
-  }
-  attachDerivations(timeline, storages);
+  const findings = annotateMasks(timeline, recorder.storages, recorder.elided);
+  attachDerivations(timeline, recorder.storages);
   return findings;
 }
 

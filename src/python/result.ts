@@ -174,6 +174,8 @@ export interface MaskParts {
   /** Real length of each batch row; keys past it (before it, with left padding) are padding. */
   lengths?: number[];
   side?: 'left' | 'right';
+  /** Padding on both sides in one batch: each batch row's side, instead of `side`. */
+  sides?: ('left' | 'right')[];
   /** Keys after the query are masked. */
   causal?: boolean;
   /** A causal sliding window: keys more than window - 1 before the query are masked too. */

@@ -1,7 +1,7 @@
 // Text rendering of a tensor's last two dims as a mask grid, shared by the
 // CLI and the hover (■ = kept/true/nonzero, ⬚ = masked/false/zero).
 
-import { additiveValued, binaryValued, blocksAdditively, maskValued } from '../python/maskValues';
+import { additiveValued, binaryValued, blocksAdditively, maskValued } from '../masks/values';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 
 type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;

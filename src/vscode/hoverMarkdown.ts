@@ -2,7 +2,7 @@
 // grid, or a small numeric table), one summary line, the legend and the repr,
 // collapsed. No 'vscode' import: unit-tested.
 import { BUILTIN_EXCEPTIONS, BUILTIN_EXCEPTION_ALIASES } from '../python/exceptionNames';
-import { consumerPhrase } from '../python/masks';
+import { consumerPhrase } from '../masks/consumers';
 import { lineLabel, type LineLabel } from '../python/notebook';
 import { entriesText, maskKindLabel, notEvaluatedMessage, type Diagnostic, type MaskLegend, type RunResult } from '../python/result';
 import { assignedNames, type ResolvedValue } from './variableLookup';

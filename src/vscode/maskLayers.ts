@@ -18,7 +18,7 @@ export interface MaskLayer {
 export function maskLayers(parts: MaskParts | undefined): MaskLayer[] {
   if (!parts) return [];
   const out: MaskLayer[] = [];
-  if (parts.lengths) out.push({ id: 'padding', label: `padding (${parts.side ?? 'right'}, lengths ${parts.lengths.length > 6 ? `${parts.lengths.slice(0, 6).join(', ')}, …` : parts.lengths.join(', ')})` });
+  if (parts.lengths) out.push({ id: 'padding', label: `padding (${parts.sides ? 'mixed sides' : parts.side ?? 'right'}, lengths ${parts.lengths.length > 6 ? `${parts.lengths.slice(0, 6).join(', ')}, …` : parts.lengths.join(', ')})` });
   if (parts.causal) out.push({ id: 'causal', label: 'causal (key after query)' });
   if (parts.window !== undefined) out.push({ id: 'window', label: `window (${parts.window} keys up to the query)` });
   return out;
@@ -30,6 +30,12 @@ const BIT: Record<LayerId, number> = { padding: 1, causal: 2, window: 4 };
 function lengthAt(parts: MaskParts, idx: readonly number[]): number {
   const lengths = parts.lengths!;
   return lengths[Math.min(lengths.length > 1 ? idx[0] : 0, lengths.length - 1)];
+}
+
+/** Padding side of the batch row of `idx`: its own where rows differ (`sides`), else the mask's. */
+function sideAt(parts: MaskParts, idx: readonly number[]): 'left' | 'right' {
+  const sides = parts.sides;
+  return sides ? sides[Math.min(sides.length > 1 ? idx[0] : 0, sides.length - 1)] : parts.side ?? 'right';
 }
 
 /** The key index of a cell: the last dim, or `parts.dims[1]` (a `[query, key, batch]` mask). */
@@ -55,7 +61,7 @@ export function maskingBits(parts: MaskParts, shape: readonly number[], idx: rea
   let bits = 0;
   if (parts.lengths && (!enabled || enabled.has('padding'))) {
     const len = lengthAt(parts, idx);
-    if (parts.side === 'left' ? key < shape[nd - 1] - len : key >= len) bits |= BIT.padding;
+    if (sideAt(parts, idx) === 'left' ? key < shape[nd - 1] - len : key >= len) bits |= BIT.padding;
   }
   if (parts.causal && (!enabled || enabled.has('causal')) && query !== undefined && key > query + (parts.offset ?? 0)) bits |= BIT.causal;
   if (parts.window !== undefined && (!enabled || enabled.has('window')) && query !== undefined && key <= query - parts.window) bits |= BIT.window;
@@ -71,13 +77,17 @@ export function maskedBy(parts: MaskParts, shape: readonly number[], idx: readon
   const out: string[] = [];
   if (bits & BIT.padding) {
     const len = lengthAt(parts, idx);
-    const left = parts.side === 'left';
+    const left = sideAt(parts, idx) === 'left';
     out.push(`padding (key ${key} ${left ? '<' : '≥'} ${left ? shape[nd - 1] - len : len}, length ${len})`);
   }
   if (bits & BIT.causal) {
     const offset = parts.offset ?? 0;
-    // bottom-right aligned (KV cache): query r is position r + offset among the keys
-    out.push(offset ? `causal, bottom-right (key ${key} after query ${query} + ${offset})` : `causal (key ${key} after query ${query})`);
+    // bottom-right aligned (KV cache): query r is position r + offset among the keys; any
+    // other offset is a diagonal shifted right (triu diagonal=offset + 1)
+    const queries = shape[parts.dims ? parts.dims[0] : nd - 2] ?? 1;
+    const keys = shape[parts.dims ? parts.dims[1] : nd - 1];
+    const where = offset === keys - queries ? 'bottom-right' : 'diagonal shifted';
+    out.push(offset ? `causal, ${where} (key ${key} after query ${query} + ${offset})` : `causal (key ${key} after query ${query})`);
   }
   if (bits & BIT.window) out.push(`window (key ${key} is ${query - key} before query ${query}, width ${parts.window})`);
   return out;

@@ -2,7 +2,7 @@
 // things to show: 2-D slices, mask grids, short numeric tables. Shared by the
 // extension host (hover markdown) and the webview (heatmap), so this file
 // must not import 'vscode' or anything Node-only.
-import { maskValued } from '../python/maskValues';
+import { maskValued } from '../masks/values';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 
 export type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;

@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluate } from '../../src/python/index';
-import { streamedMaskDetails, maskPartsOf } from '../../src/python/masks';
-import type { EncodedValue, MaskParts, Snapshot } from '../../src/python/result';
-import { maskedBy, maskingBits } from '../../src/vscode/maskLayers';
-
-type TensorValue = Extract<EncodedValue, { data: unknown }>;
+import { streamedMaskDetails, maskPartsOf } from '../../src/masks/classify';
+import type { MaskParts, Snapshot } from '../../src/python/result';
+import { maskedBy } from '../../src/vscode/maskLayers';
+import { assertPartsExplainEveryCell } from './mask_cells';
 
 const run = (src: string) => evaluate(`import torch\n${src.trim()}\n`, { recordTimeline: true });
 const snap = (src: string, name: string): Snapshot => {
@@ -17,20 +16,6 @@ const snap = (src: string, name: string): Snapshot => {
   assert.ok(s, `${name} not recorded`);
   return s;
 };
-
-/** Every cell's layers agree with its value: masked by some part exactly where the value masks it. */
-function assertPartsExplainEveryCell(s: Snapshot): void {
-  const v = s.value as TensorValue;
-  const parts = s.maskParts!;
-  const keep = parts.keep !== false;
-  const strides = v.shape.map((_, d) => v.shape.slice(d + 1).reduce((a, b) => a * b, 1));
-  for (let flat = 0; flat < v.data.length; flat++) {
-    const idx = strides.map((st, d) => Math.floor(flat / st) % v.shape[d]);
-    const x = v.data[flat];
-    const on = x === true || (typeof x === 'number' && x !== 0) || x === '-inf';
-    assert.equal(maskingBits(parts, v.shape, idx) !== 0, keep ? !on : on, `${s.name}[${idx.join(', ')}] = ${String(x)}: parts ${JSON.stringify(parts)}`);
-  }
-}
 
 test("labml's [query, key, batch] causal mask is causal, with its query and key dims", () => {
   const s = snap('mask = torch.tril(torch.ones(5, 5)).bool().unsqueeze(-1)', 'mask');

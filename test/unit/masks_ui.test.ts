@@ -173,7 +173,7 @@ out = F.scaled_dot_product_attention(q, q, q, attn_mask=m)
 });
 
 test('non-square causal masks name their alignment', () => {
-  assert.equal(summaryOf('br = torch.ones(2, 4, dtype=torch.bool).tril(diagonal=2)', 'br'), 'causal (bottom-right, 2×4) · 12.5% masked');
+  assert.equal(summaryOf('br = torch.ones(2, 4, dtype=torch.bool).tril(diagonal=2)', 'br'), 'causal over 2 cached keys (bottom-right, 2×4: query i sees keys 0 … i + 2) · 12.5% masked');
   assert.equal(summaryOf('tl = torch.ones(2, 4, dtype=torch.bool).tril()', 'tl'), 'causal (tril, 1 = attend, top-left) · 62.5% masked');
   assert.equal(summaryOf('sq = torch.ones(4, 4, dtype=torch.bool).tril()', 'sq'), 'causal (tril, 1 = attend) · 37.5% masked');
 });

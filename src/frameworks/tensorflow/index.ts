@@ -1,7 +1,7 @@
 // tensorflow / tf.keras: eager tf.Tensor, the tf ops masking code uses, and
 // Keras layers with mask propagation (`_keras_mask`, compute_mask, call(mask=)).
 
-import { noteMaskConsumer } from '../../python/maskChecks';
+import { noteMaskConsumer } from '../../masks/checks';
 import { DType, isFloating } from '../../engine/dtype';
 import { formatTfTensor, formatTfTensorRepr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';

@@ -19,7 +19,7 @@ import { noteDerivation } from '../../engine/provenance';
 import type { Tensor } from '../../engine/tensor';
 import { bind, type Bound } from '../../python/args';
 import type { FusedCallRule } from '../../python/evaluator';
-import { checkBroadcast, checkMaskedFill, checkSoftmax, noteMaskConsumer } from '../../python/maskChecks';
+import { checkBroadcast, checkMaskedFill, checkSoftmax, noteMaskConsumer } from '../../masks/checks';
 import type { PyValue } from '../../python/values';
 import { fillArg, softmaxArgs, tensorArg, TorchTensor, track } from './tensor';
 

@@ -3,7 +3,7 @@
 
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral } from '../../engine/dtype';
 import { noteRandom } from '../../engine/diagnostics';
-import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
+import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
 import { noteMaskSource } from '../../engine/provenance';
 import { runtimeError, valueError } from '../../engine/errors';
 

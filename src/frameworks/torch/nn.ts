@@ -27,7 +27,7 @@ import { fusableSoftmax } from './fused';
 import { collectBuffers, collectParameters, dropoutTensor, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
-import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../python/maskChecks';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
 
 function reductionOf(self: PyInstance): Reduction {
   return checkReduction(String(self.dict.get('reduction') ?? 'mean'));

@@ -9,8 +9,8 @@ import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
 import { carryMaskEvidence, noteBlockingBool, noteDerivation, noteMaskSource, recordingDerivations } from '../../engine/provenance';
 import { propagateRandom } from '../../engine/diagnostics';
-import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../python/maskChecks';
-import { additiveValues } from '../../python/maskValues';
+import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../masks/checks';
+import { additiveValues } from '../../masks/values';
 import {
   Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
   notImplementedFor, resultType, scalarTensor, scalarTypeName, unary, where,

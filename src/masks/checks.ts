@@ -1,9 +1,10 @@
 // Mask checks raised where a mask is consumed (issue #6), in the field's
 // words: masked_fill's fill and dtype, softmax rows a mask emptied, ignored
-// targets, key_padding_mask polarity, broadcasts. They read engine tensors
-// through the engine's neutral hooks (sink, consumer record keyed by storage)
-// and must never throw. Classification of the values a snippet leaves behind
-// is in masks.ts; both share the vocabulary below.
+// targets, key_padding_mask polarity, broadcasts. The frameworks call them;
+// they read engine tensors through the engine's neutral hooks (sink, consumer
+// record keyed by storage) and must never throw. Classification of the values
+// a snippet leaves behind is in classify.ts; the consumers' vocabulary, which
+// both share, is in consumers.ts.
 
 import { DType, castValue, isFloating } from '../engine/dtype';
 import { getSlot, slot } from '../engine/context';
@@ -11,21 +12,8 @@ import { diagnose, diagnosing, guarded, noteConsumer } from '../engine/diagnosti
 import { Tensor } from '../engine/tensor';
 import { expand } from '../engine/ops/shape';
 import { isBlockingBool } from '../engine/provenance';
-import { ADDITIVE_MASK_FLOOR, additiveValues, blocksAdditively } from './maskValues';
-
-/**
- * Who reads a tensor as a mask, so the UI can give its legend in the
- * consumer's convention (True = filled for masked_fill, True = attend for
- * scaled_dot_product_attention, ...).
- */
-export type MaskConsumer =
-  | 'masked_fill'
-  | 'where'
-  | 'scaled_dot_product_attention'
-  | 'MultiheadAttention.key_padding_mask'
-  | 'MultiheadAttention.attn_mask'
-  | 'keras-mask'
-  | 'added';
+import type { MaskConsumer } from './consumers';
+import { ADDITIVE_MASK_FLOOR, additiveValues, blocksAdditively } from './values';
 
 /** Record that `t` was read as a mask by `consumer` (the engine keeps it by storage). */
 export function noteMaskConsumer(t: Tensor, consumer: MaskConsumer): void {

@@ -1,9 +1,14 @@
 // "Is this a mask?" by its values alone: the one predicate every reader
 // shares (classification, the CLI grid, the hover, the inspector). Whether a
-// value may be called a mask at all also needs evidence (masks.ts).
-import type { EncodedNumber, EncodedValue } from './result';
+// value may be called a mask at all also needs evidence (classify.ts).
+import type { EncodedNumber, EncodedValue } from '../python/result';
 
-type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
+/** An encoded tensor whose data is inlined (not elided). */
+export type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
+
+export function isTensor(v: EncodedValue): v is TensorValue {
+  return 'data' in v;
+}
 
 /**
  * Additive masks block a position with -inf or a large negative number.
@@ -17,7 +22,8 @@ export function blocksAdditively(x: number): boolean {
   return x === -Infinity || x <= ADDITIVE_MASK_FLOOR;
 }
 
-const num = (x: EncodedNumber): number =>
+/** One encoded element as a number: True/False as 1/0, 'nan' / 'inf' / '-inf' as NaN / ±Infinity. */
+export const numberOf = (x: EncodedNumber): number =>
   typeof x === 'boolean' ? (x ? 1 : 0) : x === 'nan' ? NaN : x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x;
 
 /** Every element is True/False or exactly 0/1 (a boolean or 0/1 mask). */
@@ -38,7 +44,7 @@ export function additiveValues(xs: Iterable<number>): boolean {
 
 /** Every element is 0 or blocks additively, and some element blocks (an additive mask). */
 export function additiveValued(v: TensorValue): boolean {
-  return additiveValues(v.data.map(num));
+  return additiveValues(v.data.map(numberOf));
 }
 
 /** A boolean, 0/1 or (with `additive`) additive mask by its values. */

@@ -1,23 +1,15 @@
-// Mask semantics: classify the tensors a snippet builds (padding, causal,
-// combined, additive) and flag what silently breaks training: rows that are
-// entirely masked (NaN after softmax) and causal masks that let a position
-// see the future.
+// Mask classification: name the tensors a snippet builds (padding, causal,
+// combined, sliding-window, block-diagonal, additive, constant, ...) by their
+// values, with enough detail (lengths, side, polarity, offset) for a hover
+// or the inspector to say what each cell means. Who reads a mask (and so
+// what True means) is in consumers.ts; running this over a timeline, with
+// the diagnostics it raises, is in annotate.ts.
 
-import type { MaskConsumer } from './maskChecks';
-import { additiveValued, binaryValued, blocksAdditively } from './maskValues';
-import type { Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, Snapshot } from './result';
-
-type TensorValue = Extract<EncodedValue, { data: EncodedNumber[] }>;
-
-const num = (x: EncodedNumber): number =>
-  typeof x === 'boolean' ? (x ? 1 : 0) : x === 'nan' ? NaN : x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x;
-
-function isTensor(v: EncodedValue): v is TensorValue {
-  return 'data' in v;
-}
+import { additiveValued, binaryValued, blocksAdditively, isTensor, numberOf as num, type TensorValue } from './values';
+import type { EncodedValue, MaskKind, MaskParts } from '../python/result';
 
 /** Values of the last two dims as matrices [batch][row][col] (a 1-D tensor is one row). */
-function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][][] } {
+export function matrices(v: TensorValue): { rows: number; cols: number; mats: number[][][] } {
   const shape = v.shape.length === 0 ? [1] : v.shape;
   const cols = shape[shape.length - 1];
   const rows = shape.length >= 2 ? shape[shape.length - 2] : 1;
@@ -57,6 +49,8 @@ export interface MaskDetails {
   causalForm?: 'tril' | 'triu';
   /** padding: where the padded positions sit in each row. */
   side?: 'left' | 'right';
+  /** padding on both sides in one batch: each batch row's side (instead of `side`; a row with no padding reads 'right'). */
+  sides?: ('left' | 'right')[];
   /** padding: real (unpadded) length of each batch row. */
   lengths?: number[];
   /** Fraction of positions that are masked out, under the polarity guessed for the form. */
@@ -95,47 +89,89 @@ function baseKind(name: string, v: TensorValue, binaryMask: boolean, additive: b
   return { kind: 'other' };
 }
 
+/** Which side each batch row is padded on; undefined for a row with no padding (its full length). */
+type RowSides = ('left' | 'right' | undefined)[];
+
 /**
- * Padding layout of a [B, T] or broadcastable [B, 1, 1, T] / [B, 1, T] mask: each
- * row must be one run of one value then a run of the other. Polarity: a 1-then-0
- * row is a keep-mask (right padding); 0-then-1 is a block-mask with right padding
- * (mask = ids == pad), unless the name says keep/valid/attention, then a keep-mask
- * with left padding.
+ * Padding layout of a [B, T] or broadcastable [B, 1, 1, T] / [B, 1, T] mask, or
+ * of one expanded over queries and heads (Hugging Face's
+ * `mask[:, None, None, :].expand(B, 1, Q, K)`, every row of batch item b alike):
+ * each row must be one run of one value then a run of the other. Polarity: a
+ * 1-then-0 row is a keep-mask (right padding); 0-then-1 is a block-mask with
+ * right padding (mask = ids == pad), unless the name says keep/valid/attention
+ * or a row is all 1 (the longest sequence of a keep-mask), then a keep-mask
+ * with left padding. Rows padded on different sides (`side`
+ * 'mixed', each row's in `sides`) take their polarity from a row with no
+ * padding (all 1 in a keep-mask: the batch's longest sequence), else the name.
  */
-function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boolean, binaryMask: boolean): { side: 'left' | 'right'; lengths: number[]; keep: boolean } | undefined {
-  const dims = v.shape;
-  const T = dims[dims.length - 1];
-  if (dims.length < 2 || T < 2 || dims.slice(1, -1).some((d) => d !== 1)) return undefined;
-  const B = dims[0];
-  const rows = Array.from({ length: B }, (_, b) => v.data.slice(b * T, (b + 1) * T).map((x) => (blocked(num(x)) ? 1 : 0)));
-  let first: number | undefined;
-  let sawBoth = false;
+function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boolean, binaryMask: boolean): { side: 'left' | 'right' | 'mixed'; sides: RowSides; lengths: number[]; keep: boolean } | undefined {
+  const keyRows = keyPaddingRows(v);
+  if (!keyRows) return undefined;
+  const rows = keyRows.map((row) => row.map((x) => (blocked(num(x)) ? 1 : 0)));
+  const leads = new Set<number>();
   const runs: number[] = [];
   for (const row of rows) {
     const flip = row.findIndex((x) => x !== row[0]);
     if (flip === -1) { runs.push(-1); continue; }
     if (row.slice(flip).some((x) => x === row[0])) return undefined;
-    if (first !== undefined && first !== row[0]) return undefined;
-    first = row[0];
-    sawBoth = true;
+    leads.add(row[0]);
     runs.push(flip);
   }
-  if (!sawBoth) return undefined;
+  if (leads.size === 0) return undefined;
   // every row flips after its first position: the mask singles out the first token (CLS, BOS), it is not padding
   if (runs.every((r) => r === 1 || r === -1)) return undefined;
   // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
   const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
-  const leadingIsOne = first === 1;
-  let keep: boolean, side: 'left' | 'right';
-  if (!binaryMask) { keep = false; side = leadingIsOne ? 'left' : 'right'; }
+  // the values of the rows with no flip: all 1 is a keep-mask's longest sequence (a block-mask's would be all padding)
+  const full = new Set(rows.filter((_, b) => runs[b] === -1).map((row) => row[0]));
+  const fullOnes = full.size === 1 && full.has(1);
+  let keep: boolean;
+  if (!binaryMask) keep = false;
+  // left- and right-padded rows together: the side no longer tells the polarity
+  else if (leads.size === 2) keep = full.size === 1 ? fullOnes : keepNamed || !/pad|block|ignore/i.test(name);
   // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
   // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
-  else if (leadingIsOne) { keep = !/block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
-  else if (keepNamed) { keep = true; side = 'left'; }
-  else { keep = false; side = 'right'; }
+  else if (leads.has(1)) keep = !/block|ignore/i.test(name);
+  // 0-then-1 rows: a block-mask padded on the right, unless the name or an all-1 row says keep
+  else keep = keepNamed || fullOnes;
   const maskedValue = keep ? 0 : 1;
+  const sides: RowSides = rows.map((row, b) => (runs[b] === -1 ? undefined : row[0] === maskedValue ? 'left' : 'right'));
   const lengths = rows.map((row) => row.filter((x) => x !== maskedValue).length);
-  return { side, lengths, keep };
+  const both = new Set(sides.filter(Boolean));
+  return { side: both.size === 2 ? 'mixed' : [...both][0]!, sides, lengths, keep };
+}
+
+/**
+ * The one key row of each batch item of a key padding mask: [B, T] itself, a
+ * broadcastable [B, 1, 1, T], or a [B, H, Q, T] expanded from one (every row of
+ * an item alike). Undefined for anything else.
+ */
+function keyPaddingRows(v: TensorValue): TensorValue['data'][] | undefined {
+  const dims = v.shape;
+  const T = dims[dims.length - 1];
+  if (dims.length < 2 || T < 2) return undefined;
+  const B = dims[0];
+  const per = v.data.length / B;
+  const rows: TensorValue['data'][] = [];
+  for (let b = 0; b < B; b++) {
+    const base = b * per;
+    for (let i = T; i < per; i++) if (v.data[base + i] !== v.data[base + (i % T)]) return undefined;
+    rows.push(v.data.slice(base, base + T));
+  }
+  return rows;
+}
+
+/**
+ * "right", or for a batch padded on both sides the rows on each
+ * ("mixed sides: right in rows 0, 2, left in row 1").
+ */
+function sidesText(side: 'left' | 'right' | 'mixed', sides: RowSides): string {
+  if (side !== 'mixed') return side;
+  const rowsOn = (which: 'left' | 'right') => {
+    const at = sides.flatMap((s, b) => (s === which ? [b] : []));
+    return `${which} in row${at.length > 1 ? 's' : ''} ${at.slice(0, 4).join(', ')}${at.length > 4 ? ', …' : ''}`;
+  };
+  return `mixed sides: ${rowsOn('right')}, ${rowsOn('left')}`;
 }
 
 const percent = (f: number) => `${Number((f * 100).toFixed(1))}% masked`;
@@ -166,6 +202,19 @@ function blockDiagonal(K: boolean[][]): { segments: number[]; causal: boolean } 
   if (fits((r, c) => seg(r) === seg(c))) return { segments, causal: false };
   if (fits((r, c) => seg(r) === seg(c) && c <= r)) return { segments, causal: true };
   return undefined;
+}
+
+/**
+ * The label of a causal mask aligned bottom-right (fewer queries than keys):
+ * the layout of a KV cache, where the `cols - rows` keys before the queries
+ * come from the cache and every query sees them (llama's
+ * `hstack([zeros(seqlen, start_pos), triu(full(-inf), 1)])`, flash-attn's
+ * causal with seqlen_q < seqlen_k). `form`: '' (1 = attend), 'additive' or
+ * 'True = masked'.
+ */
+function bottomRightCausal(rows: number, cols: number, form: string): string {
+  const cached = cols - rows;
+  return `causal over ${cached} cached key${cached === 1 ? '' : 's'} (bottom-right, ${rows}×${cols}${form ? `, ${form}` : ''}: query i sees keys 0 … i + ${cached})`;
 }
 
 /**
@@ -207,8 +256,15 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     const keep = form === '1 = attend';
     const tail = (extra: string) => `${extra}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`;
     const off = cols - rows;
-    if (off !== 0 && fits((r, c) => c <= r + off)) {
-      return { kind: 'causal', masked, keep, offset: off, summary: `causal (bottom-right, ${rows}×${cols}${tail('')}` };
+    if (off > 0 && fits((r, c) => c <= r + off)) {
+      return { kind: 'causal', masked, keep, offset: off, summary: `${bottomRightCausal(rows, cols, form === '1 = attend' ? '' : form)} · ${percent(masked)}` };
+    }
+    // the diagonal shifted right by `shift` (`triu(full(-inf), diagonal=shift + 1)`, llama v1's
+    // `triu(mask, diagonal=start_pos + 1)`): query r sees keys up to r + shift
+    const shift = K[0].filter(Boolean).length - 1;
+    if (shift >= 1 && shift !== off && shift < cols - 1 && fits((r, c) => c <= r + shift)) {
+      const call = form === '1 = attend' ? `tril diagonal=${shift}` : `triu diagonal=${shift + 1}${form === 'additive' ? ', additive' : `, ${form}`}`;
+      return { kind: 'causal', masked, keep, offset: shift, summary: `causal, diagonal shifted by ${shift} (${call}: query i sees keys 0 … i + ${shift}) · ${percent(masked)}` };
     }
     const lastKept = K[rows - 1].filter(Boolean).length;
     if (rows === cols && lastKept >= 2 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
@@ -226,63 +282,6 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     if (blocks) return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${blocks.segments.join(', ')}${blocks.causal ? ', causal' : ''}${tail('')}` };
   }
   return undefined;
-}
-
-/**
- * How the UI names the reader of a mask: a call is "read by `masked_fill`"
- * (text + code); an additive mask summed into the scores has no call to name,
- * so it reads "added to scores".
- */
-export function consumerPhrase(consumer: MaskConsumer | string): { text: string; code?: string } {
-  return consumer === 'added' ? { text: 'added to scores' } : { text: 'read by', code: consumer };
-}
-
-/** The legend of a mask grid under the convention of the code that consumed it. */
-export function consumerLegend(consumer: MaskConsumer | string, dtype: string): MaskLegend {
-  const additive = dtype !== 'bool' && /float|half|double/.test(dtype);
-  switch (consumer) {
-    case 'masked_fill':
-      return { on: 'masked (filled)', off: 'kept' };
-    case 'where':
-      return { on: 'takes input', off: 'takes other' };
-    case 'scaled_dot_product_attention':
-      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'attends', off: 'masked' };
-    case 'MultiheadAttention.key_padding_mask':
-    case 'MultiheadAttention.attn_mask':
-      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'masked (not allowed)', off: 'attends' };
-    case 'keras-mask':
-      return { on: 'kept', off: 'masked' };
-    case 'added':
-      return { on: 'masked (large negative added)', off: 'attends (0 added)' };
-    default:
-      return { on: 'true/nonzero', off: 'false/zero' }; // a consumer this vocabulary does not name
-  }
-}
-
-/**
- * Whether True / non-zero means masked to the code that reads the mask
- * (masked_fill, key_padding_mask: yes; SDPA's bool attn_mask, Keras, Hugging
- * Face's attention_mask: no; an additive mask: yes); undefined when the
- * reader does not say (torch.where).
- */
-export function onMeansMasked(consumer: MaskConsumer | string, dtype: string): boolean | undefined {
-  const legend = consumerLegend(consumer, dtype);
-  if (/^(masked|added)/.test(legend.on)) return true;
-  if (/^masked/.test(legend.off)) return false;
-  return undefined;
-}
-
-/** A constant mask's summary once its reader is known: "all False · nothing masked" under masked_fill. */
-export function namedConstantSummary(s: Snapshot): void {
-  if (s.mask !== 'constant' || !isTensor(s.value) || s.value.data.length === 0 || !s.consumer) return;
-  const onMasks = /attention_mask/.test(s.consumer) ? false : onMeansMasked(s.consumer, s.value.dtype);
-  if (onMasks !== undefined) s.maskSummary = constantMaskSummary(s.value.dtype, num(s.value.data[0]), onMasks);
-}
-
-/** A convention known from the name alone: Hugging Face's `attention_mask` is 1 = keep. */
-export function nameLegend(name: string, v: EncodedValue): (MaskLegend & { consumer: string }) | undefined {
-  if (!/(^|_)attention_mask$/.test(name) || !isTensor(v) || !binaryValued(v)) return undefined;
-  return { consumer: 'attention_mask (Hugging Face convention)', on: 'attends (1 = keep)', off: 'masked' };
 }
 
 /** Names that say "mask" (the user's word counts as evidence for a non-constant 0/1 tensor). */
@@ -342,8 +341,9 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
     if (layout) {
       const masked = layout.keep ? 1 - ones : ones;
       return {
-        kind: 'padding', side: layout.side, lengths: layout.lengths, maskedFraction: masked, keep: layout.keep,
-        summary: `padding (${layout.side}, lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
+        kind: 'padding', lengths: layout.lengths, maskedFraction: masked, keep: layout.keep,
+        ...(layout.side === 'mixed' ? { sides: layout.sides.map((x) => x ?? 'right') } : { side: layout.side }),
+        summary: `padding (${sidesText(layout.side, layout.sides)}${layout.side === 'mixed' ? ';' : ','} lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
       };
     }
   }
@@ -486,13 +486,18 @@ export function kerasMaskDetails(v: EncodedValue): MaskDetails | undefined {
   const lengths = rows.map((row) => row.filter(Boolean).length);
   const kept = lengths.reduce((a, b) => a + b, 0);
   if (kept === 0 || kept === B * T) return undefined;
-  const right = rows.every((row, b) => row.every((k, t) => k === t < lengths[b]));
-  const left = rows.every((row, b) => row.every((k, t) => k === t >= T - lengths[b]));
+  const isRight = (row: boolean[], b: number) => row.every((k, t) => k === t < lengths[b]);
+  const isLeft = (row: boolean[], b: number) => row.every((k, t) => k === t >= T - lengths[b]);
+  const right = rows.every(isRight);
+  const left = rows.every(isLeft);
+  // some rows padded on the left, some on the right (a row with no padding is both)
+  const sides: RowSides = rows.map((row, b) => (lengths[b] === T || lengths[b] === 0 ? undefined : isRight(row, b) ? 'right' : isLeft(row, b) ? 'left' : undefined));
+  const mixed = !right && !left && rows.every((_, b) => sides[b] !== undefined || lengths[b] === T || lengths[b] === 0);
   const side = right ? 'right' : left ? 'left' : undefined;
   const masked = 1 - kept / (B * T);
   return {
-    kind: 'padding', lengths, maskedFraction: masked, keep: true, ...(side ? { side } : {}),
-    summary: `padding (${side ? `${side}, ` : ''}lengths ${lengths.join(', ')}) · ${percent(masked)}`,
+    kind: 'padding', lengths, maskedFraction: masked, keep: true, ...(side ? { side } : mixed ? { sides: sides.map((x) => x ?? 'right') } : {}),
+    summary: `padding (${side ? `${side}, ` : mixed ? `${sidesText('mixed', sides)}; ` : ''}lengths ${lengths.join(', ')}) · ${percent(masked)}`,
   };
 }
 
@@ -501,7 +506,7 @@ export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
   const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
   return {
-    ...(d.lengths ? { lengths: d.lengths, side: d.side ?? 'right' } : {}),
+    ...(d.lengths ? { lengths: d.lengths, ...(d.sides ? { sides: d.sides } : { side: d.side ?? 'right' }) } : {}),
     ...(causal ? { causal } : {}),
     ...(d.window !== undefined ? { window: d.window } : {}),
     ...(d.keep !== undefined ? { keep: d.keep } : {}),
@@ -510,89 +515,6 @@ export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
   };
 }
 
-/**
- * Classify every snapshot's value (Snapshot.mask / maskSummary) and flag rows
- * that softmax made entirely NaN. `provenance(s)` says whether the evaluation
- * saw a mask-building op (or a mask consumer) in the value's history.
- */
-export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) => boolean): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const s of timeline) {
-    const details = maskDetails(s.name, s.value, provenance?.(s));
-    s.mask = details?.kind;
-    if (details) s.maskSummary = details.summary;
-    const parts = details && maskPartsOf(details);
-    if (parts) s.maskParts = parts;
-    const v = s.value;
-    // a 0-dim NaN (e.g. a loss) is not a masked row; the loss checks name its cause
-    if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0 || v.dtype.includes('int') || v.dtype.includes('bool')) continue;
-    const { cols, mats } = matrices(v);
-    const nanRows: string[] = [];
-    mats.forEach((m, b) => m.forEach((row, r) => {
-      if (cols > 0 && row.every((x) => Number.isNaN(x))) nanRows.push(mats.length > 1 ? `[${b}, ${r}]` : `${r}`);
-    }));
-    if (nanRows.length) {
-      out.push({
-        code: 'fully-masked-row',
-        severity: 'warning',
-        line: s.line,
-        variable: s.name,
-        message: `${s.name}: ${nanRows.length} row${nanRows.length > 1 ? 's are' : ' is'} entirely NaN (${nanRows.slice(0, 4).join(', ')}${nanRows.length > 4 ? ', …' : ''}): every position was masked with -inf before softmax, so the loss will be NaN.`,
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * Non-negative integer ids beyond 0/1 (timm Swin's `img_mask`: window region
- * ids 0..8 written by slice assignments). Such a tensor is an id map; while it
- * is being filled it may hold only 0 and 1 for a while, and is not a mask then either.
- */
-export function isIdMap(v: EncodedValue): boolean {
-  if (!isTensor(v) || v.data.length === 0 || v.dtype.endsWith('bool')) return false;
-  let max = 0;
-  for (const x of v.data) {
-    const n = num(x);
-    if (!Number.isInteger(n) || n < 0) return false;
-    if (n > max) max = n;
-  }
-  return max >= 2;
-}
-
-/**
- * Clear the mask kind of every snapshot whose storage (`storageOf`) at some
- * point of the timeline held an id map (isIdMap): the 0/1 stages of a
- * region-id map being written are not padding masks.
- */
-export function unmarkIdMaps(timeline: readonly Snapshot[], storageOf: (s: Snapshot) => object | undefined): void {
-  const idMaps = new Set<object>();
-  for (const s of timeline) {
-    const st = storageOf(s);
-    if (st && isIdMap(s.value)) idMaps.add(st);
-  }
-  for (const s of timeline) {
-    const st = storageOf(s);
-    if (!st || !idMaps.has(st)) continue;
-    delete s.mask;
-    delete s.maskSummary;
-    delete s.maskParts;
-  }
-}
-
-/**
- * A 0/1 mask drawn from a generator (torch.rand(...) < p, bernoulli, dropout)
- * is random, not padding or causal, whatever pattern this draw happens to show.
- */
-export function markRandom(s: Snapshot): void {
-  const v = s.value;
-  if (!isTensor(v) || v.data.length === 0 || !binaryValued(v)) return;
-  const ones = v.data.filter((x) => num(x) !== 0).length / v.data.length;
-  // a draw that came out all False (or all True) keeps its constant summary: it says what that masks
-  if (ones === 0 || ones === 1) return;
-  s.mask = 'random';
-  s.maskSummary = `random (p ≈ ${Number(ones.toFixed(2))}, e.g. dropout or MLM) · ${Number((ones * 100).toFixed(1))}% True/1`;
-}
 
 /**
  * A tensor read in place, without copying: `data[offset + Σ index·stride]`.
@@ -768,10 +690,19 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
     // bottom-right aligned (fewer queries than keys, the KV-cache layout): query i sees keys up to i + cols - rows
     const off = cols - rows;
     if (off > 0 && binary && every((r, i) => prefix(r, i + 1 + off))) {
-      return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: off, maskedFraction: 1 - ones, summary: `causal (bottom-right, ${rows}×${cols}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
+      return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: off, maskedFraction: 1 - ones, summary: `${bottomRightCausal(rows, cols, '')} · ${pct(1 - ones)}${rowsNote(true)}` }, true);
     }
     if (off > 0 && every((r, i) => suffix(r, cols - i - 1 - off))) {
-      return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: off, maskedFraction: ones, summary: `causal (bottom-right, ${rows}×${cols}, ${isAdditive ? 'additive' : 'True = masked'}) · ${pct(ones)}${rowsNote(false)}` }, false);
+      return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: off, maskedFraction: ones, summary: `${bottomRightCausal(rows, cols, isAdditive ? 'additive' : 'True = masked')} · ${pct(ones)}${rowsNote(false)}` }, false);
+    }
+    // the diagonal shifted right (triu diagonal=shift + 1), as attentionPattern reads a small mask
+    const keepShift = runs[0].on - 1;
+    if (binary && keepShift >= 1 && keepShift !== off && keepShift < cols - 1 && every((r, i) => prefix(r, Math.min(i + 1 + keepShift, cols)))) {
+      return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: keepShift, maskedFraction: 1 - ones, summary: `causal, diagonal shifted by ${keepShift} (tril diagonal=${keepShift}: query i sees keys 0 … i + ${keepShift}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
+    }
+    const blockShift = cols - runs[0].on - 1;
+    if (blockShift >= 1 && blockShift !== off && blockShift < cols - 1 && every((r, i) => suffix(r, Math.max(0, cols - i - 1 - blockShift)))) {
+      return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: blockShift, maskedFraction: ones, summary: `causal, diagonal shifted by ${blockShift} (triu diagonal=${blockShift + 1}, ${isAdditive ? 'additive' : 'True = masked'}: query i sees keys 0 … i + ${blockShift}) · ${pct(ones)}${rowsNote(false)}` }, false);
     }
     if (binary && every((r, i) => prefix(r, Math.min(i + 1, cols)))) {
       return done({ kind: 'causal', causalForm: 'tril', keep: true, maskedFraction: 1 - ones, summary: `causal (tril, 1 = attend${rows !== cols ? ', top-left' : ''}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
@@ -817,13 +748,27 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
       const keepNamed = binary && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
       if (isAdditive) { keep = false; side = allPrefix ? 'left' : 'right'; }
       else if (allPrefix) { keep = !/block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
-      else if (keepNamed) { keep = true; side = 'left'; }
+      // a row all 1 is a keep-mask's longest sequence (as paddingLayout reads it)
+      else if (keepNamed || (heads.some((r) => r.on === cols) && !heads.some((r) => r.on === 0))) { keep = true; side = 'left'; }
       else { keep = false; side = 'right'; }
       const lengths = heads.map((r) => (keep ? r.on : cols - r.on));
       const masked = keep ? 1 - ones : ones;
       return done({
         kind: 'padding', side, lengths, maskedFraction: masked, keep,
         summary: `padding (${side}, lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
+      }, keep);
+    }
+    // left- and right-padded rows in one batch: polarity from a row with no padding, else the name (as paddingLayout)
+    if (mixed.length > 0 && mixed.every((r) => prefix(r, r.on) || suffix(r, r.on))) {
+      const full = new Set(heads.filter((r) => r.on === 0 || r.on === cols).map((r) => r.on > 0));
+      const keepNamed = binary && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
+      const keep = isAdditive ? false : full.size === 1 ? full.has(true) : keepNamed || !/pad|block|ignore/i.test(name);
+      const sides: RowSides = heads.map((r) => (r.on === 0 || r.on === cols ? undefined : prefix(r, r.on) === keep ? 'right' : 'left'));
+      const lengths = heads.map((r) => (keep ? r.on : cols - r.on));
+      const masked = keep ? 1 - ones : ones;
+      return done({
+        kind: 'padding', sides: sides.map((x) => x ?? 'right'), lengths, maskedFraction: masked, keep,
+        summary: `padding (${sidesText('mixed', sides)}; lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
       }, keep);
     }
   }

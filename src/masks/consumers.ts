@@ -1,0 +1,75 @@
+// Who reads a tensor as a mask, and what True / non-zero means to that
+// reader: masked_fill fills where True, scaled_dot_product_attention's bool
+// attn_mask attends where True, MultiheadAttention's key_padding_mask masks
+// where True, Keras keeps where True. The frameworks name the consumer when
+// they read a mask (checks.ts, noteMaskConsumer); the engine keeps that name
+// by storage as an opaque string (src/engine/diagnostics.ts); the hover, the
+// inspector and the webview phrase it from here. No engine import: the
+// webview bundles this file.
+
+import type { EncodedValue, MaskLegend } from '../python/result';
+import { binaryValued, isTensor } from './values';
+
+/**
+ * Who reads a tensor as a mask, so the UI can give its legend in the
+ * consumer's convention (True = filled for masked_fill, True = attend for
+ * scaled_dot_product_attention, ...).
+ */
+export type MaskConsumer =
+  | 'masked_fill'
+  | 'where'
+  | 'scaled_dot_product_attention'
+  | 'MultiheadAttention.key_padding_mask'
+  | 'MultiheadAttention.attn_mask'
+  | 'keras-mask'
+  | 'added';
+
+/**
+ * How the UI names the reader of a mask: a call is "read by `masked_fill`"
+ * (text + code); an additive mask summed into the scores has no call to name,
+ * so it reads "added to scores".
+ */
+export function consumerPhrase(consumer: MaskConsumer | string): { text: string; code?: string } {
+  return consumer === 'added' ? { text: 'added to scores' } : { text: 'read by', code: consumer };
+}
+
+/** The legend of a mask grid under the convention of the code that consumed it. */
+export function consumerLegend(consumer: MaskConsumer | string, dtype: string): MaskLegend {
+  const additive = dtype !== 'bool' && /float|half|double/.test(dtype);
+  switch (consumer) {
+    case 'masked_fill':
+      return { on: 'masked (filled)', off: 'kept' };
+    case 'where':
+      return { on: 'takes input', off: 'takes other' };
+    case 'scaled_dot_product_attention':
+      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'attends', off: 'masked' };
+    case 'MultiheadAttention.key_padding_mask':
+    case 'MultiheadAttention.attn_mask':
+      return additive ? { on: 'added (−inf = masked)', off: 'attends' } : { on: 'masked (not allowed)', off: 'attends' };
+    case 'keras-mask':
+      return { on: 'kept', off: 'masked' };
+    case 'added':
+      return { on: 'masked (large negative added)', off: 'attends (0 added)' };
+    default:
+      return { on: 'true/nonzero', off: 'false/zero' }; // a consumer this vocabulary does not name
+  }
+}
+
+/**
+ * Whether True / non-zero means masked to the code that reads the mask
+ * (masked_fill, key_padding_mask: yes; SDPA's bool attn_mask, Keras, Hugging
+ * Face's attention_mask: no; an additive mask: yes); undefined when the
+ * reader does not say (torch.where).
+ */
+export function onMeansMasked(consumer: MaskConsumer | string, dtype: string): boolean | undefined {
+  const legend = consumerLegend(consumer, dtype);
+  if (/^(masked|added)/.test(legend.on)) return true;
+  if (/^masked/.test(legend.off)) return false;
+  return undefined;
+}
+
+/** A convention known from the name alone: Hugging Face's `attention_mask` is 1 = keep. */
+export function nameLegend(name: string, v: EncodedValue): (MaskLegend & { consumer: string }) | undefined {
+  if (!/(^|_)attention_mask$/.test(name) || !isTensor(v) || !binaryValued(v)) return undefined;
+  return { consumer: 'attention_mask (Hugging Face convention)', on: 'attends (1 = keep)', off: 'masked' };
+}

@@ -1,0 +1,21 @@
+// A check shared by the mask layout and label tests: a mask's parts
+// (MaskParts: padding, causal, window) explain each of its cells.
+import assert from 'node:assert/strict';
+import type { EncodedValue, Snapshot } from '../../src/python/result';
+import { maskingBits } from '../../src/vscode/maskLayers';
+
+type TensorValue = Extract<EncodedValue, { data: unknown }>;
+
+/** Every cell's layers agree with its value: masked by some part exactly where the value masks it. */
+export function assertPartsExplainEveryCell(s: Snapshot): void {
+  const v = s.value as TensorValue;
+  const parts = s.maskParts!;
+  const keep = parts.keep !== false;
+  const strides = v.shape.map((_, d) => v.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  for (let flat = 0; flat < v.data.length; flat++) {
+    const idx = strides.map((st, d) => Math.floor(flat / st) % v.shape[d]);
+    const x = v.data[flat];
+    const on = x === true || (typeof x === 'number' && x !== 0) || x === '-inf';
+    assert.equal(maskingBits(parts, v.shape, idx) !== 0, keep ? !on : on, `${s.name}[${idx.join(', ')}] = ${String(x)}: parts ${JSON.stringify(parts)}`);
+  }
+}

@@ -1,0 +1,104 @@
+// Labels for three layouts a new user met on real files (stop 24): llama's
+// KV-cache causal mask (and llama v1's shifted diagonal), Hugging Face's
+// [B, 1, T, T] expanded padding mask, and a batch padded on both sides. The
+// snippet is test/cases/masks_kv_cache_and_hf_4d.py, whose values the golden
+// file pins to real PyTorch; here its hover labels (Snapshot.maskSummary) and
+// inspector tooltips (maskedBy), read the small way and the streamed way
+// (a tensor too large to inline is summarised without a copy).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { evaluate } from '../../src/python/index';
+import { kerasMaskDetails, maskPartsOf } from '../../src/masks/classify';
+import type { Snapshot } from '../../src/python/result';
+import { maskLayers, maskedBy } from '../../src/vscode/maskLayers';
+import { assertPartsExplainEveryCell } from './mask_cells';
+
+const SOURCE = readFileSync(new URL('../cases/masks_kv_cache_and_hf_4d.py', import.meta.url), 'utf8');
+const small = evaluate(SOURCE, { recordTimeline: true });
+const streamed = evaluate(SOURCE, { recordTimeline: true, inlineElements: 0 });
+
+/** The last snapshot of `name`, read both ways: the two readings must agree on the label and the parts. */
+function last(name: string): Snapshot {
+  const find = (r: typeof small) => [...r.timeline].reverse().find((s) => s.name === name);
+  const s = find(small);
+  const big = find(streamed);
+  assert.ok(s && big, `${name} not recorded`);
+  assert.ok('elided' in big.value, `${name} was not streamed`);
+  assert.equal(big.maskSummary, s.maskSummary, `${name}: the streamed label differs`);
+  assert.deepEqual(big.maskParts, s.maskParts, `${name}: the streamed parts differ`);
+  return s;
+}
+
+test("llama's KV-cache mask (hstack of cached zeros and triu(-inf)) is causal over the cached keys", () => {
+  assert.equal(small.error, null);
+  const s = last('mask');
+  assert.equal(s.mask, 'causal');
+  assert.equal(s.maskSummary, 'causal over 4 cached keys (bottom-right, 3×7, additive: query i sees keys 0 … i + 4) · 14.3% masked');
+  assert.deepEqual(s.maskParts, { causal: true, keep: false, offset: 4 });
+  assertPartsExplainEveryCell(s);
+  assert.deepEqual(maskedBy(s.maskParts!, [3, 7], [0, 5]), ['causal, bottom-right (key 5 after query 0 + 4)']);
+  // one cached key: singular
+  const one = evaluate('import torch\nm = torch.ones(2, 3, dtype=torch.bool).tril(diagonal=1)\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.equal(one.maskSummary, 'causal over 1 cached key (bottom-right, 2×3: query i sees keys 0 … i + 1) · 16.7% masked');
+});
+
+test("llama v1's triu(mask, diagonal=start_pos + 1) is a causal mask with its diagonal shifted, not a bare 'additive'", () => {
+  const s = last('shifted');
+  assert.equal(s.mask, 'causal');
+  assert.equal(s.maskSummary, 'causal, diagonal shifted by 1 (triu diagonal=2, additive: query i sees keys 0 … i + 1) · 18.8% masked');
+  assert.deepEqual(s.maskParts, { causal: true, keep: false, offset: 1 });
+  assertPartsExplainEveryCell(s);
+  // a square mask has no bottom-right alignment: the tooltip names the shift
+  assert.deepEqual(maskedBy(s.maskParts!, [1, 1, 4, 4], [0, 0, 0, 2]), ['causal, diagonal shifted (key 2 after query 0 + 1)']);
+  // the keep form: tril with a positive diagonal
+  const keep = evaluate('import torch\nkeep = torch.ones(4, 4, dtype=torch.bool).tril(diagonal=1)\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.equal(keep.maskSummary, 'causal, diagonal shifted by 1 (tril diagonal=1: query i sees keys 0 … i + 1) · 18.8% masked');
+});
+
+test("Hugging Face's expanded [B, 1, T, T] padding mask says which keys each batch row pads, as its [B, T] source does", () => {
+  const source = last('attention_mask');
+  assert.equal(source.maskSummary, 'padding (right, lengths 3, 5, 2) · 33.3% masked');
+  for (const [name, summary, keep] of [
+    ['expanded_mask', 'padding (right, lengths 3, 5, 2) · 33.3% masked', true],
+    ['inverted_mask', 'padding (right, lengths 3, 5, 2) · 33.3% masked', false],
+    ['mask_4d', 'padding (right, lengths 3, 5, 2, additive) · 33.3% masked', false],
+  ] as const) {
+    const s = last(name);
+    assert.equal(s.mask, 'padding', name);
+    assert.equal(s.maskSummary, summary, name);
+    assert.deepEqual(s.maskParts, { lengths: [3, 5, 2], side: 'right', keep }, name);
+    assertPartsExplainEveryCell(s);
+  }
+  // batch row 2 keeps 2 keys: key 3 of every query is padding
+  assert.deepEqual(maskedBy(last('mask_4d').maskParts!, [3, 1, 5, 5], [2, 0, 4, 3]), ['padding (key 3 ≥ 2, length 2)']);
+  // left padding expanded the same way
+  const left = evaluate('import torch\nam = torch.tensor([[0, 0, 1, 1], [1, 1, 1, 1]])\nexpanded_mask = am[:, None, None, :].expand(2, 1, 4, 4).float()\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.equal(left.maskSummary, 'padding (left, lengths 2, 4) · 25% masked');
+  // rows of one batch item that differ (a causal part) are no expanded padding mask
+  const combined = evaluate('import torch\nm = torch.tensor([[1, 1, 1, 0]]).bool()[:, None, None, :] & torch.ones(4, 4, dtype=torch.bool).tril()\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.notEqual(combined.mask, 'padding');
+});
+
+test('a batch padded on both sides says which rows are padded where, instead of giving up or guessing one side', () => {
+  for (const name of ['key_padding_mask', 'mixed_attention_mask']) {
+    const s = last(name);
+    assert.equal(s.mask, 'padding', name);
+    assert.equal(s.maskSummary, 'padding (mixed sides: right in row 0, left in row 1; lengths 3, 3, 5) · 26.7% masked', name);
+    assert.deepEqual(s.maskParts?.sides, ['right', 'left', 'right'], name);
+    assert.equal(s.maskParts?.side, undefined, name);
+    assertPartsExplainEveryCell(s);
+  }
+  // ids == 0 is True on padding: the row with no padding (all False) gives the polarity away
+  assert.equal(last('key_padding_mask').maskParts?.keep, false);
+  assert.equal(last('mixed_attention_mask').maskParts?.keep, true);
+  const parts = last('key_padding_mask').maskParts!;
+  assert.deepEqual(maskedBy(parts, [3, 5], [0, 4]), ['padding (key 4 ≥ 3, length 3)']);
+  assert.deepEqual(maskedBy(parts, [3, 5], [1, 0]), ['padding (key 0 < 2, length 3)']);
+  assert.deepEqual(maskedBy(parts, [3, 5], [1, 4]), []);
+  assert.equal(maskLayers(parts)[0].label, 'padding (mixed sides, lengths 3, 3, 5)');
+  // Keras's mask (True = keep) names both sides too
+  const keras = kerasMaskDetails({ type: 'tf.Tensor', dtype: 'bool', shape: [2, 3], data: [true, true, false, false, true, true] })!;
+  assert.equal(keras.summary, 'padding (mixed sides: right in row 0, left in row 1; lengths 2, 2) · 33.3% masked');
+  assert.deepEqual(maskPartsOf(keras), { lengths: [2, 2], sides: ['right', 'left'], keep: true });
+});
