@@ -157,3 +157,27 @@ test('pytorch/examples word_language_model: ninp/nhid are sizes, rnn_type a stri
   assert.equal(square.args, 'TransformerModel(16, 8, 2, 8, 2), 4');
   assert.deepEqual(shape(square.call?.returned?.value), [4, 4]);
 });
+
+test('a @property previews through its getter: its lens no longer fails with "\'property\' object is not callable"', () => {
+  const src = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'class Attn(nn.Module):',
+    '    def __init__(self, d_model, n_head):',
+    '        super().__init__()',
+    '        self.d_model = d_model',
+    '        self.n_head = n_head',
+    '',
+    '    @property',
+    '    def causal_mask(self):',
+    '        mask = torch.tril(torch.ones(self.n_head, self.n_head, dtype=torch.bool))',
+    '        return mask',
+    '',
+  ].join('\n');
+  const prop = offer(src, 'Attn.causal_mask');
+  assert.equal(prop.args, 'Attn(8, 2)');
+  assert.deepEqual(prop.errors, []);
+  assert.deepEqual(shape(prop.call?.returned?.value), [2, 2]);
+  assert.deepEqual(shape(prop.call?.timeline.find((s) => s.name === 'mask')?.value), [2, 2]);
+});
