@@ -344,8 +344,17 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     if (cout % groups !== 0) throw pyError('ValueError', 'out_channels must be divisible by groups');
     for (const [key, d] of [['in_channels', cin], ['out_channels', cout], ['kernel_size', k], ['groups', groups]] as const) self.dict.set(key, BigInt(d));
     self.dict.set('stride', a.stride === undefined ? 1n : BigInt(one(a.stride, 'stride', ctx)));
-    self.dict.set('padding', a.padding === undefined ? 0n : BigInt(one(a.padding, 'padding', ctx)));
+    const padding = a.padding === 'same' || a.padding === 'valid' ? a.padding : a.padding === undefined ? 0n : BigInt(one(a.padding, 'padding', ctx));
+    if (typeof a.padding === 'string' && typeof padding !== 'string') throw pyError('ValueError', `Invalid padding string '${a.padding}', should be one of {'valid', 'same'}`);
+    if (padding === 'same' && self.dict.get('stride') !== 1n) throw pyError('ValueError', "padding='same' is not supported for strided convolutions");
+    self.dict.set('padding', padding);
     self.dict.set('dilation', a.dilation === undefined ? 1n : BigInt(one(a.dilation, 'dilation', ctx)));
+    const mode = a.padding_mode === undefined ? 'zeros' : String(a.padding_mode);
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(mode)) {
+      // torch formats a set here, so its order varies from run to run
+      throw pyError('ValueError', `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${mode}'`);
+    }
+    self.dict.set('padding_mode', mode);
     // reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight, then the bias, both bounded by 1/sqrt(fan_in)
     const fanIn = (cin / groups) * k;
     const gain = Math.sqrt(2 / (1 + 5));
@@ -356,7 +365,18 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     // subclass may override (whisper's Conv1d casts the weight to the input's dtype)
     const a = bind('forward', args, kw, ['input']);
     return ctx.call(ctx.getAttr(self, '_conv_forward'), [a.input!, ctx.getAttr(self, 'weight'), ctx.getAttr(self, 'bias')]);
-  }, (self) => `${self.dict.get('in_channels')}, ${self.dict.get('out_channels')}, kernel_size=(${self.dict.get('kernel_size')},), stride=(${self.dict.get('stride')},)${self.dict.get('padding') ? `, padding=(${self.dict.get('padding')},)` : ''}${self.dict.get('bias') === null ? ', bias=False' : ''}`);
+  }, (self) => {
+    // _ConvNd.extra_repr: each option that differs from its default
+    const d = self.dict, pad = d.get('padding');
+    let s = `${d.get('in_channels')}, ${d.get('out_channels')}, kernel_size=(${d.get('kernel_size')},), stride=(${d.get('stride')},)`;
+    if (typeof pad === 'string') s += `, padding=${pad}`;
+    else if (pad) s += `, padding=(${pad},)`;
+    if (d.get('dilation') !== 1n) s += `, dilation=(${d.get('dilation')},)`;
+    if (d.get('groups') !== 1n) s += `, groups=${d.get('groups')}`;
+    if (d.get('bias') === null) s += ', bias=False';
+    if (d.get('padding_mode') !== 'zeros') s += `, padding_mode=${d.get('padding_mode')}`;
+    return s;
+  });
   /**
    * Conv1d._conv_forward(input [N, C_in, L], weight [C_out, C_in/groups, K], bias [C_out] or None):
    * F.conv1d with the module's stride, padding, dilation and groups (torch/nn/modules/conv.py).
@@ -367,7 +387,14 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const inst = self as PyInstance;
     const g = (k: string) => Number(inst.dict.get(k));
     const b = a.bias instanceof ArrayValue ? a.bias.t : null;
-    const r = conv1d(tensorArg(a.input, 'conv1d'), tensorArg(a.weight, 'conv1d', 'weight'), b, g('stride'), g('padding'), g('dilation'), g('groups'));
+    const w = tensorArg(a.weight, 'conv1d', 'weight');
+    const pad = inst.dict.get('padding')!;
+    const { before, after } = padsOf(typeof pad === 'string' ? (pad as 'same' | 'valid') : [g('padding'), g('padding')], [w.shape[2]], [g('dilation')], [g('stride')]);
+    let x = tensorArg(a.input, 'conv1d');
+    const mode = String(inst.dict.get('padding_mode') ?? 'zeros');
+    // padding_mode other than zeros: F.pad(input, ..., mode) first, then an unpadded convolution
+    if (mode !== 'zeros') x = padLastDim(x, before[0], after[0], mode);
+    const r = mode !== 'zeros' ? conv1d(x, w, b, g('stride'), 0, g('dilation'), g('groups')) : conv1d(x, w, b, g('stride'), before[0], g('dilation'), g('groups'), after[0]);
     return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
   }));
   add(conv1dClass);
@@ -375,7 +402,11 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const a = bind('conv1d', args, kw, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?']);
     const n = (v: PyValue | undefined, d: number, what: string) => (v === undefined ? d : one(v, what, ctx));
     const b = a.bias instanceof ArrayValue ? a.bias.t : null;
-    const r = conv1d(tensorArg(a.input, 'conv1d'), tensorArg(a.weight, 'conv1d', 'weight'), b, n(a.stride, 1, 'stride'), n(a.padding, 0, 'padding'), n(a.dilation, 1, 'dilation'), n(a.groups, 1, 'groups'));
+    const w = tensorArg(a.weight, 'conv1d', 'weight');
+    const stride = n(a.stride, 1, 'stride'), dilation = n(a.dilation, 1, 'dilation');
+    const pad = paddingArg(a.padding, ctx);
+    const { before, after } = padsOf(typeof pad === 'string' ? pad : [pad[0], pad[0]], [w.shape[2]], [dilation], [stride]);
+    const r = conv1d(tensorArg(a.input, 'conv1d'), w, b, stride, before[0], dilation, n(a.groups, 1, 'groups'), after[0]);
     return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
   });
 
@@ -414,7 +445,7 @@ function one(v: PyValue | undefined, what: string, ctx: CallContext): number {
  * [N, C_out, L_out], L_out = floor((L + 2·padding − dilation·(K−1) − 1)/stride) + 1;
  * sums accumulated in double and rounded to the input dtype.
  */
-export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, padding: number, dilation: number, groups: number): Tensor {
+export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, padding: number, dilation: number, groups: number, paddingAfter = padding): Tensor {
   const unbatched = x.ndim === 2;
   const xin = unbatched ? reshape(x, [1, ...x.shape]) : x;
   if (xin.ndim !== 3) throw runtimeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${x.shape.join(', ')}]`);
@@ -423,8 +454,8 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
   if (C !== Cg * groups) {
     throw runtimeError(`Given groups=${groups}, weight of size [${w.shape.join(', ')}], expected input[${xin.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`);
   }
-  const Lout = Math.floor((L + 2 * padding - dilation * (K - 1) - 1) / stride) + 1;
-  if (Lout <= 0) throw runtimeError(`Calculated padded input size per channel: (${L + 2 * padding}). Kernel size: (${(K - 1) * dilation + 1}). Kernel size can't be greater than actual input size`);
+  const Lout = Math.floor((L + padding + paddingAfter - dilation * (K - 1) - 1) / stride) + 1;
+  if (Lout <= 0) throw runtimeError(`Calculated padded input size per channel: (${L + padding + paddingAfter}). Kernel size: (${(K - 1) * dilation + 1}). Kernel size can't be greater than actual input size`);
   const xv = cast(xin, xin.dtype).values(), wv = cast(w, w.dtype).values(), bv = b?.values();
   const out = Tensor.empty(x.dtype, [N, O, Lout]);
   const og = O / groups;
@@ -445,6 +476,27 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
     }
   }
   return unbatched ? reshape(out, [O, Lout]) : out;
+}
+
+/**
+ * F.pad(x, (before, after), mode) on the last dim for Conv1d's padding_mode
+ * (reflect: mirrored without the edge; replicate: the edge repeated;
+ * circular: wrapped), as torch/nn/functional.py's pad does.
+ */
+function padLastDim(x: Tensor, before: number, after: number, mode: string): Tensor {
+  const L = x.shape[x.ndim - 1];
+  if (mode === 'reflect' && (before >= L || after >= L)) throw runtimeError(`Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${before}, ${after}) at dimension ${x.ndim - 1} of input [${x.shape.join(', ')}]`);
+  const src = (i: number) => {
+    if (i >= 0 && i < L) return i;
+    if (mode === 'replicate') return i < 0 ? 0 : L - 1;
+    if (mode === 'circular') return ((i % L) + L) % L;
+    return i < 0 ? -i : 2 * (L - 1) - i; // reflect
+  };
+  const xv = cast(x, x.dtype).values();
+  const rows = x.numel / L, Lp = L + before + after;
+  const out = Tensor.empty(x.dtype, [...x.shape.slice(0, -1), Lp]);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < Lp; i++) out.storage.data[r * Lp + i] = xv[r * L + src(i - before)];
+  return out;
 }
 
 /** An int or a pair (Conv2d's kernel_size=3 or (3, 1)) as two ints. */
