@@ -110,10 +110,11 @@ function invert(perm: number[]): number[] {
 type RecurrentKind = 'RNN_TANH' | 'RNN_RELU' | 'GRU' | 'LSTM';
 
 /** One direction of one layer over time-major x [T, B, I] with per-row lengths; returns outputs [T, B, H] and h_n (and c_n). */
-function runDirection(kind: RecurrentKind, x: Tensor, lengths: number[], w: { ih: Tensor; hh: Tensor; bih: Tensor | null; bhh: Tensor | null },
+function runDirection(kind: RecurrentKind, x: Tensor, lengths: number[], w: { ih: Tensor; hh: Tensor; bih: Tensor | null; bhh: Tensor | null; hr?: Tensor | null },
   h0: Tensor, c0: Tensor | null, reverse: boolean): { out: Tensor; h: Tensor; c: Tensor | null } {
   const [T, B] = x.shape;
-  const H = h0.shape[1];
+  // the gates' width (hidden_size); h itself is proj_size wide under an LSTM projection
+  const H = w.ih.shape[0] / (kind === 'LSTM' ? 4 : kind === 'GRU' ? 3 : 1);
   let h = h0, c = c0;
   const outs: Tensor[] = new Array(T);
   // input projections for all steps at once, as ATen does: x @ W_ih^T + b_ih
@@ -147,11 +148,13 @@ function runDirection(kind: RecurrentKind, x: Tensor, lengths: number[], w: { ih
       const gg = unary('tanh', part(g, 2)), o = unary('sigmoid', part(g, 3));
       cNew = binary('add', binary('mul', f, c!), binary('mul', i, gg));
       hNew = binary('mul', o, unary('tanh', cNew));
+      // proj_size: h = (o * tanh(c)) W_hr^T
+      if (w.hr) hNew = matmul(hNew, transpose(w.hr, 0, 1));
     }
     const m = live(t);
     h = whereRows(m, hNew, h);
     if (c && cNew) c = whereRows(m, cNew, c);
-    outs[t] = whereRows(m, hNew, filled([B, H], 0, h.dtype));
+    outs[t] = whereRows(m, hNew, filled([B, hNew.shape[1]], 0, h.dtype));
   }
   return { out: stack(outs, 0), h, c };
 }
@@ -235,7 +238,7 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
   for (const name of ['RNN', 'GRU', 'LSTM'] as const) {
     const gates = name === 'RNN' ? 1 : name === 'GRU' ? 3 : 4;
     // nn.RNN takes nonlinearity as its 4th positional argument (torch/nn/modules/rnn.py RNN.__init__)
-    const params = ['input_size', 'hidden_size', 'num_layers?', ...(name === 'RNN' ? ['nonlinearity?'] : []), 'bias?', 'batch_first?', 'dropout?', 'bidirectional?', ...(name === 'LSTM' ? ['proj_size?'] : []), 'device?', 'dtype?'];
+    const params = ['input_size', 'hidden_size', 'num_layers?', ...(name === 'RNN' ? ['nonlinearity?'] : []), 'bias?', 'batch_first?', 'dropout?', 'bidirectional?', 'proj_size?', 'device?', 'dtype?'];
     nn.dict.set(name, layer(name, Module, (self, args, kw, ctx) => {
       const a = bind(name, args, kw, params);
       let mode: RecurrentKind = name === 'RNN' ? 'RNN_TANH' : name;
@@ -255,7 +258,11 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
       if (p > 0 && L === 1) {
         ctx.warn(`UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${ctx.repr(dropout)} and num_layers=${L}`);
       }
-      for (const [k, v] of [['input_size', I], ['hidden_size', H], ['num_layers', L]] as const) self.dict.set(k, BigInt(v));
+      const P = a.proj_size === undefined ? 0 : toInt(a.proj_size, 'proj_size');
+      if (P < 0) throw pyError('ValueError', 'proj_size should be a positive integer or zero to disable projections');
+      if (P >= H && P > 0) throw pyError('ValueError', 'proj_size has to be smaller than hidden_size');
+      if (P > 0 && name !== 'LSTM') throw pyError('ValueError', 'proj_size argument is only supported for LSTM, not RNN or GRU');
+      for (const [k, v] of [['input_size', I], ['hidden_size', H], ['num_layers', L], ['proj_size', P]] as const) self.dict.set(k, BigInt(v));
       self.dict.set('bias', bias);
       self.dict.set('batch_first', toBool(a.batch_first, ctx));
       self.dict.set('dropout', p);
@@ -265,13 +272,15 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
       for (let l = 0; l < L; l++) {
         for (let d = 0; d < dirs; d++) {
           const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-          const inF = l === 0 ? I : H * dirs;
+          const out = P > 0 ? P : H;
+          const inF = l === 0 ? I : out * dirs;
           self.dict.set(`weight_ih${sfx}`, parameter(Tensor.empty('float32', [gates * H, inF])));
-          self.dict.set(`weight_hh${sfx}`, parameter(Tensor.empty('float32', [gates * H, H])));
+          self.dict.set(`weight_hh${sfx}`, parameter(Tensor.empty('float32', [gates * H, out])));
           if (bias) {
             self.dict.set(`bias_ih${sfx}`, parameter(Tensor.empty('float32', [gates * H])));
             self.dict.set(`bias_hh${sfx}`, parameter(Tensor.empty('float32', [gates * H])));
           }
+          if (P > 0) self.dict.set(`weight_hr${sfx}`, parameter(Tensor.empty('float32', [P, H])));
         }
       }
       for (const [, v] of self.dict) {
@@ -297,8 +306,10 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
       const B = x.shape[1];
       const sortedOrder = packedIn?.sorted ?? null;
       // hx is given in the caller's batch order; packed runs in sorted order
-      const initial = (v: PyValue | undefined): Tensor => {
-        if (!(v instanceof ArrayValue)) return filled([L * dirs, B, H], 0, x.dtype);
+      // h is proj_size wide under an LSTM projection, c stays hidden_size wide
+      const P = Number(self.dict.get('proj_size') ?? 0n), HO = P > 0 ? P : H;
+      const initial = (v: PyValue | undefined, width = HO): Tensor => {
+        if (!(v instanceof ArrayValue)) return filled([L * dirs, B, width], 0, x.dtype);
         return sortedOrder ? indexSelectDim(v.t, 1, sortedOrder) : v.t;
       };
       const I = Number(self.dict.get('input_size'));
@@ -308,10 +319,11 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
       if (name === 'LSTM') {
         const pair = given === undefined ? [undefined, undefined] : lstmState(given);
         pair.forEach((v, i) => {
-          if (v && v.t.shape.some((d, j) => d !== [L * dirs, B, H][j])) throw runtimeError(`Expected hidden[${i}] size (${L * dirs}, ${B}, ${H}), got [${v.t.shape.join(', ')}]`);
+          const want = [L * dirs, B, i === 0 ? HO : H];
+          if (v && v.t.shape.some((d, j) => d !== want[j])) throw runtimeError(`Expected hidden[${i}] size (${want.join(', ')}), got [${v.t.shape.join(', ')}]`);
         });
         h0 = initial(pair[0]);
-        c0 = initial(pair[1]);
+        c0 = initial(pair[1], H);
       } else {
         if (given !== undefined) checkHidden(given, [L * dirs, B, H]);
         h0 = initial(given);
@@ -326,7 +338,7 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
         for (let d = 0; d < dirs; d++) {
           const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
           const k = l * dirs + d;
-          const r = runDirection(mode, input, lengths, { ih: p(`weight_ih${sfx}`)!, hh: p(`weight_hh${sfx}`)!, bih: p(`bias_ih${sfx}`), bhh: p(`bias_hh${sfx}`) },
+          const r = runDirection(mode, input, lengths, { ih: p(`weight_ih${sfx}`)!, hh: p(`weight_hh${sfx}`)!, bih: p(`bias_ih${sfx}`), bhh: p(`bias_hh${sfx}`), hr: p(`weight_hr${sfx}`) },
             select(h0, 0, k), c0 && select(c0, 0, k), d === 1);
           outs.push(r.out);
           hs.push(r.h);
@@ -386,6 +398,7 @@ function checkHidden(hx: PyValue, expected: number[]): void {
 /** RNNBase.extra_repr: the sizes, then each option that differs from its default. */
 function recurrentRepr(d: Map<string, PyValue>, ctx: CallContext): string {
   let s = `${d.get('input_size')}, ${d.get('hidden_size')}`;
+  if (Number(d.get('proj_size') ?? 0n) !== 0) s += `, proj_size=${d.get('proj_size')}`;
   if (Number(d.get('num_layers')) !== 1) s += `, num_layers=${d.get('num_layers')}`;
   if (d.get('bias') !== true) s += `, bias=${ctx.repr(d.get('bias') ?? null)}`;
   if (d.get('batch_first') === true) s += ', batch_first=True';
