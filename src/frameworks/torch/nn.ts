@@ -164,6 +164,10 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     self.dict.set('num_embeddings', BigInt(n));
     self.dict.set('embedding_dim', BigInt(dim));
     self.dict.set('padding_idx', pad === null ? null : BigInt(pad));
+    self.dict.set('max_norm', a.max_norm === undefined ? null : a.max_norm);
+    self.dict.set('norm_type', a.norm_type === undefined ? 2.0 : a.norm_type);
+    self.dict.set('scale_grad_by_freq', a.scale_grad_by_freq === undefined ? false : a.scale_grad_by_freq);
+    self.dict.set('sparse', a.sparse === undefined ? false : a.sparse);
     let w: Tensor;
     if (a._weight instanceof ArrayValue) w = a._weight.t;
     else {
@@ -173,8 +177,21 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     self.dict.set('weight', parameter(w));
   }, (self, args, kw) => {
     const a = bind('forward', args, kw, ['input']);
-    return track(new TorchTensor(embedding(getTensor(self, 'weight'), tensorArg(a.input, 'embedding'))), 'embedding', self.dict.get('weight')!);
-  }, (self) => `${self.dict.get('num_embeddings')}, ${self.dict.get('embedding_dim')}${self.dict.get('padding_idx') !== null ? `, padding_idx=${self.dict.get('padding_idx')}` : ''}`));
+    const idx = tensorArg(a.input, 'embedding');
+    const maxNorm = self.dict.get('max_norm') ?? null;
+    if (maxNorm !== null) embeddingRenorm(getTensor(self, 'weight'), idx, toFloat(maxNorm, 'max_norm'), toFloat(self.dict.get('norm_type') ?? 2.0, 'norm_type'));
+    return track(new TorchTensor(embedding(getTensor(self, 'weight'), idx)), 'embedding', self.dict.get('weight')!);
+  }, (self, ctx) => {
+    // Embedding.extra_repr: each option that differs from its default
+    const d = self.dict;
+    let s = `${d.get('num_embeddings')}, ${d.get('embedding_dim')}`;
+    if (d.get('padding_idx') !== null) s += `, padding_idx=${d.get('padding_idx')}`;
+    if ((d.get('max_norm') ?? null) !== null) s += `, max_norm=${ctx.repr(d.get('max_norm')!)}`;
+    if (d.get('norm_type') !== undefined && toFloat(d.get('norm_type')!, 'norm_type') !== 2) s += `, norm_type=${ctx.repr(d.get('norm_type')!)}`;
+    if (d.get('scale_grad_by_freq') === true) s += ', scale_grad_by_freq=True';
+    if (d.get('sparse') === true) s += ', sparse=True';
+    return s;
+  }));
 
   const linearInit = (self: PyInstance, inF: number, outF: number, bias: boolean) => {
     self.dict.set('in_features', BigInt(inF));
@@ -346,6 +363,9 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   });
   def('embedding', (args, kw) => {
     const a = bind('embedding', args, kw, ['input', 'weight', 'padding_idx?', 'max_norm?', 'norm_type?', 'scale_grad_by_freq?', 'sparse?']);
+    if (a.max_norm !== undefined && a.max_norm !== null) {
+      embeddingRenorm(tensorArg(a.weight, 'embedding', 'weight'), tensorArg(a.input, 'embedding'), toFloat(a.max_norm, 'max_norm'), a.norm_type === undefined ? 2 : toFloat(a.norm_type, 'norm_type'));
+    }
     return track(new TorchTensor(embedding(tensorArg(a.weight, 'embedding', 'weight'), tensorArg(a.input, 'embedding'))), 'embedding', a.weight!);
   });
   def('linear', (args, kw) => {
@@ -466,6 +486,32 @@ function nllCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: 
   const r = nllLoss(x, y, { ...opts, reduction });
   if (recordingDerivations()) noteDerivation(r, { op: 'nll_loss', perToken: nllLoss(x, y, { ...opts, reduction: 'none' }), target: y, ignoreIndex: opts.ignoreIndex, reduction });
   return track(new TorchTensor(r), 'nll_loss', input);
+}
+
+/**
+ * torch.embedding_renorm_ (ATen embedding_renorm_cpu_), which Embedding(max_norm=...) runs before
+ * each lookup: every row the input names whose norm_type-norm exceeds max_norm is scaled in place
+ * by max_norm / (norm + 1e-7). The norm sums in double and rounds to the weight's dtype (the CPU
+ * norm kernel's accumulate type); the scale multiplies as a float32 scalar.
+ */
+function embeddingRenorm(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): void {
+  const dim = weight.shape[1];
+  const rows = [...new Set(Array.from(indices.values()))].sort((x, y) => x - y);
+  const w = weight.storage.data;
+  for (const r of rows) {
+    const at = (k: number) => weight.offset + r * weight.strides[0] + k * weight.strides[1];
+    let acc = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = Math.abs(w[at(k)]);
+      acc = normType === Infinity ? Math.max(acc, v) : acc + (normType === 2 ? v * v : normType === 1 ? v : Math.pow(v, normType));
+    }
+    const raw = normType === 2 ? Math.sqrt(acc) : normType === 1 || normType === Infinity ? acc : Math.pow(acc, 1 / normType);
+    const norm = weight.dtype === 'float32' ? Math.fround(raw) : raw;
+    if (norm > maxNorm) {
+      const scale = Math.fround(maxNorm / (norm + 1e-7));
+      for (let k = 0; k < dim; k++) w[at(k)] = weight.dtype === 'float32' ? Math.fround(w[at(k)] * scale) : w[at(k)] * scale;
+    }
+  }
 }
 
 function dropout(input: PyValue, p: number, training: boolean): PyValue {
