@@ -25,6 +25,7 @@ import { TorchLayout, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import { toSparse } from './sparse';
+import { addNorms, normMethod } from './norms';
 import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
@@ -33,7 +34,7 @@ import {
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
-Object.assign(TENSOR_METHODS, EXTRA_METHODS, { to_sparse: toSparse });
+Object.assign(TENSOR_METHODS, EXTRA_METHODS, { to_sparse: toSparse, norm: normMethod });
 
 export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
   if (v instanceof ArrayValue) return cast(v.t, dtype ?? v.t.dtype);
@@ -526,6 +527,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   for (const [name, f] of Object.entries(stackFunctions(tensorsArg))) def(name, f);
   for (const [name, f] of Object.entries(complexFunctions())) def(name, f);
   set('nn', ctxClasses.nn());
+  set('linalg', addNorms(def, (m.dict.get('nn') as PyModule).dict.get('functional') as PyModule));
   return m;
 }
 
