@@ -15,6 +15,7 @@ import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyModule, PyValue } from '../../python/values';
 import { dimList } from '../common';
 import { TorchTensor, tensorArg, toDtype, track } from './tensor';
+import { partial } from './runtime';
 
 /** An ord / p argument: a number, inf, or 'fro' (the 2-norm of the flattened dims). */
 function ordOf(v: PyValue | undefined, dflt: number): number {
@@ -61,7 +62,8 @@ export function addNorms(def: (name: string, f: NativeFn) => void, F: PyModule):
     tensorArg(a.input, 'norm');
     return normMethod(a.input as TorchTensor, [a.p ?? 'fro', a.dim ?? null, a.keepdim ?? false, a.dtype ?? null], rest, ctx);
   });
-  const linalg = new PyModule('torch.linalg');
+  // torch.linalg's other functions (inv, solve, ...) raise NotImplementedError where they are called
+  const linalg = partial('torch.linalg');
   const vn: NativeFn = (args, kw, ctx) => {
     const a = bind('vector_norm', args, kw, ['x', 'ord?', 'dim?', 'keepdim?', 'dtype?']);
     const x = tensorArg(a.x, 'linalg.vector_norm');

@@ -120,7 +120,8 @@ function baseClass(name: string, qual: string): PyClass {
   return cls;
 }
 
-function partial(name: string, defs: Record<string, PyValue> = {}): PartialModule {
+/** A module of which only `defs` are modelled: any other public name is a function that raises NotImplementedError when called. */
+export function partial(name: string, defs: Record<string, PyValue> = {}): PartialModule {
   const m = new PartialModule(name);
   for (const [k, v] of Object.entries(defs)) m.dict.set(k, v);
   return m;
