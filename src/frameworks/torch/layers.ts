@@ -37,6 +37,47 @@ function checkNormShape(fnName: string, x: Tensor, shape: number[]): void {
 }
 
 /**
+ * F.group_norm(input [N, C, *], num_groups, weight [C], bias [C], eps): per
+ * sample and group of C / num_groups channels, mean and biased variance
+ * (accumulated in double, rounded to float as layerNorm does), then per
+ * channel scale = rstd * weight[c], shift = -scale * mean + bias[c] and
+ * y = x * scale + shift, as ATen's GroupNormKernelImpl. RuntimeError for
+ * channels that num_groups does not divide.
+ */
+export function groupNorm(x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  if (x.ndim < 2) throw runtimeError(`Expected at least 2 dimensions for input tensor but received ${x.ndim}`);
+  const [N, C] = x.shape;
+  if (C % groups !== 0) throw runtimeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape [${x.shape.join(', ')}] and num_groups=${groups}`);
+  if (!isFloating(x.dtype)) throw runtimeError(`"GroupNormKernelImpl" not implemented for '${x.dtype === 'int64' ? 'Long' : x.dtype}'`);
+  const v = (x.isContiguous() ? x : cast(x, x.dtype)).values();
+  const inner = x.numel / Math.max(1, N * C), cg = C / groups, D = cg * inner;
+  const out = Tensor.empty(x.dtype, x.shape);
+  const w = weight?.values(), b = bias?.values();
+  const f32 = x.dtype === 'float32' ? Math.fround : (y: number) => y;
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < groups; g++) {
+      const base = (n * C + g * cg) * inner;
+      let m = 0;
+      for (let j = 0; j < D; j++) m += v[base + j];
+      m /= D;
+      let s2 = 0;
+      for (let j = 0; j < D; j++) s2 += (v[base + j] - m) ** 2;
+      const mean32 = f32(m), rstd = f32(1 / Math.sqrt(f32(s2 / D) + eps));
+      for (let c = 0; c < cg; c++) {
+        const ch = g * cg + c;
+        const scale = w ? f32(rstd * w[ch]) : rstd;
+        const shift = f32(f32(-scale * mean32) + (b ? b[ch] : 0));
+        for (let j = 0; j < inner; j++) {
+          const at = base + c * inner + j;
+          out.storage.data[at] = f32(f32(v[at] * scale) + shift);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * F.layer_norm(input [*, *normalized_shape], normalized_shape, weight, bias, eps):
  * per row, mean and biased variance over the trailing dims, then
  * (x * rstd + (-rstd * mean)) * weight + bias, in the input's float dtype
@@ -306,6 +347,31 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const r = layerNorm(tensorArg(a.input, 'layer_norm'), shape, getTensorOrNull(self, 'weight'), getTensorOrNull(self, 'bias'), Number(self.dict.get('eps')));
     return track(new TorchTensor(r), 'layer_norm', a.input!, self.dict.get('weight') ?? null);
   }, (self, ctx) => `${ctx.repr(self.dict.get('normalized_shape')!)}, eps=${ctx.repr(self.dict.get('eps')!)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}${self.dict.get('elementwise_affine') ? `, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}` : ''}`));
+  add(layer('GroupNorm', Module, (self, args, kw, ctx) => {
+    const a = bind('GroupNorm', args, kw, ['num_groups', 'num_channels', 'eps?', 'affine?', 'device?', 'dtype?', 'bias?']);
+    const groups = toInt(a.num_groups, 'num_groups'), channels = toInt(a.num_channels, 'num_channels');
+    if (groups === 0 || channels % groups !== 0) throw pyError('ValueError', `num_channels (${channels}) must be divisible by num_groups (${groups})`);
+    self.dict.set('num_groups', BigInt(groups));
+    self.dict.set('num_channels', BigInt(channels));
+    self.dict.set('eps', a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+    const affineOn = toBool(a.affine, ctx, true);
+    self.dict.set('affine', affineOn);
+    if (affineOn) affine(self, [channels], toBool(a.bias, ctx, true), 'float32');
+    else {
+      self.dict.set('weight', null);
+      self.dict.set('bias', null);
+    }
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    const r = groupNorm(tensorArg(a.input, 'group_norm'), Number(self.dict.get('num_groups')), getTensorOrNull(self, 'weight'), getTensorOrNull(self, 'bias'), Number(self.dict.get('eps')));
+    return track(new TorchTensor(r), 'native_group_norm', a.input!, self.dict.get('weight') ?? null);
+  }, (self, ctx) => `${self.dict.get('num_groups')}, ${self.dict.get('num_channels')}, eps=${ctx.repr(self.dict.get('eps')!)}, affine=${self.dict.get('affine') ? 'True' : 'False'}, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}`));
+  def('group_norm', (args, kw) => {
+    const a = bind('group_norm', args, kw, ['input', 'num_groups', 'weight?', 'bias?', 'eps?']);
+    const w = a.weight instanceof ArrayValue ? a.weight.t : null, b = a.bias instanceof ArrayValue ? a.bias.t : null;
+    const r = groupNorm(tensorArg(a.input, 'group_norm'), toInt(a.num_groups, 'num_groups'), w, b, a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+    return track(new TorchTensor(r), 'native_group_norm', a.input!, a.weight ?? null);
+  });
   add(layer('RMSNorm', Module, (self, args, kw, ctx) => {
     const a = bind('RMSNorm', args, kw, ['normalized_shape', 'eps?', 'elementwise_affine?', 'device?', 'dtype?']);
     const shape = normalizedShape(a.normalized_shape, ctx);
