@@ -8,7 +8,8 @@
 //   node scripts/build.mjs                # development: every target, source maps
 //   node scripts/build.mjs --production   # what the .vsix ships (vscode:prepublish):
 //                                         # the extension, its worker, the web
-//                                         # extension and the webview,
+//                                         # extension and the webview (and its
+//                                         # lazily loaded gpu.js module),
 //                                         # minified, no source maps
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
@@ -118,6 +119,9 @@ const builds = [
   esbuild.build({ ...node, entryPoints: ['src/host.ts'], outfile: 'dist/host.js', external: ['vscode'] }),
   esbuild.build(worker),
   esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
+  // gpu.js (its browser build) and the engine's gpu.js kernels for the inspector's large softmax views:
+  // a bundle of its own that the webview loads only when it draws one (webview/gpu.ts).
+  esbuild.build({ ...common, platform: 'browser', format: 'iife', entryPoints: ['webview/gpu.ts'], outfile: 'dist/webview-gpu.js', external: gpuExternals }),
 ];
 if (!production) {
   builds.push(
@@ -126,6 +130,6 @@ if (!production) {
   );
 } else {
   // Source maps of an earlier development build would no longer match.
-  for (const f of ['extension', 'host', 'worker', 'webview', 'web/extension']) rmSync(`dist/${f}.js.map`, { force: true });
+  for (const f of ['extension', 'host', 'worker', 'webview', 'webview-gpu', 'web/extension']) rmSync(`dist/${f}.js.map`, { force: true });
 }
 await Promise.all(builds);

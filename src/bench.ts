@@ -53,7 +53,7 @@ import { maskedSoftmax, prepareOurs, type MaskKind, type Prepared } from './benc
 import { startBrowser, type BrowserPeer } from './bench/browser';
 import { BROWSER_ENGINES } from './bench/browser_engines';
 import { loadTfjs, tfjsWorkload, type TfjsBackendName } from './bench/tfjs';
-import { measure, summarize, type Contender, type Timing } from './bench/timing';
+import { measure, peakRssBytes, summarize, type Contender, type Timing } from './bench/timing';
 import { startTorch, torchExp, torchPeakRss, torchSoftmaxFamily, type TorchPeer } from './bench/torch';
 import { sleefExpf } from './engine/kernels/sleef32';
 import { checksum, uniformF32, FULL, HOVER_SNIPPETS, largeFileSource, QUICK, sameChecksum, WORKLOAD_NAMES, type Checksum, type Sizes, type WorkloadName } from './bench/workloads';
@@ -401,7 +401,7 @@ async function peakRssChild(size: Sizes['masked_softmax'], mask: MaskKind): Prom
   const p = maskedSoftmax(w, size, 'fused-kernel', mask);
   const inputs = process.memoryUsage.rss();
   p.run();
-  const peak = process.resourceUsage().maxRSS * 1024;
+  const peak = peakRssBytes();
   const bytes = size.B * size.H * size.T * size.T * 4;
   const mib = (v: number) => Math.round(v / 2 ** 20);
   const ratio = (from: number) => Math.round(((peak - from) / bytes) * 1000) / 1000;

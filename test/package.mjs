@@ -24,6 +24,8 @@ const EXPECTED = [
   'dist/host.js',
   'dist/web/extension.js',
   'dist/webview.js',
+  // gpu.js for the inspector's large softmax views, loaded only when one is drawn (webview/gpu.ts)
+  'dist/webview-gpu.js',
   'dist/worker.js',
   'media/icon.png',
   'media/inspector-icon.svg',

@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import { isHostToWebviewMessage, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
+import { isHostToWebviewMessage, type InspectorGpu, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
 import { entriesText, errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
@@ -23,6 +23,7 @@ import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
 import { hasScope, renderScopePicker, resolveScope, scopeVariables } from './scopes';
 import { lineCell, problemRows } from './problems';
+import { fromWireOperands, loadGpuModule, probabilitiesOnGpu, type ComputedBy, type ViewOperands } from './gpuView';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
 const cspViolations: { tag: string; directive: string }[] = [];
@@ -94,9 +95,84 @@ const host: SliceSource = {
     }),
 };
 
-/** Where the figures' data comes from: this page for inlined values, the host (worker) for the rest. */
+/** Operands the host serves (from the evaluation worker), answered by id. */
+const waitingOperands = new Map<number, (o: WireOperands | null) => void>();
+
+/** A softmax too large to send whose view's operands the worker serves (derived.ts: its tensors are elided stubs). */
+function largeSoftmax(v: InspectorVariable | undefined): v is InspectorVariable & { value: TensorValue } {
+  const d = v?.derived;
+  return !!v && isTensor(v.value) && isElided(v.value) && d?.op === 'softmax' && isTensor(d.scores) && isElided(d.scores);
+}
+
+/** The operands of the view drawn last (one view: a [1024, 1024] one holds 5 MB) and what was made of them. */
+let operandView: { key: string; operands: Promise<ViewOperands | null>; probabilities?: { values: Float32Array | null; by: ComputedBy }; setting?: InspectorGpu } | undefined;
+/** Who computed the probabilities drawn now, for the badge; undefined when the view is not a large softmax. */
+let computedBy: ComputedBy | undefined;
+
+function viewOperands(v: InspectorVariable & { value: TensorValue }, index: number[]) {
+  const leading = index.slice(0, Math.max(v.value.shape.length - 2, 0));
+  const key = `${current?.evaluation}|${v.name}|${leading.join(',')}`;
+  if (operandView?.key !== key) {
+    const operands = new Promise<ViewOperands | null>((resolve) => {
+      const id = nextSliceId++;
+      waitingOperands.set(id, (o) => resolve(o ? fromWireOperands(o) : null));
+      post({ type: 'requestOperands', id, variable: v.name, index: leading });
+    });
+    operandView = { key, operands };
+  }
+  return operandView;
+}
+
+/** A [rows, cols] tensor of the view's own values, sliced here like any inlined tensor. */
+function viewTensor(data: ArrayLike<number>, rows: number, cols: number, dtype: string): TensorValue {
+  return { type: 'torch.Tensor', dtype, shape: [rows, cols], data: Array.from(data) };
+}
+
+/**
+ * The scores, mask and probabilities of a large softmax's view along its last
+ * two dims, from the view's operands: probabilities from gpu.js where
+ * gpuView.ts accepts them, else the worker's own (CPU) values.
+ */
+async function operandSlice(v: InspectorVariable & { value: TensorValue }, request: Parameters<SliceSource['slice']>[0]): Promise<TensorSlice> {
+  const nd = v.value.shape.length;
+  const probabilities = request.variable === v.name;
+  if (request.rowDim !== nd - 2 || request.colDim !== nd - 1) {
+    if (probabilities) return host.slice(request);
+    throw new Error('scores and mask are served along the last two dims only');
+  }
+  const view = viewOperands(v, request.index);
+  const o = await view.operands;
+  if (!o) {
+    if (probabilities) return host.slice(request);
+    throw new Error(`no operands for ${v.name}`);
+  }
+  const req = { rowDim: 0, colDim: 1, index: [0, 0], maxRows: request.maxRows, maxCols: request.maxCols };
+  if (request.variable.endsWith('#scores')) return sliceTensor(viewTensor(o.scores, o.rows, o.cols, 'torch.float32'), req);
+  if (request.variable.endsWith('#mask')) return sliceTensor(viewTensor(o.mask ?? new Uint8Array(o.rows * o.cols), o.rows, o.cols, 'torch.bool'), req, o.mask);
+  const setting = current?.gpu ?? 'auto';
+  if (!view.probabilities || view.setting !== setting) {
+    const nonce = document.querySelector('meta[property="csp-nonce"]')?.getAttribute('content') ?? undefined;
+    const gpu = setting === 'off' ? null : await loadGpuModule(byId('mask-lens-root').dataset.gpuScript, nonce);
+    view.probabilities = probabilitiesOnGpu(setting, gpu, o);
+    view.setting = setting;
+  }
+  computedBy = view.probabilities.by;
+  const values = view.probabilities.values;
+  if (values) return sliceTensor(viewTensor(values, o.rows, o.cols, 'torch.float32'), req, o.mask);
+  // the worker's values, hatched where the mask filled, as the GPU's are
+  const cpu = await host.slice(request);
+  if (o.mask && !cpu.masked) {
+    const m = sliceTensor(viewTensor(o.mask, o.rows, o.cols, 'torch.bool'), req, o.mask);
+    if (m.outRows === cpu.outRows && m.outCols === cpu.outCols) cpu.masked = m.masked;
+  }
+  return cpu;
+}
+
+/** Where the figures' data comes from: this page for inlined values and large softmax views, the host (worker) for the rest. */
 const source: SliceSource = {
   slice: (request) => {
+    const v = selectedVariable();
+    if (largeSoftmax(v) && (request.variable === v.name || request.variable.startsWith(`${v.name}#`))) return operandSlice(v, request);
     const f = figureTensors().find((x) => x.key === request.variable);
     return f && !isElided(f.value) ? local.slice(request) : host.slice(request);
   },
@@ -168,6 +244,7 @@ function buildLayout(root: HTMLElement): void {
             ]),
           ]),
           h('div', { id: 'mask-layers', class: 'mask-layers', role: 'group', 'aria-label': 'Mask layers', hidden: true }),
+          h('div', { id: 'computed-by', class: 'computed-by', role: 'status', hidden: true }),
           h('div', { id: 'figures', class: 'figures' }),
           h('div', { id: 'pool-note', class: 'muted pool-note' }),
           h('div', { id: 'mask-legend', class: 'mask-legend' }),
@@ -359,7 +436,8 @@ const asTensor = (v: EncodedValue | undefined) => (v && isTensor(v) ? v : undefi
 
 function maskedFlags(m: MaskedBy | undefined): Uint8Array | undefined {
   const t = asTensor(m?.mask);
-  return t ? Uint8Array.from(t.data, (x) => (toNumber(x) !== 0 ? 1 : 0)) : undefined;
+  // an elided mask's flags come with its view's operands (operandSlice)
+  return t && !isElided(t) ? Uint8Array.from(t.data, (x) => (toNumber(x) !== 0 ? 1 : 0)) : undefined;
 }
 
 /** Whether ■ means masked for this variable's consumer (masked_fill, key_padding_mask: yes; sdpa bool: no). */
@@ -641,7 +719,9 @@ async function renderFigures(): Promise<void> {
   const token = ++renderToken;
   const tStart = performance.now();
   const t = v.value;
-  const figs = figureTensors();
+  // a large softmax's scores and mask come with its view's operands, along the last two dims only
+  const lastTwo = s.rowDim === t.shape.length - 2 && s.colDim === t.shape.length - 1;
+  const figs = largeSoftmax(v) && !lastTwo ? figureTensors().filter((f) => f.key === v.name) : figureTensors();
   if (t.data.length === 0 && !isElided(t)) {
     box.replaceChildren(h('div', { class: 'muted' }, ['(empty tensor)']));
     return;
@@ -667,11 +747,14 @@ async function renderFigures(): Promise<void> {
   let pooled: TensorSlice | undefined;
   let drawMs = 0;
   const palette = readPalette();
+  computedBy = undefined;
   for (const f of figs) {
     let slice: TensorSlice;
     try {
       slice = await source.slice({ variable: f.key, rowDim: s.rowDim, colDim: s.colDim, index: s.index, maxRows: shownMode === 'values' ? g.rows : maxSide, maxCols: shownMode === 'values' ? g.cols : maxSide });
     } catch {
+      // a large softmax whose operands the worker does not serve (a call's local) still shows its probabilities
+      if (largeSoftmax(v) && f.key !== v.name) continue;
       if (token === renderToken) box.replaceChildren(h('div', { class: 'muted' }, ['This value is no longer available: Refresh evaluates the file again.']));
       return;
     }
@@ -693,10 +776,25 @@ async function renderFigures(): Promise<void> {
   box.dataset.renderMs = (performance.now() - tStart).toFixed(1);
   box.dataset.drawMs = drawMs.toFixed(1);
   box.dataset.label = viewLabel(v.name, t.shape.length, s);
+  renderComputedBy(largeSoftmax(v) ? computedBy : undefined);
   byId('pool-note').textContent = pooled
     ? `Downsampled ${g.rows}×${g.cols} → ${pooled.outRows}×${pooled.outCols}: each cell is a ${pooled.rowStep}×${pooled.colStep} block, pooled by ${pooled.pooling === 'any' ? 'any (True wins)' : 'max (NaN wins)'}; a block with a masked position is marked masked (tinted when cells are too small to hatch). Zoom in to see every cell.`
     : '';
   renderLegend(v, figs);
+}
+
+/** The badge saying who computed a large softmax view's probabilities (gpuView.ts), with data-* for tests. */
+function renderComputedBy(by: ComputedBy | undefined): void {
+  const badge = byId('computed-by');
+  const box = byId('figures');
+  badge.hidden = !by;
+  badge.textContent = by?.label ?? '';
+  badge.title = by?.detail ?? '';
+  for (const [k, x] of Object.entries({ gpuSetting: by ? current?.gpu ?? 'auto' : undefined, backend: by?.backend, renderer: by?.renderer ?? undefined, checksum: by?.checksum, gpuMs: by?.gpuMs?.toFixed(1) })) {
+    if (x === undefined) delete box.dataset[k];
+    else box.dataset[k] = x;
+  }
+  if (by) badge.className = `computed-by ${by.backend}${by.checksum === 'mismatch' ? ' mismatch' : ''}`;
 }
 
 /** Per-tensor facts that take a pass over every element: computed once per tensor. */
@@ -1052,6 +1150,12 @@ function handle(message: HostToWebviewMessage): void {
       const done = waiting.get(message.id);
       waiting.delete(message.id);
       done?.(message.slice ? fromWire(message.slice) : null);
+      return;
+    }
+    case 'operands': {
+      const done = waitingOperands.get(message.id);
+      waitingOperands.delete(message.id);
+      done?.(message.operands);
       return;
     }
     case 'selectVariable':

@@ -1,6 +1,7 @@
 // Repeated timing with order statistics, and the engine interface the
 // bench's interleaved rounds time.
 
+import { readFileSync } from 'node:fs';
 import type { Checksum } from './workloads';
 
 export interface Timing {
@@ -59,4 +60,21 @@ export interface Contender {
   /** Fields added to the result (threads, gpu.js mode, dispatches). */
   extra?(): Record<string, unknown>;
   dispose?(): void;
+}
+
+/**
+ * This process's peak resident memory in bytes: VmHWM from
+ * /proc/self/status, the high-water mark of this process's own address
+ * space. Not getrusage's maxRSS where /proc has it: Linux carries ru_maxrss
+ * over a fork and an exec, so a child spawned by a process holding 2 GiB
+ * (the bench, after its rounds) reported 2 GiB whatever it used itself.
+ */
+export function peakRssBytes(readStatus: () => string = () => readFileSync('/proc/self/status', 'utf8')): number {
+  try {
+    const kib = /^VmHWM:\s*(\d+)\s*kB/m.exec(readStatus());
+    if (kib) return Number(kib[1]) * 1024;
+  } catch {
+    // no /proc (macOS, Windows): getrusage below
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }

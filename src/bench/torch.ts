@@ -275,7 +275,7 @@ F.cross_entropy(logits, target, reduction='none').numpy().tofile(d + '/cross_ent
 export function torchPeakRss({ B, H, T }: Sizes['masked_softmax']): Record<string, unknown> {
   if (!existsSync(PYTHON)) return { unavailable: `${PYTHON} not found` };
   const code = String.raw`
-import json, os, resource, sys
+import json, os, re, resource, sys
 import numpy as np, torch
 B, H, T = (int(v) for v in sys.argv[1:4])
 torch.set_num_threads(os.cpu_count() or 1)
@@ -288,7 +288,11 @@ for i in range(0, flat.numel(), step):
 mask = torch.ones(T, T, dtype=torch.bool).triu(1)
 inputs = rss()
 out = torch.softmax(scores.masked_fill(mask, float('-inf')), -1)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM: this process's own high-water mark (ru_maxrss carries the parent's over fork + exec)
+try:
+    peak = int(re.search(r'^VmHWM:\s*(\d+)\s*kB', open('/proc/self/status').read(), re.M).group(1)) * 1024
+except (OSError, AttributeError):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 n = scores.numel() * 4
 print(json.dumps({'engine': 'torch', 'threads': torch.get_num_threads(), 'tensor_mib': n >> 20, 'rss_before_mib': before >> 20, 'rss_inputs_mib': inputs >> 20, 'rss_peak_mib': peak >> 20, 'ratio_to_tensor_bytes': round((peak - before) / n, 3), 'ratio_op': round((peak - inputs) / n, 3)}))
 `;

@@ -20,7 +20,7 @@ import { boundNames, forEachDef, qualifiedNames } from './outline';
 import { errorInfo, Recorder } from './record';
 import { Scope } from './scope';
 import { PyDict, PyModule, type PyException, type PyValue } from './values';
-import { derivedFor } from './derived';
+import { derivedFor, softmaxOperandsOf, type SoftmaxOperands } from './derived';
 import { TorchTensor } from '../frameworks/torch/tensor';
 
 export type { RunOptions, RunResult } from './result';
@@ -118,6 +118,8 @@ export interface LiveEvaluation {
   reprOf(name: string): string | undefined;
   /** The tensor behind an elided value (data not inlined), as it stood at that snapshot. */
   tensorAt(address: SnapshotAddress): Tensor | undefined;
+  /** The operands of a large softmax a module variable holds (the inspector's GPU view), if it is one. */
+  softmaxOperandsAt(address: SnapshotAddress): SoftmaxOperands | undefined;
 }
 
 /** Evaluate a snippet in a fresh context, keeping its final values for later requests. */
@@ -160,6 +162,11 @@ export function evaluateLive(source: string, options: RunOptions = {}): LiveEval
       }
       return undefined;
     },
+    softmaxOperandsAt: (address) => {
+      if (address.kind !== 'variable') return undefined;
+      const v = run.scope.vars.get(address.name);
+      return v instanceof ArrayValue ? run.softmaxOperands.get(v.t.storage) : undefined;
+    },
   };
 }
 
@@ -169,6 +176,8 @@ interface Run {
   scope: Scope;
   /** Copies of the tensors of snapshots whose data was not inlined. */
   elided: Map<Snapshot, Tensor>;
+  /** Large softmax results' operands, by the result's storage (softmaxOperandsOf). */
+  softmaxOperands: Map<object, SoftmaxOperands>;
 }
 
 interface Run {
@@ -336,6 +345,7 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
   const calls = recorder?.calls ?? [];
   const findings = recorder ? [timeline, ...calls.map((c) => [...c.timeline, ...(c.returned ? [c.returned] : [])])].flatMap((t) => annotate(t, recorder)) : [];
   for (const d of findings) addDiagnostic(d);
+  const softmaxOperands = recorder ? largeSoftmaxOperands(scope) : new Map<object, SoftmaxOperands>();
   recordDerivations(false);
   recordMaskEvidence(false);
   setDiagnosticSink(null);
@@ -351,7 +361,18 @@ function executeModule(source: string, options: RunOptions, deadline: number, wa
     ...(cellOutputs?.length ? { outputs: cellOutputs } : {}),
     ...(recorder ? { calls, functions: functionInfos(cells, source, qualnames, recorder.counts) } : {}),
   };
-  return { result, interp, scope, elided: recorder?.elided ?? new Map() };
+  return { result, interp, scope, elided: recorder?.elided ?? new Map(), softmaxOperands };
+}
+
+/** The operands of each module variable that is a large softmax (derived.ts), by the result's storage, read before the derivations are dropped. */
+function largeSoftmaxOperands(scope: Scope): Map<object, SoftmaxOperands> {
+  const out = new Map<object, SoftmaxOperands>();
+  for (const v of scope.vars.values()) {
+    if (!(v instanceof ArrayValue)) continue;
+    const o = softmaxOperandsOf(v.t.storage);
+    if (o) out.set(v.t.storage, o);
+  }
+  return out;
 }
 
 /**
@@ -372,7 +393,7 @@ function attachDerivations(timeline: Snapshot[], storages: Map<Snapshot, object>
     const storage = storages.get(s);
     if (storage) names.set(storage, s.name); // the latest binding names a storage
   }
-  const encode = (t: Tensor) => encodeValue(new TorchTensor(t)) as EncodedValue;
+  const encode = (t: Tensor, inlineElements = Infinity) => encodeValue(new TorchTensor(t), inlineElements) as EncodedValue;
   for (const s of timeline) {
     const storage = storages.get(s);
     const derived = storage && derivedFor(storage, encode, (st) => names.get(st));

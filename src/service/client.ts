@@ -9,7 +9,7 @@
 
 import type { TypedData } from '../engine/tensor';
 import { FINISHING_CELL, type PyErrorInfo, type RunResult } from '../python/result';
-import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, ValueRef, ValueSummary, WorkerToHost } from './protocol';
+import type { HostToWorker, Replies, ServiceRunOptions, Slice, SliceRequest, SoftmaxViewOperands, ValueRef, ValueSummary, WorkerToHost } from './protocol';
 
 /** A running worker, as the service drives it. */
 export interface ServiceWorker {
@@ -146,6 +146,11 @@ export class EvaluationService {
     return (await this.request({ type: 'data', id: this.nextId++, ref }))?.data ?? null;
   }
 
+  /** The softmax operands of one view of a large softmax (SoftmaxViewOperands); null when the value is not one or is gone. */
+  async operands(ref: ValueRef, leading: number[]): Promise<SoftmaxViewOperands | null> {
+    return (await this.request({ type: 'operands', id: this.nextId++, ref, leading }))?.operands ?? null;
+  }
+
   /** Start the worker now (if none is running) and resolve once it is ready. */
   warmUp(): Promise<void> {
     this.ensureWorker();
@@ -167,7 +172,7 @@ export class EvaluationService {
 
   // ---------------------------------------------------------------- internals
 
-  private request<K extends 'summary' | 'slice' | 'repr' | 'data'>(msg: HostToWorker & { type: K; id: number }): Promise<Replies[K] | undefined> {
+  private request<K extends 'summary' | 'slice' | 'repr' | 'data' | 'operands'>(msg: HostToWorker & { type: K; id: number }): Promise<Replies[K] | undefined> {
     return new Promise((resolve) => {
       this.pending.set(msg.id, {
         resolve: (m) => resolve(m.type === msg.type ? (m as Replies[K]) : undefined),

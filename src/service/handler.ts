@@ -10,7 +10,7 @@ import type { MemoryProbe } from '../engine/context';
 import { evaluateLive, type LiveEvaluation } from '../python';
 import type { EncodedValue, PyErrorInfo, Snapshot, SnapshotAddress } from '../python/result';
 import type { HostToWorker, WorkerToHost } from './protocol';
-import { sliceOf, summarize } from './values';
+import { sliceOf, softmaxViewOperands, summarize } from './values';
 
 /** Evaluations whose values the worker keeps (oldest forgotten first): open documents plus a few previews. */
 const KEEP = 16;
@@ -96,6 +96,12 @@ export function handle(msg: HostToWorker, post: (m: WorkerToHost) => void = () =
       const tensor = live && value && 'elided' in value ? live.tensorAt(msg.ref.address) : undefined;
       if (msg.type === 'summary') return { type: 'summary', id: msg.id, summary: value ? summarize(value, tensor) : null };
       return { type: 'slice', id: msg.id, slice: value ? sliceOf(value, tensor, msg.request) : null };
+    }
+    case 'operands': {
+      const live = kept.get(msg.ref.evaluation);
+      const operands = live?.softmaxOperandsAt(msg.ref.address);
+      const result = live?.tensorAt(msg.ref.address);
+      return { type: 'operands', id: msg.id, operands: operands && result ? softmaxViewOperands(operands, result, msg.leading) : null };
     }
     case 'release':
       kept.delete(msg.evaluation);

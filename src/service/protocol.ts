@@ -62,6 +62,27 @@ export interface Slice {
   exact?: [number, string][];
 }
 
+/**
+ * The operands of one [rows, cols] view (the last two dims at `leading`) of
+ * a large softmax over the last dim (SoftmaxOperands), for the inspector to
+ * recompute on the user's GPU, with the CPU reference's row checksums of the
+ * same view (src/render/checksum.ts).
+ */
+export interface SoftmaxViewOperands {
+  rows: number;
+  cols: number;
+  /** Row-major float32 scores before the fill. */
+  scores: Float32Array;
+  /** 1 where the fill was written; absent for a plain softmax. */
+  mask?: Uint8Array;
+  fill: EncodedNumber;
+  /** rowChecksums of the worker's own result (the CPU reference) for this view. */
+  reference: Float64Array;
+}
+
+/** Most cells of one view the worker sends operands for (a 2048 × 2048 view: 16 MB of scores). */
+export const MAX_OPERAND_CELLS = 1 << 22;
+
 /** Worker options beyond RunOptions: the engine backend the host's settings chose, and the memory cap. */
 export interface ServiceRunOptions extends Omit<RunOptions, 'memory'> {
   backend?: { preference: 'auto' | 'cpu' | 'gpu'; gpuThreshold: number };
@@ -79,6 +100,8 @@ export type HostToWorker =
   | { type: 'repr'; id: number; ref: ValueRef }
   /** Every element of a tensor, row-major, as one typed array (the CLI's --json writes elided values whole). */
   | { type: 'data'; id: number; ref: ValueRef }
+  /** The view's softmax operands (SoftmaxViewOperands) of a large softmax a variable holds. */
+  | { type: 'operands'; id: number; ref: ValueRef; leading: number[] }
   | { type: 'release'; evaluation: number };
 
 export type WorkerToHost =
@@ -92,6 +115,8 @@ export type WorkerToHost =
   | { type: 'repr'; id: number; repr: string | null }
   /** Row-major elements in the storage's own typed array (bool as 0/1); null when the worker no longer holds the tensor. */
   | { type: 'data'; id: number; data: TypedData | null }
+  /** null: not a large softmax over the last dim, a view too large, or a value the worker no longer holds. */
+  | { type: 'operands'; id: number; operands: SoftmaxViewOperands | null }
   | { type: 'failed'; id: number; message: string };
 
 /** The reply type for each request type. */
@@ -101,4 +126,5 @@ export interface Replies {
   slice: Extract<WorkerToHost, { type: 'slice' }>;
   repr: Extract<WorkerToHost, { type: 'repr' }>;
   data: Extract<WorkerToHost, { type: 'data' }>;
+  operands: Extract<WorkerToHost, { type: 'operands' }>;
 }

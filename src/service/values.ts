@@ -5,7 +5,9 @@
 import { hasWide, int64At, type Tensor } from '../engine/tensor';
 import type { EncodedNumber, EncodedValue } from '../python/result';
 import { blockSteps, poolBlocks } from '../render/pool';
-import type { Slice, SliceRequest, ValueSummary } from './protocol';
+import { rowChecksums } from '../render/checksum';
+import type { SoftmaxOperands } from '../python/derived';
+import { MAX_OPERAND_CELLS, type Slice, type SliceRequest, type SoftmaxViewOperands, type ValueSummary } from './protocol';
 
 /** Row-major read access to a tensor-like value. */
 interface Reader {
@@ -139,4 +141,31 @@ function wideDigits(v: Extract<EncodedValue, { data: EncodedNumber[] }>, live: T
     const x = int64At(live.storage, storageOffset(live, flat));
     return x > limit || x < -limit ? x.toString() : undefined;
   };
+}
+
+/**
+ * One [rows, cols] view (the last two dims at `leading`, clamped as slices
+ * clamp them) of a large softmax's operands, read where they lie (strided
+ * views included), with the row checksums of `result`, the worker's own
+ * softmax, over the same view. Null when the view has more than
+ * MAX_OPERAND_CELLS cells.
+ */
+export function softmaxViewOperands(o: SoftmaxOperands, result: Tensor, leading: readonly number[]): SoftmaxViewOperands | null {
+  const shape = result.shape;
+  const nd = shape.length;
+  const rows = nd >= 2 ? shape[nd - 2] : 1;
+  const cols = shape[nd - 1];
+  if (rows * cols > MAX_OPERAND_CELLS || shape.some((n) => n === 0)) return null;
+  let base = 0;
+  for (let i = 0; i < nd - 2; i++) base = base * shape[i] + Math.min(Math.max(leading[i] ?? 0, 0), shape[i] - 1);
+  base *= rows * cols;
+  const n = rows * cols;
+  const read = <T extends Float32Array | Uint8Array>(t: Tensor, out: T): T => {
+    const r = tensorReader(t, t.dtype);
+    for (let i = 0; i < n; i++) out[i] = r.at(base + i);
+    return out;
+  };
+  const reference = rowChecksums(read(result, new Float32Array(n)), rows, cols);
+  const fill = Number.isNaN(o.fill) ? 'nan' : o.fill === Infinity ? 'inf' : o.fill === -Infinity ? '-inf' : o.fill;
+  return { rows, cols, scores: read(o.scores, new Float32Array(n)), ...(o.mask ? { mask: read(o.mask, new Uint8Array(n)) } : {}), fill, reference };
 }

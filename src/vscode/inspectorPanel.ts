@@ -10,7 +10,7 @@ const MAX_SIDE = 4096;
 import { buildInspectorState, withoutDisabledDiagnostics } from './inspectorState';
 import { readSettings } from './settings';
 import { base64ToBytes, bytesToBase64 } from './base64';
-import { MODULE_SCOPE, isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
+import { MODULE_SCOPE, isWebviewToHostMessage, type ExportFormat, type HostToWebviewMessage, type WireOperands, type WireSlice, type InspectorState, type WebviewToHostMessage } from './protocol';
 
 /** What the webview keeps with vscode.setState (see webview/main.ts): enough to show the same variable again. */
 export interface SavedWebviewState {
@@ -109,6 +109,10 @@ export class TensorInspectorPanel implements vscode.Disposable {
         // the scope shown stays (the webview falls back to the module's when it is gone)
         this.update({ ...buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all', s.selected), ...(s.scope ? { scope: s.scope } : {}) });
       }),
+      // maskLens.inspector.gpu applies to the view shown now: the webview decides again (webview/gpuView.ts)
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (this.state && e.affectsConfiguration('maskLens.inspector.gpu')) this.update(this.state);
+      }),
       // following the active editor, notebook cell and cursor: inspectorFollow.ts
     );
   }
@@ -152,7 +156,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
     this.restoring = false;
     this.remember();
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
-    this.send({ type: 'showState', state });
+    this.send({ type: 'showState', state: { ...state, gpu: readSettings().inspectorGpu } });
   }
 
   showEmpty(reason: string): void {
@@ -209,6 +213,11 @@ export class TensorInspectorPanel implements vscode.Disposable {
         void this.panel.webview.postMessage({ type: 'slice', id: message.id, slice } satisfies HostToWebviewMessage);
         return;
       }
+      case 'requestOperands': {
+        const operands = await this.serveOperands(message.variable, message.index).catch(() => null);
+        void this.panel.webview.postMessage({ type: 'operands', id: message.id, operands } satisfies HostToWebviewMessage);
+        return;
+      }
       case 'refresh': {
         const s = this.state;
         if (!s) return;
@@ -255,6 +264,22 @@ export class TensorInspectorPanel implements vscode.Disposable {
   }
 
   /**
+   * One view's operands of a large softmax a module variable holds, from the
+   * worker, for the webview to recompute on the user's GPU (webview/gpu.ts):
+   * about 5 bytes per cell of the view, never the whole tensor.
+   */
+  private async serveOperands(variable: string, index: number[]): Promise<WireOperands | null> {
+    const s = this.state;
+    const v = s?.variables.find((x) => x.name === variable);
+    if (!s || !v || !isTensor(v.value) || s.evaluation === undefined) return null;
+    const nd = v.value.shape.length;
+    const o = await this.evaluations.service.operands({ evaluation: s.evaluation, address: v.address ?? { kind: 'variable', name: v.name } }, index.slice(0, Math.max(nd - 2, 0)));
+    if (!o) return null;
+    const bytes = (a: Float32Array | Float64Array | Uint8Array) => bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return { rows: o.rows, cols: o.cols, scores: bytes(o.scores), ...(o.mask ? { mask: bytes(o.mask) } : {}), fill: o.fill, reference: bytes(o.reference) };
+  }
+
+  /**
    * Python literals and CSV open as untitled documents (copy, save or paste
    * them as you like); a PNG goes where the save dialog says.
    */
@@ -278,6 +303,8 @@ export class TensorInspectorPanel implements vscode.Disposable {
     const nonce = cspNonce();
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'inspector.css'));
+    // gpu.js and its kernels, loaded by the page (with this nonce) only for a large softmax view
+    const gpuScript = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview-gpu.js'));
     const csp = [
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,
@@ -297,7 +324,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
 <title>Tensor Inspector</title>
 </head>
 <body>
-<div id="mask-lens-root" data-ready="false"></div>
+<div id="mask-lens-root" data-ready="false" data-gpu-script="${gpuScript}"></div>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

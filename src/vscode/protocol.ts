@@ -1,7 +1,7 @@
 // Every message between the extension host and the tensor inspector webview.
 // Both sides import this file, so a message that one side sends and the other
 // does not handle is a type error (see the exhaustive switches).
-import type { Derived, Diagnostic, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo, SnapshotAddress } from '../python/result';
+import type { Derived, Diagnostic, EncodedNumber, EncodedValue, MaskKind, MaskLegend, MaskParts, PyErrorInfo, SnapshotAddress } from '../python/result';
 import type { SliceRequest, TensorSlice } from './tensorSlice';
 
 /** One variable the inspector can show. */
@@ -65,6 +65,12 @@ export interface InspectorState {
   diagnostics: Diagnostic[];
   /** Milliseconds the evaluation took. */
   elapsedMs: number;
+  /**
+   * maskLens.inspector.gpu: where the webview computes a large softmax view
+   * ('auto': on gpu.js where the GL renderer is hardware; 'on': on gpu.js
+   * whatever the renderer, software GL included; 'off': the worker's CPU result).
+   */
+  gpu?: InspectorGpu;
   /** The evaluation service's id: tensors too large to inline (`elided`) are sliced through it. */
   evaluation?: number;
   /**
@@ -83,6 +89,23 @@ export interface InspectorState {
  */
 export type WireSlice = Omit<TensorSlice, 'values' | 'masked' | 'exact'> & { values: string; float64?: true; masked?: number[]; exact?: [number, string][] };
 
+export type InspectorGpu = 'auto' | 'on' | 'off';
+
+/**
+ * A view's softmax operands as they cross postMessage (the service's
+ * SoftmaxViewOperands): scores as base64 of a little-endian Float32Array,
+ * the mask as base64 of 0/1 bytes, the CPU reference's row checksums as
+ * base64 of a Float64Array.
+ */
+export interface WireOperands {
+  rows: number;
+  cols: number;
+  scores: string;
+  mask?: string;
+  fill: EncodedNumber;
+  reference: string;
+}
+
 export type HostToWebviewMessage =
   | { type: 'showState'; state: InspectorState }
   | { type: 'showEmpty'; reason: string }
@@ -90,7 +113,9 @@ export type HostToWebviewMessage =
   /** Show this scope (and this variable in it): the cursor moved into a call or a cell, or a call was chosen elsewhere. */
   | { type: 'showScope'; scope: string; selected?: string }
   /** The answer to requestSlice (null: the value is gone, e.g. the file was evaluated again). */
-  | { type: 'slice'; id: number; slice: WireSlice | null };
+  | { type: 'slice'; id: number; slice: WireSlice | null }
+  /** The answer to requestOperands (null: not a large softmax over the last dim, or gone). */
+  | { type: 'operands'; id: number; operands: WireOperands | null };
 
 export type WebviewToHostMessage =
   | { type: 'ready' }
@@ -101,6 +126,8 @@ export type WebviewToHostMessage =
   | { type: 'refresh' }
   /** A pooled 2-D view of a variable whose data the state does not carry. */
   | { type: 'requestSlice'; id: number; request: SliceRequest }
+  /** The softmax operands of one view of a large softmax (a module variable), for the webview to compute on the GPU. */
+  | { type: 'requestOperands'; id: number; variable: string; index: number[] }
   /** Save an export: text (Python literal, CSV) or a PNG as a data: URL. */
   | { type: 'export'; format: ExportFormat; fileName: string; content: string };
 
@@ -122,6 +149,10 @@ export function isWebviewToHostMessage(x: unknown): x is WebviewToHostMessage {
     case 'requestSlice': {
       const r = (x as { id?: unknown; request?: Record<string, unknown> }).request;
       return typeof (x as { id?: unknown }).id === 'number' && typeof r === 'object' && r !== null && typeof r.variable === 'string' && Array.isArray(r.index);
+    }
+    case 'requestOperands': {
+      const r = x as { id?: unknown; variable?: unknown; index?: unknown };
+      return typeof r.id === 'number' && typeof r.variable === 'string' && Array.isArray(r.index) && r.index.every((i) => typeof i === 'number');
     }
     case 'export': {
       const e = x as { format?: unknown; fileName?: unknown; content?: unknown };
@@ -145,6 +176,7 @@ export function isHostToWebviewMessage(x: unknown): x is HostToWebviewMessage {
     case 'showScope':
       return typeof (x as { scope?: unknown }).scope === 'string';
     case 'slice':
+    case 'operands':
       return typeof (x as { id?: unknown }).id === 'number';
     default:
       return false;

@@ -21,6 +21,8 @@ export interface MaskLensSettings {
   maxHeapMb: number;
   /** maskLens.calls.maxRecorded: calls recorded per function (0: none). */
   maxRecordedCalls: number;
+  /** maskLens.inspector.gpu: where the inspector computes a large softmax view (protocol.ts InspectorGpu). */
+  inspectorGpu: 'auto' | 'on' | 'off';
 }
 
 export const DEFAULT_TIME_BUDGET_MS = 1500;
@@ -33,6 +35,7 @@ export const SETTINGS_SECTION = 'maskLens';
 export function readSettings(): MaskLensSettings {
   const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   const backend = c.get<string>('backend', 'auto');
+  const inspectorGpu = c.get<string>('inspector.gpu', 'auto');
   return {
     hoverEnabled: c.get<boolean>('hover.enabled', true),
     maxElements: positive(c.get<number>('hover.maxElements', 4096), 4096),
@@ -43,6 +46,7 @@ export function readSettings(): MaskLensSettings {
     timeBudgetMs: positive(c.get<number>('evaluation.timeBudgetMs', DEFAULT_TIME_BUDGET_MS), DEFAULT_TIME_BUDGET_MS),
     evaluationMaxElements: positive(c.get<number>('evaluation.maxElements', DEFAULT_EVALUATION_MAX_ELEMENTS), DEFAULT_EVALUATION_MAX_ELEMENTS),
     maxHeapMb: positive(c.get<number>('evaluation.maxHeapMb', DEFAULT_MAX_HEAP_MB), DEFAULT_MAX_HEAP_MB),
+    inspectorGpu: inspectorGpu === 'on' || inspectorGpu === 'off' ? inspectorGpu : 'auto',
     maxRecordedCalls: nonNegative(c.get<number>('calls.maxRecorded', DEFAULT_MAX_RECORDED_CALLS), DEFAULT_MAX_RECORDED_CALLS),
   };
 }

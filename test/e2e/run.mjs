@@ -1003,6 +1003,94 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await page.locator('.tabs-container .tab', { hasText: file }).first().click();
   });
 
+  test('a large masked softmax view: computed on gpu.js in the webview (forced on SwiftShader), checked against the CPU reference (issue #15)', async () => {
+    const file = '_e2e_gpu_softmax.py';
+    writeFileSync(path.join(examplesDir, file), `import torch
+torch.manual_seed(0)
+scores = torch.randn(2, 4, 512, 1024)
+lengths = torch.tensor([1024, 700])
+key_padding_mask = torch.arange(1024)[None, :] >= lengths[:, None]
+causal = torch.triu(torch.ones(512, 1024, dtype=torch.bool), diagonal=1)
+mask = key_padding_mask[:, None, None, :] | causal
+probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
+`);
+    const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+    const settingsBefore = readFileSync(settingsFile, 'utf8');
+    // through VS Code's own settings editor: the inspector follows the change (no file watcher to wait for)
+    const setGpu = async (value) => {
+      await runCommand('Preferences: Open User Settings (JSON)');
+      // a tab, or a modal editor in newer VS Code: wait for its text either way
+      const line = page.locator('.view-line', { hasText: 'security.workspace.trust.startupPrompt' }).first();
+      await line.waitFor({ timeout: 15000 });
+      await page.waitForTimeout(800);
+      await page.keyboard.press('Control+A');
+      const settings = { ...JSON.parse(settingsBefore), ...(value ? { 'maskLens.inspector.gpu': value } : {}) };
+      // one line (no auto-indent), and whatever an auto-closed bracket left after it removed
+      await page.keyboard.insertText(JSON.stringify(settings));
+      await page.keyboard.press('Shift+Control+End');
+      await page.keyboard.press('Delete');
+      await page.keyboard.press('Control+S');
+      await page.waitForTimeout(800);
+      // the modal editor closes on Escape; a tab by its close button
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+      if (await line.isVisible()) await page.locator('.tabs-container .tab', { hasText: 'settings.json' }).locator('.codicon-close').first().click();
+      await line.waitFor({ state: 'hidden', timeout: 10000 });
+    };
+    /** The probabilities figure drawn, and what the page says computed it. */
+    const drawn = async (frame, slice, setting) => {
+      await frame.waitForFunction(({ slice, setting }) => {
+        const f = document.getElementById('figures');
+        return f?.dataset.variable === 'probs' && f.dataset.slice === slice && f.dataset.gpuSetting === setting && f.dataset.backend && f.querySelectorAll('.heatmap-canvas canvas').length === 3;
+      }, { slice, setting }, { timeout: 60000 });
+      return frame.evaluate(() => {
+        const f = document.getElementById('figures');
+        const badge = document.getElementById('computed-by');
+        return { backend: f.dataset.backend, checksum: f.dataset.checksum, renderer: f.dataset.renderer, gpuMs: f.dataset.gpuMs, renderMs: Number(f.dataset.renderMs), badge: badge.hidden ? null : badge.textContent, title: badge.title, titles: Array.from(f.querySelectorAll('.fig-title')).map((t) => t.textContent), violations: JSON.parse(document.body.dataset.cspViolations ?? '[]') };
+      });
+    };
+    try {
+      // auto: SwiftShader is a software renderer, so the worker's CPU values are drawn, and the badge says why
+      await setGpu('auto');
+      await openFile(file);
+      await runCommand('Mask Lens: Preview Masks');
+      const frame = await inspectorFrame(60000);
+      await readInspector(frame, { fileName: file, timeoutMs: 60000 });
+      await pickVariable(frame, 'probs');
+      const auto = await drawn(frame, '0,0', 'auto');
+      log(`large softmax view, maskLens.inspector.gpu auto: ${JSON.stringify(auto)}`);
+      assert.deepEqual(auto.titles, ['scores (scores before the fill)', 'mask (mask, broadcast) · ■ filled with -inf', 'probabilities']);
+      assert.equal(auto.backend, 'cpu');
+      assert.equal(auto.badge, 'CPU (software GL)');
+      assert.match(auto.title, /SwiftShader/);
+      await shot('18-gpu-softmax-auto-software-gl');
+
+      // on: gpu.js runs on SwiftShader's WebGL2, and its result matches the CPU reference's checksums
+      await setGpu('on');
+      await readInspector(frame, { fileName: file, variable: 'probs', timeoutMs: 60000 });
+      const on = await drawn(frame, '0,0', 'on');
+      log(`large softmax view, maskLens.inspector.gpu on: ${JSON.stringify(on)}`);
+      assert.equal(on.backend, 'gpu', on.title);
+      assert.equal(on.checksum, 'match', on.title);
+      assert.match(on.badge, /^GPU: .*SwiftShader/);
+      assert.match(on.title, /webgl2/);
+      assert.deepEqual(on.violations, [], 'gpu.js runs under the page\'s strict CSP (no unsafe-eval)');
+      await shot('19-gpu-softmax-on');
+      // batch 1 (700 real keys): new operands, computed and checked again
+      await frame.locator('#step-0-up').click();
+      const b1 = await drawn(frame, '1,0', 'on');
+      assert.equal(b1.backend, 'gpu', b1.title);
+      assert.equal(b1.checksum, 'match', b1.title);
+      await shot('20-gpu-softmax-on-batch1');
+      const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
+      assert.deepEqual(csp, []);
+    } finally {
+      await setGpu(null).catch(() => writeFileSync(settingsFile, settingsBefore));
+      rmSync(path.join(examplesDir, file), { force: true });
+      await page.locator('.tabs-container .tab', { hasText: file }).first().click().catch(() => {});
+    }
+  });
+
   test('screenshots of each view in dark, light and high-contrast themes', async () => {
     const file = 'inspector_views.py';
     await openFile(file);

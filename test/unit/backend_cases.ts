@@ -414,6 +414,18 @@ export function refMaskedSoftmax(x: Float32Array, shape: number[], mask: Operand
       assertClose(got, want, 'masked softmax');
     },
   });
+  // Hugging Face fills with the dtype's minimum: a fully masked row is then uniform (1/T), not NaN,
+  // and a kernel that folds max and log(sum) into one log-sum-exp loses log(T) against -1e9.
+  cases.push({
+    name: 'masked softmax, padding|causal [B,1,T,T], fully masked rows under a -1e9 fill -> 1/T',
+    gpu: true,
+    run(b) {
+      const got = maskedSoftmaxVia(b, x, shape, cmask, -1e9);
+      const want = refMaskedSoftmax(x, shape, cmask, -1e9);
+      assert.equal(want[H * T * T], Math.fround(1 / T), 'reference: fully masked row is uniform');
+      assertClose(got, want, 'masked softmax');
+    },
+  });
   // A NaN fill poisons every row it touches; a +inf input poisons its row.
   const xi = x.slice();
   xi[5] = Infinity;

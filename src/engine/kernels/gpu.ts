@@ -435,10 +435,10 @@ class GpuJsBackend implements GpuBackend {
         maskStride = mask.colStride;
       }
       const sig = `${cols}:${cnt}:${kind}:${fillValue}:${maskStride}:${extra.map((e) => e.length).join(',')}`;
-      const stats = this.kernel(`softmax-stats|${sig}`, () => softmaxStatsSource(cols, kind, fillValue, maskStride), [cnt, 2]);
-      const [lse, flags] = this.call2D(stats, [xs, ...extra]);
+      const stats = this.kernel(`softmax-stats|${sig}`, () => softmaxStatsSource(cols, kind, fillValue, maskStride), [cnt, 3]);
+      const [maxima, sums, flags] = this.call2D(stats, [xs, ...extra]);
       const apply = this.kernel(`softmax-apply:${log}|${sig}`, () => softmaxApplySource(cols, log, kind, fillValue, maskStride), [cnt * cols]);
-      const res = this.call(apply, [xs, lse, ...extra]);
+      const res = this.call(apply, [xs, maxima, sums, ...extra]);
       const o0 = r0 * cols;
       out.set(res.subarray(0, cnt * cols), o0);
       for (let r = 0; r < cnt; r++) {

@@ -201,8 +201,9 @@ interface NodeWorker {
 }
 
 // Control block (Int32 slots) shared with the workers: the work word,
-// kernel, argument count, rows, rows per grain, done counter, failure flag;
-// arguments as float64 from byte 64.
+// kernel, argument count, rows, rows per grain, done counter, failure flag,
+// sleeping workers, whether jobs are streaming (see SPIN_MS); arguments as
+// float64 from byte 64.
 //
 // Rows are split into grains that every thread (the caller included) claims
 // one at a time, so a thread the OS leaves waiting on a loaded machine does
@@ -212,11 +213,29 @@ interface NodeWorker {
 // on the job now posted. The caller posts the next job only when every
 // claimed grain is done, so the arguments a claimer reads after its claim
 // are its job's.
-const WORK = 0, KERNEL = 1, ARGC = 2, ROWS = 3, GRAIN = 4, DONE = 5, FAILED = 6;
+const WORK = 0, KERNEL = 1, ARGC = 2, ROWS = 3, GRAIN = 4, DONE = 5, FAILED = 6, SLEEPERS = 7, STREAM = 8;
 /** Grains per job at most (they share the work word with the next grain's index). */
 const MAX_GRAINS = 0x7fff;
 /** Grains per thread: enough that the threads that run finish the work of one that does not. */
 const GRAINS_PER_THREAD = 8;
+/**
+ * Waking a sleeping worker (Atomics.notify on a waiter: a futex wake and an
+ * interrupt to the other core) cost the calling thread 37-74 µs here, and
+ * the masked softmax posts a job per 256 KiB chunk: 1,024 jobs and about
+ * 60 ms of the calling thread's time for [8, 8, 1024, 1024], whose worker
+ * finishes each chunk long before the caller has staged the next. So while
+ * the caller streams jobs (pipeline(): STREAM is 1) an idle worker polls
+ * for the next one for up to SPIN_MS, and the caller posts it without a
+ * wake (it notifies only when SLEEPERS > 0). A poll that times out, or
+ * that finds its thread was descheduled (PREEMPTED_MS between two clock
+ * reads: other work holds the cores), makes the worker sleep at once
+ * through its next SPIN_BACKOFF idle spells, so a loaded machine does not
+ * lose a core to polling.
+ */
+const SPIN_MS = 0.3;
+const PREEMPTED_MS = 0.05;
+const SPIN_BACKOFF = 8;
+const SPIN_BACKOFF_MAX = 1024;
 
 /** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then claim grains. */
 const WORKER_SOURCE = `
@@ -227,32 +246,72 @@ const k = Object.assign({},
   gemmBytes ? new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), { env: { memory } }).exports : {});
 const c = new Int32Array(ctl);
 const args = new Float64Array(ctl, 64);
-// One argument list reused for every grain: a grain allocates nothing, so
-// the thread's heap does not grow with the number of grains.
-const call = [];
+// fn(args[0], ..., args[argc - 1], lo, hi) with the arguments written out:
+// Reflect.apply copies its argument list into a fresh one on every call
+// (16,384 grains in a [8, 8, 1024, 1024] masked softmax).
+function callRows(fn, argc, lo, hi) {
+  const a = args;
+  switch (argc) {
+    case 3: return fn(a[0], a[1], a[2], lo, hi);
+    case 4: return fn(a[0], a[1], a[2], a[3], lo, hi);
+    case 5: return fn(a[0], a[1], a[2], a[3], a[4], lo, hi);
+    case 6: return fn(a[0], a[1], a[2], a[3], a[4], a[5], lo, hi);
+    case 7: return fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], lo, hi);
+    case 8: return fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], lo, hi);
+    case 9: return fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], lo, hi);
+    case 10: return fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], lo, hi);
+    case 11: return fn(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], lo, hi);
+  }
+  throw new RangeError('no row kernel takes ' + argc + ' arguments');
+}
+// The loop is a function's, so its numbers live in registers, not in
+// boxes on the heap as top-level variables' do.
+function serve() {
+// Idle: poll for the next job while the caller streams them (STREAM), at
+// most SPIN_MS, then sleep. A poll that timed out or was preempted (the
+// machine is busy) makes the worker sleep straight away through the next
+// \`skip\` idle spells, doubling up to SPIN_BACKOFF_MAX while polls keep
+// failing; one that finds its job resets it.
+let idleSince = -1, last = 0, polls = 0, skip = 0, backoff = ${SPIN_BACKOFF};
 for (;;) {
   const v = Atomics.load(c, ${WORK});
   const idx = v & 0xffff;
   if (idx >= v >>> 16) {
+    if (skip === 0 && Atomics.load(c, ${STREAM})) {
+      if ((++polls & 63) !== 0) continue;
+      const now = performance.now();
+      if (idleSince < 0) idleSince = last = now;
+      if (now - idleSince < ${SPIN_MS} && now - last < ${PREEMPTED_MS}) {
+        last = now;
+        continue;
+      }
+      skip = backoff;
+      backoff = Math.min(2 * backoff, ${SPIN_BACKOFF_MAX});
+    } else if (skip > 0) skip--;
+    Atomics.add(c, ${SLEEPERS}, 1);
     Atomics.wait(c, ${WORK}, v);
+    Atomics.sub(c, ${SLEEPERS}, 1);
+    idleSince = -1;
     continue;
+  }
+  if (idleSince >= 0) {
+    backoff = ${SPIN_BACKOFF};
+    idleSince = -1;
   }
   if (Atomics.compareExchange(c, ${WORK}, v, v + 1) !== v) continue;
   const rows = c[${ROWS}], grain = c[${GRAIN}];
   const lo = idx * grain, hi = Math.min(rows, lo + grain);
-  const argc = c[${ARGC}];
-  call.length = argc + 2;
-  for (let i = 0; i < argc; i++) call[i] = args[i];
-  call[argc] = lo;
-  call[argc + 1] = hi;
   try {
-    Reflect.apply(k[kernels[c[${KERNEL}]]], null, call);
+    callRows(k[kernels[c[${KERNEL}]]], c[${ARGC}], lo, hi);
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);
   }
-  Atomics.add(c, ${DONE}, 1);
-  Atomics.notify(c, ${DONE});
+  // Only the grain that completes the job wakes the caller (a wake is a
+  // futex syscall and an interrupt to the other core: tens of µs here).
+  if (Atomics.add(c, ${DONE}, 1) + 1 === v >>> 16) Atomics.notify(c, ${DONE});
 }
+}
+serve();
 `;
 
 /** A module instance, and the worker threads sharing its memory (none for one thread). */
@@ -271,6 +330,8 @@ interface Runtime {
    * must not touch memory the kernel reads or writes.
    */
   rows(kernel: RowKernel, args: number[], rows: number, elements: number, meanwhile?: () => void): void;
+  /** Tell idle workers that jobs follow one another now (true) or no longer (false); see SPIN_MS. */
+  stream?(on: boolean): void;
   /**
    * With worker threads: a second instance with its own (unshared) memory,
    * for the kernels that run on the calling thread alone (MEMORY_BOUND).
@@ -364,6 +425,9 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
     threads,
     fma: gemmBytes !== null,
     fusedExp: false,
+    stream(on) {
+      Atomics.store(ctl, STREAM, on ? 1 : 0);
+    },
     rows(kernel, a, rows, elements, meanwhile) {
       if (broken || elements < PARALLEL_MIN_ELEMENTS || rows < 2) {
         k[kernel](...a, 0, rows);
@@ -384,7 +448,8 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       const call = [...a, 0, 0];
       Atomics.store(ctl, DONE, 0);
       Atomics.store(ctl, WORK, grains << 16);
-      Atomics.notify(ctl, WORK);
+      // A polling worker finds the job by itself; only a sleeping one needs the wake (see SPIN_MS).
+      if (Atomics.load(ctl, SLEEPERS) > 0) Atomics.notify(ctl, WORK);
       meanwhile?.();
       for (;;) {
         const v = Atomics.load(ctl, WORK);
@@ -487,6 +552,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   const { k, memory } = rt;
   const calls = new Map<string, number>();
   const rows = rt.rows;
+  const stream = (on: boolean) => rt.stream?.(on);
   rt.rows = (kernel, args, n, elements, meanwhile) => {
     calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
     rows(kernel, args, n, elements, meanwhile);
@@ -529,11 +595,17 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       if (i + 1 < sizes.length) stage(r + sizes[i], sizes[i + 1], s ^ 1);
     };
     if (sizes.length > 0) stage(0, sizes[0], 0);
-    for (; i < sizes.length; r += sizes[i++], s ^= 1) {
-      run(sizes[i], s, meanwhile);
-      dispatches++;
-      prevR = r;
-      prevN = sizes[i];
+    const streaming = sizes.length > 1;
+    if (streaming) stream(true);
+    try {
+      for (; i < sizes.length; r += sizes[i++], s ^= 1) {
+        run(sizes[i], s, meanwhile);
+        dispatches++;
+        prevR = r;
+        prevN = sizes[i];
+      }
+    } finally {
+      if (streaming) stream(false);
     }
     if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
   }

@@ -172,10 +172,13 @@ export type FillKind = 'none' | 'neginf' | 'finite' | 'poison';
 
 /**
  * Per-row statistics for softmax over [rows, cols] (rows = output x):
- * thread y = 0 gives the log-sum-exp of the row, y = 1 a flag that is 1
- * when the row's softmax is all NaN in PyTorch (a NaN or +inf after the
- * fill, or no element above -inf). Flagged rows are written as NaN by the
- * host, so no kernel has to produce or compare infinities.
+ * thread y = 0 gives the row's max, y = 1 the sum of exp(v - max), y = 2 a
+ * flag that is 1 when the row's softmax is all NaN in PyTorch (a NaN or
+ * +inf after the fill, or no element above -inf). Flagged rows are written
+ * as NaN by the host, so no kernel has to produce or compare infinities.
+ * The max and the sum stay apart (as in ATen's softmax): folding them into
+ * one log-sum-exp loses log(cols) against a large fill such as -1e9, and a
+ * fully masked row then reads 1 in every column instead of 1/cols.
  * Arguments: x window, then (masked) the mask window and each row's mask
  * offset.
  */
@@ -199,9 +202,13 @@ export function softmaxStatsSource(cols: number, fill: FillKind, fillValue: numb
     `if (this.thread.y == 0) {\n` +
     `let mx = -${FLT_MAX_LITERAL};\n` +
     loop(`if (skip == 0.0 && v > mx) { mx = v; }`) +
+    `return mx;\n}\n` +
+    `if (this.thread.y == 1) {\n` +
+    `let mx = -${FLT_MAX_LITERAL};\n` +
+    loop(`if (skip == 0.0 && v > mx) { mx = v; }`) +
     `let s = 0.0;\n` +
     loop(`if (skip == 0.0) { s = s + Math.exp(v - mx); }`) +
-    `return mx + Math.log(s);\n}\n` +
+    `return s;\n}\n` +
     `let live = 0.0;\n` +
     loop(
       `if (skip == 0.0) {\nif (${isNan('v')} || v > ${FLT_MAX_LITERAL}) { poison = 1.0; }\nif (v >= -${FLT_MAX_LITERAL}) { live = 1.0; }\n}`,
@@ -211,14 +218,16 @@ export function softmaxStatsSource(cols: number, fill: FillKind, fillValue: numb
 }
 
 /**
- * out = exp(v - lse[row]) (or v - lse[row] for log-softmax) over a chunk
- * of [rows, cols]; a masked position with a -inf fill is 0.
- * Arguments: x window, lse, then (masked) mask window and mask row offsets.
+ * out = exp(v - max[row]) / sum[row] (or v - max[row] - log(sum[row]) for
+ * log-softmax, ATen's order) over a chunk of [rows, cols]; a masked
+ * position with a -inf fill is 0.
+ * Arguments: x window, row maxima, row sums, then (masked) mask window and
+ * mask row offsets.
  */
 export function softmaxApplySource(cols: number, log: boolean, fill: FillKind, fillValue: number, maskColStride: number): string {
   const masked = fill !== 'none';
   const { code } = decompose([1, cols], 'this.thread.x');
-  let src = `function(${masked ? 'x, lse, m, mo' : 'x, lse'}) {\n${code}let v = x[this.thread.x];\n`;
+  let src = `function(${masked ? 'x, mx, sm, m, mo' : 'x, mx, sm'}) {\n${code}let v = x[this.thread.x];\n`;
   if (masked) {
     // Read into a variable first: gpu.js mistypes a comparison of a nested index read inside `if` on GL.
     src += `const mv = m[mo[i0] + i1 * ${lit(maskColStride)}];\nif (mv != 0.0) {\n`;
@@ -226,6 +235,6 @@ export function softmaxApplySource(cols: number, log: boolean, fill: FillKind, f
     else if (fill === 'finite') src += `v = ${lit(fillValue)};\n`;
     src += `}\n`;
   }
-  src += log ? `return v - lse[i0];\n}` : `return Math.exp(v - lse[i0]);\n}`;
+  src += log ? `return (v - mx[i0]) - Math.log(sm[i0]);\n}` : `return Math.exp(v - mx[i0]) / sm[i0];\n}`;
   return src;
 }
