@@ -9,6 +9,8 @@ import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from '.
 import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
+import { makeSet, PyDictView, SET_METHODS, setMethod } from './sets';
+import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
@@ -23,6 +25,7 @@ for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 
   TYPE_CLASSES.set(t, new PyClass(t, [TYPE_CLASSES.get('object')!]));
 }
 TYPE_CLASSES.get('bool')!.bases.unshift(TYPE_CLASSES.get('int')!);
+setNoneType(TYPE_CLASSES.get('NoneType')!);
 
 function typeClass(name: string): PyClass {
   let c = TYPE_CLASSES.get(name);
@@ -490,11 +493,7 @@ export function makeBuiltins(): Map<string, PyValue> {
   b.set('property', PROPERTY);
   b.set('classmethod', CLASSMETHOD);
   def('slice', (args) => (args.length === 1 ? new PySlice(null, args[0], null) : new PySlice(args[0], args[1] ?? null, args[2] ?? null)));
-  def('frozenset', (args, _kw, ctx) => {
-    const s = new PySet();
-    for (const v of args.length ? ctx.iterate(args[0]) : []) s.entries.set(hashKey(v, ctx), v);
-    return s;
-  });
+  def('frozenset', (args, _kw, ctx) => makeSet(args.length ? ctx.iterate(args[0]) : [], ctx, true));
   def('vars', ([o], _kw, ctx) => ctx.getAttr(o, '__dict__'));
   def('locals', () => new PyDict());
   def('globals', () => new PyDict());
@@ -616,7 +615,7 @@ function installDictBase(dictCls: PyClass): void {
 }
 
 export function isInstance(x: PyValue, t: PyValue): boolean {
-  const types = t instanceof PyTuple ? t.items : [t];
+  const types = t instanceof PyTuple ? t.items : checkIsinstanceArg(t) ?? [t];
   return types.some((k) => {
     // a class from an unmodelled package: only instances of the file's own subclasses of it
     if (k instanceof PyOpaque) return x instanceof PyInstance && x.cls.mro().some((c) => c.opaque === k.fullName);
@@ -748,9 +747,7 @@ function listMethod(l: PyList, name: string): PyValue | undefined {
 
 function dictAttr(d: PyDict, name: string, ctx: CallContext): PyValue | undefined {
   switch (name) {
-    case 'keys': return method(d, name, () => new PyList([...d.entries.values()].map(([k]) => k)));
-    case 'values': return method(d, name, () => new PyList([...d.entries.values()].map(([, v]) => v)));
-    case 'items': return method(d, name, () => new PyList([...d.entries.values()].map(([k, v]) => new PyTuple([k, v]))));
+    case 'keys': case 'values': case 'items': return method(d, name, () => new PyDictView(d, name));
     case 'get': return method(d, name, ([k, dflt]) => d.entries.get(hashKey(k, ctx))?.[1] ?? dflt ?? null);
     case 'setdefault': return method(d, name, ([k, dflt]) => {
       const h = hashKey(k, ctx);
@@ -788,16 +785,16 @@ function dictAttr(d: PyDict, name: string, ctx: CallContext): PyValue | undefine
 }
 
 function setAttr(s: PySet, name: string, ctx: CallContext): PyValue | undefined {
+  if (s.frozen && ['add', 'discard', 'remove'].includes(name)) return undefined;
   switch (name) {
     case 'add': return method(s, name, ([x]) => (s.entries.set(hashKey(x, ctx), x), null));
     case 'discard': case 'remove': return method(s, name, ([x]) => {
       if (!s.entries.delete(hashKey(x, ctx)) && name === 'remove') throw keyError(x, ctx);
       return null;
     });
-    case 'update': return method(s, name, ([x]) => {
-      for (const v of ctx.iterate(x)) s.entries.set(hashKey(v, ctx), v);
-      return null;
-    });
+  }
+  if (SET_METHODS.has(name) && (!s.frozen || !['update', 'intersection_update', 'difference_update', 'symmetric_difference_update', 'clear', 'pop'].includes(name))) {
+    return method(s, name, (args) => setMethod(s, name, args, ctx)!);
   }
   return undefined;
 }

@@ -11,6 +11,8 @@ import {
   unsupportedOperand,
 } from './protocols';
 import { Scope } from './scope';
+import { PyDictView, setBinary, setCompare } from './sets';
+import { PyGenericAlias, typeUnion } from './typeUnion';
 import {
   AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
   PyIterator, PyList, PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PySuper, PyTuple, PyValue, typeNameOf,
@@ -1391,6 +1393,13 @@ export class Interpreter implements CallContext {
     }
     const b = builtinBinary(op, l, r);
     if (b !== undefined) return b;
+    const s = setBinary(op, l, r, this);
+    if (s !== undefined) return s;
+    if (op === '|') {
+      // PEP 604: int | None
+      const u = typeUnion(l, r);
+      if (u !== undefined) return u;
+    }
     if (op === '%' && typeof l === 'string') return formatPercent(l, r, this);
     if (op === '+' && (typeof l === 'string' || l instanceof PyList || (l instanceof PyTuple && !(r instanceof PyObj && r.typeName !== 'tuple')))) {
       const kind = typeNameOf(l);
@@ -1417,6 +1426,8 @@ export class Interpreter implements CallContext {
       l.items = concatItems(l.items, this.iterate(r), 'list');
       return l;
     }
+    const s = setBinary(op + '=', l, r, this);
+    if (s !== undefined) return s;
     return this.binary(op, l, r);
   }
 
@@ -1450,6 +1461,8 @@ export class Interpreter implements CallContext {
       case 'in': return this.contains(r, l);
       case 'not in': return !this.contains(r, l);
     }
+    const sc = setCompare(op, l, r, this);
+    if (sc !== undefined) return sc;
     if (l instanceof PyObj) {
       const v = l.compare(op, r, false, this);
       if (v !== undefined) return v;
@@ -1482,6 +1495,7 @@ export class Interpreter implements CallContext {
     }
     if (container instanceof PyDict) return container.entries.has(hashKey(item, this));
     if (container instanceof PySet) return container.entries.has(hashKey(item, this));
+    if (container instanceof PyDictView) return container.contains(item, this);
     if (container instanceof PyRange) {
       if (typeof item !== 'bigint') return false;
       const { start, stop, step } = container;
@@ -1587,6 +1601,8 @@ export class Interpreter implements CallContext {
       // Enum['RED'] and user generics: the class's own __class_getitem__; typing aliases (List[int]) are the class
       const hook = obj.lookup('__class_getitem__');
       if (hook !== undefined) return this.call(hook instanceof PyInstance && hook.cls === CLASSMETHOD ? wrapped(hook) : hook, [obj, key]);
+      // PEP 585: tuple[int, int] is a types.GenericAlias of the built-in type
+      if (GENERIC_BUILTINS.has(obj.name) && TYPE_CLASSES.get(obj.name) === obj) return new PyGenericAlias(obj, key instanceof PyTuple ? key.items : [key]);
       return obj;
     }
     throw pyError('TypeError', `'${typeNameOf(obj)}' object is not subscriptable`);
@@ -1782,6 +1798,9 @@ function handlerNames(t: A.Expr): string {
   if (t.kind === 'Tuple') return t.elts.map(handlerNames).find((n) => IMPORT_CATCHERS.has(n)) ?? '';
   return '';
 }
+
+/** Built-in types whose subscription makes a types.GenericAlias (PEP 585). */
+const GENERIC_BUILTINS = new Set(['list', 'tuple', 'dict', 'set', 'frozenset', 'type']);
 
 const IMPORT_CATCHERS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException']);
 

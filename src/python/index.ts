@@ -3,7 +3,7 @@
 
 import { EvalContext, currentContext, withContext } from '../engine/context';
 import { setDiagnosticSink } from '../engine/diagnostics';
-import type { FunctionDef, Module, Span, Stmt } from './ast';
+import type { Expr, FunctionDef, Module, Span, Stmt } from './ast';
 import { encodeValue } from './encode';
 import { makeBuiltins } from './builtins';
 import { Interpreter } from './evaluator';
@@ -455,8 +455,11 @@ function previewCall(
     reportError(pyError('NotImplementedError', `Preview with Arguments reaches functions and class methods, not ${request.function}`), at);
     return;
   }
+  // a @property (or its .setter) is called through its function: Block.head_dim.fget(self)
+  const accessor = def ? propertyAccessor(def) : undefined;
+  const target = accessor ? `${callee}.${accessor}` : callee;
   // one line, so that a syntax error in the arguments points at the def
-  const parsed = parseModule('\n'.repeat(line - 1) + `${callee}(${request.args.replace(/\s*\n\s*/g, ' ')})`);
+  const parsed = parseModule('\n'.repeat(line - 1) + `${target}(${request.args.replace(/\s*\n\s*/g, ' ')})`);
   const stmt = parsed.body[0];
   if (parsed.syntaxErrors.length || !stmt || parsed.body.length !== 1 || stmt.kind !== 'Expr' || stmt.value.kind !== 'Call') {
     const message = parsed.syntaxErrors[0]?.message ?? 'invalid syntax';
@@ -477,7 +480,7 @@ function previewCall(
         instance = interp.eval(ctor, callScope);
       } catch (e) {
         const exc = toPyException(e);
-        const text = request.args.replace(/\s*\n\s*/g, ' ').slice(ctor.span.column - 1 - callee.length, ctor.span.endColumn - 1 - callee.length);
+        const text = request.args.replace(/\s*\n\s*/g, ' ').slice(ctor.span.column - 1 - target.length, ctor.span.endColumn - 1 - target.length);
         exc.instance.native.message = `${exc.pyMessage}${exc.pyMessage ? ' ' : ''}(building self for ${request.function}: ${text})`;
         reportError(exc, def.span);
         return;
@@ -496,6 +499,22 @@ function previewCall(
     recorder.previewing = false;
     recorder.previewTarget = undefined;
   }
+}
+
+/**
+ * The property object's attribute holding a def's function: `fget` under
+ * @property (or @x.getter), `fset` under @x.setter, `fdel` under @x.deleter;
+ * undefined for any other def.
+ */
+function propertyAccessor(def: { decorators: readonly Expr[] }): string | undefined {
+  for (const d of def.decorators) {
+    if (d.kind === 'Name' && d.id === 'property') return 'fget';
+    if (d.kind === 'Attribute') {
+      const field = ({ getter: 'fget', setter: 'fset', deleter: 'fdel' } as Record<string, string>)[d.attr];
+      if (field) return field;
+    }
+  }
+  return undefined;
 }
 
 /** The name Preview with Arguments binds the instance it built to, for the call of the method (no Python name can clash with it). */

@@ -52,7 +52,10 @@ export function repr(v: PyValue, ctx: CallContext): string {
     const body = [...v.entries.values()].map(([k, x]) => `${repr(k, ctx)}: ${repr(x, ctx)}`).join(', ');
     return v.defaultFactory !== undefined ? `defaultdict(${repr(v.defaultFactory, ctx)}, {${body}})` : `{${body}}`;
   }
-  if (v instanceof PySet) return v.entries.size ? `{${[...v.entries.values()].map((x) => repr(x, ctx)).join(', ')}}` : 'set()';
+  if (v instanceof PySet) {
+    const body = v.entries.size ? `{${[...v.entries.values()].map((x) => repr(x, ctx)).join(', ')}}` : '';
+    return v.frozen ? `frozenset(${body})` : body || 'set()';
+  }
   if (v instanceof PyRange) return v.step === 1n ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
   if (v instanceof PySlice) return `slice(${repr(v.start, ctx)}, ${repr(v.stop, ctx)}, ${repr(v.step, ctx)})`;
   if (v instanceof PyEllipsis) return 'Ellipsis';

@@ -283,8 +283,10 @@ export class ItemAttributes extends Map<string, PyValue> {
 
 export class PySet extends PyObj {
   readonly entries = new Map<string, PyValue>();
+  /** A frozenset: same entries, no mutating methods, repr `frozenset({...})`. */
+  frozen = false;
   get typeName() {
-    return 'set';
+    return this.frozen ? 'frozenset' : 'set';
   }
 }
 

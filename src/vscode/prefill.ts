@@ -7,7 +7,7 @@
 import { boundNames } from '../python/outline';
 import { parseModule } from '../python/parse';
 import type { FunctionInfo, RunResult } from '../python/result';
-import { constructorArguments, fileClasses, instanceExpression, isModuleClass, MODEL_SIZES, paramText, sizeRole, withoutOptional } from './prefillSelf';
+import { constructorArguments, fileClasses, instanceExpression, isModuleClass, MODEL_SIZES, paramText, sizeRole, stringChoice, withoutOptional } from './prefillSelf';
 
 /** Sizes an example tensor gets: 2 for a batch dim, 4 for any other named dim (small enough to read in a hover). */
 const BATCH = 2;
@@ -78,7 +78,7 @@ const IGNORE_NAME = /^ignore(_(id|index|idx|label))?$/i;
 const QKV_NAME = /^(q|k|v|query|key|value|queries|keys|values)$/;
 /** Float scores a mask is applied to: `scores`, `attn_logits`, `energy`, `attn_weights`, `probs` (one row like the tokens and mask examples, so they broadcast). */
 const SCORES_NAME = /^(\w+_)?(scores|logits|energy|energies|attn|attention|weights|probs)$/i;
-const SIZE_NAME = /^(n|k|size|dim|d_model|num_\w+|\w*_len|\w*len|length|\w*_size|max_\w+)$/i;
+const SIZE_NAME = /^(n|k|sz|bsz|bs|size|dim|d_model|num_\w+|\w*_len|\w*len|length|\w*_size|max_\w+)$/i;
 
 /** An example argument for a parameter with this annotation and name. */
 function fromAnnotationOrName(name: string, annotation: string | undefined, ex: Examples, qkv: boolean): string {
@@ -247,6 +247,9 @@ function fromUsage(name: string, body: string, ex: Examples): string | undefined
   if (has(`\\.(fill_?|masked_fill_?)\\([^()]*\\b${n}\\s*\\)`) || has(`\\bvalue\\s*=\\s*${n}\\b`)) return '0';
   // `x.masked_fill(mask, 0)`, `~mask`: a bool mask (masked_fill refuses an integer one; ~ of 1 is -2)
   if (has(`\\.masked_fill_?\\(\\s*~?\\s*${n}\\s*,`) || has(`~\\s*${n}\\b`)) return ex.boolMask;
+  // `mode in ['a', 'b']`, `kind == 'causal'`: a string the code expects
+  const choice = stringChoice(name, body);
+  if (choice !== undefined) return choice;
   // `range(n)`, `torch.ones(size, size)`: a size
   if (has(`\\brange\\(\\s*${n}\\s*\\)`) || has(`\\b(torch|np)\\.(ones|zeros|empty|arange|full|rand|randn|eye|tril|triu)\\(\\s*${n}\\b`)) return '4';
   return undefined;

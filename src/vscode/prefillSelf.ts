@@ -30,6 +30,8 @@ const SIZE_ROLES: [RegExp, SizeRole][] = [
   [/ctx|block_size|seq_?len|max_len|max_length|positions|context/i, 'context'],
   [/d_ff|feedforward|ffn|ff_dim|intermediate|d_inner/i, 'feedForward'],
   [/^(d_model|d_k|d_v|dim|n_embd|n_state|hidden(_size|_dim)?|embed_dim|d_embed|emb_size|features|size|n_mels|channels|in_features|out_features|model_dim|n_dim|ndim|n_feat|num_features|normalized_shape)$|_dim$|_size$|^n_|^num_/i, 'width'],
+  // pytorch/examples' word_language_model: ninp (embedding size), nhid (hidden size), emsize
+  [/^n(inp|input|hid|hidden|out|output|embd?|units)$|^emsize$/i, 'width'],
 ];
 
 /** The size role a parameter's name gives it (`n_head`: heads, `block_size`: context, `d_model`: width); undefined when the name says no size. */
@@ -236,7 +238,20 @@ function argumentFor(p: ParamText, owner: string, classes: ReadonlyMap<string, C
   const sub = depth < 3 ? classNamed(p.name, p.annotation, owner, classes) : undefined;
   if (sub) return instanceExpression(sub, classes, depth + 1, fallback);
   if (!ann && size !== undefined) return `${size}`;
+  const choice = stringChoice(p.name, classes.get(owner)?.text ?? '');
+  if (choice !== undefined) return choice;
   return fallback(p);
+}
+
+/**
+ * A string the code compares a parameter with, quoted: `rnn_type in ['LSTM',
+ * 'GRU']` or `mode == 'causal'` gives `'LSTM'` / `'causal'` (the first
+ * option, a value the code itself expects); undefined when there is none.
+ */
+export function stringChoice(name: string, code: string): string | undefined {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`\\b${n}\\s+(?:not\\s+)?in\\s+[[({]\\s*(['"])(\\w[\\w\\-. ]*)\\1`).exec(code) ?? new RegExp(`\\b${n}\\s*[!=]=\\s*(['"])(\\w[\\w\\-. ]*)\\1`).exec(code);
+  return m ? `'${m[2]}'` : undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ sgd = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)
 print(sgd)
 adamw = torch.optim.AdamW([{"params": [model.weight]}, {"params": [model.bias], "lr": 1e-2}], lr=1e-3)
 print([g["lr"] for g in adamw.param_groups], adamw.param_groups[1]["weight_decay"], adamw.defaults["decoupled_weight_decay"])
+print(adamw)  # two groups: a blank line between them
 opt.zero_grad()
 print(model.weight.grad)
 for bad in [

@@ -140,3 +140,44 @@ class Scaler(nn.Module):
   assert.deepEqual(doubled.errors, []);
   assert.deepEqual(shape(doubled.call?.returned?.value), [2, 4, 8]);
 });
+
+test('pytorch/examples word_language_model: ninp/nhid are sizes, rnn_type a string the code expects, sz and bsz sizes', () => {
+  const src = fixture('word_language_model.py');
+  const r = evaluate(src, { recordTimeline: true, continueAfterError: true });
+  const init = offer(src, 'RNNModel.init_hidden', r);
+  // rnn_type in ['LSTM', 'GRU'] gives 'LSTM'; ntoken the vocabulary; ninp and nhid widths; bsz a size
+  assert.equal(init.args, "RNNModel('LSTM', 16, 8, 8, 2), 4");
+  assert.deepEqual(init.errors, []);
+  assert.ok(init.call?.returned?.value.type === 'tuple');
+  const transformer = offer(src, 'TransformerModel.forward', r);
+  assert.match(transformer.args, /^TransformerModel\(16, 8, 2, 8, 2\), /);
+  assert.deepEqual(transformer.errors, []);
+  assert.deepEqual(shape(transformer.call?.returned?.value), [2, 4, 16]);
+  const square = offer(src, 'TransformerModel._generate_square_subsequent_mask', r);
+  assert.equal(square.args, 'TransformerModel(16, 8, 2, 8, 2), 4');
+  assert.deepEqual(shape(square.call?.returned?.value), [4, 4]);
+});
+
+test('a @property previews through its getter: its lens no longer fails with "\'property\' object is not callable"', () => {
+  const src = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'class Attn(nn.Module):',
+    '    def __init__(self, d_model, n_head):',
+    '        super().__init__()',
+    '        self.d_model = d_model',
+    '        self.n_head = n_head',
+    '',
+    '    @property',
+    '    def causal_mask(self):',
+    '        mask = torch.tril(torch.ones(self.n_head, self.n_head, dtype=torch.bool))',
+    '        return mask',
+    '',
+  ].join('\n');
+  const prop = offer(src, 'Attn.causal_mask');
+  assert.equal(prop.args, 'Attn(8, 2)');
+  assert.deepEqual(prop.errors, []);
+  assert.deepEqual(shape(prop.call?.returned?.value), [2, 2]);
+  assert.deepEqual(shape(prop.call?.timeline.find((s) => s.name === 'mask')?.value), [2, 2]);
+});

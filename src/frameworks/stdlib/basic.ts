@@ -3,7 +3,7 @@
 
 import { toInt } from '../../python/args';
 import { lazyIterator, listIterator, orderedDictClass, pyFloat } from '../../python/builtins';
-import { pyError } from '../../python/exceptions';
+import { EXCEPTION_CLASSES, isExceptionClass, makeException, pyError } from '../../python/exceptions';
 import { namedTupleClass } from './typing';
 import { asBigInt, asNumber, hashKey } from '../../python/protocols';
 import {
@@ -174,14 +174,55 @@ function collectionsModule(): PyModule {
   });
 }
 
+/**
+ * warnings (CPython Lib/warnings.py): warn() reports the warning (the CLI's
+ * and the hover's list), or appends a WarningMessage to the innermost
+ * catch_warnings(record=True) list; catch_warnings is a context manager
+ * (record=False gives None). Filters are accepted and not applied.
+ */
 function warningsModule(): PyModule {
+  const recording: (PyList | null)[] = [];
+  const warningMessage = new PyClass('WarningMessage', [], 'warnings.WarningMessage');
+  warningMessage.dict.set('__repr__', fn('__repr__', ([w], _kw, ctx) => {
+    const d = (w as PyInstance).dict;
+    return `{message : ${ctx.repr(d.get('message')!)}, category : '${(d.get('category') as PyClass).name}', filename : '<string>', lineno : ${ctx.repr(d.get('lineno') ?? 0n)}, line : None}`;
+  }));
+  const catchWarnings = new PyClass('catch_warnings', [], 'warnings.catch_warnings');
+  catchWarnings.dict.set('__init__', fn('__init__', ([s], kw, ctx) => {
+    (s as PyInstance).native.record = kw.has('record') && ctx.truthy(kw.get('record')!);
+    return null;
+  }));
+  catchWarnings.dict.set('__enter__', fn('__enter__', ([s]) => {
+    const list = (s as PyInstance).native.record ? new PyList([]) : null;
+    recording.push(list);
+    return list;
+  }));
+  catchWarnings.dict.set('__exit__', fn('__exit__', () => (recording.pop(), false)));
   return module('warnings', {
-    warn: ([msg], _kw, ctx) => {
-      ctx.warn(ctx.str(msg));
+    warn: (args, kw, ctx) => {
+      const msg = args[0] ?? kw.get('message') ?? null;
+      const given = args[1] ?? kw.get('category') ?? null;
+      // warn(UserWarning("x")) takes the instance's class; the default category is UserWarning
+      const category = msg instanceof PyInstance && isExceptionClass(msg.cls) ? msg.cls : given instanceof PyClass ? given : EXCEPTION_CLASSES.get('UserWarning')!;
+      const list = recording.length ? recording[recording.length - 1] : null;
+      if (list) {
+        const w = new PyInstance(warningMessage);
+        const message = msg instanceof PyInstance && isExceptionClass(msg.cls) ? msg : makeException(category, [msg], ctx.str(msg));
+        w.dict.set('message', message);
+        w.dict.set('category', category);
+        w.dict.set('filename', '<string>');
+        w.dict.set('lineno', 0n);
+        w.dict.set('line', null);
+        list.items.push(w);
+        return null;
+      }
+      ctx.warn(`${category.name}: ${ctx.str(msg)}`);
       return null;
     },
+    catch_warnings: catchWarnings,
     filterwarnings: () => null,
     simplefilter: () => null,
+    resetwarnings: () => null,
   });
 }
 

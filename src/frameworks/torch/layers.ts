@@ -37,6 +37,47 @@ function checkNormShape(fnName: string, x: Tensor, shape: number[]): void {
 }
 
 /**
+ * F.group_norm(input [N, C, *], num_groups, weight [C], bias [C], eps): per
+ * sample and group of C / num_groups channels, mean and biased variance
+ * (accumulated in double, rounded to float as layerNorm does), then per
+ * channel scale = rstd * weight[c], shift = -scale * mean + bias[c] and
+ * y = x * scale + shift, as ATen's GroupNormKernelImpl. RuntimeError for
+ * channels that num_groups does not divide.
+ */
+export function groupNorm(x: Tensor, groups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  if (x.ndim < 2) throw runtimeError(`Expected at least 2 dimensions for input tensor but received ${x.ndim}`);
+  const [N, C] = x.shape;
+  if (C % groups !== 0) throw runtimeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape [${x.shape.join(', ')}] and num_groups=${groups}`);
+  if (!isFloating(x.dtype)) throw runtimeError(`"GroupNormKernelImpl" not implemented for '${x.dtype === 'int64' ? 'Long' : x.dtype}'`);
+  const v = (x.isContiguous() ? x : cast(x, x.dtype)).values();
+  const inner = x.numel / Math.max(1, N * C), cg = C / groups, D = cg * inner;
+  const out = Tensor.empty(x.dtype, x.shape);
+  const w = weight?.values(), b = bias?.values();
+  const f32 = x.dtype === 'float32' ? Math.fround : (y: number) => y;
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < groups; g++) {
+      const base = (n * C + g * cg) * inner;
+      let m = 0;
+      for (let j = 0; j < D; j++) m += v[base + j];
+      m /= D;
+      let s2 = 0;
+      for (let j = 0; j < D; j++) s2 += (v[base + j] - m) ** 2;
+      const mean32 = f32(m), rstd = f32(1 / Math.sqrt(f32(s2 / D) + eps));
+      for (let c = 0; c < cg; c++) {
+        const ch = g * cg + c;
+        const scale = w ? f32(rstd * w[ch]) : rstd;
+        const shift = f32(f32(-scale * mean32) + (b ? b[ch] : 0));
+        for (let j = 0; j < inner; j++) {
+          const at = base + c * inner + j;
+          out.storage.data[at] = f32(f32(v[at] * scale) + shift);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * F.layer_norm(input [*, *normalized_shape], normalized_shape, weight, bias, eps):
  * per row, mean and biased variance over the trailing dims, then
  * (x * rstd + (-rstd * mean)) * weight + bias, in the input's float dtype
@@ -306,6 +347,31 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const r = layerNorm(tensorArg(a.input, 'layer_norm'), shape, getTensorOrNull(self, 'weight'), getTensorOrNull(self, 'bias'), Number(self.dict.get('eps')));
     return track(new TorchTensor(r), 'layer_norm', a.input!, self.dict.get('weight') ?? null);
   }, (self, ctx) => `${ctx.repr(self.dict.get('normalized_shape')!)}, eps=${ctx.repr(self.dict.get('eps')!)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}${self.dict.get('elementwise_affine') ? `, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}` : ''}`));
+  add(layer('GroupNorm', Module, (self, args, kw, ctx) => {
+    const a = bind('GroupNorm', args, kw, ['num_groups', 'num_channels', 'eps?', 'affine?', 'device?', 'dtype?', 'bias?']);
+    const groups = toInt(a.num_groups, 'num_groups'), channels = toInt(a.num_channels, 'num_channels');
+    if (groups === 0 || channels % groups !== 0) throw pyError('ValueError', `num_channels (${channels}) must be divisible by num_groups (${groups})`);
+    self.dict.set('num_groups', BigInt(groups));
+    self.dict.set('num_channels', BigInt(channels));
+    self.dict.set('eps', a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+    const affineOn = toBool(a.affine, ctx, true);
+    self.dict.set('affine', affineOn);
+    if (affineOn) affine(self, [channels], toBool(a.bias, ctx, true), 'float32');
+    else {
+      self.dict.set('weight', null);
+      self.dict.set('bias', null);
+    }
+  }, (self, args, kw) => {
+    const a = bind('forward', args, kw, ['input']);
+    const r = groupNorm(tensorArg(a.input, 'group_norm'), Number(self.dict.get('num_groups')), getTensorOrNull(self, 'weight'), getTensorOrNull(self, 'bias'), Number(self.dict.get('eps')));
+    return track(new TorchTensor(r), 'native_group_norm', a.input!, self.dict.get('weight') ?? null);
+  }, (self, ctx) => `${self.dict.get('num_groups')}, ${self.dict.get('num_channels')}, eps=${ctx.repr(self.dict.get('eps')!)}, affine=${self.dict.get('affine') ? 'True' : 'False'}, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}`));
+  def('group_norm', (args, kw) => {
+    const a = bind('group_norm', args, kw, ['input', 'num_groups', 'weight?', 'bias?', 'eps?']);
+    const w = a.weight instanceof ArrayValue ? a.weight.t : null, b = a.bias instanceof ArrayValue ? a.bias.t : null;
+    const r = groupNorm(tensorArg(a.input, 'group_norm'), toInt(a.num_groups, 'num_groups'), w, b, a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+    return track(new TorchTensor(r), 'native_group_norm', a.input!, a.weight ?? null);
+  });
   add(layer('RMSNorm', Module, (self, args, kw, ctx) => {
     const a = bind('RMSNorm', args, kw, ['normalized_shape', 'eps?', 'elementwise_affine?', 'device?', 'dtype?']);
     const shape = normalizedShape(a.normalized_shape, ctx);
@@ -344,8 +410,17 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     if (cout % groups !== 0) throw pyError('ValueError', 'out_channels must be divisible by groups');
     for (const [key, d] of [['in_channels', cin], ['out_channels', cout], ['kernel_size', k], ['groups', groups]] as const) self.dict.set(key, BigInt(d));
     self.dict.set('stride', a.stride === undefined ? 1n : BigInt(one(a.stride, 'stride', ctx)));
-    self.dict.set('padding', a.padding === undefined ? 0n : BigInt(one(a.padding, 'padding', ctx)));
+    const padding = a.padding === 'same' || a.padding === 'valid' ? a.padding : a.padding === undefined ? 0n : BigInt(one(a.padding, 'padding', ctx));
+    if (typeof a.padding === 'string' && typeof padding !== 'string') throw pyError('ValueError', `Invalid padding string '${a.padding}', should be one of {'valid', 'same'}`);
+    if (padding === 'same' && self.dict.get('stride') !== 1n) throw pyError('ValueError', "padding='same' is not supported for strided convolutions");
+    self.dict.set('padding', padding);
     self.dict.set('dilation', a.dilation === undefined ? 1n : BigInt(one(a.dilation, 'dilation', ctx)));
+    const mode = a.padding_mode === undefined ? 'zeros' : String(a.padding_mode);
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(mode)) {
+      // torch formats a set here, so its order varies from run to run
+      throw pyError('ValueError', `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${mode}'`);
+    }
+    self.dict.set('padding_mode', mode);
     // reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight, then the bias, both bounded by 1/sqrt(fan_in)
     const fanIn = (cin / groups) * k;
     const gain = Math.sqrt(2 / (1 + 5));
@@ -356,7 +431,18 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     // subclass may override (whisper's Conv1d casts the weight to the input's dtype)
     const a = bind('forward', args, kw, ['input']);
     return ctx.call(ctx.getAttr(self, '_conv_forward'), [a.input!, ctx.getAttr(self, 'weight'), ctx.getAttr(self, 'bias')]);
-  }, (self) => `${self.dict.get('in_channels')}, ${self.dict.get('out_channels')}, kernel_size=(${self.dict.get('kernel_size')},), stride=(${self.dict.get('stride')},)${self.dict.get('padding') ? `, padding=(${self.dict.get('padding')},)` : ''}${self.dict.get('bias') === null ? ', bias=False' : ''}`);
+  }, (self) => {
+    // _ConvNd.extra_repr: each option that differs from its default
+    const d = self.dict, pad = d.get('padding');
+    let s = `${d.get('in_channels')}, ${d.get('out_channels')}, kernel_size=(${d.get('kernel_size')},), stride=(${d.get('stride')},)`;
+    if (typeof pad === 'string') s += `, padding=${pad}`;
+    else if (pad) s += `, padding=(${pad},)`;
+    if (d.get('dilation') !== 1n) s += `, dilation=(${d.get('dilation')},)`;
+    if (d.get('groups') !== 1n) s += `, groups=${d.get('groups')}`;
+    if (d.get('bias') === null) s += ', bias=False';
+    if (d.get('padding_mode') !== 'zeros') s += `, padding_mode=${d.get('padding_mode')}`;
+    return s;
+  });
   /**
    * Conv1d._conv_forward(input [N, C_in, L], weight [C_out, C_in/groups, K], bias [C_out] or None):
    * F.conv1d with the module's stride, padding, dilation and groups (torch/nn/modules/conv.py).
@@ -367,7 +453,14 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const inst = self as PyInstance;
     const g = (k: string) => Number(inst.dict.get(k));
     const b = a.bias instanceof ArrayValue ? a.bias.t : null;
-    const r = conv1d(tensorArg(a.input, 'conv1d'), tensorArg(a.weight, 'conv1d', 'weight'), b, g('stride'), g('padding'), g('dilation'), g('groups'));
+    const w = tensorArg(a.weight, 'conv1d', 'weight');
+    const pad = inst.dict.get('padding')!;
+    const { before, after } = padsOf(typeof pad === 'string' ? (pad as 'same' | 'valid') : [g('padding'), g('padding')], [w.shape[2]], [g('dilation')], [g('stride')]);
+    let x = tensorArg(a.input, 'conv1d');
+    const mode = String(inst.dict.get('padding_mode') ?? 'zeros');
+    // padding_mode other than zeros: F.pad(input, ..., mode) first, then an unpadded convolution
+    if (mode !== 'zeros') x = padLastDim(x, before[0], after[0], mode);
+    const r = mode !== 'zeros' ? conv1d(x, w, b, g('stride'), 0, g('dilation'), g('groups')) : conv1d(x, w, b, g('stride'), before[0], g('dilation'), g('groups'), after[0]);
     return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
   }));
   add(conv1dClass);
@@ -375,9 +468,15 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const a = bind('conv1d', args, kw, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?']);
     const n = (v: PyValue | undefined, d: number, what: string) => (v === undefined ? d : one(v, what, ctx));
     const b = a.bias instanceof ArrayValue ? a.bias.t : null;
-    const r = conv1d(tensorArg(a.input, 'conv1d'), tensorArg(a.weight, 'conv1d', 'weight'), b, n(a.stride, 1, 'stride'), n(a.padding, 0, 'padding'), n(a.dilation, 1, 'dilation'), n(a.groups, 1, 'groups'));
+    const w = tensorArg(a.weight, 'conv1d', 'weight');
+    const stride = n(a.stride, 1, 'stride'), dilation = n(a.dilation, 1, 'dilation');
+    const pad = paddingArg(a.padding, ctx);
+    const { before, after } = padsOf(typeof pad === 'string' ? pad : [pad[0], pad[0]], [w.shape[2]], [dilation], [stride]);
+    const r = conv1d(tensorArg(a.input, 'conv1d'), w, b, stride, before[0], dilation, n(a.groups, 1, 'groups'), after[0]);
     return track(new TorchTensor(r), 'convolution', a.input!, a.weight!);
   });
+
+  addConv2d(add, def, Module);
 
   // ---------- activations ----------
   for (const [cls, fname, params, act] of ACTIVATIONS) {
@@ -412,7 +511,7 @@ function one(v: PyValue | undefined, what: string, ctx: CallContext): number {
  * [N, C_out, L_out], L_out = floor((L + 2·padding − dilation·(K−1) − 1)/stride) + 1;
  * sums accumulated in double and rounded to the input dtype.
  */
-export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, padding: number, dilation: number, groups: number): Tensor {
+export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, padding: number, dilation: number, groups: number, paddingAfter = padding): Tensor {
   const unbatched = x.ndim === 2;
   const xin = unbatched ? reshape(x, [1, ...x.shape]) : x;
   if (xin.ndim !== 3) throw runtimeError(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${x.shape.join(', ')}]`);
@@ -421,8 +520,8 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
   if (C !== Cg * groups) {
     throw runtimeError(`Given groups=${groups}, weight of size [${w.shape.join(', ')}], expected input[${xin.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`);
   }
-  const Lout = Math.floor((L + 2 * padding - dilation * (K - 1) - 1) / stride) + 1;
-  if (Lout <= 0) throw runtimeError(`Calculated padded input size per channel: (${L + 2 * padding}). Kernel size: (${(K - 1) * dilation + 1}). Kernel size can't be greater than actual input size`);
+  const Lout = Math.floor((L + padding + paddingAfter - dilation * (K - 1) - 1) / stride) + 1;
+  if (Lout <= 0) throw runtimeError(`Calculated padded input size per channel: (${L + padding + paddingAfter}). Kernel size: (${(K - 1) * dilation + 1}). Kernel size can't be greater than actual input size`);
   const xv = cast(xin, xin.dtype).values(), wv = cast(w, w.dtype).values(), bv = b?.values();
   const out = Tensor.empty(x.dtype, [N, O, Lout]);
   const og = O / groups;
@@ -443,6 +542,173 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
     }
   }
   return unbatched ? reshape(out, [O, Lout]) : out;
+}
+
+/**
+ * F.pad(x, (before, after), mode) on the last dim for Conv1d's padding_mode
+ * (reflect: mirrored without the edge; replicate: the edge repeated;
+ * circular: wrapped), as torch/nn/functional.py's pad does.
+ */
+function padLastDim(x: Tensor, before: number, after: number, mode: string): Tensor {
+  const L = x.shape[x.ndim - 1];
+  if (mode === 'reflect' && (before >= L || after >= L)) throw runtimeError(`Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${before}, ${after}) at dimension ${x.ndim - 1} of input [${x.shape.join(', ')}]`);
+  const src = (i: number) => {
+    if (i >= 0 && i < L) return i;
+    if (mode === 'replicate') return i < 0 ? 0 : L - 1;
+    if (mode === 'circular') return ((i % L) + L) % L;
+    return i < 0 ? -i : 2 * (L - 1) - i; // reflect
+  };
+  const xv = cast(x, x.dtype).values();
+  const rows = x.numel / L, Lp = L + before + after;
+  const out = Tensor.empty(x.dtype, [...x.shape.slice(0, -1), Lp]);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < Lp; i++) out.storage.data[r * Lp + i] = xv[r * L + src(i - before)];
+  return out;
+}
+
+/** An int or a pair (Conv2d's kernel_size=3 or (3, 1)) as two ints. */
+function pair(v: PyValue | undefined, dflt: number, what: string, ctx: CallContext): [number, number] {
+  if (v === undefined) return [dflt, dflt];
+  if (typeof v === 'bigint') return [Number(v), Number(v)];
+  const xs = ctx.iterate(v).map((x) => toInt(x, what));
+  return xs.length === 1 ? [xs[0], xs[0]] : [xs[0], xs[1]];
+}
+
+/** A padding argument: two ints, or 'same' / 'valid' (kept as the string for the repr). */
+function paddingArg(v: PyValue | undefined, ctx: CallContext): [number, number] | 'same' | 'valid' {
+  if (v === 'same' || v === 'valid') return v;
+  if (typeof v === 'string') throw pyError('ValueError', `Invalid padding string '${v}', should be one of {'valid', 'same'}`);
+  return pair(v, 0, 'padding', ctx);
+}
+
+/**
+ * Padding before and after each spatial dim: 'valid' none; 'same' the total
+ * dilation·(k−1) split with the extra one after, as F.conv2d(padding='same')
+ * does (_conv_forward pads asymmetric totals on the right).
+ */
+function padsOf(padding: [number, number] | 'same' | 'valid', kernel: number[], dilation: number[], stride: number[]): { before: number[]; after: number[] } {
+  if (padding === 'valid') return { before: [0, 0], after: [0, 0] };
+  if (padding === 'same') {
+    if (stride.some((s) => s !== 1)) throw pyError('ValueError', "padding='same' is not supported for strided convolutions");
+    const total = kernel.map((k, i) => dilation[i] * (k - 1));
+    const before = total.map((t) => Math.floor(t / 2));
+    return { before, after: total.map((t, i) => t - before[i]) };
+  }
+  return { before: padding, after: padding };
+}
+
+/**
+ * conv2d(input [N, C_in, H, W] or [C_in, H, W], weight [C_out, C_in/groups, kH, kW], bias [C_out]):
+ * [N, C_out, H_out, W_out], H_out = floor((H + padding·2 − dilation·(kH−1) − 1)/stride) + 1 (W alike);
+ * sums accumulated in double and rounded to the input dtype, as conv1d does. RuntimeError in ATen's words.
+ */
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], before: number[], after: number[], dilation: number[], groups: number): Tensor {
+  const unbatched = x.ndim === 3;
+  const xin = unbatched ? reshape(x, [1, ...x.shape]) : x;
+  if (xin.ndim !== 4) throw runtimeError(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${x.shape.join(', ')}]`);
+  const [N, C, H, W] = xin.shape;
+  const [O, Cg, KH, KW] = w.shape;
+  if (C !== Cg * groups) {
+    throw runtimeError(`Given groups=${groups}, weight of size [${w.shape.join(', ')}], expected input[${xin.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`);
+  }
+  const span = [dilation[0] * (KH - 1) + 1, dilation[1] * (KW - 1) + 1];
+  const padded = [H + before[0] + after[0], W + before[1] + after[1]];
+  if (padded[0] < span[0] || padded[1] < span[1]) {
+    throw runtimeError(`Calculated padded input size per channel: (${padded[0]} x ${padded[1]}). Kernel size: (${span[0]} x ${span[1]}). Kernel size can't be greater than actual input size`);
+  }
+  const HO = Math.floor((padded[0] - span[0]) / stride[0]) + 1, WO = Math.floor((padded[1] - span[1]) / stride[1]) + 1;
+  const xc = cast(xin, xin.dtype), wc = cast(w, w.dtype);
+  const xv = xc.values(), wv = wc.values(), bv = b?.values();
+  const out = Tensor.empty(x.dtype, [N, O, HO, WO]);
+  const og = O / groups;
+  for (let n = 0; n < N; n++) {
+    for (let o = 0; o < O; o++) {
+      const g = Math.floor(o / og);
+      for (let i = 0; i < HO; i++) {
+        for (let j = 0; j < WO; j++) {
+          let acc = bv ? bv[o] : 0;
+          for (let c = 0; c < Cg; c++) {
+            for (let p = 0; p < KH; p++) {
+              const y = i * stride[0] - before[0] + p * dilation[0];
+              if (y < 0 || y >= H) continue;
+              for (let q = 0; q < KW; q++) {
+                const z = j * stride[1] - before[1] + q * dilation[1];
+                if (z < 0 || z >= W) continue;
+                acc += xv[((n * C + g * Cg + c) * H + y) * W + z] * wv[((o * Cg + c) * KH + p) * KW + q];
+              }
+            }
+          }
+          out.storage.data[((n * O + o) * HO + i) * WO + j] = acc;
+        }
+      }
+    }
+  }
+  return unbatched ? reshape(out, [O, HO, WO]) : out;
+}
+
+/** nn.Conv2d and F.conv2d (torch/nn/modules/conv.py): zeros padding, any stride, dilation and groups. */
+function addConv2d(add: (c: PyClass) => void, def: (name: string, f: NativeFn) => void, Module: PyClass): void {
+  const tuple = (xs: number[]) => `(${xs.join(', ')})`;
+  const cls = layer('Conv2d', Module, (self, args, kw, ctx) => {
+    const a = bind('Conv2d', args, kw, ['in_channels', 'out_channels', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'groups?', 'bias?', 'padding_mode?', 'device?', 'dtype?']);
+    const cin = toInt(a.in_channels, 'in_channels'), cout = toInt(a.out_channels, 'out_channels');
+    const groups = a.groups === undefined ? 1 : toInt(a.groups, 'groups');
+    if (groups <= 0) throw pyError('ValueError', 'groups must be a positive integer');
+    if (cin % groups !== 0) throw pyError('ValueError', 'in_channels must be divisible by groups');
+    if (cout % groups !== 0) throw pyError('ValueError', 'out_channels must be divisible by groups');
+    const mode = a.padding_mode === undefined ? 'zeros' : String(a.padding_mode);
+    if (mode !== 'zeros') throw pyError('NotImplementedError', `Conv2d(padding_mode='${mode}') is not supported by Mask Lens yet`);
+    const kernel = pair(a.kernel_size, 1, 'kernel_size', ctx);
+    const stride = pair(a.stride, 1, 'stride', ctx);
+    const padding = paddingArg(a.padding, ctx);
+    if (padding === 'same' && stride.some((s) => s !== 1)) throw pyError('ValueError', "padding='same' is not supported for strided convolutions");
+    const dilation = pair(a.dilation, 1, 'dilation', ctx);
+    for (const [key, d] of [['in_channels', cin], ['out_channels', cout], ['groups', groups]] as const) self.dict.set(key, BigInt(d));
+    const big = (xs: number[]) => new PyTuple(xs.map(BigInt));
+    self.dict.set('kernel_size', big(kernel));
+    self.dict.set('stride', big(stride));
+    self.dict.set('padding', typeof padding === 'string' ? padding : big(padding));
+    self.dict.set('dilation', big(dilation));
+    self.dict.set('padding_mode', mode);
+    // reset_parameters: kaiming_uniform_(a=sqrt(5)) on the weight, then the bias, both bounded by 1/sqrt(fan_in)
+    const fanIn = (cin / groups) * kernel[0] * kernel[1];
+    const gain = Math.sqrt(2 / (1 + 5));
+    self.dict.set('weight', parameter(uniformTensor([cout, cin / groups, ...kernel], fanIn > 0 ? Math.sqrt(3) * (gain / Math.sqrt(fanIn)) : 0)));
+    self.dict.set('bias', toBool(a.bias, ctx, true) ? parameter(uniformTensor([cout], fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0)) : null);
+  }, (self, args, kw, ctx) => {
+    const a = bind('forward', args, kw, ['input']);
+    return ctx.call(ctx.getAttr(self, '_conv_forward'), [a.input!, ctx.getAttr(self, 'weight'), ctx.getAttr(self, 'bias')]);
+  }, (self, ctx) => {
+    const d = self.dict;
+    const ints = (k: string) => ctx.iterate(d.get(k)!).map(Number);
+    const pad = d.get('padding')!;
+    let s = `${d.get('in_channels')}, ${d.get('out_channels')}, kernel_size=${tuple(ints('kernel_size'))}, stride=${tuple(ints('stride'))}`;
+    if (typeof pad === 'string') s += `, padding=${pad}`;
+    else if (ints('padding').some((p) => p !== 0)) s += `, padding=${tuple(ints('padding'))}`;
+    if (ints('dilation').some((p) => p !== 1)) s += `, dilation=${tuple(ints('dilation'))}`;
+    if (Number(d.get('groups')) !== 1) s += `, groups=${d.get('groups')}`;
+    if (d.get('bias') === null) s += ', bias=False';
+    return s;
+  });
+  /** Conv2d._conv_forward(input, weight, bias): F.conv2d with the module's stride, padding, dilation and groups. */
+  cls.dict.set('_conv_forward', fn('_conv_forward', ([self, ...args], kw, ctx) => {
+    const a = bind('Conv2d._conv_forward', args, kw, ['input', 'weight', 'bias']);
+    const d = (self as PyInstance).dict;
+    const ints = (k: string) => ctx.iterate(d.get(k)!).map(Number);
+    const pad = d.get('padding')!;
+    const w = tensorArg(a.weight, 'conv2d', 'weight');
+    const { before, after } = padsOf(typeof pad === 'string' ? (pad as 'same' | 'valid') : (ints('padding') as [number, number]), w.shape.slice(2), ints('dilation'), ints('stride'));
+    const r = conv2d(tensorArg(a.input, 'conv2d'), w, a.bias instanceof ArrayValue ? a.bias.t : null, ints('stride'), before, after, ints('dilation'), Number(d.get('groups')));
+    return track(new TorchTensor(r), 'convolution', a.input!, a.weight!, a.bias ?? null);
+  }));
+  add(cls);
+  def('conv2d', (args, kw, ctx) => {
+    const a = bind('conv2d', args, kw, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?']);
+    const w = tensorArg(a.weight, 'conv2d', 'weight');
+    const stride = pair(a.stride, 1, 'stride', ctx), dilation = pair(a.dilation, 1, 'dilation', ctx);
+    const { before, after } = padsOf(paddingArg(a.padding, ctx), w.shape.slice(2), dilation, stride);
+    const r = conv2d(tensorArg(a.input, 'conv2d'), w, a.bias instanceof ArrayValue ? a.bias.t : null, stride, before, after, dilation, a.groups === undefined ? 1 : toInt(a.groups, 'groups'));
+    return track(new TorchTensor(r), 'convolution', a.input!, a.weight!, a.bias ?? null);
+  });
 }
 
 /** xs[start:stop:step] with Python's clamping of out-of-range bounds. */

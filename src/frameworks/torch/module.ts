@@ -8,7 +8,7 @@ import { noteMaskSource } from '../../masks/evidence';
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { Scalar, TensorOrScalar, binary, cast, checkedConvert, contiguous, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, permute, reshape, stack } from '../../engine/ops/shape';
 import { matmul, reduce } from '../../engine/ops/reduce';
 import { Tensor, checkAllocation, checkShape, int64At, numelOf, storeInt } from '../../engine/tensor';
@@ -20,11 +20,12 @@ import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
-import { makeGenerator, resetTorchRng, torchRng } from './random';
+import { GeneratorObject, makeGenerator, resetTorchRng, torchRng } from './random';
 import { TorchLayout, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import { toSparse } from './sparse';
+import { addNorms, normMethod } from './norms';
 import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
@@ -33,7 +34,7 @@ import {
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
-Object.assign(TENSOR_METHODS, EXTRA_METHODS, { to_sparse: toSparse });
+Object.assign(TENSOR_METHODS, EXTRA_METHODS, { to_sparse: toSparse, norm: normMethod });
 
 export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
   if (v instanceof ArrayValue) return cast(v.t, dtype ?? v.t.dtype);
@@ -335,11 +336,14 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     checkAllocation(getDefaultDtype(), n);
     return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
   });
+  const defaultGenerator = new GeneratorObject('cpu', true);
   def('manual_seed', ([seed]) => {
     resetTorchRng(0);
     torchRng().manualSeed(typeof seed === 'bigint' ? seed : BigInt(toInt(seed, 'seed')));
-    return new PyInstance(new PyClass('Generator', []));
+    // torch.manual_seed returns torch.default_generator
+    return defaultGenerator;
   });
+  set('default_generator', defaultGenerator);
   def('Generator', (args, kw) => makeGenerator(args, kw));
   def('seed', () => BigInt(torchRng().initialSeed()));
   def('initial_seed', () => BigInt(torchRng().initialSeed()));
@@ -463,7 +467,14 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const [eq, ...rest] = args;
     if (typeof eq !== 'string') throw pyError('TypeError', 'einsum(): argument \'equation\' must be str');
     const ops = rest.length === 1 && (rest[0] instanceof PyList || rest[0] instanceof PyTuple) ? (rest[0] as PyList).items : rest;
-    return new TorchTensor(einsum(eq, ops.map((o) => tensorArg(o, 'einsum', 'operands'))));
+    const tensors = ops.map((o) => tensorArg(o, 'einsum', 'operands'));
+    const plain = expandEllipsis(eq, tensors);
+    return track(new TorchTensor(einsum(plain, tensors)), einsumNode(plain, ops.length), ...ops);
+  });
+  def('cdist', (args, kw) => {
+    const a = bind('cdist', args, kw, ['x1', 'x2', 'p?', 'compute_mode?']);
+    const p = a.p === undefined ? 2 : toFloat(a.p, 'p');
+    return track(new TorchTensor(cdist(tensorArg(a.x1, 'cdist'), tensorArg(a.x2, 'cdist'), p)), 'cdist', a.x1!, a.x2!);
   });
   set('Size', fn('Size', ([shape], _kw, ctx) => torchSize(shape === undefined ? [] : ctx.iterate(shape).map((x) => toInt(x, 'size')))));
 
@@ -516,13 +527,88 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   for (const [name, f] of Object.entries(stackFunctions(tensorsArg))) def(name, f);
   for (const [name, f] of Object.entries(complexFunctions())) def(name, f);
   set('nn', ctxClasses.nn());
+  set('linalg', addNorms(def, (m.dict.get('nn') as PyModule).dict.get('functional') as PyModule));
   return m;
+}
+
+/**
+ * An einsum equation with each `...` replaced by labels of its own, so the
+ * rest of einsum sees plain labels. As ATen's einsum (Linear.cpp): an
+ * operand's ellipsis covers the dims its labels leave, right-aligned across
+ * operands (broadcast); in an implicit output the ellipsis dims come first;
+ * an explicit output without `...` sums them. The stand-in labels are
+ * uppercase letters the equation does not use, taken in order, so they rank
+ * first in the contraction order as ATen puts the ellipsis before the labels.
+ * RuntimeError with ATen's wording for a misplaced '.', or more labels than
+ * an operand has dims.
+ */
+function expandEllipsis(equation: string, operands: Tensor[]): string {
+  const eq = equation.replace(/\s+/g, '');
+  if (!eq.includes('.')) return eq;
+  const [lhs, rhs] = eq.split('->');
+  const inputs = lhs.split(',');
+  const ellDims = inputs.map((part, k) => {
+    const dots = part.split('...');
+    if (dots.length > 2) throw runtimeError(`einsum(): found '.' for operand ${k} for which an ellipsis was already found`);
+    if (dots.some((d) => d.includes('.'))) throw runtimeError(`einsum(): found '.' for operand ${k} that is not part of any ellipsis`);
+    const labels = part.replace('...', '').length;
+    const nd = operands[k]?.ndim ?? labels;
+    if (dots.length === 1) return -1;
+    if (labels > nd) throw runtimeError(`einsum(): the number of subscripts in the equation (${labels}) is more than the number of dimensions (${nd}) for operand ${k}`);
+    return nd - labels;
+  });
+  const width = Math.max(0, ...ellDims);
+  const free = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].filter((c) => !eq.includes(c));
+  if (free.length < width) throw pyError('NotImplementedError', 'einsum with this many ellipsis dims is not supported by Mask Lens');
+  const ell = free.slice(0, width);
+  const newInputs = inputs.map((part, k) => part.replace('...', ell.slice(width - Math.max(ellDims[k], 0)).join('')));
+  let out: string;
+  if (rhs === undefined) {
+    // implicit output: the ellipsis dims, then the labels that appear once, sorted
+    const joined = inputs.join('').replace(/\.\.\./g, '');
+    out = ell.join('') + [...new Set(joined)].filter((l) => joined.split(l).length === 2).sort((x, y) => labelRank(x) - labelRank(y)).join('');
+  } else out = rhs.replace('...', ell.join(''));
+  return `${newInputs.join(',')}->${out}`;
+}
+
+/**
+ * torch.cdist(x1 [..., P, M], x2 [..., R, M], p): the p-norm distance of
+ * every row pair, [..., P, R], batch dims broadcast (ATen's cdist_impl: p = 0
+ * counts differing entries, p = inf takes the largest difference). Summed in
+ * double and rounded to the inputs' float dtype. RuntimeError in ATen's words.
+ */
+function cdist(x1: Tensor, x2: Tensor, p: number): Tensor {
+  if (x1.ndim < 2) throw runtimeError(`cdist only supports at least 2D tensors, X1 got: ${x1.ndim}D`);
+  if (x2.ndim < 2) throw runtimeError(`cdist only supports at least 2D tensors, X2 got: ${x2.ndim}D`);
+  const M = x1.shape[x1.ndim - 1];
+  if (M !== x2.shape[x2.ndim - 1]) throw runtimeError(`X1 and X2 must have the same number of columns. X1: ${M} X2: ${x2.shape[x2.ndim - 1]}`);
+  if (!isFloating(x1.dtype) || !isFloating(x2.dtype)) throw runtimeError(`cdist only supports floating-point dtypes, X1 got: ${cppTypeName(x1.dtype)}`);
+  if (!(p >= 0)) throw runtimeError('cdist only supports non-negative p values');
+  const P = x1.shape[x1.ndim - 2], R = x2.shape[x2.ndim - 2];
+  const batch = broadcastShapes(x1.shape.slice(0, -2), x2.shape.slice(0, -2));
+  const a = contiguous(expand(x1, [...batch, P, M])).values(), b = contiguous(expand(x2, [...batch, R, M])).values();
+  const B = batch.reduce((s, d) => s * d, 1);
+  const out = Tensor.empty(x1.dtype, [...batch, P, R]);
+  for (let n = 0; n < B; n++) {
+    for (let i = 0; i < P; i++) {
+      for (let j = 0; j < R; j++) {
+        let acc = 0;
+        for (let k = 0; k < M; k++) {
+          const d = Math.abs(a[(n * P + i) * M + k] - b[(n * R + j) * M + k]);
+          if (p === 0) acc += d !== 0 ? 1 : 0;
+          else if (p === Infinity) acc = Math.max(acc, d);
+          else acc += p === 1 ? d : p === 2 ? d * d : Math.pow(d, p);
+        }
+        out.storage.data[(n * P + i) * R + j] = p === 0 || p === 1 || p === Infinity ? acc : p === 2 ? Math.sqrt(acc) : Math.pow(acc, 1 / p);
+      }
+    }
+  }
+  return out;
 }
 
 /** torch.einsum by explicit index enumeration (snippet-sized operands). */
 function einsum(equation: string, operands: Tensor[]): Tensor {
   const eq = equation.replace(/\s+/g, '');
-  if (eq.includes('.')) throw pyError('NotImplementedError', 'einsum with ellipsis is not supported by Mask Lens');
   const [lhs, rhsGiven] = eq.split('->');
   const inputs = lhs.split(',');
   if (inputs.length !== operands.length) {
@@ -671,3 +757,24 @@ function iinfo(d: DType): PyValue {
 }
 
 export { toBool };
+
+/**
+ * The autograd node torch.einsum's result carries, from the last op ATen's
+ * einsum (aten/src/ATen/native/Linear.cpp) runs: one operand is permuted
+ * (PermuteBackward0) or summed (SumBackward1); several operands are
+ * multiplied (MulBackward0) unless a label is contracted, which goes through
+ * bmm and a final view (ViewBackward0). Checked against PyTorch 2.13.
+ */
+function einsumNode(equation: string, operands: number): string {
+  const eq = equation.replace(/\s+/g, '');
+  const [lhs, rhs] = eq.split('->');
+  const labels = (part: string) => part.replace(/\.\.\./g, '').replace(/,/g, '');
+  const inputs = labels(lhs);
+  const counts = new Map<string, number>();
+  for (const c of inputs) counts.set(c, (counts.get(c) ?? 0) + 1);
+  // implicit output: the labels that appear once
+  const output = rhs === undefined ? [...counts].filter(([, n]) => n === 1).map(([c]) => c).join('') : labels(rhs);
+  const contracted = [...counts.keys()].some((c) => !output.includes(c));
+  if (operands === 1) return contracted ? 'sum.dim' : 'permute';
+  return contracted ? 'view' : 'mul';
+}

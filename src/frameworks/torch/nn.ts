@@ -13,7 +13,6 @@ import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { flashAttention, hostMaskedSoftmax } from '../../engine/ops/attention';
 import { cat, expand, permute, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
-import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, kwargsDict, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
@@ -25,10 +24,9 @@ import { addLayers } from './layers';
 import { addTransformers } from './transformer';
 import { addRecurrent } from './rnn';
 import { fusableSoftmax } from './fused';
-import { collectBuffers, collectParameters, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
+import { collectBuffers, collectParameters, dropoutTensor, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
-import { noteRandom } from '../../engine/diagnostics';
 import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
 
 function reductionOf(self: PyInstance): Reduction {
@@ -166,6 +164,10 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     self.dict.set('num_embeddings', BigInt(n));
     self.dict.set('embedding_dim', BigInt(dim));
     self.dict.set('padding_idx', pad === null ? null : BigInt(pad));
+    self.dict.set('max_norm', a.max_norm === undefined ? null : a.max_norm);
+    self.dict.set('norm_type', a.norm_type === undefined ? 2.0 : a.norm_type);
+    self.dict.set('scale_grad_by_freq', a.scale_grad_by_freq === undefined ? false : a.scale_grad_by_freq);
+    self.dict.set('sparse', a.sparse === undefined ? false : a.sparse);
     let w: Tensor;
     if (a._weight instanceof ArrayValue) w = a._weight.t;
     else {
@@ -175,8 +177,21 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     self.dict.set('weight', parameter(w));
   }, (self, args, kw) => {
     const a = bind('forward', args, kw, ['input']);
-    return track(new TorchTensor(embedding(getTensor(self, 'weight'), tensorArg(a.input, 'embedding'))), 'embedding', self.dict.get('weight')!);
-  }, (self) => `${self.dict.get('num_embeddings')}, ${self.dict.get('embedding_dim')}${self.dict.get('padding_idx') !== null ? `, padding_idx=${self.dict.get('padding_idx')}` : ''}`));
+    const idx = tensorArg(a.input, 'embedding');
+    const maxNorm = self.dict.get('max_norm') ?? null;
+    if (maxNorm !== null) embeddingRenorm(getTensor(self, 'weight'), idx, toFloat(maxNorm, 'max_norm'), toFloat(self.dict.get('norm_type') ?? 2.0, 'norm_type'));
+    return track(new TorchTensor(embedding(getTensor(self, 'weight'), idx)), 'embedding', self.dict.get('weight')!);
+  }, (self, ctx) => {
+    // Embedding.extra_repr: each option that differs from its default
+    const d = self.dict;
+    let s = `${d.get('num_embeddings')}, ${d.get('embedding_dim')}`;
+    if (d.get('padding_idx') !== null) s += `, padding_idx=${d.get('padding_idx')}`;
+    if ((d.get('max_norm') ?? null) !== null) s += `, max_norm=${ctx.repr(d.get('max_norm')!)}`;
+    if (d.get('norm_type') !== undefined && toFloat(d.get('norm_type')!, 'norm_type') !== 2) s += `, norm_type=${ctx.repr(d.get('norm_type')!)}`;
+    if (d.get('scale_grad_by_freq') === true) s += ', scale_grad_by_freq=True';
+    if (d.get('sparse') === true) s += ', sparse=True';
+    return s;
+  }));
 
   const linearInit = (self: PyInstance, inF: number, outF: number, bias: boolean) => {
     self.dict.set('in_features', BigInt(inF));
@@ -348,6 +363,9 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   });
   def('embedding', (args, kw) => {
     const a = bind('embedding', args, kw, ['input', 'weight', 'padding_idx?', 'max_norm?', 'norm_type?', 'scale_grad_by_freq?', 'sparse?']);
+    if (a.max_norm !== undefined && a.max_norm !== null) {
+      embeddingRenorm(tensorArg(a.weight, 'embedding', 'weight'), tensorArg(a.input, 'embedding'), toFloat(a.max_norm, 'max_norm'), a.norm_type === undefined ? 2 : toFloat(a.norm_type, 'norm_type'));
+    }
     return track(new TorchTensor(embedding(tensorArg(a.weight, 'embedding', 'weight'), tensorArg(a.input, 'embedding'))), 'embedding', a.weight!);
   });
   def('linear', (args, kw) => {
@@ -371,7 +389,7 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
   def('pad', (args, kw) => {
     const a = bind('pad', args, kw, ['input', 'pad', 'mode?', 'value?']);
     if (a.mode !== undefined && a.mode !== 'constant') throw pyError('NotImplementedError', `F.pad mode '${String(a.mode)}' is not supported by Mask Lens`);
-    return new TorchTensor(constantPad(tensorArg(a.input, 'pad'), toIntList(a.pad, 'pad'), a.value === undefined || a.value === null ? 0 : toFloat(a.value, 'value')));
+    return track(new TorchTensor(constantPad(tensorArg(a.input, 'pad'), toIntList(a.pad, 'pad'), a.value === undefined || a.value === null ? 0 : toFloat(a.value, 'value'))), 'constant_pad_nd', a.input!);
   });
   def('multi_head_attention_forward', (args, kw, ctx) => {
     const a = bind('multi_head_attention_forward', args, kw, [
@@ -470,25 +488,37 @@ function nllCall(input: PyValue, target: PyValue, weight: PyValue, ignoreIndex: 
   return track(new TorchTensor(r), 'nll_loss', input);
 }
 
+/**
+ * torch.embedding_renorm_ (ATen embedding_renorm_cpu_), which Embedding(max_norm=...) runs before
+ * each lookup: every row the input names whose norm_type-norm exceeds max_norm is scaled in place
+ * by max_norm / (norm + 1e-7). The norm sums in double and rounds to the weight's dtype (the CPU
+ * norm kernel's accumulate type); the scale multiplies as a float32 scalar.
+ */
+function embeddingRenorm(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): void {
+  const dim = weight.shape[1];
+  const rows = [...new Set(Array.from(indices.values()))].sort((x, y) => x - y);
+  const w = weight.storage.data;
+  for (const r of rows) {
+    const at = (k: number) => weight.offset + r * weight.strides[0] + k * weight.strides[1];
+    let acc = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = Math.abs(w[at(k)]);
+      acc = normType === Infinity ? Math.max(acc, v) : acc + (normType === 2 ? v * v : normType === 1 ? v : Math.pow(v, normType));
+    }
+    const raw = normType === 2 ? Math.sqrt(acc) : normType === 1 || normType === Infinity ? acc : Math.pow(acc, 1 / normType);
+    const norm = weight.dtype === 'float32' ? Math.fround(raw) : raw;
+    if (norm > maxNorm) {
+      const scale = Math.fround(maxNorm / (norm + 1e-7));
+      for (let k = 0; k < dim; k++) w[at(k)] = weight.dtype === 'float32' ? Math.fround(w[at(k)] * scale) : w[at(k)] * scale;
+    }
+  }
+}
+
 function dropout(input: PyValue, p: number, training: boolean): PyValue {
   const x = tensorArg(input, 'dropout');
   if (p < 0 || p > 1) throw valueError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return input;
   return track(new TorchTensor(dropoutTensor(x, p)), 'dropout', input);
-}
-
-/**
- * at::dropout(x, p, train=True) on the CPU (ATen's _dropout_impl), 0 < p <= 1:
- * noise = empty_like(x).bernoulli_(1 - p), drawn in x's memory order; noise.div_(1 - p);
- * x * noise. Same shape and dtype as x; advances torch's generator by x.numel draws.
- */
-function dropoutTensor(x: Tensor, p: number): Tensor {
-  if (p === 1) return binary('mul', x, 0);
-  const keep = placeDraws(torchRng().bernoulliScalar(x.numel, 1 - p), emptyLikeOrder(x));
-  const mask = noteRandom(Tensor.empty(x.dtype, x.shape));
-  mask.storage.data.set(keep);
-  // the scale is folded into the noise first: one rounding there, one in the product
-  return binary('mul', x, binary('div', mask, 1 - p));
 }
 
 function constantPad(x: Tensor, pad: number[], value: number): Tensor {
@@ -987,6 +1017,18 @@ function makeInit(): PyModule {
   inPlace('normal_', ['mean?', 'std?', 'generator?'], (t, a) => torchRng(a.generator).normal(t.numel, num(a.mean, 0, 'mean'), num(a.std, 1, 'std'), t.dtype));
   inPlace('zeros_', [], (t) => new Float64Array(t.numel));
   inPlace('ones_', [], (t) => new Float64Array(t.numel).fill(1));
+  // dirac_: the identity convolution, per group (x-transformers' talking heads start as it)
+  inPlace('dirac_', ['groups?'], (t, a) => {
+    if (t.ndim < 3 || t.ndim > 5) throw valueError('Only tensors with 3, 4, or 5 dimensions are supported');
+    const groups = a.groups === undefined ? 1 : toInt(a.groups, 'groups');
+    const [out, inC, ...spatial] = t.shape;
+    if (out % groups !== 0) throw valueError('dim 0 must be divisible by groups');
+    const perGroup = out / groups, inner = spatial.reduce((p, q) => p * q, 1);
+    const centre = spatial.reduce((acc, k, i) => acc + Math.floor(k / 2) * spatial.slice(i + 1).reduce((p, q) => p * q, 1), 0);
+    const data = new Float64Array(t.numel);
+    for (let g = 0; g < groups; g++) for (let d = 0; d < Math.min(perGroup, inC); d++) data[((g * perGroup + d) * inC + d) * inner + centre] = 1;
+    return data;
+  });
   inPlace('constant_', ['val'], (t, a) => new Float64Array(t.numel).fill(toFloat(a.val, 'val')));
   const fans = (t: Tensor) => {
     if (t.ndim < 2) throw valueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');

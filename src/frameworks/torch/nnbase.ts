@@ -5,6 +5,9 @@
 import { getSlot, slot } from '../../engine/context';
 import { runtimeError } from '../../engine/errors';
 import { Tensor } from '../../engine/tensor';
+import { binary } from '../../engine/ops/core';
+import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
+import { noteRandom } from '../../engine/diagnostics';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyException, PyInstance, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
@@ -30,6 +33,20 @@ export function normalTensor(shape: number[], std = 1): Tensor {
   const t = Tensor.empty('float32', shape);
   t.storage.data.set(torchRng().normal(t.numel, 0, std, 'float32'));
   return t;
+}
+
+/**
+ * at::dropout(x, p, train=True) on the CPU (ATen's _dropout_impl), 0 < p <= 1:
+ * noise = empty_like(x).bernoulli_(1 - p), drawn in x's memory order; noise.div_(1 - p);
+ * x * noise. Same shape and dtype as x; advances torch's generator by x.numel draws.
+ */
+export function dropoutTensor(x: Tensor, p: number): Tensor {
+  if (p === 1) return binary('mul', x, 0);
+  const keep = placeDraws(torchRng().bernoulliScalar(x.numel, 1 - p), emptyLikeOrder(x));
+  const mask = noteRandom(Tensor.empty(x.dtype, x.shape));
+  mask.storage.data.set(keep);
+  // the scale is folded into the noise first: one rounding there, one in the product
+  return binary('mul', x, binary('div', mask, 1 - p));
 }
 
 export function getTensor(self: PyValue, name: string): Tensor {

@@ -87,13 +87,14 @@ function optimizerClass(name: string, signature: string[], check: (a: Record<str
   }));
   cls.dict.set('__repr__', new PyBuiltin('__repr__', ([self]: PyValue[], _kw: Kwargs, ctx: CallContext) => {
     const groups = ctx.iterate(ctx.getAttr(self, 'param_groups'));
+    // Optimizer.__repr__: each group opens with "\n", each line ends with "\n", so groups are a blank line apart
     let s = `${name} (`;
     groups.forEach((g, i) => {
-      s += `\nParameter Group ${i}`;
+      s += `\nParameter Group ${i}\n`;
       const entries = [...(g as PyDict).entries.values()].filter(([k]) => k !== 'params').sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
-      for (const [k, v] of entries) s += `\n    ${ctx.str(k)}: ${ctx.str(v)}`;
+      for (const [k, v] of entries) s += `    ${ctx.str(k)}: ${ctx.str(v)}\n`;
     });
-    return `${s}\n)`;
+    return `${s})`;
   }));
   return cls;
 }

@@ -27,17 +27,28 @@ export function resetTorchRng(seed = 0): void {
 /** c10's default_rng_seed_val: the seed of a fresh torch.Generator(). */
 const DEFAULT_SEED = 67280421310721n;
 
-/** A torch.Generator(device='cpu') object. */
+/**
+ * A torch.Generator(device='cpu') object, or (`isDefault`) torch.default_generator,
+ * which torch.manual_seed returns: its state is the global generator's.
+ */
 export class GeneratorObject extends PyObj {
-  rng = new TorchGenerator(DEFAULT_SEED);
-  constructor(readonly device = 'cpu') {
+  private own?: TorchGenerator;
+  readonly fullName = 'torch._C.Generator';
+  constructor(readonly device = 'cpu', readonly isDefault = false) {
     super();
+  }
+  get rng(): TorchGenerator {
+    return this.isDefault ? getSlot(GENERATOR) : (this.own ??= new TorchGenerator(DEFAULT_SEED));
+  }
+  set rng(r: TorchGenerator) {
+    if (this.isDefault) setSlot(GENERATOR, r);
+    else this.own = r;
   }
   get typeName() {
     return 'Generator';
   }
   override repr() {
-    return '<torch._C.Generator object>';
+    return '<torch._C.Generator object at 0x7f0000000000>';
   }
   override getAttr(name: string): PyValue | undefined {
     const m = (f: (args: PyValue[]) => PyValue) => new PyBuiltin(name, f, `Generator.${name}`);

@@ -1,8 +1,9 @@
 // Packed sequences and the recurrent layers that read them, after
 // torch/nn/utils/rnn.py and torch/nn/modules/rnn.py (PyTorch 2.x):
 // pack_padded_sequence (enforce_sorted, sorted_indices), pad_packed_sequence
-// (total_length), PackedSequence, and nn.GRU / nn.LSTM (layers,
-// bidirectional, batch_first) over padded or packed input. A packed row
+// (total_length), PackedSequence, and nn.RNN / nn.GRU / nn.LSTM (layers,
+// bidirectional, batch_first, dropout between layers while training) over
+// padded or packed input. A packed row
 // stops at its length: its final hidden state is the one at its last real
 // step, and the reverse direction starts there, as cuDNN/ATen do.
 
@@ -14,9 +15,9 @@ import { cat, reshape, select, slice, stack, transpose } from '../../engine/ops/
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, Kwargs, PyClass, PyModule, PyNamedTuple, PyTuple, PyValue } from '../../python/values';
+import { CallContext, Kwargs, PyClass, PyList, PyModule, PyNamedTuple, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
-import { fn, layer, parameter, uniformTensor } from './nnbase';
+import { dropoutTensor, fn, layer, parameter, uniformTensor } from './nnbase';
 import { TorchTensor, filled, tensorArg, toTorchData, track } from './tensor';
 
 const PACKED = 'torch.nn.utils.rnn.PackedSequence';
@@ -106,11 +107,14 @@ function invert(perm: number[]): number[] {
   return out;
 }
 
+type RecurrentKind = 'RNN_TANH' | 'RNN_RELU' | 'GRU' | 'LSTM';
+
 /** One direction of one layer over time-major x [T, B, I] with per-row lengths; returns outputs [T, B, H] and h_n (and c_n). */
-function runDirection(kind: 'GRU' | 'LSTM', x: Tensor, lengths: number[], w: { ih: Tensor; hh: Tensor; bih: Tensor | null; bhh: Tensor | null },
+function runDirection(kind: RecurrentKind, x: Tensor, lengths: number[], w: { ih: Tensor; hh: Tensor; bih: Tensor | null; bhh: Tensor | null; hr?: Tensor | null },
   h0: Tensor, c0: Tensor | null, reverse: boolean): { out: Tensor; h: Tensor; c: Tensor | null } {
   const [T, B] = x.shape;
-  const H = h0.shape[1];
+  // the gates' width (hidden_size); h itself is proj_size wide under an LSTM projection
+  const H = w.ih.shape[0] / (kind === 'LSTM' ? 4 : kind === 'GRU' ? 3 : 1);
   let h = h0, c = c0;
   const outs: Tensor[] = new Array(T);
   // input projections for all steps at once, as ATen does: x @ W_ih^T + b_ih
@@ -128,7 +132,11 @@ function runDirection(kind: 'GRU' | 'LSTM', x: Tensor, lengths: number[], w: { i
     if (w.bhh) gh = binary('add', gh, w.bhh);
     const part = (g: Tensor, k: number) => slice(g, 1, k * H, (k + 1) * H);
     let hNew: Tensor, cNew: Tensor | null = null;
-    if (kind === 'GRU') {
+    if (kind === 'RNN_TANH' || kind === 'RNN_RELU') {
+      // Elman cell: h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)
+      const pre = binary('add', xi, gh);
+      hNew = kind === 'RNN_TANH' ? unary('tanh', pre) : binary('maximum', pre, 0);
+    } else if (kind === 'GRU') {
       const r = unary('sigmoid', binary('add', part(xi, 0), part(gh, 0)));
       const z = unary('sigmoid', binary('add', part(xi, 1), part(gh, 1)));
       const n = unary('tanh', binary('add', part(xi, 2), binary('mul', r, part(gh, 2))));
@@ -140,11 +148,13 @@ function runDirection(kind: 'GRU' | 'LSTM', x: Tensor, lengths: number[], w: { i
       const gg = unary('tanh', part(g, 2)), o = unary('sigmoid', part(g, 3));
       cNew = binary('add', binary('mul', f, c!), binary('mul', i, gg));
       hNew = binary('mul', o, unary('tanh', cNew));
+      // proj_size: h = (o * tanh(c)) W_hr^T
+      if (w.hr) hNew = matmul(hNew, transpose(w.hr, 0, 1));
     }
     const m = live(t);
     h = whereRows(m, hNew, h);
     if (c && cNew) c = whereRows(m, cNew, c);
-    outs[t] = whereRows(m, hNew, filled([B, H], 0, h.dtype));
+    outs[t] = whereRows(m, hNew, filled([B, hNew.shape[1]], 0, h.dtype));
   }
   return { out: stack(outs, 0), h, c };
 }
@@ -154,7 +164,19 @@ function whereRows(mask: Tensor, a: Tensor, b: Tensor): Tensor {
   return binary('add', binary('mul', m, a), binary('mul', binary('sub', 1, m), b));
 }
 
-/** Registers pack_padded_sequence / pad_packed_sequence / PackedSequence and nn.GRU / nn.LSTM. */
+/**
+ * Dropout on one layer's output before the next layer reads it (RNNBase's
+ * `dropout`, training only, all but the last layer), as ATen's _rnn_impl does:
+ * at::dropout over the padded [T, B, H'] output, or over the packed data only
+ * (sum(batch_sizes) rows, so the generator advances by that many draws).
+ */
+function dropBetweenLayers(out: Tensor, lengths: number[], packed: boolean, p: number): Tensor {
+  if (!packed) return dropoutTensor(out, p);
+  const { data, batchSizes } = packTimeMajor(out, lengths);
+  return unpackTimeMajor({ data: dropoutTensor(data, p), batchSizes, sorted: null, unsorted: null }, out.shape[0], 0).padded;
+}
+
+/** Registers pack_padded_sequence / pad_packed_sequence / PackedSequence and nn.RNN / nn.GRU / nn.LSTM. */
 export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass): void {
   const Packed = packedClass();
   rnnUtils.dict.set('PackedSequence', Packed);
@@ -213,30 +235,52 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
     return new PyTuple([track(new TorchTensor(padded), op, src), new TorchTensor(toLong(lengths))]);
   }));
 
-  for (const kind of ['GRU', 'LSTM'] as const) {
-    const gates = kind === 'GRU' ? 3 : 4;
-    nn.dict.set(kind, layer(kind, Module, (self, args, kw, ctx) => {
-      const a = bind(kind, args, kw, ['input_size', 'hidden_size', 'num_layers?', 'bias?', 'batch_first?', 'dropout?', 'bidirectional?', 'proj_size?', 'device?', 'dtype?']);
+  for (const name of ['RNN', 'GRU', 'LSTM'] as const) {
+    const gates = name === 'RNN' ? 1 : name === 'GRU' ? 3 : 4;
+    // nn.RNN takes nonlinearity as its 4th positional argument (torch/nn/modules/rnn.py RNN.__init__)
+    const params = ['input_size', 'hidden_size', 'num_layers?', ...(name === 'RNN' ? ['nonlinearity?'] : []), 'bias?', 'batch_first?', 'dropout?', 'bidirectional?', 'proj_size?', 'device?', 'dtype?'];
+    nn.dict.set(name, layer(name, Module, (self, args, kw, ctx) => {
+      const a = bind(name, args, kw, params);
+      let mode: RecurrentKind = name === 'RNN' ? 'RNN_TANH' : name;
+      if (name === 'RNN') {
+        const nl = a.nonlinearity === undefined ? 'tanh' : a.nonlinearity;
+        if (nl === 'relu') mode = 'RNN_RELU';
+        else if (nl !== 'tanh') throw pyError('ValueError', `Unknown nonlinearity '${ctx.str(nl)}'. Select from 'tanh' or 'relu'.`);
+        self.dict.set('nonlinearity', nl);
+      }
+      self.dict.set('mode', mode);
       const I = toInt(a.input_size, 'input_size'), H = toInt(a.hidden_size, 'hidden_size');
       const L = a.num_layers === undefined ? 1 : toInt(a.num_layers, 'num_layers');
       const bias = toBool(a.bias, ctx, true), dirs = toBool(a.bidirectional, ctx) ? 2 : 1;
-      for (const [k, v] of [['input_size', I], ['hidden_size', H], ['num_layers', L]] as const) self.dict.set(k, BigInt(v));
+      const dropout = a.dropout === undefined ? 0 : a.dropout;
+      const p = typeof dropout === 'boolean' ? NaN : toFloat(dropout, 'dropout');
+      if (!(p >= 0 && p <= 1)) throw pyError('ValueError', 'dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
+      if (p > 0 && L === 1) {
+        ctx.warn(`UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${ctx.repr(dropout)} and num_layers=${L}`);
+      }
+      const P = a.proj_size === undefined ? 0 : toInt(a.proj_size, 'proj_size');
+      if (P < 0) throw pyError('ValueError', 'proj_size should be a positive integer or zero to disable projections');
+      if (P >= H && P > 0) throw pyError('ValueError', 'proj_size has to be smaller than hidden_size');
+      if (P > 0 && name !== 'LSTM') throw pyError('ValueError', 'proj_size argument is only supported for LSTM, not RNN or GRU');
+      for (const [k, v] of [['input_size', I], ['hidden_size', H], ['num_layers', L], ['proj_size', P]] as const) self.dict.set(k, BigInt(v));
       self.dict.set('bias', bias);
       self.dict.set('batch_first', toBool(a.batch_first, ctx));
-      self.dict.set('dropout', a.dropout === undefined ? 0 : toFloat(a.dropout, 'dropout'));
+      self.dict.set('dropout', p);
       self.dict.set('bidirectional', dirs === 2);
       // reset_parameters: every weight uniform(-1/sqrt(H), 1/sqrt(H)), in _flat_weights order
       const bound = 1 / Math.sqrt(H);
       for (let l = 0; l < L; l++) {
         for (let d = 0; d < dirs; d++) {
           const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-          const inF = l === 0 ? I : H * dirs;
+          const out = P > 0 ? P : H;
+          const inF = l === 0 ? I : out * dirs;
           self.dict.set(`weight_ih${sfx}`, parameter(Tensor.empty('float32', [gates * H, inF])));
-          self.dict.set(`weight_hh${sfx}`, parameter(Tensor.empty('float32', [gates * H, H])));
+          self.dict.set(`weight_hh${sfx}`, parameter(Tensor.empty('float32', [gates * H, out])));
           if (bias) {
             self.dict.set(`bias_ih${sfx}`, parameter(Tensor.empty('float32', [gates * H])));
             self.dict.set(`bias_hh${sfx}`, parameter(Tensor.empty('float32', [gates * H])));
           }
+          if (P > 0) self.dict.set(`weight_hr${sfx}`, parameter(Tensor.empty('float32', [P, H])));
         }
       }
       for (const [, v] of self.dict) {
@@ -255,38 +299,53 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
         lengths = u.lengths;
       } else {
         x = tensorArg(a.input, 'forward');
-        if (x.ndim === 2) throw pyError('NotImplementedError', `unbatched input to nn.${kind} is not supported by Mask Lens yet`);
+        if (x.ndim === 2) throw pyError('NotImplementedError', `unbatched input to nn.${name} is not supported by Mask Lens yet`);
         if (batchFirst) x = transpose(x, 0, 1);
         lengths = new Array(x.shape[1]).fill(x.shape[0]);
       }
       const B = x.shape[1];
       const sortedOrder = packedIn?.sorted ?? null;
       // hx is given in the caller's batch order; packed runs in sorted order
-      const initial = (v: PyValue | undefined): Tensor => {
-        if (!(v instanceof ArrayValue)) return filled([L * dirs, B, H], 0, x.dtype);
+      // h is proj_size wide under an LSTM projection, c stays hidden_size wide
+      const P = Number(self.dict.get('proj_size') ?? 0n), HO = P > 0 ? P : H;
+      const initial = (v: PyValue | undefined, width = HO): Tensor => {
+        if (!(v instanceof ArrayValue)) return filled([L * dirs, B, width], 0, x.dtype);
         return sortedOrder ? indexSelectDim(v.t, 1, sortedOrder) : v.t;
       };
+      const I = Number(self.dict.get('input_size'));
+      if (x.shape[2] !== I) throw runtimeError(`input.size(-1) must be equal to input_size. Expected ${I}, got ${x.shape[2]}`);
       let h0: Tensor, c0: Tensor | null = null;
-      if (kind === 'LSTM') {
-        const pair = a.hx instanceof PyTuple ? a.hx.items : [undefined, undefined];
+      const given = a.hx === undefined || a.hx === null ? undefined : a.hx;
+      if (name === 'LSTM') {
+        const pair = given === undefined ? [undefined, undefined] : lstmState(given);
+        pair.forEach((v, i) => {
+          const want = [L * dirs, B, i === 0 ? HO : H];
+          if (v && v.t.shape.some((d, j) => d !== want[j])) throw runtimeError(`Expected hidden[${i}] size (${want.join(', ')}), got [${v.t.shape.join(', ')}]`);
+        });
         h0 = initial(pair[0]);
-        c0 = initial(pair[1]);
-      } else h0 = initial(a.hx);
+        c0 = initial(pair[1], H);
+      } else {
+        if (given !== undefined) checkHidden(given, [L * dirs, B, H]);
+        h0 = initial(given);
+      }
       const hs: Tensor[] = [], cs: Tensor[] = [];
       let input = x;
       const p = (k: string) => (self.dict.get(k) as TorchTensor | null)?.t ?? null;
+      const mode = self.dict.get('mode') as RecurrentKind;
+      const dropout = ctx.truthy(self.dict.get('training') ?? true) ? Number(self.dict.get('dropout') ?? 0) : 0;
       for (let l = 0; l < L; l++) {
         const outs: Tensor[] = [];
         for (let d = 0; d < dirs; d++) {
           const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
           const k = l * dirs + d;
-          const r = runDirection(kind, input, lengths, { ih: p(`weight_ih${sfx}`)!, hh: p(`weight_hh${sfx}`)!, bih: p(`bias_ih${sfx}`), bhh: p(`bias_hh${sfx}`) },
+          const r = runDirection(mode, input, lengths, { ih: p(`weight_ih${sfx}`)!, hh: p(`weight_hh${sfx}`)!, bih: p(`bias_ih${sfx}`), bhh: p(`bias_hh${sfx}`), hr: p(`weight_hr${sfx}`) },
             select(h0, 0, k), c0 && select(c0, 0, k), d === 1);
           outs.push(r.out);
           hs.push(r.h);
           if (r.c) cs.push(r.c);
         }
         input = dirs === 2 ? cat(outs, 2) : outs[0];
+        if (dropout > 0 && l < L - 1) input = dropBetweenLayers(input, lengths, packedIn !== null, dropout);
       }
       let hN = stack(hs, 0), cN = cs.length ? stack(cs, 0) : null;
       if (packedIn?.unsorted) {
@@ -300,18 +359,52 @@ export function addRecurrent(nn: PyModule, rnnUtils: PyModule, Module: PyClass):
         const { data } = packTimeMajor(input, sortedLens);
         output = makePacked({ data, batchSizes: packedIn.batchSizes, sorted: packedIn.sorted, unsorted: packedIn.unsorted }, track(new TorchTensor(data), 'cat', w));
       } else {
-        // grad_fn names of PyTorch's CPU kernels: GRU stacks its steps, LSTM runs the mkldnn layer
-        const op = batchFirst ? (kind === 'GRU' ? 'TransposeBackward1' : 'transpose') : kind === 'GRU' ? 'stack' : 'MkldnnRnnLayerBackward0';
+        // grad_fn names of PyTorch's CPU kernels: RNN and GRU stack their steps, LSTM runs the mkldnn layer
+        const op = batchFirst ? (name !== 'LSTM' ? 'TransposeBackward1' : 'transpose') : name !== 'LSTM' ? 'stack' : 'MkldnnRnnLayerBackward0';
         output = track(new TorchTensor(batchFirst ? transpose(input, 0, 1) : input), op, a.input!, w);
       }
       const hop = packedIn?.unsorted ? 'index_select' : 'stack';
       const hOut = track(new TorchTensor(hN), hop, w);
-      const hidden = kind === 'LSTM' ? new PyTuple([hOut, track(new TorchTensor(cN!), hop, w)]) : hOut;
-      void ctx;
+      const hidden = name === 'LSTM' ? new PyTuple([hOut, track(new TorchTensor(cN!), hop, w)]) : hOut;
       return new PyTuple([output, hidden]);
-    }, (self) => `${self.dict.get('input_size')}, ${self.dict.get('hidden_size')}${Number(self.dict.get('num_layers')) !== 1 ? `, num_layers=${self.dict.get('num_layers')}` : ''}${self.dict.get('batch_first') === true ? ', batch_first=True' : ''}${self.dict.get('bidirectional') === true ? ', bidirectional=True' : ''}`));
+    }, (self, ctx) => recurrentRepr(self.dict, ctx)));
   }
   void reshape;
+}
+
+/**
+ * LSTM's hx as LSTM.forward reads it for batched input: `hx[0]`, `hx[1]`
+ * (a tensor is indexed along dim 0, as Python would), each 3-D; sizes are
+ * checked by the caller. IndexError / RuntimeError in torch's words.
+ */
+function lstmState(hx: PyValue): [ArrayValue, ArrayValue] {
+  let pair: PyValue[];
+  if (hx instanceof PyTuple || hx instanceof PyList) pair = hx.items;
+  else if (hx instanceof ArrayValue) pair = hx.t.shape[0] >= 2 ? [new TorchTensor(select(hx.t, 0, 0)), new TorchTensor(select(hx.t, 0, 1))] : [];
+  else throw pyError('TypeError', `'${typeNameOf(hx)}' object is not subscriptable`);
+  if (pair.length < 2) throw pyError('IndexError', hx instanceof ArrayValue ? `index 1 is out of bounds for dimension 0 with size ${hx.t.shape[0]}` : 'tuple index out of range');
+  const [h, c] = pair.map((v) => tensorArg(v, 'forward', 'hx'));
+  if (h.ndim !== 3 || c.ndim !== 3) throw runtimeError(`For batched 3-D input, hx and cx should also be 3-D but got (${h.ndim}-D, ${c.ndim}-D) tensors`);
+  return [pair[0] as ArrayValue, pair[1] as ArrayValue];
+}
+
+/** RNN/GRU hx for batched input (RNNBase.check_forward_args): a 3-D tensor of [layers * directions, batch, hidden]. */
+function checkHidden(hx: PyValue, expected: number[]): void {
+  if (!(hx instanceof ArrayValue)) throw pyError('AttributeError', `'${typeNameOf(hx)}' object has no attribute 'dim'`);
+  if (hx.t.ndim !== 3) throw runtimeError(`For batched 3-D input, hx should also be 3-D but got ${hx.t.ndim}-D tensor`);
+  if (hx.t.shape.some((d, i) => d !== expected[i])) throw runtimeError(`Expected hidden size (${expected.join(', ')}), got [${hx.t.shape.join(', ')}]`);
+}
+
+/** RNNBase.extra_repr: the sizes, then each option that differs from its default. */
+function recurrentRepr(d: Map<string, PyValue>, ctx: CallContext): string {
+  let s = `${d.get('input_size')}, ${d.get('hidden_size')}`;
+  if (Number(d.get('proj_size') ?? 0n) !== 0) s += `, proj_size=${d.get('proj_size')}`;
+  if (Number(d.get('num_layers')) !== 1) s += `, num_layers=${d.get('num_layers')}`;
+  if (d.get('bias') !== true) s += `, bias=${ctx.repr(d.get('bias') ?? null)}`;
+  if (d.get('batch_first') === true) s += ', batch_first=True';
+  if (Number(d.get('dropout') ?? 0) !== 0) s += `, dropout=${ctx.repr(d.get('dropout')!)}`;
+  if (d.get('bidirectional') === true) s += ', bidirectional=True';
+  return s;
 }
 
 export type { CallContext, Kwargs };

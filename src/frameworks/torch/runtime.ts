@@ -9,13 +9,15 @@
 // Modules that only matter for training (optim, utils.data, distributed)
 // import fine, so the rest of a model file still previews; *calling* one of
 // their functions raises NotImplementedError at that line. Their base classes
-// (Optimizer, Dataset, Sampler) can be subclassed.
+// (Optimizer, Dataset, Sampler) can be subclassed. DataLoader iterates in
+// order (data.ts): a collate_fn that pads a batch builds its masks.
 
 import { bind, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CLASSMETHOD } from '../../python/decorators';
 import { isFloating } from '../../engine/dtype';
 import { TorchTensor, gradEnabled, setGradEnabled } from './tensor';
+import { addDataLoading } from './data';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 
 const fn = (name: string, f: NativeFn, qual = name) => new PyBuiltin(name, f, qual);
@@ -118,7 +120,8 @@ function baseClass(name: string, qual: string): PyClass {
   return cls;
 }
 
-function partial(name: string, defs: Record<string, PyValue> = {}): PartialModule {
+/** A module of which only `defs` are modelled: any other public name is a function that raises NotImplementedError when called. */
+export function partial(name: string, defs: Record<string, PyValue> = {}): PartialModule {
   const m = new PartialModule(name);
   for (const [k, v] of Object.entries(defs)) m.dict.set(k, v);
   return m;
@@ -267,11 +270,15 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
     LRScheduler: baseClass('LRScheduler', 'torch.optim.lr_scheduler.LRScheduler'),
     _LRScheduler: baseClass('_LRScheduler', 'torch.optim.lr_scheduler._LRScheduler'),
   }));
+  const datasetBase = baseClass('Dataset', 'torch.utils.data.Dataset');
   const data = partial('torch.utils.data', {
-    Dataset: baseClass('Dataset', 'torch.utils.data.Dataset'),
+    Dataset: datasetBase,
     IterableDataset: baseClass('IterableDataset', 'torch.utils.data.IterableDataset'),
     Sampler: baseClass('Sampler', 'torch.utils.data.Sampler'),
   });
+  const dataloader = partial('torch.utils.data.dataloader');
+  data.dict.set('dataloader', dataloader);
+  addDataLoading(data, dataloader, datasetBase);
   data.dict.set('distributed', partial('torch.utils.data.distributed', {
     DistributedSampler: baseClass('DistributedSampler', 'torch.utils.data.distributed.DistributedSampler'),
   }));

@@ -163,7 +163,7 @@ const GRAD_FN: Record<string, string> = {
   split: 'SplitBackward0', amax: 'AmaxBackward0', amin: 'AminBackward0', layer_norm: 'NativeLayerNormBackward0', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
   flatten: 'ViewBackward0', contiguous: 'CloneBackward0', repeat: 'RepeatBackward0', cross_entropy: 'NllLossBackward0',
   sdpa_flash_cpu: 'ScaledDotProductFlashAttentionForCpuBackward0', CopySlices: 'CopySlices', TransposeBackward1: 'TransposeBackward1',
-  MkldnnRnnLayerBackward0: 'MkldnnRnnLayerBackward0',
+  MkldnnRnnLayerBackward0: 'MkldnnRnnLayerBackward0', ReshapeAliasBackward0: 'ReshapeAliasBackward0', UnsafeViewBackward0: 'UnsafeViewBackward0',
 };
 
 // torch.Tensor, the class type(x) gives: set by the torch module that defines it (module.ts).
@@ -687,6 +687,17 @@ type Method = (self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext)
 
 const T = (self: TorchTensor, t: Tensor, op: string, ...others: PyValue[]) => track(new TorchTensor(t), op, self, ...others);
 
+/**
+ * The node Tensor.reshape records (ATen's reshape_symint): a view of a
+ * contiguous tensor (ViewBackward0), a view through other strides
+ * (_reshape_alias: ReshapeAliasBackward0, einops' repeat of an expanded
+ * tensor), or a copy (_unsafe_view of a clone: UnsafeViewBackward0).
+ */
+function reshapeNode(x: Tensor, r: Tensor): string {
+  if (x.isContiguous()) return 'reshape';
+  return r.storage === x.storage ? 'ReshapeAliasBackward0' : 'UnsafeViewBackward0';
+}
+
 function castMethod(d: DType): Method {
   return (self, args, kw) => {
     bind('cast', args, kw, ['memory_format?']);
@@ -908,7 +919,10 @@ export const TENSOR_METHODS: Record<string, Method> = {
     if (args.length === 1 && args[0] instanceof TorchDtype) throw runtimeError('view(dtype) is not supported by Mask Lens');
     return T(self, view(self.t, sizeArgs('view', args, kw, 'size', VIEW_OVERLOADS)), 'view');
   },
-  reshape: (self, args, kw) => T(self, reshape(self.t, sizeArgs('reshape', args, kw, 'shape')), 'reshape'),
+  reshape: (self, args, kw) => {
+    const r = reshape(self.t, sizeArgs('reshape', args, kw, 'shape'));
+    return T(self, r, reshapeNode(self.t, r));
+  },
   view_as: (self, [o]) => T(self, view(self.t, tensorArg(o, 'view_as', 'other').shape), 'view'),
   reshape_as: (self, [o]) => T(self, reshape(self.t, tensorArg(o, 'reshape_as', 'other').shape), 'reshape'),
   permute: (self, args, kw) => T(self, permute(self.t, sizeArgs('permute', args, kw, 'dims')), 'permute'),
@@ -936,7 +950,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   flatten: (self, args, kw) => {
     const a = bind('flatten', args, kw, ['start_dim?', 'end_dim?']);
-    return T(self, flatten(self.t, a.start_dim === undefined ? 0 : toInt(a.start_dim, 'start_dim'), a.end_dim === undefined ? -1 : toInt(a.end_dim, 'end_dim')), 'flatten');
+    const r = flatten(self.t, a.start_dim === undefined ? 0 : toInt(a.start_dim, 'start_dim'), a.end_dim === undefined ? -1 : toInt(a.end_dim, 'end_dim'));
+    // flatten reshapes: the same nodes as reshape
+    return T(self, r, self.t.isContiguous() ? 'flatten' : reshapeNode(self.t, r));
   },
   contiguous: (self) => (self.t.isContiguous() ? self : T(self, contiguous(self.t), 'contiguous')),
   clone: (self) => T(self, cast(self.t, self.t.dtype), 'clone'),
