@@ -9,7 +9,7 @@ import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from '.
 import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
-import { makeSet, PyDictView, SET_METHODS, setMethod } from './sets';
+import { PyDictView, SET_METHODS, setFrom, setMethod } from './sets';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
@@ -328,11 +328,7 @@ export function makeBuiltins(): Map<string, PyValue> {
   def('bool', (args, _kw, ctx) => (args.length === 0 ? false : ctx.truthy(args[0])));
   def('list', (args, _kw, ctx) => new PyList(args.length ? ctx.iterate(args[0]) : []));
   def('tuple', (args, _kw, ctx) => new PyTuple(args.length ? ctx.iterate(args[0]) : []));
-  def('set', (args, _kw, ctx) => {
-    const s = new PySet();
-    for (const v of args.length ? ctx.iterate(args[0]) : []) s.entries.set(hashKey(v, ctx), v);
-    return s;
-  });
+  def('set', (args, _kw, ctx) => setFrom(args.length ? args[0] : new PyList([]), ctx));
   def('dict', dictFrom);
   // enumerate, zip, map and filter are lazy, as in Python: they may wrap infinite iterators
   def('enumerate', (args, kw, ctx) => {
@@ -493,7 +489,10 @@ export function makeBuiltins(): Map<string, PyValue> {
   b.set('property', PROPERTY);
   b.set('classmethod', CLASSMETHOD);
   def('slice', (args) => (args.length === 1 ? new PySlice(null, args[0], null) : new PySlice(args[0], args[1] ?? null, args[2] ?? null)));
-  def('frozenset', (args, _kw, ctx) => makeSet(args.length ? ctx.iterate(args[0]) : [], ctx, true));
+  def('frozenset', (args, _kw, ctx) => {
+    if (args[0] instanceof PySet && args[0].frozen) return args[0]; // frozenset(f) is f
+    return setFrom(args.length ? args[0] : new PyList([]), ctx, true);
+  });
   def('vars', ([o], _kw, ctx) => ctx.getAttr(o, '__dict__'));
   def('locals', () => new PyDict());
   def('globals', () => new PyDict());

@@ -11,7 +11,7 @@ import {
   unsupportedOperand,
 } from './protocols';
 import { Scope } from './scope';
-import { PyDictView, setBinary, setCompare } from './sets';
+import { makeSet, PyDictView, setBinary, setCompare, setFrom } from './sets';
 import { PyGenericAlias, typeUnion } from './typeUnion';
 import {
   AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
@@ -111,6 +111,17 @@ function isPlainArg(e: A.Expr): boolean {
       return e.value.kind === 'Name' || (e.value.kind === 'Attribute' && isPlainArg(e.value));
     default:
       return false;
+  }
+}
+
+/** An expression CPython's AST optimizer folds to a constant: literals, and unary/binary operators and tuples of them. */
+function isFoldedConstant(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'Constant': return true;
+    case 'UnaryOp': return isFoldedConstant(e.operand);
+    case 'BinOp': return isFoldedConstant(e.left) && isFoldedConstant(e.right);
+    case 'Tuple': return e.elts.every(isFoldedConstant);
+    default: return false;
   }
 }
 
@@ -799,9 +810,15 @@ export class Interpreter implements CallContext {
       case 'Tuple':
         return new PyTuple(this.evalElements(e.elts, scope));
       case 'Set': {
-        const s = new PySet();
-        for (const v of this.evalElements(e.elts, scope)) s.entries.set(hashKey(v, this), v);
-        return s;
+        const items = this.evalElements(e.elts, scope);
+        // CPython compiles a literal of more than two constants as a frozenset
+        // constant (compile.c starunpack_helper), rebuilt from its own order
+        // when constants are merged (merge_consts_recursive), then merged into
+        // a new set: each step can change the table order
+        if (e.elts.length > 2 && e.elts.every(isFoldedConstant)) {
+          return setFrom(makeSet(makeSet(items, this, true).entries.values(), this, true), this);
+        }
+        return makeSet(items, this);
       }
       case 'Dict': {
         const d = new PyDict();

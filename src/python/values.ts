@@ -6,6 +6,7 @@ import type { Tensor } from '../engine/tensor';
 import type { FunctionDef, Lambda, Span } from './ast';
 import type { EncodedValue } from './result';
 import type { Scope } from './scope';
+import { SetTable } from './settable';
 
 export type PyValue = null | boolean | bigint | number | string | PyObj;
 
@@ -282,7 +283,8 @@ export class ItemAttributes extends Map<string, PyValue> {
 }
 
 export class PySet extends PyObj {
-  readonly entries = new Map<string, PyValue>();
+  /** Elements by hashKey, iterating in CPython's table order (settable.ts). */
+  readonly entries = new SetTable();
   /** A frozenset: same entries, no mutating methods, repr `frozenset({...})`. */
   frozen = false;
   get typeName() {
