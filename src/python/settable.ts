@@ -11,6 +11,7 @@ import { PyTuple, PyValue } from './values';
 
 const MODULUS = (1n << 61n) - 1n; // _PyHASH_MODULUS, 2**61 - 1
 const U64 = (1n << 64n) - 1n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const XXPRIME_1 = 11400714785074694791n;
 const XXPRIME_2 = 14029467366897019727n;
 const XXPRIME_5 = 2870177450012600261n;
@@ -20,6 +21,7 @@ const DUMMY = 1; // a deleted slot (CPython's dummy key, hash -1)
 
 /** hash(n) for an int (Objects/longobject.c): n mod 2**61-1 keeping the sign, -1 -> -2. */
 function intHash(n: bigint): bigint {
+  if (n >= 0n && n < MODULUS) return n;
   const h = n < 0n ? -(-n % MODULUS) : n % MODULUS;
   return h === -1n ? -2n : h;
 }
@@ -67,7 +69,7 @@ export function stableHash(v: PyValue): bigint | undefined {
   else if (typeof v === 'bigint') h = intHash(v);
   else if (typeof v === 'number') h = floatHash(v);
   else if (v instanceof PyTuple) h = tupleHash(v.items);
-  return h === undefined ? undefined : h & U64;
+  return h === undefined ? undefined : h >= 0n ? h : h & U64;
 }
 
 /** tuplehash (Objects/tupleobject.c, 3.8+): xxHash-style mixing of the items' hashes. */
@@ -82,6 +84,34 @@ function tupleHash(items: PyValue[]): bigint | undefined {
   }
   acc = (acc + (BigInt(items.length) ^ (XXPRIME_5 ^ 3527539n))) & U64;
   return acc === U64 ? 1546275796n : acc;
+}
+
+/**
+ * CPython's probe sequence for `hash` in a table of mask+1 slots: i = hash &
+ * mask, then i = (i*5 + 1 + (perturb >>= 5)) & mask. Hashes below 2**53 (most
+ * ints) run on plain numbers, the others on bigints.
+ */
+class Probe {
+  i: number;
+  private p: number;
+  private pb: bigint;
+  constructor(hash: bigint, private readonly mask: number) {
+    this.pb = hash;
+    this.p = hash <= MAX_SAFE ? Number(hash) : -1;
+    this.i = this.p >= 0 ? this.p % (mask + 1) : Number(hash & BigInt(mask));
+  }
+  next(): number {
+    let low: number;
+    if (this.p >= 0) {
+      this.p = Math.floor(this.p / 32);
+      low = this.p % (this.mask + 1);
+    } else {
+      this.pb >>= 5n;
+      low = Number(this.pb & BigInt(this.mask));
+    }
+    this.i = (this.i * 5 + 1 + low) & this.mask;
+    return this.i;
+  }
 }
 
 /**
@@ -234,8 +264,8 @@ export class SetTable extends Map<string, PyValue> {
   /** set_add_entry for a key known to be absent: probe, reuse the last dummy seen, resize when 3/5 full. */
   private addEntry(key: string, hash: bigint): void {
     const mask = this.slots.length - 1;
-    let i = Number(hash & BigInt(mask));
-    let perturb = hash;
+    const probe = new Probe(hash, mask);
+    let i = probe.i;
     let freeslot = -1;
     for (;;) {
       const probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
@@ -250,8 +280,7 @@ export class SetTable extends Map<string, PyValue> {
         }
         if (s === DUMMY) freeslot = j;
       }
-      perturb >>= 5n;
-      i = (i * 5 + 1 + Number(perturb & BigInt(mask))) & mask;
+      i = probe.next();
     }
   }
 
@@ -264,8 +293,8 @@ export class SetTable extends Map<string, PyValue> {
   /** set_insert_clean: first empty slot along the probe sequence (no dummies in the table). */
   private insertClean(key: string, hash: bigint): void {
     const mask = this.slots.length - 1;
-    let i = Number(hash & BigInt(mask));
-    let perturb = hash;
+    const probe = new Probe(hash, mask);
+    let i = probe.i;
     for (;;) {
       const probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
       for (let j = i; j <= i + probes; j++) {
@@ -275,8 +304,7 @@ export class SetTable extends Map<string, PyValue> {
           return;
         }
       }
-      perturb >>= 5n;
-      i = (i * 5 + 1 + Number(perturb & BigInt(mask))) & mask;
+      i = probe.next();
     }
   }
 
@@ -290,9 +318,12 @@ export class SetTable extends Map<string, PyValue> {
     let size = MINSIZE;
     while (size <= minused) size *= 2;
     if (size === MINSIZE && this.slots.length === MINSIZE && this.fill === this.size) return;
-    const old = this.slots.map((s, i) => [s, this.hashes[i]] as const);
+    const [oldSlots, oldHashes] = [this.slots, this.hashes];
     this.reset(size);
-    for (const [s, h] of old) if (typeof s === 'string') this.insertClean(s, h);
+    for (let i = 0; i < oldSlots.length; i++) {
+      const s = oldSlots[i];
+      if (typeof s === 'string') this.insertClean(s, oldHashes[i]);
+    }
     this.reindexSorted();
     this.fill = this.size;
   }
