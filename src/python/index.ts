@@ -181,14 +181,6 @@ interface Run {
   softmaxOperands: Map<object, SoftmaxOperands>;
 }
 
-interface Run {
-  result: RunResult;
-  interp: Interpreter;
-  scope: Scope;
-  /** Copies of the tensors of snapshots whose data was not inlined. */
-  elided: Map<Snapshot, Tensor>;
-}
-
 /** CPython's compile-time errors (IndentationError and TabError are subclasses of SyntaxError). */
 const SYNTAX_ERRORS = new Set(['SyntaxError', 'IndentationError', 'TabError']);
 
