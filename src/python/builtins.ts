@@ -10,6 +10,7 @@ import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import { PyDictView, SET_METHODS, setFrom, setMethod } from './sets';
+import { pythonHash } from './settable';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
@@ -461,7 +462,11 @@ export function makeBuiltins(): Map<string, PyValue> {
   def('ord', ([x]) => BigInt(toStr(x, 'ord() arg').codePointAt(0) ?? 0));
   def('format', ([x, spec], _kw, ctx) => formatValue(x, spec === undefined ? '' : toStr(spec, 'format spec'), ctx));
   def('id', ([x]) => BigInt(typeof x === 'object' && x !== null ? 140000000000000 + hashKey(x, {} as CallContext).length : 0));
-  def('hash', ([x], _kw, ctx) => BigInt(Array.from(hashKey(x, ctx)).reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)));
+  def('hash', ([x], _kw, ctx) => {
+    const key = hashKey(x, ctx); // raises TypeError for unhashable values
+    // CPython's own value where it is the same in every process; str, bytes and objects are per-process in CPython too
+    return pythonHash(x) ?? BigInt(Array.from(key).reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7));
+  });
   def('callable', ([x]) => x instanceof PyBuiltin || x instanceof PyFunction || x instanceof PyClass || (x instanceof PyInstance && x.cls.lookup('__call__') !== undefined));
   def('input', () => {
     throw pyError('NotImplementedError', 'input() is not supported: Mask Lens evaluates snippets without a console');

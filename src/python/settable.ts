@@ -72,6 +72,16 @@ export function stableHash(v: PyValue): bigint | undefined {
   return h === undefined ? undefined : h >= 0n ? h : h & U64;
 }
 
+/**
+ * Python's hash(v) (a signed 64-bit value, as CPython's Py_hash_t) when it is
+ * the same in every CPython 3.11 process: int, bool, float and tuples of
+ * those; undefined otherwise. The builtin hash() and the set table share it.
+ */
+export function pythonHash(v: PyValue): bigint | undefined {
+  const h = stableHash(v);
+  return h === undefined ? undefined : BigInt.asIntN(64, h);
+}
+
 /** tuplehash (Objects/tupleobject.c, 3.8+): xxHash-style mixing of the items' hashes. */
 function tupleHash(items: PyValue[]): bigint | undefined {
   let acc = XXPRIME_5;

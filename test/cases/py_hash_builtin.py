@@ -1,0 +1,17 @@
+# hash() of values whose hash is the same in every CPython process: ints (mod 2**61 - 1,
+# -1 -> -2), bools, floats (integral ones hash as ints) and tuples of those.
+small = hash(5)
+minus_one = hash(-1)
+negative = hash(-7)
+big = hash(2**70)
+modulus = hash(2**61 - 1)
+flag = hash(True)
+half = hash(1.5)
+integral = hash(3.0)
+infinite = hash(float('inf'))
+pair = hash((1, 2))
+nested = hash((1, (2.5, -1), True))
+empty = hash(())
+print(small, minus_one, negative, big, modulus, flag)
+print(half, integral, infinite, pair, nested, empty)
+print(hash(1) == hash(1.0) == hash(True))
