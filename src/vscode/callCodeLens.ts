@@ -134,7 +134,7 @@ export async function previewWithArguments(
   await context.workspaceState.update(key, args);
   const previous = evaluations.previewCallOf(doc);
   const evaluation = await evaluations.setPreviewCall(doc, { function: info.function, args });
-  const { call, error } = previewOutcome(evaluation.result, info, args);
+  const { call, error } = previewOutcome(evaluation.result, info, args, result);
   // arguments that did not evaluate (a NameError, a syntax error): later evaluations (an edit) run the
   // file as before, so their error leaves Problems then instead of coming back with every edit
   if (!call) evaluations.restorePreviewCall(doc, previous);
