@@ -257,7 +257,7 @@ function buildLayout(root: HTMLElement): void {
       ]),
       h('vscode-tab-header', { class: 'tab-print', slot: 'header' }, ['PRINT']),
       h('vscode-tab-panel', { class: 'view-print' }, [h('section', {}, [h('h3', {}, ['stdout']), h('pre', { id: 'stdout', class: 'stdout' })])]),
-      h('vscode-tab-header', { class: 'tab-errors', slot: 'header' }, ['ERRORS ', h('vscode-badge', { id: 'error-count', variant: 'counter' }, ['0'])]),
+      h('vscode-tab-header', { class: 'tab-errors', slot: 'header' }, ['PROBLEMS ', h('vscode-badge', { id: 'error-count', variant: 'counter' }, ['0'])]),
       h('vscode-tab-panel', { class: 'view-errors' }, [
         h('section', {}, [
           h('table', { id: 'problems', class: 'problems', 'aria-label': 'Errors and mask warnings' }),

@@ -1,4 +1,4 @@
-// The inspector's ERRORS tab: the file's errors (knock-on NameErrors as
+// The inspector's PROBLEMS tab: the file's errors (knock-on NameErrors as
 // "not evaluated"), its mask warnings by line, then the evaluator's
 // warnings, which have no line (an unmodelled decorator, torch's
 // UserWarnings): those show no line and are not clickable.

@@ -350,7 +350,7 @@ async function readInspector(frame, { fileName, variable, mode, timeoutMs = 2000
 
 /** Choose a variable in the vscode-elements single-select, as its change event reports a pick. */
 async function pickVariable(frame, name) {
-  // the VALUES tab (an earlier test may have left ERRORS open)
+  // the VALUES tab (an earlier test may have left PROBLEMS open)
   await frame.locator('vscode-tab-header.tab-values').click();
   await frame.evaluate((name) => {
     const select = document.getElementById('variable-select');
@@ -1120,6 +1120,30 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     }
     await setTheme('Dark Modern', 'vscode-dark');
     await runCommand('View: Toggle Panel Visibility');
+  });
+
+  test('a narrow inspector: the title bar wraps inside the panel, and the problems tab counts warnings as problems', async () => {
+    const file = 'inspector_views.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    // the only problem of this file is a mask warning: the tab must not call it an error
+    assert.match(await frame.locator('vscode-tab-header.tab-errors').innerText(), /^PROBLEMS\s*1$/);
+    await page.setViewportSize({ width: 900, height: 800 });
+    try {
+      await page.waitForTimeout(800);
+      const bar = await frame.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const box = (id) => document.getElementById(id).getBoundingClientRect();
+        return { width, refreshRight: box('refresh').right, timingLines: Math.round(box('timing').height / box('file-name').height) };
+      });
+      assert.ok(bar.refreshRight <= bar.width, `Refresh ends at ${bar.refreshRight}px, past the panel's ${bar.width}px`);
+      assert.equal(bar.timingLines, 1, 'the timing stays on one line');
+      await shot('narrow-inspector');
+    } finally {
+      await page.setViewportSize({ width: 1600, height: 1000 });
+    }
   });
 
   test('a hover inside a function shows the value of its call (issue #10)', async () => {

@@ -81,7 +81,7 @@ test('a cursor in a notebook cell goes to that cell\'s scope and the variable th
   assert.deepEqual(t, { scope: 'cell:2', selected: 'c' });
 });
 
-test('the ERRORS tab: errors and mask warnings by line, then the evaluator warnings with no line (not "0")', () => {
+test('the PROBLEMS tab: errors and mask warnings by line, then the evaluator warnings with no line (not "0")', () => {
   const r = evaluate(
     'import torch\nimport timm_layers_stub\n\n@timm_layers_stub.register_notrace_function\ndef add_mask(s, m=None):\n    return s\n\nx = torch.ones(2).unsequeeze(0)\ny = x\n',
     { recordTimeline: true, continueAfterError: true },
@@ -91,7 +91,7 @@ test('the ERRORS tab: errors and mask warnings by line, then the evaluator warni
   assert.match(rows[2].message, /register_notrace_function is not modelled by Mask Lens: add_mask is used as written/);
 });
 
-test('the ERRORS tab in a notebook: lines as "cell N, line M", a lineless warning still blank', () => {
+test('the PROBLEMS tab in a notebook: lines as "cell N, line M", a lineless warning still blank', () => {
   assert.equal(lineCell(5, [1, 4]), 'cell 2, line 2');
   assert.equal(lineCell(5, undefined), '5');
   assert.equal(lineCell(null, [1, 4]), '');
