@@ -5,7 +5,7 @@
 // a preview.
 import * as vscode from 'vscode';
 import { lineLabel, type LineLabel } from '../python/notebook';
-import { errorText, notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
+import { errorText, isMaskLensLimit, notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { readSettings, SETTINGS_SECTION } from './settings';
 
@@ -48,9 +48,9 @@ export function toVsDiagnostics(
   for (const e of allErrors(result)) {
     // a knock-on NameError (its name's statement failed earlier) is information: one problem per cause
     const knockOn = notEvaluatedMessage(e, at);
-    const d = knockOn
-      ? new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), knockOn, vscode.DiagnosticSeverity.Information)
-      : new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), errorText(e), vscode.DiagnosticSeverity.Error);
+    // what Mask Lens does not model (flask.Flask, open()) is no error in the code: information, as a knock-on is
+    const severity = knockOn || isMaskLensLimit(e) ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error;
+    const d = new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), knockOn ?? errorText(e), severity);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = knockOn ? 'not-evaluated' : e.type;
     out.push(d);

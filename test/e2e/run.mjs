@@ -119,6 +119,12 @@ args = ModelArgs()
 cache = None
 raise ValueError("no checkpoint")
 `;
+// A line of a package Mask Lens does not model (new-user test: a non-torch file), then a real error.
+const limitFile = '_e2e_limit.py';
+const limitSource = `from flask import Flask
+app = Flask(__name__)
+x = 1 / 0
+`;
 // Preview with Arguments… given a name the module never binds (new-user test: a mistyped argument)
 const badArgsFile = '_e2e_bad_args.py';
 const badArgsSource = `import torch
@@ -1426,6 +1432,17 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       await shot('19-hover-raise-class');
       assert.doesNotMatch(raised, /not bound/, raised);
       await page.keyboard.press('Escape');
+    });
+  });
+
+  test("a line Mask Lens does not model (a Flask app) is an information squiggle, the code's own error stays red", async () => {
+    await withScratchFile(limitFile, limitSource, async () => {
+      const editor = page.locator('.editor-group-container.active .monaco-editor');
+      await editor.locator('.squiggly-error').first().waitFor({ timeout: 20000 });
+      await editor.locator('.squiggly-info').first().waitFor({ timeout: 10000 });
+      await shot('limit-squiggles');
+      // one view line each: `Flask(__name__)` (information), `1 / 0` (ZeroDivisionError)
+      assert.deepEqual({ errors: await editor.locator('.squiggly-error').count(), infos: await editor.locator('.squiggly-info').count() }, { errors: 1, infos: 1 });
     });
   });
 
