@@ -5,17 +5,14 @@
 // a preview.
 import * as vscode from 'vscode';
 import { lineLabel, type LineLabel } from '../python/notebook';
-import { errorText, isMaskLensLimit, notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
+import { errorText, isMaskLensLimit, notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type RunResult } from '../python/result';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { allErrors } from './evaluationSummary';
 import { readSettings, SETTINGS_SECTION } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'Mask Lens';
 
-/** errors[] holds every error; older results may only fill `error`. */
-export function allErrors(result: RunResult): PyErrorInfo[] {
-  if (result.errors.length > 0) return result.errors;
-  return result.error ? [result.error] : [];
-}
+export { allErrors } from './evaluationSummary';
 
 function lineRange(doc: vscode.TextDocument, line1: number, column?: number, endLine1?: number, endColumn?: number): vscode.Range {
   const lastLine = Math.max(doc.lineCount - 1, 0);
