@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type InspectorGpu, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
-import { entriesText, errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { entriesText, errorText, isMaskLensLimit, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -1118,10 +1118,12 @@ function renderProblems(state: InspectorState): void {
   byId('no-problems').hidden = all.length > 0;
   byId('error-count').textContent = String(all.length);
   const banner = byId('error-banner');
-  const causes = state.errors.filter((e) => !e.consequenceOf);
+  // the code's own errors first; a file whose only problems are what Mask Lens does not model gets an information banner
+  const causes = state.errors.filter((e) => !e.consequenceOf).sort((a, b) => Number(isMaskLensLimit(a)) - Number(isMaskLensLimit(b)));
   if (causes.length > 0) {
     const e = causes[0];
     banner.hidden = false;
+    banner.classList.toggle('limit', isMaskLensLimit(e));
     banner.textContent = `${errorText(e)} (${lineLabel(e.line, state.cellStartLines)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
   } else {
     banner.hidden = true;

@@ -1443,6 +1443,12 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       await shot('limit-squiggles');
       // one view line each: `Flask(__name__)` (information), `1 / 0` (ZeroDivisionError)
       assert.deepEqual({ errors: await editor.locator('.squiggly-error').count(), infos: await editor.locator('.squiggly-info').count() }, { errors: 1, infos: 1 });
+      // the inspector's banner names the code's own error first, as an error
+      await runCommand('Mask Lens: Preview Masks');
+      const frame = await inspectorFrame();
+      await frame.waitForFunction(() => !document.getElementById('error-banner').hidden);
+      const banner = await frame.evaluate(() => ({ text: document.getElementById('error-banner').textContent, limit: document.getElementById('error-banner').classList.contains('limit') }));
+      assert.deepEqual(banner, { text: 'ZeroDivisionError: division by zero (line 3) and 1 more. The rest of the file still previews.', limit: false });
     });
   });
 
