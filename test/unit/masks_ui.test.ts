@@ -73,6 +73,10 @@ m = emb.compute_mask(ids)
   assert.equal(r.error, null, JSON.stringify(r.error));
   assert.equal(snap(r, 'm')?.consumer, 'keras-mask');
   assert.deepEqual(snap(r, 'm')?.legend, { on: 'kept', off: 'masked' });
+  // the hover names the reader in Keras's words, never the consumer's internal id
+  const md = hoverMarkdown(valueOfNameAt(r, 'm', 4)!);
+  assert.ok(md.includes('read by Keras layers'), md);
+  assert.ok(!md.includes('keras-mask'), md);
 });
 
 test('a view passed to a consumer marks the variable it views', () => {
