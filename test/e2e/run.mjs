@@ -1152,6 +1152,29 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     }
   });
 
+  test("keyboard in the values grid: the focused cell's tip sits under the grid, not over the rows the arrow keys go to", async () => {
+    const file = 'inspector_views.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    await pickVariable(frame, 'combined');
+    await frame.locator('#mode-values').click();
+    await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'values');
+    await frame.locator('.values-grid .cell[data-r="1"][data-c="0"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await frame.waitForFunction(() => document.activeElement?.dataset.r === '2' && !document.getElementById('tooltip').hidden);
+    const at = await frame.evaluate(() => ({
+      text: document.getElementById('tooltip').textContent,
+      tipTop: document.getElementById('tooltip').getBoundingClientRect().top,
+      gridBottom: document.querySelector('.values-grid').getBoundingClientRect().bottom,
+    }));
+    assert.equal(at.text, '[0, 0, 2, 0] = False ⬚');
+    assert.ok(at.tipTop >= at.gridBottom, `the tip (top ${at.tipTop}px) covers the grid (bottom ${at.gridBottom}px)`);
+    await shot('keyboard-cell-tip');
+    await page.keyboard.press('Escape');
+  });
+
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
     await openFile('seed_three_masks.py');
     await focusFirstEditor();
