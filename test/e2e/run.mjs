@@ -125,6 +125,12 @@ const limitSource = `from flask import Flask
 app = Flask(__name__)
 x = 1 / 0
 `;
+// A float tensor too big to send whole: the hover fetches a slice of it from the worker.
+const bigFloatFile = '_e2e_big_float.py';
+const bigFloatSource = `import torch
+torch.manual_seed(0)
+big = torch.randn(300, 2000)
+`;
 // Preview with Arguments… given a name the module never binds (new-user test: a mistyped argument)
 const badArgsFile = '_e2e_bad_args.py';
 const badArgsSource = `import torch
@@ -1242,6 +1248,19 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     // the next tests work in calls_attention_module.py
     await openFile('calls_attention_module.py');
     await focusFirstEditor();
+  });
+
+  test('the hover of a float tensor too big to send shows elements of it, sampled, never block maxima', async () => {
+    await withScratchFile(bigFloatFile, bigFloatSource, async () => {
+      const text = await hoverWord('big = ', 'big', { expect: 'sampled' });
+      await shot('big-float-hover');
+      // real PyTorch, torch.manual_seed(0): big[0, 0] = -1.1258, big[19, 0] = 0.2043, big[0, 125] = 1.1648 (row 0's max is 4.1015)
+      assert.match(text, /^-1\.1258 +1\.1648 /m, text);
+      assert.match(text, /^ 0\.2043 /m, text);
+      assert.match(text, /sampled: every 19th row, every 125th column/, text);
+      assert.ok(!text.includes('blocks pooled'), text);
+      await page.keyboard.press('Escape');
+    });
   });
 
   test('Preview with Arguments… on a function the file never calls', async () => {

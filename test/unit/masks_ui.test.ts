@@ -208,6 +208,20 @@ vals = torch.arange(48.).reshape(3, 4, 4)
   assert.ok(capped.includes('<details><summary>repr'), capped);
 });
 
+test("hover of a float tensor kept in the worker: no table of pooled block maxima passed off as values; its repr, open, instead", () => {
+  const r = run(`import torch
+big = torch.arange(6.).reshape(2, 3)
+`);
+  const v = valueOfNameAt(r, 'big', 2)!;
+  const repr = 'tensor([[0.0000, 1.0000, 2.0000,  ..., 7.0000, 8.0000, 9.0000],\n        [1.0000, 2.0000, 3.0000,  ..., 8.0000, 9.0000, 9.5000],\n        [2.0000, 3.0000, 4.0000,  ..., 9.0000, 9.5000, 9.7500],\n        ...,\n        [3.0000, 4.0000, 5.0000,  ..., 9.0000, 9.5000, 9.7500],\n        [4.0000, 5.0000, 6.0000,  ..., 9.0000, 9.5000, 9.7500],\n        [5.0000, 6.0000, 7.0000,  ..., 9.0000, 9.5000, 9.7500]])';
+  // the worker's max-pooled 2 × 3 grid of a [300, 2000] tensor: block maxima, not elements
+  const md = hoverMarkdown({ ...v, repr, sampled: { shape: [300, 2000], rowStep: 150, colStep: 667, pooled: true } });
+  assert.match(md, /shape `\[300, 2000\]`/);
+  assert.ok(!md.includes('```text'), md);
+  assert.ok(!md.includes('blocks pooled'), md);
+  assert.ok(md.includes('```python\ntensor([[0.0000') && !md.includes('<details>'), md);
+});
+
 test('an additive mask added to scores is recorded as consumed by addition', () => {
   const r = run(`import torch
 bias = torch.triu(torch.full((3, 3), float('-inf')), diagonal=1)
