@@ -59,6 +59,16 @@ export interface LensItem {
 }
 
 /**
+ * Whether a file imports a library whose tensors Mask Lens models (torch,
+ * numpy, tensorflow, keras, einops): only then do its `def`s get lenses. A
+ * web app's or a script's functions would each get a "Preview with
+ * Arguments…" row (pushing the code down) that has no tensor to show.
+ */
+export function importsTensorLibrary(source: string): boolean {
+  return /^[ \t]*(?:import|from)[ \t]+(?:torch|numpy|tensorflow|keras|einops)\b/m.test(source);
+}
+
+/**
  * The CodeLens row over a function's `def`, one lens per meaning: the
  * chosen call ("Mask Lens: call 2 of 3 · from line 22") with ‹ › stepping;
  * "Preview with Arguments…" when the file never calls it, and "Change

@@ -124,6 +124,10 @@ const limitFile = '_e2e_limit.py';
 const limitSource = `from flask import Flask
 app = Flask(__name__)
 x = 1 / 0
+
+
+def index():
+    return "hello"
 `;
 // A float tensor too big to send whole: the hover fetches a slice of it from the worker.
 const bigFloatFile = '_e2e_big_float.py';
@@ -1477,7 +1481,7 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     });
   });
 
-  test("a line Mask Lens does not model (a Flask app) is an information squiggle, the code's own error stays red", async () => {
+  test("a Flask app: a line Mask Lens does not model is an information squiggle, the code's own error stays red, no lens over its defs", async () => {
     await withScratchFile(limitFile, limitSource, async () => {
       const editor = page.locator('.editor-group-container.active .monaco-editor');
       await editor.locator('.squiggly-error').first().waitFor({ timeout: 20000 });
@@ -1485,6 +1489,8 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       await shot('limit-squiggles');
       // one view line each: `Flask(__name__)` (information), `1 / 0` (ZeroDivisionError)
       assert.deepEqual({ errors: await editor.locator('.squiggly-error').count(), infos: await editor.locator('.squiggly-info').count() }, { errors: 1, infos: 1 });
+      // no tensor library imported: no lens row over `def index()`
+      assert.equal(await editor.locator('.codelens-decoration').count(), 0);
       // the inspector's banner names the code's own error first, as an error
       await runCommand('Mask Lens: Preview Masks');
       const frame = await inspectorFrame();

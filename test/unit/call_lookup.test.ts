@@ -214,3 +214,13 @@ class Masks:
     assert.deepEqual({ line, column, endLine, endColumn }, { line: 6, column: 8, endLine: 6, endColumn: 24 }, `${args}: ${JSON.stringify(r.errors[0])}`);
   }
 });
+
+test("lenses only in a file that imports a tensor library: a Flask app's defs get no Preview with Arguments… row", async () => {
+  const { importsTensorLibrary } = await import('../../src/vscode/callLookup');
+  assert.equal(importsTensorLibrary('from flask import Flask\n\n\ndef index():\n    return "hi"\n'), false);
+  assert.equal(importsTensorLibrary('import os\n# import torch in a comment\ns = "import numpy"\n'), false);
+  assert.equal(importsTensorLibrary('import torchvision_like_name\n'), false);
+  for (const line of ['import torch', 'import numpy as np', 'from torch import nn', 'import tensorflow as tf', 'from keras import layers', 'from einops import rearrange', '    import torch.nn.functional as F']) {
+    assert.equal(importsTensorLibrary(`import os\n${line}\n`), true, line);
+  }
+});
