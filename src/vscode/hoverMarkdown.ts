@@ -186,11 +186,12 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
  * called, or Mask Lens stopped the evaluation (its time budget) before the
  * file reached a call, in which case "never called" would be wrong (the
  * Annotated Transformer's attention() is called after its stop at line 762).
+ * `at` names the stop's line ("cell 30, line 4" in a notebook).
  */
-export function notCalledText(result: Pick<RunResult, 'errors'>, fn: string, path: string): string {
+export function notCalledText(result: Pick<RunResult, 'errors'>, fn: string, path: string, at: LineLabel = lineLabel): string {
   const stop = result.errors.find((e) => e.type === 'TimeoutError' && e.message.startsWith('Mask Lens stopped'));
   if (stop) {
-    return `$(info) Mask Lens stopped evaluating this file at line ${stop.line} (its time budget, \`maskLens.evaluation.timeBudgetMs\`) before \`${fn}\` was called, so it has no values for \`${path}\` yet.`;
+    return `$(info) Mask Lens stopped evaluating this file at ${at(stop.line)} (its time budget, \`maskLens.evaluation.timeBudgetMs\`) before \`${fn}\` was called, so it has no values for \`${path}\` yet.`;
   }
   return `$(info) \`${fn}\` is never called in this file, so Mask Lens has no values for \`${path}\` yet.`;
 }
