@@ -74,7 +74,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
       }
     }
     // a loss constructor: what it ignores
-    const loss = lossConstructorHover(result, text, range.start.character, range.end.character, line);
+    const loss = lossConstructorHover(result, text, range.start.character, range.end.character, line, at);
     if (loss) return new vscode.Hover(plainMarkdown(loss), range);
     // Attribute names (`x.shape`) are not variables; a recorded path (`model.mask`) is.
     const isAttribute = range.start.character > 0 && text[range.start.character - 1] === '.';

@@ -8,6 +8,7 @@ import { evaluate } from '../../src/service/evaluate';
 import type { RunResult, Snapshot } from '../../src/python/result';
 import { diagnosticsFor, hoverMarkdown } from '../../src/vscode/hoverMarkdown';
 import { valueOfNameAt } from '../../src/vscode/variableLookup';
+import { lineLabel } from '../../src/python/notebook';
 
 const run = (src: string): RunResult => evaluate(src, { recordTimeline: true });
 const snap = (r: RunResult, name: string): Snapshot | undefined => [...r.timeline].reverse().find((s) => s.name === name);
@@ -339,6 +340,10 @@ bce = nn.BCEWithLogitsLoss()
   const ce = hover(4, 'CrossEntropyLoss')!;
   assert.match(ce, /Ignores targets equal to `0` \(ignore_index\): they add 0 to the loss and are left out of the mean/);
   assert.ok(ce.includes('`loss` (line 7): 2 of 3 targets counted · ignore\\_index = 0'), ce);
+  // in a notebook each loss is named by its cell and line
+  const lines4 = lines[3];
+  const inCells = lossConstructorHover(r, lines4, lines4.indexOf('CrossEntropyLoss'), lines4.indexOf('CrossEntropyLoss') + 16, 4, (n) => lineLabel(n, [1, 6]))!;
+  assert.ok(inCells.includes('`loss` (cell 2, line 2): 2 of 3 targets counted'), inCells);
   const named = hover(8, 'CrossEntropyLoss')!;
   assert.match(named, /reduction = sum/);
   assert.match(named, /Ignores targets equal to `0` \(ignore_index\)/, 'the variable PAD is read from the evaluation');
