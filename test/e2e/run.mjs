@@ -1361,6 +1361,21 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     await waitForScope(frame, 'cell:0', 'lengths');
   });
 
+  test('Preview Mask at Cursor in a notebook cell runs the cells before it: no NameError for cell 1\'s import', async () => {
+    await showNotebookTab('two_cells.ipynb');
+    const cells = page.locator('.notebookOverlay .monaco-editor .view-lines');
+    await cells.nth(1).waitFor({ state: 'visible', timeout: 30000 });
+    await cells.nth(1).click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+Alt+m');
+    const frame = await inspectorFrame();
+    const shown = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });
+    await shot('16b-notebook-at-cursor');
+    assert.equal(shown.banner, '', 'no error: cell 2 sees cell 1\'s `import torch`');
+    assert.deepEqual([maskRow(shown.cells, 0), maskRow(shown.cells, 1)], [[1, 1, 1, 0], [1, 0, 0, 0]]);
+    assert.equal(await page.locator('.notebookOverlay .squiggly-error').count(), 0, 'no error squiggle in the cell');
+  });
+
   test('Preview with Arguments… on a nested function (a def inside a def)', async () => {
     await withScratchFile(nestedFile, nestedSource, async () => {
       await focusFirstEditor();
