@@ -31,7 +31,7 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
   const findings = analyzeMasks(readable, (s) => {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined || isRandom(storage));
-  });
+  }, (s) => readerPolarity(s, storages.get(s)));
   unmarkIdMaps(readable, (s) => storages.get(s));
   // values too large to send: summarised here, where the tensor lies, one pass and no copy
   for (const s of timeline) {
@@ -39,7 +39,7 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
     if (!t) continue;
     const storage = storages.get(s);
     const evidence = storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined);
-    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence);
+    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence, readerPolarity(s, storage));
     if (!d) continue;
     s.mask = d.kind;
     s.maskSummary = d.summary;
@@ -66,6 +66,17 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
   return findings;
 }
 
+/**
+ * Whether True / non-zero means masked to the code that reads the snapshot's
+ * tensor (its storage's recorded consumer, else Hugging Face's
+ * `attention_mask` by name: 1 = keep); undefined when no reader says.
+ */
+function readerPolarity(s: Snapshot, storage: object | undefined): boolean | undefined {
+  const use = storage && consumerOf(storage);
+  if (use) return onMeansMasked(use.consumer, use.dtype);
+  return nameLegend(s.name, s.value) ? false : undefined;
+}
+
 /** A constant mask's summary once its reader is known: "all False · nothing masked" under masked_fill. */
 export function namedConstantSummary(s: Snapshot): void {
   if (s.mask !== 'constant' || !isTensor(s.value) || s.value.data.length === 0 || !s.consumer) return;
@@ -76,12 +87,13 @@ export function namedConstantSummary(s: Snapshot): void {
 /**
  * Classify every snapshot's value (Snapshot.mask / maskSummary) and flag rows
  * that softmax made entirely NaN. `provenance(s)` says whether the evaluation
- * saw a mask-building op (or a mask consumer) in the value's history.
+ * saw a mask-building op (or a mask consumer) in the value's history;
+ * `polarity(s)` whether True / 1 means masked to the value's reader, when known.
  */
-export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) => boolean): Diagnostic[] {
+export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) => boolean, polarity?: (s: Snapshot) => boolean | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of timeline) {
-    const details = maskDetails(s.name, s.value, provenance?.(s));
+    const details = maskDetails(s.name, s.value, provenance?.(s), polarity?.(s));
     s.mask = details?.kind;
     if (details) s.maskSummary = details.summary;
     const parts = details && maskPartsOf(details);

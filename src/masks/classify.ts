@@ -103,8 +103,11 @@ type RowSides = ('left' | 'right' | undefined)[];
  * with left padding. Rows padded on different sides (`side`
  * 'mixed', each row's in `sides`) take their polarity from a row with no
  * padding (all 1 in a keep-mask: the batch's longest sequence), else the name.
+ * A reader that fixes the polarity (`onMasks`: True / 1 = masked to
+ * masked_fill and key_padding_mask, = keep to SDPA, Keras, Hugging Face's
+ * attention_mask) wins over every guess.
  */
-function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boolean, binaryMask: boolean): { side: 'left' | 'right' | 'mixed'; sides: RowSides; lengths: number[]; keep: boolean } | undefined {
+function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boolean, binaryMask: boolean, onMasks?: boolean): { side: 'left' | 'right' | 'mixed'; sides: RowSides; lengths: number[]; keep: boolean } | undefined {
   const keyRows = keyPaddingRows(v);
   if (!keyRows) return undefined;
   const rows = keyRows.map((row) => row.map((x) => (blocked(num(x)) ? 1 : 0)));
@@ -127,6 +130,7 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   const fullOnes = full.size === 1 && full.has(1);
   let keep: boolean;
   if (!binaryMask) keep = false;
+  else if (onMasks !== undefined) keep = !onMasks;
   // left- and right-padded rows together: the side no longer tells the polarity
   else if (leads.size === 2) keep = full.size === 1 ? fullOnes : keepNamed || !/pad|block|ignore/i.test(name);
   // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
@@ -223,14 +227,15 @@ function bottomRightCausal(rows: number, cols: number, form: string): string {
  * (query and key lengths differ), causal or bidirectional sliding window,
  * prefix-LM and block-diagonal (document) masks. Under a 0/1 mask both
  * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
- * one polarity fits.
+ * one polarity fits. A reader that fixes the polarity (`onMasks`) leaves only its own.
  */
-function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][]): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number; offset?: number } | undefined {
+function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][], onMasks?: boolean): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number; offset?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
   const first = mats[0];
   const polarities: [string, (x: number) => boolean][] = additive
     ? [['additive', (x) => x === 0]]
-    : [['1 = attend', (x) => x !== 0], ['True = masked', (x) => x === 0]];
+    : ([['1 = attend', (x) => x !== 0], ['True = masked', (x) => x === 0]] as [string, (x: number) => boolean][])
+      .filter(([form]) => onMasks === undefined || (form === 'True = masked') === onMasks);
   if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) {
     // packed sequences differ per batch row (NaViT, document masking): each slice its own block-diagonal
     if (rows !== cols) return undefined;
@@ -305,8 +310,12 @@ export function mayBeMask(name: string, v: TensorValue, provenance: boolean | un
  * Kind, form and masked fraction of a mask-like value, or undefined when it is
  * not one. `provenance` (true / false) says whether the evaluation saw the value
  * built by a mask-building op; undefined when nothing is known (a lone value).
+ * `onMasks` is the reader's polarity when one is known (onMeansMasked in
+ * consumers.ts: true for masked_fill and key_padding_mask, false for SDPA's
+ * bool attn_mask, Keras, Hugging Face's attention_mask): it decides a 0/1
+ * mask's polarity instead of its values and name.
  */
-export function maskDetails(name: string, v: EncodedValue, provenance?: boolean): MaskDetails | undefined {
+export function maskDetails(name: string, v: EncodedValue, provenance?: boolean, onMasks?: boolean): MaskDetails | undefined {
   if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0) return undefined;
   if (!mayBeMask(name, v, provenance)) return undefined;
   const binaryMask = binaryValued(v);
@@ -316,12 +325,12 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
   if (constant) return constant;
   const selection = provenance === false ? boolSelection(name, v) : undefined;
   if (selection) return selection;
-  const moved = otherAxesPattern(name, v, provenance);
+  const moved = otherAxesPattern(name, v, provenance, onMasks);
   if (moved) return moved;
   const { rows, cols, mats } = matrices(v);
   const { kind, form } = baseKind(name, v, binaryMask, additive, rows, cols, mats);
   // a [B, T] padding mask can look like an attention pattern; its name says which
-  const pattern = kind === 'causal' || /pad|valid|len|attention_mask/i.test(name) ? undefined : attentionPattern(additive, rows, cols, mats);
+  const pattern = kind === 'causal' || /pad|valid|len|attention_mask/i.test(name) ? undefined : attentionPattern(additive, rows, cols, mats, onMasks);
   if (pattern) {
     return {
       kind: pattern.kind, maskedFraction: pattern.masked, keep: pattern.keep, summary: pattern.summary,
@@ -337,7 +346,7 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
     return { kind, causalForm: form, maskedFraction: masked, keep: form === 'tril', summary: `causal (${how}) · ${percent(masked)}` };
   }
   if (kind === 'padding' || kind === 'other' || kind === 'additive') {
-    const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask);
+    const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask, onMasks);
     if (layout) {
       const masked = layout.keep ? 1 - ones : ones;
       return {
@@ -349,7 +358,7 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
   }
   // 'padding' too: a [B, 1, Q, K] mask is called padding by its size-1 head dim before its rows are read
   if (kind === 'combined' || kind === 'other' || kind === 'additive' || kind === 'padding') {
-    const parts = causalAndPadding(mats, rows, cols, binaryMask);
+    const parts = causalAndPadding(mats, rows, cols, binaryMask, onMasks);
     if (parts) {
       return {
         kind: 'combined', lengths: parts.lengths, side: parts.side, maskedFraction: parts.masked, keep: parts.keep, ...(parts.offset ? { causalOffset: parts.offset } : {}),
@@ -419,14 +428,14 @@ export function constantMaskSummary(dtype: string, first: number, onMasks: boole
  * broadcast). Classified as that query × key matrix; undefined unless it is
  * an attention pattern (causal, sliding window, prefix-LM, block-diagonal).
  */
-function otherAxesPattern(name: string, v: TensorValue, provenance: boolean | undefined): MaskDetails | undefined {
+function otherAxesPattern(name: string, v: TensorValue, provenance: boolean | undefined, onMasks?: boolean): MaskDetails | undefined {
   const long = v.shape.flatMap((n, d) => (n > 1 ? [d] : []));
   if (long.length !== 2) return undefined;
   const [q, k] = long;
   const nd = v.shape.length;
   if (v.shape[q] !== v.shape[k] || (q === nd - 2 && k === nd - 1)) return undefined;
   // dropping size-1 dims keeps the row-major order of the elements
-  const inner = maskDetails(name, { ...v, shape: [v.shape[q], v.shape[k]] }, provenance);
+  const inner = maskDetails(name, { ...v, shape: [v.shape[q], v.shape[k]] }, provenance, onMasks);
   if (!inner || !['causal', 'sliding-window', 'prefix-lm', 'block-diagonal'].includes(inner.kind)) return undefined;
   return { ...inner, dims: [q, k], summary: `${inner.summary} · dims ${q}, ${k} of [${v.shape.join(', ')}] are query × key` };
 }
@@ -437,14 +446,15 @@ function otherAxesPattern(name: string, v: TensorValue, provenance: boolean | un
  * right, or on the left (Hugging Face's to_4d of a left-padded batch: the
  * padded queries' rows are all masked). Keep-form (1 = attend) when the cell
  * every layout keeps (top-left for right padding, bottom-right for left) is
- * set on a 0/1 mask; block-form (non-zero = masked) otherwise.
+ * set on a 0/1 mask; block-form (non-zero = masked) otherwise, unless the
+ * reader fixes the polarity (`onMasks`).
  */
-function causalAndPadding(mats: number[][][], rows: number, cols: number, binaryMask: boolean): { lengths: number[]; keep: boolean; masked: number; offset: number; side: 'left' | 'right' } | undefined {
+function causalAndPadding(mats: number[][][], rows: number, cols: number, binaryMask: boolean, onMasks?: boolean): { lengths: number[]; keep: boolean; masked: number; offset: number; side: 'left' | 'right' } | undefined {
   // fewer queries than keys: the causal part is aligned bottom-right (queries are the last `rows` positions)
   if (rows < 2 || rows > cols || mats.length === 0) return undefined;
   const offset = cols - rows;
   for (const side of ['right', 'left'] as const) {
-    const keep = binaryMask && (side === 'right' ? mats[0][0][0] : mats[0][rows - 1][cols - 1]) !== 0;
+    const keep = binaryMask && (onMasks !== undefined ? !onMasks : (side === 'right' ? mats[0][0][0] : mats[0][rows - 1][cols - 1]) !== 0);
     const attended = (x: number) => (keep ? x !== 0 : x === 0);
     const lengths: number[] = [];
     let masked = 0;
@@ -610,9 +620,10 @@ function packedSequences(runs: readonly RowRun[], rows: number, mats: number, ad
  * (or `additive`). Undefined when the values are not a mask's (0/1, bool, or
  * 0 / ≤ ADDITIVE_MASK_FLOOR) or, without `provenance`, a non-bool tensor has
  * no mask-like name. Polarity follows maskDetails: a prefix run of 1s is a
- * keep-mask, a suffix run a block-mask; additive non-zero is masked.
+ * keep-mask, a suffix run a block-mask; additive non-zero is masked; a
+ * reader's known polarity (`onMasks`) decides a 0/1 padding mask's.
  */
-export function streamedMaskDetails(name: string, t: StridedView, provenance?: boolean): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
+export function streamedMaskDetails(name: string, t: StridedView, provenance?: boolean, onMasks?: boolean): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
   const nd = t.shape.length;
   if (nd === 0) return undefined;
   const cols = t.shape[nd - 1];
@@ -747,6 +758,7 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
       let keep: boolean, side: 'left' | 'right';
       const keepNamed = binary && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
       if (isAdditive) { keep = false; side = allPrefix ? 'left' : 'right'; }
+      else if (onMasks !== undefined) { keep = !onMasks; side = allPrefix === keep ? 'right' : 'left'; }
       else if (allPrefix) { keep = !/block|ignore/i.test(name); side = keep ? 'right' : 'left'; }
       // a row all 1 is a keep-mask's longest sequence (as paddingLayout reads it)
       else if (keepNamed || (heads.some((r) => r.on === cols) && !heads.some((r) => r.on === 0))) { keep = true; side = 'left'; }
@@ -762,7 +774,7 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
     if (mixed.length > 0 && mixed.every((r) => prefix(r, r.on) || suffix(r, r.on))) {
       const full = new Set(heads.filter((r) => r.on === 0 || r.on === cols).map((r) => r.on > 0));
       const keepNamed = binary && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
-      const keep = isAdditive ? false : full.size === 1 ? full.has(true) : keepNamed || !/pad|block|ignore/i.test(name);
+      const keep = isAdditive ? false : onMasks !== undefined ? !onMasks : full.size === 1 ? full.has(true) : keepNamed || !/pad|block|ignore/i.test(name);
       const sides: RowSides = heads.map((r) => (r.on === 0 || r.on === cols ? undefined : prefix(r, r.on) === keep ? 'right' : 'left'));
       const lengths = heads.map((r) => (keep ? r.on : cols - r.on));
       const masked = keep ? 1 - ones : ones;
