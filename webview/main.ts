@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type InspectorGpu, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
-import { consumerPhrase } from '../src/masks/consumers';
+import { consumerPhrase, maskedCells } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
 import { entriesText, errorText, isMaskLensLimit, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
@@ -80,8 +80,14 @@ const isElided = (t: TensorValue) => 'elided' in t && t.elided === true;
 /** Slices of tensors the state carries, computed here. */
 const local = new LocalSliceSource((name) => {
   const found = figureTensors().find((f) => f.key === name);
-  return found && !isElided(found.value) ? { value: found.value, masked: found.masked } : undefined;
+  return found && !isElided(found.value) ? { value: found.value, masked: found.masked, maskedCells: figureMaskedCells(found) } : undefined;
 });
+
+/** The selected mask's masked value, so its pooled blocks keep it (-inf of an additive mask, False of a keep-mask). */
+function figureMaskedCells(f: FigureTensor) {
+  const v = selectedVariable();
+  return v && f.key === v.name ? maskedCells(v) : undefined;
+}
 
 /** Slices the host serves (from the evaluation worker), answered by id. */
 const waiting = new Map<number, (s: TensorSlice | null) => void>();
@@ -778,7 +784,7 @@ async function renderFigures(): Promise<void> {
   box.dataset.label = viewLabel(v.name, t.shape.length, s);
   renderComputedBy(largeSoftmax(v) ? computedBy : undefined);
   byId('pool-note').textContent = pooled
-    ? `Downsampled ${g.rows}×${g.cols} → ${pooled.outRows}×${pooled.outCols}: each cell is a ${pooled.rowStep}×${pooled.colStep} block, pooled by ${pooled.pooling === 'any' ? 'any (True wins)' : 'max (NaN wins)'}; a block with a masked position is marked masked (tinted when cells are too small to hatch). Zoom in to see every cell.`
+    ? `Downsampled ${g.rows}×${g.cols} → ${pooled.outRows}×${pooled.outCols}: each cell is a ${pooled.rowStep}×${pooled.colStep} block, pooled by ${pooled.pooling === 'any' ? 'any (True wins)' : pooled.pooling === 'masked' ? 'its masked value (a masked cell wins)' : 'max (NaN wins)'}; a block with a masked position is marked masked (tinted when cells are too small to hatch). Zoom in to see every cell.`
     : '';
   renderLegend(v, figs);
 }
@@ -1107,7 +1113,7 @@ function figurePng(): HTMLCanvasElement | undefined {
 
 /** The view pooled to at most 1024 × 1024, synchronously (for the PNG of a values table). */
 function sliceNow(f: FigureTensor, s: ViewState): TensorSlice {
-  return sliceTensor(f.value, { rowDim: s.rowDim, colDim: s.colDim, index: s.index, maxRows: 1024, maxCols: 1024 }, f.masked);
+  return sliceTensor(f.value, { rowDim: s.rowDim, colDim: s.colDim, index: s.index, maxRows: 1024, maxCols: 1024 }, f.masked, figureMaskedCells(f));
 }
 
 // ---------- problems ----------

@@ -71,6 +71,24 @@ export function onMeansMasked(consumer: MaskConsumer | string, dtype: string): b
   return undefined;
 }
 
+/**
+ * Which value of a mask means masked, for pooling a downsampled grid so that
+ * no masked cell drops out of its block (src/render/pool.ts): 'zero' for a
+ * keep-mask (SDPA's bool attn_mask, Keras, Hugging Face's attention_mask, a
+ * tril keep-mask: False / 0 = masked), 'nonzero' for a block-mask
+ * (masked_fill, key_padding_mask: True = masked) and for an additive one
+ * (-inf = masked), and for a mask of unknown polarity (True wins, as before).
+ * Undefined for a value that is no mask. The reader's convention wins over
+ * the polarity read from the values (`maskParts.keep`).
+ */
+export function maskedCells(s: { value: EncodedValue; mask?: string; consumer?: string; maskParts?: { keep?: boolean } }): 'zero' | 'nonzero' | undefined {
+  if (!isTensor(s.value)) return undefined;
+  const onMasks = !s.consumer ? undefined : /attention_mask/.test(s.consumer) ? false : onMeansMasked(s.consumer, s.value.dtype);
+  const keep = onMasks !== undefined ? !onMasks : s.maskParts?.keep;
+  if (keep === undefined && !s.mask && !s.consumer) return undefined;
+  return keep ? 'zero' : 'nonzero';
+}
+
 /** A convention known from the name alone: Hugging Face's `attention_mask` is 1 = keep. */
 export function nameLegend(name: string, v: EncodedValue): (MaskLegend & { consumer: string }) | undefined {
   if (!/(^|_)attention_mask$/.test(name) || !isTensor(v) || !binaryValued(v)) return undefined;

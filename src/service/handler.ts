@@ -11,6 +11,7 @@ import { evaluateLive, type LiveEvaluation } from './evaluate';
 import type { EncodedValue, PyErrorInfo, Snapshot, SnapshotAddress } from '../python/result';
 import type { HostToWorker, WorkerToHost } from './protocol';
 import { sliceOf, softmaxViewOperands, summarize } from './values';
+import { maskedCells } from '../masks/consumers';
 
 /** Evaluations whose values the worker keeps (oldest forgotten first): open documents plus a few previews. */
 const KEEP = 16;
@@ -57,6 +58,18 @@ function valueAt(live: LiveEvaluation, address: SnapshotAddress): EncodedValue |
   return callSnapshot(live, address)?.value;
 }
 
+/**
+ * The snapshot an address names, for its mask kind, reader and polarity: a
+ * final variable's is the last timeline snapshot holding its value (else of its name).
+ */
+function snapshotAt(live: LiveEvaluation, address: SnapshotAddress): Snapshot | undefined {
+  if (address.kind === 'timeline') return live.result.timeline[address.index];
+  if (address.kind === 'call') return callSnapshot(live, address);
+  const value = live.result.variables[address.name];
+  const named = live.result.timeline.filter((s) => s.name === address.name);
+  return [...named].reverse().find((s) => s.value === value) ?? named[named.length - 1];
+}
+
 /** The snapshot of a recorded call an address names (issue #10). */
 function callSnapshot(live: LiveEvaluation, address: SnapshotAddress): Snapshot | undefined {
   if (address.kind !== 'call') return undefined;
@@ -95,7 +108,8 @@ export function handle(msg: HostToWorker, post: (m: WorkerToHost) => void = () =
       }
       const tensor = live && value && 'elided' in value ? live.tensorAt(msg.ref.address) : undefined;
       if (msg.type === 'summary') return { type: 'summary', id: msg.id, summary: value ? summarize(value, tensor) : null };
-      return { type: 'slice', id: msg.id, slice: value ? sliceOf(value, tensor, msg.request) : null };
+      const snapshot = live && value && msg.request.pool ? snapshotAt(live, msg.ref.address) : undefined;
+      return { type: 'slice', id: msg.id, slice: value ? sliceOf(value, tensor, msg.request, snapshot && maskedCells(snapshot)) : null };
     }
     case 'operands': {
       const live = kept.get(msg.ref.evaluation);

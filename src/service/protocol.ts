@@ -41,8 +41,10 @@ export interface SliceRequest {
   maxCols: number;
   /**
    * Pool each rowStep × colStep block instead of sampling its first element:
-   * the max (NaN wins) for numbers, any for booleans, so no masked position
-   * or NaN drops out of a downsampled view (the inspector's heatmaps).
+   * the max (NaN wins) for numbers, any for booleans; a mask's blocks by its
+   * masked value (the snapshot's reader and polarity: -inf wins in an
+   * additive mask, False in a keep-mask), so no masked position or NaN drops
+   * out of a downsampled view (the hover's and the inspector's grids).
    */
   pool?: boolean;
 }
@@ -60,6 +62,8 @@ export interface Slice {
   data: EncodedNumber[];
   /** int64 elements beyond 2^53, exactly: [index into data, decimal digits] (`data` holds their nearest doubles); unpooled cells only. */
   exact?: [number, string][];
+  /** A pooled mask's blocks hold its masked value when any cell is masked (src/render/pool.ts MaskedCells). */
+  maskedCells?: 'zero' | 'nonzero';
 }
 
 /**

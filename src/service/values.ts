@@ -4,7 +4,7 @@
 
 import { hasWide, int64At, type Tensor } from '../engine/tensor';
 import type { EncodedNumber, EncodedValue } from '../python/result';
-import { blockSteps, poolBlocks } from '../render/pool';
+import { blockSteps, poolBlocks, type MaskedCells } from '../render/pool';
 import { rowChecksums } from '../render/checksum';
 import type { SoftmaxOperands } from '../python/derived';
 import { MAX_OPERAND_CELLS, type Slice, type SliceRequest, type SoftmaxViewOperands, type ValueSummary } from './protocol';
@@ -88,7 +88,7 @@ export function summarize(v: EncodedValue, live: Tensor | undefined): ValueSumma
   return { ...out, nan: Math.round((nan * numel) / seen), inf: Math.round((inf * numel) / seen), nonzero: nonzero / seen };
 }
 
-export function sliceOf(v: EncodedValue, live: Tensor | undefined, req: SliceRequest): Slice | null {
+export function sliceOf(v: EncodedValue, live: Tensor | undefined, req: SliceRequest, maskedCells?: MaskedCells): Slice | null {
   if (!('data' in v)) return null;
   const r = readerOf(v, live);
   if (!r) return null;
@@ -106,9 +106,9 @@ export function sliceOf(v: EncodedValue, live: Tensor | undefined, req: SliceReq
   const data: EncodedNumber[] = [];
   if (lead.some((n) => n === 0) || rowsAll === 0 || colsAll === 0) return { shape: [...shape], dtype: r.dtype, rows: 0, cols: 0, rowStep, colStep, data };
   if (req.pool && (rowStep > 1 || colStep > 1)) {
-    const pooled = poolBlocks(rowsAll, colsAll, req.maxRows, req.maxCols, (i, j) => r.at(base + i * colsAll + j));
+    const pooled = poolBlocks(rowsAll, colsAll, req.maxRows, req.maxCols, (i, j) => r.at(base + i * colsAll + j), undefined, maskedCells);
     for (const x of pooled.values) data.push(encode(x, r.dtype));
-    return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data };
+    return { shape: [...shape], dtype: r.dtype, rows, cols, rowStep, colStep, data, ...(maskedCells ? { maskedCells } : {}) };
   }
   const exactOf = wideDigits(v, live);
   const exact: [number, string][] = [];

@@ -2,8 +2,9 @@
 // (create or reveal, update, dispose). Messages both ways are typed in protocol.ts.
 import * as vscode from 'vscode';
 import type { DocumentEvaluations } from './documentEvaluations';
-import { sliceTensor, toWire, type SliceRequest } from './tensorSlice';
-import { isBoolDtype, isTensor, toNumber } from './tensorView';
+import { poolingOf, sliceTensor, toWire, type SliceRequest } from './tensorSlice';
+import { maskedCells } from '../masks/consumers';
+import { isTensor, toNumber } from './tensorView';
 
 /** Largest side the worker sends for one view (the webview draws at most this many cells per side). */
 const MAX_SIDE = 4096;
@@ -247,7 +248,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
     const variables = req.scope && req.scope !== MODULE_SCOPE ? s?.scopes?.find((x) => x.id === req.scope)?.variables : s?.variables;
     const v = variables?.find((x) => x.name === req.variable);
     if (!s || !v || !isTensor(v.value)) return null;
-    if (!('elided' in v.value && v.value.elided)) return toWire(sliceTensor(v.value, req));
+    if (!('elided' in v.value && v.value.elided)) return toWire(sliceTensor(v.value, req, undefined, maskedCells(v)));
     const nd = v.value.shape.length;
     if (s.evaluation === undefined || nd < 1) return null;
     const slice = await this.evaluations.service.slice(
@@ -258,7 +259,7 @@ export class TensorInspectorPanel implements vscode.Disposable {
     const pooled = slice.rowStep > 1 || slice.colStep > 1;
     return toWire({
       rows: nd >= 2 ? v.value.shape[nd - 2] : 1, cols: v.value.shape[nd - 1], rowStep: slice.rowStep, colStep: slice.colStep,
-      outRows: slice.rows, outCols: slice.cols, values: Float64Array.from(slice.data, toNumber), pooling: pooled ? (isBoolDtype(slice.dtype) ? 'any' : 'max') : 'none',
+      outRows: slice.rows, outCols: slice.cols, values: Float64Array.from(slice.data, toNumber), pooling: poolingOf(pooled, slice.dtype, slice.maskedCells),
       ...(slice.exact ? { exact: new Map(slice.exact) } : {}),
     });
   }

@@ -3,7 +3,7 @@
 // DOM): the webview asks a `SliceSource`, which today answers from the
 // evaluation it was sent and can as well answer from a worker.
 import { elementFormatter } from '../engine/format/torch';
-import { poolBlocks, type PooledBlocks } from '../render/pool';
+import { poolBlocks, type MaskedCells, type PooledBlocks } from '../render/pool';
 import type { DType } from '../engine/dtype';
 import type { EncodedNumber } from '../python/result';
 import { isBoolDtype, toNumber, type TensorValue } from './tensorView';
@@ -24,8 +24,17 @@ export interface SliceRequest {
   maxCols: number;
 }
 
-/** How blocks were pooled when downsampling: masks by any (one masked cell marks the block), values by max. */
-export type Pooling = 'none' | 'any' | 'max';
+/**
+ * How blocks were pooled when downsampling: bool values by any, other values
+ * by max, a mask of known polarity by its masked value ('masked': -inf of an
+ * additive mask, False of a keep-mask wins the block).
+ */
+export type Pooling = 'none' | 'any' | 'max' | 'masked';
+
+/** The Pooling label of a view pooled or not, of `dtype`, with the mask's masked value when known. */
+export function poolingOf(pooled: boolean, dtype: string, maskedCells: MaskedCells | undefined): Pooling {
+  return !pooled ? 'none' : maskedCells ? 'masked' : isBoolDtype(dtype) ? 'any' : 'max';
+}
 
 /** A pooled 2-D view (blocks, values and masked flags as poolBlocks makes them) and how it was pooled. */
 export interface TensorSlice extends PooledBlocks {
@@ -82,16 +91,18 @@ export function numericData(t: TensorValue): Float64Array {
  * The 2-D view of `t` that `req` asks for, pooled in blocks so it fits
  * maxRows × maxCols. `masked` (same length as t.data, 1 = masked) is pooled
  * by any, so a masked position never disappears; bool values likewise; other
- * values by max, with NaN winning so it stays visible.
+ * values by max, with NaN winning so it stays visible; a mask's values by
+ * its masked value when `maskedCells` says which (maskedCells in
+ * src/masks/consumers.ts).
  */
-export function sliceTensor(t: TensorValue, req: Omit<SliceRequest, 'variable'>, masked?: ArrayLike<number | boolean>): TensorSlice {
+export function sliceTensor(t: TensorValue, req: Omit<SliceRequest, 'variable'>, masked?: ArrayLike<number | boolean>, maskedCells?: MaskedCells): TensorSlice {
   const g = viewGeometry(t.shape, req.rowDim, req.colDim, req.index);
   const data = numericData(t);
   const flat = (r: number, c: number) => g.base + r * g.rowStride + c * g.colStride;
-  const p = poolBlocks(g.rows, g.cols, req.maxRows, req.maxCols, (r, c) => data[flat(r, c)], masked && ((r, c) => !!masked[flat(r, c)]));
+  const p = poolBlocks(g.rows, g.cols, req.maxRows, req.maxCols, (r, c) => data[flat(r, c)], masked && ((r, c) => !!masked[flat(r, c)]), maskedCells);
   const pooled = p.rowStep > 1 || p.colStep > 1;
   const exact = !pooled && t.exact?.length ? exactCells(t.exact, p.outRows, p.outCols, flat) : undefined;
-  return { rows: g.rows, cols: g.cols, ...p, pooling: pooled ? (isBoolDtype(t.dtype) ? 'any' : 'max') : 'none', ...(exact?.size ? { exact } : {}) };
+  return { rows: g.rows, cols: g.cols, ...p, pooling: poolingOf(pooled, t.dtype, maskedCells), ...(exact?.size ? { exact } : {}) };
 }
 
 /** The view cells (by index r * cols + c) whose element has exact int64 digits. */
@@ -139,12 +150,12 @@ export function defaultDims(ndim: number): { rowDim: number | null; colDim: numb
 
 /** A SliceSource over values already in memory (today's evaluation results). */
 export class LocalSliceSource implements SliceSource {
-  constructor(private readonly lookup: (variable: string) => { value: TensorValue; masked?: ArrayLike<number | boolean> } | undefined) {}
+  constructor(private readonly lookup: (variable: string) => { value: TensorValue; masked?: ArrayLike<number | boolean>; maskedCells?: MaskedCells } | undefined) {}
 
   slice(req: SliceRequest): Promise<TensorSlice> {
     const found = this.lookup(req.variable);
     if (!found) return Promise.reject(new Error(`no tensor named ${req.variable}`));
-    return Promise.resolve(sliceTensor(found.value, req, found.masked));
+    return Promise.resolve(sliceTensor(found.value, req, found.masked, found.maskedCells));
   }
 }
 
