@@ -49,7 +49,7 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   context.subscriptions.push(notebooks);
   registerCallSelection(context, selection);
   registerInspectorFollow(context, evaluations, notebooks, selection);
-  registerCallCodeLens(context, evaluations, selection);
+  registerCallCodeLens(context, evaluations, selection, notebooks);
   registerHoverProvider(context, evaluations, selection, notebooks);
   registerPreviewMasks(context, services);
   registerPreviewMaskAtCursor(context, services);

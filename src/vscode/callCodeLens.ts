@@ -4,15 +4,18 @@
 // evidence, remembered per function in workspace state), evaluates the call
 // so its locals hover like any other call's, and opens the inspector on it.
 import * as vscode from 'vscode';
-import { importsTensorLibrary, lensRow, previewOutcome } from './callLookup';
+import { functionToPreview, importsTensorLibrary, lensRow, previewOutcome } from './callLookup';
 import { TensorInspectorPanel } from './inspectorPanel';
 import { callScopeId } from './inspectorScopes';
 import { buildInspectorState } from './inspectorState';
 import { prefillArguments } from './prefill';
 import { SELECT_CALL_COMMAND, type CallSelection } from './callHover';
-import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { isPythonDocument, type DocumentEvaluations, type Evaluation } from './documentEvaluations';
+import { isNotebookCell, notebookInspectorState, notebookOfCell, type NotebookEvaluation, type NotebookEvaluations } from './notebook';
+import type { InspectorState } from './protocol';
+import { sourceLine, type CellLayout } from '../python/notebook';
 import { defLines, type DefLine } from '../python/outline';
-import type { FunctionInfo, RunResult } from '../python/result';
+import type { FunctionInfo, RunOptions, RunResult } from '../python/result';
 
 /**
  * Where a file's own editor shows lenses: disk, untitled, a remote or web
@@ -102,53 +105,117 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
 }
 
 /**
+ * Where Preview with Arguments… evaluates: a file alone (DocumentEvaluations),
+ * or a notebook with every code cell before the call (NotebookEvaluations: a
+ * cell run alone would not see cell 1's `import torch`). `key` names the
+ * evaluation (the file's or the notebook's uri, as the hover's call
+ * selection does); `cursorLine` is the editor's cursor as a line of the
+ * evaluated source.
+ */
+interface PreviewSite {
+  key: string;
+  source: string;
+  cursorLine: number | undefined;
+  latest(): Promise<Evaluation>;
+  previous(): RunOptions['previewCall'];
+  evaluateWith(call: NonNullable<RunOptions['previewCall']>): Promise<Evaluation>;
+  restore(call: RunOptions['previewCall']): void;
+  /** The inspector's state on the call's scope. */
+  state(evaluation: Evaluation, scope: string): InspectorState;
+}
+
+/** The notebook `uri` names (the hover link's notebook, or a cell's), else the one of the active cell editor. */
+function notebookSite(notebooks: NotebookEvaluations, uri: unknown, editor: vscode.TextEditor | undefined): PreviewSite | undefined {
+  const activeCell = editor && isNotebookCell(editor.document) ? notebookOfCell(editor.document) : undefined;
+  let notebook: vscode.NotebookDocument | undefined;
+  if (typeof uri === 'string') {
+    notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri)
+      ?? vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document.uri.toString() === uri));
+  } else notebook = activeCell?.notebook;
+  if (!notebook) return undefined;
+  const nb = notebook;
+  const cell = activeCell?.notebook === nb ? activeCell.cell : undefined;
+  let layout: CellLayout | undefined;
+  const keep = (value: NotebookEvaluation) => {
+    layout = value.layout;
+    return value.evaluation;
+  };
+  return {
+    key: nb.uri.toString(),
+    get source() { return layout?.source ?? ''; },
+    get cursorLine() { return cell && layout && editor ? sourceLine(layout, cell.index, editor.selection.active.line + 1) : undefined; },
+    latest: async () => keep(await notebooks.get(nb)),
+    previous: () => notebooks.previewCallOf(nb),
+    evaluateWith: async (call) => keep(await notebooks.setPreviewCall(nb, call)),
+    restore: (call) => notebooks.restorePreviewCall(nb, call),
+    state: (evaluation, scope) => ({ ...notebookInspectorState(nb, { layout: layout!, evaluation }, cell?.index), scope }),
+  };
+}
+
+/** A Python file (the CodeLens's `uri`, else the active editor's). */
+async function fileSite(evaluations: DocumentEvaluations, uri: unknown, editor: vscode.TextEditor | undefined): Promise<PreviewSite | undefined> {
+  const doc = typeof uri === 'string' ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : editor?.document;
+  if (!doc || !isPythonDocument(doc)) return undefined;
+  const key = doc.uri.toString();
+  return {
+    key,
+    source: doc.getText(),
+    cursorLine: editor?.document === doc ? editor.selection.active.line + 1 : undefined,
+    latest: () => evaluations.latest(doc),
+    previous: () => evaluations.previewCallOf(doc),
+    evaluateWith: (call) => evaluations.setPreviewCall(doc, call),
+    restore: (call) => evaluations.restorePreviewCall(doc, call),
+    state: (evaluation, scope) => ({ ...buildInspectorState(key, doc.uri.fsPath, evaluation, 'all'), scope }),
+  };
+}
+
+/**
  * Ask for argument expressions (prefilled from what this function was last
  * given, else from the file's evidence: prefill.ts) and evaluate `fn(args)`
- * after the file runs. The new call becomes the chosen one and the inspector
- * opens on it; whatever went wrong (the call raised, the arguments did not
- * evaluate) is an error message offering Change Arguments…. `uri` and `fn`
- * come from the CodeLens; from the palette, the function around the cursor
- * is used.
+ * after the file runs (in a notebook, after its code cells run). The new
+ * call becomes the chosen one and the inspector opens on it; whatever went
+ * wrong (the call raised, the arguments did not evaluate) is an error
+ * message offering Change Arguments…. `uri` and `fn` come from the CodeLens
+ * or the hover's link (a notebook's uri in a cell); from the palette, the
+ * function around the cursor is used.
  */
 export async function previewWithArguments(
-  context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection: CallSelection, uri: unknown, fn: unknown,
+  context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection: CallSelection, uri: unknown, fn: unknown, notebooks?: NotebookEvaluations,
 ): Promise<void> {
-  const editorDoc = vscode.window.activeTextEditor?.document;
-  const doc = typeof uri === 'string' ? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)) : editorDoc;
-  if (!doc || !isPythonDocument(doc)) return;
-  const result = (await evaluations.latest(doc)).result;
-  const info = (result.functions ?? []).find((f) => f.function === fn)
-    ?? (typeof fn !== 'string' ? (result.functions ?? []).find((f) => f.line <= (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 && (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 <= f.endLine) : undefined);
+  const editor = vscode.window.activeTextEditor;
+  const site = (notebooks && notebookSite(notebooks, uri, editor)) ?? (await fileSite(evaluations, uri, editor));
+  if (!site) return;
+  const result = (await site.latest()).result;
+  const info = functionToPreview(result, fn, site.cursorLine);
   if (!info) {
     void vscode.window.showWarningMessage('Mask Lens: put the cursor in a function to preview it with arguments.');
     return;
   }
-  const key = stateKey(doc.uri.toString(), info.function);
+  const key = stateKey(site.key, info.function);
   const args = await vscode.window.showInputBox({
     title: `Preview ${info.function} with arguments`,
     prompt: `${info.function}(${info.params.join(', ')})`,
-    value: context.workspaceState.get<string>(key) ?? prefillArguments(info, doc.getText(), result),
+    value: context.workspaceState.get<string>(key) ?? prefillArguments(info, site.source, result),
     ignoreFocusOut: true,
   });
   if (args === undefined) return;
   await context.workspaceState.update(key, args);
-  const previous = evaluations.previewCallOf(doc);
-  const evaluation = await evaluations.setPreviewCall(doc, { function: info.function, args });
+  const previous = site.previous();
+  const evaluation = await site.evaluateWith({ function: info.function, args });
   const { call, error } = previewOutcome(evaluation.result, info, args, result);
   // arguments that did not evaluate (a NameError, a syntax error): later evaluations (an edit) run the
   // file as before, so their error leaves Problems then instead of coming back with every edit
-  if (!call) evaluations.restorePreviewCall(doc, previous);
+  if (!call) site.restore(previous);
   if (call) {
     // the preview: the inspector on the call's scope (its locals, what it returned, the errors), beside the editor
-    const uri = doc.uri.toString();
     const panel = TensorInspectorPanel.createOrReveal(context.extensionUri, evaluations);
-    panel.update({ ...buildInspectorState(uri, doc.uri.fsPath, evaluation, 'all'), scope: callScopeId(call.function, call.call) });
-    selection.set(uri, info.function, call.call);
+    panel.update(site.state(evaluation, callScopeId(call.function, call.call)));
+    selection.set(site.key, info.function, call.call);
   }
   if (error) {
     // not awaited: the message stays until dismissed; "Change Arguments…" asks again
     void vscode.window.showErrorMessage(`Mask Lens: ${error}`, CHANGE_ARGUMENTS).then((pick) => {
-      if (pick === CHANGE_ARGUMENTS) void previewWithArguments(context, evaluations, selection, doc.uri.toString(), info.function);
+      if (pick === CHANGE_ARGUMENTS) void previewWithArguments(context, evaluations, selection, site.key, info.function, notebooks);
     });
   } else {
     void vscode.window.setStatusBarMessage(`Mask Lens: ${info.function}(${args}) evaluated; hover its locals`, 5000);
@@ -158,11 +225,11 @@ export async function previewWithArguments(
 const CHANGE_ARGUMENTS = 'Change Arguments…';
 
 export function registerCallCodeLens(
-  context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection: CallSelection,
+  context: vscode.ExtensionContext, evaluations: DocumentEvaluations, selection: CallSelection, notebooks?: NotebookEvaluations,
 ): void {
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ language: 'python' }, new CallCodeLensProvider(evaluations, selection)),
     vscode.commands.registerCommand(PREVIEW_WITH_ARGUMENTS_COMMAND, (uri?: unknown, fn?: unknown) =>
-      previewWithArguments(context, evaluations, selection, uri, fn)),
+      previewWithArguments(context, evaluations, selection, uri, fn, notebooks)),
   );
 }

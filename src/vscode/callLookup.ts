@@ -138,6 +138,19 @@ export function previewOutcome(result: RunResult, info: FunctionInfo, args: stri
   return { error: `${called} ran, but its call was not recorded: only the first maskLens.calls.maxRecorded calls of a function are recorded` };
 }
 
+/**
+ * The function Preview with Arguments… previews: the one named `fn` (the
+ * CodeLens's, the hover link's), else, from the palette (no name), the
+ * first one whose lines hold `cursorLine` (1-based, a line of the evaluated
+ * source: a notebook cell's line mapped into the joined cells).
+ */
+export function functionToPreview(result: RunResult, fn: unknown, cursorLine: number | undefined): FunctionInfo | undefined {
+  const functions = result.functions ?? [];
+  if (typeof fn === 'string') return functions.find((f) => f.function === fn);
+  if (cursorLine === undefined) return undefined;
+  return functions.find((f) => f.line <= cursorLine && cursorLine <= f.endLine);
+}
+
 /** The errors of `after` that `before` does not have (each error of `before` matches one of `after`). */
 function newErrors(before: readonly PyErrorInfo[], after: readonly PyErrorInfo[]): PyErrorInfo[] {
   const key = (e: PyErrorInfo) => `${e.type}\0${e.message}\0${e.line}\0${e.column ?? ''}`;

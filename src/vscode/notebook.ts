@@ -4,7 +4,7 @@
 // vscode layer (src/python/notebook.ts) so the CLI runs notebooks too.
 import * as vscode from 'vscode';
 import { cellLineLabel, cellPosition, layoutCells, sourceLine, type CellLayout, type LineLabel } from '../python/notebook';
-import type { RunResult } from '../python/result';
+import type { RunOptions, RunResult } from '../python/result';
 import { fullFileOptions, type Evaluation } from './documentEvaluations';
 import type { EvaluationService } from '../service/client';
 import { toVsDiagnostics } from './diagnostics';
@@ -60,11 +60,14 @@ export class NotebookEvaluations implements vscode.Disposable {
   private readonly cache = new Map<string, { key: string; value: Promise<NotebookEvaluation> }>();
   private readonly collection = vscode.languages.createDiagnosticCollection('maskLens.notebooks');
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Preview with Arguments…'s call per notebook, made after the cells run (as DocumentEvaluations does for a file). */
+  private readonly previewCalls = new Map<string, NonNullable<RunOptions['previewCall']>>();
   private readonly subscriptions: vscode.Disposable[] = [
     vscode.workspace.onDidOpenNotebookDocument((nb) => this.schedule(nb)),
     vscode.workspace.onDidChangeNotebookDocument((e) => this.schedule(e.notebook)),
     vscode.workspace.onDidCloseNotebookDocument((nb) => {
       this.cache.delete(nb.uri.toString());
+      this.previewCalls.delete(nb.uri.toString());
       for (const c of nb.getCells()) this.collection.delete(c.document.uri);
     }),
   ];
@@ -87,12 +90,13 @@ export class NotebookEvaluations implements vscode.Disposable {
   /** The evaluation of every Python code cell of `notebook`, in order, in the service's worker (cached while nothing changed). */
   get(notebook: vscode.NotebookDocument): Promise<NotebookEvaluation> {
     const cells = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
-    const key = `${notebook.version}:${cells.map((c) => `${c.index}.${c.document.version}`).join(',')}`;
     const uri = notebook.uri.toString();
+    const previewCall = this.previewCalls.get(uri);
+    const key = `${notebook.version}:${cells.map((c) => `${c.index}.${c.document.version}`).join(',')}${previewCall ? `:${JSON.stringify(previewCall)}` : ''}`;
     const hit = this.cache.get(uri);
     if (hit && hit.key === key) return hit.value;
     const layout = layoutCells(cells.map((c) => ({ index: c.index, source: c.document.getText() })));
-    const options = { ...fullFileOptions(readSettings()), cellStartLines: layout.startLines };
+    const options = { ...fullFileOptions(readSettings()), cellStartLines: layout.startLines, ...(previewCall ? { previewCall } : {}) };
     const value = this.service.evaluate(layout.source, options, { key: uri }).then((r) => {
       const evaluation: Evaluation = { uri, version: notebook.version, options, result: r.result, elapsedMs: r.elapsedMs, id: r.evaluation };
       // every cell shows its own errors and mask warnings, on its own lines
@@ -104,6 +108,23 @@ export class NotebookEvaluations implements vscode.Disposable {
       if (this.cache.get(uri)?.value === value) this.cache.delete(uri);
     });
     return value;
+  }
+
+  /** Evaluate `call` after the notebook's cells run (Preview with Arguments… in a cell), from now on. */
+  setPreviewCall(notebook: vscode.NotebookDocument, call: NonNullable<RunOptions['previewCall']>): Promise<NotebookEvaluation> {
+    this.previewCalls.set(notebook.uri.toString(), call);
+    return this.get(notebook);
+  }
+
+  /** The call Preview with Arguments… makes after the notebook's cells run, if any. */
+  previewCallOf(notebook: vscode.NotebookDocument): RunOptions['previewCall'] {
+    return this.previewCalls.get(notebook.uri.toString());
+  }
+
+  /** Make `call` (undefined: none) the call evaluations make again, from the next one on (a preview whose arguments failed). */
+  restorePreviewCall(notebook: vscode.NotebookDocument, call: RunOptions['previewCall']): void {
+    if (call) this.previewCalls.set(notebook.uri.toString(), call);
+    else this.previewCalls.delete(notebook.uri.toString());
   }
 
   /** The view a hover in this cell document reads, or undefined for documents outside notebooks. */
