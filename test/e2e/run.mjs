@@ -1376,6 +1376,40 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     assert.equal(await page.locator('.notebookOverlay .squiggly-error').count(), 0, 'no error squiggle in the cell');
   });
 
+  test('Preview with Arguments… in a notebook cell runs the cells before it: no NameError for cell 1\'s import', async () => {
+    const name = 'preview_args_cells.ipynb';
+    const code = (source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+    writeFileSync(path.join(examplesDir, name), JSON.stringify({
+      cells: [code('import torch\nT = 4'), code('def padding_mask(lengths):\n    return torch.arange(T)[None, :] < lengths[:, None]')],
+      metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5,
+    }));
+    try {
+      await showNotebookTab(name);
+      // cell 2 by its text: an earlier notebook's overlay (inert) may still hold cells
+      const cell2 = page.locator('.notebookOverlay .monaco-editor .view-lines', { hasText: 'def padding_mask' }).first();
+      await cell2.waitFor({ state: 'visible', timeout: 30000 });
+      await page.waitForTimeout(1500);
+      // the hover's link on a local of the function no cell calls
+      const never = await hoverWord('    return torch.arange', 'lengths', { root: '.notebookOverlay', expect: 'Preview with Arguments' });
+      assert.ok(never.includes('never called'), `padding_mask is never called:\n${never}`);
+      await page.locator('.monaco-hover:visible a', { hasText: 'Preview with Arguments…' }).first().click();
+      await page.locator('.quick-input-widget', { hasText: 'padding_mask(lengths)' }).waitFor({ timeout: 20000 });
+      await quickInputType('torch.tensor([3, 1])');
+      await page.keyboard.press('Enter');
+      const frame = await inspectorFrame();
+      await waitForScope(frame, 'padding_mask#1', undefined, 20000);
+      const scopes = await readScopes(frame);
+      assert.ok(scopes.variables.includes('return'), JSON.stringify(scopes));
+      await shot('16c-notebook-preview-with-arguments');
+      assert.equal(await page.locator('.notification-toast', { hasText: 'NameError' }).count(), 0, 'no NameError for cell 1\'s import');
+      assert.equal(await page.locator('.notebookOverlay .squiggly-error').count(), 0, 'no error squiggle in the cells');
+    } finally {
+      await focusFirstEditor();
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, name), { force: true });
+    }
+  });
+
   test('Preview with Arguments… on a nested function (a def inside a def)', async () => {
     await withScratchFile(nestedFile, nestedSource, async () => {
       await focusFirstEditor();
