@@ -43,6 +43,17 @@ test("llama's KV-cache mask (hstack of cached zeros and triu(-inf)) is causal ov
   assert.equal(one.maskSummary, 'causal over 1 cached key (bottom-right, 2×3: query i sees keys 0 … i + 1) · 16.7% masked');
 });
 
+test('cat / hstack / vstack of a mask-built piece (triu of -inf) are mask-built, whatever the name', () => {
+  const s = last('kv_cache_add');
+  assert.equal(s.mask, 'causal');
+  assert.equal(s.maskSummary, 'causal over 4 cached keys (bottom-right, 3×7, additive: query i sees keys 0 … i + 4) · 14.3% masked');
+  assert.equal(last('stacked').maskSummary, 'causal (additive, triu diagonal=1) · 33.3% masked');
+  // zeros joined to ones is no mask: no piece was mask-built
+  assert.equal(last('plain').mask, undefined);
+  const np = evaluate('import numpy as np\njoined = np.hstack([np.zeros((3, 4)), np.triu(np.full((3, 3), -np.inf), 1)])\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.equal(np.mask, 'causal');
+});
+
 test("llama v1's triu(mask, diagonal=start_pos + 1) is a causal mask with its diagonal shifted, not a bare 'additive'", () => {
   const s = last('shifted');
   assert.equal(s.mask, 'causal');

@@ -694,11 +694,13 @@ export function makeNumpyModule(): PyModule {
   });
   def('concatenate', (args, kw, ctx) => {
     const a = bind('concatenate', args, kw, ['arrays', 'axis?']);
-    return new NumpyArray(cat(ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx)), a.axis === undefined ? 0 : toInt(a.axis, 'axis')));
+    const ts = ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx));
+    return new NumpyArray(carryMaskEvidence(cat(ts, a.axis === undefined ? 0 : toInt(a.axis, 'axis')), ...ts));
   });
   def('stack', (args, kw, ctx) => {
     const a = bind('stack', args, kw, ['arrays', 'axis?']);
-    return new NumpyArray(stack(ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx)), a.axis === undefined ? 0 : toInt(a.axis, 'axis')));
+    const ts = ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx));
+    return new NumpyArray(carryMaskEvidence(stack(ts, a.axis === undefined ? 0 : toInt(a.axis, 'axis')), ...ts));
   });
   def('expand_dims', (args, kw, ctx) => {
     const a = bind('expand_dims', args, kw, ['a', 'axis']);
@@ -868,10 +870,13 @@ export function makeNumpyModule(): PyModule {
   });
   // vstack/hstack: 1-D inputs become rows for vstack; hstack joins 1-D inputs end to end
   const arrays = (v: PyValue, ctx: CallContext) => ctx.iterate(v).map((x) => toNumpyTensor(x, ctx));
-  def('vstack', ([tup], _kw, ctx) => new NumpyArray(cat(arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t)), 0)));
+  def('vstack', ([tup], _kw, ctx) => {
+    const ts = arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t));
+    return new NumpyArray(carryMaskEvidence(cat(ts, 0), ...ts));
+  });
   def('hstack', ([tup], _kw, ctx) => {
     const ts = arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1]) : t));
-    return new NumpyArray(cat(ts, ts[0]?.ndim === 1 ? 0 : 1));
+    return new NumpyArray(carryMaskEvidence(cat(ts, ts[0]?.ndim === 1 ? 0 : 1), ...ts));
   });
   def('outer', ([a, b], _kw, ctx) => {
     const x = reshape(toNumpyTensor(a, ctx), [-1]), y = reshape(toNumpyTensor(b, ctx), [-1]);

@@ -12,6 +12,7 @@ import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, unar
 import { reduce } from '../../engine/ops/reduce';
 import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
 import { Tensor, allocate, checkShape, contiguousStrides, numelOf } from '../../engine/tensor';
+import { carryMaskEvidence } from '../../masks/evidence';
 import { bind, toBool, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyList, PyTuple, PyValue, typeNameOf } from '../../python/values';
@@ -235,7 +236,8 @@ export function stackFunctions(tensorsArg: (v: PyValue | undefined, name: string
     const a = bind(name, args, kw, ['tensors', 'out?']);
     const ts = tensorsArg(a.tensors, name);
     if (ts.length === 0) throw runtimeError(`${name} expects a non-empty TensorList`);
-    return withOut(track(new TorchTensor(pick(ts)), 'cat', ...(a.tensors as PyList).items), a.out);
+    // as torch.cat: a mask-built piece makes the joined tensor mask-built (llama's hstack KV-cache mask)
+    return withOut(track(new TorchTensor(carryMaskEvidence(pick(ts), ...ts)), 'cat', ...(a.tensors as PyList).items), a.out);
   };
   return {
     hstack: make('hstack', (ts) => cat(ts, ts[0].ndim === 1 ? 0 : 1)),
