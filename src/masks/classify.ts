@@ -67,6 +67,8 @@ export interface MaskDetails {
   causalOffset?: number;
   /** The (query, key) dims when they are not the last two (labml's `[query, key, batch]` with batch 1). */
   dims?: [number, number];
+  /** padding: a seq-first [T, B] mask (pad_sequence's default batch_first=False): `lengths` run down dim 0. */
+  seqFirst?: true;
   summary: string;
 }
 
@@ -131,7 +133,8 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   else if (leads.size === 2) keep = full.size === 1 ? fullOnes : keepNamed || !/pad|block|ignore/i.test(name);
   // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
   // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
-  else if (leads.has(1)) keep = !/block|ignore/i.test(name);
+  // An all-0 row beside them is a block-mask's unpadded sequence (`ids == pad` with left padding), not an empty one.
+  else if (leads.has(1)) keep = !/block|ignore/i.test(name) && !(full.size === 1 && full.has(0));
   // 0-then-1 rows: a block-mask padded on the right, unless the name or an all-1 row says keep
   else keep = keepNamed || fullOnes;
   const maskedValue = keep ? 0 : 1;
@@ -357,11 +360,40 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean)
       };
     }
   }
+  const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones);
+  if (seqFirst) return seqFirst;
   // Only its name called it padding and its rows are no padding layout (MAE's random `mask`,
   // BEiT's block mask, wav2vec2's span mask, a special_tokens_mask): no kind can be named.
   const named = kind === 'padding' && !v.shape.some((s) => s === 1) ? 'other' : kind;
   if (additive) return { kind: named, maskedFraction: ones, summary: `${named} · ${percent(ones)}` };
   return { kind: named, summary: `${named} · ${Number((ones * 100).toFixed(1))}% True/1` };
+}
+
+/**
+ * A seq-first [T, B] padding mask: `pad_sequence(seqs)` (batch_first=False
+ * by default) compared with the pad value in a DataLoader collate_fn, or
+ * `lengths` compared down dim 0. Its rows are no padding layout, but each
+ * column (one sequence) is a run of real positions then padding (or the
+ * reverse with padding_side='left'). Read as the transposed [B, T] mask
+ * with paddingLayout's polarity rules. Undefined unless the value is 2-D
+ * and its columns are such runs. Called only once no row-wise reading
+ * (padding, causal, attention pattern) fitted.
+ * Source: torch.nn.utils.rnn.pad_sequence (output T × B × * unless batch_first).
+ */
+function seqFirstPadding(name: string, v: TensorValue, binaryMask: boolean, additive: boolean, ones: number): MaskDetails | undefined {
+  if (v.shape.length !== 2) return undefined;
+  const [T, B] = v.shape;
+  // two positions, or sides that differ per column, are too weak a sign: any column of two cells is a
+  // run, and pad_sequence pads every sequence on one side
+  if (T < 3) return undefined;
+  const data = Array.from({ length: B * T }, (_, k) => v.data[(k % T) * B + Math.floor(k / T)]);
+  const layout = paddingLayout(name, { ...v, shape: [B, T], data }, (x) => x !== 0, binaryMask);
+  if (!layout || layout.side === 'mixed') return undefined;
+  const masked = layout.keep ? 1 - ones : ones;
+  return {
+    kind: 'padding', lengths: layout.lengths, maskedFraction: masked, keep: layout.keep, seqFirst: true, side: layout.side,
+    summary: `padding (seq-first [T, B]: ${layout.side}, lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
+  };
 }
 
 /**
@@ -503,6 +535,8 @@ export function kerasMaskDetails(v: EncodedValue): MaskDetails | undefined {
 
 /** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
 export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
+  // the viewer's layers read padding along the last dim; a seq-first mask pads along dim 0
+  if (d.seqFirst) return undefined;
   const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
   return {

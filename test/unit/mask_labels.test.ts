@@ -113,3 +113,22 @@ test('a batch padded on both sides says which rows are padded where, instead of 
   assert.equal(keras.summary, 'padding (mixed sides: right in row 0, left in row 1; lengths 2, 2) · 33.3% masked');
   assert.deepEqual(maskPartsOf(keras), { lengths: [2, 2], sides: ['right', 'left'], keep: true });
 });
+
+test("a collate_fn's seq-first [T, B] padding mask (pad_sequence's default layout) reads as padding, not 'other' / 'combined'", () => {
+  const src = readFileSync(new URL('../cases/torch_collate_seq_first_mask.py', import.meta.url), 'utf8');
+  const r = evaluate(src, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const at = (name: string) => [...r.timeline].reverse().find((s) => s.name === name)!;
+  // src == PAD: True on padding, down each column
+  assert.equal(at('src_pad').mask, 'padding');
+  assert.equal(at('src_pad').maskSummary, 'padding (seq-first [T, B]: right, lengths 4, 2, 3) · 25% masked');
+  // arange(T)[:, None] < lengths[None, :]: True on real tokens
+  assert.equal(at('keep').maskSummary, 'padding (seq-first [T, B]: right, lengths 4, 2, 3) · 25% masked');
+  // padding_side='left': the unpadded column (all False) gives the polarity away
+  assert.equal(at('left_pad').maskSummary, 'padding (seq-first [T, B]: left, lengths 4, 2, 3) · 25% masked');
+  // the viewer's padding layer reads the last dim: no parts it would draw wrongly
+  assert.equal(at('src_pad').maskParts, undefined);
+  // two positions per sequence are too few to tell a seq-first mask from any 0/1 matrix
+  const short = evaluate('import torch\nmask = torch.tensor([[True, False, True], [False, False, True]])\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.notEqual(short.mask, 'padding');
+});
