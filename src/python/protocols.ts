@@ -135,7 +135,10 @@ export function hashKey(v: PyValue, ctx: CallContext): string {
     case 'number': return Number.isInteger(v) ? 'n' + BigInt(v).toString() : 'f' + v.toString();
     case 'string': return 's' + v;
   }
-  if (v instanceof PyTuple) return 't(' + v.items.map((x) => hashKey(x, ctx)).join(',') + ')';
+  // items' keys quoted (JSON), so a str holding a comma cannot pass for two items: ('a,sb',) is not ('a', 'b')
+  if (v instanceof PyTuple) return 't' + JSON.stringify(v.items.map((x) => hashKey(x, ctx)));
+  // a frozenset is its elements whatever their order; a set of the same elements is equal but unhashable
+  if (v instanceof PySet && v.frozen) return 'F' + JSON.stringify([...v.entries.keys()].sort());
   if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) {
     throw pyError('TypeError', `unhashable type: '${v.typeName}'`);
   }
