@@ -1711,6 +1711,9 @@ export class Interpreter implements CallContext {
    */
   iter(v: PyValue): Iterator<PyValue> {
     if (v instanceof PyIterator) return pyIterator(v);
+    if (v instanceof PyDict) return sizeGuarded(this.iterate(v), () => v.entries.size, 'dictionary');
+    if (v instanceof PyDictView) return sizeGuarded(v.iterate(), () => v.dict.entries.size, 'dictionary');
+    if (v instanceof PySet) return sizeGuarded(this.iterate(v), () => v.entries.size, 'Set');
     if (v instanceof PyInstance) {
       const it = v.cls.lookup('__iter__');
       if (it !== undefined) {
@@ -1793,6 +1796,33 @@ export function tooManyPositional(name: string, min: number, max: number, given:
   return `${name}() takes ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given`;
 }
 
+
+/**
+ * An iterator over a dict's or set's elements as they were when iteration
+ * began, raising CPython's RuntimeError ("dictionary changed size during
+ * iteration", "Set changed size during iteration") at the first next() after
+ * the container's size changed, as dictiter_iternextkey and setiter_iternext
+ * do (Objects/dictobject.c, setobject.c). The error is sticky (every later
+ * next() raises it again, as CPython sets di_used / si_used to -1); once
+ * exhausted the iterator stays done.
+ */
+function sizeGuarded(items: PyValue[], size: () => number, what: 'dictionary' | 'Set'): Iterator<PyValue> {
+  let start = size();
+  let i = 0;
+  let over = false;
+  return {
+    next: () => {
+      if (over) return { done: true, value: undefined };
+      if (size() !== start) {
+        start = -1;
+        throw pyError('RuntimeError', `${what} changed size during iteration`);
+      }
+      if (i < items.length) return { done: false, value: items[i++] };
+      over = true;
+      return { done: true, value: undefined };
+    },
+  };
+}
 function pyIterator(v: PyIterator): Iterator<PyValue> {
   return {
     next: () => {
