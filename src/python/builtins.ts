@@ -11,6 +11,7 @@ import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import { PyDictView, SET_METHODS, setFrom, setMethod } from './sets';
 import { pythonHash } from './settable';
+import { makeBytes } from './bytes';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
@@ -22,7 +23,7 @@ const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
 // Built-in types are classes so isinstance() and type() work.
 export const TYPE_CLASSES = new Map<string, PyClass>();
 TYPE_CLASSES.set('object', new PyClass('object', []));
-for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes']) {
+for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes', 'bytearray']) {
   TYPE_CLASSES.set(t, new PyClass(t, [TYPE_CLASSES.get('object')!]));
 }
 TYPE_CLASSES.get('bool')!.bases.unshift(TYPE_CLASSES.get('int')!);
@@ -327,6 +328,8 @@ export function makeBuiltins(): Map<string, PyValue> {
   def('str', (args, _kw, ctx) => (args.length === 0 ? '' : ctx.str(args[0])));
   def('repr', ([x], _kw, ctx) => ctx.repr(x));
   def('bool', (args, _kw, ctx) => (args.length === 0 ? false : ctx.truthy(args[0])));
+  def('bytes', (args, kw, ctx) => makeBytes(args, kw, ctx, false));
+  def('bytearray', (args, kw, ctx) => makeBytes(args, kw, ctx, true));
   def('list', (args, _kw, ctx) => new PyList(args.length ? ctx.iterate(args[0]) : []));
   def('tuple', (args, _kw, ctx) => new PyTuple(args.length ? ctx.iterate(args[0]) : []));
   def('set', (args, _kw, ctx) => setFrom(args.length ? args[0] : new PyList([]), ctx));
@@ -503,7 +506,7 @@ export function makeBuiltins(): Map<string, PyValue> {
   def('globals', () => new PyDict());
   b.set('NotImplemented', NOT_IMPLEMENTED);
   // The built-in types are classes (isinstance(x, (list, tuple)), type(x) is int); calling one converts.
-  for (const name of ['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'frozenset', 'dict', 'range', 'slice', 'bytes']) {
+  for (const name of ['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'frozenset', 'dict', 'range', 'slice', 'bytes', 'bytearray']) {
     const convert = b.get(name);
     const cls = typeClass(name);
     if (convert instanceof PyBuiltin) {

@@ -12,6 +12,7 @@ import {
 } from './protocols';
 import { Scope } from './scope';
 import { makeSet, PyDictView, setBinary, setCompare, setFrom } from './sets';
+import { PyBytes } from './bytes';
 import { PyGenericAlias, typeUnion } from './typeUnion';
 import {
   AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
@@ -755,7 +756,7 @@ export class Interpreter implements CallContext {
           case 'int': return c.value;
           case 'float': return c.value;
           case 'str': return c.value;
-          case 'bytes': return c.value;
+          case 'bytes': return PyBytes.fromLatin1(c.value);
           case 'bool': return c.value;
           case 'None': return null;
           case 'Ellipsis': return PyEllipsis.instance;

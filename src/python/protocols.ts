@@ -4,6 +4,7 @@
 import { bitLength, checkIntBits, checkItems, indexSized } from './budget';
 import { formatPyFloat } from '../engine/format';
 import { pyError } from './exceptions';
+import { latin1, PyBytes } from './bytes';
 import {
   CallContext, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyList, PyModule,
   PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
@@ -139,7 +140,9 @@ export function hashKey(v: PyValue, ctx: CallContext): string {
   if (v instanceof PyTuple) return 't' + JSON.stringify(v.items.map((x) => hashKey(x, ctx)));
   // a frozenset is its elements whatever their order; a set of the same elements is equal but unhashable
   if (v instanceof PySet && v.frozen) return 'F' + JSON.stringify([...v.entries.keys()].sort());
-  if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) {
+  // bytes equal by content (b'a' == b'a'), never equal to a str; a bytearray is mutable
+  if (v instanceof PyBytes && !v.mutable) return 'b' + latin1(v.data);
+  if (v instanceof PyList || v instanceof PyDict || v instanceof PySet || v instanceof PyBytes) {
     throw pyError('TypeError', `unhashable type: '${v.typeName}'`);
   }
   return 'o' + objectId(v);

@@ -16,6 +16,8 @@ import { formatValue } from '../../python/builtins';
 import { cut, encodeNumber } from '../../python/encode';
 import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
+import { PyBytes } from '../../python/bytes';
+import { fromBuffer, toBytes } from './buffer';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
@@ -529,6 +531,7 @@ const ARRAY_METHODS: Record<string, Method> = {
   sum: npReduce('sum'), prod: npReduce('prod'), max: npReduce('max'), min: npReduce('min'), mean: npReduce('mean'),
   any: npReduce('any'), all: npReduce('all'), argmax: npReduce('argmax'), argmin: npReduce('argmin'),
   tolist: (self) => nestedList(self.t),
+  tobytes: (self) => new PyBytes(toBytes(self.t)),
   copy: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
   // copy.copy / copy.deepcopy(ndarray): a new buffer (ndarray.__copy__ / __deepcopy__)
   __copy__: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
@@ -691,6 +694,15 @@ export function makeNumpyModule(): PyModule {
     const x = numpyOperand(args[1]) ?? toNumpyTensor(args[1], ctx), y = numpyOperand(args[2]) ?? toNumpyTensor(args[2], ctx);
     const lift = (v: typeof x) => (typeof v === 'number' ? scalarTensor(v, 'float64') : typeof v === 'bigint' ? scalarTensor(v, 'int64') : v);
     return new NumpyArray(where(cond, lift(x), lift(y)));
+  });
+  def('frombuffer', (args, kw) => {
+    const a = bind('frombuffer', args, kw, ['buffer', 'dtype?', 'count?', 'offset?']);
+    // an ndarray exposes its bytes through the buffer protocol too
+    const data = a.buffer instanceof PyBytes ? a.buffer.data : a.buffer instanceof NumpyArray ? toBytes(a.buffer.t) : undefined;
+    if (!data) throw pyError('TypeError', `a bytes-like object is required, not '${typeNameOf(a.buffer ?? null)}'`);
+    const count = a.count === undefined ? -1 : toInt(a.count, 'count');
+    const offset = a.offset === undefined ? 0 : toInt(a.offset, 'offset');
+    return new NumpyArray(fromBuffer(data, npDtype(a.dtype) ?? 'float64', count, offset));
   });
   def('concatenate', (args, kw, ctx) => {
     const a = bind('concatenate', args, kw, ['arrays', 'axis?']);

@@ -1,0 +1,44 @@
+# bytes / bytearray as far as a buffer for numpy.frombuffer needs (constructors, repr, indexing,
+# comparison, hashing, errors), numpy.frombuffer's dtype/count/offset and errors, and ndarray.tobytes.
+b = bytes([1, 2, 3, 4])
+print(b, len(b), b[0], b[-1], b[1:3], type(b), list(b))
+ba = bytearray(b"\x01\x00\x02\x00")
+ba[1] = 7
+print(ba, ba[::2], bytearray(3), bytes(2))
+print(repr(b"it's"), repr(b'"\''), repr(bytes(range(0, 256, 37))), repr(bytearray(b'\n\t\\')), str(b'x'))
+print(b"ab" == b"ab", b"ab" == "ab", b"ab" == bytearray(b"ab"), b"a" < b"b", b"ab" + b"c", b"ab" * 2, 2 in b"\x02", b"bc" in b"abc")
+print({b"k": 1, "k": 2}, b"abc".decode(), b"\xff".hex(), bytes("hé", "utf-8"), bool(b""), isinstance(b, bytes), isinstance(ba, bytearray))
+for f in [lambda: bytes(-1), lambda: bytes('ab'), lambda: bytes([256]), lambda: bytes([1.5]), lambda: bytearray('x'), lambda: bytearray([300]), lambda: b'ab'[5], lambda: bytearray(b'a')[3], lambda: 'a' in b'abc', lambda: 300 in b'a', lambda: b'a' + 'b', lambda: hash(bytearray(b'a')), lambda: bytes(3.5), lambda: bytes('é', 'ascii'), lambda: {bytearray(b'a'): 1}]:
+    try:
+        print(repr(f()))
+    except Exception as e:
+        print(type(e).__name__, e)
+import numpy as np
+buf = bytes([1, 0, 2, 0, 255, 255, 0, 128])
+print(np.frombuffer(buf, dtype=np.uint8))
+print(np.frombuffer(buf, dtype=np.int16))
+print(np.frombuffer(buf, dtype=np.int16, count=2, offset=2))
+print(np.frombuffer(buf, dtype=np.float16))
+print(np.frombuffer(buf, dtype=np.int32), np.frombuffer(buf, dtype=np.int64), np.frombuffer(buf))
+print(np.frombuffer(bytearray(8)), np.frombuffer(b"", dtype=np.uint8), np.frombuffer(buf, dtype=np.uint8, offset=8))
+print(np.frombuffer(b"\x00\x01\x02", dtype=bool), np.frombuffer(buf, dtype="int8"))
+x = np.arange(6, dtype=np.float32).reshape(2, 3)
+raw = x.tobytes()
+print(len(raw), raw[:8])
+print(np.frombuffer(raw, dtype=np.float32).reshape(2, 3))
+print(np.frombuffer(x.T.tobytes(), dtype=np.float32))
+h = np.array([0.1, -2.5, 65504.0, 6e-8, np.inf], dtype=np.float16)
+print(np.frombuffer(h.tobytes(), dtype=np.float16), h.tobytes().hex())
+big = np.array([2**62 + 1, -3], dtype=np.int64)
+print(np.frombuffer(big.tobytes(), dtype=np.int64))
+tokens = np.frombuffer(np.array([5, 6, 0, 0], dtype=np.int32).tobytes(), dtype=np.int32)
+pad_mask = tokens == 0
+print(pad_mask)
+for f in [lambda: np.frombuffer(b"\x01\x02\x03", dtype=np.int16), lambda: np.frombuffer(b"\x01\x02", offset=3),
+          lambda: np.frombuffer(buf, dtype=np.uint8, count=9), lambda: np.frombuffer(buf, dtype=np.uint8, offset=-1),
+          lambda: np.frombuffer("abc"), lambda: np.frombuffer(buf, dtype=np.uint8, count=-2)]:
+    try:
+        print(repr(f()))
+    except Exception as e:
+        print(type(e).__name__, e)
+print(np.frombuffer(np.arange(3, dtype=np.int16), dtype=np.uint8))
