@@ -11,7 +11,7 @@ import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import { PyDictView, SET_METHODS, setFrom, setMethod } from './sets';
 import { pythonHash } from './settable';
-import { makeBytes } from './bytes';
+import { encodeString, makeBytes, PyBytes } from './bytes';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
@@ -819,7 +819,7 @@ const STR_ARITY: Record<string, [style: 'o' | 'none' | 'clinic' | 'tuple', min: 
   join: ['o', 1, 1], zfill: ['o', 1, 1], partition: ['o', 1, 1], rpartition: ['o', 1, 1], removeprefix: ['o', 1, 1], removesuffix: ['o', 1, 1],
   split: ['tuple', 0, 2], splitlines: ['tuple', 0, 1],
   startswith: ['tuple', 1, 3], endswith: ['tuple', 1, 3], find: ['tuple', 1, 3], rfind: ['tuple', 1, 3], count: ['tuple', 1, 3], index: ['tuple', 1, 3], rindex: ['tuple', 1, 3],
-  strip: ['clinic', 0, 1], lstrip: ['clinic', 0, 1], rstrip: ['clinic', 0, 1], replace: ['clinic', 2, 3], center: ['clinic', 1, 2], ljust: ['clinic', 1, 2], rjust: ['clinic', 1, 2],
+  encode: ['clinic', 0, 2], strip: ['clinic', 0, 1], lstrip: ['clinic', 0, 1], rstrip: ['clinic', 0, 1], replace: ['clinic', 2, 3], center: ['clinic', 1, 2], ljust: ['clinic', 1, 2], rjust: ['clinic', 1, 2],
 };
 
 /** The list methods' arity, in the same styles (Objects/listobject.c); sort takes keywords only and binds them itself. */
@@ -857,6 +857,7 @@ function checkStrArity(name: string, given: number): void {
 function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined {
   const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => method(s, name, (a, k) => (checkStrArity(name, a.length), f(a, k)));
   switch (name) {
+    case 'encode': return m(([encoding], kw) => new PyBytes(encodeString(s, encoding === undefined ? toStr(kw.get('encoding') ?? 'utf-8', 'encode() argument \'encoding\'') : toStr(encoding, "encode() argument 'encoding'"))));
     case 'join': return m(([it]) => ctx.iterate(it).map((x) => {
       if (typeof x !== 'string') throw pyError('TypeError', `sequence item 0: expected str instance, ${typeNameOf(x)} found`);
       return x;

@@ -42,3 +42,9 @@ for f in [lambda: np.frombuffer(b"\x01\x02\x03", dtype=np.int16), lambda: np.fro
     except Exception as e:
         print(type(e).__name__, e)
 print(np.frombuffer(np.arange(3, dtype=np.int16), dtype=np.uint8))
+encoded = "hé".encode()
+print(encoded, "a".encode("ascii"), "b".encode(encoding="latin-1"))
+try:
+    "é".encode("ascii")
+except UnicodeEncodeError as e:
+    print(e)
