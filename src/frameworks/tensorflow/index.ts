@@ -81,6 +81,10 @@ export class TfTensor extends ArrayValue {
     }
     return undefined;
   }
+  /** The mask a Keras layer attached (Embedding(mask_zero=True), Masking): recorded as `x._keras_mask`, the name Keras gives it. */
+  override carriedTensors(): [string, TfTensor][] {
+    return this.kerasMask ? [['_keras_mask', this.kerasMask]] : [];
+  }
   override setAttr(name: string, value: PyValue): boolean {
     if (name === '_keras_mask') {
       this.maskAttr = true;
