@@ -168,6 +168,8 @@ export interface FunctionInfo {
   method: boolean;
   /** How many times it was called (recorded or not). */
   calls: number;
+  /** A `@x.setter` / `@x.deleter` def: it shares its property's qualified name, and Preview with Arguments reaches the getter. */
+  accessor?: 'fset' | 'fdel';
 }
 
 export interface MaskParts {

@@ -4,7 +4,7 @@
 // evidence, remembered per function in workspace state), evaluates the call
 // so its locals hover like any other call's, and opens the inspector on it.
 import * as vscode from 'vscode';
-import { lensRow, previewOutcome } from './callLookup';
+import { hasLens, lensRow, previewOutcome } from './callLookup';
 import { TensorInspectorPanel } from './inspectorPanel';
 import { callScopeId } from './inspectorScopes';
 import { buildInspectorState } from './inspectorState';
@@ -57,11 +57,11 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
     const evaluation = this.evaluations.peek(doc);
     if (!evaluation) {
       this.evaluations.warm(doc);
-      return this.defsOf(doc).map((d) => new DefCodeLens(new vscode.Range(d.line - 1, 0, d.line - 1, 0), doc, d.function));
+      return this.defsOf(doc).filter(hasLens).map((d) => new DefCodeLens(new vscode.Range(d.line - 1, 0, d.line - 1, 0), doc, d.function));
     }
     const { result } = evaluation;
     const uri = doc.uri.toString();
-    return (result.functions ?? []).flatMap((f) => {
+    return (result.functions ?? []).filter(hasLens).flatMap((f) => {
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
       return this.commandsFor(result, uri, f).map((c) => new vscode.CodeLens(range, c));
     });
@@ -118,7 +118,7 @@ export async function previewWithArguments(
   if (!doc || !isPythonDocument(doc)) return;
   const result = (await evaluations.latest(doc)).result;
   const info = (result.functions ?? []).find((f) => f.function === fn)
-    ?? (typeof fn !== 'string' ? (result.functions ?? []).find((f) => f.line <= (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 && (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 <= f.endLine) : undefined);
+    ?? (typeof fn !== 'string' ? (result.functions ?? []).filter(hasLens).find((f) => f.line <= (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 && (vscode.window.activeTextEditor?.selection.active.line ?? -1) + 1 <= f.endLine) : undefined);
   if (!info) {
     void vscode.window.showWarningMessage('Mask Lens: put the cursor in a function to preview it with arguments.');
     return;

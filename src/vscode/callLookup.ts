@@ -6,6 +6,15 @@ import { errorText, type CallRecord, type FunctionInfo, type RunResult, type Sna
 import type { ResolvedValue } from './variableLookup';
 import { lineLabel, type LineLabel } from '../python/notebook';
 
+/**
+ * Whether a `def` gets a CodeLens: not a property's `@x.setter` /
+ * `@x.deleter`, which shares the getter's qualified name, so its lens would
+ * step the getter's calls and preview the getter.
+ */
+export function hasLens(def: { accessor?: 'fset' | 'fdel' }): boolean {
+  return def.accessor === undefined;
+}
+
 /** The innermost function whose `def` spans `line` (1-based). */
 export function functionAt(result: RunResult, line: number): FunctionInfo | undefined {
   let best: FunctionInfo | undefined;

@@ -10,6 +10,8 @@ import { test } from 'node:test';
 import { evaluate } from '../../src/service/evaluate';
 import type { EncodedValue, RunResult } from '../../src/python/result';
 import { prefillArguments } from '../../src/vscode/prefill';
+import { hasLens } from '../../src/vscode/callLookup';
+import { defLines } from '../../src/python/outline';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures', name), 'utf8');
 
@@ -180,4 +182,36 @@ test('a @property previews through its getter: its lens no longer fails with "\'
   assert.deepEqual(prop.errors, []);
   assert.deepEqual(shape(prop.call?.returned?.value), [2, 2]);
   assert.deepEqual(shape(prop.call?.timeline.find((s) => s.name === 'mask')?.value), [2, 2]);
+});
+
+test('a property\'s @x.setter / @x.deleter gets no lens of its own: it shares the getter\'s name, whose lens previews the getter', () => {
+  const src = [
+    'class Box:',
+    '    def __init__(self):',
+    '        self._w = 1',
+    '',
+    '    @property',
+    '    def width(self):',
+    '        return self._w',
+    '',
+    '    @width.setter',
+    '    def width(self, value):',
+    '        self._w = value * 2',
+    '',
+    '    @width.deleter',
+    '    def width(self):',
+    '        del self._w',
+    '',
+  ].join('\n');
+  const r = evaluate(src, { recordTimeline: true, continueAfterError: true });
+  const widths = r.functions!.filter((f) => f.function === 'Box.width');
+  assert.deepEqual(widths.map((f) => [f.line, f.accessor]), [[6, undefined], [10, 'fset'], [14, 'fdel']]);
+  assert.deepEqual(widths.filter(hasLens).map((f) => f.line), [6]);
+  // the parse-only lenses (before the evaluation is done) agree
+  assert.deepEqual(defLines(src).filter(hasLens).map((d) => d.line), [2, 6]);
+  // the getter's lens previews the getter
+  const prop = offer(src, 'Box.width');
+  assert.equal(prop.args, 'Box()');
+  assert.deepEqual(prop.errors, []);
+  assert.deepEqual(prop.call?.returned?.value, { type: 'int', value: 1 });
 });
