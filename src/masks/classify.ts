@@ -604,6 +604,9 @@ function segmentsOfRuns(kept: readonly ([number, number] | undefined)[]): { segm
 /** Rows (of the last dim) a streamed summary reads at most: 8 × 8 × 1024 queries is 65536. */
 const STREAMED_ROWS_LIMIT = 1 << 22;
 
+/** Elements of a 2-D mask the streamed summary copies to read it seq-first ([T, B] padding), at most. */
+const SEQ_FIRST_COPY_LIMIT = 1 << 20;
+
 /** Rows (over the last dim) that a large mask's summary lists lengths for, at most. */
 const LISTED_LENGTHS = 8;
 
@@ -805,6 +808,15 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
         summary: `padding (${sidesText('mixed', sides)}; lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
       }, keep);
     }
+  }
+  // a seq-first [T, B] padding mask (pad_sequence's default layout): read from a copy as maskDetails reads it
+  if (nd === 2 && total <= SEQ_FIRST_COPY_LIMIT) {
+    const data: number[] = new Array(total);
+    for (let r = 0; r < t.shape[0]; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = t.data[t.offset + r * t.strides[0] + c * colStride];
+    // (`type` is not read there: any library's tensor)
+    const seqFirst = seqFirstPadding(name, { type: 'torch.Tensor', dtype: t.dtype, shape: [...t.shape], data }, binary, isAdditive, ones);
+    // no fully-masked row count: its rows are time steps, not queries
+    if (seqFirst) return done(seqFirst, undefined);
   }
   if (isAdditive) return done({ kind: 'additive', maskedFraction: ones, summary: `additive · ${pct(ones)}${rowsNote(false)}` }, false);
   return done({ kind: 'other', summary: `other · ${Number((ones * 100).toFixed(1))}% True/1` }, undefined);

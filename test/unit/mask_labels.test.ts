@@ -128,6 +128,14 @@ test("a collate_fn's seq-first [T, B] padding mask (pad_sequence's default layou
   assert.equal(at('left_pad').maskSummary, 'padding (seq-first [T, B]: left, lengths 4, 2, 3) · 25% masked');
   // the viewer's padding layer reads the last dim: no parts it would draw wrongly
   assert.equal(at('src_pad').maskParts, undefined);
+  // a mask too large to inline, summarised where it lies, reads the same
+  const streamed = evaluate(src, { recordTimeline: true, inlineElements: 0 });
+  for (const name of ['src_pad', 'keep', 'left_pad']) {
+    const big = [...streamed.timeline].reverse().find((s) => s.name === name)!;
+    assert.ok('elided' in big.value, `${name} was not streamed`);
+    assert.equal(big.maskSummary, at(name).maskSummary, name);
+    assert.equal(big.maskParts, undefined, name);
+  }
   // two positions per sequence are too few to tell a seq-first mask from any 0/1 matrix
   const short = evaluate('import torch\nmask = torch.tensor([[True, False, True], [False, False, True]])\n', { recordTimeline: true }).timeline.at(-1)!;
   assert.notEqual(short.mask, 'padding');
