@@ -48,3 +48,32 @@ try:
     "é".encode("ascii")
 except UnicodeEncodeError as e:
     print(e)
+# an array over bytes is read-only (writeable=False), through every view; a copy, an array over a bytearray, np.array of it are not
+a = np.frombuffer(b'\x03\x01\x02\x00', dtype=np.uint8)
+def setitem(): a[0] = 5
+def iadd():
+    global a
+    a += 1
+def view_setitem():
+    v = a[1:]
+    v[0] = 1
+def reshape_setitem():
+    a.reshape(2, 2)[0, 0] = 1
+def t_setitem():
+    a.T[0] = 1
+for name, f in [("setitem", setitem), ("iadd", iadd), ("sort", lambda: a.sort()), ("view setitem", view_setitem), ("reshape setitem", reshape_setitem), ("T", t_setitem)]:
+    try:
+        f()
+        print(name, "ok")
+    except Exception as e:
+        print(name, type(e).__name__, e)
+b = a.copy()
+b[0] = 9
+b += 1
+print(a, b, a + 1, np.array(a))
+c = np.frombuffer(bytearray(b'\x01\x02'), dtype=np.uint8)
+c[0] = 7
+print(c)
+d = np.array(a)
+d[0] = 4
+print(d)

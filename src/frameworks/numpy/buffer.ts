@@ -3,10 +3,25 @@
 // Semantics and messages from numpy/_core/src/multiarray/ctors.c
 // (PyArray_FromBuffer) and ndarray.tobytes (C order).
 
+import { getSlot, slot } from '../../engine/context';
 import type { DType } from '../../engine/dtype';
 import { contiguous } from '../../engine/ops/core';
 import { Tensor, int64At, setInt64 } from '../../engine/tensor';
 import { pyError } from '../../python/exceptions';
+
+// Storages of arrays made over an immutable buffer (np.frombuffer of bytes): NumPy marks them
+// writeable=False, and every view of them shares the storage, so a write through any view is refused.
+const READ_ONLY = slot<WeakSet<object>>('numpy-read-only', () => new WeakSet());
+
+/**
+ * Refuse a write into `t` when its array is read-only (made over bytes by
+ * np.frombuffer, or a view of one): ValueError with `message`, NumPy's for
+ * the write (setitem and fill: 'assignment destination is read-only', an
+ * in-place operator: 'output array is read-only', sort: 'sort array is read-only').
+ */
+export function checkWritable(t: Tensor, message = 'assignment destination is read-only'): void {
+  if (getSlot(READ_ONLY).has(t.storage)) throw pyError('ValueError', message);
+}
 
 const ITEMSIZE: Partial<Record<DType, number>> = { bool: 1, uint8: 1, int8: 1, int16: 2, int32: 4, int64: 8, float16: 2, float32: 4, float64: 8 };
 
@@ -38,9 +53,11 @@ function numberToHalf(x: number): number {
  * as a 1-D array. Raises ValueError as PyArray_FromBuffer does: 'offset must
  * be non-negative and no greater than buffer length (N)', 'buffer size must
  * be a multiple of element size' (count < 0), 'buffer is smaller than
- * requested size'.
+ * requested size'. Over an immutable buffer (`readOnly`: bytes, not a
+ * bytearray) the array refuses writes (checkWritable), as NumPy's
+ * writeable=False does.
  */
-export function fromBuffer(data: Uint8Array, dtype: DType, count: number, offset: number): Tensor {
+export function fromBuffer(data: Uint8Array, dtype: DType, count: number, offset: number, readOnly = false): Tensor {
   const itemsize = ITEMSIZE[dtype];
   if (itemsize === undefined) throw pyError('TypeError', `data type '${dtype}' not understood`);
   if (offset < 0 || offset > data.length) throw pyError('ValueError', `offset must be non-negative and no greater than buffer length (${data.length})`);
@@ -70,6 +87,7 @@ export function fromBuffer(data: Uint8Array, dtype: DType, count: number, offset
       default: out[i] = view.getFloat64(at, true);
     }
   }
+  if (readOnly) getSlot(READ_ONLY).add(t.storage);
   return t;
 }
 

@@ -17,7 +17,7 @@ import { cut, encodeNumber } from '../../python/encode';
 import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
 import { PyBytes } from '../../python/bytes';
-import { fromBuffer, toBytes } from './buffer';
+import { checkWritable, fromBuffer, toBytes } from './buffer';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
@@ -131,6 +131,7 @@ export class NumpyArray extends ArrayValue {
       const o = toNumpyTensor(other);
       const r = reflected ? npMatmul(o, this.t) : npMatmul(this.t, o);
       if (inplace) {
+        checkWritable(this.t, 'output array is read-only');
         // ndarray.__imatmul__ writes the product back where its shape allows
         setItem(this.t, [{ kind: 'ellipsis' }], cast(r, this.t.dtype));
         return this;
@@ -143,6 +144,7 @@ export class NumpyArray extends ArrayValue {
     // arithmetic on a mask is one (1 - np.triu(...), (1 - m) * -1e9), as torch's binaryOp records it
     const r = carryMaskEvidence(npBinary(base, a, b), a, b);
     if (inplace && !(this instanceof NumpyScalar)) {
+      checkWritable(this.t, 'output array is read-only');
       setItem(this.t, [{ kind: 'ellipsis' }], r);
       return this;
     }
@@ -175,6 +177,7 @@ export class NumpyArray extends ArrayValue {
     // -1 -> uint8 wraps), fancy index or not; index_put_'s same-dtype rule is PyTorch's alone
     if (v instanceof Tensor && v.dtype !== this.t.dtype) v = cast(v, this.t.dtype);
     checkMaskAssign(this.t, key, v);
+    checkWritable(this.t);
     setItem(this.t, indexItems(key, ctx), v, NUMPY_INDEXING);
     return true;
   }
@@ -702,7 +705,10 @@ export function makeNumpyModule(): PyModule {
     if (!data) throw pyError('TypeError', `a bytes-like object is required, not '${typeNameOf(a.buffer ?? null)}'`);
     const count = a.count === undefined ? -1 : toInt(a.count, 'count');
     const offset = a.offset === undefined ? 0 : toInt(a.offset, 'offset');
-    return new NumpyArray(fromBuffer(data, npDtype(a.dtype) ?? 'float64', count, offset));
+    // over bytes (immutable) the array is read-only; over a bytearray or an ndarray it may be written
+    // (NumPy writes through to the buffer there; this array is a copy)
+    const readOnly = a.buffer instanceof PyBytes && !a.buffer.mutable;
+    return new NumpyArray(fromBuffer(data, npDtype(a.dtype) ?? 'float64', count, offset, readOnly));
   });
   def('concatenate', (args, kw, ctx) => {
     const a = bind('concatenate', args, kw, ['arrays', 'axis?']);
