@@ -5,7 +5,7 @@ import { formatPyFloat, formatSpec } from '../engine/format';
 import { bind, toInt, toStr } from './args';
 import { EXCEPTION_CLASSES, keyError, pyError } from './exceptions';
 import { BUILTIN_EXCEPTION_ALIASES } from './exceptionNames';
-import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from './protocols';
+import { asBigInt, asNumber, concatItems, equals, hashKey, setMemberKey, sortCompare } from './protocols';
 import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
@@ -796,7 +796,7 @@ function setAttr(s: PySet, name: string, ctx: CallContext): PyValue | undefined 
   switch (name) {
     case 'add': return method(s, name, ([x]) => (s.entries.set(hashKey(x, ctx), x), null));
     case 'discard': case 'remove': return method(s, name, ([x]) => {
-      if (!s.entries.delete(hashKey(x, ctx)) && name === 'remove') throw keyError(x, ctx);
+      if (!s.entries.delete(setMemberKey(x, ctx)) && name === 'remove') throw keyError(x, ctx);
       return null;
     });
   }

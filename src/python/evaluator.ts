@@ -7,7 +7,7 @@ import { toPyException } from './jsErrors';
 import { checkItems } from './budget';
 import { EXCEPTION_CLASSES, isExceptionClass, keyError, makeException, pyError } from './exceptions';
 import {
-  builtinBinary, builtinEquals, concatItems, builtinOrder, equals, hashKey, repr as reprValue, str as strValue, truthy as truthyValue,
+  builtinBinary, builtinEquals, concatItems, builtinOrder, equals, hashKey, setMemberKey, repr as reprValue, str as strValue, truthy as truthyValue,
   unsupportedOperand,
 } from './protocols';
 import { Scope } from './scope';
@@ -1512,7 +1512,7 @@ export class Interpreter implements CallContext {
       return container.includes(item);
     }
     if (container instanceof PyDict) return container.entries.has(hashKey(item, this));
-    if (container instanceof PySet) return container.entries.has(hashKey(item, this));
+    if (container instanceof PySet) return container.entries.has(setMemberKey(item, this));
     if (container instanceof PyDictView) return container.contains(item, this);
     if (container instanceof PyRange) {
       if (typeof item !== 'bigint') return false;

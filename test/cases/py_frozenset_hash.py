@@ -21,3 +21,16 @@ except TypeError as e:
     print(e)
 fs = frozenset({3, 1, 2})
 print(hash(fs) == hash(frozenset({1, 2, 3})), {fs: "x"}[frozenset([1, 2, 3])])
+# a set looked up in a set stands for the frozenset of its elements (in, discard, remove); a dict does not
+s = {frozenset({1, 2}), 3}
+print({1, 2} in s, {9} in s, {2, 1} not in s)
+s.discard({1, 2})
+print(s)
+try:
+    s.remove({3})
+except KeyError as e:
+    print("KeyError", e)
+try:
+    {1: 2}[{1}]
+except TypeError as e:
+    print(e)
