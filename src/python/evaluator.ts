@@ -1712,8 +1712,11 @@ export class Interpreter implements CallContext {
    */
   iter(v: PyValue): Iterator<PyValue> {
     if (v instanceof PyIterator) return pyIterator(v);
-    if (v instanceof PyDict) return sizeGuarded(this.iterate(v), () => v.entries.size, 'dictionary');
-    if (v instanceof PyDictView) return sizeGuarded(v.iterate(), () => v.dict.entries.size, 'dictionary');
+    if (v instanceof PyDict) return dictIterator(v, ([k]) => k);
+    if (v instanceof PyDictView) {
+      const pick = v.kind === 'keys' ? ([k]: [PyValue, PyValue]) => k : v.kind === 'values' ? ([, x]: [PyValue, PyValue]) => x : ([k, x]: [PyValue, PyValue]) => new PyTuple([k, x]);
+      return dictIterator(v.dict, pick);
+    }
     if (v instanceof PySet) return sizeGuarded(this.iterate(v), () => v.entries.size, 'Set');
     if (v instanceof PyInstance) {
       const it = v.cls.lookup('__iter__');
@@ -1799,15 +1802,51 @@ export function tooManyPositional(name: string, min: number, max: number, given:
 
 
 /**
- * An iterator over a dict's or set's elements as they were when iteration
- * began, raising CPython's RuntimeError ("dictionary changed size during
- * iteration", "Set changed size during iteration") at the first next() after
- * the container's size changed, as dictiter_iternextkey and setiter_iternext
- * do (Objects/dictobject.c, setobject.c). The error is sticky (every later
- * next() raises it again, as CPython sets di_used / si_used to -1); once
- * exhausted the iterator stays done.
+ * A dict's (or view's) iterator that walks its entries live, in insertion
+ * order, as CPython's dictiter does: entries deleted meanwhile are skipped,
+ * ones added are reached. A size change raises 'dictionary changed size
+ * during iteration' at the next step (sticky); same-size changes that would
+ * yield more entries than the dict had when iteration began raise
+ * 'dictionary keys changed during iteration' (dictiter_iternextkey's di_len
+ * check, Objects/dictobject.c). Python's dict compacts its entries when it
+ * resizes; a JS Map keeps them in order without one, the order Python shows.
  */
-function sizeGuarded(items: PyValue[], size: () => number, what: 'dictionary' | 'Set'): Iterator<PyValue> {
+function dictIterator(d: PyDict, pick: (entry: [PyValue, PyValue]) => PyValue): Iterator<PyValue> {
+  let start = d.entries.size;
+  let left = start;
+  const live = d.entries.values();
+  let over = false;
+  return {
+    next: () => {
+      if (over) return { done: true, value: undefined };
+      if (d.entries.size !== start) {
+        start = -1;
+        throw pyError('RuntimeError', 'dictionary changed size during iteration');
+      }
+      const r = live.next();
+      if (r.done) {
+        over = true;
+        return { done: true, value: undefined };
+      }
+      if (left === 0) {
+        over = true;
+        throw pyError('RuntimeError', 'dictionary keys changed during iteration');
+      }
+      left--;
+      return { done: false, value: pick(r.value) };
+    },
+  };
+}
+
+/**
+ * An iterator over a set's elements as they were when iteration began,
+ * raising CPython's RuntimeError 'Set changed size during iteration' at the
+ * first next() after the set's size changed, as setiter_iternext does
+ * (Objects/setobject.c). The error is sticky (every later next() raises it
+ * again, as CPython sets si_used to -1); once exhausted the iterator stays
+ * done. (CPython walks the live table; a same-size change is not followed.)
+ */
+function sizeGuarded(items: PyValue[], size: () => number, what: 'Set'): Iterator<PyValue> {
   let start = size();
   let i = 0;
   let over = false;

@@ -70,3 +70,26 @@ except RuntimeError as e:
     print("again:", e)
 it = iter({1: 2})
 print(list(it), list(it))
+# same-size changes: a dict is walked live (a deleted key skipped, an added one reached), and a walk
+# that would yield more keys than the dict had raises 'dictionary keys changed during iteration'
+d = {"a": 1, "b": 2, "c": 3}
+out = []
+for k in d:
+    out.append(k)
+    if k == "a":
+        del d["b"]
+        d["z"] = 0
+print(out, d)
+d = {"a": 1, "b": 2}
+seen = []
+try:
+    for k in d:
+        seen.append(k)
+        del d[k]
+        d[k + "x"] = 1
+except RuntimeError as e:
+    print(type(e).__name__, e, seen, d)
+d = {"a": 1, "b": 2}
+for k, v in d.items():
+    d[k] = v * 10
+print(d, [v for v in d.values()])
