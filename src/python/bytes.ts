@@ -182,7 +182,8 @@ export function encodeString(s: string, encoding: string): Uint8Array {
   return out;
 }
 
-function decodeBytes(data: Uint8Array, encoding: string): string {
+/** bytes.decode(encoding) for utf-8, ascii and latin-1 (UnicodeDecodeError on bytes the codec refuses). */
+export function decodeBytes(data: Uint8Array, encoding: string): string {
   const c = codec(encoding);
   if (c === 'latin-1') return latin1(data);
   if (c === 'ascii') {

@@ -77,3 +77,6 @@ print(c)
 d = np.array(a)
 d[0] = 4
 print(d)
+# json.loads takes bytes and bytearray (decoded as UTF-8)
+import json
+print(json.loads(b'{"a": [1, 2], "b": "\xc3\xa9"}'), json.loads(bytearray(b"[3]")))
