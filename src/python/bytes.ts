@@ -3,10 +3,11 @@
 // that builds a buffer for numpy.frombuffer (or reads one back from
 // ndarray.tobytes) needs: the constructors and their errors, repr, len,
 // indexing and slicing, iteration, `in`, ==/< comparison, +, * and hashing
-// (bytes only), decode and hex.
+// (bytes only), decode, hex, and the common str-like methods (startswith,
+// endswith, find, count, split, strip, replace, upper, lower).
 
 import { pyError } from './exceptions';
-import { CallContext, Kwargs, PyBuiltin, PyObj, PySlice, PyValue, typeNameOf } from './values';
+import { CallContext, Kwargs, PyBuiltin, PyList, PyObj, PySlice, PyTuple, PyValue, typeNameOf } from './values';
 
 export class PyBytes extends PyObj {
   /** `mutable`: a bytearray (item assignment, unhashable, repr `bytearray(b'...')`). */
@@ -86,9 +87,36 @@ export class PyBytes extends PyObj {
   }
   override getAttr(name: string): PyValue | undefined {
     const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => new PyBuiltin(name, (args, kw) => f(args, kw), `${this.typeName}.${name}`);
+    const text = () => latin1(this.data);
+    const same = (t: string) => new PyBytes(Uint8Array.from(t, (c) => c.charCodeAt(0)), this.mutable);
+    /** A bytes-like argument as latin-1 text; TypeError (`message`) for anything else. */
+    const arg = (v: PyValue | undefined, message: (type: string) => string) => {
+      if (v instanceof PyBytes) return latin1(v.data);
+      throw pyError('TypeError', message(typeNameOf(v ?? null)));
+    };
+    const bytesLike = (t: string) => `a bytes-like object is required, not '${t}'`;
+    // the str methods of the same name, over the bytes as latin-1 text (one char per byte)
     switch (name) {
       case 'decode': return m(([encoding]) => decodeBytes(this.data, encoding === undefined ? 'utf-8' : String(encoding)));
       case 'hex': return m(() => Array.from(this.data, (x) => x.toString(16).padStart(2, '0')).join(''));
+      case 'startswith': case 'endswith': return m(([prefix]) => {
+        const options = prefix instanceof PyTuple ? prefix.items : [prefix];
+        const what = (t: string) => `${name} first arg must be bytes or a tuple of bytes, not ${t}`;
+        return options.some((p) => (name === 'startswith' ? text().startsWith(arg(p, what)) : text().endsWith(arg(p, what))));
+      });
+      case 'find': case 'count': return m(([sub]) => {
+        const needle = typeof sub === 'bigint' ? String.fromCharCode(Number(sub)) : arg(sub, (t) => `argument should be integer or bytes-like object, not '${t}'`);
+        if (name === 'find') return BigInt(text().indexOf(needle));
+        return BigInt(needle === '' ? this.data.length + 1 : text().split(needle).length - 1);
+      });
+      case 'split': return m(([sep]) => {
+        const parts = sep === undefined || sep === null ? text().split(/[ \t\n\r\x0b\x0c]+/).filter((x) => x) : text().split(arg(sep, bytesLike));
+        return new PyList(parts.map(same));
+      });
+      case 'strip': return m(() => same(text().replace(/^[ \t\n\r\x0b\x0c]+|[ \t\n\r\x0b\x0c]+$/g, '')));
+      case 'replace': return m(([old, repl]) => same(text().split(arg(old, bytesLike)).join(arg(repl, bytesLike))));
+      case 'upper': return m(() => same(text().replace(/[a-z]/g, (c) => c.toUpperCase())));
+      case 'lower': return m(() => same(text().replace(/[A-Z]/g, (c) => c.toLowerCase())));
     }
     return undefined;
   }

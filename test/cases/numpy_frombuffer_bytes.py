@@ -80,3 +80,10 @@ print(d)
 # json.loads takes bytes and bytearray (decoded as UTF-8)
 import json
 print(json.loads(b'{"a": [1, 2], "b": "\xc3\xa9"}'), json.loads(bytearray(b"[3]")))
+# bytes keep the common str-like methods (bytes literals were str before they were bytes)
+print(b'a,b'.split(b','), b' x '.strip(), b'abc'.startswith(b'a'), b'abc'.endswith((b'c', b'x')), b'abc'.find(b'c'), b'aab'.count(b'a'), b'ab'.replace(b'a', b'x'), b'ab'.upper(), b'a b'.split(), bytearray(b'Ab').lower(), b'abc'.find(98))
+for f in [lambda: b'abc'.startswith('a'), lambda: b'abc'.split(','), lambda: b'abc'.find('a')]:
+    try:
+        f()
+    except TypeError as e:
+        print(e)
