@@ -11,7 +11,7 @@ import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import { PyDictView, SET_METHODS, setFrom, setMethod } from './sets';
 import { pythonHash } from './settable';
-import { encodeString, makeBytes, PyBytes } from './bytes';
+import { decodeBytes, encodeString, makeBytes, PyBytes } from './bytes';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
@@ -325,7 +325,13 @@ export function makeBuiltins(): Map<string, PyValue> {
   });
   def('int', (args, kw, ctx) => (args.length === 0 ? 0n : pyInt(args[0], args[1] ?? kw.get('base'), ctx)));
   def('float', (args, _kw, ctx) => (args.length === 0 ? 0 : pyFloat(args[0], ctx)));
-  def('str', (args, _kw, ctx) => (args.length === 0 ? '' : ctx.str(args[0])));
+  def('str', (args, kw, ctx) => {
+    // str(b, encoding): decodes bytes (str(b) alone is their repr)
+    const encoding = args[1] ?? kw.get('encoding');
+    if (encoding !== undefined && args[0] instanceof PyBytes) return decodeBytes(args[0].data, toStr(encoding, "str() argument 'encoding'"));
+    if (encoding !== undefined) throw pyError('TypeError', typeof args[0] === 'string' ? 'decoding str is not supported' : `decoding to str: need a bytes-like object, ${typeNameOf(args[0] ?? '')} found`);
+    return args.length === 0 ? '' : ctx.str(args[0]);
+  });
   def('repr', ([x], _kw, ctx) => ctx.repr(x));
   def('bool', (args, _kw, ctx) => (args.length === 0 ? false : ctx.truthy(args[0])));
   def('bytes', (args, kw, ctx) => makeBytes(args, kw, ctx, false));

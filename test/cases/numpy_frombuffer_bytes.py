@@ -87,3 +87,13 @@ for f in [lambda: b'abc'.startswith('a'), lambda: b'abc'.split(','), lambda: b'a
         f()
     except TypeError as e:
         print(e)
+# str(bytes, encoding) decodes
+print(str(b'ab', 'utf-8'), str(b'x', encoding='ascii'), str(b'ab'))
+try:
+    str('a', 'utf-8')
+except TypeError as e:
+    print(e)
+try:
+    str(3, 'utf-8')
+except TypeError as e:
+    print(e)
