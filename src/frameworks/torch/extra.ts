@@ -8,8 +8,9 @@ import { isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { getSlot, slot } from '../../engine/context';
 import { formatCppTensor } from '../../engine/format/cpp';
-import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, unary, where } from '../../engine/ops/core';
+import { assignInto, binary, cast, contiguous, cppTypeName, getDefaultDtype, resultType, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
+import { erf, erfinv } from '../../engine/ops/special';
 import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
 import { Tensor, allocate, checkShape, contiguousStrides, numelOf } from '../../engine/tensor';
 import { bind, toBool, toInt, toShape } from '../../python/args';
@@ -186,7 +187,14 @@ export const EXTRA_METHODS: Record<string, Method> = {
     self.t = r;
     return self;
   },
-  erf: (self) => wrap(self, mapValues(self.t, erfOf), 'erf'),
+  erf: (self) => wrap(self, mapValues(self.t, erf), 'erf'),
+  // ATen's calc_erfinv, in float for float32/float16/bfloat16 (opmath), in double for float64
+  erfinv: (self) => wrap(self, erfinvOf(self.t), 'erfinv'),
+  erfinv_: (self) => {
+    if (!isFloating(self.t.dtype)) throw runtimeError(`result type Float can't be cast to the desired output type ${cppTypeName(self.t.dtype)}`);
+    assignInto(self.t, erfinvOf(self.t));
+    return self;
+  },
   outer: (self, args, kw) => outer(self, bind('outer', args, kw, ['vec2']).vec2),
   ger: (self, args, kw) => outer(self, bind('ger', args, kw, ['vec2']).vec2),
 };
@@ -207,6 +215,11 @@ function outer(self: TorchTensor, other: PyValue | undefined): PyValue {
   return wrap(self, binary('mul', unsqueeze(self.t, 1), unsqueeze(v, 0)), 'mul', other!);
 }
 
+function erfinvOf(t: Tensor): Tensor {
+  const single = t.dtype !== 'float64';
+  return mapValues(t, (y) => erfinv(y, single));
+}
+
 function mapValues(t: Tensor, f: (x: number) => number): Tensor {
   const x = isFloating(t.dtype) ? t : cast(t, 'float32');
   const v = x.values();
@@ -215,11 +228,6 @@ function mapValues(t: Tensor, f: (x: number) => number): Tensor {
   return out;
 }
 
-let erfOf: (x: number) => number = (x) => x;
-/** layers.ts owns the erf implementation; it registers it here to keep one copy. */
-export function useErf(f: (x: number) => number): void {
-  erfOf = f;
-}
 
 /**
  * torch functions over a sequence of tensors: hstack (cat on dim 1, dim 0

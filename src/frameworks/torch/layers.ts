@@ -14,7 +14,7 @@ import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
-import { useErf } from './extra';
+import { erf } from '../../engine/ops/special';
 import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
 import { TorchTensor, filled, tensorArg, track } from './tensor';
 
@@ -139,44 +139,6 @@ export function gelu(x: Tensor, approximate: string): Tensor {
   return out;
 }
 
-/** erf to double precision (W. J. Cody's rational approximations, as in most libms). */
-export function erf(x: number): number {
-  const ax = Math.abs(x);
-  if (ax < 0.5) {
-    const t = x * x;
-    const p = [3.1611237438705656, 113.864154151050156, 377.485237685302021, 3209.37758913846947, 0.185777706184603153];
-    const q = [23.6012909523441209, 244.024637934444173, 1282.61652607737228, 2844.23683343917062];
-    const num = (((p[4] * t + p[0]) * t + p[1]) * t + p[2]) * t + p[3];
-    const den = (((t + q[0]) * t + q[1]) * t + q[2]) * t + q[3];
-    return x * num / den;
-  }
-  let r: number;
-  if (ax < 4) {
-    const p = [0.564188496988670089, 8.88314979438837594, 66.1191906371416295, 298.635138197400131, 881.95222124176909, 1712.04761263407058, 2051.07837782607147, 1230.33935479799725, 2.15311535474403846e-8];
-    const q = [15.7449261107098347, 117.693950891312499, 537.181101862009858, 1621.38957456669019, 3290.79923573345963, 4362.61909014324716, 3439.36767414372164, 1230.33935480374942];
-    let num = p[8] * ax, den = ax;
-    for (let i = 0; i < 7; i++) {
-      num = (num + p[i]) * ax;
-      den = (den + q[i]) * ax;
-    }
-    r = Math.exp(-ax * ax) * (num + p[7]) / (den + q[7]);
-  } else {
-    const p = [0.305326634961232344, 0.360344899949804439, 0.125781726111229246, 0.0160837851487422766, 6.58749161529837803e-4, 0.0163153871373020978];
-    const q = [2.56852019228982242, 1.87295284992346725, 0.527905102951428412, 0.0605183413124413191, 0.00233520497626869185];
-    const t = 1 / (ax * ax);
-    let num = p[5] * t, den = t;
-    for (let i = 0; i < 4; i++) {
-      num = (num + p[i]) * t;
-      den = (den + q[i]) * t;
-    }
-    r = t * (num + p[4]) / (den + q[4]);
-    r = (0.5641895835477563 - r) / ax * Math.exp(-ax * ax);
-  }
-  const y = 1 - r;
-  return x < 0 ? -y : y;
-}
-
-useErf(erf);
 
 type Act = (x: Tensor, self: PyInstance | null, kw: Record<string, PyValue | undefined>) => Tensor;
 
