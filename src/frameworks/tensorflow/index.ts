@@ -488,7 +488,6 @@ function scalarToJs(v: PyValue): unknown {
 }
 
 function makeKeras(load: (name: string) => PyModule | undefined) {
-  void load;
   const session = new KerasSession();
   const keras = new PyModule('keras');
   const layers = new PyModule('keras.layers');
@@ -497,6 +496,19 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   const sequence = new PyModule('keras.preprocessing.sequence');
   const pad = fn('pad_sequences', padSequencesFn);
   utils.dict.set('pad_sequences', pad);
+  // keras.utils.set_random_seed (keras/src/utils/rng_utils.py): seeds Python's random and NumPy's
+  // global state, then TensorFlow's, which no op modelled here draws from (the stand-in
+  // initialisers do not reproduce Keras's draws, seeded or not)
+  utils.dict.set('set_random_seed', fn('set_random_seed', (args, kw, ctx) => {
+    const seed = bind('set_random_seed', args, kw, ['seed']).seed ?? null;
+    if (typeof seed !== 'bigint' && typeof seed !== 'boolean') {
+      throw pyError('ValueError', `Expected \`seed\` argument to be an integer. Received: seed=${ctx.repr(seed)} (of type <class '${typeNameOf(seed)}'>)`);
+    }
+    for (const module of ['random', 'numpy.random']) {
+      (load(module)?.dict.get('seed') as PyBuiltin).fn([seed], new Map(), ctx);
+    }
+    return null;
+  }));
   sequence.dict.set('pad_sequences', pad);
   preprocessing.dict.set('sequence', sequence);
   keras.dict.set('layers', layers);
