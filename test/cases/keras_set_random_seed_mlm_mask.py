@@ -1,10 +1,12 @@
 # keras-io's examples start with keras.utils.set_random_seed: it seeds Python's random
 # and NumPy's global state, so the MLM masks drawn after it (masked_language_modeling.py's
-# get_masked_input_and_labels) are reproducible.
+# get_masked_input_and_labels) are reproducible. tf.random.set_seed alongside.
 import random
 import numpy as np
 import keras
+import tensorflow as tf
 
+tf.random.set_seed(1234)
 keras.utils.set_random_seed(42)
 encoded_texts = np.array([[2, 15, 27, 9, 33, 4, 0, 0], [2, 8, 19, 41, 5, 12, 7, 4]])
 draw = np.random.rand(*encoded_texts.shape)

@@ -413,6 +413,11 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }
   math.dict.set('softmax', nn.dict.get('softmax')!);
   tf.dict.set('math', math);
+  // tf.random.set_seed stores TensorFlow's global seed, which takes any value until an op reads it;
+  // no TensorFlow random op is modelled (their names answer "not supported"), so none reads it here
+  const random = new PyModule('tensorflow.random');
+  random.dict.set('set_seed', fn('set_seed', (args, kw) => (bind('set_seed', args, kw, ['seed']), null)));
+  tf.dict.set('random', random);
   tf.dict.set('gather', tf.dict.get('gather')!);
   tf.dict.set('Tensor', Object.assign(new PyClass('Tensor', []), {}));
   // tf.Module: the base of exported translators; subclasses' own methods run
@@ -441,7 +446,7 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }
   keras.keras.dict.set('ops', ops);
   const modules = new Map<string, PyModule>([
-    ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg],
+    ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg], ['tensorflow.random', random],
     ['tensorflow.keras', keras.keras], ['tensorflow.keras.layers', keras.layers], ['tensorflow.keras.utils', keras.utils],
     ['tensorflow.keras.preprocessing', keras.preprocessing], ['tensorflow.keras.preprocessing.sequence', keras.sequence],
     ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils], ['keras.losses', keras.losses],
