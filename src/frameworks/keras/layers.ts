@@ -7,7 +7,8 @@
 import { DType, isFloating } from '../../engine/dtype';
 import { softmax } from '../../engine/ops/compose';
 import { binary, cast, unary } from '../../engine/ops/core';
-import { matmul } from '../../engine/ops/reduce';
+import { matmul, mean } from '../../engine/ops/reduce';
+import { reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { noteMaskConsumer } from '../../masks/checks';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
@@ -453,6 +454,68 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     return inputs;
   }, ['inputs', 'training']));
   def(Dropout);
+
+  // LayerNormalization (keras/src/layers/normalization/layer_normalization.py, ops._layer_normalization
+  // on TensorFlow): tf.nn.moments over `axis`, inv = rsqrt(variance + epsilon) * gamma,
+  // out = x * inv + (beta - mean * inv); gamma starts at ones, beta at zeros; passes the mask on
+  const LayerNormalization = layerClass(Layer, 'LayerNormalization', ['axis?', 'epsilon?', 'center?', 'scale?', 'beta_initializer?', 'gamma_initializer?',
+    'beta_regularizer?', 'gamma_regularizer?', 'beta_constraint?', 'gamma_constraint?', 'rms_scaling?'], (self, a, ctx) => {
+    const axis = a.axis ?? -1n;
+    if (axis instanceof PyList || axis instanceof PyTuple) self.dict.set('axis', new PyList(ctx.iterate(axis)));
+    else if (typeof axis === 'bigint') self.dict.set('axis', axis);
+    else throw pyError('TypeError', `Expected an int or a list/tuple of ints for the argument 'axis', but received: ${ctx.repr(axis)}`);
+    if (a.rms_scaling !== undefined && ctx.truthy(a.rms_scaling)) {
+      throw pyError('NotImplementedError', 'keras.layers.LayerNormalization(rms_scaling=True) is not supported by Mask Lens yet (use keras.layers.RMSNormalization)');
+    }
+    self.dict.set('epsilon', a.epsilon ?? 1e-3);
+    self.dict.set('center', toBool(a.center ?? true, ctx));
+    self.dict.set('scale', toBool(a.scale ?? true, ctx));
+    self.native.betaInit = a.beta_initializer ?? 'zeros';
+    self.native.gammaInit = a.gamma_initializer ?? 'ones';
+    self.dict.set('supports_masking', true);
+  });
+  // the axes as non-negative dims, sorted; one past the rank is build's input_shape[dim] IndexError
+  const normAxes = (inst: PyInstance, ndim: number): number[] => {
+    const axis = inst.dict.get('axis')!;
+    const list = axis instanceof PyList ? axis.items.map((d) => toInt(d, 'axis')) : [toInt(axis, 'axis')];
+    return list.map((d) => (d < 0 ? d + ndim : d)).sort((p, q) => p - q).map((d) => {
+      if (d < 0 || d >= ndim) throw pyError('IndexError', 'tuple index out of range');
+      return d;
+    });
+  };
+  LayerNormalization.dict.set('build', new PyBuiltin('build', ([self, shape], _kw, ctx) => {
+    const inst = self as PyInstance;
+    const dims = ctx.iterate(shape);
+    const axes = normAxes(inst, dims.length);
+    // build keeps the axes as a list: sorted(axis), or [axis]
+    const axis = inst.dict.get('axis')!;
+    inst.dict.set('axis', new PyList(axis instanceof PyList ? [...axis.items].sort((p, q) => toInt(p, 'axis') - toInt(q, 'axis')) : [axis]));
+    const wShape = axes.map((d) => toInt(dims[d], 'shape'));
+    if (ctx.truthy(inst.dict.get('scale')!)) setWeight(inst, 'gamma', initialValues(session, inst.native.gammaInit as PyValue, wShape, ctx));
+    else inst.dict.set('gamma', null);
+    if (ctx.truthy(inst.dict.get('center')!)) setWeight(inst, 'beta', initialValues(session, inst.native.betaInit as PyValue, wShape, ctx));
+    else inst.dict.set('beta', null);
+    inst.dict.set('built', true);
+    return null;
+  }));
+  LayerNormalization.dict.set('call', nativeCall(([self, inputs, ...rest], kw, ctx) => {
+    bind('LayerNormalization.call', rest, kw, ['training?']);
+    const inst = self as PyInstance;
+    const x = floatInput(inputs, ctx);
+    const axes = normAxes(inst, x.ndim);
+    // gamma/beta of shape [x.shape[a] for a in axes], seen at those axes
+    const broadcastShape = x.shape.map((n, d) => (axes.includes(d) ? n : 1));
+    const at = (w: PyValue | undefined) => (w instanceof TfTensor ? reshape(w.t, broadcastShape) : null);
+    const mu = mean(x, axes, true);
+    const variance = mean(binary('mul', binary('sub', x, mu), binary('sub', x, mu)), axes, true);
+    let inv = unary('rsqrt', binary('add', variance, toFloat(inst.dict.get('epsilon')!, 'epsilon')));
+    const gamma = at(inst.dict.get('gamma')), beta = at(inst.dict.get('beta'));
+    if (gamma) inv = binary('mul', inv, gamma);
+    let res = binary('mul', unary('neg', mu), inv);
+    if (beta) res = binary('add', res, beta);
+    return new TfTensor(binary('add', binary('mul', x, inv), res));
+  }, ['inputs', 'training']));
+  def(LayerNormalization);
 
   installRecurrent(session, Layer, def);
   installAttention(session, Layer, def);
