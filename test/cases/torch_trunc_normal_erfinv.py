@@ -32,3 +32,7 @@ print(ints)
 print(math.erf(0.5), math.erf(-0.3), math.erf(1.1), math.erfc(0.1), math.erfc(-1.0))
 norm_cdf = (1.0 + math.erf(-2.0 / math.sqrt(2.0))) / 2.0
 print(round(norm_cdf, 12))
+try:
+    torch.tensor([1, 2]).erfinv_()
+except RuntimeError as e:
+    print(e)

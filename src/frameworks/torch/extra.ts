@@ -8,7 +8,7 @@ import { isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { getSlot, slot } from '../../engine/context';
 import { formatCppTensor } from '../../engine/format/cpp';
-import { assignInto, binary, cast, contiguous, cppTypeName, getDefaultDtype, resultType, unary, where } from '../../engine/ops/core';
+import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
 import { erf, erfinv } from '../../engine/ops/special';
 import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
@@ -191,7 +191,7 @@ export const EXTRA_METHODS: Record<string, Method> = {
   // ATen's calc_erfinv, in float for float32/float16/bfloat16 (opmath), in double for float64
   erfinv: (self) => wrap(self, erfinvOf(self.t), 'erfinv'),
   erfinv_: (self) => {
-    if (!isFloating(self.t.dtype)) throw runtimeError(`result type Float can't be cast to the desired output type ${cppTypeName(self.t.dtype)}`);
+    if (!isFloating(self.t.dtype)) throw runtimeError(`result type Float can't be cast to the desired output type ${scalarTypeName(self.t.dtype)}`);
     assignInto(self.t, erfinvOf(self.t));
     return self;
   },
