@@ -4,9 +4,9 @@
 // torch/nn/modules/{container,normalization,activation}.py and the ATen
 // kernels named at each function.
 
-import { DType, isFloating } from '../../engine/dtype';
+import { DType, caster, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
-import { binary, cast, unary, where } from '../../engine/ops/core';
+import { binary, cast, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { mean } from '../../engine/ops/reduce';
 import { reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -439,6 +439,7 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
   });
 
   addConv2d(add, def, Module);
+  addAdaptiveAvgPools(add, def, Module);
 
   // ---------- activations ----------
   for (const [cls, fname, params, act] of ACTIVATIONS) {
@@ -697,3 +698,85 @@ function floatInput(v: PyValue | undefined, name: string): Tensor {
 }
 
 export type { Kwargs };
+
+/**
+ * adaptive_avg_pool2d over the last two dims of [C, H, W] or [N, C, H, W] (ATen's
+ * AdaptiveAveragePooling.cpp, cpu_adaptive_avg_pool2d): output cell (i, j) averages rows
+ * floor(i·H/oH) to ceil((i+1)·H/oH) and the columns alike, summed in float (double for
+ * float64), then divided by the row count and by the column count. Output (1, 1) is ATen's
+ * shortcut, input.mean((-1, -2), keepdim=True).
+ */
+export function adaptiveAvgPool2d(x: Tensor, outH: number, outW: number): Tensor {
+  if (outH === 1 && outW === 1) return mean(x, [-1, -2], true);
+  const [H, W] = x.shape.slice(-2);
+  const lead = x.shape.slice(0, -2);
+  const planes = lead.reduce((p, q) => p * q, 1);
+  const v = (x.isContiguous() ? x : cast(x, x.dtype)).values();
+  const out = Tensor.empty(x.dtype, [...lead, outH, outW]);
+  const acc = x.dtype === 'float64' ? (y: number) => y : Math.fround;
+  const round = caster(x.dtype);
+  const start = (i: number, o: number, n: number) => Math.floor((i * n) / o);
+  const end = (i: number, o: number, n: number) => Math.ceil(((i + 1) * n) / o);
+  for (let p = 0; p < planes; p++) {
+    for (let i = 0; i < outH; i++) {
+      const h0 = start(i, outH, H), h1 = end(i, outH, H);
+      for (let j = 0; j < outW; j++) {
+        const w0 = start(j, outW, W), w1 = end(j, outW, W);
+        let sum = 0;
+        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum = acc(sum + v[(p * H + h) * W + w]);
+        out.storage.data[(p * outH + i) * outW + j] = round(acc(acc(sum / (h1 - h0)) / (w1 - w0)));
+      }
+    }
+  }
+  return out;
+}
+
+/** nn.AdaptiveAvgPool1d / 2d and F.adaptive_avg_pool1d / 2d (torch/nn/modules/pooling.py). */
+function addAdaptiveAvgPools(add: (c: PyClass) => void, def: (name: string, f: NativeFn) => void, Module: PyClass): void {
+  // output_size entries: an int, or None for "as the input's"
+  const sizes = (v: PyValue | undefined, n: number, fname: string, ctx: CallContext): (number | null)[] => {
+    if (v instanceof PyTuple || v instanceof PyList) {
+      const xs = ctx.iterate(v);
+      if (xs.length !== n) throw runtimeError(`${fname}() argument 'output_size' should contain ${n === 1 ? 'one int' : `${n} ints`} (got ${xs.length})`);
+      return xs.map((e) => (e === null ? null : toInt(e, 'output_size')));
+    }
+    return Array(n).fill(toInt(v ?? null, 'output_size'));
+  };
+  const pool2d = (input: PyValue | undefined, out: (number | null)[], fname: string, grad: PyValue): PyValue => {
+    const x = tensorArg(input, fname, 'input');
+    if (!isFloating(x.dtype)) throw pyError('NotImplementedError', `"adaptive_avg_pool2d" not implemented for '${scalarTypeName(x.dtype)}'`);
+    const [oh, ow] = [out[0] ?? x.shape[x.ndim - 2], out[1] ?? x.shape[x.ndim - 1]];
+    const r = adaptiveAvgPool2d(x, oh, ow);
+    return track(new TorchTensor(r), oh === 1 && ow === 1 ? 'mean.dim' : 'adaptive_avg_pool2d', grad);
+  };
+  const pool1d = (input: PyValue | undefined, outputSize: PyValue | undefined, ctx: CallContext): PyValue => {
+    const x = tensorArg(input, 'adaptive_avg_pool1d', 'input');
+    if (x.ndim !== 2 && x.ndim !== 3) {
+      throw runtimeError(`Expected 2 to 3 dimensions, but got ${x.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_avg_pool1d)`);
+    }
+    const [o] = sizes(outputSize, 1, 'adaptive_avg_pool1d', ctx);
+    if (!isFloating(x.dtype)) throw pyError('NotImplementedError', `"adaptive_avg_pool2d" not implemented for '${scalarTypeName(x.dtype)}'`);
+    // ATen: adaptive_avg_pool2d(self.unsqueeze(-2), {1, L}).squeeze(-2)
+    const r = adaptiveAvgPool2d(reshape(x, [...x.shape.slice(0, -1), 1, x.shape[x.ndim - 1]]), 1, o ?? x.shape[x.ndim - 1]);
+    return track(new TorchTensor(reshape(r, [...x.shape.slice(0, -1), r.shape[r.ndim - 1]])), 'squeeze.dim', input!);
+  };
+  const pool2dChecked = (input: PyValue | undefined, outputSize: PyValue | undefined, ctx: CallContext): PyValue => {
+    const x = tensorArg(input, 'adaptive_avg_pool2d', 'input');
+    if (x.ndim !== 3 && x.ndim !== 4) throw runtimeError(`adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [${x.shape.join(', ')}]`);
+    return pool2d(input, sizes(outputSize, 2, 'adaptive_avg_pool2d', ctx), 'adaptive_avg_pool2d', input!);
+  };
+  def('adaptive_avg_pool1d', (args, kw, ctx) => {
+    const a = bind('adaptive_avg_pool1d', args, kw, ['input', 'output_size']);
+    return pool1d(a.input, a.output_size, ctx);
+  });
+  def('adaptive_avg_pool2d', (args, kw, ctx) => {
+    const a = bind('adaptive_avg_pool2d', args, kw, ['input', 'output_size']);
+    return pool2dChecked(a.input, a.output_size, ctx);
+  });
+  for (const [name, forward] of [['AdaptiveAvgPool1d', pool1d], ['AdaptiveAvgPool2d', pool2dChecked]] as const) {
+    add(layer(name, Module, (self, args, kw) => {
+      self.dict.set('output_size', bind(name, args, kw, ['output_size']).output_size!);
+    }, (self, args, kw, ctx) => forward(bind('forward', args, kw, ['input']).input, self.dict.get('output_size'), ctx),
+    (self, ctx) => `output_size=${ctx.repr(self.dict.get('output_size')!)}`));
+  }
+}

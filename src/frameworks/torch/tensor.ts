@@ -150,7 +150,7 @@ export function setGradEnabled(on: boolean): boolean {
 const GRAD_FN: Record<string, string> = {
   add: 'AddBackward0', sub: 'SubBackward0', mul: 'MulBackward0', div: 'DivBackward0', matmul: 'UnsafeViewBackward0',
   softmax: 'SoftmaxBackward0', log_softmax: 'LogSoftmaxBackward0', masked_fill: 'MaskedFillBackward0', neg: 'NegBackward0',
-  exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', view: 'ViewBackward0',
+  exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', adaptive_avg_pool2d: 'AdaptiveAvgPool2DBackward0', view: 'ViewBackward0',
   reshape: 'ViewBackward0', unsqueeze: 'UnsqueezeBackward0', squeeze: 'SqueezeBackward0', 'squeeze.dim': 'SqueezeBackward1', transpose: 'TransposeBackward0',
   permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', addmm: 'AddmmBackward0', 'linear.squeeze': 'SqueezeBackward4', gather: 'GatherBackward0',
   where: 'WhereBackward0', relu: 'ReluBackward0', sigmoid: 'SigmoidBackward0', tanh: 'TanhBackward0', pow: 'PowBackward0',
