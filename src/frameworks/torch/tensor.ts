@@ -150,7 +150,7 @@ export function setGradEnabled(on: boolean): boolean {
 const GRAD_FN: Record<string, string> = {
   add: 'AddBackward0', sub: 'SubBackward0', mul: 'MulBackward0', div: 'DivBackward0', matmul: 'UnsafeViewBackward0',
   softmax: 'SoftmaxBackward0', log_softmax: 'LogSoftmaxBackward0', masked_fill: 'MaskedFillBackward0', neg: 'NegBackward0',
-  exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', adaptive_avg_pool2d: 'AdaptiveAvgPool2DBackward0', view: 'ViewBackward0',
+  exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', 'round.decimals': 'RoundBackward1', adaptive_avg_pool2d: 'AdaptiveAvgPool2DBackward0', view: 'ViewBackward0',
   reshape: 'ViewBackward0', unsqueeze: 'UnsqueezeBackward0', squeeze: 'SqueezeBackward0', 'squeeze.dim': 'SqueezeBackward1', transpose: 'TransposeBackward0',
   permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', addmm: 'AddmmBackward0', 'linear.squeeze': 'SqueezeBackward4', gather: 'GatherBackward0',
   where: 'WhereBackward0', relu: 'ReluBackward0', sigmoid: 'SigmoidBackward0', tanh: 'TanhBackward0', pow: 'PowBackward0',
@@ -774,6 +774,23 @@ function elementwise(op: Parameters<typeof unary>[0], floatOnly = true): Method 
   };
 }
 
+/**
+ * Tensor.round(decimals=0) (ATen's round and round.decimals): without decimals, half-to-even
+ * rounding; with them, nearbyint(x · 10^d) / 10^d (x / 10^-d · 10^-d for d < 0) in the
+ * tensor's float type, grad_fn RoundBackward1. Integer and bool tensors refuse decimals
+ * ("round_cpu" not implemented for 'Long').
+ */
+const roundMethod: Method = (self, args, kw, ctx) => {
+  const a = bind('round', args, kw, ['decimals?']);
+  if (a.decimals === undefined) return elementwise('round', false)(self, [], new Map(), ctx);
+  const d = toInt(a.decimals, 'decimals');
+  const t = self.t;
+  if (!isFloating(t.dtype)) throw notImplementedFor('round_cpu', t.dtype);
+  const p = 10 ** Math.abs(d);
+  const r = d >= 0 ? binary('div', unary('round', binary('mul', t, p)), p) : binary('mul', unary('round', binary('div', t, p)), p);
+  return T(self, r, 'round.decimals');
+};
+
 function binaryMethod(op: string, inplace = false): Method {
   return (self, args, kw) => {
     const a = bind(op, args, kw, ['other', 'alpha?', 'rounding_mode?']);
@@ -1126,7 +1143,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   exp: elementwise('exp'), log: elementwise('log'), sqrt: elementwise('sqrt'), rsqrt: elementwise('rsqrt'),
   sigmoid: elementwise('sigmoid'), tanh: elementwise('tanh'), sin: elementwise('sin'), cos: elementwise('cos'),
   log1p: elementwise('log1p'), expm1: elementwise('expm1'), sinh: elementwise('sinh'), cosh: elementwise('cosh'), reciprocal: elementwise('recip'),
-  floor: elementwise('floor', false), ceil: elementwise('ceil', false), round: elementwise('round', false),
+  floor: elementwise('floor', false), ceil: elementwise('ceil', false), round: roundMethod,
   trunc: elementwise('trunc', false), sign: elementwise('sign', false),
   isnan: (self) => new TorchTensor(unary('isnan', self.t, 'bool')),
   isinf: (self) => new TorchTensor(unary('isinf', self.t, 'bool')),
@@ -1137,6 +1154,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return T(self, clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null), 'clamp');
   },
   exp_: inplace((s) => T(s, unary('exp', s.t), 'exp')),
+  round_: inplace(roundMethod), floor_: inplace(elementwise('floor', false)), ceil_: inplace(elementwise('ceil', false)), trunc_: inplace(elementwise('trunc', false)),
   clamp_: inplace((self, args, kw) => {
     const a = bind('clamp_', args, kw, ['min?', 'max?']);
     return new TorchTensor(clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null));
