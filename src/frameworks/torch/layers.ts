@@ -8,7 +8,7 @@ import { DType, caster, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { binary, cast, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { mean } from '../../engine/ops/reduce';
-import { reshape } from '../../engine/ops/shape';
+import { narrow, reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -309,6 +309,7 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const r = layerNorm(tensorArg(a.input, 'layer_norm'), shape, getTensorOrNull(self, 'weight'), getTensorOrNull(self, 'bias'), Number(self.dict.get('eps')));
     return track(new TorchTensor(r), 'layer_norm', a.input!, self.dict.get('weight') ?? null);
   }, (self, ctx) => `${ctx.repr(self.dict.get('normalized_shape')!)}, eps=${ctx.repr(self.dict.get('eps')!)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}${self.dict.get('elementwise_affine') ? `, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}` : ''}`));
+  addBatchNorms(add, def, Module, affine);
   add(layer('GroupNorm', Module, (self, args, kw, ctx) => {
     const a = bind('GroupNorm', args, kw, ['num_groups', 'num_channels', 'eps?', 'affine?', 'device?', 'dtype?', 'bias?']);
     const groups = toInt(a.num_groups, 'num_groups'), channels = toInt(a.num_channels, 'num_channels');
@@ -440,6 +441,28 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
 
   addConv2d(add, def, Module);
   addAdaptiveAvgPools(add, def, Module);
+
+  // GLU (torch/nn/modules/activation.py, ATen's glu): halves along dim, first * sigmoid(second)
+  const glu = (input: PyValue | undefined, dimArg: PyValue | undefined): PyValue => {
+    const x = tensorArg(input, 'glu', 'input');
+    if (x.ndim === 0) throw runtimeError('glu does not support scalars because halving size must be even');
+    let dim = dimArg === undefined || dimArg === null ? -1 : toInt(dimArg, 'dim');
+    if (dim < -x.ndim || dim >= x.ndim) throw pyError('IndexError', `Dimension out of range (expected to be in range of [${-x.ndim}, ${x.ndim - 1}], but got ${dim})`);
+    if (dim < 0) dim += x.ndim;
+    const n = x.shape[dim];
+    if (n % 2 !== 0) throw runtimeError(`Halving dimension must be even, but dimension ${dim} is size ${n}`);
+    if (!isFloating(x.dtype)) throw pyError('NotImplementedError', `"glu_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+    const r = binary('mul', narrow(x, dim, 0, n / 2), sigmoid(narrow(x, dim, n / 2, n / 2)));
+    return track(new TorchTensor(r), 'glu', input!);
+  };
+  def('glu', (args, kw) => {
+    const a = bind('glu', args, kw, ['input', 'dim?']);
+    return glu(a.input, a.dim);
+  });
+  add(layer('GLU', Module, (self, args, kw) => {
+    self.dict.set('dim', bind('GLU', args, kw, ['dim?']).dim ?? -1n);
+  }, (self, args, kw) => glu(bind('forward', args, kw, ['input']).input, self.dict.get('dim')),
+  (self, ctx) => `dim=${ctx.repr(self.dict.get('dim')!)}`));
 
   // ---------- activations ----------
   for (const [cls, fname, params, act] of ACTIVATIONS) {
@@ -778,5 +801,136 @@ function addAdaptiveAvgPools(add: (c: PyClass) => void, def: (name: string, f: N
       self.dict.set('output_size', bind(name, args, kw, ['output_size']).output_size!);
     }, (self, args, kw, ctx) => forward(bind('forward', args, kw, ['input']).input, self.dict.get('output_size'), ctx),
     (self, ctx) => `output_size=${ctx.repr(self.dict.get('output_size')!)}`));
+  }
+}
+
+/**
+ * F.batch_norm on [N, C, *] (ATen's batch_norm_cpu): per channel c, with training the batch
+ * mean and biased variance (summed in double, kept in the input's type) normalise, and running_mean / running_var
+ * (unbiased) move by `momentum`; without it the running statistics normalise. The output is
+ * fma(x, alpha, beta) with alpha = invstd·weight, beta = bias − mean·alpha, in float32.
+ */
+export function batchNorm(x: Tensor, runMean: Tensor | null, runVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number): Tensor {
+  const C = x.shape[1];
+  const inner = x.shape.slice(2).reduce((p, q) => p * q, 1);
+  const N = x.shape[0];
+  const count = N * inner;
+  for (const [name, t] of [['running_mean', runMean], ['running_var', runVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && t.numel !== C) throw runtimeError(`${name} should contain ${C} elements not ${t.numel}`);
+  }
+  const v = (x.isContiguous() ? x : cast(x, x.dtype)).values();
+  const f = x.dtype === 'float64' ? (y: number) => y : Math.fround;
+  const round = caster(x.dtype);
+  const rm = runMean && (runMean.isContiguous() ? runMean.values() : cast(runMean, runMean.dtype).values());
+  const rv = runVar && (runVar.isContiguous() ? runVar.values() : cast(runVar, runVar.dtype).values());
+  const w = weight?.values(), b = bias?.values();
+  const out = Tensor.empty(x.dtype, x.shape);
+  for (let c = 0; c < C; c++) {
+    let mean: number, invstd: number;
+    if (training) {
+      // batch_norm_cpu_collect_stats: a double sum, the mean rounded to the input's type, then
+      // squares of (x - mean) in that type summed in double and kept in that type (var_sum)
+      let sum = 0;
+      for (let n = 0; n < N; n++) for (let i = 0; i < inner; i++) sum += v[(n * C + c) * inner + i];
+      mean = f(sum / count);
+      let acc = 0;
+      for (let n = 0; n < N; n++) {
+        for (let i = 0; i < inner; i++) {
+          const d = f(v[(n * C + c) * inner + i] - mean);
+          acc += f(d * d);
+        }
+      }
+      const varSum = f(acc);
+      // InvStd in double over var_sum / n taken in the input's type
+      invstd = f(1 / Math.sqrt(f(varSum / count) + eps));
+      // the running statistics move in the statistics' own type, one fused multiply-add:
+      // fma(momentum, stat, (1 − momentum)·running)
+      const blend = (stat: number, running: number) => f(f(momentum) * stat + f(f(1 - momentum) * running));
+      if (runMean && rm) runMean.storage.data[runMean.offset + c * (runMean.strides[0] ?? 1)] = caster(runMean.dtype)(blend(mean, rm[c]));
+      if (runVar && rv) runVar.storage.data[runVar.offset + c * (runVar.strides[0] ?? 1)] = caster(runVar.dtype)(blend(f(varSum / (count - 1)), rv[c]));
+    } else {
+      mean = f(rm![c]);
+      invstd = f(1 / f(Math.sqrt(f(rv![c] + f(eps)))));
+    }
+    const alpha = f(invstd * (w ? w[c] : 1));
+    const beta = f((b ? b[c] : 0) - f(mean * alpha));
+    for (let n = 0; n < N; n++) {
+      for (let i = 0; i < inner; i++) {
+        const k = (n * C + c) * inner + i;
+        // one fused multiply-add (Vectorized fmadd): the product is exact in double for float32
+        out.storage.data[k] = round(f(v[k] * alpha + beta));
+      }
+    }
+  }
+  return out;
+}
+
+/** nn.BatchNorm1d / BatchNorm2d (torch/nn/modules/batchnorm.py) and F.batch_norm. */
+function addBatchNorms(add: (c: PyClass) => void, def: (name: string, f: NativeFn) => void, Module: PyClass,
+  affine: (self: PyInstance, shape: number[], withBias: boolean, dtype: DType) => void): void {
+  const run = (input: PyValue | undefined, a: Record<string, PyValue | undefined>, training: boolean, momentum: number, eps: number, ctx: CallContext): PyValue => {
+    const x = tensorArg(input, 'batch_norm', 'input');
+    if (training) {
+      // F.batch_norm's _verify_batch_size
+      const values = x.shape[0] * x.shape.slice(2).reduce((p, q) => p * q, 1);
+      if (values === 1) throw pyError('ValueError', `Expected more than 1 value per channel when training, got input size ${ctx.repr(ctx.getAttr(input!, 'shape'))}`);
+    }
+    const t = (v: PyValue | undefined) => (v instanceof ArrayValue ? v.t : null);
+    if (!training && (!t(a.running_mean) || !t(a.running_var))) throw runtimeError('running_mean and running_var must be defined in evaluation mode');
+    const r = batchNorm(x, t(a.running_mean), t(a.running_var), t(a.weight), t(a.bias), training, momentum, eps);
+    return track(new TorchTensor(r), 'native_batch_norm', input!, a.weight ?? null);
+  };
+  def('batch_norm', (args, kw, ctx) => {
+    const a = bind('batch_norm', args, kw, ['input', 'running_mean', 'running_var', 'weight?', 'bias?', 'training?', 'momentum?', 'eps?']);
+    const training = toBool(a.training, ctx, false);
+    return run(a.input, a, training, a.momentum === undefined ? 0.1 : toFloat(a.momentum, 'momentum'), a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'), ctx);
+  });
+  for (const [name, dims] of [['BatchNorm1d', [2, 3]], ['BatchNorm2d', [4]]] as const) {
+    add(layer(name, Module, (self, args, kw, ctx) => {
+      const a = bind(name, args, kw, ['num_features', 'eps?', 'momentum?', 'affine?', 'track_running_stats?', 'device?', 'dtype?', 'bias?']);
+      const C = toInt(a.num_features, 'num_features');
+      self.dict.set('num_features', BigInt(C));
+      self.dict.set('eps', a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+      self.dict.set('momentum', a.momentum === undefined ? 0.1 : a.momentum);
+      const affineOn = toBool(a.affine, ctx, true);
+      self.dict.set('affine', affineOn);
+      const track = toBool(a.track_running_stats, ctx, true);
+      self.dict.set('track_running_stats', track);
+      if (affineOn) affine(self, [C], toBool(a.bias, ctx, true), 'float32');
+      else {
+        self.dict.set('weight', null);
+        self.dict.set('bias', null);
+      }
+      const buffers = (self.native.buffers ??= new Set<string>()) as Set<string>;
+      for (const k of ['running_mean', 'running_var', 'num_batches_tracked']) buffers.add(k);
+      self.dict.set('running_mean', track ? new TorchTensor(filled([C], 0, 'float32')) : null);
+      self.dict.set('running_var', track ? new TorchTensor(filled([C], 1, 'float32')) : null);
+      self.dict.set('num_batches_tracked', track ? new TorchTensor(filled([], 0, 'int64')) : null);
+    }, (self, args, kw, ctx) => {
+      const input = bind('forward', args, kw, ['input']).input;
+      const x = tensorArg(input, 'batch_norm', 'input');
+      if (!(dims as readonly number[]).includes(x.ndim)) {
+        throw pyError('ValueError', `expected ${dims.length === 2 ? '2D or 3D' : '4D'} input (got ${x.ndim}D input)`);
+      }
+      const d = self.dict;
+      const training = ctx.truthy(d.get('training') ?? true);
+      const trackOn = ctx.truthy(d.get('track_running_stats')!);
+      const momentumArg = d.get('momentum');
+      let factor = momentumArg === null || momentumArg === undefined ? 0 : toFloat(momentumArg, 'momentum');
+      const counter = d.get('num_batches_tracked');
+      if (training && trackOn && counter instanceof TorchTensor) {
+        counter.t.storage.data[counter.t.offset] = Number(counter.t.storage.data[counter.t.offset]) + 1;
+        if (momentumArg === null) factor = 1 / Number(counter.t.storage.data[counter.t.offset]);
+      }
+      const bnTraining = training || (d.get('running_mean') === null && d.get('running_var') === null);
+      const stats = !training || trackOn;
+      const a = { running_mean: stats ? d.get('running_mean') : undefined, running_var: stats ? d.get('running_var') : undefined, weight: d.get('weight') ?? undefined, bias: d.get('bias') ?? undefined };
+      return run(input, a, bnTraining, factor, Number(d.get('eps')), ctx);
+    }, (self, ctx) => {
+      const d = self.dict;
+      const affineOn = ctx.truthy(d.get('affine')!);
+      const withBias = affineOn && d.get('bias') !== null;
+      return `${d.get('num_features')}, eps=${ctx.repr(d.get('eps')!)}, momentum=${ctx.repr(d.get('momentum')!)}, affine=${affineOn ? 'True' : 'False'}, bias=${withBias ? 'True' : 'False'}, track_running_stats=${ctx.truthy(d.get('track_running_stats')!) ? 'True' : 'False'}`;
+    }));
   }
 }
