@@ -188,6 +188,16 @@ export const EXTRA_METHODS: Record<string, Method> = {
     return self;
   },
   erf: (self) => wrap(self, mapValues(self.t, erf), 'erf'),
+  unique: (self, args, kw, ctx) => {
+    const a = bind('unique', args, kw, ['sorted?', 'return_inverse?', 'return_counts?', 'dim?']);
+    if (a.dim !== undefined && a.dim !== null) throw pyError('NotImplementedError', 'torch.unique(dim=...) is not supported by Mask Lens yet');
+    const { values, inverse, counts } = uniqueSorted(self.t);
+    const out = wrap(self, values, 'unique2');
+    const extra: PyValue[] = [];
+    if (toBool(a.return_inverse, ctx, false)) extra.push(new TorchTensor(inverse));
+    if (toBool(a.return_counts, ctx, false)) extra.push(new TorchTensor(counts));
+    return extra.length ? new PyTuple([out, ...extra]) : out;
+  },
   // ATen's calc_erfinv, in float for float32/float16/bfloat16 (opmath), in double for float64
   erfinv: (self) => wrap(self, erfinvOf(self.t), 'erfinv'),
   erfinv_: (self) => {
@@ -213,6 +223,37 @@ function outer(self: TorchTensor, other: PyValue | undefined): PyValue {
     throw runtimeError(`outer: Expected 1-D argument self, but got ${self.t.ndim}-D`);
   }
   return wrap(self, binary('mul', unsqueeze(self.t, 1), unsqueeze(v, 0)), 'mul', other!);
+}
+
+/**
+ * torch.unique(input) over all elements (ATen's _unique2 on CPU): the distinct values in
+ * ascending order (each NaN distinct, NaNs last; -0.0 and 0.0 one value, the first met in a
+ * stable sort), each element's index among them (inverse, input's shape) and their counts.
+ */
+function uniqueSorted(t: Tensor): { values: Tensor; inverse: Tensor; counts: Tensor } {
+  const v = t.values();
+  const order = Array.from(v, (_, i) => i).sort((i, j) => {
+    const x = v[i], y = v[j];
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? i - j : 1) : -1;
+    return x < y ? -1 : x > y ? 1 : i - j;
+  });
+  const firsts: number[] = [];
+  const counts: number[] = [];
+  const inverse = Tensor.empty('int64', t.shape);
+  for (const i of order) {
+    const last = firsts.length ? v[firsts[firsts.length - 1]] : undefined;
+    if (last === undefined || Number.isNaN(v[i]) || last !== v[i]) {
+      firsts.push(i);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse.storage.data[i] = firsts.length - 1;
+  }
+  const values = Tensor.empty(t.dtype, [firsts.length]);
+  firsts.forEach((i, k) => (values.storage.data[k] = v[i]));
+  const countT = Tensor.empty('int64', [counts.length]);
+  countT.storage.data.set(counts);
+  return { values, inverse, counts: countT };
 }
 
 function erfinvOf(t: Tensor): Tensor {
