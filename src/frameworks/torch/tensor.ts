@@ -1216,6 +1216,11 @@ export const TENSOR_METHODS: Record<string, Method> = {
     if (a.dim === undefined) throw pyError('TypeError', 'cumsum() missing 1 required positional arguments: "dim"');
     return T(self, cumsum(self.t, dimArg(a), toDtype(a.dtype)), 'cumsum');
   },
+  cumprod: (self, args, kw) => {
+    const a = bind('cumprod', args, kw, ['dim?', 'dtype?']);
+    if (a.dim === undefined) throw pyError('TypeError', 'cumprod() missing 1 required positional arguments: "dim"');
+    return T(self, cumprod(self.t, dimArg(a), toDtype(a.dtype)), 'cumprod');
+  },
   new_zeros: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_zeros', args, kw), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   new_ones: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_ones', args, kw), 1, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   new_full: (self, args, kw) => {
@@ -1535,6 +1540,45 @@ function reorderAlong(
     }
   }
   return { values: contiguous(transpose(values, d, x.ndim - 1)), indices: contiguous(transpose(indices, d, x.ndim - 1)) };
+}
+
+/**
+ * torch.cumprod(input, dim, dtype=None) (ATen's cpu_cum_base_kernel, as cumsum): the running
+ * product in acc_type (double for float32/float64, float for float16/bfloat16), each partial
+ * product stored in the output dtype (int64 for integer and bool inputs, wrapping as int64
+ * multiplication does).
+ */
+export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
+  const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
+  if (x.ndim === 0) return cast(x, outDtype);
+  const d = dim < 0 ? dim + x.ndim : dim;
+  const src = cast(x, outDtype);
+  const out = Tensor.empty(outDtype, x.shape);
+  const inner = x.shape.slice(d + 1).reduce((p, q) => p * q, 1);
+  const size = x.shape[d] ?? 1;
+  const outer = x.numel / Math.max(size * inner, 1);
+  const reduced = outDtype === 'float16' || outDtype === 'bfloat16';
+  const integral = !isFloating(outDtype);
+  const v = src.values();
+  const w = integral ? int64Values(cast(src, 'int64')) : undefined;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      let acc = 1;
+      let big = 1n;
+      for (let i = 0; i < size; i++) {
+        const k = (o * size + i) * inner + j;
+        if (w) {
+          big = BigInt.asIntN(64, big * w[k]);
+          if (outDtype === 'int64') setInt64(out.storage, k, big);
+          else out.storage.data[k] = wrapValue(outDtype, Number(BigInt.asIntN(64, big)));
+        } else {
+          acc = reduced ? Math.fround(acc * v[k]) : acc * v[k];
+          out.storage.data[k] = reduced ? caster(outDtype)(acc) : acc;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
