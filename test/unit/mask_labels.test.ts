@@ -135,3 +135,13 @@ per_step = subsequent_chunk_mask(4, 1)
   assert.equal(at('own_chunk').mask, 'block-diagonal');
   assert.equal(at('per_step').mask, 'causal');
 });
+
+test('(tokens != eos).cumprod(1), 1 until the first EOS, keeps the mask history of its comparison: a padding mask', () => {
+  const r = evaluate(`import torch
+tokens = torch.tensor([[5, 8, 2, 9, 2], [7, 2, 4, 4, 1]])
+before_eos = (tokens != 2).cumprod(dim=1)
+`, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const s = [...r.timeline].reverse().find((x) => x.name === 'before_eos')!;
+  assert.equal(s.maskSummary, 'padding (right, lengths 2, 1) · 70% masked');
+});

@@ -1219,7 +1219,8 @@ export const TENSOR_METHODS: Record<string, Method> = {
   cumprod: (self, args, kw) => {
     const a = bind('cumprod', args, kw, ['dim?', 'dtype?']);
     if (a.dim === undefined) throw pyError('TypeError', 'cumprod() missing 1 required positional arguments: "dim"');
-    return T(self, cumprod(self.t, dimArg(a), toDtype(a.dtype)), 'cumprod');
+    // the running product of a 0/1 mask is a mask: 1 until the first 0 (`(tokens != eos).cumprod(1)`)
+    return T(self, carryMaskEvidence(cumprod(self.t, dimArg(a), toDtype(a.dtype)), self.t), 'cumprod');
   },
   new_zeros: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_zeros', args, kw), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   new_ones: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_ones', args, kw), 1, toDtype(kw.get('dtype')) ?? self.t.dtype)),
