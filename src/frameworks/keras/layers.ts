@@ -6,9 +6,9 @@
 
 import { DType, isFloating } from '../../engine/dtype';
 import { softmax } from '../../engine/ops/compose';
-import { binary, cast, unary } from '../../engine/ops/core';
-import { matmul, mean } from '../../engine/ops/reduce';
-import { reshape } from '../../engine/ops/shape';
+import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
+import { matmul, mean, reduce } from '../../engine/ops/reduce';
+import { reshape, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { noteMaskConsumer } from '../../masks/checks';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
@@ -516,6 +516,38 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     return new TfTensor(binary('add', binary('mul', x, inv), res));
   }, ['inputs', 'training']));
   def(LayerNormalization);
+
+  // GlobalAveragePooling1D / GlobalMaxPooling1D (keras/src/layers/pooling/global_*_pooling1d.py):
+  // the mean (over the kept steps when a mask comes: sum(where(mask, x, 0)) / sum(mask)) or the max
+  // over the steps axis; the average one supports masking and returns no mask
+  for (const [name, average] of [['GlobalAveragePooling1D', true], ['GlobalMaxPooling1D', false]] as const) {
+    const cls = layerClass(Layer, name, ['data_format?', 'keepdims?'], (self, a, ctx) => {
+      const format = a.data_format === undefined || a.data_format === null ? 'channels_last' : String(a.data_format).toLowerCase();
+      if (format !== 'channels_last' && format !== 'channels_first') {
+        throw pyError('ValueError', `The \`data_format\` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=${ctx.repr(a.data_format!)}`);
+      }
+      self.dict.set('data_format', format);
+      self.dict.set('keepdims', toBool(a.keepdims ?? false, ctx));
+      self.dict.set('supports_masking', average);
+      self.dict.set('built', true);
+    });
+    cls.dict.set('call', nativeCall(([self, inputs, ...rest], kw, ctx) => {
+      const a = bind(`${name}.call`, rest, kw, average ? ['mask?'] : []);
+      const inst = self as PyInstance;
+      const x = toTf(inputs, ctx);
+      if (x.ndim !== 3) throw inputSpecError(`Input 0 of layer "${inst.dict.get('name')}" is incompatible with the layer: expected ndim=3, found ndim=${x.ndim}. Full shape received: ${shapeRepr(x.shape)}`);
+      const steps = inst.dict.get('data_format') === 'channels_last' ? 1 : 2;
+      const keep = ctx.truthy(inst.dict.get('keepdims')!);
+      if (!average) return new TfTensor(reduce('max', x, [steps], keep));
+      if (a.mask === undefined || a.mask === null) return new TfTensor(mean(x, [steps], keep));
+      const m = toTf(a.mask, ctx);
+      const kept = unsqueeze(m.dtype === 'bool' ? m : binary('ne', m, 0), steps === 1 ? 2 : 1);
+      const summed = reduce('sum', where(kept, x, scalarTensor(0, x.dtype)), [steps], keep);
+      return new TfTensor(binary('div', summed, reduce('sum', cast(kept, x.dtype), [steps], keep)));
+    }, average ? ['inputs', 'mask'] : ['inputs']));
+    if (average) cls.dict.set('compute_mask', new PyBuiltin('compute_mask', () => null));
+    def(cls);
+  }
 
   installRecurrent(session, Layer, def);
   installAttention(session, Layer, def);
