@@ -20,7 +20,7 @@ import {
 import { ArrayValue } from '../common';
 import { NumpyArray } from '../numpy';
 import { TfTensor, tfDtype, toTf } from '../tensorflow';
-import { GruWeights, LstmWeights, RnnResult, gru, lstm, maskDestroyedWarning, mhaComputeAttentionMask, mhaMaskedSoftmax, simpleRnn } from './masking';
+import { GruWeights, LstmWeights, RnnResult, gru, lstm, maskDestroyedWarning, mhaComputeAttentionMask, mhaMaskedSoftmax, simpleRnn, softmaxLayer } from './masking';
 import { KerasError } from './pad_sequences';
 import {
   KerasSession, KerasTensor, ShapeDims, anySymbolic, flattenTensors, recordNode, runGraph, shapeRepr,
@@ -516,6 +516,23 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     return new TfTensor(binary('add', binary('mul', x, inv), res));
   }, ['inputs', 'training']));
   def(LayerNormalization);
+
+  // Softmax (keras/src/layers/activations/softmax.py): where(mask, x, -1e9), softmax over axis
+  // (an int or a list), where(mask, out, 0); supports masking, the mask passes on
+  const SoftmaxLayer = layerClass(Layer, 'Softmax', ['axis?'], (self, a, ctx) => {
+    const axis = a.axis ?? -1n;
+    self.dict.set('axis', axis instanceof PyList || axis instanceof PyTuple ? new PyList(ctx.iterate(axis)) : axis);
+    self.dict.set('supports_masking', true);
+    self.dict.set('built', true);
+  });
+  SoftmaxLayer.dict.set('call', nativeCall(([self, inputs, ...rest], kw, ctx) => {
+    const a = bind('Softmax.call', rest, kw, ['mask?']);
+    const axis = (self as PyInstance).dict.get('axis')!;
+    const axes = axis instanceof PyList ? axis.items.map((d) => toInt(d, 'axis')) : toInt(axis, 'axis');
+    const mask = a.mask === undefined || a.mask === null ? null : toTf(a.mask, ctx);
+    return new TfTensor(kerasErrors(() => softmaxLayer(toTf(inputs, ctx), mask, { axis: axes })));
+  }, ['inputs', 'mask']));
+  def(SoftmaxLayer);
 
   // GlobalAveragePooling1D / GlobalMaxPooling1D (keras/src/layers/pooling/global_*_pooling1d.py):
   // the mean (over the kept steps when a mask comes: sum(where(mask, x, 0)) / sum(mask)) or the max
