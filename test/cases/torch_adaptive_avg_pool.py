@@ -44,3 +44,8 @@ try:
     F.adaptive_avg_pool1d(x, (1, 2))
 except RuntimeError as e:
     print(e)
+for bad in [lambda: F.adaptive_avg_pool1d(torch.randn(1, 2, 0), 2), lambda: F.adaptive_avg_pool1d(torch.randn(1, 2, 4), "a")]:
+    try:
+        bad()
+    except (RuntimeError, TypeError) as e:
+        print(type(e).__name__, e)

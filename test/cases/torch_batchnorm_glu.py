@@ -58,3 +58,8 @@ for bad in [lambda: nn.BatchNorm1d(4)(torch.randn(1, 4)), lambda: nn.BatchNorm1d
         bad()
     except (ValueError, RuntimeError) as e:
         print(type(e).__name__, e)
+for bad in [lambda: nn.BatchNorm1d(3)(torch.randn(4, 3, dtype=torch.float64)), lambda: F.batch_norm(torch.randn(4, 3), None, None)]:
+    try:
+        bad()
+    except RuntimeError as e:
+        print(type(e).__name__, e)

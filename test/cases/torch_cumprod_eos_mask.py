@@ -19,3 +19,11 @@ print(x.cumprod(0))
 big = torch.cumprod(torch.full((5,), 10**4), 0)
 print(big)
 print(torch.tensor(2.5).cumprod(0))
+try:
+    torch.cumprod(torch.tensor([1.0, 2.0]), dim=3)
+except IndexError as e:
+    print(e)
+try:
+    torch.cumsum(torch.tensor([1.0, 2.0]), dim=-2)
+except IndexError as e:
+    print(e)

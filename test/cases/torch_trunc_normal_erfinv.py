@@ -36,3 +36,4 @@ try:
     torch.tensor([1, 2]).erfinv_()
 except RuntimeError as e:
     print(e)
+print(torch.erfinv(torch.tensor([0.5, -0.25], dtype=torch.float16)), torch.erf(torch.tensor([0.3], dtype=torch.float16)))

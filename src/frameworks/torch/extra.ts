@@ -4,7 +4,7 @@
 // forms. Semantics and messages follow ATen (native_functions.yaml and the
 // kernels named below).
 
-import { isFloating } from '../../engine/dtype';
+import { caster, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { getSlot, slot } from '../../engine/context';
 import { formatCppTensor } from '../../engine/format/cpp';
@@ -265,7 +265,9 @@ function mapValues(t: Tensor, f: (x: number) => number): Tensor {
   const x = isFloating(t.dtype) ? t : cast(t, 'float32');
   const v = x.values();
   const out = Tensor.empty(x.dtype, x.shape);
-  for (let i = 0; i < v.length; i++) out.storage.data[i] = f(v[i]);
+  // float16 / bfloat16 are stored in a Float32Array: each result rounded to the dtype
+  const round = caster(x.dtype);
+  for (let i = 0; i < v.length; i++) out.storage.data[i] = round(f(v[i]));
   return out;
 }
 

@@ -730,6 +730,11 @@ export type { Kwargs };
  * shortcut, input.mean((-1, -2), keepdim=True).
  */
 export function adaptiveAvgPool2d(x: Tensor, outH: number, outW: number): Tensor {
+  for (const i of [x.ndim - 2, x.ndim - 1]) {
+    if (x.shape[i] === 0) {
+      throw runtimeError(`adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes [${x.shape.join(', ')}] with dimension ${i} being empty`);
+    }
+  }
   if (outH === 1 && outW === 1) return mean(x, [-1, -2], true);
   const [H, W] = x.shape.slice(-2);
   const lead = x.shape.slice(0, -2);
@@ -763,7 +768,10 @@ function addAdaptiveAvgPools(add: (c: PyClass) => void, def: (name: string, f: N
       if (xs.length !== n) throw runtimeError(`${fname}() argument 'output_size' should contain ${n === 1 ? 'one int' : `${n} ints`} (got ${xs.length})`);
       return xs.map((e) => (e === null ? null : toInt(e, 'output_size')));
     }
-    return Array(n).fill(toInt(v ?? null, 'output_size'));
+    if (typeof v !== 'bigint' && typeof v !== 'boolean') {
+      throw pyError('TypeError', `${fname}(): argument 'output_size' (position 2) must be tuple of ints, not ${typeNameOf(v ?? null)}`);
+    }
+    return Array(n).fill(toInt(v, 'output_size'));
   };
   const pool2d = (input: PyValue | undefined, out: (number | null)[], fname: string, grad: PyValue): PyValue => {
     const x = tensorArg(input, fname, 'input');
@@ -876,7 +884,12 @@ function addBatchNorms(add: (c: PyClass) => void, def: (name: string, f: NativeF
       if (values === 1) throw pyError('ValueError', `Expected more than 1 value per channel when training, got input size ${ctx.repr(ctx.getAttr(input!, 'shape'))}`);
     }
     const t = (v: PyValue | undefined) => (v instanceof ArrayValue ? v.t : null);
-    if (!training && (!t(a.running_mean) || !t(a.running_var))) throw runtimeError('running_mean and running_var must be defined in evaluation mode');
+    if (!training && !t(a.running_mean)) throw runtimeError('running_mean must be defined in evaluation mode');
+    if (!training && !t(a.running_var)) throw runtimeError('running_var must be defined in evaluation mode');
+    // float32 statistics and affine parameters go with float32, float16 or bfloat16 input only
+    const params = [a.running_mean, a.running_var, a.weight, a.bias].map(t).filter((p): p is Tensor => p !== null);
+    const mixedOk = (p: Tensor) => p.dtype === x.dtype || (p.dtype === 'float32' && (x.dtype === 'float16' || x.dtype === 'bfloat16'));
+    if (!params.every(mixedOk)) throw runtimeError('mixed dtype (CPU): all inputs must share same datatype.');
     const r = batchNorm(x, t(a.running_mean), t(a.running_var), t(a.weight), t(a.bias), training, momentum, eps);
     return track(new TorchTensor(r), 'native_batch_norm', input!, a.weight ?? null);
   };

@@ -22,7 +22,7 @@ import { topkOrder } from '../../engine/ops/select_k';
 import { emptyLikeOrder, iterationOrder, placeDraws } from '../../engine/random/fill_order';
 import { formatCppDouble } from '../../engine/random/torch_generator';
 import {
-  chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
+  chunk, expand, flatten, flip, normalizeDim, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
 } from '../../engine/ops/shape';
 import { Tensor, hasWide, int64Values, isSafeInt64, setInt64 } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
@@ -1550,6 +1550,7 @@ function reorderAlong(
  * multiplication does).
  */
 export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
+  normalizeDim(dim, x.ndim);
   const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
   if (x.ndim === 0) return cast(x, outDtype);
   const d = dim < 0 ? dim + x.ndim : dim;
@@ -1583,6 +1584,7 @@ export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
 }
 
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
+  normalizeDim(dim, x.ndim);
   const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
   // a 0-dim input is copied, not summed (impl_func_cum_ops fills the result), so -0.0 stays -0.0
   if (x.ndim === 0) return cast(x, outDtype);
