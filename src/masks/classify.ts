@@ -208,6 +208,29 @@ function blockDiagonal(K: boolean[][]): { segments: number[]; causal: boolean } 
 }
 
 /**
+ * A square keep-matrix of chunked causal attention (wenet's subsequent_chunk_mask(size,
+ * chunk_size, num_left_chunks)): query r sees keys from max((⌊r/size⌋ − left)·size, 0), or 0
+ * when left < 0, up to the end of its own chunk. Chunks of one are plain causal and a chunk
+ * that sees only itself is block-diagonal; both are left to their own labels (undefined).
+ */
+function chunkedCausal(K: boolean[][]): { size: number; left: number } | undefined {
+  const L = K.length;
+  const size = K[0].filter(Boolean).length;
+  if (size < 2 || size >= L) return undefined;
+  const lastStart = K[L - 1].indexOf(true);
+  if (lastStart < 0 || lastStart % size !== 0) return undefined;
+  const left = lastStart === 0 ? -1 : Math.floor((L - 1) / size) - lastStart / size;
+  if (left === 0) return undefined;
+  const fits = K.every((row, r) => {
+    const own = Math.floor(r / size);
+    const start = left < 0 ? 0 : Math.max((own - left) * size, 0);
+    const end = Math.min((own + 1) * size, L);
+    return row.every((k, c) => k === (c >= start && c < end));
+  });
+  return fits ? { size, left } : undefined;
+}
+
+/**
  * The label of a causal mask aligned bottom-right (fewer queries than keys):
  * the layout of a KV cache, where the `cols - rows` keys before the queries
  * come from the cache and every query sees them (llama's
@@ -280,6 +303,13 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     const prefix = K[0].filter(Boolean).length;
     if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
       return { kind: 'prefix-lm', masked, keep, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
+    }
+    // streaming ASR (wenet / ESPnet subsequent_chunk_mask): chunks of queries that see their own
+    // chunk and every earlier one, or only num_left_chunks earlier ones
+    const chunk = rows === cols ? chunkedCausal(K) : undefined;
+    if (chunk) {
+      const seen = chunk.left < 0 ? 'every earlier chunk' : `${chunk.left} earlier chunk${chunk.left === 1 ? '' : 's'}`;
+      return { kind: 'chunked-causal', masked, keep, summary: `chunked causal (chunks of ${chunk.size}, each sees itself and ${seen}${tail('')}` };
     }
     const blocks = rows === cols ? blockDiagonal(K) : undefined;
     if (blocks) return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${blocks.segments.join(', ')}${blocks.causal ? ', causal' : ''}${tail('')}` };

@@ -451,6 +451,7 @@ function moduleFacts(source: string, ran: ((name: string) => boolean) | undefine
 function fromCallSite(f: FunctionInfo, lines: string[], known: ReadonlySet<string>): string | undefined {
   const name = f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const text = lines.join('\n');
+  const inCode = callSiteArguments(name, text);
   const doctest = new Map<string, string>();
   const fromDoctest: string[] = [];
   for (const line of lines.slice(f.line - 1, f.endLine)) {
@@ -465,14 +466,36 @@ function fromCallSite(f: FunctionInfo, lines: string[], known: ReadonlySet<strin
       fromDoctest.push(args.replace(/(?<![\w.])([A-Za-z_]\w*)(?!\w)(?!\s*=(?!=))/g, (w) => doctest.get(w) ?? w));
     }
   }
-  const inCode: string[] = [];
+  return [...inCode, ...fromDoctest].find((args) => args.trim() && readsOnly(args, known));
+}
+
+/**
+ * The argument texts of the calls of `name` (a regex-escaped name) in the file's code, one line
+ * each; not its def or class line, not comments or doctests; `topLevel`: only unindented lines.
+ */
+function callSiteArguments(name: string, text: string, topLevel = false): string[] {
+  const found: string[] = [];
   for (const m of text.matchAll(new RegExp(`(?<![\\w.])${name}\\s*\\(`, 'g'))) {
     const before = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index);
-    if (/\bdef\s+$/.test(before) || /^\s*(>>>|\.\.\.)/.test(before) || before.includes('#')) continue;
+    if (/\b(def|class)\s+$/.test(before) || /^\s*(>>>|\.\.\.)/.test(before) || before.includes('#')) continue;
+    if (topLevel && /^\s/.test(before)) continue;
     const args = argumentsAt(text, m.index + m[0].length - 1);
-    if (args !== undefined) inCode.push(args.replace(/\s*\n\s*/g, ' ').trim());
+    if (args !== undefined) found.push(args.replace(/\s*\n\s*/g, ' ').trim());
   }
-  return [...inCode, ...fromDoctest].find((args) => args.trim() && readsOnly(args, known));
+  return found;
+}
+
+/**
+ * A method's `self` as the file builds its class (`SwinTransformer(img_size=32, ...)` at
+ * module level): the first unindented constructor call whose arguments read only module-level names,
+ * so the preview's instance is the one the file's sizes agree with. Undefined when none.
+ */
+function selfFromCallSite(cls: string, source: string, known: ReadonlySet<string>): string | undefined {
+  const simple = cls.split('.').pop()!;
+  if (!/^[A-Za-z_]\w*$/.test(simple)) return undefined;
+  // module-level statements only: a call in a method reads that method's locals, whatever their names
+  const args = callSiteArguments(simple, source, true).find((a) => a.trim() && readsOnly(a, known));
+  return args === undefined ? undefined : `${simple}(${args})`;
 }
 
 /**
@@ -507,7 +530,9 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
   const embedders = owner ? [...classes.values()].filter((c) => c.name !== cls && /\bEmbedding\(/.test(c.text)).map((c) => c.name) : [];
   const fallback = (q: { name: string; annotation?: string }) => fromAnnotationOrName(q.name, q.annotation, ex, false);
   if (f.method && f.name === '__init__') {
-    // the constructor itself: the arguments the instance is built with, again
+    // the constructor itself: the arguments the instance is built with, again (the file's own call first)
+    const built = source ? selfFromCallSite(cls, source, names) : undefined;
+    if (built) return [built, built.slice(built.indexOf('(') + 1, -1)].filter(Boolean).join(', ');
     const again = constructorArguments(cls, classes, 0, fallback);
     if (again !== undefined) return [instanceExpression(cls, classes, 0, fallback), ...(again ? [again] : [])].join(', ');
   }
@@ -525,7 +550,7 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
     } else if (f.method && i === 0 && !classes.get(cls)?.staticMethods.has(f.name)) {
       // an instance built by calling the class, which a class defined in a function is
       // by its own name (`Block()` for outer.<locals>.Block.forward)
-      out.push(instanceExpression(cls, classes, 0, fallback));
+      out.push((source && selfFromCallSite(cls, source, names)) || instanceExpression(cls, classes, 0, fallback));
     } else if (dflt !== undefined) out.push(`${name}=${dflt.trim()}`);
     else {
       const said = docOf(doc, name);

@@ -140,3 +140,46 @@ test("a collate_fn's seq-first [T, B] padding mask (pad_sequence's default layou
   const short = evaluate('import torch\nmask = torch.tensor([[True, False, True], [False, False, True]])\n', { recordTimeline: true }).timeline.at(-1)!;
   assert.notEqual(short.mask, 'padding');
 });
+
+test("wenet's subsequent_chunk_mask is chunked causal (with or without num_left_chunks), not a padding mask with lengths per query", () => {
+  const src = `import torch
+
+
+def subsequent_chunk_mask(size, chunk_size, num_left_chunks=-1):
+    ret = torch.zeros(size, size, dtype=torch.bool)
+    for i in range(size):
+        if num_left_chunks < 0:
+            start = 0
+        else:
+            start = max((i // chunk_size - num_left_chunks) * chunk_size, 0)
+        ending = min((i // chunk_size + 1) * chunk_size, size)
+        ret[i, start:ending] = True
+    return ret
+
+
+chunk_masks = subsequent_chunk_mask(6, 2)
+limited = subsequent_chunk_mask(6, 2, num_left_chunks=1)
+own_chunk = subsequent_chunk_mask(6, 2, num_left_chunks=0)
+per_step = subsequent_chunk_mask(4, 1)
+`;
+  const r = evaluate(src, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const at = (name: string) => [...r.timeline].reverse().find((s) => s.name === name)!;
+  assert.equal(at('chunk_masks').mask, 'chunked-causal');
+  assert.equal(at('chunk_masks').maskSummary, 'chunked causal (chunks of 2, each sees itself and every earlier chunk) · 33.3% masked');
+  assert.equal(at('chunk_masks').maskParts, undefined, 'no causal layer: a key later in its own chunk is seen');
+  assert.equal(at('limited').maskSummary, 'chunked causal (chunks of 2, each sees itself and 1 earlier chunk) · 44.4% masked');
+  // a chunk that sees only itself is block-diagonal; chunks of one are plain causal
+  assert.equal(at('own_chunk').mask, 'block-diagonal');
+  assert.equal(at('per_step').mask, 'causal');
+});
+
+test('(tokens != eos).cumprod(1), 1 until the first EOS, keeps the mask history of its comparison: a padding mask', () => {
+  const r = evaluate(`import torch
+tokens = torch.tensor([[5, 8, 2, 9, 2], [7, 2, 4, 4, 1]])
+before_eos = (tokens != 2).cumprod(dim=1)
+`, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const s = [...r.timeline].reverse().find((x) => x.name === 'before_eos')!;
+  assert.equal(s.maskSummary, 'padding (right, lengths 2, 1) · 70% masked');
+});
