@@ -368,12 +368,25 @@ for (;;) {
 // call so that this thread copies results into it and takes its first-touch
 // page faults): received from the port with the first copy task, handed
 // back through it after the last.
-let out = null, mem = null;
+// Views of the module's memory by (start, length): the chunks rotate
+// through three sets, so a few views serve a whole call without garbage.
+let out = null, mem = null, views = [];
 function copyOut(f) {
   if (f & ${COPY_RECEIVE}) out = new Float32Array(receiveMessageOnPort(port).message);
-  if (mem === null || mem.buffer.byteLength !== memory.buffer.byteLength) mem = new Float32Array(memory.buffer);
+  if (mem === null || mem.buffer.byteLength !== memory.buffer.byteLength) {
+    mem = new Float32Array(memory.buffer);
+    views = [];
+  }
   const src = c[${COPY_SRC}] >>> 2, n = c[${COPY_N}];
-  if (n > 0) out.set(mem.subarray(src, src + n), c[${COPY_DST}]);
+  if (n > 0) {
+    let view = views.find((v) => v.byteOffset === 4 * src && v.length === n);
+    if (view === undefined) {
+      if (views.length >= 8) views = [];
+      view = mem.subarray(src, src + n);
+      views.push(view);
+    }
+    out.set(view, c[${COPY_DST}]);
+  }
   if (f & ${COPY_RETURN}) {
     const b = out.buffer;
     out = null;
