@@ -100,6 +100,18 @@ const MAX_PAGES = 16384;
  * call: moving its buffer there and back costs tens of µs.
  */
 const LEND_MIN_ELEMENTS = 1 << 20;
+/**
+ * A lent output makes the calling thread wait for the copier at the end
+ * of each job. With a free core it waits about a quarter of the call
+ * (the copier's copies and page faults are the longer share: [8, 8, 1024,
+ * 1024] took 135-155 ms lent against 170-185 ms not); when other work
+ * holds the cores the copier runs late and the caller waits most of the
+ * call (418 ms against 291 ms on one thread at load 7.5). Past this share
+ * the next call does not lend, then 2, 4, ... up to LEND_BACKOFF_MAX
+ * while it keeps happening; a call that waits less resets that.
+ */
+const LEND_WAIT_MAX = 0.5;
+const LEND_BACKOFF_MAX = 32;
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 15;
 // MEMORY_BOUND: binary_rows and where_rows run on the calling thread alone
@@ -430,6 +442,8 @@ interface Runtime {
   lend?(out: Float32Array): boolean;
   /** The lent buffer, back after the copy task with COPY_RETURN (null if it did not come back). */
   reclaim?(): ArrayBuffer | null;
+  /** Milliseconds the calling thread has spent waiting for jobs with a copy task to finish, in all. */
+  copyWaitMs?: number;
   /** Tell idle workers that jobs follow one another now (true) or no longer (false); see SPIN_MS. */
   stream?(on: boolean): void;
   /**
@@ -523,12 +537,13 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       workers.push(w);
     }
   };
-  return {
+  const runtime: Runtime = {
     k,
     memory,
     threads,
     fma: gemmBytes !== null,
     fusedExp: false,
+    copyWaitMs: 0,
     stream(on) {
       Atomics.store(ctl, STREAM, on ? 1 : 0);
     },
@@ -590,10 +605,10 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
         Reflect.apply(k[kernel], null, call);
         Atomics.add(ctl, DONE, 1);
       }
-      if (copy && Atomics.load(ctl, DONE) < total) {
-        const t0 = performance.now();
+      const waitFrom = copy && Atomics.load(ctl, DONE) < total ? performance.now() : -1;
+      if (waitFrom >= 0) {
         for (let polls = 1; Atomics.load(ctl, DONE) < total; polls++) {
-          if ((polls & 63) === 0 && performance.now() - t0 > WAIT_SPIN_MS) break;
+          if ((polls & 63) === 0 && performance.now() - waitFrom > WAIT_SPIN_MS) break;
         }
       }
       for (let d = Atomics.load(ctl, DONE); d < total; d = Atomics.load(ctl, DONE)) {
@@ -603,9 +618,11 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
         Atomics.store(ctl, WAITER, 0);
         if (r === 'timed-out' && broken) throw new RangeError('wasm worker thread exited');
       }
+      if (waitFrom >= 0) runtime.copyWaitMs! += performance.now() - waitFrom;
       if (Atomics.exchange(ctl, FAILED, 0)) throw new RangeError('wasm kernel failed in a worker thread');
     },
   };
+  return runtime;
 }
 
 /** Chunk sizes of `per` rows covering [0, total), the last one shorter. */
@@ -694,6 +711,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   const rows = rt.rows;
   const stream = (on: boolean) => rt.stream?.(on);
   const reclaim = rt.reclaim;
+  const copyWaited = () => rt.copyWaitMs ?? 0;
   rt.rows = (kernel, args, n, elements, meanwhile, copy) => {
     calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
     rows(kernel, args, n, elements, meanwhile, copy);
@@ -771,6 +789,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     const meanwhile = () => {
       if (i + 1 < sizes.length) stage(r + sizes[i], sizes[i + 1], (i + 1) % 3);
     };
+    const t0 = performance.now(), w0 = copyWaited();
     stage(0, sizes[0], 0);
     stream(true);
     try {
@@ -784,6 +803,12 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     } finally {
       stream(false);
     }
+    // The copier starved (other work holds the cores): the next calls copy on this thread.
+    const elapsed = performance.now() - t0;
+    if (copyWaited() - w0 > LEND_WAIT_MAX * elapsed && elapsed > 1) {
+      lendSkip = lendBackoff;
+      lendBackoff = Math.min(2 * lendBackoff, LEND_BACKOFF_MAX);
+    } else lendBackoff = 1;
     const back = reclaim?.() ?? null;
     if (!back) throw new RangeError('wasm: the lent output did not come back');
     return new Float32Array(back);
@@ -794,8 +819,16 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
    * Runtime.lend): the caller said nobody else holds it, there are worker
    * threads, and the call is large enough to pay for the hand-over.
    */
-  const lendable = (out: TypedData, elements: number, lend: boolean | undefined): out is Float32Array =>
-    lend === true && rt.lend !== undefined && out instanceof Float32Array && elements > 0 && elements >= (options.lendMinElements ?? LEND_MIN_ELEMENTS);
+  const lendable = (out: TypedData, elements: number, lend: boolean | undefined): out is Float32Array => {
+    if (!(lend === true && rt.lend !== undefined && out instanceof Float32Array && elements > 0 && elements >= (options.lendMinElements ?? LEND_MIN_ELEMENTS))) return false;
+    if (lendSkip > 0) {
+      lendSkip--;
+      return false;
+    }
+    return true;
+  };
+  // See LEND_WAIT_MAX: calls left to run without lending, and the next such run's length.
+  let lendSkip = 0, lendBackoff = 1;
 
   /**
    * Storage offset of each row (all dims but the last) of an operand
