@@ -629,7 +629,7 @@ describe('wasm backend: exp and float32 order', () => {
 
   test('a lent output (fresh, owned): the copier thread fills it and hands it back, bit-identical to the plain path, every chunk count, many calls in a row', () => {
     // lendMinElements 0: every call lends (by default only from 2^20 elements).
-    const lender = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16, lendMinElements: 0 });
+    const lender = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16, lendMinElements: 0, lendBackoff: false });
     const one = wasmBackend({ threshold: 0, threads: 1 });
     assert.ok(lender && one, 'wasm backend missing: run npm run build');
     for (const [B, H, T] of [[2, 3, 150], [1, 1, 64], [1, 1, 8], [3, 1, 33]]) {

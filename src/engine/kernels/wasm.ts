@@ -700,9 +700,11 @@ export interface WasmBackend extends Backend {
  * `fusedExp: false` loads the plain kernels build, whose exp computes its
  * fused multiply-adds in f64 lanes (tests of that fallback).
  * `lendMinElements`: from this many elements a lent output goes to the
- * copier thread (LEND_MIN_ELEMENTS by default; tests lower it).
+ * copier thread (LEND_MIN_ELEMENTS by default; tests lower it);
+ * `lendBackoff: false` lends even after the copier starved (see
+ * LEND_WAIT_MAX; tests that check the lent path ran).
  */
-export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean; fusedExp?: boolean; lendMinElements?: number } = {}): WasmBackend | null {
+export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean; fusedExp?: boolean; lendMinElements?: number; lendBackoff?: boolean } = {}): WasmBackend | null {
   const CHUNK_BYTES = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const rt = instantiate(options.threads, options.fma ?? true, options.fusedExp ?? true);
   if (!rt) return null;
@@ -805,7 +807,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     }
     // The copier starved (other work holds the cores): the next calls copy on this thread.
     const elapsed = performance.now() - t0;
-    if (copyWaited() - w0 > LEND_WAIT_MAX * elapsed && elapsed > 1) {
+    if (options.lendBackoff !== false && copyWaited() - w0 > LEND_WAIT_MAX * elapsed && elapsed > 1) {
       lendSkip = lendBackoff;
       lendBackoff = Math.min(2 * lendBackoff, LEND_BACKOFF_MAX);
     } else lendBackoff = 1;
