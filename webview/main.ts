@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type InspectorGpu, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
-import { entriesText, errorText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { entriesText, errorText, isMaskLensLimit, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
@@ -257,7 +257,7 @@ function buildLayout(root: HTMLElement): void {
       ]),
       h('vscode-tab-header', { class: 'tab-print', slot: 'header' }, ['PRINT']),
       h('vscode-tab-panel', { class: 'view-print' }, [h('section', {}, [h('h3', {}, ['stdout']), h('pre', { id: 'stdout', class: 'stdout' })])]),
-      h('vscode-tab-header', { class: 'tab-errors', slot: 'header' }, ['ERRORS ', h('vscode-badge', { id: 'error-count', variant: 'counter' }, ['0'])]),
+      h('vscode-tab-header', { class: 'tab-errors', slot: 'header' }, ['PROBLEMS ', h('vscode-badge', { id: 'error-count', variant: 'counter' }, ['0'])]),
       h('vscode-tab-panel', { class: 'view-errors' }, [
         h('section', {}, [
           h('table', { id: 'problems', class: 'problems', 'aria-label': 'Errors and mask warnings' }),
@@ -916,7 +916,8 @@ function valuesTable(v: InspectorVariable, f: FigureTensor, spec: FigureSpec): H
     table.append(row);
   }
   table.addEventListener('keydown', (e) => moveFocus(e, table, slice.outRows, slice.outCols));
-  table.addEventListener('focusin', (e) => showCellTip(e.target as HTMLElement, spec));
+  // the keyboard's cell: its tip under the grid, off the rows the arrow keys go to next
+  table.addEventListener('focusin', (e) => showCellTip(e.target as HTMLElement, spec, table.getBoundingClientRect()));
   table.addEventListener('mouseover', (e) => showCellTip(e.target as HTMLElement, spec));
   table.addEventListener('mouseleave', () => (byId('tooltip').hidden = true));
   return figureShell(v, f, spec, table);
@@ -960,19 +961,25 @@ function tipText(spec: FigureSpec, r: number, c: number): string {
   return `${spec.indexText(r, c)} = ${value}${reason ? ` · ${reason}` : ''}`;
 }
 
-function showCellTip(target: HTMLElement, spec: FigureSpec): void {
+function showCellTip(target: HTMLElement, spec: FigureSpec, grid?: DOMRect): void {
   const cell = target.closest<HTMLElement>('.cell');
   if (!cell) return;
   const text = tipText(spec, Number(cell.dataset.r), Number(cell.dataset.c));
-  placeTip(text, cell.getBoundingClientRect());
+  placeTip(text, cell.getBoundingClientRect(), grid);
 }
 
-function placeTip(text: string, rect: DOMRect): void {
+/**
+ * Show the cell tip under `rect` (the cell), or, for the keyboard's cell
+ * (`grid` given), under the whole grid when its bottom is on screen: under
+ * the cell it would cover the next rows the arrow keys move to.
+ */
+function placeTip(text: string, rect: DOMRect, grid?: DOMRect): void {
   const tip = byId('tooltip');
   tip.textContent = text;
   tip.hidden = false;
+  const bottom = grid && grid.bottom + 2 * tip.offsetHeight <= window.innerHeight ? Math.max(grid.bottom, rect.bottom) : rect.bottom;
   tip.style.left = `${Math.round(rect.left + window.scrollX)}px`;
-  tip.style.top = `${Math.round(rect.bottom + window.scrollY + 4)}px`;
+  tip.style.top = `${Math.round(bottom + window.scrollY + 4)}px`;
   byId('live').textContent = text;
 }
 
@@ -984,7 +991,7 @@ function heatmapFigure(v: InspectorVariable, f: FigureTensor, spec: FigureSpec, 
   const row = h('div', { class: 'canvas-row' }, [wrap]);
   wrap.append(drawn.canvas, cursor);
   let at: [number, number] = [0, 0];
-  const show = ([r, c]: [number, number]) => {
+  const show = ([r, c]: [number, number], keyboard = false) => {
     at = [r, c];
     cursor.hidden = false;
     cursor.style.left = `${c * drawn.cell}px`;
@@ -992,7 +999,7 @@ function heatmapFigure(v: InspectorVariable, f: FigureTensor, spec: FigureSpec, 
     cursor.style.width = `${Math.max(drawn.cell, 3)}px`;
     cursor.style.height = `${Math.max(drawn.cell, 3)}px`;
     wrap.setAttribute('aria-activedescendant', '');
-    placeTip(tipText(spec, r, c), cursor.getBoundingClientRect());
+    placeTip(tipText(spec, r, c), cursor.getBoundingClientRect(), keyboard ? drawn.canvas.getBoundingClientRect() : undefined);
   };
   wrap.addEventListener('mousemove', (e) => {
     const rect = drawn.canvas.getBoundingClientRect();
@@ -1000,7 +1007,7 @@ function heatmapFigure(v: InspectorVariable, f: FigureTensor, spec: FigureSpec, 
     if (r >= 0 && c >= 0 && r < spec.slice.outRows && c < spec.slice.outCols) show([r, c]);
   });
   wrap.addEventListener('mouseleave', () => ((byId('tooltip').hidden = true), (cursor.hidden = true)));
-  wrap.addEventListener('focus', () => show(at));
+  wrap.addEventListener('focus', () => show(at, true));
   wrap.addEventListener('keydown', (e) => {
     const [r, c] = at;
     const step = e.shiftKey ? 8 : 1;
@@ -1011,7 +1018,7 @@ function heatmapFigure(v: InspectorVariable, f: FigureTensor, spec: FigureSpec, 
     if (e.key === 'Escape') return void ((byId('tooltip').hidden = true), (cursor.hidden = true));
     if (!next[e.key]) return;
     e.preventDefault();
-    show(next[e.key]);
+    show(next[e.key], true);
   });
   if (spec.rowNotes && spec.rowNotes.length === spec.slice.outRows && drawn.cell >= 10) {
     const sums = h('div', { class: 'row-sums', 'aria-label': 'row sums' });
@@ -1118,10 +1125,12 @@ function renderProblems(state: InspectorState): void {
   byId('no-problems').hidden = all.length > 0;
   byId('error-count').textContent = String(all.length);
   const banner = byId('error-banner');
-  const causes = state.errors.filter((e) => !e.consequenceOf);
+  // the code's own errors first; a file whose only problems are what Mask Lens does not model gets an information banner
+  const causes = state.errors.filter((e) => !e.consequenceOf).sort((a, b) => Number(isMaskLensLimit(a)) - Number(isMaskLensLimit(b)));
   if (causes.length > 0) {
     const e = causes[0];
     banner.hidden = false;
+    banner.classList.toggle('limit', isMaskLensLimit(e));
     banner.textContent = `${errorText(e)} (${lineLabel(e.line, state.cellStartLines)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
   } else {
     banner.hidden = true;

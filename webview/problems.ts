@@ -1,10 +1,10 @@
-// The inspector's ERRORS tab: the file's errors (knock-on NameErrors as
+// The inspector's PROBLEMS tab: the file's errors (knock-on NameErrors as
 // "not evaluated"), its mask warnings by line, then the evaluator's
 // warnings, which have no line (an unmodelled decorator, torch's
 // UserWarnings): those show no line and are not clickable.
 import type { InspectorState } from '../src/vscode/protocol';
 import { lineLabel } from '../src/python/notebook';
-import { notEvaluatedMessage } from '../src/python/result';
+import { isMaskLensLimit, notEvaluatedMessage } from '../src/python/result';
 
 /** One row of the table; `line` is null for a warning that has none. */
 export interface ProblemRow {
@@ -23,7 +23,9 @@ export function problemRows(state: Pick<InspectorState, 'errors' | 'diagnostics'
   const rows: ProblemRow[] = [
     ...state.errors.map((e) => {
       const knockOn = notEvaluatedMessage(e, at);
-      return knockOn ? { line: e.line, kind: 'info: not-evaluated', message: knockOn } : { line: e.line, kind: e.type, message: e.message };
+      if (knockOn) return { line: e.line, kind: 'info: not-evaluated', message: knockOn };
+      // Mask Lens's own limit (a package it does not model): information, as in the Problems view
+      return { line: e.line, kind: isMaskLensLimit(e) ? `info: ${e.type}` : e.type, message: e.message };
     }),
     ...state.diagnostics.map((d) => ({ line: d.line, kind: `${d.severity}: ${d.code}`, message: d.variable && !d.message.includes(d.variable) ? `${d.message} (${d.variable})` : d.message })),
   ].sort((a, b) => a.line - b.line);

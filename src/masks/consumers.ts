@@ -27,10 +27,13 @@ export type MaskConsumer =
 /**
  * How the UI names the reader of a mask: a call is "read by `masked_fill`"
  * (text + code); an additive mask summed into the scores has no call to name,
- * so it reads "added to scores".
+ * so it reads "added to scores"; a `_keras_mask` is "read by Keras layers"
+ * (the mask-consuming layers it reaches, not one call).
  */
 export function consumerPhrase(consumer: MaskConsumer | string): { text: string; code?: string } {
-  return consumer === 'added' ? { text: 'added to scores' } : { text: 'read by', code: consumer };
+  if (consumer === 'added') return { text: 'added to scores' };
+  if (consumer === 'keras-mask') return { text: 'read by Keras layers' };
+  return { text: 'read by', code: consumer };
 }
 
 /** The legend of a mask grid under the convention of the code that consumed it. */

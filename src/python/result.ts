@@ -303,6 +303,18 @@ export interface RunOptions {
 export const DEFAULT_MAX_RECORDED_CALLS = 8;
 
 /**
+ * Whether an error is Mask Lens's own limit rather than a fault of the code:
+ * the NotImplementedError of a name it does not model or of a side effect it
+ * does not perform ("flask.Flask is not modelled by Mask Lens", "open() is not
+ * supported: Mask Lens does not read files"). Python would run that line, so an
+ * editor shows it as information, not as an error in the code; a user's own
+ * `raise NotImplementedError(...)` does not name Mask Lens and stays an error.
+ */
+export function isMaskLensLimit(e: Pick<PyErrorInfo, 'type' | 'message'>): boolean {
+  return e.type === 'NotImplementedError' && /\bMask Lens\b/.test(e.message);
+}
+
+/**
  * What an editor says on a knock-on error's line: "not evaluated: `x` was not
  * bound because line 2 failed"; `at` names a line otherwise ("cell 1, line 2").
  */

@@ -4,7 +4,7 @@
 // evidence, remembered per function in workspace state), evaluates the call
 // so its locals hover like any other call's, and opens the inspector on it.
 import * as vscode from 'vscode';
-import { lensRow, previewOutcome } from './callLookup';
+import { importsTensorLibrary, lensRow, previewOutcome } from './callLookup';
 import { TensorInspectorPanel } from './inspectorPanel';
 import { callScopeId } from './inspectorScopes';
 import { buildInspectorState } from './inspectorState';
@@ -53,7 +53,7 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!LENS_SCHEMES.has(doc.uri.scheme)) return [];
+    if (!LENS_SCHEMES.has(doc.uri.scheme) || !importsTensorLibrary(doc.getText())) return [];
     const evaluation = this.evaluations.peek(doc);
     if (!evaluation) {
       this.evaluations.warm(doc);
@@ -134,7 +134,7 @@ export async function previewWithArguments(
   await context.workspaceState.update(key, args);
   const previous = evaluations.previewCallOf(doc);
   const evaluation = await evaluations.setPreviewCall(doc, { function: info.function, args });
-  const { call, error } = previewOutcome(evaluation.result, info, args);
+  const { call, error } = previewOutcome(evaluation.result, info, args, result);
   // arguments that did not evaluate (a NameError, a syntax error): later evaluations (an edit) run the
   // file as before, so their error leaves Problems then instead of coming back with every edit
   if (!call) evaluations.restorePreviewCall(doc, previous);

@@ -94,7 +94,7 @@ export function callHover(
     if (!bodyLocal) return undefined;
     const args = encodeURIComponent(JSON.stringify([uri, fn.function]));
     return parts(result, undefined, [
-      notCalledText(result, fn.function, path),
+      notCalledText(result, fn.function, path, at),
       `[Preview with Arguments…](command:maskLens.previewWithArguments?${args} "Call it with arguments you choose")`,
     ], at);
   }

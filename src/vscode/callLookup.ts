@@ -2,7 +2,7 @@
 // which function a line belongs to, a name's value at a line in one call,
 // the call a call expression made, and the CodeLens row over a `def`.
 // No 'vscode' import: unit-tested.
-import { errorText, type CallRecord, type FunctionInfo, type RunResult, type Snapshot } from '../python/result';
+import { errorText, type CallRecord, type FunctionInfo, type PyErrorInfo, type RunResult, type Snapshot } from '../python/result';
 import type { ResolvedValue } from './variableLookup';
 import { lineLabel, type LineLabel } from '../python/notebook';
 
@@ -59,6 +59,16 @@ export interface LensItem {
 }
 
 /**
+ * Whether a file imports a library whose tensors Mask Lens models (torch,
+ * numpy, tensorflow, keras, einops): only then do its `def`s get lenses. A
+ * web app's or a script's functions would each get a "Preview with
+ * Arguments…" row (pushing the code down) that has no tensor to show.
+ */
+export function importsTensorLibrary(source: string): boolean {
+  return /^[ \t]*(?:import|from)[ \t]+(?:torch|numpy|tensorflow|keras|einops)\b/m.test(source);
+}
+
+/**
  * The CodeLens row over a function's `def`, one lens per meaning: the
  * chosen call ("Mask Lens: call 2 of 3 · from line 22") with ‹ › stepping;
  * "Preview with Arguments…" when the file never calls it, and "Change
@@ -107,17 +117,37 @@ export interface PreviewOutcome {
  * The outcome of `fn(args)` made by Preview with Arguments… in `result`:
  * its call when one was recorded (a failing call too: its locals up to the
  * error still preview), and an error message whenever there is nothing
- * complete to show, so the command never ends in silence.
+ * complete to show, so the command never ends in silence. `before`: the
+ * file's evaluation before this preview; an error it does not have came
+ * from the preview's arguments, wherever in the file it was raised (a
+ * method's self whose constructor fails in `__init__`, a helper called in
+ * the arguments).
  */
-export function previewOutcome(result: RunResult, info: FunctionInfo, args: string): PreviewOutcome {
+export function previewOutcome(result: RunResult, info: FunctionInfo, args: string, before?: RunResult): PreviewOutcome {
   const called = `${info.function}(${args})`;
   const call = callsOf(result, info.function).filter((c) => c.calledFrom === 0).pop();
   if (call?.error) return { call, error: `${called} raised ${errorText(call.error)} (line ${call.error.line})` };
   if (call) return { call };
-  // the arguments failed (reported on the def line), or the run stopped before the call (a budget)
-  const e = result.errors.find((x) => x.line >= info.line && x.line <= info.endLine) ?? result.errors.find((x) => x.type === 'TimeoutError' || x.type === 'MemoryError');
+  // the arguments failed (reported on the def line, or where a function they called raised), or the run
+  // stopped before the call (a budget)
+  const e = result.errors.find((x) => x.line >= info.line && x.line <= info.endLine)
+    ?? result.errors.find((x) => x.message.includes(`(building self for ${info.function}: `))
+    ?? (before ? newErrors(before.errors, result.errors)[0] : undefined)
+    ?? result.errors.find((x) => x.type === 'TimeoutError' || x.type === 'MemoryError');
   if (e) return { error: `${called} was not called: ${errorText(e)} (line ${e.line})` };
-  return { error: `${called} ran, but its call was not recorded: only the first maskLens.calls.maxRecorded calls of a function are` };
+  return { error: `${called} ran, but its call was not recorded: only the first maskLens.calls.maxRecorded calls of a function are recorded` };
+}
+
+/** The errors of `after` that `before` does not have (each error of `before` matches one of `after`). */
+function newErrors(before: readonly PyErrorInfo[], after: readonly PyErrorInfo[]): PyErrorInfo[] {
+  const key = (e: PyErrorInfo) => `${e.type}\0${e.message}\0${e.line}\0${e.column ?? ''}`;
+  const seen = new Map<string, number>();
+  for (const e of before) seen.set(key(e), (seen.get(key(e)) ?? 0) + 1);
+  return after.filter((e) => {
+    const n = seen.get(key(e)) ?? 0;
+    if (n > 0) seen.set(key(e), n - 1);
+    return n === 0;
+  });
 }
 
 /** `self.mask` for the `mask` of `self.mask` (the dotted path ending at a word), else the word. */

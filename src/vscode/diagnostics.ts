@@ -5,17 +5,14 @@
 // a preview.
 import * as vscode from 'vscode';
 import { lineLabel, type LineLabel } from '../python/notebook';
-import { errorText, notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type PyErrorInfo, type RunResult } from '../python/result';
+import { errorText, isMaskLensLimit, notEvaluatedMessage, type Diagnostic as MaskDiagnostic, type RunResult } from '../python/result';
 import { isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
+import { allErrors } from './evaluationSummary';
 import { readSettings, SETTINGS_SECTION } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'Mask Lens';
 
-/** errors[] holds every error; older results may only fill `error`. */
-export function allErrors(result: RunResult): PyErrorInfo[] {
-  if (result.errors.length > 0) return result.errors;
-  return result.error ? [result.error] : [];
-}
+export { allErrors } from './evaluationSummary';
 
 function lineRange(doc: vscode.TextDocument, line1: number, column?: number, endLine1?: number, endColumn?: number): vscode.Range {
   const lastLine = Math.max(doc.lineCount - 1, 0);
@@ -48,9 +45,9 @@ export function toVsDiagnostics(
   for (const e of allErrors(result)) {
     // a knock-on NameError (its name's statement failed earlier) is information: one problem per cause
     const knockOn = notEvaluatedMessage(e, at);
-    const d = knockOn
-      ? new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), knockOn, vscode.DiagnosticSeverity.Information)
-      : new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), errorText(e), vscode.DiagnosticSeverity.Error);
+    // what Mask Lens does not model (flask.Flask, open()) is no error in the code: information, as a knock-on is
+    const severity = knockOn || isMaskLensLimit(e) ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error;
+    const d = new vscode.Diagnostic(lineRange(doc, e.line, e.column, e.endLine, e.endColumn), knockOn ?? errorText(e), severity);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = knockOn ? 'not-evaluated' : e.type;
     out.push(d);

@@ -94,17 +94,19 @@ function consumerText(consumer: string): string {
 }
 
 const OPEN_REPR_LINES = 6;
+/** A summarised print of a large 3-D tensor: two 2-D blocks of 3 + ... + 3 rows, `...` and the brackets. */
+const SUMMARISED_REPR_LINES = 16;
 
 /**
  * The repr as a code block: open when short, else inside `<details>` (VS Code's
  * hover renderer allows details/summary once the MarkdownString has
  * supportHtml), cut at `maxLines`.
  */
-function reprBlock(repr: string, maxLines: number, collapse: boolean): string {
+function reprBlock(repr: string, maxLines: number, collapse: boolean, openLines = OPEN_REPR_LINES): string {
   const lines = repr.split('\n');
   const shown = lines.length > maxLines ? [...lines.slice(0, maxLines), '…'] : lines;
   const block = fence(shown.join('\n'), 'python');
-  if (!collapse && lines.length <= OPEN_REPR_LINES) return block;
+  if (!collapse && lines.length <= openLines) return block;
   return `<details><summary>repr (${lines.length} line${lines.length === 1 ? '' : 's'})</summary>\n\n${block}\n\n</details>`;
 }
 
@@ -143,14 +145,16 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
       parts.push(maskSvgMarkdown(first, `${v.name} mask grid`, { onIsMasked: legendMasksOn(v.legend) }));
       legend = escapeMd(legendText(v.legend));
       pictured = true;
-    } else if (!v.sampled || (limits.maxElements ?? Infinity) >= first.rows * first.cols) {
+    } else if (!v.sampled || (!v.sampled.pooled && (limits.maxElements ?? Infinity) >= first.rows * first.cols)) {
+      // (a pooled grid holds block maxima, no values print() shows: the repr, print's own summary, stands instead)
       // exact values: summarised as print() does, in the tensor's own print format
       const cell = cellFormatter(t);
       const exact = exactDigits(t); // int64 beyond 2^53: the digits print() shows, not the nearest double
       parts.push(fence(numericTableText(first, (x, i) => exact.get(i) ?? cell.format(x), { maxRows: 8, maxCols: 8 }), 'text'));
       pictured = true;
     }
-    const notes = [where, v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');
+    // how the grid was fetched, said only where it is drawn
+    const notes = [where, pictured && v.sampled && sampledNote(v.sampled)].filter(Boolean).join(' · ');
     if (notes) parts.push(`_${escapeMd(notes)}_`);
   } else if (v.value.type === 'dict') {
     // its entries, each value by its summary (a tensor's dtype and shape): the repr, if kept, prints them whole
@@ -169,7 +173,9 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   if (legend) parts.push(legend);
   for (const d of diagnostics) parts.push(`${SEVERITY_ICON[d.severity]} **${d.code}**: ${escapeMd(d.message)}`);
 
-  if (v.repr) parts.push(reprBlock(v.repr, maxReprLines, pictured));
+  // a tensor too big to draw in values: its repr is the picture, open up to print()'s summarised 2-D form and more
+  const reprIsPicture = !pictured && v.sampled?.pooled === true;
+  if (v.repr) parts.push(reprBlock(v.repr, maxReprLines, pictured, reprIsPicture ? SUMMARISED_REPR_LINES : OPEN_REPR_LINES));
   if (v.line !== undefined) parts.push(`_as of ${(limits.at ?? lineLabel)(v.line)}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
   return parts.join('\n\n');
 }
@@ -180,11 +186,12 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
  * called, or Mask Lens stopped the evaluation (its time budget) before the
  * file reached a call, in which case "never called" would be wrong (the
  * Annotated Transformer's attention() is called after its stop at line 762).
+ * `at` names the stop's line ("cell 30, line 4" in a notebook).
  */
-export function notCalledText(result: Pick<RunResult, 'errors'>, fn: string, path: string): string {
+export function notCalledText(result: Pick<RunResult, 'errors'>, fn: string, path: string, at: LineLabel = lineLabel): string {
   const stop = result.errors.find((e) => e.type === 'TimeoutError' && e.message.startsWith('Mask Lens stopped'));
   if (stop) {
-    return `$(info) Mask Lens stopped evaluating this file at line ${stop.line} (its time budget, \`maskLens.evaluation.timeBudgetMs\`) before \`${fn}\` was called, so it has no values for \`${path}\` yet.`;
+    return `$(info) Mask Lens stopped evaluating this file at ${at(stop.line)} (its time budget, \`maskLens.evaluation.timeBudgetMs\`) before \`${fn}\` was called, so it has no values for \`${path}\` yet.`;
   }
   return `$(info) \`${fn}\` is never called in this file, so Mask Lens has no values for \`${path}\` yet.`;
 }

@@ -13,6 +13,7 @@ import { assignedNames, attachedMaskOf, valueAddress, valueOfNameAt, type Resolv
 import { callHover, type CallSelection } from './callHover';
 import { lossConstructorHover } from './lossHover';
 import type { NotebookEvaluations } from './notebook';
+import { isMaskLike } from './tensorView';
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -73,7 +74,7 @@ export class MaskHoverProvider implements vscode.HoverProvider {
       }
     }
     // a loss constructor: what it ignores
-    const loss = lossConstructorHover(result, text, range.start.character, range.end.character, line);
+    const loss = lossConstructorHover(result, text, range.start.character, range.end.character, line, at);
     if (loss) return new vscode.Hover(plainMarkdown(loss), range);
     // Attribute names (`x.shape`) are not variables; a recorded path (`model.mask`) is.
     const isAttribute = range.start.character > 0 && text[range.start.character - 1] === '.';
@@ -102,16 +103,27 @@ export class MaskHoverProvider implements vscode.HoverProvider {
     return this.hover(shown, range, result.diagnostics, at);
   }
 
-  /** A tensor whose data stayed in the worker: fetch a sampled 2-D slice to draw. */
+  /**
+   * A tensor whose data stayed in the worker: fetch a 2-D slice to draw,
+   * pooled so that no masked cell drops out of a mask's picture; a grid that
+   * is no mask is fetched again unpooled (every k-th element), since its
+   * block maxima are no values of the tensor to table.
+   */
   private async withSlice(evaluation: Evaluation, v: ResolvedValue): Promise<ResolvedValue> {
     if (!('elided' in v.value) || !v.value.elided) return v;
+    const type = v.value.type;
     const address = valueAddress(evaluation.result, v);
-    const slice = address && (await this.evaluations.service.slice({ evaluation: evaluation.id, address }, HOVER_SLICE));
-    if (!slice) return v;
+    if (!address) return v;
+    const ref = { evaluation: evaluation.id, address };
+    const pooledSlice = await this.evaluations.service.slice(ref, HOVER_SLICE);
+    if (!pooledSlice) return v;
+    const asValue = (s: typeof pooledSlice) => ({ type, dtype: s.dtype, shape: [s.rows, s.cols], data: s.data });
+    const pooled = pooledSlice.rowStep > 1 || pooledSlice.colStep > 1;
+    const slice = pooled && !isMaskLike(asValue(pooledSlice)) ? (await this.evaluations.service.slice(ref, { ...HOVER_SLICE, pool: false })) ?? pooledSlice : pooledSlice;
     return {
       ...v,
-      value: { type: v.value.type, dtype: slice.dtype, shape: [slice.rows, slice.cols], data: slice.data },
-      sampled: { shape: slice.shape, rowStep: slice.rowStep, colStep: slice.colStep, pooled: HOVER_SLICE.pool && (slice.rowStep > 1 || slice.colStep > 1) },
+      value: asValue(slice),
+      sampled: { shape: slice.shape, rowStep: slice.rowStep, colStep: slice.colStep, pooled: pooled && slice === pooledSlice },
     };
   }
 

@@ -2,6 +2,7 @@
 // which targets it ignores, read from the call's arguments, and what the
 // losses it computed in this run counted. No 'vscode' import: unit-tested.
 import type { RunResult } from '../python/result';
+import { lineLabel, type LineLabel } from '../python/notebook';
 import { valueOfNameAt } from './variableLookup';
 
 interface LossSignature {
@@ -90,9 +91,10 @@ function md(text: string): string {
  * for any other word. Says which targets the loss ignores (ignore_index,
  * literal or a variable's value, else PyTorch's default -100), the reduction,
  * and how many targets the losses of this evaluation with that ignore_index
- * counted (Snapshot.derived). `line` is the 1-based line in the evaluated source.
+ * counted (Snapshot.derived), each named by its line (`at`: "cell 2, line 3" in a
+ * notebook). `line` is the 1-based line in the evaluated source.
  */
-export function lossConstructorHover(result: RunResult, lineText: string, wordStart: number, wordEnd: number, line: number): string | undefined {
+export function lossConstructorHover(result: RunResult, lineText: string, wordStart: number, wordEnd: number, line: number, at: LineLabel = lineLabel): string | undefined {
   const name = lineText.slice(wordStart, wordEnd);
   const sig = Object.prototype.hasOwnProperty.call(LOSSES, name) ? LOSSES[name] : undefined;
   if (!sig) return undefined;
@@ -128,7 +130,7 @@ export function lossConstructorHover(result: RunResult, lineText: string, wordSt
   const runs = result.timeline.filter((s) => s.line >= line && s.derived && 'counted' in s.derived && s.derived.op === op && (ignore === undefined || s.derived.ignoreIndex === ignore));
   for (const s of runs.slice(0, 3)) {
     const d = s.derived as Extract<NonNullable<typeof s.derived>, { counted: number }>;
-    parts.push(`\`${s.name}\` (line ${s.line}): ${d.counted} of ${d.total} targets counted · ignore\\_index = ${md(String(d.ignoreIndex))}`);
+    parts.push(`\`${s.name}\` (${at(s.line)}): ${d.counted} of ${d.total} targets counted · ignore\\_index = ${md(String(d.ignoreIndex))}`);
   }
   return parts.join('\n\n');
 }

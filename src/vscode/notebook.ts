@@ -124,9 +124,9 @@ export class NotebookEvaluations implements vscode.Disposable {
 }
 
 /** The inspector's view of a whole notebook: every name, then each cell's, then each recorded call; on the given cell. */
-export function notebookInspectorState(notebook: vscode.NotebookDocument, value: NotebookEvaluation, activeCell: number | undefined): InspectorState {
+export function notebookInspectorState(notebook: vscode.NotebookDocument, value: NotebookEvaluation, activeCell: number | undefined, selected?: string): InspectorState {
   const at = (line: number) => cellLineLabel(value.layout, line);
-  const base = buildInspectorState(notebook.uri.toString(), notebook.uri.fsPath, value.evaluation, 'all', undefined, at);
+  const base = buildInspectorState(notebook.uri.toString(), notebook.uri.fsPath, value.evaluation, 'all', selected, at);
   const scopes = [...cellScopes(value.evaluation.result, value.layout), ...(base.scopes ?? [])];
   return { ...base, scopes, cellStartLines: value.layout.startLines, ...(activeCell !== undefined ? { scope: cellScopeId(activeCell) } : {}) };
 }

@@ -119,6 +119,22 @@ args = ModelArgs()
 cache = None
 raise ValueError("no checkpoint")
 `;
+// A line of a package Mask Lens does not model (new-user test: a non-torch file), then a real error.
+const limitFile = '_e2e_limit.py';
+const limitSource = `from flask import Flask
+app = Flask(__name__)
+x = 1 / 0
+
+
+def index():
+    return "hello"
+`;
+// A float tensor too big to send whole: the hover fetches a slice of it from the worker.
+const bigFloatFile = '_e2e_big_float.py';
+const bigFloatSource = `import torch
+torch.manual_seed(0)
+big = torch.randn(300, 2000)
+`;
 // Preview with Arguments… given a name the module never binds (new-user test: a mistyped argument)
 const badArgsFile = '_e2e_bad_args.py';
 const badArgsSource = `import torch
@@ -350,7 +366,7 @@ async function readInspector(frame, { fileName, variable, mode, timeoutMs = 2000
 
 /** Choose a variable in the vscode-elements single-select, as its change event reports a pick. */
 async function pickVariable(frame, name) {
-  // the VALUES tab (an earlier test may have left ERRORS open)
+  // the VALUES tab (an earlier test may have left PROBLEMS open)
   await frame.locator('vscode-tab-header.tab-values').click();
   await frame.evaluate((name) => {
     const select = document.getElementById('variable-select');
@@ -1122,6 +1138,53 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     await runCommand('View: Toggle Panel Visibility');
   });
 
+  test('a narrow inspector: the title bar wraps inside the panel, and the problems tab counts warnings as problems', async () => {
+    const file = 'inspector_views.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    // the only problem of this file is a mask warning: the tab must not call it an error
+    assert.match(await frame.locator('vscode-tab-header.tab-errors').innerText(), /^PROBLEMS\s*1$/);
+    await page.setViewportSize({ width: 900, height: 800 });
+    try {
+      await page.waitForTimeout(800);
+      const bar = await frame.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const box = (id) => document.getElementById(id).getBoundingClientRect();
+        return { width, refreshRight: box('refresh').right, timingLines: Math.round(box('timing').height / box('file-name').height) };
+      });
+      assert.ok(bar.refreshRight <= bar.width, `Refresh ends at ${bar.refreshRight}px, past the panel's ${bar.width}px`);
+      assert.equal(bar.timingLines, 1, 'the timing stays on one line');
+      await shot('narrow-inspector');
+    } finally {
+      await page.setViewportSize({ width: 1600, height: 1000 });
+    }
+  });
+
+  test("keyboard in the values grid: the focused cell's tip sits under the grid, not over the rows the arrow keys go to", async () => {
+    const file = 'inspector_views.py';
+    await openFile(file);
+    await runCommand('Mask Lens: Preview Masks');
+    const frame = await inspectorFrame();
+    await readInspector(frame, { fileName: file });
+    await pickVariable(frame, 'combined');
+    await frame.locator('#mode-values').click();
+    await frame.waitForFunction(() => document.getElementById('figures').dataset.mode === 'values');
+    // the key goes to the cell itself (keys typed into the page can stay in the workbench)
+    await frame.locator('.values-grid .cell[data-r="1"][data-c="0"]').press('ArrowDown');
+    await frame.waitForFunction(() => document.activeElement?.dataset.r === '2' && !document.getElementById('tooltip').hidden);
+    const at = await frame.evaluate(() => ({
+      text: document.getElementById('tooltip').textContent,
+      tipTop: document.getElementById('tooltip').getBoundingClientRect().top,
+      gridBottom: document.querySelector('.values-grid').getBoundingClientRect().bottom,
+    }));
+    assert.equal(at.text, '[0, 0, 2, 0] = False ⬚');
+    assert.ok(at.tipTop >= at.gridBottom, `the tip (top ${at.tipTop}px) covers the grid (bottom ${at.gridBottom}px)`);
+    await shot('keyboard-cell-tip');
+    await frame.locator('.values-grid .cell[data-r="2"][data-c="0"]').press('Escape');
+  });
+
   test('a hover inside a function shows the value of its call (issue #10)', async () => {
     await openFile('seed_three_masks.py');
     await focusFirstEditor();
@@ -1298,6 +1361,21 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     await waitForScope(frame, 'cell:0', 'lengths');
   });
 
+  test('Preview Mask at Cursor in a notebook cell runs the cells before it: no NameError for cell 1\'s import', async () => {
+    await showNotebookTab('two_cells.ipynb');
+    const cells = page.locator('.notebookOverlay .monaco-editor .view-lines');
+    await cells.nth(1).waitFor({ state: 'visible', timeout: 30000 });
+    await cells.nth(1).click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+Alt+m');
+    const frame = await inspectorFrame();
+    const shown = await readInspector(frame, { fileName: 'two_cells.ipynb', variable: 'cell_mask' });
+    await shot('16b-notebook-at-cursor');
+    assert.equal(shown.banner, '', 'no error: cell 2 sees cell 1\'s `import torch`');
+    assert.deepEqual([maskRow(shown.cells, 0), maskRow(shown.cells, 1)], [[1, 1, 1, 0], [1, 0, 0, 0]]);
+    assert.equal(await page.locator('.notebookOverlay .squiggly-error').count(), 0, 'no error squiggle in the cell');
+  });
+
   test('Preview with Arguments… on a nested function (a def inside a def)', async () => {
     await withScratchFile(nestedFile, nestedSource, async () => {
       await focusFirstEditor();
@@ -1402,6 +1480,38 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       await shot('19-hover-raise-class');
       assert.doesNotMatch(raised, /not bound/, raised);
       await page.keyboard.press('Escape');
+    });
+  });
+
+  test('the hover of a float tensor too big to send shows elements of it, sampled, never block maxima', async () => {
+    await withScratchFile(bigFloatFile, bigFloatSource, async () => {
+      const text = await hoverWord('big = ', 'big', { expect: 'sampled' });
+      await shot('big-float-hover');
+      // real PyTorch, torch.manual_seed(0): big[0, 0] = -1.1258, big[19, 0] = 0.2043, big[0, 125] = 1.1648 (row 0's max is 4.1015)
+      assert.match(text, /^-1\.1258 +1\.1648 /m, text);
+      assert.match(text, /^ 0\.2043 /m, text);
+      assert.match(text, /sampled: every 19th row, every 125th column/, text);
+      assert.ok(!text.includes('blocks pooled'), text);
+      await page.keyboard.press('Escape');
+    });
+  });
+
+  test("a Flask app: a line Mask Lens does not model is an information squiggle, the code's own error stays red, no lens over its defs", async () => {
+    await withScratchFile(limitFile, limitSource, async () => {
+      const editor = page.locator('.editor-group-container.active .monaco-editor');
+      await editor.locator('.squiggly-error').first().waitFor({ timeout: 20000 });
+      await editor.locator('.squiggly-info').first().waitFor({ timeout: 10000 });
+      await shot('limit-squiggles');
+      // one view line each: `Flask(__name__)` (information), `1 / 0` (ZeroDivisionError)
+      assert.deepEqual({ errors: await editor.locator('.squiggly-error').count(), infos: await editor.locator('.squiggly-info').count() }, { errors: 1, infos: 1 });
+      // no tensor library imported: no lens row over `def index()`
+      assert.equal(await editor.locator('.codelens-decoration').count(), 0);
+      // the inspector's banner names the code's own error first, as an error
+      await runCommand('Mask Lens: Preview Masks');
+      const frame = await inspectorFrame();
+      await frame.waitForFunction(() => !document.getElementById('error-banner').hidden);
+      const banner = await frame.evaluate(() => ({ text: document.getElementById('error-banner').textContent, limit: document.getElementById('error-banner').classList.contains('limit') }));
+      assert.deepEqual(banner, { text: 'ZeroDivisionError: division by zero (line 3) and 1 more. The rest of the file still previews.', limit: false });
     });
   });
 

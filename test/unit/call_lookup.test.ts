@@ -168,6 +168,36 @@ def pad_list(xs, pad_value):
   assert.match(run('[torch.ones(4)], 0', { maxRecordedCalls: 0 }).error ?? '', /its call was not recorded/);
 });
 
+test('Preview with Arguments… on a method whose self fails to build says so, not that no call was recorded (llama: fairscale layers in __init__)', async () => {
+  const { previewOutcome } = await import('../../src/vscode/callLookup');
+  const src = `import torch
+
+
+class Block(torch.nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.proj = make_proj(dim)
+
+    def forward(self, x):
+        return self.proj(x)
+
+
+def make_proj(dim):
+    raise NotImplementedError('no projection')
+`;
+  const base = evaluate(src, { recordTimeline: true });
+  const info = base.functions!.find((f) => f.function === 'Block.forward')!;
+  const run = (args: string) => previewOutcome(evaluate(src, { recordTimeline: true, continueAfterError: true, previewCall: { function: 'Block.forward', args } }), info, args, base);
+  // the constructor raised on a line outside forward (in make_proj): the error is the outcome
+  assert.equal(run('Block(4), torch.ones(2, 4)').error,
+    'Block.forward(Block(4), torch.ones(2, 4)) was not called: NotImplementedError: no projection (building self for Block.forward: Block(4)) (line 14)');
+  // an argument expression that calls a function raising elsewhere in the file
+  assert.equal(run('None, make_proj(4)').error, 'Block.forward(None, make_proj(4)) was not called: NotImplementedError: no projection (line 14)');
+  // the fallback message is a whole sentence
+  const none = previewOutcome(evaluate(src, { recordTimeline: true, continueAfterError: true, maxRecordedCalls: 0, previewCall: { function: 'make_proj', args: '4' } }), base.functions!.find((f) => f.function === 'make_proj')!, '4', base);
+  assert.match(none.error ?? '', /raised|not called/);
+});
+
 test("an error in Preview with Arguments' arguments is placed on the function's name in its def line, not at the columns of the one-line call it was parsed from", () => {
   const src = `import torch
 
@@ -182,5 +212,15 @@ class Masks:
     assert.equal(r.errors.length, 1, JSON.stringify(r.errors));
     const { line, column, endLine, endColumn } = r.errors[0];
     assert.deepEqual({ line, column, endLine, endColumn }, { line: 6, column: 8, endLine: 6, endColumn: 24 }, `${args}: ${JSON.stringify(r.errors[0])}`);
+  }
+});
+
+test("lenses only in a file that imports a tensor library: a Flask app's defs get no Preview with Arguments… row", async () => {
+  const { importsTensorLibrary } = await import('../../src/vscode/callLookup');
+  assert.equal(importsTensorLibrary('from flask import Flask\n\n\ndef index():\n    return "hi"\n'), false);
+  assert.equal(importsTensorLibrary('import os\n# import torch in a comment\ns = "import numpy"\n'), false);
+  assert.equal(importsTensorLibrary('import torchvision_like_name\n'), false);
+  for (const line of ['import torch', 'import numpy as np', 'from torch import nn', 'import tensorflow as tf', 'from keras import layers', 'from einops import rearrange', '    import torch.nn.functional as F']) {
+    assert.equal(importsTensorLibrary(`import os\n${line}\n`), true, line);
   }
 });

@@ -4,7 +4,8 @@
 // with no value says "not bound" only where its line would have bound it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/service/evaluate';
+import { evaluate, evaluateNotebook } from '../../src/service/evaluate';
+import { cellLineLabel, layoutCells } from '../../src/python/notebook';
 import { callJson } from '../../src/cli';
 import { valueInCall, callsOf, returnedValue } from '../../src/vscode/callLookup';
 import { hoverMarkdown, notCalledText, unresolvedHover } from '../../src/vscode/hoverMarkdown';
@@ -151,6 +152,12 @@ test('a function the run never reached because Mask Lens stopped it is not "neve
   const text = notCalledText(stopped, 'attention', 'scores');
   assert.match(text, new RegExp(`stopped evaluating this file at line ${stop!.line} \\(its time budget`));
   assert.doesNotMatch(text, /never called/);
+  // in a notebook the stop is named by its cell and line, not a line of the joined cells
+  const cells = layoutCells([{ index: 0, source: 'def attention(q):\n    scores = q * 2\n    return scores\n' }, { index: 1, source: 'x = 1\nwhile True:\n    pass\nattention(1)\n' }]);
+  const nb = evaluateNotebook(cells, { recordTimeline: true, continueAfterError: true, timeBudgetMs: 50 });
+  const nbStop = nb.errors.find((e) => e.type === 'TimeoutError')!;
+  assert.match(notCalledText(nb, 'attention', 'scores', (line) => cellLineLabel(cells, line)), /stopped evaluating this file at cell 2, line [23] \(its time budget/);
+  assert.ok(nbStop.line > 4, 'a line of the joined source');
   // a file that simply never calls it
   const plain = evaluate('def attention(q):\n    return q\n', { recordTimeline: true, continueAfterError: true });
   assert.equal(notCalledText(plain, 'attention', 'q'), '$(info) `attention` is never called in this file, so Mask Lens has no values for `q` yet.');

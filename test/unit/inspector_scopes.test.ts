@@ -13,6 +13,7 @@ import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes'
 import { lineCell, problemRows } from '../../webview/problems';
 import { layoutCells } from '../../src/python/notebook';
 import { evaluateNotebook } from '../../src/service/evaluate';
+import { isMaskLensLimit } from '../../src/python/result';
 
 const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
 const lines = source.split('\n');
@@ -81,7 +82,7 @@ test('a cursor in a notebook cell goes to that cell\'s scope and the variable th
   assert.deepEqual(t, { scope: 'cell:2', selected: 'c' });
 });
 
-test('the ERRORS tab: errors and mask warnings by line, then the evaluator warnings with no line (not "0")', () => {
+test('the PROBLEMS tab: errors and mask warnings by line, then the evaluator warnings with no line (not "0")', () => {
   const r = evaluate(
     'import torch\nimport timm_layers_stub\n\n@timm_layers_stub.register_notrace_function\ndef add_mask(s, m=None):\n    return s\n\nx = torch.ones(2).unsequeeze(0)\ny = x\n',
     { recordTimeline: true, continueAfterError: true },
@@ -91,7 +92,19 @@ test('the ERRORS tab: errors and mask warnings by line, then the evaluator warni
   assert.match(rows[2].message, /register_notrace_function is not modelled by Mask Lens: add_mask is used as written/);
 });
 
-test('the ERRORS tab in a notebook: lines as "cell N, line M", a lineless warning still blank', () => {
+test("the PROBLEMS tab: what Mask Lens does not model (flask.Flask, open()) is information, the code's own errors stay errors", () => {
+  const r = evaluate(
+    'from flask import Flask\napp = Flask(__name__)\ncfg = open("config.json").read()\n\n\ndef todo():\n    raise NotImplementedError("subclass me")\n\n\ntodo()\nx = 1 / 0\n',
+    { recordTimeline: true, continueAfterError: true },
+  );
+  const rows = problemRows({ errors: r.errors, diagnostics: r.diagnostics, warnings: r.warnings });
+  assert.deepEqual(rows.map((row) => [row.line, row.kind]), [
+    [2, 'info: NotImplementedError'], [3, 'info: NotImplementedError'], [7, 'NotImplementedError'], [11, 'ZeroDivisionError'],
+  ]);
+  assert.deepEqual(r.errors.map(isMaskLensLimit), [true, true, false, false]);
+});
+
+test('the PROBLEMS tab in a notebook: lines as "cell N, line M", a lineless warning still blank', () => {
   assert.equal(lineCell(5, [1, 4]), 'cell 2, line 2');
   assert.equal(lineCell(5, undefined), '5');
   assert.equal(lineCell(null, [1, 4]), '');

@@ -8,6 +8,7 @@ import { evaluate } from '../../src/service/evaluate';
 import type { RunResult, Snapshot } from '../../src/python/result';
 import { diagnosticsFor, hoverMarkdown } from '../../src/vscode/hoverMarkdown';
 import { valueOfNameAt } from '../../src/vscode/variableLookup';
+import { lineLabel } from '../../src/python/notebook';
 
 const run = (src: string): RunResult => evaluate(src, { recordTimeline: true });
 const snap = (r: RunResult, name: string): Snapshot | undefined => [...r.timeline].reverse().find((s) => s.name === name);
@@ -73,6 +74,10 @@ m = emb.compute_mask(ids)
   assert.equal(r.error, null, JSON.stringify(r.error));
   assert.equal(snap(r, 'm')?.consumer, 'keras-mask');
   assert.deepEqual(snap(r, 'm')?.legend, { on: 'kept', off: 'masked' });
+  // the hover names the reader in Keras's words, never the consumer's internal id
+  const md = hoverMarkdown(valueOfNameAt(r, 'm', 4)!);
+  assert.ok(md.includes('read by Keras layers'), md);
+  assert.ok(!md.includes('keras-mask'), md);
 });
 
 test('a view passed to a consumer marks the variable it views', () => {
@@ -204,6 +209,20 @@ vals = torch.arange(48.).reshape(3, 4, 4)
   assert.ok(capped.includes('<details><summary>repr'), capped);
 });
 
+test("hover of a float tensor kept in the worker: no table of pooled block maxima passed off as values; its repr, open, instead", () => {
+  const r = run(`import torch
+big = torch.arange(6.).reshape(2, 3)
+`);
+  const v = valueOfNameAt(r, 'big', 2)!;
+  const repr = 'tensor([[0.0000, 1.0000, 2.0000,  ..., 7.0000, 8.0000, 9.0000],\n        [1.0000, 2.0000, 3.0000,  ..., 8.0000, 9.0000, 9.5000],\n        [2.0000, 3.0000, 4.0000,  ..., 9.0000, 9.5000, 9.7500],\n        ...,\n        [3.0000, 4.0000, 5.0000,  ..., 9.0000, 9.5000, 9.7500],\n        [4.0000, 5.0000, 6.0000,  ..., 9.0000, 9.5000, 9.7500],\n        [5.0000, 6.0000, 7.0000,  ..., 9.0000, 9.5000, 9.7500]])';
+  // the worker's max-pooled 2 × 3 grid of a [300, 2000] tensor: block maxima, not elements
+  const md = hoverMarkdown({ ...v, repr, sampled: { shape: [300, 2000], rowStep: 150, colStep: 667, pooled: true } });
+  assert.match(md, /shape `\[300, 2000\]`/);
+  assert.ok(!md.includes('```text'), md);
+  assert.ok(!md.includes('blocks pooled'), md);
+  assert.ok(md.includes('```python\ntensor([[0.0000') && !md.includes('<details>'), md);
+});
+
 test('an additive mask added to scores is recorded as consumed by addition', () => {
   const r = run(`import torch
 bias = torch.triu(torch.full((3, 3), float('-inf')), diagonal=1)
@@ -321,6 +340,10 @@ bce = nn.BCEWithLogitsLoss()
   const ce = hover(4, 'CrossEntropyLoss')!;
   assert.match(ce, /Ignores targets equal to `0` \(ignore_index\): they add 0 to the loss and are left out of the mean/);
   assert.ok(ce.includes('`loss` (line 7): 2 of 3 targets counted · ignore\\_index = 0'), ce);
+  // in a notebook each loss is named by its cell and line
+  const lines4 = lines[3];
+  const inCells = lossConstructorHover(r, lines4, lines4.indexOf('CrossEntropyLoss'), lines4.indexOf('CrossEntropyLoss') + 16, 4, (n) => lineLabel(n, [1, 6]))!;
+  assert.ok(inCells.includes('`loss` (cell 2, line 2): 2 of 3 targets counted'), inCells);
   const named = hover(8, 'CrossEntropyLoss')!;
   assert.match(named, /reduction = sum/);
   assert.match(named, /Ignores targets equal to `0` \(ignore_index\)/, 'the variable PAD is read from the evaluation');

@@ -6,6 +6,8 @@ import { buildInspectorState } from '../inspectorState';
 import { targetDocument, type MaskLensServices } from '../services';
 import { statementEndLine, variableAtLine } from '../variableLookup';
 import { reportEvaluation } from './report';
+import { isNotebookCell, notebookInspectorState, notebookOfCell } from '../notebook';
+import { sourceLine } from '../../python/notebook';
 
 export const PREVIEW_MASK_AT_CURSOR_COMMAND = 'maskLens.previewMaskAtCursor';
 
@@ -18,6 +20,19 @@ export async function previewMaskAtCursor(services: MaskLensServices, uri?: unkn
   }
   const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? services.pythonEditors.current();
   const cursorLine = typeof line === 'number' ? line : (editor?.selection.active.line ?? 0) + 1;
+  const cell = isNotebookCell(doc) ? notebookOfCell(doc) : undefined;
+  if (cell && services.notebooks) {
+    // a notebook cell runs with the cells before it (alone, cell 2 would not see cell 1's import): the
+    // notebook's evaluation, on this cell, with the variable at or above the cursor
+    const value = await services.notebooks.get(cell.notebook);
+    const at = sourceLine(value.layout, cell.cell.index, cursorLine);
+    const lines = value.layout.source.split('\n');
+    const found = at === undefined ? undefined : variableAtLine(value.evaluation.result, at, (n) => lines[n - 1] ?? '');
+    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations).update(notebookInspectorState(cell.notebook, value, cell.cell.index, found?.name));
+    if (!found) vscode.window.setStatusBarMessage(`Mask Lens: no variable assigned at or above line ${cursorLine} of this cell`, 8000);
+    else reportEvaluation(value.evaluation);
+    return;
+  }
   // The cached whole-file timeline tells where a multi-line statement ends.
   const whole = await services.evaluations.latest(doc);
   services.diagnostics.publish(doc, whole.result);
