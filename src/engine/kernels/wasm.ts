@@ -107,11 +107,33 @@ const LEND_MIN_ELEMENTS = 1 << 20;
  * 1024] took 135-155 ms lent against 170-185 ms not); when other work
  * holds the cores the copier runs late and the caller waits most of the
  * call (418 ms against 291 ms on one thread at load 7.5). Past this share
- * the next call does not lend, then 2, 4, ... up to LEND_BACKOFF_MAX
- * while it keeps happening; a call that waits less resets that.
+ * the next LEND_BACKOFF_MIN calls do not lend, then 8, 16, ... up to
+ * LEND_BACKOFF_MAX while it keeps happening; a call that waits less
+ * resets that.
  */
 const LEND_WAIT_MAX = 0.5;
-const LEND_BACKOFF_MAX = 32;
+const LEND_BACKOFF_MIN = 4;
+const LEND_BACKOFF_MAX = 64;
+/**
+ * Whether other work holds the cores: the 1-minute load average, which
+ * counts our own busy threads too, is over the core count plus a half
+ * (read at most once a second; false where there is no load average,
+ * e.g. Windows or browsers). Lending needs the
+ * copier on a core whenever the caller ends a job: at load 5-10 on this
+ * 2-core machine lent calls took 1.2-1.5x the calls that were not lent
+ * (medians, same process), even with LEND_WAIT_MAX's backoff.
+ */
+let loadReadAt = -Infinity, loadBusy = false;
+function coresBusy(): boolean {
+  const now = performance.now();
+  if (now - loadReadAt < 1000) return loadBusy;
+  loadReadAt = now;
+  const os = nodeBuiltin('node:os') as { loadavg?: () => number[]; availableParallelism?: () => number; cpus: () => unknown[] } | null;
+  const load = os?.loadavg?.()[0] ?? 0;
+  const cpus = os ? (os.availableParallelism ? os.availableParallelism() : os.cpus().length) : 1;
+  loadBusy = load > cpus + 0.5;
+  return loadBusy;
+}
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 15;
 // MEMORY_BOUND: binary_rows and where_rows run on the calling thread alone
@@ -261,7 +283,7 @@ const SEQ = 14;
  * a wake costs 40-70 µs, and a [8, 8, 1024, 1024] masked softmax has 1,024 jobs.
  */
 const WAITER = 15;
-const WAIT_SPIN_MS = 0.5;
+const WAIT_SPIN_MS = 0.2;
 /** COPY flags: a task is posted; take the output's buffer from the port first; send it back after the copy. */
 const COPY_POSTED = 1, COPY_RECEIVE = 2, COPY_RETURN = 4;
 /** Grains per job at most (they share the work word with the next grain's index). */
@@ -607,8 +629,12 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       }
       const waitFrom = copy && Atomics.load(ctl, DONE) < total ? performance.now() : -1;
       if (waitFrom >= 0) {
-        for (let polls = 1; Atomics.load(ctl, DONE) < total; polls++) {
-          if ((polls & 63) === 0 && performance.now() - waitFrom > WAIT_SPIN_MS) break;
+        // Stop polling at WAIT_SPIN_MS, or at once when this thread was descheduled (other work holds the cores).
+        for (let polls = 1, last = waitFrom; Atomics.load(ctl, DONE) < total; polls++) {
+          if ((polls & 63) !== 0) continue;
+          const now = performance.now();
+          if (now - waitFrom > WAIT_SPIN_MS || now - last > PREEMPTED_MS) break;
+          last = now;
         }
       }
       for (let d = Atomics.load(ctl, DONE); d < total; d = Atomics.load(ctl, DONE)) {
@@ -701,8 +727,9 @@ export interface WasmBackend extends Backend {
  * fused multiply-adds in f64 lanes (tests of that fallback).
  * `lendMinElements`: from this many elements a lent output goes to the
  * copier thread (LEND_MIN_ELEMENTS by default; tests lower it);
- * `lendBackoff: false` lends even after the copier starved (see
- * LEND_WAIT_MAX; tests that check the lent path ran).
+ * `lendBackoff: false` lends even after the copier starved or while the
+ * cores are busy (see LEND_WAIT_MAX, coresBusy; tests that check the lent
+ * path ran).
  */
 export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean; fusedExp?: boolean; lendMinElements?: number; lendBackoff?: boolean } = {}): WasmBackend | null {
   const CHUNK_BYTES = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
@@ -810,7 +837,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     if (options.lendBackoff !== false && copyWaited() - w0 > LEND_WAIT_MAX * elapsed && elapsed > 1) {
       lendSkip = lendBackoff;
       lendBackoff = Math.min(2 * lendBackoff, LEND_BACKOFF_MAX);
-    } else lendBackoff = 1;
+    } else lendBackoff = LEND_BACKOFF_MIN;
     const back = reclaim?.() ?? null;
     if (!back) throw new RangeError('wasm: the lent output did not come back');
     return new Float32Array(back);
@@ -823,14 +850,15 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
    */
   const lendable = (out: TypedData, elements: number, lend: boolean | undefined): out is Float32Array => {
     if (!(lend === true && rt.lend !== undefined && out instanceof Float32Array && elements > 0 && elements >= (options.lendMinElements ?? LEND_MIN_ELEMENTS))) return false;
+    if (options.lendBackoff === false) return true;
     if (lendSkip > 0) {
       lendSkip--;
       return false;
     }
-    return true;
+    return !coresBusy();
   };
   // See LEND_WAIT_MAX: calls left to run without lending, and the next such run's length.
-  let lendSkip = 0, lendBackoff = 1;
+  let lendSkip = 0, lendBackoff = LEND_BACKOFF_MIN;
 
   /**
    * Storage offset of each row (all dims but the last) of an operand
