@@ -53,7 +53,7 @@ def main():
     try:
         import tensorflow as tf
         known["tensorflow"] = public(tf)
-        for sub in ("nn", "math", "linalg"):
+        for sub in ("nn", "math", "linalg", "random"):
             known[f"tensorflow.{sub}"] = public(getattr(tf, sub))
         known["versions"]["tensorflow"] = tf.__version__
     except ImportError:

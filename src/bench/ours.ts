@@ -61,7 +61,7 @@ export function maskedSoftmax(b: Backend, { B, H, T }: Sizes['masked_softmax'], 
     mask = op(pad, [T, 0, 0, 1]);
   }
   const rows = B * H * T;
-  let out = new Float32Array(0);
+  let out: Float32Array = new Float32Array(0);
   return {
     run() {
       out = new Float32Array(n);
@@ -69,11 +69,12 @@ export function maskedSoftmax(b: Backend, { B, H, T }: Sizes['masked_softmax'], 
         maskedSoftmaxJs(x, mask, rows, T, -Infinity, out, shape);
       } else if (via === 'fused-kernel') {
         if (!b.maskedSoftmax) throw new Error(`${b.name} has no fused masked softmax`);
-        b.maskedSoftmax(x, mask, rows, T, -Infinity, out, shape);
+        // `out` is fresh and only ours: the backend may lend it to a worker (as the ops layer does).
+        out = (b.maskedSoftmax(x, mask, rows, T, -Infinity, out, shape, true) as Float32Array | undefined) ?? out;
       } else {
         const filled = new Float32Array(n);
         b.where(mask, op(Float32Array.of(-Infinity), [0, 0, 0, 0]), op(x, [H * T * T, T * T, T, 1]), shape, filled);
-        b.softmax!(filled, rows, T, out, false);
+        out = (b.softmax!(filled, rows, T, out, false, true) as Float32Array | undefined) ?? out;
       }
     },
     output: () => out,

@@ -13,6 +13,7 @@ const NAMESPACES: Record<string, string> = {
   keras: 'keras', 'keras.layers': 'keras.layers', 'keras.utils': 'keras.utils', 'keras.losses': 'keras.losses',
   'keras.optimizers': 'keras.optimizers', 'keras.preprocessing': 'keras.preprocessing',
   tensorflow: 'tensorflow', 'tensorflow.nn': 'tensorflow.nn', 'tensorflow.math': 'tensorflow.math', 'tensorflow.linalg': 'tensorflow.linalg',
+  'tensorflow.random': 'tensorflow.random',
 };
 
 const sets = new Map(Object.entries(NAMESPACES).map(([, ns]) => [ns, new Set((known as unknown as Record<string, string[]>)[ns])]));

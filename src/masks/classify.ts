@@ -67,6 +67,8 @@ export interface MaskDetails {
   causalOffset?: number;
   /** The (query, key) dims when they are not the last two (labml's `[query, key, batch]` with batch 1). */
   dims?: [number, number];
+  /** padding: a seq-first [T, B] mask (pad_sequence's default batch_first=False): `lengths` run down dim 0. */
+  seqFirst?: true;
   summary: string;
 }
 
@@ -135,7 +137,8 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   else if (leads.size === 2) keep = full.size === 1 ? fullOnes : keepNamed || !/pad|block|ignore/i.test(name);
   // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
   // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
-  else if (leads.has(1)) keep = !/block|ignore/i.test(name);
+  // An all-0 row beside them is a block-mask's unpadded sequence (`ids == pad` with left padding), not an empty one.
+  else if (leads.has(1)) keep = !/block|ignore/i.test(name) && !(full.size === 1 && full.has(0));
   // 0-then-1 rows: a block-mask padded on the right, unless the name or an all-1 row says keep
   else keep = keepNamed || fullOnes;
   const maskedValue = keep ? 0 : 1;
@@ -206,6 +209,29 @@ function blockDiagonal(K: boolean[][]): { segments: number[]; causal: boolean } 
   if (fits((r, c) => seg(r) === seg(c))) return { segments, causal: false };
   if (fits((r, c) => seg(r) === seg(c) && c <= r)) return { segments, causal: true };
   return undefined;
+}
+
+/**
+ * A square keep-matrix of chunked causal attention (wenet's subsequent_chunk_mask(size,
+ * chunk_size, num_left_chunks)): query r sees keys from max((⌊r/size⌋ − left)·size, 0), or 0
+ * when left < 0, up to the end of its own chunk. Chunks of one are plain causal and a chunk
+ * that sees only itself is block-diagonal; both are left to their own labels (undefined).
+ */
+function chunkedCausal(K: boolean[][]): { size: number; left: number } | undefined {
+  const L = K.length;
+  const size = K[0].filter(Boolean).length;
+  if (size < 2 || size >= L) return undefined;
+  const lastStart = K[L - 1].indexOf(true);
+  if (lastStart < 0 || lastStart % size !== 0) return undefined;
+  const left = lastStart === 0 ? -1 : Math.floor((L - 1) / size) - lastStart / size;
+  if (left === 0) return undefined;
+  const fits = K.every((row, r) => {
+    const own = Math.floor(r / size);
+    const start = left < 0 ? 0 : Math.max((own - left) * size, 0);
+    const end = Math.min((own + 1) * size, L);
+    return row.every((k, c) => k === (c >= start && c < end));
+  });
+  return fits ? { size, left } : undefined;
 }
 
 /**
@@ -282,6 +308,13 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
     const prefix = K[0].filter(Boolean).length;
     if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
       return { kind: 'prefix-lm', masked, keep, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
+    }
+    // streaming ASR (wenet / ESPnet subsequent_chunk_mask): chunks of queries that see their own
+    // chunk and every earlier one, or only num_left_chunks earlier ones
+    const chunk = rows === cols ? chunkedCausal(K) : undefined;
+    if (chunk) {
+      const seen = chunk.left < 0 ? 'every earlier chunk' : `${chunk.left} earlier chunk${chunk.left === 1 ? '' : 's'}`;
+      return { kind: 'chunked-causal', masked, keep, summary: `chunked causal (chunks of ${chunk.size}, each sees itself and ${seen}${tail('')}` };
     }
     const blocks = rows === cols ? blockDiagonal(K) : undefined;
     if (blocks) return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${blocks.segments.join(', ')}${blocks.causal ? ', causal' : ''}${tail('')}` };
@@ -366,11 +399,40 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean,
       };
     }
   }
+  const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones);
+  if (seqFirst) return seqFirst;
   // Only its name called it padding and its rows are no padding layout (MAE's random `mask`,
   // BEiT's block mask, wav2vec2's span mask, a special_tokens_mask): no kind can be named.
   const named = kind === 'padding' && !v.shape.some((s) => s === 1) ? 'other' : kind;
   if (additive) return { kind: named, maskedFraction: ones, summary: `${named} · ${percent(ones)}` };
   return { kind: named, summary: `${named} · ${Number((ones * 100).toFixed(1))}% True/1` };
+}
+
+/**
+ * A seq-first [T, B] padding mask: `pad_sequence(seqs)` (batch_first=False
+ * by default) compared with the pad value in a DataLoader collate_fn, or
+ * `lengths` compared down dim 0. Its rows are no padding layout, but each
+ * column (one sequence) is a run of real positions then padding (or the
+ * reverse with padding_side='left'). Read as the transposed [B, T] mask
+ * with paddingLayout's polarity rules. Undefined unless the value is 2-D
+ * and its columns are such runs. Called only once no row-wise reading
+ * (padding, causal, attention pattern) fitted.
+ * Source: torch.nn.utils.rnn.pad_sequence (output T × B × * unless batch_first).
+ */
+function seqFirstPadding(name: string, v: TensorValue, binaryMask: boolean, additive: boolean, ones: number): MaskDetails | undefined {
+  if (v.shape.length !== 2) return undefined;
+  const [T, B] = v.shape;
+  // two positions, or sides that differ per column, are too weak a sign: any column of two cells is a
+  // run, and pad_sequence pads every sequence on one side
+  if (T < 3) return undefined;
+  const data = Array.from({ length: B * T }, (_, k) => v.data[(k % T) * B + Math.floor(k / T)]);
+  const layout = paddingLayout(name, { ...v, shape: [B, T], data }, (x) => x !== 0, binaryMask);
+  if (!layout || layout.side === 'mixed') return undefined;
+  const masked = layout.keep ? 1 - ones : ones;
+  return {
+    kind: 'padding', lengths: layout.lengths, maskedFraction: masked, keep: layout.keep, seqFirst: true, side: layout.side,
+    summary: `padding (seq-first [T, B]: ${layout.side}, lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
+  };
 }
 
 /**
@@ -513,6 +575,8 @@ export function kerasMaskDetails(v: EncodedValue): MaskDetails | undefined {
 
 /** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
 export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
+  // the viewer's layers read padding along the last dim; a seq-first mask pads along dim 0
+  if (d.seqFirst) return undefined;
   const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
   return {
@@ -579,6 +643,9 @@ function segmentsOfRuns(kept: readonly ([number, number] | undefined)[]): { segm
 
 /** Rows (of the last dim) a streamed summary reads at most: 8 × 8 × 1024 queries is 65536. */
 const STREAMED_ROWS_LIMIT = 1 << 22;
+
+/** Elements of a 2-D mask the streamed summary copies to read it seq-first ([T, B] padding), at most. */
+const SEQ_FIRST_COPY_LIMIT = 1 << 20;
 
 /** Rows (over the last dim) that a large mask's summary lists lengths for, at most. */
 const LISTED_LENGTHS = 8;
@@ -783,6 +850,15 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
         summary: `padding (${sidesText('mixed', sides)}; lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
       }, keep);
     }
+  }
+  // a seq-first [T, B] padding mask (pad_sequence's default layout): read from a copy as maskDetails reads it
+  if (nd === 2 && total <= SEQ_FIRST_COPY_LIMIT) {
+    const data: number[] = new Array(total);
+    for (let r = 0; r < t.shape[0]; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = t.data[t.offset + r * t.strides[0] + c * colStride];
+    // (`type` is not read there: any library's tensor)
+    const seqFirst = seqFirstPadding(name, { type: 'torch.Tensor', dtype: t.dtype, shape: [...t.shape], data }, binary, isAdditive, ones);
+    // no fully-masked row count: its rows are time steps, not queries
+    if (seqFirst) return done(seqFirst, undefined);
   }
   if (isAdditive) return done({ kind: 'additive', maskedFraction: ones, summary: `additive · ${pct(ones)}${rowsNote(false)}` }, false);
   return done({ kind: 'other', summary: `other · ${Number((ones * 100).toFixed(1))}% True/1` }, undefined);

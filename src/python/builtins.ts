@@ -5,12 +5,13 @@ import { formatPyFloat, formatSpec } from '../engine/format';
 import { bind, toInt, toStr } from './args';
 import { EXCEPTION_CLASSES, keyError, pyError } from './exceptions';
 import { BUILTIN_EXCEPTION_ALIASES } from './exceptionNames';
-import { asBigInt, asNumber, concatItems, equals, hashKey, sortCompare } from './protocols';
+import { asBigInt, asNumber, concatItems, equals, hashKey, setMemberKey, sortCompare } from './protocols';
 import { checkItems } from './budget';
 import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import { PyDictView, SET_METHODS, setFrom, setMethod } from './sets';
 import { pythonHash } from './settable';
+import { decodeBytes, encodeString, makeBytes, PyBytes } from './bytes';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
@@ -22,7 +23,7 @@ const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f);
 // Built-in types are classes so isinstance() and type() work.
 export const TYPE_CLASSES = new Map<string, PyClass>();
 TYPE_CLASSES.set('object', new PyClass('object', []));
-for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes']) {
+for (const t of ['int', 'float', 'bool', 'str', 'list', 'tuple', 'dict', 'set', 'frozenset', 'NoneType', 'range', 'slice', 'function', 'type', 'bytes', 'bytearray']) {
   TYPE_CLASSES.set(t, new PyClass(t, [TYPE_CLASSES.get('object')!]));
 }
 TYPE_CLASSES.get('bool')!.bases.unshift(TYPE_CLASSES.get('int')!);
@@ -324,9 +325,17 @@ export function makeBuiltins(): Map<string, PyValue> {
   });
   def('int', (args, kw, ctx) => (args.length === 0 ? 0n : pyInt(args[0], args[1] ?? kw.get('base'), ctx)));
   def('float', (args, _kw, ctx) => (args.length === 0 ? 0 : pyFloat(args[0], ctx)));
-  def('str', (args, _kw, ctx) => (args.length === 0 ? '' : ctx.str(args[0])));
+  def('str', (args, kw, ctx) => {
+    // str(b, encoding): decodes bytes (str(b) alone is their repr)
+    const encoding = args[1] ?? kw.get('encoding');
+    if (encoding !== undefined && args[0] instanceof PyBytes) return decodeBytes(args[0].data, toStr(encoding, "str() argument 'encoding'"));
+    if (encoding !== undefined) throw pyError('TypeError', typeof args[0] === 'string' ? 'decoding str is not supported' : `decoding to str: need a bytes-like object, ${typeNameOf(args[0] ?? '')} found`);
+    return args.length === 0 ? '' : ctx.str(args[0]);
+  });
   def('repr', ([x], _kw, ctx) => ctx.repr(x));
   def('bool', (args, _kw, ctx) => (args.length === 0 ? false : ctx.truthy(args[0])));
+  def('bytes', (args, kw, ctx) => makeBytes(args, kw, ctx, false));
+  def('bytearray', (args, kw, ctx) => makeBytes(args, kw, ctx, true));
   def('list', (args, _kw, ctx) => new PyList(args.length ? ctx.iterate(args[0]) : []));
   def('tuple', (args, _kw, ctx) => new PyTuple(args.length ? ctx.iterate(args[0]) : []));
   def('set', (args, _kw, ctx) => setFrom(args.length ? args[0] : new PyList([]), ctx));
@@ -503,7 +512,7 @@ export function makeBuiltins(): Map<string, PyValue> {
   def('globals', () => new PyDict());
   b.set('NotImplemented', NOT_IMPLEMENTED);
   // The built-in types are classes (isinstance(x, (list, tuple)), type(x) is int); calling one converts.
-  for (const name of ['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'frozenset', 'dict', 'range', 'slice', 'bytes']) {
+  for (const name of ['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'frozenset', 'dict', 'range', 'slice', 'bytes', 'bytearray']) {
     const convert = b.get(name);
     const cls = typeClass(name);
     if (convert instanceof PyBuiltin) {
@@ -793,7 +802,7 @@ function setAttr(s: PySet, name: string, ctx: CallContext): PyValue | undefined 
   switch (name) {
     case 'add': return method(s, name, ([x]) => (s.entries.set(hashKey(x, ctx), x), null));
     case 'discard': case 'remove': return method(s, name, ([x]) => {
-      if (!s.entries.delete(hashKey(x, ctx)) && name === 'remove') throw keyError(x, ctx);
+      if (!s.entries.delete(setMemberKey(x, ctx)) && name === 'remove') throw keyError(x, ctx);
       return null;
     });
   }
@@ -816,7 +825,7 @@ const STR_ARITY: Record<string, [style: 'o' | 'none' | 'clinic' | 'tuple', min: 
   join: ['o', 1, 1], zfill: ['o', 1, 1], partition: ['o', 1, 1], rpartition: ['o', 1, 1], removeprefix: ['o', 1, 1], removesuffix: ['o', 1, 1],
   split: ['tuple', 0, 2], splitlines: ['tuple', 0, 1],
   startswith: ['tuple', 1, 3], endswith: ['tuple', 1, 3], find: ['tuple', 1, 3], rfind: ['tuple', 1, 3], count: ['tuple', 1, 3], index: ['tuple', 1, 3], rindex: ['tuple', 1, 3],
-  strip: ['clinic', 0, 1], lstrip: ['clinic', 0, 1], rstrip: ['clinic', 0, 1], replace: ['clinic', 2, 3], center: ['clinic', 1, 2], ljust: ['clinic', 1, 2], rjust: ['clinic', 1, 2],
+  encode: ['clinic', 0, 2], strip: ['clinic', 0, 1], lstrip: ['clinic', 0, 1], rstrip: ['clinic', 0, 1], replace: ['clinic', 2, 3], center: ['clinic', 1, 2], ljust: ['clinic', 1, 2], rjust: ['clinic', 1, 2],
 };
 
 /** The list methods' arity, in the same styles (Objects/listobject.c); sort takes keywords only and binds them itself. */
@@ -854,6 +863,7 @@ function checkStrArity(name: string, given: number): void {
 function strAttr(s: string, name: string, ctx: CallContext): PyValue | undefined {
   const m = (f: (args: PyValue[], kw: Kwargs) => PyValue) => method(s, name, (a, k) => (checkStrArity(name, a.length), f(a, k)));
   switch (name) {
+    case 'encode': return m(([encoding], kw) => new PyBytes(encodeString(s, encoding === undefined ? toStr(kw.get('encoding') ?? 'utf-8', 'encode() argument \'encoding\'') : toStr(encoding, "encode() argument 'encoding'"))));
     case 'join': return m(([it]) => ctx.iterate(it).map((x) => {
       if (typeof x !== 'string') throw pyError('TypeError', `sequence item 0: expected str instance, ${typeNameOf(x)} found`);
       return x;

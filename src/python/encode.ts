@@ -4,6 +4,7 @@ import { assertDtype, dtypeAssertionsOn } from '../engine/dtype';
 import { hasWide, int64Values, type Tensor } from '../engine/tensor';
 import { DICT_ENTRIES_SHOWN, entriesText, type EncodedNumber, type EncodedValue } from './result';
 import { PyDictView } from './sets';
+import { PyBytes } from './bytes';
 import { PyDict, PyInstance, PyList, PyNamedTuple, PyObj, PySet, PyTuple, type PyValue } from './values';
 
 /** A number as JSON holds it: bools as booleans, non-finite floats as the strings golden.py writes. */
@@ -78,7 +79,7 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
 
 /**
  * A value as a snapshot records it for the editor: what encodeValue gives,
- * else None, sets, dict views and @dataclass instances (llama's ModelArgs,
+ * else None, sets, dict views, bytes and @dataclass instances (llama's ModelArgs,
  * nanoGPT's GPTConfig) as `{ type: 'object' }`, shown by their repr. Other objects
  * (modules, functions, layers) stay out: their reprs are long or say nothing.
  */
@@ -89,6 +90,8 @@ export function encodeShown(v: PyValue, inlineElements = Infinity, repr: (v: PyV
   if (v instanceof PyDict) return encodeDict(v, repr);
   // sets and dict views (dict_keys, ...): shown by their repr, which lists them in CPython's order
   if (v instanceof PySet || v instanceof PyDictView) return { type: 'object', class: v.typeName };
+  // bytes and bytearray: shown by their repr (b'\x01\x02'), as a str is by its value
+  if (v instanceof PyBytes) return { type: 'object', class: v.typeName };
   // a dataclass's class (or a base) carries the fields table @dataclass set (CPython's __dataclass_fields__)
   if (v instanceof PyInstance && v.cls.lookup('__dataclass_fields__') !== undefined) return { type: 'object', class: v.cls.name };
   return undefined;

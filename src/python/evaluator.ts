@@ -7,11 +7,12 @@ import { toPyException } from './jsErrors';
 import { checkItems } from './budget';
 import { EXCEPTION_CLASSES, isExceptionClass, keyError, makeException, pyError } from './exceptions';
 import {
-  builtinBinary, builtinEquals, concatItems, builtinOrder, equals, hashKey, repr as reprValue, str as strValue, truthy as truthyValue,
+  builtinBinary, builtinEquals, concatItems, builtinOrder, equals, hashKey, setMemberKey, repr as reprValue, str as strValue, truthy as truthyValue,
   unsupportedOperand,
 } from './protocols';
 import { Scope } from './scope';
 import { makeSet, PyDictView, setBinary, setCompare, setFrom } from './sets';
+import { PyBytes } from './bytes';
 import { PyGenericAlias, typeUnion } from './typeUnion';
 import {
   AttributeEntries, CallContext, ItemAttributes, Kwargs, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyException, PyFunction, PyInstance,
@@ -755,7 +756,7 @@ export class Interpreter implements CallContext {
           case 'int': return c.value;
           case 'float': return c.value;
           case 'str': return c.value;
-          case 'bytes': return c.value;
+          case 'bytes': return PyBytes.fromLatin1(c.value);
           case 'bool': return c.value;
           case 'None': return null;
           case 'Ellipsis': return PyEllipsis.instance;
@@ -1511,7 +1512,7 @@ export class Interpreter implements CallContext {
       return container.includes(item);
     }
     if (container instanceof PyDict) return container.entries.has(hashKey(item, this));
-    if (container instanceof PySet) return container.entries.has(hashKey(item, this));
+    if (container instanceof PySet) return container.entries.has(setMemberKey(item, this));
     if (container instanceof PyDictView) return container.contains(item, this);
     if (container instanceof PyRange) {
       if (typeof item !== 'bigint') return false;
@@ -1711,6 +1712,12 @@ export class Interpreter implements CallContext {
    */
   iter(v: PyValue): Iterator<PyValue> {
     if (v instanceof PyIterator) return pyIterator(v);
+    if (v instanceof PyDict) return dictIterator(v, ([k]) => k);
+    if (v instanceof PyDictView) {
+      const pick = v.kind === 'keys' ? ([k]: [PyValue, PyValue]) => k : v.kind === 'values' ? ([, x]: [PyValue, PyValue]) => x : ([k, x]: [PyValue, PyValue]) => new PyTuple([k, x]);
+      return dictIterator(v.dict, pick);
+    }
+    if (v instanceof PySet) return sizeGuarded(this.iterate(v), () => v.entries.size, 'Set');
     if (v instanceof PyInstance) {
       const it = v.cls.lookup('__iter__');
       if (it !== undefined) {
@@ -1793,6 +1800,69 @@ export function tooManyPositional(name: string, min: number, max: number, given:
   return `${name}() takes ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given`;
 }
 
+
+/**
+ * A dict's (or view's) iterator that walks its entries live, in insertion
+ * order, as CPython's dictiter does: entries deleted meanwhile are skipped,
+ * ones added are reached. A size change raises 'dictionary changed size
+ * during iteration' at the next step (sticky); same-size changes that would
+ * yield more entries than the dict had when iteration began raise
+ * 'dictionary keys changed during iteration' (dictiter_iternextkey's di_len
+ * check, Objects/dictobject.c). Python's dict compacts its entries when it
+ * resizes; a JS Map keeps them in order without one, the order Python shows.
+ */
+function dictIterator(d: PyDict, pick: (entry: [PyValue, PyValue]) => PyValue): Iterator<PyValue> {
+  let start = d.entries.size;
+  let left = start;
+  const live = d.entries.values();
+  let over = false;
+  return {
+    next: () => {
+      if (over) return { done: true, value: undefined };
+      if (d.entries.size !== start) {
+        start = -1;
+        throw pyError('RuntimeError', 'dictionary changed size during iteration');
+      }
+      const r = live.next();
+      if (r.done) {
+        over = true;
+        return { done: true, value: undefined };
+      }
+      if (left === 0) {
+        over = true;
+        throw pyError('RuntimeError', 'dictionary keys changed during iteration');
+      }
+      left--;
+      return { done: false, value: pick(r.value) };
+    },
+  };
+}
+
+/**
+ * An iterator over a set's elements as they were when iteration began,
+ * raising CPython's RuntimeError 'Set changed size during iteration' at the
+ * first next() after the set's size changed, as setiter_iternext does
+ * (Objects/setobject.c). The error is sticky (every later next() raises it
+ * again, as CPython sets si_used to -1); once exhausted the iterator stays
+ * done. (CPython walks the live table; a same-size change is not followed.)
+ */
+function sizeGuarded(items: PyValue[], size: () => number, what: 'Set'): Iterator<PyValue> {
+  let start = size();
+  let i = 0;
+  let over = false;
+  return {
+    next: () => {
+      if (over) return { done: true, value: undefined };
+      if (size() !== start) {
+        start = -1;
+        throw pyError('RuntimeError', `${what} changed size during iteration`);
+      }
+      if (i < items.length) return { done: false, value: items[i++] };
+      over = true;
+      return { done: true, value: undefined };
+    },
+  };
+}
 function pyIterator(v: PyIterator): Iterator<PyValue> {
   return {
     next: () => {

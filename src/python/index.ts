@@ -3,7 +3,7 @@
 
 import { EvalContext, currentContext, withContext } from '../engine/context';
 import { setDiagnosticSink } from '../engine/diagnostics';
-import type { Expr, FunctionDef, Module, Span, Stmt } from './ast';
+import type { FunctionDef, Module, Span, Stmt } from './ast';
 import { encodeValue } from './encode';
 import { makeBuiltins } from './builtins';
 import { Interpreter } from './evaluator';
@@ -12,7 +12,7 @@ import { toPyException } from './jsErrors';
 import { parseModule } from './parse';
 import { FINISHING_CELL, type Diagnostic, type EncodedValue, type FunctionInfo, type PyErrorInfo, type RunOptions, type RunResult, type Snapshot, type SnapshotAddress } from './result';
 import type { Tensor } from '../engine/tensor';
-import { boundNames, forEachDef, qualifiedNames } from './outline';
+import { boundNames, forEachDef, propertyAccessor, qualifiedNames } from './outline';
 import { errorInfo, Recorder } from './record';
 import { Scope } from './scope';
 import { PyDict, PyModule, TensorValue, type PyException, type PyValue } from './values';
@@ -401,7 +401,11 @@ function functionInfos(cells: Module[], source: string, qualnames: Map<FunctionD
         ...(p.kwarg ? [`**${text(p.kwarg.span)}`] : []),
       ];
       const function_ = qualnames.get(s) ?? s.name;
-      out.push({ function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0 });
+      const accessor = inClass ? propertyAccessor(s) : undefined;
+      out.push({
+        function: function_, name: s.name, line: s.span.line, endLine: s.span.endLine, params, method: inClass, calls: counts.get(function_) ?? 0,
+        ...(accessor === 'fset' || accessor === 'fdel' ? { accessor } : {}),
+      });
     });
   }
   return out;
@@ -493,21 +497,6 @@ function previewCall(
   }
 }
 
-/**
- * The property object's attribute holding a def's function: `fget` under
- * @property (or @x.getter), `fset` under @x.setter, `fdel` under @x.deleter;
- * undefined for any other def.
- */
-function propertyAccessor(def: { decorators: readonly Expr[] }): string | undefined {
-  for (const d of def.decorators) {
-    if (d.kind === 'Name' && d.id === 'property') return 'fget';
-    if (d.kind === 'Attribute') {
-      const field = ({ getter: 'fget', setter: 'fset', deleter: 'fdel' } as Record<string, string>)[d.attr];
-      if (field) return field;
-    }
-  }
-  return undefined;
-}
 
 /** The name Preview with Arguments binds the instance it built to, for the call of the method (no Python name can clash with it). */
 const PREVIEW_SELF = '<preview self>';

@@ -56,6 +56,25 @@ export function childBodies(s: A.Stmt): (readonly A.Stmt[])[] {
 export interface DefLine {
   function: string;
   line: number;
+  /** A `@x.setter` / `@x.deleter` def: it shares its property's qualified name (the getter's lens covers it). */
+  accessor?: 'fset' | 'fdel';
+}
+
+/**
+ * Which function of a property a decorated def is: `@property` (or
+ * `@x.getter`) 'fget', `@x.setter` 'fset', `@x.deleter` 'fdel';
+ * undefined for any other def. A property is called through it
+ * (Block.head_dim.fget(self)).
+ */
+export function propertyAccessor(def: { decorators: readonly A.Expr[] }): 'fget' | 'fset' | 'fdel' | undefined {
+  for (const d of def.decorators) {
+    if (d.kind === 'Name' && d.id === 'property') return 'fget';
+    if (d.kind === 'Attribute') {
+      const field = ({ getter: 'fget', setter: 'fset', deleter: 'fdel' } as const)[d.attr as 'getter' | 'setter' | 'deleter'];
+      if (field) return field;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -81,6 +100,9 @@ export function forEachDef(body: readonly A.Stmt[], visit: (def: A.FunctionDef, 
 /** The `def` lines of a source file, parsed only (a syntax error elsewhere leaves the rest). */
 export function defLines(source: string): DefLine[] {
   const out: DefLine[] = [];
-  forEachDef(parseModule(source).body, (def, _inClass, qualname) => out.push({ function: qualname, line: def.span.line }));
+  forEachDef(parseModule(source).body, (def, inClass, qualname) => {
+    const accessor = inClass ? propertyAccessor(def) : undefined;
+    out.push({ function: qualname, line: def.span.line, ...(accessor === 'fset' || accessor === 'fdel' ? { accessor } : {}) });
+  });
   return out;
 }

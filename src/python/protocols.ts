@@ -4,6 +4,7 @@
 import { bitLength, checkIntBits, checkItems, indexSized } from './budget';
 import { formatPyFloat } from '../engine/format';
 import { pyError } from './exceptions';
+import { latin1, PyBytes } from './bytes';
 import {
   CallContext, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyEllipsis, PyFunction, PyInstance, PyList, PyModule,
   PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
@@ -135,11 +136,31 @@ export function hashKey(v: PyValue, ctx: CallContext): string {
     case 'number': return Number.isInteger(v) ? 'n' + BigInt(v).toString() : 'f' + v.toString();
     case 'string': return 's' + v;
   }
-  if (v instanceof PyTuple) return 't(' + v.items.map((x) => hashKey(x, ctx)).join(',') + ')';
-  if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) {
+  // items' keys quoted (JSON), so a str holding a comma cannot pass for two items: ('a,sb',) is not ('a', 'b')
+  if (v instanceof PyTuple) return 't' + JSON.stringify(v.items.map((x) => hashKey(x, ctx)));
+  // a frozenset is its elements whatever their order; a set of the same elements is equal but unhashable
+  if (v instanceof PySet && v.frozen) return frozensetKey(v);
+  // bytes equal by content (b'a' == b'a'), never equal to a str; a bytearray is mutable
+  if (v instanceof PyBytes && !v.mutable) return 'b' + latin1(v.data);
+  if (v instanceof PyList || v instanceof PyDict || v instanceof PySet || v instanceof PyBytes) {
     throw pyError('TypeError', `unhashable type: '${v.typeName}'`);
   }
   return 'o' + objectId(v);
+}
+
+/** The hash key of a frozenset of `s`'s elements, whatever their order. */
+function frozensetKey(s: PySet): string {
+  return 'F' + JSON.stringify([...s.entries.keys()].sort());
+}
+
+/**
+ * The key `x in s`, s.discard(x) and s.remove(x) look `x` up by: a (mutable)
+ * set stands for the frozenset of its elements, as set_contains and
+ * set_discard retry with a temporary frozenset (Objects/setobject.c);
+ * anything else is hashKey's.
+ */
+export function setMemberKey(v: PyValue, ctx: CallContext): string {
+  return v instanceof PySet && !v.frozen ? frozensetKey(v) : hashKey(v, ctx);
 }
 
 const ids = new WeakMap<object, number>();

@@ -435,9 +435,8 @@ export class Recorder implements ExecObserver {
         untimed(() => {
           const v = readPath(scope, path);
           this.add(frame, path, v, stmt.span.line, stmt.span.endLine);
-          // Keras carries a layer output's mask on it (Embedding(mask_zero=True), Masking): it hovers as `x._keras_mask`
-          const kerasMask = v instanceof TensorValue ? v.getAttr('_keras_mask', this.interp) : undefined;
-          if (kerasMask instanceof TensorValue) this.add(frame, `${path}._keras_mask`, kerasMask, stmt.span.line, stmt.span.endLine);
+          // what a tensor carries (a Keras layer output's mask) is recorded beside it, as `x.<attribute>`
+          if (v instanceof TensorValue) for (const [attribute, carried] of v.carriedTensors()) this.add(frame, `${path}.${attribute}`, carried, stmt.span.line, stmt.span.endLine);
         });
       } catch {
         // a value that cannot be recorded is left out of the timeline; the evaluation goes on

@@ -2,12 +2,12 @@
 // hashKey) to the element, plus an emulation of CPython 3.11's open-addressing
 // table (Objects/setobject.c) so that iteration, repr and pop() follow
 // CPython's order. Only elements whose Python hash is the same in every
-// process (int, bool, float, tuples of those) can be placed as CPython places
+// process (int, bool, float, tuples and frozensets of those) can be placed as CPython places
 // them; str/bytes hashes are randomised per process (and None's and objects'
 // are address-based in 3.11), so any order is "right" there and a set holding
 // one of them keeps insertion order for good.
 
-import { PyTuple, PyValue } from './values';
+import { PySet, PyTuple, PyValue } from './values';
 
 const MODULUS = (1n << 61n) - 1n; // _PyHASH_MODULUS, 2**61 - 1
 const U64 = (1n << 64n) - 1n;
@@ -69,13 +69,14 @@ export function stableHash(v: PyValue): bigint | undefined {
   else if (typeof v === 'bigint') h = intHash(v);
   else if (typeof v === 'number') h = floatHash(v);
   else if (v instanceof PyTuple) h = tupleHash(v.items);
+  else if (v instanceof PySet && v.frozen) h = frozensetHash([...v.entries.values()]);
   return h === undefined ? undefined : h >= 0n ? h : h & U64;
 }
 
 /**
  * Python's hash(v) (a signed 64-bit value, as CPython's Py_hash_t) when it is
- * the same in every CPython 3.11 process: int, bool, float and tuples of
- * those; undefined otherwise. The builtin hash() and the set table share it.
+ * the same in every CPython 3.11 process: int, bool, float and tuples and
+ * frozensets of those; undefined otherwise. The builtin hash() and the set table share it.
  */
 export function pythonHash(v: PyValue): bigint | undefined {
   const h = stableHash(v);
@@ -94,6 +95,30 @@ function tupleHash(items: PyValue[]): bigint | undefined {
   }
   acc = (acc + (BigInt(items.length) ^ (XXPRIME_5 ^ 3527539n))) & U64;
   return acc === U64 ? 1546275796n : acc;
+}
+
+/** _shuffle_bits (Objects/setobject.c): spreads closely spaced element hashes before they are xor-ed. */
+function shuffleBits(h: bigint): bigint {
+  return (((h ^ 89869747n) ^ (h << 16n)) * 3644798167n) & U64;
+}
+
+/**
+ * frozenset_hash (Objects/setobject.c, 3.11): the xor of every element's
+ * shuffled hash (order-free), the size folded in, then dispersed for nested
+ * frozensets. CPython xors the whole table, empty and dummy slots included,
+ * and cancels those out again; xor-ing the elements alone is the same value.
+ */
+function frozensetHash(items: PyValue[]): bigint | undefined {
+  let acc = 0n;
+  for (const item of items) {
+    const h = stableHash(item);
+    if (h === undefined) return undefined;
+    acc ^= shuffleBits(h);
+  }
+  acc ^= ((BigInt(items.length) + 1n) * 1927868237n) & U64;
+  acc ^= (acc >> 11n) ^ (acc >> 25n);
+  acc = (acc * 69069n + 907133923n) & U64;
+  return acc === U64 ? 590923713n : acc;
 }
 
 /**

@@ -140,6 +140,15 @@ export abstract class TensorValue extends PyObj {
   constructor(public t: Tensor) {
     super();
   }
+  /**
+   * Tensors this one carries as attributes, which the timeline records with
+   * it under `<path>.<attribute>` so a hover can show them beside it (a Keras
+   * layer output's mask). None by default; the framework that attaches them
+   * names the attribute, so the recorder knows no framework's private names.
+   */
+  carriedTensors(): [attribute: string, value: TensorValue][] {
+    return [];
+  }
 }
 
 /** torch.Size, torch.return_types.max and friends: tuples with their own repr. */

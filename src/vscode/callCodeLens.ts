@@ -4,7 +4,7 @@
 // evidence, remembered per function in workspace state), evaluates the call
 // so its locals hover like any other call's, and opens the inspector on it.
 import * as vscode from 'vscode';
-import { functionToPreview, importsTensorLibrary, lensRow, previewOutcome } from './callLookup';
+import { functionToPreview, hasLens, importsTensorLibrary, lensRow, previewOutcome } from './callLookup';
 import { TensorInspectorPanel } from './inspectorPanel';
 import { callScopeId } from './inspectorScopes';
 import { buildInspectorState } from './inspectorState';
@@ -60,11 +60,11 @@ export class CallCodeLensProvider implements vscode.CodeLensProvider {
     const evaluation = this.evaluations.peek(doc);
     if (!evaluation) {
       this.evaluations.warm(doc);
-      return this.defsOf(doc).map((d) => new DefCodeLens(new vscode.Range(d.line - 1, 0, d.line - 1, 0), doc, d.function));
+      return this.defsOf(doc).filter(hasLens).map((d) => new DefCodeLens(new vscode.Range(d.line - 1, 0, d.line - 1, 0), doc, d.function));
     }
     const { result } = evaluation;
     const uri = doc.uri.toString();
-    return (result.functions ?? []).flatMap((f) => {
+    return (result.functions ?? []).filter(hasLens).flatMap((f) => {
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
       return this.commandsFor(result, uri, f).map((c) => new vscode.CodeLens(range, c));
     });

@@ -6,6 +6,15 @@ import { errorText, type CallRecord, type FunctionInfo, type PyErrorInfo, type R
 import type { ResolvedValue } from './variableLookup';
 import { lineLabel, type LineLabel } from '../python/notebook';
 
+/**
+ * Whether a `def` gets a CodeLens: not a property's `@x.setter` /
+ * `@x.deleter`, which shares the getter's qualified name, so its lens would
+ * step the getter's calls and preview the getter.
+ */
+export function hasLens(def: { accessor?: 'fset' | 'fdel' }): boolean {
+  return def.accessor === undefined;
+}
+
 /** The innermost function whose `def` spans `line` (1-based). */
 export function functionAt(result: RunResult, line: number): FunctionInfo | undefined {
   let best: FunctionInfo | undefined;
@@ -148,7 +157,8 @@ export function functionToPreview(result: RunResult, fn: unknown, cursorLine: nu
   const functions = result.functions ?? [];
   if (typeof fn === 'string') return functions.find((f) => f.function === fn);
   if (cursorLine === undefined) return undefined;
-  return functions.find((f) => f.line <= cursorLine && cursorLine <= f.endLine);
+  // a property's setter / deleter shares its getter's name: no lens, no preview of its own (hasLens)
+  return functions.filter(hasLens).find((f) => f.line <= cursorLine && cursorLine <= f.endLine);
 }
 
 /** The errors of `after` that `before` does not have (each error of `before` matches one of `after`). */

@@ -194,6 +194,86 @@ function fromDoc(name: string, text: string, ex: Examples): string | undefined {
 const TOKENS_NAME = /^(idx|ids|tokens?|input_ids|token_ids|src|tgt|targets?|labels?)$/i;
 
 /**
+ * Whether a module runs its sequences seq-first: it builds (or subclasses)
+ * nn.Transformer, a TransformerEncoderLayer / TransformerDecoderLayer,
+ * MultiheadAttention, or an LSTM / GRU / RNN, and never passes
+ * batch_first=True, so PyTorch's default layout [S, N, E] holds (tokens [S, N]).
+ * Undefined when it builds none of them (no layout to follow).
+ */
+function seqFirstModule(classText: string): boolean | undefined {
+  const builds = /\b(?:nn\.)?(?:Transformer|TransformerEncoderLayer|TransformerDecoderLayer|MultiheadAttention|LSTM|GRU|RNN)\s*\(|\bclass\s+\w+\s*\(\s*(?:nn\.)?Transformer\s*\)/.test(classText);
+  if (!builds) return undefined;
+  return !/\bbatch_first\s*=\s*True\b/.test(classText);
+}
+
+/** The seq-first form of TORCH.batchTokens: [S, N] = [4, 2], the same two sequences (lengths 4 and 2) as columns. */
+const SEQ_FIRST_TOKENS = 'torch.tensor([[7, 3], [6, 2], [5, 0], [4, 0]])';
+/** A key padding mask [N, S] for those sequences, True on padding (nn.Transformer's *_key_padding_mask, either layout). */
+const KEY_PADDING_MASK = 'torch.tensor([[False, False, False, False], [False, False, True, True]])';
+/**
+ * An attention mask [S, S] (src_mask, tgt_mask): causal, True = masked. Bool
+ * like the key padding mask: PyTorch warns that a float mask beside a bool
+ * padding mask is deprecated.
+ */
+const SQUARE_SUBSEQUENT_MASK = `torch.triu(torch.ones(${OTHER_DIM}, ${OTHER_DIM}, dtype=torch.bool), diagonal=1)`;
+
+/** The top-level comma-separated pieces of an argument text (brackets and strings kept whole). */
+function topLevelArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) break;
+      i = end;
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = text.slice(start).trim();
+  return last ? [...out, last] : out;
+}
+
+/**
+ * An initial state for a parameter the body hands an nn.LSTM / GRU / RNN
+ * attribute as its second argument (`self.lstm(x, hx)`): zeros
+ * [num_layers × directions, batch, hidden_size] read off the constructor
+ * call (its sizes by name, as the instance gets them), a tuple (h0, c0) for
+ * an LSTM. The first assignment of the attribute decides its kind. Undefined
+ * when no such call passes it.
+ */
+function recurrentState(name: string, body: string, classText: string): string | undefined {
+  // `nn.LSTM(...)`, or word_language_model's `getattr(nn, rnn_type)(...)` with the type the code expects first
+  for (const m of classText.matchAll(/self\.(\w+)\s*=\s*(?:(?:torch\.)?(?:nn\.)?(LSTM|GRU|RNN)|getattr\(\s*(?:torch\.)?nn\s*,\s*(\w+)\s*\))\s*\(/g)) {
+    const kind = m[2] ?? /^'(LSTM|GRU|RNN)/.exec(stringChoice(m[3], classText) ?? '')?.[1];
+    if (!kind) continue;
+    const calls = [...body.matchAll(new RegExp(`self\\.${m[1]}\\s*\\(`, 'g'))];
+    const passes = calls.some((c) => {
+      const args = argumentsAt(body, c.index + c[0].length - 1);
+      return args !== undefined && topLevelArgs(args).filter((a) => !/^\w+\s*=(?!=)/.test(a))[1] === name;
+    }) || calls.some((c) => new RegExp(`\\bhx\\s*=\\s*${name}\\b`).test(argumentsAt(body, c.index + c[0].length - 1) ?? ''));
+    if (!passes) continue;
+    const ctor = topLevelArgs(argumentsAt(classText, m.index + m[0].length - 1) ?? '');
+    const positional = ctor.filter((a) => !/^\w+\s*=(?!=)/.test(a));
+    const keyword = (k: string) => ctor.find((a) => new RegExp(`^${k}\\s*=`).test(a))?.replace(/^\w+\s*=\s*/, '');
+    const size = (expr: string | undefined, fallback: number) => {
+      if (expr === undefined) return fallback;
+      if (/^\d+$/.test(expr)) return Number(expr);
+      const role = sizeRole(expr.replace(/^self\./, ''));
+      return role ? MODEL_SIZES[role] : MODEL_SIZES.width;
+    };
+    const layers = size(keyword('num_layers') ?? positional[2], 1) * (/^True$/.test(keyword('bidirectional') ?? '') ? 2 : 1);
+    const zeros = `torch.zeros(${layers}, ${BATCH}, ${size(keyword('hidden_size') ?? positional[1], MODEL_SIZES.width)})`;
+    return kind === 'LSTM' ? `(${zeros}, ${zeros})` : zeros;
+  }
+  return undefined;
+}
+
+/**
  * An example for a parameter of an nn.Module's method, sized to the
  * instance prefillSelf builds: a callable for one the body calls
  * (`sublayer(self.norm(x))`), token ids below the vocabulary for one an
@@ -201,7 +281,7 @@ const TOKENS_NAME = /^(idx|ids|tokens?|input_ids|token_ids|src|tgt|targets?|labe
  * a docstring's shape with its named dims at the constructor's sizes,
  * else floats [batch, length, width]. Undefined: the plain rules decide.
  */
-function forModule(name: string, annotation: string | undefined, said: string | undefined, body: string, classText: string, ex: Examples): string | undefined {
+function forModule(name: string, annotation: string | undefined, said: string | undefined, body: string, classText: string, ex: Examples, embedders: readonly string[] = []): string | undefined {
   if (ex !== TORCH) return undefined;
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const a = withoutOptional(annotation)?.trim();
@@ -209,17 +289,26 @@ function forModule(name: string, annotation: string | undefined, said: string | 
   // called in the code, not in a comment or string (nanoGPT's `# (B, nh, T, hs) x (B, nh, hs, T)`)
   const code = body.replace(/("""|''')[\s\S]*?\1|(["'])(?:\\.|(?!\2).)*\2|#.*$/gm, '');
   if (new RegExp(`(?<![\\w.])${n}\\s*\\(`).test(code)) return 'lambda x: x';
-  const embeddings = [...classText.matchAll(/(\w+)\s*=\s*(?:torch\.)?(?:nn\.)?Embedding\(/g)].map((m) => m[1]);
+  // nn.Embedding, or a class of the file that wraps one (the translation tutorial's TokenEmbedding)
+  const embedding = ['Embedding', ...embedders].join('|');
+  const embeddings = [...classText.matchAll(new RegExp(`(\\w+)\\s*=\\s*(?:torch\\.)?(?:nn\\.)?(?:${embedding})\\(`, 'g'))].map((m) => m[1]);
   const embedded = embeddings.some((e) => new RegExp(`\\b${e}\\(\\s*${n}\\b`).test(body));
   if (said !== undefined) {
     const shape = shapeIn(said, (dim) => dimSize(dim, classText));
     if (shape) return embedded || /\b(Long|Int)Tensor\b|\bint64\b|\blong\b|\btokens?\b/.test(said) ? ex.ints(shape) : /mask/i.test(name) || /\bbool/i.test(said) ? ex.bools(shape) : ex.floats(shape);
   }
+  const state = recurrentState(name, body, classText);
+  if (state) return state;
+  // the layout the module's own nn.Transformer / MultiheadAttention / LSTM reads: seq-first unless batch_first=True
+  const seqFirst = seqFirstModule(classText);
+  // nn.Transformer's masks: a bool key padding mask [N, S], or an [S, S] attention mask
+  if (seqFirst !== undefined && /mask/i.test(name)) return /pad/i.test(name) ? KEY_PADDING_MASK : SQUARE_SUBSEQUENT_MASK;
   // a batch of two rows, like the floats: the Annotated Transformer's decode(memory, src_mask, tgt, tgt_mask) mixes them
-  if (embedded || TOKENS_NAME.test(name)) return ex.batchTokens;
+  // `src` of a module that embeds nothing (an nn.TransformerEncoder over features) is floats, not token ids
+  if (embedded || (TOKENS_NAME.test(name) && !(seqFirst !== undefined && embeddings.length === 0))) return seqFirst ? SEQ_FIRST_TOKENS : ex.batchTokens;
   if (/mask/i.test(name)) return ex.batchMask;
   if (!a && (SIZE_NAME.test(name) || PAD_NAME.test(name) || IGNORE_NAME.test(name) || LENGTHS_NAME.test(name))) return undefined;
-  return ex.floats([BATCH, OTHER_DIM, MODEL_SIZES.width]);
+  return ex.floats(seqFirst ? [OTHER_DIM, BATCH, MODEL_SIZES.width] : [BATCH, OTHER_DIM, MODEL_SIZES.width]);
 }
 
 /**
@@ -362,6 +451,7 @@ function moduleFacts(source: string, ran: ((name: string) => boolean) | undefine
 function fromCallSite(f: FunctionInfo, lines: string[], known: ReadonlySet<string>): string | undefined {
   const name = f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const text = lines.join('\n');
+  const inCode = callSiteArguments(name, text);
   const doctest = new Map<string, string>();
   const fromDoctest: string[] = [];
   for (const line of lines.slice(f.line - 1, f.endLine)) {
@@ -376,14 +466,36 @@ function fromCallSite(f: FunctionInfo, lines: string[], known: ReadonlySet<strin
       fromDoctest.push(args.replace(/(?<![\w.])([A-Za-z_]\w*)(?!\w)(?!\s*=(?!=))/g, (w) => doctest.get(w) ?? w));
     }
   }
-  const inCode: string[] = [];
+  return [...inCode, ...fromDoctest].find((args) => args.trim() && readsOnly(args, known));
+}
+
+/**
+ * The argument texts of the calls of `name` (a regex-escaped name) in the file's code, one line
+ * each; not its def or class line, not comments or doctests; `topLevel`: only unindented lines.
+ */
+function callSiteArguments(name: string, text: string, topLevel = false): string[] {
+  const found: string[] = [];
   for (const m of text.matchAll(new RegExp(`(?<![\\w.])${name}\\s*\\(`, 'g'))) {
     const before = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index);
-    if (/\bdef\s+$/.test(before) || /^\s*(>>>|\.\.\.)/.test(before) || before.includes('#')) continue;
+    if (/\b(def|class)\s+$/.test(before) || /^\s*(>>>|\.\.\.)/.test(before) || before.includes('#')) continue;
+    if (topLevel && /^\s/.test(before)) continue;
     const args = argumentsAt(text, m.index + m[0].length - 1);
-    if (args !== undefined) inCode.push(args.replace(/\s*\n\s*/g, ' ').trim());
+    if (args !== undefined) found.push(args.replace(/\s*\n\s*/g, ' ').trim());
   }
-  return [...inCode, ...fromDoctest].find((args) => args.trim() && readsOnly(args, known));
+  return found;
+}
+
+/**
+ * A method's `self` as the file builds its class (`SwinTransformer(img_size=32, ...)` at
+ * module level): the first unindented constructor call whose arguments read only module-level names,
+ * so the preview's instance is the one the file's sizes agree with. Undefined when none.
+ */
+function selfFromCallSite(cls: string, source: string, known: ReadonlySet<string>): string | undefined {
+  const simple = cls.split('.').pop()!;
+  if (!/^[A-Za-z_]\w*$/.test(simple)) return undefined;
+  // module-level statements only: a call in a method reads that method's locals, whatever their names
+  const args = callSiteArguments(simple, source, true).find((a) => a.trim() && readsOnly(a, known));
+  return args === undefined ? undefined : `${simple}(${args})`;
 }
 
 /**
@@ -415,9 +527,12 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
   const classes = f.method ? fileClasses(source) : new Map();
   // the method of an nn.Module: its tensors sized to the instance (see forModule)
   const owner = cls && isModuleClass(cls, classes) ? classes.get(cls) : undefined;
+  const embedders = owner ? [...classes.values()].filter((c) => c.name !== cls && /\bEmbedding\(/.test(c.text)).map((c) => c.name) : [];
   const fallback = (q: { name: string; annotation?: string }) => fromAnnotationOrName(q.name, q.annotation, ex, false);
   if (f.method && f.name === '__init__') {
-    // the constructor itself: the arguments the instance is built with, again
+    // the constructor itself: the arguments the instance is built with, again (the file's own call first)
+    const built = source ? selfFromCallSite(cls, source, names) : undefined;
+    if (built) return [built, built.slice(built.indexOf('(') + 1, -1)].filter(Boolean).join(', ');
     const again = constructorArguments(cls, classes, 0, fallback);
     if (again !== undefined) return [instanceExpression(cls, classes, 0, fallback), ...(again ? [again] : [])].join(', ');
   }
@@ -435,11 +550,11 @@ export function prefillArguments(f: FunctionInfo, source = '', result?: Pick<Run
     } else if (f.method && i === 0 && !classes.get(cls)?.staticMethods.has(f.name)) {
       // an instance built by calling the class, which a class defined in a function is
       // by its own name (`Block()` for outer.<locals>.Block.forward)
-      out.push(instanceExpression(cls, classes, 0, fallback));
+      out.push((source && selfFromCallSite(cls, source, names)) || instanceExpression(cls, classes, 0, fallback));
     } else if (dflt !== undefined) out.push(`${name}=${dflt.trim()}`);
     else {
       const said = docOf(doc, name);
-      const modular = owner && forModule(name, annotation, said, code, owner.text, ex);
+      const modular = owner && forModule(name, annotation, said, code, owner.text, ex, embedders);
       if (modular) out.push(modular);
       else if (annotation) out.push(fromAnnotationOrName(name, annotation, ex, qkv));
       else out.push((said !== undefined ? fromDoc(name, said, ex) : undefined) ?? fromUsage(name, code, ex) ?? fromName(name, ex, qkv));

@@ -10,6 +10,11 @@ h = torch.randn(2, seqlen, 8)
 mask = torch.full((seqlen, seqlen), float("-inf"))
 mask = torch.triu(mask, diagonal=1)
 mask = torch.hstack([torch.zeros((seqlen, start_pos)), mask]).type_as(h)
+# the same layout joined by cat / vstack, under names that say nothing of a mask:
+# the triu piece makes the joined tensor mask-built, as it does for hstack
+kv_cache_add = torch.cat([torch.zeros((seqlen, start_pos)), torch.triu(torch.full((seqlen, seqlen), float("-inf")), diagonal=1)], dim=-1)
+stacked = torch.vstack([torch.triu(torch.full((2, 3), float("-inf")), diagonal=1), torch.zeros(1, 3)])
+plain = torch.hstack([torch.zeros(2, 2), torch.ones(2, 2)])
 
 # llama v1: the diagonal moved instead of the cached keys prepended
 shifted = torch.full((1, 1, 4, 4), float("-inf"))

@@ -26,7 +26,7 @@ import { coalesce, planChunks } from '../../src/engine/kernels/gpu/plan';
 import { softmaxRow32 } from '../../src/engine/kernels/float32_order';
 import { activeBackendName, backendFor, hasGraphicsApi, isAccelerated, setBackendPreference } from '../../src/engine/kernels/select';
 import { matmulChunks, wasmBackend, type WasmBackend } from '../../src/engine/kernels/wasm';
-import { crossEntropy, nllLoss, softmax } from '../../src/engine/ops/compose';
+import { crossEntropy, maskedSoftmax, nllLoss, softmax } from '../../src/engine/ops/compose';
 import { Tensor } from '../../src/engine/tensor';
 import { assertClose, assertExact, cases, contiguous, indices, maskedSoftmaxVia, numel, operand, randomF32, read, rng, runOnGpu, softmaxInput } from './backend_cases';
 
@@ -625,6 +625,77 @@ describe('wasm backend: exp and float32 order', () => {
     one.binary('and', pv, operand(tri, [512, 512], s3), s3, ba, false);
     three.binary('and', pv, operand(tri, [512, 512], s3), s3, bb, false);
     assertExact(bb, ba, 'threaded bool and');
+  });
+
+  test('a lent output (fresh, owned): the copier thread fills it and hands it back, bit-identical to the plain path, every chunk count, many calls in a row', () => {
+    // lendMinElements 0: every call lends (by default only from 2^20 elements).
+    const lender = wasmBackend({ threshold: 0, threads: 3, chunkBytes: 1 << 16, lendMinElements: 0, lendBackoff: false });
+    const one = wasmBackend({ threshold: 0, threads: 1 });
+    assert.ok(lender && one, 'wasm backend missing: run npm run build');
+    for (const [B, H, T] of [[2, 3, 150], [1, 1, 64], [1, 1, 8], [3, 1, 33]]) {
+      // 9 chunks of 109 rows; one chunk (the first job copies nothing, the last copies and returns); tiny rows
+      const shape = [B, H, T, T];
+      const x = randomF32(numel(shape), 108 + T, 10);
+      x[3] = NaN;
+      const causal = new Uint8Array(T * T);
+      for (let i = 0; i < T; i++) causal.fill(1, i * T + i + 1, (i + 1) * T);
+      const mask = operand(causal, [T, T], shape);
+      const rows = B * H * T;
+      const want = new Float32Array(x.length);
+      one.maskedSoftmax(x, mask, rows, T, -Infinity, want, shape);
+      const out = new Float32Array(x.length);
+      const got = lender.maskedSoftmax(x, mask, rows, T, -Infinity, out, shape, true);
+      assert.ok(got instanceof Float32Array && got !== out, 'a lent output comes back as a new array');
+      assert.equal(out.length, 0, 'the lent array is detached');
+      assertExact(got, want, `lent masked softmax [${shape}]`);
+      // without lend the same backend writes into `out` and returns nothing
+      const kept = new Float32Array(x.length);
+      assert.equal(lender.maskedSoftmax(x, mask, rows, T, -Infinity, kept, shape), undefined);
+      assertExact(kept, want, `unlent masked softmax [${shape}]`);
+      for (const log of [false, true]) {
+        const w = new Float32Array(x.length);
+        one.softmax(x, rows, T, w, log);
+        const g = lender.softmax(x, rows, T, new Float32Array(x.length), log, true);
+        assert.ok(g instanceof Float32Array);
+        assertExact(g, w, `lent ${log ? 'log_' : ''}softmax [${shape}]`);
+      }
+    }
+    // Calls back to back, lent and not: each one's copy task must reach the copier, however the
+    // jobs' work words repeat (a worker asleep on an old value still wakes: it sleeps on the job count).
+    const x = randomF32(64 * 256, 120, 6);
+    const want = new Float32Array(x.length);
+    one.softmax(x, 64, 256, want, false);
+    for (let i = 0; i < 200; i++) {
+      const got = i % 3 === 2 ? new Float32Array(x.length) : lender.softmax(x, 64, 256, new Float32Array(x.length), false, true);
+      if (i % 3 === 2) lender.softmax(x, 64, 256, got as Float32Array, false);
+      assertExact(got as Float32Array, want, `call ${i}`);
+    }
+    // A view into a larger buffer cannot move: the result is written in place
+    const big = new Float32Array(2 * x.length);
+    const view = big.subarray(x.length);
+    assert.equal(lender.softmax(x, 64, 256, view, false, true), undefined);
+    assertExact(view, want, 'an unlendable view');
+  });
+
+  test('the ops layer lends its fresh outputs: softmax and the fused masked softmax of 2^20 elements on the threaded wasm backend equal the CPU reference', () => {
+    const shape = [2, 2, 512, 512];
+    const x = Tensor.fromData('float32', shape, randomF32(numel(shape), 121, 8));
+    const causal = Tensor.fromData('bool', [512, 512], Uint8Array.from({ length: 512 * 512 }, (_, i) => +(i % 512 > Math.floor(i / 512))));
+    const reference = (f: () => Tensor) => {
+      setBackendPreference('cpu', 0);
+      try {
+        return f();
+      } finally {
+        setBackendPreference('auto', 65536);
+      }
+    };
+    setBackendPreference('auto', 65536);
+    for (const f of [() => softmax(x, -1), () => maskedSoftmax(x, causal), () => softmax(x, -1, true)]) {
+      const got = f();
+      assert.equal(backendFor(x.numel, 'float32').name, 'wasm');
+      assert.equal(got.storage.data.length, x.numel);
+      assertExact(got.values() as Float32Array, reference(f).values() as Float32Array, 'ops layer on the wasm backend');
+    }
   });
 
   test('the masked softmax stages a bounded scratch: the module memory does not grow with the tensor or from call to call', () => {

@@ -48,3 +48,12 @@ test('sets and views stay out of the golden record', () => {
   assert.equal(r.variables.s, undefined);
   assert.equal(r.variables.ks, undefined);
 });
+
+test('bytes and bytearray hover with their type and their repr as of the line', () => {
+  const b = evaluate("b = bytes([1, 2]) + b'ab'\nba = bytearray(b)\nba[0] = 9\n", { recordTimeline: true });
+  const v = valueOfNameAt(b, 'b', 1)!;
+  assert.deepEqual(v.value, { type: 'object', class: 'bytes' });
+  assert.match(hoverMarkdown(v), /\*\*b\*\* · `bytes`/);
+  assert.equal(v.repr, "b'\\x01\\x02ab'");
+  assert.equal(valueOfNameAt(b, 'ba', 2)!.repr, "bytearray(b'\\x01\\x02ab')");
+});

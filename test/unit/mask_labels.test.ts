@@ -43,6 +43,17 @@ test("llama's KV-cache mask (hstack of cached zeros and triu(-inf)) is causal ov
   assert.equal(one.maskSummary, 'causal over 1 cached key (bottom-right, 2×3: query i sees keys 0 … i + 1) · 16.7% masked');
 });
 
+test('cat / hstack / vstack of a mask-built piece (triu of -inf) are mask-built, whatever the name', () => {
+  const s = last('kv_cache_add');
+  assert.equal(s.mask, 'causal');
+  assert.equal(s.maskSummary, 'causal over 4 cached keys (bottom-right, 3×7, additive: query i sees keys 0 … i + 4) · 14.3% masked');
+  assert.equal(last('stacked').maskSummary, 'causal (additive, triu diagonal=1) · 33.3% masked');
+  // zeros joined to ones is no mask: no piece was mask-built
+  assert.equal(last('plain').mask, undefined);
+  const np = evaluate('import numpy as np\njoined = np.hstack([np.zeros((3, 4)), np.triu(np.full((3, 3), -np.inf), 1)])\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.equal(np.mask, 'causal');
+});
+
 test("llama v1's triu(mask, diagonal=start_pos + 1) is a causal mask with its diagonal shifted, not a bare 'additive'", () => {
   const s = last('shifted');
   assert.equal(s.mask, 'causal');
@@ -101,4 +112,74 @@ test('a batch padded on both sides says which rows are padded where, instead of 
   const keras = kerasMaskDetails({ type: 'tf.Tensor', dtype: 'bool', shape: [2, 3], data: [true, true, false, false, true, true] })!;
   assert.equal(keras.summary, 'padding (mixed sides: right in row 0, left in row 1; lengths 2, 2) · 33.3% masked');
   assert.deepEqual(maskPartsOf(keras), { lengths: [2, 2], sides: ['right', 'left'], keep: true });
+});
+
+test("a collate_fn's seq-first [T, B] padding mask (pad_sequence's default layout) reads as padding, not 'other' / 'combined'", () => {
+  const src = readFileSync(new URL('../cases/torch_collate_seq_first_mask.py', import.meta.url), 'utf8');
+  const r = evaluate(src, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const at = (name: string) => [...r.timeline].reverse().find((s) => s.name === name)!;
+  // src == PAD: True on padding, down each column
+  assert.equal(at('src_pad').mask, 'padding');
+  assert.equal(at('src_pad').maskSummary, 'padding (seq-first [T, B]: right, lengths 4, 2, 3) · 25% masked');
+  // arange(T)[:, None] < lengths[None, :]: True on real tokens
+  assert.equal(at('keep').maskSummary, 'padding (seq-first [T, B]: right, lengths 4, 2, 3) · 25% masked');
+  // padding_side='left': the unpadded column (all False) gives the polarity away
+  assert.equal(at('left_pad').maskSummary, 'padding (seq-first [T, B]: left, lengths 4, 2, 3) · 25% masked');
+  // the viewer's padding layer reads the last dim: no parts it would draw wrongly
+  assert.equal(at('src_pad').maskParts, undefined);
+  // a mask too large to inline, summarised where it lies, reads the same
+  const streamed = evaluate(src, { recordTimeline: true, inlineElements: 0 });
+  for (const name of ['src_pad', 'keep', 'left_pad']) {
+    const big = [...streamed.timeline].reverse().find((s) => s.name === name)!;
+    assert.ok('elided' in big.value, `${name} was not streamed`);
+    assert.equal(big.maskSummary, at(name).maskSummary, name);
+    assert.equal(big.maskParts, undefined, name);
+  }
+  // two positions per sequence are too few to tell a seq-first mask from any 0/1 matrix
+  const short = evaluate('import torch\nmask = torch.tensor([[True, False, True], [False, False, True]])\n', { recordTimeline: true }).timeline.at(-1)!;
+  assert.notEqual(short.mask, 'padding');
+});
+
+test("wenet's subsequent_chunk_mask is chunked causal (with or without num_left_chunks), not a padding mask with lengths per query", () => {
+  const src = `import torch
+
+
+def subsequent_chunk_mask(size, chunk_size, num_left_chunks=-1):
+    ret = torch.zeros(size, size, dtype=torch.bool)
+    for i in range(size):
+        if num_left_chunks < 0:
+            start = 0
+        else:
+            start = max((i // chunk_size - num_left_chunks) * chunk_size, 0)
+        ending = min((i // chunk_size + 1) * chunk_size, size)
+        ret[i, start:ending] = True
+    return ret
+
+
+chunk_masks = subsequent_chunk_mask(6, 2)
+limited = subsequent_chunk_mask(6, 2, num_left_chunks=1)
+own_chunk = subsequent_chunk_mask(6, 2, num_left_chunks=0)
+per_step = subsequent_chunk_mask(4, 1)
+`;
+  const r = evaluate(src, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const at = (name: string) => [...r.timeline].reverse().find((s) => s.name === name)!;
+  assert.equal(at('chunk_masks').mask, 'chunked-causal');
+  assert.equal(at('chunk_masks').maskSummary, 'chunked causal (chunks of 2, each sees itself and every earlier chunk) · 33.3% masked');
+  assert.equal(at('chunk_masks').maskParts, undefined, 'no causal layer: a key later in its own chunk is seen');
+  assert.equal(at('limited').maskSummary, 'chunked causal (chunks of 2, each sees itself and 1 earlier chunk) · 44.4% masked');
+  // a chunk that sees only itself is block-diagonal; chunks of one are plain causal
+  assert.equal(at('own_chunk').mask, 'block-diagonal');
+  assert.equal(at('per_step').mask, 'causal');
+});
+
+test('(tokens != eos).cumprod(1), 1 until the first EOS, keeps the mask history of its comparison: a padding mask', () => {
+  const r = evaluate(`import torch
+tokens = torch.tensor([[5, 8, 2, 9, 2], [7, 2, 4, 4, 1]])
+before_eos = (tokens != 2).cumprod(dim=1)
+`, { recordTimeline: true });
+  assert.equal(r.error, null);
+  const s = [...r.timeline].reverse().find((x) => x.name === 'before_eos')!;
+  assert.equal(s.maskSummary, 'padding (right, lengths 2, 1) · 70% masked');
 });

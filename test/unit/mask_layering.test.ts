@@ -56,6 +56,14 @@ test('the interpreter knows no framework: src/python imports no framework, mask,
   assert.deepEqual(violations('src/python', above('src/frameworks', 'src/masks', 'src/service', 'src/vscode', 'src/web', 'webview', 'src/extension', 'src/host', 'src/cli', 'src/bench')), []);
 });
 
+test("the interpreter reads no framework's private attribute names (a Keras mask reaches the recorder through TensorValue.carriedTensors)", () => {
+  const code = (f: string) => readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  const named = sourceFiles(join(ROOT, 'src/python')).filter((f) => /_keras_mask|_keras_history/.test(code(f))).map((f) => relative(ROOT, f));
+  assert.deepEqual(named, []);
+  // guards the test: the name is where it belongs
+  assert.match(code(join(ROOT, 'src/frameworks/tensorflow/index.ts')), /_keras_mask/);
+});
+
 test('the engine knows nothing of Python, frameworks, masks or VS Code', () => {
   assert.deepEqual(violations('src/engine', above('src/python', 'src/frameworks', 'src/masks', 'src/service', 'src/vscode', 'src/web', 'webview', 'src/extension', 'src/host', 'src/cli', 'src/bench')), []);
 });

@@ -328,3 +328,36 @@ def shape_of(input_shape: Union[torch.Size, Tuple, List]):
   assert.deepEqual(shape(causal.call?.returned?.value), [2, 1, 4, 4]);
   assert.equal(offer(source, 'shape_of').args, 'torch.Size([2, 4])');
 });
+
+test("a method's self is built as the file builds its class, when a module-level call shows it (Swin's WindowAttention(dim, (Wh, Ww), heads))", () => {
+  const source = `import torch
+import torch.nn as nn
+
+
+class WindowAttention(nn.Module):
+    def __init__(self, dim, window_size, num_heads):
+        super().__init__()
+        self.dim = dim
+        self.window_size = window_size
+        self.num_heads = num_heads
+        self.table = nn.Parameter(torch.zeros((2 * window_size[0] - 1) * (2 * window_size[1] - 1), num_heads))
+
+    def forward(self, x):
+        return x
+
+    def flops(self, N):
+        return N * self.dim * 3 * self.dim + self.num_heads * N * (self.dim // self.num_heads) * N
+
+
+attn = WindowAttention(16, (4, 4), 2)
+out = attn(torch.ones(2, 3))
+`;
+  const flops = offer(source, 'WindowAttention.flops');
+  assert.equal(flops.args, 'WindowAttention(16, (4, 4), 2), 4');
+  assert.equal(flops.call?.error, undefined, JSON.stringify(flops.errors));
+  // 4·16·3·16 + 2·4·8·4, from the instance the file's sizes built
+  assert.deepEqual(flops.call?.returned?.value, { type: 'int', value: 3328 });
+  const init = offer(source, 'WindowAttention.__init__');
+  assert.equal(init.args, 'WindowAttention(16, (4, 4), 2), 16, (4, 4), 2');
+  assert.equal(init.call?.error, undefined, JSON.stringify(init.errors));
+});

@@ -10,6 +10,8 @@ import { test } from 'node:test';
 import { evaluate } from '../../src/service/evaluate';
 import type { EncodedValue, RunResult } from '../../src/python/result';
 import { prefillArguments } from '../../src/vscode/prefill';
+import { hasLens } from '../../src/vscode/callLookup';
+import { defLines } from '../../src/python/outline';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures', name), 'utf8');
 
@@ -152,7 +154,12 @@ test('pytorch/examples word_language_model: ninp/nhid are sizes, rnn_type a stri
   const transformer = offer(src, 'TransformerModel.forward', r);
   assert.match(transformer.args, /^TransformerModel\(16, 8, 2, 8, 2\), /);
   assert.deepEqual(transformer.errors, []);
-  assert.deepEqual(shape(transformer.call?.returned?.value), [2, 4, 16]);
+  // nn.Transformer without batch_first: src is [S, N] = [4, 2] token ids, the output [S, N, ntoken]
+  assert.deepEqual(shape(transformer.call?.returned?.value), [4, 2, 16]);
+  // the LSTM (getattr(nn, 'LSTM')) gets its (h0, c0) tuple, [nlayers, batch, nhid] each, beside seq-first tokens
+  const rnn = offer(src, 'RNNModel.forward', r);
+  assert.equal(rnn.args, "RNNModel('LSTM', 16, 8, 8, 2), torch.tensor([[7, 3], [6, 2], [5, 0], [4, 0]]), (torch.zeros(2, 2, 8), torch.zeros(2, 2, 8))");
+  assert.deepEqual(rnn.errors, []);
   const square = offer(src, 'TransformerModel._generate_square_subsequent_mask', r);
   assert.equal(square.args, 'TransformerModel(16, 8, 2, 8, 2), 4');
   assert.deepEqual(shape(square.call?.returned?.value), [4, 4]);
@@ -180,4 +187,68 @@ test('a @property previews through its getter: its lens no longer fails with "\'
   assert.deepEqual(prop.errors, []);
   assert.deepEqual(shape(prop.call?.returned?.value), [2, 2]);
   assert.deepEqual(shape(prop.call?.timeline.find((s) => s.name === 'mask')?.value), [2, 2]);
+});
+
+test('a property\'s @x.setter / @x.deleter gets no lens of its own: it shares the getter\'s name, whose lens previews the getter', () => {
+  const src = [
+    'class Box:',
+    '    def __init__(self):',
+    '        self._w = 1',
+    '',
+    '    @property',
+    '    def width(self):',
+    '        return self._w',
+    '',
+    '    @width.setter',
+    '    def width(self, value):',
+    '        self._w = value * 2',
+    '',
+    '    @width.deleter',
+    '    def width(self):',
+    '        del self._w',
+    '',
+  ].join('\n');
+  const r = evaluate(src, { recordTimeline: true, continueAfterError: true });
+  const widths = r.functions!.filter((f) => f.function === 'Box.width');
+  assert.deepEqual(widths.map((f) => [f.line, f.accessor]), [[6, undefined], [10, 'fset'], [14, 'fdel']]);
+  assert.deepEqual(widths.filter(hasLens).map((f) => f.line), [6]);
+  // the parse-only lenses (before the evaluation is done) agree
+  assert.deepEqual(defLines(src).filter(hasLens).map((d) => d.line), [2, 6]);
+  // the getter's lens previews the getter
+  const prop = offer(src, 'Box.width');
+  assert.equal(prop.args, 'Box()');
+  assert.deepEqual(prop.errors, []);
+  assert.deepEqual(prop.call?.returned?.value, { type: 'int', value: 1 });
+});
+
+test("seq-first modules (nn.Transformer, TransformerEncoder, RNNs without batch_first=True) get [S, N] inputs, [S, S] and [N, S] masks, and an RNN's initial state ((h0, c0) for an LSTM); real torch 2.13 runs the same text to the same shapes", () => {
+  const src = fixture('translation_transformer.py');
+  const r = evaluate(src, { recordTimeline: true, continueAfterError: true });
+  const SEQ_TOKENS = 'torch.tensor([[7, 3], [6, 2], [5, 0], [4, 0]])';
+  const CAUSAL = 'torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)';
+  const KEY_PADDING = 'torch.tensor([[False, False, False, False], [False, False, True, True]])';
+  // shapes from /work/venv/bin/python running each preview call on this fixture
+  const expected: [string, string, unknown][] = [
+    // trg is embedded through the file's TokenEmbedding (a class wrapping nn.Embedding): token ids too
+    ['Seq2SeqTransformer.forward', `Seq2SeqTransformer(2, 2, 8, 2, 16, 16, dim_feedforward=16), ${SEQ_TOKENS}, ${SEQ_TOKENS}, ${CAUSAL}, ${CAUSAL}, ${KEY_PADDING}, ${KEY_PADDING}, ${KEY_PADDING}`, [4, 2, 16]],
+    ['Seq2SeqTransformer.decode', `Seq2SeqTransformer(2, 2, 8, 2, 16, 16, dim_feedforward=16), ${SEQ_TOKENS}, torch.randn(4, 2, 8), ${CAUSAL}`, [4, 2, 8]],
+    // an encoder over features: src is floats [S, N, E], or [N, S, E] under batch_first=True
+    ['Encoder.forward', `Encoder(8, 2, 2), torch.randn(4, 2, 8), ${CAUSAL}, ${KEY_PADDING}`, [4, 2, 8]],
+    ['BatchFirstEncoder.forward', `BatchFirstEncoder(8, 2, 2), torch.randn(2, 4, 8), ${CAUSAL}, ${KEY_PADDING}`, [2, 4, 8]],
+    // a seq-first GRU's h0: [num_layers, batch, hidden]
+    ['SeqTagger.forward', `SeqTagger(16, 8, 8), ${SEQ_TOKENS}, torch.zeros(1, 2, 8)`, [4, 2, 8]],
+  ];
+  for (const [fn, args, out] of expected) {
+    const o = offer(src, fn, r);
+    assert.equal(o.args, args, fn);
+    assert.deepEqual(o.errors, [], fn);
+    assert.deepEqual(shape(o.call?.returned?.value), out, fn);
+  }
+  // a bidirectional 2-layer batch-first LSTM: hx is a tuple of [2 * 2, batch, hidden]
+  const tagger = offer(src, 'Tagger.forward', r);
+  assert.equal(tagger.args, 'Tagger(16, 8, 8, 2), torch.tensor([[7, 6, 5, 4], [3, 2, 0, 0]]), (torch.zeros(4, 2, 8), torch.zeros(4, 2, 8))');
+  assert.deepEqual(tagger.errors, []);
+  const returned = tagger.call?.returned?.value;
+  assert.ok(returned && 'items' in returned);
+  assert.deepEqual(returned.items.map(shape), [[2, 4, 16], [4, 2, 8], [4, 2, 8]]);
 });

@@ -55,13 +55,19 @@ export interface Backend {
    * Fused (log-)softmax over the last axis of a contiguous [rows, cols] array.
    * Optional: ops compose max/sub/exp/sum/div when a backend lacks it.
    */
-  softmax?(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean): void;
+  softmax?(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean, lend?: boolean): TypedData | void;
   /**
    * Fused masked softmax: where mask[r, c] (broadcast by its strides) is
    * true the score becomes `fill` before the softmax. `shape` is x's shape,
    * which the mask's strides refer to. Optional.
+   *
+   * `lend` (softmax and maskedSoftmax): `out` is a fresh array that spans
+   * its whole buffer and that nothing else references, so the backend may
+   * move that buffer to a worker thread for the call (the wasm backend's
+   * copier writes results into it there; `out` is then left detached). The
+   * result is in the returned array when one is returned, else in `out`.
    */
-  maskedSoftmax?(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
+  maskedSoftmax?(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[], lend?: boolean): TypedData | void;
   /**
    * cross entropy's picked term without writing log_softmax out: out[r] =
    * the element target[r] of log_softmax(x[r]) (bit-identical to softmax(x,

@@ -94,6 +94,46 @@ const ROW_CHUNK_BYTES = 256 << 10;
 const MATMUL_CHUNK_1T = 512 << 10;
 /** The shared memory's maximum (its whole range is reserved up front): 1 GiB, as scripts/build.mjs declares. */
 const MAX_PAGES = 16384;
+/**
+ * From this many elements a fresh output the caller lends (the `lend`
+ * argument of softmax/maskedSoftmax) goes to the copier thread for the
+ * call: moving its buffer there and back costs tens of µs.
+ */
+const LEND_MIN_ELEMENTS = 1 << 20;
+/**
+ * A lent output makes the calling thread wait for the copier at the end
+ * of each job. With a free core it waits about a quarter of the call
+ * (the copier's copies and page faults are the longer share: [8, 8, 1024,
+ * 1024] took 135-155 ms lent against 170-185 ms not); when other work
+ * holds the cores the copier runs late and the caller waits most of the
+ * call (418 ms against 291 ms on one thread at load 7.5). Past this share
+ * the next LEND_BACKOFF_MIN calls do not lend, then 8, 16, ... up to
+ * LEND_BACKOFF_MAX while it keeps happening; a call that waits less
+ * resets that.
+ */
+const LEND_WAIT_MAX = 0.5;
+const LEND_BACKOFF_MIN = 4;
+const LEND_BACKOFF_MAX = 64;
+/**
+ * Whether other work holds the cores: the 1-minute load average, which
+ * counts our own busy threads too, is over the core count plus a half
+ * (read at most once a second; false where there is no load average,
+ * e.g. Windows or browsers). Lending needs the
+ * copier on a core whenever the caller ends a job: at load 5-10 on this
+ * 2-core machine lent calls took 1.2-1.5x the calls that were not lent
+ * (medians, same process), even with LEND_WAIT_MAX's backoff.
+ */
+let loadReadAt = -Infinity, loadBusy = false;
+function coresBusy(): boolean {
+  const now = performance.now();
+  if (now - loadReadAt < 1000) return loadBusy;
+  loadReadAt = now;
+  const os = nodeBuiltin('node:os') as { loadavg?: () => number[]; availableParallelism?: () => number; cpus: () => unknown[] } | null;
+  const load = os?.loadavg?.()[0] ?? 0;
+  const cpus = os ? (os.availableParallelism ? os.availableParallelism() : os.cpus().length) : 1;
+  loadBusy = load > cpus + 0.5;
+  return loadBusy;
+}
 /** Below this many elements per call a kernel runs on the calling thread alone (waking workers costs ~50 µs). */
 const PARALLEL_MIN_ELEMENTS = 1 << 15;
 // MEMORY_BOUND: binary_rows and where_rows run on the calling thread alone
@@ -186,12 +226,24 @@ function kernelBytes(src: ModuleSources, wantFused: boolean): { single: Uint8Arr
 }
 
 /** Node's worker_threads and os, or null outside Node (browsers, web workers). */
-function nodeThreads(): { Worker: new (src: string, opts: object) => NodeWorker; cpus: number } | null {
+function nodeThreads(): NodeThreads | null {
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return null;
-  const wt = nodeBuiltin('node:worker_threads') as { Worker: new (src: string, opts: object) => NodeWorker } | null;
+  const wt = nodeBuiltin('node:worker_threads') as Omit<NodeThreads, 'cpus'> | null;
   const os = nodeBuiltin('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] } | null;
   if (!wt || !os) return null;
-  return { Worker: wt.Worker, cpus: os.availableParallelism ? os.availableParallelism() : os.cpus().length };
+  return { Worker: wt.Worker, MessageChannel: wt.MessageChannel, receiveMessageOnPort: wt.receiveMessageOnPort, cpus: os.availableParallelism ? os.availableParallelism() : os.cpus().length };
+}
+
+interface NodePort {
+  postMessage(value: unknown, transfer?: unknown[]): void;
+  close(): void;
+}
+
+interface NodeThreads {
+  Worker: new (src: string, opts: object) => NodeWorker;
+  MessageChannel: new () => { port1: NodePort; port2: NodePort };
+  receiveMessageOnPort(port: NodePort): { message: unknown } | undefined;
+  cpus: number;
 }
 
 interface NodeWorker {
@@ -214,6 +266,26 @@ interface NodeWorker {
 // claimed grain is done, so the arguments a claimer reads after its claim
 // are its job's.
 const WORK = 0, KERNEL = 1, ARGC = 2, ROWS = 3, GRAIN = 4, DONE = 5, FAILED = 6, SLEEPERS = 7, STREAM = 8;
+// A lent output (see Runtime.rows's `copy`): TOTAL is what DONE reaches when
+// the job is done (its grains, plus one for a copy task); COPY holds the
+// copy task's flags (0: none), COPY_SRC its byte offset in the module's
+// memory, COPY_DST and COPY_N its first element in the output and count.
+const TOTAL = 9, COPY = 10, COPY_SRC = 11, COPY_DST = 12, COPY_N = 13;
+// Idle workers sleep on SEQ, which the caller bumps at every job: the work
+// word can come back to a value a worker saw before it slept (a job of as
+// many grains, all claimed by the caller), and then a copy task posted with
+// it would never wake the copier.
+const SEQ = 14;
+/**
+ * 1 while the caller sleeps on DONE: workers wake it only then. A job
+ * with a copy task ends with the copier's copy (about 0.1 ms for 256 KiB
+ * with its page faults), so the caller polls that long before it sleeps:
+ * a wake costs 40-70 µs, and a [8, 8, 1024, 1024] masked softmax has 1,024 jobs.
+ */
+const WAITER = 15;
+const WAIT_SPIN_MS = 0.2;
+/** COPY flags: a task is posted; take the output's buffer from the port first; send it back after the copy. */
+const COPY_POSTED = 1, COPY_RECEIVE = 2, COPY_RETURN = 4;
 /** Grains per job at most (they share the work word with the next grain's index). */
 const MAX_GRAINS = 0x7fff;
 /** Grains per thread: enough that the threads that run finish the work of one that does not. */
@@ -239,8 +311,8 @@ const SPIN_BACKOFF_MAX = 1024;
 
 /** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then claim grains. */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { bytes, gemmBytes, memory, ctl, kernels } = workerData;
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { bytes, gemmBytes, memory, ctl, kernels, port } = workerData;
 const k = Object.assign({},
   new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new RangeError('wasm kernel abort'); } } }).exports,
   gemmBytes ? new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), { env: { memory } }).exports : {});
@@ -274,7 +346,22 @@ function serve() {
 // failing; one that finds its job resets it.
 let idleSince = -1, last = 0, polls = 0, skip = 0, backoff = ${SPIN_BACKOFF};
 for (;;) {
+  const seq = Atomics.load(c, ${SEQ});
   const v = Atomics.load(c, ${WORK});
+  // The copier (the worker with the port) takes a posted copy task first.
+  if (port !== undefined) {
+    const f = Atomics.load(c, ${COPY});
+    if (f !== 0 && Atomics.compareExchange(c, ${COPY}, f, 0) === f) {
+      try {
+        copyOut(f);
+      } catch (e) {
+        Atomics.store(c, ${FAILED}, 1);
+      }
+      if (Atomics.add(c, ${DONE}, 1) + 1 === Atomics.load(c, ${TOTAL}) && Atomics.load(c, ${WAITER}) === 1) Atomics.notify(c, ${DONE});
+      idleSince = -1;
+      continue;
+    }
+  }
   const idx = v & 0xffff;
   if (idx >= v >>> 16) {
     if (skip === 0 && Atomics.load(c, ${STREAM})) {
@@ -289,7 +376,7 @@ for (;;) {
       backoff = Math.min(2 * backoff, ${SPIN_BACKOFF_MAX});
     } else if (skip > 0) skip--;
     Atomics.add(c, ${SLEEPERS}, 1);
-    Atomics.wait(c, ${WORK}, v);
+    Atomics.wait(c, ${SEQ}, seq);
     Atomics.sub(c, ${SLEEPERS}, 1);
     idleSince = -1;
     continue;
@@ -308,11 +395,48 @@ for (;;) {
   }
   // Only the grain that completes the job wakes the caller (a wake is a
   // futex syscall and an interrupt to the other core: tens of µs here).
-  if (Atomics.add(c, ${DONE}, 1) + 1 === v >>> 16) Atomics.notify(c, ${DONE});
+  if (Atomics.add(c, ${DONE}, 1) + 1 === Atomics.load(c, ${TOTAL}) && Atomics.load(c, ${WAITER}) === 1) Atomics.notify(c, ${DONE});
 }
+}
+// A lent output (the calling thread's fresh output array, moved here for one
+// call so that this thread copies results into it and takes its first-touch
+// page faults): received from the port with the first copy task, handed
+// back through it after the last.
+// Views of the module's memory by (start, length): the chunks rotate
+// through three sets, so a few views serve a whole call without garbage.
+let out = null, mem = null, views = [];
+function copyOut(f) {
+  if (f & ${COPY_RECEIVE}) out = new Float32Array(receiveMessageOnPort(port).message);
+  if (mem === null || mem.buffer.byteLength !== memory.buffer.byteLength) {
+    mem = new Float32Array(memory.buffer);
+    views = [];
+  }
+  const src = c[${COPY_SRC}] >>> 2, n = c[${COPY_N}];
+  if (n > 0) {
+    let view = views.find((v) => v.byteOffset === 4 * src && v.length === n);
+    if (view === undefined) {
+      if (views.length >= 8) views = [];
+      view = mem.subarray(src, src + n);
+      views.push(view);
+    }
+    out.set(view, c[${COPY_DST}]);
+  }
+  if (f & ${COPY_RETURN}) {
+    const b = out.buffer;
+    out = null;
+    port.postMessage(b, [b]);
+  }
 }
 serve();
 `;
+
+/** Copy `n` floats from byte `src` of the module's memory to element `dst` of the lent output (COPY flags). */
+interface CopyTask {
+  src: number;
+  dst: number;
+  n: number;
+  flags: number;
+}
 
 /** A module instance, and the worker threads sharing its memory (none for one thread). */
 interface Runtime {
@@ -329,7 +453,19 @@ interface Runtime {
    * workers start on the rows (after the kernel where nothing is split); it
    * must not touch memory the kernel reads or writes.
    */
-  rows(kernel: RowKernel, args: number[], rows: number, elements: number, meanwhile?: () => void): void;
+  rows(kernel: RowKernel, args: number[], rows: number, elements: number, meanwhile?: () => void, copy?: CopyTask): void;
+  /**
+   * With worker threads: move a fresh output's buffer to the copier thread
+   * for one call (`out` is detached until reclaim()): the copy tasks given
+   * to rows() then copy results from the module into it on that thread,
+   * which takes its first-touch page faults, in parallel with the calling
+   * thread's staging. False when the buffer cannot move (it stays here).
+   */
+  lend?(out: Float32Array): boolean;
+  /** The lent buffer, back after the copy task with COPY_RETURN (null if it did not come back). */
+  reclaim?(): ArrayBuffer | null;
+  /** Milliseconds the calling thread has spent waiting for jobs with a copy task to finish, in all. */
+  copyWaitMs?: number;
   /** Tell idle workers that jobs follow one another now (true) or no longer (false); see SPIN_MS. */
   stream?(on: boolean): void;
   /**
@@ -373,7 +509,7 @@ function instantiate(threads: number | undefined, fma: boolean, fusedExp: boolea
   const want = Math.max(1, Math.min(threads ?? node?.cpus ?? 1, 16));
   try {
     if (node && want > 1) {
-      const rt = threaded(kb.shared, src.gemmShared, fma, node.Worker, want);
+      const rt = threaded(kb.shared, src.gemmShared, fma, node, want);
       if (rt) rt.fusedExp = kb.fused;
       let solo: KernelExports | null = null;
       try {
@@ -396,7 +532,7 @@ function instantiate(threads: number | undefined, fma: boolean, fusedExp: boolea
   }
 }
 
-function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, fma: boolean, Worker: new (src: string, opts: object) => NodeWorker, threads: number): Runtime | null {
+function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, fma: boolean, node: NodeThreads, threads: number): Runtime | null {
   if (!WebAssembly.validate(bytes)) return null;
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   const mod = new WebAssembly.Module(bytes);
@@ -408,10 +544,14 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
   // Workers start on the first parallel call (a hover never pays for them).
   let workers: NodeWorker[] | null = null;
   let broken = false;
+  // The first worker is the copier: lent outputs go to it through this port.
+  let port: NodePort | null = null;
   const start = () => {
     workers = [];
     for (let i = 1; i < threads; i++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, gemmBytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS } });
+      const channel = i === 1 ? new node.MessageChannel() : null;
+      if (channel) port = channel.port1;
+      const w = new node.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, gemmBytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS, port: channel?.port2 }, transferList: channel ? [channel.port2] : [] });
       // A worker that dies mid-grain can no longer count it done: later calls run on this thread alone.
       w.on('error', () => { broken = true; });
       w.on('exit', () => { broken = true; });
@@ -419,27 +559,45 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       workers.push(w);
     }
   };
-  return {
+  const runtime: Runtime = {
     k,
     memory,
     threads,
     fma: gemmBytes !== null,
     fusedExp: false,
+    copyWaitMs: 0,
     stream(on) {
       Atomics.store(ctl, STREAM, on ? 1 : 0);
     },
-    rows(kernel, a, rows, elements, meanwhile) {
-      if (broken || elements < PARALLEL_MIN_ELEMENTS || rows < 2) {
+    lend(out) {
+      if (broken) return false;
+      if (!workers) start();
+      if (!port || out.byteOffset !== 0 || out.byteLength !== out.buffer.byteLength || !(out.buffer instanceof ArrayBuffer)) return false;
+      try {
+        port.postMessage(out.buffer, [out.buffer]);
+      } catch {
+        return false; // not transferable (the buffer is unchanged)
+      }
+      return true;
+    },
+    reclaim() {
+      const m = port ? node.receiveMessageOnPort(port) : undefined;
+      return m && m.message instanceof ArrayBuffer ? m.message : null;
+    },
+    rows(kernel, a, rows, elements, meanwhile, copy) {
+      if (!copy && (broken || elements < PARALLEL_MIN_ELEMENTS || rows < 2)) {
         k[kernel](...a, 0, rows);
         meanwhile?.();
         return;
       }
+      if (broken) throw new RangeError('wasm worker thread exited');
       if (!workers) start();
       // Grains of whole 4-row blocks where rows allow (the matmul's block height).
       let grain = Math.max(1, Math.ceil(rows / (threads * GRAINS_PER_THREAD)));
       if (grain > 4) grain = Math.ceil(grain / 4) * 4;
       grain = Math.max(grain, Math.ceil(rows / MAX_GRAINS));
       const grains = Math.ceil(rows / grain);
+      const total = grains + (copy ? 1 : 0);
       ctl[KERNEL] = ROW_KERNELS.indexOf(kernel);
       ctl[ARGC] = a.length;
       ctl[ROWS] = rows;
@@ -447,9 +605,17 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       args.set(a);
       const call = [...a, 0, 0];
       Atomics.store(ctl, DONE, 0);
+      Atomics.store(ctl, TOTAL, total);
+      if (copy) {
+        ctl[COPY_SRC] = copy.src;
+        ctl[COPY_DST] = copy.dst;
+        ctl[COPY_N] = copy.n;
+        Atomics.store(ctl, COPY, copy.flags | COPY_POSTED);
+      }
       Atomics.store(ctl, WORK, grains << 16);
+      Atomics.add(ctl, SEQ, 1);
       // A polling worker finds the job by itself; only a sleeping one needs the wake (see SPIN_MS).
-      if (Atomics.load(ctl, SLEEPERS) > 0) Atomics.notify(ctl, WORK);
+      if (Atomics.load(ctl, SLEEPERS) > 0) Atomics.notify(ctl, SEQ);
       meanwhile?.();
       for (;;) {
         const v = Atomics.load(ctl, WORK);
@@ -461,13 +627,28 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
         Reflect.apply(k[kernel], null, call);
         Atomics.add(ctl, DONE, 1);
       }
-      for (let d = Atomics.load(ctl, DONE); d < grains; d = Atomics.load(ctl, DONE)) {
-        // The timeout only guards against a worker that died mid-grain.
-        if (Atomics.wait(ctl, DONE, d, 1000) === 'timed-out' && broken) throw new RangeError('wasm worker thread exited');
+      const waitFrom = copy && Atomics.load(ctl, DONE) < total ? performance.now() : -1;
+      if (waitFrom >= 0) {
+        // Stop polling at WAIT_SPIN_MS, or at once when this thread was descheduled (other work holds the cores).
+        for (let polls = 1, last = waitFrom; Atomics.load(ctl, DONE) < total; polls++) {
+          if ((polls & 63) !== 0) continue;
+          const now = performance.now();
+          if (now - waitFrom > WAIT_SPIN_MS || now - last > PREEMPTED_MS) break;
+          last = now;
+        }
       }
+      for (let d = Atomics.load(ctl, DONE); d < total; d = Atomics.load(ctl, DONE)) {
+        Atomics.store(ctl, WAITER, 1);
+        // The timeout only guards against a worker that died mid-grain.
+        const r = Atomics.wait(ctl, DONE, d, 1000);
+        Atomics.store(ctl, WAITER, 0);
+        if (r === 'timed-out' && broken) throw new RangeError('wasm worker thread exited');
+      }
+      if (waitFrom >= 0) runtime.copyWaitMs! += performance.now() - waitFrom;
       if (Atomics.exchange(ctl, FAILED, 0)) throw new RangeError('wasm kernel failed in a worker thread');
     },
   };
+  return runtime;
 }
 
 /** Chunk sizes of `per` rows covering [0, total), the last one shorter. */
@@ -521,8 +702,8 @@ export interface WasmBackend extends Backend {
    * lanes. The same bits either way.
    */
   readonly fusedExp: boolean;
-  softmax(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean): void;
-  maskedSoftmax(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[]): void;
+  softmax(x: TypedData, rows: number, cols: number, out: TypedData, log: boolean, lend?: boolean): TypedData | void;
+  maskedSoftmax(x: TypedData, mask: Operand, rows: number, cols: number, fill: number, out: TypedData, shape: readonly number[], lend?: boolean): TypedData | void;
   /**
    * cross entropy's per-row term without materialising log_softmax:
    * out[r] = log_softmax(x[r])[target[r]] (bit-identical to the element of
@@ -544,8 +725,13 @@ export interface WasmBackend extends Backend {
  * leaves out the fused-multiply-add gemm kernel (tests of the fallback);
  * `fusedExp: false` loads the plain kernels build, whose exp computes its
  * fused multiply-adds in f64 lanes (tests of that fallback).
+ * `lendMinElements`: from this many elements a lent output goes to the
+ * copier thread (LEND_MIN_ELEMENTS by default; tests lower it);
+ * `lendBackoff: false` lends even after the copier starved or while the
+ * cores are busy (see LEND_WAIT_MAX, coresBusy; tests that check the lent
+ * path ran).
  */
-export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean; fusedExp?: boolean } = {}): WasmBackend | null {
+export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean; fusedExp?: boolean; lendMinElements?: number; lendBackoff?: boolean } = {}): WasmBackend | null {
   const CHUNK_BYTES = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const rt = instantiate(options.threads, options.fma ?? true, options.fusedExp ?? true);
   if (!rt) return null;
@@ -553,9 +739,11 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
   const calls = new Map<string, number>();
   const rows = rt.rows;
   const stream = (on: boolean) => rt.stream?.(on);
-  rt.rows = (kernel, args, n, elements, meanwhile) => {
+  const reclaim = rt.reclaim;
+  const copyWaited = () => rt.copyWaitMs ?? 0;
+  rt.rows = (kernel, args, n, elements, meanwhile, copy) => {
     calls.set(kernel, (calls.get(kernel) ?? 0) + 1);
-    rows(kernel, args, n, elements, meanwhile);
+    rows(kernel, args, n, elements, meanwhile, copy);
   };
   /** Rows of `rowBytes` each that one chunk of the softmax-family kernels stages (see ROW_CHUNK_BYTES). */
   const rowsPerChunk = (rowBytes: number) => Math.max(Math.floor(Math.min(CHUNK_BYTES, ROW_CHUNK_BYTES) / Math.max(rowBytes, 1)), 4 * rt.threads, 1);
@@ -609,6 +797,68 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     }
     if (prevR >= 0) copyOut(prevR, prevN, s ^ 1);
   }
+
+  /**
+   * pipeline() for a lent output (Runtime.lend): the copier thread copies
+   * each chunk's result out while the others run the next chunk and the
+   * calling thread stages the one after, so chunks rotate through three
+   * sets of module regions (`src(s)`: set s's result). Each job carries the
+   * copy of the chunk before it; a last job copies the last chunk and
+   * hands the buffer back. `width` elements per row. Returns the output
+   * over the buffer that came back (throws if it did not).
+   */
+  function pipelineLent(
+    sizes: readonly number[],
+    width: number,
+    stage: (r: number, n: number, s: number) => void,
+    run: (n: number, s: number, meanwhile: () => void, copy: CopyTask | undefined) => void,
+    src: (s: number) => number,
+  ): Float32Array {
+    let i = 0, r = 0;
+    const meanwhile = () => {
+      if (i + 1 < sizes.length) stage(r + sizes[i], sizes[i + 1], (i + 1) % 3);
+    };
+    const t0 = performance.now(), w0 = copyWaited();
+    stage(0, sizes[0], 0);
+    stream(true);
+    try {
+      for (; i < sizes.length; r += sizes[i++]) {
+        const copy = i > 0 ? { src: src((i - 1) % 3), dst: (r - sizes[i - 1]) * width, n: sizes[i - 1] * width, flags: i === 1 ? COPY_RECEIVE : 0 } : undefined;
+        run(sizes[i], i % 3, meanwhile, copy);
+        dispatches++;
+      }
+      const last = sizes.length - 1;
+      rows(ROW_KERNELS[0], [], 0, 0, undefined, { src: src(last % 3), dst: (r - sizes[last]) * width, n: sizes[last] * width, flags: COPY_RETURN | (last === 0 ? COPY_RECEIVE : 0) });
+    } finally {
+      stream(false);
+    }
+    // The copier starved (other work holds the cores): the next calls copy on this thread.
+    const elapsed = performance.now() - t0;
+    if (options.lendBackoff !== false && copyWaited() - w0 > LEND_WAIT_MAX * elapsed && elapsed > 1) {
+      lendSkip = lendBackoff;
+      lendBackoff = Math.min(2 * lendBackoff, LEND_BACKOFF_MAX);
+    } else lendBackoff = LEND_BACKOFF_MIN;
+    const back = reclaim?.() ?? null;
+    if (!back) throw new RangeError('wasm: the lent output did not come back');
+    return new Float32Array(back);
+  }
+
+  /**
+   * Whether `out` can be lent to the copier thread for this call (see
+   * Runtime.lend): the caller said nobody else holds it, there are worker
+   * threads, and the call is large enough to pay for the hand-over.
+   */
+  const lendable = (out: TypedData, elements: number, lend: boolean | undefined): out is Float32Array => {
+    if (!(lend === true && rt.lend !== undefined && out instanceof Float32Array && elements > 0 && elements >= (options.lendMinElements ?? LEND_MIN_ELEMENTS))) return false;
+    if (options.lendBackoff === false) return true;
+    if (lendSkip > 0) {
+      lendSkip--;
+      return false;
+    }
+    return !coresBusy();
+  };
+  // See LEND_WAIT_MAX: calls left to run without lending, and the next such run's length.
+  let lendSkip = 0, lendBackoff = LEND_BACKOFF_MIN;
 
   /**
    * Storage offset of each row (all dims but the last) of an operand
@@ -834,20 +1084,34 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       );
     },
 
-    softmax(x, rows, cols, out, log) {
+    softmax(x, rows, cols, out, log, lend) {
       if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || cols === 0) {
         cpuBackend.softmax!(x, rows, cols, out, log);
         return;
       }
       const per = rowsPerChunk(4 * cols);
       const bytes = Math.min(rows, per) * cols * 4;
-      const p0 = reserve(base, bytes);
-      const p1 = p0 < 0 || rows <= per ? p0 : reserve(p0 + bytes, bytes);
-      if (p1 < 0) {
-        cpuBackend.softmax!(x, rows, cols, out, log);
-        return;
+      const lent = lendable(out, rows * cols, lend);
+      // Three sets for a lent output (see pipelineLent), else two (one for a single chunk).
+      const ps: number[] = [];
+      for (let s = 0, at = base; s < (lent ? 3 : rows > per ? 2 : 1); s++) {
+        const p = reserve(at, bytes);
+        if (p < 0) {
+          cpuBackend.softmax!(x, rows, cols, out, log);
+          return;
+        }
+        ps.push(p);
+        at = p + bytes;
       }
-      const ps = [p0, p1];
+      if (lent && rt.lend!(out)) {
+        return pipelineLent(
+          chunksOf(rows, per),
+          cols,
+          (r, n, s) => f32(ps[s], n * cols).set(x.subarray(r * cols, (r + n) * cols)),
+          (n, s, meanwhile, copy) => rt.rows('softmax_rows', [ps[s], cols, log ? 1 : 0], n, n * cols, meanwhile, copy),
+          (s) => ps[s],
+        );
+      }
       pipeline(
         chunksOf(rows, per),
         (r, n, s) => f32(ps[s], n * cols).set(x.subarray(r * cols, (r + n) * cols)),
@@ -856,7 +1120,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       );
     },
 
-    maskedSoftmax(x, mask, rows, cols, fill, out, shape) {
+    maskedSoftmax(x, mask, rows, cols, fill, out, shape, lend) {
       const m = mask.data;
       const lead = shape.length - 1;
       if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(m instanceof Uint8Array) || cols === 0 || lead < 0) {
@@ -868,6 +1132,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       // query rows), placed after the rows; offsets are rebased onto it.
       // Two sets of regions (see pipeline); each set's mask region holds
       // the widest span of any chunk.
+      const lent = lendable(out, rows * cols, lend);
       const per = rowsPerChunk(4 * cols);
       const pr = Math.min(rows, per);
       const scratch = new Int32Array(pr);
@@ -878,7 +1143,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       }
       const sets: { offs: number; p: number; mp: number }[] = [];
       let at = base;
-      for (let s = 0; s < (rows > per ? 2 : 1); s++) {
+      for (let s = 0; s < (lent ? 3 : rows > per ? 2 : 1); s++) {
         const offs = reserve(at, 4 * pr);
         const p = offs < 0 ? -1 : reserve(offs + 4 * pr, 4 * pr * cols);
         const mp = p < 0 ? -1 : reserve(p + 4 * pr * cols, span);
@@ -890,14 +1155,24 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         at = mp + span;
       }
       const ms = mask.strides[lead];
+      const stage = (r: number, n: number, s: number) => {
+        const { offs, p, mp } = sets[s];
+        const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
+        u8(mp, hi - lo).set(m.subarray(lo, hi));
+        f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
+      };
+      if (lent && rt.lend!(out)) {
+        return pipelineLent(
+          chunksOf(rows, per),
+          cols,
+          stage,
+          (n, s, meanwhile, copy) => rt.rows('masked_softmax_rows', [sets[s].p, sets[s].offs, sets[s].mp, ms, cols, fill], n, n * cols, meanwhile, copy),
+          (s) => sets[s].p,
+        );
+      }
       pipeline(
         chunksOf(rows, per),
-        (r, n, s) => {
-          const { offs, p, mp } = sets[s];
-          const { lo, hi } = stageRows(mask, shape, r, n, i32(offs, n));
-          u8(mp, hi - lo).set(m.subarray(lo, hi));
-          f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
-        },
+        stage,
         (n, s, meanwhile) => rt.rows('masked_softmax_rows', [sets[s].p, sets[s].offs, sets[s].mp, ms, cols, fill], n, n * cols, meanwhile),
         (r, n, s) => out.set(f32(sets[s].p, n * cols), r * cols),
       );

@@ -187,7 +187,9 @@ function softmaxAlongLast(x: Tensor, d: number, log: boolean): Tensor {
   let out: Tensor;
   if (backend.softmax) {
     out = Tensor.empty(x.dtype, moved.shape);
-    backend.softmax(moved.values(), rows, cols, out.storage.data, log);
+    // A fresh output: the backend may lend it (see Backend.maskedSoftmax).
+    const result = backend.softmax(moved.values(), rows, cols, out.storage.data, log, true);
+    if (result) out.storage.data = result;
   } else {
     const max = reduce('max', moved, -1, true);
     const shifted = binary('sub', moved, max);
@@ -231,7 +233,9 @@ export function maskedSoftmax(x: Tensor, mask: Tensor, fill = -Infinity): Tensor
   const cols = x.shape[x.ndim - 1];
   const out = Tensor.empty(x.dtype, x.shape);
   const m = expand(mask, x.shape);
-  backend.maskedSoftmax(xc.values(), { data: m.storage.data, strides: m.strides, offset: m.offset }, x.numel / cols, cols, fill, out.storage.data, x.shape);
+  // `out` is fresh and ours alone: the backend may lend its buffer to a worker thread and hand back another array over it.
+  const result = backend.maskedSoftmax(xc.values(), { data: m.storage.data, strides: m.strides, offset: m.offset }, x.numel / cols, cols, fill, out.storage.data, x.shape, true);
+  if (result) out.storage.data = result;
   return out;
 }
 

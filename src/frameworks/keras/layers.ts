@@ -6,8 +6,9 @@
 
 import { DType, isFloating } from '../../engine/dtype';
 import { softmax } from '../../engine/ops/compose';
-import { binary, cast, unary } from '../../engine/ops/core';
-import { matmul } from '../../engine/ops/reduce';
+import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
+import { matmul, mean, reduce } from '../../engine/ops/reduce';
+import { reshape, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { noteMaskConsumer } from '../../masks/checks';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
@@ -19,7 +20,7 @@ import {
 import { ArrayValue } from '../common';
 import { NumpyArray } from '../numpy';
 import { TfTensor, tfDtype, toTf } from '../tensorflow';
-import { GruWeights, LstmWeights, RnnResult, gru, lstm, maskDestroyedWarning, mhaComputeAttentionMask, mhaMaskedSoftmax, simpleRnn } from './masking';
+import { GruWeights, LstmWeights, RnnResult, gru, lstm, maskDestroyedWarning, mhaComputeAttentionMask, mhaMaskedSoftmax, simpleRnn, softmaxLayer } from './masking';
 import { KerasError } from './pad_sequences';
 import {
   KerasSession, KerasTensor, ShapeDims, anySymbolic, flattenTensors, recordNode, runGraph, shapeRepr,
@@ -453,6 +454,117 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     return inputs;
   }, ['inputs', 'training']));
   def(Dropout);
+
+  // LayerNormalization (keras/src/layers/normalization/layer_normalization.py, ops._layer_normalization
+  // on TensorFlow): tf.nn.moments over `axis`, inv = rsqrt(variance + epsilon) * gamma,
+  // out = x * inv + (beta - mean * inv); gamma starts at ones, beta at zeros; passes the mask on
+  const LayerNormalization = layerClass(Layer, 'LayerNormalization', ['axis?', 'epsilon?', 'center?', 'scale?', 'beta_initializer?', 'gamma_initializer?',
+    'beta_regularizer?', 'gamma_regularizer?', 'beta_constraint?', 'gamma_constraint?', 'rms_scaling?'], (self, a, ctx) => {
+    const axis = a.axis ?? -1n;
+    if (axis instanceof PyList || axis instanceof PyTuple) self.dict.set('axis', new PyList(ctx.iterate(axis)));
+    else if (typeof axis === 'bigint') self.dict.set('axis', axis);
+    else throw pyError('TypeError', `Expected an int or a list/tuple of ints for the argument 'axis', but received: ${ctx.repr(axis)}`);
+    if (a.rms_scaling !== undefined && ctx.truthy(a.rms_scaling)) {
+      throw pyError('NotImplementedError', 'keras.layers.LayerNormalization(rms_scaling=True) is not supported by Mask Lens yet (use keras.layers.RMSNormalization)');
+    }
+    self.dict.set('epsilon', a.epsilon ?? 1e-3);
+    self.dict.set('center', toBool(a.center ?? true, ctx));
+    self.dict.set('scale', toBool(a.scale ?? true, ctx));
+    self.native.betaInit = a.beta_initializer ?? 'zeros';
+    self.native.gammaInit = a.gamma_initializer ?? 'ones';
+    self.dict.set('supports_masking', true);
+  });
+  // the axes as non-negative dims, sorted; one past the rank is build's input_shape[dim] IndexError
+  const normAxes = (inst: PyInstance, ndim: number): number[] => {
+    const axis = inst.dict.get('axis')!;
+    const list = axis instanceof PyList ? axis.items.map((d) => toInt(d, 'axis')) : [toInt(axis, 'axis')];
+    return list.map((d) => (d < 0 ? d + ndim : d)).sort((p, q) => p - q).map((d) => {
+      if (d < 0 || d >= ndim) throw pyError('IndexError', 'tuple index out of range');
+      return d;
+    });
+  };
+  LayerNormalization.dict.set('build', new PyBuiltin('build', ([self, shape], _kw, ctx) => {
+    const inst = self as PyInstance;
+    const dims = ctx.iterate(shape);
+    const axes = normAxes(inst, dims.length);
+    // build keeps the axes as a list: sorted(axis), or [axis]
+    const axis = inst.dict.get('axis')!;
+    inst.dict.set('axis', new PyList(axis instanceof PyList ? [...axis.items].sort((p, q) => toInt(p, 'axis') - toInt(q, 'axis')) : [axis]));
+    const wShape = axes.map((d) => toInt(dims[d], 'shape'));
+    if (ctx.truthy(inst.dict.get('scale')!)) setWeight(inst, 'gamma', initialValues(session, inst.native.gammaInit as PyValue, wShape, ctx));
+    else inst.dict.set('gamma', null);
+    if (ctx.truthy(inst.dict.get('center')!)) setWeight(inst, 'beta', initialValues(session, inst.native.betaInit as PyValue, wShape, ctx));
+    else inst.dict.set('beta', null);
+    inst.dict.set('built', true);
+    return null;
+  }));
+  LayerNormalization.dict.set('call', nativeCall(([self, inputs, ...rest], kw, ctx) => {
+    bind('LayerNormalization.call', rest, kw, ['training?']);
+    const inst = self as PyInstance;
+    const x = floatInput(inputs, ctx);
+    const axes = normAxes(inst, x.ndim);
+    // gamma/beta of shape [x.shape[a] for a in axes], seen at those axes
+    const broadcastShape = x.shape.map((n, d) => (axes.includes(d) ? n : 1));
+    const at = (w: PyValue | undefined) => (w instanceof TfTensor ? reshape(w.t, broadcastShape) : null);
+    const mu = mean(x, axes, true);
+    const variance = mean(binary('mul', binary('sub', x, mu), binary('sub', x, mu)), axes, true);
+    let inv = unary('rsqrt', binary('add', variance, toFloat(inst.dict.get('epsilon')!, 'epsilon')));
+    const gamma = at(inst.dict.get('gamma')), beta = at(inst.dict.get('beta'));
+    if (gamma) inv = binary('mul', inv, gamma);
+    let res = binary('mul', unary('neg', mu), inv);
+    if (beta) res = binary('add', res, beta);
+    return new TfTensor(binary('add', binary('mul', x, inv), res));
+  }, ['inputs', 'training']));
+  def(LayerNormalization);
+
+  // Softmax (keras/src/layers/activations/softmax.py): where(mask, x, -1e9), softmax over axis
+  // (an int or a list), where(mask, out, 0); supports masking, the mask passes on
+  const SoftmaxLayer = layerClass(Layer, 'Softmax', ['axis?'], (self, a, ctx) => {
+    const axis = a.axis ?? -1n;
+    self.dict.set('axis', axis instanceof PyList || axis instanceof PyTuple ? new PyList(ctx.iterate(axis)) : axis);
+    self.dict.set('supports_masking', true);
+    self.dict.set('built', true);
+  });
+  SoftmaxLayer.dict.set('call', nativeCall(([self, inputs, ...rest], kw, ctx) => {
+    const a = bind('Softmax.call', rest, kw, ['mask?']);
+    const axis = (self as PyInstance).dict.get('axis')!;
+    const axes = axis instanceof PyList ? axis.items.map((d) => toInt(d, 'axis')) : toInt(axis, 'axis');
+    const mask = a.mask === undefined || a.mask === null ? null : toTf(a.mask, ctx);
+    return new TfTensor(kerasErrors(() => softmaxLayer(toTf(inputs, ctx), mask, { axis: axes })));
+  }, ['inputs', 'mask']));
+  def(SoftmaxLayer);
+
+  // GlobalAveragePooling1D / GlobalMaxPooling1D (keras/src/layers/pooling/global_*_pooling1d.py):
+  // the mean (over the kept steps when a mask comes: sum(where(mask, x, 0)) / sum(mask)) or the max
+  // over the steps axis; the average one supports masking and returns no mask
+  for (const [name, average] of [['GlobalAveragePooling1D', true], ['GlobalMaxPooling1D', false]] as const) {
+    const cls = layerClass(Layer, name, ['data_format?', 'keepdims?'], (self, a, ctx) => {
+      const format = a.data_format === undefined || a.data_format === null ? 'channels_last' : String(a.data_format).toLowerCase();
+      if (format !== 'channels_last' && format !== 'channels_first') {
+        throw pyError('ValueError', `The \`data_format\` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=${ctx.repr(a.data_format!)}`);
+      }
+      self.dict.set('data_format', format);
+      self.dict.set('keepdims', toBool(a.keepdims ?? false, ctx));
+      self.dict.set('supports_masking', average);
+      self.dict.set('built', true);
+    });
+    cls.dict.set('call', nativeCall(([self, inputs, ...rest], kw, ctx) => {
+      const a = bind(`${name}.call`, rest, kw, average ? ['mask?'] : []);
+      const inst = self as PyInstance;
+      const x = toTf(inputs, ctx);
+      if (x.ndim !== 3) throw inputSpecError(`Input 0 of layer "${inst.dict.get('name')}" is incompatible with the layer: expected ndim=3, found ndim=${x.ndim}. Full shape received: ${shapeRepr(x.shape)}`);
+      const steps = inst.dict.get('data_format') === 'channels_last' ? 1 : 2;
+      const keep = ctx.truthy(inst.dict.get('keepdims')!);
+      if (!average) return new TfTensor(reduce('max', x, [steps], keep));
+      if (a.mask === undefined || a.mask === null) return new TfTensor(mean(x, [steps], keep));
+      const m = toTf(a.mask, ctx);
+      const kept = unsqueeze(m.dtype === 'bool' ? m : binary('ne', m, 0), steps === 1 ? 2 : 1);
+      const summed = reduce('sum', where(kept, x, scalarTensor(0, x.dtype)), [steps], keep);
+      return new TfTensor(binary('div', summed, reduce('sum', cast(kept, x.dtype), [steps], keep)));
+    }, average ? ['inputs', 'mask'] : ['inputs']));
+    if (average) cls.dict.set('compute_mask', new PyBuiltin('compute_mask', () => null));
+    def(cls);
+  }
 
   installRecurrent(session, Layer, def);
   installAttention(session, Layer, def);

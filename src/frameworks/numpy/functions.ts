@@ -8,6 +8,7 @@
 
 import { DType, isFloating } from '../../engine/dtype';
 import { assignInto, binary, cast, contiguous, scalarTensor, unary } from '../../engine/ops/core';
+import { checkWritable } from './buffer';
 import { reduce } from '../../engine/ops/reduce';
 import { cat, expand, permute, reshape, slice } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -211,6 +212,7 @@ export const MORE_ARRAY_METHODS: Record<string, Method> = {
   // a.sort(axis=-1, kind=None, order=None): in place, returns None
   sort: (self, args, kw) => {
     const a = bind('sort', args, kw, ['axis?', 'kind?', 'order?', 'stable?']);
+    checkWritable(self.t, 'sort array is read-only');
     assignInto(self.t, sorted(self.t, a.axis ?? -1n, a.kind).values);
     return null;
   },

@@ -16,6 +16,8 @@ import { formatValue } from '../../python/builtins';
 import { cut, encodeNumber } from '../../python/encode';
 import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
+import { PyBytes } from '../../python/bytes';
+import { checkWritable, fromBuffer, toBytes } from './buffer';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
@@ -129,6 +131,7 @@ export class NumpyArray extends ArrayValue {
       const o = toNumpyTensor(other);
       const r = reflected ? npMatmul(o, this.t) : npMatmul(this.t, o);
       if (inplace) {
+        checkWritable(this.t, 'output array is read-only');
         // ndarray.__imatmul__ writes the product back where its shape allows
         setItem(this.t, [{ kind: 'ellipsis' }], cast(r, this.t.dtype));
         return this;
@@ -141,6 +144,7 @@ export class NumpyArray extends ArrayValue {
     // arithmetic on a mask is one (1 - np.triu(...), (1 - m) * -1e9), as torch's binaryOp records it
     const r = carryMaskEvidence(npBinary(base, a, b), a, b);
     if (inplace && !(this instanceof NumpyScalar)) {
+      checkWritable(this.t, 'output array is read-only');
       setItem(this.t, [{ kind: 'ellipsis' }], r);
       return this;
     }
@@ -173,6 +177,7 @@ export class NumpyArray extends ArrayValue {
     // -1 -> uint8 wraps), fancy index or not; index_put_'s same-dtype rule is PyTorch's alone
     if (v instanceof Tensor && v.dtype !== this.t.dtype) v = cast(v, this.t.dtype);
     checkMaskAssign(this.t, key, v);
+    checkWritable(this.t);
     setItem(this.t, indexItems(key, ctx), v, NUMPY_INDEXING);
     return true;
   }
@@ -529,6 +534,7 @@ const ARRAY_METHODS: Record<string, Method> = {
   sum: npReduce('sum'), prod: npReduce('prod'), max: npReduce('max'), min: npReduce('min'), mean: npReduce('mean'),
   any: npReduce('any'), all: npReduce('all'), argmax: npReduce('argmax'), argmin: npReduce('argmin'),
   tolist: (self) => nestedList(self.t),
+  tobytes: (self) => new PyBytes(toBytes(self.t)),
   copy: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
   // copy.copy / copy.deepcopy(ndarray): a new buffer (ndarray.__copy__ / __deepcopy__)
   __copy__: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
@@ -692,13 +698,27 @@ export function makeNumpyModule(): PyModule {
     const lift = (v: typeof x) => (typeof v === 'number' ? scalarTensor(v, 'float64') : typeof v === 'bigint' ? scalarTensor(v, 'int64') : v);
     return new NumpyArray(where(cond, lift(x), lift(y)));
   });
+  def('frombuffer', (args, kw) => {
+    const a = bind('frombuffer', args, kw, ['buffer', 'dtype?', 'count?', 'offset?']);
+    // an ndarray exposes its bytes through the buffer protocol too
+    const data = a.buffer instanceof PyBytes ? a.buffer.data : a.buffer instanceof NumpyArray ? toBytes(a.buffer.t) : undefined;
+    if (!data) throw pyError('TypeError', `a bytes-like object is required, not '${typeNameOf(a.buffer ?? null)}'`);
+    const count = a.count === undefined ? -1 : toInt(a.count, 'count');
+    const offset = a.offset === undefined ? 0 : toInt(a.offset, 'offset');
+    // over bytes (immutable) the array is read-only; over a bytearray or an ndarray it may be written
+    // (NumPy writes through to the buffer there; this array is a copy)
+    const readOnly = a.buffer instanceof PyBytes && !a.buffer.mutable;
+    return new NumpyArray(fromBuffer(data, npDtype(a.dtype) ?? 'float64', count, offset, readOnly));
+  });
   def('concatenate', (args, kw, ctx) => {
     const a = bind('concatenate', args, kw, ['arrays', 'axis?']);
-    return new NumpyArray(cat(ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx)), a.axis === undefined ? 0 : toInt(a.axis, 'axis')));
+    const ts = ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx));
+    return new NumpyArray(carryMaskEvidence(cat(ts, a.axis === undefined ? 0 : toInt(a.axis, 'axis')), ...ts));
   });
   def('stack', (args, kw, ctx) => {
     const a = bind('stack', args, kw, ['arrays', 'axis?']);
-    return new NumpyArray(stack(ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx)), a.axis === undefined ? 0 : toInt(a.axis, 'axis')));
+    const ts = ctx.iterate(a.arrays!).map((x) => toNumpyTensor(x, ctx));
+    return new NumpyArray(carryMaskEvidence(stack(ts, a.axis === undefined ? 0 : toInt(a.axis, 'axis')), ...ts));
   });
   def('expand_dims', (args, kw, ctx) => {
     const a = bind('expand_dims', args, kw, ['a', 'axis']);
@@ -868,10 +888,13 @@ export function makeNumpyModule(): PyModule {
   });
   // vstack/hstack: 1-D inputs become rows for vstack; hstack joins 1-D inputs end to end
   const arrays = (v: PyValue, ctx: CallContext) => ctx.iterate(v).map((x) => toNumpyTensor(x, ctx));
-  def('vstack', ([tup], _kw, ctx) => new NumpyArray(cat(arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t)), 0)));
+  def('vstack', ([tup], _kw, ctx) => {
+    const ts = arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t));
+    return new NumpyArray(carryMaskEvidence(cat(ts, 0), ...ts));
+  });
   def('hstack', ([tup], _kw, ctx) => {
     const ts = arrays(tup, ctx).map((t) => (t.ndim === 0 ? reshape(t, [1]) : t));
-    return new NumpyArray(cat(ts, ts[0]?.ndim === 1 ? 0 : 1));
+    return new NumpyArray(carryMaskEvidence(cat(ts, ts[0]?.ndim === 1 ? 0 : 1), ...ts));
   });
   def('outer', ([a, b], _kw, ctx) => {
     const x = reshape(toNumpyTensor(a, ctx), [-1]), y = reshape(toNumpyTensor(b, ctx), [-1]);

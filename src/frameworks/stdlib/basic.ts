@@ -1,6 +1,7 @@
 // Small standard-library modules masking code imports: math, itertools,
 // collections, warnings, copy.
 
+import { erf, erfc } from '../../engine/ops/special';
 import { toInt } from '../../python/args';
 import { lazyIterator, listIterator, orderedDictClass, pyFloat } from '../../python/builtins';
 import { EXCEPTION_CLASSES, isExceptionClass, makeException, pyError } from '../../python/exceptions';
@@ -50,7 +51,7 @@ function mathModule(): PyModule {
       return base === undefined ? Math.log(n) : Math.log(n) / Math.log(num(base, ctx));
     },
     log2: f1(Math.log2, 'log2'), log10: f1(Math.log10, 'log10'), sin: f1(Math.sin, 'sin'), cos: f1(Math.cos, 'cos'),
-    tanh: f1(Math.tanh, 'tanh'), fabs: f1(Math.abs, 'fabs'), pow: ([x, y], _k, ctx) => num(x, ctx) ** num(y, ctx),
+    tanh: f1(Math.tanh, 'tanh'), erf: f1(erf, 'erf'), erfc: f1(erfc, 'erfc'), fabs: f1(Math.abs, 'fabs'), pow: ([x, y], _k, ctx) => num(x, ctx) ** num(y, ctx),
     floor: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.floor(num(x, ctx)))),
     ceil: ([x], _k, ctx) => (typeof x === 'bigint' ? x : BigInt(Math.ceil(num(x, ctx)))),
     isnan: ([x], _k, ctx) => Number.isNaN(num(x, ctx)), isinf: ([x], _k, ctx) => Math.abs(num(x, ctx)) === Infinity,

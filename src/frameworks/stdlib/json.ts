@@ -5,6 +5,7 @@
 import { formatPyFloat } from '../../engine/format';
 import { EXCEPTION_CLASSES, makeException, pyError } from '../../python/exceptions';
 import { hashKey } from '../../python/protocols';
+import { decodeBytes, PyBytes } from '../../python/bytes';
 import {
   CallContext, NativeFn, PyBuiltin, PyClass, PyDict, PyException, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
@@ -201,7 +202,9 @@ class Decoder {
 export function jsonModule(): PyModule {
   const m = new PyModule('json');
   m.dict.set('dumps', fn('dumps', dumps));
-  m.dict.set('loads', fn('loads', ([s], _kw, ctx) => {
+  m.dict.set('loads', fn('loads', ([raw], _kw, ctx) => {
+    // bytes and bytearray are decoded first (json.loads detects UTF-8 for a document without a BOM)
+    const s = raw instanceof PyBytes ? decodeBytes(raw.data, 'utf-8') : raw;
     if (typeof s !== 'string') throw pyError('TypeError', `the JSON object must be str, bytes or bytearray, not ${typeNameOf(s ?? null)}`);
     return new Decoder(s, ctx).document();
   }));

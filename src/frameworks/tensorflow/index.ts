@@ -81,6 +81,10 @@ export class TfTensor extends ArrayValue {
     }
     return undefined;
   }
+  /** The mask a Keras layer attached (Embedding(mask_zero=True), Masking): recorded as `x._keras_mask`, the name Keras gives it. */
+  override carriedTensors(): [string, TfTensor][] {
+    return this.kerasMask ? [['_keras_mask', this.kerasMask]] : [];
+  }
   override setAttr(name: string, value: PyValue): boolean {
     if (name === '_keras_mask') {
       this.maskAttr = true;
@@ -413,6 +417,11 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }
   math.dict.set('softmax', nn.dict.get('softmax')!);
   tf.dict.set('math', math);
+  // tf.random.set_seed stores TensorFlow's global seed, which takes any value until an op reads it;
+  // no TensorFlow random op is modelled (their names answer "not supported"), so none reads it here
+  const random = new PyModule('tensorflow.random');
+  random.dict.set('set_seed', fn('set_seed', (args, kw) => (bind('set_seed', args, kw, ['seed']), null)));
+  tf.dict.set('random', random);
   tf.dict.set('gather', tf.dict.get('gather')!);
   tf.dict.set('Tensor', Object.assign(new PyClass('Tensor', []), {}));
   // tf.Module: the base of exported translators; subclasses' own methods run
@@ -441,7 +450,7 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }
   keras.keras.dict.set('ops', ops);
   const modules = new Map<string, PyModule>([
-    ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg],
+    ['tensorflow', tf], ['tensorflow.nn', nn], ['tensorflow.math', math], ['tensorflow.linalg', linalg], ['tensorflow.random', random],
     ['tensorflow.keras', keras.keras], ['tensorflow.keras.layers', keras.layers], ['tensorflow.keras.utils', keras.utils],
     ['tensorflow.keras.preprocessing', keras.preprocessing], ['tensorflow.keras.preprocessing.sequence', keras.sequence],
     ['keras', keras.keras], ['keras.layers', keras.layers], ['keras.utils', keras.utils], ['keras.losses', keras.losses],
@@ -488,7 +497,6 @@ function scalarToJs(v: PyValue): unknown {
 }
 
 function makeKeras(load: (name: string) => PyModule | undefined) {
-  void load;
   const session = new KerasSession();
   const keras = new PyModule('keras');
   const layers = new PyModule('keras.layers');
@@ -497,6 +505,19 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   const sequence = new PyModule('keras.preprocessing.sequence');
   const pad = fn('pad_sequences', padSequencesFn);
   utils.dict.set('pad_sequences', pad);
+  // keras.utils.set_random_seed (keras/src/utils/rng_utils.py): seeds Python's random and NumPy's
+  // global state, then TensorFlow's, which no op modelled here draws from (the stand-in
+  // initialisers do not reproduce Keras's draws, seeded or not)
+  utils.dict.set('set_random_seed', fn('set_random_seed', (args, kw, ctx) => {
+    const seed = bind('set_random_seed', args, kw, ['seed']).seed ?? null;
+    if (typeof seed !== 'bigint' && typeof seed !== 'boolean') {
+      throw pyError('ValueError', `Expected \`seed\` argument to be an integer. Received: seed=${ctx.repr(seed)} (of type <class '${typeNameOf(seed)}'>)`);
+    }
+    for (const module of ['random', 'numpy.random']) {
+      (load(module)?.dict.get('seed') as PyBuiltin).fn([seed], new Map(), ctx);
+    }
+    return null;
+  }));
   sequence.dict.set('pad_sequences', pad);
   preprocessing.dict.set('sequence', sequence);
   keras.dict.set('layers', layers);

@@ -4,14 +4,16 @@
 // forms. Semantics and messages follow ATen (native_functions.yaml and the
 // kernels named below).
 
-import { isFloating } from '../../engine/dtype';
+import { caster, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { getSlot, slot } from '../../engine/context';
 import { formatCppTensor } from '../../engine/format/cpp';
-import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, unary, where } from '../../engine/ops/core';
+import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
+import { erf, erfinv } from '../../engine/ops/special';
 import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
 import { Tensor, allocate, checkShape, contiguousStrides, numelOf } from '../../engine/tensor';
+import { carryMaskEvidence } from '../../masks/evidence';
 import { bind, toBool, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyList, PyTuple, PyValue, typeNameOf } from '../../python/values';
@@ -186,7 +188,24 @@ export const EXTRA_METHODS: Record<string, Method> = {
     self.t = r;
     return self;
   },
-  erf: (self) => wrap(self, mapValues(self.t, erfOf), 'erf'),
+  erf: (self) => wrap(self, mapValues(self.t, erf), 'erf'),
+  unique: (self, args, kw, ctx) => {
+    const a = bind('unique', args, kw, ['sorted?', 'return_inverse?', 'return_counts?', 'dim?']);
+    if (a.dim !== undefined && a.dim !== null) throw pyError('NotImplementedError', 'torch.unique(dim=...) is not supported by Mask Lens yet');
+    const { values, inverse, counts } = uniqueSorted(self.t);
+    const out = wrap(self, values, 'unique2');
+    const extra: PyValue[] = [];
+    if (toBool(a.return_inverse, ctx, false)) extra.push(new TorchTensor(inverse));
+    if (toBool(a.return_counts, ctx, false)) extra.push(new TorchTensor(counts));
+    return extra.length ? new PyTuple([out, ...extra]) : out;
+  },
+  // ATen's calc_erfinv, in float for float32/float16/bfloat16 (opmath), in double for float64
+  erfinv: (self) => wrap(self, erfinvOf(self.t), 'erfinv'),
+  erfinv_: (self) => {
+    if (!isFloating(self.t.dtype)) throw runtimeError(`result type Float can't be cast to the desired output type ${scalarTypeName(self.t.dtype)}`);
+    assignInto(self.t, erfinvOf(self.t));
+    return self;
+  },
   outer: (self, args, kw) => outer(self, bind('outer', args, kw, ['vec2']).vec2),
   ger: (self, args, kw) => outer(self, bind('ger', args, kw, ['vec2']).vec2),
 };
@@ -207,19 +226,52 @@ function outer(self: TorchTensor, other: PyValue | undefined): PyValue {
   return wrap(self, binary('mul', unsqueeze(self.t, 1), unsqueeze(v, 0)), 'mul', other!);
 }
 
+/**
+ * torch.unique(input) over all elements (ATen's _unique2 on CPU): the distinct values in
+ * ascending order (each NaN distinct, NaNs last; -0.0 and 0.0 one value, the first met in a
+ * stable sort), each element's index among them (inverse, input's shape) and their counts.
+ */
+function uniqueSorted(t: Tensor): { values: Tensor; inverse: Tensor; counts: Tensor } {
+  const v = t.values();
+  const order = Array.from(v, (_, i) => i).sort((i, j) => {
+    const x = v[i], y = v[j];
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? i - j : 1) : -1;
+    return x < y ? -1 : x > y ? 1 : i - j;
+  });
+  const firsts: number[] = [];
+  const counts: number[] = [];
+  const inverse = Tensor.empty('int64', t.shape);
+  for (const i of order) {
+    const last = firsts.length ? v[firsts[firsts.length - 1]] : undefined;
+    if (last === undefined || Number.isNaN(v[i]) || last !== v[i]) {
+      firsts.push(i);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse.storage.data[i] = firsts.length - 1;
+  }
+  const values = Tensor.empty(t.dtype, [firsts.length]);
+  firsts.forEach((i, k) => (values.storage.data[k] = v[i]));
+  const countT = Tensor.empty('int64', [counts.length]);
+  countT.storage.data.set(counts);
+  return { values, inverse, counts: countT };
+}
+
+function erfinvOf(t: Tensor): Tensor {
+  const single = t.dtype !== 'float64';
+  return mapValues(t, (y) => erfinv(y, single));
+}
+
 function mapValues(t: Tensor, f: (x: number) => number): Tensor {
   const x = isFloating(t.dtype) ? t : cast(t, 'float32');
   const v = x.values();
   const out = Tensor.empty(x.dtype, x.shape);
-  for (let i = 0; i < v.length; i++) out.storage.data[i] = f(v[i]);
+  // float16 / bfloat16 are stored in a Float32Array: each result rounded to the dtype
+  const round = caster(x.dtype);
+  for (let i = 0; i < v.length; i++) out.storage.data[i] = round(f(v[i]));
   return out;
 }
 
-let erfOf: (x: number) => number = (x) => x;
-/** layers.ts owns the erf implementation; it registers it here to keep one copy. */
-export function useErf(f: (x: number) => number): void {
-  erfOf = f;
-}
 
 /**
  * torch functions over a sequence of tensors: hstack (cat on dim 1, dim 0
@@ -235,7 +287,8 @@ export function stackFunctions(tensorsArg: (v: PyValue | undefined, name: string
     const a = bind(name, args, kw, ['tensors', 'out?']);
     const ts = tensorsArg(a.tensors, name);
     if (ts.length === 0) throw runtimeError(`${name} expects a non-empty TensorList`);
-    return withOut(track(new TorchTensor(pick(ts)), 'cat', ...(a.tensors as PyList).items), a.out);
+    // as torch.cat: a mask-built piece makes the joined tensor mask-built (llama's hstack KV-cache mask)
+    return withOut(track(new TorchTensor(carryMaskEvidence(pick(ts), ...ts)), 'cat', ...(a.tensors as PyList).items), a.out);
   };
   return {
     hstack: make('hstack', (ts) => cat(ts, ts[0].ndim === 1 ? 0 : 1)),

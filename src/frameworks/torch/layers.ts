@@ -4,17 +4,17 @@
 // torch/nn/modules/{container,normalization,activation}.py and the ATen
 // kernels named at each function.
 
-import { DType, isFloating } from '../../engine/dtype';
+import { DType, caster, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
-import { binary, cast, unary, where } from '../../engine/ops/core';
+import { binary, cast, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { mean } from '../../engine/ops/reduce';
-import { reshape } from '../../engine/ops/shape';
+import { narrow, reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
-import { useErf } from './extra';
+import { erf } from '../../engine/ops/special';
 import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
 import { TorchTensor, filled, tensorArg, track } from './tensor';
 
@@ -139,44 +139,6 @@ export function gelu(x: Tensor, approximate: string): Tensor {
   return out;
 }
 
-/** erf to double precision (W. J. Cody's rational approximations, as in most libms). */
-export function erf(x: number): number {
-  const ax = Math.abs(x);
-  if (ax < 0.5) {
-    const t = x * x;
-    const p = [3.1611237438705656, 113.864154151050156, 377.485237685302021, 3209.37758913846947, 0.185777706184603153];
-    const q = [23.6012909523441209, 244.024637934444173, 1282.61652607737228, 2844.23683343917062];
-    const num = (((p[4] * t + p[0]) * t + p[1]) * t + p[2]) * t + p[3];
-    const den = (((t + q[0]) * t + q[1]) * t + q[2]) * t + q[3];
-    return x * num / den;
-  }
-  let r: number;
-  if (ax < 4) {
-    const p = [0.564188496988670089, 8.88314979438837594, 66.1191906371416295, 298.635138197400131, 881.95222124176909, 1712.04761263407058, 2051.07837782607147, 1230.33935479799725, 2.15311535474403846e-8];
-    const q = [15.7449261107098347, 117.693950891312499, 537.181101862009858, 1621.38957456669019, 3290.79923573345963, 4362.61909014324716, 3439.36767414372164, 1230.33935480374942];
-    let num = p[8] * ax, den = ax;
-    for (let i = 0; i < 7; i++) {
-      num = (num + p[i]) * ax;
-      den = (den + q[i]) * ax;
-    }
-    r = Math.exp(-ax * ax) * (num + p[7]) / (den + q[7]);
-  } else {
-    const p = [0.305326634961232344, 0.360344899949804439, 0.125781726111229246, 0.0160837851487422766, 6.58749161529837803e-4, 0.0163153871373020978];
-    const q = [2.56852019228982242, 1.87295284992346725, 0.527905102951428412, 0.0605183413124413191, 0.00233520497626869185];
-    const t = 1 / (ax * ax);
-    let num = p[5] * t, den = t;
-    for (let i = 0; i < 4; i++) {
-      num = (num + p[i]) * t;
-      den = (den + q[i]) * t;
-    }
-    r = t * (num + p[4]) / (den + q[4]);
-    r = (0.5641895835477563 - r) / ax * Math.exp(-ax * ax);
-  }
-  const y = 1 - r;
-  return x < 0 ? -y : y;
-}
-
-useErf(erf);
 
 type Act = (x: Tensor, self: PyInstance | null, kw: Record<string, PyValue | undefined>) => Tensor;
 
@@ -347,6 +309,7 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
     const r = layerNorm(tensorArg(a.input, 'layer_norm'), shape, getTensorOrNull(self, 'weight'), getTensorOrNull(self, 'bias'), Number(self.dict.get('eps')));
     return track(new TorchTensor(r), 'layer_norm', a.input!, self.dict.get('weight') ?? null);
   }, (self, ctx) => `${ctx.repr(self.dict.get('normalized_shape')!)}, eps=${ctx.repr(self.dict.get('eps')!)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}${self.dict.get('elementwise_affine') ? `, bias=${self.dict.get('bias') !== null ? 'True' : 'False'}` : ''}`));
+  addBatchNorms(add, def, Module, affine);
   add(layer('GroupNorm', Module, (self, args, kw, ctx) => {
     const a = bind('GroupNorm', args, kw, ['num_groups', 'num_channels', 'eps?', 'affine?', 'device?', 'dtype?', 'bias?']);
     const groups = toInt(a.num_groups, 'num_groups'), channels = toInt(a.num_channels, 'num_channels');
@@ -477,6 +440,29 @@ export function addLayers(nn: PyModule, F: PyModule, Module: PyClass, moduleRepr
   });
 
   addConv2d(add, def, Module);
+  addAdaptiveAvgPools(add, def, Module);
+
+  // GLU (torch/nn/modules/activation.py, ATen's glu): halves along dim, first * sigmoid(second)
+  const glu = (input: PyValue | undefined, dimArg: PyValue | undefined): PyValue => {
+    const x = tensorArg(input, 'glu', 'input');
+    if (x.ndim === 0) throw runtimeError('glu does not support scalars because halving size must be even');
+    let dim = dimArg === undefined || dimArg === null ? -1 : toInt(dimArg, 'dim');
+    if (dim < -x.ndim || dim >= x.ndim) throw pyError('IndexError', `Dimension out of range (expected to be in range of [${-x.ndim}, ${x.ndim - 1}], but got ${dim})`);
+    if (dim < 0) dim += x.ndim;
+    const n = x.shape[dim];
+    if (n % 2 !== 0) throw runtimeError(`Halving dimension must be even, but dimension ${dim} is size ${n}`);
+    if (!isFloating(x.dtype)) throw pyError('NotImplementedError', `"glu_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+    const r = binary('mul', narrow(x, dim, 0, n / 2), sigmoid(narrow(x, dim, n / 2, n / 2)));
+    return track(new TorchTensor(r), 'glu', input!);
+  };
+  def('glu', (args, kw) => {
+    const a = bind('glu', args, kw, ['input', 'dim?']);
+    return glu(a.input, a.dim);
+  });
+  add(layer('GLU', Module, (self, args, kw) => {
+    self.dict.set('dim', bind('GLU', args, kw, ['dim?']).dim ?? -1n);
+  }, (self, args, kw) => glu(bind('forward', args, kw, ['input']).input, self.dict.get('dim')),
+  (self, ctx) => `dim=${ctx.repr(self.dict.get('dim')!)}`));
 
   // ---------- activations ----------
   for (const [cls, fname, params, act] of ACTIVATIONS) {
@@ -735,3 +721,229 @@ function floatInput(v: PyValue | undefined, name: string): Tensor {
 }
 
 export type { Kwargs };
+
+/**
+ * adaptive_avg_pool2d over the last two dims of [C, H, W] or [N, C, H, W] (ATen's
+ * AdaptiveAveragePooling.cpp, cpu_adaptive_avg_pool2d): output cell (i, j) averages rows
+ * floor(i·H/oH) to ceil((i+1)·H/oH) and the columns alike, summed in float (double for
+ * float64), then divided by the row count and by the column count. Output (1, 1) is ATen's
+ * shortcut, input.mean((-1, -2), keepdim=True).
+ */
+export function adaptiveAvgPool2d(x: Tensor, outH: number, outW: number): Tensor {
+  for (const i of [x.ndim - 2, x.ndim - 1]) {
+    if (x.shape[i] === 0) {
+      throw runtimeError(`adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes [${x.shape.join(', ')}] with dimension ${i} being empty`);
+    }
+  }
+  if (outH === 1 && outW === 1) return mean(x, [-1, -2], true);
+  const [H, W] = x.shape.slice(-2);
+  const lead = x.shape.slice(0, -2);
+  const planes = lead.reduce((p, q) => p * q, 1);
+  const v = (x.isContiguous() ? x : cast(x, x.dtype)).values();
+  const out = Tensor.empty(x.dtype, [...lead, outH, outW]);
+  const acc = x.dtype === 'float64' ? (y: number) => y : Math.fround;
+  const round = caster(x.dtype);
+  const start = (i: number, o: number, n: number) => Math.floor((i * n) / o);
+  const end = (i: number, o: number, n: number) => Math.ceil(((i + 1) * n) / o);
+  for (let p = 0; p < planes; p++) {
+    for (let i = 0; i < outH; i++) {
+      const h0 = start(i, outH, H), h1 = end(i, outH, H);
+      for (let j = 0; j < outW; j++) {
+        const w0 = start(j, outW, W), w1 = end(j, outW, W);
+        let sum = 0;
+        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum = acc(sum + v[(p * H + h) * W + w]);
+        out.storage.data[(p * outH + i) * outW + j] = round(acc(acc(sum / (h1 - h0)) / (w1 - w0)));
+      }
+    }
+  }
+  return out;
+}
+
+/** nn.AdaptiveAvgPool1d / 2d and F.adaptive_avg_pool1d / 2d (torch/nn/modules/pooling.py). */
+function addAdaptiveAvgPools(add: (c: PyClass) => void, def: (name: string, f: NativeFn) => void, Module: PyClass): void {
+  // output_size entries: an int, or None for "as the input's"
+  const sizes = (v: PyValue | undefined, n: number, fname: string, ctx: CallContext): (number | null)[] => {
+    if (v instanceof PyTuple || v instanceof PyList) {
+      const xs = ctx.iterate(v);
+      if (xs.length !== n) throw runtimeError(`${fname}() argument 'output_size' should contain ${n === 1 ? 'one int' : `${n} ints`} (got ${xs.length})`);
+      return xs.map((e) => (e === null ? null : toInt(e, 'output_size')));
+    }
+    if (typeof v !== 'bigint' && typeof v !== 'boolean') {
+      throw pyError('TypeError', `${fname}(): argument 'output_size' (position 2) must be tuple of ints, not ${typeNameOf(v ?? null)}`);
+    }
+    return Array(n).fill(toInt(v, 'output_size'));
+  };
+  const pool2d = (input: PyValue | undefined, out: (number | null)[], fname: string, grad: PyValue): PyValue => {
+    const x = tensorArg(input, fname, 'input');
+    if (!isFloating(x.dtype)) throw pyError('NotImplementedError', `"adaptive_avg_pool2d" not implemented for '${scalarTypeName(x.dtype)}'`);
+    const [oh, ow] = [out[0] ?? x.shape[x.ndim - 2], out[1] ?? x.shape[x.ndim - 1]];
+    const r = adaptiveAvgPool2d(x, oh, ow);
+    return track(new TorchTensor(r), oh === 1 && ow === 1 ? 'mean.dim' : 'adaptive_avg_pool2d', grad);
+  };
+  const pool1d = (input: PyValue | undefined, outputSize: PyValue | undefined, ctx: CallContext): PyValue => {
+    const x = tensorArg(input, 'adaptive_avg_pool1d', 'input');
+    if (x.ndim !== 2 && x.ndim !== 3) {
+      throw runtimeError(`Expected 2 to 3 dimensions, but got ${x.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_avg_pool1d)`);
+    }
+    const [o] = sizes(outputSize, 1, 'adaptive_avg_pool1d', ctx);
+    if (!isFloating(x.dtype)) throw pyError('NotImplementedError', `"adaptive_avg_pool2d" not implemented for '${scalarTypeName(x.dtype)}'`);
+    // ATen: adaptive_avg_pool2d(self.unsqueeze(-2), {1, L}).squeeze(-2)
+    const r = adaptiveAvgPool2d(reshape(x, [...x.shape.slice(0, -1), 1, x.shape[x.ndim - 1]]), 1, o ?? x.shape[x.ndim - 1]);
+    return track(new TorchTensor(reshape(r, [...x.shape.slice(0, -1), r.shape[r.ndim - 1]])), 'squeeze.dim', input!);
+  };
+  const pool2dChecked = (input: PyValue | undefined, outputSize: PyValue | undefined, ctx: CallContext): PyValue => {
+    const x = tensorArg(input, 'adaptive_avg_pool2d', 'input');
+    if (x.ndim !== 3 && x.ndim !== 4) throw runtimeError(`adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [${x.shape.join(', ')}]`);
+    return pool2d(input, sizes(outputSize, 2, 'adaptive_avg_pool2d', ctx), 'adaptive_avg_pool2d', input!);
+  };
+  def('adaptive_avg_pool1d', (args, kw, ctx) => {
+    const a = bind('adaptive_avg_pool1d', args, kw, ['input', 'output_size']);
+    return pool1d(a.input, a.output_size, ctx);
+  });
+  def('adaptive_avg_pool2d', (args, kw, ctx) => {
+    const a = bind('adaptive_avg_pool2d', args, kw, ['input', 'output_size']);
+    return pool2dChecked(a.input, a.output_size, ctx);
+  });
+  for (const [name, forward] of [['AdaptiveAvgPool1d', pool1d], ['AdaptiveAvgPool2d', pool2dChecked]] as const) {
+    add(layer(name, Module, (self, args, kw) => {
+      self.dict.set('output_size', bind(name, args, kw, ['output_size']).output_size!);
+    }, (self, args, kw, ctx) => forward(bind('forward', args, kw, ['input']).input, self.dict.get('output_size'), ctx),
+    (self, ctx) => `output_size=${ctx.repr(self.dict.get('output_size')!)}`));
+  }
+}
+
+/**
+ * F.batch_norm on [N, C, *] (ATen's batch_norm_cpu): per channel c, with training the batch
+ * mean and biased variance (summed in double, kept in the input's type) normalise, and running_mean / running_var
+ * (unbiased) move by `momentum`; without it the running statistics normalise. The output is
+ * fma(x, alpha, beta) with alpha = invstd·weight, beta = bias − mean·alpha, in float32.
+ */
+export function batchNorm(x: Tensor, runMean: Tensor | null, runVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number): Tensor {
+  const C = x.shape[1];
+  const inner = x.shape.slice(2).reduce((p, q) => p * q, 1);
+  const N = x.shape[0];
+  const count = N * inner;
+  for (const [name, t] of [['running_mean', runMean], ['running_var', runVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && t.numel !== C) throw runtimeError(`${name} should contain ${C} elements not ${t.numel}`);
+  }
+  const v = (x.isContiguous() ? x : cast(x, x.dtype)).values();
+  const f = x.dtype === 'float64' ? (y: number) => y : Math.fround;
+  const round = caster(x.dtype);
+  const rm = runMean && (runMean.isContiguous() ? runMean.values() : cast(runMean, runMean.dtype).values());
+  const rv = runVar && (runVar.isContiguous() ? runVar.values() : cast(runVar, runVar.dtype).values());
+  const w = weight?.values(), b = bias?.values();
+  const out = Tensor.empty(x.dtype, x.shape);
+  for (let c = 0; c < C; c++) {
+    let mean: number, invstd: number;
+    if (training) {
+      // batch_norm_cpu_collect_stats: a double sum, the mean rounded to the input's type, then
+      // squares of (x - mean) in that type summed in double and kept in that type (var_sum)
+      let sum = 0;
+      for (let n = 0; n < N; n++) for (let i = 0; i < inner; i++) sum += v[(n * C + c) * inner + i];
+      mean = f(sum / count);
+      let acc = 0;
+      for (let n = 0; n < N; n++) {
+        for (let i = 0; i < inner; i++) {
+          const d = f(v[(n * C + c) * inner + i] - mean);
+          acc += f(d * d);
+        }
+      }
+      const varSum = f(acc);
+      // InvStd in double over var_sum / n taken in the input's type
+      invstd = f(1 / Math.sqrt(f(varSum / count) + eps));
+      // the running statistics move in the statistics' own type, one fused multiply-add:
+      // fma(momentum, stat, (1 − momentum)·running)
+      const blend = (stat: number, running: number) => f(f(momentum) * stat + f(f(1 - momentum) * running));
+      if (runMean && rm) runMean.storage.data[runMean.offset + c * (runMean.strides[0] ?? 1)] = caster(runMean.dtype)(blend(mean, rm[c]));
+      if (runVar && rv) runVar.storage.data[runVar.offset + c * (runVar.strides[0] ?? 1)] = caster(runVar.dtype)(blend(f(varSum / (count - 1)), rv[c]));
+    } else {
+      mean = f(rm![c]);
+      invstd = f(1 / f(Math.sqrt(f(rv![c] + f(eps)))));
+    }
+    const alpha = f(invstd * (w ? w[c] : 1));
+    const beta = f((b ? b[c] : 0) - f(mean * alpha));
+    for (let n = 0; n < N; n++) {
+      for (let i = 0; i < inner; i++) {
+        const k = (n * C + c) * inner + i;
+        // one fused multiply-add (Vectorized fmadd): the product is exact in double for float32
+        out.storage.data[k] = round(f(v[k] * alpha + beta));
+      }
+    }
+  }
+  return out;
+}
+
+/** nn.BatchNorm1d / BatchNorm2d (torch/nn/modules/batchnorm.py) and F.batch_norm. */
+function addBatchNorms(add: (c: PyClass) => void, def: (name: string, f: NativeFn) => void, Module: PyClass,
+  affine: (self: PyInstance, shape: number[], withBias: boolean, dtype: DType) => void): void {
+  const run = (input: PyValue | undefined, a: Record<string, PyValue | undefined>, training: boolean, momentum: number, eps: number, ctx: CallContext): PyValue => {
+    const x = tensorArg(input, 'batch_norm', 'input');
+    if (training) {
+      // F.batch_norm's _verify_batch_size
+      const values = x.shape[0] * x.shape.slice(2).reduce((p, q) => p * q, 1);
+      if (values === 1) throw pyError('ValueError', `Expected more than 1 value per channel when training, got input size ${ctx.repr(ctx.getAttr(input!, 'shape'))}`);
+    }
+    const t = (v: PyValue | undefined) => (v instanceof ArrayValue ? v.t : null);
+    if (!training && !t(a.running_mean)) throw runtimeError('running_mean must be defined in evaluation mode');
+    if (!training && !t(a.running_var)) throw runtimeError('running_var must be defined in evaluation mode');
+    // float32 statistics and affine parameters go with float32, float16 or bfloat16 input only
+    const params = [a.running_mean, a.running_var, a.weight, a.bias].map(t).filter((p): p is Tensor => p !== null);
+    const mixedOk = (p: Tensor) => p.dtype === x.dtype || (p.dtype === 'float32' && (x.dtype === 'float16' || x.dtype === 'bfloat16'));
+    if (!params.every(mixedOk)) throw runtimeError('mixed dtype (CPU): all inputs must share same datatype.');
+    const r = batchNorm(x, t(a.running_mean), t(a.running_var), t(a.weight), t(a.bias), training, momentum, eps);
+    return track(new TorchTensor(r), 'native_batch_norm', input!, a.weight ?? null);
+  };
+  def('batch_norm', (args, kw, ctx) => {
+    const a = bind('batch_norm', args, kw, ['input', 'running_mean', 'running_var', 'weight?', 'bias?', 'training?', 'momentum?', 'eps?']);
+    const training = toBool(a.training, ctx, false);
+    return run(a.input, a, training, a.momentum === undefined ? 0.1 : toFloat(a.momentum, 'momentum'), a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'), ctx);
+  });
+  for (const [name, dims] of [['BatchNorm1d', [2, 3]], ['BatchNorm2d', [4]]] as const) {
+    add(layer(name, Module, (self, args, kw, ctx) => {
+      const a = bind(name, args, kw, ['num_features', 'eps?', 'momentum?', 'affine?', 'track_running_stats?', 'device?', 'dtype?', 'bias?']);
+      const C = toInt(a.num_features, 'num_features');
+      self.dict.set('num_features', BigInt(C));
+      self.dict.set('eps', a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
+      self.dict.set('momentum', a.momentum === undefined ? 0.1 : a.momentum);
+      const affineOn = toBool(a.affine, ctx, true);
+      self.dict.set('affine', affineOn);
+      const track = toBool(a.track_running_stats, ctx, true);
+      self.dict.set('track_running_stats', track);
+      if (affineOn) affine(self, [C], toBool(a.bias, ctx, true), 'float32');
+      else {
+        self.dict.set('weight', null);
+        self.dict.set('bias', null);
+      }
+      const buffers = (self.native.buffers ??= new Set<string>()) as Set<string>;
+      for (const k of ['running_mean', 'running_var', 'num_batches_tracked']) buffers.add(k);
+      self.dict.set('running_mean', track ? new TorchTensor(filled([C], 0, 'float32')) : null);
+      self.dict.set('running_var', track ? new TorchTensor(filled([C], 1, 'float32')) : null);
+      self.dict.set('num_batches_tracked', track ? new TorchTensor(filled([], 0, 'int64')) : null);
+    }, (self, args, kw, ctx) => {
+      const input = bind('forward', args, kw, ['input']).input;
+      const x = tensorArg(input, 'batch_norm', 'input');
+      if (!(dims as readonly number[]).includes(x.ndim)) {
+        throw pyError('ValueError', `expected ${dims.length === 2 ? '2D or 3D' : '4D'} input (got ${x.ndim}D input)`);
+      }
+      const d = self.dict;
+      const training = ctx.truthy(d.get('training') ?? true);
+      const trackOn = ctx.truthy(d.get('track_running_stats')!);
+      const momentumArg = d.get('momentum');
+      let factor = momentumArg === null || momentumArg === undefined ? 0 : toFloat(momentumArg, 'momentum');
+      const counter = d.get('num_batches_tracked');
+      if (training && trackOn && counter instanceof TorchTensor) {
+        counter.t.storage.data[counter.t.offset] = Number(counter.t.storage.data[counter.t.offset]) + 1;
+        if (momentumArg === null) factor = 1 / Number(counter.t.storage.data[counter.t.offset]);
+      }
+      const bnTraining = training || (d.get('running_mean') === null && d.get('running_var') === null);
+      const stats = !training || trackOn;
+      const a = { running_mean: stats ? d.get('running_mean') : undefined, running_var: stats ? d.get('running_var') : undefined, weight: d.get('weight') ?? undefined, bias: d.get('bias') ?? undefined };
+      return run(input, a, bnTraining, factor, Number(d.get('eps')), ctx);
+    }, (self, ctx) => {
+      const d = self.dict;
+      const affineOn = ctx.truthy(d.get('affine')!);
+      const withBias = affineOn && d.get('bias') !== null;
+      return `${d.get('num_features')}, eps=${ctx.repr(d.get('eps')!)}, momentum=${ctx.repr(d.get('momentum')!)}, affine=${affineOn ? 'True' : 'False'}, bias=${withBias ? 'True' : 'False'}, track_running_stats=${ctx.truthy(d.get('track_running_stats')!) ? 'True' : 'False'}`;
+    }));
+  }
+}

@@ -4,7 +4,7 @@
 import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral } from '../../engine/dtype';
 import { noteRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
-import { noteMaskSource } from '../../masks/evidence';
+import { carryMaskEvidence, noteMaskSource } from '../../masks/evidence';
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
@@ -385,13 +385,15 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const a = bind('cat', args, kw, ['tensors', 'dim?', 'axis?', 'out?']);
     const ts = tensorsArg(a.tensors, 'cat');
     const dim = a.dim !== undefined ? toInt(a.dim, 'dim') : a.axis !== undefined ? toInt(a.axis, 'axis') : 0;
-    return withOut(track(new TorchTensor(cat(ts, dim)), 'cat', ...((a.tensors as PyList).items)), a.out);
+    // cached zeros joined to a triu(-inf) (llama's KV-cache mask) is still mask-built
+    return withOut(track(new TorchTensor(carryMaskEvidence(cat(ts, dim), ...ts)), 'cat', ...((a.tensors as PyList).items)), a.out);
   });
   m.dict.set('concat', m.dict.get('cat')!);
   m.dict.set('concatenate', m.dict.get('cat')!);
   def('stack', (args, kw) => {
     const a = bind('stack', args, kw, ['tensors', 'dim?', 'out?']);
-    return track(new TorchTensor(stack(tensorsArg(a.tensors, 'stack'), a.dim === undefined ? 0 : toInt(a.dim, 'dim'))), 'stack', ...((a.tensors as PyList).items));
+    const ts = tensorsArg(a.tensors, 'stack');
+    return track(new TorchTensor(carryMaskEvidence(stack(ts, a.dim === undefined ? 0 : toInt(a.dim, 'dim')), ...ts)), 'stack', ...((a.tensors as PyList).items));
   });
   def('where', (args, kw, ctx) => {
     const a = bind('where', args, kw, ['condition', 'input?', 'other?']);
@@ -506,9 +508,9 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'sin', 'cos', 'sinh', 'cosh', 'log1p', 'expm1', 'reciprocal', 'floor', 'ceil', 'round',
     'trunc', 'sign', 'isnan', 'isinf', 'isfinite', 'relu', 'clamp', 'reshape', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
-    'masked_scatter', 'numel', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
+    'masked_scatter', 'numel', 'cumprod', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
     'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
-    'select', 'roll', 'erf', 'multinomial', 'index_fill', 'baddbmm',
+    'select', 'roll', 'erf', 'erfinv', 'unique', 'multinomial', 'index_fill', 'baddbmm',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

@@ -2,7 +2,8 @@
 // and torch.nn.utils.rnn.pad_sequence. Parameter initialisation draws from
 // the shared generator in the same order as PyTorch, so seeded snippets match.
 
-import { DType, isFloating } from '../../engine/dtype';
+import { DType, caster, isFloating } from '../../engine/dtype';
+import { erf } from '../../engine/ops/special';
 import { runtimeError, valueError } from '../../engine/errors';
 import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, klDiv, l1Loss, maskedFill,
@@ -1016,6 +1017,55 @@ function makeInit(): PyModule {
   inPlace('uniform_', ['a?', 'b?', 'generator?'], (t, a) => torchRng(a.generator).uniform(t.numel, num(a.a, 0, 'a'), num(a.b, 1, 'b'), t.dtype));
   inPlace('normal_', ['mean?', 'std?', 'generator?'], (t, a) => torchRng(a.generator).normal(t.numel, num(a.mean, 0, 'mean'), num(a.std, 1, 'std'), t.dtype));
   inPlace('zeros_', [], (t) => new Float64Array(t.numel));
+  // trunc_normal_ as torch 2.13's _no_grad_trunc_normal_ (timm re-exports the same): rejection
+  // sampling in the tensor's dtype. Mass p inside [a, b] above 0.3: normal_(mean, std), then every
+  // value outside [a, b] is replaced from a fresh normal_ draw of the whole tensor until none is.
+  // Otherwise: candidates from uniform_(a, b), each accepted when log(uniform_()) <= its log
+  // density relative to the mode; the rejected ones are drawn again, whole tensors each round.
+  init.dict.set('trunc_normal_', fn('trunc_normal_', (args, kw, ctx) => {
+    const a = bind('trunc_normal_', args, kw, ['tensor', 'mean?', 'std?', 'a?', 'b?', 'generator?']);
+    const t = tensorArg(a.tensor, 'trunc_normal_', 'tensor');
+    const mean = num(a.mean, 0, 'mean'), std = num(a.std, 1, 'std'), lo = num(a.a, -2, 'a'), hi = num(a.b, 2, 'b');
+    if (mean < lo - 2 * std || mean > hi + 2 * std) {
+      ctx.warn('UserWarning: mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.');
+    }
+    const cdf = (x: number) => (1 + erf(x / Math.sqrt(2))) / 2;
+    const rng = torchRng(a.generator);
+    const n = t.numel, dtype = t.dtype, round = caster(dtype);
+    const outside = (x: number) => x < round(lo) || x > round(hi);
+    let result: ArrayLike<number>;
+    if (cdf((hi - mean) / std) - cdf((lo - mean) / std) > 0.3) {
+      const out = Float64Array.from(rng.normal(n, mean, std, dtype));
+      while (out.some(outside)) {
+        const fresh = rng.normal(n, mean, std, dtype);
+        for (let i = 0; i < n; i++) if (outside(out[i])) out[i] = fresh[i];
+      }
+      result = out;
+    } else {
+      const mode = Math.max(lo, Math.min(mean, hi));
+      const logPeak = round(-0.5 * ((mode - mean) / std) ** 2);
+      const [m, s] = [round(mean), round(std)];
+      // log_pdf = -0.5 * ((x - mean) / std) ** 2 - log_peak, one rounding per in-place op
+      const logPdf = (x: number) => round(round(round(round(round(x - m) / s) ** 2) * -0.5) - logPeak);
+      const rejects = (cand: ArrayLike<number>) => {
+        const u = rng.uniform(n, 0, 1, dtype);
+        return Array.from(cand, (c, i) => round(Math.log(u[i])) > logPdf(c));
+      };
+      const out = Float64Array.from(rng.uniform(n, lo, hi, dtype));
+      let pending = rejects(out);
+      while (pending.some(Boolean)) {
+        const cand = rng.uniform(n, lo, hi, dtype);
+        const again = rejects(cand);
+        pending = pending.map((p, i) => {
+          if (p) out[i] = cand[i];
+          return p && again[i];
+        });
+      }
+      result = out;
+    }
+    t.storage.data.set(result, t.offset);
+    return a.tensor!;
+  }));
   inPlace('ones_', [], (t) => new Float64Array(t.numel).fill(1));
   // dirac_: the identity convolution, per group (x-transformers' talking heads start as it)
   inPlace('dirac_', ['groups?'], (t, a) => {

@@ -22,7 +22,7 @@ import { topkOrder } from '../../engine/ops/select_k';
 import { emptyLikeOrder, iterationOrder, placeDraws } from '../../engine/random/fill_order';
 import { formatCppDouble } from '../../engine/random/torch_generator';
 import {
-  chunk, expand, flatten, flip, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
+  chunk, expand, flatten, flip, normalizeDim, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
 } from '../../engine/ops/shape';
 import { Tensor, hasWide, int64Values, isSafeInt64, setInt64 } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
@@ -150,7 +150,7 @@ export function setGradEnabled(on: boolean): boolean {
 const GRAD_FN: Record<string, string> = {
   add: 'AddBackward0', sub: 'SubBackward0', mul: 'MulBackward0', div: 'DivBackward0', matmul: 'UnsafeViewBackward0',
   softmax: 'SoftmaxBackward0', log_softmax: 'LogSoftmaxBackward0', masked_fill: 'MaskedFillBackward0', neg: 'NegBackward0',
-  exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', view: 'ViewBackward0',
+  exp: 'ExpBackward0', log: 'LogBackward0', sum: 'SumBackward0', mean: 'MeanBackward0', 'round.decimals': 'RoundBackward1', adaptive_avg_pool2d: 'AdaptiveAvgPool2DBackward0', view: 'ViewBackward0',
   reshape: 'ViewBackward0', unsqueeze: 'UnsqueezeBackward0', squeeze: 'SqueezeBackward0', 'squeeze.dim': 'SqueezeBackward1', transpose: 'TransposeBackward0',
   permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', addmm: 'AddmmBackward0', 'linear.squeeze': 'SqueezeBackward4', gather: 'GatherBackward0',
   where: 'WhereBackward0', relu: 'ReluBackward0', sigmoid: 'SigmoidBackward0', tanh: 'TanhBackward0', pow: 'PowBackward0',
@@ -774,6 +774,23 @@ function elementwise(op: Parameters<typeof unary>[0], floatOnly = true): Method 
   };
 }
 
+/**
+ * Tensor.round(decimals=0) (ATen's round and round.decimals): without decimals, half-to-even
+ * rounding; with them, nearbyint(x · 10^d) / 10^d (x / 10^-d · 10^-d for d < 0) in the
+ * tensor's float type, grad_fn RoundBackward1. Integer and bool tensors refuse decimals
+ * ("round_cpu" not implemented for 'Long').
+ */
+const roundMethod: Method = (self, args, kw, ctx) => {
+  const a = bind('round', args, kw, ['decimals?']);
+  if (a.decimals === undefined) return elementwise('round', false)(self, [], new Map(), ctx);
+  const d = toInt(a.decimals, 'decimals');
+  const t = self.t;
+  if (!isFloating(t.dtype)) throw notImplementedFor('round_cpu', t.dtype);
+  const p = 10 ** Math.abs(d);
+  const r = d >= 0 ? binary('div', unary('round', binary('mul', t, p)), p) : binary('mul', unary('round', binary('div', t, p)), p);
+  return T(self, r, 'round.decimals');
+};
+
 function binaryMethod(op: string, inplace = false): Method {
   return (self, args, kw) => {
     const a = bind(op, args, kw, ['other', 'alpha?', 'rounding_mode?']);
@@ -1126,7 +1143,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   exp: elementwise('exp'), log: elementwise('log'), sqrt: elementwise('sqrt'), rsqrt: elementwise('rsqrt'),
   sigmoid: elementwise('sigmoid'), tanh: elementwise('tanh'), sin: elementwise('sin'), cos: elementwise('cos'),
   log1p: elementwise('log1p'), expm1: elementwise('expm1'), sinh: elementwise('sinh'), cosh: elementwise('cosh'), reciprocal: elementwise('recip'),
-  floor: elementwise('floor', false), ceil: elementwise('ceil', false), round: elementwise('round', false),
+  floor: elementwise('floor', false), ceil: elementwise('ceil', false), round: roundMethod,
   trunc: elementwise('trunc', false), sign: elementwise('sign', false),
   isnan: (self) => new TorchTensor(unary('isnan', self.t, 'bool')),
   isinf: (self) => new TorchTensor(unary('isinf', self.t, 'bool')),
@@ -1137,6 +1154,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return T(self, clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null), 'clamp');
   },
   exp_: inplace((s) => T(s, unary('exp', s.t), 'exp')),
+  round_: inplace(roundMethod), floor_: inplace(elementwise('floor', false)), ceil_: inplace(elementwise('ceil', false)), trunc_: inplace(elementwise('trunc', false)),
   clamp_: inplace((self, args, kw) => {
     const a = bind('clamp_', args, kw, ['min?', 'max?']);
     return new TorchTensor(clamp(self.t, operand(a.min ?? null) ?? null, operand(a.max ?? null) ?? null));
@@ -1197,6 +1215,12 @@ export const TENSOR_METHODS: Record<string, Method> = {
     // PyTorch's arg parser, not Python's, words the missing dim
     if (a.dim === undefined) throw pyError('TypeError', 'cumsum() missing 1 required positional arguments: "dim"');
     return T(self, cumsum(self.t, dimArg(a), toDtype(a.dtype)), 'cumsum');
+  },
+  cumprod: (self, args, kw) => {
+    const a = bind('cumprod', args, kw, ['dim?', 'dtype?']);
+    if (a.dim === undefined) throw pyError('TypeError', 'cumprod() missing 1 required positional arguments: "dim"');
+    // the running product of a 0/1 mask is a mask: 1 until the first 0 (`(tokens != eos).cumprod(1)`)
+    return T(self, carryMaskEvidence(cumprod(self.t, dimArg(a), toDtype(a.dtype)), self.t), 'cumprod');
   },
   new_zeros: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_zeros', args, kw), 0, toDtype(kw.get('dtype')) ?? self.t.dtype)),
   new_ones: (self, args, kw) => new TorchTensor(filled(sizeArgs('new_ones', args, kw), 1, toDtype(kw.get('dtype')) ?? self.t.dtype)),
@@ -1519,7 +1543,48 @@ function reorderAlong(
   return { values: contiguous(transpose(values, d, x.ndim - 1)), indices: contiguous(transpose(indices, d, x.ndim - 1)) };
 }
 
+/**
+ * torch.cumprod(input, dim, dtype=None) (ATen's cpu_cum_base_kernel, as cumsum): the running
+ * product in acc_type (double for float32/float64, float for float16/bfloat16), each partial
+ * product stored in the output dtype (int64 for integer and bool inputs, wrapping as int64
+ * multiplication does).
+ */
+export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
+  normalizeDim(dim, x.ndim);
+  const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
+  if (x.ndim === 0) return cast(x, outDtype);
+  const d = dim < 0 ? dim + x.ndim : dim;
+  const src = cast(x, outDtype);
+  const out = Tensor.empty(outDtype, x.shape);
+  const inner = x.shape.slice(d + 1).reduce((p, q) => p * q, 1);
+  const size = x.shape[d] ?? 1;
+  const outer = x.numel / Math.max(size * inner, 1);
+  const reduced = outDtype === 'float16' || outDtype === 'bfloat16';
+  const integral = !isFloating(outDtype);
+  const v = src.values();
+  const w = integral ? int64Values(cast(src, 'int64')) : undefined;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      let acc = 1;
+      let big = 1n;
+      for (let i = 0; i < size; i++) {
+        const k = (o * size + i) * inner + j;
+        if (w) {
+          big = BigInt.asIntN(64, big * w[k]);
+          if (outDtype === 'int64') setInt64(out.storage, k, big);
+          else out.storage.data[k] = wrapValue(outDtype, Number(BigInt.asIntN(64, big)));
+        } else {
+          acc = reduced ? Math.fround(acc * v[k]) : acc * v[k];
+          out.storage.data[k] = reduced ? caster(outDtype)(acc) : acc;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
+  normalizeDim(dim, x.ndim);
   const outDtype = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
   // a 0-dim input is copied, not summed (impl_func_cum_ops fills the result), so -0.0 stays -0.0
   if (x.ndim === 0) return cast(x, outDtype);
