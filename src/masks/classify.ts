@@ -67,6 +67,8 @@ export interface MaskDetails {
   causalOffset?: number;
   /** The (query, key) dims when they are not the last two (labml's `[query, key, batch]` with batch 1). */
   dims?: [number, number];
+  /** An attention pattern its reader inverts (inReaderPolarity): no layer (causal, window) explains its cells. */
+  inverted?: true;
   /** padding: a seq-first [T, B] mask (pad_sequence's default batch_first=False): `lengths` run down dim 0. */
   seqFirst?: true;
   summary: string;
@@ -253,7 +255,7 @@ function bottomRightCausal(rows: number, cols: number, form: string): string {
  * (query and key lengths differ), causal or bidirectional sliding window,
  * prefix-LM and block-diagonal (document) masks. Under a 0/1 mask both
  * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
- * one polarity fits. A reader that fixes the polarity (`onMasks`) leaves only its own.
+ * one polarity fits. A reader that fixes the polarity (`onMasks`) has its own tried first.
  */
 function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][], onMasks?: boolean): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number; offset?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
@@ -261,7 +263,8 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
   const polarities: [string, (x: number) => boolean][] = additive
     ? [['additive', (x) => x === 0]]
     : ([['1 = attend', (x) => x !== 0], ['True = masked', (x) => x === 0]] as [string, (x: number) => boolean][])
-      .filter(([form]) => onMasks === undefined || (form === 'True = masked') === onMasks);
+      // the reader's own polarity first; the other one still names a pattern the reader inverts (inReaderPolarity)
+      .sort(([a]) => (onMasks !== undefined && (a === 'True = masked') !== onMasks ? 1 : -1));
   if (!mats.every((m) => m.every((row, r) => row.every((x, c) => x === first[r][c])))) {
     // packed sequences differ per batch row (NaViT, document masking): each slice its own block-diagonal
     if (rows !== cols) return undefined;
@@ -349,6 +352,50 @@ export function mayBeMask(name: string, v: TensorValue, provenance: boolean | un
  * mask's polarity instead of its values and name.
  */
 export function maskDetails(name: string, v: EncodedValue, provenance?: boolean, onMasks?: boolean): MaskDetails | undefined {
+  const d = maskDetailsAsWritten(name, v, provenance, onMasks);
+  return isTensor(v) && v.shape.length >= 2 ? inReaderPolarity(d, onMasks, v.shape.slice(-2) as [number, number]) : d;
+}
+
+/** Attention patterns whose label says which keys each query sees. */
+const PATTERN_KINDS: readonly MaskKind[] = ['causal', 'sliding-window', 'prefix-lm', 'chunked-causal', 'block-diagonal'];
+
+/**
+ * An attention pattern (causal, sliding window, prefix-LM, chunked causal,
+ * block-diagonal) relabelled in its reader's polarity when the reader
+ * inverts it: `tril(ones(T, T, dtype=bool))` passed to masked_fill (True =
+ * masked) hides each query's past and diagonal and lets it see only the
+ * future; `triu(..., diagonal=1)` as SDPA's bool attn_mask (True = attend)
+ * does the same. The summary keeps the pattern as built and adds what the
+ * reader makes of it; the masked fraction and `keep` become the reader's.
+ * With fewer queries than keys a top-left tril under masked_fill may hide
+ * only keys before each query's own (bottom-right) key: Hugging Face's
+ * sliding-window cut-off over cached keys, filled into a causal mask; that
+ * one is said so, not called inverted. `last2`: the last two dims (queries,
+ * keys). `fullyMasked(keep)` recounts fully-masked rows for a streamed
+ * summary. Unchanged when no reader is known or it agrees with the pattern.
+ */
+function inReaderPolarity<T extends MaskDetails>(d: T | undefined, onMasks: boolean | undefined, [rows, cols]: [number, number], fullyMasked?: (keep: boolean) => number): T | undefined {
+  if (!d || onMasks === undefined || d.keep !== onMasks || d.maskedFraction === undefined || !PATTERN_KINDS.includes(d.kind)) return d;
+  const at = / · [\d.]+% masked/.exec(d.summary);
+  if (!at) return d;
+  const masked = 1 - d.maskedFraction;
+  const off = d.causalOffset ?? 0;
+  const sees = d.kind === 'causal' ? `query i sees only keys > i${off ? ` + ${off}` : ''}` : 'each query sees only the keys the pattern hides';
+  let rest = d.summary.slice(at.index + at[0].length);
+  if (fullyMasked) {
+    const n = fullyMasked(!onMasks);
+    rest = rest.replace(/ · \d+ fully-masked rows?/, '') + (n > 0 ? ` · ${n} fully-masked row${n > 1 ? 's' : ''}` : '');
+  }
+  const own = cols - rows;
+  const label = d.summary.slice(0, at.index);
+  const summary = d.kind === 'causal' && onMasks && !d.dims && off < own
+    ? `${label} read as True = masked: query i loses keys 0 … i${off ? ` + ${off}` : ''}, all before its own key i + ${own} (a sliding window's cut-off over cached keys) · ${percent(masked)}${rest}`
+    : `${label} read inverted: its reader ${onMasks ? 'masks' : 'attends'} True, so ${sees} · ${percent(masked)}${rest}`;
+  return { ...d, keep: !onMasks, maskedFraction: masked, inverted: true, summary };
+}
+
+/** maskDetails as the values and name read it, before inReaderPolarity. */
+function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolean, onMasks?: boolean): MaskDetails | undefined {
   if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0) return undefined;
   if (!mayBeMask(name, v, provenance)) return undefined;
   const binaryMask = binaryValued(v);
@@ -577,6 +624,8 @@ export function kerasMaskDetails(v: EncodedValue): MaskDetails | undefined {
 export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
   // the viewer's layers read padding along the last dim; a seq-first mask pads along dim 0
   if (d.seqFirst) return undefined;
+  // "keys after the query are masked" is the opposite of what an inverted reader does
+  if (d.inverted) return d.dims ? { dims: d.dims, keep: d.keep } : undefined;
   const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
   return {
@@ -691,6 +740,14 @@ function packedSequences(runs: readonly RowRun[], rows: number, mats: number, ad
  * reader's known polarity (`onMasks`) decides a 0/1 padding mask's.
  */
 export function streamedMaskDetails(name: string, t: StridedView, provenance?: boolean, onMasks?: boolean): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
+  let fullyMasked: ((keep: boolean) => number) | undefined;
+  const d = streamedAsWritten(name, t, provenance, onMasks, (f) => { fullyMasked = f; });
+  const read = t.shape.length >= 2 ? inReaderPolarity(d, onMasks, t.shape.slice(-2) as [number, number], fullyMasked) : d;
+  return read === d || !read || !fullyMasked ? read : { ...read, fullyMaskedRows: fullyMasked(!onMasks) };
+}
+
+/** streamedMaskDetails before inReaderPolarity; `counter` receives the fully-masked-row count under a polarity. */
+function streamedAsWritten(name: string, t: StridedView, provenance: boolean | undefined, onMasks: boolean | undefined, counter: (fully: (keep: boolean) => number) => void): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
   const nd = t.shape.length;
   if (nd === 0) return undefined;
   const cols = t.shape[nd - 1];
@@ -755,6 +812,7 @@ export function streamedMaskDetails(name: string, t: StridedView, provenance?: b
   const ones = onTotal / total;
   const pct = (f: number) => percent(f);
   const fully = (keep: boolean) => runs.filter((r) => (keep ? r.on === 0 : r.on === cols)).length;
+  counter(fully);
   const done = (d: MaskDetails, keep: boolean | undefined) => ({ ...d, rows: nrows, ...(keep === undefined ? {} : { fullyMaskedRows: fully(keep) }) });
   const rowsNote = (keep: boolean) => {
     const n = fully(keep);
