@@ -294,6 +294,18 @@ export function checkKeyPaddingMask(kpm: Tensor, batch: number, keys: number): v
   });
 }
 
+/**
+ * nn.MultiheadAttention's bool attn_mask [L, S] or [N*H, L, S]: True means
+ * "not allowed to attend" (torch.nn.MultiheadAttention docs), the opposite of
+ * SDPA's bool attn_mask. A tril or an `arange < lengths` mask passed here
+ * hides each query's past and lets it see the future.
+ */
+export function checkMultiheadAttnMask(mask: Tensor): void {
+  guarded(() => {
+    if (looksLikeKeepMask(mask)) diagnose('inverted-mask', 'warning', invertedMaskMessage('attn_mask of nn.MultiheadAttention (bool)'));
+  });
+}
+
 /** F.scaled_dot_product_attention given both is_causal=True and attn_mask. */
 export function checkCausalWithMask(isCausal: boolean, hasMask: boolean): void {
   guarded(() => {

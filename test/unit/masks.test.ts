@@ -468,3 +468,17 @@ keep = torch.tensor([[0, 0, 1, 1], [0, 1, 1, 1]]).bool()[:, None, :] & torch.one
   assert.deepEqual(last('merged').maskParts, { lengths: [2], side: 'left', causal: true, keep: false });
   assert.equal(last('keep').maskSummary, 'padding (left, lengths 2, 3) ∧ causal (1 = attend) · 71.9% masked');
 });
+
+test("nn.MultiheadAttention's bool attn_mask is True = not allowed: a tril passed there is an inverted causal mask and warns; triu(diagonal=1) does not", () => {
+  const src = `
+import torch
+torch.manual_seed(0)
+mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+x = torch.randn(1, 4, 8)
+tril = torch.tril(torch.ones(4, 4, dtype=torch.bool))
+wrong, _ = mha(x, x, x, attn_mask=tril)
+right, _ = mha(x, x, x, attn_mask=torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1))
+`;
+  // lines count from \`import torch\`: the call on line 6 warns, the one on line 7 does not
+  assert.deepEqual(codes(src).filter((c) => c.startsWith('inverted-mask@')), ['inverted-mask@6']);
+});

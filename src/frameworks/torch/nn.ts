@@ -28,7 +28,7 @@ import { fusableSoftmax } from './fused';
 import { collectBuffers, collectParameters, dropoutTensor, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
-import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
+import { checkCausalWithMask, checkClassTargets, checkKeyPaddingMask, checkMaskedFill, checkMultiheadAttnMask, noteMaskConsumer } from '../../masks/checks';
 
 function reductionOf(self: PyInstance): Reduction {
   return checkReduction(String(self.dict.get('reduction') ?? 'mean'));
@@ -900,6 +900,7 @@ function multiHeadAttention(query: Tensor, key: Tensor, value: Tensor, p: MhaPar
     if (m.dtype !== 'bool' && !isFloating(m.dtype)) {
       throw pyError('AssertionError', 'only bool and floating types of attn_mask are supported');
     }
+    checkMultiheadAttnMask(m);
     if (m.ndim === 2) {
       if (m.shape[0] !== L || m.shape[1] !== S) {
         throw runtimeError(`The shape of the 2D attn_mask is torch.Size([${m.shape.join(', ')}]), but should be (${L}, ${S}).`);
