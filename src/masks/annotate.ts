@@ -80,7 +80,7 @@ function readerPolarity(s: Snapshot, storage: object | undefined): boolean | und
 /** A constant mask's summary once its reader is known: "all False · nothing masked" under masked_fill. */
 export function namedConstantSummary(s: Snapshot): void {
   if (s.mask !== 'constant' || !isTensor(s.value) || s.value.data.length === 0 || !s.consumer) return;
-  const onMasks = /attention_mask/.test(s.consumer) ? false : onMeansMasked(s.consumer, s.value.dtype);
+  const onMasks = onMeansMasked(s.consumer, s.value.dtype);
   if (onMasks !== undefined) s.maskSummary = constantMaskSummary(s.value.dtype, numberOf(s.value.data[0]), onMasks);
 }
 

@@ -61,10 +61,12 @@ export function consumerLegend(consumer: MaskConsumer | string, dtype: string): 
 /**
  * Whether True / non-zero means masked to the code that reads the mask
  * (masked_fill, key_padding_mask: yes; SDPA's bool attn_mask, Keras, Hugging
- * Face's attention_mask: no; an additive mask: yes); undefined when the
- * reader does not say (torch.where).
+ * Face's attention_mask, also as the name convention nameLegend gives: no;
+ * an additive mask: yes); undefined when the reader does not say
+ * (torch.where).
  */
 export function onMeansMasked(consumer: MaskConsumer | string, dtype: string): boolean | undefined {
+  if (/attention_mask/.test(consumer)) return false;
   const legend = consumerLegend(consumer, dtype);
   if (/^(masked|added)/.test(legend.on)) return true;
   if (/^masked/.test(legend.off)) return false;
@@ -83,7 +85,7 @@ export function onMeansMasked(consumer: MaskConsumer | string, dtype: string): b
  */
 export function maskedCells(s: { value: EncodedValue; mask?: string; consumer?: string; maskParts?: { keep?: boolean } }): 'zero' | 'nonzero' | undefined {
   if (!isTensor(s.value)) return undefined;
-  const onMasks = !s.consumer ? undefined : /attention_mask/.test(s.consumer) ? false : onMeansMasked(s.consumer, s.value.dtype);
+  const onMasks = s.consumer ? onMeansMasked(s.consumer, s.value.dtype) : undefined;
   const keep = onMasks !== undefined ? !onMasks : s.maskParts?.keep;
   if (keep === undefined && !s.mask && !s.consumer) return undefined;
   return keep ? 'zero' : 'nonzero';
