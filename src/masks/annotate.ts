@@ -112,7 +112,7 @@ export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) =>
         severity: 'warning',
         line: s.line,
         variable: s.name,
-        message: `${s.name}: ${nanRows.length} row${nanRows.length > 1 ? 's are' : ' is'} entirely NaN (${nanRows.slice(0, 4).join(', ')}${nanRows.length > 4 ? ', …' : ''}): every position was masked with -inf before softmax, so the loss will be NaN.`,
+        message: `${s.name}: ${nanRows.length} row${nanRows.length > 1 ? 's are' : ' is'} entirely NaN (${nanRows.length > 1 ? 'rows' : 'row'} ${nanRows.slice(0, 4).join(', ')}${nanRows.length > 4 ? ', …' : ''}): every position was masked with -inf before softmax, so the loss will be NaN.`,
       });
     }
   }

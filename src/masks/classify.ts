@@ -214,26 +214,129 @@ function blockDiagonal(K: boolean[][]): { segments: number[]; causal: boolean } 
 }
 
 /**
- * A square keep-matrix of chunked causal attention (wenet's subsequent_chunk_mask(size,
+ * The keys one query row keeps, as one run [first, last] (inclusive); null
+ * when it keeps none (a fully-masked row); undefined when its kept keys are
+ * not one run. Square attention patterns whose every row is such a run are
+ * told apart from these alone, so the small path (a row of the keep-matrix)
+ * and the streamed one (a row's RowRun) read them by one rule.
+ */
+type Span = readonly [number, number] | null | undefined;
+
+/** spanOfKeeps: the Span of one keep-matrix row. */
+function spanOfKeeps(row: readonly boolean[]): Span {
+  let first = -1, last = -1, n = 0;
+  for (let c = 0; c < row.length; c++) {
+    if (!row[c]) continue;
+    if (first < 0) first = c;
+    last = c;
+    n++;
+  }
+  if (n === 0) return null;
+  return last - first + 1 === n ? [first, last] : undefined;
+}
+
+const spanWidth = (s: Span) => (s ? s[1] - s[0] + 1 : 0);
+const sameSpan = (a: Span, b: Span) => (a === null || b === null || a === undefined || b === undefined ? a === b : a[0] === b[0] && a[1] === b[1]);
+
+/**
+ * Chunked causal attention from its rows' spans (wenet's subsequent_chunk_mask(size,
  * chunk_size, num_left_chunks)): query r sees keys from max((⌊r/size⌋ − left)·size, 0), or 0
  * when left < 0, up to the end of its own chunk. Chunks of one are plain causal and a chunk
  * that sees only itself is block-diagonal; both are left to their own labels (undefined).
  */
-function chunkedCausal(K: boolean[][]): { size: number; left: number } | undefined {
-  const L = K.length;
-  const size = K[0].filter(Boolean).length;
-  if (size < 2 || size >= L) return undefined;
-  const lastStart = K[L - 1].indexOf(true);
-  if (lastStart < 0 || lastStart % size !== 0) return undefined;
-  const left = lastStart === 0 ? -1 : Math.floor((L - 1) / size) - lastStart / size;
+function chunkedCausal(n: number, span: (r: number) => Span): { size: number; left: number } | undefined {
+  const first = span(0), lastRow = span(n - 1);
+  if (!first || first[0] !== 0 || !lastRow) return undefined;
+  const size = spanWidth(first);
+  if (size < 2 || size >= n || lastRow[0] % size !== 0) return undefined;
+  const left = lastRow[0] === 0 ? -1 : Math.floor((n - 1) / size) - lastRow[0] / size;
   if (left === 0) return undefined;
-  const fits = K.every((row, r) => {
-    const own = Math.floor(r / size);
-    const start = left < 0 ? 0 : Math.max((own - left) * size, 0);
-    const end = Math.min((own + 1) * size, L);
-    return row.every((k, c) => k === (c >= start && c < end));
-  });
-  return fits ? { size, left } : undefined;
+  for (let r = 0; r < n; r++) if (!sameSpan(span(r), chunkSpan(r, n, size, left))) return undefined;
+  return { size, left };
+}
+
+/** The keys query r keeps under chunked causal attention (chunkedCausal), as a span. */
+function chunkSpan(r: number, n: number, size: number, left: number): [number, number] {
+  const own = Math.floor(r / size);
+  return [left < 0 ? 0 : Math.max((own - left) * size, 0), Math.min((own + 1) * size, n) - 1];
+}
+
+/** How a chunked causal label reads its chunks: "chunks of 2, each sees itself and every earlier chunk". */
+function chunkText({ size, left }: { size: number; left: number }): string {
+  const seen = left < 0 ? 'every earlier chunk' : `${left} earlier chunk${left === 1 ? '' : 's'}`;
+  return `chunks of ${size}, each sees itself and ${seen}`;
+}
+
+/**
+ * Square attention patterns whose every query row keeps one run of keys,
+ * from those runs (`span(r)`, rows r of an n × n matrix): causal sliding
+ * window (query r sees the `window` keys up to itself), bidirectional window,
+ * prefix-LM (a prefix every query sees, causal after it) and chunked causal.
+ * `detail` is the label's inside ("width 3, causal"); undefined for anything else.
+ */
+function spanPattern(n: number, span: (r: number) => Span): { kind: MaskKind; detail: string; window?: number } | undefined {
+  if (n < 2) return undefined;
+  const fits = (want: (r: number) => [number, number]) => {
+    for (let r = 0; r < n; r++) if (!sameSpan(span(r), want(r))) return false;
+    return true;
+  };
+  const w = spanWidth(span(n - 1));
+  if (w >= 2 && w < n && fits((r) => [Math.max(0, r - w + 1), r])) return { kind: 'sliding-window', window: w, detail: `width ${w}, causal` };
+  const half = spanWidth(span(0)) - 1;
+  if (half >= 1 && half < n - 1 && fits((r) => [Math.max(0, r - half), Math.min(n - 1, r + half)])) return { kind: 'sliding-window', detail: `width ${2 * half + 1}, bidirectional` };
+  const prefix = spanWidth(span(0));
+  if (prefix >= 2 && prefix < n && fits((r) => [0, Math.max(r, prefix - 1)])) return { kind: 'prefix-lm', detail: `prefix ${prefix}` };
+  // streaming ASR (wenet / ESPnet subsequent_chunk_mask): chunks of queries that see their own
+  // chunk and every earlier one, or only num_left_chunks earlier ones
+  const chunk = chunkedCausal(n, span);
+  if (chunk) return { kind: 'chunked-causal', detail: chunkText(chunk) };
+  return undefined;
+}
+
+/**
+ * A causal mask shifted past its diagonal, so rows at one end keep no key
+ * (n × n, from its rows' spans; n ≥ 3): strictly past (`shift` k ≥ 1: query
+ * i sees keys 0 … i − k; `triu(ones, diagonal=0)` under masked_fill, k = 1,
+ * masks the diagonal with the future and leaves row 0 fully masked) or
+ * anti-causal (`shift` s ≥ 0: query i sees keys i + s … n − 1 only, what
+ * `scores.masked_fill(tril, -inf)` leaves: a keep-mask used where True
+ * means masked; the last s rows fully masked). `fully`: the fully-masked
+ * rows, first and last. Undefined for anything else.
+ */
+function pastTheDiagonal(n: number, span: (r: number) => Span): { kind: 'causal' | 'anti-causal'; shift: number; fully?: [number, number] } | undefined {
+  if (n < 3) return undefined;
+  const fits = (want: (r: number) => [number, number] | null) => {
+    for (let r = 0; r < n; r++) if (!sameSpan(span(r), want(r))) return false;
+    return true;
+  };
+  let k = 0;
+  while (k < n && span(k) === null) k++;
+  if (k >= 1 && k <= n - 2 && fits((r) => (r < k ? null : [0, r - k]))) return { kind: 'causal', shift: k, fully: [0, k - 1] };
+  const head = span(0);
+  const s = head ? head[0] : -1;
+  if (head && head[1] === n - 1 && s <= n - 2 && fits((r) => (r + s <= n - 1 ? [r + s, n - 1] : null))) {
+    return { kind: 'anti-causal', shift: s, ...(s > 0 ? { fully: [n - s, n - 1] as [number, number] } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * The label of a pastTheDiagonal mask. `form`: '1 = attend', 'True = masked'
+ * or 'additive', which names the call that builds it (tril / triu and its
+ * diagonal); `masked`: the masked fraction.
+ */
+function pastTheDiagonalSummary(p: { kind: 'causal' | 'anti-causal'; shift: number; fully?: [number, number] }, form: string, masked: number): string {
+  const rows = p.fully ? `; ${p.fully[0] === p.fully[1] ? `row ${p.fully[0]}` : `rows ${p.fully[0]} … ${p.fully[1]}`} fully masked → NaN after softmax` : '';
+  // the keep-form is a tril / triu of the kept keys; the block-form and the additive one of the masked keys
+  const keepForm = form === '1 = attend';
+  if (p.kind === 'causal') {
+    const call = keepForm ? `tril diagonal=${-p.shift}, 1 = attend` : `${form === 'additive' ? 'additive, ' : ''}triu diagonal=${1 - p.shift}${form === 'additive' ? '' : `, ${form}`}`;
+    const sees = p.shift === 1 ? 'keys < i' : `keys 0 … i − ${p.shift}`;
+    return `strictly past only (${call}: query i sees ${sees}${rows}) · ${percent(masked)}`;
+  }
+  const call = keepForm ? `triu diagonal=${p.shift}, 1 = attend` : `${form === 'additive' ? 'additive, ' : ''}tril diagonal=${p.shift - 1}${form === 'additive' ? '' : `, ${form}`}`;
+  const sees = p.shift === 0 ? 'keys ≥ i' : p.shift === 1 ? 'only keys > i' : `only keys ≥ i + ${p.shift}`;
+  return `anti-causal (${call}: query i sees ${sees}${rows}) · ${percent(masked)}`;
 }
 
 /**
@@ -300,30 +403,31 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
       const call = form === '1 = attend' ? `tril diagonal=${shift}` : `triu diagonal=${shift + 1}${form === 'additive' ? ', additive' : `, ${form}`}`;
       return { kind: 'causal', masked, keep, offset: shift, summary: `causal, diagonal shifted by ${shift} (${call}: query i sees keys 0 … i + ${shift}) · ${percent(masked)}` };
     }
-    const lastKept = K[rows - 1].filter(Boolean).length;
-    if (rows === cols && lastKept >= 2 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
-      return { kind: 'sliding-window', masked, keep, window: lastKept, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
-    }
-    const half = K[0].filter(Boolean).length - 1;
-    if (rows === cols && half >= 1 && half < cols - 1 && fits((r, c) => Math.abs(r - c) <= half)) {
-      return { kind: 'sliding-window', masked, keep, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
-    }
-    const prefix = K[0].filter(Boolean).length;
-    if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
-      return { kind: 'prefix-lm', masked, keep, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
-    }
-    // streaming ASR (wenet / ESPnet subsequent_chunk_mask): chunks of queries that see their own
-    // chunk and every earlier one, or only num_left_chunks earlier ones
-    const chunk = rows === cols ? chunkedCausal(K) : undefined;
-    if (chunk) {
-      const seen = chunk.left < 0 ? 'every earlier chunk' : `${chunk.left} earlier chunk${chunk.left === 1 ? '' : 's'}`;
-      return { kind: 'chunked-causal', masked, keep, summary: `chunked causal (chunks of ${chunk.size}, each sees itself and ${seen}${tail('')}` };
-    }
+    const spans = rows === cols ? K.map(spanOfKeeps) : undefined;
+    const run = spans && spanPattern(rows, (r) => spans[r]);
+    if (run) return { kind: run.kind, masked, keep, ...(run.window ? { window: run.window } : {}), summary: `${PATTERN_NAMES[run.kind] ?? run.kind} (${run.detail}${tail('')}` };
     const blocks = rows === cols ? blockDiagonal(K) : undefined;
     if (blocks) return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${blocks.segments.join(', ')}${blocks.causal ? ', causal' : ''}${tail('')}` };
   }
-  return undefined;
+  // rows at one end that keep no key (strictly past, anti-causal): each fits one polarity of
+  // the other's values, so they are tried once nothing above fits either; the reader's polarity
+  // first, else strictly past (a triu block-mask, a tril keep-mask) before anti-causal
+  if (rows !== cols) return undefined;
+  const found = polarities.map(([form, keeps]) => {
+    const spans = first.map((row) => spanOfKeeps(row.map(keeps)));
+    return { form, keeps, p: pastTheDiagonal(rows, (r) => spans[r]) };
+  });
+  const pick = onMasks !== undefined ? found.find((f) => f.p) : found.find((f) => f.p?.kind === 'causal') ?? found.find((f) => f.p);
+  if (!pick?.p) return undefined;
+  const masked = first.flat().filter((x) => !pick.keeps(x)).length / (rows * cols);
+  return {
+    kind: pick.p.kind, masked, keep: pick.form === '1 = attend', summary: pastTheDiagonalSummary(pick.p, pick.form, masked),
+    ...(pick.p.kind === 'causal' ? { offset: -pick.p.shift } : {}),
+  };
 }
+
+/** How a label names the kinds spanPattern finds. */
+const PATTERN_NAMES: Partial<Record<MaskKind, string>> = { 'prefix-lm': 'prefix-LM', 'chunked-causal': 'chunked causal' };
 
 /** Names that say "mask" (the user's word counts as evidence for a non-constant 0/1 tensor). */
 const MASK_NAME = /mask|pad|causal|keep|valid|attn|attention|look_?ahead|bias/i;
@@ -357,7 +461,7 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean,
 }
 
 /** Attention patterns whose label says which keys each query sees. */
-const PATTERN_KINDS: readonly MaskKind[] = ['causal', 'sliding-window', 'prefix-lm', 'chunked-causal', 'block-diagonal'];
+const PATTERN_KINDS: readonly MaskKind[] = ['causal', 'anti-causal', 'sliding-window', 'prefix-lm', 'chunked-causal', 'block-diagonal'];
 
 /**
  * An attention pattern (causal, sliding window, prefix-LM, chunked causal,
@@ -380,7 +484,7 @@ function inReaderPolarity<T extends MaskDetails>(d: T | undefined, onMasks: bool
   if (!at) return d;
   const masked = 1 - d.maskedFraction;
   const off = d.causalOffset ?? 0;
-  const sees = d.kind === 'causal' ? `query i sees only keys > i${off ? ` + ${off}` : ''}` : 'each query sees only the keys the pattern hides';
+  const sees = d.kind === 'causal' ? `query i sees only keys > i${off > 0 ? ` + ${off}` : off < 0 ? ` − ${-off}` : ''}` : 'each query sees only the keys the pattern hides';
   let rest = d.summary.slice(at.index + at[0].length);
   if (fullyMasked) {
     const n = fullyMasked(!onMasks);
@@ -388,7 +492,7 @@ function inReaderPolarity<T extends MaskDetails>(d: T | undefined, onMasks: bool
   }
   const own = cols - rows;
   const label = d.summary.slice(0, at.index);
-  const summary = d.kind === 'causal' && onMasks && !d.dims && off < own
+  const summary = d.kind === 'causal' && onMasks && !d.dims && off >= 0 && off < own
     ? `${label} read as True = masked: query i loses keys 0 … i${off ? ` + ${off}` : ''}, all before its own key i + ${own} (a sliding window's cut-off over cached keys) · ${percent(masked)}${rest}`
     : `${label} read inverted: its reader ${onMasks ? 'masks' : 'attends'} True, so ${sees} · ${percent(masked)}${rest}`;
   return { ...d, keep: !onMasks, maskedFraction: masked, inverted: true, summary };
@@ -725,6 +829,51 @@ function packedSequences(runs: readonly RowRun[], rows: number, mats: number, ad
   return undefined;
 }
 
+const sameRun = (a: RowRun, b: RowRun) => a.on === b.on && a.first === b.first && a.last === b.last;
+
+/** The Span of one streamed row: its non-zero cells when `keepOnes`, else its zero cells. */
+function spanOfRun(r: RowRun, cols: number, keepOnes: boolean): Span {
+  const [n, first, last] = keepOnes ? [r.on, r.first, r.last] : [cols - r.on, r.zFirst, r.zLast];
+  if (n === 0) return null;
+  return last - first + 1 === n ? [first, last] : undefined;
+}
+
+/**
+ * spanPattern and pastTheDiagonal for a large square mask whose matrices are
+ * all alike, from the runs of its first matrix (`runs[0 … n)`): the labels
+ * attentionPattern gives the small path, in the same order (the reader's
+ * polarity first; strictly past before anti-causal when no reader says).
+ * `onTotal` / `total`: non-zero cells and all cells. O(n) reads of the runs.
+ */
+function streamedSpanPattern(runs: readonly RowRun[], n: number, additive: boolean, onMasks: boolean | undefined, onTotal: number, total: number): MaskDetails | undefined {
+  const polarities: [string, boolean][] = additive
+    ? [['additive', false]]
+    : ([['1 = attend', true], ['True = masked', false]] as [string, boolean][]).sort(([a]) => (onMasks !== undefined && (a === 'True = masked') !== onMasks ? 1 : -1));
+  const spansOf = (keepOnes: boolean) => runs.slice(0, n).map((r) => spanOfRun(r, n, keepOnes));
+  const maskedOf = (keepOnes: boolean) => (keepOnes ? total - onTotal : onTotal) / total;
+  for (const [form, keepOnes] of polarities) {
+    const spans = spansOf(keepOnes);
+    const run = spanPattern(n, (r) => spans[r]);
+    if (!run) continue;
+    const masked = maskedOf(keepOnes);
+    return {
+      kind: run.kind, maskedFraction: masked, keep: keepOnes, ...(run.window ? { window: run.window } : {}),
+      summary: `${PATTERN_NAMES[run.kind] ?? run.kind} (${run.detail}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`,
+    };
+  }
+  const found = polarities.map(([form, keepOnes]) => {
+    const spans = spansOf(keepOnes);
+    return { form, keepOnes, p: pastTheDiagonal(n, (r) => spans[r]) };
+  });
+  const pick = onMasks !== undefined ? found.find((f) => f.p) : found.find((f) => f.p?.kind === 'causal') ?? found.find((f) => f.p);
+  if (!pick?.p) return undefined;
+  const masked = maskedOf(pick.keepOnes);
+  return {
+    kind: pick.p.kind, maskedFraction: masked, keep: pick.keepOnes, summary: pastTheDiagonalSummary(pick.p, pick.form, masked),
+    ...(pick.p.kind === 'causal' ? { causalOffset: -pick.p.shift } : {}),
+  };
+}
+
 /**
  * Kind, masked fraction and fully-masked rows of a mask too large to be sent
  * (an elided value), read in one pass over the tensor where it lies (the
@@ -846,6 +995,12 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     if (every((r, i) => suffix(r, Math.max(0, cols - i - 1)))) {
       const how = isAdditive ? 'additive, triu diagonal=1' : 'triu, diagonal=1';
       return done({ kind: 'causal', causalForm: 'triu', keep: false, maskedFraction: ones, summary: `causal (${how}${rows !== cols ? ', top-left' : ''}) · ${pct(ones)}${rowsNote(false)}` }, false);
+    }
+    // sliding window, prefix-LM, chunked causal, strictly past, anti-causal: every matrix alike and
+    // each row one run of kept keys, read from the runs as attentionPattern reads a small mask
+    if (rows === cols && !/pad|valid|len|attention_mask/i.test(name) && every((r, i) => sameRun(r, runs[i]))) {
+      const spanned = streamedSpanPattern(runs, rows, isAdditive, onMasks, onTotal, total);
+      if (spanned) return done(spanned, spanned.keep);
     }
     // padding ∧ causal, keep-form: row i of matrix m keeps min(i + 1, length of m)
     if (binary && rows === cols) {

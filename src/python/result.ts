@@ -81,7 +81,7 @@ export function errorText(e: Pick<PyErrorInfo, 'type' | 'message'>): string {
  * `selection`: a bool matrix of whole rows True or False that nothing built or read as a mask (whisper's
  * alignment-heads `all_heads`): it picks rows, it masks no attention.
  */
-export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'chunked-causal' | 'combined' | 'additive' | 'random' | 'constant' | 'selection' | 'other';
+export type MaskKind = 'padding' | 'causal' | 'anti-causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'chunked-causal' | 'combined' | 'additive' | 'random' | 'constant' | 'selection' | 'other';
 
 /** How a mask kind reads in a hover or badge: `causal mask`, and `bool selection` for a selection (no mask). */
 export function maskKindLabel(kind: MaskKind): string {

@@ -87,7 +87,9 @@ export function maskedBy(parts: MaskParts, shape: readonly number[], idx: readon
     const queries = shape[parts.dims ? parts.dims[0] : nd - 2] ?? 1;
     const keys = shape[parts.dims ? parts.dims[1] : nd - 1];
     const where = offset === keys - queries ? 'bottom-right' : 'diagonal shifted';
-    out.push(offset ? `causal, ${where} (key ${key} after query ${query} + ${offset})` : `causal (key ${key} after query ${query})`);
+    // a negative offset masks the diagonal too (strictly past: triu(ones, diagonal=0) as a block-mask)
+    if (offset < 0) out.push(`causal, strictly past (key ${key} ≥ query ${query}${offset < -1 ? ` − ${-offset - 1}` : ''})`);
+    else out.push(offset ? `causal, ${where} (key ${key} after query ${query} + ${offset})` : `causal (key ${key} after query ${query})`);
   }
   if (bits & BIT.window) out.push(`window (key ${key} is ${query - key} before query ${query}, width ${parts.window})`);
   return out;
