@@ -69,6 +69,8 @@ export interface MaskDetails {
   dims?: [number, number];
   /** An attention pattern its reader inverts (inReaderPolarity): no layer (causal, window) explains its cells. */
   inverted?: true;
+  /** combined: the causal part is chunked (padding ∧ chunked causal), chunks of `size` that see `left` earlier chunks (-1: all). */
+  chunk?: { size: number; left: number };
   /** padding: a seq-first [T, B] mask (pad_sequence's default batch_first=False): `lengths` run down dim 0. */
   seqFirst?: true;
   summary: string;
@@ -340,6 +342,51 @@ function pastTheDiagonalSummary(p: { kind: 'causal' | 'anti-causal'; shift: numb
 }
 
 /**
+ * Padding ∧ chunked causal (wenet's `masks & subsequent_chunk_mask(T, size,
+ * left)`, masks `~make_pad_mask(lengths)[:, None, :]`, True = real frame):
+ * query r of batch matrix m keeps its chunked-causal keys (chunkSpan) that
+ * lie before the matrix's length (right padding; a padded query keeps the
+ * real keys its chunk reaches). `span(m, r)`: the keys row r of matrix m
+ * keeps, under one polarity. The chunks are read from a matrix of full length
+ * (the longest sequence sets T, as a collate pads to it). Undefined for
+ * anything else, and when no sequence is padded (plain chunked causal).
+ */
+function chunkedAndPadding(mats: number, n: number, span: (m: number, r: number) => Span): { size: number; left: number; lengths: number[] } | undefined {
+  if (n < 3 || mats < 1) return undefined;
+  const lengths: number[] = [];
+  for (let m = 0; m < mats; m++) {
+    let len = 0;
+    for (let r = 0; r < n; r++) {
+      const s = span(m, r);
+      if (s === undefined) return undefined;
+      if (s) len = Math.max(len, s[1] + 1);
+    }
+    lengths.push(len);
+  }
+  const full = lengths.indexOf(n);
+  if (full < 0 || lengths.every((l) => l === n)) return undefined;
+  const chunk = chunkedCausal(n, (r) => span(full, r));
+  if (!chunk) return undefined;
+  for (let m = 0; m < mats; m++) {
+    for (let r = 0; r < n; r++) {
+      const [a, b] = chunkSpan(r, n, chunk.size, chunk.left);
+      const last = Math.min(b, lengths[m] - 1);
+      if (!sameSpan(span(m, r), a <= last ? [a, last] : null)) return undefined;
+    }
+  }
+  return { ...chunk, lengths };
+}
+
+/** The MaskDetails of a chunkedAndPadding mask, worded as padding ∧ causal is. */
+function chunkedAndPaddingDetails(c: { size: number; left: number; lengths: number[] }, keep: boolean, additive: boolean, masked: number): MaskDetails {
+  const listed = c.lengths.length > LISTED_LENGTHS ? `${c.lengths.slice(0, LISTED_LENGTHS).join(', ')}, …` : c.lengths.join(', ');
+  return {
+    kind: 'combined', lengths: c.lengths, side: 'right', keep, maskedFraction: masked, chunk: { size: c.size, left: c.left },
+    summary: `padding (right, lengths ${listed}) ∧ chunked causal (${chunkText(c)}${keep ? ', 1 = attend' : additive ? ', additive' : ''}) · ${percent(masked)}`,
+  };
+}
+
+/**
  * The label of a causal mask aligned bottom-right (fewer queries than keys):
  * the layout of a KV cache, where the `cols - rows` keys before the queries
  * come from the cache and every query sees them (llama's
@@ -549,6 +596,18 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
         summary: `padding (${parts.side}, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''} · ${percent(parts.masked)}`,
       };
     }
+    // wenet's `masks & subsequent_chunk_mask(...)`: a [B, 1, T] padding mask and chunked causal
+    if (rows === cols) {
+      // the polarity as causalAndPadding guesses it: a set first cell is kept (right padding keeps key 0)
+      const keep = binaryMask && (onMasks !== undefined ? !onMasks : mats[0][0][0] !== 0);
+      const attended = (x: number) => (keep ? x !== 0 : x === 0);
+      const spans = mats.map((m) => m.map((row) => spanOfKeeps(row.map(attended))));
+      const chunked = chunkedAndPadding(mats.length, rows, (m, r) => spans[m][r]);
+      if (chunked) {
+        const masked = (v.data.length - mats.reduce((n, m) => n + m.flat().filter(attended).length, 0)) / v.data.length;
+        return chunkedAndPaddingDetails(chunked, keep, additive, masked);
+      }
+    }
   }
   const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones);
   if (seqFirst) return seqFirst;
@@ -730,7 +789,8 @@ export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
   if (d.seqFirst) return undefined;
   // "keys after the query are masked" is the opposite of what an inverted reader does
   if (d.inverted) return d.dims ? { dims: d.dims, keep: d.keep } : undefined;
-  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
+  // a chunked causal part is no causal layer (a key later in the query's own chunk is seen)
+  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined && !d.chunk) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
   return {
     ...(d.lengths ? { lengths: d.lengths, ...(d.sides ? { sides: d.sides } : { side: d.side ?? 'right' }) } : {}),
@@ -1015,6 +1075,15 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
       if (lengths.some((l) => l < cols) && lengths.some((l) => l > 1) && every((r, i, m) => suffix(r, cols - Math.min(i + 1, lengths[m])))) {
         return done({ kind: 'combined', lengths, keep: false, maskedFraction: ones, summary: `padding (right, lengths ${listed(lengths)}) ∧ causal${isAdditive ? ', additive' : ''} · ${pct(ones)}${rowsNote(false)}` }, false);
       }
+    }
+  }
+  // padding ∧ chunked causal (wenet), as maskDetails reads a small one
+  if (rows >= 3 && rows === cols) {
+    const keep = binary && (onMasks !== undefined ? !onMasks : runs[0].first === 0);
+    const chunked = chunkedAndPadding(mats, rows, (m, r) => spanOfRun(runs[m * rows + r], cols, keep));
+    if (chunked) {
+      const masked = (keep ? total - onTotal : onTotal) / total;
+      return done(chunkedAndPaddingDetails(chunked, keep, isAdditive, masked), keep);
     }
   }
   // packed sequences (document masking, NaViT): block-diagonal, as attentionPattern reads a small mask
