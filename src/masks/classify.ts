@@ -785,8 +785,8 @@ export function kerasMaskDetails(v: EncodedValue): MaskDetails | undefined {
 
 /** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
 export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
-  // the viewer's layers read padding along the last dim; a seq-first mask pads along dim 0
-  if (d.seqFirst) return undefined;
+  // a seq-first [T, B] mask pads down dim 0: its padding layer reads the keys there (MaskParts.seqFirst)
+  if (d.seqFirst) return d.lengths && d.side ? { lengths: d.lengths, side: d.side, ...(d.keep !== undefined ? { keep: d.keep } : {}), seqFirst: true } : undefined;
   // "keys after the query are masked" is the opposite of what an inverted reader does
   if (d.inverted) return d.dims ? { dims: d.dims, keep: d.keep } : undefined;
   // a chunked causal part is no causal layer (a key later in the query's own chunk is seen)

@@ -188,6 +188,12 @@ export interface MaskParts {
   offset?: number;
   /** The (query, key) dims when they are not the last two (a `[query, key, batch]` mask). */
   dims?: [number, number];
+  /**
+   * A seq-first [T, B] padding mask (pad_sequence's default batch_first=False,
+   * nn.Transformer's layout): keys (time steps) run down dim 0 and batch rows
+   * along dim 1, so `lengths` are per column.
+   */
+  seqFirst?: true;
 }
 
 /** A mask applied by masked_fill: which positions it filled, with what, and the values before. */
