@@ -1,5 +1,5 @@
 // Mask classification: name the tensors a snippet builds (padding, causal,
-// combined, sliding-window, block-diagonal, additive, constant, ...) by their
+// combined, sliding-window, block-diagonal, anti-causal, additive, constant, ...) by their
 // values, with enough detail (lengths, side, polarity, offset) for a hover
 // or the inspector to say what each cell means. Who reads a mask (and so
 // what True means) is in consumers.ts; running this over a timeline, with
@@ -325,10 +325,14 @@ function pastTheDiagonal(n: number, span: (r: number) => Span): { kind: 'causal'
 /**
  * The label of a pastTheDiagonal mask. `form`: '1 = attend', 'True = masked'
  * or 'additive', which names the call that builds it (tril / triu and its
- * diagonal); `masked`: the masked fraction.
+ * diagonal); `masked`: the masked fraction; `infOnly`: an additive mask
+ * blocks with -inf alone, so its fully-masked rows are NaN after softmax (a
+ * finite fill such as -1e9 leaves them uniform; a 0/1 mask's rows depend on
+ * the fill it is given).
  */
-function pastTheDiagonalSummary(p: { kind: 'causal' | 'anti-causal'; shift: number; fully?: [number, number] }, form: string, masked: number): string {
-  const rows = p.fully ? `; ${p.fully[0] === p.fully[1] ? `row ${p.fully[0]}` : `rows ${p.fully[0]} … ${p.fully[1]}`} fully masked → NaN after softmax` : '';
+function pastTheDiagonalSummary(p: { kind: 'causal' | 'anti-causal'; shift: number; fully?: [number, number] }, form: string, masked: number, infOnly: boolean): string {
+  const after = form !== 'additive' ? 'NaN after softmax if filled with -inf' : infOnly ? 'NaN after softmax' : 'uniform after softmax';
+  const rows = p.fully ? `; ${p.fully[0] === p.fully[1] ? `row ${p.fully[0]}` : `rows ${p.fully[0]} … ${p.fully[1]}`} fully masked → ${after}` : '';
   // the keep-form is a tril / triu of the kept keys; the block-form and the additive one of the masked keys
   const keepForm = form === '1 = attend';
   if (p.kind === 'causal') {
@@ -403,9 +407,11 @@ function bottomRightCausal(rows: number, cols: number, form: string): string {
  * Attention patterns told apart by their keep-matrix K[r][c] (query r may see
  * key c) when every batch slice is the same matrix: bottom-right causal
  * (query and key lengths differ), causal or bidirectional sliding window,
- * prefix-LM and block-diagonal (document) masks. Under a 0/1 mask both
- * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
+ * prefix-LM, chunked causal and block-diagonal (document) masks. Under a 0/1
+ * mask both polarities are tried; each pattern keeps the (aligned) diagonal, so at most
  * one polarity fits. A reader that fixes the polarity (`onMasks`) has its own tried first.
+ * Then, square only, the patterns with fully-masked rows (pastTheDiagonal:
+ * strictly past, anti-causal), each the other's complement.
  */
 function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][], onMasks?: boolean): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number; offset?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
@@ -468,7 +474,7 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
   if (!pick?.p) return undefined;
   const masked = first.flat().filter((x) => !pick.keeps(x)).length / (rows * cols);
   return {
-    kind: pick.p.kind, masked, keep: pick.form === '1 = attend', summary: pastTheDiagonalSummary(pick.p, pick.form, masked),
+    kind: pick.p.kind, masked, keep: pick.form === '1 = attend', summary: pastTheDiagonalSummary(pick.p, pick.form, masked, first.every((row) => row.every((x) => x === 0 || x === -Infinity))),
     ...(pick.p.kind === 'causal' ? { offset: -pick.p.shift } : {}),
   };
 }
@@ -903,9 +909,10 @@ function spanOfRun(r: RowRun, cols: number, keepOnes: boolean): Span {
  * all alike, from the runs of its first matrix (`runs[0 … n)`): the labels
  * attentionPattern gives the small path, in the same order (the reader's
  * polarity first; strictly past before anti-causal when no reader says).
- * `onTotal` / `total`: non-zero cells and all cells. O(n) reads of the runs.
+ * `onTotal` / `total`: non-zero cells and all cells; `infOnly`: every
+ * blocking value is -inf. O(n) reads of the runs.
  */
-function streamedSpanPattern(runs: readonly RowRun[], n: number, additive: boolean, onMasks: boolean | undefined, onTotal: number, total: number): MaskDetails | undefined {
+function streamedSpanPattern(runs: readonly RowRun[], n: number, additive: boolean, onMasks: boolean | undefined, onTotal: number, total: number, infOnly: boolean): MaskDetails | undefined {
   const polarities: [string, boolean][] = additive
     ? [['additive', false]]
     : ([['1 = attend', true], ['True = masked', false]] as [string, boolean][]).sort(([a]) => (onMasks !== undefined && (a === 'True = masked') !== onMasks ? 1 : -1));
@@ -929,7 +936,7 @@ function streamedSpanPattern(runs: readonly RowRun[], n: number, additive: boole
   if (!pick?.p) return undefined;
   const masked = maskedOf(pick.keepOnes);
   return {
-    kind: pick.p.kind, maskedFraction: masked, keep: pick.keepOnes, summary: pastTheDiagonalSummary(pick.p, pick.form, masked),
+    kind: pick.p.kind, maskedFraction: masked, keep: pick.keepOnes, summary: pastTheDiagonalSummary(pick.p, pick.form, masked, infOnly),
     ...(pick.p.kind === 'causal' ? { causalOffset: -pick.p.shift } : {}),
   };
 }
@@ -941,8 +948,10 @@ function streamedSpanPattern(runs: readonly RowRun[], n: number, additive: boole
  * start (prefix) or the end (suffix) of each row is what causal, padding and
  * padding ∧ causal masks are made of. Recognises causal (tril keep-mask, triu
  * block-mask or additive), key padding (one run per row, the same in every
- * row of a matrix, or [B, T]) and padding ∧ causal; anything else is `other`
- * (or `additive`). Undefined when the values are not a mask's (0/1, bool, or
+ * row of a matrix, or [B, T]), padding ∧ causal, and, from each row's one run
+ * of kept keys, sliding-window, prefix-LM, chunked causal, strictly past,
+ * anti-causal and padding ∧ chunked causal as maskDetails names them (the
+ * same span rules); anything else is `other` (or `additive`). Undefined when the values are not a mask's (0/1, bool, or
  * 0 / ≤ ADDITIVE_MASK_FLOOR) or, without `provenance`, a non-bool tensor has
  * no mask-like name. Polarity follows maskDetails: a prefix run of 1s is a
  * keep-mask, a suffix run a block-mask; additive non-zero is masked; a
@@ -970,7 +979,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
   const runs: RowRun[] = new Array(nrows);
   const colStride = t.strides[nd - 1];
   const index = new Array<number>(Math.max(0, nd - 1)).fill(0);
-  let binary = true, additive = true, sawBlock = false, onTotal = 0;
+  let binary = true, additive = true, sawBlock = false, sawFiniteBlock = false, onTotal = 0;
   /** One row's run, or undefined as soon as a value is neither 0/1 nor additive. */
   const readRow = (base: number): RowRun | undefined => {
     let on = 0, first = -1, last = -1, zFirst = -1, zLast = -1;
@@ -982,7 +991,10 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
         continue;
       }
       if (x !== 1) binary = false;
-      if (blocksAdditively(x)) sawBlock = true;
+      if (blocksAdditively(x)) {
+        sawBlock = true;
+        if (x !== -Infinity) sawFiniteBlock = true;
+      }
       else additive = false;
       if (!binary && !additive) return undefined;
       on++;
@@ -1059,7 +1071,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     // sliding window, prefix-LM, chunked causal, strictly past, anti-causal: every matrix alike and
     // each row one run of kept keys, read from the runs as attentionPattern reads a small mask
     if (rows === cols && !/pad|valid|len|attention_mask/i.test(name) && every((r, i) => sameRun(r, runs[i]))) {
-      const spanned = streamedSpanPattern(runs, rows, isAdditive, onMasks, onTotal, total);
+      const spanned = streamedSpanPattern(runs, rows, isAdditive, onMasks, onTotal, total, !sawFiniteBlock);
       if (spanned) return done(spanned, spanned.keep);
     }
     // padding ∧ causal, keep-form: row i of matrix m keeps min(i + 1, length of m)

@@ -38,7 +38,7 @@ const LABELS: { case: string; name: string; kind: string; summary: string }[] = 
   },
   {
     case: 'triu(ones, diagonal=0) under masked_fill', name: 'strict', kind: 'causal',
-    summary: 'strictly past only (triu diagonal=0, True = masked: query i sees keys < i; row 0 fully masked → NaN after softmax) · 62.5% masked',
+    summary: 'strictly past only (triu diagonal=0, True = masked: query i sees keys < i; row 0 fully masked → NaN after softmax if filled with -inf) · 62.5% masked',
   },
   {
     case: 'what masked_fill of triu(diagonal=0) leaves', name: 'strict_scores', kind: 'causal',
@@ -115,7 +115,21 @@ below = torch.tril(torch.ones(T, T, dtype=torch.bool), diagonal=-1)
     const at = (name: string) => [...r.timeline].reverse().find((s) => s.name === name)!;
     assert.equal(at('m').maskSummary, 'anti-causal (triu diagonal=0, 1 = attend: query i sees keys ≥ i) · 37.5% masked');
     // no reader: a tril keep-mask of the keys before each query
-    assert.equal(at('below').maskSummary, 'strictly past only (tril diagonal=-1, 1 = attend: query i sees keys < i; row 0 fully masked → NaN after softmax) · 62.5% masked');
+    assert.equal(at('below').maskSummary, 'strictly past only (tril diagonal=-1, 1 = attend: query i sees keys < i; row 0 fully masked → NaN after softmax if filled with -inf) · 62.5% masked');
+  }
+});
+
+test('a finite fill (-1e9) leaves the fully-masked row uniform after softmax, not NaN: the label says so', () => {
+  const src = `import torch
+T = 4
+tril = torch.tril(torch.ones(T, T, dtype=torch.bool))
+anti = torch.zeros(T, T).masked_fill(tril, -1e9)
+`;
+  for (const options of [{}, { inlineElements: 0 }]) {
+    const r = evaluate(src, { recordTimeline: true, ...options });
+    const s = [...r.timeline].reverse().find((x) => x.name === 'anti')!;
+    assert.equal(s.maskSummary, 'anti-causal (additive, tril diagonal=0: query i sees only keys > i; row 3 fully masked → uniform after softmax) · 62.5% masked');
+    assert.ok(r.diagnostics.some((d) => d.code === 'inverted-mask' && d.line === 4));
   }
 });
 
