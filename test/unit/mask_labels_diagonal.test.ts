@@ -193,3 +193,19 @@ test('a large padding mask named so is not read as an attention pattern', () => 
   assert.notEqual(maskDetails('pad_mask', encoded(v), true)?.kind, 'sliding-window');
   assert.equal(streamedMaskDetails('mask', v, true)?.kind, 'sliding-window');
 });
+
+test("a large padding ∧ chunked causal mask (wenet, [3, 512, 512]) reads as the small path reads it", () => {
+  const n = 512, size = 64, lengths = [512, 300, 450];
+  const data = new Uint8Array(lengths.length * n * n);
+  lengths.forEach((len, b) => {
+    for (let r = 0; r < n; r++) {
+      const end = (Math.floor(r / size) + 1) * size;
+      for (let c = 0; c < Math.min(end, len); c++) data[b * n * n + r * n + c] = 1;
+    }
+  });
+  const v: StridedView = { shape: [3, n, n], strides: [n * n, n, 1], offset: 0, data, dtype: 'bool' };
+  const big = streamedMaskDetails('chunk_masks', v, true);
+  assert.equal(big?.summary, 'padding (right, lengths 512, 300, 450) ∧ chunked causal (chunks of 64, each sees itself and every earlier chunk, 1 = attend) · 48% masked');
+  assert.equal(maskDetails('chunk_masks', encoded(v), true)?.summary, big?.summary);
+  assert.deepEqual(maskPartsOf(big!), { lengths, side: 'right', keep: true });
+});
