@@ -79,8 +79,12 @@ test('the anti-causal fill keeps its inverted-mask warning, and the NaN row it l
 });
 
 test('strictly past: the fully-masked-row warning names row 0, and the causal layer explains each cell', () => {
-  const nan = small.diagnostics.find((d) => d.code === 'fully-masked-row' && d.variable === 'strict_probs');
-  assert.match(nan?.message ?? '', /^strict_probs: 1 row is entirely NaN \(row 0\)/);
+  // a softmax output too large to send is scanned where it lies: the same warning
+  for (const r of [small, streamed]) {
+    const nan = r.diagnostics.find((d) => d.code === 'fully-masked-row' && d.variable === 'strict_probs');
+    assert.match(nan?.message ?? '', /^strict_probs: 1 row is entirely NaN \(row 0\)/, r === small ? 'small' : 'streamed');
+    assert.equal(nan?.line, 17);
+  }
   for (const name of ['strict', 'strict_scores']) {
     const s = last(name);
     assert.deepEqual(s.maskParts, { causal: true, keep: false, offset: -1 }, name);
