@@ -69,8 +69,8 @@ export interface MaskDetails {
   dims?: [number, number];
   /** An attention pattern its reader inverts (inReaderPolarity): no layer (causal, window) explains its cells. */
   inverted?: true;
-  /** combined: the causal part is chunked (padding ∧ chunked causal), chunks of `size` that see `left` earlier chunks (-1: all). */
-  chunk?: { size: number; left: number };
+  /** combined: the pattern ANDed with the padding when it is not plain causal (padding ∧ sliding window, prefix-LM, chunked causal). */
+  part?: MaskKind;
   /** padding: a seq-first [T, B] mask (pad_sequence's default batch_first=False): `lengths` run down dim 0. */
   seqFirst?: true;
   summary: string;
@@ -276,24 +276,30 @@ function chunkText({ size, left }: { size: number; left: number }): string {
  * prefix-LM (a prefix every query sees, causal after it) and chunked causal.
  * `detail` is the label's inside ("width 3, causal"); undefined for anything else.
  */
-function spanPattern(n: number, span: (r: number) => Span): { kind: MaskKind; detail: string; window?: number } | undefined {
+function spanPattern(n: number, span: (r: number) => Span): SpanPattern | undefined {
   if (n < 2) return undefined;
   const fits = (want: (r: number) => [number, number]) => {
     for (let r = 0; r < n; r++) if (!sameSpan(span(r), want(r))) return false;
     return true;
   };
   const w = spanWidth(span(n - 1));
-  if (w >= 2 && w < n && fits((r) => [Math.max(0, r - w + 1), r])) return { kind: 'sliding-window', window: w, detail: `width ${w}, causal` };
+  const window = (r: number): [number, number] => [Math.max(0, r - w + 1), r];
+  if (w >= 2 && w < n && fits(window)) return { kind: 'sliding-window', window: w, detail: `width ${w}, causal`, span: window };
   const half = spanWidth(span(0)) - 1;
-  if (half >= 1 && half < n - 1 && fits((r) => [Math.max(0, r - half), Math.min(n - 1, r + half)])) return { kind: 'sliding-window', detail: `width ${2 * half + 1}, bidirectional` };
+  const band = (r: number): [number, number] => [Math.max(0, r - half), Math.min(n - 1, r + half)];
+  if (half >= 1 && half < n - 1 && fits(band)) return { kind: 'sliding-window', detail: `width ${2 * half + 1}, bidirectional`, span: band };
   const prefix = spanWidth(span(0));
-  if (prefix >= 2 && prefix < n && fits((r) => [0, Math.max(r, prefix - 1)])) return { kind: 'prefix-lm', detail: `prefix ${prefix}` };
+  const prefixed = (r: number): [number, number] => [0, Math.max(r, prefix - 1)];
+  if (prefix >= 2 && prefix < n && fits(prefixed)) return { kind: 'prefix-lm', detail: `prefix ${prefix}`, span: prefixed };
   // streaming ASR (wenet / ESPnet subsequent_chunk_mask): chunks of queries that see their own
   // chunk and every earlier one, or only num_left_chunks earlier ones
   const chunk = chunkedCausal(n, span);
-  if (chunk) return { kind: 'chunked-causal', detail: chunkText(chunk) };
+  if (chunk) return { kind: 'chunked-causal', detail: chunkText(chunk), span: (r) => chunkSpan(r, n, chunk.size, chunk.left) };
   return undefined;
 }
+
+/** A spanPattern: its kind, the inside of its label, a causal window's width, and the keys each query r keeps. */
+interface SpanPattern { kind: MaskKind; detail: string; window?: number; span: (r: number) => [number, number] }
 
 /**
  * A causal mask shifted past its diagonal, so rows at one end keep no key
@@ -346,16 +352,19 @@ function pastTheDiagonalSummary(p: { kind: 'causal' | 'anti-causal'; shift: numb
 }
 
 /**
- * Padding ∧ chunked causal (wenet's `masks & subsequent_chunk_mask(T, size,
- * left)`, masks `~make_pad_mask(lengths)[:, None, :]`, True = real frame):
- * query r of batch matrix m keeps its chunked-causal keys (chunkSpan) that
- * lie before the matrix's length (right padding; a padded query keeps the
- * real keys its chunk reaches). `span(m, r)`: the keys row r of matrix m
- * keeps, under one polarity. The chunks are read from a matrix of full length
- * (the longest sequence sets T, as a collate pads to it). Undefined for
- * anything else, and when no sequence is padded (plain chunked causal).
+ * Padding ∧ an attention pattern other than plain causal (spanPattern:
+ * sliding window, prefix-LM, chunked causal): wenet's `masks &
+ * subsequent_chunk_mask(T, size, left)` with masks
+ * `~make_pad_mask(lengths)[:, None, :]` (True = real frame), or `causal &
+ * sliding & ~key_padding_mask[:, None, :]`. Query r of batch matrix m keeps
+ * the pattern's keys (SpanPattern.span) that lie before the matrix's length
+ * (right padding; a padded query keeps the real keys its pattern reaches).
+ * `span(m, r)`: the keys row r of matrix m keeps, under one polarity. The
+ * pattern is read from a matrix of full length (the longest sequence sets T,
+ * as a collate pads to it). Undefined for anything else, and when no
+ * sequence is padded (the pattern alone).
  */
-function chunkedAndPadding(mats: number, n: number, span: (m: number, r: number) => Span): { size: number; left: number; lengths: number[] } | undefined {
+function patternAndPadding(mats: number, n: number, span: (m: number, r: number) => Span): (SpanPattern & { lengths: number[] }) | undefined {
   if (n < 3 || mats < 1) return undefined;
   const lengths: number[] = [];
   for (let m = 0; m < mats; m++) {
@@ -369,24 +378,24 @@ function chunkedAndPadding(mats: number, n: number, span: (m: number, r: number)
   }
   const full = lengths.indexOf(n);
   if (full < 0 || lengths.every((l) => l === n)) return undefined;
-  const chunk = chunkedCausal(n, (r) => span(full, r));
-  if (!chunk) return undefined;
+  const pattern = spanPattern(n, (r) => span(full, r));
+  if (!pattern) return undefined;
   for (let m = 0; m < mats; m++) {
     for (let r = 0; r < n; r++) {
-      const [a, b] = chunkSpan(r, n, chunk.size, chunk.left);
+      const [a, b] = pattern.span(r);
       const last = Math.min(b, lengths[m] - 1);
       if (!sameSpan(span(m, r), a <= last ? [a, last] : null)) return undefined;
     }
   }
-  return { ...chunk, lengths };
+  return { ...pattern, lengths };
 }
 
-/** The MaskDetails of a chunkedAndPadding mask, worded as padding ∧ causal is. */
-function chunkedAndPaddingDetails(c: { size: number; left: number; lengths: number[] }, keep: boolean, additive: boolean, masked: number): MaskDetails {
-  const listed = c.lengths.length > LISTED_LENGTHS ? `${c.lengths.slice(0, LISTED_LENGTHS).join(', ')}, …` : c.lengths.join(', ');
+/** The MaskDetails of a patternAndPadding mask, worded as padding ∧ causal is. */
+function patternAndPaddingDetails(p: SpanPattern & { lengths: number[] }, keep: boolean, additive: boolean, masked: number): MaskDetails {
+  const listed = p.lengths.length > LISTED_LENGTHS ? `${p.lengths.slice(0, LISTED_LENGTHS).join(', ')}, …` : p.lengths.join(', ');
   return {
-    kind: 'combined', lengths: c.lengths, side: 'right', keep, maskedFraction: masked, chunk: { size: c.size, left: c.left },
-    summary: `padding (right, lengths ${listed}) ∧ chunked causal (${chunkText(c)}${keep ? ', 1 = attend' : additive ? ', additive' : ''}) · ${percent(masked)}`,
+    kind: 'combined', lengths: p.lengths, side: 'right', keep, maskedFraction: masked, part: p.kind, ...(p.window ? { window: p.window } : {}),
+    summary: `padding (right, lengths ${listed}) ∧ ${PATTERN_NAMES[p.kind] ?? p.kind} (${p.detail}${keep ? ', 1 = attend' : additive ? ', additive' : ''}) · ${percent(masked)}`,
   };
 }
 
@@ -602,16 +611,16 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
         summary: `padding (${parts.side}, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''} · ${percent(parts.masked)}`,
       };
     }
-    // wenet's `masks & subsequent_chunk_mask(...)`: a [B, 1, T] padding mask and chunked causal
+    // wenet's `masks & subsequent_chunk_mask(...)`: a [B, 1, T] padding mask and chunked causal (or a window, prefix-LM)
     if (rows === cols) {
       // the polarity as causalAndPadding guesses it: a set first cell is kept (right padding keeps key 0)
       const keep = binaryMask && (onMasks !== undefined ? !onMasks : mats[0][0][0] !== 0);
       const attended = (x: number) => (keep ? x !== 0 : x === 0);
       const spans = mats.map((m) => m.map((row) => spanOfKeeps(row.map(attended))));
-      const chunked = chunkedAndPadding(mats.length, rows, (m, r) => spans[m][r]);
+      const chunked = patternAndPadding(mats.length, rows, (m, r) => spans[m][r]);
       if (chunked) {
         const masked = (v.data.length - mats.reduce((n, m) => n + m.flat().filter(attended).length, 0)) / v.data.length;
-        return chunkedAndPaddingDetails(chunked, keep, additive, masked);
+        return patternAndPaddingDetails(chunked, keep, additive, masked);
       }
     }
   }
@@ -795,8 +804,8 @@ export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
   if (d.seqFirst) return d.lengths && d.side ? { lengths: d.lengths, side: d.side, ...(d.keep !== undefined ? { keep: d.keep } : {}), seqFirst: true } : undefined;
   // "keys after the query are masked" is the opposite of what an inverted reader does
   if (d.inverted) return d.dims ? { dims: d.dims, keep: d.keep } : undefined;
-  // a chunked causal part is no causal layer (a key later in the query's own chunk is seen)
-  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined && !d.chunk) || d.window !== undefined;
+  // a chunked, prefix-LM or bidirectional part is no causal layer (a later key is seen); a causal window is one
+  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined && !d.part) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
   return {
     ...(d.lengths ? { lengths: d.lengths, ...(d.sides ? { sides: d.sides } : { side: d.side ?? 'right' }) } : {}),
@@ -1089,13 +1098,13 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
       }
     }
   }
-  // padding ∧ chunked causal (wenet), as maskDetails reads a small one
+  // padding ∧ chunked causal (wenet), a window or prefix-LM, as maskDetails reads a small one
   if (rows >= 3 && rows === cols) {
     const keep = binary && (onMasks !== undefined ? !onMasks : runs[0].first === 0);
-    const chunked = chunkedAndPadding(mats, rows, (m, r) => spanOfRun(runs[m * rows + r], cols, keep));
+    const chunked = patternAndPadding(mats, rows, (m, r) => spanOfRun(runs[m * rows + r], cols, keep));
     if (chunked) {
       const masked = (keep ? total - onTotal : onTotal) / total;
-      return done(chunkedAndPaddingDetails(chunked, keep, isAdditive, masked), keep);
+      return done(patternAndPaddingDetails(chunked, keep, isAdditive, masked), keep);
     }
   }
   // packed sequences (document masking, NaViT): block-diagonal, as attentionPattern reads a small mask

@@ -213,3 +213,19 @@ test("a large padding ∧ chunked causal mask (wenet, [3, 512, 512]) reads as th
   assert.equal(maskDetails('chunk_masks', encoded(v), true)?.summary, big?.summary);
   assert.deepEqual(maskPartsOf(big!), { lengths, side: 'right', keep: true });
 });
+
+test('causal & sliding & ~key_padding_mask is padding ∧ a causal window, with padding, causal and window layers (not "combined · 42% True/1")', () => {
+  const src = readFileSync(new URL('../cases/torch_sliding_window_combined.py', import.meta.url), 'utf8');
+  const at = (r: ReturnType<typeof evaluate>) => [...r.timeline].reverse().find((x) => x.name === 'combined')!;
+  const s = at(evaluate(src, { recordTimeline: true }));
+  const big = at(evaluate(src, { recordTimeline: true, inlineElements: 0 }));
+  assert.equal(s.mask, 'combined');
+  assert.equal(s.maskSummary, 'padding (right, lengths 5, 3) ∧ sliding-window (width 3, causal, 1 = attend) · 58% masked');
+  assert.deepEqual(s.maskParts, { lengths: [5, 3], side: 'right', causal: true, window: 3, keep: true });
+  assertPartsExplainEveryCell(s);
+  assert.equal(big.maskSummary, s.maskSummary);
+  assert.deepEqual(big.maskParts, s.maskParts);
+  // batch row 1 (length 3), query 4: key 1 is out of the window, key 3 is padding
+  assert.deepEqual(maskedBy(s.maskParts!, [2, 5, 5], [1, 4, 1]), ['window (key 1 is 3 before query 4, width 3)']);
+  assert.deepEqual(maskedBy(s.maskParts!, [2, 5, 5], [1, 4, 3]), ['padding (key 3 ≥ 3, length 3)']);
+});
