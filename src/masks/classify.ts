@@ -608,7 +608,8 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
     if (parts) {
       return {
         kind: 'combined', lengths: parts.lengths, side: parts.side, maskedFraction: parts.masked, keep: parts.keep, ...(parts.offset ? { causalOffset: parts.offset } : {}),
-        summary: `padding (${parts.side}, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''} · ${percent(parts.masked)}`,
+        // ', additive' as the streamed summary words it (and as an additive padding mask's label says)
+        summary: `padding (${parts.side}, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''}${additive ? ', additive' : ''} · ${percent(parts.masked)}`,
       };
     }
     // wenet's `masks & subsequent_chunk_mask(...)`: a [B, 1, T] padding mask and chunked causal (or a window, prefix-LM)

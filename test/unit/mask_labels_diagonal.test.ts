@@ -229,3 +229,11 @@ test('causal & sliding & ~key_padding_mask is padding ∧ a causal window, with 
   assert.deepEqual(maskedBy(s.maskParts!, [2, 5, 5], [1, 4, 1]), ['window (key 1 is 3 before query 4, width 3)']);
   assert.deepEqual(maskedBy(s.maskParts!, [2, 5, 5], [1, 4, 3]), ['padding (key 3 ≥ 3, length 3)']);
 });
+
+test('an additive padding ∧ causal mask says additive in both readings (the small one used to drop it)', () => {
+  const src = readFileSync(new URL('../cases/numpy_mask_builders.py', import.meta.url), 'utf8');
+  for (const options of [{}, { inlineElements: 0 }]) {
+    const s = [...evaluate(src, { recordTimeline: true, ...options }).timeline].reverse().find((x) => x.name === 'bias')!;
+    assert.equal(s.maskSummary, 'padding (right, lengths 3, 5, 2) ∧ causal, additive · 52% masked');
+  }
+});
