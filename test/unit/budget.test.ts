@@ -478,3 +478,18 @@ test('a float32 product\'s unzeroed output (allocateUnfilled) passes the same me
   assert.ok(allocateUnfilled('float32', 100) instanceof Float32Array);
   assert.ok(allocateUnfilled('int64', 1 << 18) instanceof Float64Array);
 });
+
+test('allocateUnfilled without Buffer (the web worker): allocate()\'s zeroed storage', async () => {
+  const { allocateUnfilled } = await import('../../src/engine/tensor');
+  const g = globalThis as { Buffer?: unknown };
+  const saved = g.Buffer;
+  g.Buffer = undefined;
+  try {
+    const out = allocateUnfilled('float32', 1 << 18);
+    assert.ok(out instanceof Float32Array && out.length === 1 << 18);
+    assert.ok(out.every((v) => v === 0));
+  } finally {
+    g.Buffer = saved;
+  }
+  assert.equal(typeof Buffer.allocUnsafeSlow, 'function');
+});
