@@ -283,7 +283,7 @@ function lendCalls(before: WasmBackend['lendStats'], after: WasmBackend['lendSta
   const share = (v: number) => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null);
   const d = { lent: after.lent - before.lent, busy: after.busy - before.busy, backoff: after.backoff - before.backoff, refused: after.refused - before.refused };
   if (d.lent + d.busy + d.backoff + d.refused === 0) return {};
-  return { lend_calls: { ...d, last_gate_wait_share: share(after.gateWaitShare), last_lent_caller_wait_share: share(after.callerWaitShare), last_lent_copier_wait_share: share(after.copierWaitShare) } };
+  return { lend_calls: { ...d, gate: after.gate, last_gate_wait_share: share(after.gateWaitShare), last_lent_caller_wait_share: share(after.callerWaitShare), last_lent_copier_wait_share: share(after.copierWaitShare) } };
 }
 /** lend_calls: counts, and the last wait shares the backend measured (WasmBackend.lendStats; null: none measured). */
 interface LendCalls {
@@ -291,6 +291,8 @@ interface LendCalls {
   busy: number;
   backoff: number;
   refused: number;
+  /** The signal the backend's gate used: 'cpu wait' (Linux schedstat) or 'load average'. */
+  gate: string;
   last_gate_wait_share: number | null;
   last_lent_caller_wait_share: number | null;
   last_lent_copier_wait_share: number | null;
@@ -319,7 +321,7 @@ function table(reports: WorkloadReport[]): string {
       const lc = r.lend_calls as LendCalls | undefined;
       if (lc) {
         lines.push(`  ${''.padEnd(44)} output lent to the copier in ${lc.lent} of ${lc.lent + lc.busy + lc.backoff + lc.refused} calls (not lent: cores busy ${lc.busy}, backoff ${lc.backoff}, refused ${lc.refused});` +
-          ` wait for a CPU: gate ${lc.last_gate_wait_share ?? '-'}, last lent call caller ${lc.last_lent_caller_wait_share ?? '-'} / copier ${lc.last_lent_copier_wait_share ?? '-'}`);
+          ` wait for a CPU: gate (${lc.gate}) ${lc.last_gate_wait_share ?? '-'}, last lent call caller ${lc.last_lent_caller_wait_share ?? '-'} / copier ${lc.last_lent_copier_wait_share ?? '-'}`);
       }
     }
   }

@@ -710,6 +710,7 @@ describe('wasm backend: exp and float32 order', () => {
       for (const share of [lender.lendStats.copierWaitShare, lender.lendStats.callerWaitShare]) assert.ok(Number.isNaN(share) || (share >= 0 && share <= 1), `wait share ${share}`);
       const g = gated.lendStats.gateWaitShare;
       assert.ok(g >= 0 && g <= 1, `gate wait share ${g}`);
+      assert.equal(gated.lendStats.gate, 'cpu wait', 'on Linux the gate reads our own threads\' wait, not the load average');
     }
   });
 

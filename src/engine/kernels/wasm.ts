@@ -132,7 +132,7 @@ const WAIT_SAMPLE_NS = 20e6;
  * there is no such file (Windows, macOS, browsers, a kernel without
  * schedstats). WORKER_SOURCE reads the same file for the copier thread.
  */
-export function threadSchedstat(): [number, number] | null {
+function threadSchedstat(): [number, number] | null {
   if (schedstatMissing) return null;
   const fs = nodeBuiltin('node:fs') as { readFileSync(path: string, enc: 'latin1'): string } | null;
   try {
@@ -165,9 +165,13 @@ const waitShare = (a: [number, number], b: [number, number]) => (b[1] - a[1]) / 
  * (medians, same process), even with LEND_WAIT_MAX's backoff.
  */
 let waitSample: [number, number] | null = null, waitBusy = false, lastWaitShare = NaN;
+/** Which signal coresBusy() used last ('none' before its first call). */
+export type LendGate = 'cpu wait' | 'load average' | 'none';
+let lendGate: LendGate = 'none';
 let loadReadAt = -Infinity, loadBusy = false;
 function coresBusy(): boolean {
   const now = threadSchedstat();
+  lendGate = now ? 'cpu wait' : 'load average';
   if (now) {
     const from = waitSample ?? [0, 0];
     if (now[0] - from[0] + now[1] - from[1] >= WAIT_SAMPLE_NS) {
@@ -845,9 +849,9 @@ export interface WasmBackend extends Backend {
    * The shares of runnable time spent waiting for a CPU last measured
    * (NaN before any; see coresBusy): the calling thread's since the sample
    * before (`gateWaitShare`), and the calling thread's and the copier's
-   * during the last lent call.
+   * during the last lent call. `gate`: the signal coresBusy last used.
    */
-  readonly lendStats: { lent: number; busy: number; backoff: number; refused: number; gateWaitShare: number; callerWaitShare: number; copierWaitShare: number };
+  readonly lendStats: { lent: number; busy: number; backoff: number; refused: number; gateWaitShare: number; callerWaitShare: number; copierWaitShare: number; gate: LendGate };
   /**
    * Whether float32 products in the 'gemm' order run in the module (its
    * fused multiply-add kernel, where this runtime has relaxed SIMD and the
@@ -1026,6 +1030,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     }
     const busy = coresBusy();
     lendStats.gateWaitShare = lastWaitShare;
+    lendStats.gate = lendGate;
     if (busy) {
       lendStats.busy++;
       return false;
@@ -1033,7 +1038,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     return true;
   };
   /** Calls that could lend (see WasmBackend.lendStats). */
-  const lendStats: WasmBackend['lendStats'] = { lent: 0, busy: 0, backoff: 0, refused: 0, gateWaitShare: NaN, callerWaitShare: NaN, copierWaitShare: NaN };
+  const lendStats: WasmBackend['lendStats'] = { lent: 0, busy: 0, backoff: 0, refused: 0, gateWaitShare: NaN, callerWaitShare: NaN, copierWaitShare: NaN, gate: 'none' };
   /** rt.lend, counted: false (the buffer could not move) counts as refused. */
   const lendOut = (out: Float32Array): boolean => {
     const ok = rt.lend!(out);
