@@ -1403,6 +1403,35 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       await shot('16c-notebook-preview-with-arguments');
       assert.equal(await page.locator('.notification-toast', { hasText: 'NameError' }).count(), 0, 'no NameError for cell 1\'s import');
       assert.equal(await page.locator('.notebookOverlay .squiggly-error').count(), 0, 'no error squiggle in the cells');
+      // the same from the command palette, the cursor in the cell's function: the palette's context has no
+      // editorLangId for a cell editor (it is the cell editor's own scoped key), so the commands are listed by
+      // notebookType / notebookCellType
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+      await cell2.locator('.view-line', { hasText: 'return torch.arange' }).click();
+      await quickInput('F1', 'Mask Lens: Preview');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preview Function with Arguments…' }).first().waitFor({ timeout: 15000 });
+      const listed = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      assert.ok(listed.some((r) => r.includes('Preview Mask at Cursor')), `Preview Mask at Cursor from a cell:\n${listed.join('\n')}`);
+      await page.keyboard.press('Escape');
+      await cell2.locator('.view-line', { hasText: 'return torch.arange' }).click();
+      await quickInput('F1', 'Mask Lens: Preview Function with Arguments');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preview Function with Arguments…' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      // remembered from the hover link's run; other arguments now
+      const input = page.locator('.quick-input-widget input.input');
+      await page.locator('.quick-input-widget', { hasText: 'padding_mask(lengths)' }).waitFor({ timeout: 20000 });
+      assert.equal(await input.inputValue(), 'torch.tensor([3, 1])');
+      await quickInputType('torch.tensor([1, 4])');
+      await page.keyboard.press('Enter');
+      // the new call's lengths, then its return value
+      await frame.waitForFunction(() => document.getElementById('repr')?.textContent === 'tensor([1, 4])', undefined, { timeout: 20000 })
+        .catch(async (e) => {
+          throw new Error(`the palette's preview: ${JSON.stringify(await readScopes(frame))} ${await frame.evaluate(() => document.getElementById('repr')?.textContent)}\n${e.message}`);
+        });
+      await pickVariable(frame, 'return');
+      assert.equal(await frame.evaluate(() => document.getElementById('repr')?.textContent), 'tensor([[ True, False, False, False],\n        [ True,  True,  True,  True]])');
+      await shot('16d-notebook-preview-with-arguments-palette');
     } finally {
       await focusFirstEditor();
       await runCommand('View: Close All Editor Groups').catch(() => {});
