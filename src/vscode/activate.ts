@@ -14,7 +14,7 @@ import { registerHoverProvider } from './hoverProvider';
 import { registerShapeInlayHints } from './inlayHints';
 import { inspectorSerializer, registerInspectorSerializer } from './inspectorSerializer';
 import { PythonEditorTracker, type MaskLensServices } from './services';
-import { readSettings } from './settings';
+import { readSettings, warnRemovedSettings } from './settings';
 import { CallSelection, registerCallSelection } from './callHover';
 import { registerCallCodeLens } from './callCodeLens';
 import { NotebookEvaluations } from './notebook';
@@ -58,5 +58,6 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   else registerInspectorSerializer(context, services);
   registerOpenExample(context);
   registerShapeInlayHints(context, evaluations);
+  warnRemovedSettings();
   return service;
 }

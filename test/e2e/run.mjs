@@ -1033,14 +1033,14 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     const settingsFile = path.join(userDataDir, 'User', 'settings.json');
     const settingsBefore = readFileSync(settingsFile, 'utf8');
     // through VS Code's own settings editor: the inspector follows the change (no file watcher to wait for)
-    const setGpu = async (value) => {
+    const setGpu = async (value, threshold) => {
       await runCommand('Preferences: Open User Settings (JSON)');
       // a tab, or a modal editor in newer VS Code: wait for its text either way
       const line = page.locator('.view-line', { hasText: 'security.workspace.trust.startupPrompt' }).first();
       await line.waitFor({ timeout: 15000 });
       await page.waitForTimeout(800);
       await page.keyboard.press('Control+A');
-      const settings = { ...JSON.parse(settingsBefore), ...(value ? { 'maskLens.inspector.gpu': value } : {}) };
+      const settings = { ...JSON.parse(settingsBefore), ...(value ? { 'maskLens.inspector.gpu': value } : {}), ...(threshold ? { 'maskLens.gpu.threshold': threshold } : {}) };
       // one line (no auto-indent), and whatever an auto-closed bracket left after it removed
       await page.keyboard.insertText(JSON.stringify(settings));
       await page.keyboard.press('Shift+Control+End');
@@ -1098,6 +1098,14 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       assert.equal(b1.backend, 'gpu', b1.title);
       assert.equal(b1.checksum, 'match', b1.title);
       await shot('20-gpu-softmax-on-batch1');
+      // maskLens.gpu.threshold over the softmax's 4,194,304 elements: the CPU values, even with 'on'
+      await setGpu('on', 5000000);
+      await frame.waitForFunction(() => document.getElementById('figures')?.dataset.gpuThreshold === '5000000', undefined, { timeout: 60000 });
+      const under = await drawn(frame, '1,0', 'on');
+      assert.equal(under.backend, 'cpu', under.title);
+      assert.equal(under.badge, 'CPU (under threshold)');
+      assert.match(under.title, /4,194,304 elements, not more than maskLens\.gpu\.threshold \(5,000,000\)/);
+      await shot('20b-gpu-softmax-under-threshold');
       const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
       assert.deepEqual(csp, []);
     } finally {
