@@ -660,6 +660,34 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await shot('00-restricted-mode');
   });
 
+  // Before any Python file opens (so Mask Lens is not active yet): a notebook whose first screen is
+  // markdown creates no Python cell editor, so onLanguage:python alone never activated Mask Lens there
+  test('a notebook that opens on markdown cells activates Mask Lens: its code cell\'s error is in Problems without scrolling', async () => {
+    const name = '_e2e_markdown_first.ipynb';
+    const markdown = Array.from({ length: 12 }, (_, i) => `## Section ${i + 1}\n\nProse about attention masks, paragraph ${i + 1}.\n`).join('\n');
+    writeFileSync(path.join(examplesDir, name), JSON.stringify({
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: markdown },
+        { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: 'import torch\nmask = torch.ones(2).unsqueeze(5)' },
+      ],
+      metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5,
+    }));
+    try {
+      await showNotebookTab(name);
+      await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 5)' });
+      await problem.first().waitFor({ timeout: 30000 });
+      await shot('00b-notebook-markdown-first');
+      // the code cell was never on screen
+      assert.equal(await page.locator('.notebookOverlay .view-line', { hasText: 'unsqueeze(5)' }).count(), 0);
+    } finally {
+      await runCommand('View: Hide Panel').catch(() => {});
+      await focusFirstEditor();
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, name), { force: true });
+    }
+  });
+
   test('Preview Masks shows a mask grid and its repr in the inspector', async () => {
     await openFile('seed_three_masks.py');
     await runCommand('Mask Lens: Preview Masks');
