@@ -36,16 +36,17 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   });
   const evaluations = new DocumentEvaluations(service);
   const notebooks = new NotebookEvaluations(service);
+  // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
+  const selection = new CallSelection();
   const services: MaskLensServices = {
     notebooks,
+    selection,
     extensionUri: context.extensionUri,
     evaluations,
     diagnostics: new MaskLensDiagnostics(evaluations),
     pythonEditors: new PythonEditorTracker(),
   };
   context.subscriptions.push({ dispose: () => service.dispose() }, evaluations, services.diagnostics, services.pythonEditors);
-  // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
-  const selection = new CallSelection();
   context.subscriptions.push(notebooks);
   registerCallSelection(context, selection);
   registerInspectorFollow(context, evaluations, notebooks, selection);

@@ -1475,6 +1475,46 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     }
   });
 
+  test('Preview Masks and Preview Mask at Cursor from a cell\'s function body open on its call, not on the cell of defs (d2l\'s masked_softmax)', async () => {
+    const name = '_e2e_cell_defs.ipynb';
+    const code = (source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+    writeFileSync(path.join(examplesDir, name), JSON.stringify({
+      cells: [
+        code('import torch'),
+        code('def key_padding_mask(lengths, T):\n    keep = torch.arange(T)[None, :] < lengths[:, None]\n    return ~keep'),
+        code('kpm = key_padding_mask(torch.tensor([3, 1]), 4)'),
+      ],
+      metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5,
+    }));
+    try {
+      await showNotebookTab(name);
+      const body = page.locator('.notebookOverlay .monaco-editor .view-line', { hasText: 'keep = torch.arange' }).first();
+      await body.waitFor({ state: 'visible', timeout: 30000 });
+      await page.waitForTimeout(1500);
+      await body.click();
+      await quickInput('F1', 'Mask Lens: Preview Masks');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Mask Lens: Preview Masks' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      const frame = await inspectorFrame();
+      await waitForScope(frame, 'key_padding_mask#1', 'keep', 20000);
+      const shown = await readInspector(frame, { fileName: name, variable: 'keep' });
+      assert.deepEqual([maskRow(shown.cells, 0), maskRow(shown.cells, 1)], [[1, 1, 1, 0], [1, 0, 0, 0]]);
+      await shot('16e-notebook-preview-in-function');
+      // outside any function: that cell's scope and its variable
+      await page.locator('.notebookOverlay .monaco-editor .view-line', { hasText: 'kpm = key_padding_mask' }).first().click();
+      await page.keyboard.press('Control+Alt+m');
+      await waitForScope(frame, 'cell:2', 'kpm', 20000);
+      // and back in the body by the keyboard shortcut: the call again
+      await body.click();
+      await page.keyboard.press('Control+Alt+m');
+      await waitForScope(frame, 'key_padding_mask#1', 'keep', 20000);
+    } finally {
+      await focusFirstEditor();
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, name), { force: true });
+    }
+  });
+
   test('Preview with Arguments… on a nested function (a def inside a def)', async () => {
     await withScratchFile(nestedFile, nestedSource, async () => {
       await focusFirstEditor();

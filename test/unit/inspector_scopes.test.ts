@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluate } from '../../src/service/evaluate';
-import { callScopes, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
+import { callScopes, cellFollowTarget, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
 import { MODULE_SCOPE, type InspectorState } from '../../src/vscode/protocol';
 import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes';
 import { lineCell, problemRows } from '../../webview/problems';
@@ -80,6 +80,21 @@ test('a cursor in a notebook cell goes to that cell\'s scope and the variable th
   const joined = layout.source.split('\n');
   const t = followTarget(r, layout.startLines[1] + 1, (n) => joined[n - 1] ?? '', () => undefined, cellScopeId(2));
   assert.deepEqual(t, { scope: 'cell:2', selected: 'c' });
+});
+
+test('a cursor in a notebook cell\'s function body goes to its chosen call (Preview Masks, at Cursor, following); elsewhere to the cell', () => {
+  // d2l's layout: a cell of defs only (it binds no value of its own), called from a later cell
+  const defs = 'def key_padding_mask(lengths, T):\n    keep = torch.arange(T)[None, :] < lengths[:, None]\n    return ~keep';
+  const layout = layoutCells([{ index: 0, source: 'import torch' }, { index: 2, source: defs }, { index: 3, source: 'kpm = key_padding_mask(torch.tensor([3, 1]), 4)\nkpm2 = key_padding_mask(torch.tensor([2, 2]), 4)' }]);
+  const r = evaluateNotebook(layout, { recordTimeline: true });
+  const cellText = (n: number) => defs.split('\n')[n - 1] ?? '';
+  assert.deepEqual(cellFollowTarget(r, layout, 2, 3, cellText, () => undefined), { scope: 'key_padding_mask#1', selected: 'keep' });
+  assert.deepEqual(cellFollowTarget(r, layout, 2, 3, cellText, () => 2), { scope: 'key_padding_mask#2', selected: 'keep' });
+  // no cursor in the cell (it is selected, not edited): the cell's scope
+  assert.deepEqual(cellFollowTarget(r, layout, 2, undefined, cellText, () => undefined), { scope: 'cell:2' });
+  // a module line of a later cell: that cell's scope and its variable
+  const calls = (n: number) => ['kpm = key_padding_mask(torch.tensor([3, 1]), 4)', 'kpm2 = key_padding_mask(torch.tensor([2, 2]), 4)'][n - 1] ?? '';
+  assert.deepEqual(cellFollowTarget(r, layout, 3, 2, calls, () => undefined), { scope: 'cell:3', selected: 'kpm2' });
 });
 
 test('the PROBLEMS tab: errors and mask warnings by line, then the evaluator warnings with no line (not "0")', () => {
