@@ -15,14 +15,14 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { isHostToWebviewMessage, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase, maskedCells } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
-import { entriesText, errorText, isMaskLensLimit, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { entriesText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
 import { hasScope, renderScopePicker, resolveScope, scopeVariables } from './scopes';
-import { lineCell, problemRows } from './problems';
+import { documentNoun, errorBanner, lineCell, problemRows } from './problems';
 import { fromWireOperands, loadGpuModule, overGpuThreshold, probabilitiesOnGpu, type ComputedBy, type GpuSize, type ViewOperands } from './gpuView';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
@@ -403,7 +403,7 @@ function showState(state: InspectorState): void {
   save();
   document.body.dataset.state = 'shown';
   byId('file-name').textContent = state.fileName;
-  byId('mode').textContent = state.mode === 'cursor' ? `up to line ${state.stopAfterLine ?? '?'}` : 'whole file';
+  byId('mode').textContent = state.mode === 'cursor' ? `up to line ${state.stopAfterLine ?? '?'}` : `whole ${documentNoun(state)}`;
   byId('empty').textContent = state.variables.length === 0 && !state.scopes?.length ? 'No variables were bound.' : '';
   renderScopes(state);
   renderVariablePicker(state);
@@ -1136,12 +1136,11 @@ function renderProblems(state: InspectorState): void {
   byId('error-count').textContent = String(all.length);
   const banner = byId('error-banner');
   // the code's own errors first; a file whose only problems are what Mask Lens does not model gets an information banner
-  const causes = state.errors.filter((e) => !e.consequenceOf).sort((a, b) => Number(isMaskLensLimit(a)) - Number(isMaskLensLimit(b)));
-  if (causes.length > 0) {
-    const e = causes[0];
+  const shown = errorBanner(state);
+  if (shown) {
     banner.hidden = false;
-    banner.classList.toggle('limit', isMaskLensLimit(e));
-    banner.textContent = `${errorText(e)} (${lineLabel(e.line, state.cellStartLines)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
+    banner.classList.toggle('limit', shown.limit);
+    banner.textContent = shown.text;
   } else {
     banner.hidden = true;
     banner.textContent = '';

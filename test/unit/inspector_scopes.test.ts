@@ -10,7 +10,7 @@ import { evaluate } from '../../src/service/evaluate';
 import { callScopes, cellFollowTarget, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
 import { MODULE_SCOPE, type InspectorState } from '../../src/vscode/protocol';
 import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes';
-import { lineCell, problemRows } from '../../webview/problems';
+import { documentNoun, errorBanner, lineCell, problemRows } from '../../webview/problems';
 import { layoutCells } from '../../src/python/notebook';
 import { evaluateNotebook } from '../../src/service/evaluate';
 import { isMaskLensLimit } from '../../src/python/result';
@@ -128,4 +128,18 @@ test('the PROBLEMS tab in a notebook: lines as "cell N, line M", a lineless warn
     diagnostics: [], warnings: ['w'], cellStartLines: [1, 4],
   } as never);
   assert.equal(rows[0].message, 'not evaluated: `x` was not bound because cell 2, line 2 failed');
+});
+
+test('the banner and the header name a notebook a notebook: "The rest of the notebook still previews", "whole notebook"', () => {
+  // d2l's notebook: its helper library is not modelled (information), the code's own error comes first
+  const layout = layoutCells([{ index: 0, source: 'import torch\nfrom d2l import torch as d2l' }, { index: 2, source: 'd2l.check_shape(torch.ones(2), (2,))\nx = torch.ones(2).unsqueeze(5)' }]);
+  const r = evaluateNotebook(layout, { recordTimeline: true, continueAfterError: true });
+  const notebook = errorBanner({ errors: r.errors, cellStartLines: layout.startLines });
+  assert.deepEqual(notebook, { text: 'IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 5) (cell 2, line 2) and 1 more. The rest of the notebook still previews.', limit: false });
+  assert.equal(documentNoun({ cellStartLines: layout.startLines }), 'notebook');
+  // a file, and a file whose only problem is a limit
+  const file = evaluate('import torch\nfrom flask import Flask\napp = Flask(__name__)\n', { recordTimeline: true, continueAfterError: true });
+  assert.deepEqual(errorBanner({ errors: file.errors }), { text: 'NotImplementedError: flask.Flask is not modelled by Mask Lens (line 3). The rest of the file still previews.', limit: true });
+  assert.equal(documentNoun({}), 'file');
+  assert.equal(errorBanner({ errors: [] }), undefined);
 });
