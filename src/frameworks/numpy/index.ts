@@ -2,7 +2,10 @@
 // scalar casting) and the array functions masking snippets use.
 
 import { DType, castValue, isFloating, promoteTypes } from '../../engine/dtype';
-import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat } from '../../engine/format';
+import {
+  DEFAULT_NUMPY_PRINT_OPTIONS, type FloatMode, type NumpyPrintOptions, formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat,
+} from '../../engine/format';
+import { getSlot, slot } from '../../engine/context';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { carryMaskEvidence, noteMaskSource } from '../../masks/evidence';
@@ -18,7 +21,7 @@ import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
 import { PyBytes } from '../../python/bytes';
 import { checkWritable, fromBuffer, toBytes } from './buffer';
-import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
@@ -103,10 +106,10 @@ export class NumpyArray extends ArrayValue {
     return NDARRAY_CLASS;
   }
   override repr() {
-    return formatNumpyArray(this.t, 'repr');
+    return formatNumpyArray(this.t, 'repr', numpyPrintOptions());
   }
   override str() {
-    return formatNumpyArray(this.t, 'str');
+    return formatNumpyArray(this.t, 'str', numpyPrintOptions());
   }
   override getAttr(name: string): PyValue | undefined {
     const t = this.t;
@@ -619,6 +622,103 @@ function creator(name: string, value: number): NativeFn {
   };
 }
 
+// np.set_printoptions' state: what every ndarray (and tf.Tensor, printed through NumPy) prints with
+// (and the threshold as given, which get_printoptions returns: sys.maxsize stays that int)
+interface PrintState {
+  options: Readonly<NumpyPrintOptions>;
+  threshold: PyValue;
+}
+const NP_PRINT = slot<PrintState>('numpy.printoptions', () => ({ options: DEFAULT_NUMPY_PRINT_OPTIONS, threshold: BigInt(DEFAULT_NUMPY_PRINT_OPTIONS.threshold) }));
+
+/** The print options np.set_printoptions left (NumPy's defaults at first). */
+export function numpyPrintOptions(): Readonly<NumpyPrintOptions> {
+  return getSlot(NP_PRINT).options;
+}
+
+const PRINT_OPTION_NAMES = ['precision', 'threshold', 'edgeitems', 'linewidth', 'suppress', 'nanstr', 'infstr', 'formatter', 'sign', 'floatmode'];
+const FLOAT_MODES: readonly FloatMode[] = ['fixed', 'unique', 'maxprec', 'maxprec_equal'];
+
+/**
+ * np.set_printoptions(precision=None, threshold=None, edgeitems=None,
+ * linewidth=None, suppress=None, nanstr=None, infstr=None, formatter=None,
+ * sign=None, floatmode=None, *, legacy=None, override_repr=None): the options
+ * not None replace the current ones, checked as numpy/_core/arrayprint.py's
+ * _make_options_dict does (TypeError for a non-integer precision or a
+ * non-numeric threshold, ValueError for a NaN threshold, an unknown floatmode
+ * or sign). They apply to arrays, not to NumPy scalars. A `formatter`, a
+ * `legacy` mode and `override_repr` are not modelled.
+ */
+function setPrintOptions(args: PyValue[], kw: Kwargs, ctx: CallContext): PrintState {
+  // legacy and override_repr are keyword-only
+  if (args.length > PRINT_OPTION_NAMES.length) throw pyError('TypeError', `set_printoptions() takes from 0 to ${PRINT_OPTION_NAMES.length} positional arguments but ${args.length} were given`);
+  const a = bind('set_printoptions', args, kw, [...PRINT_OPTION_NAMES.map((n) => `${n}?`), 'legacy?', 'override_repr?']);
+  const given = (v: PyValue | undefined): v is PyValue => v !== undefined && v !== null;
+  const o: NumpyPrintOptions = { ...numpyPrintOptions() };
+  let threshold = getSlot(NP_PRINT).threshold;
+  if (given(a.floatmode) && !(typeof a.floatmode === 'string' && (FLOAT_MODES as readonly string[]).includes(a.floatmode))) {
+    throw pyError('ValueError', 'floatmode option must be one of "fixed", "unique", "maxprec", "maxprec_equal"');
+  }
+  if (given(a.sign) && !(a.sign === '-' || a.sign === '+' || a.sign === ' ')) throw pyError('ValueError', "sign option must be one of ' ', '+', or '-'");
+  for (const name of ['formatter', 'override_repr']) {
+    if (given(a[name])) throw pyError('NotImplementedError', `numpy.set_printoptions(${name}=...) is not supported by Mask Lens yet`);
+  }
+  if (given(a.legacy) && a.legacy !== false) throw pyError('NotImplementedError', 'numpy.set_printoptions(legacy=...) is not supported by Mask Lens yet');
+  if (given(a.threshold)) {
+    const t = a.threshold;
+    if (typeof t !== 'number' && typeof t !== 'bigint' && typeof t !== 'boolean' && !(t instanceof ArrayValue && t.t.ndim === 0)) {
+      throw pyError('TypeError', 'threshold must be numeric');
+    }
+    const n = toFloat(t, 'threshold');
+    if (Number.isNaN(n)) throw pyError('ValueError', 'threshold must be non-NAN, try sys.maxsize for untruncated representation');
+    o.threshold = n;
+    threshold = t;
+  }
+  if (given(a.precision)) {
+    if (typeof a.precision !== 'bigint' && typeof a.precision !== 'boolean' && !(a.precision instanceof ArrayValue && !a.precision.t.isFloating && a.precision.t.ndim === 0)) {
+      throw pyError('TypeError', 'precision must be an integer');
+    }
+    o.precision = toInt(a.precision, 'precision');
+  }
+  if (given(a.edgeitems)) o.edgeitems = toInt(a.edgeitems, 'edgeitems');
+  if (given(a.linewidth)) o.linewidth = toInt(a.linewidth, 'linewidth');
+  if (given(a.suppress)) o.suppress = ctx.truthy(a.suppress);
+  if (given(a.nanstr)) o.nanstr = String(a.nanstr);
+  if (given(a.infstr)) o.infstr = String(a.infstr);
+  if (given(a.sign)) o.sign = a.sign as NumpyPrintOptions['sign'];
+  if (given(a.floatmode)) o.floatmode = a.floatmode as FloatMode;
+  return { options: o, threshold };
+}
+
+/** np.get_printoptions(): the options as a dict, in NumPy's key order. */
+function printOptionsDict({ options: o, threshold }: PrintState): PyDict {
+  const d = new PyDict();
+  const pairs: [string, PyValue][] = [
+    ['edgeitems', BigInt(o.edgeitems)], ['threshold', threshold], ['floatmode', o.floatmode], ['precision', BigInt(o.precision)],
+    ['suppress', o.suppress], ['linewidth', BigInt(o.linewidth)], ['nanstr', o.nanstr], ['infstr', o.infstr], ['sign', o.sign],
+    ['formatter', null], ['legacy', false], ['override_repr', null],
+  ];
+  for (const [k, v] of pairs) d.entries.set('s' + k, [k, v]);
+  return d;
+}
+
+/** np.printoptions(**kwargs): a context manager that sets the options on entry (giving get_printoptions()) and restores them on exit. */
+function printOptionsContext(args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue {
+  const next = setPrintOptions(args, kw, ctx);
+  const cls = new PyClass('printoptions', [], 'numpy.printoptions');
+  const state = getSlot(NP_PRINT);
+  let saved: PrintState = { ...state };
+  cls.dict.set('__enter__', new PyBuiltin('__enter__', () => {
+    saved = { ...state };
+    Object.assign(state, next);
+    return printOptionsDict(next);
+  }));
+  cls.dict.set('__exit__', new PyBuiltin('__exit__', () => {
+    Object.assign(state, saved);
+    return false;
+  }));
+  return new PyInstance(cls);
+}
+
 export function makeNumpyModule(): PyModule {
   setNumpyBridge((t) => new NumpyArray(t));
   const np = new PyModule('numpy');
@@ -630,6 +730,12 @@ export function makeNumpyModule(): PyModule {
   np.dict.set('e', Math.E);
   np.dict.set('newaxis', null);
   np.dict.set('ndarray', NDARRAY_CLASS);
+  def('set_printoptions', (args, kw, ctx) => {
+    Object.assign(getSlot(NP_PRINT), setPrintOptions(args, kw, ctx));
+    return null;
+  });
+  def('get_printoptions', () => printOptionsDict(getSlot(NP_PRINT)));
+  def('printoptions', printOptionsContext);
   def('array', (args, kw, ctx) => {
     const a = bind('array', args, kw, ['object', 'dtype?', 'copy?', 'ndmin?']);
     const t = toNumpyTensor(a.object!, ctx, npDtype(a.dtype));

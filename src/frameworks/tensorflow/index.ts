@@ -28,7 +28,7 @@ import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras
 import { makeKerasOps } from '../keras/ops';
 import { installKerasLayers, layerCall, markStandIn, setWeight, toSnakeCase, trackWeight } from '../keras/layers';
 import { KERAS_TENSOR_IN_TF, KerasSession, KerasTensor, anySymbolic } from '../keras/symbolic';
-import { NumpyArray, npDtype } from '../numpy';
+import { NumpyArray, npDtype, numpyPrintOptions } from '../numpy';
 import { numpyRng } from '../numpy/random';
 import { indexItems } from '../torch/tensor';
 
@@ -67,11 +67,11 @@ export class TfTensor extends ArrayValue {
   }
   /** repr(t): the eager repr, <tf.Tensor: shape=(2,), dtype=float32, numpy=array([...], dtype=float32)>. */
   override repr() {
-    return formatTfTensorRepr(this.t);
+    return formatTfTensorRepr(this.t, numpyPrintOptions());
   }
   /** str(t) / print(t): tf.Tensor([...], shape=(2,), dtype=float32). */
   override str() {
-    return formatTfTensor(this.t);
+    return formatTfTensor(this.t, numpyPrintOptions());
   }
   override getAttr(name: string): PyValue | undefined {
     switch (name) {
