@@ -7,7 +7,7 @@ import { formatTfTensor, formatTfTensorRepr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
 import { binary, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem, nonzero } from '../../engine/ops/indexing';
+import { getItem, indexSelect, nonzero } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stack, unsqueeze } from '../../engine/ops/shape';
 import { Tensor, setInt64 } from '../../engine/tensor';
@@ -316,6 +316,24 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   def('cast', (args, kw, ctx) => {
     const a = bind('cast', args, kw, ['x', 'dtype', 'name?']);
     return wrap(cast(toTf(a.x!, ctx), tfDtype(a.dtype)!));
+  });
+  // tf.repeat(input, repeats, axis=None): each slice along axis (the flattened input without one)
+  // `repeats` times, one count for all or one per slice (array_ops.repeat_with_axis)
+  def('repeat', (args, kw, ctx) => {
+    const a = bind('repeat', args, kw, ['input', 'repeats', 'axis?', 'name?']);
+    let x = toTf(a.input!, ctx);
+    if (a.axis === undefined || a.axis === null) x = reshape(x, [-1]);
+    const axis = toInt(a.axis ?? 0n, 'axis');
+    const d = axis < 0 ? axis + x.ndim : axis;
+    const given = toTf(a.repeats!, ctx, 'int32').toArray();
+    const counts = given.length === 1 ? new Array<number>(x.shape[d]).fill(given[0]) : given;
+    if (counts.length !== x.shape[d]) throw pyError('ValueError', `Dimensions ${x.shape[d]} and ${counts.length} are not compatible`);
+    const negative = counts.find((c) => c < 0);
+    if (negative !== undefined) {
+      throw pyError('InvalidArgumentError', `{{function_node __wrapped__Tile_device_/job:localhost/replica:0/task:0/device:CPU:0}} Expected multiples[1] >= 0, but got ${negative} [Op:Tile]`);
+    }
+    const index = counts.flatMap((c, i) => new Array<number>(c).fill(i));
+    return wrap(indexSelect(x, d, Tensor.fromData('int64', [index.length], Float64Array.from(index))));
   });
   def('expand_dims', (args, kw, ctx) => {
     const a = bind('expand_dims', args, kw, ['input', 'axis', 'name?']);
