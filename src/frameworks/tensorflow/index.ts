@@ -13,6 +13,7 @@ import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stac
 import { Tensor, setInt64 } from '../../engine/tensor';
 import { getSlot, slot } from '../../engine/context';
 import { tfUniform } from '../../engine/random/tf_philox';
+import { tfExpFloat32 } from '../../engine/ops/eigen_math';
 import { PyRandomState } from '../stdlib/random';
 import { bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -400,7 +401,11 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   cmp('subtract', 'sub');
   def('logical_not', ([x], _kw, ctx) => wrap(unary('not', toTf(x, ctx), 'bool')));
   for (const op of ['exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sigmoid', 'tanh', 'floor', 'ceil'] as const) {
-    def(op, ([x], _kw, ctx) => wrap(unary(op, toTf(x, ctx))));
+    def(op, ([x], _kw, ctx) => {
+      const t = toTf(x, ctx);
+      // float32 exp as TensorFlow's Eigen packets round it (engine/ops/eigen_math.ts)
+      return wrap(op === 'exp' && t.dtype === 'float32' ? tfExpFloat32(t) : unary(op, t));
+    });
   }
   def('square', ([x], _kw, ctx) => {
     const t = toTf(x, ctx);
