@@ -361,3 +361,24 @@ out = attn(torch.ones(2, 3))
   assert.equal(init.args, 'WindowAttention(16, (4, 4), 2), 16, (4, 4), 2');
   assert.equal(init.call?.error, undefined, JSON.stringify(init.errors));
 });
+
+// MAE's masking methods (facebookresearch/mae models_mae.py, trimmed): a ratio is a number, a patch divides the images
+const mae = readFileSync(join(__dirname, '../fixtures/mae_masking.py'), 'utf8');
+
+test('a ratio, a probability or a special token id named like a mask is a number (MAE mask_ratio, mask_token_id), not a mask tensor', () => {
+  const masking = offer(mae, 'MAE.random_masking');
+  assert.match(masking.args, /, 0\.5$/);
+  assert.equal(masking.call?.error, undefined, JSON.stringify(masking.errors));
+  const [xMasked, mask] = (masking.call?.returned?.value as { items: unknown[] }).items;
+  assert.deepEqual(shape(xMasked), [2, 2, 4], 'half the patches kept');
+  assert.deepEqual(shape(mask), [2, 4]);
+  const plain = offer('import torch\ndef mask_tokens(ids, mlm_probability, drop_rate, mask_token_id):\n    return ids\n', 'mask_tokens');
+  assert.equal(plain.args, 'torch.tensor([[7, 6, 0, 0]]), 0.5, 0.5, 1', 'mask_token_id is one id');
+});
+
+test("a module's patch size divides the example images' sides (MAE patchify's reshape)", () => {
+  const patchify = offer(mae, 'MAE.patchify');
+  assert.equal(patchify.args, 'MAE(patch_size=2, decoder_embed_dim=8), torch.randn(2, 3, 4, 4)');
+  assert.equal(patchify.call?.error, undefined, JSON.stringify(patchify.errors));
+  assert.deepEqual(shape(patchify.call?.returned?.value), [2, 4, 12]);
+});
