@@ -70,7 +70,8 @@ function tupleText(shape: number[]): string {
 const TENSOR_HINT = /^(torch\.)?Tensor$|^(torch\.)?(Bool|Long|Float)Tensor$/;
 const LIST_OF_TENSORS = /^(list|List|Sequence|Iterable)\[\s*(torch\.)?Tensor\s*\]$/;
 /** Lengths per batch row: `lengths`, `src_lengths`, `ilens`, `x_lens`. */
-const LENGTHS_NAME = /^(\w+_)?(lengths|lens)$|^[io]lens$/i;
+// d2l.ai's `valid_len` (one length per row) too, though `*_len` alone is a size (`max_len`)
+const LENGTHS_NAME = /^(\w+_)?(lengths|lens)$|^[io]lens$|^valid_len$/i;
 /** A padding or fill value: `pad_value`, `padding_idx`, `fill_value`. */
 const PAD_NAME = /^(pad|padding|fill)(_?(value|val|id|idx|index|token|token_id))?$/i;
 const IGNORE_NAME = /^ignore(_(id|index|idx|label))?$/i;

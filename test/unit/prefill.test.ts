@@ -382,3 +382,29 @@ test("a module's patch size divides the example images' sides (MAE patchify's re
   assert.equal(patchify.call?.error, undefined, JSON.stringify(patchify.errors));
   assert.deepEqual(shape(patchify.call?.returned?.value), [2, 4, 12]);
 });
+
+test("d2l.ai's valid_len is a lengths tensor, not a size (MaskedSoftmaxCELoss)", () => {
+  const d2l = `import torch
+from torch import nn
+
+
+def sequence_mask(X, valid_len, value=0):
+    maxlen = X.size(1)
+    mask = torch.arange((maxlen), dtype=torch.float32, device=X.device)[None, :] < valid_len[:, None]
+    X[~mask] = value
+    return X
+
+
+class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):
+    def forward(self, pred, label, valid_len):
+        weights = torch.ones_like(label)
+        weights = sequence_mask(weights, valid_len)
+        self.reduction = 'none'
+        unweighted_loss = super(MaskedSoftmaxCELoss, self).forward(pred.permute(0, 2, 1), label)
+        return (unweighted_loss * weights).mean(dim=1)
+`;
+  const loss = offer(d2l, 'MaskedSoftmaxCELoss.forward');
+  assert.match(loss.args, /, torch\.tensor\(\[4, 2\]\)$/);
+  assert.equal(loss.call?.error, undefined, JSON.stringify(loss.errors));
+  assert.deepEqual(shape(loss.call?.returned?.value), [2]);
+});
