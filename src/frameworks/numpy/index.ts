@@ -348,12 +348,13 @@ function npAxis(v: PyValue | undefined, ndim: number, what: string, prefixed = t
   return ax < 0 ? ax + ndim : ax;
 }
 
-/** A NumPy ufunc of two operands (np.maximum, np.minimum): NumPy's promotion, Python scalars weak. */
-function npUfunc2(op: 'maximum' | 'minimum', a: PyValue, b: PyValue, ctx: CallContext): PyValue {
+/** A NumPy ufunc of two operands (np.maximum, np.add, ...; npBinary's ops): NumPy's promotion, Python scalars weak. */
+function npUfunc2(op: string, a: PyValue, b: PyValue, ctx: CallContext): PyValue {
   const x = numpyOperand(a) ?? toNumpyTensor(a, ctx), y = numpyOperand(b) ?? toNumpyTensor(b, ctx);
   const t = (v: typeof x) => (v instanceof Tensor ? v : toNumpyTensor(v as PyValue));
-  // two Python scalars still make a NumPy scalar
-  return npResult(npBinary(op, x instanceof Tensor || y instanceof Tensor ? x : t(x), y));
+  // two Python scalars still make a NumPy scalar, both as NumPy arrays (np.power(1.5, 2) is float64)
+  const scalars = !(x instanceof Tensor) && !(y instanceof Tensor);
+  return npResult(npBinary(op, scalars ? t(x) : x, scalars ? t(y) : y));
 }
 
 /**
@@ -874,6 +875,37 @@ export function makeNumpyModule(): PyModule {
   // np.result_type(*arrays_and_dtypes): dtypes (np.float32, 'int64') or arrays
   const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || x instanceof NumpyScalarType || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
   def('result_type', (args, _kw, ctx) => NumpyDtype.of(args.map((x) => dtypeOf(x, ctx)).reduce(npPromote)));
+  // the ufunc forms of the operators (np.add(a, b) is a + b; np.equal(a, b) is a == b), two Python
+  // scalars included (np.add(1, 2) is np.int64(3)); out=, where= and dtype= are not modelled
+  const ufunc2 = (name: string, args: PyValue[], kw: Kwargs) => {
+    const a = bind(name, args, kw, ['x1', 'x2', 'out?', 'where?', 'casting?', 'order?', 'dtype?', 'subok?']);
+    for (const k of ['out', 'where', 'dtype']) {
+      if (a[k] !== undefined && a[k] !== null && !(k === 'where' && a[k] === true)) throw pyError('NotImplementedError', `numpy.${name}(${k}=...) is not supported by Mask Lens yet`);
+    }
+    return a;
+  };
+  const ARITHMETIC: Record<string, string> = {
+    add: '+', subtract: '-', multiply: '*', divide: '/', true_divide: '/', floor_divide: '//', remainder: '%', mod: '%',
+    bitwise_and: '&', bitwise_or: '|', bitwise_xor: '^',
+  };
+  for (const [name, op] of Object.entries(ARITHMETIC)) {
+    def(name, (args, kw, ctx) => {
+      const a = ufunc2(name, args, kw);
+      return npUfunc2(op, a.x1!, a.x2!, ctx);
+    });
+  }
+  const COMPARISONS: Record<string, BinaryOp> = { equal: 'eq', not_equal: 'ne', less: 'lt', less_equal: 'le', greater: 'gt', greater_equal: 'ge' };
+  for (const [name, op] of Object.entries(COMPARISONS)) {
+    def(name, (args, kw, ctx) => {
+      const a = ufunc2(name, args, kw);
+      const x = numpyOperand(a.x1!) ?? toNumpyTensor(a.x1!, ctx), y = numpyOperand(a.x2!) ?? toNumpyTensor(a.x2!, ctx);
+      const [p, q] = promoteArrays(x instanceof Tensor || y instanceof Tensor ? x : toNumpyTensor(a.x1!, ctx), y);
+      // a Python float against an int array compares in float64, on either side
+      const lhs = p instanceof Tensor ? promoteForNumpy(p, q) : p;
+      const rhs = q instanceof Tensor ? promoteForNumpy(q, p) : q;
+      return npResult(binary(op, lhs, rhs));
+    });
+  }
   def('maximum', ([a, b], _kw, ctx) => npUfunc2('maximum', a, b, ctx));
   def('minimum', ([a, b], _kw, ctx) => npUfunc2('minimum', a, b, ctx));
   def('clip', (args, kw, ctx) => {
@@ -935,7 +967,8 @@ export function makeNumpyModule(): PyModule {
   });
   def('power', (args, _kw, ctx) => {
     const [a, b] = ufuncArgs('power', args, 2);
-    return npResult(npBinary('**', numpyOperand(a) ?? toNumpyTensor(a, ctx), numpyOperand(b) ?? toNumpyTensor(b, ctx)));
+    // two Python scalars as NumPy arrays: np.power(1.5, 2) is np.float64(2.25)
+    return npUfunc2('**', a, b, ctx);
   });
   def('broadcast_to', (args, kw, ctx) => {
     const a = bind('broadcast_to', args, kw, ['array', 'shape']);
