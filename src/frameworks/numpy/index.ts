@@ -906,6 +906,48 @@ export function makeNumpyModule(): PyModule {
       return npResult(binary(op, lhs, rhs));
     });
   }
+  // unary ufuncs: a scalar or 0-d input gives a NumPy scalar
+  const ufunc1 = (name: string, args: PyValue[], ctx: CallContext) => toNumpyTensor(ufuncArgs(name, args, 1)[0], ctx);
+  def('negative', (args, _kw, ctx) => {
+    const t = ufunc1('negative', args, ctx);
+    if (t.dtype === 'bool') throw pyError('TypeError', 'The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
+    return npResult(unary('neg', t));
+  });
+  def('positive', (args, _kw, ctx) => npResult(cast(ufunc1('positive', args, ctx), ufunc1('positive', args, ctx).dtype)));
+  def('absolute', (args, _kw, ctx) => npResult(unary('abs', ufunc1('absolute', args, ctx))));
+  // np.invert / np.bitwise_not: logical not of a bool mask, two's complement of ints
+  for (const name of ['invert', 'bitwise_not']) {
+    def(name, (args, _kw, ctx) => {
+      const t = ufunc1(name, args, ctx);
+      if (isFloating(t.dtype)) {
+        throw pyError('TypeError', "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
+      }
+      return npResult(t.dtype === 'bool' ? unary('not', t) : unary('bitnot', t));
+    });
+  }
+  // np.rint rounds half to even, np.trunc toward zero; ints come back as float64
+  for (const [name, op] of [['rint', 'round'], ['trunc', 'trunc']] as const) {
+    def(name, (args, _kw, ctx) => {
+      const t = ufunc1(name, args, ctx);
+      return npResult(unary(op, isFloating(t.dtype) ? t : cast(t, 'float64')));
+    });
+  }
+  // np.isin(element, test_elements, assume_unique=False, invert=False): an array the shape of element, 0-d too
+  def('isin', (args, kw, ctx) => {
+    const a = bind('isin', args, kw, ['element', 'test_elements', 'assume_unique?', 'invert?', 'kind?']);
+    const x = toNumpyTensor(a.element!, ctx), tests = reshape(toNumpyTensor(a.test_elements!, ctx), [-1]);
+    let r = Tensor.empty('bool', x.shape);
+    for (let i = 0; i < tests.numel; i++) r = binary('or', r, binary('eq', x, select(tests, 0, i)));
+    return new NumpyArray(toBool(a.invert, ctx) ? unary('not', r) : r);
+  });
+  def('ravel', (args, kw, ctx) => {
+    const a = bind('ravel', args, kw, ['a', 'order?']);
+    return new NumpyArray(reshape(toNumpyTensor(a.a!, ctx), [-1]));
+  });
+  def('flatnonzero', (args, kw, ctx) => {
+    const a = bind('flatnonzero', args, kw, ['a']);
+    return new NumpyArray(reshape(nonzero(reshape(toNumpyTensor(a.a!, ctx), [-1])), [-1]));
+  });
   def('maximum', ([a, b], _kw, ctx) => npUfunc2('maximum', a, b, ctx));
   def('minimum', ([a, b], _kw, ctx) => npUfunc2('minimum', a, b, ctx));
   def('clip', (args, kw, ctx) => {
