@@ -28,6 +28,7 @@ import { makeRandomModule } from './random';
 import { axisError, makeExceptionsModule } from './errors';
 import { MORE_ARRAY_METHODS, defineMoreFunctions, npMean, npSum } from './functions';
 import { NumpyScalarType, defineScalarTypes } from './types';
+import { defineLibFunctions } from './lib';
 
 export class NumpyDtype extends DtypeObject {
   static readonly of = interned((d) => new NumpyDtype(d));
@@ -1113,6 +1114,7 @@ export function makeNumpyModule(): PyModule {
     return npResult(npDot(toNumpyTensor(a.a!, ctx), toNumpyTensor(a.b!, ctx)));
   });
   defineMoreFunctions(np, def);
+  defineLibFunctions(def);
   np.dict.set('random', makeRandomModule());
   np.dict.set('exceptions', makeExceptionsModule());
   return np;
