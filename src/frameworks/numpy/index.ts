@@ -1127,7 +1127,7 @@ export function makeNumpyModule(): PyModule {
  * inverse (in ar's shape, numpy 2.x) and the counts, all int64. With any
  * flag the result is a tuple, as numpy returns.
  */
-function unique(t: Tensor, withIndex: boolean, withInverse: boolean, withCounts: boolean): PyValue {
+export function unique(t: Tensor, withIndex: boolean, withInverse: boolean, withCounts: boolean): PyValue {
   const v = t.values();
   const order = Array.from(v, (_, i) => i).sort((i, j) => {
     const a = v[i], b = v[j];

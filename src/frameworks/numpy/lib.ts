@@ -8,14 +8,16 @@
 // shape_base.py) and numpy/lib (_function_base_impl.py, _arraysetops_impl.py,
 // _nanfunctions_impl.py, _twodim_base_impl.py), with NumPy's error wording.
 
-import { cast, contiguous } from '../../engine/ops/core';
-import { flip, permute, reshape } from '../../engine/ops/shape';
+import { DType, isFloating } from '../../engine/dtype';
+import { broadcastShapes, cast, contiguous, scalarTensor, where } from '../../engine/ops/core';
+import { cat, expand, flip, permute, reshape, select } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
-import { bind, toInt } from '../../python/args';
+import { bind, toBool, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
-import { CallContext, NativeFn, PyTuple, PyValue } from '../../python/values';
+import { CallContext, NativeFn, PyList, PyTuple, PyValue } from '../../python/values';
+import { ArrayValue } from '../common';
 import { normAxis } from './functions';
-import { NumpyArray, npDtype, toNumpyTensor } from './index';
+import { NumpyArray, npDtype, npPromote, npResult, toNumpyTensor, unique } from './index';
 
 const arr = (t: Tensor) => new NumpyArray(t);
 
@@ -51,6 +53,65 @@ function rot90(t: Tensor, k: number, axes: number[]): Tensor {
   if (k === 2) return flip(flip(t, [p]), [q]);
   const order = t.shape.map((_, i) => (i === p ? q : i === q ? p : i));
   return k === 1 ? permute(flip(t, [q]), order) : flip(permute(t, order), [q]);
+}
+
+/** NumPy's sort order of numbers: NaN after everything, equal to itself. */
+function lessNanLast(x: number, y: number): boolean {
+  return Number.isNaN(y) ? !Number.isNaN(x) : x < y;
+}
+
+/**
+ * np.searchsorted(a, v, side='left', sorter=None): for each v the index where it would be
+ * inserted into the sorted 1-D `a` (sorter: the order that sorts a) to keep it sorted; 'left'
+ * before equal values, 'right' after, NaN sorting last (binsearch.cpp). int64, v's shape.
+ */
+function searchsorted(a: Tensor, v: Tensor, side: string, sorter?: Tensor): Tensor {
+  if (side !== 'left' && side !== 'right') throw pyError('ValueError', `search side must be 'left' or 'right' (got '${side}')`);
+  if (a.ndim !== 1) throw pyError('ValueError', 'object too deep for desired array');
+  let keys = Array.from(contiguous(a).values());
+  if (sorter) {
+    const order = Array.from(contiguous(sorter).values());
+    if (order.length !== keys.length) throw pyError('ValueError', 'sorter.size must equal a.size');
+    if (order.some((i) => i < 0 || i >= keys.length)) throw pyError('ValueError', 'Sorter index out of range.');
+    keys = order.map((i) => keys[i]);
+  }
+  const out = Tensor.empty('int64', v.shape);
+  const vals = contiguous(v).values();
+  for (let i = 0; i < vals.length; i++) {
+    const x = vals[i];
+    let lo = 0, hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      // left: the first key not below x; right: the first key above x
+      if (side === 'left' ? lessNanLast(keys[mid], x) : !lessNanLast(x, keys[mid])) lo = mid + 1;
+      else hi = mid;
+    }
+    out.storage.data[i] = lo;
+  }
+  return out;
+}
+
+/** A 1-D array from numbers, of dtype d. */
+function vector(d: DType, data: ArrayLike<number>): Tensor {
+  const t = Tensor.empty(d, [data.length]);
+  t.storage.data.set(Array.from(data));
+  return t;
+}
+
+/** np.unique's sorted distinct values of an array (flattened). */
+function uniq(t: Tensor): Tensor {
+  return (unique(t, false, false, false) as NumpyArray).t;
+}
+
+/** Two arrays flattened and joined in their NumPy promotion (np.concatenate's dtype). */
+function joined(a: Tensor, b: Tensor): Tensor {
+  const d = npPromote(a.dtype, b.dtype);
+  return cat([cast(reshape(a, [-1]), d), cast(reshape(b, [-1]), d)], 0);
+}
+
+/** A stable sort of a 1-D array's values, NaN last (intersect1d / setxor1d sort their concatenation). */
+function sortedValues(t: Tensor): number[] {
+  return Array.from(contiguous(t).values()).sort((x, y) => (lessNanLast(x, y) ? -1 : lessNanLast(y, x) ? 1 : 0));
 }
 
 /** Registers this file's functions on the numpy module. */
@@ -111,5 +172,133 @@ export function defineLibFunctions(def: (name: string, f: NativeFn) => void): vo
     const a = bind('rot90', args, kw, ['m', 'k?', 'axes?']);
     const axes = a.axes === undefined ? [0, 1] : ctx.iterate(a.axes).map((x) => toInt(x, 'axes'));
     return arr(rot90(t(a.m, ctx), a.k === undefined ? 1 : toInt(a.k, 'k'), axes));
+  });
+  def('searchsorted', (args, kw, ctx) => {
+    const a = bind('searchsorted', args, kw, ['a', 'v', 'side?', 'sorter?']);
+    const side = a.side === undefined ? 'left' : String(a.side);
+    const sorter = a.sorter === undefined || a.sorter === null ? undefined : t(a.sorter, ctx);
+    return npResult(searchsorted(t(a.a, ctx), t(a.v, ctx), side, sorter));
+  });
+  // np.bincount(x, weights=None, minlength=0): counts (int64) or weight sums (float64, added
+  // in order) of each non-negative int in the 1-D x (_compiled_base.c arr_bincount)
+  def('bincount', (args, kw, ctx) => {
+    const a = bind('bincount', args, kw, ['x', 'weights?', 'minlength?']);
+    let x = t(a.x, ctx);
+    // a nested list fails in its conversion to a 1-D array, an array in the depth check
+    if (x.ndim > 1 && !(a.x instanceof ArrayValue)) {
+      throw pyError('ValueError', 'setting an array element with a sequence. The requested array would exceed the maximum number of dimension of 1.');
+    }
+    if (x.ndim > 1) throw pyError('ValueError', 'object too deep for desired array');
+    if (x.ndim === 0) throw pyError('ValueError', 'object of too small depth for desired array');
+    if (isFloating(x.dtype)) {
+      ctx.warn('DeprecationWarning: Non-integer input passed to bincount. In a future version of NumPy, this will be an error. (Deprecated NumPy 2.1)');
+      x = cast(x, 'int64');
+    }
+    const minlength = a.minlength === undefined || a.minlength === null ? 0 : toInt(a.minlength, 'minlength');
+    if (minlength < 0) throw pyError('ValueError', "'minlength' must not be negative");
+    const xs = Array.from(contiguous(x).values());
+    if (xs.some((k) => k < 0)) throw pyError('ValueError', "'list' argument must have no negative elements");
+    const n = Math.max(minlength, xs.length ? Math.max(...xs) + 1 : 0);
+    const w = a.weights === undefined || a.weights === null ? undefined : contiguous(cast(t(a.weights, ctx), 'float64')).values();
+    if (w && w.length !== xs.length) throw pyError('ValueError', "The weights and list don't have the same length.");
+    const out = Tensor.empty(w ? 'float64' : 'int64', [n]);
+    xs.forEach((k, i) => (out.storage.data[k] += w ? w[i] : 1));
+    return arr(out);
+  });
+  // np.digitize(x, bins, right=False): the bin index of each x, bins monotonic either way
+  // (_function_base_impl.digitize, through searchsorted)
+  def('digitize', (args, kw, ctx) => {
+    const a = bind('digitize', args, kw, ['x', 'bins', 'right?']);
+    const x = t(a.x, ctx), bins = t(a.bins, ctx);
+    const right = toBool(a.right, ctx);
+    if (bins.ndim !== 1) throw pyError('ValueError', 'object too deep for desired array');
+    const b = Array.from(contiguous(bins).values());
+    const up = b.every((v, i) => i === 0 || !lessNanLast(v, b[i - 1]));
+    const down = b.every((v, i) => i === 0 || !lessNanLast(b[i - 1], v));
+    if (!up && !down) throw pyError('ValueError', 'bins must be monotonically increasing or decreasing');
+    const side = right ? 'left' : 'right';
+    if (up) return npResult(searchsorted(bins, x, side));
+    const r = searchsorted(vector(bins.dtype, b.reverse()), x, side);
+    for (let i = 0; i < r.numel; i++) r.storage.data[i] = b.length - r.storage.data[i];
+    return npResult(r);
+  });
+  def('union1d', (args, kw, ctx) => {
+    const a = bind('union1d', args, kw, ['ar1', 'ar2']);
+    return arr(uniq(joined(t(a.ar1, ctx), t(a.ar2, ctx))));
+  });
+  // np.setdiff1d(ar1, ar2, assume_unique=False): the unique values of ar1 not in ar2
+  def('setdiff1d', (args, kw, ctx) => {
+    const a = bind('setdiff1d', args, kw, ['ar1', 'ar2', 'assume_unique?']);
+    const x = toBool(a.assume_unique, ctx) ? reshape(t(a.ar1, ctx), [-1]) : uniq(t(a.ar1, ctx));
+    const drop = new Set(contiguous(t(a.ar2, ctx)).values());
+    return arr(vector(x.dtype, Array.from(contiguous(x).values()).filter((v) => !drop.has(v))));
+  });
+  // np.intersect1d(ar1, ar2, assume_unique=False, return_indices=False): sorted common values;
+  // with return_indices also where each first occurs in the flattened ar1 and ar2
+  def('intersect1d', (args, kw, ctx) => {
+    const a = bind('intersect1d', args, kw, ['ar1', 'ar2', 'assume_unique?', 'return_indices?']);
+    const unique1 = !toBool(a.assume_unique, ctx);
+    const x = reshape(t(a.ar1, ctx), [-1]), y = reshape(t(a.ar2, ctx), [-1]);
+    const aux = sortedValues(joined(unique1 ? uniq(x) : x, unique1 ? uniq(y) : y));
+    const common = aux.filter((v, i) => i > 0 && v === aux[i - 1]);
+    const d = npPromote(x.dtype, y.dtype);
+    if (!toBool(a.return_indices, ctx)) return arr(vector(d, common));
+    const first = (src: Tensor) => {
+      const v = Array.from(contiguous(src).values());
+      return vector('int64', common.map((c) => v.indexOf(c)));
+    };
+    return new PyTuple([arr(vector(d, common)), arr(first(x)), arr(first(y))]);
+  });
+  // np.setxor1d(ar1, ar2, assume_unique=False): sorted values in exactly one of the two
+  def('setxor1d', (args, kw, ctx) => {
+    const a = bind('setxor1d', args, kw, ['ar1', 'ar2', 'assume_unique?']);
+    const unique1 = !toBool(a.assume_unique, ctx);
+    const x = t(a.ar1, ctx), y = t(a.ar2, ctx);
+    const aux = sortedValues(joined(unique1 ? uniq(x) : x, unique1 ? uniq(y) : y));
+    const kept = aux.filter((v, i) => (i === 0 || v !== aux[i - 1]) && (i === aux.length - 1 || v !== aux[i + 1]));
+    return arr(vector(npPromote(x.dtype, y.dtype), kept));
+  });
+  // np.select(condlist, choicelist, default=0): from the first condition that holds, else
+  // default; dtype the promotion of the choices with default (a Python scalar weak)
+  def('select', (args, kw, ctx) => {
+    const a = bind('select', args, kw, ['condlist', 'choicelist', 'default?']);
+    const conds = ctx.iterate(a.condlist!), choices = ctx.iterate(a.choicelist!).map((c) => t(c, ctx));
+    if (conds.length !== choices.length) throw pyError('ValueError', 'list of cases must be same length as list of conditions');
+    if (conds.length === 0) throw pyError('ValueError', 'select with an empty condition list is not possible');
+    const condTs = conds.map((c, i) => {
+      const ct = t(c, ctx);
+      if (ct.dtype !== 'bool') throw pyError('TypeError', `invalid entry ${i} in condlist: should be boolean ndarray`);
+      return ct;
+    });
+    const def0 = a.default === undefined ? 0n : a.default;
+    let d = choices.map((c) => c.dtype).reduce(npPromote);
+    if (def0 instanceof ArrayValue) d = npPromote(d, def0.t.dtype);
+    else if (typeof def0 === 'number' && !isFloating(d)) d = 'float64';
+    const shape = [...condTs, ...choices].reduce<number[]>((s, x) => broadcastShapes(s, x.shape), []);
+    let r = expand(def0 instanceof ArrayValue ? cast(def0.t, d) : scalarTensor(Number(def0), d), shape);
+    for (let i = conds.length - 1; i >= 0; i--) r = where(expand(condTs[i], shape), expand(cast(choices[i], d), shape), r);
+    return arr(contiguous(r));
+  });
+  // np.choose(a, choices, out=None, mode='raise'): choices[a[i]][i], all broadcast together
+  def('choose', (args, kw, ctx) => {
+    const a = bind('choose', args, kw, ['a', 'choices', 'out?', 'mode?']);
+    const mode = a.mode === undefined || a.mode === null ? 'raise' : String(a.mode);
+    if (!['raise', 'wrap', 'clip'].includes(mode)) throw pyError('ValueError', `clipmode must be one of 'clip', 'raise', or 'wrap' (got '${mode}')`);
+    const idx = t(a.a, ctx);
+    const choices = a.choices instanceof ArrayValue ? [...Array(a.choices.t.shape[0]).keys()].map((i) => select((a.choices as ArrayValue).t, 0, i)) : ctx.iterate(a.choices!).map((c) => t(c, ctx));
+    const d = choices.map((c) => c.dtype).reduce(npPromote);
+    const shape = [idx, ...choices].reduce<number[]>((s, x) => broadcastShapes(s, x.shape), []);
+    const iv = contiguous(expand(cast(idx, 'int64'), shape)).values();
+    const cv = choices.map((c) => contiguous(expand(cast(c, d), shape)).values());
+    const n = choices.length;
+    const out = Tensor.empty(d, shape);
+    for (let i = 0; i < iv.length; i++) {
+      let k = iv[i];
+      if (mode === 'wrap') k = ((k % n) + n) % n;
+      else if (mode === 'clip') k = Math.min(Math.max(k, 0), n - 1);
+      else if (k < 0 || k >= n) throw pyError('ValueError', 'invalid entry in choice array');
+      out.storage.data[i] = cv[k][i];
+    }
+    return npResult(out);
   });
 }
