@@ -33,7 +33,7 @@ export function normAxis(v: PyValue | number | undefined, ndim: number, prefix =
 }
 
 /** An axis argument that may be None, an int or a tuple of ints, normalised and sorted (null: all axes). */
-function axesArg(v: PyValue | undefined, ndim: number): number[] | null {
+export function axesArg(v: PyValue | undefined, ndim: number): number[] | null {
   if (v === undefined || v === null) return null;
   const list = v instanceof PyTuple || v instanceof PyList ? v.items : [v];
   const axes = list.map((x) => normAxis(x, ndim));

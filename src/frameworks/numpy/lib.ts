@@ -9,14 +9,15 @@
 // _nanfunctions_impl.py, _twodim_base_impl.py), with NumPy's error wording.
 
 import { DType, isFloating } from '../../engine/dtype';
-import { broadcastShapes, cast, contiguous, scalarTensor, where } from '../../engine/ops/core';
+import { binary, broadcastShapes, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
+import { reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, NativeFn, PyList, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
-import { normAxis } from './functions';
+import { axesArg, normAxis, npMean, npSum } from './functions';
 import { NumpyArray, npDtype, npPromote, npResult, toNumpyTensor, unique } from './index';
 
 const arr = (t: Tensor) => new NumpyArray(t);
@@ -112,6 +113,51 @@ function joined(a: Tensor, b: Tensor): Tensor {
 /** A stable sort of a 1-D array's values, NaN last (intersect1d / setxor1d sort their concatenation). */
 function sortedValues(t: Tensor): number[] {
   return Array.from(contiguous(t).values()).sort((x, y) => (lessNanLast(x, y) ? -1 : lessNanLast(y, x) ? 1 : 0));
+}
+
+/**
+ * One value per lane of t over `axes` (null: all): the reduced axes moved last and
+ * flattened, `f` applied to each lane's values; the result has t's other axes (the reduced
+ * ones kept as 1 with keepdims), of dtype `d`.
+ */
+function laneReduce(t: Tensor, axes: number[] | null, keepdims: boolean, d: DType, f: (lane: number[]) => number): Tensor {
+  const rd = axes ?? t.shape.map((_, i) => i);
+  const kept = t.shape.map((_, i) => i).filter((i) => !rd.includes(i));
+  const v = contiguous(permute(t, [...kept, ...rd])).values();
+  const n = rd.reduce((p, i) => p * t.shape[i], 1);
+  const outShape = keepdims ? t.shape.map((s, i) => (rd.includes(i) ? 1 : s)) : kept.map((i) => t.shape[i]);
+  const out = Tensor.empty(d, outShape);
+  for (let r = 0; r < out.numel; r++) out.storage.data[r] = f(Array.from(v.subarray(r * n, r * n + n)));
+  return out;
+}
+
+/** A float array with NaN replaced by `fill` (nansum, nanargmax, ... as _replace_nan). */
+function replaceNan(t: Tensor, fill: number): Tensor {
+  return where(unary('isnan', t, 'bool'), scalarTensor(fill, t.dtype), t);
+}
+
+/** Sorted copy of a lane, NaN last. */
+function sortLane(lane: number[]): number[] {
+  return lane.sort((x, y) => (lessNanLast(x, y) ? -1 : lessNanLast(y, x) ? 1 : 0));
+}
+
+/**
+ * The linear-method quantile (Hyndman & Fan 7) of one lane as _function_base_impl._quantile:
+ * virtual index (n-1)*q, its floor and the next index (both the last at or past the end),
+ * then _lerp: a + (b-a)*g, or b - (b-a)*(1-g) where g >= 0.5, each step rounded by `round`
+ * (float32 arrays with a Python-scalar q). NaN in the lane gives NaN.
+ */
+function quantileOf(sorted: number[], q: number, round: (x: number) => number): number {
+  const n = sorted.length;
+  if (n === 0 || Number.isNaN(sorted[n - 1])) return NaN;
+  const virtual = (n - 1) * q;
+  let prev = Math.floor(virtual), next = prev + 1;
+  if (virtual >= n - 1) prev = next = -1;
+  const g = round(virtual - prev);
+  const at = (i: number) => sorted[i < 0 ? n + i : i];
+  const a = at(prev), b = at(next);
+  const diff = round(b - a);
+  return g >= 0.5 ? round(b - round(diff * round(1 - g))) : round(a + round(diff * g));
 }
 
 /** Registers this file's functions on the numpy module. */
@@ -300,5 +346,130 @@ export function defineLibFunctions(def: (name: string, f: NativeFn) => void): vo
       out.storage.data[i] = cv[k][i];
     }
     return npResult(out);
+  });
+  defineStatistics(def);
+}
+
+/** np.nansum ... np.nanargmin, median, percentile, quantile, average and ptp. */
+function defineStatistics(def: (name: string, f: NativeFn) => void): void {
+  const t = (v: PyValue | undefined, ctx: CallContext) => toNumpyTensor(v ?? null, ctx);
+  // np.nansum(a, axis=None, dtype=None, out=None, keepdims=False): NaN counted as 0, summed as np.sum
+  def('nansum', (args, kw, ctx) => {
+    const a = bind('nansum', args, kw, ['a', 'axis?', 'dtype?', 'out?', 'keepdims?', 'initial?', 'where?']);
+    const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx), d = npDtype(a.dtype);
+    if (isFloating(x.dtype)) return npResult(npSum(replaceNan(x, 0), axes, keep, d));
+    return npResult(reduce('sum', cast(x, d ?? (x.dtype === 'uint8' || x.dtype === 'bool' || x.dtype === 'int32' ? 'int64' : x.dtype)), axes, keep));
+  });
+  // np.nanmean: the NaN-free sum over the NaN-free count; an empty count is NaN with NumPy's warning
+  def('nanmean', (args, kw, ctx) => {
+    const a = bind('nanmean', args, kw, ['a', 'axis?', 'dtype?', 'out?', 'keepdims?', 'where?']);
+    const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx), d = npDtype(a.dtype);
+    if (!isFloating(x.dtype)) {
+      if (x.numel === 0) ctx.warn('RuntimeWarning: Mean of empty slice');
+      return npResult(npMean(x, axes, keep, d));
+    }
+    const tot = npSum(replaceNan(x, 0), axes, keep, d);
+    const cnt = reduce('sum', cast(unary('not', unary('isnan', x, 'bool')), 'int64'), axes, keep);
+    if (reduce('any', binary('eq', cnt, 0)).item() !== 0) ctx.warn('RuntimeWarning: Mean of empty slice');
+    return npResult(cast(binary('div', cast(tot, 'float64'), cast(cnt, 'float64')), tot.dtype));
+  });
+  // np.nanmax / np.nanmin: NaN ignored; an all-NaN slice is NaN with NumPy's RuntimeWarning
+  for (const [name, op] of [['nanmax', 'max'], ['nanmin', 'min']] as const) {
+    def(name, (args, kw, ctx) => {
+      const a = bind(name, args, kw, ['a', 'axis?', 'out?', 'keepdims?', 'initial?', 'where?']);
+      const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx);
+      if (!isFloating(x.dtype)) return npResult(reduce(op, x, axes, keep));
+      let allNan = false;
+      const r = laneReduce(x, axes, keep, x.dtype, (lane) => {
+        const vals = lane.filter((v) => !Number.isNaN(v));
+        if (vals.length === 0) return (allNan = true), NaN;
+        return vals.reduce((m, v) => (op === 'max' ? (v > m ? v : m) : v < m ? v : m));
+      });
+      if (allNan) ctx.warn('RuntimeWarning: All-NaN slice encountered');
+      return npResult(r);
+    });
+  }
+  // np.nanargmax / np.nanargmin: the index ignoring NaN; an all-NaN slice is a ValueError
+  for (const [name, op] of [['nanargmax', 'argmax'], ['nanargmin', 'argmin']] as const) {
+    def(name, (args, kw, ctx) => {
+      const a = bind(name, args, kw, ['a', 'axis?', 'out?', 'keepdims?']);
+      const x = t(a.a, ctx), keep = toBool(a.keepdims, ctx);
+      const flat = a.axis === undefined || a.axis === null;
+      const src = flat ? reshape(x, [-1]) : x;
+      const axis = flat ? 0 : normAxis(a.axis, x.ndim);
+      if (!isFloating(x.dtype)) return npResult(reduce(op, src, axis, keep && !flat));
+      const nan = unary('isnan', src, 'bool');
+      if (reduce('any', reduce('all', nan, axis)).item() !== 0) throw pyError('ValueError', 'All-NaN slice encountered');
+      const r = reduce(op, replaceNan(src, op === 'argmax' ? -Infinity : Infinity), axis, keep && !flat);
+      return npResult(keep && flat ? reshape(r, x.shape.map(() => 1)) : r);
+    });
+  }
+  // np.median(a, axis=None, out=None, overwrite_input=False, keepdims=False): the middle value,
+  // or the mean of the middle two (summed then halved, as np.mean), ints in float64
+  def('median', (args, kw, ctx) => {
+    const a = bind('median', args, kw, ['a', 'axis?', 'out?', 'overwrite_input?', 'keepdims?']);
+    const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx);
+    const d: DType = isFloating(x.dtype) ? x.dtype : 'float64';
+    const round = d === 'float64' ? (v: number) => v : Math.fround;
+    let empty = false;
+    const r = laneReduce(x, axes, keep, d, (lane) => {
+      const n = lane.length;
+      if (n === 0) return (empty = true), NaN;
+      const s = sortLane(lane);
+      if (Number.isNaN(s[n - 1])) return NaN;
+      return n % 2 ? s[(n - 1) / 2] : round(round(s[n / 2 - 1] + s[n / 2]) / 2);
+    });
+    if (empty) ctx.warn('RuntimeWarning: Mean of empty slice');
+    return npResult(r);
+  });
+  // np.quantile / np.percentile (a, q, axis=None, out=None, overwrite_input=False, method='linear',
+  // keepdims=False): q's shape in front of the reduced result; a Python-scalar q keeps a float32 array float32
+  for (const name of ['quantile', 'percentile'] as const) {
+    def(name, (args, kw, ctx) => {
+      const a = bind(name, args, kw, ['a', 'q', 'axis?', 'out?', 'overwrite_input?', 'method?', 'keepdims?', 'weights?', 'interpolation?']);
+      const method = a.method === undefined ? 'linear' : String(a.method);
+      if (method !== 'linear') throw pyError('NotImplementedError', `numpy.${name}(method='${method}') is not supported by Mask Lens yet`);
+      if (a.weights !== undefined && a.weights !== null) throw pyError('NotImplementedError', `numpy.${name}(weights=...) is not supported by Mask Lens yet`);
+      const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx);
+      const weak = typeof a.q === 'number' || typeof a.q === 'bigint';
+      const qt = t(a.q, ctx);
+      const qs = Array.from(contiguous(cast(qt, 'float64')).values(), (q) => (name === 'percentile' ? q / 100 : q));
+      if (qs.some((q) => !(q >= 0 && q <= 1))) throw pyError('ValueError', name === 'percentile' ? 'Percentiles must be in the range [0, 100]' : 'Quantiles must be in the range [0, 1]');
+      const d: DType = weak && isFloating(x.dtype) ? x.dtype : npPromote(x.dtype, isFloating(qt.dtype) ? qt.dtype : 'float64');
+      const round = d === 'float64' ? (v: number) => v : Math.fround;
+      const parts = qs.map((q) => laneReduce(x, axes, keep, d, (lane) => quantileOf(sortLane(lane), q, round)));
+      const r = qt.ndim === 0 ? parts[0] : reshape(cat(parts.map((p) => reshape(p, [1, ...p.shape])), 0), [...qt.shape, ...parts[0].shape]);
+      return npResult(r);
+    });
+  }
+  // np.average(a, axis=None, weights=None, returned=False, keepdims=False) as _function_base_impl.average
+  def('average', (args, kw, ctx) => {
+    const a = bind('average', args, kw, ['a', 'axis?', 'weights?', 'returned?', 'keepdims?']);
+    const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx);
+    const returned = toBool(a.returned, ctx);
+    if (a.weights === undefined || a.weights === null) {
+      const avg = npMean(x, axes, keep);
+      const scl = scalarTensor(x.numel / Math.max(avg.numel, 1), avg.dtype);
+      return returned ? new PyTuple([npResult(avg), npResult(expand(scl, avg.shape))]) : npResult(avg);
+    }
+    let w = t(a.weights, ctx);
+    const d = !isFloating(x.dtype) ? npPromote(npPromote(x.dtype, w.dtype), 'float64') : npPromote(x.dtype, w.dtype);
+    const same = w.ndim === x.ndim && w.shape.every((s, i) => s === x.shape[i]);
+    if (!same) {
+      if (axes === null) throw pyError('TypeError', 'Axis must be specified when shapes of a and weights differ.');
+      if (w.ndim !== axes.length) throw pyError('TypeError', `${axes.length}D weights expected when shapes of a and weights differ.`);
+      if (w.shape.some((s, i) => s !== x.shape[axes[i]])) throw pyError('ValueError', 'Shape of weights must be consistent with shape of a along specified axis.');
+      w = expand(reshape(w, x.shape.map((s, i) => (axes.includes(i) ? s : 1))), x.shape);
+    }
+    const scl = npSum(cast(w, d), axes, keep);
+    if (reduce('any', binary('eq', scl, 0)).item() !== 0) throw pyError('ZeroDivisionError', "Weights sum to zero, can't be normalized");
+    const avg = binary('div', npSum(binary('mul', cast(x, d), cast(w, d)), axes, keep), scl);
+    return returned ? new PyTuple([npResult(avg), npResult(scl)]) : npResult(avg);
+  });
+  // np.ptp(a, axis=None, out=None, keepdims=False): max - min in a's dtype (unsigned wraps)
+  def('ptp', (args, kw, ctx) => {
+    const a = bind('ptp', args, kw, ['a', 'axis?', 'out?', 'keepdims?']);
+    const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx);
+    return npResult(binary('sub', reduce('max', x, axes, keep), reduce('min', x, axes, keep)));
   });
 }
