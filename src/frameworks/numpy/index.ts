@@ -467,7 +467,7 @@ export function npMatmul(a: Tensor, b: Tensor): Tensor {
  * last and b's first (or only) axis. N-D `b` (dot's outer batch product) is
  * not modelled. A mismatch is NumPy's "shapes (2,3) and (2,3) not aligned".
  */
-function npDot(a: Tensor, b: Tensor): Tensor {
+export function npDot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) return npBinary('*', a, b);
   if (b.ndim > 2) throw pyError('NotImplementedError', 'numpy.dot with a 3-D or higher second argument is not supported by Mask Lens yet');
   const ka = a.ndim - 1, kb = 0;
@@ -982,9 +982,7 @@ export function makeNumpyModule(): PyModule {
     const endpoint = a.endpoint === undefined ? true : a.endpoint !== false;
     const div = endpoint ? num - 1 : num;
     const step = (stop - start) / div;
-    const t = Tensor.empty('float64', [num]);
-    for (let i = 0; i < num; i++) t.storage.data[i] = div > 0 ? i * step + start : start;
-    if (endpoint && num > 1) t.storage.data[num - 1] = stop;
+    const t = linspaceValues(start, stop, num, endpoint);
     const d = npDtype(a.dtype);
     const arr = new NumpyArray(d && d !== 'float64' ? cast(t, d) : t);
     // retstep=True: (samples, step), the step a float64 (NaN when there is no step)
@@ -1118,6 +1116,16 @@ export function makeNumpyModule(): PyModule {
   np.dict.set('random', makeRandomModule());
   np.dict.set('exceptions', makeExceptionsModule());
   return np;
+}
+
+/** np.linspace's float64 samples: i * step + start, the last exactly stop with endpoint (function_base.py). */
+export function linspaceValues(start: number, stop: number, num: number, endpoint: boolean): Tensor {
+  const div = endpoint ? num - 1 : num;
+  const step = (stop - start) / div;
+  const t = Tensor.empty('float64', [num]);
+  for (let i = 0; i < num; i++) t.storage.data[i] = div > 0 ? i * step + start : start;
+  if (endpoint && num > 1) t.storage.data[num - 1] = stop;
+  return t;
 }
 
 /**

@@ -13,12 +13,12 @@ import { binary, broadcastShapes, cast, contiguous, scalarTensor, unary, where }
 import { reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
-import { bind, toBool, toInt } from '../../python/args';
+import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, NativeFn, PyList, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
 import { axesArg, normAxis, npMean, npSum } from './functions';
-import { NumpyArray, npDtype, npPromote, npResult, toNumpyTensor, unique } from './index';
+import { NumpyArray, linspaceValues, npBinary, npDot, npDtype, npMatmul, npPromote, npResult, pyTuple, toNumpyTensor, unique } from './index';
 
 const arr = (t: Tensor) => new NumpyArray(t);
 
@@ -348,6 +348,295 @@ export function defineLibFunctions(def: (name: string, f: NativeFn) => void): vo
     return npResult(out);
   });
   defineStatistics(def);
+  defineUfuncsAndProducts(def);
+}
+
+/** A float ufunc's loop dtype for an input dtype: ints and bools as the smallest float holding them (int8 -> float16, int64 -> float64). */
+function floatLoop(d: DType): DType {
+  return isFloating(d) ? d : npPromote(d, 'float16');
+}
+
+/** An elementwise float function of a tensor, computed in float64 and rounded to `d`. */
+function mapFloat(x: Tensor, d: DType, f: (v: number) => number): Tensor {
+  const v = contiguous(x).values();
+  const out = Tensor.empty('float64', x.shape);
+  for (let i = 0; i < v.length; i++) out.storage.data[i] = f(v[i]);
+  return cast(out, d);
+}
+
+/**
+ * The dtype NumPy gives two ufunc operands (NEP 50): arrays and NumPy scalars by their
+ * dtypes, a Python int weak (the array's dtype), a Python float weak against float arrays
+ * and float64 against ints.
+ */
+function operandsDtype(x: PyValue, y: PyValue, ctx: CallContext): [Tensor, Tensor, DType] {
+  const weak = (v: PyValue) => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
+  const a = toNumpyTensor(x, ctx), b = toNumpyTensor(y, ctx);
+  let d: DType;
+  if (weak(x) && !weak(y)) d = typeof x === 'number' && !isFloating(b.dtype) ? 'float64' : b.dtype;
+  else if (weak(y) && !weak(x)) d = typeof y === 'number' && !isFloating(a.dtype) ? 'float64' : a.dtype;
+  else d = npPromote(a.dtype, b.dtype);
+  return [a, b, d];
+}
+
+/** Both operands broadcast to one shape, as float64 values. */
+function broadcastValues(a: Tensor, b: Tensor): [ArrayLike<number>, ArrayLike<number>, number[]] {
+  const shape = broadcastShapes(a.shape, b.shape);
+  return [contiguous(expand(a, shape)).values(), contiguous(expand(b, shape)).values(), shape];
+}
+
+/**
+ * np.tensordot(a, b, axes=2) as numeric.py: a's summed axes moved last and b's first, both
+ * reshaped to matrices and multiplied (np.dot), the result shaped free_a + free_b, a 0-d
+ * array (not a scalar) when nothing is left.
+ */
+function tensordot(a: Tensor, b: Tensor, axesA: number[], axesB: number[]): Tensor {
+  if (axesA.length !== axesB.length) throw pyError('ValueError', 'shape-mismatch for sum');
+  const na = axesA.map((ax) => (ax < 0 ? ax + a.ndim : ax)), nb = axesB.map((ax) => (ax < 0 ? ax + b.ndim : ax));
+  if (na.some((ax, i) => a.shape[ax] !== b.shape[nb[i]])) throw pyError('ValueError', 'shape-mismatch for sum');
+  const freeA = a.shape.map((_, i) => i).filter((i) => !na.includes(i)), freeB = b.shape.map((_, i) => i).filter((i) => !nb.includes(i));
+  const k = na.reduce((p, ax) => p * a.shape[ax], 1);
+  const m = freeA.reduce((p, ax) => p * a.shape[ax], 1), n = freeB.reduce((p, ax) => p * b.shape[ax], 1);
+  const a2 = reshape(contiguous(permute(a, [...freeA, ...na])), [m, k]);
+  const b2 = reshape(contiguous(permute(b, [...nb, ...freeB])), [k, n]);
+  return reshape(npMatmul(a2, b2), [...freeA.map((ax) => a.shape[ax]), ...freeB.map((ax) => b.shape[ax])]);
+}
+
+/**
+ * np.interp(x, xp, fp, left=None, right=None) as _compiled_base.c arr_interp: a binary search
+ * for xp[j] <= x < xp[j+1], then slope*(x - xp[j]) + fp[j] (retried from the right end on
+ * NaN), fp[0] / fp[-1] (or left / right) outside; float64.
+ */
+function interp(x: Tensor, xp: number[], fp: number[], left: number, right: number): Tensor {
+  const n = xp.length;
+  return mapFloat(x, 'float64', (v) => {
+    if (Number.isNaN(v)) return v;
+    if (v < xp[0]) return left;
+    if (v > xp[n - 1]) return right;
+    if (v === xp[n - 1]) return fp[n - 1];
+    let lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (xp[mid] <= v) lo = mid;
+      else hi = mid;
+    }
+    if (xp[lo] === v) return fp[lo];
+    const slope = (fp[lo + 1] - fp[lo]) / (xp[lo + 1] - xp[lo]);
+    let r = slope * (v - xp[lo]) + fp[lo];
+    if (Number.isNaN(r)) {
+      r = slope * (v - xp[lo + 1]) + fp[lo + 1];
+      if (Number.isNaN(r) && fp[lo] === fp[lo + 1]) r = fp[lo];
+    }
+    return r;
+  });
+}
+
+/**
+ * np.convolve(a, v, mode='full') as NumPy's correlate of a with v reversed
+ * (multiarraymodule.c _pyarray_correlate): the longer operand slides, products added in
+ * order; 'same' keeps len(a) values from n//2 on the left, 'valid' only full overlaps.
+ * NumPy adds float64 products with BLAS's dot, whose order for long kernels may differ
+ * in the last digit.
+ */
+function convolve(a: Tensor, v: Tensor, mode: string): Tensor {
+  if (a.numel === 0) throw pyError('ValueError', 'a cannot be empty');
+  if (v.numel === 0) throw pyError('ValueError', 'v cannot be empty');
+  const d = npPromote(a.dtype, v.dtype);
+  let x = Array.from(contiguous(a).values()), w = Array.from(contiguous(v).values());
+  if (w.length > x.length) [x, w] = [w, x];
+  w.reverse();
+  const n1 = x.length, n = w.length;
+  const nLeft = mode === 'full' ? n - 1 : mode === 'same' ? n >> 1 : 0;
+  const len = mode === 'full' ? n1 + n - 1 : mode === 'same' ? n1 : n1 - n + 1;
+  const round = d === 'float32' || d === 'float16' ? Math.fround : (u: number) => u;
+  const out = Tensor.empty(d === 'bool' ? 'int64' : d, [len]);
+  for (let k = 0; k < len; k++) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const j = k - nLeft + i;
+      if (j >= 0 && j < n1) acc = round(acc + round(x[j] * w[i]));
+    }
+    out.storage.data[k] = acc;
+  }
+  return d === 'bool' ? binary('ne', out, 0) : out;
+}
+
+/**
+ * hypot(x, y) as glibc 2.36 computes it on x86-64 (sysdeps/ieee754/dbl-64/e_hypot.c, the
+ * non-FMA kernel: sqrt of the sum of squares, then one correction step; inputs scaled by
+ * 2^-600 near overflow and underflow). NumPy's np.hypot calls it; V8's Math.hypot differs
+ * in the last bit for about a third of inputs.
+ */
+function glibcHypot(x: number, y: number): number {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return Math.abs(x) === Infinity || Math.abs(y) === Infinity ? Infinity : x + y;
+  x = Math.abs(x);
+  y = Math.abs(y);
+  const ax = x < y ? y : x, ay = x < y ? x : y;
+  const SCALE = 2 ** -600, EPS = 2 ** -54;
+  const kernel = (p: number, q: number) => {
+    let h = Math.sqrt(p * p + q * q), t1: number, t2: number;
+    if (h <= 2 * q) {
+      const delta = h - q;
+      t1 = p * (2 * delta - p);
+      t2 = (delta - 2 * (p - q)) * delta;
+    } else {
+      const delta = h - p;
+      t1 = 2 * delta * (p - 2 * q);
+      t2 = (4 * delta - q) * q + delta * delta;
+    }
+    h -= (t1 + t2) / (2 * h);
+    return h;
+  };
+  if (ax > 2 ** 511) return ay <= ax * EPS ? ax + ay : kernel(ax * SCALE, ay * SCALE) / SCALE;
+  if (ay < 2 ** -511) return ax >= ay / EPS ? ax + ay : kernel(ax / SCALE, ay / SCALE) * SCALE;
+  return ay <= ax * EPS ? ax + ay : kernel(ax, ay);
+}
+
+/**
+ * np.arctan2 ... np.convolve. Limitation: on CPUs with AVX-512 NumPy computes log2, log10,
+ * exp2 and arctan2 with SVML kernels, and float32 transcendentals with its own SIMD code;
+ * the V8 functions used here agree with them to printing precision but not always in the
+ * last bit (hypot is exact: glibc's).
+ */
+function defineUfuncsAndProducts(def: (name: string, f: NativeFn) => void): void {
+  const t = (v: PyValue | undefined, ctx: CallContext) => toNumpyTensor(v ?? null, ctx);
+  // unary float ufuncs; ints and bools go through the smallest float that holds them
+  const UNARY: Record<string, (v: number) => number> = { log2: Math.log2, log10: Math.log10, exp2: (v) => 2 ** v };
+  for (const [name, f] of Object.entries(UNARY)) {
+    def(name, (args, kw, ctx) => {
+      const x = t(bind(name, args, kw, ['x', 'out?', 'where?', 'casting?', 'order?', 'dtype?']).x, ctx);
+      return npResult(mapFloat(x, floatLoop(x.dtype), f));
+    });
+  }
+  // np.reciprocal: 1/x; for ints NumPy's integer division (1 and -1 stay, 0 is the dtype's minimum, the rest 0)
+  def('reciprocal', (args, kw, ctx) => {
+    const x = t(bind('reciprocal', args, kw, ['x', 'out?', 'where?', 'casting?', 'order?', 'dtype?']).x, ctx);
+    if (isFloating(x.dtype)) return npResult(mapFloat(x, x.dtype, (v) => 1 / v));
+    const bits: Partial<Record<DType, number>> = { int8: 8, int16: 16, int32: 32, int64: 64 };
+    const min = x.dtype === 'uint8' ? 0 : x.dtype === 'bool' ? 1 : -(2 ** ((bits[x.dtype] ?? 64) - 1));
+    return npResult(cast(mapFloat(x, 'float64', (v) => (v === 1 || v === -1 ? v : v === 0 ? min : 0)), x.dtype));
+  });
+  // binary float ufuncs: NumPy's promotion of the operands, then the float loop
+  const BINARY: Record<string, (p: number, q: number) => number> = { arctan2: Math.atan2, hypot: glibcHypot };
+  for (const [name, f] of Object.entries(BINARY)) {
+    def(name, (args, kw, ctx) => {
+      const a = bind(name, args, kw, ['x1', 'x2', 'out?', 'where?', 'casting?', 'order?', 'dtype?']);
+      const [x, y, d] = operandsDtype(a.x1!, a.x2!, ctx);
+      const [p, q, shape] = broadcastValues(x, y);
+      const out = Tensor.empty('float64', shape);
+      for (let i = 0; i < out.numel; i++) out.storage.data[i] = f(p[i], q[i]);
+      return npResult(cast(out, floatLoop(d)));
+    });
+  }
+  // np.left_shift / np.right_shift: integer operands only; a shift past the width gives 0 (or -1 for a negative right shift)
+  for (const [name, left] of [['left_shift', true], ['right_shift', false]] as const) {
+    def(name, (args, kw, ctx) => {
+      const a = bind(name, args, kw, ['x1', 'x2', 'out?', 'where?', 'casting?', 'order?', 'dtype?']);
+      const [x, y, d] = operandsDtype(a.x1!, a.x2!, ctx);
+      if (isFloating(d) || d === 'bool') {
+        throw pyError('TypeError', `ufunc '${name}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''`);
+      }
+      const bits = d === 'uint8' || d === 'int8' ? 8 : d === 'int16' ? 16 : d === 'int32' ? 32 : 64;
+      const wrap = (v: bigint) => (d === 'uint8' ? BigInt.asUintN(8, v) : BigInt.asIntN(bits, v));
+      const [p, q, shape] = broadcastValues(x, y);
+      const out = Tensor.empty(d, shape);
+      for (let i = 0; i < out.numel; i++) {
+        const v = BigInt(p[i]), s = q[i];
+        const r = left ? (s >= bits || s < 0 ? 0n : wrap(v << BigInt(s))) : s >= bits || s < 0 ? (v < 0n ? -1n : 0n) : v >> BigInt(s);
+        out.storage.data[i] = Number(r);
+      }
+      return npResult(out);
+    });
+  }
+  // np.logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None): base ** linspace(start, stop)
+  def('logspace', (args, kw, ctx) => {
+    const a = bind('logspace', args, kw, ['start', 'stop', 'num?', 'endpoint?', 'base?', 'dtype?', 'axis?']);
+    const num = a.num === undefined ? 50 : toInt(a.num, 'num');
+    if (num < 0) throw pyError('ValueError', `Number of samples, ${num}, must be non-negative.`);
+    const y = linspaceValues(toFloat(a.start, 'start'), toFloat(a.stop, 'stop'), num, a.endpoint === undefined ? true : toBool(a.endpoint, ctx));
+    const base = a.base === undefined ? 10 : toFloat(a.base, 'base');
+    const r = mapFloat(y, 'float64', (v) => base ** v);
+    const d = npDtype(a.dtype);
+    return arr(d && d !== 'float64' ? cast(r, d) : r);
+  });
+  def('tensordot', (args, kw, ctx) => {
+    const a = bind('tensordot', args, kw, ['a', 'b', 'axes?']);
+    const x = t(a.a, ctx), y = t(a.b, ctx);
+    let axesA: number[], axesB: number[];
+    if (a.axes === undefined || typeof a.axes === 'bigint') {
+      const n = a.axes === undefined ? 2 : Number(a.axes);
+      axesA = Array.from({ length: n }, (_, i) => x.ndim - n + i);
+      axesB = Array.from({ length: n }, (_, i) => i);
+    } else {
+      const [pa, pb] = ctx.iterate(a.axes);
+      const list = (v: PyValue) => (typeof v === 'bigint' ? [Number(v)] : ctx.iterate(v).map((z) => toInt(z, 'axes')));
+      axesA = list(pa);
+      axesB = list(pb);
+    }
+    return arr(tensordot(x, y, axesA, axesB));
+  });
+  // np.kron(a, b): the block product, shapes padded with leading 1s; the product's dtype
+  def('kron', (args, kw, ctx) => {
+    const a = bind('kron', args, kw, ['a', 'b']);
+    const x = t(a.a, ctx), y = t(a.b, ctx);
+    const nd = Math.max(x.ndim, y.ndim);
+    const sa = [...Array(nd - x.ndim).fill(1), ...x.shape], sb = [...Array(nd - y.ndim).fill(1), ...y.shape];
+    const prod = npBinary('*', reshape(x, sa.flatMap((s) => [s, 1])), reshape(y, sb.flatMap((s) => [1, s])));
+    return npResult(reshape(contiguous(prod), sa.map((s, i) => s * sb[i])));
+  });
+  // np.trace(a, offset=0, axis1=0, axis2=1, dtype=None): the diagonal's sum (np.sum's dtype rules)
+  def('trace', (args, kw, ctx) => {
+    const a = bind('trace', args, kw, ['a', 'offset?', 'axis1?', 'axis2?', 'dtype?', 'out?']);
+    const x = t(a.a, ctx);
+    if (x.ndim < 2) throw pyError('ValueError', 'diag requires an array of at least two dimensions');
+    const k = a.offset === undefined ? 0 : toInt(a.offset, 'offset');
+    const a1 = normAxis(a.axis1 ?? 0n, x.ndim), a2 = normAxis(a.axis2 ?? 1n, x.ndim);
+    const rest = x.shape.map((_, i) => i).filter((i) => i !== a1 && i !== a2);
+    const moved = contiguous(permute(x, [...rest, a1, a2]));
+    const [rows, cols] = [x.shape[a1], x.shape[a2]];
+    const len = Math.max(0, k >= 0 ? Math.min(rows, cols - k) : Math.min(rows + k, cols));
+    const outer = rest.reduce((p, i) => p * x.shape[i], 1);
+    const diag = Tensor.empty(x.dtype, [...rest.map((i) => x.shape[i]), len]);
+    const v = moved.values();
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < len; i++) diag.storage.data[o * len + i] = v[o * rows * cols + (k >= 0 ? i * cols + i + k : (i - k) * cols + i)];
+    }
+    const d = npDtype(a.dtype);
+    if (isFloating(d ?? x.dtype)) return npResult(npSum(diag, [diag.ndim - 1], false, d));
+    return npResult(reduce('sum', cast(diag, d ?? (x.dtype === 'uint8' || x.dtype === 'bool' || x.dtype === 'int32' ? 'int64' : x.dtype)), diag.ndim - 1));
+  });
+  // np.vdot(a, b): the dot product of the flattened arrays (both the same size)
+  def('vdot', (args, kw, ctx) => {
+    const a = bind('vdot', args, kw, ['a', 'b']);
+    const x = reshape(t(a.a, ctx), [-1]), y = t(a.b, ctx);
+    if (y.numel !== x.numel) throw pyError('ValueError', `cannot reshape array of size ${y.numel} into shape ${pyTuple(x.shape)}`);
+    return npResult(npDot(x, reshape(y, [-1])));
+  });
+  // np.inner(a, b): the sum over the last axes of both; a scalar operand multiplies
+  def('inner', (args, kw, ctx) => {
+    const a = bind('inner', args, kw, ['a', 'b']);
+    const x = t(a.a, ctx), y = t(a.b, ctx);
+    if (x.ndim === 0 || y.ndim === 0) return npResult(npBinary('*', x, y));
+    if (x.shape[x.ndim - 1] !== y.shape[y.ndim - 1]) {
+      throw pyError('ValueError', `shapes ${pyTuple(x.shape)} and ${pyTuple(y.shape)} not aligned: ${x.shape[x.ndim - 1]} (dim ${x.ndim - 1}) != ${y.shape[y.ndim - 1]} (dim ${y.ndim - 1})`);
+    }
+    return npResult(tensordot(x, y, [x.ndim - 1], [y.ndim - 1]));
+  });
+  def('interp', (args, kw, ctx) => {
+    const a = bind('interp', args, kw, ['x', 'xp', 'fp', 'left?', 'right?', 'period?']);
+    if (a.period !== undefined && a.period !== null) throw pyError('NotImplementedError', 'numpy.interp(period=...) is not supported by Mask Lens yet');
+    const xp = Array.from(contiguous(cast(t(a.xp, ctx), 'float64')).values()), fp = Array.from(contiguous(cast(t(a.fp, ctx), 'float64')).values());
+    if (xp.length === 0) throw pyError('ValueError', 'array of sample points is empty');
+    if (xp.length !== fp.length) throw pyError('ValueError', 'fp and xp are not of the same length.');
+    const side = (v: PyValue | undefined, dflt: number) => (v === undefined || v === null ? dflt : toFloat(v, 'left'));
+    return npResult(interp(t(a.x, ctx), xp, fp, side(a.left, fp[0]), side(a.right, fp[fp.length - 1])));
+  });
+  def('convolve', (args, kw, ctx) => {
+    const a = bind('convolve', args, kw, ['a', 'v', 'mode?']);
+    const m = a.mode === undefined ? 'full' : typeof a.mode === 'bigint' ? (['valid', 'same', 'full'][Number(a.mode)] ?? String(a.mode)) : String(a.mode);
+    if (!['valid', 'same', 'full'].includes(m)) throw pyError('ValueError', `mode must be one of 'valid', 'same', or 'full' (got ${typeof a.mode === 'string' ? `'${m}'` : m})`);
+    return arr(convolve(reshape(t(a.a, ctx), [-1]), reshape(t(a.v, ctx), [-1]), m));
+  });
 }
 
 /** np.nansum ... np.nanargmin, median, percentile, quantile, average and ptp. */
