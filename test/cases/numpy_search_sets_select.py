@@ -36,7 +36,8 @@ print(repr(sel), repr(sel2), sel3.dtype, repr(ch), repr(chw), repr(chc), repr(np
 for bad in [lambda: np.bincount([-1]), lambda: np.bincount([[1]]), lambda: np.bincount([1], minlength=-1),
             lambda: np.bincount([1, 2], weights=[1]), lambda: np.digitize([1], [1, 3, 2]), lambda: np.select([x < 2], [x, x]),
             lambda: np.choose([3], [[1], [2]]), lambda: np.searchsorted(a, 1, side='middle'), lambda: np.select([], []),
-            lambda: np.choose([0, 1], [1, 2], mode='bad')]:
+            lambda: np.choose([0, 1], [1, 2], mode='bad'), lambda: np.select([x < 2, x[:3] > 0], [x, x]),
+            lambda: np.choose([0, 1, 0], [[1, 2], [3, 4]])]:
     try:
         bad()
     except ValueError as err:

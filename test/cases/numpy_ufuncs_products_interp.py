@@ -33,7 +33,8 @@ print(repr(np.interp(2.5, [1, 2, 3], [3, 2, 0])), repr(it), repr(np.interp([0, 5
 cf = np.convolve([1, 2, 3], [0, 1, 0.5])
 print(repr(cf), repr(np.convolve([1, 2, 3], [0, 1, 0.5], 'same')), repr(np.convolve([1, 2, 3], [0, 1, 0.5], mode='valid')), repr(np.convolve([1, 2], [1, 2, 3, 4], 'valid')), repr(np.convolve([1, 2, 3], [1, 1])))
 for bad in [lambda: np.tensordot(a, b, axes=([1], [0])), lambda: np.convolve([], [1]), lambda: np.convolve([1], [1], 'bad'),
-            lambda: np.interp([1], [1, 2], [1]), lambda: np.inner([1, 2], [1, 2, 3]), lambda: np.trace([1, 2]), lambda: np.interp(1, [], [])]:
+            lambda: np.interp([1], [1, 2], [1]), lambda: np.inner([1, 2], [1, 2, 3]), lambda: np.trace([1, 2]), lambda: np.interp(1, [], []),
+            lambda: np.arctan2([1, 2], [1, 2, 3]), lambda: np.left_shift([1, 2], [1, 2, 3])]:
     try:
         bad()
     except ValueError as err:

@@ -9,7 +9,7 @@
 // _nanfunctions_impl.py, _twodim_base_impl.py), with NumPy's error wording.
 
 import { DType, isFloating } from '../../engine/dtype';
-import { binary, broadcastShapes, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
+import { binary, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -89,6 +89,30 @@ function searchsorted(a: Tensor, v: Tensor, side: string, sorter?: Tensor): Tens
     }
     out.storage.data[i] = lo;
   }
+  return out;
+}
+
+/**
+ * The broadcast shape of several arrays with NumPy's errors: a ufunc's "operands could not
+ * be broadcast together with shapes (2,) (3,) ", otherwise np.broadcast_arrays' (MultiIter)
+ * "shape mismatch: ... between arg i ... and arg j ..." naming the array that fixed the size.
+ */
+function npBroadcast(shapes: (readonly number[])[], ufunc: boolean): number[] {
+  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  const out: number[] = new Array(ndim).fill(1), owner: number[] = new Array(ndim).fill(0);
+  shapes.forEach((s, k) => {
+    s.forEach((n, d) => {
+      const o = ndim - s.length + d;
+      if (n === 1 || out[o] === n) return;
+      if (out[o] === 1) {
+        out[o] = n;
+        owner[o] = k;
+        return;
+      }
+      if (ufunc) throw pyError('ValueError', `operands could not be broadcast together with shapes ${shapes.map((x) => pyTuple(x)).join(' ')} `);
+      throw pyError('ValueError', `shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg ${owner[o]} with shape ${pyTuple(shapes[owner[o]])} and arg ${k} with shape ${pyTuple(s)}.`);
+    });
+  });
   return out;
 }
 
@@ -320,7 +344,7 @@ export function defineLibFunctions(def: (name: string, f: NativeFn) => void): vo
     let d = choices.map((c) => c.dtype).reduce(npPromote);
     if (def0 instanceof ArrayValue) d = npPromote(d, def0.t.dtype);
     else if (typeof def0 === 'number' && !isFloating(d)) d = 'float64';
-    const shape = [...condTs, ...choices].reduce<number[]>((s, x) => broadcastShapes(s, x.shape), []);
+    const shape = npBroadcast([...condTs, ...choices].map((x) => x.shape), false);
     let r = expand(def0 instanceof ArrayValue ? cast(def0.t, d) : scalarTensor(Number(def0), d), shape);
     for (let i = conds.length - 1; i >= 0; i--) r = where(expand(condTs[i], shape), expand(cast(choices[i], d), shape), r);
     return arr(contiguous(r));
@@ -333,7 +357,7 @@ export function defineLibFunctions(def: (name: string, f: NativeFn) => void): vo
     const idx = t(a.a, ctx);
     const choices = a.choices instanceof ArrayValue ? [...Array(a.choices.t.shape[0]).keys()].map((i) => select((a.choices as ArrayValue).t, 0, i)) : ctx.iterate(a.choices!).map((c) => t(c, ctx));
     const d = choices.map((c) => c.dtype).reduce(npPromote);
-    const shape = [idx, ...choices].reduce<number[]>((s, x) => broadcastShapes(s, x.shape), []);
+    const shape = npBroadcast([...choices, idx].map((x) => x.shape), false);
     const iv = contiguous(expand(cast(idx, 'int64'), shape)).values();
     const cv = choices.map((c) => contiguous(expand(cast(c, d), shape)).values());
     const n = choices.length;
@@ -381,7 +405,7 @@ function operandsDtype(x: PyValue, y: PyValue, ctx: CallContext): [Tensor, Tenso
 
 /** Both operands broadcast to one shape, as float64 values. */
 function broadcastValues(a: Tensor, b: Tensor): [ArrayLike<number>, ArrayLike<number>, number[]] {
-  const shape = broadcastShapes(a.shape, b.shape);
+  const shape = npBroadcast([a.shape, b.shape], true);
   return [contiguous(expand(a, shape)).values(), contiguous(expand(b, shape)).values(), shape];
 }
 
