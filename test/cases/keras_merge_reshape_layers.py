@@ -2,6 +2,7 @@
 # Flatten, Reshape and Permute, eager and in functional / Sequential models, with the masks they
 # merge (Concatenate concatenates them, the others OR them) or drop (Flatten, Reshape, Permute warn),
 # and Layer.weights / trainable_weights / count_params with their variable paths.
+# values not compared: stack_out
 import numpy as np
 import keras
 from keras import layers
@@ -89,4 +90,24 @@ try:
     layers.Activation("no_such")
 except ValueError as e:
     print("ValueError:", e)
+try:
+    layers.Permute((2, 1))(np.ones((2, 3), dtype="float32"))
+except ValueError as e:
+    print("ValueError:", e)
+sym_in = keras.Input((None, 3))
+print(layers.Flatten()(sym_in), layers.Reshape((-1, 6))(sym_in), layers.Permute((2, 1))(sym_in))
+
+
+class Stack(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.blocks = [layers.Dense(2), layers.Dense(3)]
+
+    def call(self, x):
+        return self.blocks[1](self.blocks[0](x))
+
+
+stack = Stack()
+stack_out = stack(np.ones((1, 4), dtype="float32"))
+print([w.path for w in stack.weights], stack.count_params())
 layers.Subtract()([feats, other, feats])

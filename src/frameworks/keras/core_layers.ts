@@ -14,7 +14,7 @@ import { bind, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyTuple, PyValue } from '../../python/values';
 import { TfTensor, toTf } from '../tensorflow';
-import { activationFn, layerClass, nativeCall } from './layers';
+import { activationFn, inputSpecError, layerClass, nativeCall } from './layers';
 import { kerasResultType } from './ops';
 import { KerasSession, KerasTensor, anySymbolic, shapeRepr } from './symbolic';
 
@@ -312,7 +312,7 @@ export function installCoreLayers(session: KerasSession, layers: PyModule, Layer
   Flatten.dict.set('call', nativeCall(([self, inputs, ...rest], kw, ctx) => {
     bind('Flatten.call', rest, kw, []);
     let x = toTf(inputs, ctx);
-    if (x.ndim < 1) throw pyError('ValueError', `Input 0 of layer "${(self as PyInstance).dict.get('name')}" is incompatible with the layer: expected min_ndim=1, found ndim=0. Full shape received: ()`);
+    if (x.ndim < 1) throw inputSpecError(`Input 0 with name 'None' of layer '${(self as PyInstance).dict.get('name')}' is incompatible with the layer: expected min_ndim=1, found ndim=0. Full shape received: ()`);
     if ((self as PyInstance).dict.get('data_format') === 'channels_first' && x.ndim > 1) x = permute(x, [0, ...x.shape.slice(2).map((_, i) => i + 2), 1]);
     return new TfTensor(reshape(x, [x.shape[0], x.shape.slice(1).reduce((p, q) => p * q, 1)]));
   }, ['inputs']));
@@ -358,7 +358,7 @@ export function installCoreLayers(session: KerasSession, layers: PyModule, Layer
     const x = toTf(inputs, ctx);
     const dims = ctx.iterate(inst.dict.get('dims')!).map((d) => toInt(d, 'dims'));
     if (x.ndim !== dims.length + 1) {
-      throw pyError('ValueError', `Input 0 of layer "${inst.dict.get('name')}" is incompatible with the layer: expected ndim=${dims.length + 1}, found ndim=${x.ndim}. Full shape received: ${shapeRepr(x.shape)}`);
+      throw inputSpecError(`Input 0 with name 'None' of layer '${inst.dict.get('name')}' is incompatible with the layer: expected ndim=${dims.length + 1}, found ndim=${x.ndim}. Full shape received: ${shapeRepr(x.shape)}`);
     }
     return new TfTensor(permute(x, [0, ...dims]));
   }, ['inputs']));
