@@ -29,7 +29,7 @@ import { addNorms, normMethod } from './norms';
 import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
-  TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
+  TENSOR_METHODS, TorchDtype, TorchTensor, checkFunctionArguments, checkMethodArguments, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   noteFill, setTensorClass, softmaxCall, track, isForeignDtype, dtypeCombination,
 } from './tensor';
 
@@ -119,6 +119,7 @@ const NUMBER_INPUT_WITH_TENSOR = new Set(['pow', 'remainder', 'bitwise_and', 'bi
 
 function method(name: string, target = name): PyBuiltin {
   return fn(name, (args, kw, ctx) => {
+    checkFunctionArguments(name, args.length, kw);
     let self = args[0];
     let rest = args.slice(1);
     if (self === undefined && kw.has('input')) {
@@ -489,7 +490,10 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     return new TorchTensor(filled(toShape(args, 'size'), 0, getDefaultDtype()));
   }));
   for (const [name] of Object.entries(TENSOR_METHODS)) {
-    tensorClass.dict.set(name, new PyBuiltin(name, (args, kw, ctx) => TENSOR_METHODS[name](args[0] as TorchTensor, args.slice(1), kw, ctx)));
+    tensorClass.dict.set(name, new PyBuiltin(name, (args, kw, ctx) => {
+      checkMethodArguments(name, args.slice(1), kw);
+      return TENSOR_METHODS[name](args[0] as TorchTensor, args.slice(1), kw, ctx);
+    }));
   }
   set('Tensor', tensorClass);
   setTensorClass(tensorClass);
