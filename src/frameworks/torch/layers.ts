@@ -14,7 +14,7 @@ import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
-import { erf } from '../../engine/ops/special';
+import { erf, siluFloat32 } from '../../engine/ops/special';
 import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
 import { TorchTensor, filled, tensorArg, track } from './tensor';
 
@@ -145,7 +145,9 @@ type Act = (x: Tensor, self: PyInstance | null, kw: Record<string, PyValue | und
 const sigmoid = (x: Tensor) => unary('sigmoid', x);
 /** The activation functions: F.name and nn.Name compute the same thing; names are PyTorch's. */
 const ACTIVATIONS: [string, string, string[], Act][] = [
-  ['SiLU', 'silu', ['inplace?'], (x) => binary('mul', x, sigmoid(x))],
+  // ATen's silu_kernel: x / (1 + exp(-x)) (float32 lane by lane as torch rounds it)
+  ['SiLU', 'silu', ['inplace?'], (x) => (x.dtype === 'float32' ? siluFloat32(x)
+    : x.dtype === 'float64' ? binary('div', x, binary('add', unary('exp', unary('neg', x)), 1)) : binary('mul', x, sigmoid(x)))],
   ['Mish', 'mish', ['inplace?'], (x) => binary('mul', x, unary('tanh', softplusOf(x, 1, 20)))],
   ['GELU', 'gelu', ['approximate?'], (x, _s, a) => gelu(x, String(a.approximate ?? 'none'))],
   ['LeakyReLU', 'leaky_relu', ['negative_slope?', 'inplace?'], (x, _s, a) => {
