@@ -5,7 +5,6 @@
 // (symbolic.ts), with masks travelling as `_keras_mask` as Keras 3.15 does.
 
 import { DType, isFloating } from '../../engine/dtype';
-import { softmax } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { reshape, unsqueeze } from '../../engine/ops/shape';
@@ -20,7 +19,7 @@ import {
 } from '../../python/values';
 import { ArrayValue } from '../common';
 import { NumpyArray } from '../numpy';
-import { KerasVariable, TfTensor, tfDtype, toTf } from '../tensorflow';
+import { KerasVariable, TfTensor, tfDtype, tfSoftmax, toTf } from '../tensorflow';
 import { installCoreLayers } from './core_layers';
 import { GruWeights, LstmWeights, RnnResult, gru, lstm, maskDestroyedWarning, mhaComputeAttentionMask, mhaMaskedSoftmax, simpleRnn, softmaxLayer } from './masking';
 import { KerasError } from './pad_sequences';
@@ -413,7 +412,7 @@ export function activationFn(act: PyValue, ctx: CallContext): (x: Tensor, ctx: C
   if (act === null || act === undefined || act === 'linear') return (x) => x;
   if (act === 'relu') return (x) => binary('maximum', x, 0);
   if (act === 'sigmoid' || act === 'tanh') return (x) => unary(act, x);
-  if (act === 'softmax') return (x) => softmax(x, -1);
+  if (act === 'softmax') return (x) => tfSoftmax(x, -1);
   if (typeof act === 'string') {
     if (KERAS_ACTIVATIONS.has(act)) throw pyError('NotImplementedError', `activation '${act}' is not supported by Mask Lens yet`);
     throw pyError('ValueError', `Could not interpret activation function identifier: ${act}`);
@@ -937,7 +936,7 @@ function mhaForward(query: Tensor, key: Tensor, value: Tensor, mask: Tensor | nu
         if (!keep) lv[((bi * n + ni) * t + ti) * s + si] = big;
       }
     }
-    probs = softmax(logits, -1);
+    probs = tfSoftmax(logits, -1);
   }
   const p = probs.values();
   const ctxv = new Float64Array(b * t * n * hv);

@@ -6,6 +6,7 @@ import { DType, isFloating } from '../../engine/dtype';
 import { formatNumpyArray, formatTfTensor, formatTfTensorRepr, pyTupleStr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
+import { tfSoftmaxFloat32 } from '../../engine/ops/onednn';
 import { binary, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, nonzero } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
@@ -427,7 +428,7 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }));
   nn.dict.set('softmax', fn('softmax', (args, kw, ctx) => {
     const a = bind('softmax', args, kw, ['logits', 'axis?', 'name?']);
-    return wrap(softmax(toTf(a.logits!, ctx), a.axis === undefined || a.axis === null ? -1 : toInt(a.axis, 'axis')));
+    return wrap(tfSoftmax(toTf(a.logits!, ctx), a.axis === undefined || a.axis === null ? -1 : toInt(a.axis, 'axis')));
   }));
   nn.dict.set('relu', fn('relu', ([x], _kw, ctx) => wrap(binary('maximum', toTf(x, ctx), 0))));
   tf.dict.set('nn', nn);
@@ -717,6 +718,16 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   layers.dict.set('Masking', Masking);
   installKerasLayers(session, keras, layers, Layer);
   return { keras, layers, utils, preprocessing, sequence, losses, session };
+}
+
+/**
+ * tf.nn.softmax(x, axis) as TensorFlow computes it eagerly: float32 through oneDNN's kernel
+ * (engine/ops/onednn.ts), other dtypes through the engine's softmax. An axis out of range
+ * raises as the engine's softmax does.
+ */
+export function tfSoftmax(x: Tensor, axis: number): Tensor {
+  if (x.dtype !== 'float32' || axis < -Math.max(x.ndim, 1) || axis >= Math.max(x.ndim, 1)) return softmax(x, axis);
+  return tfSoftmaxFloat32(x, x.ndim === 0 ? [] : [axis < 0 ? axis + x.ndim : axis]);
 }
 
 /** The `name=` of a layer's **kwargs, for Layer.__init__. */
