@@ -515,7 +515,7 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
   const xv = cast(xin, xin.dtype).values(), wv = cast(w, w.dtype).values(), bv = b?.values();
   const out = Tensor.empty(x.dtype, [N, O, Lout]);
   const og = O / groups;
-  const order = x.dtype === 'float32' && w.dtype === 'float32' ? conv1dOrder32(N, C, L, Cg, K, groups, stride, padding + paddingAfter, dilation) : null;
+  const order = x.dtype === 'float32' && w.dtype === 'float32' ? conv1dOrder32(N, C, L, K, groups, stride, padding + paddingAfter, dilation) : null;
   if (order) {
     const at = (n: number, c: number, pos: number) => (pos < 0 || pos >= L ? 0 : xv[(n * C + c) * L + pos]);
     const chunks = kChunks(Cg * K);
@@ -538,13 +538,19 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
             acc = bv ? bv[o] : 0;
             for (let c = 0; c < Cg; c++) acc = fma32(at(n, c0 + c, p0), wv[wo + c], acc);
           } else {
-            acc = 0;
-            for (let k = 0; k < K; k++) {
-              const pos = p0 + k * dilation;
-              if (pos < 0 || pos >= L) continue;
-              for (let c = 0; c < Cg; c++) acc = fma32(xv[(n * C + c0 + c) * L + pos], wv[wo + c * K + k], acc);
+            // per block of 16 input channels (all of them for kernel size 1) a partial sum (taps outer,
+            // channels inner), added to the output
+            const block = K === 1 ? Cg : 16;
+            acc = bv ? bv[o] : 0;
+            for (let cb = 0; cb < Cg; cb += block) {
+              let part = 0;
+              for (let k = 0; k < K; k++) {
+                const pos = p0 + k * dilation;
+                if (pos < 0 || pos >= L) continue;
+                for (let c = cb; c < Math.min(cb + block, Cg); c++) part = fma32(xv[(n * C + c0 + c) * L + pos], wv[wo + c * K + k], part);
+              }
+              acc = !bv && cb === 0 ? part : Math.fround(acc + part);
             }
-            if (bv) acc = Math.fround(acc + bv[o]);
           }
           out.storage.data[(n * O + o) * Lout + t] = acc;
         }
@@ -580,19 +586,17 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
  *   over (channel, tap) from +0, in MKL's k chunks, then + bias.
  * - 'onednn-1x1': oneDNN's 1x1 kernel (kernel size 1, stride 1, no padding or
  *   dilation, one group): from the bias, fused multiply-adds over the channels.
- * - 'onednn': oneDNN's direct kernel for kernel size 1 otherwise, or up to 16 channels
- *   per group: from +0, taps outer, channels inner, fused, then + bias (exact for one
- *   group; grouped convolutions with a kernel wider than 1 match only in part).
- * null where the order is not pinned down (oneDNN with more than 16 channels per
- * group): the sum is then taken in double, rounded once.
+ * - 'onednn': oneDNN's direct kernel otherwise: the output starts from the bias and
+ *   each block of 16 input channels (all channels for kernel size 1) adds its partial
+ *   sum (from +0, taps outer, channels inner, fused). Exact for one group; grouped convolutions with a kernel wider than 1
+ *   match only in part.
  */
 function conv1dOrder32(
-  N: number, C: number, L: number, Cg: number, K: number, groups: number, stride: number, padding: number, dilation: number,
-): 'gemm' | 'onednn-1x1' | 'onednn' | null {
+  N: number, C: number, L: number, K: number, groups: number, stride: number, padding: number, dilation: number,
+): 'gemm' | 'onednn-1x1' | 'onednn' {
   const mkldnn = groups > 1 || N > 1 || N * C * L > 20480;
   if (!mkldnn) return 'gemm';
-  if (K === 1 && stride === 1 && padding === 0 && dilation === 1 && groups === 1) return 'onednn-1x1';
-  return K === 1 || Cg <= 16 ? 'onednn' : null;
+  return K === 1 && stride === 1 && padding === 0 && dilation === 1 && groups === 1 ? 'onednn-1x1' : 'onednn';
 }
 
 /**
