@@ -46,7 +46,7 @@ import * as path from 'node:path';
 import type { Backend } from './engine/kernels/backend';
 import { cpuBackend } from './engine/kernels/cpu';
 import { gpuBackend, type GpuBackend, type GpuBackendOptions } from './engine/kernels/gpu';
-import { wasmBackend } from './engine/kernels/wasm';
+import { wasmBackend, type WasmBackend } from './engine/kernels/wasm';
 import { evaluate } from './service/evaluate';
 import { parseModule } from './python/parse';
 import { maskedSoftmax, prepareOurs, type MaskKind, type Prepared } from './bench/ours';
@@ -274,6 +274,30 @@ async function interleaved(contenders: Contender[], repeats: number): Promise<Re
   return results;
 }
 
+/**
+ * lend_calls: of this workload's calls (the warm-up included) that offered
+ * the backend a fresh output to lend to its copier thread (WasmBackend.lendStats),
+ * how many lent it and why the others did not. Absent where no call offered one.
+ */
+function lendCalls(before: WasmBackend['lendStats'], after: WasmBackend['lendStats']): { lend_calls?: LendCalls } {
+  const share = (v: number) => (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null);
+  const d = { lent: after.lent - before.lent, busy: after.busy - before.busy, backoff: after.backoff - before.backoff, refused: after.refused - before.refused };
+  if (d.lent + d.busy + d.backoff + d.refused === 0) return {};
+  return { lend_calls: { ...d, gate: after.gate, last_gate_wait_share: share(after.gateWaitShare), last_lent_caller_wait_share: share(after.callerWaitShare), last_lent_copier_wait_share: share(after.copierWaitShare) } };
+}
+/** lend_calls: counts, and the last wait shares the backend measured (WasmBackend.lendStats; null: none measured). */
+interface LendCalls {
+  lent: number;
+  busy: number;
+  backoff: number;
+  refused: number;
+  /** The signal the backend's gate used: 'cpu wait' (Linux schedstat) or 'load average'. */
+  gate: string;
+  last_gate_wait_share: number | null;
+  last_lent_caller_wait_share: number | null;
+  last_lent_copier_wait_share: number | null;
+}
+
 function fmt(v: number | undefined): string {
   if (v === undefined || Number.isNaN(v)) return '-';
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
@@ -294,6 +318,11 @@ function table(reports: WorkloadReport[]): string {
       lines.push(
         `  ${label.padEnd(44)} ${fmt(r.median_ms).padStart(9)} ${fmt(r.p10_ms).padStart(9)} ${fmt(r.p90_ms).padStart(9)} ${fmt(r.first_ms).padStart(9)} ${fmt(r.ratio_to_torch as number | undefined).padStart(8)} ${fmt(r.cpu_median_ms as number | undefined).padStart(9)} ${fmt(r.cpu_ratio_to_torch as number | undefined).padStart(7)} ${fmt(r.ratio_to_torch_alone as number | undefined).padStart(8)} ${String(r.page_faults_median ?? '-').padStart(7)}  ${check}`,
       );
+      const lc = r.lend_calls as LendCalls | undefined;
+      if (lc) {
+        lines.push(`  ${''.padEnd(44)} output lent to the copier in ${lc.lent} of ${lc.lent + lc.busy + lc.backoff + lc.refused} calls (not lent: cores busy ${lc.busy}, backoff ${lc.backoff}, refused ${lc.refused});` +
+          ` wait for a CPU: gate (${lc.gate}) ${lc.last_gate_wait_share ?? '-'}, last lent call caller ${lc.last_lent_caller_wait_share ?? '-'} / copier ${lc.last_lent_copier_wait_share ?? '-'}`);
+      }
     }
   }
   return lines.join('\n') + '\n';
@@ -561,8 +590,8 @@ async function main(): Promise<void> {
         skipped.push({ engine, unavailable: 'wasmBackend() returned null: the kernel module is not built (npm run build)' });
         continue;
       }
-      const before = w.dispatches;
-      contenders.push(local(engine, () => prepareOurs(name, w, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), () => ({ threads: w.threads, dispatches: w.dispatches - before })));
+      const before = w.dispatches, lendBefore = w.lendStats;
+      contenders.push(local(engine, () => prepareOurs(name, w, sizes, name === 'masked_softmax' ? 'fused-kernel' : 'compose'), () => ({ threads: w.threads, dispatches: w.dispatches - before, ...lendCalls(lendBefore, w.lendStats) })));
     }
     if (!args.gpu) {
       skipped.push({ engine: 'ours-gpu', unavailable: 'skipped (--no-gpu)' });

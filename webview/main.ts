@@ -504,14 +504,16 @@ function axisNames(v: InspectorVariable, rowDim: number | null, colDim: number |
   const nd = t.shape.length;
   const attention = v.derived?.op === 'softmax' || v.derived?.op === 'log_softmax' || v.derived?.op === 'masked_fill'
     || /scaled_dot_product_attention|attn_mask|added|masked_fill/.test(v.consumer ?? '') || v.mask === 'causal' || v.mask === 'combined'
-    || v.mask === 'sliding-window' || v.mask === 'prefix-lm' || v.mask === 'block-diagonal' || v.mask === 'chunked-causal';
+    || v.mask === 'sliding-window' || v.mask === 'prefix-lm' || v.mask === 'block-diagonal' || v.mask === 'chunked-causal' || v.mask === 'anti-causal';
   const keyPadding = /key_padding_mask|attention_mask/.test(v.consumer ?? '') || (v.mask === 'padding' && nd >= 1);
-  const [queryDim, keyDim] = v.maskParts?.dims ?? [nd - 2, nd - 1];
+  // a seq-first [T, B] padding mask: keys (time steps) down dim 0, batch along dim 1
+  const seqFirst = v.maskParts?.seqFirst === true;
+  const [queryDim, keyDim] = v.maskParts?.dims ?? (seqFirst ? [-1, 0] : [nd - 2, nd - 1]);
   const name = (d: number | null): string => {
     if (d === null) return '';
     if (d === keyDim && (attention || keyPadding)) return `key (dim ${d})`;
     if (d === queryDim && attention && t.shape[d] > 1) return `query (dim ${d})`;
-    if (d === 0 && keyPadding && nd === 2) return `batch (dim ${d})`;
+    if (d === (seqFirst ? 1 : 0) && keyPadding && nd === 2) return `batch (dim ${d})`;
     return `dim ${d}`;
   };
   return [name(rowDim), name(colDim)];

@@ -5,7 +5,7 @@
 import type { Backend, Operand } from '../engine/kernels/backend';
 import { matmulOrder } from '../engine/kernels/float32_matmul';
 import { maskedSoftmaxJs } from '../engine/kernels/gpu';
-import type { TypedData } from '../engine/tensor';
+import { allocateUnfilled, type TypedData } from '../engine/tensor';
 import type { WasmBackend } from '../engine/kernels/wasm';
 import { detF32, lengths, targets, type Sizes, type WorkloadName } from './workloads';
 
@@ -121,10 +121,11 @@ export function qkMatmul(b: Backend, { B, H, T, D }: Sizes['qk_matmul']): Prepar
   const q = detF32(B * H * T * D, 3);
   const kt = detF32(B * H * D * T, 4);
   const order = matmulOrder(4, 4, B * H, T, D, T);
-  let out = new Float32Array(0);
+  let out: Float32Array = new Float32Array(0);
   return {
     run() {
-      out = new Float32Array(B * H * T * T);
+      // As the ops layer allocates a product's output (unzeroed, see allocateUnfilled).
+      out = allocateUnfilled('float32', B * H * T * T) as Float32Array;
       b.matmul(q, kt, B * H, T, D, T, out, order);
     },
     output: () => out,

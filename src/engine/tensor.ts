@@ -43,6 +43,31 @@ export function allocate(dtype: DType, n: number): TypedData {
   }
 }
 
+/** From this many bytes allocateUnfilled() takes float32 storage from Buffer.allocUnsafeSlow (Node). */
+const UNFILLED_MIN_BYTES = 1 << 20;
+
+/**
+ * Storage for `n` elements whose every element the caller writes before
+ * anything reads it (a kernel's whole output), with allocate()'s checks.
+ * float32 of UNFILLED_MIN_BYTES or more, in Node, comes from
+ * Buffer.allocUnsafeSlow: malloc, not calloc, so glibc hands back a freed
+ * block without zeroing it again (a [64, 256, 256] QK product on the wasm
+ * backend took 8.6-8.9 ms a call against 10.4 ms, SCHED_FIFO; a 256 MiB
+ * output is a fresh mapping either way). The array spans its own whole
+ * ArrayBuffer, so the backend may lend it, and process.memoryUsage()
+ * counts it in arrayBuffers like any typed array (the memory cap). Other
+ * dtypes, smaller sizes and runtimes without Buffer (the web worker):
+ * allocate()'s zeroed storage.
+ */
+export function allocateUnfilled(dtype: DType, n: number): TypedData {
+  const B = (globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer;
+  if (dtype !== 'float32' || 4 * n < UNFILLED_MIN_BYTES || typeof B?.allocUnsafeSlow !== 'function') return allocate(dtype, n);
+  checkAllocation(dtype, n);
+  checkDeadline();
+  const bytes = B.allocUnsafeSlow(4 * n);
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === 4 * n ? new Float32Array(bytes.buffer, 0, n) : new Float32Array(n);
+}
+
 /**
  * A tensor's elements. int64 keeps its values in a Float64Array (`data`),
  * which holds every integer up to 2^53 exactly and is as fast as the
@@ -190,6 +215,15 @@ export class Tensor {
   static empty(dtype: DType, shape: readonly number[]): Tensor {
     checkShape(shape);
     return new Tensor(new Storage(allocate(dtype, numelOf(shape))), dtype, shape);
+  }
+
+  /**
+   * A new contiguous tensor whose every element the caller writes before
+   * anything reads it (see allocateUnfilled); same checks and errors as empty().
+   */
+  static unfilled(dtype: DType, shape: readonly number[]): Tensor {
+    checkShape(shape);
+    return new Tensor(new Storage(allocateUnfilled(dtype, numelOf(shape))), dtype, shape);
   }
 
   get ndim(): number {

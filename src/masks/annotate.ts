@@ -37,6 +37,8 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
   for (const s of timeline) {
     const t = 'elided' in s.value ? elided.get(s) : undefined;
     if (!t) continue;
+    const nanRows = streamedNanRows(t);
+    if (nanRows.length) findings.push(nanRowsDiagnostic(s, nanRows));
     const storage = storages.get(s);
     const evidence = storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined);
     const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence, readerPolarity(s, storage));
@@ -106,14 +108,53 @@ export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) =>
     mats.forEach((m, b) => m.forEach((row, r) => {
       if (cols > 0 && row.every((x) => Number.isNaN(x))) nanRows.push(mats.length > 1 ? `[${b}, ${r}]` : `${r}`);
     }));
-    if (nanRows.length) {
-      out.push({
-        code: 'fully-masked-row',
-        severity: 'warning',
-        line: s.line,
-        variable: s.name,
-        message: `${s.name}: ${nanRows.length} row${nanRows.length > 1 ? 's are' : ' is'} entirely NaN (${nanRows.slice(0, 4).join(', ')}${nanRows.length > 4 ? ', …' : ''}): every position was masked with -inf before softmax, so the loss will be NaN.`,
-      });
+    if (nanRows.length) out.push(nanRowsDiagnostic(s, nanRows));
+  }
+  return out;
+}
+
+/** The fully-masked-row warning for a snapshot whose rows `nanRows` ("0", or "[b, r]" past one matrix) are all NaN. */
+function nanRowsDiagnostic(s: Snapshot, nanRows: readonly string[]): Diagnostic {
+  return {
+    code: 'fully-masked-row',
+    severity: 'warning',
+    line: s.line,
+    variable: s.name,
+    message: `${s.name}: ${nanRows.length} row${nanRows.length > 1 ? 's are' : ' is'} entirely NaN (${nanRows.length > 1 ? 'rows' : 'row'} ${nanRows.slice(0, 4).join(', ')}${nanRows.length > 4 ? ', …' : ''}): every position was masked with -inf before softmax, so the loss will be NaN.`,
+  };
+}
+
+/** Rows (of the last dim) a large tensor's NaN scan reads at most, as the streamed mask summary does. */
+const NAN_SCAN_ROWS_LIMIT = 1 << 22;
+
+/**
+ * The rows (of the last dim) of a float tensor too large to send that are
+ * all NaN, named as analyzeMasks names them ("0", or "[b, r]" with b the
+ * matrix over the leading dims): read in place, without a copy; a row whose
+ * first element is a number costs one read, so a softmax output costs one
+ * read per row unless rows are NaN.
+ */
+function streamedNanRows(t: Tensor): string[] {
+  const nd = t.shape.length;
+  if (nd === 0 || !/float|half|double/.test(t.dtype)) return [];
+  const cols = t.shape[nd - 1];
+  const total = t.shape.reduce((a, b) => a * b, 1);
+  if (total === 0 || cols === 0 || total / cols > NAN_SCAN_ROWS_LIMIT) return [];
+  const rows = nd >= 2 ? t.shape[nd - 2] : 1;
+  const nrows = total / cols;
+  const data = t.storage.data as ArrayLike<number>;
+  const colStride = t.strides[nd - 1];
+  const index = new Array<number>(Math.max(0, nd - 1)).fill(0);
+  const out: string[] = [];
+  for (let row = 0; row < nrows; row++) {
+    let base = t.offset;
+    for (let d = 0; d < nd - 1; d++) base += index[d] * t.strides[d];
+    let all = true;
+    for (let c = 0, at = base; c < cols && all; c++, at += colStride) all = Number.isNaN(data[at]);
+    if (all) out.push(nrows > rows ? `[${Math.floor(row / rows)}, ${row % rows}]` : `${row}`);
+    for (let d = nd - 2; d >= 0; d--) {
+      if (++index[d] < t.shape[d]) break;
+      index[d] = 0;
     }
   }
   return out;

@@ -1,5 +1,5 @@
 // Mask classification: name the tensors a snippet builds (padding, causal,
-// combined, sliding-window, block-diagonal, additive, constant, ...) by their
+// combined, sliding-window, block-diagonal, anti-causal, additive, constant, ...) by their
 // values, with enough detail (lengths, side, polarity, offset) for a hover
 // or the inspector to say what each cell means. Who reads a mask (and so
 // what True means) is in consumers.ts; running this over a timeline, with
@@ -69,6 +69,8 @@ export interface MaskDetails {
   dims?: [number, number];
   /** An attention pattern its reader inverts (inReaderPolarity): no layer (causal, window) explains its cells. */
   inverted?: true;
+  /** combined: the pattern ANDed with the padding when it is not plain causal (padding ∧ sliding window, prefix-LM, chunked causal). */
+  part?: MaskKind;
   /** padding: a seq-first [T, B] mask (pad_sequence's default batch_first=False): `lengths` run down dim 0. */
   seqFirst?: true;
   summary: string;
@@ -214,26 +216,187 @@ function blockDiagonal(K: boolean[][]): { segments: number[]; causal: boolean } 
 }
 
 /**
- * A square keep-matrix of chunked causal attention (wenet's subsequent_chunk_mask(size,
+ * The keys one query row keeps, as one run [first, last] (inclusive); null
+ * when it keeps none (a fully-masked row); undefined when its kept keys are
+ * not one run. Square attention patterns whose every row is such a run are
+ * told apart from these alone, so the small path (a row of the keep-matrix)
+ * and the streamed one (a row's RowRun) read them by one rule.
+ */
+type Span = readonly [number, number] | null | undefined;
+
+/** spanOfKeeps: the Span of one keep-matrix row. */
+function spanOfKeeps(row: readonly boolean[]): Span {
+  let first = -1, last = -1, n = 0;
+  for (let c = 0; c < row.length; c++) {
+    if (!row[c]) continue;
+    if (first < 0) first = c;
+    last = c;
+    n++;
+  }
+  if (n === 0) return null;
+  return last - first + 1 === n ? [first, last] : undefined;
+}
+
+const spanWidth = (s: Span) => (s ? s[1] - s[0] + 1 : 0);
+const sameSpan = (a: Span, b: Span) => (a === null || b === null || a === undefined || b === undefined ? a === b : a[0] === b[0] && a[1] === b[1]);
+
+/**
+ * Chunked causal attention from its rows' spans (wenet's subsequent_chunk_mask(size,
  * chunk_size, num_left_chunks)): query r sees keys from max((⌊r/size⌋ − left)·size, 0), or 0
  * when left < 0, up to the end of its own chunk. Chunks of one are plain causal and a chunk
  * that sees only itself is block-diagonal; both are left to their own labels (undefined).
  */
-function chunkedCausal(K: boolean[][]): { size: number; left: number } | undefined {
-  const L = K.length;
-  const size = K[0].filter(Boolean).length;
-  if (size < 2 || size >= L) return undefined;
-  const lastStart = K[L - 1].indexOf(true);
-  if (lastStart < 0 || lastStart % size !== 0) return undefined;
-  const left = lastStart === 0 ? -1 : Math.floor((L - 1) / size) - lastStart / size;
+function chunkedCausal(n: number, span: (r: number) => Span): { size: number; left: number } | undefined {
+  const first = span(0), lastRow = span(n - 1);
+  if (!first || first[0] !== 0 || !lastRow) return undefined;
+  const size = spanWidth(first);
+  if (size < 2 || size >= n || lastRow[0] % size !== 0) return undefined;
+  const left = lastRow[0] === 0 ? -1 : Math.floor((n - 1) / size) - lastRow[0] / size;
   if (left === 0) return undefined;
-  const fits = K.every((row, r) => {
-    const own = Math.floor(r / size);
-    const start = left < 0 ? 0 : Math.max((own - left) * size, 0);
-    const end = Math.min((own + 1) * size, L);
-    return row.every((k, c) => k === (c >= start && c < end));
-  });
-  return fits ? { size, left } : undefined;
+  for (let r = 0; r < n; r++) if (!sameSpan(span(r), chunkSpan(r, n, size, left))) return undefined;
+  return { size, left };
+}
+
+/** The keys query r keeps under chunked causal attention (chunkedCausal), as a span. */
+function chunkSpan(r: number, n: number, size: number, left: number): [number, number] {
+  const own = Math.floor(r / size);
+  return [left < 0 ? 0 : Math.max((own - left) * size, 0), Math.min((own + 1) * size, n) - 1];
+}
+
+/** How a chunked causal label reads its chunks: "chunks of 2, each sees itself and every earlier chunk". */
+function chunkText({ size, left }: { size: number; left: number }): string {
+  const seen = left < 0 ? 'every earlier chunk' : `${left} earlier chunk${left === 1 ? '' : 's'}`;
+  return `chunks of ${size}, each sees itself and ${seen}`;
+}
+
+/**
+ * Square attention patterns whose every query row keeps one run of keys,
+ * from those runs (`span(r)`, rows r of an n × n matrix): causal sliding
+ * window (query r sees the `window` keys up to itself), bidirectional window,
+ * prefix-LM (a prefix every query sees, causal after it) and chunked causal.
+ * `detail` is the label's inside ("width 3, causal"); undefined for anything else.
+ */
+function spanPattern(n: number, span: (r: number) => Span): SpanPattern | undefined {
+  if (n < 2) return undefined;
+  const fits = (want: (r: number) => [number, number]) => {
+    for (let r = 0; r < n; r++) if (!sameSpan(span(r), want(r))) return false;
+    return true;
+  };
+  const w = spanWidth(span(n - 1));
+  const window = (r: number): [number, number] => [Math.max(0, r - w + 1), r];
+  if (w >= 2 && w < n && fits(window)) return { kind: 'sliding-window', window: w, detail: `width ${w}, causal`, span: window };
+  const half = spanWidth(span(0)) - 1;
+  const band = (r: number): [number, number] => [Math.max(0, r - half), Math.min(n - 1, r + half)];
+  if (half >= 1 && half < n - 1 && fits(band)) return { kind: 'sliding-window', detail: `width ${2 * half + 1}, bidirectional`, span: band };
+  const prefix = spanWidth(span(0));
+  const prefixed = (r: number): [number, number] => [0, Math.max(r, prefix - 1)];
+  if (prefix >= 2 && prefix < n && fits(prefixed)) return { kind: 'prefix-lm', detail: `prefix ${prefix}`, span: prefixed };
+  // streaming ASR (wenet / ESPnet subsequent_chunk_mask): chunks of queries that see their own
+  // chunk and every earlier one, or only num_left_chunks earlier ones
+  const chunk = chunkedCausal(n, span);
+  if (chunk) return { kind: 'chunked-causal', detail: chunkText(chunk), span: (r) => chunkSpan(r, n, chunk.size, chunk.left) };
+  return undefined;
+}
+
+/** A spanPattern: its kind, the inside of its label, a causal window's width, and the keys each query r keeps. */
+interface SpanPattern { kind: MaskKind; detail: string; window?: number; span: (r: number) => [number, number] }
+
+/**
+ * A causal mask shifted past its diagonal, so rows at one end keep no key
+ * (n × n, from its rows' spans; n ≥ 3): strictly past (`shift` k ≥ 1: query
+ * i sees keys 0 … i − k; `triu(ones, diagonal=0)` under masked_fill, k = 1,
+ * masks the diagonal with the future and leaves row 0 fully masked) or
+ * anti-causal (`shift` s ≥ 0: query i sees keys i + s … n − 1 only, what
+ * `scores.masked_fill(tril, -inf)` leaves: a keep-mask used where True
+ * means masked; the last s rows fully masked). `fully`: the fully-masked
+ * rows, first and last. Undefined for anything else.
+ */
+function pastTheDiagonal(n: number, span: (r: number) => Span): { kind: 'causal' | 'anti-causal'; shift: number; fully?: [number, number] } | undefined {
+  if (n < 3) return undefined;
+  const fits = (want: (r: number) => [number, number] | null) => {
+    for (let r = 0; r < n; r++) if (!sameSpan(span(r), want(r))) return false;
+    return true;
+  };
+  let k = 0;
+  while (k < n && span(k) === null) k++;
+  if (k >= 1 && k <= n - 2 && fits((r) => (r < k ? null : [0, r - k]))) return { kind: 'causal', shift: k, fully: [0, k - 1] };
+  const head = span(0);
+  const s = head ? head[0] : -1;
+  if (head && head[1] === n - 1 && s <= n - 2 && fits((r) => (r + s <= n - 1 ? [r + s, n - 1] : null))) {
+    return { kind: 'anti-causal', shift: s, ...(s > 0 ? { fully: [n - s, n - 1] as [number, number] } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * The label of a pastTheDiagonal mask. `form`: '1 = attend', 'True = masked'
+ * or 'additive', which names the call that builds it (tril / triu and its
+ * diagonal); `masked`: the masked fraction; `infOnly`: an additive mask
+ * blocks with -inf alone, so its fully-masked rows are NaN after softmax (a
+ * finite fill such as -1e9 leaves them uniform; a 0/1 mask's rows depend on
+ * the fill it is given).
+ */
+function pastTheDiagonalSummary(p: { kind: 'causal' | 'anti-causal'; shift: number; fully?: [number, number] }, form: string, masked: number, infOnly: boolean): string {
+  const after = form !== 'additive' ? 'NaN after softmax if filled with -inf' : infOnly ? 'NaN after softmax' : 'uniform after softmax';
+  const rows = p.fully ? `; ${p.fully[0] === p.fully[1] ? `row ${p.fully[0]}` : `rows ${p.fully[0]} … ${p.fully[1]}`} fully masked → ${after}` : '';
+  // the keep-form is a tril / triu of the kept keys; the block-form and the additive one of the masked keys
+  const keepForm = form === '1 = attend';
+  if (p.kind === 'causal') {
+    const call = keepForm ? `tril diagonal=${-p.shift}, 1 = attend` : `${form === 'additive' ? 'additive, ' : ''}triu diagonal=${1 - p.shift}${form === 'additive' ? '' : `, ${form}`}`;
+    const sees = p.shift === 1 ? 'keys < i' : `keys 0 … i − ${p.shift}`;
+    return `strictly past only (${call}: query i sees ${sees}${rows}) · ${percent(masked)}`;
+  }
+  const call = keepForm ? `triu diagonal=${p.shift}, 1 = attend` : `${form === 'additive' ? 'additive, ' : ''}tril diagonal=${p.shift - 1}${form === 'additive' ? '' : `, ${form}`}`;
+  const sees = p.shift === 0 ? 'keys ≥ i' : p.shift === 1 ? 'only keys > i' : `only keys ≥ i + ${p.shift}`;
+  return `anti-causal (${call}: query i sees ${sees}${rows}) · ${percent(masked)}`;
+}
+
+/**
+ * Padding ∧ an attention pattern other than plain causal (spanPattern:
+ * sliding window, prefix-LM, chunked causal): wenet's `masks &
+ * subsequent_chunk_mask(T, size, left)` with masks
+ * `~make_pad_mask(lengths)[:, None, :]` (True = real frame), or `causal &
+ * sliding & ~key_padding_mask[:, None, :]`. Query r of batch matrix m keeps
+ * the pattern's keys (SpanPattern.span) that lie before the matrix's length
+ * (right padding; a padded query keeps the real keys its pattern reaches).
+ * `span(m, r)`: the keys row r of matrix m keeps, under one polarity. The
+ * pattern is read from a matrix of full length (the longest sequence sets T,
+ * as a collate pads to it). Undefined for anything else, and when no
+ * sequence is padded (the pattern alone).
+ */
+function patternAndPadding(mats: number, n: number, span: (m: number, r: number) => Span): (SpanPattern & { lengths: number[] }) | undefined {
+  if (n < 3 || mats < 1) return undefined;
+  const lengths: number[] = [];
+  for (let m = 0; m < mats; m++) {
+    let len = 0;
+    for (let r = 0; r < n; r++) {
+      const s = span(m, r);
+      if (s === undefined) return undefined;
+      if (s) len = Math.max(len, s[1] + 1);
+    }
+    lengths.push(len);
+  }
+  const full = lengths.indexOf(n);
+  if (full < 0 || lengths.every((l) => l === n)) return undefined;
+  const pattern = spanPattern(n, (r) => span(full, r));
+  if (!pattern) return undefined;
+  for (let m = 0; m < mats; m++) {
+    for (let r = 0; r < n; r++) {
+      const [a, b] = pattern.span(r);
+      const last = Math.min(b, lengths[m] - 1);
+      if (!sameSpan(span(m, r), a <= last ? [a, last] : null)) return undefined;
+    }
+  }
+  return { ...pattern, lengths };
+}
+
+/** The MaskDetails of a patternAndPadding mask, worded as padding ∧ causal is. */
+function patternAndPaddingDetails(p: SpanPattern & { lengths: number[] }, keep: boolean, additive: boolean, masked: number): MaskDetails {
+  const listed = p.lengths.length > LISTED_LENGTHS ? `${p.lengths.slice(0, LISTED_LENGTHS).join(', ')}, …` : p.lengths.join(', ');
+  return {
+    kind: 'combined', lengths: p.lengths, side: 'right', keep, maskedFraction: masked, part: p.kind, ...(p.window ? { window: p.window } : {}),
+    summary: `padding (right, lengths ${listed}) ∧ ${PATTERN_NAMES[p.kind] ?? p.kind} (${p.detail}${keep ? ', 1 = attend' : additive ? ', additive' : ''}) · ${percent(masked)}`,
+  };
 }
 
 /**
@@ -253,9 +416,11 @@ function bottomRightCausal(rows: number, cols: number, form: string): string {
  * Attention patterns told apart by their keep-matrix K[r][c] (query r may see
  * key c) when every batch slice is the same matrix: bottom-right causal
  * (query and key lengths differ), causal or bidirectional sliding window,
- * prefix-LM and block-diagonal (document) masks. Under a 0/1 mask both
- * polarities are tried; each pattern keeps the (aligned) diagonal, so at most
+ * prefix-LM, chunked causal and block-diagonal (document) masks. Under a 0/1
+ * mask both polarities are tried; each pattern keeps the (aligned) diagonal, so at most
  * one polarity fits. A reader that fixes the polarity (`onMasks`) has its own tried first.
+ * Then, square only, the patterns with fully-masked rows (pastTheDiagonal:
+ * strictly past, anti-causal), each the other's complement.
  */
 function attentionPattern(additive: boolean, rows: number, cols: number, mats: number[][][], onMasks?: boolean): { kind: MaskKind; summary: string; masked: number; keep: boolean; window?: number; offset?: number } | undefined {
   if (rows < 2 || cols < 2 || mats.length === 0) return undefined;
@@ -300,30 +465,31 @@ function attentionPattern(additive: boolean, rows: number, cols: number, mats: n
       const call = form === '1 = attend' ? `tril diagonal=${shift}` : `triu diagonal=${shift + 1}${form === 'additive' ? ', additive' : `, ${form}`}`;
       return { kind: 'causal', masked, keep, offset: shift, summary: `causal, diagonal shifted by ${shift} (${call}: query i sees keys 0 … i + ${shift}) · ${percent(masked)}` };
     }
-    const lastKept = K[rows - 1].filter(Boolean).length;
-    if (rows === cols && lastKept >= 2 && lastKept < rows && fits((r, c) => c <= r && c > r - lastKept)) {
-      return { kind: 'sliding-window', masked, keep, window: lastKept, summary: `sliding-window (width ${lastKept}, causal${tail('')}` };
-    }
-    const half = K[0].filter(Boolean).length - 1;
-    if (rows === cols && half >= 1 && half < cols - 1 && fits((r, c) => Math.abs(r - c) <= half)) {
-      return { kind: 'sliding-window', masked, keep, summary: `sliding-window (width ${2 * half + 1}, bidirectional${tail('')}` };
-    }
-    const prefix = K[0].filter(Boolean).length;
-    if (rows === cols && prefix >= 2 && prefix < cols && fits((r, c) => c <= r || c < prefix)) {
-      return { kind: 'prefix-lm', masked, keep, summary: `prefix-LM (prefix ${prefix}${tail('')}` };
-    }
-    // streaming ASR (wenet / ESPnet subsequent_chunk_mask): chunks of queries that see their own
-    // chunk and every earlier one, or only num_left_chunks earlier ones
-    const chunk = rows === cols ? chunkedCausal(K) : undefined;
-    if (chunk) {
-      const seen = chunk.left < 0 ? 'every earlier chunk' : `${chunk.left} earlier chunk${chunk.left === 1 ? '' : 's'}`;
-      return { kind: 'chunked-causal', masked, keep, summary: `chunked causal (chunks of ${chunk.size}, each sees itself and ${seen}${tail('')}` };
-    }
+    const spans = rows === cols ? K.map(spanOfKeeps) : undefined;
+    const run = spans && spanPattern(rows, (r) => spans[r]);
+    if (run) return { kind: run.kind, masked, keep, ...(run.window ? { window: run.window } : {}), summary: `${PATTERN_NAMES[run.kind] ?? run.kind} (${run.detail}${tail('')}` };
     const blocks = rows === cols ? blockDiagonal(K) : undefined;
     if (blocks) return { kind: 'block-diagonal', masked, keep, summary: `block-diagonal (segments ${blocks.segments.join(', ')}${blocks.causal ? ', causal' : ''}${tail('')}` };
   }
-  return undefined;
+  // rows at one end that keep no key (strictly past, anti-causal): each fits one polarity of
+  // the other's values, so they are tried once nothing above fits either; the reader's polarity
+  // first, else strictly past (a triu block-mask, a tril keep-mask) before anti-causal
+  if (rows !== cols) return undefined;
+  const found = polarities.map(([form, keeps]) => {
+    const spans = first.map((row) => spanOfKeeps(row.map(keeps)));
+    return { form, keeps, p: pastTheDiagonal(rows, (r) => spans[r]) };
+  });
+  const pick = onMasks !== undefined ? found.find((f) => f.p) : found.find((f) => f.p?.kind === 'causal') ?? found.find((f) => f.p);
+  if (!pick?.p) return undefined;
+  const masked = first.flat().filter((x) => !pick.keeps(x)).length / (rows * cols);
+  return {
+    kind: pick.p.kind, masked, keep: pick.form === '1 = attend', summary: pastTheDiagonalSummary(pick.p, pick.form, masked, first.every((row) => row.every((x) => x === 0 || x === -Infinity))),
+    ...(pick.p.kind === 'causal' ? { offset: -pick.p.shift } : {}),
+  };
 }
+
+/** How a label names the kinds spanPattern finds. */
+const PATTERN_NAMES: Partial<Record<MaskKind, string>> = { 'prefix-lm': 'prefix-LM', 'chunked-causal': 'chunked causal' };
 
 /** Names that say "mask" (the user's word counts as evidence for a non-constant 0/1 tensor). */
 const MASK_NAME = /mask|pad|causal|keep|valid|attn|attention|look_?ahead|bias/i;
@@ -357,7 +523,7 @@ export function maskDetails(name: string, v: EncodedValue, provenance?: boolean,
 }
 
 /** Attention patterns whose label says which keys each query sees. */
-const PATTERN_KINDS: readonly MaskKind[] = ['causal', 'sliding-window', 'prefix-lm', 'chunked-causal', 'block-diagonal'];
+const PATTERN_KINDS: readonly MaskKind[] = ['causal', 'anti-causal', 'sliding-window', 'prefix-lm', 'chunked-causal', 'block-diagonal'];
 
 /**
  * An attention pattern (causal, sliding window, prefix-LM, chunked causal,
@@ -380,7 +546,7 @@ function inReaderPolarity<T extends MaskDetails>(d: T | undefined, onMasks: bool
   if (!at) return d;
   const masked = 1 - d.maskedFraction;
   const off = d.causalOffset ?? 0;
-  const sees = d.kind === 'causal' ? `query i sees only keys > i${off ? ` + ${off}` : ''}` : 'each query sees only the keys the pattern hides';
+  const sees = d.kind === 'causal' ? `query i sees only keys > i${off > 0 ? ` + ${off}` : off < 0 ? ` − ${-off}` : ''}` : 'each query sees only the keys the pattern hides';
   let rest = d.summary.slice(at.index + at[0].length);
   if (fullyMasked) {
     const n = fullyMasked(!onMasks);
@@ -388,7 +554,7 @@ function inReaderPolarity<T extends MaskDetails>(d: T | undefined, onMasks: bool
   }
   const own = cols - rows;
   const label = d.summary.slice(0, at.index);
-  const summary = d.kind === 'causal' && onMasks && !d.dims && off < own
+  const summary = d.kind === 'causal' && onMasks && !d.dims && off >= 0 && off < own
     ? `${label} read as True = masked: query i loses keys 0 … i${off ? ` + ${off}` : ''}, all before its own key i + ${own} (a sliding window's cut-off over cached keys) · ${percent(masked)}${rest}`
     : `${label} read inverted: its reader ${onMasks ? 'masks' : 'attends'} True, so ${sees} · ${percent(masked)}${rest}`;
   return { ...d, keep: !onMasks, maskedFraction: masked, inverted: true, summary };
@@ -442,8 +608,21 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
     if (parts) {
       return {
         kind: 'combined', lengths: parts.lengths, side: parts.side, maskedFraction: parts.masked, keep: parts.keep, ...(parts.offset ? { causalOffset: parts.offset } : {}),
-        summary: `padding (${parts.side}, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''} · ${percent(parts.masked)}`,
+        // ', additive' as the streamed summary words it (and as an additive padding mask's label says)
+        summary: `padding (${parts.side}, lengths ${parts.lengths.join(', ')}) ∧ causal${parts.offset || parts.keep ? ` (${[parts.offset ? 'bottom-right' : '', parts.keep ? '1 = attend' : ''].filter(Boolean).join(', ')})` : ''}${additive ? ', additive' : ''} · ${percent(parts.masked)}`,
       };
+    }
+    // wenet's `masks & subsequent_chunk_mask(...)`: a [B, 1, T] padding mask and chunked causal (or a window, prefix-LM)
+    if (rows === cols) {
+      // the polarity as causalAndPadding guesses it: a set first cell is kept (right padding keeps key 0)
+      const keep = binaryMask && (onMasks !== undefined ? !onMasks : mats[0][0][0] !== 0);
+      const attended = (x: number) => (keep ? x !== 0 : x === 0);
+      const spans = mats.map((m) => m.map((row) => spanOfKeeps(row.map(attended))));
+      const chunked = patternAndPadding(mats.length, rows, (m, r) => spans[m][r]);
+      if (chunked) {
+        const masked = (v.data.length - mats.reduce((n, m) => n + m.flat().filter(attended).length, 0)) / v.data.length;
+        return patternAndPaddingDetails(chunked, keep, additive, masked);
+      }
     }
   }
   const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones);
@@ -622,11 +801,12 @@ export function kerasMaskDetails(v: EncodedValue): MaskDetails | undefined {
 
 /** What a viewer needs to name (and toggle) the part of a mask that masked a cell: padding, causal, window. */
 export function maskPartsOf(d: MaskDetails): MaskParts | undefined {
-  // the viewer's layers read padding along the last dim; a seq-first mask pads along dim 0
-  if (d.seqFirst) return undefined;
+  // a seq-first [T, B] mask pads down dim 0: its padding layer reads the keys there (MaskParts.seqFirst)
+  if (d.seqFirst) return d.lengths && d.side ? { lengths: d.lengths, side: d.side, ...(d.keep !== undefined ? { keep: d.keep } : {}), seqFirst: true } : undefined;
   // "keys after the query are masked" is the opposite of what an inverted reader does
   if (d.inverted) return d.dims ? { dims: d.dims, keep: d.keep } : undefined;
-  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined) || d.window !== undefined;
+  // a chunked, prefix-LM or bidirectional part is no causal layer (a later key is seen); a causal window is one
+  const causal = d.kind === 'causal' || (d.kind === 'combined' && d.lengths !== undefined && !d.part) || d.window !== undefined;
   if (!d.lengths && !causal) return undefined;
   return {
     ...(d.lengths ? { lengths: d.lengths, ...(d.sides ? { sides: d.sides } : { side: d.side ?? 'right' }) } : {}),
@@ -725,6 +905,52 @@ function packedSequences(runs: readonly RowRun[], rows: number, mats: number, ad
   return undefined;
 }
 
+const sameRun = (a: RowRun, b: RowRun) => a.on === b.on && a.first === b.first && a.last === b.last;
+
+/** The Span of one streamed row: its non-zero cells when `keepOnes`, else its zero cells. */
+function spanOfRun(r: RowRun, cols: number, keepOnes: boolean): Span {
+  const [n, first, last] = keepOnes ? [r.on, r.first, r.last] : [cols - r.on, r.zFirst, r.zLast];
+  if (n === 0) return null;
+  return last - first + 1 === n ? [first, last] : undefined;
+}
+
+/**
+ * spanPattern and pastTheDiagonal for a large square mask whose matrices are
+ * all alike, from the runs of its first matrix (`runs[0 … n)`): the labels
+ * attentionPattern gives the small path, in the same order (the reader's
+ * polarity first; strictly past before anti-causal when no reader says).
+ * `onTotal` / `total`: non-zero cells and all cells; `infOnly`: every
+ * blocking value is -inf. O(n) reads of the runs.
+ */
+function streamedSpanPattern(runs: readonly RowRun[], n: number, additive: boolean, onMasks: boolean | undefined, onTotal: number, total: number, infOnly: boolean): MaskDetails | undefined {
+  const polarities: [string, boolean][] = additive
+    ? [['additive', false]]
+    : ([['1 = attend', true], ['True = masked', false]] as [string, boolean][]).sort(([a]) => (onMasks !== undefined && (a === 'True = masked') !== onMasks ? 1 : -1));
+  const spansOf = (keepOnes: boolean) => runs.slice(0, n).map((r) => spanOfRun(r, n, keepOnes));
+  const maskedOf = (keepOnes: boolean) => (keepOnes ? total - onTotal : onTotal) / total;
+  for (const [form, keepOnes] of polarities) {
+    const spans = spansOf(keepOnes);
+    const run = spanPattern(n, (r) => spans[r]);
+    if (!run) continue;
+    const masked = maskedOf(keepOnes);
+    return {
+      kind: run.kind, maskedFraction: masked, keep: keepOnes, ...(run.window ? { window: run.window } : {}),
+      summary: `${PATTERN_NAMES[run.kind] ?? run.kind} (${run.detail}${form === '1 = attend' ? '' : `, ${form}`}) · ${percent(masked)}`,
+    };
+  }
+  const found = polarities.map(([form, keepOnes]) => {
+    const spans = spansOf(keepOnes);
+    return { form, keepOnes, p: pastTheDiagonal(n, (r) => spans[r]) };
+  });
+  const pick = onMasks !== undefined ? found.find((f) => f.p) : found.find((f) => f.p?.kind === 'causal') ?? found.find((f) => f.p);
+  if (!pick?.p) return undefined;
+  const masked = maskedOf(pick.keepOnes);
+  return {
+    kind: pick.p.kind, maskedFraction: masked, keep: pick.keepOnes, summary: pastTheDiagonalSummary(pick.p, pick.form, masked, infOnly),
+    ...(pick.p.kind === 'causal' ? { causalOffset: -pick.p.shift } : {}),
+  };
+}
+
 /**
  * Kind, masked fraction and fully-masked rows of a mask too large to be sent
  * (an elided value), read in one pass over the tensor where it lies (the
@@ -732,8 +958,10 @@ function packedSequences(runs: readonly RowRun[], rows: number, mats: number, ad
  * start (prefix) or the end (suffix) of each row is what causal, padding and
  * padding ∧ causal masks are made of. Recognises causal (tril keep-mask, triu
  * block-mask or additive), key padding (one run per row, the same in every
- * row of a matrix, or [B, T]) and padding ∧ causal; anything else is `other`
- * (or `additive`). Undefined when the values are not a mask's (0/1, bool, or
+ * row of a matrix, or [B, T]), padding ∧ causal, and, from each row's one run
+ * of kept keys, sliding-window, prefix-LM, chunked causal, strictly past,
+ * anti-causal and padding ∧ chunked causal as maskDetails names them (the
+ * same span rules); anything else is `other` (or `additive`). Undefined when the values are not a mask's (0/1, bool, or
  * 0 / ≤ ADDITIVE_MASK_FLOOR) or, without `provenance`, a non-bool tensor has
  * no mask-like name. Polarity follows maskDetails: a prefix run of 1s is a
  * keep-mask, a suffix run a block-mask; additive non-zero is masked; a
@@ -761,7 +989,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
   const runs: RowRun[] = new Array(nrows);
   const colStride = t.strides[nd - 1];
   const index = new Array<number>(Math.max(0, nd - 1)).fill(0);
-  let binary = true, additive = true, sawBlock = false, onTotal = 0;
+  let binary = true, additive = true, sawBlock = false, sawFiniteBlock = false, onTotal = 0;
   /** One row's run, or undefined as soon as a value is neither 0/1 nor additive. */
   const readRow = (base: number): RowRun | undefined => {
     let on = 0, first = -1, last = -1, zFirst = -1, zLast = -1;
@@ -773,7 +1001,10 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
         continue;
       }
       if (x !== 1) binary = false;
-      if (blocksAdditively(x)) sawBlock = true;
+      if (blocksAdditively(x)) {
+        sawBlock = true;
+        if (x !== -Infinity) sawFiniteBlock = true;
+      }
       else additive = false;
       if (!binary && !additive) return undefined;
       on++;
@@ -847,6 +1078,12 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
       const how = isAdditive ? 'additive, triu diagonal=1' : 'triu, diagonal=1';
       return done({ kind: 'causal', causalForm: 'triu', keep: false, maskedFraction: ones, summary: `causal (${how}${rows !== cols ? ', top-left' : ''}) · ${pct(ones)}${rowsNote(false)}` }, false);
     }
+    // sliding window, prefix-LM, chunked causal, strictly past, anti-causal: every matrix alike and
+    // each row one run of kept keys, read from the runs as attentionPattern reads a small mask
+    if (rows === cols && !/pad|valid|len|attention_mask/i.test(name) && every((r, i) => sameRun(r, runs[i]))) {
+      const spanned = streamedSpanPattern(runs, rows, isAdditive, onMasks, onTotal, total, !sawFiniteBlock);
+      if (spanned) return done(spanned, spanned.keep);
+    }
     // padding ∧ causal, keep-form: row i of matrix m keeps min(i + 1, length of m)
     if (binary && rows === cols) {
       const lengths = Array.from({ length: mats }, (_, m) => runs[m * rows + rows - 1].on);
@@ -860,6 +1097,15 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
       if (lengths.some((l) => l < cols) && lengths.some((l) => l > 1) && every((r, i, m) => suffix(r, cols - Math.min(i + 1, lengths[m])))) {
         return done({ kind: 'combined', lengths, keep: false, maskedFraction: ones, summary: `padding (right, lengths ${listed(lengths)}) ∧ causal${isAdditive ? ', additive' : ''} · ${pct(ones)}${rowsNote(false)}` }, false);
       }
+    }
+  }
+  // padding ∧ chunked causal (wenet), a window or prefix-LM, as maskDetails reads a small one
+  if (rows >= 3 && rows === cols) {
+    const keep = binary && (onMasks !== undefined ? !onMasks : runs[0].first === 0);
+    const chunked = patternAndPadding(mats, rows, (m, r) => spanOfRun(runs[m * rows + r], cols, keep));
+    if (chunked) {
+      const masked = (keep ? total - onTotal : onTotal) / total;
+      return done(patternAndPaddingDetails(chunked, keep, isAdditive, masked), keep);
     }
   }
   // packed sequences (document masking, NaViT): block-diagonal, as attentionPattern reads a small mask

@@ -81,7 +81,7 @@ export function errorText(e: Pick<PyErrorInfo, 'type' | 'message'>): string {
  * `selection`: a bool matrix of whole rows True or False that nothing built or read as a mask (whisper's
  * alignment-heads `all_heads`): it picks rows, it masks no attention.
  */
-export type MaskKind = 'padding' | 'causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'chunked-causal' | 'combined' | 'additive' | 'random' | 'constant' | 'selection' | 'other';
+export type MaskKind = 'padding' | 'causal' | 'anti-causal' | 'sliding-window' | 'prefix-lm' | 'block-diagonal' | 'chunked-causal' | 'combined' | 'additive' | 'random' | 'constant' | 'selection' | 'other';
 
 /** How a mask kind reads in a hover or badge: `causal mask`, and `bool selection` for a selection (no mask). */
 export function maskKindLabel(kind: MaskKind): string {
@@ -188,6 +188,12 @@ export interface MaskParts {
   offset?: number;
   /** The (query, key) dims when they are not the last two (a `[query, key, batch]` mask). */
   dims?: [number, number];
+  /**
+   * A seq-first [T, B] padding mask (pad_sequence's default batch_first=False,
+   * nn.Transformer's layout): keys (time steps) run down dim 0 and batch rows
+   * along dim 1, so `lengths` are per column.
+   */
+  seqFirst?: true;
 }
 
 /** A mask applied by masked_fill: which positions it filled, with what, and the values before. */

@@ -3,7 +3,8 @@ import type { InspectorState, InspectorVariable } from './protocol';
 import { callScopes } from './inspectorScopes';
 import { lineLabel, type LineLabel } from '../python/notebook';
 import type { Evaluation } from './documentEvaluations';
-import { allErrors } from './diagnostics';
+// evaluationSummary, not diagnostics.ts (which imports 'vscode'): the state is built and unit-tested without VS Code
+import { allErrors } from './evaluationSummary';
 import { diagnosticsFor } from './hoverMarkdown';
 import { latestSnapshots } from './variableLookup';
 

@@ -26,25 +26,34 @@ export function maskLayers(parts: MaskParts | undefined): MaskLayer[] {
 
 const BIT: Record<LayerId, number> = { padding: 1, causal: 2, window: 4 };
 
+/** The batch row of a cell: the first dim, or the second of a seq-first [T, B] mask. */
+const batchIndex = (parts: MaskParts, idx: readonly number[]) => idx[parts.seqFirst ? 1 : 0];
+
 /** Padding length of the batch row of `idx` (the first dim indexes batch rows when there are several lengths). */
 function lengthAt(parts: MaskParts, idx: readonly number[]): number {
   const lengths = parts.lengths!;
-  return lengths[Math.min(lengths.length > 1 ? idx[0] : 0, lengths.length - 1)];
+  return lengths[Math.min(lengths.length > 1 ? batchIndex(parts, idx) : 0, lengths.length - 1)];
 }
 
 /** Padding side of the batch row of `idx`: its own where rows differ (`sides`), else the mask's. */
 function sideAt(parts: MaskParts, idx: readonly number[]): 'left' | 'right' {
   const sides = parts.sides;
-  return sides ? sides[Math.min(sides.length > 1 ? idx[0] : 0, sides.length - 1)] : parts.side ?? 'right';
+  return sides ? sides[Math.min(sides.length > 1 ? batchIndex(parts, idx) : 0, sides.length - 1)] : parts.side ?? 'right';
 }
 
-/** The key index of a cell: the last dim, or `parts.dims[1]` (a `[query, key, batch]` mask). */
+/** The dim of the keys: the last, `parts.dims[1]` (a `[query, key, batch]` mask), or 0 in a seq-first [T, B] mask. */
+function keyDim(parts: MaskParts, nd: number): number {
+  return parts.seqFirst ? 0 : parts.dims ? parts.dims[1] : nd - 1;
+}
+
+/** The key index of a cell (keyDim). */
 function keyIndex(parts: MaskParts, idx: readonly number[]): number {
-  return idx[parts.dims ? parts.dims[1] : idx.length - 1];
+  return idx[keyDim(parts, idx.length)];
 }
 
-/** The query index of a cell: the dim before the last, or `parts.dims[0]`; undefined for a 1-D mask. */
+/** The query index of a cell: the dim before the last, or `parts.dims[0]`; undefined for a 1-D or a seq-first [T, B] mask. */
 function queryIndex(parts: MaskParts, idx: readonly number[]): number | undefined {
+  if (parts.seqFirst) return undefined;
   return parts.dims ? idx[parts.dims[0]] : idx.length >= 2 ? idx[idx.length - 2] : undefined;
 }
 
@@ -61,7 +70,7 @@ export function maskingBits(parts: MaskParts, shape: readonly number[], idx: rea
   let bits = 0;
   if (parts.lengths && (!enabled || enabled.has('padding'))) {
     const len = lengthAt(parts, idx);
-    if (sideAt(parts, idx) === 'left' ? key < shape[nd - 1] - len : key >= len) bits |= BIT.padding;
+    if (sideAt(parts, idx) === 'left' ? key < shape[keyDim(parts, nd)] - len : key >= len) bits |= BIT.padding;
   }
   if (parts.causal && (!enabled || enabled.has('causal')) && query !== undefined && key > query + (parts.offset ?? 0)) bits |= BIT.causal;
   if (parts.window !== undefined && (!enabled || enabled.has('window')) && query !== undefined && key <= query - parts.window) bits |= BIT.window;
@@ -78,7 +87,7 @@ export function maskedBy(parts: MaskParts, shape: readonly number[], idx: readon
   if (bits & BIT.padding) {
     const len = lengthAt(parts, idx);
     const left = sideAt(parts, idx) === 'left';
-    out.push(`padding (key ${key} ${left ? '<' : '≥'} ${left ? shape[nd - 1] - len : len}, length ${len})`);
+    out.push(`padding (key ${key} ${left ? '<' : '≥'} ${left ? shape[keyDim(parts, nd)] - len : len}, length ${len})`);
   }
   if (bits & BIT.causal) {
     const offset = parts.offset ?? 0;
@@ -87,7 +96,9 @@ export function maskedBy(parts: MaskParts, shape: readonly number[], idx: readon
     const queries = shape[parts.dims ? parts.dims[0] : nd - 2] ?? 1;
     const keys = shape[parts.dims ? parts.dims[1] : nd - 1];
     const where = offset === keys - queries ? 'bottom-right' : 'diagonal shifted';
-    out.push(offset ? `causal, ${where} (key ${key} after query ${query} + ${offset})` : `causal (key ${key} after query ${query})`);
+    // a negative offset masks the diagonal too (strictly past: triu(ones, diagonal=0) as a block-mask)
+    if (offset < 0) out.push(`causal, strictly past (key ${key} ≥ query ${query}${offset < -1 ? ` − ${-offset - 1}` : ''})`);
+    else out.push(offset ? `causal, ${where} (key ${key} after query ${query} + ${offset})` : `causal (key ${key} after query ${query})`);
   }
   if (bits & BIT.window) out.push(`window (key ${key} is ${query - key} before query ${query}, width ${parts.window})`);
   return out;

@@ -80,6 +80,10 @@ scores = torch.zeros(5, 5, 1).masked_fill(~mask, float('-inf'))
 lengths = torch.tensor([5, 4])
 pad = torch.arange(5)[None, :] < lengths[:, None]
 kv = pad[:, None, :] & torch.tril(torch.ones(3, 5, dtype=torch.bool), diagonal=2)[None]
+seqs = [torch.tensor([5, 6, 7, 2]), torch.tensor([8, 9]), torch.tensor([3, 4, 4])]
+src = torch.nn.utils.rnn.pad_sequence(seqs, padding_value=0)
+src_pad = src == 0
+filled = torch.zeros(4, 3).masked_fill(src_pad, float('-inf'))
 `;
 // A nested function the file never calls (issue #10: Preview with Arguments… reaches <locals>).
 const nestedFile = '_e2e_nested.py';
@@ -1633,6 +1637,19 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       await frame.locator('.figure[data-key="kv"] .cell[data-r="0"][data-c="3"]').hover();
       assert.match(await frame.locator('#tooltip').textContent(), /masked by causal, bottom-right \(key 3 after query 0 \+ 2\)$/);
       await frame.locator('.figure[data-key="kv"] .cell[data-r="2"][data-c="4"]').hover();
+      assert.doesNotMatch(await frame.locator('#tooltip').textContent(), /masked by/);
+
+      // a seq-first [T, B] padding mask (pad_sequence's default): keys (time steps) down dim 0, batch rows along dim 1
+      await pickVariable(frame, 'src_pad');
+      const seqFirst = await readInspector(frame, { fileName: layoutsFile, variable: 'src_pad' });
+      assert.ok(seqFirst.badges.includes('padding (seq-first [T, B]: right, lengths 4, 2, 3) · 25% masked'), seqFirst.badges.join(' | '));
+      const axes = await frame.evaluate(() => Array.from(document.querySelectorAll('.figure[data-key="src_pad"] .axis-row, .figure[data-key="src_pad"] .axis-col')).map((a) => a.textContent));
+      assert.deepEqual(axes.sort(), ['batch (dim 1) →', 'key (dim 0) →']);
+      await shot('20b-seq-first-padding');
+      // column 1 holds 2 real tokens: time step 3 is its padding
+      await frame.locator('.figure[data-key="src_pad"] .cell[data-r="3"][data-c="1"]').hover();
+      assert.match(await frame.locator('#tooltip').textContent(), /masked by padding \(key 3 ≥ 2, length 2\)$/);
+      await frame.locator('.figure[data-key="src_pad"] .cell[data-r="1"][data-c="1"]').hover();
       assert.doesNotMatch(await frame.locator('#tooltip').textContent(), /masked by/);
     });
   });

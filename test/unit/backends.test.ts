@@ -677,6 +677,43 @@ describe('wasm backend: exp and float32 order', () => {
     assertExact(view, want, 'an unlendable view');
   });
 
+  test('lendStats: every call offered a lendable output is counted once, lent or with its reason; a lent call measures how long its threads waited for a CPU (Linux)', () => {
+    // The gate on (lendBackoff left at its default): whether a call lends depends on how this
+    // machine's cores are shared now, so the test checks the accounting, not the verdict.
+    const gated = wasmBackend({ threshold: 0, threads: 2, chunkBytes: 1 << 16, lendMinElements: 0 });
+    const lender = wasmBackend({ threshold: 0, threads: 2, chunkBytes: 1 << 16, lendMinElements: 0, lendBackoff: false });
+    assert.ok(gated && lender, 'wasm backend missing: run npm run build');
+    const x = randomF32(64 * 256, 122, 6);
+    const want = new Float32Array(x.length);
+    cpuBackend.softmax!(x, 64, 256, want, false);
+    const count = (st: WasmBackend['lendStats']) => st.lent + st.busy + st.backoff + st.refused;
+    assert.equal(count(gated.lendStats), 0);
+    for (let i = 0; i < 12; i++) {
+      const out = new Float32Array(x.length);
+      const got = gated.softmax(x, 64, 256, out, false, true) ?? out;
+      assertExact(got, want, `gated call ${i}`);
+    }
+    // not offered: no lend flag, or a view that cannot move
+    gated.softmax(x, 64, 256, new Float32Array(x.length), false);
+    const st = gated.lendStats;
+    assert.equal(count(st), 12, JSON.stringify(st));
+    assert.equal(st.refused, 0);
+    const view = new Float32Array(2 * x.length).subarray(x.length);
+    lender.softmax(x, 64, 256, view, false, true);
+    assert.deepEqual([lender.lendStats.lent, lender.lendStats.refused], [0, 1]);
+    const got = lender.softmax(x, 64, 256, new Float32Array(x.length), false, true);
+    assert.ok(got instanceof Float32Array);
+    assertExact(got, want, 'lent');
+    assert.equal(lender.lendStats.lent, 1);
+    if (process.platform === 'linux' && existsSync('/proc/thread-self/schedstat')) {
+      // NaN where the kernel's counters did not move during so short a call
+      for (const share of [lender.lendStats.copierWaitShare, lender.lendStats.callerWaitShare]) assert.ok(Number.isNaN(share) || (share >= 0 && share <= 1), `wait share ${share}`);
+      const g = gated.lendStats.gateWaitShare;
+      assert.ok(g >= 0 && g <= 1, `gate wait share ${g}`);
+      assert.equal(gated.lendStats.gate, 'cpu wait', 'on Linux the gate reads our own threads\' wait, not the load average');
+    }
+  });
+
   test('the ops layer lends its fresh outputs: softmax and the fused masked softmax of 2^20 elements on the threaded wasm backend equal the CPU reference', () => {
     const shape = [2, 2, 512, 512];
     const x = Tensor.fromData('float32', shape, randomF32(numel(shape), 121, 8));

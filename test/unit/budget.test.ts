@@ -459,3 +459,37 @@ test('fuzz regression (seed 4108 on merged main): Keras compute_mask without inp
   const e = only('from tensorflow.keras import layers\nm = layers.Embedding(input_dim=10, output_dim=4, mask_zero=True).compute_mask()');
   assert.equal(`${e.type}: ${e.message}`, "TypeError: Embedding.compute_mask() missing 1 required positional argument: 'inputs'");
 });
+
+test('a float32 product\'s unzeroed output (allocateUnfilled) passes the same memory cap and element budget, and spans its own buffer (Node)', async () => {
+  const { allocateUnfilled } = await import('../../src/engine/tensor');
+  const memory = { capBytes: 4 << 20, setting: 'maskLens.evaluation.maxHeapMb', used: () => 3 << 20, reclaim: () => {} };
+  // [512, 64] @ [64, 1024]: 2 MiB of float32 output with 3 of 4 MiB in use
+  const e = only('import torch\nq = torch.ones(512, 64)\nk = torch.ones(64, 1024)\ns = q @ k', { memory });
+  assert.equal(`${e.type}: ${e.message}`, 'MemoryError: a tensor of 524288 elements (2 MB) exceeds the Mask Lens memory cap: 3 of 4 MB in use (setting maskLens.evaluation.maxHeapMb)');
+  assert.equal(e.line, 4);
+  assert.equal(only('import torch\nq = torch.ones(512, 64)\nk = torch.ones(64, 1024)\ns = q @ k', { maxElements: 400000 }).type, 'MemoryError');
+  const r = evaluate('import torch\nq = torch.ones(512, 3)\nk = torch.ones(3, 1024) * 2\ns = q @ k\nprint(s.sum().item(), s.min().item())');
+  assert.equal(r.error, null);
+  assert.equal(r.stdout, `${512 * 1024 * 6}.0 6.0\n`);
+  const out = allocateUnfilled('float32', 1 << 18);
+  assert.ok(out instanceof Float32Array && out.length === 1 << 18);
+  assert.equal(out.byteOffset, 0);
+  assert.equal(out.buffer.byteLength, 1 << 20, 'its own whole buffer, so a backend may lend it');
+  assert.ok(allocateUnfilled('float32', 100) instanceof Float32Array);
+  assert.ok(allocateUnfilled('int64', 1 << 18) instanceof Float64Array);
+});
+
+test('allocateUnfilled without Buffer (the web worker): allocate()\'s zeroed storage', async () => {
+  const { allocateUnfilled } = await import('../../src/engine/tensor');
+  const g = globalThis as { Buffer?: unknown };
+  const saved = g.Buffer;
+  g.Buffer = undefined;
+  try {
+    const out = allocateUnfilled('float32', 1 << 18);
+    assert.ok(out instanceof Float32Array && out.length === 1 << 18);
+    assert.ok(out.every((v) => v === 0));
+  } finally {
+    g.Buffer = saved;
+  }
+  assert.equal(typeof Buffer.allocUnsafeSlow, 'function');
+});

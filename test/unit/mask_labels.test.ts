@@ -126,15 +126,18 @@ test("a collate_fn's seq-first [T, B] padding mask (pad_sequence's default layou
   assert.equal(at('keep').maskSummary, 'padding (seq-first [T, B]: right, lengths 4, 2, 3) · 25% masked');
   // padding_side='left': the unpadded column (all False) gives the polarity away
   assert.equal(at('left_pad').maskSummary, 'padding (seq-first [T, B]: left, lengths 4, 2, 3) · 25% masked');
-  // the viewer's padding layer reads the last dim: no parts it would draw wrongly
-  assert.equal(at('src_pad').maskParts, undefined);
+  // the viewer's padding layer reads the keys down dim 0 (seqFirst), batch rows along dim 1
+  assert.deepEqual(at('src_pad').maskParts, { lengths: [4, 2, 3], side: 'right', keep: false, seqFirst: true });
+  assert.deepEqual(at('keep').maskParts, { lengths: [4, 2, 3], side: 'right', keep: true, seqFirst: true });
+  assert.deepEqual(at('left_pad').maskParts, { lengths: [4, 2, 3], side: 'left', keep: false, seqFirst: true });
+  for (const name of ['src_pad', 'keep', 'left_pad']) assertPartsExplainEveryCell(at(name));
   // a mask too large to inline, summarised where it lies, reads the same
   const streamed = evaluate(src, { recordTimeline: true, inlineElements: 0 });
   for (const name of ['src_pad', 'keep', 'left_pad']) {
     const big = [...streamed.timeline].reverse().find((s) => s.name === name)!;
     assert.ok('elided' in big.value, `${name} was not streamed`);
     assert.equal(big.maskSummary, at(name).maskSummary, name);
-    assert.equal(big.maskParts, undefined, name);
+    assert.deepEqual(big.maskParts, at(name).maskParts, name);
   }
   // two positions per sequence are too few to tell a seq-first mask from any 0/1 matrix
   const short = evaluate('import torch\nmask = torch.tensor([[True, False, True], [False, False, True]])\n', { recordTimeline: true }).timeline.at(-1)!;

@@ -464,7 +464,7 @@ keep = torch.tensor([[0, 0, 1, 1], [0, 1, 1, 1]]).bool()[:, None, :] & torch.one
 `;
   const r = run(src);
   const last = (n: string) => r.timeline.filter((x) => x.name === n).at(-1)!;
-  assert.equal(last('merged').maskSummary, 'padding (left, lengths 2) ∧ causal · 88% masked');
+  assert.equal(last('merged').maskSummary, 'padding (left, lengths 2) ∧ causal, additive · 88% masked');
   assert.deepEqual(last('merged').maskParts, { lengths: [2], side: 'left', causal: true, keep: false });
   assert.equal(last('keep').maskSummary, 'padding (left, lengths 2, 3) ∧ causal (1 = attend) · 71.9% masked');
 });

@@ -115,19 +115,75 @@ const LEND_WAIT_MAX = 0.5;
 const LEND_BACKOFF_MIN = 4;
 const LEND_BACKOFF_MAX = 64;
 /**
- * Whether other work holds the cores: the 1-minute load average, which
- * counts our own busy threads too, is over the core count plus a half
- * (read at most once a second; false where there is no load average,
- * e.g. Windows or browsers). Lending needs the
- * copier on a core whenever the caller ends a job: at load 5-10 on this
- * 2-core machine lent calls took 1.2-1.5x the calls that were not lent
+ * The share of its runnable time the calling thread spent waiting for a
+ * CPU, past which lending is off (see coresBusy). Measured on this 2-core
+ * machine: 0.5-7% with the cores free for our threads (SCHED_FIFO, or
+ * load 2.8 from others), 13% and 37% at load 8-9 (bench runs where lent
+ * calls starved their copier), 80% with two threads of ours against three
+ * busy processes.
+ */
+const WAIT_SHARE_MAX = 0.1;
+/** coresBusy() renews its verdict once the calling thread has been runnable this long since its last sample (ns). */
+const WAIT_SAMPLE_NS = 20e6;
+/**
+ * This thread's scheduler counters: nanoseconds it has run on a CPU and
+ * nanoseconds it was runnable but waited for one, since it started
+ * (Linux's /proc/thread-self/schedstat, about 7 µs to read); null where
+ * there is no such file (Windows, macOS, browsers, a kernel without
+ * schedstats). WORKER_SOURCE reads the same file for the copier thread.
+ */
+function threadSchedstat(): [number, number] | null {
+  if (schedstatMissing) return null;
+  const fs = nodeBuiltin('node:fs') as { readFileSync(path: string, enc: 'latin1'): string } | null;
+  try {
+    const f = fs!.readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
+    const ran = Number(f[0]), waited = Number(f[1]);
+    if (Number.isFinite(ran) && Number.isFinite(waited)) return [ran, waited];
+  } catch {
+    // below
+  }
+  schedstatMissing = true;
+  return null;
+}
+let schedstatMissing = false;
+/** waited / (ran + waited) between two threadSchedstat() samples; NaN when the thread was never runnable. */
+const waitShare = (a: [number, number], b: [number, number]) => (b[1] - a[1]) / (b[0] - a[0] + b[1] - a[1]);
+/**
+ * Whether other work holds the cores, so that an output lent to the
+ * copier thread would wait for it. Where threadSchedstat() reads (Linux):
+ * the calling thread waited for a CPU more than WAIT_SHARE_MAX of the time
+ * it was runnable since the last sample (renewed once WAIT_SAMPLE_NS of
+ * runnable time has passed; the first sample covers the thread's life so
+ * far). That counts only how our own threads fare: the 1-minute load
+ * average, used before, also counts our own busy threads, the worker's
+ * polls and (in the bench) the PyTorch peer that runs between our calls,
+ * lags by a minute, and under SCHED_FIFO counts the other processes that
+ * our threads keep off the cores. Elsewhere: that load average over the
+ * core count plus a half (read at most once a second; none, as on
+ * Windows or in browsers, counts as free). At load 5-10 on this 2-core
+ * machine lent calls took 1.2-1.5x the calls that were not lent
  * (medians, same process), even with LEND_WAIT_MAX's backoff.
  */
+let waitSample: [number, number] | null = null, waitBusy = false, lastWaitShare = NaN;
+/** Which signal coresBusy() used last ('none' before its first call). */
+export type LendGate = 'cpu wait' | 'load average' | 'none';
+let lendGate: LendGate = 'none';
 let loadReadAt = -Infinity, loadBusy = false;
 function coresBusy(): boolean {
-  const now = performance.now();
-  if (now - loadReadAt < 1000) return loadBusy;
-  loadReadAt = now;
+  const now = threadSchedstat();
+  lendGate = now ? 'cpu wait' : 'load average';
+  if (now) {
+    const from = waitSample ?? [0, 0];
+    if (now[0] - from[0] + now[1] - from[1] >= WAIT_SAMPLE_NS) {
+      lastWaitShare = waitShare(from, now);
+      waitBusy = lastWaitShare > WAIT_SHARE_MAX;
+      waitSample = now;
+    }
+    return waitBusy;
+  }
+  const t = performance.now();
+  if (t - loadReadAt < 1000) return loadBusy;
+  loadReadAt = t;
   const os = nodeBuiltin('node:os') as { loadavg?: () => number[]; availableParallelism?: () => number; cpus: () => unknown[] } | null;
   const load = os?.loadavg?.()[0] ?? 0;
   const cpus = os ? (os.availableParallelism ? os.availableParallelism() : os.cpus().length) : 1;
@@ -284,6 +340,20 @@ const SEQ = 14;
  */
 const WAITER = 15;
 const WAIT_SPIN_MS = 0.2;
+/**
+ * Per worker i (1 .. threads - 1), from byte 192 of the control block: its
+ * state at WSTATE + i (0 idle, W_BUSY while it claims or runs a grain or a
+ * copy task, W_EXITED once its thread is ending: process.exit(), an
+ * uncaught exception) and its Linux thread id at WTID + i (0 if unknown).
+ * A worker that dies mid-call never counts its grain done: the calling
+ * thread, blocked in Atomics.wait (the Worker's 'exit' event cannot run
+ * meanwhile), looks at these every LIVENESS_MS (see Runtime.rows).
+ */
+const WSTATE = 48, WTID = 64, W_BUSY = 1, W_EXITED = 2;
+const CTL_BYTES = 4 * (WTID + 16);
+const LIVENESS_MS = 100;
+/** Thrown by Runtime.rows when a worker thread died during the call; the backend's ops then run on the CPU reference. */
+class WorkerLost extends Error {}
 /** COPY flags: a task is posted; take the output's buffer from the port first; send it back after the copy. */
 const COPY_POSTED = 1, COPY_RECEIVE = 2, COPY_RETURN = 4;
 /** Grains per job at most (they share the work word with the next grain's index). */
@@ -312,12 +382,24 @@ const SPIN_BACKOFF_MAX = 1024;
 /** What each worker thread runs (CommonJS, eval'd): instantiate the module over the shared memory, then claim grains. */
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-const { bytes, gemmBytes, memory, ctl, kernels, port } = workerData;
+const { bytes, gemmBytes, memory, ctl, kernels, port, index } = workerData;
+
 const k = Object.assign({},
   new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort() { throw new RangeError('wasm kernel abort'); } } }).exports,
   gemmBytes ? new WebAssembly.Instance(new WebAssembly.Module(gemmBytes), { env: { memory } }).exports : {});
 const c = new Int32Array(ctl);
 const args = new Float64Array(ctl, 64);
+// Liveness (see WSTATE): the thread id, and W_EXITED when this thread ends.
+try {
+  c[${WTID} + index] = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()) || 0;
+} catch (e) {
+  // no /proc: the exit flag alone
+}
+process.on('exit', () => {
+  Atomics.store(c, ${WSTATE} + index, ${W_EXITED});
+  Atomics.notify(c, ${DONE});
+});
+
 // fn(args[0], ..., args[argc - 1], lo, hi) with the arguments written out:
 // Reflect.apply copies its argument list into a fresh one on every call
 // (16,384 grains in a [8, 8, 1024, 1024] masked softmax).
@@ -351,15 +433,22 @@ for (;;) {
   // The copier (the worker with the port) takes a posted copy task first.
   if (port !== undefined) {
     const f = Atomics.load(c, ${COPY});
-    if (f !== 0 && Atomics.compareExchange(c, ${COPY}, f, 0) === f) {
-      try {
-        copyOut(f);
-      } catch (e) {
-        Atomics.store(c, ${FAILED}, 1);
+    // W_BUSY before the claim: once the caller has closed a job it waits
+    // while a live worker may still hold part of it (see WSTATE).
+    if (f !== 0) {
+      Atomics.store(c, ${WSTATE} + index, ${W_BUSY});
+      if (Atomics.compareExchange(c, ${COPY}, f, 0) === f) {
+        try {
+          copyOut(f);
+        } catch (e) {
+          Atomics.store(c, ${FAILED}, 1);
+        }
+        if (Atomics.add(c, ${DONE}, 1) + 1 === Atomics.load(c, ${TOTAL}) && Atomics.load(c, ${WAITER}) === 1) Atomics.notify(c, ${DONE});
+        Atomics.store(c, ${WSTATE} + index, 0);
+        idleSince = -1;
+        continue;
       }
-      if (Atomics.add(c, ${DONE}, 1) + 1 === Atomics.load(c, ${TOTAL}) && Atomics.load(c, ${WAITER}) === 1) Atomics.notify(c, ${DONE});
-      idleSince = -1;
-      continue;
+      Atomics.store(c, ${WSTATE} + index, 0);
     }
   }
   const idx = v & 0xffff;
@@ -385,7 +474,11 @@ for (;;) {
     backoff = ${SPIN_BACKOFF};
     idleSince = -1;
   }
-  if (Atomics.compareExchange(c, ${WORK}, v, v + 1) !== v) continue;
+  Atomics.store(c, ${WSTATE} + index, ${W_BUSY});
+  if (Atomics.compareExchange(c, ${WORK}, v, v + 1) !== v) {
+    Atomics.store(c, ${WSTATE} + index, 0);
+    continue;
+  }
   const rows = c[${ROWS}], grain = c[${GRAIN}];
   const lo = idx * grain, hi = Math.min(rows, lo + grain);
   try {
@@ -396,6 +489,7 @@ for (;;) {
   // Only the grain that completes the job wakes the caller (a wake is a
   // futex syscall and an interrupt to the other core: tens of µs here).
   if (Atomics.add(c, ${DONE}, 1) + 1 === Atomics.load(c, ${TOTAL}) && Atomics.load(c, ${WAITER}) === 1) Atomics.notify(c, ${DONE});
+  Atomics.store(c, ${WSTATE} + index, 0);
 }
 }
 // A lent output (the calling thread's fresh output array, moved here for one
@@ -404,9 +498,24 @@ for (;;) {
 // back through it after the last.
 // Views of the module's memory by (start, length): the chunks rotate
 // through three sets, so a few views serve a whole call without garbage.
-let out = null, mem = null, views = [];
+let out = null, mem = null, views = [], lentAt = null;
+// This thread's [ns on a CPU, ns waiting for one] (threadSchedstat's file), or null.
+let schedstatFs = port !== undefined ? require('node:fs') : null;
+function schedstat() {
+  if (schedstatFs === null) return null;
+  try {
+    const f = schedstatFs.readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
+    return [Number(f[0]), Number(f[1])];
+  } catch (e) {
+    schedstatFs = null;
+    return null;
+  }
+}
 function copyOut(f) {
-  if (f & ${COPY_RECEIVE}) out = new Float32Array(receiveMessageOnPort(port).message);
+  if (f & ${COPY_RECEIVE}) {
+    out = new Float32Array(receiveMessageOnPort(port).message);
+    lentAt = schedstat();
+  }
   if (mem === null || mem.buffer.byteLength !== memory.buffer.byteLength) {
     mem = new Float32Array(memory.buffer);
     views = [];
@@ -422,9 +531,10 @@ function copyOut(f) {
     out.set(view, c[${COPY_DST}]);
   }
   if (f & ${COPY_RETURN}) {
-    const b = out.buffer;
+    const b = out.buffer, now = schedstat();
     out = null;
-    port.postMessage(b, [b]);
+    // With how long this thread ran and waited for a CPU while it held the buffer (see pipelineLent).
+    port.postMessage({ buffer: b, ran: now && lentAt ? now[0] - lentAt[0] : -1, waited: now && lentAt ? now[1] - lentAt[1] : -1 }, [b]);
   }
 }
 serve();
@@ -462,8 +572,12 @@ interface Runtime {
    * thread's staging. False when the buffer cannot move (it stays here).
    */
   lend?(out: Float32Array): boolean;
-  /** The lent buffer, back after the copy task with COPY_RETURN (null if it did not come back). */
-  reclaim?(): ArrayBuffer | null;
+  /**
+   * The lent buffer, back after the copy task with COPY_RETURN (null if it
+   * did not come back), with the copier's share of its runnable time spent
+   * waiting for a CPU while it held the buffer (NaN where unknown).
+   */
+  reclaim?(): { buffer: ArrayBuffer; copierWaitShare: number } | null;
   /** Milliseconds the calling thread has spent waiting for jobs with a copy task to finish, in all. */
   copyWaitMs?: number;
   /** Tell idle workers that jobs follow one another now (true) or no longer (false); see SPIN_MS. */
@@ -538,7 +652,7 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
   const mod = new WebAssembly.Module(bytes);
   const k = { ...new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new RangeError('wasm kernel abort'); } } }).exports } as unknown as KernelExports;
   const gemmBytes = addGemm(k, gemmB64, memory, fma);
-  const ctlBuf = new SharedArrayBuffer(64 + 8 * 16);
+  const ctlBuf = new SharedArrayBuffer(CTL_BYTES);
   const ctl = new Int32Array(ctlBuf);
   const args = new Float64Array(ctlBuf, 64);
   // Workers start on the first parallel call (a hover never pays for them).
@@ -551,13 +665,47 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
     for (let i = 1; i < threads; i++) {
       const channel = i === 1 ? new node.MessageChannel() : null;
       if (channel) port = channel.port1;
-      const w = new node.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, gemmBytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS, port: channel?.port2 }, transferList: channel ? [channel.port2] : [] });
+      const w = new node.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, gemmBytes, memory, ctl: ctlBuf, kernels: ROW_KERNELS, port: channel?.port2, index: i }, transferList: channel ? [channel.port2] : [] });
       // A worker that dies mid-grain can no longer count it done: later calls run on this thread alone.
       w.on('error', () => { broken = true; });
       w.on('exit', () => { broken = true; });
       w.unref();
       workers.push(w);
     }
+  };
+  /**
+   * Whether a worker thread has ended: its exit flag (process.exit(), an
+   * uncaught exception), or, with `checkThread`, its Linux thread gone from
+   * /proc/self/task (Worker.terminate() runs no exit handler).
+   */
+  const fs = nodeBuiltin('node:fs') as { existsSync(path: string): boolean } | null;
+  const dead = (i: number, checkThread: boolean): boolean => {
+    if (Atomics.load(ctl, WSTATE + i) === W_EXITED) return true;
+    const tid = Atomics.load(ctl, WTID + i);
+    return checkThread && tid > 0 && fs !== null && !fs.existsSync(`/proc/self/task/${tid}`);
+  };
+  const workerLost = (checkThread: boolean): boolean => {
+    for (let i = 1; i < threads; i++) if (dead(i, checkThread)) return true;
+    return false;
+  };
+  /**
+   * A worker died during the call: close the job (no grain or copy task
+   * can be claimed any more), let the live workers finish what they hold
+   * (they write into the module's memory), and throw WorkerLost. Every
+   * later call runs on this thread (`broken`); a lent output went with
+   * the copier if it was the one that died.
+   */
+  const abandon = (): never => {
+    broken = true;
+    Atomics.store(ctl, WORK, 0);
+    Atomics.store(ctl, COPY, 0);
+    Atomics.store(ctl, STREAM, 0);
+    const until = performance.now() + 10 * LIVENESS_MS;
+    for (let i = 1; i < threads; i++) {
+      while (Atomics.load(ctl, WSTATE + i) === W_BUSY && !dead(i, true) && performance.now() < until) Atomics.wait(ctl, SEQ, Atomics.load(ctl, SEQ), 1);
+    }
+    Atomics.store(ctl, FAILED, 0);
+    throw new WorkerLost('wasm worker thread exited during a call');
   };
   const runtime: Runtime = {
     k,
@@ -581,8 +729,10 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       return true;
     },
     reclaim() {
-      const m = port ? node.receiveMessageOnPort(port) : undefined;
-      return m && m.message instanceof ArrayBuffer ? m.message : null;
+      const m = (port ? node.receiveMessageOnPort(port) : undefined)?.message as { buffer?: unknown; ran?: number; waited?: number } | undefined;
+      if (!(m?.buffer instanceof ArrayBuffer)) return null;
+      const { ran = -1, waited = -1 } = m;
+      return { buffer: m.buffer, copierWaitShare: ran >= 0 && waited >= 0 && ran + waited > 0 ? waited / (ran + waited) : NaN };
     },
     rows(kernel, a, rows, elements, meanwhile, copy) {
       if (!copy && (broken || elements < PARALLEL_MIN_ELEMENTS || rows < 2)) {
@@ -590,7 +740,7 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
         meanwhile?.();
         return;
       }
-      if (broken) throw new RangeError('wasm worker thread exited');
+      if (broken) throw new WorkerLost('wasm worker thread exited');
       if (!workers) start();
       // Grains of whole 4-row blocks where rows allow (the matmul's block height).
       let grain = Math.max(1, Math.ceil(rows / (threads * GRAINS_PER_THREAD)));
@@ -639,10 +789,10 @@ function threaded(bytes: Uint8Array<ArrayBuffer>, gemmB64: string | undefined, f
       }
       for (let d = Atomics.load(ctl, DONE); d < total; d = Atomics.load(ctl, DONE)) {
         Atomics.store(ctl, WAITER, 1);
-        // The timeout only guards against a worker that died mid-grain.
-        const r = Atomics.wait(ctl, DONE, d, 1000);
+        // A worker that exits notifies DONE; the timeout catches one whose thread ended without running its exit handler.
+        const r = Atomics.wait(ctl, DONE, d, LIVENESS_MS);
         Atomics.store(ctl, WAITER, 0);
-        if (r === 'timed-out' && broken) throw new RangeError('wasm worker thread exited');
+        if ((r !== 'ok' || Atomics.load(ctl, DONE) < total) && workerLost(r === 'timed-out')) abandon();
       }
       if (waitFrom >= 0) runtime.copyWaitMs! += performance.now() - waitFrom;
       if (Atomics.exchange(ctl, FAILED, 0)) throw new RangeError('wasm kernel failed in a worker thread');
@@ -690,6 +840,19 @@ export interface WasmBackend extends Backend {
   /** Dispatches of one row kernel so far ('masked_softmax_rows', 'where_rows', ...): tests check which path ran. */
   kernelCalls(kernel: string): number;
   /**
+   * Calls so far whose caller offered a fresh output to lend (softmax /
+   * maskedSoftmax with `lend`, at least lendMinElements, worker threads):
+   * `lent` went to the copier thread; the others copied on the calling
+   * thread because the cores were busy (`busy`, see coresBusy), the copier
+   * starved in a recent call (`backoff`, see LEND_WAIT_MAX) or the buffer
+   * could not move (`refused`). The bench reports these per workload.
+   * The shares of runnable time spent waiting for a CPU last measured
+   * (NaN before any; see coresBusy): the calling thread's since the sample
+   * before (`gateWaitShare`), and the calling thread's and the copier's
+   * during the last lent call. `gate`: the signal coresBusy last used.
+   */
+  readonly lendStats: { lent: number; busy: number; backoff: number; refused: number; gateWaitShare: number; callerWaitShare: number; copierWaitShare: number; gate: LendGate };
+  /**
    * Whether float32 products in the 'gemm' order run in the module (its
    * fused multiply-add kernel, where this runtime has relaxed SIMD and the
    * CPU fuses); otherwise they, and the 'gemv', 'dot' and 'outer' orders,
@@ -729,7 +892,9 @@ export interface WasmBackend extends Backend {
  * copier thread (LEND_MIN_ELEMENTS by default; tests lower it);
  * `lendBackoff: false` lends even after the copier starved or while the
  * cores are busy (see LEND_WAIT_MAX, coresBusy; tests that check the lent
- * path ran).
+ * path ran). A worker thread that dies during a call costs that call
+ * a rerun on the CPU reference (same bits); later calls run on the
+ * calling thread (see WorkerLost).
  */
 export function wasmBackend(options: { threshold?: number; threads?: number; chunkBytes?: number; fma?: boolean; fusedExp?: boolean; lendMinElements?: number; lendBackoff?: boolean } = {}): WasmBackend | null {
   const CHUNK_BYTES = Math.max(1 << 16, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
@@ -818,7 +983,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     const meanwhile = () => {
       if (i + 1 < sizes.length) stage(r + sizes[i], sizes[i + 1], (i + 1) % 3);
     };
-    const t0 = performance.now(), w0 = copyWaited();
+    const t0 = performance.now(), w0 = copyWaited(), s0 = threadSchedstat();
     stage(0, sizes[0], 0);
     stream(true);
     try {
@@ -832,15 +997,22 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     } finally {
       stream(false);
     }
-    // The copier starved (other work holds the cores): the next calls copy on this thread.
-    const elapsed = performance.now() - t0;
-    if (options.lendBackoff !== false && copyWaited() - w0 > LEND_WAIT_MAX * elapsed && elapsed > 1) {
+    const elapsed = performance.now() - t0, s1 = threadSchedstat();
+    const back = reclaim?.() ?? null;
+    if (!back) throw new RangeError('wasm: the lent output did not come back');
+    // The copier starved (other work holds the cores): the next calls copy
+    // on this thread. The two threads' waits for a CPU during the call are
+    // only reported: each wake from Atomics.wait counts as waiting, so with
+    // free cores (SCHED_FIFO) they read 0.02-0.25 for the caller and
+    // 0.05-0.29 for the copier, too close to loaded figures to decide on.
+    lendStats.callerWaitShare = s0 && s1 ? waitShare(s0, s1) : NaN;
+    lendStats.copierWaitShare = back.copierWaitShare;
+    const starved = copyWaited() - w0 > LEND_WAIT_MAX * elapsed;
+    if (options.lendBackoff !== false && starved && elapsed > 1) {
       lendSkip = lendBackoff;
       lendBackoff = Math.min(2 * lendBackoff, LEND_BACKOFF_MAX);
     } else lendBackoff = LEND_BACKOFF_MIN;
-    const back = reclaim?.() ?? null;
-    if (!back) throw new RangeError('wasm: the lent output did not come back');
-    return new Float32Array(back);
+    return new Float32Array(back.buffer);
   }
 
   /**
@@ -853,9 +1025,26 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
     if (options.lendBackoff === false) return true;
     if (lendSkip > 0) {
       lendSkip--;
+      lendStats.backoff++;
       return false;
     }
-    return !coresBusy();
+    const busy = coresBusy();
+    lendStats.gateWaitShare = lastWaitShare;
+    lendStats.gate = lendGate;
+    if (busy) {
+      lendStats.busy++;
+      return false;
+    }
+    return true;
+  };
+  /** Calls that could lend (see WasmBackend.lendStats). */
+  const lendStats: WasmBackend['lendStats'] = { lent: 0, busy: 0, backoff: 0, refused: 0, gateWaitShare: NaN, callerWaitShare: NaN, copierWaitShare: NaN, gate: 'none' };
+  /** rt.lend, counted: false (the buffer could not move) counts as refused. */
+  const lendOut = (out: Float32Array): boolean => {
+    const ok = rt.lend!(out);
+    if (ok) lendStats.lent++;
+    else lendStats.refused++;
+    return ok;
   };
   // See LEND_WAIT_MAX: calls left to run without lending, and the next such run's length.
   let lendSkip = 0, lendBackoff = LEND_BACKOFF_MIN;
@@ -929,6 +1118,9 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       return memory.buffer.byteLength + (rt.solo ? rt.solo.memory.buffer.byteLength : 0);
     },
     kernelCalls: (kernel) => calls.get(kernel) ?? 0,
+    get lendStats() {
+      return { ...lendStats };
+    },
     accepts(numel, dtype) {
       return (dtype === 'float32' || dtype === 'bool') && numel >= backend.threshold;
     },
@@ -1103,7 +1295,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         ps.push(p);
         at = p + bytes;
       }
-      if (lent && rt.lend!(out)) {
+      if (lent && lendOut(out)) {
         return pipelineLent(
           chunksOf(rows, per),
           cols,
@@ -1161,7 +1353,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         u8(mp, hi - lo).set(m.subarray(lo, hi));
         f32(p, n * cols).set(x.subarray(r * cols, (r + n) * cols));
       };
-      if (lent && rt.lend!(out)) {
+      if (lent && lendOut(out)) {
         return pipelineLent(
           chunksOf(rows, per),
           cols,
@@ -1195,9 +1387,7 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
         at = p + pr * cols * 4;
       }
       if (sets.some((set) => set.p < 0) || cols === 0 || !Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1) {
-        const logp = new Float32Array(rows * cols);
-        cpuBackend.softmax!(x, rows, cols, logp, true);
-        for (let r = 0; r < rows; r++) out[r] = target[r] === ignoreIndex ? 0 : logp[r * cols + target[r]];
+        logSoftmaxPickOnCpu(x, rows, cols, target, ignoreIndex, out);
         return;
       }
       pipeline(
@@ -1224,7 +1414,59 @@ export function wasmBackend(options: { threshold?: number; threads?: number; chu
       }
     },
   };
+  // A worker thread that died during a call (WorkerLost; later calls run on
+  // this thread) costs that call its staged rows: it runs again on the CPU
+  // reference, which gives the same bits. A lent output went with the
+  // copier if the copier died: the result then comes in a fresh array.
+  const { softmax, maskedSoftmax, logSoftmaxPick, matmul } = backend;
+  const fresh = (out: TypedData, n: number): TypedData => (out.length === n ? out : new Float32Array(n));
+  const lost = (e: unknown) => {
+    if (!(e instanceof WorkerLost)) throw e;
+  };
+  backend.softmax = (x, rows, cols, out, log, lend) => {
+    try {
+      return softmax(x, rows, cols, out, log, lend);
+    } catch (e) {
+      lost(e);
+      const into = fresh(out, rows * cols);
+      cpuBackend.softmax!(x, rows, cols, into, log);
+      return into === out ? undefined : into;
+    }
+  };
+  backend.maskedSoftmax = (x, mask, rows, cols, fill, out, shape, lend) => {
+    try {
+      return maskedSoftmax(x, mask, rows, cols, fill, out, shape, lend);
+    } catch (e) {
+      lost(e);
+      const into = fresh(out, rows * cols);
+      maskedSoftmaxOnCpu(x, mask, rows, cols, fill, into, shape);
+      return into === out ? undefined : into;
+    }
+  };
+  backend.logSoftmaxPick = (x, rows, cols, target, ignoreIndex, out) => {
+    try {
+      logSoftmaxPick(x, rows, cols, target, ignoreIndex, out);
+    } catch (e) {
+      lost(e);
+      logSoftmaxPickOnCpu(x, rows, cols, target, ignoreIndex, out);
+    }
+  };
+  backend.matmul = (a, bm, batch, m, k, n, out, order) => {
+    try {
+      matmul(a, bm, batch, m, k, n, out, order);
+    } catch (e) {
+      lost(e);
+      cpuBackend.matmul(a, bm, batch, m, k, n, out, order);
+    }
+  };
   return backend;
+}
+
+/** logSoftmaxPick on the CPU reference: log_softmax's picked elements, 0 at ignoreIndex. */
+function logSoftmaxPickOnCpu(x: Float32Array, rows: number, cols: number, target: ArrayLike<number>, ignoreIndex: number, out: Float32Array): void {
+  const logp = new Float32Array(rows * cols);
+  cpuBackend.softmax!(x, rows, cols, logp, true);
+  for (let r = 0; r < rows; r++) out[r] = target[r] === ignoreIndex ? 0 : logp[r * cols + target[r]];
 }
 
 /**

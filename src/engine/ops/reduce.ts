@@ -237,7 +237,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const fold = b2.ndim === 2 && nb > 1;
   const ac = contiguous(expand(a2, [...batch, m, k])), bc = contiguous(fold ? b2 : expand(b2, [...batch, k, n]));
   const av = ac.values(), bv = bc.values();
-  const out = Tensor.empty(a.dtype, [...batch, m, n]);
+  // A float32 product with k > 0 writes every output on each backend: its storage need not be zeroed first.
+  const out = a.dtype === 'float32' && k > 0 ? Tensor.unfilled(a.dtype, [...batch, m, n]) : Tensor.empty(a.dtype, [...batch, m, n]);
   // float32/float64 follow the CPU kernel PyTorch runs (float32: its summation order; float64: dgemm's fused overflow, cpu.ts); float16/bfloat16 keep one float32 sum per step (rounded once by finish)
   const order = a.dtype === 'float32' || a.dtype === 'float64' ? matmulOrder(a.ndim, b.ndim, nb, m, k, n) : 'naive';
   const [pb, pm] = fold ? [1, nb * m] : [nb, m];
