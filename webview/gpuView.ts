@@ -46,15 +46,35 @@ export interface ComputedBy {
 }
 
 /**
- * The probabilities of one view: gpu.js's values (when `setting` and the
- * renderer allow it, the kernels ran on the GL context, and every row
- * checksum is within ROW_CHECKSUM_TOLERANCE of the reference's), else null,
- * meaning "draw the worker's CPU values"; either way, who computed them.
+ * The softmax's size against maskLens.gpu.threshold: `elements` is the whole
+ * tensor's element count (not the view's), so every view of one softmax is
+ * computed in the same place.
  */
-export function probabilitiesOnGpu(setting: InspectorGpu, gpu: MaskLensGpu | null, o: ViewOperands): { values: Float32Array | null; by: ComputedBy } {
+export interface GpuSize {
+  elements: number;
+  threshold: number;
+}
+
+/** Whether a softmax of `size` may go to the GPU at all: more elements than the threshold (no size: yes). */
+export function overGpuThreshold(size: GpuSize | undefined): boolean {
+  return !size || size.elements > size.threshold;
+}
+
+/**
+ * The probabilities of one view: gpu.js's values (when `setting`, the
+ * softmax's size against maskLens.gpu.threshold and the renderer allow it,
+ * the kernels ran on the GL context, and every row checksum is within
+ * ROW_CHECKSUM_TOLERANCE of the reference's), else null, meaning "draw the
+ * worker's CPU values"; either way, who computed them.
+ */
+export function probabilitiesOnGpu(setting: InspectorGpu, gpu: MaskLensGpu | null, o: ViewOperands, size?: GpuSize): { values: Float32Array | null; by: ComputedBy } {
   const cpu = (label: string, detail: string, renderer: string | null = null, extra: Partial<ComputedBy> = {}) =>
     ({ values: null, by: { backend: 'cpu' as const, label, detail, renderer, checksum: 'none' as const, ...extra } });
   if (setting === 'off') return cpu('CPU', 'maskLens.inspector.gpu is off: the evaluation worker computed these values.');
+  if (size && !overGpuThreshold(size)) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    return cpu('CPU (under threshold)', `This softmax has ${n(size.elements)} elements, not more than maskLens.gpu.threshold (${n(size.threshold)}): the evaluation worker computed these values.`);
+  }
   if (!gpu) return cpu('CPU (no gpu.js)', 'The GPU module did not load: the evaluation worker computed these values.');
   const probe = gpu.probe();
   if (!probe.mode) return cpu('CPU (no WebGL)', 'gpu.js found no WebGL2 or WebGL context here: the evaluation worker computed these values.');

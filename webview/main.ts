@@ -12,18 +12,18 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import { isHostToWebviewMessage, type InspectorGpu, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
+import { isHostToWebviewMessage, type WireOperands, type ExportFormat, type HostToWebviewMessage, type InspectorState, type InspectorVariable, type WebviewToHostMessage } from '../src/vscode/protocol';
 import { consumerPhrase, maskedCells } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
-import { entriesText, errorText, isMaskLensLimit, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
+import { entriesText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
 import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
 import { hasScope, renderScopePicker, resolveScope, scopeVariables } from './scopes';
-import { lineCell, problemRows } from './problems';
-import { fromWireOperands, loadGpuModule, probabilitiesOnGpu, type ComputedBy, type ViewOperands } from './gpuView';
+import { documentNoun, errorBanner, lineCell, problemRows } from './problems';
+import { fromWireOperands, loadGpuModule, overGpuThreshold, probabilitiesOnGpu, type ComputedBy, type GpuSize, type ViewOperands } from './gpuView';
 
 // Record CSP violations where tests can read them: the page must work under its strict policy.
 const cspViolations: { tag: string; directive: string }[] = [];
@@ -111,7 +111,7 @@ function largeSoftmax(v: InspectorVariable | undefined): v is InspectorVariable 
 }
 
 /** The operands of the view drawn last (one view: a [1024, 1024] one holds 5 MB) and what was made of them. */
-let operandView: { key: string; operands: Promise<ViewOperands | null>; probabilities?: { values: Float32Array | null; by: ComputedBy }; setting?: InspectorGpu } | undefined;
+let operandView: { key: string; operands: Promise<ViewOperands | null>; probabilities?: { values: Float32Array | null; by: ComputedBy }; setting?: string } | undefined;
 /** Who computed the probabilities drawn now, for the badge; undefined when the view is not a large softmax. */
 let computedBy: ComputedBy | undefined;
 
@@ -156,11 +156,15 @@ async function operandSlice(v: InspectorVariable & { value: TensorValue }, reque
   if (request.variable.endsWith('#scores')) return sliceTensor(viewTensor(o.scores, o.rows, o.cols, 'torch.float32'), req);
   if (request.variable.endsWith('#mask')) return sliceTensor(viewTensor(o.mask ?? new Uint8Array(o.rows * o.cols), o.rows, o.cols, 'torch.bool'), req, o.mask);
   const setting = current?.gpu ?? 'auto';
-  if (!view.probabilities || view.setting !== setting) {
+  const size: GpuSize | undefined = current?.gpuThreshold !== undefined ? { elements: v.value.shape.reduce((a, b) => a * b, 1), threshold: current.gpuThreshold } : undefined;
+  // both settings decide again when either changes (inspectorPanel.ts re-sends the state)
+  const settings = `${setting}|${size?.threshold ?? ''}`;
+  if (!view.probabilities || view.setting !== settings) {
     const nonce = document.querySelector('meta[property="csp-nonce"]')?.getAttribute('content') ?? undefined;
-    const gpu = setting === 'off' ? null : await loadGpuModule(byId('mask-lens-root').dataset.gpuScript, nonce);
-    view.probabilities = probabilitiesOnGpu(setting, gpu, o);
-    view.setting = setting;
+    // gpu.js is loaded only for a softmax the GPU may compute
+    const gpu = setting === 'off' || !overGpuThreshold(size) ? null : await loadGpuModule(byId('mask-lens-root').dataset.gpuScript, nonce);
+    view.probabilities = probabilitiesOnGpu(setting, gpu, o, size);
+    view.setting = settings;
   }
   computedBy = view.probabilities.by;
   const values = view.probabilities.values;
@@ -399,7 +403,7 @@ function showState(state: InspectorState): void {
   save();
   document.body.dataset.state = 'shown';
   byId('file-name').textContent = state.fileName;
-  byId('mode').textContent = state.mode === 'cursor' ? `up to line ${state.stopAfterLine ?? '?'}` : 'whole file';
+  byId('mode').textContent = state.mode === 'cursor' ? `up to line ${state.stopAfterLine ?? '?'}` : `whole ${documentNoun(state)}`;
   byId('empty').textContent = state.variables.length === 0 && !state.scopes?.length ? 'No variables were bound.' : '';
   renderScopes(state);
   renderVariablePicker(state);
@@ -798,7 +802,7 @@ function renderComputedBy(by: ComputedBy | undefined): void {
   badge.hidden = !by;
   badge.textContent = by?.label ?? '';
   badge.title = by?.detail ?? '';
-  for (const [k, x] of Object.entries({ gpuSetting: by ? current?.gpu ?? 'auto' : undefined, backend: by?.backend, renderer: by?.renderer ?? undefined, checksum: by?.checksum, gpuMs: by?.gpuMs?.toFixed(1) })) {
+  for (const [k, x] of Object.entries({ gpuSetting: by ? current?.gpu ?? 'auto' : undefined, gpuThreshold: by && current?.gpuThreshold !== undefined ? String(current.gpuThreshold) : undefined, backend: by?.backend, renderer: by?.renderer ?? undefined, checksum: by?.checksum, gpuMs: by?.gpuMs?.toFixed(1) })) {
     if (x === undefined) delete box.dataset[k];
     else box.dataset[k] = x;
   }
@@ -1134,12 +1138,11 @@ function renderProblems(state: InspectorState): void {
   byId('error-count').textContent = String(all.length);
   const banner = byId('error-banner');
   // the code's own errors first; a file whose only problems are what Mask Lens does not model gets an information banner
-  const causes = state.errors.filter((e) => !e.consequenceOf).sort((a, b) => Number(isMaskLensLimit(a)) - Number(isMaskLensLimit(b)));
-  if (causes.length > 0) {
-    const e = causes[0];
+  const shown = errorBanner(state);
+  if (shown) {
     banner.hidden = false;
-    banner.classList.toggle('limit', isMaskLensLimit(e));
-    banner.textContent = `${errorText(e)} (${lineLabel(e.line, state.cellStartLines)})${causes.length > 1 ? ` and ${causes.length - 1} more` : ''}. The rest of the file still previews.`;
+    banner.classList.toggle('limit', shown.limit);
+    banner.textContent = shown.text;
   } else {
     banner.hidden = true;
     banner.textContent = '';

@@ -4,7 +4,7 @@
 // UserWarnings): those show no line and are not clickable.
 import type { InspectorState } from '../src/vscode/protocol';
 import { lineLabel } from '../src/python/notebook';
-import { isMaskLensLimit, notEvaluatedMessage } from '../src/python/result';
+import { errorText, isMaskLensLimit, notEvaluatedMessage } from '../src/python/result';
 
 /** One row of the table; `line` is null for a warning that has none. */
 export interface ProblemRow {
@@ -36,4 +36,23 @@ export function problemRows(state: Pick<InspectorState, 'errors' | 'diagnostics'
 export function lineCell(line: number | null, cellStartLines?: readonly number[]): string {
   if (line === null || line <= 0) return '';
   return cellStartLines ? lineLabel(line, cellStartLines) : String(line);
+}
+
+/** What the user calls what was evaluated: a notebook (the state has cells) or a file. */
+export function documentNoun(state: Pick<InspectorState, 'cellStartLines'>): 'notebook' | 'file' {
+  return state.cellStartLines?.length ? 'notebook' : 'file';
+}
+
+/**
+ * The banner over the views: the first cause (the code's own errors before
+ * what Mask Lens does not model, knock-ons left out), where it is, how many
+ * more, and that the rest still previews; `limit` when that cause is Mask
+ * Lens's own limit (an information banner). Undefined without errors.
+ */
+export function errorBanner(state: Pick<InspectorState, 'errors' | 'cellStartLines'>): { text: string; limit: boolean } | undefined {
+  const causes = state.errors.filter((e) => !e.consequenceOf).sort((a, b) => Number(isMaskLensLimit(a)) - Number(isMaskLensLimit(b)));
+  const e = causes[0];
+  if (!e) return undefined;
+  const more = causes.length > 1 ? ` and ${causes.length - 1} more` : '';
+  return { text: `${errorText(e)} (${lineLabel(e.line, state.cellStartLines)})${more}. The rest of the ${documentNoun(state)} still previews.`, limit: isMaskLensLimit(e) };
 }

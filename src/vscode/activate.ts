@@ -14,7 +14,7 @@ import { registerHoverProvider } from './hoverProvider';
 import { registerShapeInlayHints } from './inlayHints';
 import { inspectorSerializer, registerInspectorSerializer } from './inspectorSerializer';
 import { PythonEditorTracker, type MaskLensServices } from './services';
-import { readSettings } from './settings';
+import { readSettings, warnRemovedSettings } from './settings';
 import { CallSelection, registerCallSelection } from './callHover';
 import { registerCallCodeLens } from './callCodeLens';
 import { NotebookEvaluations } from './notebook';
@@ -36,16 +36,17 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   });
   const evaluations = new DocumentEvaluations(service);
   const notebooks = new NotebookEvaluations(service);
+  // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
+  const selection = new CallSelection();
   const services: MaskLensServices = {
     notebooks,
+    selection,
     extensionUri: context.extensionUri,
     evaluations,
     diagnostics: new MaskLensDiagnostics(evaluations),
     pythonEditors: new PythonEditorTracker(),
   };
   context.subscriptions.push({ dispose: () => service.dispose() }, evaluations, services.diagnostics, services.pythonEditors);
-  // values inside functions (issue #10): the chosen call per function, and notebooks run cell by cell
-  const selection = new CallSelection();
   context.subscriptions.push(notebooks);
   registerCallSelection(context, selection);
   registerInspectorFollow(context, evaluations, notebooks, selection);
@@ -58,5 +59,6 @@ export function activateMaskLens(context: vscode.ExtensionContext, spawn: SpawnW
   else registerInspectorSerializer(context, services);
   registerOpenExample(context);
   registerShapeInlayHints(context, evaluations);
+  warnRemovedSettings();
   return service;
 }

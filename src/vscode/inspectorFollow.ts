@@ -4,11 +4,10 @@
 // links, the CodeLens, Preview with Arguments…); a call picked in the
 // inspector becomes the hover's and the CodeLens's chosen call.
 import * as vscode from 'vscode';
-import { sourceLine } from '../python/notebook';
 import type { CallSelection } from './callHover';
 import { ignoreCancelled, isPythonDocument, type DocumentEvaluations } from './documentEvaluations';
 import { TensorInspectorPanel } from './inspectorPanel';
-import { callScopeId, cellScopeId, followTarget, parseCallScope } from './inspectorScopes';
+import { callScopeId, cellFollowTarget, followTarget, parseCallScope } from './inspectorScopes';
 import { buildInspectorState } from './inspectorState';
 import { isNotebookCell, notebookInspectorState, notebookOfCell, type NotebookEvaluations } from './notebook';
 import { MODULE_SCOPE } from './protocol';
@@ -82,18 +81,13 @@ async function followCell(editor: vscode.TextEditor, notebooks: NotebookEvaluati
   const value = await notebooks.get(found.notebook);
   if (!panel.canFollow(editor.document) || editor.document !== vscode.window.activeTextEditor?.document) return;
   const index = found.cell.index;
-  const line = sourceLine(value.layout, index, editor.selection.active.line + 1);
-  const cellText = lineTextOf(editor.document);
-  const start = value.layout.startLines[value.layout.cells.findIndex((c) => c.index === index)] ?? 1;
-  const target = line === undefined
-    ? { scope: cellScopeId(index) }
-    : followTarget(value.evaluation.result, line, (n) => cellText(n - start + 1), (fn) => selection.get(uri, fn), cellScopeId(index));
+  const target = cellFollowTarget(value.evaluation.result, value.layout, index, editor.selection.active.line + 1, lineTextOf(editor.document), (fn) => selection.get(uri, fn));
   // the notebook shown, evaluated as it is now: only the scope moves; edited since (or another document): the whole state
   const shown = panel.shownState;
   if (shown?.documentUri === uri && shown.evaluation === value.evaluation.id) panel.showScope(target.scope, target.selected);
   else panel.update({ ...notebookInspectorState(found.notebook, value, index), scope: target.scope, ...(target.selected ? { selected: target.selected } : {}) });
 }
 
-function lineTextOf(doc: vscode.TextDocument): (n: number) => string {
+export function lineTextOf(doc: vscode.TextDocument): (n: number) => string {
   return (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : '');
 }

@@ -110,9 +110,9 @@ export class TensorInspectorPanel implements vscode.Disposable {
         // the scope shown stays (the webview falls back to the module's when it is gone)
         this.update({ ...buildInspectorState(s.documentUri, document.uri.fsPath, evaluation, 'all', s.selected), ...(s.scope ? { scope: s.scope } : {}) });
       }),
-      // maskLens.inspector.gpu applies to the view shown now: the webview decides again (webview/gpuView.ts)
+      // maskLens.inspector.gpu and maskLens.gpu.threshold apply to the view shown now: the webview decides again (webview/gpuView.ts)
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (this.state && e.affectsConfiguration('maskLens.inspector.gpu')) this.update(this.state);
+        if (this.state && (e.affectsConfiguration('maskLens.inspector.gpu') || e.affectsConfiguration('maskLens.gpu.threshold'))) this.update(this.state);
       }),
       // following the active editor, notebook cell and cursor: inspectorFollow.ts
     );
@@ -157,7 +157,8 @@ export class TensorInspectorPanel implements vscode.Disposable {
     this.restoring = false;
     this.remember();
     this.panel.title = `Tensor Inspector: ${state.fileName}`;
-    this.send({ type: 'showState', state: { ...state, gpu: readSettings().inspectorGpu } });
+    const settings = readSettings();
+    this.send({ type: 'showState', state: { ...state, gpu: settings.inspectorGpu, gpuThreshold: settings.gpuThreshold } });
   }
 
   showEmpty(reason: string): void {

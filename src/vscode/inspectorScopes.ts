@@ -1,6 +1,6 @@
 // The inspector's scopes beyond the module (issue #10): each recorded call's
 // values, and each notebook cell's. No 'vscode' import: unit-tested.
-import { lineLabel, type CellLayout, type LineLabel } from '../python/notebook';
+import { lineLabel, sourceLine, type CellLayout, type LineLabel } from '../python/notebook';
 import type { RunResult } from '../python/result';
 import { callLabel, chooseCall, functionAt } from './callLookup';
 import { diagnosticsFor } from './hoverMarkdown';
@@ -87,4 +87,21 @@ export function followTarget(
   }
   const found = variableAtLine(result, line, lineText);
   return { scope: outside, ...(found ? { selected: found.name } : {}) };
+}
+
+/**
+ * Where the inspector goes for a cursor in a notebook cell: followTarget on
+ * the notebook's joined source, with the cell's own scope outside functions
+ * (a cursor in a function's body: its chosen call, as in a file). `cell` is
+ * the cell's index among all the notebook's cells, `cellLine` the cursor's
+ * 1-based line in it (undefined: no cursor, the cell's scope), `cellText`
+ * that cell's line n.
+ */
+export function cellFollowTarget(
+  result: RunResult, layout: CellLayout, cell: number, cellLine: number | undefined, cellText: (n: number) => string, chosen: (qualname: string) => number | undefined,
+): FollowTarget {
+  const line = cellLine === undefined ? undefined : sourceLine(layout, cell, cellLine);
+  if (line === undefined) return { scope: cellScopeId(cell) };
+  const start = layout.startLines[layout.cells.findIndex((c) => c.index === cell)] ?? 1;
+  return followTarget(result, line, (n) => cellText(n - start + 1), chosen, cellScopeId(cell));
 }

@@ -71,6 +71,12 @@ export interface InspectorState {
    * whatever the renderer, software GL included; 'off': the worker's CPU result).
    */
   gpu?: InspectorGpu;
+  /**
+   * maskLens.gpu.threshold: a large softmax computes its views on the GPU
+   * (as `gpu` allows) only when it has more elements than this; smaller ones
+   * show the worker's CPU values (gpuView.ts probabilitiesOnGpu).
+   */
+  gpuThreshold?: number;
   /** The evaluation service's id: tensors too large to inline (`elided`) are sliced through it. */
   evaluation?: number;
   /**

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { DocumentEvaluations } from './documentEvaluations';
 import type { MaskLensDiagnostics } from './diagnostics';
 import type { NotebookEvaluations } from './notebook';
+import type { CallSelection } from './callHover';
 
 export interface MaskLensServices {
   extensionUri: vscode.Uri;
@@ -11,6 +12,8 @@ export interface MaskLensServices {
   pythonEditors: PythonEditorTracker;
   /** Notebook cells are previewed as part of their notebook. */
   notebooks?: NotebookEvaluations;
+  /** The call chosen per function (hover, CodeLens, inspector): a preview inside a function opens on it. */
+  selection?: CallSelection;
 }
 
 /** Remembers the last focused Python editor, so commands run from the inspector still find it. */

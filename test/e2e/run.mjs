@@ -664,6 +664,34 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
     await shot('00-restricted-mode');
   });
 
+  // Before any Python file opens (so Mask Lens is not active yet): a notebook whose first screen is
+  // markdown creates no Python cell editor, so onLanguage:python alone never activated Mask Lens there
+  test('a notebook that opens on markdown cells activates Mask Lens: its code cell\'s error is in Problems without scrolling', async () => {
+    const name = '_e2e_markdown_first.ipynb';
+    const markdown = Array.from({ length: 12 }, (_, i) => `## Section ${i + 1}\n\nProse about attention masks, paragraph ${i + 1}.\n`).join('\n');
+    writeFileSync(path.join(examplesDir, name), JSON.stringify({
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: markdown },
+        { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: 'import torch\nmask = torch.ones(2).unsqueeze(5)' },
+      ],
+      metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5,
+    }));
+    try {
+      await showNotebookTab(name);
+      await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 5)' });
+      await problem.first().waitFor({ timeout: 30000 });
+      await shot('00b-notebook-markdown-first');
+      // the code cell was never on screen
+      assert.equal(await page.locator('.notebookOverlay .view-line', { hasText: 'unsqueeze(5)' }).count(), 0);
+    } finally {
+      await runCommand('View: Hide Panel').catch(() => {});
+      await focusFirstEditor();
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, name), { force: true });
+    }
+  });
+
   test('Preview Masks shows a mask grid and its repr in the inspector', async () => {
     await openFile('seed_three_masks.py');
     await runCommand('Mask Lens: Preview Masks');
@@ -1037,14 +1065,14 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     const settingsFile = path.join(userDataDir, 'User', 'settings.json');
     const settingsBefore = readFileSync(settingsFile, 'utf8');
     // through VS Code's own settings editor: the inspector follows the change (no file watcher to wait for)
-    const setGpu = async (value) => {
+    const setGpu = async (value, threshold) => {
       await runCommand('Preferences: Open User Settings (JSON)');
       // a tab, or a modal editor in newer VS Code: wait for its text either way
       const line = page.locator('.view-line', { hasText: 'security.workspace.trust.startupPrompt' }).first();
       await line.waitFor({ timeout: 15000 });
       await page.waitForTimeout(800);
       await page.keyboard.press('Control+A');
-      const settings = { ...JSON.parse(settingsBefore), ...(value ? { 'maskLens.inspector.gpu': value } : {}) };
+      const settings = { ...JSON.parse(settingsBefore), ...(value ? { 'maskLens.inspector.gpu': value } : {}), ...(threshold ? { 'maskLens.gpu.threshold': threshold } : {}) };
       // one line (no auto-indent), and whatever an auto-closed bracket left after it removed
       await page.keyboard.insertText(JSON.stringify(settings));
       await page.keyboard.press('Shift+Control+End');
@@ -1102,6 +1130,14 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       assert.equal(b1.backend, 'gpu', b1.title);
       assert.equal(b1.checksum, 'match', b1.title);
       await shot('20-gpu-softmax-on-batch1');
+      // maskLens.gpu.threshold over the softmax's 4,194,304 elements: the CPU values, even with 'on'
+      await setGpu('on', 5000000);
+      await frame.waitForFunction(() => document.getElementById('figures')?.dataset.gpuThreshold === '5000000', undefined, { timeout: 60000 });
+      const under = await drawn(frame, '1,0', 'on');
+      assert.equal(under.backend, 'cpu', under.title);
+      assert.equal(under.badge, 'CPU (under threshold)');
+      assert.match(under.title, /4,194,304 elements, not more than maskLens\.gpu\.threshold \(5,000,000\)/);
+      await shot('20b-gpu-softmax-under-threshold');
       const csp = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
       assert.deepEqual(csp, []);
     } finally {
@@ -1407,6 +1443,75 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       await shot('16c-notebook-preview-with-arguments');
       assert.equal(await page.locator('.notification-toast', { hasText: 'NameError' }).count(), 0, 'no NameError for cell 1\'s import');
       assert.equal(await page.locator('.notebookOverlay .squiggly-error').count(), 0, 'no error squiggle in the cells');
+      // the same from the command palette, the cursor in the cell's function: the palette's context has no
+      // editorLangId for a cell editor (it is the cell editor's own scoped key), so the commands are listed by
+      // notebookType / notebookCellType
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+      await cell2.locator('.view-line', { hasText: 'return torch.arange' }).click();
+      await quickInput('F1', 'Mask Lens: Preview');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preview Function with Arguments…' }).first().waitFor({ timeout: 15000 });
+      const listed = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      assert.ok(listed.some((r) => r.includes('Preview Mask at Cursor')), `Preview Mask at Cursor from a cell:\n${listed.join('\n')}`);
+      await page.keyboard.press('Escape');
+      await cell2.locator('.view-line', { hasText: 'return torch.arange' }).click();
+      await quickInput('F1', 'Mask Lens: Preview Function with Arguments');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preview Function with Arguments…' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      // remembered from the hover link's run; other arguments now
+      const input = page.locator('.quick-input-widget input.input');
+      await page.locator('.quick-input-widget', { hasText: 'padding_mask(lengths)' }).waitFor({ timeout: 20000 });
+      assert.equal(await input.inputValue(), 'torch.tensor([3, 1])');
+      await quickInputType('torch.tensor([1, 4])');
+      await page.keyboard.press('Enter');
+      // the new call's lengths, then its return value
+      await frame.waitForFunction(() => document.getElementById('repr')?.textContent === 'tensor([1, 4])', undefined, { timeout: 20000 })
+        .catch(async (e) => {
+          throw new Error(`the palette's preview: ${JSON.stringify(await readScopes(frame))} ${await frame.evaluate(() => document.getElementById('repr')?.textContent)}\n${e.message}`);
+        });
+      await pickVariable(frame, 'return');
+      assert.equal(await frame.evaluate(() => document.getElementById('repr')?.textContent), 'tensor([[ True, False, False, False],\n        [ True,  True,  True,  True]])');
+      await shot('16d-notebook-preview-with-arguments-palette');
+    } finally {
+      await focusFirstEditor();
+      await runCommand('View: Close All Editor Groups').catch(() => {});
+      rmSync(path.join(examplesDir, name), { force: true });
+    }
+  });
+
+  test('Preview Masks and Preview Mask at Cursor from a cell\'s function body open on its call, not on the cell of defs (d2l\'s masked_softmax)', async () => {
+    const name = '_e2e_cell_defs.ipynb';
+    const code = (source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+    writeFileSync(path.join(examplesDir, name), JSON.stringify({
+      cells: [
+        code('import torch'),
+        code('def key_padding_mask(lengths, T):\n    keep = torch.arange(T)[None, :] < lengths[:, None]\n    return ~keep'),
+        code('kpm = key_padding_mask(torch.tensor([3, 1]), 4)'),
+      ],
+      metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5,
+    }));
+    try {
+      await showNotebookTab(name);
+      const body = page.locator('.notebookOverlay .monaco-editor .view-line', { hasText: 'keep = torch.arange' }).first();
+      await body.waitFor({ state: 'visible', timeout: 30000 });
+      await page.waitForTimeout(1500);
+      await body.click();
+      await quickInput('F1', 'Mask Lens: Preview Masks');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Mask Lens: Preview Masks' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      const frame = await inspectorFrame();
+      await waitForScope(frame, 'key_padding_mask#1', 'keep', 20000);
+      const shown = await readInspector(frame, { fileName: name, variable: 'keep' });
+      assert.deepEqual([maskRow(shown.cells, 0), maskRow(shown.cells, 1)], [[1, 1, 1, 0], [1, 0, 0, 0]]);
+      await shot('16e-notebook-preview-in-function');
+      // outside any function: that cell's scope and its variable
+      await page.locator('.notebookOverlay .monaco-editor .view-line', { hasText: 'kpm = key_padding_mask' }).first().click();
+      await page.keyboard.press('Control+Alt+m');
+      await waitForScope(frame, 'cell:2', 'kpm', 20000);
+      // and back in the body by the keyboard shortcut: the call again
+      await body.click();
+      await page.keyboard.press('Control+Alt+m');
+      await waitForScope(frame, 'key_padding_mask#1', 'keep', 20000);
     } finally {
       await focusFirstEditor();
       await runCommand('View: Close All Editor Groups').catch(() => {});

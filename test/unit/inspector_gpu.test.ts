@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { maskedSoftmaxJs } from '../../src/engine/kernels/gpu';
 import { rowChecksums } from '../../src/render/checksum';
 import type { MaskLensGpu } from '../../webview/gpu';
-import { fromWireOperands, probabilitiesOnGpu, type ViewOperands } from '../../webview/gpuView';
+import { fromWireOperands, overGpuThreshold, probabilitiesOnGpu, type ViewOperands } from '../../webview/gpuView';
 import { bytesToBase64 } from '../../src/vscode/base64';
 
 const rows = 4, cols = 6;
@@ -78,6 +78,25 @@ test("'off', no module, no context, a failed kernel: the CPU values", () => {
   const failed = probabilitiesOnGpu('on', fakeGpu(HW, 'webgl2', 'fail'), operands);
   assert.equal(failed.by.label, 'CPU (GPU failed)');
   assert.match(failed.by.detail, /context lost/);
+});
+
+test('maskLens.gpu.threshold: a softmax of no more elements than it stays on the CPU, a larger one goes to the GPU', () => {
+  const g = fakeGpu(HW, 'webgl2', Float32Array.from(cpu));
+  // [8, 8, 32, 32] = 65,536 elements: not more than the default threshold
+  const at = probabilitiesOnGpu('on', g, operands, { elements: 65536, threshold: 65536 });
+  assert.equal(at.values, null);
+  assert.equal(at.by.label, 'CPU (under threshold)');
+  assert.match(at.by.detail, /65,536 elements, not more than maskLens\.gpu\.threshold \(65,536\)/);
+  assert.equal(g.calls, 0, 'the kernel does not run under the threshold');
+  // a threshold the user raised keeps a [8, 8, 64, 64] softmax on the CPU, even with 'on'
+  assert.equal(probabilitiesOnGpu('on', g, operands, { elements: 262144, threshold: 1_000_000 }).by.label, 'CPU (under threshold)');
+  assert.equal(g.calls, 0);
+  const over = probabilitiesOnGpu('auto', g, operands, { elements: 65537, threshold: 65536 });
+  assert.equal(over.by.backend, 'gpu');
+  assert.equal(g.calls, 1);
+  // 'off' says 'off' first, whatever the size
+  assert.equal(probabilitiesOnGpu('off', g, operands, { elements: 10, threshold: 65536 }).by.label, 'CPU');
+  assert.ok(overGpuThreshold(undefined) && overGpuThreshold({ elements: 65537, threshold: 65536 }) && !overGpuThreshold({ elements: 65536, threshold: 65536 }));
 });
 
 test('operands survive the wire (base64 of float32 scores, 0/1 mask, float64 checksums; -inf fill)', () => {

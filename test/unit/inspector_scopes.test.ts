@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluate } from '../../src/service/evaluate';
-import { callScopes, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
+import { callScopes, cellFollowTarget, cellScopeId, cellScopes, followTarget, parseCallScope } from '../../src/vscode/inspectorScopes';
 import { MODULE_SCOPE, type InspectorState } from '../../src/vscode/protocol';
 import { moduleLabel, resolveScope, scopeVariables } from '../../webview/scopes';
-import { lineCell, problemRows } from '../../webview/problems';
+import { documentNoun, errorBanner, lineCell, problemRows } from '../../webview/problems';
 import { layoutCells } from '../../src/python/notebook';
 import { evaluateNotebook } from '../../src/service/evaluate';
 import { isMaskLensLimit } from '../../src/python/result';
@@ -82,6 +82,21 @@ test('a cursor in a notebook cell goes to that cell\'s scope and the variable th
   assert.deepEqual(t, { scope: 'cell:2', selected: 'c' });
 });
 
+test('a cursor in a notebook cell\'s function body goes to its chosen call (Preview Masks, at Cursor, following); elsewhere to the cell', () => {
+  // d2l's layout: a cell of defs only (it binds no value of its own), called from a later cell
+  const defs = 'def key_padding_mask(lengths, T):\n    keep = torch.arange(T)[None, :] < lengths[:, None]\n    return ~keep';
+  const layout = layoutCells([{ index: 0, source: 'import torch' }, { index: 2, source: defs }, { index: 3, source: 'kpm = key_padding_mask(torch.tensor([3, 1]), 4)\nkpm2 = key_padding_mask(torch.tensor([2, 2]), 4)' }]);
+  const r = evaluateNotebook(layout, { recordTimeline: true });
+  const cellText = (n: number) => defs.split('\n')[n - 1] ?? '';
+  assert.deepEqual(cellFollowTarget(r, layout, 2, 3, cellText, () => undefined), { scope: 'key_padding_mask#1', selected: 'keep' });
+  assert.deepEqual(cellFollowTarget(r, layout, 2, 3, cellText, () => 2), { scope: 'key_padding_mask#2', selected: 'keep' });
+  // no cursor in the cell (it is selected, not edited): the cell's scope
+  assert.deepEqual(cellFollowTarget(r, layout, 2, undefined, cellText, () => undefined), { scope: 'cell:2' });
+  // a module line of a later cell: that cell's scope and its variable
+  const calls = (n: number) => ['kpm = key_padding_mask(torch.tensor([3, 1]), 4)', 'kpm2 = key_padding_mask(torch.tensor([2, 2]), 4)'][n - 1] ?? '';
+  assert.deepEqual(cellFollowTarget(r, layout, 3, 2, calls, () => undefined), { scope: 'cell:3', selected: 'kpm2' });
+});
+
 test('the PROBLEMS tab: errors and mask warnings by line, then the evaluator warnings with no line (not "0")', () => {
   const r = evaluate(
     'import torch\nimport timm_layers_stub\n\n@timm_layers_stub.register_notrace_function\ndef add_mask(s, m=None):\n    return s\n\nx = torch.ones(2).unsequeeze(0)\ny = x\n',
@@ -113,4 +128,18 @@ test('the PROBLEMS tab in a notebook: lines as "cell N, line M", a lineless warn
     diagnostics: [], warnings: ['w'], cellStartLines: [1, 4],
   } as never);
   assert.equal(rows[0].message, 'not evaluated: `x` was not bound because cell 2, line 2 failed');
+});
+
+test('the banner and the header name a notebook a notebook: "The rest of the notebook still previews", "whole notebook"', () => {
+  // d2l's notebook: its helper library is not modelled (information), the code's own error comes first
+  const layout = layoutCells([{ index: 0, source: 'import torch\nfrom d2l import torch as d2l' }, { index: 2, source: 'd2l.check_shape(torch.ones(2), (2,))\nx = torch.ones(2).unsqueeze(5)' }]);
+  const r = evaluateNotebook(layout, { recordTimeline: true, continueAfterError: true });
+  const notebook = errorBanner({ errors: r.errors, cellStartLines: layout.startLines });
+  assert.deepEqual(notebook, { text: 'IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 5) (cell 2, line 2) and 1 more. The rest of the notebook still previews.', limit: false });
+  assert.equal(documentNoun({ cellStartLines: layout.startLines }), 'notebook');
+  // a file, and a file whose only problem is a limit
+  const file = evaluate('import torch\nfrom flask import Flask\napp = Flask(__name__)\n', { recordTimeline: true, continueAfterError: true });
+  assert.deepEqual(errorBanner({ errors: file.errors }), { text: 'NotImplementedError: flask.Flask is not modelled by Mask Lens (line 3). The rest of the file still previews.', limit: true });
+  assert.equal(documentNoun({}), 'file');
+  assert.equal(errorBanner({ errors: [] }), undefined);
 });

@@ -7,7 +7,8 @@ import { targetDocument, type MaskLensServices } from '../services';
 import { statementEndLine, variableAtLine } from '../variableLookup';
 import { reportEvaluation } from './report';
 import { isNotebookCell, notebookInspectorState, notebookOfCell } from '../notebook';
-import { sourceLine } from '../../python/notebook';
+import { cellFollowTarget } from '../inspectorScopes';
+import { lineTextOf } from '../inspectorFollow';
 
 export const PREVIEW_MASK_AT_CURSOR_COMMAND = 'maskLens.previewMaskAtCursor';
 
@@ -23,12 +24,13 @@ export async function previewMaskAtCursor(services: MaskLensServices, uri?: unkn
   const cell = isNotebookCell(doc) ? notebookOfCell(doc) : undefined;
   if (cell && services.notebooks) {
     // a notebook cell runs with the cells before it (alone, cell 2 would not see cell 1's import): the
-    // notebook's evaluation, on this cell, with the variable at or above the cursor
+    // notebook's evaluation, on this cell (or, in a function's body, its chosen call), with the variable at or above the cursor
     const value = await services.notebooks.get(cell.notebook);
-    const at = sourceLine(value.layout, cell.cell.index, cursorLine);
-    const lines = value.layout.source.split('\n');
-    const found = at === undefined ? undefined : variableAtLine(value.evaluation.result, at, (n) => lines[n - 1] ?? '');
-    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations).update(notebookInspectorState(cell.notebook, value, cell.cell.index, found?.name));
+    const uri = cell.notebook.uri.toString();
+    const target = cellFollowTarget(value.evaluation.result, value.layout, cell.cell.index, cursorLine, lineTextOf(doc), (fn) => services.selection?.get(uri, fn));
+    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations)
+      .update({ ...notebookInspectorState(cell.notebook, value, cell.cell.index, target.selected), scope: target.scope });
+    const found = target.selected;
     if (!found) vscode.window.setStatusBarMessage(`Mask Lens: no variable assigned at or above line ${cursorLine} of this cell`, 8000);
     else reportEvaluation(value.evaluation);
     return;

@@ -6,6 +6,8 @@ import { buildInspectorState } from '../inspectorState';
 import { targetDocument, type MaskLensServices } from '../services';
 import { reportEvaluation } from './report';
 import { isNotebookCell, notebookInspectorState, notebookOfCell } from '../notebook';
+import { cellFollowTarget } from '../inspectorScopes';
+import { lineTextOf } from '../inspectorFollow';
 
 export const PREVIEW_MASKS_COMMAND = 'maskLens.previewMasks';
 
@@ -24,9 +26,14 @@ export async function previewMasks(services: MaskLensServices, uri?: unknown): P
   }
   const cell = isNotebookCell(doc) ? notebookOfCell(doc) : undefined;
   if (cell && services.notebooks) {
-    // a notebook previews whole, grouped by cell, on the active cell
+    // a notebook previews whole, grouped by cell, on the active cell: on its cursor's function's chosen call
+    // when the cursor is in a function's body (a cell of defs binds nothing itself), as the inspector follows it
     const value = await services.notebooks.get(cell.notebook);
-    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations).update(notebookInspectorState(cell.notebook, value, cell.cell.index));
+    const editor = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined;
+    const uri = cell.notebook.uri.toString();
+    const target = cellFollowTarget(value.evaluation.result, value.layout, cell.cell.index, editor && editor.selection.active.line + 1, lineTextOf(doc), (fn) => services.selection?.get(uri, fn));
+    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations)
+      .update({ ...notebookInspectorState(cell.notebook, value, cell.cell.index, target.selected), scope: target.scope });
     reportEvaluation(value.evaluation);
     return;
   }
