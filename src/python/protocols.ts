@@ -195,6 +195,8 @@ export function builtinEquals(a: PyValue, b: PyValue, ctx: CallContext): boolean
   if (na !== undefined && nb !== undefined) {
     const ia = asBigInt(a), ib = asBigInt(b);
     if (ia !== undefined && ib !== undefined) return ia === ib;
+    if (ia !== undefined) return compareIntFloat(ia, nb) === 0;
+    if (ib !== undefined) return compareIntFloat(ib, na) === 0;
     return na === nb;
   }
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
@@ -386,11 +388,29 @@ export function builtinOrder(op: string, a: PyValue, b: PyValue, ctx: CallContex
   return undefined;
 }
 
+/**
+ * An int against a float, exactly (CPython's float_richcompare): 2**53 + 1 >
+ * 2.0**53 and sys.maxsize != float(sys.maxsize), where converting the int to a
+ * double would round it. NaN for a NaN float.
+ */
+export function compareIntFloat(i: bigint, f: number): number {
+  if (Number.isNaN(f)) return NaN;
+  if (f === Infinity) return -1;
+  if (f === -Infinity) return 1;
+  const whole = BigInt(Math.floor(f));
+  if (i !== whole) return i < whole ? -1 : 1;
+  return Number.isInteger(f) ? 0 : -1;
+}
+
 function compareValues(a: PyValue, b: PyValue, ctx: CallContext): number | undefined {
   const ia = asBigInt(a), ib = asBigInt(b);
   if (ia !== undefined && ib !== undefined) return ia < ib ? -1 : ia > ib ? 1 : 0;
   const na = asNumber(a), nb = asNumber(b);
-  if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : na === nb ? 0 : NaN;
+  if (na !== undefined && nb !== undefined) {
+    if (ia !== undefined) return compareIntFloat(ia, nb);
+    if (ib !== undefined) return -compareIntFloat(ib, na);
+    return na < nb ? -1 : na > nb ? 1 : na === nb ? 0 : NaN;
+  }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   const seqA = a instanceof PyList || a instanceof PyTuple ? a.items : null;
   const seqB = b instanceof PyList || b instanceof PyTuple ? b.items : null;

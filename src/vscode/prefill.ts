@@ -70,10 +70,15 @@ function tupleText(shape: number[]): string {
 const TENSOR_HINT = /^(torch\.)?Tensor$|^(torch\.)?(Bool|Long|Float)Tensor$/;
 const LIST_OF_TENSORS = /^(list|List|Sequence|Iterable)\[\s*(torch\.)?Tensor\s*\]$/;
 /** Lengths per batch row: `lengths`, `src_lengths`, `ilens`, `x_lens`. */
-const LENGTHS_NAME = /^(\w+_)?(lengths|lens)$|^[io]lens$/i;
+// d2l.ai's `valid_len` (one length per row) too, though `*_len` alone is a size (`max_len`)
+const LENGTHS_NAME = /^(\w+_)?(lengths|lens)$|^[io]lens$|^valid_len$/i;
 /** A padding or fill value: `pad_value`, `padding_idx`, `fill_value`. */
 const PAD_NAME = /^(pad|padding|fill)(_?(value|val|id|idx|index|token|token_id))?$/i;
 const IGNORE_NAME = /^ignore(_(id|index|idx|label))?$/i;
+/** A probability or fraction, not a tensor: MAE's `mask_ratio`, wav2vec2's `mask_prob`, `mlm_probability`, `drop_rate`. */
+const RATE_NAME = /^(\w+_)?(ratio|prob|probability|rate|frac|fraction|proportion|dropout)$/i;
+/** One special token's id, a Python int: `mask_token_id`, `eos_id`, `cls_idx` (a pad or ignore id has its own rule). */
+const TOKEN_ID_NAME = /^\w+_(token_)?(id|idx|index)$/i;
 /** Attention's inputs: a tensor each when the function takes two or more of them (`k` alone is a count). */
 const QKV_NAME = /^(q|k|v|query|key|value|queries|keys|values)$/;
 /** Float scores a mask is applied to: `scores`, `attn_logits`, `energy`, `attn_weights`, `probs` (one row like the tokens and mask examples, so they broadcast). */
@@ -102,7 +107,9 @@ function fromAnnotationOrName(name: string, annotation: string | undefined, ex: 
 }
 
 function fromName(name: string, ex: Examples, qkv: boolean): string {
+  if (RATE_NAME.test(name)) return '0.5';
   if (qkv && QKV_NAME.test(name)) return ex.qkv;
+  if (TOKEN_ID_NAME.test(name) && !PAD_NAME.test(name) && !IGNORE_NAME.test(name)) return '1';
   if (/mask/i.test(name)) return ex.mask;
   if (LENGTHS_NAME.test(name)) return ex.lengths;
   if (PAD_NAME.test(name)) return '0';
@@ -286,6 +293,8 @@ function forModule(name: string, annotation: string | undefined, said: string | 
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const a = withoutOptional(annotation)?.trim();
   if (a && !TENSOR_HINT.test(a) && !/^Callable\b/.test(a)) return undefined;
+  // `mask_ratio`, `mask_token_id` are numbers, whatever their names hold: the plain rules give them one
+  if (!a && (RATE_NAME.test(name) || TOKEN_ID_NAME.test(name))) return undefined;
   // called in the code, not in a comment or string (nanoGPT's `# (B, nh, T, hs) x (B, nh, hs, T)`)
   const code = body.replace(/("""|''')[\s\S]*?\1|(["'])(?:\\.|(?!\2).)*\2|#.*$/gm, '');
   if (new RegExp(`(?<![\\w.])${n}\\s*\\(`).test(code)) return 'lambda x: x';

@@ -17,7 +17,7 @@ import { parseModule } from '../python/parse';
  * heads divides it; vocab exceeds every example token (at most 9); context
  * exceeds the example length 4.
  */
-export const MODEL_SIZES = { width: 8, heads: 2, layers: 2, vocab: 16, context: 8, feedForward: 16, batch: 2 } as const;
+export const MODEL_SIZES = { width: 8, heads: 2, layers: 2, vocab: 16, context: 8, feedForward: 16, batch: 2, patch: 2 } as const;
 
 type SizeRole = keyof typeof MODEL_SIZES;
 
@@ -27,6 +27,8 @@ const SIZE_ROLES: [RegExp, SizeRole][] = [
   [/layer|^N$|depth|n_blocks?$|num_blocks?$/, 'layers'],
   [/vocab|n_?tokens?$|num_embeddings|n_class|num_class/i, 'vocab'],
   [/batch/i, 'batch'],
+  // a ViT / MAE patch side: it must divide the example images' sides (4), so a patchify reshape works
+  [/^(patch_size|patch|p_size|patch_len)$/i, 'patch'],
   [/ctx|block_size|seq_?len|max_len|max_length|positions|context/i, 'context'],
   [/d_ff|feedforward|ffn|ff_dim|intermediate|d_inner/i, 'feedForward'],
   [/^(d_model|d_k|d_v|dim|n_embd|n_state|hidden(_size|_dim)?|embed_dim|d_embed|emb_size|features|size|n_mels|channels|in_features|out_features|model_dim|n_dim|ndim|n_feat|num_features|normalized_shape)$|_dim$|_size$|^n_|^num_/i, 'width'],

@@ -361,3 +361,50 @@ out = attn(torch.ones(2, 3))
   assert.equal(init.args, 'WindowAttention(16, (4, 4), 2), 16, (4, 4), 2');
   assert.equal(init.call?.error, undefined, JSON.stringify(init.errors));
 });
+
+// MAE's masking methods (facebookresearch/mae models_mae.py, trimmed): a ratio is a number, a patch divides the images
+const mae = readFileSync(join(__dirname, '../fixtures/mae_masking.py'), 'utf8');
+
+test('a ratio, a probability or a special token id named like a mask is a number (MAE mask_ratio, mask_token_id), not a mask tensor', () => {
+  const masking = offer(mae, 'MAE.random_masking');
+  assert.match(masking.args, /, 0\.5$/);
+  assert.equal(masking.call?.error, undefined, JSON.stringify(masking.errors));
+  const [xMasked, mask] = (masking.call?.returned?.value as { items: unknown[] }).items;
+  assert.deepEqual(shape(xMasked), [2, 2, 4], 'half the patches kept');
+  assert.deepEqual(shape(mask), [2, 4]);
+  const plain = offer('import torch\ndef mask_tokens(ids, mlm_probability, drop_rate, mask_token_id):\n    return ids\n', 'mask_tokens');
+  assert.equal(plain.args, 'torch.tensor([[7, 6, 0, 0]]), 0.5, 0.5, 1', 'mask_token_id is one id');
+});
+
+test("a module's patch size divides the example images' sides (MAE patchify's reshape)", () => {
+  const patchify = offer(mae, 'MAE.patchify');
+  assert.equal(patchify.args, 'MAE(patch_size=2, decoder_embed_dim=8), torch.randn(2, 3, 4, 4)');
+  assert.equal(patchify.call?.error, undefined, JSON.stringify(patchify.errors));
+  assert.deepEqual(shape(patchify.call?.returned?.value), [2, 4, 12]);
+});
+
+test("d2l.ai's valid_len is a lengths tensor, not a size (MaskedSoftmaxCELoss)", () => {
+  const d2l = `import torch
+from torch import nn
+
+
+def sequence_mask(X, valid_len, value=0):
+    maxlen = X.size(1)
+    mask = torch.arange((maxlen), dtype=torch.float32, device=X.device)[None, :] < valid_len[:, None]
+    X[~mask] = value
+    return X
+
+
+class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):
+    def forward(self, pred, label, valid_len):
+        weights = torch.ones_like(label)
+        weights = sequence_mask(weights, valid_len)
+        self.reduction = 'none'
+        unweighted_loss = super(MaskedSoftmaxCELoss, self).forward(pred.permute(0, 2, 1), label)
+        return (unweighted_loss * weights).mean(dim=1)
+`;
+  const loss = offer(d2l, 'MaskedSoftmaxCELoss.forward');
+  assert.match(loss.args, /, torch\.tensor\(\[4, 2\]\)$/);
+  assert.equal(loss.call?.error, undefined, JSON.stringify(loss.errors));
+  assert.deepEqual(shape(loss.call?.returned?.value), [2]);
+});

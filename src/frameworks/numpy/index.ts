@@ -2,7 +2,10 @@
 // scalar casting) and the array functions masking snippets use.
 
 import { DType, castValue, isFloating, promoteTypes } from '../../engine/dtype';
-import { formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat } from '../../engine/format';
+import {
+  DEFAULT_NUMPY_PRINT_OPTIONS, type FloatMode, type NumpyPrintOptions, formatNumpyArray, formatNumpyScalar, formatNumpyScalarRepr, formatPyFloat,
+} from '../../engine/format';
+import { getSlot, slot } from '../../engine/context';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
 import { carryMaskEvidence, noteMaskSource } from '../../masks/evidence';
@@ -18,7 +21,7 @@ import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
 import { PyBytes, bufferOf } from '../../python/bytes';
 import { checkWritable, fromBuffer, toBytes } from './buffer';
-import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
+import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
 import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
 import { makeRandomModule } from './random';
@@ -103,10 +106,10 @@ export class NumpyArray extends ArrayValue {
     return NDARRAY_CLASS;
   }
   override repr() {
-    return formatNumpyArray(this.t, 'repr');
+    return formatNumpyArray(this.t, 'repr', numpyPrintOptions());
   }
   override str() {
-    return formatNumpyArray(this.t, 'str');
+    return formatNumpyArray(this.t, 'str', numpyPrintOptions());
   }
   override getAttr(name: string): PyValue | undefined {
     const t = this.t;
@@ -345,12 +348,13 @@ function npAxis(v: PyValue | undefined, ndim: number, what: string, prefixed = t
   return ax < 0 ? ax + ndim : ax;
 }
 
-/** A NumPy ufunc of two operands (np.maximum, np.minimum): NumPy's promotion, Python scalars weak. */
-function npUfunc2(op: 'maximum' | 'minimum', a: PyValue, b: PyValue, ctx: CallContext): PyValue {
+/** A NumPy ufunc of two operands (np.maximum, np.add, ...; npBinary's ops): NumPy's promotion, Python scalars weak. */
+function npUfunc2(op: string, a: PyValue, b: PyValue, ctx: CallContext): PyValue {
   const x = numpyOperand(a) ?? toNumpyTensor(a, ctx), y = numpyOperand(b) ?? toNumpyTensor(b, ctx);
   const t = (v: typeof x) => (v instanceof Tensor ? v : toNumpyTensor(v as PyValue));
-  // two Python scalars still make a NumPy scalar
-  return npResult(npBinary(op, x instanceof Tensor || y instanceof Tensor ? x : t(x), y));
+  // two Python scalars still make a NumPy scalar, both as NumPy arrays (np.power(1.5, 2) is float64)
+  const scalars = !(x instanceof Tensor) && !(y instanceof Tensor);
+  return npResult(npBinary(op, scalars ? t(x) : x, scalars ? t(y) : y));
 }
 
 /**
@@ -619,6 +623,103 @@ function creator(name: string, value: number): NativeFn {
   };
 }
 
+// np.set_printoptions' state: what every ndarray (and tf.Tensor, printed through NumPy) prints with
+// (and the threshold as given, which get_printoptions returns: sys.maxsize stays that int)
+interface PrintState {
+  options: Readonly<NumpyPrintOptions>;
+  threshold: PyValue;
+}
+const NP_PRINT = slot<PrintState>('numpy.printoptions', () => ({ options: DEFAULT_NUMPY_PRINT_OPTIONS, threshold: BigInt(DEFAULT_NUMPY_PRINT_OPTIONS.threshold) }));
+
+/** The print options np.set_printoptions left (NumPy's defaults at first). */
+export function numpyPrintOptions(): Readonly<NumpyPrintOptions> {
+  return getSlot(NP_PRINT).options;
+}
+
+const PRINT_OPTION_NAMES = ['precision', 'threshold', 'edgeitems', 'linewidth', 'suppress', 'nanstr', 'infstr', 'formatter', 'sign', 'floatmode'];
+const FLOAT_MODES: readonly FloatMode[] = ['fixed', 'unique', 'maxprec', 'maxprec_equal'];
+
+/**
+ * np.set_printoptions(precision=None, threshold=None, edgeitems=None,
+ * linewidth=None, suppress=None, nanstr=None, infstr=None, formatter=None,
+ * sign=None, floatmode=None, *, legacy=None, override_repr=None): the options
+ * not None replace the current ones, checked as numpy/_core/arrayprint.py's
+ * _make_options_dict does (TypeError for a non-integer precision or a
+ * non-numeric threshold, ValueError for a NaN threshold, an unknown floatmode
+ * or sign). They apply to arrays, not to NumPy scalars. A `formatter`, a
+ * `legacy` mode and `override_repr` are not modelled.
+ */
+function setPrintOptions(args: PyValue[], kw: Kwargs, ctx: CallContext): PrintState {
+  // legacy and override_repr are keyword-only
+  if (args.length > PRINT_OPTION_NAMES.length) throw pyError('TypeError', `set_printoptions() takes from 0 to ${PRINT_OPTION_NAMES.length} positional arguments but ${args.length} were given`);
+  const a = bind('set_printoptions', args, kw, [...PRINT_OPTION_NAMES.map((n) => `${n}?`), 'legacy?', 'override_repr?']);
+  const given = (v: PyValue | undefined): v is PyValue => v !== undefined && v !== null;
+  const o: NumpyPrintOptions = { ...numpyPrintOptions() };
+  let threshold = getSlot(NP_PRINT).threshold;
+  if (given(a.floatmode) && !(typeof a.floatmode === 'string' && (FLOAT_MODES as readonly string[]).includes(a.floatmode))) {
+    throw pyError('ValueError', 'floatmode option must be one of "fixed", "unique", "maxprec", "maxprec_equal"');
+  }
+  if (given(a.sign) && !(a.sign === '-' || a.sign === '+' || a.sign === ' ')) throw pyError('ValueError', "sign option must be one of ' ', '+', or '-'");
+  for (const name of ['formatter', 'override_repr']) {
+    if (given(a[name])) throw pyError('NotImplementedError', `numpy.set_printoptions(${name}=...) is not supported by Mask Lens yet`);
+  }
+  if (given(a.legacy) && a.legacy !== false) throw pyError('NotImplementedError', 'numpy.set_printoptions(legacy=...) is not supported by Mask Lens yet');
+  if (given(a.threshold)) {
+    const t = a.threshold;
+    if (typeof t !== 'number' && typeof t !== 'bigint' && typeof t !== 'boolean' && !(t instanceof ArrayValue && t.t.ndim === 0)) {
+      throw pyError('TypeError', 'threshold must be numeric');
+    }
+    const n = toFloat(t, 'threshold');
+    if (Number.isNaN(n)) throw pyError('ValueError', 'threshold must be non-NAN, try sys.maxsize for untruncated representation');
+    o.threshold = n;
+    threshold = t;
+  }
+  if (given(a.precision)) {
+    if (typeof a.precision !== 'bigint' && typeof a.precision !== 'boolean' && !(a.precision instanceof ArrayValue && !a.precision.t.isFloating && a.precision.t.ndim === 0)) {
+      throw pyError('TypeError', 'precision must be an integer');
+    }
+    o.precision = toInt(a.precision, 'precision');
+  }
+  if (given(a.edgeitems)) o.edgeitems = toInt(a.edgeitems, 'edgeitems');
+  if (given(a.linewidth)) o.linewidth = toInt(a.linewidth, 'linewidth');
+  if (given(a.suppress)) o.suppress = ctx.truthy(a.suppress);
+  if (given(a.nanstr)) o.nanstr = String(a.nanstr);
+  if (given(a.infstr)) o.infstr = String(a.infstr);
+  if (given(a.sign)) o.sign = a.sign as NumpyPrintOptions['sign'];
+  if (given(a.floatmode)) o.floatmode = a.floatmode as FloatMode;
+  return { options: o, threshold };
+}
+
+/** np.get_printoptions(): the options as a dict, in NumPy's key order. */
+function printOptionsDict({ options: o, threshold }: PrintState): PyDict {
+  const d = new PyDict();
+  const pairs: [string, PyValue][] = [
+    ['edgeitems', BigInt(o.edgeitems)], ['threshold', threshold], ['floatmode', o.floatmode], ['precision', BigInt(o.precision)],
+    ['suppress', o.suppress], ['linewidth', BigInt(o.linewidth)], ['nanstr', o.nanstr], ['infstr', o.infstr], ['sign', o.sign],
+    ['formatter', null], ['legacy', false], ['override_repr', null],
+  ];
+  for (const [k, v] of pairs) d.entries.set('s' + k, [k, v]);
+  return d;
+}
+
+/** np.printoptions(**kwargs): a context manager that sets the options on entry (giving get_printoptions()) and restores them on exit. */
+function printOptionsContext(args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue {
+  const next = setPrintOptions(args, kw, ctx);
+  const cls = new PyClass('printoptions', [], 'numpy.printoptions');
+  const state = getSlot(NP_PRINT);
+  let saved: PrintState = { ...state };
+  cls.dict.set('__enter__', new PyBuiltin('__enter__', () => {
+    saved = { ...state };
+    Object.assign(state, next);
+    return printOptionsDict(next);
+  }));
+  cls.dict.set('__exit__', new PyBuiltin('__exit__', () => {
+    Object.assign(state, saved);
+    return false;
+  }));
+  return new PyInstance(cls);
+}
+
 export function makeNumpyModule(): PyModule {
   setNumpyBridge((t) => new NumpyArray(t));
   const np = new PyModule('numpy');
@@ -630,6 +731,12 @@ export function makeNumpyModule(): PyModule {
   np.dict.set('e', Math.E);
   np.dict.set('newaxis', null);
   np.dict.set('ndarray', NDARRAY_CLASS);
+  def('set_printoptions', (args, kw, ctx) => {
+    Object.assign(getSlot(NP_PRINT), setPrintOptions(args, kw, ctx));
+    return null;
+  });
+  def('get_printoptions', () => printOptionsDict(getSlot(NP_PRINT)));
+  def('printoptions', printOptionsContext);
   def('array', (args, kw, ctx) => {
     const a = bind('array', args, kw, ['object', 'dtype?', 'copy?', 'ndmin?']);
     const t = toNumpyTensor(a.object!, ctx, npDtype(a.dtype));
@@ -767,6 +874,79 @@ export function makeNumpyModule(): PyModule {
   // np.result_type(*arrays_and_dtypes): dtypes (np.float32, 'int64') or arrays
   const dtypeOf = (x: PyValue, ctx: CallContext) => (x instanceof DtypeObject || x instanceof NumpyScalarType || typeof x === 'string' ? npDtype(x)! : toNumpyTensor(x, ctx).dtype);
   def('result_type', (args, _kw, ctx) => NumpyDtype.of(args.map((x) => dtypeOf(x, ctx)).reduce(npPromote)));
+  // the ufunc forms of the operators (np.add(a, b) is a + b; np.equal(a, b) is a == b), two Python
+  // scalars included (np.add(1, 2) is np.int64(3)); out=, where= and dtype= are not modelled
+  const ufunc2 = (name: string, args: PyValue[], kw: Kwargs) => {
+    const a = bind(name, args, kw, ['x1', 'x2', 'out?', 'where?', 'casting?', 'order?', 'dtype?', 'subok?']);
+    for (const k of ['out', 'where', 'dtype']) {
+      if (a[k] !== undefined && a[k] !== null && !(k === 'where' && a[k] === true)) throw pyError('NotImplementedError', `numpy.${name}(${k}=...) is not supported by Mask Lens yet`);
+    }
+    return a;
+  };
+  const ARITHMETIC: Record<string, string> = {
+    add: '+', subtract: '-', multiply: '*', divide: '/', true_divide: '/', floor_divide: '//', remainder: '%', mod: '%',
+    bitwise_and: '&', bitwise_or: '|', bitwise_xor: '^',
+  };
+  for (const [name, op] of Object.entries(ARITHMETIC)) {
+    def(name, (args, kw, ctx) => {
+      const a = ufunc2(name, args, kw);
+      return npUfunc2(op, a.x1!, a.x2!, ctx);
+    });
+  }
+  const COMPARISONS: Record<string, BinaryOp> = { equal: 'eq', not_equal: 'ne', less: 'lt', less_equal: 'le', greater: 'gt', greater_equal: 'ge' };
+  for (const [name, op] of Object.entries(COMPARISONS)) {
+    def(name, (args, kw, ctx) => {
+      const a = ufunc2(name, args, kw);
+      const x = numpyOperand(a.x1!) ?? toNumpyTensor(a.x1!, ctx), y = numpyOperand(a.x2!) ?? toNumpyTensor(a.x2!, ctx);
+      const [p, q] = promoteArrays(x instanceof Tensor || y instanceof Tensor ? x : toNumpyTensor(a.x1!, ctx), y);
+      // a Python float against an int array compares in float64, on either side
+      const lhs = p instanceof Tensor ? promoteForNumpy(p, q) : p;
+      const rhs = q instanceof Tensor ? promoteForNumpy(q, p) : q;
+      return npResult(binary(op, lhs, rhs));
+    });
+  }
+  // unary ufuncs: a scalar or 0-d input gives a NumPy scalar
+  const ufunc1 = (name: string, args: PyValue[], ctx: CallContext) => toNumpyTensor(ufuncArgs(name, args, 1)[0], ctx);
+  def('negative', (args, _kw, ctx) => {
+    const t = ufunc1('negative', args, ctx);
+    if (t.dtype === 'bool') throw pyError('TypeError', 'The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
+    return npResult(unary('neg', t));
+  });
+  def('positive', (args, _kw, ctx) => npResult(cast(ufunc1('positive', args, ctx), ufunc1('positive', args, ctx).dtype)));
+  def('absolute', (args, _kw, ctx) => npResult(unary('abs', ufunc1('absolute', args, ctx))));
+  // np.invert / np.bitwise_not: logical not of a bool mask, two's complement of ints
+  for (const name of ['invert', 'bitwise_not']) {
+    def(name, (args, _kw, ctx) => {
+      const t = ufunc1(name, args, ctx);
+      if (isFloating(t.dtype)) {
+        throw pyError('TypeError', "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
+      }
+      return npResult(t.dtype === 'bool' ? unary('not', t) : unary('bitnot', t));
+    });
+  }
+  // np.rint rounds half to even, np.trunc toward zero; ints come back as float64
+  for (const [name, op] of [['rint', 'round'], ['trunc', 'trunc']] as const) {
+    def(name, (args, _kw, ctx) => {
+      const t = ufunc1(name, args, ctx);
+      return npResult(unary(op, isFloating(t.dtype) ? t : cast(t, 'float64')));
+    });
+  }
+  // np.isin(element, test_elements, assume_unique=False, invert=False): an array the shape of element, 0-d too
+  def('isin', (args, kw, ctx) => {
+    const a = bind('isin', args, kw, ['element', 'test_elements', 'assume_unique?', 'invert?', 'kind?']);
+    const x = toNumpyTensor(a.element!, ctx), tests = reshape(toNumpyTensor(a.test_elements!, ctx), [-1]);
+    let r = Tensor.empty('bool', x.shape);
+    for (let i = 0; i < tests.numel; i++) r = binary('or', r, binary('eq', x, select(tests, 0, i)));
+    return new NumpyArray(toBool(a.invert, ctx) ? unary('not', r) : r);
+  });
+  def('ravel', (args, kw, ctx) => {
+    const a = bind('ravel', args, kw, ['a', 'order?']);
+    return new NumpyArray(reshape(toNumpyTensor(a.a!, ctx), [-1]));
+  });
+  def('flatnonzero', (args, kw, ctx) => {
+    const a = bind('flatnonzero', args, kw, ['a']);
+    return new NumpyArray(reshape(nonzero(reshape(toNumpyTensor(a.a!, ctx), [-1])), [-1]));
+  });
   def('maximum', ([a, b], _kw, ctx) => npUfunc2('maximum', a, b, ctx));
   def('minimum', ([a, b], _kw, ctx) => npUfunc2('minimum', a, b, ctx));
   def('clip', (args, kw, ctx) => {
@@ -828,7 +1008,8 @@ export function makeNumpyModule(): PyModule {
   });
   def('power', (args, _kw, ctx) => {
     const [a, b] = ufuncArgs('power', args, 2);
-    return npResult(npBinary('**', numpyOperand(a) ?? toNumpyTensor(a, ctx), numpyOperand(b) ?? toNumpyTensor(b, ctx)));
+    // two Python scalars as NumPy arrays: np.power(1.5, 2) is np.float64(2.25)
+    return npUfunc2('**', a, b, ctx);
   });
   def('broadcast_to', (args, kw, ctx) => {
     const a = bind('broadcast_to', args, kw, ['array', 'shape']);

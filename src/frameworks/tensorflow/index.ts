@@ -8,10 +8,14 @@ import type { BinaryOp } from '../../engine/kernels/backend';
 import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
 import { tfSoftmaxFloat32 } from '../../engine/ops/onednn';
 import { binary, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
-import { getItem, nonzero } from '../../engine/ops/indexing';
+import { getItem, indexSelect, nonzero } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { cat, chunk, expand, permute, repeat, reshape, splitSizes, squeeze, stack, unsqueeze } from '../../engine/ops/shape';
-import { Tensor } from '../../engine/tensor';
+import { Tensor, setInt64 } from '../../engine/tensor';
+import { getSlot, slot } from '../../engine/context';
+import { tfUniform } from '../../engine/random/tf_philox';
+import { tfExpFloat32 } from '../../engine/ops/eigen_math';
+import { PyRandomState } from '../stdlib/random';
 import { bind, toBool, toFloat, toInt, toIntList, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { PyOpaque } from '../../python/opaque';
@@ -26,7 +30,7 @@ import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras
 import { makeKerasOps } from '../keras/ops';
 import { initialValues, installKerasLayers, layerCall, markStandIn, setWeight, toSnakeCase, trackWeight } from '../keras/layers';
 import { KERAS_TENSOR_IN_TF, KerasSession, KerasTensor, anySymbolic } from '../keras/symbolic';
-import { NumpyArray, npDtype } from '../numpy';
+import { NumpyArray, npDtype, numpyPrintOptions } from '../numpy';
 import { numpyRng } from '../numpy/random';
 import { indexItems } from '../torch/tensor';
 
@@ -65,11 +69,11 @@ export class TfTensor extends ArrayValue {
   }
   /** repr(t): the eager repr, <tf.Tensor: shape=(2,), dtype=float32, numpy=array([...], dtype=float32)>. */
   override repr() {
-    return formatTfTensorRepr(this.t);
+    return formatTfTensorRepr(this.t, numpyPrintOptions());
   }
   /** str(t) / print(t): tf.Tensor([...], shape=(2,), dtype=float32). */
   override str() {
-    return formatTfTensor(this.t);
+    return formatTfTensor(this.t, numpyPrintOptions());
   }
   override getAttr(name: string): PyValue | undefined {
     switch (name) {
@@ -213,6 +217,116 @@ export function toTf(v: PyValue, ctx?: CallContext, dtype?: DType): Tensor {
 }
 
 const fn = (name: string, f: NativeFn) => new PyBuiltin(name, f, `tf.${name}`);
+
+const MAXINT32 = 2n ** 31n - 1n;
+const DEFAULT_GRAPH_SEED = 87654321n;
+
+/**
+ * TensorFlow's eager random state (context.py, random_seed.py): the global
+ * seed, the Python `random.Random(global seed)` that gives each op without a
+ * seed of its own an operation seed, and the blocks each cached kernel (op,
+ * dtype, seed, seed2) has drawn. An evaluation starts as if
+ * `tf.random.set_seed(0)` had run, the state the golden files record
+ * (keras.utils.set_random_seed(0)); unseeded TensorFlow draws any values.
+ */
+interface TfRandomState {
+  globalSeed: bigint | null;
+  rng: PyRandomState;
+  kernels: Map<string, bigint>;
+}
+const TF_RANDOM = slot<TfRandomState>('tensorflow.random', () => ({ globalSeed: 0n, rng: new PyRandomState(0n), kernels: new Map() }));
+
+/** tf.random.set_seed: a new global seed and operation-seed stream; the kernel cache is cleared. */
+function setGlobalSeed(seed: PyValue): void {
+  const state = getSlot(TF_RANDOM);
+  if (seed === null) {
+    state.globalSeed = null;
+  } else {
+    const s = BigInt(toInt(seed, 'seed'));
+    state.globalSeed = s;
+    state.rng = new PyRandomState(s);
+  }
+  state.kernels.clear();
+}
+
+/** Python's `%` for ints (the sign of the divisor): random_seed._truncate_seed. */
+const truncateSeed = (s: bigint) => ((s % MAXINT32) + MAXINT32) % MAXINT32;
+
+/** random_seed.get_seed(op_seed) in eager mode: the op's (seed, seed2) attributes. */
+function opSeeds(opSeed: PyValue | undefined): [bigint, bigint] {
+  const state = getSlot(TF_RANDOM);
+  const op = opSeed === undefined || opSeed === null ? null : BigInt(toInt(opSeed, 'seed'));
+  let seeds: [bigint, bigint];
+  if (state.globalSeed !== null) {
+    seeds = [truncateSeed(state.globalSeed), truncateSeed(op ?? state.rng.randrange(0n, MAXINT32 + 1n, 1n))];
+  } else if (op !== null) {
+    seeds = [DEFAULT_GRAPH_SEED, truncateSeed(op)];
+  } else {
+    // no global seed and no op seed: TensorFlow seeds the op at random; any stream is as good
+    seeds = [0n, truncateSeed(state.rng.randrange(0n, MAXINT32 + 1n, 1n))];
+  }
+  return seeds[0] === 0n && seeds[1] === 0n ? [0n, MAXINT32] : seeds;
+}
+
+/**
+ * The block a call of the cached kernel `key` starts at, moving the kernel on
+ * by what ReserveRandomOutputs reserves (256 blocks an element).
+ */
+function reserveBlocks(key: string, numel: number): bigint {
+  const kernels = getSlot(TF_RANDOM).kernels;
+  const start = kernels.get(key) ?? 0n;
+  kernels.set(key, start + BigInt(numel) * 256n);
+  return start;
+}
+
+/** A shape argument: a list or tuple, a TensorShape or a 1-D int tensor (`tf.shape(x)`). */
+function shapeArg(v: PyValue | undefined): number[] {
+  if (v instanceof ArrayValue) return v.t.toArray();
+  return toShape([v ?? null], 'shape');
+}
+
+/**
+ * tf.random.uniform(shape, minval=0, maxval=None, dtype=tf.float32, seed=None)
+ * (random_ops.py): RandomUniform scaled as `x * maxval` when minval is the
+ * int 0 and `x * (maxval - minval) + minval` otherwise, in the dtype;
+ * RandomUniformInt for int32 / int64, which need a maxval. Values as
+ * TensorFlow 2.21's CPU kernels draw them (engine/random/tf_philox.ts).
+ */
+function randomUniform(args: PyValue[], kw: Kwargs, ctx: CallContext): PyValue {
+  const a = bind('uniform', args, kw, ['shape', 'minval?', 'maxval?', 'dtype?', 'seed?', 'name?']);
+  const dtype = tfDtype(a.dtype) ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32' && dtype !== 'int64') {
+    const names = 'tf.float16, tf.bfloat16, tf.float32, tf.float64, tf.int32, tf.int64';
+    if (dtype === 'float16' || dtype === 'bfloat16') throw pyError('NotImplementedError', `tf.random.uniform with dtype=tf.${dtype} is not supported by Mask Lens yet`);
+    throw pyError('ValueError', `Argument \`dtype\` got invalid value ${TfDtype.of(dtype).repr()}. Accepted dtypes are (${names}).`);
+  }
+  const shape = shapeArg(a.shape);
+  const minval = a.minval ?? 0n;
+  let maxval = a.maxval ?? null;
+  const integer = dtype === 'int32' || dtype === 'int64';
+  if (maxval === null) {
+    if (integer) throw pyError('ValueError', `Must specify maxval for integer dtype tf.${dtype}`);
+    maxval = 1n;
+  }
+  const [seed, seed2] = opSeeds(a.seed);
+  const out = Tensor.empty(dtype, shape);
+  if (integer) {
+    const lo = BigInt(toInt(minval, 'minval')), hi = BigInt(toInt(maxval, 'maxval'));
+    if (lo >= hi) throw pyError('InvalidArgumentError', `{{function_node __wrapped__RandomUniformInt_device_/job:localhost/replica:0/task:0/device:CPU:0}} Need minval < maxval: ${lo} >= ${hi} [Op:RandomUniformInt] name: `);
+    const skip = reserveBlocks(`RandomUniformInt:${dtype}:${seed}:${seed2}`, out.numel);
+    tfUniform(dtype, out.numel, seed, seed2, skip, lo, hi).forEach((v, i) => setInt64(out.storage, i, BigInt(v)));
+    if (dtype === 'int32') out.storage.wide = undefined;
+    return wrap(out);
+  }
+  const skip = reserveBlocks(`RandomUniform:${dtype}:${seed}:${seed2}`, out.numel);
+  out.storage.data.set(tfUniform(dtype, out.numel, seed, seed2, skip));
+  const minZero = minval === 0n;
+  if (minZero && maxval === 1n) return wrap(out);
+  const max = toTf(maxval, ctx, dtype);
+  if (minZero) return wrap(binary('mul', out, max));
+  const min = toTf(minval, ctx, dtype);
+  return wrap(binary('add', binary('mul', out, binary('sub', max, min)), min));
+}
 const wrap = (t: Tensor) => new TfTensor(t);
 
 function axisArg(v: PyValue | undefined): number | number[] | null {
@@ -236,6 +350,24 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   def('cast', (args, kw, ctx) => {
     const a = bind('cast', args, kw, ['x', 'dtype', 'name?']);
     return wrap(cast(toTf(a.x!, ctx), tfDtype(a.dtype)!));
+  });
+  // tf.repeat(input, repeats, axis=None): each slice along axis (the flattened input without one)
+  // `repeats` times, one count for all or one per slice (array_ops.repeat_with_axis)
+  def('repeat', (args, kw, ctx) => {
+    const a = bind('repeat', args, kw, ['input', 'repeats', 'axis?', 'name?']);
+    let x = toTf(a.input!, ctx);
+    if (a.axis === undefined || a.axis === null) x = reshape(x, [-1]);
+    const axis = toInt(a.axis ?? 0n, 'axis');
+    const d = axis < 0 ? axis + x.ndim : axis;
+    const given = toTf(a.repeats!, ctx, 'int32').toArray();
+    const counts = given.length === 1 ? new Array<number>(x.shape[d]).fill(given[0]) : given;
+    if (counts.length !== x.shape[d]) throw pyError('ValueError', `Dimensions ${x.shape[d]} and ${counts.length} are not compatible`);
+    const negative = counts.find((c) => c < 0);
+    if (negative !== undefined) {
+      throw pyError('InvalidArgumentError', `{{function_node __wrapped__Tile_device_/job:localhost/replica:0/task:0/device:CPU:0}} Expected multiples[1] >= 0, but got ${negative} [Op:Tile]`);
+    }
+    const index = counts.flatMap((c, i) => new Array<number>(c).fill(i));
+    return wrap(indexSelect(x, d, Tensor.fromData('int64', [index.length], Float64Array.from(index))));
   });
   def('expand_dims', (args, kw, ctx) => {
     const a = bind('expand_dims', args, kw, ['input', 'axis', 'name?']);
@@ -302,7 +434,11 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   cmp('subtract', 'sub');
   def('logical_not', ([x], _kw, ctx) => wrap(unary('not', toTf(x, ctx), 'bool')));
   for (const op of ['exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sigmoid', 'tanh', 'floor', 'ceil'] as const) {
-    def(op, ([x], _kw, ctx) => wrap(unary(op, toTf(x, ctx))));
+    def(op, ([x], _kw, ctx) => {
+      const t = toTf(x, ctx);
+      // float32 exp as TensorFlow's Eigen packets round it (engine/ops/eigen_math.ts)
+      return wrap(op === 'exp' && t.dtype === 'float32' ? tfExpFloat32(t) : unary(op, t));
+    });
   }
   def('square', ([x], _kw, ctx) => {
     const t = toTf(x, ctx);
@@ -450,10 +586,9 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }
   math.dict.set('softmax', nn.dict.get('softmax')!);
   tf.dict.set('math', math);
-  // tf.random.set_seed stores TensorFlow's global seed, which takes any value until an op reads it;
-  // no TensorFlow random op is modelled (their names answer "not supported"), so none reads it here
   const random = new PyModule('tensorflow.random');
-  random.dict.set('set_seed', fn('set_seed', (args, kw) => (bind('set_seed', args, kw, ['seed']), null)));
+  random.dict.set('set_seed', fn('set_seed', (args, kw) => (setGlobalSeed(bind('set_seed', args, kw, ['seed']).seed ?? null), null)));
+  random.dict.set('uniform', fn('uniform', (args, kw, ctx) => randomUniform(args, kw, ctx)));
   tf.dict.set('random', random);
   tf.dict.set('gather', tf.dict.get('gather')!);
   tf.dict.set('Tensor', Object.assign(new PyClass('Tensor', []), {}));
@@ -549,6 +684,7 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     for (const module of ['random', 'numpy.random']) {
       (load(module)?.dict.get('seed') as PyBuiltin).fn([seed], new Map(), ctx);
     }
+    setGlobalSeed(seed);
     return null;
   }));
   sequence.dict.set('pad_sequences', pad);

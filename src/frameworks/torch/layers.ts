@@ -967,34 +967,50 @@ function addBatchNorms(add: (c: PyClass) => void, def: (name: string, f: NativeF
     const training = toBool(a.training, ctx, false);
     return run(a.input, a, training, a.momentum === undefined ? 0.1 : toFloat(a.momentum, 'momentum'), a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'), ctx);
   });
-  for (const [name, dims] of [['BatchNorm1d', [2, 3]], ['BatchNorm2d', [4]]] as const) {
-    add(layer(name, Module, (self, args, kw, ctx) => {
-      const a = bind(name, args, kw, ['num_features', 'eps?', 'momentum?', 'affine?', 'track_running_stats?', 'device?', 'dtype?', 'bias?']);
-      const C = toInt(a.num_features, 'num_features');
-      self.dict.set('num_features', BigInt(C));
+  // parameters and buffers for C channels (weight ones, bias zeros, running mean 0 / var 1)
+  const channels = (self: PyInstance, C: number, affineOn: boolean, withBias: boolean, track: boolean) => {
+    self.dict.set('num_features', BigInt(C));
+    if (affineOn) affine(self, [C], withBias, 'float32');
+    else {
+      self.dict.set('weight', null);
+      self.dict.set('bias', null);
+    }
+    const buffers = (self.native.buffers ??= new Set<string>()) as Set<string>;
+    for (const k of ['running_mean', 'running_var', 'num_batches_tracked']) buffers.add(k);
+    self.dict.set('running_mean', track ? new TorchTensor(filled([C], 0, 'float32')) : null);
+    self.dict.set('running_var', track ? new TorchTensor(filled([C], 1, 'float32')) : null);
+    self.dict.set('num_batches_tracked', track ? new TorchTensor(filled([], 0, 'int64')) : null);
+  };
+  const batchNormClasses = new Map<string, PyClass>();
+  // LazyBatchNorm1d/2d: num_features comes from the first input's dim 1; the module then
+  // initialises as the BatchNorm it becomes (torch/nn/modules/batchnorm.py _LazyNormBase)
+  for (const [name, dims] of [['BatchNorm1d', [2, 3]], ['BatchNorm2d', [4]], ['LazyBatchNorm1d', [2, 3]], ['LazyBatchNorm2d', [4]]] as const) {
+    const lazy = name.startsWith('Lazy');
+    const cls = layer(name, Module, (self, args, kw, ctx) => {
+      const a = bind(name, args, kw, [...(lazy ? [] : ['num_features']), 'eps?', 'momentum?', 'affine?', 'track_running_stats?', 'device?', 'dtype?', 'bias?']);
       self.dict.set('eps', a.eps === undefined ? 1e-5 : toFloat(a.eps, 'eps'));
       self.dict.set('momentum', a.momentum === undefined ? 0.1 : a.momentum);
       const affineOn = toBool(a.affine, ctx, true);
       self.dict.set('affine', affineOn);
       const track = toBool(a.track_running_stats, ctx, true);
       self.dict.set('track_running_stats', track);
-      if (affineOn) affine(self, [C], toBool(a.bias, ctx, true), 'float32');
-      else {
-        self.dict.set('weight', null);
-        self.dict.set('bias', null);
-      }
-      const buffers = (self.native.buffers ??= new Set<string>()) as Set<string>;
-      for (const k of ['running_mean', 'running_var', 'num_batches_tracked']) buffers.add(k);
-      self.dict.set('running_mean', track ? new TorchTensor(filled([C], 0, 'float32')) : null);
-      self.dict.set('running_var', track ? new TorchTensor(filled([C], 1, 'float32')) : null);
-      self.dict.set('num_batches_tracked', track ? new TorchTensor(filled([], 0, 'int64')) : null);
+      self.native.withBias = affineOn && toBool(a.bias, ctx, true);
+      self.native.lazy = lazy;
+      channels(self, lazy ? 0 : toInt(a.num_features, 'num_features'), affineOn, self.native.withBias as boolean, track);
     }, (self, args, kw, ctx) => {
       const input = bind('forward', args, kw, ['input']).input;
       const x = tensorArg(input, 'batch_norm', 'input');
+      const d = self.dict;
+      // the lazy module initialises in a forward pre-hook, before forward checks the input's rank
+      if (self.native.lazy) {
+        if (x.ndim < 2) throw pyError('IndexError', 'tuple index out of range');
+        channels(self, x.shape[1], ctx.truthy(d.get('affine')!), self.native.withBias as boolean, ctx.truthy(d.get('track_running_stats')!));
+        self.native.lazy = false;
+        self.cls = batchNormClasses.get(name.slice(4))!;
+      }
       if (!(dims as readonly number[]).includes(x.ndim)) {
         throw pyError('ValueError', `expected ${dims.length === 2 ? '2D or 3D' : '4D'} input (got ${x.ndim}D input)`);
       }
-      const d = self.dict;
       const training = ctx.truthy(d.get('training') ?? true);
       const trackOn = ctx.truthy(d.get('track_running_stats')!);
       const momentumArg = d.get('momentum');
@@ -1013,6 +1029,8 @@ function addBatchNorms(add: (c: PyClass) => void, def: (name: string, f: NativeF
       const affineOn = ctx.truthy(d.get('affine')!);
       const withBias = affineOn && d.get('bias') !== null;
       return `${d.get('num_features')}, eps=${ctx.repr(d.get('eps')!)}, momentum=${ctx.repr(d.get('momentum')!)}, affine=${affineOn ? 'True' : 'False'}, bias=${withBias ? 'True' : 'False'}, track_running_stats=${ctx.truthy(d.get('track_running_stats')!) ? 'True' : 'False'}`;
-    }));
+    });
+    batchNormClasses.set(name, cls);
+    add(cls);
   }
 }

@@ -9,11 +9,12 @@ import {
   Reduction, binaryCrossEntropy, binaryCrossEntropyWithLogits, checkReduction, crossEntropy, embedding, klDiv, l1Loss, maskedFill,
   mseLoss, nllLoss, softmax, tril,
 } from '../../engine/ops/compose';
-import { Scalar, assignInto, binary, cast, contiguous, cppTypeName, fillScalarValue, getDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, assignInto, binary, cast, contiguous, cppTypeName, fillScalarValue, getDefaultDtype, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { flashAttention, hostMaskedSoftmax } from '../../engine/ops/attention';
 import { cat, expand, permute, reshape, slice, stack, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
+import { indexSelect } from '../../engine/ops/indexing';
 import { bind, kwargsDict, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import {
@@ -391,6 +392,10 @@ export function makeNn(): { nn: PyModule; functional: PyModule } {
     const a = bind('pad', args, kw, ['input', 'pad', 'mode?', 'value?']);
     if (a.mode !== undefined && a.mode !== 'constant') throw pyError('NotImplementedError', `F.pad mode '${String(a.mode)}' is not supported by Mask Lens`);
     return track(new TorchTensor(constantPad(tensorArg(a.input, 'pad'), toIntList(a.pad, 'pad'), a.value === undefined || a.value === null ? 0 : toFloat(a.value, 'value'))), 'constant_pad_nd', a.input!);
+  });
+  def('interpolate', (args, kw, ctx) => {
+    const a = bind('interpolate', args, kw, ['input', 'size?', 'scale_factor?', 'mode?', 'align_corners?', 'recompute_scale_factor?', 'antialias?']);
+    return interpolate(a, ctx);
   });
   def('multi_head_attention_forward', (args, kw, ctx) => {
     const a = bind('multi_head_attention_forward', args, kw, [
@@ -851,6 +856,67 @@ interface MhaParams {
   embedDim?: number;
   /** the module's native fast path: plain softmax weights (fully padded rows NaN) even without need_weights */
   nativeFastPath?: boolean;
+}
+
+const INTERPOLATE_MODES = 'nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact';
+
+/**
+ * F.interpolate(input, size=None, scale_factor=None, mode='nearest', ...) in
+ * its default mode, what DETR resizes its padding mask with
+ * (`F.interpolate(m[None].float(), size=x.shape[-2:]).to(torch.bool)[0]`):
+ * input [N, C, d1 … dK] (K = 1…3), each output index i along a spatial dim
+ * reads input index min(floor(i * scale), in - 1) with scale the float32
+ * in / out (or 1 / scale_factor when one is given and not recomputed), the
+ * same index for out = in and i >> 1 for out = 2 · in (ATen's
+ * UpSample.h nearest_idx). Output size from scale_factor: floor(in * s).
+ * Errors as torch/nn/functional.py and the CPU kernels raise them; other
+ * modes are not modelled.
+ */
+function interpolate(a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
+  const x = tensorArg(a.input, 'interpolate');
+  const mode = a.mode === undefined || a.mode === null ? 'nearest' : String(a.mode);
+  const k = x.ndim - 2;
+  if (k < 1 || k > 3) {
+    throw pyError('NotImplementedError', `Input Error: Only 3D, 4D and 5D input Tensors supported (got ${x.ndim}D) for the modes: ${INTERPOLATE_MODES} (got ${mode})`);
+  }
+  if (mode !== 'nearest') throw pyError('NotImplementedError', `torch.nn.functional.interpolate(mode='${mode}') is not supported by Mask Lens yet`);
+  const none = (v: PyValue | undefined) => v === undefined || v === null;
+  if (none(a.size) && none(a.scale_factor)) throw pyError('ValueError', 'either size or scale_factor should be defined');
+  if (!none(a.size) && !none(a.scale_factor)) throw pyError('ValueError', 'only one of size or scale_factor should be defined');
+  const spatial = x.shape.slice(2);
+  const spatialText = `[${spatial.join(', ')}]`;
+  let out: number[];
+  let scales: (number | null)[] = spatial.map(() => null);
+  if (!none(a.size)) {
+    const list = a.size instanceof PyTuple || a.size instanceof PyList ? a.size.items.map((v) => toInt(v, 'size')) : null;
+    if (list && list.length !== k) {
+      throw pyError('ValueError', `Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of ${spatialText} and output size of ${ctx.repr(a.size!)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
+    }
+    out = list ?? spatial.map(() => toInt(a.size, 'size'));
+  } else {
+    const list = a.scale_factor instanceof PyTuple || a.scale_factor instanceof PyList ? a.scale_factor.items.map((v) => toFloat(v, 'scale_factor')) : null;
+    if (list && list.length !== k) {
+      throw pyError('ValueError', `Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ${spatialText} and scale_factor of shape ${ctx.repr(a.scale_factor!)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`);
+    }
+    const factors = list ?? spatial.map(() => toFloat(a.scale_factor, 'scale_factor'));
+    out = spatial.map((n, i) => Math.floor(n * factors[i]));
+    if (!ctx.truthy(a.recompute_scale_factor ?? false)) scales = factors;
+  }
+  if (!isFloating(x.dtype) && x.dtype !== 'uint8') {
+    const kernel = k === 2 ? 'upsample_nearest2d_channels_last' : 'compute_indices_weights_nearest';
+    throw pyError('NotImplementedError', `"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
+  }
+  let r = x;
+  spatial.forEach((n, i) => {
+    const m = out[i];
+    const scale = scales[i] !== null && scales[i]! > 0 ? Math.fround(1 / scales[i]!) : Math.fround(n / m);
+    const index = Tensor.empty('int64', [m]);
+    for (let j = 0; j < m; j++) {
+      index.storage.data[j] = m === n ? j : m === 2 * n ? j >> 1 : Math.min(Math.floor(Math.fround(j * scale)), n - 1);
+    }
+    r = indexSelect(r, 2 + i, index);
+  });
+  return track(new TorchTensor(contiguous(r)), `upsample_nearest${k}D`, a.input!);
 }
 
 /**

@@ -326,9 +326,9 @@ export class TorchTensor extends ArrayValue {
     const v = operand(value) ?? (value instanceof PyList || value instanceof PyTuple ? toTorchData(value, ctx, this.t.dtype) : undefined);
     if (v === undefined) throw pyError('TypeError', `can't assign a ${typeNameOf(value)} to a torch.${tensorTypeName(this.t.dtype)}`);
     checkInplaceLeaf(this);
-    setItem(this.t, indexItems(key, ctx), v);
-    // x[k] = v copies into a view of x: autograd records CopySlices on x
-    trackInplace(this, 'CopySlices', [value]);
+    const items = indexItems(key, ctx);
+    setItem(this.t, items, v);
+    trackInplace(this, setItemNode(this.t.shape, items, v), [value]);
     return true;
   }
 
@@ -371,7 +371,9 @@ class GradFn extends PyObj {
     return `<${this.name} object at 0x7f0000000000>`;
   }
   override getAttr(name: string) {
-    return name === 'name' ? new PyBuiltin('name', () => this.name) : undefined;
+    // name() is the C++ node's name: a custom Function's class name, the copy nodes with their namespace
+    const cpp = this.name === 'CopySlices' || this.name === 'CopyBackwards' ? `torch::autograd::${this.name}` : this.typeName;
+    return name === 'name' ? new PyBuiltin('name', () => cpp) : undefined;
   }
 }
 
@@ -636,6 +638,44 @@ export function indexingOp(shape: readonly number[], items: readonly IndexItem[]
     }
   }
   return op;
+}
+
+/**
+ * The autograd node `x[key] = value` leaves on x (torch's THPVariable_setitem,
+ * python_variable_indexing.cpp): the basic items are applied first, and an
+ * int, None, a bool or a slice that cuts its dim makes a view, so the write
+ * through it is CopySlices; on x itself (`x[mask] = v`, `x[:, idx] = v`,
+ * `x[..., mask] = v`) tensor indices are index_put_ (IndexPutBackward0), and
+ * with none (`x[...] = v`, `x[:] = v`) TensorIndexing.h copy_to fills from
+ * a 0-d value (FillBackward3) and copies anything else (CopyBackwards).
+ */
+export function setItemNode(shape: readonly number[], items: readonly IndexItem[], value: Tensor | number | bigint | boolean): string {
+  // dims an item indexes: a bool / byte mask covers as many as it has
+  const width = (it: IndexItem) =>
+    it.kind === 'int' || it.kind === 'slice' ? 1 : it.kind === 'tensor' ? (it.value.dtype === 'bool' || it.value.dtype === 'uint8' ? it.value.ndim : 1) : 0;
+  const consumed = items.reduce((n, it) => n + width(it), 0);
+  let dim = 0;
+  let advanced = false;
+  for (const it of items) {
+    if (it.kind === 'int' || it.kind === 'none') return 'CopySlices';
+    if (it.kind === 'ellipsis') {
+      dim += shape.length - consumed;
+    } else if (it.kind === 'tensor') {
+      // a 0-d bool (Python True / torch.tensor(True)) is an unsqueeze, a view
+      if (it.value.ndim === 0) return 'CopySlices';
+      advanced = true;
+      dim += width(it);
+    } else {
+      const len = shape[dim] ?? 0;
+      const start = it.start === null ? 0 : it.start < 0 ? Math.max(it.start + len, 0) : Math.min(it.start, len);
+      const stop = it.stop === null ? len : it.stop < 0 ? Math.max(it.stop + len, 0) : Math.min(it.stop, len);
+      if (start !== 0 || stop !== len || (it.step ?? 1) !== 1) return 'CopySlices';
+      dim++;
+    }
+  }
+  if (advanced) return 'IndexPutBackward0';
+  const scalar = !(value instanceof Tensor) || value.ndim === 0;
+  return scalar && shape.length !== 0 ? 'FillBackward3' : 'CopyBackwards';
 }
 
 /** Python index expression → engine index items. */
