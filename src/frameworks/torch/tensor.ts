@@ -288,7 +288,8 @@ export class TorchTensor extends ArrayValue {
       return track(new TorchTensor(unary('neg', t)), 'neg', this);
     }
     if (op === '+') return this;
-    if (op === '~') return new TorchTensor(propagateRandom(carryFromLengths(bitwiseNot(t), t), t));
+    // ~keep is the same mask inverted: its history (and a lengths comparison) carries over
+    if (op === '~') return new TorchTensor(propagateRandom(carryMaskEvidence(carryFromLengths(bitwiseNot(t), t), t), t));
     return undefined;
   }
 
@@ -1103,7 +1104,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const a = bind('allclose', args, kw, ['other', 'rtol?', 'atol?', 'equal_nan?']);
     return allClose(self.t, tensorArg(a.other, 'allclose', 'other'), a, ctx);
   },
-  logical_not: (self) => new TorchTensor(carryFromLengths(unary('not', self.t, 'bool'), self.t)),
+  logical_not: (self) => new TorchTensor(carryMaskEvidence(carryFromLengths(unary('not', self.t, 'bool'), self.t), self.t)),
   logical_and: logicalMethod('and'),
   logical_or: logicalMethod('or'),
   logical_xor: logicalMethod('xor'),
