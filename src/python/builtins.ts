@@ -11,7 +11,7 @@ import { CLASSMETHOD, PROPERTY, STATICMETHOD } from './decorators';
 import { PyOpaque } from './opaque';
 import { PyDictView, SET_METHODS, setFrom, setMethod } from './sets';
 import { pythonHash } from './settable';
-import { decodeBytes, encodeString, makeBytes, PyBytes } from './bytes';
+import { decodeBytes, encodeString, makeBytes, makeMemoryView, PyBytes } from './bytes';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
@@ -336,6 +336,7 @@ export function makeBuiltins(): Map<string, PyValue> {
   def('bool', (args, _kw, ctx) => (args.length === 0 ? false : ctx.truthy(args[0])));
   def('bytes', (args, kw, ctx) => makeBytes(args, kw, ctx, false));
   def('bytearray', (args, kw, ctx) => makeBytes(args, kw, ctx, true));
+  def('memoryview', (args, kw) => makeMemoryView(bind('memoryview', args, kw, ['object']).object ?? null));
   def('list', (args, _kw, ctx) => new PyList(args.length ? ctx.iterate(args[0]) : []));
   def('tuple', (args, _kw, ctx) => new PyTuple(args.length ? ctx.iterate(args[0]) : []));
   def('set', (args, _kw, ctx) => setFrom(args.length ? args[0] : new PyList([]), ctx));

@@ -247,7 +247,198 @@ export function makeBytes(args: PyValue[], kw: Kwargs, ctx: CallContext, mutable
     return new PyBytes(new Uint8Array(n), mutable);
   }
   if (x instanceof PyBytes) return new PyBytes(x.data.slice(), mutable);
+  if (x instanceof PyMemoryView) return new PyBytes(x.bytes().slice(), mutable);
   if (typeof x === 'number' || x === null) throw pyError('TypeError', `cannot convert '${typeNameOf(x)}' object to ${mutable ? 'bytearray' : 'bytes'}`);
   const range = mutable ? 'byte must be in range(0, 256)' : 'bytes must be in range(0, 256)';
   return new PyBytes(Uint8Array.from(ctx.iterate(x), (v) => byteValue(v, range)), mutable);
+}
+
+// ---------------------------------------------------------------- memoryview
+
+/** struct's native single-character formats a memoryview can hold: item size and how to read and write one. */
+const MV_FORMATS: Record<string, { size: number; kind: 'int' | 'uint' | 'float' | 'bool' | 'char' }> = {
+  B: { size: 1, kind: 'uint' }, b: { size: 1, kind: 'int' }, c: { size: 1, kind: 'char' }, '?': { size: 1, kind: 'bool' },
+  H: { size: 2, kind: 'uint' }, h: { size: 2, kind: 'int' }, I: { size: 4, kind: 'uint' }, i: { size: 4, kind: 'int' },
+  L: { size: 8, kind: 'uint' }, l: { size: 8, kind: 'int' }, Q: { size: 8, kind: 'uint' }, q: { size: 8, kind: 'int' },
+  N: { size: 8, kind: 'uint' }, n: { size: 8, kind: 'int' }, f: { size: 4, kind: 'float' }, d: { size: 8, kind: 'float' },
+};
+const BYTE_FORMATS = new Set(['B', 'b', 'c']);
+
+/**
+ * memoryview(obj) over bytes or a bytearray (Objects/memoryobject.c), one-dimensional:
+ * it shares the object's memory, so writes through a view of a bytearray change it and
+ * a write into the bytearray shows in the view. len, indexing (items of its format),
+ * slicing (views, strided too), item assignment (TypeError 'cannot modify read-only
+ * memory' over bytes), iteration, tobytes, tolist, hex, cast to and from a byte format,
+ * == and the attributes readonly, format, itemsize, nbytes, ndim, shape, strides, obj.
+ */
+export class PyMemoryView extends PyObj {
+  constructor(
+    /** The exporter's memory (bytes.data or bytearray.data). */
+    readonly base: Uint8Array,
+    readonly obj: PyBytes,
+    readonly start = 0,
+    readonly count = base.length,
+    /** Byte distance between items. */
+    readonly stride = 1,
+    readonly format = 'B',
+  ) {
+    super();
+  }
+  get typeName() {
+    return 'memoryview';
+  }
+  get readonly(): boolean {
+    return !this.obj.mutable;
+  }
+  get itemsize(): number {
+    return MV_FORMATS[this.format].size;
+  }
+  get contiguous(): boolean {
+    return this.stride === this.itemsize || this.count <= 1;
+  }
+  /** The view's bytes: the shared memory itself when contiguous, else a copy in item order. */
+  bytes(): Uint8Array {
+    const n = this.itemsize;
+    if (this.contiguous) return this.base.subarray(this.start, this.start + this.count * n);
+    const out = new Uint8Array(this.count * n);
+    for (let k = 0; k < this.count; k++) out.set(this.base.subarray(this.start + k * this.stride, this.start + k * this.stride + n), k * n);
+    return out;
+  }
+  override repr(): string {
+    return '<memory at 0x7f0000000000>';
+  }
+  override length(): number {
+    return this.count;
+  }
+  override iterate(): PyValue[] {
+    return Array.from({ length: this.count }, (_, k) => this.read(k));
+  }
+  private view(k: number): DataView {
+    return new DataView(this.base.buffer, this.base.byteOffset + this.start + k * this.stride, this.itemsize);
+  }
+  private read(k: number): PyValue {
+    const { size, kind } = MV_FORMATS[this.format];
+    const v = this.view(k);
+    if (kind === 'char') return new PyBytes(Uint8Array.of(v.getUint8(0)));
+    if (kind === 'bool') return v.getUint8(0) !== 0;
+    if (kind === 'float') return size === 4 ? v.getFloat32(0, true) : v.getFloat64(0, true);
+    const signed = kind === 'int';
+    switch (size) {
+      case 1: return BigInt(signed ? v.getInt8(0) : v.getUint8(0));
+      case 2: return BigInt(signed ? v.getInt16(0, true) : v.getUint16(0, true));
+      case 4: return BigInt(signed ? v.getInt32(0, true) : v.getUint32(0, true));
+      default: return signed ? v.getBigInt64(0, true) : v.getBigUint64(0, true);
+    }
+  }
+  private write(k: number, value: PyValue): void {
+    const { size, kind } = MV_FORMATS[this.format];
+    const v = this.view(k);
+    const invalid = (what: 'type' | 'value') => pyError(what === 'type' ? 'TypeError' : 'ValueError', `memoryview: invalid ${what} for format '${this.format}'`);
+    if (kind === 'char') {
+      if (!(value instanceof PyBytes) || value.data.length !== 1) throw invalid(value instanceof PyBytes ? 'value' : 'type');
+      v.setUint8(0, value.data[0]);
+      return;
+    }
+    if (kind === 'bool') {
+      v.setUint8(0, value === true || (typeof value === 'bigint' && value !== 0n) || (typeof value === 'number' && value !== 0) ? 1 : 0);
+      return;
+    }
+    if (kind === 'float') {
+      if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') throw invalid('type');
+      const x = Number(value);
+      if (size === 4) v.setFloat32(0, x, true);
+      else v.setFloat64(0, x, true);
+      return;
+    }
+    if (typeof value !== 'bigint' && typeof value !== 'boolean') throw invalid('type');
+    const x = typeof value === 'boolean' ? (value ? 1n : 0n) : value;
+    const bits = BigInt(size * 8);
+    const lo = kind === 'int' ? -(1n << (bits - 1n)) : 0n;
+    const hi = kind === 'int' ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
+    if (x < lo || x > hi) throw invalid('value');
+    if (size === 8) {
+      if (kind === 'int') v.setBigInt64(0, x, true);
+      else v.setBigUint64(0, x, true);
+    } else {
+      // two's complement in `size` bytes, little-endian
+      let u = Number(BigInt.asUintN(size * 8, x));
+      for (let b = 0; b < size; b++, u = Math.floor(u / 256)) v.setUint8(b, u % 256);
+    }
+  }
+  private index(key: PyValue): number {
+    if (typeof key !== 'bigint' && typeof key !== 'boolean') throw pyError('TypeError', 'memoryview: invalid slice key');
+    const i = Number(key);
+    const at = i < 0 ? i + this.count : i;
+    if (at < 0 || at >= this.count) throw pyError('IndexError', 'index out of bounds on dimension 1');
+    return at;
+  }
+  override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
+    if (key instanceof PySlice) {
+      const { start, stop, step } = (ctx as unknown as { sliceIndices(s: PySlice, n: number): { start: number; stop: number; step: number } }).sliceIndices(key, this.count);
+      const n = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((stop - start) / step));
+      return new PyMemoryView(this.base, this.obj, this.start + start * this.stride, n, this.stride * step, this.format);
+    }
+    return this.read(this.index(key));
+  }
+  override setItem(key: PyValue, value: PyValue): boolean {
+    if (this.readonly) throw pyError('TypeError', 'cannot modify read-only memory');
+    if (key instanceof PySlice) throw pyError('NotImplementedError', 'memoryview slice assignment is not supported by Mask Lens yet');
+    this.write(this.index(key), value);
+    return true;
+  }
+  override compare(op: string, other: PyValue): PyValue | undefined {
+    if (op !== '==' && op !== '!=') return undefined;
+    const data = other instanceof PyBytes ? other.data : other instanceof PyMemoryView ? other.bytes() : undefined;
+    const same = data !== undefined && compareBytes(this.bytes(), data) === 0;
+    return op === '==' ? same : !same;
+  }
+  override getAttr(name: string): PyValue | undefined {
+    const m = (f: (args: PyValue[]) => PyValue) => new PyBuiltin(name, (args) => f(args), `memoryview.${name}`);
+    switch (name) {
+      case 'readonly': return this.readonly;
+      case 'format': return this.format;
+      case 'itemsize': return BigInt(this.itemsize);
+      case 'nbytes': return BigInt(this.count * this.itemsize);
+      case 'ndim': return 1n;
+      case 'shape': return new PyTuple([BigInt(this.count)]);
+      case 'strides': return new PyTuple([BigInt(this.stride)]);
+      case 'obj': return this.obj;
+      case 'contiguous': case 'c_contiguous': return this.contiguous;
+      case 'tobytes': return m(() => new PyBytes(this.bytes().slice()));
+      case 'tolist': return m(() => new PyList(this.iterate()));
+      case 'hex': return m(() => Array.from(this.bytes(), (x) => x.toString(16).padStart(2, '0')).join(''));
+      case 'release': return m(() => null);
+      case 'cast': return m(([format, shape]) => {
+        if (typeof format !== 'string') throw pyError('TypeError', `memoryview.cast() argument 'format' must be str, not ${typeNameOf(format ?? null)}`);
+        const f = format.startsWith('@') ? format.slice(1) : format;
+        if (!(f in MV_FORMATS)) throw pyError('ValueError', "memoryview: destination format must be a native single character format prefixed with an optional '@'");
+        if (shape !== undefined && shape !== null) throw pyError('NotImplementedError', 'memoryview.cast(format, shape) is not supported by Mask Lens yet');
+        if (!this.contiguous) throw pyError('TypeError', 'memoryview: casts are restricted to C-contiguous views');
+        if (!BYTE_FORMATS.has(this.format) && !BYTE_FORMATS.has(f)) throw pyError('TypeError', 'memoryview: cannot cast between two non-byte formats');
+        const nbytes = this.count * this.itemsize, size = MV_FORMATS[f].size;
+        if (nbytes % size !== 0) throw pyError('TypeError', 'memoryview: length is not a multiple of itemsize');
+        return new PyMemoryView(this.base, this.obj, this.start, nbytes / size, size, f);
+      });
+    }
+    return undefined;
+  }
+}
+
+/** memoryview(obj): TypeError 'memoryview: a bytes-like object is required, not ...' for anything but bytes, bytearray, memoryview. */
+export function makeMemoryView(obj: PyValue): PyMemoryView {
+  if (obj instanceof PyMemoryView) return new PyMemoryView(obj.base, obj.obj, obj.start, obj.count, obj.stride, obj.format);
+  if (obj instanceof PyBytes) return new PyMemoryView(obj.data, obj);
+  throw pyError('TypeError', `memoryview: a bytes-like object is required, not '${typeNameOf(obj)}'`);
+}
+
+/**
+ * The memory a buffer-protocol argument exposes (bytes, bytearray, a memoryview of
+ * them): the shared bytes when contiguous, else a copy, and whether they may be written.
+ * Undefined for anything else.
+ */
+export function bufferOf(v: PyValue): { data: Uint8Array; writable: boolean } | undefined {
+  if (v instanceof PyBytes) return { data: v.data, writable: v.mutable };
+  if (v instanceof PyMemoryView) return { data: v.bytes(), writable: !v.readonly && v.contiguous };
+  return undefined;
 }

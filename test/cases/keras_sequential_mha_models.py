@@ -28,5 +28,6 @@ r = f(np.array([[[1.0], [-1.0]]]))
 print(r.shape, hasattr(r, "_keras_mask"))
 x = keras.Input((3, 2))
 y = layers.Dense(4, activation="softmax")(x) * 2.0 + 1
-print(y, keras.Model(x, y)(np.ones((1, 3, 2))).numpy().sum())
+# the sum's last bits depend on Dense's random initial weights, which Mask Lens does not reproduce
+print(y, round(float(keras.Model(x, y)(np.ones((1, 3, 2))).numpy().sum()), 4))
 print(keras.ops.not_equal(keras.Input((None,)), 0))

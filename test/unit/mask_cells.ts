@@ -2,6 +2,7 @@
 // (MaskParts: padding, causal, window) explain each of its cells.
 import assert from 'node:assert/strict';
 import type { EncodedValue, Snapshot } from '../../src/python/result';
+import { evaluate } from '../../src/service/evaluate';
 import { maskingBits } from '../../src/vscode/maskLayers';
 
 type TensorValue = Extract<EncodedValue, { data: unknown }>;
@@ -18,4 +19,25 @@ export function assertPartsExplainEveryCell(s: Snapshot): void {
     const on = x === true || (typeof x === 'number' && x !== 0) || x === '-inf';
     assert.equal(maskingBits(parts, v.shape, idx) !== 0, keep ? !on : on, `${s.name}[${idx.join(', ')}] = ${String(x)}: parts ${JSON.stringify(parts)}`);
   }
+}
+
+/**
+ * Evaluates `source` twice, with values inlined and with every tensor streamed,
+ * and returns both runs plus `last(name)`: the name's last snapshot, after
+ * checking that the two readings agree on its label and parts.
+ */
+export function smallAndStreamed(source: string) {
+  const small = evaluate(source, { recordTimeline: true });
+  const streamed = evaluate(source, { recordTimeline: true, inlineElements: 0 });
+  const find = (r: typeof small, name: string) => [...r.timeline].reverse().find((s) => s.name === name);
+  function last(name: string): Snapshot {
+    const s = find(small, name);
+    const big = find(streamed, name);
+    assert.ok(s && big, `${name} not recorded`);
+    assert.ok('elided' in big.value, `${name} was not streamed`);
+    assert.equal(big.maskSummary, s.maskSummary, `${name}: the streamed label differs`);
+    assert.deepEqual(big.maskParts, s.maskParts, `${name}: the streamed parts differ`);
+    return s;
+  }
+  return { small, streamed, last };
 }

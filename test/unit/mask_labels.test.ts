@@ -12,23 +12,10 @@ import { evaluate } from '../../src/service/evaluate';
 import { kerasMaskDetails, maskPartsOf } from '../../src/masks/classify';
 import type { Snapshot } from '../../src/python/result';
 import { maskLayers, maskedBy } from '../../src/vscode/maskLayers';
-import { assertPartsExplainEveryCell } from './mask_cells';
+import { assertPartsExplainEveryCell, smallAndStreamed } from './mask_cells';
 
 const SOURCE = readFileSync(new URL('../cases/masks_kv_cache_and_hf_4d.py', import.meta.url), 'utf8');
-const small = evaluate(SOURCE, { recordTimeline: true });
-const streamed = evaluate(SOURCE, { recordTimeline: true, inlineElements: 0 });
-
-/** The last snapshot of `name`, read both ways: the two readings must agree on the label and the parts. */
-function last(name: string): Snapshot {
-  const find = (r: typeof small) => [...r.timeline].reverse().find((s) => s.name === name);
-  const s = find(small);
-  const big = find(streamed);
-  assert.ok(s && big, `${name} not recorded`);
-  assert.ok('elided' in big.value, `${name} was not streamed`);
-  assert.equal(big.maskSummary, s.maskSummary, `${name}: the streamed label differs`);
-  assert.deepEqual(big.maskParts, s.maskParts, `${name}: the streamed parts differ`);
-  return s;
-}
+const { small, streamed, last } = smallAndStreamed(SOURCE);
 
 test("llama's KV-cache mask (hstack of cached zeros and triu(-inf)) is causal over the cached keys", () => {
   assert.equal(small.error, null);

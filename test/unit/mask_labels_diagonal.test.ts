@@ -11,25 +11,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { evaluate } from '../../src/service/evaluate';
 import { maskDetails, maskPartsOf, streamedMaskDetails, type StridedView } from '../../src/masks/classify';
-import type { EncodedValue, Snapshot } from '../../src/python/result';
+import type { EncodedValue } from '../../src/python/result';
 import { maskedBy } from '../../src/vscode/maskLayers';
-import { assertPartsExplainEveryCell } from './mask_cells';
+import { assertPartsExplainEveryCell, smallAndStreamed } from './mask_cells';
 
 const SOURCE = readFileSync(new URL('../cases/masks_past_diagonal_and_chunks.py', import.meta.url), 'utf8');
-const small = evaluate(SOURCE, { recordTimeline: true });
-const streamed = evaluate(SOURCE, { recordTimeline: true, inlineElements: 0 });
-
-/** The last snapshot of `name`, read small and streamed: both must give the same label and parts. */
-function last(name: string): Snapshot {
-  const find = (r: typeof small) => [...r.timeline].reverse().find((s) => s.name === name);
-  const s = find(small);
-  const big = find(streamed);
-  assert.ok(s && big, `${name} not recorded`);
-  assert.ok('elided' in big.value, `${name} was not streamed`);
-  assert.equal(big.maskSummary, s.maskSummary, `${name}: the streamed label differs`);
-  assert.deepEqual(big.maskParts, s.maskParts, `${name}: the streamed parts differ`);
-  return s;
-}
+const { small, streamed, last } = smallAndStreamed(SOURCE);
 
 const LABELS: { case: string; name: string; kind: string; summary: string }[] = [
   {

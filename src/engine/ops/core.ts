@@ -8,6 +8,7 @@ import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
 import { Storage, Tensor, allocate, forEachOffset, gatherStrided, hasWide, int64At, int64Values, isSafeInt64, setInt64 } from '../tensor';
 import { checkBudget, getSlot, slot } from '../context';
+import { sigmoidFloat32 } from './special';
 
 /** A Python number as the interpreter hands it over: bool, int (bigint) or float. */
 export type Scalar = boolean | bigint | number;
@@ -381,6 +382,8 @@ export function finish(out: Tensor): Tensor {
 
 export function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype, computeDtype: DType = x.dtype): Tensor {
   const input = inDtype(x, computeDtype);
+  // float32 sigmoid in ATen's own rounding (Sleef's and glibc's expf by lane), on every backend
+  if (op === 'sigmoid' && computeDtype === 'float32' && outDtype === 'float32') return sigmoidFloat32(input);
   const out = Tensor.empty(outDtype, x.shape);
   backendFor(x.numel, computeDtype).unary(op, broadcastOperand(input, x.shape), x.shape, out.storage.data, !isFloating(computeDtype));
   if (outDtype === 'int64' && computeDtype === 'int64' && BIG_UNARY[op] && (hasWide(input) || !allSafe(out.storage.data))) {

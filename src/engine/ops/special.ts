@@ -1,5 +1,9 @@
 // Special functions shared by torch and the math module: erf and erfc (glibc's,
-// in double) and erfinv (ATen's calc_erfinv, in the tensor's own precision).
+// in double) and erfinv (ATen's calc_erfinv, in the tensor's own precision);
+// and float32 sigmoid and silu as ATen's CPU kernels compute them, lane by lane.
+
+import { glibcExpf, sleefExpf } from '../kernels/sleef32';
+import { Tensor } from '../tensor';
 
 // Sun's fdlibm s_erf.c (glibc's erf/erfc, hence Python's math.erf and what
 // ATen's double kernels call): four ranges of |x|, each a rational
@@ -96,9 +100,10 @@ const ERFINV_D = [3.5438892, 1.6370678];
 
 /**
  * The inverse error function as ATen's calc_erfinv computes it (a rational
- * first guess from Pavlis' erfinv.m, then two Newton steps), every step
- * rounded to the working precision: `single` true for float32 (and for
- * float16/bfloat16, which ATen computes in float), false for float64.
+ * first guess from Pavlis' erfinv.m, then two Newton steps): `single` true
+ * for float32 (and for float16/bfloat16, which ATen computes in float), where
+ * the first guess rounds every step to float and the Newton steps run in
+ * double (see below); false for float64.
  * |y| > 1 gives NaN, ±1 gives ±inf. Source: aten/src/ATen/native/Math.h.
  */
 export function erfinv(y: number, single: boolean): number {
@@ -121,9 +126,104 @@ export function erfinv(y: number, single: boolean): number {
     const dem = fma(fma(d[1], z, d[0]), z, 1);
     x = r((y < 0 ? -Math.abs(num) : Math.abs(num)) / dem);
   }
-  const twoOverSqrtPi = r(2 / r(Math.sqrt(Math.PI)));
+  // The Newton steps: x - (erf(x) - y) / (2 * frac_1_sqrt_pi * exp(-x * x)). In torch's float
+  // build std::erf(x) is the double erf (libm's erf, not erff), so the step is evaluated in
+  // double and only x = ... rounds to float; -x * x and the constant are float. Measured
+  // against torch 2.13 on a million float32 inputs: 99.65% bit-identical (84.3% when every
+  // step rounded to float with erf in double rounded to float), the rest 1 ulp.
+  // c10::frac_1_sqrt_pi<T>: 1/sqrt(pi) rounded to T, doubled
+  const twoOverSqrtPi = 2 * r(0.5641895835477563);
   for (let step = 0; step < 2; step++) {
-    x = r(x - r(r(r(erf(x)) - y) / r(twoOverSqrtPi * r(Math.exp(r(-x * x))))));
+    x = r(x - (erf(x) - y) / (twoOverSqrtPi * Math.exp(r(-r(x * x)))));
   }
   return x;
+}
+
+// ---------------------------------------------------------------- float32 sigmoid / silu
+
+/** cpu_kernel_vec's vectorised loop takes two Vectorized<float> of 16 lanes (AVX512) per step. */
+const VEC_STEP = 32;
+
+/**
+ * For each element of `x` in logical order, whether ATen's cpu_kernel_vec
+ * (ATen/native/cpu/Loops.h) computes it with the Vectorized body: the loop runs
+ * over the input in memory order (TensorIterator coalesces a dense tensor, even a
+ * permuted one, into one row), the vector body over whole steps of 32 elements
+ * from the row's start and the scalar body over the rest; a non-dense input with
+ * a contiguous last dim is looped row by row; any other layout (broadcast, strided
+ * last dim) runs scalar. A single thread's loop: torch splits only tensors above
+ * its grain size (32768 elements) between threads.
+ */
+function vectorLanes(x: Tensor): Uint8Array {
+  const n = x.numel;
+  const out = new Uint8Array(n);
+  const dims = x.shape.map((size, d) => ({ size, stride: x.strides[d] })).filter((d) => d.size !== 1).sort((a, b) => b.stride - a.stride);
+  let expected = 1, dense = true;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    if (dims[k].stride !== expected) dense = false;
+    expected *= dims[k].size;
+  }
+  const strides = x.strides, shape = x.shape, nd = shape.length;
+  if (dense) {
+    const cut = Math.floor(n / VEC_STEP) * VEC_STEP;
+    const min = x.offset + shape.reduce((acc, size, d) => acc + Math.min(0, (size - 1) * strides[d]), 0);
+    // the element's offset from the lowest is its position in memory order
+    const idx = new Array<number>(nd).fill(0);
+    for (let i = 0; i < n; i++) {
+      let off = x.offset;
+      for (let d = 0; d < nd; d++) off += idx[d] * strides[d];
+      out[i] = off - min < cut ? 1 : 0;
+      for (let d = nd - 1; d >= 0; d--) {
+        if (++idx[d] < shape[d]) break;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  }
+  if (nd > 0 && strides[nd - 1] === 1) {
+    const row = shape[nd - 1], cut = Math.floor(row / VEC_STEP) * VEC_STEP;
+    for (let i = 0; i < n; i++) out[i] = i % row < cut ? 1 : 0;
+  }
+  return out;
+}
+
+/** A float32 elementwise op whose vector body and scalar body differ in their last bits. */
+function laneWise(x: Tensor, vector: (v: number) => number, scalar: (v: number) => number): Tensor {
+  const lanes = vectorLanes(x);
+  const v = x.values();
+  const out = Tensor.empty('float32', x.shape);
+  const d = out.storage.data;
+  for (let i = 0; i < v.length; i++) d[i] = lanes[i] ? vector(v[i]) : scalar(v[i]);
+  return out;
+}
+
+const f32 = Math.fround;
+
+/**
+ * torch.sigmoid of a float32 tensor, bit for bit as ATen's sigmoid_kernel
+ * (native/cpu/UnaryOpsKernel.cpp) on x86-64: the vector body is
+ * ((0 - x).exp() + 1).reciprocal() with Sleef's expf (Vectorized<float>::exp),
+ * the scalar body 1 / (1 + std::exp(-x)) with glibc's expf; every step rounds
+ * to float. Which elements take which body: vectorLanes. Result float32, x's shape.
+ * Measured on a million inputs against torch 2.13: see CHANGELOG (66% before).
+ */
+export function sigmoidFloat32(x: Tensor): Tensor {
+  return laneWise(
+    x,
+    (v) => f32(1 / f32(sleefExpf(-v) + 1)),
+    (v) => f32(1 / f32(1 + glibcExpf(-v))),
+  );
+}
+
+/**
+ * F.silu / nn.SiLU of a float32 tensor as ATen's silu_kernel (native/cpu/Activation.cpp):
+ * x / (1 + exp(-x)), Sleef's expf in the vector body, glibc's in the scalar one, each
+ * step rounded to float (not x * sigmoid(x), which rounds differently).
+ */
+export function siluFloat32(x: Tensor): Tensor {
+  return laneWise(
+    x,
+    (v) => f32(v / f32(1 + sleefExpf(-v))),
+    (v) => f32(v / f32(1 + glibcExpf(-v))),
+  );
 }

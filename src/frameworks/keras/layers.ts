@@ -5,13 +5,13 @@
 // (symbolic.ts), with masks travelling as `_keras_mask` as Keras 3.15 does.
 
 import { DType, isFloating } from '../../engine/dtype';
-import { softmax } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
 import { reshape, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { noteMaskConsumer } from '../../masks/checks';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
+import { PROPERTY } from '../../python/decorators';
 import { makeException, pyError } from '../../python/exceptions';
 import {
   CallContext, Kwargs, NativeFn, PyBoundMethod, PyBuiltin, PyClass, PyDict, PyException, PyFunction, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue,
@@ -19,7 +19,8 @@ import {
 } from '../../python/values';
 import { ArrayValue } from '../common';
 import { NumpyArray } from '../numpy';
-import { TfTensor, tfDtype, toTf } from '../tensorflow';
+import { KerasVariable, TfTensor, tfDtype, tfSoftmax, toTf } from '../tensorflow';
+import { installCoreLayers } from './core_layers';
 import { GruWeights, LstmWeights, RnnResult, gru, lstm, maskDestroyedWarning, mhaComputeAttentionMask, mhaMaskedSoftmax, simpleRnn, softmaxLayer } from './masking';
 import { KerasError } from './pad_sequences';
 import {
@@ -142,18 +143,18 @@ export function layerCall(session: KerasSession, self: PyInstance, rawArgs: PyVa
     const shapes = tensorArgs.map(([, v]) => shapeTuple(v));
     const f = build instanceof PyBoundMethod ? build.fn : build;
     const arity = f instanceof PyFunction ? f.def.params.args.length - 1 : shapes.length;
-    ctx.call(build, shapes.slice(0, Math.max(1, arity)));
+    session.inScope(self, () => ctx.call(build, shapes.slice(0, Math.max(1, arity))));
     self.dict.set('built', true);
   }
   let out: PyValue;
   try {
-    out = symbolic ? session.symbolicCall(ctx, call, args, callKw, false) : ctx.call(call, args, callKw);
+    out = session.inScope(self, () => (symbolic ? session.symbolicCall(ctx, call, args, callKw, false) : ctx.call(call, args, callKw)));
   } catch (e) {
     throw withCallInfo(e, self, params, args, callKw, symbolic, ctx);
   }
   self.dict.set('built', true);
   if (traced) for (let i = flattenTensors(out).length; i > 0; i--) session.uniquify('keras_tensor');
-  if (!symbolic && (weightsOf(self).some(isStandIn) || flattenTensors(new PyList([...args, ...callKw.values()])).some(isStandIn))) {
+  if (!symbolic && (ownWeights(self).some(isStandIn) || flattenTensors(new PyList([...args, ...callKw.values()])).some(isStandIn))) {
     for (const o of flattenTensors(out)) if (o instanceof ArrayValue && !args.includes(o)) o.valueNote = STAND_IN_NOTE;
   }
   const spec = self.native.outputSpec as ((out: PyValue, named: Map<string, PyValue>) => void) | undefined;
@@ -174,6 +175,11 @@ const WITH_CALL_INFO = new WeakSet<object>();
 
 /** A value as "Arguments received by X.call()" lists it: tensors by shape and dtype, the rest by repr. */
 function argumentInfo(v: PyValue, symbolic: boolean, ctx: CallContext): string {
+  // a list or tuple of tensors shows each as its quoted summary (tree.map_structure, then the list's repr)
+  if ((v instanceof PyList || v instanceof PyTuple) && v.items.some((x) => x instanceof ArrayValue)) {
+    const items = v.items.map((x) => (x instanceof TfTensor || x instanceof NumpyArray ? `'${argumentInfo(x, symbolic, ctx)}'` : ctx.repr(x)));
+    return v instanceof PyList ? `[${items.join(', ')}]` : `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
+  }
   if (v instanceof TfTensor) return `tf.Tensor(shape=${shapeRepr(v.t.shape)}, dtype=${v.t.dtype})`;
   if (v instanceof NumpyArray) return `np.ndarray(shape=${shapeRepr(v.t.shape)}, dtype=${v.t.dtype})`;
   return symbolic ? `'${ctx.repr(v)}'` : ctx.repr(v);
@@ -253,7 +259,7 @@ const RANDOM_INITIALIZERS = new Set([
  * random ones (glorot_uniform, orthogonal, ...) draw from the session's stand-in
  * generator (uniform within glorot's limit), which does not reproduce Keras's values.
  */
-function initialValues(session: KerasSession, init: PyValue, shape: number[], ctx: CallContext): Tensor {
+export function initialValues(session: KerasSession, init: PyValue, shape: number[], ctx: CallContext): Tensor {
   const t = Tensor.empty('float32', shape);
   let name = init;
   if (init instanceof PyInstance && init.dict.has('__initializer__')) name = init.dict.get('__initializer__')!;
@@ -276,36 +282,85 @@ function initialValues(session: KerasSession, init: PyValue, shape: number[], ct
   throw pyError('ValueError', `Could not interpret initializer identifier: ${ctx.repr(init)}`);
 }
 
-/** The weights a layer holds, in get_weights() order (built-in weights and add_weight's). */
-function weightsOf(self: PyInstance): TfTensor[] {
-  return (self.native.weights as TfTensor[] | undefined) ?? [];
+/** The weights a layer created itself, in creation order (built-in weights and add_weight's). */
+function ownWeights(self: PyInstance): KerasVariable[] {
+  return (self.native.weights as KerasVariable[] | undefined) ?? [];
 }
 
-/** Creates weight `name` as attribute `name` and registers it for get_weights/set_weights. */
-export function setWeight(self: PyInstance, name: string, t: Tensor): TfTensor {
-  const w = new TfTensor(t);
+/** Whether `v` is a Keras layer instance (anything with Layer's __init__ state). */
+const isLayer = (v: PyValue): v is PyInstance => v instanceof PyInstance && v.cls.mro().some((c) => c.qualname === 'keras.layers.Layer');
+
+/**
+ * Layer.weights with each weight's effective trainability: the layer's own weights
+ * (trainable ones first, as `_trainable_variables + _non_trainable_variables`), then
+ * each tracked sublayer's (attributes holding layers, lists and tuples of them: the
+ * `layers` of a Sequential or functional model), each weight once. A layer with
+ * `trainable = False` makes its weights and its sublayers' non-trainable, as Keras's
+ * trainable setter does.
+ */
+function allWeights(self: PyInstance, ctx: CallContext): { w: KerasVariable; trainable: boolean }[] {
+  const out: { w: KerasVariable; trainable: boolean }[] = [];
+  const seenWeights = new Set<KerasVariable>();
+  const seenLayers = new Set<PyInstance>();
+  const visit = (layer: PyInstance, parentTrainable: boolean) => {
+    if (seenLayers.has(layer)) return;
+    seenLayers.add(layer);
+    const trainable = parentTrainable && ctx.truthy(layer.dict.get('trainable') ?? true);
+    const own = ownWeights(layer);
+    for (const w of [...own.filter((v) => v.trainable), ...own.filter((v) => !v.trainable)]) {
+      if (seenWeights.has(w)) continue;
+      seenWeights.add(w);
+      out.push({ w, trainable: trainable && w.trainable });
+    }
+    const track = (v: PyValue) => {
+      if (isLayer(v)) visit(v, trainable);
+      else if (v instanceof PyList || v instanceof PyTuple) v.items.forEach(track);
+      else if (v instanceof PyDict) for (const [, x] of v.entries.values()) track(x);
+    };
+    for (const v of layer.dict.values()) track(v);
+  };
+  visit(self, true);
+  return out;
+}
+
+/** Creates weight `name` as attribute `name` (its path under the layer's scope) and registers it for get_weights/set_weights. */
+export function setWeight(session: KerasSession, self: PyInstance, name: string, t: Tensor): TfTensor {
+  const w = new KerasVariable(t, `${session.layerPath(self)}/${name}`);
   const old = self.dict.get(name);
-  const list = weightsOf(self);
+  const list = ownWeights(self);
   // building again (an explicit build() before the first call) replaces the weight, as Keras's build-once does
-  if (old instanceof TfTensor && list.includes(old)) list[list.indexOf(old)] = w;
+  if (old instanceof KerasVariable && list.includes(old)) list[list.indexOf(old)] = w;
   else trackWeight(self, w);
   self.dict.set(name, w);
   self.dict.set('built', true);
   return w;
 }
 
-/** Registers a weight tensor of `self` (in creation order, as Keras tracks variables). */
-export function trackWeight(self: PyInstance, w: TfTensor): TfTensor {
-  self.native.weights = [...weightsOf(self), w];
+/** Registers a weight of `self` (in creation order, as Keras tracks variables). */
+export function trackWeight(self: PyInstance, w: KerasVariable): KerasVariable {
+  self.native.weights = [...ownWeights(self), w];
   return w;
 }
 
-function layerMethods(session: KerasSession, Layer: PyClass): void {
+/** A read-only property computed from the layer. */
+function layerProperty(get: (self: PyInstance, ctx: CallContext) => PyValue): PyInstance {
+  const p = new PyInstance(PROPERTY);
+  p.native = { fget: new PyBuiltin('fget', ([s], _kw, ctx) => get(s as PyInstance, ctx)), fset: null, fdel: null, doc: null };
+  return p;
+}
+
+function layerMethods(Layer: PyClass): void {
   const m = (name: string, f: NativeFn) => Layer.dict.set(name, new PyBuiltin(name, f));
-  m('get_weights', ([self]) => new PyList(weightsOf(self as PyInstance).map((w) => new NumpyArray(w.t))));
+  const weightsOf = (self: PyInstance, ctx: CallContext) => allWeights(self, ctx).map(({ w }) => w);
+  Layer.dict.set('weights', layerProperty((self, ctx) => new PyList(weightsOf(self, ctx))));
+  Layer.dict.set('variables', layerProperty((self, ctx) => new PyList(weightsOf(self, ctx))));
+  for (const [name, trainable] of [['trainable_weights', true], ['non_trainable_weights', false], ['trainable_variables', true], ['non_trainable_variables', false]] as const) {
+    Layer.dict.set(name, layerProperty((self, ctx) => new PyList(allWeights(self, ctx).filter((x) => x.trainable === trainable).map(({ w }) => w))));
+  }
+  m('get_weights', ([self], _kw, ctx) => new PyList(weightsOf(self as PyInstance, ctx).map((w) => new NumpyArray(w.t))));
   m('set_weights', ([self, weights], _kw, ctx) => {
     const inst = self as PyInstance;
-    const own = weightsOf(inst);
+    const own = weightsOf(inst, ctx);
     const given = ctx.iterate(weights);
     if (given.length !== own.length) {
       throw pyError('ValueError', `You called \`set_weights(weights)\` on layer '${inst.dict.get('name')}' with a weight list of length ${given.length}, but the layer was expecting ${own.length} weights.`);
@@ -328,20 +383,47 @@ function layerMethods(session: KerasSession, Layer: PyClass): void {
     const inst = self as PyInstance;
     return `<${inst.cls.name} name=${inst.dict.get('name')}, built=${inst.dict.get('built') ? 'True' : 'False'}>`;
   });
-  m('count_params', ([self]) => BigInt(weightsOf(self as PyInstance).reduce((n, w) => n + w.t.numel, 0)));
-  void session;
+  // count_params: the scalars in layer.weights; an unbuilt layer is Keras's ValueError
+  m('count_params', ([self], _kw, ctx) => {
+    const inst = self as PyInstance;
+    if (!ctx.truthy(inst.dict.get('built') ?? false)) {
+      throw pyError('ValueError', `You tried to call \`count_params\` on layer '${inst.dict.get('name')}', but the layer isn't built. You can build it manually via: \`layer.build(input_shape)\`.`);
+    }
+    return BigInt(weightsOf(inst, ctx).reduce((n, w) => n + w.t.numel, 0));
+  });
 }
 
 // ---------------------------------------------------------------- activations
 
-/** keras.activations.get(identifier) applied to `x`: None/linear, relu, sigmoid, tanh, softmax, or a callable. */
+// keras.activations.ALL_OBJECTS_DICT: a name outside it is Keras's ValueError; one inside it
+// that Mask Lens does not compute is NotImplementedError
+const KERAS_ACTIVATIONS = new Set([
+  'relu', 'leaky_relu', 'relu6', 'softmax', 'celu', 'elu', 'selu', 'softplus', 'softsign', 'squareplus', 'soft_shrink', 'sparse_plus',
+  'silu', 'swish', 'gelu', 'glu', 'tanh', 'tanh_shrink', 'threshold', 'sigmoid', 'sparse_sigmoid', 'exponential', 'hard_sigmoid',
+  'hard_silu', 'hard_swish', 'hard_tanh', 'hard_shrink', 'linear', 'mish', 'log_softmax', 'log_sigmoid', 'sparsemax',
+]);
+
+/**
+ * keras.activations.get(identifier) as a function of a tensor: None/linear, relu, sigmoid,
+ * tanh, softmax (last axis), or a callable run on a tf tensor. Raises ValueError "Could not
+ * interpret activation function identifier: foo" for a name Keras does not know.
+ */
+export function activationFn(act: PyValue, ctx: CallContext): (x: Tensor, ctx: CallContext) => Tensor {
+  if (act === null || act === undefined || act === 'linear') return (x) => x;
+  if (act === 'relu') return (x) => binary('maximum', x, 0);
+  if (act === 'sigmoid' || act === 'tanh') return (x) => unary(act, x);
+  if (act === 'softmax') return (x) => tfSoftmax(x, -1);
+  if (typeof act === 'string') {
+    if (KERAS_ACTIVATIONS.has(act)) throw pyError('NotImplementedError', `activation '${act}' is not supported by Mask Lens yet`);
+    throw pyError('ValueError', `Could not interpret activation function identifier: ${act}`);
+  }
+  if (!(act instanceof PyObj)) throw pyError('ValueError', `Could not interpret activation function identifier: ${ctx.str(act)}`);
+  return (x, c) => toTf(c.call(act, [new TfTensor(x)]), c);
+}
+
+/** `activationFn(act)` applied to `x`. */
 function activate(act: PyValue, x: Tensor, ctx: CallContext): Tensor {
-  if (act === null || act === undefined || act === 'linear') return x;
-  if (act === 'relu') return binary('maximum', x, 0);
-  if (act === 'sigmoid' || act === 'tanh') return unary(act, x);
-  if (act === 'softmax') return softmax(x, -1);
-  if (typeof act === 'string') throw pyError('NotImplementedError', `activation '${act}' is not supported by Mask Lens yet`);
-  return toTf(ctx.call(act, [new TfTensor(x)]), ctx);
+  return activationFn(act, ctx)(x, ctx);
 }
 
 const floatInput = (v: PyValue, ctx: CallContext): Tensor => {
@@ -355,7 +437,7 @@ function denseRankError(inst: PyInstance, shape: string, ndim: number): PyExcept
 }
 
 /** InputSpec's ValueError: raised by Layer.__call__ before call(), so never wrapped with the call's arguments. */
-function inputSpecError(message: string): PyException {
+export function inputSpecError(message: string): PyException {
   const e = pyError('ValueError', message);
   WITH_CALL_INFO.add(e);
   return e;
@@ -375,7 +457,7 @@ function kerasErrors<T>(f: () => T): T {
 type LayerInit = (self: PyInstance, a: Record<string, PyValue | undefined>, ctx: CallContext) => void;
 
 /** A built-in layer class: __init__ binds `signature` (plus name/dtype/...), then `init` stores the config. */
-function layerClass(Layer: PyClass, name: string, signature: string[], init: LayerInit): PyClass {
+export function layerClass(Layer: PyClass, name: string, signature: string[], init: LayerInit): PyClass {
   const cls = new PyClass(name, [Layer], `keras.layers.${name}`);
   cls.dict.set('__init__', new PyBuiltin('__init__', ([self, ...args], kw, ctx) => {
     const a = bind(name, args, kw, [...signature, '**kw']);
@@ -394,7 +476,7 @@ function layerClass(Layer: PyClass, name: string, signature: string[], init: Lay
  * `keras` and `keras.layers` modules, and the weight methods to `Layer`.
  */
 export function installKerasLayers(session: KerasSession, keras: PyModule, layers: PyModule, Layer: PyClass): void {
-  layerMethods(session, Layer);
+  layerMethods(Layer);
   const def = (cls: PyClass) => layers.dict.set(cls.name, cls);
 
   // Dense: y = activation(x @ kernel + bias) on the last axis; passes the mask on
@@ -417,8 +499,8 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
       throw pyError('ValueError', `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=(None, ${inst.dict.get('units')}) for variable path='${inst.dict.get('name')}/kernel'`);
     }
     const units = toInt(inst.dict.get('units'), 'units');
-    setWeight(inst, 'kernel', initialValues(session, inst.native.kernelInit as PyValue, [toInt(inDim, 'shape'), units], ctx));
-    if (ctx.truthy(inst.dict.get('use_bias') ?? true)) setWeight(inst, 'bias', initialValues(session, inst.native.biasInit as PyValue, [units], ctx));
+    setWeight(session, inst, 'kernel', initialValues(session, inst.native.kernelInit as PyValue, [toInt(inDim, 'shape'), units], ctx));
+    if (ctx.truthy(inst.dict.get('use_bias') ?? true)) setWeight(session, inst, 'bias', initialValues(session, inst.native.biasInit as PyValue, [units], ctx));
     else inst.dict.set('bias', null);
     return null;
   }));
@@ -491,9 +573,9 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
     const axis = inst.dict.get('axis')!;
     inst.dict.set('axis', new PyList(axis instanceof PyList ? [...axis.items].sort((p, q) => toInt(p, 'axis') - toInt(q, 'axis')) : [axis]));
     const wShape = axes.map((d) => toInt(dims[d], 'shape'));
-    if (ctx.truthy(inst.dict.get('scale')!)) setWeight(inst, 'gamma', initialValues(session, inst.native.gammaInit as PyValue, wShape, ctx));
+    if (ctx.truthy(inst.dict.get('scale')!)) setWeight(session, inst, 'gamma', initialValues(session, inst.native.gammaInit as PyValue, wShape, ctx));
     else inst.dict.set('gamma', null);
-    if (ctx.truthy(inst.dict.get('center')!)) setWeight(inst, 'beta', initialValues(session, inst.native.betaInit as PyValue, wShape, ctx));
+    if (ctx.truthy(inst.dict.get('center')!)) setWeight(session, inst, 'beta', initialValues(session, inst.native.betaInit as PyValue, wShape, ctx));
     else inst.dict.set('beta', null);
     inst.dict.set('built', true);
     return null;
@@ -568,6 +650,7 @@ export function installKerasLayers(session: KerasSession, keras: PyModule, layer
 
   installRecurrent(session, Layer, def);
   installAttention(session, Layer, def);
+  installCoreLayers(session, layers, Layer);
   installModels(session, keras, layers, Layer);
 
   // keras.initializers: the deterministic ones are exact; the random ones stand in (see initialValues)
@@ -648,8 +731,8 @@ function installRecurrent(session: KerasSession, Layer: PyClass, def: (cls: PyCl
       if (dims.length !== 3) throw inputSpecError(`Input 0 with name 'None' of layer '${inst.dict.get('name')}' is incompatible with the layer: expected ndim=3, found ndim=${dims.length}. Full shape received: ${ctx.repr(shape)}`);
       const feat = toInt(dims[2], 'shape');
       const u = toInt(inst.dict.get('units'), 'units'), g = gates[kind] * u;
-      setWeight(inst, 'kernel', initialValues(session, inst.native.kernelInit as PyValue, [feat, g], ctx));
-      setWeight(inst, 'recurrent_kernel', initialValues(session, inst.native.recurrentInit as PyValue, [u, g], ctx));
+      setWeight(session, inst, 'kernel', initialValues(session, inst.native.kernelInit as PyValue, [feat, g], ctx));
+      setWeight(session, inst, 'recurrent_kernel', initialValues(session, inst.native.recurrentInit as PyValue, [u, g], ctx));
       if (ctx.truthy(inst.dict.get('use_bias')!)) {
         let bias: Tensor;
         if (inst.native.unitForgetBias) {
@@ -662,7 +745,7 @@ function installRecurrent(session: KerasSession, Layer: PyClass, def: (cls: PyCl
         } else {
           bias = initialValues(session, inst.native.biasInit as PyValue, inst.native.resetAfter ? [2, g] : [g], ctx);
         }
-        setWeight(inst, 'bias', bias);
+        setWeight(session, inst, 'bias', bias);
       } else inst.dict.set('bias', null);
       return null;
     }));
@@ -735,15 +818,15 @@ function installAttention(session: KerasSession, Layer: PyClass, def: (cls: PyCl
     const n = toInt(inst.dict.get('num_heads'), 'num_heads'), kd = toInt(inst.dict.get('key_dim'), 'key_dim'), vd = toInt(inst.dict.get('value_dim'), 'value_dim');
     const bias = ctx.truthy(inst.dict.get('use_bias')!);
     const proj = (name: string, dim: PyValue, h: number) => {
-      setWeight(inst, `${name}/kernel`, initialValues(session, inst.native.kernelInit as PyValue, [toInt(dim, 'shape'), n, h], ctx));
-      if (bias) setWeight(inst, `${name}/bias`, initialValues(session, inst.native.biasInit as PyValue, [n, h], ctx));
+      setWeight(session, inst, `${name}/kernel`, initialValues(session, inst.native.kernelInit as PyValue, [toInt(dim, 'shape'), n, h], ctx));
+      if (bias) setWeight(session, inst, `${name}/bias`, initialValues(session, inst.native.biasInit as PyValue, [n, h], ctx));
     };
     proj('query', q[2], kd);
     proj('key', k[2], kd);
     proj('value', v[2], vd);
     const e = toInt(q[2], 'shape');
-    setWeight(inst, 'attention_output/kernel', initialValues(session, inst.native.kernelInit as PyValue, [n, vd, e], ctx));
-    if (bias) setWeight(inst, 'attention_output/bias', initialValues(session, inst.native.biasInit as PyValue, [e], ctx));
+    setWeight(session, inst, 'attention_output/kernel', initialValues(session, inst.native.kernelInit as PyValue, [n, vd, e], ctx));
+    if (bias) setWeight(session, inst, 'attention_output/bias', initialValues(session, inst.native.biasInit as PyValue, [e], ctx));
     // _build_attention makes a Softmax and a Dropout sublayer, which take the next names
     session.uniquify('softmax');
     session.uniquify('dropout');
@@ -853,7 +936,7 @@ function mhaForward(query: Tensor, key: Tensor, value: Tensor, mask: Tensor | nu
         if (!keep) lv[((bi * n + ni) * t + ti) * s + si] = big;
       }
     }
-    probs = softmax(logits, -1);
+    probs = tfSoftmax(logits, -1);
   }
   const p = probs.values();
   const ctxv = new Float64Array(b * t * n * hv);
@@ -1025,10 +1108,27 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
     const input = inst.native.input as KerasTensor | undefined;
     const list = (inst.dict.get('layers') as PyList).items;
     if (!input || list.length === 0) return;
-    let kt: PyValue = input;
-    for (const l of list) kt = ctx.call(l, [kt]);
+    session.inScope(inst, () => {
+      let kt: PyValue = input;
+      for (const l of list) kt = ctx.call(l, [kt]);
+    });
     inst.dict.set('built', true);
   };
+  // Sequential.build(input_shape): an Input of that shape run through the layers, inside the model's name scope
+  Sequential.dict.set('build', new PyBuiltin('build', ([self, ...args], kw, ctx) => {
+    const inst = self as PyInstance;
+    const a = bind('build', args, kw, ['input_shape?']);
+    const list = (inst.dict.get('layers') as PyList).items;
+    if (inst.native.input === undefined) {
+      if (a.input_shape === undefined || a.input_shape === null) throw pyError('ValueError', 'You must provide an `input_shape` argument.');
+      const dims = ctx.iterate(a.input_shape).map((d) => (d === null ? null : toInt(d, 'input_shape')));
+      session.uniquify('input_layer');
+      inst.native.input = session.tensor(dims, 'float32');
+    }
+    if (list.length > 0) rebuild(inst, ctx);
+    inst.dict.set('built', true);
+    return null;
+  }));
   Sequential.dict.set('add', new PyBuiltin('add', ([self, layer], _kw, ctx) => {
     const inst = self as PyInstance;
     if (layer instanceof KerasTensor && layer.inputLayer) {
@@ -1053,11 +1153,15 @@ function installModels(session: KerasSession, keras: PyModule, layers: PyModule,
       // Sequential.build: an Input of the first batch's shape run through the layers (this names tensors as Keras does)
       let kt: PyValue = input ?? session.tensor(x.t.shape.slice(), x.t.dtype);
       if (!input) session.uniquify('input_layer');
-      for (const l of (inst.dict.get('layers') as PyList).items) kt = ctx.call(l, [kt]);
+      session.inScope(inst, () => {
+        for (const l of (inst.dict.get('layers') as PyList).items) kt = ctx.call(l, [kt]);
+      });
       inst.dict.set('built', true);
     }
-    for (const l of (inst.dict.get('layers') as PyList).items) x = ctx.call(l, [x]);
-    return x;
+    return session.inScope(inst, () => {
+      for (const l of (inst.dict.get('layers') as PyList).items) x = ctx.call(l, [x]);
+      return x;
+    });
   };
   Sequential.dict.set('__call__', new PyBuiltin('__call__', ([self, ...args], kw, ctx) => runSequential(self as PyInstance, args, kw, ctx)));
   Sequential.dict.set('call', new PyBuiltin('call', ([self, ...args], kw, ctx) => runSequential(self as PyInstance, args, kw, ctx)));

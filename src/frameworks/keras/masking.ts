@@ -14,6 +14,7 @@
 import { DType, castValue, isFloating } from '../../engine/dtype';
 import { Tensor, allocate } from '../../engine/tensor';
 import { KerasError } from './pad_sequences';
+import { tfSoftmaxFloat32 } from '../../engine/ops/onednn';
 
 /** Which Keras a rule follows where Keras 3 and tf.keras 2.x differ. */
 export type KerasFlavor = 'keras3' | 'keras2';
@@ -485,8 +486,17 @@ export function simpleRnn(x: Tensor, w: SimpleRnnWeights, opts: RnnOptions = {})
 
 // ---------------------------------------------------------------- softmax consumers
 
-/** tf.nn.softmax over `axes` (exp(x - max) / sum), in the tensor's float precision. */
+/**
+ * tf.nn.softmax over `axes` (exp(x - max) / sum), in the tensor's float precision: float32
+ * through oneDNN's kernel as TensorFlow runs it (engine/ops/onednn.ts), float16 and float64
+ * here, summed in order and scaled by the sum's inverse.
+ */
 function softmaxValues(v: Float64Array, shape: readonly number[], axes: readonly number[], round: (x: number) => number): Float64Array {
+  if (round === Math.fround) {
+    const t = Tensor.empty('float32', shape);
+    t.storage.data.set(v);
+    return Float64Array.from(tfSoftmaxFloat32(t, axes).values());
+  }
   const { group, groups } = reductionGroups(shape, axes);
   const max = new Float64Array(groups).fill(-Infinity);
   for (let i = 0; i < v.length; i++) if (v[i] > max[group[i]] || Number.isNaN(v[i])) max[group[i]] = v[i];

@@ -6,7 +6,7 @@
 // reused where the backend calls them as they are.
 
 import { DType, isFloating } from '../../engine/dtype';
-import { softmax, tril, triu } from '../../engine/ops/compose';
+import { tril, triu } from '../../engine/ops/compose';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, nonzero } from '../../engine/ops/indexing';
 import { matmul } from '../../engine/ops/reduce';
@@ -18,7 +18,7 @@ import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyList, PyModule, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
 import { NumpyArray, npPromote } from '../numpy';
-import { TfTensor, tfDtype, toTf } from '../tensorflow';
+import { TfTensor, tfDtype, tfSoftmax, toTf } from '../tensorflow';
 
 type Weak = 'int' | 'float' | 'bool';
 
@@ -150,7 +150,7 @@ export function makeKerasOps(tf: PyModule): PyModule {
     if (axis < -t.ndim || axis >= t.ndim) {
       throw pyError('InvalidArgumentError', `\`dim\` must be in the range [${-t.ndim}, ${t.ndim}) where ${t.ndim} is the number of dimensions in the input. Received: dim=${axis}`);
     }
-    return wrap(softmax(isFloating(t.dtype) ? t : cast(t, 'float32'), axis));
+    return wrap(tfSoftmax(isFloating(t.dtype) ? t : cast(t, 'float32'), axis));
   });
   def('cast', ['x', 'dtype'], (a, ctx) => wrap(tensorOf(a.x, ctx, dt(a.dtype))));
   def('convert_to_tensor', ['x', 'dtype?', 'sparse?', 'ragged?'], (a, ctx) => (a.x instanceof TfTensor && a.dtype === undefined ? a.x : wrap(tensorOf(a.x, ctx, dt(a.dtype)))));

@@ -49,6 +49,41 @@ export class KerasSession {
    */
   readonly weightRng = new NumpyRandomState(1337);
 
+  /** The open name scopes (backend.name_scope), each as its full path: "sequential", "sequential/dense". */
+  private readonly scopes: string[] = [];
+
+  /** name_scope.current_path(): the innermost open scope's path, "" when none is open. */
+  currentPath(): string {
+    return this.scopes[this.scopes.length - 1] ?? '';
+  }
+
+  /**
+   * A layer's scope path: its `_parent_path` (the path open when its scope was first
+   * opened, recorded now when `open`) joined with its name. A variable the layer
+   * creates is named `<path>/<variable>` (keras/src/backend/common/name_scope.py).
+   */
+  layerPath(layer: PyInstance, open = false): string {
+    let parent = layer.native.parentPath as string | undefined;
+    if (parent === undefined) {
+      parent = this.currentPath();
+      if (open) layer.native.parentPath = parent;
+    }
+    const name = String(layer.dict.get('name') ?? '');
+    return parent ? `${parent}/${name}` : name;
+  }
+
+  /** Layer._open_name_scope around `f` (a scope the same layer already has open is not reopened). */
+  inScope<T>(layer: PyInstance, f: () => T): T {
+    const path = this.layerPath(layer, true);
+    const push = this.currentPath() !== path;
+    if (push) this.scopes.push(path);
+    try {
+      return f();
+    } finally {
+      if (push) this.scopes.pop();
+    }
+  }
+
   /** naming.uniquify: the first `base`, then base_1, base_2, ... */
   uniquify(base: string): string {
     const n = this.uids.get(base) ?? 0;

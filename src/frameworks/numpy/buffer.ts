@@ -6,7 +6,7 @@
 import { getSlot, slot } from '../../engine/context';
 import type { DType } from '../../engine/dtype';
 import { contiguous } from '../../engine/ops/core';
-import { Tensor, int64At, setInt64 } from '../../engine/tensor';
+import { Storage, Tensor, int64At, setInt64 } from '../../engine/tensor';
 import { pyError } from '../../python/exceptions';
 
 // Storages of arrays made over an immutable buffer (np.frombuffer of bytes): NumPy marks them
@@ -55,7 +55,11 @@ function numberToHalf(x: number): number {
  * be a multiple of element size' (count < 0), 'buffer is smaller than
  * requested size'. Over an immutable buffer (`readOnly`: bytes, not a
  * bytearray) the array refuses writes (checkWritable), as NumPy's
- * writeable=False does.
+ * writeable=False does. The array shares the buffer's memory, as NumPy's does
+ * (a write into a bytearray shows in the array and back), when its storage
+ * holds raw elements (uint8, int8, int16, int32, float32, float64) and the
+ * start is aligned for them; otherwise (int64, float16, bool, an unaligned
+ * offset) it holds a copy.
  */
 export function fromBuffer(data: Uint8Array, dtype: DType, count: number, offset: number, readOnly = false): Tensor {
   const itemsize = ITEMSIZE[dtype];
@@ -68,6 +72,12 @@ export function fromBuffer(data: Uint8Array, dtype: DType, count: number, offset
     n = size / itemsize;
   } else if (size < n * itemsize) {
     throw pyError('ValueError', 'buffer is smaller than requested size');
+  }
+  const shared = sharedStorage(data, dtype, n, offset);
+  if (shared) {
+    const t = new Tensor(shared, dtype, [n], [1], 0);
+    if (readOnly) getSlot(READ_ONLY).add(t.storage);
+    return t;
   }
   const t = Tensor.empty(dtype, [n]);
   const view = new DataView(data.buffer, data.byteOffset + offset, n * itemsize);
@@ -89,6 +99,23 @@ export function fromBuffer(data: Uint8Array, dtype: DType, count: number, offset
   }
   if (readOnly) getSlot(READ_ONLY).add(t.storage);
   return t;
+}
+
+/**
+ * A storage whose typed array lies over `data`'s own bytes (little-endian, as the machines
+ * NumPy and PyTorch run on), for the dtypes whose storage holds raw elements; undefined
+ * for the others or a start not aligned to the item size (typed arrays need it).
+ */
+export function sharedStorage(data: Uint8Array, dtype: DType, n: number, offset: number): Storage | undefined {
+  const at = data.byteOffset + offset;
+  const make: Partial<Record<DType, () => Storage['data']>> = {
+    uint8: () => new Uint8Array(data.buffer, at, n), int8: () => new Int8Array(data.buffer, at, n),
+    int16: () => new Int16Array(data.buffer, at, n), int32: () => new Int32Array(data.buffer, at, n),
+    float32: () => new Float32Array(data.buffer, at, n), float64: () => new Float64Array(data.buffer, at, n),
+  };
+  const f = make[dtype];
+  if (!f || at % (ITEMSIZE[dtype] ?? 1) !== 0) return undefined;
+  return new Storage(f());
 }
 
 /** ndarray.tobytes(): the elements in C order as little-endian bytes. */

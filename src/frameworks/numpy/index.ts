@@ -19,7 +19,7 @@ import { formatValue } from '../../python/builtins';
 import { cut, encodeNumber } from '../../python/encode';
 import type { EncodedValue } from '../../python/result';
 import { pyError } from '../../python/exceptions';
-import { PyBytes } from '../../python/bytes';
+import { PyBytes, bufferOf } from '../../python/bytes';
 import { checkWritable, fromBuffer, toBytes } from './buffer';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
@@ -808,14 +808,13 @@ export function makeNumpyModule(): PyModule {
   def('frombuffer', (args, kw) => {
     const a = bind('frombuffer', args, kw, ['buffer', 'dtype?', 'count?', 'offset?']);
     // an ndarray exposes its bytes through the buffer protocol too
-    const data = a.buffer instanceof PyBytes ? a.buffer.data : a.buffer instanceof NumpyArray ? toBytes(a.buffer.t) : undefined;
-    if (!data) throw pyError('TypeError', `a bytes-like object is required, not '${typeNameOf(a.buffer ?? null)}'`);
+    const buffer = a.buffer instanceof NumpyArray ? { data: toBytes(a.buffer.t), writable: true } : bufferOf(a.buffer ?? null);
+    if (!buffer) throw pyError('TypeError', `a bytes-like object is required, not '${typeNameOf(a.buffer ?? null)}'`);
     const count = a.count === undefined ? -1 : toInt(a.count, 'count');
     const offset = a.offset === undefined ? 0 : toInt(a.offset, 'offset');
-    // over bytes (immutable) the array is read-only; over a bytearray or an ndarray it may be written
-    // (NumPy writes through to the buffer there; this array is a copy)
-    const readOnly = a.buffer instanceof PyBytes && !a.buffer.mutable;
-    return new NumpyArray(fromBuffer(data, npDtype(a.dtype) ?? 'float64', count, offset, readOnly));
+    // over bytes (immutable) the array is read-only; over a bytearray it shares the bytes (see fromBuffer);
+    // over an ndarray it is a copy (NumPy would share the array's memory)
+    return new NumpyArray(fromBuffer(buffer.data, npDtype(a.dtype) ?? 'float64', count, offset, !buffer.writable));
   });
   def('concatenate', (args, kw, ctx) => {
     const a = bind('concatenate', args, kw, ['arrays', 'axis?']);

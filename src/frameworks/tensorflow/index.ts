@@ -3,9 +3,10 @@
 
 import { noteMaskConsumer } from '../../masks/checks';
 import { DType, isFloating } from '../../engine/dtype';
-import { formatTfTensor, formatTfTensorRepr } from '../../engine/format';
+import { formatNumpyArray, formatTfTensor, formatTfTensorRepr, pyTupleStr } from '../../engine/format';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { lengthsToMask, softmax, tril, triu } from '../../engine/ops/compose';
+import { tfSoftmaxFloat32 } from '../../engine/ops/onednn';
 import { binary, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, indexSelect, nonzero } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
@@ -27,7 +28,7 @@ import { KerasError, padSequences } from '../keras/pad_sequences';
 import { sparseCategoricalCrossentropy, type KerasReduction } from '../keras/losses';
 import { embeddingComputeMask, maskingApply, maskingComputeMask } from '../keras/masking';
 import { makeKerasOps } from '../keras/ops';
-import { installKerasLayers, layerCall, markStandIn, setWeight, toSnakeCase, trackWeight } from '../keras/layers';
+import { initialValues, installKerasLayers, layerCall, markStandIn, setWeight, toSnakeCase, trackWeight } from '../keras/layers';
 import { KERAS_TENSOR_IN_TF, KerasSession, KerasTensor, anySymbolic } from '../keras/symbolic';
 import { NumpyArray, npDtype, numpyPrintOptions } from '../numpy';
 import { numpyRng } from '../numpy/random';
@@ -143,6 +144,38 @@ export class TfTensor extends ArrayValue {
     return this.t.shape[0];
   }
 }
+
+/**
+ * A Keras weight (keras/src/backend/common/variables.py Variable on TensorFlow): a tf
+ * tensor that also has a `path` (the scopes it was made in, then its name), a `name` and
+ * a `trainable` flag; repr `<Variable path=dense/kernel, shape=(3, 2), dtype=float32,
+ * value=[...]>` with NumPy's str of the value. Arithmetic on it gives plain tf tensors.
+ */
+export class KerasVariable extends TfTensor {
+  constructor(t: Tensor, readonly path: string, public trainable = true) {
+    super(t);
+  }
+  override get typeName() {
+    return 'Variable';
+  }
+  override repr() {
+    return `<Variable path=${this.path}, shape=${pyTupleStr(this.t.shape)}, dtype=${this.t.dtype}, value=${formatNumpyArray(this.t, 'str')}>`;
+  }
+  override str() {
+    return this.repr();
+  }
+  override getAttr(name: string): PyValue | undefined {
+    switch (name) {
+      case 'path': return this.path;
+      case 'name': return this.path.slice(this.path.lastIndexOf('/') + 1);
+      case 'trainable': return this.trainable;
+      case 'dtype': return this.t.dtype;
+      case 'value': return new TfTensor(this.t);
+    }
+    return super.getAttr(name);
+  }
+}
+
 
 class TensorShape extends PyTuple {
   constructor(shape: readonly number[]) {
@@ -531,7 +564,7 @@ export function makeTensorflowModules(load: (name: string) => PyModule | undefin
   }));
   nn.dict.set('softmax', fn('softmax', (args, kw, ctx) => {
     const a = bind('softmax', args, kw, ['logits', 'axis?', 'name?']);
-    return wrap(softmax(toTf(a.logits!, ctx), a.axis === undefined || a.axis === null ? -1 : toInt(a.axis, 'axis')));
+    return wrap(tfSoftmax(toTf(a.logits!, ctx), a.axis === undefined || a.axis === null ? -1 : toInt(a.axis, 'axis')));
   }));
   nn.dict.set('relu', fn('relu', ([x], _kw, ctx) => wrap(binary('maximum', toTf(x, ctx), 0))));
   tf.dict.set('nn', nn);
@@ -667,26 +700,34 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     const inst = self as PyInstance;
     inst.dict.set('supports_masking', inst.cls.lookup('compute_mask') !== Layer.dict.get('compute_mask'));
     inst.dict.set('built', false);
+    inst.dict.set('trainable', kw.has('trainable') ? kw.get('trainable')! : true);
     const name = kw.get('name');
     inst.dict.set('name', name === undefined || name === null ? session.uniquify(toSnakeCase(inst.cls.name)) : name);
     return null;
   });
   method('build', () => null);
-  method('add_weight', (args, kw) => {
-    const a = bind('add_weight', args, kw, ['self', 'name?', 'shape?', 'dtype?', 'initializer?', 'trainable?', 'regularizer?']);
+  method('add_weight', (args, kw, ctx) => {
+    const a = bind('add_weight', args, kw, ['self', 'shape?', 'initializer?', 'dtype?', 'trainable?', 'autocast?', 'regularizer?', 'constraint?', 'aggregation?', 'overwrite_with_gradient?', 'name?']);
+    const self = a.self as PyInstance;
+    if (args.length > 4) throw pyError('TypeError', `add_weight() takes at most 3 positional arguments but ${args.length - 1} were given.`);
+    if (args.length > 1 && typeof args[1] === 'string') {
+      throw pyError('ValueError', `\`name\` must be passed as a keyword argument. Received: add_weight('${args[1]}', ...). Use: add_weight(shape=..., name='${args[1]}').`);
+    }
     const shape = a.shape === undefined || a.shape === null ? [] : toShape([a.shape], 'shape');
     const t = Tensor.empty(tfDtype(a.dtype) ?? 'float32', shape);
     const init = a.initializer ?? 'glorot_uniform';
-    if (init === 'zeros') return trackWeight(a.self as PyInstance, wrap(t));
+    // add_weight opens the layer's name scope: the variable's path is <layer path>/<name> ("variable" unnamed)
+    const variable = () => trackWeight(self, new KerasVariable(t, `${session.layerPath(self)}/${a.name === undefined || a.name === null ? 'variable' : ctx.str(a.name)}`, toBool(a.trainable ?? true, ctx)));
+    if (init === 'zeros') return variable();
     if (init === 'ones') {
       t.storage.data.fill(1);
-      return trackWeight(a.self as PyInstance, wrap(t));
+      return variable();
     }
     // Keras draws from TF's own generator, which Mask Lens does not reproduce: a
     // private seeded normal (stddev 0.05) stands in, leaving np.random's stream alone.
     t.storage.data.set(session.weightRng.normal(t.numel, 0, 0.05));
     markStandIn(t);
-    return trackWeight(a.self as PyInstance, wrap(t));
+    return variable();
   });
   // Layer.compute_mask(inputs, previous_mask): the previous mask, passed through
   method('compute_mask', ([, , mask]) => mask ?? null);
@@ -748,14 +789,22 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
     inst.dict.set('input_dim', a.input_dim!);
     inst.dict.set('output_dim', a.output_dim!);
     inst.dict.set('mask_zero', toBool(a.mask_zero, ctx));
+    inst.native.embeddingsInit = a.embeddings_initializer ?? 'uniform';
     inst.dict.set('supports_masking', toBool(a.mask_zero, ctx));
     return null;
   }));
-  Embedding.dict.set('build', new PyBuiltin('build', ([self]) => {
+  Embedding.dict.set('build', new PyBuiltin('build', ([self], _kw, ctx) => {
     const inst = self as PyInstance;
-    const t = Tensor.empty('float32', [toInt(inst.dict.get('input_dim'), 'input_dim'), toInt(inst.dict.get('output_dim'), 'output_dim')]);
-    t.storage.data.set(session.weightRng.uniform(t.numel, -0.05, 0.05));
-    setWeight(inst, 'embeddings', markStandIn(t));
+    const shape = [toInt(inst.dict.get('input_dim'), 'input_dim'), toInt(inst.dict.get('output_dim'), 'output_dim')];
+    const init = inst.native.embeddingsInit as PyValue;
+    // "uniform" is RandomUniform(-0.05, 0.05), drawn by the stand-in generator; "ones", Constant(...) are exact
+    let t: Tensor;
+    if (init === 'uniform') {
+      t = Tensor.empty('float32', shape);
+      t.storage.data.set(session.weightRng.uniform(t.numel, -0.05, 0.05));
+      markStandIn(t);
+    } else t = initialValues(session, init, shape, ctx);
+    setWeight(session, inst, 'embeddings', t);
     return null;
   }));
   Embedding.dict.set('call', new PyBuiltin('call', ([self, inputs], _kw, ctx) => {
@@ -805,6 +854,16 @@ function makeKeras(load: (name: string) => PyModule | undefined) {
   layers.dict.set('Masking', Masking);
   installKerasLayers(session, keras, layers, Layer);
   return { keras, layers, utils, preprocessing, sequence, losses, session };
+}
+
+/**
+ * tf.nn.softmax(x, axis) as TensorFlow computes it eagerly: float32 through oneDNN's kernel
+ * (engine/ops/onednn.ts), other dtypes through the engine's softmax. An axis out of range
+ * raises as the engine's softmax does.
+ */
+export function tfSoftmax(x: Tensor, axis: number): Tensor {
+  if (x.dtype !== 'float32' || axis < -Math.max(x.ndim, 1) || axis >= Math.max(x.ndim, 1)) return softmax(x, axis);
+  return tfSoftmaxFloat32(x, x.ndim === 0 ? [] : [axis < 0 ? axis + x.ndim : axis]);
 }
 
 /** The `name=` of a layer's **kwargs, for Layer.__init__. */

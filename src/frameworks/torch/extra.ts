@@ -11,7 +11,7 @@ import { formatCppTensor } from '../../engine/format/cpp';
 import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
 import { erf, erfinv } from '../../engine/ops/special';
-import { cat, expand, narrow, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
+import { cat, expand, narrow, normalizeDim, permute, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
 import { Tensor, allocate, checkShape, contiguousStrides, numelOf } from '../../engine/tensor';
 import { carryMaskEvidence } from '../../masks/evidence';
 import { bind, toBool, toInt, toShape } from '../../python/args';
@@ -191,13 +191,16 @@ export const EXTRA_METHODS: Record<string, Method> = {
   erf: (self) => wrap(self, mapValues(self.t, erf), 'erf'),
   unique: (self, args, kw, ctx) => {
     const a = bind('unique', args, kw, ['sorted?', 'return_inverse?', 'return_counts?', 'dim?']);
-    if (a.dim !== undefined && a.dim !== null) throw pyError('NotImplementedError', 'torch.unique(dim=...) is not supported by Mask Lens yet');
-    const { values, inverse, counts } = uniqueSorted(self.t);
-    const out = wrap(self, values, 'unique2');
-    const extra: PyValue[] = [];
-    if (toBool(a.return_inverse, ctx, false)) extra.push(new TorchTensor(inverse));
-    if (toBool(a.return_counts, ctx, false)) extra.push(new TorchTensor(counts));
-    return extra.length ? new PyTuple([out, ...extra]) : out;
+    const dim = a.dim === undefined || a.dim === null ? null : toInt(a.dim, 'dim');
+    const r = dim === null ? uniqueSorted(self.t) : uniqueSlices(self.t, dim, false);
+    return uniqueResult(self, r, dim === null ? 'unique2' : 'unique_dim', a, ctx);
+  },
+  // torch.unique_consecutive(input, return_inverse=False, return_counts=False, dim=None): runs of equal
+  // elements (or slices along dim) collapse to one; always recorded as UniqueConsecutiveBackward0
+  unique_consecutive: (self, args, kw, ctx) => {
+    const a = bind('unique_consecutive', args, kw, ['return_inverse?', 'return_counts?', 'dim?']);
+    const r = a.dim === undefined || a.dim === null ? uniqueRuns(self.t) : uniqueSlices(self.t, toInt(a.dim, 'dim'), true);
+    return uniqueResult(self, r, 'unique_consecutive', a, ctx);
   },
   // ATen's calc_erfinv, in float for float32/float16/bfloat16 (opmath), in double for float64
   erfinv: (self) => wrap(self, erfinvOf(self.t), 'erfinv'),
@@ -231,7 +234,7 @@ function outer(self: TorchTensor, other: PyValue | undefined): PyValue {
  * ascending order (each NaN distinct, NaNs last; -0.0 and 0.0 one value, the first met in a
  * stable sort), each element's index among them (inverse, input's shape) and their counts.
  */
-function uniqueSorted(t: Tensor): { values: Tensor; inverse: Tensor; counts: Tensor } {
+function uniqueSorted(t: Tensor): UniqueParts {
   const v = t.values();
   const order = Array.from(v, (_, i) => i).sort((i, j) => {
     const x = v[i], y = v[j];
@@ -255,6 +258,101 @@ function uniqueSorted(t: Tensor): { values: Tensor; inverse: Tensor; counts: Ten
   const countT = Tensor.empty('int64', [counts.length]);
   countT.storage.data.set(counts);
   return { values, inverse, counts: countT };
+}
+
+interface UniqueParts {
+  values: Tensor;
+  inverse: Tensor;
+  counts: Tensor;
+}
+
+/** torch/functional.py's return: the values, then inverse and counts when asked for, as a tuple. */
+function uniqueResult(self: TorchTensor, r: UniqueParts, op: string, a: Record<string, PyValue | undefined>, ctx: CallContext): PyValue {
+  const out = wrap(self, r.values, op);
+  const extra: PyValue[] = [];
+  if (toBool(a.return_inverse, ctx, false)) extra.push(new TorchTensor(r.inverse));
+  if (toBool(a.return_counts, ctx, false)) extra.push(new TorchTensor(r.counts));
+  return extra.length ? new PyTuple([out, ...extra]) : out;
+}
+
+const longs = (xs: readonly number[], shape: readonly number[] = [xs.length]): Tensor => {
+  const t = Tensor.empty('int64', shape);
+  t.storage.data.set(xs);
+  return t;
+};
+
+/**
+ * torch.unique_consecutive(input) without dim (ATen's unique_consecutive_cpu_template):
+ * each run of equal elements, in flattened order, becomes one value; inverse has the
+ * input's shape.
+ */
+function uniqueRuns(t: Tensor): UniqueParts {
+  const v = t.values();
+  const values: number[] = [], counts: number[] = [], inverse: number[] = [];
+  v.forEach((x, i) => {
+    if (i === 0 || x !== v[i - 1]) {
+      values.push(x);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse.push(values.length - 1);
+  });
+  const out = Tensor.empty(t.dtype, [values.length]);
+  out.storage.data.set(values);
+  return { values: out, inverse: longs(inverse, t.shape), counts: longs(counts) };
+}
+
+/**
+ * torch.unique(input, dim=d) and unique_consecutive(input, dim=d) (ATen's
+ * _unique_dim_cpu_template): the slices along `dim`, sorted lexicographically (unless
+ * consecutive; ties keep their order, as std::sort's insertion sort does on small
+ * inputs), runs of equal slices (element-wise ==) collapsed to their first. `values`
+ * keeps the input's shape but for `dim`; inverse and counts are 1-D over the slices.
+ * Raises IndexError for a dim out of range or a 0-d input, RuntimeError when another
+ * dim has size 0.
+ */
+function uniqueSlices(t: Tensor, dimArg: number, consecutive: boolean): UniqueParts {
+  if (t.ndim === 0) throw pyError('IndexError', `Dimension specified as ${dimArg} but tensor has no dimensions`);
+  const dim = normalizeDim(dimArg, t.ndim);
+  const zeros = t.shape.filter((n) => n === 0).length;
+  if (t.shape[dim] === 0) {
+    if (zeros !== 1) throw runtimeError('Number of zero sized dimensions is more than one, so unique cannot be applied ');
+    return { values: Tensor.empty(t.dtype, t.shape), inverse: longs([]), counts: longs([]) };
+  }
+  if (zeros > 0) throw runtimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied");
+  // moveaxis(dim, 0), viewed as [n, width]
+  const perm = [dim, ...t.shape.map((_, i) => i).filter((i) => i !== dim)];
+  const moved = contiguous(permute(t, perm));
+  const v = moved.values();
+  const n = t.shape[dim], width = v.length / n;
+  const cmp = (a: number, b: number): number => {
+    for (let i = 0; i < width; i++) {
+      const x = v[a * width + i], y = v[b * width + i];
+      if (x < y) return -1;
+      if (x > y) return 1;
+    }
+    return 0;
+  };
+  const same = (a: number, b: number): boolean => {
+    for (let i = 0; i < width; i++) if (v[a * width + i] !== v[b * width + i]) return false;
+    return true;
+  };
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (!consecutive) order.sort((a, b) => cmp(a, b) || a - b);
+  const firsts: number[] = [], counts: number[] = [], inverse = new Array<number>(n);
+  for (const i of order) {
+    if (firsts.length === 0 || !same(firsts[firsts.length - 1], i)) {
+      firsts.push(i);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse[i] = firsts.length - 1;
+  }
+  const rows = Tensor.empty(t.dtype, [firsts.length, ...moved.shape.slice(1)]);
+  firsts.forEach((r, k) => rows.storage.data.set(v.subarray(r * width, (r + 1) * width), k * width));
+  // moveaxis(0, dim) back
+  const back = perm.map((_, i) => perm.indexOf(i));
+  return { values: contiguous(permute(rows, back)), inverse: longs(inverse), counts: longs(counts) };
 }
 
 function erfinvOf(t: Tensor): Tensor {

@@ -14,7 +14,9 @@ import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, NativeFn, PyClass, PyInstance, PyList, PyModule, PySlice, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue } from '../common';
-import { erf } from '../../engine/ops/special';
+import { erf, siluFloat32 } from '../../engine/ops/special';
+import { kChunks } from '../../engine/kernels/float32_matmul';
+import { fma32 } from '../../engine/random/float_math';
 import { fn, getTensorOrNull, layer, parameter, uniformTensor } from './nnbase';
 import { TorchTensor, filled, tensorArg, track } from './tensor';
 
@@ -145,7 +147,9 @@ type Act = (x: Tensor, self: PyInstance | null, kw: Record<string, PyValue | und
 const sigmoid = (x: Tensor) => unary('sigmoid', x);
 /** The activation functions: F.name and nn.Name compute the same thing; names are PyTorch's. */
 const ACTIVATIONS: [string, string, string[], Act][] = [
-  ['SiLU', 'silu', ['inplace?'], (x) => binary('mul', x, sigmoid(x))],
+  // ATen's silu_kernel: x / (1 + exp(-x)) (float32 lane by lane as torch rounds it)
+  ['SiLU', 'silu', ['inplace?'], (x) => (x.dtype === 'float32' ? siluFloat32(x)
+    : x.dtype === 'float64' ? binary('div', x, binary('add', unary('exp', unary('neg', x)), 1)) : binary('mul', x, sigmoid(x)))],
   ['Mish', 'mish', ['inplace?'], (x) => binary('mul', x, unary('tanh', softplusOf(x, 1, 20)))],
   ['GELU', 'gelu', ['approximate?'], (x, _s, a) => gelu(x, String(a.approximate ?? 'none'))],
   ['LeakyReLU', 'leaky_relu', ['negative_slope?', 'inplace?'], (x, _s, a) => {
@@ -511,6 +515,49 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
   const xv = cast(xin, xin.dtype).values(), wv = cast(w, w.dtype).values(), bv = b?.values();
   const out = Tensor.empty(x.dtype, [N, O, Lout]);
   const og = O / groups;
+  const order = x.dtype === 'float32' && w.dtype === 'float32' ? conv1dOrder32(N, C, L, K, groups, stride, padding + paddingAfter, dilation) : null;
+  if (order) {
+    const at = (n: number, c: number, pos: number) => (pos < 0 || pos >= L ? 0 : xv[(n * C + c) * L + pos]);
+    const chunks = kChunks(Cg * K);
+    for (let n = 0; n < N; n++) {
+      for (let o = 0; o < O; o++) {
+        const c0 = Math.floor(o / og) * Cg, wo = o * Cg * K;
+        for (let t = 0; t < Lout; t++) {
+          const p0 = t * stride - padding;
+          let acc: number;
+          if (order === 'gemm') {
+            // im2col columns in (channel, tap) order, padding as zeros, one gemm dot per chunk
+            acc = 0;
+            chunks.forEach(([s, e], i) => {
+              let part = 0;
+              for (let q = s; q < e; q++) part = fma32(at(n, c0 + Math.floor(q / K), p0 + (q % K) * dilation), wv[wo + q], part);
+              acc = i === 0 ? part : Math.fround(acc + part);
+            });
+            if (bv) acc = Math.fround(acc + bv[o]);
+          } else if (order === 'onednn-1x1') {
+            acc = bv ? bv[o] : 0;
+            for (let c = 0; c < Cg; c++) acc = fma32(at(n, c0 + c, p0), wv[wo + c], acc);
+          } else {
+            // per block of 16 input channels (all of them for kernel size 1) a partial sum (taps outer,
+            // channels inner), added to the output
+            const block = K === 1 ? Cg : 16;
+            acc = bv ? bv[o] : 0;
+            for (let cb = 0; cb < Cg; cb += block) {
+              let part = 0;
+              for (let k = 0; k < K; k++) {
+                const pos = p0 + k * dilation;
+                if (pos < 0 || pos >= L) continue;
+                for (let c = cb; c < Math.min(cb + block, Cg); c++) part = fma32(xv[(n * C + c0 + c) * L + pos], wv[wo + c * K + k], part);
+              }
+              acc = !bv && cb === 0 ? part : Math.fround(acc + part);
+            }
+          }
+          out.storage.data[(n * O + o) * Lout + t] = acc;
+        }
+      }
+    }
+    return unbatched ? reshape(out, [O, Lout]) : out;
+  }
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
       const g = Math.floor(o / og);
@@ -528,6 +575,28 @@ export function conv1d(x: Tensor, w: Tensor, b: Tensor | null, stride: number, p
     }
   }
   return unbatched ? reshape(out, [O, Lout]) : out;
+}
+
+/**
+ * How ATen's CPU conv1d sums a float32 output (Convolution.cpp picks the backend; the
+ * orders were measured against torch 2.13 on x86-64 with several threads):
+ * - 'gemm': the slow path (slow_conv2d: im2col, then MKL's sgemm with beta = 1 on the
+ *   bias), taken when ConvParams::use_mkldnn says no: groups == 1, batch 1 and
+ *   batch * channels * length <= 20480. Each output is a sequential fused multiply-add
+ *   over (channel, tap) from +0, in MKL's k chunks, then + bias.
+ * - 'onednn-1x1': oneDNN's 1x1 kernel (kernel size 1, stride 1, no padding or
+ *   dilation, one group): from the bias, fused multiply-adds over the channels.
+ * - 'onednn': oneDNN's direct kernel otherwise: the output starts from the bias and
+ *   each block of 16 input channels (all channels for kernel size 1) adds its partial
+ *   sum (from +0, taps outer, channels inner, fused). Exact for one group; grouped convolutions with a kernel wider than 1
+ *   match only in part.
+ */
+function conv1dOrder32(
+  N: number, C: number, L: number, K: number, groups: number, stride: number, padding: number, dilation: number,
+): 'gemm' | 'onednn-1x1' | 'onednn' {
+  const mkldnn = groups > 1 || N > 1 || N * C * L > 20480;
+  if (!mkldnn) return 'gemm';
+  return K === 1 && stride === 1 && padding === 0 && dilation === 1 && groups === 1 ? 'onednn-1x1' : 'onednn';
 }
 
 /**

@@ -1,7 +1,10 @@
 // The `torch` module: factories, functional forms of tensor methods, dtypes,
 // seeding and print options.
 
-import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral } from '../../engine/dtype';
+import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral, itemsize } from '../../engine/dtype';
+import { getSlot, slot } from '../../engine/context';
+import { bufferOf } from '../../python/bytes';
+import { fromBuffer } from '../numpy/buffer';
 import { noteRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
 import { carryMaskEvidence, noteMaskSource, notePositions } from '../../masks/evidence';
@@ -29,7 +32,7 @@ import { addNorms, normMethod } from './norms';
 import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
-  TENSOR_METHODS, TorchDtype, TorchTensor, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
+  TENSOR_METHODS, TorchDtype, TorchTensor, checkFunctionArguments, checkMethodArguments, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
   noteFill, setTensorClass, softmaxCall, track, isForeignDtype, dtypeCombination,
 } from './tensor';
 
@@ -117,8 +120,12 @@ function fromDraws(shape: readonly number[], dtype: DType, values: ArrayLike<num
 const NUMBER_INPUT = new Set(['add', 'sub', 'mul', 'div', 'subtract', 'multiply', 'divide', 'true_divide', 'floor_divide']);
 const NUMBER_INPUT_WITH_TENSOR = new Set(['pow', 'remainder', 'bitwise_and', 'bitwise_or', 'bitwise_xor']);
 
+// TORCH_WARN_ONCE: torch.frombuffer's non-writable-buffer warning shows once per run
+const FROMBUFFER_WARNED = slot('torch.frombuffer.warned', () => ({ warned: false }));
+
 function method(name: string, target = name): PyBuiltin {
   return fn(name, (args, kw, ctx) => {
+    checkFunctionArguments(name, args.length, kw);
     let self = args[0];
     let rest = args.slice(1);
     if (self === undefined && kw.has('input')) {
@@ -238,6 +245,35 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     if (a.data instanceof TorchTensor && (a.dtype === undefined || toDtype(a.dtype, "as_tensor(): argument 'dtype'") === a.data.t.dtype)) return a.data;
     if (a.data instanceof ArrayValue && (a.dtype === undefined || toDtype(a.dtype, "as_tensor(): argument 'dtype'") === a.data.t.dtype)) return new TorchTensor(a.data.t);
     return new TorchTensor(tensorFromData(a.data!, ctx, toDtype(a.dtype, "as_tensor(): argument 'dtype'")));
+  });
+  // torch.frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) (torch/csrc/utils/tensor_new.cpp):
+  // a 1-D tensor over the buffer's bytes, sharing them (see fromBuffer); a read-only buffer (bytes) still gives
+  // a writable tensor, with PyTorch's UserWarning, once per run
+  def('frombuffer', (args, kw, ctx) => {
+    if (args.length > 1) throw pyError('TypeError', `frombuffer() takes 1 positional argument but ${args.length} were given`);
+    const a = bind('frombuffer', args, kw, ['buffer', 'dtype?', 'count?', 'offset?', 'requires_grad?']);
+    if (a.dtype === undefined) throw pyError('TypeError', 'frombuffer() missing 1 required positional arguments: "dtype"');
+    const buffer = bufferOf(a.buffer ?? null);
+    if (!buffer) throw pyError('ValueError', 'object does not implement Python buffer protocol.');
+    const dtype = toDtype(a.dtype, "frombuffer(): argument 'dtype'")!;
+    const count = a.count === undefined ? -1 : toInt(a.count, 'count');
+    const offset = a.offset === undefined ? 0 : toInt(a.offset, 'offset');
+    const length = buffer.data.length, size = itemsize(dtype);
+    if (length === 0 || count === 0) throw pyError('ValueError', `both buffer length (${length}) and count (${count}) must not be 0`);
+    if (offset < 0 || offset >= length) throw pyError('ValueError', `offset (${offset} bytes) must be non-negative and no greater than buffer length (${length} bytes) minus 1`);
+    if (count < 0 && (length - offset) % size !== 0) {
+      throw pyError('ValueError', `buffer length (${length - offset} bytes) after offset (${offset} bytes) must be a multiple of element size (${size})`);
+    }
+    if (count > 0 && count * size > length - offset) {
+      throw pyError('ValueError', `requested buffer length (${count} * ${size} bytes) after offset (${offset} bytes) must not be greater than actual buffer length (${length} bytes)`);
+    }
+    if (!buffer.writable && !getSlot(FROMBUFFER_WARNED).warned) {
+      getSlot(FROMBUFFER_WARNED).warned = true;
+      ctx.warn('The given buffer is not writable, and PyTorch does not support non-writable tensors. This means you can write to the underlying (supposedly non-writable) buffer using the tensor. You may want to copy the buffer to protect its data or make it writable before converting it to a tensor. This type of warning will be suppressed for the rest of this program. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/utils/tensor_new.cpp:1556.)');
+    }
+    const t = new TorchTensor(fromBuffer(buffer.data, dtype, count, offset));
+    if (toBool(a.requires_grad ?? false, ctx)) t.requiresGrad = true;
+    return t;
   });
   def('from_numpy', ([x]) => {
     if (!(x instanceof ArrayValue) || x.library !== 'numpy') {
@@ -489,7 +525,10 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     return new TorchTensor(filled(toShape(args, 'size'), 0, getDefaultDtype()));
   }));
   for (const [name] of Object.entries(TENSOR_METHODS)) {
-    tensorClass.dict.set(name, new PyBuiltin(name, (args, kw, ctx) => TENSOR_METHODS[name](args[0] as TorchTensor, args.slice(1), kw, ctx)));
+    tensorClass.dict.set(name, new PyBuiltin(name, (args, kw, ctx) => {
+      checkMethodArguments(name, args.slice(1), kw);
+      return TENSOR_METHODS[name](args[0] as TorchTensor, args.slice(1), kw, ctx);
+    }));
   }
   set('Tensor', tensorClass);
   setTensorClass(tensorClass);
@@ -510,7 +549,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'cumprod', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
     'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
-    'select', 'roll', 'erf', 'erfinv', 'unique', 'multinomial', 'index_fill', 'baddbmm',
+    'select', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

@@ -228,13 +228,19 @@ export class TorchTensor extends ArrayValue {
     const m = TENSOR_METHODS[name];
     if (m && INPLACE_METHOD.test(name) && !GRAD_NEUTRAL_INPLACE.has(name)) {
       return new PyBuiltin(name, (args, kw, c) => {
+        checkMethodArguments(name, args, kw);
         checkInplaceLeaf(this);
         const r = m(this, args, kw, c);
         if (r === this) trackInplace(this, inplaceNode(name, args, kw), [...args, ...kw.values()]);
         return r;
       }, `Tensor.${name}`);
     }
-    if (m) return new PyBuiltin(name, (args, kw, c) => m(this, args, kw, c), `Tensor.${name}`);
+    if (m) {
+      return new PyBuiltin(name, (args, kw, c) => {
+        checkMethodArguments(name, args, kw);
+        return m(this, args, kw, c);
+      }, `Tensor.${name}`);
+    }
     void ctx;
     return undefined;
   }
@@ -917,6 +923,58 @@ export function softmaxCall(fn: string, x: Tensor, a: Bound, log: boolean): Tens
   const { dim, dtype } = softmaxArgs(fn, x, a);
   checkSoftmax(x, dim, log);
   return noteDerivation(softmax(x, dim, log, dtype), { op: log ? 'log_softmax' : 'softmax', dim, input: x });
+}
+
+// The methods torch's C++ binding registers with METH_NOARGS (tools/autograd/templates/
+// python_variable_methods.cpp: no overload takes an argument), listed from torch 2.13 by
+// calling each with one argument: CPython rejects any argument before the method runs.
+const NO_ARG_METHODS: ReadonlySet<string> = new Set([
+  '__abs__', 'abs', 'absolute', 'bitwise_not', 'ceil', 'ceil_', 'cos', 'cosh', 'detach', 'dim', 'element_size', 'erf', 'erfinv',
+  'erfinv_', 'exp', 'exp_', 'expm1', 'floor', 'floor_', 'is_complex', 'is_floating_point', 'isfinite', 'isinf', 'isnan', 'item', 'log',
+  'log1p', 'logical_not', 'ndimension', 'neg', 'nelement', 'numel', 'reciprocal', 'relu', 'rsqrt', 'sigmoid', 'sign', 'sin', 'sinh',
+  'sqrt', 'square', 't', 'tanh', 'tolist', 'trunc', 'trunc_', 'zero_',
+]);
+// Methods whose every parameter is keyword-only (memory_format=, non_blocking=, force=):
+// PythonArgParser refuses a positional one.
+const KEYWORD_ONLY_METHODS: ReadonlySet<string> = new Set([
+  'bfloat16', 'bool', 'byte', 'char', 'clone', 'contiguous', 'cpu', 'double', 'float', 'half', 'int', 'is_contiguous', 'long', 'numpy', 'short',
+]);
+// torch.<name>(input, *, out=None) functions: every overload takes `input` alone positionally.
+const ONE_INPUT_FUNCTIONS: ReadonlySet<string> = new Set([
+  ...[...NO_ARG_METHODS].filter((n) => !['__abs__', 'dim', 'element_size', 'erfinv_', 'item', 'ndimension', 'nelement', 'tolist'].includes(n)),
+  'clone', 'nonzero',
+]);
+
+const given = (n: number) => `${n} ${n === 1 ? 'was' : 'were'} given`;
+
+/**
+ * Tensor.<name>(*args, **kw)'s argument check before the method runs, with torch's
+ * TypeError wording: "TensorBase.exp() takes no arguments (1 given)" and "... takes no
+ * keyword arguments" for a METH_NOARGS method, "clone() takes 0 positional arguments
+ * but 1 was given" for one with keyword-only parameters. Other methods bind their own.
+ */
+export function checkMethodArguments(name: string, args: readonly PyValue[], kw: Kwargs): void {
+  if (NO_ARG_METHODS.has(name)) {
+    if (args.length > 0) throw pyError('TypeError', `TensorBase.${name}() takes no arguments (${args.length} given)`);
+    if (kw.size > 0) throw pyError('TypeError', `TensorBase.${name}() takes no keyword arguments`);
+  } else if (KEYWORD_ONLY_METHODS.has(name) && args.length > 0) {
+    throw pyError('TypeError', `${name}() takes 0 positional arguments but ${given(args.length)}`);
+  }
+}
+
+/**
+ * torch.<name>(...)'s check for the one-input functions (exp, sigmoid, clone, ...):
+ * "exp() takes 1 positional argument but 2 were given" (`positional` counts `input`),
+ * "exp() got an unexpected keyword argument 'foo'".
+ */
+export function checkFunctionArguments(name: string, positional: number, kw: Kwargs): void {
+  if (!ONE_INPUT_FUNCTIONS.has(name)) return;
+  if (positional > 1) throw pyError('TypeError', `${name}() takes 1 positional argument but ${given(positional)}`);
+  if (positional === 0 && !kw.has('input')) throw pyError('TypeError', `${name}() missing 1 required positional arguments: "input"`);
+  if (positional === 1 && kw.has('input')) throw pyError('TypeError', `${name}() got multiple values for argument 'input'`);
+  // the METH_NOARGS ones take nothing else but out=
+  const extra = NO_ARG_METHODS.has(name) ? [...kw.keys()].find((k) => k !== 'input' && k !== 'out') : undefined;
+  if (extra !== undefined) throw pyError('TypeError', `${name}() got an unexpected keyword argument '${extra}'`);
 }
 
 export const TENSOR_METHODS: Record<string, Method> = {
