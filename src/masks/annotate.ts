@@ -6,10 +6,10 @@
 // interpreter itself imports no mask vocabulary).
 
 import { consumerOf, isRandom } from '../engine/diagnostics';
-import { hasMaskHistory } from './evidence';
+import { builtFromLengths, hasMaskHistory } from './evidence';
 import type { Tensor } from '../engine/tensor';
 import type { Diagnostic, EncodedValue, Snapshot } from '../python/result';
-import { constantMaskSummary, kerasMaskDetails, maskDetails, maskPartsOf, matrices, streamedMaskDetails } from './classify';
+import { constantMaskSummary, kerasMaskDetails, maskDetails, maskPartsOf, matrices, streamedMaskDetails, type MaskHints } from './classify';
 import { consumerLegend, nameLegend, onMeansMasked } from './consumers';
 import { binaryValued, isTensor, numberOf } from './values';
 
@@ -31,7 +31,7 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
   const findings = analyzeMasks(readable, (s) => {
     const storage = storages.get(s);
     return storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined || isRandom(storage));
-  }, (s) => readerPolarity(s, storages.get(s)));
+  }, (s) => readerPolarity(s, storages.get(s)), (s) => maskHints(storages.get(s)));
   unmarkIdMaps(readable, (s) => storages.get(s));
   // values too large to send: summarised here, where the tensor lies, one pass and no copy
   for (const s of timeline) {
@@ -41,7 +41,7 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
     if (nanRows.length) findings.push(nanRowsDiagnostic(s, nanRows));
     const storage = storages.get(s);
     const evidence = storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined);
-    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence, readerPolarity(s, storage));
+    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence, readerPolarity(s, storage), maskHints(storage));
     if (!d) continue;
     s.mask = d.kind;
     s.maskSummary = d.summary;
@@ -79,6 +79,12 @@ function readerPolarity(s: Snapshot, storage: object | undefined): boolean | und
   return nameLegend(s.name, s.value) ? false : undefined;
 }
 
+/** How the snapshot's tensor was built (from lengths) and whether key_padding_mask reads it (classify.ts MaskHints). */
+function maskHints(storage: object | undefined): MaskHints {
+  if (!storage) return {};
+  return { fromLengths: builtFromLengths(storage), keyPadding: consumerOf(storage)?.consumer === 'MultiheadAttention.key_padding_mask' };
+}
+
 /** A constant mask's summary once its reader is known: "all False · nothing masked" under masked_fill. */
 export function namedConstantSummary(s: Snapshot): void {
   if (s.mask !== 'constant' || !isTensor(s.value) || s.value.data.length === 0 || !s.consumer) return;
@@ -90,12 +96,13 @@ export function namedConstantSummary(s: Snapshot): void {
  * Classify every snapshot's value (Snapshot.mask / maskSummary) and flag rows
  * that softmax made entirely NaN. `provenance(s)` says whether the evaluation
  * saw a mask-building op (or a mask consumer) in the value's history;
- * `polarity(s)` whether True / 1 means masked to the value's reader, when known.
+ * `polarity(s)` whether True / 1 means masked to the value's reader, when known;
+ * `hints(s)` how it was built or who reads it (classify.ts MaskHints).
  */
-export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) => boolean, polarity?: (s: Snapshot) => boolean | undefined): Diagnostic[] {
+export function analyzeMasks(timeline: Snapshot[], provenance?: (s: Snapshot) => boolean, polarity?: (s: Snapshot) => boolean | undefined, hints?: (s: Snapshot) => MaskHints): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of timeline) {
-    const details = maskDetails(s.name, s.value, provenance?.(s), polarity?.(s));
+    const details = maskDetails(s.name, s.value, provenance?.(s), polarity?.(s), hints?.(s));
     s.mask = details?.kind;
     if (details) s.maskSummary = details.summary;
     const parts = details && maskPartsOf(details);

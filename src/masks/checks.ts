@@ -71,6 +71,7 @@ function looksLikeKeepMask(mask: Tensor): boolean {
   const T = mask.shape[mask.ndim - 1];
   if (T < 2) return false;
   const v = mask.values();
+  if (strictlyLowerTriangle(v, mask.shape[mask.ndim - 2], T)) return true;
   let sawPadding = false;
   let longerThanOne = false;
   for (let r = 0; r < v.length / T; r++) {
@@ -84,6 +85,23 @@ function looksLikeKeepMask(mask: Tensor): boolean {
   }
   // True on the first position only, in every row: a mask of the CLS / BOS token, meant as masked
   return sawPadding && longerThanOne;
+}
+
+/**
+ * Every [T, T] matrix of `v` is `tril(ones, diagonal=d)` with d < 0 (T ≥ 3,
+ * some row partly True): a keep-mask of the strict past whose first rows
+ * are all False, which looksLikeKeepMask's row rule (row 0 leads with True)
+ * misses. Under masked_fill it hides each query's past and keeps the future.
+ */
+function strictlyLowerTriangle(v: ArrayLike<number>, rows: number, cols: number): boolean {
+  if (rows !== cols || rows < 3 || v.length === 0) return false;
+  const d = -Array.from({ length: rows }, (_, r) => v[r * cols]).indexOf(1);
+  if (d >= 0 || d <= -(rows - 1)) return false;
+  for (let i = 0; i < v.length; i++) {
+    const r = Math.floor(i / cols) % rows, c = i % cols;
+    if ((v[i] !== 0) !== (c <= r + d)) return false;
+  }
+  return true;
 }
 
 const sameShape = (a: Tensor, b: Tensor) => a.ndim === b.ndim && a.shape.every((n, i) => n === b.shape[i]);

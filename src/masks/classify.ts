@@ -73,7 +73,20 @@ export interface MaskDetails {
   part?: MaskKind;
   /** padding: a seq-first [T, B] mask (pad_sequence's default batch_first=False): `lengths` run down dim 0. */
   seqFirst?: true;
+  /** 2-D (image) padding [B, H, W]: the valid [h, w] of each batch item, from the top-left corner (DETR's NestedTensor mask). */
+  extents?: [number, number][];
   summary: string;
+}
+
+/**
+ * What the evaluation saw of how a value was built or who reads it, beyond
+ * its mask history (`provenance`) and its reader's polarity (`onMasks`).
+ */
+export interface MaskHints {
+  /** Built by comparing positions (arange) with a lengths tensor (evidence.ts builtFromLengths): key padding, whatever its values draw. */
+  fromLengths?: boolean;
+  /** Read as nn.MultiheadAttention's key_padding_mask ([B, S], True = ignore that key): key padding by its reader. */
+  keyPadding?: boolean;
 }
 
 export function classifyMask(name: string, v: EncodedValue): MaskKind | undefined {
@@ -111,9 +124,10 @@ type RowSides = ('left' | 'right' | undefined)[];
  * padding (all 1 in a keep-mask: the batch's longest sequence), else the name.
  * A reader that fixes the polarity (`onMasks`: True / 1 = masked to
  * masked_fill and key_padding_mask, = keep to SDPA, Keras, Hugging Face's
- * attention_mask) wins over every guess.
+ * attention_mask) wins over every guess. `keyPadding`: read as
+ * key_padding_mask, so rows of one real token are padding, not a CLS mask.
  */
-function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boolean, binaryMask: boolean, onMasks?: boolean): { side: 'left' | 'right' | 'mixed'; sides: RowSides; lengths: number[]; keep: boolean } | undefined {
+function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boolean, binaryMask: boolean, onMasks?: boolean, keyPadding?: boolean): { side: 'left' | 'right' | 'mixed'; sides: RowSides; lengths: number[]; keep: boolean } | undefined {
   const keyRows = keyPaddingRows(v);
   if (!keyRows) return undefined;
   const rows = keyRows.map((row) => row.map((x) => (blocked(num(x)) ? 1 : 0)));
@@ -128,7 +142,8 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   }
   if (leads.size === 0) return undefined;
   // every row flips after its first position: the mask singles out the first token (CLS, BOS), it is not padding
-  if (runs.every((r) => r === 1 || r === -1)) return undefined;
+  // (unless its reader is key_padding_mask, which says so: sequences of one real token)
+  if (!keyPadding && runs.every((r) => r === 1 || r === -1)) return undefined;
   // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
   const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
   // the values of the rows with no flip: all 1 is a keep-mask's longest sequence (a block-mask's would be all padding)
@@ -515,10 +530,12 @@ export function mayBeMask(name: string, v: TensorValue, provenance: boolean | un
  * `onMasks` is the reader's polarity when one is known (onMeansMasked in
  * consumers.ts: true for masked_fill and key_padding_mask, false for SDPA's
  * bool attn_mask, Keras, Hugging Face's attention_mask): it decides a 0/1
- * mask's polarity instead of its values and name.
+ * mask's polarity instead of its values and name. `hints`: how it was built
+ * (from lengths) or who reads it (key_padding_mask), which beat the pattern
+ * its values happen to draw (lengths 1, 2 over 3 positions are no tril).
  */
-export function maskDetails(name: string, v: EncodedValue, provenance?: boolean, onMasks?: boolean): MaskDetails | undefined {
-  const d = maskDetailsAsWritten(name, v, provenance, onMasks);
+export function maskDetails(name: string, v: EncodedValue, provenance?: boolean, onMasks?: boolean, hints: MaskHints = {}): MaskDetails | undefined {
+  const d = maskDetailsAsWritten(name, v, provenance, onMasks, hints);
   return isTensor(v) && v.shape.length >= 2 ? inReaderPolarity(d, onMasks, v.shape.slice(-2) as [number, number]) : d;
 }
 
@@ -561,7 +578,7 @@ function inReaderPolarity<T extends MaskDetails>(d: T | undefined, onMasks: bool
 }
 
 /** maskDetails as the values and name read it, before inReaderPolarity. */
-function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolean, onMasks?: boolean): MaskDetails | undefined {
+function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolean, onMasks?: boolean, hints: MaskHints = {}): MaskDetails | undefined {
   if (!isTensor(v) || v.data.length === 0 || v.shape.length === 0) return undefined;
   if (!mayBeMask(name, v, provenance)) return undefined;
   const binaryMask = binaryValued(v);
@@ -571,6 +588,13 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
   if (constant) return constant;
   const selection = provenance === false ? boolSelection(name, v) : undefined;
   if (selection) return selection;
+  // built from lengths, or read as key_padding_mask: padding by construction, before any pattern its values draw
+  if (hints.fromLengths || (hints.keyPadding && v.shape.length === 2)) {
+    const ones = v.data.filter((x) => num(x) !== 0).length / v.data.length;
+    const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask, onMasks, hints.keyPadding);
+    if (layout) return paddingDetails(layout, ones, additive);
+    if (hints.keyPadding) return scatteredKeyPadding(v, onMasks !== false);
+  }
   const moved = otherAxesPattern(name, v, provenance, onMasks);
   if (moved) return moved;
   const { rows, cols, mats } = matrices(v);
@@ -593,14 +617,7 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
   }
   if (kind === 'padding' || kind === 'other' || kind === 'additive') {
     const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask, onMasks);
-    if (layout) {
-      const masked = layout.keep ? 1 - ones : ones;
-      return {
-        kind: 'padding', lengths: layout.lengths, maskedFraction: masked, keep: layout.keep,
-        ...(layout.side === 'mixed' ? { sides: layout.sides.map((x) => x ?? 'right') } : { side: layout.side }),
-        summary: `padding (${sidesText(layout.side, layout.sides)}${layout.side === 'mixed' ? ';' : ','} lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
-      };
-    }
+    if (layout) return paddingDetails(layout, ones, additive);
   }
   // 'padding' too: a [B, 1, Q, K] mask is called padding by its size-1 head dim before its rows are read
   if (kind === 'combined' || kind === 'other' || kind === 'additive' || kind === 'padding') {
@@ -625,6 +642,8 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
       }
     }
   }
+  const image = binaryMask && v.shape.length === 3 ? imagePadding(mats.length, rows, cols, (m, r, v0) => prefixOf(mats[m][r], v0), mats[0][0][0] !== 0, onMasks, ones) : undefined;
+  if (image) return image;
   const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones);
   if (seqFirst) return seqFirst;
   // Only its name called it padding and its rows are no padding layout (MAE's random `mask`,
@@ -632,6 +651,88 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
   const named = kind === 'padding' && !v.shape.some((s) => s === 1) ? 'other' : kind;
   if (additive) return { kind: named, maskedFraction: ones, summary: `${named} · ${percent(ones)}` };
   return { kind: named, summary: `${named} · ${Number((ones * 100).toFixed(1))}% True/1` };
+}
+
+/** The MaskDetails of a paddingLayout; `ones`: the fraction of non-zero cells. */
+function paddingDetails(layout: NonNullable<ReturnType<typeof paddingLayout>>, ones: number, additive: boolean): MaskDetails {
+  const masked = layout.keep ? 1 - ones : ones;
+  return {
+    kind: 'padding', lengths: layout.lengths, maskedFraction: masked, keep: layout.keep,
+    ...(layout.side === 'mixed' ? { sides: layout.sides.map((x) => x ?? 'right') } : { side: layout.side }),
+    summary: `padding (${sidesText(layout.side, layout.sides)}${layout.side === 'mixed' ? ';' : ','} lengths ${layout.lengths.join(', ')}${additive ? ', additive' : ''}) · ${percent(masked)}`,
+  };
+}
+
+/**
+ * A [B, S] key_padding_mask whose masked keys are no one run per row (DETR's
+ * `mask.flatten(1)`: each image row's padded pixels, then the padded rows):
+ * padding by its reader, named by each batch row's masked-key count, and
+ * "not contiguous" when some row's masked keys are not a suffix or prefix.
+ * `onMasks`: True / non-zero masks (bool), else zero masks.
+ * Source: torch.nn.MultiheadAttention.forward (key_padding_mask (N, S), True = ignore).
+ */
+function scatteredKeyPadding(v: TensorValue, onMasks: boolean): MaskDetails {
+  const [B, S] = v.shape;
+  const counts: number[] = [];
+  let contiguous = true;
+  for (let b = 0; b < B; b++) {
+    const row = v.data.slice(b * S, (b + 1) * S).map((x) => (num(x) !== 0) === onMasks);
+    const n = row.filter(Boolean).length;
+    counts.push(n);
+    const suffix = row.every((m, c) => m === c >= S - n);
+    const prefix = row.every((m, c) => m === c < n);
+    if (!suffix && !prefix) contiguous = false;
+  }
+  const masked = counts.reduce((a, b) => a + b, 0) / (B * S);
+  const listed = counts.length > LISTED_LENGTHS ? `${counts.slice(0, LISTED_LENGTHS).join(', ')}, …` : counts.join(', ');
+  return {
+    kind: 'padding', keep: !onMasks, maskedFraction: masked,
+    summary: `padding (key_padding_mask: masked keys per batch row ${listed} of ${S}${contiguous ? '' : ', not contiguous'}) · ${percent(masked)}`,
+  };
+}
+
+/** How many leading cells of `row` are `v0` (non-zero when true) with every later cell the other value; undefined otherwise. */
+function prefixOf(row: readonly number[], v0: boolean): number | undefined {
+  let n = 0;
+  while (n < row.length && (row[n] !== 0) === v0) n++;
+  for (let c = n; c < row.length; c++) if ((row[c] !== 0) === v0) return undefined;
+  return n;
+}
+
+/**
+ * 2-D (image) padding [B, H, W]: each batch item valid on a top-left h × w
+ * rectangle and padded below and to the right (DETR's NestedTensor:
+ * `mask = torch.ones((b, h, w), dtype=torch.bool)`, `mask[i, :img_h, :img_w]
+ * = False`, True = padded pixel). `prefix(m, r, v0)`: the leading cells of
+ * row r of item m equal to v0 with the rest the other value (undefined when
+ * the row is no such run). `first`: item 0's top-left cell, the valid value
+ * unless the reader says (`onMasks`). The batch is padded to its largest
+ * image (some item is H tall, some W wide). Undefined for anything else, and for
+ * an H × H mask whose every item is h × h (a query ∧ key padding mask, not an image).
+ * Source: facebookresearch/detr util/misc.py nested_tensor_from_tensor_list.
+ */
+function imagePadding(B: number, H: number, W: number, prefix: (m: number, r: number, v0: boolean) => number | undefined, first: boolean, onMasks: boolean | undefined, ones: number): MaskDetails | undefined {
+  if (H < 2 || W < 2 || B < 1) return undefined;
+  const v0 = onMasks !== undefined ? !onMasks : first;
+  const extents: [number, number][] = [];
+  for (let m = 0; m < B; m++) {
+    const w = prefix(m, 0, v0);
+    if (!w) return undefined;
+    let h = 1;
+    while (h < H && prefix(m, h, v0) === w) h++;
+    for (let r = h; r < H; r++) if (prefix(m, r, v0) !== 0) return undefined;
+    extents.push([h, w]);
+  }
+  // padded to the batch's largest image: some item reaches H and some W (a [1, Q, K] attention mask with a masked query does not)
+  if (!extents.some(([h]) => h === H) || !extents.some(([, w]) => w === W) || extents.every(([h, w]) => h === H && w === W)) return undefined;
+  // every row alike (h = H) is key padding over queries; a square h × h in an H × H mask is query ∧ key padding
+  if (extents.every(([h]) => h === H) || (H === W && extents.every(([h, w]) => h === w))) return undefined;
+  const masked = v0 ? 1 - ones : ones;
+  const listed = extents.slice(0, LISTED_LENGTHS).map(([h, w]) => `${h}×${w}`).join(', ') + (extents.length > LISTED_LENGTHS ? ', …' : '');
+  return {
+    kind: 'padding', keep: v0, maskedFraction: masked, extents,
+    summary: `2-D padding (image, bottom/right${v0 ? ', 1 = valid' : ', True = padded'}): valid h×w per batch item ${listed} of ${H}×${W} · ${percent(masked)}`,
+  };
 }
 
 /**
@@ -905,6 +1006,13 @@ function packedSequences(runs: readonly RowRun[], rows: number, mats: number, ad
   return undefined;
 }
 
+/** prefixOf for a streamed row: its leading run of `v0` (non-zero when true) when every later cell is the other value. */
+function prefixOfRun(r: RowRun, cols: number, v0: boolean): number | undefined {
+  const [n, first, last] = v0 ? [r.on, r.first, r.last] : [cols - r.on, r.zFirst, r.zLast];
+  if (n === 0) return 0;
+  return first === 0 && last === n - 1 ? n : undefined;
+}
+
 const sameRun = (a: RowRun, b: RowRun) => a.on === b.on && a.first === b.first && a.last === b.last;
 
 /** The Span of one streamed row: its non-zero cells when `keepOnes`, else its zero cells. */
@@ -967,15 +1075,15 @@ function streamedSpanPattern(runs: readonly RowRun[], n: number, additive: boole
  * keep-mask, a suffix run a block-mask; additive non-zero is masked; a
  * reader's known polarity (`onMasks`) decides a 0/1 padding mask's.
  */
-export function streamedMaskDetails(name: string, t: StridedView, provenance?: boolean, onMasks?: boolean): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
+export function streamedMaskDetails(name: string, t: StridedView, provenance?: boolean, onMasks?: boolean, hints: MaskHints = {}): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
   let fullyMasked: ((keep: boolean) => number) | undefined;
-  const d = streamedAsWritten(name, t, provenance, onMasks, (f) => { fullyMasked = f; });
+  const d = streamedAsWritten(name, t, provenance, onMasks, (f) => { fullyMasked = f; }, hints);
   const read = t.shape.length >= 2 ? inReaderPolarity(d, onMasks, t.shape.slice(-2) as [number, number], fullyMasked) : d;
   return read === d || !read || !fullyMasked ? read : { ...read, fullyMaskedRows: fullyMasked(!onMasks) };
 }
 
 /** streamedMaskDetails before inReaderPolarity; `counter` receives the fully-masked-row count under a polarity. */
-function streamedAsWritten(name: string, t: StridedView, provenance: boolean | undefined, onMasks: boolean | undefined, counter: (fully: (keep: boolean) => number) => void): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
+function streamedAsWritten(name: string, t: StridedView, provenance: boolean | undefined, onMasks: boolean | undefined, counter: (fully: (keep: boolean) => number) => void, hints: MaskHints): (MaskDetails & { fullyMaskedRows?: number; rows: number }) | undefined {
   const nd = t.shape.length;
   if (nd === 0) return undefined;
   const cols = t.shape[nd - 1];
@@ -1053,7 +1161,9 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
   if (binary && (onTotal === 0 || onTotal === total)) {
     return done({ kind: 'constant', summary: constantMaskSummary(t.dtype, onTotal > 0 ? 1 : 0, undefined) }, undefined);
   }
-  if (rows >= 2 && cols >= 2) {
+  // built from lengths (arange < lengths) or read as a [B, S] key_padding_mask: key padding, whatever pattern its values draw
+  const patterned = !hints.fromLengths && !(hints.keyPadding && nd === 2);
+  if (patterned && rows >= 2 && cols >= 2) {
     // bottom-right aligned (fewer queries than keys, the KV-cache layout): query i sees keys up to i + cols - rows
     const off = cols - rows;
     if (off > 0 && binary && every((r, i) => prefix(r, i + 1 + off))) {
@@ -1100,7 +1210,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     }
   }
   // padding ∧ chunked causal (wenet), a window or prefix-LM, as maskDetails reads a small one
-  if (rows >= 3 && rows === cols) {
+  if (patterned && rows >= 3 && rows === cols) {
     const keep = binary && (onMasks !== undefined ? !onMasks : runs[0].first === 0);
     const chunked = patternAndPadding(mats, rows, (m, r) => spanOfRun(runs[m * rows + r], cols, keep));
     if (chunked) {
@@ -1109,7 +1219,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     }
   }
   // packed sequences (document masking, NaViT): block-diagonal, as attentionPattern reads a small mask
-  if (rows >= 2 && rows === cols && !/pad|valid|len|attention_mask/i.test(name)) {
+  if (patterned && rows >= 2 && rows === cols && !/pad|valid|len|attention_mask/i.test(name)) {
     const packed = packedSequences(runs, rows, mats, isAdditive, ones);
     if (packed) return done(packed, packed.keep);
   }
@@ -1155,6 +1265,11 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
       }, keep);
     }
   }
+  // DETR's [B, H, W] image padding, as maskDetails reads a small one
+  if (binary && nd === 3) {
+    const image = imagePadding(mats, rows, cols, (m, r, v0) => prefixOfRun(runs[m * rows + r], cols, v0), t.data[t.offset] !== 0, onMasks, ones);
+    if (image) return done(image, image.keep);
+  }
   // a seq-first [T, B] padding mask (pad_sequence's default layout): read from a copy as maskDetails reads it
   if (nd === 2 && total <= SEQ_FIRST_COPY_LIMIT) {
     const data: number[] = new Array(total);
@@ -1163,6 +1278,14 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     const seqFirst = seqFirstPadding(name, { type: 'torch.Tensor', dtype: t.dtype, shape: [...t.shape], data }, binary, isAdditive, ones);
     // no fully-masked row count: its rows are time steps, not queries
     if (seqFirst) return done(seqFirst, undefined);
+  }
+  // read as key_padding_mask with masked keys that are no one run (DETR's flattened image mask), as maskDetails reads a small one
+  if (hints.keyPadding && nd === 2) {
+    const masks = onMasks !== false;
+    const counts = runs.map((r) => (masks ? r.on : cols - r.on));
+    const contiguous = runs.every((r, b) => { const n = counts[b]; return n === 0 || prefixOfRun(r, cols, masks) === n || prefixOfRun(r, cols, !masks) === cols - n; });
+    const masked = masks ? ones : 1 - ones;
+    return done({ kind: 'padding', keep: !masks, maskedFraction: masked, summary: `padding (key_padding_mask: masked keys per batch row ${listed(counts)} of ${cols}${contiguous ? '' : ', not contiguous'}) · ${pct(masked)}` }, !masks);
   }
   if (isAdditive) return done({ kind: 'additive', maskedFraction: ones, summary: `additive · ${pct(ones)}${rowsNote(false)}` }, false);
   return done({ kind: 'other', summary: `other · ${Number((ones * 100).toFixed(1))}% True/1` }, undefined);

@@ -17,6 +17,8 @@ const MASK_HISTORY = slot<WeakSet<object> | null>('mask-evidence', () => null);
 /** Start (or stop) recording which storages a mask-building op made; either way forget what was recorded. */
 export function recordMaskEvidence(on: boolean): void {
   setSlot(MASK_HISTORY, on ? new WeakSet() : null);
+  setSlot(POSITIONS, on ? new WeakSet() : null);
+  setSlot(FROM_LENGTHS, on ? new WeakSet() : null);
 }
 
 /** `t` was built by a mask-building op (tril, triu, masked_fill). Returns `t`. */
@@ -65,4 +67,55 @@ export function noteBlockingBool(t: Tensor): Tensor {
 /** Whether `t` was cast from an additive mask, so True means blocked. */
 export function isBlockingBool(t: Tensor): boolean {
   return getSlot(BLOCKING_BOOLS).has(t.storage);
+}
+
+// Position indices (`torch.arange(T)`, its views, and arithmetic of it with
+// scalars or other positions) and the bool masks made by comparing them with
+// a lengths tensor (d2l's sequence_mask `arange(maxlen)[None, :] <
+// valid_len[:, None]`, ESPnet's make_pad_mask `arange(T) >= lengths[:, None]`):
+// such a mask is key padding whatever its values draw (lengths 1, 2 over 3
+// positions look like a top-left tril). Positions compared with positions
+// (`arange(T)[None, :] <= arange(T)[:, None]`) build causal masks, not padding.
+// null while nobody records.
+const POSITIONS = slot<WeakSet<object> | null>('mask-positions', () => null);
+const FROM_LENGTHS = slot<WeakSet<object> | null>('mask-from-lengths', () => null);
+
+const isTensorLike = (x: unknown): x is Tensor => typeof x === 'object' && x !== null && 'storage' in x && 'dtype' in x && 'shape' in x;
+
+/** `t` holds position indices (torch.arange). Returns `t`. */
+export function notePositions(t: Tensor): Tensor {
+  getSlot(POSITIONS)?.add(t.storage);
+  return t;
+}
+
+/**
+ * The evidence a binary op's `result` inherits from its operands `a`, `b`
+ * (a Tensor or a Python scalar): an order comparison (`op` one of < <= > >=)
+ * of positions with a lengths tensor (more than one element, no positions)
+ * is a mask built from lengths; arithmetic of positions with scalars or
+ * positions stays positions. Returns `result`.
+ */
+export function carryPositions(result: Tensor, op: string, a: unknown, b: unknown): Tensor {
+  const positions = getSlot(POSITIONS);
+  if (!positions) return result;
+  const isPos = (x: unknown) => isTensorLike(x) && positions.has(x.storage);
+  const lengthsLike = (x: unknown) => isTensorLike(x) && !positions.has(x.storage) && x.shape.reduce((n, d) => n * d, 1) > 1 && x.dtype !== 'bool';
+  if (/^[<>]=?$/.test(op)) {
+    if ((isPos(a) && lengthsLike(b)) || (isPos(b) && lengthsLike(a))) getSlot(FROM_LENGTHS)?.add(result.storage);
+    return result;
+  }
+  if (/^([-+*]|\/\/)$/.test(op) && (isPos(a) || isPos(b)) && [a, b].every((x) => !isTensorLike(x) || isPos(x) || x.shape.length === 0)) positions.add(result.storage);
+  return result;
+}
+
+/** `result` (a cast or `~` of `input`) was built from lengths when `input` was. Returns `result`. */
+export function carryFromLengths(result: Tensor, input: Tensor): Tensor {
+  const fromLengths = getSlot(FROM_LENGTHS);
+  if (fromLengths?.has(input.storage)) fromLengths.add(result.storage);
+  return result;
+}
+
+/** Whether the tensor in `storage` is a comparison of positions with lengths (a key padding mask by how it was built). */
+export function builtFromLengths(storage: object): boolean {
+  return getSlot(FROM_LENGTHS)?.has(storage) ?? false;
 }

@@ -7,7 +7,7 @@ import { bufferOf } from '../../python/bytes';
 import { fromBuffer } from '../numpy/buffer';
 import { noteRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
-import { carryMaskEvidence, noteMaskSource } from '../../masks/evidence';
+import { carryMaskEvidence, noteMaskSource, notePositions } from '../../masks/evidence';
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
@@ -404,7 +404,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const nums = [a.start, a.end, a.step].filter((x) => x !== undefined && x !== null) as PyValue[];
     const [start, end, step] = nums.length === 1 ? [0, toFloat(nums[0], 'end'), 1] : [toFloat(nums[0], 'start'), toFloat(nums[1], 'end'), nums[2] === undefined ? 1 : toFloat(nums[2], 'step')];
     const d = toDtype(a.dtype) ?? (a.out instanceof TorchTensor ? a.out.t.dtype : nums.some((x) => typeof x === 'number') ? getDefaultDtype() : 'int64');
-    return withOut(new TorchTensor(arange(start, end, step, d)), a.out);
+    return withOut(new TorchTensor(notePositions(arange(start, end, step, d))), a.out);
   });
   def('linspace', (args, kw) => {
     const a = bind('linspace', args, kw, ['start', 'end', 'steps', 'dtype?', 'device?', 'requires_grad?']);

@@ -8,7 +8,7 @@ import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, s
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
-import { carryMaskEvidence, noteBlockingBool, noteMaskSource } from '../../masks/evidence';
+import { carryFromLengths, carryMaskEvidence, carryPositions, noteBlockingBool, noteMaskSource } from '../../masks/evidence';
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../masks/checks';
 import { additiveValues } from '../../masks/values';
@@ -282,7 +282,7 @@ export class TorchTensor extends ArrayValue {
       return this;
     }
     void ctx;
-    return track(new TorchTensor(propagateRandom(carryMaskEvidence(r, a, b), a, b)), BINARY_GRAD[base] ?? 'add', this, other);
+    return track(new TorchTensor(propagateRandom(carryMaskEvidence(carryPositions(r, base, a, b), a, b), a, b)), BINARY_GRAD[base] ?? 'add', this, other);
   }
 
   override unaryOp(op: string): PyValue | undefined {
@@ -294,7 +294,8 @@ export class TorchTensor extends ArrayValue {
       return track(new TorchTensor(unary('neg', t)), 'neg', this);
     }
     if (op === '+') return this;
-    if (op === '~') return new TorchTensor(propagateRandom(bitwiseNot(t), t));
+    // ~keep is the same mask inverted: its history (and a lengths comparison) carries over
+    if (op === '~') return new TorchTensor(propagateRandom(carryMaskEvidence(carryFromLengths(bitwiseNot(t), t), t), t));
     return undefined;
   }
 
@@ -311,7 +312,7 @@ export class TorchTensor extends ArrayValue {
       return undefined;
     }
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
-    return new TorchTensor(propagateRandom(binary(map[op], this.t, o), this.t, o));
+    return new TorchTensor(propagateRandom(carryPositions(binary(map[op], this.t, o), op, this.t, o), this.t, o));
   }
 
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
@@ -756,7 +757,7 @@ function castMethod(d: DType): Method {
  * draw stays random, and an additive mask cast to bool is True where it blocks.
  */
 function castCarrying(t: Tensor, d: DType): Tensor {
-  const r = propagateRandom(carryMaskEvidence(cast(t, d), t), t);
+  const r = propagateRandom(carryFromLengths(carryMaskEvidence(cast(t, d), t), t), t);
   return d === 'bool' && isFloating(t.dtype) && additiveValues(t.values()) ? noteBlockingBool(r) : r;
 }
 
@@ -868,7 +869,9 @@ function binaryMethod(op: string, inplace = false): Method {
 function compareMethod(op: BinaryOp): Method {
   return (self, args, kw) => {
     const a = bind(op, args, kw, ['other']);
-    return new TorchTensor(binary(op, self.t, scalarArg(a.other, op)));
+    const other = scalarArg(a.other, op);
+    const symbol = ({ lt: '<', le: '<=', gt: '>', ge: '>=' } as Record<string, string>)[op] ?? op;
+    return new TorchTensor(carryPositions(binary(op, self.t, other), symbol, self.t, other));
   };
 }
 
@@ -1159,7 +1162,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     const a = bind('allclose', args, kw, ['other', 'rtol?', 'atol?', 'equal_nan?']);
     return allClose(self.t, tensorArg(a.other, 'allclose', 'other'), a, ctx);
   },
-  logical_not: (self) => new TorchTensor(unary('not', self.t, 'bool')),
+  logical_not: (self) => new TorchTensor(carryMaskEvidence(carryFromLengths(unary('not', self.t, 'bool'), self.t), self.t)),
   logical_and: logicalMethod('and'),
   logical_or: logicalMethod('or'),
   logical_xor: logicalMethod('xor'),
