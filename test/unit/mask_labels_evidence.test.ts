@@ -100,3 +100,29 @@ test('a [1, Q, K] attention mask with a fully masked query is no image padding (
   const s = r.timeline.find((x) => x.name === 'mask')!;
   assert.doesNotMatch(s.maskSummary ?? '', /image/);
 });
+
+// The NumPy form of d2l's sequence_mask (np.arange(maxlen)[None, :] <
+// valid_len[:, None]) carries the same evidence as the torch one: np.arange
+// is positions, and its comparison with a lengths array, `~`, np.logical_not,
+// np.invert, np.less and astype keep "built from lengths"; positions against
+// positions stay causal.
+test('NumPy masks built from lengths read as padding, not a top-left tril', () => {
+  const source = `import numpy as np
+valid_len = np.array([1, 2])
+keep = np.arange(3)[None, :] < valid_len[:, None]
+pad = ~keep
+keep_float = keep.astype(np.float32)
+pad_ufunc = np.logical_not(np.less(np.arange(3)[None, :], valid_len[:, None]))
+pad_invert = np.invert(keep)
+causal = np.arange(3)[None, :] <= np.arange(3)[:, None]
+`;
+  for (const options of [{}, { inlineElements: 0 }]) {
+    const r = evaluate(source, { recordTimeline: true, ...options });
+    assert.equal(r.error, null);
+    const label = (name: string) => r.timeline.find((s) => s.name === name)?.maskSummary;
+    for (const name of ['keep', 'pad', 'keep_float', 'pad_ufunc', 'pad_invert']) {
+      assert.equal(label(name), 'padding (right, lengths 1, 2) · 50% masked', `${name} ${JSON.stringify(options)}`);
+    }
+    assert.equal(label('causal'), 'causal (tril, 1 = attend) · 33.3% masked');
+  }
+});

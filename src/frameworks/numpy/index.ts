@@ -8,7 +8,7 @@ import {
 import { getSlot, slot } from '../../engine/context';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
-import { carryMaskEvidence, noteMaskSource } from '../../masks/evidence';
+import { carryFromLengths, carryMaskEvidence, carryPositions, noteMaskSource, notePositions } from '../../masks/evidence';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, indexSelect, nonzero, setItem, type IndexWording } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
@@ -146,7 +146,7 @@ export class NumpyArray extends ArrayValue {
     if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
     // arithmetic on a mask is one (1 - np.triu(...), (1 - m) * -1e9), as torch's binaryOp records it
-    const r = carryMaskEvidence(npBinary(base, a, b), a, b);
+    const r = carryMaskEvidence(carryPositions(npBinary(base, a, b), base, a, b), a, b);
     if (inplace && !(this instanceof NumpyScalar)) {
       checkWritable(this.t, 'output array is read-only');
       setItem(this.t, [{ kind: 'ellipsis' }], r);
@@ -159,7 +159,8 @@ export class NumpyArray extends ArrayValue {
     const wrap = (t: Tensor) => (this instanceof NumpyScalar ? npScalar(t) : new NumpyArray(t));
     if (op === '-') return wrap(unary('neg', this.t));
     if (op === '+') return this;
-    if (op === '~') return wrap(this.t.dtype === 'bool' ? unary('not', this.t) : unary('bitnot', this.t));
+    // ~ of a mask built from lengths (np.arange(T) < lengths[:, None]) is still one
+    if (op === '~') return wrap(this.t.dtype === 'bool' ? carryFromLengths(unary('not', this.t), this.t) : unary('bitnot', this.t));
     return undefined;
   }
   override compare(op: string, other: PyValue): PyValue | undefined {
@@ -169,7 +170,8 @@ export class NumpyArray extends ArrayValue {
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
     if (!map[op]) return undefined;
     const [x, y] = promoteArrays(this.t, o);
-    return npResult(binary(map[op], promoteForNumpy(x as Tensor, y), y));
+    // positions (np.arange) compared with a lengths array build a key padding mask (d2l's sequence_mask)
+    return npResult(carryPositions(binary(map[op], promoteForNumpy(x as Tensor, y), y), op, this.t, o));
   }
   override getItem(key: PyValue, ctx: CallContext): PyValue | undefined {
     const r = getItem(this.t, indexItems(key, ctx), NUMPY_INDEXING);
@@ -533,7 +535,7 @@ const ARRAY_METHODS: Record<string, Method> = {
   astype: (self, args, kw) => {
     const a = bind('astype', args, kw, ['dtype', 'order?', 'casting?', 'subok?', 'copy?']);
     // a cast of a mask is still one (np.triu(np.ones(...), k=1).astype('uint8'), the Annotated Transformer's subsequent_mask)
-    return new NumpyArray(carryMaskEvidence(cast(self.t, npDtype(a.dtype)!), self.t));
+    return new NumpyArray(carryFromLengths(carryMaskEvidence(cast(self.t, npDtype(a.dtype)!), self.t), self.t));
   },
   reshape: (self, args) => new NumpyArray(reshape(self.t, toShape(args, 'shape'))),
   sum: npReduce('sum'), prod: npReduce('prod'), max: npReduce('max'), min: npReduce('min'), mean: npReduce('mean'),
@@ -780,7 +782,7 @@ export function makeNumpyModule(): PyModule {
     const nums = [a.start, a.stop, a.step].filter((x) => x !== undefined && x !== null) as PyValue[];
     const [start, stop, step] = nums.length === 1 ? [0, toFloat(nums[0], 'stop'), 1] : [toFloat(nums[0], 'start'), toFloat(nums[1], 'stop'), nums[2] === undefined ? 1 : toFloat(nums[2], 'step')];
     const d = npDtype(a.dtype) ?? (nums.some((x) => typeof x === 'number') ? 'float64' : 'int64');
-    return new NumpyArray(arange(start, stop, step, d));
+    return new NumpyArray(notePositions(arange(start, stop, step, d)));
   });
   const tri = (name: 'tril' | 'triu') => (args: PyValue[], kw: Kwargs, ctx: CallContext) => {
     const a = bind(name, args, kw, ['m', 'k?']);
@@ -866,7 +868,10 @@ export function makeNumpyModule(): PyModule {
       return npResult(unary(op, isFloating(t.dtype) || op === 'abs' ? t : cast(t, 'float64')));
     });
   }
-  def('logical_not', ([x], _kw, ctx) => new NumpyArray(unary('not', toNumpyTensor(x, ctx), 'bool')));
+  def('logical_not', ([x], _kw, ctx) => {
+    const t = toNumpyTensor(x, ctx);
+    return new NumpyArray(carryFromLengths(unary('not', t, 'bool'), t));
+  });
   def('isnan', ([x], _kw, ctx) => new NumpyArray(unary('isnan', toNumpyTensor(x, ctx), 'bool')));
   def('array_equal', ([a, b], _kw, ctx) => {
     const x = toNumpyTensor(a, ctx), y = toNumpyTensor(b, ctx);
@@ -903,7 +908,8 @@ export function makeNumpyModule(): PyModule {
       // a Python float against an int array compares in float64, on either side
       const lhs = p instanceof Tensor ? promoteForNumpy(p, q) : p;
       const rhs = q instanceof Tensor ? promoteForNumpy(q, p) : q;
-      return npResult(binary(op, lhs, rhs));
+      const symbol = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' }[op as string]!;
+      return npResult(carryPositions(binary(op, lhs, rhs), symbol, x, y));
     });
   }
   // unary ufuncs: a scalar or 0-d input gives a NumPy scalar
@@ -922,7 +928,7 @@ export function makeNumpyModule(): PyModule {
       if (isFloating(t.dtype)) {
         throw pyError('TypeError', "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
       }
-      return npResult(t.dtype === 'bool' ? unary('not', t) : unary('bitnot', t));
+      return npResult(t.dtype === 'bool' ? carryFromLengths(unary('not', t), t) : unary('bitnot', t));
     });
   }
   // np.rint rounds half to even, np.trunc toward zero; ints come back as float64
