@@ -145,6 +145,8 @@ export class NumpyArray extends ArrayValue {
     const o = numpyOperand(other);
     if (o === undefined) return undefined;
     const [a, b] = reflected ? [o, this.t] : [this.t, o];
+    // an in-place op names its output too: 'with shapes (2,) (3,) (2,) '
+    if (inplace && o instanceof Tensor && !(this instanceof NumpyScalar)) npBroadcast([this.t.shape, o.shape, this.t.shape], true);
     // arithmetic on a mask is one (1 - np.triu(...), (1 - m) * -1e9), as torch's binaryOp records it
     const r = carryMaskEvidence(carryPositions(npBinary(base, a, b), base, a, b), a, b);
     if (inplace && !(this instanceof NumpyScalar)) {
@@ -170,6 +172,7 @@ export class NumpyArray extends ArrayValue {
     const map: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
     if (!map[op]) return undefined;
     const [x, y] = promoteArrays(this.t, o);
+    if (y instanceof Tensor) npBroadcast([this.t.shape, y.shape], true);
     // positions (np.arange) compared with a lengths array build a key padding mask (d2l's sequence_mask)
     return npResult(carryPositions(binary(map[op], promoteForNumpy(x as Tensor, y), y), op, this.t, o));
   }
@@ -315,6 +318,8 @@ export function npBinary(op: string, a: Tensor | number | bigint | boolean, b: T
   const lift = (x: typeof a, other: typeof a) =>
     x instanceof Tensor && !isFloating(x.dtype) && typeof other === 'number' ? cast(x, 'float64') : x;
   [a, b] = promoteArrays(a, b);
+  // two arrays that do not broadcast get the ufunc's ValueError, not the engine's torch wording
+  if (a instanceof Tensor && b instanceof Tensor) npBroadcast([a.shape, b.shape], true);
   const x = lift(a, b), y = lift(b, a);
   const bothInt = (v: typeof a) => (v instanceof Tensor ? !isFloating(v.dtype) : typeof v !== 'number');
   switch (op) {
@@ -375,6 +380,30 @@ function npIsclose(a: PyValue, b: PyValue, rtol: number, atol: number, equalNan:
   let r = binary('or', binary('and', binary('le', diff, tol), unary('isfinite', y, 'bool')), binary('eq', x, y));
   if (equalNan) r = binary('or', r, binary('and', unary('isnan', x, 'bool'), unary('isnan', y, 'bool')));
   return r;
+}
+
+/**
+ * The broadcast shape of several arrays with NumPy's errors: a ufunc's "operands could not
+ * be broadcast together with shapes (2,) (3,) ", otherwise np.broadcast_arrays' (MultiIter)
+ * "shape mismatch: ... between arg i ... and arg j ..." naming the array that fixed the size.
+ */
+export function npBroadcast(shapes: (readonly number[])[], ufunc: boolean): number[] {
+  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  const out: number[] = new Array(ndim).fill(1), owner: number[] = new Array(ndim).fill(0);
+  shapes.forEach((s, k) => {
+    s.forEach((n, d) => {
+      const o = ndim - s.length + d;
+      if (n === 1 || out[o] === n) return;
+      if (out[o] === 1) {
+        out[o] = n;
+        owner[o] = k;
+        return;
+      }
+      if (ufunc) throw pyError('ValueError', `operands could not be broadcast together with shapes ${shapes.map((x) => pyTuple(x)).join(' ')} `);
+      throw pyError('ValueError', `shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg ${owner[o]} with shape ${pyTuple(shapes[owner[o]])} and arg ${k} with shape ${pyTuple(s)}.`);
+    });
+  });
+  return out;
 }
 
 /** A shape as NumPy prints it in messages: (3,), (2,4) (entries may be words: newaxis). */
@@ -806,7 +835,10 @@ export function makeNumpyModule(): PyModule {
     }
     const x = numpyOperand(args[1]) ?? toNumpyTensor(args[1], ctx), y = numpyOperand(args[2]) ?? toNumpyTensor(args[2], ctx);
     const lift = (v: typeof x) => (typeof v === 'number' ? scalarTensor(v, 'float64') : typeof v === 'bigint' ? scalarTensor(v, 'int64') : v);
-    return new NumpyArray(where(cond, lift(x), lift(y)));
+    const [lx, ly] = [lift(x), lift(y)];
+    // np.where(mask, scores, -1e9) with a mask that does not broadcast: the ufunc's message, a Python scalar as ()
+    npBroadcast([cond.shape, lx instanceof Tensor ? lx.shape : [], ly instanceof Tensor ? ly.shape : []], true);
+    return new NumpyArray(where(cond, lx, ly));
   });
   def('frombuffer', (args, kw) => {
     const a = bind('frombuffer', args, kw, ['buffer', 'dtype?', 'count?', 'offset?']);
@@ -908,6 +940,7 @@ export function makeNumpyModule(): PyModule {
       // a Python float against an int array compares in float64, on either side
       const lhs = p instanceof Tensor ? promoteForNumpy(p, q) : p;
       const rhs = q instanceof Tensor ? promoteForNumpy(q, p) : q;
+      if (lhs instanceof Tensor && rhs instanceof Tensor) npBroadcast([lhs.shape, rhs.shape], true);
       const symbol = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' }[op as string]!;
       return npResult(carryPositions(binary(op, lhs, rhs), symbol, x, y));
     });

@@ -18,7 +18,7 @@ import { pyError } from '../../python/exceptions';
 import { CallContext, NativeFn, PyList, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
 import { axesArg, normAxis, npMean, npSum } from './functions';
-import { NumpyArray, linspaceValues, npBinary, npDot, npDtype, npMatmul, npPromote, npResult, pyTuple, toNumpyTensor, unique } from './index';
+import { NumpyArray, linspaceValues, npBinary, npBroadcast, npDot, npDtype, npMatmul, npPromote, npResult, pyTuple, toNumpyTensor, unique } from './index';
 
 const arr = (t: Tensor) => new NumpyArray(t);
 
@@ -89,30 +89,6 @@ function searchsorted(a: Tensor, v: Tensor, side: string, sorter?: Tensor): Tens
     }
     out.storage.data[i] = lo;
   }
-  return out;
-}
-
-/**
- * The broadcast shape of several arrays with NumPy's errors: a ufunc's "operands could not
- * be broadcast together with shapes (2,) (3,) ", otherwise np.broadcast_arrays' (MultiIter)
- * "shape mismatch: ... between arg i ... and arg j ..." naming the array that fixed the size.
- */
-function npBroadcast(shapes: (readonly number[])[], ufunc: boolean): number[] {
-  const ndim = Math.max(0, ...shapes.map((s) => s.length));
-  const out: number[] = new Array(ndim).fill(1), owner: number[] = new Array(ndim).fill(0);
-  shapes.forEach((s, k) => {
-    s.forEach((n, d) => {
-      const o = ndim - s.length + d;
-      if (n === 1 || out[o] === n) return;
-      if (out[o] === 1) {
-        out[o] = n;
-        owner[o] = k;
-        return;
-      }
-      if (ufunc) throw pyError('ValueError', `operands could not be broadcast together with shapes ${shapes.map((x) => pyTuple(x)).join(' ')} `);
-      throw pyError('ValueError', `shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg ${owner[o]} with shape ${pyTuple(shapes[owner[o]])} and arg ${k} with shape ${pyTuple(s)}.`);
-    });
-  });
   return out;
 }
 
