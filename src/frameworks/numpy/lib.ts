@@ -112,7 +112,7 @@ function joined(a: Tensor, b: Tensor): Tensor {
 
 /** A stable sort of a 1-D array's values, NaN last (intersect1d / setxor1d sort their concatenation). */
 function sortedValues(t: Tensor): number[] {
-  return Array.from(contiguous(t).values()).sort((x, y) => (lessNanLast(x, y) ? -1 : lessNanLast(y, x) ? 1 : 0));
+  return sortLane(Array.from(contiguous(t).values()));
 }
 
 /**
