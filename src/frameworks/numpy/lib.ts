@@ -15,6 +15,7 @@ import { cat, expand, flip, permute, reshape, select } from '../../engine/ops/sh
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
+import { repr } from '../../python/protocols';
 import { CallContext, NativeFn, PyList, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
 import { axesArg, normAxis, npMean, npSum } from './functions';
@@ -141,22 +142,73 @@ function sortLane(lane: number[]): number[] {
   return lane.sort((x, y) => (lessNanLast(x, y) ? -1 : lessNanLast(y, x) ? 1 : 0));
 }
 
+/** np.quantile's methods (_function_base_impl._QuantileMethods), in NumPy's order (its error lists them). */
+const QUANTILE_METHODS = [
+  'inverted_cdf', 'averaged_inverted_cdf', 'closest_observation', 'interpolated_inverted_cdf', 'hazen', 'weibull',
+  'linear', 'median_unbiased', 'normal_unbiased', 'lower', 'higher', 'midpoint', 'nearest',
+] as const;
+type QuantileMethod = (typeof QUANTILE_METHODS)[number];
+/** The methods that take an order statistic (NumPy's `take`: the result keeps the array's dtype). */
+const DISCRETE_QUANTILE = new Set<QuantileMethod>(['inverted_cdf', 'closest_observation', 'lower', 'higher', 'nearest']);
+/** Hyndman & Fan's (alpha, beta) of the continuous methods computed by _compute_virtual_index. */
+const QUANTILE_ALPHA_BETA: Partial<Record<QuantileMethod, [number, number]>> = {
+  interpolated_inverted_cdf: [0, 1], hazen: [0.5, 0.5], weibull: [0, 0], median_unbiased: [1 / 3, 1 / 3], normal_unbiased: [3 / 8, 3 / 8],
+};
+
+/** Round half to even (np.around), for method='nearest'. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 /**
- * The linear-method quantile (Hyndman & Fan 7) of one lane as _function_base_impl._quantile:
- * virtual index (n-1)*q, its floor and the next index (both the last at or past the end),
- * then _lerp: a + (b-a)*g, or b - (b-a)*(1-g) where g >= 0.5, each step rounded by `round`
- * (float32 arrays with a Python-scalar q). NaN in the lane gives NaN.
+ * The index of the order statistic a discrete method takes from a sorted lane of n
+ * (_inverted_cdf, _closest_observation, floor/ceil/around of (n-1)*q), clipped at 0 as NumPy does.
  */
-function quantileOf(sorted: number[], q: number, round: (x: number) => number): number {
+function discreteQuantileIndex(method: QuantileMethod, n: number, q: number): number {
+  const boundary = (index: number, takePrevious: (gamma: number, index: number) => boolean) => {
+    const previous = Math.floor(index);
+    return Math.max(0, takePrevious(index - previous, index) ? previous : previous + 1);
+  };
+  switch (method) {
+    case 'inverted_cdf': return boundary(n * q - 1, (g) => g === 0);
+    // "the nearest even order statistic at g=0": odd zero-based indexes
+    case 'closest_observation': return boundary(n * q - 1 - 0.5, (g, i) => g === 0 && Math.floor(i) % 2 === 1);
+    case 'lower': return Math.floor((n - 1) * q);
+    case 'higher': return Math.ceil((n - 1) * q);
+    default: return roundHalfEven((n - 1) * q);
+  }
+}
+
+/**
+ * The quantile q (in [0, 1]) of one sorted lane (NaN last) by `method`, as
+ * _function_base_impl._quantile: a discrete method takes one order statistic; a continuous one
+ * computes a virtual index (linear: (n-1)*q; Hyndman & Fan's n*q + alpha + q*(1-alpha-beta) - 1;
+ * averaged_inverted_cdf, midpoint), its floor and the next index (both the last at or past the
+ * end, both the first below 0), gamma as the method fixes it, then _lerp: a + (b-a)*g, or
+ * b - (b-a)*(1-g) where g >= 0.5. `roundIn` rounds b - a in the array's dtype, `round` the
+ * later steps in the result's (float32 arrays with a Python-scalar q keep float32 throughout).
+ * A lane holding NaN gives NaN; an empty lane NaN.
+ */
+function quantileOf(sorted: number[], q: number, method: QuantileMethod, round: (x: number) => number, roundIn: (x: number) => number = round): number {
   const n = sorted.length;
   if (n === 0 || Number.isNaN(sorted[n - 1])) return NaN;
-  const virtual = (n - 1) * q;
+  if (DISCRETE_QUANTILE.has(method)) return sorted[discreteQuantileIndex(method, n, q)];
+  const ab = QUANTILE_ALPHA_BETA[method];
+  const virtual = ab ? n * q + (ab[0] + q * (1 - ab[0] - ab[1])) - 1
+    : method === 'averaged_inverted_cdf' ? n * q - 1
+      : method === 'midpoint' ? 0.5 * (Math.floor((n - 1) * q) + Math.ceil((n - 1) * q))
+        : (n - 1) * q;
   let prev = Math.floor(virtual), next = prev + 1;
   if (virtual >= n - 1) prev = next = -1;
-  const g = round(virtual - prev);
+  else if (virtual < 0) prev = next = 0;
+  let g = virtual - prev;
+  if (method === 'averaged_inverted_cdf') g = g === 0 ? 0.5 : 1;
+  else if (method === 'midpoint') g = virtual % 1 === 0 ? 0 : 0.5;
+  g = round(g);
   const at = (i: number) => sorted[i < 0 ? n + i : i];
   const a = at(prev), b = at(next);
-  const diff = round(b - a);
+  const diff = roundIn(b - a);
   return g >= 0.5 ? round(b - round(diff * round(1 - g))) : round(a + round(diff * g));
 }
 
@@ -712,21 +764,29 @@ function defineStatistics(def: (name: string, f: NativeFn) => void): void {
     return npResult(r);
   });
   // np.quantile / np.percentile (a, q, axis=None, out=None, overwrite_input=False, method='linear',
-  // keepdims=False): q's shape in front of the reduced result; a Python-scalar q keeps a float32 array float32
+  // keepdims=False, *, weights=None; NumPy 2.4 no longer takes interpolation=): q's shape in front of the
+  // reduced result; a Python-scalar q keeps a float32 array float32; the discrete methods keep the array's dtype
   for (const name of ['quantile', 'percentile'] as const) {
     def(name, (args, kw, ctx) => {
-      const a = bind(name, args, kw, ['a', 'q', 'axis?', 'out?', 'overwrite_input?', 'method?', 'keepdims?', 'weights?', 'interpolation?']);
+      const a = bind(name, args, kw, ['a', 'q', 'axis?', 'out?', 'overwrite_input?', 'method?', 'keepdims?', 'weights?']);
       const method = a.method === undefined ? 'linear' : String(a.method);
-      if (method !== 'linear') throw pyError('NotImplementedError', `numpy.${name}(method='${method}') is not supported by Mask Lens yet`);
-      if (a.weights !== undefined && a.weights !== null) throw pyError('NotImplementedError', `numpy.${name}(weights=...) is not supported by Mask Lens yet`);
       const x = t(a.a, ctx), axes = axesArg(a.axis, x.ndim), keep = toBool(a.keepdims, ctx);
       const weak = typeof a.q === 'number' || typeof a.q === 'bigint';
       const qt = t(a.q, ctx);
       const qs = Array.from(contiguous(cast(qt, 'float64')).values(), (q) => (name === 'percentile' ? q / 100 : q));
       if (qs.some((q) => !(q >= 0 && q <= 1))) throw pyError('ValueError', name === 'percentile' ? 'Percentiles must be in the range [0, 100]' : 'Quantiles must be in the range [0, 1]');
-      const d: DType = weak && isFloating(x.dtype) ? x.dtype : npPromote(x.dtype, isFloating(qt.dtype) ? qt.dtype : 'float64');
+      if (a.weights !== undefined && a.weights !== null) {
+        if (method !== 'inverted_cdf') throw pyError('ValueError', `Only method 'inverted_cdf' supports weights. Got: ${method}.`);
+        throw pyError('NotImplementedError', `numpy.${name}(weights=...) is not supported by Mask Lens yet`);
+      }
+      if (!(QUANTILE_METHODS as readonly string[]).includes(method)) {
+        throw pyError('ValueError', `${repr(method, ctx)} is not a valid method. Use one of: dict_keys([${QUANTILE_METHODS.map((m) => `'${m}'`).join(', ')}])`);
+      }
+      const m = method as QuantileMethod;
+      const d: DType = DISCRETE_QUANTILE.has(m) ? x.dtype : weak && isFloating(x.dtype) ? x.dtype : npPromote(x.dtype, isFloating(qt.dtype) ? qt.dtype : 'float64');
       const round = d === 'float64' ? (v: number) => v : Math.fround;
-      const parts = qs.map((q) => laneReduce(x, axes, keep, d, (lane) => quantileOf(sortLane(lane), q, round)));
+      const roundIn = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+      const parts = qs.map((q) => laneReduce(x, axes, keep, d, (lane) => quantileOf(sortLane(lane), q, m, round, roundIn)));
       const r = qt.ndim === 0 ? parts[0] : reshape(cat(parts.map((p) => reshape(p, [1, ...p.shape])), 0), [...qt.shape, ...parts[0].shape]);
       return npResult(r);
     });
