@@ -61,11 +61,26 @@ export function typeOf(v: PyValue): PyClass {
   const own = v instanceof PyObj ? (v as PyObj & { pyType?: () => PyClass | undefined }).pyType?.() : undefined;
   if (own) return own;
   if (v instanceof PyClass) return TYPE_CLASSES.get('type')!;
+  if (v instanceof PyNamedTuple) return namedTupleType(v.fullName);
   const name = typeNameOf(v);
   let c = TYPE_CLASSES.get(name);
   if (!c) {
     c = new PyClass(name, [TYPE_CLASSES.get('object')!], v instanceof PyObj ? (v as { fullName?: string }).fullName ?? name : name);
     TYPE_CLASSES.set(name, c);
+  }
+  return c;
+}
+
+/**
+ * The class of a framework's named tuple by its qualified name ("torch.Size",
+ * "torch.return_types.max"): one per name, a subclass of tuple as
+ * collections.namedtuple's classes are, so isinstance(x.shape, tuple) holds.
+ */
+export function namedTupleType(fullName: string): PyClass {
+  let c = TYPE_CLASSES.get(fullName);
+  if (!c) {
+    c = new PyClass(fullName.split('.').pop()!, [TYPE_CLASSES.get('tuple')!], fullName);
+    TYPE_CLASSES.set(fullName, c);
   }
   return c;
 }

@@ -72,7 +72,8 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
   if (typeof v === 'bigint') return { type: 'int', value: Number(v), ...(Number.isSafeInteger(Number(v)) ? {} : { exact: v.toString() }) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
-  if (v instanceof PyNamedTuple) return v.encode(inlineElements);
+  // a framework's named tuple (torch.return_types.max) is golden.py's {type: its class name, items}
+  if (v instanceof PyNamedTuple) return v.encode(inlineElements) ?? encodeItems(v.items, v.typeName, inlineElements);
   if (v instanceof PyList || v instanceof PyTuple) return encodeItems(v.items, v instanceof PyList ? 'list' : 'tuple', inlineElements);
   return v instanceof PyObj ? v.encode(inlineElements) : undefined;
 }

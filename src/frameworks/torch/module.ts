@@ -19,6 +19,7 @@ import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
 import { bind, toBool, toFloat, toInt, toShape } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { contextDecorated } from '../../python/decorators';
+import { namedTupleType } from '../../python/builtins';
 import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
@@ -27,6 +28,7 @@ import { GeneratorObject, makeGenerator, resetTorchRng, torchRng } from './rando
 import { TorchLayout, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
+import { QUANTILE_METHODS } from './quantile';
 import { toSparse } from './sparse';
 import { addNorms, normMethod } from './norms';
 import { complexFunctions } from './complex';
@@ -37,7 +39,7 @@ import {
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
-Object.assign(TENSOR_METHODS, EXTRA_METHODS, { to_sparse: toSparse, norm: normMethod });
+Object.assign(TENSOR_METHODS, EXTRA_METHODS, QUANTILE_METHODS, { to_sparse: toSparse, norm: normMethod });
 
 export function tensorFromData(v: PyValue, ctx: CallContext, dtype?: DType): Tensor {
   if (v instanceof ArrayValue) return cast(v.t, dtype ?? v.t.dtype);
@@ -514,7 +516,10 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const p = a.p === undefined ? 2 : toFloat(a.p, 'p');
     return track(new TorchTensor(cdist(tensorArg(a.x1, 'cdist'), tensorArg(a.x2, 'cdist'), p)), 'cdist', a.x1!, a.x2!);
   });
-  set('Size', fn('Size', ([shape], _kw, ctx) => torchSize(shape === undefined ? [] : ctx.iterate(shape).map((x) => toInt(x, 'size')))));
+  // torch.Size is a class (a tuple subclass): isinstance(x.shape, torch.Size), type(x.shape) is torch.Size
+  const sizeClass = namedTupleType('torch.Size');
+  sizeClass.dict.set('__new__', new PyBuiltin('__new__', ([, shape], _kw, ctx) => torchSize(shape === undefined ? [] : ctx.iterate(shape).map((x) => toInt(x, 'size')))));
+  set('Size', sizeClass);
 
   const tensorClass = new PyClass('Tensor', [], 'torch.Tensor');
   (tensorClass as PyClass & { matches?: (v: PyValue) => boolean }).matches = (v) => v instanceof TorchTensor;
@@ -550,6 +555,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'masked_scatter', 'numel', 'cumprod', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
     'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
     'select', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm',
+    'median', 'nanmedian', 'quantile', 'nanquantile', 'lerp',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

@@ -116,6 +116,14 @@ export class TorchSize extends PyNamedTuple {
   override encode(inlineElements: number): EncodedValue | undefined {
     return encodeItems(this.items, 'Size', inlineElements);
   }
+  /** size + tuple, tuple + size and size * n are torch.Size too (torch.Size.__add__/__radd__/__mul__). */
+  override binaryOp(op: string, other: PyValue, reflected: boolean, ctx: CallContext): PyValue | undefined {
+    if (op === '+' && other instanceof PyTuple) {
+      return new TorchSize(reflected ? [...other.items, ...this.items] : [...this.items, ...other.items]);
+    }
+    if (op === '*' && typeof other === 'bigint') return new TorchSize((ctx.binary('*', new PyTuple(this.items), other) as PyTuple).items);
+    return undefined;
+  }
 }
 
 export function torchSize(shape: readonly number[]): PyNamedTuple {
@@ -158,6 +166,7 @@ const GRAD_FN: Record<string, string> = {
   stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0',
   index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
   max: 'MaxBackward1', 'max.dim': 'MaxBackward0', min: 'MinBackward1', 'min.dim': 'MinBackward0',
+  'median.dim': 'MedianBackward1', 'nanmedian.dim': 'NanmedianBackward1', quantile: 'SqueezeBackward4', 'lerp.tensor': 'LerpBackward1',
   // overloads with a dim are a different autograd node in PyTorch (derivatives.yaml)
   'sum.dim': 'SumBackward1', 'mean.dim': 'MeanBackward1', 'prod.dim': 'ProdBackward1', clamp: 'ClampBackward1',
   split: 'SplitBackward0', amax: 'AmaxBackward0', amin: 'AminBackward0', layer_norm: 'NativeLayerNormBackward0', abs: 'AbsBackward0', float: 'ToCopyBackward0', to: 'ToCopyBackward0', dropout: 'MulBackward0',
