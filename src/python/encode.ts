@@ -53,7 +53,7 @@ export function encodeTensor(t: Tensor, type: 'torch.Tensor' | 'numpy.ndarray' |
 }
 
 /** A list, a tuple or a tuple type of a framework's (torch.Size: 'Size') with its items, or undefined when one item is skipped or there are too many. */
-export function encodeItems(items: readonly PyValue[], type: 'list' | 'tuple' | 'Size', inlineElements = Infinity): EncodedValue | undefined {
+export function encodeItems(items: readonly PyValue[], type: string, inlineElements = Infinity): EncodedValue | undefined {
   if (items.length > inlineElements) return undefined;
   const encoded = items.map((x) => encodeValue(x, inlineElements));
   if (encoded.some((i) => i === undefined)) return undefined;
@@ -63,7 +63,7 @@ export function encodeItems(items: readonly PyValue[], type: 'list' | 'tuple' | 
 /**
  * A Python value in the golden JSON shape, or undefined for what golden.py
  * skips. Framework objects encode themselves (PyObj.encode); a named tuple
- * only when its class says so (torch.Size). A tensor of more than
+ * (torch.Size, torch.return_types.max) as its class name and items. A tensor of more than
  * `inlineElements` elements keeps its shape and dtype but not its data
  * (`elided`); a longer list or tuple is skipped.
  */

@@ -27,6 +27,7 @@ export type EncodedValue =
       /** An int beyond 2^53, exactly (`value` is its nearest double). */
       exact?: string;
     }
+  /** A list or tuple; a named tuple carries its class name (`Size`, `max` for torch.return_types.max) as its type. */
   | { type: 'list' | 'tuple'; items: EncodedValue[] }
   /**
    * A value the golden record skips but an editor shows by its repr (the

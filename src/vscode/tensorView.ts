@@ -152,7 +152,10 @@ export function scalarText(value: EncodedValue): string {
   if (isTensor(value)) return `${value.type}${formatShape(value.shape)}`;
   if ('items' in value) {
     const inner = value.items.map(scalarText).join(', ');
-    return value.type === 'tuple' ? `(${inner}${value.items.length === 1 ? ',' : ''})` : `[${inner}]`;
+    const kind: string = value.type;
+    if (kind === 'tuple') return `(${inner}${value.items.length === 1 ? ',' : ''})`;
+    // a named tuple other than torch.Size (torch.return_types.max): its class name, as its repr starts
+    return kind === 'list' || kind === 'Size' ? `[${inner}]` : `${kind}(${inner})`;
   }
   // None, a dataclass instance: its repr travels with its snapshot; this is the short form
   if (value.type === 'object') return value.class === 'NoneType' ? 'None' : `${value.class}(…)`;

@@ -4,7 +4,7 @@
 // PyTorch's float32 arithmetic for + - * / and sqrt.
 
 import { checkDeadline } from '../context';
-import { fma64 } from '../random/float_math';
+import { fma64, roundHalfEven } from '../random/float_math';
 import type { TypedData } from '../tensor';
 import type { Backend, BinaryOp, Operand, ReduceOp, UnaryOp } from './backend';
 import { matmul32 } from './float32_matmul';
@@ -13,11 +13,6 @@ import { innerSum32, innerSum64, outerSum32, outerSum64, softmaxRow32 } from './
 function pyFloorMod(a: number, b: number): number {
   const r = a % b;
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
-}
-
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** C's pow: 1 ** y and x ** 0 are 1 even for NaN and infinite y, and (-1) ** +-inf is 1 (JS gives NaN). */

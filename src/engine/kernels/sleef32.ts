@@ -9,7 +9,8 @@
 // algorithms (Sleef_expf8_u10 / logf8_u10, also with FMA), so the
 // per-element bits are the same there.
 
-import { fma32 } from '../random/float_math';
+// roundHalfEven: vrint on x86 (cvtps2dq under the default rounding mode)
+import { fma32, roundHalfEven } from '../random/float_math';
 
 const f = Math.fround;
 const R_LN2F = f(1.442695040888963407359924681001892137426645954152985934135449406931);
@@ -20,12 +21,6 @@ const C3 = f(0.00833336077630519866943359), C2 = f(0.0416664853692054748535156);
 const C1 = f(0.166666671633720397949219);
 /** 2^k for k in [-80, 80] (vldexp2's halves of q stay in that range), at POW2[k + 80]. */
 const POW2 = Float64Array.from({ length: 161 }, (_, i) => 2 ** (i - 80));
-
-/** Round half to even (vrint on x86: cvtps2dq under the default rounding mode). */
-function rintEven(t: number): number {
-  const q = Math.round(t);
-  return q - t === 0.5 && (q & 1) !== 0 ? q - 1 : q;
-}
 
 /**
  * exp of a float32 `d` as Sleef's xexpf with FMA: q = rint(d / ln 2),
@@ -38,7 +33,7 @@ export function sleefExpf(d: number): number {
   if (d !== d) return NaN;
   if (d < -104) return 0;
   if (d > 100) return Infinity;
-  const q = rintEven(f(d * R_LN2F));
+  const q = roundHalfEven(f(d * R_LN2F));
   let s = fma32(q, NEG_L2UF, d);
   s = fma32(q, NEG_L2LF, s);
   let u = fma32(C5, s, C4);

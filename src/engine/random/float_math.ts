@@ -190,3 +190,9 @@ export function avxSinCosfInto(input: number, out: Float64Array): void {
   out[0] = signSin ? -s : s;
   out[1] = signCos ? -c : c;
 }
+
+/** Round half to even (C's nearbyint / rint under the default rounding mode; NumPy's around, torch.round). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

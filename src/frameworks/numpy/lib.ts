@@ -12,6 +12,7 @@ import { DType, isFloating } from '../../engine/dtype';
 import { binary, cast, contiguous, scalarTensor, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
 import { cat, expand, flip, permute, reshape, select } from '../../engine/ops/shape';
+import { roundHalfEven } from '../../engine/random/float_math';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -154,12 +155,6 @@ const DISCRETE_QUANTILE = new Set<QuantileMethod>(['inverted_cdf', 'closest_obse
 const QUANTILE_ALPHA_BETA: Partial<Record<QuantileMethod, [number, number]>> = {
   interpolated_inverted_cdf: [0, 1], hazen: [0.5, 0.5], weibull: [0, 0], median_unbiased: [1 / 3, 1 / 3], normal_unbiased: [3 / 8, 3 / 8],
 };
-
-/** Round half to even (np.around), for method='nearest'. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * The index of the order statistic a discrete method takes from a sorted lane of n

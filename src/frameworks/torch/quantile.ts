@@ -9,7 +9,7 @@ import { isFloating } from '../../engine/dtype';
 import { EngineError, runtimeError } from '../../engine/errors';
 import { assignInto, broadcastShapes, cast, contiguous, scalarTypeName } from '../../engine/ops/core';
 import { expand, normalizeDim, reshape, transpose } from '../../engine/ops/shape';
-import { fma32, fma64 } from '../../engine/random/float_math';
+import { fma32, fma64, roundHalfEven } from '../../engine/random/float_math';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
@@ -127,12 +127,6 @@ function medianDim(x: Tensor, dim: number, keepdim: boolean, ignoreNan: boolean)
 
 const INTERPOLATIONS = ['linear', 'lower', 'higher', 'midpoint', 'nearest'] as const;
 type Interpolation = (typeof INTERPOLATIONS)[number];
-
-/** Round half to even (std::nearbyint, Tensor.round_). */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * ATen's lerp of one element in the dtype's opmath: start + weight * (end - start) where
