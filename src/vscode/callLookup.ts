@@ -112,7 +112,7 @@ export function callAtSite(result: RunResult, line: number, wordStart: number, w
 
 /** The return value of a call, as a hover shows it: named after the call. */
 export function returnedValue(call: CallRecord, label: string): ResolvedValue | undefined {
-  return call.returned && resolved(call.returned, label);
+  return call.returned && { ...resolved(call.returned, label), returned: true };
 }
 
 /** What Preview with Arguments… shows once the file ran with its call: the call (to preview), and what went wrong. */

@@ -1259,6 +1259,8 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     const returned = await hoverWord('look_ahead_mask = create_look_ahead_mask(4)', 'create_look_ahead_mask');
     assert.ok(returned.includes('create_look_ahead_mask` returned') || returned.includes('create_look_ahead_mask returned'), `callee hover:\n${returned}`);
     assert.ok(returned.includes('[4, 4]'), `callee hover shows the returned shape:\n${returned}`);
+    // its line is the callee's return statement, not this one: "returned at", never "as of"
+    assert.ok(/returned at line \d+/.test(returned) && !returned.includes('as of line'), `callee hover names the return's line:\n${returned}`);
     await page.keyboard.press('Escape');
   });
 

@@ -11,6 +11,7 @@ import {
   callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, lensRow, neighbours, returnedValue, valueInCall,
 } from '../../src/vscode/callLookup';
 import { prefillArguments } from '../../src/vscode/prefill';
+import { hoverMarkdown } from '../../src/vscode/hoverMarkdown';
 
 const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
 const lines = source.split('\n');
@@ -52,6 +53,10 @@ test('a callee word finds the call its expression made and what it returned', ()
   assert.deepEqual([call.function, call.call], ['lengths_to_mask', 2]);
   const v = returnedValue(call, 'lengths_to_mask(…)')!;
   assert.deepEqual((v.value as { data: boolean[] }).data, [false, false, false, true, false, true, true, true]);
+  // its line is the callee's `return`, not the hovered line: the hover says so
+  const md = hoverMarkdown(v);
+  const returnLine = lines.findIndex((l, i) => i >= lineOf('def lengths_to_mask') && l.startsWith('    return mask')) + 1;
+  assert.ok(md.includes(`_returned at line ${returnLine}_`) && !md.includes('_as of'), md);
   const torchCol = lines[line - 1].indexOf('torch.tensor');
   assert.equal(callAtSite(result, line, torchCol, torchCol + 5)?.function, 'lengths_to_mask', 'an argument lies inside the outer call');
   const attnLine = lineOf('out_b = ');
