@@ -17,7 +17,7 @@ import { consumerPhrase, maskedCells } from '../src/masks/consumers';
 import { lineLabel } from '../src/python/notebook';
 import { entriesText, maskKindLabel, type Derived, type EncodedValue, type MaskedBy } from '../src/python/result';
 import { describeValue, finiteRange, formatShape, isBoolDtype, isMaskLike, isTensor, scalarText, shortDtype, toNumber, type TensorValue } from '../src/vscode/tensorView';
-import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
+import { LocalSliceSource, cellFormatter, cellIndex, defaultDims, fillText, flatIndex, fromWire, rowSums, sliceTensor, type SliceSource, type TensorSlice } from '../src/vscode/tensorSlice';
 import { csvOfView, pythonLiteral } from '../src/vscode/tensorExport';
 import { layeredSlice, maskLayers, maskedBy, type LayerId } from '../src/vscode/maskLayers';
 import { cellColor, colorBar, drawHeatmap, readPalette, rgb, type FigureMode, type FigureSpec } from './figure';
@@ -482,7 +482,7 @@ function buildFigureTensors(v: InspectorVariable): FigureTensor[] {
     if (before && mask && sameShape(before, t)) {
       return [
         { key: `${v.name}#scores`, title: `scores${d.scoresName ? ` (${d.scoresName} before the fill)` : ''}`, value: before },
-        { key: `${v.name}#mask`, title: `mask${d.masked?.name ? ` (${d.masked.name}, broadcast)` : ''} · ■ filled with ${d.masked?.fill}`, value: mask, masked: flags, onIsMasked: true },
+        { key: `${v.name}#mask`, title: `mask${d.masked?.name ? ` (${d.masked.name}, broadcast)` : ''} · ■ filled with ${d.masked ? filledWith(d.masked) : ''}`, value: mask, masked: flags, onIsMasked: true },
         { key: v.name, title: d.op === 'softmax' ? 'probabilities' : 'log-probabilities', value: t, masked: flags },
       ];
     }
@@ -640,10 +640,15 @@ function renderViewHeader(v: InspectorVariable): void {
     box.append(h('div', { id: 'loss-header', class: 'loss-header' }, [`${d.counted} of ${d.total} targets counted · ignore_index = ${d.ignoreIndex} · reduction = ${d.reduction}`]));
     renderLossTable(v, d);
   } else if (d.op === 'softmax' || d.op === 'log_softmax') {
-    box.append(h('div', { class: 'muted' }, [`${d.op} over dim ${d.dim}${d.masked ? ` of ${d.scoresName ?? 'scores'} filled with ${d.masked.fill} where ${d.masked.name ?? 'the mask'} is True` : ''}`]));
+    box.append(h('div', { class: 'muted' }, [`${d.op} over dim ${d.dim}${d.masked ? ` of ${d.scoresName ?? 'scores'} filled with ${filledWith(d.masked)} where ${d.masked.name ?? 'the mask'} is True` : ''}`]));
   } else if (d.op === 'masked_fill') {
-    box.append(h('div', { class: 'muted' }, [`masked_fill: ${d.masked.fill} where ${d.masked.name ?? 'the mask'} is True (hatched)`]));
+    box.append(h('div', { class: 'muted' }, [`masked_fill: ${filledWith(d.masked)} where ${d.masked.name ?? 'the mask'} is True (hatched)`]));
   }
+}
+
+/** The fill a masked_fill wrote, printed as torch prints it in the filled tensor's dtype. */
+function filledWith(m: MaskedBy): string {
+  return fillText(m.fill, isTensor(m.before) ? m.before.dtype : undefined);
 }
 
 /** Each target's contribution to the loss (reduction='none'), ignored targets greyed. */
@@ -860,7 +865,7 @@ function figureSpec(v: InspectorVariable, f: FigureTensor, slice: TensorSlice, s
       let all = flags !== undefined;
       for (let c = 0; c < cols && all; c++) all = flags![flatIndex(t.shape, s.rowDim, s.colDim, s.index, r, c)] !== 0;
       if (Number.isNaN(sum) || (all && fill === Number.NEGATIVE_INFINITY)) return { text: 'nan', flag: 'fully masked: every key is -inf, the row is NaN' };
-      if (all && fill !== undefined && Number.isFinite(fill)) return { text: fmtSum(sum), flag: `fully masked under a finite fill (${fill}): uniform 1/${cols}, attends to padding` };
+      if (all && fill !== undefined && Number.isFinite(fill)) return { text: fmtSum(sum), flag: `fully masked under a finite fill (${filledWith(d.masked!)}): uniform 1/${cols}, attends to padding` };
       void scores;
       return { text: fmtSum(sum) };
     });

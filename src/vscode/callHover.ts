@@ -4,9 +4,9 @@
 // `self.mask`, and a note on functions the file never calls.
 import * as vscode from 'vscode';
 import { lineLabel, type LineLabel } from '../python/notebook';
-import type { RunResult } from '../python/result';
+import type { CallRecord, RunResult } from '../python/result';
 import {
-  callAtSite, callLabel, chooseCall, dottedPathAt, functionAt, neighbours, returnedValue, valueInCall,
+  callAtSite, callLabel, callsAtSite, chooseCall, dottedPathAt, functionAt, neighbours, returnedValue, valueInCall,
 } from './callLookup';
 import { diagnosticsFor, hoverMarkdown, notCalledText } from './hoverMarkdown';
 import { readSettings } from './settings';
@@ -38,6 +38,14 @@ export interface SelectCallArgs {
   uri: string;
   function: string;
   call: number;
+}
+
+/** The ‹ previous · next › links to the calls around the one shown ('' when there are none). */
+function stepLinks(uri: string, fn: string, previous: CallRecord | undefined, next: CallRecord | undefined): string {
+  return [
+    previous ? stepLink('‹ previous', { uri, function: fn, call: previous.call }) : '',
+    next ? stepLink('next ›', { uri, function: fn, call: next.call }) : '',
+  ].filter(Boolean).join(' · ');
 }
 
 /** A markdown link running the selectCall command. */
@@ -79,10 +87,16 @@ export function callHover(
   const word = lineText.slice(wordStart, wordEnd);
   // a callee: `create_look_ahead_mask(4)`, `self.attn(x, mask)`
   if (/^\s*\(/.test(lineText.slice(wordEnd))) {
-    const call = callAtSite(result, line, wordStart, wordEnd);
+    const call = callAtSite(result, line, wordStart, wordEnd, (fn) => selection.get(uri, fn));
     const total = call && (result.functions ?? []).find((f) => f.function === call.function)?.calls;
     const v = call && returnedValue(call, `${word}(…)`);
-    if (call && v) return parts(result, v, [`$(symbol-function) \`${call.function}\` returned · ${callLabel(call, total ?? call.call, at)}`], at);
+    if (call && v) {
+      // a site that ran several times (a loop): step through its calls, as inside the function
+      const here = callsAtSite(result, line, wordStart, wordEnd).filter((c) => c.function === call.function);
+      const i = here.indexOf(call);
+      const links = stepLinks(uri, call.function, here[i - 1], here[i + 1]);
+      return parts(result, v, [`$(symbol-function) \`${call.function}\` returned · ${callLabel(call, total ?? call.call, at)}${links ? ` · ${links}` : ''}`], at);
+    }
   }
   const fn = functionAt(result, line);
   if (!fn) return undefined;
@@ -101,10 +115,7 @@ export function callHover(
   const value = word === fn.name && line === fn.line ? returnedValue(call, `${fn.name}(…)`) : valueInCall(call, path, line);
   if (!value) return undefined;
   const { previous, next } = neighbours(result, call);
-  const links = [
-    previous ? stepLink('‹ previous', { uri, function: fn.function, call: previous.call }) : '',
-    next ? stepLink('next ›', { uri, function: fn.function, call: next.call }) : '',
-  ].filter(Boolean).join(' · ');
+  const links = stepLinks(uri, fn.function, previous, next);
   const head = `$(symbol-method) \`${fn.function}\` · ${callLabel(call, fn.calls, at)}${links ? ` · ${links}` : ''}${call.truncated ? ' · some values not recorded (element budget)' : ''}`;
   return parts(result, value, [head], at);
 }

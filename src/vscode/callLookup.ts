@@ -98,21 +98,32 @@ export function lensRow(result: RunResult, f: FunctionInfo, chosen: number | und
 /**
  * The call a call expression at (line, column) made, where the hovered word
  * (columns wordStart..wordEnd, 0-based) is its callee: the innermost
- * recorded call site that contains the word.
+ * recorded call site that contains the word. A site that ran more than once
+ * (a loop, a forward called twice) made several calls: `chosen(qualname)`
+ * (the call picked in the hover, CodeLens or inspector) when one of them is
+ * that one, else the first.
  */
-export function callAtSite(result: RunResult, line: number, wordStart: number, wordEnd: number): CallRecord | undefined {
-  let best: CallRecord | undefined;
-  for (const c of result.calls ?? []) {
+export function callAtSite(
+  result: RunResult, line: number, wordStart: number, wordEnd: number, chosen?: (qualname: string) => number | undefined,
+): CallRecord | undefined {
+  const here = callsAtSite(result, line, wordStart, wordEnd);
+  return here.find((c) => chosen?.(c.function) === c.call) ?? here[0];
+}
+
+/** Every recorded call the innermost call expression around the hovered word made, in call order. */
+export function callsAtSite(result: RunResult, line: number, wordStart: number, wordEnd: number): CallRecord[] {
+  let column = -1;
+  const calls = (result.calls ?? []).filter((c) => {
     const s = c.site;
-    if (!s || s.line !== line || s.column > wordStart || (s.endLine === line && s.endColumn < wordEnd)) continue;
-    if (!best || s.column > best.site!.column) best = c;
-  }
-  return best;
+    return s !== undefined && s.line === line && s.column <= wordStart && !(s.endLine === line && s.endColumn < wordEnd);
+  });
+  for (const c of calls) column = Math.max(column, c.site!.column);
+  return calls.filter((c) => c.site!.column === column);
 }
 
 /** The return value of a call, as a hover shows it: named after the call. */
 export function returnedValue(call: CallRecord, label: string): ResolvedValue | undefined {
-  return call.returned && resolved(call.returned, label);
+  return call.returned && { ...resolved(call.returned, label), returned: true };
 }
 
 /** What Preview with Arguments… shows once the file ran with its call: the call (to preview), and what went wrong. */

@@ -176,7 +176,8 @@ export function hoverMarkdown(v: ResolvedValue, limits: HoverLimits = {}, diagno
   // a tensor too big to draw in values: its repr is the picture, open up to print()'s summarised 2-D form and more
   const reprIsPicture = !pictured && v.sampled?.pooled === true;
   if (v.repr) parts.push(reprBlock(v.repr, maxReprLines, pictured, reprIsPicture ? SUMMARISED_REPR_LINES : OPEN_REPR_LINES));
-  if (v.line !== undefined) parts.push(`_as of ${(limits.at ?? lineLabel)(v.line)}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
+  // a callee's value came from its `return` line inside the function: "as of line 48" under line 55 misled
+  if (v.line !== undefined) parts.push(`_${v.returned ? 'returned at' : 'as of'} ${(limits.at ?? lineLabel)(v.line)}_${v.note ? ` · $(warning) ${escapeMd(v.note)}` : ''}`);
   return parts.join('\n\n');
 }
 

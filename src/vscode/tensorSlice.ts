@@ -187,6 +187,15 @@ export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | numbe
   };
 }
 
+/**
+ * The value a masked_fill wrote, as torch prints it alone in the filled
+ * tensor's dtype (`print(torch.tensor(-1e10))`): `-1.0000e+10`, `-inf`,
+ * `-10000.`, `-100` in an int64 tensor; never JavaScript's `-10000000000`.
+ */
+export function fillText(fill: EncodedNumber, dtype = 'torch.float32'): string {
+  return cellFormatter({ type: 'torch.Tensor', dtype, shape: [], data: [fill] }).format(fill);
+}
+
 /** Whether every value survives a float32 round trip (bools, small ints, float32 data; NaN and ±inf too). */
 function float32Exact(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {

@@ -14,6 +14,8 @@ export interface ResolvedValue {
   legend?: MaskLegend;
   /** "after an error at line 7; Python would have stopped" */
   note?: string;
+  /** What a call returned: `line` is its `return`'s, inside the function, not the hovered line. */
+  returned?: true;
   /** How the value was computed (a loss's counted targets, say). */
   derived?: Snapshot['derived'];
   /** The mask Keras attached to this value (attachedMaskOf), shown after it in the hover. */

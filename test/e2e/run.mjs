@@ -150,6 +150,25 @@ def key_padding_mask(ids, pad_id):
 
 x = torch.tensor([[5, 6, 0]])
 `;
+// A helper the file calls after its defs, and one it never calls (new-user test: Preview Mask at Cursor in a function's body).
+const cursorInFnFile = '_e2e_cursor_in_fn.py';
+const cursorInFnSource = `import torch
+
+
+def attend(scores, keep):
+    scores = scores.masked_fill(~keep, -1e9)
+    weights = torch.softmax(scores, dim=-1)
+    return weights
+
+
+def shifted(x):
+    y = x + 1
+    return y
+
+
+keep = torch.tril(torch.ones(3, 3, dtype=torch.bool))
+w = attend(torch.zeros(3, 3), keep)
+`;
 const lineOfText = (text, prefix) => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
 // The extension writes its longest host-thread block here (src/vscode/hostBlock.ts).
 const hostStatsFile = path.join(runDir, 'host-stats.json');
@@ -647,7 +666,7 @@ describe('Mask Lens in VS Code (code-server)', { timeout: 1200000 }, () => {
 
   after(async () => {
     if (page) await shot('zz-final').catch(() => {});
-    for (const f of [budgetFile, cssFile, nestedFile, knockOnFile, lensFile, layoutsFile]) rmSync(path.join(examplesDir, f), { force: true });
+    for (const f of [budgetFile, cssFile, nestedFile, knockOnFile, lensFile, layoutsFile, cursorInFnFile]) rmSync(path.join(examplesDir, f), { force: true });
     if (existsSync(hostStatsFile)) log(`longest extension-host block during the suite: ${JSON.parse(readFileSync(hostStatsFile, 'utf8')).longestBlockMs} ms`);
     else log('longest extension-host block: not recorded (MASKLENS_HOST_STATS did not reach the extension host)');
     await browser?.close().catch(() => {});
@@ -1240,6 +1259,8 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
     const returned = await hoverWord('look_ahead_mask = create_look_ahead_mask(4)', 'create_look_ahead_mask');
     assert.ok(returned.includes('create_look_ahead_mask` returned') || returned.includes('create_look_ahead_mask returned'), `callee hover:\n${returned}`);
     assert.ok(returned.includes('[4, 4]'), `callee hover shows the returned shape:\n${returned}`);
+    // its line is the callee's return statement, not this one: "returned at", never "as of"
+    assert.ok(/returned at line \d+/.test(returned) && !returned.includes('as of line'), `callee hover names the return's line:\n${returned}`);
     await page.keyboard.press('Escape');
   });
 
@@ -1605,6 +1626,33 @@ probs = scores.masked_fill(mask, float('-inf')).softmax(dim=-1)
       assert.ok(text.includes('CausalSelfAttention.forward') && text.includes('call 1 of 1 · with your arguments'), `the preview call:\n${text}`);
       // heads split: [B, n_head, T, n_embd / n_head]
       assert.ok(text.includes('[2, 2, 4, 4]'), `k's shape:\n${text}`);
+      await page.keyboard.press('Escape');
+    });
+  });
+
+  test('Preview Mask at Cursor in a function\'s body opens on its call, and the fill reads as torch prints it; in a function never called it offers Preview with Arguments…', async () => {
+    await withScratchFile(cursorInFnFile, cursorInFnSource, async () => {
+      await focusFirstEditor();
+      await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'Mask Lens: call 1 of 1' }).first().waitFor({ timeout: 20000 });
+      // evaluating up to this line would stop before the call at the end of the file: "No variables were bound"
+      await goToLine(lineOfText(cursorInFnSource, '    weights = torch.softmax'));
+      await page.keyboard.press('End');
+      await page.keyboard.press('Control+Alt+m');
+      const frame = await inspectorFrame();
+      await waitForScope(frame, 'attend#1', 'weights', 20000);
+      const shown = await readInspector(frame, { fileName: cursorInFnFile, variable: 'weights' });
+      await shot('18c-at-cursor-in-function');
+      // -1e9 in a float32 tensor prints -1.0000e+09 (not JavaScript's -1000000000)
+      assert.ok(shown.figureTitles.some((t) => t.endsWith('■ filled with -1.0000e+09')), shown.figureTitles.join('\n'));
+      assert.ok(await frame.locator('#view-header', { hasText: 'filled with -1.0000e+09 where' }).count() === 1, await frame.locator('#view-header').innerText());
+      // a function the file never calls: no values at any line of it, and a way to call it
+      await focusFirstEditor();
+      await goToLine(lineOfText(cursorInFnSource, '    y = x + 1'));
+      await page.keyboard.press('Control+Alt+m');
+      const toast = page.locator('.notification-toast', { hasText: 'shifted is never called in this file' }).first();
+      await toast.waitFor({ timeout: 20000 });
+      await toast.locator('.monaco-button', { hasText: 'Preview with Arguments…' }).click();
+      await page.locator('.quick-input-widget', { hasText: 'shifted(x)' }).waitFor({ timeout: 20000 });
       await page.keyboard.press('Escape');
     });
   });

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { evaluate } from '../../src/service/evaluate';
 import {
-  callAtSite, callLabel, callsOf, chooseCall, dottedPathAt, functionAt, lensRow, neighbours, returnedValue, valueInCall,
+  callAtSite, callLabel, callsAtSite, callsOf, chooseCall, dottedPathAt, functionAt, lensRow, neighbours, returnedValue, valueInCall,
 } from '../../src/vscode/callLookup';
 import { prefillArguments } from '../../src/vscode/prefill';
+import { hoverMarkdown } from '../../src/vscode/hoverMarkdown';
 
 const source = readFileSync(join(__dirname, '../../examples/calls_attention_module.py'), 'utf8');
 const lines = source.split('\n');
@@ -52,6 +53,10 @@ test('a callee word finds the call its expression made and what it returned', ()
   assert.deepEqual([call.function, call.call], ['lengths_to_mask', 2]);
   const v = returnedValue(call, 'lengths_to_mask(…)')!;
   assert.deepEqual((v.value as { data: boolean[] }).data, [false, false, false, true, false, true, true, true]);
+  // its line is the callee's `return`, not the hovered line: the hover says so
+  const md = hoverMarkdown(v);
+  const returnLine = lines.findIndex((l, i) => i >= lineOf('def lengths_to_mask') && l.startsWith('    return mask')) + 1;
+  assert.ok(md.includes(`_returned at line ${returnLine}_`) && !md.includes('_as of'), md);
   const torchCol = lines[line - 1].indexOf('torch.tensor');
   assert.equal(callAtSite(result, line, torchCol, torchCol + 5)?.function, 'lengths_to_mask', 'an argument lies inside the outer call');
   const attnLine = lineOf('out_b = ');
@@ -223,4 +228,25 @@ test("lenses only in a file that imports a tensor library: a Flask app's defs ge
   for (const line of ['import torch', 'import numpy as np', 'from torch import nn', 'import tensorflow as tf', 'from keras import layers', 'from einops import rearrange', '    import torch.nn.functional as F']) {
     assert.equal(importsTensorLibrary(`import os\n${line}\n`), true, line);
   }
+});
+
+test('a callee in a loop: the hover shows the call picked for that function (hover links, CodeLens, inspector), else the first', () => {
+  const loop = [
+    'import torch',
+    'def key_padding(lengths, T):',
+    '    return torch.arange(T)[None, :] >= lengths[:, None]',
+    'for n in [4, 3, 2]:',
+    '    pad = key_padding(torch.tensor([n]), 4)',
+  ].join('\n');
+  const r = evaluate(loop, { recordTimeline: true });
+  const col = '    pad = '.length;
+  const end = col + 'key_padding'.length;
+  assert.deepEqual(callsAtSite(r, 5, col, end).map((c) => c.call), [1, 2, 3]);
+  assert.equal(callAtSite(r, 5, col, end)?.call, 1);
+  // call 2 picked (the hover's "next ›"): its lengths, not call 1's
+  const second = callAtSite(r, 5, col, end, (fn) => (fn === 'key_padding' ? 2 : undefined))!;
+  assert.equal(second.call, 2);
+  assert.deepEqual((returnedValue(second, 'key_padding(…)')!.value as { data: boolean[] }).data, [false, false, false, true]);
+  // a call picked that this site did not make: the first of this site's
+  assert.equal(callAtSite(r, 5, col, end, () => 9)?.call, 1);
 });

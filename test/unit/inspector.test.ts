@@ -7,7 +7,7 @@ import { evaluate } from '../../src/service/evaluate';
 import { isWebviewToHostMessage } from '../../src/vscode/protocol';
 import { shapeHints } from '../../src/vscode/shapeHints';
 import { csvOfView, pythonLiteral } from '../../src/vscode/tensorExport';
-import { cellFormatter, cellIndex, defaultDims, rowSums, sliceTensor } from '../../src/vscode/tensorSlice';
+import { cellFormatter, cellIndex, defaultDims, fillText, rowSums, sliceTensor } from '../../src/vscode/tensorSlice';
 import type { TensorValue } from '../../src/vscode/tensorView';
 
 const arange = (shape: number[], dtype = 'torch.float32'): TensorValue => ({
@@ -189,4 +189,18 @@ window = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - 3)
   const none = layeredSlice(sliceTensor(t, { ...req, maxRows: 2, maxCols: 2 }), parts, t.shape, 1, 2, [1, 0, 0], new Set());
   assert.deepEqual(Array.from(none.values), [1, 1, 1, 1]);
   assert.deepEqual(Array.from(none.masked!), [0, 0, 0, 0]);
+});
+
+test("a masked_fill's fill reads as torch prints it alone in the filled tensor's dtype (print(torch.tensor(x, dtype=d)))", () => {
+  const r = evaluate('import torch\ns = torch.zeros(2, 2).masked_fill(torch.eye(2).bool(), -1e9)\np = torch.softmax(s, dim=-1)\n', { recordTimeline: true });
+  const d = r.timeline.find((x) => x.name === 'p')?.derived;
+  assert.ok(d?.op === 'softmax' && d.masked, JSON.stringify(d));
+  assert.equal(fillText(d.masked.fill, 'torch.float32'), '-1.0000e+09'); // not -1000000000
+  // torch 2.13: tensor(-1.0000e+10), tensor(-inf), tensor(-10000.), tensor(0.), tensor(-100), tensor(0.5000, dtype=torch.float64)
+  assert.equal(fillText(-1e10, 'torch.float32'), '-1.0000e+10');
+  assert.equal(fillText('-inf', 'torch.float32'), '-inf');
+  assert.equal(fillText(-10000, 'torch.float32'), '-10000.');
+  assert.equal(fillText(0, 'torch.float32'), '0.');
+  assert.equal(fillText(-100, 'torch.int64'), '-100');
+  assert.equal(fillText(0.5, 'torch.float64'), '0.5000');
 });

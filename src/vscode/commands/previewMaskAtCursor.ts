@@ -7,8 +7,11 @@ import { targetDocument, type MaskLensServices } from '../services';
 import { statementEndLine, variableAtLine } from '../variableLookup';
 import { reportEvaluation } from './report';
 import { isNotebookCell, notebookInspectorState, notebookOfCell } from '../notebook';
-import { cellFollowTarget } from '../inspectorScopes';
+import { cellFollowTarget, followTarget } from '../inspectorScopes';
 import { lineTextOf } from '../inspectorFollow';
+import { MODULE_SCOPE } from '../protocol';
+import { functionAt } from '../callLookup';
+import { PREVIEW_WITH_ARGUMENTS_COMMAND } from '../callCodeLens';
 
 export const PREVIEW_MASK_AT_CURSOR_COMMAND = 'maskLens.previewMaskAtCursor';
 
@@ -38,6 +41,26 @@ export async function previewMaskAtCursor(services: MaskLensServices, uri?: unkn
   // The cached whole-file timeline tells where a multi-line statement ends.
   const whole = await services.evaluations.latest(doc);
   services.diagnostics.publish(doc, whole.result);
+  // in a function's body: evaluating up to the cursor would stop before any call of it (a forward called at
+  // the end of the file showed "No variables were bound"); the whole file, on its chosen call, as a cell does
+  const key = doc.uri.toString();
+  const target = followTarget(whole.result, cursorLine, lineTextOf(doc), (fn) => services.selection?.get(key, fn), MODULE_SCOPE);
+  if (target.scope !== MODULE_SCOPE) {
+    TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations)
+      .update({ ...buildInspectorState(key, doc.uri.fsPath, whole, 'all', target.selected), scope: target.scope });
+    if (!target.selected) vscode.window.setStatusBarMessage(`Mask Lens: no variable assigned at or above line ${cursorLine} in this call`, 8000);
+    else reportEvaluation(whole);
+    return;
+  }
+  const uncalled = functionAt(whole.result, cursorLine);
+  const stopped = whole.result.errors.some((e) => e.type === 'TimeoutError');
+  if (uncalled && uncalled.calls === 0 && !stopped) {
+    // a function the file never calls has no values at any line of it: say so, and offer to call it
+    const pick = await vscode.window.showInformationMessage(
+      `Mask Lens: ${uncalled.function} is never called in this file, so it has no values to preview yet.`, PREVIEW_WITH_ARGUMENTS);
+    if (pick === PREVIEW_WITH_ARGUMENTS) await vscode.commands.executeCommand(PREVIEW_WITH_ARGUMENTS_COMMAND, key, uncalled.function);
+    return;
+  }
   const stopAfterLine = statementEndLine(whole.result, cursorLine);
   const evaluation = await services.evaluations.evaluateUpTo(doc, stopAfterLine);
   const found = variableAtLine(evaluation.result, cursorLine, (n) => (n >= 1 && n <= doc.lineCount ? doc.lineAt(n - 1).text : ''));
@@ -46,6 +69,8 @@ export async function previewMaskAtCursor(services: MaskLensServices, uri?: unkn
   if (!found) vscode.window.setStatusBarMessage(`Mask Lens: no variable assigned at or above line ${cursorLine}`, 8000);
   else reportEvaluation(evaluation);
 }
+
+const PREVIEW_WITH_ARGUMENTS = 'Preview with Arguments…';
 
 export function registerPreviewMaskAtCursor(context: vscode.ExtensionContext, services: MaskLensServices): void {
   context.subscriptions.push(

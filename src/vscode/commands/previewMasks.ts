@@ -6,7 +6,8 @@ import { buildInspectorState } from '../inspectorState';
 import { targetDocument, type MaskLensServices } from '../services';
 import { reportEvaluation } from './report';
 import { isNotebookCell, notebookInspectorState, notebookOfCell } from '../notebook';
-import { cellFollowTarget } from '../inspectorScopes';
+import { cellFollowTarget, followTarget } from '../inspectorScopes';
+import { MODULE_SCOPE } from '../protocol';
 import { lineTextOf } from '../inspectorFollow';
 
 export const PREVIEW_MASKS_COMMAND = 'maskLens.previewMasks';
@@ -41,8 +42,12 @@ export async function previewMasks(services: MaskLensServices, uri?: unknown): P
   services.diagnostics.publish(doc, evaluation.result);
   const panel = TensorInspectorPanel.createOrReveal(services.extensionUri, services.evaluations);
   const previous = panel.shownState;
-  const keep = previous?.documentUri === doc.uri.toString() ? previous.selected : undefined;
-  panel.update(buildInspectorState(doc.uri.toString(), doc.uri.fsPath, evaluation, 'all', keep));
+  const key = doc.uri.toString();
+  // the cursor in the body of a function the file calls: that call's scope, as for a notebook cell
+  const editor = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined;
+  const target = editor && followTarget(evaluation.result, editor.selection.active.line + 1, lineTextOf(doc), (fn) => services.selection?.get(key, fn), MODULE_SCOPE);
+  if (target && target.scope !== MODULE_SCOPE) panel.update({ ...buildInspectorState(key, doc.uri.fsPath, evaluation, 'all', target.selected), scope: target.scope });
+  else panel.update(buildInspectorState(key, doc.uri.fsPath, evaluation, 'all', previous?.documentUri === key ? previous.selected : undefined));
   reportEvaluation(evaluation);
 }
 
