@@ -167,6 +167,8 @@ export function makeFlexAttention(): PyModule {
   const mod = (name: string) => `torch.nn.attention.flex_attention.${name}`;
   // _warn_once: each warning once per process (here, per evaluation)
   const warned = new Set<string>();
+  // setting it True (to debug mods with print) silences the "without torch.compile()" warning
+  m.dict.set('_FLEX_ATTENTION_DISABLE_COMPILE_DEBUG', false);
   const warnOnce = (id: string, message: string, ctx: CallContext) => {
     if (warned.has(id)) return;
     warned.add(id);
@@ -389,7 +391,10 @@ export function makeFlexAttention(): PyModule {
 
   m.dict.set('flex_attention', fn('flex_attention', (args, kw, ctx) => {
     const a = bind('flex_attention', args, kw, ['query', 'key', 'value', 'score_mod?', 'block_mask?', 'scale?', 'enable_gqa?', 'return_lse?', 'kernel_options?', 'return_aux?']);
-    return flexAttention(a, ctx, warnOnce, BlockMask);
+    const debug = ctx.truthy(m.dict.get('_FLEX_ATTENTION_DISABLE_COMPILE_DEBUG') ?? false);
+    return flexAttention(a, ctx, (id, message, c) => {
+      if (!(debug && id === 'flex_attention_performance')) warnOnce(id, message, c);
+    }, BlockMask);
   }));
   return m;
 }
