@@ -20,7 +20,7 @@ import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { formatValue } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
-import { CallContext, PyBoundMethod, PyBuiltin, PyClass, PyFunction, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
+import { CallContext, PyBoundMethod, PyException, PyBuiltin, PyClass, PyFunction, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
 import { logsumexp } from './extra';
 import { fn } from './nnbase';
@@ -76,6 +76,22 @@ function resultTensor(v: PyValue): Tensor {
   throw pyError('TypeError', `mask_mod and score_mod must return a Tensor, not ${v === null ? 'NoneType' : v instanceof PyObj ? v.typeName : typeof v}`);
 }
 
+/**
+ * Calls a mask_mod or score_mod. Under vmap, a Python `if` on an index-derived
+ * tensor is vmap's RuntimeError; here that tensor has many elements, so the
+ * ambiguity error becomes vmap's, at the same line.
+ */
+function callMod(f: PyValue, args: PyValue[], ctx: CallContext): Tensor {
+  try {
+    return resultTensor(ctx.call(f, args));
+  } catch (e) {
+    if (e instanceof PyException && e.pyType === 'RuntimeError' && e.pyMessage === 'Boolean value of Tensor with more than one value is ambiguous') {
+      throw pyError('RuntimeError', "vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. We don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .", e.span);
+    }
+    throw e;
+  }
+}
+
 /** The four broadcast index tensors (int64) a mod is called with. */
 function indexTensors(B: number, H: number, Q: number, KV: number): TorchTensor[] {
   const idx = (n: number, axis: number) => {
@@ -119,10 +135,10 @@ function createMask(mod: PyValue, B: number, H: number, Q: number, KV: number, c
   const idx = indexTensors(B, H, Q, KV);
   if (kind === 5) {
     const score = new TorchTensor(Tensor.empty('float32', shape));
-    const out = full4(resultTensor(ctx.call(mod, [score, ...idx])), shape);
+    const out = full4(callMod(mod, [score, ...idx], ctx), shape);
     return unary('not', binary('eq', out, -Infinity), 'bool');
   }
-  return full4(resultTensor(ctx.call(mod, idx)), shape);
+  return full4(callMod(mod, idx, ctx), shape);
 }
 
 /** The positions of a row of block flags as argsort(descending=True, stable=True) orders them: set ones first. */
@@ -504,8 +520,8 @@ function flexAttention(
   const idx = indexTensors(Bq, Hq, L, S);
   const scoreMod = a.score_mod === undefined || a.score_mod === null ? null : a.score_mod;
   // torch.where(mask_mod(...), score_mod(...), -inf): the mask_mod runs first
-  const keep = maskMod === null ? null : full4(resultTensor(ctx.call(maskMod, idx)), shape);
-  let post = scoreMod === null ? scores : full4(resultTensor(ctx.call(scoreMod, [new TorchTensor(scores), ...idx])), shape);
+  const keep = maskMod === null ? null : full4(callMod(maskMod, idx, ctx), shape);
+  let post = scoreMod === null ? scores : full4(callMod(scoreMod, [new TorchTensor(scores), ...idx], ctx), shape);
   if (keep !== null) {
     if (keep.dtype !== 'bool' && keep.dtype !== 'uint8') {
       throw runtimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cppTypeName(keep.dtype)}`);
