@@ -341,7 +341,6 @@ export function makeFlexAttention(): PyModule {
   m.dict.set('create_block_mask', fn('create_block_mask', (args, kw, ctx) => {
     const a = bind('create_block_mask', args, kw, ['mask_mod', 'B', 'H', 'Q_LEN', 'KV_LEN', 'device?', 'BLOCK_SIZE?', '_compile?',
       'separate_full_blocks?', 'compute_dq_write_order?', 'dq_kv_order?']);
-    checkDevice(a.device, ctx);
     const maskMod = a.mask_mod!;
     if (modArity(maskMod, ctx) !== 4) throw pyError('AssertionError', `create-block_mask requires a mask_mod function! Got ${ctx.str(maskMod)}`);
     const B = optInt(a.B, 'B'), H = optInt(a.H, 'H');
@@ -353,6 +352,7 @@ export function makeFlexAttention(): PyModule {
     if (a.compute_dq_write_order !== undefined && ctx.truthy(a.compute_dq_write_order)) {
       throw pyError('NotImplementedError', 'create_block_mask(compute_dq_write_order=True) is not supported by Mask Lens yet');
     }
+    checkDevice(a.device, ctx);
     const separate = a.separate_full_blocks === undefined ? true : toBool(a.separate_full_blocks, ctx);
     const Q = toInt(a.Q_LEN, 'Q_LEN'), KV = toInt(a.KV_LEN, 'KV_LEN');
     const mask = createMask(maskMod, B, H, Q, KV, ctx);
