@@ -23,6 +23,7 @@ import { pyError } from '../../python/exceptions';
 import { CallContext, PyBoundMethod, PyException, PyBuiltin, PyClass, PyFunction, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
 import { logsumexp } from './extra';
+import { namedTupleClass } from '../stdlib/typing';
 import { fn } from './nnbase';
 import { TorchTensor, tensorArg } from './tensor';
 
@@ -405,12 +406,18 @@ export function makeFlexAttention(): PyModule {
     return bm;
   }));
 
+  // return_aux=AuxRequest(lse=True) asks for the logsumexp in an AuxOutput (return_lse's successor)
+  const AuxRequest = namedTupleClass('AuxRequest', ['lse', 'max_scores'], [false, false]);
+  const AuxOutput = namedTupleClass('AuxOutput', ['lse', 'max_scores'], [null, null]);
+  AuxRequest.module = AuxOutput.module = 'torch.nn.attention.flex_attention';
+  m.dict.set('AuxRequest', AuxRequest);
+  m.dict.set('AuxOutput', AuxOutput);
   m.dict.set('flex_attention', fn('flex_attention', (args, kw, ctx) => {
     const a = bind('flex_attention', args, kw, ['query', 'key', 'value', 'score_mod?', 'block_mask?', 'scale?', 'enable_gqa?', 'return_lse?', 'kernel_options?', 'return_aux?']);
     const debug = ctx.truthy(m.dict.get('_FLEX_ATTENTION_DISABLE_COMPILE_DEBUG') ?? false);
     return flexAttention(a, ctx, (id, message, c) => {
       if (!(debug && id === 'flex_attention_performance')) warnOnce(id, message, c);
-    }, BlockMask);
+    }, BlockMask, AuxOutput);
   }));
   return m;
 }
@@ -436,7 +443,7 @@ function isCallable(v: PyValue): boolean {
  */
 function flexAttention(
   a: Record<string, PyValue | undefined>, ctx: CallContext,
-  warnOnce: (id: string, message: string, ctx: CallContext) => void, BlockMask: PyClass,
+  warnOnce: (id: string, message: string, ctx: CallContext) => void, BlockMask: PyClass, AuxOutput: PyClass,
 ): PyValue {
   const q = tensorArg(a.query, 'flex_attention', 'query'), k0 = tensorArg(a.key, 'flex_attention', 'key'), v0 = tensorArg(a.value, 'flex_attention', 'value');
   if (q.ndim < 2 || k0.ndim < 2 || v0.ndim < 2) {
@@ -488,15 +495,20 @@ function flexAttention(
   }
   const scale = a.scale === undefined || a.scale === null ? 1 / Math.sqrt(E) : toFloat(a.scale, 'scale');
   const returnLse = a.return_lse === undefined ? false : toBool(a.return_lse, ctx);
-  if (a.return_aux !== undefined && a.return_aux !== null) {
-    if (returnLse) throw valueError('Cannot specify both return_lse and return_aux. return_lse is deprecated, please use return_aux=AuxRequest(lse=True) instead.');
-    throw pyError('NotImplementedError', 'flex_attention(return_aux=...) is not supported by Mask Lens yet');
+  const aux = a.return_aux === undefined || a.return_aux === null ? null : a.return_aux;
+  if (aux !== null && returnLse) {
+    throw valueError('Cannot specify both return_lse and return_aux. return_lse is deprecated, please use return_aux=AuxRequest(lse=True) instead.');
   }
   if (returnLse) {
     warnOnce('deprecated_return_lse', 'FutureWarning: return_lse is deprecated and will be removed in v2.10. Please use return_aux=AuxRequest(lse=True) instead.', ctx);
   }
   if (a.kernel_options !== undefined && a.kernel_options !== null) {
     throw pyError('NotImplementedError', 'flex_attention(kernel_options=...) is not supported by Mask Lens yet');
+  }
+  const wantLse = aux !== null ? ctx.truthy(ctx.getAttr(aux, 'lse')) : returnLse;
+  if (aux !== null && ctx.truthy(ctx.getAttr(aux, 'max_scores'))) {
+    // _apply_kernel_options: the CPU kernels keep no running max
+    throw pyError('NotImplementedError', 'Returning max scores is not supported on CPU/MPS.');
   }
   warnOnce('flex_attention_performance', 'UserWarning: flex_attention called without torch.compile() - this will use an unfused implementation that materializes the full scores matrix instead of generating a fused kernel.\n\n'
     + 'SOLUTION: Use torch.compile(flex_attention)(...)\n\n'
@@ -534,9 +546,12 @@ function flexAttention(
   weights = where(unsqueeze(maskedRows, -1), 0, weights);
   const out = matmul(cast(weights, q.dtype), cast(value, q.dtype));
   const result = new TorchTensor(out);
-  if (!returnLse) return result;
-  // the math path returns lse / ln 2 and flex_attention multiplies it back by ln 2
-  const lse = where(maskedRows, scalarTensor(-Infinity, lseRaw.dtype), lseRaw);
-  const lse2 = binary('mul', binary('div', lse, Math.log(2)), Math.log(2));
-  return new PyTuple([result, new TorchTensor(lse2)]);
+  let lseValue: PyValue = null;
+  if (wantLse) {
+    // the math path returns lse / ln 2 and flex_attention multiplies it back by ln 2
+    const lse = where(maskedRows, scalarTensor(-Infinity, lseRaw.dtype), lseRaw);
+    lseValue = new TorchTensor(binary('mul', binary('div', lse, Math.log(2)), Math.log(2)));
+  }
+  if (aux !== null) return new PyTuple([result, ctx.call(AuxOutput, [], new Map([['lse', lseValue], ['max_scores', null]]))]);
+  return returnLse ? new PyTuple([result, lseValue]) : result;
 }
