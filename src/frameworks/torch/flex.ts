@@ -50,7 +50,7 @@ function codeArity(f: PyFunction): number {
  * method's count includes self, as its __code__ does); other callables count
  * inspect.signature's parameters without a default.
  */
-function modArity(f: PyValue, ctx: CallContext): number {
+function modArity(f: PyValue): number {
   let n: number | undefined;
   if (f instanceof PyFunction) n = codeArity(f);
   else if (f instanceof PyBoundMethod && f.fn instanceof PyFunction) n = codeArity(f.fn);
@@ -66,7 +66,6 @@ function modArity(f: PyValue, ctx: CallContext): number {
   }
   if (n === undefined) throw pyError('NotImplementedError', `a mask_mod or score_mod of type ${f instanceof PyObj ? f.typeName : typeof f} is not supported by Mask Lens yet`);
   if (n !== 4 && n !== 5) throw pyError('AssertionError', `Expected 4 or 5 positional args, got ${n}`);
-  void ctx;
   return n;
 }
 
@@ -131,7 +130,7 @@ const optInt = (v: PyValue | undefined, name: string) => (v === undefined || v =
  * parameters.
  */
 function createMask(mod: PyValue, B: number, H: number, Q: number, KV: number, ctx: CallContext): Tensor {
-  const kind = modArity(mod, ctx);
+  const kind = modArity(mod);
   const shape = [B, H, Q, KV];
   const idx = indexTensors(B, H, Q, KV);
   if (kind === 5) {
@@ -343,7 +342,7 @@ export function makeFlexAttention(): PyModule {
     const a = bind('create_block_mask', args, kw, ['mask_mod', 'B', 'H', 'Q_LEN', 'KV_LEN', 'device?', 'BLOCK_SIZE?', '_compile?',
       'separate_full_blocks?', 'compute_dq_write_order?', 'dq_kv_order?']);
     const maskMod = a.mask_mod!;
-    if (modArity(maskMod, ctx) !== 4) throw pyError('AssertionError', `create-block_mask requires a mask_mod function! Got ${ctx.str(maskMod)}`);
+    if (modArity(maskMod) !== 4) throw pyError('AssertionError', `create-block_mask requires a mask_mod function! Got ${ctx.str(maskMod)}`);
     const B = optInt(a.B, 'B'), H = optInt(a.H, 'H');
     const [QB, KB] = a.BLOCK_SIZE === undefined ? [128, 128]
       : typeof a.BLOCK_SIZE === 'bigint' ? [toInt(a.BLOCK_SIZE, 'BLOCK_SIZE'), toInt(a.BLOCK_SIZE, 'BLOCK_SIZE')]
