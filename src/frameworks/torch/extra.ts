@@ -44,7 +44,7 @@ function extremum(op: 'max' | 'min'): Method {
 }
 
 /** torch.logsumexp: max-shifted log(sum(exp(x - max))) (ATen logsumexp_out_impl). */
-function logsumexp(x: Tensor, dims: number | number[], keepdim: boolean): Tensor {
+export function logsumexp(x: Tensor, dims: number | number[], keepdim: boolean): Tensor {
   const xf = isFloating(x.dtype) ? x : cast(x, 'float32');
   const m = reduce('max', xf, dims, true);
   // an all -inf slice keeps -inf rather than becoming nan

@@ -25,6 +25,7 @@ import { torchRng } from './random';
 import { addLayers } from './layers';
 import { addTransformers } from './transformer';
 import { addRecurrent } from './rnn';
+import { makeFlexAttention } from './flex';
 import { fusableSoftmax } from './fused';
 import { collectBuffers, collectParameters, dropoutTensor, fn, getTensor, getTensorOrNull, layer, masksCanonical, moduleRepr, namedModules, normalTensor, parameter, stateEntries, uniformTensor } from './nnbase';
 import { TorchTensor, filled, gradEnabled, softmaxCall, tensorArg, toDtype, track } from './tensor';
@@ -1190,6 +1191,7 @@ function checkedFill(x: Tensor, mask: Tensor, value: number): Tensor {
  * picks the kernel scaled_dot_product_attention runs on. The kernels agree on
  * values here (Mask Lens has one), so the context manager changes nothing;
  * x-transformers' Attend(flash=True) builds one in __init__.
+ * Its flex_attention submodule is flex.ts.
  */
 function makeAttention(): PyModule {
   const m = new PyModule('torch.nn.attention');
@@ -1219,6 +1221,7 @@ function makeAttention(): PyModule {
     bind('sdpa_kernel', args, kw, ['backends', 'set_priority?']);
     return new PyInstance(Context);
   }));
+  m.dict.set('flex_attention', makeFlexAttention());
   return m;
 }
 
