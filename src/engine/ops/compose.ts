@@ -104,7 +104,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
   checkMask(mask, 'masked_fill_');
   const v = fillValue(x, value);
   const cond = mask.dtype === 'bool' ? mask : cast(mask, 'bool');
-  return where(cond, v, x);
+  // ATen fills a contiguous clone of self (expanded to the mask's shape): the result is contiguous
+  return where(cond, v, x, true);
 }
 
 /** In-place masked_fill_: the mask must broadcast to self. */

@@ -145,7 +145,8 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
     if (j < 0) {
       if (sizes[i] === -1) throw runtimeError(`The expanded size of the tensor (${sizes[i]}) isn't allowed in a leading, non-existing dimension ${i}`);
       shape[i] = sizes[i];
-      strides[i] = 0;
+      // ATen's inferExpandGeometry: a new dim of size 1 steps over the dims inside it
+      strides[i] = sizes[i] === 1 && i + 1 < n ? shape[i + 1] * strides[i + 1] : 0;
       continue;
     }
     const want = sizes[i] === -1 ? x.shape[j] : sizes[i];
