@@ -13,7 +13,7 @@ import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../masks/checks';
 import { additiveValues } from '../../masks/values';
 import {
-  Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, castStrided, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, castPreserve, castStrided, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
   notImplementedFor, resultType, scalarTensor, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
@@ -605,10 +605,13 @@ export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   // refuses a negative one. A tensor exponent gives 0 / +-1 for negatives (powi).
   if (!(b instanceof Tensor) && a instanceof Tensor) {
     checkScalarPower(a, b);
-    if (d === 'float16' || d === 'bfloat16') return cast(binary('pow', cast(a, 'float64'), checkedConvert(b, d)), d);
+    // the double detours keep a's layout, as the one kernel does
+    if (d === 'float16' || d === 'bfloat16') return castPreserve(binary('pow', castPreserve(a, 'float64'), checkedConvert(b, d)), d);
     if (!isFloating(d)) checkedConvert(b, d);
-    else if (typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
+    else if (typeof b === 'number') return castPreserve(binary('pow', castPreserve(a, 'float64'), b), d);
   }
+  // pow(Scalar self, Tensor exponent) allocates its output contiguous (its meta function), not through TensorIterator
+  if (!(a instanceof Tensor)) return contiguous(binary('pow', a, b));
   return binary('pow', a, b);
 }
 
