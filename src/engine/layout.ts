@@ -175,13 +175,16 @@ export function preserveStrides(t: Geometry): readonly number[] {
  * 0-dim input beside others never does): all contiguous gives contiguous,
  * all channels-last gives channels-last, all dense with equal strides gives
  * those strides. Otherwise each dim's order comes from reorderDimensions and
- * the strides are dense in that order (contiguous when it is row-major).
+ * the strides are dense in that order. null stands for contiguous strides
+ * (the common case, answered without allocating: every input has exactly
+ * row-major strides, which reorderDimensions never swaps).
  */
-export function iteratorStrides(shape: readonly number[], inputs: readonly Geometry[]): readonly number[] {
+export function iteratorStrides(shape: readonly number[], inputs: readonly Geometry[]): readonly number[] | null {
+  if (inputs.every(hasRowMajorStrides) && numelOf(shape) > 0) return null;
   const sameShape = inputs.every((g) => g.shape.length === shape.length && g.shape.every((s, i) => s === shape[i]))
     && !(inputs.some((g) => g.shape.length === 0) && inputs.some((g) => g.shape.length > 0));
   if (sameShape && inputs.length > 0) {
-    if (inputs.every((g) => isContiguousGeometry(g.shape, g.strides))) return contiguousStrides(shape);
+    if (inputs.every((g) => isContiguousGeometry(g.shape, g.strides))) return null;
     if (inputs.every((g) => isChannelsLastGeometry(g.shape, g.strides))) return channelsLastStrides(shape);
     const last = inputs[inputs.length - 1].strides;
     if (inputs.every((g) => isNonOverlappingAndDense(g.shape, g.strides) && g.strides.every((s, i) => s === last[i]))) return last;
@@ -194,7 +197,7 @@ export function iteratorStrides(shape: readonly number[], inputs: readonly Geome
     return st;
   });
   const perm = reorderDimensions(shape, operands);
-  if (perm.every((d, j) => d === nd - 1 - j)) return contiguousStrides(shape);
+  if (perm.every((d, j) => d === nd - 1 - j)) return null;
   const out = new Array<number>(nd);
   let cur = 1;
   for (const d of perm) {
@@ -202,6 +205,17 @@ export function iteratorStrides(shape: readonly number[], inputs: readonly Geome
     cur *= shape[d];
   }
   return out;
+}
+
+/** Whether a geometry's strides are exactly contiguousStrides(shape) (size-1 dims included). */
+function hasRowMajorStrides(g: Geometry): boolean {
+  const { shape, strides } = g;
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (strides[i] !== expected) return false;
+    expected *= shape[i] > 1 ? shape[i] : 1;
+  }
+  return true;
 }
 
 /**

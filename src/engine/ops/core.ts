@@ -350,9 +350,11 @@ function laidOut(t: Tensor, strides: readonly number[]): Tensor {
   return memoryOrder(t.shape, strides) ? castStrided(t, t.dtype, strides) : restrided(t, strides);
 }
 
+const SCALAR_GEOMETRY: Geometry = { shape: [], strides: [] };
+
 /** An operand's geometry as TensorIterator sees it when the op computes in `dtype` (a Python number is a 0-dim tensor). */
 function iterGeometry(x: TensorOrScalar, dtype: DType): Geometry {
-  return x instanceof Tensor ? promotedGeometry(x, dtype) : { shape: [], strides: [] };
+  return x instanceof Tensor ? promotedGeometry(x, dtype) : SCALAR_GEOMETRY;
 }
 
 /** `x` broadcast to `shape` and then permuted by `order` (dims outermost first): the operand a kernel writing `order`'s memory order reads. */
@@ -440,11 +442,13 @@ export function finish(out: Tensor): Tensor {
  */
 export function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype, computeDtype: DType = x.dtype): Tensor {
   const strides = iteratorStrides(x.shape, [promotedGeometry(x, computeDtype)]);
-  const order = memoryOrder(x.shape, strides);
   // float32 sigmoid in ATen's own rounding (Sleef's and glibc's expf by lane), on every backend
   if (op === 'sigmoid' && computeDtype === 'float32' && outDtype === 'float32') {
-    return laidOut(sigmoidFloat32(inDtype(x, computeDtype)), strides);
+    const r = sigmoidFloat32(inDtype(x, computeDtype));
+    return strides ? laidOut(r, strides) : r;
   }
+  if (!strides) return unaryRowMajor(op, x, outDtype, computeDtype);
+  const order = memoryOrder(x.shape, strides);
   if (!order) return restrided(unaryRowMajor(op, x, outDtype, computeDtype), strides);
   const r = unaryRowMajor(op, permutedOperand(x, x.shape, order), outDtype, computeDtype);
   return new Tensor(r.storage, r.dtype, x.shape, strides);
@@ -596,6 +600,7 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
   checkSize(shape.reduce((p, q) => p * q, 1));
   // the result's layout is TensorIterator's (the first operand's dim order where it has one)
   const strides = iteratorStrides(shape, [iterGeometry(a, compute), iterGeometry(b, compute)]);
+  if (!strides) return binaryRowMajor(op, ta, tb, shape, result, compute);
   const order = memoryOrder(shape, strides);
   if (!order) return restrided(binaryRowMajor(op, ta, tb, shape, result, compute), strides);
   const kshape = order.map((d) => shape[d]);
@@ -662,7 +667,7 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   const fused = rt === 'float32' ? fma32 : fma64; // one rounding, to the result dtype
   for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fused(vb[i], scale, va[i]);
   const strides = iteratorStrides(shape, [iterGeometry(a, rt), iterGeometry(b, rt)]);
-  return laidOut(finish(out), strides);
+  return strides ? laidOut(finish(out), strides) : finish(out);
 }
 
 /**

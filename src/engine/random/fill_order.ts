@@ -11,7 +11,7 @@
 // non-overlapping, and otherwise take dense strides in the input's dim
 // order (layout.ts preserveStrides).
 
-import { isNonOverlappingAndDense as denseGeometry, preserveStrides } from '../layout';
+import { preserveStrides } from '../layout';
 import type { Tensor } from '../tensor';
 
 /**
@@ -40,11 +40,6 @@ export function iterationOrder(t: Tensor): number[] | undefined {
     }
   }
   return order;
-}
-
-/** Whether `t`'s elements tile one block of memory with no gaps or overlaps (in any dim order). */
-export function isNonOverlappingAndDense(t: Tensor): boolean {
-  return denseGeometry(t.shape, t.strides);
 }
 
 /**
