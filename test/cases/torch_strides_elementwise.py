@@ -18,6 +18,9 @@ filled = (t.masked_fill(t > 0, 0.).stride(), t.masked_fill(t > 0, 0.).is_contigu
 converted = (t.long().stride(), t.to(torch.float64).stride(), t.bool().stride(), t.clone().stride(), t.contiguous().stride())
 likes = (torch.zeros_like(t).stride(), torch.ones_like(t).stride(), torch.empty_like(t).stride(), torch.rand_like(t).stride())
 contiguous_copies = (t.clone(memory_format=torch.contiguous_format).stride(), torch.zeros_like(t, memory_format=torch.contiguous_format).stride())
+xt = x.transpose(1, 2)
+flipped = (t.flip(0).stride(), x[:, :, ::2].flip(1).stride(), xt[:, ::2].flip(2).stride(), x.expand(2, 2, 3, 4).flip(0).stride(), t.flip(0, 1).sum(0).tolist())
+powers = ((t ** 2).stride(), (t ** 2.5).stride(), torch.pow(t, 2).stride(), (2 ** t).stride(), (t.half() ** 2.0).stride())
 reduced = (t.sum(0).stride(), t.sum(-1, keepdim=True).stride(), t.mean(1).stride())
 
 s = x[:, :, ::2]

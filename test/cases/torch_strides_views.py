@@ -32,6 +32,15 @@ reshaped = (x.view(6, 4).stride(), x.reshape(4, 6).stride(), x.flatten(1).stride
 pieces = tuple(c.stride() for c in x.chunk(2, dim=2)) + tuple(c.storage_offset() for c in x.split(1, dim=1))
 unbound = tuple(u.stride() for u in t.unbind(1))
 
+m = torch.arange(12.).view(3, 4)
+diagonals = (m.diagonal().stride(), m.diagonal().storage_offset(), m.t().diagonal(1).stride(), m.t().diagonal(1).storage_offset(), m.diagonal(-1).tolist())
+d3 = x.diagonal(0, 1, 2)
+diagonals_3d = (d3.shape, d3.stride(), x.diagonal(-1, 0, 2).stride(), x.diagonal(-1, 0, 2).storage_offset(), torch.diagonal(m, offset=5).shape, x.diagonal(1, -1, 0).tolist())
+try:
+    m.diagonal(0, 0, -2)
+except RuntimeError as err:
+    diagonal_error = str(err)
+
 scalar = torch.tensor(3.)
 scalar_geometry = (scalar.stride(), scalar.storage_offset(), scalar.is_contiguous())
 empty = torch.zeros(0, 3).t()

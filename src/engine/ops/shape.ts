@@ -3,7 +3,8 @@
 import { promoteTypes as promote } from '../dtype';
 import { EngineError, indexError, runtimeError, valueError } from '../errors';
 import { Tensor, checkShape, contiguousStrides, hasWide, int64Values, numelOf, setInt64 } from '../tensor';
-import { cast, checkSize, contiguous } from './core';
+import { cast, castStrided, checkSize, contiguous } from './core';
+import { preserveStrides } from '../layout';
 
 export const fmtShape = (s: readonly number[]) => `[${s.join(', ')}]`;
 
@@ -207,6 +208,23 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return x.view(shape, strides, x.offset + i * x.strides[d]);
 }
 
+/**
+ * x.diagonal(offset, dim1, dim2) as a view (ATen's diagonal): dim1 and dim2
+ * are dropped and the diagonal becomes the last dim, of stride
+ * stride(dim1) + stride(dim2); offset > 0 starts above the main diagonal,
+ * < 0 below; one past the end gives size 0. IndexError for a dim out of
+ * range, RuntimeError for equal dims.
+ */
+export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const a = normalizeDim(dim1, x.ndim), b = normalizeDim(dim2, x.ndim);
+  if (a === b) throw runtimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const size = Math.max(offset >= 0 ? Math.min(x.shape[a], x.shape[b] - offset) : Math.min(x.shape[a] + offset, x.shape[b]), 0);
+  let start = x.offset;
+  if (size > 0) start += offset >= 0 ? offset * x.strides[b] : -offset * x.strides[a];
+  const keep = x.shape.map((_, d) => d).filter((d) => d !== a && d !== b);
+  return x.view([...keep.map((d) => x.shape[d]), size], [...keep.map((d) => x.strides[d]), x.strides[a] + x.strides[b]], start);
+}
+
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   return slice(x, dim, start, start + length);
 }
@@ -344,5 +362,6 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
     offset += (x.shape[d] - 1) * x.strides[d];
     strides[d] = -strides[d];
   }
-  return contiguous(x.view(x.shape, strides, offset));
+  // ATen's flip writes into empty_like(x): x's layout kept (preserve_format)
+  return castStrided(x.view(x.shape, strides, offset), x.dtype, preserveStrides(x));
 }

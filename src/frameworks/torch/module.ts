@@ -565,7 +565,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'cumprod', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
     'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
-    'select', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm',
+    'select', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm', 'diagonal',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

@@ -22,7 +22,7 @@ import { topkOrder } from '../../engine/ops/select_k';
 import { emptyLikeOrder, iterationOrder, placeDraws } from '../../engine/random/fill_order';
 import { formatCppDouble } from '../../engine/random/torch_generator';
 import {
-  chunk, expand, flatten, flip, normalizeDim, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
+  chunk, diagonal, expand, flatten, flip, normalizeDim, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
 } from '../../engine/ops/shape';
 import { Tensor, contiguousStrides, hasWide, int64Values, isSafeInt64, setInt64 } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
@@ -156,7 +156,7 @@ const GRAD_FN: Record<string, string> = {
   permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', addmm: 'AddmmBackward0', 'linear.squeeze': 'SqueezeBackward4', gather: 'GatherBackward0',
   where: 'WhereBackward0', relu: 'ReluBackward0', sigmoid: 'SigmoidBackward0', tanh: 'TanhBackward0', pow: 'PowBackward0',
   sqrt: 'SqrtBackward0', masked_select: 'MaskedSelectBackward0', nll_loss: 'NllLossBackward0', cat: 'CatBackward0',
-  stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0',
+  stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0', diagonal: 'DiagonalBackward0',
   index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
   max: 'MaxBackward1', 'max.dim': 'MaxBackward0', min: 'MinBackward1', 'min.dim': 'MinBackward0',
   // overloads with a dim are a different autograd node in PyTorch (derivatives.yaml)
@@ -1099,6 +1099,11 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   /** Tensor.storage_offset(): where the tensor's first element lies in its storage, in elements. */
   storage_offset: (self) => BigInt(self.t.offset),
+  diagonal: (self, args, kw) => {
+    const a = bind('diagonal', args, kw, ['offset?', 'dim1?', 'dim2?']);
+    const int = (v: PyValue | undefined, name: string, d: number) => (v === undefined ? d : toInt(v, name));
+    return T(self, diagonal(self.t, int(a.offset, 'offset', 0), int(a.dim1, 'dim1', 0), int(a.dim2, 'dim2', 1)), 'diagonal');
+  },
   view: (self, args, kw) => {
     if (args.length === 1 && args[0] instanceof TorchDtype) throw runtimeError('view(dtype) is not supported by Mask Lens');
     return T(self, view(self.t, sizeArgs('view', args, kw, 'size', VIEW_OVERLOADS)), 'view');
