@@ -21,6 +21,8 @@ contiguous_copies = (t.clone(memory_format=torch.contiguous_format).stride(), to
 xt = x.transpose(1, 2)
 flipped = (t.flip(0).stride(), x[:, :, ::2].flip(1).stride(), xt[:, ::2].flip(2).stride(), x.expand(2, 2, 3, 4).flip(0).stride(), t.flip(0, 1).sum(0).tolist())
 powers = ((t ** 2).stride(), (t ** 2.5).stride(), torch.pow(t, 2).stride(), (2 ** t).stride(), (t.half() ** 2.0).stride())
+import torch.nn.functional as F
+composites = (torch.triu(t).stride(), torch.tril(t, -1).stride(), torch.softmax(t, -1).stride(), F.gelu(t).stride(), F.silu(t).stride(), torch.nan_to_num(t).stride(), F.layer_norm(t, (2,)).stride(), t.clamp(-1, 1).stride())
 reduced = (t.sum(0).stride(), t.sum(-1, keepdim=True).stride(), t.mean(1).stride())
 
 s = x[:, :, ::2]

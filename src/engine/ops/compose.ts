@@ -76,11 +76,11 @@ function triangleKeep(x: Tensor, diagonal: number, upper: boolean): Tensor {
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
-  return where(triangleKeep(x, diagonal, true), x, zeroLike(x));
+  return where(triangleKeep(x, diagonal, true), x, zeroLike(x), true); // triu_out resizes a contiguous result
 }
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
-  return where(triangleKeep(x, diagonal, false), x, zeroLike(x));
+  return where(triangleKeep(x, diagonal, false), x, zeroLike(x), true); // tril_out resizes a contiguous result
 }
 
 function zeroLike(x: Tensor): Tensor {

@@ -350,6 +350,18 @@ function laidOut(t: Tensor, strides: readonly number[]): Tensor {
   return memoryOrder(t.shape, strides) ? castStrided(t, t.dtype, strides) : restrided(t, strides);
 }
 
+/**
+ * A fresh contiguous result `r` of an elementwise op over `inputs` (in the
+ * op's operand order, computed in `compute`) laid out as TensorIterator
+ * lays that op's output out: for kernels written element by element in
+ * logical order (gelu, silu) whose ATen kernel is a TensorIterator loop.
+ * One gather when the layout is not row-major, nothing otherwise.
+ */
+export function inIteratorLayout(r: Tensor, inputs: readonly TensorOrScalar[], compute: DType = r.dtype): Tensor {
+  const strides = iteratorStrides(r.shape, inputs.map((x) => iterGeometry(x, compute)));
+  return strides ? laidOut(r, strides) : r;
+}
+
 const SCALAR_GEOMETRY: Geometry = { shape: [], strides: [] };
 
 /** An operand's geometry as TensorIterator sees it when the op computes in `dtype` (a Python number is a 0-dim tensor). */

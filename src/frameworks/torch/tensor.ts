@@ -1522,7 +1522,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   nan_to_num: (self, args, kw) => {
     const a = bind('nan_to_num', args, kw, ['nan?', 'posinf?', 'neginf?']);
     const big = self.t.dtype === 'float64' ? Number.MAX_VALUE : 3.4028234663852886e38;
-    const out = cast(self.t, self.t.dtype);
+    const out = castPreserve(self.t, self.t.dtype); // a TensorIterator op: x's layout kept
     const d = out.storage.data;
     for (let i = 0; i < d.length; i++) {
       if (Number.isNaN(d[i])) d[i] = a.nan === undefined || a.nan === null ? 0 : toFloat(a.nan, 'nan');
