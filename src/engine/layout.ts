@@ -8,7 +8,7 @@
 // Values never depend on them; strides, is_contiguous() and whether a later
 // view() succeeds do.
 
-import { contiguousStrides, numelOf } from './tensor';
+import { numelOf } from './tensor';
 
 /** A geometry: sizes and strides (in elements). */
 export interface Geometry {

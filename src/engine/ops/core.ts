@@ -6,7 +6,7 @@ import { EngineError, runtimeError } from '../errors';
 import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
-import { Storage, Tensor, allocate, contiguousStrides, forEachOffset, gatherStrided, hasWide, int64At, int64Values, isSafeInt64, setInt64 } from '../tensor';
+import { Storage, Tensor, allocate, forEachOffset, gatherStrided, hasWide, int64At, int64Values, isSafeInt64, setInt64 } from '../tensor';
 import { Geometry, iteratorStrides, memoryOrder, preserveStrides, promotedGeometry } from '../layout';
 import { checkBudget, getSlot, slot } from '../context';
 import { sigmoidFloat32 } from './special';
