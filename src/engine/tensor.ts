@@ -234,7 +234,9 @@ export class Tensor {
     return isFloating(this.dtype);
   }
 
+  /** c10's is_contiguous: row-major strides, size-1 dims' strides ignored; an empty tensor is contiguous. */
   isContiguous(): boolean {
+    if (this.numel === 0) return true;
     let expected = 1;
     for (let i = this.shape.length - 1; i >= 0; i--) {
       if (this.shape[i] !== 1 && this.strides[i] !== expected) return false;

@@ -76,11 +76,11 @@ function triangleKeep(x: Tensor, diagonal: number, upper: boolean): Tensor {
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
-  return where(triangleKeep(x, diagonal, true), x, zeroLike(x));
+  return where(triangleKeep(x, diagonal, true), x, zeroLike(x), true); // triu_out resizes a contiguous result
 }
 
 export function tril(x: Tensor, diagonal = 0): Tensor {
-  return where(triangleKeep(x, diagonal, false), x, zeroLike(x));
+  return where(triangleKeep(x, diagonal, false), x, zeroLike(x), true); // tril_out resizes a contiguous result
 }
 
 function zeroLike(x: Tensor): Tensor {
@@ -104,7 +104,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
   checkMask(mask, 'masked_fill_');
   const v = fillValue(x, value);
   const cond = mask.dtype === 'bool' ? mask : cast(mask, 'bool');
-  return where(cond, v, x);
+  // ATen fills a contiguous clone of self (expanded to the mask's shape): the result is contiguous
+  return where(cond, v, x, true);
 }
 
 /** In-place masked_fill_: the mask must broadcast to self. */

@@ -7,6 +7,7 @@ import type { BinaryOp, Operand, UnaryOp } from '../kernels/backend';
 import { cpuBackend } from '../kernels/cpu';
 import { backendFor } from '../kernels/select';
 import { Storage, Tensor, allocate, forEachOffset, gatherStrided, hasWide, int64At, int64Values, isSafeInt64, setInt64 } from '../tensor';
+import { Geometry, iteratorStrides, memoryOrder, preserveStrides, promotedGeometry } from '../layout';
 import { checkBudget, getSlot, slot } from '../context';
 import { sigmoidFloat32 } from './special';
 
@@ -305,8 +306,73 @@ export function int64ToFloat32(v: bigint): number {
   return neg ? -r : r;
 }
 
+/**
+ * A copy of `x` converted to `dtype` (as cast) whose storage has the dense
+ * strides `strides` (x's shape): the values are written in that layout's
+ * memory order, so a permuted layout costs one strided gather as a
+ * contiguous copy does.
+ */
+export function castStrided(x: Tensor, dtype: DType, strides: readonly number[]): Tensor {
+  const order = memoryOrder(x.shape, strides);
+  if (!order) return restrided(cast(x, dtype), strides);
+  const c = cast(x.view(order.map((d) => x.shape[d]), order.map((d) => x.strides[d])), dtype);
+  return new Tensor(c.storage, dtype, x.shape, strides);
+}
+
+/**
+ * `x.to(dtype)` / `x.clone()` with memory_format=torch.preserve_format (the
+ * default): a copy that keeps a dense x's strides, and gives any other x
+ * dense strides in its own dim order (ATen's _to_copy / clone / empty_like).
+ * Values as cast().
+ */
+export function castPreserve(x: Tensor, dtype: DType): Tensor {
+  return castStrided(x, dtype, preserveStrides(x));
+}
+
+/** A contiguous `x` (itself when it already is): `.contiguous()`. */
 export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : cast(x, x.dtype);
+}
+
+/**
+ * A fresh contiguous `t` with the `strides` of the same row-major layout
+ * (they differ only in size-1 dims, whose stride ATen keeps from the
+ * operand that decided the layout): itself when they are equal.
+ */
+function restrided(t: Tensor, strides: readonly number[]): Tensor {
+  const s = t.strides;
+  for (let i = 0; i < s.length; i++) if (s[i] !== strides[i]) return new Tensor(t.storage, t.dtype, t.shape, strides);
+  return t;
+}
+
+/** A fresh contiguous result given the dense `strides`: no copy when they are row-major (restrided), else castStrided's one gather. */
+function laidOut(t: Tensor, strides: readonly number[]): Tensor {
+  return memoryOrder(t.shape, strides) ? castStrided(t, t.dtype, strides) : restrided(t, strides);
+}
+
+/**
+ * A fresh contiguous result `r` of an elementwise op over `inputs` (in the
+ * op's operand order, computed in `compute`) laid out as TensorIterator
+ * lays that op's output out: for kernels written element by element in
+ * logical order (gelu, silu) whose ATen kernel is a TensorIterator loop.
+ * One gather when the layout is not row-major, nothing otherwise.
+ */
+export function inIteratorLayout(r: Tensor, inputs: readonly TensorOrScalar[], compute: DType = r.dtype): Tensor {
+  const strides = iteratorStrides(r.shape, inputs.map((x) => iterGeometry(x, compute)));
+  return strides ? laidOut(r, strides) : r;
+}
+
+const SCALAR_GEOMETRY: Geometry = { shape: [], strides: [] };
+
+/** An operand's geometry as TensorIterator sees it when the op computes in `dtype` (a Python number is a 0-dim tensor). */
+function iterGeometry(x: TensorOrScalar, dtype: DType): Geometry {
+  return x instanceof Tensor ? promotedGeometry(x, dtype) : SCALAR_GEOMETRY;
+}
+
+/** `x` broadcast to `shape` and then permuted by `order` (dims outermost first): the operand a kernel writing `order`'s memory order reads. */
+function permutedOperand(x: Tensor, shape: readonly number[], order: readonly number[]): Tensor {
+  const o = broadcastOperand(x, shape);
+  return x.view(order.map((d) => shape[d]), order.map((d) => o.strides[d]), o.offset);
 }
 
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
@@ -380,10 +446,29 @@ export function finish(out: Tensor): Tensor {
   return out;
 }
 
+/**
+ * op(x) elementwise, computed in `computeDtype`, stored as `outDtype`. The
+ * result is laid out as TensorIterator lays it out (iteratorStrides: a
+ * permuted dense x gives its strides, a strided one dense strides in its
+ * dim order, contiguous otherwise); the kernel then writes memory order.
+ */
 export function unary(op: UnaryOp, x: Tensor, outDtype: DType = x.dtype, computeDtype: DType = x.dtype): Tensor {
-  const input = inDtype(x, computeDtype);
+  const strides = iteratorStrides(x.shape, [promotedGeometry(x, computeDtype)]);
   // float32 sigmoid in ATen's own rounding (Sleef's and glibc's expf by lane), on every backend
-  if (op === 'sigmoid' && computeDtype === 'float32' && outDtype === 'float32') return sigmoidFloat32(input);
+  if (op === 'sigmoid' && computeDtype === 'float32' && outDtype === 'float32') {
+    const r = sigmoidFloat32(inDtype(x, computeDtype));
+    return strides ? laidOut(r, strides) : r;
+  }
+  if (!strides) return unaryRowMajor(op, x, outDtype, computeDtype);
+  const order = memoryOrder(x.shape, strides);
+  if (!order) return restrided(unaryRowMajor(op, x, outDtype, computeDtype), strides);
+  const r = unaryRowMajor(op, permutedOperand(x, x.shape, order), outDtype, computeDtype);
+  return new Tensor(r.storage, r.dtype, x.shape, strides);
+}
+
+/** unary() with a contiguous result. */
+function unaryRowMajor(op: UnaryOp, x: Tensor, outDtype: DType, computeDtype: DType): Tensor {
+  const input = inDtype(x, computeDtype);
   const out = Tensor.empty(outDtype, x.shape);
   backendFor(x.numel, computeDtype).unary(op, broadcastOperand(input, x.shape), x.shape, out.storage.data, !isFloating(computeDtype));
   if (outDtype === 'int64' && computeDtype === 'int64' && BIG_UNARY[op] && (hasWide(input) || !allSafe(out.storage.data))) {
@@ -504,7 +589,8 @@ const COMPARISONS = new Set<BinaryOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and'
 /**
  * a (op) b with PyTorch promotion. Comparisons and logical ops compute in the
  * promoted dtype and return bool; `div` on integers computes in the default
- * float dtype.
+ * float dtype. The result has TensorIterator's layout (iteratorStrides over
+ * a then b: `x.transpose(1, 2) * scale` keeps the transposed order).
  */
 export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDtype?: DType): Tensor {
   let compute = resultType(a, b);
@@ -523,8 +609,20 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar, outDt
   };
   const ta = operandOf(a), tb = operandOf(b);
   const shape = broadcastShapes(ta.shape, tb.shape);
+  checkSize(shape.reduce((p, q) => p * q, 1));
+  // the result's layout is TensorIterator's (the first operand's dim order where it has one)
+  const strides = iteratorStrides(shape, [iterGeometry(a, compute), iterGeometry(b, compute)]);
+  if (!strides) return binaryRowMajor(op, ta, tb, shape, result, compute);
+  const order = memoryOrder(shape, strides);
+  if (!order) return restrided(binaryRowMajor(op, ta, tb, shape, result, compute), strides);
+  const kshape = order.map((d) => shape[d]);
+  const r = binaryRowMajor(op, permutedOperand(ta, shape, order), permutedOperand(tb, shape, order), kshape, result, compute);
+  return new Tensor(r.storage, r.dtype, shape, strides);
+}
+
+/** binary()'s kernel over operands already in the compute dtype, broadcast to `shape`; the result contiguous. */
+function binaryRowMajor(op: BinaryOp, ta: Tensor, tb: Tensor, shape: readonly number[], result: DType, compute: DType): Tensor {
   const n = shape.reduce((p, q) => p * q, 1);
-  checkSize(n);
   const out = Tensor.empty(result, shape);
   try {
     backendFor(n, compute).binary(
@@ -580,7 +678,8 @@ export function addScaled(a: TensorOrScalar, b: TensorOrScalar, alpha: Scalar, s
   const round = caster(rt);
   const fused = rt === 'float32' ? fma32 : fma64; // one rounding, to the result dtype
   for (let i = 0; i < o.length; i++) o[i] = twice(i) ? round(va[i] + round(scale * vb[i])) : fused(vb[i], scale, va[i]);
-  return finish(out);
+  const strides = iteratorStrides(shape, [iterGeometry(a, rt), iterGeometry(b, rt)]);
+  return strides ? laidOut(finish(out), strides) : finish(out);
 }
 
 /**
@@ -620,8 +719,13 @@ export function assignedScalar(s: Scalar, d: DType): Tensor {
   return full([], s, d);
 }
 
-/** torch.where(cond, a, b). */
-export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+/**
+ * torch.where(cond, a, b): a where cond, else b, in result_type(a, b);
+ * shapes broadcast. The result has TensorIterator's layout over (cond, a,
+ * b), cond's dim order first; `contiguousOut` makes it contiguous instead
+ * (masked_fill, which fills a contiguous clone).
+ */
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, contiguousOut = false): Tensor {
   if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') {
     throw runtimeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(cond.dtype)}`);
   }
@@ -630,8 +734,17 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const branch = (x: TensorOrScalar) => (x instanceof Tensor ? inDtype(x, dtype) : assignedScalar(x, dtype));
   const ta = branch(a), tb = branch(b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape), tb.shape);
+  checkSize(shape.reduce((p, q) => p * q, 1));
+  const strides = contiguousOut ? null : iteratorStrides(shape, [cond, iterGeometry(a, dtype), iterGeometry(b, dtype)]);
+  const order = strides && memoryOrder(shape, strides);
+  if (!order) return strides ? restrided(whereRowMajor(cond, ta, tb, shape, dtype), strides) : whereRowMajor(cond, ta, tb, shape, dtype);
+  const r = whereRowMajor(permutedOperand(cond, shape, order), permutedOperand(ta, shape, order), permutedOperand(tb, shape, order), order.map((d) => shape[d]), dtype);
+  return new Tensor(r.storage, dtype, shape, strides);
+}
+
+/** where()'s kernel over branches already in `dtype`, broadcast to `shape`; the result contiguous. */
+function whereRowMajor(cond: Tensor, ta: Tensor, tb: Tensor, shape: readonly number[], dtype: DType): Tensor {
   const n = shape.reduce((p, q) => p * q, 1);
-  checkSize(n);
   const out = Tensor.empty(dtype, shape);
   const oc = broadcastOperand(cond, shape), oa = broadcastOperand(ta, shape), ob = broadcastOperand(tb, shape);
   backendFor(n, dtype).where(oc, oa, ob, shape, out.storage.data);

@@ -3,7 +3,8 @@
 import { promoteTypes as promote } from '../dtype';
 import { EngineError, indexError, runtimeError, valueError } from '../errors';
 import { Tensor, checkShape, contiguousStrides, hasWide, int64Values, numelOf, setInt64 } from '../tensor';
-import { cast, checkSize, contiguous } from './core';
+import { cast, castStrided, checkSize, contiguous } from './core';
+import { preserveStrides } from '../layout';
 
 export const fmtShape = (s: readonly number[]) => `[${s.join(', ')}]`;
 
@@ -145,7 +146,8 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
     if (j < 0) {
       if (sizes[i] === -1) throw runtimeError(`The expanded size of the tensor (${sizes[i]}) isn't allowed in a leading, non-existing dimension ${i}`);
       shape[i] = sizes[i];
-      strides[i] = 0;
+      // ATen's inferExpandGeometry: a new dim of size 1 steps over the dims inside it
+      strides[i] = sizes[i] === 1 && i + 1 < n ? shape[i + 1] * strides[i + 1] : 0;
       continue;
     }
     const want = sizes[i] === -1 ? x.shape[j] : sizes[i];
@@ -204,6 +206,23 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   shape.splice(d, 1);
   strides.splice(d, 1);
   return x.view(shape, strides, x.offset + i * x.strides[d]);
+}
+
+/**
+ * x.diagonal(offset, dim1, dim2) as a view (ATen's diagonal): dim1 and dim2
+ * are dropped and the diagonal becomes the last dim, of stride
+ * stride(dim1) + stride(dim2); offset > 0 starts above the main diagonal,
+ * < 0 below; one past the end gives size 0. IndexError for a dim out of
+ * range, RuntimeError for equal dims.
+ */
+export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const a = normalizeDim(dim1, x.ndim), b = normalizeDim(dim2, x.ndim);
+  if (a === b) throw runtimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const size = Math.max(offset >= 0 ? Math.min(x.shape[a], x.shape[b] - offset) : Math.min(x.shape[a] + offset, x.shape[b]), 0);
+  let start = x.offset;
+  if (size > 0) start += offset >= 0 ? offset * x.strides[b] : -offset * x.strides[a];
+  const keep = x.shape.map((_, d) => d).filter((d) => d !== a && d !== b);
+  return x.view([...keep.map((d) => x.shape[d]), size], [...keep.map((d) => x.strides[d]), x.strides[a] + x.strides[b]], start);
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
@@ -343,5 +362,6 @@ export function flip(x: Tensor, dims: readonly number[]): Tensor {
     offset += (x.shape[d] - 1) * x.strides[d];
     strides[d] = -strides[d];
   }
-  return contiguous(x.view(x.shape, strides, offset));
+  // ATen's flip writes into empty_like(x): x's layout kept (preserve_format)
+  return castStrided(x.view(x.shape, strides, offset), x.dtype, preserveStrides(x));
 }

@@ -8,8 +8,10 @@
 // memory order, not in logical (row-major) order. Out-of-place samplers that
 // allocate with empty_like (rand_like, randn_like, dropout's noise,
 // multinomial's q) keep the input's strides when it is dense and
-// non-overlapping, and are contiguous otherwise.
+// non-overlapping, and otherwise take dense strides in the input's dim
+// order (layout.ts preserveStrides).
 
+import { preserveStrides } from '../layout';
 import type { Tensor } from '../tensor';
 
 /**
@@ -40,20 +42,12 @@ export function iterationOrder(t: Tensor): number[] | undefined {
   return order;
 }
 
-/** Whether `t`'s elements tile one block of memory with no gaps or overlaps (in any dim order). */
-export function isNonOverlappingAndDense(t: Tensor): boolean {
-  const dims = t.shape.map((_, d) => d).filter((d) => t.shape[d] > 1).sort((a, b) => t.strides[a] - t.strides[b]);
-  let expected = 1;
-  for (const d of dims) {
-    if (t.strides[d] !== expected) return false;
-    expected *= t.shape[d];
-  }
-  return true;
-}
-
-/** The visiting order of a fresh empty_like(t) (strides kept only for dense inputs). */
-export function emptyLikeOrder(t: Tensor): number[] | undefined {
-  return isNonOverlappingAndDense(t) ? iterationOrder(t) : undefined;
+/**
+ * The visiting order of a fresh tensor of t's shape with the dense `strides`
+ * (by default empty_like(t)'s: preserveStrides).
+ */
+export function emptyLikeOrder(t: Tensor, strides: readonly number[] = preserveStrides(t)): number[] | undefined {
+  return iterationOrder(t.view(t.shape, strides));
 }
 
 /** Draws (in visiting order) placed at their logical positions. */

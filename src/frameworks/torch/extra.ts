@@ -8,7 +8,7 @@ import { caster, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
 import { getSlot, slot } from '../../engine/context';
 import { formatCppTensor } from '../../engine/format/cpp';
-import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, scalarTypeName, unary, where } from '../../engine/ops/core';
+import { assignInto, binary, cast, castPreserve, contiguous, getDefaultDtype, resultType, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
 import { erf, erfinv } from '../../engine/ops/special';
 import { cat, expand, narrow, normalizeDim, permute, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
@@ -109,7 +109,7 @@ export const EXTRA_METHODS: Record<string, Method> = {
   is_complex: () => false,
   // copy.deepcopy(tensor): new storage, same flags (Tensor.__deepcopy__)
   __deepcopy__: (self) => {
-    const t = new TorchTensor(cast(self.t, self.t.dtype));
+    const t = new TorchTensor(castPreserve(self.t, self.t.dtype));
     t.requiresGrad = self.requiresGrad;
     t.isParameter = self.isParameter;
     return t;

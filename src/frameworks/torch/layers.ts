@@ -6,7 +6,7 @@
 
 import { DType, caster, isFloating } from '../../engine/dtype';
 import { runtimeError } from '../../engine/errors';
-import { binary, cast, scalarTypeName, unary, where } from '../../engine/ops/core';
+import { binary, cast, inIteratorLayout, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { mean } from '../../engine/ops/reduce';
 import { narrow, reshape } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
@@ -148,10 +148,10 @@ const sigmoid = (x: Tensor) => unary('sigmoid', x);
 /** The activation functions: F.name and nn.Name compute the same thing; names are PyTorch's. */
 const ACTIVATIONS: [string, string, string[], Act][] = [
   // ATen's silu_kernel: x / (1 + exp(-x)) (float32 lane by lane as torch rounds it)
-  ['SiLU', 'silu', ['inplace?'], (x) => (x.dtype === 'float32' ? siluFloat32(x)
+  ['SiLU', 'silu', ['inplace?'], (x) => (x.dtype === 'float32' ? inIteratorLayout(siluFloat32(x), [x])
     : x.dtype === 'float64' ? binary('div', x, binary('add', unary('exp', unary('neg', x)), 1)) : binary('mul', x, sigmoid(x)))],
   ['Mish', 'mish', ['inplace?'], (x) => binary('mul', x, unary('tanh', softplusOf(x, 1, 20)))],
-  ['GELU', 'gelu', ['approximate?'], (x, _s, a) => gelu(x, String(a.approximate ?? 'none'))],
+  ['GELU', 'gelu', ['approximate?'], (x, _s, a) => inIteratorLayout(gelu(x, String(a.approximate ?? 'none')), [x])],
   ['LeakyReLU', 'leaky_relu', ['negative_slope?', 'inplace?'], (x, _s, a) => {
     const slope = a.negative_slope === undefined ? 0.01 : toFloat(a.negative_slope, 'negative_slope');
     return where(binary('gt', x, 0), x, binary('mul', x, slope));

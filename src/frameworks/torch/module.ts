@@ -5,13 +5,13 @@ import { DType, DTYPES, TORCH_DTYPE_ALIASES, isFloating, isIntegral, itemsize } 
 import { getSlot, slot } from '../../engine/context';
 import { bufferOf } from '../../python/bytes';
 import { fromBuffer } from '../numpy/buffer';
-import { noteRandom } from '../../engine/diagnostics';
+import { noteRandom, propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, noteMaskConsumer } from '../../masks/checks';
 import { carryMaskEvidence, noteMaskSource, notePositions } from '../../masks/evidence';
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, castStrided, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
 import { cat, expand, permute, reshape, stack } from '../../engine/ops/shape';
 import { matmul, reduce } from '../../engine/ops/reduce';
 import { Tensor, checkAllocation, checkShape, int64At, numelOf, storeInt } from '../../engine/tensor';
@@ -25,7 +25,7 @@ import {
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
 import { GeneratorObject, makeGenerator, resetTorchRng, torchRng } from './random';
-import { TorchLayout, makeRuntime } from './runtime';
+import { TorchLayout, TorchMemoryFormat, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
 import { QUANTILE_METHODS } from './quantile';
@@ -35,7 +35,7 @@ import { complexFunctions } from './complex';
 import { RANDOM_OVERLOADS, sizeArg, sizeArgs } from './size';
 import {
   TENSOR_METHODS, TorchDtype, TorchTensor, checkFunctionArguments, checkMethodArguments, allClose, updatePrintOptions, filled, fillScalar, setGradEnabled, setTensorFactory, tensorArg, toDtype, torchSize,
-  noteFill, setTensorClass, softmaxCall, track, isForeignDtype, dtypeCombination,
+  noteFill, setTensorClass, softmaxCall, track, isForeignDtype, dtypeCombination, formatStrides,
 } from './tensor';
 
 /** torch.tensor(data): infer shape and dtype from nested Python data or arrays. */
@@ -90,12 +90,26 @@ function likeFactory(name: string, value: number | 'rand' | 'randn'): NativeFn {
     const a = bind(name, args, kw, ['input', 'dtype?', 'device?', 'requires_grad?', 'memory_format?', 'layout?']);
     const x = tensorArg(a.input, name);
     const d = toDtype(a.dtype, `${name}(): argument 'dtype'`) ?? x.dtype;
-    // empty_like keeps a dense input's strides: draws land in its memory order (see fill_order.ts)
-    const order = emptyLikeOrder(x);
-    if (value === 'rand') return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng().uniform(x.numel, 0, 1, d), order)));
-    if (value === 'randn') return new TorchTensor(fromArray(x.shape, d, placeDraws(torchRng().normal(x.numel, 0, 1, d, order === undefined), order)));
-    return new TorchTensor(filled([...x.shape], value, d));
+    // empty_like keeps a dense input's strides (memory_format=torch.preserve_format): draws land in its memory order (see fill_order.ts)
+    const strides = formatStrides(x, a.memory_format);
+    const order = emptyLikeOrder(x, strides);
+    if (value === 'rand') return new TorchTensor(inLayout(fromArray(x.shape, d, placeDraws(torchRng().uniform(x.numel, 0, 1, d), order)), strides));
+    if (value === 'randn') return new TorchTensor(inLayout(fromArray(x.shape, d, placeDraws(torchRng().normal(x.numel, 0, 1, d, order === undefined), order)), strides));
+    // every element holds the same value: the storage reads the same in any layout
+    const f = filled([...x.shape], value, d);
+    return new TorchTensor(new Tensor(f.storage, d, f.shape, strides));
   };
+}
+
+/**
+ * A contiguous `t` (a fresh factory result) rewritten with the dense
+ * `strides`, the same values at the same indices; the random mark and
+ * other evidence live on the storage it keeps when nothing moves.
+ */
+function inLayout(t: Tensor, strides: readonly number[]): Tensor {
+  if (t.strides.every((s, i) => s === strides[i])) return t;
+  const r = castStrided(t, t.dtype, strides);
+  return propagateRandom(r, t);
 }
 
 /** A tensor of generator output (every caller draws from torchRng), marked random for mask classification. */
@@ -225,6 +239,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   set('inf', Infinity);
   set('strided', TorchLayout.STRIDED);
   set('sparse_coo', TorchLayout.SPARSE_COO);
+  for (const f of [TorchMemoryFormat.CONTIGUOUS, TorchMemoryFormat.PRESERVE, TorchMemoryFormat.CHANNELS_LAST, TorchMemoryFormat.CHANNELS_LAST_3D]) set(f.name, f);
   set('nan', NaN);
   set('pi', Math.PI);
   set('e', Math.E);
@@ -331,7 +346,8 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     const [low, high] = a.high === undefined ? [0, toInt(a.low, 'high')] : [toInt(a.low, 'low'), toInt(a.high, 'high')];
     if (low >= high) throw runtimeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
     const d = toDtype(a.dtype, "randint_like(): argument 'dtype'") ?? x.dtype;
-    return new TorchTensor(fromDraws(x.shape, d, placeDraws(torchRng(a.generator).randint(x.numel, low, high, d), emptyLikeOrder(x))));
+    const strides = formatStrides(x, a.memory_format);
+    return new TorchTensor(inLayout(fromDraws(x.shape, d, placeDraws(torchRng(a.generator).randint(x.numel, low, high, d), emptyLikeOrder(x, strides))), strides));
   });
   def('full_like', (args, kw) => {
     const a = bind('full_like', args, kw, ['input', 'fill_value', 'dtype?', 'device?']);
@@ -554,7 +570,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'cumprod', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
     'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
-    'select', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm',
+    'select', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm', 'diagonal',
     'median', 'nanmedian', 'quantile', 'nanquantile', 'lerp',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));

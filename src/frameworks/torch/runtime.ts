@@ -63,6 +63,27 @@ export class TorchLayout extends PyObj {
   }
 }
 
+/**
+ * torch.memory_format values (torch.contiguous_format, torch.preserve_format,
+ * torch.channels_last, torch.channels_last_3d): what clone / to / the _like
+ * factories / is_contiguous take as memory_format=. Singletons, so `is` works.
+ */
+export class TorchMemoryFormat extends PyObj {
+  static readonly CONTIGUOUS = new TorchMemoryFormat('contiguous_format');
+  static readonly PRESERVE = new TorchMemoryFormat('preserve_format');
+  static readonly CHANNELS_LAST = new TorchMemoryFormat('channels_last');
+  static readonly CHANNELS_LAST_3D = new TorchMemoryFormat('channels_last_3d');
+  private constructor(readonly name: string) {
+    super();
+  }
+  get typeName() {
+    return 'memory_format';
+  }
+  override repr() {
+    return `torch.${this.name}`;
+  }
+}
+
 const DEVICE_TYPES = ['cpu', 'cuda', 'mps', 'xpu', 'meta', 'hip', 'xla', 'lazy', 'vulkan', 'ipu', 'hpu', 'mtia', 'privateuseone'];
 
 /**

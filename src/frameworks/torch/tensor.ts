@@ -13,7 +13,7 @@ import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../masks/checks';
 import { additiveValues } from '../../masks/values';
 import {
-  Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
+  Scalar, TensorOrScalar, addScaled, assignInto, binary, broadcastShapes, cast, castPreserve, castStrided, checkedConvert, contiguous, fillScalarValue, finish, full, getDefaultDtype, itemScalar,
   notImplementedFor, resultType, scalarTensor, scalarTypeName, unary, where,
 } from '../../engine/ops/core';
 import { IndexItem, checkMask, gather, getItem, indexSelect, maskedSelect, nonzero, scatterInPlace, setItem } from '../../engine/ops/indexing';
@@ -22,9 +22,9 @@ import { topkOrder } from '../../engine/ops/select_k';
 import { emptyLikeOrder, iterationOrder, placeDraws } from '../../engine/random/fill_order';
 import { formatCppDouble } from '../../engine/random/torch_generator';
 import {
-  chunk, expand, flatten, flip, normalizeDim, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
+  chunk, diagonal, expand, flatten, flip, normalizeDim, permute, repeat, reshape, select, split, splitSizes, squeeze, transpose, unsqueeze, view,
 } from '../../engine/ops/shape';
-import { Tensor, hasWide, int64Values, isSafeInt64, setInt64 } from '../../engine/tensor';
+import { Tensor, contiguousStrides, hasWide, int64Values, isSafeInt64, setInt64 } from '../../engine/tensor';
 import { Bound, bind, toBool, toFloat, toInt, toIntList } from '../../python/args';
 import { sizeArg, sizeArgs, tpName, VIEW_OVERLOADS } from './size';
 import { TYPE_CLASSES, formatValue } from '../../python/builtins';
@@ -36,7 +36,8 @@ import {
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, itemOf, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
-import { TorchDevice, TorchLayout } from './runtime';
+import { TorchDevice, TorchLayout, TorchMemoryFormat } from './runtime';
+import { channelsLastStrides, isChannelsLast3dGeometry, isChannelsLastGeometry, preserveStrides } from '../../engine/layout';
 
 export class TorchDtype extends DtypeObject {
   static readonly of = interned((d) => new TorchDtype(d));
@@ -163,7 +164,7 @@ const GRAD_FN: Record<string, string> = {
   permute: 'PermuteBackward0', embedding: 'EmbeddingBackward0', addmm: 'AddmmBackward0', 'linear.squeeze': 'SqueezeBackward4', gather: 'GatherBackward0',
   where: 'WhereBackward0', relu: 'ReluBackward0', sigmoid: 'SigmoidBackward0', tanh: 'TanhBackward0', pow: 'PowBackward0',
   sqrt: 'SqrtBackward0', masked_select: 'MaskedSelectBackward0', nll_loss: 'NllLossBackward0', cat: 'CatBackward0',
-  stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0',
+  stack: 'StackBackward0', triu: 'TriuBackward0', tril: 'TrilBackward0', select: 'SelectBackward0', slice: 'SliceBackward0', diagonal: 'DiagonalBackward0',
   index: 'IndexBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0', mm: 'MmBackward0', bmm: 'BmmBackward0',
   max: 'MaxBackward1', 'max.dim': 'MaxBackward0', min: 'MinBackward1', 'min.dim': 'MinBackward0',
   'median.dim': 'MedianBackward1', 'nanmedian.dim': 'NanmedianBackward1', quantile: 'SqueezeBackward4', 'lerp.tensor': 'LerpBackward1',
@@ -613,10 +614,13 @@ export function power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   // refuses a negative one. A tensor exponent gives 0 / +-1 for negatives (powi).
   if (!(b instanceof Tensor) && a instanceof Tensor) {
     checkScalarPower(a, b);
-    if (d === 'float16' || d === 'bfloat16') return cast(binary('pow', cast(a, 'float64'), checkedConvert(b, d)), d);
+    // the double detours keep a's layout, as the one kernel does
+    if (d === 'float16' || d === 'bfloat16') return castPreserve(binary('pow', castPreserve(a, 'float64'), checkedConvert(b, d)), d);
     if (!isFloating(d)) checkedConvert(b, d);
-    else if (typeof b === 'number') return cast(binary('pow', cast(a, 'float64'), b), d);
+    else if (typeof b === 'number') return castPreserve(binary('pow', castPreserve(a, 'float64'), b), d);
   }
+  // pow(Scalar self, Tensor exponent) allocates its output contiguous (its meta function), not through TensorIterator
+  if (!(a instanceof Tensor)) return contiguous(binary('pow', a, b));
   return binary('pow', a, b);
 }
 
@@ -756,17 +760,60 @@ function reshapeNode(x: Tensor, r: Tensor): string {
 
 function castMethod(d: DType): Method {
   return (self, args, kw) => {
-    bind('cast', args, kw, ['memory_format?']);
-    return self.t.dtype === d ? self : T(self, castCarrying(self.t, d), 'to');
+    const a = bind('cast', args, kw, ['memory_format?']);
+    return self.t.dtype === d && keepsFormat(self.t, a.memory_format) ? self : T(self, castCarrying(self.t, d, a.memory_format), 'to');
   };
+}
+
+/**
+ * The copy clone / to / float() ... make of `t` in dtype `d` for their
+ * memory_format= argument: preserve_format (the default, also None) keeps a
+ * dense t's strides (castPreserve), contiguous_format is row-major,
+ * channels_last / channels_last_3d want a 4-D / 5-D tensor (ATen's
+ * RuntimeError otherwise).
+ */
+export function copyInFormat(t: Tensor, d: DType, format: PyValue | undefined): Tensor {
+  return castStrided(t, d, formatStrides(t, format));
+}
+
+/**
+ * The strides a fresh copy of `t` (clone, to, the _like factories) gets for
+ * memory_format= (see copyInFormat).
+ */
+export function formatStrides(t: Tensor, format: PyValue | undefined): readonly number[] {
+  if (format === undefined || format === null || format === TorchMemoryFormat.PRESERVE) return preserveStrides(t);
+  if (format === TorchMemoryFormat.CONTIGUOUS) return contiguousStrides(t.shape);
+  if (format === TorchMemoryFormat.CHANNELS_LAST || format === TorchMemoryFormat.CHANNELS_LAST_3D) {
+    const rank = format === TorchMemoryFormat.CHANNELS_LAST ? 4 : 5;
+    if (t.ndim !== rank) throw runtimeError(`required rank ${rank} tensor to use ${(format as TorchMemoryFormat).name} format`);
+    return channelsLastStrides(t.shape);
+  }
+  throw pyError('TypeError', `memory_format must be torch.memory_format, not ${tpName(format)}`);
+}
+
+/** Whether `t` already has the layout memory_format= asks for (so `.to(memory_format=...)` may return it). */
+function keepsFormat(t: Tensor, format: PyValue | undefined): boolean {
+  if (format === undefined || format === null || format === TorchMemoryFormat.PRESERVE) return true;
+  return isContiguousIn(t, format);
+}
+
+/** Tensor.is_contiguous(memory_format=...): c10's flags (preserve_format asks the row-major one, as c10 does). */
+function isContiguousIn(t: Tensor, format: PyValue | undefined): boolean {
+  if (format === TorchMemoryFormat.CHANNELS_LAST) return isChannelsLastGeometry(t.shape, t.strides);
+  if (format === TorchMemoryFormat.CHANNELS_LAST_3D) return isChannelsLast3dGeometry(t.shape, t.strides);
+  if (format !== undefined && format !== null && !(format instanceof TorchMemoryFormat)) {
+    throw pyError('TypeError', `is_contiguous(): argument 'memory_format' must be torch.memory_format, not ${tpName(format)}`);
+  }
+  return t.isContiguous();
 }
 
 /**
  * A cast keeps what the value was evidence of: a mask stays a mask, a random
  * draw stays random, and an additive mask cast to bool is True where it blocks.
+ * The copy's layout follows `format` (copyInFormat; preserve_format by default).
  */
-function castCarrying(t: Tensor, d: DType): Tensor {
-  const r = propagateRandom(carryFromLengths(carryMaskEvidence(cast(t, d), t), t), t);
+function castCarrying(t: Tensor, d: DType, format?: PyValue): Tensor {
+  const r = propagateRandom(carryFromLengths(carryMaskEvidence(copyInFormat(t, d, format), t), t), t);
   return d === 'bool' && isFloating(t.dtype) && additiveValues(t.values()) ? noteBlockingBool(r) : r;
 }
 
@@ -824,7 +871,8 @@ function elementwise(op: Parameters<typeof unary>[0], floatOnly = true): Method 
     const kernel = NO_BOOL_KERNEL[op];
     if (kernel && t.dtype === 'bool') throw notImplementedFor(kernel, 'bool');
     if (floatOnly && !isFloating(t.dtype)) {
-      return T(self, unary(op, cast(t, 'float32')), op);
+      // computed in float32 from the integers, laid out as x (TensorIterator's promoted input)
+      return T(self, unary(op, t, 'float32', 'float32'), op);
     }
     return T(self, unary(op, t), op);
   };
@@ -1027,7 +1075,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
       else if (x instanceof TorchTensor) d = x.t.dtype;
       else if (x === TYPE_CLASSES.get('float') || x === TYPE_CLASSES.get('int') || x === TYPE_CLASSES.get('bool')) d = toDtype(x);
     }
-    return d === undefined || d === self.t.dtype ? self : T(self, castCarrying(self.t, d), 'to');
+    const format = kw.get('memory_format');
+    if ((d === undefined || d === self.t.dtype) && keepsFormat(self.t, format)) return self;
+    return T(self, castCarrying(self.t, d ?? self.t.dtype, format), 'to');
   },
   type: (self, args, kw) => {
     const a = bind('type', args, kw, ['dtype?', 'non_blocking?']);
@@ -1041,7 +1091,28 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return d === self.t.dtype ? self : T(self, castCarrying(self.t, d), 'to');
   },
   is_floating_point: (self) => isFloating(self.t.dtype),
-  is_contiguous: (self) => self.t.isContiguous(),
+  is_contiguous: (self, args, kw) => isContiguousIn(self.t, bind('is_contiguous', args, kw, ['memory_format?']).memory_format),
+  /**
+   * Tensor.stride() / stride(dim): the elements to step over per index of
+   * each dim, as a tuple of ints, or one int (a negative dim counts from the
+   * end; out of range: IndexError as ATen's maybe_wrap_dim).
+   */
+  stride: (self, args, kw) => {
+    const a = bind('stride', args, kw, ['dim?']);
+    const t = self.t;
+    if (a.dim === undefined || a.dim === null) return new PyTuple(t.strides.map((s) => BigInt(s)));
+    if (typeof a.dim !== 'bigint' && typeof a.dim !== 'boolean') throw pyError('TypeError', `stride(): argument 'dim' (position 1) must be int, not ${tpName(a.dim)}`);
+    const d = toInt(a.dim, 'dim');
+    if (t.ndim === 0) throw pyError('IndexError', `Dimension specified as ${d} but tensor has no dimensions`);
+    return BigInt(t.strides[normalizeDim(d, t.ndim)]);
+  },
+  /** Tensor.storage_offset(): where the tensor's first element lies in its storage, in elements. */
+  storage_offset: (self) => BigInt(self.t.offset),
+  diagonal: (self, args, kw) => {
+    const a = bind('diagonal', args, kw, ['offset?', 'dim1?', 'dim2?']);
+    const int = (v: PyValue | undefined, name: string, d: number) => (v === undefined ? d : toInt(v, name));
+    return T(self, diagonal(self.t, int(a.offset, 'offset', 0), int(a.dim1, 'dim1', 0), int(a.dim2, 'dim2', 1)), 'diagonal');
+  },
   view: (self, args, kw) => {
     if (args.length === 1 && args[0] instanceof TorchDtype) throw runtimeError('view(dtype) is not supported by Mask Lens');
     return T(self, view(self.t, sizeArgs('view', args, kw, 'size', VIEW_OVERLOADS)), 'view');
@@ -1082,7 +1153,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
     return T(self, r, self.t.isContiguous() ? 'flatten' : reshapeNode(self.t, r));
   },
   contiguous: (self) => (self.t.isContiguous() ? self : T(self, contiguous(self.t), 'contiguous')),
-  clone: (self) => T(self, cast(self.t, self.t.dtype), 'clone'),
+  clone: (self, args, kw) => T(self, copyInFormat(self.t, self.t.dtype, bind('clone', args, kw, ['memory_format?']).memory_format), 'clone'),
   detach: (self) => new TorchTensor(self.t),
   cpu: (self) => self,
   cuda: (self) => self,
@@ -1460,7 +1531,7 @@ export const TENSOR_METHODS: Record<string, Method> = {
   nan_to_num: (self, args, kw) => {
     const a = bind('nan_to_num', args, kw, ['nan?', 'posinf?', 'neginf?']);
     const big = self.t.dtype === 'float64' ? Number.MAX_VALUE : 3.4028234663852886e38;
-    const out = cast(self.t, self.t.dtype);
+    const out = castPreserve(self.t, self.t.dtype); // a TensorIterator op: x's layout kept
     const d = out.storage.data;
     for (let i = 0; i < d.length; i++) {
       if (Number.isNaN(d[i])) d[i] = a.nan === undefined || a.nan === null ? 0 : toFloat(a.nan, 'nan');
