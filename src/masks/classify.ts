@@ -334,10 +334,11 @@ function pastTheDiagonal(n: number, span: (r: number) => Span): { kind: 'causal'
   };
   let k = 0;
   while (k < n && span(k) === null) k++;
-  if (k >= 1 && k <= n - 2 && fits((r) => (r < k ? null : [0, r - k]))) return { kind: 'causal', shift: k, fully: [0, k - 1] };
+  // k = n − 1 leaves the last query one key (`tril(ones(3, 3), diagonal=-2)`): still that shift, not padding
+  if (k >= 1 && k <= n - 1 && fits((r) => (r < k ? null : [0, r - k]))) return { kind: 'causal', shift: k, fully: [0, k - 1] };
   const head = span(0);
   const s = head ? head[0] : -1;
-  if (head && head[1] === n - 1 && s <= n - 2 && fits((r) => (r + s <= n - 1 ? [r + s, n - 1] : null))) {
+  if (head && head[1] === n - 1 && s <= n - 1 && fits((r) => (r + s <= n - 1 ? [r + s, n - 1] : null))) {
     return { kind: 'anti-causal', shift: s, ...(s > 0 ? { fully: [n - s, n - 1] as [number, number] } : {}) };
   }
   return undefined;
@@ -594,6 +595,9 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
     const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask, onMasks, hints.keyPadding);
     if (layout) return paddingDetails(layout, ones, additive);
     if (hints.keyPadding) return scatteredKeyPadding(v, onMasks !== false);
+    // `arange(T)[:, None] < lengths[None, :]`: lengths compared down dim 0, before any pattern its values draw
+    const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones, true);
+    if (seqFirst) return seqFirst;
   }
   const moved = otherAxesPattern(name, v, provenance, onMasks);
   if (moved) return moved;
@@ -644,7 +648,7 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
   }
   const image = binaryMask && v.shape.length === 3 ? imagePadding(mats.length, rows, cols, (m, r, v0) => prefixOf(mats[m][r], v0), mats[0][0][0] !== 0, onMasks, ones) : undefined;
   if (image) return image;
-  const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones);
+  const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones, hints.fromLengths);
   if (seqFirst) return seqFirst;
   // Only its name called it padding and its rows are no padding layout (MAE's random `mask`,
   // BEiT's block mask, wav2vec2's span mask, a special_tokens_mask): no kind can be named.
@@ -700,6 +704,23 @@ function prefixOf(row: readonly number[], v0: boolean): number | undefined {
 }
 
 /**
+ * Whether an image batch of valid extents [h, w] was padded to H × W by a
+ * collate: to its largest image (some item is H tall, some W wide: DETR's
+ * nested_tensor_from_tensor_list), or up to the next multiple of a size
+ * divisibility of 32 or a multiple of it above the largest (detectron2's
+ * ImageList.from_tensors(size_divisibility=32), which Mask2Former and
+ * Deformable DETR batch through). Smaller multiples are left out: a
+ * [B, Tq, Tk] query ∧ key padding mask of text padded to a multiple of 8
+ * (pad_to_multiple_of) draws the same rectangles.
+ */
+function paddedToBatch(extents: readonly [number, number][], H: number, W: number): boolean {
+  const maxH = Math.max(...extents.map(([h]) => h)), maxW = Math.max(...extents.map(([, w]) => w));
+  if (maxH === H && maxW === W) return true;
+  for (let d = 32; d <= Math.min(H, W); d += 32) if (H % d === 0 && W % d === 0 && H - maxH < d && W - maxW < d) return true;
+  return false;
+}
+
+/**
  * 2-D (image) padding [B, H, W]: each batch item valid on a top-left h × w
  * rectangle and padded below and to the right (DETR's NestedTensor:
  * `mask = torch.ones((b, h, w), dtype=torch.bool)`, `mask[i, :img_h, :img_w]
@@ -707,7 +728,7 @@ function prefixOf(row: readonly number[], v0: boolean): number | undefined {
  * row r of item m equal to v0 with the rest the other value (undefined when
  * the row is no such run). `first`: item 0's top-left cell, the valid value
  * unless the reader says (`onMasks`). The batch is padded to its largest
- * image (some item is H tall, some W wide). Undefined for anything else, and for
+ * image or to a size divisibility above it (paddedToBatch). Undefined for anything else, and for
  * an H × H mask whose every item is h × h (a query ∧ key padding mask, not an image).
  * Source: facebookresearch/detr util/misc.py nested_tensor_from_tensor_list.
  */
@@ -723,8 +744,9 @@ function imagePadding(B: number, H: number, W: number, prefix: (m: number, r: nu
     for (let r = h; r < H; r++) if (prefix(m, r, v0) !== 0) return undefined;
     extents.push([h, w]);
   }
-  // padded to the batch's largest image: some item reaches H and some W (a [1, Q, K] attention mask with a masked query does not)
-  if (!extents.some(([h]) => h === H) || !extents.some(([, w]) => w === W) || extents.every(([h, w]) => h === H && w === W)) return undefined;
+  // padded to the batch's largest image (some item reaches H and some W; a [1, Q, K] attention mask with a
+  // masked query does not), or to the next multiple of a size divisibility above it
+  if (!paddedToBatch(extents, H, W) || extents.every(([h, w]) => h === H && w === W)) return undefined;
   // every row alike (h = H) is key padding over queries; a square h × h in an H × H mask is query ∧ key padding
   if (extents.every(([h]) => h === H) || (H === W && extents.every(([h, w]) => h === w))) return undefined;
   const masked = v0 ? 1 - ones : ones;
@@ -742,19 +764,27 @@ function imagePadding(B: number, H: number, W: number, prefix: (m: number, r: nu
  * column (one sequence) is a run of real positions then padding (or the
  * reverse with padding_side='left'). Read as the transposed [B, T] mask
  * with paddingLayout's polarity rules. Undefined unless the value is 2-D
- * and its columns are such runs. Called only once no row-wise reading
+ * and its columns are such runs. A square one (T = B) not built from
+ * lengths (`fromLengths`) is 'other', its summary giving the columns'
+ * reading as a possibility. Called only once no row-wise reading
  * (padding, causal, attention pattern) fitted.
  * Source: torch.nn.utils.rnn.pad_sequence (output T × B × * unless batch_first).
  */
-function seqFirstPadding(name: string, v: TensorValue, binaryMask: boolean, additive: boolean, ones: number): MaskDetails | undefined {
+function seqFirstPadding(name: string, v: TensorValue, binaryMask: boolean, additive: boolean, ones: number, fromLengths?: boolean): MaskDetails | undefined {
   if (v.shape.length !== 2) return undefined;
   const [T, B] = v.shape;
+
   // two positions, or sides that differ per column, are too weak a sign: any column of two cells is a
   // run, and pad_sequence pads every sequence on one side
   if (T < 3) return undefined;
   const data = Array.from({ length: B * T }, (_, k) => v.data[(k % T) * B + Math.floor(k / T)]);
   const layout = paddingLayout(name, { ...v, shape: [B, T], data }, (x) => x !== 0, binaryMask);
   if (!layout || layout.side === 'mixed') return undefined;
+  // a square mask's shape says nothing of which dim is time: only how it was built (a comparison with
+  // lengths) says seq-first; otherwise the columns' reading is offered, not claimed (no padding layer)
+  if (T === B && !fromLengths) {
+    return { kind: 'other', summary: `other · ${Number((ones * 100).toFixed(1))}% True/1 · its columns read as seq-first [T, B] padding (${layout.side}, lengths ${layout.lengths.join(', ')}), but a square mask does not say which dim is the batch` };
+  }
   const masked = layout.keep ? 1 - ones : ones;
   return {
     kind: 'padding', lengths: layout.lengths, maskedFraction: masked, keep: layout.keep, seqFirst: true, side: layout.side,
@@ -1259,7 +1289,9 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
       const sides: RowSides = heads.map((r) => (r.on === 0 || r.on === cols ? undefined : prefix(r, r.on) === keep ? 'right' : 'left'));
       const lengths = heads.map((r) => (keep ? r.on : cols - r.on));
       const masked = keep ? 1 - ones : ones;
-      return done({
+      // both sides, as paddingLayout reads a small mask: padded rows all on one side were refused above
+      // (one real token each: a first-token mask), so they are no padding here either
+      if (new Set(sides.filter(Boolean)).size === 2) return done({
         kind: 'padding', sides: sides.map((x) => x ?? 'right'), lengths, maskedFraction: masked, keep,
         summary: `padding (${sidesText('mixed', sides)}; lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
       }, keep);
@@ -1275,7 +1307,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     const data: number[] = new Array(total);
     for (let r = 0; r < t.shape[0]; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = t.data[t.offset + r * t.strides[0] + c * colStride];
     // (`type` is not read there: any library's tensor)
-    const seqFirst = seqFirstPadding(name, { type: 'torch.Tensor', dtype: t.dtype, shape: [...t.shape], data }, binary, isAdditive, ones);
+    const seqFirst = seqFirstPadding(name, { type: 'torch.Tensor', dtype: t.dtype, shape: [...t.shape], data }, binary, isAdditive, ones, hints.fromLengths);
     // no fully-masked row count: its rows are time steps, not queries
     if (seqFirst) return done(seqFirst, undefined);
   }
