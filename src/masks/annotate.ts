@@ -50,6 +50,10 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
     if (!d) continue;
     s.mask = d.kind;
     s.maskSummary = d.summary;
+    // a constant mask's reader says which of its two readings holds, as namedConstantSummary says it of a small one
+    const use = d.kind === 'constant' && storage ? consumerOf(storage) : undefined;
+    const onMasks = use && onMeansMasked(use.consumer, use.dtype);
+    if (onMasks !== undefined) s.maskSummary = constantMaskSummary(t.dtype, Number(t.storage.data[t.offset]), onMasks);
     const parts = maskPartsOf(d);
     if (parts) s.maskParts = parts;
   }

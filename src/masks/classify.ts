@@ -142,8 +142,9 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   }
   if (leads.size === 0) return undefined;
   // every row flips after its first position: the mask singles out the first token (CLS, BOS), it is not padding
-  // (unless its reader is key_padding_mask, which says so: sequences of one real token)
-  if (!keyPadding && runs.every((r) => r === 1 || r === -1)) return undefined;
+  // (unless its reader is key_padding_mask, which says so: sequences of one real token); rows that
+  // lead with 0 then 1s (`ids != pad` with one left pad) stay padding, as the streamed reading has them
+  if (!keyPadding && !leads.has(0) && runs.every((r) => r === 1 || r === -1)) return undefined;
   // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
   const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
   // the values of the rows with no flip: all 1 is a keep-mask's longest sequence (a block-mask's would be all padding)
@@ -157,7 +158,8 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
   // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
   // An all-0 row beside them is a block-mask's unpadded sequence (`ids == pad` with left padding), not an empty one.
-  else if (leads.has(1)) keep = !/block|ignore/i.test(name) && !(full.size === 1 && full.has(0));
+  // (a name that says keep still wins: `keep = [[T, T, F], [F, F, F]]` is a fully-masked query, not left padding)
+  else if (leads.has(1)) keep = keepNamed || (!/block|ignore/i.test(name) && !(full.size === 1 && full.has(0)));
   // 0-then-1 rows: a block-mask padded on the right, unless the name or an all-1 row says keep
   else keep = keepNamed || fullOnes;
   const maskedValue = keep ? 0 : 1;
@@ -645,6 +647,12 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
         return patternAndPaddingDetails(chunked, keep, additive, masked);
       }
     }
+  }
+  // a left-padded keep-mask (`ids != pad` = [[0, 1, 1], [1, 1, 1]]) sets every cell above the diagonal, which
+  // baseKind calls 'combined'; no causal part explains it, its rows one padding layout (as the streamed path reads it)
+  if (kind === 'combined') {
+    const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask, onMasks);
+    if (layout) return paddingDetails(layout, ones, additive);
   }
   const image = binaryMask && v.shape.length === 3 ? imagePadding(mats.length, rows, cols, (m, r, v0) => prefixOf(mats[m][r], v0), mats[0][0][0] !== 0, onMasks, ones) : undefined;
   if (image) return image;

@@ -112,3 +112,39 @@ test('a streamed Keras compute_mask reads as the small one: padding, not a first
   assert.equal(big.maskSummary, read({}).maskSummary);
   assert.deepEqual(big.maskParts, { lengths: [1, 3], side: 'right', keep: true });
 });
+
+/** The last snapshot of `name` in `source`, read small and streamed; both must say `label`. */
+function bothRead(source: string, name: string, label: string, kind: string): void {
+  for (const options of [{}, { inlineElements: 0 }]) {
+    const r = evaluate(source, { recordTimeline: true, ...options });
+    const s = [...r.timeline].reverse().find((x) => x.name === name)!;
+    assert.equal(s.maskSummary?.replace(/ · \d+ fully-masked rows?/, ''), label, `${name} ${JSON.stringify(options)}`);
+    assert.equal(s.mask, kind, `${name} ${JSON.stringify(options)}`);
+  }
+}
+
+// `input_ids != pad` with one left pad: every cell above the diagonal is set, which read "combined"
+// (small) while the streamed reading said left padding
+test('a left-padded keep-mask with one pad token reads as left padding, small and streamed', () => {
+  bothRead('import torch\ninput_ids = torch.tensor([[0, 5, 6], [7, 8, 9]])\nam = (input_ids != 0).long()\n', 'am', 'padding (left, lengths 2, 3) · 16.7% masked', 'padding');
+});
+
+// examples/error_and_fully_masked_row.py: `keep` with an all-False row is a fully-masked query
+// under a keep-mask (as its name says), not a block-mask's unpadded row after a left-padded one
+test("a mask named keep with an all-False row stays a keep-mask (right, lengths 2, 0), small and streamed", () => {
+  const source = readFileSync(new URL('../../examples/error_and_fully_masked_row.py', import.meta.url), 'utf8');
+  bothRead(source, 'keep', 'padding (right, lengths 2, 0) · 66.7% masked', 'padding');
+});
+
+// a constant mask too large to inline is named in its reader's polarity, as a small one is
+test('a streamed constant mask read by SDPA says what it masks, as the small one does', () => {
+  const source = `import torch
+import torch.nn.functional as F
+q = torch.randn(1, 2, 4, 8)
+keep = torch.ones(4, 4, dtype=torch.bool)
+out = F.scaled_dot_product_attention(q, q, q, attn_mask=keep)
+blocked = torch.zeros(2, 4)
+scores = torch.randn(2, 4).masked_fill(blocked.bool(), float("-inf"))
+`;
+  bothRead(source, 'keep', 'all True · nothing masked', 'constant');
+});
