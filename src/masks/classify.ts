@@ -1204,19 +1204,22 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
   if (patterned && rows >= 2 && cols >= 2) {
     // bottom-right aligned (fewer queries than keys, the KV-cache layout): query i sees keys up to i + cols - rows
     const off = cols - rows;
-    if (off > 0 && binary && every((r, i) => prefix(r, i + 1 + off))) {
+    // a name that says padding (`valid`, `pad_mask`, `attention_mask`) keeps a [B, T] mask from reading as a
+    // bottom-right or shifted causal one, as attentionPattern is skipped for it on the small path
+    const padNamed = /pad|valid|len|attention_mask/i.test(name);
+    if (off > 0 && binary && !padNamed && every((r, i) => prefix(r, i + 1 + off))) {
       return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: off, maskedFraction: 1 - ones, summary: `${bottomRightCausal(rows, cols, '')} · ${pct(1 - ones)}${rowsNote(true)}` }, true);
     }
-    if (off > 0 && every((r, i) => suffix(r, cols - i - 1 - off))) {
+    if (off > 0 && !padNamed && every((r, i) => suffix(r, cols - i - 1 - off))) {
       return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: off, maskedFraction: ones, summary: `${bottomRightCausal(rows, cols, isAdditive ? 'additive' : 'True = masked')} · ${pct(ones)}${rowsNote(false)}` }, false);
     }
     // the diagonal shifted right (triu diagonal=shift + 1), as attentionPattern reads a small mask
     const keepShift = runs[0].on - 1;
-    if (binary && keepShift >= 1 && keepShift !== off && keepShift < cols - 1 && every((r, i) => prefix(r, Math.min(i + 1 + keepShift, cols)))) {
+    if (binary && !padNamed && keepShift >= 1 && keepShift !== off && keepShift < cols - 1 && every((r, i) => prefix(r, Math.min(i + 1 + keepShift, cols)))) {
       return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: keepShift, maskedFraction: 1 - ones, summary: `causal, diagonal shifted by ${keepShift} (tril diagonal=${keepShift}: query i sees keys 0 … i + ${keepShift}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
     }
     const blockShift = cols - runs[0].on - 1;
-    if (blockShift >= 1 && blockShift !== off && blockShift < cols - 1 && every((r, i) => suffix(r, Math.max(0, cols - i - 1 - blockShift)))) {
+    if (!padNamed && blockShift >= 1 && blockShift !== off && blockShift < cols - 1 && every((r, i) => suffix(r, Math.max(0, cols - i - 1 - blockShift)))) {
       return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: blockShift, maskedFraction: ones, summary: `causal, diagonal shifted by ${blockShift} (triu diagonal=${blockShift + 1}, ${isAdditive ? 'additive' : 'True = masked'}: query i sees keys 0 … i + ${blockShift}) · ${pct(ones)}${rowsNote(false)}` }, false);
     }
     if (binary && every((r, i) => prefix(r, Math.min(i + 1, cols)))) {
@@ -1228,7 +1231,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     }
     // sliding window, prefix-LM, chunked causal, strictly past, anti-causal: every matrix alike and
     // each row one run of kept keys, read from the runs as attentionPattern reads a small mask
-    if (rows === cols && !/pad|valid|len|attention_mask/i.test(name) && every((r, i) => sameRun(r, runs[i]))) {
+    if (rows === cols && !padNamed && every((r, i) => sameRun(r, runs[i]))) {
       const spanned = streamedSpanPattern(runs, rows, isAdditive, onMasks, onTotal, total, !sawFiniteBlock);
       if (spanned) return done(spanned, spanned.keep);
     }

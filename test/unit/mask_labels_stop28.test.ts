@@ -148,3 +148,9 @@ scores = torch.randn(2, 4).masked_fill(blocked.bool(), float("-inf"))
 `;
   bothRead(source, 'keep', 'all True · nothing masked', 'constant');
 });
+
+// a [B, T] mask named for padding reads as padding when streamed too: its rows (lengths 2, 3 of 4)
+// also draw a causal mask over cached keys, which the small path leaves to the name
+test('a streamed padding-named mask is not read as causal over cached keys', () => {
+  bothRead('import torch\nlengths = torch.tensor([2, 3])\nvalid = torch.tensor([[1, 1, 0, 0], [1, 1, 1, 0]]).bool()\n', 'valid', 'padding (right, lengths 2, 3) · 37.5% masked', 'padding');
+});
