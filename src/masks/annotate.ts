@@ -41,10 +41,19 @@ export function annotateMasks(timeline: Snapshot[], storages: ReadonlyMap<Snapsh
     if (nanRows.length) findings.push(nanRowsDiagnostic(s, nanRows));
     const storage = storages.get(s);
     const evidence = storage !== undefined && (hasMaskHistory(storage) || consumerOf(storage) !== undefined);
-    const d = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence, readerPolarity(s, storage), maskHints(storage));
+    const streamed = streamedMaskDetails(s.name, { shape: t.shape, strides: t.strides, offset: t.offset, data: t.storage.data, dtype: t.dtype }, evidence, readerPolarity(s, storage), maskHints(storage));
+    // a [B, T] mask Keras made or reads is padding by its convention, as the small path reads it below
+    const keras = storage && consumerOf(storage)?.consumer === 'keras-mask' && t.dtype === 'bool' && t.shape.length === 2 && t.numel <= MASK_ANALYSIS_LIMIT
+      ? kerasMaskDetails({ type: 'tf.Tensor', dtype: t.dtype, shape: [...t.shape], data: Array.from(t.values()) })
+      : undefined;
+    const d = keras ?? streamed;
     if (!d) continue;
     s.mask = d.kind;
     s.maskSummary = d.summary;
+    // a constant mask's reader says which of its two readings holds, as namedConstantSummary says it of a small one
+    const use = d.kind === 'constant' && storage ? consumerOf(storage) : undefined;
+    const onMasks = use && onMeansMasked(use.consumer, use.dtype);
+    if (onMasks !== undefined) s.maskSummary = constantMaskSummary(t.dtype, Number(t.storage.data[t.offset]), onMasks);
     const parts = maskPartsOf(d);
     if (parts) s.maskParts = parts;
   }

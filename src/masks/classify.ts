@@ -142,8 +142,9 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   }
   if (leads.size === 0) return undefined;
   // every row flips after its first position: the mask singles out the first token (CLS, BOS), it is not padding
-  // (unless its reader is key_padding_mask, which says so: sequences of one real token)
-  if (!keyPadding && runs.every((r) => r === 1 || r === -1)) return undefined;
+  // (unless its reader is key_padding_mask, which says so: sequences of one real token); rows that
+  // lead with 0 then 1s (`ids != pad` with one left pad) stay padding, as the streamed reading has them
+  if (!keyPadding && !leads.has(0) && runs.every((r) => r === 1 || r === -1)) return undefined;
   // With additive masks `blocked` already means masked; with 0/1 masks it means "value 1".
   const keepNamed = binaryMask && /keep|valid|attention|attn/i.test(name) && !/pad/i.test(name);
   // the values of the rows with no flip: all 1 is a keep-mask's longest sequence (a block-mask's would be all padding)
@@ -157,7 +158,8 @@ function paddingLayout(name: string, v: TensorValue, blocked: (x: number) => boo
   // 1-then-0 rows are keep-masks with right padding (arange < lengths, attention_mask) whatever the
   // name says: `pad_mask` names both polarities in the wild, and True-means-pad with left padding is rare.
   // An all-0 row beside them is a block-mask's unpadded sequence (`ids == pad` with left padding), not an empty one.
-  else if (leads.has(1)) keep = !/block|ignore/i.test(name) && !(full.size === 1 && full.has(0));
+  // (a name that says keep still wins: `keep = [[T, T, F], [F, F, F]]` is a fully-masked query, not left padding)
+  else if (leads.has(1)) keep = keepNamed || (!/block|ignore/i.test(name) && !(full.size === 1 && full.has(0)));
   // 0-then-1 rows: a block-mask padded on the right, unless the name or an all-1 row says keep
   else keep = keepNamed || fullOnes;
   const maskedValue = keep ? 0 : 1;
@@ -334,10 +336,11 @@ function pastTheDiagonal(n: number, span: (r: number) => Span): { kind: 'causal'
   };
   let k = 0;
   while (k < n && span(k) === null) k++;
-  if (k >= 1 && k <= n - 2 && fits((r) => (r < k ? null : [0, r - k]))) return { kind: 'causal', shift: k, fully: [0, k - 1] };
+  // k = n − 1 leaves the last query one key (`tril(ones(3, 3), diagonal=-2)`): still that shift, not padding
+  if (k >= 1 && k <= n - 1 && fits((r) => (r < k ? null : [0, r - k]))) return { kind: 'causal', shift: k, fully: [0, k - 1] };
   const head = span(0);
   const s = head ? head[0] : -1;
-  if (head && head[1] === n - 1 && s <= n - 2 && fits((r) => (r + s <= n - 1 ? [r + s, n - 1] : null))) {
+  if (head && head[1] === n - 1 && s <= n - 1 && fits((r) => (r + s <= n - 1 ? [r + s, n - 1] : null))) {
     return { kind: 'anti-causal', shift: s, ...(s > 0 ? { fully: [n - s, n - 1] as [number, number] } : {}) };
   }
   return undefined;
@@ -594,6 +597,9 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
     const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask, onMasks, hints.keyPadding);
     if (layout) return paddingDetails(layout, ones, additive);
     if (hints.keyPadding) return scatteredKeyPadding(v, onMasks !== false);
+    // `arange(T)[:, None] < lengths[None, :]`: lengths compared down dim 0, before any pattern its values draw
+    const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones, true);
+    if (seqFirst) return seqFirst;
   }
   const moved = otherAxesPattern(name, v, provenance, onMasks);
   if (moved) return moved;
@@ -642,9 +648,15 @@ function maskDetailsAsWritten(name: string, v: EncodedValue, provenance?: boolea
       }
     }
   }
+  // a left-padded keep-mask (`ids != pad` = [[0, 1, 1], [1, 1, 1]]) sets every cell above the diagonal, which
+  // baseKind calls 'combined'; no causal part explains it, its rows one padding layout (as the streamed path reads it)
+  if (kind === 'combined') {
+    const layout = paddingLayout(name, v, (x) => x !== 0, binaryMask, onMasks);
+    if (layout) return paddingDetails(layout, ones, additive);
+  }
   const image = binaryMask && v.shape.length === 3 ? imagePadding(mats.length, rows, cols, (m, r, v0) => prefixOf(mats[m][r], v0), mats[0][0][0] !== 0, onMasks, ones) : undefined;
   if (image) return image;
-  const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones);
+  const seqFirst = seqFirstPadding(name, v, binaryMask, additive, ones, hints.fromLengths);
   if (seqFirst) return seqFirst;
   // Only its name called it padding and its rows are no padding layout (MAE's random `mask`,
   // BEiT's block mask, wav2vec2's span mask, a special_tokens_mask): no kind can be named.
@@ -700,6 +712,23 @@ function prefixOf(row: readonly number[], v0: boolean): number | undefined {
 }
 
 /**
+ * Whether an image batch of valid extents [h, w] was padded to H × W by a
+ * collate: to its largest image (some item is H tall, some W wide: DETR's
+ * nested_tensor_from_tensor_list), or up to the next multiple of a size
+ * divisibility of 32 or a multiple of it above the largest (detectron2's
+ * ImageList.from_tensors(size_divisibility=32), which Mask2Former and
+ * Deformable DETR batch through). Smaller multiples are left out: a
+ * [B, Tq, Tk] query ∧ key padding mask of text padded to a multiple of 8
+ * (pad_to_multiple_of) draws the same rectangles.
+ */
+function paddedToBatch(extents: readonly [number, number][], H: number, W: number): boolean {
+  const maxH = Math.max(...extents.map(([h]) => h)), maxW = Math.max(...extents.map(([, w]) => w));
+  if (maxH === H && maxW === W) return true;
+  for (let d = 32; d <= Math.min(H, W); d += 32) if (H % d === 0 && W % d === 0 && H - maxH < d && W - maxW < d) return true;
+  return false;
+}
+
+/**
  * 2-D (image) padding [B, H, W]: each batch item valid on a top-left h × w
  * rectangle and padded below and to the right (DETR's NestedTensor:
  * `mask = torch.ones((b, h, w), dtype=torch.bool)`, `mask[i, :img_h, :img_w]
@@ -707,7 +736,7 @@ function prefixOf(row: readonly number[], v0: boolean): number | undefined {
  * row r of item m equal to v0 with the rest the other value (undefined when
  * the row is no such run). `first`: item 0's top-left cell, the valid value
  * unless the reader says (`onMasks`). The batch is padded to its largest
- * image (some item is H tall, some W wide). Undefined for anything else, and for
+ * image or to a size divisibility above it (paddedToBatch). Undefined for anything else, and for
  * an H × H mask whose every item is h × h (a query ∧ key padding mask, not an image).
  * Source: facebookresearch/detr util/misc.py nested_tensor_from_tensor_list.
  */
@@ -723,8 +752,9 @@ function imagePadding(B: number, H: number, W: number, prefix: (m: number, r: nu
     for (let r = h; r < H; r++) if (prefix(m, r, v0) !== 0) return undefined;
     extents.push([h, w]);
   }
-  // padded to the batch's largest image: some item reaches H and some W (a [1, Q, K] attention mask with a masked query does not)
-  if (!extents.some(([h]) => h === H) || !extents.some(([, w]) => w === W) || extents.every(([h, w]) => h === H && w === W)) return undefined;
+  // padded to the batch's largest image (some item reaches H and some W; a [1, Q, K] attention mask with a
+  // masked query does not), or to the next multiple of a size divisibility above it
+  if (!paddedToBatch(extents, H, W) || extents.every(([h, w]) => h === H && w === W)) return undefined;
   // every row alike (h = H) is key padding over queries; a square h × h in an H × H mask is query ∧ key padding
   if (extents.every(([h]) => h === H) || (H === W && extents.every(([h, w]) => h === w))) return undefined;
   const masked = v0 ? 1 - ones : ones;
@@ -742,19 +772,27 @@ function imagePadding(B: number, H: number, W: number, prefix: (m: number, r: nu
  * column (one sequence) is a run of real positions then padding (or the
  * reverse with padding_side='left'). Read as the transposed [B, T] mask
  * with paddingLayout's polarity rules. Undefined unless the value is 2-D
- * and its columns are such runs. Called only once no row-wise reading
+ * and its columns are such runs. A square one (T = B) not built from
+ * lengths (`fromLengths`) is 'other', its summary giving the columns'
+ * reading as a possibility. Called only once no row-wise reading
  * (padding, causal, attention pattern) fitted.
  * Source: torch.nn.utils.rnn.pad_sequence (output T × B × * unless batch_first).
  */
-function seqFirstPadding(name: string, v: TensorValue, binaryMask: boolean, additive: boolean, ones: number): MaskDetails | undefined {
+function seqFirstPadding(name: string, v: TensorValue, binaryMask: boolean, additive: boolean, ones: number, fromLengths?: boolean): MaskDetails | undefined {
   if (v.shape.length !== 2) return undefined;
   const [T, B] = v.shape;
+
   // two positions, or sides that differ per column, are too weak a sign: any column of two cells is a
   // run, and pad_sequence pads every sequence on one side
   if (T < 3) return undefined;
   const data = Array.from({ length: B * T }, (_, k) => v.data[(k % T) * B + Math.floor(k / T)]);
   const layout = paddingLayout(name, { ...v, shape: [B, T], data }, (x) => x !== 0, binaryMask);
   if (!layout || layout.side === 'mixed') return undefined;
+  // a square mask's shape says nothing of which dim is time: only how it was built (a comparison with
+  // lengths) says seq-first; otherwise the columns' reading is offered, not claimed (no padding layer)
+  if (T === B && !fromLengths) {
+    return { kind: 'other', summary: `other · ${Number((ones * 100).toFixed(1))}% True/1 · its columns read as seq-first [T, B] padding (${layout.side}, lengths ${layout.lengths.join(', ')}), but a square mask does not say which dim is the batch` };
+  }
   const masked = layout.keep ? 1 - ones : ones;
   return {
     kind: 'padding', lengths: layout.lengths, maskedFraction: masked, keep: layout.keep, seqFirst: true, side: layout.side,
@@ -1166,19 +1204,22 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
   if (patterned && rows >= 2 && cols >= 2) {
     // bottom-right aligned (fewer queries than keys, the KV-cache layout): query i sees keys up to i + cols - rows
     const off = cols - rows;
-    if (off > 0 && binary && every((r, i) => prefix(r, i + 1 + off))) {
+    // a name that says padding (`valid`, `pad_mask`, `attention_mask`) keeps a [B, T] mask from reading as a
+    // bottom-right or shifted causal one, as attentionPattern is skipped for it on the small path
+    const padNamed = /pad|valid|len|attention_mask/i.test(name);
+    if (off > 0 && binary && !padNamed && every((r, i) => prefix(r, i + 1 + off))) {
       return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: off, maskedFraction: 1 - ones, summary: `${bottomRightCausal(rows, cols, '')} · ${pct(1 - ones)}${rowsNote(true)}` }, true);
     }
-    if (off > 0 && every((r, i) => suffix(r, cols - i - 1 - off))) {
+    if (off > 0 && !padNamed && every((r, i) => suffix(r, cols - i - 1 - off))) {
       return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: off, maskedFraction: ones, summary: `${bottomRightCausal(rows, cols, isAdditive ? 'additive' : 'True = masked')} · ${pct(ones)}${rowsNote(false)}` }, false);
     }
     // the diagonal shifted right (triu diagonal=shift + 1), as attentionPattern reads a small mask
     const keepShift = runs[0].on - 1;
-    if (binary && keepShift >= 1 && keepShift !== off && keepShift < cols - 1 && every((r, i) => prefix(r, Math.min(i + 1 + keepShift, cols)))) {
+    if (binary && !padNamed && keepShift >= 1 && keepShift !== off && keepShift < cols - 1 && every((r, i) => prefix(r, Math.min(i + 1 + keepShift, cols)))) {
       return done({ kind: 'causal', causalForm: 'tril', keep: true, causalOffset: keepShift, maskedFraction: 1 - ones, summary: `causal, diagonal shifted by ${keepShift} (tril diagonal=${keepShift}: query i sees keys 0 … i + ${keepShift}) · ${pct(1 - ones)}${rowsNote(true)}` }, true);
     }
     const blockShift = cols - runs[0].on - 1;
-    if (blockShift >= 1 && blockShift !== off && blockShift < cols - 1 && every((r, i) => suffix(r, Math.max(0, cols - i - 1 - blockShift)))) {
+    if (!padNamed && blockShift >= 1 && blockShift !== off && blockShift < cols - 1 && every((r, i) => suffix(r, Math.max(0, cols - i - 1 - blockShift)))) {
       return done({ kind: 'causal', causalForm: 'triu', keep: false, causalOffset: blockShift, maskedFraction: ones, summary: `causal, diagonal shifted by ${blockShift} (triu diagonal=${blockShift + 1}, ${isAdditive ? 'additive' : 'True = masked'}: query i sees keys 0 … i + ${blockShift}) · ${pct(ones)}${rowsNote(false)}` }, false);
     }
     if (binary && every((r, i) => prefix(r, Math.min(i + 1, cols)))) {
@@ -1190,7 +1231,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     }
     // sliding window, prefix-LM, chunked causal, strictly past, anti-causal: every matrix alike and
     // each row one run of kept keys, read from the runs as attentionPattern reads a small mask
-    if (rows === cols && !/pad|valid|len|attention_mask/i.test(name) && every((r, i) => sameRun(r, runs[i]))) {
+    if (rows === cols && !padNamed && every((r, i) => sameRun(r, runs[i]))) {
       const spanned = streamedSpanPattern(runs, rows, isAdditive, onMasks, onTotal, total, !sawFiniteBlock);
       if (spanned) return done(spanned, spanned.keep);
     }
@@ -1259,7 +1300,9 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
       const sides: RowSides = heads.map((r) => (r.on === 0 || r.on === cols ? undefined : prefix(r, r.on) === keep ? 'right' : 'left'));
       const lengths = heads.map((r) => (keep ? r.on : cols - r.on));
       const masked = keep ? 1 - ones : ones;
-      return done({
+      // both sides, as paddingLayout reads a small mask: padded rows all on one side were refused above
+      // (one real token each: a first-token mask), so they are no padding here either
+      if (new Set(sides.filter(Boolean)).size === 2) return done({
         kind: 'padding', sides: sides.map((x) => x ?? 'right'), lengths, maskedFraction: masked, keep,
         summary: `padding (${sidesText('mixed', sides)}; lengths ${listed(lengths)}${isAdditive ? ', additive' : ''}) · ${pct(masked)}${rowsNote(keep)}`,
       }, keep);
@@ -1275,7 +1318,7 @@ function streamedAsWritten(name: string, t: StridedView, provenance: boolean | u
     const data: number[] = new Array(total);
     for (let r = 0; r < t.shape[0]; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = t.data[t.offset + r * t.strides[0] + c * colStride];
     // (`type` is not read there: any library's tensor)
-    const seqFirst = seqFirstPadding(name, { type: 'torch.Tensor', dtype: t.dtype, shape: [...t.shape], data }, binary, isAdditive, ones);
+    const seqFirst = seqFirstPadding(name, { type: 'torch.Tensor', dtype: t.dtype, shape: [...t.shape], data }, binary, isAdditive, ones, hints.fromLengths);
     // no fully-masked row count: its rows are time steps, not queries
     if (seqFirst) return done(seqFirst, undefined);
   }

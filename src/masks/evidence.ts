@@ -90,9 +90,9 @@ export function notePositions(t: Tensor): Tensor {
 
 /**
  * The evidence a binary op's `result` inherits from its operands `a`, `b`
- * (a Tensor or a Python scalar): an order comparison (`op` one of < <= > >=)
- * of positions with a lengths tensor (more than one element, no positions)
- * is a mask built from lengths; arithmetic of positions with scalars or
+ * (a Tensor or a Python scalar): `positions < lengths` or `positions >=
+ * lengths` (either side, a lengths tensor of more than one element, no
+ * positions) is a mask built from lengths; arithmetic of positions with scalars or
  * positions stays positions. Returns `result`.
  */
 export function carryPositions(result: Tensor, op: string, a: unknown, b: unknown): Tensor {
@@ -101,7 +101,11 @@ export function carryPositions(result: Tensor, op: string, a: unknown, b: unknow
   const isPos = (x: unknown) => isTensorLike(x) && positions.has(x.storage);
   const lengthsLike = (x: unknown) => isTensorLike(x) && !positions.has(x.storage) && x.shape.reduce((n, d) => n * d, 1) > 1 && x.dtype !== 'bool';
   if (/^[<>]=?$/.test(op)) {
-    if ((isPos(a) && lengthsLike(b)) || (isPos(b) && lengthsLike(a))) getSlot(FROM_LENGTHS)?.add(result.storage);
+    // only `positions < lengths` (keep) and `positions >= lengths` (pad) cut a row at a length; `positions >
+    // other` / `<=` put the cut after the other's value: Hugging Face's `arange(K) > cache_position.reshape(-1, 1)`
+    // (query positions, a literal tensor or not), a causal mask over cached keys that its values name
+    const pos = isPos(a) ? op === '<' || op === '>=' : op === '>' || op === '<=';
+    if (pos && ((isPos(a) && lengthsLike(b)) || (isPos(b) && lengthsLike(a)))) getSlot(FROM_LENGTHS)?.add(result.storage);
     return result;
   }
   if (/^([-+*]|\/\/)$/.test(op) && (isPos(a) || isPos(b)) && [a, b].every((x) => !isTensorLike(x) || isPos(x) || x.shape.length === 0)) positions.add(result.storage);
@@ -112,6 +116,22 @@ export function carryPositions(result: Tensor, op: string, a: unknown, b: unknow
 export function carryFromLengths(result: Tensor, input: Tensor): Tensor {
   const fromLengths = getSlot(FROM_LENGTHS);
   if (fromLengths?.has(input.storage)) fromLengths.add(result.storage);
+  return result;
+}
+
+/**
+ * `result` holds `input`'s values in another layout or dtype (clone,
+ * contiguous, repeat, tile, a cast), so it keeps what `input` was evidence
+ * of: a mask history, "built from lengths", a bool cast from an additive
+ * mask, and positions (unless cast to bool, which holds no index). Returns
+ * `result`. Views need none of this: they share `input`'s storage.
+ */
+export function carryCopyEvidence(result: Tensor, input: Tensor): Tensor {
+  if (result.storage === input.storage) return result;
+  carryFromLengths(carryMaskEvidence(result, input), input);
+  const positions = getSlot(POSITIONS);
+  if (positions?.has(input.storage) && result.dtype !== 'bool') positions.add(result.storage);
+  if (result.dtype === 'bool' && isBlockingBool(input)) noteBlockingBool(result);
   return result;
 }
 

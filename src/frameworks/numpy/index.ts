@@ -8,7 +8,7 @@ import {
 import { getSlot, slot } from '../../engine/context';
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, tril, triu } from '../../engine/ops/compose';
-import { carryFromLengths, carryMaskEvidence, carryPositions, noteMaskSource, notePositions } from '../../masks/evidence';
+import { carryCopyEvidence, carryFromLengths, carryMaskEvidence, carryPositions, noteMaskSource, notePositions } from '../../masks/evidence';
 import { binary, cast, scalarTensor, unary, where } from '../../engine/ops/core';
 import { getItem, indexSelect, nonzero, setItem, type IndexWording } from '../../engine/ops/indexing';
 import { matmul, mean, reduce } from '../../engine/ops/reduce';
@@ -564,14 +564,14 @@ const ARRAY_METHODS: Record<string, Method> = {
   astype: (self, args, kw) => {
     const a = bind('astype', args, kw, ['dtype', 'order?', 'casting?', 'subok?', 'copy?']);
     // a cast of a mask is still one (np.triu(np.ones(...), k=1).astype('uint8'), the Annotated Transformer's subsequent_mask)
-    return new NumpyArray(carryFromLengths(carryMaskEvidence(cast(self.t, npDtype(a.dtype)!), self.t), self.t));
+    return new NumpyArray(carryCopyEvidence(cast(self.t, npDtype(a.dtype)!), self.t));
   },
   reshape: (self, args) => new NumpyArray(reshape(self.t, toShape(args, 'shape'))),
   sum: npReduce('sum'), prod: npReduce('prod'), max: npReduce('max'), min: npReduce('min'), mean: npReduce('mean'),
   any: npReduce('any'), all: npReduce('all'), argmax: npReduce('argmax'), argmin: npReduce('argmin'),
   tolist: (self) => nestedList(self.t),
   tobytes: (self) => new PyBytes(toBytes(self.t)),
-  copy: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
+  copy: (self) => new NumpyArray(carryCopyEvidence(cast(self.t, self.t.dtype), self.t)),
   // copy.copy / copy.deepcopy(ndarray): a new buffer (ndarray.__copy__ / __deepcopy__)
   __copy__: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
   __deepcopy__: (self) => new NumpyArray(cast(self.t, self.t.dtype)),
@@ -1008,7 +1008,8 @@ export function makeNumpyModule(): PyModule {
   def('tile', (args, kw, ctx) => {
     const a = bind('tile', args, kw, ['A', 'reps']);
     const reps = typeof a.reps === 'bigint' ? [Number(a.reps)] : ctx.iterate(a.reps!).map((x) => toInt(x, 'reps'));
-    return new NumpyArray(npTile(toNumpyTensor(a.A!, ctx), reps));
+    const t = toNumpyTensor(a.A!, ctx);
+    return new NumpyArray(carryCopyEvidence(npTile(t, reps), t));
   });
   // np.linspace(start, stop, num=50, endpoint=True): i * step + start, the last value exactly stop
   // (numpy/_core/function_base.py)

@@ -8,7 +8,7 @@ import { DEFAULT_PRINT_OPTIONS, PrintOptions, PrintProfile, formatTorchTensor, s
 import type { BinaryOp } from '../../engine/kernels/backend';
 import { arange, clamp, maskedFill, maskedFillInPlace, softmax, tril, triu } from '../../engine/ops/compose';
 import { noteDerivation, recordingDerivations } from '../../engine/provenance';
-import { carryFromLengths, carryMaskEvidence, carryPositions, noteBlockingBool, noteMaskSource } from '../../masks/evidence';
+import { carryCopyEvidence, carryFromLengths, carryMaskEvidence, carryPositions, noteBlockingBool, noteMaskSource } from '../../masks/evidence';
 import { propagateRandom } from '../../engine/diagnostics';
 import { checkBroadcast, checkMaskedFill, checkSelectMask, checkSoftmax, noteAdditiveMask, noteMaskConsumer } from '../../masks/checks';
 import { additiveValues } from '../../masks/values';
@@ -813,7 +813,7 @@ function isContiguousIn(t: Tensor, format: PyValue | undefined): boolean {
  * The copy's layout follows `format` (copyInFormat; preserve_format by default).
  */
 function castCarrying(t: Tensor, d: DType, format?: PyValue): Tensor {
-  const r = propagateRandom(carryFromLengths(carryMaskEvidence(copyInFormat(t, d, format), t), t), t);
+  const r = propagateRandom(carryCopyEvidence(copyInFormat(t, d, format), t), t);
   return d === 'bool' && isFloating(t.dtype) && additiveValues(t.values()) ? noteBlockingBool(r) : r;
 }
 
@@ -1140,11 +1140,11 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   expand: (self, args, kw) => T(self, expand(self.t, sizeArgs('expand', args, kw)), 'expand'),
   expand_as: (self, [o]) => T(self, expand(self.t, tensorArg(o, 'expand_as', 'other').shape), 'expand'),
-  repeat: (self, args, kw) => T(self, repeat(self.t, sizeArgs('repeat', args, kw, 'repeats')), 'repeat'),
+  repeat: (self, args, kw) => T(self, carryCopyEvidence(repeat(self.t, sizeArgs('repeat', args, kw, 'repeats')), self.t), 'repeat'),
   // torch.tile: repeat, with dims padded by leading 1s to the tensor's rank (ATen's tile)
   tile: (self, args, kw) => {
     const dims = sizeArgs('tile', args, kw, 'dims');
-    return T(self, repeat(self.t, [...new Array<number>(Math.max(0, self.t.ndim - dims.length)).fill(1), ...dims]), 'repeat');
+    return T(self, carryCopyEvidence(repeat(self.t, [...new Array<number>(Math.max(0, self.t.ndim - dims.length)).fill(1), ...dims]), self.t), 'repeat');
   },
   flatten: (self, args, kw) => {
     const a = bind('flatten', args, kw, ['start_dim?', 'end_dim?']);
@@ -1152,8 +1152,9 @@ export const TENSOR_METHODS: Record<string, Method> = {
     // flatten reshapes: the same nodes as reshape
     return T(self, r, self.t.isContiguous() ? 'flatten' : reshapeNode(self.t, r));
   },
-  contiguous: (self) => (self.t.isContiguous() ? self : T(self, contiguous(self.t), 'contiguous')),
-  clone: (self, args, kw) => T(self, copyInFormat(self.t, self.t.dtype, bind('clone', args, kw, ['memory_format?']).memory_format), 'clone'),
+  // copies keep the mask evidence of what they copy (positions, built from lengths, a mask history)
+  contiguous: (self) => (self.t.isContiguous() ? self : T(self, carryCopyEvidence(contiguous(self.t), self.t), 'contiguous')),
+  clone: (self, args, kw) => T(self, carryCopyEvidence(copyInFormat(self.t, self.t.dtype, bind('clone', args, kw, ['memory_format?']).memory_format), self.t), 'clone'),
   detach: (self) => new TorchTensor(self.t),
   cpu: (self) => self,
   cuda: (self) => self,
