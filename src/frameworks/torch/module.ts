@@ -23,7 +23,7 @@ import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
-import { GeneratorObject, makeGenerator, resetTorchRng, torchRng } from './random';
+import { GeneratorObject, makeGenerator, resetTorchRng, rngFromState, rngStateTensor, torchRng } from './random';
 import { TorchLayout, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
@@ -381,6 +381,11 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   set('default_generator', defaultGenerator);
   def('Generator', (args, kw) => makeGenerator(args, kw));
+  def('get_rng_state', () => rngStateTensor(torchRng()));
+  def('set_rng_state', ([state]) => {
+    defaultGenerator.rng = rngFromState(state);
+    return null;
+  });
   def('seed', () => BigInt(torchRng().initialSeed()));
   def('initial_seed', () => BigInt(torchRng().initialSeed()));
   def('set_printoptions', printOptions);

@@ -148,7 +148,7 @@ function validOutDims(dims: PyValue): boolean {
 export function vmapFunction(qual: string): PyBuiltin {
   return new PyBuiltin('vmap', (args, kw) => {
     const a = bind('vmap', args, kw, ['func', 'in_dims?', 'out_dims?', 'randomness?', 'chunk_size?']);
-    const func = a.func;
+    const func = a.func as PyValue;
     const inDims = a.in_dims === undefined ? 0n : a.in_dims;
     const outDims = a.out_dims === undefined ? 0n : a.out_dims;
     return new PyBuiltin('wrapped', (inputs: PyValue[], kwargs: Kwargs, ctx: CallContext) => {
