@@ -206,6 +206,32 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return x.view(shape, strides, x.offset + i * x.strides[d]);
 }
 
+/**
+ * x.diagonal(offset, dim1, dim2): a view of the diagonal of the (dim1, dim2)
+ * planes, those dims removed and the diagonal appended last (length
+ * min(n1, n2 - offset) for offset >= 0, min(n1 + offset, n2) below, at least
+ * 0), its stride the sum of theirs, as ATen's diagonal. RuntimeError when
+ * dim1 and dim2 name the same dim; IndexError for a dim out of range.
+ */
+export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const d1 = normalizeDim(dim1, x.ndim), d2 = normalizeDim(dim2, x.ndim);
+  if (d1 === d2) throw runtimeError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const n1 = x.shape[d1], n2 = x.shape[d2];
+  const length = Math.max(0, offset >= 0 ? Math.min(n1, n2 - offset) : Math.min(n1 + offset, n2));
+  // an empty diagonal keeps the base offset, as ATen does
+  const start = length === 0 ? x.offset : x.offset + (offset >= 0 ? offset * x.strides[d2] : -offset * x.strides[d1]);
+  const shape: number[] = [], strides: number[] = [];
+  x.shape.forEach((n, k) => {
+    if (k !== d1 && k !== d2) {
+      shape.push(n);
+      strides.push(x.strides[k]);
+    }
+  });
+  shape.push(length);
+  strides.push(x.strides[d1] + x.strides[d2]);
+  return x.view(shape, strides, start);
+}
+
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   return slice(x, dim, start, start + length);
 }

@@ -11,7 +11,7 @@ import { formatCppTensor } from '../../engine/format/cpp';
 import { assignInto, binary, cast, contiguous, getDefaultDtype, resultType, scalarTypeName, unary, where } from '../../engine/ops/core';
 import { reduce } from '../../engine/ops/reduce';
 import { erf, erfinv } from '../../engine/ops/special';
-import { cat, expand, narrow, normalizeDim, permute, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
+import { cat, diagonal, expand, narrow, normalizeDim, permute, reshape, select, slice, unsqueeze } from '../../engine/ops/shape';
 import { Tensor, allocate, checkShape, contiguousStrides, numelOf } from '../../engine/tensor';
 import { carryMaskEvidence } from '../../masks/evidence';
 import { bind, toBool, toInt, toShape } from '../../python/args';
@@ -148,6 +148,11 @@ export const EXTRA_METHODS: Record<string, Method> = {
     const length = toInt(a.length, 'length');
     if (start < 0 || start + length > n) throw runtimeError(`start (${start}) + length (${length}) exceeds dimension size (${n}).`);
     return wrap(self, narrow(self.t, dim, start, length), 'slice');
+  },
+  diagonal: (self, args, kw) => {
+    const a = bind('diagonal', args, kw, ['offset?', 'dim1?', 'dim2?']);
+    const int = (v: PyValue | undefined, name: string, dflt: number) => (v === undefined ? dflt : toInt(v, name));
+    return wrap(self, diagonal(self.t, int(a.offset, 'offset', 0), int(a.dim1, 'dim1', 0), int(a.dim2, 'dim2', 1)), 'diagonal');
   },
   select: (self, args, kw) => {
     const a = bind('select', args, kw, ['dim', 'index']);

@@ -11,8 +11,8 @@ import { carryMaskEvidence, noteMaskSource, notePositions } from '../../masks/ev
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
-import { cat, expand, permute, reshape, stack } from '../../engine/ops/shape';
+import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, resultType, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { cat, expand, permute, reshape, select, stack } from '../../engine/ops/shape';
 import { matmul, reduce } from '../../engine/ops/reduce';
 import { Tensor, checkAllocation, checkShape, int64At, numelOf, storeInt } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
@@ -372,6 +372,37 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     checkAllocation(getDefaultDtype(), n);
     return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
   });
+  const ISIN_SIGNATURES = [
+    '(Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert = False, Tensor out = None)',
+    '(Number element, Tensor test_elements, *, bool assume_unique = False, bool invert = False, Tensor out = None)',
+    '(Tensor elements, Number test_element, *, bool assume_unique = False, bool invert = False, Tensor out = None)',
+  ];
+  /**
+   * torch.isin(elements, test_elements, *, assume_unique=False, invert=False):
+   * bool, the shape of `elements` (0-d for a number), True where an element
+   * equals any test element after type promotion (NaN matches nothing), as
+   * ATen's isin_default_kernel ORs `elements == test_elements[i]`. TypeError
+   * unless one side is a tensor and the other a tensor or number; bool inputs
+   * raise ATen's RuntimeError.
+   */
+  def('isin', (args, kw, ctx) => {
+    const a = bind('isin', args, kw, ['elements', 'test_elements', 'assume_unique?', 'invert?', 'out?']);
+    const isNumber = (v: PyValue | undefined) => typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
+    const el = a.elements, test = a.test_elements;
+    const ok = el instanceof TorchTensor ? test instanceof TorchTensor || isNumber(test) : isNumber(el) && test instanceof TorchTensor;
+    if (!ok) throw dtypeCombination('isin', args, kw, ISIN_SIGNATURES);
+    const x: Tensor = el instanceof TorchTensor ? el.t : scalarTensor(el as Scalar);
+    const flat = test instanceof TorchTensor ? reshape(test.t, [-1]) : undefined;
+    const tests: TensorOrScalar[] = flat ? Array.from({ length: flat.numel }, (_, i) => select(flat, 0, i)) : [test as Scalar];
+    if (x.dtype === 'bool' || (test instanceof TorchTensor && test.t.dtype === 'bool')) throw runtimeError('Unsupported input type encountered for isin(): Bool');
+    // compare in the common dtype of the two inputs (a test tensor's elements keep its dtype's rank, not a 0-d one's)
+    const common = test instanceof TorchTensor ? resultType(el instanceof TorchTensor ? el.t : (el as Scalar), test.t) : resultType(x, test as Scalar);
+    const xs = cast(x, common);
+    let r = filled([...x.shape], 0, 'bool');
+    for (const t of tests) r = binary('or', r, binary('eq', xs, t instanceof Tensor ? cast(t, common) : t));
+    if (toBool(a.invert, ctx)) r = unary('not', r);
+    return new TorchTensor(carryMaskEvidence(r, x));
+  });
   const defaultGenerator = new GeneratorObject('cpu', true);
   def('manual_seed', ([seed]) => {
     resetTorchRng(0);
@@ -554,7 +585,7 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     'unsqueeze', 'flatten', 'split', 'chunk', 'unbind', 'flip', 'cumsum', 'scatter', 'scatter_add', 't', 'clone',
     'masked_scatter', 'numel', 'cumprod', 'maximum', 'minimum', 'greater', 'less', 'not_equal', 'repeat_interleave', 'count_nonzero',
     'nan_to_num', 'sort', 'argsort', 'topk', 'amax', 'amin', 'square', 'clamp_min', 'clamp_max', 'logsumexp', 'narrow',
-    'select', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm',
+    'select', 'diagonal', 'roll', 'erf', 'erfinv', 'unique', 'unique_consecutive', 'multinomial', 'index_fill', 'baddbmm',
   ]) {
     if (TENSOR_METHODS[name]) m.dict.set(name, method(name));
   }

@@ -1033,6 +1033,15 @@ export const TENSOR_METHODS: Record<string, Method> = {
   },
   is_floating_point: (self) => isFloating(self.t.dtype),
   is_contiguous: (self) => self.t.isContiguous(),
+  // the strides and storage offset of our layout: views (transpose, diagonal, slices, expand) match ATen's
+  stride: (self, args, kw) => {
+    const a = bind('stride', args, kw, ['dim?']);
+    if (a.dim === undefined || a.dim === null) return new PyTuple(self.t.strides.map(BigInt));
+    if (typeof a.dim !== 'bigint') throw pyError('TypeError', `stride(): argument 'dim' (position 1) must be int, not ${typeNameOf(a.dim)}`);
+    if (self.t.ndim === 0) throw pyError('IndexError', `Dimension specified as ${a.dim} but tensor has no dimensions`);
+    return BigInt(self.t.strides[normalizeDim(Number(a.dim), self.t.ndim)]);
+  },
+  storage_offset: (self) => BigInt(self.t.offset),
   view: (self, args, kw) => {
     if (args.length === 1 && args[0] instanceof TorchDtype) throw runtimeError('view(dtype) is not supported by Mask Lens');
     return T(self, view(self.t, sizeArgs('view', args, kw, 'size', VIEW_OVERLOADS)), 'view');
