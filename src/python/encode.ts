@@ -52,8 +52,11 @@ export function encodeTensor(t: Tensor, type: 'torch.Tensor' | 'numpy.ndarray' |
   return { type, dtype, shape, data, ...(exact.length ? { exact } : {}) };
 }
 
-/** A list, a tuple or a tuple type of a framework's (torch.Size: 'Size') with its items, or undefined when one item is skipped or there are too many. */
-export function encodeItems(items: readonly PyValue[], type: 'list' | 'tuple' | 'Size', inlineElements = Infinity): EncodedValue | undefined {
+/**
+ * A list, a tuple or a tuple type (torch.Size: 'Size'; a namedtuple class's name, as the
+ * golden records `type(v).__name__`) with its items, or undefined when one item is skipped or there are too many.
+ */
+export function encodeItems(items: readonly PyValue[], type: string, inlineElements = Infinity): EncodedValue | undefined {
   if (items.length > inlineElements) return undefined;
   const encoded = items.map((x) => encodeValue(x, inlineElements));
   if (encoded.some((i) => i === undefined)) return undefined;
@@ -72,7 +75,7 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
   if (typeof v === 'bigint') return { type: 'int', value: Number(v), ...(Number.isSafeInteger(Number(v)) ? {} : { exact: v.toString() }) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
-  if (v instanceof PyNamedTuple) return v.encode(inlineElements);
+  if (v instanceof PyNamedTuple) return v.cls ? encodeItems(v.items, v.cls.name, inlineElements) : v.encode(inlineElements);
   if (v instanceof PyList || v instanceof PyTuple) return encodeItems(v.items, v instanceof PyList ? 'list' : 'tuple', inlineElements);
   return v instanceof PyObj ? v.encode(inlineElements) : undefined;
 }

@@ -1276,7 +1276,14 @@ export class Interpreter implements CallContext {
       if (v !== undefined) return v;
     }
     if (name === '__class__') return typeOf(obj);
-    return builtinAttr(obj, name, this);
+    const b = builtinAttr(obj, name, this);
+    if (b !== undefined || !(obj instanceof PyNamedTuple && obj.cls)) return b;
+    // a typing.NamedTuple class statement's own methods and properties (not tuple's or object's)
+    for (const c of obj.cls.mro()) {
+      if (c.module !== '__main__' || !c.dict.has(name)) continue;
+      return this.bindAttribute(c.dict.get(name)!, obj, obj.cls, name);
+    }
+    return undefined;
   }
 
   private instanceAttr(obj: PyInstance, name: string): PyValue | undefined {
