@@ -671,13 +671,40 @@ export function sortValues(items: PyValue[], key: PyValue, reverse: boolean, ctx
 const method = (self: PyValue, name: string, f: (args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue) =>
   new PyBuiltin(name, (args, kw, ctx) => f(args, kw, ctx), `${typeNameOf(self)}.${name}`);
 
+/**
+ * collections.namedtuple's instance API (Lib/collections/__init__.py) on a
+ * tuple a namedtuple class made: _fields, _asdict() (a dict in field order)
+ * and _replace(**kw) (ValueError for an unknown field). Not on torch.Size or
+ * torch.return_types, which are not namedtuple classes.
+ */
+function namedTupleAttr(t: PyNamedTuple, name: string): PyValue | undefined {
+  const cls = t.cls;
+  if (!cls) return undefined;
+  switch (name) {
+    case '_fields': return new PyTuple([...t.fields]);
+    case '_asdict': return new PyBuiltin('_asdict', () => {
+      const d = new PyDict();
+      t.fields.forEach((f, k) => d.entries.set('s' + f, [f, t.items[k]]));
+      return d;
+    }, `${cls.name}._asdict`);
+    case '_replace': return new PyBuiltin('_replace', (_args, kw) => {
+      const unknown = [...kw.keys()].filter((k) => !t.fields.includes(k));
+      if (unknown.length) throw pyError('ValueError', `Got unexpected field names: [${unknown.map((k) => `'${k}'`).join(', ')}]`);
+      const r = new PyNamedTuple(t.fields.map((f, k) => (kw.has(f) ? kw.get(f)! : t.items[k])), t.fullName, t.fields);
+      r.cls = cls;
+      return r;
+    }, `${cls.name}._replace`);
+    default: return undefined;
+  }
+}
+
 export function builtinAttr(obj: PyValue, name: string, ctx: CallContext): PyValue | undefined {
   if ((obj instanceof PyList || obj instanceof PyTuple || obj instanceof PyDict) && name in CONTAINER_DUNDERS) {
     if (name === '__setitem__' && obj instanceof PyTuple) return undefined;
     return method(obj, name, (args, _kw, c) => (checkDunderArity(typeNameOf(obj), name, args.length), CONTAINER_DUNDERS[name][1](obj, args, c)));
   }
   if (obj instanceof PyList) return listAttr(obj, name, ctx);
-  if (obj instanceof PyNamedTuple) return obj.getAttr(name) ?? tupleAttr(obj, name);
+  if (obj instanceof PyNamedTuple) return obj.getAttr(name) ?? namedTupleAttr(obj, name) ?? tupleAttr(obj, name);
   if (obj instanceof PyTuple) return tupleAttr(obj, name);
   if (obj instanceof PyDict) return dictAttr(obj, name, ctx);
   if (obj instanceof PySet) return setAttr(obj, name, ctx);

@@ -52,7 +52,10 @@ export function encodeTensor(t: Tensor, type: 'torch.Tensor' | 'numpy.ndarray' |
   return { type, dtype, shape, data, ...(exact.length ? { exact } : {}) };
 }
 
-/** A list, a tuple or a tuple type of a framework's (torch.Size: 'Size') with its items, or undefined when one item is skipped or there are too many. */
+/**
+ * A list, a tuple or a tuple type (torch.Size: 'Size'; a namedtuple class's name, as the
+ * golden records `type(v).__name__`) with its items, or undefined when one item is skipped or there are too many.
+ */
 export function encodeItems(items: readonly PyValue[], type: string, inlineElements = Infinity): EncodedValue | undefined {
   if (items.length > inlineElements) return undefined;
   const encoded = items.map((x) => encodeValue(x, inlineElements));
@@ -72,8 +75,8 @@ export function encodeValue(v: PyValue, inlineElements = Infinity): EncodedValue
   if (typeof v === 'bigint') return { type: 'int', value: Number(v), ...(Number.isSafeInteger(Number(v)) ? {} : { exact: v.toString() }) };
   if (typeof v === 'number') return { type: 'float', value: encodeNumber(v, false) };
   if (typeof v === 'string') return { type: 'str', value: v };
-  // a framework's named tuple (torch.return_types.max) is golden.py's {type: its class name, items}
-  if (v instanceof PyNamedTuple) return v.encode(inlineElements) ?? encodeItems(v.items, v.typeName, inlineElements);
+  // a namedtuple class's instance, or a framework's named tuple (torch.return_types.max): golden.py's {type: its class name, items}
+  if (v instanceof PyNamedTuple) return v.cls ? encodeItems(v.items, v.cls.name, inlineElements) : v.encode(inlineElements) ?? encodeItems(v.items, v.typeName, inlineElements);
   if (v instanceof PyList || v instanceof PyTuple) return encodeItems(v.items, v instanceof PyList ? 'list' : 'tuple', inlineElements);
   return v instanceof PyObj ? v.encode(inlineElements) : undefined;
 }

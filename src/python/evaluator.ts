@@ -1276,7 +1276,14 @@ export class Interpreter implements CallContext {
       if (v !== undefined) return v;
     }
     if (name === '__class__') return typeOf(obj);
-    return builtinAttr(obj, name, this);
+    const b = builtinAttr(obj, name, this);
+    if (b !== undefined || !(obj instanceof PyNamedTuple && obj.cls)) return b;
+    // a typing.NamedTuple class statement's own methods and properties (not tuple's or object's)
+    for (const c of obj.cls.mro()) {
+      if (c.module !== '__main__' || !c.dict.has(name)) continue;
+      return this.bindAttribute(c.dict.get(name)!, obj, obj.cls, name);
+    }
+    return undefined;
   }
 
   private instanceAttr(obj: PyInstance, name: string): PyValue | undefined {
@@ -1387,6 +1394,10 @@ export class Interpreter implements CallContext {
       return;
     }
     if (obj instanceof PyClass) {
+      if (name === '__bases__') {
+        setBases(obj, v);
+        return;
+      }
       obj.dict.set(name, v);
       return;
     }
@@ -1926,3 +1937,19 @@ const ORDER_DUNDERS: Record<string, string> = { '<': '__lt__', '<=': '__le__', '
 const REFLECTED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
 
 export { EXCEPTION_CLASSES, makeException };
+
+/**
+ * `cls.__bases__ = (A, B)`: replaces the class's bases in place, so its MRO,
+ * attribute lookup, isinstance and super() follow (fairseq's
+ * @with_incremental_state prepends a mixin this way). TypeErrors as CPython's
+ * type_set_bases: not a tuple, an empty tuple, a non-class item, a cycle.
+ */
+function setBases(cls: PyClass, v: PyValue): void {
+  if (!(v instanceof PyTuple)) throw pyError('TypeError', `can only assign tuple to ${cls.name}.__bases__, not ${typeNameOf(v)}`);
+  if (v.items.length === 0) throw pyError('TypeError', `can only assign non-empty tuple to ${cls.name}.__bases__, not ()`);
+  for (const b of v.items) {
+    if (!(b instanceof PyClass)) throw pyError('TypeError', `${cls.name}.__bases__ must be tuple of classes, not '${typeNameOf(b)}'`);
+    if (b.isSubclassOf(cls)) throw pyError('TypeError', 'a __bases__ item causes an inheritance cycle');
+  }
+  cls.bases.splice(0, cls.bases.length, ...(v.items as PyClass[]));
+}

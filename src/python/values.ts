@@ -160,8 +160,13 @@ export class PyNamedTuple extends PyTuple {
   ) {
     super(items);
   }
+  /** The class collections.namedtuple / typing.NamedTuple made it from: type(), isinstance and the _fields API follow it. */
+  cls?: PyClass;
   override get typeName() {
     return this.fullName.split('.').pop()!;
+  }
+  pyType(): PyClass | undefined {
+    return this.cls;
   }
   override getAttr(name: string): PyValue | undefined {
     const i = this.fields.indexOf(name);

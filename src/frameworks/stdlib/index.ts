@@ -12,6 +12,7 @@ import { functoolsModule } from './functools';
 import { jsonModule } from './json';
 import { loggingModule } from './logging';
 import { packagingModules } from './packaging';
+import { distutilsModules } from './distutils';
 import { randomModule } from './random';
 import { reModule } from './re';
 import { systemModule } from './system';
@@ -39,7 +40,7 @@ export function stdlibModule(name: string): PyModule | undefined {
   const build = BUILDERS[name];
   if (build) return build();
   if (name === '__future__') return futureModule();
-  return systemModule(name) ?? basicModule(name) ?? packagingModules(name);
+  return systemModule(name) ?? basicModule(name) ?? packagingModules(name) ?? distutilsModules(name);
 }
 
 function futureModule(): PyModule {

@@ -48,7 +48,7 @@ function formName(v: PyValue, ctx: CallContext): string {
 export function namedTupleClass(name: string, fields: string[], defaults: PyValue[]): PyClass {
   const cls = new PyClass(name, [TYPE_CLASSES.get('tuple')!]);
   cls.dict.set('_fields', new PyTuple(fields));
-  cls.dict.set('__new__', fn('__new__', ([, ...args], kw) => {
+  cls.dict.set('__new__', fn('__new__', ([self, ...args], kw) => {
     if (args.length > fields.length) throw pyError('TypeError', `${name}.__new__() takes ${fields.length + 1} positional arguments but ${args.length + 1} were given`);
     const firstDefault = fields.length - defaults.length;
     const items = fields.map((f, i) => {
@@ -57,7 +57,10 @@ export function namedTupleClass(name: string, fields: string[], defaults: PyValu
       if (i >= firstDefault) return defaults[i - firstDefault];
       throw pyError('TypeError', `${name}.__new__() missing 1 required positional argument: '${f}'`);
     });
-    return new PyNamedTuple(items, name, fields);
+    const t = new PyNamedTuple(items, name, fields);
+    // a `class Q(NamedTuple)` statement's class, or the namedtuple class itself
+    t.cls = self instanceof PyClass ? self : cls;
+    return t;
   }));
   return cls;
 }

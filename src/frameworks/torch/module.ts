@@ -11,8 +11,8 @@ import { carryMaskEvidence, noteMaskSource, notePositions } from '../../masks/ev
 import { runtimeError, valueError } from '../../engine/errors';
 
 import { arange, linspace, maskedFill, softmax, tril, triu } from '../../engine/ops/compose';
-import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, castStrided, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
-import { cat, expand, permute, reshape, stack } from '../../engine/ops/shape';
+import { Scalar, TensorOrScalar, binary, broadcastShapes, cast, castStrided, resultType, checkedConvert, contiguous, cppTypeName, getDefaultDtype, notImplementedFor, scalarTensor, setDefaultDtype, unary, where } from '../../engine/ops/core';
+import { cat, expand, permute, reshape, select, stack } from '../../engine/ops/shape';
 import { matmul, reduce } from '../../engine/ops/reduce';
 import { Tensor, checkAllocation, checkShape, int64At, numelOf, storeInt } from '../../engine/tensor';
 import { emptyLikeOrder, placeDraws } from '../../engine/random/fill_order';
@@ -24,7 +24,7 @@ import {
   CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyModule, PyTuple, PyValue, typeNameOf,
 } from '../../python/values';
 import { ArrayValue, flattenNested, inferDtype, operand, tensorFromFlat } from '../common';
-import { GeneratorObject, makeGenerator, resetTorchRng, torchRng } from './random';
+import { GeneratorObject, makeGenerator, resetTorchRng, rngFromState, rngStateTensor, torchRng } from './random';
 import { TorchLayout, TorchMemoryFormat, makeRuntime } from './runtime';
 import { fusableSoftmax } from './fused';
 import { EXTRA_METHODS, stackFunctions, withOut } from './extra';
@@ -390,6 +390,37 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
     checkAllocation(getDefaultDtype(), n);
     return new TorchTensor(fromArray(size, getDefaultDtype(), torchRng(a.generator).normal(n, toFloat(a.mean, 'mean'), a.std === undefined ? 1 : toFloat(a.std, 'std'), getDefaultDtype())));
   });
+  const ISIN_SIGNATURES = [
+    '(Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert = False, Tensor out = None)',
+    '(Number element, Tensor test_elements, *, bool assume_unique = False, bool invert = False, Tensor out = None)',
+    '(Tensor elements, Number test_element, *, bool assume_unique = False, bool invert = False, Tensor out = None)',
+  ];
+  /**
+   * torch.isin(elements, test_elements, *, assume_unique=False, invert=False):
+   * bool, the shape of `elements` (0-d for a number), True where an element
+   * equals any test element after type promotion (NaN matches nothing), as
+   * ATen's isin_default_kernel ORs `elements == test_elements[i]`. TypeError
+   * unless one side is a tensor and the other a tensor or number; bool inputs
+   * raise ATen's RuntimeError.
+   */
+  def('isin', (args, kw, ctx) => {
+    const a = bind('isin', args, kw, ['elements', 'test_elements', 'assume_unique?', 'invert?', 'out?']);
+    const isNumber = (v: PyValue | undefined) => typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
+    const el = a.elements, test = a.test_elements;
+    const ok = el instanceof TorchTensor ? test instanceof TorchTensor || isNumber(test) : isNumber(el) && test instanceof TorchTensor;
+    if (!ok) throw dtypeCombination('isin', args, kw, ISIN_SIGNATURES);
+    const x: Tensor = el instanceof TorchTensor ? el.t : scalarTensor(el as Scalar);
+    const flat = test instanceof TorchTensor ? reshape(test.t, [-1]) : undefined;
+    const tests: TensorOrScalar[] = flat ? Array.from({ length: flat.numel }, (_, i) => select(flat, 0, i)) : [test as Scalar];
+    if (x.dtype === 'bool' || (test instanceof TorchTensor && test.t.dtype === 'bool')) throw runtimeError('Unsupported input type encountered for isin(): Bool');
+    // compare in the common dtype of the two inputs (a test tensor's elements keep its dtype's rank, not a 0-d one's)
+    const common = test instanceof TorchTensor ? resultType(el instanceof TorchTensor ? el.t : (el as Scalar), test.t) : resultType(x, test as Scalar);
+    const xs = cast(x, common);
+    let r = filled([...x.shape], 0, 'bool');
+    for (const t of tests) r = binary('or', r, binary('eq', xs, t instanceof Tensor ? cast(t, common) : t));
+    if (toBool(a.invert, ctx)) r = unary('not', r);
+    return new TorchTensor(carryMaskEvidence(r, x));
+  });
   const defaultGenerator = new GeneratorObject('cpu', true);
   def('manual_seed', ([seed]) => {
     resetTorchRng(0);
@@ -399,6 +430,11 @@ export function makeTorchModule(ctxClasses: { nn: () => PyModule }): PyModule {
   });
   set('default_generator', defaultGenerator);
   def('Generator', (args, kw) => makeGenerator(args, kw));
+  def('get_rng_state', () => rngStateTensor(torchRng()));
+  def('set_rng_state', ([state]) => {
+    defaultGenerator.rng = rngFromState(state);
+    return null;
+  });
   def('seed', () => BigInt(torchRng().initialSeed()));
   def('initial_seed', () => BigInt(torchRng().initialSeed()));
   def('set_printoptions', printOptions);

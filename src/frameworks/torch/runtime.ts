@@ -18,6 +18,7 @@ import { CLASSMETHOD } from '../../python/decorators';
 import { isFloating } from '../../engine/dtype';
 import { TorchTensor, gradEnabled, setGradEnabled } from './tensor';
 import { addDataLoading } from './data';
+import { vmapFunction } from './vmap';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 
 const fn = (name: string, f: NativeFn, qual = name) => new PyBuiltin(name, f, qual);
@@ -313,7 +314,11 @@ export function makeRuntime(nn: () => PyModule): Record<string, PyValue> {
   const nnParallel = partial('torch.nn.parallel');
   nn().dict.set('parallel', nnParallel);
 
+  const vmap = vmapFunction('torch.vmap');
+  const func = partial('torch.func', { vmap });
+
   return {
+    vmap, func,
     device: fn('device', (args, kw) => makeDevice(args, kw), 'torch.device'),
     cuda, jit, fx, _dynamo: dynamo, compiler, backends, optim, utils, distributed, multiprocessing, autograd,
     // torch.compile(model) runs the model eagerly, as with backend="eager"; with only options it is a decorator
