@@ -88,6 +88,24 @@ export function isNonOverlappingAndDense(shape: readonly number[], strides: read
 }
 
 /**
+ * ATen's insertion sort of a dim permutation (reorder_dimensions,
+ * infer_dense_strides): `shouldSwap(d0, d1)` > 0 swaps, < 0 stops, 0 (ambiguous)
+ * looks further back, so ambiguous pairs keep their order.
+ */
+function sortDims(perm: number[], shouldSwap: (d0: number, d1: number) => number): void {
+  for (let i = 1; i < perm.length; i++) {
+    let d1 = i;
+    for (let d0 = i - 1; d0 >= 0; d0--) {
+      const c = shouldSwap(perm[d0], perm[d1]);
+      if (c > 0) {
+        [perm[d0], perm[d1]] = [perm[d1], perm[d0]];
+        d1 = d0;
+      } else if (c < 0) break;
+    }
+  }
+}
+
+/**
  * TensorIterator's reorder_dimensions: dims ordered fastest first (ATen's
  * perm_), from the operands' broadcast strides, an entry null for an operand
  * that takes no part. For each pair the first operand whose strides order
@@ -109,17 +127,7 @@ export function reorderDimensions(shape: readonly number[], operands: readonly (
     }
     return 0;
   };
-  // insertion sort with ambiguous comparisons, as ATen's
-  for (let i = 1; i < nd; i++) {
-    let d1 = i;
-    for (let d0 = i - 1; d0 >= 0; d0--) {
-      const c = shouldSwap(perm[d0], perm[d1]);
-      if (c > 0) {
-        [perm[d0], perm[d1]] = [perm[d1], perm[d0]];
-        d1 = d0;
-      } else if (c < 0) break;
-    }
-  }
+  sortDims(perm, shouldSwap);
   return perm;
 }
 
@@ -138,16 +146,7 @@ export function inferDenseStrides(shape: readonly number[], strides: readonly nu
     if (s0 > s1) return 1;
     return shape[d0] > shape[d1] ? 1 : 0;
   };
-  for (let i = 1; i < nd; i++) {
-    let d1 = i;
-    for (let d0 = i - 1; d0 >= 0; d0--) {
-      const c = shouldSwap(perm[d0], perm[d1]);
-      if (c > 0) {
-        [perm[d0], perm[d1]] = [perm[d1], perm[d0]];
-        d1 = d0;
-      } else if (c < 0) break;
-    }
-  }
+  sortDims(perm, shouldSwap);
   const out = new Array<number>(nd);
   let cur = 1;
   for (const d of perm) {

@@ -11,27 +11,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { evaluate } from '../../src/service/evaluate';
-import type { Snapshot } from '../../src/python/result';
+import { smallAndStreamed } from './mask_cells';
 
 const SOURCE = readFileSync(new URL('../cases/masks_built_from_lengths_detr.py', import.meta.url), 'utf8');
-const small = evaluate(SOURCE, { recordTimeline: true });
-const streamed = evaluate(SOURCE, { recordTimeline: true, inlineElements: 0 });
-
-type Run = typeof small;
-const snapshots = (r: Run): Snapshot[] => [...r.timeline, ...(r.calls ?? []).flatMap((c) => c.timeline)];
-
-/** The last snapshot of `name`, read both ways; the two readings must agree on kind, label and parts. */
-function last(name: string): Snapshot {
-  const find = (r: Run) => snapshots(r).reverse().find((s) => s.name === name);
-  const s = find(small);
-  const big = find(streamed);
-  assert.ok(s && big, `${name} not recorded`);
-  assert.ok('elided' in big.value, `${name} was not streamed`);
-  assert.equal(big.mask, s.mask, `${name}: the streamed kind differs`);
-  assert.equal(big.maskSummary?.replace(/ · \d+ fully-masked rows?/, ''), s.maskSummary, `${name}: the streamed label differs`);
-  assert.deepEqual(big.maskParts, s.maskParts, `${name}: the streamed parts differ`);
-  return s;
-}
+const { small, streamed, last } = smallAndStreamed(SOURCE);
 
 test('the snippet runs', () => {
   assert.equal(small.error, null);
