@@ -6,7 +6,7 @@ import { stdlibModule } from './stdlib';
 import { OpaqueModule } from '../python/opaque';
 import { installOptimizers } from './torch/optim';
 import type { PyModule } from '../python/values';
-import { makeNumpyModule } from './numpy';
+import { NumpyArray, makeNumpyModule } from './numpy';
 import { makeTorchModule } from './torch/module';
 import { makeNn } from './torch/nn';
 import { torchSubmodule } from './torch/runtime';
@@ -22,7 +22,7 @@ import { derivedFor } from '../python/derived';
 import type { FrameworkRegistration } from '../python/registration';
 import type { Diagnostic, Snapshot } from '../python/result';
 import { unsupportedName } from './known';
-import { TorchTensor } from './torch/tensor';
+import { TorchTensor, setNumpyBridge } from './torch/tensor';
 
 /**
  * Every framework, registered for one interpreter (src/python knows none of
@@ -33,6 +33,8 @@ import { TorchTensor } from './torch/tensor';
  * derivations the inspector explains (softmax, masked_fill, losses).
  */
 export function registerFrameworks(): FrameworkRegistration {
+  // Tensor.numpy() works whether or not the file imported numpy, as torch's does
+  setNumpyBridge((t) => new NumpyArray(t));
   return {
     loader: frameworkLoader,
     placeholderModules: true,

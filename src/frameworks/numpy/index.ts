@@ -23,7 +23,7 @@ import { PyBytes, bufferOf } from '../../python/bytes';
 import { checkWritable, fromBuffer, toBytes } from './buffer';
 import { CallContext, Kwargs, NativeFn, PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyModule, PyObj, PyTuple, PyValue, typeNameOf } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, nestedList, flattenNested, inferDtype, operand, scalarOf, tensorFromFlat } from '../common';
-import { cumsum, indexItems, setNumpyBridge } from '../torch/tensor';
+import { cumsum, indexItems } from '../torch/tensor';
 import { makeRandomModule } from './random';
 import { axisError, makeExceptionsModule } from './errors';
 import { MORE_ARRAY_METHODS, defineMoreFunctions, npMean, npSum } from './functions';
@@ -753,7 +753,6 @@ function printOptionsContext(args: PyValue[], kw: Kwargs, ctx: CallContext): PyV
 }
 
 export function makeNumpyModule(): PyModule {
-  setNumpyBridge((t) => new NumpyArray(t));
   const np = new PyModule('numpy');
   const def = (name: string, f: NativeFn) => np.dict.set(name, fn(name, f));
   defineScalarTypes(np);
