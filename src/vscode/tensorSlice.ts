@@ -2,6 +2,7 @@
 // indices on the others, downsampled to a target size. Pure (no 'vscode', no
 // DOM): the webview asks a `SliceSource`, which today answers from the
 // evaluation it was sent and can as well answer from a worker.
+import { numpyElementFormatter } from '../engine/format/numpy';
 import { elementFormatter } from '../engine/format/torch';
 import { poolBlocks, type MaskedCells, type PooledBlocks } from '../render/pool';
 import type { DType } from '../engine/dtype';
@@ -174,7 +175,8 @@ export function engineDtype(dtype: string): DType {
  */
 export function cellFormatter(t: TensorValue): { format(x: EncodedNumber | number): string; width: number } {
   const dtype = engineDtype(t.dtype);
-  const f = elementFormatter(dtype, t.shape, numericData(t));
+  // NumPy arrays and TensorFlow tensors print their elements NumPy's way (0.5, 1.e-05), torch's its own (0.5000)
+  const f = t.type === 'numpy.ndarray' || t.type === 'tf.Tensor' ? numpyElementFormatter(dtype, numericData(t)) : elementFormatter(dtype, t.shape, numericData(t));
   return {
     format: (x) => {
       const v = typeof x === 'number' ? x : toNumber(x);

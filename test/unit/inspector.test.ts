@@ -67,6 +67,22 @@ s = torch.tensor([1e-6, 1.0])
   assert.deepEqual(['nan', 'inf', '-inf'].map((x) => f.format(x as 'nan')), ['nan', 'inf', '-inf']);
 });
 
+test('NumPy arrays and TensorFlow tensors: cells as NumPy prints them, not at torch precision', () => {
+  const r = evaluate(`import numpy as np
+a = np.array([[1.5, 2.0], [3.25, -4.0]])
+e = np.array([0.5, 0.25, 1e-5])
+i = np.array([1, -20, 3])
+print(a, e)
+`);
+  // np.array([[1.5, 2.0], [3.25, -4.0]]) prints [[ 1.5   2.  ] [ 3.25 -4.  ]]; the torch formatter gave 1.5000
+  const f = cellFormatter(r.variables.a as TensorValue);
+  assert.deepEqual([1.5, 2, 3.25, -4].map((x) => f.format(x)), ['1.5', '2.', '3.25', '-4.']);
+  assert.ok(r.stdout.includes('[[ 1.5   2.  ]'), r.stdout);
+  // a wide range goes scientific for the whole array, NumPy's way (5.0e-01 ... 1.0e-05)
+  assert.deepEqual([0.5, 1e-5].map((x) => cellFormatter(r.variables.e as TensorValue).format(x)), ['5.0e-01', '1.0e-05']);
+  assert.equal(cellFormatter(r.variables.i as TensorValue).format(-20), '-20');
+});
+
 test('export: a Python literal that rebuilds the tensor, and one view as CSV', () => {
   const mask: TensorValue = { type: 'torch.Tensor', dtype: 'torch.bool', shape: [2, 1, 3], data: [true, false, false, true, true, false] };
   assert.equal(pythonLiteral('m', mask), 'm = torch.tensor([[[True, False, False]], [[True, True, False]]], dtype=torch.bool)');

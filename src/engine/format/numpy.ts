@@ -320,6 +320,21 @@ function elementFormat(data: ArrayLike<number>, dtype: DType, is0d: boolean, opt
 }
 
 
+/**
+ * The element formatter NumPy's print would use for these values (arrayprint's
+ * FloatingFormat / IntegerFormat over the whole array, as str(a) picks it), for
+ * tables that show an array's elements one per cell: `format(v)` is padded to
+ * `width`, the widest element's length. `values` are the array's elements.
+ */
+export function numpyElementFormatter(
+  dtype: DType, values: ArrayLike<number>, opts: Readonly<NumpyPrintOptions> = DEFAULT_NUMPY_PRINT_OPTIONS,
+): { format(v: number): string; width: number } {
+  const f = elementFormat(values, dtype, false, opts);
+  let width = 0;
+  for (let i = 0; i < values.length; i++) width = Math.max(width, f(values[i]).length);
+  return { format: f, width };
+}
+
 function extendLine(s: string, line: string, word: string, width: number, nextPrefix: string): [string, string] {
   let wrap = line.length + word.length > width;
   // don't wrap lines if it won't help
