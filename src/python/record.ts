@@ -345,7 +345,7 @@ export class Recorder implements ExecObserver {
   private elementsLeft: number;
   /** The note later values carry once the editor went on past an error. */
   private note: string | undefined;
-  /** Set while Mask Lens itself makes a call (Preview with Arguments): its call site is no source line. */
+  /** Set while Mask Lens itself makes a call (Preview with Arguments) until the previewed function is entered: its call site is no source line. */
   previewing = false;
   /** The dict each dict snapshot shows, and its state then (dictState): a callee's change to it is seen at the calling line. */
   private readonly dicts = new WeakMap<Snapshot, { dict: PyDict; state: string }>();
@@ -400,6 +400,8 @@ export class Recorder implements ExecObserver {
     if (target) this.previewTarget = undefined;
     if (n > this.maxRecorded && !target) return undefined;
     const fromSource = site && !this.previewing;
+    // the calls the previewed function makes have call sites in the file, as in any run
+    if (target) this.previewing = false;
     const record: CallRecord = {
       function: qualname, line: def.span.line, endLine: def.span.endLine, call: n,
       calledFrom: fromSource ? site.line : 0,

@@ -348,6 +348,25 @@ class Head:
   assert.deepEqual(r.functions?.find((f) => f.name === 'create_padding_mask')?.params, ['seq', 'pad_token=0']);
 });
 
+test('Preview with Arguments: the calls the previewed function makes keep their call sites in the file', () => {
+  const src = `import torch
+def make_causal_mask(n):
+    return torch.tril(torch.ones(n, n, dtype=torch.bool))
+def forward(x):
+    mask = make_causal_mask(x.shape[-1])
+    return x.masked_fill(~mask, 0.0)
+`;
+  const r = preview(src, { previewCall: { function: 'forward', args: 'torch.ones(3, 3)' } });
+  assert.equal(r.error, null);
+  const byName = new Map(r.calls!.map((c) => [c.function, c]));
+  // the previewed call itself has no site in the file ("with your arguments")
+  assert.deepEqual([byName.get('forward')?.calledFrom, byName.get('forward')?.site], [0, undefined]);
+  // the helper it calls was called from line 5, as when the file runs it
+  const helper = byName.get('make_causal_mask')!;
+  assert.equal(helper.calledFrom, 5);
+  assert.deepEqual(helper.site && [helper.site.line, helper.site.column], [5, 11]);
+});
+
 test('Preview with Arguments reaches nested functions: a def inside a def, a method of a class made in a function', async () => {
   const { prefillArguments } = await import('../../src/vscode/prefill');
   const src = `import torch
