@@ -16,6 +16,10 @@ export abstract class DtypeObject extends PyObj {
   constructor(readonly dtypeValue: DType) {
     super();
   }
+  /** A dtype argument (`dtype` in HF's _expand_mask) hovers as its repr, torch.float32. */
+  override get shownByRepr(): boolean {
+    return true;
+  }
 }
 
 /** One instance per dtype, so `x.dtype == torch.float32` can compare identities. */

@@ -98,6 +98,8 @@ export function encodeShown(v: PyValue, inlineElements = Infinity, repr: (v: PyV
   if (v instanceof PyBytes) return { type: 'object', class: v.typeName };
   // a dataclass's class (or a base) carries the fields table @dataclass set (CPython's __dataclass_fields__)
   if (v instanceof PyInstance && v.cls.lookup('__dataclass_fields__') !== undefined) return { type: 'object', class: v.cls.name };
+  // a framework object its class says to show by repr (a dtype)
+  if (v instanceof PyObj && v.shownByRepr) return { type: 'object', class: v.typeName };
   return undefined;
 }
 

@@ -66,6 +66,13 @@ export abstract class PyObj {
     return undefined;
   }
   /**
+   * Whether an editor shows this object by its repr where golden.py skips it
+   * (a dtype argument, `torch.float32`): encodeShown records it as an object.
+   */
+  get shownByRepr(): boolean {
+    return false;
+  }
+  /**
    * This object in the golden-file JSON shape (result.ts's EncodedValue), or
    * undefined for what golden.py skips (the default). Framework objects say
    * how they encode (a tensor, a NumPy scalar, torch.Size): the interpreter

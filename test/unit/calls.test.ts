@@ -367,6 +367,17 @@ def forward(x):
   assert.deepEqual(helper.site && [helper.site.line, helper.site.column], [5, 11]);
 });
 
+test("a dtype argument is recorded and shown by its repr (HF's _expand_mask(mask, dtype))", () => {
+  const r = preview(`import torch
+def _expand_mask(mask, dtype, tgt_len=None):
+    inverted = 1.0 - mask[:, None, None, :].to(dtype)
+    return inverted.masked_fill(inverted.bool(), torch.finfo(dtype).min)
+m = _expand_mask(torch.tensor([[1, 1, 0]]), torch.float32)
+`);
+  const dtype = at(r.calls![0].timeline, 'dtype')[0];
+  assert.deepEqual([dtype.value, dtype.repr, dtype.line], [{ type: 'object', class: 'dtype' }, 'torch.float32', 2]);
+});
+
 test('Preview with Arguments reaches nested functions: a def inside a def, a method of a class made in a function', async () => {
   const { prefillArguments } = await import('../../src/vscode/prefill');
   const src = `import torch
