@@ -96,7 +96,10 @@ export function makeDevice(args: PyValue[], kw: Map<string, PyValue>): TorchDevi
   if (a.type instanceof TorchDevice) return a.type;
   if (typeof a.type === 'bigint') return new TorchDevice('cuda', Number(a.type));
   if (typeof a.type !== 'string') throw pyError('TypeError', 'device() received an invalid combination of arguments');
-  const [type, idx] = a.type.split(':');
+  // c10's device string: a type of letters and underscores, then an optional ':index' without leading zeros
+  const m = /^([a-zA-Z_]+)(?::([1-9]\d*|0))?$/.exec(a.type);
+  if (!m) throw pyError('RuntimeError', `Invalid device string: '${a.type}'`);
+  const [, type, idx] = m;
   if (!DEVICE_TYPES.includes(type)) {
     throw pyError('RuntimeError', `Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: ${a.type}`);
   }

@@ -36,7 +36,7 @@ import {
 } from '../../python/values';
 import { ArrayValue, DtypeObject, dimList, interned, itemOf, nestedList, operand, scalarOf } from '../common';
 import { torchRng } from './random';
-import { TorchDevice, TorchLayout, TorchMemoryFormat } from './runtime';
+import { TorchDevice, TorchLayout, TorchMemoryFormat, makeDevice } from './runtime';
 import { channelsLastStrides, isChannelsLast3dGeometry, isChannelsLastGeometry, preserveStrides } from '../../engine/layout';
 
 export class TorchDtype extends DtypeObject {
@@ -1070,6 +1070,8 @@ export const TENSOR_METHODS: Record<string, Method> = {
   to: (self, args, kw) => {
     if ([...args, ...kw.values()].some(isForeignDtype)) throw dtypeCombination('to', args, kw, TO_SIGNATURES);
     let d: DType | undefined;
+    // a device string is checked as torch.device checks it (x.to("float32") is "Invalid device string")
+    for (const x of [...args, kw.get('device')]) if (typeof x === 'string') makeDevice([x], new Map());
     for (const x of [...args, kw.get('dtype')]) {
       if (x instanceof TorchDtype) d = x.dtype;
       else if (x instanceof TorchTensor) d = x.t.dtype;
