@@ -7,7 +7,7 @@
 // endswith, find, count, split, strip, replace, upper, lower).
 
 import { pyError } from './exceptions';
-import { CallContext, Kwargs, PyBuiltin, PyList, PyObj, PySlice, PyTuple, PyValue, typeNameOf } from './values';
+import { CallContext, Kwargs, PyBuiltin, PyList, PyObj, PySlice, PyTuple, PyValue, orderVerdict, typeNameOf } from './values';
 
 export class PyBytes extends PyObj {
   /** `mutable`: a bytearray (item assignment, unhashable, repr `bytearray(b'...')`). */
@@ -58,16 +58,7 @@ export class PyBytes extends PyObj {
     if (op === '__contains__') return this.contains(other);
     if (!(other instanceof PyBytes)) return op === '==' ? false : op === '!=' ? true : undefined;
     const [a, b] = reflected ? [other.data, this.data] : [this.data, other.data];
-    const c = compareBytes(a, b);
-    switch (op) {
-      case '==': return c === 0;
-      case '!=': return c !== 0;
-      case '<': return c < 0;
-      case '<=': return c <= 0;
-      case '>': return c > 0;
-      case '>=': return c >= 0;
-    }
-    return undefined;
+    return orderVerdict(op, compareBytes(a, b));
   }
   override binaryOp(op: string, other: PyValue, reflected: boolean): PyValue | undefined {
     if (op === '+' && !reflected) {

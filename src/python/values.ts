@@ -512,3 +512,16 @@ export function typeNameOf(v: PyValue): string {
     default: return v.typeName;
   }
 }
+
+/** A rich comparison `op` (==, !=, <, <=, >, >=) from a three-way result `c` (<0, 0, >0); undefined for any other op. */
+export function orderVerdict(op: string, c: number): boolean | undefined {
+  switch (op) {
+    case '==': return c === 0;
+    case '!=': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    case '>=': return c >= 0;
+  }
+  return undefined;
+}

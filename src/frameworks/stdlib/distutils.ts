@@ -5,7 +5,7 @@
 // other or with strings, and the attributes such gates read.
 
 import { pyError } from '../../python/exceptions';
-import { PyBuiltin, PyModule, PyObj, PyTuple, PyList, PyValue } from '../../python/values';
+import { PyBuiltin, PyModule, PyObj, PyTuple, PyList, PyValue, orderVerdict } from '../../python/values';
 
 type Part = bigint | string;
 
@@ -24,18 +24,6 @@ function compareParts(a: Part[], b: Part[]): number {
     return lessThan(a[i], b[i]) ? -1 : 1;
   }
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
-function verdict(op: string, c: number): boolean | undefined {
-  switch (op) {
-    case '<': return c < 0;
-    case '<=': return c <= 0;
-    case '>': return c > 0;
-    case '>=': return c >= 0;
-    case '==': return c === 0;
-    case '!=': return c !== 0;
-    default: return undefined;
-  }
 }
 
 /**
@@ -69,7 +57,7 @@ export class LooseVersion extends PyObj {
     if (!(o instanceof LooseVersion)) return op === '==' ? false : op === '!=' ? true : undefined;
     // a reflected call gets the reflected op (`'1.2' < v` arrives as v > '1.2'), and Python's _cmp
     // always orders self's list against other's, which is also the order its TypeError names them in
-    return verdict(op, compareParts(this.parts, o.parts));
+    return orderVerdict(op, compareParts(this.parts, o.parts));
   }
 }
 
@@ -114,7 +102,7 @@ export class StrictVersion extends PyObj {
   override compare(op: string, other: PyValue): PyValue | undefined {
     const o = typeof other === 'string' ? new StrictVersion(other) : other;
     if (!(o instanceof StrictVersion)) return op === '==' ? false : op === '!=' ? true : undefined;
-    return verdict(op, this.cmp(o));
+    return orderVerdict(op, this.cmp(o));
   }
 }
 

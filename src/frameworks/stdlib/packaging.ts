@@ -6,7 +6,7 @@
 // post, dev; the local label only breaks ties).
 
 import { pyError } from '../../python/exceptions';
-import { CallContext, PyBuiltin, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
+import { CallContext, PyBuiltin, PyModule, PyObj, PyTuple, PyValue, orderVerdict } from '../../python/values';
 
 const PATTERN = /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$/i;
 const PRE: Record<string, string> = { a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', rc: 'rc', pre: 'rc', preview: 'rc' };
@@ -83,15 +83,7 @@ export class Version extends PyObj {
     if (!(other instanceof Version)) return op === '==' ? false : op === '!=' ? true : undefined;
     const c = compareVersions(this, other) * (reflected ? -1 : 1);
     const local = c === 0 ? compareLocal(this.local, other.local) * (reflected ? -1 : 1) : c;
-    switch (op) {
-      case '<': return local < 0;
-      case '<=': return local <= 0;
-      case '>': return local > 0;
-      case '>=': return local >= 0;
-      case '==': return local === 0;
-      case '!=': return local !== 0;
-      default: return undefined;
-    }
+    return orderVerdict(op, local);
   }
 }
 
