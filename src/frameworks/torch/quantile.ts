@@ -7,7 +7,7 @@
 
 import { isFloating } from '../../engine/dtype';
 import { EngineError, runtimeError } from '../../engine/errors';
-import { assignInto, broadcastShapes, cast, contiguous, scalarTypeName } from '../../engine/ops/core';
+import { assignInto, broadcastShapes, cast, contiguous, full, scalarTypeName } from '../../engine/ops/core';
 import { expand, normalizeDim, reshape, transpose } from '../../engine/ops/shape';
 import { fma32, fma64, roundHalfEven } from '../../engine/random/float_math';
 import { Tensor } from '../../engine/tensor';
@@ -15,7 +15,7 @@ import { bind, toBool, toFloat, toInt } from '../../python/args';
 import { pyError } from '../../python/exceptions';
 import { CallContext, Kwargs, PyNamedTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
-import { TorchTensor, track } from './tensor';
+import { TorchTensor, reorderAlong, track } from './tensor';
 
 type Method = (self: TorchTensor, args: PyValue[], kw: Kwargs, ctx: CallContext) => PyValue;
 
@@ -63,29 +63,19 @@ function rowsAlong(x: Tensor, dim: number): { v: ArrayLike<number>; rows: number
   return { v: moved.values() as ArrayLike<number>, rows: n === 0 ? 0 : moved.numel / n, n, moved };
 }
 
-/**
- * torch.median(input) / torch.nanmedian(input): the lower median of all elements (index
- * (n-1)/2 of the sorted values; nanmedian among the non-NaN ones), NaN when any element is
- * NaN (median) or all are (nanmedian), NaN for an empty float input. Bool inputs are
- * ATen's NotImplementedError. Source: median_impl.
- */
-function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
-  if (x.dtype === 'bool') throw new EngineError('NotImplementedError', `"median_cpu" not implemented for 'Bool'`);
-  const v = Array.from(contiguous(x).values() as ArrayLike<number>);
-  const out = Tensor.empty(x.dtype, []);
-  if (v.length === 0) {
-    if (!isFloating(x.dtype)) throw runtimeError('median() input tensor cannot be empty');
-    out.storage.data[0] = NaN;
-    return out;
+/** Where a row's lower median lies (median_with_indices_impl, below): its position in the row. */
+function medianAt(row: ArrayLike<number>, ignoreNan: boolean): number {
+  const n = row.length;
+  let nans = 0, firstNan = -1;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isNaN(row[i])) continue;
+    nans++;
+    if (firstNan < 0) firstNan = i;
   }
-  const nans = v.filter(Number.isNaN).length;
-  if (!ignoreNan && nans > 0) {
-    out.storage.data[0] = NaN;
-    return out;
-  }
-  const sorted = v.filter((a) => !Number.isNaN(a)).sort((a, b) => a - b);
-  out.storage.data[0] = sorted.length === 0 ? NaN : sorted[Math.floor((v.length - nans - 1) / 2)];
-  return out;
+  if (!ignoreNan && firstNan >= 0) return firstNan;
+  if (nans === n) return nthOfEquivalent(n, 0);
+  const order = Array.from({ length: n }, (_, i) => i).sort(byValueThenIndex(row));
+  return order[Math.trunc((n - (ignoreNan ? nans : 0) - 1) / 2)];
 }
 
 /**
@@ -101,28 +91,23 @@ function medianDim(x: Tensor, dim: number, keepdim: boolean, ignoreNan: boolean)
   const d = normalizeDim(dim, x.ndim);
   const xs = x.ndim === 0 ? reshape(x, [1]) : x;
   if (xs.shape[d] === 0) throw new EngineError('IndexError', `${ignoreNan ? 'nanmedian' : 'median'}(): Expected reduction dim ${d} to have non-zero size.`);
-  const { v, rows, n, moved } = rowsAlong(xs, d);
-  const values = Tensor.empty(x.dtype, [...moved.shape.slice(0, -1), 1]);
-  const indices = Tensor.empty('int64', [...moved.shape.slice(0, -1), 1]);
-  for (let r = 0; r < rows; r++) {
-    const row = Array.prototype.slice.call(v, r * n, (r + 1) * n) as number[];
-    let at: number;
-    const firstNan = row.findIndex(Number.isNaN);
-    const nans = row.filter(Number.isNaN).length;
-    if (!ignoreNan && firstNan >= 0) at = firstNan;
-    else if (ignoreNan && nans === n) at = nthOfEquivalent(n, 0);
-    else {
-      const order = Array.from({ length: n }, (_, i) => i).sort(byValueThenIndex(row));
-      at = order[Math.trunc((n - (ignoreNan ? nans : 0) - 1) / 2)];
-    }
-    values.storage.data[r] = row[at];
-    indices.storage.data[r] = at;
+  const { values, indices } = reorderAlong(xs, d, 1, (row) => [medianAt(row, ignoreNan)]);
+  const drop = (t: Tensor) => (keepdim && x.ndim > 0 ? t : reshape(t, x.shape.filter((_, i) => i !== d)));
+  return { values: drop(values), indices: drop(indices) };
+}
+
+/**
+ * torch.median(input) / torch.nanmedian(input): medianDim's value over all elements
+ * (median_impl picks the same element), NaN for an empty float input. Bool inputs are
+ * ATen's NotImplementedError.
+ */
+function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
+  if (x.dtype === 'bool') throw new EngineError('NotImplementedError', `"median_cpu" not implemented for 'Bool'`);
+  if (x.numel === 0) {
+    if (!isFloating(x.dtype)) throw runtimeError('median() input tensor cannot be empty');
+    return full([], NaN, x.dtype);
   }
-  const back = (t: Tensor) => {
-    const full = contiguous(transpose(t, d, xs.ndim - 1));
-    return keepdim && x.ndim > 0 ? full : reshape(full, x.shape.filter((_, i) => i !== d));
-  };
-  return { values: back(values), indices: back(indices) };
+  return reshape(medianDim(reshape(contiguous(x), [x.numel]), 0, false, ignoreNan).values, []);
 }
 
 const INTERPOLATIONS = ['linear', 'lower', 'higher', 'midpoint', 'nearest'] as const;

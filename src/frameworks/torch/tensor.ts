@@ -1693,7 +1693,7 @@ function sortAlong(x: Tensor, dim: number, descending: boolean): { values: Tenso
  * Rows along `dim` reordered by `order` (given one row's values, the source
  * positions to keep, `keep` of them or the whole row); values and int64 indices.
  */
-function reorderAlong(
+export function reorderAlong(
   x: Tensor,
   dim: number,
   keep: number | null,
