@@ -14,7 +14,7 @@ import { pythonHash } from './settable';
 import { decodeBytes, encodeString, makeBytes, makeMemoryView, PyBytes } from './bytes';
 import { checkIsinstanceArg, setNoneType } from './typeUnion';
 import {
-  CallContext, Kwargs, NativeFn, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
+  CallContext, Kwargs, NativeFn, PyBoundMethod, PyBuiltin, PySuper, PyClass, PyDict, PyEllipsis, PyFunction, ItemAttributes, PyInstance, PyIterator, PyList,
   PyModule, PyNamedTuple, PyObj, PyRange, PySet, PySlice, PyTuple, PyValue, typeNameOf,
 } from './values';
 
@@ -492,7 +492,7 @@ export function makeBuiltins(): Map<string, PyValue> {
     // CPython's own value where it is the same in every process; str, bytes and objects are per-process in CPython too
     return pythonHash(x) ?? BigInt(Array.from(key).reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7));
   });
-  def('callable', ([x]) => x instanceof PyBuiltin || x instanceof PyFunction || x instanceof PyClass || (x instanceof PyInstance && x.cls.lookup('__call__') !== undefined));
+  def('callable', ([x]) => isCallable(x));
   def('input', () => {
     throw pyError('NotImplementedError', 'input() is not supported: Mask Lens evaluates snippets without a console');
   });
@@ -641,6 +641,12 @@ function installDictBase(dictCls: PyClass): void {
   for (const name of ['keys', 'values', 'items', 'get', 'pop', 'popitem', 'update', 'setdefault', 'copy', 'clear']) {
     m(name, ([self, ...args], kw, ctx) => ctx.call(ctx.getAttr(store(self), name), args, kw));
   }
+}
+
+/** callable(v): functions, bound methods, built-ins, classes and instances whose class defines __call__. */
+export function isCallable(v: PyValue): boolean {
+  if (v instanceof PyFunction || v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyClass) return true;
+  return v instanceof PyInstance && v.cls.lookup('__call__') !== undefined;
 }
 
 export function isInstance(x: PyValue, t: PyValue): boolean {

@@ -18,7 +18,7 @@ import { matmul, reduce } from '../../engine/ops/reduce';
 import { expand, reshape, transpose, unsqueeze } from '../../engine/ops/shape';
 import { Tensor } from '../../engine/tensor';
 import { bind, toBool, toFloat, toInt } from '../../python/args';
-import { formatValue } from '../../python/builtins';
+import { formatValue, isCallable } from '../../python/builtins';
 import { pyError } from '../../python/exceptions';
 import { CallContext, PyBoundMethod, PyException, PyBuiltin, PyClass, PyFunction, PyInstance, PyModule, PyObj, PyTuple, PyValue } from '../../python/values';
 import { ArrayValue } from '../common';
@@ -419,12 +419,6 @@ export function makeFlexAttention(): PyModule {
     }, BlockMask, AuxOutput);
   }));
   return m;
-}
-
-/** callable(v), for and_masks / or_masks. */
-function isCallable(v: PyValue): boolean {
-  if (v instanceof PyFunction || v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyClass) return true;
-  return v instanceof PyInstance && v.cls.lookup('__call__') !== undefined;
 }
 
 /**
